@@ -1,0 +1,1 @@
+# capture/labsniff.mk: build rules for this part of capture/.

@@ -1,0 +1,1 @@
+# capture/lib.mk: build rules for this part of capture/.

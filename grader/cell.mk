@@ -1,0 +1,1 @@
+# grader/cell.mk: build rules for this part of the grader.

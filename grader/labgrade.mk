@@ -1,0 +1,1 @@
+# grader/labgrade.mk: build rules for this part of the grader.

@@ -1,0 +1,1 @@
+# grader/peer.mk: build rules for this part of the grader.
