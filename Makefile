@@ -109,8 +109,8 @@ deps:
 		exit 1; \
 	fi; \
 	echo "deps: installing $$missing"; \
-	$$sudo $(APT_GET) update -qq >/dev/null && \
-	$$sudo env DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq $$missing || \
+	$$sudo $(APT_GET) update -qq >/dev/null 2>&1; \
+	$$sudo env DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -q $$missing || \
 	{ echo "deps: apt-get install $$missing failed" >&2; exit 1; }
 
 install: all
