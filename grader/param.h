@@ -21,4 +21,24 @@
 #define CELL_UID_BASE 61000	/* student uid = base + slot, as root */
 #define CELL_READY_MS 3000	/* a server must be up within this */
 
+/* labgrade: the engine, the build step, the reports */
+#define LABGRADE_VERSION "0.1.0"	/* printed in every report */
+#define GRADE_SEED_DEFAULT 1	/* --seed when none is given */
+#define GRADE_BUDGET_S 10	/* Check timeout of a test with budget_s 0 */
+#define GRADE_RUNNERS_MIN 2	/* runner processes: max(CPUs, this) */
+#define GRADE_RUNNERS_MAX 16	/* ... and at most this many */
+#define GRADE_NICE 10		/* niceness of non-timing tests */
+#define GRADE_EXPLAIN_MAX 64	/* explanation lines kept per test */
+#define GRADE_LINE_MAX 2048	/* bytes kept of one explanation line */
+#define GRADE_STUDENTS_MAX 4	/* student programs recorded per test */
+#define GRADE_TAIL_BYTES 1024	/* stderr/stdout tail kept per program */
+#define GRADE_HEX_CONTEXT 16	/* bytes shown around a first difference */
+#define BUILD_TIMEOUT_S 60	/* make is killed (process group) after */
+#define BUILD_LOG_LINES 15	/* compiler lines shown for a failed build */
+#define BUILD_LOG_CAP (64 * 1024) /* bytes of make output kept */
+#define TRACE_TIMEOUT_MS 5000	/* labsniff -r on a test's trace */
+#define TRACE_CAP (64 * 1024)	/* bytes of trace text kept per test */
+#define RUBRIC_MAX_POINTS 1000	/* points of one test, at most */
+#define CLASS_MAX 2000		/* submissions in one --class ROOT */
+
 #endif
