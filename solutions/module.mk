@@ -3,4 +3,4 @@
 # contract tests of the reference programs and the skeletons.
 
 TEST_SRCS += $(wildcard solutions/tests/check_*.c)
-TEST_SUPPORT += $(B)/solutions/tests/harness.o
+TEST_SUPPORT += $(B)/solutions/tests/harness.o $(B)/solutions/tests/labtest.o

@@ -7,12 +7,24 @@
  *	proc_start(p, argv)      start argv[0] with stdout/stderr captured
  *	proc_start_in(p, argv, stdin_text)  same, with text on its stdin
  *	proc_wait(p, ms)         collect output until exit; SIGKILL at ms
+ *	proc_run(p, argv, ms)    proc_start then proc_wait
  *	proc_signal(p, sig)      send a signal (no-op once reaped)
+ *	proc_running(p)          1 while it runs; reaps it once it has exited
+ *	proc_ready(p, type, port, ms)  port_wait that gives up (-1) as soon
+ *	                         as p exits
  *	proc_free(p)             kill if still running, reap, free output
  *	port_free(type)          a port free on IPv4 and IPv6 for type
  *	port_wait(type, port, ms)  0 once a socket is bound/listening there
  *	kit_bin(name)            path of a built tool (build/NAME or
  *	                         $KIT_BUILD/NAME), in a static buffer ring
+ *	harness_now(), harness_now_ms()  CLOCK_MONOTONIC in s / ms
+ *
+ * A started program gets /dev/null (or the given text) on stdin, default
+ * signal dispositions, an empty signal mask and no descriptor of the test
+ * beyond 0, 1, 2; it stays in the test's process group, so Check's
+ * cleanup of a test that timed out takes it too.  proc_wait returns 0
+ * once the program is reaped (timed_out says whether the deadline killed
+ * it), -1 on an error.
  */
 #ifndef HARNESS_H
 #define HARNESS_H
@@ -32,12 +44,17 @@ struct proc {
 int proc_start(struct proc *p, char *const argv[]);
 int proc_start_in(struct proc *p, char *const argv[], const char *input);
 int proc_wait(struct proc *p, int timeout_ms);
+int proc_run(struct proc *p, char *const argv[], int timeout_ms);
 void proc_signal(struct proc *p, int sig);
+int proc_running(struct proc *p);
+int proc_ready(struct proc *p, int type, int port, int timeout_ms);
 void proc_free(struct proc *p);
 
 int port_free(int type);
 int port_wait(int type, int port, int timeout_ms);
 const char *kit_bin(const char *name);
+double harness_now(void);
+long harness_now_ms(void);
 
 /* Exit status of a reaped proc, or -1 if it died of a signal. */
 #define PROC_EXIT(p) (WIFEXITED((p)->status) ? WEXITSTATUS((p)->status) : -1)

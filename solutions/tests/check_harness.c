@@ -1,0 +1,263 @@
+/*
+ * The test harness itself (harness.c): output capture, deadlines, what a
+ * started program inherits, free ports and readiness from /proc/net.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <check.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+static int
+bind_on(int family, int type, int port, int v6only)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd = socket(family, type, 0);
+
+	ck_assert_int_ge(fd, 0);
+	memset(&ss, 0, sizeof ss);
+	if (family == AF_INET6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only,
+		    sizeof v6only);
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		len = sizeof *s6;
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+		len = sizeof *s4;
+	}
+	if (bind(fd, (struct sockaddr *)&ss, len) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+START_TEST(test_capture)
+{
+	char *argv[] = { "sh", "-c", "printf 'out\\n'; printf err >&2; exit 3",
+	    NULL };
+	struct proc p;
+
+	ck_assert_int_eq(proc_run(&p, argv, 5000), 0);
+	ck_assert_int_eq(p.timed_out, 0);
+	ck_assert_int_eq(PROC_EXIT(&p), 3);
+	ck_assert_str_eq(p.out, "out\n");
+	ck_assert_str_eq(p.err, "err");
+	ck_assert_uint_eq(p.out_len, 4);
+	proc_free(&p);
+}
+END_TEST
+
+/* Large input on stdin and large output on stdout must not deadlock. */
+START_TEST(test_stdin_large)
+{
+	size_t n = 300000;
+	char *text = malloc(n + 1);
+	char *argv[] = { "cat", NULL };
+	struct proc p;
+
+	ck_assert_ptr_nonnull(text);
+	for (size_t i = 0; i < n; i++)
+		text[i] = i % 64 == 63 ? '\n' : 'a' + i % 26;
+	text[n] = '\0';
+	ck_assert_int_eq(proc_start_in(&p, argv, text), 0);
+	ck_assert_int_eq(proc_wait(&p, 5000), 0);
+	ck_assert_int_eq(PROC_EXIT(&p), 0);
+	ck_assert_uint_eq(p.out_len, n);
+	ck_assert(memcmp(p.out, text, n) == 0);
+	proc_free(&p);
+	free(text);
+}
+END_TEST
+
+START_TEST(test_deadline)
+{
+	char *argv[] = { "sleep", "10", NULL };
+	struct proc p;
+	long t0 = harness_now_ms(), took;
+
+	ck_assert_int_eq(proc_run(&p, argv, 200), 0);
+	took = harness_now_ms() - t0;
+	ck_assert_int_eq(p.timed_out, 1);
+	ck_assert_int_eq(PROC_EXIT(&p), -1);
+	ck_assert(WIFSIGNALED(p.status) && WTERMSIG(p.status) == SIGKILL);
+	ck_assert_int_ge(took, 190);
+	ck_assert_int_lt(took, 1000);
+	proc_free(&p);
+}
+END_TEST
+
+/* A grandchild holding the pipes open must not hold proc_wait. */
+START_TEST(test_grandchild)
+{
+	char *argv[] = { "sh", "-c", "echo before; sleep 5 & exit 0", NULL };
+	struct proc p;
+	long t0 = harness_now_ms();
+
+	ck_assert_int_eq(proc_run(&p, argv, 4000), 0);
+	ck_assert_int_lt(harness_now_ms() - t0, 1000);
+	ck_assert_int_eq(p.timed_out, 0);
+	ck_assert_int_eq(PROC_EXIT(&p), 0);
+	ck_assert_str_eq(p.out, "before\n");
+	proc_free(&p);
+}
+END_TEST
+
+/* The program gets default signal dispositions even when the test
+ * ignores a signal, and none of the test's descriptors. */
+START_TEST(test_inheritance)
+{
+	char script[128];
+	char *argv[] = { "sh", "-c", script, NULL };
+	struct proc p;
+	struct stat st;
+	char inode[64];
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	snprintf(inode, sizeof inode, "socket:[%lu]", (unsigned long)st.st_ino);
+	signal(SIGTERM, SIG_IGN);
+	snprintf(script, sizeof script,
+	    "for f in /proc/$$/fd/*; do readlink $f; done; kill -TERM $$; "
+	    "echo survived");
+	ck_assert_int_eq(proc_run(&p, argv, 5000), 0);
+	ck_assert_msg(strstr(p.out, inode) == NULL,
+	    "the test's socket leaked into the program: %s", p.out);
+	ck_assert_msg(strstr(p.out, "survived") == NULL,
+	    "SIGTERM ignored in the test stayed ignored in the program");
+	ck_assert(WIFSIGNALED(p.status) && WTERMSIG(p.status) == SIGTERM);
+	proc_free(&p);
+	close(fd);
+}
+END_TEST
+
+START_TEST(test_missing_program)
+{
+	char *argv[] = { "/nonexistent/program", NULL };
+	struct proc p;
+
+	ck_assert_int_eq(proc_run(&p, argv, 2000), 0);
+	ck_assert_int_eq(PROC_EXIT(&p), 127);
+	ck_assert_ptr_nonnull(strstr(p.err, "/nonexistent/program"));
+	proc_free(&p);
+}
+END_TEST
+
+static const int port_types[] = { SOCK_DGRAM, SOCK_STREAM };
+
+/* A free port is free on IPv4 and on IPv6 alike. */
+START_TEST(test_port_free)
+{
+	int type = port_types[_i];
+	int port = port_free(type);
+	int a, b;
+
+	ck_assert_int_gt(port, 0);
+	ck_assert_int_le(port, 65535);
+	a = bind_on(AF_INET, type, port, 0);
+	ck_assert_int_ge(a, 0);
+	b = bind_on(AF_INET6, type, port, 1);
+	ck_assert_int_ge(b, 0);
+	close(a);
+	close(b);
+}
+END_TEST
+
+/* port_wait: IPv4 and IPv6 sockets are seen; for TCP only a listener
+ * counts; a port nobody holds times out after about the given time. */
+START_TEST(test_port_wait)
+{
+	int type = port_types[_i];
+	int port = port_free(type);
+	int fd6, fd4, port4;
+	long t0;
+
+	t0 = harness_now_ms();
+	ck_assert_int_eq(port_wait(type, port, 100), -1);
+	ck_assert_int_ge(harness_now_ms() - t0, 100);
+	ck_assert_int_lt(harness_now_ms() - t0, 600);
+
+	fd6 = bind_on(AF_INET6, type, port, 1);
+	ck_assert_int_ge(fd6, 0);
+	if (type == SOCK_STREAM) {
+		ck_assert_int_eq(port_wait(type, port, 50), -1);
+		ck_assert_int_eq(listen(fd6, 1), 0);
+	}
+	ck_assert_int_eq(port_wait(type, port, 1000), 0);
+	close(fd6);
+
+	port4 = port_free(type);
+	fd4 = bind_on(AF_INET, type, port4, 0);
+	ck_assert_int_ge(fd4, 0);
+	if (type == SOCK_STREAM)
+		ck_assert_int_eq(listen(fd4, 1), 0);
+	ck_assert_int_eq(port_wait(type, port4, 1000), 0);
+	close(fd4);
+}
+END_TEST
+
+/* proc_ready gives up as soon as the program exits. */
+START_TEST(test_proc_ready_exit)
+{
+	char *argv[] = { "true", NULL };
+	struct proc p;
+	long t0 = harness_now_ms();
+
+	ck_assert_int_eq(proc_start(&p, argv), 0);
+	ck_assert_int_eq(proc_ready(&p, SOCK_DGRAM, port_free(SOCK_DGRAM),
+	    3000), -1);
+	ck_assert_int_lt(harness_now_ms() - t0, 1000);
+	ck_assert_int_eq(proc_running(&p), 0);
+	ck_assert_int_eq(PROC_EXIT(&p), 0);
+	proc_free(&p);
+}
+END_TEST
+
+START_TEST(test_kit_bin)
+{
+	unsetenv("KIT_BUILD");
+	ck_assert_str_eq(kit_bin("labsniff"), "build/labsniff");
+	setenv("KIT_BUILD", "build/san", 1);
+	ck_assert_str_eq(kit_bin("labsniff"), "build/san/labsniff");
+}
+END_TEST
+
+Suite *
+harness_suite(void)
+{
+	Suite *s = suite_create("harness");
+	TCase *tc = tcase_create("core");
+	TCase *ports = tcase_create("ports");
+
+	tcase_set_timeout(tc, 10);
+	tcase_add_test(tc, test_capture);
+	tcase_add_test(tc, test_stdin_large);
+	tcase_add_test(tc, test_deadline);
+	tcase_add_test(tc, test_grandchild);
+	tcase_add_test(tc, test_inheritance);
+	tcase_add_test(tc, test_missing_program);
+	tcase_add_test(tc, test_kit_bin);
+	suite_add_tcase(s, tc);
+	tcase_set_timeout(ports, 10);
+	tcase_add_loop_test(ports, test_port_free, 0, 2);
+	tcase_add_loop_test(ports, test_port_wait, 0, 2);
+	tcase_add_test(ports, test_proc_ready_exit);
+	suite_add_tcase(s, ports);
+	return s;
+}
