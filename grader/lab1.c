@@ -1,0 +1,524 @@
+/*
+ * Lab 1 (UDP pinger): the graded tests.  Server tests run the student's
+ * udp_server against labpeer's checking client; client tests run the
+ * student's udp_client against labpeer's faulty server; the wire checks
+ * hold what went over the cell's loopback against the contract.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "scenario.h"
+
+#define L1_WALL_MS 2500		/* a quick client run (all replies) */
+#define L1_PING_MS 1000		/* one ping's deadline, per contract */
+#define L1_SLACK_MS 1500	/* on top of the deadlines a run may take */
+
+static const char *const lab1_sources[] = { "udp_server.c", "udp_client.c",
+	NULL };
+
+/* ---- server side -------------------------------------------------- */
+
+/* Start the student's server on the cell's port, or fail the test. */
+static int
+l1_server(struct grade *g, struct run *srv, char *cmd, size_t n)
+{
+	int port = cell_port(grade_cell(g), SOCK_DGRAM);
+
+	snprintf(cmd, n, "./udp_server %d", port);
+	scen_server(g, srv, SOCK_DGRAM, port);
+	return port;
+}
+
+/* A labpeer udp-client check of the running server, args after PORT. */
+static void
+l1_peer_check(struct grade *g, const char *host, int port,
+    const char *const extra[], int wall_ms)
+{
+	const char *args[SCEN_ARGS_MAX] = { "udp-client", host };
+	char pbuf[16], cmd[64];
+	int i;
+
+	snprintf(pbuf, sizeof pbuf, "%d", port);
+	args[2] = pbuf;
+	for (i = 0; extra[i] != NULL && i + 4 < SCEN_ARGS_MAX; i++)
+		args[3 + i] = extra[i];
+	args[3 + i] = NULL;
+	snprintf(cmd, sizeof cmd, "./udp_server %d", port);
+	scen_repro(g, cmd, args);
+	scen_peer_check(g, args, wall_ms);
+}
+
+static void
+t_server_starts(struct grade *g)
+{
+	struct run srv = { 0 };
+	char cmd[64];
+
+	l1_server(g, &srv, cmd, sizeof cmd);
+	grade_repro(g, "%s", cmd);
+	scen_alive(g, &srv, "server");
+}
+
+/* Run a labpeer check of a fresh server, and the server must live on. */
+static void
+l1_server_check(struct grade *g, const char *host, const char *const extra[],
+    int wall_ms)
+{
+	struct run srv = { 0 };
+	char cmd[64];
+	int port = l1_server(g, &srv, cmd, sizeof cmd);
+
+	l1_peer_check(g, host, port, extra, wall_ms);
+	scen_alive(g, &srv, "server");
+}
+
+static void
+t_server_all_bytes(struct grade *g)
+{
+	static const char *const x[] = { "--all-bytes", NULL };
+
+	grade_explain(g, "request 1 holds the 256 byte values 00..ff; "
+	    "requests 2..257 one byte each");
+	l1_server_check(g, "127.0.0.1", x, 4000);
+}
+
+static void
+t_server_empty(struct grade *g)
+{
+	static const char *const x[] = { "--empty", "--count", "2", NULL };
+
+	grade_explain(g, "two empty datagrams (0 bytes of payload): each "
+	    "must get an empty datagram back");
+	l1_server_check(g, "127.0.0.1", x, L1_WALL_MS);
+}
+
+static void
+t_server_max_payload(struct grade *g)
+{
+	static const char *const x[] = { "--size", "1024", "--count", "2",
+		NULL };
+
+	grade_explain(g, "two 1024-byte datagrams (the contract's largest): "
+	    "the whole payload must come back");
+	l1_server_check(g, "127.0.0.1", x, L1_WALL_MS);
+}
+
+static void
+t_server_ipv6(struct grade *g)
+{
+	static const char *const x[] = { "-6", "--count", "2", NULL };
+
+	if (!scen_have_ipv6())
+		grade_not_run(g, "no IPv6 loopback (::1) here");
+	grade_explain(g, "two pings from [::1]: the server must serve IPv6 "
+	    "too (one AF_INET6 socket with IPV6_V6ONLY off)");
+	l1_server_check(g, "::1", x, L1_WALL_MS);
+}
+
+static void
+t_server_two_clients(struct grade *g)
+{
+	static const char *const x[] = { "--interleave", "--count", "3",
+		NULL };
+
+	grade_explain(g, "two sockets send in turn: each reply must go to "
+	    "the socket that sent the request");
+	l1_server_check(g, "127.0.0.1", x, L1_WALL_MS);
+}
+
+static void
+t_server_many(struct grade *g)
+{
+	static const char *const x[] = { "--count", "300", NULL };
+
+	grade_explain(g, "300 requests one after the other");
+	l1_server_check(g, "127.0.0.1", x, 4000);
+}
+
+static void
+t_server_vanished_client(struct grade *g)
+{
+	static const char *const x[] = { "--vanish", "--count", "3", NULL };
+
+	grade_explain(g, "a client sends 3 requests and closes its socket "
+	    "before the replies (its replies bounce: ICMP port "
+	    "unreachable); then another client must still be served");
+	l1_server_check(g, "127.0.0.1", x, L1_WALL_MS);
+}
+
+/* The capture shows one reply per request, to the requester. */
+static void
+t_server_one_reply(struct grade *g)
+{
+	static const char *const x[] = { "--count", "3", "--linger", "300",
+		NULL };
+	struct cell_capture cap = { 0 };
+	struct run srv = { 0 };
+	struct wire w;
+	char cmd[64];
+	int port;
+
+	port = l1_server(g, &srv, cmd, sizeof cmd);
+	scen_capture(g, &cap, port, 1);
+	l1_peer_check(g, "127.0.0.1", port, x, L1_WALL_MS);
+	scen_capture_end(g, &cap, &w);
+	wire_udp_one_reply(g, &w, port);
+	wire_free(&w);
+}
+
+static void
+t_server_usage(struct grade *g)
+{
+	static const struct scen_args bad[] = { { { NULL } },
+		{ { "abc", NULL } }, { { "0", NULL } }, { { "70000", NULL } },
+		{ { "-5", NULL } }, { { "12000", "extra", NULL } } };
+
+	scen_usage(g, grade_sub(g)->server, "udp_server", bad,
+	    sizeof bad / sizeof bad[0]);
+}
+
+static void
+t_server_port_busy(struct grade *g)
+{
+	scen_port_busy(g, SOCK_DGRAM, "udp_server");
+}
+
+/* ---- client side -------------------------------------------------- */
+
+/* Start labpeer udp-server on the cell's port with extra options. */
+static int
+l1_peer_server(struct grade *g, struct run *peer, const char *const extra[])
+{
+	const char *args[SCEN_ARGS_MAX] = { "udp-server" };
+	char pbuf[16];
+	int port = cell_port(grade_cell(g), SOCK_DGRAM), i;
+
+	snprintf(pbuf, sizeof pbuf, "%d", port);
+	args[1] = pbuf;
+	for (i = 0; extra[i] != NULL && i + 3 < SCEN_ARGS_MAX; i++)
+		args[2 + i] = extra[i];
+	args[2 + i] = NULL;
+	scen_repro(g, NULL, args);
+	scen_peer(g, peer, SOCK_DGRAM, port, args);
+	return port;
+}
+
+/* Run "./udp_client HOST PORT COUNT" to its end. */
+static void
+l1_client(struct grade *g, struct run *cli, const char *host, int port,
+    int count, int wall_ms)
+{
+	char pbuf[16], cbuf[16];
+	const char *args[] = { host, pbuf, cbuf, NULL };
+
+	snprintf(pbuf, sizeof pbuf, "%d", port);
+	snprintf(cbuf, sizeof cbuf, "%d", count);
+	grade_repro(g, "./udp_client %s %d %d", host, port, count);
+	scen_client(g, cli, args, wall_ms);
+}
+
+/* One client run against labpeer with faults, its capture loaded. */
+struct l1_run {
+	struct run peer, cli;
+	struct wire w;
+	struct ping_out po;
+	int port;
+	char from[80];
+};
+
+static void
+l1_scenario(struct grade *g, struct l1_run *s, const char *const extra[],
+    const char *host, int count, int wall_ms, int need_capture)
+{
+	struct cell_capture cap = { 0 };
+	int have;
+
+	memset(s, 0, sizeof *s);
+	s->port = l1_peer_server(g, &s->peer, extra);
+	scen_addr(strchr(host, ':') ? AF_INET6 : AF_INET, s->port, s->from,
+	    sizeof s->from);
+	have = scen_capture(g, &cap, s->port, need_capture) == 0;
+	l1_client(g, &s->cli, host, s->port, count, wall_ms);
+	if (have)
+		scen_capture_end(g, &cap, &s->w);
+}
+
+static void
+t_client_pings(struct grade *g)
+{
+	static const char *const x[] = { NULL };
+	struct wire_pings pk;
+	struct l1_run s;
+
+	l1_scenario(g, &s, x, "127.0.0.1", 3, L1_WALL_MS, 1);
+	grade_explain(g, "on the wire: exactly one datagram \"ping <seq>\" "
+	    "per ping, the next only after the reply");
+	wire_udp_pings(g, &s.w, s.port, 3, &pk);
+	wire_free(&s.w);
+}
+
+static void
+t_client_output(struct grade *g)
+{
+	static const char *const x[] = { NULL };
+	struct ping_expect e = { "rrr", NULL, 0, 0 };
+	struct l1_run s;
+
+	l1_scenario(g, &s, x, "127.0.0.1", 3, L1_WALL_MS, 0);
+	e.from = s.from;
+	ping_expect(g, &s.cli, &e, &s.po);
+}
+
+static void
+t_client_rtt(struct grade *g)
+{
+	static const char *const x[] = { "--delay", "40", NULL };
+	struct ping_expect e = { "rrr", NULL, 0, 0 };
+	struct wire_pings pk;
+	struct l1_run s;
+	int i;
+
+	l1_scenario(g, &s, x, "127.0.0.1", 3, L1_WALL_MS, 1);
+	e.from = s.from;
+	ping_expect(g, &s.cli, &e, &s.po);
+	wire_udp_pings(g, &s.w, s.port, 3, &pk);
+	for (i = 0; i < s.po.nline; i++)
+		wire_rtt_agrees(g, s.po.line[i].seq, s.po.line[i].rtt_ms, &pk);
+	wire_free(&s.w);
+}
+
+static void
+t_client_timeouts(struct grade *g)
+{
+	static const char *const x[] = { "--drop", "2,3", NULL };
+	struct ping_expect e = { "rtt", NULL, 0, 0 };
+	struct l1_run s;
+
+	grade_explain(g, "the server drops the replies to pings 2 and 3: "
+	    "1 of 3 received is 66%% loss (rounded down)");
+	l1_scenario(g, &s, x, "127.0.0.1", 3, 2 * L1_PING_MS + L1_SLACK_MS, 0);
+	e.from = s.from;
+	ping_expect(g, &s.cli, &e, &s.po);
+}
+
+static void
+t_client_next_ping(struct grade *g)
+{
+	static const char *const x[] = { "--drop", "2", NULL };
+	struct wire_pings pk;
+	struct l1_run s;
+
+	grade_explain(g, "the server drops the reply to ping 2: ping 2 must "
+	    "leave at once after reply 1, ping 3 1 s after ping 2");
+	l1_scenario(g, &s, x, "127.0.0.1", 3, L1_PING_MS + L1_SLACK_MS, 1);
+	wire_udp_pings(g, &s.w, s.port, 3, &pk);
+	wire_gap(g, &pk, 1, 1, 0.0, 0.1);
+	wire_gap(g, &pk, 2, 0, 0.99, 1.25);
+	wire_free(&s.w);
+}
+
+static void
+t_client_late_reply(struct grade *g)
+{
+	static const char *const x[] = { "--late", "1", "--late-ms", "1300",
+		"--drop", "2", NULL };
+	struct ping_expect e = { "tt", NULL, 1, 0 };
+	struct l1_run s;
+
+	grade_explain(g, "the reply to ping 1 comes 1.3 s late, while ping 2 "
+	    "(whose reply is dropped) waits: it is not ping 2's reply");
+	l1_scenario(g, &s, x, "127.0.0.1", 2, 2 * L1_PING_MS + L1_SLACK_MS, 0);
+	e.from = s.from;
+	ping_expect(g, &s.cli, &e, &s.po);
+}
+
+static void
+t_client_stray(struct grade *g)
+{
+	static const char *const x[] = { "--stray", "all", "--delay", "200",
+		NULL };
+	struct ping_expect e = { "rr", NULL, 0, 0 };
+	struct wire_pings pk;
+	struct l1_run s;
+	int i;
+
+	grade_explain(g, "before each reply come two strays: the reply with "
+	    "'!' appended from the server's port, and the exact reply from "
+	    "another port; both must be ignored");
+	l1_scenario(g, &s, x, "127.0.0.1", 2, L1_WALL_MS, 1);
+	e.from = s.from;
+	ping_expect(g, &s.cli, &e, &s.po);
+	wire_udp_pings(g, &s.w, s.port, 2, &pk);
+	for (i = 0; i < s.po.nline; i++)
+		wire_rtt_agrees(g, s.po.line[i].seq, s.po.line[i].rtt_ms, &pk);
+	wire_free(&s.w);
+}
+
+static void
+t_client_slow_reply(struct grade *g)
+{
+	static const char *const x[] = { "--delay", "600", NULL };
+	struct ping_expect e = { "rr", NULL, 0, 0 };
+	struct l1_run s;
+
+	grade_explain(g, "every reply comes 0.6 s after its ping: inside "
+	    "the 1 s deadline, so it counts");
+	l1_scenario(g, &s, x, "127.0.0.1", 2, 2 * 600 + L1_SLACK_MS, 0);
+	e.from = s.from;
+	ping_expect(g, &s.cli, &e, &s.po);
+}
+
+static void
+t_client_no_server(struct grade *g)
+{
+	struct ping_expect e = { "tt", NULL, 1, 0 };
+	struct cell_capture cap = { 0 };
+	struct wire_pings pk;
+	struct run cli = { 0 };
+	struct wire w;
+	char from[80];
+	int port = cell_port(grade_cell(g), SOCK_DGRAM);
+
+	grade_explain(g, "nothing listens on the port: each ping is answered "
+	    "by an ICMP port unreachable, which must not cut the 1 s wait");
+	scen_capture(g, &cap, port, 1);
+	l1_client(g, &cli, "127.0.0.1", port, 2, 2 * L1_PING_MS + L1_SLACK_MS);
+	scen_capture_end(g, &cap, &w);
+	e.from = scen_addr(AF_INET, port, from, sizeof from);
+	ping_expect(g, &cli, &e, &(struct ping_out){ 0 });
+	wire_udp_pings(g, &w, port, 2, &pk);
+	wire_gap(g, &pk, 1, 0, 0.99, 1.25);
+	wire_free(&w);
+}
+
+static void
+t_client_localhost(struct grade *g)
+{
+	static const char *const x[] = { NULL };
+	struct ping_expect e = { "rr", NULL, 0, 0 };
+	struct l1_run s;
+
+	l1_scenario(g, &s, x, "localhost", 2, L1_WALL_MS, 1);
+	/* localhost is ::1 or 127.0.0.1, whichever getaddrinfo gave first:
+	 * the capture says which one the pings went to. */
+	scen_from_capture(&s.w, s.port, s.from, sizeof s.from);
+	e.from = s.from;
+	ping_expect(g, &s.cli, &e, &s.po);
+	wire_free(&s.w);
+}
+
+static void
+t_client_ipv6(struct grade *g)
+{
+	static const char *const x[] = { NULL };
+	struct ping_expect e = { "rr", NULL, 0, 0 };
+	struct l1_run s;
+
+	if (!scen_have_ipv6())
+		grade_not_run(g, "no IPv6 loopback (::1) here");
+	l1_scenario(g, &s, x, "::1", 2, L1_WALL_MS, 0);
+	e.from = s.from;
+	ping_expect(g, &s.cli, &e, &s.po);
+}
+
+static void
+t_client_usage(struct grade *g)
+{
+	static const struct scen_args bad[] = { { { NULL } },
+		{ { "127.0.0.1", NULL } }, { { "127.0.0.1", "abc", NULL } },
+		{ { "127.0.0.1", "0", NULL } },
+		{ { "127.0.0.1", "70000", NULL } },
+		{ { "127.0.0.1", "12000", "0", NULL } },
+		{ { "127.0.0.1", "12000", "1001", NULL } },
+		{ { "127.0.0.1", "12000", "x", NULL } },
+		{ { "no-such-host.invalid", "12000", "1", NULL } } };
+
+	scen_usage(g, grade_sub(g)->client, "udp_client", bad,
+	    sizeof bad / sizeof bad[0]);
+}
+
+/* ---- both sides --------------------------------------------------- */
+
+static void
+t_pair(struct grade *g)
+{
+	struct ping_expect e = { "rrr", NULL, 0, 0 };
+	struct run srv = { 0 }, cli = { 0 };
+	struct ping_out po;
+	char cmd[64], from[80];
+	int port = l1_server(g, &srv, cmd, sizeof cmd);
+
+	grade_repro(g, "%s", cmd);
+	l1_client(g, &cli, "127.0.0.1", port, 3, L1_WALL_MS);
+	e.from = scen_addr(AF_INET, port, from, sizeof from);
+	ping_expect(g, &cli, &e, &po);
+	scen_alive(g, &srv, "server");
+}
+
+static const struct grade_test lab1_tests[] = {
+	{ "server_starts", "udp_server PORT binds the UDP port and keeps "
+	  "running", NEED_SERVER, NULL, 5, t_server_starts },
+	{ "server_all_bytes", "replies upper-case a-z and keep every other "
+	  "byte, for all 256 values (NUL too)", NEED_SERVER, "server_starts",
+	  8, t_server_all_bytes },
+	{ "server_empty", "an empty datagram gets an empty reply",
+	  NEED_SERVER, "server_starts", 5, t_server_empty },
+	{ "server_max_payload", "a 1024-byte datagram comes back whole",
+	  NEED_SERVER, "server_starts", 5, t_server_max_payload },
+	{ "server_one_reply", "exactly one reply datagram per request, to the "
+	  "requester's address and port (capture)", NEED_SERVER,
+	  "server_starts", 5, t_server_one_reply },
+	{ "server_ipv6", "serves IPv6 clients ([::1]) as well as IPv4",
+	  NEED_SERVER, "server_starts", 5, t_server_ipv6 },
+	{ "server_two_clients", "two interleaved clients each get their own "
+	  "replies", NEED_SERVER, "server_starts", 5, t_server_two_clients },
+	{ "server_many", "still serving after 300 requests", NEED_SERVER,
+	  "server_starts", 8, t_server_many },
+	{ "server_vanished_client", "still serving after a client vanished "
+	  "before its replies", NEED_SERVER, "server_starts", 5,
+	  t_server_vanished_client },
+	{ "server_usage", "bad arguments: a usage line and exit status 2",
+	  NEED_SERVER, NULL, 5, t_server_usage },
+	{ "server_port_busy", "a port already in use: one line on stderr "
+	  "and exit status 1", NEED_SERVER, NULL, 5, t_server_port_busy },
+	{ "client_pings", "sends exactly \"ping <seq>\", one datagram at a "
+	  "time (capture)", NEED_CLIENT, NULL, 5, t_client_pings },
+	{ "client_output", "reply lines, summary and exit status 0 when all "
+	  "replies come", NEED_CLIENT, NULL, 5, t_client_output },
+	{ "client_rtt", "the printed RTT agrees with the capture's "
+	  "timestamps", NEED_CLIENT | NEED_TIMING, NULL, 5, t_client_rtt },
+	{ "client_timeouts", "lost replies: timeout lines, loss rounded "
+	  "down, exit status 0", NEED_CLIENT, NULL, 6, t_client_timeouts },
+	{ "client_next_ping", "the next ping leaves at once after a reply, "
+	  "1 s after an unanswered one (capture)", NEED_CLIENT | NEED_TIMING,
+	  NULL, 6, t_client_next_ping },
+	{ "client_late_reply", "a reply after its deadline does not count "
+	  "for the next ping", NEED_CLIENT, NULL, 6, t_client_late_reply },
+	{ "client_stray", "stray datagrams (wrong payload, wrong port) are "
+	  "ignored", NEED_CLIENT, NULL, 5, t_client_stray },
+	{ "client_slow_reply", "a slow reply (0.6 s) inside the deadline is "
+	  "accepted", NEED_CLIENT | NEED_TIMING, NULL, 5,
+	  t_client_slow_reply },
+	{ "client_no_server", "no server: ICMP refusals do not cut the 1 s "
+	  "wait; exit status 1", NEED_CLIENT | NEED_TIMING, NULL, 6,
+	  t_client_no_server },
+	{ "client_localhost", "HOST may be the name localhost", NEED_CLIENT,
+	  NULL, 5, t_client_localhost },
+	{ "client_ipv6", "HOST may be an IPv6 address (::1)", NEED_CLIENT,
+	  NULL, 5, t_client_ipv6 },
+	{ "client_usage", "bad arguments: a usage line and exit status 2",
+	  NEED_CLIENT, NULL, 8, t_client_usage },
+	{ "pair", "the student's client against the student's server",
+	  NEED_SERVER | NEED_CLIENT, "server_starts", 5, t_pair },
+};
+
+const struct grade_lab lab1_udp = {
+	"lab1-udp", lab1_sources, "udp_server", "udp_client", lab1_tests,
+	sizeof lab1_tests / sizeof lab1_tests[0],
+};

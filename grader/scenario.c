@@ -1,0 +1,669 @@
+/*
+ * Scenario helpers for the lab tests: start the student's programs and
+ * labpeer in the test's cell, capture the traffic, and hold a pinger
+ * client's printed lines against the contract.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "param.h"
+#include "scenario.h"
+
+#define SCEN_SHOW_LINES 12	/* lines of a client's stdout quoted */
+#define SCEN_USAGE_MS 2000	/* a bad command line must end by then */
+
+static const char *
+type_word(int type)
+{
+	return type == SOCK_STREAM ? "listening (TCP)" : "bound (UDP)";
+}
+
+void
+scen_server(struct grade *g, struct run *r, int type, int port)
+{
+	const struct grade_sub *s = grade_sub(g);
+	struct run_limits lim = { 0 };
+	char pbuf[16];
+	char *argv[3];
+
+	if (s->server == NULL)
+		grade_not_run(g, "the server did not build");
+	snprintf(pbuf, sizeof pbuf, "%d", port);
+	argv[0] = (char *)s->server;
+	argv[1] = pbuf;
+	argv[2] = NULL;
+	if (run_start(grade_cell(g), r, argv, &lim) < 0)
+		grade_fail(g, "could not start the server (%s %s)", s->server,
+		    pbuf);
+	if (cell_wait_port(grade_cell(g), type, port, r, CELL_READY_MS) == 0)
+		return;
+	if (r->outcome == RUN_RUNNING)
+		run_stop(r);
+	grade_student(g, "server", r);
+	grade_explain(g, "ran: ./%s %d", strrchr(s->server, '/') ?
+	    strrchr(s->server, '/') + 1 : s->server, port);
+	grade_fail(g, "the server was not %s on port %d within %d ms "
+	    "(it %s)", type_word(type), port, CELL_READY_MS,
+	    r->outcome == RUN_STOPPED ? "was still running" :
+	    run_outcome_name(r->outcome));
+}
+
+static void
+build_argv(char **argv, const char *prog, const char *const args[])
+{
+	int i;
+
+	argv[0] = (char *)prog;
+	for (i = 0; args[i] != NULL && i < SCEN_ARGS_MAX - 2; i++)
+		argv[i + 1] = (char *)args[i];
+	argv[i + 1] = NULL;
+}
+
+void
+scen_client_bin(struct grade *g, struct run *r, const char *bin,
+    const char *const args[], int wall_ms)
+{
+	struct run_limits lim = { 0 };
+	char *argv[SCEN_ARGS_MAX];
+
+	build_argv(argv, bin, args);
+	lim.wall_ms = wall_ms;
+	if (run_start(grade_cell(g), r, argv, &lim) < 0)
+		grade_fail(g, "could not start %s", bin);
+	run_wait(r, wall_ms + RUN_STOP_GRACE_MS);
+	if (r->outcome == RUN_RUNNING) {
+		run_stop(r);
+		r->outcome = RUN_TIMEOUT;
+	}
+}
+
+void
+scen_client(struct grade *g, struct run *r, const char *const args[],
+    int wall_ms)
+{
+	const struct grade_sub *s = grade_sub(g);
+
+	if (s->client == NULL)
+		grade_not_run(g, "the client did not build");
+	scen_client_bin(g, r, s->client, args, wall_ms);
+}
+
+void
+scen_peer(struct grade *g, struct run *r, int type, int port,
+    const char *const args[])
+{
+	const struct grade_sub *s = grade_sub(g);
+	struct run_limits lim = { 0 };
+	char *argv[SCEN_ARGS_MAX];
+
+	build_argv(argv, s->labpeer, args);
+	lim.trusted = 1;
+	if (run_start(grade_cell(g), r, argv, &lim) < 0)
+		grade_fail(g, "grader: could not start labpeer (%s)",
+		    s->labpeer);
+	if (port <= 0 ||
+	    cell_wait_port(grade_cell(g), type, port, r, CELL_READY_MS) == 0)
+		return;
+	if (r->outcome == RUN_RUNNING)
+		run_stop(r);
+	grade_explain(g, "labpeer said: %.200s", r->err ? r->err : "");
+	grade_fail(g, "grader: labpeer was not %s on port %d (%s)",
+	    type_word(type), port, r->cmdline);
+}
+
+static void
+join_args(char *buf, size_t n, const char *const args[])
+{
+	size_t len = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; args[i] != NULL && len + 1 < n; i++)
+		len += (size_t)snprintf(buf + len, n - len, "%s%s",
+		    i ? " " : "", args[i]);
+}
+
+void
+scen_repro(struct grade *g, const char *student, const char *const args[])
+{
+	char buf[400];
+
+	join_args(buf, sizeof buf, args);
+	if (student != NULL)
+		grade_repro(g, "%s", student);
+	grade_repro(g, "labpeer %s", buf);
+}
+
+/* The last lines of a labpeer run, for the report. */
+static void
+explain_peer(struct grade *g, const struct run *r)
+{
+	size_t i, from = 0;
+	int lines = 0;
+
+	for (i = r->out_len; i > 0 && lines <= SCEN_SHOW_LINES; i--)
+		if (r->out[i - 1] == '\n' && i != r->out_len) {
+			lines++;
+			from = i;
+		}
+	if (lines <= SCEN_SHOW_LINES)
+		from = 0;
+	grade_explain(g, "labpeer's log (the reference client):");
+	while (from < r->out_len) {
+		const char *nl = memchr(r->out + from, '\n', r->out_len - from);
+		size_t end = nl ? (size_t)(nl - r->out) : r->out_len;
+
+		grade_explain(g, "  %.*s", (int)(end - from < 200 ?
+		    end - from : 200), r->out + from);
+		from = end + 1;
+	}
+	if (r->err_len)
+		grade_explain(g, "  %.200s", r->err);
+}
+
+void
+scen_peer_check(struct grade *g, const char *const args[], int wall_ms)
+{
+	struct run r = { 0 };
+
+	scen_peer(g, &r, 0, 0, args);
+	run_wait(&r, wall_ms);
+	if (r.outcome == RUN_RUNNING) {
+		run_stop(&r);
+		explain_peer(g, &r);
+		grade_fail(g, "the exchange did not finish within %d ms "
+		    "(the server stopped answering?)", wall_ms);
+	}
+	if (r.outcome == RUN_EXITED && r.status == 0) {
+		run_free(&r);
+		return;
+	}
+	explain_peer(g, &r);
+	grade_fail(g, "the reference client found the server breaking the "
+	    "contract (labpeer exit status %d)", r.status);
+}
+
+void
+scen_alive(struct grade *g, struct run *r, const char *role)
+{
+	run_wait(r, 0);
+	if (r->outcome == RUN_RUNNING)
+		return;
+	grade_student(g, role, r);
+	grade_fail(g, "the %s ended (%s %d) while it should have kept "
+	    "serving", role, run_outcome_name(r->outcome), r->status);
+}
+
+void
+scen_stop(struct run *r)
+{
+	if (r->pid > 0 && r->outcome == RUN_RUNNING)
+		run_stop(r);
+	run_free(r);
+}
+
+int
+scen_capture(struct grade *g, struct cell_capture *cap, int port, int need)
+{
+	char filter[96];
+
+	snprintf(filter, sizeof filter, "port %d or icmp or icmp6", port);
+	if (cell_capture_start(grade_cell(g), cap, filter) == 0)
+		return 0;
+	if (need)
+		grade_not_run(g, cap->err[0] ? cap->err :
+		    "no capture possible here");
+	return -1;
+}
+
+void
+scen_capture_end(struct grade *g, struct cell_capture *cap, struct wire *w)
+{
+	char err[256];
+
+	cell_capture_stop(cap);
+	grade_trace(g, cap->path);
+	if (wire_load(w, cap->path, err, sizeof err) < 0)
+		grade_not_run(g, err);
+}
+
+const char *
+scen_addr(int family, int port, char *buf, size_t n)
+{
+	if (family == AF_INET6)
+		snprintf(buf, n, "[::1]:%d", port);
+	else
+		snprintf(buf, n, "127.0.0.1:%d", port);
+	return buf;
+}
+
+/* Pinger output: a cursor over one line, matched piece by piece. */
+static int
+lit(const char **p, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (strncmp(*p, s, n) != 0)
+		return -1;
+	*p += n;
+	return 0;
+}
+
+static int
+num(const char **p, int *v)
+{
+	long x = 0;
+	int d = 0;
+
+	while (**p >= '0' && **p <= '9' && d < 9) {
+		x = x * 10 + (**p - '0');
+		(*p)++;
+		d++;
+	}
+	*v = (int)x;
+	return d > 0 ? 0 : -1;
+}
+
+/* A time in ms as the contract prints it: %.3f. */
+static int
+ms3(const char **p, double *v)
+{
+	const char *s = *p;
+	int ip, i;
+
+	if (num(p, &ip) < 0 || **p != '.')
+		return -1;
+	for (i = 1; i <= 3; i++)
+		if ((*p)[i] < '0' || (*p)[i] > '9')
+			return -1;
+	*p += 4;
+	*v = strtod(s, NULL);
+	return 0;
+}
+
+static int
+parse_reply(const char *p, struct ping_line *l)
+{
+	const char *sp;
+	int seq2;
+
+	if (lit(&p, "reply from ") < 0 || (sp = strchr(p, ' ')) == NULL ||
+	    (size_t)(sp - p) >= sizeof l->from)
+		return -1;
+	memcpy(l->from, p, (size_t)(sp - p));
+	l->from[sp - p] = '\0';
+	p = sp;
+	if (lit(&p, " seq=") < 0 || num(&p, &l->seq) < 0 ||
+	    lit(&p, " rtt=") < 0 || ms3(&p, &l->rtt_ms) < 0 ||
+	    lit(&p, " ms: PING ") < 0 || num(&p, &seq2) < 0 || *p != '\0' ||
+	    seq2 != l->seq)
+		return -1;
+	l->kind = PL_REPLY;
+	return 0;
+}
+
+static int
+parse_line(const char *p, struct ping_out *po)
+{
+	struct ping_line *l = &po->line[po->nline];
+	const char *q = p;
+
+	if (po->nline < PING_MAX_LINES && parse_reply(p, l) == 0) {
+		po->nline++;
+		return 0;
+	}
+	if (po->nline < PING_MAX_LINES && lit(&q, "seq=") == 0 &&
+	    num(&q, &l->seq) == 0 && strcmp(q, " timeout") == 0) {
+		l->kind = PL_TIMEOUT;
+		po->nline++;
+		return 0;
+	}
+	q = p;
+	if (!po->have_summary && num(&q, &po->sent) == 0 &&
+	    lit(&q, " sent, ") == 0 && num(&q, &po->received) == 0 &&
+	    lit(&q, " received, ") == 0 && num(&q, &po->loss) == 0 &&
+	    strcmp(q, "% loss") == 0) {
+		po->have_summary = 1;
+		return 0;
+	}
+	q = p;
+	if (!po->have_rtt && lit(&q, "rtt min/avg/max = ") == 0 &&
+	    ms3(&q, &po->rtt_min) == 0 && lit(&q, "/") == 0 &&
+	    ms3(&q, &po->rtt_avg) == 0 && lit(&q, "/") == 0 &&
+	    ms3(&q, &po->rtt_max) == 0 && strcmp(q, " ms") == 0) {
+		po->have_rtt = 1;
+		return 0;
+	}
+	return -1;
+}
+
+void
+ping_parse(const char *out, size_t len, struct ping_out *po)
+{
+	char line[256];
+	size_t i = 0, n;
+	int no = 0;
+
+	memset(po, 0, sizeof *po);
+	while (i < len) {
+		const char *nl = memchr(out + i, '\n', len - i);
+		size_t end = nl ? (size_t)(nl - out) : len;
+
+		n = end - i < sizeof line ? end - i : sizeof line - 1;
+		no++;
+		memcpy(line, out + i, n);
+		line[n] = '\0';
+		/* A NUL in a line makes it no contract line: show it as \0. */
+		for (size_t k = 0; k < n; k++)
+			if (line[k] == '\0')
+				line[k] = '\\';
+		if ((end - i >= sizeof line || parse_line(line, po) < 0) &&
+		    po->bad_no == 0) {
+			po->bad_no = no;
+			snprintf(po->bad, sizeof po->bad, "%.159s", line);
+		}
+		i = end + 1;
+	}
+}
+
+/* The lines the contract wants, for the report. */
+static void
+explain_expected(struct grade *g, const struct ping_expect *e)
+{
+	int seq, rec = 0, sent = (int)strlen(e->seqs);
+
+	grade_explain(g, "expected on stdout:");
+	for (seq = 1; seq <= sent; seq++) {
+		if (e->seqs[seq - 1] == 'r') {
+			rec++;
+			grade_explain(g, "  reply from %s seq=%d rtt=<ms> ms: "
+			    "PING %d", e->from, seq, seq);
+		} else if (e->seqs[seq - 1] == 't') {
+			grade_explain(g, "  seq=%d timeout", seq);
+		}
+	}
+	if (e->no_summary)
+		return;
+	grade_explain(g, "  %d sent, %d received, %d%% loss", sent, rec,
+	    sent ? (sent - rec) * 100 / sent : 0);
+	if (rec > 0)
+		grade_explain(g, "  rtt min/avg/max = <min>/<avg>/<max> ms");
+}
+
+static void
+explain_got(struct grade *g, const struct run *r)
+{
+	size_t i = 0;
+	int no = 0;
+
+	grade_explain(g, "the client printed on stdout:%s",
+	    r->out_len ? "" : " nothing");
+	while (i < r->out_len && no < SCEN_SHOW_LINES) {
+		const char *nl = memchr(r->out + i, '\n', r->out_len - i);
+		size_t end = nl ? (size_t)(nl - r->out) : r->out_len;
+
+		grade_explain(g, "  %.*s", (int)(end - i < 160 ? end - i : 160),
+		    r->out + i);
+		i = end + 1;
+		no++;
+	}
+	if (i < r->out_len)
+		grade_explain(g, "  ...");
+}
+
+static void ping_fail(struct grade *g, const struct run *r,
+    const struct ping_expect *e, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5), noreturn));
+
+static void
+ping_fail(struct grade *g, const struct run *r, const struct ping_expect *e,
+    const char *fmt, ...)
+{
+	char msg[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	explain_expected(g, e);
+	explain_got(g, r);
+	grade_student(g, "client", r);
+	grade_fail(g, "%s", msg);
+}
+
+static void
+check_lines(struct grade *g, const struct run *r, const struct ping_expect *e,
+    const struct ping_out *po)
+{
+	int seq, k = 0, sent = (int)strlen(e->seqs);
+
+	for (seq = 1; seq <= sent; seq++) {
+		const struct ping_line *l = &po->line[k];
+		char c = e->seqs[seq - 1];
+
+		if (c == '-')
+			continue;
+		if (k >= po->nline)
+			ping_fail(g, r, e, "no line for seq=%d", seq);
+		if (l->seq != seq)
+			ping_fail(g, r, e, "the lines are out of step: seq=%d "
+			    "printed where the next one was expected", l->seq);
+		if (c == 'r' && l->kind != PL_REPLY)
+			ping_fail(g, r, e, "seq=%d got its reply in time, but "
+			    "the client printed a timeout", seq);
+		if (c == 't' && l->kind != PL_TIMEOUT)
+			ping_fail(g, r, e, "seq=%d got no valid reply in time, "
+			    "but the client printed a reply line", seq);
+		if (c == 'r' && strcmp(l->from, e->from) != 0)
+			ping_fail(g, r, e, "seq=%d: the reply line names the "
+			    "wrong sender (want the server's address:port)",
+			    seq);
+		k++;
+	}
+	if (k < po->nline)
+		ping_fail(g, r, e, "%d ping line(s) more than expected",
+		    po->nline - k);
+}
+
+static void
+check_summary(struct grade *g, const struct run *r,
+    const struct ping_expect *e, const struct ping_out *po)
+{
+	int i, sent = (int)strlen(e->seqs), rec = 0;
+	double mn = 1e9, mx = 0, sum = 0;
+
+	if (e->no_summary) {
+		if (po->have_summary)
+			ping_fail(g, r, e, "a summary was printed where the "
+			    "contract wants none");
+		return;
+	}
+	for (i = 0; i < po->nline; i++)
+		if (po->line[i].kind == PL_REPLY) {
+			rec++;
+			sum += po->line[i].rtt_ms;
+			mn = po->line[i].rtt_ms < mn ? po->line[i].rtt_ms : mn;
+			mx = po->line[i].rtt_ms > mx ? po->line[i].rtt_ms : mx;
+		}
+	if (!po->have_summary)
+		ping_fail(g, r, e, "no summary line");
+	if (po->sent != sent || po->received != rec)
+		ping_fail(g, r, e, "wrong counts in the summary line");
+	if (po->loss != (sent - rec) * 100 / sent)
+		ping_fail(g, r, e, "wrong loss in the summary: %d%% (an "
+		    "integer percent, rounded down)", po->loss);
+	if (rec == 0 && po->have_rtt)
+		ping_fail(g, r, e, "an rtt line with no reply received");
+	if (rec > 0 && !po->have_rtt)
+		ping_fail(g, r, e, "no rtt min/avg/max line");
+	if (rec > 0 && (po->rtt_min < mn - 0.0015 || po->rtt_min > mn + 0.0015 ||
+	    po->rtt_max < mx - 0.0015 || po->rtt_max > mx + 0.0015 ||
+	    po->rtt_avg < sum / rec - 0.0025 || po->rtt_avg > sum / rec + 0.0025))
+		ping_fail(g, r, e, "rtt min/avg/max does not match the rtt "
+		    "values printed per ping");
+}
+
+void
+ping_expect(struct grade *g, const struct run *r, const struct ping_expect *e,
+    struct ping_out *po)
+{
+	ping_parse(r->out ? r->out : "", r->out_len, po);
+	if (r->outcome != RUN_EXITED) {
+		explain_got(g, r);
+		grade_student(g, "client", r);
+		grade_fail(g, "the client did not exit normally: %s",
+		    run_outcome_name(r->outcome));
+	}
+	if (po->bad_no)
+		ping_fail(g, r, e, "stdout line %d is in none of the "
+		    "contract's forms", po->bad_no);
+	check_lines(g, r, e, po);
+	check_summary(g, r, e, po);
+	if (r->status != e->exit_status) {
+		grade_student(g, "client", r);
+		grade_fail(g, "exit status %d, the contract wants %d here",
+		    r->status, e->exit_status);
+	}
+}
+
+void
+scen_from_capture(const struct wire *w, int port, char *buf, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < w->n; i++)
+		if (w->pkt[i].dst.port == port && w->pkt[i].src.port != port) {
+			wire_ep_str(&w->pkt[i].dst, buf, n);
+			return;
+		}
+}
+
+int
+scen_have_ipv6(void)
+{
+	struct sockaddr_in6 a = { 0 };
+	int fd = socket(AF_INET6, SOCK_DGRAM, 0), ok;
+
+	if (fd < 0)
+		return 0;
+	a.sin6_family = AF_INET6;
+	a.sin6_addr = in6addr_loopback;
+	ok = bind(fd, (struct sockaddr *)&a, sizeof a) == 0;
+	close(fd);
+	return ok;
+}
+
+static void
+args_str(char *buf, size_t n, const char *name, const struct scen_args *c)
+{
+	size_t len = (size_t)snprintf(buf, n, "./%s", name);
+	int i;
+
+	for (i = 0; c->a[i] != NULL && len < n; i++)
+		len += (size_t)snprintf(buf + len, n - len, " %s", c->a[i]);
+}
+
+void
+scen_usage(struct grade *g, const char *bin, const char *name,
+    const struct scen_args *cases, size_t n)
+{
+	char cmd[160];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct run r = { 0 };
+
+		/* Looking a name up may wait on DNS outside a cell. */
+		if (grade_cell(g)->mode == CELL_FALLBACK &&
+		    cases[i].a[0] != NULL && strstr(cases[i].a[0], ".invalid"))
+			continue;
+		args_str(cmd, sizeof cmd, name, &cases[i]);
+		grade_repro(g, "%s", cmd);
+		if (bin == NULL)
+			grade_not_run(g, "the program did not build");
+		scen_client_bin(g, &r, bin, cases[i].a, SCEN_USAGE_MS);
+		if (r.outcome == RUN_EXITED && r.status == 2 && r.err_len > 0) {
+			run_free(&r);
+			continue;
+		}
+		grade_student(g, name, &r);
+		grade_explain(g, "ran: %s", cmd);
+		grade_fail(g, "bad arguments: the contract wants a usage line "
+		    "on stderr and exit status 2; the program %s %d%s",
+		    run_outcome_name(r.outcome), r.status, r.err_len ? "" :
+		    " and printed nothing on stderr");
+	}
+}
+
+/* Hold port on every local address, as the student's server would. */
+static int
+hold_port(int type, int port)
+{
+	struct sockaddr_in6 a6 = { 0 };
+	struct sockaddr_in a4 = { 0 };
+	int off = 0, fd = socket(AF_INET6, type, 0);
+
+	a6.sin6_family = AF_INET6;
+	a6.sin6_port = htons((uint16_t)port);
+	a6.sin6_addr = in6addr_any;
+	if (fd >= 0 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off,
+	    sizeof off) == 0 && bind(fd, (struct sockaddr *)&a6,
+	    sizeof a6) == 0)
+		goto bound;
+	if (fd >= 0)
+		close(fd);
+	a4.sin_family = AF_INET;
+	a4.sin_port = htons((uint16_t)port);
+	fd = socket(AF_INET, type, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a4, sizeof a4) < 0)
+		goto fail;
+bound:
+	if (type == SOCK_STREAM && listen(fd, 4) < 0)
+		goto fail;
+	return fd;
+fail:
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+void
+scen_port_busy(struct grade *g, int type, const char *name)
+{
+	const char *bin = grade_sub(g)->server;
+	int port = cell_port(grade_cell(g), type);
+	struct scen_args c = { { NULL, NULL } };
+	char pbuf[16];
+	struct run r = { 0 };
+	int fd;
+
+	if (bin == NULL)
+		grade_not_run(g, "the server did not build");
+	if ((fd = hold_port(type, port)) < 0)
+		grade_not_run(g, "grader: could not take the port itself");
+	snprintf(pbuf, sizeof pbuf, "%d", port);
+	c.a[0] = pbuf;
+	grade_explain(g, "another socket holds %s port %d on every address",
+	    type == SOCK_STREAM ? "TCP" : "UDP", port);
+	grade_repro(g, "labpeer %s %d    # holds the port",
+	    type == SOCK_STREAM ? "tcp-server" : "udp-server", port);
+	grade_repro(g, "./%s %d", name, port);
+	scen_client_bin(g, &r, bin, c.a, SCEN_USAGE_MS);
+	close(fd);
+	if (r.outcome == RUN_EXITED && r.status == 1 && r.err_len > 0) {
+		run_free(&r);
+		return;
+	}
+	grade_student(g, "server", &r);
+	grade_fail(g, "a port it cannot bind: the contract wants one line on "
+	    "stderr and exit status 1; the server %s %d%s",
+	    r.outcome == RUN_TIMEOUT ? "kept running, then was" :
+	    run_outcome_name(r.outcome), r.status, r.err_len ? "" :
+	    " and printed nothing on stderr");
+}

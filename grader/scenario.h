@@ -1,0 +1,118 @@
+/*
+ * Scenario helpers shared by the lab tests: start the student's server or
+ * client, or a labpeer, in the test's cell; read a pinger's output lines
+ * and hold them against the contract.
+ *
+ * Interface:
+ *	scen_server(g, r, type, port)    start the student's server on port;
+ *	                                 fail the test unless it is up in time
+ *	scen_client(g, r, args, wall_ms) run the student's client with args
+ *	                                 to its end (fail if still running at
+ *	                                 wall_ms)
+ *	scen_client_bin(g, r, bin, args, wall_ms)  the same for any program
+ *	scen_peer(g, r, type, port, args)  start labpeer (args after "labpeer")
+ *	                                 and wait for its port when port > 0
+ *	scen_peer_check(g, args, wall_ms)  run a labpeer client that checks
+ *	                                 the student's server; fail with
+ *	                                 what it found unless it exits 0
+ *	scen_repro(g, student, args)     the report's repro: the student's
+ *	                                 command, then labpeer's
+ *	scen_alive(g, r, role)           fail unless r is still running
+ *	scen_stop(r)                     end r (run_stop) and free it
+ *	scen_capture(g, cap, port, need) capture the traffic of port (if
+ *	                                 need, "not run" when impossible)
+ *	scen_capture_end(g, cap, w)      stop it, load it into w, attach it
+ *	                                 to the report
+ *	ping_parse(out, len, po)         parse a pinger client's stdout
+ *	ping_expect(g, r, e)             the client's lines, summary and exit
+ *	                                 status as the contract wants for e
+ *	scen_addr(family, port, buf)     "127.0.0.1:P" / "[::1]:P"
+ *	scen_from_capture(w, port, buf)  the address:port the first packet
+ *	                                 to port went to, as a client prints
+ *	scen_have_ipv6()                 is there an IPv6 loopback (::1)
+ *	scen_usage(g, bin, name, cases, n)  each bad command line: exit
+ *	                                 status 2 and a line on stderr
+ *	scen_port_busy(g, type, name)    the server on a port we hold: exit
+ *	                                 status 1 and a line on stderr
+ */
+#ifndef SCENARIO_H
+#define SCENARIO_H
+
+#include <stddef.h>
+
+#include "cell.h"
+#include "grade.h"
+#include "wire.h"
+
+#define PING_MAX_LINES 64	/* a test's client never sends more pings */
+#define SCEN_ARGS_MAX 24	/* arguments of one command we start */
+
+/* One command line's arguments (after the program), NULL-ended. */
+struct scen_args {
+	const char *a[6];
+};
+
+enum ping_kind {
+	PL_REPLY,		/* reply from A seq=N rtt=X ms: PING N */
+	PL_TIMEOUT		/* seq=N timeout */
+};
+
+struct ping_line {
+	enum ping_kind kind;
+	int seq;
+	char from[80];		/* "127.0.0.1:12000" as printed */
+	double rtt_ms;
+};
+
+struct ping_out {
+	struct ping_line line[PING_MAX_LINES];
+	int nline;
+	int have_summary;
+	int sent, received, loss;
+	int have_rtt;
+	double rtt_min, rtt_avg, rtt_max;
+	char bad[160];		/* the first line in no contract form */
+	int bad_no;		/* its line number (1-based), 0 if none */
+};
+
+/*
+ * What a client run should print: one character per seq that counts as
+ * sent, 'r' a reply line, 't' a timeout line, '-' no line at all (TCP: a
+ * wrong reply or a closed connection), then the summary and the status.
+ */
+struct ping_expect {
+	const char *seqs;	/* "rtr": seq 1 replied, 2 timed out, ... */
+	const char *from;	/* "127.0.0.1:12000": whom replies come from */
+	int exit_status;	/* 0 or 1 */
+	int no_summary;		/* the contract wants no summary at all */
+};
+
+void scen_server(struct grade *g, struct run *r, int type, int port);
+void scen_client_bin(struct grade *g, struct run *r, const char *bin,
+    const char *const args[], int wall_ms);
+void scen_client(struct grade *g, struct run *r, const char *const args[],
+    int wall_ms);
+void scen_peer(struct grade *g, struct run *r, int type, int port,
+    const char *const args[]);
+void scen_peer_check(struct grade *g, const char *const args[], int wall_ms);
+void scen_repro(struct grade *g, const char *student,
+    const char *const args[]);
+void scen_alive(struct grade *g, struct run *r, const char *role);
+void scen_stop(struct run *r);
+int scen_capture(struct grade *g, struct cell_capture *cap, int port,
+    int need);
+void scen_capture_end(struct grade *g, struct cell_capture *cap,
+    struct wire *w);
+
+void ping_parse(const char *out, size_t len, struct ping_out *po);
+void ping_expect(struct grade *g, const struct run *r,
+    const struct ping_expect *e, struct ping_out *po);
+
+const char *scen_addr(int family, int port, char *buf, size_t n);
+void scen_from_capture(const struct wire *w, int port, char *buf, size_t n);
+int scen_have_ipv6(void);
+void scen_usage(struct grade *g, const char *bin, const char *name,
+    const struct scen_args *cases, size_t n);
+void scen_port_busy(struct grade *g, int type, const char *name);
+
+#endif
