@@ -1,0 +1,259 @@
+/*
+ * labsniff --exec: a private network namespace (inside a user namespace
+ * when not root, so no privileges are needed), its loopback brought up,
+ * and the commands run in it in order while labsniff captures there.
+ */
+#define _GNU_SOURCE /* unshare(), CLONE_NEWNET, struct ifreq */
+#include "labsniff.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static int
+write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+/* Map our uid and gid to root inside the new user namespace (unshare -r). */
+static int
+exec_map_ids(uid_t uid, gid_t gid)
+{
+	char map[64];
+
+	if (write_file("/proc/self/setgroups", "deny") != 0 && errno != ENOENT)
+		return -1;
+	snprintf(map, sizeof map, "0 %lu 1\n", (unsigned long)uid);
+	if (write_file("/proc/self/uid_map", map) != 0)
+		return -1;
+	snprintf(map, sizeof map, "0 %lu 1\n", (unsigned long)gid);
+	return write_file("/proc/self/gid_map", map);
+}
+
+static int
+exec_lo_up(void)
+{
+	struct ifreq ifr;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), rc = -1;
+
+	if (fd < 0)
+		return -1;
+	memset(&ifr, 0, sizeof ifr);
+	strcpy(ifr.ifr_name, "lo");
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0) {
+		ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+		rc = ioctl(fd, SIOCSIFFLAGS, &ifr);
+	}
+	close(fd);
+	return rc;
+}
+
+int
+exec_enter(struct sniff *s)
+{
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+	int user = uid != 0;
+
+	if (unshare(CLONE_NEWNET | (user ? CLONE_NEWUSER : 0)) != 0) {
+		/* Root without CAP_SYS_ADMIN (a container): try as a user. */
+		if (user || unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0) {
+			snprintf(s->err, sizeof s->err, "--exec: cannot create "
+			    "a private network namespace: %s", strerror(errno));
+			return -1;
+		}
+		user = 1;
+	}
+	if (user && exec_map_ids(uid, gid) != 0) {
+		snprintf(s->err, sizeof s->err, "--exec: cannot map ids in the "
+		    "user namespace: %s", strerror(errno));
+		return -1;
+	}
+	if (exec_lo_up() != 0) {
+		snprintf(s->err, sizeof s->err, "--exec: cannot bring up the "
+		    "namespace's loopback: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* Sockets in this namespace (all ours: the namespace is private). */
+static long
+exec_socket_count(void)
+{
+	static const char *const tables[] = { "/proc/net/tcp",
+		"/proc/net/tcp6", "/proc/net/udp", "/proc/net/udp6" };
+	long lines = 0;
+	size_t i;
+	int c;
+
+	for (i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+		FILE *f = fopen(tables[i], "re");
+
+		if (f == NULL)
+			continue;
+		while ((c = getc(f)) != EOF)
+			lines += c == '\n';
+		lines--;	/* the header line */
+		fclose(f);
+	}
+	return lines;
+}
+
+static void
+exec_child(struct sniff *s, const char *cmd)
+{
+	setpgid(0, 0);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+	close(pcap_get_selectable_fd(s->pc));
+	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+	fprintf(stderr, "labsniff: --exec: /bin/sh: %s\n", strerror(errno));
+	_exit(127);
+}
+
+static int
+exec_reap(struct exec_cmd *c)
+{
+	if (c->pid > 0 && waitpid(c->pid, &c->status, WNOHANG) == c->pid) {
+		c->pid = 0;
+		return 1;
+	}
+	return c->pid == 0;
+}
+
+/* Before the next command: this one has bound a socket, or has ended. */
+static void
+exec_wait_ready(struct sniff *s, struct exec_cmd *c, long sockets)
+{
+	long deadline = now_ms() + EXEC_READY_MS;
+
+	while (now_ms() < deadline && !exec_reap(c) &&
+	    exec_socket_count() <= sockets)
+		if (sniff_pump(s, EXEC_POLL_MS) < 0)
+			return;
+}
+
+int
+exec_start(struct sniff *s)
+{
+	int i;
+
+	for (i = 0; i < s->o.n_exec; i++) {
+		struct exec_cmd *c = &s->cmd[i];
+		long sockets = exec_socket_count();
+
+		outbuf_flush(&s->out);
+		fflush(NULL);
+		c->pid = fork();
+		if (c->pid < 0) {
+			c->pid = 0;
+			snprintf(s->err, sizeof s->err, "--exec: fork: %s",
+			    strerror(errno));
+			return -1;
+		}
+		if (c->pid == 0)
+			exec_child(s, s->o.exec_cmd[i]);
+		setpgid(c->pid, c->pid);
+		if (i + 1 < s->o.n_exec)
+			exec_wait_ready(s, c, sockets);
+	}
+	return 0;
+}
+
+int
+exec_poll(struct sniff *s)
+{
+	int i, last = s->o.n_exec - 1;
+
+	for (i = 0; i <= last; i++)
+		exec_reap(&s->cmd[i]);
+	return last >= 0 && s->cmd[last].pid == 0;
+}
+
+static int
+exec_all_reaped(struct sniff *s)
+{
+	int i, all = 1;
+
+	for (i = 0; i < s->o.n_exec; i++)
+		all &= exec_reap(&s->cmd[i]);
+	return all;
+}
+
+void
+exec_stop(struct sniff *s)
+{
+	long deadline = now_ms() + EXEC_GRACE_MS;
+	int i;
+
+	for (i = 0; i < s->o.n_exec; i++)
+		if (!exec_reap(&s->cmd[i])) {
+			s->cmd[i].killed = 1;
+			killpg(s->cmd[i].pid, SIGTERM);
+		}
+	while (!exec_all_reaped(s) && now_ms() < deadline)
+		sniff_pump(s, EXEC_POLL_MS);
+	for (i = 0; i < s->o.n_exec; i++)
+		if (s->cmd[i].pid > 0) {
+			killpg(s->cmd[i].pid, SIGKILL);
+			waitpid(s->cmd[i].pid, &s->cmd[i].status, 0);
+			s->cmd[i].pid = 0;
+		}
+}
+
+void
+exec_report(struct sniff *s)
+{
+	struct outbuf *ob = &s->out;
+	int i;
+
+	for (i = 0; i < s->o.n_exec; i++) {
+		const struct exec_cmd *c = &s->cmd[i];
+
+		outbuf_puts(ob, "command ");
+		outbuf_u64(ob, (uint64_t)i + 1);
+		outbuf_puts(ob, " (");
+		outbuf_puts(ob, s->o.exec_cmd[i]);
+		outbuf_puts(ob, "): ");
+		if (c->killed)
+			outbuf_puts(ob, "still running after the last command,"
+			    " ended by labsniff");
+		else if (WIFEXITED(c->status)) {
+			outbuf_puts(ob, "exited with status ");
+			outbuf_u64(ob, (uint64_t)WEXITSTATUS(c->status));
+		} else {
+			outbuf_puts(ob, "killed by signal ");
+			outbuf_u64(ob, (uint64_t)WTERMSIG(c->status));
+		}
+		outbuf_putc(ob, '\n');
+	}
+}

@@ -1,0 +1,93 @@
+/*
+ * labsniff's teaching annotations: what the conversation tracker saw in a
+ * packet, in words ("handshake 2/3", "reply to datagram #1", ...).
+ */
+#define _DEFAULT_SOURCE /* pcap.h (via labsniff.h) uses u_int, u_char */
+#include "labsniff.h"
+
+static const char *const side[2] = { "client", "server" };
+
+static void
+note_sep(struct outbuf *ob, int *n)
+{
+	if ((*n)++ > 0)
+		outbuf_puts(ob, ", ");
+}
+
+static const struct {
+	uint32_t ev;
+	const char *text;
+	int side;	/* followed by "client" or "server" (the sender) */
+} tcp_notes[] = {
+	{ CAP_EV_HS1, "handshake 1/3", 0 },
+	{ CAP_EV_HS2, "handshake 2/3", 0 },
+	{ CAP_EV_HS3, "handshake 3/3", 0 },
+	{ CAP_EV_NO_HS, "handshake not seen: numbers relative to the first "
+	    "packet", 0 },
+	{ CAP_EV_FIN1, "teardown: FIN from the ", 1 },
+	{ CAP_EV_FIN2, "teardown: the other side's FIN", 0 },
+	{ CAP_EV_FIN_ACK, "acknowledges the first FIN", 0 },
+	{ CAP_EV_LAST_ACK, "acknowledges the second FIN: closed", 0 },
+	{ CAP_EV_RST, "reset by the ", 1 },
+	{ CAP_EV_RETRANS, "retransmission", 0 },
+	{ CAP_EV_OOO, "out of order", 0 },
+	{ CAP_EV_GAP, "earlier bytes not captured", 0 },
+	{ CAP_EV_KEEPALIVE, "keep-alive", 0 },
+	{ CAP_EV_ZERO_WIN, "zero window: receiver full", 0 },
+	{ CAP_EV_DUP_ACK, "duplicate ACK", 0 },
+};
+
+static void
+notes_tcp(struct outbuf *ob, const struct cap_note *note, int *n)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof tcp_notes / sizeof tcp_notes[0]; i++)
+		if (note->ev & tcp_notes[i].ev) {
+			note_sep(ob, n);
+			outbuf_puts(ob, tcp_notes[i].text);
+			if (tcp_notes[i].side)
+				outbuf_puts(ob, side[note->dir & 1]);
+		}
+}
+
+static void
+notes_udp(struct outbuf *ob, const struct cap_note *note, int *n)
+{
+	if (note->ev & CAP_EV_REQUEST) {
+		note_sep(ob, n);
+		outbuf_puts(ob, "datagram #");
+		outbuf_u64(ob, note->req);
+	}
+	if (note->ev & CAP_EV_REPLY) {
+		note_sep(ob, n);
+		outbuf_puts(ob, "reply to datagram #");
+		outbuf_u64(ob, note->req);
+		if (note->rtt_us >= 0) {
+			outbuf_puts(ob, " after ");
+			print_ms(ob, note->rtt_us);
+		}
+	}
+	if (note->ev & CAP_EV_UNPAIRED) {
+		note_sep(ob, n);
+		outbuf_puts(ob, "from the server, answers no open request");
+	}
+	if (note->ev & CAP_EV_PORT_UNREACH) {
+		note_sep(ob, n);
+		outbuf_puts(ob, "port unreachable: no server on ");
+		outbuf_u64(ob, note->port);
+	}
+}
+
+/* The annotations of one packet, comma-separated; returns how many. */
+int
+print_notes(struct outbuf *ob, const struct cap_pkt *pkt,
+    const struct cap_note *note)
+{
+	int n = 0;
+
+	(void)pkt;
+	notes_tcp(ob, note, &n);
+	notes_udp(ob, note, &n);
+	return n;
+}

@@ -1,0 +1,241 @@
+/*
+ * labsniff's end summary: one line per conversation (the first
+ * SUMMARY_MAX, the rest added up), then the capture's counters.
+ * Conversations arrive through the table's eviction callback.
+ */
+#define _DEFAULT_SOURCE /* pcap.h (via labsniff.h) uses u_int, u_char */
+#include "labsniff.h"
+
+#include <stdlib.h>
+
+struct summary {
+	struct cap_conv kept[SUMMARY_MAX];
+	size_t nkept;
+	uint64_t n, tcp, udp;		/* conversations seen */
+	uint64_t more_pkts, more_bytes;	/* of those not listed */
+	uint64_t unanswered;		/* UDP requests never answered */
+	struct outbuf *json;		/* --json: write each one there */
+};
+
+struct summary *
+summary_new(struct outbuf *json)
+{
+	struct summary *sum = calloc(1, sizeof(struct summary));
+
+	if (sum != NULL)
+		sum->json = json;
+	return sum;
+}
+
+void
+summary_free(struct summary *sum)
+{
+	free(sum);
+}
+
+void
+summary_evicted(void *arg, const struct cap_conv *c)
+{
+	struct summary *sum = arg;
+
+	sum->n++;
+	sum->tcp += c->proto == 6;
+	sum->udp += c->proto == 17;
+	sum->unanswered += c->unanswered;
+	if (sum->json != NULL)
+		json_conv(sum->json, c);
+	if (sum->nkept < SUMMARY_MAX) {
+		sum->kept[sum->nkept++] = *c;
+		return;
+	}
+	sum->more_pkts += (uint64_t)c->pkts[0] + c->pkts[1];
+	sum->more_bytes += c->bytes[0] + c->bytes[1];
+}
+
+static int
+conv_by_id(const void *a, const void *b)
+{
+	const struct cap_conv *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static void
+count_words(struct outbuf *ob, uint64_t n, const char *one, const char *many)
+{
+	outbuf_u64(ob, n);
+	outbuf_putc(ob, ' ');
+	outbuf_puts(ob, n == 1 ? one : many);
+}
+
+static void
+count_word(struct outbuf *ob, uint64_t n, const char *word)
+{
+	count_words(ob, n, word, word);
+	if (n != 1)
+		outbuf_putc(ob, 's');
+}
+
+static const char *
+tcp_state_words(const struct cap_conv *c)
+{
+	static const char *const closer[2] = { "closed, the client's FIN first",
+		"closed, the server's FIN first" };
+
+	switch (c->state) {
+	case CAP_CS_SYN_SENT:
+		return "SYN never answered";
+	case CAP_CS_SYN_RCVD:
+		return "handshake not completed";
+	case CAP_CS_ESTABLISHED:
+		return "still open";
+	case CAP_CS_FIN_WAIT:
+		return c->closer == 1 ? "half-closed by the server" :
+		    "half-closed by the client";
+	case CAP_CS_CLOSING:
+		return "both FINs sent, the last ACK not seen";
+	case CAP_CS_CLOSED:
+		return closer[c->closer == 1];
+	case CAP_CS_RESET:
+		return c->resetter == 1 ? "reset by the server" :
+		    "reset by the client";
+	default:
+		return "handshake not seen";
+	}
+}
+
+static void
+summary_tcp(struct outbuf *ob, const struct cap_conv *c)
+{
+	uint64_t re = (uint64_t)c->retrans[0] + c->retrans[1];
+
+	if (c->rtt_hs_us >= 0) {
+		outbuf_puts(ob, "; handshake ");
+		print_ms(ob, c->rtt_hs_us);
+	}
+	outbuf_puts(ob, "; ");
+	outbuf_puts(ob, tcp_state_words(c));
+	if (re > 0) {
+		outbuf_puts(ob, "; ");
+		count_word(ob, re, "retransmission");
+	}
+}
+
+static void
+summary_udp(struct outbuf *ob, const struct cap_conv *c)
+{
+	outbuf_puts(ob, "; ");
+	count_word(ob, c->requests, "request");
+	outbuf_puts(ob, ", ");
+	count_words(ob, c->replies, "reply", "replies");
+	outbuf_puts(ob, ", ");
+	outbuf_u64(ob, c->unanswered);
+	outbuf_puts(ob, " unanswered");
+	if (c->unpaired > 0) {
+		outbuf_puts(ob, ", ");
+		outbuf_u64(ob, c->unpaired);
+		outbuf_puts(ob, " unrequested");
+	}
+	if (c->unreach > 0) {
+		outbuf_puts(ob, "; ");
+		count_words(ob, c->unreach, "port unreachable",
+		    "port unreachables");
+	}
+}
+
+static void
+summary_conv(struct outbuf *ob, const struct cap_conv *c)
+{
+	int64_t us = ((int64_t)c->last.tv_sec - c->first.tv_sec) * 1000000 +
+	    (c->last.tv_usec - c->first.tv_usec);
+
+	outbuf_puts(ob, "  #");
+	outbuf_u64(ob, c->id);
+	outbuf_puts(ob, c->proto == 6 ? " TCP " : " UDP ");
+	print_endpoint(ob, &c->cli, c->cli_port);
+	outbuf_puts(ob, " -> ");
+	print_endpoint(ob, &c->srv, c->srv_port);
+	outbuf_puts(ob, ": ");
+	count_word(ob, c->pkts[0], "packet");
+	outbuf_putc(ob, '/');
+	count_word(ob, c->bytes[0], "byte");
+	outbuf_puts(ob, " sent, ");
+	count_word(ob, c->pkts[1], "packet");
+	outbuf_putc(ob, '/');
+	count_word(ob, c->bytes[1], "byte");
+	outbuf_puts(ob, " back");
+	if (c->proto == 6)
+		summary_tcp(ob, c);
+	else
+		summary_udp(ob, c);
+	outbuf_puts(ob, "; lasted ");
+	print_ms(ob, us);
+	outbuf_putc(ob, '\n');
+}
+
+static void
+summary_capture(struct sniff *s)
+{
+	struct outbuf *ob = &s->out;
+	const struct sniff_print *pr = &s->pr;
+
+	outbuf_puts(ob, "capture: ");
+	count_word(ob, pr->pkts, "packet");
+	outbuf_puts(ob, ", ");
+	count_word(ob, pr->bytes, "byte");
+	if (pr->untracked > 0) {
+		outbuf_puts(ob, ", ");
+		outbuf_u64(ob, pr->untracked);
+		outbuf_puts(ob, " outside TCP/UDP conversations");
+	}
+	if (pr->trunc > 0) {
+		outbuf_puts(ob, ", ");
+		outbuf_u64(ob, pr->trunc);
+		outbuf_puts(ob, " truncated");
+	}
+	if (pr->bad > 0) {
+		outbuf_puts(ob, ", ");
+		outbuf_u64(ob, pr->bad);
+		outbuf_puts(ob, " malformed");
+	}
+	outbuf_putc(ob, '\n');
+}
+
+void
+summary_print(struct sniff *s)
+{
+	struct summary *sum = s->pr.sum;
+	struct outbuf *ob = &s->out;
+	size_t i;
+
+	qsort(sum->kept, sum->nkept, sizeof sum->kept[0], conv_by_id);
+	if (s->o.json) {	/* conversations went out as they ended */
+		json_capture(s);
+		return;
+	}
+	if (!s->o.quiet && s->pr.pkts > 0)
+		outbuf_putc(ob, '\n');
+	count_word(ob, sum->n, "conversation");
+	outbuf_puts(ob, " (");
+	outbuf_u64(ob, sum->tcp);
+	outbuf_puts(ob, " TCP, ");
+	outbuf_u64(ob, sum->udp);
+	outbuf_puts(ob, " UDP)");
+	outbuf_puts(ob, sum->n > 0 ? ":\n" : "\n");
+	for (i = 0; i < sum->nkept; i++)
+		summary_conv(ob, &sum->kept[i]);
+	if (sum->n > sum->nkept) {
+		outbuf_puts(ob, "  ... and ");
+		count_word(ob, sum->n - sum->nkept, "more conversation");
+		outbuf_puts(ob, ": ");
+		count_word(ob, sum->more_pkts, "packet");
+		outbuf_puts(ob, ", ");
+		count_word(ob, sum->more_bytes, "byte");
+		outbuf_puts(ob, ", ");
+		outbuf_u64(ob, sum->unanswered);
+		outbuf_puts(ob, " unanswered datagrams in all\n");
+	}
+	summary_capture(s);
+	live_stats_print(s);
+	exec_report(s);
+}
