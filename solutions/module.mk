@@ -4,3 +4,6 @@
 
 TEST_SRCS += $(wildcard solutions/tests/check_*.c)
 TEST_SUPPORT += $(B)/solutions/tests/harness.o $(B)/solutions/tests/labtest.o
+
+# Every suite of the kit may use the shared harness: #include "harness.h".
+CPPFLAGS += -Isolutions/tests

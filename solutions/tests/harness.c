@@ -245,6 +245,39 @@ proc_running(struct proc *p)
 	return !harness_reap(p);
 }
 
+static int
+harness_count_lines(const struct proc *p)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < p->out_len; i++)
+		n += p->out[i] == '\n';
+	return n;
+}
+
+int
+proc_lines(struct proc *p, int n, int timeout_ms)
+{
+	long deadline = harness_now_ms() + timeout_ms;
+
+	for (;;) {
+		struct pollfd fds[2] = {
+			{ .fd = p->out_fd, .events = POLLIN },
+			{ .fd = p->err_fd, .events = POLLIN },
+		};
+		long left = deadline - harness_now_ms();
+
+		harness_drain(&p->out_fd, &p->out, &p->out_len);
+		harness_drain(&p->err_fd, &p->err, &p->err_len);
+		if (harness_count_lines(p) >= n)
+			return 0;
+		if (left <= 0 || (p->out_fd < 0 && p->err_fd < 0))
+			return -1;
+		poll(fds, 2, left < HARNESS_TICK_MS ? (int)left :
+		    HARNESS_TICK_MS);
+	}
+}
+
 void
 proc_signal(struct proc *p, int sig)
 {

@@ -10,6 +10,8 @@
  *	proc_run(p, argv, ms)    proc_start then proc_wait
  *	proc_signal(p, sig)      send a signal (no-op once reaped)
  *	proc_running(p)          1 while it runs; reaps it once it has exited
+ *	proc_lines(p, n, ms)     collect output while it runs until stdout
+ *	                         holds n lines; -1 if it did not within ms
  *	proc_ready(p, type, port, ms)  port_wait that gives up (-1) as soon
  *	                         as p exits
  *	proc_free(p)             kill if still running, reap, free output
@@ -47,6 +49,7 @@ int proc_wait(struct proc *p, int timeout_ms);
 int proc_run(struct proc *p, char *const argv[], int timeout_ms);
 void proc_signal(struct proc *p, int sig);
 int proc_running(struct proc *p);
+int proc_lines(struct proc *p, int n, int timeout_ms);
 int proc_ready(struct proc *p, int type, int port, int timeout_ms);
 void proc_free(struct proc *p);
 
