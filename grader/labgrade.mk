@@ -1,3 +1,40 @@
-# grader/labgrade.mk: build rules for this part of the grader.
-# Library objects: append to GRADER_OBJS (the libgrader.a rule is in
-# grader/module.mk, after every fragment).
+# grader/labgrade.mk: labgrade (the engine, the build step, the reports,
+# class mode), its man page, and the top-level 'grade', 'gradescope'
+# and 'bench' recipes.  Library objects go into libgrader.a (the rule is
+# in grader/module.mk, after every fragment).
+
+LABGRADE_SRCS := grader/engine.c grader/grade.c grader/build.c \
+	grader/rubric.c grader/class.c grader/report.c grader/report-text.c \
+	grader/report-json.c grader/report-junit.c grader/report-tap.c \
+	grader/report-gradescope.c grader/report-autolab.c \
+	grader/report-csv.c
+GRADER_OBJS += $(LABGRADE_SRCS:%.c=$(B)/%.o)
+
+# Installed, labgrade finds the rubrics and the labs' Makefiles here.
+$(B)/grader/labgrade.o: CPPFLAGS += -DLABGRADE_DATADIR='"$(DATADIR)"'
+
+$(B)/labgrade: $(B)/grader/labgrade.o $(B)/libgrader.a $(B)/libcapture.a
+	$(CC) $(KIT_LDFLAGS) -o $@ $^ $(PCAP_LIBS) $(CHECK_LIBS) -lpthread
+
+BINS += $(B)/labgrade
+SAN_BINS += build/san/labgrade
+DATA += solutions/lab1-udp/Makefile solutions/lab2-tcp/Makefile
+TEST_DEPS += $(B)/labgrade
+
+# make grade LAB=lab1-udp [DIR=path/to/submission] [ARGS='--format json']
+LAB ?= lab1-udp
+grade: deps
+	@$(MAKE) --no-print-directory build-all
+	./$(B)/labgrade $(ARGS) $(LAB) $(DIR)
+
+# make gradescope [LAB=lab1-udp]: the Gradescope autograder zip.
+GRADESCOPE_ZIP := build/gradescope-$(LAB).zip
+gradescope: $(GRADESCOPE_ZIP)
+	@echo "gradescope: $(GRADESCOPE_ZIP) (upload it as the autograder)"
+
+$(GRADESCOPE_ZIP): grader/gradescope/setup.sh grader/gradescope/run_autograder \
+		grader/gradescope/pack.sh
+	@mkdir -p build
+	sh grader/gradescope/pack.sh $(LAB) $@
+
+.PHONY: $(GRADESCOPE_ZIP)

@@ -25,6 +25,7 @@
 #define LABGRADE_VERSION "0.1.0"	/* printed in every report */
 #define GRADE_SEED_DEFAULT 1	/* --seed when none is given */
 #define GRADE_BUDGET_S 10	/* Check timeout of a test with budget_s 0 */
+#define GRADE_RUNNER_GRACE_S 15	/* a runner is killed this long after its budget */
 #define GRADE_RUNNERS_MIN 2	/* runner processes: max(CPUs, this) */
 #define GRADE_RUNNERS_MAX 16	/* ... and at most this many */
 #define GRADE_NICE 10		/* niceness of non-timing tests */
@@ -36,6 +37,8 @@
 #define BUILD_TIMEOUT_S 60	/* make is killed (process group) after */
 #define BUILD_LOG_LINES 15	/* compiler lines shown for a failed build */
 #define BUILD_LOG_CAP (64 * 1024) /* bytes of make output kept */
+#define BUILD_UID 65534		/* make runs as nobody when we are root */
+#define BUILD_SOURCE_MAX (1024 * 1024) /* bytes of one source file */
 #define TRACE_TIMEOUT_MS 5000	/* labsniff -r on a test's trace */
 #define TRACE_CAP (64 * 1024)	/* bytes of trace text kept per test */
 #define RUBRIC_MAX_POINTS 1000	/* points of one test, at most */

@@ -1,0 +1,738 @@
+/*
+ * The engine: every test of a lab becomes a Check test run in fork mode
+ * with the test's budget as its timeout.  Tests run in parallel, one
+ * runner process per test with its own srunner and its own cell slot, at
+ * most opt->runners at once; prerequisites run first and decide whether
+ * their dependents run.  Each test child leaves a record (grade.c) that
+ * the engine combines with Check's verdict into the report.
+ *
+ * CPU share: tests marked NEED_TIMING run at normal priority, every other
+ * test (its runner, cell and student programs) at nice +GRADE_NICE, so a
+ * busy machine takes its CPU from the untimed tests first.
+ */
+#define _GNU_SOURCE	/* pidfd via syscall(SYS_pidfd_open) */
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "param.h"
+
+struct engine_ctx {
+	const struct grade_lab *lab;
+	const struct grade_sub *sub;
+	const struct engine_opts *opt;
+	char results[PATH_MAX];	/* private results folder */
+	int dir_fd;
+	int slot;		/* cell slot of the test a runner runs */
+};
+
+enum engine_state { ES_PENDING, ES_RUNNING, ES_DONE };
+
+struct engine_runner {
+	pid_t pid;		/* 0: this runner slot is free */
+	int pidfd;
+	size_t test;
+	double started, deadline;
+};
+
+/* Check calls a test function with its loop index only: the runner
+ * process points this at its context before srunner_run(). */
+static const struct engine_ctx *engine_cur;
+
+static double
+engine_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+uint64_t
+engine_test_seed(uint64_t seed, const char *name)
+{
+	return grade_splitmix64(seed ^ grade_hash64(0, name, strlen(name)));
+}
+
+static int
+engine_budget(const struct grade_test *t)
+{
+	return t->budget_s > 0 ? t->budget_s : GRADE_BUDGET_S;
+}
+
+/* In Check's test child: open the cell, run the test, record the end. */
+static void
+engine_child(const struct engine_ctx *x, int idx)
+{
+	const struct grade_test *t = &x->lab->tests[idx];
+	struct grade g;
+	struct cell cell;
+	char name[128], why[512];
+
+	memset(&g, 0, sizeof g);
+	memset(&cell, 0, sizeof cell);
+	g.test = t;
+	g.sub = x->sub;
+	g.seed = engine_test_seed(x->sub->seed, t->name);
+	g.dir_fd = x->dir_fd;
+	g.results = x->results;
+	snprintf(name, sizeof name, "%s.rec", t->name);
+	g.rec_fd = openat(x->dir_fd, name, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (cell_open(&cell, x->slot, x->sub->force_fallback ?
+	    CELL_FORCE_FALLBACK : 0) < 0) {
+		snprintf(why, sizeof why, "could not open the test's cell: %s",
+		    strerror(errno));
+		grade_record_end(&g, GS_ERROR, why);
+		return;
+	}
+	g.cell = &cell;
+	if (cell.mode == CELL_FALLBACK) {
+		grade_record(&g, "cell", cell.why);
+		if (t->needs & NEED_NS) {
+			snprintf(why, sizeof why, "needs private network "
+			    "namespaces, which this machine refuses (%s)",
+			    cell.why);
+			grade_not_run(&g, why);
+		}
+	}
+	t->run(&g);
+	grade_record_end(&g, GS_PASSED, NULL);
+}
+
+START_TEST(engine_check_test)
+{
+	engine_child(engine_cur, _i);
+}
+END_TEST
+
+/* Our srunner takes no orders from the environment a caller set for its
+ * own Check run (CK_RUN_CASE, CK_TAP_LOG_FILE_NAME, ...). */
+static void
+engine_clear_check_env(void)
+{
+	static const char *const vars[] = {
+		"CK_RUN_SUITE", "CK_RUN_CASE", "CK_INCLUDE_TAGS",
+		"CK_EXCLUDE_TAGS", "CK_DEFAULT_TIMEOUT",
+		"CK_TIMEOUT_MULTIPLIER", "CK_LOG_FILE_NAME",
+		"CK_XML_LOG_FILE_NAME", "CK_TAP_LOG_FILE_NAME",
+		"CK_SUBUNIT_LOG_FILE_NAME", "CK_VERBOSITY", "CK_FORK", NULL
+	};
+	size_t i;
+
+	for (i = 0; vars[i] != NULL; i++)
+		unsetenv(vars[i]);
+}
+
+/* A runner process: one srunner, one test, Check's verdict recorded. */
+static void __attribute__((noreturn))
+engine_runner(struct engine_ctx *x, size_t idx)
+{
+	const struct grade_test *t = &x->lab->tests[idx];
+	struct grade g = { .rec_fd = -1 };
+	TestResult **res;
+	char name[128], line[GRADE_LINE_MAX];
+	SRunner *sr;
+	Suite *s;
+	TCase *tc;
+	int devnull;
+
+	engine_clear_check_env();
+	if (!(t->needs & NEED_TIMING) && nice(GRADE_NICE) == -1)
+		errno = 0;	/* a lower priority is only a courtesy */
+	devnull = open("/dev/null", O_WRONLY);
+	if (devnull >= 0) {	/* our reports may be on stdout */
+		dup2(devnull, STDOUT_FILENO);
+		close(devnull);
+	}
+	snprintf(name, sizeof name, "%s.rec", t->name);
+	g.rec_fd = openat(x->dir_fd, name, O_WRONLY | O_CREAT | O_TRUNC |
+	    O_APPEND | O_CLOEXEC, 0600);
+	engine_cur = x;
+	s = suite_create("labgrade");
+	tc = tcase_create(t->name);
+	tcase_set_timeout(tc, engine_budget(t));
+	tcase_add_loop_test(tc, engine_check_test, (int)idx, (int)idx + 1);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_set_fork_status(sr, CK_FORK);
+	srunner_run(sr, "labgrade", t->name, CK_SILENT);
+	res = srunner_results(sr);
+	if (srunner_ntests_run(sr) == 1 && res != NULL)
+		snprintf(line, sizeof line, "%d %s", tr_rtype(res[0]),
+		    tr_msg(res[0]) != NULL ? tr_msg(res[0]) : "");
+	else
+		snprintf(line, sizeof line, "-1 Check ran no test");
+	grade_record(&g, "check", line);
+	free(res);
+	srunner_free(sr);
+	_exit(0);
+}
+
+static int
+engine_pidfd(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+	(void)pid;
+	return -1;
+#endif
+}
+
+static int
+engine_spawn(struct engine_ctx *x, struct engine_runner *r, size_t test,
+    int slot)
+{
+	pid_t pid;
+
+	fflush(NULL);
+	x->slot = slot;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0)
+		engine_runner(x, test);
+	r->pid = pid;
+	r->pidfd = engine_pidfd(pid);
+	r->test = test;
+	r->started = engine_now();
+	r->deadline = r->started + engine_budget(&x->lab->tests[test]) +
+	    GRADE_RUNNER_GRACE_S;
+	return 0;
+}
+
+static char *
+engine_strdup(const char *s)
+{
+	char *d = strdup(s != NULL ? s : "");
+
+	if (d == NULL)
+		abort();
+	return d;
+}
+
+static ssize_t
+engine_find(const struct grade_lab *lab, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < lab->ntests; i++)
+		if (strcmp(lab->tests[i].name, name) == 0)
+			return (ssize_t)i;
+	return -1;
+}
+
+static void
+engine_decide(struct report_test *t, enum engine_state *st,
+    enum grade_status s, const char *reason)
+{
+	t->status = s;
+	free(t->reason);
+	t->reason = engine_strdup(reason);
+	*st = ES_DONE;
+}
+
+/* The status a failed test gets from what its student programs did. */
+static enum grade_status
+engine_refine(const struct report_test *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nstudent; i++) {
+		switch (t->student[i].kind) {
+		case RUN_SIGNALED: return GS_CRASHED;
+		case RUN_TIMEOUT: return GS_TIMEOUT;
+		case RUN_MEMORY: return GS_KILLED_MEMORY;
+		case RUN_OUTPUT: return GS_KILLED_OUTPUT;
+		default: break;
+		}
+	}
+	return GS_FAILED;
+}
+
+/* The test's record and Check's verdict make the test's status. */
+static void
+engine_combine(struct report_test *t, const struct grade_test *gt, int seen,
+    int rtype, const char *msg, int wstatus)
+{
+	char why[GRADE_LINE_MAX + 64];
+
+	if (!(seen & 2)) {
+		snprintf(why, sizeof why, "grader error: the test's runner "
+		    "died (%s %d)", WIFSIGNALED(wstatus) ? "signal" : "status",
+		    WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) :
+		    WEXITSTATUS(wstatus));
+		t->status = GS_ERROR;
+	} else if (seen & 1) {
+		if (t->status == GS_FAILED)
+			t->status = engine_refine(t);
+		if (t->status == GS_PASSED && rtype != CK_PASS) {
+			snprintf(why, sizeof why, "grader error after the test "
+			    "passed: %s", msg);
+			t->status = GS_ERROR;
+		} else {
+			return;
+		}
+	} else if (strstr(msg, "timeout") != NULL) {
+		snprintf(why, sizeof why, "the test did not finish within its "
+		    "%d s budget", engine_budget(gt));
+		t->status = GS_TIMEOUT;
+	} else {
+		snprintf(why, sizeof why, "grader error: %s", rtype == CK_PASS ?
+		    "the test ended without a result" : msg);
+		t->status = GS_ERROR;
+	}
+	free(t->reason);
+	t->reason = engine_strdup(why);
+}
+
+static void
+engine_collect(struct engine_ctx *x, struct report *rep, size_t i,
+    double seconds, int wstatus)
+{
+	struct report_test *t = &rep->tests[i];
+	char path[PATH_MAX + 160], msg[GRADE_LINE_MAX];
+	int rtype = -1, seen;
+
+	snprintf(path, sizeof path, "%s/%s.rec", x->results, t->name);
+	msg[0] = '\0';
+	seen = grade_record_read(path, t, &rtype, msg, sizeof msg);
+	engine_combine(t, &x->lab->tests[i], seen, rtype, msg, wstatus);
+	t->seconds = seconds;
+	if (t->cell_note != NULL && rep->cell_note == NULL)
+		rep->cell_note = engine_strdup(t->cell_note);
+}
+
+struct engine_run {
+	struct engine_ctx x;
+	struct report *rep;
+	enum engine_state *state;
+	unsigned char *selected, *needed;	/* --only; has dependents */
+	struct engine_runner runner[GRADE_RUNNERS_MAX];
+	int nrunners, running;
+	const struct build_result *b;
+};
+
+/* 1: ready to run; 0: wait for a prerequisite; -1: decided not to run. */
+static int
+engine_ready(struct engine_run *e, size_t i, char *why, size_t len)
+{
+	const struct grade_test *t = &e->x.lab->tests[i];
+	const struct grade_sub *sub = e->x.sub;
+	ssize_t p;
+
+	if (!e->selected[i])
+		return snprintf(why, len, "not selected (--only %s)",
+		    e->x.opt->only), -1;
+	if (t->after != NULL) {
+		p = engine_find(e->x.lab, t->after);
+		if (p < 0)
+			return snprintf(why, len, "grader error: unknown "
+			    "prerequisite '%s'", t->after), -1;
+		if (e->state[p] != ES_DONE)
+			return 0;
+		if (e->rep->tests[p].status != GS_PASSED)
+			return snprintf(why, len, "prerequisite %s did not pass "
+			    "(%s)", t->after,
+			    report_status_name(e->rep->tests[p].status)), -1;
+	}
+	if ((t->needs & NEED_SERVER) && sub->server == NULL)
+		return snprintf(why, len, "%s did not build",
+		    e->x.lab->server_bin), -1;
+	if ((t->needs & NEED_CLIENT) && sub->client == NULL)
+		return snprintf(why, len, "%s did not build",
+		    e->x.lab->client_bin), -1;
+	return 1;
+}
+
+static int
+engine_free_runner(struct engine_run *e)
+{
+	int k;
+
+	for (k = 0; k < e->nrunners; k++)
+		if (e->runner[k].pid == 0)
+			return k;
+	return -1;
+}
+
+/* Start what can start: prerequisites of other tests first.  Returns
+ * how many tests were started or decided. */
+static int
+engine_dispatch(struct engine_run *e)
+{
+	char why[GRADE_LINE_MAX];
+	size_t i, n = e->x.lab->ntests;
+	int pass, k, r, moved = 0;
+
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < n; i++) {
+			if (e->state[i] != ES_PENDING ||
+			    (pass == 0 && !e->needed[i]))
+				continue;
+			r = engine_ready(e, i, why, sizeof why);
+			if (r < 0) {
+				engine_decide(&e->rep->tests[i], &e->state[i],
+				    GS_NOT_RUN, why);
+				moved++;
+				continue;
+			}
+			k = r > 0 ? engine_free_runner(e) : -1;
+			if (k < 0)
+				continue;
+			if (engine_spawn(&e->x, &e->runner[k], i,
+			    e->x.opt->slot_base + k) < 0) {
+				engine_decide(&e->rep->tests[i], &e->state[i],
+				    GS_ERROR, "grader error: fork failed");
+				continue;
+			}
+			e->state[i] = ES_RUNNING;
+			e->running++;
+			moved++;
+		}
+	}
+	return moved;
+}
+
+static void
+engine_reap(struct engine_run *e, int k, int wstatus)
+{
+	struct engine_runner *r = &e->runner[k];
+
+	if (r->pidfd >= 0)
+		close(r->pidfd);
+	engine_collect(&e->x, e->rep, r->test, engine_now() - r->started,
+	    wstatus);
+	e->state[r->test] = ES_DONE;
+	r->pid = 0;
+	e->running--;
+}
+
+/* Wait until at least one runner ends (or overstays: killed). */
+static void
+engine_wait(struct engine_run *e)
+{
+	struct pollfd pfd[GRADE_RUNNERS_MAX];
+	double now = engine_now(), first = now + 3600;
+	int k, n = 0, ms, wstatus;
+
+	for (k = 0; k < e->nrunners; k++) {
+		if (e->runner[k].pid == 0)
+			continue;
+		if (e->runner[k].deadline < first)
+			first = e->runner[k].deadline;
+		if (e->runner[k].pidfd >= 0)
+			pfd[n++] = (struct pollfd){ e->runner[k].pidfd, POLLIN,
+			    0 };
+		else
+			first = now + 0.02;	/* no pidfd: poll waitpid */
+	}
+	ms = first > now ? (int)((first - now) * 1000) + 1 : 0;
+	if (poll(pfd, (nfds_t)n, ms) < 0 && errno != EINTR)
+		return;
+	now = engine_now();
+	for (k = 0; k < e->nrunners; k++) {
+		if (e->runner[k].pid == 0)
+			continue;
+		if (e->runner[k].deadline < now)
+			kill(e->runner[k].pid, SIGKILL);
+		if (waitpid(e->runner[k].pid, &wstatus, WNOHANG) ==
+		    e->runner[k].pid)
+			engine_reap(e, k, wstatus);
+	}
+}
+
+/* --only T: T and the chain of tests it needs; and who has dependents. */
+static int
+engine_select(struct engine_run *e, char *err, size_t errlen)
+{
+	const struct grade_lab *lab = e->x.lab;
+	ssize_t i, p;
+
+	for (i = 0; i < (ssize_t)lab->ntests; i++) {
+		e->selected[i] = e->x.opt->only == NULL;
+		if (lab->tests[i].after != NULL &&
+		    (p = engine_find(lab, lab->tests[i].after)) >= 0)
+			e->needed[p] = 1;
+	}
+	if (e->x.opt->only == NULL)
+		return 0;
+	i = engine_find(lab, e->x.opt->only);
+	if (i < 0) {
+		snprintf(err, errlen, "%s has no test named '%s' (see "
+		    "labgrade --list %s)", lab->name, e->x.opt->only,
+		    lab->name);
+		return -1;
+	}
+	while (i >= 0 && !e->selected[i]) {
+		e->selected[i] = 1;
+		i = lab->tests[i].after != NULL ?
+		    engine_find(lab, lab->tests[i].after) : -1;
+	}
+	return 0;
+}
+
+static int
+engine_results_dir(struct engine_ctx *x, char *err, size_t errlen)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	if (tmp == NULL || tmp[0] != '/')
+		tmp = "/tmp";
+	snprintf(x->results, sizeof x->results, "%s/labgrade-results-XXXXXX",
+	    tmp);
+	if (mkdtemp(x->results) == NULL) {
+		snprintf(err, errlen, "%s: %s", x->results, strerror(errno));
+		return -1;
+	}
+	x->dir_fd = open(x->results, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (x->dir_fd < 0) {
+		snprintf(err, errlen, "%s: %s", x->results, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+engine_report_init(struct report *rep, const struct grade_lab *lab,
+    const struct rubric *rub, const struct grade_sub *sub,
+    const struct build_result *b)
+{
+	size_t i;
+
+	memset(rep, 0, sizeof *rep);
+	rep->lab = engine_strdup(lab->name);
+	rep->dir = engine_strdup(sub->src);
+	rep->version = engine_strdup(LABGRADE_VERSION);
+	rep->seed = sub->seed;
+	snprintf(rep->rubric_hash, sizeof rep->rubric_hash, "%s", rub->hash);
+	rep->rubric_path = engine_strdup(rub->path);
+	rep->build_ok = b->ok;
+	rep->build_log = b->ok ? NULL : engine_strdup(b->log);
+	rep->build_why = b->ok ? NULL : engine_strdup(b->why);
+	rep->ntests = lab->ntests;
+	rep->tests = calloc(lab->ntests, sizeof *rep->tests);
+	if (rep->tests == NULL)
+		abort();
+	for (i = 0; i < lab->ntests; i++) {
+		rep->tests[i].name = engine_strdup(lab->tests[i].name);
+		rep->tests[i].summary = engine_strdup(lab->tests[i].summary);
+		rep->tests[i].max_points = rubric_points(rub,
+		    lab->tests[i].name);
+		rep->tests[i].visibility = engine_strdup(rubric_visibility(rub,
+		    lab->tests[i].name));
+		rep->tests[i].status = GS_NOT_RUN;
+	}
+}
+
+/* Score what ran; a run that ran nothing never looks like full marks. */
+static void
+engine_totals(struct report *rep)
+{
+	size_t i;
+
+	for (i = 0; i < rep->ntests; i++) {
+		struct report_test *t = &rep->tests[i];
+
+		rep->max_score += t->max_points;
+		t->points = t->status == GS_PASSED ? t->max_points : 0;
+		if (t->status == GS_NOT_RUN)
+			rep->not_run++;
+		else if (t->status == GS_ERROR)
+			rep->errors++;
+		else
+			rep->ran++;
+		if (t->status == GS_PASSED) {
+			rep->passed++;
+			rep->score += t->points;
+		}
+	}
+	if (rep->ran == 0) {
+		rep->ran_nothing = 1;
+		rep->score = 0;
+	}
+}
+
+static int
+engine_loop(struct engine_run *e)
+{
+	size_t i, pending;
+
+	for (;;) {
+		engine_dispatch(e);
+		for (pending = 0, i = 0; i < e->x.lab->ntests; i++)
+			pending += e->state[i] == ES_PENDING;
+		if (e->running == 0 && pending == 0)
+			return 0;
+		if (e->running == 0) {	/* nothing can start: a cycle */
+			for (i = 0; i < e->x.lab->ntests; i++)
+				if (e->state[i] == ES_PENDING)
+					engine_decide(&e->rep->tests[i],
+					    &e->state[i], GS_ERROR,
+					    "grader error: prerequisite cycle");
+			return 0;
+		}
+		engine_wait(e);
+	}
+}
+
+static int
+engine_default_runners(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (n < GRADE_RUNNERS_MIN)
+		n = GRADE_RUNNERS_MIN;
+	return (int)n;
+}
+
+int
+engine_run(const struct grade_lab *lab, const struct rubric *rub,
+    const struct grade_sub *sub, const struct build_result *b,
+    const struct engine_opts *opt, struct report *rep, char *err,
+    size_t errlen)
+{
+	const char *fork_env = getenv("CK_FORK");
+	struct engine_run e;
+	double t0 = engine_now();
+	int rc = -1;
+
+	memset(&e, 0, sizeof e);
+	engine_report_init(rep, lab, rub, sub, b);
+	if (fork_env != NULL && strcmp(fork_env, "no") == 0) {
+		snprintf(err, errlen, "CK_FORK=no is refused: every test must "
+		    "run in a child of its own (unset CK_FORK)");
+		return -1;
+	}
+	e.x.lab = lab;
+	e.x.sub = sub;
+	e.x.opt = opt;
+	e.x.dir_fd = -1;
+	e.rep = rep;
+	e.b = b;
+	e.nrunners = opt->runners > 0 ? opt->runners : engine_default_runners();
+	if (e.nrunners > GRADE_RUNNERS_MAX)
+		e.nrunners = GRADE_RUNNERS_MAX;
+	e.state = calloc(lab->ntests + 1, sizeof *e.state);
+	e.selected = calloc(lab->ntests + 1, 1);
+	e.needed = calloc(lab->ntests + 1, 1);
+	if (e.state == NULL || e.selected == NULL || e.needed == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	if (engine_select(&e, err, errlen) < 0 ||
+	    engine_results_dir(&e.x, err, errlen) < 0)
+		goto out;
+	rep->results = engine_strdup(e.x.results);
+	rc = engine_loop(&e);
+	engine_totals(rep);
+	rep->seconds = engine_now() - t0;
+out:
+	if (e.x.dir_fd >= 0)
+		close(e.x.dir_fd);
+	free(e.state);
+	free(e.selected);
+	free(e.needed);
+	return rc;
+}
+
+/* labsniff's reading of each shown trace: failures, or all with -v. */
+void
+engine_render_traces(struct report *rep, const char *labsniff, int all)
+{
+	char *argv[4], *out;
+	size_t i;
+	int st;
+
+	for (i = 0; i < rep->ntests; i++) {
+		struct report_test *t = &rep->tests[i];
+
+		if (t->trace_pcap == NULL || t->trace_text != NULL ||
+		    (t->status == GS_PASSED && !all))
+			continue;
+		if (labsniff == NULL || access(labsniff, X_OK) != 0) {
+			t->trace_text = engine_strdup("(labsniff is not built: "
+			    "no trace shown)\n");
+			continue;
+		}
+		argv[0] = (char *)labsniff;
+		argv[1] = "-r";
+		argv[2] = t->trace_pcap;
+		argv[3] = NULL;
+		if (build_exec_capture(argv, NULL, TRACE_TIMEOUT_MS, TRACE_CAP,
+		    &out, &st) < 0)
+			continue;
+		t->trace_text = out;
+	}
+}
+
+/* --out DIR: keep each test's capture as DIR/traces/NAME.pcap. */
+int
+engine_keep_traces(struct report *rep, const char *dir)
+{
+	char path[PATH_MAX];
+	size_t i;
+	int in, out, rc = 0;
+
+	for (i = 0; i < rep->ntests; i++) {
+		struct report_test *t = &rep->tests[i];
+
+		if (t->trace_pcap == NULL)
+			continue;
+		snprintf(path, sizeof path, "%s/traces", dir);
+		if (mkdir(path, 0755) < 0 && errno != EEXIST)
+			return -1;
+		snprintf(path, sizeof path, "%s/traces/%s.pcap", dir, t->name);
+		in = open(t->trace_pcap, O_RDONLY | O_CLOEXEC);
+		out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		    0644);
+		if (in < 0 || out < 0) {
+			rc = -1;
+		} else {
+			char buf[16384];
+			ssize_t n;
+
+			while ((n = read(in, buf, sizeof buf)) > 0)
+				if (write(out, buf, (size_t)n) != n) {
+					rc = -1;
+					break;
+				}
+		}
+		if (in >= 0)
+			close(in);
+		if (out >= 0)
+			close(out);
+	}
+	return rc;
+}
+
+/* Remove the results folder (flat: records and traces). */
+void
+engine_cleanup(struct report *rep)
+{
+	struct dirent *d;
+	DIR *dir;
+
+	if (rep->results == NULL)
+		return;
+	dir = opendir(rep->results);
+	if (dir != NULL) {
+		while ((d = readdir(dir)) != NULL)
+			if (d->d_name[0] != '.')
+				unlinkat(dirfd(dir), d->d_name, 0);
+		closedir(dir);
+	}
+	rmdir(rep->results);
+}

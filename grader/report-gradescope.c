@@ -1,0 +1,68 @@
+/*
+ * Gradescope's results.json: tests[] with name, score, max_score,
+ * status, output and visibility, and the top-level score and output.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "report.h"
+
+static char *
+gradescope_header(const struct report *rep)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (f == NULL)
+		return NULL;
+	fprintf(f, "labgrade %s, %s, seed %llu, rubric hash %s\n",
+	    rep->version, rep->lab, (unsigned long long)rep->seed,
+	    rep->rubric_hash);
+	if (!rep->build_ok)
+		fprintf(f, "The build failed: %s\n%s\n", rep->build_why,
+		    rep->build_log != NULL ? rep->build_log : "");
+	if (rep->cell_note != NULL)
+		fprintf(f, "Ran without private namespaces (%s): checks that "
+		    "need them are reported as not run.\n", rep->cell_note);
+	if (rep->ran_nothing)
+		fprintf(f, "No test ran, so nothing was graded.\n");
+	fprintf(f, "Score: %g/%g\n", rep->score, rep->max_score);
+	fclose(f);
+	return buf;
+}
+
+int
+report_gradescope_write(FILE *f, const struct report *rep,
+    const struct report_opts *opt)
+{
+	const struct report_test *t;
+	char *text, name[512];
+	size_t i;
+
+	text = gradescope_header(rep);
+	fprintf(f, "{\"score\": %g, \"output\": ", rep->score);
+	report_json_string(f, text);
+	free(text);
+	fputs(", \"stdout_visibility\": \"visible\", \"tests\": [", f);
+	for (i = 0; i < rep->ntests; i++) {
+		t = &rep->tests[i];
+		snprintf(name, sizeof name, "%s: %s", t->name, t->summary);
+		fputs(i > 0 ? ",\n" : "\n", f);
+		fputs("{\"name\": ", f);
+		report_json_string(f, name);
+		fprintf(f, ", \"score\": %g, \"max_score\": %g, \"status\": "
+		    "\"%s\", \"output\": ", t->points, t->max_points,
+		    t->status == GS_PASSED ? "passed" : "failed");
+		text = report_test_text(rep, t, opt);
+		report_json_string(f, text);
+		free(text);
+		fputs(", \"visibility\": ", f);
+		report_json_string(f, t->visibility != NULL ? t->visibility :
+		    "visible");
+		fputs("}", f);
+	}
+	fputs("\n]}\n", f);
+	return 0;
+}

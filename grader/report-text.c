@@ -1,0 +1,171 @@
+/*
+ * The human report: one line per test (status, points, reason), the
+ * details of every test that did not pass, and a total line.  Colour only
+ * on a terminal; a student's bytes never reach the terminal raw (control
+ * characters are shown as \xHH, invalid UTF-8 as U+FFFD).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+#define C_RED "\033[31m"
+#define C_GREEN "\033[32m"
+#define C_YELLOW "\033[33m"
+#define C_MAGENTA "\033[35m"
+#define C_BOLD "\033[1m"
+#define C_OFF "\033[0m"
+
+struct text_out {
+	FILE *f;
+	const char *indent;
+	int bol;		/* at the beginning of a line */
+};
+
+static void
+text_cp(void *ctx, uint32_t c)
+{
+	struct text_out *o = ctx;
+	char b[8];
+
+	if (o->bol && c != '\n')
+		fputs(o->indent, o->f);
+	o->bol = c == '\n';
+	if (c == '\n' || c == '\t' || (c >= 0x20 && c < 0x7f)) {
+		fputc((int)c, o->f);
+	} else if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
+		fprintf(o->f, "\\x%02x", (unsigned)c);
+	} else {
+		/* re-encode: report_utf8_clean gave a valid code point */
+		if (c < 0x800) {
+			b[0] = (char)(0xc0 | (c >> 6));
+			b[1] = (char)(0x80 | (c & 0x3f));
+			fwrite(b, 1, 2, o->f);
+		} else if (c < 0x10000) {
+			b[0] = (char)(0xe0 | (c >> 12));
+			b[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+			b[2] = (char)(0x80 | (c & 0x3f));
+			fwrite(b, 1, 3, o->f);
+		} else {
+			b[0] = (char)(0xf0 | (c >> 18));
+			b[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+			b[2] = (char)(0x80 | ((c >> 6) & 0x3f));
+			b[3] = (char)(0x80 | (c & 0x3f));
+			fwrite(b, 1, 4, o->f);
+		}
+	}
+}
+
+/* Untrusted text, every line indented, ending with a newline. */
+static void
+text_block(FILE *f, const char *indent, const char *s)
+{
+	struct text_out o = { f, indent, 1 };
+
+	if (s == NULL || s[0] == '\0')
+		return;
+	report_utf8_clean(s, text_cp, &o);
+	if (!o.bol)
+		fputc('\n', f);
+}
+
+static const char *
+text_colour(enum grade_status s)
+{
+	switch (s) {
+	case GS_PASSED: return C_GREEN;
+	case GS_NOT_RUN: return C_YELLOW;
+	case GS_ERROR: return C_MAGENTA;
+	default: return C_RED;
+	}
+}
+
+static const char *
+text_tag(enum grade_status s)
+{
+	switch (s) {
+	case GS_PASSED: return "PASS";
+	case GS_NOT_RUN: return "SKIP";
+	case GS_ERROR: return "ERR ";
+	case GS_TIMEOUT: return "TIME";
+	case GS_CRASHED: return "CRSH";
+	case GS_KILLED_MEMORY:
+	case GS_KILLED_OUTPUT: return "KILL";
+	default: return "FAIL";
+	}
+}
+
+static void
+text_header(FILE *f, const struct report *rep, const struct report_opts *o)
+{
+	fprintf(f, "%slabgrade %s%s: %s, submission %s\n", o->colour ? C_BOLD :
+	    "", rep->version, o->colour ? C_OFF : "", rep->lab, rep->dir);
+	fprintf(f, "seed %llu, rubric %s (hash %s)\n",
+	    (unsigned long long)rep->seed, rep->rubric_path, rep->rubric_hash);
+	if (!rep->build_ok) {
+		fprintf(f, "%sbuild failed%s: %s\n", o->colour ? C_RED : "",
+		    o->colour ? C_OFF : "", rep->build_why);
+		text_block(f, "    | ", rep->build_log);
+	}
+	if (rep->cell_note != NULL) {
+		fputs("note: ran without private namespaces: ", f);
+		text_block(f, "", rep->cell_note);
+		fputs("      (checks that need them are reported as not run)\n",
+		    f);
+	}
+	fputc('\n', f);
+}
+
+static void
+text_test(FILE *f, const struct report *rep, const struct report_test *t,
+    const struct report_opts *o)
+{
+	char *detail;
+	int show = t->status != GS_PASSED && t->status != GS_NOT_RUN;
+
+	fprintf(f, "%s%s%s %-28s %5g/%-5g ", o->colour ? text_colour(t->status)
+	    : "", text_tag(t->status), o->colour ? C_OFF : "", t->name,
+	    t->points, t->max_points);
+	if (t->status == GS_PASSED || t->reason == NULL)
+		text_block(f, "", t->summary);
+	else
+		text_block(f, "", t->reason);
+	if (!show && !(o->verbose && t->trace_text != NULL))
+		return;
+	fputs("     test: ", f);
+	text_block(f, "", t->summary);
+	detail = report_test_text(rep, t, o);
+	if (detail != NULL) {
+		/* the first line repeats status and reason: skip it */
+		char *rest = strchr(detail, '\n');
+
+		text_block(f, "     ", rest != NULL ? rest + 1 : detail);
+		free(detail);
+	}
+	fputc('\n', f);
+}
+
+int
+report_text_write(FILE *f, const struct report *rep,
+    const struct report_opts *o)
+{
+	size_t i;
+
+	text_header(f, rep, o);
+	for (i = 0; i < rep->ntests; i++)
+		text_test(f, rep, &rep->tests[i], o);
+	fputc('\n', f);
+	if (rep->ran_nothing)
+		fprintf(f, "total: 0/%g points: no test ran (%zu not run, %zu "
+		    "grader errors), so nothing was graded\n", rep->max_score,
+		    rep->not_run, rep->errors);
+	else
+		fprintf(f, "total: %g/%g points; %zu of %zu tests passed, %zu "
+		    "not run%s%s; %.1f s\n", rep->score, rep->max_score,
+		    rep->passed, rep->ntests, rep->not_run,
+		    rep->errors ? ", grader errors: " : "",
+		    rep->errors ? "yes (see above)" : "", rep->seconds);
+	return 0;
+}
