@@ -5,20 +5,31 @@
  *
  * Interface:
  *	cell_open(c, slot, flags)  turn the calling process into the cell's
- *	                           owner (call it in Check's forked test child)
- *	cell_close(c)              end everything started in the cell
- *	cell_port(c, type)         a port to use (fixed in a cell, free one
- *	                           in fallback mode)
- *	run_start(c, r, argv, lim) start a program in the cell
- *	run_wait(r, ms)            collect output until exit or ms (-1: none)
+ *	                           owner (call it in Check's forked test
+ *	                           child, once per process); 0 or -1 (errno).
+ *	                           c->mode says whether namespaces were had
+ *	cell_close(c)              end everything started in the cell, reap
+ *	                           the runs it still knows, remove its dir
+ *	cell_port(c, type)         a port to use: fixed (CELL_PORT, +1 per
+ *	                           call) in a cell, a free one in fallback
+ *	run_start(c, r, argv, lim) start a program in the cell; -1 (errno)
+ *	                           if it could not be started or exec'd
+ *	run_wait(r, ms)            collect output until exit or ms (-1: no
+ *	                           limit but the run's deadline): 0 ended
+ *	                           (r->outcome set), 1 still running, -1
  *	run_stop(r)                SIGTERM, a grace period, SIGKILL; reap
+ *	run_free(r)                kill if running, reap, free the output
  *	run_outcome_name(o)        "exited", "timed out", ...
  *	cell_wait_port(c, type, port, r, ms)  0 once the port is bound (UDP) or
  *	                           listening (TCP) in the cell's /proc/net
  *	                           tables; -1 on timeout or if r ended first
  *	cell_capture_start(c, cap, filter)  capture the cell's lo to a pcap
- *	                           file; returns once the capture is live
+ *	                           file; returns once the capture is live;
+ *	                           -1 with the reason in cap->err
  *	cell_capture_stop(cap)     drain, close the file, give its path
+ *
+ * Files in c->dir (a capture's pcap among them) are gone after
+ * cell_close: copy out what must outlive the cell before closing it.
  */
 #ifndef CELL_H
 #define CELL_H
@@ -26,6 +37,8 @@
 #include <limits.h>
 #include <stddef.h>
 #include <sys/types.h>
+
+#include "param.h"
 
 enum cell_mode {
 	CELL_NS,		/* private namespaces: the normal case */
@@ -36,6 +49,8 @@ enum cell_flags {
 	CELL_FORCE_FALLBACK = 1	/* act as if namespaces were refused */
 };
 
+struct run;
+
 struct cell {
 	enum cell_mode mode;
 	int slot;		/* which parallel cell: picks the student uid */
@@ -44,6 +59,16 @@ struct cell {
 	pid_t init;		/* our init, PID 1 of the cell (CELL_NS) */
 	char dir[PATH_MAX];	/* private scratch folder, removed on close */
 	char why[256];		/* CELL_FALLBACK: why namespaces were refused */
+	/* Private to cell.c, run.c and cell-capture.c. */
+	int userns;		/* CELL_NS as an ordinary user (user namespace) */
+	int switch_uid;		/* we are root: student programs get c->uid */
+	int nports;		/* ports handed out so far */
+	int ports[CELL_MAX_PORTS];
+	int lock_fd;		/* holds c->uid while the cell lives (root) */
+	int watch_fd;		/* socket to our init (CELL_NS) or watchdog */
+	pid_t watchdog;
+	struct run *runs[CELL_MAX_RUNS];	/* started, not yet freed */
+	pid_t helpers[CELL_MAX_RUNS];		/* capture children */
 };
 
 /* Limits for one program; zero fields take the defaults in param.h. */
@@ -55,17 +80,28 @@ struct run_limits {
 	int nproc;		/* RLIMIT_NPROC */
 	int wall_ms;		/* killed this long after start */
 	size_t out_cap;		/* bytes of stdout+stderr kept; more kills it */
-	int trusted;		/* our own program (labpeer): no uid switch */
+	int trusted;		/* our own program (labpeer): no uid switch,
+				 * no rlimits, the caller's environment */
 };
 
+/*
+ * How a run ended.  RUN_MEMORY: it ended on a signal or a non-zero exit
+ * status with its peak resident size (wait4's ru_maxrss) at or above
+ * RUN_MEM_NEAR_PCT percent of its RLIMIT_AS: its allocations were
+ * failing (ENOMEM, then typically a SIGSEGV on the NULL it got back).
+ * A single huge allocation that fails at once is not seen as such: the
+ * program's own reaction (exit code, crash) is reported instead.
+ * RUN_TIMEOUT covers the wall-clock deadline and RLIMIT_CPU (SIGXCPU).
+ */
 enum run_outcome {
 	RUN_RUNNING,
 	RUN_EXITED,		/* status holds the exit code */
 	RUN_SIGNALED,		/* status holds the signal: it crashed */
-	RUN_TIMEOUT,		/* the wall-clock deadline killed it */
+	RUN_TIMEOUT,		/* the wall-clock deadline or CPU limit */
 	RUN_MEMORY,		/* it died at its memory limit */
 	RUN_OUTPUT,		/* killed for printing more than out_cap */
-	RUN_STOPPED		/* run_stop() ended it (SIGTERM or SIGKILL) */
+	RUN_STOPPED		/* run_stop() or cell_close() ended it;
+				 * status: exit code or signal, see wstatus */
 };
 
 struct run {
@@ -79,6 +115,12 @@ struct run {
 	long max_rss_kb;	/* from wait4 */
 	struct run_limits lim;
 	char cmdline[512];	/* argv joined, for reports */
+	/* Private to run.c. */
+	int wstatus;		/* raw wait status once reaped */
+	int pidfd;		/* -1 once reaped */
+	int killed;		/* why we killed it: a RUN_* outcome, or 0 */
+	long long start_ms;	/* CLOCK_MONOTONIC */
+	struct cell *cell;
 };
 
 struct cell_capture {
@@ -86,6 +128,7 @@ struct cell_capture {
 	int ready_fd;
 	char path[PATH_MAX];	/* the pcap file, in the cell's dir */
 	char err[256];		/* why it could not start, if it could not */
+	struct cell *cell;	/* private */
 };
 
 int cell_open(struct cell *c, int slot, int flags);
@@ -104,5 +147,21 @@ int cell_wait_port(struct cell *c, int type, int port, struct run *r,
 int cell_capture_start(struct cell *c, struct cell_capture *cap,
     const char *filter);
 int cell_capture_stop(struct cell_capture *cap);
+
+/* For cell.c's friends (run.c, cell-capture.c), not for tests. */
+int cell_track_run(struct cell *c, struct run *r);
+void cell_untrack_run(struct cell *c, struct run *r);
+int cell_track_helper(struct cell *c, pid_t pid);
+void cell_untrack_helper(struct cell *c, pid_t pid);
+int cell_ns_enter(struct cell *c);
+int cell_ns_kill_all(struct cell *c);
+int cell_fallback_enter(struct cell *c);
+void cell_fallback_watch(struct cell *c, pid_t pgid);
+void cell_fallback_close(struct cell *c);
+int cell_kill_uid(uid_t uid);
+void cell_kill_orphans(struct cell *c);
+int cell_uid_count(uid_t uid);
+void cell_remove_dir(const char *dir);
+void run_end(struct run *r);
 
 #endif

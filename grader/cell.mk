@@ -1,3 +1,22 @@
-# grader/cell.mk: build rules for this part of the grader.
+# grader/cell.mk: the cell (namespaces, confinement of student programs,
+# readiness, capture) and the hostile programs its tests run.
 # Library objects: append to GRADER_OBJS (the libgrader.a rule is in
 # grader/module.mk, after every fragment).
+
+CELL_SRCS := grader/cell.c grader/cell-ns.c grader/cell-fallback.c \
+             grader/cell-ready.c grader/cell-capture.c grader/run.c
+GRADER_OBJS += $(CELL_SRCS:%.c=$(B)/%.o)
+
+# Hostile "submissions": each misbehaves in one way (see its header).
+CELL_HOSTILE := $(patsubst grader/tests/hostile/%.c,$(B)/tests/hostile/%,\
+                $(wildcard grader/tests/hostile/*.c))
+
+$(B)/tests/hostile/%: $(B)/grader/tests/hostile/%.o
+	@mkdir -p $(dir $@)
+	$(CC) $(KIT_LDFLAGS) -o $@ $^
+
+TEST_DEPS += $(CELL_HOSTILE)
+.SECONDARY: $(CELL_HOSTILE:$(B)/tests/hostile/%=$(B)/grader/tests/hostile/%.o)
+
+# The cell's tests use the kit's shared test harness.
+$(B)/grader/tests/check_cell.o: CPPFLAGS += -Isolutions/tests

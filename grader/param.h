@@ -44,4 +44,22 @@
 #define RUBRIC_MAX_POINTS 1000	/* points of one test, at most */
 #define CLASS_MAX 2000		/* submissions in one --class ROOT */
 
+/* The cell's inner workings (grader/cell.c, run.c, cell-capture.c) */
+#define CELL_PORT 12000		/* first fixed port handed out in a cell */
+#define CELL_MAX_RUNS 16	/* programs started in one cell */
+#define CELL_MAX_PORTS 8	/* ports handed out by one cell */
+#define CELL_MAX_SLOTS 64	/* uids CELL_UID_BASE.. +slot+k*this when busy */
+#define CELL_UID_TRIES 8	/* how many such uids to try */
+#define CELL_TMP_MB 64		/* size of the cell's private /tmp */
+#define CELL_POLL_MS 5		/* readiness polling period (/proc/net) */
+#define RUN_MEM_NEAR_PCT 75	/* maxrss >= this % of RLIMIT_AS: RUN_MEMORY */
+#define RUN_DRAIN_MS 50		/* output read after exit (pipes held open) */
+#define CAPTURE_BUF_KB 4096	/* libpcap buffer of a cell capture */
+#define CAPTURE_READY_MS 3000	/* a capture must be live within this */
+#define CAPTURE_STOP_MS 3000	/* a capture must have flushed within this */
+#define CELL_ADDR4 "192.0.2.1"	/* on the cell's lo, for AI_ADDRCONFIG */
+#define CELL_ADDR6 "2001:db8::1" /* same, IPv6 (documentation ranges) */
+#define CELL_KILL_ROUNDS 20	/* kill(-1)/uid-scan rounds at close */
+#define CELL_KILL_WAIT_MS 2000	/* init must have killed all within this */
+
 #endif

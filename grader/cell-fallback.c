@@ -1,0 +1,249 @@
+/*
+ * The cell without namespaces (Docker, Gradescope, WSL1...), and the
+ * hunt for leftovers: a watchdog that cleans up if the owner is killed,
+ * kill-by-uid, orphans adopted as a child subreaper, the cell dir.
+ */
+#define _GNU_SOURCE /* PR_SET_CHILD_SUBREAPER, close_range() */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cell.h"
+
+struct proc_info {
+	pid_t pid, ppid, pgid, sid;
+	uid_t uid;
+	char state;
+};
+
+/* Read /proc/PID/stat and the real uid from /proc/PID/status. */
+static int
+proc_read(pid_t pid, struct proc_info *pi)
+{
+	char path[64], buf[1024], *p;
+	unsigned u;
+	FILE *f;
+	int ok = 0;
+
+	pi->pid = pid;
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	if ((f = fopen(path, "re")) == NULL)
+		return -1;
+	if (fgets(buf, sizeof buf, f) != NULL &&
+	    (p = strrchr(buf, ')')) != NULL &&
+	    sscanf(p + 1, " %c %d %d %d", &pi->state, &pi->ppid, &pi->pgid,
+	    &pi->sid) == 4)
+		ok = 1;
+	fclose(f);
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	if (!ok || (f = fopen(path, "re")) == NULL)
+		return -1;
+	ok = 0;
+	while (fgets(buf, sizeof buf, f) != NULL)
+		if (sscanf(buf, "Uid: %u", &u) == 1) {
+			pi->uid = u;
+			ok = 1;
+		}
+	fclose(f);
+	return ok ? 0 : -1;
+}
+
+/* Call fn on every process; stop early when it returns non-zero. */
+static int
+proc_each(int (*fn)(const struct proc_info *, void *), void *arg)
+{
+	struct proc_info pi;
+	struct dirent *d;
+	DIR *dir;
+	int n = 0;
+
+	if ((dir = opendir("/proc")) == NULL)
+		return -1;
+	while ((d = readdir(dir)) != NULL) {
+		pid_t pid = (pid_t)atoi(d->d_name);
+
+		if (pid > 0 && proc_read(pid, &pi) == 0)
+			n += fn(&pi, arg);
+	}
+	closedir(dir);
+	return n;
+}
+
+static int
+uid_match(const struct proc_info *pi, void *arg)
+{
+	return pi->uid == *(uid_t *)arg && pi->state != 'Z';
+}
+
+static int
+uid_kill(const struct proc_info *pi, void *arg)
+{
+	if (!uid_match(pi, arg))
+		return 0;
+	kill(pi->pid, SIGKILL);
+	return 1;
+}
+
+/* Processes (not zombies) whose real uid is uid. */
+int
+cell_uid_count(uid_t uid)
+{
+	return proc_each(uid_match, &uid);
+}
+
+/* SIGKILL every process of uid until none is left; how many rounds. */
+int
+cell_kill_uid(uid_t uid)
+{
+	int i;
+
+	for (i = 0; i < CELL_KILL_ROUNDS; i++) {
+		if (proc_each(uid_kill, &uid) <= 0)
+			return 0;
+		usleep(1000);
+	}
+	return -1;
+}
+
+static int
+orphan_kill(const struct proc_info *pi, void *arg)
+{
+	const struct cell *c = arg;
+
+	/* Adopted by us (the subreaper) and in a session of its own: a
+	 * student program's setsid escapee or its offspring. */
+	if (pi->ppid != getpid() || pi->sid == getsid(0) ||
+	    pi->pid == c->watchdog || pi->state == 'Z')
+		return 0;
+	kill(pi->pid, SIGKILL);
+	waitpid(pi->pid, NULL, 0);
+	return 1;
+}
+
+void
+cell_kill_orphans(struct cell *c)
+{
+	int i;
+
+	for (i = 0; i < CELL_KILL_ROUNDS; i++)
+		if (proc_each(orphan_kill, c) <= 0)
+			return;
+}
+
+static int
+rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
+void
+cell_remove_dir(const char *dir)
+{
+	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/*
+ * The watchdog: in a session of its own (Check's killpg misses it), it
+ * learns the process group of every run, and when the owner dies
+ * without closing the cell (Check's timeout SIGKILLs it) it kills them
+ * all, and every process of the cell's uid when that is ours alone.
+ */
+static void
+watchdog_main(struct cell *c, int fd)
+{
+	pid_t pgids[CELL_MAX_RUNS * 4], g;
+	int n = 0, i;
+
+	setsid();
+	prctl(PR_SET_NAME, "cell-watchdog");
+	while (read(fd, &g, sizeof g) == sizeof g) {
+		if (g == 0)
+			_exit(0);	/* closed cleanly */
+		if (n < (int)(sizeof pgids / sizeof pgids[0]))
+			pgids[n++] = g;
+	}
+	for (i = 0; i < n; i++)
+		kill(-pgids[i], SIGKILL);
+	if (c->switch_uid)
+		cell_kill_uid(c->uid);
+	cell_remove_dir(c->dir);
+	_exit(0);
+}
+
+int
+cell_fallback_enter(struct cell *c)
+{
+	const char *tmp = getenv("TMPDIR");
+	int p[2];
+	pid_t pid;
+
+	if (tmp == NULL || tmp[0] != '/')
+		tmp = "/tmp";
+	snprintf(c->dir, sizeof c->dir, "%s/socklab-cell-XXXXXX", tmp);
+	if (mkdtemp(c->dir) == NULL || chmod(c->dir, 0755) < 0)
+		return -1;
+	/* Orphans of what we start come to us, not to the host's init. */
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+		return -1;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p) < 0)
+		return -1;
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		close(p[1]);
+		watchdog_main(c, p[0]);
+	}
+	close(p[0]);
+	if (pid < 0) {
+		close(p[1]);
+		return -1;
+	}
+	c->watchdog = pid;
+	c->watch_fd = p[1];
+	return 0;
+}
+
+void
+cell_fallback_watch(struct cell *c, pid_t pgid)
+{
+	/* The watchdog may be gone (killed by a same-uid student): no
+	 * SIGPIPE for us, cell_close cleans up anyway. */
+	if (c->watch_fd >= 0 &&
+	    send(c->watch_fd, &pgid, sizeof pgid, MSG_NOSIGNAL) < 0)
+		return;
+}
+
+void
+cell_fallback_close(struct cell *c)
+{
+	pid_t quit = 0;
+
+	cell_kill_orphans(c);
+	if (c->dir[0] != '\0')
+		cell_remove_dir(c->dir);
+	if (c->watch_fd >= 0) {
+		if (send(c->watch_fd, &quit, sizeof quit, MSG_NOSIGNAL) < 0)
+			kill(c->watchdog, SIGKILL);
+		close(c->watch_fd);
+		c->watch_fd = -1;
+	}
+	if (c->watchdog > 0)
+		waitpid(c->watchdog, NULL, 0);
+	c->watchdog = -1;
+	prctl(PR_SET_CHILD_SUBREAPER, 0);
+}

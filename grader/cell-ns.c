@@ -1,0 +1,337 @@
+/*
+ * The cell's namespaces: a user namespace when not root, then network,
+ * mount and PID namespaces; lo up with two documentation addresses, a
+ * private /etc/hosts and /tmp, and our small init as PID 1.
+ */
+#define _GNU_SOURCE /* unshare(), CLONE_NEW*, close_range(), signalfd() */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if.h>
+#include <linux/if_addr.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cell.h"
+
+#define CELL_HOSTS "127.0.0.1\tlocalhost\n::1\tlocalhost\n"
+
+static int
+write_file(const char *path, const char *text)
+{
+	int fd, rc = -1;
+	size_t n = strlen(text);
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	if (write(fd, text, n) == (ssize_t)n)
+		rc = 0;
+	if (close(fd) < 0)
+		rc = -1;
+	return rc;
+}
+
+/* Root inside a new user namespace, mapped to our own uid and gid. */
+static int
+ns_user(uid_t uid, gid_t gid)
+{
+	char map[64];
+
+	if (write_file("/proc/self/setgroups", "deny") < 0)
+		return -1;
+	snprintf(map, sizeof map, "0 %u 1", (unsigned)uid);
+	if (write_file("/proc/self/uid_map", map) < 0)
+		return -1;
+	snprintf(map, sizeof map, "0 %u 1", (unsigned)gid);
+	return write_file("/proc/self/gid_map", map);
+}
+
+static int
+lo_up(void)
+{
+	struct ifreq ifr;
+	int fd, rc = -1;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	memset(&ifr, 0, sizeof ifr);
+	strcpy(ifr.ifr_name, "lo");
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0) {
+		ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+		rc = ioctl(fd, SIOCSIFFLAGS, &ifr);
+	}
+	close(fd);
+	return rc;
+}
+
+static void
+nl_attr(struct nlmsghdr *nh, int type, const void *data, size_t len)
+{
+	struct rtattr *rta;
+
+	rta = (struct rtattr *)((char *)nh + NLMSG_ALIGN(nh->nlmsg_len));
+	rta->rta_type = type;
+	rta->rta_len = RTA_LENGTH(len);
+	memcpy(RTA_DATA(rta), data, len);
+	nh->nlmsg_len = NLMSG_ALIGN(nh->nlmsg_len) + RTA_ALIGN(rta->rta_len);
+}
+
+/* Read the kernel's answer to one request: 0 if it acknowledged it. */
+static int
+nl_ack(int fd)
+{
+	char buf[1024];
+	struct nlmsghdr *nh = (struct nlmsghdr *)buf;
+	struct nlmsgerr *e;
+	ssize_t n;
+
+	n = recv(fd, buf, sizeof buf, 0);
+	if (n < (ssize_t)NLMSG_LENGTH(sizeof *e) || nh->nlmsg_type != NLMSG_ERROR)
+		return errno = EPROTO, -1;
+	e = NLMSG_DATA(nh);
+	if (e->error != 0)
+		return errno = -e->error, -1;
+	return 0;
+}
+
+/* RTM_NEWADDR: add addr/prefix on interface ifindex (as `ip addr add`). */
+static int
+nl_add_addr(int fd, int ifindex, int family, const char *text, int prefix)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct ifaddrmsg ifa;
+		char attrs[64];
+	} req;
+	unsigned char addr[16];
+	size_t alen = family == AF_INET ? 4 : 16;
+
+	if (inet_pton(family, text, addr) != 1)
+		return errno = EINVAL, -1;
+	memset(&req, 0, sizeof req);
+	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof req.ifa);
+	req.nh.nlmsg_type = RTM_NEWADDR;
+	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE |
+	    NLM_F_EXCL;
+	req.nh.nlmsg_seq = 1;
+	req.ifa.ifa_family = family;
+	req.ifa.ifa_prefixlen = prefix;
+	/* No duplicate address detection: usable at once, never tentative. */
+	req.ifa.ifa_flags = family == AF_INET6 ? IFA_F_NODAD : 0;
+	req.ifa.ifa_scope = RT_SCOPE_UNIVERSE;
+	req.ifa.ifa_index = ifindex;
+	if (family == AF_INET)
+		nl_attr(&req.nh, IFA_LOCAL, addr, alen);
+	nl_attr(&req.nh, IFA_ADDRESS, addr, alen);
+	if (send(fd, &req, req.nh.nlmsg_len, 0) < 0)
+		return -1;
+	return nl_ack(fd);
+}
+
+/*
+ * lo up, plus 192.0.2.1/32 and 2001:db8::1/128 (documentation ranges,
+ * never a destination) on lo itself.  glibc's AI_ADDRCONFIG counts only
+ * non-loopback addresses, so with lo alone getaddrinfo would refuse
+ * 127.0.0.1 or ::1 (and with an IPv4 one only, refuse ::1).  A dummy
+ * interface would be the textbook home for them, but this kernel has no
+ * dummy module: lo carries them, which AI_ADDRCONFIG accepts as well.
+ */
+static int
+ns_net(void)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	int fd, rc = -1;
+
+	if (lo_up() < 0)
+		return -1;
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
+	    nl_add_addr(fd, 1, AF_INET, CELL_ADDR4, 32) == 0 &&
+	    nl_add_addr(fd, 1, AF_INET6, CELL_ADDR6, 128) == 0)
+		rc = 0;
+	close(fd);
+	return rc;
+}
+
+/* A private /tmp (the cell dir lives in it) and our own /etc/hosts. */
+static int
+ns_mounts(struct cell *c)
+{
+	char opts[64], hosts[PATH_MAX + 8];
+
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return -1;
+	snprintf(opts, sizeof opts, "mode=1777,size=%dm", CELL_TMP_MB);
+	if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
+		return -1;
+	snprintf(c->dir, sizeof c->dir, "/tmp/cell");
+	if (mkdir(c->dir, 0755) < 0 || chmod(c->dir, 0755) < 0)
+		return -1;
+	snprintf(hosts, sizeof hosts, "%s/hosts", c->dir);
+	if (write_file(hosts, CELL_HOSTS) < 0)
+		return -1;
+	return mount(hosts, "/etc/hosts", NULL, MS_BIND, NULL);
+}
+
+/* Kill every process of the namespace but us, a few rounds (forks race). */
+static void
+init_kill_all(void)
+{
+	int i;
+
+	for (i = 0; i < CELL_KILL_ROUNDS; i++) {
+		if (kill(-1, SIGKILL) < 0 && errno == ESRCH)
+			break;
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		usleep(1000);
+	}
+}
+
+/*
+ * PID 1 of the cell: reaps orphans, kills everything on the owner's
+ * request, and exits when the owner goes (its command pipe reads EOF,
+ * or PR_SET_PDEATHSIG).  getppid() cannot tell: it is 0 for PID 1 of a
+ * new namespace whether the owner is alive or not.  When we exit the
+ * kernel kills every process left in the namespace.
+ */
+/*
+ * PID 1 of the cell: reaps orphans, kills everything on the owner's
+ * request, and exits when the owner goes (its end of our socket pair
+ * reads EOF, or PR_SET_PDEATHSIG).  getppid() cannot tell: it is 0 for
+ * PID 1 of a new namespace whether the owner is alive or not.  When we
+ * exit the kernel kills every process left in the namespace.
+ */
+static void
+init_main(int fd)
+{
+	struct signalfd_siginfo si;
+	struct pollfd p[2];
+	sigset_t set;
+	char b;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	prctl(PR_SET_NAME, "cell-init");
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	p[0] = (struct pollfd){ .fd = fd, .events = POLLIN };
+	p[1] = (struct pollfd){ .events = POLLIN,
+		.fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK) };
+	for (;;) {
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			_exit(1);
+		while (p[1].fd >= 0 && read(p[1].fd, &si, sizeof si) > 0)
+			;
+		if (!(p[0].revents & (POLLIN | POLLHUP)))
+			continue;
+		if (read(fd, &b, 1) != 1)
+			_exit(0);	/* the owner is gone */
+		init_kill_all();
+		if (send(fd, "d", 1, MSG_NOSIGNAL) != 1)
+			_exit(1);
+	}
+}
+
+static int
+ns_init(struct cell *c)
+{
+	int sv[2];
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return -1;
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		close(sv[0]);
+		init_main(sv[1]);
+	}
+	close(sv[1]);
+	if (pid < 0) {
+		close(sv[0]);
+		return -1;
+	}
+	c->init = pid;
+	c->watch_fd = sv[0];
+	return 0;
+}
+
+/*
+ * Enter the namespaces.  1: refused before anything changed (c->why
+ * says why; the caller falls back), 0: done, -1: failed half way
+ * (errno; the process cannot go back).
+ */
+int
+cell_ns_enter(struct cell *c)
+{
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+	const char *step;
+
+	if (geteuid() != 0) {
+		if (unshare(CLONE_NEWUSER) < 0) {
+			snprintf(c->why, sizeof c->why,
+			    "user namespaces refused: unshare: %s",
+			    strerror(errno));
+			return 1;
+		}
+		c->userns = 1;
+		c->uid = 0;
+		c->gid = 0;
+		if (ns_user(uid, gid) < 0)
+			return -1;
+	}
+	if (unshare(CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID) < 0) {
+		snprintf(c->why, sizeof c->why,
+		    "namespaces refused: unshare: %s", strerror(errno));
+		return 1;
+	}
+	step = "mount";
+	if (ns_mounts(c) < 0)
+		goto fail;
+	step = "network";
+	if (ns_net() < 0)
+		goto fail;
+	step = "init";
+	if (ns_init(c) < 0)
+		goto fail;
+	return 0;
+fail:
+	snprintf(c->why, sizeof c->why, "cell %s setup: %s", step,
+	    strerror(errno));
+	return -1;
+}
+
+/* Ask our init to kill every process of the cell; wait for its answer. */
+int
+cell_ns_kill_all(struct cell *c)
+{
+	struct pollfd p = { .fd = c->watch_fd, .events = POLLIN };
+	char b;
+
+	if (c->init <= 0 || send(c->watch_fd, "k", 1, MSG_NOSIGNAL) != 1)
+		return -1;
+	if (poll(&p, 1, CELL_KILL_WAIT_MS) != 1 || read(c->watch_fd, &b, 1) != 1)
+		return -1;
+	return 0;
+}

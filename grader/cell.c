@@ -1,0 +1,214 @@
+/*
+ * The cell's life: open it (namespaces, or the fallback when they are
+ * refused), hand out ports, keep track of what runs in it, and close it
+ * with nothing left behind.
+ */
+#define _GNU_SOURCE /* flock() with O_NOFOLLOW, PR_SET_CHILD_SUBREAPER */
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cell.h"
+
+#define CELL_LOCK_DIR "/run/socklab"
+
+/*
+ * As root: the student uid CELL_UID_BASE + slot, or + k * CELL_MAX_SLOTS
+ * when a cell of another grading holds it (a lock file per uid), so two
+ * live cells never share a uid: RLIMIT_NPROC and the kill-by-uid at
+ * close must only ever see one cell's processes.  Uids that belong to an
+ * account are skipped.
+ */
+static int
+cell_pick_uid(struct cell *c)
+{
+	char path[64];
+	int k, fd;
+	uid_t uid;
+
+	if (mkdir(CELL_LOCK_DIR, 0700) < 0 && errno != EEXIST)
+		return -1;
+	for (k = 0; k < CELL_UID_TRIES; k++) {
+		uid = CELL_UID_BASE + (uid_t)c->slot + (uid_t)k * CELL_MAX_SLOTS;
+		if (getpwuid(uid) != NULL)
+			continue;
+		snprintf(path, sizeof path, CELL_LOCK_DIR "/uid-%u",
+		    (unsigned)uid);
+		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd < 0)
+			return -1;
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+			c->lock_fd = fd;
+			c->uid = uid;
+			c->gid = uid;
+			return 0;
+		}
+		close(fd);
+	}
+	return errno = EBUSY, -1;
+}
+
+int
+cell_open(struct cell *c, int slot, int flags)
+{
+	int rc = 1;
+
+	memset(c, 0, sizeof *c);
+	c->slot = slot;
+	c->init = c->watchdog = -1;
+	c->lock_fd = c->watch_fd = -1;
+	if (slot < 0 || slot >= CELL_MAX_SLOTS)
+		return errno = EINVAL, -1;
+	c->switch_uid = geteuid() == 0;
+	if (c->switch_uid) {
+		if (cell_pick_uid(c) < 0)
+			return -1;
+	} else {
+		c->uid = getuid();
+		c->gid = getgid();
+	}
+	if (flags & CELL_FORCE_FALLBACK)
+		snprintf(c->why, sizeof c->why,
+		    "namespaces not used: fallback forced");
+	else
+		rc = cell_ns_enter(c);
+	if (rc == 0)
+		c->mode = CELL_NS;
+	else if (rc > 0) {
+		c->mode = CELL_FALLBACK;
+		rc = cell_fallback_enter(c);
+	}
+	if (rc < 0) {
+		int e = errno;
+
+		cell_close(c);
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+/* A port free on IPv4 and IPv6 alike (one dual-stack socket bound to 0). */
+static int
+cell_free_port(int type)
+{
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6 };
+	socklen_t len = sizeof a;
+	int fd, off = 0, port = -1;
+
+	fd = socket(AF_INET6, type | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
+	if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&a, &len) == 0)
+		port = ntohs(a.sin6_port);
+	close(fd);
+	return port;
+}
+
+int
+cell_port(struct cell *c, int type)
+{
+	int port;
+
+	if (c->nports >= CELL_MAX_PORTS)
+		return errno = ENOSPC, -1;
+	if (c->mode == CELL_NS)
+		port = CELL_PORT + c->nports;
+	else
+		port = cell_free_port(type);
+	if (port > 0)
+		c->ports[c->nports++] = port;
+	return port;
+}
+
+int
+cell_track_run(struct cell *c, struct run *r)
+{
+	int i;
+
+	for (i = 0; i < CELL_MAX_RUNS; i++)
+		if (c->runs[i] == NULL) {
+			c->runs[i] = r;
+			return 0;
+		}
+	return errno = ENOSPC, -1;
+}
+
+void
+cell_untrack_run(struct cell *c, struct run *r)
+{
+	int i;
+
+	for (i = 0; i < CELL_MAX_RUNS; i++)
+		if (c->runs[i] == r)
+			c->runs[i] = NULL;
+}
+
+int
+cell_track_helper(struct cell *c, pid_t pid)
+{
+	int i;
+
+	for (i = 0; i < CELL_MAX_RUNS; i++)
+		if (c->helpers[i] <= 0) {
+			c->helpers[i] = pid;
+			return 0;
+		}
+	return errno = ENOSPC, -1;
+}
+
+void
+cell_untrack_helper(struct cell *c, pid_t pid)
+{
+	int i;
+
+	for (i = 0; i < CELL_MAX_RUNS; i++)
+		if (c->helpers[i] == pid)
+			c->helpers[i] = 0;
+}
+
+/* Kill and reap what we started ourselves: the runs and the captures. */
+static void
+cell_end_started(struct cell *c)
+{
+	int i;
+
+	for (i = 0; i < CELL_MAX_RUNS; i++) {
+		if (c->runs[i] != NULL)
+			run_end(c->runs[i]);
+		if (c->helpers[i] > 0) {
+			kill(c->helpers[i], SIGKILL);
+			waitpid(c->helpers[i], NULL, 0);
+			c->helpers[i] = 0;
+		}
+	}
+}
+
+void
+cell_close(struct cell *c)
+{
+	if (c->mode == CELL_NS && c->init > 0)
+		cell_ns_kill_all(c);
+	cell_end_started(c);
+	if (c->switch_uid && c->lock_fd >= 0)
+		cell_kill_uid(c->uid);
+	if (c->mode == CELL_FALLBACK)
+		cell_fallback_close(c);
+	else if (c->dir[0] != '\0')
+		cell_remove_dir(c->dir);
+	if (c->lock_fd >= 0)
+		close(c->lock_fd);
+	c->lock_fd = -1;
+	c->dir[0] = '\0';
+}

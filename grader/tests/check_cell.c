@@ -1,0 +1,838 @@
+/*
+ * Tests of the cell: each hostile program classified and nothing left
+ * behind, in namespaces, in a user namespace (as nobody) and in the
+ * fallback; localhost and AI_ADDRCONFIG, readiness, capture, and Check
+ * itself (results reported, its timeout) with a cell open.
+ */
+#define _GNU_SOURCE /* PR_SET_CHILD_SUBREAPER, setenv() with -std=c11 */
+#include <arpa/inet.h>
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <netdb.h>
+#include <pcap/pcap.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cell.h"
+#include "harness.h"
+
+#define SELFTEST_ENV "CELL_SELFTEST"	/* set: the nested-only cases */
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static const char *
+hostile(const char *name)
+{
+	static char buf[4][PATH_MAX];
+	static unsigned next;
+	char *p = buf[next++ % 4];
+
+	snprintf(p, PATH_MAX, "%s", kit_bin("tests/hostile/"));
+	strncat(p, name, PATH_MAX - strlen(p) - 1);
+	return p;
+}
+
+static void
+open_cell(struct cell *c, int slot, int flags)
+{
+	ck_assert_msg(cell_open(c, slot, flags) == 0, "cell_open: %s (%s)",
+	    strerror(errno), c->why);
+	if (flags & CELL_FORCE_FALLBACK)
+		ck_assert_int_eq(c->mode, CELL_FALLBACK);
+}
+
+static void
+start(struct cell *c, struct run *r, const char *prog, const char *arg,
+    const struct run_limits *lim)
+{
+	char *argv[] = { (char *)hostile(prog), (char *)arg, NULL };
+
+	ck_assert_msg(run_start(c, r, argv, lim) == 0, "run_start %s: %s",
+	    argv[0], strerror(errno));
+}
+
+/* Collect output until stdout holds text; 0, or -1 at ms. */
+static int
+wait_output(struct run *r, const char *text, int ms)
+{
+	long long until = now_ms() + ms;
+
+	while (r->out == NULL || strstr(r->out, text) == NULL) {
+		if (now_ms() >= until || run_wait(r, 10) != 1)
+			return r->out && strstr(r->out, text) ? 0 : -1;
+	}
+	return 0;
+}
+
+/* Nothing of the cell runs any more: no process of its uid (when it has
+ * one of its own), and its ports are free again. */
+static void
+assert_left_nothing(const struct cell *c, const int *ports, int n)
+{
+	int i, fd, off = 0;
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6 };
+
+	if (c->switch_uid)
+		ck_assert_msg(cell_uid_count(c->uid) == 0,
+		    "%d process(es) of uid %u left", cell_uid_count(c->uid),
+		    (unsigned)c->uid);
+	for (i = 0; i < n; i++) {
+		fd = socket(AF_INET6, SOCK_STREAM, 0);
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
+		a.sin6_port = htons((unsigned short)ports[i]);
+		ck_assert_msg(bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
+		    listen(fd, 1) == 0, "port %d still held: %s", ports[i],
+		    strerror(errno));
+		close(fd);
+	}
+}
+
+/* Is pid a live process (a zombie is not)? */
+static int
+pid_running(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	FILE *f;
+	int live = 0;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	if (fgets(buf, sizeof buf, f) != NULL && (p = strrchr(buf, ')')))
+		live = p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+	fclose(f);
+	return live;
+}
+
+/* ---- hostile programs: each classified, nothing left behind ---- */
+
+struct hostile_case {
+	const char *prog;
+	int port_arg;		/* pass a cell port as argv[1] */
+	struct run_limits lim;
+	const char *ready;	/* stdout text before run_stop, or NULL */
+	enum run_outcome want;
+	int status;		/* exit code or signal; -1: any */
+	const char *out;	/* stdout must hold this */
+};
+
+static const struct hostile_case hostile_cases[] = {
+	{ "quick", 0, { 0 }, NULL, RUN_EXITED, 3, "out\n" },
+	{ "segv", 0, { 0 }, NULL, RUN_SIGNALED, SIGSEGV, "about to crash" },
+	{ "spin", 0, { .cpu_s = 1 }, NULL, RUN_TIMEOUT, SIGXCPU, "spinning" },
+	{ "block", 0, { .wall_ms = 300 }, NULL, RUN_TIMEOUT, SIGKILL,
+	    "waiting" },
+	{ "memhog", 0, { .mem_mb = 64 }, NULL, RUN_MEMORY, -1, "eating" },
+	{ "flood", 0, { .out_cap = 65536 }, NULL, RUN_OUTPUT, SIGKILL,
+	    "flood" },
+	{ "forkbomb", 0, { .nproc = 16, .wall_ms = 1500 }, NULL, RUN_TIMEOUT,
+	    SIGKILL, "fork failed after" },
+	{ "noterm", 0, { 0 }, "ignoring", RUN_STOPPED, SIGKILL, "ignoring" },
+	{ "linger", 1, { 0 }, NULL, RUN_EXITED, 0, "daemon holds port" },
+};
+
+#define N_HOSTILE ((int)(sizeof hostile_cases / sizeof hostile_cases[0]))
+
+/* What only some programs show: the fork bomb is bounded by NPROC, the
+ * block ends at its deadline, the linger's daemon holds its port. */
+static void
+hostile_extra(struct cell *c, const struct hostile_case *h, struct run *r,
+    int port, long long ms)
+{
+	const char *s;
+
+	if (strcmp(h->prog, "forkbomb") == 0) {
+		s = strstr(r->out, "after ");
+		ck_assert_ptr_nonnull(s);
+		ck_assert_int_lt(atoi(s + 6), h->lim.nproc);
+	}
+	if (strcmp(h->prog, "block") == 0)
+		ck_assert_msg(ms >= 300 && ms < 1500, "ended after %lld ms", ms);
+	if (strcmp(h->prog, "noterm") == 0)
+		ck_assert_int_eq(r->ignored_term, 1);
+	if (strcmp(h->prog, "linger") == 0) {
+		ck_assert_int_eq(cell_wait_port(c, SOCK_DGRAM, port, NULL,
+		    CELL_READY_MS), 0);
+		ck_assert_int_eq(cell_wait_port(c, SOCK_STREAM, port, NULL,
+		    CELL_READY_MS), 0);
+	}
+}
+
+static void
+hostile_run(int i, int flags)
+{
+	const struct hostile_case *h = &hostile_cases[i];
+	struct cell c;
+	struct run r;
+	char arg[16];
+	int port = 0;
+	long long t0;
+
+	open_cell(&c, 0, flags);
+	port = cell_port(&c, SOCK_STREAM);
+	snprintf(arg, sizeof arg, "%d", port);
+	t0 = now_ms();
+	start(&c, &r, h->prog, h->port_arg ? arg : NULL, &h->lim);
+	if (h->ready != NULL) {
+		ck_assert_int_eq(wait_output(&r, h->ready, 2000), 0);
+		ck_assert_int_eq(run_stop(&r), 0);
+	} else
+		ck_assert_int_eq(run_wait(&r, -1), 0);
+	ck_assert_msg(r.outcome == h->want, "%s: %s (status %d, maxrss %ld "
+	    "kB), want %s", h->prog, run_outcome_name(r.outcome), r.status,
+	    r.max_rss_kb, run_outcome_name(h->want));
+	if (h->status >= 0)
+		ck_assert_int_eq(r.status, h->status);
+	ck_assert_msg(strstr(r.out, h->out) != NULL, "stdout: %.80s", r.out);
+	hostile_extra(&c, h, &r, port, now_ms() - t0);
+	cell_close(&c);
+	run_free(&r);
+	assert_left_nothing(&c, &port, 1);
+}
+
+START_TEST(test_hostile_ns)
+{
+	hostile_run(_i, 0);
+}
+END_TEST
+
+START_TEST(test_hostile_fallback)
+{
+	hostile_run(_i, CELL_FORCE_FALLBACK);
+}
+END_TEST
+
+/* The output cap holds exactly, and NULs are kept. */
+START_TEST(test_output_cap)
+{
+	struct run_limits lim = { .out_cap = 10000 };
+	struct cell c;
+	struct run r;
+
+	open_cell(&c, 0, 0);
+	start(&c, &r, "flood", NULL, &lim);
+	ck_assert_int_eq(run_wait(&r, -1), 0);
+	ck_assert_int_eq(r.outcome, RUN_OUTPUT);
+	ck_assert_uint_eq(r.out_len + r.err_len, 10000);
+	ck_assert_int_eq(r.out[r.out_len], '\0');
+	cell_close(&c);
+	run_free(&r);
+}
+END_TEST
+
+/* run_wait with a timeout comes back with the program still running. */
+START_TEST(test_wait_timeout)
+{
+	struct cell c;
+	struct run r;
+
+	open_cell(&c, 0, 0);
+	start(&c, &r, "block", NULL, NULL);
+	ck_assert_int_eq(run_wait(&r, 50), 1);
+	ck_assert_int_eq(r.outcome, RUN_RUNNING);
+	ck_assert_int_eq(run_stop(&r), 0);
+	ck_assert_int_eq(r.outcome, RUN_STOPPED);
+	ck_assert_int_eq(r.ignored_term, 0);
+	ck_assert_int_eq(r.status, SIGTERM);
+	cell_close(&c);
+	run_free(&r);
+}
+END_TEST
+
+/* A missing program is an error of run_start, not a crash or a 127. */
+START_TEST(test_no_binary)
+{
+	char *argv[] = { "/nonexistent/student_server", NULL };
+	struct cell c;
+	struct run r;
+
+	open_cell(&c, 0, _i ? CELL_FORCE_FALLBACK : 0);
+	ck_assert_int_eq(run_start(&c, &r, argv, NULL), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	cell_close(&c);
+}
+END_TEST
+
+/* cell_close ends what is still running and keeps its output. */
+START_TEST(test_close_running)
+{
+	struct cell c;
+	struct run r[3];
+	int i;
+
+	open_cell(&c, 0, _i ? CELL_FORCE_FALLBACK : 0);
+	start(&c, &r[0], "noterm", NULL, NULL);
+	start(&c, &r[1], "spin", NULL, NULL);
+	start(&c, &r[2], "block", NULL, NULL);
+	ck_assert_int_eq(wait_output(&r[0], "ignoring", 2000), 0);
+	cell_close(&c);
+	for (i = 0; i < 3; i++) {
+		ck_assert_int_eq(r[i].outcome, RUN_STOPPED);
+		ck_assert_int_eq(pid_running(r[i].pid), 0);
+	}
+	ck_assert_ptr_nonnull(strstr(r[0].out, "ignoring"));
+	for (i = 0; i < 3; i++)
+		run_free(&r[i]);
+	assert_left_nothing(&c, NULL, 0);
+}
+END_TEST
+
+/* ---- what a student program gets ---- */
+
+static const char *
+probe_value(const char *out, const char *key)
+{
+	static char v[256];
+	const char *p = strstr(out, key);
+	size_t n;
+
+	if (p == NULL)
+		return "(missing)";
+	p += strlen(key);
+	while (*p == ' ' || *p == '\t')
+		p++;
+	n = strcspn(p, "\n");
+	snprintf(v, sizeof v, "%.*s", (int)(n < 255 ? n : 255), p);
+	return v;
+}
+
+static void
+probe_check(struct cell *c)
+{
+	struct run r;
+	char want[64];
+
+	start(c, &r, "probe", NULL, NULL);
+	ck_assert_int_eq(run_wait(&r, -1), 0);
+	ck_assert_int_eq(r.outcome, RUN_EXITED);
+	snprintf(want, sizeof want, "%u", (unsigned)c->uid);
+	ck_assert_str_eq(probe_value(r.out, "uid="), want);
+	ck_assert_str_eq(probe_value(r.out, "groups="), "0");
+	ck_assert_str_eq(probe_value(r.out, "NoNewPrivs:"), "1");
+	ck_assert_str_eq(probe_value(r.out, "CapEff:"), "0000000000000000");
+	ck_assert_str_eq(probe_value(r.out, "nofile="), "64");
+	ck_assert_str_eq(probe_value(r.out, "core="), "0");
+	ck_assert_str_eq(probe_value(r.out, "cpu="), "5");
+	snprintf(want, sizeof want, "%lu", (unsigned long)RUN_MEM_MB << 20);
+	ck_assert_str_eq(probe_value(r.out, "as="), want);
+	ck_assert_str_eq(probe_value(r.out, "cwd="), c->dir);
+	ck_assert_str_eq(probe_value(r.out, "stdin_eof="), "1");
+	run_free(&r);
+}
+
+START_TEST(test_ns_identity)
+{
+	struct cell c;
+
+	open_cell(&c, 0, 0);
+	ck_assert_msg(c.mode == CELL_NS, "no namespaces: %s", c.why);
+	if (geteuid() == 0) {
+		ck_assert_uint_ge(c.uid, CELL_UID_BASE);
+		ck_assert_int_eq(c.switch_uid, 1);
+	}
+	probe_check(&c);
+	cell_close(&c);
+}
+END_TEST
+
+START_TEST(test_fallback_identity)
+{
+	struct cell c;
+	struct stat st;
+	char dir[PATH_MAX];
+	int p1, p2;
+
+	open_cell(&c, 0, CELL_FORCE_FALLBACK);
+	ck_assert_str_ne(c.why, "");
+	ck_assert_int_eq(stat(c.dir, &st), 0);
+	probe_check(&c);
+	p1 = cell_port(&c, SOCK_DGRAM);
+	p2 = cell_port(&c, SOCK_STREAM);
+	ck_assert_int_gt(p1, 0);
+	ck_assert_int_gt(p2, 0);
+	snprintf(dir, sizeof dir, "%s", c.dir);
+	cell_close(&c);
+	ck_assert_int_eq(stat(dir, &st), -1);
+}
+END_TEST
+
+/* Two uids at once: a second cell on the same slot (another grading)
+ * never gets the uid a live cell holds. */
+START_TEST(test_uid_lock)
+{
+	struct cell a, b;
+
+	if (geteuid() != 0)
+		return;
+	open_cell(&a, 5, CELL_FORCE_FALLBACK);
+	if (fork() == 0) {
+		int ok = cell_open(&b, 5, CELL_FORCE_FALLBACK) == 0 &&
+		    b.uid != a.uid;
+
+		cell_close(&b);
+		_exit(ok ? 0 : 1);
+	}
+	{
+		int st;
+
+		wait(&st);
+		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		    "a second cell got uid %u too", (unsigned)a.uid);
+	}
+	cell_close(&a);
+}
+END_TEST
+
+/* ---- the cell's network and files ---- */
+
+static int
+has_addr(const struct addrinfo *ai, const char *text)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	for (; ai != NULL; ai = ai->ai_next)
+		if (getnameinfo(ai->ai_addr, ai->ai_addrlen, buf, sizeof buf,
+		    NULL, 0, NI_NUMERICHOST) == 0 && strcmp(buf, text) == 0)
+			return 1;
+	return 0;
+}
+
+static const char *const resolve_names[] = { "localhost", "127.0.0.1",
+	"::1" };
+
+START_TEST(test_localhost)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM,
+		.ai_flags = AI_ADDRCONFIG }, *ai;
+	const char *name = resolve_names[_i];
+	struct cell c;
+	int rc;
+
+	open_cell(&c, 0, 0);
+	ck_assert_int_eq(c.mode, CELL_NS);
+	rc = getaddrinfo(name, "12000", &hints, &ai);
+	ck_assert_msg(rc == 0, "%s: %s", name, gai_strerror(rc));
+	if (_i != 2)
+		ck_assert_msg(has_addr(ai, "127.0.0.1"), "%s: no 127.0.0.1",
+		    name);
+	if (_i != 1)
+		ck_assert_msg(has_addr(ai, "::1"), "%s: no ::1", name);
+	freeaddrinfo(ai);
+	cell_close(&c);
+}
+END_TEST
+
+/* A private /tmp (tmpfs; the host's files are not there) and a network
+ * of its own: the cell's fixed port is free even if the host uses it. */
+START_TEST(test_ns_private)
+{
+	char host_file[] = "/tmp/cell-test-XXXXXX";
+	struct statfs fs;
+	struct cell c;
+	int fd, host_tmp;
+
+	fd = mkstemp(host_file);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	host_tmp = open("/tmp", O_PATH | O_DIRECTORY);	/* to clean up */
+	ck_assert_int_ge(host_tmp, 0);
+	open_cell(&c, 0, 0);
+	ck_assert_int_eq(access(host_file, F_OK), -1);
+	ck_assert_int_eq(statfs("/tmp", &fs), 0);
+	ck_assert_int_eq(fs.f_type, TMPFS_MAGIC);
+	ck_assert_int_eq(cell_port(&c, SOCK_DGRAM), CELL_PORT);
+	ck_assert_int_eq(cell_port(&c, SOCK_STREAM), CELL_PORT + 1);
+	ck_assert_int_eq(cell_wait_port(&c, SOCK_DGRAM, CELL_PORT, NULL, 50),
+	    -1);
+	cell_close(&c);
+	ck_assert_int_eq(unlinkat(host_tmp, host_file + 5, 0), 0);
+	close(host_tmp);
+}
+END_TEST
+
+/* Readiness: the port once it is bound; -1 at once if the run ends. */
+START_TEST(test_wait_port)
+{
+	struct cell c;
+	struct run r, q;
+	char arg[16];
+	long long t0;
+	int port;
+
+	open_cell(&c, 0, _i ? CELL_FORCE_FALLBACK : 0);
+	port = cell_port(&c, SOCK_DGRAM);
+	snprintf(arg, sizeof arg, "%d", port);
+	start(&c, &q, "quick", NULL, NULL);
+	t0 = now_ms();
+	ck_assert_int_eq(cell_wait_port(&c, SOCK_DGRAM, port, &q, 3000), -1);
+	ck_assert_int_lt(now_ms() - t0, 1000);
+	ck_assert_int_eq(cell_wait_port(&c, SOCK_STREAM, port, NULL, 30), -1);
+	start(&c, &r, "linger", arg, NULL);
+	ck_assert_int_eq(cell_wait_port(&c, SOCK_STREAM, port, &r,
+	    CELL_READY_MS), 0);
+	ck_assert_int_eq(cell_wait_port(&c, SOCK_DGRAM, port, NULL,
+	    CELL_READY_MS), 0);
+	cell_close(&c);
+	run_free(&q);
+	run_free(&r);
+	assert_left_nothing(&c, &port, 1);
+}
+END_TEST
+
+/* Once our init is gone the namespace takes no new process: an error. */
+START_TEST(test_init_gone)
+{
+	struct cell c;
+	struct run r;
+	char *argv[] = { (char *)hostile("quick"), NULL };
+
+	open_cell(&c, 0, 0);
+	ck_assert_int_eq(c.mode, CELL_NS);
+	ck_assert_int_eq(kill(c.init, SIGKILL), 0);
+	ck_assert_int_eq(waitpid(c.init, NULL, 0), c.init);
+	ck_assert_int_eq(run_start(&c, &r, argv, NULL), -1);
+	ck_assert_int_eq(errno, ENOMEM);
+	cell_close(&c);
+}
+END_TEST
+
+/* ---- capture ---- */
+
+static void
+send_udp(const char *addr, int port, const char *payload)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM,
+		.ai_flags = AI_NUMERICHOST }, *ai;
+	char serv[16];
+	int fd;
+
+	snprintf(serv, sizeof serv, "%d", port);
+	ck_assert_int_eq(getaddrinfo(addr, serv, &hints, &ai), 0);
+	fd = socket(ai->ai_family, SOCK_DGRAM, 0);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(sendto(fd, payload, strlen(payload), 0, ai->ai_addr,
+	    ai->ai_addrlen), (ssize_t)strlen(payload));
+	close(fd);
+	freeaddrinfo(ai);
+}
+
+/* How many packets of the file hold text. */
+static int
+pcap_count(const char *path, const char *text)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	pcap_t *p;
+	int n = 0;
+
+	p = pcap_open_offline(path, errbuf);
+	ck_assert_msg(p != NULL, "%s", errbuf);
+	while (pcap_next_ex(p, &h, &d) == 1)
+		if (memmem(d, h->caplen, text, strlen(text)) != NULL)
+			n++;
+	pcap_close(p);
+	return n;
+}
+
+START_TEST(test_capture)
+{
+	struct cell_capture cap;
+	struct cell c;
+	int port, other;
+
+	open_cell(&c, 0, _i ? CELL_FORCE_FALLBACK : 0);
+	port = cell_port(&c, SOCK_DGRAM);
+	other = c.mode == CELL_NS ? port + 100 : cell_port(&c, SOCK_DGRAM);
+	if (cell_capture_start(&c, &cap, "udp") < 0) {
+		/* Only a fallback without privileges may refuse, clearly. */
+		ck_assert_msg(c.mode == CELL_FALLBACK && geteuid() != 0,
+		    "capture: %s", cap.err);
+		ck_assert_ptr_nonnull(strstr(cap.err, "refused"));
+		cell_close(&c);
+		return;
+	}
+	send_udp("127.0.0.1", port, "cell-capture-v4");
+	send_udp("::1", port, "cell-capture-v6");
+	if (c.mode == CELL_NS)
+		send_udp("::1", other, "cell-capture-other");
+	ck_assert_int_eq(cell_capture_stop(&cap), 0);
+	ck_assert_int_eq(pcap_count(cap.path, "cell-capture-v4"), 1);
+	ck_assert_int_eq(pcap_count(cap.path, "cell-capture-v6"), 1);
+	ck_assert_int_eq(pcap_count(cap.path, "cell-capture-other"),
+	    c.mode == CELL_NS);
+	cell_close(&c);
+}
+END_TEST
+
+/* Fallback: only the cell's ports are captured from the host's lo. */
+START_TEST(test_capture_fallback_filter)
+{
+	struct cell_capture cap;
+	struct cell c;
+	int port, stranger;
+
+	if (geteuid() != 0)
+		return;
+	open_cell(&c, 0, CELL_FORCE_FALLBACK);
+	ck_assert_int_eq(cell_capture_start(&c, &cap, NULL), -1);
+	ck_assert_ptr_nonnull(strstr(cap.err, "cell_port"));
+	port = cell_port(&c, SOCK_DGRAM);
+	stranger = port_free(SOCK_DGRAM);
+	ck_assert_msg(cell_capture_start(&c, &cap, NULL) == 0, "%s", cap.err);
+	send_udp("127.0.0.1", port, "cell-fallback-mine");
+	send_udp("127.0.0.1", stranger, "cell-fallback-stranger");
+	ck_assert_int_eq(cell_capture_stop(&cap), 0);
+	ck_assert_int_eq(pcap_count(cap.path, "cell-fallback-mine"), 1);
+	ck_assert_int_eq(pcap_count(cap.path, "cell-fallback-stranger"), 0);
+	cell_close(&c);
+}
+END_TEST
+
+/* ---- Check with a cell open: nested runs of check_kit ---- */
+
+/* Run check_kit on one of this suite's nested-only cases. */
+static void
+nested(struct proc *p, const char *tcase, const char *user, int ms)
+{
+	char *as_root[] = { (char *)kit_bin("check_kit"), NULL };
+	char *as_user[] = { "setpriv", "--reuid=65534", "--regid=65534",
+		"--clear-groups", "--", (char *)kit_bin("check_kit"), NULL };
+
+	setenv(SELFTEST_ENV, "1", 1);
+	setenv("CK_RUN_SUITE", "cell", 1);
+	setenv("CK_RUN_CASE", tcase, 1);
+	setenv("CK_VERBOSITY", "verbose", 1);
+	unsetenv("CK_DEFAULT_TIMEOUT");
+	unsetenv("CK_TIMEOUT_MULTIPLIER");
+	ck_assert_int_eq(proc_run(p, user ? as_user : as_root, ms), 0);
+	ck_assert_msg(!p->timed_out, "nested check_kit timed out");
+}
+
+/* A test that opened a cell still reports to Check: its failure with
+ * its message, and its pass. */
+START_TEST(test_check_reports)
+{
+	struct proc p;
+
+	nested(&p, "nested_report", NULL, 20000);
+	ck_assert_msg(strstr(p.out, "50%: Checks: 2, Failures: 1, Errors: 0")
+	    != NULL, "nested run said:\n%s%s", p.out, p.err);
+	ck_assert_ptr_nonnull(strstr(p.out, "cell-report-marker mode=0"));
+	ck_assert_int_eq(PROC_EXIT(&p), 1);
+	proc_free(&p);
+}
+END_TEST
+
+START_TEST(nested_report)
+{
+	struct cell c;
+
+	open_cell(&c, 0, 0);
+	ck_assert_msg(_i == 1, "cell-report-marker mode=%d", c.mode);
+	cell_close(&c);
+}
+END_TEST
+
+/* Check's timeout kills a test holding a cell full of hostile programs:
+ * nothing is left, setsid daemons included.  The nested test writes
+ * what it started to a file; this checks each is gone. */
+START_TEST(test_check_timeout)
+{
+	char path[PATH_MAX], line[256];
+	unsigned uid = 0;
+	long long until;
+	struct proc p;
+	FILE *f;
+	int pid, alive;
+
+	prctl(PR_SET_CHILD_SUBREAPER, 1);	/* the orphans come to us */
+	ck_assert_ptr_nonnull(realpath(kit_bin(""), line));
+	snprintf(path, sizeof path, "%s/cell-selftest-%d.txt", line,
+	    (int)getpid());
+	setenv("CELL_SELFTEST_OUT", path, 1);
+	setenv("CELL_SELFTEST_FALLBACK", _i ? "1" : "0", 1);
+	nested(&p, "nested_hang", NULL, 20000);
+	ck_assert_msg(strstr(p.out, "Test timeout expired") != NULL,
+	    "nested run said:\n%s%s", p.out, p.err);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	until = now_ms() + 3000;
+	do {
+		alive = 0;
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		rewind(f);
+		while (fgets(line, sizeof line, f) != NULL) {
+			if (sscanf(line, "uid %u", &uid) == 1 && uid != 0 &&
+			    geteuid() == 0)
+				alive += cell_uid_count(uid);
+			if (sscanf(line, "pid %d", &pid) == 1 && pid > 0)
+				alive += pid_running(pid);
+			if (strncmp(line, "dir /", 5) == 0 && _i) {
+				line[strcspn(line, "\n")] = '\0';
+				alive += access(line + 4, F_OK) == 0;
+			}
+		}
+	} while (alive > 0 && now_ms() < until && usleep(10000) == 0);
+	fclose(f);
+	unlink(path);
+	ck_assert_msg(alive == 0, "%d leftover(s) after Check's timeout",
+	    alive);
+	ck_assert_int_ne(uid, 0);
+	proc_free(&p);
+}
+END_TEST
+
+START_TEST(nested_hang)
+{
+	const char *path = getenv("CELL_SELFTEST_OUT");
+	const char *fb = getenv("CELL_SELFTEST_FALLBACK");
+	struct cell c;
+	struct run r[3];
+	char arg[16];
+	FILE *f;
+
+	ck_assert_ptr_nonnull(path);
+	open_cell(&c, 1, fb && fb[0] == '1' ? CELL_FORCE_FALLBACK : 0);
+	snprintf(arg, sizeof arg, "%d", cell_port(&c, SOCK_STREAM));
+	start(&c, &r[0], "linger", arg, NULL);
+	start(&c, &r[1], "spin", NULL, NULL);
+	start(&c, &r[2], "noterm", NULL, NULL);
+	ck_assert_int_eq(run_wait(&r[0], -1), 0);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "uid %u\ndir %s\npid %d\npid %d\npid %d\n", (unsigned)c.uid,
+	    c.dir, (int)r[1].pid, (int)r[2].pid, (int)c.init);
+	fclose(f);
+	for (;;)
+		pause();	/* until Check's timeout */
+}
+END_TEST
+
+/* As an ordinary user (nobody, through setpriv): a user namespace. */
+START_TEST(test_as_user)
+{
+	struct proc p;
+
+	if (geteuid() != 0)
+		return;	/* already the user: the cases below ran as such */
+	nested(&p, "nested_user", "nobody", 30000);
+	ck_assert_msg(strstr(p.out, "100%: Checks: 8, Failures: 0, Errors: 0")
+	    != NULL, "nested run as nobody said:\n%s%s", p.out, p.err);
+	proc_free(&p);
+}
+END_TEST
+
+/* The cases run as nobody: namespaces in a user namespace, a student
+ * uid that is root inside with no capabilities, NPROC bounded. */
+START_TEST(nested_user_mode)
+{
+	struct cell c;
+
+	ck_assert_int_ne(geteuid(), 0);
+	open_cell(&c, 0, 0);
+	ck_assert_msg(c.mode == CELL_NS, "%s", c.why);
+	ck_assert_int_eq(c.userns, 1);
+	ck_assert_int_eq(c.uid, 0);
+	probe_check(&c);
+	cell_close(&c);
+}
+END_TEST
+
+/* RLIMIT_NPROC counts per user namespace (Linux >= 5.14): it stops a
+ * fork bomb in the cell although the uid is the user's own. */
+START_TEST(nested_user_forkbomb)
+{
+	hostile_run(6, 0);
+}
+END_TEST
+
+START_TEST(nested_user_noterm)
+{
+	hostile_run(7, 0);
+}
+END_TEST
+
+static TCase *
+tcase(Suite *s, const char *name, int timeout)
+{
+	TCase *tc = tcase_create(name);
+
+	tcase_set_timeout(tc, timeout);
+	suite_add_tcase(s, tc);
+	return tc;
+}
+
+/* Cases only the nested runs above ask for (CELL_SELFTEST set). */
+static void
+cell_nested_cases(Suite *s)
+{
+	TCase *tc;
+
+	tc = tcase(s, "nested_report", 10);
+	tcase_add_loop_test(tc, nested_report, 0, 2);
+	tc = tcase(s, "nested_hang", 1);
+	tcase_add_loop_test(tc, nested_hang, 0, 2);
+	tc = tcase(s, "nested_user", 15);
+	tcase_add_test(tc, nested_user_mode);
+	tcase_add_test(tc, nested_user_forkbomb);
+	tcase_add_test(tc, nested_user_noterm);
+	tcase_add_loop_test(tc, test_localhost, 0, 3);
+	tcase_add_test(tc, test_wait_port);
+	tcase_add_test(tc, test_capture);
+}
+
+Suite *
+cell_suite(void)
+{
+	Suite *s = suite_create("cell");
+	TCase *tc;
+
+	if (getenv(SELFTEST_ENV) != NULL) {
+		cell_nested_cases(s);
+		return s;
+	}
+	tc = tcase(s, "hostile", 10);
+	tcase_add_loop_test(tc, test_hostile_ns, 0, N_HOSTILE);
+	tcase_add_test(tc, test_output_cap);
+	tcase_add_test(tc, test_wait_timeout);
+	tcase_add_loop_test(tc, test_no_binary, 0, 2);
+	tcase_add_loop_test(tc, test_close_running, 0, 2);
+	tc = tcase(s, "fallback", 10);
+	tcase_add_loop_test(tc, test_hostile_fallback, 0, N_HOSTILE);
+	tcase_add_test(tc, test_fallback_identity);
+	tcase_add_test(tc, test_uid_lock);
+	tc = tcase(s, "ns", 10);
+	tcase_add_test(tc, test_ns_identity);
+	tcase_add_loop_test(tc, test_localhost, 0, 3);
+	tcase_add_test(tc, test_ns_private);
+	tcase_add_loop_test(tc, test_wait_port, 0, 2);
+	tcase_add_test(tc, test_init_gone);
+	tc = tcase(s, "capture", 10);
+	tcase_add_loop_test(tc, test_capture, 0, 2);
+	tcase_add_test(tc, test_capture_fallback_filter);
+	tc = tcase(s, "check", 40);
+	tcase_add_test(tc, test_check_reports);
+	tcase_add_loop_test(tc, test_check_timeout, 0, 2);
+	tcase_add_test(tc, test_as_user);
+	return s;
+}
