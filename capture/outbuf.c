@@ -89,27 +89,37 @@ outbuf_put(struct outbuf *ob, const void *p, size_t n)
 	}
 }
 
+static int
+u64_digits(uint64_t v)
+{
+	int n = 1;
+
+	while (v >= 10000) {
+		v /= 10000;
+		n += 4;
+	}
+	return n + (v >= 10) + (v >= 100) + (v >= 1000);
+}
+
 size_t
 outbuf_fmt_u64(char *p, uint64_t v)
 {
-	char tmp[20];
-	size_t i = sizeof tmp, n;
+	int n = u64_digits(v), i = n;
 
 	while (v >= 100) {
 		unsigned d = (unsigned)(v % 100) * 2;
+
 		v /= 100;
-		tmp[--i] = digit_pairs[d + 1];
-		tmp[--i] = digit_pairs[d];
+		p[--i] = digit_pairs[d + 1];
+		p[--i] = digit_pairs[d];
 	}
 	if (v >= 10) {
-		tmp[--i] = digit_pairs[v * 2 + 1];
-		tmp[--i] = digit_pairs[v * 2];
+		p[--i] = digit_pairs[v * 2 + 1];
+		p[--i] = digit_pairs[v * 2];
 	} else {
-		tmp[--i] = (char)('0' + v);
+		p[--i] = (char)('0' + v);
 	}
-	n = sizeof tmp - i;
-	memcpy(p, tmp + i, n);
-	return n;
+	return (size_t)n;
 }
 
 void
@@ -171,18 +181,34 @@ outbuf_hex(struct outbuf *ob, uint64_t v, int digits)
 	outbuf_commit(ob, (size_t)digits);
 }
 
+/* "0." .. "255." with their lengths: an address is 4 copies. */
+static char octets[256][4];
+static uint8_t octet_len[256];
+
+static void
+octets_init(void)
+{
+	int i;
+
+	for (i = 0; i < 256; i++) {
+		octet_len[i] = (uint8_t)outbuf_fmt_u64(octets[i], (uint64_t)i);
+		octets[i][octet_len[i]] = '.';
+	}
+}
+
 void
 outbuf_ipv4(struct outbuf *ob, const uint8_t a[4])
 {
-	char *p = outbuf_room(ob, 15), *q = p;
+	char *p = outbuf_room(ob, 16), *q = p;
 	int i;
 
+	if (octet_len[0] == 0)
+		octets_init();
 	for (i = 0; i < 4; i++) {
-		if (i > 0)
-			*q++ = '.';
-		q += outbuf_fmt_u64(q, a[i]);
+		memcpy(q, octets[a[i]], 4);
+		q += octet_len[a[i]] + 1;
 	}
-	outbuf_commit(ob, (size_t)(q - p));
+	outbuf_commit(ob, (size_t)(q - p) - 1);	/* not the last '.' */
 }
 
 /* The longest run (>= 2) of zero groups, the first one on a tie. */

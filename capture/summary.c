@@ -231,9 +231,12 @@ summary_print(struct sniff *s)
 		count_word(ob, sum->more_pkts, "packet");
 		outbuf_puts(ob, ", ");
 		count_word(ob, sum->more_bytes, "byte");
-		outbuf_puts(ob, ", ");
-		outbuf_u64(ob, sum->unanswered);
-		outbuf_puts(ob, " unanswered datagrams in all\n");
+		if (sum->udp > 0) {
+			outbuf_puts(ob, ", ");
+			outbuf_u64(ob, sum->unanswered);
+			outbuf_puts(ob, " unanswered datagrams in all");
+		}
+		outbuf_putc(ob, '\n');
 	}
 	summary_capture(s);
 	live_stats_print(s);
