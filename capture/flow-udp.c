@@ -1,0 +1,140 @@
+/*
+ * UDP conversations: the first sender is the client, its datagrams are
+ * requests #1, #2, ...; a datagram back is paired with an open request
+ * (one whose payload it echoes, upper-cased or not, else the oldest), and
+ * ICMP port unreachable errors are tied to the conversation they refuse.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "flow.h"
+
+/* FNV-1a of the upper-cased first bytes and the length: an echo (or the
+ * lab's upper-casing echo) hashes like its request. */
+static uint32_t
+payload_hash(const struct cap_pkt *pkt)
+{
+	uint32_t h = 2166136261u, i, n = pkt->payload_caplen;
+
+	if (n > CAP_UDP_HASH_BYTES)
+		n = CAP_UDP_HASH_BYTES;
+	for (i = 0; i < n; i++) {
+		uint8_t c = pkt->payload[i];
+
+		if (c >= 'a' && c <= 'z')
+			c = (uint8_t)(c - 'a' + 'A');
+		h = (h ^ c) * 16777619u;
+	}
+	return (h ^ pkt->payload_len) * 16777619u;
+}
+
+static void
+udp_request(struct flow *f, const struct cap_pkt *pkt, struct cap_note *note)
+{
+	struct flow_req *r;
+
+	f->c.requests++;
+	note->ev |= CAP_EV_REQUEST;
+	note->req = f->c.requests;
+	if (f->nreq < CAP_UDP_PENDING)
+		r = &f->req[(f->reqhead + f->nreq++) % CAP_UDP_PENDING];
+	else {	/* the oldest falls out of the window */
+		r = &f->req[f->reqhead];
+		f->reqhead = (uint8_t)((f->reqhead + 1) % CAP_UDP_PENDING);
+	}
+	r->no = f->c.requests;
+	r->hash = payload_hash(pkt);
+	r->answered = 0;
+	r->ts = pkt->ts;
+}
+
+static void
+udp_reply(struct flow *f, const struct cap_pkt *pkt, struct cap_note *note)
+{
+	struct flow_req *r, *oldest = NULL, *match = NULL;
+	uint32_t h = payload_hash(pkt);
+	unsigned i;
+
+	for (i = 0; i < f->nreq; i++) {
+		r = &f->req[(f->reqhead + i) % CAP_UDP_PENDING];
+		if (r->answered)
+			continue;
+		if (oldest == NULL)
+			oldest = r;
+		if (r->hash == h) {
+			match = r;
+			break;
+		}
+	}
+	r = match != NULL ? match : oldest;
+	if (r == NULL) {
+		note->ev |= CAP_EV_UNPAIRED;
+		f->c.unpaired++;
+		return;
+	}
+	r->answered = 1;
+	f->answered++;
+	f->c.replies++;
+	note->ev |= CAP_EV_REPLY;
+	note->req = r->no;
+	note->rtt_us = flow_tv_us(&pkt->ts, &r->ts);
+}
+
+int
+flow_udp(struct cap_flows *ft, const struct cap_pkt *pkt,
+    struct cap_note *note)
+{
+	struct flow_key k;
+	struct flow *f;
+	uint32_t h;
+	int swapped, d;
+
+	flow_key_make(&k, 17, &pkt->src, pkt->sport, &pkt->dst, pkt->dport,
+	    &swapped);
+	h = flow_key_hash(&k);
+	f = flow_find(ft, &k, h);
+	if (f == NULL) {
+		f = flow_create(ft, &k, h, pkt);
+		flow_set_client(f, pkt, 1);
+		note->ev |= CAP_EV_NEW;
+	} else
+		flow_touch(ft, f);
+	d = flow_dir(f, pkt);
+	note->conv = &f->c;
+	note->dir = d;
+	flow_account(f, pkt, d);
+	if (d == 0)
+		udp_request(f, pkt, note);
+	else
+		udp_reply(f, pkt, note);
+	f->c.unanswered = f->c.requests - f->answered;
+	return 0;
+}
+
+/* An ICMP error quoting a datagram of a known conversation. */
+int
+flow_icmp(struct cap_flows *ft, const struct cap_pkt *pkt,
+    struct cap_note *note)
+{
+	const struct cap_icmp *ic = &pkt->icmp;
+	const struct cap_icmp_inner *in = &ic->inner;
+	struct flow_key k;
+	struct flow *f;
+	int swapped;
+
+	if (!((pkt->tp == CAP_TP_ICMP && ic->type == 3 && ic->code == 3) ||
+	    (pkt->tp == CAP_TP_ICMP6 && ic->type == 1 && ic->code == 4)))
+		return -1;
+	note->ev |= CAP_EV_PORT_UNREACH;
+	if (!in->valid || !in->has_ports)
+		return -1;
+	note->port = in->dport;
+	flow_key_make(&k, in->proto, &in->src, in->sport, &in->dst, in->dport,
+	    &swapped);
+	f = flow_find(ft, &k, flow_key_hash(&k));
+	if (f == NULL)
+		return -1;
+	flow_touch(ft, f);
+	f->c.unreach++;
+	note->conv = &f->c;
+	note->dir = 1;
+	return 0;
+}

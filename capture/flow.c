@@ -1,0 +1,360 @@
+/*
+ * Conversation tracking: a fixed table of TCP/UDP conversations keyed by
+ * 5-tuple (both directions one entry), O(1) lookup, LRU/idle expiry, and
+ * the entry points; the annotations are in flow-tcp.c and flow-udp.c.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "flow.h"
+#include "param.h"
+
+/* Hash of a normalised key: one multiply-xorshift round per 8 bytes. */
+uint32_t
+flow_key_hash(const struct flow_key *k)
+{
+	const uint8_t *p = (const uint8_t *)k;
+	uint64_t h = 0x9e3779b97f4a7c15u, w;
+	size_t i;
+
+	for (i = 0; i < sizeof *k; i += 8) {
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdu;
+		h ^= h >> 32;
+	}
+	return (uint32_t)h;
+}
+
+static int
+side_less(const struct cap_addr *a, uint16_t ap, const struct cap_addr *b,
+    uint16_t bp)
+{
+	int c = memcmp(a->a, b->a, sizeof a->a);
+
+	return c < 0 || (c == 0 && ap < bp);
+}
+
+/* The key of (src:sport -> dst:dport); *swapped says src is side 1. */
+void
+flow_key_make(struct flow_key *k, uint8_t proto, const struct cap_addr *src,
+    uint16_t sport, const struct cap_addr *dst, uint16_t dport, int *swapped)
+{
+	memset(k, 0, sizeof *k);
+	k->proto = proto;
+	k->family = src->family;
+	*swapped = side_less(dst, dport, src, sport);
+	memcpy(k->a[*swapped], src->a, 16);
+	memcpy(k->a[!*swapped], dst->a, 16);
+	k->port[*swapped] = sport;
+	k->port[!*swapped] = dport;
+}
+
+struct flow *
+flow_find(struct cap_flows *ft, const struct flow_key *k, uint32_t h)
+{
+	uint32_t i;
+
+	for (i = ft->bucket[h & ft->mask]; i != 0; i = ft->f[i].hnext)
+		if (memcmp(&ft->f[i].key, k, sizeof *k) == 0)
+			return &ft->f[i];
+	return NULL;
+}
+
+/* Doubly linked lists threaded through the table by index (0 = none). */
+static void
+list_unlink(struct cap_flows *ft, struct flow_list *l, uint32_t i, int which)
+{
+	struct flow_link *n = &ft->f[i].link[which];
+
+	if (n->prev)
+		ft->f[n->prev].link[which].next = n->next;
+	else
+		l->head = n->next;
+	if (n->next)
+		ft->f[n->next].link[which].prev = n->prev;
+	else
+		l->tail = n->prev;
+	n->prev = n->next = 0;
+}
+
+static void
+list_push_head(struct cap_flows *ft, struct flow_list *l, uint32_t i,
+    int which)
+{
+	struct flow_link *n = &ft->f[i].link[which];
+
+	n->prev = 0;
+	n->next = l->head;
+	if (l->head)
+		ft->f[l->head].link[which].prev = i;
+	else
+		l->tail = i;
+	l->head = i;
+}
+
+static void
+list_push_tail(struct cap_flows *ft, struct flow_list *l, uint32_t i,
+    int which)
+{
+	struct flow_link *n = &ft->f[i].link[which];
+
+	n->next = 0;
+	n->prev = l->tail;
+	if (l->tail)
+		ft->f[l->tail].link[which].next = i;
+	else
+		l->head = i;
+	l->tail = i;
+}
+
+void
+flow_touch(struct cap_flows *ft, struct flow *f)
+{
+	uint32_t i = (uint32_t)(f - ft->f);
+
+	if (ft->lru.head == i)
+		return;
+	list_unlink(ft, &ft->lru, i, LINK_LRU);
+	list_push_head(ft, &ft->lru, i, LINK_LRU);
+}
+
+static void
+flow_evict(struct cap_flows *ft, struct flow *f)
+{
+	uint32_t i = (uint32_t)(f - ft->f), *pp;
+
+	if (ft->evict_fn != NULL)
+		ft->evict_fn(ft->evict_arg, &f->c);
+	for (pp = &ft->bucket[f->hash & ft->mask]; *pp != i;
+	    pp = &ft->f[*pp].hnext)
+		;
+	*pp = f->hnext;
+	list_unlink(ft, &ft->lru, i, LINK_LRU);
+	list_unlink(ft, &ft->age, i, LINK_AGE);
+	memset(f, 0, sizeof *f);
+	f->hnext = ft->free;
+	ft->free = i;
+	ft->live--;
+}
+
+static int
+flow_closed(const struct flow *f)
+{
+	return f->c.state == CAP_CS_CLOSED || f->c.state == CAP_CS_RESET;
+}
+
+static int64_t
+idle_us(const struct flow *f, const struct timeval *now)
+{
+	return flow_tv_us(now, &f->c.last);
+}
+
+/* Expire a few conversations at the cold end of the LRU list. */
+static void
+flow_expire(struct cap_flows *ft, const struct timeval *now)
+{
+	int n;
+
+	for (n = 0; n < CAP_FLOW_EXPIRE_SCAN && ft->lru.tail; n++) {
+		struct flow *f = &ft->f[ft->lru.tail];
+		int64_t idle = idle_us(f, now);
+
+		if (idle > (int64_t)ft->idle_s * 1000000 ||
+		    (flow_closed(f) && idle > CAP_FLOW_CLOSED_S * 1000000LL)) {
+			ft->st.evicted_idle++;
+			flow_evict(ft, f);
+		} else
+			break;
+	}
+}
+
+/* Room for one more: a closed conversation near the cold end if there
+ * is one, else the least recently used. */
+static void
+flow_make_room(struct cap_flows *ft)
+{
+	uint32_t i = ft->lru.tail;
+	int n;
+
+	for (n = 0; n < CAP_FLOW_VICTIM_SCAN && i; n++) {
+		if (flow_closed(&ft->f[i]))
+			break;
+		i = ft->f[i].link[LINK_LRU].prev;
+	}
+	if (i == 0 || n == CAP_FLOW_VICTIM_SCAN)
+		i = ft->lru.tail;
+	ft->st.evicted_full++;
+	flow_evict(ft, &ft->f[i]);
+}
+
+struct flow *
+flow_create(struct cap_flows *ft, const struct flow_key *k, uint32_t h,
+    const struct cap_pkt *pkt)
+{
+	struct flow *f;
+	uint32_t i;
+
+	if (ft->live >= ft->max)
+		flow_make_room(ft);
+	i = ft->free;
+	f = &ft->f[i];
+	ft->free = f->hnext;
+	memset(f, 0, sizeof *f);
+	f->key = *k;
+	f->hash = h;
+	f->hnext = ft->bucket[h & ft->mask];
+	ft->bucket[h & ft->mask] = i;
+	list_push_head(ft, &ft->lru, i, LINK_LRU);
+	list_push_tail(ft, &ft->age, i, LINK_AGE);
+	ft->live++;
+	f->c.id = ++ft->next_id;
+	f->c.proto = k->proto;
+	f->c.first = f->c.last = pkt->ts;
+	f->c.closer = f->c.resetter = -1;
+	f->c.rtt_synack_us = f->c.rtt_hs_us = -1;
+	ft->st.created++;
+	return f;
+}
+
+/* Make src:sport the client of a new conversation. */
+void
+flow_set_client(struct flow *f, const struct cap_pkt *pkt, int src_is_client)
+{
+	if (src_is_client) {
+		f->c.cli = pkt->src, f->c.cli_port = pkt->sport;
+		f->c.srv = pkt->dst, f->c.srv_port = pkt->dport;
+	} else {
+		f->c.cli = pkt->dst, f->c.cli_port = pkt->dport;
+		f->c.srv = pkt->src, f->c.srv_port = pkt->sport;
+	}
+}
+
+int
+flow_dir(const struct flow *f, const struct cap_pkt *pkt)
+{
+	return !(pkt->sport == f->c.cli_port &&
+	    memcmp(pkt->src.a, f->c.cli.a, 16) == 0);
+}
+
+void
+flow_forget(struct cap_flows *ft, struct flow *f)
+{
+	flow_evict(ft, f);
+}
+
+void
+flow_account(struct flow *f, const struct cap_pkt *pkt, int dir)
+{
+	f->c.pkts[dir]++;
+	f->c.bytes[dir] += pkt->len;
+	f->c.data[dir] += pkt->payload_len;
+	f->c.last = pkt->ts;
+}
+
+int
+cap_flow_track(struct cap_flows *ft, const struct cap_pkt *pkt,
+    struct cap_note *note)
+{
+	int r = -1;
+
+	memset(note, 0, sizeof *note);
+	note->rtt_us = -1;
+	flow_expire(ft, &pkt->ts);
+	if (pkt->bad == NULL && pkt->trunc != CAP_L_TCP &&
+	    pkt->trunc != CAP_L_UDP && !(pkt->flags & CAP_F_FRAG && pkt->frag_off)) {
+		if (pkt->tp == CAP_TP_TCP)
+			r = flow_tcp(ft, pkt, note);
+		else if (pkt->tp == CAP_TP_UDP)
+			r = flow_udp(ft, pkt, note);
+		else if (pkt->tp == CAP_TP_ICMP || pkt->tp == CAP_TP_ICMP6)
+			r = flow_icmp(ft, pkt, note);
+	}
+	if (r < 0)
+		ft->st.untracked++;
+	return r;
+}
+
+struct cap_flows *
+cap_flows_new(uint32_t max, uint32_t idle_s)
+{
+	struct cap_flows *ft;
+	uint32_t nb = 1;
+
+	if (max == 0)
+		max = CAP_FLOW_MAX;
+	if (idle_s == 0)
+		idle_s = CAP_FLOW_IDLE_S;
+	if (max > (1u << 24)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	while (nb < 2 * max)
+		nb <<= 1;
+	ft = calloc(1, sizeof *ft);
+	if (ft == NULL)
+		return NULL;
+	ft->f = calloc((size_t)max + 1, sizeof *ft->f);	/* [0] is "none" */
+	ft->bucket = calloc(nb, sizeof *ft->bucket);
+	if (ft->f == NULL || ft->bucket == NULL) {
+		cap_flows_free(ft);
+		errno = ENOMEM;
+		return NULL;
+	}
+	ft->max = max;
+	ft->mask = nb - 1;
+	ft->idle_s = idle_s;
+	for (uint32_t i = max; i >= 1; i--) {
+		ft->f[i].hnext = ft->free;
+		ft->free = i;
+	}
+	return ft;
+}
+
+void
+cap_flows_free(struct cap_flows *ft)
+{
+	if (ft == NULL)
+		return;
+	free(ft->f);
+	free(ft->bucket);
+	free(ft);
+}
+
+void
+cap_flows_on_evict(struct cap_flows *ft, cap_evict_fn *fn, void *arg)
+{
+	ft->evict_fn = fn;
+	ft->evict_arg = arg;
+}
+
+const struct cap_conv *
+cap_flows_first(const struct cap_flows *ft)
+{
+	return ft->age.head ? &ft->f[ft->age.head].c : NULL;
+}
+
+const struct cap_conv *
+cap_flows_next(const struct cap_flows *ft, const struct cap_conv *conv)
+{
+	const struct flow *f = (const struct flow *)conv;
+	uint32_t n = f->link[LINK_AGE].next;
+
+	return n ? &ft->f[n].c : NULL;
+}
+
+void
+cap_flows_flush(struct cap_flows *ft)
+{
+	while (ft->age.head)
+		flow_evict(ft, &ft->f[ft->age.head]);
+}
+
+void
+cap_flows_stats(const struct cap_flows *ft, struct cap_flows_stats *st)
+{
+	*st = ft->st;
+	st->live = ft->live;
+	st->max = ft->max;
+}

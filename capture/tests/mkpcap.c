@@ -1,0 +1,1008 @@
+/*
+ * mkpcap: writes the synthetic scenario pcaps the capture tests (and
+ * labsniff's goldens) stand on, with correct checksums, or a large bulk
+ * file for the benchmarks.  The scenarios are listed in SCENARIOS below
+ * (`mkpcap --list` prints them); every file starts at 1700000000.000000.
+ *
+ * usage: mkpcap DIR                    write every scenario into DIR
+ *        mkpcap --list                 name and description of each
+ *        mkpcap bulk-udp|bulk-tcp N FILE   N packets of pings / short
+ *                                      TCP connections on loopback
+ */
+#define _DEFAULT_SOURCE	/* pcap.h uses u_int/u_char (BSD types) */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MK_MAX 2048		/* largest frame built */
+#define MK_T0 1700000000LL	/* first timestamp of every file */
+#define MK_STEP_US 50		/* default gap between packets */
+
+/* One output file and the state of its link layer. */
+struct mk {
+	pcap_t *p;
+	pcap_dumper_t *d;
+	int lt;			/* DLT_* */
+	int64_t t_us;		/* time of the next packet */
+	uint16_t ipid;
+	int vlan;		/* 802.1Q tags to add (Ethernet) */
+	uint16_t pkttype;	/* SLL packet type */
+	uint32_t af6;		/* NULL/LOOP family value for IPv6 */
+	int swap_null;		/* write the NULL family byte-swapped */
+	uint16_t ethertype;	/* !0: Ethernet frames carry this instead */
+};
+
+struct ep {
+	int v;			/* 4 or 6 */
+	uint8_t a[16];
+	uint16_t port;
+};
+
+/* IP-level extras and deliberate defects. */
+struct ipx {
+	const uint8_t *opt;	/* IPv4 options / IPv6 extension chain */
+	size_t optlen;
+	uint8_t ext_nh;		/* IPv6: type of the first extension */
+	uint16_t frag;		/* IPv4 flags+offset field */
+	int ihl;		/* !0: IPv4 IHL field to write */
+	int totlen;		/* !0: IPv4 total / IPv6 payload length */
+	uint8_t proto;		/* !0: protocol field to write */
+};
+
+struct conn {
+	struct ep e[2];		/* 0 client, 1 server */
+	uint32_t seq[2];	/* next sequence number per side */
+	uint32_t tsv;		/* timestamp option clock */
+	uint16_t win[2];
+	int ts;			/* timestamps on every segment */
+};
+
+static struct ep
+ep_make(const char *addr, uint16_t port)
+{
+	struct ep e = { 0 };
+
+	e.v = strchr(addr, ':') != NULL ? 6 : 4;
+	e.port = port;
+	if (inet_pton(e.v == 6 ? AF_INET6 : AF_INET, addr, e.a) != 1)
+		abort();
+	return e;
+}
+
+static void
+put16(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static void
+put32(uint8_t *p, uint32_t v)
+{
+	put16(p, v >> 16);
+	put16(p + 2, v);
+}
+
+static uint32_t
+sum_bytes(uint32_t s, const uint8_t *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < n; i += 2)
+		s += (uint32_t)p[i] << 8 | p[i + 1];
+	if (n & 1)
+		s += (uint32_t)p[n - 1] << 8;
+	return s;
+}
+
+static uint16_t
+sum_fold(uint32_t s)
+{
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+/* The transport checksum with its pseudo-header (none for ICMPv4). */
+static void
+l4_checksum(const struct ep *s, const struct ep *d, uint8_t proto,
+    uint8_t *l4, size_t len, size_t at)
+{
+	uint32_t sum = 0;
+	uint16_t c;
+
+	put16(l4 + at, 0);
+	if (proto != 1) {
+		size_t al = s->v == 6 ? 16 : 4;
+
+		sum = sum_bytes(sum_bytes(0, s->a, al), d->a, al);
+		sum += proto + (uint32_t)(len & 0xffff) + (uint32_t)(len >> 16);
+	}
+	c = sum_fold(sum_bytes(sum, l4, len));
+	if (c == 0 && proto == 17)
+		c = 0xffff;
+	put16(l4 + at, c);
+}
+
+static size_t
+tcp_build(uint8_t *o, const struct ep *s, const struct ep *d, uint16_t fl,
+    uint32_t seq, uint32_t ack, uint16_t win, const uint8_t *opt,
+    size_t optlen, const void *data, size_t dlen, int doff)
+{
+	size_t h = 20 + optlen;
+
+	memset(o, 0, h);
+	put16(o, s->port);
+	put16(o + 2, d->port);
+	put32(o + 4, seq);
+	put32(o + 8, ack);
+	o[12] = (uint8_t)((doff ? doff : (int)(h / 4)) << 4);
+	o[13] = (uint8_t)fl;
+	put16(o + 14, win);
+	if (optlen > 0)
+		memcpy(o + 20, opt, optlen);
+	if (dlen > 0)
+		memcpy(o + h, data, dlen);
+	l4_checksum(s, d, 6, o, h + dlen, 16);
+	return h + dlen;
+}
+
+static size_t
+udp_build(uint8_t *o, const struct ep *s, const struct ep *d,
+    const void *data, size_t dlen, int ulen)
+{
+	put16(o, s->port);
+	put16(o + 2, d->port);
+	put16(o + 4, ulen ? (uint32_t)ulen : (uint32_t)(8 + dlen));
+	memcpy(o + 8, data, dlen);
+	l4_checksum(s, d, 17, o, 8 + dlen, 6);
+	return 8 + dlen;
+}
+
+static size_t
+icmp_build(uint8_t *o, const struct ep *s, const struct ep *d, uint8_t type,
+    uint8_t code, uint32_t rest, const void *data, size_t dlen)
+{
+	o[0] = type;
+	o[1] = code;
+	put32(o + 4, rest);
+	memcpy(o + 8, data, dlen);
+	l4_checksum(s, d, s->v == 6 ? 58 : 1, o, 8 + dlen, 2);
+	return 8 + dlen;
+}
+
+static size_t
+ip4_build(struct mk *m, uint8_t *o, const struct ep *s, const struct ep *d,
+    uint8_t proto, const uint8_t *l4, size_t l4len, const struct ipx *x)
+{
+	size_t h = 20 + x->optlen;
+
+	memset(o, 0, 20);
+	o[0] = (uint8_t)(0x40 | (x->ihl ? x->ihl : (int)(h / 4)));
+	put16(o + 2, x->totlen ? (uint32_t)x->totlen : (uint32_t)(h + l4len));
+	put16(o + 4, m->ipid++);
+	put16(o + 6, x->frag ? x->frag : 0x4000);
+	o[8] = 64;
+	o[9] = x->proto ? x->proto : proto;
+	memcpy(o + 12, s->a, 4);
+	memcpy(o + 16, d->a, 4);
+	if (x->optlen > 0)
+		memcpy(o + 20, x->opt, x->optlen);
+	put16(o + 10, sum_fold(sum_bytes(0, o, h)));
+	memcpy(o + h, l4, l4len);
+	return h + l4len;
+}
+
+static size_t
+ip6_build(uint8_t *o, const struct ep *s, const struct ep *d, uint8_t proto,
+    const uint8_t *l4, size_t l4len, const struct ipx *x)
+{
+	size_t plen = x->optlen + l4len;
+
+	memset(o, 0, 40);
+	o[0] = 0x60;
+	o[3] = 0x01;	/* a flow label, so that it shows */
+	put16(o + 4, x->totlen ? (uint32_t)x->totlen : (uint32_t)plen);
+	o[6] = x->optlen ? x->ext_nh : (x->proto ? x->proto : proto);
+	o[7] = 64;
+	memcpy(o + 8, s->a, 16);
+	memcpy(o + 24, d->a, 16);
+	if (x->optlen > 0)
+		memcpy(o + 40, x->opt, x->optlen);
+	memcpy(o + 40 + x->optlen, l4, l4len);
+	return 40 + plen;
+}
+
+static size_t
+ip_build(struct mk *m, uint8_t *o, const struct ep *s, const struct ep *d,
+    uint8_t proto, const uint8_t *l4, size_t l4len, const struct ipx *x)
+{
+	static const struct ipx none;
+
+	if (x == NULL)
+		x = &none;
+	return s->v == 6 ? ip6_build(o, s, d, proto, l4, l4len, x) :
+	    ip4_build(m, o, s, d, proto, l4, l4len, x);
+}
+
+/* The link header for an IP packet of version v, written at o. */
+static size_t
+link_build(struct mk *m, uint8_t *o, int v)
+{
+	uint16_t et = v == 6 ? 0x86dd : 0x0800;
+	uint32_t fam = v == 6 ? m->af6 : 2;
+	size_t n = 0;
+	int i;
+
+	switch (m->lt) {
+	case DLT_EN10MB:
+		memset(o, 0, 12);	/* Linux lo: zero MACs */
+		n = 12;
+		for (i = 0; i < m->vlan; i++, n += 4) {
+			put16(o + n, i == 0 && m->vlan > 1 ? 0x88a8 : 0x8100);
+			put16(o + n + 2, 100 + i);
+		}
+		put16(o + n, m->ethertype ? m->ethertype : et);
+		return n + 2;
+	case DLT_LINUX_SLL:
+		memset(o, 0, 16);
+		put16(o, m->pkttype);
+		put16(o + 2, 772);	/* ARPHRD_LOOPBACK */
+		put16(o + 4, 6);
+		put16(o + 14, et);
+		return 16;
+	case DLT_LINUX_SLL2:
+		memset(o, 0, 20);
+		put16(o, et);
+		put32(o + 4, 1);	/* ifindex of lo */
+		put16(o + 8, 772);
+		o[10] = (uint8_t)m->pkttype;
+		o[11] = 6;
+		return 20;
+	case DLT_NULL:
+		if (m->swap_null)
+			put32(o, fam);	/* the other byte order */
+		else
+			memcpy(o, &fam, 4);
+		return 4;
+	case DLT_LOOP:
+		put32(o, fam);
+		return 4;
+	}
+	return 0;	/* raw IP */
+}
+
+static void
+emit(struct mk *m, const uint8_t *ip, size_t iplen, int v, size_t cut,
+    int64_t dt)
+{
+	uint8_t f[MK_MAX + 64];
+	struct pcap_pkthdr h;
+	size_t n = link_build(m, f, v);
+
+	memcpy(f + n, ip, iplen);
+	n += iplen;
+	m->t_us += dt > 0 ? dt : MK_STEP_US;
+	h.ts.tv_sec = (time_t)(m->t_us / 1000000);
+	h.ts.tv_usec = (suseconds_t)(m->t_us % 1000000);
+	h.len = (bpf_u_int32)n;
+	h.caplen = (bpf_u_int32)(cut != 0 && cut < n ? cut : n);
+	pcap_dump((u_char *)m->d, &h, f);
+}
+
+/* A whole transport segment to IP to link to file. */
+static void
+send_l4(struct mk *m, const struct ep *s, const struct ep *d, uint8_t proto,
+    const uint8_t *l4, size_t l4len, const struct ipx *x, size_t cut,
+    int64_t dt)
+{
+	uint8_t ip[MK_MAX];
+	size_t n = ip_build(m, ip, s, d, proto, l4, l4len, x);
+
+	emit(m, ip, n, s->v, cut, dt);
+}
+
+static void
+udp(struct mk *m, const struct ep *s, const struct ep *d, const char *data,
+    int64_t dt)
+{
+	uint8_t l4[MK_MAX];
+	size_t n = udp_build(l4, s, d, data, strlen(data), 0);
+
+	send_l4(m, s, d, 17, l4, n, NULL, 0, dt);
+}
+
+/* Linux's SYN options: mss, sackOK, TS, nop, wscale 7. */
+static size_t
+syn_options(uint8_t *o, const struct conn *k)
+{
+	static const uint8_t head[] = { 2, 4, 0xff, 0xd7, 4, 2, 8, 10 };
+
+	memcpy(o, head, sizeof head);
+	put32(o + 8, k->tsv);
+	put32(o + 12, 0);
+	o[16] = 1;
+	o[17] = 3, o[18] = 3, o[19] = 7;
+	return 20;
+}
+
+/* One segment of conversation k from side dir at an explicit seq/ack. */
+static void
+seg_full(struct mk *m, struct conn *k, int dir, uint16_t fl, uint32_t seq,
+    uint32_t ack, const char *data, int64_t dt)
+{
+	uint8_t l4[MK_MAX], opt[40];
+	size_t ol = 0, dlen = data ? strlen(data) : 0, n;
+
+	k->tsv += 1;
+	if (fl & 0x02)
+		ol = syn_options(opt, k);
+	else if (k->ts) {
+		opt[0] = opt[1] = 1, opt[2] = 8, opt[3] = 10;
+		put32(opt + 4, k->tsv);
+		put32(opt + 8, k->tsv - 1);
+		ol = 12;
+	}
+	n = tcp_build(l4, &k->e[dir], &k->e[!dir], fl, seq,
+	    (fl & 0x10) ? ack : 0, k->win[dir], opt, ol, data, dlen, 0);
+	send_l4(m, &k->e[dir], &k->e[!dir], 6, l4, n, NULL, 0, dt);
+}
+
+/* The next segment in order, acknowledging everything of the peer. */
+static void
+seg(struct mk *m, struct conn *k, int dir, uint16_t fl, const char *data,
+    int64_t dt)
+{
+	seg_full(m, k, dir, fl, k->seq[dir], k->seq[!dir], data, dt);
+	k->seq[dir] += (uint32_t)(data ? strlen(data) : 0) + !!(fl & 0x02) +
+	    !!(fl & 0x01);
+}
+
+#define F 0x01
+#define S 0x02
+#define R 0x04
+#define P 0x08
+#define A 0x10
+
+static struct conn
+conn_make(const char *c, uint16_t cp, const char *s, uint16_t sp,
+    uint32_t isn_c, uint32_t isn_s)
+{
+	struct conn k = { 0 };
+
+	k.e[0] = ep_make(c, cp);
+	k.e[1] = ep_make(s, sp);
+	k.seq[0] = isn_c;
+	k.seq[1] = isn_s;
+	k.tsv = 1000;
+	k.win[0] = k.win[1] = 512;	/* x 128 (wscale 7) = 65536 */
+	k.ts = 1;
+	return k;
+}
+
+static void
+handshake(struct mk *m, struct conn *k)
+{
+	k->win[0] = k->win[1] = 65495;	/* SYNs are never scaled */
+	seg(m, k, 0, S, NULL, 0);
+	seg(m, k, 1, S | A, NULL, 40);
+	k->win[0] = k->win[1] = 512;
+	seg(m, k, 0, A, NULL, 30);
+}
+
+/* Scenarios: one function per file. */
+
+static void
+sc_tcp_session(struct mk *m, int v6)
+{
+	struct conn k = v6 ? conn_make("::1", 45678, "::1", 12000, 1000, 5000) :
+	    conn_make("127.0.0.1", 45678, "127.0.0.1", 12000, 1000, 5000);
+
+	handshake(m, &k);
+	seg(m, &k, 0, P | A, "ping 1\n", 1000);
+	seg(m, &k, 1, A, NULL, 20);
+	seg(m, &k, 1, P | A, "PING 1\n", 20);
+	seg(m, &k, 0, A, NULL, 20);
+	seg(m, &k, 0, P | A, "ping 2\n", 1000);
+	seg(m, &k, 1, P | A, "PING 2\n", 30);
+	if (v6) {	/* server FIN+ACK at once */
+		seg(m, &k, 0, F | A, NULL, 1000);
+		seg(m, &k, 1, F | A, NULL, 30);
+		seg(m, &k, 0, A, NULL, 20);
+		return;
+	}
+	seg(m, &k, 0, A, NULL, 20);
+	seg(m, &k, 0, F | A, NULL, 1000);
+	seg(m, &k, 1, A, NULL, 30);
+	seg(m, &k, 1, F | A, NULL, 30);
+	seg(m, &k, 0, A, NULL, 20);
+}
+
+static void
+sc_tcp4_session(struct mk *m)
+{
+	sc_tcp_session(m, 0);
+}
+
+static void
+sc_tcp6_session(struct mk *m)
+{
+	sc_tcp_session(m, 1);
+}
+
+static void
+sc_tcp_reset(struct mk *m)
+{
+	struct conn r = conn_make("127.0.0.1", 40001, "127.0.0.1", 12001,
+	    7000, 0);
+	struct conn k = conn_make("127.0.0.1", 40002, "127.0.0.1", 12000,
+	    9000, 3000);
+
+	r.win[0] = 65495;
+	seg(m, &r, 0, S, NULL, 0);		/* refused */
+	r.ts = 0, r.win[1] = 0;
+	seg_full(m, &r, 1, R | A, 0, r.seq[0], NULL, 30);
+	handshake(m, &k);
+	seg(m, &k, 0, P | A, "ping 1\n", 1000);
+	seg(m, &k, 1, P | A, "PING 1\n", 30);
+	k.ts = 0, k.win[0] = 0;
+	seg(m, &k, 0, R | A, NULL, 1000);	/* client aborts */
+}
+
+static void
+sc_tcp_retrans(struct mk *m)
+{
+	struct conn k = conn_make("127.0.0.1", 40010, "127.0.0.1", 12000,
+	    100, 800000);
+	uint32_t s;
+
+	k.win[0] = 65495;
+	seg_full(m, &k, 0, S, k.seq[0], 0, NULL, 0);	/* SYN, then again */
+	m->t_us += 1000000;				/* 1 s later */
+	handshake(m, &k);
+	seg(m, &k, 0, P | A, "ping 1\n", 1000);
+	seg_full(m, &k, 0, P | A, k.seq[0] - 7, k.seq[1], "ping 1\n", 200000);
+	seg(m, &k, 1, A, NULL, 30);
+	/* Server sends A, B, C; B is lost; the client acks A twice; B is
+	 * resent 200 ms later. */
+	seg(m, &k, 1, P | A, "PING 1a\n", 30);
+	s = k.seq[1];
+	k.seq[1] += 8;					/* B never seen */
+	seg(m, &k, 1, P | A, "PING 1c\n", 30);
+	seg_full(m, &k, 0, A, k.seq[0], s, NULL, 30);
+	seg_full(m, &k, 0, A, k.seq[0], s, NULL, 30);	/* duplicate ACK */
+	seg_full(m, &k, 1, P | A, s, k.seq[0], "PING 1b\n", 200000);
+	seg(m, &k, 0, A, NULL, 30);
+	seg(m, &k, 0, F | A, NULL, 1000);
+	seg(m, &k, 1, F | A, NULL, 30);
+	seg_full(m, &k, 1, F | A, k.seq[1] - 1, k.seq[0], NULL, 200000);
+	seg(m, &k, 0, A, NULL, 30);
+}
+
+static void
+sc_tcp_ooo(struct mk *m)
+{
+	struct conn k = conn_make("127.0.0.1", 40020, "127.0.0.1", 12000,
+	    4294967290u, 2000);	/* client ISN wraps past 2^32 */
+	uint32_t s;
+
+	handshake(m, &k);
+	s = k.seq[0];
+	seg_full(m, &k, 0, P | A, s, k.seq[1], "ping 1\n", 1000);
+	seg_full(m, &k, 0, P | A, s + 14, k.seq[1], "ping 3\n", 100);
+	seg_full(m, &k, 0, P | A, s + 7, k.seq[1], "ping 2\n", 100);
+	k.seq[0] = s + 21;
+	seg(m, &k, 1, A, NULL, 30);
+	seg(m, &k, 1, P | A, "PING 1\nPING 2\nPING 3\n", 30);
+	seg(m, &k, 0, A, NULL, 30);
+}
+
+static void
+sc_tcp_midstream(struct mk *m)
+{
+	struct conn k = conn_make("127.0.0.1", 40030, "127.0.0.1", 12000,
+	    123456, 654321);
+
+	seg(m, &k, 0, P | A, "ping 5\n", 0);
+	seg(m, &k, 1, P | A, "PING 5\n", 30);
+	seg(m, &k, 0, A, NULL, 30);
+	seg(m, &k, 0, P | A, "ping 6\n", 1000);
+	seg(m, &k, 1, P | A, "PING 6\n", 30);
+	seg(m, &k, 0, F | A, NULL, 1000);
+	seg(m, &k, 1, F | A, NULL, 30);
+	seg(m, &k, 0, A, NULL, 30);
+}
+
+static void
+sc_udp_ping(struct mk *m)
+{
+	struct ep c = ep_make("127.0.0.1", 50000);
+	struct ep s = ep_make("127.0.0.1", 12000);
+
+	udp(m, &c, &s, "ping 1", 0);
+	udp(m, &s, &c, "PING 1", 80);
+	udp(m, &c, &s, "ping 2", 1000);		/* its reply is lost */
+	udp(m, &c, &s, "ping 3", 1000000);
+	udp(m, &s, &c, "PING 3", 90);
+	udp(m, &c, &s, "ping 4", 1000);
+	udp(m, &c, &s, "ping 5", 1000000);
+	udp(m, &s, &c, "PING 4", 300);		/* late: after ping 5 */
+	udp(m, &s, &c, "PING 5", 70);
+}
+
+static void
+sc_udp6_ping(struct mk *m)
+{
+	struct ep c = ep_make("::1", 50001);
+	struct ep s = ep_make("::1", 12000);
+
+	udp(m, &c, &s, "ping 1", 0);
+	udp(m, &s, &c, "PING 1", 80);
+	udp(m, &c, &s, "ping 2", 1000);
+	udp(m, &s, &c, "PING 2", 80);
+	udp(m, &s, &c, "stray", 1000);		/* nothing to pair with */
+}
+
+/* A ping to a closed port and the ICMP errors quoting it. */
+static void
+sc_unreach(struct mk *m, const char *addr)
+{
+	struct ep c = ep_make(addr, 50002), s = ep_make(addr, 12000);
+	uint8_t l4[MK_MAX], ip[MK_MAX], ic[MK_MAX];
+	size_t n, in;
+	int i;
+
+	for (i = 1; i <= 2; i++) {
+		char msg[16];
+
+		snprintf(msg, sizeof msg, "ping %d", i);
+		n = udp_build(l4, &c, &s, msg, strlen(msg), 0);
+		in = ip_build(m, ip, &c, &s, 17, l4, n, NULL);
+		emit(m, ip, in, c.v, 0, i == 1 ? 0 : 1000000);
+		n = icmp_build(ic, &s, &c, c.v == 6 ? 1 : 3, c.v == 6 ? 4 : 3,
+		    0, ip, in);
+		send_l4(m, &s, &c, c.v == 6 ? 58 : 1, ic, n, NULL, 0, 40);
+	}
+}
+
+static void
+sc_icmp_unreach(struct mk *m)
+{
+	sc_unreach(m, "127.0.0.1");
+}
+
+static void
+sc_icmp6_unreach(struct mk *m)
+{
+	sc_unreach(m, "::1");
+}
+
+static void
+sc_icmp_echo(struct mk *m)
+{
+	struct ep a = ep_make("127.0.0.1", 0), b = ep_make("10.0.0.2", 0);
+	struct ep a6 = ep_make("::1", 0), b6 = ep_make("2001:db8::2", 0);
+	uint8_t l4[64];
+	size_t n;
+
+	n = icmp_build(l4, &a, &b, 8, 0, 0x12340001, "abcdefgh", 8);
+	send_l4(m, &a, &b, 1, l4, n, NULL, 0, 0);
+	n = icmp_build(l4, &b, &a, 0, 0, 0x12340001, "abcdefgh", 8);
+	send_l4(m, &b, &a, 1, l4, n, NULL, 0, 60);
+	n = icmp_build(l4, &a6, &b6, 128, 0, 0x56780001, "abcdefgh", 8);
+	send_l4(m, &a6, &b6, 58, l4, n, NULL, 0, 1000);
+	n = icmp_build(l4, &b6, &a6, 129, 0, 0x56780001, "abcdefgh", 8);
+	send_l4(m, &b6, &a6, 58, l4, n, NULL, 0, 60);
+}
+
+static void
+sc_ip_options(struct mk *m)
+{
+	static const uint8_t ra[] = { 1, 0x94, 4, 0, 0, 0, 0, 0 };
+	static const uint8_t rr[] = { 7, 11, 4, 10, 0, 0, 1, 0, 0, 0, 0, 0 };
+	struct ep c = ep_make("127.0.0.1", 50003), s = ep_make("127.0.0.1", 12000);
+	struct ipx x = { .opt = ra, .optlen = sizeof ra };
+	uint8_t l4[MK_MAX];
+	size_t n;
+
+	n = udp_build(l4, &c, &s, "ping 1", 6, 0);
+	send_l4(m, &c, &s, 17, l4, n, &x, 0, 0);
+	x.opt = rr, x.optlen = sizeof rr;
+	n = udp_build(l4, &s, &c, "PING 1", 6, 0);
+	send_l4(m, &s, &c, 17, l4, n, &x, 0, 60);
+}
+
+/* IPv6: hop-by-hop, destination options + routing, fragments, AH. */
+static void
+sc_ip6_ext(struct mk *m)
+{
+	static const uint8_t hbh[] = { 17, 0, 5, 2, 0, 0, 1, 0 };
+	static const uint8_t dst_rt[] = { 43, 0, 1, 4, 0, 0, 0, 0,
+		6, 0, 0, 0, 0, 0, 0, 0 };
+	uint8_t frag[8] = { 17, 0, 0, 1, 0xca, 0xfe, 0, 1 };
+	uint8_t ah[24] = { 58, 4, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1 };
+	struct ep c = ep_make("::1", 50004), s = ep_make("::1", 12000);
+	struct ep sc = ep_make("::1", 45000);
+	struct ipx x = { .opt = hbh, .optlen = sizeof hbh, .ext_nh = 0 };
+	uint8_t l4[MK_MAX], body[64];
+	size_t n;
+
+	n = udp_build(l4, &c, &s, "ping 1", 6, 0);
+	send_l4(m, &c, &s, 17, l4, n, &x, 0, 0);
+	x.opt = dst_rt, x.optlen = sizeof dst_rt, x.ext_nh = 60;
+	n = tcp_build(l4, &sc, &s, S, 1, 0, 65495, NULL, 0, NULL, 0, 0);
+	send_l4(m, &sc, &s, 6, l4, n, &x, 0, 60);
+	/* A 40-byte datagram in two fragments: UDP header + 16, then 16. */
+	memset(body, 'x', sizeof body);
+	n = udp_build(l4, &c, &s, body, 32, 0);
+	x.opt = frag, x.optlen = sizeof frag, x.ext_nh = 44;
+	send_l4(m, &c, &s, 17, l4, 24, &x, 0, 60);
+	frag[2] = 0, frag[3] = 24;	/* offset 24, last */
+	send_l4(m, &c, &s, 17, l4 + 24, n - 24, &x, 0, 60);
+	x.opt = ah, x.optlen = sizeof ah, x.ext_nh = 51;
+	n = icmp_build(l4, &c, &s, 128, 0, 0x00070001, "hi", 2);
+	send_l4(m, &c, &s, 58, l4, n, &x, 0, 60);
+}
+
+static void
+sc_ip4_frag(struct mk *m)
+{
+	struct ep c = ep_make("127.0.0.1", 50005), s = ep_make("127.0.0.1", 12000);
+	struct ipx x = { .frag = 0x2000 };
+	uint8_t l4[MK_MAX], body[64];
+	size_t n;
+
+	memset(body, 'y', sizeof body);
+	n = udp_build(l4, &c, &s, body, 40, 0);
+	send_l4(m, &c, &s, 17, l4, 24, &x, 0, 0);	/* MF, offset 0 */
+	m->ipid--;					/* same datagram */
+	x.frag = 3;					/* offset 24 */
+	send_l4(m, &c, &s, 17, l4 + 24, n - 24, &x, 0, 60);
+}
+
+/* One packet per defect; see check_decode.c for what each must say. */
+static void
+sc_malformed(struct mk *m)
+{
+	static const uint8_t badopt[] = { 1, 1, 2, 0 };
+	struct ep c = ep_make("127.0.0.1", 50006), s = ep_make("127.0.0.1", 12000);
+	struct ep c6 = ep_make("::1", 50006), s6 = ep_make("::1", 12000);
+	static const uint8_t longext[] = { 17, 9, 0, 0, 0, 0, 0, 0 };
+	struct ipx x = { 0 };
+	uint8_t l4[MK_MAX];
+	size_t n;
+
+	n = tcp_build(l4, &c, &s, A, 1, 1, 512, NULL, 0, "abcd", 4, 4);
+	send_l4(m, &c, &s, 6, l4, n, NULL, 0, 0);	/* hdr length 16 */
+	n = tcp_build(l4, &c, &s, A, 1, 1, 512, NULL, 0, "abcd", 4, 15);
+	send_l4(m, &c, &s, 6, l4, n, NULL, 0, 0);	/* 60 > 24 */
+	n = udp_build(l4, &c, &s, "ping 1", 6, 100);
+	send_l4(m, &c, &s, 17, l4, n, NULL, 0, 0);	/* 92 > 6 */
+	n = udp_build(l4, &c, &s, "ping 1", 6, 4);
+	send_l4(m, &c, &s, 17, l4, n, NULL, 0, 0);	/* udplength 4 */
+	n = udp_build(l4, &c, &s, "ping 1", 6, 0);
+	x.ihl = 4;
+	send_l4(m, &c, &s, 17, l4, n, &x, 0, 0);	/* bad-hlen 16 */
+	x.ihl = 0, x.totlen = 10;
+	send_l4(m, &c, &s, 17, l4, n, &x, 0, 0);	/* bad-len 10 */
+	x.totlen = 100;
+	send_l4(m, &c, &s, 17, l4, n, &x, 0, 0);	/* 66 bytes missing */
+	n = tcp_build(l4, &c, &s, A, 1, 1, 512, badopt, sizeof badopt,
+	    NULL, 0, 0);
+	send_l4(m, &c, &s, 6, l4, n, NULL, 0, 0);	/* option length 0 */
+	x.totlen = 0, x.opt = longext, x.optlen = sizeof longext;
+	n = udp_build(l4, &c6, &s6, "ping 1", 6, 0);
+	send_l4(m, &c6, &s6, 17, l4, n, &x, 0, 0);	/* ext past end */
+}
+
+/* Captured with a small snapshot length: each cut at another layer. */
+static void
+sc_truncated(struct mk *m)
+{
+	struct conn k = conn_make("127.0.0.1", 40040, "127.0.0.1", 12000, 1, 1);
+	struct ep c6 = ep_make("::1", 50007), s6 = ep_make("::1", 12000);
+	uint8_t l4[MK_MAX], ip[MK_MAX];
+	size_t n, in;
+	static const size_t cuts[] = { 10, 30, 44, 60, 75 };
+	unsigned i;
+
+	for (i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
+		uint8_t opt[20];
+		size_t ol = syn_options(opt, &k);
+
+		n = tcp_build(l4, &k.e[0], &k.e[1], P | A, 1, 1, 512, opt, ol,
+		    "ping 1\n", 7, 0);
+		in = ip_build(m, ip, &k.e[0], &k.e[1], 6, l4, n, NULL);
+		emit(m, ip, in, 4, cuts[i], 0);
+	}
+	n = udp_build(l4, &c6, &s6, "ping 1", 6, 0);
+	in = ip_build(m, ip, &c6, &s6, 17, l4, n, NULL);
+	emit(m, ip, in, 6, 14 + 30, 0);			/* in the IPv6 header */
+	emit(m, ip, in, 6, 14 + 44, 0);			/* in the UDP header */
+}
+
+static void
+link_pair(struct mk *m)
+{
+	struct ep c = ep_make("127.0.0.1", 50010), s = ep_make("127.0.0.1", 12000);
+	struct ep c6 = ep_make("::1", 50011), s6 = ep_make("::1", 12000);
+
+	m->pkttype = 4;		/* outgoing */
+	udp(m, &c, &s, "ping 1", 0);
+	m->pkttype = 0;		/* to us */
+	udp(m, &s, &c, "PING 1", 60);
+	udp(m, &c6, &s6, "ping 1", 60);
+	udp(m, &s6, &c6, "PING 1", 60);
+}
+
+static void
+sc_link_eth(struct mk *m)
+{
+	link_pair(m);
+}
+
+static void
+sc_link_sll(struct mk *m)
+{
+	link_pair(m);
+}
+
+static void
+sc_link_sll2(struct mk *m)
+{
+	link_pair(m);
+}
+
+static void
+sc_link_null(struct mk *m)
+{
+	link_pair(m);
+	m->swap_null = 1;	/* written on a host of the other byte order */
+	link_pair(m);
+}
+
+static void
+sc_link_loop(struct mk *m)
+{
+	link_pair(m);
+}
+
+static void
+sc_link_raw(struct mk *m)
+{
+	link_pair(m);
+}
+
+static void
+sc_link_ipv4(struct mk *m)
+{
+	struct ep c = ep_make("127.0.0.1", 50012), s = ep_make("127.0.0.1", 12000);
+
+	udp(m, &c, &s, "ping 1", 0);
+	udp(m, &s, &c, "PING 1", 60);
+}
+
+static void
+sc_link_ipv6(struct mk *m)
+{
+	struct ep c = ep_make("::1", 50013), s = ep_make("::1", 12000);
+
+	udp(m, &c, &s, "ping 1", 0);
+	udp(m, &s, &c, "PING 1", 60);
+}
+
+/* VLAN-tagged frames, ARP, an unknown ethertype, other IP protocols. */
+static void
+sc_link_other(struct mk *m)
+{
+	static const uint8_t arp[28] = { 0, 1, 8, 0, 6, 4, 0, 1 };
+	struct ep c = ep_make("127.0.0.1", 50014), s = ep_make("127.0.0.1", 12000);
+	uint8_t sctp[16] = { 0x1f, 0x90, 0x1f, 0x90 };
+
+	m->vlan = 1;
+	udp(m, &c, &s, "ping 1", 0);
+	m->vlan = 2;
+	udp(m, &s, &c, "PING 1", 60);
+	m->vlan = 0;
+	m->ethertype = 0x0806;
+	emit(m, arp, sizeof arp, 4, 0, 60);
+	m->ethertype = 0x88cc;
+	emit(m, arp, sizeof arp, 4, 0, 60);
+	m->ethertype = 0;
+	send_l4(m, &c, &s, 132, sctp, sizeof sctp, NULL, 0, 60);
+}
+
+struct scenario {
+	const char *name;	/* file name without .pcap */
+	int lt;			/* link type */
+	void (*fn)(struct mk *);
+	const char *what;
+};
+
+static const struct scenario SCENARIOS[] = {
+	{ "tcp4-session", DLT_EN10MB, sc_tcp4_session, "IPv4 TCP on lo: "
+	    "handshake with options, 2 pings, client closes first (FIN, ACK, "
+	    "FIN, ACK)" },
+	{ "tcp6-session", DLT_EN10MB, sc_tcp6_session, "IPv6 TCP: handshake, "
+	    "2 pings, client FIN, server FIN+ACK, last ACK" },
+	{ "tcp-reset", DLT_EN10MB, sc_tcp_reset, "a SYN refused by RST-ACK "
+	    "(port 12001), then a connection the client resets" },
+	{ "tcp-retrans", DLT_EN10MB, sc_tcp_retrans, "SYN retransmitted, data "
+	    "retransmitted, a lost segment, duplicate ACK, late resend, FIN "
+	    "retransmitted" },
+	{ "tcp-ooo", DLT_EN10MB, sc_tcp_ooo, "segments 1, 3, 2 (out of order "
+	    "within 0.1 ms); client ISN wraps around 2^32" },
+	{ "tcp-midstream", DLT_EN10MB, sc_tcp_midstream, "capture starts "
+	    "mid-connection (no handshake), then FIN teardown" },
+	{ "udp-ping", DLT_EN10MB, sc_udp_ping, "5 UDP pings: reply 2 lost, "
+	    "reply 4 late (after ping 5)" },
+	{ "udp6-ping", DLT_EN10MB, sc_udp6_ping, "2 UDP pings over IPv6 and a "
+	    "stray datagram from the server" },
+	{ "icmp-unreach", DLT_EN10MB, sc_icmp_unreach, "2 UDP pings to a "
+	    "closed port, each refused by ICMP port unreachable" },
+	{ "icmp6-unreach", DLT_EN10MB, sc_icmp6_unreach, "the same over IPv6 "
+	    "(ICMPv6 port unreachable)" },
+	{ "icmp-echo", DLT_EN10MB, sc_icmp_echo, "ICMP and ICMPv6 echo "
+	    "request and reply" },
+	{ "ip-options", DLT_EN10MB, sc_ip_options, "IPv4 with options (router "
+	    "alert; record route) carrying UDP" },
+	{ "ip6-ext", DLT_EN10MB, sc_ip6_ext, "IPv6 extension headers: "
+	    "hop-by-hop+UDP, dest-opts+routing+TCP SYN, 2 fragments, AH+ICMPv6" },
+	{ "ip4-frag", DLT_EN10MB, sc_ip4_frag, "an IPv4 UDP datagram in 2 "
+	    "fragments" },
+	{ "malformed", DLT_EN10MB, sc_malformed, "TCP hdr length 16 and 60, "
+	    "UDP length 100 and 4, IPv4 IHL 4, total length 10 and 100, a "
+	    "TCP option of length 0, an IPv6 extension past the end" },
+	{ "truncated", DLT_EN10MB, sc_truncated, "snapshot cuts: Ethernet, "
+	    "IPv4, TCP header, TCP options, payload, IPv6 header, UDP header" },
+	{ "link-eth", DLT_EN10MB, sc_link_eth, "Ethernet (lo, zero MACs): UDP "
+	    "ping and reply, IPv4 and IPv6" },
+	{ "link-sll", DLT_LINUX_SLL, sc_link_sll, "Linux cooked v1 (any)" },
+	{ "link-sll2", DLT_LINUX_SLL2, sc_link_sll2, "Linux cooked v2" },
+	{ "link-null", DLT_NULL, sc_link_null, "BSD NULL (host order; AF_INET6 "
+	    "30), then the same byte-swapped" },
+	{ "link-loop", DLT_LOOP, sc_link_loop, "OpenBSD LOOP (network order, "
+	    "AF_INET6 24)" },
+	{ "link-raw", DLT_RAW, sc_link_raw, "raw IP (IPv4 and IPv6)" },
+	{ "link-ipv4", DLT_IPV4, sc_link_ipv4, "DLT_IPV4" },
+	{ "link-ipv6", DLT_IPV6, sc_link_ipv6, "DLT_IPV6" },
+	{ "link-other", DLT_EN10MB, sc_link_other, "802.1Q and QinQ tagged "
+	    "UDP, ARP, LLDP, SCTP over IPv4" },
+};
+
+static int
+mk_open(struct mk *m, int lt, const char *path)
+{
+	memset(m, 0, sizeof *m);
+	m->lt = lt;
+	m->t_us = MK_T0 * 1000000;
+	m->ipid = 1;
+	m->af6 = lt == DLT_LOOP ? 24 : 30;
+	m->p = pcap_open_dead(lt, 262144);
+	if (m->p == NULL)
+		return -1;
+	m->d = pcap_dump_open(m->p, path);
+	if (m->d == NULL) {
+		fprintf(stderr, "mkpcap: %s\n", pcap_geterr(m->p));
+		pcap_close(m->p);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+mk_close(struct mk *m)
+{
+	int r = pcap_dump_flush(m->d);
+
+	pcap_dump_close(m->d);
+	pcap_close(m->p);
+	return r;
+}
+
+static int
+write_all(const char *dir)
+{
+	char path[4096];
+	struct mk m;
+	size_t i;
+
+	for (i = 0; i < sizeof SCENARIOS / sizeof SCENARIOS[0]; i++) {
+		snprintf(path, sizeof path, "%s/%s.pcap", dir, SCENARIOS[i].name);
+		if (mk_open(&m, SCENARIOS[i].lt, path) < 0)
+			return 1;
+		SCENARIOS[i].fn(&m);
+		if (mk_close(&m) < 0) {
+			fprintf(stderr, "mkpcap: %s: write failed\n", path);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* n packets of UDP pings and replies from 64 clients. */
+static void
+bulk_udp(struct mk *m, long n)
+{
+	struct ep s = ep_make("127.0.0.1", 12000);
+	struct ep c = ep_make("127.0.0.1", 40000);
+	char msg[32];
+	long i;
+
+	for (i = 0; i < n; i += 2) {
+		c.port = (uint16_t)(40000 + (i / 2) % 64);
+		snprintf(msg, sizeof msg, "ping %ld", i / 2 % 1000 + 1);
+		udp(m, &c, &s, msg, 10);
+		if (i + 1 < n) {
+			msg[0] = 'P', msg[1] = 'I', msg[2] = 'N', msg[3] = 'G';
+			udp(m, &s, &c, msg, 10);
+		}
+	}
+}
+
+/* n packets of short TCP connections (handshake, 2 pings, teardown). */
+static void
+bulk_tcp(struct mk *m, long n)
+{
+	long i = 0, j = 0;
+
+	while (i < n) {
+		struct conn k = conn_make("127.0.0.1",
+		    (uint16_t)(32768 + j % 28000), "127.0.0.1", 12000,
+		    (uint32_t)(j * 7919), (uint32_t)(j * 104729));
+
+		handshake(m, &k);
+		seg(m, &k, 0, P | A, "ping 1\n", 10);
+		seg(m, &k, 1, P | A, "PING 1\n", 10);
+		seg(m, &k, 0, P | A, "ping 2\n", 10);
+		seg(m, &k, 1, P | A, "PING 2\n", 10);
+		seg(m, &k, 0, F | A, NULL, 10);
+		seg(m, &k, 1, F | A, NULL, 10);
+		seg(m, &k, 0, A, NULL, 10);
+		i += 10, j++;
+	}
+}
+
+static int
+usage(void)
+{
+	fprintf(stderr, "usage: mkpcap DIR | mkpcap --list | "
+	    "mkpcap bulk-udp|bulk-tcp COUNT FILE\n");
+	return 2;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct mk m;
+	char *end;
+	long n;
+	size_t i;
+
+	if (argc == 2 && strcmp(argv[1], "--list") == 0) {
+		for (i = 0; i < sizeof SCENARIOS / sizeof SCENARIOS[0]; i++)
+			printf("%s.pcap\t%s\t%s\n", SCENARIOS[i].name,
+			    pcap_datalink_val_to_name(SCENARIOS[i].lt),
+			    SCENARIOS[i].what);
+		return 0;
+	}
+	if (argc == 2 && argv[1][0] != '-')
+		return write_all(argv[1]);
+	if (argc != 4 || (strcmp(argv[1], "bulk-udp") != 0 &&
+	    strcmp(argv[1], "bulk-tcp") != 0))
+		return usage();
+	errno = 0;
+	n = strtol(argv[2], &end, 10);
+	if (errno != 0 || *end != '\0' || n < 1 || n > 100000000)
+		return usage();
+	if (mk_open(&m, DLT_EN10MB, argv[3]) < 0)
+		return 1;
+	if (argv[1][5] == 'u')
+		bulk_udp(&m, n);
+	else
+		bulk_tcp(&m, n);
+	return mk_close(&m) < 0 ? 1 : 0;
+}
