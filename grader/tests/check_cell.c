@@ -736,7 +736,7 @@ START_TEST(test_as_user)
 	if (geteuid() != 0)
 		return;	/* already the user: the cases below ran as such */
 	nested(&p, "nested_user", "nobody", 30000);
-	ck_assert_msg(strstr(p.out, "100%: Checks: 8, Failures: 0, Errors: 0")
+	ck_assert_msg(strstr(p.out, "100%: Checks: 15, Failures: 0, Errors: 0")
 	    != NULL, "nested run as nobody said:\n%s%s", p.out, p.err);
 	proc_free(&p);
 }
@@ -772,6 +772,25 @@ START_TEST(nested_user_noterm)
 }
 END_TEST
 
+/* Fallback as an ordinary user: no uid of our own, no namespace; the
+ * daemon is caught as an orphan (we are its subreaper) at close, the
+ * fork bomb by NPROC counted on top of what we run, and the capture is
+ * refused with a clear reason (test_capture). */
+START_TEST(nested_user_fallback)
+{
+	static const int cases[] = { 6, 7, 8, 0 };
+
+	hostile_run(cases[_i], CELL_FORCE_FALLBACK);
+}
+END_TEST
+
+/* No uid of its own to kill by here: our init must take the daemon. */
+START_TEST(nested_user_linger)
+{
+	hostile_run(8, 0);
+}
+END_TEST
+
 static TCase *
 tcase(Suite *s, const char *name, int timeout)
 {
@@ -796,9 +815,11 @@ cell_nested_cases(Suite *s)
 	tcase_add_test(tc, nested_user_mode);
 	tcase_add_test(tc, nested_user_forkbomb);
 	tcase_add_test(tc, nested_user_noterm);
+	tcase_add_test(tc, nested_user_linger);
+	tcase_add_loop_test(tc, nested_user_fallback, 0, 4);
 	tcase_add_loop_test(tc, test_localhost, 0, 3);
-	tcase_add_test(tc, test_wait_port);
-	tcase_add_test(tc, test_capture);
+	tcase_add_loop_test(tc, test_wait_port, 0, 2);
+	tcase_add_loop_test(tc, test_capture, 0, 2);
 }
 
 Suite *
