@@ -20,3 +20,11 @@ TEST_DEPS += $(CELL_HOSTILE)
 
 # The cell's tests use the kit's shared test harness.
 $(B)/grader/tests/check_cell.o: CPPFLAGS += -Isolutions/tests
+
+# make bench: what a cell costs (open, capture start, a run, close).
+$(B)/cell-bench: $(B)/grader/cell-bench.o $(CELL_SRCS:%.c=$(B)/%.o)
+	$(CC) $(KIT_LDFLAGS) -o $@ $^ $(PCAP_LIBS)
+
+bench:: $(B)/cell-bench
+	@echo "== cell costs"
+	@./$(B)/cell-bench 20

@@ -832,13 +832,13 @@ cell_suite(void)
 		cell_nested_cases(s);
 		return s;
 	}
-	tc = tcase(s, "hostile", 10);
+	tc = tcase(s, "hostile", 20);
 	tcase_add_loop_test(tc, test_hostile_ns, 0, N_HOSTILE);
 	tcase_add_test(tc, test_output_cap);
 	tcase_add_test(tc, test_wait_timeout);
 	tcase_add_loop_test(tc, test_no_binary, 0, 2);
 	tcase_add_loop_test(tc, test_close_running, 0, 2);
-	tc = tcase(s, "fallback", 10);
+	tc = tcase(s, "fallback", 20);
 	tcase_add_loop_test(tc, test_hostile_fallback, 0, N_HOSTILE);
 	tcase_add_test(tc, test_fallback_identity);
 	tcase_add_test(tc, test_uid_lock);
