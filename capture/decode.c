@@ -233,14 +233,16 @@ cap_decode(struct cap_pkt *pkt, int linktype, const uint8_t *bytes,
     uint32_t caplen, uint32_t len, const struct timeval *ts)
 {
 	struct cap_buf b = { bytes, bytes != NULL ? caplen : 0 };
+	struct timeval t = { 0, 0 };
 
+	if (ts != NULL)
+		t = *ts;	/* ts may point into *pkt */
 	memset(pkt, 0, offsetof(struct cap_pkt, bad_buf));
 	pkt->bad_buf[0] = '\0';
 	pkt->data = bytes;
 	pkt->caplen = (uint32_t)b.len;
 	pkt->len = len < b.len ? (uint32_t)b.len : len;
-	if (ts != NULL)
-		pkt->ts = *ts;
+	pkt->ts = t;
 	pkt->linktype = linktype;
 	switch (linktype) {
 	case DLT_EN10MB:

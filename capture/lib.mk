@@ -23,3 +23,37 @@ $(B)/tests/pcap/.stamp: $(B)/mkpcap
 	@touch $@
 
 TEST_DEPS += $(B)/tests/pcap/.stamp
+
+# capreplay: the library under the sanitizers (make test runs
+# build/san/capreplay on the scenario pcaps, every truncation of them,
+# and the fuzz corpus).
+CAPREPLAY_OBJS := $(B)/capture/fuzz/capreplay.o $(B)/capture/fuzz/fuzz_input.o
+
+$(B)/capreplay: $(CAPREPLAY_OBJS) $(B)/libcapture.a
+	$(CC) $(KIT_LDFLAGS) -o $@ $^ $(PCAP_LIBS)
+
+$(B)/capture/fuzz/%.o: CPPFLAGS += -Icapture/fuzz
+
+SAN_BINS += build/san/capreplay
+
+# make fuzz: libFuzzer over the decoder and the tracker for FUZZ_SECONDS,
+# new inputs found in build/fuzz/new, then merged into the kept corpus
+# (only those that add coverage).  Needs clang.
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all -Icapture -Icapture/fuzz
+FUZZ_SRCS := $(filter-out capture/file.c,$(CAPTURE_SRCS)) \
+	capture/fuzz/fuzz_input.c capture/fuzz/fuzz_decode.c
+
+build/fuzz/fuzz_decode: $(FUZZ_SRCS) $(wildcard capture/*.h capture/fuzz/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(FUZZ_SRCS)
+
+fuzz:: build/fuzz/fuzz_decode
+	@mkdir -p build/fuzz/new capture/fuzz/corpus
+	./build/fuzz/fuzz_decode -max_total_time=$(FUZZ_SECONDS) \
+		-max_len=4096 -print_final_stats=1 build/fuzz/new \
+		capture/fuzz/corpus
+	./build/fuzz/fuzz_decode -merge=1 capture/fuzz/corpus build/fuzz/new
+	@echo "fuzz: corpus has $$(ls capture/fuzz/corpus | wc -l) inputs"
