@@ -270,8 +270,8 @@ engine_combine(struct report_test *t, const struct grade_test *gt, int seen,
 	char why[GRADE_LINE_MAX + 64];
 
 	if (!(seen & 2)) {
-		snprintf(why, sizeof why, "grader error: the test's runner "
-		    "died (%s %d)", WIFSIGNALED(wstatus) ? "signal" : "status",
+		snprintf(why, sizeof why, "the test's runner died "
+		    "(%s %d)", WIFSIGNALED(wstatus) ? "signal" : "status",
 		    WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) :
 		    WEXITSTATUS(wstatus));
 		t->status = GS_ERROR;
@@ -279,8 +279,8 @@ engine_combine(struct report_test *t, const struct grade_test *gt, int seen,
 		if (t->status == GS_FAILED)
 			t->status = engine_refine(t);
 		if (t->status == GS_PASSED && rtype != CK_PASS) {
-			snprintf(why, sizeof why, "grader error after the test "
-			    "passed: %s", msg);
+			snprintf(why, sizeof why, "the grader failed after the "
+			    "test passed: %s", msg);
 			t->status = GS_ERROR;
 		} else {
 			return;
@@ -290,7 +290,8 @@ engine_combine(struct report_test *t, const struct grade_test *gt, int seen,
 		    "%d s budget", engine_budget(gt));
 		t->status = GS_TIMEOUT;
 	} else {
-		snprintf(why, sizeof why, "grader error: %s", rtype == CK_PASS ?
+		snprintf(why, sizeof why, "the grader failed in this test: %s",
+		    rtype == CK_PASS ?
 		    "the test ended without a result" : msg);
 		t->status = GS_ERROR;
 	}
@@ -339,8 +340,8 @@ engine_ready(struct engine_run *e, size_t i, char *why, size_t len)
 	if (t->after != NULL) {
 		p = engine_find(e->x.lab, t->after);
 		if (p < 0)
-			return snprintf(why, len, "grader error: unknown "
-			    "prerequisite '%s'", t->after), -1;
+			return snprintf(why, len, "unknown prerequisite "
+			    "'%s'", t->after), -1;
 		if (e->state[p] != ES_DONE)
 			return 0;
 		if (e->rep->tests[p].status != GS_PASSED)
@@ -395,7 +396,7 @@ engine_dispatch(struct engine_run *e)
 			if (engine_spawn(&e->x, &e->runner[k], i,
 			    e->x.opt->slot_base + k) < 0) {
 				engine_decide(&e->rep->tests[i], &e->state[i],
-				    GS_ERROR, "grader error: fork failed");
+				    GS_ERROR, "fork failed");
 				continue;
 			}
 			e->state[i] = ES_RUNNING;
@@ -581,7 +582,7 @@ engine_loop(struct engine_run *e)
 				if (e->state[i] == ES_PENDING)
 					engine_decide(&e->rep->tests[i],
 					    &e->state[i], GS_ERROR,
-					    "grader error: prerequisite cycle");
+					    "prerequisite cycle");
 			return 0;
 		}
 		engine_wait(e);

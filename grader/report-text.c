@@ -71,6 +71,15 @@ text_block(FILE *f, const char *indent, const char *s)
 		fputc('\n', f);
 }
 
+/* Untrusted text inside a line. */
+static void
+text_inline(FILE *f, const char *s)
+{
+	struct text_out o = { f, "", 0 };
+
+	report_utf8_clean(s != NULL ? s : "", text_cp, &o);
+}
+
 static const char *
 text_colour(enum grade_status s)
 {
@@ -100,13 +109,17 @@ text_tag(enum grade_status s)
 static void
 text_header(FILE *f, const struct report *rep, const struct report_opts *o)
 {
-	fprintf(f, "%slabgrade %s%s: %s, submission %s\n", o->colour ? C_BOLD :
-	    "", rep->version, o->colour ? C_OFF : "", rep->lab, rep->dir);
-	fprintf(f, "seed %llu, rubric %s (hash %s)\n",
-	    (unsigned long long)rep->seed, rep->rubric_path, rep->rubric_hash);
+	fprintf(f, "%slabgrade %s%s: %s, submission ", o->colour ? C_BOLD :
+	    "", rep->version, o->colour ? C_OFF : "", rep->lab);
+	text_inline(f, rep->dir);
+	fprintf(f, "\nseed %llu, rubric ", (unsigned long long)rep->seed);
+	text_inline(f, rep->rubric_path);
+	fprintf(f, " (hash %s)\n", rep->rubric_hash);
 	if (!rep->build_ok) {
-		fprintf(f, "%sbuild failed%s: %s\n", o->colour ? C_RED : "",
-		    o->colour ? C_OFF : "", rep->build_why);
+		fprintf(f, "%sbuild failed%s: ", o->colour ? C_RED : "",
+		    o->colour ? C_OFF : "");
+		text_inline(f, rep->build_why);
+		fputc('\n', f);
 		text_block(f, "    | ", rep->build_log);
 	}
 	if (rep->cell_note != NULL) {

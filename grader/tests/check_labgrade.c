@@ -1,0 +1,652 @@
+/*
+ * The engine, on a fake lab whose tests pass, fail, hang, crash, skip
+ * themselves and depend on each other; the rubric parser; the build step
+ * (the kit's Makefile, never the student's; symlinks refused); seeds;
+ * and labgrade's command line (exit statuses, --list, CK_FORK=no).
+ */
+#define _GNU_SOURCE	/* mkdtemp, setenv, symlink with -std=c11 */
+#include <check.h>
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "harness.h"
+#include "param.h"
+
+static int lg_base_nice;	/* the suite's priority, before the engine */
+
+static void
+fk_pass(struct grade *g)
+{
+	grade_explain(g, "seed %llu", (unsigned long long)grade_seed(g));
+}
+
+static void
+fk_fail(struct grade *g)
+{
+	grade_bytes(g, "reply", "PING 1", 6, "PIN\0 1", 6);
+}
+
+static void
+fk_hang(struct grade *g)
+{
+	(void)g;
+	for (;;)
+		pause();
+}
+
+static void
+fk_crash(struct grade *g)
+{
+	(void)g;
+	raise(SIGSEGV);
+}
+
+static void
+fk_skip(struct grade *g)
+{
+	grade_not_run(g, "cannot check this here");
+}
+
+static const char fk_err[] = "Segmentation\0 \"fault\" ]]> \xff\x1b[2J";
+
+static void
+fk_nasty(struct grade *g)
+{
+	struct run r;
+
+	memset(&r, 0, sizeof r);
+	r.err = (char *)fk_err;
+	r.err_len = sizeof fk_err - 1;
+	r.out = "";
+	r.outcome = RUN_SIGNALED;
+	r.status = SIGSEGV;
+	snprintf(r.cmdline, sizeof r.cmdline, "srv 12000");
+	grade_student(g, "server", &r);
+	grade_repro(g, "labpeer udp-client 127.0.0.1 %d", 12000);
+	grade_fail(g, "no reply: \"%s\" ]]>", "\xc3(");
+}
+
+static void
+fk_nice(struct grade *g)
+{
+	int p = getpriority(PRIO_PROCESS, 0);
+
+	grade_check(g, p - lg_base_nice >= GRADE_NICE, "niceness %d", p);
+}
+
+static void
+fk_timing(struct grade *g)
+{
+	int p = getpriority(PRIO_PROCESS, 0);
+
+	grade_check(g, p == lg_base_nice, "timing test at niceness %d", p);
+}
+
+static void
+fk_cell(struct grade *g)
+{
+	grade_check(g, grade_cell(g) != NULL && grade_cell(g)->mode == CELL_NS,
+	    "no namespace cell");
+}
+
+enum { FK_PASS, FK_AFTER_PASS, FK_FAIL, FK_AFTER_FAIL, FK_HANG, FK_CRASH,
+    FK_SKIP, FK_NASTY, FK_NS, FK_SERVER, FK_NICE, FK_TIMING, FK_N };
+
+static const struct grade_test fk_tests[FK_N] = {
+	{ "pass", "passes", 0, NULL, 5, fk_pass },
+	{ "after_pass", "after pass", 0, "pass", 5, fk_pass },
+	{ "fail", "fails", 0, NULL, 5, fk_fail },
+	{ "after_fail", "after fail", 0, "fail", 5, fk_pass },
+	{ "hang", "hangs", 0, NULL, 1, fk_hang },
+	{ "crash", "crashes", 0, NULL, 5, fk_crash },
+	{ "skip", "skips", 0, NULL, 5, fk_skip },
+	{ "nasty", "student crash", 0, NULL, 5, fk_nasty },
+	{ "needs_ns", "namespaces", NEED_NS, NULL, 5, fk_cell },
+	{ "needs_server", "server", NEED_SERVER, NULL, 5, fk_pass },
+	{ "nice", "niced", 0, NULL, 5, fk_nice },
+	{ "timing", "timing", NEED_TIMING, NULL, 5, fk_timing },
+};
+
+static const char *const fk_sources[] = { "srv.c", "cli.c", NULL };
+
+static const struct grade_lab fk_lab = {
+	"fake", fk_sources, "srv", "cli", fk_tests, FK_N
+};
+
+/* A rubric for a lab: every test 2 points, "pass" 1. */
+static void
+fk_rubric(const struct grade_lab *lab, struct rubric *r)
+{
+	char path[] = "/tmp/check_labgrade-rubric-XXXXXX", err[256];
+	size_t i;
+	FILE *f;
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	f = fdopen(fd, "w");
+	fprintf(f, "# fake\n");
+	for (i = 0; i < lab->ntests; i++)
+		fprintf(f, "%s %d\n", lab->tests[i].name,
+		    strcmp(lab->tests[i].name, "pass") == 0 ? 1 : 2);
+	fclose(f);
+	ck_assert_msg(rubric_load(r, path, lab, err, sizeof err) == 0, "%s",
+	    err);
+	unlink(path);
+}
+
+static int
+fk_grade(const struct grade_lab *lab, int fallback, const char *only,
+    struct report *rep, char *err, size_t errlen)
+{
+	struct engine_opts o = { .runners = 3, .only = only };
+	struct build_result b;
+	struct grade_sub sub;
+	struct rubric r;
+	int rc;
+
+	memset(&b, 0, sizeof b);
+	b.ok = 1;
+	memset(&sub, 0, sizeof sub);
+	sub.lab = lab->name;
+	sub.src = "fake-submission";
+	sub.seed = 7;
+	sub.force_fallback = fallback;
+	lg_base_nice = getpriority(PRIO_PROCESS, 0);
+	fk_rubric(lab, &r);
+	rc = engine_run(lab, &r, &sub, &b, &o, rep, err, errlen);
+	rubric_free(&r);
+	return rc;
+}
+
+static const struct report_test *
+fk_find(const struct report *rep, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < rep->ntests; i++)
+		if (strcmp(rep->tests[i].name, name) == 0)
+			return &rep->tests[i];
+	ck_abort_msg("no test %s in the report", name);
+	return NULL;
+}
+
+static void
+fk_expect(const struct report *rep, const char *name, enum grade_status s,
+    const char *reason)
+{
+	const struct report_test *t = fk_find(rep, name);
+
+	ck_assert_msg(t->status == s, "%s: %s, expected %s (%s)", name,
+	    report_status_name(t->status), report_status_name(s),
+	    t->reason != NULL ? t->reason : "");
+	if (reason != NULL)
+		ck_assert_msg(t->reason != NULL && strstr(t->reason, reason),
+		    "%s: reason '%s', expected '%s'", name, t->reason, reason);
+	ck_assert(t->points == (s == GS_PASSED ? t->max_points : 0));
+}
+
+START_TEST(engine_outcomes)
+{
+	const struct report_test *t;
+	struct report rep;
+	char err[256], want[64];
+	size_t i;
+
+	ck_assert_msg(fk_grade(&fk_lab, 1, NULL, &rep, err, sizeof err) == 0,
+	    "%s", err);
+	fk_expect(&rep, "pass", GS_PASSED, NULL);
+	fk_expect(&rep, "after_pass", GS_PASSED, NULL);
+	fk_expect(&rep, "fail", GS_FAILED, "reply: byte 3 is 0x00, expected "
+	    "0x47");
+	fk_expect(&rep, "after_fail", GS_NOT_RUN, "prerequisite fail did not "
+	    "pass");
+	fk_expect(&rep, "hang", GS_TIMEOUT, "within its 1 s budget");
+	fk_expect(&rep, "crash", GS_ERROR, "signal 11");
+	fk_expect(&rep, "skip", GS_NOT_RUN, "cannot check this here");
+	fk_expect(&rep, "nasty", GS_CRASHED, "no reply");
+	fk_expect(&rep, "needs_ns", GS_NOT_RUN, "namespaces");
+	fk_expect(&rep, "needs_server", GS_NOT_RUN, "srv did not build");
+	fk_expect(&rep, "nice", GS_PASSED, NULL);
+	fk_expect(&rep, "timing", GS_PASSED, NULL);
+	t = fk_find(&rep, "fail");
+	ck_assert_uint_eq(t->nexplain, 3);
+	ck_assert_ptr_nonnull(strstr(t->explain[1], "[47]"));
+	ck_assert_ptr_nonnull(strstr(t->explain[2], "[00]"));
+	t = fk_find(&rep, "nasty");
+	ck_assert_uint_eq(t->nstudent, 1);
+	ck_assert_int_eq(t->student[0].status, SIGSEGV);
+	ck_assert_ptr_nonnull(strstr(t->student[0].err_tail, "Segmentation\\0"));
+	ck_assert_ptr_nonnull(strstr(t->repro, "labpeer udp-client"));
+	ck_assert_ptr_nonnull(rep.cell_note);
+	t = fk_find(&rep, "pass");
+	snprintf(want, sizeof want, "seed %llu",
+	    (unsigned long long)engine_test_seed(7, "pass"));
+	ck_assert_str_eq(t->explain[0], want);
+	ck_assert_uint_eq(rep.ran, 7);
+	ck_assert_uint_eq(rep.passed, 4);
+	ck_assert_uint_eq(rep.not_run, 4);
+	ck_assert_uint_eq(rep.errors, 1);
+	ck_assert(rep.score == 7 && rep.max_score == 23);
+	ck_assert(!rep.ran_nothing);
+	for (i = 0; i < rep.ntests; i++)
+		ck_assert_msg(rep.tests[i].seconds < 4, "%s took %.1f s",
+		    rep.tests[i].name, rep.tests[i].seconds);
+	engine_cleanup(&rep);
+	ck_assert_int_ne(access(rep.results, F_OK), 0);
+	report_free(&rep);
+}
+END_TEST
+
+/* --only runs the test and its prerequisites, nothing else. */
+START_TEST(engine_only)
+{
+	struct report rep;
+	char err[256];
+
+	ck_assert_int_eq(fk_grade(&fk_lab, 1, "after_pass", &rep, err,
+	    sizeof err), 0);
+	fk_expect(&rep, "pass", GS_PASSED, NULL);
+	fk_expect(&rep, "after_pass", GS_PASSED, NULL);
+	fk_expect(&rep, "fail", GS_NOT_RUN, "not selected (--only "
+	    "after_pass)");
+	ck_assert_uint_eq(rep.ran, 2);
+	engine_cleanup(&rep);
+	report_free(&rep);
+	ck_assert_int_eq(fk_grade(&fk_lab, 1, "nope", &rep, err, sizeof err),
+	    -1);
+	ck_assert_ptr_nonnull(strstr(err, "no test named 'nope'"));
+	report_free(&rep);
+}
+END_TEST
+
+static const struct grade_test fk_none_tests[] = {
+	{ "a", "needs the server", NEED_SERVER, NULL, 5, fk_pass },
+	{ "b", "needs the client", NEED_CLIENT, NULL, 5, fk_pass },
+	{ "c", "after a", 0, "a", 5, fk_pass },
+};
+static const struct grade_lab fk_none = {
+	"none", fk_sources, "srv", "cli", fk_none_tests, 3
+};
+
+/* A run that ran nothing can never look like full marks. */
+START_TEST(engine_ran_nothing)
+{
+	struct report_opts o = { .argv0 = "labgrade" };
+	struct report rep;
+	char err[256], *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	ck_assert_int_eq(fk_grade(&fk_none, 1, NULL, &rep, err, sizeof err), 0);
+	ck_assert(rep.ran_nothing && rep.score == 0 && rep.max_score == 6);
+	fk_expect(&rep, "b", GS_NOT_RUN, "cli did not build");
+	fk_expect(&rep, "c", GS_NOT_RUN, "prerequisite a did not pass");
+	f = open_memstream(&buf, &len);
+	report_text_write(f, &rep, &o);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(buf, "total: 0/6 points: no test ran"));
+	free(buf);
+	engine_cleanup(&rep);
+	report_free(&rep);
+}
+END_TEST
+
+static const struct grade_test fk_cycle_tests[] = {
+	{ "a", "after b", 0, "b", 5, fk_pass },
+	{ "b", "after a", 0, "a", 5, fk_pass },
+	{ "c", "free", 0, NULL, 5, fk_pass },
+};
+static const struct grade_lab fk_cycle = {
+	"cycle", fk_sources, "srv", "cli", fk_cycle_tests, 3
+};
+
+START_TEST(engine_cycle)
+{
+	struct report rep;
+	char err[256];
+
+	ck_assert_int_eq(fk_grade(&fk_cycle, 1, NULL, &rep, err, sizeof err),
+	    0);
+	fk_expect(&rep, "a", GS_ERROR, "prerequisite cycle");
+	fk_expect(&rep, "b", GS_ERROR, "prerequisite cycle");
+	fk_expect(&rep, "c", GS_PASSED, NULL);
+	engine_cleanup(&rep);
+	report_free(&rep);
+}
+END_TEST
+
+START_TEST(engine_refuses_nofork)
+{
+	struct report rep;
+	char err[256];
+
+	setenv("CK_FORK", "no", 1);
+	ck_assert_int_eq(fk_grade(&fk_lab, 1, NULL, &rep, err, sizeof err),
+	    -1);
+	ck_assert_ptr_nonnull(strstr(err, "CK_FORK=no"));
+	report_free(&rep);
+}
+END_TEST
+
+static const struct grade_test fk_ns_tests[] = {
+	{ "needs_ns", "namespaces", NEED_NS, NULL, 10, fk_cell },
+};
+static const struct grade_lab fk_ns = {
+	"ns", fk_sources, "srv", "cli", fk_ns_tests, 1
+};
+
+/* With namespaces allowed, a NEED_NS test runs in a namespace cell. */
+START_TEST(engine_ns_cell)
+{
+	struct report rep;
+	char err[256];
+
+	ck_assert_int_eq(fk_grade(&fk_ns, 0, NULL, &rep, err, sizeof err), 0);
+	if (rep.cell_note != NULL)	/* this machine refuses namespaces */
+		fk_expect(&rep, "needs_ns", GS_NOT_RUN, "namespaces");
+	else
+		fk_expect(&rep, "needs_ns", GS_PASSED, NULL);
+	engine_cleanup(&rep);
+	report_free(&rep);
+}
+END_TEST
+
+START_TEST(seeds_derived)
+{
+	ck_assert_uint_eq(grade_splitmix64(0), 0xe220a8397b1dcdafULL);
+	ck_assert_uint_eq(engine_test_seed(1, "a"), engine_test_seed(1, "a"));
+	ck_assert_uint_ne(engine_test_seed(1, "a"), engine_test_seed(1, "b"));
+	ck_assert_uint_ne(engine_test_seed(1, "a"), engine_test_seed(2, "a"));
+}
+END_TEST
+
+static const struct {
+	const char *text, *err;
+} rb_cases[] = {
+	{ "a 1\nb 2\nc 3 hidden\n", NULL },
+	{ "a 1\nb 2\n", "no points for test 'c'" },
+	{ "a 1\nb 2\nc 3\nd 1\n", "has no test named 'd'" },
+	{ "a 1\nb 2\nc x\n", "bad points 'x'" },
+	{ "a 1\nb -2\nc 1\n", "bad points '-2'" },
+	{ "a 1\nb 2\nc 3 secret\n", "bad visibility 'secret'" },
+	{ "a 1\na 2\nb 1\nc 1\n", "listed twice" },
+	{ "a 1 visible extra\nb 1\nc 1\n", "expected 'NAME POINTS" },
+	{ "# only a comment\n\n  a 1.5 # inline\nb 0\nc 2\n", NULL },
+};
+
+static void
+rb_write(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+START_TEST(rubric_checked)
+{
+	char path[] = "/tmp/check_labgrade-rb-XXXXXX", err[512];
+	struct rubric r;
+	int fd = mkstemp(path), rc;
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	rb_write(path, rb_cases[_i].text);
+	rc = rubric_load(&r, path, &fk_cycle, err, sizeof err);
+	unlink(path);
+	if (rb_cases[_i].err == NULL) {
+		ck_assert_msg(rc == 0, "%s", err);
+		ck_assert(rubric_points(&r, "c") >= 2);
+		ck_assert(r.total == 6 || r.total == 3.5);
+		ck_assert_int_eq((int)strlen(r.hash), 16);
+		rubric_free(&r);
+		return;
+	}
+	ck_assert_int_eq(rc, -1);
+	ck_assert_msg(strstr(err, rb_cases[_i].err) != NULL, "'%s' has no '%s'",
+	    err, rb_cases[_i].err);
+}
+END_TEST
+
+START_TEST(rubric_hash_follows_edits)
+{
+	char path[] = "/tmp/check_labgrade-rb-XXXXXX", err[512], h[17];
+	struct rubric r;
+	int fd = mkstemp(path);
+
+	close(fd);
+	rb_write(path, "a 1\nb 2\nc 3\n");
+	ck_assert_int_eq(rubric_load(&r, path, &fk_cycle, err, sizeof err), 0);
+	memcpy(h, r.hash, sizeof h);
+	ck_assert_str_eq(rubric_visibility(&r, "c"), "visible");
+	rubric_free(&r);
+	rb_write(path, "a 1\nb 2\nc 4\n");
+	ck_assert_int_eq(rubric_load(&r, path, &fk_cycle, err, sizeof err), 0);
+	ck_assert_str_ne(h, r.hash);
+	rubric_free(&r);
+	unlink(path);
+}
+END_TEST
+
+/* A fake kit (kit/solutions/fake/Makefile) and a submission folder. */
+struct bk {
+	char root[64], kit[128], sub[128];
+};
+
+static void
+bk_file(const char *dir, const char *name, const char *text)
+{
+	char path[512];
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	rb_write(path, text);
+}
+
+static void
+bk_setup(struct bk *k)
+{
+	char path[256];
+
+	strcpy(k->root, "/tmp/check_labgrade-bk-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(k->root));
+	chmod(k->root, 0755);
+	snprintf(k->kit, sizeof k->kit, "%s/kit", k->root);
+	snprintf(k->sub, sizeof k->sub, "%s/sub", k->root);
+	snprintf(path, sizeof path, "%s/solutions/fake", k->kit);
+	mkdir(k->kit, 0755);
+	snprintf(path, sizeof path, "%s/solutions", k->kit);
+	mkdir(path, 0755);
+	snprintf(path, sizeof path, "%s/solutions/fake", k->kit);
+	mkdir(path, 0755);
+	bk_file(path, "Makefile", "all: srv cli\nsrv: srv.c\n\t$(CC) -o srv "
+	    "srv.c\ncli: cli.c\n\t$(CC) -o cli cli.c\n");
+	mkdir(k->sub, 0755);
+	bk_file(k->sub, "srv.c", "int main(void) { return 0; }\n");
+	bk_file(k->sub, "cli.c", "int main(void) { return 1; }\n");
+	/* never run: it would build nothing and fail */
+	bk_file(k->sub, "Makefile", "all:\n\tfalse\n");
+}
+
+static void
+bk_teardown(struct bk *k)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof cmd, "rm -rf %s", k->root);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+enum { BK_OK, BK_BROKEN, BK_MISSING, BK_SYMLINK, BK_NCASES };
+
+START_TEST(build_cases)
+{
+	struct build_result b;
+	struct bk k;
+	char err[512], path[PATH_MAX];
+	struct stat st;
+
+	bk_setup(&k);
+	if (_i == BK_BROKEN)
+		bk_file(k.sub, "cli.c", "int main(void) { return 1 }\n");
+	snprintf(path, sizeof path, "%s/cli.c", k.sub);
+	if (_i == BK_MISSING || _i == BK_SYMLINK)
+		unlink(path);
+	if (_i == BK_SYMLINK)
+		ck_assert_int_eq(symlink("/etc/passwd", path), 0);
+	ck_assert_msg(build_submission(&fk_lab, k.sub, k.kit, &b, err,
+	    sizeof err) == 0, "%s", err);
+	ck_assert_int_eq(stat(b.dir, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0755);
+	ck_assert_msg(b.server[0] != '\0', "srv did not build: %s", b.log);
+	if (_i == BK_OK) {
+		ck_assert_int_eq(b.ok, 1);
+		ck_assert(b.client[0] != '\0');
+	} else {
+		ck_assert_int_eq(b.ok, 0);
+		ck_assert(b.client[0] == '\0');
+		ck_assert_str_eq(b.why, "cli did not build");
+		ck_assert_ptr_nonnull(b.log);
+	}
+	if (_i == BK_BROKEN)
+		ck_assert_msg(strstr(b.log, "error") != NULL, "%s", b.log);
+	if (_i == BK_MISSING)
+		ck_assert_ptr_nonnull(strstr(b.log, "cli.c: cannot use it"));
+	if (_i == BK_SYMLINK)
+		ck_assert_ptr_nonnull(strstr(b.log, "a symbolic link"));
+	snprintf(path, sizeof path, "%s", b.dir);
+	build_cleanup(&b);
+	ck_assert_int_ne(access(path, F_OK), 0);
+	bk_teardown(&k);
+}
+END_TEST
+
+/* Not a folder, or a kit without the lab's Makefile: cannot grade. */
+START_TEST(build_cannot_run)
+{
+	struct build_result b;
+	struct bk k;
+	char err[512], kit[256];
+
+	bk_setup(&k);
+	ck_assert_int_eq(build_submission(&fk_lab, "/nonexistent", k.kit, &b,
+	    err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "not a folder"));
+	snprintf(kit, sizeof kit, "%s/nokit", k.root);
+	ck_assert_int_eq(build_submission(&fk_lab, k.sub, kit, &b, err,
+	    sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "the kit's Makefile"));
+	build_cleanup(&b);
+	bk_teardown(&k);
+}
+END_TEST
+
+static const struct {
+	const char *args[6];
+	int status;
+	const char *err;
+} cli_cases[] = {
+	{ { NULL }, 2, "no LAB given" },
+	{ { "lab3" }, 2, "unknown lab 'lab3'" },
+	{ { "--seed", "x", "lab1" }, 2, "bad --seed" },
+	{ { "--format", "xml", "lab1" }, 2, "unknown format 'xml'" },
+	{ { "--format", "json,tap", "lab1" }, 2, "several formats need --out" },
+	{ { "--fail-under", "abc", "lab1" }, 2, "bad --fail-under" },
+	{ { "-j", "0", "lab1" }, 2, "bad -j" },
+	{ { "--only", "nope", "lab1-udp" }, 2, "no test named 'nope'" },
+	{ { "lab2", "a", "b" }, 2, "too many arguments" },
+	{ { "--bogus", "lab1" }, 2, "bad option '--bogus'" },
+	{ { "lab1-udp", "/nonexistent/sub" }, 1, "not a folder" },
+	{ { "--rubric", "/nonexistent", "lab1" }, 1, "rubric: /nonexistent" },
+	{ { "--version" }, 0, NULL },
+	{ { "--help" }, 0, NULL },
+	{ { "--list", "lab2" }, 0, NULL },
+};
+
+START_TEST(cli_statuses)
+{
+	char *argv[8];
+	struct proc p;
+	int n = 0, i;
+
+	argv[n++] = (char *)kit_bin("labgrade");
+	for (i = 0; cli_cases[_i].args[i] != NULL; i++)
+		argv[n++] = (char *)cli_cases[_i].args[i];
+	argv[n] = NULL;
+	ck_assert_int_eq(proc_start(&p, argv), 0);
+	proc_wait(&p, 20000);
+	ck_assert_msg(PROC_EXIT(&p) == cli_cases[_i].status, "status %d, "
+	    "expected %d: %s", PROC_EXIT(&p), cli_cases[_i].status, p.err);
+	if (cli_cases[_i].err != NULL) {
+		ck_assert_msg(strstr(p.err, cli_cases[_i].err) != NULL,
+		    "stderr '%s' lacks '%s'", p.err, cli_cases[_i].err);
+		ck_assert_msg(strchr(p.err, '\n') == p.err + strcspn(p.err,
+		    "\n"), "no line");
+	} else {
+		ck_assert_str_eq(p.err, "");
+	}
+	if (_i == 12)
+		ck_assert_str_eq(p.out, "labgrade " LABGRADE_VERSION "\n");
+	if (_i == 14)
+		ck_assert_ptr_nonnull(strstr(p.out, "server_split_line"));
+	proc_free(&p);
+}
+END_TEST
+
+START_TEST(cli_refuses_nofork)
+{
+	char *argv[] = { (char *)kit_bin("labgrade"), "lab1-udp", NULL };
+	struct proc p;
+
+	setenv("CK_FORK", "no", 1);
+	ck_assert_int_eq(proc_start(&p, argv), 0);
+	proc_wait(&p, 20000);
+	ck_assert_int_eq(PROC_EXIT(&p), 1);
+	ck_assert_ptr_nonnull(strstr(p.err, "CK_FORK=no is refused"));
+	proc_free(&p);
+}
+END_TEST
+
+Suite *
+labgrade_suite(void)
+{
+	Suite *s = suite_create("labgrade");
+	TCase *tc;
+
+	tc = tcase_create("engine");
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, engine_outcomes);
+	tcase_add_test(tc, engine_only);
+	tcase_add_test(tc, engine_ran_nothing);
+	tcase_add_test(tc, engine_cycle);
+	tcase_add_test(tc, engine_refuses_nofork);
+	tcase_add_test(tc, engine_ns_cell);
+	tcase_add_test(tc, seeds_derived);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("rubric");
+	tcase_set_timeout(tc, 10);
+	tcase_add_loop_test(tc, rubric_checked, 0,
+	    (int)(sizeof rb_cases / sizeof rb_cases[0]));
+	tcase_add_test(tc, rubric_hash_follows_edits);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("build");
+	tcase_set_timeout(tc, 30);
+	tcase_add_loop_test(tc, build_cases, 0, BK_NCASES);
+	tcase_add_test(tc, build_cannot_run);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("cli");
+	tcase_set_timeout(tc, 30);
+	tcase_add_loop_test(tc, cli_statuses, 0,
+	    (int)(sizeof cli_cases / sizeof cli_cases[0]));
+	tcase_add_test(tc, cli_refuses_nofork);
+	suite_add_tcase(s, tc);
+	return s;
+}
