@@ -35,10 +35,11 @@ l1_server(struct grade *g, struct run *srv, char *cmd, size_t n)
 	return port;
 }
 
-/* A labpeer udp-client check of the running server, args after PORT. */
+/* A labpeer udp-client check of the running server, args after PORT:
+ * now, or (verdict_later) once the test has checked the wire. */
 static void
 l1_peer_check(struct grade *g, const char *host, int port,
-    const char *const extra[], int wall_ms)
+    const char *const extra[], int wall_ms, struct run **verdict_later)
 {
 	const char *args[SCEN_ARGS_MAX] = { "udp-client", host };
 	char pbuf[16], cmd[64];
@@ -51,18 +52,21 @@ l1_peer_check(struct grade *g, const char *host, int port,
 	args[3 + i] = NULL;
 	snprintf(cmd, sizeof cmd, "./udp_server %d", port);
 	scen_repro(g, cmd, args);
-	scen_peer_check(g, args, wall_ms);
+	if (verdict_later == NULL)
+		scen_peer_check(g, args, wall_ms);
+	else
+		*verdict_later = scen_peer_run(g, args, wall_ms);
 }
 
 static void
 t_server_starts(struct grade *g)
 {
-	struct run srv = { 0 };
+	struct run *srv = scen_run();
 	char cmd[64];
 
-	l1_server(g, &srv, cmd, sizeof cmd);
+	l1_server(g, srv, cmd, sizeof cmd);
 	grade_repro(g, "%s", cmd);
-	scen_alive(g, &srv, "server");
+	scen_alive(g, srv, "server");
 }
 
 /* Run a labpeer check of a fresh server, and the server must live on. */
@@ -70,12 +74,12 @@ static void
 l1_server_check(struct grade *g, const char *host, const char *const extra[],
     int wall_ms)
 {
-	struct run srv = { 0 };
+	struct run *srv = scen_run();
 	char cmd[64];
-	int port = l1_server(g, &srv, cmd, sizeof cmd);
+	int port = l1_server(g, srv, cmd, sizeof cmd);
 
-	l1_peer_check(g, host, port, extra, wall_ms);
-	scen_alive(g, &srv, "server");
+	l1_peer_check(g, host, port, extra, wall_ms, NULL);
+	scen_alive(g, srv, "server");
 }
 
 static void
@@ -159,17 +163,18 @@ t_server_one_reply(struct grade *g)
 	static const char *const x[] = { "--count", "3", "--linger", "300",
 		NULL };
 	struct cell_capture cap = { 0 };
-	struct run srv = { 0 };
+	struct run *srv = scen_run(), *peer;
 	struct wire w;
 	char cmd[64];
 	int port;
 
-	port = l1_server(g, &srv, cmd, sizeof cmd);
+	port = l1_server(g, srv, cmd, sizeof cmd);
 	scen_capture(g, &cap, port, 1);
-	l1_peer_check(g, "127.0.0.1", port, x, L1_WALL_MS);
+	l1_peer_check(g, "127.0.0.1", port, x, L1_WALL_MS, &peer);
 	scen_capture_end(g, &cap, &w);
 	wire_udp_one_reply(g, &w, port);
 	wire_free(&w);
+	scen_peer_verdict(g, peer, L1_WALL_MS);
 }
 
 static void
@@ -219,13 +224,13 @@ l1_client(struct grade *g, struct run *cli, const char *host, int port,
 
 	snprintf(pbuf, sizeof pbuf, "%d", port);
 	snprintf(cbuf, sizeof cbuf, "%d", count);
-	grade_repro(g, "./udp_client %s %d %d", host, port, count);
+	scen_repro_fg(g, "./udp_client %s %d %d", host, port, count);
 	scen_client(g, cli, args, wall_ms);
 }
 
 /* One client run against labpeer with faults, its capture loaded. */
 struct l1_run {
-	struct run peer, cli;
+	struct run *peer, *cli;
 	struct wire w;
 	struct ping_out po;
 	int port;
@@ -240,11 +245,13 @@ l1_scenario(struct grade *g, struct l1_run *s, const char *const extra[],
 	int have;
 
 	memset(s, 0, sizeof *s);
-	s->port = l1_peer_server(g, &s->peer, extra);
+	s->peer = scen_run();
+	s->cli = scen_run();
+	s->port = l1_peer_server(g, s->peer, extra);
 	scen_addr(strchr(host, ':') ? AF_INET6 : AF_INET, s->port, s->from,
 	    sizeof s->from);
 	have = scen_capture(g, &cap, s->port, need_capture) == 0;
-	l1_client(g, &s->cli, host, s->port, count, wall_ms);
+	l1_client(g, s->cli, host, s->port, count, wall_ms);
 	if (have)
 		scen_capture_end(g, &cap, &s->w);
 }
@@ -272,7 +279,7 @@ t_client_output(struct grade *g)
 
 	l1_scenario(g, &s, x, "127.0.0.1", 3, L1_WALL_MS, 0);
 	e.from = s.from;
-	ping_expect(g, &s.cli, &e, &s.po);
+	ping_expect(g, s.cli, &e, &s.po);
 }
 
 static void
@@ -286,7 +293,7 @@ t_client_rtt(struct grade *g)
 
 	l1_scenario(g, &s, x, "127.0.0.1", 3, L1_WALL_MS, 1);
 	e.from = s.from;
-	ping_expect(g, &s.cli, &e, &s.po);
+	ping_expect(g, s.cli, &e, &s.po);
 	wire_udp_pings(g, &s.w, s.port, 3, &pk);
 	for (i = 0; i < s.po.nline; i++)
 		wire_rtt_agrees(g, s.po.line[i].seq, s.po.line[i].rtt_ms, &pk);
@@ -304,7 +311,7 @@ t_client_timeouts(struct grade *g)
 	    "1 of 3 received is 66%% loss (rounded down)");
 	l1_scenario(g, &s, x, "127.0.0.1", 3, 2 * L1_PING_MS + L1_SLACK_MS, 0);
 	e.from = s.from;
-	ping_expect(g, &s.cli, &e, &s.po);
+	ping_expect(g, s.cli, &e, &s.po);
 }
 
 static void
@@ -335,7 +342,7 @@ t_client_late_reply(struct grade *g)
 	    "(whose reply is dropped) waits: it is not ping 2's reply");
 	l1_scenario(g, &s, x, "127.0.0.1", 2, 2 * L1_PING_MS + L1_SLACK_MS, 0);
 	e.from = s.from;
-	ping_expect(g, &s.cli, &e, &s.po);
+	ping_expect(g, s.cli, &e, &s.po);
 }
 
 static void
@@ -353,7 +360,7 @@ t_client_stray(struct grade *g)
 	    "another port; both must be ignored");
 	l1_scenario(g, &s, x, "127.0.0.1", 2, L1_WALL_MS, 1);
 	e.from = s.from;
-	ping_expect(g, &s.cli, &e, &s.po);
+	ping_expect(g, s.cli, &e, &s.po);
 	wire_udp_pings(g, &s.w, s.port, 2, &pk);
 	for (i = 0; i < s.po.nline; i++)
 		wire_rtt_agrees(g, s.po.line[i].seq, s.po.line[i].rtt_ms, &pk);
@@ -371,7 +378,7 @@ t_client_slow_reply(struct grade *g)
 	    "the 1 s deadline, so it counts");
 	l1_scenario(g, &s, x, "127.0.0.1", 2, 2 * 600 + L1_SLACK_MS, 0);
 	e.from = s.from;
-	ping_expect(g, &s.cli, &e, &s.po);
+	ping_expect(g, s.cli, &e, &s.po);
 }
 
 static void
@@ -380,7 +387,7 @@ t_client_no_server(struct grade *g)
 	struct ping_expect e = { "tt", NULL, 1, 0 };
 	struct cell_capture cap = { 0 };
 	struct wire_pings pk;
-	struct run cli = { 0 };
+	struct run *cli = scen_run();
 	struct wire w;
 	char from[80];
 	int port = cell_port(grade_cell(g), SOCK_DGRAM);
@@ -388,10 +395,10 @@ t_client_no_server(struct grade *g)
 	grade_explain(g, "nothing listens on the port: each ping is answered "
 	    "by an ICMP port unreachable, which must not cut the 1 s wait");
 	scen_capture(g, &cap, port, 1);
-	l1_client(g, &cli, "127.0.0.1", port, 2, 2 * L1_PING_MS + L1_SLACK_MS);
+	l1_client(g, cli, "127.0.0.1", port, 2, 2 * L1_PING_MS + L1_SLACK_MS);
 	scen_capture_end(g, &cap, &w);
 	e.from = scen_addr(AF_INET, port, from, sizeof from);
-	ping_expect(g, &cli, &e, &(struct ping_out){ 0 });
+	ping_expect(g, cli, &e, &(struct ping_out){ 0 });
 	wire_udp_pings(g, &w, port, 2, &pk);
 	wire_gap(g, &pk, 1, 0, 0.99, 1.25);
 	wire_free(&w);
@@ -409,7 +416,7 @@ t_client_localhost(struct grade *g)
 	 * the capture says which one the pings went to. */
 	scen_from_capture(&s.w, s.port, s.from, sizeof s.from);
 	e.from = s.from;
-	ping_expect(g, &s.cli, &e, &s.po);
+	ping_expect(g, s.cli, &e, &s.po);
 	wire_free(&s.w);
 }
 
@@ -424,7 +431,7 @@ t_client_ipv6(struct grade *g)
 		grade_not_run(g, "no IPv6 loopback (::1) here");
 	l1_scenario(g, &s, x, "::1", 2, L1_WALL_MS, 0);
 	e.from = s.from;
-	ping_expect(g, &s.cli, &e, &s.po);
+	ping_expect(g, s.cli, &e, &s.po);
 }
 
 static void
@@ -449,16 +456,16 @@ static void
 t_pair(struct grade *g)
 {
 	struct ping_expect e = { "rrr", NULL, 0, 0 };
-	struct run srv = { 0 }, cli = { 0 };
+	struct run *srv = scen_run(), *cli = scen_run();
 	struct ping_out po;
 	char cmd[64], from[80];
-	int port = l1_server(g, &srv, cmd, sizeof cmd);
+	int port = l1_server(g, srv, cmd, sizeof cmd);
 
-	grade_repro(g, "%s", cmd);
-	l1_client(g, &cli, "127.0.0.1", port, 3, L1_WALL_MS);
+	scen_repro_bg(g, "%s", cmd);
+	l1_client(g, cli, "127.0.0.1", port, 3, L1_WALL_MS);
 	e.from = scen_addr(AF_INET, port, from, sizeof from);
-	ping_expect(g, &cli, &e, &po);
-	scen_alive(g, &srv, "server");
+	ping_expect(g, cli, &e, &po);
+	scen_alive(g, srv, "server");
 }
 
 static const struct grade_test lab1_tests[] = {

@@ -30,10 +30,11 @@ l2_server(struct grade *g, struct run *srv)
 	return port;
 }
 
-/* labpeer tcp-client HOST PORT extra...: it checks the server. */
+/* labpeer tcp-client HOST PORT extra...: it checks the server, now or
+ * (verdict_later) once the test has checked the wire. */
 static void
 l2_peer_check(struct grade *g, const char *host, int port,
-    const char *const extra[], int wall_ms)
+    const char *const extra[], int wall_ms, struct run **verdict_later)
 {
 	const char *args[SCEN_ARGS_MAX] = { "tcp-client", host };
 	char pbuf[16], cmd[64];
@@ -46,28 +47,31 @@ l2_peer_check(struct grade *g, const char *host, int port,
 	args[3 + i] = NULL;
 	snprintf(cmd, sizeof cmd, "./tcp_server %d", port);
 	scen_repro(g, cmd, args);
-	scen_peer_check(g, args, wall_ms);
+	if (verdict_later == NULL)
+		scen_peer_check(g, args, wall_ms);
+	else
+		*verdict_later = scen_peer_run(g, args, wall_ms);
 }
 
 static void
 l2_server_check(struct grade *g, const char *host, const char *const extra[],
     int wall_ms)
 {
-	struct run srv = { 0 };
-	int port = l2_server(g, &srv);
+	struct run *srv = scen_run();
+	int port = l2_server(g, srv);
 
-	l2_peer_check(g, host, port, extra, wall_ms);
-	scen_alive(g, &srv, "server");
+	l2_peer_check(g, host, port, extra, wall_ms, NULL);
+	scen_alive(g, srv, "server");
 }
 
 static void
 t_server_starts(struct grade *g)
 {
-	struct run srv = { 0 };
-	int port = l2_server(g, &srv);
+	struct run *srv = scen_run();
+	int port = l2_server(g, srv);
 
 	grade_repro(g, "./tcp_server %d", port);
-	scen_alive(g, &srv, "server");
+	scen_alive(g, srv, "server");
 }
 
 static void
@@ -75,16 +79,17 @@ t_server_handshake(struct grade *g)
 {
 	static const char *const x[] = { "--count", "2", NULL };
 	struct cell_capture cap = { 0 };
-	struct run srv = { 0 };
+	struct run *srv = scen_run(), *peer;
 	struct wire w;
-	int port = l2_server(g, &srv);
+	int port = l2_server(g, srv);
 
 	scen_capture(g, &cap, port, 1);
-	l2_peer_check(g, "127.0.0.1", port, x, L2_WALL_MS);
+	l2_peer_check(g, "127.0.0.1", port, x, L2_WALL_MS, &peer);
 	scen_capture_end(g, &cap, &w);
 	grade_explain(g, "on the wire: SYN, SYN-ACK, ACK, then the lines");
 	wire_tcp_handshake(g, &w, port, 0);
 	wire_free(&w);
+	scen_peer_verdict(g, peer, L2_WALL_MS);
 }
 
 static void
@@ -114,14 +119,14 @@ t_server_split_line(struct grade *g)
 	static const char *const x[] = { "--split", "3", "--pause", "60",
 		"--count", "2", NULL };
 	struct cell_capture cap = { 0 };
-	struct run srv = { 0 };
+	struct run *srv = scen_run(), *peer;
 	struct wire w;
-	int port = l2_server(g, &srv), segs;
+	int port = l2_server(g, srv), segs;
 
 	grade_explain(g, "each line arrives in 3 pieces, 60 ms apart: one "
 	    "recv() is not one line");
 	scen_capture(g, &cap, port, 1);
-	l2_peer_check(g, "127.0.0.1", port, x, L2_WALL_MS);
+	l2_peer_check(g, "127.0.0.1", port, x, L2_WALL_MS, &peer);
 	scen_capture_end(g, &cap, &w);
 	segs = wire_tcp_segments(&w, port, 0, 1);
 	wire_free(&w);
@@ -129,7 +134,8 @@ t_server_split_line(struct grade *g)
 	if (segs < 6)
 		grade_not_run(g, "grader: the pieces did not leave as separate "
 		    "segments");
-	scen_alive(g, &srv, "server");
+	scen_peer_verdict(g, peer, L2_WALL_MS);
+	scen_alive(g, srv, "server");
 }
 
 static void
@@ -137,20 +143,21 @@ t_server_many_lines(struct grade *g)
 {
 	static const char *const x[] = { "--batch", "--count", "4", NULL };
 	struct cell_capture cap = { 0 };
-	struct run srv = { 0 };
+	struct run *srv = scen_run(), *peer;
 	struct wire w;
-	int port = l2_server(g, &srv), segs;
+	int port = l2_server(g, srv), segs;
 
 	grade_explain(g, "4 lines in one segment: 4 replies, in order");
 	scen_capture(g, &cap, port, 1);
-	l2_peer_check(g, "127.0.0.1", port, x, L2_WALL_MS);
+	l2_peer_check(g, "127.0.0.1", port, x, L2_WALL_MS, &peer);
 	scen_capture_end(g, &cap, &w);
 	segs = wire_tcp_segments(&w, port, 0, 1);
 	wire_free(&w);
 	if (segs != 1)
 		grade_not_run(g, "grader: the lines did not leave in one "
 		    "segment");
-	scen_alive(g, &srv, "server");
+	scen_peer_verdict(g, peer, L2_WALL_MS);
+	scen_alive(g, srv, "server");
 }
 
 static void
@@ -212,17 +219,18 @@ t_server_fin(struct grade *g)
 {
 	static const char *const x[] = { "--count", "2", NULL };
 	struct cell_capture cap = { 0 };
-	struct run srv = { 0 };
+	struct run *srv = scen_run(), *peer;
 	struct wire w;
-	int port = l2_server(g, &srv);
+	int port = l2_server(g, srv);
 
 	scen_capture(g, &cap, port, 1);
-	l2_peer_check(g, "127.0.0.1", port, x, L2_WALL_MS);
+	l2_peer_check(g, "127.0.0.1", port, x, L2_WALL_MS, &peer);
 	scen_capture_end(g, &cap, &w);
 	grade_explain(g, "on the wire: after the client's FIN the server "
 	    "closes its side with a FIN (no RST)");
 	wire_tcp_close(g, &w, port, 0, WIRE_CLIENT_FIN_FIRST);
 	wire_free(&w);
+	scen_peer_verdict(g, peer, L2_WALL_MS);
 }
 
 static void
@@ -257,7 +265,7 @@ t_server_port_busy(struct grade *g)
 /* ---- client side -------------------------------------------------- */
 
 struct l2_run {
-	struct run peer, cli;
+	struct run *peer, *cli;
 	struct wire w;
 	struct ping_out po;
 	int port;
@@ -276,6 +284,8 @@ l2_scenario(struct grade *g, struct l2_run *s, const char *const extra[],
 	int i;
 
 	memset(s, 0, sizeof *s);
+	s->peer = scen_run();
+	s->cli = scen_run();
 	s->port = cell_port(grade_cell(g), SOCK_STREAM);
 	snprintf(pbuf, sizeof pbuf, "%d", s->port);
 	snprintf(cbuf, sizeof cbuf, "%d", count);
@@ -288,11 +298,11 @@ l2_scenario(struct grade *g, struct l2_run *s, const char *const extra[],
 	    sizeof s->from);
 	if (extra != NULL) {
 		scen_repro(g, NULL, args);
-		scen_peer(g, &s->peer, SOCK_STREAM, s->port, args);
+		scen_peer(g, s->peer, SOCK_STREAM, s->port, args);
 	}
 	s->have_w = scen_capture(g, &cap, s->port, need_capture) == 0;
-	grade_repro(g, "./tcp_client %s %d %d", host, s->port, count);
-	scen_client(g, &s->cli, cargs, wall_ms);
+	scen_repro_fg(g, "./tcp_client %s %d %d", host, s->port, count);
+	scen_client(g, s->cli, cargs, wall_ms);
 	if (s->have_w)
 		scen_capture_end(g, &cap, &s->w);
 }
@@ -332,7 +342,7 @@ t_client_output(struct grade *g)
 
 	l2_scenario(g, &s, l2_plain, "127.0.0.1", 3, L2_WALL_MS, 0);
 	e.from = s.from;
-	ping_expect(g, &s.cli, &e, &s.po);
+	ping_expect(g, s.cli, &e, &s.po);
 }
 
 static void
@@ -346,7 +356,7 @@ t_client_rtt(struct grade *g)
 
 	l2_scenario(g, &s, x, "127.0.0.1", 3, L2_WALL_MS, 1);
 	e.from = s.from;
-	ping_expect(g, &s.cli, &e, &s.po);
+	ping_expect(g, s.cli, &e, &s.po);
 	wire_tcp_pings(g, &s.w, s.port, 3, &pk);
 	for (i = 0; i < s.po.nline; i++)
 		wire_rtt_agrees(g, s.po.line[i].seq, s.po.line[i].rtt_ms, &pk);
@@ -365,7 +375,7 @@ t_client_split_reply(struct grade *g)
 	    "read until the newline");
 	l2_scenario(g, &s, x, "127.0.0.1", 3, L2_WALL_MS, 0);
 	e.from = s.from;
-	ping_expect(g, &s.cli, &e, &s.po);
+	ping_expect(g, s.cli, &e, &s.po);
 }
 
 static void
@@ -379,8 +389,8 @@ t_client_wrong_reply(struct grade *g)
 	    "stderr, no line for seq 2, the summary, exit status 1");
 	l2_scenario(g, &s, x, "127.0.0.1", 3, L2_WALL_MS, 0);
 	e.from = s.from;
-	ping_expect(g, &s.cli, &e, &s.po);
-	grade_check(g, s.cli.err_len > 0, "nothing on stderr: say why the "
+	ping_expect(g, s.cli, &e, &s.po);
+	grade_check(g, s.cli->err_len > 0, "nothing on stderr: say why the "
 	    "client stopped");
 }
 
@@ -395,8 +405,8 @@ t_client_server_closes(struct grade *g)
 	    "reply: the reason on stderr, the summary, exit status 1");
 	l2_scenario(g, &s, x, "127.0.0.1", 3, L2_WALL_MS, 0);
 	e.from = s.from;
-	ping_expect(g, &s.cli, &e, &s.po);
-	grade_check(g, s.cli.err_len > 0, "nothing on stderr: say why the "
+	ping_expect(g, s.cli, &e, &s.po);
+	grade_check(g, s.cli->err_len > 0, "nothing on stderr: say why the "
 	    "client stopped");
 }
 
@@ -410,8 +420,8 @@ t_client_refused(struct grade *g)
 	    "no summary, exit status 1");
 	l2_scenario(g, &s, NULL, "127.0.0.1", 2, L2_WALL_MS, 0);
 	e.from = s.from;
-	ping_expect(g, &s.cli, &e, &s.po);
-	grade_check(g, s.cli.err_len > 0, "nothing on stderr: say why the "
+	ping_expect(g, s.cli, &e, &s.po);
+	grade_check(g, s.cli->err_len > 0, "nothing on stderr: say why the "
 	    "connection failed");
 }
 
@@ -440,7 +450,7 @@ t_client_timeout_stops(struct grade *g)
 	    "3), prints the summary and exits with status 1");
 	l2_scenario(g, &s, x, "127.0.0.1", 3, L2_PING_MS + L2_SLACK_MS, 1);
 	e.from = s.from;
-	ping_expect(g, &s.cli, &e, &s.po);
+	ping_expect(g, s.cli, &e, &s.po);
 	wire_tcp_pings(g, &s.w, s.port, 2, &pk);
 	wire_free(&s.w);
 }
@@ -454,7 +464,7 @@ t_client_localhost(struct grade *g)
 	l2_scenario(g, &s, l2_plain, "localhost", 2, L2_WALL_MS, 1);
 	scen_from_capture(&s.w, s.port, s.from, sizeof s.from);
 	e.from = s.from;
-	ping_expect(g, &s.cli, &e, &s.po);
+	ping_expect(g, s.cli, &e, &s.po);
 	wire_free(&s.w);
 }
 
@@ -468,7 +478,7 @@ t_client_ipv6(struct grade *g)
 		grade_not_run(g, "no IPv6 loopback (::1) here");
 	l2_scenario(g, &s, l2_plain, "::1", 2, L2_WALL_MS, 0);
 	e.from = s.from;
-	ping_expect(g, &s.cli, &e, &s.po);
+	ping_expect(g, s.cli, &e, &s.po);
 }
 
 static void
@@ -493,23 +503,19 @@ static void
 t_pair(struct grade *g)
 {
 	struct ping_expect e = { "rrr", NULL, 0, 0 };
-	struct run srv = { 0 };
-	struct l2_run s;
-	int port = l2_server(g, &srv);
+	struct run *srv = scen_run(), *cli = scen_run();
+	struct ping_out po;
+	char pbuf[16], from[80];
+	const char *cargs[] = { "127.0.0.1", pbuf, "3", NULL };
+	int port = l2_server(g, srv);
 
-	grade_repro(g, "./tcp_server %d", port);
-	memset(&s, 0, sizeof s);
-	{
-		char pbuf[16];
-		const char *cargs[] = { "127.0.0.1", pbuf, "3", NULL };
-
-		snprintf(pbuf, sizeof pbuf, "%d", port);
-		grade_repro(g, "./tcp_client 127.0.0.1 %d 3", port);
-		scen_client(g, &s.cli, cargs, L2_WALL_MS);
-	}
-	e.from = scen_addr(AF_INET, port, s.from, sizeof s.from);
-	ping_expect(g, &s.cli, &e, &s.po);
-	scen_alive(g, &srv, "server");
+	snprintf(pbuf, sizeof pbuf, "%d", port);
+	scen_repro_bg(g, "./tcp_server %d", port);
+	scen_repro_fg(g, "./tcp_client 127.0.0.1 %d 3", port);
+	scen_client(g, cli, cargs, L2_WALL_MS);
+	e.from = scen_addr(AF_INET, port, from, sizeof from);
+	ping_expect(g, cli, &e, &po);
+	scen_alive(g, srv, "server");
 }
 
 static const struct grade_test lab2_tests[] = {

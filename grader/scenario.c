@@ -3,7 +3,8 @@
  * labpeer in the test's cell, capture the traffic, and hold a pinger
  * client's printed lines against the contract.
  */
-#define _POSIX_C_SOURCE 200809L
+/* _GNU_SOURCE: memmem() */
+#define _GNU_SOURCE
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,22 @@
 
 #define SCEN_SHOW_LINES 12	/* lines of a client's stdout quoted */
 #define SCEN_USAGE_MS 2000	/* a bad command line must end by then */
+
+/* Runs live here, not on a test's stack: the cell keeps pointers to them
+ * until the engine closes it, after the test function has returned. */
+static struct run scen_runs[CELL_MAX_RUNS];
+static int scen_nruns;
+
+struct run *
+scen_run(void)
+{
+	static struct run spare;
+
+	if (scen_nruns < CELL_MAX_RUNS)
+		return &scen_runs[scen_nruns++];
+	memset(&spare, 0, sizeof spare);
+	return &spare;
+}
 
 static const char *
 type_word(int type)
@@ -129,64 +146,109 @@ join_args(char *buf, size_t n, const char *const args[])
 		    i ? " " : "", args[i]);
 }
 
+/* The report's repro: a background command (a server), then the one
+ * whose behaviour the test judges. */
+static char scen_bg[400];
+
+void
+scen_repro_bg(struct grade *g, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(scen_bg, sizeof scen_bg, fmt, ap);
+	va_end(ap);
+	grade_repro(g, "%s", scen_bg);
+}
+
+void
+scen_repro_fg(struct grade *g, const char *fmt, ...)
+{
+	char cmd[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof cmd, fmt, ap);
+	va_end(ap);
+	if (scen_bg[0] != '\0')
+		grade_repro(g, "%s & %s", scen_bg, cmd);
+	else
+		grade_repro(g, "%s", cmd);
+}
+
 void
 scen_repro(struct grade *g, const char *student, const char *const args[])
 {
 	char buf[400];
 
 	join_args(buf, sizeof buf, args);
-	if (student != NULL)
-		grade_repro(g, "%s", student);
-	grade_repro(g, "labpeer %s", buf);
+	if (student == NULL) {
+		scen_repro_bg(g, "labpeer %s", buf);
+		return;
+	}
+	scen_repro_bg(g, "%s", student);
+	scen_repro_fg(g, "labpeer %s", buf);
 }
 
-/* The last lines of a labpeer run, for the report. */
+/* labpeer's verdict and failures (or its last lines), for the report. */
 static void
 explain_peer(struct grade *g, const struct run *r)
 {
-	size_t i, from = 0;
-	int lines = 0;
+	size_t i = 0, from = 0;
+	int shown = 0, lines = 0, tail;
 
-	for (i = r->out_len; i > 0 && lines <= SCEN_SHOW_LINES; i--)
-		if (r->out[i - 1] == '\n' && i != r->out_len) {
-			lines++;
-			from = i;
-		}
-	if (lines <= SCEN_SHOW_LINES)
-		from = 0;
-	grade_explain(g, "labpeer's log (the reference client):");
-	while (from < r->out_len) {
+	for (i = 0; i < r->out_len; i++)
+		lines += r->out[i] == '\n';
+	tail = lines > SCEN_SHOW_LINES ? lines - SCEN_SHOW_LINES : 0;
+	grade_explain(g, "what the reference client (labpeer) saw:");
+	for (i = 0, lines = 0; from < r->out_len; lines++) {
 		const char *nl = memchr(r->out + from, '\n', r->out_len - from);
 		size_t end = nl ? (size_t)(nl - r->out) : r->out_len;
+		int n = (int)(end - from < 200 ? end - from : 200);
+		const char *l = r->out + from;
 
-		grade_explain(g, "  %.*s", (int)(end - from < 200 ?
-		    end - from : 200), r->out + from);
+		if ((lines >= tail || memmem(l, (size_t)n, "fail", 4) ||
+		    memmem(l, (size_t)n, "verdict", 7)) &&
+		    shown++ < 2 * SCEN_SHOW_LINES)
+			grade_explain(g, "  %.*s", n, l);
 		from = end + 1;
 	}
-	if (r->err_len)
-		grade_explain(g, "  %.200s", r->err);
+}
+
+struct run *
+scen_peer_run(struct grade *g, const char *const args[], int wall_ms)
+{
+	struct run *r = scen_run();
+
+	scen_peer(g, r, 0, 0, args);
+	run_wait(r, wall_ms);
+	if (r->outcome == RUN_RUNNING) {
+		run_stop(r);
+		r->outcome = RUN_TIMEOUT;
+	}
+	return r;
+}
+
+void
+scen_peer_verdict(struct grade *g, struct run *r, int wall_ms)
+{
+	if (r->outcome == RUN_EXITED && r->status == 0)
+		return;
+	explain_peer(g, r);
+	if (r->outcome == RUN_TIMEOUT)
+		grade_fail(g, "the exchange did not finish within %d ms "
+		    "(the server stopped answering?)", wall_ms);
+	if (r->err_len > 0)
+		grade_fail(g, "the reference client found: %.*s",
+		    (int)strcspn(r->err, "\n"), r->err);
+	grade_fail(g, "the reference client found the server breaking the "
+	    "contract (labpeer exit status %d)", r->status);
 }
 
 void
 scen_peer_check(struct grade *g, const char *const args[], int wall_ms)
 {
-	struct run r = { 0 };
-
-	scen_peer(g, &r, 0, 0, args);
-	run_wait(&r, wall_ms);
-	if (r.outcome == RUN_RUNNING) {
-		run_stop(&r);
-		explain_peer(g, &r);
-		grade_fail(g, "the exchange did not finish within %d ms "
-		    "(the server stopped answering?)", wall_ms);
-	}
-	if (r.outcome == RUN_EXITED && r.status == 0) {
-		run_free(&r);
-		return;
-	}
-	explain_peer(g, &r);
-	grade_fail(g, "the reference client found the server breaking the "
-	    "contract (labpeer exit status %d)", r.status);
+	scen_peer_verdict(g, scen_peer_run(g, args, wall_ms), wall_ms);
 }
 
 void
@@ -577,7 +639,7 @@ scen_usage(struct grade *g, const char *bin, const char *name,
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		struct run r = { 0 };
+		struct run *r = scen_run();
 
 		/* Looking a name up may wait on DNS outside a cell. */
 		if (grade_cell(g)->mode == CELL_FALLBACK &&
@@ -587,16 +649,17 @@ scen_usage(struct grade *g, const char *bin, const char *name,
 		grade_repro(g, "%s", cmd);
 		if (bin == NULL)
 			grade_not_run(g, "the program did not build");
-		scen_client_bin(g, &r, bin, cases[i].a, SCEN_USAGE_MS);
-		if (r.outcome == RUN_EXITED && r.status == 2 && r.err_len > 0) {
-			run_free(&r);
+		scen_client_bin(g, r, bin, cases[i].a, SCEN_USAGE_MS);
+		if (r->outcome == RUN_EXITED && r->status == 2 &&
+		    r->err_len > 0) {
+			run_free(r);
 			continue;
 		}
-		grade_student(g, name, &r);
+		grade_student(g, name, r);
 		grade_explain(g, "ran: %s", cmd);
 		grade_fail(g, "bad arguments: the contract wants a usage line "
 		    "on stderr and exit status 2; the program %s %d%s",
-		    run_outcome_name(r.outcome), r.status, r.err_len ? "" :
+		    run_outcome_name(r->outcome), r->status, r->err_len ? "" :
 		    " and printed nothing on stderr");
 	}
 }
@@ -640,7 +703,7 @@ scen_port_busy(struct grade *g, int type, const char *name)
 	int port = cell_port(grade_cell(g), type);
 	struct scen_args c = { { NULL, NULL } };
 	char pbuf[16];
-	struct run r = { 0 };
+	struct run *r = scen_run();
 	int fd;
 
 	if (bin == NULL)
@@ -651,19 +714,17 @@ scen_port_busy(struct grade *g, int type, const char *name)
 	c.a[0] = pbuf;
 	grade_explain(g, "another socket holds %s port %d on every address",
 	    type == SOCK_STREAM ? "TCP" : "UDP", port);
-	grade_repro(g, "labpeer %s %d    # holds the port",
-	    type == SOCK_STREAM ? "tcp-server" : "udp-server", port);
-	grade_repro(g, "./%s %d", name, port);
-	scen_client_bin(g, &r, bin, c.a, SCEN_USAGE_MS);
+	scen_repro_bg(g, "labpeer %s %d", type == SOCK_STREAM ?
+	    "tcp-server" : "udp-server", port);
+	scen_repro_fg(g, "./%s %d", name, port);
+	scen_client_bin(g, r, bin, c.a, SCEN_USAGE_MS);
 	close(fd);
-	if (r.outcome == RUN_EXITED && r.status == 1 && r.err_len > 0) {
-		run_free(&r);
+	if (r->outcome == RUN_EXITED && r->status == 1 && r->err_len > 0)
 		return;
-	}
-	grade_student(g, "server", &r);
+	grade_student(g, "server", r);
 	grade_fail(g, "a port it cannot bind: the contract wants one line on "
 	    "stderr and exit status 1; the server %s %d%s",
-	    r.outcome == RUN_TIMEOUT ? "kept running, then was" :
-	    run_outcome_name(r.outcome), r.status, r.err_len ? "" :
+	    r->outcome == RUN_TIMEOUT ? "kept running, then was" :
+	    run_outcome_name(r->outcome), r->status, r->err_len ? "" :
 	    " and printed nothing on stderr");
 }

@@ -4,6 +4,9 @@
  * and hold them against the contract.
  *
  * Interface:
+ *	scen_run()                       a zeroed struct run that outlives the
+ *	                                 test function (the cell tracks runs
+ *	                                 until the engine closes it)
  *	scen_server(g, r, type, port)    start the student's server on port;
  *	                                 fail the test unless it is up in time
  *	scen_client(g, r, args, wall_ms) run the student's client with args
@@ -15,8 +18,13 @@
  *	scen_peer_check(g, args, wall_ms)  run a labpeer client that checks
  *	                                 the student's server; fail with
  *	                                 what it found unless it exits 0
+ *	scen_peer_run(g, args, wall_ms)  the same in two steps: run it (the
+ *	scen_peer_verdict(g, r, wall_ms) wire can be checked first), then
+ *	                                 fail unless it found all well
  *	scen_repro(g, student, args)     the report's repro: the student's
- *	                                 command, then labpeer's
+ *	                                 command (if any), then labpeer's
+ *	scen_repro_bg(g, fmt, ...)       the repro's first (background) command
+ *	scen_repro_fg(g, fmt, ...)       its second: "BG & FG" in the report
  *	scen_alive(g, r, role)           fail unless r is still running
  *	scen_stop(r)                     end r (run_stop) and free it
  *	scen_capture(g, cap, port, need) capture the traffic of port (if
@@ -87,6 +95,7 @@ struct ping_expect {
 	int no_summary;		/* the contract wants no summary at all */
 };
 
+struct run *scen_run(void);
 void scen_server(struct grade *g, struct run *r, int type, int port);
 void scen_client_bin(struct grade *g, struct run *r, const char *bin,
     const char *const args[], int wall_ms);
@@ -94,9 +103,16 @@ void scen_client(struct grade *g, struct run *r, const char *const args[],
     int wall_ms);
 void scen_peer(struct grade *g, struct run *r, int type, int port,
     const char *const args[]);
+struct run *scen_peer_run(struct grade *g, const char *const args[],
+    int wall_ms);
+void scen_peer_verdict(struct grade *g, struct run *r, int wall_ms);
 void scen_peer_check(struct grade *g, const char *const args[], int wall_ms);
 void scen_repro(struct grade *g, const char *student,
     const char *const args[]);
+void scen_repro_bg(struct grade *g, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void scen_repro_fg(struct grade *g, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 void scen_alive(struct grade *g, struct run *r, const char *role);
 void scen_stop(struct run *r);
 int scen_capture(struct grade *g, struct cell_capture *cap, int port,

@@ -3,16 +3,15 @@
  * (one reply per request, the pings and their timing, the TCP handshake
  * and teardown).  A failed assertion names the packet and what it lacked.
  */
-/* _GNU_SOURCE: pcap/pcap.h uses the BSD types u_int and u_char. */
-#define _GNU_SOURCE
+#define _POSIX_C_SOURCE 200809L
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
+#include "capture.h"
 #include "grade.h"
 #include "wire.h"
 
@@ -68,8 +67,22 @@ explain_pkt(struct grade *g, const char *what, const struct wire_pkt *p,
 	    wire_ep_str(&p->dst, d, sizeof d), p->len);
 }
 
+/* Did the destination of datagram i send a request before it? */
+static int
+asked(const struct wire *w, size_t i, int sport)
+{
+	size_t k;
+
+	for (k = 0; k < i; k++)
+		if (is_udp(&w->pkt[k]) && w->pkt[k].dst.port == sport &&
+		    wire_ep_eq(&w->pkt[k].src, &w->pkt[i].dst))
+			return 1;
+	return 0;
+}
+
 /* Requests are datagrams to sport from another port; replies come from
- * sport.  Each request owns the replies up to the next request. */
+ * sport.  Each request owns the replies to its sender up to that
+ * sender's next request. */
 void
 wire_udp_one_reply(struct grade *g, const struct wire *w, int sport)
 {
@@ -83,37 +96,38 @@ wire_udp_one_reply(struct grade *g, const struct wire *w, int sport)
 			continue;
 		if (q->src.port == sport) {
 			nrep++;
-			if (nreq == 0) {
+			if (!asked(w, i, sport)) {
 				explain_pkt(g, "datagram", q, i);
-				grade_fail(g, "the server sent a datagram "
-				    "before any request came");
+				grade_fail(g, "the server sent a datagram to an "
+				    "address and port that sent it no request "
+				    "(reply to the address and port recvfrom() "
+				    "gave)");
 			}
 			continue;
 		}
 		if (q->dst.port != sport)
 			continue;
 		nreq++;
+		/* Its replies: to its sender, up to that sender's next
+		 * request (two clients may interleave). */
 		for (j = i + 1; j < w->n; j++) {
 			const struct wire_pkt *p = &w->pkt[j];
 
 			if (!is_udp(p))
 				continue;
-			if (p->dst.port == sport && p->src.port != sport)
+			if (p->dst.port == sport && wire_ep_eq(&p->src, &q->src))
 				break;
-			if (p->src.port != sport)
-				continue;
-			replies++;
-			if (!wire_ep_eq(&p->dst, &q->src)) {
-				explain_pkt(g, "request", q, i);
-				explain_pkt(g, "reply", p, j);
-				grade_fail(g, "the reply went to another "
-				    "address or port than the requester's "
-				    "(reply to the address and port "
-				    "recvfrom() gave)");
-			}
+			if (p->src.port == sport && wire_ep_eq(&p->dst, &q->src))
+				replies++;
 		}
 		if (replies != 1) {
 			explain_pkt(g, "request", q, i);
+			for (j = i + 1; j < w->n && replies > 1; j++)
+				if (is_udp(&w->pkt[j]) &&
+				    w->pkt[j].src.port == sport &&
+				    wire_ep_eq(&w->pkt[j].dst, &q->src))
+					explain_pkt(g, "  a reply", &w->pkt[j],
+					    j);
 			grade_fail(g, "request #%zu got %d reply datagrams; "
 			    "the contract wants exactly one", nreq, replies);
 		}
@@ -474,149 +488,34 @@ wire_tcp_pings(struct grade *g, const struct wire *w, int sport, int count,
 
 /* ---- Loading a capture -------------------------------------------- */
 
-
-/* Bounds-checked reads: 0 past the end (and *ok cleared). */
-struct wire_buf {
-	const uint8_t *b;
-	size_t n;
-	int ok;
-};
-
-static unsigned
-get8(struct wire_buf *b, size_t off)
-{
-	if (off + 1 > b->n) {
-		b->ok = 0;
-		return 0;
-	}
-	return b->b[off];
-}
-
-static unsigned
-get16(struct wire_buf *b, size_t off)
-{
-	return get8(b, off) << 8 | get8(b, off + 1);
-}
-
-static uint32_t
-get32(struct wire_buf *b, size_t off)
-{
-	return (uint32_t)get16(b, off) << 16 | get16(b, off + 2);
-}
-
-static void
-get_addr(struct wire_buf *b, size_t off, uint8_t *dst, size_t n)
-{
-	if (off + n > b->n) {
-		b->ok = 0;
-		return;
-	}
-	memcpy(dst, b->b + off, n);
-}
-
-/* Offset of the IP header after the link header, its version in *v. */
-static long
-link_skip(int dlt, struct wire_buf *b, int *v)
-{
-	long off;
-
-	switch (dlt) {
-	case DLT_EN10MB:
-		off = 14;
-		break;
-	case DLT_LINUX_SLL:
-		off = 16;
-		break;
-	case DLT_LINUX_SLL2:
-		off = 20;
-		break;
-	case DLT_NULL:
-	case DLT_LOOP:
-		off = 4;
-		break;
-	case DLT_RAW:
-		off = 0;
-		break;
-	default:
-		return -1;
-	}
-	*v = (int)(get8(b, (size_t)off) >> 4);
-	return b->ok ? off : -1;
-}
-
-/* The transport header's offset and protocol; addresses into p. */
-static long
-ip_skip(struct wire_buf *b, long off, int v, struct wire_pkt *p,
-    size_t *end)
-{
-	unsigned nh, hl;
-
-	if (v == 4) {
-		p->src.family = p->dst.family = AF_INET;
-		get_addr(b, (size_t)off + 12, p->src.addr, 4);
-		get_addr(b, (size_t)off + 16, p->dst.addr, 4);
-		p->proto = (int)get8(b, (size_t)off + 9);
-		*end = (size_t)off + get16(b, (size_t)off + 2);
-		return off + (long)(get8(b, (size_t)off) & 0x0f) * 4;
-	}
-	if (v != 6)
-		return -1;
-	p->src.family = p->dst.family = AF_INET6;
-	get_addr(b, (size_t)off + 8, p->src.addr, 16);
-	get_addr(b, (size_t)off + 24, p->dst.addr, 16);
-	*end = (size_t)off + 40 + get16(b, (size_t)off + 4);
-	nh = get8(b, (size_t)off + 6);
-	off += 40;
-	while (b->ok && (nh == 0 || nh == 43 || nh == 44 || nh == 60)) {
-		hl = nh == 44 ? 8 : (get8(b, (size_t)off + 1) + 1) * 8;
-		nh = get8(b, (size_t)off);
-		off += hl;
-	}
-	p->proto = (int)nh;
-	return off;
-}
-
-static void
-l4_decode(struct wire_buf *b, size_t off, size_t end, struct wire_pkt *p)
-{
-	size_t data;
-
-	if (p->proto != IPPROTO_UDP && p->proto != IPPROTO_TCP)
-		return;
-	p->src.port = (uint16_t)get16(b, off);
-	p->dst.port = (uint16_t)get16(b, off + 2);
-	if (p->proto == IPPROTO_UDP) {
-		data = off + 8;
-		end = off + get16(b, off + 4);
-	} else {
-		p->seq = get32(b, off + 4);
-		p->ack = get32(b, off + 8);
-		p->flags = (uint8_t)get8(b, off + 13);
-		data = off + (get8(b, off + 12) >> 4) * 4;
-	}
-	if (end > b->n)
-		end = b->n;	/* truncated capture: what is there */
-	p->len = end > data ? end - data : 0;
-	p->data = b->b + (end > data ? data : 0);
-}
-
+/* One decoded packet (the capture library's) as the checks see it. */
 static int
-decode(int dlt, const struct pcap_pkthdr *h, const uint8_t *bytes,
-    struct wire_pkt *p)
+wire_from_cap(const struct cap_pkt *c, struct wire_pkt *p)
 {
-	struct wire_buf b = { bytes, h->caplen, 1 };
-	size_t end = 0;
-	long off;
-	int v = 0;
+	size_t n;
 
 	memset(p, 0, sizeof *p);
-	if ((off = link_skip(dlt, &b, &v)) < 0)
+	if (c->net != CAP_NET_IP && c->net != CAP_NET_IP6)
 		return -1;
-	off = ip_skip(&b, off, v, p, &end);
-	if (off < 0 || !b.ok)
-		return -1;
-	l4_decode(&b, (size_t)off, end, p);
-	return b.ok ? 0 : -1;
+	p->src.family = p->dst.family = c->net == CAP_NET_IP6 ? AF_INET6 :
+	    AF_INET;
+	n = c->net == CAP_NET_IP6 ? 16 : 4;
+	memcpy(p->src.addr, c->src.a, n);
+	memcpy(p->dst.addr, c->dst.a, n);
+	p->proto = c->tp == CAP_TP_TCP ? IPPROTO_TCP : c->tp == CAP_TP_UDP ?
+	    IPPROTO_UDP : -1;
+	p->src.port = c->sport;
+	p->dst.port = c->dport;
+	if (c->tp == CAP_TP_TCP) {
+		p->flags = (uint8_t)c->tcp.flags;
+		p->seq = c->tcp.seq;
+		p->ack = c->tcp.ack;
+	}
+	if (p->proto > 0 && c->payload != NULL) {
+		p->data = c->payload;
+		p->len = c->payload_caplen;
+	}
+	return 0;
 }
 
 static int
@@ -642,7 +541,9 @@ wire_add(struct wire *w, size_t *cap, size_t *bused, size_t *bcap,
 		*bcap = nc;
 	}
 	w->pkt[w->n] = *p;
-	memcpy(w->buf + *bused, p->data, p->len);
+	if (p->len > 0)
+		memcpy(w->buf + *bused, p->data, p->len);
+	/* An offset while buf may still move; made a pointer at the end. */
 	w->pkt[w->n].data = (const uint8_t *)(uintptr_t)*bused;
 	*bused += p->len;
 	w->n++;
@@ -652,40 +553,37 @@ wire_add(struct wire *w, size_t *cap, size_t *bused, size_t *bcap,
 int
 wire_load(struct wire *w, const char *path, char *err, size_t n)
 {
-	char perr[PCAP_ERRBUF_SIZE];
-	struct pcap_pkthdr *h;
-	const u_char *bytes;
 	size_t cap = 0, bused = 0, bcap = 0, i;
+	struct cap_file *f;
+	struct cap_pkt c;
 	double t0 = 0;
-	pcap_t *pc;
 	int rc;
 
 	memset(w, 0, sizeof *w);
 	snprintf(w->path, sizeof w->path, "%s", path);
-	if ((pc = pcap_open_offline(path, perr)) == NULL) {
-		snprintf(err, n, "grader: cannot read the capture: %s", perr);
+	if ((f = cap_file_open(path, err, n)) == NULL)
 		return -1;
-	}
-	while ((rc = pcap_next_ex(pc, &h, &bytes)) == 1) {
+	while ((rc = cap_file_next(f, &c, err, n)) == 1) {
 		struct wire_pkt p;
-		double t = (double)h->ts.tv_sec + h->ts.tv_usec / 1e6;
+		double t = (double)c.ts.tv_sec + c.ts.tv_usec / 1e6;
 
-		if (decode(pcap_datalink(pc), h, bytes, &p) < 0)
+		if (wire_from_cap(&c, &p) < 0)
 			continue;
 		if (w->n == 0)
 			t0 = t;
 		p.t = t - t0;
 		if (wire_add(w, &cap, &bused, &bcap, &p) < 0) {
-			rc = -3;
+			snprintf(err, n, "grader: out of memory reading the "
+			    "capture");
+			rc = -2;
 			break;
 		}
 	}
-	pcap_close(pc);
-	/* Payload pointers were kept as offsets while buf moved. */
+	/* A bad record (-1) ends the trace there: what came before holds. */
+	cap_file_close(f);
 	for (i = 0; i < w->n; i++)
 		w->pkt[i].data = w->buf + (uintptr_t)w->pkt[i].data;
-	if (rc == -3) {
-		snprintf(err, n, "grader: out of memory reading the capture");
+	if (rc == -2) {
 		wire_free(w);
 		return -1;
 	}
