@@ -3,7 +3,7 @@
  * resource limits, a wall-clock deadline, output captured up to a cap,
  * and an account of how it ended.
  */
-#define _GNU_SOURCE /* close_range(), execvpe(), pipe2(), SYS_pidfd_open */
+#define _GNU_SOURCE /* close_range(), unshare(), pipe2(), SYS_pidfd_open */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -90,6 +92,21 @@ drop_caps(void)
 	return (int)syscall(SYS_capset, &h, d);
 }
 
+/*
+ * A /proc of the cell's own: only the cell's processes, not the host's
+ * (whose command lines, and as an ordinary user whose memory through
+ * /proc/PID/mem, the host /proc would show).  It takes a mount namespace
+ * for this program alone, which keeps the cell's /etc/hosts and /tmp.
+ */
+static int
+private_proc(void)
+{
+	if (unshare(CLONE_NEWNS) < 0)
+		return -1;
+	return mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+	    NULL);
+}
+
 /* Everything a student program gets before exec; 0 or -1 (errno). */
 static int
 run_confine(struct cell *c, const struct run *r, rlim_t nproc)
@@ -105,6 +122,8 @@ run_confine(struct cell *c, const struct run *r, rlim_t nproc)
 	set_limit(RLIMIT_FSIZE, (rlim_t)l->fsize_mb << 20,
 	    (rlim_t)l->fsize_mb << 20);
 	set_limit(RLIMIT_NPROC, nproc, nproc);
+	if (c->mode == CELL_NS && private_proc() < 0)
+		return -1;
 	if (c->switch_uid) {
 		if (setgroups(0, NULL) < 0 || setgid(c->gid) < 0 ||
 		    setuid(c->uid) < 0)

@@ -335,6 +335,9 @@ probe_check(struct cell *c)
 	ck_assert_str_eq(probe_value(r.out, "as="), want);
 	ck_assert_str_eq(probe_value(r.out, "cwd="), c->dir);
 	ck_assert_str_eq(probe_value(r.out, "stdin_eof="), "1");
+	/* In a cell: its init and the probe; never the host's processes. */
+	if (c->mode == CELL_NS)
+		ck_assert_str_eq(probe_value(r.out, "procs="), "2");
 	run_free(&r);
 }
 

@@ -4,6 +4,7 @@
  * a line, for the cell's tests to check.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,21 @@ limit(const char *name, int res)
 	printf("%s=%llu\n", name, (unsigned long long)rl.rlim_cur);
 }
 
+/* Processes this program can see in /proc. */
+static int
+procs(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	int n = 0;
+
+	while (d != NULL && (e = readdir(d)) != NULL)
+		n += e->d_name[0] >= '1' && e->d_name[0] <= '9';
+	if (d != NULL)
+		closedir(d);
+	return n;
+}
+
 int
 main(void)
 {
@@ -50,6 +66,7 @@ main(void)
 	limit("core", RLIMIT_CORE);
 	printf("cwd=%s\n", getcwd(cwd, sizeof cwd) ? cwd : "?");
 	printf("stdin_eof=%d\n", read(0, &c, 1) == 0);
+	printf("procs=%d\n", procs());
 	printf("path=%s\n", getenv("PATH") ? getenv("PATH") : "");
 	return 0;
 }
