@@ -127,7 +127,7 @@ class_child(struct class_state *st, struct class_sub *s, int job)
 {
 	const struct class_opts *o = st->o;
 	char out[PATH_MAX * 2 + 64], dir[PATH_MAX * 2], seed[32], slot[16];
-	char j[16];
+	char j[16], log[PATH_MAX * 2 + 96];
 	char *argv[20];
 	int n = 0, fd;
 
@@ -156,8 +156,8 @@ class_child(struct class_state *st, struct class_sub *s, int job)
 	argv[n++] = (char *)o->lab;
 	argv[n++] = dir;
 	argv[n] = NULL;
-	strcat(out, "/labgrade.log");
-	fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	snprintf(log, sizeof log, "%s/labgrade.log", out);
+	fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd >= 0) {
 		dup2(fd, STDOUT_FILENO);
 		dup2(fd, STDERR_FILENO);

@@ -17,6 +17,7 @@ $(B)/labgrade: $(B)/grader/labgrade.o $(B)/libgrader.a $(B)/libcapture.a
 	$(CC) $(KIT_LDFLAGS) -o $@ $^ $(PCAP_LIBS) $(CHECK_LIBS) -lpthread
 
 BINS += $(B)/labgrade
+MANS += grader/labgrade.1
 SAN_BINS += build/san/labgrade
 DATA += solutions/lab1-udp/Makefile solutions/lab2-tcp/Makefile
 TEST_DEPS += $(B)/labgrade

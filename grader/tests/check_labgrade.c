@@ -615,6 +615,127 @@ START_TEST(cli_refuses_nofork)
 }
 END_TEST
 
+/* Run a shell command line; its exit status (stdout/stderr kept). */
+static int
+lg_sh(const char *cmd, struct proc *p, int ms)
+{
+	char *argv[] = { "sh", "-c", (char *)cmd, NULL };
+
+	ck_assert_int_eq(proc_start(p, argv), 0);
+	proc_wait(p, ms);
+	return PROC_EXIT(p);
+}
+
+static const char py_zip[] =
+    "import sys,zipfile\n"
+    "z=zipfile.ZipFile(sys.argv[1])\n"
+    "n=sorted(z.namelist())\n"
+    "assert n==['lab','run_autograder','setup.sh','socklab.tar.gz'], n\n"
+    "assert z.read('lab')==b'lab2-tcp\\n'\n"
+    "assert (z.getinfo('run_autograder').external_attr>>16)&0o111\n"
+    "print('OK')\n";
+
+static const char py_results[] =
+    "import json,sys\n"
+    "d=json.load(open(sys.argv[1]))\n"
+    "assert d['score']==0 and len(d['tests'])>=20, d\n"
+    "assert all(t['status']=='failed' for t in d['tests'])\n"
+    "assert 'The build failed' in d['output']\n"
+    "print('OK')\n";
+
+/* make gradescope's zip holds what Gradescope runs; run_autograder,
+ * given an empty submission, leaves a results.json that scores 0. */
+START_TEST(gradescope_autograder)
+{
+	char root[] = "/tmp/check_labgrade-gs-XXXXXX", cmd[1024];
+	struct proc p;
+
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	snprintf(cmd, sizeof cmd, "sh grader/gradescope/pack.sh lab2-tcp "
+	    "%s/gs.zip && python3 -c \"$0\" %s/gs.zip", root, root);
+	{
+		char *argv[] = { "sh", "-c", cmd, (char *)py_zip, NULL };
+
+		ck_assert_int_eq(proc_start(&p, argv), 0);
+		proc_wait(&p, 60000);
+		ck_assert_msg(PROC_EXIT(&p) == 0 && strstr(p.out, "OK"),
+		    "zip: %s %s", p.out, p.err);
+		proc_free(&p);
+	}
+	snprintf(cmd, sizeof cmd, "mkdir -p %s/source %s/submission && "
+	    "echo lab2-tcp > %s/source/lab && AUTOGRADER=%s SOCKLAB_KIT=$PWD "
+	    "sh grader/gradescope/run_autograder", root, root, root, root);
+	ck_assert_msg(lg_sh(cmd, &p, 60000) == 0, "%s", p.err);
+	proc_free(&p);
+	snprintf(cmd, sizeof cmd, "%s/results/results.json", root);
+	{
+		char *argv[] = { "python3", "-c", (char *)py_results, cmd, NULL };
+
+		ck_assert_int_eq(proc_start(&p, argv), 0);
+		proc_wait(&p, 20000);
+		ck_assert_msg(PROC_EXIT(&p) == 0, "results.json: %s", p.err);
+		proc_free(&p);
+	}
+	snprintf(cmd, sizeof cmd, "rm -rf %s", root);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+static const char py_grades[] =
+    "import csv,sys\n"
+    "r=list(csv.reader(open(sys.argv[1])))\n"
+    "assert r[0][:4]==['student','score','max','server_starts'], r[0]\n"
+    "assert [x[0] for x in r[1:]]==['alice','bob'], r\n"
+    "assert all(len(x)==len(r[0]) for x in r)\n"
+    "a,b=r[1],r[2]\n"
+    "assert float(a[1])>0 and float(b[1])==0 and a[2]==b[2]=='100', r\n"
+    "print('OK')\n";
+
+/* --class: a report per student, grades.csv, and a re-run that grades
+ * nothing again (the keys match) but rewrites grades.csv the same. */
+START_TEST(class_mode)
+{
+	char root[] = "/tmp/check_labgrade-class-XXXXXX", cmd[1024];
+	char grades[128];
+	struct proc p;
+
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	snprintf(cmd, sizeof cmd, "mkdir %s/alice %s/bob && cp "
+	    "solutions/lab1-udp/udp_server.c solutions/lab1-udp/udp_client.c "
+	    "%s/alice/ && %s --class %s -j 2 lab1-udp", root, root, root,
+	    kit_bin("labgrade"), root);
+	ck_assert_msg(lg_sh(cmd, &p, 100000) == 0, "%s", p.err);
+	ck_assert_ptr_nonnull(strstr(p.err, "2/2 graded (0 cached)"));
+	proc_free(&p);
+	snprintf(grades, sizeof grades, "%s/grades.csv", root);
+	{
+		char *argv[] = { "python3", "-c", (char *)py_grades, grades,
+		    NULL };
+
+		ck_assert_int_eq(proc_start(&p, argv), 0);
+		proc_wait(&p, 20000);
+		ck_assert_msg(PROC_EXIT(&p) == 0, "grades.csv: %s", p.err);
+		proc_free(&p);
+	}
+	snprintf(cmd, sizeof cmd, "test -s %s/alice/labgrade/report.txt && "
+	    "grep -q 'build failed' %s/bob/labgrade/report.txt && "
+	    "cp %s %s.1 && %s --class %s lab1-udp && cmp %s %s.1", root, root,
+	    grades, grades, kit_bin("labgrade"), root, grades, grades);
+	ck_assert_msg(lg_sh(cmd, &p, 60000) == 0, "%s", p.err);
+	ck_assert_msg(strstr(p.err, "2/2 graded (2 cached)") != NULL, "%s",
+	    p.err);
+	proc_free(&p);
+	snprintf(cmd, sizeof cmd, "echo '/* edited */' >> %s/bob/udp_server.c"
+	    " && %s --class %s lab1-udp", root, kit_bin("labgrade"), root);
+	ck_assert_msg(lg_sh(cmd, &p, 60000) == 0, "%s", p.err);
+	ck_assert_msg(strstr(p.err, "2/2 graded (1 cached)") != NULL, "%s",
+	    p.err);
+	proc_free(&p);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", root);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 Suite *
 labgrade_suite(void)
 {
@@ -647,6 +768,11 @@ labgrade_suite(void)
 	tcase_add_loop_test(tc, cli_statuses, 0,
 	    (int)(sizeof cli_cases / sizeof cli_cases[0]));
 	tcase_add_test(tc, cli_refuses_nofork);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("programs");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, gradescope_autograder);
+	tcase_add_test(tc, class_mode);
 	suite_add_tcase(s, tc);
 	return s;
 }

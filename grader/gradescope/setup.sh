@@ -1,0 +1,13 @@
+#!/bin/sh
+# Gradescope autograder setup (runs once, as root, when the image is
+# built): install the kit's build dependencies and build the kit.
+set -eu
+HERE=${AUTOGRADER:-/autograder}/source
+cd "$HERE"
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -q build-essential \
+	make pkg-config libpcap-dev check
+rm -rf socklab
+mkdir socklab
+tar xzf socklab.tar.gz -C socklab
+make -C socklab build-all
