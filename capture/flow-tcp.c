@@ -156,12 +156,14 @@ hole_add(struct flow_tcpdir *dd, uint32_t lo, uint32_t hi,
 	dd->holes[i].ts = *ts;
 }
 
-/* A segment below the highest seen: filling a recent gap is out of
- * order, anything else (or a gap filled late) a retransmission. */
+/* A segment below the highest seen: filling a gap within an RTT is out
+ * of order, anything else (or a gap filled later) a retransmission. */
 static uint32_t
-tcp_old_segment(struct flow_tcpdir *dd, const struct cap_pkt *pkt,
-    uint32_t seq, uint32_t end)
+tcp_old_segment(struct flow *f, struct flow_tcpdir *dd,
+    const struct cap_pkt *pkt, uint32_t seq, uint32_t end)
 {
+	/* tshark's threshold: the handshake's RTT when known. */
+	int64_t thres = f->c.rtt_hs_us > 0 ? f->c.rtt_hs_us : CAP_OOO_US;
 	int h;
 
 	for (h = 0; h < dd->nholes; h++) {
@@ -171,7 +173,7 @@ tcp_old_segment(struct flow_tcpdir *dd, const struct cap_pkt *pkt,
 			int64_t age = flow_tv_us(&pkt->ts, &o->ts);
 
 			hole_fill(dd, h, seq, end);
-			return age < CAP_OOO_US ? CAP_EV_OOO : CAP_EV_RETRANS;
+			return age < thres ? CAP_EV_OOO : CAP_EV_RETRANS;
 		}
 	}
 	return CAP_EV_RETRANS;
@@ -211,7 +213,7 @@ tcp_sequence(struct flow *f, const struct cap_pkt *pkt, int d,
 		dd->next = end;
 		return;
 	}
-	ev = tcp_old_segment(dd, pkt, seq, end);
+	ev = tcp_old_segment(f, dd, pkt, seq, end);
 	note->ev |= ev;
 	if (ev == CAP_EV_OOO)
 		f->c.ooo[d]++;

@@ -13,8 +13,8 @@
 #define CAP_FLOW_VICTIM_SCAN 8	/* tail entries searched for a closed one
 				 * when the table is full */
 #define CAP_TCP_HOLES 4		/* sequence gaps remembered per direction */
-#define CAP_OOO_US 3000		/* a gap filled within 3 ms is out of
-				 * order, later a retransmission (tshark) */
+#define CAP_OOO_US 3000		/* a gap filled within the handshake RTT
+				 * (or 3 ms) is out of order (tshark) */
 #define CAP_UDP_PENDING 8	/* recent requests kept for reply pairing */
 #define CAP_UDP_HASH_BYTES 64	/* payload bytes hashed for pairing */
 

@@ -58,6 +58,7 @@ struct conn {
 	uint32_t tsv;		/* timestamp option clock */
 	uint16_t win[2];
 	int ts;			/* timestamps on every segment */
+	uint32_t sack[2];	/* !0: one SACK block on the next segment */
 };
 
 static struct ep
@@ -346,6 +347,12 @@ seg_full(struct mk *m, struct conn *k, int dir, uint16_t fl, uint32_t seq,
 		put32(opt + 8, k->tsv - 1);
 		ol = 12;
 	}
+	if (k->sack[1] != 0) {
+		opt[ol] = opt[ol + 1] = 1, opt[ol + 2] = 5, opt[ol + 3] = 10;
+		put32(opt + ol + 4, k->sack[0]);
+		put32(opt + ol + 8, k->sack[1]);
+		ol += 12;
+	}
 	n = tcp_build(l4, &k->e[dir], &k->e[!dir], fl, seq,
 	    (fl & 0x10) ? ack : 0, k->win[dir], opt, ol, data, dlen, 0);
 	send_l4(m, &k->e[dir], &k->e[!dir], 6, l4, n, NULL, 0, dt);
@@ -473,7 +480,9 @@ sc_tcp_retrans(struct mk *m)
 	k.seq[1] += 8;					/* B never seen */
 	seg(m, &k, 1, P | A, "PING 1c\n", 30);
 	seg_full(m, &k, 0, A, k.seq[0], s, NULL, 30);
-	seg_full(m, &k, 0, A, k.seq[0], s, NULL, 30);	/* duplicate ACK */
+	k.sack[0] = s + 8, k.sack[1] = s + 16;
+	seg_full(m, &k, 0, A, k.seq[0], s, NULL, 30);	/* dup ACK, SACK */
+	k.sack[0] = k.sack[1] = 0;
 	seg_full(m, &k, 1, P | A, s, k.seq[0], "PING 1b\n", 200000);
 	seg(m, &k, 0, A, NULL, 30);
 	seg(m, &k, 0, F | A, NULL, 1000);
@@ -493,7 +502,7 @@ sc_tcp_ooo(struct mk *m)
 	s = k.seq[0];
 	seg_full(m, &k, 0, P | A, s, k.seq[1], "ping 1\n", 1000);
 	seg_full(m, &k, 0, P | A, s + 14, k.seq[1], "ping 3\n", 100);
-	seg_full(m, &k, 0, P | A, s + 7, k.seq[1], "ping 2\n", 100);
+	seg_full(m, &k, 0, P | A, s + 7, k.seq[1], "ping 2\n", 20);
 	k.seq[0] = s + 21;
 	seg(m, &k, 1, A, NULL, 30);
 	seg(m, &k, 1, P | A, "PING 1\nPING 2\nPING 3\n", 30);
@@ -833,8 +842,8 @@ static const struct scenario SCENARIOS[] = {
 	{ "tcp-retrans", DLT_EN10MB, sc_tcp_retrans, "SYN retransmitted, data "
 	    "retransmitted, a lost segment, duplicate ACK, late resend, FIN "
 	    "retransmitted" },
-	{ "tcp-ooo", DLT_EN10MB, sc_tcp_ooo, "segments 1, 3, 2 (out of order "
-	    "within 0.1 ms); client ISN wraps around 2^32" },
+	{ "tcp-ooo", DLT_EN10MB, sc_tcp_ooo, "segments 1, 3, 2 (2 within the "
+	    "handshake RTT); client ISN wraps around 2^32" },
 	{ "tcp-midstream", DLT_EN10MB, sc_tcp_midstream, "capture starts "
 	    "mid-connection (no handshake), then FIN teardown" },
 	{ "udp-ping", DLT_EN10MB, sc_udp_ping, "5 UDP pings: reply 2 lost, "
