@@ -132,10 +132,13 @@ json_transport(struct outbuf *ob, const struct cap_pkt *pkt,
 		    4 : 6, pkt->icmp.type, pkt->icmp.code));
 	}
 	json_knum(ob, "payload_len", pkt->payload_len);
-	if (pkt->payload != NULL) {
+	if (pkt->payload != NULL || ((pkt->tp == CAP_TP_TCP ||
+	    pkt->tp == CAP_TP_UDP) && pkt->payload_len == 0 && !pkt->trunc)) {
+		uint32_t n = pkt->payload != NULL ? pkt->payload_caplen : 0;
+
 		json_key(ob, "payload");
-		json_string(ob, pkt->payload, pkt->payload_caplen);
-		json_hex(ob, "payload_hex", pkt->payload, pkt->payload_caplen);
+		json_string(ob, pkt->payload, n);
+		json_hex(ob, "payload_hex", pkt->payload, n);
 	}
 }
 

@@ -152,6 +152,10 @@ print_tcp(struct outbuf *ob, const struct cap_pkt *pkt,
 	char flags[CAP_TCP_FLAGS_STRLEN];
 	int line = text_max == PRINT_TEXT_MAX;
 
+	if (pkt->trunc == CAP_L_TCP && pkt->caplen < pkt->tp_off + 20u) {
+		outbuf_puts(ob, "header cut");	/* no flags, numbers */
+		return;
+	}
 	print_tcp_words(ob, t->flags);
 	outbuf_puts(ob, " [");
 	outbuf_puts(ob, cap_tcp_flags_str(t->flags, flags));
@@ -164,7 +168,7 @@ print_tcp(struct outbuf *ob, const struct cap_pkt *pkt,
 	if (line) {
 		outbuf_puts(ob, " win ");
 		outbuf_u64(ob, note->conv != NULL ? note->win : t->win);
-		if (note->conv != NULL && note->win_scaled) {
+		if (note->conv != NULL && note->win_scaled && t->win != 0) {
 			outbuf_puts(ob, " (scaled ");
 			outbuf_u64(ob, t->win);
 			outbuf_putc(ob, 'x');
@@ -216,8 +220,10 @@ print_other_ip(struct outbuf *ob, const struct cap_pkt *pkt)
 	if ((pkt->flags & CAP_F_FRAG) && pkt->frag_off > 0) {
 		outbuf_puts(ob, "IP fragment offset ");
 		outbuf_u64(ob, pkt->frag_off);
-	} else if (pkt->tp == CAP_TP_NONE && pkt->trunc != CAP_L_NONE) {
+	} else if (pkt->bad_layer == CAP_L_IP || pkt->bad_layer == CAP_L_IP6 ||
+	    (pkt->tp == CAP_TP_NONE && pkt->trunc != CAP_L_NONE)) {
 		outbuf_puts(ob, name != NULL ? name : "IP");
+		return;
 	} else {
 		outbuf_puts(ob, name != NULL ? name : "IP");
 		outbuf_puts(ob, " (protocol ");
@@ -278,7 +284,7 @@ print_link_only(struct outbuf *ob, const struct cap_pkt *pkt)
 	} else {
 		outbuf_puts(ob, "link header");
 	}
-	outbuf_puts(ob, ", not IP, len ");
+	outbuf_puts(ob, pkt->net == CAP_NET_NONE ? ", len " : ", not IP, len ");
 	outbuf_u64(ob, pkt->len);
 }
 
@@ -292,7 +298,10 @@ print_line(struct sniff *s, const struct cap_pkt *pkt,
 
 	print_reltime(ob, &s->pr.t0, &pkt->ts);
 	outbuf_putc(ob, ' ');
-	if (pkt->net == CAP_NET_IP || pkt->net == CAP_NET_IP6) {
+	if ((pkt->net == CAP_NET_IP || pkt->net == CAP_NET_IP6) &&
+	    pkt->src.family == 0) {	/* the IP header itself is cut/bad */
+		outbuf_puts(ob, pkt->net == CAP_NET_IP ? "IPv4" : "IPv6");
+	} else if (pkt->net == CAP_NET_IP || pkt->net == CAP_NET_IP6) {
 		print_endpoint(ob, &pkt->src, ports ? pkt->sport : -1);
 		outbuf_puts(ob, " > ");
 		print_endpoint(ob, &pkt->dst, ports ? pkt->dport : -1);
@@ -305,6 +314,12 @@ print_line(struct sniff *s, const struct cap_pkt *pkt,
 		outbuf_puts(ob, " [|");
 		outbuf_puts(ob, cut);
 		outbuf_puts(ob, "] (truncated by the capture)");
+	} else if (pkt->caplen < pkt->len) {	/* cut where nothing is read */
+		outbuf_puts(ob, " [|");
+		outbuf_u64(ob, pkt->caplen);
+		outbuf_putc(ob, '/');
+		outbuf_u64(ob, pkt->len);
+		outbuf_puts(ob, " bytes] (truncated by the capture)");
 	}
 	if (pkt->bad != NULL) {
 		outbuf_puts(ob, " malformed ");

@@ -96,7 +96,7 @@ svg_arrow(FILE *f, const struct ladder_ev *e, double xl, double xr, double y)
 	    "class=\"%s\" marker-end=\"url(#head-%s)\"/>\n", x1, y,
 	    x2 + (e->dir == 0 ? -2 : 2), y + SVG_DROP, cls, cls);
 	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
-	    "class=\"label\">", (xl + xr) / 2, y + SVG_DROP / 2.0 - 5);
+	    "class=\"label\">", (xl + xr) / 2, y - 1.0);
 	svg_text(f, e->label);
 	fputs("</text>\n", f);
 	if (e->note[0] != '\0') {

@@ -1,0 +1,710 @@
+/*
+ * labsniff's tests: golden outputs over the scenario pcaps (TESTLIST, run
+ * with the normal and the sanitizer build), a cross-check of every packet
+ * against tcpdump, the -X dump against tcpdump -X, --json through a real
+ * JSON parser, --svg through xmllint, arguments and broken files.
+ */
+#define _DEFAULT_SOURCE /* pcap.h uses u_int, u_char */
+#include <check.h>
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+#define LS_MAX_GOLDEN 96	/* TESTLIST lines */
+#define LS_MAX_ARGS 16		/* flags per TESTLIST line */
+#define LS_RUN_MS 20000		/* one labsniff run (sanitizers are slow) */
+#define LS_TESTLIST "capture/tests/TESTLIST"
+#define LS_GOLDEN_DIR "capture/tests/golden/"
+
+struct ls_golden {
+	char name[64];
+	char pcap[256];
+	char expected[256];
+	char *args[LS_MAX_ARGS];
+	int nargs;
+};
+
+static struct ls_golden ls_goldens[LS_MAX_GOLDEN];
+static int ls_ngoldens;
+
+static const char *
+ls_build(void)
+{
+	const char *b = getenv("KIT_BUILD");
+
+	return b != NULL && *b != '\0' ? b : "build";
+}
+
+/* "$PCAP/x.pcap" is a generated scenario; anything else is under
+ * capture/tests/golden/. */
+static void
+ls_pcap_path(char *out, size_t n, const char *name)
+{
+	if (strncmp(name, "$PCAP/", 6) == 0)
+		snprintf(out, n, "%s/tests/pcap/%s", ls_build(), name + 6);
+	else
+		snprintf(out, n, "%s%s", LS_GOLDEN_DIR, name);
+}
+
+static void
+ls_load_testlist(void)
+{
+	FILE *f = fopen(LS_TESTLIST, "r");
+	char line[1024];
+
+	if (f == NULL)
+		return;
+	while (fgets(line, sizeof line, f) != NULL &&
+	    ls_ngoldens < LS_MAX_GOLDEN) {
+		struct ls_golden *g = &ls_goldens[ls_ngoldens];
+		char *save = NULL, *tok, *name, *pcap, *exp;
+
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		name = strtok_r(line, " \t", &save);
+		pcap = strtok_r(NULL, " \t", &save);
+		exp = strtok_r(NULL, " \t", &save);
+		if (name == NULL || pcap == NULL || exp == NULL)
+			continue;
+		snprintf(g->name, sizeof g->name, "%s", name);
+		ls_pcap_path(g->pcap, sizeof g->pcap, pcap);
+		snprintf(g->expected, sizeof g->expected, "%s%s", LS_GOLDEN_DIR,
+		    exp);
+		while ((tok = strtok_r(NULL, " \t", &save)) != NULL &&
+		    g->nargs < LS_MAX_ARGS)
+			g->args[g->nargs++] = strdup(tok);
+		ls_ngoldens++;
+	}
+	fclose(f);
+}
+
+static char *
+ls_slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	long n;
+
+	if (f == NULL)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
+	    fseek(f, 0, SEEK_SET) == 0 && (buf = malloc((size_t)n + 1))) {
+		*len = fread(buf, 1, (size_t)n, f);
+		buf[*len] = '\0';
+	}
+	fclose(f);
+	return buf;
+}
+
+static int
+ls_write_file(const char *path, const void *p, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+	int rc;
+
+	if (f == NULL)
+		return -1;
+	rc = fwrite(p, 1, n, f) == n ? 0 : -1;
+	return fclose(f) == 0 ? rc : -1;
+}
+
+static const char *
+ls_bin(int san)
+{
+	return kit_bin(san ? "san/labsniff" : "labsniff");
+}
+
+/* The first line where two texts differ, for a readable failure. */
+static void
+ls_first_diff(const char *a, const char *b, char *out, size_t n)
+{
+	int line = 1;
+	const char *la = a, *lb = b;
+
+	while (*a != '\0' && *a == *b) {
+		if (*a == '\n') {
+			line++;
+			la = a + 1;
+			lb = b + 1;
+		}
+		a++, b++;
+	}
+	snprintf(out, n, "line %d: got '%.*s', expected '%.*s'", line,
+	    (int)strcspn(la, "\n"), la, (int)strcspn(lb, "\n"), lb);
+}
+
+static int
+ls_count(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	while ((hay = strstr(hay, needle)) != NULL) {
+		n++;
+		hay += strlen(needle);
+	}
+	return n;
+}
+
+/* --- golden outputs (TESTLIST), normal and sanitizer builds --- */
+
+START_TEST(test_golden)
+{
+	const struct ls_golden *g = &ls_goldens[_i / 2];
+
+	ck_assert_msg(ls_ngoldens > 0, "no test in " LS_TESTLIST);
+	char *argv[LS_MAX_ARGS + 4], diff[600];
+	struct proc p;
+	size_t len = 0;
+	char *want;
+	int i, n = 0;
+
+	ck_assert_msg(ls_ngoldens > 0, "no test in " LS_TESTLIST);
+	argv[n++] = (char *)ls_bin(_i % 2);
+	argv[n++] = "-r";
+	argv[n++] = (char *)g->pcap;
+	for (i = 0; i < g->nargs; i++)
+		argv[n++] = g->args[i];
+	argv[n] = NULL;
+	ck_assert_msg(access(argv[0], X_OK) == 0, "%s not built (make test "
+	    "builds it; by hand: make SAN=1 build/san/labsniff)", argv[0]);
+	ck_assert_msg(access(g->pcap, R_OK) == 0, "%s: %s missing", g->name,
+	    g->pcap);
+	want = ls_slurp(g->expected, &len);
+	ck_assert_msg(want != NULL, "%s: no expected output %s", g->name,
+	    g->expected);
+	ck_assert_int_eq(proc_run(&p, argv, LS_RUN_MS), 0);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "%s (%s): exit %d, stderr: %s",
+	    g->name, argv[0], PROC_EXIT(&p), p.err);
+	ck_assert_msg(p.err_len == 0, "%s: stderr: %s", g->name, p.err);
+	ls_first_diff(p.out, want, diff, sizeof diff);
+	ck_assert_msg(strcmp(p.out, want) == 0, "%s (%s): %s", g->name,
+	    argv[0], diff);
+	free(want);
+	proc_free(&p);
+}
+END_TEST
+
+/* --- every packet against tcpdump -nn -S (absolute) and -nn --- */
+
+static const char *const ls_cross_pcaps[] = {
+	"$PCAP/tcp4-session.pcap", "$PCAP/tcp6-session.pcap",
+	"$PCAP/tcp-reset.pcap", "$PCAP/tcp-retrans.pcap",
+	"$PCAP/tcp-ooo.pcap", "$PCAP/tcp-midstream.pcap",
+	"$PCAP/udp-ping.pcap", "$PCAP/udp6-ping.pcap",
+	"$PCAP/icmp-unreach.pcap", "$PCAP/link-sll.pcap",
+	"$PCAP/link-sll2.pcap", "$PCAP/link-null.pcap", "$PCAP/link-raw.pcap",
+	"$PCAP/ip-options.pcap", "pcap/tcp6-exec.pcap",
+	"pcap/udp-unreach-exec.pcap",
+};
+
+static const char ls_cross_py[] =
+    "import json, re, sys\n"
+    "pk = [json.loads(l) for l in open(sys.argv[1])]\n"
+    "pk = [j for j in pk if j['type'] == 'packet']\n"
+    "ab = open(sys.argv[2]).read().splitlines()\n"
+    "rl = open(sys.argv[3]).read().splitlines()\n"
+    "assert len(pk) == len(ab) == len(rl), (len(pk), len(ab), len(rl))\n"
+    "nohs = set(); checked = 0\n"
+    "for j, a, r in zip(pk, ab, rl):\n"
+    "    if 'handshake not seen' in j.get('note', ''): nohs.add(j['conv'])\n"
+    "    if j.get('proto') not in ('TCP', 'UDP') or 'sport' not in j:\n"
+    "        continue\n"
+    "    if 'malformed' in j or 'truncated' in j: continue\n"
+    "    m = re.search(r' IP6? (\\S+)\\.(\\d+) > (\\S+)\\.(\\d+): (.*)$', a)\n"
+    "    assert m, a\n"
+    "    got = (j['src'], j['sport'], j['dst'], j['dport'])\n"
+    "    exp = (m.group(1), int(m.group(2)), m.group(3), int(m.group(4)))\n"
+    "    assert got == exp, (got, exp, a)\n"
+    "    rest = m.group(5)\n"
+    "    ln = re.search(r'length (\\d+)', rest)\n"
+    "    assert ln and int(ln.group(1)) == j['payload_len'], (j, a)\n"
+    "    checked += 1\n"
+    "    if j['proto'] != 'TCP': continue\n"
+    "    fl = re.search(r'Flags \\[([^\\]]*)\\]', rest).group(1)\n"
+    "    assert fl == j['flags'], (fl, j['flags'], a)\n"
+    "    sq = re.search(r'seq (\\d+)', rest)\n"
+    "    if sq: assert int(sq.group(1)) == j['seq_abs'], (j, a)\n"
+    "    ak = re.search(r'ack (\\d+)', rest)\n"
+    "    if ak: assert int(ak.group(1)) == j['ack_abs'], (j, a)\n"
+    "    if 'S' in fl or j.get('conv') in nohs or 'seq' not in j: continue\n"
+    "    # where tcpdump printed relative numbers, they are ours\n"
+    "    sq = re.search(r'seq (\\d+):', r)\n"
+    "    if sq and int(sq.group(1)) != j['seq_abs']:\n"
+    "        assert int(sq.group(1)) == j['seq'], ('rel seq', j, r)\n"
+    "    ak = re.search(r'ack (\\d+)', r)\n"
+    "    if ak and int(ak.group(1)) != j['ack_abs']:\n"
+    "        assert int(ak.group(1)) == j['ack'], ('rel ack', j, r)\n"
+    "assert checked > 0\n"
+    "print(checked)\n";
+
+/* Run argv with stdout into path; returns the exit status. */
+static int
+ls_run_to(char *const argv[], const char *path)
+{
+	struct proc p;
+	int rc;
+
+	if (proc_run(&p, argv, LS_RUN_MS) != 0)
+		return -1;
+	rc = ls_write_file(path, p.out, p.out_len) == 0 ? PROC_EXIT(&p) : -1;
+	proc_free(&p);
+	return rc;
+}
+
+START_TEST(test_crosscheck_tcpdump)
+{
+	char pcap[256], js[64], ab[64], rl[64];
+	char *lsargv[] = { (char *)ls_bin(0), "--json", "-r", pcap, NULL };
+	char *abargv[] = { "tcpdump", "-nn", "-S", "-r", pcap, NULL };
+	char *rlargv[] = { "tcpdump", "-nn", "-r", pcap, NULL };
+	char *pyargv[] = { "python3", "-c", (char *)ls_cross_py, js, ab, rl,
+		NULL };
+	struct proc p;
+
+	ck_assert_msg(access("/usr/bin/tcpdump", X_OK) == 0 ||
+	    access("/usr/sbin/tcpdump", X_OK) == 0, "tcpdump not installed");
+	ls_pcap_path(pcap, sizeof pcap, ls_cross_pcaps[_i]);
+	snprintf(js, sizeof js, "/tmp/ls-cross-%d.json", (int)getpid());
+	snprintf(ab, sizeof ab, "/tmp/ls-cross-%d.abs", (int)getpid());
+	snprintf(rl, sizeof rl, "/tmp/ls-cross-%d.rel", (int)getpid());
+	ck_assert_int_eq(ls_run_to(lsargv, js), 0);
+	ck_assert_int_eq(ls_run_to(abargv, ab), 0);
+	ck_assert_int_eq(ls_run_to(rlargv, rl), 0);
+	ck_assert_int_eq(proc_run(&p, pyargv, LS_RUN_MS), 0);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "%s disagrees with tcpdump: %s",
+	    pcap, p.err);
+	unlink(js), unlink(ab), unlink(rl);
+	proc_free(&p);
+}
+END_TEST
+
+/* -X prints the same hex lines as tcpdump -X. */
+static const char *const ls_hex_pcaps[] = { "$PCAP/tcp4-session.pcap",
+	"$PCAP/udp6-ping.pcap", "$PCAP/ip6-ext.pcap", "$PCAP/link-sll2.pcap",
+	"pcap/udp-unreach-exec.pcap" };
+
+static void
+ls_hex_lines(const char *text, char *out, size_t n)
+{
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (; *text != '\0'; text += strcspn(text, "\n") + (text[strcspn(
+	    text, "\n")] != '\0')) {
+		size_t l = strcspn(text, "\n");
+
+		if (strncmp(text, "\t0x", 3) != 0 || len + l + 2 > n)
+			continue;
+		memcpy(out + len, text, l);
+		len += l;
+		out[len++] = '\n';
+		out[len] = '\0';
+	}
+}
+
+START_TEST(test_hexdump_tcpdump)
+{
+	static char mine[1 << 16], theirs[1 << 16];
+	char pcap[256];
+	char *lsargv[] = { (char *)ls_bin(0), "-X", "-r", pcap, NULL };
+	char *tdargv[] = { "tcpdump", "-nn", "-X", "-r", pcap, NULL };
+	struct proc a, b;
+
+	ls_pcap_path(pcap, sizeof pcap, ls_hex_pcaps[_i]);
+	ck_assert_int_eq(proc_run(&a, lsargv, LS_RUN_MS), 0);
+	ck_assert_int_eq(proc_run(&b, tdargv, LS_RUN_MS), 0);
+	ck_assert_int_eq(PROC_EXIT(&a), 0);
+	ck_assert_int_eq(PROC_EXIT(&b), 0);
+	ls_hex_lines(a.out, mine, sizeof mine);
+	ls_hex_lines(b.out, theirs, sizeof theirs);
+	ck_assert_msg(strlen(theirs) > 0, "tcpdump -X printed no hex");
+	ck_assert_msg(strcmp(mine, theirs) == 0, "%s: -X differs from "
+	    "tcpdump -X:\n%s\n---\n%s", pcap, mine, theirs);
+	proc_free(&a);
+	proc_free(&b);
+}
+END_TEST
+
+/* --- hostile payloads: JSON, SVG, ladder --- */
+
+static const struct {
+	const char *bytes;
+	size_t len;
+} ls_nasty[] = {
+#define LS_BYTES(s) { s, sizeof(s) - 1 }
+	LS_BYTES("a\0b\0"),
+	LS_BYTES("\"quoted\" and \\back\\slashes\\"),
+	LS_BYTES("\xff\xfe invalid \xc3\x28 utf-8 \xed\xa0\x80"),
+	LS_BYTES("\x1b[31mred\x1b[0m\r\n\t\x7f"),
+	LS_BYTES("</text></svg>&amp;]]><!--"),
+	LS_BYTES(""),
+#undef LS_BYTES
+};
+
+/* A raw-IP pcap of UDP datagrams carrying ls_nasty, as ping and reply. */
+static void
+ls_write_nasty(const char *path)
+{
+	pcap_t *dead = pcap_open_dead(DLT_RAW, 65535);
+	pcap_dumper_t *d = pcap_dump_open(dead, path);
+	size_t i;
+	int k;
+
+	ck_assert_ptr_nonnull(d);
+	for (i = 0; i < sizeof ls_nasty / sizeof ls_nasty[0]; i++)
+		for (k = 0; k < 2; k++) {
+			uint8_t pkt[128] = { 0x45, 0 };
+			size_t n = 28 + ls_nasty[i].len;
+			struct pcap_pkthdr h = { { 1700000000, (int)(i * 100 +
+			    k * 10) }, (bpf_u_int32)n, (bpf_u_int32)n };
+
+			pkt[2] = (uint8_t)(n >> 8), pkt[3] = (uint8_t)n;
+			pkt[8] = 64, pkt[9] = 17;
+			pkt[12] = 127, pkt[15] = 1, pkt[16] = 127, pkt[19] = 1;
+			pkt[20 + 2 * k] = 0xc3, pkt[21 + 2 * k] = 0x50;
+			pkt[22 - 2 * k] = 0x2e, pkt[23 - 2 * k] = 0xe0;
+			pkt[24] = (uint8_t)((n - 20) >> 8);
+			pkt[25] = (uint8_t)(n - 20);
+			memcpy(pkt + 28, ls_nasty[i].bytes, ls_nasty[i].len);
+			pcap_dump((u_char *)d, &h, pkt);
+		}
+	pcap_dump_close(d);
+	pcap_close(dead);
+}
+
+static const char ls_json_py[] =
+    "import json, sys\n"
+    "n = 0; payloads = []\n"
+    "for line in open(sys.argv[1], 'rb'):\n"
+    "    j = json.loads(line.decode('utf-8'))\n"
+    "    assert j['type'] in ('packet', 'conversation', 'capture'), j\n"
+    "    n += 1\n"
+    "    if j['type'] == 'packet' and 'payload' in j:\n"
+    "        raw = j['payload'].encode('latin-1')\n"
+    "        assert raw == bytes.fromhex(j['payload_hex']), j\n"
+    "        payloads.append(raw)\n"
+    "assert n > 0\n"
+    "want = [bytes.fromhex(h) for h in sys.argv[2:]]\n"
+    "for w in want: assert w in payloads, (w, payloads)\n"
+    "print(n)\n";
+
+START_TEST(test_json_parser)
+{
+	char pcap[256], js[64];
+	char *lsargv[] = { (char *)ls_bin(_i % 2), "--json", "-X", "-r", pcap,
+		NULL };
+	char *pyargv[16] = { "python3", "-c", (char *)ls_json_py, js };
+	char hex[8][128];
+	struct proc p;
+	size_t i, k;
+	int n = 4;
+
+	if (_i / 2 == 0) {
+		snprintf(pcap, sizeof pcap, "/tmp/ls-nasty-%d.pcap",
+		    (int)getpid());
+		ls_write_nasty(pcap);
+		for (i = 0; i < sizeof ls_nasty / sizeof ls_nasty[0]; i++) {
+			for (k = 0; k < ls_nasty[i].len; k++)
+				snprintf(hex[i] + 2 * k, 3, "%02x",
+				    (uint8_t)ls_nasty[i].bytes[k]);
+			hex[i][2 * k] = '\0';
+			pyargv[n++] = hex[i];
+		}
+	} else {
+		ls_pcap_path(pcap, sizeof pcap, ls_cross_pcaps[_i / 2 - 1]);
+	}
+	pyargv[n] = NULL;
+	snprintf(js, sizeof js, "/tmp/ls-json-%d.json", (int)getpid());
+	ck_assert_int_eq(ls_run_to(lsargv, js), 0);
+	ck_assert_int_eq(proc_run(&p, pyargv, LS_RUN_MS), 0);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "%s: --json not valid: %s", pcap,
+	    p.err);
+	proc_free(&p);
+	unlink(js);
+	if (_i / 2 == 0)
+		unlink(pcap);
+}
+END_TEST
+
+START_TEST(test_svg_xmllint)
+{
+	char pcap[256], svg[64];
+	char *lsargv[] = { (char *)ls_bin(0), "-q", "--svg", svg, "-r", pcap,
+		NULL };
+	char *xmlargv[] = { "xmllint", "--noout", svg, NULL };
+	struct proc p;
+	size_t len;
+	char *text;
+
+	snprintf(svg, sizeof svg, "/tmp/ls-svg-%d.svg", (int)getpid());
+	if (_i == 0) {
+		snprintf(pcap, sizeof pcap, "/tmp/ls-svgn-%d.pcap",
+		    (int)getpid());
+		ls_write_nasty(pcap);
+	} else {
+		ls_pcap_path(pcap, sizeof pcap, ls_cross_pcaps[_i - 1]);
+	}
+	ck_assert_int_eq(proc_run(&p, lsargv, LS_RUN_MS), 0);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "--svg: %s", p.err);
+	proc_free(&p);
+	ck_assert_int_eq(proc_run(&p, xmlargv, LS_RUN_MS), 0);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "%s: xmllint: %s", pcap, p.err);
+	proc_free(&p);
+	text = ls_slurp(svg, &len);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_msg(strstr(text, "<line") != NULL, "no arrow drawn");
+	ck_assert_msg(strstr(text, ">client<") != NULL, "no client lifeline");
+	if (_i == 1)	/* tcp4-session: the handshake named on the picture */
+		ck_assert_msg(strstr(text, "handshake 2/3") != NULL &&
+		    strstr(text, "127.0.0.1:45678") != NULL, "labels missing");
+	free(text);
+	unlink(svg);
+	if (_i == 0)
+		unlink(pcap);
+}
+END_TEST
+
+/* The ladder keeps hostile payloads on one line and escaped. */
+START_TEST(test_ladder_nasty)
+{
+	char pcap[64];
+	char *lsargv[] = { (char *)ls_bin(1), "--ladder", "-r", pcap, NULL };
+	struct proc p;
+
+	snprintf(pcap, sizeof pcap, "/tmp/ls-lad-%d.pcap", (int)getpid());
+	ls_write_nasty(pcap);
+	ck_assert_int_eq(proc_run(&p, lsargv, LS_RUN_MS), 0);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "--ladder: %s", p.err);
+	ck_assert_msg(strchr(p.out, '\x1b') == NULL, "escape byte printed raw");
+	ck_assert_msg(strstr(p.out, "\"\\x1b[31mred\\x1b[0m\\r\\n\\t\\x7f\"")
+	    != NULL, "control bytes not escaped: %s", p.out);
+	ck_assert_int_eq(ls_count(p.out, "|<"), 6);
+	ck_assert_int_eq(ls_count(p.out, ">|"), 6);
+	proc_free(&p);
+	unlink(pcap);
+}
+END_TEST
+
+/* --- every packet cut at every length, under the sanitizers --- */
+
+static const char *const ls_cut_pcaps[] = { "$PCAP/tcp4-session.pcap",
+	"$PCAP/tcp6-session.pcap", "$PCAP/icmp-unreach.pcap",
+	"$PCAP/ip6-ext.pcap", "$PCAP/link-sll2.pcap", "$PCAP/link-null.pcap",
+	"$PCAP/malformed.pcap", "$PCAP/link-other.pcap" };
+
+/* Writes every packet of src cut at every length; returns how many cut
+ * copies are shorter than the original capture. */
+static int
+ls_write_cuts(const char *src, const char *dst)
+{
+	char err[PCAP_ERRBUF_SIZE];
+	pcap_t *in = pcap_open_offline(src, err);
+	pcap_dumper_t *d;
+	struct pcap_pkthdr *h, c;
+	const u_char *bytes;
+	int shorter = 0;
+	bpf_u_int32 cut;
+
+	ck_assert_msg(in != NULL, "%s: %s", src, err);
+	d = pcap_dump_open(in, dst);
+	ck_assert_ptr_nonnull(d);
+	while (pcap_next_ex(in, &h, &bytes) == 1)
+		for (cut = 0; cut <= h->caplen; cut++) {
+			c = *h;
+			c.caplen = cut;
+			pcap_dump((u_char *)d, &c, bytes);
+			shorter += cut < h->caplen;
+		}
+	pcap_dump_close(d);
+	pcap_close(in);
+	return shorter;
+}
+
+START_TEST(test_truncated_everywhere)
+{
+	static const char *const modes[][3] = { { "-X", NULL },
+		{ "--json", NULL }, { "--ladder", NULL }, { "-q", "--svg" } };
+	char src[256], cuts[64], svg[64];
+	struct proc p;
+	int m, shorter;
+
+	ls_pcap_path(src, sizeof src, ls_cut_pcaps[_i]);
+	snprintf(cuts, sizeof cuts, "/tmp/ls-cuts-%d.pcap", (int)getpid());
+	snprintf(svg, sizeof svg, "/tmp/ls-cuts-%d.svg", (int)getpid());
+	shorter = ls_write_cuts(src, cuts);
+	for (m = 0; m < 4; m++) {
+		char *argv[] = { (char *)ls_bin(1), (char *)modes[m][0],
+			modes[m][1] ? (char *)modes[m][1] : "-r",
+			modes[m][1] ? svg : cuts, modes[m][1] ? "-r" : NULL,
+			cuts, NULL };
+
+		ck_assert_int_eq(proc_run(&p, argv, LS_RUN_MS), 0);
+		ck_assert_msg(PROC_EXIT(&p) == 0 && p.err_len == 0,
+		    "%s cut, %s: exit %d: %s", src, modes[m][0], PROC_EXIT(&p),
+		    p.err);
+		if (m == 0)	/* every cut copy shows a truncation mark */
+			ck_assert_int_ge(ls_count(p.out, "(truncated by the "
+			    "capture)"), shorter);
+		proc_free(&p);
+	}
+	unlink(cuts);
+	unlink(svg);
+}
+END_TEST
+
+/* --- arguments and broken files --- */
+
+static const uint8_t ls_magic[] = { 0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0 };
+
+static void
+ls_broken_files(const char *dir)
+{
+	uint8_t hdr[24] = { 0 }, rec[16 + 8] = { 0 };
+	char path[256];
+	uint8_t big[24 + 16 + 60];
+	size_t len = 0;
+	char *good;
+
+	snprintf(path, sizeof path, "%s/bad-magic.pcap", dir);
+	ls_write_file(path, "this is not a capture file at all, no", 37);
+	snprintf(path, sizeof path, "%s/short-header.pcap", dir);
+	ls_write_file(path, ls_magic, sizeof ls_magic);
+	memcpy(hdr, ls_magic, sizeof ls_magic);
+	hdr[16] = hdr[17] = hdr[18] = hdr[19] = 0xff;	/* snaplen 4 GiB */
+	hdr[20] = 1;
+	snprintf(path, sizeof path, "%s/absurd-snaplen.pcap", dir);
+	ls_write_file(path, hdr, sizeof hdr);
+	hdr[16] = 0, hdr[17] = 0, hdr[18] = 4, hdr[19] = 0;
+	rec[8] = 60, rec[12] = 60;	/* says 60 bytes, holds 8 */
+	memcpy(big, hdr, 24);
+	memcpy(big + 24, rec, sizeof rec);
+	snprintf(path, sizeof path, "%s/short-record.pcap", dir);
+	ls_write_file(path, big, 24 + sizeof rec);
+	/* a good file whose last record is cut in the middle */
+	ls_pcap_path(path, sizeof path, "$PCAP/udp-ping.pcap");
+	good = ls_slurp(path, &len);
+	ck_assert_ptr_nonnull(good);
+	snprintf(path, sizeof path, "%s/cut-file.pcap", dir);
+	ls_write_file(path, good, len - 10);
+	free(good);
+}
+
+static const struct {
+	const char *args[8];
+	int status;
+	const char *err;	/* in stderr */
+	int err_lines;		/* lines on stderr */
+} ls_arg_cases[] = {
+	{ { "-c", "0" }, 2, "COUNT", 2 },
+	{ { "-c", "ten" }, 2, "COUNT", 2 },
+	{ { "--bogus" }, 2, "unknown option", 2 },
+	{ { "-r" }, 2, "needs a value", 2 },
+	{ { "-r", "$PCAP/udp-ping.pcap", "--exec", "true" }, 2, "-r", 2 },
+	{ { "-i", "lo", "--exec", "true" }, 2, "--exec", 2 },
+	{ { "--json", "--ladder", "-r", "$PCAP/udp-ping.pcap" }, 2, "one", 2 },
+	{ { "-r", "$PCAP/udp-ping.pcap", "udp", "port" }, 2, "bad filter", 1 },
+	{ { "-r", "$PCAP/udp-ping.pcap", "tcp", "and", "bogus" }, 2,
+	    "bad filter", 1 },
+	{ { "-r", "/nonexistent/x.pcap" }, 1, "x.pcap", 1 },
+	{ { "-r", "@/bad-magic.pcap" }, 1, "bad-magic", 1 },
+	{ { "-r", "@/short-header.pcap" }, 1, "short-header", 1 },
+	{ { "-r", "@/absurd-snaplen.pcap" }, 1, "absurd-snaplen", 1 },
+	{ { "-r", "@/short-record.pcap" }, 1, "short-record", 1 },
+	{ { "-r", "@/cut-file.pcap" }, 1, "cut-file", 1 },
+	{ { "-r", "$PCAP/udp-ping.pcap", "--svg", "/nonexistent/x.svg" }, 1,
+	    "x.svg", 1 },
+	{ { "-r", "$PCAP/udp-ping.pcap", "-w", "/nonexistent/x.pcap" }, 1,
+	    "x.pcap", 1 },
+	{ { "--help" }, 0, NULL, 0 },
+	{ { "--version" }, 0, NULL, 0 },
+	{ { "-r", "$PCAP/udp-ping.pcap", "-c", "3" }, 0, NULL, 0 },
+};
+
+START_TEST(test_arguments)
+{
+	char dir[64], paths[8][256];
+	char *argv[12];
+	struct proc p;
+	int i, n = 0;
+
+	snprintf(dir, sizeof dir, "/tmp/ls-args-%d", (int)getpid());
+	mkdir(dir, 0700);
+	ls_broken_files(dir);
+	argv[n++] = (char *)ls_bin(_i % 2);
+	for (i = 0; i < 8 && ls_arg_cases[_i / 2].args[i] != NULL; i++) {
+		const char *a = ls_arg_cases[_i / 2].args[i];
+
+		if (a[0] == '@')
+			snprintf(paths[i], sizeof paths[i], "%s%s", dir, a + 1);
+		else if (a[0] == '$')
+			ls_pcap_path(paths[i], sizeof paths[i], a);
+		else
+			snprintf(paths[i], sizeof paths[i], "%s", a);
+		argv[n++] = paths[i];
+	}
+	argv[n] = NULL;
+	ck_assert_int_eq(proc_run(&p, argv, LS_RUN_MS), 0);
+	ck_assert_msg(PROC_EXIT(&p) == ls_arg_cases[_i / 2].status,
+	    "%s %s: exit %d, want %d; stderr: %s", argv[1], n > 2 ? argv[2] :
+	    "", PROC_EXIT(&p), ls_arg_cases[_i / 2].status, p.err);
+	ck_assert_int_eq(ls_count(p.err, "\n"), ls_arg_cases[_i / 2].err_lines);
+	if (ls_arg_cases[_i / 2].err != NULL)
+		ck_assert_msg(strstr(p.err, ls_arg_cases[_i / 2].err) != NULL,
+		    "stderr '%s' does not name '%s'", p.err,
+		    ls_arg_cases[_i / 2].err);
+	if (ls_arg_cases[_i / 2].status == 2 &&
+	    ls_arg_cases[_i / 2].err_lines == 2)
+		ck_assert_msg(strstr(p.err, "usage: labsniff") != NULL,
+		    "no usage line");
+	if (ls_arg_cases[_i / 2].status == 0 && n == 2)
+		ck_assert_msg(strstr(p.out, "labsniff") != NULL, "no text");
+	proc_free(&p);
+}
+END_TEST
+
+Suite *
+labsniff_suite(void)
+{
+	Suite *s = suite_create("labsniff");
+	TCase *tc;
+
+	ls_load_testlist();
+	tc = tcase_create("golden");
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, test_golden, 0, ls_ngoldens > 0 ?
+	    2 * ls_ngoldens : 1);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("crosscheck");
+	tcase_set_timeout(tc, 30);
+	tcase_add_loop_test(tc, test_crosscheck_tcpdump, 0,
+	    sizeof ls_cross_pcaps / sizeof ls_cross_pcaps[0]);
+	tcase_add_loop_test(tc, test_hexdump_tcpdump, 0,
+	    sizeof ls_hex_pcaps / sizeof ls_hex_pcaps[0]);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("formats");
+	tcase_set_timeout(tc, 30);
+	tcase_add_loop_test(tc, test_json_parser, 0,
+	    2 * (1 + (int)(sizeof ls_cross_pcaps / sizeof ls_cross_pcaps[0])));
+	tcase_add_loop_test(tc, test_svg_xmllint, 0, 4);
+	tcase_add_test(tc, test_ladder_nasty);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("malformed");
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, test_truncated_everywhere, 0,
+	    sizeof ls_cut_pcaps / sizeof ls_cut_pcaps[0]);
+	tcase_add_loop_test(tc, test_arguments, 0,
+	    2 * (int)(sizeof ls_arg_cases / sizeof ls_arg_cases[0]));
+	suite_add_tcase(s, tc);
+	return s;
+}
