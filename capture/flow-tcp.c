@@ -98,8 +98,13 @@ tcp_handshake(struct flow *f, const struct cap_pkt *pkt, int d,
 
 	if (syn && !ack) {
 		note->ev |= CAP_EV_HS1;
-		if (f->d[d].syn)
+		if (f->d[d].syn) {
+			/* Time the handshake from the SYN that was answered
+			 * (the last one), not from one that was lost. */
+			if (c->state == CAP_CS_SYN_SENT)
+				f->syn_ts = pkt->ts;
 			return;
+		}
 		f->d[d].syn = 1;
 		f->syn_ts = pkt->ts;
 		c->hs_seen = 1;
