@@ -43,10 +43,15 @@ tcp_options(struct cap_pkt *pkt, const struct cap_buf *b, size_t o,
 
 	while (o < end && get_u8(b, o, &kind) == 0) {
 		len = 1;
-		if (kind != CAP_TCPOPT_EOL && kind != CAP_TCPOPT_NOP &&
-		    (get_u8(b, o + 1, &len) < 0 || len < 2 || o + len > end)) {
-			pkt->flags |= CAP_F_TCP_BADOPT;
-			return;
+		if (kind != CAP_TCPOPT_EOL && kind != CAP_TCPOPT_NOP) {
+			if (get_u8(b, o + 1, &len) < 0)
+				return;		/* cut by the capture */
+			if (len < 2 || o + len > end) {
+				pkt->flags |= CAP_F_TCP_BADOPT;
+				return;
+			}
+			if (!buf_has(b, o, len))
+				return;		/* cut by the capture */
 		}
 		if (t->nopts < CAP_TCP_OPTS_MAX) {
 			t->opts[t->nopts].kind = kind;
@@ -90,9 +95,13 @@ decode_tcp(struct cap_pkt *pkt, const struct cap_buf *b, size_t off,
 		    hlen, len);
 		return;
 	}
-	if (!buf_has(b, off, hlen))
-		goto cut;
 	tcp_options(pkt, b, off + 20, off + hlen);
+	if (!buf_has(b, off, hlen)) {
+		/* Options cut: the fixed header still counts (tcpdump
+		 * prints and tracks it), the payload is not there. */
+		pkt->payload_len = len - hlen;
+		goto cut;
+	}
 	decode_payload(pkt, b, off + hlen, len - hlen);
 	return;
 cut:

@@ -262,8 +262,10 @@ cap_flow_track(struct cap_flows *ft, const struct cap_pkt *pkt,
 	memset(note, 0, sizeof *note);
 	note->rtt_us = -1;
 	flow_expire(ft, &pkt->ts);
-	if (pkt->bad == NULL && pkt->trunc != CAP_L_TCP &&
-	    pkt->trunc != CAP_L_UDP && !(pkt->flags & CAP_F_FRAG && pkt->frag_off)) {
+	/* A TCP segment whose fixed header was captured is tracked even
+	 * when its options were cut, as tcpdump does. */
+	if (pkt->bad == NULL && pkt->trunc != CAP_L_UDP &&
+	    (pkt->trunc != CAP_L_TCP || pkt->tcp.hlen >= 20)) {
 		if (pkt->tp == CAP_TP_TCP)
 			r = flow_tcp(ft, pkt, note);
 		else if (pkt->tp == CAP_TP_UDP)

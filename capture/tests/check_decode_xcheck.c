@@ -1,0 +1,326 @@
+/*
+ * Cross-checks against the reference tools, so a decoding error cannot
+ * hide in our own expectations: every scenario packet as `tcpdump -nn -S`
+ * (absolute) and `tcpdump -nn` (relative) print it, compared field by
+ * field with what the library decoded and tracked; and tshark's TCP
+ * analysis (retransmission, out of order, duplicate ACK, lost segment,
+ * scaled window, relative numbers) against our annotations.  Where a tool
+ * is not installed its test says so and checks nothing else.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../solutions/tests/harness.h"
+#include "capture.h"
+
+#define XC_MAXP 64
+
+/* The scenario tracked by the library: packets and notes. */
+static struct {
+	int n;
+	struct cap_pkt pkt[XC_MAXP];
+	struct cap_note note[XC_MAXP];
+	int hs_full[XC_MAXP];	/* both SYNs of its conversation seen */
+	uint8_t data[XC_MAXP][2048];
+} xc;
+
+static void
+xc_track(const char *path)
+{
+	char err[512];
+	struct cap_file *f = cap_file_open(path, err, sizeof err);
+	struct cap_flows *ft = cap_flows_new(0, 0);
+	int r, synack[32] = { 0 };
+
+	ck_assert_msg(f != NULL, "%s", err);
+	ck_assert_ptr_nonnull(ft);
+	xc.n = 0;
+	while ((r = cap_file_next(f, &xc.pkt[xc.n], err, sizeof err)) == 1) {
+		struct cap_pkt *p = &xc.pkt[xc.n];
+		struct cap_note *n = &xc.note[xc.n];
+
+		ck_assert_int_lt(xc.n, XC_MAXP - 1);
+		memcpy(xc.data[xc.n], p->data, p->caplen);
+		cap_decode(p, cap_file_linktype(f), xc.data[xc.n], p->caplen,
+		    p->len, &p->ts);
+		cap_flow_track(ft, p, n);
+		if (n->conv != NULL && n->conv->id < 32) {
+			if (n->ev & CAP_EV_HS2)
+				synack[n->conv->id] = n->conv->hs_seen;
+			xc.hs_full[xc.n] = synack[n->conv->id];
+		}
+		n->conv = NULL;
+		xc.n++;
+	}
+	ck_assert_msg(r == 0, "%s", err);
+	cap_file_close(f);
+	cap_flows_free(ft);
+}
+
+static int
+xc_have(const char *tool)
+{
+	static const char *const dirs[] = { "/usr/bin", "/usr/sbin", "/bin",
+		"/sbin", "/usr/local/bin", "/usr/local/sbin" };
+	char path[256];
+	unsigned i;
+
+	for (i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+		snprintf(path, sizeof path, "%s/%s", dirs[i], tool);
+		if (access(path, X_OK) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Run a tool, return its stdout split into lines (in a static buffer). */
+static int
+xc_lines(char *const argv[], char **lines, int max)
+{
+	static char out[1 << 16];
+	struct proc p;
+	char *s, *save = NULL;
+	int n = 0;
+
+	setenv("TZ", "UTC", 1);
+	ck_assert_int_eq(proc_start(&p, argv), 0);
+	proc_wait(&p, 20000);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "%s failed: %s", argv[0], p.err);
+	ck_assert_uint_lt(p.out_len, sizeof out);
+	memcpy(out, p.out, p.out_len + 1);
+	proc_free(&p);
+	for (s = strtok_r(out, "\n", &save); s != NULL && n < max;
+	    s = strtok_r(NULL, "\n", &save))
+		lines[n++] = s;
+	return n;
+}
+
+/* The unsigned number after key in line (the first one), or -1. */
+static long long
+xc_num(const char *line, const char *key)
+{
+	const char *at = strstr(line, key);
+
+	return at != NULL ? strtoll(at + strlen(key), NULL, 10) : -1;
+}
+
+static void
+xc_endpoints(const struct cap_pkt *p, char *buf, size_t n)
+{
+	char s[64], d[64];
+
+	snprintf(buf, n, " %s.%u > %s.%u: ", cap_addr_str(&p->src, s, sizeof s),
+	    p->sport, cap_addr_str(&p->dst, d, sizeof d), p->dport);
+}
+
+static void
+xc_tcp_line(const char *f, int i, const char *line, int rel)
+{
+	const struct cap_pkt *p = &xc.pkt[i];
+	const struct cap_note *n = &xc.note[i];
+	char want[64], fl[CAP_TCP_FLAGS_STRLEN];
+	uint32_t seq = rel ? n->td_seq : p->tcp.seq;
+	uint32_t ack = rel ? n->td_ack : p->tcp.ack;
+
+	snprintf(want, sizeof want, "Flags [%s]",
+	    cap_tcp_flags_str(p->tcp.flags, fl));
+	ck_assert_msg(strstr(line, want) != NULL, "%s %d: %s in %s", f, i + 1,
+	    want, line);
+	/* tcpdump shows seq on segments that occupy sequence space (and
+	 * resets), as A:B when they carry data. */
+	want[0] = '\0';
+	if (p->payload_len > 0)
+		snprintf(want, sizeof want, "seq %u:%u,", seq,
+		    seq + p->payload_len);
+	else if (p->tcp.flags & (CAP_TH_SYN | CAP_TH_FIN | CAP_TH_RST))
+		snprintf(want, sizeof want, "seq %u,", seq);
+	if (want[0] != '\0')
+		ck_assert_msg(strstr(line, want) != NULL, "%s %d: '%s' in %s",
+		    f, i + 1, want, line);
+	if (p->tcp.flags & CAP_TH_ACK)
+		ck_assert_msg(xc_num(line, ", ack ") == ack, "%s %d: ack %u "
+		    "in %s", f, i + 1, ack, line);
+	else
+		ck_assert_ptr_null(strstr(line, ", ack "));
+	ck_assert_msg(xc_num(line, ", win ") == p->tcp.win, "%s %d: win",
+	    f, i + 1);
+	if (p->flags & CAP_F_TCP_BADOPT)
+		return;		/* tcpdump stops at "[bad opt]" */
+	ck_assert_msg(xc_num(line, ", length ") == p->payload_len,
+	    "%s %d: length %u in %s", f, i + 1, p->payload_len, line);
+}
+
+/* One tcpdump line against packet i. */
+static void
+xc_line(const char *f, int i, const char *line, int rel)
+{
+	const struct cap_pkt *p = &xc.pkt[i];
+	char want[160];
+
+	if (p->trunc != CAP_L_NONE && p->trunc != CAP_L_PAYLOAD) {
+		snprintf(want, sizeof want, "[|%s]", cap_trunc_name(p));
+		ck_assert_msg(strstr(line, want) != NULL, "%s %d: %s in %s",
+		    f, i + 1, want, line);
+		return;
+	}
+	if (p->bad != NULL) {
+		ck_assert_msg(strstr(line, p->bad) != NULL, "%s %d: '%s' in %s",
+		    f, i + 1, p->bad, line);
+		return;
+	}
+	if (p->tp == CAP_TP_TCP || p->tp == CAP_TP_UDP) {
+		xc_endpoints(p, want, sizeof want);
+		ck_assert_msg(strstr(line, want) != NULL, "%s %d: '%s' in %s",
+		    f, i + 1, want, line);
+	}
+	if (p->tp == CAP_TP_TCP) {
+		xc_tcp_line(f, i, line, rel);
+		ck_assert_int_eq(strstr(line, "[bad opt]") != NULL,
+		    (p->flags & CAP_F_TCP_BADOPT) != 0);
+	} else if (p->tp == CAP_TP_UDP) {
+		snprintf(want, sizeof want, "UDP, length %u", p->payload_len);
+		ck_assert_msg(strstr(line, want) != NULL, "%s %d: %s in %s",
+		    f, i + 1, want, line);
+	} else if ((p->tp == CAP_TP_ICMP || p->tp == CAP_TP_ICMP6) &&
+	    p->icmp.inner.has_ports) {
+		snprintf(want, sizeof want, "udp port %u unreachable",
+		    p->icmp.inner.dport);
+		if (p->tp == CAP_TP_ICMP6)
+			snprintf(want, sizeof want, "udp port %u",
+			    p->icmp.inner.dport);
+		ck_assert_msg(strstr(line, want) != NULL, "%s %d: %s in %s",
+		    f, i + 1, want, line);
+	}
+}
+
+static const char *const xc_files[] = {
+	"tcp4-session", "tcp6-session", "tcp-reset", "tcp-retrans", "tcp-ooo",
+	"tcp-midstream", "udp-ping", "udp6-ping", "icmp-unreach",
+	"icmp6-unreach", "ip-options", "malformed", "truncated", "link-eth",
+	"link-sll", "link-sll2", "link-null", "link-loop", "link-raw",
+	"link-ipv4", "link-ipv6",
+};
+
+START_TEST(test_tcpdump)
+{
+	char name[128], path[512], *lines[XC_MAXP];
+	const char *f = xc_files[_i];
+	int rel, n, i;
+
+	if (!xc_have("tcpdump")) {
+		fprintf(stderr, "decode_xcheck: tcpdump is not installed: "
+		    "cross-check skipped\n");
+		return;
+	}
+	snprintf(name, sizeof name, "tests/pcap/%s.pcap", f);
+	snprintf(path, sizeof path, "%s", kit_bin(name));
+	xc_track(path);
+	for (rel = 0; rel < 2; rel++) {
+		char *argv[] = { "tcpdump", "-nn", rel ? "-nn" : "-S", "-r",
+			path, NULL };
+
+		n = xc_lines(argv, lines, XC_MAXP);
+		ck_assert_int_eq(n, xc.n);
+		for (i = 0; i < n; i++) {
+			/* tcpdump stops at an IPv6 extension it finds bad */
+			if (strcmp(f, "malformed") == 0 && i == 8)
+				continue;
+			xc_line(f, i, lines[i], rel);
+		}
+	}
+}
+END_TEST
+
+static const char *const ts_files[] = {
+	"tcp4-session", "tcp6-session", "tcp-reset", "tcp-retrans", "tcp-ooo",
+};
+
+/* tshark field: 1 when an analysis flag is present. */
+static int
+ts_flag(const char *field)
+{
+	return field[0] == '1';
+}
+
+START_TEST(test_tshark)
+{
+	char name[128], path[512], *lines[XC_MAXP];
+	const char *f = ts_files[_i];
+	int n, i;
+
+	if (!xc_have("tshark")) {
+		fprintf(stderr, "decode_xcheck: tshark is not installed: "
+		    "cross-check skipped\n");
+		return;
+	}
+	snprintf(name, sizeof name, "tests/pcap/%s.pcap", f);
+	snprintf(path, sizeof path, "%s", kit_bin(name));
+	xc_track(path);
+	{
+		char *argv[] = { "tshark", "-n", "-r", path, "-T", "fields",
+			"-E", "separator=,", "-E", "aggregator=/", "-e", "tcp.analysis.retransmission",
+			"-e", "tcp.analysis.out_of_order", "-e",
+			"tcp.analysis.duplicate_ack", "-e",
+			"tcp.analysis.lost_segment", "-e", "tcp.window_size",
+			"-e", "tcp.seq", "-e", "tcp.ack", "-e", "tcp.len", NULL };
+
+		n = xc_lines(argv, lines, XC_MAXP);
+	}
+	ck_assert_int_eq(n, xc.n);
+	for (i = 0; i < n; i++) {
+		const struct cap_note *no = &xc.note[i];
+		const struct cap_pkt *p = &xc.pkt[i];
+		char *fld[8], *s = lines[i];
+		int k;
+
+		for (k = 0; k < 8; k++) {	/* split on commas */
+			fld[k] = s;
+			s = s != NULL ? strchr(s, ',') : NULL;
+			if (s != NULL)
+				*s++ = '\0';
+		}
+		ck_assert_ptr_nonnull(fld[7]);
+		ck_assert_msg(ts_flag(fld[0]) == !!(no->ev & CAP_EV_RETRANS),
+		    "%s %d: retransmission", f, i + 1);
+		ck_assert_msg(ts_flag(fld[1]) == !!(no->ev & CAP_EV_OOO),
+		    "%s %d: out of order", f, i + 1);
+		ck_assert_msg(ts_flag(fld[2]) == !!(no->ev & CAP_EV_DUP_ACK),
+		    "%s %d: duplicate ack", f, i + 1);
+		if (no->ev & CAP_EV_GAP)
+			ck_assert_msg(ts_flag(fld[3]), "%s %d: gap", f, i + 1);
+		ck_assert_msg(strtoul(fld[4], NULL, 10) == no->win,
+		    "%s %d: window %s, ours %u", f, i + 1, fld[4], no->win);
+		ck_assert_uint_eq(strtoul(fld[7], NULL, 10), no->seg_len);
+		if (!xc.hs_full[i] && !(p->tcp.flags & CAP_TH_SYN))
+			continue;
+		ck_assert_msg(strtoul(fld[5], NULL, 10) == no->rel_seq,
+		    "%s %d: seq %s, ours %u", f, i + 1, fld[5], no->rel_seq);
+		if (p->tcp.flags & CAP_TH_ACK)
+			ck_assert_msg(strtoul(fld[6], NULL, 10) == no->rel_ack,
+			    "%s %d: ack %s, ours %u", f, i + 1, fld[6],
+			    no->rel_ack);
+	}
+}
+END_TEST
+
+Suite *
+decode_xcheck_suite(void)
+{
+	Suite *s = suite_create("decode_xcheck");
+	TCase *td = tcase_create("tcpdump");
+	TCase *ts = tcase_create("tshark");
+
+	tcase_set_timeout(td, 30);
+	tcase_add_loop_test(td, test_tcpdump, 0,
+	    sizeof xc_files / sizeof xc_files[0]);
+	suite_add_tcase(s, td);
+	tcase_set_timeout(ts, 60);
+	tcase_add_loop_test(ts, test_tshark, 0,
+	    sizeof ts_files / sizeof ts_files[0]);
+	suite_add_tcase(s, ts);
+	return s;
+}
