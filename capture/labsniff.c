@@ -231,6 +231,9 @@ sniff_pump(struct sniff *s, int timeout_ms)
 	if (pfd.fd >= 0 && poll(&pfd, 1, timeout_ms) < 0 && errno != EINTR)
 		return -1;
 	n = pcap_dispatch(s->pc, -1, on_packet, (u_char *)s);
+	if (n == PCAP_ERROR_BREAK && !stop_requested && !count_reached(s))
+		n = pcap_dispatch(s->pc, -1, on_packet, (u_char *)s);
+	/* (a pcap_breakloop from Ctrl-C still pending: the drain reads on) */
 	if (s->immediate || n > 0)
 		outbuf_flush(&s->out);	/* one write per batch of lines */
 	if (n == PCAP_ERROR_BREAK && !stop_requested)
@@ -361,10 +364,15 @@ run(struct sniff *s)
 	struct cap_file *f = NULL;
 	int rc;
 
+	install_signals();	/* before the capture opens: no window */
 	if ((rc = open_source(s, &f)) != 0 || (rc = -print_init(s)) != 0)
 		goto out;
 	break_pc = s->live ? s->pc : NULL;
-	install_signals();
+	if (s->live)	/* as tcpdump: also says the capture is ready */
+		fprintf(stderr, "labsniff: listening on %s%s, link type %s, "
+		    "Ctrl-C to stop\n", s->o.iface != NULL ? s->o.iface : "lo",
+		    s->o.n_exec > 0 ? " of a private network namespace" : "",
+		    pcap_datalink_val_to_name(s->linktype));
 	if (s->o.n_exec > 0 && exec_start(s) != 0)
 		rc = 1;
 	else if (s->live)
