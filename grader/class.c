@@ -364,8 +364,10 @@ class_run(const struct class_opts *opt, char *err, size_t errlen)
 	st.o = &o;
 	st.t0 = class_now();
 	st.tty = isatty(STDERR_FILENO);
-	st.runners = cpus / o.jobs > GRADE_RUNNERS_MIN ?
-	    (int)(cpus / o.jobs) : GRADE_RUNNERS_MIN;
+	/* the machine's share of tests at once, split between the jobs */
+	st.runners = (int)(cpus * GRADE_RUNNERS_PER_CPU / o.jobs);
+	if (st.runners < 2)
+		st.runners = 2;
 	st.job_busy = calloc((size_t)o.jobs, sizeof *st.job_busy);
 	if (st.job_busy == NULL || class_scan(&st, err, errlen) < 0)
 		goto out;

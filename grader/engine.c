@@ -369,8 +369,9 @@ engine_free_runner(struct engine_run *e)
 	return -1;
 }
 
-/* Start what can start: prerequisites of other tests first.  Returns
- * how many tests were started or decided. */
+/* Start what can start: prerequisites of other tests first, then the
+ * timing tests (the long ones: they wait out 1 s deadlines), then the
+ * rest.  Returns how many tests were started or decided. */
 static int
 engine_dispatch(struct engine_run *e)
 {
@@ -378,10 +379,11 @@ engine_dispatch(struct engine_run *e)
 	size_t i, n = e->x.lab->ntests;
 	int pass, k, r, moved = 0;
 
-	for (pass = 0; pass < 2; pass++) {
+	for (pass = 0; pass < 3; pass++) {
 		for (i = 0; i < n; i++) {
 			if (e->state[i] != ES_PENDING ||
-			    (pass == 0 && !e->needed[i]))
+			    (pass == 0 && !e->needed[i]) || (pass == 1 &&
+			    !(e->x.lab->tests[i].needs & NEED_TIMING)))
 				continue;
 			r = engine_ready(e, i, why, sizeof why);
 			if (r < 0) {
@@ -589,10 +591,12 @@ engine_loop(struct engine_run *e)
 	}
 }
 
+/* Tests mostly wait (deadlines, peers' pauses), not compute: run
+ * GRADE_RUNNERS_PER_CPU per CPU, at least GRADE_RUNNERS_MIN. */
 static int
 engine_default_runners(void)
 {
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	long n = sysconf(_SC_NPROCESSORS_ONLN) * GRADE_RUNNERS_PER_CPU;
 
 	if (n < GRADE_RUNNERS_MIN)
 		n = GRADE_RUNNERS_MIN;

@@ -26,7 +26,8 @@
 #define GRADE_SEED_DEFAULT 1	/* --seed when none is given */
 #define GRADE_BUDGET_S 10	/* Check timeout of a test with budget_s 0 */
 #define GRADE_RUNNER_GRACE_S 15	/* a runner is killed this long after its budget */
-#define GRADE_RUNNERS_MIN 2	/* runner processes: max(CPUs, this) */
+#define GRADE_RUNNERS_PER_CPU 2	/* tests at once per CPU (they mostly wait) */
+#define GRADE_RUNNERS_MIN 4	/* ... and at least this many */
 #define GRADE_RUNNERS_MAX 16	/* ... and at most this many */
 #define GRADE_NICE 10		/* niceness of non-timing tests */
 #define GRADE_EXPLAIN_MAX 64	/* explanation lines kept per test */
