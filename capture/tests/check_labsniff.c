@@ -5,7 +5,9 @@
  * JSON parser, --svg through xmllint, arguments and broken files.
  */
 #define _DEFAULT_SOURCE /* pcap.h uses u_int, u_char */
+#include <arpa/inet.h>
 #include <check.h>
+#include <inttypes.h>
 #include <errno.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
@@ -16,6 +18,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "outbuf.h"
 
 #define LS_MAX_GOLDEN 96	/* TESTLIST lines */
 #define LS_MAX_ARGS 16		/* flags per TESTLIST line */
@@ -670,6 +673,84 @@ START_TEST(test_arguments)
 }
 END_TEST
 
+/* --- the hand-written formatting against libc's --- */
+
+static const uint8_t ls_v6_fixed[][16] = {
+	{ 0 },
+	{ [15] = 1 },
+	{ 0x20, 0x01, 0x0d, 0xb8, [15] = 1 },
+	{ 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1 },
+	{ 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1 },
+	{ 0xfe, 0x80, [8] = 0x12, 0x34, [15] = 0x01 },
+	{ [10] = 0xff, 0xff, 127, 0, 0, 1 },
+	{ [12] = 10, 0, 0, 1 },
+	{ 1, [15] = 0 },
+	{ 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	    0xff, 0xff, 0xff, 0xff, 0xff },
+};
+
+START_TEST(test_outbuf_addresses)
+{
+	char buf[64], want[INET6_ADDRSTRLEN];
+	struct outbuf ob;
+	uint8_t a[16];
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	size_t i, k;
+
+	for (i = 0; i < 5000; i++) {
+		if (i < sizeof ls_v6_fixed / sizeof ls_v6_fixed[0]) {
+			memcpy(a, ls_v6_fixed[i], 16);
+		} else {	/* random groups, many of them zero */
+			for (k = 0; k < 16; k += 2) {
+				x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+				a[k] = (x & 3) ? 0 : (uint8_t)(x >> 8);
+				a[k + 1] = (x & 3) ? 0 : (uint8_t)(x >> 16);
+			}
+		}
+		outbuf_mem(&ob, buf, sizeof buf);
+		outbuf_ipv6(&ob, a);
+		outbuf_putc(&ob, '\0');
+		ck_assert_ptr_nonnull(inet_ntop(AF_INET6, a, want, sizeof want));
+		ck_assert_str_eq(buf, want);
+		outbuf_mem(&ob, buf, sizeof buf);
+		outbuf_ipv4(&ob, a + 4);
+		outbuf_putc(&ob, '\0');
+		ck_assert_str_eq(buf, inet_ntop(AF_INET, a + 4, want,
+		    sizeof want));
+	}
+}
+END_TEST
+
+START_TEST(test_outbuf_numbers)
+{
+	static const uint64_t v[] = { 0, 1, 9, 10, 99, 100, 999, 1000, 9999,
+		10000, 65535, 4294967295u, 1000000000000ull, UINT64_MAX };
+	char buf[64], want[32];
+	struct outbuf ob;
+	size_t i;
+
+	for (i = 0; i < sizeof v / sizeof v[0]; i++) {
+		outbuf_mem(&ob, buf, sizeof buf);
+		outbuf_u64(&ob, v[i]);
+		outbuf_putc(&ob, '\0');
+		snprintf(want, sizeof want, "%" PRIu64, v[i]);
+		ck_assert_str_eq(buf, want);
+		outbuf_mem(&ob, buf, sizeof buf);
+		outbuf_u64w(&ob, v[i] % 100000, 8, ' ');
+		outbuf_frac(&ob, v[i] % 1000000, 6);
+		outbuf_putc(&ob, '\0');
+		snprintf(want, sizeof want, "%8" PRIu64 "%06" PRIu64,
+		    v[i] % 100000, v[i] % 1000000);
+		ck_assert_str_eq(buf, want);
+	}
+	/* a memory buffer that overflows drops everything, never overruns */
+	outbuf_mem(&ob, buf, 8);
+	outbuf_puts(&ob, "0123456789abcdef");
+	ck_assert_int_ne(ob.failed, 0);
+	ck_assert_uint_le(ob.len, 8);
+}
+END_TEST
+
 Suite *
 labsniff_suite(void)
 {
@@ -677,6 +758,12 @@ labsniff_suite(void)
 	TCase *tc;
 
 	ls_load_testlist();
+	tc = tcase_create("core");
+	tcase_set_timeout(tc, 10);
+	tcase_add_test(tc, test_outbuf_addresses);
+	tcase_add_test(tc, test_outbuf_numbers);
+	suite_add_tcase(s, tc);
+
 	tc = tcase_create("golden");
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_golden, 0, ls_ngoldens > 0 ?
