@@ -64,3 +64,25 @@
 #define CELL_KILL_WAIT_MS 2000	/* init must have killed all within this */
 
 #endif
+
+/* labpeer, the scripted peers (peer.h); defaults for its options */
+#ifndef PARAM_LABPEER
+#define PARAM_LABPEER
+#define PEER_VERSION_STR "1.0"	/* labpeer --version; bump when options change */
+#define PEER_LIST_MAX 64	/* ranges in one --drop/--late/... LIST */
+#define PEER_COUNT 4		/* clients: requests/lines by default */
+#define PEER_COUNT_MAX 100000	/* clients: --count limit */
+#define PEER_TIMEOUT_MS 1000	/* clients: wait per request/line */
+#define PEER_LATE_MS 1300	/* --late: past the 1 s deadline, inside the next ping's wait */
+#define PEER_PAUSE_MS 50	/* --split: pause between pieces */
+#define PEER_SPLIT_MAX 1024	/* --split: most pieces */
+#define PEER_DELAY_MAX_MS 60000	/* --delay, --pause, --late-ms, waits */
+#define PEER_LINGER_MS 200	/* udp-client: wait for extra replies at the end */
+#define PEER_FIN_WAIT_MS 1000	/* tcp-client: server's FIN after ours */
+#define PEER_DRAIN_MS 2000	/* tcp-server --close-after: wait for the client's FIN */
+#define PEER_TIMERS_MAX 4096	/* udp-server: replies waiting to go out */
+#define PEER_POLL_MS 100	/* longest blocking wait: SIGTERM seen within this */
+#define PEER_MAX_MSG 65536	/* a datagram or line buffer (UDP max 65507) */
+#define PEER_UDP_MAX 65507	/* --size limit: largest UDP payload over IPv4 */
+#define PEER_DUMP_CTX 64	/* text log: bytes of a payload shown escaped */
+#endif

@@ -1,0 +1,973 @@
+/*
+ * labpeer's interface with its user: the command line in (options, what
+ * they mean for a payload), the event lines out (text or JSON).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+
+#include "peer.h"
+
+#define US (1u << PEER_UDP_SERVER)
+#define TS (1u << PEER_TCP_SERVER)
+#define UC (1u << PEER_UDP_CLIENT)
+#define TC (1u << PEER_TCP_CLIENT)
+#define ALL (US | TS | UC | TC)
+
+enum peer_opt_id {
+	O_DROP, O_LOSS, O_SEED, O_DELAY, O_LATE, O_LATE_MS, O_DUP, O_STRAY,
+	O_WRONG, O_COUNT, O_SPLIT, O_PAUSE, O_CLOSE_AFTER, O_RESET_AFTER,
+	O_SILENT_AFTER, O_PAYLOAD, O_HEX, O_ALL_BYTES, O_SIZE, O_EMPTY,
+	O_VANISH, O_TIMEOUT, O_INTERLEAVE, O_KEEP_GOING, O_LINGER, O_LINE,
+	O_BATCH, O_NO_READ, O_RESET, O_VANISH_MID_LINE, O_LONG,
+	O_CONNECTIONS, O_FIN_WAIT, O_JSON, O_IPV4, O_IPV6, O_HELP, O_VERSION
+};
+
+static const struct peer_optdef {
+	const char *name;
+	enum peer_opt_id id;
+	int arg;		/* takes a value */
+	unsigned modes;		/* where it is allowed */
+} peer_optdefs[] = {
+	{"--drop", O_DROP, 1, US},
+	{"--loss", O_LOSS, 1, US},
+	{"--seed", O_SEED, 1, US},
+	{"--delay", O_DELAY, 1, US | TS},
+	{"--late", O_LATE, 1, US},
+	{"--late-ms", O_LATE_MS, 1, US},
+	{"--dup", O_DUP, 1, US},
+	{"--stray", O_STRAY, 1, US},
+	{"--wrong", O_WRONG, 1, US | TS},
+	{"--count", O_COUNT, 1, ALL},
+	{"--split", O_SPLIT, 1, TS | TC},
+	{"--pause", O_PAUSE, 1, TS | TC},
+	{"--close-after", O_CLOSE_AFTER, 1, TS},
+	{"--reset-after", O_RESET_AFTER, 1, TS},
+	{"--silent-after", O_SILENT_AFTER, 1, TS},
+	{"--payload", O_PAYLOAD, 1, UC},
+	{"--hex", O_HEX, 1, UC},
+	{"--all-bytes", O_ALL_BYTES, 0, UC | TC},
+	{"--size", O_SIZE, 1, UC | TC},
+	{"--empty", O_EMPTY, 0, UC},
+	{"--vanish", O_VANISH, 0, UC},
+	{"--timeout", O_TIMEOUT, 1, UC | TC},
+	{"--interleave", O_INTERLEAVE, 0, UC},
+	{"--keep-going", O_KEEP_GOING, 0, UC | TC},
+	{"--linger", O_LINGER, 1, UC},
+	{"--line", O_LINE, 1, TC},
+	{"--batch", O_BATCH, 0, TC},
+	{"--no-read", O_NO_READ, 0, TC},
+	{"--reset", O_RESET, 0, TC},
+	{"--vanish-mid-line", O_VANISH_MID_LINE, 0, TC},
+	{"--long", O_LONG, 1, TC},
+	{"--connections", O_CONNECTIONS, 1, TC},
+	{"--fin-wait", O_FIN_WAIT, 1, TC},
+	{"--json", O_JSON, 0, ALL},
+	{"-4", O_IPV4, 0, ALL},
+	{"-6", O_IPV6, 0, ALL},
+	{"--help", O_HELP, 0, ALL},
+	{"-h", O_HELP, 0, ALL},
+	{"--version", O_VERSION, 0, ALL},
+};
+
+static const char *const peer_mode_names[PEER_NMODES] = {
+	"udp-server", "tcp-server", "udp-client", "tcp-client"
+};
+
+static const char *const peer_usages[PEER_NMODES] = {
+	"usage: labpeer udp-server PORT [--drop LIST] [--loss P [--seed N]]\n"
+	"         [--delay MS] [--late LIST [--late-ms MS]] [--dup LIST]\n"
+	"         [--stray LIST] [--wrong LIST] [--count N] [-4|-6] [--json]\n"
+	"  A correct UDP server (IPv6 and IPv4 on one socket) with faults.\n"
+	"  Requests are numbered 1, 2, ... in order of arrival; LIST is\n"
+	"  'all' or numbers and ranges: 2,5,7-9.\n"
+	"  --drop LIST     no reply to these requests\n"
+	"  --loss P        no reply to a fraction P (0..1) of the requests,\n"
+	"                  chosen by splitmix64 from --seed N (default 1):\n"
+	"                  the same seed loses the same requests everywhere\n"
+	"  --delay MS      every reply MS after its request (replies to\n"
+	"                  other requests are not held up)\n"
+	"  --late LIST     reply to these --late-ms (default 1300) after the\n"
+	"                  request: past the client's 1 s deadline\n"
+	"  --dup LIST      send these replies twice\n"
+	"  --stray LIST    before these replies send two strays: the reply\n"
+	"                  with '!' appended, from the server's port; the\n"
+	"                  exact reply from another port\n"
+	"  --wrong LIST    reply 'PING <n+7>' to 'ping <n>' (other payloads:\n"
+	"                  the reply with its first byte's bit 0x20 flipped)\n"
+	"  --count N       stop (status 0) once N requests are answered\n"
+	"  PORT 0 picks a free port (printed in the first line).\n",
+
+	"usage: labpeer tcp-server PORT [--split N [--pause MS]] [--delay MS]\n"
+	"         [--wrong LIST] [--close-after K] [--reset-after K]\n"
+	"         [--silent-after K] [--count N] [-4|-6] [--json]\n"
+	"  A correct TCP line server (one connection at a time) with faults.\n"
+	"  Lines are numbered 1, 2, ... on each connection.\n"
+	"  --split N       send each reply line in N pieces, --pause MS\n"
+	"                  (default 50) apart, as separate segments\n"
+	"  --delay MS      send each reply MS after its line arrived\n"
+	"  --wrong LIST    reply 'PING <n+7>' to 'ping <n>' on these lines\n"
+	"  --close-after K close the connection (FIN) after K replies\n"
+	"  --reset-after K reset the connection (RST) after K replies\n"
+	"  --silent-after K  stop replying after K replies (keep reading)\n"
+	"  --count N       stop (status 0) after N connections\n"
+	"  PORT 0 picks a free port (printed in the first line).\n",
+
+	"usage: labpeer udp-client HOST PORT [--payload TEXT | --hex HEX |\n"
+	"         --all-bytes | --size N | --empty] [--count N] [--vanish]\n"
+	"         [--interleave] [--timeout MS] [--linger MS] [--keep-going]\n"
+	"         [-4|-6] [--json]\n"
+	"  Checks a UDP server against the contract: one reply per request,\n"
+	"  from the server's address and port, the same bytes with a-z\n"
+	"  upper-cased.  Requests go one at a time; each reply is awaited\n"
+	"  --timeout MS (default 1000).\n"
+	"  payloads: 'ping <n>' (default); --payload TEXT; --hex HEX (e.g.\n"
+	"  00ff61); --size N: N bytes of text; --empty: 0 bytes;\n"
+	"  --all-bytes: request 1 holds the 256 byte values 00..ff in order,\n"
+	"  requests 2..257 one byte each, 00 to ff (257 requests)\n"
+	"  --count N       requests (default 4)\n"
+	"  --vanish        first a throwaway socket sends N requests and\n"
+	"                  closes without reading; then the check runs\n"
+	"  --interleave    two sockets (a, b) send in turn; each must get\n"
+	"                  its own replies ('ping <n>' from b: n + COUNT)\n"
+	"  --linger MS     after the last reply, wait this long for extra\n"
+	"                  datagrams (default 200)\n"
+	"  --keep-going    check every request even after a failure\n"
+	"  Exit 0 every reply correct, 1 contract broken or run-time error,\n"
+	"  2 bad arguments.\n",
+
+	"usage: labpeer tcp-client HOST PORT [--line TEXT ... | --size N |\n"
+	"         --all-bytes] [--count N] [--split N [--pause MS]] [--batch]\n"
+	"         [--no-read | --reset | --vanish-mid-line | --long N]\n"
+	"         [--connections K] [--timeout MS] [--fin-wait MS]\n"
+	"         [--keep-going] [-4|-6] [--json]\n"
+	"  Checks a TCP line server against the contract: each line comes\n"
+	"  back upper-cased, in order, and after our FIN the server closes\n"
+	"  its side (a FIN, not a reset) within --fin-wait MS (default 1000).\n"
+	"  lines: 'ping <n>' (default, --count N, default 4); --line TEXT\n"
+	"  (repeat it, no --count); --size N: lines of N bytes of text;\n"
+	"  --all-bytes: line 1 the 255 byte values other than newline, then\n"
+	"  one line per such byte (256 lines)\n"
+	"  --split N       send each line (or the --batch) in N pieces,\n"
+	"                  --pause MS (default 50) apart, as separate segments\n"
+	"  --batch         all lines in one send; then read the replies\n"
+	"  --timeout MS    wait per reply line (default 1000)\n"
+	"  --connections K check K connections one after another\n"
+	"  Misbehave first, on a connection of its own, then check:\n"
+	"  --no-read       send the lines and close without reading replies\n"
+	"  --reset         send the lines, then reset (RST) the connection\n"
+	"  --vanish-mid-line  send a line and a half, then close\n"
+	"  --long N        send a line of N bytes (the server may end that\n"
+	"                  connection, never itself)\n"
+	"  Exit 0 every reply correct, 1 contract broken or run-time error,\n"
+	"  2 bad arguments.\n",
+};
+
+const char *
+peer_mode_name(enum peer_mode m)
+{
+	return m < PEER_NMODES ? peer_mode_names[m] : "?";
+}
+
+void
+peer_usage(FILE *f, int mode)
+{
+	int m;
+
+	if (mode >= 0 && mode < PEER_NMODES) {
+		fputs(peer_usages[mode], f);
+	} else {
+		fputs("labpeer: the grader's scripted reference peers, with "
+		      "faults on demand.\n", f);
+		for (m = 0; m < PEER_NMODES; m++)
+			fputs(peer_usages[m], f);
+	}
+	fputs("All modes: -4/-6 IPv4/IPv6 only; --json one JSON object per "
+	      "line; --help; --version.\nSee labpeer(1).\n", f);
+}
+
+static int
+peer_err(char *err, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* A whole decimal number in [lo, hi], nothing else. */
+static int
+peer_num(const char *s, long lo, long hi, long *v)
+{
+	char *end;
+
+	if (*s == '\0' || isspace((unsigned char)*s))
+		return -1;
+	errno = 0;
+	*v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || *v < lo || *v > hi)
+		return -1;
+	return 0;
+}
+
+static int
+peer_list_parse(struct peer_list *l, const char *s)
+{
+	const char *p = s;
+	char item[64], *dash;
+	size_t len;
+
+	memset(l, 0, sizeof *l);
+	if (strcmp(s, "all") == 0) {
+		l->all = 1;
+		return 0;
+	}
+	while (*p != '\0') {
+		len = strcspn(p, ",");
+		if (len == 0 || len >= sizeof item || l->n == PEER_LIST_MAX)
+			return -1;
+		memcpy(item, p, len);
+		item[len] = '\0';
+		dash = strchr(item, '-');
+		if (dash != NULL)
+			*dash = '\0';
+		if (peer_num(item, 1, LONG_MAX, &l->r[l->n].lo) < 0)
+			return -1;
+		l->r[l->n].hi = l->r[l->n].lo;
+		if (dash != NULL && (peer_num(dash + 1, l->r[l->n].lo, LONG_MAX,
+		    &l->r[l->n].hi) < 0))
+			return -1;
+		l->n++;
+		p += len;
+		if (*p == ',' && *++p == '\0')
+			return -1;
+	}
+	return l->n > 0 ? 0 : -1;
+}
+
+int
+peer_list_has(const struct peer_list *l, long n)
+{
+	int i;
+
+	if (l->all)
+		return 1;
+	for (i = 0; i < l->n; i++)
+		if (n >= l->r[i].lo && n <= l->r[i].hi)
+			return 1;
+	return 0;
+}
+
+static int
+peer_hex_parse(struct peer_opts *o, const char *s)
+{
+	size_t n = strlen(s), i;
+	unsigned v;
+
+	if (n % 2 != 0 || n / 2 > PEER_UDP_MAX)
+		return -1;
+	free(o->bytes);
+	o->bytes = malloc(n / 2 + 1);
+	if (o->bytes == NULL)
+		return -1;
+	for (i = 0; i < n; i += 2) {
+		if (!isxdigit((unsigned char)s[i]) ||
+		    !isxdigit((unsigned char)s[i + 1]) ||
+		    sscanf(s + i, "%2x", &v) != 1)
+			return -1;
+		o->bytes[i / 2] = (unsigned char)v;
+	}
+	o->nbytes = n / 2;
+	return 0;
+}
+
+static int
+peer_text_set(struct peer_opts *o, const char *s)
+{
+	free(o->bytes);
+	o->nbytes = strlen(s);
+	o->bytes = malloc(o->nbytes + 1);
+	if (o->bytes == NULL)
+		return -1;
+	memcpy(o->bytes, s, o->nbytes);
+	return 0;
+}
+
+static int
+peer_opt_ms(const char *v, int *out)
+{
+	long n;
+
+	if (peer_num(v, 0, PEER_DELAY_MAX_MS, &n) < 0)
+		return -1;
+	*out = (int)n;
+	return 0;
+}
+
+static int
+peer_opt_payload(struct peer_opts *o, enum peer_opt_id id, const char *v,
+    int *npay)
+{
+	(*npay)++;
+	switch (id) {
+	case O_PAYLOAD:
+		o->pay = PAY_BYTES;
+		return peer_text_set(o, v);
+	case O_HEX:
+		o->pay = PAY_BYTES;
+		return peer_hex_parse(o, v);
+	case O_ALL_BYTES:
+		o->pay = PAY_ALL_BYTES;
+		return 0;
+	case O_EMPTY:
+		o->pay = PAY_SIZE;
+		o->size = 0;
+		return 0;
+	default:	/* O_SIZE */
+		o->pay = PAY_SIZE;
+		return peer_num(v, o->mode == PEER_UDP_CLIENT ? 0 : 1,
+		    o->mode == PEER_UDP_CLIENT ? PEER_UDP_MAX : PEER_MAX_MSG - 1,
+		    &o->size);
+	}
+}
+
+/* Apply one option with its value v (NULL if it takes none). */
+static int
+peer_opt_apply(struct peer_opts *o, enum peer_opt_id id, const char *v,
+    int *npay, int *nprelude)
+{
+	long n;
+
+	switch (id) {
+	case O_DROP: return peer_list_parse(&o->drop, v);
+	case O_LATE: return peer_list_parse(&o->late, v);
+	case O_DUP: return peer_list_parse(&o->dup, v);
+	case O_STRAY: return peer_list_parse(&o->stray, v);
+	case O_WRONG: return peer_list_parse(&o->wrong, v);
+	case O_LOSS: {
+		char *end;
+
+		errno = 0;
+		o->loss = strtod(v, &end);
+		return errno != 0 || end == v || *end != '\0' ||
+		    !(o->loss >= 0.0 && o->loss <= 1.0) ? -1 : 0;
+	}
+	case O_SEED: {
+		char *end;
+		unsigned long long s;
+
+		if (!isdigit((unsigned char)*v))
+			return -1;
+		errno = 0;
+		s = strtoull(v, &end, 0);
+		o->seed = (uint64_t)s;
+		return errno != 0 || *end != '\0' ? -1 : 0;
+	}
+	case O_DELAY: return peer_opt_ms(v, &o->delay_ms);
+	case O_LATE_MS: return peer_opt_ms(v, &o->late_ms);
+	case O_PAUSE: return peer_opt_ms(v, &o->pause_ms);
+	case O_TIMEOUT: return peer_opt_ms(v, &o->timeout_ms);
+	case O_LINGER: return peer_opt_ms(v, &o->linger_ms);
+	case O_FIN_WAIT: return peer_opt_ms(v, &o->fin_wait_ms);
+	case O_COUNT:
+		o->count_set = 1;
+		return peer_num(v, o->mode <= PEER_TCP_SERVER ? 0 : 1,
+		    o->mode <= PEER_TCP_SERVER ? LONG_MAX : PEER_COUNT_MAX,
+		    &o->count);
+	case O_SPLIT:
+		if (peer_num(v, 1, PEER_SPLIT_MAX, &n) < 0)
+			return -1;
+		o->split = (int)n;
+		return 0;
+	case O_CLOSE_AFTER: return peer_num(v, 0, LONG_MAX, &o->close_after);
+	case O_RESET_AFTER: return peer_num(v, 0, LONG_MAX, &o->reset_after);
+	case O_SILENT_AFTER: return peer_num(v, 0, LONG_MAX, &o->silent_after);
+	case O_PAYLOAD: case O_HEX: case O_ALL_BYTES: case O_SIZE: case O_EMPTY:
+		return peer_opt_payload(o, id, v, npay);
+	case O_LINE:
+		if (strchr(v, '\n') != NULL || strlen(v) >= PEER_MAX_MSG)
+			return -1;
+		o->lines[o->nlines++] = v;
+		return 0;
+	case O_VANISH: o->vanish = 1; return 0;
+	case O_INTERLEAVE: o->interleave = 1; return 0;
+	case O_KEEP_GOING: o->keep_going = 1; return 0;
+	case O_BATCH: o->batch = 1; return 0;
+	case O_NO_READ: o->no_read = 1; (*nprelude)++; return 0;
+	case O_RESET: o->reset = 1; (*nprelude)++; return 0;
+	case O_VANISH_MID_LINE: o->vanish_mid_line = 1; (*nprelude)++; return 0;
+	case O_LONG:
+		(*nprelude)++;
+		return peer_num(v, 1, PEER_MAX_MSG - 1, &o->long_len);
+	case O_CONNECTIONS:
+		if (peer_num(v, 1, 1000, &n) < 0)
+			return -1;
+		o->connections = (int)n;
+		return 0;
+	case O_JSON: o->json = 1; return 0;
+	case O_IPV4: o->family = AF_INET; return 0;
+	case O_IPV6: o->family = AF_INET6; return 0;
+	case O_HELP: return PEER_HELP;
+	case O_VERSION: return PEER_VERSION;
+	}
+	return -1;
+}
+
+static void
+peer_opts_defaults(struct peer_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->mode = PEER_NMODES;
+	o->family = AF_UNSPEC;
+	o->seed = 1;
+	o->late_ms = PEER_LATE_MS;
+	o->split = 1;
+	o->pause_ms = PEER_PAUSE_MS;
+	o->close_after = o->reset_after = o->silent_after = -1;
+	o->timeout_ms = PEER_TIMEOUT_MS;
+	o->linger_ms = PEER_LINGER_MS;
+	o->fin_wait_ms = PEER_FIN_WAIT_MS;
+	o->connections = 1;
+	o->pay = PAY_PING;
+}
+
+static const struct peer_optdef *
+peer_optdef_find(const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof peer_optdefs / sizeof peer_optdefs[0]; i++)
+		if (strlen(peer_optdefs[i].name) == len &&
+		    strncmp(peer_optdefs[i].name, name, len) == 0)
+			return &peer_optdefs[i];
+	return NULL;
+}
+
+/* Cross-option rules, once everything is read. */
+static int
+peer_opts_check(struct peer_opts *o, int npay, int nprelude, char *err,
+    size_t n)
+{
+	if (npay > 1 || (npay > 0 && o->nlines > 0))
+		return peer_err(err, n, "give one payload option only");
+	if (nprelude > 1)
+		return peer_err(err, n, "give one of --no-read, --reset, "
+		    "--vanish-mid-line, --long only");
+	if (o->count_set && (o->pay == PAY_ALL_BYTES || o->nlines > 0))
+		return peer_err(err, n, "--count goes with neither "
+		    "--all-bytes nor --line");
+	if (o->mode == PEER_UDP_SERVER && o->loss > 0.0 &&
+	    (o->drop.n > 0 || o->drop.all))
+		return peer_err(err, n, "give --drop or --loss, not both");
+	if (o->mode == PEER_TCP_CLIENT && o->pay == PAY_SIZE && o->size == 0)
+		return peer_err(err, n, "--size must be 1 or more for tcp");
+	if (!o->count_set && o->mode >= PEER_UDP_CLIENT)
+		o->count = PEER_COUNT;
+	return 0;
+}
+
+static int
+peer_positional(struct peer_opts *o, const char *arg, int pos, char *err,
+    size_t n)
+{
+	int server = o->mode <= PEER_TCP_SERVER;
+	long port;
+
+	if (!server && pos == 0) {
+		o->host = arg;
+		return 0;
+	}
+	if (pos != (server ? 0 : 1))
+		return peer_err(err, n, "unexpected argument '%s'", arg);
+	if (peer_num(arg, server ? 0 : 1, 65535, &port) < 0)
+		return peer_err(err, n, "PORT must be a number %d..65535, "
+		    "not '%s'", server ? 0 : 1, arg);
+	o->port_str = arg;
+	o->port = (int)port;
+	return 0;
+}
+
+/* One argument at argv[*i]: an option (maybe taking argv[*i + 1]) or a
+ * positional.  Returns 0, PEER_HELP, PEER_VERSION or -1. */
+static int
+peer_opts_arg(struct peer_opts *o, int argc, char **argv, int *i, int *pos,
+    int *npay, int *nprelude, char *err, size_t n)
+{
+	const char *a = argv[*i], *eq, *v = NULL;
+	const struct peer_optdef *d;
+	int rc;
+
+	if (a[0] != '-' || a[1] == '\0')
+		return peer_positional(o, a, (*pos)++, err, n);
+	eq = strchr(a, '=');
+	d = peer_optdef_find(a, eq != NULL ? (size_t)(eq - a) : strlen(a));
+	if (d == NULL)
+		return peer_err(err, n, "unknown option '%s'", a);
+	if (!(d->modes & (1u << o->mode)))
+		return peer_err(err, n, "%s is not an option of %s", d->name,
+		    peer_mode_name(o->mode));
+	if (d->arg && eq != NULL)
+		v = eq + 1;
+	else if (d->arg && *i + 1 < argc)
+		v = argv[++*i];
+	else if (d->arg)
+		return peer_err(err, n, "%s needs a value", d->name);
+	else if (eq != NULL)
+		return peer_err(err, n, "%s takes no value", d->name);
+	rc = peer_opt_apply(o, d->id, v, npay, nprelude);
+	if (rc < 0)
+		return peer_err(err, n, "bad value for %s: '%s'", d->name,
+		    v != NULL ? v : "");
+	return rc;
+}
+
+int
+peer_opts_parse(struct peer_opts *o, int argc, char **argv, char *err,
+    size_t n)
+{
+	int i, m, pos = 0, npay = 0, nprelude = 0, rc;
+
+	peer_opts_defaults(o);
+	if (argc < 2)
+		return peer_err(err, n, "missing mode: udp-server, tcp-server, "
+		    "udp-client or tcp-client");
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+		return PEER_HELP;
+	if (strcmp(argv[1], "--version") == 0)
+		return PEER_VERSION;
+	for (m = 0; m < PEER_NMODES; m++)
+		if (strcmp(argv[1], peer_mode_names[m]) == 0)
+			o->mode = (enum peer_mode)m;
+	if (o->mode == PEER_NMODES)
+		return peer_err(err, n, "unknown mode '%s'", argv[1]);
+	o->lines = calloc((size_t)argc, sizeof *o->lines);
+	if (o->lines == NULL)
+		return peer_err(err, n, "out of memory");
+	for (i = 2; i < argc; i++) {
+		rc = peer_opts_arg(o, argc, argv, &i, &pos, &npay, &nprelude,
+		    err, n);
+		if (rc != 0)
+			return rc;
+	}
+	if (pos < (o->mode <= PEER_TCP_SERVER ? 1 : 2))
+		return peer_err(err, n, "missing %s", o->mode <= PEER_TCP_SERVER
+		    || pos == 1 ? "PORT" : "HOST and PORT");
+	return peer_opts_check(o, npay, nprelude, err, n);
+}
+
+void
+peer_opts_free(struct peer_opts *o)
+{
+	free(o->bytes);
+	free(o->lines);
+	o->bytes = NULL;
+	o->lines = NULL;
+}
+
+/* ---- what the options mean for a payload ---- */
+
+void
+peer_upper(unsigned char *dst, const unsigned char *src, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		dst[i] = src[i] >= 'a' && src[i] <= 'z' ?
+		    (unsigned char)(src[i] - 'a' + 'A') : src[i];
+}
+
+/* The --wrong reply: to "ping <n>" a reply for another ping, "PING <n+7>";
+ * to anything else the right reply with its first byte turned into '?'
+ * ('!' if it was '?'); to an empty payload "?".  Never a newline, so a
+ * wrong TCP reply is still one line.  dst holds at least n + 32. */
+size_t
+peer_wrong(unsigned char *dst, const unsigned char *src, size_t n)
+{
+	long seq = 0;
+	size_t i;
+
+	if (n > 5 && n < 25 && memcmp(src, "ping ", 5) == 0) {
+		for (i = 5; i < n && isdigit(src[i]); i++)
+			seq = seq * 10 + (src[i] - '0');
+		if (i == n)
+			return (size_t)sprintf((char *)dst, "PING %ld",
+			    seq + 7);
+	}
+	if (n == 0) {
+		dst[0] = '?';
+		return 1;
+	}
+	peer_upper(dst, src, n);
+	dst[0] = dst[0] == '?' ? '!' : '?';
+	return n;
+}
+
+static const char peer_pattern[] =
+    "Pack my box with five dozen liquor jugs! 0123456789 ~";
+
+long
+peer_request_count(const struct peer_opts *o)
+{
+	if (o->pay == PAY_ALL_BYTES)
+		return o->mode == PEER_UDP_CLIENT ? 257 : 256;
+	if (o->nlines > 0)
+		return o->nlines;
+	return o->count;
+}
+
+/* Byte k of the --all-bytes set: every value, or every one but '\n' on
+ * TCP, where a newline ends the line. */
+static unsigned char
+peer_all_byte(const struct peer_opts *o, long k)
+{
+	if (o->mode == PEER_TCP_CLIENT && k >= '\n')
+		k++;
+	return (unsigned char)k;
+}
+
+/* The i-th request (i >= 1) of a client, without the TCP newline; buf
+ * holds PEER_MAX_MSG bytes. */
+size_t
+peer_payload(const struct peer_opts *o, long i, unsigned char *buf)
+{
+	size_t k, n;
+	long all = o->mode == PEER_UDP_CLIENT ? 256 : 255;
+
+	if (o->nlines > 0) {
+		n = strlen(o->lines[i - 1]);
+		memcpy(buf, o->lines[i - 1], n);
+		return n;
+	}
+	switch (o->pay) {
+	case PAY_BYTES:
+		memcpy(buf, o->bytes, o->nbytes);
+		return o->nbytes;
+	case PAY_ALL_BYTES:
+		if (i >= 2) {
+			buf[0] = peer_all_byte(o, i - 2);
+			return 1;
+		}
+		for (k = 0; k < (size_t)all; k++)
+			buf[k] = peer_all_byte(o, (long)k);
+		return (size_t)all;
+	case PAY_SIZE:
+		/* Shifted per request: an old reply never passes for new. */
+		for (k = 0; k < (size_t)o->size; k++)
+			buf[k] = (unsigned char)peer_pattern[(k + (size_t)i) %
+			    (sizeof peer_pattern - 1)];
+		return (size_t)o->size;
+	default:
+		return (size_t)sprintf((char *)buf, "ping %ld", i);
+	}
+}
+
+/* ---- the event lines ---- */
+
+double
+peer_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+void
+peer_out_init(struct peer_out *out, int json, FILE *f)
+{
+	out->f = f;
+	out->json = json;
+	out->t0 = peer_now_ms();
+}
+
+/* "127.0.0.1:5000" or "[::1]:5000"; an IPv4-mapped IPv6 address (from
+ * the dual-stack socket) is shown as the IPv4 address it is. */
+char *
+peer_addr_str(const struct sockaddr *sa, char *buf, size_t n)
+{
+	char host[INET6_ADDRSTRLEN + 16], serv[16];
+	socklen_t len = sa->sa_family == AF_INET6 ?
+	    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	const char *h = host;
+
+	if (getnameinfo(sa, len, host, sizeof host, serv, sizeof serv,
+	    NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+		snprintf(buf, n, "?");
+		return buf;
+	}
+	if (strncmp(h, "::ffff:", 7) == 0 && strchr(h + 7, '.') != NULL)
+		h += 7;
+	snprintf(buf, n, strchr(h, ':') != NULL ? "[%s]:%s" : "%s:%s", h,
+	    serv);
+	return buf;
+}
+
+static void
+peer_text_bytes(FILE *f, const unsigned char *d, size_t n, size_t max)
+{
+	size_t i;
+
+	fputc('"', f);
+	for (i = 0; i < n && i < max; i++) {
+		if (d[i] == '"' || d[i] == '\\')
+			fprintf(f, "\\%c", d[i]);
+		else if (d[i] >= 0x20 && d[i] < 0x7f)
+			fputc(d[i], f);
+		else
+			fprintf(f, "\\x%02x", d[i]);
+	}
+	fputs(n > max ? "\"..." : "\"", f);
+}
+
+/* Sixteen bytes from off: hex, then the printable ones. */
+static void
+peer_dump_row(FILE *f, const unsigned char *d, size_t n, size_t off,
+    const char *label)
+{
+	size_t i;
+
+	fprintf(f, "           %04zx ", off);
+	for (i = off; i < off + 16; i++)
+		fprintf(f, i < n ? " %02x" : "   ", i < n ? d[i] : 0);
+	fputs("  ", f);
+	for (i = off; i < off + 16 && i < n; i++)
+		fputc(d[i] >= 0x20 && d[i] < 0x7f ? d[i] : '.', f);
+	fprintf(f, "%*s%s\n", (int)(16 - (i - off)) + 2, "", label);
+}
+
+static size_t
+peer_diff_at(const struct peer_event *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->len && i < e->want_len; i++)
+		if (e->data[i] != e->want[i])
+			break;
+	return i;
+}
+
+static void
+peer_text_want(FILE *f, const struct peer_event *e)
+{
+	size_t at, row;
+
+	fprintf(f, "           expected %zu bytes ", e->want_len);
+	peer_text_bytes(f, e->want, e->want_len, PEER_DUMP_CTX);
+	fputc('\n', f);
+	if (e->data == NULL)
+		return;
+	at = peer_diff_at(e);
+	fprintf(f, "           got %zu bytes, first difference at byte %zu\n",
+	    e->len, at);
+	row = at - at % 16;
+	peer_dump_row(f, e->want, e->want_len, row, "expected");
+	peer_dump_row(f, e->data, e->len, row, "got");
+}
+
+static void
+peer_log_text(struct peer_out *out, const struct peer_event *e, double t)
+{
+	FILE *f = out->f;
+	char a[INET6_ADDRSTRLEN + 16];
+
+	fprintf(f, "%10.3f", t);
+	if (e->conn > 0)
+		fprintf(f, " c%d", e->conn);
+	if (e->n > 0)
+		fprintf(f, " #%ld", e->n);
+	if (e->sock != 0)
+		fputc(e->sock, f);
+	fprintf(f, " %s", e->what);
+	if (e->addr != NULL)
+		fprintf(f, " %s", peer_addr_str(e->addr, a, sizeof a));
+	if (e->data != NULL) {
+		fprintf(f, " %zu bytes ", e->len);
+		peer_text_bytes(f, e->data, e->len, PEER_DUMP_CTX);
+	}
+	if (e->has_ms)
+		fprintf(f, " (%.3f ms)", e->ms);
+	if (e->note != NULL)
+		fprintf(f, ": %s", e->note);
+	fputc('\n', f);
+	if (e->want != NULL && (e->data == NULL || e->len != e->want_len ||
+	    memcmp(e->data, e->want, e->len) != 0))
+		peer_text_want(f, e);
+}
+
+static void
+peer_json_str(FILE *f, const char *key, const unsigned char *d, size_t n)
+{
+	size_t i;
+
+	fprintf(f, ",\"%s\":\"", key);
+	for (i = 0; i < n; i++) {
+		if (d[i] == '"' || d[i] == '\\')
+			fprintf(f, "\\%c", d[i]);
+		else if (d[i] == '\n')
+			fputs("\\n", f);
+		else if (d[i] >= 0x20 && d[i] < 0x7f)
+			fputc(d[i], f);
+		else
+			fprintf(f, "\\u%04x", d[i]);
+	}
+	fputc('"', f);
+}
+
+static void
+peer_json_hex(FILE *f, const char *key, const unsigned char *d, size_t n)
+{
+	size_t i;
+
+	fprintf(f, ",\"%s\":\"", key);
+	for (i = 0; i < n; i++)
+		fprintf(f, "%02x", d[i]);
+	fputc('"', f);
+}
+
+static void
+peer_log_json(struct peer_out *out, const struct peer_event *e, double t)
+{
+	FILE *f = out->f;
+	char a[INET6_ADDRSTRLEN + 16], s[2] = {(char)e->sock, 0};
+
+	fprintf(f, "{\"t\":%.3f", t);
+	peer_json_str(f, "event", (const unsigned char *)e->what,
+	    strlen(e->what));
+	if (e->conn > 0)
+		fprintf(f, ",\"conn\":%d", e->conn);
+	if (e->n > 0)
+		fprintf(f, ",\"n\":%ld", e->n);
+	if (e->sock != 0)
+		peer_json_str(f, "sock", (const unsigned char *)s, 1);
+	if (e->addr != NULL) {
+		peer_addr_str(e->addr, a, sizeof a);
+		peer_json_str(f, "peer", (const unsigned char *)a, strlen(a));
+	}
+	if (e->data != NULL) {
+		fprintf(f, ",\"len\":%zu", e->len);
+		peer_json_str(f, "data", e->data, e->len);
+		peer_json_hex(f, "hex", e->data, e->len);
+	}
+	if (e->has_ms)
+		fprintf(f, ",\"ms\":%.3f", e->ms);
+	if (e->want != NULL) {
+		fprintf(f, ",\"want_len\":%zu", e->want_len);
+		peer_json_str(f, "want", e->want, e->want_len);
+		peer_json_hex(f, "want_hex", e->want, e->want_len);
+		if (e->data != NULL)
+			fprintf(f, ",\"diff_at\":%zu", peer_diff_at(e));
+	}
+	if (e->verdict)
+		fprintf(f, ",\"ok\":%s,\"passed\":%ld,\"total\":%ld",
+		    e->ok ? "true" : "false", e->passed, e->total);
+	if (e->note != NULL)
+		peer_json_str(f, "note", (const unsigned char *)e->note,
+		    strlen(e->note));
+	fputs("}\n", f);
+}
+
+void
+peer_log(struct peer_out *out, const struct peer_event *e)
+{
+	double t = peer_now_ms() - out->t0;
+
+	if (out->json)
+		peer_log_json(out, e, t);
+	else
+		peer_log_text(out, e, t);
+	fflush(out->f);
+}
+
+/* ---- the addresses the command line names ---- */
+
+/* One socket on PORT for every local address: AF_INET6 with V6ONLY off
+ * takes IPv4 too (as ::ffff:a.b.c.d); AF_INET where there is no IPv6. */
+int
+peer_listen(const struct peer_opts *o, int type, char *err, size_t n)
+{
+	struct sockaddr_in6 s6 = {.sin6_family = AF_INET6};
+	struct sockaddr_in s4 = {.sin_family = AF_INET};
+	int fd = -1, on = 1, v6only = o->family == AF_INET6, saved;
+
+	if (o->family != AF_INET)
+		fd = socket(AF_INET6, type, 0);
+	if (fd >= 0) {
+		s6.sin6_addr = in6addr_any;
+		s6.sin6_port = htons((uint16_t)o->port);
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only,
+		    sizeof v6only);
+		if (type == SOCK_STREAM)
+			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+		if (bind(fd, (struct sockaddr *)&s6, sizeof s6) < 0)
+			goto fail;
+	} else if (o->family == AF_INET6) {
+		goto fail;
+	} else {
+		fd = socket(AF_INET, type, 0);
+		if (fd < 0)
+			goto fail;
+		s4.sin_addr.s_addr = htonl(INADDR_ANY);
+		s4.sin_port = htons((uint16_t)o->port);
+		if (type == SOCK_STREAM)
+			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+		if (bind(fd, (struct sockaddr *)&s4, sizeof s4) < 0)
+			goto fail;
+	}
+	if (type == SOCK_STREAM && listen(fd, 16) < 0)
+		goto fail;
+	return fd;
+fail:
+	saved = errno;
+	snprintf(err, n, "cannot %s port %d: %s", type == SOCK_STREAM ?
+	    "listen on TCP" : "bind UDP", o->port, strerror(saved));
+	if (fd >= 0)
+		close(fd);
+	errno = saved;
+	return -1;
+}
+
+struct addrinfo *
+peer_resolve(const struct peer_opts *o, int type, char *err, size_t n)
+{
+	struct addrinfo hints = {.ai_family = o->family, .ai_socktype = type};
+	struct addrinfo *res = NULL;
+	int rc;
+
+	/* No AI_ADDRCONFIG: it hides 127.0.0.1 in a loopback-only cell. */
+	rc = getaddrinfo(o->host, o->port_str, &hints, &res);
+	if (rc != 0) {
+		snprintf(err, n, "cannot resolve %s: %s", o->host,
+		    gai_strerror(rc));
+		return NULL;
+	}
+	return res;
+}
+
+int
+peer_same_addr(const struct sockaddr *a, const struct sockaddr *b)
+{
+	const struct sockaddr_in *a4 = (const void *)a, *b4 = (const void *)b;
+	const struct sockaddr_in6 *a6 = (const void *)a, *b6 = (const void *)b;
+
+	if (a->sa_family != b->sa_family)
+		return 0;
+	if (a->sa_family == AF_INET)
+		return a4->sin_port == b4->sin_port &&
+		    a4->sin_addr.s_addr == b4->sin_addr.s_addr;
+	if (a->sa_family == AF_INET6)
+		return a6->sin6_port == b6->sin6_port &&
+		    memcmp(&a6->sin6_addr, &b6->sin6_addr,
+		    sizeof a6->sin6_addr) == 0;
+	return 0;
+}
