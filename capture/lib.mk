@@ -17,9 +17,14 @@ LIBS += $(B)/libcapture.a
 $(B)/mkpcap: $(B)/capture/tests/mkpcap.o
 	$(CC) $(KIT_LDFLAGS) -o $@ $^ $(PCAP_LIBS)
 
-$(B)/tests/pcap/.stamp: $(B)/mkpcap
+# capture/tests/pcap/ holds real captures (lo-real.pcap: the reference
+# pairs on a namespace's lo, taken with tcpdump): copied next to them.
+CAPTURE_PCAPS := $(wildcard capture/tests/pcap/*.pcap)
+
+$(B)/tests/pcap/.stamp: $(B)/mkpcap $(CAPTURE_PCAPS)
 	@mkdir -p $(dir $@)
 	./$(B)/mkpcap $(dir $@)
+	cp $(CAPTURE_PCAPS) $(dir $@)
 	@touch $@
 
 TEST_DEPS += $(B)/tests/pcap/.stamp

@@ -442,6 +442,7 @@ static const char *const all_files[] = {
 	"icmp6-unreach", "icmp-echo", "ip-options", "ip6-ext", "ip4-frag",
 	"malformed", "link-eth", "link-sll", "link-sll2", "link-null",
 	"link-loop", "link-raw", "link-ipv4", "link-ipv6", "link-other",
+	"lo-real",
 };
 
 START_TEST(test_every_cut)

@@ -202,7 +202,7 @@ static const char *const xc_files[] = {
 	"tcp-midstream", "udp-ping", "udp6-ping", "icmp-unreach",
 	"icmp6-unreach", "ip-options", "malformed", "truncated", "link-eth",
 	"link-sll", "link-sll2", "link-null", "link-loop", "link-raw",
-	"link-ipv4", "link-ipv6",
+	"link-ipv4", "link-ipv6", "lo-real",
 };
 
 START_TEST(test_tcpdump)
@@ -237,6 +237,7 @@ END_TEST
 
 static const char *const ts_files[] = {
 	"tcp4-session", "tcp6-session", "tcp-reset", "tcp-retrans", "tcp-ooo",
+	"lo-real",
 };
 
 /* tshark field: 1 when an analysis flag is present. */

@@ -84,8 +84,8 @@ fl_run(const char *name)
 static const struct {
 	const char *file;
 	int n;
-	uint32_t ev[20];
-	uint32_t req[20];
+	uint32_t ev[40];
+	uint32_t req[40];
 } ev_cases[] = {
 	{ "tcp4-session", 14, { NEW | HS1, HS2, HS3, 0, 0, 0, 0, 0, 0, 0,
 	    FIN1, FACK, FIN2, LAST }, { 0 } },
@@ -104,6 +104,12 @@ static const struct {
 	{ "icmp-unreach", 4, { NEW | REQ, UNR, REQ, UNR }, { 1, 0, 2, 0 } },
 	{ "icmp6-unreach", 4, { NEW | REQ, UNR, REQ, UNR }, { 1, 0, 2, 0 } },
 	{ "ip6-ext", 5, { NEW | REQ, NEW | HS1, REQ, 0, 0 }, { 1, 0, 2 } },
+	/* Real traffic of the reference pairs (see capture/lib.mk). */
+	{ "lo-real", 32, { NEW | REQ, REP, REQ, REP, NEW | REQ, REP,
+	    NEW | REQ, UNR, NEW | HS1, HS2, HS3, 0, 0, 0, 0, 0, 0, FIN1,
+	    FIN2 | FACK, LAST, NEW | HS1, HS2, HS3, 0, 0, 0, 0, FIN1,
+	    FIN2 | FACK, LAST, NEW | HS1, RST },
+	    { 1, 1, 2, 2, 1, 1, 1 } },
 };
 
 START_TEST(test_events)
