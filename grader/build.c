@@ -47,11 +47,8 @@ build_keep(char *buf, size_t *len, size_t cap, const char *in, size_t n)
 	*len += n;
 }
 
-/* Uid the build runs as when we are root (-1: stay as we are). */
-static uid_t build_uid = (uid_t)-1;
-
 static void __attribute__((noreturn))
-build_child(char *const argv[], const char *cwd, int fd)
+build_child(char *const argv[], const char *cwd, int fd, uid_t build_uid)
 {
 	int devnull = open("/dev/null", O_RDONLY);
 
@@ -103,9 +100,10 @@ build_drain(pid_t pid, int fd, int timeout_ms, char *buf, size_t *len,
 	return timed_out;
 }
 
-int
-build_exec_capture(char *const argv[], const char *cwd, int timeout_ms,
-    size_t cap, char **out, int *status)
+/* Run argv; as uid when it is not -1 (the build, when we are root). */
+static int
+build_exec(char *const argv[], const char *cwd, int timeout_ms, size_t cap,
+    char **out, int *status, uid_t uid)
 {
 	size_t len = 0;
 	int fd[2], timed_out;
@@ -128,7 +126,7 @@ build_exec_capture(char *const argv[], const char *cwd, int timeout_ms,
 	}
 	if (pid == 0) {
 		close(fd[0]);
-		build_child(argv, cwd, fd[1]);
+		build_child(argv, cwd, fd[1], uid);
 	}
 	setpgid(pid, pid);
 	close(fd[1]);
@@ -140,6 +138,13 @@ build_exec_capture(char *const argv[], const char *cwd, int timeout_ms,
 	buf[len] = '\0';
 	*out = buf;
 	return timed_out ? 1 : 0;
+}
+
+int
+build_exec_capture(char *const argv[], const char *cwd, int timeout_ms,
+    size_t cap, char **out, int *status)
+{
+	return build_exec(argv, cwd, timeout_ms, cap, out, status, (uid_t)-1);
 }
 
 /* Copy one regular file (never through a symlink: a student's
@@ -219,8 +224,8 @@ build_check_bin(struct build_result *b, const char *name, char *path,
 
 static int
 build_prepare(const struct grade_lab *lab, const char *src, const char *kit,
-    struct build_result *b, char *missing, size_t mlen, char *err,
-    size_t errlen)
+    struct build_result *b, char *missing, size_t mlen, uid_t build_uid,
+    char *err, size_t errlen)
 {
 	char from[PATH_MAX + 256], to[PATH_MAX + 256];
 	size_t i, m = 0;
@@ -266,6 +271,7 @@ build_submission(const struct grade_lab *lab, const char *src,
 	char *argv[] = { "make", "-k", NULL }, *out = NULL;
 	char missing[1024], *log;
 	struct stat st;
+	uid_t build_uid;
 	size_t i;
 	int status = 0, rc;
 
@@ -275,13 +281,13 @@ build_submission(const struct grade_lab *lab, const char *src,
 		return -1;
 	}
 	build_uid = geteuid() == 0 ? BUILD_UID : (uid_t)-1;
-	if (build_prepare(lab, src, kit, b, missing, sizeof missing, err,
-	    errlen) < 0)
+	if (build_prepare(lab, src, kit, b, missing, sizeof missing, build_uid,
+	    err, errlen) < 0)
 		return -1;
 	for (i = 0; make_env[i] != NULL; i++)	/* the kit's flags, always */
 		unsetenv(make_env[i]);
-	rc = build_exec_capture(argv, b->dir, BUILD_TIMEOUT_S * 1000,
-	    BUILD_LOG_CAP, &out, &status);
+	rc = build_exec(argv, b->dir, BUILD_TIMEOUT_S * 1000, BUILD_LOG_CAP,
+	    &out, &status, build_uid);
 	if (rc < 0) {
 		snprintf(err, errlen, "cannot run make: %s", strerror(errno));
 		return -1;

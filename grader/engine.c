@@ -386,6 +386,7 @@ engine_dispatch(struct engine_run *e)
 			    !(e->x.lab->tests[i].needs & NEED_TIMING)))
 				continue;
 			r = engine_ready(e, i, why, sizeof why);
+			e->rep->tests[i].unselected = !e->selected[i];
 			if (r < 0) {
 				engine_decide(&e->rep->tests[i], &e->state[i],
 				    GS_NOT_RUN, why);
@@ -549,8 +550,10 @@ engine_totals(struct report *rep)
 	for (i = 0; i < rep->ntests; i++) {
 		struct report_test *t = &rep->tests[i];
 
-		rep->max_score += t->max_points;
 		t->points = t->status == GS_PASSED ? t->max_points : 0;
+		if (t->unselected)
+			continue;
+		rep->max_score += t->max_points;
 		if (t->status == GS_NOT_RUN)
 			rep->not_run++;
 		else if (t->status == GS_ERROR)

@@ -65,7 +65,7 @@ static const char lg_help[] =
     "  --class ROOT    grade every ROOT/*/ folder; writes ROOT/grades.csv\n"
     "                  and ROOT/<student>/labgrade/report.{txt,json,csv}\n"
     "  -j N            with --class: submissions at once (default: CPUs);\n"
-    "                  otherwise: tests at once (default: CPUs, at least 2)\n"
+    "                  otherwise: tests at once (default: 2 per CPU, >= 4)\n"
     "  --rubric FILE   points per test (default: the kit's rubric)\n"
     "  --no-cell       run without namespaces (what Docker allows)\n"
     "  --color WHEN    auto (default), always or never\n"

@@ -164,11 +164,18 @@ int
 report_text_write(FILE *f, const struct report *rep,
     const struct report_opts *o)
 {
-	size_t i;
+	size_t i, unselected;
 
 	text_header(f, rep, o);
-	for (i = 0; i < rep->ntests; i++)
-		text_test(f, rep, &rep->tests[i], o);
+	for (i = 0, unselected = 0; i < rep->ntests; i++) {
+		if (rep->tests[i].unselected)
+			unselected++;
+		else
+			text_test(f, rep, &rep->tests[i], o);
+	}
+	if (unselected > 0)
+		fprintf(f, "(%zu other tests not selected: --only)\n",
+		    unselected);
 	fputc('\n', f);
 	if (rep->ran_nothing)
 		fprintf(f, "total: 0/%g points: no test ran (%zu not run, %zu "
@@ -177,7 +184,7 @@ report_text_write(FILE *f, const struct report *rep,
 	else
 		fprintf(f, "total: %g/%g points; %zu of %zu tests passed, %zu "
 		    "not run%s%s; %.1f s\n", rep->score, rep->max_score,
-		    rep->passed, rep->ntests, rep->not_run,
+		    rep->passed, rep->ntests - unselected, rep->not_run,
 		    rep->errors ? ", grader errors: " : "",
 		    rep->errors ? "yes (see above)" : "", rep->seconds);
 	return 0;

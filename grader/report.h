@@ -65,6 +65,7 @@ struct report_test {
 	size_t nstudent;
 	char *cell_note;	/* fallback mode: why no namespaces */
 	double seconds;
+	int unselected;		/* left out by --only: not counted */
 };
 
 struct report {

@@ -736,6 +736,53 @@ START_TEST(class_mode)
 }
 END_TEST
 
+/* A failure shows the test's packet trace as labsniff prints it (the
+ * NUL the client put in its ping shows on the wire), the rerun command,
+ * and --only leaves the other tests out of the total. */
+START_TEST(failure_shows_trace)
+{
+	char *argv[] = { (char *)kit_bin("labgrade"), "--only", "client_pings",
+	    "lab1-udp", "grader/tests/broken/l1-client-nul-in-ping", NULL };
+	struct proc p;
+	char *trace;
+
+	ck_assert_int_eq(proc_start(&p, argv), 0);
+	proc_wait(&p, 60000);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "%s", p.err);
+	trace = strstr(p.out, "packet trace (labsniff -r):\n");
+	ck_assert_msg(trace != NULL, "no trace in: %s", p.out);
+	ck_assert_msg(strstr(trace, "\"ping 1\\x00\"") != NULL, "%s", trace);
+	ck_assert_ptr_nonnull(strstr(p.out, "rerun only this test: labgrade "
+	    "--only client_pings --seed 1 lab1-udp"));
+	ck_assert_ptr_nonnull(strstr(p.out, "total: 0/6 points; 0 of 1 tests"));
+	proc_free(&p);
+}
+END_TEST
+
+/* An ordinary user grades too: the cells are built in a user namespace
+ * (CI runs as root and would never meet this path otherwise). */
+START_TEST(grading_as_nobody)
+{
+	char *argv[] = { "setpriv", "--reuid=65534", "--regid=65534",
+	    "--clear-groups", (char *)kit_bin("labgrade"), "--format", "json",
+	    "--only", "server_all_bytes", "lab1-udp", "solutions/lab1-udp",
+	    NULL };
+	struct proc p;
+
+	if (geteuid() != 0)
+		argv[4] = NULL;	/* already an ordinary user */
+	ck_assert_int_eq(proc_start(&p, geteuid() == 0 ? argv : argv + 4), 0);
+	proc_wait(&p, 60000);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "%s", p.err);
+	ck_assert_msg(strstr(p.out, "\"name\": \"server_all_bytes\", "
+	    "\"summary\"") != NULL, "%s", p.out);
+	ck_assert_msg(strstr(p.out, "\"status\": \"passed\", \"points\": 8")
+	    != NULL || strstr(p.out, "namespaces") != NULL, "%s", p.out);
+	ck_assert_ptr_nonnull(strstr(p.out, "\"tests_run\": 2"));
+	proc_free(&p);
+}
+END_TEST
+
 Suite *
 labgrade_suite(void)
 {
@@ -773,6 +820,8 @@ labgrade_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, gradescope_autograder);
 	tcase_add_test(tc, class_mode);
+	tcase_add_test(tc, failure_shows_trace);
+	tcase_add_test(tc, grading_as_nobody);
 	suite_add_tcase(s, tc);
 	return s;
 }
