@@ -783,6 +783,48 @@ START_TEST(grading_as_nobody)
 }
 END_TEST
 
+/* --fail-under: exit 3 below the bar (points or percent), 0 at it. */
+static const struct {
+	const char *bar;
+	int status;
+} fu_cases[] = { { "1", 3 }, { "50%", 3 }, { "0", 0 }, { "0%", 0 } };
+
+START_TEST(fail_under)
+{
+	char *argv[] = { (char *)kit_bin("labgrade"), "--fail-under",
+	    (char *)fu_cases[_i].bar, "--format", "tap", "--only",
+	    "client_pings", "lab1-udp",
+	    "grader/tests/broken/l1-client-nul-in-ping", NULL };
+	struct proc p;
+
+	ck_assert_int_eq(proc_start(&p, argv), 0);
+	proc_wait(&p, 60000);
+	ck_assert_msg(PROC_EXIT(&p) == fu_cases[_i].status, "status %d: %s",
+	    PROC_EXIT(&p), p.err);
+	ck_assert_ptr_nonnull(strstr(p.out, "not ok 12 - client_pings"));
+	if (fu_cases[_i].status == 3)
+		ck_assert_ptr_nonnull(strstr(p.err, "below --fail-under"));
+	proc_free(&p);
+}
+END_TEST
+
+/* -v: the trace of a test that passed is shown too. */
+START_TEST(verbose_traces)
+{
+	char *argv[] = { (char *)kit_bin("labgrade"), "-v", "--only",
+	    "client_pings", "lab1-udp", "solutions/lab1-udp", NULL };
+	struct proc p;
+
+	ck_assert_int_eq(proc_start(&p, argv), 0);
+	proc_wait(&p, 60000);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "%s", p.err);
+	ck_assert_ptr_nonnull(strstr(p.out, "PASS client_pings"));
+	ck_assert_msg(strstr(p.out, "packet trace (labsniff -r):\n") != NULL &&
+	    strstr(p.out, " UDP len 6 \"ping 1\"") != NULL, "%s", p.out);
+	proc_free(&p);
+}
+END_TEST
+
 Suite *
 labgrade_suite(void)
 {
@@ -822,6 +864,9 @@ labgrade_suite(void)
 	tcase_add_test(tc, class_mode);
 	tcase_add_test(tc, failure_shows_trace);
 	tcase_add_test(tc, grading_as_nobody);
+	tcase_add_loop_test(tc, fail_under, 0,
+	    (int)(sizeof fu_cases / sizeof fu_cases[0]));
+	tcase_add_test(tc, verbose_traces);
 	suite_add_tcase(s, tc);
 	return s;
 }
