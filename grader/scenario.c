@@ -3,14 +3,17 @@
  * labpeer in the test's cell, capture the traffic, and hold a pinger
  * client's printed lines against the contract.
  */
-/* _GNU_SOURCE: memmem() */
+/* _GNU_SOURCE: memmem(), strsignal() */
 #define _GNU_SOURCE
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "param.h"
@@ -18,6 +21,10 @@
 
 #define SCEN_SHOW_LINES 12	/* lines of a client's stdout quoted */
 #define SCEN_USAGE_MS 2000	/* a bad command line must end by then */
+#define SCEN_PUMP_MS 10		/* other runs' output is read this often */
+#define SCEN_PEER_OUT (16 << 20) /* bytes of labpeer's log kept */
+#define SCEN_ALIVE_MS 20		/* scen_alive: a look at a run */
+#define SCEN_ABANDON_MS 1000	/* scen_tcp_abandon: wait for a first reply */
 
 /* Runs live here, not on a test's stack: the cell keeps pointers to them
  * until the engine closes it, after the test function has returned. */
@@ -33,6 +40,30 @@ scen_run(void)
 		return &scen_runs[scen_nruns++];
 	memset(&spare, 0, sizeof spare);
 	return &spare;
+}
+
+/*
+ * Wait for r to end (or ms to pass) while reading the output of every
+ * other run of the test: a program whose stdout pipe fills up blocks,
+ * and a server that logs a line per request would stop serving.
+ */
+static void
+scen_wait(struct run *r, int ms)
+{
+	double until = scen_now() + ms / 1000.0;
+	int i;
+
+	for (;;) {
+		double left = until - scen_now();
+
+		if (run_wait(r, left < SCEN_PUMP_MS / 1000.0 ? (int)(left *
+		    1000.0) + 1 : SCEN_PUMP_MS) != 1 || left <= 0)
+			return;
+		for (i = 0; i < scen_nruns; i++)
+			if (&scen_runs[i] != r && scen_runs[i].pid > 0 &&
+			    scen_runs[i].outcome == RUN_RUNNING)
+				run_wait(&scen_runs[i], 1);
+	}
 }
 
 static const char *
@@ -93,7 +124,7 @@ scen_client_bin(struct grade *g, struct run *r, const char *bin,
 	lim.wall_ms = wall_ms;
 	if (run_start(grade_cell(g), r, argv, &lim) < 0)
 		grade_fail(g, "could not start %s", bin);
-	run_wait(r, wall_ms + RUN_STOP_GRACE_MS);
+	scen_wait(r, wall_ms + RUN_STOP_GRACE_MS);
 	if (r->outcome == RUN_RUNNING) {
 		run_stop(r);
 		r->outcome = RUN_TIMEOUT;
@@ -121,6 +152,7 @@ scen_peer(struct grade *g, struct run *r, int type, int port,
 
 	build_argv(argv, s->labpeer, args);
 	lim.trusted = 1;
+	lim.out_cap = SCEN_PEER_OUT;	/* its log: two lines per request */
 	if (run_start(grade_cell(g), r, argv, &lim) < 0)
 		grade_fail(g, "grader: could not start labpeer (%s)",
 		    s->labpeer);
@@ -221,7 +253,7 @@ scen_peer_run(struct grade *g, const char *const args[], int wall_ms)
 	struct run *r = scen_run();
 
 	scen_peer(g, r, 0, 0, args);
-	run_wait(r, wall_ms);
+	scen_wait(r, wall_ms);
 	if (r->outcome == RUN_RUNNING) {
 		run_stop(r);
 		r->outcome = RUN_TIMEOUT;
@@ -254,12 +286,16 @@ scen_peer_check(struct grade *g, const char *const args[], int wall_ms)
 void
 scen_alive(struct grade *g, struct run *r, const char *role)
 {
-	run_wait(r, 0);
+	run_wait(r, SCEN_ALIVE_MS);	/* reaps it if it has ended */
 	if (r->outcome == RUN_RUNNING)
 		return;
 	grade_student(g, role, r);
-	grade_fail(g, "the %s ended (%s %d) while it should have kept "
-	    "serving", role, run_outcome_name(r->outcome), r->status);
+	if (r->outcome == RUN_SIGNALED)
+		grade_fail(g, "the %s was killed by signal %d (%s) while it "
+		    "should have kept serving", role, r->status,
+		    strsignal(r->status));
+	grade_fail(g, "the %s ended (%s, status %d) while it should have "
+	    "kept serving", role, run_outcome_name(r->outcome), r->status);
 }
 
 void
@@ -606,6 +642,15 @@ scen_from_capture(const struct wire *w, int port, char *buf, size_t n)
 		}
 }
 
+double
+scen_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 int
 scen_have_ipv6(void)
 {
@@ -727,4 +772,44 @@ scen_port_busy(struct grade *g, int type, const char *name)
 	    r->outcome == RUN_TIMEOUT ? "kept running, then was" :
 	    run_outcome_name(r->outcome), r->status, r->err_len ? "" :
 	    " and printed nothing on stderr");
+}
+
+/*
+ * A TCP client that sends n lines, half-closes (FIN), and as soon as
+ * replies come resets the connection without reading them.  The server
+ * is then in CLOSE_WAIT with lines still to answer: its next send()
+ * fails with EPIPE, and raises SIGPIPE unless it is ignored or
+ * MSG_NOSIGNAL is used.  0 done, -1 (errno) if it could not even try.
+ */
+int
+scen_tcp_abandon(int port, int n)
+{
+	struct sockaddr_in a = { 0 };
+	struct linger lg = { 1, 0 };
+	char *buf = malloc((size_t)n * 16), one;
+	struct pollfd p;
+	size_t len = 0;
+	int fd = -1, i, rc = -1;
+
+	a.sin_family = AF_INET;
+	a.sin_port = htons((uint16_t)port);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (buf == NULL || (fd = socket(AF_INET, SOCK_STREAM, 0)) < 0 ||
+	    connect(fd, (struct sockaddr *)&a, sizeof a) < 0)
+		goto out;
+	for (i = 1; i <= n; i++)
+		len += (size_t)sprintf(buf + len, "ping %d\n", i);
+	if (send(fd, buf, len, MSG_NOSIGNAL) < 0 || shutdown(fd, SHUT_WR) < 0)
+		goto out;
+	p = (struct pollfd){ .fd = fd, .events = POLLIN };
+	if (poll(&p, 1, SCEN_ABANDON_MS) > 0 &&
+	    recv(fd, &one, 1, MSG_PEEK) < 0)
+		goto out;
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+	rc = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return rc;
 }

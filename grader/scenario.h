@@ -37,6 +37,10 @@
  *	scen_addr(family, port, buf)     "127.0.0.1:P" / "[::1]:P"
  *	scen_from_capture(w, port, buf)  the address:port the first packet
  *	                                 to port went to, as a client prints
+ *	scen_tcp_abandon(port, n)        send n lines, FIN, then reset once
+ *	                                 replies come (the server's writes
+ *	                                 then fail with EPIPE: SIGPIPE)
+ *	scen_now()                       a monotonic clock, in seconds
  *	scen_have_ipv6()                 is there an IPv6 loopback (::1)
  *	scen_usage(g, bin, name, cases, n)  each bad command line: exit
  *	                                 status 2 and a line on stderr
@@ -126,6 +130,8 @@ void ping_expect(struct grade *g, const struct run *r,
 
 const char *scen_addr(int family, int port, char *buf, size_t n);
 void scen_from_capture(const struct wire *w, int port, char *buf, size_t n);
+int scen_tcp_abandon(int port, int n);
+double scen_now(void);
 int scen_have_ipv6(void);
 void scen_usage(struct grade *g, const char *bin, const char *name,
     const struct scen_args *cases, size_t n);

@@ -165,9 +165,10 @@ one_at_a_time(struct grade *g, const struct wire_pings *pk, int k)
 {
 	const struct wire_ping *a = &pk->p[k - 1], *b = &pk->p[k];
 
-	if (a->reply >= 0 && b->sent >= a->reply)
-		return;
-	if (a->reply < 0 && b->sent - a->sent >= WIRE_NEXT_MIN)
+	/* After its reply, or after its deadline (a late reply may come
+	 * later still). */
+	if ((a->reply >= 0 && b->sent >= a->reply) ||
+	    b->sent - a->sent >= WIRE_NEXT_MIN)
 		return;
 	grade_fail(g, "ping %d left %.3f s after ping %d, before %s: one "
 	    "ping at a time (wait for the reply or the 1 s deadline)", k,
