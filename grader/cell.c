@@ -10,6 +10,7 @@
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/socket.h>
@@ -68,6 +69,13 @@ cell_open(struct cell *c, int slot, int flags)
 	c->lock_fd = c->watch_fd = -1;
 	if (slot < 0 || slot >= CELL_MAX_SLOTS)
 		return errno = EINVAL, -1;
+	/* A cell takes the whole process with it: under Check that must
+	 * be a forked test child, never the runner itself. */
+	if (getenv("CK_FORK") != NULL && strcmp(getenv("CK_FORK"), "no") == 0) {
+		snprintf(c->why, sizeof c->why,
+		    "CK_FORK=no: a cell needs Check's fork mode");
+		return errno = EPERM, -1;
+	}
 	c->switch_uid = geteuid() == 0;
 	if (c->switch_uid) {
 		if (cell_pick_uid(c) < 0)

@@ -6,14 +6,20 @@
  * Interface:
  *	cell_open(c, slot, flags)  turn the calling process into the cell's
  *	                           owner (call it in Check's forked test
- *	                           child, once per process); 0 or -1 (errno).
- *	                           c->mode says whether namespaces were had
+ *	                           child, once per process; refused under
+ *	                           CK_FORK=no); 0 or -1 (errno, c->why).
+ *	                           c->mode says whether namespaces were had,
+ *	                           c->why why not (CELL_FALLBACK)
  *	cell_close(c)              end everything started in the cell, reap
- *	                           the runs it still knows, remove its dir
+ *	                           the runs it still knows (RUN_STOPPED, their
+ *	                           output kept for run_free), remove its dir
  *	cell_port(c, type)         a port to use: fixed (CELL_PORT, +1 per
  *	                           call) in a cell, a free one in fallback
  *	run_start(c, r, argv, lim) start a program in the cell; -1 (errno)
  *	                           if it could not be started or exec'd
+ *	                           (ENOENT, EACCES; ENOMEM once our init is
+ *	                           gone); a relative argv[0] is resolved
+ *	                           against our cwd, the program's is c->dir
  *	run_wait(r, ms)            collect output until exit or ms (-1: no
  *	                           limit but the run's deadline): 0 ended
  *	                           (r->outcome set), 1 still running, -1
@@ -25,11 +31,26 @@
  *	                           tables; -1 on timeout or if r ended first
  *	cell_capture_start(c, cap, filter)  capture the cell's lo to a pcap
  *	                           file; returns once the capture is live;
- *	                           -1 with the reason in cap->err
+ *	                           -1 with the reason in cap->err (in
+ *	                           fallback: call cell_port first, the
+ *	                           capture keeps to the cell's ports, and
+ *	                           needs capture rights: "refused" if not)
  *	cell_capture_stop(cap)     drain, close the file, give its path
  *
+ * Where things run.  CELL_NS: the owner is in the cell's network and
+ * mount namespaces (lo with 127.0.0.1, ::1, 192.0.2.1, 2001:db8::1;
+ * /etc/hosts: localhost -> 127.0.0.1 and ::1; /tmp a private tmpfs
+ * holding c->dir) and its children in the cell's PID namespace, whose
+ * init lives as long as the owner: the owner may still fork after
+ * cell_close.  Student programs (not lim->trusted) also get a /proc of
+ * the cell's own.  As root they run as c->uid (unique among live cells,
+ * see cell.c); as an ordinary user the cell is in a user namespace and
+ * they run as root of it without any capability.  CELL_FALLBACK: the
+ * host's network, c->dir under $TMPDIR or /tmp, the same limits; a
+ * watchdog cleans up if the owner is killed.
+ *
  * Files in c->dir (a capture's pcap among them) are gone after
- * cell_close: copy out what must outlive the cell before closing it.
+ * cell_close: read or copy out what must outlive the cell before.
  */
 #ifndef CELL_H
 #define CELL_H

@@ -377,6 +377,19 @@ START_TEST(test_fallback_identity)
 }
 END_TEST
 
+/* A cell would take Check's runner with it without fork mode. */
+START_TEST(test_no_fork_refused)
+{
+	struct cell c;
+
+	setenv("CK_FORK", "no", 1);
+	ck_assert_int_eq(cell_open(&c, 0, 0), -1);
+	ck_assert_int_eq(errno, EPERM);
+	ck_assert_ptr_nonnull(strstr(c.why, "CK_FORK"));
+	unsetenv("CK_FORK");
+}
+END_TEST
+
 /* Two uids at once: a second cell on the same slot (another grading)
  * never gets the uid a live cell holds. */
 START_TEST(test_uid_lock)
@@ -845,6 +858,7 @@ cell_suite(void)
 	tcase_add_loop_test(tc, test_hostile_fallback, 0, N_HOSTILE);
 	tcase_add_test(tc, test_fallback_identity);
 	tcase_add_test(tc, test_uid_lock);
+	tcase_add_test(tc, test_no_fork_refused);
 	tc = tcase(s, "ns", 10);
 	tcase_add_test(tc, test_ns_identity);
 	tcase_add_loop_test(tc, test_localhost, 0, 3);
