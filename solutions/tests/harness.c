@@ -3,7 +3,7 @@
  * child processes with captured output and deadlines, free ports, and
  * readiness read from /proc/net instead of slept for.
  */
-#define _GNU_SOURCE /* pipe2, close_range */
+#define _GNU_SOURCE /* pipe2, close_range, F_SETPIPE_SZ */
 #include "harness.h"
 
 #include <errno.h>
@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #define HARNESS_OUT_MAX (16u << 20)	/* output kept per stream */
+#define HARNESS_PIPE_SIZE (1 << 20)	/* output a program may write unread */
 #define HARNESS_TICK_MS 5		/* exit/readiness polling period */
 #define HARNESS_PORT_TRIES 20		/* port_free attempts */
 #define HARNESS_PORT_POLL_MS 2		/* port_wait polling period */
@@ -118,6 +119,10 @@ proc_start_in(struct proc *p, char *const argv[], const char *input)
 	out[0] = err[0] = -1;
 	fcntl(p->out_fd, F_SETFL, O_NONBLOCK);
 	fcntl(p->err_fd, F_SETFL, O_NONBLOCK);
+	/* Room for a chatty server's log while the test talks to it instead
+	 * of reading (the default 64 KiB pipe would block it). */
+	fcntl(p->out_fd, F_SETPIPE_SZ, HARNESS_PIPE_SIZE);
+	fcntl(p->err_fd, F_SETPIPE_SZ, HARNESS_PIPE_SIZE);
 	rc = 0;
 out:
 	if (in_fd >= 0)

@@ -24,7 +24,9 @@
  * A started program gets /dev/null (or the given text) on stdin, default
  * signal dispositions, an empty signal mask and no descriptor of the test
  * beyond 0, 1, 2; it stays in the test's process group, so Check's
- * cleanup of a test that timed out takes it too.  proc_wait returns 0
+ * cleanup of a test that timed out takes it too.  Its stdout and stderr
+ * are pipes of 1 MiB (fs.pipe-max-size permitting): a program that writes
+ * more while the test does not read (proc_wait, proc_lines) blocks.  proc_wait returns 0
  * once the program is reaped (timed_out says whether the deadline killed
  * it), -1 on an error.
  */
