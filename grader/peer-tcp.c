@@ -553,7 +553,15 @@ tcp_send_logged(struct tcp_client *c, long n, const unsigned char *p,
 
 	if (tcp_send_pieces(c->o, c->out, c->stop, c->fd, &e, p, len) == 0)
 		return 0;
-	if (!*c->stop)
+	if (*c->stop)
+		return -1;
+	if (errno == ECONNRESET)
+		tcp_fail(c, &e, "the server reset the connection (RST) before "
+		    "this line was sent");
+	else if (errno == EPIPE)
+		tcp_fail(c, &e, "the server had closed the connection before "
+		    "this line was sent");
+	else
 		tcp_fail(c, &e, "send: %s", strerror(errno));
 	return -1;
 }

@@ -1,0 +1,1027 @@
+/*
+ * labpeer's tests: every fault of the servers really happens (on the
+ * wire as this test's sockets see it, with times), the checking clients
+ * pass the reference programs and catch tiny broken servers written here,
+ * splitmix64 gives its known outputs, and the command line is strict.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <arpa/inet.h>
+#include <check.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "peer.h"
+#include "rng.h"
+
+#define LP_READY_MS 3000	/* a peer must be listening by then */
+#define LP_RUN_MS 15000		/* a labpeer client run ends by then */
+#define LP_SLACK_MS 100		/* timing: a loaded 2-core machine's slack */
+#define LP_WAIT_MS 500		/* wait for a reply that must come */
+#define LP_NONE_MS 400		/* wait for a reply that must not come */
+
+#define LP_UDP_REF "solutions/lab1-udp/udp_server"
+#define LP_TCP_REF "solutions/lab2-tcp/tcp_server"
+
+/* ---- labpeer as a server ---- */
+
+/* Start "labpeer MODE PORT extra..." on a free port; its port. */
+static int
+lp_start(struct proc *p, const char *mode, const char *const extra[])
+{
+	int type = strstr(mode, "tcp") != NULL ? SOCK_STREAM : SOCK_DGRAM;
+	int port = port_free(type), i, n = 0;
+	char pbuf[16];
+	char *argv[24];
+
+	ck_assert_int_gt(port, 0);
+	snprintf(pbuf, sizeof pbuf, "%d", port);
+	argv[n++] = (char *)kit_bin("labpeer");
+	argv[n++] = (char *)mode;
+	argv[n++] = pbuf;
+	for (i = 0; extra != NULL && extra[i] != NULL && n < 23; i++)
+		argv[n++] = (char *)extra[i];
+	argv[n] = NULL;
+	ck_assert_int_eq(proc_start(p, argv), 0);
+	ck_assert_msg(proc_ready(p, type, port, LP_READY_MS) == 0,
+	    "labpeer %s did not come up on port %d: %s", mode, port, p->err);
+	return port;
+}
+
+static void
+lp_addr(struct sockaddr_storage *ss, socklen_t *len, const char *ip,
+    int port)
+{
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof *ss);
+	if (inet_pton(AF_INET, ip, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)port);
+		*len = sizeof *s4;
+	} else {
+		ck_assert(inet_pton(AF_INET6, ip, &s6->sin6_addr) == 1);
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)port);
+		*len = sizeof *s6;
+	}
+}
+
+static int
+lp_udp(const char *ip)
+{
+	int fd = socket(strchr(ip, ':') ? AF_INET6 : AF_INET, SOCK_DGRAM, 0);
+
+	ck_assert_int_ge(fd, 0);
+	return fd;
+}
+
+static void
+lp_send(int fd, const char *ip, int port, const void *p, size_t n)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	lp_addr(&ss, &len, ip, port);
+	ck_assert_int_eq(sendto(fd, p, n, 0, (struct sockaddr *)&ss, len),
+	    (ssize_t)n);
+}
+
+/* One datagram within ms: its length (-1 if none), source port, time. */
+static ssize_t
+lp_recv(int fd, int ms, char *buf, size_t n, int *from_port, double *at)
+{
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+	ssize_t got;
+
+	if (poll(&p, 1, ms) <= 0)
+		return -1;
+	got = recvfrom(fd, buf, n - 1, 0, (struct sockaddr *)&ss, &len);
+	ck_assert_int_ge(got, 0);
+	buf[got] = '\0';
+	if (from_port != NULL)
+		*from_port = ntohs(ss.ss_family == AF_INET6 ?
+		    ((struct sockaddr_in6 *)&ss)->sin6_port :
+		    ((struct sockaddr_in *)&ss)->sin_port);
+	if (at != NULL)
+		*at = harness_now_ms();
+	return got;
+}
+
+static void
+lp_expect(int fd, const char *want)
+{
+	char buf[2048];
+
+	ck_assert_msg(lp_recv(fd, LP_WAIT_MS, buf, sizeof buf, NULL, NULL) >= 0,
+	    "no reply, expected \"%s\"", want);
+	ck_assert_str_eq(buf, want);
+}
+
+static void
+lp_expect_none(int fd)
+{
+	char buf[2048];
+
+	ck_assert_msg(lp_recv(fd, LP_NONE_MS, buf, sizeof buf, NULL, NULL) < 0,
+	    "an unexpected datagram: \"%s\"", buf);
+}
+
+/* ---- splitmix64 ---- */
+
+START_TEST(rng_known)
+{
+	static const uint64_t want[] = {0xe220a8397b1dcdafULL,
+	    0x6e789e6aa1b965f4ULL, 0x06c45d188009454fULL};
+	/* Computed independently (python3) for --loss 0.3 --seed 7. */
+	static const int lost[] = {2, 6, 9, 11, 22, 27, 32, 34, 37, 39, 40};
+	struct rng r;
+	size_t i, k = 0;
+	int n;
+
+	rng_seed(&r, 0);
+	for (i = 0; i < 3; i++) {
+		ck_assert_uint_eq(rng_next(&r), want[i]);
+		ck_assert_uint_eq(rng_nth(0, i + 1), want[i]);
+	}
+	for (n = 1; n <= 40; n++) {
+		int l = k < sizeof lost / sizeof lost[0] && lost[k] == n;
+
+		ck_assert_int_eq(rng_drops(7, 0.3, (uint64_t)n), l);
+		k += (size_t)l;
+	}
+	ck_assert(rng_unit(~0ULL) < 1.0 && rng_unit(0) == 0.0);
+}
+END_TEST
+
+START_TEST(rng_fraction)
+{
+	int n, lost = 0;
+
+	for (n = 1; n <= 100000; n++)
+		lost += rng_drops(12345, 0.25, (uint64_t)n);
+	ck_assert_int_gt(lost, 24000);
+	ck_assert_int_lt(lost, 26000);
+	ck_assert_int_eq(rng_drops(1, 0.0, 1), 0);
+	ck_assert_int_eq(rng_drops(1, 1.0, 1), 1);
+}
+END_TEST
+
+/* ---- the command line ---- */
+
+static const struct lp_bad {
+	const char *argv[8];
+	const char *err;	/* in the first line of stderr */
+} lp_bads[] = {
+	{{NULL}, "missing mode"},
+	{{"bogus"}, "unknown mode"},
+	{{"udp-server"}, "missing PORT"},
+	{{"udp-server", "x"}, "PORT must be"},
+	{{"udp-server", "70000"}, "PORT must be"},
+	{{"udp-client", "127.0.0.1", "0"}, "PORT must be"},
+	{{"udp-client", "127.0.0.1"}, "missing PORT"},
+	{{"udp-server", "5000", "--split", "2"}, "not an option of udp-server"},
+	{{"udp-server", "5000", "--drop", "0"}, "bad value for --drop"},
+	{{"udp-server", "5000", "--drop", "2,"}, "bad value for --drop"},
+	{{"udp-server", "5000", "--drop", "5-2"}, "bad value for --drop"},
+	{{"udp-server", "5000", "--loss", "1.5"}, "bad value for --loss"},
+	{{"udp-server", "5000", "--loss", "0.2", "--drop", "1"}, "not both"},
+	{{"udp-server", "5000", "--delay"}, "needs a value"},
+	{{"udp-server", "5000", "--dup=x"}, "bad value for --dup"},
+	{{"udp-server", "5000", "--bogus"}, "unknown option"},
+	{{"udp-client", "h", "1", "--hex", "abc"}, "bad value for --hex"},
+	{{"udp-client", "h", "1", "--empty", "--size", "3"}, "one payload"},
+	{{"udp-client", "h", "1", "--all-bytes", "--count", "3"}, "--count"},
+	{{"tcp-client", "h", "1", "--line", "a", "--count", "2"}, "--count"},
+	{{"tcp-client", "h", "1", "--reset", "--no-read"}, "one of"},
+	{{"tcp-client", "h", "1", "--json=1"}, "takes no value"},
+	{{"tcp-server", "1", "2"}, "unexpected argument"},
+	{{"udp-client", "no-such-host.invalid", "5000"}, "cannot resolve"},
+};
+
+START_TEST(args_bad)
+{
+	const struct lp_bad *b = &lp_bads[_i];
+	char *argv[10];
+	struct proc p;
+	int n;
+
+	argv[0] = (char *)kit_bin("labpeer");
+	for (n = 0; b->argv[n] != NULL; n++)
+		argv[n + 1] = (char *)b->argv[n];
+	argv[n + 1] = NULL;
+	ck_assert_int_eq(proc_run(&p, argv, LP_RUN_MS), 0);
+	ck_assert_msg(PROC_EXIT(&p) == 2, "status %d for case %d",
+	    PROC_EXIT(&p), _i);
+	ck_assert_msg(strncmp(p.err, "labpeer: ", 9) == 0 &&
+	    strstr(p.err, b->err) != NULL &&
+	    strstr(p.err, b->err) < strchr(p.err, '\n'),
+	    "case %d: stderr \"%s\" lacks \"%s\" in its first line", _i,
+	    p.err, b->err);
+	ck_assert_str_eq(p.out, "");
+	proc_free(&p);
+}
+END_TEST
+
+static const char *const lp_helps[][3] = {
+	{"--help", NULL, "udp-server PORT"},
+	{"udp-client", "--help", "--all-bytes"},
+	{"tcp-server", "-h", "--reset-after"},
+	{"--version", NULL, "labpeer (socklab) " PEER_VERSION_STR "\n"},
+};
+
+START_TEST(args_help)
+{
+	char *argv[] = {(char *)kit_bin("labpeer"), (char *)lp_helps[_i][0],
+	    (char *)lp_helps[_i][1], NULL};
+	struct proc p;
+
+	ck_assert_int_eq(proc_run(&p, argv, LP_RUN_MS), 0);
+	ck_assert_int_eq(PROC_EXIT(&p), 0);
+	ck_assert_msg(strstr(p.out, lp_helps[_i][2]) != NULL, "%s", p.out);
+	proc_free(&p);
+}
+END_TEST
+
+START_TEST(args_parse)
+{
+	char *argv[] = {"labpeer", "udp-server", "0", "--drop", "2,5,7-9",
+	    "--late=all", "--seed", "0x10", "-6", NULL};
+	unsigned char in[] = "ping 2", out[64];
+	struct peer_opts o;
+	char err[128];
+
+	ck_assert_int_eq(peer_opts_parse(&o, 9, argv, err, sizeof err), 0);
+	ck_assert(peer_list_has(&o.drop, 2) && peer_list_has(&o.drop, 8));
+	ck_assert(!peer_list_has(&o.drop, 3) && !peer_list_has(&o.drop, 10));
+	ck_assert(peer_list_has(&o.late, 123456));
+	ck_assert_uint_eq(o.seed, 16);
+	ck_assert_int_eq(o.family, AF_INET6);
+	ck_assert_uint_eq(peer_wrong(out, in, 6), 6);
+	ck_assert(memcmp(out, "PING 9", 6) == 0);
+	ck_assert_uint_eq(peer_wrong(out, (const unsigned char *)"?x", 2), 2);
+	ck_assert(memcmp(out, "!X", 2) == 0);
+	peer_opts_free(&o);
+}
+END_TEST
+
+/* ---- udp-server: every fault, seen from a socket here ---- */
+
+START_TEST(udp_drop)
+{
+	const char *x[] = {"--drop", "2", NULL};
+	struct proc p;
+	int port = lp_start(&p, "udp-server", x), fd = lp_udp("127.0.0.1");
+
+	lp_send(fd, "127.0.0.1", port, "ping 1", 6);
+	lp_expect(fd, "PING 1");
+	lp_send(fd, "127.0.0.1", port, "ping 2", 6);
+	lp_expect_none(fd);
+	lp_send(fd, "127.0.0.1", port, "ping 3", 6);
+	lp_expect(fd, "PING 3");
+	close(fd);
+	proc_signal(&p, SIGTERM);
+	proc_wait(&p, LP_RUN_MS);
+	ck_assert_int_eq(PROC_EXIT(&p), 0);
+	ck_assert_msg(strstr(p.out, "#2 drop: dropped (--drop)") != NULL,
+	    "%s", p.out);
+	proc_free(&p);
+}
+END_TEST
+
+/* --loss 0.3 --seed 7 drops the requests splitmix64 names, every run. */
+START_TEST(udp_loss)
+{
+	const char *x[] = {"--loss", "0.3", "--seed", "7", NULL};
+	char buf[64], got[41] = {0};
+	struct proc p;
+	int port = lp_start(&p, "udp-server", x), fd = lp_udp("::1"), n, lost;
+
+	for (n = 1; n <= 40; n++) {
+		snprintf(buf, sizeof buf, "ping %d", n);
+		lp_send(fd, "::1", port, buf, strlen(buf));
+		/* One at a time: the order of arrival is the numbering. */
+		if (lp_recv(fd, rng_drops(7, 0.3, (uint64_t)n) ? 30 : LP_WAIT_MS,
+		    buf, sizeof buf, NULL, NULL) > 0 &&
+		    sscanf(buf, "PING %d", &lost) == 1 && lost == n)
+			got[n] = 1;
+	}
+	for (n = 1, lost = 0; n <= 40; n++) {
+		ck_assert_msg(got[n] != rng_drops(7, 0.3, (uint64_t)n),
+		    "request %d: %s", n, got[n] ? "answered" : "lost");
+		lost += !got[n];
+	}
+	ck_assert_int_eq(lost, 11);
+	lp_expect_none(fd);
+	close(fd);
+	proc_free(&p);
+}
+END_TEST
+
+/* --delay 300: each reply 300 ms after its own request, none held up. */
+START_TEST(udp_delay)
+{
+	const char *x[] = {"--delay", "300", NULL};
+	char buf[64];
+	double t1, t2, a, b;
+	struct proc p;
+	int port = lp_start(&p, "udp-server", x), fd = lp_udp("127.0.0.1");
+
+	t1 = harness_now_ms();
+	lp_send(fd, "127.0.0.1", port, "ping 1", 6);
+	ck_assert(lp_recv(fd, 100, buf, sizeof buf, NULL, NULL) < 0);
+	t2 = harness_now_ms();
+	lp_send(fd, "127.0.0.1", port, "ping 2", 6);
+	ck_assert(lp_recv(fd, 1000, buf, sizeof buf, NULL, &a) > 0);
+	ck_assert_str_eq(buf, "PING 1");
+	ck_assert(lp_recv(fd, 1000, buf, sizeof buf, NULL, &b) > 0);
+	ck_assert_str_eq(buf, "PING 2");
+	ck_assert_msg(a - t1 >= 300 && a - t1 < 300 + LP_SLACK_MS,
+	    "reply 1 after %.1f ms", a - t1);
+	ck_assert_msg(b - t2 >= 300 && b - t2 < 300 + LP_SLACK_MS,
+	    "reply 2 after %.1f ms", b - t2);
+	close(fd);
+	proc_free(&p);
+}
+END_TEST
+
+/* --late 1: the reply comes after --late-ms, past a 1 s deadline. */
+START_TEST(udp_late)
+{
+	const char *x[] = {"--late", "1", NULL};
+	char buf[64];
+	double t0, at;
+	struct proc p;
+	int port = lp_start(&p, "udp-server", x), fd = lp_udp("127.0.0.1");
+
+	t0 = harness_now_ms();
+	lp_send(fd, "127.0.0.1", port, "ping 1", 6);
+	lp_send(fd, "127.0.0.1", port, "ping 2", 6);
+	lp_expect(fd, "PING 2");
+	ck_assert(lp_recv(fd, 2000, buf, sizeof buf, NULL, &at) > 0);
+	ck_assert_str_eq(buf, "PING 1");
+	ck_assert_msg(at - t0 >= PEER_LATE_MS &&
+	    at - t0 < PEER_LATE_MS + LP_SLACK_MS, "late reply at %.1f ms",
+	    at - t0);
+	close(fd);
+	proc_free(&p);
+}
+END_TEST
+
+/* --dup, --stray, --wrong: the datagrams, their order and their ports. */
+START_TEST(udp_dup_stray_wrong)
+{
+	const char *x[] = {"--dup", "1", "--stray", "2", "--wrong", "3", NULL};
+	char buf[64];
+	struct proc p;
+	int port = lp_start(&p, "udp-server", x), fd = lp_udp("127.0.0.1");
+	int from;
+
+	lp_send(fd, "127.0.0.1", port, "ping 1", 6);
+	lp_expect(fd, "PING 1");
+	lp_expect(fd, "PING 1");
+	lp_expect_none(fd);
+	lp_send(fd, "127.0.0.1", port, "ping 2", 6);
+	ck_assert(lp_recv(fd, LP_WAIT_MS, buf, sizeof buf, &from, NULL) > 0);
+	ck_assert_str_eq(buf, "PING 2!");
+	ck_assert_int_eq(from, port);
+	ck_assert(lp_recv(fd, LP_WAIT_MS, buf, sizeof buf, &from, NULL) > 0);
+	ck_assert_str_eq(buf, "PING 2");
+	ck_assert_int_ne(from, port);
+	ck_assert(lp_recv(fd, LP_WAIT_MS, buf, sizeof buf, &from, NULL) > 0);
+	ck_assert_str_eq(buf, "PING 2");
+	ck_assert_int_eq(from, port);
+	lp_send(fd, "127.0.0.1", port, "ping 3", 6);
+	lp_expect(fd, "PING 10");
+	lp_send(fd, "127.0.0.1", port, "hello", 5);
+	lp_expect(fd, "HELLO");
+	lp_expect_none(fd);
+	close(fd);
+	proc_free(&p);
+}
+END_TEST
+
+/* --count 2 ends with status 0 once both replies are out; the reply is
+ * byte-exact for every byte value, over IPv4 and IPv6. */
+START_TEST(udp_count_bytes)
+{
+	const char *x[] = {"--count", "2", NULL};
+	unsigned char all[256], want[256];
+	char buf[300];
+	struct proc p;
+	int port = lp_start(&p, "udp-server", x), fd = lp_udp("::1");
+	int f4 = lp_udp("127.0.0.1"), i;
+
+	for (i = 0; i < 256; i++) {
+		all[i] = (unsigned char)i;
+		want[i] = i >= 'a' && i <= 'z' ? (unsigned char)(i - 32) :
+		    (unsigned char)i;
+	}
+	lp_send(fd, "::1", port, all, 256);
+	ck_assert_int_eq(lp_recv(fd, LP_WAIT_MS, buf, sizeof buf, NULL, NULL),
+	    256);
+	ck_assert(memcmp(buf, want, 256) == 0);
+	lp_send(f4, "127.0.0.1", port, "", 0);
+	ck_assert_int_eq(lp_recv(f4, LP_WAIT_MS, buf, sizeof buf, NULL, NULL),
+	    0);
+	ck_assert_int_eq(proc_wait(&p, LP_RUN_MS), 0);
+	ck_assert(!p.timed_out);
+	ck_assert_int_eq(PROC_EXIT(&p), 0);
+	close(fd);
+	close(f4);
+	proc_free(&p);
+}
+END_TEST
+
+/* Servers end with status 0 on SIGINT and SIGTERM. */
+START_TEST(servers_signal)
+{
+	struct proc p;
+
+	lp_start(&p, _i < 2 ? "udp-server" : "tcp-server", NULL);
+	proc_signal(&p, _i % 2 ? SIGINT : SIGTERM);
+	ck_assert_int_eq(proc_wait(&p, 2000), 0);
+	ck_assert(!p.timed_out);
+	ck_assert_int_eq(PROC_EXIT(&p), 0);
+	proc_free(&p);
+}
+END_TEST
+
+/* ---- tcp-server: every fault, seen from a socket here ---- */
+
+static int
+lp_tcp(const char *ip, int port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd, on = 1;
+
+	lp_addr(&ss, &len, ip, port);
+	fd = socket(ss.ss_family, SOCK_STREAM, 0);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(connect(fd, (struct sockaddr *)&ss, len), 0);
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+	return fd;
+}
+
+static void
+lp_tcp_send(int fd, const char *s)
+{
+	ck_assert_int_eq(send(fd, s, strlen(s), MSG_NOSIGNAL),
+	    (ssize_t)strlen(s));
+}
+
+/* recv() until a newline: the pieces as they came, and when. */
+struct lp_chunks {
+	char all[512];
+	size_t len;
+	int n;
+	double at[16];
+};
+
+static int
+lp_lines(const struct lp_chunks *c)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < c->len; i++)
+		n += c->all[i] == '\n';
+	return n;
+}
+
+static void
+lp_chunks_n(int fd, struct lp_chunks *c, int ms, int lines)
+{
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	ssize_t got;
+
+	memset(c, 0, sizeof *c);
+	while (lp_lines(c) < lines && c->n < 16) {
+		ck_assert_msg(poll(&p, 1, ms) == 1, "no reply: %d pieces "
+		    "so far", c->n);
+		got = recv(fd, c->all + c->len, sizeof c->all - 1 - c->len, 0);
+		ck_assert_int_gt(got, 0);
+		c->len += (size_t)got;
+		c->at[c->n++] = harness_now_ms();
+	}
+	c->all[c->len] = '\0';
+}
+
+static void
+lp_chunks(int fd, struct lp_chunks *c, int ms)
+{
+	lp_chunks_n(fd, c, ms, 1);
+}
+
+/* recv's verdict after what was expected: 0 FIN, -errno, 1 data, 2 none. */
+static int
+lp_tcp_end(int fd, int ms)
+{
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	char buf[64];
+	ssize_t got;
+
+	if (poll(&p, 1, ms) == 0)
+		return 2;
+	got = recv(fd, buf, sizeof buf, 0);
+	return got < 0 ? -errno : got > 0;
+}
+
+/* --split 3 --pause 100: three pieces, 100 ms apart, make one line. */
+START_TEST(tcp_split)
+{
+	const char *x[] = {"--split", "3", "--pause", "100", NULL};
+	struct lp_chunks c;
+	struct proc p;
+	int port = lp_start(&p, "tcp-server", x), fd = lp_tcp("::1", port), i;
+
+	lp_tcp_send(fd, "ping 1\n");
+	lp_chunks(fd, &c, 1000);
+	ck_assert_str_eq(c.all, "PING 1\n");
+	ck_assert_int_eq(c.n, 3);
+	for (i = 1; i < 3; i++)
+		ck_assert_msg(c.at[i] - c.at[i - 1] >= 95 &&
+		    c.at[i] - c.at[i - 1] < 100 + LP_SLACK_MS,
+		    "pieces %d and %d %.1f ms apart", i, i + 1,
+		    c.at[i] - c.at[i - 1]);
+	shutdown(fd, SHUT_WR);
+	ck_assert_int_eq(lp_tcp_end(fd, 1000), 0);
+	close(fd);
+	proc_free(&p);
+}
+END_TEST
+
+/* Plain service: lines in one segment, replies in order, FIN after ours;
+ * --delay measured; --wrong on line 2 only. */
+START_TEST(tcp_lines_delay_wrong)
+{
+	const char *x[] = {"--delay", "200", "--wrong", "2", NULL};
+	struct lp_chunks c;
+	struct proc p;
+	int port = lp_start(&p, "tcp-server", x);
+	int fd = lp_tcp("127.0.0.1", port);
+	double t0 = harness_now_ms();
+
+	lp_tcp_send(fd, "ping 1\n");
+	lp_chunks(fd, &c, 1000);
+	ck_assert_str_eq(c.all, "PING 1\n");
+	ck_assert_msg(c.at[0] - t0 >= 200 && c.at[0] - t0 < 200 + LP_SLACK_MS,
+	    "reply after %.1f ms", c.at[0] - t0);
+	lp_tcp_send(fd, "ping 2\nHello, world\n");
+	lp_chunks_n(fd, &c, 1000, 2);
+	ck_assert_str_eq(c.all, "PING 9\nHELLO, WORLD\n");
+	shutdown(fd, SHUT_WR);
+	ck_assert_int_eq(lp_tcp_end(fd, 1000), 0);
+	close(fd);
+	proc_free(&p);
+}
+END_TEST
+
+/* --close-after 1 (a FIN), --reset-after 1 (an RST), --silent-after 1
+ * (nothing, connection open): what follows the first reply. */
+static const struct lp_after {
+	const char *opt;
+	int end;		/* lp_tcp_end after ping 2 */
+} lp_afters[] = {
+	{"--close-after", 0},
+	{"--reset-after", -ECONNRESET},
+	{"--silent-after", 2},
+};
+
+START_TEST(tcp_after)
+{
+	const char *x[] = {lp_afters[_i].opt, "1", NULL};
+	struct lp_chunks c;
+	struct proc p;
+	int port = lp_start(&p, "tcp-server", x);
+	int fd = lp_tcp("127.0.0.1", port);
+
+	lp_tcp_send(fd, "ping 1\n");
+	lp_chunks(fd, &c, 1000);
+	ck_assert_str_eq(c.all, "PING 1\n");
+	if (lp_afters[_i].end == 2)
+		lp_tcp_send(fd, "ping 2\n");
+	ck_assert_int_eq(lp_tcp_end(fd, lp_afters[_i].end == 2 ? LP_NONE_MS :
+	    1000), lp_afters[_i].end);
+	close(fd);
+	/* It goes on serving the next connection. */
+	fd = lp_tcp("127.0.0.1", port);
+	lp_tcp_send(fd, "again\n");
+	lp_chunks(fd, &c, 1000);
+	ck_assert_str_eq(c.all, "AGAIN\n");
+	close(fd);
+	proc_free(&p);
+}
+END_TEST
+
+/* tcp-client --split 3 --pause 100: this test is the server and sees
+ * three pieces 100 ms apart, then the client's FIN after our reply. */
+START_TEST(tcp_client_split)
+{
+	int port = port_free(SOCK_STREAM), lfd, fd, on = 1;
+	struct sockaddr_in sa = {.sin_family = AF_INET};
+	char pbuf[16];
+	char *argv[] = {(char *)kit_bin("labpeer"), "tcp-client", "127.0.0.1",
+	    pbuf, "--split", "3", "--pause", "100", "--count", "1", NULL};
+	struct lp_chunks c;
+	struct proc p;
+	int i;
+
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+	sa.sin_port = htons((uint16_t)port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&sa, sizeof sa), 0);
+	ck_assert_int_eq(listen(lfd, 4), 0);
+	snprintf(pbuf, sizeof pbuf, "%d", port);
+	ck_assert_int_eq(proc_start(&p, argv), 0);
+	fd = accept(lfd, NULL, NULL);
+	ck_assert_int_ge(fd, 0);
+	lp_chunks(fd, &c, 2000);
+	ck_assert_str_eq(c.all, "ping 1\n");
+	ck_assert_int_eq(c.n, 3);
+	for (i = 1; i < 3; i++)
+		ck_assert_msg(c.at[i] - c.at[i - 1] >= 95, "%.1f ms apart",
+		    c.at[i] - c.at[i - 1]);
+	lp_tcp_send(fd, "PING 1\n");
+	ck_assert_int_eq(lp_tcp_end(fd, 2000), 0);
+	close(fd);
+	proc_wait(&p, LP_RUN_MS);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "labpeer said: %s", p.err);
+	close(lfd);
+	proc_free(&p);
+}
+END_TEST
+
+/* ---- tiny broken servers, one bug each ---- */
+
+static void
+lp_broken_udp(int fd, const char *kind)
+{
+	struct sockaddr_storage from, first;
+	socklen_t flen, firstlen = 0;
+	unsigned char b[2048];
+	ssize_t n, i, len;
+	int other = socket(AF_INET6, SOCK_DGRAM, 0), off = 0;
+
+	setsockopt(other, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
+	for (;;) {
+		flen = sizeof from;
+		n = recvfrom(fd, b, sizeof b, 0, (struct sockaddr *)&from,
+		    &flen);
+		if (n < 0)
+			continue;
+		if (firstlen == 0) {
+			first = from;
+			firstlen = flen;
+		}
+		len = strcmp(kind, "strlen") == 0 ? (ssize_t)strnlen(
+		    (char *)b, (size_t)n) : n;
+		for (i = 0; i < len && strcmp(kind, "echo") != 0; i++)
+			if ((b[i] >= 'a' && b[i] <= 'z') ||
+			    (strcmp(kind, "latin1") == 0 && b[i] >= 0xe0 &&
+			    b[i] != 0xf7 && b[i] != 0xff))
+				b[i] = (unsigned char)(b[i] - 32);
+		if (strcmp(kind, "first-client") == 0) {
+			from = first;
+			flen = firstlen;
+		}
+		sendto(strcmp(kind, "otherport") == 0 ? other : fd, b,
+		    (size_t)len, 0, (struct sockaddr *)&from, flen);
+		if (strcmp(kind, "twice") == 0)
+			sendto(fd, b, (size_t)len, 0, (struct sockaddr *)&from,
+			    flen);
+	}
+}
+
+/* Per connection: "per-recv" answers each recv() as if it were a line;
+ * "no-fin" never closes; "rst-end" resets instead of closing; "twice"
+ * answers each line twice. */
+static void
+lp_broken_tcp(int lfd, const char *kind)
+{
+	struct linger lg = {.l_onoff = 1, .l_linger = 0};
+	char b[4096], r[4096];
+	ssize_t n, i;
+	int fd;
+
+	for (;;) {
+		fd = accept(lfd, NULL, NULL);
+		if (fd < 0)
+			continue;
+		while ((n = recv(fd, b, sizeof b, 0)) > 0) {
+			for (i = 0; i < n; i++)
+				r[i] = b[i] >= 'a' && b[i] <= 'z' ?
+				    (char)(b[i] - 32) : b[i];
+			if (r[n - 1] != '\n' && strcmp(kind, "per-recv") == 0)
+				r[n++] = '\n';
+			send(fd, r, (size_t)n, MSG_NOSIGNAL);
+			if (strcmp(kind, "twice") == 0)
+				send(fd, r, (size_t)n, MSG_NOSIGNAL);
+		}
+		if (strcmp(kind, "no-fin") == 0)
+			pause();
+		if (strcmp(kind, "rst-end") == 0)
+			setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+		close(fd);
+	}
+}
+
+/* Bind a free port (IPv6 and IPv4) and serve it in a child. */
+static pid_t
+lp_broken_start(const char *kind, int type, int *port)
+{
+	struct sockaddr_in6 sa = {.sin6_family = AF_INET6};
+	int fd, off = 0, on = 1;
+	pid_t pid;
+
+	*port = port_free(type);
+	fd = socket(AF_INET6, type, 0);
+	setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+	sa.sin6_addr = in6addr_any;
+	sa.sin6_port = htons((uint16_t)*port);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	ck_assert(type == SOCK_DGRAM || listen(fd, 8) == 0);
+	fflush(NULL);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		signal(SIGPIPE, SIG_IGN);
+		if (type == SOCK_DGRAM)
+			lp_broken_udp(fd, kind);
+		else
+			lp_broken_tcp(fd, kind);
+		_exit(0);
+	}
+	close(fd);
+	return pid;
+}
+
+/* ---- the checking clients' verdicts ---- */
+
+static const struct lp_verdict {
+	int type;
+	const char *server;	/* "ref", "peer" (+ sargs), "none", or a
+				 * broken kind */
+	const char *sargs[6];
+	const char *host;
+	const char *cargs[10];
+	int status;
+	const char *err;	/* in labpeer's stderr (NULL: empty) */
+} lp_verdicts[] = {
+	/* The reference programs and a correct labpeer pass. */
+	{SOCK_DGRAM, "ref", {NULL}, "127.0.0.1", {"--all-bytes"}, 0, NULL},
+	{SOCK_DGRAM, "ref", {NULL}, "::1", {"--size", "1024", "--count", "2"},
+	    0, NULL},
+	{SOCK_DGRAM, "ref", {NULL}, "127.0.0.1", {"--empty", "--interleave",
+	    "--count", "3"}, 0, NULL},
+	{SOCK_DGRAM, "ref", {NULL}, "127.0.0.1", {"--vanish", "--count", "3"},
+	    0, NULL},
+	{SOCK_DGRAM, "ref", {NULL}, "127.0.0.1", {"--count", "200"}, 0, NULL},
+	{SOCK_DGRAM, "peer", {NULL}, "::1", {"--hex", "00ff225c0a61",
+	    "--count", "2"}, 0, NULL},
+	{SOCK_DGRAM, "peer", {"--delay", "600"}, "127.0.0.1", {"--count", "2"},
+	    0, NULL},
+	/* Faulty labpeer servers and broken ones fail, and say why. */
+	{SOCK_DGRAM, "peer", {"--drop", "2"}, "127.0.0.1", {"--timeout",
+	    "300"}, 1, "#2: no reply within 300 ms"},
+	{SOCK_DGRAM, "peer", {"--wrong", "2"}, "127.0.0.1", {NULL}, 1,
+	    "#2: reply differs from the expected at byte 5 (expected 0x32, "
+	    "got 0x39)"},
+	{SOCK_DGRAM, "peer", {"--dup", "2"}, "127.0.0.1", {NULL}, 1,
+	    "a second reply to #2"},
+	{SOCK_DGRAM, "peer", {"--dup", "4"}, "127.0.0.1", {NULL}, 1,
+	    "#4: a second reply to #4"},
+	{SOCK_DGRAM, "peer", {"--stray", "1"}, "127.0.0.1", {NULL}, 1,
+	    "#1: reply is 7 bytes, expected 6"},
+	{SOCK_DGRAM, "none", {NULL}, "127.0.0.1", {"--timeout", "200",
+	    "--count", "1"}, 1, "#1: no reply within 200 ms"},
+	{SOCK_DGRAM, "echo", {NULL}, "127.0.0.1", {NULL}, 1, "#1: reply "
+	    "differs from the expected at byte 0 (expected 0x50, got 0x70)"},
+	{SOCK_DGRAM, "strlen", {NULL}, "127.0.0.1", {"--all-bytes"}, 1,
+	    "#1: reply is 0 bytes, expected 256"},
+	{SOCK_DGRAM, "latin1", {NULL}, "::1", {"--all-bytes"}, 1, "#1: reply "
+	    "differs from the expected at byte 224 (expected 0xe0, got 0xc0)"},
+	{SOCK_DGRAM, "otherport", {NULL}, "127.0.0.1", {NULL}, 1,
+	    "not from the server's address and port"},
+	{SOCK_DGRAM, "twice", {NULL}, "127.0.0.1", {"--count", "1"}, 1,
+	    "#1: a second reply to #1"},
+	{SOCK_DGRAM, "first-client", {NULL}, "127.0.0.1", {"--interleave"}, 1,
+	    "the reply meant for the other client"},
+	/* TCP: the same. */
+	{SOCK_STREAM, "ref", {NULL}, "127.0.0.1", {"--all-bytes"}, 0, NULL},
+	{SOCK_STREAM, "ref", {NULL}, "::1", {"--split", "3", "--pause", "30",
+	    "--count", "2"}, 0, NULL},
+	{SOCK_STREAM, "ref", {NULL}, "127.0.0.1", {"--batch", "--count", "50"},
+	    0, NULL},
+	{SOCK_STREAM, "ref", {NULL}, "127.0.0.1", {"--no-read", "--count",
+	    "500"}, 0, NULL},
+	{SOCK_STREAM, "ref", {NULL}, "127.0.0.1", {"--reset", "--count",
+	    "500"}, 0, NULL},
+	{SOCK_STREAM, "ref", {NULL}, "127.0.0.1", {"--vanish-mid-line",
+	    "--count", "2"}, 0, NULL},
+	{SOCK_STREAM, "ref", {NULL}, "127.0.0.1", {"--long", "5000",
+	    "--count", "2"}, 0, NULL},
+	{SOCK_STREAM, "ref", {NULL}, "127.0.0.1", {"--connections", "2",
+	    "--size", "1024", "--count", "2"}, 0, NULL},
+	{SOCK_STREAM, "peer", {"--split", "4", "--pause", "20"}, "127.0.0.1",
+	    {"--count", "2"}, 0, NULL},
+	{SOCK_STREAM, "peer", {"--wrong", "2"}, "127.0.0.1", {NULL}, 1,
+	    "c1 #2: reply line differs from the expected at byte 5"},
+	{SOCK_STREAM, "peer", {"--close-after", "1"}, "127.0.0.1", {NULL}, 1,
+	    "c1 #2: the server closed the connection before the whole reply"},
+	{SOCK_STREAM, "peer", {"--reset-after", "1"}, "127.0.0.1", {NULL}, 1,
+	    "c1 #2: the server reset the connection (RST)"},
+	{SOCK_STREAM, "peer", {"--silent-after", "1"}, "127.0.0.1",
+	    {"--timeout", "300"}, 1, "c1 #2: no complete reply line within "
+	    "300 ms"},
+	{SOCK_STREAM, "none", {NULL}, "127.0.0.1", {NULL}, 1,
+	    "cannot connect to 127.0.0.1 port"},
+	{SOCK_STREAM, "no-fin", {NULL}, "127.0.0.1", {"--fin-wait", "300"}, 1,
+	    "did not close its side within 300 ms of our FIN"},
+	{SOCK_STREAM, "rst-end", {NULL}, "127.0.0.1", {NULL}, 1,
+	    "reset the connection (RST) instead of closing it (FIN)"},
+	{SOCK_STREAM, "per-recv", {NULL}, "127.0.0.1", {"--split", "3",
+	    "--pause", "30", "--count", "1"}, 1, "c1 #1: reply line differs"},
+	{SOCK_STREAM, "twice", {NULL}, "127.0.0.1", {"--count", "1"}, 1,
+	    "7 bytes after the last reply"},
+	{SOCK_STREAM, "ref", {NULL}, "127.0.0.1", {"--vanish-mid-line",
+	    "--count", "1"}, 0, NULL},
+};
+
+/* Start the row's server; its port.  *pid for a broken one. */
+static int
+lp_verdict_server(const struct lp_verdict *v, struct proc *p, pid_t *pid)
+{
+	char pbuf[16];
+	char *argv[] = {v->type == SOCK_DGRAM ? LP_UDP_REF : LP_TCP_REF, pbuf,
+	    NULL};
+	int port;
+
+	if (strcmp(v->server, "peer") == 0)
+		return lp_start(p, v->type == SOCK_DGRAM ? "udp-server" :
+		    "tcp-server", v->sargs);
+	if (strcmp(v->server, "none") == 0)
+		return port_free(v->type);
+	if (strcmp(v->server, "ref") != 0) {
+		*pid = lp_broken_start(v->server, v->type, &port);
+		return port;
+	}
+	port = port_free(v->type);
+	snprintf(pbuf, sizeof pbuf, "%d", port);
+	ck_assert_int_eq(proc_start(p, argv), 0);
+	ck_assert_msg(proc_ready(p, v->type, port, LP_READY_MS) == 0,
+	    "%s did not start", argv[0]);
+	return port;
+}
+
+START_TEST(client_verdict)
+{
+	const struct lp_verdict *v = &lp_verdicts[_i];
+	struct proc srv = {0}, p;
+	pid_t pid = 0;
+	char pbuf[16];
+	char *argv[16];
+	int n = 0, i;
+
+	snprintf(pbuf, sizeof pbuf, "%d", lp_verdict_server(v, &srv, &pid));
+	argv[n++] = (char *)kit_bin("labpeer");
+	argv[n++] = v->type == SOCK_DGRAM ? "udp-client" : "tcp-client";
+	argv[n++] = (char *)v->host;
+	argv[n++] = pbuf;
+	for (i = 0; v->cargs[i] != NULL; i++)
+		argv[n++] = (char *)v->cargs[i];
+	argv[n] = NULL;
+	ck_assert_int_eq(proc_run(&p, argv, LP_RUN_MS), 0);
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	ck_assert_msg(PROC_EXIT(&p) == v->status, "row %d (%s %s): status %d, "
+	    "stderr: %s\nstdout: %.3000s", _i, v->server, argv[1],
+	    PROC_EXIT(&p), p.err, p.out);
+	if (v->err == NULL)
+		ck_assert_str_eq(p.err, "");
+	else
+		ck_assert_msg(strstr(p.err, v->err) != NULL &&
+		    strchr(p.err, '\n') == p.err + strlen(p.err) - 1,
+		    "row %d: want \"%s\" in one line of stderr: %s", _i, v->err,
+		    p.err);
+	ck_assert_msg(strstr(p.out, v->status ? "verdict: FAIL" :
+	    "verdict: ok") != NULL, "row %d: %s", _i, p.out);
+	if (srv.pid > 0) {
+		ck_assert_msg(proc_running(&srv), "the server died");
+		proc_signal(&srv, SIGTERM);
+		proc_wait(&srv, 2000);
+	}
+	proc_free(&srv);
+	proc_free(&p);
+}
+END_TEST
+
+/* --json: every line parses (python3's json), with the fields the
+ * grader reads; hostile bytes included. */
+static const char lp_json_py[] =
+    "import json, sys\n"
+    "ev = [json.loads(l) for l in open(sys.argv[1])]\n"
+    "v = ev[-1]\n"
+    "assert v['event'] == 'verdict' and v['ok'] is False, v\n"
+    "assert v['passed'] == 1 and v['total'] == 2, v\n"
+    "f = [e for e in ev if e['event'] == 'fail'][0]\n"
+    "assert f['n'] == 2 and f['diff_at'] == 0, f\n"
+    "assert f['want_hex'] == '00ff225c0a41', f\n"
+    "assert f['hex'] == '3fff225c0a41', f\n"
+    "assert f['data'] == '?\\u00ff\"\\\\\\nA', f\n"
+    "assert f['peer'].endswith(':' + sys.argv[2]), f\n"
+    "print('ok')\n";
+
+START_TEST(client_json)
+{
+	const char *x[] = {"--wrong", "2", NULL};
+	char pbuf[16], path[] = "/tmp/labpeer-json-XXXXXX";
+	char *argv[] = {(char *)kit_bin("labpeer"), "udp-client", "127.0.0.1",
+	    pbuf, "--hex", "00ff225c0a61", "--count", "2", "--json", NULL};
+	char *py[] = {"python3", "-c", (char *)lp_json_py, path, pbuf, NULL};
+	struct proc srv, p, q;
+	FILE *f;
+	int fd;
+
+	snprintf(pbuf, sizeof pbuf, "%d", lp_start(&srv, "udp-server", x));
+	ck_assert_int_eq(proc_run(&p, argv, LP_RUN_MS), 0);
+	ck_assert_int_eq(PROC_EXIT(&p), 1);
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	f = fdopen(fd, "w");
+	fputs(p.out, f);
+	fclose(f);
+	ck_assert_int_eq(proc_run(&q, py, LP_RUN_MS), 0);
+	unlink(path);
+	ck_assert_msg(PROC_EXIT(&q) == 0 && strcmp(q.out, "ok\n") == 0,
+	    "python3: %s%s\n%s", q.out, q.err, p.out);
+	proc_free(&q);
+	proc_free(&p);
+	proc_free(&srv);
+}
+END_TEST
+
+Suite *
+labpeer_suite(void)
+{
+	Suite *s = suite_create("labpeer");
+	TCase *tc;
+
+	tc = tcase_create("rng");
+	tcase_set_timeout(tc, 10);
+	tcase_add_test(tc, rng_known);
+	tcase_add_test(tc, rng_fraction);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("args");
+	tcase_set_timeout(tc, 10);
+	tcase_add_loop_test(tc, args_bad, 0, sizeof lp_bads / sizeof lp_bads[0]);
+	tcase_add_loop_test(tc, args_help, 0, 4);
+	tcase_add_test(tc, args_parse);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("udp_server");
+	tcase_set_timeout(tc, 15);
+	tcase_add_test(tc, udp_drop);
+	tcase_add_test(tc, udp_loss);
+	tcase_add_test(tc, udp_delay);
+	tcase_add_test(tc, udp_late);
+	tcase_add_test(tc, udp_dup_stray_wrong);
+	tcase_add_test(tc, udp_count_bytes);
+	tcase_add_loop_test(tc, servers_signal, 0, 4);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("tcp_server");
+	tcase_set_timeout(tc, 15);
+	tcase_add_test(tc, tcp_split);
+	tcase_add_test(tc, tcp_lines_delay_wrong);
+	tcase_add_loop_test(tc, tcp_after, 0,
+	    sizeof lp_afters / sizeof lp_afters[0]);
+	tcase_add_test(tc, tcp_client_split);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("clients");
+	tcase_set_timeout(tc, 20);
+	tcase_add_loop_test(tc, client_verdict, 0,
+	    sizeof lp_verdicts / sizeof lp_verdicts[0]);
+	tcase_add_test(tc, client_json);
+	suite_add_tcase(s, tc);
+	return s;
+}
