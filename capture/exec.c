@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -19,6 +20,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+static void exec_emit(struct sniff *s, int i, const char *p, size_t n);
 
 static int
 write_file(const char *path, const char *text)
@@ -128,9 +131,11 @@ exec_socket_count(void)
 }
 
 static void
-exec_child(struct sniff *s, const char *cmd)
+exec_child(struct sniff *s, const char *cmd, int out)
 {
 	setpgid(0, 0);
+	if (dup2(out, STDOUT_FILENO) < 0 || dup2(out, STDERR_FILENO) < 0)
+		_exit(127);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGPIPE, SIG_DFL);
@@ -171,17 +176,21 @@ exec_start(struct sniff *s)
 		struct exec_cmd *c = &s->cmd[i];
 		long sockets = exec_socket_count();
 
+		int pfd[2];
+
 		outbuf_flush(&s->out);
 		fflush(NULL);
-		c->pid = fork();
-		if (c->pid < 0) {
+		if (pipe2(pfd, O_CLOEXEC) != 0 || (c->pid = fork()) < 0) {
 			c->pid = 0;
-			snprintf(s->err, sizeof s->err, "--exec: fork: %s",
-			    strerror(errno));
+			snprintf(s->err, sizeof s->err, "--exec: cannot start "
+			    "a command: %s", strerror(errno));
 			return -1;
 		}
 		if (c->pid == 0)
-			exec_child(s, s->o.exec_cmd[i]);
+			exec_child(s, s->o.exec_cmd[i], pfd[1]);
+		close(pfd[1]);
+		c->out_fd = pfd[0];
+		fcntl(c->out_fd, F_SETFL, O_NONBLOCK);
 		setpgid(c->pid, c->pid);
 		if (i + 1 < s->o.n_exec)
 			exec_wait_ready(s, c, sockets);
@@ -209,6 +218,29 @@ exec_all_reaped(struct sniff *s)
 	return all;
 }
 
+/* What the commands wrote last, until EOF (a descendant that escaped
+ * their process group may hold a pipe open: not longer than the grace). */
+static void
+exec_last_output(struct sniff *s)
+{
+	long deadline = now_ms() + EXEC_GRACE_MS;
+	struct pollfd pfd[SNIFF_MAX_EXEC];
+	int n, i;
+
+	while ((n = exec_pollfds(s, pfd, SNIFF_MAX_EXEC)) > 0 &&
+	    now_ms() < deadline) {
+		if (poll(pfd, (nfds_t)n, EXEC_POLL_MS) > 0)
+			exec_relay(s, pfd, n);
+	}
+	for (i = 0; i < s->o.n_exec; i++)
+		if (s->cmd[i].out_fd >= 0) {
+			if (s->cmd[i].len > 0)
+				exec_emit(s, i, s->cmd[i].line, s->cmd[i].len);
+			close(s->cmd[i].out_fd);
+			s->cmd[i].out_fd = -1;
+		}
+}
+
 void
 exec_stop(struct sniff *s)
 {
@@ -228,6 +260,92 @@ exec_stop(struct sniff *s)
 			waitpid(s->cmd[i].pid, &s->cmd[i].status, 0);
 			s->cmd[i].pid = 0;
 		}
+	exec_last_output(s);
+}
+
+int
+exec_pollfds(struct sniff *s, struct pollfd *pfd, int max)
+{
+	int i, n = 0;
+
+	for (i = 0; i < s->o.n_exec && n < max; i++)
+		if (s->cmd[i].out_fd >= 0) {
+			pfd[n].fd = s->cmd[i].out_fd;
+			pfd[n].events = POLLIN;
+			pfd[n++].revents = 0;
+		}
+	return n;
+}
+
+/* One line of command i's output: "[N] text" (--json: an object). */
+static void
+exec_emit(struct sniff *s, int i, const char *p, size_t n)
+{
+	struct outbuf *ob = &s->out;
+
+	if (s->o.json) {
+		outbuf_puts(ob, "{\"type\":\"output\",\"command\":");
+		outbuf_u64(ob, (uint64_t)i + 1);
+		outbuf_puts(ob, ",\"text\":");
+		json_string(ob, (const uint8_t *)p, n);
+		outbuf_puts(ob, "}\n");
+		return;
+	}
+	if (s->o.quiet || s->o.ladder)
+		return;
+	outbuf_putc(ob, '[');
+	outbuf_u64(ob, (uint64_t)i + 1);
+	outbuf_puts(ob, "] ");
+	outbuf_put(ob, p, n);
+	outbuf_putc(ob, '\n');
+}
+
+/* Read what command i wrote; whole lines go out, a partial one waits
+ * (or goes out at EOF, or when it fills the line buffer). */
+static void
+exec_read(struct sniff *s, int i)
+{
+	struct exec_cmd *c = &s->cmd[i];
+	ssize_t n;
+	char *nl;
+
+	while (c->out_fd >= 0) {
+		n = read(c->out_fd, c->line + c->len, sizeof c->line - c->len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n < 0 && errno == EAGAIN)
+				return;
+			close(c->out_fd);	/* EOF: all its writers ended */
+			c->out_fd = -1;
+			if (c->len > 0)
+				exec_emit(s, i, c->line, c->len);
+			c->len = 0;
+			return;
+		}
+		c->len += (size_t)n;
+		while ((nl = memchr(c->line, '\n', c->len)) != NULL) {
+			exec_emit(s, i, c->line, (size_t)(nl - c->line));
+			c->len -= (size_t)(nl + 1 - c->line);
+			memmove(c->line, nl + 1, c->len);
+		}
+		if (c->len == sizeof c->line) {
+			exec_emit(s, i, c->line, c->len);
+			c->len = 0;
+		}
+	}
+}
+
+void
+exec_relay(struct sniff *s, const struct pollfd *pfd, int n)
+{
+	int i, k;
+
+	for (k = 0; k < n; k++)
+		if (pfd[k].revents != 0)
+			for (i = 0; i < s->o.n_exec; i++)
+				if (s->cmd[i].out_fd == pfd[k].fd)
+					exec_read(s, i);
 }
 
 void

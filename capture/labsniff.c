@@ -47,7 +47,8 @@ static const char help_text[] =
     "                needed.  Repeat for several commands (a server, then a\n"
     "                client): each starts once the one before has bound a\n"
     "                socket or ended (or after 2 s); the capture ends when\n"
-    "                the last one ends\n"
+    "                the last one ends.  Their output is shown tagged\n"
+    "                [1], [2]...\n"
     "  -h, --help    this help;  -V, --version  the version\n"
     "  FILTER        tcpdump's filter language, e.g. 'udp port 12000'\n"
     "\n"
@@ -223,17 +224,22 @@ on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 int
 sniff_pump(struct sniff *s, int timeout_ms)
 {
-	struct pollfd pfd = { pcap_get_selectable_fd(s->pc), POLLIN, 0 };
-	int n;
+	struct pollfd pfd[1 + SNIFF_MAX_EXEC];
+	int n, nfd;
 
 	if (stop_requested)
 		return -2;
-	if (pfd.fd >= 0 && poll(&pfd, 1, timeout_ms) < 0 && errno != EINTR)
+	pfd[0].fd = pcap_get_selectable_fd(s->pc);
+	pfd[0].events = POLLIN;
+	pfd[0].revents = 0;
+	nfd = exec_pollfds(s, pfd + 1, SNIFF_MAX_EXEC);
+	if (poll(pfd, (nfds_t)(1 + nfd), timeout_ms) < 0 && errno != EINTR)
 		return -1;
 	n = pcap_dispatch(s->pc, -1, on_packet, (u_char *)s);
 	if (n == PCAP_ERROR_BREAK && !stop_requested && !count_reached(s))
 		n = pcap_dispatch(s->pc, -1, on_packet, (u_char *)s);
 	/* (a pcap_breakloop from Ctrl-C still pending: the drain reads on) */
+	exec_relay(s, pfd + 1, nfd);	/* after the packets they caused */
 	if (s->immediate || n > 0)
 		outbuf_flush(&s->out);	/* one write per batch of lines */
 	if (n == PCAP_ERROR_BREAK && !stop_requested)
@@ -404,6 +410,8 @@ main(int argc, char **argv)
 	int rc;
 
 	memset(&s, 0, sizeof s);
+	for (rc = 0; rc < SNIFF_MAX_EXEC; rc++)
+		s.cmd[rc].out_fd = -1;
 	if ((rc = parse_args(&s.o, argc, argv)) != 0)
 		return rc < 0 ? 0 : rc;
 	s.out_tty = isatty(STDOUT_FILENO);

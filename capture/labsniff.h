@@ -11,6 +11,9 @@
  *	exec_poll(s)               reap; 1 once the last command has ended
  *	exec_stop(s)               end the commands still running
  *	exec_report(s)             one line per command for the summary
+ *	exec_pollfds(s, pfd, max)  the commands' output pipes to poll
+ *	exec_relay(s, pfd, n)      their output, line by line, tagged "[N] "
+ *	                           (--json: "output" objects) into our output
  *	hexdump_print(ob, p, n)    tcpdump -X style hex + ASCII lines
  *	print_init(s), print_packet(s, pkt), print_finish(s)
  *	                           the per-packet output and the end (print.c)
@@ -42,6 +45,7 @@
 #define EXEC_POLL_MS 20			/* child / socket check period */
 #define EXEC_GRACE_MS 500		/* SIGTERM to SIGKILL */
 #define EXEC_DRAIN_MS 50		/* quiet time before the last drain */
+#define EXEC_LINE_MAX 1024		/* a command's output line, cut */
 #define PRINT_TEXT_MAX 64		/* payload bytes shown as text */
 #define LABEL_TEXT_MAX 20		/* payload bytes in a diagram label */
 #define SUMMARY_MAX 20			/* conversations listed one by one */
@@ -66,6 +70,9 @@ struct exec_cmd {
 	pid_t pid;		/* 0 once reaped */
 	int status;		/* wait status once reaped */
 	int killed;		/* we ended it (it outlived the last command) */
+	int out_fd;		/* its stdout+stderr pipe, -1 once at EOF */
+	size_t len;		/* bytes of a partial line in line[] */
+	char line[EXEC_LINE_MAX];
 };
 
 struct summary;
@@ -106,6 +113,9 @@ int exec_start(struct sniff *s);
 int exec_poll(struct sniff *s);
 void exec_stop(struct sniff *s);
 void exec_report(struct sniff *s);
+struct pollfd;
+int exec_pollfds(struct sniff *s, struct pollfd *pfd, int max);
+void exec_relay(struct sniff *s, const struct pollfd *pfd, int n);
 
 /* The capture loop's pump, used by exec.c while it waits for readiness. */
 int sniff_pump(struct sniff *s, int timeout_ms);

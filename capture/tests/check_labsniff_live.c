@@ -36,9 +36,10 @@ lsl_count(const char *hay, const char *needle)
 	return n;
 }
 
-/* argv for labsniff, as nobody (setpriv) when unpriv and we are root. */
+/* argv for labsniff, as nobody (setpriv) when unpriv and we are root;
+ * the sanitizer build when san. */
 static int
-lsl_argv(char **argv, int unpriv, char *const *args)
+lsl_argv_san(char **argv, int unpriv, int san, char *const *args)
 {
 	int n = 0;
 
@@ -48,11 +49,17 @@ lsl_argv(char **argv, int unpriv, char *const *args)
 		argv[n++] = "--regid=65534";
 		argv[n++] = "--clear-groups";
 	}
-	argv[n++] = (char *)kit_bin("labsniff");
+	argv[n++] = (char *)kit_bin(san ? "san/labsniff" : "labsniff");
 	while (*args != NULL)
 		argv[n++] = *args++;
 	argv[n] = NULL;
 	return n;
+}
+
+static int
+lsl_argv(char **argv, int unpriv, char *const *args)
+{
+	return lsl_argv_san(argv, unpriv, 0, args);
 }
 
 static void
@@ -62,7 +69,8 @@ lsl_want(const struct proc *p, const char *what)
 	    "stderr: %s", what, p->out, p->err);
 }
 
-/* The reference UDP pair: every datagram seen once and labelled. */
+/* The reference UDP pair: every datagram seen once and labelled (as
+ * root and as nobody, normal and sanitizer builds). */
 START_TEST(test_exec_udp_pair)
 {
 	char *args[] = { "--exec", LSL_UDP "udp_server 12000", "--exec",
@@ -70,7 +78,7 @@ START_TEST(test_exec_udp_pair)
 	char *argv[16];
 	struct proc p;
 
-	lsl_argv(argv, _i, args);
+	lsl_argv_san(argv, _i & 1, _i & 2, args);
 	ck_assert_int_eq(proc_run(&p, argv, LSL_RUN_MS), 0);
 	ck_assert_msg(PROC_EXIT(&p) == 0, "exit %d: %s", PROC_EXIT(&p), p.err);
 	lsl_want(&p, "UDP len 6 \"ping 1\" -- datagram #1");
@@ -81,6 +89,9 @@ START_TEST(test_exec_udp_pair)
 	lsl_want(&p, "command 2 (" LSL_UDP "udp_client 127.0.0.1 12000 3): "
 	    "exited with status 0");
 	lsl_want(&p, "ended by labsniff");
+	/* the commands' own lines, tagged, among the packets */
+	lsl_want(&p, "\n[2] reply from 127.0.0.1:12000 seq=3 rtt=");
+	lsl_want(&p, "\n[2] 3 sent, 3 received, 0% loss\n");
 	ck_assert_int_eq(lsl_count(p.out, " UDP len 6 "), 6);	/* no dups */
 	proc_free(&p);
 }
@@ -285,7 +296,7 @@ labsniff_live_suite(void)
 
 	tc = tcase_create("exec");
 	tcase_set_timeout(tc, 30);
-	tcase_add_loop_test(tc, test_exec_udp_pair, 0, 2);
+	tcase_add_loop_test(tc, test_exec_udp_pair, 0, 4);
 	tcase_add_loop_test(tc, test_exec_tcp_pair, 0, 3);
 	tcase_add_test(tc, test_exec_port_unreachable);
 	tcase_add_test(tc, test_exec_waits_for_bind);
