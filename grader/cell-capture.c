@@ -209,9 +209,9 @@ cell_capture_start(struct cell *c, struct cell_capture *cap,
 	fflush(NULL);
 	cap->pid = fork();
 	if (cap->pid == 0) {
-		close(p[0]);
-		if (c->watch_fd >= 0)
-			close(c->watch_fd);
+		int keep[] = { p[1] };
+
+		cell_close_fds_except(keep, 1);
 		capture_main(cap->path, expr, p[1]);
 	}
 	close(p[1]);

@@ -205,7 +205,10 @@ cell_fallback_enter(struct cell *c)
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
-		close(p[1]);
+		/* The uid lock stays held until the cleanup is done. */
+		int keep[] = { p[0], c->lock_fd };
+
+		cell_close_fds_except(keep, 2);
 		watchdog_main(c, p[0]);
 	}
 	close(p[0]);

@@ -280,7 +280,10 @@ ns_init(struct cell *c)
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
-		close(sv[0]);
+		/* The uid lock stays held until the namespace is dead. */
+		int keep[] = { sv[1], c->lock_fd };
+
+		cell_close_fds_except(keep, 2);
 		init_main(sv[1]);
 	}
 	close(sv[1]);

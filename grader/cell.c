@@ -3,7 +3,7 @@
  * refused), hand out ports, keep track of what runs in it, and close it
  * with nothing left behind.
  */
-#define _GNU_SOURCE /* flock() with O_NOFOLLOW, PR_SET_CHILD_SUBREAPER */
+#define _GNU_SOURCE /* close_range(); O_NOFOLLOW and flock() under -std=c11 */
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -138,6 +138,35 @@ cell_port(struct cell *c, int type)
 	if (port > 0)
 		c->ports[c->nports++] = port;
 	return port;
+}
+
+/*
+ * In a helper of ours (init, watchdog, capture): close every descriptor
+ * from 3 up but those in keep (sorted here; -1 entries ignored), so a
+ * helper never holds a pipe of the test open (its reader would wait for
+ * ever for the end of file).
+ */
+void
+cell_close_fds_except(int *keep, int n)
+{
+	unsigned lo = 3;
+	int i, j, t;
+
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			if (keep[j] < keep[i]) {
+				t = keep[i];
+				keep[i] = keep[j];
+				keep[j] = t;
+			}
+	for (i = 0; i < n; i++) {
+		if (keep[i] < (int)lo)
+			continue;
+		if ((unsigned)keep[i] > lo)
+			close_range(lo, (unsigned)keep[i] - 1, 0);
+		lo = (unsigned)keep[i] + 1;
+	}
+	close_range(lo, ~0U, 0);
 }
 
 int

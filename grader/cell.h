@@ -183,6 +183,7 @@ int cell_kill_uid(uid_t uid);
 void cell_kill_orphans(struct cell *c);
 int cell_uid_count(uid_t uid);
 void cell_remove_dir(const char *dir);
+void cell_close_fds_except(int *keep, int n);
 void run_end(struct run *r);
 
 #endif

@@ -28,6 +28,7 @@
 #include "harness.h"
 
 #define SELFTEST_ENV "CELL_SELFTEST"	/* set: the nested-only cases */
+#define CAPTURE_BURST 500		/* datagrams sent right before a stop */
 
 static long long
 now_ms(void)
@@ -484,6 +485,62 @@ START_TEST(test_ns_private)
 }
 END_TEST
 
+static int
+bind_udp(int port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+		.sin_port = htons((unsigned short)port),
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) < 0)
+		return -1;
+	return fd;
+}
+
+/* Two cells at once use the same fixed port, each with a uid of its own. */
+START_TEST(test_parallel_cells)
+{
+	int go[2], done[2], fd, st;
+	struct cell c;
+	unsigned other;
+	pid_t pid;
+
+	ck_assert_int_eq(pipe(go), 0);
+	ck_assert_int_eq(pipe(done), 0);
+	pid = fork();
+	if (pid == 0) {
+		struct cell d;
+		char b;
+
+		close(done[1]);
+		if (cell_open(&d, 1, 0) < 0 || d.mode != CELL_NS ||
+		    bind_udp(CELL_PORT) < 0)
+			_exit(1);
+		other = (unsigned)d.uid;
+		if (write(go[1], &other, sizeof other) != sizeof other)
+			_exit(1);
+		if (read(done[0], &b, 1) < 0)
+			_exit(1);
+		cell_close(&d);
+		_exit(0);
+	}
+	close(go[1]);
+	close(done[0]);
+	ck_assert_int_eq(read(go[0], &other, sizeof other), sizeof other);
+	open_cell(&c, 0, 0);
+	fd = bind_udp(CELL_PORT);
+	ck_assert_msg(fd >= 0, "port %d: %s", CELL_PORT, strerror(errno));
+	if (geteuid() == 0)
+		ck_assert_uint_ne(c.uid, other);
+	close(done[1]);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_int_eq(st, 0);
+	close(fd);
+	cell_close(&c);
+}
+END_TEST
+
 /* Readiness: the port once it is bound; -1 at once if the run ends. */
 START_TEST(test_wait_port)
 {
@@ -590,7 +647,12 @@ START_TEST(test_capture)
 	send_udp("::1", port, "cell-capture-v6");
 	if (c.mode == CELL_NS)
 		send_udp("::1", other, "cell-capture-other");
+	/* A burst just before the stop: the ring must be drained. */
+	for (int k = 0; k < CAPTURE_BURST; k++)
+		send_udp("127.0.0.1", port, "cell-capture-burst");
 	ck_assert_int_eq(cell_capture_stop(&cap), 0);
+	ck_assert_int_eq(pcap_count(cap.path, "cell-capture-burst"),
+	    CAPTURE_BURST);
 	ck_assert_int_eq(pcap_count(cap.path, "cell-capture-v4"), 1);
 	ck_assert_int_eq(pcap_count(cap.path, "cell-capture-v6"), 1);
 	ck_assert_int_eq(pcap_count(cap.path, "cell-capture-other"),
@@ -865,6 +927,7 @@ cell_suite(void)
 	tcase_add_test(tc, test_ns_private);
 	tcase_add_loop_test(tc, test_wait_port, 0, 2);
 	tcase_add_test(tc, test_init_gone);
+	tcase_add_test(tc, test_parallel_cells);
 	tc = tcase(s, "capture", 10);
 	tcase_add_loop_test(tc, test_capture, 0, 2);
 	tcase_add_test(tc, test_capture_fallback_filter);
