@@ -10,7 +10,7 @@
  * test (its runner, cell and student programs) at nice +GRADE_NICE, so a
  * busy machine takes its CPU from the untimed tests first.
  */
-#define _GNU_SOURCE	/* pidfd via syscall(SYS_pidfd_open) */
+#define _GNU_SOURCE	/* syscall(SYS_pidfd_open), prctl(PR_SET_PDEATHSIG) */
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -81,6 +82,11 @@ engine_child(const struct engine_ctx *x, int idx)
 	struct cell cell;
 	char name[128], why[512];
 
+	/* Should our runner die (killed at its deadline), so do we, and
+	 * with us the cell's init and everything in the cell. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() == 1)
+		_exit(1);
 	memset(&g, 0, sizeof g);
 	memset(&cell, 0, sizeof cell);
 	g.test = t;

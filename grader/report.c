@@ -73,13 +73,42 @@ report_status_name(enum grade_status s)
 	return "grader error";
 }
 
+/* s as one shell word: as it is when it is safe, else in '...'. */
+static void
+report_shell_word(char *buf, size_t len, const char *s)
+{
+	size_t n = 0;
+
+	if (s[0] != '\0' && strspn(s, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./+,:@%=") == strlen(s)) {
+		snprintf(buf, len, "%s", s);
+		return;
+	}
+	if (len < 8)
+		return;
+	buf[n++] = '\'';
+	for (; *s != '\0' && n + 6 < len; s++) {
+		if (*s == '\'') {
+			memcpy(buf + n, "'\\''", 4);
+			n += 4;
+		} else {
+			buf[n++] = *s;
+		}
+	}
+	buf[n++] = '\'';
+	buf[n] = '\0';
+}
+
 void
 report_rerun_command(char *buf, size_t len, const struct report *rep,
     const struct report_test *t, const struct report_opts *opt)
 {
+	char dir[512];
+
+	report_shell_word(dir, sizeof dir, rep->dir);
 	snprintf(buf, len, "%s --only %s --seed %llu %s %s",
 	    opt != NULL && opt->argv0 != NULL ? opt->argv0 : "labgrade",
-	    t->name, (unsigned long long)rep->seed, rep->lab, rep->dir);
+	    t->name, (unsigned long long)rep->seed, rep->lab, dir);
 }
 
 static void

@@ -718,9 +718,10 @@ START_TEST(class_mode)
 		proc_free(&p);
 	}
 	snprintf(cmd, sizeof cmd, "test -s %s/alice/labgrade/report.txt && "
+	    "test -s %s/alice/labgrade/traces/server_one_reply.pcap && "
 	    "grep -q 'build failed' %s/bob/labgrade/report.txt && "
 	    "cp %s %s.1 && %s --class %s lab1-udp && cmp %s %s.1", root, root,
-	    grades, grades, kit_bin("labgrade"), root, grades, grades);
+	    root, grades, grades, kit_bin("labgrade"), root, grades, grades);
 	ck_assert_msg(lg_sh(cmd, &p, 60000) == 0, "%s", p.err);
 	ck_assert_msg(strstr(p.err, "2/2 graded (2 cached)") != NULL, "%s",
 	    p.err);

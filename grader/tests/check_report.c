@@ -321,7 +321,7 @@ START_TEST(text_is_safe)
 	ck_assert_ptr_nonnull(strstr(s, "\\x1b[31m"));
 	ck_assert_ptr_nonnull(strstr(s, "total: 6/25 points"));
 	ck_assert_ptr_nonnull(strstr(s, "labgrade --only server_all_bytes "
-	    "--seed 42 lab1-udp"));
+	    "--seed 42 lab1-udp 'subs/al\"ice ]]> "));
 	ck_assert_ptr_nonnull(strstr(s, "killed by signal 11"));
 	ck_assert_ptr_nonnull(strstr(s, "reproduce it: labpeer udp-client"));
 	free(s);
