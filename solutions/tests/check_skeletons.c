@@ -1,0 +1,249 @@
+/*
+ * The student skeletons in labs/: they build without a warning (in a copy,
+ * with -Werror), run, fail the contract gracefully (a TODO line, a
+ * non-zero status, no crash, no hang), and match solutions/ file for file.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "labtest.h"
+
+#define BUILD_MS 60000		/* one lab built from scratch */
+#define RUN_MS 5000		/* a skeleton must give up by then */
+#define STRICT_CFLAGS "CFLAGS=-std=c11 -Wall -Wextra -Werror"
+
+static const struct {
+	const char *dir;	/* labs/NAME and solutions/NAME */
+	const char *tag;	/* TODO(tag.N) */
+	const char *progs[2];
+} skel_labs[] = {
+	{ "lab1-udp", "lab1", { "udp_server", "udp_client" } },
+	{ "lab2-tcp", "lab2", { "tcp_server", "tcp_client" } },
+};
+
+static void
+run_ok(char *const argv[], int ms, struct proc *p)
+{
+	ck_assert_int_eq(proc_run(p, argv, ms), 0);
+	ck_assert_msg(!p->timed_out, "%s still running after %d ms", argv[0],
+	    ms);
+}
+
+/* A copy of labs/DIR in a fresh directory, built with -Werror: the
+ * build must succeed and print no warning. */
+START_TEST(test_build_strict)
+{
+	char dir[] = "/tmp/check-skel-XXXXXX", src[128], cmd[256];
+	char *cp[] = { "cp", "-R", src, dir, NULL };
+	char *mk[] = { "make", "-B", "-C", dir, STRICT_CFLAGS, NULL };
+	char *rm[] = { "sh", "-c", cmd, NULL };
+	struct proc p;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(src, sizeof src, "labs/%s/.", skel_labs[_i].dir);
+	run_ok(cp, 10000, &p);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "cp: %s", p.err);
+	proc_free(&p);
+	run_ok(mk, BUILD_MS, &p);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "labs/%s does not build with "
+	    "-Wall -Wextra -Werror:\n%s%s", skel_labs[_i].dir, p.out, p.err);
+	ck_assert_msg(strstr(p.out, "warning") == NULL &&
+	    strstr(p.err, "warning") == NULL, "warnings:\n%s%s", p.out, p.err);
+	proc_free(&p);
+	for (int i = 0; i < 2; i++) {
+		snprintf(cmd, sizeof cmd, "%s/%s", dir, skel_labs[_i].progs[i]);
+		ck_assert_msg(access(cmd, X_OK) == 0, "make built no %s",
+		    skel_labs[_i].progs[i]);
+	}
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	run_ok(rm, 10000, &p);
+	proc_free(&p);
+}
+END_TEST
+
+/* Each skeleton program, as 'make' built it in place, on good arguments:
+ * a TODO(labN.) line on stderr, a non-zero exit, no signal, no hang. */
+START_TEST(test_run)
+{
+	int lab = _i / 2;
+	const char *prog = skel_labs[lab].progs[_i % 2];
+	char path[128], port[16], tag[32];
+	char *server[] = { path, port, NULL };
+	char *client[] = { path, "127.0.0.1", port, "1", NULL };
+	int server_side = strstr(prog, "server") != NULL;
+	struct proc p;
+
+	snprintf(path, sizeof path, "labs/%s/%s", skel_labs[lab].dir, prog);
+	ck_assert_msg(access(path, X_OK) == 0, "%s is not built (run make)",
+	    path);
+	snprintf(port, sizeof port, "%d", port_free(strstr(prog, "udp") ?
+	    SOCK_DGRAM : SOCK_STREAM));
+	run_ok(server_side ? server : client, RUN_MS, &p);
+	ck_assert_msg(!WIFSIGNALED(p.status), "%s crashed: signal %d", path,
+	    WTERMSIG(p.status));
+	ck_assert_msg(PROC_EXIT(&p) != 0, "%s exits 0 without doing its work",
+	    path);
+	snprintf(tag, sizeof tag, "TODO(%s.", skel_labs[lab].tag);
+	ck_assert_msg(strstr(p.err, tag) != NULL, "no %s...) line on stderr: "
+	    "%s", tag, p.err);
+	proc_free(&p);
+}
+END_TEST
+
+/* Argument parsing is given in the skeletons: no arguments is a usage
+ * error (status 2), as in the solutions. */
+START_TEST(test_usage)
+{
+	int lab = _i / 2;
+	char path[128];
+	char *argv[] = { path, NULL };
+	struct proc p;
+
+	snprintf(path, sizeof path, "labs/%s/%s", skel_labs[lab].dir,
+	    skel_labs[lab].progs[_i % 2]);
+	run_ok(argv, RUN_MS, &p);
+	ck_assert_msg(PROC_EXIT(&p) == 2, "%s without arguments: status %d, "
+	    "stderr: %s", path, PROC_EXIT(&p), p.err);
+	ck_assert_ptr_nonnull(strstr(p.err, "usage"));
+	proc_free(&p);
+}
+END_TEST
+
+static char *
+slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *text;
+	long n;
+
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	text = calloc(1, n + 1);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_int_eq(fread(text, 1, n, f), n);
+	fclose(f);
+	return text;
+}
+
+/* t is inside a string literal: an odd number of '"' before it on its
+ * line (the runtime message; comments are the steps). */
+static int
+in_string(const char *text, const char *t)
+{
+	int quotes = 0;
+
+	for (const char *c = t; c > text && c[-1] != '\n'; c--)
+		quotes += c[-1] == '"' && (c - 1 == text || c[-2] != '\\');
+	return quotes % 2;
+}
+
+/* The comment from t to its end (or the line's) names the handout. */
+static int
+comment_names_handout(const char *t)
+{
+	const char *end = strstr(t, "*/");
+	const char *nl = strchr(t, '\n');
+	const char *stop = end != NULL ? end : nl;
+	size_t n = stop != NULL ? (size_t)(stop - t) : strlen(t);
+	char buf[1024];
+
+	if (n >= sizeof buf)
+		n = sizeof buf - 1;
+	memcpy(buf, t, n);
+	buf[n] = '\0';
+	return strstr(buf, "handout") != NULL || strstr(buf, "README") != NULL;
+}
+
+/* Every TODO in a skeleton is numbered TODO(labN.K) and points at the
+ * handout in its comment; every program has at least one. */
+START_TEST(test_todos)
+{
+	int lab = _i / 2;
+	char path[128], tag[32];
+	char *text, *t;
+	int count = 0;
+
+	snprintf(path, sizeof path, "labs/%s/%s.c", skel_labs[lab].dir,
+	    skel_labs[lab].progs[_i % 2]);
+	snprintf(tag, sizeof tag, "TODO(%s.", skel_labs[lab].tag);
+	text = slurp(path);
+	for (t = strstr(text, "TODO"); t != NULL; t = strstr(t + 1, "TODO")) {
+		size_t k = strlen(tag);
+
+		ck_assert_msg(strncmp(t, tag, k) == 0,
+		    "%s: a TODO not numbered %sK): %.40s", path, tag, t);
+		ck_assert_msg(t[k] >= '1' && t[k] <= '9' &&
+		    strspn(t + k, "0123456789") > 0 &&
+		    t[k + strspn(t + k, "0123456789")] == ')',
+		    "%s: bad TODO number: %.40s", path, t);
+		if (!in_string(text, t))
+			ck_assert_msg(comment_names_handout(t), "%s: TODO "
+			    "without a pointer to the handout: %.60s", path, t);
+		count++;
+	}
+	ck_assert_msg(count > 0, "%s has no TODO step", path);
+	free(text);
+}
+END_TEST
+
+/* labs/ and solutions/ hold the same files (diff -r shows only the
+ * work), and the same Makefile, without -Werror. */
+START_TEST(test_same_files)
+{
+	char cmd[512];
+	char *argv[] = { "sh", "-c", cmd, NULL };
+	struct proc p;
+	char *text;
+
+	snprintf(cmd, sizeof cmd, "[ \"$(cd labs/%s && ls *.c Makefile)\" = "
+	    "\"$(cd solutions/%s && ls *.c Makefile)\" ] && "
+	    "cmp labs/%s/Makefile solutions/%s/Makefile", skel_labs[_i].dir,
+	    skel_labs[_i].dir, skel_labs[_i].dir, skel_labs[_i].dir);
+	run_ok(argv, 10000, &p);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "labs/%s and solutions/%s differ in "
+	    "their files or Makefile:\n%s%s", skel_labs[_i].dir, skel_labs[_i].dir,
+	    p.out, p.err);
+	proc_free(&p);
+	/* Students see warnings; their own build never refuses. */
+	snprintf(cmd, sizeof cmd, "labs/%s/Makefile", skel_labs[_i].dir);
+	text = slurp(cmd);
+	for (int i = 0; i < labtest_lines(text); i++) {
+		char line[512];
+
+		labtest_line(text, i, line, sizeof line);
+		ck_assert_msg(line[0] == '#' || strstr(line, "-Werror") == NULL,
+		    "%s uses -Werror: %s", cmd, line);
+	}
+	free(text);
+}
+END_TEST
+
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+Suite *
+skeletons_suite(void)
+{
+	Suite *s = suite_create("skeletons");
+	TCase *build = tcase_create("build");
+	TCase *run = tcase_create("run");
+
+	tcase_set_timeout(build, 90);
+	tcase_add_loop_test(build, test_build_strict, 0, N(skel_labs));
+	tcase_add_loop_test(build, test_same_files, 0, N(skel_labs));
+	tcase_add_loop_test(build, test_todos, 0, 2 * N(skel_labs));
+	suite_add_tcase(s, build);
+	tcase_set_timeout(run, 10);
+	tcase_add_loop_test(run, test_run, 0, 2 * N(skel_labs));
+	tcase_add_loop_test(run, test_usage, 0, 2 * N(skel_labs));
+	suite_add_tcase(s, run);
+	return s;
+}
