@@ -32,6 +32,7 @@
 #define DEADLINE_LO 0.995	/* contract: 1.000 s, less wake-up jitter */
 #define DEADLINE_HI 1.060	/* contract: 1.050 s, plus scheduling slack */
 #define SLOW_REPLY_MS 600	/* a reply at ~0.6 s is accepted */
+#define AT_ONCE 0.050		/* "the next ping goes out at once" */
 #define RUN_MS 8000		/* deadline of any one program run */
 #define MAX_LINE 1024		/* contract: bytes before the '\n' */
 #define LEAVE_BYTES 40000	/* lines that fit in the socket buffers */
@@ -764,12 +765,20 @@ START_TEST(test_split_replies)
 	struct proc cli;
 	struct tpeer t;
 	const char *want = "ping 1\nping 2\nping 3\n";
+	double last = 0;
 
 	tpeer_listen(&t, families[_i], 0);
 	client_start(&cli, families[_i], t.port, "3");
 	tpeer_accept(&t);
 	for (int seq = 1; seq <= 3; seq++) {
-		tpeer_expect_ping(&t, seq);
+		double arrived = tpeer_expect_ping(&t, seq);
+
+		ck_assert_msg(seq == 1 || arrived - last < AT_ONCE, "ping %d "
+		    "left %.3f s after the reply to ping %d", seq,
+		    arrived - last, seq - 1);
+		ck_assert_msg(proc_lines(&cli, seq - 1, 200) == 0, "the reply "
+		    "line for seq=%d was not flushed when ping %d left",
+		    seq - 1, seq);
 		for (int k = 0; k < 5; k++) {
 			char piece[16];
 
@@ -778,6 +787,7 @@ START_TEST(test_split_replies)
 			    "the whole reply line had come");
 			tpeer_send(&t, piece);
 		}
+		last = harness_now();
 	}
 	expect_eof(t.fd, IO_MS, "tcp_client after its last reply");
 	client_end(&cli, &o, 0, 1);
