@@ -826,6 +826,41 @@ START_TEST(verbose_traces)
 }
 END_TEST
 
+/* Every format of a real failing grading, written by the sanitizer
+ * build (make test builds build/san/labgrade): no memory error on the
+ * way, every file there, the JSON read back. */
+static const char *const san_subs[] = {
+	"grader/tests/broken/l1-server-double-reply",
+	"grader/tests/broken/l1-client-nul-in-ping",
+};
+
+START_TEST(sanitized_all_formats)
+{
+	char out[] = "/tmp/check_labgrade-san-XXXXXX", cmd[1024];
+	char *argv[] = { "build/san/labgrade", "--format",
+	    "text,json,junit,tap,gradescope,autolab", "--format", "csv",
+	    "--out", out, "lab1-udp", (char *)san_subs[_i], NULL };
+	struct proc p;
+
+	ck_assert_msg(access(argv[0], X_OK) == 0, "%s is not built (make "
+	    "SAN=1 build/san/labgrade)", argv[0]);
+	ck_assert_ptr_nonnull(mkdtemp(out));
+	ck_assert_int_eq(proc_start(&p, argv), 0);
+	proc_wait(&p, 60000);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "status %d: %s", PROC_EXIT(&p),
+	    p.err);
+	proc_free(&p);
+	snprintf(cmd, sizeof cmd, "cd %s && test -s report.txt && test -s "
+	    "junit.xml && test -s report.tap && test -s results.json && "
+	    "test -s autolab.txt && test -s report.csv && xmllint --noout "
+	    "junit.xml && python3 -c 'import json; d=json.load(open(\"report."
+	    "json\")); assert 0 < d[\"score\"] < d[\"max_score\"]' && cd / && "
+	    "rm -rf %s", out, out);
+	ck_assert_msg(lg_sh(cmd, &p, 30000) == 0, "%s", p.err);
+	proc_free(&p);
+}
+END_TEST
+
 Suite *
 labgrade_suite(void)
 {
@@ -868,6 +903,8 @@ labgrade_suite(void)
 	tcase_add_loop_test(tc, fail_under, 0,
 	    (int)(sizeof fu_cases / sizeof fu_cases[0]));
 	tcase_add_test(tc, verbose_traces);
+	tcase_add_loop_test(tc, sanitized_all_formats, 0,
+	    (int)(sizeof san_subs / sizeof san_subs[0]));
 	suite_add_tcase(s, tc);
 	return s;
 }
