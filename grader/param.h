@@ -87,4 +87,6 @@
 #define PEER_MAX_MSG 65536	/* a datagram or line buffer (UDP max 65507) */
 #define PEER_UDP_MAX 65507	/* --size limit: largest UDP payload over IPv4 */
 #define PEER_DUMP_CTX 64	/* text log: bytes of a payload shown escaped */
+#define PEER_FAILS_LOGGED 20	/* clients: failures logged (all are counted) */
+#define PEER_RECV_BATCH 64	/* datagrams read before timers are looked at */
 #endif

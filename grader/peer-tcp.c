@@ -380,7 +380,8 @@ tcp_fail(struct tcp_client *c, struct peer_event *e, const char *fmt, ...)
 	e->what = "fail";
 	e->conn = c->conn;
 	e->note = note;
-	peer_log(c->out, e);
+	if (c->failures < PEER_FAILS_LOGGED)
+		peer_log(c->out, e);
 	if (c->failures++ == 0)
 		snprintf(c->reason, sizeof c->reason, "c%d #%ld: %s", c->conn,
 		    e->n, note);

@@ -197,8 +197,10 @@ udp_drain(struct udp_server *s)
 	struct sockaddr_storage from;
 	socklen_t flen;
 	ssize_t got;
+	int i;
 
-	for (;;) {
+	/* A bounded batch, so that due replies go out under a flood. */
+	for (i = 0; i < PEER_RECV_BATCH; i++) {
 		flen = sizeof from;
 		got = recvfrom(s->fd, s->buf, sizeof s->buf, MSG_DONTWAIT,
 		    (struct sockaddr *)&from, &flen);
@@ -319,7 +321,8 @@ udp_fail(struct udp_client *c, struct udp_csock *k, struct peer_event *e,
 	e->n = k->n;
 	e->sock = k->name;
 	e->note = note;
-	peer_log(c->out, e);
+	if (c->failures < PEER_FAILS_LOGGED)
+		peer_log(c->out, e);
 	if (c->failures++ == 0)
 		snprintf(c->reason, sizeof c->reason, "#%ld%s: %s", k->n,
 		    k->name == 'a' ? "a" : k->name == 'b' ? "b" : "", note);
@@ -389,8 +392,10 @@ udp_read(struct udp_client *c, struct udp_csock *k)
 	struct sockaddr_storage from;
 	socklen_t flen;
 	ssize_t got;
+	int i;
 
-	for (;;) {
+	/* A bounded batch: a flood must not keep us from the deadline. */
+	for (i = 0; i < PEER_RECV_BATCH; i++) {
 		flen = sizeof from;
 		got = recvfrom(k->fd, c->buf, sizeof c->buf, MSG_DONTWAIT,
 		    (struct sockaddr *)&from, &flen);
