@@ -289,14 +289,12 @@ t_client_rtt(struct grade *g)
 	struct ping_expect e = { "rrr", NULL, 0, 0 };
 	struct wire_pings pk;
 	struct l1_run s;
-	int i;
 
 	l1_scenario(g, &s, x, "127.0.0.1", 3, L1_WALL_MS, 1);
 	e.from = s.from;
 	ping_expect(g, s.cli, &e, &s.po);
 	wire_udp_pings(g, &s.w, s.port, 3, &pk);
-	for (i = 0; i < s.po.nline; i++)
-		wire_rtt_agrees(g, s.po.line[i].seq, s.po.line[i].rtt_ms, &pk);
+	scen_rtts(g, &s.po, &pk);
 	wire_free(&s.w);
 }
 
@@ -338,7 +336,6 @@ t_client_late_reply(struct grade *g)
 	struct ping_expect e = { "tr", NULL, 0, 0 };
 	struct wire_pings pk;
 	struct l1_run s;
-	int i;
 
 	grade_explain(g, "the reply to ping 1 comes 1.1 s late, while ping 2 "
 	    "waits for its own reply (sent 0.4 s after ping 2): \"PING 1\" "
@@ -347,10 +344,7 @@ t_client_late_reply(struct grade *g)
 	e.from = s.from;
 	ping_expect(g, s.cli, &e, &s.po);
 	wire_udp_pings(g, &s.w, s.port, 2, &pk);
-	for (i = 0; i < s.po.nline; i++)
-		if (s.po.line[i].kind == PL_REPLY)
-			wire_rtt_agrees(g, s.po.line[i].seq,
-			    s.po.line[i].rtt_ms, &pk);
+	scen_rtts(g, &s.po, &pk);
 	wire_free(&s.w);
 }
 
@@ -362,7 +356,6 @@ t_client_stray(struct grade *g)
 	struct ping_expect e = { "rr", NULL, 0, 0 };
 	struct wire_pings pk;
 	struct l1_run s;
-	int i;
 
 	grade_explain(g, "before each reply come two strays: the reply with "
 	    "'!' appended from the server's port, and the exact reply from "
@@ -371,8 +364,7 @@ t_client_stray(struct grade *g)
 	e.from = s.from;
 	ping_expect(g, s.cli, &e, &s.po);
 	wire_udp_pings(g, &s.w, s.port, 2, &pk);
-	for (i = 0; i < s.po.nline; i++)
-		wire_rtt_agrees(g, s.po.line[i].seq, s.po.line[i].rtt_ms, &pk);
+	scen_rtts(g, &s.po, &pk);
 	wire_free(&s.w);
 }
 

@@ -359,14 +359,12 @@ t_client_rtt(struct grade *g)
 	struct ping_expect e = { "rrr", NULL, 0, 0 };
 	struct wire_pings pk;
 	struct l2_run s;
-	int i;
 
 	l2_scenario(g, &s, x, "127.0.0.1", 3, L2_WALL_MS, 1);
 	e.from = s.from;
 	ping_expect(g, s.cli, &e, &s.po);
 	wire_tcp_pings(g, &s.w, s.port, 3, &pk);
-	for (i = 0; i < s.po.nline; i++)
-		wire_rtt_agrees(g, s.po.line[i].seq, s.po.line[i].rtt_ms, &pk);
+	scen_rtts(g, &s.po, &pk);
 	wire_free(&s.w);
 }
 

@@ -813,3 +813,25 @@ out:
 	free(buf);
 	return rc;
 }
+
+/*
+ * Every printed RTT against the capture.  Below the wire's is always a
+ * bug; above it by more than the slack can be a loaded machine's delay
+ * on one ping, so a majority of the replies must agree.
+ */
+void
+scen_rtts(struct grade *g, const struct ping_out *po,
+    const struct wire_pings *pk)
+{
+	int i, n = 0, above = 0;
+
+	for (i = 0; i < po->nline; i++)
+		if (po->line[i].kind == PL_REPLY) {
+			n++;
+			above += wire_rtt_agrees(g, po->line[i].seq,
+			    po->line[i].rtt_ms, pk);
+		}
+	grade_check(g, above * 2 < n || n == 0, "%d of %d printed RTTs are "
+	    "longer than the exchange on the wire allows: time just the "
+	    "send and the reply (not printing, not sleeping)", above, n);
+}

@@ -34,6 +34,7 @@
  *	ping_parse(out, len, po)         parse a pinger client's stdout
  *	ping_expect(g, r, e)             the client's lines, summary and exit
  *	                                 status as the contract wants for e
+ *	scen_rtts(g, po, pk)             the printed RTTs against the capture
  *	scen_addr(family, port, buf)     "127.0.0.1:P" / "[::1]:P"
  *	scen_from_capture(w, port, buf)  the address:port the first packet
  *	                                 to port went to, as a client prints
@@ -128,6 +129,8 @@ void ping_parse(const char *out, size_t len, struct ping_out *po);
 void ping_expect(struct grade *g, const struct run *r,
     const struct ping_expect *e, struct ping_out *po);
 
+void scen_rtts(struct grade *g, const struct ping_out *po,
+    const struct wire_pings *pk);
 const char *scen_addr(int family, int port, char *buf, size_t n);
 void scen_from_capture(const struct wire *w, int port, char *buf, size_t n);
 int scen_tcp_abandon(int port, int n);

@@ -21,7 +21,8 @@
  *	wire_tcp_pings(g, w, sport, n, pk)  the client's stream is exactly
  *	                              "ping 1\n".."ping n\n", each line sent
  *	                              after the previous reply line came
- *	wire_rtt_agrees(g, printed, pk)  printed RTT vs the capture
+ *	wire_rtt_agrees(g, seq, ms, pk)  printed RTT vs the capture: fails
+ *	                              if below, 1 if too far above
  *	wire_gap(g, pk, k, lo, hi, why)  ping k+1 left lo..hi s after ping k
  *	                              (or after reply k when why says so)
  */
@@ -101,7 +102,7 @@ void wire_tcp_close(struct grade *g, const struct wire *w, int sport,
 void wire_tcp_pings(struct grade *g, const struct wire *w, int sport,
     int count, struct wire_pings *pk);
 
-void wire_rtt_agrees(struct grade *g, int seq, double printed_ms,
+int wire_rtt_agrees(struct grade *g, int seq, double printed_ms,
     const struct wire_pings *pk);
 void wire_gap(struct grade *g, const struct wire_pings *pk, int k,
     int from_reply, double lo, double hi);
