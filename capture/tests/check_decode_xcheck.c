@@ -202,7 +202,7 @@ static const char *const xc_files[] = {
 	"tcp-midstream", "udp-ping", "udp6-ping", "icmp-unreach",
 	"icmp6-unreach", "ip-options", "malformed", "truncated", "link-eth",
 	"link-sll", "link-sll2", "link-null", "link-loop", "link-raw",
-	"link-ipv4", "link-ipv6", "lo-real",
+	"link-ipv4", "link-ipv6", "lo-real", "eth-padding",
 };
 
 START_TEST(test_tcpdump)

@@ -33,6 +33,7 @@ struct mk {
 	uint32_t af6;		/* NULL/LOOP family value for IPv6 */
 	int swap_null;		/* write the NULL family byte-swapped */
 	uint16_t ethertype;	/* !0: Ethernet frames carry this instead */
+	size_t pad;		/* !0: pad frames with zeros to this size */
 };
 
 struct ep {
@@ -286,6 +287,10 @@ emit(struct mk *m, const uint8_t *ip, size_t iplen, int v, size_t cut,
 
 	memcpy(f + n, ip, iplen);
 	n += iplen;
+	if (n < m->pad) {	/* Ethernet's minimum frame, as a NIC pads */
+		memset(f + n, 0, m->pad - n);
+		n = m->pad;
+	}
 	m->t_us += dt > 0 ? dt : MK_STEP_US;
 	h.ts.tv_sec = (time_t)(m->t_us / 1000000);
 	h.ts.tv_usec = (suseconds_t)(m->t_us % 1000000);
@@ -824,6 +829,20 @@ sc_link_other(struct mk *m)
 	send_l4(m, &c, &s, 132, sctp, sizeof sctp, NULL, 0, 60);
 }
 
+/* Frames padded to Ethernet's 60-byte minimum: the padding is not
+ * payload. */
+static void
+sc_eth_padding(struct mk *m)
+{
+	struct conn k = conn_make("10.0.0.1", 40050, "10.0.0.2", 12000, 1, 1);
+	struct ep c = ep_make("10.0.0.1", 50015), s = ep_make("10.0.0.2", 12000);
+
+	m->pad = 60;
+	k.ts = 0;
+	seg(m, &k, 0, A, NULL, 0);
+	udp(m, &c, &s, "hi", 60);
+}
+
 struct scenario {
 	const char *name;	/* file name without .pcap */
 	int lt;			/* link type */
@@ -867,6 +886,8 @@ static const struct scenario SCENARIOS[] = {
 	    "TCP option of length 0, an IPv6 extension past the end" },
 	{ "truncated", DLT_EN10MB, sc_truncated, "snapshot cuts: Ethernet, "
 	    "IPv4, TCP header, TCP options, payload, IPv6 header, UDP header" },
+	{ "eth-padding", DLT_EN10MB, sc_eth_padding, "Ethernet frames padded "
+	    "to 60 bytes: a pure TCP ACK and a 2-byte UDP datagram" },
 	{ "link-eth", DLT_EN10MB, sc_link_eth, "Ethernet (lo, zero MACs): UDP "
 	    "ping and reply, IPv4 and IPv6" },
 	{ "link-sll", DLT_LINUX_SLL, sc_link_sll, "Linux cooked v1 (any)" },
