@@ -79,20 +79,26 @@ exec_enter(struct sniff *s)
 	if (unshare(CLONE_NEWNET | (user ? CLONE_NEWUSER : 0)) != 0) {
 		/* Root without CAP_SYS_ADMIN (a container): try as a user. */
 		if (user || unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0) {
-			snprintf(s->err, sizeof s->err, "--exec: cannot create "
-			    "a private network namespace: %s", strerror(errno));
+			snprintf(s->err, sizeof s->err,
+			    "--exec: cannot create "
+			    "a private network namespace: %s",
+			    strerror(errno));
 			return -1;
 		}
 		user = 1;
 	}
 	if (user && exec_map_ids(uid, gid) != 0) {
-		snprintf(s->err, sizeof s->err, "--exec: cannot map ids in the "
-		    "user namespace: %s", strerror(errno));
+		snprintf(s->err, sizeof s->err,
+		    "--exec: cannot map ids in the "
+		    "user namespace: %s",
+		    strerror(errno));
 		return -1;
 	}
 	if (exec_lo_up() != 0) {
-		snprintf(s->err, sizeof s->err, "--exec: cannot bring up the "
-		    "namespace's loopback: %s", strerror(errno));
+		snprintf(s->err, sizeof s->err,
+		    "--exec: cannot bring up the "
+		    "namespace's loopback: %s",
+		    strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -111,8 +117,8 @@ now_ms(void)
 static long
 exec_socket_count(void)
 {
-	static const char *const tables[] = { "/proc/net/tcp",
-		"/proc/net/tcp6", "/proc/net/udp", "/proc/net/udp6" };
+	static const char *const tables[] = {"/proc/net/tcp", "/proc/net/tcp6",
+	    "/proc/net/udp", "/proc/net/udp6"};
 	long lines = 0;
 	size_t i;
 	int c;
@@ -124,7 +130,7 @@ exec_socket_count(void)
 			continue;
 		while ((c = getc(f)) != EOF)
 			lines += c == '\n';
-		lines--;	/* the header line */
+		lines--; /* the header line */
 		fclose(f);
 	}
 	return lines;
@@ -162,7 +168,7 @@ exec_wait_ready(struct sniff *s, struct exec_cmd *c, long sockets)
 	long deadline = now_ms() + EXEC_READY_MS;
 
 	while (now_ms() < deadline && !exec_reap(c) &&
-	    exec_socket_count() <= sockets)
+	       exec_socket_count() <= sockets)
 		if (sniff_pump(s, EXEC_POLL_MS) < 0)
 			return;
 }
@@ -182,8 +188,10 @@ exec_start(struct sniff *s)
 		fflush(NULL);
 		if (pipe2(pfd, O_CLOEXEC) != 0 || (c->pid = fork()) < 0) {
 			c->pid = 0;
-			snprintf(s->err, sizeof s->err, "--exec: cannot start "
-			    "a command: %s", strerror(errno));
+			snprintf(s->err, sizeof s->err,
+			    "--exec: cannot start "
+			    "a command: %s",
+			    strerror(errno));
 			return -1;
 		}
 		if (c->pid == 0)
@@ -228,7 +236,7 @@ exec_last_output(struct sniff *s)
 	int n, i;
 
 	while ((n = exec_pollfds(s, pfd, SNIFF_MAX_EXEC)) > 0 &&
-	    now_ms() < deadline) {
+	       now_ms() < deadline) {
 		if (poll(pfd, (nfds_t)n, EXEC_POLL_MS) > 0)
 			exec_relay(s, pfd, n);
 	}
@@ -316,7 +324,7 @@ exec_read(struct sniff *s, int i)
 		if (n <= 0) {
 			if (n < 0 && errno == EAGAIN)
 				return;
-			close(c->out_fd);	/* EOF: all its writers ended */
+			close(c->out_fd); /* EOF: all its writers ended */
 			c->out_fd = -1;
 			if (c->len > 0)
 				exec_emit(s, i, c->line, c->len);
@@ -364,7 +372,7 @@ exec_report(struct sniff *s)
 		outbuf_puts(ob, "): ");
 		if (c->killed)
 			outbuf_puts(ob, "still running after the last command,"
-			    " ended by labsniff");
+			                " ended by labsniff");
 		else if (WIFEXITED(c->status)) {
 			outbuf_puts(ob, "exited with status ");
 			outbuf_u64(ob, (uint64_t)WEXITSTATUS(c->status));

@@ -6,7 +6,7 @@
 #include "labsniff.h"
 
 #define HEX_PER_LINE 16
-#define HEX_COLUMNS 40	/* 8 groups of " xxxx" */
+#define HEX_COLUMNS 40 /* 8 groups of " xxxx" */
 
 static void
 hexdump_line(struct outbuf *ob, const uint8_t *p, size_t n, size_t off)
@@ -17,7 +17,7 @@ hexdump_line(struct outbuf *ob, const uint8_t *p, size_t n, size_t off)
 	size_t i, col = 0, digits = 4;
 
 	while (digits < 8 && (off >> (4 * digits)) != 0)
-		digits++;	/* as "%04x" grows past 0xffff */
+		digits++; /* as "%04x" grows past 0xffff */
 	*q++ = '\t';
 	*q++ = '0';
 	*q++ = 'x';
@@ -50,6 +50,6 @@ hexdump_print(struct outbuf *ob, const uint8_t *p, size_t n)
 	size_t off;
 
 	for (off = 0; off < n; off += HEX_PER_LINE)
-		hexdump_line(ob, p + off, n - off < HEX_PER_LINE ?
-		    n - off : HEX_PER_LINE, off);
+		hexdump_line(ob, p + off,
+		    n - off < HEX_PER_LINE ? n - off : HEX_PER_LINE, off);
 }

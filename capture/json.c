@@ -23,10 +23,12 @@ json_string(struct outbuf *ob, const uint8_t *p, size_t n)
 			q[0] = (char)c;
 			outbuf_commit(ob, 1);
 		} else if (c == '"' || c == '\\' || c == '\n' || c == '\t' ||
-		    c == '\r') {
+		           c == '\r') {
 			q[0] = '\\';
-			q[1] = c == '\n' ? 'n' : c == '\t' ? 't' : c == '\r' ?
-			    'r' : (char)c;
+			q[1] = c == '\n'   ? 'n'
+			       : c == '\t' ? 't'
+			       : c == '\r' ? 'r'
+			                   : (char)c;
 			outbuf_commit(ob, 2);
 		} else {
 			memcpy(q, "\\u00", 4);
@@ -82,8 +84,8 @@ json_hex(struct outbuf *ob, const char *key, const uint8_t *p, size_t n)
 }
 
 static void
-json_tcp(struct outbuf *ob, const struct cap_pkt *pkt,
-    const struct cap_note *note)
+json_tcp(
+    struct outbuf *ob, const struct cap_pkt *pkt, const struct cap_note *note)
 {
 	const struct cap_tcp *t = &pkt->tcp;
 	char flags[CAP_TCP_FLAGS_STRLEN];
@@ -104,20 +106,22 @@ json_tcp(struct outbuf *ob, const struct cap_pkt *pkt,
 	json_knum(ob, "win_raw", t->win);
 	json_knum(ob, "win", note->conv != NULL ? note->win : t->win);
 	json_key(ob, "win_scaled");
-	outbuf_puts(ob, note->conv != NULL && note->win_scaled ? "true" :
-	    "false");
+	outbuf_puts(
+	    ob, note->conv != NULL && note->win_scaled ? "true" : "false");
 }
 
 static void
-json_transport(struct outbuf *ob, const struct cap_pkt *pkt,
-    const struct cap_note *note)
+json_transport(
+    struct outbuf *ob, const struct cap_pkt *pkt, const struct cap_note *note)
 {
 	const char *name = cap_ipproto_name(pkt->proto);
 
 	json_addr(ob, "src", &pkt->src);
 	json_addr(ob, "dst", &pkt->dst);
-	json_kstr(ob, "proto", pkt->tp == CAP_TP_ICMP6 ? "ICMPv6" :
-	    name != NULL ? name : "IP");
+	json_kstr(ob, "proto",
+	    pkt->tp == CAP_TP_ICMP6 ? "ICMPv6"
+	    : name != NULL          ? name
+	                            : "IP");
 	json_knum(ob, "ipproto", pkt->proto);
 	if (pkt->tp == CAP_TP_TCP || pkt->tp == CAP_TP_UDP) {
 		json_knum(ob, "sport", pkt->sport);
@@ -128,12 +132,14 @@ json_transport(struct outbuf *ob, const struct cap_pkt *pkt,
 	if (pkt->tp == CAP_TP_ICMP || pkt->tp == CAP_TP_ICMP6) {
 		json_knum(ob, "icmp_type", pkt->icmp.type);
 		json_knum(ob, "icmp_code", pkt->icmp.code);
-		json_kstr(ob, "icmp", cap_icmp_name(pkt->tp == CAP_TP_ICMP ?
-		    4 : 6, pkt->icmp.type, pkt->icmp.code));
+		json_kstr(ob, "icmp",
+		    cap_icmp_name(pkt->tp == CAP_TP_ICMP ? 4 : 6,
+		        pkt->icmp.type, pkt->icmp.code));
 	}
 	json_knum(ob, "payload_len", pkt->payload_len);
-	if (pkt->payload != NULL || ((pkt->tp == CAP_TP_TCP ||
-	    pkt->tp == CAP_TP_UDP) && pkt->payload_len == 0 && !pkt->trunc)) {
+	if (pkt->payload != NULL ||
+	    ((pkt->tp == CAP_TP_TCP || pkt->tp == CAP_TP_UDP) &&
+	        pkt->payload_len == 0 && !pkt->trunc)) {
 		uint32_t n = pkt->payload != NULL ? pkt->payload_caplen : 0;
 
 		json_key(ob, "payload");
@@ -143,8 +149,8 @@ json_transport(struct outbuf *ob, const struct cap_pkt *pkt,
 }
 
 static void
-json_note(struct outbuf *ob, const struct cap_pkt *pkt,
-    const struct cap_note *note)
+json_note(
+    struct outbuf *ob, const struct cap_pkt *pkt, const struct cap_note *note)
 {
 	char buf[1024];
 	struct outbuf nb;
@@ -152,8 +158,8 @@ json_note(struct outbuf *ob, const struct cap_pkt *pkt,
 	if (note->conv == NULL)
 		return;
 	json_knum(ob, "conv", note->conv->id);
-	json_kstr(ob, "dir", note->dir == 0 ? "client->server" :
-	    "server->client");
+	json_kstr(
+	    ob, "dir", note->dir == 0 ? "client->server" : "server->client");
 	outbuf_mem(&nb, buf, sizeof buf);
 	if (print_notes(&nb, pkt, note) > 0 && !nb.failed) {
 		json_key(ob, "note");
@@ -169,8 +175,8 @@ json_note(struct outbuf *ob, const struct cap_pkt *pkt,
 }
 
 void
-json_packet(struct sniff *s, const struct cap_pkt *pkt,
-    const struct cap_note *note)
+json_packet(
+    struct sniff *s, const struct cap_pkt *pkt, const struct cap_note *note)
 {
 	struct outbuf *ob = &s->out;
 	const char *cut = cap_trunc_name(pkt);
@@ -183,9 +189,11 @@ json_packet(struct sniff *s, const struct cap_pkt *pkt,
 	json_knum(ob, "ts_usec", (uint64_t)pkt->ts.tv_usec);
 	json_knum(ob, "len", pkt->len);
 	json_knum(ob, "caplen", pkt->caplen);
-	json_kstr(ob, "net", pkt->net == CAP_NET_IP ? "ip" :
-	    pkt->net == CAP_NET_IP6 ? "ip6" : pkt->net == CAP_NET_OTHER ?
-	    "other" : "none");
+	json_kstr(ob, "net",
+	    pkt->net == CAP_NET_IP      ? "ip"
+	    : pkt->net == CAP_NET_IP6   ? "ip6"
+	    : pkt->net == CAP_NET_OTHER ? "other"
+	                                : "none");
 	if (pkt->net == CAP_NET_OTHER)
 		json_knum(ob, "ethertype", pkt->ethertype);
 	if (pkt->net == CAP_NET_IP || pkt->net == CAP_NET_IP6)
@@ -194,7 +202,8 @@ json_packet(struct sniff *s, const struct cap_pkt *pkt,
 		json_kstr(ob, "truncated", cut);
 	if (pkt->bad != NULL) {
 		json_kstr(ob, "malformed", pkt->bad);
-		json_kstr(ob, "malformed_layer", cap_layer_name(pkt->bad_layer));
+		json_kstr(
+		    ob, "malformed_layer", cap_layer_name(pkt->bad_layer));
 	}
 	json_note(ob, pkt, note);
 	outbuf_puts(ob, "}\n");
@@ -204,7 +213,7 @@ void
 json_conv(struct outbuf *ob, const struct cap_conv *c)
 {
 	int64_t us = ((int64_t)c->last.tv_sec - c->first.tv_sec) * 1000000 +
-	    (c->last.tv_usec - c->first.tv_usec);
+	             (c->last.tv_usec - c->first.tv_usec);
 
 	outbuf_puts(ob, "{\"type\":\"conversation\",\"id\":");
 	outbuf_u64(ob, c->id);

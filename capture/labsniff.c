@@ -18,8 +18,8 @@
 
 #define LABSNIFF_VERSION "1.0"
 
-static volatile sig_atomic_t stop_requested;	/* Ctrl-C / SIGTERM */
-static pcap_t *volatile break_pc;		/* for pcap_breakloop */
+static volatile sig_atomic_t stop_requested; /* Ctrl-C / SIGTERM */
+static pcap_t *volatile break_pc;            /* for pcap_breakloop */
 
 static const char usage_line[] =
     "usage: labsniff [-i IFACE] [-r FILE] [-w FILE] [-c COUNT] [-X] [-q] "
@@ -101,37 +101,55 @@ static int
 parse_args(struct sniff_opts *o, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "ladder", no_argument, NULL, OPT_LADDER },
-		{ "svg", required_argument, NULL, OPT_SVG },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "exec", required_argument, NULL, OPT_EXEC },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
+	    {"ladder", no_argument, NULL, OPT_LADDER},
+	    {"svg", required_argument, NULL, OPT_SVG},
+	    {"json", no_argument, NULL, OPT_JSON},
+	    {"exec", required_argument, NULL, OPT_EXEC},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
 	};
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":i:r:w:c:XqhV", longopts,
-	    NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":i:r:w:c:XqhV", longopts, NULL)) !=
+	       -1) {
 		switch (c) {
-		case 'i': o->iface = optarg; break;
-		case 'r': o->rfile = optarg; break;
-		case 'w': o->wfile = optarg; break;
-		case 'X': o->hex = 1; break;
-		case 'q': o->quiet = 1; break;
-		case OPT_LADDER: o->ladder = 1; break;
-		case OPT_SVG: o->svgfile = optarg; break;
-		case OPT_JSON: o->json = 1; break;
+		case 'i':
+			o->iface = optarg;
+			break;
+		case 'r':
+			o->rfile = optarg;
+			break;
+		case 'w':
+			o->wfile = optarg;
+			break;
+		case 'X':
+			o->hex = 1;
+			break;
+		case 'q':
+			o->quiet = 1;
+			break;
+		case OPT_LADDER:
+			o->ladder = 1;
+			break;
+		case OPT_SVG:
+			o->svgfile = optarg;
+			break;
+		case OPT_JSON:
+			o->json = 1;
+			break;
 		case 'c':
 			if (parse_count(optarg, &o->count) != 0)
 				return usage_error("COUNT must be a whole "
-				    "number >= 1", optarg);
+				                   "number >= 1",
+				    optarg);
 			break;
 		case OPT_EXEC:
 			if (o->n_exec == SNIFF_MAX_EXEC)
 				return usage_error("too many --exec commands "
-				    "(at most 16)", NULL);
+				                   "(at most 16)",
+				    NULL);
 			o->exec_cmd[o->n_exec++] = optarg;
 			break;
 		case 'h':
@@ -143,22 +161,24 @@ parse_args(struct sniff_opts *o, int argc, char **argv)
 			    pcap_lib_version());
 			return -1;
 		case ':':
-			return usage_error("option needs a value",
-			    argv[optind - 1]);
+			return usage_error(
+			    "option needs a value", argv[optind - 1]);
 		default:
 			return usage_error("unknown option", argv[optind - 1]);
 		}
 	}
 	if (o->rfile != NULL && (o->iface != NULL || o->n_exec > 0))
 		return usage_error("-r reads a file: it cannot be combined "
-		    "with -i or --exec", NULL);
+		                   "with -i or --exec",
+		    NULL);
 	if (o->iface != NULL && o->n_exec > 0)
 		return usage_error("--exec captures in its own namespace: "
-		    "drop -i", NULL);
+		                   "drop -i",
+		    NULL);
 	if (o->json && o->ladder)
 		return usage_error("--json and --ladder: choose one", NULL);
-	if (optind < argc && (o->filter = join_words(argv + optind,
-	    argc - optind)) == NULL)
+	if (optind < argc &&
+	    (o->filter = join_words(argv + optind, argc - optind)) == NULL)
 		return usage_error("out of memory", NULL);
 	return 0;
 }
@@ -239,11 +259,11 @@ sniff_pump(struct sniff *s, int timeout_ms)
 	if (n == PCAP_ERROR_BREAK && !stop_requested && !count_reached(s))
 		n = pcap_dispatch(s->pc, -1, on_packet, (u_char *)s);
 	/* (a pcap_breakloop from Ctrl-C still pending: the drain reads on) */
-	exec_relay(s, pfd + 1, nfd);	/* after the packets they caused */
+	exec_relay(s, pfd + 1, nfd); /* after the packets they caused */
 	if (s->immediate || n > 0)
-		outbuf_flush(&s->out);	/* one write per batch of lines */
+		outbuf_flush(&s->out); /* one write per batch of lines */
 	if (n == PCAP_ERROR_BREAK && !stop_requested)
-		n = 0;	/* -c reached: the caller sees count_reached */
+		n = 0; /* -c reached: the caller sees count_reached */
 	return n == PCAP_ERROR_BREAK ? -2 : n;
 }
 
@@ -255,7 +275,7 @@ drain(struct sniff *s)
 
 	stop_requested = 0;
 	while (!count_reached(s) && rounds++ < 3 &&
-	    sniff_pump(s, SNIFF_TIMEOUT_MS + 20) > 0)
+	       sniff_pump(s, SNIFF_TIMEOUT_MS + 20) > 0)
 		;
 }
 
@@ -270,8 +290,8 @@ live_loop(struct sniff *s)
 			exec_stop(s);
 			break;
 		}
-		n = sniff_pump(s, s->o.n_exec > 0 ? EXEC_POLL_MS :
-		    SNIFF_TIMEOUT_MS);
+		n = sniff_pump(
+		    s, s->o.n_exec > 0 ? EXEC_POLL_MS : SNIFF_TIMEOUT_MS);
 		if (n == -1)
 			break;
 	}
@@ -312,8 +332,8 @@ set_filter(struct sniff *s)
 
 	if (s->o.filter == NULL)
 		return 0;
-	if (pcap_compile(s->pc, &prog, s->o.filter, 1,
-	    PCAP_NETMASK_UNKNOWN) != 0) {
+	if (pcap_compile(s->pc, &prog, s->o.filter, 1, PCAP_NETMASK_UNKNOWN) !=
+	    0) {
 		snprintf(s->err, sizeof s->err, "bad filter '%s': %s",
 		    s->o.filter, pcap_geterr(s->pc));
 		return 2;
@@ -349,9 +369,13 @@ open_source(struct sniff *s, struct cap_file **f)
 			return 1;
 	}
 	if (!cap_linktype_supported(s->linktype)) {
-		snprintf(s->err, sizeof s->err, "link type %s (%d) is not "
-		    "supported", pcap_datalink_val_to_name(s->linktype) ?
-		    pcap_datalink_val_to_name(s->linktype) : "?", s->linktype);
+		snprintf(s->err, sizeof s->err,
+		    "link type %s (%d) is not "
+		    "supported",
+		    pcap_datalink_val_to_name(s->linktype)
+		        ? pcap_datalink_val_to_name(s->linktype)
+		        : "?",
+		    s->linktype);
 		return 1;
 	}
 	if ((rc = set_filter(s)) != 0)
@@ -370,13 +394,15 @@ run(struct sniff *s)
 	struct cap_file *f = NULL;
 	int rc;
 
-	install_signals();	/* before the capture opens: no window */
+	install_signals(); /* before the capture opens: no window */
 	if ((rc = open_source(s, &f)) != 0 || (rc = -print_init(s)) != 0)
 		goto out;
 	break_pc = s->live ? s->pc : NULL;
-	if (s->live)	/* as tcpdump: also says the capture is ready */
-		fprintf(stderr, "labsniff: listening on %s%s, link type %s, "
-		    "Ctrl-C to stop\n", s->o.iface != NULL ? s->o.iface : "lo",
+	if (s->live) /* as tcpdump: also says the capture is ready */
+		fprintf(stderr,
+		    "labsniff: listening on %s%s, link type %s, "
+		    "Ctrl-C to stop\n",
+		    s->o.iface != NULL ? s->o.iface : "lo",
 		    s->o.n_exec > 0 ? " of a private network namespace" : "",
 		    pcap_datalink_val_to_name(s->linktype));
 	if (s->o.n_exec > 0 && exec_start(s) != 0)

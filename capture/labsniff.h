@@ -36,42 +36,42 @@
 #include "outbuf.h"
 
 /* Limits and tunables */
-#define SNIFF_SNAPLEN 262144		/* as tcpdump: whole packets */
-#define SNIFF_BUFFER_BYTES (4 << 20)	/* kernel ring: 4 MiB */
-#define SNIFF_TIMEOUT_MS 100		/* batched mode: deliver within */
-#define SNIFF_OUTBUF_BYTES (64 << 10)	/* one write() per 64 KiB */
-#define SNIFF_MAX_EXEC 16		/* --exec commands */
-#define EXEC_READY_MS 2000		/* wait for a command to bind */
-#define EXEC_POLL_MS 20			/* child / socket check period */
-#define EXEC_GRACE_MS 500		/* SIGTERM to SIGKILL */
-#define EXEC_DRAIN_MS 50		/* quiet time before the last drain */
-#define EXEC_LINE_MAX 1024		/* a command's output line, cut */
-#define PRINT_TEXT_MAX 64		/* payload bytes shown as text */
-#define LABEL_TEXT_MAX 20		/* payload bytes in a diagram label */
-#define SUMMARY_MAX 20			/* conversations listed one by one */
-#define LADDER_MAX_CONVS 8		/* diagrams drawn */
-#define LADDER_MAX_EVENTS 2000		/* arrows drawn, all diagrams */
-#define LADDER_LABEL_LEN 72		/* label bytes per arrow */
-#define LADDER_NOTE_LEN 64		/* annotation bytes per arrow */
+#define SNIFF_SNAPLEN 262144          /* as tcpdump: whole packets */
+#define SNIFF_BUFFER_BYTES (4 << 20)  /* kernel ring: 4 MiB */
+#define SNIFF_TIMEOUT_MS 100          /* batched mode: deliver within */
+#define SNIFF_OUTBUF_BYTES (64 << 10) /* one write() per 64 KiB */
+#define SNIFF_MAX_EXEC 16             /* --exec commands */
+#define EXEC_READY_MS 2000            /* wait for a command to bind */
+#define EXEC_POLL_MS 20               /* child / socket check period */
+#define EXEC_GRACE_MS 500             /* SIGTERM to SIGKILL */
+#define EXEC_DRAIN_MS 50              /* quiet time before the last drain */
+#define EXEC_LINE_MAX 1024            /* a command's output line, cut */
+#define PRINT_TEXT_MAX 64             /* payload bytes shown as text */
+#define LABEL_TEXT_MAX 20             /* payload bytes in a diagram label */
+#define SUMMARY_MAX 20                /* conversations listed one by one */
+#define LADDER_MAX_CONVS 8            /* diagrams drawn */
+#define LADDER_MAX_EVENTS 2000        /* arrows drawn, all diagrams */
+#define LADDER_LABEL_LEN 72           /* label bytes per arrow */
+#define LADDER_NOTE_LEN 64            /* annotation bytes per arrow */
 
 struct sniff_opts {
-	const char *iface;	/* -i, default "lo" */
-	const char *rfile;	/* -r */
-	const char *wfile;	/* -w */
-	const char *svgfile;	/* --svg */
-	long count;		/* -c, 0 = no limit */
+	const char *iface;   /* -i, default "lo" */
+	const char *rfile;   /* -r */
+	const char *wfile;   /* -w */
+	const char *svgfile; /* --svg */
+	long count;          /* -c, 0 = no limit */
 	int hex, quiet, ladder, json;
 	char *exec_cmd[SNIFF_MAX_EXEC];
 	int n_exec;
-	char *filter;		/* joined FILTER words, NULL if none */
+	char *filter; /* joined FILTER words, NULL if none */
 };
 
 struct exec_cmd {
-	pid_t pid;		/* 0 once reaped */
-	int status;		/* wait status once reaped */
-	int killed;		/* we ended it (it outlived the last command) */
-	int out_fd;		/* its stdout+stderr pipe, -1 once at EOF */
-	size_t len;		/* bytes of a partial line in line[] */
+	pid_t pid;  /* 0 once reaped */
+	int status; /* wait status once reaped */
+	int killed; /* we ended it (it outlived the last command) */
+	int out_fd; /* its stdout+stderr pipe, -1 once at EOF */
+	size_t len; /* bytes of a partial line in line[] */
 	char line[EXEC_LINE_MAX];
 };
 
@@ -81,11 +81,11 @@ struct ladder;
 /* Printer state: the conversation table and the run's counters. */
 struct sniff_print {
 	struct cap_flows *flows;
-	struct timeval t0;	/* the first packet's timestamp */
+	struct timeval t0; /* the first packet's timestamp */
 	int have_t0;
-	uint64_t pkts, bytes;	/* packets handled, bytes on the wire */
-	uint64_t untracked;	/* not part of a TCP/UDP conversation */
-	uint64_t trunc, bad;	/* cut by the snap length; malformed */
+	uint64_t pkts, bytes; /* packets handled, bytes on the wire */
+	uint64_t untracked;   /* not part of a TCP/UDP conversation */
+	uint64_t trunc, bad;  /* cut by the snap length; malformed */
 	struct summary *sum;
 	struct ladder *lad;
 };
@@ -96,13 +96,13 @@ struct sniff {
 	pcap_dumper_t *dump;
 	struct outbuf out;
 	int linktype;
-	int live;		/* a live capture (not -r) */
-	int immediate;		/* immediate mode was asked for */
-	int out_tty;		/* stdout is a terminal */
-	uint64_t shown;		/* packets handled (after the filter) */
+	int live;       /* a live capture (not -r) */
+	int immediate;  /* immediate mode was asked for */
+	int out_tty;    /* stdout is a terminal */
+	uint64_t shown; /* packets handled (after the filter) */
 	struct exec_cmd cmd[SNIFF_MAX_EXEC];
-	struct sniff_print pr;	/* printer state (print.c) */
-	char err[1024];		/* the one line for stderr */
+	struct sniff_print pr; /* printer state (print.c) */
+	char err[1024];        /* the one line for stderr */
 };
 
 int live_open(struct sniff *s, const char *iface);
@@ -130,13 +130,12 @@ void print_endpoint(struct outbuf *ob, const struct cap_addr *a, int port);
 void print_tcp_words(struct outbuf *ob, uint16_t flags);
 void print_label(struct outbuf *ob, const struct cap_pkt *pkt,
     const struct cap_note *note, size_t text_max);
-int print_notes(struct outbuf *ob, const struct cap_pkt *pkt,
-    const struct cap_note *note);
-void print_text(struct outbuf *ob, const uint8_t *p, size_t n,
-    size_t max);
+int print_notes(
+    struct outbuf *ob, const struct cap_pkt *pkt, const struct cap_note *note);
+void print_text(struct outbuf *ob, const uint8_t *p, size_t n, size_t max);
 void print_ms(struct outbuf *ob, int64_t us);
-void print_reltime(struct outbuf *ob, const struct timeval *t0,
-    const struct timeval *t);
+void print_reltime(
+    struct outbuf *ob, const struct timeval *t0, const struct timeval *t);
 
 struct summary *summary_new(struct outbuf *json);
 void summary_free(struct summary *sum);
@@ -150,8 +149,8 @@ void ladder_add(struct ladder *l, const struct cap_pkt *pkt,
 void ladder_print(struct ladder *l, struct outbuf *ob);
 int svg_write(struct ladder *l, const char *path, char *err, size_t errlen);
 
-void json_packet(struct sniff *s, const struct cap_pkt *pkt,
-    const struct cap_note *note);
+void json_packet(
+    struct sniff *s, const struct cap_pkt *pkt, const struct cap_note *note);
 void json_conv(struct outbuf *ob, const struct cap_conv *c);
 void json_capture(struct sniff *s);
 void json_string(struct outbuf *ob, const uint8_t *p, size_t n);

@@ -9,8 +9,8 @@
 
 #include <stdlib.h>
 
-#define LADDER_TIME_COLS 10	/* "12.345678" right-aligned */
-#define LADDER_MIN_WIDTH 30	/* arrow columns at least */
+#define LADDER_TIME_COLS 10 /* "12.345678" right-aligned */
+#define LADDER_MIN_WIDTH 30 /* arrow columns at least */
 
 struct ladder *
 ladder_new(void)
@@ -54,15 +54,15 @@ ladder_conv_index(struct ladder *l, const struct cap_conv *c)
 		if (l->conv[i].id == c->id)
 			return i;
 	if (l->nconv == LADDER_MAX_CONVS) {
-		l->more_convs++;	/* counts packets of later ones too */
+		l->more_convs++; /* counts packets of later ones too */
 		return -1;
 	}
 	l->conv[i].id = c->id;
 	l->conv[i].proto = c->proto;
-	ladder_endpoint(l->conv[i].cli, sizeof l->conv[i].cli, &c->cli,
-	    c->cli_port);
-	ladder_endpoint(l->conv[i].srv, sizeof l->conv[i].srv, &c->srv,
-	    c->srv_port);
+	ladder_endpoint(
+	    l->conv[i].cli, sizeof l->conv[i].cli, &c->cli, c->cli_port);
+	ladder_endpoint(
+	    l->conv[i].srv, sizeof l->conv[i].srv, &c->srv, c->srv_port);
 	l->nconv++;
 	return i;
 }
@@ -104,14 +104,15 @@ ladder_add(struct ladder *l, const struct cap_pkt *pkt,
 	e->conv = (uint8_t)ci;
 	e->dir = (uint8_t)(note->dir & 1);
 	e->t_us = ((int64_t)pkt->ts.tv_sec - t0->tv_sec) * 1000000 +
-	    (pkt->ts.tv_usec - t0->tv_usec);
+	          (pkt->ts.tv_usec - t0->tv_usec);
 	e->alert = (note->ev & (CAP_EV_RETRANS | CAP_EV_RST | CAP_EV_OOO |
-	    CAP_EV_PORT_UNREACH | CAP_EV_GAP | CAP_EV_DUP_ACK)) != 0;
+	                           CAP_EV_PORT_UNREACH | CAP_EV_GAP |
+	                           CAP_EV_DUP_ACK)) != 0;
 	outbuf_mem(&b, buf, sizeof buf);
 	if (pkt->tp == CAP_TP_ICMP || pkt->tp == CAP_TP_ICMP6) {
 		outbuf_puts(&b, "ICMP ");
 		outbuf_puts(&b, cap_icmp_name(pkt->tp == CAP_TP_ICMP ? 4 : 6,
-		    pkt->icmp.type, pkt->icmp.code));
+		                    pkt->icmp.type, pkt->icmp.code));
 	} else {
 		print_label(&b, pkt, note, LABEL_TEXT_MAX);
 	}
@@ -147,7 +148,7 @@ static void
 ladder_header(struct outbuf *ob, const struct ladder_conv *c, size_t w)
 {
 	size_t left = LADDER_TIME_COLS + 1, cl = strlen(c->cli),
-	    sl = strlen(c->srv), at, col;
+	       sl = strlen(c->srv), at, col;
 
 	outbuf_putc(ob, '\n');
 	outbuf_puts(ob, "conversation #");
@@ -179,9 +180,9 @@ ladder_arrow(struct outbuf *ob, const struct ladder_ev *e, size_t w)
 	struct outbuf tb;
 
 	outbuf_mem(&tb, t, sizeof t);
-	print_reltime(&tb, &(struct timeval){ 0, 0 },
-	    &(struct timeval){ (time_t)(e->t_us / 1000000),
-		(suseconds_t)(e->t_us % 1000000) });
+	print_reltime(&tb, &(struct timeval){0, 0},
+	    &(struct timeval){
+	        (time_t)(e->t_us / 1000000), (suseconds_t)(e->t_us % 1000000)});
 	pad(ob, ' ', tb.len < LADDER_TIME_COLS ? LADDER_TIME_COLS - tb.len : 0);
 	outbuf_put(ob, t, tb.len);
 	outbuf_puts(ob, " |");
@@ -224,12 +225,12 @@ ladder_print(struct ladder *l, struct outbuf *ob)
 		outbuf_puts(ob, "\n(");
 		outbuf_u64(ob, l->more_convs);
 		outbuf_puts(ob, " packets of further conversations not drawn:"
-		    " use a filter to pick one)\n");
+		                " use a filter to pick one)\n");
 	}
 	if (l->untracked > 0) {
 		outbuf_puts(ob, "\n(");
 		outbuf_u64(ob, l->untracked);
 		outbuf_puts(ob, " packets outside TCP/UDP conversations not "
-		    "drawn)\n");
+		                "drawn)\n");
 	}
 }

@@ -12,18 +12,18 @@
 #include "labsniff.h"
 
 struct ladder_conv {
-	uint32_t id;		/* the conversation's id */
-	uint8_t proto;		/* 6 TCP, 17 UDP */
-	char cli[64], srv[64];	/* "ip:port" / "[ip6]:port" */
-	uint32_t narrows;	/* arrows stored */
-	uint64_t omitted;	/* packets past LADDER_MAX_EVENTS */
+	uint32_t id;           /* the conversation's id */
+	uint8_t proto;         /* 6 TCP, 17 UDP */
+	char cli[64], srv[64]; /* "ip:port" / "[ip6]:port" */
+	uint32_t narrows;      /* arrows stored */
+	uint64_t omitted;      /* packets past LADDER_MAX_EVENTS */
 };
 
 struct ladder_ev {
-	uint8_t conv;		/* index into ladder.conv */
-	uint8_t dir;		/* 0 client -> server */
-	uint8_t alert;		/* retransmission, reset, unreachable... */
-	int64_t t_us;		/* since the first packet */
+	uint8_t conv;  /* index into ladder.conv */
+	uint8_t dir;   /* 0 client -> server */
+	uint8_t alert; /* retransmission, reset, unreachable... */
+	int64_t t_us;  /* since the first packet */
 	char label[LADDER_LABEL_LEN];
 	char note[LADDER_NOTE_LEN];
 };
@@ -31,10 +31,10 @@ struct ladder_ev {
 struct ladder {
 	struct ladder_conv conv[LADDER_MAX_CONVS];
 	int nconv;
-	struct ladder_ev *ev;	/* LADDER_MAX_EVENTS of them */
+	struct ladder_ev *ev; /* LADDER_MAX_EVENTS of them */
 	size_t nev;
-	uint64_t more_convs;	/* conversations past LADDER_MAX_CONVS */
-	uint64_t untracked;	/* packets outside conversations */
+	uint64_t more_convs; /* conversations past LADDER_MAX_CONVS */
+	uint64_t untracked;  /* packets outside conversations */
 };
 
 #endif

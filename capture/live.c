@@ -32,7 +32,8 @@ live_refused(struct sniff *s, const char *iface)
 	self_path(self, sizeof self);
 	snprintf(s->err, sizeof s->err,
 	    "capturing on %.32s needs privileges: run it with sudo, or once "
-	    "'sudo setcap cap_net_raw=eip %.300s', or capture your own programs "
+	    "'sudo setcap cap_net_raw=eip %.300s', or capture your own "
+	    "programs "
 	    "with --exec CMD (no privileges needed), or read a file with -r "
 	    "FILE",
 	    iface, self);
@@ -84,11 +85,12 @@ live_open(struct sniff *s, const char *iface)
 	}
 	if (rc < 0) {
 		snprintf(s->err, sizeof s->err, "cannot capture on %s: %s",
-		    iface, rc == PCAP_ERROR_NO_SUCH_DEVICE ?
-		    "no such interface" : pcap_geterr(s->pc));
+		    iface,
+		    rc == PCAP_ERROR_NO_SUCH_DEVICE ? "no such interface"
+		                                    : pcap_geterr(s->pc));
 		return -1;
 	}
-	if (rc > 0)	/* a warning: the capture works, say why it may not */
+	if (rc > 0) /* a warning: the capture works, say why it may not */
 		fprintf(stderr, "labsniff: warning: %s: %s\n", iface,
 		    pcap_geterr(s->pc));
 	s->live = 1;
@@ -102,7 +104,7 @@ live_stats_print(struct sniff *s)
 	struct outbuf *ob = &s->out;
 	struct pcap_stat st;
 	int lo = s->o.iface == NULL || strcmp(s->o.iface, "lo") == 0 ||
-	    s->o.n_exec > 0;
+	         s->o.n_exec > 0;
 
 	if (!s->live || pcap_stats(s->pc, &st) != 0)
 		return;
@@ -118,6 +120,7 @@ live_stats_print(struct sniff *s)
 	}
 	outbuf_putc(ob, '\n');
 	if (lo)
-		outbuf_puts(ob, "  (on lo the kernel counts each packet twice, "
+		outbuf_puts(ob,
+		    "  (on lo the kernel counts each packet twice, "
 		    "as sent and as received; labsniff shows it once)\n");
 }

@@ -5,7 +5,7 @@
 #define _DEFAULT_SOURCE /* pcap.h (via labsniff.h) uses u_int, u_char */
 #include "labsniff.h"
 
-static const char *const side[2] = { "client", "server" };
+static const char *const side[2] = {"client", "server"};
 
 static void
 note_sep(struct outbuf *ob, int *n)
@@ -17,24 +17,26 @@ note_sep(struct outbuf *ob, int *n)
 static const struct {
 	uint32_t ev;
 	const char *text;
-	int side;	/* followed by "client" or "server" (the sender) */
+	int side; /* followed by "client" or "server" (the sender) */
 } tcp_notes[] = {
-	{ CAP_EV_HS1, "handshake 1/3", 0 },
-	{ CAP_EV_HS2, "handshake 2/3", 0 },
-	{ CAP_EV_HS3, "handshake 3/3", 0 },
-	{ CAP_EV_NO_HS, "handshake not seen: numbers relative to the first "
-	    "packet", 0 },
-	{ CAP_EV_FIN1, "teardown: FIN from the ", 1 },
-	{ CAP_EV_FIN2, "teardown: the other side's FIN", 0 },
-	{ CAP_EV_FIN_ACK, "acknowledges the first FIN", 0 },
-	{ CAP_EV_LAST_ACK, "acknowledges the second FIN: closed", 0 },
-	{ CAP_EV_RST, "reset by the ", 1 },
-	{ CAP_EV_RETRANS, "retransmission", 0 },
-	{ CAP_EV_OOO, "out of order", 0 },
-	{ CAP_EV_GAP, "earlier bytes not captured", 0 },
-	{ CAP_EV_KEEPALIVE, "keep-alive", 0 },
-	{ CAP_EV_ZERO_WIN, "zero window: receiver full", 0 },
-	{ CAP_EV_DUP_ACK, "duplicate ACK", 0 },
+    {CAP_EV_HS1, "handshake 1/3", 0},
+    {CAP_EV_HS2, "handshake 2/3", 0},
+    {CAP_EV_HS3, "handshake 3/3", 0},
+    {CAP_EV_NO_HS,
+        "handshake not seen: numbers relative to the first "
+        "packet",
+        0},
+    {CAP_EV_FIN1, "teardown: FIN from the ", 1},
+    {CAP_EV_FIN2, "teardown: the other side's FIN", 0},
+    {CAP_EV_FIN_ACK, "acknowledges the first FIN", 0},
+    {CAP_EV_LAST_ACK, "acknowledges the second FIN: closed", 0},
+    {CAP_EV_RST, "reset by the ", 1},
+    {CAP_EV_RETRANS, "retransmission", 0},
+    {CAP_EV_OOO, "out of order", 0},
+    {CAP_EV_GAP, "earlier bytes not captured", 0},
+    {CAP_EV_KEEPALIVE, "keep-alive", 0},
+    {CAP_EV_ZERO_WIN, "zero window: receiver full", 0},
+    {CAP_EV_DUP_ACK, "duplicate ACK", 0},
 };
 
 static void
@@ -81,8 +83,8 @@ notes_udp(struct outbuf *ob, const struct cap_note *note, int *n)
 
 /* The annotations of one packet, comma-separated; returns how many. */
 int
-print_notes(struct outbuf *ob, const struct cap_pkt *pkt,
-    const struct cap_note *note)
+print_notes(
+    struct outbuf *ob, const struct cap_pkt *pkt, const struct cap_note *note)
 {
 	int n = 0;
 

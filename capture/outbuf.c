@@ -44,7 +44,7 @@ outbuf_flush(struct outbuf *ob)
 	size_t off = 0;
 	ssize_t n;
 
-	if (ob->fd < 0) {	/* a memory buffer overflowed: drop it all */
+	if (ob->fd < 0) { /* a memory buffer overflowed: drop it all */
 		ob->failed = ENOSPC;
 		ob->len = 0;
 		return -1;
@@ -208,7 +208,7 @@ outbuf_ipv4(struct outbuf *ob, const uint8_t a[4])
 		memcpy(q, octets[a[i]], 4);
 		q += octet_len[a[i]] + 1;
 	}
-	outbuf_commit(ob, (size_t)(q - p) - 1);	/* not the last '.' */
+	outbuf_commit(ob, (size_t)(q - p) - 1); /* not the last '.' */
 }
 
 /* The longest run (>= 2) of zero groups, the first one on a tie. */

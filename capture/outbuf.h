@@ -28,7 +28,7 @@ struct outbuf {
 	char *buf;
 	size_t len, cap;
 	int fd;
-	int failed;	/* errno of the first failed write, 0 if none */
+	int failed; /* errno of the first failed write, 0 if none */
 };
 
 int outbuf_init(struct outbuf *ob, int fd, size_t cap);

@@ -13,9 +13,15 @@ static const struct {
 	uint16_t bit;
 	const char *word;
 } tcp_words[] = {
-	{ CAP_TH_SYN, "SYN" }, { CAP_TH_FIN, "FIN" }, { CAP_TH_RST, "RST" },
-	{ CAP_TH_PSH, "PSH" }, { CAP_TH_URG, "URG" }, { CAP_TH_ECE, "ECE" },
-	{ CAP_TH_CWR, "CWR" }, { CAP_TH_AE, "AE" }, { CAP_TH_ACK, "ACK" },
+    {CAP_TH_SYN, "SYN"},
+    {CAP_TH_FIN, "FIN"},
+    {CAP_TH_RST, "RST"},
+    {CAP_TH_PSH, "PSH"},
+    {CAP_TH_URG, "URG"},
+    {CAP_TH_ECE, "ECE"},
+    {CAP_TH_CWR, "CWR"},
+    {CAP_TH_AE, "AE"},
+    {CAP_TH_ACK, "ACK"},
 };
 
 void
@@ -56,11 +62,11 @@ print_endpoint(struct outbuf *ob, const struct cap_addr *a, int port)
 
 /* Seconds since the first packet, microseconds, no time zone involved. */
 void
-print_reltime(struct outbuf *ob, const struct timeval *t0,
-    const struct timeval *t)
+print_reltime(
+    struct outbuf *ob, const struct timeval *t0, const struct timeval *t)
 {
 	int64_t us = ((int64_t)t->tv_sec - t0->tv_sec) * 1000000 +
-	    (t->tv_usec - t0->tv_usec);
+	             (t->tv_usec - t0->tv_usec);
 
 	if (us < 0) {
 		outbuf_putc(ob, '-');
@@ -111,10 +117,12 @@ print_text(struct outbuf *ob, const uint8_t *p, size_t n, size_t max)
 			*q = (char)c;
 			outbuf_commit(ob, 1);
 		} else if (c == '"' || c == '\\' || c == '\n' || c == '\r' ||
-		    c == '\t') {
+		           c == '\t') {
 			q[0] = '\\';
-			q[1] = c == '\n' ? 'n' : c == '\r' ? 'r' :
-			    c == '\t' ? 't' : (char)c;
+			q[1] = c == '\n'   ? 'n'
+			       : c == '\r' ? 'r'
+			       : c == '\t' ? 't'
+			                   : (char)c;
 			outbuf_commit(ob, 2);
 		} else {
 			q[0] = '\\', q[1] = 'x';
@@ -153,7 +161,7 @@ print_tcp(struct outbuf *ob, const struct cap_pkt *pkt,
 	int line = text_max == PRINT_TEXT_MAX;
 
 	if (pkt->trunc == CAP_L_TCP && pkt->caplen < pkt->tp_off + 20u) {
-		outbuf_puts(ob, "header cut");	/* no flags, numbers */
+		outbuf_puts(ob, "header cut"); /* no flags, numbers */
 		return;
 	}
 	print_tcp_words(ob, t->flags);
@@ -172,8 +180,8 @@ print_tcp(struct outbuf *ob, const struct cap_pkt *pkt,
 			outbuf_puts(ob, " (scaled ");
 			outbuf_u64(ob, t->win);
 			outbuf_putc(ob, 'x');
-			outbuf_u64(ob, (uint64_t)1 << note->conv->wscale[
-			    note->dir]);
+			outbuf_u64(
+			    ob, (uint64_t)1 << note->conv->wscale[note->dir]);
 			outbuf_putc(ob, ')');
 		}
 		if (t->flags & CAP_TH_SYN)
@@ -206,9 +214,11 @@ print_icmp(struct outbuf *ob, const struct cap_pkt *pkt)
 		outbuf_puts(ob, " for ");
 		outbuf_puts(ob, name != NULL ? name : "IP");
 		outbuf_putc(ob, ' ');
-		print_endpoint(ob, &ic->inner.src, ports ? ic->inner.sport : -1);
+		print_endpoint(
+		    ob, &ic->inner.src, ports ? ic->inner.sport : -1);
 		outbuf_puts(ob, " > ");
-		print_endpoint(ob, &ic->inner.dst, ports ? ic->inner.dport : -1);
+		print_endpoint(
+		    ob, &ic->inner.dst, ports ? ic->inner.dport : -1);
 	}
 }
 
@@ -221,7 +231,7 @@ print_other_ip(struct outbuf *ob, const struct cap_pkt *pkt)
 		outbuf_puts(ob, "IP fragment offset ");
 		outbuf_u64(ob, pkt->frag_off);
 	} else if (pkt->bad_layer == CAP_L_IP || pkt->bad_layer == CAP_L_IP6 ||
-	    (pkt->tp == CAP_TP_NONE && pkt->trunc != CAP_L_NONE)) {
+	           (pkt->tp == CAP_TP_NONE && pkt->trunc != CAP_L_NONE)) {
 		outbuf_puts(ob, name != NULL ? name : "IP");
 		return;
 	} else {
@@ -250,8 +260,8 @@ print_label(struct outbuf *ob, const struct cap_pkt *pkt,
 		outbuf_puts(ob, "UDP len ");
 		outbuf_u64(ob, pkt->payload_len);
 		if (pkt->payload != NULL)
-			print_text(ob, pkt->payload, pkt->payload_caplen,
-			    text_max);
+			print_text(
+			    ob, pkt->payload, pkt->payload_caplen, text_max);
 		break;
 	case CAP_TP_ICMP:
 	case CAP_TP_ICMP6:
@@ -289,8 +299,8 @@ print_link_only(struct outbuf *ob, const struct cap_pkt *pkt)
 }
 
 static void
-print_line(struct sniff *s, const struct cap_pkt *pkt,
-    const struct cap_note *note)
+print_line(
+    struct sniff *s, const struct cap_pkt *pkt, const struct cap_note *note)
 {
 	struct outbuf *ob = &s->out;
 	const char *cut = cap_trunc_name(pkt);
@@ -299,7 +309,7 @@ print_line(struct sniff *s, const struct cap_pkt *pkt,
 	print_reltime(ob, &s->pr.t0, &pkt->ts);
 	outbuf_putc(ob, ' ');
 	if ((pkt->net == CAP_NET_IP || pkt->net == CAP_NET_IP6) &&
-	    pkt->src.family == 0) {	/* the IP header itself is cut/bad */
+	    pkt->src.family == 0) { /* the IP header itself is cut/bad */
 		outbuf_puts(ob, pkt->net == CAP_NET_IP ? "IPv4" : "IPv6");
 	} else if (pkt->net == CAP_NET_IP || pkt->net == CAP_NET_IP6) {
 		print_endpoint(ob, &pkt->src, ports ? pkt->sport : -1);
@@ -314,7 +324,7 @@ print_line(struct sniff *s, const struct cap_pkt *pkt,
 		outbuf_puts(ob, " [|");
 		outbuf_puts(ob, cut);
 		outbuf_puts(ob, "] (truncated by the capture)");
-	} else if (pkt->caplen < pkt->len) {	/* cut where nothing is read */
+	} else if (pkt->caplen < pkt->len) { /* cut where nothing is read */
 		outbuf_puts(ob, " [|");
 		outbuf_u64(ob, pkt->caplen);
 		outbuf_putc(ob, '/');

@@ -11,10 +11,10 @@
 struct summary {
 	struct cap_conv kept[SUMMARY_MAX];
 	size_t nkept;
-	uint64_t n, tcp, udp;		/* conversations seen */
-	uint64_t more_pkts, more_bytes;	/* of those not listed */
-	uint64_t unanswered;		/* UDP requests never answered */
-	struct outbuf *json;		/* --json: write each one there */
+	uint64_t n, tcp, udp;           /* conversations seen */
+	uint64_t more_pkts, more_bytes; /* of those not listed */
+	uint64_t unanswered;            /* UDP requests never answered */
+	struct outbuf *json;            /* --json: write each one there */
 };
 
 struct summary *
@@ -79,8 +79,8 @@ count_word(struct outbuf *ob, uint64_t n, const char *word)
 static const char *
 tcp_state_words(const struct cap_conv *c)
 {
-	static const char *const closer[2] = { "closed, the client's FIN first",
-		"closed, the server's FIN first" };
+	static const char *const closer[2] = {
+	    "closed, the client's FIN first", "closed, the server's FIN first"};
 
 	switch (c->state) {
 	case CAP_CS_SYN_SENT:
@@ -90,15 +90,15 @@ tcp_state_words(const struct cap_conv *c)
 	case CAP_CS_ESTABLISHED:
 		return "still open";
 	case CAP_CS_FIN_WAIT:
-		return c->closer == 1 ? "half-closed by the server" :
-		    "half-closed by the client";
+		return c->closer == 1 ? "half-closed by the server"
+		                      : "half-closed by the client";
 	case CAP_CS_CLOSING:
 		return "both FINs sent, the last ACK not seen";
 	case CAP_CS_CLOSED:
 		return closer[c->closer == 1];
 	case CAP_CS_RESET:
-		return c->resetter == 1 ? "reset by the server" :
-		    "reset by the client";
+		return c->resetter == 1 ? "reset by the server"
+		                        : "reset by the client";
 	default:
 		return "handshake not seen";
 	}
@@ -138,8 +138,8 @@ summary_udp(struct outbuf *ob, const struct cap_conv *c)
 	}
 	if (c->unreach > 0) {
 		outbuf_puts(ob, "; ");
-		count_words(ob, c->unreach, "port unreachable",
-		    "port unreachables");
+		count_words(
+		    ob, c->unreach, "port unreachable", "port unreachables");
 	}
 }
 
@@ -147,7 +147,7 @@ static void
 summary_conv(struct outbuf *ob, const struct cap_conv *c)
 {
 	int64_t us = ((int64_t)c->last.tv_sec - c->first.tv_sec) * 1000000 +
-	    (c->last.tv_usec - c->first.tv_usec);
+	             (c->last.tv_usec - c->first.tv_usec);
 
 	outbuf_puts(ob, "  #");
 	outbuf_u64(ob, c->id);
@@ -209,7 +209,7 @@ summary_print(struct sniff *s)
 	size_t i;
 
 	qsort(sum->kept, sum->nkept, sizeof sum->kept[0], conv_by_id);
-	if (s->o.json) {	/* conversations went out as they ended */
+	if (s->o.json) { /* conversations went out as they ended */
 		json_capture(s);
 		return;
 	}

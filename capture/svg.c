@@ -8,13 +8,13 @@
 
 #include <errno.h>
 
-#define SVG_CHAR_W 7.3		/* px per character, 12px monospace */
-#define SVG_ROW 36		/* px between arrows */
-#define SVG_DROP 12		/* px an arrow falls across the diagram */
-#define SVG_TIME_X 12		/* the time column */
-#define SVG_LEFT 130		/* the client's lifeline */
-#define SVG_HEAD 70		/* header height per conversation */
-#define SVG_MIN_SPAN 300	/* px between the lifelines at least */
+#define SVG_CHAR_W 7.3   /* px per character, 12px monospace */
+#define SVG_ROW 36       /* px between arrows */
+#define SVG_DROP 12      /* px an arrow falls across the diagram */
+#define SVG_TIME_X 12    /* the time column */
+#define SVG_LEFT 130     /* the client's lifeline */
+#define SVG_HEAD 70      /* header height per conversation */
+#define SVG_MIN_SPAN 300 /* px between the lifelines at least */
 
 static void
 svg_text(FILE *f, const char *s)
@@ -47,7 +47,8 @@ svg_span(const struct ladder *l)
 	}
 	for (ci = 0; ci < l->nconv; ci++) {
 		w = (strlen(l->conv[ci].cli) + strlen(l->conv[ci].srv)) *
-		    SVG_CHAR_W / 2 + 40;
+		        SVG_CHAR_W / 2 +
+		    40;
 		if (w > span)
 			span = w;
 	}
@@ -66,21 +67,27 @@ svg_note_width(const struct ladder *l)
 }
 
 static void
-svg_lifeline(FILE *f, double x, double y0, double y1, const char *who,
-    const char *name)
+svg_lifeline(
+    FILE *f, double x, double y0, double y1, const char *who, const char *name)
 {
 	double w = (double)strlen(name) * SVG_CHAR_W + 16;
 
-	fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"34\" "
-	    "rx=\"4\" class=\"box\"/>\n", x - w / 2, y0, w);
-	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
-	    "class=\"who\">%s</text>\n", x, y0 + 14, who);
-	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
-	    x, y0 + 28);
+	fprintf(f,
+	    "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"34\" "
+	    "rx=\"4\" class=\"box\"/>\n",
+	    x - w / 2, y0, w);
+	fprintf(f,
+	    "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
+	    "class=\"who\">%s</text>\n",
+	    x, y0 + 14, who);
+	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", x,
+	    y0 + 28);
 	svg_text(f, name);
 	fputs("</text>\n", f);
-	fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-	    "class=\"life\"/>\n", x, y0 + 34, x, y1);
+	fprintf(f,
+	    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+	    "class=\"life\"/>\n",
+	    x, y0 + 34, x, y1);
 }
 
 static void
@@ -89,14 +96,19 @@ svg_arrow(FILE *f, const struct ladder_ev *e, double xl, double xr, double y)
 	double x1 = e->dir == 0 ? xl : xr, x2 = e->dir == 0 ? xr : xl;
 	const char *cls = e->alert ? "alert" : e->dir == 0 ? "c2s" : "s2c";
 
-	fprintf(f, "<text x=\"%d\" y=\"%.1f\" class=\"time\">%lld.%06lld"
-	    "</text>\n", SVG_TIME_X, y + 4, (long long)(e->t_us / 1000000),
+	fprintf(f,
+	    "<text x=\"%d\" y=\"%.1f\" class=\"time\">%lld.%06lld"
+	    "</text>\n",
+	    SVG_TIME_X, y + 4, (long long)(e->t_us / 1000000),
 	    (long long)(e->t_us % 1000000));
-	fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-	    "class=\"%s\" marker-end=\"url(#head-%s)\"/>\n", x1, y,
-	    x2 + (e->dir == 0 ? -2 : 2), y + SVG_DROP, cls, cls);
-	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
-	    "class=\"label\">", (xl + xr) / 2, y - 1.0);
+	fprintf(f,
+	    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+	    "class=\"%s\" marker-end=\"url(#head-%s)\"/>\n",
+	    x1, y, x2 + (e->dir == 0 ? -2 : 2), y + SVG_DROP, cls, cls);
+	fprintf(f,
+	    "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
+	    "class=\"label\">",
+	    (xl + xr) / 2, y - 1.0);
 	svg_text(f, e->label);
 	fputs("</text>\n", f);
 	if (e->note[0] != '\0') {
@@ -126,13 +138,14 @@ static const char svg_style[] =
 static void
 svg_defs(FILE *f)
 {
-	static const char *const kinds[][2] = { { "c2s", "#1f5fbf" },
-		{ "s2c", "#1d8a3a" }, { "alert", "#c0392b" } };
+	static const char *const kinds[][2] = {
+	    {"c2s", "#1f5fbf"}, {"s2c", "#1d8a3a"}, {"alert", "#c0392b"}};
 	size_t i;
 
 	fputs("<defs>\n", f);
 	for (i = 0; i < 3; i++)
-		fprintf(f, "<marker id=\"head-%s\" markerWidth=\"10\" "
+		fprintf(f,
+		    "<marker id=\"head-%s\" markerWidth=\"10\" "
 		    "markerHeight=\"8\" refX=\"9\" refY=\"4\" orient=\"auto\">"
 		    "<path d=\"M0,0 L10,4 L0,8 z\" fill=\"%s\"/></marker>\n",
 		    kinds[i][0], kinds[i][1]);
@@ -148,9 +161,10 @@ svg_conv(FILE *f, const struct ladder *l, int ci, double y, double span)
 	double y1 = y + SVG_HEAD + c->narrows * SVG_ROW + 10;
 	size_t i;
 
-	fprintf(f, "<text x=\"%d\" y=\"%.1f\" class=\"title\">conversation "
-	    "#%u (%s)</text>\n", SVG_TIME_X, y + 14, (unsigned)c->id,
-	    c->proto == 6 ? "TCP" : "UDP");
+	fprintf(f,
+	    "<text x=\"%d\" y=\"%.1f\" class=\"title\">conversation "
+	    "#%u (%s)</text>\n",
+	    SVG_TIME_X, y + 14, (unsigned)c->id, c->proto == 6 ? "TCP" : "UDP");
 	svg_lifeline(f, xl, y + 24, y1, "client", c->cli);
 	svg_lifeline(f, xr, y + 24, y1, "server", c->srv);
 	y += SVG_HEAD + 12;
@@ -160,9 +174,10 @@ svg_conv(FILE *f, const struct ladder *l, int ci, double y, double span)
 			y += SVG_ROW;
 		}
 	if (c->omitted > 0) {
-		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" class=\"note\">... "
-		    "%llu more packets not drawn</text>\n", xl, y,
-		    (unsigned long long)c->omitted);
+		fprintf(f,
+		    "<text x=\"%.1f\" y=\"%.1f\" class=\"note\">... "
+		    "%llu more packets not drawn</text>\n",
+		    xl, y, (unsigned long long)c->omitted);
 		y += SVG_ROW;
 	}
 	return y + 20;
@@ -182,19 +197,22 @@ svg_write(struct ladder *l, const char *path, char *err, size_t errlen)
 	}
 	for (ci = 0; ci < l->nconv; ci++)
 		height += SVG_HEAD + 12 + l->conv[ci].narrows * SVG_ROW + 20 +
-		    (l->conv[ci].omitted > 0 ? SVG_ROW : 0);
+		          (l->conv[ci].omitted > 0 ? SVG_ROW : 0);
 	if (l->nconv == 0)
 		height += 30;
 	width = SVG_LEFT + span + 14 + svg_note_width(l) + 20;
-	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	fprintf(f,
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
-	    "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\">\n", width, height,
-	    width, height);
+	    "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\">\n",
+	    width, height, width, height);
 	svg_defs(f);
 	fprintf(f, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
 	if (l->nconv == 0)
-		fprintf(f, "<text x=\"%d\" y=\"30\">no TCP or UDP conversation "
-		    "captured</text>\n", SVG_TIME_X);
+		fprintf(f,
+		    "<text x=\"%d\" y=\"30\">no TCP or UDP conversation "
+		    "captured</text>\n",
+		    SVG_TIME_X);
 	for (ci = 0, height = 20; ci < l->nconv; ci++)
 		height = svg_conv(f, l, ci, height, span);
 	fputs("</svg>\n", f);

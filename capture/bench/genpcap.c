@@ -13,7 +13,7 @@
 struct gen {
 	FILE *f;
 	uint64_t n, max;
-	uint64_t t_us;		/* capture clock */
+	uint64_t t_us; /* capture clock */
 	uint16_t ip_id;
 };
 
@@ -33,9 +33,9 @@ put16(uint8_t *p, uint16_t v)
 static void
 file_header(FILE *f)
 {
-	uint32_t h[6] = { 0xa1b2c3d4, 0x00040002, 0, 0, 262144, 1 };
+	uint32_t h[6] = {0xa1b2c3d4, 0x00040002, 0, 0, 262144, 1};
 
-	fwrite(h, sizeof h, 1, f);	/* host order, as libpcap writes */
+	fwrite(h, sizeof h, 1, f); /* host order, as libpcap writes */
 }
 
 static uint16_t
@@ -109,7 +109,7 @@ gen_udp(struct gen *g)
 		udp(g, port, 12000, ping);
 		snprintf(ping, sizeof ping, "PING %u", seq);
 		udp(g, 12000, port, ping);
-		if (++seq > 10) {	/* a new client run every 10 pings */
+		if (++seq > 10) { /* a new client run every 10 pings */
 			seq = 1;
 			port = port == 60999 ? 40000 : port + 1;
 		}
@@ -131,7 +131,7 @@ tcp(struct gen *g, uint16_t sp, uint16_t dp, uint32_t seq, uint32_t ack,
 	h[12] = (uint8_t)(hl / 4) << 4;
 	h[13] = flags;
 	put16(h + 14, 65495);
-	if (syn) {	/* MSS 65495 */
+	if (syn) { /* MSS 65495 */
 		h[20] = 2, h[21] = 4;
 		put16(h + 22, 65495);
 	}
@@ -142,8 +142,8 @@ tcp(struct gen *g, uint16_t sp, uint16_t dp, uint32_t seq, uint32_t ack,
 static void
 tcp_conn(struct gen *g, uint16_t cp, uint32_t ci, uint32_t si)
 {
-	static const char *const pings[] = { "ping 1\n", "ping 2\n" };
-	static const char *const pongs[] = { "PING 1\n", "PING 2\n" };
+	static const char *const pings[] = {"ping 1\n", "ping 2\n"};
+	static const char *const pongs[] = {"PING 1\n", "PING 2\n"};
 	uint32_t c = ci + 1, s = si + 1;
 	int i;
 
@@ -160,7 +160,7 @@ tcp_conn(struct gen *g, uint16_t cp, uint32_t ci, uint32_t si)
 	tcp(g, cp, 5000, c, s, 0x11, "");
 	tcp(g, 5000, cp, s, c + 1, 0x11, "");
 	tcp(g, cp, 5000, c + 1, s + 1, 0x10, "");
-	tcp(g, 5000, cp, s + 1, c + 1, 0x10, "");	/* a last dup ack */
+	tcp(g, 5000, cp, s + 1, c + 1, 0x10, ""); /* a last dup ack */
 }
 
 static void
@@ -179,7 +179,7 @@ gen_tcp(struct gen *g)
 int
 main(int argc, char **argv)
 {
-	struct gen g = { 0 };
+	struct gen g = {0};
 
 	if (argc != 4 || (strcmp(argv[1], "udp") && strcmp(argv[1], "tcp"))) {
 		fprintf(stderr, "usage: genpcap udp|tcp N FILE\n");

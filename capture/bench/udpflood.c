@@ -19,7 +19,7 @@
 int
 main(int argc, char **argv)
 {
-	struct sockaddr_in to = { .sin_family = AF_INET };
+	struct sockaddr_in to = {.sin_family = AF_INET};
 	struct mmsghdr msgs[BATCH];
 	struct iovec iov[BATCH];
 	char payload[BATCH][32];
@@ -59,7 +59,8 @@ main(int argc, char **argv)
 			sent += (unsigned long)n;
 		clock_gettime(CLOCK_MONOTONIC, &t);
 	} while ((double)(t.tv_sec - t0.tv_sec) +
-	    (double)(t.tv_nsec - t0.tv_nsec) / 1e9 < secs);
+	             (double)(t.tv_nsec - t0.tv_nsec) / 1e9 <
+	         secs);
 	printf("%lu\n", sent);
 	return 0;
 }

@@ -20,9 +20,9 @@
 #include "harness.h"
 #include "outbuf.h"
 
-#define LS_MAX_GOLDEN 96	/* TESTLIST lines */
-#define LS_MAX_ARGS 16		/* flags per TESTLIST line */
-#define LS_RUN_MS 20000		/* one labsniff run (sanitizers are slow) */
+#define LS_MAX_GOLDEN 96 /* TESTLIST lines */
+#define LS_MAX_ARGS 16   /* flags per TESTLIST line */
+#define LS_RUN_MS 20000  /* one labsniff run (sanitizers are slow) */
 #define LS_TESTLIST "capture/tests/TESTLIST"
 #define LS_GOLDEN_DIR "capture/tests/golden/"
 
@@ -65,7 +65,7 @@ ls_load_testlist(void)
 	if (f == NULL)
 		return;
 	while (fgets(line, sizeof line, f) != NULL &&
-	    ls_ngoldens < LS_MAX_GOLDEN) {
+	       ls_ngoldens < LS_MAX_GOLDEN) {
 		struct ls_golden *g = &ls_goldens[ls_ngoldens];
 		char *save = NULL, *tok, *name, *pcap, *exp;
 
@@ -82,7 +82,7 @@ ls_load_testlist(void)
 		snprintf(g->expected, sizeof g->expected, "%s%s", LS_GOLDEN_DIR,
 		    exp);
 		while ((tok = strtok_r(NULL, " \t", &save)) != NULL &&
-		    g->nargs < LS_MAX_ARGS)
+		       g->nargs < LS_MAX_ARGS)
 			g->args[g->nargs++] = strdup(tok);
 		ls_ngoldens++;
 	}
@@ -176,20 +176,22 @@ START_TEST(test_golden)
 	for (i = 0; i < g->nargs; i++)
 		argv[n++] = g->args[i];
 	argv[n] = NULL;
-	ck_assert_msg(access(argv[0], X_OK) == 0, "%s not built (make test "
-	    "builds it; by hand: make SAN=1 build/san/labsniff)", argv[0]);
-	ck_assert_msg(access(g->pcap, R_OK) == 0, "%s: %s missing", g->name,
-	    g->pcap);
+	ck_assert_msg(access(argv[0], X_OK) == 0,
+	    "%s not built (make test "
+	    "builds it; by hand: make SAN=1 build/san/labsniff)",
+	    argv[0]);
+	ck_assert_msg(
+	    access(g->pcap, R_OK) == 0, "%s: %s missing", g->name, g->pcap);
 	want = ls_slurp(g->expected, &len);
-	ck_assert_msg(want != NULL, "%s: no expected output %s", g->name,
-	    g->expected);
+	ck_assert_msg(
+	    want != NULL, "%s: no expected output %s", g->name, g->expected);
 	ck_assert_int_eq(proc_run(&p, argv, LS_RUN_MS), 0);
 	ck_assert_msg(PROC_EXIT(&p) == 0, "%s (%s): exit %d, stderr: %s",
 	    g->name, argv[0], PROC_EXIT(&p), p.err);
 	ck_assert_msg(p.err_len == 0, "%s: stderr: %s", g->name, p.err);
 	ls_first_diff(p.out, want, diff, sizeof diff);
-	ck_assert_msg(strcmp(p.out, want) == 0, "%s (%s): %s", g->name,
-	    argv[0], diff);
+	ck_assert_msg(
+	    strcmp(p.out, want) == 0, "%s (%s): %s", g->name, argv[0], diff);
 	free(want);
 	proc_free(&p);
 }
@@ -198,14 +200,22 @@ END_TEST
 /* --- every packet against tcpdump -nn -S (absolute) and -nn --- */
 
 static const char *const ls_cross_pcaps[] = {
-	"$PCAP/tcp4-session.pcap", "$PCAP/tcp6-session.pcap",
-	"$PCAP/tcp-reset.pcap", "$PCAP/tcp-retrans.pcap",
-	"$PCAP/tcp-ooo.pcap", "$PCAP/tcp-midstream.pcap",
-	"$PCAP/udp-ping.pcap", "$PCAP/udp6-ping.pcap",
-	"$PCAP/icmp-unreach.pcap", "$PCAP/link-sll.pcap",
-	"$PCAP/link-sll2.pcap", "$PCAP/link-null.pcap", "$PCAP/link-raw.pcap",
-	"$PCAP/ip-options.pcap", "pcap/tcp6-exec.pcap",
-	"pcap/udp-unreach-exec.pcap",
+    "$PCAP/tcp4-session.pcap",
+    "$PCAP/tcp6-session.pcap",
+    "$PCAP/tcp-reset.pcap",
+    "$PCAP/tcp-retrans.pcap",
+    "$PCAP/tcp-ooo.pcap",
+    "$PCAP/tcp-midstream.pcap",
+    "$PCAP/udp-ping.pcap",
+    "$PCAP/udp6-ping.pcap",
+    "$PCAP/icmp-unreach.pcap",
+    "$PCAP/link-sll.pcap",
+    "$PCAP/link-sll2.pcap",
+    "$PCAP/link-null.pcap",
+    "$PCAP/link-raw.pcap",
+    "$PCAP/ip-options.pcap",
+    "pcap/tcp6-exec.pcap",
+    "pcap/udp-unreach-exec.pcap",
 };
 
 static const char ls_cross_py[] =
@@ -265,15 +275,16 @@ ls_run_to(char *const argv[], const char *path)
 START_TEST(test_crosscheck_tcpdump)
 {
 	char pcap[256], js[64], ab[64], rl[64];
-	char *lsargv[] = { (char *)ls_bin(0), "--json", "-r", pcap, NULL };
-	char *abargv[] = { "tcpdump", "-nn", "-S", "-r", pcap, NULL };
-	char *rlargv[] = { "tcpdump", "-nn", "-r", pcap, NULL };
-	char *pyargv[] = { "python3", "-c", (char *)ls_cross_py, js, ab, rl,
-		NULL };
+	char *lsargv[] = {(char *)ls_bin(0), "--json", "-r", pcap, NULL};
+	char *abargv[] = {"tcpdump", "-nn", "-S", "-r", pcap, NULL};
+	char *rlargv[] = {"tcpdump", "-nn", "-r", pcap, NULL};
+	char *pyargv[] = {
+	    "python3", "-c", (char *)ls_cross_py, js, ab, rl, NULL};
 	struct proc p;
 
 	ck_assert_msg(access("/usr/bin/tcpdump", X_OK) == 0 ||
-	    access("/usr/sbin/tcpdump", X_OK) == 0, "tcpdump not installed");
+	                  access("/usr/sbin/tcpdump", X_OK) == 0,
+	    "tcpdump not installed");
 	ls_pcap_path(pcap, sizeof pcap, ls_cross_pcaps[_i]);
 	snprintf(js, sizeof js, "/tmp/ls-cross-%d.json", (int)getpid());
 	snprintf(ab, sizeof ab, "/tmp/ls-cross-%d.abs", (int)getpid());
@@ -282,17 +293,17 @@ START_TEST(test_crosscheck_tcpdump)
 	ck_assert_int_eq(ls_run_to(abargv, ab), 0);
 	ck_assert_int_eq(ls_run_to(rlargv, rl), 0);
 	ck_assert_int_eq(proc_run(&p, pyargv, LS_RUN_MS), 0);
-	ck_assert_msg(PROC_EXIT(&p) == 0, "%s disagrees with tcpdump: %s",
-	    pcap, p.err);
+	ck_assert_msg(
+	    PROC_EXIT(&p) == 0, "%s disagrees with tcpdump: %s", pcap, p.err);
 	unlink(js), unlink(ab), unlink(rl);
 	proc_free(&p);
 }
 END_TEST
 
 /* -X prints the same hex lines as tcpdump -X. */
-static const char *const ls_hex_pcaps[] = { "$PCAP/tcp4-session.pcap",
-	"$PCAP/udp6-ping.pcap", "$PCAP/ip6-ext.pcap", "$PCAP/link-sll2.pcap",
-	"pcap/udp-unreach-exec.pcap" };
+static const char *const ls_hex_pcaps[] = {"$PCAP/tcp4-session.pcap",
+    "$PCAP/udp6-ping.pcap", "$PCAP/ip6-ext.pcap", "$PCAP/link-sll2.pcap",
+    "pcap/udp-unreach-exec.pcap"};
 
 static void
 ls_hex_lines(const char *text, char *out, size_t n)
@@ -300,8 +311,8 @@ ls_hex_lines(const char *text, char *out, size_t n)
 	size_t len = 0;
 
 	out[0] = '\0';
-	for (; *text != '\0'; text += strcspn(text, "\n") + (text[strcspn(
-	    text, "\n")] != '\0')) {
+	for (; *text != '\0'; text += strcspn(text, "\n") +
+	                              (text[strcspn(text, "\n")] != '\0')) {
 		size_t l = strcspn(text, "\n");
 
 		if (strncmp(text, "\t0x", 3) != 0 || len + l + 2 > n)
@@ -317,8 +328,8 @@ START_TEST(test_hexdump_tcpdump)
 {
 	static char mine[1 << 16], theirs[1 << 16];
 	char pcap[256];
-	char *lsargv[] = { (char *)ls_bin(0), "-X", "-r", pcap, NULL };
-	char *tdargv[] = { "tcpdump", "-nn", "-X", "-r", pcap, NULL };
+	char *lsargv[] = {(char *)ls_bin(0), "-X", "-r", pcap, NULL};
+	char *tdargv[] = {"tcpdump", "-nn", "-X", "-r", pcap, NULL};
 	struct proc a, b;
 
 	ls_pcap_path(pcap, sizeof pcap, ls_hex_pcaps[_i]);
@@ -329,8 +340,10 @@ START_TEST(test_hexdump_tcpdump)
 	ls_hex_lines(a.out, mine, sizeof mine);
 	ls_hex_lines(b.out, theirs, sizeof theirs);
 	ck_assert_msg(strlen(theirs) > 0, "tcpdump -X printed no hex");
-	ck_assert_msg(strcmp(mine, theirs) == 0, "%s: -X differs from "
-	    "tcpdump -X:\n%s\n---\n%s", pcap, mine, theirs);
+	ck_assert_msg(strcmp(mine, theirs) == 0,
+	    "%s: -X differs from "
+	    "tcpdump -X:\n%s\n---\n%s",
+	    pcap, mine, theirs);
 	proc_free(&a);
 	proc_free(&b);
 }
@@ -342,13 +355,16 @@ static const struct {
 	const char *bytes;
 	size_t len;
 } ls_nasty[] = {
-#define LS_BYTES(s) { s, sizeof(s) - 1 }
-	LS_BYTES("a\0b\0"),
-	LS_BYTES("\"quoted\" and \\back\\slashes\\"),
-	LS_BYTES("\xff\xfe invalid \xc3\x28 utf-8 \xed\xa0\x80"),
-	LS_BYTES("\x1b[31mred\x1b[0m\r\n\t\x7f"),
-	LS_BYTES("</text></svg>&amp;]]><!--"),
-	LS_BYTES(""),
+#define LS_BYTES(s)                                                            \
+	{                                                                      \
+		s, sizeof(s) - 1                                               \
+	}
+    LS_BYTES("a\0b\0"),
+    LS_BYTES("\"quoted\" and \\back\\slashes\\"),
+    LS_BYTES("\xff\xfe invalid \xc3\x28 utf-8 \xed\xa0\x80"),
+    LS_BYTES("\x1b[31mred\x1b[0m\r\n\t\x7f"),
+    LS_BYTES("</text></svg>&amp;]]><!--"),
+    LS_BYTES(""),
 #undef LS_BYTES
 };
 
@@ -364,10 +380,11 @@ ls_write_nasty(const char *path)
 	ck_assert_ptr_nonnull(d);
 	for (i = 0; i < sizeof ls_nasty / sizeof ls_nasty[0]; i++)
 		for (k = 0; k < 2; k++) {
-			uint8_t pkt[128] = { 0x45, 0 };
+			uint8_t pkt[128] = {0x45, 0};
 			size_t n = 28 + ls_nasty[i].len;
-			struct pcap_pkthdr h = { { 1700000000, (int)(i * 100 +
-			    k * 10) }, (bpf_u_int32)n, (bpf_u_int32)n };
+			struct pcap_pkthdr h = {
+			    {1700000000, (int)(i * 100 + k * 10)},
+			    (bpf_u_int32)n, (bpf_u_int32)n};
 
 			pkt[2] = (uint8_t)(n >> 8), pkt[3] = (uint8_t)n;
 			pkt[8] = 64, pkt[9] = 17;
@@ -402,17 +419,17 @@ static const char ls_json_py[] =
 START_TEST(test_json_parser)
 {
 	char pcap[256], js[64];
-	char *lsargv[] = { (char *)ls_bin(_i % 2), "--json", "-X", "-r", pcap,
-		NULL };
-	char *pyargv[16] = { "python3", "-c", (char *)ls_json_py, js };
+	char *lsargv[] = {
+	    (char *)ls_bin(_i % 2), "--json", "-X", "-r", pcap, NULL};
+	char *pyargv[16] = {"python3", "-c", (char *)ls_json_py, js};
 	char hex[8][128];
 	struct proc p;
 	size_t i, k;
 	int n = 4;
 
 	if (_i / 2 == 0) {
-		snprintf(pcap, sizeof pcap, "/tmp/ls-nasty-%d.pcap",
-		    (int)getpid());
+		snprintf(
+		    pcap, sizeof pcap, "/tmp/ls-nasty-%d.pcap", (int)getpid());
 		ls_write_nasty(pcap);
 		for (i = 0; i < sizeof ls_nasty / sizeof ls_nasty[0]; i++) {
 			for (k = 0; k < ls_nasty[i].len; k++)
@@ -428,8 +445,8 @@ START_TEST(test_json_parser)
 	snprintf(js, sizeof js, "/tmp/ls-json-%d.json", (int)getpid());
 	ck_assert_int_eq(ls_run_to(lsargv, js), 0);
 	ck_assert_int_eq(proc_run(&p, pyargv, LS_RUN_MS), 0);
-	ck_assert_msg(PROC_EXIT(&p) == 0, "%s: --json not valid: %s", pcap,
-	    p.err);
+	ck_assert_msg(
+	    PROC_EXIT(&p) == 0, "%s: --json not valid: %s", pcap, p.err);
 	proc_free(&p);
 	unlink(js);
 	if (_i / 2 == 0)
@@ -440,17 +457,17 @@ END_TEST
 START_TEST(test_svg_xmllint)
 {
 	char pcap[256], svg[64];
-	char *lsargv[] = { (char *)ls_bin(0), "-q", "--svg", svg, "-r", pcap,
-		NULL };
-	char *xmlargv[] = { "xmllint", "--noout", svg, NULL };
+	char *lsargv[] = {
+	    (char *)ls_bin(0), "-q", "--svg", svg, "-r", pcap, NULL};
+	char *xmlargv[] = {"xmllint", "--noout", svg, NULL};
 	struct proc p;
 	size_t len;
 	char *text;
 
 	snprintf(svg, sizeof svg, "/tmp/ls-svg-%d.svg", (int)getpid());
 	if (_i == 0) {
-		snprintf(pcap, sizeof pcap, "/tmp/ls-svgn-%d.pcap",
-		    (int)getpid());
+		snprintf(
+		    pcap, sizeof pcap, "/tmp/ls-svgn-%d.pcap", (int)getpid());
 		ls_write_nasty(pcap);
 	} else {
 		ls_pcap_path(pcap, sizeof pcap, ls_cross_pcaps[_i - 1]);
@@ -465,9 +482,10 @@ START_TEST(test_svg_xmllint)
 	ck_assert_ptr_nonnull(text);
 	ck_assert_msg(strstr(text, "<line") != NULL, "no arrow drawn");
 	ck_assert_msg(strstr(text, ">client<") != NULL, "no client lifeline");
-	if (_i == 1)	/* tcp4-session: the handshake named on the picture */
+	if (_i == 1) /* tcp4-session: the handshake named on the picture */
 		ck_assert_msg(strstr(text, "handshake 2/3") != NULL &&
-		    strstr(text, "127.0.0.1:45678") != NULL, "labels missing");
+		                  strstr(text, "127.0.0.1:45678") != NULL,
+		    "labels missing");
 	free(text);
 	unlink(svg);
 	if (_i == 0)
@@ -479,7 +497,7 @@ END_TEST
 START_TEST(test_ladder_nasty)
 {
 	char pcap[64];
-	char *lsargv[] = { (char *)ls_bin(1), "--ladder", "-r", pcap, NULL };
+	char *lsargv[] = {(char *)ls_bin(1), "--ladder", "-r", pcap, NULL};
 	struct proc p;
 
 	snprintf(pcap, sizeof pcap, "/tmp/ls-lad-%d.pcap", (int)getpid());
@@ -487,8 +505,9 @@ START_TEST(test_ladder_nasty)
 	ck_assert_int_eq(proc_run(&p, lsargv, LS_RUN_MS), 0);
 	ck_assert_msg(PROC_EXIT(&p) == 0, "--ladder: %s", p.err);
 	ck_assert_msg(strchr(p.out, '\x1b') == NULL, "escape byte printed raw");
-	ck_assert_msg(strstr(p.out, "\"\\x1b[31mred\\x1b[0m\\r\\n\\t\\x7f\"")
-	    != NULL, "control bytes not escaped: %s", p.out);
+	ck_assert_msg(
+	    strstr(p.out, "\"\\x1b[31mred\\x1b[0m\\r\\n\\t\\x7f\"") != NULL,
+	    "control bytes not escaped: %s", p.out);
 	ck_assert_int_eq(ls_count(p.out, "|<"), 6);
 	ck_assert_int_eq(ls_count(p.out, ">|"), 6);
 	proc_free(&p);
@@ -498,10 +517,10 @@ END_TEST
 
 /* --- every packet cut at every length, under the sanitizers --- */
 
-static const char *const ls_cut_pcaps[] = { "$PCAP/tcp4-session.pcap",
-	"$PCAP/tcp6-session.pcap", "$PCAP/icmp-unreach.pcap",
-	"$PCAP/ip6-ext.pcap", "$PCAP/link-sll2.pcap", "$PCAP/link-null.pcap",
-	"$PCAP/malformed.pcap", "$PCAP/link-other.pcap" };
+static const char *const ls_cut_pcaps[] = {"$PCAP/tcp4-session.pcap",
+    "$PCAP/tcp6-session.pcap", "$PCAP/icmp-unreach.pcap", "$PCAP/ip6-ext.pcap",
+    "$PCAP/link-sll2.pcap", "$PCAP/link-null.pcap", "$PCAP/malformed.pcap",
+    "$PCAP/link-other.pcap"};
 
 /* Writes every packet of src cut at every length; returns how many cut
  * copies are shorter than the original capture. */
@@ -533,8 +552,8 @@ ls_write_cuts(const char *src, const char *dst)
 
 START_TEST(test_truncated_everywhere)
 {
-	static const char *const modes[][3] = { { "-X", NULL },
-		{ "--json", NULL }, { "--ladder", NULL }, { "-q", "--svg" } };
+	static const char *const modes[][3] = {{"-X", NULL}, {"--json", NULL},
+	    {"--ladder", NULL}, {"-q", "--svg"}};
 	char src[256], cuts[64], svg[64];
 	struct proc p;
 	int m, shorter;
@@ -544,18 +563,19 @@ START_TEST(test_truncated_everywhere)
 	snprintf(svg, sizeof svg, "/tmp/ls-cuts-%d.svg", (int)getpid());
 	shorter = ls_write_cuts(src, cuts);
 	for (m = 0; m < 4; m++) {
-		char *argv[] = { (char *)ls_bin(1), (char *)modes[m][0],
-			modes[m][1] ? (char *)modes[m][1] : "-r",
-			modes[m][1] ? svg : cuts, modes[m][1] ? "-r" : NULL,
-			cuts, NULL };
+		char *argv[] = {(char *)ls_bin(1), (char *)modes[m][0],
+		    modes[m][1] ? (char *)modes[m][1] : "-r",
+		    modes[m][1] ? svg : cuts, modes[m][1] ? "-r" : NULL, cuts,
+		    NULL};
 
 		ck_assert_int_eq(proc_run(&p, argv, LS_RUN_MS), 0);
 		ck_assert_msg(PROC_EXIT(&p) == 0 && p.err_len == 0,
 		    "%s cut, %s: exit %d: %s", src, modes[m][0], PROC_EXIT(&p),
 		    p.err);
-		if (m == 0)	/* every cut copy shows a truncation mark */
+		if (m == 0) /* every cut copy shows a truncation mark */
 			ck_assert_int_ge(ls_count(p.out, "(truncated by the "
-			    "capture)"), shorter);
+			                                 "capture)"),
+			    shorter);
 		proc_free(&p);
 	}
 	unlink(cuts);
@@ -565,12 +585,12 @@ END_TEST
 
 /* --- arguments and broken files --- */
 
-static const uint8_t ls_magic[] = { 0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0 };
+static const uint8_t ls_magic[] = {0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0};
 
 static void
 ls_broken_files(const char *dir)
 {
-	uint8_t hdr[24] = { 0 }, rec[16 + 8] = { 0 };
+	uint8_t hdr[24] = {0}, rec[16 + 8] = {0};
 	char path[256];
 	uint8_t big[24 + 16 + 60];
 	size_t len = 0;
@@ -581,12 +601,12 @@ ls_broken_files(const char *dir)
 	snprintf(path, sizeof path, "%s/short-header.pcap", dir);
 	ls_write_file(path, ls_magic, sizeof ls_magic);
 	memcpy(hdr, ls_magic, sizeof ls_magic);
-	hdr[16] = hdr[17] = hdr[18] = hdr[19] = 0xff;	/* snaplen 4 GiB */
+	hdr[16] = hdr[17] = hdr[18] = hdr[19] = 0xff; /* snaplen 4 GiB */
 	hdr[20] = 1;
 	snprintf(path, sizeof path, "%s/absurd-snaplen.pcap", dir);
 	ls_write_file(path, hdr, sizeof hdr);
 	hdr[16] = 0, hdr[17] = 0, hdr[18] = 4, hdr[19] = 0;
-	rec[8] = 60, rec[12] = 60;	/* says 60 bytes, holds 8 */
+	rec[8] = 60, rec[12] = 60; /* says 60 bytes, holds 8 */
 	memcpy(big, hdr, 24);
 	memcpy(big + 24, rec, sizeof rec);
 	snprintf(path, sizeof path, "%s/short-record.pcap", dir);
@@ -603,32 +623,31 @@ ls_broken_files(const char *dir)
 static const struct {
 	const char *args[8];
 	int status;
-	const char *err;	/* in stderr */
-	int err_lines;		/* lines on stderr */
+	const char *err; /* in stderr */
+	int err_lines;   /* lines on stderr */
 } ls_arg_cases[] = {
-	{ { "-c", "0" }, 2, "COUNT", 2 },
-	{ { "-c", "ten" }, 2, "COUNT", 2 },
-	{ { "--bogus" }, 2, "unknown option", 2 },
-	{ { "-r" }, 2, "needs a value", 2 },
-	{ { "-r", "$PCAP/udp-ping.pcap", "--exec", "true" }, 2, "-r", 2 },
-	{ { "-i", "lo", "--exec", "true" }, 2, "--exec", 2 },
-	{ { "--json", "--ladder", "-r", "$PCAP/udp-ping.pcap" }, 2, "one", 2 },
-	{ { "-r", "$PCAP/udp-ping.pcap", "udp", "port" }, 2, "bad filter", 1 },
-	{ { "-r", "$PCAP/udp-ping.pcap", "tcp", "and", "bogus" }, 2,
-	    "bad filter", 1 },
-	{ { "-r", "/nonexistent/x.pcap" }, 1, "x.pcap", 1 },
-	{ { "-r", "@/bad-magic.pcap" }, 1, "bad-magic", 1 },
-	{ { "-r", "@/short-header.pcap" }, 1, "short-header", 1 },
-	{ { "-r", "@/absurd-snaplen.pcap" }, 1, "absurd-snaplen", 1 },
-	{ { "-r", "@/short-record.pcap" }, 1, "short-record", 1 },
-	{ { "-r", "@/cut-file.pcap" }, 1, "cut-file", 1 },
-	{ { "-r", "$PCAP/udp-ping.pcap", "--svg", "/nonexistent/x.svg" }, 1,
-	    "x.svg", 1 },
-	{ { "-r", "$PCAP/udp-ping.pcap", "-w", "/nonexistent/x.pcap" }, 1,
-	    "x.pcap", 1 },
-	{ { "--help" }, 0, NULL, 0 },
-	{ { "--version" }, 0, NULL, 0 },
-	{ { "-r", "$PCAP/udp-ping.pcap", "-c", "3" }, 0, NULL, 0 },
+    {{"-c", "0"}, 2, "COUNT", 2},
+    {{"-c", "ten"}, 2, "COUNT", 2},
+    {{"--bogus"}, 2, "unknown option", 2},
+    {{"-r"}, 2, "needs a value", 2},
+    {{"-r", "$PCAP/udp-ping.pcap", "--exec", "true"}, 2, "-r", 2},
+    {{"-i", "lo", "--exec", "true"}, 2, "--exec", 2},
+    {{"--json", "--ladder", "-r", "$PCAP/udp-ping.pcap"}, 2, "one", 2},
+    {{"-r", "$PCAP/udp-ping.pcap", "udp", "port"}, 2, "bad filter", 1},
+    {{"-r", "$PCAP/udp-ping.pcap", "tcp", "and", "bogus"}, 2, "bad filter", 1},
+    {{"-r", "/nonexistent/x.pcap"}, 1, "x.pcap", 1},
+    {{"-r", "@/bad-magic.pcap"}, 1, "bad-magic", 1},
+    {{"-r", "@/short-header.pcap"}, 1, "short-header", 1},
+    {{"-r", "@/absurd-snaplen.pcap"}, 1, "absurd-snaplen", 1},
+    {{"-r", "@/short-record.pcap"}, 1, "short-record", 1},
+    {{"-r", "@/cut-file.pcap"}, 1, "cut-file", 1},
+    {{"-r", "$PCAP/udp-ping.pcap", "--svg", "/nonexistent/x.svg"}, 1, "x.svg",
+        1},
+    {{"-r", "$PCAP/udp-ping.pcap", "-w", "/nonexistent/x.pcap"}, 1, "x.pcap",
+        1},
+    {{"--help"}, 0, NULL, 0},
+    {{"--version"}, 0, NULL, 0},
+    {{"-r", "$PCAP/udp-ping.pcap", "-c", "3"}, 0, NULL, 0},
 };
 
 START_TEST(test_arguments)
@@ -656,8 +675,9 @@ START_TEST(test_arguments)
 	argv[n] = NULL;
 	ck_assert_int_eq(proc_run(&p, argv, LS_RUN_MS), 0);
 	ck_assert_msg(PROC_EXIT(&p) == ls_arg_cases[_i / 2].status,
-	    "%s %s: exit %d, want %d; stderr: %s", argv[1], n > 2 ? argv[2] :
-	    "", PROC_EXIT(&p), ls_arg_cases[_i / 2].status, p.err);
+	    "%s %s: exit %d, want %d; stderr: %s", argv[1],
+	    n > 2 ? argv[2] : "", PROC_EXIT(&p), ls_arg_cases[_i / 2].status,
+	    p.err);
 	ck_assert_int_eq(ls_count(p.err, "\n"), ls_arg_cases[_i / 2].err_lines);
 	if (ls_arg_cases[_i / 2].err != NULL)
 		ck_assert_msg(strstr(p.err, ls_arg_cases[_i / 2].err) != NULL,
@@ -665,8 +685,8 @@ START_TEST(test_arguments)
 		    ls_arg_cases[_i / 2].err);
 	if (ls_arg_cases[_i / 2].status == 2 &&
 	    ls_arg_cases[_i / 2].err_lines == 2)
-		ck_assert_msg(strstr(p.err, "usage: labsniff") != NULL,
-		    "no usage line");
+		ck_assert_msg(
+		    strstr(p.err, "usage: labsniff") != NULL, "no usage line");
 	if (ls_arg_cases[_i / 2].status == 0 && n == 2)
 		ck_assert_msg(strstr(p.out, "labsniff") != NULL, "no text");
 	proc_free(&p);
@@ -676,17 +696,17 @@ END_TEST
 /* --- the hand-written formatting against libc's --- */
 
 static const uint8_t ls_v6_fixed[][16] = {
-	{ 0 },
-	{ [15] = 1 },
-	{ 0x20, 0x01, 0x0d, 0xb8, [15] = 1 },
-	{ 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1 },
-	{ 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1 },
-	{ 0xfe, 0x80, [8] = 0x12, 0x34, [15] = 0x01 },
-	{ [10] = 0xff, 0xff, 127, 0, 0, 1 },
-	{ [12] = 10, 0, 0, 1 },
-	{ 1, [15] = 0 },
-	{ 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-	    0xff, 0xff, 0xff, 0xff, 0xff },
+    {0},
+    {[15] = 1},
+    {0x20, 0x01, 0x0d, 0xb8, [15] = 1},
+    {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1},
+    {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1},
+    {0xfe, 0x80, [8] = 0x12, 0x34, [15] = 0x01},
+    {[10] = 0xff, 0xff, 127, 0, 0, 1},
+    {[12] = 10, 0, 0, 1},
+    {1, [15] = 0},
+    {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xff, 0xff, 0xff},
 };
 
 START_TEST(test_outbuf_addresses)
@@ -700,7 +720,7 @@ START_TEST(test_outbuf_addresses)
 	for (i = 0; i < 5000; i++) {
 		if (i < sizeof ls_v6_fixed / sizeof ls_v6_fixed[0]) {
 			memcpy(a, ls_v6_fixed[i], 16);
-		} else {	/* random groups, many of them zero */
+		} else { /* random groups, many of them zero */
 			for (k = 0; k < 16; k += 2) {
 				x ^= x << 13, x ^= x >> 7, x ^= x << 17;
 				a[k] = (x & 3) ? 0 : (uint8_t)(x >> 8);
@@ -710,21 +730,22 @@ START_TEST(test_outbuf_addresses)
 		outbuf_mem(&ob, buf, sizeof buf);
 		outbuf_ipv6(&ob, a);
 		outbuf_putc(&ob, '\0');
-		ck_assert_ptr_nonnull(inet_ntop(AF_INET6, a, want, sizeof want));
+		ck_assert_ptr_nonnull(
+		    inet_ntop(AF_INET6, a, want, sizeof want));
 		ck_assert_str_eq(buf, want);
 		outbuf_mem(&ob, buf, sizeof buf);
 		outbuf_ipv4(&ob, a + 4);
 		outbuf_putc(&ob, '\0');
-		ck_assert_str_eq(buf, inet_ntop(AF_INET, a + 4, want,
-		    sizeof want));
+		ck_assert_str_eq(
+		    buf, inet_ntop(AF_INET, a + 4, want, sizeof want));
 	}
 }
 END_TEST
 
 START_TEST(test_outbuf_numbers)
 {
-	static const uint64_t v[] = { 0, 1, 9, 10, 99, 100, 999, 1000, 9999,
-		10000, 65535, 4294967295u, 1000000000000ull, UINT64_MAX };
+	static const uint64_t v[] = {0, 1, 9, 10, 99, 100, 999, 1000, 9999,
+	    10000, 65535, 4294967295u, 1000000000000ull, UINT64_MAX};
 	char buf[64], want[32];
 	struct outbuf ob;
 	size_t i;
@@ -766,8 +787,8 @@ labsniff_suite(void)
 
 	tc = tcase_create("golden");
 	tcase_set_timeout(tc, 60);
-	tcase_add_loop_test(tc, test_golden, 0, ls_ngoldens > 0 ?
-	    2 * ls_ngoldens : 1);
+	tcase_add_loop_test(
+	    tc, test_golden, 0, ls_ngoldens > 0 ? 2 * ls_ngoldens : 1);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("crosscheck");

@@ -19,8 +19,8 @@
 
 #include "harness.h"
 
-#define LSL_RUN_MS 15000	/* one labsniff --exec run */
-#define LSL_READY_MS 5000	/* a live capture says it listens */
+#define LSL_RUN_MS 15000  /* one labsniff --exec run */
+#define LSL_READY_MS 5000 /* a live capture says it listens */
 #define LSL_UDP "solutions/lab1-udp/"
 #define LSL_TCP "solutions/lab2-tcp/"
 
@@ -65,16 +65,18 @@ lsl_argv(char **argv, int unpriv, char *const *args)
 static void
 lsl_want(const struct proc *p, const char *what)
 {
-	ck_assert_msg(strstr(p->out, what) != NULL, "'%s' missing from:\n%s\n"
-	    "stderr: %s", what, p->out, p->err);
+	ck_assert_msg(strstr(p->out, what) != NULL,
+	    "'%s' missing from:\n%s\n"
+	    "stderr: %s",
+	    what, p->out, p->err);
 }
 
 /* The reference UDP pair: every datagram seen once and labelled (as
  * root and as nobody, normal and sanitizer builds). */
 START_TEST(test_exec_udp_pair)
 {
-	char *args[] = { "--exec", LSL_UDP "udp_server 12000", "--exec",
-		LSL_UDP "udp_client 127.0.0.1 12000 3", NULL };
+	char *args[] = {"--exec", LSL_UDP "udp_server 12000", "--exec",
+	    LSL_UDP "udp_client 127.0.0.1 12000 3", NULL};
 	char *argv[16];
 	struct proc p;
 
@@ -87,12 +89,12 @@ START_TEST(test_exec_udp_pair)
 	lsl_want(&p, "3 requests, 3 replies, 0 unanswered");
 	lsl_want(&p, "0 dropped");
 	lsl_want(&p, "command 2 (" LSL_UDP "udp_client 127.0.0.1 12000 3): "
-	    "exited with status 0");
+	             "exited with status 0");
 	lsl_want(&p, "ended by labsniff");
 	/* the commands' own lines, tagged, among the packets */
 	lsl_want(&p, "\n[2] reply from 127.0.0.1:12000 seq=3 rtt=");
 	lsl_want(&p, "\n[2] 3 sent, 3 received, 0% loss\n");
-	ck_assert_int_eq(lsl_count(p.out, " UDP len 6 "), 6);	/* no dups */
+	ck_assert_int_eq(lsl_count(p.out, " UDP len 6 "), 6); /* no dups */
 	proc_free(&p);
 }
 END_TEST
@@ -101,9 +103,8 @@ END_TEST
  * same conversation as a ladder. */
 START_TEST(test_exec_tcp_pair)
 {
-	char *args[] = { "--exec", LSL_TCP "tcp_server 5000", "--exec",
-		LSL_TCP "tcp_client ::1 5000 2", _i == 2 ? "--ladder" : NULL,
-		NULL };
+	char *args[] = {"--exec", LSL_TCP "tcp_server 5000", "--exec",
+	    LSL_TCP "tcp_client ::1 5000 2", _i == 2 ? "--ladder" : NULL, NULL};
 	char *argv[16];
 	struct proc p;
 
@@ -131,8 +132,7 @@ END_TEST
 /* No server: the client's pings meet ICMP port unreachable. */
 START_TEST(test_exec_port_unreachable)
 {
-	char *args[] = { "--exec", LSL_UDP "udp_client 127.0.0.1 12000 1",
-		NULL };
+	char *args[] = {"--exec", LSL_UDP "udp_client 127.0.0.1 12000 1", NULL};
 	char *argv[16];
 	struct proc p;
 
@@ -149,9 +149,8 @@ END_TEST
 /* A server slow to bind: the client starts only once it has. */
 START_TEST(test_exec_waits_for_bind)
 {
-	char *args[] = { "--exec", "sleep 0.4; exec " LSL_UDP
-		"udp_server 12000", "--exec", LSL_UDP
-		"udp_client 127.0.0.1 12000 2", NULL };
+	char *args[] = {"--exec", "sleep 0.4; exec " LSL_UDP "udp_server 12000",
+	    "--exec", LSL_UDP "udp_client 127.0.0.1 12000 2", NULL};
 	char *argv[16];
 	struct proc p;
 
@@ -168,7 +167,7 @@ END_TEST
 /* A plain live capture without privileges: refused, with the advice. */
 START_TEST(test_live_refused_unprivileged)
 {
-	char *args[] = { "-c", "1", NULL };
+	char *args[] = {"-c", "1", NULL};
 	char *argv[16];
 	struct proc p;
 
@@ -176,9 +175,10 @@ START_TEST(test_live_refused_unprivileged)
 	ck_assert_int_eq(proc_run(&p, argv, LSL_RUN_MS), 0);
 	ck_assert_int_eq(PROC_EXIT(&p), 1);
 	ck_assert_int_eq(lsl_count(p.err, "\n"), 1);
-	ck_assert_msg(strstr(p.err, "sudo") && strstr(p.err,
-	    "setcap cap_net_raw=eip") && strstr(p.err, "--exec") &&
-	    strstr(p.err, "-r FILE"), "advice incomplete: %s", p.err);
+	ck_assert_msg(strstr(p.err, "sudo") &&
+	                  strstr(p.err, "setcap cap_net_raw=eip") &&
+	                  strstr(p.err, "--exec") && strstr(p.err, "-r FILE"),
+	    "advice incomplete: %s", p.err);
 	ck_assert_int_eq((int)p.out_len, 0);
 	proc_free(&p);
 }
@@ -198,7 +198,7 @@ lsl_wait_listening(struct proc *p)
 
 	buf[0] = '\0';
 	while (strstr(buf, "listening on") == NULL) {
-		struct pollfd pfd = { p->err_fd, POLLIN, 0 };
+		struct pollfd pfd = {p->err_fd, POLLIN, 0};
 		long left = deadline - harness_now_ms();
 		ssize_t n;
 
@@ -215,7 +215,7 @@ lsl_wait_listening(struct proc *p)
 static void
 lsl_send(int port, int count)
 {
-	struct sockaddr_in to = { .sin_family = AF_INET };
+	struct sockaddr_in to = {.sin_family = AF_INET};
 	int s = socket(AF_INET, SOCK_DGRAM, 0), i;
 	char msg[32];
 
@@ -226,7 +226,8 @@ lsl_send(int port, int count)
 		int n = snprintf(msg, sizeof msg, "ping %d", i);
 
 		ck_assert_int_eq(sendto(s, msg, (size_t)n, 0,
-		    (struct sockaddr *)&to, sizeof to), n);
+		                     (struct sockaddr *)&to, sizeof to),
+		    n);
 	}
 	close(s);
 }
@@ -235,9 +236,9 @@ lsl_send(int port, int count)
 START_TEST(test_live_count_and_write)
 {
 	char port[16], filter[32], wfile[64];
-	char *argv[] = { (char *)kit_bin("labsniff"), "-c", "4", "-w", wfile,
-		filter, NULL };
-	char *tdargv[] = { "tcpdump", "-nn", "-r", wfile, NULL };
+	char *argv[] = {
+	    (char *)kit_bin("labsniff"), "-c", "4", "-w", wfile, filter, NULL};
+	char *tdargv[] = {"tcpdump", "-nn", "-r", wfile, NULL};
 	struct proc p, t;
 	int pt;
 
@@ -268,7 +269,7 @@ END_TEST
 START_TEST(test_live_sigint_drains)
 {
 	char filter[32];
-	char *argv[] = { (char *)kit_bin("labsniff"), filter, NULL };
+	char *argv[] = {(char *)kit_bin("labsniff"), filter, NULL};
 	struct proc p;
 	int pt;
 
