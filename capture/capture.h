@@ -351,7 +351,10 @@ struct cap_note {
 	uint8_t win_scaled;	/* 1 if win was scaled */
 	uint32_t seg_len;	/* TCP: payload bytes on the wire */
 	/* UDP: request number (CAP_EV_REQUEST) or the request this replies
-	 * to (CAP_EV_REPLY), and that request's round trip time. */
+	 * to (CAP_EV_REPLY), and that request's round trip time.  A reply
+	 * pairs with the open request whose payload it echoes (upper-cased
+	 * or not: "ping 2" / "PING 2"), else with the oldest open one, among
+	 * the last CAP_UDP_PENDING (param.h) requests. */
 	uint32_t req;
 	int64_t rtt_us;		/* reply: since the request, else -1 */
 	uint16_t port;		/* CAP_EV_PORT_UNREACH: the closed port */
