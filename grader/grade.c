@@ -202,6 +202,20 @@ grade_not_run(struct grade *g, const char *why)
 }
 
 void
+grade_error(struct grade *g, const char *fmt, ...)
+{
+	char buf[GRADE_LINE_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	grade_record_end(g, GS_ERROR, buf);
+	ck_abort_msg("%s", buf);
+	_exit(1);	/* not reached */
+}
+
+void
 grade_repro(struct grade *g, const char *fmt, ...)
 {
 	char buf[GRADE_LINE_MAX];

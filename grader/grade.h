@@ -14,6 +14,10 @@
  *	                             on a difference fail with a hex dump at
  *	                             the first differing byte
  *	grade_not_run(g, why)        this check cannot run here (no return)
+ *	grade_error(g, fmt, ...)     the grader itself failed (labpeer would
+ *	                             not start, a capture broke): reported as
+ *	                             a grader error, never as the student's
+ *	                             failure (no return)
  *	grade_repro(g, fmt, ...)     the labpeer command that reproduces it
  *	grade_trace(g, pcap)         the test's capture: printed as labsniff
  *	                             prints it when the test fails or with -v
@@ -98,6 +102,8 @@ void grade_bytes(struct grade *g, const char *what, const void *want,
     size_t wn, const void *got, size_t gn);
 void grade_not_run(struct grade *g, const char *why)
     __attribute__((noreturn));
+void grade_error(struct grade *g, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3), noreturn));
 void grade_repro(struct grade *g, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void grade_trace(struct grade *g, const char *pcap_path);

@@ -11,7 +11,14 @@ LABGRADE_SRCS := grader/engine.c grader/grade.c grader/build.c \
 GRADER_OBJS += $(LABGRADE_SRCS:%.c=$(B)/%.o)
 
 # Installed, labgrade finds the rubrics and the labs' Makefiles here.
+# The stamp holds DATADIR, so a new PREFIX rebuilds labgrade.o (as git's
+# GIT-CFLAGS does).
 $(B)/grader/labgrade.o: CPPFLAGS += -DLABGRADE_DATADIR='"$(DATADIR)"'
+$(B)/grader/labgrade.o: $(B)/grader/datadir.stamp
+$(B)/grader/datadir.stamp: labgrade-datadir-check
+	@mkdir -p $(dir $@)
+	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' > $@
+.PHONY: labgrade-datadir-check
 
 $(B)/labgrade: $(B)/grader/labgrade.o $(B)/libgrader.a $(B)/libcapture.a
 	$(CC) $(KIT_LDFLAGS) -o $@ $^ $(PCAP_LIBS) $(CHECK_LIBS) -lpthread

@@ -75,6 +75,12 @@ fk_nasty(struct grade *g)
 }
 
 static void
+fk_error(struct grade *g)
+{
+	grade_error(g, "labpeer would not start (%s)", "fake");
+}
+
+static void
 fk_nice(struct grade *g)
 {
 	int p = getpriority(PRIO_PROCESS, 0);
@@ -98,7 +104,8 @@ fk_cell(struct grade *g)
 }
 
 enum { FK_PASS, FK_AFTER_PASS, FK_FAIL, FK_AFTER_FAIL, FK_HANG, FK_CRASH,
-    FK_SKIP, FK_NASTY, FK_NS, FK_SERVER, FK_NICE, FK_TIMING, FK_N };
+    FK_SKIP, FK_NASTY, FK_NS, FK_SERVER, FK_NICE, FK_TIMING, FK_ERROR,
+    FK_N };
 
 static const struct grade_test fk_tests[FK_N] = {
 	{ "pass", "passes", 0, NULL, 5, fk_pass },
@@ -113,6 +120,7 @@ static const struct grade_test fk_tests[FK_N] = {
 	{ "needs_server", "server", NEED_SERVER, NULL, 5, fk_pass },
 	{ "nice", "niced", 0, NULL, 5, fk_nice },
 	{ "timing", "timing", NEED_TIMING, NULL, 5, fk_timing },
+	{ "grader_error", "grader error", 0, NULL, 5, fk_error },
 };
 
 static const char *const fk_sources[] = { "srv.c", "cli.c", NULL };
@@ -216,6 +224,7 @@ START_TEST(engine_outcomes)
 	fk_expect(&rep, "needs_server", GS_NOT_RUN, "srv did not build");
 	fk_expect(&rep, "nice", GS_PASSED, NULL);
 	fk_expect(&rep, "timing", GS_PASSED, NULL);
+	fk_expect(&rep, "grader_error", GS_ERROR, "labpeer would not start");
 	t = fk_find(&rep, "fail");
 	ck_assert_uint_eq(t->nexplain, 3);
 	ck_assert_ptr_nonnull(strstr(t->explain[1], "[47]"));
@@ -233,8 +242,8 @@ START_TEST(engine_outcomes)
 	ck_assert_uint_eq(rep.ran, 7);
 	ck_assert_uint_eq(rep.passed, 4);
 	ck_assert_uint_eq(rep.not_run, 4);
-	ck_assert_uint_eq(rep.errors, 1);
-	ck_assert(rep.score == 7 && rep.max_score == 23);
+	ck_assert_uint_eq(rep.errors, 2);
+	ck_assert(rep.score == 7 && rep.max_score == 25);
 	ck_assert(!rep.ran_nothing);
 	for (i = 0; i < rep.ntests; i++)
 		ck_assert_msg(rep.tests[i].seconds < 4, "%s took %.1f s",
