@@ -808,7 +808,10 @@ tcp_verdict(struct tcp_client *c, long want)
 	    e.ok ? "" : "; first failure ", e.ok ? "" : c->reason);
 	e.note = note;
 	peer_log(c->out, &e);
-	if (!e.ok)
+	if (!e.ok && c->failures == 0)
+		fprintf(stderr, "labpeer: interrupted before the check was "
+		    "done\n");
+	else if (!e.ok)
 		fprintf(stderr, "labpeer: contract broken: %s\n", c->reason);
 }
 

@@ -473,9 +473,11 @@ udp_one(struct udp_client *c, long n)
 			return -1;
 	udp_wait(c, c->s[0].sent_t + c->o->timeout_ms, 1);
 	snprintf(note, sizeof note, "no reply within %d ms", c->o->timeout_ms);
-	for (i = 0; i < c->ns && !*c->stop; i++) {
+	for (i = 0; i < c->ns; i++) {
 		if (c->s[i].answered)
 			continue;
+		if (*c->stop)
+			return 0;
 		e.want = c->s[i].want;
 		e.want_len = c->s[i].want_len;
 		udp_fail(c, &c->s[i], &e, "%s", note);
@@ -521,7 +523,10 @@ udp_verdict(struct udp_client *c)
 	    e.ok ? "" : "; first failure ", e.ok ? "" : c->reason);
 	e.note = note;
 	peer_log(c->out, &e);
-	if (!e.ok)
+	if (!e.ok && c->failures == 0)
+		fprintf(stderr, "labpeer: interrupted before the check was "
+		    "done\n");
+	else if (!e.ok)
 		fprintf(stderr, "labpeer: contract broken: %s\n", c->reason);
 }
 

@@ -952,6 +952,33 @@ START_TEST(client_verdict)
 }
 END_TEST
 
+/* A client stopped by SIGINT or SIGTERM mid-check: status 1, and it
+ * says so (no verdict passes for an unfinished check). */
+START_TEST(client_interrupted)
+{
+	const char *x[] = {"--silent-after", "0", NULL};
+	char pbuf[16];
+	char *argv[] = {(char *)kit_bin("labpeer"), _i < 2 ? "udp-client" :
+	    "tcp-client", "127.0.0.1", pbuf, "--count", "3", NULL};
+	struct proc srv = {0}, p;
+
+	snprintf(pbuf, sizeof pbuf, "%d", _i < 2 ? port_free(SOCK_DGRAM) :
+	    lp_start(&srv, "tcp-server", x));
+	ck_assert_int_eq(proc_start(&p, argv), 0);
+	ck_assert_int_eq(proc_lines(&p, _i < 2 ? 2 : 3, LP_RUN_MS), 0);
+	proc_signal(&p, _i % 2 ? SIGINT : SIGTERM);
+	ck_assert_int_eq(proc_wait(&p, 2000), 0);
+	ck_assert(!p.timed_out);
+	ck_assert_int_eq(PROC_EXIT(&p), 1);
+	ck_assert_str_eq(p.err, "labpeer: interrupted before the check was "
+	    "done\n");
+	ck_assert_msg(strstr(p.out, "verdict: FAIL: 0 of 3") != NULL, "%s",
+	    p.out);
+	proc_free(&p);
+	proc_free(&srv);
+}
+END_TEST
+
 /* --json: every line parses (python3's json), with the fields the
  * grader reads; hostile bytes included. */
 static const char lp_json_py[] =
@@ -1045,6 +1072,7 @@ labpeer_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_loop_test(tc, client_verdict, LP_NVERDICTS, 2 * LP_NVERDICTS);
 	tcase_add_test(tc, client_json);
+	tcase_add_loop_test(tc, client_interrupted, 0, 4);
 	suite_add_tcase(s, tc);
 	return s;
 }
