@@ -352,6 +352,33 @@ START_TEST(test_port_reuse)
 }
 END_TEST
 
+/* When the table is full a closed conversation goes before an open one,
+ * even a more recent one. */
+START_TEST(test_closed_first)
+{
+	struct cap_flows *ft = cap_flows_new(2, 60);
+	struct cap_pkt p;
+	struct cap_note n;
+	uint32_t ids[8] = { 0 };
+
+	cap_flows_on_evict(ft, fl_count, ids);
+	fl_udp(&p, 40000, 12000, 0);		/* 1: open, least recent */
+	cap_flow_track(ft, &p, &n);
+	fl_udp(&p, 40001, 12001, 1);		/* 2: TCP, reset */
+	p.tp = CAP_TP_TCP;
+	p.tcp.flags = CAP_TH_SYN;
+	cap_flow_track(ft, &p, &n);
+	p.tcp.flags = CAP_TH_RST;
+	cap_flow_track(ft, &p, &n);
+	ck_assert_int_eq(n.conv->state, CAP_CS_RESET);
+	fl_udp(&p, 40002, 12002, 2);		/* 3: needs room */
+	cap_flow_track(ft, &p, &n);
+	ck_assert_uint_eq(ids[0], 1);
+	ck_assert_uint_eq(ids[1], 2);
+	cap_flows_free(ft);
+}
+END_TEST
+
 /* A million distinct conversations: the table and memory stay bounded. */
 START_TEST(test_bounded)
 {
@@ -423,6 +450,7 @@ flow_suite(void)
 	tcase_set_timeout(table, 20);
 	tcase_add_test(table, test_eviction);
 	tcase_add_test(table, test_port_reuse);
+	tcase_add_test(table, test_closed_first);
 	tcase_add_test(table, test_bounded);
 	tcase_add_test(table, test_untracked);
 	suite_add_tcase(s, table);
