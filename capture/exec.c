@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 static void exec_emit(struct sniff *s, int i, const char *p, size_t n);
+static void exec_read(struct sniff *s, int i);
 
 static int
 write_file(const char *path, const char *text)
@@ -171,6 +172,8 @@ exec_wait_ready(struct sniff *s, struct exec_cmd *c, long sockets)
 	       exec_socket_count() <= sockets)
 		if (sniff_pump(s, EXEC_POLL_MS) < 0)
 			return;
+	if (c->out_fd >= 0)	/* what it said while starting, before the */
+		exec_read(s, (int)(c - s->cmd));	/* next one speaks */
 }
 
 int

@@ -7,6 +7,7 @@
 #include "labsniff.h"
 
 #include <stdlib.h>
+#include <time.h>
 
 struct summary {
 	struct cap_conv kept[SUMMARY_MAX];
@@ -173,6 +174,25 @@ summary_conv(struct outbuf *ob, const struct cap_conv *c)
 	outbuf_putc(ob, '\n');
 }
 
+/* When the first packet was seen: one gmtime_r for the whole run (the
+ * lines are relative: no time zone is ever looked up per packet). */
+static void
+summary_start(struct outbuf *ob, const struct timeval *t0)
+{
+	char buf[32];
+	struct tm tm;
+	time_t t = t0->tv_sec;
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		return;
+	outbuf_puts(ob, ", the first at ");
+	outbuf_puts(ob, buf);
+	outbuf_putc(ob, '.');
+	outbuf_frac(ob, (uint64_t)t0->tv_usec, 6);
+	outbuf_puts(ob, " UTC");
+}
+
 static void
 summary_capture(struct sniff *s)
 {
@@ -183,6 +203,8 @@ summary_capture(struct sniff *s)
 	count_word(ob, pr->pkts, "packet");
 	outbuf_puts(ob, ", ");
 	count_word(ob, pr->bytes, "byte");
+	if (pr->have_t0)
+		summary_start(ob, &pr->t0);
 	if (pr->untracked > 0) {
 		outbuf_puts(ob, ", ");
 		outbuf_u64(ob, pr->untracked);
