@@ -207,7 +207,12 @@ ns_mounts(struct cell *c)
 	return mount(hosts, "/etc/hosts", NULL, MS_BIND, NULL);
 }
 
-/* Kill every process of the namespace but us, a few rounds (forks race). */
+/*
+ * Kill every process of the namespace but us, and reap them: the owner
+ * has already ended its own children (the runs), so all that is left
+ * are orphans, which are ours.  When this returns they are gone, their
+ * ports with them.  A few rounds, for forks that raced the first kill.
+ */
 static void
 init_kill_all(void)
 {
@@ -215,10 +220,9 @@ init_kill_all(void)
 
 	for (i = 0; i < CELL_KILL_ROUNDS; i++) {
 		if (kill(-1, SIGKILL) < 0 && errno == ESRCH)
-			break;
-		while (waitpid(-1, NULL, WNOHANG) > 0)
+			return;
+		while (waitpid(-1, NULL, 0) > 0)
 			;
-		usleep(1000);
 	}
 }
 

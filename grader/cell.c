@@ -235,9 +235,10 @@ cell_end_started(struct cell *c)
 void
 cell_close(struct cell *c)
 {
+	/* Our children first, then init takes the rest (its orphans). */
+	cell_end_started(c);
 	if (c->mode == CELL_NS && c->init > 0)
 		cell_ns_kill_all(c);
-	cell_end_started(c);
 	if (c->switch_uid && c->lock_fd >= 0)
 		cell_kill_uid(c->uid);
 	if (c->mode == CELL_FALLBACK)
