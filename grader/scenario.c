@@ -651,6 +651,30 @@ scen_now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/*
+ * Whom a client given "localhost" talks to: ::1 or 127.0.0.1, whichever
+ * getaddrinfo put first.  The capture says which; without one, the form
+ * the client printed is taken if it is one of the two.
+ */
+void
+scen_localhost_from(const struct run *cli, const struct wire *w, int port,
+    char *buf, size_t n)
+{
+	char v4[40], v6[40];
+	const char *p;
+
+	scen_addr(AF_INET, port, v4, sizeof v4);
+	scen_addr(AF_INET6, port, v6, sizeof v6);
+	snprintf(buf, n, "%s", v4);
+	if (w != NULL) {
+		scen_from_capture(w, port, buf, n);
+		return;
+	}
+	p = cli->out != NULL ? strstr(cli->out, "reply from ") : NULL;
+	if (p != NULL && strncmp(p + 11, v6, strlen(v6)) == 0)
+		snprintf(buf, n, "%s", v6);
+}
+
 int
 scen_have_ipv6(void)
 {

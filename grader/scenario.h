@@ -42,6 +42,8 @@
  *	                                 replies come (the server's writes
  *	                                 then fail with EPIPE: SIGPIPE)
  *	scen_now()                       a monotonic clock, in seconds
+ *	scen_localhost_from(cli, w, port, buf)  whom "localhost" meant: from
+ *	                                 the capture w, or (w NULL) the client
  *	scen_have_ipv6()                 is there an IPv6 loopback (::1)
  *	scen_usage(g, bin, name, cases, n)  each bad command line: exit
  *	                                 status 2 and a line on stderr
@@ -135,6 +137,8 @@ const char *scen_addr(int family, int port, char *buf, size_t n);
 void scen_from_capture(const struct wire *w, int port, char *buf, size_t n);
 int scen_tcp_abandon(int port, int n);
 double scen_now(void);
+void scen_localhost_from(const struct run *cli, const struct wire *w,
+    int port, char *buf, size_t n);
 int scen_have_ipv6(void);
 void scen_usage(struct grade *g, const char *bin, const char *name,
     const struct scen_args *cases, size_t n);
