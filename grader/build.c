@@ -30,10 +30,13 @@ build_ms_now(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
-/* Keep the last cap bytes of what the pipe gives. */
+/* Keep the last cap bytes of what the pipe gives; the first byte of
+ * buf says whether earlier bytes were dropped. */
 static void
 build_keep(char *buf, size_t *len, size_t cap, const char *in, size_t n)
 {
+	if (*len + n > cap)
+		buf[cap + 63] = 1;	/* the marker byte, past the text */
 	if (n >= cap) {
 		memcpy(buf, in + n - cap, cap);
 		*len = cap;
@@ -77,7 +80,7 @@ build_drain(pid_t pid, int fd, int timeout_ms, char *buf, size_t *len,
 	struct pollfd p = { fd, POLLIN, 0 };
 	char chunk[4096];
 	ssize_t n;
-	int timed_out = 0;
+	int r, timed_out = 0;
 
 	for (;;) {
 		left = end - build_ms_now();
@@ -85,7 +88,10 @@ build_drain(pid_t pid, int fd, int timeout_ms, char *buf, size_t *len,
 			timed_out = 1;
 			break;
 		}
-		if (poll(&p, 1, (int)left) < 0 && errno != EINTR)
+		r = poll(&p, 1, (int)left);
+		if (r == 0 || (r < 0 && errno == EINTR))
+			continue;	/* the deadline is checked above */
+		if (r < 0)
 			break;
 		n = read(fd, chunk, sizeof chunk);
 		if (n < 0 && errno == EINTR)
@@ -112,6 +118,8 @@ build_exec(char *const argv[], const char *cwd, int timeout_ms, size_t cap,
 
 	*out = NULL;
 	buf = malloc(cap + 64);
+	if (buf != NULL)
+		buf[cap + 63] = 0;
 	if (buf == NULL || pipe(fd) < 0) {
 		free(buf);
 		return -1;
@@ -133,9 +141,11 @@ build_exec(char *const argv[], const char *cwd, int timeout_ms, size_t cap,
 	timed_out = build_drain(pid, fd[0], timeout_ms, buf, &len, cap, status);
 	close(fd[0]);
 	if (timed_out)
-		len += (size_t)snprintf(buf + len, 64, "\n(killed after %d s)\n",
-		    timeout_ms / 1000);
+		len += (size_t)snprintf(buf + len, 48, "\n(killed after %g s)\n",
+		    timeout_ms / 1000.0);
 	buf[len] = '\0';
+	if (buf[cap + 63] == 1 && len >= 6)	/* dropped the start */
+		memcpy(buf, "[...] ", 6);
 	*out = buf;
 	return timed_out ? 1 : 0;
 }

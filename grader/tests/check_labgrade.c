@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "engine.h"
@@ -870,6 +871,52 @@ START_TEST(sanitized_all_formats)
 }
 END_TEST
 
+/* A command that outlives its deadline: killed with its whole process
+ * group (a background child included), within the deadline's reach. */
+START_TEST(exec_deadline)
+{
+	char pidfile[] = "/tmp/check_labgrade-pid-XXXXXX", cmd[256], *out;
+	char *argv[] = { "sh", "-c", cmd, NULL };
+	long long t0;
+	struct timespec ts;
+	FILE *f;
+	int st = 0, rc, fd = mkstemp(pidfile), pid = 0, gone = 0, i;
+
+	close(fd);
+	snprintf(cmd, sizeof cmd, "sleep 30 & echo $! > %s; echo started; "
+	    "wait", pidfile);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	t0 = ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+	rc = build_exec_capture(argv, NULL, 300, 4096, &out, &st);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ck_assert_int_eq(rc, 1);
+	ck_assert_msg(ts.tv_sec * 1000LL + ts.tv_nsec / 1000000 - t0 < 3000,
+	    "not stopped at its deadline");
+	ck_assert_msg(strstr(out, "started") && strstr(out, "(killed after "
+	    "0.3 s)"), "%s", out);
+	free(out);
+	f = fopen(pidfile, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fscanf(f, "%d", &pid), 1);
+	fclose(f);
+	unlink(pidfile);
+	for (i = 0; i < 200 && !gone; i++) {	/* reaped by init: ESRCH */
+		char stat[64], line[256] = "";
+
+		snprintf(stat, sizeof stat, "/proc/%d/stat", pid);
+		f = fopen(stat, "r");
+		if (f == NULL || fgets(line, sizeof line, f) == NULL ||
+		    strstr(line, ") Z ") != NULL)
+			gone = 1;
+		if (f != NULL)
+			fclose(f);
+		if (!gone)
+			usleep(10000);
+	}
+	ck_assert_msg(gone, "the background sleep %d survived", pid);
+}
+END_TEST
+
 Suite *
 labgrade_suite(void)
 {
@@ -896,6 +943,7 @@ labgrade_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_loop_test(tc, build_cases, 0, BK_NCASES);
 	tcase_add_test(tc, build_cannot_run);
+	tcase_add_test(tc, exec_deadline);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("cli");
 	tcase_set_timeout(tc, 30);
