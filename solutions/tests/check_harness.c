@@ -5,6 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <check.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,6 +148,31 @@ START_TEST(test_inheritance)
 }
 END_TEST
 
+/* A program may write well beyond the default 64 KiB pipe while the
+ * test is busy elsewhere: it does not block (it touches a file after). */
+START_TEST(test_unread_output)
+{
+	char dir[] = "/tmp/check-harness-XXXXXX", script[256], mark[64];
+	char *argv[] = { "sh", "-c", script, NULL };
+	struct proc p;
+	long deadline;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(mark, sizeof mark, "%s/mark", dir);
+	snprintf(script, sizeof script, "head -c 600000 /dev/zero && "
+	    "touch %s && exec sleep 5", mark);
+	ck_assert_int_eq(proc_start(&p, argv), 0);
+	deadline = harness_now_ms() + 3000;
+	while (access(mark, F_OK) != 0 && harness_now_ms() < deadline)
+		poll(NULL, 0, 5);
+	ck_assert_msg(access(mark, F_OK) == 0, "the program blocked on its "
+	    "unread output");
+	proc_free(&p);
+	unlink(mark);
+	rmdir(dir);
+}
+END_TEST
+
 START_TEST(test_missing_program)
 {
 	char *argv[] = { "/nonexistent/program", NULL };
@@ -252,6 +278,7 @@ harness_suite(void)
 	tcase_add_test(tc, test_grandchild);
 	tcase_add_test(tc, test_inheritance);
 	tcase_add_test(tc, test_missing_program);
+	tcase_add_test(tc, test_unread_output);
 	tcase_add_test(tc, test_kit_bin);
 	suite_add_tcase(s, tc);
 	tcase_set_timeout(ports, 10);

@@ -201,11 +201,17 @@ send_pieces(int fd, const char *text, size_t n)
 	}
 }
 
-static void
+/* Send text, expect its upper-cased echo; the number of lines in it. */
+static int
 echo(int fd, const char *text, size_t n)
 {
+	int lines = 0;
+
 	send_all(fd, text, n);
 	expect_echo(fd, text, n);
+	for (size_t i = 0; i < n; i++)
+		lines += text[i] == '\n';
+	return lines;
 }
 
 static void
@@ -293,12 +299,12 @@ START_TEST(test_server_lines)
 
 	server_start(&p, &port);
 	fd = tcp_connect(families[_i], port);
-	echo(fd, "ping 1\n", 7), nlines++;
+	nlines += echo(fd, "ping 1\n", 7);
 	for (int b = 0, i = 0; b < 256; b++)
 		if (b != '\n')
 			all[i++] = (char)b;
 	all[255] = '\n';
-	echo(fd, all, 256), nlines++;
+	nlines += echo(fd, all, 256);
 	srand(12000);
 	for (int i = 0; i < MAX_LINE; i++) {
 		longest[i] = (char)rand();
@@ -306,11 +312,11 @@ START_TEST(test_server_lines)
 			longest[i] = 'x';
 	}
 	longest[MAX_LINE] = '\n';
-	echo(fd, longest, sizeof longest), nlines++;
-	echo(fd, "\n", 1), nlines++;
-	for (int i = 1; i <= 100; i++, nlines++)
+	nlines += echo(fd, longest, sizeof longest);
+	nlines += echo(fd, "\n", 1);
+	for (int i = 1; i <= 100; i++)
 		n += snprintf(many + n, sizeof many - n, "line %d\n", i);
-	echo(fd, many, n);
+	nlines += echo(fd, many, n);
 	send_pieces(fd, split, sizeof split - 1);
 	expect_echo(fd, split, sizeof split - 1);
 	nlines += 2;
