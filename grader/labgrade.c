@@ -241,6 +241,14 @@ lg_parse(struct lg *o, int argc, char **argv)
 }
 
 static int
+lg_is_dir(const char *d)
+{
+	struct stat st;
+
+	return stat(d, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int
 lg_is_kit(const char *d)
 {
 	char p[PATH_MAX + 32];
@@ -416,7 +424,10 @@ lg_grade(struct lg *o)
 	int rc = 1;
 
 	memset(&rep, 0, sizeof rep);
-	if (o->dir == NULL)
+	if (o->dir == NULL && access(o->kit, F_OK) == 0 &&
+	    lg_is_dir("labs") == 0)	/* not at the kit's top: the kit's */
+		snprintf(dir, sizeof dir, "%s/labs/%s", o->kit, o->lab->name);
+	else if (o->dir == NULL)
 		snprintf(dir, sizeof dir, "labs/%s", o->lab->name);
 	else
 		snprintf(dir, sizeof dir, "%s", o->dir);

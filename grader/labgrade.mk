@@ -32,7 +32,7 @@ TEST_DEPS += $(B)/labgrade
 # make grade LAB=lab1-udp [DIR=path/to/submission] [ARGS='--format json']
 LAB ?= lab1-udp
 grade: deps
-	@$(MAKE) --no-print-directory build-all
+	@$(MAKE) --no-print-directory $(B)/labgrade $(B)/labpeer $(B)/labsniff
 	./$(B)/labgrade $(ARGS) $(LAB) $(DIR)
 
 # make gradescope [LAB=lab1-udp]: the Gradescope autograder zip.
