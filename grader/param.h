@@ -55,6 +55,7 @@
 #define CELL_POLL_MS 5		/* readiness polling period (/proc/net) */
 #define RUN_MEM_NEAR_PCT 75	/* maxrss >= this % of RLIMIT_AS: RUN_MEMORY */
 #define RUN_DRAIN_MS 50		/* output read after exit (pipes held open) */
+#define RUN_MAX_ARGS 64		/* argv entries of one program, NULL included */
 #define CAPTURE_BUF_KB 32768	/* ring of a cell capture: immediate mode has a
 				 * frame per packet (~66 kB on lo): ~490 frames;
 				 * 4 MB dropped 31 of a 500-datagram burst */

@@ -219,13 +219,33 @@ close_fd(int *fd)
 	*fd = -1;
 }
 
+/* The child runs in the cell dir: a relative path is resolved first. */
+static int
+run_resolve(char *const argv[], char **args, int max, char *path)
+{
+	int i;
+
+	for (i = 0; argv[i] != NULL; i++) {
+		if (i == max - 1)
+			return errno = E2BIG, -1;
+		args[i] = argv[i];
+	}
+	args[i] = NULL;
+	if (argv[0][0] != '/' && strchr(argv[0], '/') != NULL) {
+		if (realpath(argv[0], path) == NULL)
+			return -1;
+		args[0] = path;
+	}
+	return 0;
+}
+
 int
 run_start(struct cell *c, struct run *r, char *const argv[],
     const struct run_limits *lim)
 {
 	int out[2] = { -1, -1 }, err[2] = { -1, -1 }, ex[2] = { -1, -1 };
-	char path[PATH_MAX], *args[64];
-	int i, e, rc = -1;
+	char path[PATH_MAX], *args[RUN_MAX_ARGS];
+	int e, rc = -1;
 	rlim_t nproc;
 
 	memset(r, 0, sizeof *r);
@@ -239,15 +259,8 @@ run_start(struct cell *c, struct run *r, char *const argv[],
 	r->err = calloc(1, 1);
 	if (r->out == NULL || r->err == NULL || argv[0] == NULL)
 		goto out;
-	/* The child runs in the cell dir: resolve a relative path first. */
-	for (i = 0; argv[i] != NULL && i < 63; i++)
-		args[i] = argv[i];
-	args[i] = NULL;
-	if (argv[0][0] != '/' && strchr(argv[0], '/') != NULL) {
-		if (realpath(argv[0], path) == NULL)
-			goto out;
-		args[0] = path;
-	}
+	if (run_resolve(argv, args, RUN_MAX_ARGS, path) < 0)
+		goto out;
 	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0 ||
 	    pipe2(ex, O_CLOEXEC) < 0 || cell_track_run(c, r) < 0)
 		goto out;
