@@ -33,7 +33,7 @@ inner_ip6(struct cap_icmp_inner *in, const struct cap_buf *b, size_t off)
 	in->src.family = in->dst.family = 6;
 	in->valid = 1;
 	for (n = 0; n < 4 && (nh == 0 || nh == 43 || nh == 60 || nh == 44);
-	    n++) {
+	     n++) {
 		uint8_t this = nh;
 
 		if (get_u8(b, cur, &nh) < 0 || get_u8(b, cur + 1, &l) < 0)
@@ -54,7 +54,7 @@ decode_inner(struct cap_icmp_inner *in, const struct cap_buf *b, size_t off)
 	if (vhl >> 4 == 6)
 		return inner_ip6(in, b, off);
 	if (vhl >> 4 != 4 || (vhl & 0x0f) < 5)
-		return 0;	/* not an IP header: nothing to show */
+		return 0; /* not an IP header: nothing to show */
 	if (get_u8(b, off + 9, &in->proto) < 0 ||
 	    get_bytes(b, off + 12, 4, in->src.a) < 0 ||
 	    get_bytes(b, off + 16, 4, in->dst.a) < 0)
@@ -85,8 +85,8 @@ icmp_common(struct cap_pkt *pkt, const struct cap_buf *b, size_t off,
 }
 
 void
-decode_icmp(struct cap_pkt *pkt, const struct cap_buf *b, size_t off,
-    uint32_t len)
+decode_icmp(
+    struct cap_pkt *pkt, const struct cap_buf *b, size_t off, uint32_t len)
 {
 	struct cap_icmp *ic = &pkt->icmp;
 	int err, echo;
@@ -101,11 +101,12 @@ decode_icmp(struct cap_pkt *pkt, const struct cap_buf *b, size_t off,
 			goto cut;
 		return;
 	}
-	if (get_u8(b, off, &ic->type) < 0 || get_u8(b, off + 1, &ic->code) < 0 ||
+	if (get_u8(b, off, &ic->type) < 0 ||
+	    get_u8(b, off + 1, &ic->code) < 0 ||
 	    get_be16(b, off + 2, &ic->sum) < 0)
 		goto cut;
 	err = ic->type == 3 || ic->type == 4 || ic->type == 5 ||
-	    ic->type == 11 || ic->type == 12;
+	      ic->type == 11 || ic->type == 12;
 	echo = ic->type == 0 || ic->type == 8;
 	if (icmp_common(pkt, b, off, len, err, echo) == 0)
 		return;
@@ -114,8 +115,8 @@ cut:
 }
 
 void
-decode_icmp6(struct cap_pkt *pkt, const struct cap_buf *b, size_t off,
-    uint32_t len)
+decode_icmp6(
+    struct cap_pkt *pkt, const struct cap_buf *b, size_t off, uint32_t len)
 {
 	struct cap_icmp *ic = &pkt->icmp;
 
@@ -129,11 +130,12 @@ decode_icmp6(struct cap_pkt *pkt, const struct cap_buf *b, size_t off,
 			goto cut;
 		return;
 	}
-	if (get_u8(b, off, &ic->type) < 0 || get_u8(b, off + 1, &ic->code) < 0 ||
+	if (get_u8(b, off, &ic->type) < 0 ||
+	    get_u8(b, off + 1, &ic->code) < 0 ||
 	    get_be16(b, off + 2, &ic->sum) < 0)
 		goto cut;
 	if (icmp_common(pkt, b, off, len, ic->type >= 1 && ic->type <= 4,
-	    ic->type == 128 || ic->type == 129) == 0)
+	        ic->type == 128 || ic->type == 129) == 0)
 		return;
 cut:
 	decode_trunc(pkt, CAP_L_ICMP6);

@@ -17,14 +17,14 @@ static int
 is_ext(uint8_t nh)
 {
 	return nh == NH_HOPOPTS || nh == NH_ROUTING || nh == NH_FRAGMENT ||
-	    nh == NH_AH || nh == NH_DSTOPTS;
+	       nh == NH_AH || nh == NH_DSTOPTS;
 }
 
 /* One extension header at off: its length in *elen, the next header in
  * *nh.  -1 cut, -2 longer than the datagram, 1 a non-first fragment. */
 static int
-ext_header(struct cap_pkt *pkt, const struct cap_buf *b, size_t off,
-    size_t end, uint8_t *nh, size_t *elen)
+ext_header(struct cap_pkt *pkt, const struct cap_buf *b, size_t off, size_t end,
+    uint8_t *nh, size_t *elen)
 {
 	uint8_t this = *nh, l;
 	uint16_t fo;
@@ -76,8 +76,8 @@ decode_ip6(struct cap_pkt *pkt, const struct cap_buf *b, size_t off)
 	pkt->ip6_flow = vtf & 0xfffff;
 	wire = pkt->len > off ? pkt->len - (uint32_t)off : 0;
 	/* Payload length 0: a jumbogram or a GSO segment: trust the wire. */
-	pkt->ip_len = pkt->ip6_plen != 0 ? 40u + pkt->ip6_plen :
-	    (wire > 40 ? wire : 40);
+	pkt->ip_len =
+	    pkt->ip6_plen != 0 ? 40u + pkt->ip6_plen : (wire > 40 ? wire : 40);
 	if (wire < pkt->ip_len)
 		decode_bad(pkt, CAP_L_IP6, "truncated-ip6 - %u bytes missing!",
 		    pkt->ip_len - wire);
@@ -96,8 +96,7 @@ decode_ip6(struct cap_pkt *pkt, const struct cap_buf *b, size_t off)
 			goto cut;
 		if (r == -2) {
 			decode_bad(pkt, CAP_L_IP6,
-			    "extension header %u runs past the payload",
-			    this);
+			    "extension header %u runs past the payload", this);
 			return;
 		}
 		cur += elen;

@@ -13,16 +13,17 @@ tcp_option_value(struct cap_tcp *t, const struct cap_buf *b, size_t o,
 {
 	unsigned i;
 
-	if (kind == CAP_TCPOPT_MSS && len == 4 && get_be16(b, o + 2, &t->mss) == 0)
+	if (kind == CAP_TCPOPT_MSS && len == 4 &&
+	    get_be16(b, o + 2, &t->mss) == 0)
 		t->has_mss = 1;
 	else if (kind == CAP_TCPOPT_WSCALE && len == 3 &&
-	    get_u8(b, o + 2, &t->wscale) == 0)
+	         get_u8(b, o + 2, &t->wscale) == 0)
 		t->has_wscale = 1;
 	else if (kind == CAP_TCPOPT_SACKOK && len == 2)
 		t->sack_ok = 1;
 	else if (kind == CAP_TCPOPT_TS && len == 10 &&
-	    get_be32(b, o + 2, &t->ts_val) == 0 &&
-	    get_be32(b, o + 6, &t->ts_ecr) == 0)
+	         get_be32(b, o + 2, &t->ts_val) == 0 &&
+	         get_be32(b, o + 6, &t->ts_ecr) == 0)
 		t->has_ts = 1;
 	else if (kind == CAP_TCPOPT_SACK && len >= 2 && (len - 2) % 8 == 0) {
 		t->nsack = (uint8_t)((len - 2) / 8);
@@ -35,8 +36,7 @@ tcp_option_value(struct cap_tcp *t, const struct cap_buf *b, size_t o,
 
 /* Walk the options in [o, end): all bytes are captured (checked). */
 static void
-tcp_options(struct cap_pkt *pkt, const struct cap_buf *b, size_t o,
-    size_t end)
+tcp_options(struct cap_pkt *pkt, const struct cap_buf *b, size_t o, size_t end)
 {
 	struct cap_tcp *t = &pkt->tcp;
 	uint8_t kind, len;
@@ -45,13 +45,13 @@ tcp_options(struct cap_pkt *pkt, const struct cap_buf *b, size_t o,
 		len = 1;
 		if (kind != CAP_TCPOPT_EOL && kind != CAP_TCPOPT_NOP) {
 			if (get_u8(b, o + 1, &len) < 0)
-				return;		/* cut by the capture */
+				return; /* cut by the capture */
 			if (len < 2 || o + len > end) {
 				pkt->flags |= CAP_F_TCP_BADOPT;
 				return;
 			}
 			if (!buf_has(b, o, len))
-				return;		/* cut by the capture */
+				return; /* cut by the capture */
 		}
 		if (t->nopts < CAP_TCP_OPTS_MAX) {
 			t->opts[t->nopts].kind = kind;
@@ -65,8 +65,8 @@ tcp_options(struct cap_pkt *pkt, const struct cap_buf *b, size_t o,
 }
 
 void
-decode_tcp(struct cap_pkt *pkt, const struct cap_buf *b, size_t off,
-    uint32_t len)
+decode_tcp(
+    struct cap_pkt *pkt, const struct cap_buf *b, size_t off, uint32_t len)
 {
 	struct cap_tcp *t = &pkt->tcp;
 	uint8_t doff, fl;
@@ -86,8 +86,8 @@ decode_tcp(struct cap_pkt *pkt, const struct cap_buf *b, size_t off,
 	t->hlen = (uint8_t)hlen;
 	t->flags = (uint16_t)(fl | ((doff & 1) << 8));
 	if (hlen < 20) {
-		decode_bad(pkt, CAP_L_TCP, "bad hdr length %u - too short, < 20",
-		    hlen);
+		decode_bad(pkt, CAP_L_TCP,
+		    "bad hdr length %u - too short, < 20", hlen);
 		return;
 	}
 	if (hlen > len) {

@@ -6,8 +6,8 @@
 #include "decode.h"
 
 void
-decode_udp(struct cap_pkt *pkt, const struct cap_buf *b, size_t off,
-    uint32_t len)
+decode_udp(
+    struct cap_pkt *pkt, const struct cap_buf *b, size_t off, uint32_t len)
 {
 	struct cap_udp *u = &pkt->udp;
 	uint32_t ulen;
@@ -37,12 +37,12 @@ decode_udp(struct cap_pkt *pkt, const struct cap_buf *b, size_t off,
 	if (ulen != len && !(pkt->flags & CAP_F_MF))
 		pkt->flags |= CAP_F_UDP_LEN;
 	if (ulen > len && !(pkt->flags & CAP_F_MF)) {
-		decode_bad(pkt, CAP_L_UDP, "bad length %u > %u", ulen - 8,
-		    len - 8);
+		decode_bad(
+		    pkt, CAP_L_UDP, "bad length %u > %u", ulen - 8, len - 8);
 		decode_payload(pkt, b, off + 8, len - 8);
 		return;
 	}
 	/* A first fragment: the payload runs on in later fragments. */
-	decode_payload(pkt, b, off + 8,
-	    (pkt->flags & CAP_F_MF) ? len - 8 : ulen - 8);
+	decode_payload(
+	    pkt, b, off + 8, (pkt->flags & CAP_F_MF) ? len - 8 : ulen - 8);
 }

@@ -12,8 +12,8 @@
 #include "decode.h"
 #include "param.h"
 
-#define DLT_RAW_OPENBSD 14	/* DLT_RAW's value on OpenBSD */
-#define LINKTYPE_RAW 101	/* the file format's number for raw IP */
+#define DLT_RAW_OPENBSD 14 /* DLT_RAW's value on OpenBSD */
+#define LINKTYPE_RAW 101   /* the file format's number for raw IP */
 
 /* BSD address families for IPv6 in NULL/LOOP headers: Linux, NetBSD
  * and OpenBSD, FreeBSD, macOS. */
@@ -41,8 +41,8 @@ decode_bad(struct cap_pkt *pkt, enum cap_layer layer, const char *fmt, ...)
 }
 
 void
-decode_payload(struct cap_pkt *pkt, const struct cap_buf *b, size_t off,
-    uint32_t len)
+decode_payload(
+    struct cap_pkt *pkt, const struct cap_buf *b, size_t off, uint32_t len)
 {
 	size_t have = off < b->len ? b->len - off : 0;
 
@@ -98,7 +98,8 @@ decode_net(struct cap_pkt *pkt, const struct cap_buf *b, size_t off)
 		break;
 	default:
 		pkt->net = CAP_NET_OTHER;
-		decode_payload(pkt, b, off, pkt->len > off ? pkt->len - off : 0);
+		decode_payload(
+		    pkt, b, off, pkt->len > off ? pkt->len - off : 0);
 	}
 }
 
@@ -114,8 +115,9 @@ decode_eth(struct cap_pkt *pkt, const struct cap_buf *b)
 	    get_be16(b, off, &pkt->ethertype) < 0)
 		goto cut;
 	while ((pkt->ethertype == ETHERTYPE_VLAN ||
-	    pkt->ethertype == ETHERTYPE_QINQ ||
-	    pkt->ethertype == ETHERTYPE_QINQ_OLD) && tags < CAP_VLAN_MAX) {
+	           pkt->ethertype == ETHERTYPE_QINQ ||
+	           pkt->ethertype == ETHERTYPE_QINQ_OLD) &&
+	       tags < CAP_VLAN_MAX) {
 		uint16_t tci;
 
 		if (get_be16(b, off + 2, &tci) < 0 ||
@@ -156,8 +158,8 @@ decode_sll2(struct cap_pkt *pkt, const struct cap_buf *b)
 
 	pkt->link = CAP_LINK_SLL2;
 	if (get_be16(b, 0, &pkt->ethertype) < 0 ||
-	    get_be32(b, 4, &pkt->sll_ifindex) < 0 ||
-	    get_u8(b, 10, &type) < 0 || get_u8(b, 11, &halen) < 0 ||
+	    get_be32(b, 4, &pkt->sll_ifindex) < 0 || get_u8(b, 10, &type) < 0 ||
+	    get_u8(b, 11, &halen) < 0 ||
 	    get_bytes(b, 12, 8, pkt->eth_src) < 0) {
 		decode_trunc(pkt, CAP_L_LINK);
 		return;
@@ -181,13 +183,16 @@ decode_null(struct cap_pkt *pkt, const struct cap_buf *b, int loop)
 	}
 	if (!loop && (fam & 0xffff0000u) != 0)
 		fam = (fam >> 24) | ((fam >> 8) & 0xff00) |
-		    ((fam << 8) & 0xff0000) | (fam << 24);
+		      ((fam << 8) & 0xff0000) | (fam << 24);
 	pkt->family = fam;
 	switch (fam) {
 	case BSD_AF_INET:
 		pkt->ethertype = ETHERTYPE_IP;
 		break;
-	case 10: case 24: case 28: case 30:	/* AF_INET6 on various BSDs */
+	case 10:
+	case 24:
+	case 28:
+	case 30: /* AF_INET6 on various BSDs */
 		pkt->ethertype = ETHERTYPE_IPV6;
 		break;
 	default:
@@ -209,10 +214,10 @@ decode_raw(struct cap_pkt *pkt, const struct cap_buf *b, int want)
 	}
 	v >>= 4;
 	if (want != 0 && v != want)
-		v = (uint8_t)want;	/* the IP decoder reports the version */
+		v = (uint8_t)want; /* the IP decoder reports the version */
 	pkt->ethertype = v == 6 ? ETHERTYPE_IPV6 : v == 4 ? ETHERTYPE_IP : 0;
 	if (pkt->ethertype == 0)
-		decode_bad(pkt, CAP_L_IP, "IP %u", v);	/* tcpdump's words */
+		decode_bad(pkt, CAP_L_IP, "IP %u", v); /* tcpdump's words */
 	decode_net(pkt, b, 0);
 }
 
@@ -220,9 +225,16 @@ int
 cap_linktype_supported(int linktype)
 {
 	switch (linktype) {
-	case DLT_EN10MB: case DLT_LINUX_SLL: case DLT_LINUX_SLL2:
-	case DLT_NULL: case DLT_LOOP: case DLT_RAW: case DLT_RAW_OPENBSD:
-	case LINKTYPE_RAW: case DLT_IPV4: case DLT_IPV6:
+	case DLT_EN10MB:
+	case DLT_LINUX_SLL:
+	case DLT_LINUX_SLL2:
+	case DLT_NULL:
+	case DLT_LOOP:
+	case DLT_RAW:
+	case DLT_RAW_OPENBSD:
+	case LINKTYPE_RAW:
+	case DLT_IPV4:
+	case DLT_IPV6:
 		return 1;
 	}
 	return 0;
@@ -232,11 +244,11 @@ int
 cap_decode(struct cap_pkt *pkt, int linktype, const uint8_t *bytes,
     uint32_t caplen, uint32_t len, const struct timeval *ts)
 {
-	struct cap_buf b = { bytes, bytes != NULL ? caplen : 0 };
-	struct timeval t = { 0, 0 };
+	struct cap_buf b = {bytes, bytes != NULL ? caplen : 0};
+	struct timeval t = {0, 0};
 
 	if (ts != NULL)
-		t = *ts;	/* ts may point into *pkt */
+		t = *ts; /* ts may point into *pkt */
 	memset(pkt, 0, offsetof(struct cap_pkt, bad_buf));
 	pkt->bad_buf[0] = '\0';
 	pkt->data = bytes;
@@ -258,7 +270,9 @@ cap_decode(struct cap_pkt *pkt, int linktype, const uint8_t *bytes,
 	case DLT_LOOP:
 		decode_null(pkt, &b, linktype == DLT_LOOP);
 		break;
-	case DLT_RAW: case DLT_RAW_OPENBSD: case LINKTYPE_RAW:
+	case DLT_RAW:
+	case DLT_RAW_OPENBSD:
+	case LINKTYPE_RAW:
 		decode_raw(pkt, &b, 0);
 		break;
 	case DLT_IPV4:

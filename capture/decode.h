@@ -22,23 +22,23 @@
 
 void decode_ip(struct cap_pkt *pkt, const struct cap_buf *b, size_t off);
 void decode_ip6(struct cap_pkt *pkt, const struct cap_buf *b, size_t off);
-void decode_transport(struct cap_pkt *pkt, const struct cap_buf *b,
-    size_t off, uint32_t len, uint8_t proto);
-void decode_tcp(struct cap_pkt *pkt, const struct cap_buf *b, size_t off,
-    uint32_t len);
-void decode_udp(struct cap_pkt *pkt, const struct cap_buf *b, size_t off,
-    uint32_t len);
-void decode_icmp(struct cap_pkt *pkt, const struct cap_buf *b, size_t off,
-    uint32_t len);
-void decode_icmp6(struct cap_pkt *pkt, const struct cap_buf *b, size_t off,
-    uint32_t len);
-int decode_inner(struct cap_icmp_inner *in, const struct cap_buf *b,
-    size_t off);
-void decode_payload(struct cap_pkt *pkt, const struct cap_buf *b, size_t off,
-    uint32_t len);
+void decode_transport(struct cap_pkt *pkt, const struct cap_buf *b, size_t off,
+    uint32_t len, uint8_t proto);
+void decode_tcp(
+    struct cap_pkt *pkt, const struct cap_buf *b, size_t off, uint32_t len);
+void decode_udp(
+    struct cap_pkt *pkt, const struct cap_buf *b, size_t off, uint32_t len);
+void decode_icmp(
+    struct cap_pkt *pkt, const struct cap_buf *b, size_t off, uint32_t len);
+void decode_icmp6(
+    struct cap_pkt *pkt, const struct cap_buf *b, size_t off, uint32_t len);
+int decode_inner(
+    struct cap_icmp_inner *in, const struct cap_buf *b, size_t off);
+void decode_payload(
+    struct cap_pkt *pkt, const struct cap_buf *b, size_t off, uint32_t len);
 void decode_trunc(struct cap_pkt *pkt, enum cap_layer layer);
-void decode_bad(struct cap_pkt *pkt, enum cap_layer layer, const char *fmt,
-    ...) __attribute__((format(printf, 3, 4)));
+void decode_bad(struct cap_pkt *pkt, enum cap_layer layer, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Ethertypes the decoder dispatches on */
 #define ETHERTYPE_IP 0x0800

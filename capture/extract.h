@@ -51,7 +51,7 @@ get_be32(const struct cap_buf *b, size_t off, uint32_t *v)
 	if (!buf_has(b, off, 4))
 		return -1;
 	*v = (uint32_t)b->p[off] << 24 | (uint32_t)b->p[off + 1] << 16 |
-	    (uint32_t)b->p[off + 2] << 8 | b->p[off + 3];
+	     (uint32_t)b->p[off + 2] << 8 | b->p[off + 3];
 	return 0;
 }
 
@@ -61,7 +61,7 @@ get_le32(const struct cap_buf *b, size_t off, uint32_t *v)
 	if (!buf_has(b, off, 4))
 		return -1;
 	*v = (uint32_t)b->p[off + 3] << 24 | (uint32_t)b->p[off + 2] << 16 |
-	    (uint32_t)b->p[off + 1] << 8 | b->p[off];
+	     (uint32_t)b->p[off + 1] << 8 | b->p[off];
 	return 0;
 }
 

@@ -3,7 +3,7 @@
  * file header so that a broken file (bad magic, truncated header, absurd
  * snapshot length, cut record) gives one clear line, not a puzzle.
  */
-#define _DEFAULT_SOURCE	/* pcap.h uses u_int/u_char (BSD types) */
+#define _DEFAULT_SOURCE /* pcap.h uses u_int/u_char (BSD types) */
 #include <errno.h>
 #include <pcap/pcap.h>
 #include <stdarg.h>
@@ -19,8 +19,8 @@
 struct cap_file {
 	pcap_t *p;
 	int linktype;
-	uint64_t n;		/* packets read so far */
-	char *path;		/* for messages */
+	uint64_t n; /* packets read so far */
+	char *path; /* for messages */
 };
 
 static void
@@ -39,9 +39,9 @@ static uint32_t
 rd32(const uint8_t *p, int swap)
 {
 	return swap ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3] :
-	    (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[1] << 8 | p[0];
+	                  (uint32_t)p[2] << 8 | p[3]
+	            : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 |
+	                  (uint32_t)p[1] << 8 | p[0];
 }
 
 /* Check the magic number and the pcap header ourselves: 0 if libpcap
@@ -66,26 +66,32 @@ check_header(const char *path, char *err, size_t errlen)
 		goto out;
 	}
 	magic = rd32(h, 0);
-	if (magic == 0x0a0d0d0a) {	/* pcapng: libpcap checks the rest */
+	if (magic == 0x0a0d0d0a) { /* pcapng: libpcap checks the rest */
 		r = 0;
 		goto out;
 	}
-	if (magic != 0xa1b2c3d4 && magic != 0xd4c3b2a1 &&
-	    magic != 0xa1b23c4d && magic != 0x4d3cb2a1) {
-		seterr(err, errlen, "%s: not a pcap or pcapng file (bad magic "
-		    "number 0x%02x%02x%02x%02x)", path, h[0], h[1], h[2], h[3]);
+	if (magic != 0xa1b2c3d4 && magic != 0xd4c3b2a1 && magic != 0xa1b23c4d &&
+	    magic != 0x4d3cb2a1) {
+		seterr(err, errlen,
+		    "%s: not a pcap or pcapng file (bad magic "
+		    "number 0x%02x%02x%02x%02x)",
+		    path, h[0], h[1], h[2], h[3]);
 		goto out;
 	}
 	if (n < PCAP_HDR_LEN) {
-		seterr(err, errlen, "%s: truncated pcap file header (%zu of %d "
-		    "bytes)", path, n, PCAP_HDR_LEN);
+		seterr(err, errlen,
+		    "%s: truncated pcap file header (%zu of %d "
+		    "bytes)",
+		    path, n, PCAP_HDR_LEN);
 		goto out;
 	}
 	swap = magic == 0xd4c3b2a1 || magic == 0x4d3cb2a1;
 	snap = rd32(h + 16, swap);
 	if (snap > CAP_FILE_SNAPLEN_MAX) {
-		seterr(err, errlen, "%s: absurd snapshot length %u in the file "
-		    "header (a damaged file?)", path, snap);
+		seterr(err, errlen,
+		    "%s: absurd snapshot length %u in the file "
+		    "header (a damaged file?)",
+		    path, snap);
 		goto out;
 	}
 	r = 0;
@@ -137,8 +143,7 @@ cap_file_open(const char *path, char *err, size_t errlen)
 }
 
 int
-cap_file_next(struct cap_file *f, struct cap_pkt *pkt, char *err,
-    size_t errlen)
+cap_file_next(struct cap_file *f, struct cap_pkt *pkt, char *err, size_t errlen)
 {
 	struct pcap_pkthdr *h;
 	const u_char *data;
@@ -150,9 +155,10 @@ cap_file_next(struct cap_file *f, struct cap_pkt *pkt, char *err,
 		const char *why = pcap_geterr(f->p);
 
 		if (strstr(why, "truncated dump file") != NULL)
-			seterr(err, errlen, "%s: the file ends inside packet "
-			    "%llu (truncated record: %s)", f->path,
-			    (unsigned long long)f->n + 1, why);
+			seterr(err, errlen,
+			    "%s: the file ends inside packet "
+			    "%llu (truncated record: %s)",
+			    f->path, (unsigned long long)f->n + 1, why);
 		else
 			seterr(err, errlen, "%s: packet %llu: %s", f->path,
 			    (unsigned long long)f->n + 1, why);

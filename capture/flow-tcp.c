@@ -20,7 +20,7 @@ tcp_start(struct flow *f, const struct cap_pkt *pkt, struct cap_note *note)
 		flow_set_client(f, pkt, 1);
 	else if (syn)
 		flow_set_client(f, pkt, 0);
-	else	/* mid-connection: the ephemeral (higher) port is the client */
+	else /* mid-connection: the ephemeral (higher) port is the client */
 		flow_set_client(f, pkt, pkt->sport >= pkt->dport);
 	note->ev |= CAP_EV_NEW;
 	if (!(syn && !ack))
@@ -38,8 +38,8 @@ tcp_new_syn(const struct flow *f, const struct cap_pkt *pkt)
 }
 
 static void
-tcp_numbers(struct flow *f, const struct cap_pkt *pkt, int d,
-    struct cap_note *note)
+tcp_numbers(
+    struct flow *f, const struct cap_pkt *pkt, int d, struct cap_note *note)
 {
 	const struct cap_tcp *t = &pkt->tcp;
 	struct cap_conv *c = &f->c;
@@ -90,8 +90,8 @@ tcp_syn_options(struct flow *f, const struct cap_pkt *pkt, int d)
 }
 
 static void
-tcp_handshake(struct flow *f, const struct cap_pkt *pkt, int d,
-    struct cap_note *note)
+tcp_handshake(
+    struct flow *f, const struct cap_pkt *pkt, int d, struct cap_note *note)
 {
 	struct cap_conv *c = &f->c;
 	int syn = TH(pkt, CAP_TH_SYN), ack = TH(pkt, CAP_TH_ACK);
@@ -121,7 +121,7 @@ tcp_handshake(struct flow *f, const struct cap_pkt *pkt, int d,
 		if (c->hs_seen)
 			c->rtt_synack_us = flow_tv_us(&pkt->ts, &f->syn_ts);
 	} else if (ack && d == 0 && c->state == CAP_CS_SYN_RCVD &&
-	    pkt->tcp.ack == c->isn[1] + 1) {
+	           pkt->tcp.ack == c->isn[1] + 1) {
 		note->ev |= CAP_EV_HS3;
 		c->state = CAP_CS_ESTABLISHED;
 		if (c->hs_seen)
@@ -146,13 +146,13 @@ hole_fill(struct flow_tcpdir *dd, int h, uint32_t lo, uint32_t hi)
 		dd->holes[dd->nholes++].lo = hi;
 		o->hi = lo;
 	} else {
-		o->hi = lo;	/* no room: forget the upper part */
+		o->hi = lo; /* no room: forget the upper part */
 	}
 }
 
 static void
-hole_add(struct flow_tcpdir *dd, uint32_t lo, uint32_t hi,
-    const struct timeval *ts)
+hole_add(
+    struct flow_tcpdir *dd, uint32_t lo, uint32_t hi, const struct timeval *ts)
 {
 	int i = dd->nholes < CAP_TCP_HOLES ? dd->nholes++ : 0;
 
@@ -185,13 +185,13 @@ tcp_old_segment(struct flow *f, struct flow_tcpdir *dd,
 }
 
 static void
-tcp_sequence(struct flow *f, const struct cap_pkt *pkt, int d,
-    struct cap_note *note)
+tcp_sequence(
+    struct flow *f, const struct cap_pkt *pkt, int d, struct cap_note *note)
 {
 	struct flow_tcpdir *dd = &f->d[d];
 	uint32_t seq = pkt->tcp.seq, end, ev;
-	uint32_t seglen = pkt->payload_len + TH(pkt, CAP_TH_SYN) +
-	    TH(pkt, CAP_TH_FIN);
+	uint32_t seglen =
+	    pkt->payload_len + TH(pkt, CAP_TH_SYN) + TH(pkt, CAP_TH_FIN);
 
 	if (TH(pkt, CAP_TH_RST))
 		return;
@@ -229,8 +229,8 @@ tcp_sequence(struct flow *f, const struct cap_pkt *pkt, int d,
 }
 
 static void
-tcp_teardown(struct flow *f, const struct cap_pkt *pkt, int d,
-    struct cap_note *note)
+tcp_teardown(
+    struct flow *f, const struct cap_pkt *pkt, int d, struct cap_note *note)
 {
 	struct cap_conv *c = &f->c;
 	struct flow_tcpdir *dd = &f->d[d], *pd = &f->d[!d];
@@ -266,8 +266,8 @@ tcp_teardown(struct flow *f, const struct cap_pkt *pkt, int d,
 }
 
 static void
-tcp_acks(struct flow *f, const struct cap_pkt *pkt, int d,
-    struct cap_note *note)
+tcp_acks(
+    struct flow *f, const struct cap_pkt *pkt, int d, struct cap_note *note)
 {
 	const struct cap_tcp *t = &pkt->tcp;
 	struct flow_tcpdir *dd = &f->d[d], *pd = &f->d[!d];
@@ -287,16 +287,15 @@ tcp_acks(struct flow *f, const struct cap_pkt *pkt, int d,
 }
 
 int
-flow_tcp(struct cap_flows *ft, const struct cap_pkt *pkt,
-    struct cap_note *note)
+flow_tcp(struct cap_flows *ft, const struct cap_pkt *pkt, struct cap_note *note)
 {
 	struct flow_key k;
 	struct flow *f;
 	uint32_t h;
 	int swapped, d;
 
-	flow_key_make(&k, 6, &pkt->src, pkt->sport, &pkt->dst, pkt->dport,
-	    &swapped);
+	flow_key_make(
+	    &k, 6, &pkt->src, pkt->sport, &pkt->dst, pkt->dport, &swapped);
 	h = flow_key_hash(&k);
 	f = flow_find(ft, &k, h);
 	if (f != NULL && TH(pkt, CAP_TH_SYN) && !TH(pkt, CAP_TH_ACK) &&

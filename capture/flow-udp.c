@@ -36,7 +36,7 @@ udp_request(struct flow *f, const struct cap_pkt *pkt, struct cap_note *note)
 	note->req = f->c.requests;
 	if (f->nreq < CAP_UDP_PENDING)
 		r = &f->req[(f->reqhead + f->nreq++) % CAP_UDP_PENDING];
-	else {	/* the oldest falls out of the window */
+	else { /* the oldest falls out of the window */
 		r = &f->req[f->reqhead];
 		f->reqhead = (uint8_t)((f->reqhead + 1) % CAP_UDP_PENDING);
 	}
@@ -79,16 +79,15 @@ udp_reply(struct flow *f, const struct cap_pkt *pkt, struct cap_note *note)
 }
 
 int
-flow_udp(struct cap_flows *ft, const struct cap_pkt *pkt,
-    struct cap_note *note)
+flow_udp(struct cap_flows *ft, const struct cap_pkt *pkt, struct cap_note *note)
 {
 	struct flow_key k;
 	struct flow *f;
 	uint32_t h;
 	int swapped, d;
 
-	flow_key_make(&k, 17, &pkt->src, pkt->sport, &pkt->dst, pkt->dport,
-	    &swapped);
+	flow_key_make(
+	    &k, 17, &pkt->src, pkt->sport, &pkt->dst, pkt->dport, &swapped);
 	h = flow_key_hash(&k);
 	f = flow_find(ft, &k, h);
 	if (f == NULL) {
@@ -111,8 +110,8 @@ flow_udp(struct cap_flows *ft, const struct cap_pkt *pkt,
 
 /* An ICMP error quoting a datagram of a known conversation. */
 int
-flow_icmp(struct cap_flows *ft, const struct cap_pkt *pkt,
-    struct cap_note *note)
+flow_icmp(
+    struct cap_flows *ft, const struct cap_pkt *pkt, struct cap_note *note)
 {
 	const struct cap_icmp *ic = &pkt->icmp;
 	const struct cap_icmp_inner *in = &ic->inner;
@@ -121,14 +120,14 @@ flow_icmp(struct cap_flows *ft, const struct cap_pkt *pkt,
 	int swapped;
 
 	if (!((pkt->tp == CAP_TP_ICMP && ic->type == 3 && ic->code == 3) ||
-	    (pkt->tp == CAP_TP_ICMP6 && ic->type == 1 && ic->code == 4)))
+	        (pkt->tp == CAP_TP_ICMP6 && ic->type == 1 && ic->code == 4)))
 		return -1;
 	note->ev |= CAP_EV_PORT_UNREACH;
 	if (!in->valid || !in->has_ports)
 		return -1;
 	note->port = in->dport;
-	flow_key_make(&k, in->proto, &in->src, in->sport, &in->dst, in->dport,
-	    &swapped);
+	flow_key_make(
+	    &k, in->proto, &in->src, in->sport, &in->dst, in->dport, &swapped);
 	f = flow_find(ft, &k, flow_key_hash(&k));
 	if (f == NULL)
 		return -1;

@@ -80,8 +80,7 @@ list_unlink(struct cap_flows *ft, struct flow_list *l, uint32_t i, int which)
 }
 
 static void
-list_push_head(struct cap_flows *ft, struct flow_list *l, uint32_t i,
-    int which)
+list_push_head(struct cap_flows *ft, struct flow_list *l, uint32_t i, int which)
 {
 	struct flow_link *n = &ft->f[i].link[which];
 
@@ -95,8 +94,7 @@ list_push_head(struct cap_flows *ft, struct flow_list *l, uint32_t i,
 }
 
 static void
-list_push_tail(struct cap_flows *ft, struct flow_list *l, uint32_t i,
-    int which)
+list_push_tail(struct cap_flows *ft, struct flow_list *l, uint32_t i, int which)
 {
 	struct flow_link *n = &ft->f[i].link[which];
 
@@ -128,7 +126,7 @@ flow_evict(struct cap_flows *ft, struct flow *f)
 	if (ft->evict_fn != NULL)
 		ft->evict_fn(ft->evict_arg, &f->c);
 	for (pp = &ft->bucket[f->hash & ft->mask]; *pp != i;
-	    pp = &ft->f[*pp].hnext)
+	     pp = &ft->f[*pp].hnext)
 		;
 	*pp = f->hnext;
 	list_unlink(ft, &ft->lru, i, LINK_LRU);
@@ -235,7 +233,7 @@ int
 flow_dir(const struct flow *f, const struct cap_pkt *pkt)
 {
 	return !(pkt->sport == f->c.cli_port &&
-	    memcmp(pkt->src.a, f->c.cli.a, 16) == 0);
+	         memcmp(pkt->src.a, f->c.cli.a, 16) == 0);
 }
 
 void
@@ -254,8 +252,8 @@ flow_account(struct flow *f, const struct cap_pkt *pkt, int dir)
 }
 
 int
-cap_flow_track(struct cap_flows *ft, const struct cap_pkt *pkt,
-    struct cap_note *note)
+cap_flow_track(
+    struct cap_flows *ft, const struct cap_pkt *pkt, struct cap_note *note)
 {
 	int r = -1;
 
@@ -297,7 +295,7 @@ cap_flows_new(uint32_t max, uint32_t idle_s)
 	ft = calloc(1, sizeof *ft);
 	if (ft == NULL)
 		return NULL;
-	ft->f = calloc((size_t)max + 1, sizeof *ft->f);	/* [0] is "none" */
+	ft->f = calloc((size_t)max + 1, sizeof *ft->f); /* [0] is "none" */
 	ft->bucket = calloc(nb, sizeof *ft->bucket);
 	if (ft->f == NULL || ft->bucket == NULL) {
 		cap_flows_free(ft);

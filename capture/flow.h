@@ -22,7 +22,7 @@
 enum { LINK_LRU, LINK_AGE };
 
 struct flow_link {
-	uint32_t prev, next;	/* table indexes, 0 = none */
+	uint32_t prev, next; /* table indexes, 0 = none */
 };
 
 struct flow_list {
@@ -41,12 +41,12 @@ struct flow_key {
 /* A range of sequence space skipped in one direction (a gap). */
 struct flow_hole {
 	uint32_t lo, hi;
-	struct timeval ts;	/* when the gap was seen */
+	struct timeval ts; /* when the gap was seen */
 };
 
 struct flow_tcpdir {
-	uint32_t next;		/* end of the highest segment seen */
-	uint32_t fin_seq;	/* sequence number of its FIN */
+	uint32_t next;    /* end of the highest segment seen */
+	uint32_t fin_seq; /* sequence number of its FIN */
 	uint32_t last_ack;
 	uint16_t last_win;
 	uint8_t have_base, have_next, have_ack;
@@ -56,29 +56,29 @@ struct flow_tcpdir {
 };
 
 struct flow_req {
-	uint32_t no;		/* request number */
-	uint32_t hash;		/* of its upper-cased payload and length */
+	uint32_t no;   /* request number */
+	uint32_t hash; /* of its upper-cased payload and length */
 	uint8_t answered;
 	struct timeval ts;
 };
 
 struct flow {
-	struct cap_conv c;	/* first: handed out as struct cap_conv * */
+	struct cap_conv c; /* first: handed out as struct cap_conv * */
 	struct flow_key key;
-	uint32_t hash, hnext;	/* hnext also links the free list */
-	struct flow_link link[2];	/* LINK_LRU, LINK_AGE */
+	uint32_t hash, hnext;     /* hnext also links the free list */
+	struct flow_link link[2]; /* LINK_LRU, LINK_AGE */
 	struct flow_tcpdir d[2];
 	struct timeval syn_ts;
-	uint32_t td_base[2];	/* tcpdump's relative numbering */
+	uint32_t td_base[2]; /* tcpdump's relative numbering */
 	uint8_t td_valid;
-	uint8_t nreq, reqhead;	/* ring of recent UDP requests */
+	uint8_t nreq, reqhead; /* ring of recent UDP requests */
 	uint32_t answered;
 	struct flow_req req[CAP_UDP_PENDING];
 };
 
 struct cap_flows {
-	struct flow *f;		/* max + 1 entries, f[0] unused */
-	uint32_t *bucket;	/* hash heads, mask + 1 of them */
+	struct flow *f;   /* max + 1 entries, f[0] unused */
+	uint32_t *bucket; /* hash heads, mask + 1 of them */
 	uint32_t mask, max, live, free, next_id, idle_s;
 	struct flow_list lru, age;
 	cap_evict_fn *evict_fn;
@@ -90,7 +90,7 @@ static inline int64_t
 flow_tv_us(const struct timeval *a, const struct timeval *b)
 {
 	return ((int64_t)a->tv_sec - b->tv_sec) * 1000000 +
-	    ((int64_t)a->tv_usec - b->tv_usec);
+	       ((int64_t)a->tv_usec - b->tv_usec);
 }
 
 /* Sequence-space comparisons (RFC 1982 style). */
@@ -103,21 +103,21 @@ void flow_key_make(struct flow_key *k, uint8_t proto,
     const struct cap_addr *src, uint16_t sport, const struct cap_addr *dst,
     uint16_t dport, int *swapped);
 uint32_t flow_key_hash(const struct flow_key *k);
-struct flow *flow_find(struct cap_flows *ft, const struct flow_key *k,
-    uint32_t h);
+struct flow *flow_find(
+    struct cap_flows *ft, const struct flow_key *k, uint32_t h);
 struct flow *flow_create(struct cap_flows *ft, const struct flow_key *k,
     uint32_t h, const struct cap_pkt *pkt);
 void flow_forget(struct cap_flows *ft, struct flow *f);
 void flow_touch(struct cap_flows *ft, struct flow *f);
-void flow_set_client(struct flow *f, const struct cap_pkt *pkt,
-    int src_is_client);
+void flow_set_client(
+    struct flow *f, const struct cap_pkt *pkt, int src_is_client);
 int flow_dir(const struct flow *f, const struct cap_pkt *pkt);
 void flow_account(struct flow *f, const struct cap_pkt *pkt, int dir);
-int flow_tcp(struct cap_flows *ft, const struct cap_pkt *pkt,
-    struct cap_note *note);
-int flow_udp(struct cap_flows *ft, const struct cap_pkt *pkt,
-    struct cap_note *note);
-int flow_icmp(struct cap_flows *ft, const struct cap_pkt *pkt,
-    struct cap_note *note);
+int flow_tcp(
+    struct cap_flows *ft, const struct cap_pkt *pkt, struct cap_note *note);
+int flow_udp(
+    struct cap_flows *ft, const struct cap_pkt *pkt, struct cap_note *note);
+int flow_icmp(
+    struct cap_flows *ft, const struct cap_pkt *pkt, struct cap_note *note);
 
 #endif

@@ -6,21 +6,23 @@
 #define CAP_PARAM_H
 
 /* Conversation table (flow.c) */
-#define CAP_FLOW_MAX 4096	/* conversations kept at once (~700 B each) */
-#define CAP_FLOW_IDLE_S 120	/* capture-time idleness before expiry */
-#define CAP_FLOW_CLOSED_S 10	/* a closed/reset conversation lingers */
-#define CAP_FLOW_EXPIRE_SCAN 2	/* LRU tail entries checked per packet */
-#define CAP_FLOW_VICTIM_SCAN 8	/* tail entries searched for a closed one
-				 * when the table is full */
-#define CAP_TCP_HOLES 4		/* sequence gaps remembered per direction */
-#define CAP_OOO_US 3000		/* a gap filled within the handshake RTT
-				 * (or 3 ms) is out of order (tshark) */
-#define CAP_UDP_PENDING 8	/* recent requests kept for reply pairing */
-#define CAP_UDP_HASH_BYTES 64	/* payload bytes hashed for pairing */
+#define CAP_FLOW_MAX 4096      /* conversations kept at once (~700 B each) */
+#define CAP_FLOW_IDLE_S 120    /* capture-time idleness before expiry */
+#define CAP_FLOW_CLOSED_S 10   /* a closed/reset conversation lingers */
+#define CAP_FLOW_EXPIRE_SCAN 2 /* LRU tail entries checked per packet */
+#define CAP_FLOW_VICTIM_SCAN                                                   \
+	8               /* tail entries searched for a closed one              \
+	                 * when the table is full */
+#define CAP_TCP_HOLES 4 /* sequence gaps remembered per direction */
+#define CAP_OOO_US                                                             \
+	3000                  /* a gap filled within the handshake RTT         \
+	                       * (or 3 ms) is out of order (tshark) */
+#define CAP_UDP_PENDING 8     /* recent requests kept for reply pairing */
+#define CAP_UDP_HASH_BYTES 64 /* payload bytes hashed for pairing */
 
 /* Decoding */
-#define CAP_VLAN_MAX 2		/* stacked 802.1Q/802.1ad tags skipped */
-#define CAP_IP6_EXT_WALK 16	/* extension headers walked at most */
+#define CAP_VLAN_MAX 2      /* stacked 802.1Q/802.1ad tags skipped */
+#define CAP_IP6_EXT_WALK 16 /* extension headers walked at most */
 
 /* Files (file.c) */
 #define CAP_FILE_SNAPLEN_MAX (16u << 20) /* larger is an absurd snaplen */

@@ -28,8 +28,8 @@
 
 struct opts {
 	int verbose, cuts;
-	const char *seeds;	/* -s DIR */
-	FILE *seed;		/* the seed being written */
+	const char *seeds; /* -s DIR */
+	FILE *seed;        /* the seed being written */
 	unsigned long packets, decodes;
 };
 
@@ -39,16 +39,15 @@ show(const struct cap_pkt *p, const struct cap_note *n, unsigned long i)
 	char s[64], d[64], fl[CAP_TCP_FLAGS_STRLEN];
 
 	printf("%lu link=%d net=%d %s.%u > %s.%u tp=%d proto=%u [%s] seq=%u "
-	    "ack=%u win=%u plen=%u/%u trunc=%s bad=%s ev=%#x rel=%u/%u "
-	    "td=%u/%u%s req=%u conv=%u dir=%d\n", i, p->link, p->net,
-	    cap_addr_str(&p->src, s, sizeof s), p->sport,
+	       "ack=%u win=%u plen=%u/%u trunc=%s bad=%s ev=%#x rel=%u/%u "
+	       "td=%u/%u%s req=%u conv=%u dir=%d\n",
+	    i, p->link, p->net, cap_addr_str(&p->src, s, sizeof s), p->sport,
 	    cap_addr_str(&p->dst, d, sizeof d), p->dport, p->tp, p->proto,
-	    cap_tcp_flags_str(p->tcp.flags, fl), p->tcp.seq, p->tcp.ack,
-	    n->win, p->payload_caplen, p->payload_len,
-	    cap_layer_name(p->trunc), p->bad ? p->bad : "-", n->ev,
-	    n->rel_seq, n->rel_ack, n->td_seq, n->td_ack,
-	    n->td_abs ? "(abs)" : "", n->req, n->conv ? n->conv->id : 0,
-	    n->dir);
+	    cap_tcp_flags_str(p->tcp.flags, fl), p->tcp.seq, p->tcp.ack, n->win,
+	    p->payload_caplen, p->payload_len, cap_layer_name(p->trunc),
+	    p->bad ? p->bad : "-", n->ev, n->rel_seq, n->rel_ack, n->td_seq,
+	    n->td_ack, n->td_abs ? "(abs)" : "", n->req,
+	    n->conv ? n->conv->id : 0, n->dir);
 }
 
 /* Bytes the full decode says a complete capture holds. */
@@ -81,9 +80,10 @@ cut_all(struct opts *o, const char *path, unsigned long i,
 		o->decodes++;
 		free(copy);
 		if (c < need && p.trunc == CAP_L_NONE && p.bad == NULL) {
-			fprintf(stderr, "capreplay: %s: packet %lu cut at %u of "
-			    "%u bytes: no truncation mark\n", path, i, c,
-			    full->caplen);
+			fprintf(stderr,
+			    "capreplay: %s: packet %lu cut at %u of "
+			    "%u bytes: no truncation mark\n",
+			    path, i, c, full->caplen);
 			return -1;
 		}
 	}
@@ -140,8 +140,8 @@ replay_pcap(struct opts *o, const char *path)
 			break;
 		}
 		memcpy(copy, pkt.data, pkt.caplen);
-		cap_decode(&pkt, pkt.linktype, copy, pkt.caplen, pkt.len,
-		    &pkt.ts);
+		cap_decode(
+		    &pkt, pkt.linktype, copy, pkt.caplen, pkt.len, &pkt.ts);
 		cap_flow_track(ft, &pkt, &note);
 		o->packets++, o->decodes++, i++;
 		if (o->seed != NULL && pkt.caplen <= 0xfeff) {
@@ -199,8 +199,9 @@ bench_pcap(const char *path)
 	s = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	cap_flows_stats(ft, &st);
 	printf("%s: %lu packets (%lu annotated), %llu conversations, "
-	    "%.3f s, %.0f packets/s\n", path, n, ev,
-	    (unsigned long long)st.created, s, s > 0 ? n / s : 0.0);
+	       "%.3f s, %.0f packets/s\n",
+	    path, n, ev, (unsigned long long)st.created, s,
+	    s > 0 ? n / s : 0.0);
 	cap_flows_free(ft);
 	cap_file_close(f);
 	return r < 0 ? -1 : 0;
@@ -265,25 +266,36 @@ replay_corpus(struct opts *o, const char *path)
 int
 main(int argc, char **argv)
 {
-	struct opts o = { 0 };
+	struct opts o = {0};
 	int c, corpus = 0, bench = 0, rc = 0;
 
 	while ((c = getopt(argc, argv, "vtcbs:h")) != -1) {
 		switch (c) {
-		case 'b': bench = 1; break;
-		case 's': o.seeds = optarg; break;
-		case 'v': o.verbose = 1; break;
-		case 't': o.cuts = 1; break;
-		case 'c': corpus = 1; break;
+		case 'b':
+			bench = 1;
+			break;
+		case 's':
+			o.seeds = optarg;
+			break;
+		case 'v':
+			o.verbose = 1;
+			break;
+		case 't':
+			o.cuts = 1;
+			break;
+		case 'c':
+			corpus = 1;
+			break;
 		default:
-			fprintf(stderr, "usage: capreplay [-v] [-t] [-s DIR] "
+			fprintf(stderr,
+			    "usage: capreplay [-v] [-t] [-s DIR] "
 			    "FILE.pcap... | capreplay -c FILE_OR_DIR...\n");
 			return 2;
 		}
 	}
 	if (optind == argc) {
 		fprintf(stderr, "usage: capreplay [-v] [-t] [-s DIR] "
-		    "FILE.pcap... | capreplay -c FILE_OR_DIR...\n");
+		                "FILE.pcap... | capreplay -c FILE_OR_DIR...\n");
 		return 2;
 	}
 	for (; bench && optind < argc; optind++)
@@ -292,8 +304,8 @@ main(int argc, char **argv)
 	if (bench)
 		return rc;
 	for (; optind < argc; optind++)
-		if ((corpus ? replay_corpus(&o, argv[optind]) :
-		    replay_pcap(&o, argv[optind])) < 0)
+		if ((corpus ? replay_corpus(&o, argv[optind])
+		            : replay_pcap(&o, argv[optind])) < 0)
 			rc = 1;
 	fprintf(stderr, "capreplay: %lu %s, %lu decodes\n", o.packets,
 	    corpus ? "inputs" : "packets", o.decodes);

@@ -10,7 +10,7 @@
 #include "capture.h"
 #include "fuzz_input.h"
 
-static const int fuzz_links[] = { 1, 113, 276, 0, 108, 12, 228, 229 };
+static const int fuzz_links[] = {1, 113, 276, 0, 108, 12, 228, 229};
 
 int
 fuzz_link_byte(int linktype)
@@ -39,8 +39,8 @@ touch(const struct cap_pkt *pkt, const struct cap_note *note)
 		s++;
 	s += (unsigned)strlen(cap_tcp_flags_str(pkt->tcp.flags, fl));
 	s += (unsigned)strlen(cap_addr_str(&pkt->src, a, sizeof a));
-	s += (unsigned)strlen(cap_icmp_name(pkt->net == CAP_NET_IP6 ? 6 : 4,
-	    pkt->icmp.type, pkt->icmp.code));
+	s += (unsigned)strlen(cap_icmp_name(
+	    pkt->net == CAP_NET_IP6 ? 6 : 4, pkt->icmp.type, pkt->icmp.code));
 	if (note->conv != NULL)
 		s += note->conv->pkts[note->dir] + note->rel_seq + note->win;
 	return s;
@@ -58,7 +58,7 @@ fuzz_one(const uint8_t *data, size_t size)
 	struct cap_flows *ft;
 	struct cap_pkt pkt;
 	struct cap_note note;
-	struct timeval ts = { 1700000000, 0 };
+	struct timeval ts = {1700000000, 0};
 	unsigned sink = 0;
 	size_t off = 1;
 
@@ -93,5 +93,5 @@ fuzz_one(const uint8_t *data, size_t size)
 	}
 	cap_flows_flush(ft);
 	cap_flows_free(ft);
-	return sink == 0xffffffffu ? 1 : 0;	/* keep sink alive */
+	return sink == 0xffffffffu ? 1 : 0; /* keep sink alive */
 }

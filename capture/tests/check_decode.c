@@ -57,8 +57,8 @@ dec_pkt(struct cap_pkt *p, int i)
 	struct dec_rec *d = &dec_file.r[i];
 
 	ck_assert_int_lt(i, dec_file.n);
-	ck_assert_int_eq(cap_decode(p, dec_file.lt, d->b, d->caplen, d->len,
-	    &d->ts), 0);
+	ck_assert_int_eq(
+	    cap_decode(p, dec_file.lt, d->b, d->caplen, d->len, &d->ts), 0);
 }
 
 static const char *
@@ -79,44 +79,44 @@ static const struct {
 	enum cap_net net;
 	const char *src, *dst;
 	uint16_t sport, dport;
-	uint32_t extra;		/* SLL pkttype, NULL family or VLAN id */
+	uint32_t extra; /* SLL pkttype, NULL family or VLAN id */
 } link_cases[] = {
-	{ "link-eth", 0, CAP_LINK_ETH, 14, 0x0800, CAP_NET_IP, "127.0.0.1",
-	    "127.0.0.1", 50010, 12000, 0 },
-	{ "link-eth", 3, CAP_LINK_ETH, 14, 0x86dd, CAP_NET_IP6, "::1", "::1",
-	    12000, 50011, 0 },
-	{ "link-sll", 0, CAP_LINK_SLL, 16, 0x0800, CAP_NET_IP, "127.0.0.1",
-	    "127.0.0.1", 50010, 12000, 4 },
-	{ "link-sll", 2, CAP_LINK_SLL, 16, 0x86dd, CAP_NET_IP6, "::1", "::1",
-	    50011, 12000, 0 },
-	{ "link-sll2", 0, CAP_LINK_SLL2, 20, 0x0800, CAP_NET_IP, "127.0.0.1",
-	    "127.0.0.1", 50010, 12000, 4 },
-	{ "link-sll2", 3, CAP_LINK_SLL2, 20, 0x86dd, CAP_NET_IP6, "::1", "::1",
-	    12000, 50011, 0 },
-	{ "link-null", 0, CAP_LINK_NULL, 4, 0x0800, CAP_NET_IP, "127.0.0.1",
-	    "127.0.0.1", 50010, 12000, 2 },
-	{ "link-null", 2, CAP_LINK_NULL, 4, 0x86dd, CAP_NET_IP6, "::1", "::1",
-	    50011, 12000, 30 },
-	{ "link-null", 5, CAP_LINK_NULL, 4, 0x0800, CAP_NET_IP, "127.0.0.1",
-	    "127.0.0.1", 12000, 50010, 2 },
-	{ "link-null", 6, CAP_LINK_NULL, 4, 0x86dd, CAP_NET_IP6, "::1", "::1",
-	    50011, 12000, 30 },
-	{ "link-loop", 1, CAP_LINK_LOOP, 4, 0x0800, CAP_NET_IP, "127.0.0.1",
-	    "127.0.0.1", 12000, 50010, 2 },
-	{ "link-loop", 2, CAP_LINK_LOOP, 4, 0x86dd, CAP_NET_IP6, "::1", "::1",
-	    50011, 12000, 24 },
-	{ "link-raw", 0, CAP_LINK_RAW, 0, 0x0800, CAP_NET_IP, "127.0.0.1",
-	    "127.0.0.1", 50010, 12000, 0 },
-	{ "link-raw", 2, CAP_LINK_RAW, 0, 0x86dd, CAP_NET_IP6, "::1", "::1",
-	    50011, 12000, 0 },
-	{ "link-ipv4", 1, CAP_LINK_RAW, 0, 0x0800, CAP_NET_IP, "127.0.0.1",
-	    "127.0.0.1", 12000, 50012, 0 },
-	{ "link-ipv6", 0, CAP_LINK_RAW, 0, 0x86dd, CAP_NET_IP6, "::1", "::1",
-	    50013, 12000, 0 },
-	{ "link-other", 0, CAP_LINK_ETH, 18, 0x0800, CAP_NET_IP, "127.0.0.1",
-	    "127.0.0.1", 50014, 12000, 100 },
-	{ "link-other", 1, CAP_LINK_ETH, 22, 0x0800, CAP_NET_IP, "127.0.0.1",
-	    "127.0.0.1", 12000, 50014, 100 },
+    {"link-eth", 0, CAP_LINK_ETH, 14, 0x0800, CAP_NET_IP, "127.0.0.1",
+        "127.0.0.1", 50010, 12000, 0},
+    {"link-eth", 3, CAP_LINK_ETH, 14, 0x86dd, CAP_NET_IP6, "::1", "::1", 12000,
+        50011, 0},
+    {"link-sll", 0, CAP_LINK_SLL, 16, 0x0800, CAP_NET_IP, "127.0.0.1",
+        "127.0.0.1", 50010, 12000, 4},
+    {"link-sll", 2, CAP_LINK_SLL, 16, 0x86dd, CAP_NET_IP6, "::1", "::1", 50011,
+        12000, 0},
+    {"link-sll2", 0, CAP_LINK_SLL2, 20, 0x0800, CAP_NET_IP, "127.0.0.1",
+        "127.0.0.1", 50010, 12000, 4},
+    {"link-sll2", 3, CAP_LINK_SLL2, 20, 0x86dd, CAP_NET_IP6, "::1", "::1",
+        12000, 50011, 0},
+    {"link-null", 0, CAP_LINK_NULL, 4, 0x0800, CAP_NET_IP, "127.0.0.1",
+        "127.0.0.1", 50010, 12000, 2},
+    {"link-null", 2, CAP_LINK_NULL, 4, 0x86dd, CAP_NET_IP6, "::1", "::1", 50011,
+        12000, 30},
+    {"link-null", 5, CAP_LINK_NULL, 4, 0x0800, CAP_NET_IP, "127.0.0.1",
+        "127.0.0.1", 12000, 50010, 2},
+    {"link-null", 6, CAP_LINK_NULL, 4, 0x86dd, CAP_NET_IP6, "::1", "::1", 50011,
+        12000, 30},
+    {"link-loop", 1, CAP_LINK_LOOP, 4, 0x0800, CAP_NET_IP, "127.0.0.1",
+        "127.0.0.1", 12000, 50010, 2},
+    {"link-loop", 2, CAP_LINK_LOOP, 4, 0x86dd, CAP_NET_IP6, "::1", "::1", 50011,
+        12000, 24},
+    {"link-raw", 0, CAP_LINK_RAW, 0, 0x0800, CAP_NET_IP, "127.0.0.1",
+        "127.0.0.1", 50010, 12000, 0},
+    {"link-raw", 2, CAP_LINK_RAW, 0, 0x86dd, CAP_NET_IP6, "::1", "::1", 50011,
+        12000, 0},
+    {"link-ipv4", 1, CAP_LINK_RAW, 0, 0x0800, CAP_NET_IP, "127.0.0.1",
+        "127.0.0.1", 12000, 50012, 0},
+    {"link-ipv6", 0, CAP_LINK_RAW, 0, 0x86dd, CAP_NET_IP6, "::1", "::1", 50013,
+        12000, 0},
+    {"link-other", 0, CAP_LINK_ETH, 18, 0x0800, CAP_NET_IP, "127.0.0.1",
+        "127.0.0.1", 50014, 12000, 100},
+    {"link-other", 1, CAP_LINK_ETH, 22, 0x0800, CAP_NET_IP, "127.0.0.1",
+        "127.0.0.1", 12000, 50014, 100},
 };
 
 START_TEST(test_link)
@@ -137,8 +137,8 @@ START_TEST(test_link)
 	ck_assert_uint_eq(p.dport, c->dport);
 	ck_assert_int_eq(p.tp, CAP_TP_UDP);
 	ck_assert_uint_eq(p.payload_len, 6);
-	ck_assert_int_eq(memcmp(p.payload, c->sport == 12000 ? "PING 1" :
-	    "ping 1", 6), 0);
+	ck_assert_int_eq(
+	    memcmp(p.payload, c->sport == 12000 ? "PING 1" : "ping 1", 6), 0);
 	ck_assert_int_eq(p.trunc, CAP_L_NONE);
 	ck_assert_ptr_null(p.bad);
 	if (c->link == CAP_LINK_SLL || c->link == CAP_LINK_SLL2)
@@ -179,7 +179,7 @@ END_TEST
 START_TEST(test_unsupported_link)
 {
 	struct cap_pkt p;
-	uint8_t b[4] = { 0 };
+	uint8_t b[4] = {0};
 
 	ck_assert_int_eq(cap_decode(&p, 147, b, 4, 4, NULL), -1);
 	ck_assert_int_eq(p.link, CAP_LINK_NONE);
@@ -243,7 +243,7 @@ START_TEST(test_padding)
 	ck_assert_uint_eq(p.payload_caplen, 2);
 	ck_assert_ptr_null(p.bad);
 	r = &dec_file.r[1];
-	cap_decode(&p, dec_file.lt, r->b, 50, r->len, NULL);	/* padding cut */
+	cap_decode(&p, dec_file.lt, r->b, 50, r->len, NULL); /* padding cut */
 	ck_assert_int_eq(p.trunc, CAP_L_NONE);
 	ck_assert_uint_eq(p.payload_caplen, 2);
 }
@@ -260,7 +260,7 @@ START_TEST(test_ipv4_fragments)
 	ck_assert_uint_eq(p.frag_off, 0);
 	ck_assert_int_eq(p.tp, CAP_TP_UDP);
 	ck_assert_uint_eq(p.udp.ulen, 48);
-	ck_assert_ptr_null(p.bad);	/* ulen > this fragment is fine */
+	ck_assert_ptr_null(p.bad); /* ulen > this fragment is fine */
 	dec_pkt(&p, 1);
 	ck_assert(p.flags & CAP_F_FRAG);
 	ck_assert(!(p.flags & CAP_F_MF));
@@ -315,7 +315,7 @@ END_TEST
 
 START_TEST(test_tcp_options)
 {
-	static const uint8_t syn_kinds[] = { 2, 4, 8, 1, 3 };
+	static const uint8_t syn_kinds[] = {2, 4, 8, 1, 3};
 	struct cap_pkt p;
 	int i;
 
@@ -345,7 +345,7 @@ START_TEST(test_tcp_options)
 	ck_assert_uint_eq(p.payload_caplen, 7);
 	ck_assert_int_eq(memcmp(p.payload, "ping 1\n", 7), 0);
 	dec_load("tcp-retrans");
-	dec_pkt(&p, 10);	/* the duplicate ACK carries a SACK block */
+	dec_pkt(&p, 10); /* the duplicate ACK carries a SACK block */
 	ck_assert_uint_eq(p.tcp.nsack, 1);
 	ck_assert_uint_eq(p.tcp.sack[0][0], 800017);
 	ck_assert_uint_eq(p.tcp.sack[0][1], 800025);
@@ -398,15 +398,15 @@ static const struct {
 	enum cap_layer layer;
 	const char *why;
 } bad_cases[] = {
-	{ CAP_L_TCP, "bad hdr length 16 - too short, < 20" },
-	{ CAP_L_TCP, "bad hdr length 60 - too long, > 24" },
-	{ CAP_L_UDP, "bad length 92 > 6" },
-	{ CAP_L_UDP, "truncated-udplength 4" },
-	{ CAP_L_IP, "bad-hlen 16" },
-	{ CAP_L_IP, "bad-len 10" },
-	{ CAP_L_IP, "truncated-ip - 66 bytes missing!" },
-	{ CAP_L_NONE, NULL },	/* TCP option of length 0: flagged */
-	{ CAP_L_IP6, "extension header 0 runs past the payload" },
+    {CAP_L_TCP, "bad hdr length 16 - too short, < 20"},
+    {CAP_L_TCP, "bad hdr length 60 - too long, > 24"},
+    {CAP_L_UDP, "bad length 92 > 6"},
+    {CAP_L_UDP, "truncated-udplength 4"},
+    {CAP_L_IP, "bad-hlen 16"},
+    {CAP_L_IP, "bad-len 10"},
+    {CAP_L_IP, "truncated-ip - 66 bytes missing!"},
+    {CAP_L_NONE, NULL}, /* TCP option of length 0: flagged */
+    {CAP_L_IP6, "extension header 0 runs past the payload"},
 };
 
 START_TEST(test_malformed)
@@ -434,9 +434,13 @@ static const struct {
 	enum cap_layer layer;
 	const char *mark;
 } cut_cases[] = {
-	{ CAP_L_LINK, "ether" }, { CAP_L_IP, "ip" }, { CAP_L_TCP, "tcp" },
-	{ CAP_L_TCP, "tcp" }, { CAP_L_PAYLOAD, "payload" },
-	{ CAP_L_IP6, "ip6" }, { CAP_L_UDP, "udp" },
+    {CAP_L_LINK, "ether"},
+    {CAP_L_IP, "ip"},
+    {CAP_L_TCP, "tcp"},
+    {CAP_L_TCP, "tcp"},
+    {CAP_L_PAYLOAD, "payload"},
+    {CAP_L_IP6, "ip6"},
+    {CAP_L_UDP, "udp"},
 };
 
 START_TEST(test_truncated)
@@ -461,12 +465,32 @@ END_TEST
 /* Every packet of every scenario, cut at every length, in-process
  * (capreplay repeats this under the sanitizers). */
 static const char *const all_files[] = {
-	"tcp4-session", "tcp6-session", "tcp-reset", "tcp-retrans", "tcp-ooo",
-	"tcp-midstream", "udp-ping", "udp6-ping", "icmp-unreach",
-	"icmp6-unreach", "icmp-echo", "ip-options", "ip6-ext", "ip4-frag",
-	"malformed", "link-eth", "link-sll", "link-sll2", "link-null",
-	"link-loop", "link-raw", "link-ipv4", "link-ipv6", "link-other",
-	"lo-real", "eth-padding",
+    "tcp4-session",
+    "tcp6-session",
+    "tcp-reset",
+    "tcp-retrans",
+    "tcp-ooo",
+    "tcp-midstream",
+    "udp-ping",
+    "udp6-ping",
+    "icmp-unreach",
+    "icmp6-unreach",
+    "icmp-echo",
+    "ip-options",
+    "ip6-ext",
+    "ip4-frag",
+    "malformed",
+    "link-eth",
+    "link-sll",
+    "link-sll2",
+    "link-null",
+    "link-loop",
+    "link-raw",
+    "link-ipv4",
+    "link-ipv6",
+    "link-other",
+    "lo-real",
+    "eth-padding",
 };
 
 START_TEST(test_every_cut)
@@ -488,9 +512,10 @@ START_TEST(test_every_cut)
 		for (c = 0; c < full.caplen; c++) {
 			cap_decode(&p, dec_file.lt, dec_file.r[i].b, c,
 			    full.len, NULL);
-			ck_assert_msg(c >= need || p.trunc != CAP_L_NONE ||
-			    p.bad != NULL, "%s packet %d cut at %u: no mark",
-			    all_files[_i], i + 1, c);
+			ck_assert_msg(
+			    c >= need || p.trunc != CAP_L_NONE || p.bad != NULL,
+			    "%s packet %d cut at %u: no mark", all_files[_i],
+			    i + 1, c);
 			ck_assert_uint_le(p.payload_caplen, c);
 		}
 	}
@@ -500,15 +525,15 @@ END_TEST
 START_TEST(test_names)
 {
 	char b[CAP_TCP_FLAGS_STRLEN], a[64];
-	struct cap_addr x = { 4, { 10, 0, 0, 1 } };
+	struct cap_addr x = {4, {10, 0, 0, 1}};
 
 	ck_assert_str_eq(cap_tcp_flags_str(CAP_TH_SYN, b), "S");
 	ck_assert_str_eq(cap_tcp_flags_str(CAP_TH_SYN | CAP_TH_ACK, b), "S.");
 	ck_assert_str_eq(cap_tcp_flags_str(CAP_TH_PSH | CAP_TH_ACK, b), "P.");
 	ck_assert_str_eq(cap_tcp_flags_str(CAP_TH_FIN | CAP_TH_ACK, b), "F.");
 	ck_assert_str_eq(cap_tcp_flags_str(CAP_TH_RST | CAP_TH_ACK, b), "R.");
-	ck_assert_str_eq(cap_tcp_flags_str(CAP_TH_SYN | CAP_TH_ECE |
-	    CAP_TH_CWR, b), "SEW");
+	ck_assert_str_eq(
+	    cap_tcp_flags_str(CAP_TH_SYN | CAP_TH_ECE | CAP_TH_CWR, b), "SEW");
 	ck_assert_str_eq(cap_tcp_flags_str(0, b), "none");
 	ck_assert_str_eq(cap_addr_str(&x, a, sizeof a), "10.0.0.1");
 	ck_assert_str_eq(cap_layer_name(CAP_L_TCP), "tcp");
@@ -529,8 +554,8 @@ decode_suite(void)
 	TCase *edge = tcase_create("edge");
 
 	tcase_set_timeout(core, 10);
-	tcase_add_loop_test(core, test_link, 0,
-	    sizeof link_cases / sizeof link_cases[0]);
+	tcase_add_loop_test(
+	    core, test_link, 0, sizeof link_cases / sizeof link_cases[0]);
 	tcase_add_test(core, test_link_other);
 	tcase_add_test(core, test_ipv4);
 	tcase_add_test(core, test_ipv4_fragments);
@@ -541,15 +566,15 @@ decode_suite(void)
 	tcase_add_test(core, test_names);
 	suite_add_tcase(s, core);
 	tcase_set_timeout(mal, 10);
-	tcase_add_loop_test(mal, test_malformed, 0,
-	    sizeof bad_cases / sizeof bad_cases[0]);
-	tcase_add_loop_test(mal, test_truncated, 0,
-	    sizeof cut_cases / sizeof cut_cases[0]);
+	tcase_add_loop_test(
+	    mal, test_malformed, 0, sizeof bad_cases / sizeof bad_cases[0]);
+	tcase_add_loop_test(
+	    mal, test_truncated, 0, sizeof cut_cases / sizeof cut_cases[0]);
 	suite_add_tcase(s, mal);
 	tcase_set_timeout(edge, 20);
 	tcase_add_test(edge, test_unsupported_link);
-	tcase_add_loop_test(edge, test_every_cut, 0,
-	    sizeof all_files / sizeof all_files[0]);
+	tcase_add_loop_test(
+	    edge, test_every_cut, 0, sizeof all_files / sizeof all_files[0]);
 	suite_add_tcase(s, edge);
 	return s;
 }

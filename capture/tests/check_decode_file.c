@@ -40,7 +40,7 @@ fd_pcap(uint8_t *b, uint32_t snap, uint32_t lt, int n)
 		fd_le32(b + o, 1700000000);
 		fd_le32(b + o + 8, 42);
 		fd_le32(b + o + 12, 42);
-		b[o + 16 + 12] = 0x08;	/* ethertype IPv4, then a bad IP */
+		b[o + 16 + 12] = 0x08; /* ethertype IPv4, then a bad IP */
 	}
 	return o;
 }
@@ -93,12 +93,12 @@ START_TEST(test_broken_headers)
 	    "not a pcap or pcapng file (bad magic number 0x68656c6c)");
 	n = fd_pcap(b, 262144, 1, 0);
 	fd_open_fails(fd_write(b, 10), "truncated pcap file header (10 of 24 "
-	    "bytes)");
+	                               "bytes)");
 	n = fd_pcap(b, 0xffffffffu, 1, 1);
 	fd_open_fails(fd_write(b, n), "absurd snapshot length 4294967295");
 	n = fd_pcap(b, 262144, 105, 1);
 	fd_open_fails(fd_write(b, n), "link type 105 (IEEE802_11) is not "
-	    "supported");
+	                              "supported");
 	fd_open_fails("/nonexistent/dir/x.pcap", "No such file or directory");
 	fd_cleanup();
 }
@@ -107,7 +107,7 @@ END_TEST
 /* Records: a good one, then one the file ends inside. */
 START_TEST(test_broken_records)
 {
-	static const size_t cuts[] = { 9, 30 };	/* in the header, the data */
+	static const size_t cuts[] = {9, 30}; /* in the header, the data */
 	uint8_t b[1024];
 	char err[512];
 	struct cap_pkt p;
@@ -120,10 +120,10 @@ START_TEST(test_broken_records)
 	ck_assert_ptr_nonnull(cap_file_pcap(f));
 	ck_assert_int_eq(cap_file_next(f, &p, err, sizeof err), 1);
 	ck_assert_uint_eq(p.caplen, 42);
-	ck_assert_str_eq(p.bad, "IP 0");	/* what the record held */
+	ck_assert_str_eq(p.bad, "IP 0"); /* what the record held */
 	ck_assert_int_eq(cap_file_next(f, &p, err, sizeof err), -1);
-	ck_assert_msg(strstr(err, "the file ends inside packet 2") != NULL,
-	    "%s", err);
+	ck_assert_msg(
+	    strstr(err, "the file ends inside packet 2") != NULL, "%s", err);
 	ck_assert_ptr_null(strchr(err, '\n'));
 	cap_file_close(f);
 	/* A record claiming 2 GB: refused by libpcap, named by us. */

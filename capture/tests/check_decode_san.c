@@ -15,7 +15,7 @@
 
 #include "../../solutions/tests/harness.h"
 
-#define SAN_REPLAY "build/san/capreplay"	/* make test builds it (SAN_BINS) */
+#define SAN_REPLAY "build/san/capreplay" /* make test builds it (SAN_BINS) */
 #define SAN_MAXARGS 64
 
 static void
@@ -29,16 +29,16 @@ san_run(char *const argv[], unsigned long min_count)
 	proc_wait(&p, 110000);
 	ck_assert_msg(!p.timed_out, "capreplay timed out");
 	ck_assert_msg(strstr(p.err, "AddressSanitizer") == NULL &&
-	    strstr(p.err, "runtime error") == NULL &&
-	    strstr(p.err, "LeakSanitizer") == NULL, "sanitizer report:\n%s",
-	    p.err);
-	ck_assert_msg(PROC_EXIT(&p) == 0, "capreplay exit %d:\n%s",
-	    PROC_EXIT(&p), p.err);
+	                  strstr(p.err, "runtime error") == NULL &&
+	                  strstr(p.err, "LeakSanitizer") == NULL,
+	    "sanitizer report:\n%s", p.err);
+	ck_assert_msg(
+	    PROC_EXIT(&p) == 0, "capreplay exit %d:\n%s", PROC_EXIT(&p), p.err);
 	at = strstr(p.err, "capreplay: ");
 	ck_assert_ptr_nonnull(at);
 	count = strtoul(at + strlen("capreplay: "), NULL, 10);
-	ck_assert_msg(count >= min_count, "only %lu replayed:\n%s", count,
-	    p.err);
+	ck_assert_msg(
+	    count >= min_count, "only %lu replayed:\n%s", count, p.err);
 	proc_free(&p);
 }
 
@@ -63,7 +63,7 @@ START_TEST(test_scenarios_cut)
 	}
 	argv[n] = NULL;
 	closedir(d);
-	ck_assert_int_ge(n, 2 + 20);	/* all the scenarios are there */
+	ck_assert_int_ge(n, 2 + 20); /* all the scenarios are there */
 	san_run(argv, 150);
 	for (i = 2; i < n; i++)
 		free(argv[i]);
@@ -73,7 +73,7 @@ END_TEST
 
 START_TEST(test_fuzz_corpus)
 {
-	char *argv[] = { SAN_REPLAY, "-c", "capture/fuzz/corpus", NULL };
+	char *argv[] = {SAN_REPLAY, "-c", "capture/fuzz/corpus", NULL};
 
 	san_run(argv, 20);
 }
@@ -83,7 +83,7 @@ END_TEST
  * file it cannot read (so the tests above can fail). */
 START_TEST(test_replay_fails)
 {
-	char *argv[] = { SAN_REPLAY, "-t", "/nonexistent/x.pcap", NULL };
+	char *argv[] = {SAN_REPLAY, "-t", "/nonexistent/x.pcap", NULL};
 	struct proc p;
 
 	ck_assert_int_eq(proc_start(&p, argv), 0);

@@ -24,7 +24,7 @@ static struct {
 	int n;
 	struct cap_pkt pkt[XC_MAXP];
 	struct cap_note note[XC_MAXP];
-	int hs_full[XC_MAXP];	/* both SYNs of its conversation seen */
+	int hs_full[XC_MAXP]; /* both SYNs of its conversation seen */
 	uint8_t data[XC_MAXP][2048];
 } xc;
 
@@ -34,7 +34,7 @@ xc_track(const char *path)
 	char err[512];
 	struct cap_file *f = cap_file_open(path, err, sizeof err);
 	struct cap_flows *ft = cap_flows_new(0, 0);
-	int r, synack[32] = { 0 };
+	int r, synack[32] = {0};
 
 	ck_assert_msg(f != NULL, "%s", err);
 	ck_assert_ptr_nonnull(ft);
@@ -64,8 +64,8 @@ xc_track(const char *path)
 static int
 xc_have(const char *tool)
 {
-	static const char *const dirs[] = { "/usr/bin", "/usr/sbin", "/bin",
-		"/sbin", "/usr/local/bin", "/usr/local/sbin" };
+	static const char *const dirs[] = {"/usr/bin", "/usr/sbin", "/bin",
+	    "/sbin", "/usr/local/bin", "/usr/local/sbin"};
 	char path[256];
 	unsigned i;
 
@@ -94,7 +94,7 @@ xc_lines(char *const argv[], char **lines, int max)
 	memcpy(out, p.out, p.out_len + 1);
 	proc_free(&p);
 	for (s = strtok_r(out, "\n", &save); s != NULL && n < max;
-	    s = strtok_r(NULL, "\n", &save))
+	     s = strtok_r(NULL, "\n", &save))
 		lines[n++] = s;
 	return n;
 }
@@ -134,22 +134,24 @@ xc_tcp_line(const char *f, int i, const char *line, int rel)
 	 * resets), as A:B when they carry data. */
 	want[0] = '\0';
 	if (p->payload_len > 0)
-		snprintf(want, sizeof want, "seq %u:%u,", seq,
-		    seq + p->payload_len);
+		snprintf(
+		    want, sizeof want, "seq %u:%u,", seq, seq + p->payload_len);
 	else if (p->tcp.flags & (CAP_TH_SYN | CAP_TH_FIN | CAP_TH_RST))
 		snprintf(want, sizeof want, "seq %u,", seq);
 	if (want[0] != '\0')
 		ck_assert_msg(strstr(line, want) != NULL, "%s %d: '%s' in %s",
 		    f, i + 1, want, line);
 	if (p->tcp.flags & CAP_TH_ACK)
-		ck_assert_msg(xc_num(line, ", ack ") == ack, "%s %d: ack %u "
-		    "in %s", f, i + 1, ack, line);
+		ck_assert_msg(xc_num(line, ", ack ") == ack,
+		    "%s %d: ack %u "
+		    "in %s",
+		    f, i + 1, ack, line);
 	else
 		ck_assert_ptr_null(strstr(line, ", ack "));
-	ck_assert_msg(xc_num(line, ", win ") == p->tcp.win, "%s %d: win",
-	    f, i + 1);
+	ck_assert_msg(
+	    xc_num(line, ", win ") == p->tcp.win, "%s %d: win", f, i + 1);
 	if (p->flags & CAP_F_TCP_BADOPT)
-		return;		/* tcpdump stops at "[bad opt]" */
+		return; /* tcpdump stops at "[bad opt]" */
 	ck_assert_msg(xc_num(line, ", length ") == p->payload_len,
 	    "%s %d: length %u in %s", f, i + 1, p->payload_len, line);
 }
@@ -163,8 +165,8 @@ xc_line(const char *f, int i, const char *line, int rel)
 
 	if (p->trunc != CAP_L_NONE && p->trunc != CAP_L_PAYLOAD) {
 		snprintf(want, sizeof want, "[|%s]", cap_trunc_name(p));
-		ck_assert_msg(strstr(line, want) != NULL, "%s %d: %s in %s",
-		    f, i + 1, want, line);
+		ck_assert_msg(strstr(line, want) != NULL, "%s %d: %s in %s", f,
+		    i + 1, want, line);
 		return;
 	}
 	if (p->bad != NULL) {
@@ -183,26 +185,44 @@ xc_line(const char *f, int i, const char *line, int rel)
 		    (p->flags & CAP_F_TCP_BADOPT) != 0);
 	} else if (p->tp == CAP_TP_UDP) {
 		snprintf(want, sizeof want, "UDP, length %u", p->payload_len);
-		ck_assert_msg(strstr(line, want) != NULL, "%s %d: %s in %s",
-		    f, i + 1, want, line);
+		ck_assert_msg(strstr(line, want) != NULL, "%s %d: %s in %s", f,
+		    i + 1, want, line);
 	} else if ((p->tp == CAP_TP_ICMP || p->tp == CAP_TP_ICMP6) &&
-	    p->icmp.inner.has_ports) {
+	           p->icmp.inner.has_ports) {
 		snprintf(want, sizeof want, "udp port %u unreachable",
 		    p->icmp.inner.dport);
 		if (p->tp == CAP_TP_ICMP6)
 			snprintf(want, sizeof want, "udp port %u",
 			    p->icmp.inner.dport);
-		ck_assert_msg(strstr(line, want) != NULL, "%s %d: %s in %s",
-		    f, i + 1, want, line);
+		ck_assert_msg(strstr(line, want) != NULL, "%s %d: %s in %s", f,
+		    i + 1, want, line);
 	}
 }
 
 static const char *const xc_files[] = {
-	"tcp4-session", "tcp6-session", "tcp-reset", "tcp-retrans", "tcp-ooo",
-	"tcp-midstream", "udp-ping", "udp6-ping", "icmp-unreach",
-	"icmp6-unreach", "ip-options", "malformed", "truncated", "link-eth",
-	"link-sll", "link-sll2", "link-null", "link-loop", "link-raw",
-	"link-ipv4", "link-ipv6", "lo-real", "eth-padding",
+    "tcp4-session",
+    "tcp6-session",
+    "tcp-reset",
+    "tcp-retrans",
+    "tcp-ooo",
+    "tcp-midstream",
+    "udp-ping",
+    "udp6-ping",
+    "icmp-unreach",
+    "icmp6-unreach",
+    "ip-options",
+    "malformed",
+    "truncated",
+    "link-eth",
+    "link-sll",
+    "link-sll2",
+    "link-null",
+    "link-loop",
+    "link-raw",
+    "link-ipv4",
+    "link-ipv6",
+    "lo-real",
+    "eth-padding",
 };
 
 START_TEST(test_tcpdump)
@@ -213,15 +233,15 @@ START_TEST(test_tcpdump)
 
 	if (!xc_have("tcpdump")) {
 		fprintf(stderr, "decode_xcheck: tcpdump is not installed: "
-		    "cross-check skipped\n");
+		                "cross-check skipped\n");
 		return;
 	}
 	snprintf(name, sizeof name, "tests/pcap/%s.pcap", f);
 	snprintf(path, sizeof path, "%s", kit_bin(name));
 	xc_track(path);
 	for (rel = 0; rel < 2; rel++) {
-		char *argv[] = { "tcpdump", "-nn", rel ? "-nn" : "-S", "-r",
-			path, NULL };
+		char *argv[] = {
+		    "tcpdump", "-nn", rel ? "-nn" : "-S", "-r", path, NULL};
 
 		n = xc_lines(argv, lines, XC_MAXP);
 		ck_assert_int_eq(n, xc.n);
@@ -236,8 +256,12 @@ START_TEST(test_tcpdump)
 END_TEST
 
 static const char *const ts_files[] = {
-	"tcp4-session", "tcp6-session", "tcp-reset", "tcp-retrans", "tcp-ooo",
-	"lo-real",
+    "tcp4-session",
+    "tcp6-session",
+    "tcp-reset",
+    "tcp-retrans",
+    "tcp-ooo",
+    "lo-real",
 };
 
 /* tshark field: 1 when an analysis flag is present. */
@@ -255,19 +279,20 @@ START_TEST(test_tshark)
 
 	if (!xc_have("tshark")) {
 		fprintf(stderr, "decode_xcheck: tshark is not installed: "
-		    "cross-check skipped\n");
+		                "cross-check skipped\n");
 		return;
 	}
 	snprintf(name, sizeof name, "tests/pcap/%s.pcap", f);
 	snprintf(path, sizeof path, "%s", kit_bin(name));
 	xc_track(path);
 	{
-		char *argv[] = { "tshark", "-n", "-r", path, "-T", "fields",
-			"-E", "separator=,", "-E", "aggregator=/", "-e", "tcp.analysis.retransmission",
-			"-e", "tcp.analysis.out_of_order", "-e",
-			"tcp.analysis.duplicate_ack", "-e",
-			"tcp.analysis.lost_segment", "-e", "tcp.window_size",
-			"-e", "tcp.seq", "-e", "tcp.ack", "-e", "tcp.len", NULL };
+		char *argv[] = {"tshark", "-n", "-r", path, "-T", "fields",
+		    "-E", "separator=,", "-E", "aggregator=/", "-e",
+		    "tcp.analysis.retransmission", "-e",
+		    "tcp.analysis.out_of_order", "-e",
+		    "tcp.analysis.duplicate_ack", "-e",
+		    "tcp.analysis.lost_segment", "-e", "tcp.window_size", "-e",
+		    "tcp.seq", "-e", "tcp.ack", "-e", "tcp.len", NULL};
 
 		n = xc_lines(argv, lines, XC_MAXP);
 	}
@@ -278,7 +303,7 @@ START_TEST(test_tshark)
 		char *fld[8], *s = lines[i];
 		int k;
 
-		for (k = 0; k < 8; k++) {	/* split on commas */
+		for (k = 0; k < 8; k++) { /* split on commas */
 			fld[k] = s;
 			s = s != NULL ? strchr(s, ',') : NULL;
 			if (s != NULL)
@@ -316,12 +341,12 @@ decode_xcheck_suite(void)
 	TCase *ts = tcase_create("tshark");
 
 	tcase_set_timeout(td, 30);
-	tcase_add_loop_test(td, test_tcpdump, 0,
-	    sizeof xc_files / sizeof xc_files[0]);
+	tcase_add_loop_test(
+	    td, test_tcpdump, 0, sizeof xc_files / sizeof xc_files[0]);
 	suite_add_tcase(s, td);
 	tcase_set_timeout(ts, 60);
-	tcase_add_loop_test(ts, test_tshark, 0,
-	    sizeof ts_files / sizeof ts_files[0]);
+	tcase_add_loop_test(
+	    ts, test_tshark, 0, sizeof ts_files / sizeof ts_files[0]);
 	suite_add_tcase(s, ts);
 	return s;
 }

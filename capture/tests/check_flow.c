@@ -51,8 +51,9 @@ fl_run(const char *name)
 	while ((r = cap_file_next(f, &p, err, sizeof err)) == 1) {
 		ck_assert_int_lt(fl.n, FL_MAXP);
 		cap_flow_track(ft, &p, &fl.note[fl.n]);
-		fl.conv_id[fl.n] = fl.note[fl.n].conv ? fl.note[fl.n].conv->id : 0;
-		fl.note[fl.n].conv = NULL;	/* not valid past this call */
+		fl.conv_id[fl.n] =
+		    fl.note[fl.n].conv ? fl.note[fl.n].conv->id : 0;
+		fl.note[fl.n].conv = NULL; /* not valid past this call */
 		fl.n++;
 	}
 	ck_assert_msg(r == 0, "%s", err);
@@ -87,29 +88,31 @@ static const struct {
 	uint32_t ev[40];
 	uint32_t req[40];
 } ev_cases[] = {
-	{ "tcp4-session", 14, { NEW | HS1, HS2, HS3, 0, 0, 0, 0, 0, 0, 0,
-	    FIN1, FACK, FIN2, LAST }, { 0 } },
-	{ "tcp6-session", 12, { NEW | HS1, HS2, HS3, 0, 0, 0, 0, 0, 0, FIN1,
-	    FIN2 | FACK, LAST }, { 0 } },
-	{ "tcp-reset", 8, { NEW | HS1, RST, NEW | HS1, HS2, HS3, 0, 0, RST }, { 0 } },
-	{ "tcp-retrans", 17, { NEW | HS1, HS1 | RETR, HS2, HS3, 0, RETR, 0, 0,
-	    GAP, 0, DUP, RETR, 0, FIN1, FIN2 | FACK, RETR, LAST }, { 0 } },
-	{ "tcp-ooo", 9, { NEW | HS1, HS2, HS3, 0, GAP, OOO, 0, 0, 0 }, { 0 } },
-	{ "tcp-midstream", 8, { NEW | NOHS, 0, 0, 0, 0, FIN1, FIN2 | FACK,
-	    LAST }, { 0 } },
-	{ "udp-ping", 9, { NEW | REQ, REP, REQ, REQ, REP, REQ, REQ, REP, REP },
-	    { 1, 1, 2, 3, 3, 4, 5, 4, 5 } },
-	{ "udp6-ping", 5, { NEW | REQ, REP, REQ, REP, UNP },
-	    { 1, 1, 2, 2, 0 } },
-	{ "icmp-unreach", 4, { NEW | REQ, UNR, REQ, UNR }, { 1, 0, 2, 0 } },
-	{ "icmp6-unreach", 4, { NEW | REQ, UNR, REQ, UNR }, { 1, 0, 2, 0 } },
-	{ "ip6-ext", 5, { NEW | REQ, NEW | HS1, REQ, 0, 0 }, { 1, 0, 2 } },
-	/* Real traffic of the reference pairs (see capture/lib.mk). */
-	{ "lo-real", 32, { NEW | REQ, REP, REQ, REP, NEW | REQ, REP,
-	    NEW | REQ, UNR, NEW | HS1, HS2, HS3, 0, 0, 0, 0, 0, 0, FIN1,
-	    FIN2 | FACK, LAST, NEW | HS1, HS2, HS3, 0, 0, 0, 0, FIN1,
-	    FIN2 | FACK, LAST, NEW | HS1, RST },
-	    { 1, 1, 2, 2, 1, 1, 1 } },
+    {"tcp4-session", 14,
+        {NEW | HS1, HS2, HS3, 0, 0, 0, 0, 0, 0, 0, FIN1, FACK, FIN2, LAST},
+        {0}},
+    {"tcp6-session", 12,
+        {NEW | HS1, HS2, HS3, 0, 0, 0, 0, 0, 0, FIN1, FIN2 | FACK, LAST}, {0}},
+    {"tcp-reset", 8, {NEW | HS1, RST, NEW | HS1, HS2, HS3, 0, 0, RST}, {0}},
+    {"tcp-retrans", 17,
+        {NEW | HS1, HS1 | RETR, HS2, HS3, 0, RETR, 0, 0, GAP, 0, DUP, RETR, 0,
+            FIN1, FIN2 | FACK, RETR, LAST},
+        {0}},
+    {"tcp-ooo", 9, {NEW | HS1, HS2, HS3, 0, GAP, OOO, 0, 0, 0}, {0}},
+    {"tcp-midstream", 8, {NEW | NOHS, 0, 0, 0, 0, FIN1, FIN2 | FACK, LAST},
+        {0}},
+    {"udp-ping", 9, {NEW | REQ, REP, REQ, REQ, REP, REQ, REQ, REP, REP},
+        {1, 1, 2, 3, 3, 4, 5, 4, 5}},
+    {"udp6-ping", 5, {NEW | REQ, REP, REQ, REP, UNP}, {1, 1, 2, 2, 0}},
+    {"icmp-unreach", 4, {NEW | REQ, UNR, REQ, UNR}, {1, 0, 2, 0}},
+    {"icmp6-unreach", 4, {NEW | REQ, UNR, REQ, UNR}, {1, 0, 2, 0}},
+    {"ip6-ext", 5, {NEW | REQ, NEW | HS1, REQ, 0, 0}, {1, 0, 2}},
+    /* Real traffic of the reference pairs (see capture/lib.mk). */
+    {"lo-real", 32,
+        {NEW | REQ, REP, REQ, REP, NEW | REQ, REP, NEW | REQ, UNR, NEW | HS1,
+            HS2, HS3, 0, 0, 0, 0, 0, 0, FIN1, FIN2 | FACK, LAST, NEW | HS1, HS2,
+            HS3, 0, 0, 0, 0, FIN1, FIN2 | FACK, LAST, NEW | HS1, RST},
+        {1, 1, 2, 2, 1, 1, 1}},
 };
 
 START_TEST(test_events)
@@ -120,10 +123,14 @@ START_TEST(test_events)
 	fl_run(c->file);
 	ck_assert_int_eq(fl.n, c->n);
 	for (i = 0; i < c->n; i++) {
-		ck_assert_msg(fl.note[i].ev == c->ev[i], "%s packet %d: events "
-		    "%#x, want %#x", c->file, i + 1, fl.note[i].ev, c->ev[i]);
-		ck_assert_msg(fl.note[i].req == c->req[i], "%s packet %d: req "
-		    "%u, want %u", c->file, i + 1, fl.note[i].req, c->req[i]);
+		ck_assert_msg(fl.note[i].ev == c->ev[i],
+		    "%s packet %d: events "
+		    "%#x, want %#x",
+		    c->file, i + 1, fl.note[i].ev, c->ev[i]);
+		ck_assert_msg(fl.note[i].req == c->req[i],
+		    "%s packet %d: req "
+		    "%u, want %u",
+		    c->file, i + 1, fl.note[i].req, c->req[i]);
 	}
 }
 END_TEST
@@ -131,18 +138,19 @@ END_TEST
 /* Relative numbers from the ISNs; the window scaled after the SYNs. */
 START_TEST(test_relative)
 {
-	static const uint32_t rs[] = { 0, 0, 1, 1, 1, 1, 8, 8, 8, 15, 15, 15,
-		15, 16 };
-	static const uint32_t ra[] = { 0, 1, 1, 1, 8, 8, 8, 8, 15, 15, 15, 16,
-		16, 16 };
+	static const uint32_t rs[] = {
+	    0, 0, 1, 1, 1, 1, 8, 8, 8, 15, 15, 15, 15, 16};
+	static const uint32_t ra[] = {
+	    0, 1, 1, 1, 8, 8, 8, 8, 15, 15, 15, 16, 16, 16};
 	int i;
 
 	fl_run("tcp4-session");
 	for (i = 0; i < 14; i++) {
 		ck_assert_uint_eq(fl.note[i].rel_seq, rs[i]);
 		ck_assert_uint_eq(fl.note[i].rel_ack, ra[i]);
-		ck_assert_int_eq(fl.note[i].dir, (i == 1 || i == 4 || i == 5 ||
-		    i == 8 || i == 11 || i == 12));
+		ck_assert_int_eq(
+		    fl.note[i].dir, (i == 1 || i == 4 || i == 5 || i == 8 ||
+		                        i == 11 || i == 12));
 	}
 	ck_assert_uint_eq(fl.note[0].win, 65495);
 	ck_assert_int_eq(fl.note[0].win_scaled, 0);
@@ -171,7 +179,7 @@ START_TEST(test_midstream)
 	ck_assert(fl.note[0].td_abs);
 	ck_assert_uint_eq(fl.note[1].rel_seq, 1);
 	ck_assert_uint_eq(fl.note[1].rel_ack, 7);
-	ck_assert_uint_eq(fl.note[0].win, 512);	/* scale unknown */
+	ck_assert_uint_eq(fl.note[0].win, 512); /* scale unknown */
 	ck_assert_int_eq(fl.note[0].win_scaled, 0);
 	ck_assert_int_eq(fl.nconv, 1);
 	ck_assert_int_eq(fl.conv[0].hs_seen, 0);
@@ -217,7 +225,7 @@ START_TEST(test_conv_stats)
 	ck_assert_uint_eq(fl.conv[0].retrans[0], 2);
 	ck_assert_uint_eq(fl.conv[0].retrans[1], 2);
 	ck_assert_uint_eq(fl.conv[0].ooo[0], 0);
-	ck_assert_int_eq(fl.conv[0].rtt_synack_us, 40);	/* last SYN */
+	ck_assert_int_eq(fl.conv[0].rtt_synack_us, 40); /* last SYN */
 	fl_run("tcp-ooo");
 	ck_assert_uint_eq(fl.conv[0].ooo[0], 1);
 	ck_assert_uint_eq(fl.conv[0].retrans[0], 0);
@@ -233,7 +241,7 @@ START_TEST(test_udp_stats)
 	ck_assert_uint_eq(fl.conv[0].unanswered, 1);
 	ck_assert_uint_eq(fl.conv[0].cli_port, 50000);
 	ck_assert_int_eq(fl.note[1].rtt_us, 80);
-	ck_assert_int_eq(fl.note[7].rtt_us, 1000000 + 300);	/* late */
+	ck_assert_int_eq(fl.note[7].rtt_us, 1000000 + 300); /* late */
 	ck_assert_int_eq(fl.note[0].rtt_us, -1);
 	fl_run("udp6-ping");
 	ck_assert_uint_eq(fl.conv[0].unpaired, 1);
@@ -279,7 +287,7 @@ START_TEST(test_eviction)
 	struct cap_flows_stats st;
 	struct cap_pkt p;
 	struct cap_note n;
-	uint32_t ids[16] = { 0 };
+	uint32_t ids[16] = {0};
 	const struct cap_conv *c;
 	int i;
 
@@ -287,7 +295,7 @@ START_TEST(test_eviction)
 	for (i = 0; i < 6; i++) {
 		fl_udp(&p, (uint16_t)(40000 + i), 12000, i);
 		ck_assert_int_eq(cap_flow_track(ft, &p, &n), 0);
-		if (i == 3) {	/* touch the first: the second is now LRU */
+		if (i == 3) { /* touch the first: the second is now LRU */
 			fl_udp(&p, 12000, 40000, i);
 			cap_flow_track(ft, &p, &n);
 			ck_assert(n.ev & CAP_EV_REPLY);
@@ -323,15 +331,18 @@ START_TEST(test_port_reuse)
 	struct cap_flows *ft = cap_flows_new(16, 60);
 	struct cap_pkt p;
 	struct cap_note n;
-	uint32_t ids[16] = { 0 };
+	uint32_t ids[16] = {0};
 	static const struct {
 		int dir;
 		uint16_t flags;
 		uint32_t seq, ack;
 	} segs[] = {
-		{ 0, CAP_TH_SYN, 100, 0 }, { 1, CAP_TH_SYN | CAP_TH_ACK, 500, 101 },
-		{ 0, CAP_TH_ACK, 101, 501 }, { 0, CAP_TH_RST, 101, 0 },
-		{ 0, CAP_TH_SYN, 90000, 0 }, { 0, CAP_TH_SYN, 90000, 0 },
+	    {0, CAP_TH_SYN, 100, 0},
+	    {1, CAP_TH_SYN | CAP_TH_ACK, 500, 101},
+	    {0, CAP_TH_ACK, 101, 501},
+	    {0, CAP_TH_RST, 101, 0},
+	    {0, CAP_TH_SYN, 90000, 0},
+	    {0, CAP_TH_SYN, 90000, 0},
 	};
 	unsigned i;
 
@@ -345,8 +356,8 @@ START_TEST(test_port_reuse)
 		ck_assert_int_eq(cap_flow_track(ft, &p, &n), 0);
 	}
 	ck_assert_uint_eq(n.conv->id, 2);
-	ck_assert(n.ev & CAP_EV_RETRANS);	/* the repeated SYN */
-	ck_assert_uint_eq(ids[0], 1);		/* the first was evicted */
+	ck_assert(n.ev & CAP_EV_RETRANS); /* the repeated SYN */
+	ck_assert_uint_eq(ids[0], 1);     /* the first was evicted */
 	ck_assert_uint_eq(ids[1], 1);
 	cap_flows_free(ft);
 }
@@ -359,19 +370,19 @@ START_TEST(test_closed_first)
 	struct cap_flows *ft = cap_flows_new(2, 60);
 	struct cap_pkt p;
 	struct cap_note n;
-	uint32_t ids[8] = { 0 };
+	uint32_t ids[8] = {0};
 
 	cap_flows_on_evict(ft, fl_count, ids);
-	fl_udp(&p, 40000, 12000, 0);		/* 1: open, least recent */
+	fl_udp(&p, 40000, 12000, 0); /* 1: open, least recent */
 	cap_flow_track(ft, &p, &n);
-	fl_udp(&p, 40001, 12001, 1);		/* 2: TCP, reset */
+	fl_udp(&p, 40001, 12001, 1); /* 2: TCP, reset */
 	p.tp = CAP_TP_TCP;
 	p.tcp.flags = CAP_TH_SYN;
 	cap_flow_track(ft, &p, &n);
 	p.tcp.flags = CAP_TH_RST;
 	cap_flow_track(ft, &p, &n);
 	ck_assert_int_eq(n.conv->state, CAP_CS_RESET);
-	fl_udp(&p, 40002, 12002, 2);		/* 3: needs room */
+	fl_udp(&p, 40002, 12002, 2); /* 3: needs room */
 	cap_flow_track(ft, &p, &n);
 	ck_assert_uint_eq(ids[0], 1);
 	ck_assert_uint_eq(ids[1], 2);
@@ -423,7 +434,7 @@ START_TEST(test_untracked)
 	fl_udp(&p, 1, 2, 0);
 	p.icmp.inner.valid = 1;
 	p.tp = CAP_TP_ICMP, p.icmp.type = 3, p.icmp.code = 3;
-	ck_assert_int_eq(cap_flow_track(ft, &p, &n), -1);	/* unknown */
+	ck_assert_int_eq(cap_flow_track(ft, &p, &n), -1); /* unknown */
 	ck_assert(n.ev & CAP_EV_PORT_UNREACH);
 	cap_flows_stats(ft, &st);
 	ck_assert_uint_eq(st.untracked, 3);
@@ -440,8 +451,8 @@ flow_suite(void)
 	TCase *table = tcase_create("table");
 
 	tcase_set_timeout(core, 10);
-	tcase_add_loop_test(core, test_events, 0,
-	    sizeof ev_cases / sizeof ev_cases[0]);
+	tcase_add_loop_test(
+	    core, test_events, 0, sizeof ev_cases / sizeof ev_cases[0]);
 	tcase_add_test(core, test_relative);
 	tcase_add_test(core, test_midstream);
 	tcase_add_test(core, test_conv_stats);

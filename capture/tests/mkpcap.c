@@ -9,7 +9,7 @@
  *        mkpcap bulk-udp|bulk-tcp N FILE   N packets of pings / short
  *                                      TCP connections on loopback
  */
-#define _DEFAULT_SOURCE	/* pcap.h uses u_int/u_char (BSD types) */
+#define _DEFAULT_SOURCE /* pcap.h uses u_int/u_char (BSD types) */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <pcap/pcap.h>
@@ -17,55 +17,55 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MK_MAX 2048		/* largest frame built */
-#define MK_T0 1700000000LL	/* first timestamp of every file */
-#define MK_STEP_US 50		/* default gap between packets */
+#define MK_MAX 2048        /* largest frame built */
+#define MK_T0 1700000000LL /* first timestamp of every file */
+#define MK_STEP_US 50      /* default gap between packets */
 
 /* One output file and the state of its link layer. */
 struct mk {
 	pcap_t *p;
 	pcap_dumper_t *d;
-	int lt;			/* DLT_* */
-	int64_t t_us;		/* time of the next packet */
+	int lt;       /* DLT_* */
+	int64_t t_us; /* time of the next packet */
 	uint16_t ipid;
-	int vlan;		/* 802.1Q tags to add (Ethernet) */
-	uint16_t pkttype;	/* SLL packet type */
-	uint32_t af6;		/* NULL/LOOP family value for IPv6 */
-	int swap_null;		/* write the NULL family byte-swapped */
-	uint16_t ethertype;	/* !0: Ethernet frames carry this instead */
-	size_t pad;		/* !0: pad frames with zeros to this size */
+	int vlan;           /* 802.1Q tags to add (Ethernet) */
+	uint16_t pkttype;   /* SLL packet type */
+	uint32_t af6;       /* NULL/LOOP family value for IPv6 */
+	int swap_null;      /* write the NULL family byte-swapped */
+	uint16_t ethertype; /* !0: Ethernet frames carry this instead */
+	size_t pad;         /* !0: pad frames with zeros to this size */
 };
 
 struct ep {
-	int v;			/* 4 or 6 */
+	int v; /* 4 or 6 */
 	uint8_t a[16];
 	uint16_t port;
 };
 
 /* IP-level extras and deliberate defects. */
 struct ipx {
-	const uint8_t *opt;	/* IPv4 options / IPv6 extension chain */
+	const uint8_t *opt; /* IPv4 options / IPv6 extension chain */
 	size_t optlen;
-	uint8_t ext_nh;		/* IPv6: type of the first extension */
-	uint16_t frag;		/* IPv4 flags+offset field */
-	int ihl;		/* !0: IPv4 IHL field to write */
-	int totlen;		/* !0: IPv4 total / IPv6 payload length */
-	uint8_t proto;		/* !0: protocol field to write */
+	uint8_t ext_nh; /* IPv6: type of the first extension */
+	uint16_t frag;  /* IPv4 flags+offset field */
+	int ihl;        /* !0: IPv4 IHL field to write */
+	int totlen;     /* !0: IPv4 total / IPv6 payload length */
+	uint8_t proto;  /* !0: protocol field to write */
 };
 
 struct conn {
-	struct ep e[2];		/* 0 client, 1 server */
-	uint32_t seq[2];	/* next sequence number per side */
-	uint32_t tsv;		/* timestamp option clock */
+	struct ep e[2];  /* 0 client, 1 server */
+	uint32_t seq[2]; /* next sequence number per side */
+	uint32_t tsv;    /* timestamp option clock */
 	uint16_t win[2];
-	int ts;			/* timestamps on every segment */
-	uint32_t sack[2];	/* !0: one SACK block on the next segment */
+	int ts;           /* timestamps on every segment */
+	uint32_t sack[2]; /* !0: one SACK block on the next segment */
 };
 
 static struct ep
 ep_make(const char *addr, uint16_t port)
 {
-	struct ep e = { 0 };
+	struct ep e = {0};
 
 	e.v = strchr(addr, ':') != NULL ? 6 : 4;
 	e.port = port;
@@ -110,8 +110,8 @@ sum_fold(uint32_t s)
 
 /* The transport checksum with its pseudo-header (none for ICMPv4). */
 static void
-l4_checksum(const struct ep *s, const struct ep *d, uint8_t proto,
-    uint8_t *l4, size_t len, size_t at)
+l4_checksum(const struct ep *s, const struct ep *d, uint8_t proto, uint8_t *l4,
+    size_t len, size_t at)
 {
 	uint32_t sum = 0;
 	uint16_t c;
@@ -131,8 +131,8 @@ l4_checksum(const struct ep *s, const struct ep *d, uint8_t proto,
 
 static size_t
 tcp_build(uint8_t *o, const struct ep *s, const struct ep *d, uint16_t fl,
-    uint32_t seq, uint32_t ack, uint16_t win, const uint8_t *opt,
-    size_t optlen, const void *data, size_t dlen, int doff)
+    uint32_t seq, uint32_t ack, uint16_t win, const uint8_t *opt, size_t optlen,
+    const void *data, size_t dlen, int doff)
 {
 	size_t h = 20 + optlen;
 
@@ -153,8 +153,8 @@ tcp_build(uint8_t *o, const struct ep *s, const struct ep *d, uint16_t fl,
 }
 
 static size_t
-udp_build(uint8_t *o, const struct ep *s, const struct ep *d,
-    const void *data, size_t dlen, int ulen)
+udp_build(uint8_t *o, const struct ep *s, const struct ep *d, const void *data,
+    size_t dlen, int ulen)
 {
 	put16(o, s->port);
 	put16(o + 2, d->port);
@@ -206,7 +206,7 @@ ip6_build(uint8_t *o, const struct ep *s, const struct ep *d, uint8_t proto,
 
 	memset(o, 0, 40);
 	o[0] = 0x60;
-	o[3] = 0x01;	/* a flow label, so that it shows */
+	o[3] = 0x01; /* a flow label, so that it shows */
 	put16(o + 4, x->totlen ? (uint32_t)x->totlen : (uint32_t)plen);
 	o[6] = x->optlen ? x->ext_nh : (x->proto ? x->proto : proto);
 	o[7] = 64;
@@ -226,8 +226,8 @@ ip_build(struct mk *m, uint8_t *o, const struct ep *s, const struct ep *d,
 
 	if (x == NULL)
 		x = &none;
-	return s->v == 6 ? ip6_build(o, s, d, proto, l4, l4len, x) :
-	    ip4_build(m, o, s, d, proto, l4, l4len, x);
+	return s->v == 6 ? ip6_build(o, s, d, proto, l4, l4len, x)
+	                 : ip4_build(m, o, s, d, proto, l4, l4len, x);
 }
 
 /* The link header for an IP packet of version v, written at o. */
@@ -241,7 +241,7 @@ link_build(struct mk *m, uint8_t *o, int v)
 
 	switch (m->lt) {
 	case DLT_EN10MB:
-		memset(o, 0, 12);	/* Linux lo: zero MACs */
+		memset(o, 0, 12); /* Linux lo: zero MACs */
 		n = 12;
 		for (i = 0; i < m->vlan; i++, n += 4) {
 			put16(o + n, i == 0 && m->vlan > 1 ? 0x88a8 : 0x8100);
@@ -252,21 +252,21 @@ link_build(struct mk *m, uint8_t *o, int v)
 	case DLT_LINUX_SLL:
 		memset(o, 0, 16);
 		put16(o, m->pkttype);
-		put16(o + 2, 772);	/* ARPHRD_LOOPBACK */
+		put16(o + 2, 772); /* ARPHRD_LOOPBACK */
 		put16(o + 4, 6);
 		put16(o + 14, et);
 		return 16;
 	case DLT_LINUX_SLL2:
 		memset(o, 0, 20);
 		put16(o, et);
-		put32(o + 4, 1);	/* ifindex of lo */
+		put32(o + 4, 1); /* ifindex of lo */
 		put16(o + 8, 772);
 		o[10] = (uint8_t)m->pkttype;
 		o[11] = 6;
 		return 20;
 	case DLT_NULL:
 		if (m->swap_null)
-			put32(o, fam);	/* the other byte order */
+			put32(o, fam); /* the other byte order */
 		else
 			memcpy(o, &fam, 4);
 		return 4;
@@ -274,7 +274,7 @@ link_build(struct mk *m, uint8_t *o, int v)
 		put32(o, fam);
 		return 4;
 	}
-	return 0;	/* raw IP */
+	return 0; /* raw IP */
 }
 
 static void
@@ -287,7 +287,7 @@ emit(struct mk *m, const uint8_t *ip, size_t iplen, int v, size_t cut,
 
 	memcpy(f + n, ip, iplen);
 	n += iplen;
-	if (n < m->pad) {	/* Ethernet's minimum frame, as a NIC pads */
+	if (n < m->pad) { /* Ethernet's minimum frame, as a NIC pads */
 		memset(f + n, 0, m->pad - n);
 		n = m->pad;
 	}
@@ -325,7 +325,7 @@ udp(struct mk *m, const struct ep *s, const struct ep *d, const char *data,
 static size_t
 syn_options(uint8_t *o, const struct conn *k)
 {
-	static const uint8_t head[] = { 2, 4, 0xff, 0xd7, 4, 2, 8, 10 };
+	static const uint8_t head[] = {2, 4, 0xff, 0xd7, 4, 2, 8, 10};
 
 	memcpy(o, head, sizeof head);
 	put32(o + 8, k->tsv);
@@ -369,8 +369,8 @@ seg(struct mk *m, struct conn *k, int dir, uint16_t fl, const char *data,
     int64_t dt)
 {
 	seg_full(m, k, dir, fl, k->seq[dir], k->seq[!dir], data, dt);
-	k->seq[dir] += (uint32_t)(data ? strlen(data) : 0) + !!(fl & 0x02) +
-	    !!(fl & 0x01);
+	k->seq[dir] +=
+	    (uint32_t)(data ? strlen(data) : 0) + !!(fl & 0x02) + !!(fl & 0x01);
 }
 
 #define F 0x01
@@ -383,14 +383,14 @@ static struct conn
 conn_make(const char *c, uint16_t cp, const char *s, uint16_t sp,
     uint32_t isn_c, uint32_t isn_s)
 {
-	struct conn k = { 0 };
+	struct conn k = {0};
 
 	k.e[0] = ep_make(c, cp);
 	k.e[1] = ep_make(s, sp);
 	k.seq[0] = isn_c;
 	k.seq[1] = isn_s;
 	k.tsv = 1000;
-	k.win[0] = k.win[1] = 512;	/* x 128 (wscale 7) = 65536 */
+	k.win[0] = k.win[1] = 512; /* x 128 (wscale 7) = 65536 */
 	k.ts = 1;
 	return k;
 }
@@ -398,7 +398,7 @@ conn_make(const char *c, uint16_t cp, const char *s, uint16_t sp,
 static void
 handshake(struct mk *m, struct conn *k)
 {
-	k->win[0] = k->win[1] = 65495;	/* SYNs are never scaled */
+	k->win[0] = k->win[1] = 65495; /* SYNs are never scaled */
 	seg(m, k, 0, S, NULL, 0);
 	seg(m, k, 1, S | A, NULL, 40);
 	k->win[0] = k->win[1] = 512;
@@ -410,8 +410,9 @@ handshake(struct mk *m, struct conn *k)
 static void
 sc_tcp_session(struct mk *m, int v6)
 {
-	struct conn k = v6 ? conn_make("::1", 45678, "::1", 12000, 1000, 5000) :
-	    conn_make("127.0.0.1", 45678, "127.0.0.1", 12000, 1000, 5000);
+	struct conn k =
+	    v6 ? conn_make("::1", 45678, "::1", 12000, 1000, 5000)
+	       : conn_make("127.0.0.1", 45678, "127.0.0.1", 12000, 1000, 5000);
 
 	handshake(m, &k);
 	seg(m, &k, 0, P | A, "ping 1\n", 1000);
@@ -420,7 +421,7 @@ sc_tcp_session(struct mk *m, int v6)
 	seg(m, &k, 0, A, NULL, 20);
 	seg(m, &k, 0, P | A, "ping 2\n", 1000);
 	seg(m, &k, 1, P | A, "PING 2\n", 30);
-	if (v6) {	/* server FIN+ACK at once */
+	if (v6) { /* server FIN+ACK at once */
 		seg(m, &k, 0, F | A, NULL, 1000);
 		seg(m, &k, 1, F | A, NULL, 30);
 		seg(m, &k, 0, A, NULL, 20);
@@ -448,32 +449,32 @@ sc_tcp6_session(struct mk *m)
 static void
 sc_tcp_reset(struct mk *m)
 {
-	struct conn r = conn_make("127.0.0.1", 40001, "127.0.0.1", 12001,
-	    7000, 0);
-	struct conn k = conn_make("127.0.0.1", 40002, "127.0.0.1", 12000,
-	    9000, 3000);
+	struct conn r =
+	    conn_make("127.0.0.1", 40001, "127.0.0.1", 12001, 7000, 0);
+	struct conn k =
+	    conn_make("127.0.0.1", 40002, "127.0.0.1", 12000, 9000, 3000);
 
 	r.win[0] = 65495;
-	seg(m, &r, 0, S, NULL, 0);		/* refused */
+	seg(m, &r, 0, S, NULL, 0); /* refused */
 	r.ts = 0, r.win[1] = 0;
 	seg_full(m, &r, 1, R | A, 0, r.seq[0], NULL, 30);
 	handshake(m, &k);
 	seg(m, &k, 0, P | A, "ping 1\n", 1000);
 	seg(m, &k, 1, P | A, "PING 1\n", 30);
 	k.ts = 0, k.win[0] = 0;
-	seg(m, &k, 0, R | A, NULL, 1000);	/* client aborts */
+	seg(m, &k, 0, R | A, NULL, 1000); /* client aborts */
 }
 
 static void
 sc_tcp_retrans(struct mk *m)
 {
-	struct conn k = conn_make("127.0.0.1", 40010, "127.0.0.1", 12000,
-	    100, 800000);
+	struct conn k =
+	    conn_make("127.0.0.1", 40010, "127.0.0.1", 12000, 100, 800000);
 	uint32_t s;
 
 	k.win[0] = 65495;
-	seg_full(m, &k, 0, S, k.seq[0], 0, NULL, 0);	/* SYN, then again */
-	m->t_us += 1000000;				/* 1 s later */
+	seg_full(m, &k, 0, S, k.seq[0], 0, NULL, 0); /* SYN, then again */
+	m->t_us += 1000000;                          /* 1 s later */
 	handshake(m, &k);
 	seg(m, &k, 0, P | A, "ping 1\n", 1000);
 	seg_full(m, &k, 0, P | A, k.seq[0] - 7, k.seq[1], "ping 1\n", 200000);
@@ -482,11 +483,11 @@ sc_tcp_retrans(struct mk *m)
 	 * resent 200 ms later. */
 	seg(m, &k, 1, P | A, "PING 1a\n", 30);
 	s = k.seq[1];
-	k.seq[1] += 8;					/* B never seen */
+	k.seq[1] += 8; /* B never seen */
 	seg(m, &k, 1, P | A, "PING 1c\n", 30);
 	seg_full(m, &k, 0, A, k.seq[0], s, NULL, 30);
 	k.sack[0] = s + 8, k.sack[1] = s + 16;
-	seg_full(m, &k, 0, A, k.seq[0], s, NULL, 30);	/* dup ACK, SACK */
+	seg_full(m, &k, 0, A, k.seq[0], s, NULL, 30); /* dup ACK, SACK */
 	k.sack[0] = k.sack[1] = 0;
 	seg_full(m, &k, 1, P | A, s, k.seq[0], "PING 1b\n", 200000);
 	seg(m, &k, 0, A, NULL, 30);
@@ -500,7 +501,7 @@ static void
 sc_tcp_ooo(struct mk *m)
 {
 	struct conn k = conn_make("127.0.0.1", 40020, "127.0.0.1", 12000,
-	    4294967290u, 2000);	/* client ISN wraps past 2^32 */
+	    4294967290u, 2000); /* client ISN wraps past 2^32 */
 	uint32_t s;
 
 	handshake(m, &k);
@@ -517,8 +518,8 @@ sc_tcp_ooo(struct mk *m)
 static void
 sc_tcp_midstream(struct mk *m)
 {
-	struct conn k = conn_make("127.0.0.1", 40030, "127.0.0.1", 12000,
-	    123456, 654321);
+	struct conn k =
+	    conn_make("127.0.0.1", 40030, "127.0.0.1", 12000, 123456, 654321);
 
 	seg(m, &k, 0, P | A, "ping 5\n", 0);
 	seg(m, &k, 1, P | A, "PING 5\n", 30);
@@ -538,12 +539,12 @@ sc_udp_ping(struct mk *m)
 
 	udp(m, &c, &s, "ping 1", 0);
 	udp(m, &s, &c, "PING 1", 80);
-	udp(m, &c, &s, "ping 2", 1000);		/* its reply is lost */
+	udp(m, &c, &s, "ping 2", 1000); /* its reply is lost */
 	udp(m, &c, &s, "ping 3", 1000000);
 	udp(m, &s, &c, "PING 3", 90);
 	udp(m, &c, &s, "ping 4", 1000);
 	udp(m, &c, &s, "ping 5", 1000000);
-	udp(m, &s, &c, "PING 4", 300);		/* late: after ping 5 */
+	udp(m, &s, &c, "PING 4", 300); /* late: after ping 5 */
 	udp(m, &s, &c, "PING 5", 70);
 }
 
@@ -557,7 +558,7 @@ sc_udp6_ping(struct mk *m)
 	udp(m, &s, &c, "PING 1", 80);
 	udp(m, &c, &s, "ping 2", 1000);
 	udp(m, &s, &c, "PING 2", 80);
-	udp(m, &s, &c, "stray", 1000);		/* nothing to pair with */
+	udp(m, &s, &c, "stray", 1000); /* nothing to pair with */
 }
 
 /* A ping to a closed port and the ICMP errors quoting it. */
@@ -576,8 +577,8 @@ sc_unreach(struct mk *m, const char *addr)
 		n = udp_build(l4, &c, &s, msg, strlen(msg), 0);
 		in = ip_build(m, ip, &c, &s, 17, l4, n, NULL);
 		emit(m, ip, in, c.v, 0, i == 1 ? 0 : 1000000);
-		n = icmp_build(ic, &s, &c, c.v == 6 ? 1 : 3, c.v == 6 ? 4 : 3,
-		    0, ip, in);
+		n = icmp_build(
+		    ic, &s, &c, c.v == 6 ? 1 : 3, c.v == 6 ? 4 : 3, 0, ip, in);
 		send_l4(m, &s, &c, c.v == 6 ? 58 : 1, ic, n, NULL, 0, 40);
 	}
 }
@@ -615,10 +616,11 @@ sc_icmp_echo(struct mk *m)
 static void
 sc_ip_options(struct mk *m)
 {
-	static const uint8_t ra[] = { 1, 0x94, 4, 0, 0, 0, 0, 0 };
-	static const uint8_t rr[] = { 7, 11, 4, 10, 0, 0, 1, 0, 0, 0, 0, 0 };
-	struct ep c = ep_make("127.0.0.1", 50003), s = ep_make("127.0.0.1", 12000);
-	struct ipx x = { .opt = ra, .optlen = sizeof ra };
+	static const uint8_t ra[] = {1, 0x94, 4, 0, 0, 0, 0, 0};
+	static const uint8_t rr[] = {7, 11, 4, 10, 0, 0, 1, 0, 0, 0, 0, 0};
+	struct ep c = ep_make("127.0.0.1", 50003),
+	          s = ep_make("127.0.0.1", 12000);
+	struct ipx x = {.opt = ra, .optlen = sizeof ra};
 	uint8_t l4[MK_MAX];
 	size_t n;
 
@@ -633,14 +635,14 @@ sc_ip_options(struct mk *m)
 static void
 sc_ip6_ext(struct mk *m)
 {
-	static const uint8_t hbh[] = { 17, 0, 5, 2, 0, 0, 1, 0 };
-	static const uint8_t dst_rt[] = { 43, 0, 1, 4, 0, 0, 0, 0,
-		6, 0, 0, 0, 0, 0, 0, 0 };
-	uint8_t frag[8] = { 17, 0, 0, 1, 0xca, 0xfe, 0, 1 };
-	uint8_t ah[24] = { 58, 4, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1 };
+	static const uint8_t hbh[] = {17, 0, 5, 2, 0, 0, 1, 0};
+	static const uint8_t dst_rt[] = {
+	    43, 0, 1, 4, 0, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0};
+	uint8_t frag[8] = {17, 0, 0, 1, 0xca, 0xfe, 0, 1};
+	uint8_t ah[24] = {58, 4, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1};
 	struct ep c = ep_make("::1", 50004), s = ep_make("::1", 12000);
 	struct ep sc = ep_make("::1", 45000);
-	struct ipx x = { .opt = hbh, .optlen = sizeof hbh, .ext_nh = 0 };
+	struct ipx x = {.opt = hbh, .optlen = sizeof hbh, .ext_nh = 0};
 	uint8_t l4[MK_MAX], body[64];
 	size_t n;
 
@@ -654,7 +656,7 @@ sc_ip6_ext(struct mk *m)
 	n = udp_build(l4, &c, &s, body, 32, 0);
 	x.opt = frag, x.optlen = sizeof frag, x.ext_nh = 44;
 	send_l4(m, &c, &s, 17, l4, 24, &x, 0, 60);
-	frag[2] = 0, frag[3] = 24;	/* offset 24, last */
+	frag[2] = 0, frag[3] = 24; /* offset 24, last */
 	send_l4(m, &c, &s, 17, l4 + 24, n - 24, &x, 0, 60);
 	x.opt = ah, x.optlen = sizeof ah, x.ext_nh = 51;
 	n = icmp_build(l4, &c, &s, 128, 0, 0x00070001, "hi", 2);
@@ -664,16 +666,17 @@ sc_ip6_ext(struct mk *m)
 static void
 sc_ip4_frag(struct mk *m)
 {
-	struct ep c = ep_make("127.0.0.1", 50005), s = ep_make("127.0.0.1", 12000);
-	struct ipx x = { .frag = 0x2000 };
+	struct ep c = ep_make("127.0.0.1", 50005),
+	          s = ep_make("127.0.0.1", 12000);
+	struct ipx x = {.frag = 0x2000};
 	uint8_t l4[MK_MAX], body[64];
 	size_t n;
 
 	memset(body, 'y', sizeof body);
 	n = udp_build(l4, &c, &s, body, 40, 0);
-	send_l4(m, &c, &s, 17, l4, 24, &x, 0, 0);	/* MF, offset 0 */
-	m->ipid--;					/* same datagram */
-	x.frag = 3;					/* offset 24 */
+	send_l4(m, &c, &s, 17, l4, 24, &x, 0, 0); /* MF, offset 0 */
+	m->ipid--;                                /* same datagram */
+	x.frag = 3;                               /* offset 24 */
 	send_l4(m, &c, &s, 17, l4 + 24, n - 24, &x, 0, 60);
 }
 
@@ -681,35 +684,36 @@ sc_ip4_frag(struct mk *m)
 static void
 sc_malformed(struct mk *m)
 {
-	static const uint8_t badopt[] = { 1, 1, 2, 0 };
-	struct ep c = ep_make("127.0.0.1", 50006), s = ep_make("127.0.0.1", 12000);
+	static const uint8_t badopt[] = {1, 1, 2, 0};
+	struct ep c = ep_make("127.0.0.1", 50006),
+	          s = ep_make("127.0.0.1", 12000);
 	struct ep c6 = ep_make("::1", 50006), s6 = ep_make("::1", 12000);
-	static const uint8_t longext[] = { 17, 9, 0, 0, 0, 0, 0, 0 };
-	struct ipx x = { 0 };
+	static const uint8_t longext[] = {17, 9, 0, 0, 0, 0, 0, 0};
+	struct ipx x = {0};
 	uint8_t l4[MK_MAX];
 	size_t n;
 
 	n = tcp_build(l4, &c, &s, A, 1, 1, 512, NULL, 0, "abcd", 4, 4);
-	send_l4(m, &c, &s, 6, l4, n, NULL, 0, 0);	/* hdr length 16 */
+	send_l4(m, &c, &s, 6, l4, n, NULL, 0, 0); /* hdr length 16 */
 	n = tcp_build(l4, &c, &s, A, 1, 1, 512, NULL, 0, "abcd", 4, 15);
-	send_l4(m, &c, &s, 6, l4, n, NULL, 0, 0);	/* 60 > 24 */
+	send_l4(m, &c, &s, 6, l4, n, NULL, 0, 0); /* 60 > 24 */
 	n = udp_build(l4, &c, &s, "ping 1", 6, 100);
-	send_l4(m, &c, &s, 17, l4, n, NULL, 0, 0);	/* 92 > 6 */
+	send_l4(m, &c, &s, 17, l4, n, NULL, 0, 0); /* 92 > 6 */
 	n = udp_build(l4, &c, &s, "ping 1", 6, 4);
-	send_l4(m, &c, &s, 17, l4, n, NULL, 0, 0);	/* udplength 4 */
+	send_l4(m, &c, &s, 17, l4, n, NULL, 0, 0); /* udplength 4 */
 	n = udp_build(l4, &c, &s, "ping 1", 6, 0);
 	x.ihl = 4;
-	send_l4(m, &c, &s, 17, l4, n, &x, 0, 0);	/* bad-hlen 16 */
+	send_l4(m, &c, &s, 17, l4, n, &x, 0, 0); /* bad-hlen 16 */
 	x.ihl = 0, x.totlen = 10;
-	send_l4(m, &c, &s, 17, l4, n, &x, 0, 0);	/* bad-len 10 */
+	send_l4(m, &c, &s, 17, l4, n, &x, 0, 0); /* bad-len 10 */
 	x.totlen = 100;
-	send_l4(m, &c, &s, 17, l4, n, &x, 0, 0);	/* 66 bytes missing */
-	n = tcp_build(l4, &c, &s, A, 1, 1, 512, badopt, sizeof badopt,
-	    NULL, 0, 0);
-	send_l4(m, &c, &s, 6, l4, n, NULL, 0, 0);	/* option length 0 */
+	send_l4(m, &c, &s, 17, l4, n, &x, 0, 0); /* 66 bytes missing */
+	n = tcp_build(
+	    l4, &c, &s, A, 1, 1, 512, badopt, sizeof badopt, NULL, 0, 0);
+	send_l4(m, &c, &s, 6, l4, n, NULL, 0, 0); /* option length 0 */
 	x.totlen = 0, x.opt = longext, x.optlen = sizeof longext;
 	n = udp_build(l4, &c6, &s6, "ping 1", 6, 0);
-	send_l4(m, &c6, &s6, 17, l4, n, &x, 0, 0);	/* ext past end */
+	send_l4(m, &c6, &s6, 17, l4, n, &x, 0, 0); /* ext past end */
 }
 
 /* Captured with a small snapshot length: each cut at another layer. */
@@ -720,7 +724,7 @@ sc_truncated(struct mk *m)
 	struct ep c6 = ep_make("::1", 50007), s6 = ep_make("::1", 12000);
 	uint8_t l4[MK_MAX], ip[MK_MAX];
 	size_t n, in;
-	static const size_t cuts[] = { 10, 30, 44, 60, 75 };
+	static const size_t cuts[] = {10, 30, 44, 60, 75};
 	unsigned i;
 
 	for (i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
@@ -734,19 +738,20 @@ sc_truncated(struct mk *m)
 	}
 	n = udp_build(l4, &c6, &s6, "ping 1", 6, 0);
 	in = ip_build(m, ip, &c6, &s6, 17, l4, n, NULL);
-	emit(m, ip, in, 6, 14 + 30, 0);			/* in the IPv6 header */
-	emit(m, ip, in, 6, 14 + 44, 0);			/* in the UDP header */
+	emit(m, ip, in, 6, 14 + 30, 0); /* in the IPv6 header */
+	emit(m, ip, in, 6, 14 + 44, 0); /* in the UDP header */
 }
 
 static void
 link_pair(struct mk *m)
 {
-	struct ep c = ep_make("127.0.0.1", 50010), s = ep_make("127.0.0.1", 12000);
+	struct ep c = ep_make("127.0.0.1", 50010),
+	          s = ep_make("127.0.0.1", 12000);
 	struct ep c6 = ep_make("::1", 50011), s6 = ep_make("::1", 12000);
 
-	m->pkttype = 4;		/* outgoing */
+	m->pkttype = 4; /* outgoing */
 	udp(m, &c, &s, "ping 1", 0);
-	m->pkttype = 0;		/* to us */
+	m->pkttype = 0; /* to us */
 	udp(m, &s, &c, "PING 1", 60);
 	udp(m, &c6, &s6, "ping 1", 60);
 	udp(m, &s6, &c6, "PING 1", 60);
@@ -774,7 +779,7 @@ static void
 sc_link_null(struct mk *m)
 {
 	link_pair(m);
-	m->swap_null = 1;	/* written on a host of the other byte order */
+	m->swap_null = 1; /* written on a host of the other byte order */
 	link_pair(m);
 }
 
@@ -793,7 +798,8 @@ sc_link_raw(struct mk *m)
 static void
 sc_link_ipv4(struct mk *m)
 {
-	struct ep c = ep_make("127.0.0.1", 50012), s = ep_make("127.0.0.1", 12000);
+	struct ep c = ep_make("127.0.0.1", 50012),
+	          s = ep_make("127.0.0.1", 12000);
 
 	udp(m, &c, &s, "ping 1", 0);
 	udp(m, &s, &c, "PING 1", 60);
@@ -812,9 +818,10 @@ sc_link_ipv6(struct mk *m)
 static void
 sc_link_other(struct mk *m)
 {
-	static const uint8_t arp[28] = { 0, 1, 8, 0, 6, 4, 0, 1 };
-	struct ep c = ep_make("127.0.0.1", 50014), s = ep_make("127.0.0.1", 12000);
-	uint8_t sctp[16] = { 0x1f, 0x90, 0x1f, 0x90 };
+	static const uint8_t arp[28] = {0, 1, 8, 0, 6, 4, 0, 1};
+	struct ep c = ep_make("127.0.0.1", 50014),
+	          s = ep_make("127.0.0.1", 12000);
+	uint8_t sctp[16] = {0x1f, 0x90, 0x1f, 0x90};
 
 	m->vlan = 1;
 	udp(m, &c, &s, "ping 1", 0);
@@ -835,7 +842,8 @@ static void
 sc_eth_padding(struct mk *m)
 {
 	struct conn k = conn_make("10.0.0.1", 40050, "10.0.0.2", 12000, 1, 1);
-	struct ep c = ep_make("10.0.0.1", 50015), s = ep_make("10.0.0.2", 12000);
+	struct ep c = ep_make("10.0.0.1", 50015),
+	          s = ep_make("10.0.0.2", 12000);
 
 	m->pad = 60;
 	k.ts = 0;
@@ -844,63 +852,84 @@ sc_eth_padding(struct mk *m)
 }
 
 struct scenario {
-	const char *name;	/* file name without .pcap */
-	int lt;			/* link type */
+	const char *name; /* file name without .pcap */
+	int lt;           /* link type */
 	void (*fn)(struct mk *);
 	const char *what;
 };
 
 static const struct scenario SCENARIOS[] = {
-	{ "tcp4-session", DLT_EN10MB, sc_tcp4_session, "IPv4 TCP on lo: "
-	    "handshake with options, 2 pings, client closes first (FIN, ACK, "
-	    "FIN, ACK)" },
-	{ "tcp6-session", DLT_EN10MB, sc_tcp6_session, "IPv6 TCP: handshake, "
-	    "2 pings, client FIN, server FIN+ACK, last ACK" },
-	{ "tcp-reset", DLT_EN10MB, sc_tcp_reset, "a SYN refused by RST-ACK "
-	    "(port 12001), then a connection the client resets" },
-	{ "tcp-retrans", DLT_EN10MB, sc_tcp_retrans, "SYN retransmitted, data "
-	    "retransmitted, a lost segment, duplicate ACK, late resend, FIN "
-	    "retransmitted" },
-	{ "tcp-ooo", DLT_EN10MB, sc_tcp_ooo, "segments 1, 3, 2 (2 within the "
-	    "handshake RTT); client ISN wraps around 2^32" },
-	{ "tcp-midstream", DLT_EN10MB, sc_tcp_midstream, "capture starts "
-	    "mid-connection (no handshake), then FIN teardown" },
-	{ "udp-ping", DLT_EN10MB, sc_udp_ping, "5 UDP pings: reply 2 lost, "
-	    "reply 4 late (after ping 5)" },
-	{ "udp6-ping", DLT_EN10MB, sc_udp6_ping, "2 UDP pings over IPv6 and a "
-	    "stray datagram from the server" },
-	{ "icmp-unreach", DLT_EN10MB, sc_icmp_unreach, "2 UDP pings to a "
-	    "closed port, each refused by ICMP port unreachable" },
-	{ "icmp6-unreach", DLT_EN10MB, sc_icmp6_unreach, "the same over IPv6 "
-	    "(ICMPv6 port unreachable)" },
-	{ "icmp-echo", DLT_EN10MB, sc_icmp_echo, "ICMP and ICMPv6 echo "
-	    "request and reply" },
-	{ "ip-options", DLT_EN10MB, sc_ip_options, "IPv4 with options (router "
-	    "alert; record route) carrying UDP" },
-	{ "ip6-ext", DLT_EN10MB, sc_ip6_ext, "IPv6 extension headers: "
-	    "hop-by-hop+UDP, dest-opts+routing+TCP SYN, 2 fragments, AH+ICMPv6" },
-	{ "ip4-frag", DLT_EN10MB, sc_ip4_frag, "an IPv4 UDP datagram in 2 "
-	    "fragments" },
-	{ "malformed", DLT_EN10MB, sc_malformed, "TCP hdr length 16 and 60, "
-	    "UDP length 100 and 4, IPv4 IHL 4, total length 10 and 100, a "
-	    "TCP option of length 0, an IPv6 extension past the end" },
-	{ "truncated", DLT_EN10MB, sc_truncated, "snapshot cuts: Ethernet, "
-	    "IPv4, TCP header, TCP options, payload, IPv6 header, UDP header" },
-	{ "eth-padding", DLT_EN10MB, sc_eth_padding, "Ethernet frames padded "
-	    "to 60 bytes: a pure TCP ACK and a 2-byte UDP datagram" },
-	{ "link-eth", DLT_EN10MB, sc_link_eth, "Ethernet (lo, zero MACs): UDP "
-	    "ping and reply, IPv4 and IPv6" },
-	{ "link-sll", DLT_LINUX_SLL, sc_link_sll, "Linux cooked v1 (any)" },
-	{ "link-sll2", DLT_LINUX_SLL2, sc_link_sll2, "Linux cooked v2" },
-	{ "link-null", DLT_NULL, sc_link_null, "BSD NULL (host order; AF_INET6 "
-	    "30), then the same byte-swapped" },
-	{ "link-loop", DLT_LOOP, sc_link_loop, "OpenBSD LOOP (network order, "
-	    "AF_INET6 24)" },
-	{ "link-raw", DLT_RAW, sc_link_raw, "raw IP (IPv4 and IPv6)" },
-	{ "link-ipv4", DLT_IPV4, sc_link_ipv4, "DLT_IPV4" },
-	{ "link-ipv6", DLT_IPV6, sc_link_ipv6, "DLT_IPV6" },
-	{ "link-other", DLT_EN10MB, sc_link_other, "802.1Q and QinQ tagged "
-	    "UDP, ARP, LLDP, SCTP over IPv4" },
+    {"tcp4-session", DLT_EN10MB, sc_tcp4_session,
+        "IPv4 TCP on lo: "
+        "handshake with options, 2 pings, client closes first (FIN, ACK, "
+        "FIN, ACK)"},
+    {"tcp6-session", DLT_EN10MB, sc_tcp6_session,
+        "IPv6 TCP: handshake, "
+        "2 pings, client FIN, server FIN+ACK, last ACK"},
+    {"tcp-reset", DLT_EN10MB, sc_tcp_reset,
+        "a SYN refused by RST-ACK "
+        "(port 12001), then a connection the client resets"},
+    {"tcp-retrans", DLT_EN10MB, sc_tcp_retrans,
+        "SYN retransmitted, data "
+        "retransmitted, a lost segment, duplicate ACK, late resend, FIN "
+        "retransmitted"},
+    {"tcp-ooo", DLT_EN10MB, sc_tcp_ooo,
+        "segments 1, 3, 2 (2 within the "
+        "handshake RTT); client ISN wraps around 2^32"},
+    {"tcp-midstream", DLT_EN10MB, sc_tcp_midstream,
+        "capture starts "
+        "mid-connection (no handshake), then FIN teardown"},
+    {"udp-ping", DLT_EN10MB, sc_udp_ping,
+        "5 UDP pings: reply 2 lost, "
+        "reply 4 late (after ping 5)"},
+    {"udp6-ping", DLT_EN10MB, sc_udp6_ping,
+        "2 UDP pings over IPv6 and a "
+        "stray datagram from the server"},
+    {"icmp-unreach", DLT_EN10MB, sc_icmp_unreach,
+        "2 UDP pings to a "
+        "closed port, each refused by ICMP port unreachable"},
+    {"icmp6-unreach", DLT_EN10MB, sc_icmp6_unreach,
+        "the same over IPv6 "
+        "(ICMPv6 port unreachable)"},
+    {"icmp-echo", DLT_EN10MB, sc_icmp_echo,
+        "ICMP and ICMPv6 echo "
+        "request and reply"},
+    {"ip-options", DLT_EN10MB, sc_ip_options,
+        "IPv4 with options (router "
+        "alert; record route) carrying UDP"},
+    {"ip6-ext", DLT_EN10MB, sc_ip6_ext,
+        "IPv6 extension headers: "
+        "hop-by-hop+UDP, dest-opts+routing+TCP SYN, 2 fragments, AH+ICMPv6"},
+    {"ip4-frag", DLT_EN10MB, sc_ip4_frag,
+        "an IPv4 UDP datagram in 2 "
+        "fragments"},
+    {"malformed", DLT_EN10MB, sc_malformed,
+        "TCP hdr length 16 and 60, "
+        "UDP length 100 and 4, IPv4 IHL 4, total length 10 and 100, a "
+        "TCP option of length 0, an IPv6 extension past the end"},
+    {"truncated", DLT_EN10MB, sc_truncated,
+        "snapshot cuts: Ethernet, "
+        "IPv4, TCP header, TCP options, payload, IPv6 header, UDP header"},
+    {"eth-padding", DLT_EN10MB, sc_eth_padding,
+        "Ethernet frames padded "
+        "to 60 bytes: a pure TCP ACK and a 2-byte UDP datagram"},
+    {"link-eth", DLT_EN10MB, sc_link_eth,
+        "Ethernet (lo, zero MACs): UDP "
+        "ping and reply, IPv4 and IPv6"},
+    {"link-sll", DLT_LINUX_SLL, sc_link_sll, "Linux cooked v1 (any)"},
+    {"link-sll2", DLT_LINUX_SLL2, sc_link_sll2, "Linux cooked v2"},
+    {"link-null", DLT_NULL, sc_link_null,
+        "BSD NULL (host order; AF_INET6 "
+        "30), then the same byte-swapped"},
+    {"link-loop", DLT_LOOP, sc_link_loop,
+        "OpenBSD LOOP (network order, "
+        "AF_INET6 24)"},
+    {"link-raw", DLT_RAW, sc_link_raw, "raw IP (IPv4 and IPv6)"},
+    {"link-ipv4", DLT_IPV4, sc_link_ipv4, "DLT_IPV4"},
+    {"link-ipv6", DLT_IPV6, sc_link_ipv6, "DLT_IPV6"},
+    {"link-other", DLT_EN10MB, sc_link_other,
+        "802.1Q and QinQ tagged "
+        "UDP, ARP, LLDP, SCTP over IPv4"},
 };
 
 static int
@@ -941,7 +970,8 @@ write_all(const char *dir)
 	size_t i;
 
 	for (i = 0; i < sizeof SCENARIOS / sizeof SCENARIOS[0]; i++) {
-		snprintf(path, sizeof path, "%s/%s.pcap", dir, SCENARIOS[i].name);
+		snprintf(
+		    path, sizeof path, "%s/%s.pcap", dir, SCENARIOS[i].name);
 		if (mk_open(&m, SCENARIOS[i].lt, path) < 0)
 			return 1;
 		SCENARIOS[i].fn(&m);
@@ -1000,7 +1030,7 @@ static int
 usage(void)
 {
 	fprintf(stderr, "usage: mkpcap DIR | mkpcap --list | "
-	    "mkpcap bulk-udp|bulk-tcp COUNT FILE\n");
+	                "mkpcap bulk-udp|bulk-tcp COUNT FILE\n");
 	return 2;
 }
 
@@ -1022,7 +1052,7 @@ main(int argc, char **argv)
 	if (argc == 2 && argv[1][0] != '-')
 		return write_all(argv[1]);
 	if (argc != 4 || (strcmp(argv[1], "bulk-udp") != 0 &&
-	    strcmp(argv[1], "bulk-tcp") != 0))
+	                     strcmp(argv[1], "bulk-tcp") != 0))
 		return usage();
 	errno = 0;
 	n = strtol(argv[2], &end, 10);
