@@ -135,7 +135,7 @@ class_child(struct class_state *st, struct class_sub *s, int job)
 	snprintf(out, sizeof out, "%s/labgrade", dir);
 	mkdir(out, 0755);
 	snprintf(seed, sizeof seed, "%llu", (unsigned long long)o->seed);
-	snprintf(slot, sizeof slot, "%d", job * GRADE_RUNNERS_MAX);
+	snprintf(slot, sizeof slot, "%d", job * st->runners);
 	snprintf(j, sizeof j, "%d", st->runners);
 	argv[n++] = (char *)o->self;
 	argv[n++] = "--format=text,json,csv";

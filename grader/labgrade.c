@@ -166,8 +166,8 @@ lg_option(struct lg *o, int c, const char *arg)
 		o->jobs = (int)v;
 		return 0;
 	case OPT_SLOT_BASE:
-		if (!lg_number(arg, 0, 1000, &v) || v != (int)v)
-			return lg_bad("bad --slot-base '%s' (0..1000)", arg);
+		if (!lg_number(arg, 0, 4096, &v) || v != (int)v)
+			return lg_bad("bad --slot-base '%s' (0..4096)", arg);
 		o->slot_base = (int)v;
 		return 0;
 	case OPT_COLOR:
