@@ -4,7 +4,7 @@
 # in grader/module.mk, after every fragment).
 
 LABGRADE_SRCS := grader/engine.c grader/grade.c grader/build.c \
-	grader/rubric.c grader/class.c grader/report.c grader/report-text.c \
+	grader/rubric.c grader/report.c grader/report-text.c \
 	grader/report-json.c grader/report-junit.c grader/report-tap.c \
 	grader/report-gradescope.c grader/report-autolab.c \
 	grader/report-csv.c
@@ -20,7 +20,9 @@ $(B)/grader/datadir.stamp: labgrade-datadir-check
 	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' > $@
 .PHONY: labgrade-datadir-check
 
-$(B)/labgrade: $(B)/grader/labgrade.o $(B)/libgrader.a $(B)/libcapture.a
+# class.c prints progress: it belongs to the program, not the library.
+$(B)/labgrade: $(B)/grader/labgrade.o $(B)/grader/class.o $(B)/libgrader.a \
+		$(B)/libcapture.a
 	$(CC) $(KIT_LDFLAGS) -o $@ $^ $(PCAP_LIBS) $(CHECK_LIBS) -lpthread
 
 BINS += $(B)/labgrade
