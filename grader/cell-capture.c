@@ -66,6 +66,10 @@ capture_open(int fd, const char *filter)
 	pcap_set_immediate_mode(p, 1);
 	pcap_set_buffer_size(p, CAPTURE_BUF_KB * 1024);
 	rc = pcap_activate(p);
+	if (rc == PCAP_ERROR_PERM_DENIED)
+		capture_fail(fd, "capture on lo refused: no capture rights "
+		    "(root or cap_net_raw needed outside a cell): %s",
+		    pcap_geterr(p));
 	if (rc < 0)
 		capture_fail(fd, "capture on lo refused: %s%s%s",
 		    pcap_statustostr(rc), pcap_geterr(p)[0] ? ": " : "",
