@@ -9,16 +9,20 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
 #include <linux/magic.h>
+#include <linux/seccomp.h>
 #include <netdb.h>
 #include <pcap/pcap.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -376,6 +380,37 @@ START_TEST(test_fallback_identity)
 	snprintf(dir, sizeof dir, "%s", c.dir);
 	cell_close(&c);
 	ck_assert_int_eq(stat(dir, &st), -1);
+}
+END_TEST
+
+/* Refuse unshare() to this process, as Docker's seccomp profile does. */
+static void
+refuse_unshare(void)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		    offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_unshare, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { sizeof f / sizeof f[0], f };
+
+	ck_assert_int_eq(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
+	ck_assert_int_eq(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog), 0);
+}
+
+/* Namespaces refused for real: the fallback, and it says why. */
+START_TEST(test_refused_fallback)
+{
+	struct cell c;
+
+	refuse_unshare();
+	open_cell(&c, 0, 0);
+	ck_assert_int_eq(c.mode, CELL_FALLBACK);
+	ck_assert_msg(strstr(c.why, "refused") != NULL, "why: %s", c.why);
+	probe_check(&c);
+	cell_close(&c);
 }
 END_TEST
 
@@ -818,7 +853,7 @@ START_TEST(test_as_user)
 	if (geteuid() != 0)
 		return;	/* already the user: the cases below ran as such */
 	nested(&p, "nested_user", "nobody", 30000);
-	ck_assert_msg(strstr(p.out, "100%: Checks: 15, Failures: 0, Errors: 0")
+	ck_assert_msg(strstr(p.out, "100%: Checks: 16, Failures: 0, Errors: 0")
 	    != NULL, "nested run as nobody said:\n%s%s", p.out, p.err);
 	proc_free(&p);
 }
@@ -899,6 +934,7 @@ cell_nested_cases(Suite *s)
 	tcase_add_test(tc, nested_user_noterm);
 	tcase_add_test(tc, nested_user_linger);
 	tcase_add_loop_test(tc, nested_user_fallback, 0, 4);
+	tcase_add_test(tc, test_refused_fallback);
 	tcase_add_loop_test(tc, test_localhost, 0, 3);
 	tcase_add_loop_test(tc, test_wait_port, 0, 2);
 	tcase_add_loop_test(tc, test_capture, 0, 2);
@@ -925,6 +961,7 @@ cell_suite(void)
 	tcase_add_test(tc, test_fallback_identity);
 	tcase_add_test(tc, test_uid_lock);
 	tcase_add_test(tc, test_no_fork_refused);
+	tcase_add_test(tc, test_refused_fallback);
 	tc = tcase(s, "ns", 10);
 	tcase_add_test(tc, test_ns_identity);
 	tcase_add_loop_test(tc, test_localhost, 0, 3);
