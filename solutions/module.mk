@@ -7,3 +7,10 @@ TEST_SUPPORT += $(B)/solutions/tests/harness.o $(B)/solutions/tests/labtest.o
 
 # Every suite of the kit may use the shared harness: #include "harness.h".
 CPPFLAGS += -Isolutions/tests
+
+# A wrapper that runs a program as on a host without IPv6 (seccomp), for
+# the servers' fallback to AF_INET.
+$(B)/labtest-noipv6: $(B)/solutions/tests/noipv6.o
+	$(CC) $(KIT_LDFLAGS) -o $@ $^
+
+TEST_DEPS += $(B)/labtest-noipv6

@@ -375,6 +375,29 @@ START_TEST(test_server_signal)
 }
 END_TEST
 
+/* On a host without IPv6 the server falls back to AF_INET and serves
+ * IPv4 clients (and, as a check on the wrapper, nothing on ::1). */
+START_TEST(test_server_no_ipv6)
+{
+	struct sockaddr_storage s4, s6;
+	socklen_t l4, l6;
+	struct proc p;
+	int port, a, b;
+
+	ck_assert_msg(labtest_server_via(&p, kit_bin("labtest-noipv6"),
+	    UDP_SERVER, SOCK_DGRAM, &port) == 0, "udp_server without IPv6 did "
+	    "not bind its port; stderr: %s", p.err);
+	a = server_sock("127.0.0.1", port, &s4, &l4);
+	server_echo(a, &s4, l4, (const unsigned char *)"ping v4", 7);
+	b = server_sock("::1", port, &s6, &l6);
+	sendto(b, "ping v6", 7, 0, (struct sockaddr *)&s6, l6);
+	no_more_datagrams(b, 200);
+	close(a);
+	close(b);
+	proc_free(&p);
+}
+END_TEST
+
 /* A port another socket holds: status 1, one line on stderr. */
 START_TEST(test_server_port_in_use)
 {
@@ -776,6 +799,7 @@ lab1_suite(void)
 	tcase_add_test(tc, test_server_two_clients);
 	tcase_add_loop_test(tc, test_server_signal, 0, N(stops));
 	tcase_add_test(tc, test_server_port_in_use);
+	tcase_add_test(tc, test_server_no_ipv6);
 	tc = tcase(s, "pair", 20);
 	tcase_add_loop_test(tc, test_pair, 0, N(hosts));
 	tcase_add_loop_test(tc, test_pair_localhost, 0, N(hosts_files));

@@ -478,6 +478,20 @@ START_TEST(test_server_signal)
 }
 END_TEST
 
+/* On a host without IPv6 the server falls back to AF_INET. */
+START_TEST(test_server_no_ipv6)
+{
+	struct proc p;
+	int port;
+
+	ck_assert_msg(labtest_server_via(&p, kit_bin("labtest-noipv6"),
+	    TCP_SERVER, SOCK_STREAM, &port) == 0, "tcp_server without IPv6 "
+	    "did not listen; stderr: %s", p.err);
+	server_alive(&p, port);
+	proc_free(&p);
+}
+END_TEST
+
 /* A port another socket listens on: status 1, one line on stderr. */
 START_TEST(test_server_port_in_use)
 {
@@ -1068,6 +1082,7 @@ lab2_suite(void)
 	tcase_add_loop_test(tc, test_server_signal, 0, N(stops));
 	tcase_add_test(tc, test_server_port_in_use);
 	tcase_add_test(tc, test_server_restart);
+	tcase_add_test(tc, test_server_no_ipv6);
 	tc = tcase(s, "pair", 15);
 	tcase_add_loop_test(tc, test_pair, 0, N(hosts));
 	tcase_add_loop_test(tc, test_pair_localhost, 0, N(hosts_files));

@@ -239,10 +239,12 @@ labtest_line(const char *text, int i, char *buf, size_t len)
 }
 
 int
-labtest_server(struct proc *p, const char *argv0, int type, int *port)
+labtest_server_via(struct proc *p, const char *wrapper, const char *argv0,
+    int type, int *port)
 {
 	char num[16];
-	char *argv[] = { (char *)argv0, num, NULL };
+	char *argv[] = { (char *)wrapper, (char *)argv0, num, NULL };
+	char *const *args = wrapper != NULL ? argv : argv + 1;
 	int tries;
 
 	/* Another program may take the free port before the server binds
@@ -252,15 +254,25 @@ labtest_server(struct proc *p, const char *argv0, int type, int *port)
 		if (*port < 0)
 			return -1;
 		snprintf(num, sizeof num, "%d", *port);
-		if (proc_start(p, argv) < 0)
+		if (proc_start(p, args) < 0)
 			return -1;
 		if (proc_ready(p, type, *port, LABTEST_START_MS) == 0)
 			return 0;
-		if (proc_running(p))
-			return -1;	/* alive but never bound the port */
+		if (proc_running(p) || tries == 2) {
+			/* Alive but never bound the port, or exited each
+			 * time: keep what it said for the test's message. */
+			proc_wait(p, 0);
+			return -1;
+		}
 		proc_free(p);
 	}
 	return -1;
+}
+
+int
+labtest_server(struct proc *p, const char *argv0, int type, int *port)
+{
+	return labtest_server_via(p, NULL, argv0, type, port);
 }
 
 int

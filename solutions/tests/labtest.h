@@ -9,6 +9,8 @@
  *	                         with the reason in o->why
  *	labtest_server(p, argv0, type, &port)  start "argv0 PORT" on a free
  *	                         port and wait until it is bound/listening
+ *	labtest_server_via(p, wrapper, argv0, type, &port)  the same, run
+ *	                         through a wrapper program (NULL: none)
  *	labtest_hosts(text)      private mount namespace whose /etc/hosts
  *	                         holds text (for 'localhost' tests); -1 if
  *	                         the host does not allow one
@@ -50,6 +52,8 @@ struct labtest_out {
 
 int labtest_parse(const char *text, struct labtest_out *o);
 int labtest_server(struct proc *p, const char *argv0, int type, int *port);
+int labtest_server_via(struct proc *p, const char *wrapper, const char *argv0,
+    int type, int *port);
 int labtest_hosts(const char *text);
 int labtest_first_addr(const char *name, int type, char *buf, size_t len);
 int labtest_lines(const char *text);
