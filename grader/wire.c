@@ -351,18 +351,23 @@ wire_tcp_handshake(struct grade *g, const struct wire *w, int sport, int nth)
 }
 
 int
-wire_tcp_segments(const struct wire *w, int sport, int nth, int to_server)
+wire_tcp_segments(const struct wire *w, int sport, int nth, int to_server,
+    size_t *largest)
 {
 	struct wire_ep c;
 	size_t i;
 	int fc, n = 0;
 
+	*largest = 0;
 	if (tcp_conn(w, sport, nth, &c) < 0)
 		return 0;
 	for (i = 0; i < w->n; i++)
 		if (in_conn(&w->pkt[i], &c, sport, &fc) && fc == to_server &&
-		    w->pkt[i].len > 0)
+		    w->pkt[i].len > 0) {
 			n++;
+			if (w->pkt[i].len > *largest)
+				*largest = w->pkt[i].len;
+		}
 	return n;
 }
 

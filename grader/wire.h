@@ -15,7 +15,8 @@
  *	                              time; send/reply times into pk
  *	wire_tcp_handshake(g, w, sport, nth)  connection nth (0-based) to
  *	                              sport began with SYN, SYN-ACK, ACK
- *	wire_tcp_segments(w, sport, nth, to_server)  data segments one way
+ *	wire_tcp_segments(w, sport, nth, to_server, largest)  data segments
+ *	                              one way, and the largest one's length
  *	wire_tcp_close(g, w, sport, nth, want)  how connection nth ended:
  *	                              FINs in the wanted order, no reset
  *	wire_tcp_pings(g, w, sport, n, pk)  the client's stream is exactly
@@ -96,7 +97,7 @@ void wire_udp_pings(struct grade *g, const struct wire *w, int sport,
 void wire_tcp_handshake(struct grade *g, const struct wire *w, int sport,
     int nth);
 int wire_tcp_segments(const struct wire *w, int sport, int nth,
-    int to_server);
+    int to_server, size_t *largest);
 void wire_tcp_close(struct grade *g, const struct wire *w, int sport,
     int nth, enum wire_close want);
 void wire_tcp_pings(struct grade *g, const struct wire *w, int sport,
