@@ -416,22 +416,20 @@ run_wait(struct run *r, int timeout_ms)
 	long long now = mono_ms(), deadline = r->start_ms + r->lim.wall_ms;
 	long long until = timeout_ms < 0 ? deadline : now + timeout_ms;
 	struct pollfd p[3];
+	long long wait;
 
 	if (r->pid <= 0 || r->outcome != RUN_RUNNING)
 		return r->pid <= 0 ? (errno = EINVAL, -1) : 0;
 	for (;;) {
-		now = mono_ms();
-		if (now >= deadline)
+		if ((now = mono_ms()) >= deadline)
 			run_kill(r, RUN_TIMEOUT);
 		if (r->killed != 0)
 			return run_reap(r);
-		if (now >= until)
-			return 1;
+		wait = (until < deadline ? until : deadline) - now;
 		p[0] = (struct pollfd){ .fd = r->out_fd, .events = POLLIN };
 		p[1] = (struct pollfd){ .fd = r->err_fd, .events = POLLIN };
 		p[2] = (struct pollfd){ .fd = r->pidfd, .events = POLLIN };
-		if (poll(p, 3, (int)((until < deadline ? until : deadline) -
-		    now)) < 0 && errno != EINTR)
+		if (poll(p, 3, wait > 0 ? (int)wait : 0) < 0 && errno != EINTR)
 			return -1;
 		if (r->out_fd >= 0 && p[0].revents)
 			run_read(r, &r->out_fd, &r->out, &r->out_len);
@@ -439,6 +437,8 @@ run_wait(struct run *r, int timeout_ms)
 			run_read(r, &r->err_fd, &r->err, &r->err_len);
 		if (p[2].revents && r->killed == 0)
 			return run_reap(r);
+		if (r->killed == 0 && mono_ms() >= until && until < deadline)
+			return 1;
 	}
 }
 

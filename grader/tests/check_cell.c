@@ -263,6 +263,29 @@ START_TEST(test_wait_timeout)
 }
 END_TEST
 
+/* run_wait(r, 0) does not block, and still sees an exit. */
+START_TEST(test_wait_zero)
+{
+	struct cell c;
+	struct run r;
+	siginfo_t si;
+
+	open_cell(&c, 0, 0);
+	start(&c, &r, "block", NULL, NULL);
+	ck_assert_int_eq(run_wait(&r, 0), 1);
+	run_free(&r);
+	start(&c, &r, "quick", NULL, NULL);
+	/* Exited, not reaped: what run_wait must notice without waiting. */
+	ck_assert_int_eq(waitid(P_PID, (id_t)r.pid, &si, WEXITED | WNOWAIT), 0);
+	ck_assert_int_eq(run_wait(&r, 0), 0);
+	ck_assert_int_eq(r.outcome, RUN_EXITED);
+	ck_assert_str_eq(r.out, "out\n");
+	ck_assert_str_eq(r.err, "err\n");
+	cell_close(&c);
+	run_free(&r);
+}
+END_TEST
+
 /* A missing program is an error of run_start, not a crash or a 127. */
 START_TEST(test_no_binary)
 {
@@ -954,6 +977,7 @@ cell_suite(void)
 	tcase_add_loop_test(tc, test_hostile_ns, 0, N_HOSTILE);
 	tcase_add_test(tc, test_output_cap);
 	tcase_add_test(tc, test_wait_timeout);
+	tcase_add_test(tc, test_wait_zero);
 	tcase_add_loop_test(tc, test_no_binary, 0, 2);
 	tcase_add_loop_test(tc, test_close_running, 0, 2);
 	tc = tcase(s, "fallback", 20);
