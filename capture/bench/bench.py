@@ -133,8 +133,10 @@ def live_one(name, argv, port):
         got = int(c.group(1)) if c else -1
         recv = int(r.group(1)) if r else -1
         drop = int(d.group(1)) if d else -1
-    print("%-34s %10d %12.0f %10d %10d %10d" %
-          (name, sent, sent / LIVE_S, got, recv, drop))
+    print("%-22s %9d %9.0f %9d %9d %8d %9d %9d" %
+          (name, sent, sent / LIVE_S, got, recv, drop,
+           recv // 2 - got if recv >= 0 and got >= 0 else -1,
+           sent - recv // 2 if recv >= 0 else -1))
 
 
 def live_bench():
@@ -142,19 +144,21 @@ def live_bench():
     f = "udp port %d" % port
     print("\nLIVE: udpflood (sendmmsg, 64 per call) over lo for %.0f s" %
           LIVE_S)
-    print("%-34s %10s %12s %10s %10s %10s" %
-          ("capture", "sent", "sent/s", "captured", "received", "dropped"))
-    live_one("labsniff > file", [LABSNIFF, "udp", "port", str(port)], port)
+    print("%-22s %9s %9s %9s %9s %8s %9s %9s" %
+          ("capture", "sent", "sent/s", "captured", "received", "dropped",
+           "unread", "pre-tap"))
+    live_one("labsniff >file", [LABSNIFF, "udp", "port", str(port)], port)
     live_one("labsniff -q", [LABSNIFF, "-q", "udp", "port", str(port)], port)
     if shutil.which("tcpdump"):
-        live_one("tcpdump -nn > file", ["tcpdump", "-nn", "-Z", "root", "-i",
+        live_one("tcpdump -nn >file", ["tcpdump", "-nn", "-Z", "root", "-i",
                                         "lo", f], port)
         live_one("tcpdump -nn -w file", ["tcpdump", "-nn", "-Z", "root", "-i",
                                          "lo", "-w", os.path.join(W, "l.pcap"),
                                          f], port)
-    print("(on lo the kernel counts each packet twice in 'received'; sent -"
-          " captured = datagrams the kernel's loopback backlog dropped\n"
-          " before any capture could see them, see /proc/net/softnet_stat)")
+    print("received: pcap_stats, each lo packet counted twice; dropped: by"
+          " the capture buffer;\nunread = received/2 - captured: in the "
+          "ring at exit but never read (no drain);\npre-tap = sent - "
+          "received/2: counted by sendmmsg, never reached any capture")
 
 
 def main():
