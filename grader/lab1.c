@@ -18,6 +18,7 @@
 #define L1_WALL_MS 2500		/* a quick client run (all replies) */
 #define L1_PING_MS 1000		/* one ping's deadline, per contract */
 #define L1_SLACK_MS 1500	/* on top of the deadlines a run may take */
+#define L1_AT_ONCE_S 0.5	/* "at once" after a reply, on a loaded machine */
 
 static const char *const lab1_sources[] = { "udp_server.c", "udp_client.c",
 	NULL };
@@ -323,7 +324,7 @@ t_client_next_ping(struct grade *g)
 	    "leave at once after reply 1, ping 3 1 s after ping 2");
 	l1_scenario(g, &s, x, "127.0.0.1", 3, L1_PING_MS + L1_SLACK_MS, 1);
 	wire_udp_pings(g, &s.w, s.port, 3, &pk);
-	wire_gap(g, &pk, 1, 1, 0.0, 0.1);
+	wire_gap(g, &pk, 1, 1, 0.0, L1_AT_ONCE_S);
 	wire_gap(g, &pk, 2, 0, 0.99, 1.25);
 	wire_free(&s.w);
 }
@@ -331,16 +332,17 @@ t_client_next_ping(struct grade *g)
 static void
 t_client_late_reply(struct grade *g)
 {
-	static const char *const x[] = { "--late", "1", "--late-ms", "1100",
-		"--delay", "400", NULL };
+	static const char *const x[] = { "--late", "1", "--late-ms", "1300",
+		"--delay", "600", NULL };
 	struct ping_expect e = { "tr", NULL, 0, 0 };
 	struct wire_pings pk;
 	struct l1_run s;
 
-	grade_explain(g, "the reply to ping 1 comes 1.1 s late, while ping 2 "
-	    "waits for its own reply (sent 0.4 s after ping 2): \"PING 1\" "
+	grade_explain(g, "the reply to ping 1 comes 1.3 s late, while ping 2 "
+	    "waits for its own reply (sent 0.6 s after ping 2): \"PING 1\" "
 	    "is not ping 2's reply");
-	l1_scenario(g, &s, x, "127.0.0.1", 2, L1_PING_MS + L1_SLACK_MS, 1);
+	l1_scenario(g, &s, x, "127.0.0.1", 2, L1_PING_MS + 600 + L1_SLACK_MS,
+	    1);
 	e.from = s.from;
 	ping_expect(g, s.cli, &e, &s.po);
 	wire_udp_pings(g, &s.w, s.port, 2, &pk);
