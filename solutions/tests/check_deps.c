@@ -21,7 +21,9 @@
  * no pkg-config program at all. */
 enum pcmode { PC_EMPTY, PC_NO_CHECK, PC_SYSTEM, PC_MISSING };
 /* Who runs make: root, nobody without sudo rights, nobody with sudo
- * that needs no password (a stand-in). */
+ * that needs no password (a stand-in).  When the tests do not run as root
+ * themselves, "nobody" is the user running them and "root" is root of a
+ * user namespace. */
 enum who { ROOT, NOBODY_NO_SUDO, NOBODY_SUDO };
 /* APT_GET: apt-get -s, a recording stand-in, one that fails, none. */
 enum apt { APT_SIM, APT_FAKE, APT_FAILS, APT_NONE };
@@ -149,11 +151,17 @@ deps_run(struct deps_env *e, enum pcmode pc, enum who who, enum apt apt)
 		snprintf(aptvar, sizeof aptvar, "APT_GET=%s/apt-fails", e->dir);
 	else
 		strcpy(aptvar, "APT_GET=/nonexistent/apt-get");
-	if (who != ROOT) {
+	if (who != ROOT && getuid() == 0) {
 		argv[n++] = "setpriv";
 		argv[n++] = "--reuid=" NOBODY;
 		argv[n++] = "--regid=" NOBODY;
 		argv[n++] = "--clear-groups";
+	}
+	if (who == ROOT && getuid() != 0) {
+		/* Run by an ordinary user: root's path in a user namespace
+		 * (apt-get is a stand-in or in simulation mode). */
+		argv[n++] = "unshare";
+		argv[n++] = "-r";
 	}
 	argv[n++] = "env";
 	/* A 'make test' above us must not leak its flags into this make. */

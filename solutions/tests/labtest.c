@@ -7,6 +7,7 @@
 #include "labtest.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <regex.h>
 #include <sched.h>
@@ -275,6 +276,40 @@ labtest_server(struct proc *p, const char *argv0, int type, int *port)
 	return labtest_server_via(p, NULL, argv0, type, port);
 }
 
+/* Become root of a new user namespace (mapped to our own uid), where an
+ * ordinary user may make mount namespaces. */
+static int
+labtest_userns(void)
+{
+	char map[64];
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+	int fd, n;
+
+	if (unshare(CLONE_NEWUSER) < 0)
+		return -1;
+	fd = open("/proc/self/setgroups", O_WRONLY);
+	if (fd >= 0) {
+		(void)!write(fd, "deny", 4);
+		close(fd);
+	}
+	n = snprintf(map, sizeof map, "0 %u 1", (unsigned)uid);
+	fd = open("/proc/self/uid_map", O_WRONLY);
+	if (fd < 0 || write(fd, map, n) != n)
+		goto fail;
+	close(fd);
+	n = snprintf(map, sizeof map, "0 %u 1", (unsigned)gid);
+	fd = open("/proc/self/gid_map", O_WRONLY);
+	if (fd < 0 || write(fd, map, n) != n)
+		goto fail;
+	close(fd);
+	return 0;
+fail:
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
 int
 labtest_hosts(const char *text)
 {
@@ -287,9 +322,12 @@ labtest_hosts(const char *text)
 	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text))
 		goto out;
 	/* Private mounts: the bind below stays inside this test process
-	 * and its children, never reaches the host's /etc/hosts. */
-	if (unshare(CLONE_NEWNS) < 0 ||
-	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	 * and its children, never reaches the host's /etc/hosts.  Not
+	 * root: a user namespace first. */
+	if (unshare(CLONE_NEWNS) < 0 &&
+	    (errno != EPERM || labtest_userns() < 0 || unshare(CLONE_NEWNS) < 0))
+		goto out;
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
 	    mount(path, "/etc/hosts", NULL, MS_BIND, NULL) < 0)
 		goto out;
 	rc = 0;
