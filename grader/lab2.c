@@ -426,7 +426,11 @@ t_client_refused(struct grade *g)
 
 	grade_explain(g, "nothing listens on the port: the reason on stderr, "
 	    "no summary, exit status 1");
-	l2_scenario(g, &s, NULL, "127.0.0.1", 2, L2_WALL_MS, 0);
+	l2_scenario(g, &s, NULL, "127.0.0.1", 2, L2_WALL_MS, 1);
+	grade_check(g, wire_tcp_attempts(&s.w, s.port) > 0, "the client "
+	    "never tried to connect (no SYN to port %d on the capture)",
+	    s.port);
+	wire_free(&s.w);
 	e.from = s.from;
 	ping_expect(g, s.cli, &e, &s.po);
 	grade_check(g, s.cli->err_len > 0, "nothing on stderr: say why the "

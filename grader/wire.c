@@ -295,6 +295,17 @@ tcp_conn(const struct wire *w, int sport, int nth, struct wire_ep *c)
 	return -1;
 }
 
+int
+wire_tcp_attempts(const struct wire *w, int sport)
+{
+	struct wire_ep c;
+	int n = 0;
+
+	while (n < WIRE_MAX_CONNS && tcp_conn(w, sport, n, &c) == 0)
+		n++;
+	return n;
+}
+
 static int
 in_conn(const struct wire_pkt *p, const struct wire_ep *c, int sport,
     int *from_client)

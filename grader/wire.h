@@ -13,6 +13,7 @@
  *	wire_udp_pings(g, w, sport, n, pk)  the client sent exactly
  *	                              "ping 1".."ping n", one datagram at a
  *	                              time; send/reply times into pk
+ *	wire_tcp_attempts(w, sport)   connections tried (SYNs) to port sport
  *	wire_tcp_handshake(g, w, sport, nth)  connection nth (0-based) to
  *	                              sport began with SYN, SYN-ACK, ACK
  *	wire_tcp_segments(w, sport, nth, to_server, largest)  data segments
@@ -94,6 +95,7 @@ void wire_udp_one_reply(struct grade *g, const struct wire *w, int sport);
 void wire_udp_pings(struct grade *g, const struct wire *w, int sport,
     int count, struct wire_pings *pk);
 
+int wire_tcp_attempts(const struct wire *w, int sport);
 void wire_tcp_handshake(struct grade *g, const struct wire *w, int sport,
     int nth);
 int wire_tcp_segments(const struct wire *w, int sport, int nth,
