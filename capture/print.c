@@ -362,6 +362,22 @@ print_init(struct sniff *s)
 	return 0;
 }
 
+/* -X: as tcpdump, from the network header on (after the link header
+ * for what is not IP; the whole frame when even that was cut). */
+static void
+print_hex(struct sniff *s, const struct cap_pkt *pkt)
+{
+	uint32_t off = 0;
+
+	if (pkt->net == CAP_NET_IP || pkt->net == CAP_NET_IP6)
+		off = pkt->net_off;
+	else if (pkt->net == CAP_NET_OTHER)
+		off = pkt->link_hlen;
+	if (off > pkt->caplen)
+		off = 0;
+	hexdump_print(&s->out, pkt->data + off, pkt->caplen - off);
+}
+
 void
 print_packet(struct sniff *s, const struct cap_pkt *pkt)
 {
@@ -389,11 +405,8 @@ print_packet(struct sniff *s, const struct cap_pkt *pkt)
 		return;
 	}
 	print_line(s, pkt, &note);
-	if (s->o.hex && pkt->net != CAP_NET_NONE)
-		hexdump_print(&s->out, pkt->data + pkt->net_off,
-		    pkt->caplen - pkt->net_off);
-	else if (s->o.hex)
-		hexdump_print(&s->out, pkt->data, pkt->caplen);
+	if (s->o.hex)
+		print_hex(s, pkt);
 }
 
 int

@@ -303,6 +303,7 @@ END_TEST
 /* -X prints the same hex lines as tcpdump -X. */
 static const char *const ls_hex_pcaps[] = {"$PCAP/tcp4-session.pcap",
     "$PCAP/udp6-ping.pcap", "$PCAP/ip6-ext.pcap", "$PCAP/link-sll2.pcap",
+    "$PCAP/link-other.pcap", "$PCAP/link-null.pcap", "$PCAP/icmp-echo.pcap",
     "pcap/udp-unreach-exec.pcap"};
 
 static void
