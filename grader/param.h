@@ -56,9 +56,9 @@
 #define RUN_MEM_NEAR_PCT 75	/* maxrss >= this % of RLIMIT_AS: RUN_MEMORY */
 #define RUN_DRAIN_MS 50		/* output read after exit (pipes held open) */
 #define RUN_MAX_ARGS 64		/* argv entries of one program, NULL included */
-#define CAPTURE_BUF_KB 32768	/* ring of a cell capture: immediate mode has a
-				 * frame per packet (~66 kB on lo): ~490 frames;
-				 * 4 MB dropped 31 of a 500-datagram burst */
+#define CAPTURE_BUF_KB 8192	/* ring of a cell capture (batched, TPACKET_V3) */
+#define CAPTURE_BLOCK_MS 5	/* the kernel hands over a ring block this late */
+#define CAPTURE_DRAIN_MS 500	/* reading the ring after a stop, at most */
 #define CAPTURE_READY_MS 3000	/* a capture must be live within this */
 #define CAPTURE_STOP_MS 3000	/* a capture must have flushed within this */
 #define CELL_ADDR4 "192.0.2.1"	/* on the cell's lo, for AI_ADDRCONFIG */
