@@ -30,3 +30,19 @@ bench-labsniff: $(B)/labsniff $(LABSNIFF_BENCH_TOOLS)
 
 bench:: deps
 	@$(MAKE) --no-print-directory bench-labsniff
+
+# make labsniff-goldens: rewrite the expected outputs of TESTLIST with the
+# labsniff just built, after a deliberate change of output (or of the
+# library's annotations); review them with 'git diff capture/tests/golden'.
+.PHONY: labsniff-goldens
+labsniff-goldens: $(B)/labsniff $(B)/tests/pcap/.stamp
+	@grep -v '^#' capture/tests/TESTLIST | grep -v '^$$' | \
+	while read name pcap exp flags; do \
+		case $$pcap in \
+		'$$PCAP/'*) p=$(B)/tests/pcap/$${pcap#\$$PCAP/} ;; \
+		*) p=capture/tests/golden/$$pcap ;; \
+		esac; \
+		./$(B)/labsniff -r $$p $$flags > capture/tests/golden/$$exp || \
+			{ echo "labsniff-goldens: $$name failed" >&2; exit 1; }; \
+	done
+	@echo "labsniff-goldens: rewritten; review: git diff capture/tests/golden"
