@@ -36,21 +36,20 @@ cell_pick_uid(struct cell *c)
 	int k, fd;
 	uid_t uid;
 
-	if (mkdir(CELL_LOCK_DIR, 0700) < 0 && errno != EEXIST)
-		return -1;
 	for (k = 0; k < CELL_UID_TRIES; k++) {
 		uid = CELL_UID_BASE + (uid_t)c->slot + (uid_t)k * CELL_MAX_SLOTS;
 		if (getpwuid(uid) != NULL)
 			continue;
+		c->uid = c->gid = uid;
 		snprintf(path, sizeof path, CELL_LOCK_DIR "/uid-%u",
 		    (unsigned)uid);
+		if (mkdir(CELL_LOCK_DIR, 0700) < 0 && errno != EEXIST)
+			return 0;	/* a read-only /run: unlocked, as is */
 		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 		if (fd < 0)
-			return -1;
+			return 0;
 		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
 			c->lock_fd = fd;
-			c->uid = uid;
-			c->gid = uid;
 			return 0;
 		}
 		close(fd);
@@ -239,7 +238,7 @@ cell_close(struct cell *c)
 	cell_end_started(c);
 	if (c->mode == CELL_NS && c->init > 0)
 		cell_ns_kill_all(c);
-	if (c->switch_uid && c->lock_fd >= 0)
+	if (c->switch_uid && c->uid != 0)
 		cell_kill_uid(c->uid);
 	if (c->mode == CELL_FALLBACK)
 		cell_fallback_close(c);
