@@ -45,6 +45,8 @@ ladder_endpoint(char *buf, size_t n, const struct cap_addr *a, int port)
 	buf[b.failed ? 0 : b.len] = '\0';
 }
 
+static void ladder_answered(struct ladder *l, int ci, uint32_t req);
+
 static int
 ladder_conv_index(struct ladder *l, const struct cap_conv *c)
 {
@@ -120,7 +122,44 @@ ladder_add(struct ladder *l, const struct cap_pkt *pkt,
 	outbuf_mem(&b, buf, sizeof buf);
 	print_notes(&b, pkt, note);
 	ladder_copy(e->note, sizeof e->note, &b);
+	e->answered = 0;
+	e->req = (note->ev & CAP_EV_REQUEST) ? note->req : 0;
+	if (note->ev & CAP_EV_REPLY)
+		ladder_answered(l, ci, note->req);
 	l->conv[ci].narrows++;
+}
+
+/* The request a reply pairs with, searched from the latest arrow. */
+static void
+ladder_answered(struct ladder *l, int ci, uint32_t req)
+{
+	size_t i = l->nev;
+
+	while (i-- > 0)
+		if (l->ev[i].conv == ci && l->ev[i].req == req) {
+			l->ev[i].answered = 1;
+			return;
+		}
+}
+
+void
+ladder_finish(struct ladder *l)
+{
+	static const char mark[] = ", no reply";
+	size_t i, len;
+
+	if (l->finished++)
+		return;
+	for (i = 0; i < l->nev; i++) {
+		struct ladder_ev *e = &l->ev[i];
+
+		if (e->req == 0 || e->answered)
+			continue;
+		len = strlen(e->note);
+		if (len + sizeof mark <= sizeof e->note)
+			memcpy(e->note + len, mark, sizeof mark);
+		e->alert = 1;
+	}
 }
 
 static void
@@ -209,6 +248,7 @@ ladder_print(struct ladder *l, struct outbuf *ob)
 	int ci;
 	size_t i, w;
 
+	ladder_finish(l);
 	for (ci = 0; ci < l->nconv; ci++) {
 		w = ladder_width(l, ci);
 		ladder_header(ob, &l->conv[ci], w);

@@ -20,10 +20,12 @@ struct ladder_conv {
 };
 
 struct ladder_ev {
-	uint8_t conv;  /* index into ladder.conv */
-	uint8_t dir;   /* 0 client -> server */
-	uint8_t alert; /* retransmission, reset, unreachable... */
-	int64_t t_us;  /* since the first packet */
+	uint8_t conv;     /* index into ladder.conv */
+	uint8_t dir;      /* 0 client -> server */
+	uint8_t alert;    /* retransmission, reset, unreachable... */
+	uint8_t answered; /* a UDP request some reply paired with */
+	uint32_t req;     /* UDP: the request's number (0: not one) */
+	int64_t t_us;     /* since the first packet */
 	char label[LADDER_LABEL_LEN];
 	char note[LADDER_NOTE_LEN];
 };
@@ -35,6 +37,10 @@ struct ladder {
 	size_t nev;
 	uint64_t more_convs; /* conversations past LADDER_MAX_CONVS */
 	uint64_t untracked;  /* packets outside conversations */
+	int finished;        /* ladder_finish has marked the unanswered */
 };
+
+/* Once all packets are in: requests nothing answered say so. */
+void ladder_finish(struct ladder *l);
 
 #endif

@@ -190,6 +190,7 @@ svg_write(struct ladder *l, const char *path, char *err, size_t errlen)
 	FILE *f = fopen(path, "w");
 	int ci;
 
+	ladder_finish(l);
 	if (f == NULL) {
 		snprintf(err, errlen, "--svg: cannot write %s: %s", path,
 		    strerror(errno));
