@@ -341,6 +341,10 @@ serve_client(struct connection *c)
 			    c->who, LINE_LIMIT);
 			return;
 		}
+		/* A signal that came while we were answering set the flag but
+		 * interrupted no call: look at it before blocking again. */
+		if (stop_requested)
+			return;
 		n = receive_more(c);
 		if (n == 0) { /* EOF: the client sent its FIN */
 			if (c->have > 0)
