@@ -322,10 +322,14 @@ report_failure(int rc, int seq, const struct line_reader *r)
 		fprintf(
 		    stderr, "tcp_client: seq=%d: %s\n", seq, strerror(errno));
 	} else {
-		escape_text(r->buf, (size_t)rc, shown, sizeof shown);
+		size_t len = (size_t)rc;
+
+		if (r->buf[len - 1] == '\n')
+			len--; /* show the line without its end */
+		escape_text(r->buf, len, shown, sizeof shown);
 		fprintf(stderr,
 		    "tcp_client: seq=%d: wrong reply \"%s\" (expected "
-		    "\"PING %d\\n\")\n",
+		    "\"PING %d\")\n",
 		    seq, shown, seq);
 	}
 }
