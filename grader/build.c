@@ -187,19 +187,24 @@ out:
 	return rc;
 }
 
+/* Where build folders go.  Not under /tmp: each cell mounts a private
+ * /tmp, and the student's binaries must stay visible inside the cell. */
 static const char *
-build_base(void)
+build_base(char *err, size_t errlen)
 {
 	const char *b = getenv("LABGRADE_TMPDIR");
 
-	/* Not /tmp: a cell may mount a private /tmp over it, and the
-	 * student's binaries must stay visible inside the cell. */
-	if (b != NULL && b[0] == '/')
-		return b;
-	if (access("/var/tmp", W_OK | X_OK) == 0)
-		return "/var/tmp";
-	b = getenv("TMPDIR");
-	return b != NULL && b[0] == '/' ? b : "/tmp";
+	if (b == NULL || b[0] != '/')
+		b = access("/var/tmp", W_OK | X_OK) == 0 ? "/var/tmp" : NULL;
+	if (b == NULL || strcmp(b, "/tmp") == 0 || strncmp(b, "/tmp/", 5) ==
+	    0) {
+		snprintf(err, errlen, "no folder for the build: %s (set "
+		    "LABGRADE_TMPDIR to a writable folder outside /tmp, which "
+		    "each cell replaces with its own)", b != NULL ? b :
+		    "/var/tmp is not writable");
+		return NULL;
+	}
+	return b;
 }
 
 /* The last n lines of s (in place). */
@@ -239,9 +244,11 @@ build_prepare(const struct grade_lab *lab, const char *src, const char *kit,
 {
 	char from[PATH_MAX + 256], to[PATH_MAX + 256];
 	size_t i, m = 0;
+	const char *base = build_base(err, errlen);
 
-	snprintf(b->dir, sizeof b->dir, "%s/labgrade-build-XXXXXX",
-	    build_base());
+	if (base == NULL)
+		return -1;
+	snprintf(b->dir, sizeof b->dir, "%s/labgrade-build-XXXXXX", base);
 	if (mkdtemp(b->dir) == NULL || chmod(b->dir, 0755) < 0) {
 		snprintf(err, errlen, "%s: %s", b->dir, strerror(errno));
 		b->dir[0] = '\0';

@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,6 +222,21 @@ class_free_job(struct class_state *st)
 	return -1;
 }
 
+/* Interrupted: the gradings got the signal too; wait for them to end
+ * (each cleans up after itself), a few seconds at most. */
+static void
+class_stop(struct class_state *st)
+{
+	size_t i;
+	int wstatus;
+
+	for (i = 0; i < st->n; i++)
+		if (st->sub[i].pid > 0)
+			kill(st->sub[i].pid, SIGTERM);
+	while (waitpid(-1, &wstatus, 0) > 0 || errno == EINTR)
+		;
+}
+
 static int
 class_loop(struct class_state *st)
 {
@@ -244,6 +260,10 @@ class_loop(struct class_state *st)
 			s->pid = pid;
 			s->job = job;
 			st->job_busy[job] = 1;
+		}
+		if (st->o->stop != NULL && *st->o->stop) {
+			class_stop(st);
+			return -1;
 		}
 		pid = waitpid(-1, &wstatus, 0);
 		if (pid < 0 && errno == ECHILD)
@@ -378,7 +398,8 @@ class_run(const struct class_opts *opt, char *err, size_t errlen)
 		st.to_grade += !st.sub[i].cached;
 	}
 	if (class_loop(&st) < 0) {
-		snprintf(err, errlen, "fork: %s", strerror(errno));
+		snprintf(err, errlen, "%s", o.stop != NULL && *o.stop ?
+		    "interrupted" : strerror(errno));
 		goto out;
 	}
 	if (st.to_grade == 0)

@@ -155,6 +155,8 @@ engine_runner(struct engine_ctx *x, size_t idx)
 	int devnull;
 
 	engine_clear_check_env();
+	signal(SIGINT, SIG_DFL);	/* the caller's handlers are its own */
+	signal(SIGTERM, SIG_DFL);
 	if (!(t->needs & NEED_TIMING) && nice(GRADE_NICE) == -1)
 		errno = 0;	/* a lower priority is only a courtesy */
 	devnull = open("/dev/null", O_WRONLY);
@@ -577,12 +579,32 @@ engine_totals(struct report *rep)
 	}
 }
 
+/* Interrupted: end every runner (their tests and cells die with them). */
+static int
+engine_stop(struct engine_run *e)
+{
+	int k, wstatus;
+
+	for (k = 0; k < e->nrunners; k++) {
+		if (e->runner[k].pid == 0)
+			continue;
+		kill(e->runner[k].pid, SIGKILL);
+		while (waitpid(e->runner[k].pid, &wstatus, 0) < 0 &&
+		    errno == EINTR)
+			;
+		engine_reap(e, k, wstatus);
+	}
+	return -1;
+}
+
 static int
 engine_loop(struct engine_run *e)
 {
 	size_t i, pending;
 
 	for (;;) {
+		if (e->x.opt->stop != NULL && *e->x.opt->stop)
+			return engine_stop(e);
 		engine_dispatch(e);
 		for (pending = 0, i = 0; i < e->x.lab->ntests; i++)
 			pending += e->state[i] == ES_PENDING;
@@ -651,6 +673,8 @@ engine_run(const struct grade_lab *lab, const struct rubric *rub,
 		goto out;
 	rep->results = engine_strdup(e.x.results);
 	rc = engine_loop(&e);
+	if (rc < 0)
+		snprintf(err, errlen, "interrupted");
 	engine_totals(rep);
 	rep->seconds = engine_now() - t0;
 out:

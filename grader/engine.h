@@ -23,6 +23,7 @@
 #define ENGINE_H
 
 #include <limits.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,6 +45,7 @@ struct engine_opts {
 	int slot_base;		/* first cell slot this grading may use */
 	const char *only;	/* --only TEST, or NULL */
 	int verbose;		/* -v */
+	volatile sig_atomic_t *stop;	/* set by a signal: end the run */
 };
 
 /* What a test runs with: the Check test function gets no argument, so
@@ -96,6 +98,7 @@ struct class_opts {
 	int force_fallback;
 	const char *const *test_names;
 	size_t ntests;
+	volatile sig_atomic_t *stop;	/* set by a signal: end the run */
 };
 int class_run(const struct class_opts *opt, char *err, size_t errlen);
 

@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,28 @@ struct lg {
 	char exe[PATH_MAX];
 	char labpeer[PATH_MAX + 16], labsniff[PATH_MAX + 16];
 };
+
+/* Set by SIGINT/SIGTERM: the engine ends its runners and we clean up. */
+static volatile sig_atomic_t lg_stop;
+
+static void
+lg_on_signal(int sig)
+{
+	(void)sig;
+	lg_stop = 1;
+}
+
+static void
+lg_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = lg_on_signal;	/* no SA_RESTART: waits wake up */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
 
 static const char lg_usage[] =
     "usage: labgrade [options] LAB [DIR]\n"
@@ -458,6 +481,7 @@ lg_grade(struct lg *o)
 	eo.slot_base = o->slot_base;
 	eo.only = o->only;
 	eo.verbose = o->verbose;
+	eo.stop = &lg_stop;
 	if (engine_run(o->lab, &r, &sub, &b, &eo, &rep, err, sizeof err) < 0) {
 		fprintf(stderr, "labgrade: %s\n", err);
 		rc = strstr(err, "no test named") != NULL ? 2 : 1;
@@ -497,6 +521,7 @@ lg_class(struct lg *o)
 	co.seed = o->seed;
 	co.force_fallback = o->no_cell;
 	co.test_names = names;
+	co.stop = &lg_stop;
 	co.ntests = i;
 	rc = class_run(&co, err, sizeof err);
 	if (rc < 0)
@@ -528,6 +553,7 @@ main(int argc, char **argv)
 		return 1;
 	if (o.list)
 		return lg_list(&o);
+	lg_signals();
 	if (o.class_root != NULL)
 		return lg_class(&o);
 	return lg_grade(&o);

@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE	/* mkdtemp, setenv, symlink with -std=c11 */
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
@@ -917,6 +918,100 @@ START_TEST(exec_deadline)
 }
 END_TEST
 
+/* 1 when some process's command line mentions s. */
+static int
+lg_process_mentions(const char *s)
+{
+	char path[300], buf[4096];
+	struct dirent *d;
+	DIR *proc = opendir("/proc");
+	int found = 0;
+
+	ck_assert_ptr_nonnull(proc);
+	while (!found && (d = readdir(proc)) != NULL) {
+		FILE *f;
+		size_t n, i;
+
+		if (d->d_name[0] < '0' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof path, "/proc/%s/cmdline", d->d_name);
+		f = fopen(path, "r");
+		if (f == NULL)
+			continue;
+		n = fread(buf, 1, sizeof buf - 1, f);
+		fclose(f);
+		for (i = 0; i < n; i++)
+			if (buf[i] == '\0')
+				buf[i] = ' ';
+		buf[n] = '\0';
+		found = strstr(buf, s) != NULL;
+	}
+	closedir(proc);
+	return found;
+}
+
+/* Ctrl-C in the middle of a grading: exit 1 "interrupted", its build and
+ * results folders gone, none of the student's programs left running.
+ * (Under /var/tmp: a build folder under /tmp is hidden in the cells.) */
+START_TEST(interrupted_cleans_up)
+{
+	char tmp[] = "/var/tmp/check_labgrade-int-XXXXXX", cmd[256];
+	char *argv[] = { (char *)kit_bin("labgrade"), "lab1-udp",
+	    "solutions/lab1-udp", NULL };
+	struct proc p;
+	struct dirent *d;
+	DIR *dir;
+	int i, seen = 0, left;
+
+	ck_assert_ptr_nonnull(mkdtemp(tmp));
+	chmod(tmp, 0755);
+	setenv("TMPDIR", tmp, 1);
+	setenv("LABGRADE_TMPDIR", tmp, 1);
+	ck_assert_int_eq(proc_start(&p, argv), 0);
+	for (i = 0; i < 500 && seen < 2; i++) {	/* both folders made */
+		dir = opendir(tmp);
+		for (seen = 0; dir != NULL && (d = readdir(dir)) != NULL;)
+			seen += strncmp(d->d_name, "labgrade-", 9) == 0;
+		if (dir != NULL)
+			closedir(dir);
+		if (seen < 2)
+			usleep(10000);
+	}
+	ck_assert_int_eq(seen, 2);
+	usleep(300000);	/* let some tests start: that is the point */
+	proc_signal(&p, SIGINT);
+	proc_wait(&p, 20000);
+	ck_assert_msg(PROC_EXIT(&p) == 1 && strstr(p.err, "interrupted"),
+	    "status %d: %s; %s", PROC_EXIT(&p), p.err,
+	    p.out_len > 200 ? p.out + p.out_len - 200 : p.out);
+	proc_free(&p);
+	for (i = 0, left = 1; i < 200 && left; i++) {
+		left = lg_process_mentions(tmp);
+		if (left)
+			usleep(10000);
+	}
+	ck_assert_msg(!left, "a process from %s outlived the grading", tmp);
+	snprintf(cmd, sizeof cmd, "rmdir %s", tmp);	/* fails unless empty */
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+/* A build folder under /tmp would be hidden in the cells: refused. */
+START_TEST(cli_build_under_tmp)
+{
+	char *argv[] = { (char *)kit_bin("labgrade"), "lab1-udp",
+	    "solutions/lab1-udp", NULL };
+	struct proc p;
+
+	setenv("LABGRADE_TMPDIR", "/tmp", 1);
+	ck_assert_int_eq(proc_start(&p, argv), 0);
+	proc_wait(&p, 20000);
+	ck_assert_int_eq(PROC_EXIT(&p), 1);
+	ck_assert_ptr_nonnull(strstr(p.err, "outside /tmp"));
+	proc_free(&p);
+}
+END_TEST
+
 Suite *
 labgrade_suite(void)
 {
@@ -950,6 +1045,7 @@ labgrade_suite(void)
 	tcase_add_loop_test(tc, cli_statuses, 0,
 	    (int)(sizeof cli_cases / sizeof cli_cases[0]));
 	tcase_add_test(tc, cli_refuses_nofork);
+	tcase_add_test(tc, cli_build_under_tmp);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("programs");
 	tcase_set_timeout(tc, 120);
@@ -960,6 +1056,7 @@ labgrade_suite(void)
 	tcase_add_loop_test(tc, fail_under, 0,
 	    (int)(sizeof fu_cases / sizeof fu_cases[0]));
 	tcase_add_test(tc, verbose_traces);
+	tcase_add_test(tc, interrupted_cleans_up);
 	tcase_add_loop_test(tc, sanitized_all_formats, 0,
 	    (int)(sizeof san_subs / sizeof san_subs[0]));
 	suite_add_tcase(s, tc);
