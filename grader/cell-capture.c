@@ -200,7 +200,7 @@ capture_ready(struct cell_capture *cap)
 		    "capture: not live within %d ms", CAPTURE_READY_MS);
 	kill(cap->pid, SIGKILL);
 	waitpid(cap->pid, NULL, 0);
-	cell_untrack_helper(cap->cell, cap->pid);
+	cell_untrack(cap->cell, cap->pid);
 	cap->pid = -1;
 	return -1;
 }
@@ -251,7 +251,7 @@ cell_capture_start(struct cell *c, struct cell_capture *cap,
 	}
 	close(p[1]);
 	cap->ready_fd = p[0];
-	if (cap->pid < 0 || cell_track_helper(c, cap->pid) < 0) {
+	if (cap->pid < 0 || cell_track(c, cap->pid) < 0) {
 		snprintf(cap->err, sizeof cap->err, "capture: %s",
 		    strerror(errno));
 		if (cap->pid > 0) {
@@ -285,7 +285,7 @@ cell_capture_stop(struct cell_capture *cap)
 	if (pidfd >= 0)
 		close(pidfd);
 	waitpid(cap->pid, &st, 0);
-	cell_untrack_helper(cap->cell, cap->pid);
+	cell_untrack(cap->cell, cap->pid);
 	cap->pid = -1;
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
 		if (cap->err[0] == '\0')

@@ -122,7 +122,8 @@ orphan_kill(const struct proc_info *pi, void *arg)
 	/* Adopted by us (the subreaper) and in a session of its own: a
 	 * student program's setsid escapee or its offspring. */
 	if (pi->ppid != getpid() || pi->sid == getsid(0) ||
-	    pi->pid == c->watchdog || pi->state == 'Z')
+	    pi->pid == c->watchdog || pi->state == 'Z' ||
+	    cell_tracks(c, pi->pid))
 		return 0;
 	kill(pi->pid, SIGKILL);
 	waitpid(pi->pid, NULL, 0);

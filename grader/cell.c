@@ -104,23 +104,49 @@ cell_open(struct cell *c, int slot, int flags)
 	return 0;
 }
 
-/* A port free on IPv4 and IPv6 alike (one dual-stack socket bound to 0). */
+/* Bind a dual-stack socket of type to port (0: any); its fd, or -1. */
 static int
-cell_free_port(int type)
+bind_any(int type, int port)
 {
-	struct sockaddr_in6 a = { .sin6_family = AF_INET6 };
-	socklen_t len = sizeof a;
-	int fd, off = 0, port = -1;
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6,
+		.sin6_port = htons((unsigned short)port) };
+	int fd, off = 0;
 
 	fd = socket(AF_INET6, type | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
 	setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
-	if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&a, &len) == 0)
-		port = ntohs(a.sin6_port);
-	close(fd);
-	return port;
+	if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * A port free on IPv4 and IPv6 alike, for TCP and UDP both (a test may
+ * use it for either, and a student program for both): the kernel's
+ * choice for one type, kept if the other type can have it too.
+ */
+static int
+cell_free_port(void)
+{
+	struct sockaddr_in6 a;
+	socklen_t len;
+	int i, fd, fd2, port = -1;
+
+	for (i = 0; i < CELL_PORT_TRIES && port < 0; i++) {
+		len = sizeof a;
+		if ((fd = bind_any(SOCK_STREAM, 0)) < 0)
+			return -1;
+		if (getsockname(fd, (struct sockaddr *)&a, &len) == 0 &&
+		    (fd2 = bind_any(SOCK_DGRAM, ntohs(a.sin6_port))) >= 0) {
+			port = ntohs(a.sin6_port);
+			close(fd2);
+		}
+		close(fd);
+	}
+	return port > 0 ? port : (errno = EADDRINUSE, -1);
 }
 
 int
@@ -128,12 +154,13 @@ cell_port(struct cell *c, int type)
 {
 	int port;
 
+	(void)type;	/* ports are free for both: see cell_free_port */
 	if (c->nports >= CELL_MAX_PORTS)
 		return errno = ENOSPC, -1;
 	if (c->mode == CELL_NS)
 		port = CELL_PORT + c->nports;
 	else
-		port = cell_free_port(type);
+		port = cell_free_port();
 	if (port > 0)
 		c->ports[c->nports++] = port;
 	return port;
@@ -169,71 +196,67 @@ cell_close_fds_except(int *keep, int n)
 }
 
 int
-cell_track_run(struct cell *c, struct run *r)
+cell_track(struct cell *c, pid_t pid)
 {
 	int i;
 
 	for (i = 0; i < CELL_MAX_RUNS; i++)
-		if (c->runs[i] == NULL) {
-			c->runs[i] = r;
+		if (c->pids[i] <= 0) {
+			c->pids[i] = pid;
 			return 0;
 		}
 	return errno = ENOSPC, -1;
 }
 
 void
-cell_untrack_run(struct cell *c, struct run *r)
+cell_untrack(struct cell *c, pid_t pid)
 {
 	int i;
 
 	for (i = 0; i < CELL_MAX_RUNS; i++)
-		if (c->runs[i] == r)
-			c->runs[i] = NULL;
+		if (c->pids[i] == pid)
+			c->pids[i] = 0;
 }
 
 int
-cell_track_helper(struct cell *c, pid_t pid)
+cell_tracks(const struct cell *c, pid_t pid)
 {
 	int i;
 
 	for (i = 0; i < CELL_MAX_RUNS; i++)
-		if (c->helpers[i] <= 0) {
-			c->helpers[i] = pid;
-			return 0;
-		}
-	return errno = ENOSPC, -1;
+		if (c->pids[i] == pid)
+			return 1;
+	return 0;
 }
 
-void
-cell_untrack_helper(struct cell *c, pid_t pid)
-{
-	int i;
-
-	for (i = 0; i < CELL_MAX_RUNS; i++)
-		if (c->helpers[i] == pid)
-			c->helpers[i] = 0;
-}
-
-/* Kill and reap what we started ourselves: the runs and the captures. */
+/*
+ * Kill what we started ourselves (the runs, with their process groups,
+ * and the captures) and wait until each has exited, its ports with it,
+ * without reaping: the pid stays reserved for run_wait/run_free or
+ * cell_capture_stop, which may come later and must not hit a new process
+ * that reuses the number.
+ */
 static void
 cell_end_started(struct cell *c)
 {
+	siginfo_t si;
 	int i;
 
-	for (i = 0; i < CELL_MAX_RUNS; i++) {
-		if (c->runs[i] != NULL)
-			run_end(c->runs[i]);
-		if (c->helpers[i] > 0) {
-			kill(c->helpers[i], SIGKILL);
-			waitpid(c->helpers[i], NULL, 0);
-			c->helpers[i] = 0;
+	for (i = 0; i < CELL_MAX_RUNS; i++)
+		if (c->pids[i] > 0) {
+			kill(-c->pids[i], SIGKILL);
+			kill(c->pids[i], SIGKILL);
 		}
-	}
+	for (i = 0; i < CELL_MAX_RUNS; i++)
+		while (c->pids[i] > 0 && waitid(P_PID, (id_t)c->pids[i], &si,
+		    WEXITED | WNOWAIT) < 0 && errno == EINTR)
+			;
 }
 
 void
 cell_close(struct cell *c)
 {
+	c->closed = 1;
 	/* Our children first, then init takes the rest (its orphans). */
 	cell_end_started(c);
 	if (c->mode == CELL_NS && c->init > 0)

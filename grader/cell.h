@@ -10,9 +10,11 @@
  *	                           CK_FORK=no); 0 or -1 (errno, c->why).
  *	                           c->mode says whether namespaces were had,
  *	                           c->why why not (CELL_FALLBACK)
- *	cell_close(c)              end everything started in the cell, reap
- *	                           the runs it still knows (RUN_STOPPED, their
- *	                           output kept for run_free), remove its dir
+ *	cell_close(c)              end everything started in the cell and
+ *	                           remove its dir.  It keeps no pointer to a
+ *	                           struct run: a run it ended is reaped by
+ *	                           run_wait/run_free (RUN_STOPPED), which
+ *	                           need the struct cell still in place
  *	cell_port(c, type)         a port to use: fixed (CELL_PORT, +1 per
  *	                           call) in a cell, a free one in fallback
  *	run_start(c, r, argv, lim) start a program in the cell; -1 (errno)
@@ -88,8 +90,8 @@ struct cell {
 	int lock_fd;		/* holds c->uid while the cell lives (root) */
 	int watch_fd;		/* socket to our init (CELL_NS) or watchdog */
 	pid_t watchdog;
-	struct run *runs[CELL_MAX_RUNS];	/* started, not yet freed */
-	pid_t helpers[CELL_MAX_RUNS];		/* capture children */
+	int closed;		/* cell_close has run */
+	pid_t pids[CELL_MAX_RUNS];	/* runs and captures not yet reaped */
 };
 
 /* Limits for one program; zero fields take the defaults in param.h. */
@@ -170,10 +172,9 @@ int cell_capture_start(struct cell *c, struct cell_capture *cap,
 int cell_capture_stop(struct cell_capture *cap);
 
 /* For cell.c's friends (run.c, cell-capture.c), not for tests. */
-int cell_track_run(struct cell *c, struct run *r);
-void cell_untrack_run(struct cell *c, struct run *r);
-int cell_track_helper(struct cell *c, pid_t pid);
-void cell_untrack_helper(struct cell *c, pid_t pid);
+int cell_track(struct cell *c, pid_t pid);
+void cell_untrack(struct cell *c, pid_t pid);
+int cell_tracks(const struct cell *c, pid_t pid);
 int cell_ns_enter(struct cell *c);
 int cell_ns_kill_all(struct cell *c);
 int cell_fallback_enter(struct cell *c);
@@ -184,6 +185,5 @@ void cell_kill_orphans(struct cell *c);
 int cell_uid_count(uid_t uid);
 void cell_remove_dir(const char *dir);
 void cell_close_fds_except(int *keep, int n);
-void run_end(struct run *r);
 
 #endif

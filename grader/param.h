@@ -49,6 +49,7 @@
 #define CELL_PORT 12000		/* first fixed port handed out in a cell */
 #define CELL_MAX_RUNS 16	/* programs started in one cell */
 #define CELL_MAX_PORTS 8	/* ports handed out by one cell */
+#define CELL_PORT_TRIES 20	/* fallback: tries for a port free for both */
 #define CELL_MAX_SLOTS 64	/* uids CELL_UID_BASE.. +slot+k*this when busy */
 #define CELL_UID_TRIES 8	/* how many such uids to try */
 #define CELL_TMP_MB 64		/* size of the cell's private /tmp */

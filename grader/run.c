@@ -181,6 +181,18 @@ run_nproc(struct cell *c, const struct run_limits *l)
 	return (rlim_t)cell_uid_count(getuid()) + (rlim_t)l->nproc;
 }
 
+/* Kill the program's process group (a pgid may not exist yet). */
+static void
+run_kill(struct run *r, int why)
+{
+	if (r->killed == 0)
+		r->killed = why;
+	if (r->pid > 0) {
+		kill(-r->pid, SIGKILL);
+		kill(r->pid, SIGKILL);
+	}
+}
+
 /* The parent's side of a started child: exec result, pidfd, tracking. */
 static int
 run_started(struct cell *c, struct run *r, int ex)
@@ -188,11 +200,19 @@ run_started(struct cell *c, struct run *r, int ex)
 	int e = 0;
 	ssize_t n;
 
+	if (cell_track(c, r->pid) < 0) {
+		e = errno;
+		run_kill(r, RUN_STOPPED);
+		waitpid(r->pid, NULL, 0);
+		r->pid = -1;
+		return errno = e, -1;
+	}
 	do
 		n = read(ex, &e, sizeof e);
 	while (n < 0 && errno == EINTR);
 	if (n == sizeof e) {
 		waitpid(r->pid, NULL, 0);
+		cell_untrack(c, r->pid);
 		r->pid = -1;
 		return errno = e, -1;
 	}
@@ -201,6 +221,7 @@ run_started(struct cell *c, struct run *r, int ex)
 		e = errno;
 		kill(r->pid, SIGKILL);
 		waitpid(r->pid, NULL, 0);
+		cell_untrack(c, r->pid);
 		r->pid = -1;
 		return errno = e, -1;
 	}
@@ -217,6 +238,13 @@ close_fd(int *fd)
 	if (*fd >= 0)
 		close(*fd);
 	*fd = -1;
+}
+
+static void
+close_pair(int p[2])
+{
+	close_fd(&p[0]);
+	close_fd(&p[1]);
 }
 
 /* The child runs in the cell dir: a relative path is resolved first. */
@@ -262,7 +290,7 @@ run_start(struct cell *c, struct run *r, char *const argv[],
 	if (run_resolve(argv, args, RUN_MAX_ARGS, path) < 0)
 		goto out;
 	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0 ||
-	    pipe2(ex, O_CLOEXEC) < 0 || cell_track_run(c, r) < 0)
+	    pipe2(ex, O_CLOEXEC) < 0)
 		goto out;
 	nproc = run_nproc(c, &r->lim);
 	fflush(NULL);
@@ -276,35 +304,20 @@ run_start(struct cell *c, struct run *r, char *const argv[],
 	r->out_fd = out[0];
 	r->err_fd = err[0];
 	out[0] = err[0] = -1;
-	close_fd(&out[1]);
-	close_fd(&err[1]);
+	close_pair(out);	/* the child's ends: EOF once it is gone */
+	close_pair(err);
 	close_fd(&ex[1]);
 	rc = run_started(c, r, ex[0]);
 out:
 	e = errno;
-	close_fd(&out[0]);
-	close_fd(&out[1]);
-	close_fd(&err[0]);
-	close_fd(&err[1]);
-	close_fd(&ex[0]);
-	close_fd(&ex[1]);
+	close_pair(out);
+	close_pair(err);
+	close_pair(ex);
 	if (rc < 0) {
 		run_free(r);
 		errno = e;
 	}
 	return rc;
-}
-
-/* Kill the program's process group (a pgid may not exist yet). */
-static void
-run_kill(struct run *r, int why)
-{
-	if (r->killed == 0)
-		r->killed = why;
-	if (r->pid > 0) {
-		kill(-r->pid, SIGKILL);
-		kill(r->pid, SIGKILL);
-	}
 }
 
 /* Append what fd has for us; 1 at EOF, 0 otherwise.  Over the cap: kept
@@ -375,6 +388,9 @@ run_classify(struct run *r, int st, const struct rusage *ru)
 	r->wstatus = st;
 	r->max_rss_kb = ru->ru_maxrss;
 	r->status = sig != 0 ? sig : WEXITSTATUS(st);
+	if (r->killed == 0 && sig == SIGKILL && r->cell != NULL &&
+	    r->cell->closed)
+		r->killed = RUN_STOPPED;	/* cell_close ended it */
 	if (r->killed != 0)
 		r->outcome = r->killed;
 	else if (sig == SIGXCPU || (sig == SIGKILL && cpu_s >= r->lim.cpu_s))
@@ -404,6 +420,8 @@ run_reap(struct run *r)
 		if (r->killed == 0)
 			r->killed = RUN_STOPPED;
 	}
+	if (r->cell != NULL)
+		cell_untrack(r->cell, r->pid);
 	run_drain(r);
 	close_fd(&r->pidfd);
 	run_classify(r, st, &ru);
@@ -463,20 +481,13 @@ run_stop(struct run *r)
 	return 0;
 }
 
-/* cell_close's end of a run: kill, reap, keep its output for the caller. */
 void
-run_end(struct run *r)
+run_free(struct run *r)
 {
 	if (r->pid > 0 && r->outcome == RUN_RUNNING) {
 		run_kill(r, RUN_STOPPED);
 		run_reap(r);
 	}
-}
-
-void
-run_free(struct run *r)
-{
-	run_end(r);
 	close_fd(&r->out_fd);
 	close_fd(&r->err_fd);
 	close_fd(&r->pidfd);
@@ -484,8 +495,6 @@ run_free(struct run *r)
 	free(r->err);
 	r->out = r->err = NULL;
 	r->out_len = r->err_len = 0;
-	if (r->cell != NULL)
-		cell_untrack_run(r->cell, r);
 	r->cell = NULL;
 }
 

@@ -300,7 +300,8 @@ START_TEST(test_no_binary)
 }
 END_TEST
 
-/* cell_close ends what is still running and keeps its output. */
+/* cell_close ends what is still running; run_wait then reports it
+ * stopped, with the output it printed. */
 START_TEST(test_close_running)
 {
 	struct cell c;
@@ -314,13 +315,43 @@ START_TEST(test_close_running)
 	ck_assert_int_eq(wait_output(&r[0], "ignoring", 2000), 0);
 	cell_close(&c);
 	for (i = 0; i < 3; i++) {
-		ck_assert_int_eq(r[i].outcome, RUN_STOPPED);
 		ck_assert_int_eq(pid_running(r[i].pid), 0);
+		ck_assert_int_eq(run_wait(&r[i], 0), 0);
+		ck_assert_int_eq(r[i].outcome, RUN_STOPPED);
 	}
 	ck_assert_ptr_nonnull(strstr(r[0].out, "ignoring"));
 	for (i = 0; i < 3; i++)
 		run_free(&r[i]);
 	assert_left_nothing(&c, NULL, 0);
+}
+END_TEST
+
+/* A run whose struct is gone (no run_free: a test returned early) is
+ * still ended by cell_close, which holds no pointer to it. */
+static pid_t
+start_and_forget(struct cell *c)
+{
+	struct run r;
+
+	start(c, &r, "block", NULL, NULL);
+	return r.pid;	/* r's memory ends here, its fds stay open */
+}
+
+START_TEST(test_close_forgotten)
+{
+	char junk[sizeof(struct run) * 2];
+	struct cell c;
+	pid_t pid;
+
+	open_cell(&c, 0, _i ? CELL_FORCE_FALLBACK : 0);
+	pid = start_and_forget(&c);
+	memset(junk, 0x5a, sizeof junk);	/* scribble over old stack */
+	ck_assert_int_eq(pid_running(pid), 1);
+	cell_close(&c);
+	ck_assert_int_eq(pid_running(pid), 0);
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+	assert_left_nothing(&c, NULL, 0);
+	(void)junk;
 }
 END_TEST
 
@@ -618,8 +649,10 @@ START_TEST(test_wait_port)
 	ck_assert_int_lt(now_ms() - t0, 1000);
 	ck_assert_int_eq(cell_wait_port(&c, SOCK_STREAM, port, NULL, 30), -1);
 	start(&c, &r, "linger", arg, NULL);
-	ck_assert_int_eq(cell_wait_port(&c, SOCK_STREAM, port, &r,
-	    CELL_READY_MS), 0);
+	ck_assert_msg(cell_wait_port(&c, SOCK_STREAM, port, &r,
+	    CELL_READY_MS) == 0, "port %d not listening: linger %s, status "
+	    "%d, out '%s', err '%s'", port, run_outcome_name(r.outcome),
+	    r.status, r.out, r.err);
 	ck_assert_int_eq(cell_wait_port(&c, SOCK_DGRAM, port, NULL,
 	    CELL_READY_MS), 0);
 	cell_close(&c);
@@ -980,6 +1013,7 @@ cell_suite(void)
 	tcase_add_test(tc, test_wait_zero);
 	tcase_add_loop_test(tc, test_no_binary, 0, 2);
 	tcase_add_loop_test(tc, test_close_running, 0, 2);
+	tcase_add_loop_test(tc, test_close_forgotten, 0, 2);
 	tc = tcase(s, "fallback", 20);
 	tcase_add_loop_test(tc, test_hostile_fallback, 0, N_HOSTILE);
 	tcase_add_test(tc, test_fallback_identity);
