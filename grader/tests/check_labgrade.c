@@ -1012,6 +1012,57 @@ START_TEST(cli_build_under_tmp)
 }
 END_TEST
 
+/* The engine's own records (a student's NUL, invalid UTF-8, "]]>" and
+ * terminal escapes among them) through every format, read back by a
+ * real parser. */
+static const struct {
+	int format;
+	const char *check;	/* shell command run on the file ($0) */
+} fmt_cases[] = {
+	{ REPORT_JSON, "python3 -c 'import json,sys; d=json.load(open(sys.argv"
+	    "[1])); t=[x for x in d[\"tests\"] if x[\"name\"]==\"nasty\"][0]; "
+	    "assert t[\"status\"]==\"crashed\"; assert \"\\\\0\" in t[\"students"
+	    "\"][0][\"stderr_tail\"]' \"$0\"" },
+	{ REPORT_GRADESCOPE, "python3 -c 'import json,sys; d=json.load(open("
+	    "sys.argv[1])); assert len(d[\"tests\"])==13' \"$0\"" },
+	{ REPORT_JUNIT, "xmllint --noout \"$0\"" },
+	{ REPORT_AUTOLAB, "tail -n 1 \"$0\" | python3 -c 'import json,sys; "
+	    "assert json.load(sys.stdin)[\"scores\"][\"pass\"]==1'" },
+	{ REPORT_CSV, "python3 -c 'import csv,sys; r=list(csv.reader(open("
+	    "sys.argv[1]))); assert len(r)==2 and len(r[0])==16' \"$0\"" },
+	{ REPORT_TAP, "grep -q '^not ok 8 - nasty' \"$0\" && ! grep -q "
+	    "\"$(printf '\\033')\" \"$0\"" },
+	{ REPORT_TEXT, "grep -q 'killed by signal 11' \"$0\" && ! grep -q "
+	    "\"$(printf '\\033')\" \"$0\"" },
+};
+
+START_TEST(engine_formats)
+{
+	struct report_opts o = { .argv0 = "labgrade", .csv_header = 1 };
+	char path[] = "/tmp/check_labgrade-fmt-XXXXXX", err[256];
+	char *argv[] = { "sh", "-c", (char *)fmt_cases[_i].check, path, NULL };
+	struct report rep;
+	struct proc p;
+	FILE *f;
+	int fd;
+
+	ck_assert_int_eq(fk_grade(&fk_lab, 1, NULL, &rep, err, sizeof err), 0);
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	f = fdopen(fd, "w");
+	ck_assert_int_eq(report_write(fmt_cases[_i].format, f, &rep, &o), 0);
+	fclose(f);
+	engine_cleanup(&rep);
+	report_free(&rep);
+	ck_assert_int_eq(proc_start(&p, argv), 0);
+	proc_wait(&p, 20000);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "%s does not check: %s %s",
+	    report_format_name(fmt_cases[_i].format), p.out, p.err);
+	proc_free(&p);
+	unlink(path);
+}
+END_TEST
+
 Suite *
 labgrade_suite(void)
 {
@@ -1027,6 +1078,8 @@ labgrade_suite(void)
 	tcase_add_test(tc, engine_refuses_nofork);
 	tcase_add_test(tc, engine_ns_cell);
 	tcase_add_test(tc, seeds_derived);
+	tcase_add_loop_test(tc, engine_formats, 0,
+	    (int)(sizeof fmt_cases / sizeof fmt_cases[0]));
 	suite_add_tcase(s, tc);
 	tc = tcase_create("rubric");
 	tcase_set_timeout(tc, 10);
