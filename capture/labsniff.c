@@ -96,6 +96,76 @@ parse_count(const char *arg, long *count)
 
 enum { OPT_LADDER = 256, OPT_SVG, OPT_JSON, OPT_EXEC };
 
+/* One option: 0, 2 (bad), -1 (help or version printed: exit 0). */
+static int
+parse_option(struct sniff_opts *o, int c, char **argv)
+{
+	switch (c) {
+	case 'i':
+		o->iface = optarg;
+		return 0;
+	case 'r':
+		o->rfile = optarg;
+		return 0;
+	case 'w':
+		o->wfile = optarg;
+		return 0;
+	case 'X':
+		o->hex = 1;
+		return 0;
+	case 'q':
+		o->quiet = 1;
+		return 0;
+	case OPT_LADDER:
+		o->ladder = 1;
+		return 0;
+	case OPT_SVG:
+		o->svgfile = optarg;
+		return 0;
+	case OPT_JSON:
+		o->json = 1;
+		return 0;
+	case 'c':
+		if (parse_count(optarg, &o->count) != 0)
+			return usage_error(
+			    "COUNT must be a whole number >= 1", optarg);
+		return 0;
+	case OPT_EXEC:
+		if (o->n_exec == SNIFF_MAX_EXEC)
+			return usage_error("too many --exec commands", NULL);
+		o->exec_cmd[o->n_exec++] = optarg;
+		return 0;
+	case 'h':
+		fputs(help_text, stdout);
+		fputs(usage_line, stdout);
+		return -1;
+	case 'V':
+		printf("labsniff (socklab) %s, %s\n", LABSNIFF_VERSION,
+		    pcap_lib_version());
+		return -1;
+	case ':':
+		return usage_error("option needs a value", argv[optind - 1]);
+	default:
+		return usage_error("unknown option", argv[optind - 1]);
+	}
+}
+
+/* Options that cannot go together. */
+static int
+check_options(const struct sniff_opts *o)
+{
+	if (o->rfile != NULL && (o->iface != NULL || o->n_exec > 0))
+		return usage_error(
+		    "-r reads a file: it cannot be combined with -i or --exec",
+		    NULL);
+	if (o->iface != NULL && o->n_exec > 0)
+		return usage_error(
+		    "--exec captures in its own namespace: drop -i", NULL);
+	if (o->json && o->ladder)
+		return usage_error("--json and --ladder: choose one", NULL);
+	return 0;
+}
+
 /* 0 to run, 2 bad arguments, -1 help or version printed (exit 0). */
 static int
 parse_args(struct sniff_opts *o, int argc, char **argv)
@@ -109,74 +179,15 @@ parse_args(struct sniff_opts *o, int argc, char **argv)
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
 	};
-	int c;
+	int c, rc;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":i:r:w:c:XqhV", longopts, NULL)) !=
-	       -1) {
-		switch (c) {
-		case 'i':
-			o->iface = optarg;
-			break;
-		case 'r':
-			o->rfile = optarg;
-			break;
-		case 'w':
-			o->wfile = optarg;
-			break;
-		case 'X':
-			o->hex = 1;
-			break;
-		case 'q':
-			o->quiet = 1;
-			break;
-		case OPT_LADDER:
-			o->ladder = 1;
-			break;
-		case OPT_SVG:
-			o->svgfile = optarg;
-			break;
-		case OPT_JSON:
-			o->json = 1;
-			break;
-		case 'c':
-			if (parse_count(optarg, &o->count) != 0)
-				return usage_error("COUNT must be a whole "
-				                   "number >= 1",
-				    optarg);
-			break;
-		case OPT_EXEC:
-			if (o->n_exec == SNIFF_MAX_EXEC)
-				return usage_error("too many --exec commands "
-				                   "(at most 16)",
-				    NULL);
-			o->exec_cmd[o->n_exec++] = optarg;
-			break;
-		case 'h':
-			fputs(help_text, stdout);
-			fputs(usage_line, stdout);
-			return -1;
-		case 'V':
-			printf("labsniff (socklab) %s, %s\n", LABSNIFF_VERSION,
-			    pcap_lib_version());
-			return -1;
-		case ':':
-			return usage_error(
-			    "option needs a value", argv[optind - 1]);
-		default:
-			return usage_error("unknown option", argv[optind - 1]);
-		}
-	}
-	if (o->rfile != NULL && (o->iface != NULL || o->n_exec > 0))
-		return usage_error("-r reads a file: it cannot be combined "
-		                   "with -i or --exec",
-		    NULL);
-	if (o->iface != NULL && o->n_exec > 0)
-		return usage_error("--exec captures in its own namespace: "
-		                   "drop -i",
-		    NULL);
-	if (o->json && o->ladder)
-		return usage_error("--json and --ladder: choose one", NULL);
+	       -1)
+		if ((rc = parse_option(o, c, argv)) != 0)
+			return rc;
+	if ((rc = check_options(o)) != 0)
+		return rc;
 	if (optind < argc &&
 	    (o->filter = join_words(argv + optind, argc - optind)) == NULL)
 		return usage_error("out of memory", NULL);
