@@ -4,7 +4,7 @@
  * Makefile is never run), and make runs there in a process group of its
  * own, killed at BUILD_TIMEOUT_S.
  */
-#define _GNU_SOURCE	/* setgroups() to drop root before building */
+#define _GNU_SOURCE /* setgroups() to drop root before building */
 #include <grp.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -36,7 +36,7 @@ static void
 build_keep(char *buf, size_t *len, size_t cap, const char *in, size_t n)
 {
 	if (*len + n > cap)
-		buf[cap + 63] = 1;	/* the marker byte, past the text */
+		buf[cap + 63] = 1; /* the marker byte, past the text */
 	if (n >= cap) {
 		memcpy(buf, in + n - cap, cap);
 		*len = cap;
@@ -56,8 +56,9 @@ build_child(char *const argv[], const char *cwd, int fd, uid_t build_uid)
 	int devnull = open("/dev/null", O_RDONLY);
 
 	setpgid(0, 0);
-	if (build_uid != (uid_t)-1 && (setgroups(0, NULL) < 0 ||
-	    setgid((gid_t)build_uid) < 0 || setuid(build_uid) < 0))
+	if (build_uid != (uid_t)-1 &&
+	    (setgroups(0, NULL) < 0 || setgid((gid_t)build_uid) < 0 ||
+	        setuid(build_uid) < 0))
 		_exit(125);
 	if (devnull >= 0)
 		dup2(devnull, STDIN_FILENO);
@@ -77,7 +78,7 @@ build_drain(pid_t pid, int fd, int timeout_ms, char *buf, size_t *len,
     size_t cap, int *status)
 {
 	long end = build_ms_now() + timeout_ms, left;
-	struct pollfd p = { fd, POLLIN, 0 };
+	struct pollfd p = {fd, POLLIN, 0};
 	char chunk[4096];
 	ssize_t n;
 	int r, timed_out = 0;
@@ -90,7 +91,7 @@ build_drain(pid_t pid, int fd, int timeout_ms, char *buf, size_t *len,
 		}
 		r = poll(&p, 1, (int)left);
 		if (r == 0 || (r < 0 && errno == EINTR))
-			continue;	/* the deadline is checked above */
+			continue; /* the deadline is checked above */
 		if (r < 0)
 			break;
 		n = read(fd, chunk, sizeof chunk);
@@ -100,7 +101,7 @@ build_drain(pid_t pid, int fd, int timeout_ms, char *buf, size_t *len,
 			break;
 		build_keep(buf, len, cap, chunk, (size_t)n);
 	}
-	kill(-pid, SIGKILL);	/* whatever it left behind, or all of it */
+	kill(-pid, SIGKILL); /* whatever it left behind, or all of it */
 	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
 		;
 	return timed_out;
@@ -141,10 +142,10 @@ build_exec(char *const argv[], const char *cwd, int timeout_ms, size_t cap,
 	timed_out = build_drain(pid, fd[0], timeout_ms, buf, &len, cap, status);
 	close(fd[0]);
 	if (timed_out)
-		len += (size_t)snprintf(buf + len, 48, "\n(killed after %g s)\n",
-		    timeout_ms / 1000.0);
+		len += (size_t)snprintf(buf + len, 48,
+		    "\n(killed after %g s)\n", timeout_ms / 1000.0);
 	buf[len] = '\0';
-	if (buf[cap + 63] == 1 && len >= 6)	/* dropped the start */
+	if (buf[cap + 63] == 1 && len >= 6) /* dropped the start */
 		memcpy(buf, "[...] ", 6);
 	*out = buf;
 	return timed_out ? 1 : 0;
@@ -196,12 +197,13 @@ build_base(char *err, size_t errlen)
 
 	if (b == NULL || b[0] != '/')
 		b = access("/var/tmp", W_OK | X_OK) == 0 ? "/var/tmp" : NULL;
-	if (b == NULL || strcmp(b, "/tmp") == 0 || strncmp(b, "/tmp/", 5) ==
-	    0) {
-		snprintf(err, errlen, "no folder for the build: %s (set "
+	if (b == NULL || strcmp(b, "/tmp") == 0 ||
+	    strncmp(b, "/tmp/", 5) == 0) {
+		snprintf(err, errlen,
+		    "no folder for the build: %s (set "
 		    "LABGRADE_TMPDIR to a writable folder outside /tmp, which "
-		    "each cell replaces with its own)", b != NULL ? b :
-		    "/var/tmp is not writable");
+		    "each cell replaces with its own)",
+		    b != NULL ? b : "/var/tmp is not writable");
 		return NULL;
 	}
 	return b;
@@ -224,16 +226,16 @@ build_last_lines(char *s, int n)
 }
 
 static void
-build_check_bin(struct build_result *b, const char *name, char *path,
-    size_t len)
+build_check_bin(
+    struct build_result *b, const char *name, char *path, size_t len)
 {
 	snprintf(path, len, "%s/%s", b->dir, name);
 	if (access(path, X_OK) != 0) {
 		path[0] = '\0';
 		b->ok = 0;
 		if (b->why[0] == '\0')
-			snprintf(b->why, sizeof b->why, "%s did not build",
-			    name);
+			snprintf(
+			    b->why, sizeof b->why, "%s did not build", name);
 	}
 }
 
@@ -267,11 +269,12 @@ build_prepare(const struct grade_lab *lab, const char *src, const char *kit,
 		snprintf(to, sizeof to, "%s/%s", b->dir, lab->sources[i]);
 		if (build_copy(from, to, 0644) < 0 && m + 1 < mlen)
 			m += (size_t)snprintf(missing + m, mlen - m,
-			    "%s: cannot use it (%s)\n", from, errno == ELOOP ?
-			    "a symbolic link" : strerror(errno));
+			    "%s: cannot use it (%s)\n", from,
+			    errno == ELOOP ? "a symbolic link"
+			                   : strerror(errno));
 	}
-	if (build_uid != (uid_t)-1 && chown(b->dir, build_uid,
-	    (gid_t)build_uid) < 0) {
+	if (build_uid != (uid_t)-1 &&
+	    chown(b->dir, build_uid, (gid_t)build_uid) < 0) {
 		snprintf(err, errlen, "%s: %s", b->dir, strerror(errno));
 		return -1;
 	}
@@ -279,13 +282,13 @@ build_prepare(const struct grade_lab *lab, const char *src, const char *kit,
 }
 
 int
-build_submission(const struct grade_lab *lab, const char *src,
-    const char *kit, struct build_result *b, char *err, size_t errlen)
+build_submission(const struct grade_lab *lab, const char *src, const char *kit,
+    struct build_result *b, char *err, size_t errlen)
 {
-	static const char *const make_env[] = { "MAKEFLAGS", "MFLAGS",
+	static const char *const make_env[] = {"MAKEFLAGS", "MFLAGS",
 	    "MAKELEVEL", "MAKEOVERRIDES", "CFLAGS", "CPPFLAGS", "LDFLAGS",
-	    "LDLIBS", NULL };
-	char *argv[] = { "make", "-k", NULL }, *out = NULL;
+	    "LDLIBS", NULL};
+	char *argv[] = {"make", "-k", NULL}, *out = NULL;
 	char missing[1024], *log;
 	struct stat st;
 	uid_t build_uid;
@@ -299,9 +302,9 @@ build_submission(const struct grade_lab *lab, const char *src,
 	}
 	build_uid = geteuid() == 0 ? BUILD_UID : (uid_t)-1;
 	if (build_prepare(lab, src, kit, b, missing, sizeof missing, build_uid,
-	    err, errlen) < 0)
+	        err, errlen) < 0)
 		return -1;
-	for (i = 0; make_env[i] != NULL; i++)	/* the kit's flags, always */
+	for (i = 0; make_env[i] != NULL; i++) /* the kit's flags, always */
 		unsetenv(make_env[i]);
 	rc = build_exec(argv, b->dir, BUILD_TIMEOUT_S * 1000, BUILD_LOG_CAP,
 	    &out, &status, build_uid);
@@ -313,8 +316,10 @@ build_submission(const struct grade_lab *lab, const char *src,
 	build_check_bin(b, lab->server_bin, b->server, sizeof b->server);
 	build_check_bin(b, lab->client_bin, b->client, sizeof b->client);
 	if (rc > 0)
-		snprintf(b->why, sizeof b->why, "the build took more than "
-		    "%d s and was stopped", BUILD_TIMEOUT_S);
+		snprintf(b->why, sizeof b->why,
+		    "the build took more than "
+		    "%d s and was stopped",
+		    BUILD_TIMEOUT_S);
 	if (!b->ok) {
 		log = build_last_lines(out, BUILD_LOG_LINES);
 		if (asprintf(&b->log, "%s%s", missing, log) < 0)
@@ -327,11 +332,11 @@ build_submission(const struct grade_lab *lab, const char *src,
 void
 build_cleanup(struct build_result *b)
 {
-	char *argv[] = { "rm", "-rf", "--", b->dir, NULL }, *out = NULL;
+	char *argv[] = {"rm", "-rf", "--", b->dir, NULL}, *out = NULL;
 	int st;
 
-	if (b->dir[0] != '\0' && build_exec_capture(argv, NULL, 10000, 1024,
-	    &out, &st) >= 0)
+	if (b->dir[0] != '\0' &&
+	    build_exec_capture(argv, NULL, 10000, 1024, &out, &st) >= 0)
 		free(out);
 	free(b->log);
 	b->log = NULL;

@@ -23,11 +23,11 @@
 #include "param.h"
 
 struct class_sub {
-	char *name;		/* the folder's name: the student */
+	char *name; /* the folder's name: the student */
 	char key[17];
 	int cached, done, rc;
 	pid_t pid;
-	int job;		/* job slot while running */
+	int job; /* job slot while running */
 };
 
 struct class_state {
@@ -118,8 +118,8 @@ class_is_current(const struct class_opts *o, struct class_sub *s)
 	class_read_line(path, 1, line, sizeof line);
 	if (strcmp(line, s->key) != 0)
 		return 0;
-	snprintf(path, sizeof path, "%s/%s/labgrade/report.csv", o->root,
-	    s->name);
+	snprintf(
+	    path, sizeof path, "%s/%s/labgrade/report.csv", o->root, s->name);
 	return access(path, R_OK) == 0;
 }
 
@@ -175,10 +175,12 @@ class_progress(struct class_state *st, int last)
 
 	if (st->graded > 0 && st->to_grade > st->graded)
 		eta = el / (double)st->graded *
-		    (double)(st->to_grade - st->graded);
-	fprintf(stderr, "%slabgrade: %zu/%zu graded (%zu cached), %.0f s, "
-	    "ETA %.0f s%s", st->tty ? "\r" : "", st->done, st->n,
-	    st->done - st->graded, el, eta, st->tty && !last ? "" : "\n");
+		      (double)(st->to_grade - st->graded);
+	fprintf(stderr,
+	    "%slabgrade: %zu/%zu graded (%zu cached), %.0f s, "
+	    "ETA %.0f s%s",
+	    st->tty ? "\r" : "", st->done, st->n, st->done - st->graded, el,
+	    eta, st->tty && !last ? "" : "\n");
 }
 
 static void
@@ -202,8 +204,7 @@ class_finished(struct class_state *st, pid_t pid, int wstatus)
 	st->graded++;
 	if (s->rc != 0)
 		return;
-	snprintf(path, sizeof path, "%s/%s/labgrade/key", st->o->root,
-	    s->name);
+	snprintf(path, sizeof path, "%s/%s/labgrade/key", st->o->root, s->name);
 	f = fopen(path, "w");
 	if (f != NULL) {
 		fprintf(f, "%s\n", s->key);
@@ -246,7 +247,7 @@ class_loop(struct class_state *st)
 
 	for (;;) {
 		while (next < st->n && (st->sub[next].cached ||
-		    (job = class_free_job(st)) >= 0)) {
+		                           (job = class_free_job(st)) >= 0)) {
 			struct class_sub *s = &st->sub[next++];
 
 			if (s->cached)
@@ -323,9 +324,10 @@ class_write_csv(struct class_state *st, char *err, size_t errlen)
 			for (k = 0; k < st->o->ntests; k++)
 				fputc(',', f);
 			fputc('\n', f);
-			fprintf(stderr, "labgrade: %s could not be graded: see "
-			    "%s/%s/labgrade/labgrade.log\n", st->sub[i].name,
-			    st->o->root, st->sub[i].name);
+			fprintf(stderr,
+			    "labgrade: %s could not be graded: see "
+			    "%s/%s/labgrade/labgrade.log\n",
+			    st->sub[i].name, st->o->root, st->sub[i].name);
 			bad = 1;
 			continue;
 		}
@@ -353,8 +355,8 @@ class_scan(struct class_state *st, char *err, size_t errlen)
 	}
 	st->sub = calloc((size_t)n + 1, sizeof *st->sub);
 	for (i = 0; i < n; i++) {
-		snprintf(path, sizeof path, "%s/%s", st->o->root,
-		    ents[i]->d_name);
+		snprintf(
+		    path, sizeof path, "%s/%s", st->o->root, ents[i]->d_name);
 		if (st->sub != NULL && stat(path, &sb) == 0 &&
 		    S_ISDIR(sb.st_mode) && st->n < CLASS_MAX)
 			st->sub[st->n++].name = strdup(ents[i]->d_name);
@@ -398,8 +400,9 @@ class_run(const struct class_opts *opt, char *err, size_t errlen)
 		st.to_grade += !st.sub[i].cached;
 	}
 	if (class_loop(&st) < 0) {
-		snprintf(err, errlen, "%s", o.stop != NULL && *o.stop ?
-		    "interrupted" : strerror(errno));
+		snprintf(err, errlen, "%s",
+		    o.stop != NULL && *o.stop ? "interrupted"
+		                              : strerror(errno));
 		goto out;
 	}
 	if (st.to_grade == 0)

@@ -10,7 +10,7 @@
  * test (its runner, cell and student programs) at nice +GRADE_NICE, so a
  * busy machine takes its CPU from the untimed tests first.
  */
-#define _GNU_SOURCE	/* syscall(SYS_pidfd_open), prctl(PR_SET_PDEATHSIG) */
+#define _GNU_SOURCE /* syscall(SYS_pidfd_open), prctl(PR_SET_PDEATHSIG) */
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
@@ -34,15 +34,15 @@ struct engine_ctx {
 	const struct grade_lab *lab;
 	const struct grade_sub *sub;
 	const struct engine_opts *opt;
-	char results[PATH_MAX];	/* private results folder */
+	char results[PATH_MAX]; /* private results folder */
 	int dir_fd;
-	int slot;		/* cell slot of the test a runner runs */
+	int slot; /* cell slot of the test a runner runs */
 };
 
 enum engine_state { ES_PENDING, ES_RUNNING, ES_DONE };
 
 struct engine_runner {
-	pid_t pid;		/* 0: this runner slot is free */
+	pid_t pid; /* 0: this runner slot is free */
 	int pidfd;
 	size_t test;
 	double started, deadline;
@@ -96,8 +96,8 @@ engine_child(const struct engine_ctx *x, int idx)
 	g.results = x->results;
 	snprintf(name, sizeof name, "%s.rec", t->name);
 	g.rec_fd = openat(x->dir_fd, name, O_WRONLY | O_APPEND | O_CLOEXEC);
-	if (cell_open(&cell, x->slot, x->sub->force_fallback ?
-	    CELL_FORCE_FALLBACK : 0) < 0) {
+	if (cell_open(&cell, x->slot,
+	        x->sub->force_fallback ? CELL_FORCE_FALLBACK : 0) < 0) {
 		snprintf(why, sizeof why, "could not open the test's cell: %s",
 		    strerror(errno));
 		grade_record_end(&g, GS_ERROR, why);
@@ -107,7 +107,8 @@ engine_child(const struct engine_ctx *x, int idx)
 	if (cell.mode == CELL_FALLBACK) {
 		grade_record(&g, "cell", cell.why);
 		if (t->needs & NEED_NS) {
-			snprintf(why, sizeof why, "needs private network "
+			snprintf(why, sizeof why,
+			    "needs private network "
 			    "namespaces, which this machine refuses (%s)",
 			    cell.why);
 			grade_not_run(&g, why);
@@ -128,13 +129,11 @@ END_TEST
 static void
 engine_clear_check_env(void)
 {
-	static const char *const vars[] = {
-		"CK_RUN_SUITE", "CK_RUN_CASE", "CK_INCLUDE_TAGS",
-		"CK_EXCLUDE_TAGS", "CK_DEFAULT_TIMEOUT",
-		"CK_TIMEOUT_MULTIPLIER", "CK_LOG_FILE_NAME",
-		"CK_XML_LOG_FILE_NAME", "CK_TAP_LOG_FILE_NAME",
-		"CK_SUBUNIT_LOG_FILE_NAME", "CK_VERBOSITY", "CK_FORK", NULL
-	};
+	static const char *const vars[] = {"CK_RUN_SUITE", "CK_RUN_CASE",
+	    "CK_INCLUDE_TAGS", "CK_EXCLUDE_TAGS", "CK_DEFAULT_TIMEOUT",
+	    "CK_TIMEOUT_MULTIPLIER", "CK_LOG_FILE_NAME", "CK_XML_LOG_FILE_NAME",
+	    "CK_TAP_LOG_FILE_NAME", "CK_SUBUNIT_LOG_FILE_NAME", "CK_VERBOSITY",
+	    "CK_FORK", NULL};
 	size_t i;
 
 	for (i = 0; vars[i] != NULL; i++)
@@ -146,7 +145,7 @@ static void __attribute__((noreturn))
 engine_runner(struct engine_ctx *x, size_t idx)
 {
 	const struct grade_test *t = &x->lab->tests[idx];
-	struct grade g = { .rec_fd = -1 };
+	struct grade g = {.rec_fd = -1};
 	TestResult **res;
 	char name[128], line[GRADE_LINE_MAX];
 	SRunner *sr;
@@ -155,18 +154,18 @@ engine_runner(struct engine_ctx *x, size_t idx)
 	int devnull;
 
 	engine_clear_check_env();
-	signal(SIGINT, SIG_DFL);	/* the caller's handlers are its own */
+	signal(SIGINT, SIG_DFL); /* the caller's handlers are its own */
 	signal(SIGTERM, SIG_DFL);
 	if (!(t->needs & NEED_TIMING) && nice(GRADE_NICE) == -1)
-		errno = 0;	/* a lower priority is only a courtesy */
+		errno = 0; /* a lower priority is only a courtesy */
 	devnull = open("/dev/null", O_WRONLY);
-	if (devnull >= 0) {	/* our reports may be on stdout */
+	if (devnull >= 0) { /* our reports may be on stdout */
 		dup2(devnull, STDOUT_FILENO);
 		close(devnull);
 	}
 	snprintf(name, sizeof name, "%s.rec", t->name);
-	g.rec_fd = openat(x->dir_fd, name, O_WRONLY | O_CREAT | O_TRUNC |
-	    O_APPEND | O_CLOEXEC, 0600);
+	g.rec_fd = openat(x->dir_fd, name,
+	    O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
 	engine_cur = x;
 	s = suite_create("labgrade");
 	tc = tcase_create(t->name);
@@ -200,8 +199,8 @@ engine_pidfd(pid_t pid)
 }
 
 static int
-engine_spawn(struct engine_ctx *x, struct engine_runner *r, size_t test,
-    int slot)
+engine_spawn(
+    struct engine_ctx *x, struct engine_runner *r, size_t test, int slot)
 {
 	pid_t pid;
 
@@ -217,7 +216,7 @@ engine_spawn(struct engine_ctx *x, struct engine_runner *r, size_t test,
 	r->test = test;
 	r->started = engine_now();
 	r->deadline = r->started + engine_budget(&x->lab->tests[test]) +
-	    GRADE_RUNNER_GRACE_S;
+	              GRADE_RUNNER_GRACE_S;
 	return 0;
 }
 
@@ -243,8 +242,8 @@ engine_find(const struct grade_lab *lab, const char *name)
 }
 
 static void
-engine_decide(struct report_test *t, enum engine_state *st,
-    enum grade_status s, const char *reason)
+engine_decide(struct report_test *t, enum engine_state *st, enum grade_status s,
+    const char *reason)
 {
 	t->status = s;
 	free(t->reason);
@@ -260,11 +259,16 @@ engine_refine(const struct report_test *t)
 
 	for (i = 0; i < t->nstudent; i++) {
 		switch (t->student[i].kind) {
-		case RUN_SIGNALED: return GS_CRASHED;
-		case RUN_TIMEOUT: return GS_TIMEOUT;
-		case RUN_MEMORY: return GS_KILLED_MEMORY;
-		case RUN_OUTPUT: return GS_KILLED_OUTPUT;
-		default: break;
+		case RUN_SIGNALED:
+			return GS_CRASHED;
+		case RUN_TIMEOUT:
+			return GS_TIMEOUT;
+		case RUN_MEMORY:
+			return GS_KILLED_MEMORY;
+		case RUN_OUTPUT:
+			return GS_KILLED_OUTPUT;
+		default:
+			break;
 		}
 	}
 	return GS_FAILED;
@@ -278,29 +282,34 @@ engine_combine(struct report_test *t, const struct grade_test *gt, int seen,
 	char why[GRADE_LINE_MAX + 64];
 
 	if (!(seen & 2)) {
-		snprintf(why, sizeof why, "the test's runner died "
-		    "(%s %d)", WIFSIGNALED(wstatus) ? "signal" : "status",
-		    WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) :
-		    WEXITSTATUS(wstatus));
+		snprintf(why, sizeof why,
+		    "the test's runner died "
+		    "(%s %d)",
+		    WIFSIGNALED(wstatus) ? "signal" : "status",
+		    WIFSIGNALED(wstatus) ? WTERMSIG(wstatus)
+		                         : WEXITSTATUS(wstatus));
 		t->status = GS_ERROR;
 	} else if (seen & 1) {
 		if (t->status == GS_FAILED)
 			t->status = engine_refine(t);
 		if (t->status == GS_PASSED && rtype != CK_PASS) {
-			snprintf(why, sizeof why, "the grader failed after the "
-			    "test passed: %s", msg);
+			snprintf(why, sizeof why,
+			    "the grader failed after the "
+			    "test passed: %s",
+			    msg);
 			t->status = GS_ERROR;
 		} else {
 			return;
 		}
 	} else if (strstr(msg, "timeout") != NULL) {
-		snprintf(why, sizeof why, "the test did not finish within its "
-		    "%d s budget", engine_budget(gt));
+		snprintf(why, sizeof why,
+		    "the test did not finish within its "
+		    "%d s budget",
+		    engine_budget(gt));
 		t->status = GS_TIMEOUT;
 	} else {
 		snprintf(why, sizeof why, "the grader failed in this test: %s",
-		    rtype == CK_PASS ?
-		    "the test ended without a result" : msg);
+		    rtype == CK_PASS ? "the test ended without a result" : msg);
 		t->status = GS_ERROR;
 	}
 	free(t->reason);
@@ -328,7 +337,7 @@ struct engine_run {
 	struct engine_ctx x;
 	struct report *rep;
 	enum engine_state *state;
-	unsigned char *selected, *needed;	/* --only; has dependents */
+	unsigned char *selected, *needed; /* --only; has dependents */
 	struct engine_runner runner[GRADE_RUNNERS_MAX];
 	int nrunners, running;
 	const struct build_result *b;
@@ -344,25 +353,34 @@ engine_ready(struct engine_run *e, size_t i, char *why, size_t len)
 
 	if (!e->selected[i])
 		return snprintf(why, len, "not selected (--only %s)",
-		    e->x.opt->only), -1;
+		           e->x.opt->only),
+		       -1;
 	if (t->after != NULL) {
 		p = engine_find(e->x.lab, t->after);
 		if (p < 0)
-			return snprintf(why, len, "unknown prerequisite "
-			    "'%s'", t->after), -1;
+			return snprintf(why, len,
+			           "unknown prerequisite "
+			           "'%s'",
+			           t->after),
+			       -1;
 		if (e->state[p] != ES_DONE)
 			return 0;
 		if (e->rep->tests[p].status != GS_PASSED)
-			return snprintf(why, len, "prerequisite %s did not pass "
-			    "(%s)", t->after,
-			    report_status_name(e->rep->tests[p].status)), -1;
+			return snprintf(why, len,
+			           "prerequisite %s did not pass "
+			           "(%s)",
+			           t->after,
+			           report_status_name(e->rep->tests[p].status)),
+			       -1;
 	}
 	if ((t->needs & NEED_SERVER) && sub->server == NULL)
-		return snprintf(why, len, "%s did not build",
-		    e->x.lab->server_bin), -1;
+		return snprintf(
+		           why, len, "%s did not build", e->x.lab->server_bin),
+		       -1;
 	if ((t->needs & NEED_CLIENT) && sub->client == NULL)
-		return snprintf(why, len, "%s did not build",
-		    e->x.lab->client_bin), -1;
+		return snprintf(
+		           why, len, "%s did not build", e->x.lab->client_bin),
+		       -1;
 	return 1;
 }
 
@@ -390,8 +408,9 @@ engine_dispatch(struct engine_run *e)
 	for (pass = 0; pass < 3; pass++) {
 		for (i = 0; i < n; i++) {
 			if (e->state[i] != ES_PENDING ||
-			    (pass == 0 && !e->needed[i]) || (pass == 1 &&
-			    !(e->x.lab->tests[i].needs & NEED_TIMING)))
+			    (pass == 0 && !e->needed[i]) ||
+			    (pass == 1 &&
+			        !(e->x.lab->tests[i].needs & NEED_TIMING)))
 				continue;
 			r = engine_ready(e, i, why, sizeof why);
 			e->rep->tests[i].unselected = !e->selected[i];
@@ -405,7 +424,7 @@ engine_dispatch(struct engine_run *e)
 			if (k < 0)
 				continue;
 			if (engine_spawn(&e->x, &e->runner[k], i,
-			    e->x.opt->slot_base + k) < 0) {
+			        e->x.opt->slot_base + k) < 0) {
 				engine_decide(&e->rep->tests[i], &e->state[i],
 				    GS_ERROR, "fork failed");
 				continue;
@@ -425,8 +444,8 @@ engine_reap(struct engine_run *e, int k, int wstatus)
 
 	if (r->pidfd >= 0)
 		close(r->pidfd);
-	engine_collect(&e->x, e->rep, r->test, engine_now() - r->started,
-	    wstatus);
+	engine_collect(
+	    &e->x, e->rep, r->test, engine_now() - r->started, wstatus);
 	e->state[r->test] = ES_DONE;
 	r->pid = 0;
 	e->running--;
@@ -446,10 +465,10 @@ engine_wait(struct engine_run *e)
 		if (e->runner[k].deadline < first)
 			first = e->runner[k].deadline;
 		if (e->runner[k].pidfd >= 0)
-			pfd[n++] = (struct pollfd){ e->runner[k].pidfd, POLLIN,
-			    0 };
+			pfd[n++] =
+			    (struct pollfd){e->runner[k].pidfd, POLLIN, 0};
 		else
-			first = now + 0.02;	/* no pidfd: poll waitpid */
+			first = now + 0.02; /* no pidfd: poll waitpid */
 	}
 	ms = first > now ? (int)((first - now) * 1000) + 1 : 0;
 	if (poll(pfd, (nfds_t)n, ms) < 0 && errno != EINTR)
@@ -483,15 +502,17 @@ engine_select(struct engine_run *e, char *err, size_t errlen)
 		return 0;
 	i = engine_find(lab, e->x.opt->only);
 	if (i < 0) {
-		snprintf(err, errlen, "%s has no test named '%s' (see "
-		    "labgrade --list %s)", lab->name, e->x.opt->only,
-		    lab->name);
+		snprintf(err, errlen,
+		    "%s has no test named '%s' (see "
+		    "labgrade --list %s)",
+		    lab->name, e->x.opt->only, lab->name);
 		return -1;
 	}
 	while (i >= 0 && !e->selected[i]) {
 		e->selected[i] = 1;
-		i = lab->tests[i].after != NULL ?
-		    engine_find(lab, lab->tests[i].after) : -1;
+		i = lab->tests[i].after != NULL
+		        ? engine_find(lab, lab->tests[i].after)
+		        : -1;
 	}
 	return 0;
 }
@@ -503,8 +524,8 @@ engine_results_dir(struct engine_ctx *x, char *err, size_t errlen)
 
 	if (tmp == NULL || tmp[0] != '/')
 		tmp = "/tmp";
-	snprintf(x->results, sizeof x->results, "%s/labgrade-results-XXXXXX",
-	    tmp);
+	snprintf(
+	    x->results, sizeof x->results, "%s/labgrade-results-XXXXXX", tmp);
 	if (mkdtemp(x->results) == NULL) {
 		snprintf(err, errlen, "%s: %s", x->results, strerror(errno));
 		return -1;
@@ -541,10 +562,10 @@ engine_report_init(struct report *rep, const struct grade_lab *lab,
 	for (i = 0; i < lab->ntests; i++) {
 		rep->tests[i].name = engine_strdup(lab->tests[i].name);
 		rep->tests[i].summary = engine_strdup(lab->tests[i].summary);
-		rep->tests[i].max_points = rubric_points(rub,
-		    lab->tests[i].name);
-		rep->tests[i].visibility = engine_strdup(rubric_visibility(rub,
-		    lab->tests[i].name));
+		rep->tests[i].max_points =
+		    rubric_points(rub, lab->tests[i].name);
+		rep->tests[i].visibility =
+		    engine_strdup(rubric_visibility(rub, lab->tests[i].name));
 		rep->tests[i].status = GS_NOT_RUN;
 	}
 }
@@ -590,7 +611,7 @@ engine_stop(struct engine_run *e)
 			continue;
 		kill(e->runner[k].pid, SIGKILL);
 		while (waitpid(e->runner[k].pid, &wstatus, 0) < 0 &&
-		    errno == EINTR)
+		       errno == EINTR)
 			;
 		engine_reap(e, k, wstatus);
 	}
@@ -610,7 +631,7 @@ engine_loop(struct engine_run *e)
 			pending += e->state[i] == ES_PENDING;
 		if (e->running == 0 && pending == 0)
 			return 0;
-		if (e->running == 0) {	/* nothing can start: a cycle */
+		if (e->running == 0) { /* nothing can start: a cycle */
 			for (i = 0; i < e->x.lab->ntests; i++)
 				if (e->state[i] == ES_PENDING)
 					engine_decide(&e->rep->tests[i],
@@ -637,8 +658,7 @@ engine_default_runners(void)
 int
 engine_run(const struct grade_lab *lab, const struct rubric *rub,
     const struct grade_sub *sub, const struct build_result *b,
-    const struct engine_opts *opt, struct report *rep, char *err,
-    size_t errlen)
+    const struct engine_opts *opt, struct report *rep, char *err, size_t errlen)
 {
 	const char *fork_env = getenv("CK_FORK");
 	struct engine_run e;
@@ -648,7 +668,8 @@ engine_run(const struct grade_lab *lab, const struct rubric *rub,
 	memset(&e, 0, sizeof e);
 	engine_report_init(rep, lab, rub, sub, b);
 	if (fork_env != NULL && strcmp(fork_env, "no") == 0) {
-		snprintf(err, errlen, "CK_FORK=no is refused: every test must "
+		snprintf(err, errlen,
+		    "CK_FORK=no is refused: every test must "
 		    "run in a child of its own (unset CK_FORK)");
 		return -1;
 	}
@@ -702,15 +723,15 @@ engine_render_traces(struct report *rep, const char *labsniff, int all)
 			continue;
 		if (labsniff == NULL || access(labsniff, X_OK) != 0) {
 			t->trace_text = engine_strdup("(labsniff is not built: "
-			    "no trace shown)\n");
+			                              "no trace shown)\n");
 			continue;
 		}
 		argv[0] = (char *)labsniff;
 		argv[1] = "-r";
 		argv[2] = t->trace_pcap;
 		argv[3] = NULL;
-		if (build_exec_capture(argv, NULL, TRACE_TIMEOUT_MS, TRACE_CAP,
-		    &out, &st) < 0)
+		if (build_exec_capture(
+		        argv, NULL, TRACE_TIMEOUT_MS, TRACE_CAP, &out, &st) < 0)
 			continue;
 		t->trace_text = out;
 	}
@@ -734,8 +755,8 @@ engine_keep_traces(struct report *rep, const char *dir)
 			return -1;
 		snprintf(path, sizeof path, "%s/traces/%s.pcap", dir, t->name);
 		in = open(t->trace_pcap, O_RDONLY | O_CLOEXEC);
-		out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-		    0644);
+		out =
+		    open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		if (in < 0 || out < 0) {
 			rc = -1;
 		} else {

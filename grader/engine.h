@@ -32,20 +32,20 @@
 #include "rubric.h"
 
 struct build_result {
-	int ok;			/* both programs built */
-	char dir[PATH_MAX / 2];	/* the private build folder ("" if none) */
-	char server[PATH_MAX];	/* "" when it did not build */
+	int ok;                 /* both programs built */
+	char dir[PATH_MAX / 2]; /* the private build folder ("" if none) */
+	char server[PATH_MAX];  /* "" when it did not build */
 	char client[PATH_MAX];
-	char *log;		/* make's last lines when something failed */
-	char why[256];		/* one line: what failed */
+	char *log;     /* make's last lines when something failed */
+	char why[256]; /* one line: what failed */
 };
 
 struct engine_opts {
-	int runners;		/* tests at once (0: CPUs, at least 2) */
-	int slot_base;		/* first cell slot this grading may use */
-	const char *only;	/* --only TEST, or NULL */
-	int verbose;		/* -v */
-	volatile sig_atomic_t *stop;	/* set by a signal: end the run */
+	int runners;                 /* tests at once (0: CPUs, at least 2) */
+	int slot_base;               /* first cell slot this grading may use */
+	const char *only;            /* --only TEST, or NULL */
+	int verbose;                 /* -v */
+	volatile sig_atomic_t *stop; /* set by a signal: end the run */
 };
 
 /* What a test runs with: the Check test function gets no argument, so
@@ -53,11 +53,11 @@ struct engine_opts {
 struct grade {
 	const struct grade_test *test;
 	const struct grade_sub *sub;
-	struct cell *cell;	/* NULL until cell_open succeeded */
-	uint64_t seed;		/* grade_seed() */
-	int rec_fd;		/* the record, opened before the cell */
-	int dir_fd;		/* the results folder (for the trace copy) */
-	const char *results;	/* its path, as the parent sees it */
+	struct cell *cell;   /* NULL until cell_open succeeded */
+	uint64_t seed;       /* grade_seed() */
+	int rec_fd;          /* the record, opened before the cell */
+	int dir_fd;          /* the results folder (for the trace copy) */
+	const char *results; /* its path, as the parent sees it */
 	size_t nexplain, nstudent;
 };
 
@@ -78,19 +78,18 @@ uint64_t engine_test_seed(uint64_t seed, const char *name);
 
 /* The record (grade.c): "KEY VALUE" lines, VALUE escaped. */
 void grade_record(struct grade *g, const char *key, const char *val);
-void grade_record_end(struct grade *g, enum grade_status s,
-    const char *reason);
-int grade_record_read(const char *path, struct report_test *t,
-    int *check_rtype, char *check_msg, size_t msglen);
+void grade_record_end(struct grade *g, enum grade_status s, const char *reason);
+int grade_record_read(const char *path, struct report_test *t, int *check_rtype,
+    char *check_msg, size_t msglen);
 enum grade_status grade_status_parse(const char *s);
 const char *grade_status_key(enum grade_status s);
 
 /* --class (class.c) */
 struct class_opts {
 	const char *root;
-	const char *lab;	/* canonical lab name */
-	const char *self;	/* path of labgrade, run once per student */
-	const char *rubric;	/* --rubric, or NULL */
+	const char *lab;    /* canonical lab name */
+	const char *self;   /* path of labgrade, run once per student */
+	const char *rubric; /* --rubric, or NULL */
 	const char *rubric_hash;
 	const char *const *sources;
 	int jobs;
@@ -98,7 +97,7 @@ struct class_opts {
 	int force_fallback;
 	const char *const *test_names;
 	size_t ntests;
-	volatile sig_atomic_t *stop;	/* set by a signal: end the run */
+	volatile sig_atomic_t *stop; /* set by a signal: end the run */
 };
 int class_run(const struct class_opts *opt, char *err, size_t errlen);
 

@@ -17,14 +17,14 @@
 #include "param.h"
 
 static const char *const grade_status_keys[] = {
-	[GS_PASSED] = "passed",
-	[GS_FAILED] = "failed",
-	[GS_TIMEOUT] = "timeout",
-	[GS_CRASHED] = "crashed",
-	[GS_KILLED_MEMORY] = "memory",
-	[GS_KILLED_OUTPUT] = "output",
-	[GS_NOT_RUN] = "not_run",
-	[GS_ERROR] = "error",
+    [GS_PASSED] = "passed",
+    [GS_FAILED] = "failed",
+    [GS_TIMEOUT] = "timeout",
+    [GS_CRASHED] = "crashed",
+    [GS_KILLED_MEMORY] = "memory",
+    [GS_KILLED_OUTPUT] = "output",
+    [GS_NOT_RUN] = "not_run",
+    [GS_ERROR] = "error",
 };
 
 const char *
@@ -41,7 +41,7 @@ grade_status_parse(const char *s)
 	size_t i;
 
 	for (i = 0; i < sizeof grade_status_keys / sizeof *grade_status_keys;
-	    i++)
+	     i++)
 		if (strcmp(grade_status_keys[i], s) == 0)
 			return (enum grade_status)i;
 	return GS_ERROR;
@@ -92,7 +92,7 @@ grade_escape(char *dst, size_t cap, const char *val)
 static void
 grade_unescape(char *s)
 {
-	char *d = s, hex[3] = { 0 };
+	char *d = s, hex[3] = {0};
 
 	for (; *s != '\0'; s++) {
 		if (*s != '\\' || s[1] == '\0') {
@@ -169,7 +169,7 @@ grade_vfail(struct grade *g, const char *fmt, va_list ap)
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	grade_record_end(g, GS_FAILED, buf);
 	ck_abort_msg("%s", buf);
-	_exit(1);	/* not reached: Check ends the test child */
+	_exit(1); /* not reached: Check ends the test child */
 }
 
 void
@@ -212,7 +212,7 @@ grade_error(struct grade *g, const char *fmt, ...)
 	va_end(ap);
 	grade_record_end(g, GS_ERROR, buf);
 	ck_abort_msg("%s", buf);
-	_exit(1);	/* not reached */
+	_exit(1); /* not reached */
 }
 
 void
@@ -229,8 +229,8 @@ grade_repro(struct grade *g, const char *fmt, ...)
 
 /* Bytes [from, from + 24) of p as hex, the byte at mark in brackets. */
 static void
-grade_hexline(char *buf, size_t cap, const unsigned char *p, size_t n,
-    size_t mark)
+grade_hexline(
+    char *buf, size_t cap, const unsigned char *p, size_t n, size_t mark)
 {
 	size_t from = mark > 8 ? mark - 8 : 0, i, len = 0;
 
@@ -261,8 +261,10 @@ grade_bytes(struct grade *g, const char *what, const void *want, size_t wn,
 		;
 	if (i == wn && i == gn)
 		return;
-	grade_explain(g, "%s: expected %zu bytes, got %zu; first difference "
-	    "at byte %zu", what, wn, gn, i);
+	grade_explain(g,
+	    "%s: expected %zu bytes, got %zu; first difference "
+	    "at byte %zu",
+	    what, wn, gn, i);
 	grade_hexline(line, sizeof line, w, wn, i);
 	grade_explain(g, "  expected %s", line);
 	grade_hexline(line, sizeof line, o, gn, i);
@@ -299,12 +301,12 @@ grade_trace(struct grade *g, const char *pcap_path)
 	snprintf(name, sizeof name, "%s.pcap", g->test->name);
 	in = open(pcap_path, O_RDONLY | O_CLOEXEC);
 	if (in < 0) {
-		grade_explain(g, "(no packet trace: %s: %s)", pcap_path,
-		    strerror(errno));
+		grade_explain(
+		    g, "(no packet trace: %s: %s)", pcap_path, strerror(errno));
 		return;
 	}
-	out = openat(g->dir_fd, name, O_WRONLY | O_CREAT | O_TRUNC |
-	    O_CLOEXEC, 0600);
+	out = openat(
+	    g->dir_fd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	rc = out < 0 ? -1 : grade_copy(in, out);
 	close(in);
 	if (out >= 0)
@@ -319,8 +321,8 @@ grade_trace(struct grade *g, const char *pcap_path)
 static void
 grade_tail(char *dst, size_t cap, const char *s, size_t n)
 {
-	size_t i, len = 0, from = n > GRADE_TAIL_BYTES ? n - GRADE_TAIL_BYTES
-	    : 0;
+	size_t i, len = 0,
+	          from = n > GRADE_TAIL_BYTES ? n - GRADE_TAIL_BYTES : 0;
 
 	if (from > 0)
 		len += (size_t)snprintf(dst, cap, "[...] ");
@@ -386,8 +388,8 @@ grade_read_student(struct report_test *t, const char *key, const char *v)
 		sscanf(v, "%d %d", &kind, &status);
 		s->kind = kind;
 		s->status = status;
-		s->outcome = grade_strdup(run_outcome_name(
-		    (enum run_outcome)kind));
+		s->outcome =
+		    grade_strdup(run_outcome_name((enum run_outcome)kind));
 	} else if (strcmp(key, "student.err") == 0 && s->err_tail == NULL) {
 		s->err_tail = grade_strdup(v);
 	} else if (strcmp(key, "student.out") == 0 && s->out_tail == NULL) {
@@ -450,7 +452,8 @@ grade_record_read(const char *path, struct report_test *t, int *check_rtype,
 		} else if (strcmp(line, "check") == 0) {
 			*check_rtype = atoi(v);
 			v = strchr(v, ' ');
-			snprintf(check_msg, msglen, "%s", v != NULL ? v + 1 : "");
+			snprintf(
+			    check_msg, msglen, "%s", v != NULL ? v + 1 : "");
 			seen |= 2;
 		} else if (strncmp(line, "student", 7) == 0) {
 			grade_read_student(t, line, v);

@@ -35,53 +35,53 @@
 
 enum grade_status {
 	GS_PASSED,
-	GS_FAILED,		/* the submission broke the contract */
-	GS_TIMEOUT,		/* the test or a student program ran out of time */
-	GS_CRASHED,		/* a student program died of a signal */
-	GS_KILLED_MEMORY,	/* ... at its memory limit */
-	GS_KILLED_OUTPUT,	/* ... for printing too much */
-	GS_NOT_RUN,		/* a prerequisite failed, or not possible here */
-	GS_ERROR		/* the grader itself failed: never a score */
+	GS_FAILED,        /* the submission broke the contract */
+	GS_TIMEOUT,       /* the test or a student program ran out of time */
+	GS_CRASHED,       /* a student program died of a signal */
+	GS_KILLED_MEMORY, /* ... at its memory limit */
+	GS_KILLED_OUTPUT, /* ... for printing too much */
+	GS_NOT_RUN,       /* a prerequisite failed, or not possible here */
+	GS_ERROR          /* the grader itself failed: never a score */
 };
 
 /* The submission under grading, after the build step. */
 struct grade_sub {
-	const char *lab;	/* "lab1-udp" or "lab2-tcp" */
-	const char *src;	/* the submission folder as given */
-	const char *bin;	/* private build folder */
-	const char *server;	/* absolute path of the built server, or NULL */
-	const char *client;	/* absolute path of the built client, or NULL */
-	const char *labpeer;	/* absolute path of labpeer */
-	const char *labsniff;	/* absolute path of labsniff (for traces) */
-	uint64_t seed;		/* --seed: all fault injection derives from it */
-	int force_fallback;	/* run without namespaces (tests, --no-cell) */
-	int verbose;		/* -v */
+	const char *lab;      /* "lab1-udp" or "lab2-tcp" */
+	const char *src;      /* the submission folder as given */
+	const char *bin;      /* private build folder */
+	const char *server;   /* absolute path of the built server, or NULL */
+	const char *client;   /* absolute path of the built client, or NULL */
+	const char *labpeer;  /* absolute path of labpeer */
+	const char *labsniff; /* absolute path of labsniff (for traces) */
+	uint64_t seed;        /* --seed: all fault injection derives from it */
+	int force_fallback;   /* run without namespaces (tests, --no-cell) */
+	int verbose;          /* -v */
 };
 
 enum grade_needs {
-	NEED_SERVER = 1,	/* the student's server built */
-	NEED_CLIENT = 2,	/* the student's client built */
-	NEED_NS = 4,		/* cannot run in fallback mode (not run there) */
-	NEED_TIMING = 8		/* timing-sensitive: a CPU share of its own */
+	NEED_SERVER = 1, /* the student's server built */
+	NEED_CLIENT = 2, /* the student's client built */
+	NEED_NS = 4,     /* cannot run in fallback mode (not run there) */
+	NEED_TIMING = 8  /* timing-sensitive: a CPU share of its own */
 };
 
 struct grade;
 
 struct grade_test {
-	const char *name;	/* rubric key, [a-z0-9_]+, unique in the lab */
-	const char *summary;	/* one line, for --list and the reports */
-	unsigned needs;		/* enum grade_needs */
-	const char *after;	/* prerequisite test name, or NULL: when it
-				 * does not pass this one is "not run" */
-	int budget_s;		/* Check timeout for the whole test */
+	const char *name;    /* rubric key, [a-z0-9_]+, unique in the lab */
+	const char *summary; /* one line, for --list and the reports */
+	unsigned needs;      /* enum grade_needs */
+	const char *after;   /* prerequisite test name, or NULL: when it
+	                      * does not pass this one is "not run" */
+	int budget_s;        /* Check timeout for the whole test */
 	void (*run)(struct grade *g);
 };
 
 struct grade_lab {
-	const char *name;		/* "lab1-udp" */
-	const char *const *sources;	/* the .c files a submission holds */
-	const char *server_bin;		/* "udp_server" */
-	const char *client_bin;		/* "udp_client" */
+	const char *name;           /* "lab1-udp" */
+	const char *const *sources; /* the .c files a submission holds */
+	const char *server_bin;     /* "udp_server" */
+	const char *client_bin;     /* "udp_client" */
 	const struct grade_test *tests;
 	size_t ntests;
 };
@@ -98,10 +98,9 @@ void grade_check(struct grade *g, int cond, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void grade_fail(struct grade *g, const char *fmt, ...)
     __attribute__((format(printf, 2, 3), noreturn));
-void grade_bytes(struct grade *g, const char *what, const void *want,
-    size_t wn, const void *got, size_t gn);
-void grade_not_run(struct grade *g, const char *why)
-    __attribute__((noreturn));
+void grade_bytes(struct grade *g, const char *what, const void *want, size_t wn,
+    const void *got, size_t gn);
+void grade_not_run(struct grade *g, const char *why) __attribute__((noreturn));
 void grade_error(struct grade *g, const char *fmt, ...)
     __attribute__((format(printf, 2, 3), noreturn));
 void grade_repro(struct grade *g, const char *fmt, ...)

@@ -23,9 +23,19 @@
 #define LABGRADE_DATADIR "/usr/local/share/socklab"
 #endif
 
-enum { OPT_FORMAT = 256, OPT_OUT, OPT_SEED, OPT_ONLY, OPT_FAIL_UNDER,
-    OPT_LIST, OPT_CLASS, OPT_RUBRIC, OPT_NO_CELL, OPT_SLOT_BASE,
-    OPT_COLOR };
+enum {
+	OPT_FORMAT = 256,
+	OPT_OUT,
+	OPT_SEED,
+	OPT_ONLY,
+	OPT_FAIL_UNDER,
+	OPT_LIST,
+	OPT_CLASS,
+	OPT_RUBRIC,
+	OPT_NO_CELL,
+	OPT_SLOT_BASE,
+	OPT_COLOR
+};
 
 struct lg {
 	const struct grade_lab *lab;
@@ -38,7 +48,7 @@ struct lg {
 	int nformats;
 	uint64_t seed;
 	int verbose, list, jobs, no_cell, slot_base, colour;
-	double fail_under;	/* < 0: none */
+	double fail_under; /* < 0: none */
 	int fail_under_pct;
 	char kit[PATH_MAX];
 	char exe[PATH_MAX];
@@ -61,16 +71,15 @@ lg_signals(void)
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = lg_on_signal;	/* no SA_RESTART: waits wake up */
+	sa.sa_handler = lg_on_signal; /* no SA_RESTART: waits wake up */
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 }
 
-static const char lg_usage[] =
-    "usage: labgrade [options] LAB [DIR]\n"
-    "       labgrade --class ROOT [options] LAB\n"
-    "       labgrade --list LAB\n";
+static const char lg_usage[] = "usage: labgrade [options] LAB [DIR]\n"
+                               "       labgrade --class ROOT [options] LAB\n"
+                               "       labgrade --list LAB\n";
 
 static const char lg_help[] =
     "Grade a socklab submission: build it with the kit's Makefile, run its\n"
@@ -123,7 +132,7 @@ lg_add_formats(struct lg *o, const char *arg)
 
 	snprintf(buf, sizeof buf, "%s", arg);
 	for (tok = strtok_r(buf, ",", &save); tok != NULL;
-	    tok = strtok_r(NULL, ",", &save)) {
+	     tok = strtok_r(NULL, ",", &save)) {
 		f = report_format_parse(tok);
 		if (f < 0)
 			return lg_bad("unknown format '%s'", tok);
@@ -168,15 +177,31 @@ lg_option(struct lg *o, int c, const char *arg)
 	char *end;
 
 	switch (c) {
-	case OPT_FORMAT: return lg_add_formats(o, arg);
-	case OPT_OUT: o->out = arg; return 0;
-	case OPT_ONLY: o->only = arg; return 0;
-	case OPT_RUBRIC: o->rubric = arg; return 0;
-	case OPT_CLASS: o->class_root = arg; return 0;
-	case OPT_LIST: o->list = 1; return 0;
-	case OPT_NO_CELL: o->no_cell = 1; return 0;
-	case 'v': o->verbose = 1; return 0;
-	case OPT_FAIL_UNDER: return lg_fail_under(o, arg);
+	case OPT_FORMAT:
+		return lg_add_formats(o, arg);
+	case OPT_OUT:
+		o->out = arg;
+		return 0;
+	case OPT_ONLY:
+		o->only = arg;
+		return 0;
+	case OPT_RUBRIC:
+		o->rubric = arg;
+		return 0;
+	case OPT_CLASS:
+		o->class_root = arg;
+		return 0;
+	case OPT_LIST:
+		o->list = 1;
+		return 0;
+	case OPT_NO_CELL:
+		o->no_cell = 1;
+		return 0;
+	case 'v':
+		o->verbose = 1;
+		return 0;
+	case OPT_FAIL_UNDER:
+		return lg_fail_under(o, arg);
 	case OPT_SEED:
 		errno = 0;
 		o->seed = strtoull(arg, &end, 0);
@@ -201,8 +226,8 @@ lg_option(struct lg *o, int c, const char *arg)
 		else if (strcmp(arg, "auto") == 0)
 			o->colour = -1;
 		else
-			return lg_bad("bad --color '%s' (auto, always, never)",
-			    arg);
+			return lg_bad(
+			    "bad --color '%s' (auto, always, never)", arg);
 		return 0;
 	}
 	return lg_bad("%s", "unknown option");
@@ -213,23 +238,21 @@ static int
 lg_parse(struct lg *o, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ "out", required_argument, NULL, OPT_OUT },
-		{ "seed", required_argument, NULL, OPT_SEED },
-		{ "only", required_argument, NULL, OPT_ONLY },
-		{ "fail-under", required_argument, NULL, OPT_FAIL_UNDER },
-		{ "list", no_argument, NULL, OPT_LIST },
-		{ "class", required_argument, NULL, OPT_CLASS },
-		{ "rubric", required_argument, NULL, OPT_RUBRIC },
-		{ "no-cell", no_argument, NULL, OPT_NO_CELL },
-		{ "slot-base", required_argument, NULL, OPT_SLOT_BASE },
-		{ "color", required_argument, NULL, OPT_COLOR },
-		{ "colour", required_argument, NULL, OPT_COLOR },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
+	    {"format", required_argument, NULL, OPT_FORMAT},
+	    {"out", required_argument, NULL, OPT_OUT},
+	    {"seed", required_argument, NULL, OPT_SEED},
+	    {"only", required_argument, NULL, OPT_ONLY},
+	    {"fail-under", required_argument, NULL, OPT_FAIL_UNDER},
+	    {"list", no_argument, NULL, OPT_LIST},
+	    {"class", required_argument, NULL, OPT_CLASS},
+	    {"rubric", required_argument, NULL, OPT_RUBRIC},
+	    {"no-cell", no_argument, NULL, OPT_NO_CELL},
+	    {"slot-base", required_argument, NULL, OPT_SLOT_BASE},
+	    {"color", required_argument, NULL, OPT_COLOR},
+	    {"colour", required_argument, NULL, OPT_COLOR},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'}, {NULL, 0, NULL, 0}};
 	int c, rc;
 
 	opterr = 0;
@@ -251,8 +274,8 @@ lg_parse(struct lg *o, int argc, char **argv)
 		return lg_bad("%s", "no LAB given");
 	o->lab = lg_lab(argv[optind]);
 	if (o->lab == NULL)
-		return lg_bad("unknown lab '%s' (lab1-udp or lab2-tcp)",
-		    argv[optind]);
+		return lg_bad(
+		    "unknown lab '%s' (lab1-udp or lab2-tcp)", argv[optind]);
 	o->dir = optind + 1 < argc ? argv[optind + 1] : NULL;
 	if (optind + 2 < argc || (o->dir != NULL && o->class_root != NULL))
 		return lg_bad("too many arguments ('%s')", argv[argc - 1]);
@@ -304,7 +327,7 @@ lg_find_kit(struct lg *o)
 		return 0;
 	}
 	for (up = 0; up < 3 && n > 0; up++) {
-		char *parent = dirname(d);	/* may point into d */
+		char *parent = dirname(d); /* may point into d */
 
 		memmove(d, parent, strlen(parent) + 1);
 		if (lg_is_kit(d)) {
@@ -316,9 +339,10 @@ lg_find_kit(struct lg *o)
 		snprintf(o->kit, sizeof o->kit, "%s", LABGRADE_DATADIR);
 		return 0;
 	}
-	fprintf(stderr, "labgrade: cannot find the kit's data (rubrics, lab "
-	    "Makefiles) near %s or in %s: broken installation\n", o->exe,
-	    LABGRADE_DATADIR);
+	fprintf(stderr,
+	    "labgrade: cannot find the kit's data (rubrics, lab "
+	    "Makefiles) near %s or in %s: broken installation\n",
+	    o->exe, LABGRADE_DATADIR);
 	return -1;
 }
 
@@ -348,8 +372,8 @@ lg_list(struct lg *o)
 
 	if (lg_rubric(o, &r) < 0)
 		return 1;
-	printf("%s: %zu tests, %g points (rubric %s, hash %s)\n",
-	    o->lab->name, o->lab->ntests, r.total, r.path, r.hash);
+	printf("%s: %zu tests, %g points (rubric %s, hash %s)\n", o->lab->name,
+	    o->lab->ntests, r.total, r.path, r.hash);
 	for (i = 0; i < o->lab->ntests; i++) {
 		t = &o->lab->tests[i];
 		printf("%-28s %5g  %s", t->name, rubric_points(&r, t->name),
@@ -365,7 +389,7 @@ lg_list(struct lg *o)
 static int
 lg_write_reports(struct lg *o, struct report *rep)
 {
-	struct report_opts ro = { 0 };
+	struct report_opts ro = {0};
 	char path[PATH_MAX + 64], dirbuf[PATH_MAX];
 	FILE *f;
 	int i;
@@ -377,7 +401,8 @@ lg_write_reports(struct lg *o, struct report *rep)
 	ro.student = basename(dirbuf);
 	if (o->out == NULL) {
 		ro.colour = o->colour < 0 ? isatty(STDOUT_FILENO) &&
-		    getenv("NO_COLOR") == NULL : o->colour;
+		                                getenv("NO_COLOR") == NULL
+		                          : o->colour;
 		return report_write(o->formats[0], stdout, rep, &ro);
 	}
 	if (mkdir(o->out, 0755) < 0 && errno != EEXIST) {
@@ -399,8 +424,10 @@ lg_write_reports(struct lg *o, struct report *rep)
 		fclose(f);
 	}
 	if (engine_keep_traces(rep, o->out) < 0)
-		fprintf(stderr, "labgrade: %s/traces: some traces could not be "
-		    "kept\n", o->out);
+		fprintf(stderr,
+		    "labgrade: %s/traces: some traces could not be "
+		    "kept\n",
+		    o->out);
 	return 0;
 }
 
@@ -410,15 +437,19 @@ lg_status(struct lg *o, const struct report *rep)
 	double bar = o->fail_under;
 
 	if (rep->errors > 0) {
-		fprintf(stderr, "labgrade: %zu test(s) hit a grader error: this "
-		    "grade is incomplete\n", rep->errors);
+		fprintf(stderr,
+		    "labgrade: %zu test(s) hit a grader error: this "
+		    "grade is incomplete\n",
+		    rep->errors);
 		return 1;
 	}
 	if (o->fail_under_pct)
 		bar = rep->max_score * o->fail_under / 100;
 	if (o->fail_under >= 0 && rep->score < bar) {
-		fprintf(stderr, "labgrade: score %g/%g is below --fail-under "
-		    "%g\n", rep->score, rep->max_score, bar);
+		fprintf(stderr,
+		    "labgrade: score %g/%g is below --fail-under "
+		    "%g\n",
+		    rep->score, rep->max_score, bar);
 		return 3;
 	}
 	return 0;
@@ -438,7 +469,7 @@ lg_has_test(const struct grade_lab *lab, const char *name)
 static int
 lg_grade(struct lg *o)
 {
-	struct engine_opts eo = { 0 };
+	struct engine_opts eo = {0};
 	struct build_result b;
 	struct grade_sub sub;
 	struct report rep;
@@ -448,16 +479,17 @@ lg_grade(struct lg *o)
 
 	memset(&rep, 0, sizeof rep);
 	if (o->dir == NULL && access(o->kit, F_OK) == 0 &&
-	    lg_is_dir("labs") == 0)	/* not at the kit's top: the kit's */
+	    lg_is_dir("labs") == 0) /* not at the kit's top: the kit's */
 		snprintf(dir, sizeof dir, "%s/labs/%s", o->kit, o->lab->name);
 	else if (o->dir == NULL)
 		snprintf(dir, sizeof dir, "labs/%s", o->lab->name);
 	else
 		snprintf(dir, sizeof dir, "%s", o->dir);
 	if (o->only != NULL && !lg_has_test(o->lab, o->only)) {
-		fprintf(stderr, "labgrade: %s has no test named '%s' (see "
-		    "labgrade --list %s)\n", o->lab->name, o->only,
-		    o->lab->name);
+		fprintf(stderr,
+		    "labgrade: %s has no test named '%s' (see "
+		    "labgrade --list %s)\n",
+		    o->lab->name, o->only, o->lab->name);
 		return 2;
 	}
 	if (lg_rubric(o, &r) < 0)
@@ -501,7 +533,7 @@ static int
 lg_class(struct lg *o)
 {
 	const char *names[256];
-	struct class_opts co = { 0 };
+	struct class_opts co = {0};
 	struct rubric r;
 	char err[PATH_MAX + 256];
 	size_t i;
@@ -545,7 +577,8 @@ main(int argc, char **argv)
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
 	if (fork_env != NULL && strcmp(fork_env, "no") == 0) {
-		fprintf(stderr, "labgrade: CK_FORK=no is refused: every test "
+		fprintf(stderr,
+		    "labgrade: CK_FORK=no is refused: every test "
 		    "must run in a child of its own (unset CK_FORK)\n");
 		return 1;
 	}

@@ -9,8 +9,8 @@
 #include "report.h"
 
 int
-report_autolab_write(FILE *f, const struct report *rep,
-    const struct report_opts *opt)
+report_autolab_write(
+    FILE *f, const struct report *rep, const struct report_opts *opt)
 {
 	struct report_opts plain = *opt;
 	size_t i;

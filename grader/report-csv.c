@@ -42,8 +42,8 @@ report_csv_header(FILE *f, const struct report *rep)
 }
 
 int
-report_csv_write(FILE *f, const struct report *rep,
-    const struct report_opts *opt)
+report_csv_write(
+    FILE *f, const struct report *rep, const struct report_opts *opt)
 {
 	const char *student = opt->student != NULL ? opt->student : rep->dir;
 	size_t i;

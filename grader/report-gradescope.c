@@ -17,15 +17,16 @@ gradescope_header(const struct report *rep)
 
 	if (f == NULL)
 		return NULL;
-	fprintf(f, "labgrade %s, %s, seed %llu, rubric hash %s\n",
-	    rep->version, rep->lab, (unsigned long long)rep->seed,
-	    rep->rubric_hash);
+	fprintf(f, "labgrade %s, %s, seed %llu, rubric hash %s\n", rep->version,
+	    rep->lab, (unsigned long long)rep->seed, rep->rubric_hash);
 	if (!rep->build_ok)
 		fprintf(f, "The build failed: %s\n%s\n", rep->build_why,
 		    rep->build_log != NULL ? rep->build_log : "");
 	if (rep->cell_note != NULL)
-		fprintf(f, "Ran without private namespaces (%s): checks that "
-		    "need them are reported as not run.\n", rep->cell_note);
+		fprintf(f,
+		    "Ran without private namespaces (%s): checks that "
+		    "need them are reported as not run.\n",
+		    rep->cell_note);
 	if (rep->ran_nothing)
 		fprintf(f, "No test ran, so nothing was graded.\n");
 	fprintf(f, "Score: %g/%g\n", rep->score, rep->max_score);
@@ -34,8 +35,8 @@ gradescope_header(const struct report *rep)
 }
 
 int
-report_gradescope_write(FILE *f, const struct report *rep,
-    const struct report_opts *opt)
+report_gradescope_write(
+    FILE *f, const struct report *rep, const struct report_opts *opt)
 {
 	const struct report_test *t;
 	char *text, name[512];
@@ -52,15 +53,17 @@ report_gradescope_write(FILE *f, const struct report *rep,
 		fputs(i > 0 ? ",\n" : "\n", f);
 		fputs("{\"name\": ", f);
 		report_json_string(f, name);
-		fprintf(f, ", \"score\": %g, \"max_score\": %g, \"status\": "
-		    "\"%s\", \"output\": ", t->points, t->max_points,
+		fprintf(f,
+		    ", \"score\": %g, \"max_score\": %g, \"status\": "
+		    "\"%s\", \"output\": ",
+		    t->points, t->max_points,
 		    t->status == GS_PASSED ? "passed" : "failed");
 		text = report_test_text(rep, t, opt);
 		report_json_string(f, text);
 		free(text);
 		fputs(", \"visibility\": ", f);
-		report_json_string(f, t->visibility != NULL ? t->visibility :
-		    "visible");
+		report_json_string(
+		    f, t->visibility != NULL ? t->visibility : "visible");
 		fputs("}", f);
 	}
 	fputs("\n]}\n", f);

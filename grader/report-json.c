@@ -32,8 +32,8 @@ report_utf8_seq(const unsigned char *s, uint32_t *cp)
 			return 0;
 		c = (c << 6) | (s[i] & 0x3f);
 	}
-	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
-	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) || c > 0x10ffff ||
+	    (c >= 0xd800 && c <= 0xdfff))
 		return 0;
 	return *cp = c, n;
 }
@@ -83,15 +83,26 @@ report_json_cp(void *ctx, uint32_t c)
 	FILE *out = ctx;
 
 	switch (c) {
-	case '"': fputs("\\\"", out); return;
-	case '\\': fputs("\\\\", out); return;
-	case '\n': fputs("\\n", out); return;
-	case '\t': fputs("\\t", out); return;
-	case '\r': fputs("\\r", out); return;
-	default: break;
+	case '"':
+		fputs("\\\"", out);
+		return;
+	case '\\':
+		fputs("\\\\", out);
+		return;
+	case '\n':
+		fputs("\\n", out);
+		return;
+	case '\t':
+		fputs("\\t", out);
+		return;
+	case '\r':
+		fputs("\\r", out);
+		return;
+	default:
+		break;
 	}
-	if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) ||
-	    c == 0x2028 || c == 0x2029)
+	if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == 0x2028 ||
+	    c == 0x2029)
 		fprintf(out, "\\u%04x", (unsigned)c);
 	else
 		report_put_utf8(out, c);
@@ -170,8 +181,8 @@ report_json_test(FILE *out, const struct report *rep,
 }
 
 int
-report_json_write(FILE *out, const struct report *rep,
-    const struct report_opts *opt)
+report_json_write(
+    FILE *out, const struct report *rep, const struct report_opts *opt)
 {
 	size_t i;
 
@@ -186,7 +197,8 @@ report_json_write(FILE *out, const struct report *rep,
 	report_json_key(out, "build_failure", rep->build_why, 1);
 	report_json_key(out, "build_log", rep->build_log, 1);
 	report_json_key(out, "cell_note", rep->cell_note, 1);
-	fprintf(out, "\"score\": %g, \"max_score\": %g, \"tests_run\": %zu, "
+	fprintf(out,
+	    "\"score\": %g, \"max_score\": %g, \"tests_run\": %zu, "
 	    "\"tests_passed\": %zu, \"tests_not_run\": %zu, "
 	    "\"grader_errors\": %zu, \"ran_nothing\": %s, \"seconds\": %.3f, ",
 	    rep->score, rep->max_score, rep->ran, rep->passed, rep->not_run,

@@ -13,7 +13,7 @@
 
 struct junit_out {
 	FILE *f;
-	int attr;		/* inside an attribute: escape newlines too */
+	int attr; /* inside an attribute: escape newlines too */
 };
 
 static void
@@ -22,15 +22,32 @@ junit_cp(void *ctx, uint32_t c)
 	struct junit_out *o = ctx;
 
 	switch (c) {
-	case '&': fputs("&amp;", o->f); return;
-	case '<': fputs("&lt;", o->f); return;
-	case '>': fputs("&gt;", o->f); return;
-	case '"': fputs("&quot;", o->f); return;
-	case '\'': fputs("&apos;", o->f); return;
-	case '\n': fputs(o->attr ? "&#10;" : "\n", o->f); return;
-	case '\t': fputs(o->attr ? "&#9;" : "\t", o->f); return;
-	case '\r': fputs("&#13;", o->f); return;
-	default: break;
+	case '&':
+		fputs("&amp;", o->f);
+		return;
+	case '<':
+		fputs("&lt;", o->f);
+		return;
+	case '>':
+		fputs("&gt;", o->f);
+		return;
+	case '"':
+		fputs("&quot;", o->f);
+		return;
+	case '\'':
+		fputs("&apos;", o->f);
+		return;
+	case '\n':
+		fputs(o->attr ? "&#10;" : "\n", o->f);
+		return;
+	case '\t':
+		fputs(o->attr ? "&#9;" : "\t", o->f);
+		return;
+	case '\r':
+		fputs("&#13;", o->f);
+		return;
+	default:
+		break;
 	}
 	if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0))
 		fprintf(o->f, "\\x%02x", (unsigned)c);
@@ -45,14 +62,14 @@ junit_cp(void *ctx, uint32_t c)
 static void
 junit_text(FILE *f, const char *s, int attr)
 {
-	struct junit_out o = { f, attr };
+	struct junit_out o = {f, attr};
 
 	report_utf8_clean(s != NULL ? s : "", junit_cp, &o);
 }
 
 static void
-junit_testcase(FILE *f, const struct report *rep,
-    const struct report_test *t, const struct report_opts *opt)
+junit_testcase(FILE *f, const struct report *rep, const struct report_test *t,
+    const struct report_opts *opt)
 {
 	const char *tag;
 	char *text;
@@ -67,8 +84,10 @@ junit_testcase(FILE *f, const struct report *rep,
 		return;
 	}
 	text = report_test_text(rep, t, opt);
-	tag = t->status == GS_NOT_RUN ? "skipped" : t->status == GS_ERROR ?
-	    "error" : t->status == GS_PASSED ? "system-out" : "failure";
+	tag = t->status == GS_NOT_RUN  ? "skipped"
+	      : t->status == GS_ERROR  ? "error"
+	      : t->status == GS_PASSED ? "system-out"
+	                               : "failure";
 	fprintf(f, "      <%s", tag);
 	if (t->status != GS_PASSED) {
 		fputs(" message=\"", f);
@@ -84,32 +103,35 @@ junit_testcase(FILE *f, const struct report *rep,
 }
 
 int
-report_junit_write(FILE *f, const struct report *rep,
-    const struct report_opts *opt)
+report_junit_write(
+    FILE *f, const struct report *rep, const struct report_opts *opt)
 {
 	size_t i, failures = 0;
 
 	for (i = 0; i < rep->ntests; i++)
 		failures += rep->tests[i].status != GS_PASSED &&
-		    rep->tests[i].status != GS_NOT_RUN &&
-		    rep->tests[i].status != GS_ERROR;
+		            rep->tests[i].status != GS_NOT_RUN &&
+		            rep->tests[i].status != GS_ERROR;
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
-	fprintf(f, "<testsuites name=\"labgrade\" tests=\"%zu\" failures=\"%zu\" "
-	    "errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\">\n", rep->ntests,
-	    failures, rep->errors, rep->not_run, rep->seconds);
+	fprintf(f,
+	    "<testsuites name=\"labgrade\" tests=\"%zu\" failures=\"%zu\" "
+	    "errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\">\n",
+	    rep->ntests, failures, rep->errors, rep->not_run, rep->seconds);
 	fputs("  <testsuite name=\"", f);
 	junit_text(f, rep->lab, 1);
-	fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
-	    "skipped=\"%zu\" time=\"%.3f\">\n", rep->ntests, failures,
-	    rep->errors, rep->not_run, rep->seconds);
-	fprintf(f, "    <properties>\n"
+	fprintf(f,
+	    "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
+	    "skipped=\"%zu\" time=\"%.3f\">\n",
+	    rep->ntests, failures, rep->errors, rep->not_run, rep->seconds);
+	fprintf(f,
+	    "    <properties>\n"
 	    "      <property name=\"labgrade\" value=\"%s\"/>\n"
 	    "      <property name=\"seed\" value=\"%llu\"/>\n"
 	    "      <property name=\"rubric_hash\" value=\"%s\"/>\n"
 	    "      <property name=\"score\" value=\"%g/%g\"/>\n"
-	    "      <property name=\"submission\" value=\"", rep->version,
-	    (unsigned long long)rep->seed, rep->rubric_hash, rep->score,
-	    rep->max_score);
+	    "      <property name=\"submission\" value=\"",
+	    rep->version, (unsigned long long)rep->seed, rep->rubric_hash,
+	    rep->score, rep->max_score);
 	junit_text(f, rep->dir, 1);
 	fputs("\"/>\n    </properties>\n", f);
 	for (i = 0; i < rep->ntests; i++)

@@ -36,7 +36,7 @@ tap_cp(void *ctx, uint32_t c)
 static void
 tap_text(FILE *f, const char *s, int oneline)
 {
-	struct tap_out o = { f, !oneline, oneline };
+	struct tap_out o = {f, !oneline, oneline};
 
 	report_utf8_clean(s != NULL ? s : "", tap_cp, &o);
 	if (!oneline && !o.bol)
@@ -44,8 +44,8 @@ tap_text(FILE *f, const char *s, int oneline)
 }
 
 int
-report_tap_write(FILE *f, const struct report *rep,
-    const struct report_opts *opt)
+report_tap_write(
+    FILE *f, const struct report *rep, const struct report_opts *opt)
 {
 	const struct report_test *t;
 	char *text;
@@ -56,9 +56,11 @@ report_tap_write(FILE *f, const struct report *rep,
 	    rep->lab, (unsigned long long)rep->seed, rep->rubric_hash);
 	for (i = 0; i < rep->ntests; i++) {
 		t = &rep->tests[i];
-		fprintf(f, "%s %zu - %s (%g/%g)", t->status == GS_PASSED ||
-		    t->status == GS_NOT_RUN ? "ok" : "not ok", i + 1, t->name,
-		    t->points, t->max_points);
+		fprintf(f, "%s %zu - %s (%g/%g)",
+		    t->status == GS_PASSED || t->status == GS_NOT_RUN
+		        ? "ok"
+		        : "not ok",
+		    i + 1, t->name, t->points, t->max_points);
 		if (t->status == GS_NOT_RUN) {
 			fputs(" # SKIP ", f);
 			tap_text(f, t->reason, 1);

@@ -21,7 +21,7 @@
 struct text_out {
 	FILE *f;
 	const char *indent;
-	int bol;		/* at the beginning of a line */
+	int bol; /* at the beginning of a line */
 };
 
 static void
@@ -62,7 +62,7 @@ text_cp(void *ctx, uint32_t c)
 static void
 text_block(FILE *f, const char *indent, const char *s)
 {
-	struct text_out o = { f, indent, 1 };
+	struct text_out o = {f, indent, 1};
 
 	if (s == NULL || s[0] == '\0')
 		return;
@@ -75,7 +75,7 @@ text_block(FILE *f, const char *indent, const char *s)
 static void
 text_inline(FILE *f, const char *s)
 {
-	struct text_out o = { f, "", 0 };
+	struct text_out o = {f, "", 0};
 
 	report_utf8_clean(s != NULL ? s : "", text_cp, &o);
 }
@@ -84,10 +84,14 @@ static const char *
 text_colour(enum grade_status s)
 {
 	switch (s) {
-	case GS_PASSED: return C_GREEN;
-	case GS_NOT_RUN: return C_YELLOW;
-	case GS_ERROR: return C_MAGENTA;
-	default: return C_RED;
+	case GS_PASSED:
+		return C_GREEN;
+	case GS_NOT_RUN:
+		return C_YELLOW;
+	case GS_ERROR:
+		return C_MAGENTA;
+	default:
+		return C_RED;
 	}
 }
 
@@ -95,22 +99,29 @@ static const char *
 text_tag(enum grade_status s)
 {
 	switch (s) {
-	case GS_PASSED: return "PASS";
-	case GS_NOT_RUN: return "SKIP";
-	case GS_ERROR: return "ERR ";
-	case GS_TIMEOUT: return "TIME";
-	case GS_CRASHED: return "CRSH";
+	case GS_PASSED:
+		return "PASS";
+	case GS_NOT_RUN:
+		return "SKIP";
+	case GS_ERROR:
+		return "ERR ";
+	case GS_TIMEOUT:
+		return "TIME";
+	case GS_CRASHED:
+		return "CRSH";
 	case GS_KILLED_MEMORY:
-	case GS_KILLED_OUTPUT: return "KILL";
-	default: return "FAIL";
+	case GS_KILLED_OUTPUT:
+		return "KILL";
+	default:
+		return "FAIL";
 	}
 }
 
 static void
 text_header(FILE *f, const struct report *rep, const struct report_opts *o)
 {
-	fprintf(f, "%slabgrade %s%s: %s, submission ", o->colour ? C_BOLD :
-	    "", rep->version, o->colour ? C_OFF : "", rep->lab);
+	fprintf(f, "%slabgrade %s%s: %s, submission ", o->colour ? C_BOLD : "",
+	    rep->version, o->colour ? C_OFF : "", rep->lab);
 	text_inline(f, rep->dir);
 	fprintf(f, "\nseed %llu, rubric ", (unsigned long long)rep->seed);
 	text_inline(f, rep->rubric_path);
@@ -138,9 +149,9 @@ text_test(FILE *f, const struct report *rep, const struct report_test *t,
 	char *detail;
 	int show = t->status != GS_PASSED && t->status != GS_NOT_RUN;
 
-	fprintf(f, "%s%s%s %-28s %5g/%-5g ", o->colour ? text_colour(t->status)
-	    : "", text_tag(t->status), o->colour ? C_OFF : "", t->name,
-	    t->points, t->max_points);
+	fprintf(f, "%s%s%s %-28s %5g/%-5g ",
+	    o->colour ? text_colour(t->status) : "", text_tag(t->status),
+	    o->colour ? C_OFF : "", t->name, t->points, t->max_points);
 	if (t->status == GS_PASSED || t->reason == NULL)
 		text_block(f, "", t->summary);
 	else
@@ -161,8 +172,8 @@ text_test(FILE *f, const struct report *rep, const struct report_test *t,
 }
 
 int
-report_text_write(FILE *f, const struct report *rep,
-    const struct report_opts *o)
+report_text_write(
+    FILE *f, const struct report *rep, const struct report_opts *o)
 {
 	size_t i, unselected;
 
@@ -174,17 +185,20 @@ report_text_write(FILE *f, const struct report *rep,
 			text_test(f, rep, &rep->tests[i], o);
 	}
 	if (unselected > 0)
-		fprintf(f, "(%zu other tests not selected: --only)\n",
-		    unselected);
+		fprintf(
+		    f, "(%zu other tests not selected: --only)\n", unselected);
 	fputc('\n', f);
 	if (rep->ran_nothing)
-		fprintf(f, "total: 0/%g points: no test ran (%zu not run, %zu "
-		    "grader errors), so nothing was graded\n", rep->max_score,
-		    rep->not_run, rep->errors);
+		fprintf(f,
+		    "total: 0/%g points: no test ran (%zu not run, %zu "
+		    "grader errors), so nothing was graded\n",
+		    rep->max_score, rep->not_run, rep->errors);
 	else
-		fprintf(f, "total: %g/%g points; %zu of %zu tests passed, %zu "
-		    "not run%s%s; %.1f s\n", rep->score, rep->max_score,
-		    rep->passed, rep->ntests - unselected, rep->not_run,
+		fprintf(f,
+		    "total: %g/%g points; %zu of %zu tests passed, %zu "
+		    "not run%s%s; %.1f s\n",
+		    rep->score, rep->max_score, rep->passed,
+		    rep->ntests - unselected, rep->not_run,
 		    rep->errors ? ", grader errors: " : "",
 		    rep->errors ? "yes (see above)" : "", rep->seconds);
 	return 0;

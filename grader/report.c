@@ -13,14 +13,14 @@ static const struct {
 	const char *name, *file;
 	int (*write)(FILE *, const struct report *, const struct report_opts *);
 } report_formats[REPORT_NFORMATS] = {
-	[REPORT_TEXT] = { "text", "report.txt", report_text_write },
-	[REPORT_JSON] = { "json", "report.json", report_json_write },
-	[REPORT_JUNIT] = { "junit", "junit.xml", report_junit_write },
-	[REPORT_TAP] = { "tap", "report.tap", report_tap_write },
-	[REPORT_GRADESCOPE] = { "gradescope", "results.json",
-	    report_gradescope_write },
-	[REPORT_AUTOLAB] = { "autolab", "autolab.txt", report_autolab_write },
-	[REPORT_CSV] = { "csv", "report.csv", report_csv_write },
+    [REPORT_TEXT] = {"text", "report.txt", report_text_write},
+    [REPORT_JSON] = {"json", "report.json", report_json_write},
+    [REPORT_JUNIT] = {"junit", "junit.xml", report_junit_write},
+    [REPORT_TAP] = {"tap", "report.tap", report_tap_write},
+    [REPORT_GRADESCOPE] = {"gradescope", "results.json",
+        report_gradescope_write},
+    [REPORT_AUTOLAB] = {"autolab", "autolab.txt", report_autolab_write},
+    [REPORT_CSV] = {"csv", "report.csv", report_csv_write},
 };
 
 int
@@ -47,8 +47,8 @@ report_format_file(int f)
 }
 
 int
-report_write(int f, FILE *out, const struct report *rep,
-    const struct report_opts *opt)
+report_write(
+    int f, FILE *out, const struct report *rep, const struct report_opts *opt)
 {
 	if (f < 0 || f >= REPORT_NFORMATS)
 		return -1;
@@ -61,14 +61,22 @@ const char *
 report_status_name(enum grade_status s)
 {
 	switch (s) {
-	case GS_PASSED: return "passed";
-	case GS_FAILED: return "failed";
-	case GS_TIMEOUT: return "timed out";
-	case GS_CRASHED: return "crashed";
-	case GS_KILLED_MEMORY: return "killed (memory)";
-	case GS_KILLED_OUTPUT: return "killed (output)";
-	case GS_NOT_RUN: return "not run";
-	case GS_ERROR: return "grader error";
+	case GS_PASSED:
+		return "passed";
+	case GS_FAILED:
+		return "failed";
+	case GS_TIMEOUT:
+		return "timed out";
+	case GS_CRASHED:
+		return "crashed";
+	case GS_KILLED_MEMORY:
+		return "killed (memory)";
+	case GS_KILLED_OUTPUT:
+		return "killed (output)";
+	case GS_NOT_RUN:
+		return "not run";
+	case GS_ERROR:
+		return "grader error";
 	}
 	return "grader error";
 }
@@ -79,8 +87,10 @@ report_shell_word(char *buf, size_t len, const char *s)
 {
 	size_t n = 0;
 
-	if (s[0] != '\0' && strspn(s, "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./+,:@%=") == strlen(s)) {
+	if (s[0] != '\0' &&
+	    strspn(s, "abcdefghijklmnopqrstuvwxyz"
+	              "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./+,:@%=") ==
+	        strlen(s)) {
 		snprintf(buf, len, "%s", s);
 		return;
 	}

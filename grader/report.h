@@ -40,86 +40,86 @@ enum report_format {
 
 /* A student program as a test left it (grade_student). */
 struct report_student {
-	char *role;		/* "server", "client" */
+	char *role; /* "server", "client" */
 	char *cmdline;
-	char *outcome;		/* run_outcome_name() */
-	int kind;		/* enum run_outcome */
-	int status;		/* exit code or signal number */
-	char *err_tail;		/* last bytes of its stderr, escaped */
-	char *out_tail;		/* last bytes of its stdout, escaped */
+	char *outcome;  /* run_outcome_name() */
+	int kind;       /* enum run_outcome */
+	int status;     /* exit code or signal number */
+	char *err_tail; /* last bytes of its stderr, escaped */
+	char *out_tail; /* last bytes of its stdout, escaped */
 };
 
 struct report_test {
 	char *name;
 	char *summary;
 	double points, max_points;
-	char *visibility;	/* Gradescope's, from the rubric */
+	char *visibility; /* Gradescope's, from the rubric */
 	enum grade_status status;
-	char *reason;		/* one line: why it did not pass */
-	char **explain;		/* what was sent, expected, came back */
+	char *reason;   /* one line: why it did not pass */
+	char **explain; /* what was sent, expected, came back */
 	size_t nexplain;
-	char *repro;		/* labpeer command that reproduces it */
-	char *trace_pcap;	/* the test's capture (in the results folder) */
-	char *trace_text;	/* labsniff's reading of it, when shown */
+	char *repro;      /* labpeer command that reproduces it */
+	char *trace_pcap; /* the test's capture (in the results folder) */
+	char *trace_text; /* labsniff's reading of it, when shown */
 	struct report_student student[GRADE_STUDENTS_MAX];
 	size_t nstudent;
-	char *cell_note;	/* fallback mode: why no namespaces */
+	char *cell_note; /* fallback mode: why no namespaces */
 	double seconds;
-	int unselected;		/* left out by --only: not counted */
+	int unselected; /* left out by --only: not counted */
 };
 
 struct report {
 	char *lab;
-	char *dir;		/* the submission folder as given */
+	char *dir; /* the submission folder as given */
 	char *version;
 	uint64_t seed;
 	char rubric_hash[17];
 	char *rubric_path;
 	int build_ok;
-	char *build_log;	/* last compiler lines when the build failed */
-	char *build_why;	/* one line: what did not build */
-	char *results;		/* private results folder (traces) */
-	char *cell_note;	/* set when any test ran without namespaces */
+	char *build_log; /* last compiler lines when the build failed */
+	char *build_why; /* one line: what did not build */
+	char *results;   /* private results folder (traces) */
+	char *cell_note; /* set when any test ran without namespaces */
 	struct report_test *tests;
 	size_t ntests;
 	double score, max_score;
-	size_t ran;		/* tests that ran (passed or not) */
+	size_t ran; /* tests that ran (passed or not) */
 	size_t passed, not_run, errors;
 	double seconds;
-	int ran_nothing;	/* no test ran: the score is 0, and says why */
+	int ran_nothing; /* no test ran: the score is 0, and says why */
 };
 
 struct report_opts {
-	int colour;		/* text: ANSI colours (a terminal) */
-	int verbose;		/* text: traces of passing tests too */
-	const char *argv0;	/* "labgrade", for the rerun command */
-	int csv_header;		/* csv: print the header line */
-	const char *student;	/* csv: the student column (default: dir) */
+	int colour;          /* text: ANSI colours (a terminal) */
+	int verbose;         /* text: traces of passing tests too */
+	const char *argv0;   /* "labgrade", for the rerun command */
+	int csv_header;      /* csv: print the header line */
+	const char *student; /* csv: the student column (default: dir) */
 };
 
 int report_format_parse(const char *name);
 const char *report_format_name(int f);
 const char *report_format_file(int f);
-int report_write(int f, FILE *out, const struct report *rep,
-    const struct report_opts *opt);
+int report_write(
+    int f, FILE *out, const struct report *rep, const struct report_opts *opt);
 const char *report_status_name(enum grade_status s);
 void report_free(struct report *rep);
 
 /* One writer per format. */
-int report_text_write(FILE *out, const struct report *rep,
-    const struct report_opts *opt);
-int report_json_write(FILE *out, const struct report *rep,
-    const struct report_opts *opt);
-int report_junit_write(FILE *out, const struct report *rep,
-    const struct report_opts *opt);
-int report_tap_write(FILE *out, const struct report *rep,
-    const struct report_opts *opt);
-int report_gradescope_write(FILE *out, const struct report *rep,
-    const struct report_opts *opt);
-int report_autolab_write(FILE *out, const struct report *rep,
-    const struct report_opts *opt);
-int report_csv_write(FILE *out, const struct report *rep,
-    const struct report_opts *opt);
+int report_text_write(
+    FILE *out, const struct report *rep, const struct report_opts *opt);
+int report_json_write(
+    FILE *out, const struct report *rep, const struct report_opts *opt);
+int report_junit_write(
+    FILE *out, const struct report *rep, const struct report_opts *opt);
+int report_tap_write(
+    FILE *out, const struct report *rep, const struct report_opts *opt);
+int report_gradescope_write(
+    FILE *out, const struct report *rep, const struct report_opts *opt);
+int report_autolab_write(
+    FILE *out, const struct report *rep, const struct report_opts *opt);
+int report_csv_write(
+    FILE *out, const struct report *rep, const struct report_opts *opt);
 int report_csv_header(FILE *out, const struct report *rep);
 
 /* Shared helpers of the writers (report-json.c). */

@@ -14,8 +14,7 @@
 #include "rubric.h"
 
 static const char *const rubric_visibilities[] = {
-	"visible", "hidden", "after_due_date", "after_published", NULL
-};
+    "visible", "hidden", "after_due_date", "after_published", NULL};
 
 uint64_t
 grade_hash64(uint64_t h, const void *p, size_t n)
@@ -77,8 +76,7 @@ rubric_visibility_ok(const char *v)
 
 /* One line "NAME POINTS [VISIBILITY]" into e; 0 blank, 1 entry, -1 bad. */
 static int
-rubric_parse_line(char *line, struct rubric_entry *e, char *err,
-    size_t errlen)
+rubric_parse_line(char *line, struct rubric_entry *e, char *err, size_t errlen)
 {
 	char *name, *pts, *vis, *extra, *end, *save = NULL;
 
@@ -90,8 +88,8 @@ rubric_parse_line(char *line, struct rubric_entry *e, char *err,
 	vis = strtok_r(NULL, " \t", &save);
 	extra = strtok_r(NULL, " \t", &save);
 	if (pts == NULL || extra != NULL)
-		return rubric_err(err, errlen,
-		    "expected 'NAME POINTS [VISIBILITY]'");
+		return rubric_err(
+		    err, errlen, "expected 'NAME POINTS [VISIBILITY]'");
 	if (strlen(name) >= sizeof e->name)
 		return rubric_err(err, errlen, "test name too long");
 	errno = 0;
@@ -102,8 +100,10 @@ rubric_parse_line(char *line, struct rubric_entry *e, char *err,
 	if (vis == NULL)
 		vis = "visible";
 	if (!rubric_visibility_ok(vis))
-		return rubric_err(err, errlen, "bad visibility '%s' (visible, "
-		    "hidden, after_due_date or after_published)", vis);
+		return rubric_err(err, errlen,
+		    "bad visibility '%s' (visible, "
+		    "hidden, after_due_date or after_published)",
+		    vis);
 	snprintf(e->name, sizeof e->name, "%s", name);
 	snprintf(e->visibility, sizeof e->visibility, "%s", vis);
 	return 1;
@@ -132,9 +132,10 @@ rubric_match(const struct rubric *r, const struct grade_lab *lab, char *err,
 
 	for (i = 0; i < lab->ntests; i++)
 		if (rubric_points(r, lab->tests[i].name) < 0)
-			return rubric_err(err, errlen, "%s: no points for "
-			    "test '%s' of %s", r->path, lab->tests[i].name,
-			    lab->name);
+			return rubric_err(err, errlen,
+			    "%s: no points for "
+			    "test '%s' of %s",
+			    r->path, lab->tests[i].name, lab->name);
 	return 0;
 }
 
@@ -165,13 +166,17 @@ rubric_load(struct rubric *r, const char *path, const struct grade_lab *lab,
 		if (k == 0)
 			continue;
 		if (rubric_find_test(lab, e.name) == NULL) {
-			rubric_err(err, errlen, "%s:%u: %s has no test named "
-			    "'%s'", path, lineno, lab->name, e.name);
+			rubric_err(err, errlen,
+			    "%s:%u: %s has no test named "
+			    "'%s'",
+			    path, lineno, lab->name, e.name);
 			goto out;
 		}
 		if (rubric_points(r, e.name) >= 0) {
-			rubric_err(err, errlen, "%s:%u: test '%s' listed "
-			    "twice", path, lineno, e.name);
+			rubric_err(err, errlen,
+			    "%s:%u: test '%s' listed "
+			    "twice",
+			    path, lineno, e.name);
 			goto out;
 		}
 		if (rubric_add(r, &e) < 0) {

@@ -36,13 +36,13 @@ struct rubric_entry {
 struct rubric {
 	struct rubric_entry *entry;
 	size_t n;
-	double total;		/* sum of the points */
-	char hash[17];		/* FNV-1a 64 of the file's bytes, hex */
+	double total;  /* sum of the points */
+	char hash[17]; /* FNV-1a 64 of the file's bytes, hex */
 	char path[4096];
 };
 
-int rubric_load(struct rubric *r, const char *path,
-    const struct grade_lab *lab, char *err, size_t errlen);
+int rubric_load(struct rubric *r, const char *path, const struct grade_lab *lab,
+    char *err, size_t errlen);
 double rubric_points(const struct rubric *r, const char *name);
 const char *rubric_visibility(const struct rubric *r, const char *name);
 void rubric_free(struct rubric *r);

@@ -4,7 +4,7 @@
  * (the kit's Makefile, never the student's; symlinks refused); seeds;
  * and labgrade's command line (exit statuses, --list, CK_FORK=no).
  */
-#define _GNU_SOURCE	/* mkdtemp, setenv, symlink with -std=c11 */
+#define _GNU_SOURCE /* mkdtemp, setenv, symlink with -std=c11 */
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
@@ -22,7 +22,7 @@
 #include "harness.h"
 #include "param.h"
 
-static int lg_base_nice;	/* the suite's priority, before the engine */
+static int lg_base_nice; /* the suite's priority, before the engine */
 
 static void
 fk_pass(struct grade *g)
@@ -105,31 +105,43 @@ fk_cell(struct grade *g)
 	    "no namespace cell");
 }
 
-enum { FK_PASS, FK_AFTER_PASS, FK_FAIL, FK_AFTER_FAIL, FK_HANG, FK_CRASH,
-    FK_SKIP, FK_NASTY, FK_NS, FK_SERVER, FK_NICE, FK_TIMING, FK_ERROR,
-    FK_N };
+enum {
+	FK_PASS,
+	FK_AFTER_PASS,
+	FK_FAIL,
+	FK_AFTER_FAIL,
+	FK_HANG,
+	FK_CRASH,
+	FK_SKIP,
+	FK_NASTY,
+	FK_NS,
+	FK_SERVER,
+	FK_NICE,
+	FK_TIMING,
+	FK_ERROR,
+	FK_N
+};
 
 static const struct grade_test fk_tests[FK_N] = {
-	{ "pass", "passes", 0, NULL, 5, fk_pass },
-	{ "after_pass", "after pass", 0, "pass", 5, fk_pass },
-	{ "fail", "fails", 0, NULL, 5, fk_fail },
-	{ "after_fail", "after fail", 0, "fail", 5, fk_pass },
-	{ "hang", "hangs", 0, NULL, 1, fk_hang },
-	{ "crash", "crashes", 0, NULL, 5, fk_crash },
-	{ "skip", "skips", 0, NULL, 5, fk_skip },
-	{ "nasty", "student crash", 0, NULL, 5, fk_nasty },
-	{ "needs_ns", "namespaces", NEED_NS, NULL, 5, fk_cell },
-	{ "needs_server", "server", NEED_SERVER, NULL, 5, fk_pass },
-	{ "nice", "niced", 0, NULL, 5, fk_nice },
-	{ "timing", "timing", NEED_TIMING, NULL, 5, fk_timing },
-	{ "grader_error", "grader error", 0, NULL, 5, fk_error },
+    {"pass", "passes", 0, NULL, 5, fk_pass},
+    {"after_pass", "after pass", 0, "pass", 5, fk_pass},
+    {"fail", "fails", 0, NULL, 5, fk_fail},
+    {"after_fail", "after fail", 0, "fail", 5, fk_pass},
+    {"hang", "hangs", 0, NULL, 1, fk_hang},
+    {"crash", "crashes", 0, NULL, 5, fk_crash},
+    {"skip", "skips", 0, NULL, 5, fk_skip},
+    {"nasty", "student crash", 0, NULL, 5, fk_nasty},
+    {"needs_ns", "namespaces", NEED_NS, NULL, 5, fk_cell},
+    {"needs_server", "server", NEED_SERVER, NULL, 5, fk_pass},
+    {"nice", "niced", 0, NULL, 5, fk_nice},
+    {"timing", "timing", NEED_TIMING, NULL, 5, fk_timing},
+    {"grader_error", "grader error", 0, NULL, 5, fk_error},
 };
 
-static const char *const fk_sources[] = { "srv.c", "cli.c", NULL };
+static const char *const fk_sources[] = {"srv.c", "cli.c", NULL};
 
 static const struct grade_lab fk_lab = {
-	"fake", fk_sources, "srv", "cli", fk_tests, FK_N
-};
+    "fake", fk_sources, "srv", "cli", fk_tests, FK_N};
 
 /* A rubric for a lab: every test 2 points, "pass" 1. */
 static void
@@ -147,8 +159,8 @@ fk_rubric(const struct grade_lab *lab, struct rubric *r)
 		fprintf(f, "%s %d\n", lab->tests[i].name,
 		    strcmp(lab->tests[i].name, "pass") == 0 ? 1 : 2);
 	fclose(f);
-	ck_assert_msg(rubric_load(r, path, lab, err, sizeof err) == 0, "%s",
-	    err);
+	ck_assert_msg(
+	    rubric_load(r, path, lab, err, sizeof err) == 0, "%s", err);
 	unlink(path);
 }
 
@@ -156,7 +168,7 @@ static int
 fk_grade(const struct grade_lab *lab, int fallback, const char *only,
     struct report *rep, char *err, size_t errlen)
 {
-	struct engine_opts o = { .runners = 3, .only = only };
+	struct engine_opts o = {.runners = 3, .only = only};
 	struct build_result b;
 	struct grade_sub sub;
 	struct rubric r;
@@ -210,13 +222,15 @@ START_TEST(engine_outcomes)
 	char err[256], want[64];
 	size_t i;
 
-	ck_assert_msg(fk_grade(&fk_lab, 1, NULL, &rep, err, sizeof err) == 0,
-	    "%s", err);
+	ck_assert_msg(
+	    fk_grade(&fk_lab, 1, NULL, &rep, err, sizeof err) == 0, "%s", err);
 	fk_expect(&rep, "pass", GS_PASSED, NULL);
 	fk_expect(&rep, "after_pass", GS_PASSED, NULL);
-	fk_expect(&rep, "fail", GS_FAILED, "reply: byte 3 is 0x00, expected "
+	fk_expect(&rep, "fail", GS_FAILED,
+	    "reply: byte 3 is 0x00, expected "
 	    "0x47");
-	fk_expect(&rep, "after_fail", GS_NOT_RUN, "prerequisite fail did not "
+	fk_expect(&rep, "after_fail", GS_NOT_RUN,
+	    "prerequisite fail did not "
 	    "pass");
 	fk_expect(&rep, "hang", GS_TIMEOUT, "within its 1 s budget");
 	fk_expect(&rep, "crash", GS_ERROR, "signal 11");
@@ -234,7 +248,8 @@ START_TEST(engine_outcomes)
 	t = fk_find(&rep, "nasty");
 	ck_assert_uint_eq(t->nstudent, 1);
 	ck_assert_int_eq(t->student[0].status, SIGSEGV);
-	ck_assert_ptr_nonnull(strstr(t->student[0].err_tail, "Segmentation\\0"));
+	ck_assert_ptr_nonnull(
+	    strstr(t->student[0].err_tail, "Segmentation\\0"));
 	ck_assert_ptr_nonnull(strstr(t->repro, "labpeer udp-client"));
 	ck_assert_ptr_nonnull(rep.cell_note);
 	t = fk_find(&rep, "pass");
@@ -262,35 +277,35 @@ START_TEST(engine_only)
 	struct report rep;
 	char err[256];
 
-	ck_assert_int_eq(fk_grade(&fk_lab, 1, "after_pass", &rep, err,
-	    sizeof err), 0);
+	ck_assert_int_eq(
+	    fk_grade(&fk_lab, 1, "after_pass", &rep, err, sizeof err), 0);
 	fk_expect(&rep, "pass", GS_PASSED, NULL);
 	fk_expect(&rep, "after_pass", GS_PASSED, NULL);
-	fk_expect(&rep, "fail", GS_NOT_RUN, "not selected (--only "
+	fk_expect(&rep, "fail", GS_NOT_RUN,
+	    "not selected (--only "
 	    "after_pass)");
 	ck_assert_uint_eq(rep.ran, 2);
 	engine_cleanup(&rep);
 	report_free(&rep);
-	ck_assert_int_eq(fk_grade(&fk_lab, 1, "nope", &rep, err, sizeof err),
-	    -1);
+	ck_assert_int_eq(
+	    fk_grade(&fk_lab, 1, "nope", &rep, err, sizeof err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "no test named 'nope'"));
 	report_free(&rep);
 }
 END_TEST
 
 static const struct grade_test fk_none_tests[] = {
-	{ "a", "needs the server", NEED_SERVER, NULL, 5, fk_pass },
-	{ "b", "needs the client", NEED_CLIENT, NULL, 5, fk_pass },
-	{ "c", "after a", 0, "a", 5, fk_pass },
+    {"a", "needs the server", NEED_SERVER, NULL, 5, fk_pass},
+    {"b", "needs the client", NEED_CLIENT, NULL, 5, fk_pass},
+    {"c", "after a", 0, "a", 5, fk_pass},
 };
 static const struct grade_lab fk_none = {
-	"none", fk_sources, "srv", "cli", fk_none_tests, 3
-};
+    "none", fk_sources, "srv", "cli", fk_none_tests, 3};
 
 /* A run that ran nothing can never look like full marks. */
 START_TEST(engine_ran_nothing)
 {
-	struct report_opts o = { .argv0 = "labgrade" };
+	struct report_opts o = {.argv0 = "labgrade"};
 	struct report rep;
 	char err[256], *buf = NULL;
 	size_t len = 0;
@@ -311,21 +326,20 @@ START_TEST(engine_ran_nothing)
 END_TEST
 
 static const struct grade_test fk_cycle_tests[] = {
-	{ "a", "after b", 0, "b", 5, fk_pass },
-	{ "b", "after a", 0, "a", 5, fk_pass },
-	{ "c", "free", 0, NULL, 5, fk_pass },
+    {"a", "after b", 0, "b", 5, fk_pass},
+    {"b", "after a", 0, "a", 5, fk_pass},
+    {"c", "free", 0, NULL, 5, fk_pass},
 };
 static const struct grade_lab fk_cycle = {
-	"cycle", fk_sources, "srv", "cli", fk_cycle_tests, 3
-};
+    "cycle", fk_sources, "srv", "cli", fk_cycle_tests, 3};
 
 START_TEST(engine_cycle)
 {
 	struct report rep;
 	char err[256];
 
-	ck_assert_int_eq(fk_grade(&fk_cycle, 1, NULL, &rep, err, sizeof err),
-	    0);
+	ck_assert_int_eq(
+	    fk_grade(&fk_cycle, 1, NULL, &rep, err, sizeof err), 0);
 	fk_expect(&rep, "a", GS_ERROR, "prerequisite cycle");
 	fk_expect(&rep, "b", GS_ERROR, "prerequisite cycle");
 	fk_expect(&rep, "c", GS_PASSED, NULL);
@@ -340,19 +354,17 @@ START_TEST(engine_refuses_nofork)
 	char err[256];
 
 	setenv("CK_FORK", "no", 1);
-	ck_assert_int_eq(fk_grade(&fk_lab, 1, NULL, &rep, err, sizeof err),
-	    -1);
+	ck_assert_int_eq(fk_grade(&fk_lab, 1, NULL, &rep, err, sizeof err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "CK_FORK=no"));
 	report_free(&rep);
 }
 END_TEST
 
 static const struct grade_test fk_ns_tests[] = {
-	{ "needs_ns", "namespaces", NEED_NS, NULL, 10, fk_cell },
+    {"needs_ns", "namespaces", NEED_NS, NULL, 10, fk_cell},
 };
 static const struct grade_lab fk_ns = {
-	"ns", fk_sources, "srv", "cli", fk_ns_tests, 1
-};
+    "ns", fk_sources, "srv", "cli", fk_ns_tests, 1};
 
 /* With namespaces allowed, a NEED_NS test runs in a namespace cell. */
 START_TEST(engine_ns_cell)
@@ -361,7 +373,7 @@ START_TEST(engine_ns_cell)
 	char err[256];
 
 	ck_assert_int_eq(fk_grade(&fk_ns, 0, NULL, &rep, err, sizeof err), 0);
-	if (rep.cell_note != NULL)	/* this machine refuses namespaces */
+	if (rep.cell_note != NULL) /* this machine refuses namespaces */
 		fk_expect(&rep, "needs_ns", GS_NOT_RUN, "namespaces");
 	else
 		fk_expect(&rep, "needs_ns", GS_PASSED, NULL);
@@ -382,15 +394,15 @@ END_TEST
 static const struct {
 	const char *text, *err;
 } rb_cases[] = {
-	{ "a 1\nb 2\nc 3 hidden\n", NULL },
-	{ "a 1\nb 2\n", "no points for test 'c'" },
-	{ "a 1\nb 2\nc 3\nd 1\n", "has no test named 'd'" },
-	{ "a 1\nb 2\nc x\n", "bad points 'x'" },
-	{ "a 1\nb -2\nc 1\n", "bad points '-2'" },
-	{ "a 1\nb 2\nc 3 secret\n", "bad visibility 'secret'" },
-	{ "a 1\na 2\nb 1\nc 1\n", "listed twice" },
-	{ "a 1 visible extra\nb 1\nc 1\n", "expected 'NAME POINTS" },
-	{ "# only a comment\n\n  a 1.5 # inline\nb 0\nc 2\n", NULL },
+    {"a 1\nb 2\nc 3 hidden\n", NULL},
+    {"a 1\nb 2\n", "no points for test 'c'"},
+    {"a 1\nb 2\nc 3\nd 1\n", "has no test named 'd'"},
+    {"a 1\nb 2\nc x\n", "bad points 'x'"},
+    {"a 1\nb -2\nc 1\n", "bad points '-2'"},
+    {"a 1\nb 2\nc 3 secret\n", "bad visibility 'secret'"},
+    {"a 1\na 2\nb 1\nc 1\n", "listed twice"},
+    {"a 1 visible extra\nb 1\nc 1\n", "expected 'NAME POINTS"},
+    {"# only a comment\n\n  a 1.5 # inline\nb 0\nc 2\n", NULL},
 };
 
 static void
@@ -478,7 +490,8 @@ bk_setup(struct bk *k)
 	mkdir(path, 0755);
 	snprintf(path, sizeof path, "%s/solutions/fake", k->kit);
 	mkdir(path, 0755);
-	bk_file(path, "Makefile", "all: srv cli\nsrv: srv.c\n\t$(CC) -o srv "
+	bk_file(path, "Makefile",
+	    "all: srv cli\nsrv: srv.c\n\t$(CC) -o srv "
 	    "srv.c\ncli: cli.c\n\t$(CC) -o cli cli.c\n");
 	mkdir(k->sub, 0755);
 	bk_file(k->sub, "srv.c", "int main(void) { return 0; }\n");
@@ -513,8 +526,9 @@ START_TEST(build_cases)
 		unlink(path);
 	if (_i == BK_SYMLINK)
 		ck_assert_int_eq(symlink("/etc/passwd", path), 0);
-	ck_assert_msg(build_submission(&fk_lab, k.sub, k.kit, &b, err,
-	    sizeof err) == 0, "%s", err);
+	ck_assert_msg(
+	    build_submission(&fk_lab, k.sub, k.kit, &b, err, sizeof err) == 0,
+	    "%s", err);
 	ck_assert_int_eq(stat(b.dir, &st), 0);
 	ck_assert_int_eq(st.st_mode & 0777, 0755);
 	ck_assert_msg(b.server[0] != '\0', "srv did not build: %s", b.log);
@@ -549,11 +563,12 @@ START_TEST(build_cannot_run)
 
 	bk_setup(&k);
 	ck_assert_int_eq(build_submission(&fk_lab, "/nonexistent", k.kit, &b,
-	    err, sizeof err), -1);
+	                     err, sizeof err),
+	    -1);
 	ck_assert_ptr_nonnull(strstr(err, "not a folder"));
 	snprintf(kit, sizeof kit, "%s/nokit", k.root);
-	ck_assert_int_eq(build_submission(&fk_lab, k.sub, kit, &b, err,
-	    sizeof err), -1);
+	ck_assert_int_eq(
+	    build_submission(&fk_lab, k.sub, kit, &b, err, sizeof err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "the kit's Makefile"));
 	build_cleanup(&b);
 	bk_teardown(&k);
@@ -565,21 +580,21 @@ static const struct {
 	int status;
 	const char *err;
 } cli_cases[] = {
-	{ { NULL }, 2, "no LAB given" },
-	{ { "lab3" }, 2, "unknown lab 'lab3'" },
-	{ { "--seed", "x", "lab1" }, 2, "bad --seed" },
-	{ { "--format", "xml", "lab1" }, 2, "unknown format 'xml'" },
-	{ { "--format", "json,tap", "lab1" }, 2, "several formats need --out" },
-	{ { "--fail-under", "abc", "lab1" }, 2, "bad --fail-under" },
-	{ { "-j", "0", "lab1" }, 2, "bad -j" },
-	{ { "--only", "nope", "lab1-udp" }, 2, "no test named 'nope'" },
-	{ { "lab2", "a", "b" }, 2, "too many arguments" },
-	{ { "--bogus", "lab1" }, 2, "bad option '--bogus'" },
-	{ { "lab1-udp", "/nonexistent/sub" }, 1, "not a folder" },
-	{ { "--rubric", "/nonexistent", "lab1" }, 1, "rubric: /nonexistent" },
-	{ { "--version" }, 0, NULL },
-	{ { "--help" }, 0, NULL },
-	{ { "--list", "lab2" }, 0, NULL },
+    {{NULL}, 2, "no LAB given"},
+    {{"lab3"}, 2, "unknown lab 'lab3'"},
+    {{"--seed", "x", "lab1"}, 2, "bad --seed"},
+    {{"--format", "xml", "lab1"}, 2, "unknown format 'xml'"},
+    {{"--format", "json,tap", "lab1"}, 2, "several formats need --out"},
+    {{"--fail-under", "abc", "lab1"}, 2, "bad --fail-under"},
+    {{"-j", "0", "lab1"}, 2, "bad -j"},
+    {{"--only", "nope", "lab1-udp"}, 2, "no test named 'nope'"},
+    {{"lab2", "a", "b"}, 2, "too many arguments"},
+    {{"--bogus", "lab1"}, 2, "bad option '--bogus'"},
+    {{"lab1-udp", "/nonexistent/sub"}, 1, "not a folder"},
+    {{"--rubric", "/nonexistent", "lab1"}, 1, "rubric: /nonexistent"},
+    {{"--version"}, 0, NULL},
+    {{"--help"}, 0, NULL},
+    {{"--list", "lab2"}, 0, NULL},
 };
 
 START_TEST(cli_statuses)
@@ -594,13 +609,16 @@ START_TEST(cli_statuses)
 	argv[n] = NULL;
 	ck_assert_int_eq(proc_start(&p, argv), 0);
 	proc_wait(&p, 20000);
-	ck_assert_msg(PROC_EXIT(&p) == cli_cases[_i].status, "status %d, "
-	    "expected %d: %s", PROC_EXIT(&p), cli_cases[_i].status, p.err);
+	ck_assert_msg(PROC_EXIT(&p) == cli_cases[_i].status,
+	    "status %d, "
+	    "expected %d: %s",
+	    PROC_EXIT(&p), cli_cases[_i].status, p.err);
 	if (cli_cases[_i].err != NULL) {
 		ck_assert_msg(strstr(p.err, cli_cases[_i].err) != NULL,
 		    "stderr '%s' lacks '%s'", p.err, cli_cases[_i].err);
-		ck_assert_msg(strchr(p.err, '\n') == p.err + strcspn(p.err,
-		    "\n"), "no line");
+		ck_assert_msg(
+		    strchr(p.err, '\n') == p.err + strcspn(p.err, "\n"),
+		    "no line");
 	} else {
 		ck_assert_str_eq(p.err, "");
 	}
@@ -614,7 +632,7 @@ END_TEST
 
 START_TEST(cli_refuses_nofork)
 {
-	char *argv[] = { (char *)kit_bin("labgrade"), "lab1-udp", NULL };
+	char *argv[] = {(char *)kit_bin("labgrade"), "lab1-udp", NULL};
 	struct proc p;
 
 	setenv("CK_FORK", "no", 1);
@@ -630,7 +648,7 @@ END_TEST
 static int
 lg_sh(const char *cmd, struct proc *p, int ms)
 {
-	char *argv[] = { "sh", "-c", (char *)cmd, NULL };
+	char *argv[] = {"sh", "-c", (char *)cmd, NULL};
 
 	ck_assert_int_eq(proc_start(p, argv), 0);
 	proc_wait(p, ms);
@@ -662,10 +680,12 @@ START_TEST(gradescope_autograder)
 	struct proc p;
 
 	ck_assert_ptr_nonnull(mkdtemp(root));
-	snprintf(cmd, sizeof cmd, "sh grader/gradescope/pack.sh lab2-tcp "
-	    "%s/gs.zip && python3 -c \"$0\" %s/gs.zip", root, root);
+	snprintf(cmd, sizeof cmd,
+	    "sh grader/gradescope/pack.sh lab2-tcp "
+	    "%s/gs.zip && python3 -c \"$0\" %s/gs.zip",
+	    root, root);
 	{
-		char *argv[] = { "sh", "-c", cmd, (char *)py_zip, NULL };
+		char *argv[] = {"sh", "-c", cmd, (char *)py_zip, NULL};
 
 		ck_assert_int_eq(proc_start(&p, argv), 0);
 		proc_wait(&p, 60000);
@@ -673,14 +693,16 @@ START_TEST(gradescope_autograder)
 		    "zip: %s %s", p.out, p.err);
 		proc_free(&p);
 	}
-	snprintf(cmd, sizeof cmd, "mkdir -p %s/source %s/submission && "
+	snprintf(cmd, sizeof cmd,
+	    "mkdir -p %s/source %s/submission && "
 	    "echo lab2-tcp > %s/source/lab && AUTOGRADER=%s SOCKLAB_KIT=$PWD "
-	    "sh grader/gradescope/run_autograder", root, root, root, root);
+	    "sh grader/gradescope/run_autograder",
+	    root, root, root, root);
 	ck_assert_msg(lg_sh(cmd, &p, 60000) == 0, "%s", p.err);
 	proc_free(&p);
 	snprintf(cmd, sizeof cmd, "%s/results/results.json", root);
 	{
-		char *argv[] = { "python3", "-c", (char *)py_results, cmd, NULL };
+		char *argv[] = {"python3", "-c", (char *)py_results, cmd, NULL};
 
 		ck_assert_int_eq(proc_start(&p, argv), 0);
 		proc_wait(&p, 20000);
@@ -711,37 +733,42 @@ START_TEST(class_mode)
 	struct proc p;
 
 	ck_assert_ptr_nonnull(mkdtemp(root));
-	snprintf(cmd, sizeof cmd, "mkdir %s/alice %s/bob && cp "
+	snprintf(cmd, sizeof cmd,
+	    "mkdir %s/alice %s/bob && cp "
 	    "solutions/lab1-udp/udp_server.c solutions/lab1-udp/udp_client.c "
-	    "%s/alice/ && %s --class %s -j 2 lab1-udp", root, root, root,
-	    kit_bin("labgrade"), root);
+	    "%s/alice/ && %s --class %s -j 2 lab1-udp",
+	    root, root, root, kit_bin("labgrade"), root);
 	ck_assert_msg(lg_sh(cmd, &p, 100000) == 0, "%s", p.err);
 	ck_assert_ptr_nonnull(strstr(p.err, "2/2 graded (0 cached)"));
 	proc_free(&p);
 	snprintf(grades, sizeof grades, "%s/grades.csv", root);
 	{
-		char *argv[] = { "python3", "-c", (char *)py_grades, grades,
-		    NULL };
+		char *argv[] = {
+		    "python3", "-c", (char *)py_grades, grades, NULL};
 
 		ck_assert_int_eq(proc_start(&p, argv), 0);
 		proc_wait(&p, 20000);
 		ck_assert_msg(PROC_EXIT(&p) == 0, "grades.csv: %s", p.err);
 		proc_free(&p);
 	}
-	snprintf(cmd, sizeof cmd, "test -s %s/alice/labgrade/report.txt && "
+	snprintf(cmd, sizeof cmd,
+	    "test -s %s/alice/labgrade/report.txt && "
 	    "test -s %s/alice/labgrade/traces/server_one_reply.pcap && "
 	    "grep -q 'build failed' %s/bob/labgrade/report.txt && "
-	    "cp %s %s.1 && %s --class %s lab1-udp && cmp %s %s.1", root, root,
-	    root, grades, grades, kit_bin("labgrade"), root, grades, grades);
+	    "cp %s %s.1 && %s --class %s lab1-udp && cmp %s %s.1",
+	    root, root, root, grades, grades, kit_bin("labgrade"), root, grades,
+	    grades);
 	ck_assert_msg(lg_sh(cmd, &p, 60000) == 0, "%s", p.err);
-	ck_assert_msg(strstr(p.err, "2/2 graded (2 cached)") != NULL, "%s",
-	    p.err);
+	ck_assert_msg(
+	    strstr(p.err, "2/2 graded (2 cached)") != NULL, "%s", p.err);
 	proc_free(&p);
-	snprintf(cmd, sizeof cmd, "echo '/* edited */' >> %s/bob/udp_server.c"
-	    " && %s --class %s lab1-udp", root, kit_bin("labgrade"), root);
+	snprintf(cmd, sizeof cmd,
+	    "echo '/* edited */' >> %s/bob/udp_server.c"
+	    " && %s --class %s lab1-udp",
+	    root, kit_bin("labgrade"), root);
 	ck_assert_msg(lg_sh(cmd, &p, 60000) == 0, "%s", p.err);
-	ck_assert_msg(strstr(p.err, "2/2 graded (1 cached)") != NULL, "%s",
-	    p.err);
+	ck_assert_msg(
+	    strstr(p.err, "2/2 graded (1 cached)") != NULL, "%s", p.err);
 	proc_free(&p);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", root);
 	ck_assert_int_eq(system(cmd), 0);
@@ -753,8 +780,8 @@ END_TEST
  * and --only leaves the other tests out of the total. */
 START_TEST(failure_shows_trace)
 {
-	char *argv[] = { (char *)kit_bin("labgrade"), "--only", "client_pings",
-	    "lab1-udp", "grader/tests/broken/l1-client-nul-in-ping", NULL };
+	char *argv[] = {(char *)kit_bin("labgrade"), "--only", "client_pings",
+	    "lab1-udp", "grader/tests/broken/l1-client-nul-in-ping", NULL};
 	struct proc p;
 	char *trace;
 
@@ -764,8 +791,9 @@ START_TEST(failure_shows_trace)
 	trace = strstr(p.out, "packet trace (labsniff -r):\n");
 	ck_assert_msg(trace != NULL, "no trace in: %s", p.out);
 	ck_assert_msg(strstr(trace, "\"ping 1\\x00\"") != NULL, "%s", trace);
-	ck_assert_ptr_nonnull(strstr(p.out, "rerun only this test: labgrade "
-	    "--only client_pings --seed 1 lab1-udp"));
+	ck_assert_ptr_nonnull(
+	    strstr(p.out, "rerun only this test: labgrade "
+	                  "--only client_pings --seed 1 lab1-udp"));
 	ck_assert_ptr_nonnull(strstr(p.out, "total: 0/6 points; 0 of 1 tests"));
 	proc_free(&p);
 }
@@ -775,21 +803,24 @@ END_TEST
  * (CI runs as root and would never meet this path otherwise). */
 START_TEST(grading_as_nobody)
 {
-	char *argv[] = { "setpriv", "--reuid=65534", "--regid=65534",
+	char *argv[] = {"setpriv", "--reuid=65534", "--regid=65534",
 	    "--clear-groups", (char *)kit_bin("labgrade"), "--format", "json",
 	    "--only", "server_all_bytes", "lab1-udp", "solutions/lab1-udp",
-	    NULL };
+	    NULL};
 	struct proc p;
 
 	if (geteuid() != 0)
-		argv[4] = NULL;	/* already an ordinary user */
+		argv[4] = NULL; /* already an ordinary user */
 	ck_assert_int_eq(proc_start(&p, geteuid() == 0 ? argv : argv + 4), 0);
 	proc_wait(&p, 60000);
 	ck_assert_msg(PROC_EXIT(&p) == 0, "%s", p.err);
 	ck_assert_msg(strstr(p.out, "\"name\": \"server_all_bytes\", "
-	    "\"summary\"") != NULL, "%s", p.out);
-	ck_assert_msg(strstr(p.out, "\"status\": \"passed\", \"points\": 8")
-	    != NULL || strstr(p.out, "namespaces") != NULL, "%s", p.out);
+	                            "\"summary\"") != NULL,
+	    "%s", p.out);
+	ck_assert_msg(
+	    strstr(p.out, "\"status\": \"passed\", \"points\": 8") != NULL ||
+	        strstr(p.out, "namespaces") != NULL,
+	    "%s", p.out);
 	ck_assert_ptr_nonnull(strstr(p.out, "\"tests_run\": 2"));
 	proc_free(&p);
 }
@@ -799,14 +830,14 @@ END_TEST
 static const struct {
 	const char *bar;
 	int status;
-} fu_cases[] = { { "1", 3 }, { "50%", 3 }, { "0", 0 }, { "0%", 0 } };
+} fu_cases[] = {{"1", 3}, {"50%", 3}, {"0", 0}, {"0%", 0}};
 
 START_TEST(fail_under)
 {
-	char *argv[] = { (char *)kit_bin("labgrade"), "--fail-under",
+	char *argv[] = {(char *)kit_bin("labgrade"), "--fail-under",
 	    (char *)fu_cases[_i].bar, "--format", "tap", "--only",
 	    "client_pings", "lab1-udp",
-	    "grader/tests/broken/l1-client-nul-in-ping", NULL };
+	    "grader/tests/broken/l1-client-nul-in-ping", NULL};
 	struct proc p;
 
 	ck_assert_int_eq(proc_start(&p, argv), 0);
@@ -823,8 +854,8 @@ END_TEST
 /* -v: the trace of a test that passed is shown too. */
 START_TEST(verbose_traces)
 {
-	char *argv[] = { (char *)kit_bin("labgrade"), "-v", "--only",
-	    "client_pings", "lab1-udp", "solutions/lab1-udp", NULL };
+	char *argv[] = {(char *)kit_bin("labgrade"), "-v", "--only",
+	    "client_pings", "lab1-udp", "solutions/lab1-udp", NULL};
 	struct proc p;
 
 	ck_assert_int_eq(proc_start(&p, argv), 0);
@@ -832,7 +863,8 @@ START_TEST(verbose_traces)
 	ck_assert_msg(PROC_EXIT(&p) == 0, "%s", p.err);
 	ck_assert_ptr_nonnull(strstr(p.out, "PASS client_pings"));
 	ck_assert_msg(strstr(p.out, "packet trace (labsniff -r):\n") != NULL &&
-	    strstr(p.out, " UDP len 6 \"ping 1\"") != NULL, "%s", p.out);
+	                  strstr(p.out, " UDP len 6 \"ping 1\"") != NULL,
+	    "%s", p.out);
 	proc_free(&p);
 }
 END_TEST
@@ -841,32 +873,36 @@ END_TEST
  * build (make test builds build/san/labgrade): no memory error on the
  * way, every file there, the JSON read back. */
 static const char *const san_subs[] = {
-	"grader/tests/broken/l1-server-double-reply",
-	"grader/tests/broken/l1-client-nul-in-ping",
+    "grader/tests/broken/l1-server-double-reply",
+    "grader/tests/broken/l1-client-nul-in-ping",
 };
 
 START_TEST(sanitized_all_formats)
 {
 	char out[] = "/tmp/check_labgrade-san-XXXXXX", cmd[1024];
-	char *argv[] = { "build/san/labgrade", "--format",
+	char *argv[] = {"build/san/labgrade", "--format",
 	    "text,json,junit,tap,gradescope,autolab", "--format", "csv",
-	    "--out", out, "lab1-udp", (char *)san_subs[_i], NULL };
+	    "--out", out, "lab1-udp", (char *)san_subs[_i], NULL};
 	struct proc p;
 
-	ck_assert_msg(access(argv[0], X_OK) == 0, "%s is not built (make "
-	    "SAN=1 build/san/labgrade)", argv[0]);
+	ck_assert_msg(access(argv[0], X_OK) == 0,
+	    "%s is not built (make "
+	    "SAN=1 build/san/labgrade)",
+	    argv[0]);
 	ck_assert_ptr_nonnull(mkdtemp(out));
 	ck_assert_int_eq(proc_start(&p, argv), 0);
 	proc_wait(&p, 60000);
-	ck_assert_msg(PROC_EXIT(&p) == 0, "status %d: %s", PROC_EXIT(&p),
-	    p.err);
+	ck_assert_msg(
+	    PROC_EXIT(&p) == 0, "status %d: %s", PROC_EXIT(&p), p.err);
 	proc_free(&p);
-	snprintf(cmd, sizeof cmd, "cd %s && test -s report.txt && test -s "
+	snprintf(cmd, sizeof cmd,
+	    "cd %s && test -s report.txt && test -s "
 	    "junit.xml && test -s report.tap && test -s results.json && "
 	    "test -s autolab.txt && test -s report.csv && xmllint --noout "
 	    "junit.xml && python3 -c 'import json; d=json.load(open(\"report."
 	    "json\")); assert 0 < d[\"score\"] < d[\"max_score\"]' && cd / && "
-	    "rm -rf %s", out, out);
+	    "rm -rf %s",
+	    out, out);
 	ck_assert_msg(lg_sh(cmd, &p, 30000) == 0, "%s", p.err);
 	proc_free(&p);
 }
@@ -877,15 +913,17 @@ END_TEST
 START_TEST(exec_deadline)
 {
 	char pidfile[] = "/tmp/check_labgrade-pid-XXXXXX", cmd[256], *out;
-	char *argv[] = { "sh", "-c", cmd, NULL };
+	char *argv[] = {"sh", "-c", cmd, NULL};
 	long long t0;
 	struct timespec ts;
 	FILE *f;
 	int st = 0, rc, fd = mkstemp(pidfile), pid = 0, gone = 0, i;
 
 	close(fd);
-	snprintf(cmd, sizeof cmd, "sleep 30 & echo $! > %s; echo started; "
-	    "wait", pidfile);
+	snprintf(cmd, sizeof cmd,
+	    "sleep 30 & echo $! > %s; echo started; "
+	    "wait",
+	    pidfile);
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	t0 = ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 	rc = build_exec_capture(argv, NULL, 300, 4096, &out, &st);
@@ -894,14 +932,15 @@ START_TEST(exec_deadline)
 	ck_assert_msg(ts.tv_sec * 1000LL + ts.tv_nsec / 1000000 - t0 < 3000,
 	    "not stopped at its deadline");
 	ck_assert_msg(strstr(out, "started") && strstr(out, "(killed after "
-	    "0.3 s)"), "%s", out);
+	                                                    "0.3 s)"),
+	    "%s", out);
 	free(out);
 	f = fopen(pidfile, "r");
 	ck_assert_ptr_nonnull(f);
 	ck_assert_int_eq(fscanf(f, "%d", &pid), 1);
 	fclose(f);
 	unlink(pidfile);
-	for (i = 0; i < 200 && !gone; i++) {	/* reaped by init: ESRCH */
+	for (i = 0; i < 200 && !gone; i++) { /* reaped by init: ESRCH */
 		char stat[64], line[256] = "";
 
 		snprintf(stat, sizeof stat, "/proc/%d/stat", pid);
@@ -956,8 +995,8 @@ lg_process_mentions(const char *s)
 START_TEST(interrupted_cleans_up)
 {
 	char tmp[] = "/var/tmp/check_labgrade-int-XXXXXX", cmd[256];
-	char *argv[] = { (char *)kit_bin("labgrade"), "lab1-udp",
-	    "solutions/lab1-udp", NULL };
+	char *argv[] = {(char *)kit_bin("labgrade"), "lab1-udp",
+	    "solutions/lab1-udp", NULL};
 	struct proc p;
 	struct dirent *d;
 	DIR *dir;
@@ -968,7 +1007,7 @@ START_TEST(interrupted_cleans_up)
 	setenv("TMPDIR", tmp, 1);
 	setenv("LABGRADE_TMPDIR", tmp, 1);
 	ck_assert_int_eq(proc_start(&p, argv), 0);
-	for (i = 0; i < 500 && seen < 2; i++) {	/* both folders made */
+	for (i = 0; i < 500 && seen < 2; i++) { /* both folders made */
 		dir = opendir(tmp);
 		for (seen = 0; dir != NULL && (d = readdir(dir)) != NULL;)
 			seen += strncmp(d->d_name, "labgrade-", 9) == 0;
@@ -978,7 +1017,7 @@ START_TEST(interrupted_cleans_up)
 			usleep(10000);
 	}
 	ck_assert_int_eq(seen, 2);
-	usleep(300000);	/* let some tests start: that is the point */
+	usleep(300000); /* let some tests start: that is the point */
 	proc_signal(&p, SIGINT);
 	proc_wait(&p, 20000);
 	ck_assert_msg(PROC_EXIT(&p) == 1 && strstr(p.err, "interrupted"),
@@ -991,7 +1030,7 @@ START_TEST(interrupted_cleans_up)
 			usleep(10000);
 	}
 	ck_assert_msg(!left, "a process from %s outlived the grading", tmp);
-	snprintf(cmd, sizeof cmd, "rmdir %s", tmp);	/* fails unless empty */
+	snprintf(cmd, sizeof cmd, "rmdir %s", tmp); /* fails unless empty */
 	ck_assert_int_eq(system(cmd), 0);
 }
 END_TEST
@@ -999,8 +1038,8 @@ END_TEST
 /* A build folder under /tmp would be hidden in the cells: refused. */
 START_TEST(cli_build_under_tmp)
 {
-	char *argv[] = { (char *)kit_bin("labgrade"), "lab1-udp",
-	    "solutions/lab1-udp", NULL };
+	char *argv[] = {(char *)kit_bin("labgrade"), "lab1-udp",
+	    "solutions/lab1-udp", NULL};
 	struct proc p;
 
 	setenv("LABGRADE_TMPDIR", "/tmp", 1);
@@ -1017,30 +1056,31 @@ END_TEST
  * real parser. */
 static const struct {
 	int format;
-	const char *check;	/* shell command run on the file ($0) */
+	const char *check; /* shell command run on the file ($0) */
 } fmt_cases[] = {
-	{ REPORT_JSON, "python3 -c 'import json,sys; d=json.load(open(sys.argv"
-	    "[1])); t=[x for x in d[\"tests\"] if x[\"name\"]==\"nasty\"][0]; "
-	    "assert t[\"status\"]==\"crashed\"; assert \"\\\\0\" in t[\"students"
-	    "\"][0][\"stderr_tail\"]' \"$0\"" },
-	{ REPORT_GRADESCOPE, "python3 -c 'import json,sys; d=json.load(open("
-	    "sys.argv[1])); assert len(d[\"tests\"])==13' \"$0\"" },
-	{ REPORT_JUNIT, "xmllint --noout \"$0\"" },
-	{ REPORT_AUTOLAB, "tail -n 1 \"$0\" | python3 -c 'import json,sys; "
-	    "assert json.load(sys.stdin)[\"scores\"][\"pass\"]==1'" },
-	{ REPORT_CSV, "python3 -c 'import csv,sys; r=list(csv.reader(open("
-	    "sys.argv[1]))); assert len(r)==2 and len(r[0])==16' \"$0\"" },
-	{ REPORT_TAP, "grep -q '^not ok 8 - nasty' \"$0\" && ! grep -q "
-	    "\"$(printf '\\033')\" \"$0\"" },
-	{ REPORT_TEXT, "grep -q 'killed by signal 11' \"$0\" && ! grep -q "
-	    "\"$(printf '\\033')\" \"$0\"" },
+    {REPORT_JSON,
+        "python3 -c 'import json,sys; d=json.load(open(sys.argv"
+        "[1])); t=[x for x in d[\"tests\"] if x[\"name\"]==\"nasty\"][0]; "
+        "assert t[\"status\"]==\"crashed\"; assert \"\\\\0\" in t[\"students"
+        "\"][0][\"stderr_tail\"]' \"$0\""},
+    {REPORT_GRADESCOPE, "python3 -c 'import json,sys; d=json.load(open("
+                        "sys.argv[1])); assert len(d[\"tests\"])==13' \"$0\""},
+    {REPORT_JUNIT, "xmllint --noout \"$0\""},
+    {REPORT_AUTOLAB, "tail -n 1 \"$0\" | python3 -c 'import json,sys; "
+                     "assert json.load(sys.stdin)[\"scores\"][\"pass\"]==1'"},
+    {REPORT_CSV, "python3 -c 'import csv,sys; r=list(csv.reader(open("
+                 "sys.argv[1]))); assert len(r)==2 and len(r[0])==16' \"$0\""},
+    {REPORT_TAP, "grep -q '^not ok 8 - nasty' \"$0\" && ! grep -q "
+                 "\"$(printf '\\033')\" \"$0\""},
+    {REPORT_TEXT, "grep -q 'killed by signal 11' \"$0\" && ! grep -q "
+                  "\"$(printf '\\033')\" \"$0\""},
 };
 
 START_TEST(engine_formats)
 {
-	struct report_opts o = { .argv0 = "labgrade", .csv_header = 1 };
+	struct report_opts o = {.argv0 = "labgrade", .csv_header = 1};
 	char path[] = "/tmp/check_labgrade-fmt-XXXXXX", err[256];
-	char *argv[] = { "sh", "-c", (char *)fmt_cases[_i].check, path, NULL };
+	char *argv[] = {"sh", "-c", (char *)fmt_cases[_i].check, path, NULL};
 	struct report rep;
 	struct proc p;
 	FILE *f;
@@ -1083,8 +1123,8 @@ labgrade_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("rubric");
 	tcase_set_timeout(tc, 10);
-	tcase_add_loop_test(tc, rubric_checked, 0,
-	    (int)(sizeof rb_cases / sizeof rb_cases[0]));
+	tcase_add_loop_test(
+	    tc, rubric_checked, 0, (int)(sizeof rb_cases / sizeof rb_cases[0]));
 	tcase_add_test(tc, rubric_hash_follows_edits);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("build");
@@ -1095,8 +1135,8 @@ labgrade_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("cli");
 	tcase_set_timeout(tc, 30);
-	tcase_add_loop_test(tc, cli_statuses, 0,
-	    (int)(sizeof cli_cases / sizeof cli_cases[0]));
+	tcase_add_loop_test(
+	    tc, cli_statuses, 0, (int)(sizeof cli_cases / sizeof cli_cases[0]));
 	tcase_add_test(tc, cli_refuses_nofork);
 	tcase_add_test(tc, cli_build_under_tmp);
 	suite_add_tcase(s, tc);
@@ -1106,8 +1146,8 @@ labgrade_suite(void)
 	tcase_add_test(tc, class_mode);
 	tcase_add_test(tc, failure_shows_trace);
 	tcase_add_test(tc, grading_as_nobody);
-	tcase_add_loop_test(tc, fail_under, 0,
-	    (int)(sizeof fu_cases / sizeof fu_cases[0]));
+	tcase_add_loop_test(
+	    tc, fail_under, 0, (int)(sizeof fu_cases / sizeof fu_cases[0]));
 	tcase_add_test(tc, verbose_traces);
 	tcase_add_test(tc, interrupted_cleans_up);
 	tcase_add_loop_test(tc, sanitized_all_formats, 0,

@@ -4,7 +4,7 @@
  * csv (CSV) and a TAP parser here; fed test output that holds NUL (as
  * the record shows it), control bytes, invalid UTF-8, quotes and "]]>".
  */
-#define _GNU_SOURCE	/* open_memstream, mkdtemp with -std=c11 */
+#define _GNU_SOURCE /* open_memstream, mkdtemp with -std=c11 */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +15,8 @@
 #include "report.h"
 
 /* What a hostile student can put into a report's strings. */
-static const char nasty[] = "quote\" apos' <tag> & ]]> \\0 nul\x01\x1b[31m"
+static const char nasty[] =
+    "quote\" apos' <tag> & ]]> \\0 nul\x01\x1b[31m"
     " bad utf8 \xff\xfe\xc3( over\xc0\xaf surrogate \xed\xa0\x80 ok \xc3\xa9"
     " line2\nline3\ttab \r cr \x7f del \xc2\x85 nel";
 
@@ -99,8 +100,8 @@ static const char *
 rt_write(int format, int colour)
 {
 	static char path[64];
-	struct report_opts o = { .colour = colour, .argv0 = "labgrade",
-	    .csv_header = 1 };
+	struct report_opts o = {
+	    .colour = colour, .argv0 = "labgrade", .csv_header = 1};
 	struct report r;
 	FILE *f;
 	int fd;
@@ -129,13 +130,13 @@ rt_run(char *const argv[], struct proc *p)
 static void
 rt_python(const char *code, const char *path, const char *want)
 {
-	char *argv[] = { "python3", "-c", (char *)code, (char *)path, NULL };
+	char *argv[] = {"python3", "-c", (char *)code, (char *)path, NULL};
 	struct proc p;
 	int rc = rt_run(argv, &p);
 
 	ck_assert_msg(rc == 0, "python3 rejected %s: %s", path, p.err);
-	ck_assert_msg(strstr(p.out, want) != NULL, "expected '%s' in '%s'",
-	    want, p.out);
+	ck_assert_msg(
+	    strstr(p.out, want) != NULL, "expected '%s' in '%s'", want, p.out);
 	proc_free(&p);
 	unlink(path);
 }
@@ -218,7 +219,7 @@ static const char py_junit[] =
 START_TEST(junit_parses)
 {
 	const char *path = rt_write(REPORT_JUNIT, 0);
-	char *argv[] = { "xmllint", "--noout", (char *)path, NULL };
+	char *argv[] = {"xmllint", "--noout", (char *)path, NULL};
 	struct proc p;
 
 	ck_assert_msg(rt_run(argv, &p) == 0, "xmllint: %s", p.err);
@@ -258,9 +259,10 @@ START_TEST(tap_parses)
 	ck_assert_str_eq(line, "TAP version 13\n");
 	while (fgets(line, sizeof line, f) != NULL) {
 		for (i = 0; line[i] != '\0' && line[i] != '\n'; i++)
-			ck_assert_msg((unsigned char)line[i] >= 0x20 &&
-			    line[i] != 0x7f, "raw byte 0x%02x in '%s'",
-			    (unsigned char)line[i], line);
+			ck_assert_msg(
+			    (unsigned char)line[i] >= 0x20 && line[i] != 0x7f,
+			    "raw byte 0x%02x in '%s'", (unsigned char)line[i],
+			    line);
 		if (sscanf(line, "1..%d", &plan) == 1)
 			continue;
 		if (line[0] == '#')
@@ -310,18 +312,19 @@ START_TEST(text_is_safe)
 		unsigned char c = (unsigned char)s[i];
 
 		ck_assert_msg(c != 0 && c != '\r' && c != 0x7f && c != 0x01 &&
-		    c != 0xff && c != 0xfe,
+		                  c != 0xff && c != 0xfe,
 		    "raw byte 0x%02x at %zu", c, i);
 		if (c == 0x1b)
 			ck_assert_msg(_i == 1 && s[i + 1] == '[' &&
-			    strchr("0123", s[i + 2]) != NULL &&
-			    strncmp(s + i, "\x1b[31m ba", 8) != 0,
+			                  strchr("0123", s[i + 2]) != NULL &&
+			                  strncmp(s + i, "\x1b[31m ba", 8) != 0,
 			    "an escape sequence that is not ours at %zu", i);
 	}
 	ck_assert_ptr_nonnull(strstr(s, "\\x1b[31m"));
 	ck_assert_ptr_nonnull(strstr(s, "total: 6/25 points"));
-	ck_assert_ptr_nonnull(strstr(s, "labgrade --only server_all_bytes "
-	    "--seed 42 lab1-udp 'subs/al\"ice ]]> "));
+	ck_assert_ptr_nonnull(
+	    strstr(s, "labgrade --only server_all_bytes "
+	              "--seed 42 lab1-udp 'subs/al\"ice ]]> "));
 	ck_assert_ptr_nonnull(strstr(s, "killed by signal 11"));
 	ck_assert_ptr_nonnull(strstr(s, "reproduce it: labpeer udp-client"));
 	free(s);
@@ -337,8 +340,7 @@ START_TEST(formats_named)
 		ck_assert_int_eq(report_format_parse(report_format_name(f)), f);
 	ck_assert_int_eq(report_format_parse("xml"), -1);
 	ck_assert_int_eq(report_format_parse(""), -1);
-	ck_assert_str_eq(report_format_file(REPORT_GRADESCOPE),
-	    "results.json");
+	ck_assert_str_eq(report_format_file(REPORT_GRADESCOPE), "results.json");
 }
 END_TEST
 
