@@ -466,10 +466,43 @@ lg_has_test(const struct grade_lab *lab, const char *name)
 	return 0;
 }
 
+/* DIR, or labs/LAB here, or else the kit's labs/LAB. */
+static void
+lg_dir(const struct lg *o, char *dir, size_t len)
+{
+	if (o->dir != NULL)
+		snprintf(dir, len, "%s", o->dir);
+	else if (!lg_is_dir("labs"))
+		snprintf(dir, len, "%s/labs/%s", o->kit, o->lab->name);
+	else
+		snprintf(dir, len, "labs/%s", o->lab->name);
+}
+
+static void
+lg_sub(const struct lg *o, const struct build_result *b, const char *dir,
+    struct grade_sub *sub)
+{
+	memset(sub, 0, sizeof *sub);
+	sub->lab = o->lab->name;
+	sub->src = dir;
+	sub->bin = b->dir;
+	sub->server = b->server[0] != '\0' ? b->server : NULL;
+	sub->client = b->client[0] != '\0' ? b->client : NULL;
+	sub->labpeer = o->labpeer;
+	sub->labsniff = o->labsniff;
+	sub->seed = o->seed;
+	sub->force_fallback = o->no_cell;
+	sub->verbose = o->verbose;
+}
+
 static int
 lg_grade(struct lg *o)
 {
-	struct engine_opts eo = {0};
+	struct engine_opts eo = {.runners = o->jobs,
+	    .slot_base = o->slot_base,
+	    .only = o->only,
+	    .verbose = o->verbose,
+	    .stop = &lg_stop};
 	struct build_result b;
 	struct grade_sub sub;
 	struct report rep;
@@ -478,13 +511,7 @@ lg_grade(struct lg *o)
 	int rc = 1;
 
 	memset(&rep, 0, sizeof rep);
-	if (o->dir == NULL && access(o->kit, F_OK) == 0 &&
-	    lg_is_dir("labs") == 0) /* not at the kit's top: the kit's */
-		snprintf(dir, sizeof dir, "%s/labs/%s", o->kit, o->lab->name);
-	else if (o->dir == NULL)
-		snprintf(dir, sizeof dir, "labs/%s", o->lab->name);
-	else
-		snprintf(dir, sizeof dir, "%s", o->dir);
+	lg_dir(o, dir, sizeof dir);
 	if (o->only != NULL && !lg_has_test(o->lab, o->only)) {
 		fprintf(stderr,
 		    "labgrade: %s has no test named '%s' (see "
@@ -498,25 +525,9 @@ lg_grade(struct lg *o)
 		fprintf(stderr, "labgrade: %s\n", err);
 		goto out;
 	}
-	memset(&sub, 0, sizeof sub);
-	sub.lab = o->lab->name;
-	sub.src = dir;
-	sub.bin = b.dir;
-	sub.server = b.server[0] != '\0' ? b.server : NULL;
-	sub.client = b.client[0] != '\0' ? b.client : NULL;
-	sub.labpeer = o->labpeer;
-	sub.labsniff = o->labsniff;
-	sub.seed = o->seed;
-	sub.force_fallback = o->no_cell;
-	sub.verbose = o->verbose;
-	eo.runners = o->jobs;
-	eo.slot_base = o->slot_base;
-	eo.only = o->only;
-	eo.verbose = o->verbose;
-	eo.stop = &lg_stop;
+	lg_sub(o, &b, dir, &sub);
 	if (engine_run(o->lab, &r, &sub, &b, &eo, &rep, err, sizeof err) < 0) {
 		fprintf(stderr, "labgrade: %s\n", err);
-		rc = strstr(err, "no test named") != NULL ? 2 : 1;
 		goto out;
 	}
 	engine_render_traces(&rep, o->labsniff, o->verbose);
