@@ -15,13 +15,13 @@
 
 #include "scenario.h"
 
-#define L1_WALL_MS 2500		/* a quick client run (all replies) */
-#define L1_PING_MS 1000		/* one ping's deadline, per contract */
-#define L1_SLACK_MS 1500	/* on top of the deadlines a run may take */
-#define L1_AT_ONCE_S 0.5	/* "at once" after a reply, on a loaded machine */
+#define L1_WALL_MS 2500  /* a quick client run (all replies) */
+#define L1_PING_MS 1000  /* one ping's deadline, per contract */
+#define L1_SLACK_MS 1500 /* on top of the deadlines a run may take */
+#define L1_AT_ONCE_S 0.5 /* "at once" after a reply, on a loaded machine */
 
-static const char *const lab1_sources[] = { "udp_server.c", "udp_client.c",
-	NULL };
+static const char *const lab1_sources[] = {
+    "udp_server.c", "udp_client.c", NULL};
 
 /* ---- server side -------------------------------------------------- */
 
@@ -42,7 +42,7 @@ static void
 l1_peer_check(struct grade *g, const char *host, int port,
     const char *const extra[], int wall_ms, struct run **verdict_later)
 {
-	const char *args[SCEN_ARGS_MAX] = { "udp-client", host };
+	const char *args[SCEN_ARGS_MAX] = {"udp-client", host};
 	char pbuf[16], cmd[64];
 	int i;
 
@@ -72,8 +72,8 @@ t_server_starts(struct grade *g)
 
 /* Run a labpeer check of a fresh server, and the server must live on. */
 static void
-l1_server_check(struct grade *g, const char *host, const char *const extra[],
-    int wall_ms)
+l1_server_check(
+    struct grade *g, const char *host, const char *const extra[], int wall_ms)
 {
 	struct run *srv = scen_run();
 	char cmd[64];
@@ -86,61 +86,59 @@ l1_server_check(struct grade *g, const char *host, const char *const extra[],
 static void
 t_server_all_bytes(struct grade *g)
 {
-	static const char *const x[] = { "--all-bytes", NULL };
+	static const char *const x[] = {"--all-bytes", NULL};
 
 	grade_explain(g, "request 1 holds the 256 byte values 00..ff; "
-	    "requests 2..257 one byte each");
+	                 "requests 2..257 one byte each");
 	l1_server_check(g, "127.0.0.1", x, 4000);
 }
 
 static void
 t_server_empty(struct grade *g)
 {
-	static const char *const x[] = { "--empty", "--count", "2", NULL };
+	static const char *const x[] = {"--empty", "--count", "2", NULL};
 
 	grade_explain(g, "two empty datagrams (0 bytes of payload): each "
-	    "must get an empty datagram back");
+	                 "must get an empty datagram back");
 	l1_server_check(g, "127.0.0.1", x, L1_WALL_MS);
 }
 
 static void
 t_server_max_payload(struct grade *g)
 {
-	static const char *const x[] = { "--size", "1024", "--count", "2",
-		NULL };
+	static const char *const x[] = {"--size", "1024", "--count", "2", NULL};
 
 	grade_explain(g, "two 1024-byte datagrams (the contract's largest): "
-	    "the whole payload must come back");
+	                 "the whole payload must come back");
 	l1_server_check(g, "127.0.0.1", x, L1_WALL_MS);
 }
 
 static void
 t_server_ipv6(struct grade *g)
 {
-	static const char *const x[] = { "-6", "--count", "2", NULL };
+	static const char *const x[] = {"-6", "--count", "2", NULL};
 
 	if (!scen_have_ipv6())
 		grade_not_run(g, "no IPv6 loopback (::1) here");
 	grade_explain(g, "two pings from [::1]: the server must serve IPv6 "
-	    "too (one AF_INET6 socket with IPV6_V6ONLY off)");
+	                 "too (one AF_INET6 socket with IPV6_V6ONLY off)");
 	l1_server_check(g, "::1", x, L1_WALL_MS);
 }
 
 static void
 t_server_two_clients(struct grade *g)
 {
-	static const char *const x[] = { "--interleave", "--count", "3",
-		NULL };
+	static const char *const x[] = {"--interleave", "--count", "3", NULL};
 
 	grade_explain(g, "two sockets send in turn: each reply must go to "
-	    "the socket that sent the request");
+	                 "the socket that sent the request");
 	l1_server_check(g, "127.0.0.1", x, L1_WALL_MS);
 }
 
 static void
 t_server_many(struct grade *g)
 {
-	static const char *const x[] = { "--count", "300", NULL };
+	static const char *const x[] = {"--count", "300", NULL};
 
 	grade_explain(g, "300 requests one after the other");
 	l1_server_check(g, "127.0.0.1", x, 4000);
@@ -149,9 +147,10 @@ t_server_many(struct grade *g)
 static void
 t_server_vanished_client(struct grade *g)
 {
-	static const char *const x[] = { "--vanish", "--count", "3", NULL };
+	static const char *const x[] = {"--vanish", "--count", "3", NULL};
 
-	grade_explain(g, "a client sends 3 requests and closes its socket "
+	grade_explain(g,
+	    "a client sends 3 requests and closes its socket "
 	    "before the replies (its replies bounce: ICMP port "
 	    "unreachable); then another client must still be served");
 	l1_server_check(g, "127.0.0.1", x, L1_WALL_MS);
@@ -161,9 +160,9 @@ t_server_vanished_client(struct grade *g)
 static void
 t_server_one_reply(struct grade *g)
 {
-	static const char *const x[] = { "--count", "3", "--linger", "300",
-		NULL };
-	struct cell_capture cap = { 0 };
+	static const char *const x[] = {
+	    "--count", "3", "--linger", "300", NULL};
+	struct cell_capture cap = {0};
 	struct run *srv = scen_run(), *peer;
 	struct wire w;
 	char cmd[64];
@@ -181,9 +180,9 @@ t_server_one_reply(struct grade *g)
 static void
 t_server_usage(struct grade *g)
 {
-	static const struct scen_args bad[] = { { { NULL } },
-		{ { "abc", NULL } }, { { "0", NULL } }, { { "70000", NULL } },
-		{ { "-5", NULL } }, { { "12000", "extra", NULL } } };
+	static const struct scen_args bad[] = {{{NULL}}, {{"abc", NULL}},
+	    {{"0", NULL}}, {{"70000", NULL}}, {{"-5", NULL}},
+	    {{"12000", "extra", NULL}}};
 
 	scen_usage(g, grade_sub(g)->server, "udp_server", bad,
 	    sizeof bad / sizeof bad[0]);
@@ -201,7 +200,7 @@ t_server_port_busy(struct grade *g)
 static int
 l1_peer_server(struct grade *g, struct run *peer, const char *const extra[])
 {
-	const char *args[SCEN_ARGS_MAX] = { "udp-server" };
+	const char *args[SCEN_ARGS_MAX] = {"udp-server"};
 	char pbuf[16];
 	int port = cell_port(grade_cell(g), SOCK_DGRAM), i;
 
@@ -221,7 +220,7 @@ l1_client(struct grade *g, struct run *cli, const char *host, int port,
     int count, int wall_ms)
 {
 	char pbuf[16], cbuf[16];
-	const char *args[] = { host, pbuf, cbuf, NULL };
+	const char *args[] = {host, pbuf, cbuf, NULL};
 
 	snprintf(pbuf, sizeof pbuf, "%d", port);
 	snprintf(cbuf, sizeof cbuf, "%d", count);
@@ -235,7 +234,7 @@ struct l1_run {
 	struct wire w;
 	struct ping_out po;
 	int port;
-	int have_w;		/* a capture was possible (else w is empty) */
+	int have_w; /* a capture was possible (else w is empty) */
 	char from[80];
 };
 
@@ -243,7 +242,7 @@ static void
 l1_scenario(struct grade *g, struct l1_run *s, const char *const extra[],
     const char *host, int count, int wall_ms, int need_capture)
 {
-	struct cell_capture cap = { 0 };
+	struct cell_capture cap = {0};
 
 	memset(s, 0, sizeof *s);
 	s->peer = scen_run();
@@ -260,13 +259,13 @@ l1_scenario(struct grade *g, struct l1_run *s, const char *const extra[],
 static void
 t_client_pings(struct grade *g)
 {
-	static const char *const x[] = { NULL };
+	static const char *const x[] = {NULL};
 	struct wire_pings pk;
 	struct l1_run s;
 
 	l1_scenario(g, &s, x, "127.0.0.1", 3, L1_WALL_MS, 1);
 	grade_explain(g, "on the wire: exactly one datagram \"ping <seq>\" "
-	    "per ping, the next only after the reply");
+	                 "per ping, the next only after the reply");
 	wire_udp_pings(g, &s.w, s.port, 3, &pk);
 	wire_free(&s.w);
 }
@@ -274,8 +273,8 @@ t_client_pings(struct grade *g)
 static void
 t_client_output(struct grade *g)
 {
-	static const char *const x[] = { NULL };
-	struct ping_expect e = { "rrr", NULL, 0, 0 };
+	static const char *const x[] = {NULL};
+	struct ping_expect e = {"rrr", NULL, 0, 0};
 	struct l1_run s;
 
 	l1_scenario(g, &s, x, "127.0.0.1", 3, L1_WALL_MS, 0);
@@ -286,8 +285,8 @@ t_client_output(struct grade *g)
 static void
 t_client_rtt(struct grade *g)
 {
-	static const char *const x[] = { "--delay", "100", NULL };
-	struct ping_expect e = { "rrr", NULL, 0, 0 };
+	static const char *const x[] = {"--delay", "100", NULL};
+	struct ping_expect e = {"rrr", NULL, 0, 0};
 	struct wire_pings pk;
 	struct l1_run s;
 
@@ -302,11 +301,12 @@ t_client_rtt(struct grade *g)
 static void
 t_client_timeouts(struct grade *g)
 {
-	static const char *const x[] = { "--drop", "2", NULL };
-	struct ping_expect e = { "rtrrrr", NULL, 0, 0 };
+	static const char *const x[] = {"--drop", "2", NULL};
+	struct ping_expect e = {"rtrrrr", NULL, 0, 0};
 	struct l1_run s;
 
-	grade_explain(g, "the server drops the reply to ping 2 of 6: 5 of 6 "
+	grade_explain(g,
+	    "the server drops the reply to ping 2 of 6: 5 of 6 "
 	    "received is 16%% loss (an integer percent, rounded down)");
 	l1_scenario(g, &s, x, "127.0.0.1", 6, L1_PING_MS + L1_SLACK_MS, 0);
 	e.from = s.from;
@@ -316,11 +316,12 @@ t_client_timeouts(struct grade *g)
 static void
 t_client_next_ping(struct grade *g)
 {
-	static const char *const x[] = { "--drop", "2", NULL };
+	static const char *const x[] = {"--drop", "2", NULL};
 	struct wire_pings pk;
 	struct l1_run s;
 
-	grade_explain(g, "the server drops the reply to ping 2: ping 2 must "
+	grade_explain(g,
+	    "the server drops the reply to ping 2: ping 2 must "
 	    "leave at once after reply 1, ping 3 1 s after ping 2");
 	l1_scenario(g, &s, x, "127.0.0.1", 3, L1_PING_MS + L1_SLACK_MS, 1);
 	wire_udp_pings(g, &s.w, s.port, 3, &pk);
@@ -332,17 +333,18 @@ t_client_next_ping(struct grade *g)
 static void
 t_client_late_reply(struct grade *g)
 {
-	static const char *const x[] = { "--late", "1", "--late-ms", "1300",
-		"--delay", "600", NULL };
-	struct ping_expect e = { "tr", NULL, 0, 0 };
+	static const char *const x[] = {
+	    "--late", "1", "--late-ms", "1300", "--delay", "600", NULL};
+	struct ping_expect e = {"tr", NULL, 0, 0};
 	struct wire_pings pk;
 	struct l1_run s;
 
-	grade_explain(g, "the reply to ping 1 comes 1.3 s late, while ping 2 "
+	grade_explain(g,
+	    "the reply to ping 1 comes 1.3 s late, while ping 2 "
 	    "waits for its own reply (sent 0.6 s after ping 2): \"PING 1\" "
 	    "is not ping 2's reply");
-	l1_scenario(g, &s, x, "127.0.0.1", 2, L1_PING_MS + 600 + L1_SLACK_MS,
-	    1);
+	l1_scenario(
+	    g, &s, x, "127.0.0.1", 2, L1_PING_MS + 600 + L1_SLACK_MS, 1);
 	e.from = s.from;
 	ping_expect(g, s.cli, &e, &s.po);
 	wire_udp_pings(g, &s.w, s.port, 2, &pk);
@@ -353,13 +355,14 @@ t_client_late_reply(struct grade *g)
 static void
 t_client_stray(struct grade *g)
 {
-	static const char *const x[] = { "--stray", "all", "--delay", "200",
-		NULL };
-	struct ping_expect e = { "rr", NULL, 0, 0 };
+	static const char *const x[] = {
+	    "--stray", "all", "--delay", "200", NULL};
+	struct ping_expect e = {"rr", NULL, 0, 0};
 	struct wire_pings pk;
 	struct l1_run s;
 
-	grade_explain(g, "before each reply come two strays: the reply with "
+	grade_explain(g,
+	    "before each reply come two strays: the reply with "
 	    "'!' appended from the server's port, and the exact reply from "
 	    "another port; both must be ignored");
 	l1_scenario(g, &s, x, "127.0.0.1", 2, L1_WALL_MS, 1);
@@ -373,12 +376,12 @@ t_client_stray(struct grade *g)
 static void
 t_client_slow_reply(struct grade *g)
 {
-	static const char *const x[] = { "--delay", "600", NULL };
-	struct ping_expect e = { "r", NULL, 0, 0 };
+	static const char *const x[] = {"--delay", "600", NULL};
+	struct ping_expect e = {"r", NULL, 0, 0};
 	struct l1_run s;
 
 	grade_explain(g, "the reply comes 0.6 s after the ping: inside "
-	    "the 1 s deadline, so it counts");
+	                 "the 1 s deadline, so it counts");
 	l1_scenario(g, &s, x, "127.0.0.1", 1, 600 + L1_SLACK_MS, 0);
 	e.from = s.from;
 	ping_expect(g, s.cli, &e, &s.po);
@@ -387,8 +390,8 @@ t_client_slow_reply(struct grade *g)
 static void
 t_client_no_server(struct grade *g)
 {
-	struct ping_expect e = { "t", NULL, 1, 0 };
-	struct cell_capture cap = { 0 };
+	struct ping_expect e = {"t", NULL, 1, 0};
+	struct cell_capture cap = {0};
 	struct wire_pings pk;
 	struct run *cli = scen_run();
 	struct ping_out po;
@@ -397,7 +400,8 @@ t_client_no_server(struct grade *g)
 	int port = cell_port(grade_cell(g), SOCK_DGRAM);
 	double t0, took;
 
-	grade_explain(g, "nothing listens on the port: the ping is answered "
+	grade_explain(g,
+	    "nothing listens on the port: the ping is answered "
 	    "by an ICMP port unreachable, which must not cut the 1 s wait");
 	scen_capture(g, &cap, port, 1);
 	t0 = scen_now();
@@ -408,21 +412,23 @@ t_client_no_server(struct grade *g)
 	ping_expect(g, cli, &e, &po);
 	wire_udp_pings(g, &w, port, 1, &pk);
 	wire_free(&w);
-	grade_check(g, took >= 0.99, "the client ended %.3f s after it "
+	grade_check(g, took >= 0.99,
+	    "the client ended %.3f s after it "
 	    "started: an ICMP port unreachable (ECONNREFUSED) is not a reply "
-	    "and not an error; wait on until the 1 s deadline", took);
+	    "and not an error; wait on until the 1 s deadline",
+	    took);
 }
 
 static void
 t_client_localhost(struct grade *g)
 {
-	static const char *const x[] = { NULL };
-	struct ping_expect e = { "rr", NULL, 0, 0 };
+	static const char *const x[] = {NULL};
+	struct ping_expect e = {"rr", NULL, 0, 0};
 	struct l1_run s;
 
 	l1_scenario(g, &s, x, "localhost", 2, L1_WALL_MS, 0);
-	scen_localhost_from(s.cli, s.have_w ? &s.w : NULL, s.port, s.from,
-	    sizeof s.from);
+	scen_localhost_from(
+	    s.cli, s.have_w ? &s.w : NULL, s.port, s.from, sizeof s.from);
 	e.from = s.from;
 	ping_expect(g, s.cli, &e, &s.po);
 	wire_free(&s.w);
@@ -431,8 +437,8 @@ t_client_localhost(struct grade *g)
 static void
 t_client_ipv6(struct grade *g)
 {
-	static const char *const x[] = { NULL };
-	struct ping_expect e = { "rr", NULL, 0, 0 };
+	static const char *const x[] = {NULL};
+	struct ping_expect e = {"rr", NULL, 0, 0};
 	struct l1_run s;
 
 	if (!scen_have_ipv6())
@@ -445,14 +451,12 @@ t_client_ipv6(struct grade *g)
 static void
 t_client_usage(struct grade *g)
 {
-	static const struct scen_args bad[] = { { { NULL } },
-		{ { "127.0.0.1", NULL } }, { { "127.0.0.1", "abc", NULL } },
-		{ { "127.0.0.1", "0", NULL } },
-		{ { "127.0.0.1", "70000", NULL } },
-		{ { "127.0.0.1", "12000", "0", NULL } },
-		{ { "127.0.0.1", "12000", "1001", NULL } },
-		{ { "127.0.0.1", "12000", "x", NULL } },
-		{ { "no-such-host.invalid", "12000", "1", NULL } } };
+	static const struct scen_args bad[] = {{{NULL}}, {{"127.0.0.1", NULL}},
+	    {{"127.0.0.1", "abc", NULL}}, {{"127.0.0.1", "0", NULL}},
+	    {{"127.0.0.1", "70000", NULL}}, {{"127.0.0.1", "12000", "0", NULL}},
+	    {{"127.0.0.1", "12000", "1001", NULL}},
+	    {{"127.0.0.1", "12000", "x", NULL}},
+	    {{"no-such-host.invalid", "12000", "1", NULL}}};
 
 	scen_usage(g, grade_sub(g)->client, "udp_client", bad,
 	    sizeof bad / sizeof bad[0]);
@@ -463,7 +467,7 @@ t_client_usage(struct grade *g)
 static void
 t_pair(struct grade *g)
 {
-	struct ping_expect e = { "rrr", NULL, 0, 0 };
+	struct ping_expect e = {"rrr", NULL, 0, 0};
 	struct run *srv = scen_run(), *cli = scen_run();
 	struct ping_out po;
 	char cmd[64], from[80];
@@ -477,64 +481,91 @@ t_pair(struct grade *g)
 }
 
 static const struct grade_test lab1_tests[] = {
-	{ "server_starts", "udp_server PORT binds the UDP port and keeps "
-	  "running", NEED_SERVER, NULL, 5, t_server_starts },
-	{ "server_all_bytes", "replies upper-case a-z and keep every other "
-	  "byte, for all 256 values (NUL too)", NEED_SERVER, "server_starts",
-	  8, t_server_all_bytes },
-	{ "server_empty", "an empty datagram gets an empty reply",
-	  NEED_SERVER, "server_starts", 5, t_server_empty },
-	{ "server_max_payload", "a 1024-byte datagram comes back whole",
-	  NEED_SERVER, "server_starts", 5, t_server_max_payload },
-	{ "server_one_reply", "exactly one reply datagram per request, to the "
-	  "requester's address and port (capture)", NEED_SERVER,
-	  "server_starts", 5, t_server_one_reply },
-	{ "server_ipv6", "serves IPv6 clients ([::1]) as well as IPv4",
-	  NEED_SERVER, "server_starts", 5, t_server_ipv6 },
-	{ "server_two_clients", "two interleaved clients each get their own "
-	  "replies", NEED_SERVER, "server_starts", 5, t_server_two_clients },
-	{ "server_many", "still serving after 300 requests", NEED_SERVER,
-	  "server_starts", 8, t_server_many },
-	{ "server_vanished_client", "still serving after a client vanished "
-	  "before its replies", NEED_SERVER, "server_starts", 5,
-	  t_server_vanished_client },
-	{ "server_usage", "bad arguments: a usage line and exit status 2",
-	  NEED_SERVER, NULL, 5, t_server_usage },
-	{ "server_port_busy", "a port already in use: one line on stderr "
-	  "and exit status 1", NEED_SERVER, NULL, 5, t_server_port_busy },
-	{ "client_pings", "sends exactly \"ping <seq>\", one datagram at a "
-	  "time (capture)", NEED_CLIENT, NULL, 5, t_client_pings },
-	{ "client_output", "reply lines, summary and exit status 0 when all "
-	  "replies come", NEED_CLIENT, NULL, 5, t_client_output },
-	{ "client_rtt", "the printed RTT agrees with the capture's "
-	  "timestamps", NEED_CLIENT | NEED_TIMING, NULL, 5, t_client_rtt },
-	{ "client_timeouts", "a lost reply: a timeout line, loss rounded "
-	  "down, exit status 0", NEED_CLIENT, NULL, 5, t_client_timeouts },
-	{ "client_next_ping", "the next ping leaves at once after a reply, "
-	  "1 s after an unanswered one (capture)", NEED_CLIENT | NEED_TIMING,
-	  NULL, 6, t_client_next_ping },
-	{ "client_late_reply", "a reply after its deadline does not count "
-	  "for the next ping", NEED_CLIENT | NEED_TIMING, NULL, 5,
-	  t_client_late_reply },
-	{ "client_stray", "stray datagrams (wrong payload, wrong port) are "
-	  "ignored", NEED_CLIENT, NULL, 5, t_client_stray },
-	{ "client_slow_reply", "a slow reply (0.6 s) inside the deadline is "
-	  "accepted", NEED_CLIENT | NEED_TIMING, NULL, 5,
-	  t_client_slow_reply },
-	{ "client_no_server", "no server: ICMP refusals do not cut the 1 s "
-	  "wait; exit status 1", NEED_CLIENT, NULL, 5,
-	  t_client_no_server },
-	{ "client_localhost", "HOST may be the name localhost", NEED_CLIENT,
-	  NULL, 5, t_client_localhost },
-	{ "client_ipv6", "HOST may be an IPv6 address (::1)", NEED_CLIENT,
-	  NULL, 5, t_client_ipv6 },
-	{ "client_usage", "bad arguments: a usage line and exit status 2",
-	  NEED_CLIENT, NULL, 8, t_client_usage },
-	{ "pair", "the student's client against the student's server",
-	  NEED_SERVER | NEED_CLIENT, "server_starts", 5, t_pair },
+    {"server_starts",
+        "udp_server PORT binds the UDP port and keeps "
+        "running",
+        NEED_SERVER, NULL, 5, t_server_starts},
+    {"server_all_bytes",
+        "replies upper-case a-z and keep every other "
+        "byte, for all 256 values (NUL too)",
+        NEED_SERVER, "server_starts", 8, t_server_all_bytes},
+    {"server_empty", "an empty datagram gets an empty reply", NEED_SERVER,
+        "server_starts", 5, t_server_empty},
+    {"server_max_payload", "a 1024-byte datagram comes back whole", NEED_SERVER,
+        "server_starts", 5, t_server_max_payload},
+    {"server_one_reply",
+        "exactly one reply datagram per request, to the "
+        "requester's address and port (capture)",
+        NEED_SERVER, "server_starts", 5, t_server_one_reply},
+    {"server_ipv6", "serves IPv6 clients ([::1]) as well as IPv4", NEED_SERVER,
+        "server_starts", 5, t_server_ipv6},
+    {"server_two_clients",
+        "two interleaved clients each get their own "
+        "replies",
+        NEED_SERVER, "server_starts", 5, t_server_two_clients},
+    {"server_many", "still serving after 300 requests", NEED_SERVER,
+        "server_starts", 8, t_server_many},
+    {"server_vanished_client",
+        "still serving after a client vanished "
+        "before its replies",
+        NEED_SERVER, "server_starts", 5, t_server_vanished_client},
+    {"server_usage", "bad arguments: a usage line and exit status 2",
+        NEED_SERVER, NULL, 5, t_server_usage},
+    {"server_port_busy",
+        "a port already in use: one line on stderr "
+        "and exit status 1",
+        NEED_SERVER, NULL, 5, t_server_port_busy},
+    {"client_pings",
+        "sends exactly \"ping <seq>\", one datagram at a "
+        "time (capture)",
+        NEED_CLIENT, NULL, 5, t_client_pings},
+    {"client_output",
+        "reply lines, summary and exit status 0 when all "
+        "replies come",
+        NEED_CLIENT, NULL, 5, t_client_output},
+    {"client_rtt",
+        "the printed RTT agrees with the capture's "
+        "timestamps",
+        NEED_CLIENT | NEED_TIMING, NULL, 5, t_client_rtt},
+    {"client_timeouts",
+        "a lost reply: a timeout line, loss rounded "
+        "down, exit status 0",
+        NEED_CLIENT, NULL, 5, t_client_timeouts},
+    {"client_next_ping",
+        "the next ping leaves at once after a reply, "
+        "1 s after an unanswered one (capture)",
+        NEED_CLIENT | NEED_TIMING, NULL, 6, t_client_next_ping},
+    {"client_late_reply",
+        "a reply after its deadline does not count "
+        "for the next ping",
+        NEED_CLIENT | NEED_TIMING, NULL, 5, t_client_late_reply},
+    {"client_stray",
+        "stray datagrams (wrong payload, wrong port) are "
+        "ignored",
+        NEED_CLIENT, NULL, 5, t_client_stray},
+    {"client_slow_reply",
+        "a slow reply (0.6 s) inside the deadline is "
+        "accepted",
+        NEED_CLIENT | NEED_TIMING, NULL, 5, t_client_slow_reply},
+    {"client_no_server",
+        "no server: ICMP refusals do not cut the 1 s "
+        "wait; exit status 1",
+        NEED_CLIENT, NULL, 5, t_client_no_server},
+    {"client_localhost", "HOST may be the name localhost", NEED_CLIENT, NULL, 5,
+        t_client_localhost},
+    {"client_ipv6", "HOST may be an IPv6 address (::1)", NEED_CLIENT, NULL, 5,
+        t_client_ipv6},
+    {"client_usage", "bad arguments: a usage line and exit status 2",
+        NEED_CLIENT, NULL, 8, t_client_usage},
+    {"pair", "the student's client against the student's server",
+        NEED_SERVER | NEED_CLIENT, "server_starts", 5, t_pair},
 };
 
 const struct grade_lab lab1_udp = {
-	"lab1-udp", lab1_sources, "udp_server", "udp_client", lab1_tests,
-	sizeof lab1_tests / sizeof lab1_tests[0],
+    "lab1-udp",
+    lab1_sources,
+    "udp_server",
+    "udp_client",
+    lab1_tests,
+    sizeof lab1_tests / sizeof lab1_tests[0],
 };

@@ -12,12 +12,12 @@
 
 #include "scenario.h"
 
-#define L2_WALL_MS 2500		/* a quick exchange */
-#define L2_PING_MS 1000		/* one ping's deadline, per contract */
-#define L2_SLACK_MS 1500	/* on top of the deadlines a run may take */
+#define L2_WALL_MS 2500  /* a quick exchange */
+#define L2_PING_MS 1000  /* one ping's deadline, per contract */
+#define L2_SLACK_MS 1500 /* on top of the deadlines a run may take */
 
-static const char *const lab2_sources[] = { "tcp_server.c", "tcp_client.c",
-	NULL };
+static const char *const lab2_sources[] = {
+    "tcp_server.c", "tcp_client.c", NULL};
 
 /* ---- server side -------------------------------------------------- */
 
@@ -36,7 +36,7 @@ static void
 l2_peer_check(struct grade *g, const char *host, int port,
     const char *const extra[], int wall_ms, struct run **verdict_later)
 {
-	const char *args[SCEN_ARGS_MAX] = { "tcp-client", host };
+	const char *args[SCEN_ARGS_MAX] = {"tcp-client", host};
 	char pbuf[16], cmd[64];
 	int i;
 
@@ -54,8 +54,8 @@ l2_peer_check(struct grade *g, const char *host, int port,
 }
 
 static void
-l2_server_check(struct grade *g, const char *host, const char *const extra[],
-    int wall_ms)
+l2_server_check(
+    struct grade *g, const char *host, const char *const extra[], int wall_ms)
 {
 	struct run *srv = scen_run();
 	int port = l2_server(g, srv);
@@ -77,8 +77,8 @@ t_server_starts(struct grade *g)
 static void
 t_server_handshake(struct grade *g)
 {
-	static const char *const x[] = { "--count", "2", NULL };
-	struct cell_capture cap = { 0 };
+	static const char *const x[] = {"--count", "2", NULL};
+	struct cell_capture cap = {0};
 	struct run *srv = scen_run(), *peer;
 	struct wire w;
 	int port = l2_server(g, srv);
@@ -95,37 +95,36 @@ t_server_handshake(struct grade *g)
 static void
 t_server_all_bytes(struct grade *g)
 {
-	static const char *const x[] = { "--all-bytes", NULL };
+	static const char *const x[] = {"--all-bytes", NULL};
 
 	grade_explain(g, "line 1 holds the 255 byte values other than "
-	    "newline (NUL too); then one line per such byte");
+	                 "newline (NUL too); then one line per such byte");
 	l2_server_check(g, "127.0.0.1", x, 4000);
 }
 
 static void
 t_server_max_line(struct grade *g)
 {
-	static const char *const x[] = { "--size", "1024", "--count", "2",
-		NULL };
+	static const char *const x[] = {"--size", "1024", "--count", "2", NULL};
 
 	grade_explain(g, "two lines of 1024 bytes before the newline (the "
-	    "contract's longest)");
+	                 "contract's longest)");
 	l2_server_check(g, "127.0.0.1", x, L2_WALL_MS);
 }
 
 static void
 t_server_split_line(struct grade *g)
 {
-	static const char *const x[] = { "--split", "3", "--pause", "60",
-		"--count", "2", NULL };
-	struct cell_capture cap = { 0 };
+	static const char *const x[] = {
+	    "--split", "3", "--pause", "60", "--count", "2", NULL};
+	struct cell_capture cap = {0};
 	struct run *srv = scen_run(), *peer;
 	struct wire w;
 	int port = l2_server(g, srv), segs;
 	size_t largest;
 
 	grade_explain(g, "each line arrives in 3 pieces, 60 ms apart: one "
-	    "recv() is not one line");
+	                 "recv() is not one line");
 	scen_capture(g, &cap, port, 1);
 	l2_peer_check(g, "127.0.0.1", port, x, L2_WALL_MS, &peer);
 	scen_capture_end(g, &cap, &w);
@@ -135,7 +134,7 @@ t_server_split_line(struct grade *g)
 	 * hold a whole line ("ping N\n", 7 bytes in 3 pieces). */
 	if (segs == 0 || largest >= 7)
 		grade_not_run(g, "grader: the pieces did not leave as separate "
-		    "segments");
+		                 "segments");
 	scen_peer_verdict(g, peer, L2_WALL_MS);
 	scen_alive(g, srv, "server");
 }
@@ -143,8 +142,8 @@ t_server_split_line(struct grade *g)
 static void
 t_server_many_lines(struct grade *g)
 {
-	static const char *const x[] = { "--batch", "--count", "4", NULL };
-	struct cell_capture cap = { 0 };
+	static const char *const x[] = {"--batch", "--count", "4", NULL};
+	struct cell_capture cap = {0};
 	struct run *srv = scen_run(), *peer;
 	struct wire w;
 	int port = l2_server(g, srv), segs;
@@ -158,7 +157,7 @@ t_server_many_lines(struct grade *g)
 	wire_free(&w);
 	if (segs != 1)
 		grade_not_run(g, "grader: the lines did not leave in one "
-		    "segment");
+		                 "segment");
 	scen_peer_verdict(g, peer, L2_WALL_MS);
 	scen_alive(g, srv, "server");
 }
@@ -166,22 +165,23 @@ t_server_many_lines(struct grade *g)
 static void
 t_server_second_client(struct grade *g)
 {
-	static const char *const x[] = { "--connections", "2", "--count", "2",
-		NULL };
+	static const char *const x[] = {
+	    "--connections", "2", "--count", "2", NULL};
 
 	grade_explain(g, "a client connects, pings, closes; then a second "
-	    "one must be served (back to accept())");
+	                 "one must be served (back to accept())");
 	l2_server_check(g, "127.0.0.1", x, L2_WALL_MS);
 }
 
 static void
 t_server_no_read(struct grade *g)
 {
-	static const char *const x[] = { "--count", "2", NULL };
+	static const char *const x[] = {"--count", "2", NULL};
 	struct run *srv = scen_run(), *peer;
 	int port = l2_server(g, srv);
 
-	grade_explain(g, "a client sends 3000 lines, closes its side and "
+	grade_explain(g,
+	    "a client sends 3000 lines, closes its side and "
 	    "leaves without reading the replies: the server's writes then "
 	    "fail with EPIPE (SIGPIPE kills a server that neither ignores it "
 	    "nor sends with MSG_NOSIGNAL); a second client must be served");
@@ -195,20 +195,21 @@ t_server_no_read(struct grade *g)
 static void
 t_server_reset(struct grade *g)
 {
-	static const char *const x[] = { "--reset", "--count", "200", NULL };
+	static const char *const x[] = {"--reset", "--count", "200", NULL};
 
 	grade_explain(g, "a client sends 200 lines and resets the connection "
-	    "(RST); a second client must still be served");
+	                 "(RST); a second client must still be served");
 	l2_server_check(g, "127.0.0.1", x, 4000);
 }
 
 static void
 t_server_partial_line(struct grade *g)
 {
-	static const char *const x[] = { "--vanish-mid-line", "--count", "2",
-		NULL };
+	static const char *const x[] = {
+	    "--vanish-mid-line", "--count", "2", NULL};
 
-	grade_explain(g, "a client sends a line and a half, then closes: "
+	grade_explain(g,
+	    "a client sends a line and a half, then closes: "
 	    "the half line gets no reply, and the next client is served");
 	l2_server_check(g, "127.0.0.1", x, L2_WALL_MS);
 }
@@ -216,19 +217,18 @@ t_server_partial_line(struct grade *g)
 static void
 t_server_long_line(struct grade *g)
 {
-	static const char *const x[] = { "--long", "5000", "--count", "2",
-		NULL };
+	static const char *const x[] = {"--long", "5000", "--count", "2", NULL};
 
 	grade_explain(g, "a client sends a 5000-byte line (over the limit): "
-	    "the server may end that connection, never itself");
+	                 "the server may end that connection, never itself");
 	l2_server_check(g, "127.0.0.1", x, L2_WALL_MS);
 }
 
 static void
 t_server_fin(struct grade *g)
 {
-	static const char *const x[] = { "--count", "2", NULL };
-	struct cell_capture cap = { 0 };
+	static const char *const x[] = {"--count", "2", NULL};
+	struct cell_capture cap = {0};
 	struct run *srv = scen_run(), *peer;
 	struct wire w;
 	int port = l2_server(g, srv);
@@ -237,7 +237,7 @@ t_server_fin(struct grade *g)
 	l2_peer_check(g, "127.0.0.1", port, x, L2_WALL_MS, &peer);
 	scen_capture_end(g, &cap, &w);
 	grade_explain(g, "on the wire: after the client's FIN the server "
-	    "closes its side with a FIN (no RST)");
+	                 "closes its side with a FIN (no RST)");
 	wire_tcp_close(g, &w, port, 0, WIRE_CLIENT_FIN_FIRST);
 	wire_free(&w);
 	scen_peer_verdict(g, peer, L2_WALL_MS);
@@ -246,21 +246,21 @@ t_server_fin(struct grade *g)
 static void
 t_server_ipv6(struct grade *g)
 {
-	static const char *const x[] = { "-6", "--count", "2", NULL };
+	static const char *const x[] = {"-6", "--count", "2", NULL};
 
 	if (!scen_have_ipv6())
 		grade_not_run(g, "no IPv6 loopback (::1) here");
 	grade_explain(g, "a client connects to [::1]: the server must listen "
-	    "on IPv6 too (IPV6_V6ONLY off)");
+	                 "on IPv6 too (IPV6_V6ONLY off)");
 	l2_server_check(g, "::1", x, L2_WALL_MS);
 }
 
 static void
 t_server_usage(struct grade *g)
 {
-	static const struct scen_args bad[] = { { { NULL } },
-		{ { "abc", NULL } }, { { "0", NULL } }, { { "70000", NULL } },
-		{ { "-5", NULL } }, { { "12000", "extra", NULL } } };
+	static const struct scen_args bad[] = {{{NULL}}, {{"abc", NULL}},
+	    {{"0", NULL}}, {{"70000", NULL}}, {{"-5", NULL}},
+	    {{"12000", "extra", NULL}}};
 
 	scen_usage(g, grade_sub(g)->server, "tcp_server", bad,
 	    sizeof bad / sizeof bad[0]);
@@ -287,10 +287,10 @@ static void
 l2_scenario(struct grade *g, struct l2_run *s, const char *const extra[],
     const char *host, int count, int wall_ms, int need_capture)
 {
-	const char *args[SCEN_ARGS_MAX] = { "tcp-server" };
-	struct cell_capture cap = { 0 };
+	const char *args[SCEN_ARGS_MAX] = {"tcp-server"};
+	struct cell_capture cap = {0};
 	char pbuf[16], cbuf[16];
-	const char *cargs[] = { host, pbuf, cbuf, NULL };
+	const char *cargs[] = {host, pbuf, cbuf, NULL};
 	int i;
 
 	memset(s, 0, sizeof *s);
@@ -300,8 +300,8 @@ l2_scenario(struct grade *g, struct l2_run *s, const char *const extra[],
 	snprintf(pbuf, sizeof pbuf, "%d", s->port);
 	snprintf(cbuf, sizeof cbuf, "%d", count);
 	args[1] = pbuf;
-	for (i = 0; extra != NULL && extra[i] != NULL &&
-	    i + 3 < SCEN_ARGS_MAX; i++)
+	for (i = 0; extra != NULL && extra[i] != NULL && i + 3 < SCEN_ARGS_MAX;
+	     i++)
 		args[2 + i] = extra[i];
 	args[2 + i] = NULL;
 	scen_addr(strchr(host, ':') ? AF_INET6 : AF_INET, s->port, s->from,
@@ -317,7 +317,7 @@ l2_scenario(struct grade *g, struct l2_run *s, const char *const extra[],
 		scen_capture_end(g, &cap, &s->w);
 }
 
-static const char *const l2_plain[] = { NULL };
+static const char *const l2_plain[] = {NULL};
 
 static void
 t_client_handshake(struct grade *g)
@@ -326,7 +326,7 @@ t_client_handshake(struct grade *g)
 
 	l2_scenario(g, &s, l2_plain, "127.0.0.1", 2, L2_WALL_MS, 1);
 	grade_explain(g, "on the wire: the client's SYN, the SYN-ACK, the "
-	    "client's ACK");
+	                 "client's ACK");
 	wire_tcp_handshake(g, &s.w, s.port, 0);
 	wire_free(&s.w);
 }
@@ -339,7 +339,7 @@ t_client_pings(struct grade *g)
 
 	l2_scenario(g, &s, l2_plain, "127.0.0.1", 3, L2_WALL_MS, 1);
 	grade_explain(g, "on the wire: \"ping <seq>\\n\" lines, each sent "
-	    "after the previous reply line came");
+	                 "after the previous reply line came");
 	wire_tcp_pings(g, &s.w, s.port, 3, &pk);
 	wire_free(&s.w);
 }
@@ -347,7 +347,7 @@ t_client_pings(struct grade *g)
 static void
 t_client_output(struct grade *g)
 {
-	struct ping_expect e = { "rrr", NULL, 0, 0 };
+	struct ping_expect e = {"rrr", NULL, 0, 0};
 	struct l2_run s;
 
 	l2_scenario(g, &s, l2_plain, "127.0.0.1", 3, L2_WALL_MS, 0);
@@ -358,8 +358,8 @@ t_client_output(struct grade *g)
 static void
 t_client_rtt(struct grade *g)
 {
-	static const char *const x[] = { "--delay", "100", NULL };
-	struct ping_expect e = { "rrr", NULL, 0, 0 };
+	static const char *const x[] = {"--delay", "100", NULL};
+	struct ping_expect e = {"rrr", NULL, 0, 0};
 	struct wire_pings pk;
 	struct l2_run s;
 
@@ -374,13 +374,12 @@ t_client_rtt(struct grade *g)
 static void
 t_client_split_reply(struct grade *g)
 {
-	static const char *const x[] = { "--split", "3", "--pause", "40",
-		NULL };
-	struct ping_expect e = { "rrr", NULL, 0, 0 };
+	static const char *const x[] = {"--split", "3", "--pause", "40", NULL};
+	struct ping_expect e = {"rrr", NULL, 0, 0};
 	struct l2_run s;
 
 	grade_explain(g, "each reply line arrives in 3 pieces, 40 ms apart: "
-	    "read until the newline");
+	                 "read until the newline");
 	l2_scenario(g, &s, x, "127.0.0.1", 3, L2_WALL_MS, 0);
 	e.from = s.from;
 	ping_expect(g, s.cli, &e, &s.po);
@@ -389,51 +388,57 @@ t_client_split_reply(struct grade *g)
 static void
 t_client_wrong_reply(struct grade *g)
 {
-	static const char *const x[] = { "--wrong", "2", NULL };
-	struct ping_expect e = { "r-", NULL, 1, 0 };
+	static const char *const x[] = {"--wrong", "2", NULL};
+	struct ping_expect e = {"r-", NULL, 1, 0};
 	struct l2_run s;
 
-	grade_explain(g, "the reply to ping 2 is \"PING 9\": the reason on "
+	grade_explain(g,
+	    "the reply to ping 2 is \"PING 9\": the reason on "
 	    "stderr, no line for seq 2, the summary, exit status 1");
 	l2_scenario(g, &s, x, "127.0.0.1", 3, L2_WALL_MS, 0);
 	e.from = s.from;
 	ping_expect(g, s.cli, &e, &s.po);
-	grade_check(g, s.cli->err_len > 0, "nothing on stderr: say why the "
+	grade_check(g, s.cli->err_len > 0,
+	    "nothing on stderr: say why the "
 	    "client stopped");
 }
 
 static void
 t_client_server_closes(struct grade *g)
 {
-	static const char *const x[] = { "--close-after", "1", NULL };
-	struct ping_expect e = { "r-", NULL, 1, 0 };
+	static const char *const x[] = {"--close-after", "1", NULL};
+	struct ping_expect e = {"r-", NULL, 1, 0};
 	struct l2_run s;
 
-	grade_explain(g, "the server closes the connection after the first "
+	grade_explain(g,
+	    "the server closes the connection after the first "
 	    "reply: the reason on stderr, the summary, exit status 1");
 	l2_scenario(g, &s, x, "127.0.0.1", 3, L2_WALL_MS, 0);
 	e.from = s.from;
 	ping_expect(g, s.cli, &e, &s.po);
-	grade_check(g, s.cli->err_len > 0, "nothing on stderr: say why the "
+	grade_check(g, s.cli->err_len > 0,
+	    "nothing on stderr: say why the "
 	    "client stopped");
 }
 
 static void
 t_client_refused(struct grade *g)
 {
-	struct ping_expect e = { "", NULL, 1, 1 };
+	struct ping_expect e = {"", NULL, 1, 1};
 	struct l2_run s;
 
 	grade_explain(g, "nothing listens on the port: the reason on stderr, "
-	    "no summary, exit status 1");
+	                 "no summary, exit status 1");
 	l2_scenario(g, &s, NULL, "127.0.0.1", 2, L2_WALL_MS, 1);
-	grade_check(g, wire_tcp_attempts(&s.w, s.port) > 0, "the client "
+	grade_check(g, wire_tcp_attempts(&s.w, s.port) > 0,
+	    "the client "
 	    "never tried to connect (no SYN to port %d on the capture)",
 	    s.port);
 	wire_free(&s.w);
 	e.from = s.from;
 	ping_expect(g, s.cli, &e, &s.po);
-	grade_check(g, s.cli->err_len > 0, "nothing on stderr: say why the "
+	grade_check(g, s.cli->err_len > 0,
+	    "nothing on stderr: say why the "
 	    "connection failed");
 }
 
@@ -444,7 +449,7 @@ t_client_fin(struct grade *g)
 
 	l2_scenario(g, &s, l2_plain, "127.0.0.1", 2, L2_WALL_MS, 1);
 	grade_explain(g, "on the wire: after the last reply the client "
-	    "closes with a FIN, not a reset");
+	                 "closes with a FIN, not a reset");
 	wire_tcp_close(g, &s.w, s.port, 0, WIRE_CLIENT_FIN_NO_RST);
 	wire_free(&s.w);
 }
@@ -452,12 +457,13 @@ t_client_fin(struct grade *g)
 static void
 t_client_timeout_stops(struct grade *g)
 {
-	static const char *const x[] = { "--silent-after", "1", NULL };
-	struct ping_expect e = { "rt", NULL, 1, 0 };
+	static const char *const x[] = {"--silent-after", "1", NULL};
+	struct ping_expect e = {"rt", NULL, 1, 0};
 	struct wire_pings pk;
 	struct l2_run s;
 
-	grade_explain(g, "the server stops answering after the first reply: "
+	grade_explain(g,
+	    "the server stops answering after the first reply: "
 	    "seq 2 times out after 1 s and the client stops there (no ping "
 	    "3), prints the summary and exits with status 1");
 	l2_scenario(g, &s, x, "127.0.0.1", 3, L2_PING_MS + L2_SLACK_MS, 1);
@@ -470,12 +476,12 @@ t_client_timeout_stops(struct grade *g)
 static void
 t_client_localhost(struct grade *g)
 {
-	struct ping_expect e = { "rr", NULL, 0, 0 };
+	struct ping_expect e = {"rr", NULL, 0, 0};
 	struct l2_run s;
 
 	l2_scenario(g, &s, l2_plain, "localhost", 2, L2_WALL_MS, 0);
-	scen_localhost_from(s.cli, s.have_w ? &s.w : NULL, s.port, s.from,
-	    sizeof s.from);
+	scen_localhost_from(
+	    s.cli, s.have_w ? &s.w : NULL, s.port, s.from, sizeof s.from);
 	e.from = s.from;
 	ping_expect(g, s.cli, &e, &s.po);
 	wire_free(&s.w);
@@ -484,7 +490,7 @@ t_client_localhost(struct grade *g)
 static void
 t_client_ipv6(struct grade *g)
 {
-	struct ping_expect e = { "rr", NULL, 0, 0 };
+	struct ping_expect e = {"rr", NULL, 0, 0};
 	struct l2_run s;
 
 	if (!scen_have_ipv6())
@@ -497,14 +503,12 @@ t_client_ipv6(struct grade *g)
 static void
 t_client_usage(struct grade *g)
 {
-	static const struct scen_args bad[] = { { { NULL } },
-		{ { "127.0.0.1", NULL } }, { { "127.0.0.1", "abc", NULL } },
-		{ { "127.0.0.1", "0", NULL } },
-		{ { "127.0.0.1", "70000", NULL } },
-		{ { "127.0.0.1", "12000", "0", NULL } },
-		{ { "127.0.0.1", "12000", "1001", NULL } },
-		{ { "127.0.0.1", "12000", "x", NULL } },
-		{ { "no-such-host.invalid", "12000", "1", NULL } } };
+	static const struct scen_args bad[] = {{{NULL}}, {{"127.0.0.1", NULL}},
+	    {{"127.0.0.1", "abc", NULL}}, {{"127.0.0.1", "0", NULL}},
+	    {{"127.0.0.1", "70000", NULL}}, {{"127.0.0.1", "12000", "0", NULL}},
+	    {{"127.0.0.1", "12000", "1001", NULL}},
+	    {{"127.0.0.1", "12000", "x", NULL}},
+	    {{"no-such-host.invalid", "12000", "1", NULL}}};
 
 	scen_usage(g, grade_sub(g)->client, "tcp_client", bad,
 	    sizeof bad / sizeof bad[0]);
@@ -515,11 +519,11 @@ t_client_usage(struct grade *g)
 static void
 t_pair(struct grade *g)
 {
-	struct ping_expect e = { "rrr", NULL, 0, 0 };
+	struct ping_expect e = {"rrr", NULL, 0, 0};
 	struct run *srv = scen_run(), *cli = scen_run();
 	struct ping_out po;
 	char pbuf[16], from[80];
-	const char *cargs[] = { "127.0.0.1", pbuf, "3", NULL };
+	const char *cargs[] = {"127.0.0.1", pbuf, "3", NULL};
 	int port = l2_server(g, srv);
 
 	snprintf(pbuf, sizeof pbuf, "%d", port);
@@ -532,74 +536,107 @@ t_pair(struct grade *g)
 }
 
 static const struct grade_test lab2_tests[] = {
-	{ "server_starts", "tcp_server PORT listens on the TCP port and keeps "
-	  "running", NEED_SERVER, NULL, 5, t_server_starts },
-	{ "server_handshake", "accepts a connection: SYN, SYN-ACK, ACK on the "
-	  "wire, then replies", NEED_SERVER, "server_starts", 5,
-	  t_server_handshake },
-	{ "server_all_bytes", "reply lines upper-case a-z and keep every "
-	  "other byte (NUL too)", NEED_SERVER, "server_starts", 8,
-	  t_server_all_bytes },
-	{ "server_max_line", "a 1024-byte line comes back whole",
-	  NEED_SERVER, "server_starts", 5, t_server_max_line },
-	{ "server_split_line", "a line split over several segments gets one "
-	  "reply", NEED_SERVER, "server_starts", 5, t_server_split_line },
-	{ "server_many_lines", "several lines in one segment each get their "
-	  "reply", NEED_SERVER, "server_starts", 5, t_server_many_lines },
-	{ "server_second_client", "after a client disconnects, the next one "
-	  "is served", NEED_SERVER, "server_starts", 5,
-	  t_server_second_client },
-	{ "server_no_read", "survives a client that leaves without reading "
-	  "(SIGPIPE)", NEED_SERVER, "server_starts", 8, t_server_no_read },
-	{ "server_reset", "survives a client that resets the connection",
-	  NEED_SERVER, "server_starts", 8, t_server_reset },
-	{ "server_partial_line", "a half line at EOF gets no reply; the "
-	  "server goes on", NEED_SERVER, "server_starts", 5,
-	  t_server_partial_line },
-	{ "server_long_line", "a line over 1024 bytes never ends the server",
-	  NEED_SERVER, "server_starts", 5, t_server_long_line },
-	{ "server_fin", "closes its side (FIN) after the client's FIN "
-	  "(capture)", NEED_SERVER, "server_starts", 5, t_server_fin },
-	{ "server_ipv6", "serves IPv6 clients ([::1]) as well as IPv4",
-	  NEED_SERVER, "server_starts", 5, t_server_ipv6 },
-	{ "server_usage", "bad arguments: a usage line and exit status 2",
-	  NEED_SERVER, NULL, 5, t_server_usage },
-	{ "server_port_busy", "a port already in use: one line on stderr "
-	  "and exit status 1", NEED_SERVER, NULL, 5, t_server_port_busy },
-	{ "client_handshake", "connects: SYN, SYN-ACK, ACK on the wire",
-	  NEED_CLIENT, NULL, 5, t_client_handshake },
-	{ "client_pings", "sends \"ping <seq>\\n\" lines, one at a time "
-	  "(capture)", NEED_CLIENT, NULL, 5, t_client_pings },
-	{ "client_output", "reply lines, summary and exit status 0",
-	  NEED_CLIENT, NULL, 5, t_client_output },
-	{ "client_rtt", "the printed RTT agrees with the capture's "
-	  "timestamps", NEED_CLIENT | NEED_TIMING, NULL, 5, t_client_rtt },
-	{ "client_split_reply", "a reply line arriving in pieces is read "
-	  "whole", NEED_CLIENT, NULL, 5, t_client_split_reply },
-	{ "client_wrong_reply", "a wrong reply line: reason on stderr, "
-	  "summary, exit status 1", NEED_CLIENT, NULL, 5,
-	  t_client_wrong_reply },
-	{ "client_server_closes", "the server closing early: reason on "
-	  "stderr, summary, exit status 1", NEED_CLIENT, NULL, 5,
-	  t_client_server_closes },
-	{ "client_refused", "a refused connection: reason on stderr, no "
-	  "summary, exit status 1", NEED_CLIENT, NULL, 5, t_client_refused },
-	{ "client_fin", "ends the connection with a FIN, not a reset "
-	  "(capture)", NEED_CLIENT, NULL, 5, t_client_fin },
-	{ "client_timeout_stops", "a timeout stops the client: summary, "
-	  "exit status 1, no more pings", NEED_CLIENT | NEED_TIMING, NULL, 6,
-	  t_client_timeout_stops },
-	{ "client_localhost", "HOST may be the name localhost", NEED_CLIENT,
-	  NULL, 5, t_client_localhost },
-	{ "client_ipv6", "HOST may be an IPv6 address (::1)", NEED_CLIENT,
-	  NULL, 5, t_client_ipv6 },
-	{ "client_usage", "bad arguments: a usage line and exit status 2",
-	  NEED_CLIENT, NULL, 8, t_client_usage },
-	{ "pair", "the student's client against the student's server",
-	  NEED_SERVER | NEED_CLIENT, "server_starts", 5, t_pair },
+    {"server_starts",
+        "tcp_server PORT listens on the TCP port and keeps "
+        "running",
+        NEED_SERVER, NULL, 5, t_server_starts},
+    {"server_handshake",
+        "accepts a connection: SYN, SYN-ACK, ACK on the "
+        "wire, then replies",
+        NEED_SERVER, "server_starts", 5, t_server_handshake},
+    {"server_all_bytes",
+        "reply lines upper-case a-z and keep every "
+        "other byte (NUL too)",
+        NEED_SERVER, "server_starts", 8, t_server_all_bytes},
+    {"server_max_line", "a 1024-byte line comes back whole", NEED_SERVER,
+        "server_starts", 5, t_server_max_line},
+    {"server_split_line",
+        "a line split over several segments gets one "
+        "reply",
+        NEED_SERVER, "server_starts", 5, t_server_split_line},
+    {"server_many_lines",
+        "several lines in one segment each get their "
+        "reply",
+        NEED_SERVER, "server_starts", 5, t_server_many_lines},
+    {"server_second_client",
+        "after a client disconnects, the next one "
+        "is served",
+        NEED_SERVER, "server_starts", 5, t_server_second_client},
+    {"server_no_read",
+        "survives a client that leaves without reading "
+        "(SIGPIPE)",
+        NEED_SERVER, "server_starts", 8, t_server_no_read},
+    {"server_reset", "survives a client that resets the connection",
+        NEED_SERVER, "server_starts", 8, t_server_reset},
+    {"server_partial_line",
+        "a half line at EOF gets no reply; the "
+        "server goes on",
+        NEED_SERVER, "server_starts", 5, t_server_partial_line},
+    {"server_long_line", "a line over 1024 bytes never ends the server",
+        NEED_SERVER, "server_starts", 5, t_server_long_line},
+    {"server_fin",
+        "closes its side (FIN) after the client's FIN "
+        "(capture)",
+        NEED_SERVER, "server_starts", 5, t_server_fin},
+    {"server_ipv6", "serves IPv6 clients ([::1]) as well as IPv4", NEED_SERVER,
+        "server_starts", 5, t_server_ipv6},
+    {"server_usage", "bad arguments: a usage line and exit status 2",
+        NEED_SERVER, NULL, 5, t_server_usage},
+    {"server_port_busy",
+        "a port already in use: one line on stderr "
+        "and exit status 1",
+        NEED_SERVER, NULL, 5, t_server_port_busy},
+    {"client_handshake", "connects: SYN, SYN-ACK, ACK on the wire", NEED_CLIENT,
+        NULL, 5, t_client_handshake},
+    {"client_pings",
+        "sends \"ping <seq>\\n\" lines, one at a time "
+        "(capture)",
+        NEED_CLIENT, NULL, 5, t_client_pings},
+    {"client_output", "reply lines, summary and exit status 0", NEED_CLIENT,
+        NULL, 5, t_client_output},
+    {"client_rtt",
+        "the printed RTT agrees with the capture's "
+        "timestamps",
+        NEED_CLIENT | NEED_TIMING, NULL, 5, t_client_rtt},
+    {"client_split_reply",
+        "a reply line arriving in pieces is read "
+        "whole",
+        NEED_CLIENT, NULL, 5, t_client_split_reply},
+    {"client_wrong_reply",
+        "a wrong reply line: reason on stderr, "
+        "summary, exit status 1",
+        NEED_CLIENT, NULL, 5, t_client_wrong_reply},
+    {"client_server_closes",
+        "the server closing early: reason on "
+        "stderr, summary, exit status 1",
+        NEED_CLIENT, NULL, 5, t_client_server_closes},
+    {"client_refused",
+        "a refused connection: reason on stderr, no "
+        "summary, exit status 1",
+        NEED_CLIENT, NULL, 5, t_client_refused},
+    {"client_fin",
+        "ends the connection with a FIN, not a reset "
+        "(capture)",
+        NEED_CLIENT, NULL, 5, t_client_fin},
+    {"client_timeout_stops",
+        "a timeout stops the client: summary, "
+        "exit status 1, no more pings",
+        NEED_CLIENT | NEED_TIMING, NULL, 6, t_client_timeout_stops},
+    {"client_localhost", "HOST may be the name localhost", NEED_CLIENT, NULL, 5,
+        t_client_localhost},
+    {"client_ipv6", "HOST may be an IPv6 address (::1)", NEED_CLIENT, NULL, 5,
+        t_client_ipv6},
+    {"client_usage", "bad arguments: a usage line and exit status 2",
+        NEED_CLIENT, NULL, 8, t_client_usage},
+    {"pair", "the student's client against the student's server",
+        NEED_SERVER | NEED_CLIENT, "server_starts", 5, t_pair},
 };
 
 const struct grade_lab lab2_tcp = {
-	"lab2-tcp", lab2_sources, "tcp_server", "tcp_client", lab2_tests,
-	sizeof lab2_tests / sizeof lab2_tests[0],
+    "lab2-tcp",
+    lab2_sources,
+    "tcp_server",
+    "tcp_client",
+    lab2_tests,
+    sizeof lab2_tests / sizeof lab2_tests[0],
 };

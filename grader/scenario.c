@@ -19,12 +19,12 @@
 #include "param.h"
 #include "scenario.h"
 
-#define SCEN_SHOW_LINES 12	/* lines of a client's stdout quoted */
-#define SCEN_USAGE_MS 2000	/* a bad command line must end by then */
-#define SCEN_PUMP_MS 10		/* other runs' output is read this often */
+#define SCEN_SHOW_LINES 12       /* lines of a client's stdout quoted */
+#define SCEN_USAGE_MS 2000       /* a bad command line must end by then */
+#define SCEN_PUMP_MS 10          /* other runs' output is read this often */
 #define SCEN_PEER_OUT (16 << 20) /* bytes of labpeer's log kept */
-#define SCEN_ALIVE_MS 20		/* scen_alive: a look at a run */
-#define SCEN_ABANDON_MS 1000	/* scen_tcp_abandon: wait for a first reply */
+#define SCEN_ALIVE_MS 20         /* scen_alive: a look at a run */
+#define SCEN_ABANDON_MS 1000     /* scen_tcp_abandon: wait for a first reply */
 
 /* Runs live here, not on a test's stack: the cell keeps pointers to them
  * until the engine closes it, after the test function has returned. */
@@ -56,8 +56,10 @@ scen_wait(struct run *r, int ms)
 	for (;;) {
 		double left = until - scen_now();
 
-		if (run_wait(r, left < SCEN_PUMP_MS / 1000.0 ? (int)(left *
-		    1000.0) + 1 : SCEN_PUMP_MS) != 1 || left <= 0)
+		if (run_wait(r, left < SCEN_PUMP_MS / 1000.0
+		                    ? (int)(left * 1000.0) + 1
+		                    : SCEN_PUMP_MS) != 1 ||
+		    left <= 0)
 			return;
 		for (i = 0; i < scen_nruns; i++)
 			if (&scen_runs[i] != r && scen_runs[i].pid > 0 &&
@@ -76,7 +78,7 @@ void
 scen_server(struct grade *g, struct run *r, int type, int port)
 {
 	const struct grade_sub *s = grade_sub(g);
-	struct run_limits lim = { 0 };
+	struct run_limits lim = {0};
 	char pbuf[16];
 	char *argv[3];
 
@@ -87,19 +89,22 @@ scen_server(struct grade *g, struct run *r, int type, int port)
 	argv[1] = pbuf;
 	argv[2] = NULL;
 	if (run_start(grade_cell(g), r, argv, &lim) < 0)
-		grade_fail(g, "could not start the server (%s %s)", s->server,
-		    pbuf);
+		grade_fail(
+		    g, "could not start the server (%s %s)", s->server, pbuf);
 	if (cell_wait_port(grade_cell(g), type, port, r, CELL_READY_MS) == 0)
 		return;
 	if (r->outcome == RUN_RUNNING)
 		run_stop(r);
 	grade_student(g, "server", r);
-	grade_explain(g, "ran: ./%s %d", strrchr(s->server, '/') ?
-	    strrchr(s->server, '/') + 1 : s->server, port);
-	grade_fail(g, "the server was not %s on port %d within %d ms "
-	    "(it %s)", type_word(type), port, CELL_READY_MS,
-	    r->outcome == RUN_STOPPED ? "was still running" :
-	    run_outcome_name(r->outcome));
+	grade_explain(g, "ran: ./%s %d",
+	    strrchr(s->server, '/') ? strrchr(s->server, '/') + 1 : s->server,
+	    port);
+	grade_fail(g,
+	    "the server was not %s on port %d within %d ms "
+	    "(it %s)",
+	    type_word(type), port, CELL_READY_MS,
+	    r->outcome == RUN_STOPPED ? "was still running"
+	                              : run_outcome_name(r->outcome));
 }
 
 static void
@@ -117,7 +122,7 @@ void
 scen_client_bin(struct grade *g, struct run *r, const char *bin,
     const char *const args[], int wall_ms)
 {
-	struct run_limits lim = { 0 };
+	struct run_limits lim = {0};
 	char *argv[SCEN_ARGS_MAX];
 
 	build_argv(argv, bin, args);
@@ -132,8 +137,8 @@ scen_client_bin(struct grade *g, struct run *r, const char *bin,
 }
 
 void
-scen_client(struct grade *g, struct run *r, const char *const args[],
-    int wall_ms)
+scen_client(
+    struct grade *g, struct run *r, const char *const args[], int wall_ms)
 {
 	const struct grade_sub *s = grade_sub(g);
 
@@ -147,15 +152,15 @@ scen_peer(struct grade *g, struct run *r, int type, int port,
     const char *const args[])
 {
 	const struct grade_sub *s = grade_sub(g);
-	struct run_limits lim = { 0 };
+	struct run_limits lim = {0};
 	char *argv[SCEN_ARGS_MAX];
 
 	build_argv(argv, s->labpeer, args);
 	lim.trusted = 1;
-	lim.out_cap = SCEN_PEER_OUT;	/* its log: two lines per request */
+	lim.out_cap = SCEN_PEER_OUT; /* its log: two lines per request */
 	if (run_start(grade_cell(g), r, argv, &lim) < 0)
-		grade_fail(g, "grader: could not start labpeer (%s)",
-		    s->labpeer);
+		grade_fail(
+		    g, "grader: could not start labpeer (%s)", s->labpeer);
 	if (port <= 0 ||
 	    cell_wait_port(grade_cell(g), type, port, r, CELL_READY_MS) == 0)
 		return;
@@ -174,8 +179,8 @@ join_args(char *buf, size_t n, const char *const args[])
 
 	buf[0] = '\0';
 	for (i = 0; args[i] != NULL && len + 1 < n; i++)
-		len += (size_t)snprintf(buf + len, n - len, "%s%s",
-		    i ? " " : "", args[i]);
+		len += (size_t)snprintf(
+		    buf + len, n - len, "%s%s", i ? " " : "", args[i]);
 }
 
 /* The report's repro: a background command (a server), then the one
@@ -240,7 +245,7 @@ explain_peer(struct grade *g, const struct run *r)
 		const char *l = r->out + from;
 
 		if ((lines >= tail || memmem(l, (size_t)n, "fail", 4) ||
-		    memmem(l, (size_t)n, "verdict", 7)) &&
+		        memmem(l, (size_t)n, "verdict", 7)) &&
 		    shown++ < 2 * SCEN_SHOW_LINES)
 			grade_explain(g, "  %.*s", n, l);
 		from = end + 1;
@@ -268,13 +273,17 @@ scen_peer_verdict(struct grade *g, struct run *r, int wall_ms)
 		return;
 	explain_peer(g, r);
 	if (r->outcome == RUN_TIMEOUT)
-		grade_fail(g, "the exchange did not finish within %d ms "
-		    "(the server stopped answering?)", wall_ms);
+		grade_fail(g,
+		    "the exchange did not finish within %d ms "
+		    "(the server stopped answering?)",
+		    wall_ms);
 	if (r->err_len > 0)
 		grade_fail(g, "the reference client found: %.*s",
 		    (int)strcspn(r->err, "\n"), r->err);
-	grade_fail(g, "the reference client found the server breaking the "
-	    "contract (labpeer exit status %d)", r->status);
+	grade_fail(g,
+	    "the reference client found the server breaking the "
+	    "contract (labpeer exit status %d)",
+	    r->status);
 }
 
 void
@@ -286,16 +295,19 @@ scen_peer_check(struct grade *g, const char *const args[], int wall_ms)
 void
 scen_alive(struct grade *g, struct run *r, const char *role)
 {
-	run_wait(r, SCEN_ALIVE_MS);	/* reaps it if it has ended */
+	run_wait(r, SCEN_ALIVE_MS); /* reaps it if it has ended */
 	if (r->outcome == RUN_RUNNING)
 		return;
 	grade_student(g, role, r);
 	if (r->outcome == RUN_SIGNALED)
-		grade_fail(g, "the %s was killed by signal %d (%s) while it "
-		    "should have kept serving", role, r->status,
-		    strsignal(r->status));
-	grade_fail(g, "the %s ended (%s, status %d) while it should have "
-	    "kept serving", role, run_outcome_name(r->outcome), r->status);
+		grade_fail(g,
+		    "the %s was killed by signal %d (%s) while it "
+		    "should have kept serving",
+		    role, r->status, strsignal(r->status));
+	grade_fail(g,
+	    "the %s ended (%s, status %d) while it should have "
+	    "kept serving",
+	    role, run_outcome_name(r->outcome), r->status);
 }
 
 void
@@ -315,8 +327,8 @@ scen_capture(struct grade *g, struct cell_capture *cap, int port, int need)
 	if (cell_capture_start(grade_cell(g), cap, filter) == 0)
 		return 0;
 	if (need)
-		grade_not_run(g, cap->err[0] ? cap->err :
-		    "no capture possible here");
+		grade_not_run(
+		    g, cap->err[0] ? cap->err : "no capture possible here");
 	return -1;
 }
 
@@ -480,8 +492,10 @@ explain_expected(struct grade *g, const struct ping_expect *e)
 	for (seq = 1; seq <= sent; seq++) {
 		if (e->seqs[seq - 1] == 'r') {
 			rec++;
-			grade_explain(g, "  reply from %s seq=%d rtt=<ms> ms: "
-			    "PING %d", e->from, seq, seq);
+			grade_explain(g,
+			    "  reply from %s seq=%d rtt=<ms> ms: "
+			    "PING %d",
+			    e->from, seq, seq);
 		} else if (e->seqs[seq - 1] == 't') {
 			grade_explain(g, "  seq=%d timeout", seq);
 		}
@@ -500,8 +514,8 @@ explain_got(struct grade *g, const struct run *r)
 	size_t i = 0;
 	int no = 0;
 
-	grade_explain(g, "the client printed on stdout:%s",
-	    r->out_len ? "" : " nothing");
+	grade_explain(
+	    g, "the client printed on stdout:%s", r->out_len ? "" : " nothing");
 	while (i < r->out_len && no < SCEN_SHOW_LINES) {
 		const char *nl = memchr(r->out + i, '\n', r->out_len - i);
 		size_t end = nl ? (size_t)(nl - r->out) : r->out_len;
@@ -550,16 +564,23 @@ check_lines(struct grade *g, const struct run *r, const struct ping_expect *e,
 		if (k >= po->nline)
 			ping_fail(g, r, e, "no line for seq=%d", seq);
 		if (l->seq != seq)
-			ping_fail(g, r, e, "the lines are out of step: seq=%d "
-			    "printed where the next one was expected", l->seq);
+			ping_fail(g, r, e,
+			    "the lines are out of step: seq=%d "
+			    "printed where the next one was expected",
+			    l->seq);
 		if (c == 'r' && l->kind != PL_REPLY)
-			ping_fail(g, r, e, "seq=%d got its reply in time, but "
-			    "the client printed a timeout", seq);
+			ping_fail(g, r, e,
+			    "seq=%d got its reply in time, but "
+			    "the client printed a timeout",
+			    seq);
 		if (c == 't' && l->kind != PL_TIMEOUT)
-			ping_fail(g, r, e, "seq=%d got no valid reply in time, "
-			    "but the client printed a reply line", seq);
+			ping_fail(g, r, e,
+			    "seq=%d got no valid reply in time, "
+			    "but the client printed a reply line",
+			    seq);
 		if (c == 'r' && strcmp(l->from, e->from) != 0)
-			ping_fail(g, r, e, "seq=%d: the reply line names the "
+			ping_fail(g, r, e,
+			    "seq=%d: the reply line names the "
 			    "wrong sender (want the server's address:port)",
 			    seq);
 		k++;
@@ -570,15 +591,16 @@ check_lines(struct grade *g, const struct run *r, const struct ping_expect *e,
 }
 
 static void
-check_summary(struct grade *g, const struct run *r,
-    const struct ping_expect *e, const struct ping_out *po)
+check_summary(struct grade *g, const struct run *r, const struct ping_expect *e,
+    const struct ping_out *po)
 {
 	int i, sent = (int)strlen(e->seqs), rec = 0;
 	double mn = 1e9, mx = 0, sum = 0;
 
 	if (e->no_summary) {
 		if (po->have_summary)
-			ping_fail(g, r, e, "a summary was printed where the "
+			ping_fail(g, r, e,
+			    "a summary was printed where the "
 			    "contract wants none");
 		return;
 	}
@@ -594,16 +616,21 @@ check_summary(struct grade *g, const struct run *r,
 	if (po->sent != sent || po->received != rec)
 		ping_fail(g, r, e, "wrong counts in the summary line");
 	if (po->loss != (sent - rec) * 100 / sent)
-		ping_fail(g, r, e, "wrong loss in the summary: %d%% (an "
-		    "integer percent, rounded down)", po->loss);
+		ping_fail(g, r, e,
+		    "wrong loss in the summary: %d%% (an "
+		    "integer percent, rounded down)",
+		    po->loss);
 	if (rec == 0 && po->have_rtt)
 		ping_fail(g, r, e, "an rtt line with no reply received");
 	if (rec > 0 && !po->have_rtt)
 		ping_fail(g, r, e, "no rtt min/avg/max line");
-	if (rec > 0 && (po->rtt_min < mn - 0.0015 || po->rtt_min > mn + 0.0015 ||
-	    po->rtt_max < mx - 0.0015 || po->rtt_max > mx + 0.0015 ||
-	    po->rtt_avg < sum / rec - 0.0025 || po->rtt_avg > sum / rec + 0.0025))
-		ping_fail(g, r, e, "rtt min/avg/max does not match the rtt "
+	if (rec > 0 &&
+	    (po->rtt_min < mn - 0.0015 || po->rtt_min > mn + 0.0015 ||
+	        po->rtt_max < mx - 0.0015 || po->rtt_max > mx + 0.0015 ||
+	        po->rtt_avg < sum / rec - 0.0025 ||
+	        po->rtt_avg > sum / rec + 0.0025))
+		ping_fail(g, r, e,
+		    "rtt min/avg/max does not match the rtt "
 		    "values printed per ping");
 }
 
@@ -619,8 +646,10 @@ ping_expect(struct grade *g, const struct run *r, const struct ping_expect *e,
 		    run_outcome_name(r->outcome));
 	}
 	if (po->bad_no)
-		ping_fail(g, r, e, "stdout line %d is in none of the "
-		    "contract's forms", po->bad_no);
+		ping_fail(g, r, e,
+		    "stdout line %d is in none of the "
+		    "contract's forms",
+		    po->bad_no);
 	check_lines(g, r, e, po);
 	check_summary(g, r, e, po);
 	if (r->status != e->exit_status) {
@@ -657,8 +686,8 @@ scen_now(void)
  * the client printed is taken if it is one of the two.
  */
 void
-scen_localhost_from(const struct run *cli, const struct wire *w, int port,
-    char *buf, size_t n)
+scen_localhost_from(
+    const struct run *cli, const struct wire *w, int port, char *buf, size_t n)
 {
 	char v4[40], v6[40];
 	const char *p;
@@ -678,7 +707,7 @@ scen_localhost_from(const struct run *cli, const struct wire *w, int port,
 int
 scen_have_ipv6(void)
 {
-	struct sockaddr_in6 a = { 0 };
+	struct sockaddr_in6 a = {0};
 	int fd = socket(AF_INET6, SOCK_DGRAM, 0), ok;
 
 	if (fd < 0)
@@ -726,10 +755,11 @@ scen_usage(struct grade *g, const char *bin, const char *name,
 		}
 		grade_student(g, name, r);
 		grade_explain(g, "ran: %s", cmd);
-		grade_fail(g, "bad arguments: the contract wants a usage line "
+		grade_fail(g,
+		    "bad arguments: the contract wants a usage line "
 		    "on stderr and exit status 2; the program %s %d%s",
-		    run_outcome_name(r->outcome), r->status, r->err_len ? "" :
-		    " and printed nothing on stderr");
+		    run_outcome_name(r->outcome), r->status,
+		    r->err_len ? "" : " and printed nothing on stderr");
 	}
 }
 
@@ -737,16 +767,16 @@ scen_usage(struct grade *g, const char *bin, const char *name,
 static int
 hold_port(int type, int port)
 {
-	struct sockaddr_in6 a6 = { 0 };
-	struct sockaddr_in a4 = { 0 };
+	struct sockaddr_in6 a6 = {0};
+	struct sockaddr_in a4 = {0};
 	int off = 0, fd = socket(AF_INET6, type, 0);
 
 	a6.sin6_family = AF_INET6;
 	a6.sin6_port = htons((uint16_t)port);
 	a6.sin6_addr = in6addr_any;
-	if (fd >= 0 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off,
-	    sizeof off) == 0 && bind(fd, (struct sockaddr *)&a6,
-	    sizeof a6) == 0)
+	if (fd >= 0 &&
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off) == 0 &&
+	    bind(fd, (struct sockaddr *)&a6, sizeof a6) == 0)
 		goto bound;
 	if (fd >= 0)
 		close(fd);
@@ -770,7 +800,7 @@ scen_port_busy(struct grade *g, int type, const char *name)
 {
 	const char *bin = grade_sub(g)->server;
 	int port = cell_port(grade_cell(g), type);
-	struct scen_args c = { { NULL, NULL } };
+	struct scen_args c = {{NULL, NULL}};
 	char pbuf[16];
 	struct run *r = scen_run();
 	int fd;
@@ -783,19 +813,20 @@ scen_port_busy(struct grade *g, int type, const char *name)
 	c.a[0] = pbuf;
 	grade_explain(g, "another socket holds %s port %d on every address",
 	    type == SOCK_STREAM ? "TCP" : "UDP", port);
-	scen_repro_bg(g, "labpeer %s %d", type == SOCK_STREAM ?
-	    "tcp-server" : "udp-server", port);
+	scen_repro_bg(g, "labpeer %s %d",
+	    type == SOCK_STREAM ? "tcp-server" : "udp-server", port);
 	scen_repro_fg(g, "./%s %d", name, port);
 	scen_client_bin(g, r, bin, c.a, SCEN_USAGE_MS);
 	close(fd);
 	if (r->outcome == RUN_EXITED && r->status == 1 && r->err_len > 0)
 		return;
 	grade_student(g, "server", r);
-	grade_fail(g, "a port it cannot bind: the contract wants one line on "
+	grade_fail(g,
+	    "a port it cannot bind: the contract wants one line on "
 	    "stderr and exit status 1; the server %s %d%s",
-	    r->outcome == RUN_TIMEOUT ? "kept running, then was" :
-	    run_outcome_name(r->outcome), r->status, r->err_len ? "" :
-	    " and printed nothing on stderr");
+	    r->outcome == RUN_TIMEOUT ? "kept running, then was"
+	                              : run_outcome_name(r->outcome),
+	    r->status, r->err_len ? "" : " and printed nothing on stderr");
 }
 
 /*
@@ -808,8 +839,8 @@ scen_port_busy(struct grade *g, int type, const char *name)
 int
 scen_tcp_abandon(int port, int n)
 {
-	struct sockaddr_in a = { 0 };
-	struct linger lg = { 1, 0 };
+	struct sockaddr_in a = {0};
+	struct linger lg = {1, 0};
 	char *buf = malloc((size_t)n * 16), one;
 	struct pollfd p;
 	size_t len = 0;
@@ -825,9 +856,8 @@ scen_tcp_abandon(int port, int n)
 		len += (size_t)sprintf(buf + len, "ping %d\n", i);
 	if (send(fd, buf, len, MSG_NOSIGNAL) < 0 || shutdown(fd, SHUT_WR) < 0)
 		goto out;
-	p = (struct pollfd){ .fd = fd, .events = POLLIN };
-	if (poll(&p, 1, SCEN_ABANDON_MS) > 0 &&
-	    recv(fd, &one, 1, MSG_PEEK) < 0)
+	p = (struct pollfd){.fd = fd, .events = POLLIN};
+	if (poll(&p, 1, SCEN_ABANDON_MS) > 0 && recv(fd, &one, 1, MSG_PEEK) < 0)
 		goto out;
 	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
 	rc = 0;
@@ -844,18 +874,20 @@ out:
  * on one ping, so a majority of the replies must agree.
  */
 void
-scen_rtts(struct grade *g, const struct ping_out *po,
-    const struct wire_pings *pk)
+scen_rtts(
+    struct grade *g, const struct ping_out *po, const struct wire_pings *pk)
 {
 	int i, n = 0, above = 0;
 
 	for (i = 0; i < po->nline; i++)
 		if (po->line[i].kind == PL_REPLY) {
 			n++;
-			above += wire_rtt_agrees(g, po->line[i].seq,
-			    po->line[i].rtt_ms, pk);
+			above += wire_rtt_agrees(
+			    g, po->line[i].seq, po->line[i].rtt_ms, pk);
 		}
-	grade_check(g, above * 2 < n || n == 0, "%d of %d printed RTTs are "
+	grade_check(g, above * 2 < n || n == 0,
+	    "%d of %d printed RTTs are "
 	    "longer than the exchange on the wire allows: time just the "
-	    "send and the reply (not printing, not sleeping)", above, n);
+	    "send and the reply (not printing, not sleeping)",
+	    above, n);
 }

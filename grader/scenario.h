@@ -59,8 +59,8 @@
 #include "grade.h"
 #include "wire.h"
 
-#define PING_MAX_LINES 64	/* a test's client never sends more pings */
-#define SCEN_ARGS_MAX 24	/* arguments of one command we start */
+#define PING_MAX_LINES 64 /* a test's client never sends more pings */
+#define SCEN_ARGS_MAX 24  /* arguments of one command we start */
 
 /* One command line's arguments (after the program), NULL-ended. */
 struct scen_args {
@@ -68,14 +68,14 @@ struct scen_args {
 };
 
 enum ping_kind {
-	PL_REPLY,		/* reply from A seq=N rtt=X ms: PING N */
-	PL_TIMEOUT		/* seq=N timeout */
+	PL_REPLY,  /* reply from A seq=N rtt=X ms: PING N */
+	PL_TIMEOUT /* seq=N timeout */
 };
 
 struct ping_line {
 	enum ping_kind kind;
 	int seq;
-	char from[80];		/* "127.0.0.1:12000" as printed */
+	char from[80]; /* "127.0.0.1:12000" as printed */
 	double rtt_ms;
 };
 
@@ -86,8 +86,8 @@ struct ping_out {
 	int sent, received, loss;
 	int have_rtt;
 	double rtt_min, rtt_avg, rtt_max;
-	char bad[160];		/* the first line in no contract form */
-	int bad_no;		/* its line number (1-based), 0 if none */
+	char bad[160]; /* the first line in no contract form */
+	int bad_no;    /* its line number (1-based), 0 if none */
 };
 
 /*
@@ -96,49 +96,47 @@ struct ping_out {
  * wrong reply or a closed connection), then the summary and the status.
  */
 struct ping_expect {
-	const char *seqs;	/* "rtr": seq 1 replied, 2 timed out, ... */
-	const char *from;	/* "127.0.0.1:12000": whom replies come from */
-	int exit_status;	/* 0 or 1 */
-	int no_summary;		/* the contract wants no summary at all */
+	const char *seqs; /* "rtr": seq 1 replied, 2 timed out, ... */
+	const char *from; /* "127.0.0.1:12000": whom replies come from */
+	int exit_status;  /* 0 or 1 */
+	int no_summary;   /* the contract wants no summary at all */
 };
 
 struct run *scen_run(void);
 void scen_server(struct grade *g, struct run *r, int type, int port);
 void scen_client_bin(struct grade *g, struct run *r, const char *bin,
     const char *const args[], int wall_ms);
-void scen_client(struct grade *g, struct run *r, const char *const args[],
-    int wall_ms);
+void scen_client(
+    struct grade *g, struct run *r, const char *const args[], int wall_ms);
 void scen_peer(struct grade *g, struct run *r, int type, int port,
     const char *const args[]);
-struct run *scen_peer_run(struct grade *g, const char *const args[],
-    int wall_ms);
+struct run *scen_peer_run(
+    struct grade *g, const char *const args[], int wall_ms);
 void scen_peer_verdict(struct grade *g, struct run *r, int wall_ms);
 void scen_peer_check(struct grade *g, const char *const args[], int wall_ms);
-void scen_repro(struct grade *g, const char *student,
-    const char *const args[]);
+void scen_repro(struct grade *g, const char *student, const char *const args[]);
 void scen_repro_bg(struct grade *g, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void scen_repro_fg(struct grade *g, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void scen_alive(struct grade *g, struct run *r, const char *role);
 void scen_stop(struct run *r);
-int scen_capture(struct grade *g, struct cell_capture *cap, int port,
-    int need);
-void scen_capture_end(struct grade *g, struct cell_capture *cap,
-    struct wire *w);
+int scen_capture(struct grade *g, struct cell_capture *cap, int port, int need);
+void scen_capture_end(
+    struct grade *g, struct cell_capture *cap, struct wire *w);
 
 void ping_parse(const char *out, size_t len, struct ping_out *po);
 void ping_expect(struct grade *g, const struct run *r,
     const struct ping_expect *e, struct ping_out *po);
 
-void scen_rtts(struct grade *g, const struct ping_out *po,
-    const struct wire_pings *pk);
+void scen_rtts(
+    struct grade *g, const struct ping_out *po, const struct wire_pings *pk);
 const char *scen_addr(int family, int port, char *buf, size_t n);
 void scen_from_capture(const struct wire *w, int port, char *buf, size_t n);
 int scen_tcp_abandon(int port, int n);
 double scen_now(void);
-void scen_localhost_from(const struct run *cli, const struct wire *w,
-    int port, char *buf, size_t n);
+void scen_localhost_from(
+    const struct run *cli, const struct wire *w, int port, char *buf, size_t n);
 int scen_have_ipv6(void);
 void scen_usage(struct grade *g, const char *bin, const char *name,
     const struct scen_args *cases, size_t n);

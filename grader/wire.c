@@ -15,9 +15,9 @@
 #include "grade.h"
 #include "wire.h"
 
-#define WIRE_NEXT_MIN 0.99	/* contract: a ping's deadline is 1 s ... */
-#define WIRE_RTT_BELOW_MS 0.1	/* printed RTT may be this much lower */
-#define WIRE_RTT_ABOVE_MS 5.0	/* ... and max(this, 20%) higher */
+#define WIRE_NEXT_MIN 0.99    /* contract: a ping's deadline is 1 s ... */
+#define WIRE_RTT_BELOW_MS 0.1 /* printed RTT may be this much lower */
+#define WIRE_RTT_ABOVE_MS 5.0 /* ... and max(this, 20%) higher */
 #define WIRE_RTT_ABOVE_FRAC 0.2
 
 const char *
@@ -39,7 +39,7 @@ wire_ep_eq(const struct wire_ep *a, const struct wire_ep *b)
 	size_t n = a->family == AF_INET6 ? 16 : 4;
 
 	return a->family == b->family && a->port == b->port &&
-	    memcmp(a->addr, b->addr, n) == 0;
+	       memcmp(a->addr, b->addr, n) == 0;
 }
 
 static int
@@ -57,8 +57,8 @@ is_tcp(const struct wire_pkt *p)
 /* ---- UDP ---------------------------------------------------------- */
 
 static void
-explain_pkt(struct grade *g, const char *what, const struct wire_pkt *p,
-    size_t idx)
+explain_pkt(
+    struct grade *g, const char *what, const struct wire_pkt *p, size_t idx)
 {
 	char s[80], d[80];
 
@@ -98,7 +98,8 @@ wire_udp_one_reply(struct grade *g, const struct wire *w, int sport)
 			nrep++;
 			if (!asked(w, i, sport)) {
 				explain_pkt(g, "datagram", q, i);
-				grade_fail(g, "the server sent a datagram to an "
+				grade_fail(g,
+				    "the server sent a datagram to an "
 				    "address and port that sent it no request "
 				    "(reply to the address and port recvfrom() "
 				    "gave)");
@@ -115,9 +116,11 @@ wire_udp_one_reply(struct grade *g, const struct wire *w, int sport)
 
 			if (!is_udp(p))
 				continue;
-			if (p->dst.port == sport && wire_ep_eq(&p->src, &q->src))
+			if (p->dst.port == sport &&
+			    wire_ep_eq(&p->src, &q->src))
 				break;
-			if (p->src.port == sport && wire_ep_eq(&p->dst, &q->src))
+			if (p->src.port == sport &&
+			    wire_ep_eq(&p->dst, &q->src))
 				replies++;
 		}
 		if (replies != 1) {
@@ -126,33 +129,37 @@ wire_udp_one_reply(struct grade *g, const struct wire *w, int sport)
 				if (is_udp(&w->pkt[j]) &&
 				    w->pkt[j].src.port == sport &&
 				    wire_ep_eq(&w->pkt[j].dst, &q->src))
-					explain_pkt(g, "  a reply", &w->pkt[j],
-					    j);
-			grade_fail(g, "request #%zu got %d reply datagrams; "
-			    "the contract wants exactly one", nreq, replies);
+					explain_pkt(
+					    g, "  a reply", &w->pkt[j], j);
+			grade_fail(g,
+			    "request #%zu got %d reply datagrams; "
+			    "the contract wants exactly one",
+			    nreq, replies);
 		}
 	}
 	if (nreq == 0)
 		grade_fail(g, "no request to port %d on the capture", sport);
-	grade_check(g, nrep == nreq, "%zu requests but %zu reply datagrams "
-	    "on the capture: exactly one reply per request", nreq, nrep);
+	grade_check(g, nrep == nreq,
+	    "%zu requests but %zu reply datagrams "
+	    "on the capture: exactly one reply per request",
+	    nreq, nrep);
 }
 
 static int
-is_reply_to(const struct wire_pkt *p, int sport, const struct wire_ep *c,
-    int seq)
+is_reply_to(
+    const struct wire_pkt *p, int sport, const struct wire_ep *c, int seq)
 {
 	char want[32];
 	int n = snprintf(want, sizeof want, "PING %d", seq);
 
 	return is_udp(p) && p->src.port == sport && wire_ep_eq(&p->dst, c) &&
-	    p->len == (size_t)n && memcmp(p->data, want, (size_t)n) == 0;
+	       p->len == (size_t)n && memcmp(p->data, want, (size_t)n) == 0;
 }
 
 /* The first reply to ping seq at or after packet i, its time or -1. */
 static double
-udp_reply_time(const struct wire *w, size_t i, int sport,
-    const struct wire_ep *c, int seq)
+udp_reply_time(
+    const struct wire *w, size_t i, int sport, const struct wire_ep *c, int seq)
 {
 	for (; i < w->n; i++)
 		if (is_reply_to(&w->pkt[i], sport, c, seq))
@@ -170,9 +177,10 @@ one_at_a_time(struct grade *g, const struct wire_pings *pk, int k)
 	if ((a->reply >= 0 && b->sent >= a->reply) ||
 	    b->sent - a->sent >= WIRE_NEXT_MIN)
 		return;
-	grade_fail(g, "ping %d left %.3f s after ping %d, before %s: one "
-	    "ping at a time (wait for the reply or the 1 s deadline)", k,
-	    b->sent - a->sent, k - 1,
+	grade_fail(g,
+	    "ping %d left %.3f s after ping %d, before %s: one "
+	    "ping at a time (wait for the reply or the 1 s deadline)",
+	    k, b->sent - a->sent, k - 1,
 	    a->reply >= 0 ? "its reply came" : "its 1 s deadline");
 }
 
@@ -193,24 +201,29 @@ wire_udp_pings(struct grade *g, const struct wire *w, int sport, int count,
 			continue;
 		if (++k > count || k > WIRE_MAX_PINGS) {
 			explain_pkt(g, "extra datagram", p, i);
-			grade_fail(g, "the client sent %d datagrams or more; "
-			    "it was asked for %d pings, one datagram each", k,
-			    count);
+			grade_fail(g,
+			    "the client sent %d datagrams or more; "
+			    "it was asked for %d pings, one datagram each",
+			    k, count);
 		}
 		if (k == 1)
 			pk->client = p->src;
 		n = snprintf(want, sizeof want, "ping %d", k);
 		explain_pkt(g, "ping", p, i);
-		grade_bytes(g, "the ping's payload (exactly \"ping <seq>\": "
-		    "no newline, no NUL)", want, (size_t)n, p->data, p->len);
+		grade_bytes(g,
+		    "the ping's payload (exactly \"ping <seq>\": "
+		    "no newline, no NUL)",
+		    want, (size_t)n, p->data, p->len);
 		pk->p[k].sent = p->t;
 		pk->p[k].reply = udp_reply_time(w, i + 1, sport, &p->src, k);
 		if (k > 1)
 			one_at_a_time(g, pk, k);
 	}
 	pk->n = k;
-	grade_check(g, k == count, "the client sent %d ping datagrams, it "
-	    "was asked for %d", k, count);
+	grade_check(g, k == count,
+	    "the client sent %d ping datagrams, it "
+	    "was asked for %d",
+	    k, count);
 }
 
 void
@@ -221,47 +234,55 @@ wire_gap(struct grade *g, const struct wire_pings *pk, int k, int from_reply,
 	double gap = pk->p[k + 1].sent - from;
 
 	if (k + 1 > pk->n || (from_reply && pk->p[k].reply < 0))
-		grade_fail(g, "ping %d or the reply to ping %d is missing on "
-		    "the capture", k + 1, k);
+		grade_fail(g,
+		    "ping %d or the reply to ping %d is missing on "
+		    "the capture",
+		    k + 1, k);
 	if (gap >= lo && gap <= hi)
 		return;
-	grade_fail(g, "ping %d left %.3f s after %s %d; the contract wants "
-	    "%.2f to %.2f s%s", k + 1, gap, from_reply ? "the reply to ping" :
-	    "ping", k, lo, hi, from_reply ? " (the next ping goes at once: "
-	    "no sleep between pings)" : " (the deadline is 1 s after the "
-	    "send, and it is not cut short)");
+	grade_fail(g,
+	    "ping %d left %.3f s after %s %d; the contract wants "
+	    "%.2f to %.2f s%s",
+	    k + 1, gap, from_reply ? "the reply to ping" : "ping", k, lo, hi,
+	    from_reply ? " (the next ping goes at once: "
+	                 "no sleep between pings)"
+	               : " (the deadline is 1 s after the "
+	                 "send, and it is not cut short)");
 }
 
 /* Fails if the printed RTT is below the capture's (never a matter of
  * load); returns 1 if it is too far above, 0 if it agrees. */
 int
-wire_rtt_agrees(struct grade *g, int seq, double printed,
-    const struct wire_pings *pk)
+wire_rtt_agrees(
+    struct grade *g, int seq, double printed, const struct wire_pings *pk)
 {
 	const struct wire_ping *p = &pk->p[seq];
 	double cap, slack;
 
 	if (seq < 1 || seq > pk->n || p->reply < 0)
-		grade_fail(g, "seq=%d: no ping and reply pair on the capture",
-		    seq);
+		grade_fail(
+		    g, "seq=%d: no ping and reply pair on the capture", seq);
 	cap = (p->reply - p->sent) * 1000.0;
-	slack = cap * WIRE_RTT_ABOVE_FRAC > WIRE_RTT_ABOVE_MS ?
-	    cap * WIRE_RTT_ABOVE_FRAC : WIRE_RTT_ABOVE_MS;
-	grade_explain(g, "seq=%d: printed rtt=%.3f ms; on the wire the reply "
-	    "came %.3f ms after the ping (allowed %.3f to %.3f)", seq, printed,
-	    cap, cap - WIRE_RTT_BELOW_MS, cap + slack);
-	grade_check(g, printed >= cap - WIRE_RTT_BELOW_MS, "seq=%d: the "
+	slack = cap * WIRE_RTT_ABOVE_FRAC > WIRE_RTT_ABOVE_MS
+	            ? cap * WIRE_RTT_ABOVE_FRAC
+	            : WIRE_RTT_ABOVE_MS;
+	grade_explain(g,
+	    "seq=%d: printed rtt=%.3f ms; on the wire the reply "
+	    "came %.3f ms after the ping (allowed %.3f to %.3f)",
+	    seq, printed, cap, cap - WIRE_RTT_BELOW_MS, cap + slack);
+	grade_check(g, printed >= cap - WIRE_RTT_BELOW_MS,
+	    "seq=%d: the "
 	    "printed RTT (%.3f ms) is shorter than the exchange on the wire "
 	    "(%.3f ms): take the time just before sending the ping and just "
-	    "after its reply is received, from a monotonic clock", seq,
-	    printed, cap);
+	    "after its reply is received, from a monotonic clock",
+	    seq, printed, cap);
 	return printed > cap + slack;
 }
 
 /* ---- TCP ---------------------------------------------------------- */
 
-#define WIRE_MAX_CONNS 16	/* connections a test makes, at most */
-#define WIRE_STREAM_MAX 16384	/* stream bytes one check looks at */
+#define WIRE_MAX_CONNS 16     /* connections a test makes, at most */
+#define WIRE_STREAM_MAX 16384 /* stream bytes one check looks at */
 
 static int
 syn_only(const struct wire_pkt *p)
@@ -285,7 +306,7 @@ tcp_conn(const struct wire *w, int sport, int nth, struct wire_ep *c)
 		for (k = 0; k < n && !wire_ep_eq(&seen[k], &p->src); k++)
 			;
 		if (k < n)
-			continue;	/* a retransmitted SYN */
+			continue; /* a retransmitted SYN */
 		seen[n] = p->src;
 		if (n++ == nth) {
 			*c = p->src;
@@ -321,8 +342,10 @@ need_conn(struct grade *g, const struct wire *w, int sport, int nth,
     struct wire_ep *c)
 {
 	if (tcp_conn(w, sport, nth, c) < 0)
-		grade_fail(g, "connection %d to port %d is not on the capture "
-		    "(no SYN)", nth + 1, sport);
+		grade_fail(g,
+		    "connection %d to port %d is not on the capture "
+		    "(no SYN)",
+		    nth + 1, sport);
 }
 
 void
@@ -343,27 +366,30 @@ wire_tcp_handshake(struct grade *g, const struct wire *w, int sport, int nth)
 			syn = p;
 			step = 1;
 		} else if (step == 1 && fc && syn_only(p)) {
-			continue;	/* SYN sent again */
+			continue; /* SYN sent again */
 		} else if (step == 1 && !fc && (p->flags & WIRE_SYN) &&
-		    (p->flags & WIRE_ACK) && p->ack == syn->seq + 1) {
+		           (p->flags & WIRE_ACK) && p->ack == syn->seq + 1) {
 			synack = p;
 			step = 2;
 		} else if (step == 2 && fc && !(p->flags & WIRE_SYN) &&
-		    (p->flags & WIRE_ACK) && p->ack == synack->seq + 1) {
+		           (p->flags & WIRE_ACK) && p->ack == synack->seq + 1) {
 			step = 3;
 		} else {
 			explain_pkt(g, "unexpected", p, i);
 			break;
 		}
 	}
-	grade_check(g, step == 3, "the three-way handshake is incomplete: "
-	    "%s is missing or out of order", step == 0 ? "the SYN (1/3)" :
-	    step == 1 ? "the SYN-ACK (2/3)" : "the ACK (3/3)");
+	grade_check(g, step == 3,
+	    "the three-way handshake is incomplete: "
+	    "%s is missing or out of order",
+	    step == 0   ? "the SYN (1/3)"
+	    : step == 1 ? "the SYN-ACK (2/3)"
+	                : "the ACK (3/3)");
 }
 
 int
-wire_tcp_segments(const struct wire *w, int sport, int nth, int to_server,
-    size_t *largest)
+wire_tcp_segments(
+    const struct wire *w, int sport, int nth, int to_server, size_t *largest)
 {
 	struct wire_ep c;
 	size_t i;
@@ -407,7 +433,8 @@ wire_tcp_close(struct grade *g, const struct wire *w, int sport, int nth,
 	}
 	if (rst_c >= 0 && want == WIRE_CLIENT_FIN_NO_RST) {
 		explain_pkt(g, "reset", &w->pkt[rst_c], (size_t)rst_c);
-		grade_fail(g, "the client reset the connection (RST): close "
+		grade_fail(g,
+		    "the client reset the connection (RST): close "
 		    "it normally with close() after the last reply, so a FIN "
 		    "goes out (no SO_LINGER 0, no unread data left)");
 	}
@@ -417,9 +444,10 @@ wire_tcp_close(struct grade *g, const struct wire *w, int sport, int nth,
 	if (rst_s >= 0) {
 		explain_pkt(g, "reset", &w->pkt[rst_s], (size_t)rst_s);
 		grade_fail(g, "the server reset the connection (RST) instead "
-		    "of closing it with a FIN");
+		              "of closing it with a FIN");
 	}
-	grade_check(g, fin_s > fin_c, "the server sent no FIN after the "
+	grade_check(g, fin_s > fin_c,
+	    "the server sent no FIN after the "
 	    "client's: when recv() returns 0 the client has closed its side, "
 	    "and the server must close() its socket too");
 }
@@ -448,9 +476,9 @@ tcp_stream(const struct wire *w, int sport, const struct wire_ep *c,
 		}
 		if (!have_isn || p->len == 0)
 			continue;
-		rel = p->seq - next;	/* offset of this segment */
+		rel = p->seq - next; /* offset of this segment */
 		if (rel > len)
-			break;		/* a hole: stop at what is sure */
+			break; /* a hole: stop at what is sure */
 		for (k = len - rel; k < p->len && len < cap; k++, len++) {
 			buf[len] = p->data[k];
 			t[len] = p->t;
@@ -461,8 +489,7 @@ tcp_stream(const struct wire *w, int sport, const struct wire_ep *c,
 
 /* Where the line "PING k\n" ends in s (from *off on), or -1. */
 static double
-tcp_reply_time(const uint8_t *s, const double *t, size_t n, size_t *off,
-    int k)
+tcp_reply_time(const uint8_t *s, const double *t, size_t n, size_t *off, int k)
 {
 	char want[32];
 	size_t m = (size_t)snprintf(want, sizeof want, "PING %d\n", k);
@@ -492,11 +519,13 @@ wire_tcp_pings(struct grade *g, const struct wire *w, int sport, int count,
 	sn = tcp_stream(w, sport, &pk->client, 0, ss, st, sizeof ss);
 	for (k = 1; k <= count && k <= WIRE_MAX_PINGS; k++) {
 		start[k] = wn;
-		wn += (size_t)snprintf(want + wn, sizeof want - wn,
-		    "ping %d\n", k);
+		wn += (size_t)snprintf(
+		    want + wn, sizeof want - wn, "ping %d\n", k);
 	}
-	grade_bytes(g, "the bytes the client sent on the connection (one "
-	    "\"ping <seq>\\n\" line per ping)", want, wn, cs, cn);
+	grade_bytes(g,
+	    "the bytes the client sent on the connection (one "
+	    "\"ping <seq>\\n\" line per ping)",
+	    want, wn, cs, cn);
 	for (k = 1; k <= count && k <= WIRE_MAX_PINGS; k++) {
 		pk->p[k].sent = ct[start[k]];
 		pk->p[k].reply = tcp_reply_time(ss, st, sn, &roff, k);
@@ -517,13 +546,14 @@ wire_from_cap(const struct cap_pkt *c, struct wire_pkt *p)
 	memset(p, 0, sizeof *p);
 	if (c->net != CAP_NET_IP && c->net != CAP_NET_IP6)
 		return -1;
-	p->src.family = p->dst.family = c->net == CAP_NET_IP6 ? AF_INET6 :
-	    AF_INET;
+	p->src.family = p->dst.family =
+	    c->net == CAP_NET_IP6 ? AF_INET6 : AF_INET;
 	n = c->net == CAP_NET_IP6 ? 16 : 4;
 	memcpy(p->src.addr, c->src.a, n);
 	memcpy(p->dst.addr, c->dst.a, n);
-	p->proto = c->tp == CAP_TP_TCP ? IPPROTO_TCP : c->tp == CAP_TP_UDP ?
-	    IPPROTO_UDP : -1;
+	p->proto = c->tp == CAP_TP_TCP   ? IPPROTO_TCP
+	           : c->tp == CAP_TP_UDP ? IPPROTO_UDP
+	                                 : -1;
 	p->src.port = c->sport;
 	p->dst.port = c->dport;
 	if (c->tp == CAP_TP_TCP) {
@@ -593,7 +623,8 @@ wire_load(struct wire *w, const char *path, char *err, size_t n)
 			t0 = t;
 		p.t = t - t0;
 		if (wire_add(w, &cap, &bused, &bcap, &p) < 0) {
-			snprintf(err, n, "grader: out of memory reading the "
+			snprintf(err, n,
+			    "grader: out of memory reading the "
 			    "capture");
 			rc = -2;
 			break;

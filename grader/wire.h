@@ -37,25 +37,25 @@
 struct grade;
 
 struct wire_ep {
-	int family;		/* AF_INET or AF_INET6 */
-	uint8_t addr[16];	/* 4 or 16 bytes used */
+	int family;       /* AF_INET or AF_INET6 */
+	uint8_t addr[16]; /* 4 or 16 bytes used */
 	uint16_t port;
 };
 
 struct wire_pkt {
-	double t;		/* seconds since the first packet */
-	int proto;		/* IPPROTO_UDP, IPPROTO_TCP, other */
+	double t;  /* seconds since the first packet */
+	int proto; /* IPPROTO_UDP, IPPROTO_TCP, other */
 	struct wire_ep src, dst;
-	uint8_t flags;		/* TCP flags (TH_FIN ... as in RFC 793) */
-	uint32_t seq, ack;	/* TCP, absolute */
-	const uint8_t *data;	/* payload (points into w->buf) */
-	size_t len;		/* payload length as captured */
+	uint8_t flags;       /* TCP flags (TH_FIN ... as in RFC 793) */
+	uint32_t seq, ack;   /* TCP, absolute */
+	const uint8_t *data; /* payload (points into w->buf) */
+	size_t len;          /* payload length as captured */
 };
 
 struct wire {
 	struct wire_pkt *pkt;
 	size_t n;
-	uint8_t *buf;		/* all payloads, back to back */
+	uint8_t *buf; /* all payloads, back to back */
 	char path[4096];
 };
 
@@ -67,22 +67,22 @@ struct wire {
 
 /* One ping as seen on the wire. */
 struct wire_ping {
-	double sent;		/* when ping k left (s) */
-	double reply;		/* when its reply (whole line on TCP) came, or
-				 * < 0 if none did */
+	double sent;  /* when ping k left (s) */
+	double reply; /* when its reply (whole line on TCP) came, or
+	               * < 0 if none did */
 };
 
 #define WIRE_MAX_PINGS 64
 
 struct wire_pings {
-	struct wire_ping p[WIRE_MAX_PINGS + 1];	/* 1-based, as seq */
-	int n;			/* pings seen */
-	struct wire_ep client;	/* where they came from */
+	struct wire_ping p[WIRE_MAX_PINGS + 1]; /* 1-based, as seq */
+	int n;                                  /* pings seen */
+	struct wire_ep client;                  /* where they came from */
 };
 
 enum wire_close {
-	WIRE_CLIENT_FIN_FIRST,	/* client FIN, then the server's FIN */
-	WIRE_CLIENT_FIN_NO_RST	/* the client ended with a FIN, no RST */
+	WIRE_CLIENT_FIN_FIRST, /* client FIN, then the server's FIN */
+	WIRE_CLIENT_FIN_NO_RST /* the client ended with a FIN, no RST */
 };
 
 int wire_load(struct wire *w, const char *path, char *err, size_t n);
@@ -92,21 +92,21 @@ const char *wire_ep_str(const struct wire_ep *e, char *buf, size_t n);
 int wire_ep_eq(const struct wire_ep *a, const struct wire_ep *b);
 
 void wire_udp_one_reply(struct grade *g, const struct wire *w, int sport);
-void wire_udp_pings(struct grade *g, const struct wire *w, int sport,
-    int count, struct wire_pings *pk);
+void wire_udp_pings(struct grade *g, const struct wire *w, int sport, int count,
+    struct wire_pings *pk);
 
 int wire_tcp_attempts(const struct wire *w, int sport);
-void wire_tcp_handshake(struct grade *g, const struct wire *w, int sport,
-    int nth);
-int wire_tcp_segments(const struct wire *w, int sport, int nth,
-    int to_server, size_t *largest);
-void wire_tcp_close(struct grade *g, const struct wire *w, int sport,
-    int nth, enum wire_close want);
-void wire_tcp_pings(struct grade *g, const struct wire *w, int sport,
-    int count, struct wire_pings *pk);
+void wire_tcp_handshake(
+    struct grade *g, const struct wire *w, int sport, int nth);
+int wire_tcp_segments(
+    const struct wire *w, int sport, int nth, int to_server, size_t *largest);
+void wire_tcp_close(struct grade *g, const struct wire *w, int sport, int nth,
+    enum wire_close want);
+void wire_tcp_pings(struct grade *g, const struct wire *w, int sport, int count,
+    struct wire_pings *pk);
 
-int wire_rtt_agrees(struct grade *g, int seq, double printed_ms,
-    const struct wire_pings *pk);
+int wire_rtt_agrees(
+    struct grade *g, int seq, double printed_ms, const struct wire_pings *pk);
 void wire_gap(struct grade *g, const struct wire_pings *pk, int k,
     int from_reply, double lo, double hi);
 

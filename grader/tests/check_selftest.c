@@ -25,29 +25,29 @@
 #include "harness.h"
 #include "../param.h"
 
-#define ST_MAX_TESTS 64		/* tests in one lab */
-#define ST_MAX_SUBS 64		/* broken or hostile submissions */
-#define ST_GRADE_MS 60000	/* one grading, at most (it aims at 5 s) */
-#define ST_HOSTILE_MS 30000	/* a hostile grading must end by then */
-#define ST_RUNNERS "4"	/* labgrade -j: tests at once */
+#define ST_MAX_TESTS 64     /* tests in one lab */
+#define ST_MAX_SUBS 64      /* broken or hostile submissions */
+#define ST_GRADE_MS 60000   /* one grading, at most (it aims at 5 s) */
+#define ST_HOSTILE_MS 30000 /* a hostile grading must end by then */
+#define ST_RUNNERS "4"      /* labgrade -j: tests at once */
 #define ST_BROKEN "grader/tests/broken"
 #define ST_HOSTILE "grader/tests/hostile-subs"
 
 struct st_test {
 	char name[64];
-	char status[32];	/* "passed", "failed", "timed_out", ... */
+	char status[32]; /* "passed", "failed", "timed_out", ... */
 	double points, max;
-	char reason[160];	/* why it did not pass, if it did not */
+	char reason[160]; /* why it did not pass, if it did not */
 };
 
 struct st_result {
-	int rc;			/* labgrade's exit status (-1: a signal) */
+	int rc; /* labgrade's exit status (-1: a signal) */
 	double score, max;
 	int run, ran_nothing;
 	int n;
 	struct st_test t[ST_MAX_TESTS];
-	double seconds;		/* wall clock of the whole grading */
-	char err[512];		/* labgrade's stderr, head */
+	double seconds; /* wall clock of the whole grading */
+	char err[512];  /* labgrade's stderr, head */
 };
 
 /* JSON read with a real parser: python3's json module. */
@@ -64,25 +64,27 @@ static const char st_py[] =
 static void
 st_parse(const char *json, struct st_result *res)
 {
-	char *argv[] = { "python3", "-c", (char *)st_py, NULL };
+	char *argv[] = {"python3", "-c", (char *)st_py, NULL};
 	struct proc p;
 	char *line, *save = NULL;
 
-	ck_assert_msg(proc_start_in(&p, argv, json) == 0, "python3: %s",
-	    strerror(errno));
+	ck_assert_msg(
+	    proc_start_in(&p, argv, json) == 0, "python3: %s", strerror(errno));
 	proc_wait(&p, 10000);
-	ck_assert_msg(PROC_EXIT(&p) == 0, "labgrade's JSON does not parse: "
-	    "%.300s", p.err);
+	ck_assert_msg(PROC_EXIT(&p) == 0,
+	    "labgrade's JSON does not parse: "
+	    "%.300s",
+	    p.err);
 	for (line = strtok_r(p.out, "\n", &save); line != NULL;
-	    line = strtok_r(NULL, "\n", &save)) {
+	     line = strtok_r(NULL, "\n", &save)) {
 		struct st_test *t = &res->t[res->n];
 
 		if (sscanf(line, "score %lf %lf %d %d", &res->score, &res->max,
-		    &res->run, &res->ran_nothing) == 4)
+		        &res->run, &res->ran_nothing) == 4)
 			continue;
-		if (res->n < ST_MAX_TESTS && sscanf(line,
-		    "test %63s %lf %lf %31s %159[^\n]", t->name, &t->points,
-		    &t->max, t->status, t->reason) >= 4)
+		if (res->n < ST_MAX_TESTS &&
+		    sscanf(line, "test %63s %lf %lf %31s %159[^\n]", t->name,
+		        &t->points, &t->max, t->status, t->reason) >= 4)
 			res->n++;
 	}
 	proc_free(&p);
@@ -92,12 +94,12 @@ static void
 st_start(struct proc *p, const char *lab, const char *dir)
 {
 	/* -j: the tests mostly wait on deadlines, not on a CPU. */
-	char *argv[] = { (char *)kit_bin("labgrade"), "-j", ST_RUNNERS,
-		"--format", "json", (char *)lab, (char *)dir, NULL };
+	char *argv[] = {(char *)kit_bin("labgrade"), "-j", ST_RUNNERS,
+	    "--format", "json", (char *)lab, (char *)dir, NULL};
 
 	fflush(NULL);
-	ck_assert_msg(proc_start(p, argv) == 0, "cannot start %s: %s",
-	    argv[0], strerror(errno));
+	ck_assert_msg(proc_start(p, argv) == 0, "cannot start %s: %s", argv[0],
+	    strerror(errno));
 }
 
 static void
@@ -109,12 +111,12 @@ st_finish(struct proc *p, double t0, int ms, struct st_result *res)
 	res->rc = PROC_EXIT(p);
 	snprintf(res->err, sizeof res->err, "%s", p->err ? p->err : "");
 	ck_assert_msg(!p->timed_out, "labgrade did not end within %d ms", ms);
-	ck_assert_msg(res->rc == 0, "labgrade exit status %d: %s", res->rc,
-	    res->err);
+	ck_assert_msg(
+	    res->rc == 0, "labgrade exit status %d: %s", res->rc, res->err);
 	st_parse(p->out, res);
 	proc_free(p);
 	ck_assert_msg(res->n > 0 && !res->ran_nothing, "the grading ran no "
-	    "test");
+	                                               "test");
 }
 
 static void
@@ -145,7 +147,7 @@ st_full_marks(const char *lab, const struct st_result *res)
 
 	for (i = 0; i < res->n; i++)
 		ck_assert_msg(res->t[i].points == res->t[i].max &&
-		    strcmp(res->t[i].status, "passed") == 0,
+		                  strcmp(res->t[i].status, "passed") == 0,
 		    "%s reference: test %s %s (%g of %g points): %s", lab,
 		    res->t[i].name, res->t[i].status, res->t[i].points,
 		    res->t[i].max, res->t[i].reason);
@@ -154,7 +156,7 @@ st_full_marks(const char *lab, const struct st_result *res)
 	ck_assert_int_eq(res->run, res->n);
 }
 
-static const char *const st_labs[] = { "lab1-udp", "lab2-tcp" };
+static const char *const st_labs[] = {"lab1-udp", "lab2-tcp"};
 
 /* ---- the reference solutions -------------------------------------- */
 
@@ -194,7 +196,7 @@ static int
 st_functional(const char *name)
 {
 	return strstr(name, "_usage") == NULL &&
-	    strstr(name, "_port_busy") == NULL;
+	       strstr(name, "_port_busy") == NULL;
 }
 
 START_TEST(skeleton_scores_zero)
@@ -208,9 +210,10 @@ START_TEST(skeleton_scores_zero)
 	st_grade(lab, dir, ST_GRADE_MS, &res);
 	for (i = 0; i < res.n; i++)
 		if (st_functional(res.t[i].name))
-			ck_assert_msg(res.t[i].points == 0, "%s skeleton: "
-			    "%s scored %g", lab, res.t[i].name,
-			    res.t[i].points);
+			ck_assert_msg(res.t[i].points == 0,
+			    "%s skeleton: "
+			    "%s scored %g",
+			    lab, res.t[i].name, res.t[i].points);
 }
 END_TEST
 
@@ -219,9 +222,9 @@ END_TEST
 struct st_sub {
 	char name[64];
 	char lab[16];
-	char side[16];		/* broken: "server" or "client" */
-	char fail[256];		/* broken: tests it must fail, ' '-separated */
-	char want[8][96];	/* hostile: "TEST STATUS" lines */
+	char side[16];    /* broken: "server" or "client" */
+	char fail[256];   /* broken: tests it must fail, ' '-separated */
+	char want[8][96]; /* hostile: "TEST STATUS" lines */
 	int nwant;
 };
 
@@ -274,8 +277,9 @@ st_read_expect(const char *root, const char *name, struct st_sub *s)
 			snprintf(s->want[s->nwant++], 96, "%.95s", line + 5);
 	}
 	fclose(f);
-	ck_assert_msg(strcmp(s->lab, "lab1-udp") == 0 ||
-	    strcmp(s->lab, "lab2-tcp") == 0, "%s: bad lab '%s'", path, s->lab);
+	ck_assert_msg(
+	    strcmp(s->lab, "lab1-udp") == 0 || strcmp(s->lab, "lab2-tcp") == 0,
+	    "%s: bad lab '%s'", path, s->lab);
 }
 
 static int
@@ -320,8 +324,7 @@ static void
 st_assemble(const char *root, const struct st_sub *s, char *dir, size_t n)
 {
 	static const char *const src[2][2] = {
-		{ "udp_server.c", "udp_client.c" },
-		{ "tcp_server.c", "tcp_client.c" } };
+	    {"udp_server.c", "udp_client.c"}, {"tcp_server.c", "tcp_client.c"}};
 	int k = strcmp(s->lab, "lab2-tcp") == 0, i;
 	char from[512], to[512];
 
@@ -330,8 +333,8 @@ st_assemble(const char *root, const struct st_sub *s, char *dir, size_t n)
 	chmod(dir, 0755);
 	for (i = 0; i < 2; i++) {
 		snprintf(to, sizeof to, "%s/%s", dir, src[k][i]);
-		snprintf(from, sizeof from, "%s/%s/%s", root, s->name,
-		    src[k][i]);
+		snprintf(
+		    from, sizeof from, "%s/%s/%s", root, s->name, src[k][i]);
 		if (access(from, R_OK) != 0)
 			snprintf(from, sizeof from, "solutions/%s/%s", s->lab,
 			    src[k][i]);
@@ -381,8 +384,9 @@ START_TEST(broken_caught)
 	int i;
 
 	st_read_expect(ST_BROKEN, st_names[0][_i], &s);
-	ck_assert_msg(strcmp(s.side, "server") == 0 ||
-	    strcmp(s.side, "client") == 0, "%s: side?", s.name);
+	ck_assert_msg(
+	    strcmp(s.side, "server") == 0 || strcmp(s.side, "client") == 0,
+	    "%s: side?", s.name);
 	other = strcmp(s.side, "server") == 0 ? "client_" : "server_";
 	st_assemble(ST_BROKEN, &s, dir, sizeof dir);
 	st_grade(s.lab, dir, ST_GRADE_MS, &res);
@@ -390,13 +394,15 @@ START_TEST(broken_caught)
 	st_table(&res, table, sizeof table);
 	snprintf(fails, sizeof fails, "%s", s.fail);
 	for (tok = strtok_r(fails, " ", &save); tok != NULL;
-	    tok = strtok_r(NULL, " ", &save)) {
+	     tok = strtok_r(NULL, " ", &save)) {
 		const struct st_test *t = st_find(&res, tok);
 
-		ck_assert_msg(t != NULL, "%s: EXPECT names no test '%s'",
-		    s.name, tok);
-		ck_assert_msg(t->points < t->max, "%s: %s should catch the "
-		    "bug but %s:%s", s.name, tok, t->status, table);
+		ck_assert_msg(
+		    t != NULL, "%s: EXPECT names no test '%s'", s.name, tok);
+		ck_assert_msg(t->points < t->max,
+		    "%s: %s should catch the "
+		    "bug but %s:%s",
+		    s.name, tok, t->status, table);
 	}
 	for (i = 0; i < res.n; i++)
 		if (strncmp(res.t[i].name, other, strlen(other)) == 0)
@@ -417,8 +423,8 @@ END_TEST
 static int
 st_lab_procs(int *pids, int max)
 {
-	static const char *const names[] = { "udp_server", "udp_client",
-		"tcp_server", "tcp_client" };
+	static const char *const names[] = {
+	    "udp_server", "udp_client", "tcp_server", "tcp_client"};
 	DIR *d = opendir("/proc");
 	struct dirent *e;
 	int n = 0;
@@ -440,9 +446,11 @@ st_lab_procs(int *pids, int max)
 				break;
 		}
 		fclose(f);
-		if (geteuid() == 0 ? uid < CELL_UID_BASE || uid >=
-		    CELL_UID_BASE + CELL_MAX_SLOTS * (CELL_UID_TRIES + 1) :
-		    uid != getuid())
+		if (geteuid() == 0
+		        ? uid < CELL_UID_BASE ||
+		              uid >= CELL_UID_BASE +
+		                         CELL_MAX_SLOTS * (CELL_UID_TRIES + 1)
+		        : uid != getuid())
 			continue;
 		for (k = 0; k < sizeof names / sizeof names[0]; k++)
 			if (strcmp(comm, names[k]) == 0)
@@ -465,7 +473,7 @@ st_has_tag(int pid, const char *tag)
 	if ((fd = open(path, O_RDONLY)) < 0)
 		return 0;
 	while (!found && (n = (size_t)read(fd, buf + keep, 65536)) > 0 &&
-	    n <= 65536) {
+	       n <= 65536) {
 		n += keep;
 		found = memmem(buf, n, tag, tl) != NULL;
 		keep = n < tl ? n : tl;
@@ -507,15 +515,19 @@ START_TEST(hostile_contained)
 		ck_assert(sscanf(s.want[i], "%63s %31s", name, status) == 2);
 		t = st_find(&res, name);
 		ck_assert_msg(t != NULL, "%s: no test %s", s.name, name);
-		ck_assert_msg(strcmp(t->status, status) == 0, "%s: %s is %s, "
-		    "expected %s:%s", s.name, name, t->status, status, table);
+		ck_assert_msg(strcmp(t->status, status) == 0,
+		    "%s: %s is %s, "
+		    "expected %s:%s",
+		    s.name, name, t->status, status, table);
 	}
 	/* Killed processes take a moment to go. */
 	for (k = 0; k < 20 && st_left_proc(tag) != 0; k++)
-		nanosleep(&(struct timespec){ 0, 50000000 }, NULL);
+		nanosleep(&(struct timespec){0, 50000000}, NULL);
 	left = st_left_proc(tag);
-	ck_assert_msg(left == 0, "%s: process %d, a program of this "
-	    "submission, outlived the grading", s.name, left);
+	ck_assert_msg(left == 0,
+	    "%s: process %d, a program of this "
+	    "submission, outlived the grading",
+	    s.name, left);
 }
 END_TEST
 
