@@ -559,6 +559,13 @@ check_lines(struct grade *g, const struct run *r, const struct ping_expect *e,
 		const struct ping_line *l = &po->line[k];
 		char c = e->seqs[seq - 1];
 
+		if (c == '-' && k < po->nline && l->seq == seq)
+			ping_fail(g, r, e,
+			    "seq=%d got a wrong reply or the connection ended, "
+			    "yet a line was printed for it: the contract wants "
+			    "no line, the reason on stderr, and the pinging to "
+			    "stop",
+			    seq);
 		if (c == '-')
 			continue;
 		if (k >= po->nline)
@@ -586,7 +593,9 @@ check_lines(struct grade *g, const struct run *r, const struct ping_expect *e,
 		k++;
 	}
 	if (k < po->nline)
-		ping_fail(g, r, e, "%d ping line(s) more than expected",
+		ping_fail(g, r, e,
+		    "%d ping line(s) more than expected: the "
+		    "client should have stopped",
 		    po->nline - k);
 }
 
