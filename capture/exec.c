@@ -172,8 +172,8 @@ exec_wait_ready(struct sniff *s, struct exec_cmd *c, long sockets)
 	       exec_socket_count() <= sockets)
 		if (sniff_pump(s, EXEC_POLL_MS) < 0)
 			return;
-	if (c->out_fd >= 0)	/* what it said while starting, before the */
-		exec_read(s, (int)(c - s->cmd));	/* next one speaks */
+	if (c->out_fd >= 0) /* what it said while starting, before the */
+		exec_read(s, (int)(c - s->cmd)); /* next one speaks */
 }
 
 int
@@ -374,8 +374,12 @@ exec_report(struct sniff *s)
 		outbuf_puts(ob, s->o.exec_cmd[i]);
 		outbuf_puts(ob, "): ");
 		if (c->killed)
-			outbuf_puts(ob, "still running after the last command,"
-			                " ended by labsniff");
+			outbuf_puts(ob, s->interrupted
+			                    ? "still running when the capture "
+			                      "was interrupted, "
+			                      "ended by labsniff"
+			                    : "still running after the last "
+			                      "command, ended by labsniff");
 		else if (WIFEXITED(c->status)) {
 			outbuf_puts(ob, "exited with status ");
 			outbuf_u64(ob, (uint64_t)WEXITSTATUS(c->status));

@@ -306,6 +306,7 @@ live_loop(struct sniff *s)
 		if (n == -1)
 			break;
 	}
+	s->interrupted = stop_requested;
 	if (s->o.n_exec > 0)
 		exec_stop(s);
 	if (n == -1) {

@@ -96,10 +96,11 @@ struct sniff {
 	pcap_dumper_t *dump;
 	struct outbuf out;
 	int linktype;
-	int live;       /* a live capture (not -r) */
-	int immediate;  /* immediate mode was asked for */
-	int out_tty;    /* stdout is a terminal */
-	uint64_t shown; /* packets handled (after the filter) */
+	int live;        /* a live capture (not -r) */
+	int immediate;   /* immediate mode was asked for */
+	int out_tty;     /* stdout is a terminal */
+	int interrupted; /* Ctrl-C / SIGTERM ended the capture */
+	uint64_t shown;  /* packets handled (after the filter) */
 	struct exec_cmd cmd[SNIFF_MAX_EXEC];
 	struct sniff_print pr; /* printer state (print.c) */
 	char err[1024];        /* the one line for stderr */

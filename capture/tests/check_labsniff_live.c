@@ -301,6 +301,26 @@ START_TEST(test_live_sigint_drains)
 }
 END_TEST
 
+/* Ctrl-C while a command still runs: it is ended, the summary printed. */
+START_TEST(test_exec_interrupted)
+{
+	char *args[] = {"--exec", LSL_UDP "udp_server 12000", NULL};
+	char *argv[16];
+	struct proc p;
+
+	lsl_argv(argv, 1, args);
+	ck_assert_int_eq(proc_start(&p, argv), 0);
+	lsl_wait_listening(&p);
+	proc_signal(&p, SIGINT);
+	ck_assert_int_eq(proc_wait(&p, 5000), 0);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "exit %d: %s", PROC_EXIT(&p), p.err);
+	lsl_want(&p, "0 conversations");
+	lsl_want(&p, "still running when the capture was interrupted, ended "
+	             "by labsniff");
+	proc_free(&p);
+}
+END_TEST
+
 Suite *
 labsniff_live_suite(void)
 {
@@ -313,6 +333,7 @@ labsniff_live_suite(void)
 	tcase_add_loop_test(tc, test_exec_tcp_pair, 0, 3);
 	tcase_add_test(tc, test_exec_port_unreachable);
 	tcase_add_test(tc, test_exec_waits_for_bind);
+	tcase_add_test(tc, test_exec_interrupted);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("live");
