@@ -321,6 +321,39 @@ START_TEST(test_exec_interrupted)
 }
 END_TEST
 
+/* --exec --json: packets, the commands' output (any bytes) and the
+ * summary all as JSON a real parser reads. */
+static const char lsl_json_py[] =
+    "import json, sys\n"
+    "objs = [json.loads(l) for l in sys.stdin.buffer.read().decode("
+    "'utf-8').splitlines()]\n"
+    "types = [o['type'] for o in objs]\n"
+    "out = [o['text'].encode('latin-1') for o in objs if o['type'] == "
+    "'output']\n"
+    "assert b'odd \\x01\"\\\\\\xff' in out, out\n"
+    "assert types.count('packet') == 2 and types[-1] == 'capture', types\n"
+    "assert 'conversation' in types, types\n";
+
+START_TEST(test_exec_json)
+{
+	char *args[] = {"--json", "--exec",
+	    "printf 'odd \\001\"\\\\\\377\\n'; " LSL_UDP
+	    "udp_client 127.0.0.1 12000 1",
+	    NULL};
+	char *argv[16], *py[] = {"python3", "-c", (char *)lsl_json_py, NULL};
+	struct proc p, v;
+
+	lsl_argv(argv, 1, args);
+	ck_assert_int_eq(proc_run(&p, argv, LSL_RUN_MS), 0);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "exit %d: %s", PROC_EXIT(&p), p.err);
+	ck_assert_int_eq(proc_start_in(&v, py, p.out), 0);
+	ck_assert_int_eq(proc_wait(&v, LSL_RUN_MS), 0);
+	ck_assert_msg(PROC_EXIT(&v) == 0, "not JSON: %s\n%s", v.err, p.out);
+	proc_free(&p);
+	proc_free(&v);
+}
+END_TEST
+
 Suite *
 labsniff_live_suite(void)
 {
@@ -334,6 +367,7 @@ labsniff_live_suite(void)
 	tcase_add_test(tc, test_exec_port_unreachable);
 	tcase_add_test(tc, test_exec_waits_for_bind);
 	tcase_add_test(tc, test_exec_interrupted);
+	tcase_add_test(tc, test_exec_json);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("live");
