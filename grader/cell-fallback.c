@@ -12,8 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/prctl.h>
+#include <sys/file.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -186,6 +189,40 @@ watchdog_main(struct cell *c, int fd)
 	_exit(0);
 }
 
+/*
+ * Cell dirs left by owners and watchdogs that were both killed (kill -9
+ * of a whole tree): a live cell holds a lock on its dir, so a dir of
+ * ours that is unlocked, and not brand new, is stale.
+ */
+static void
+sweep_stale(const char *tmp)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	struct stat st;
+	DIR *d;
+	int fd;
+
+	if ((d = opendir(tmp)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, CELL_DIR_PREFIX,
+		    strlen(CELL_DIR_PREFIX)) != 0 ||
+		    snprintf(path, sizeof path, "%s/%s", tmp, e->d_name) >=
+		    (int)sizeof path)
+			continue;
+		fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (fstat(fd, &st) == 0 && st.st_uid == geteuid() &&
+		    st.st_mtime + CELL_STALE_S < time(NULL) &&
+		    flock(fd, LOCK_EX | LOCK_NB) == 0)
+			cell_remove_dir(path);
+		close(fd);
+	}
+	closedir(d);
+}
+
 int
 cell_fallback_enter(struct cell *c)
 {
@@ -195,8 +232,13 @@ cell_fallback_enter(struct cell *c)
 
 	if (tmp == NULL || tmp[0] != '/')
 		tmp = "/tmp";
-	snprintf(c->dir, sizeof c->dir, "%s/socklab-cell-XXXXXX", tmp);
+	sweep_stale(tmp);
+	snprintf(c->dir, sizeof c->dir, "%s/" CELL_DIR_PREFIX "XXXXXX", tmp);
 	if (mkdtemp(c->dir) == NULL || chmod(c->dir, 0755) < 0)
+		return -1;
+	/* Held (here and in the watchdog) while the cell lives. */
+	c->dir_fd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (c->dir_fd < 0 || flock(c->dir_fd, LOCK_EX) < 0)
 		return -1;
 	/* Orphans of what we start come to us, not to the host's init. */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
@@ -206,10 +248,10 @@ cell_fallback_enter(struct cell *c)
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
-		/* The uid lock stays held until the cleanup is done. */
-		int keep[] = { p[0], c->lock_fd };
+		/* The locks stay held until the cleanup is done. */
+		int keep[] = { p[0], c->lock_fd, c->dir_fd };
 
-		cell_close_fds_except(keep, 2);
+		cell_close_fds_except(keep, 3);
 		watchdog_main(c, p[0]);
 	}
 	close(p[0]);
@@ -249,5 +291,8 @@ cell_fallback_close(struct cell *c)
 	if (c->watchdog > 0)
 		waitpid(c->watchdog, NULL, 0);
 	c->watchdog = -1;
+	if (c->dir_fd >= 0)
+		close(c->dir_fd);
+	c->dir_fd = -1;
 	prctl(PR_SET_CHILD_SUBREAPER, 0);
 }

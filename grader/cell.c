@@ -65,7 +65,7 @@ cell_open(struct cell *c, int slot, int flags)
 	memset(c, 0, sizeof *c);
 	c->slot = slot;
 	c->init = c->watchdog = -1;
-	c->lock_fd = c->watch_fd = -1;
+	c->lock_fd = c->watch_fd = c->dir_fd = -1;
 	if (slot < 0 || slot >= CELL_MAX_SLOTS)
 		return errno = EINVAL, -1;
 	/* A cell takes the whole process with it: under Check that must

@@ -88,6 +88,7 @@ struct cell {
 	int nports;		/* ports handed out so far */
 	int ports[CELL_MAX_PORTS];
 	int lock_fd;		/* holds c->uid while the cell lives (root) */
+	int dir_fd;		/* CELL_FALLBACK: holds a lock on c->dir */
 	int watch_fd;		/* socket to our init (CELL_NS) or watchdog */
 	pid_t watchdog;
 	int closed;		/* cell_close has run */

@@ -53,6 +53,8 @@
 #define CELL_MAX_SLOTS 64	/* uids CELL_UID_BASE.. +slot+k*this when busy */
 #define CELL_UID_TRIES 8	/* how many such uids to try */
 #define CELL_TMP_MB 64		/* size of the cell's private /tmp */
+#define CELL_DIR_PREFIX "socklab-cell-" /* fallback cell dirs in $TMPDIR */
+#define CELL_STALE_S 60		/* an unlocked cell dir this old is swept */
 #define CELL_POLL_MS 5		/* readiness polling period (/proc/net) */
 #define RUN_MEM_NEAR_PCT 75	/* maxrss >= this % of RLIMIT_AS: RUN_MEMORY */
 #define RUN_DRAIN_MS 50		/* output read after exit (pipes held open) */

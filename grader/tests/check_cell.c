@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -478,6 +479,38 @@ START_TEST(test_no_fork_refused)
 	ck_assert_int_eq(errno, EPERM);
 	ck_assert_ptr_nonnull(strstr(c.why, "CK_FORK"));
 	unsetenv("CK_FORK");
+}
+END_TEST
+
+/* A fallback cell dir whose owner and watchdog were both killed is
+ * swept by the next cell; a live (locked) one and a new one are not. */
+START_TEST(test_sweep_stale)
+{
+	char tmp[] = "/tmp/cell-sweep-XXXXXX", stale[PATH_MAX], live[PATH_MAX];
+	struct timespec old[2] = { { time(NULL) - 7200, 0 },
+		{ time(NULL) - 7200, 0 } };
+	struct cell c;
+	struct stat st;
+	int fd;
+
+	ck_assert_ptr_nonnull(mkdtemp(tmp));
+	snprintf(stale, sizeof stale, "%s/" CELL_DIR_PREFIX "stale", tmp);
+	snprintf(live, sizeof live, "%s/" CELL_DIR_PREFIX "live", tmp);
+	ck_assert_int_eq(mkdir(stale, 0755), 0);
+	ck_assert_int_eq(mkdir(live, 0755), 0);
+	ck_assert_int_eq(utimensat(AT_FDCWD, stale, old, 0), 0);
+	ck_assert_int_eq(utimensat(AT_FDCWD, live, old, 0), 0);
+	fd = open(live, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_eq(flock(fd, LOCK_EX), 0);
+	setenv("TMPDIR", tmp, 1);
+	open_cell(&c, 0, CELL_FORCE_FALLBACK);
+	ck_assert_int_eq(stat(stale, &st), -1);
+	ck_assert_int_eq(stat(live, &st), 0);
+	ck_assert_int_eq(strncmp(c.dir, tmp, strlen(tmp)), 0);
+	cell_close(&c);
+	close(fd);
+	ck_assert_int_eq(rmdir(live), 0);
+	ck_assert_int_eq(rmdir(tmp), 0);
 }
 END_TEST
 
@@ -1018,6 +1051,7 @@ cell_suite(void)
 	tcase_add_loop_test(tc, test_hostile_fallback, 0, N_HOSTILE);
 	tcase_add_test(tc, test_fallback_identity);
 	tcase_add_test(tc, test_uid_lock);
+	tcase_add_test(tc, test_sweep_stale);
 	tcase_add_test(tc, test_no_fork_refused);
 	tcase_add_test(tc, test_refused_fallback);
 	tc = tcase(s, "ns", 10);
