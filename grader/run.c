@@ -364,6 +364,7 @@ run_drain(struct run *r)
 	long long now;
 
 	while ((r->out_fd >= 0 || r->err_fd >= 0) &&
+	    r->out_len + r->err_len < r->lim.out_cap &&
 	    (now = mono_ms()) < until) {
 		p[0] = (struct pollfd){ .fd = r->out_fd, .events = POLLIN };
 		p[1] = (struct pollfd){ .fd = r->err_fd, .events = POLLIN };
