@@ -7,6 +7,7 @@
 #define _GNU_SOURCE /* PR_SET_CHILD_SUBREAPER, setenv() with -std=c11 */
 #include <arpa/inet.h>
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/filter.h>
@@ -935,13 +936,68 @@ START_TEST(nested_hang)
 END_TEST
 
 /* As an ordinary user (nobody, through setpriv): a user namespace. */
+static void
+copy_file(const char *from, const char *to)
+{
+	char buf[65536];
+	int in, out;
+	ssize_t n;
+
+	in = open(from, O_RDONLY);
+	ck_assert_msg(in >= 0, "%s: %s", from, strerror(errno));
+	out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+	ck_assert_msg(out >= 0, "%s: %s", to, strerror(errno));
+	while ((n = read(in, buf, sizeof buf)) > 0)
+		ck_assert_int_eq(write(out, buf, (size_t)n), n);
+	close(in);
+	close(out);
+}
+
+/*
+ * The programs nobody runs, copied where nobody can reach them whatever
+ * the checkout's permissions (a clone under /root is out of its reach),
+ * and out of /tmp, which the cells hide.
+ */
+static void
+copy_for_nobody(char *dir)
+{
+	char from[PATH_MAX], to[PATH_MAX];
+	struct dirent *e;
+	DIR *d;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(chmod(dir, 0755), 0);
+	snprintf(to, sizeof to, "%s/check_kit", dir);
+	copy_file(kit_bin("check_kit"), to);
+	snprintf(to, sizeof to, "%s/tests", dir);
+	ck_assert_int_eq(mkdir(to, 0755), 0);
+	snprintf(to, sizeof to, "%s/tests/hostile", dir);
+	ck_assert_int_eq(mkdir(to, 0755), 0);
+	d = opendir(kit_bin("tests/hostile"));
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(from, sizeof from, "%s/%s", kit_bin("tests/hostile"),
+		    e->d_name);
+		snprintf(to, sizeof to, "%s/tests/hostile/%s", dir, e->d_name);
+		copy_file(from, to);
+	}
+	closedir(d);
+}
+
 START_TEST(test_as_user)
 {
+	char dir[] = "/var/tmp/cell-nobody-XXXXXX";
 	struct proc p;
 
 	if (geteuid() != 0)
 		return;	/* already the user: the cases below ran as such */
+	copy_for_nobody(dir);
+	setenv("KIT_BUILD", dir, 1);
+	ck_assert_int_eq(chdir(dir), 0);
 	nested(&p, "nested_user", "nobody", 30000);
+	cell_remove_dir(dir);
 	ck_assert_msg(strstr(p.out, "100%: Checks: 16, Failures: 0, Errors: 0")
 	    != NULL, "nested run as nobody said:\n%s%s", p.out, p.err);
 	proc_free(&p);
