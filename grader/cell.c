@@ -104,19 +104,28 @@ cell_open(struct cell *c, int slot, int flags)
 	return 0;
 }
 
-/* Bind a dual-stack socket of type to port (0: any); its fd, or -1. */
+/* Bind a dual-stack socket of type to port (0: any); its fd, or -1.
+ * Where the host has no IPv6 (some containers), an IPv4 one. */
 static int
 bind_any(int type, int port)
 {
-	struct sockaddr_in6 a = { .sin6_family = AF_INET6,
+	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6,
 		.sin6_port = htons((unsigned short)port) };
-	int fd, off = 0;
+	struct sockaddr_in a4 = { .sin_family = AF_INET,
+		.sin_port = htons((unsigned short)port) };
+	int fd, off = 0, rc;
 
 	fd = socket(AF_INET6, type | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -1;
-	setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
-	if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0) {
+	if (fd >= 0) {
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
+		rc = bind(fd, (struct sockaddr *)&a6, sizeof a6);
+	} else {
+		fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			return -1;
+		rc = bind(fd, (struct sockaddr *)&a4, sizeof a4);
+	}
+	if (rc < 0) {
 		close(fd);
 		return -1;
 	}
@@ -131,17 +140,21 @@ bind_any(int type, int port)
 static int
 cell_free_port(void)
 {
-	struct sockaddr_in6 a;
+	struct sockaddr_storage a;
 	socklen_t len;
-	int i, fd, fd2, port = -1;
+	int i, fd, fd2, port = -1, p;
 
 	for (i = 0; i < CELL_PORT_TRIES && port < 0; i++) {
 		len = sizeof a;
 		if ((fd = bind_any(SOCK_STREAM, 0)) < 0)
 			return -1;
-		if (getsockname(fd, (struct sockaddr *)&a, &len) == 0 &&
-		    (fd2 = bind_any(SOCK_DGRAM, ntohs(a.sin6_port))) >= 0) {
-			port = ntohs(a.sin6_port);
+		p = -1;
+		if (getsockname(fd, (struct sockaddr *)&a, &len) == 0)
+			p = ntohs(a.ss_family == AF_INET6 ?
+			    ((struct sockaddr_in6 *)&a)->sin6_port :
+			    ((struct sockaddr_in *)&a)->sin_port);
+		if (p > 0 && (fd2 = bind_any(SOCK_DGRAM, p)) >= 0) {
+			port = p;
 			close(fd2);
 		}
 		close(fd);

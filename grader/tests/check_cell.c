@@ -129,6 +129,19 @@ pid_running(pid_t pid)
 	return live;
 }
 
+static int
+bind_udp(int port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+		.sin_port = htons((unsigned short)port),
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) < 0)
+		return -1;
+	return fd;
+}
+
 /* ---- hostile programs: each classified, nothing left behind ---- */
 
 struct hostile_case {
@@ -470,6 +483,44 @@ START_TEST(test_refused_fallback)
 }
 END_TEST
 
+/* No IPv6 on the host (some containers): socket(AF_INET6) refused. */
+static void
+refuse_ipv6(void)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		    offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_socket, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		    offsetof(struct seccomp_data, args[0])),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_INET6, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EAFNOSUPPORT),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { sizeof f / sizeof f[0], f };
+
+	ck_assert_int_eq(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
+	ck_assert_int_eq(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog), 0);
+}
+
+/* Fallback ports on a host without IPv6: IPv4 ones, free for both. */
+START_TEST(test_fallback_no_ipv6)
+{
+	struct cell c;
+	int port, fd;
+
+	refuse_ipv6();
+	ck_assert_int_eq(socket(AF_INET6, SOCK_DGRAM, 0), -1);
+	open_cell(&c, 0, CELL_FORCE_FALLBACK);
+	port = cell_port(&c, SOCK_DGRAM);
+	ck_assert_int_gt(port, 0);
+	fd = bind_udp(port);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	cell_close(&c);
+}
+END_TEST
+
 /* A cell would take Check's runner with it without fork mode. */
 START_TEST(test_no_fork_refused)
 {
@@ -608,19 +659,6 @@ START_TEST(test_ns_private)
 	close(host_tmp);
 }
 END_TEST
-
-static int
-bind_udp(int port)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET,
-		.sin_port = htons((unsigned short)port),
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	int fd = socket(AF_INET, SOCK_DGRAM, 0);
-
-	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) < 0)
-		return -1;
-	return fd;
-}
 
 /* Two cells at once use the same fixed port, each with a uid of its own. */
 START_TEST(test_parallel_cells)
@@ -1108,6 +1146,7 @@ cell_suite(void)
 	tcase_add_test(tc, test_fallback_identity);
 	tcase_add_test(tc, test_uid_lock);
 	tcase_add_test(tc, test_sweep_stale);
+	tcase_add_test(tc, test_fallback_no_ipv6);
 	tcase_add_test(tc, test_no_fork_refused);
 	tcase_add_test(tc, test_refused_fallback);
 	tc = tcase(s, "ns", 10);
