@@ -626,6 +626,17 @@ ls_broken_files(const char *dir)
 	memcpy(big + 24, rec, sizeof rec);
 	snprintf(path, sizeof path, "%s/short-record.pcap", dir);
 	ls_write_file(path, big, 24 + sizeof rec);
+	/* a link type labsniff does not decode (802.11) */
+	{
+		pcap_t *dead = pcap_open_dead(DLT_IEEE802_11, 65535);
+		pcap_dumper_t *d;
+
+		snprintf(path, sizeof path, "%s/wifi.pcap", dir);
+		d = pcap_dump_open(dead, path);
+		ck_assert_ptr_nonnull(d);
+		pcap_dump_close(d);
+		pcap_close(dead);
+	}
 	/* a good file whose last record is cut in the middle */
 	ls_pcap_path(path, sizeof path, "$PCAP/udp-ping.pcap");
 	good = ls_slurp(path, &len);
@@ -633,6 +644,21 @@ ls_broken_files(const char *dir)
 	snprintf(path, sizeof path, "%s/cut-file.pcap", dir);
 	ls_write_file(path, good, len - 10);
 	free(good);
+}
+
+static void
+ls_rm_broken(const char *dir)
+{
+	static const char *const names[] = {"bad-magic", "short-header",
+	    "absurd-snaplen", "short-record", "wifi", "cut-file"};
+	char path[256];
+	size_t i;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		snprintf(path, sizeof path, "%s/%s.pcap", dir, names[i]);
+		unlink(path);
+	}
+	rmdir(dir);
 }
 
 static const struct {
@@ -656,6 +682,7 @@ static const struct {
     {{"-r", "@/absurd-snaplen.pcap"}, 1, "absurd-snaplen", 1},
     {{"-r", "@/short-record.pcap"}, 1, "short-record", 1},
     {{"-r", "@/cut-file.pcap"}, 1, "cut-file", 1},
+    {{"-r", "@/wifi.pcap"}, 1, "not supported", 1},
     {{"-r", "$PCAP/udp-ping.pcap", "--svg", "/nonexistent/x.svg"}, 1, "x.svg",
         1},
     {{"-r", "$PCAP/udp-ping.pcap", "-w", "/nonexistent/x.pcap"}, 1, "x.pcap",
@@ -705,6 +732,7 @@ START_TEST(test_arguments)
 	if (ls_arg_cases[_i / 2].status == 0 && n == 2)
 		ck_assert_msg(strstr(p.out, "labsniff") != NULL, "no text");
 	proc_free(&p);
+	ls_rm_broken(dir);
 }
 END_TEST
 
