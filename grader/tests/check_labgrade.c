@@ -1016,7 +1016,11 @@ START_TEST(interrupted_cleans_up)
 		if (seen < 2)
 			usleep(10000);
 	}
-	ck_assert_int_eq(seen, 2);
+	if (seen < 2) { /* never started: leave nothing behind */
+		proc_free(&p);
+		rmdir(tmp);
+		ck_abort_msg("labgrade made no build and results folders");
+	}
 	usleep(300000); /* let some tests start: that is the point */
 	proc_signal(&p, SIGINT);
 	proc_wait(&p, 20000);
