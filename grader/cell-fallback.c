@@ -233,6 +233,7 @@ cell_fallback_enter(struct cell *c)
 	if (tmp == NULL || tmp[0] != '/')
 		tmp = "/tmp";
 	sweep_stale(tmp);
+	c->ipv6 = access("/proc/net/if_inet6", F_OK) == 0;
 	snprintf(c->dir, sizeof c->dir, "%s/" CELL_DIR_PREFIX "XXXXXX", tmp);
 	if (mkdtemp(c->dir) == NULL || chmod(c->dir, 0755) < 0)
 		return -1;

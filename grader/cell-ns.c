@@ -169,7 +169,7 @@ nl_add_addr(int fd, int ifindex, int family, const char *text, int prefix)
  * dummy module: lo carries them, which AI_ADDRCONFIG accepts as well.
  */
 static int
-ns_net(void)
+ns_net(struct cell *c)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	int fd, rc = -1;
@@ -180,9 +180,14 @@ ns_net(void)
 	if (fd < 0)
 		return -1;
 	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
-	    nl_add_addr(fd, 1, AF_INET, CELL_ADDR4, 32) == 0 &&
-	    nl_add_addr(fd, 1, AF_INET6, CELL_ADDR6, 128) == 0)
+	    nl_add_addr(fd, 1, AF_INET, CELL_ADDR4, 32) == 0) {
 		rc = 0;
+		/* A kernel booted with ipv6.disable=1 has none to give:
+		 * the cell goes without (c->ipv6 says so). */
+		c->ipv6 = nl_add_addr(fd, 1, AF_INET6, CELL_ADDR6, 128) == 0;
+		if (!c->ipv6 && errno != EAFNOSUPPORT && errno != EACCES)
+			rc = -1;
+	}
 	close(fd);
 	return rc;
 }
@@ -335,7 +340,7 @@ cell_ns_enter(struct cell *c)
 	if (ns_mounts(c) < 0)
 		goto fail;
 	step = "network";
-	if (ns_net() < 0)
+	if (ns_net(c) < 0)
 		goto fail;
 	step = "init";
 	if (ns_init(c) < 0)

@@ -82,6 +82,8 @@ struct cell {
 	pid_t init;		/* our init, PID 1 of the cell (CELL_NS) */
 	char dir[PATH_MAX];	/* private scratch folder, removed on close */
 	char why[256];		/* CELL_FALLBACK: why namespaces were refused */
+	int ipv6;		/* IPv6 works in the cell (the host's, in
+				 * fallback): 0 on a kernel without IPv6 */
 	/* Private to cell.c, run.c and cell-capture.c. */
 	int userns;		/* CELL_NS as an ordinary user (user namespace) */
 	int switch_uid;		/* we are root: student programs get c->uid */

@@ -422,6 +422,7 @@ START_TEST(test_ns_identity)
 
 	open_cell(&c, 0, 0);
 	ck_assert_msg(c.mode == CELL_NS, "no namespaces: %s", c.why);
+	ck_assert_int_eq(c.ipv6, 1);	/* this kernel has IPv6 */
 	if (geteuid() == 0) {
 		ck_assert_uint_ge(c.uid, CELL_UID_BASE);
 		ck_assert_int_eq(c.switch_uid, 1);
