@@ -14,8 +14,8 @@
 #include "harness.h"
 #include "labtest.h"
 
-#define MAKE_MS 30000		/* one 'make deps' (apt-get -s reads lists) */
-#define NOBODY "65534"		/* the unprivileged user and group */
+#define MAKE_MS 30000  /* one 'make deps' (apt-get -s reads lists) */
+#define NOBODY "65534" /* the unprivileged user and group */
 
 /* What pkg-config finds: nothing, everything but Check, everything, or
  * no pkg-config program at all. */
@@ -29,8 +29,8 @@ enum who { ROOT, NOBODY_NO_SUDO, NOBODY_SUDO };
 enum apt { APT_SIM, APT_FAKE, APT_FAILS, APT_NONE };
 
 struct deps_env {
-	char dir[64];		/* scratch: fakes, logs, pkg-config dirs */
-	char path[4096];	/* PATH for make */
+	char dir[64];    /* scratch: fakes, logs, pkg-config dirs */
+	char path[4096]; /* PATH for make */
 	struct proc p;
 };
 
@@ -51,7 +51,7 @@ write_file(const char *dir, const char *name, const char *text, int mode)
 static void
 sh(const char *script)
 {
-	char *argv[] = { "sh", "-c", (char *)script, NULL };
+	char *argv[] = {"sh", "-c", (char *)script, NULL};
 	struct proc p;
 
 	ck_assert_int_eq(proc_run(&p, argv, 10000), 0);
@@ -89,27 +89,35 @@ deps_setup(struct deps_env *e, enum pcmode pc)
 	strcpy(e->dir, "/tmp/check-deps-XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(e->dir));
 	ck_assert_int_eq(chmod(e->dir, 0777), 0);
-	snprintf(script, sizeof script, "#!/bin/sh\n"
-	    "echo \"$*\" >> %s/apt.log\necho \"fake apt-get $*\"\n", e->dir);
+	snprintf(script, sizeof script,
+	    "#!/bin/sh\n"
+	    "echo \"$*\" >> %s/apt.log\necho \"fake apt-get $*\"\n",
+	    e->dir);
 	write_file(e->dir, "apt-get", script, 0755);
 	write_file(e->dir, "apt-fails", "#!/bin/sh\nexit 100\n", 0755);
 	mkdir(strcat(strcpy(script, e->dir), "/sudo-ok"), 0755);
 	mkdir(strcat(strcpy(script, e->dir), "/sudo-no"), 0755);
 	mkdir(strcat(strcpy(script, e->dir), "/pc"), 0755);
 	mkdir(strcat(strcpy(script, e->dir), "/home"), 0777);
-	snprintf(script, sizeof script, "#!/bin/sh\n"
-	    "echo \"$*\" >> %s/sudo.log\n[ \"$1\" = -n ] && shift\nexec \"$@\"\n",
+	snprintf(script, sizeof script,
+	    "#!/bin/sh\n"
+	    "echo \"$*\" >> %s/sudo.log\n[ \"$1\" = -n ] && shift\nexec "
+	    "\"$@\"\n",
 	    e->dir);
 	write_file(e->dir, "sudo-ok/sudo", script, 0755);
-	write_file(e->dir, "sudo-no/sudo", "#!/bin/sh\n"
-	    "echo 'sudo: a password is required' >&2\nexit 1\n", 0755);
+	write_file(e->dir, "sudo-no/sudo",
+	    "#!/bin/sh\n"
+	    "echo 'sudo: a password is required' >&2\nexit 1\n",
+	    0755);
 	if (pc == PC_NO_CHECK) {
 		/* Every .pc file pkg-config knows (libpcap's needs dbus-1's
 		 * too) but check.pc. */
-		snprintf(script, sizeof script, "for d in $(pkg-config "
+		snprintf(script, sizeof script,
+		    "for d in $(pkg-config "
 		    "--variable pc_path pkg-config | tr : ' '); do "
 		    "[ -d $d ] && cp $d/*.pc %s/pc/ 2>/dev/null; done; "
-		    "rm -f %s/pc/check.pc", e->dir, e->dir);
+		    "rm -f %s/pc/check.pc",
+		    e->dir, e->dir);
 		sh(script);
 	}
 }
@@ -131,7 +139,10 @@ deps_run(struct deps_env *e, enum pcmode pc, enum who who, enum apt apt)
 {
 	char pcdir[128], pcvar[160], aptvar[160], home[128], path[4200];
 	static const char *const unset[] = {
-		"MAKEFLAGS", "MAKELEVEL", "MFLAGS", "PKG_CONFIG_PATH",
+	    "MAKEFLAGS",
+	    "MAKELEVEL",
+	    "MFLAGS",
+	    "PKG_CONFIG_PATH",
 	};
 	char *argv[40];
 	int n = 0;
@@ -181,8 +192,8 @@ deps_run(struct deps_env *e, enum pcmode pc, enum who who, enum apt apt)
 	argv[n++] = aptvar;
 	argv[n] = NULL;
 	ck_assert_int_eq(proc_run(&e->p, argv, MAKE_MS), 0);
-	ck_assert_msg(!e->p.timed_out, "make deps still running after %d ms",
-	    MAKE_MS);
+	ck_assert_msg(
+	    !e->p.timed_out, "make deps still running after %d ms", MAKE_MS);
 }
 
 /* The stand-in apt-get was asked to install exactly pkgs (and perhaps
@@ -200,45 +211,50 @@ expect_installed(const struct deps_env *e, const char *pkgs)
 	snprintf(want, sizeof want, "install -y -q %s\n", pkgs);
 	if (strncmp(log, "update", 6) == 0)
 		log = strchr(log, '\n') + 1;
-	ck_assert_msg(strcmp(log, want) == 0, "apt-get was asked '%s', want "
-	    "'%s'", log, want);
+	ck_assert_msg(strcmp(log, want) == 0,
+	    "apt-get was asked '%s', want "
+	    "'%s'",
+	    log, want);
 }
 
 static const struct {
 	enum pcmode pc;
 	enum who who;
 	enum apt apt;
-	int ok;			/* make deps succeeds */
-	const char *out;	/* a line of stdout ("" none at all) */
-	const char *err;	/* a line of stderr (NULL: nothing asked) */
-	const char *installs;	/* what the stand-in installs, or NULL */
+	int ok;               /* make deps succeeds */
+	const char *out;      /* a line of stdout ("" none at all) */
+	const char *err;      /* a line of stderr (NULL: nothing asked) */
+	const char *installs; /* what the stand-in installs, or NULL */
 } cases[] = {
-	/* root, apt-get that records what it is asked */
-	{ PC_EMPTY, ROOT, APT_FAKE, 1, "deps: installing libpcap-dev check",
-	    NULL, "libpcap-dev check" },
-	{ PC_NO_CHECK, ROOT, APT_FAKE, 1, "deps: installing check", NULL,
-	    "check" },
-	{ PC_MISSING, ROOT, APT_FAKE, 1,
-	    "deps: installing pkg-config libpcap-dev check", NULL,
-	    "pkg-config libpcap-dev check" },
-	{ PC_SYSTEM, ROOT, APT_FAKE, 1, "", NULL, NULL },
-	/* unprivileged: the exact command to run, or sudo -n when it works */
-	{ PC_EMPTY, NOBODY_NO_SUDO, APT_FAKE, 0, NULL,
-	    "deps: missing libpcap-dev check; run: sudo apt-get install -y "
-	    "libpcap-dev check", NULL },
-	{ PC_MISSING, NOBODY_NO_SUDO, APT_FAKE, 0, NULL,
-	    "deps: missing pkg-config libpcap-dev check; run: sudo apt-get "
-	    "install -y pkg-config libpcap-dev check", NULL },
-	{ PC_EMPTY, NOBODY_SUDO, APT_FAKE, 1,
-	    "deps: installing libpcap-dev check", NULL, "libpcap-dev check" },
-	{ PC_SYSTEM, NOBODY_NO_SUDO, APT_FAKE, 1, "", NULL, NULL },
-	/* no apt-get, or an install that fails */
-	{ PC_EMPTY, ROOT, APT_NONE, 0, NULL, "deps: missing libpcap-dev "
-	    "check; this system has no apt-get: install libpcap's and "
-	    "Check's development files and pkg-config with your package "
-	    "manager (see README.md)", NULL },
-	{ PC_EMPTY, ROOT, APT_FAILS, 0, "deps: installing libpcap-dev check",
-	    "deps: apt-get install libpcap-dev check failed", NULL },
+    /* root, apt-get that records what it is asked */
+    {PC_EMPTY, ROOT, APT_FAKE, 1, "deps: installing libpcap-dev check", NULL,
+        "libpcap-dev check"},
+    {PC_NO_CHECK, ROOT, APT_FAKE, 1, "deps: installing check", NULL, "check"},
+    {PC_MISSING, ROOT, APT_FAKE, 1,
+        "deps: installing pkg-config libpcap-dev check", NULL,
+        "pkg-config libpcap-dev check"},
+    {PC_SYSTEM, ROOT, APT_FAKE, 1, "", NULL, NULL},
+    /* unprivileged: the exact command to run, or sudo -n when it works */
+    {PC_EMPTY, NOBODY_NO_SUDO, APT_FAKE, 0, NULL,
+        "deps: missing libpcap-dev check; run: sudo apt-get install -y "
+        "libpcap-dev check",
+        NULL},
+    {PC_MISSING, NOBODY_NO_SUDO, APT_FAKE, 0, NULL,
+        "deps: missing pkg-config libpcap-dev check; run: sudo apt-get "
+        "install -y pkg-config libpcap-dev check",
+        NULL},
+    {PC_EMPTY, NOBODY_SUDO, APT_FAKE, 1, "deps: installing libpcap-dev check",
+        NULL, "libpcap-dev check"},
+    {PC_SYSTEM, NOBODY_NO_SUDO, APT_FAKE, 1, "", NULL, NULL},
+    /* no apt-get, or an install that fails */
+    {PC_EMPTY, ROOT, APT_NONE, 0, NULL,
+        "deps: missing libpcap-dev "
+        "check; this system has no apt-get: install libpcap's and "
+        "Check's development files and pkg-config with your package "
+        "manager (see README.md)",
+        NULL},
+    {PC_EMPTY, ROOT, APT_FAILS, 0, "deps: installing libpcap-dev check",
+        "deps: apt-get install libpcap-dev check failed", NULL},
 };
 
 /* A line of text equal to line. */
@@ -248,7 +264,8 @@ has_line(const char *text, const char *line)
 	char buf[512];
 
 	for (int i = 0; labtest_line(text, i, buf, sizeof buf) == 0 &&
-	    i < labtest_lines(text); i++)
+	                i < labtest_lines(text);
+	     i++)
 		if (strcmp(buf, line) == 0)
 			return 1;
 	return 0;
@@ -261,22 +278,27 @@ START_TEST(test_deps)
 	memset(&e, 0, sizeof e);
 	deps_setup(&e, cases[_i].pc);
 	deps_run(&e, cases[_i].pc, cases[_i].who, cases[_i].apt);
-	ck_assert_msg((PROC_EXIT(&e.p) == 0) == cases[_i].ok, "make deps: "
-	    "status %d\nstdout: %s\nstderr: %s", PROC_EXIT(&e.p), e.p.out,
-	    e.p.err);
+	ck_assert_msg((PROC_EXIT(&e.p) == 0) == cases[_i].ok,
+	    "make deps: "
+	    "status %d\nstdout: %s\nstderr: %s",
+	    PROC_EXIT(&e.p), e.p.out, e.p.err);
 	if (cases[_i].out != NULL && cases[_i].out[0] == '\0')
 		ck_assert_msg(e.p.out[0] == '\0' && e.p.err[0] == '\0',
 		    "make deps had nothing to do but said: %s%s", e.p.out,
 		    e.p.err);
 	else if (cases[_i].out != NULL)
-		ck_assert_msg(has_line(e.p.out, cases[_i].out), "no line '%s' "
-		    "on stdout: %s", cases[_i].out, e.p.out);
+		ck_assert_msg(has_line(e.p.out, cases[_i].out),
+		    "no line '%s' "
+		    "on stdout: %s",
+		    cases[_i].out, e.p.out);
 	else
 		ck_assert_msg(strstr(e.p.out, "deps: installing") == NULL,
 		    "announced an install it cannot do: %s", e.p.out);
 	if (cases[_i].err != NULL)
-		ck_assert_msg(has_line(e.p.err, cases[_i].err), "no line '%s' "
-		    "on stderr: %s", cases[_i].err, e.p.err);
+		ck_assert_msg(has_line(e.p.err, cases[_i].err),
+		    "no line '%s' "
+		    "on stderr: %s",
+		    cases[_i].err, e.p.err);
 	if (cases[_i].apt == APT_FAKE)
 		expect_installed(&e, cases[_i].installs);
 	if (cases[_i].who == NOBODY_SUDO)
@@ -292,13 +314,13 @@ END_TEST
 static const struct {
 	enum pcmode pc;
 	const char *announce;
-	const char *asked[3];	/* packages apt-get must mention */
-	const char *not_asked;	/* one it must not */
+	const char *asked[3];  /* packages apt-get must mention */
+	const char *not_asked; /* one it must not */
 } sims[] = {
-	{ PC_EMPTY, "deps: installing libpcap-dev check",
-	    { "libpcap-dev", "check", NULL }, "pkg-config" },
-	{ PC_MISSING, "deps: installing pkg-config libpcap-dev check",
-	    { "pkg-config", "libpcap-dev", "check" }, NULL },
+    {PC_EMPTY, "deps: installing libpcap-dev check",
+        {"libpcap-dev", "check", NULL}, "pkg-config"},
+    {PC_MISSING, "deps: installing pkg-config libpcap-dev check",
+        {"pkg-config", "libpcap-dev", "check"}, NULL},
 };
 
 /* apt-get -s names each package it was asked for: "Inst NAME" when it
@@ -322,8 +344,10 @@ START_TEST(test_deps_simulated)
 	deps_run(&e, sims[_i].pc, ROOT, APT_SIM);
 	ck_assert_msg(PROC_EXIT(&e.p) == 0, "make deps: status %d\n%s%s",
 	    PROC_EXIT(&e.p), e.p.out, e.p.err);
-	ck_assert_msg(has_line(e.p.out, sims[_i].announce), "no line '%s': "
-	    "%s", sims[_i].announce, e.p.out);
+	ck_assert_msg(has_line(e.p.out, sims[_i].announce),
+	    "no line '%s': "
+	    "%s",
+	    sims[_i].announce, e.p.out);
 	for (int i = 0; i < 3 && sims[_i].asked[i] != NULL; i++)
 		ck_assert_msg(apt_mentions(e.p.out, sims[_i].asked[i]),
 		    "apt-get -s was not asked for %s:\n%s", sims[_i].asked[i],

@@ -29,8 +29,8 @@ bind_on(int family, int type, int port, int v6only)
 	if (family == AF_INET6) {
 		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
 
-		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only,
-		    sizeof v6only);
+		setsockopt(
+		    fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only);
 		s6->sin6_family = AF_INET6;
 		s6->sin6_port = htons(port);
 		len = sizeof *s6;
@@ -50,8 +50,8 @@ bind_on(int family, int type, int port, int v6only)
 
 START_TEST(test_capture)
 {
-	char *argv[] = { "sh", "-c", "printf 'out\\n'; printf err >&2; exit 3",
-	    NULL };
+	char *argv[] = {
+	    "sh", "-c", "printf 'out\\n'; printf err >&2; exit 3", NULL};
 	struct proc p;
 
 	ck_assert_int_eq(proc_run(&p, argv, 5000), 0);
@@ -69,7 +69,7 @@ START_TEST(test_stdin_large)
 {
 	size_t n = 300000;
 	char *text = malloc(n + 1);
-	char *argv[] = { "cat", NULL };
+	char *argv[] = {"cat", NULL};
 	struct proc p;
 
 	ck_assert_ptr_nonnull(text);
@@ -88,7 +88,7 @@ END_TEST
 
 START_TEST(test_deadline)
 {
-	char *argv[] = { "sleep", "10", NULL };
+	char *argv[] = {"sleep", "10", NULL};
 	struct proc p;
 	long t0 = harness_now_ms(), took;
 
@@ -106,7 +106,7 @@ END_TEST
 /* A grandchild holding the pipes open must not hold proc_wait. */
 START_TEST(test_grandchild)
 {
-	char *argv[] = { "sh", "-c", "echo before; sleep 5 & exit 0", NULL };
+	char *argv[] = {"sh", "-c", "echo before; sleep 5 & exit 0", NULL};
 	struct proc p;
 	long t0 = harness_now_ms();
 
@@ -124,7 +124,7 @@ END_TEST
 START_TEST(test_inheritance)
 {
 	char script[128];
-	char *argv[] = { "sh", "-c", script, NULL };
+	char *argv[] = {"sh", "-c", script, NULL};
 	struct proc p;
 	struct stat st;
 	char inode[64];
@@ -153,20 +153,22 @@ END_TEST
 START_TEST(test_unread_output)
 {
 	char dir[] = "/tmp/check-harness-XXXXXX", script[256], mark[64];
-	char *argv[] = { "sh", "-c", script, NULL };
+	char *argv[] = {"sh", "-c", script, NULL};
 	struct proc p;
 	long deadline;
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(mark, sizeof mark, "%s/mark", dir);
-	snprintf(script, sizeof script, "head -c 600000 /dev/zero && "
-	    "touch %s && exec sleep 5", mark);
+	snprintf(script, sizeof script,
+	    "head -c 600000 /dev/zero && "
+	    "touch %s && exec sleep 5",
+	    mark);
 	ck_assert_int_eq(proc_start(&p, argv), 0);
 	deadline = harness_now_ms() + 3000;
 	while (access(mark, F_OK) != 0 && harness_now_ms() < deadline)
 		poll(NULL, 0, 5);
 	ck_assert_msg(access(mark, F_OK) == 0, "the program blocked on its "
-	    "unread output");
+	                                       "unread output");
 	proc_free(&p);
 	unlink(mark);
 	rmdir(dir);
@@ -175,7 +177,7 @@ END_TEST
 
 START_TEST(test_missing_program)
 {
-	char *argv[] = { "/nonexistent/program", NULL };
+	char *argv[] = {"/nonexistent/program", NULL};
 	struct proc p;
 
 	ck_assert_int_eq(proc_run(&p, argv, 2000), 0);
@@ -185,7 +187,7 @@ START_TEST(test_missing_program)
 }
 END_TEST
 
-static const int port_types[] = { SOCK_DGRAM, SOCK_STREAM };
+static const int port_types[] = {SOCK_DGRAM, SOCK_STREAM};
 
 /* A free port is free on IPv4 and on IPv6 alike. */
 START_TEST(test_port_free)
@@ -241,13 +243,13 @@ END_TEST
 /* proc_ready gives up as soon as the program exits. */
 START_TEST(test_proc_ready_exit)
 {
-	char *argv[] = { "true", NULL };
+	char *argv[] = {"true", NULL};
 	struct proc p;
 	long t0 = harness_now_ms();
 
 	ck_assert_int_eq(proc_start(&p, argv), 0);
-	ck_assert_int_eq(proc_ready(&p, SOCK_DGRAM, port_free(SOCK_DGRAM),
-	    3000), -1);
+	ck_assert_int_eq(
+	    proc_ready(&p, SOCK_DGRAM, port_free(SOCK_DGRAM), 3000), -1);
 	ck_assert_int_lt(harness_now_ms() - t0, 1000);
 	ck_assert_int_eq(proc_running(&p), 0);
 	ck_assert_int_eq(PROC_EXIT(&p), 0);

@@ -24,14 +24,14 @@
 #define UDP_SERVER labtest_prog(1, "udp_server")
 #define UDP_CLIENT labtest_prog(1, "udp_client")
 
-#define REPLY_WAIT_MS 1000	/* a reply from the server must come by then */
-#define DEADLINE_LO 0.999	/* contract: 1.000 s, less clock granularity */
-#define DEADLINE_HI 1.060	/* contract: 1.050 s, plus scheduling slack */
-#define AT_ONCE 0.050		/* "the next ping goes out at once" */
-#define STRAY_DELAY_MS 150	/* real reply this long after a stray */
-#define SLOW_REPLY_MS 600	/* contract: a reply at ~0.6 s is accepted */
-#define LATE_DELAY_MS 200	/* real reply this long after a late one */
-#define RUN_MS 8000		/* deadline of any one client run */
+#define REPLY_WAIT_MS 1000 /* a reply from the server must come by then */
+#define DEADLINE_LO 0.999  /* contract: 1.000 s, less clock granularity */
+#define DEADLINE_HI 1.060  /* contract: 1.050 s, plus scheduling slack */
+#define AT_ONCE 0.050      /* "the next ping goes out at once" */
+#define STRAY_DELAY_MS 150 /* real reply this long after a stray */
+#define SLOW_REPLY_MS 600  /* contract: a reply at ~0.6 s is accepted */
+#define LATE_DELAY_MS 200  /* real reply this long after a late one */
+#define RUN_MS 8000        /* deadline of any one client run */
 
 /* ---- a UDP endpoint of the test: datagrams with kernel timestamps ---- */
 
@@ -39,13 +39,12 @@ struct peer {
 	int fd;
 	int family;
 	int port;
-	struct sockaddr_storage to;	/* the client, once it has sent */
+	struct sockaddr_storage to; /* the client, once it has sent */
 	socklen_t tolen;
 };
 
 static void
-addr_set(struct sockaddr_storage *ss, socklen_t *len, const char *ip,
-    int port)
+addr_set(struct sockaddr_storage *ss, socklen_t *len, const char *ip, int port)
 {
 	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
 	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
@@ -57,8 +56,8 @@ addr_set(struct sockaddr_storage *ss, socklen_t *len, const char *ip,
 		*len = sizeof *s4;
 		return;
 	}
-	ck_assert_msg(inet_pton(AF_INET6, ip, &s6->sin6_addr) == 1,
-	    "bad address %s", ip);
+	ck_assert_msg(
+	    inet_pton(AF_INET6, ip, &s6->sin6_addr) == 1, "bad address %s", ip);
 	s6->sin6_family = AF_INET6;
 	s6->sin6_port = htons(port);
 	*len = sizeof *s6;
@@ -110,13 +109,16 @@ static ssize_t
 peer_recv(struct peer *pr, char *buf, size_t len, int ms, double *when)
 {
 	char cmsg[256];
-	struct iovec iov = { buf, len };
+	struct iovec iov = {buf, len};
 	struct msghdr mh = {
-		.msg_name = &pr->to, .msg_namelen = sizeof pr->to,
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cmsg, .msg_controllen = sizeof cmsg,
+	    .msg_name = &pr->to,
+	    .msg_namelen = sizeof pr->to,
+	    .msg_iov = &iov,
+	    .msg_iovlen = 1,
+	    .msg_control = cmsg,
+	    .msg_controllen = sizeof cmsg,
 	};
-	struct pollfd pfd = { pr->fd, POLLIN, 0 };
+	struct pollfd pfd = {pr->fd, POLLIN, 0};
 	struct cmsghdr *c;
 	ssize_t n;
 
@@ -127,7 +129,8 @@ peer_recv(struct peer *pr, char *buf, size_t len, int ms, double *when)
 	pr->tolen = mh.msg_namelen;
 	*when = peer_clock();
 	for (c = CMSG_FIRSTHDR(&mh); c != NULL; c = CMSG_NXTHDR(&mh, c))
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_TIMESTAMPNS) {
+		if (c->cmsg_level == SOL_SOCKET &&
+		    c->cmsg_type == SO_TIMESTAMPNS) {
 			struct timespec ts;
 
 			memcpy(&ts, CMSG_DATA(c), sizeof ts);
@@ -160,8 +163,10 @@ peer_quiet(struct peer *pr, int ms)
 	double when;
 	ssize_t n = peer_recv(pr, buf, sizeof buf, ms, &when);
 
-	ck_assert_msg(n < 0, "unexpected datagram from the client (%zd bytes: "
-	    "%.*s)", n, (int)(n > 0 ? n : 0), buf);
+	ck_assert_msg(n < 0,
+	    "unexpected datagram from the client (%zd bytes: "
+	    "%.*s)",
+	    n, (int)(n > 0 ? n : 0), buf);
 }
 
 /* Send payload to the client from fd (the peer's socket or another);
@@ -169,8 +174,9 @@ peer_quiet(struct peer *pr, int ms)
 static double
 peer_send_from(struct peer *pr, int fd, const char *payload, size_t n)
 {
-	ck_assert_int_eq(sendto(fd, payload, n, 0, (struct sockaddr *)&pr->to,
-	    pr->tolen), (ssize_t)n);
+	ck_assert_int_eq(
+	    sendto(fd, payload, n, 0, (struct sockaddr *)&pr->to, pr->tolen),
+	    (ssize_t)n);
 	return peer_clock();
 }
 
@@ -186,8 +192,8 @@ static void
 client_start(struct proc *p, const char *host, int port, const char *count)
 {
 	char num[16];
-	char *argv[] = { (char *)UDP_CLIENT, (char *)host, num, (char *)count,
-	    NULL };
+	char *argv[] = {
+	    (char *)UDP_CLIENT, (char *)host, num, (char *)count, NULL};
 
 	snprintf(num, sizeof num, "%d", port);
 	ck_assert_int_eq(proc_start(p, argv), 0);
@@ -198,13 +204,15 @@ static void
 client_end(struct proc *p, struct labtest_out *o, int status)
 {
 	ck_assert_int_eq(proc_wait(p, RUN_MS), 0);
-	ck_assert_msg(!p->timed_out, "udp_client still running after %d ms",
-	    RUN_MS);
+	ck_assert_msg(
+	    !p->timed_out, "udp_client still running after %d ms", RUN_MS);
 	ck_assert_msg(labtest_parse(p->out, o) == 0, "client output: %s\n%s",
 	    o->why, p->out);
 	ck_assert_msg(o->summary, "no summary line:\n%s", p->out);
-	ck_assert_msg(PROC_EXIT(p) == status, "exit status %d, want %d; "
-	    "stderr: %s", PROC_EXIT(p), status, p->err);
+	ck_assert_msg(PROC_EXIT(p) == status,
+	    "exit status %d, want %d; "
+	    "stderr: %s",
+	    PROC_EXIT(p), status, p->err);
 }
 
 static void
@@ -227,8 +235,8 @@ server_start(struct proc *p, int *port)
 
 /* A socket of the test talking to the server at ip:port. */
 static int
-server_sock(const char *ip, int port, struct sockaddr_storage *srv,
-    socklen_t *len)
+server_sock(
+    const char *ip, int port, struct sockaddr_storage *srv, socklen_t *len)
 {
 	int fd;
 
@@ -247,34 +255,38 @@ server_echo(int fd, const struct sockaddr_storage *srv, socklen_t len,
 	unsigned char want[1100], got[2048];
 	struct sockaddr_storage from;
 	socklen_t flen = sizeof from;
-	struct pollfd pfd = { fd, POLLIN, 0 };
+	struct pollfd pfd = {fd, POLLIN, 0};
 	ssize_t r;
 
 	for (size_t i = 0; i < n; i++)
-		want[i] = payload[i] >= 'a' && payload[i] <= 'z' ?
-		    payload[i] - 'a' + 'A' : payload[i];
-	ck_assert_int_eq(sendto(fd, payload, n, 0, (const struct sockaddr *)srv,
-	    len), (ssize_t)n);
+		want[i] = payload[i] >= 'a' && payload[i] <= 'z'
+		              ? payload[i] - 'a' + 'A'
+		              : payload[i];
+	ck_assert_int_eq(
+	    sendto(fd, payload, n, 0, (const struct sockaddr *)srv, len),
+	    (ssize_t)n);
 	ck_assert_msg(poll(&pfd, 1, REPLY_WAIT_MS) == 1,
 	    "no reply to a %zu-byte datagram (first byte 0x%02x)", n,
 	    n ? payload[0] : 0);
 	r = recvfrom(fd, got, sizeof got, 0, (struct sockaddr *)&from, &flen);
 	ck_assert_msg(r == (ssize_t)n, "reply of %zd bytes to %zu", r, n);
 	for (size_t i = 0; i < n; i++)
-		ck_assert_msg(got[i] == want[i], "reply byte %zu: 0x%02x, want "
-		    "0x%02x", i, got[i], want[i]);
+		ck_assert_msg(got[i] == want[i],
+		    "reply byte %zu: 0x%02x, want "
+		    "0x%02x",
+		    i, got[i], want[i]);
 	ck_assert_int_eq(addr_port(&from), addr_port(srv));
 }
 
 static void
 no_more_datagrams(int fd, int ms)
 {
-	struct pollfd pfd = { fd, POLLIN, 0 };
+	struct pollfd pfd = {fd, POLLIN, 0};
 
 	ck_assert_msg(poll(&pfd, 1, ms) == 0, "an extra datagram came back");
 }
 
-static const char *const families[] = { "127.0.0.1", "::1" };
+static const char *const families[] = {"127.0.0.1", "::1"};
 
 /* Every byte value alone and together, NUL included; empty, 1024 bytes,
  * newlines: the same bytes back, a-z upper-cased, exactly one reply each,
@@ -304,13 +316,17 @@ START_TEST(test_server_bytes)
 	server_echo(fd, &srv, len, (const unsigned char *)"two\nlines\r\n", 11);
 	sent += 4;
 	no_more_datagrams(fd, 100);
-	ck_assert_msg(proc_lines(&p, sent, 2000) == 0, "%d log lines for %d "
-	    "datagrams (flushed per line?)", labtest_lines(p.out), sent);
+	ck_assert_msg(proc_lines(&p, sent, 2000) == 0,
+	    "%d log lines for %d "
+	    "datagrams (flushed per line?)",
+	    labtest_lines(p.out), sent);
 	proc_signal(&p, SIGTERM);
 	ck_assert_int_eq(proc_wait(&p, 2000), 0);
 	ck_assert_int_eq(PROC_EXIT(&p), 0);
-	ck_assert_msg(labtest_lines(p.out) == sent, "%d log lines for %d "
-	    "datagrams", labtest_lines(p.out), sent);
+	ck_assert_msg(labtest_lines(p.out) == sent,
+	    "%d log lines for %d "
+	    "datagrams",
+	    labtest_lines(p.out), sent);
 	close(fd);
 	proc_free(&p);
 }
@@ -346,8 +362,14 @@ END_TEST
 
 /* SIGTERM and SIGINT end it with status 0: idle, or arriving together
  * with a datagram (the signal must not be lost while it serves one). */
-static const struct { int sig; int busy; } stops[] = {
-	{ SIGTERM, 0 }, { SIGINT, 0 }, { SIGTERM, 1 }, { SIGINT, 1 },
+static const struct {
+	int sig;
+	int busy;
+} stops[] = {
+    {SIGTERM, 0},
+    {SIGINT, 0},
+    {SIGTERM, 1},
+    {SIGINT, 1},
 };
 
 START_TEST(test_server_signal)
@@ -362,14 +384,16 @@ START_TEST(test_server_signal)
 	server_echo(fd, &srv, len, (const unsigned char *)"ping 1", 6);
 	ck_assert_int_eq(proc_lines(&p, 1, 2000), 0);
 	if (stops[_i].busy)
-		ck_assert_int_eq(sendto(fd, "ping 2", 6, 0,
-		    (struct sockaddr *)&srv, len), 6);
+		ck_assert_int_eq(
+		    sendto(fd, "ping 2", 6, 0, (struct sockaddr *)&srv, len),
+		    6);
 	proc_signal(&p, stops[_i].sig);
 	ck_assert_int_eq(proc_wait(&p, 2000), 0);
 	ck_assert_msg(PROC_EXIT(&p) == 0, "after signal %d: %s %d%s",
-	    stops[_i].sig, WIFSIGNALED(p.status) ? "killed by signal" :
-	    "exit status", WIFSIGNALED(p.status) ? WTERMSIG(p.status) :
-	    PROC_EXIT(&p), p.timed_out ? " (did not end in time)" : "");
+	    stops[_i].sig,
+	    WIFSIGNALED(p.status) ? "killed by signal" : "exit status",
+	    WIFSIGNALED(p.status) ? WTERMSIG(p.status) : PROC_EXIT(&p),
+	    p.timed_out ? " (did not end in time)" : "");
 	close(fd);
 	proc_free(&p);
 }
@@ -385,8 +409,10 @@ START_TEST(test_server_no_ipv6)
 	int port, a, b;
 
 	ck_assert_msg(labtest_server_via(&p, kit_bin("labtest-noipv6"),
-	    UDP_SERVER, SOCK_DGRAM, &port) == 0, "udp_server without IPv6 did "
-	    "not bind its port; stderr: %s", p.err);
+	                  UDP_SERVER, SOCK_DGRAM, &port) == 0,
+	    "udp_server without IPv6 did "
+	    "not bind its port; stderr: %s",
+	    p.err);
 	a = server_sock("127.0.0.1", port, &s4, &l4);
 	server_echo(a, &s4, l4, (const unsigned char *)"ping v4", 7);
 	b = server_sock("::1", port, &s6, &l6);
@@ -403,14 +429,14 @@ START_TEST(test_server_port_in_use)
 {
 	struct peer holder;
 	char num[16];
-	char *argv[] = { (char *)UDP_SERVER, num, NULL };
+	char *argv[] = {(char *)UDP_SERVER, num, NULL};
 	struct proc p;
 
 	peer_open(&holder, "::", port_free(SOCK_DGRAM));
 	snprintf(num, sizeof num, "%d", holder.port);
 	ck_assert_int_eq(proc_run(&p, argv, 3000), 0);
-	ck_assert_msg(PROC_EXIT(&p) == 1, "status %d, stderr: %s",
-	    PROC_EXIT(&p), p.err);
+	ck_assert_msg(
+	    PROC_EXIT(&p) == 1, "status %d, stderr: %s", PROC_EXIT(&p), p.err);
 	ck_assert_int_eq(labtest_lines(p.err), 1);
 	ck_assert_ptr_nonnull(strstr(p.err, num));
 	close(holder.fd);
@@ -420,7 +446,7 @@ END_TEST
 
 /* ---- the client against the reference server ---- */
 
-static const char *const hosts[] = { "127.0.0.1", "::1", "localhost" };
+static const char *const hosts[] = {"127.0.0.1", "::1", "localhost"};
 
 START_TEST(test_pair)
 {
@@ -430,8 +456,8 @@ START_TEST(test_pair)
 	int port;
 
 	server_start(&srv, &port);
-	ck_assert_int_eq(labtest_first_addr(hosts[_i], SOCK_DGRAM, ip,
-	    sizeof ip), 0);
+	ck_assert_int_eq(
+	    labtest_first_addr(hosts[_i], SOCK_DGRAM, ip, sizeof ip), 0);
 	client_start(&cli, hosts[_i], port, "3");
 	client_end(&cli, &o, 0);
 	ck_assert_int_eq(o.npings, 3);
@@ -452,10 +478,10 @@ END_TEST
 /* 'localhost' whichever way the hosts file lists it: the dual-stack
  * server answers the first address the client resolves. */
 static const char *const hosts_files[] = {
-	"::1 localhost\n127.0.0.1 localhost\n",
-	"127.0.0.1 localhost\n::1 localhost\n",
-	"127.0.0.1 localhost\n",
-	"::1 localhost\n",
+    "::1 localhost\n127.0.0.1 localhost\n",
+    "127.0.0.1 localhost\n::1 localhost\n",
+    "127.0.0.1 localhost\n",
+    "::1 localhost\n",
 };
 
 START_TEST(test_pair_localhost)
@@ -467,9 +493,10 @@ START_TEST(test_pair_localhost)
 
 	ck_assert_msg(labtest_hosts(hosts_files[_i]) == 0,
 	    "cannot give the test its own /etc/hosts (needs root or user "
-	    "namespaces): %s", strerror(errno));
-	ck_assert_int_eq(labtest_first_addr("localhost", SOCK_DGRAM, ip,
-	    sizeof ip), 0);
+	    "namespaces): %s",
+	    strerror(errno));
+	ck_assert_int_eq(
+	    labtest_first_addr("localhost", SOCK_DGRAM, ip, sizeof ip), 0);
 	server_start(&srv, &port);
 	client_start(&cli, "localhost", port, "2");
 	client_end(&cli, &o, 0);
@@ -482,8 +509,13 @@ START_TEST(test_pair_localhost)
 END_TEST
 
 /* COUNT defaults to 10; 1000 is in range. */
-static const struct { const char *count; int n; } counts[] = {
-	{ NULL, 10 }, { "1000", 1000 }, { "1", 1 },
+static const struct {
+	const char *count;
+	int n;
+} counts[] = {
+    {NULL, 10},
+    {"1000", 1000},
+    {"1", 1},
 };
 
 START_TEST(test_counts)
@@ -521,22 +553,27 @@ START_TEST(test_deadlines)
 	peer_expect_ping(&pr, 1, 2000);
 	sent1 = peer_send(&pr, "PING 1");
 	t2 = peer_expect_ping(&pr, 2, 2000);
-	ck_assert_msg(t2 - sent1 < AT_ONCE, "ping 2 left %.3f s after the "
-	    "reply to ping 1", t2 - sent1);
-	ck_assert_msg(proc_lines(&cli, 1, 200) == 0, "the line for seq=1 was "
+	ck_assert_msg(t2 - sent1 < AT_ONCE,
+	    "ping 2 left %.3f s after the "
+	    "reply to ping 1",
+	    t2 - sent1);
+	ck_assert_msg(proc_lines(&cli, 1, 200) == 0,
+	    "the line for seq=1 was "
 	    "not on stdout (flushed) by the time ping 2 left");
 	peer_quiet(&pr, 400);
-	peer_send(&pr, "PING 1");	/* a duplicate of an old reply */
+	peer_send(&pr, "PING 1"); /* a duplicate of an old reply */
 	peer_quiet(&pr, 300);
-	peer_send(&pr, "ping 2");	/* not the reply */
+	peer_send(&pr, "ping 2"); /* not the reply */
 	t3 = peer_expect_ping(&pr, 3, 2000);
 	ck_assert_msg(t3 - t2 >= DEADLINE_LO && t3 - t2 <= DEADLINE_HI,
 	    "ping 3 left %.3f s after ping 2 (deadline 1.000-1.050 s)",
 	    t3 - t2);
 	client_end(&cli, &o, 0);
 	ck_assert_msg(peer_clock() - t3 >= DEADLINE_LO &&
-	    peer_clock() - t3 <= DEADLINE_HI + 0.1, "the run ended %.3f s "
-	    "after ping 3", peer_clock() - t3);
+	                  peer_clock() - t3 <= DEADLINE_HI + 0.1,
+	    "the run ended %.3f s "
+	    "after ping 3",
+	    peer_clock() - t3);
 	peer_quiet(&pr, 0);
 	ck_assert_int_eq(o.npings, 3);
 	expect_reply(&o, 0, families[_i], pr.port);
@@ -588,17 +625,17 @@ static const struct {
 	size_t len;
 	enum stray_from from;
 } strays[] = {
-	{ "127.0.0.1", "PING 1", 6, FROM_OTHER_PORT },
-	{ "::1", "PING 1", 6, FROM_OTHER_PORT },
-	{ "127.0.0.1", "PING 1", 6, FROM_OTHER_ADDR },
-	{ "127.0.0.1", "PING 2", 6, FROM_PEER },
-	{ "127.0.0.1", "ping 1", 6, FROM_PEER },
-	{ "127.0.0.1", "PING 1\n", 7, FROM_PEER },
-	{ "127.0.0.1", "PING 1\0", 7, FROM_PEER },
-	{ "127.0.0.1", "PING 10", 7, FROM_PEER },
-	{ "127.0.0.1", "PING 1x", 7, FROM_PEER },
-	{ "127.0.0.1", "PING", 4, FROM_PEER },
-	{ "127.0.0.1", "", 0, FROM_PEER },
+    {"127.0.0.1", "PING 1", 6, FROM_OTHER_PORT},
+    {"::1", "PING 1", 6, FROM_OTHER_PORT},
+    {"127.0.0.1", "PING 1", 6, FROM_OTHER_ADDR},
+    {"127.0.0.1", "PING 2", 6, FROM_PEER},
+    {"127.0.0.1", "ping 1", 6, FROM_PEER},
+    {"127.0.0.1", "PING 1\n", 7, FROM_PEER},
+    {"127.0.0.1", "PING 1\0", 7, FROM_PEER},
+    {"127.0.0.1", "PING 10", 7, FROM_PEER},
+    {"127.0.0.1", "PING 1x", 7, FROM_PEER},
+    {"127.0.0.1", "PING", 4, FROM_PEER},
+    {"127.0.0.1", "", 0, FROM_PEER},
 };
 
 START_TEST(test_stray)
@@ -621,7 +658,8 @@ START_TEST(test_stray)
 	client_end(&cli, &o, 0);
 	ck_assert_int_eq(o.npings, 1);
 	expect_reply(&o, 0, strays[_i].ip, pr.port);
-	ck_assert_msg(o.ping[0].rtt >= STRAY_DELAY_MS - 1, "rtt=%.3f: the "
+	ck_assert_msg(o.ping[0].rtt >= STRAY_DELAY_MS - 1,
+	    "rtt=%.3f: the "
 	    "stray datagram (case %d) was taken for the reply",
 	    o.ping[0].rtt, _i);
 	proc_free(&cli);
@@ -646,8 +684,10 @@ START_TEST(test_slow_reply)
 	client_end(&cli, &o, 0);
 	expect_reply(&o, 0, "::1", pr.port);
 	ck_assert_msg(o.ping[0].rtt >= SLOW_REPLY_MS - 1 &&
-	    o.ping[0].rtt <= SLOW_REPLY_MS + 50, "rtt=%.3f for a reply sent "
-	    "%d ms after the ping", o.ping[0].rtt, SLOW_REPLY_MS);
+	                  o.ping[0].rtt <= SLOW_REPLY_MS + 50,
+	    "rtt=%.3f for a reply sent "
+	    "%d ms after the ping",
+	    o.ping[0].rtt, SLOW_REPLY_MS);
 	ck_assert(o.rtt_line);
 	proc_free(&cli);
 	close(pr.fd);
@@ -656,9 +696,13 @@ END_TEST
 
 /* No server: the ICMP port unreachable must not cut the 1 s wait; every
  * ping times out; status 1, no rtt line. */
-static const struct { const char *ip; const char *count; int n; }
-no_server[] = {
-	{ "127.0.0.1", "2", 2 }, { "::1", "1", 1 },
+static const struct {
+	const char *ip;
+	const char *count;
+	int n;
+} no_server[] = {
+    {"127.0.0.1", "2", 2},
+    {"::1", "1", 1},
 };
 
 START_TEST(test_no_server)
@@ -668,13 +712,15 @@ START_TEST(test_no_server)
 	double t0, took;
 
 	t0 = harness_now();
-	client_start(&cli, no_server[_i].ip, port_free(SOCK_DGRAM),
-	    no_server[_i].count);
+	client_start(
+	    &cli, no_server[_i].ip, port_free(SOCK_DGRAM), no_server[_i].count);
 	client_end(&cli, &o, 1);
 	took = harness_now() - t0;
 	ck_assert_msg(took >= no_server[_i].n * DEADLINE_LO &&
-	    took <= no_server[_i].n * DEADLINE_HI + 0.2, "the run took %.3f s "
-	    "for %d pings to no server", took, no_server[_i].n);
+	                  took <= no_server[_i].n * DEADLINE_HI + 0.2,
+	    "the run took %.3f s "
+	    "for %d pings to no server",
+	    took, no_server[_i].n);
 	ck_assert_int_eq(o.npings, no_server[_i].n);
 	for (int i = 0; i < o.npings; i++)
 		ck_assert_int_eq(o.ping[i].replied, 0);
@@ -688,23 +734,27 @@ END_TEST
 
 /* "%P" stands for a free port where a peer listens: nothing may reach it. */
 static const char *const bad_client[][4] = {
-	{ NULL },
-	{ "127.0.0.1", NULL },
-	{ "127.0.0.1", "0", NULL },
-	{ "127.0.0.1", "65536", NULL },
-	{ "127.0.0.1", "12a", NULL },
-	{ "127.0.0.1", "-1", NULL },
-	{ "127.0.0.1", "", NULL },
-	{ "127.0.0.1", "%P", "0", NULL },
-	{ "127.0.0.1", "%P", "1001", NULL },
-	{ "127.0.0.1", "%P", "3x", NULL },
-	{ "127.0.0.1", "%P", "-2", NULL },
-	{ "no-such-host.invalid", "%P", "1", NULL },
+    {NULL},
+    {"127.0.0.1", NULL},
+    {"127.0.0.1", "0", NULL},
+    {"127.0.0.1", "65536", NULL},
+    {"127.0.0.1", "12a", NULL},
+    {"127.0.0.1", "-1", NULL},
+    {"127.0.0.1", "", NULL},
+    {"127.0.0.1", "%P", "0", NULL},
+    {"127.0.0.1", "%P", "1001", NULL},
+    {"127.0.0.1", "%P", "3x", NULL},
+    {"127.0.0.1", "%P", "-2", NULL},
+    {"no-such-host.invalid", "%P", "1", NULL},
 };
 
 static const char *const bad_server[][2] = {
-	{ NULL }, { "0", NULL }, { "65536", NULL }, { "12a", NULL },
-	{ "-1", NULL }, { "", NULL },
+    {NULL},
+    {"0", NULL},
+    {"65536", NULL},
+    {"12a", NULL},
+    {"-1", NULL},
+    {"", NULL},
 };
 
 /* Status 2, nothing on stdout, one line on stderr that has a usage line's
@@ -713,20 +763,22 @@ static void
 expect_bad_args(struct proc *p, const char *culprit)
 {
 	ck_assert_int_eq(p->timed_out, 0);
-	ck_assert_msg(PROC_EXIT(p) == 2, "status %d, stderr: %s",
-	    PROC_EXIT(p), p->err);
+	ck_assert_msg(
+	    PROC_EXIT(p) == 2, "status %d, stderr: %s", PROC_EXIT(p), p->err);
 	ck_assert_str_eq(p->out, "");
-	ck_assert_msg(labtest_lines(p->err) == 1, "stderr is not one line: %s",
-	    p->err);
+	ck_assert_msg(
+	    labtest_lines(p->err) == 1, "stderr is not one line: %s", p->err);
 	ck_assert_msg(strstr(p->err, "usage") != NULL ||
-	    (culprit != NULL && culprit[0] != '\0' &&
-	    strstr(p->err, culprit) != NULL), "stderr neither a usage line "
-	    "nor naming '%s': %s", culprit ? culprit : "", p->err);
+	                  (culprit != NULL && culprit[0] != '\0' &&
+	                      strstr(p->err, culprit) != NULL),
+	    "stderr neither a usage line "
+	    "nor naming '%s': %s",
+	    culprit ? culprit : "", p->err);
 }
 
 START_TEST(test_client_bad_args)
 {
-	char *argv[6] = { (char *)UDP_CLIENT };
+	char *argv[6] = {(char *)UDP_CLIENT};
 	char num[16];
 	const char *culprit = NULL;
 	struct peer pr;
@@ -752,7 +804,7 @@ END_TEST
 
 START_TEST(test_server_bad_args)
 {
-	char *argv[3] = { (char *)UDP_SERVER, (char *)bad_server[_i][0], NULL };
+	char *argv[3] = {(char *)UDP_SERVER, (char *)bad_server[_i][0], NULL};
 	struct proc p;
 
 	ck_assert_int_eq(proc_run(&p, argv, 3000), 0);
@@ -761,11 +813,11 @@ START_TEST(test_server_bad_args)
 }
 END_TEST
 
-static const char *const programs[] = { "udp_server", "udp_client" };
+static const char *const programs[] = {"udp_server", "udp_client"};
 
 START_TEST(test_help)
 {
-	char *argv[] = { (char *)labtest_prog(1, programs[_i]), "--help", NULL };
+	char *argv[] = {(char *)labtest_prog(1, programs[_i]), "--help", NULL};
 	struct proc p;
 
 	ck_assert_int_eq(proc_run(&p, argv, 3000), 0);

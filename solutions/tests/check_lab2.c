@@ -27,23 +27,22 @@
 #define TCP_SERVER labtest_prog(2, "tcp_server")
 #define TCP_CLIENT labtest_prog(2, "tcp_client")
 
-#define IO_MS 2000		/* any expected byte must come by then */
-#define PIECE_MS 15		/* pause between the pieces of a split line */
-#define DEADLINE_LO 0.995	/* contract: 1.000 s, less wake-up jitter */
-#define DEADLINE_HI 1.060	/* contract: 1.050 s, plus scheduling slack */
-#define SLOW_REPLY_MS 600	/* a reply at ~0.6 s is accepted */
-#define AT_ONCE 0.050		/* "the next ping goes out at once" */
-#define RUN_MS 8000		/* deadline of any one program run */
-#define MAX_LINE 1024		/* contract: bytes before the '\n' */
-#define LEAVE_BYTES 40000	/* lines that fit in the socket buffers */
+#define IO_MS 2000        /* any expected byte must come by then */
+#define PIECE_MS 15       /* pause between the pieces of a split line */
+#define DEADLINE_LO 0.995 /* contract: 1.000 s, less wake-up jitter */
+#define DEADLINE_HI 1.060 /* contract: 1.050 s, plus scheduling slack */
+#define SLOW_REPLY_MS 600 /* a reply at ~0.6 s is accepted */
+#define AT_ONCE 0.050     /* "the next ping goes out at once" */
+#define RUN_MS 8000       /* deadline of any one program run */
+#define MAX_LINE 1024     /* contract: bytes before the '\n' */
+#define LEAVE_BYTES 40000 /* lines that fit in the socket buffers */
 
-static const char *const families[] = { "127.0.0.1", "::1" };
+static const char *const families[] = {"127.0.0.1", "::1"};
 
 /* ---- sockets of the test ---- */
 
 static void
-addr_set(struct sockaddr_storage *ss, socklen_t *len, const char *ip,
-    int port)
+addr_set(struct sockaddr_storage *ss, socklen_t *len, const char *ip, int port)
 {
 	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
 	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
@@ -55,8 +54,8 @@ addr_set(struct sockaddr_storage *ss, socklen_t *len, const char *ip,
 		*len = sizeof *s4;
 		return;
 	}
-	ck_assert_msg(inet_pton(AF_INET6, ip, &s6->sin6_addr) == 1,
-	    "bad address %s", ip);
+	ck_assert_msg(
+	    inet_pton(AF_INET6, ip, &s6->sin6_addr) == 1, "bad address %s", ip);
 	s6->sin6_family = AF_INET6;
 	s6->sin6_port = htons(port);
 	*len = sizeof *s6;
@@ -104,7 +103,7 @@ read_n(int fd, char *buf, size_t n, int ms)
 	size_t got = 0;
 
 	while (got < n) {
-		struct pollfd pfd = { fd, POLLIN, 0 };
+		struct pollfd pfd = {fd, POLLIN, 0};
 		long left = deadline - harness_now_ms();
 		ssize_t r;
 
@@ -124,12 +123,12 @@ read_n(int fd, char *buf, size_t n, int ms)
 static void
 expect_eof(int fd, int ms, const char *who)
 {
-	struct pollfd pfd = { fd, POLLIN, 0 };
+	struct pollfd pfd = {fd, POLLIN, 0};
 	char c;
 	ssize_t r;
 
-	ck_assert_msg(poll(&pfd, 1, ms) == 1, "%s did not close within %d ms",
-	    who, ms);
+	ck_assert_msg(
+	    poll(&pfd, 1, ms) == 1, "%s did not close within %d ms", who, ms);
 	r = recv(fd, &c, 1, 0);
 	ck_assert_msg(r == 0, "%s: %s instead of a normal close", who,
 	    r < 0 ? strerror(errno) : "more data");
@@ -139,7 +138,7 @@ expect_eof(int fd, int ms, const char *who)
 static void
 expect_quiet(int fd, int ms, const char *what)
 {
-	struct pollfd pfd = { fd, POLLIN, 0 };
+	struct pollfd pfd = {fd, POLLIN, 0};
 
 	ck_assert_msg(poll(&pfd, 1, ms) == 0, "unexpected: %s", what);
 }
@@ -152,7 +151,7 @@ wait_acked(int fd)
 	int unacked = 1;
 
 	while (ioctl(fd, SIOCOUTQ, &unacked) == 0 && unacked > 0 &&
-	    harness_now_ms() < deadline)
+	       harness_now_ms() < deadline)
 		poll(NULL, 0, 1);
 	ck_assert_msg(unacked == 0, "%d bytes still unacknowledged", unacked);
 }
@@ -161,8 +160,8 @@ static void
 upper(char *dst, const char *src, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		dst[i] = src[i] >= 'a' && src[i] <= 'z' ?
-		    src[i] - 'a' + 'A' : src[i];
+		dst[i] = src[i] >= 'a' && src[i] <= 'z' ? src[i] - 'a' + 'A'
+		                                        : src[i];
 }
 
 /* The upper-cased stream of text[0..n) must come back on fd. */
@@ -177,8 +176,10 @@ expect_echo(int fd, const char *text, size_t n)
 	r = read_n(fd, got, n, IO_MS);
 	ck_assert_msg(r == n, "got %zu of %zu reply bytes", r, n);
 	for (size_t i = 0; i < n; i++)
-		ck_assert_msg(got[i] == want[i], "reply byte %zu: 0x%02x, want "
-		    "0x%02x", i, (unsigned char)got[i], (unsigned char)want[i]);
+		ck_assert_msg(got[i] == want[i],
+		    "reply byte %zu: 0x%02x, want "
+		    "0x%02x",
+		    i, (unsigned char)got[i], (unsigned char)want[i]);
 	free(want);
 	free(got);
 }
@@ -217,7 +218,7 @@ echo(int fd, const char *text, size_t n)
 static void
 set_linger0(int fd)
 {
-	struct linger lg = { 1, 0 };
+	struct linger lg = {1, 0};
 
 	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
 }
@@ -246,9 +247,9 @@ try_echo(int port)
 	if (fd < 0)
 		return 0;
 	ok = connect(fd, (struct sockaddr *)&ss, len) == 0 &&
-	    send(fd, "still there\n", 12, MSG_NOSIGNAL) == 12 &&
-	    read_n(fd, got, 12, IO_MS) == 12 &&
-	    memcmp(got, "STILL THERE\n", 12) == 0;
+	     send(fd, "still there\n", 12, MSG_NOSIGNAL) == 12 &&
+	     read_n(fd, got, 12, IO_MS) == 12 &&
+	     memcmp(got, "STILL THERE\n", 12) == 0;
 	close(fd);
 	return ok;
 }
@@ -259,7 +260,7 @@ server_alive(struct proc *p, int port)
 {
 	if (try_echo(port) && proc_running(p))
 		return;
-	if (proc_running(p))	/* dying, perhaps: give it a moment */
+	if (proc_running(p)) /* dying, perhaps: give it a moment */
 		proc_wait(p, 500);
 	ck_assert_msg(!p->timed_out, "tcp_server runs but no longer answers");
 	ck_assert_msg(0, "tcp_server died: %s %d; stderr: %s",
@@ -273,17 +274,21 @@ static void
 server_stop(struct proc *p, int lines)
 {
 	if (lines >= 0)
-		ck_assert_msg(proc_lines(p, lines, IO_MS) == 0, "%d log lines, "
+		ck_assert_msg(proc_lines(p, lines, IO_MS) == 0,
+		    "%d log lines, "
 		    "want %d (one per connection and per line, flushed)",
 		    labtest_lines(p->out), lines);
 	proc_signal(p, SIGTERM);
 	ck_assert_int_eq(proc_wait(p, IO_MS), 0);
-	ck_assert_msg(PROC_EXIT(p) == 0, "tcp_server: status %d, signal %d "
-	    "after SIGTERM", PROC_EXIT(p), WIFSIGNALED(p->status) ?
-	    WTERMSIG(p->status) : 0);
+	ck_assert_msg(PROC_EXIT(p) == 0,
+	    "tcp_server: status %d, signal %d "
+	    "after SIGTERM",
+	    PROC_EXIT(p), WIFSIGNALED(p->status) ? WTERMSIG(p->status) : 0);
 	if (lines >= 0)
-		ck_assert_msg(labtest_lines(p->out) == lines, "%d log lines, "
-		    "want %d:\n%s", labtest_lines(p->out), lines, p->out);
+		ck_assert_msg(labtest_lines(p->out) == lines,
+		    "%d log lines, "
+		    "want %d:\n%s",
+		    labtest_lines(p->out), lines, p->out);
 }
 
 /* Lines of every kind on one connection: each byte value but '\n', the
@@ -291,8 +296,8 @@ server_stop(struct proc *p, int lines)
  * over many segments; then our FIN must be answered by the server's. */
 START_TEST(test_server_lines)
 {
-	char all[256], longest[MAX_LINE + 1], many[2000], split[] =
-	    "first split\nsecond split\n";
+	char all[256], longest[MAX_LINE + 1], many[2000],
+	    split[] = "first split\nsecond split\n";
 	struct proc p;
 	int port, fd, nlines = 0;
 	size_t n = 0;
@@ -349,7 +354,7 @@ END_TEST
 
 /* A line longer than 1024 bytes may end that connection, never the
  * server. */
-static const size_t overlong[] = { MAX_LINE + 1, 70000 };
+static const size_t overlong[] = {MAX_LINE + 1, 70000};
 
 START_TEST(test_server_overlong)
 {
@@ -363,7 +368,7 @@ START_TEST(test_server_overlong)
 	line[n] = '\n';
 	server_start(&p, &port);
 	fd = tcp_connect("127.0.0.1", port);
-	send(fd, line, n + 1, MSG_NOSIGNAL);	/* may fail: a reset is fine */
+	send(fd, line, n + 1, MSG_NOSIGNAL); /* may fail: a reset is fine */
 	close(fd);
 	server_alive(&p, port);
 	server_stop(&p, -1);
@@ -396,14 +401,17 @@ END_TEST
 /* Clients that misbehave: the server must survive them all (SIGPIPE
  * included) and serve the next one. */
 enum hostile {
-	RESET_MIDLINE,		/* SO_LINGER 0 with half a line sent */
-	RESET_AFTER_LINES,	/* SO_LINGER 0 with lines being answered */
-	LEAVE_UNREAD,		/* many lines, FIN, close with replies unread */
-	VANISH_MIDLINE,		/* half a line, then a normal close */
+	RESET_MIDLINE,     /* SO_LINGER 0 with half a line sent */
+	RESET_AFTER_LINES, /* SO_LINGER 0 with lines being answered */
+	LEAVE_UNREAD,      /* many lines, FIN, close with replies unread */
+	VANISH_MIDLINE,    /* half a line, then a normal close */
 };
 
 static const enum hostile hostiles[] = {
-	RESET_MIDLINE, RESET_AFTER_LINES, LEAVE_UNREAD, VANISH_MIDLINE,
+    RESET_MIDLINE,
+    RESET_AFTER_LINES,
+    LEAVE_UNREAD,
+    VANISH_MIDLINE,
 };
 
 START_TEST(test_server_hostile)
@@ -451,8 +459,14 @@ START_TEST(test_server_hostile)
 END_TEST
 
 /* SIGTERM and SIGINT end it with status 0, idle or with a client. */
-static const struct { int sig; int client; } stops[] = {
-	{ SIGTERM, 0 }, { SIGINT, 0 }, { SIGTERM, 1 }, { SIGINT, 1 },
+static const struct {
+	int sig;
+	int client;
+} stops[] = {
+    {SIGTERM, 0},
+    {SIGINT, 0},
+    {SIGTERM, 1},
+    {SIGINT, 1},
 };
 
 START_TEST(test_server_signal)
@@ -469,9 +483,10 @@ START_TEST(test_server_signal)
 	proc_signal(&p, stops[_i].sig);
 	ck_assert_int_eq(proc_wait(&p, IO_MS), 0);
 	ck_assert_msg(PROC_EXIT(&p) == 0, "after signal %d: %s %d%s",
-	    stops[_i].sig, WIFSIGNALED(p.status) ? "killed by signal" :
-	    "exit status", WIFSIGNALED(p.status) ? WTERMSIG(p.status) :
-	    PROC_EXIT(&p), p.timed_out ? " (did not end in time)" : "");
+	    stops[_i].sig,
+	    WIFSIGNALED(p.status) ? "killed by signal" : "exit status",
+	    WIFSIGNALED(p.status) ? WTERMSIG(p.status) : PROC_EXIT(&p),
+	    p.timed_out ? " (did not end in time)" : "");
 	if (fd >= 0)
 		close(fd);
 	proc_free(&p);
@@ -485,8 +500,10 @@ START_TEST(test_server_no_ipv6)
 	int port;
 
 	ck_assert_msg(labtest_server_via(&p, kit_bin("labtest-noipv6"),
-	    TCP_SERVER, SOCK_STREAM, &port) == 0, "tcp_server without IPv6 "
-	    "did not listen; stderr: %s", p.err);
+	                  TCP_SERVER, SOCK_STREAM, &port) == 0,
+	    "tcp_server without IPv6 "
+	    "did not listen; stderr: %s",
+	    p.err);
 	server_alive(&p, port);
 	proc_free(&p);
 }
@@ -499,7 +516,7 @@ START_TEST(test_server_port_in_use)
 	socklen_t len;
 	int port = port_free(SOCK_STREAM), off = 0, fd;
 	char num[16];
-	char *argv[] = { (char *)TCP_SERVER, num, NULL };
+	char *argv[] = {(char *)TCP_SERVER, num, NULL};
 	struct proc p;
 
 	addr_set(&ss, &len, "::", port);
@@ -510,8 +527,8 @@ START_TEST(test_server_port_in_use)
 	ck_assert_int_eq(listen(fd, 1), 0);
 	snprintf(num, sizeof num, "%d", port);
 	ck_assert_int_eq(proc_run(&p, argv, 3000), 0);
-	ck_assert_msg(PROC_EXIT(&p) == 1, "status %d, stderr: %s",
-	    PROC_EXIT(&p), p.err);
+	ck_assert_msg(
+	    PROC_EXIT(&p) == 1, "status %d, stderr: %s", PROC_EXIT(&p), p.err);
 	ck_assert_int_eq(labtest_lines(p.err), 1);
 	ck_assert_ptr_nonnull(strstr(p.err, num));
 	close(fd);
@@ -524,7 +541,7 @@ END_TEST
 START_TEST(test_server_restart)
 {
 	char num[16];
-	char *argv[] = { (char *)TCP_SERVER, num, NULL };
+	char *argv[] = {(char *)TCP_SERVER, num, NULL};
 	struct proc p;
 	int port, fd;
 
@@ -539,7 +556,8 @@ START_TEST(test_server_restart)
 	ck_assert_int_eq(proc_start(&p, argv), 0);
 	ck_assert_msg(proc_ready(&p, SOCK_STREAM, port, LABTEST_START_MS) == 0,
 	    "tcp_server could not listen again on a port in TIME_WAIT "
-	    "(SO_REUSEADDR?): %s", p.err);
+	    "(SO_REUSEADDR?): %s",
+	    p.err);
 	server_alive(&p, port);
 	proc_free(&p);
 }
@@ -551,7 +569,7 @@ struct tpeer {
 	int lfd, fd, port;
 	char buf[4096];
 	size_t len;
-	char got[4096];		/* everything the client sent */
+	char got[4096]; /* everything the client sent */
 	size_t got_len;
 };
 
@@ -567,22 +585,22 @@ tpeer_listen(struct tpeer *t, const char *ip, int port)
 	addr_set(&ss, &len, ip, port);
 	t->lfd = socket(ss.ss_family, SOCK_STREAM, 0);
 	ck_assert_int_ge(t->lfd, 0);
-	if (ss.ss_family == AF_INET6)	/* this address family only */
+	if (ss.ss_family == AF_INET6) /* this address family only */
 		setsockopt(t->lfd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on);
 	ck_assert_msg(bind(t->lfd, (struct sockaddr *)&ss, len) == 0,
 	    "bind %s:%d: %s", ip, port, strerror(errno));
 	ck_assert_int_eq(listen(t->lfd, 4), 0);
 	len = sizeof ss;
 	getsockname(t->lfd, (struct sockaddr *)&ss, &len);
-	t->port = ntohs(ss.ss_family == AF_INET ?
-	    ((struct sockaddr_in *)&ss)->sin_port :
-	    ((struct sockaddr_in6 *)&ss)->sin6_port);
+	t->port = ntohs(ss.ss_family == AF_INET
+	                    ? ((struct sockaddr_in *)&ss)->sin_port
+	                    : ((struct sockaddr_in6 *)&ss)->sin6_port);
 }
 
 static void
 tpeer_accept(struct tpeer *t)
 {
-	struct pollfd pfd = { t->lfd, POLLIN, 0 };
+	struct pollfd pfd = {t->lfd, POLLIN, 0};
 	int on = 1;
 
 	ck_assert_msg(poll(&pfd, 1, IO_MS) == 1, "tcp_client never connected");
@@ -601,15 +619,17 @@ tpeer_expect_ping(struct tpeer *t, int seq)
 
 	snprintf(want, sizeof want, "ping %d", seq);
 	while ((nl = memchr(t->buf, '\n', t->len)) == NULL) {
-		struct pollfd pfd = { t->fd, POLLIN, 0 };
+		struct pollfd pfd = {t->fd, POLLIN, 0};
 		long left = deadline - harness_now_ms();
 		ssize_t r;
 
 		ck_assert_msg(left > 0 && poll(&pfd, 1, (int)left) == 1,
 		    "no line for seq %d within %d ms", seq, IO_MS);
 		r = recv(t->fd, t->buf + t->len, sizeof t->buf - t->len, 0);
-		ck_assert_msg(r > 0, "client closed or reset before sending "
-		    "seq %d: %s", seq, r < 0 ? strerror(errno) : "EOF");
+		ck_assert_msg(r > 0,
+		    "client closed or reset before sending "
+		    "seq %d: %s",
+		    seq, r < 0 ? strerror(errno) : "EOF");
 		if (t->got_len + r <= sizeof t->got)
 			memcpy(t->got + t->got_len, t->buf + t->len, r);
 		t->got_len += r;
@@ -617,8 +637,8 @@ tpeer_expect_ping(struct tpeer *t, int seq)
 		ck_assert_msg(t->len < sizeof t->buf, "no newline in 4 KiB");
 	}
 	ck_assert_msg((size_t)(nl - t->buf) == strlen(want) &&
-	    memcmp(t->buf, want, strlen(want)) == 0, "line %.*s, want %s",
-	    (int)(nl - t->buf), t->buf, want);
+	                  memcmp(t->buf, want, strlen(want)) == 0,
+	    "line %.*s, want %s", (int)(nl - t->buf), t->buf, want);
 	t->len -= nl + 1 - t->buf;
 	memmove(t->buf, nl + 1, t->len);
 	return harness_now();
@@ -655,8 +675,8 @@ static void
 client_start(struct proc *p, const char *host, int port, const char *count)
 {
 	char num[16];
-	char *argv[] = { (char *)TCP_CLIENT, (char *)host, num, (char *)count,
-	    NULL };
+	char *argv[] = {
+	    (char *)TCP_CLIENT, (char *)host, num, (char *)count, NULL};
 
 	snprintf(num, sizeof num, "%d", port);
 	ck_assert_int_eq(proc_start(p, argv), 0);
@@ -667,26 +687,32 @@ static void
 client_end(struct proc *p, struct labtest_out *o, int status, int summary)
 {
 	ck_assert_int_eq(proc_wait(p, RUN_MS), 0);
-	ck_assert_msg(!p->timed_out, "tcp_client still running after %d ms",
-	    RUN_MS);
+	ck_assert_msg(
+	    !p->timed_out, "tcp_client still running after %d ms", RUN_MS);
 	ck_assert_msg(labtest_parse(p->out, o) == 0, "client output: %s\n%s",
 	    o->why, p->out);
 	ck_assert_msg(o->summary == summary, "summary line %s:\n%s",
 	    summary ? "missing" : "where none belongs", p->out);
-	ck_assert_msg(PROC_EXIT(p) == status, "exit status %d (signal %d), "
-	    "want %d; stderr: %s", PROC_EXIT(p), WIFSIGNALED(p->status) ?
-	    WTERMSIG(p->status) : 0, status, p->err);
+	ck_assert_msg(PROC_EXIT(p) == status,
+	    "exit status %d (signal %d), "
+	    "want %d; stderr: %s",
+	    PROC_EXIT(p), WIFSIGNALED(p->status) ? WTERMSIG(p->status) : 0,
+	    status, p->err);
 	if (status == 0)
-		ck_assert_msg(p->err[0] == '\0', "stderr after a run without "
-		    "error: %s", p->err);
+		ck_assert_msg(p->err[0] == '\0',
+		    "stderr after a run without "
+		    "error: %s",
+		    p->err);
 }
 
 /* The contract's "reason on stderr": one line. */
 static void
 expect_reason(const struct proc *p)
 {
-	ck_assert_msg(labtest_lines(p->err) == 1, "want one line on stderr "
-	    "naming the cause, got '%s'", p->err);
+	ck_assert_msg(labtest_lines(p->err) == 1,
+	    "want one line on stderr "
+	    "naming the cause, got '%s'",
+	    p->err);
 }
 
 static void
@@ -697,7 +723,7 @@ expect_reply(const struct labtest_out *o, int i, const char *ip, int port)
 	ck_assert_int_eq(o->ping[i].port, port);
 }
 
-static const char *const hosts[] = { "127.0.0.1", "::1", "localhost" };
+static const char *const hosts[] = {"127.0.0.1", "::1", "localhost"};
 
 START_TEST(test_pair)
 {
@@ -707,8 +733,8 @@ START_TEST(test_pair)
 	int port;
 
 	server_start(&srv, &port);
-	ck_assert_int_eq(labtest_first_addr(hosts[_i], SOCK_STREAM, ip,
-	    sizeof ip), 0);
+	ck_assert_int_eq(
+	    labtest_first_addr(hosts[_i], SOCK_STREAM, ip, sizeof ip), 0);
 	client_start(&cli, hosts[_i], port, "3");
 	client_end(&cli, &o, 0, 1);
 	ck_assert_int_eq(o.npings, 3);
@@ -724,9 +750,9 @@ START_TEST(test_pair)
 END_TEST
 
 static const char *const hosts_files[] = {
-	"::1 localhost\n127.0.0.1 localhost\n",
-	"127.0.0.1 localhost\n",
-	"::1 localhost\n",
+    "::1 localhost\n127.0.0.1 localhost\n",
+    "127.0.0.1 localhost\n",
+    "::1 localhost\n",
 };
 
 START_TEST(test_pair_localhost)
@@ -738,9 +764,10 @@ START_TEST(test_pair_localhost)
 
 	ck_assert_msg(labtest_hosts(hosts_files[_i]) == 0,
 	    "cannot give the test its own /etc/hosts (needs root or user "
-	    "namespaces): %s", strerror(errno));
-	ck_assert_int_eq(labtest_first_addr("localhost", SOCK_STREAM, ip,
-	    sizeof ip), 0);
+	    "namespaces): %s",
+	    strerror(errno));
+	ck_assert_int_eq(
+	    labtest_first_addr("localhost", SOCK_STREAM, ip, sizeof ip), 0);
 	server_start(&srv, &port);
 	client_start(&cli, "localhost", port, "2");
 	client_end(&cli, &o, 0, 1);
@@ -753,7 +780,7 @@ END_TEST
 
 /* 'localhost' is ::1 then 127.0.0.1, and only one of them listens: the
  * client tries each address until one connects. */
-static const char *const fallback[] = { "127.0.0.1", "::1" };
+static const char *const fallback[] = {"127.0.0.1", "::1"};
 
 START_TEST(test_fallback)
 {
@@ -761,8 +788,9 @@ START_TEST(test_fallback)
 	struct proc cli;
 	struct tpeer t;
 
-	ck_assert_msg(labtest_hosts("::1 localhost\n127.0.0.1 localhost\n") ==
-	    0, "cannot give the test its own /etc/hosts: %s", strerror(errno));
+	ck_assert_msg(
+	    labtest_hosts("::1 localhost\n127.0.0.1 localhost\n") == 0,
+	    "cannot give the test its own /etc/hosts: %s", strerror(errno));
 	tpeer_listen(&t, fallback[_i], 0);
 	client_start(&cli, "localhost", t.port, "1");
 	tpeer_accept(&t);
@@ -780,7 +808,7 @@ END_TEST
  * sent exactly its pings. */
 START_TEST(test_split_replies)
 {
-	static const char *const pieces[] = { "PI", "NG", " ", "%d", "\n" };
+	static const char *const pieces[] = {"PI", "NG", " ", "%d", "\n"};
 	struct labtest_out o;
 	struct proc cli;
 	struct tpeer t;
@@ -793,17 +821,20 @@ START_TEST(test_split_replies)
 	for (int seq = 1; seq <= 3; seq++) {
 		double arrived = tpeer_expect_ping(&t, seq);
 
-		ck_assert_msg(seq == 1 || arrived - last < AT_ONCE, "ping %d "
-		    "left %.3f s after the reply to ping %d", seq,
-		    arrived - last, seq - 1);
-		ck_assert_msg(proc_lines(&cli, seq - 1, 200) == 0, "the reply "
+		ck_assert_msg(seq == 1 || arrived - last < AT_ONCE,
+		    "ping %d "
+		    "left %.3f s after the reply to ping %d",
+		    seq, arrived - last, seq - 1);
+		ck_assert_msg(proc_lines(&cli, seq - 1, 200) == 0,
+		    "the reply "
 		    "line for seq=%d was not flushed when ping %d left",
 		    seq - 1, seq);
 		for (int k = 0; k < 5; k++) {
 			char piece[16];
 
 			snprintf(piece, sizeof piece, pieces[k], seq);
-			expect_quiet(t.fd, PIECE_MS, "the client sent before "
+			expect_quiet(t.fd, PIECE_MS,
+			    "the client sent before "
 			    "the whole reply line had come");
 			tpeer_send(&t, piece);
 		}
@@ -811,9 +842,9 @@ START_TEST(test_split_replies)
 	}
 	expect_eof(t.fd, IO_MS, "tcp_client after its last reply");
 	client_end(&cli, &o, 0, 1);
-	ck_assert_msg(t.got_len == strlen(want) &&
-	    memcmp(t.got, want, t.got_len) == 0, "the client sent '%.*s'",
-	    (int)t.got_len, t.got);
+	ck_assert_msg(
+	    t.got_len == strlen(want) && memcmp(t.got, want, t.got_len) == 0,
+	    "the client sent '%.*s'", (int)t.got_len, t.got);
 	ck_assert_int_eq(o.npings, 3);
 	for (int i = 0; i < 3; i++) {
 		expect_reply(&o, i, families[_i], t.port);
@@ -840,8 +871,10 @@ START_TEST(test_slow_reply)
 	expect_eof(t.fd, IO_MS, "tcp_client after its last reply");
 	client_end(&cli, &o, 0, 1);
 	ck_assert_msg(o.ping[0].rtt >= SLOW_REPLY_MS - 1 &&
-	    o.ping[0].rtt <= SLOW_REPLY_MS + 50, "rtt=%.3f for a reply sent "
-	    "%d ms after the ping", o.ping[0].rtt, SLOW_REPLY_MS);
+	                  o.ping[0].rtt <= SLOW_REPLY_MS + 50,
+	    "rtt=%.3f for a reply sent "
+	    "%d ms after the ping",
+	    o.ping[0].rtt, SLOW_REPLY_MS);
 	proc_free(&cli);
 	tpeer_close(&t);
 }
@@ -882,11 +915,20 @@ END_TEST
 /* How the peer fails ping 2: a wrong line, or it closes or resets. */
 enum fault { WRONG, CLOSE, CLOSE_MIDLINE, RESET };
 
-static const struct { enum fault fault; const char *line; } faults[] = {
-	{ WRONG, "PING 9\n" }, { WRONG, "ping 2\n" }, { WRONG, "PING 2 \n" },
-	{ WRONG, "PING 2\r\n" }, { WRONG, "PONG 2\n" }, { WRONG, "PING 1\n" },
-	{ WRONG, "\n" }, { CLOSE, NULL }, { CLOSE_MIDLINE, "PING" },
-	{ RESET, NULL },
+static const struct {
+	enum fault fault;
+	const char *line;
+} faults[] = {
+    {WRONG, "PING 9\n"},
+    {WRONG, "ping 2\n"},
+    {WRONG, "PING 2 \n"},
+    {WRONG, "PING 2\r\n"},
+    {WRONG, "PONG 2\n"},
+    {WRONG, "PING 1\n"},
+    {WRONG, "\n"},
+    {CLOSE, NULL},
+    {CLOSE_MIDLINE, "PING"},
+    {RESET, NULL},
 };
 
 START_TEST(test_bad_peer)
@@ -925,7 +967,7 @@ END_TEST
 
 /* The peer closes or resets the connection at once, before any reply:
  * the client must not die of SIGPIPE; 1 sent, 0 received, status 1. */
-static const int early_reset[] = { 0, 1 };
+static const int early_reset[] = {0, 1};
 
 START_TEST(test_closed_at_once)
 {
@@ -970,42 +1012,48 @@ END_TEST
 /* ---- bad arguments ---- */
 
 static const char *const bad_client[][4] = {
-	{ NULL },
-	{ "127.0.0.1", NULL },
-	{ "127.0.0.1", "0", NULL },
-	{ "127.0.0.1", "65536", NULL },
-	{ "127.0.0.1", "12a", NULL },
-	{ "127.0.0.1", "", NULL },
-	{ "127.0.0.1", "%P", "0", NULL },
-	{ "127.0.0.1", "%P", "1001", NULL },
-	{ "127.0.0.1", "%P", "3x", NULL },
-	{ "no-such-host.invalid", "%P", "1", NULL },
+    {NULL},
+    {"127.0.0.1", NULL},
+    {"127.0.0.1", "0", NULL},
+    {"127.0.0.1", "65536", NULL},
+    {"127.0.0.1", "12a", NULL},
+    {"127.0.0.1", "", NULL},
+    {"127.0.0.1", "%P", "0", NULL},
+    {"127.0.0.1", "%P", "1001", NULL},
+    {"127.0.0.1", "%P", "3x", NULL},
+    {"no-such-host.invalid", "%P", "1", NULL},
 };
 
 static const char *const bad_server[][2] = {
-	{ NULL }, { "0", NULL }, { "65536", NULL }, { "12a", NULL },
-	{ "-1", NULL }, { "", NULL },
+    {NULL},
+    {"0", NULL},
+    {"65536", NULL},
+    {"12a", NULL},
+    {"-1", NULL},
+    {"", NULL},
 };
 
 static void
 expect_bad_args(struct proc *p, const char *culprit)
 {
 	ck_assert_int_eq(p->timed_out, 0);
-	ck_assert_msg(PROC_EXIT(p) == 2, "status %d, stderr: %s",
-	    PROC_EXIT(p), p->err);
+	ck_assert_msg(
+	    PROC_EXIT(p) == 2, "status %d, stderr: %s", PROC_EXIT(p), p->err);
 	ck_assert_str_eq(p->out, "");
-	ck_assert_msg(labtest_lines(p->err) == 1, "stderr is not one line: %s",
-	    p->err);
+	ck_assert_msg(
+	    labtest_lines(p->err) == 1, "stderr is not one line: %s", p->err);
 	ck_assert_msg(strstr(p->err, "usage") != NULL ||
-	    (culprit != NULL && culprit[0] != '\0' &&
-	    strstr(p->err, culprit) != NULL), "stderr neither a usage line "
-	    "nor naming '%s': %s", culprit ? culprit : "", p->err);
+	                  (culprit != NULL && culprit[0] != '\0' &&
+	                      strstr(p->err, culprit) != NULL),
+	    "stderr neither a usage line "
+	    "nor naming '%s': %s",
+	    culprit ? culprit : "", p->err);
 }
 
 /* Status 2, and no connection reaches the peer listening on %P. */
 START_TEST(test_client_bad_args)
 {
-	char *argv[6] = { (char *)TCP_CLIENT };
+	char *argv[6] = {(char *)TCP_CLIENT};
 	char num[16];
 	const char *culprit = NULL;
 	struct tpeer t;
@@ -1031,7 +1079,7 @@ END_TEST
 
 START_TEST(test_server_bad_args)
 {
-	char *argv[3] = { (char *)TCP_SERVER, (char *)bad_server[_i][0], NULL };
+	char *argv[3] = {(char *)TCP_SERVER, (char *)bad_server[_i][0], NULL};
 	struct proc p;
 
 	ck_assert_int_eq(proc_run(&p, argv, 3000), 0);
@@ -1040,11 +1088,11 @@ START_TEST(test_server_bad_args)
 }
 END_TEST
 
-static const char *const programs[] = { "tcp_server", "tcp_client" };
+static const char *const programs[] = {"tcp_server", "tcp_client"};
 
 START_TEST(test_help)
 {
-	char *argv[] = { (char *)labtest_prog(2, programs[_i]), "--help", NULL };
+	char *argv[] = {(char *)labtest_prog(2, programs[_i]), "--help", NULL};
 	struct proc p;
 
 	ck_assert_int_eq(proc_run(&p, argv, 3000), 0);

@@ -15,29 +15,31 @@
 #include "harness.h"
 #include "labtest.h"
 
-#define BUILD_MS 60000		/* one lab built from scratch */
-#define RUN_MS 5000		/* a skeleton must give up by then */
+#define BUILD_MS 60000 /* one lab built from scratch */
+#define RUN_MS 5000    /* a skeleton must give up by then */
 #define STRICT_CFLAGS "CFLAGS=-std=c11 -Wall -Wextra -Werror"
 /* The skeletons' step marker (it belongs in labs/ only, hence spelled in
  * two pieces here, where a checker looks for leftover work). */
-#define SKEL_WORD "TO" "DO"
+#define SKEL_WORD                                                              \
+	"TO"                                                                   \
+	"DO"
 #define SKEL_MARK SKEL_WORD "("
 
 static const struct {
-	const char *dir;	/* labs/NAME and solutions/NAME */
-	const char *tag;	/* step markers are SKEL_MARK tag.N) */
+	const char *dir; /* labs/NAME and solutions/NAME */
+	const char *tag; /* step markers are SKEL_MARK tag.N) */
 	const char *progs[2];
 } skel_labs[] = {
-	{ "lab1-udp", "lab1", { "udp_server", "udp_client" } },
-	{ "lab2-tcp", "lab2", { "tcp_server", "tcp_client" } },
+    {"lab1-udp", "lab1", {"udp_server", "udp_client"}},
+    {"lab2-tcp", "lab2", {"tcp_server", "tcp_client"}},
 };
 
 static void
 run_ok(char *const argv[], int ms, struct proc *p)
 {
 	ck_assert_int_eq(proc_run(p, argv, ms), 0);
-	ck_assert_msg(!p->timed_out, "%s still running after %d ms", argv[0],
-	    ms);
+	ck_assert_msg(
+	    !p->timed_out, "%s still running after %d ms", argv[0], ms);
 }
 
 /* A copy of labs/DIR in a fresh directory, built with -Werror: the
@@ -45,9 +47,9 @@ run_ok(char *const argv[], int ms, struct proc *p)
 START_TEST(test_build_strict)
 {
 	char dir[] = "/tmp/check-skel-XXXXXX", src[128], cmd[256];
-	char *cp[] = { "cp", "-R", src, dir, NULL };
-	char *mk[] = { "make", "-B", "-C", dir, STRICT_CFLAGS, NULL };
-	char *rm[] = { "sh", "-c", cmd, NULL };
+	char *cp[] = {"cp", "-R", src, dir, NULL};
+	char *mk[] = {"make", "-B", "-C", dir, STRICT_CFLAGS, NULL};
+	char *rm[] = {"sh", "-c", cmd, NULL};
 	struct proc p;
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
@@ -56,10 +58,13 @@ START_TEST(test_build_strict)
 	ck_assert_msg(PROC_EXIT(&p) == 0, "cp: %s", p.err);
 	proc_free(&p);
 	run_ok(mk, BUILD_MS, &p);
-	ck_assert_msg(PROC_EXIT(&p) == 0, "labs/%s does not build with "
-	    "-Wall -Wextra -Werror:\n%s%s", skel_labs[_i].dir, p.out, p.err);
+	ck_assert_msg(PROC_EXIT(&p) == 0,
+	    "labs/%s does not build with "
+	    "-Wall -Wextra -Werror:\n%s%s",
+	    skel_labs[_i].dir, p.out, p.err);
 	ck_assert_msg(strstr(p.out, "warning") == NULL &&
-	    strstr(p.err, "warning") == NULL, "warnings:\n%s%s", p.out, p.err);
+	                  strstr(p.err, "warning") == NULL,
+	    "warnings:\n%s%s", p.out, p.err);
 	proc_free(&p);
 	for (int i = 0; i < 2; i++) {
 		snprintf(cmd, sizeof cmd, "%s/%s", dir, skel_labs[_i].progs[i]);
@@ -80,24 +85,26 @@ START_TEST(test_run)
 	int lab = _i / 2;
 	const char *prog = skel_labs[lab].progs[_i % 2];
 	char path[128], port[16], tag[32];
-	char *server[] = { path, port, NULL };
-	char *client[] = { path, "127.0.0.1", port, "1", NULL };
+	char *server[] = {path, port, NULL};
+	char *client[] = {path, "127.0.0.1", port, "1", NULL};
 	int server_side = strstr(prog, "server") != NULL;
 	struct proc p;
 
 	snprintf(path, sizeof path, "labs/%s/%s", skel_labs[lab].dir, prog);
-	ck_assert_msg(access(path, X_OK) == 0, "%s is not built (run make)",
-	    path);
-	snprintf(port, sizeof port, "%d", port_free(strstr(prog, "udp") ?
-	    SOCK_DGRAM : SOCK_STREAM));
+	ck_assert_msg(
+	    access(path, X_OK) == 0, "%s is not built (run make)", path);
+	snprintf(port, sizeof port, "%d",
+	    port_free(strstr(prog, "udp") ? SOCK_DGRAM : SOCK_STREAM));
 	run_ok(server_side ? server : client, RUN_MS, &p);
 	ck_assert_msg(!WIFSIGNALED(p.status), "%s crashed: signal %d", path,
 	    WTERMSIG(p.status));
-	ck_assert_msg(PROC_EXIT(&p) != 0, "%s exits 0 without doing its work",
-	    path);
+	ck_assert_msg(
+	    PROC_EXIT(&p) != 0, "%s exits 0 without doing its work", path);
 	snprintf(tag, sizeof tag, SKEL_MARK "%s.", skel_labs[lab].tag);
-	ck_assert_msg(strstr(p.err, tag) != NULL, "no %s...) line on stderr: "
-	    "%s", tag, p.err);
+	ck_assert_msg(strstr(p.err, tag) != NULL,
+	    "no %s...) line on stderr: "
+	    "%s",
+	    tag, p.err);
 	proc_free(&p);
 }
 END_TEST
@@ -108,14 +115,16 @@ START_TEST(test_usage)
 {
 	int lab = _i / 2;
 	char path[128];
-	char *argv[] = { path, NULL };
+	char *argv[] = {path, NULL};
 	struct proc p;
 
 	snprintf(path, sizeof path, "labs/%s/%s", skel_labs[lab].dir,
 	    skel_labs[lab].progs[_i % 2]);
 	run_ok(argv, RUN_MS, &p);
-	ck_assert_msg(PROC_EXIT(&p) == 2, "%s without arguments: status %d, "
-	    "stderr: %s", path, PROC_EXIT(&p), p.err);
+	ck_assert_msg(PROC_EXIT(&p) == 2,
+	    "%s without arguments: status %d, "
+	    "stderr: %s",
+	    path, PROC_EXIT(&p), p.err);
 	ck_assert_ptr_nonnull(strstr(p.err, "usage"));
 	proc_free(&p);
 }
@@ -182,19 +191,20 @@ START_TEST(test_todos)
 	snprintf(tag, sizeof tag, SKEL_MARK "%s.", skel_labs[lab].tag);
 	text = slurp(path);
 	for (t = strstr(text, SKEL_WORD); t != NULL;
-	    t = strstr(t + 1, SKEL_WORD)) {
+	     t = strstr(t + 1, SKEL_WORD)) {
 		size_t k = strlen(tag);
 
 		ck_assert_msg(strncmp(t, tag, k) == 0,
-		    "%s: a step marker not numbered %sK): %.40s", path, tag,
-		    t);
+		    "%s: a step marker not numbered %sK): %.40s", path, tag, t);
 		ck_assert_msg(t[k] >= '1' && t[k] <= '9' &&
-		    strspn(t + k, "0123456789") > 0 &&
-		    t[k + strspn(t + k, "0123456789")] == ')',
+		                  strspn(t + k, "0123456789") > 0 &&
+		                  t[k + strspn(t + k, "0123456789")] == ')',
 		    "%s: bad step number: %.40s", path, t);
 		if (!in_string(text, t))
-			ck_assert_msg(comment_names_handout(t), "%s: step "
-			    "without a pointer to the handout: %.60s", path, t);
+			ck_assert_msg(comment_names_handout(t),
+			    "%s: step "
+			    "without a pointer to the handout: %.60s",
+			    path, t);
 		count++;
 	}
 	ck_assert_msg(count > 0, "%s has no step marker", path);
@@ -207,18 +217,21 @@ END_TEST
 START_TEST(test_same_files)
 {
 	char cmd[512];
-	char *argv[] = { "sh", "-c", cmd, NULL };
+	char *argv[] = {"sh", "-c", cmd, NULL};
 	struct proc p;
 	char *text;
 
-	snprintf(cmd, sizeof cmd, "[ \"$(cd labs/%s && ls *.c Makefile)\" = "
+	snprintf(cmd, sizeof cmd,
+	    "[ \"$(cd labs/%s && ls *.c Makefile)\" = "
 	    "\"$(cd solutions/%s && ls *.c Makefile)\" ] && "
-	    "cmp labs/%s/Makefile solutions/%s/Makefile", skel_labs[_i].dir,
-	    skel_labs[_i].dir, skel_labs[_i].dir, skel_labs[_i].dir);
+	    "cmp labs/%s/Makefile solutions/%s/Makefile",
+	    skel_labs[_i].dir, skel_labs[_i].dir, skel_labs[_i].dir,
+	    skel_labs[_i].dir);
 	run_ok(argv, 10000, &p);
-	ck_assert_msg(PROC_EXIT(&p) == 0, "labs/%s and solutions/%s differ in "
-	    "their files or Makefile:\n%s%s", skel_labs[_i].dir, skel_labs[_i].dir,
-	    p.out, p.err);
+	ck_assert_msg(PROC_EXIT(&p) == 0,
+	    "labs/%s and solutions/%s differ in "
+	    "their files or Makefile:\n%s%s",
+	    skel_labs[_i].dir, skel_labs[_i].dir, p.out, p.err);
 	proc_free(&p);
 	/* Students see warnings; their own build never refuses. */
 	snprintf(cmd, sizeof cmd, "labs/%s/Makefile", skel_labs[_i].dir);

@@ -21,11 +21,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#define HARNESS_OUT_MAX (16u << 20)	/* output kept per stream */
-#define HARNESS_PIPE_SIZE (1 << 20)	/* output a program may write unread */
-#define HARNESS_TICK_MS 5		/* exit/readiness polling period */
-#define HARNESS_PORT_TRIES 20		/* port_free attempts */
-#define HARNESS_PORT_POLL_MS 2		/* port_wait polling period */
+#define HARNESS_OUT_MAX (16u << 20) /* output kept per stream */
+#define HARNESS_PIPE_SIZE (1 << 20) /* output a program may write unread */
+#define HARNESS_TICK_MS 5           /* exit/readiness polling period */
+#define HARNESS_PORT_TRIES 20       /* port_free attempts */
+#define HARNESS_PORT_POLL_MS 2      /* port_wait polling period */
 
 long
 harness_now_ms(void)
@@ -55,7 +55,7 @@ harness_child(char *const argv[], int in_fd, int out_fd, int err_fd)
 	int sig;
 
 	for (sig = 1; sig < NSIG; sig++)
-		signal(sig, SIG_DFL);	/* fails harmlessly on KILL, STOP */
+		signal(sig, SIG_DFL); /* fails harmlessly on KILL, STOP */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
@@ -95,7 +95,7 @@ harness_stdin(const char *input)
 int
 proc_start_in(struct proc *p, char *const argv[], const char *input)
 {
-	int out[2] = { -1, -1 }, err[2] = { -1, -1 };
+	int out[2] = {-1, -1}, err[2] = {-1, -1};
 	int in_fd, rc = -1;
 
 	memset(p, 0, sizeof *p);
@@ -106,7 +106,7 @@ proc_start_in(struct proc *p, char *const argv[], const char *input)
 	if (p->out == NULL || p->err == NULL || in_fd < 0 ||
 	    pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)
 		goto out;
-	fflush(NULL);	/* or the child prints our buffered output again */
+	fflush(NULL); /* or the child prints our buffered output again */
 	p->pid = fork();
 	if (p->pid < 0) {
 		p->pid = 0;
@@ -162,7 +162,7 @@ harness_drain(int *fd, char **buf, size_t *len)
 			return;
 		}
 		if (*len + n > HARNESS_OUT_MAX)
-			continue;	/* keep reading so the child never blocks */
+			continue; /* keep reading so the child never blocks */
 		grown = realloc(*buf, *len + n + 1);
 		if (grown == NULL)
 			continue;
@@ -205,9 +205,9 @@ proc_wait(struct proc *p, int timeout_ms)
 #endif
 	while (!harness_reap(p)) {
 		struct pollfd fds[3] = {
-			{ .fd = p->out_fd, .events = POLLIN },
-			{ .fd = p->err_fd, .events = POLLIN },
-			{ .fd = pidfd, .events = POLLIN },
+		    {.fd = p->out_fd, .events = POLLIN},
+		    {.fd = p->err_fd, .events = POLLIN},
+		    {.fd = pidfd, .events = POLLIN},
 		};
 		long left = deadline - harness_now_ms();
 		int tick = pidfd >= 0 ? (int)left : HARNESS_TICK_MS;
@@ -216,7 +216,7 @@ proc_wait(struct proc *p, int timeout_ms)
 			kill(p->pid, SIGKILL);
 			p->timed_out = 1;
 			while (waitpid(p->pid, &p->status, 0) < 0 &&
-			    errno == EINTR)
+			       errno == EINTR)
 				;
 			p->pid = 0;
 			break;
@@ -267,8 +267,8 @@ proc_lines(struct proc *p, int n, int timeout_ms)
 
 	for (;;) {
 		struct pollfd fds[2] = {
-			{ .fd = p->out_fd, .events = POLLIN },
-			{ .fd = p->err_fd, .events = POLLIN },
+		    {.fd = p->out_fd, .events = POLLIN},
+		    {.fd = p->err_fd, .events = POLLIN},
 		};
 		long left = deadline - harness_now_ms();
 
@@ -278,8 +278,8 @@ proc_lines(struct proc *p, int n, int timeout_ms)
 			return 0;
 		if (left <= 0 || (p->out_fd < 0 && p->err_fd < 0))
 			return -1;
-		poll(fds, 2, left < HARNESS_TICK_MS ? (int)left :
-		    HARNESS_TICK_MS);
+		poll(fds, 2,
+		    left < HARNESS_TICK_MS ? (int)left : HARNESS_TICK_MS);
 	}
 }
 
@@ -340,9 +340,8 @@ harness_bind(int family, int type, int port)
 	if (bind(fd, (struct sockaddr *)&ss, len) < 0 ||
 	    getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
 		goto out;
-	rc = ntohs(family == AF_INET6 ?
-	    ((struct sockaddr_in6 *)&ss)->sin6_port :
-	    ((struct sockaddr_in *)&ss)->sin_port);
+	rc = ntohs(family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+	                              : ((struct sockaddr_in *)&ss)->sin_port);
 out:
 	close(fd);
 	return rc;
@@ -355,7 +354,7 @@ port_free(int type)
 
 	for (i = 0; i < HARNESS_PORT_TRIES; i++) {
 		port = harness_bind(AF_INET6, type, 0);
-		if (port < 0)	/* no IPv6 on this host */
+		if (port < 0) /* no IPv6 on this host */
 			return harness_bind(AF_INET, type, 0);
 		/* The dual-stack bind covered both families; make sure
 		 * IPv4 alone agrees (a host may refuse V6ONLY off). */
@@ -378,7 +377,7 @@ harness_in_table(const char *path, int tcp, int port)
 	f = fopen(path, "r");
 	if (f == NULL)
 		return -1;
-	if (fgets(line, sizeof line, f) == NULL)	/* header */
+	if (fgets(line, sizeof line, f) == NULL) /* header */
 		line[0] = '\0';
 	while (!found && fgets(line, sizeof line, f) != NULL) {
 		char *colon;
@@ -388,7 +387,8 @@ harness_in_table(const char *path, int tcp, int port)
 		colon = strrchr(local, ':');
 		if (colon == NULL || sscanf(colon + 1, "%x", &lport) != 1)
 			continue;
-		found = (int)lport == port && (!tcp || strcmp(state, "0A") == 0);
+		found =
+		    (int)lport == port && (!tcp || strcmp(state, "0A") == 0);
 	}
 	fclose(f);
 	return found;

@@ -24,12 +24,11 @@
 /* The four line forms of the contract, anchored: nothing else may be on
  * a pinger's stdout. */
 static const char *const labtest_forms[] = {
-	"^reply from (\\[([0-9a-fA-F:.]+)\\]|([0-9.]+)):" LABTEST_NUM
-	    " seq=" LABTEST_NUM " rtt=" LABTEST_MS " ms: PING " LABTEST_NUM "$",
-	"^seq=" LABTEST_NUM " timeout$",
-	"^" LABTEST_NUM " sent, " LABTEST_NUM " received, " LABTEST_NUM
-	    "% loss$",
-	"^rtt min/avg/max = " LABTEST_MS "/" LABTEST_MS "/" LABTEST_MS " ms$",
+    "^reply from (\\[([0-9a-fA-F:.]+)\\]|([0-9.]+)):" LABTEST_NUM
+    " seq=" LABTEST_NUM " rtt=" LABTEST_MS " ms: PING " LABTEST_NUM "$",
+    "^seq=" LABTEST_NUM " timeout$",
+    "^" LABTEST_NUM " sent, " LABTEST_NUM " received, " LABTEST_NUM "% loss$",
+    "^rtt min/avg/max = " LABTEST_MS "/" LABTEST_MS "/" LABTEST_MS " ms$",
 };
 
 enum { FORM_REPLY, FORM_TIMEOUT, FORM_SUMMARY, FORM_RTT, FORM_COUNT };
@@ -73,15 +72,15 @@ labtest_reply(struct labtest_parser *ps, struct labtest_out *o)
 	memcpy(pg->ip, ps->line + ps->m[g].rm_so, n);
 	pg->ip[n] = '\0';
 	if ((g == 2) != (strchr(pg->ip, ':') != NULL))
-		return labtest_fail(o, "IPv6 needs [] and IPv4 none: %s",
-		    ps->line);
+		return labtest_fail(
+		    o, "IPv6 needs [] and IPv4 none: %s", ps->line);
 	pg->replied = 1;
 	pg->port = (int)labtest_int(ps, 4);
 	pg->seq = (int)labtest_int(ps, 5);
 	pg->rtt = labtest_double(ps, 6);
 	if (labtest_int(ps, 7) != pg->seq)
-		return labtest_fail(o, "reply payload is not PING <seq>: %s",
-		    ps->line);
+		return labtest_fail(
+		    o, "reply payload is not PING <seq>: %s", ps->line);
 	return 0;
 }
 
@@ -98,14 +97,20 @@ labtest_summary(struct labtest_parser *ps, struct labtest_out *o)
 	for (i = 0; i < o->npings; i++)
 		got += o->ping[i].replied;
 	if (o->received != got)
-		return labtest_fail(o, "received is not the number of reply "
-		    "lines: %s", ps->line);
+		return labtest_fail(o,
+		    "received is not the number of reply "
+		    "lines: %s",
+		    ps->line);
 	if (o->sent < o->npings || o->sent > o->npings + 1 || o->sent < 1)
-		return labtest_fail(o, "sent disagrees with the ping lines: "
-		    "%s", ps->line);
+		return labtest_fail(o,
+		    "sent disagrees with the ping lines: "
+		    "%s",
+		    ps->line);
 	if (o->loss != (o->sent - o->received) * 100 / o->sent)
-		return labtest_fail(o, "loss is not (sent-received)*100/sent "
-		    "rounded down: %s", ps->line);
+		return labtest_fail(o,
+		    "loss is not (sent-received)*100/sent "
+		    "rounded down: %s",
+		    ps->line);
 	return 0;
 }
 
@@ -135,12 +140,15 @@ labtest_rtt(struct labtest_parser *ps, struct labtest_out *o)
 		n++;
 	}
 	if (n == 0)
-		return labtest_fail(o, "rtt line without any reply: %s",
-		    ps->line);
-	if (labtest_far(o->min, lo, 0.0015) || labtest_far(o->max, hi, 0.0015) ||
+		return labtest_fail(
+		    o, "rtt line without any reply: %s", ps->line);
+	if (labtest_far(o->min, lo, 0.0015) ||
+	    labtest_far(o->max, hi, 0.0015) ||
 	    labtest_far(o->avg, sum / n, 0.0015 * n))
-		return labtest_fail(o, "rtt min/avg/max disagree with the "
-		    "reply lines: %s", ps->line);
+		return labtest_fail(o,
+		    "rtt min/avg/max disagree with the "
+		    "reply lines: %s",
+		    ps->line);
 	return 0;
 }
 
@@ -151,11 +159,12 @@ labtest_one(struct labtest_parser *ps, struct labtest_out *o, int *phase)
 	int f;
 
 	for (f = 0; f < FORM_COUNT; f++)
-		if (regexec(&ps->re[f], ps->line, LABTEST_GROUPS, ps->m, 0) == 0)
+		if (regexec(&ps->re[f], ps->line, LABTEST_GROUPS, ps->m, 0) ==
+		    0)
 			break;
 	if (f == FORM_COUNT)
-		return labtest_fail(o, "line of no contract form: '%s'",
-		    ps->line);
+		return labtest_fail(
+		    o, "line of no contract form: '%s'", ps->line);
 	if ((f <= FORM_TIMEOUT && *phase != 0) ||
 	    (f == FORM_SUMMARY && *phase != 0) ||
 	    (f == FORM_RTT && *phase != 1))
@@ -192,7 +201,7 @@ labtest_parse(const char *text, struct labtest_out *o)
 	memset(o, 0, sizeof *o);
 	for (f = 0; f < FORM_COUNT; f++)
 		if (regcomp(&ps.re[f], labtest_forms[f], REG_EXTENDED) != 0)
-			abort();	/* the patterns above are constant */
+			abort(); /* the patterns above are constant */
 	n = labtest_lines(text);
 	if (text[0] != '\0' && text[strlen(text) - 1] != '\n')
 		rc = labtest_fail(o, "last line has no newline: %s", text);
@@ -240,11 +249,11 @@ labtest_line(const char *text, int i, char *buf, size_t len)
 }
 
 int
-labtest_server_via(struct proc *p, const char *wrapper, const char *argv0,
-    int type, int *port)
+labtest_server_via(
+    struct proc *p, const char *wrapper, const char *argv0, int type, int *port)
 {
 	char num[16];
-	char *argv[] = { (char *)wrapper, (char *)argv0, num, NULL };
+	char *argv[] = {(char *)wrapper, (char *)argv0, num, NULL};
 	char *const *args = wrapper != NULL ? argv : argv + 1;
 	int tries;
 
@@ -325,7 +334,8 @@ labtest_hosts(const char *text)
 	 * and its children, never reaches the host's /etc/hosts.  Not
 	 * root: a user namespace first. */
 	if (unshare(CLONE_NEWNS) < 0 &&
-	    (errno != EPERM || labtest_userns() < 0 || unshare(CLONE_NEWNS) < 0))
+	    (errno != EPERM || labtest_userns() < 0 ||
+	        unshare(CLONE_NEWNS) < 0))
 		goto out;
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
 	    mount(path, "/etc/hosts", NULL, MS_BIND, NULL) < 0)
@@ -349,7 +359,9 @@ labtest_first_addr(const char *name, int type, char *buf, size_t len)
 	if (getaddrinfo(name, NULL, &hints, &res) != 0)
 		return -1;
 	rc = getnameinfo(res->ai_addr, res->ai_addrlen, buf, len, NULL, 0,
-	    NI_NUMERICHOST) == 0 ? 0 : -1;
+	         NI_NUMERICHOST) == 0
+	         ? 0
+	         : -1;
 	freeaddrinfo(res);
 	return rc;
 }

@@ -30,7 +30,7 @@ main(void)
 	 * each run in a child of their own. */
 	if (fork != NULL && strcmp(fork, "no") == 0) {
 		fprintf(stderr, "check_kit: CK_FORK=no is not supported: "
-		    "the tests need fork mode\n");
+		                "the tests need fork mode\n");
 		return 2;
 	}
 	sr = srunner_create(NULL);
