@@ -192,16 +192,121 @@ ns_net(struct cell *c)
 	return rc;
 }
 
+/*
+ * The folders that must stay visible when the private /tmp hides the
+ * real one: the kit may itself live under /tmp (a clone there, as CI
+ * may make), and then the programs the cell runs (labpeer, the test
+ * programs) and relative paths from the working folder live there too.
+ * Before the tmpfs goes on, each is held open by an O_PATH descriptor;
+ * after, the same path is made in the new /tmp and the old folder is
+ * bound onto it.  Only these subtrees show through, never the rest.
+ */
+struct ns_keep {
+	char path[PATH_MAX];
+	int fd;
+};
+
+static int
+ns_under_tmp(const char *path)
+{
+	return strncmp(path, "/tmp/", 5) == 0;
+}
+
+/* The working folder and the folder of our own program, when under /tmp
+ * (the working folder first: it usually holds the other). */
+static int
+ns_keep_open(struct ns_keep keep[2])
+{
+	char exe[PATH_MAX];
+	ssize_t n;
+	char *slash;
+	int k = 0;
+
+	if (getcwd(keep[k].path, sizeof keep[k].path) != NULL &&
+	    ns_under_tmp(keep[k].path))
+		k++;
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash != NULL && slash != exe)
+			*slash = '\0';
+		if (ns_under_tmp(exe) && (k == 0 ||
+		    strncmp(exe, keep[0].path, strlen(keep[0].path)) != 0)) {
+			memcpy(keep[k].path, exe, (size_t)n + 1);
+			k++;
+		}
+	}
+	for (int i = 0; i < k; i++) {
+		keep[i].fd = open(keep[i].path,
+		    O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (keep[i].fd < 0) {
+			while (i-- > 0)
+				close(keep[i].fd);
+			return -1;
+		}
+	}
+	return k;
+}
+
+/* mkdir -p for a path inside the new /tmp. */
+static int
+ns_mkdirs(const char *path)
+{
+	char p[PATH_MAX];
+	size_t n = strlen(path);
+
+	if (n >= sizeof p) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(p, path, n + 1);
+	for (char *s = p + 1; *s != '\0'; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST)
+			return -1;
+		*s = '/';
+	}
+	return mkdir(p, 0755) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+static int
+ns_keep_bind(struct ns_keep keep[2], int k)
+{
+	char src[64];
+	int rc = 0;
+
+	for (int i = 0; i < k; i++) {
+		snprintf(src, sizeof src, "/proc/self/fd/%d", keep[i].fd);
+		if (rc == 0 && (ns_mkdirs(keep[i].path) < 0 ||
+		    mount(src, keep[i].path, NULL, MS_BIND | MS_REC, NULL) < 0))
+			rc = -1;
+		close(keep[i].fd);
+	}
+	return rc;
+}
+
 /* A private /tmp (the cell dir lives in it) and our own /etc/hosts. */
 static int
 ns_mounts(struct cell *c)
 {
 	char opts[64], hosts[PATH_MAX + 8];
+	struct ns_keep keep[2];
+	int k;
 
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return -1;
+	if ((k = ns_keep_open(keep)) < 0)
+		return -1;
 	snprintf(opts, sizeof opts, "mode=1777,size=%dm", CELL_TMP_MB);
-	if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
+	if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0) {
+		for (int i = 0; i < k; i++)
+			close(keep[i].fd);
+		return -1;
+	}
+	if (ns_keep_bind(keep, k) < 0)
 		return -1;
 	snprintf(c->dir, sizeof c->dir, "/tmp/cell");
 	if (mkdir(c->dir, 0755) < 0 || chmod(c->dir, 0755) < 0)

@@ -665,6 +665,68 @@ START_TEST(test_ns_private)
 }
 END_TEST
 
+/* Copy a file, keeping it executable. */
+static void
+copy_exec(const char *from, const char *to)
+{
+	char buf[8192];
+	ssize_t n;
+	int in = open(from, O_RDONLY), out;
+
+	ck_assert_msg(in >= 0, "open %s: %s", from, strerror(errno));
+	out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+	ck_assert_msg(out >= 0, "open %s: %s", to, strerror(errno));
+	while ((n = read(in, buf, sizeof buf)) > 0)
+		ck_assert_int_eq(write(out, buf, (size_t)n), n);
+	close(in);
+	close(out);
+}
+
+/* The kit may itself live under /tmp (a clone there): a working folder
+ * under /tmp stays visible in the cell, under the private /tmp, so that
+ * a program found there by a relative path still runs; the rest of the
+ * host's /tmp stays hidden. */
+START_TEST(test_kit_under_tmp)
+{
+	char dir[] = "/tmp/cell-kit-XXXXXX", prog[PATH_MAX], other[] =
+	    "/tmp/cell-other-XXXXXX";
+	char *argv[] = { "./quick", NULL };
+	struct cell c;
+	struct run r;
+	int top, fd, host_tmp;
+
+	/* The cell's mounts stay in this process: clean up through /tmp as
+	 * it was before them. */
+	host_tmp = open("/tmp", O_PATH | O_DIRECTORY);
+	ck_assert_int_ge(host_tmp, 0);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(chmod(dir, 0755), 0);
+	snprintf(prog, sizeof prog, "%s/quick", dir);
+	copy_exec(hostile("quick"), prog);
+	fd = mkstemp(other);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	top = open(".", O_PATH | O_DIRECTORY);
+	ck_assert_int_ge(top, 0);
+	ck_assert_int_eq(chdir(dir), 0);
+	open_cell(&c, 0, 0);
+	ck_assert_int_eq(access(other, F_OK), -1);
+	ck_assert_msg(run_start(&c, &r, argv, NULL) == 0,
+	    "run_start %s from %s: %s", argv[0], dir, strerror(errno));
+	ck_assert_int_eq(run_wait(&r, 5000), 0);
+	ck_assert_int_eq(r.outcome, RUN_EXITED);
+	ck_assert_int_eq(r.status, 3);
+	run_free(&r);
+	cell_close(&c);
+	ck_assert_int_eq(fchdir(top), 0);
+	close(top);
+	ck_assert_int_eq(unlinkat(host_tmp, prog + 5, 0), 0);
+	ck_assert_int_eq(unlinkat(host_tmp, other + 5, 0), 0);
+	ck_assert_int_eq(unlinkat(host_tmp, dir + 5, AT_REMOVEDIR), 0);
+	close(host_tmp);
+}
+END_TEST
+
 /* Two cells at once use the same fixed port, each with a uid of its own. */
 START_TEST(test_parallel_cells)
 {
@@ -1158,6 +1220,7 @@ cell_suite(void)
 	tcase_add_test(tc, test_ns_identity);
 	tcase_add_loop_test(tc, test_localhost, 0, 3);
 	tcase_add_test(tc, test_ns_private);
+	tcase_add_test(tc, test_kit_under_tmp);
 	tcase_add_loop_test(tc, test_wait_port, 0, 2);
 	tcase_add_test(tc, test_init_gone);
 	tcase_add_test(tc, test_parallel_cells);
