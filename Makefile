@@ -83,6 +83,33 @@ $(B)/check_kit: $(B)/solutions/tests/runner.o $(TEST_OBJS) $(TEST_SUPPORT) $(LIB
 san-bins:
 	@$(MAKE) --no-print-directory SAN=1 $(SAN_BINS)
 
+# The kit at work in a few seconds, with nothing to type and no root:
+# every exchange runs in a private network namespace of labsniff --exec.
+DEMO_SNIFF := ./$(B)/labsniff
+demo: deps
+	@$(MAKE) --no-print-directory build-all
+	@echo; echo "== 1. Lab 1 (UDP): the reference client pings the reference server, seen by labsniff"
+	$(DEMO_SNIFF) --exec 'solutions/lab1-udp/udp_server 12000' \
+	    --exec 'solutions/lab1-udp/udp_client 127.0.0.1 12000 3'
+	@echo; echo "== 2. A lossy server: labpeer drops ping 2; the client waits 1 s, says timeout, goes on"
+	$(DEMO_SNIFF) --exec './$(B)/labpeer udp-server 12000 --drop 2' \
+	    --exec 'solutions/lab1-udp/udp_client 127.0.0.1 12000 3'
+	@echo; echo "== 3. No server at all: ICMP port unreachable answers the datagram"
+	$(DEMO_SNIFF) --exec 'solutions/lab1-udp/udp_client 127.0.0.1 12000 1' || true
+	@echo; echo "== 4. Lab 2 (TCP): handshake, two lines each way, teardown, as a ladder (also an SVG)"
+	$(DEMO_SNIFF) --ladder --svg $(B)/demo-tcp.svg \
+	    --exec 'solutions/lab2-tcp/tcp_server 12000' \
+	    --exec 'solutions/lab2-tcp/tcp_client 127.0.0.1 12000 2'
+	@echo "(the same diagram as a picture: $(B)/demo-tcp.svg)"
+	@echo; echo "== 5. labgrade grades the reference UDP pinger"
+	./$(B)/labgrade --color never lab1-udp solutions/lab1-udp
+	@echo; echo "== 6. ... and catches a client whose output looks right but whose pings carry a NUL byte"
+	@rm -rf $(B)/demo-sub && mkdir -p $(B)/demo-sub && \
+	    cp solutions/lab1-udp/udp_server.c $(B)/demo-sub/ && \
+	    cp grader/tests/broken/l1-client-nul-in-ping/udp_client.c $(B)/demo-sub/
+	./$(B)/labgrade --color never --only client_pings lab1-udp $(B)/demo-sub
+	@echo; echo "demo done: see README.md to do the labs yourself ('make test' runs the kit's own tests)"
+
 test check: deps
 	@$(MAKE) --no-print-directory build-all $(B)/check_kit $(TEST_DEPS)
 	@$(MAKE) --no-print-directory san-bins
