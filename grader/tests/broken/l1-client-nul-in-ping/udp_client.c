@@ -1,4 +1,4 @@
-#define _POSIX_C_SOURCE 200809L /* getaddrinfo, clock_gettime: -std=c11 hides them */
+#define _POSIX_C_SOURCE 200809L /* -std=c11 hides getaddrinfo otherwise */
 /*
  * udp_client: the UDP "pinger" client of lab 1.  It sends COUNT datagrams
  * "ping <seq>", waits up to 1 s for each reply "PING <seq>", prints the
@@ -18,8 +18,8 @@
 
 #define PING_TIMEOUT_MS 1000 /* contract: 1 s to answer each ping */
 #define COUNT_DEFAULT 10     /* contract: pings sent when COUNT is omitted */
-#define COUNT_MAX 1000	     /* contract: COUNT is 1..1000 */
-#define REPLY_MAX 2048	     /* longer than any reply we accept */
+#define COUNT_MAX 1000       /* contract: COUNT is 1..1000 */
+#define REPLY_MAX 2048       /* longer than any reply we accept */
 #define ADDR_TEXT_MAX 128    /* "[ipv6%scope]:port" fits with room to spare */
 
 static const char usage_line[] = "usage: udp_client HOST PORT [COUNT]";
@@ -38,7 +38,12 @@ now_ms(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0) {
+		/* Only on a system without a monotonic clock. */
+		fprintf(
+		    stderr, "udp_client: clock_gettime: %s\n", strerror(errno));
+		exit(1);
+	}
 	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
 }
 
@@ -62,13 +67,13 @@ parse_number(const char *text, long max)
 
 /* "ip:port", or "[ip]:port" for IPv6 (the port's colon stays readable). */
 static void
-format_address(const struct sockaddr *sa, socklen_t len, char *out,
-    size_t outlen)
+format_address(
+    const struct sockaddr *sa, socklen_t len, char *out, size_t outlen)
 {
 	char host[ADDR_TEXT_MAX], port[16];
 
 	if (getnameinfo(sa, len, host, sizeof host, port, sizeof port,
-		NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+	        NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
 		snprintf(out, outlen, "(unknown address)");
 		return;
 	}
@@ -89,20 +94,21 @@ same_address(const struct sockaddr_storage *a, const struct sockaddr *b)
 		const struct sockaddr_in *y = (const struct sockaddr_in *)b;
 
 		return x->sin_port == y->sin_port &&
-		    x->sin_addr.s_addr == y->sin_addr.s_addr;
+		       x->sin_addr.s_addr == y->sin_addr.s_addr;
 	}
 	if (b->sa_family == AF_INET6) {
 		const struct sockaddr_in6 *x = (const struct sockaddr_in6 *)a;
 		const struct sockaddr_in6 *y = (const struct sockaddr_in6 *)b;
 
 		return x->sin6_port == y->sin6_port &&
-		    memcmp(&x->sin6_addr, &y->sin6_addr, sizeof x->sin6_addr) == 0;
+		       memcmp(&x->sin6_addr, &y->sin6_addr,
+		           sizeof x->sin6_addr) == 0;
 	}
 	return 0;
 }
 
 /*
- * Step 5: turn HOST and PORT into a list of socket addresses in *res.
+ * Step lab1.5: turn HOST and PORT into a list of socket addresses in *res.
  * Returns 0, or getaddrinfo's error code (gai_strerror explains it).
  */
 static int
@@ -116,12 +122,12 @@ resolve_server(const char *host, const char *port, struct addrinfo **res)
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_DGRAM;
-	hints.ai_flags = AI_NUMERICSERV;	/* PORT is a number, no lookup */
+	hints.ai_flags = AI_NUMERICSERV; /* PORT is a number, no lookup */
 	return getaddrinfo(host, port, &hints, res);
 }
 
 /*
- * Step 6: a UDP socket connected to the server address ai.
+ * Step lab1.6: a UDP socket connected to the server address ai.
  * Returns the socket, or -1 with errno set.
  */
 static int
@@ -145,7 +151,7 @@ connect_server(const struct addrinfo *ai)
 }
 
 /*
- * Step 7: send payload (len bytes) as one datagram to the server.
+ * Step lab1.7: send payload (len bytes) as one datagram to the server.
  * Returns 0, or -1 with errno set.
  */
 static int
@@ -163,7 +169,7 @@ send_ping(int fd, const char *payload, size_t len)
 }
 
 /*
- * Step 8: wait until a datagram (or an error report) can be read from fd,
+ * Step lab1.8: wait until a datagram (or an error report) can be read from fd,
  * or until the monotonic clock reaches deadline (ms).
  * Returns 1 readable, 0 deadline reached, -1 error with errno set.
  */
@@ -179,7 +185,7 @@ wait_readable(int fd, double deadline)
 		if (left <= 0)
 			return 0;
 		if (ms < left)
-			ms++;		/* round up: never wake before the deadline */
+			ms++; /* round up: never wake before the deadline */
 		/* poll() sleeps until the socket is readable or the time runs
 		 * out; the time left is recomputed at each turn, so every wait
 		 * ends at the same deadline, 1 s after the send. */
@@ -192,7 +198,7 @@ wait_readable(int fd, double deadline)
 }
 
 /*
- * Step 9: read one datagram (never blocking) and tell whether it is the
+ * Step lab1.9: read one datagram (never blocking) and tell whether it is the
  * reply to seq: exactly "PING <seq>" from the server's address and port.
  * Its sender goes to *from.  Returns 1 the reply, 0 anything else (or
  * nothing after all), -1 error with errno set.
@@ -254,9 +260,11 @@ record_rtt(struct ping_stats *st, double rtt)
 static void
 print_summary(const struct ping_stats *st)
 {
-	int loss = st->sent > 0 ? (st->sent - st->received) * 100 / st->sent : 0;
+	int loss =
+	    st->sent > 0 ? (st->sent - st->received) * 100 / st->sent : 0;
 
-	printf("%d sent, %d received, %d%% loss\n", st->sent, st->received, loss);
+	printf(
+	    "%d sent, %d received, %d%% loss\n", st->sent, st->received, loss);
 	if (st->received > 0)
 		printf("rtt min/avg/max = %.3f/%.3f/%.3f ms\n", st->rtt_min,
 		    st->rtt_sum / st->received, st->rtt_max);
@@ -265,8 +273,8 @@ print_summary(const struct ping_stats *st)
 
 /* Send COUNT pings, one at a time.  Returns 0, or -1 on a socket error. */
 static int
-ping_loop(int fd, const struct addrinfo *server, int count,
-    struct ping_stats *st)
+ping_loop(
+    int fd, const struct addrinfo *server, int count, struct ping_stats *st)
 {
 	for (int seq = 1; seq <= count; seq++) {
 		struct sockaddr_storage from;
@@ -277,14 +285,16 @@ ping_loop(int fd, const struct addrinfo *server, int count,
 		int rc;
 
 		if (send_ping(fd, payload, (size_t)len + 1) < 0) {
-			fprintf(stderr, "udp_client: send: %s\n", strerror(errno));
+			fprintf(
+			    stderr, "udp_client: send: %s\n", strerror(errno));
 			return -1;
 		}
 		st->sent++;
-		rc = await_reply(fd, seq, server, sent_at + PING_TIMEOUT_MS, &from,
-		    &fromlen);
+		rc = await_reply(fd, seq, server, sent_at + PING_TIMEOUT_MS,
+		    &from, &fromlen);
 		if (rc < 0) {
-			fprintf(stderr, "udp_client: receive: %s\n", strerror(errno));
+			fprintf(stderr, "udp_client: receive: %s\n",
+			    strerror(errno));
 			return -1;
 		}
 		if (rc == 0) {
@@ -293,12 +303,12 @@ ping_loop(int fd, const struct addrinfo *server, int count,
 			double rtt = now_ms() - sent_at;
 
 			record_rtt(st, rtt);
-			format_address((struct sockaddr *)&from, fromlen, who,
-			    sizeof who);
-			printf("reply from %s seq=%d rtt=%.3f ms: PING %d\n", who, seq,
-			    rtt, seq);
+			format_address(
+			    (struct sockaddr *)&from, fromlen, who, sizeof who);
+			printf("reply from %s seq=%d rtt=%.3f ms: PING %d\n",
+			    who, seq, rtt, seq);
 		}
-		fflush(stdout);	/* nothing lost if we are killed */
+		fflush(stdout); /* nothing lost if we are killed */
 	}
 	return 0;
 }
@@ -321,26 +331,29 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (parse_number(argv[2], 65535) < 0) {
-		fprintf(stderr, "udp_client: bad PORT '%s' (a number 1..65535); %s\n",
+		fprintf(stderr,
+		    "udp_client: bad PORT '%s' (a number 1..65535); %s\n",
 		    argv[2], usage_line);
 		return 2;
 	}
 	if (argc == 4 && (count = parse_number(argv[3], COUNT_MAX)) < 0) {
-		fprintf(stderr, "udp_client: bad COUNT '%s' (a number 1..%d); %s\n",
+		fprintf(stderr,
+		    "udp_client: bad COUNT '%s' (a number 1..%d); %s\n",
 		    argv[3], COUNT_MAX, usage_line);
 		return 2;
 	}
 	rc = resolve_server(argv[1], argv[2], &res);
 	if (rc != 0) {
-		fprintf(stderr, "udp_client: cannot resolve HOST '%s': %s\n", argv[1],
+		fprintf(stderr, "udp_client: cannot resolve HOST '%s': %s\n",
+		    argv[1],
 		    rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
 		return 2;
 	}
 	/* The contract: the first address getaddrinfo returns is used. */
 	fd = connect_server(res);
 	if (fd < 0) {
-		fprintf(stderr, "udp_client: cannot reach %s port %s: %s\n", argv[1],
-		    argv[2], strerror(errno));
+		fprintf(stderr, "udp_client: cannot reach %s port %s: %s\n",
+		    argv[1], argv[2], strerror(errno));
 		goto out;
 	}
 	rc = ping_loop(fd, res, count, &st);

@@ -1,4 +1,4 @@
-#define _POSIX_C_SOURCE 200809L /* getaddrinfo, sigaction: -std=c11 hides them */
+#define _POSIX_C_SOURCE 200809L /* -std=c11 hides getaddrinfo otherwise */
 /*
  * udp_server: the UDP "pinger" server of lab 1.  It answers every datagram
  * with the same bytes, a-z turned into A-Z, and logs one line per datagram.
@@ -44,7 +44,8 @@ install_stop_handlers(void)
 	sa.sa_handler = on_stop_signal;
 	sigemptyset(&sa.sa_mask);
 	sa.sa_flags = 0;
-	if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
+	if (sigaction(SIGINT, &sa, NULL) < 0 ||
+	    sigaction(SIGTERM, &sa, NULL) < 0)
 		return -1;
 	return 0;
 }
@@ -73,8 +74,8 @@ parse_port(const char *text)
  * plain a.b.c.d, which is what the client really used.
  */
 static void
-format_address(const struct sockaddr *sa, socklen_t len, char *out,
-    size_t outlen)
+format_address(
+    const struct sockaddr *sa, socklen_t len, char *out, size_t outlen)
 {
 	char host[ADDR_TEXT_MAX], port[16];
 	struct sockaddr_in v4;
@@ -89,7 +90,7 @@ format_address(const struct sockaddr *sa, socklen_t len, char *out,
 		len = sizeof v4;
 	}
 	if (getnameinfo(sa, len, host, sizeof host, port, sizeof port,
-		NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+	        NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
 		snprintf(out, outlen, "(unknown address)");
 		return;
 	}
@@ -123,7 +124,7 @@ to_upper_ascii(unsigned char *buf, size_t len)
 }
 
 /*
- * Step 1: a UDP socket of ai's family.  For IPv6, IPV6_V6ONLY is turned
+ * Step lab1.1: a UDP socket of ai's family.  For IPv6, IPV6_V6ONLY is turned
  * off so the same socket also receives IPv4 datagrams (as ::ffff:a.b.c.d).
  * Returns the socket, or -1 with errno set (the caller reports it).
  */
@@ -149,7 +150,7 @@ server_socket(const struct addrinfo *ai)
 }
 
 /*
- * Step 2: attach the socket to PORT on every local address (ai is the
+ * Step lab1.2: attach the socket to PORT on every local address (ai is the
  * wildcard address :: or 0.0.0.0 that AI_PASSIVE asked for).
  * Returns 0, or -1 with errno set.
  */
@@ -173,12 +174,13 @@ open_server(const char *port)
 	int fd = -1, rc, err = EAFNOSUPPORT;
 
 	memset(&hints, 0, sizeof hints);
-	hints.ai_family = AF_UNSPEC;	/* the IPv6 and the IPv4 wildcard */
+	hints.ai_family = AF_UNSPEC; /* the IPv6 and the IPv4 wildcard */
 	hints.ai_socktype = SOCK_DGRAM;
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
 	rc = getaddrinfo(NULL, port, &hints, &res);
 	if (rc != 0) {
-		fprintf(stderr, "udp_server: getaddrinfo: %s\n", gai_strerror(rc));
+		fprintf(
+		    stderr, "udp_server: getaddrinfo: %s\n", gai_strerror(rc));
 		return -1;
 	}
 	for (int pass = 0; pass < 2; pass++) {
@@ -189,25 +191,25 @@ open_server(const char *port)
 				continue;
 			fd = server_socket(ai);
 			if (fd >= 0 && server_bind(fd, ai) == 0)
-				goto out;		/* done */
+				goto out; /* done */
 			err = errno;
 			if (fd >= 0)
 				close(fd);
 			fd = -1;
 			if (err != EAFNOSUPPORT && err != EADDRNOTAVAIL)
-				goto out;	/* in use, denied...: report it */
+				goto out; /* in use, denied...: report it */
 		}
 	}
 out:
 	freeaddrinfo(res);
 	if (fd < 0)
-		fprintf(stderr, "udp_server: cannot bind UDP port %s: %s\n", port,
-		    strerror(err));
+		fprintf(stderr, "udp_server: cannot bind UDP port %s: %s\n",
+		    port, strerror(err));
 	return fd;
 }
 
 /*
- * Step 3: wait for the next datagram and receive it whole into buf,
+ * Step lab1.3: wait for the next datagram and receive it whole into buf,
  * with the sender's address in *from.  Returns its length (0 is a valid
  * empty datagram), or -1 with errno set (EINTR: a signal came).
  */
@@ -222,7 +224,7 @@ receive_datagram(int fd, unsigned char *buf, size_t size,
 }
 
 /*
- * Step 4: send len bytes of buf as one datagram to the address in *to.
+ * Step lab1.4: send len bytes of buf as one datagram to the address in *to.
  * Returns 0, or -1 with errno set.
  */
 static int
@@ -252,7 +254,7 @@ serve_datagram(int fd, unsigned char *buf, size_t len,
 	printf("%s sent %zu bytes: \"", who, len);
 	print_escaped(buf, len);
 	printf("\"\n");
-	fflush(stdout);	/* nothing lost if we are killed */
+	fflush(stdout); /* nothing lost if we are killed */
 	to_upper_ascii(buf, len);
 	if (send_reply(fd, buf, len, from, fromlen) < 0)
 		fprintf(stderr, "udp_server: cannot reply to %s: %s\n", who,
@@ -266,8 +268,10 @@ main(int argc, char **argv)
 	int fd = -1, status = 1;
 
 	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-		printf("%s\nAnswers each UDP datagram sent to PORT with the same "
-		       "bytes, a-z in upper case.\n", usage_line);
+		printf(
+		    "%s\nAnswers each UDP datagram sent to PORT with the same "
+		    "bytes, a-z in upper case.\n",
+		    usage_line);
 		return 0;
 	}
 	if (argc != 2) {
@@ -275,7 +279,8 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (parse_port(argv[1]) < 0) {
-		fprintf(stderr, "udp_server: bad PORT '%s' (a number 1..65535); %s\n",
+		fprintf(stderr,
+		    "udp_server: bad PORT '%s' (a number 1..65535); %s\n",
 		    argv[1], usage_line);
 		return 2;
 	}
@@ -294,12 +299,14 @@ main(int argc, char **argv)
 	while (!stop_requested) {
 		struct sockaddr_storage from;
 		socklen_t fromlen;
-		ssize_t n = receive_datagram(fd, buf, DATAGRAM_MAX, &from, &fromlen);
+		ssize_t n =
+		    receive_datagram(fd, buf, DATAGRAM_MAX, &from, &fromlen);
 
 		if (n < 0 && errno == EINTR)
-			continue;	/* a signal: the loop test decides */
+			continue; /* a signal: the loop test decides */
 		if (n < 0) {
-			fprintf(stderr, "udp_server: recvfrom: %s\n", strerror(errno));
+			fprintf(stderr, "udp_server: recvfrom: %s\n",
+			    strerror(errno));
 			goto out;
 		}
 		serve_datagram(fd, buf, (size_t)n, &from, fromlen);

@@ -1,8 +1,9 @@
-#define _POSIX_C_SOURCE 200809L /* getaddrinfo, clock_gettime: -std=c11 hides them */
+#define _POSIX_C_SOURCE 200809L /* -std=c11 hides getaddrinfo otherwise */
 /*
  * tcp_client: the TCP "pinger" client of lab 2.  Over one connection it
  * sends COUNT lines "ping <seq>\n", reads each reply line "PING <seq>",
- * prints its round-trip time and a summary.  Usage: tcp_client HOST PORT [COUNT]
+ * prints its round-trip time and a summary.  Usage: tcp_client HOST PORT
+ * [COUNT]
  */
 #include <errno.h>
 #include <netdb.h>
@@ -23,14 +24,14 @@
 
 #define PING_TIMEOUT_MS 1000 /* contract: 1 s to answer each ping */
 #define COUNT_DEFAULT 10     /* contract: pings sent when COUNT is omitted */
-#define COUNT_MAX 1000	     /* contract: COUNT is 1..1000 */
-#define LINE_LIMIT 1024	     /* contract: at most 1024 bytes before '\n' */
+#define COUNT_MAX 1000       /* contract: COUNT is 1..1000 */
+#define LINE_LIMIT 1024      /* contract: at most 1024 bytes before '\n' */
 #define ADDR_TEXT_MAX 128    /* "[ipv6%scope]:port" fits with room to spare */
-#define SHOW_MAX 64	     /* bytes of a wrong reply quoted in the error */
+#define SHOW_MAX 64          /* bytes of a wrong reply quoted in the error */
 
 /* What read_line() can return besides a line length. */
-#define READ_TIMEOUT 0	/* the deadline passed */
-#define READ_ERROR (-1) /* recv() failed: errno says why */
+#define READ_TIMEOUT 0   /* the deadline passed */
+#define READ_ERROR (-1)  /* recv() failed: errno says why */
 #define READ_CLOSED (-2) /* the server closed the connection */
 
 static const char usage_line[] = "usage: tcp_client HOST PORT [COUNT]";
@@ -57,7 +58,12 @@ now_ms(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0) {
+		/* Only on a system without a monotonic clock. */
+		fprintf(
+		    stderr, "tcp_client: clock_gettime: %s\n", strerror(errno));
+		exit(1);
+	}
 	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
 }
 
@@ -81,13 +87,13 @@ parse_number(const char *text, long max)
 
 /* "ip:port", or "[ip]:port" for IPv6 (the port's colon stays readable). */
 static void
-format_address(const struct sockaddr *sa, socklen_t len, char *out,
-    size_t outlen)
+format_address(
+    const struct sockaddr *sa, socklen_t len, char *out, size_t outlen)
 {
 	char host[ADDR_TEXT_MAX], port[16];
 
 	if (getnameinfo(sa, len, host, sizeof host, port, sizeof port,
-		NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+	        NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
 		snprintf(out, outlen, "(unknown address)");
 		return;
 	}
@@ -109,7 +115,8 @@ escape_text(const char *buf, size_t len, char *out, size_t outlen)
 		if (ch >= 0x20 && ch < 0x7f && ch != '\\' && ch != '"')
 			out[o++] = (char)ch;
 		else
-			o += (size_t)snprintf(out + o, outlen - o, "\\x%02x", ch);
+			o += (size_t)snprintf(
+			    out + o, outlen - o, "\\x%02x", ch);
 	}
 	if (len > SHOW_MAX && o + 4 <= outlen)
 		o += (size_t)snprintf(out + o, outlen - o, "...");
@@ -139,7 +146,7 @@ resolve_server(const char *host, const char *port, struct addrinfo **res)
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_NUMERICSERV;	/* PORT is a number, no lookup */
+	hints.ai_flags = AI_NUMERICSERV; /* PORT is a number, no lookup */
 	return getaddrinfo(host, port, &hints, res);
 }
 
@@ -159,7 +166,7 @@ wait_readable(int fd, double deadline)
 		if (left <= 0)
 			return 0;
 		if (ms < left)
-			ms++;		/* round up: never wake before the deadline */
+			ms++; /* round up: never wake before the deadline */
 		rc = poll(&pfd, 1, ms);
 		if (rc < 0 && errno != EINTR)
 			return -1;
@@ -169,7 +176,7 @@ wait_readable(int fd, double deadline)
 }
 
 /*
- * Step 7: try each address in res, in order, until a TCP connection is
+ * Step lab2.7: try each address in res, in order, until a TCP connection is
  * made; *used is set to the address that worked.  Returns the connected
  * socket, or -1 with errno set by the last failure.
  */
@@ -200,7 +207,7 @@ connect_any(const struct addrinfo *res, const struct addrinfo **used)
 }
 
 /*
- * Step 8: send all len bytes of buf on the connection.
+ * Step lab2.8: send all len bytes of buf on the connection.
  * Returns 0, or -1 with errno set (EPIPE, ECONNRESET: the server is gone).
  */
 static int
@@ -208,7 +215,7 @@ send_all(int fd, const char *buf, size_t len)
 {
 	while (len > 0) {
 		/* send() may take fewer bytes than offered: loop over the rest.
-		 * MSG_NOSIGNAL: EPIPE instead of a SIGPIPE that would kill us. */
+		 * MSG_NOSIGNAL: EPIPE, not a SIGPIPE that would kill us. */
 		ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
 
 		if (n < 0) {
@@ -223,7 +230,7 @@ send_all(int fd, const char *buf, size_t len)
 }
 
 /*
- * Step 9: make r->buf start with one whole line, receiving more bytes as
+ * Step lab2.9: make r->buf start with one whole line, receiving more bytes as
  * needed until the monotonic clock reaches deadline.  Returns the line's
  * length with its '\n' (or LINE_LIMIT + 1 if no '\n' came in that many
  * bytes: not a valid reply), or READ_TIMEOUT, READ_CLOSED, READ_ERROR.
@@ -247,17 +254,17 @@ read_line(struct line_reader *r, double deadline)
 		 * pieces, so append to what we already have and look again. */
 		n = recv(r->fd, r->buf + r->have, sizeof r->buf - r->have, 0);
 		if (n == 0)
-			return READ_CLOSED;	/* the server's FIN */
+			return READ_CLOSED; /* the server's FIN */
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return READ_ERROR;	/* ECONNRESET: its reset */
+			return READ_ERROR; /* ECONNRESET: its reset */
 		r->have += (size_t)n;
 	}
 }
 
 /*
- * Step 10: end the connection with a normal FIN.  Bytes left unread in
+ * Step lab2.10: end the connection with a normal FIN.  Bytes left unread in
  * the socket would make close() send a reset instead, so read (without
  * waiting) whatever has arrived first.  Returns 0, or -1 with errno set.
  */
@@ -289,9 +296,11 @@ record_rtt(struct ping_stats *st, double rtt)
 static void
 print_summary(const struct ping_stats *st)
 {
-	int loss = st->sent > 0 ? (st->sent - st->received) * 100 / st->sent : 0;
+	int loss =
+	    st->sent > 0 ? (st->sent - st->received) * 100 / st->sent : 0;
 
-	printf("%d sent, %d received, %d%% loss\n", st->sent, st->received, loss);
+	printf(
+	    "%d sent, %d received, %d%% loss\n", st->sent, st->received, loss);
 	if (st->received > 0)
 		printf("rtt min/avg/max = %.3f/%.3f/%.3f ms\n", st->rtt_min,
 		    st->rtt_sum / st->received, st->rtt_max);
@@ -305,14 +314,23 @@ report_failure(int rc, int seq, const struct line_reader *r)
 	char shown[SHOW_MAX * 4 + 8];
 
 	if (rc == READ_CLOSED) {
-		fprintf(stderr, "tcp_client: seq=%d: the server closed the "
-		    "connection before replying\n", seq);
+		fprintf(stderr,
+		    "tcp_client: seq=%d: the server closed the "
+		    "connection before replying\n",
+		    seq);
 	} else if (rc == READ_ERROR) {
-		fprintf(stderr, "tcp_client: seq=%d: %s\n", seq, strerror(errno));
+		fprintf(
+		    stderr, "tcp_client: seq=%d: %s\n", seq, strerror(errno));
 	} else {
-		escape_text(r->buf, (size_t)rc, shown, sizeof shown);
-		fprintf(stderr, "tcp_client: seq=%d: wrong reply \"%s\" (expected "
-		    "\"PING %d\\n\")\n", seq, shown, seq);
+		size_t len = (size_t)rc;
+
+		if (r->buf[len - 1] == '\n')
+			len--; /* show the line without its end */
+		escape_text(r->buf, len, shown, sizeof shown);
+		fprintf(stderr,
+		    "tcp_client: seq=%d: wrong reply \"%s\" (expected "
+		    "\"PING %d\")\n",
+		    seq, shown, seq);
 	}
 }
 
@@ -321,8 +339,8 @@ report_failure(int rc, int seq, const struct line_reader *r)
  * Returns 0 if seq got its reply, -1 if the pinging must stop.
  */
 static int
-ping_once(struct line_reader *r, int seq, const char *who,
-    struct ping_stats *st)
+ping_once(
+    struct line_reader *r, int seq, const char *who, struct ping_stats *st)
 {
 	char line[32], expected[32];
 	int len = snprintf(line, sizeof line, "ping %d\n", seq);
@@ -332,7 +350,8 @@ ping_once(struct line_reader *r, int seq, const char *who,
 
 	st->sent++;
 	if (send_all(r->fd, line, (size_t)len) < 0) {
-		fprintf(stderr, "tcp_client: seq=%d: %s\n", seq, strerror(errno));
+		fprintf(
+		    stderr, "tcp_client: seq=%d: %s\n", seq, strerror(errno));
 		return -1;
 	}
 	rc = read_line(r, sent_at + PING_TIMEOUT_MS);
@@ -349,10 +368,11 @@ ping_once(struct line_reader *r, int seq, const char *who,
 	}
 	rtt = now_ms() - sent_at;
 	record_rtt(st, rtt);
-	r->have -= (size_t)explen;	/* keep what came after the line */
+	r->have -= (size_t)explen; /* keep what came after the line */
 	memmove(r->buf, r->buf + explen, r->have);
-	printf("reply from %s seq=%d rtt=%.3f ms: PING %d\n", who, seq, rtt, seq);
-	fflush(stdout);	/* nothing lost if we are killed */
+	printf(
+	    "reply from %s seq=%d rtt=%.3f ms: PING %d\n", who, seq, rtt, seq);
+	fflush(stdout); /* nothing lost if we are killed */
 	return 0;
 }
 
@@ -377,18 +397,21 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (parse_number(argv[2], 65535) < 0) {
-		fprintf(stderr, "tcp_client: bad PORT '%s' (a number 1..65535); %s\n",
+		fprintf(stderr,
+		    "tcp_client: bad PORT '%s' (a number 1..65535); %s\n",
 		    argv[2], usage_line);
 		return 2;
 	}
 	if (argc == 4 && (count = parse_number(argv[3], COUNT_MAX)) < 0) {
-		fprintf(stderr, "tcp_client: bad COUNT '%s' (a number 1..%d); %s\n",
+		fprintf(stderr,
+		    "tcp_client: bad COUNT '%s' (a number 1..%d); %s\n",
 		    argv[3], COUNT_MAX, usage_line);
 		return 2;
 	}
 	rc = resolve_server(argv[1], argv[2], &res);
 	if (rc != 0) {
-		fprintf(stderr, "tcp_client: cannot resolve HOST '%s': %s\n", argv[1],
+		fprintf(stderr, "tcp_client: cannot resolve HOST '%s': %s\n",
+		    argv[1],
 		    rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
 		return 2;
 	}
@@ -399,8 +422,9 @@ main(int argc, char **argv)
 	}
 	fd = connect_any(res, &used);
 	if (fd < 0) {
-		fprintf(stderr, "tcp_client: cannot connect to %s port %s: %s\n",
-		    argv[1], argv[2], strerror(errno));
+		fprintf(stderr,
+		    "tcp_client: cannot connect to %s port %s: %s\n", argv[1],
+		    argv[2], strerror(errno));
 		goto out;
 	}
 	format_address(used->ai_addr, used->ai_addrlen, who, sizeof who);

@@ -1,4 +1,4 @@
-#define _POSIX_C_SOURCE 200809L /* getaddrinfo, sigaction: -std=c11 hides them */
+#define _POSIX_C_SOURCE 200809L /* -std=c11 hides getaddrinfo otherwise */
 /*
  * tcp_server: the TCP "pinger" server of lab 2.  Clients send lines ending
  * in '\n'; each line comes back with a-z turned into A-Z.  One client at a
@@ -19,7 +19,7 @@
 #define MSG_NOSIGNAL 0 /* macOS has none; SIGPIPE is ignored anyway */
 #endif
 
-#define LINE_LIMIT 1024	  /* contract: at most 1024 bytes before the '\n' */
+#define LINE_LIMIT 1024   /* contract: at most 1024 bytes before the '\n' */
 #define LISTEN_BACKLOG 8  /* clients the kernel queues while we serve one */
 #define ADDR_TEXT_MAX 128 /* "[ipv6%scope]:port" fits with room to spare */
 
@@ -28,9 +28,9 @@ static const char usage_line[] = "usage: tcp_server PORT";
 /* One client's connection and the bytes received but not yet answered. */
 struct connection {
 	int fd;
-	char who[ADDR_TEXT_MAX + 32];	 /* the client, as "ip:port" */
+	char who[ADDR_TEXT_MAX + 32];      /* the client, as "ip:port" */
 	unsigned char buf[LINE_LIMIT + 1]; /* the longest line and its '\n' */
-	size_t have;			 /* bytes in buf */
+	size_t have;                       /* bytes in buf */
 };
 
 /* Set by the signal handler, read by the main loop: the only global. */
@@ -57,7 +57,8 @@ install_signal_handlers(void)
 	memset(&sa, 0, sizeof sa);
 	sigemptyset(&sa.sa_mask);
 	sa.sa_handler = on_stop_signal;
-	if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
+	if (sigaction(SIGINT, &sa, NULL) < 0 ||
+	    sigaction(SIGTERM, &sa, NULL) < 0)
 		return -1;
 	sa.sa_handler = SIG_IGN;
 	return sigaction(SIGPIPE, &sa, NULL);
@@ -87,8 +88,8 @@ parse_port(const char *text)
  * plain a.b.c.d, which is what the client really used.
  */
 static void
-format_address(const struct sockaddr *sa, socklen_t len, char *out,
-    size_t outlen)
+format_address(
+    const struct sockaddr *sa, socklen_t len, char *out, size_t outlen)
 {
 	char host[ADDR_TEXT_MAX], port[16];
 	struct sockaddr_in v4;
@@ -103,7 +104,7 @@ format_address(const struct sockaddr *sa, socklen_t len, char *out,
 		len = sizeof v4;
 	}
 	if (getnameinfo(sa, len, host, sizeof host, port, sizeof port,
-		NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+	        NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
 		snprintf(out, outlen, "(unknown address)");
 		return;
 	}
@@ -137,7 +138,7 @@ to_upper_ascii(unsigned char *buf, size_t len)
 }
 
 /*
- * Step 1: a TCP socket of ai's family, dual-stack when IPv6, with
+ * Step lab2.1: a TCP socket of ai's family, dual-stack when IPv6, with
  * SO_REUSEADDR on.  Returns the socket, or -1 with errno set.
  */
 static int
@@ -154,7 +155,8 @@ server_socket(const struct addrinfo *ai)
 	 * restarted server may bind the port while the last connection's
 	 * TIME_WAIT lingers, instead of failing for a minute. */
 	if ((ai->ai_family == AF_INET6 &&
-		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off) < 0) ||
+	        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off) <
+	            0) ||
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) < 0) {
 		saved = errno;
 		close(fd);
@@ -165,7 +167,7 @@ server_socket(const struct addrinfo *ai)
 }
 
 /*
- * Step 2: attach the socket to PORT on every local address (ai is the
+ * Step lab2.2: attach the socket to PORT on every local address (ai is the
  * wildcard address) and make it a listening socket.
  * Returns 0, or -1 with errno set.
  */
@@ -193,12 +195,13 @@ open_server(const char *port)
 	int fd = -1, rc, err = EAFNOSUPPORT;
 
 	memset(&hints, 0, sizeof hints);
-	hints.ai_family = AF_UNSPEC;	/* the IPv6 and the IPv4 wildcard */
+	hints.ai_family = AF_UNSPEC; /* the IPv6 and the IPv4 wildcard */
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
 	rc = getaddrinfo(NULL, port, &hints, &res);
 	if (rc != 0) {
-		fprintf(stderr, "tcp_server: getaddrinfo: %s\n", gai_strerror(rc));
+		fprintf(
+		    stderr, "tcp_server: getaddrinfo: %s\n", gai_strerror(rc));
 		return -1;
 	}
 	for (int pass = 0; pass < 2; pass++) {
@@ -209,25 +212,26 @@ open_server(const char *port)
 				continue;
 			fd = server_socket(ai);
 			if (fd >= 0 && server_listen(fd, ai) == 0)
-				goto out;		/* done */
+				goto out; /* done */
 			err = errno;
 			if (fd >= 0)
 				close(fd);
 			fd = -1;
 			if (err != EAFNOSUPPORT && err != EADDRNOTAVAIL)
-				goto out;	/* in use, denied...: report it */
+				goto out; /* in use, denied...: report it */
 		}
 	}
 out:
 	freeaddrinfo(res);
 	if (fd < 0)
-		fprintf(stderr, "tcp_server: cannot listen on TCP port %s: %s\n",
-		    port, strerror(err));
+		fprintf(stderr,
+		    "tcp_server: cannot listen on TCP port %s: %s\n", port,
+		    strerror(err));
 	return fd;
 }
 
 /*
- * Step 3: wait for the next client and take its connection, with the
+ * Step lab2.3: wait for the next client and take its connection, with the
  * client's address in *from.  Returns the connected socket, or -1 with
  * errno set (EINTR: a signal came).
  */
@@ -241,7 +245,7 @@ accept_client(int listen_fd, struct sockaddr_storage *from, socklen_t *fromlen)
 }
 
 /*
- * Step 4: receive whatever bytes have arrived into the free end of c->buf.
+ * Step lab2.4: receive whatever bytes have arrived into the free end of c->buf.
  * Returns the count, 0 when the client has closed its side (EOF), or -1
  * with errno set (EINTR: a signal; ECONNRESET: the client reset).
  */
@@ -254,7 +258,7 @@ receive_more(struct connection *c)
 }
 
 /*
- * Step 5: the framing.  Returns the length of the first complete line in
+ * Step lab2.5: the framing.  Returns the length of the first complete line in
  * c->buf, its '\n' included, or 0 when no whole line has arrived yet.
  */
 static size_t
@@ -266,7 +270,7 @@ find_line(const struct connection *c)
 }
 
 /*
- * Step 6: send all len bytes of buf on the connection.
+ * Step lab2.6: send all len bytes of buf on the connection.
  * Returns 0, or -1 with errno set (EPIPE or ECONNRESET: the client is gone;
  * EINTR: we were asked to stop).
  */
@@ -308,12 +312,12 @@ answer_lines(struct connection *c)
 		printf("%s line: \"", c->who);
 		print_escaped(c->buf, len - 1);
 		printf("\"\n");
-		fflush(stdout);	/* nothing lost if we are killed */
+		fflush(stdout); /* nothing lost if we are killed */
 		to_upper_ascii(c->buf, len);
 		if (send_all(c->fd, c->buf, len) < 0) {
 			if (!stop_requested)
-				fprintf(stderr, "tcp_server: %s: send: %s\n", c->who,
-				    strerror(errno));
+				fprintf(stderr, "tcp_server: %s: send: %s\n",
+				    c->who, strerror(errno));
 			return -1;
 		}
 		consume(c, len);
@@ -331,15 +335,23 @@ serve_client(struct connection *c)
 		if (answer_lines(c) < 0)
 			return;
 		if (c->have == sizeof c->buf) {
-			fprintf(stderr, "tcp_server: %s: line longer than %d bytes, "
-			    "closing\n", c->who, LINE_LIMIT);
+			fprintf(stderr,
+			    "tcp_server: %s: line longer than %d bytes, "
+			    "closing\n",
+			    c->who, LINE_LIMIT);
 			return;
 		}
+		/* A signal that came while we were answering set the flag but
+		 * interrupted no call: look at it before blocking again. */
+		if (stop_requested)
+			return;
 		n = receive_more(c);
-		if (n == 0) {		/* EOF: the client sent its FIN */
+		if (n == 0) { /* EOF: the client sent its FIN */
 			if (c->have > 0)
-				fprintf(stderr, "tcp_server: %s: closed mid-line, "
-				    "%zu bytes unanswered\n", c->who, c->have);
+				fprintf(stderr,
+				    "tcp_server: %s: closed mid-line, "
+				    "%zu bytes unanswered\n",
+				    c->who, c->have);
 			return;
 		}
 		if (n < 0 && errno == EINTR) {
@@ -376,13 +388,14 @@ serve_forever(int listen_fd)
 			 * client left before we took it.  Neither stops us. */
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
-			fprintf(stderr, "tcp_server: accept: %s\n", strerror(errno));
+			fprintf(stderr, "tcp_server: accept: %s\n",
+			    strerror(errno));
 			free(c);
 			return -1;
 		}
 		c->have = 0;
-		format_address((struct sockaddr *)&from, fromlen, c->who,
-		    sizeof c->who);
+		format_address(
+		    (struct sockaddr *)&from, fromlen, c->who, sizeof c->who);
 		printf("%s connected\n", c->who);
 		fflush(stdout);
 		serve_client(c);
@@ -401,8 +414,10 @@ main(int argc, char **argv)
 	int fd, status;
 
 	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-		printf("%s\nAnswers each line sent to TCP PORT with the same line, "
-		       "a-z in upper case.\n", usage_line);
+		printf("%s\nAnswers each line sent to TCP PORT with the same "
+		       "line, "
+		       "a-z in upper case.\n",
+		    usage_line);
 		return 0;
 	}
 	if (argc != 2) {
@@ -410,7 +425,8 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (parse_port(argv[1]) < 0) {
-		fprintf(stderr, "tcp_server: bad PORT '%s' (a number 1..65535); %s\n",
+		fprintf(stderr,
+		    "tcp_server: bad PORT '%s' (a number 1..65535); %s\n",
 		    argv[1], usage_line);
 		return 2;
 	}
