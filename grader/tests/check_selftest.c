@@ -238,7 +238,8 @@ st_cmp(const void *a, const void *b)
 	return strcmp(a, b);
 }
 
-/* The folders under root, sorted, into st_names[k]. */
+/* The folders under root (files such as regenerate.py aside), sorted,
+ * into st_names[k]. */
 static void
 st_scan(int k, const char *root)
 {
@@ -248,9 +249,15 @@ st_scan(int k, const char *root)
 	st_nnames[k] = 0;
 	if (d == NULL)
 		return;
-	while ((e = readdir(d)) != NULL && st_nnames[k] < ST_MAX_SUBS)
-		if (e->d_name[0] != '.' && strlen(e->d_name) < 64)
+	while ((e = readdir(d)) != NULL && st_nnames[k] < ST_MAX_SUBS) {
+		char path[600];
+		struct stat st;
+
+		snprintf(path, sizeof path, "%s/%s", root, e->d_name);
+		if (e->d_name[0] != '.' && strlen(e->d_name) < 64 &&
+		    stat(path, &st) == 0 && S_ISDIR(st.st_mode))
 			strcpy(st_names[k][st_nnames[k]++], e->d_name);
+	}
 	closedir(d);
 	qsort(st_names[k], (size_t)st_nnames[k], 64, st_cmp);
 }
