@@ -188,6 +188,12 @@ t_server_no_read(struct grade *g)
 	if (scen_tcp_abandon(port, 3000) < 0)
 		grade_not_run(g, "grader: could not connect to the server");
 	l2_peer_check(g, "127.0.0.1", port, x, L2_WALL_MS, &peer);
+	/* At home, labpeer's --no-read does the same (the grader's own
+	 * client is timed so that the writes surely fail). */
+	scen_repro_fg(g,
+	    "labpeer tcp-client 127.0.0.1 %d --no-read --count "
+	    "3000",
+	    port);
 	scen_alive(g, srv, "server");
 	scen_peer_verdict(g, peer, L2_WALL_MS);
 }
