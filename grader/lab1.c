@@ -481,75 +481,59 @@ t_pair(struct grade *g)
 }
 
 static const struct grade_test lab1_tests[] = {
-    {"server_starts",
-        "udp_server PORT binds the UDP port and keeps "
-        "running",
+    {"server_starts", "udp_server PORT binds the UDP port and keeps running",
         NEED_SERVER, NULL, 5, t_server_starts},
     {"server_all_bytes",
-        "replies upper-case a-z and keep every other "
-        "byte, for all 256 values (NUL too)",
+        "replies upper-case a-z and keep every other byte, for all 256 values "
+        "(NUL too)",
         NEED_SERVER, "server_starts", 8, t_server_all_bytes},
     {"server_empty", "an empty datagram gets an empty reply", NEED_SERVER,
         "server_starts", 5, t_server_empty},
     {"server_max_payload", "a 1024-byte datagram comes back whole", NEED_SERVER,
         "server_starts", 5, t_server_max_payload},
     {"server_one_reply",
-        "exactly one reply datagram per request, to the "
-        "requester's address and port (capture)",
+        "exactly one reply datagram per request, to the requester's address "
+        "and port (capture)",
         NEED_SERVER, "server_starts", 5, t_server_one_reply},
     {"server_ipv6", "serves IPv6 clients ([::1]) as well as IPv4", NEED_SERVER,
         "server_starts", 5, t_server_ipv6},
-    {"server_two_clients",
-        "two interleaved clients each get their own "
-        "replies",
+    {"server_two_clients", "two interleaved clients each get their own replies",
         NEED_SERVER, "server_starts", 5, t_server_two_clients},
     {"server_many", "still serving after 300 requests", NEED_SERVER,
         "server_starts", 8, t_server_many},
     {"server_vanished_client",
-        "still serving after a client vanished "
-        "before its replies",
-        NEED_SERVER, "server_starts", 5, t_server_vanished_client},
+        "still serving after a client vanished before its replies", NEED_SERVER,
+        "server_starts", 5, t_server_vanished_client},
     {"server_usage", "bad arguments: a usage line and exit status 2",
         NEED_SERVER, NULL, 5, t_server_usage},
     {"server_port_busy",
-        "a port already in use: one line on stderr "
-        "and exit status 1",
+        "a port already in use: one line on stderr and exit status 1",
         NEED_SERVER, NULL, 5, t_server_port_busy},
     {"client_pings",
-        "sends exactly \"ping <seq>\", one datagram at a "
-        "time (capture)",
+        "sends exactly \"ping <seq>\", one datagram at a time (capture)",
         NEED_CLIENT, NULL, 5, t_client_pings},
     {"client_output",
-        "reply lines, summary and exit status 0 when all "
-        "replies come",
+        "reply lines, summary and exit status 0 when all replies come",
         NEED_CLIENT, NULL, 5, t_client_output},
-    {"client_rtt",
-        "the printed RTT agrees with the capture's "
-        "timestamps",
+    {"client_rtt", "the printed RTT agrees with the capture's timestamps",
         NEED_CLIENT | NEED_TIMING, NULL, 5, t_client_rtt},
     {"client_timeouts",
-        "a lost reply: a timeout line, loss rounded "
-        "down, exit status 0",
+        "a lost reply: a timeout line, loss rounded down, exit status 0",
         NEED_CLIENT, NULL, 5, t_client_timeouts},
     {"client_next_ping",
-        "the next ping leaves at once after a reply, "
-        "1 s after an unanswered one (capture)",
+        "the next ping leaves at once after a reply, 1 s after an unanswered "
+        "one (capture)",
         NEED_CLIENT | NEED_TIMING, NULL, 6, t_client_next_ping},
     {"client_late_reply",
-        "a reply after its deadline does not count "
-        "for the next ping",
+        "a reply after its deadline does not count for the next ping",
         NEED_CLIENT | NEED_TIMING, NULL, 5, t_client_late_reply},
-    {"client_stray",
-        "stray datagrams (wrong payload, wrong port) are "
-        "ignored",
+    {"client_stray", "stray datagrams (wrong payload, wrong port) are ignored",
         NEED_CLIENT, NULL, 5, t_client_stray},
     {"client_slow_reply",
-        "a slow reply (0.6 s) inside the deadline is "
-        "accepted",
+        "a slow reply (0.6 s) inside the deadline is accepted",
         NEED_CLIENT | NEED_TIMING, NULL, 5, t_client_slow_reply},
     {"client_no_server",
-        "no server: ICMP refusals do not cut the 1 s "
-        "wait; exit status 1",
+        "no server: ICMP refusals do not cut the 1 s wait; exit status 1",
         NEED_CLIENT, NULL, 5, t_client_no_server},
     {"client_localhost", "HOST may be the name localhost", NEED_CLIENT, NULL, 5,
         t_client_localhost},
