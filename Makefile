@@ -44,6 +44,9 @@ DATA      :=	# files installed under DATADIR (paths relative to the top)
 
 LABS := labs/lab1-udp labs/lab2-tcp solutions/lab1-udp solutions/lab2-tcp
 
+# The fragments below define targets of their own: plain 'make' is 'all'.
+.DEFAULT_GOAL := all
+
 include capture/module.mk
 include grader/module.mk
 include solutions/module.mk

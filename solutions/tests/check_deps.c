@@ -362,6 +362,21 @@ END_TEST
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
+/* Plain 'make' at the top is 'make all' (the handouts' tools come from
+ * it), not the first target some fragment happens to define. */
+START_TEST(test_default_goal)
+{
+	char *argv[] = { "make", "-n", "--no-print-directory", NULL };
+	struct proc p;
+
+	ck_assert_int_eq(proc_run(&p, argv, 15000), 0);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "make -n: %s", p.err);
+	ck_assert_msg(strstr(p.out, "build-all") != NULL,
+	    "plain make does not run 'all':\n%s", p.out);
+	proc_free(&p);
+}
+END_TEST
+
 Suite *
 deps_suite(void)
 {
@@ -371,6 +386,7 @@ deps_suite(void)
 
 	tcase_set_timeout(tc, 20);
 	tcase_add_loop_test(tc, test_deps, 0, N(cases));
+	tcase_add_test(tc, test_default_goal);
 	suite_add_tcase(s, tc);
 	tcase_set_timeout(sim, 40);
 	tcase_add_loop_test(sim, test_deps_simulated, 0, N(sims));
