@@ -42,7 +42,8 @@
  * Where things run.  CELL_NS: the owner is in the cell's network and
  * mount namespaces (lo with 127.0.0.1, ::1, 192.0.2.1, 2001:db8::1;
  * /etc/hosts: localhost -> 127.0.0.1 and ::1; /tmp a private tmpfs
- * holding c->dir) and its children in the cell's PID namespace, whose
+ * holding c->dir, through which only the owner's working folder and its
+ * program's folder show, when they live under /tmp) and its children in the cell's PID namespace, whose
  * init lives as long as the owner: the owner may still fork after
  * cell_close.  Student programs (not lim->trusted) also get a /proc of
  * the cell's own.  As root they run as c->uid (unique among live cells,
