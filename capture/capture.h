@@ -298,7 +298,11 @@ struct cap_conv {
 	int64_t rtt_hs_us;     /* SYN to the handshake's ACK (3/3), -1 */
 	uint32_t requests;     /* UDP: datagrams client -> server */
 	uint32_t replies;      /* UDP: server datagrams paired to a request */
-	uint32_t unpaired;     /* UDP: server datagrams with no request */
+	uint32_t unpaired;     /* UDP: server datagrams with no request
+	                        * open (CAP_EV_UNPAIRED) */
+	uint32_t unmatched;    /* UDP: server datagrams of an echo
+	                        * conversation that echo none of the open
+	                        * requests: not replies (CAP_EV_UNMATCHED) */
 	uint32_t unanswered;   /* UDP: requests never answered (final once
 	                        * the conversation is evicted/flushed) */
 	uint32_t unreach;      /* ICMP port unreachable that refer to it */
@@ -330,6 +334,9 @@ struct cap_conv {
 	                    * the UDP conversation note->conv, port            \
 	                    * note->port ("no server on <port>") */
 #define CAP_EV_NEW 0x80000 /* first packet of its conversation */
+#define CAP_EV_UNMATCHED                                                       \
+	0x100000 /* UDP: server datagram of an echo conversation               \
+	          * that echoes no open request: not a reply */
 
 /* The tracker's verdict on one packet. */
 struct cap_note {
@@ -353,10 +360,23 @@ struct cap_note {
 	uint8_t win_scaled; /* 1 if win was scaled */
 	uint32_t seg_len;   /* TCP: payload bytes on the wire */
 	/* UDP: request number (CAP_EV_REQUEST) or the request this replies
-	 * to (CAP_EV_REPLY), and that request's round trip time.  A reply
-	 * pairs with the open request whose payload it echoes (upper-cased
-	 * or not: "ping 2" / "PING 2"), else with the oldest open one, among
-	 * the last CAP_UDP_PENDING (param.h) requests. */
+	 * to (CAP_EV_REPLY), and that request's round trip time.  Open
+	 * requests are the unanswered ones among the last CAP_UDP_PENDING
+	 * (param.h).  A datagram back is, in this order:
+	 *  - a reply to the open request whose payload it echoes: same
+	 *    length, same first CAP_UDP_HASH_BYTES bytes but for the case
+	 *    of a-z ("ping 2" / "PING 2"); the conversation is then an echo
+	 *    conversation;
+	 *  - CAP_EV_UNPAIRED when no request is open;
+	 *  - CAP_EV_UNMATCHED, not a reply, in an echo conversation: one
+	 *    where a datagram back has echoed its request, or a request was
+	 *    the lab's ping ("ping " and a digit, any case).  So a stray
+	 *    "PING 1!" before "PING 1" is not taken for the reply, even as
+	 *    the first datagram back;
+	 *  - otherwise (request/response that does not echo, as DNS) a reply
+	 *    to the oldest open request.
+	 * Echo matching is by a hash of those bytes: a collision (1 in 2^32)
+	 * could pair a datagram that does not echo. */
 	uint32_t req;
 	int64_t rtt_us; /* reply: since the request, else -1 */
 	uint16_t port;  /* CAP_EV_PORT_UNREACH: the closed port */

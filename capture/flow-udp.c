@@ -1,11 +1,18 @@
 /*
  * UDP conversations: the first sender is the client, its datagrams are
  * requests #1, #2, ...; a datagram back is paired with an open request
- * (one whose payload it echoes, upper-cased or not, else the oldest), and
- * ICMP port unreachable errors are tied to the conversation they refuse.
+ * (the one whose payload it echoes, upper-cased or not; in a conversation
+ * that does not echo, the oldest), and ICMP port unreachable errors are
+ * tied to the conversation they refuse.  The rule is in capture.h.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "flow.h"
+
+static uint8_t
+upper(uint8_t c)
+{
+	return c >= 'a' && c <= 'z' ? (uint8_t)(c - 'a' + 'A') : c;
+}
 
 /* FNV-1a of the upper-cased first bytes and the length: an echo (or the
  * lab's upper-casing echo) hashes like its request. */
@@ -16,14 +23,24 @@ payload_hash(const struct cap_pkt *pkt)
 
 	if (n > CAP_UDP_HASH_BYTES)
 		n = CAP_UDP_HASH_BYTES;
-	for (i = 0; i < n; i++) {
-		uint8_t c = pkt->payload[i];
-
-		if (c >= 'a' && c <= 'z')
-			c = (uint8_t)(c - 'a' + 'A');
-		h = (h ^ c) * 16777619u;
-	}
+	for (i = 0; i < n; i++)
+		h = (h ^ upper(pkt->payload[i])) * 16777619u;
 	return (h ^ pkt->payload_len) * 16777619u;
+}
+
+/* The lab's ping: "ping " and a digit, in any case ("ping 1\0" too). */
+static int
+is_lab_ping(const struct cap_pkt *pkt)
+{
+	static const char want[] = "PING ";
+	uint32_t i;
+
+	if (pkt->payload == NULL || pkt->payload_caplen < sizeof want)
+		return 0;
+	for (i = 0; i < sizeof want - 1; i++)
+		if (upper(pkt->payload[i]) != (uint8_t)want[i])
+			return 0;
+	return pkt->payload[i] >= '0' && pkt->payload[i] <= '9';
 }
 
 static void
@@ -44,32 +61,49 @@ udp_request(struct flow *f, const struct cap_pkt *pkt, struct cap_note *note)
 	r->hash = payload_hash(pkt);
 	r->answered = 0;
 	r->ts = pkt->ts;
+	if (is_lab_ping(pkt))
+		f->echo = 1;
+}
+
+/* The open request a datagram back echoes, else NULL; *oldest the oldest
+ * open request (NULL: none open). */
+static struct flow_req *
+udp_echoed(struct flow *f, uint32_t h, struct flow_req **oldest)
+{
+	struct flow_req *r;
+	unsigned i;
+
+	*oldest = NULL;
+	for (i = 0; i < f->nreq; i++) {
+		r = &f->req[(f->reqhead + i) % CAP_UDP_PENDING];
+		if (r->answered)
+			continue;
+		if (*oldest == NULL)
+			*oldest = r;
+		if (r->hash == h)
+			return r;
+	}
+	return NULL;
 }
 
 static void
 udp_reply(struct flow *f, const struct cap_pkt *pkt, struct cap_note *note)
 {
-	struct flow_req *r, *oldest = NULL, *match = NULL;
-	uint32_t h = payload_hash(pkt);
-	unsigned i;
+	struct flow_req *r, *oldest;
 
-	for (i = 0; i < f->nreq; i++) {
-		r = &f->req[(f->reqhead + i) % CAP_UDP_PENDING];
-		if (r->answered)
-			continue;
-		if (oldest == NULL)
-			oldest = r;
-		if (r->hash == h) {
-			match = r;
-			break;
-		}
-	}
-	r = match != NULL ? match : oldest;
-	if (r == NULL) {
+	r = udp_echoed(f, payload_hash(pkt), &oldest);
+	if (r != NULL)
+		f->echo = 1; /* an echo conversation from now on */
+	else if (oldest == NULL) {
 		note->ev |= CAP_EV_UNPAIRED;
 		f->c.unpaired++;
 		return;
-	}
+	} else if (f->echo) { /* requests are echoed: this one is not */
+		note->ev |= CAP_EV_UNMATCHED;
+		f->c.unmatched++;
+		return;
+	} else
+		r = oldest; /* request/response that does not echo */
 	r->answered = 1;
 	f->answered++;
 	f->c.replies++;

@@ -72,6 +72,7 @@ struct flow {
 	uint32_t td_base[2]; /* tcpdump's relative numbering */
 	uint8_t td_valid;
 	uint8_t nreq, reqhead; /* ring of recent UDP requests */
+	uint8_t echo;          /* UDP: replies echo requests (see flow-udp.c) */
 	uint32_t answered;
 	struct flow_req req[CAP_UDP_PENDING];
 };

@@ -170,6 +170,10 @@ json_note(
 		    note->req);
 	if ((note->ev & CAP_EV_REPLY) && note->rtt_us >= 0)
 		json_knum(ob, "rtt_us", (uint64_t)note->rtt_us);
+	if (note->ev & CAP_EV_UNPAIRED)
+		outbuf_puts(ob, ",\"unrequested\":true");
+	if (note->ev & CAP_EV_UNMATCHED)
+		outbuf_puts(ob, ",\"unmatched\":true");
 	if (note->ev & CAP_EV_PORT_UNREACH)
 		json_knum(ob, "unreachable_port", note->port);
 }
@@ -243,6 +247,8 @@ json_conv(struct outbuf *ob, const struct cap_conv *c)
 		json_knum(ob, "requests", c->requests);
 		json_knum(ob, "replies", c->replies);
 		json_knum(ob, "unanswered", c->unanswered);
+		json_knum(ob, "unrequested", c->unpaired);
+		json_knum(ob, "unmatched", c->unmatched);
 		json_knum(ob, "port_unreachable", c->unreach);
 	}
 	outbuf_puts(ob, "}\n");

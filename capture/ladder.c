@@ -107,9 +107,10 @@ ladder_add(struct ladder *l, const struct cap_pkt *pkt,
 	e->dir = (uint8_t)(note->dir & 1);
 	e->t_us = ((int64_t)pkt->ts.tv_sec - t0->tv_sec) * 1000000 +
 	          (pkt->ts.tv_usec - t0->tv_usec);
-	e->alert = (note->ev & (CAP_EV_RETRANS | CAP_EV_RST | CAP_EV_OOO |
-	                           CAP_EV_PORT_UNREACH | CAP_EV_GAP |
-	                           CAP_EV_DUP_ACK)) != 0;
+	e->alert =
+	    (note->ev & (CAP_EV_RETRANS | CAP_EV_RST | CAP_EV_OOO |
+	                    CAP_EV_PORT_UNREACH | CAP_EV_GAP | CAP_EV_DUP_ACK |
+	                    CAP_EV_UNPAIRED | CAP_EV_UNMATCHED)) != 0;
 	outbuf_mem(&b, buf, sizeof buf);
 	if (pkt->tp == CAP_TP_ICMP || pkt->tp == CAP_TP_ICMP6) {
 		outbuf_puts(&b, "ICMP ");

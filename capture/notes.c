@@ -74,6 +74,11 @@ notes_udp(struct outbuf *ob, const struct cap_note *note, int *n)
 		note_sep(ob, n);
 		outbuf_puts(ob, "from the server, answers no open request");
 	}
+	if (note->ev & CAP_EV_UNMATCHED) {
+		note_sep(ob, n);
+		outbuf_puts(
+		    ob, "from the server, echoes no open request: not a reply");
+	}
 	if (note->ev & CAP_EV_PORT_UNREACH) {
 		note_sep(ob, n);
 		outbuf_puts(ob, "port unreachable: no server on ");

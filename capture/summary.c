@@ -137,6 +137,10 @@ summary_udp(struct outbuf *ob, const struct cap_conv *c)
 		outbuf_u64(ob, c->unpaired);
 		outbuf_puts(ob, " unrequested");
 	}
+	if (c->unmatched > 0) {
+		outbuf_puts(ob, ", ");
+		count_word(ob, c->unmatched, "unmatched datagram");
+	}
 	if (c->unreach > 0) {
 		outbuf_puts(ob, "; ");
 		count_words(

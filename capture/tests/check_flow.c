@@ -79,6 +79,7 @@ fl_run(const char *name)
 #define REQ CAP_EV_REQUEST
 #define REP CAP_EV_REPLY
 #define UNP CAP_EV_UNPAIRED
+#define UNM CAP_EV_UNMATCHED
 #define UNR CAP_EV_PORT_UNREACH
 
 /* The annotations of every packet, and the request numbers for UDP. */
@@ -104,6 +105,12 @@ static const struct {
     {"udp-ping", 9, {NEW | REQ, REP, REQ, REQ, REP, REQ, REQ, REP, REP},
         {1, 1, 2, 3, 3, 4, 5, 4, 5}},
     {"udp6-ping", 5, {NEW | REQ, REP, REQ, REP, UNP}, {1, 1, 2, 2, 0}},
+    /* Strays "PING n!" are not replies, even before the first reply;
+     * replies that never echo pair in order; "WORLD?" after an echo. */
+    {"udp-stray", 17,
+        {NEW | REQ, UNM, REP, REQ, UNM, REP, REQ, UNM, NEW | REQ, REQ, REP, REP,
+            NEW | REQ, REP, REQ, UNM, REP},
+        {1, 0, 1, 2, 0, 2, 3, 0, 1, 2, 1, 2, 1, 1, 2, 0, 2}},
     {"icmp-unreach", 4, {NEW | REQ, UNR, REQ, UNR}, {1, 0, 2, 0}},
     {"icmp6-unreach", 4, {NEW | REQ, UNR, REQ, UNR}, {1, 0, 2, 0}},
     {"ip6-ext", 5, {NEW | REQ, NEW | HS1, REQ, 0, 0}, {1, 0, 2}},
@@ -246,6 +253,18 @@ START_TEST(test_udp_stats)
 	fl_run("udp6-ping");
 	ck_assert_uint_eq(fl.conv[0].unpaired, 1);
 	ck_assert_uint_eq(fl.conv[0].unanswered, 0);
+	ck_assert_uint_eq(fl.conv[0].unmatched, 0);
+	fl_run("udp-stray");
+	ck_assert_int_eq(fl.nconv, 3);
+	ck_assert_uint_eq(fl.conv[0].replies, 2);
+	ck_assert_uint_eq(fl.conv[0].unmatched, 3);
+	ck_assert_uint_eq(fl.conv[0].unanswered, 1); /* "PING 3!" is not one */
+	ck_assert_uint_eq(fl.conv[0].unpaired, 0);
+	ck_assert_int_eq(fl.note[1].rtt_us, -1);
+	ck_assert_int_eq(fl.note[2].rtt_us, 80);
+	ck_assert_uint_eq(fl.conv[1].replies, 2);
+	ck_assert_uint_eq(fl.conv[1].unmatched, 0);
+	ck_assert_uint_eq(fl.conv[2].unmatched, 1);
 	fl_run("icmp-unreach");
 	ck_assert_uint_eq(fl.note[1].port, 12000);
 	ck_assert_uint_eq(fl.conv_id[1], 1);
@@ -280,6 +299,72 @@ fl_count(void *arg, const struct cap_conv *c)
 
 	ids[++ids[0]] = c->id;
 }
+
+/* The first datagram back, before any reply has echoed: one payload sent
+ * by the client, then two back.  An echo is a reply; a datagram that
+ * does not echo the lab's ping is not; any other request pairs with the
+ * datagram back (request/response), and the echo after it finds the
+ * request answered. */
+struct fl_bytes {
+	const char *s;
+	uint32_t n;
+};
+#define FL_B(lit)                                                              \
+	{                                                                      \
+		lit, sizeof lit - 1                                            \
+	}
+
+static const struct {
+	struct fl_bytes req, back1, back2;
+	uint32_t ev1, ev2;
+} first_back[] = {
+    {FL_B("ping 1"), FL_B("PING 1!"), FL_B("PING 1"), CAP_EV_UNMATCHED,
+        CAP_EV_REPLY},
+    {FL_B("PING 12"), FL_B("pong 12"), FL_B("PING 12"), CAP_EV_UNMATCHED,
+        CAP_EV_REPLY},
+    {FL_B("ping 1\0"), FL_B("PING 1"), FL_B("PING 1\0"), CAP_EV_UNMATCHED,
+        CAP_EV_REPLY},
+    {FL_B("Ping 3"), FL_B("PING 3"), FL_B("PING 3!"), CAP_EV_REPLY,
+        CAP_EV_UNPAIRED},
+    {FL_B("ping x"), FL_B("PING X!"), FL_B("PING X"), CAP_EV_REPLY,
+        CAP_EV_UNPAIRED},
+    {FL_B("pinger 1"), FL_B("PINGER 1!"), FL_B("PINGER 1"), CAP_EV_REPLY,
+        CAP_EV_UNPAIRED},
+    {FL_B("ping"), FL_B("PING!"), FL_B("PING"), CAP_EV_REPLY, CAP_EV_UNPAIRED},
+    {FL_B(""), FL_B("x"), FL_B(""), CAP_EV_REPLY, CAP_EV_UNPAIRED},
+};
+
+static void
+fl_payload(struct cap_pkt *p, const struct fl_bytes *b, int dir)
+{
+	fl_udp(p, dir ? 12000 : 40000, dir ? 40000 : 12000, 0);
+	p->payload = (const uint8_t *)b->s;
+	p->payload_caplen = p->payload_len = b->n;
+}
+
+START_TEST(test_first_back)
+{
+	struct cap_flows *ft = cap_flows_new(16, 60);
+	struct cap_pkt p;
+	struct cap_note n;
+
+	fl_payload(&p, &first_back[_i].req, 0);
+	ck_assert_int_eq(cap_flow_track(ft, &p, &n), 0);
+	fl_payload(&p, &first_back[_i].back1, 1);
+	cap_flow_track(ft, &p, &n);
+	ck_assert_msg(n.ev == first_back[_i].ev1, "%s then %s: %#x, want %#x",
+	    first_back[_i].req.s, first_back[_i].back1.s, n.ev,
+	    first_back[_i].ev1);
+	fl_payload(&p, &first_back[_i].back2, 1);
+	cap_flow_track(ft, &p, &n);
+	ck_assert_msg(n.ev == first_back[_i].ev2, "%s then %s: %#x, want %#x",
+	    first_back[_i].req.s, first_back[_i].back2.s, n.ev,
+	    first_back[_i].ev2);
+	ck_assert_uint_eq(n.conv->replies, 1);
+	ck_assert_uint_eq(n.conv->unanswered, 0);
+	cap_flows_free(ft);
+}
+END_TEST
 
 START_TEST(test_eviction)
 {
@@ -457,6 +542,8 @@ flow_suite(void)
 	tcase_add_test(core, test_midstream);
 	tcase_add_test(core, test_conv_stats);
 	tcase_add_test(core, test_udp_stats);
+	tcase_add_loop_test(
+	    core, test_first_back, 0, sizeof first_back / sizeof first_back[0]);
 	suite_add_tcase(s, core);
 	tcase_set_timeout(table, 20);
 	tcase_add_test(table, test_eviction);

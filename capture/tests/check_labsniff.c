@@ -208,6 +208,7 @@ static const char *const ls_cross_pcaps[] = {
     "$PCAP/tcp-midstream.pcap",
     "$PCAP/udp-ping.pcap",
     "$PCAP/udp6-ping.pcap",
+    "$PCAP/udp-stray.pcap",
     "$PCAP/icmp-unreach.pcap",
     "$PCAP/link-sll.pcap",
     "$PCAP/link-sll2.pcap",
@@ -491,6 +492,39 @@ START_TEST(test_svg_xmllint)
 	unlink(svg);
 	if (_i == 0)
 		unlink(pcap);
+}
+END_TEST
+
+/* The picture says a stray is not a reply, in red, and pairs the real
+ * reply after it. */
+START_TEST(test_svg_stray)
+{
+	static const char stray[] = "class=\"note bad\">from the server, "
+	                            "echoes no open request: not a reply<";
+	char pcap[256], svg[64];
+	char *lsargv[] = {
+	    (char *)ls_bin(0), "-q", "--svg", svg, "-r", pcap, NULL};
+	struct proc p;
+	size_t len;
+	char *text, *at;
+
+	snprintf(svg, sizeof svg, "/tmp/ls-svgs-%d.svg", (int)getpid());
+	ls_pcap_path(pcap, sizeof pcap, "$PCAP/udp-stray.pcap");
+	ck_assert_int_eq(proc_run(&p, lsargv, LS_RUN_MS), 0);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "--svg: %s", p.err);
+	proc_free(&p);
+	text = ls_slurp(svg, &len);
+	ck_assert_ptr_nonnull(text);
+	at = strstr(text, "\"PING 1!\"</text>");
+	ck_assert_msg(at != NULL, "no stray arrow");
+	at = strstr(at, "class=\"note");
+	ck_assert_msg(at != NULL && strncmp(at, stray, sizeof stray - 1) == 0,
+	    "the stray is not marked: %.90s", at ? at : "(none)");
+	at = strstr(at, "\"PING 1\"</text>");
+	ck_assert_msg(at != NULL && strstr(at, "reply to datagram #1 after "),
+	    "the real reply is not paired");
+	free(text);
+	unlink(svg);
 }
 END_TEST
 
@@ -848,6 +882,7 @@ labsniff_suite(void)
 	tcase_add_loop_test(tc, test_json_parser, 0,
 	    2 * (1 + (int)(sizeof ls_cross_pcaps / sizeof ls_cross_pcaps[0])));
 	tcase_add_loop_test(tc, test_svg_xmllint, 0, 4);
+	tcase_add_test(tc, test_svg_stray);
 	tcase_add_test(tc, test_ladder_nasty);
 	suite_add_tcase(s, tc);
 

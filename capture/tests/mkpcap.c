@@ -561,6 +561,39 @@ sc_udp6_ping(struct mk *m)
 	udp(m, &s, &c, "stray", 1000); /* nothing to pair with */
 }
 
+/* Strays from the server's port (labpeer --stray) before the real reply:
+ * not replies, even the first datagram back; a request/response protocol
+ * that never echoes still pairs in order; an echo that is not the lab's
+ * ping is recognised by its first reply. */
+static void
+sc_udp_stray(struct mk *m)
+{
+	struct ep c = ep_make("127.0.0.1", 50002);
+	struct ep s = ep_make("127.0.0.1", 12000);
+	struct ep dc = ep_make("127.0.0.1", 50003);
+	struct ep ds = ep_make("127.0.0.1", 12053);
+	struct ep ec = ep_make("127.0.0.1", 50004);
+	struct ep es = ep_make("127.0.0.1", 7);
+
+	udp(m, &c, &s, "ping 1", 0);
+	udp(m, &s, &c, "PING 1!", 40); /* stray before the first reply */
+	udp(m, &s, &c, "PING 1", 40);
+	udp(m, &c, &s, "ping 2", 1000);
+	udp(m, &s, &c, "PING 2!", 30);
+	udp(m, &s, &c, "PING 2", 30);
+	udp(m, &c, &s, "ping 3", 1000);
+	udp(m, &s, &c, "PING 3!", 40); /* and the reply is lost */
+	udp(m, &dc, &ds, "query a.example", 1000000);
+	udp(m, &dc, &ds, "query b.example", 100);
+	udp(m, &ds, &dc, "a.example is 10.0.0.1", 200);
+	udp(m, &ds, &dc, "b.example is 10.0.0.2", 50);
+	udp(m, &ec, &es, "hello", 1000);
+	udp(m, &es, &ec, "HELLO", 60);
+	udp(m, &ec, &es, "world", 1000);
+	udp(m, &es, &ec, "WORLD?", 40);
+	udp(m, &es, &ec, "WORLD", 40);
+}
+
 /* A ping to a closed port and the ICMP errors quoting it. */
 static void
 sc_unreach(struct mk *m, const char *addr)
@@ -885,6 +918,10 @@ static const struct scenario SCENARIOS[] = {
     {"udp6-ping", DLT_EN10MB, sc_udp6_ping,
         "2 UDP pings over IPv6 and a "
         "stray datagram from the server"},
+    {"udp-stray", DLT_EN10MB, sc_udp_stray,
+        "strays 'PING 1!' from the server's port before the replies (not "
+        "replies); replies that never echo (paired in order); an echo "
+        "found by its first reply"},
     {"icmp-unreach", DLT_EN10MB, sc_icmp_unreach,
         "2 UDP pings to a "
         "closed port, each refused by ICMP port unreachable"},
