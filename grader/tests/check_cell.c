@@ -45,6 +45,59 @@ now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static void copy_file(const char *from, const char *to);
+
+static char hostile_copy[PATH_MAX];
+static pid_t hostile_owner;
+
+static void
+hostile_cleanup(void)
+{
+	if (getpid() == hostile_owner)
+		cell_remove_dir(hostile_copy);
+}
+
+/*
+ * The hostile programs run as the cell's uid: they are copied where that
+ * uid can reach them whatever the checkout's permissions (a clone under
+ * /root is out of its reach) and out of /tmp (which the cells hide).
+ * One copy per test process, removed at its exit; a nested run started
+ * by the test inherits it (CELL_HOSTILE_DIR).
+ */
+static const char *
+hostile_dir(void)
+{
+	const char *env = getenv("CELL_HOSTILE_DIR");
+	char from[PATH_MAX + 256], to[PATH_MAX + 256];
+	struct dirent *e;
+	DIR *d;
+
+	if (env != NULL)
+		return env;
+	if (hostile_owner == getpid())
+		return hostile_copy;
+	snprintf(hostile_copy, sizeof hostile_copy,
+	    "/var/tmp/cell-hostile-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(hostile_copy));
+	ck_assert_int_eq(chmod(hostile_copy, 0755), 0);
+	hostile_owner = getpid();
+	atexit(hostile_cleanup);
+	d = opendir(kit_bin("tests/hostile"));
+	ck_assert_msg(d != NULL, "%s: %s", kit_bin("tests/hostile"),
+	    strerror(errno));
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(from, sizeof from, "%s/%s", kit_bin("tests/hostile"),
+		    e->d_name);
+		snprintf(to, sizeof to, "%s/%s", hostile_copy, e->d_name);
+		copy_file(from, to);
+	}
+	closedir(d);
+	setenv("CELL_HOSTILE_DIR", hostile_copy, 1);
+	return hostile_copy;
+}
+
 static const char *
 hostile(const char *name)
 {
@@ -52,7 +105,7 @@ hostile(const char *name)
 	static unsigned next;
 	char *p = buf[next++ % 4];
 
-	snprintf(p, PATH_MAX, "%s", kit_bin("tests/hostile/"));
+	snprintf(p, PATH_MAX, "%s/", hostile_dir());
 	strncat(p, name, PATH_MAX - strlen(p) - 1);
 	return p;
 }
@@ -665,23 +718,6 @@ START_TEST(test_ns_private)
 }
 END_TEST
 
-/* Copy a file, keeping it executable. */
-static void
-copy_exec(const char *from, const char *to)
-{
-	char buf[8192];
-	ssize_t n;
-	int in = open(from, O_RDONLY), out;
-
-	ck_assert_msg(in >= 0, "open %s: %s", from, strerror(errno));
-	out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0755);
-	ck_assert_msg(out >= 0, "open %s: %s", to, strerror(errno));
-	while ((n = read(in, buf, sizeof buf)) > 0)
-		ck_assert_int_eq(write(out, buf, (size_t)n), n);
-	close(in);
-	close(out);
-}
-
 /* The kit may itself live under /tmp (a clone there): a working folder
  * under /tmp stays visible in the cell, under the private /tmp, so that
  * a program found there by a relative path still runs; the rest of the
@@ -702,7 +738,7 @@ START_TEST(test_kit_under_tmp)
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	ck_assert_int_eq(chmod(dir, 0755), 0);
 	snprintf(prog, sizeof prog, "%s/quick", dir);
-	copy_exec(hostile("quick"), prog);
+	copy_file(hostile("quick"), prog);
 	fd = mkstemp(other);
 	ck_assert_int_ge(fd, 0);
 	close(fd);
@@ -945,6 +981,7 @@ START_TEST(test_check_reports)
 {
 	struct proc p;
 
+	hostile_dir();	/* the nested run inherits the copy */
 	nested(&p, "nested_report", NULL, 20000);
 	ck_assert_msg(strstr(p.out, "50%: Checks: 2, Failures: 1, Errors: 0")
 	    != NULL, "nested run said:\n%s%s", p.out, p.err);
@@ -982,6 +1019,7 @@ START_TEST(test_check_timeout)
 	    (int)getpid());
 	setenv("CELL_SELFTEST_OUT", path, 1);
 	setenv("CELL_SELFTEST_FALLBACK", _i ? "1" : "0", 1);
+	hostile_dir();	/* the nested run inherits the copy */
 	nested(&p, "nested_hang", NULL, 20000);
 	ck_assert_msg(strstr(p.out, "Test timeout expired") != NULL,
 	    "nested run said:\n%s%s", p.out, p.err);
@@ -1101,6 +1139,7 @@ START_TEST(test_as_user)
 	copy_for_nobody(dir);
 	setenv("KIT_BUILD", dir, 1);
 	ck_assert_int_eq(chdir(dir), 0);
+	hostile_dir();	/* the nested run inherits the copy */
 	nested(&p, "nested_user", "nobody", 30000);
 	cell_remove_dir(dir);
 	ck_assert_msg(strstr(p.out, "100%: Checks: 16, Failures: 0, Errors: 0")
