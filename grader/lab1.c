@@ -125,6 +125,22 @@ t_server_ipv6(struct grade *g)
 	l1_server_check(g, "::1", x, L1_WALL_MS);
 }
 
+/* With IPv6-only the default (bindv6only = 1), an IPv4 client must still
+ * be served: the server turns IPV6_V6ONLY off itself. */
+static void
+t_server_dual_stack(struct grade *g)
+{
+	static const char *const x[] = {"-4", "--count", "2", NULL};
+
+	scen_bindv6only(g);
+	grade_explain(g,
+	    "here AF_INET6 sockets are IPv6-only unless told otherwise "
+	    "(sysctl net.ipv6.bindv6only=1, the default on some systems); "
+	    "two pings from 127.0.0.1 must still be served: set IPV6_V6ONLY "
+	    "to 0 on the server's socket (Linux's usual default hides it)");
+	l1_server_check(g, "127.0.0.1", x, L1_WALL_MS);
+}
+
 static void
 t_server_two_clients(struct grade *g)
 {
@@ -256,6 +272,21 @@ l1_scenario(struct grade *g, struct l1_run *s, const char *const extra[],
 		scen_capture_end(g, &cap, &s->w);
 }
 
+/* A client cut off at the test's time limit before its last ping: say
+ * so, rather than only that pings were missing. */
+static void
+l1_stopped_at_limit(
+    struct grade *g, const struct l1_run *s, int seen, int count, int wall_ms)
+{
+	if (seen >= count || s->cli->outcome != RUN_TIMEOUT)
+		return;
+	grade_student(g, "client", s->cli);
+	grade_fail(g,
+	    "the client was stopped at the test's time limit (%.1f s) after "
+	    "%d of its %d pings (a correct client ends well before it)",
+	    wall_ms / 1000.0, seen, count);
+}
+
 static void
 t_client_pings(struct grade *g)
 {
@@ -323,10 +354,16 @@ t_client_next_ping(struct grade *g)
 	grade_explain(g,
 	    "the server drops the reply to ping 2: ping 2 must "
 	    "leave at once after reply 1, ping 3 1 s after ping 2");
-	l1_scenario(g, &s, x, "127.0.0.1", 3, L1_PING_MS + L1_SLACK_MS, 1);
+	/* Time enough for a client that sleeps 1 s between pings to end,
+	 * so that the gaps, not the time limit, say what is wrong. */
+	l1_scenario(g, &s, x, "127.0.0.1", 3, 2 * L1_PING_MS + L1_SLACK_MS, 1);
+	wire_udp_pings_seen(g, &s.w, s.port, 3, &pk);
+	if (pk.n >= 2)
+		wire_gap(g, &pk, 1, 1, 0.0, L1_AT_ONCE_S);
+	if (pk.n >= 3)
+		wire_gap(g, &pk, 2, 0, 0.99, 1.25);
+	l1_stopped_at_limit(g, &s, pk.n, 3, 2 * L1_PING_MS + L1_SLACK_MS);
 	wire_udp_pings(g, &s.w, s.port, 3, &pk);
-	wire_gap(g, &pk, 1, 1, 0.0, L1_AT_ONCE_S);
-	wire_gap(g, &pk, 2, 0, 0.99, 1.25);
 	wire_free(&s.w);
 }
 
@@ -334,20 +371,24 @@ static void
 t_client_late_reply(struct grade *g)
 {
 	static const char *const x[] = {
-	    "--late", "1", "--late-ms", "1300", "--delay", "600", NULL};
-	struct ping_expect e = {"tr", NULL, 0, 0};
+	    "--late", "1", "--late-ms", "1300", "--drop", "2", NULL};
+	struct ping_expect e = {"ttr", NULL, 0, 0};
 	struct wire_pings pk;
 	struct l1_run s;
 
 	grade_explain(g,
-	    "the reply to ping 1 comes 1.3 s late, while ping 2 "
-	    "waits for its own reply (sent 0.6 s after ping 2): \"PING 1\" "
-	    "is not ping 2's reply");
+	    "the reply to ping 1 comes 1.3 s late, 0.3 s into ping 2's wait; "
+	    "ping 2 gets no reply: \"PING 1\" is not ping 2's reply, and "
+	    "ping 3 must still leave 1 s after ping 2 (the late datagram "
+	    "does not restart the wait)");
 	l1_scenario(
-	    g, &s, x, "127.0.0.1", 2, L1_PING_MS + 600 + L1_SLACK_MS, 1);
+	    g, &s, x, "127.0.0.1", 3, 2 * L1_PING_MS + L1_SLACK_MS, 1);
 	e.from = s.from;
+	wire_udp_pings_seen(g, &s.w, s.port, 3, &pk);
+	if (pk.n >= 3)
+		wire_gap(g, &pk, 2, 0, 0.99, 1.25);
 	ping_expect(g, s.cli, &e, &s.po);
-	wire_udp_pings(g, &s.w, s.port, 2, &pk);
+	wire_udp_pings(g, &s.w, s.port, 3, &pk);
 	scen_rtts(g, &s.po, &pk);
 	wire_free(&s.w);
 }
@@ -497,6 +538,10 @@ static const struct grade_test lab1_tests[] = {
         NEED_SERVER, "server_starts", 5, t_server_one_reply},
     {"server_ipv6", "serves IPv6 clients ([::1]) as well as IPv4", NEED_SERVER,
         "server_starts", 5, t_server_ipv6},
+    {"server_dual_stack",
+        "turns IPV6_V6ONLY off itself: IPv4 clients are served even where "
+        "IPv6 sockets default to IPv6-only",
+        NEED_SERVER | NEED_NS, "server_starts", 5, t_server_dual_stack},
     {"server_two_clients", "two interleaved clients each get their own replies",
         NEED_SERVER, "server_starts", 5, t_server_two_clients},
     {"server_many", "still serving after 300 requests", NEED_SERVER,
@@ -526,7 +571,7 @@ static const struct grade_test lab1_tests[] = {
         NEED_CLIENT | NEED_TIMING, NULL, 6, t_client_next_ping},
     {"client_late_reply",
         "a reply after its deadline does not count for the next ping",
-        NEED_CLIENT | NEED_TIMING, NULL, 5, t_client_late_reply},
+        NEED_CLIENT | NEED_TIMING, NULL, 6, t_client_late_reply},
     {"client_stray", "stray datagrams (wrong payload, wrong port) are ignored",
         NEED_CLIENT, NULL, 5, t_client_stray},
     {"client_slow_reply",

@@ -9,12 +9,14 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "scenario.h"
 
 #define L2_WALL_MS 2500  /* a quick exchange */
 #define L2_PING_MS 1000  /* one ping's deadline, per contract */
 #define L2_SLACK_MS 1500 /* on top of the deadlines a run may take */
+#define L2_NO_READ_MS 4000 /* 3000 lines misbehaved, then 3000 checked */
 
 static const char *const lab2_sources[] = {
     "tcp_server.c", "tcp_client.c", NULL};
@@ -130,13 +132,15 @@ t_server_split_line(struct grade *g)
 	scen_capture_end(g, &cap, &w);
 	segs = wire_tcp_segments(&w, port, 0, 1, &largest);
 	wire_free(&w);
+	/* The student's failures first: a server that refused or reset the
+	 * connection leaves no segments to look at. */
+	scen_peer_verdict(g, peer, L2_WALL_MS);
+	scen_alive(g, srv, "server");
 	/* Merged pieces would make this test say nothing: no segment may
 	 * hold a whole line ("ping N\n", 7 bytes in 3 pieces). */
 	if (segs == 0 || largest >= 7)
 		grade_not_run(g, "grader: the pieces did not leave as separate "
 		                 "segments");
-	scen_peer_verdict(g, peer, L2_WALL_MS);
-	scen_alive(g, srv, "server");
 }
 
 static void
@@ -155,11 +159,11 @@ t_server_many_lines(struct grade *g)
 	scen_capture_end(g, &cap, &w);
 	segs = wire_tcp_segments(&w, port, 0, 1, &largest);
 	wire_free(&w);
+	scen_peer_verdict(g, peer, L2_WALL_MS);
+	scen_alive(g, srv, "server");
 	if (segs != 1)
 		grade_not_run(g, "grader: the lines did not leave in one "
 		                 "segment");
-	scen_peer_verdict(g, peer, L2_WALL_MS);
-	scen_alive(g, srv, "server");
 }
 
 static void
@@ -176,26 +180,63 @@ t_server_second_client(struct grade *g)
 static void
 t_server_no_read(struct grade *g)
 {
-	static const char *const x[] = {"--count", "2", NULL};
+	static const char *const x[] = {"--no-read", "--count", "3000", NULL};
 	struct run *srv = scen_run(), *peer;
 	int port = l2_server(g, srv);
 
 	grade_explain(g,
-	    "a client sends 3000 lines, closes its side and "
-	    "leaves without reading the replies: the server's writes then "
-	    "fail with EPIPE (SIGPIPE kills a server that neither ignores it "
-	    "nor sends with MSG_NOSIGNAL); a second client must be served");
-	if (scen_tcp_abandon(port, 3000) < 0)
-		grade_not_run(g, "grader: could not connect to the server");
-	l2_peer_check(g, "127.0.0.1", port, x, L2_WALL_MS, &peer);
-	/* At home, labpeer's --no-read does the same (the grader's own
-	 * client is timed so that the writes surely fail). */
-	scen_repro_fg(g,
-	    "labpeer tcp-client 127.0.0.1 %d --no-read --count "
-	    "3000",
-	    port);
+	    "a client sends 3000 lines, closes its side (FIN) and, at the "
+	    "first reply byte, resets the connection without reading: the "
+	    "server's next writes fail with EPIPE (SIGPIPE kills a server "
+	    "that neither ignores it nor sends with MSG_NOSIGNAL); then a "
+	    "second client sends 3000 lines and must get every reply");
+	l2_peer_check(g, "127.0.0.1", port, x, L2_NO_READ_MS, &peer);
 	scen_alive(g, srv, "server");
-	scen_peer_verdict(g, peer, L2_WALL_MS);
+	if (peer->err != NULL && strstr(peer->err, "c2 #0: cannot connect")) {
+		grade_student(g, "server", srv);
+		grade_fail(g,
+		    "after the client that left without reading, connecting "
+		    "again failed (%.*s): the server, still running, is no "
+		    "longer accepting connections",
+		    (int)strcspn(peer->err, "\n"), peer->err);
+	}
+	scen_peer_verdict(g, peer, L2_NO_READ_MS);
+}
+
+/*
+ * Restart on the same port at once: the server's side of the last
+ * connection closed first (SIGTERM while it was open), so the port is in
+ * TIME-WAIT; only a listener with SO_REUSEADDR may bind it again.
+ */
+static void
+t_server_restart(struct grade *g)
+{
+	static const char *const x[] = {"--count", "2", NULL};
+	struct run *srv = scen_run(), *again = scen_run();
+	char err[160];
+	int port = l2_server(g, srv), fd;
+
+	grade_explain(g,
+	    "a client connects and exchanges a line; the server is stopped "
+	    "(SIGTERM) while the connection is open, so its side closes "
+	    "first and the port stays in TIME-WAIT; the server is started "
+	    "again at once on the same port: it must listen (SO_REUSEADDR "
+	    "before bind(), or bind() fails with EADDRINUSE)");
+	scen_repro_bg(g, "./tcp_server %d", port);
+	scen_repro_fg(g, "sleep 0.2; exec 3<>/dev/tcp/127.0.0.1/%d; "
+	                 "echo 'ping 1' >&3; head -1 <&3; kill %%1; wait; "
+	                 "exec 3<&-; ./tcp_server %d   (in bash)",
+	    port, port);
+	fd = scen_tcp_hold(port, err, sizeof err);
+	if (fd < 0) {
+		scen_alive(g, srv, "server");
+		grade_fail(g, "a client could not exchange a line: %s", err);
+	}
+	run_stop(srv);
+	close(fd); /* our FIN after the server's: its side in TIME-WAIT */
+	scen_restart(g, again, SOCK_STREAM, port);
+	l2_peer_check(g, "127.0.0.1", port, x, L2_WALL_MS, NULL);
+	scen_alive(g, again, "server");
 }
 
 static void
@@ -259,6 +300,22 @@ t_server_ipv6(struct grade *g)
 	grade_explain(g, "a client connects to [::1]: the server must listen "
 	                 "on IPv6 too (IPV6_V6ONLY off)");
 	l2_server_check(g, "::1", x, L2_WALL_MS);
+}
+
+/* With IPv6-only the default (bindv6only = 1), an IPv4 client must still
+ * be served: the server turns IPV6_V6ONLY off itself. */
+static void
+t_server_dual_stack(struct grade *g)
+{
+	static const char *const x[] = {"-4", "--count", "2", NULL};
+
+	scen_bindv6only(g);
+	grade_explain(g,
+	    "here AF_INET6 sockets are IPv6-only unless told otherwise "
+	    "(sysctl net.ipv6.bindv6only=1, the default on some systems); a "
+	    "client of 127.0.0.1 must still be served: set IPV6_V6ONLY to 0 "
+	    "on the listening socket (Linux's usual default hides it)");
+	l2_server_check(g, "127.0.0.1", x, L2_WALL_MS);
 }
 
 static void
@@ -563,6 +620,9 @@ static const struct grade_test lab2_tests[] = {
     {"server_no_read",
         "survives a client that leaves without reading (SIGPIPE)", NEED_SERVER,
         "server_starts", 8, t_server_no_read},
+    {"server_restart",
+        "restarted at once on the same port, it listens again (SO_REUSEADDR)",
+        NEED_SERVER, "server_starts", 6, t_server_restart},
     {"server_reset", "survives a client that resets the connection",
         NEED_SERVER, "server_starts", 8, t_server_reset},
     {"server_partial_line",
@@ -574,6 +634,10 @@ static const struct grade_test lab2_tests[] = {
         NEED_SERVER, "server_starts", 5, t_server_fin},
     {"server_ipv6", "serves IPv6 clients ([::1]) as well as IPv4", NEED_SERVER,
         "server_starts", 5, t_server_ipv6},
+    {"server_dual_stack",
+        "turns IPV6_V6ONLY off itself: IPv4 clients are served even where "
+        "IPv6 sockets default to IPv6-only",
+        NEED_SERVER | NEED_NS, "server_starts", 5, t_server_dual_stack},
     {"server_usage", "bad arguments: a usage line and exit status 2",
         NEED_SERVER, NULL, 5, t_server_usage},
     {"server_port_busy",

@@ -765,6 +765,31 @@ tcp_long_line(struct tcp_client *c)
 	free(p);
 }
 
+/*
+ * --no-read: send the lines, FIN, and as soon as the first reply byte
+ * comes, reset (SO_LINGER 0) without reading.  The server, in CLOSE_WAIT
+ * with lines still to answer, then gets EPIPE on its next send(), and
+ * SIGPIPE unless it ignores it or sends with MSG_NOSIGNAL.
+ */
+static void
+tcp_no_read(struct tcp_client *c)
+{
+	const char *note = "--no-read: FIN sent; no reply came within the "
+	    "timeout; RST sent, nothing read";
+
+	if (tcp_make_batch(c) < 0 || tcp_send_logged(c, 0, c->batch,
+	    c->batch_len, "--no-read") < 0)
+		return;
+	if (shutdown(c->fd, SHUT_WR) == 0 &&
+	    tcp_wait_in(c->fd, peer_now_ms() + c->o->timeout_ms, c->stop) == 1)
+		note = "--no-read: FIN sent; at the first reply byte, RST "
+		    "sent, nothing read (the server's next send fails: "
+		    "EPIPE)";
+	tcp_cnote(c, "reset", 0, note);
+	tcp_reset(c->fd);
+	c->fd = -1;
+}
+
 /* The misbehaving connection some options ask for before the check. */
 static void
 tcp_prelude(struct tcp_client *c)
@@ -773,16 +798,15 @@ tcp_prelude(struct tcp_client *c)
 
 	if (tcp_connect(c) < 0)
 		return;
-	if (o->no_read || o->reset) {
+	if (o->reset) {
 		if (tcp_make_batch(c) == 0 && tcp_send_logged(c, 0, c->batch,
-		    c->batch_len, o->reset ? "--reset" : "--no-read") == 0)
-			tcp_cnote(c, o->reset ? "reset" : "close", 0, o->reset ?
-			    "--reset: RST sent, no reply read" :
-			    "--no-read: closed without reading the replies");
-		if (o->reset) {
-			tcp_reset(c->fd);
-			c->fd = -1;
-		}
+		    c->batch_len, "--reset") == 0)
+			tcp_cnote(c, "reset", 0,
+			    "--reset: RST sent, no reply read");
+		tcp_reset(c->fd);
+		c->fd = -1;
+	} else if (o->no_read) {
+		tcp_no_read(c);
 	} else if (o->vanish_mid_line) {
 		tcp_mid_line(c);
 	} else {

@@ -5,6 +5,8 @@
  */
 /* _GNU_SOURCE: memmem(), strsignal() */
 #define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +26,7 @@
 #define SCEN_PUMP_MS 10          /* other runs' output is read this often */
 #define SCEN_PEER_OUT (16 << 20) /* bytes of labpeer's log kept */
 #define SCEN_ALIVE_MS 20         /* scen_alive: a look at a run */
-#define SCEN_ABANDON_MS 1000     /* scen_tcp_abandon: wait for a first reply */
+#define SCEN_HOLD_MS 1000        /* scen_tcp_hold: wait for the reply */
 
 /* Runs live here, not on a test's stack: the cell keeps pointers to them
  * until the engine closes it, after the test function has returned. */
@@ -159,15 +161,14 @@ scen_peer(struct grade *g, struct run *r, int type, int port,
 	lim.trusted = 1;
 	lim.out_cap = SCEN_PEER_OUT; /* its log: two lines per request */
 	if (run_start(grade_cell(g), r, argv, &lim) < 0)
-		grade_fail(
-		    g, "grader: could not start labpeer (%s)", s->labpeer);
+		grade_error(g, "grader: could not start labpeer (%s)", s->labpeer);
 	if (port <= 0 ||
 	    cell_wait_port(grade_cell(g), type, port, r, CELL_READY_MS) == 0)
 		return;
 	if (r->outcome == RUN_RUNNING)
 		run_stop(r);
 	grade_explain(g, "labpeer said: %.200s", r->err ? r->err : "");
-	grade_fail(g, "grader: labpeer was not %s on port %d (%s)",
+	grade_error(g, "grader: labpeer was not %s on port %d (%s)",
 	    type_word(type), port, r->cmdline);
 }
 
@@ -277,6 +278,11 @@ scen_peer_verdict(struct grade *g, struct run *r, int wall_ms)
 		    "the exchange did not finish within %d ms "
 		    "(the server stopped answering?)",
 		    wall_ms);
+	if (r->err != NULL && strstr(r->err, "cannot connect") != NULL)
+		grade_fail(g,
+		    "the reference client could not connect to the server, "
+		    "which was running (%.*s)",
+		    (int)strcspn(r->err, "\n"), r->err);
 	if (r->err_len > 0)
 		grade_fail(g, "the reference client found: %.*s",
 		    (int)strcspn(r->err, "\n"), r->err);
@@ -648,6 +654,16 @@ ping_expect(struct grade *g, const struct run *r, const struct ping_expect *e,
     struct ping_out *po)
 {
 	ping_parse(r->out ? r->out : "", r->out_len, po);
+	if (r->outcome == RUN_TIMEOUT && r->lim.wall_ms > 0) {
+		explain_expected(g, e);
+		explain_got(g, r);
+		grade_student(g, "client", r);
+		grade_fail(g,
+		    "the client was stopped at the test's time limit (%.1f s) "
+		    "after %d of its %d ping lines; a correct client ends well "
+		    "before it (at most 1 s per ping, no sleep between pings)",
+		    r->lim.wall_ms / 1000.0, po->nline, (int)strlen(e->seqs));
+	}
 	if (r->outcome != RUN_EXITED) {
 		explain_got(g, r);
 		grade_student(g, "client", r);
@@ -711,6 +727,42 @@ scen_localhost_from(
 	p = cli->out != NULL ? strstr(cli->out, "reply from ") : NULL;
 	if (p != NULL && strncmp(p + 11, v6, strlen(v6)) == 0)
 		snprintf(buf, n, "%s", v6);
+}
+
+/*
+ * Make AF_INET6 sockets IPv6-only by default in the cell (sysctl
+ * net.ipv6.bindv6only = 1, as some systems have it), so that only a
+ * server that turns IPV6_V6ONLY off itself serves IPv4 clients.  The
+ * setting belongs to the network namespace: never touch the host's.
+ */
+void
+scen_bindv6only(struct grade *g)
+{
+	const char *path = "/proc/sys/net/ipv6/bindv6only";
+	char why[200], got[4] = "";
+	int fd = -1, ok = 0;
+
+	if (grade_cell(g)->mode != CELL_NS)
+		grade_not_run(g, "needs a private network namespace: "
+		                 "net.ipv6.bindv6only is never changed on the "
+		                 "host");
+	if (!scen_have_ipv6())
+		grade_not_run(g, "no IPv6 loopback (::1) here");
+	errno = 0;
+	fd = open(path, O_RDWR);
+	if (fd >= 0 && write(fd, "1\n", 2) == 2 &&
+	    pread(fd, got, sizeof got - 1, 0) > 0 && got[0] == '1')
+		ok = 1;
+	snprintf(why, sizeof why, "could not set net.ipv6.bindv6only to 1 in "
+	    "the cell (%s)", ok ? "" : errno ? strerror(errno) : "it stayed 0");
+	if (fd >= 0)
+		close(fd);
+	if (!ok)
+		grade_not_run(g, why);
+	grade_explain(g, "to see it at home (Linux): unshare -rn sh -c 'ip "
+	                 "link set lo up; echo 1 >/proc/sys/net/ipv6/"
+	                 "bindv6only; exec sh', then in that shell the "
+	                 "commands below");
 }
 
 int
@@ -839,42 +891,96 @@ scen_port_busy(struct grade *g, int type, const char *name)
 }
 
 /*
- * A TCP client that sends n lines, half-closes (FIN), and as soon as
- * replies come resets the connection without reading them.  The server
- * is then in CLOSE_WAIT with lines still to answer: its next send()
- * fails with EPIPE, and raises SIGPIPE unless it is ignored or
- * MSG_NOSIGNAL is used.  0 done, -1 (errno) if it could not even try.
+ * A TCP client that connects to 127.0.0.1:port, sends "ping 1\n" and
+ * reads the reply line, keeping the connection open: its socket, or -1
+ * with what went wrong in err.
  */
 int
-scen_tcp_abandon(int port, int n)
+scen_tcp_hold(int port, char *err, size_t n)
 {
+	static const char want[] = "PING 1\n";
 	struct sockaddr_in a = {0};
-	struct linger lg = {1, 0};
-	char *buf = malloc((size_t)n * 16), one;
-	struct pollfd p;
-	size_t len = 0;
-	int fd = -1, i, rc = -1;
+	double until = scen_now() + SCEN_HOLD_MS / 1000.0;
+	char buf[sizeof want];
+	size_t have = 0;
+	int fd;
 
 	a.sin_family = AF_INET;
 	a.sin_port = htons((uint16_t)port);
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (buf == NULL || (fd = socket(AF_INET, SOCK_STREAM, 0)) < 0 ||
-	    connect(fd, (struct sockaddr *)&a, sizeof a) < 0)
-		goto out;
-	for (i = 1; i <= n; i++)
-		len += (size_t)sprintf(buf + len, "ping %d\n", i);
-	if (send(fd, buf, len, MSG_NOSIGNAL) < 0 || shutdown(fd, SHUT_WR) < 0)
-		goto out;
-	p = (struct pollfd){.fd = fd, .events = POLLIN};
-	if (poll(&p, 1, SCEN_ABANDON_MS) > 0 && recv(fd, &one, 1, MSG_PEEK) < 0)
-		goto out;
-	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
-	rc = 0;
-out:
-	if (fd >= 0)
-		close(fd);
-	free(buf);
-	return rc;
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0) {
+		snprintf(err, n, "grader: socket: %s", strerror(errno));
+		return -1;
+	}
+	if (connect(fd, (struct sockaddr *)&a, sizeof a) < 0 ||
+	    send(fd, "ping 1\n", 7, MSG_NOSIGNAL) != 7) {
+		snprintf(err, n, "connecting and sending \"ping 1\\n\": %s",
+		    strerror(errno));
+		goto fail;
+	}
+	while (have < sizeof want - 1) {
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		double left = until - scen_now();
+		ssize_t got;
+
+		if (left <= 0 || poll(&p, 1, (int)(left * 1000) + 1) <= 0) {
+			snprintf(err, n, "no reply line to \"ping 1\\n\" "
+			    "within %d ms", SCEN_HOLD_MS);
+			goto fail;
+		}
+		got = recv(fd, buf + have, sizeof want - 1 - have, 0);
+		if (got <= 0) {
+			snprintf(err, n, "the server %s the connection before "
+			    "its reply to \"ping 1\\n\"",
+			    got == 0 ? "closed" : "reset");
+			goto fail;
+		}
+		have += (size_t)got;
+	}
+	if (memcmp(buf, want, sizeof want - 1) == 0)
+		return fd;
+	snprintf(err, n, "the reply to \"ping 1\\n\" was not "
+	    "\"PING 1\\n\"");
+fail:
+	close(fd);
+	return -1;
+}
+
+/*
+ * Start the server again on a port its previous run just left (the
+ * last connection's TIME-WAIT holds it): it must be listening in time.
+ */
+void
+scen_restart(struct grade *g, struct run *r, int type, int port)
+{
+	const struct grade_sub *s = grade_sub(g);
+	struct run_limits lim = {0};
+	char pbuf[16];
+	char *argv[3] = {(char *)s->server, pbuf, NULL};
+
+	snprintf(pbuf, sizeof pbuf, "%d", port);
+	if (run_start(grade_cell(g), r, argv, &lim) < 0)
+		grade_fail(
+		    g, "could not start the server (%s %s)", s->server, pbuf);
+	if (cell_wait_port(grade_cell(g), type, port, r, CELL_READY_MS) == 0)
+		return;
+	if (r->outcome == RUN_RUNNING)
+		run_stop(r);
+	grade_student(g, "server", r);
+	if (r->outcome == RUN_EXITED)
+		grade_fail(g,
+		    "started again at once on port %d, the server exited with "
+		    "status %d instead of listening: the last connection's "
+		    "TIME-WAIT still holds the port, and bind() fails "
+		    "(EADDRINUSE) unless SO_REUSEADDR is set before it",
+		    port, r->status);
+	grade_fail(g,
+	    "started again at once on port %d, the server was not "
+	    "listening within %d ms (it %s): set SO_REUSEADDR before "
+	    "bind(), the last connection's TIME-WAIT holds the port",
+	    port, CELL_READY_MS,
+	    r->outcome == RUN_STOPPED ? "was still running"
+	                              : run_outcome_name(r->outcome));
 }
 
 /*

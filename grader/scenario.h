@@ -38,13 +38,19 @@
  *	scen_addr(family, port, buf)     "127.0.0.1:P" / "[::1]:P"
  *	scen_from_capture(w, port, buf)  the address:port the first packet
  *	                                 to port went to, as a client prints
- *	scen_tcp_abandon(port, n)        send n lines, FIN, then reset once
- *	                                 replies come (the server's writes
- *	                                 then fail with EPIPE: SIGPIPE)
+ *	scen_tcp_hold(port, err, n)      connect to 127.0.0.1:port, exchange
+ *	                                 "ping 1": the open socket, or -1
+ *	                                 (what went wrong in err)
+ *	scen_restart(g, r, type, port)   start the server again on a port
+ *	                                 in TIME-WAIT: fail unless it is up
  *	scen_now()                       a monotonic clock, in seconds
  *	scen_localhost_from(cli, w, port, buf)  whom "localhost" meant: from
  *	                                 the capture w, or (w NULL) the client
  *	scen_have_ipv6()                 is there an IPv6 loopback (::1)
+ *	scen_bindv6only(g)               net.ipv6.bindv6only = 1 in the cell
+ *	                                 (AF_INET6 sockets IPv6-only unless
+ *	                                 IPV6_V6ONLY is turned off); "not
+ *	                                 run" where that cannot be done
  *	scen_usage(g, bin, name, cases, n)  each bad command line: exit
  *	                                 status 2 and a line on stderr
  *	scen_port_busy(g, type, name)    the server on a port we hold: exit
@@ -133,11 +139,13 @@ void scen_rtts(
     struct grade *g, const struct ping_out *po, const struct wire_pings *pk);
 const char *scen_addr(int family, int port, char *buf, size_t n);
 void scen_from_capture(const struct wire *w, int port, char *buf, size_t n);
-int scen_tcp_abandon(int port, int n);
+int scen_tcp_hold(int port, char *err, size_t n);
+void scen_restart(struct grade *g, struct run *r, int type, int port);
 double scen_now(void);
 void scen_localhost_from(
     const struct run *cli, const struct wire *w, int port, char *buf, size_t n);
 int scen_have_ipv6(void);
+void scen_bindv6only(struct grade *g);
 void scen_usage(struct grade *g, const char *bin, const char *name,
     const struct scen_args *cases, size_t n);
 void scen_port_busy(struct grade *g, int type, const char *name);

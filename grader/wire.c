@@ -185,8 +185,8 @@ one_at_a_time(struct grade *g, const struct wire_pings *pk, int k)
 }
 
 void
-wire_udp_pings(struct grade *g, const struct wire *w, int sport, int count,
-    struct wire_pings *pk)
+wire_udp_pings_seen(struct grade *g, const struct wire *w, int sport,
+    int count, struct wire_pings *pk)
 {
 	size_t i;
 	int k = 0;
@@ -220,10 +220,17 @@ wire_udp_pings(struct grade *g, const struct wire *w, int sport, int count,
 			one_at_a_time(g, pk, k);
 	}
 	pk->n = k;
-	grade_check(g, k == count,
+}
+
+void
+wire_udp_pings(struct grade *g, const struct wire *w, int sport, int count,
+    struct wire_pings *pk)
+{
+	wire_udp_pings_seen(g, w, sport, count, pk);
+	grade_check(g, pk->n == count,
 	    "the client sent %d ping datagrams, it "
 	    "was asked for %d",
-	    k, count);
+	    pk->n, count);
 }
 
 void
@@ -240,14 +247,21 @@ wire_gap(struct grade *g, const struct wire_pings *pk, int k, int from_reply,
 		    k + 1, k);
 	if (gap >= lo && gap <= hi)
 		return;
+	if (from_reply)
+		grade_fail(g,
+		    "ping %d left %.3f s after the reply to ping %d: the next "
+		    "ping must leave at once after a reply (no sleep between "
+		    "pings)",
+		    k + 1, gap, k);
 	grade_fail(g,
-	    "ping %d left %.3f s after %s %d; the contract wants "
-	    "%.2f to %.2f s%s",
-	    k + 1, gap, from_reply ? "the reply to ping" : "ping", k, lo, hi,
-	    from_reply ? " (the next ping goes at once: "
-	                 "no sleep between pings)"
-	               : " (the deadline is 1 s after the "
-	                 "send, and it is not cut short)");
+	    "ping %d left %.3f s after ping %d; the contract wants "
+	    "%.2f to %.2f s (%s)",
+	    k + 1, gap, k, lo, hi,
+	    gap < lo ? "the wait ends 1 s after the send, not before: "
+	               "nothing cuts it short"
+	             : "the wait ends 1 s after the send: a datagram that "
+	               "is not the reply must not restart it, and no sleep "
+	               "comes after it");
 }
 
 /* Fails if the printed RTT is below the capture's (never a matter of

@@ -13,6 +13,8 @@
  *	wire_udp_pings(g, w, sport, n, pk)  the client sent exactly
  *	                              "ping 1".."ping n", one datagram at a
  *	                              time; send/reply times into pk
+ *	wire_udp_pings_seen(...)      the same, but fewer than n pings is
+ *	                              not a failure (pk->n says how many)
  *	wire_tcp_attempts(w, sport)   connections tried (SYNs) to port sport
  *	wire_tcp_handshake(g, w, sport, nth)  connection nth (0-based) to
  *	                              sport began with SYN, SYN-ACK, ACK
@@ -94,6 +96,8 @@ int wire_ep_eq(const struct wire_ep *a, const struct wire_ep *b);
 void wire_udp_one_reply(struct grade *g, const struct wire *w, int sport);
 void wire_udp_pings(struct grade *g, const struct wire *w, int sport, int count,
     struct wire_pings *pk);
+void wire_udp_pings_seen(struct grade *g, const struct wire *w, int sport,
+    int count, struct wire_pings *pk);
 
 int wire_tcp_attempts(const struct wire *w, int sport);
 void wire_tcp_handshake(

@@ -131,3 +131,35 @@ make('l1-server-ignores-empty', L1, 'udp_server.c', 'server', ['server_empty'],
 make('l2-client-ipv4-only', L2, C2, 'client', ['client_ipv6'],
      'HOST resolved for IPv4 only (AF_INET): ::1 does not resolve',
      [('	hints.ai_family = AF_UNSPEC;', '	hints.ai_family = AF_INET;')])
+make('l1-client-fresh-poll', L1, C, 'client', ['client_late_reply'],
+     'each wait starts a fresh 1 s poll(): a datagram that is not the reply (a late one) pushes the deadline back',
+     [('		int rc = wait_readable(fd, deadline);', '		int rc = wait_readable(fd, now_ms() + PING_TIMEOUT_MS);\n\n\t\t(void)deadline;')])
+make('l1-server-v6only-default', L1, 'udp_server.c', 'server', ['server_dual_stack'],
+     'IPV6_V6ONLY left at the system default (no setsockopt): dual-stack on stock Linux only; where IPv6 sockets default to IPv6-only, IPv4 clients get nothing',
+     [('''	/* Linux defaults to dual-stack, other systems do not: say it. */
+	if (ai->ai_family == AF_INET6 &&
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off) < 0) {
+		int saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+''', '''	(void)off;
+''')])
+make('l2-server-v6only-default', L2, S2, 'server', ['server_dual_stack'],
+     'IPV6_V6ONLY left at the system default (no setsockopt): dual-stack on stock Linux only; where IPv6 sockets default to IPv6-only, IPv4 clients are refused',
+     [('''	if ((ai->ai_family == AF_INET6 &&
+	        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off) <
+	            0) ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) < 0) {''',
+       '''	(void)off;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) < 0) {''')])
+make('l2-server-no-reuseaddr', L2, S2, 'server', ['server_restart'],
+     'no SO_REUSEADDR: restarted at once, the server cannot bind the port its last connection left in TIME-WAIT (EADDRINUSE, exit 1)',
+     [('''	if ((ai->ai_family == AF_INET6 &&
+	        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off) <
+	            0) ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) < 0) {''',
+       '''	(void)on;
+	if (ai->ai_family == AF_INET6 &&
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off) < 0) {''')])
