@@ -228,6 +228,8 @@ t_server_restart(struct grade *g)
 	                 "exec 3<&-; ./tcp_server %d   (in bash)",
 	    port, port);
 	fd = scen_tcp_hold(port, err, sizeof err);
+	if (fd == -2)
+		grade_error(g, "%s", err);
 	if (fd < 0) {
 		scen_alive(g, srv, "server");
 		grade_fail(g, "a client could not exchange a line: %s", err);

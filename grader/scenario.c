@@ -893,7 +893,7 @@ scen_port_busy(struct grade *g, int type, const char *name)
 /*
  * A TCP client that connects to 127.0.0.1:port, sends "ping 1\n" and
  * reads the reply line, keeping the connection open: its socket, or -1
- * with what went wrong in err.
+ * with what went wrong in err (-2: the grader's own failure).
  */
 int
 scen_tcp_hold(int port, char *err, size_t n)
@@ -910,7 +910,7 @@ scen_tcp_hold(int port, char *err, size_t n)
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0) {
 		snprintf(err, n, "grader: socket: %s", strerror(errno));
-		return -1;
+		return -2;
 	}
 	if (connect(fd, (struct sockaddr *)&a, sizeof a) < 0 ||
 	    send(fd, "ping 1\n", 7, MSG_NOSIGNAL) != 7) {

@@ -40,7 +40,8 @@
  *	                                 to port went to, as a client prints
  *	scen_tcp_hold(port, err, n)      connect to 127.0.0.1:port, exchange
  *	                                 "ping 1": the open socket, or -1
- *	                                 (what went wrong in err)
+ *	                                 (what went wrong in err; -2 the
+ *	                                 grader's own failure)
  *	scen_restart(g, r, type, port)   start the server again on a port
  *	                                 in TIME-WAIT: fail unless it is up
  *	scen_now()                       a monotonic clock, in seconds
