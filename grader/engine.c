@@ -10,7 +10,8 @@
  * test (its runner, cell and student programs) at nice +GRADE_NICE, so a
  * busy machine takes its CPU from the untimed tests first.
  */
-#define _GNU_SOURCE /* syscall(SYS_pidfd_open), prctl(PR_SET_PDEATHSIG) */
+#define _GNU_SOURCE /* syscall(SYS_pidfd_open), prctl(PR_SET_PDEATHSIG),
+                     * asprintf */
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
@@ -37,6 +38,9 @@ struct engine_ctx {
 	char results[PATH_MAX]; /* private results folder */
 	int dir_fd;
 	int slot; /* cell slot of the test a runner runs */
+	/* The report's commands, runnable from our working folder. */
+	char peer[PATH_MAX];   /* labpeer: on PATH, relative or absolute */
+	char subdir[PATH_MAX]; /* the submission folder as given, or "" */
 };
 
 enum engine_state { ES_PENDING, ES_RUNNING, ES_DONE };
@@ -282,12 +286,16 @@ engine_combine(struct report_test *t, const struct grade_test *gt, int seen,
 	char why[GRADE_LINE_MAX + 64];
 
 	if (!(seen & 2)) {
-		snprintf(why, sizeof why,
-		    "the test's runner died "
-		    "(%s %d)",
-		    WIFSIGNALED(wstatus) ? "signal" : "status",
-		    WIFSIGNALED(wstatus) ? WTERMSIG(wstatus)
-		                         : WEXITSTATUS(wstatus));
+		if (WIFSIGNALED(wstatus))
+			snprintf(why, sizeof why,
+			    "the test's runner was killed by signal %d (%s)",
+			    WTERMSIG(wstatus),
+			    report_signal_name(WTERMSIG(wstatus)));
+		else
+			snprintf(why, sizeof why,
+			    "the test's runner exited with status %d "
+			    "without a verdict",
+			    WEXITSTATUS(wstatus));
 		t->status = GS_ERROR;
 	} else if (seen & 1) {
 		if (t->status == GS_FAILED)
@@ -316,6 +324,202 @@ engine_combine(struct report_test *t, const struct grade_test *gt, int seen,
 	t->reason = engine_strdup(why);
 }
 
+/* path relative to the folder cwd (both absolute, canonical). */
+static void
+engine_relative(const char *cwd, const char *path, char *out, size_t len)
+{
+	const char *c = cwd, *p = path;
+	size_t cl, pl, n = 0;
+
+	for (;;) { /* c and p at a '/' (or the end): skip common parts */
+		cl = strcspn(c + (*c == '/'), "/");
+		pl = strcspn(p + (*p == '/'), "/");
+		if (*c != '/' || *p != '/' || cl == 0 || cl != pl ||
+		    strncmp(c + 1, p + 1, cl) != 0)
+			break;
+		c += 1 + cl;
+		p += 1 + pl;
+	}
+	out[0] = '\0';
+	for (; *c == '/' && c[1] != '\0'; c += 1 + strcspn(c + 1, "/"))
+		n += (size_t)snprintf(out + n, n < len ? len - n : 0, "../");
+	if (n == 0 && strchr(p + (*p == '/'), '/') == NULL)
+		n += (size_t)snprintf(out, len, "./");
+	snprintf(out + (n < len ? n : len - 1), n < len ? len - n : 1, "%s",
+	    p + (*p == '/'));
+}
+
+/* 1 when the first `name` on PATH is the very file `path`. */
+static int
+engine_on_path(const char *name, const char *path)
+{
+	const char *env = getenv("PATH"), *d;
+	struct stat want, st;
+	char cand[PATH_MAX];
+	size_t n;
+
+	if (env == NULL || stat(path, &want) < 0)
+		return 0;
+	for (d = env; *d != '\0'; d += n + (d[n] == ':')) {
+		n = strcspn(d, ":");
+		snprintf(cand, sizeof cand, "%.*s/%s", (int)n, n ? d : ".",
+		    name);
+		if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) &&
+		    access(cand, X_OK) == 0)
+			return st.st_dev == want.st_dev &&
+			       st.st_ino == want.st_ino;
+	}
+	return 0;
+}
+
+/* The shortest runnable spelling of an absolute path from here. */
+static void
+engine_display_path(const char *name, const char *path, char *out, size_t len)
+{
+	char cwd[PATH_MAX], rel[PATH_MAX];
+
+	if (engine_on_path(name, path)) {
+		snprintf(out, len, "%s", name);
+		return;
+	}
+	if (path[0] != '/' || getcwd(cwd, sizeof cwd) == NULL) {
+		report_shell_word(out, len, path);
+		return;
+	}
+	engine_relative(cwd, path, rel, sizeof rel);
+	report_shell_word(out, len, strlen(rel) < strlen(path) ? rel : path);
+}
+
+/* What the report's commands call things, from our working folder. */
+static void
+engine_command_names(struct engine_ctx *x)
+{
+	const struct grade_sub *sub = x->sub;
+	char dir[PATH_MAX];
+	size_t n;
+
+	snprintf(x->peer, sizeof x->peer, "labpeer");
+	if (sub->labpeer != NULL)
+		engine_display_path("labpeer", sub->labpeer, x->peer,
+		    sizeof x->peer);
+	x->subdir[0] = '\0';
+	if (sub->src == NULL || sub->src[0] == '\0')
+		return;
+	snprintf(dir, sizeof dir, "%s", sub->src);
+	for (n = strlen(dir); n > 1 && dir[n - 1] == '/'; n--)
+		dir[n - 1] = '\0';
+	snprintf(x->subdir, sizeof x->subdir, "%s", dir);
+}
+
+/* 1 when DIR/bin is missing or older than DIR/bin.c. */
+static int
+engine_needs_build(const char *dir, const char *bin)
+{
+	char path[PATH_MAX + 64];
+	struct stat b, c;
+
+	snprintf(path, sizeof path, "%s/%s", dir, bin);
+	if (stat(path, &b) < 0 || access(path, X_OK) < 0)
+		return 1;
+	snprintf(path, sizeof path, "%s/%s.c", dir, bin);
+	return stat(path, &c) == 0 && c.st_mtime > b.st_mtime;
+}
+
+/* One word of a command: labpeer and ./PROGRAM as runnable from here;
+ * a program that must be built first is added to `build`. */
+static void
+engine_word(const struct engine_ctx *x, const char *w, size_t wl, FILE *out,
+    FILE *build)
+{
+	const char *bins[2] = {x->lab->server_bin, x->lab->client_bin};
+	char path[PATH_MAX * 2], word[PATH_MAX * 2];
+	int k;
+
+	if (wl == 7 && strncmp(w, "labpeer", 7) == 0) {
+		fputs(x->peer, out);
+		return;
+	}
+	for (k = 0; k < 2 && x->subdir[0] != '\0'; k++) {
+		if (bins[k] == NULL || wl != 2 + strlen(bins[k]) ||
+		    strncmp(w, "./", 2) != 0 ||
+		    strncmp(w + 2, bins[k], wl - 2) != 0)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", x->subdir, bins[k]);
+		report_shell_word(word, sizeof word, path);
+		fputs(word, out);
+		if (engine_needs_build(x->subdir, bins[k]))
+			fprintf(build, " %s", bins[k]);
+		return;
+	}
+	fprintf(out, "%.*s", (int)wl, w);
+}
+
+/* A command line with its words made runnable from here. */
+static char *
+engine_command(const struct engine_ctx *x, const char *cmd, char **build)
+{
+	char *buf = NULL, *bbuf = NULL;
+	size_t len = 0, blen = 0, wl;
+	FILE *out = open_memstream(&buf, &len);
+	FILE *b = open_memstream(&bbuf, &blen);
+
+	if (out == NULL || b == NULL)
+		abort();
+	while (*cmd != '\0') {
+		wl = strcspn(cmd, " ");
+		engine_word(x, cmd, wl, out, b);
+		cmd += wl;
+		for (; *cmd == ' '; cmd++)
+			fputc(' ', out);
+	}
+	fclose(out);
+	fclose(b);
+	if (build != NULL && bbuf[0] != '\0') {
+		int here = strcmp(x->subdir, ".") == 0;
+		char dir[PATH_MAX];
+
+		report_shell_word(dir, sizeof dir, x->subdir);
+		free(*build);
+		if (asprintf(build, "make%s%s%s", here ? "" : " -C ",
+		        here ? "" : dir, bbuf) < 0)
+			abort();
+	}
+	free(bbuf);
+	return buf;
+}
+
+/*
+ * The tests write commands as a student types them in the lab's folder
+ * (labpeer ... & ./udp_client ...); the report prints them runnable from
+ * the folder labgrade was run in: labpeer by its path from here (the
+ * kit's tools live in build/, not on PATH), the student's programs in
+ * the submission folder, and the programs the test ran under their
+ * submission name rather than the private build folder's.
+ */
+static void
+engine_commands(const struct engine_ctx *x, struct report_test *t)
+{
+	const char *bin = x->sub->bin;
+	size_t i, n = bin != NULL ? strlen(bin) : 0;
+	char *c;
+
+	if (t->repro != NULL) {
+		c = engine_command(x, t->repro, &t->repro_build);
+		free(t->repro);
+		t->repro = c;
+	}
+	for (i = 0; i < t->nstudent && n > 0 && x->subdir[0] != '\0'; i++) {
+		char *cmd = t->student[i].cmdline;
+
+		if (cmd == NULL || strncmp(cmd, bin, n) != 0 || cmd[n] != '/')
+			continue;
+		if (asprintf(&c, "%s%s", x->subdir, cmd + n) < 0)
+			abort();
+		free(cmd);
+		t->student[i].cmdline = c;
+	}
+}
+
 static void
 engine_collect(struct engine_ctx *x, struct report *rep, size_t i,
     double seconds, int wstatus)
@@ -328,6 +532,8 @@ engine_collect(struct engine_ctx *x, struct report *rep, size_t i,
 	msg[0] = '\0';
 	seen = grade_record_read(path, t, &rtype, msg, sizeof msg);
 	engine_combine(t, &x->lab->tests[i], seen, rtype, msg, wstatus);
+	engine_commands(x, t);
+	t->started = 1;
 	t->seconds = seconds;
 	if (t->cell_note != NULL && rep->cell_note == NULL)
 		rep->cell_note = engine_strdup(t->cell_note);
@@ -693,6 +899,7 @@ engine_run(const struct grade_lab *lab, const struct rubric *rub,
 	    engine_results_dir(&e.x, err, errlen) < 0)
 		goto out;
 	rep->results = engine_strdup(e.x.results);
+	engine_command_names(&e.x);
 	rc = engine_loop(&e);
 	if (rc < 0)
 		snprintf(err, errlen, "interrupted");

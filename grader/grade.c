@@ -7,10 +7,12 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "engine.h"
@@ -337,6 +339,54 @@ grade_tail(char *dst, size_t cap, const char *s, size_t n)
 	dst[len] = '\0';
 }
 
+/*
+ * How it ended, beyond outcome and status: the signal it died of (from
+ * the raw wait status: RUN_MEMORY and RUN_TIMEOUT keep an exit code or a
+ * signal in status), whether RLIMIT_CPU rather than our clock ended a
+ * RUN_TIMEOUT (the kernel's SIGXCPU, or its SIGKILL at the hard limit:
+ * run.c sets killed whenever it sends SIGKILL itself), and its limits,
+ * so the report can say which one it hit.
+ */
+static void
+grade_end_fields(const struct run *r, struct report_student *s)
+{
+	memset(s, 0, sizeof *s);
+	s->kind = (int)r->outcome;
+	s->status = r->status;
+	if (r->outcome == RUN_SIGNALED)
+		s->signal = r->status;
+	else if (r->wstatus != 0 && WIFSIGNALED(r->wstatus))
+		s->signal = WTERMSIG(r->wstatus);
+	s->cpu_limit = r->outcome == RUN_TIMEOUT &&
+	               (s->signal == SIGXCPU ||
+	                   (s->signal == SIGKILL && r->killed == 0));
+	s->wall_ms = r->lim.wall_ms;
+	s->cpu_s = r->lim.cpu_s;
+	s->mem_mb = r->lim.mem_mb;
+	s->out_cap = r->lim.out_cap;
+}
+
+void
+grade_outcome(const struct run *r, char *buf, size_t len)
+{
+	struct report_student s;
+
+	grade_end_fields(r, &s);
+	report_student_outcome(&s, buf, len);
+}
+
+static void
+grade_student_end(struct grade *g, const struct run *r)
+{
+	struct report_student s;
+	char num[128];
+
+	grade_end_fields(r, &s);
+	snprintf(num, sizeof num, "%d %d %d %d %ld %zu", s.signal,
+	    s.cpu_limit, s.wall_ms, s.cpu_s, s.mem_mb, s.out_cap);
+	grade_record(g, "student.end", num);
+}
+
 void
 grade_student(struct grade *g, const char *role, const struct run *r)
 {
@@ -349,6 +399,7 @@ grade_student(struct grade *g, const char *role, const struct run *r)
 	grade_record(g, "student.cmd", r->cmdline);
 	snprintf(num, sizeof num, "%d %d", (int)r->outcome, r->status);
 	grade_record(g, "student.outcome", num);
+	grade_student_end(g, r);
 	grade_tail(buf, sizeof buf, r->err != NULL ? r->err : "", r->err_len);
 	grade_record(g, "student.err", buf);
 	grade_tail(buf, sizeof buf, r->out != NULL ? r->out : "", r->out_len);
@@ -390,6 +441,9 @@ grade_read_student(struct report_test *t, const char *key, const char *v)
 		s->status = status;
 		s->outcome =
 		    grade_strdup(run_outcome_name((enum run_outcome)kind));
+	} else if (strcmp(key, "student.end") == 0) {
+		sscanf(v, "%d %d %d %d %ld %zu", &s->signal, &s->cpu_limit,
+		    &s->wall_ms, &s->cpu_s, &s->mem_mb, &s->out_cap);
 	} else if (strcmp(key, "student.err") == 0 && s->err_tail == NULL) {
 		s->err_tail = grade_strdup(v);
 	} else if (strcmp(key, "student.out") == 0 && s->out_tail == NULL) {

@@ -24,6 +24,9 @@
  *	grade_student(g, role, r)    the student's program as it ended: exit
  *	                             status or signal, stderr tail, outcome
  *	                             (timed out, killed for memory/output)
+ *	grade_outcome(r, buf, n)     how r ended, in the reports' words
+ *	                             ("killed by the grader after 4 s (this
+ *	                             test's limit for the program)")
  */
 #ifndef GRADE_H
 #define GRADE_H
@@ -107,5 +110,6 @@ void grade_repro(struct grade *g, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void grade_trace(struct grade *g, const char *pcap_path);
 void grade_student(struct grade *g, const char *role, const struct run *r);
+void grade_outcome(const struct run *r, char *buf, size_t len);
 
 #endif

@@ -38,6 +38,7 @@ enum {
 };
 
 struct lg {
+	const char *argv0; /* as invoked: the reports' rerun command */
 	const struct grade_lab *lab;
 	const char *dir;
 	const char *class_root;
@@ -395,7 +396,7 @@ lg_write_reports(struct lg *o, struct report *rep)
 	int i;
 
 	snprintf(dirbuf, sizeof dirbuf, "%s", rep->dir);
-	ro.argv0 = "labgrade";
+	ro.argv0 = o->argv0;
 	ro.verbose = o->verbose;
 	ro.csv_header = 1;
 	ro.student = basename(dirbuf);
@@ -581,6 +582,7 @@ main(int argc, char **argv)
 	int rc;
 
 	memset(&o, 0, sizeof o);
+	o.argv0 = argc > 0 ? argv[0] : "labgrade";
 	o.seed = GRADE_SEED_DEFAULT;
 	o.fail_under = -1;
 	o.colour = -1;

@@ -139,11 +139,24 @@ report_json_students(FILE *out, const struct report_test *t)
 	for (i = 0; i < t->nstudent; i++) {
 		const struct report_student *s = &t->student[i];
 
+		char how[256];
+		int sig = s->kind == RUN_SIGNALED ? s->status : s->signal;
+
+		report_student_outcome(s, how, sizeof how);
 		fputs(i > 0 ? ", {" : "{", out);
 		report_json_key(out, "role", s->role, 1);
 		report_json_key(out, "command", s->cmdline, 1);
-		report_json_key(out, "outcome", s->outcome, 1);
+		report_json_key(out, "outcome", how, 1);
+		report_json_key(out, "outcome_kind", s->outcome, 1);
 		fprintf(out, "\"status\": %d, ", s->status);
+		if (sig != 0)
+			fprintf(out, "\"exit_status\": null, \"signal\": %d, "
+			             "\"signal_name\": \"%s\", ",
+			    sig, report_signal_name(sig));
+		else
+			fprintf(out, "\"exit_status\": %d, \"signal\": null, "
+			             "\"signal_name\": null, ",
+			    s->status);
 		report_json_key(out, "stderr_tail", s->err_tail, 1);
 		report_json_key(out, "stdout_tail", s->out_tail, 0);
 		fputc('}', out);
@@ -174,6 +187,7 @@ report_json_test(FILE *out, const struct report *rep,
 	fputs("], ", out);
 	report_json_students(out, t);
 	report_json_key(out, "repro", t->repro, 1);
+	report_json_key(out, "repro_build", t->repro_build, 1);
 	report_rerun_command(rerun, sizeof rerun, rep, t, opt);
 	report_json_key(out, "rerun", rerun, 1);
 	report_json_key(out, "trace", t->trace_text, 1);

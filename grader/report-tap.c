@@ -66,7 +66,10 @@ report_tap_write(
 			tap_text(f, t->reason, 1);
 		}
 		fputc('\n', f);
-		if (t->status == GS_PASSED || t->status == GS_NOT_RUN)
+		/* details: as the text report, for every test that did
+		 * not pass except those decided before they started */
+		if (t->status == GS_PASSED ||
+		    (t->status == GS_NOT_RUN && !t->started))
 			continue;
 		text = report_test_text(rep, t, opt);
 		tap_text(f, text, 0);

@@ -142,21 +142,36 @@ text_header(FILE *f, const struct report *rep, const struct report_opts *o)
 	fputc('\n', f);
 }
 
+/* Whether a test gets its details (explanations, the student's
+ * programs, the repro, the rerun command, the trace) under its line:
+ * every test that did not pass, except those decided before they ran
+ * (a prerequisite that did not pass, a program that did not build); a
+ * test that started and then said it could not run is worth a look. */
+static int
+text_details(const struct report_test *t, const struct report_opts *o)
+{
+	if (t->status == GS_PASSED)
+		return o->verbose && (t->trace_text != NULL || t->nexplain > 0);
+	return t->status != GS_NOT_RUN || t->started;
+}
+
 static void
 text_test(FILE *f, const struct report *rep, const struct report_test *t,
     const struct report_opts *o)
 {
 	char *detail;
-	int show = t->status != GS_PASSED && t->status != GS_NOT_RUN;
 
 	fprintf(f, "%s%s%s %-28s %5g/%-5g ",
 	    o->colour ? text_colour(t->status) : "", text_tag(t->status),
 	    o->colour ? C_OFF : "", t->name, t->points, t->max_points);
-	if (t->status == GS_PASSED || t->reason == NULL)
+	if (t->status == GS_PASSED)
 		text_block(f, "", t->summary);
-	else
+	else if (t->reason != NULL && t->reason[0] != '\0')
 		text_block(f, "", t->reason);
-	if (!show && !(o->verbose && t->trace_text != NULL))
+	else
+		fprintf(f, "%s (no reason recorded)\n",
+		    report_status_name(t->status));
+	if (!text_details(t, o))
 		return;
 	fputs("     test: ", f);
 	text_block(f, "", t->summary);

@@ -3,6 +3,7 @@
  * rerun command, a test's output as one block of text, and freeing.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,7 +83,7 @@ report_status_name(enum grade_status s)
 }
 
 /* s as one shell word: as it is when it is safe, else in '...'. */
-static void
+void
 report_shell_word(char *buf, size_t len, const char *s)
 {
 	size_t n = 0;
@@ -109,32 +110,199 @@ report_shell_word(char *buf, size_t len, const char *s)
 	buf[n] = '\0';
 }
 
+/* labgrade as it was invoked: a path when it was given one (it may not
+ * be on PATH: the kit's tools live in build/), else its name. */
 void
 report_rerun_command(char *buf, size_t len, const struct report *rep,
     const struct report_test *t, const struct report_opts *opt)
 {
-	char dir[512];
+	const char *a0 = opt != NULL ? opt->argv0 : NULL;
+	char dir[512], self[512];
 
+	report_shell_word(self, sizeof self,
+	    a0 != NULL && strchr(a0, '/') != NULL ? a0 : "labgrade");
 	report_shell_word(dir, sizeof dir, rep->dir);
-	snprintf(buf, len, "%s --only %s --seed %llu %s %s",
-	    opt != NULL && opt->argv0 != NULL ? opt->argv0 : "labgrade",
-	    t->name, (unsigned long long)rep->seed, rep->lab, dir);
+	snprintf(buf, len, "%s --only %s --seed %llu %s %s", self, t->name,
+	    (unsigned long long)rep->seed, rep->lab, dir);
+}
+
+const char *
+report_signal_name(int sig)
+{
+	static const struct {
+		int sig;
+		const char *name;
+	} names[] = {{SIGHUP, "SIGHUP"}, {SIGINT, "SIGINT"},
+	    {SIGQUIT, "SIGQUIT"}, {SIGILL, "SIGILL"}, {SIGTRAP, "SIGTRAP"},
+	    {SIGABRT, "SIGABRT"}, {SIGBUS, "SIGBUS"}, {SIGFPE, "SIGFPE"},
+	    {SIGKILL, "SIGKILL"}, {SIGUSR1, "SIGUSR1"}, {SIGSEGV, "SIGSEGV"},
+	    {SIGUSR2, "SIGUSR2"}, {SIGPIPE, "SIGPIPE"}, {SIGALRM, "SIGALRM"},
+	    {SIGTERM, "SIGTERM"}, {SIGCHLD, "SIGCHLD"}, {SIGXCPU, "SIGXCPU"},
+	    {SIGXFSZ, "SIGXFSZ"}, {SIGSYS, "SIGSYS"}};
+	static char other[32];
+	size_t i;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (names[i].sig == sig)
+			return names[i].name;
+	snprintf(other, sizeof other, "signal %d", sig);
+	return other;
+}
+
+/* Signals a program sends itself by a bug, not ones sent to it. */
+static int
+report_crash_signal(int sig)
+{
+	return sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE ||
+	       sig == SIGILL || sig == SIGABRT || sig == SIGTRAP ||
+	       sig == SIGSYS;
+}
+
+/* "crashed: signal 11 (SIGSEGV)", "killed by signal 9 (SIGKILL)" */
+static void
+report_died(char *buf, size_t len, int sig)
+{
+	snprintf(buf, len, "%s signal %d (%s)",
+	    report_crash_signal(sig) ? "crashed:" : "killed by", sig,
+	    report_signal_name(sig));
+}
+
+/* How a student program ended, in words: never a signal number read as
+ * an exit status, never the grader's own deadline read as a timeout of
+ * the program's (a ping's). */
+void
+report_student_outcome(const struct report_student *s, char *buf, size_t len)
+{
+	int sig = s->signal != 0 ? s->signal : s->status;
+	char died[96];
+
+	switch (s->kind) {
+	case RUN_EXITED:
+		snprintf(buf, len, "exited with status %d", s->status);
+		return;
+	case RUN_SIGNALED:
+		report_died(buf, len, sig);
+		return;
+	case RUN_TIMEOUT:
+		if (s->cpu_limit) {
+			report_died(died, sizeof died, sig);
+			snprintf(buf, len,
+			    "stopped at its CPU time limit (%d s of CPU): "
+			    "%s",
+			    s->cpu_s, died);
+		} else if (s->wall_ms > 0) {
+			snprintf(buf, len,
+			    "killed by the grader after %g s (this test's "
+			    "limit for the program)",
+			    s->wall_ms / 1000.0);
+		} else {
+			snprintf(buf, len,
+			    "killed by the grader at this test's time "
+			    "limit for the program");
+		}
+		return;
+	case RUN_MEMORY:
+		if (s->signal != 0)
+			report_died(died, sizeof died, s->signal);
+		else
+			snprintf(died, sizeof died, "exited with status %d",
+			    s->status);
+		snprintf(buf, len,
+		    "ran into its memory limit (%ld MB), then %s", s->mem_mb,
+		    died);
+		return;
+	case RUN_OUTPUT:
+		snprintf(buf, len,
+		    "killed by the grader for printing more than %zu KB "
+		    "(its output limit)",
+		    s->out_cap / 1024);
+		return;
+	case RUN_STOPPED:
+		snprintf(buf, len,
+		    "still running when the test ended: stopped by the "
+		    "grader");
+		return;
+	default:
+		snprintf(buf, len, "%s",
+		    s->outcome != NULL ? s->outcome : "unknown");
+	}
+}
+
+/* Where the last `lines` lines of s begin (a trailing newline aside);
+ * *cut says whether anything came before. */
+static const char *
+report_tail_lines(const char *s, int lines, int *cut)
+{
+	const char *p = s + strlen(s);
+
+	if (p > s && p[-1] == '\n')
+		p--;
+	while (p > s) {
+		if (p[-1] == '\n' && --lines == 0)
+			break;
+		p--;
+	}
+	*cut = p > s || strncmp(s, "[...] ", 6) == 0;
+	return p;
+}
+
+/* 1 when every line of tail is already an explanation line ("  LINE",
+ * as the tests show what a program printed). */
+static int
+report_tail_explained(const struct report_test *t, const char *tail)
+{
+	const char *l = tail, *nl;
+	size_t n, i;
+	int found;
+
+	if (t->nexplain == 0)
+		return 0;
+	for (; *l != '\0'; l = *nl != '\0' ? nl + 1 : nl) {
+		nl = l + strcspn(l, "\n");
+		n = (size_t)(nl - l);
+		for (found = 0, i = 0; i < t->nexplain && !found; i++)
+			found = strncmp(t->explain[i], "  ", 2) == 0 &&
+			        strlen(t->explain[i]) >= 2 + (n < 160 ? n : 160) &&
+			        strncmp(t->explain[i] + 2, l, n < 160 ? n : 160) ==
+			            0;
+		if (!found)
+			return 0;
+	}
+	return 1;
 }
 
 static void
-report_student_text(FILE *f, const struct report_student *s)
+report_tail_text(FILE *f, const struct report_test *t, const char *what,
+    const char *s)
 {
-	fprintf(f, "%s: %s\n", s->role, s->cmdline != NULL ? s->cmdline : "");
-	if (s->kind == RUN_EXITED)
-		fprintf(f, "  exited with status %d\n", s->status);
-	else if (s->kind == RUN_SIGNALED)
-		fprintf(f, "  killed by signal %d (%s)\n", s->status,
-		    strsignal(s->status));
-	else if (s->outcome != NULL)
-		fprintf(f, "  %s (status %d)\n", s->outcome, s->status);
-	if (s->err_tail != NULL && s->err_tail[0] != '\0')
-		fprintf(f, "  its stderr ended with:\n%s%s", s->err_tail,
-		    s->err_tail[strlen(s->err_tail) - 1] == '\n' ? "" : "\n");
+	const char *tail, *l, *nl;
+	int cut;
+
+	if (s == NULL || s[0] == '\0')
+		return;
+	tail = report_tail_lines(s, REPORT_TAIL_LINES, &cut);
+	if (strcmp(what, "stdout") == 0 && !cut &&
+	    report_tail_explained(t, tail))
+		return; /* the test's explanation shows it all already */
+	fprintf(f, "  its %s ended with%s:\n", what,
+	    cut ? " (its last lines)" : "");
+	for (l = tail; *l != '\0'; l = *nl != '\0' ? nl + 1 : nl) {
+		nl = l + strcspn(l, "\n");
+		fprintf(f, "    %.*s\n", (int)(nl - l), l);
+	}
+}
+
+static void
+report_student_text(
+    FILE *f, const struct report_test *t, const struct report_student *s)
+{
+	char how[256];
+
+	report_student_outcome(s, how, sizeof how);
+	fprintf(f, "%s: %s\n  %s\n", s->role,
+	    s->cmdline != NULL ? s->cmdline : "", how);
+	report_tail_text(f, t, "stdout", s->out_tail);
+	report_tail_text(f, t, "stderr", s->err_tail);
 }
 
 /* Reason, explanations, student programs, repro, rerun, trace. */
@@ -148,15 +316,20 @@ report_test_text(const struct report *rep, const struct report_test *t,
 
 	if (f == NULL)
 		return NULL;
-	fprintf(f, "%s%s%s\n", report_status_name(t->status),
-	    t->reason != NULL ? ": " : "", t->reason != NULL ? t->reason : "");
+	fprintf(f, "%s: %s\n", report_status_name(t->status),
+	    t->reason != NULL ? t->reason
+	    : t->status == GS_PASSED ? t->summary
+	                             : "(no reason recorded)");
 	for (i = 0; i < t->nexplain; i++)
 		fprintf(f, "%s\n", t->explain[i]);
 	for (i = 0; i < t->nstudent; i++)
-		report_student_text(f, &t->student[i]);
+		report_student_text(f, t, &t->student[i]);
 	if (t->repro != NULL)
 		fprintf(f, "reproduce it: %s\n", t->repro);
-	if (t->status != GS_PASSED && t->status != GS_NOT_RUN) {
+	if (t->repro != NULL && t->repro_build != NULL)
+		fprintf(f, "  (first build what it runs: %s)\n", t->repro_build);
+	if (t->status != GS_PASSED &&
+	    (t->status != GS_NOT_RUN || t->started)) {
 		report_rerun_command(rerun, sizeof rerun, rep, t, opt);
 		fprintf(f, "rerun only this test: %s\n", rerun);
 	}
@@ -179,6 +352,7 @@ report_test_free(struct report_test *t)
 		free(t->explain[i]);
 	free(t->explain);
 	free(t->repro);
+	free(t->repro_build);
 	free(t->trace_pcap);
 	free(t->trace_text);
 	free(t->cell_note);

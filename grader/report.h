@@ -13,6 +13,10 @@
  *	report_free(rep)              free what the engine allocated
  *	report_utf8_clean(s, n, cb, ctx)  walk bytes as valid UTF-8 code
  *	                              points, U+FFFD for invalid bytes
+ *	report_student_outcome(s, buf, n)  how a student program ended, in
+ *	                              words ("crashed: signal 11 (SIGSEGV)")
+ *	report_signal_name(sig)       "SIGSEGV" (or "signal 77")
+ *	report_shell_word(buf, n, s)  s quoted for a shell when it must be
  *
  * Strings in a report are NUL-terminated but otherwise untrusted: they
  * may hold any byte a student program printed (control characters,
@@ -26,6 +30,8 @@
 #include <stdio.h>
 
 #include "grade.h"
+
+#define REPORT_TAIL_LINES 10 /* lines shown of a program's stdout/stderr */
 
 enum report_format {
 	REPORT_TEXT,
@@ -45,6 +51,12 @@ struct report_student {
 	char *outcome;  /* run_outcome_name() */
 	int kind;       /* enum run_outcome */
 	int status;     /* exit code or signal number */
+	int signal;     /* the signal it died of, 0: it exited (or unknown) */
+	int cpu_limit;  /* RUN_TIMEOUT: RLIMIT_CPU ended it, not the clock */
+	int wall_ms;    /* its limits (0: not recorded) */
+	int cpu_s;
+	long mem_mb;
+	size_t out_cap;
 	char *err_tail; /* last bytes of its stderr, escaped */
 	char *out_tail; /* last bytes of its stdout, escaped */
 };
@@ -58,7 +70,10 @@ struct report_test {
 	char *reason;   /* one line: why it did not pass */
 	char **explain; /* what was sent, expected, came back */
 	size_t nexplain;
-	char *repro;      /* labpeer command that reproduces it */
+	char *repro;       /* command line that reproduces it, runnable
+	                    * from the folder labgrade was run in */
+	char *repro_build; /* run first: the student's programs it runs are
+	                    * not built (or older than their sources) */
 	char *trace_pcap; /* the test's capture (in the results folder) */
 	char *trace_text; /* labsniff's reading of it, when shown */
 	struct report_student student[GRADE_STUDENTS_MAX];
@@ -66,6 +81,7 @@ struct report_test {
 	char *cell_note; /* fallback mode: why no namespaces */
 	double seconds;
 	int unselected; /* left out by --only: not counted */
+	int started;    /* it ran in a cell (not decided beforehand) */
 };
 
 struct report {
@@ -92,7 +108,7 @@ struct report {
 struct report_opts {
 	int colour;          /* text: ANSI colours (a terminal) */
 	int verbose;         /* text: traces of passing tests too */
-	const char *argv0;   /* "labgrade", for the rerun command */
+	const char *argv0;   /* labgrade as invoked, for the rerun command */
 	int csv_header;      /* csv: print the header line */
 	const char *student; /* csv: the student column (default: dir) */
 };
@@ -104,6 +120,10 @@ int report_write(
     int f, FILE *out, const struct report *rep, const struct report_opts *opt);
 const char *report_status_name(enum grade_status s);
 void report_free(struct report *rep);
+void report_student_outcome(
+    const struct report_student *s, char *buf, size_t len);
+const char *report_signal_name(int sig);
+void report_shell_word(char *buf, size_t len, const char *s);
 
 /* One writer per format. */
 int report_text_write(

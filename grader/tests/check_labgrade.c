@@ -8,6 +8,7 @@
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -76,6 +77,53 @@ fk_nasty(struct grade *g)
 	grade_fail(g, "no reply: \"%s\" ]]>", "\xc3(");
 }
 
+/* A check that starts, shows what it did, then cannot go on (as a test
+ * that cannot connect to the student's server). */
+static void
+fk_gave_up(struct grade *g)
+{
+	struct run r;
+
+	memset(&r, 0, sizeof r);
+	r.out = "listening\n";
+	r.out_len = 10;
+	r.err = "";
+	r.outcome = RUN_STOPPED;
+	r.status = SIGTERM;
+	snprintf(r.cmdline, sizeof r.cmdline, "srv 12000");
+	grade_explain(g, "a client sends 3000 lines and leaves");
+	grade_student(g, "server", &r);
+	grade_repro(g, "./srv 12000 & labpeer tcp-client 127.0.0.1 12000");
+	grade_not_run(g, "grader: could not connect to the server");
+}
+
+/* Student programs that the grader killed at their limits: the wall
+ * clock (run.c killed it) and RLIMIT_CPU (the kernel did). */
+static void
+fk_killed(struct grade *g)
+{
+	struct run r;
+
+	memset(&r, 0, sizeof r);
+	r.out = "reply 1\n";
+	r.out_len = 8;
+	r.err = "";
+	r.outcome = RUN_TIMEOUT;
+	r.status = SIGKILL;
+	r.wstatus = SIGKILL; /* as wait() reports a SIGKILL */
+	r.killed = RUN_TIMEOUT;
+	r.lim.wall_ms = 2500;
+	snprintf(r.cmdline, sizeof r.cmdline, "cli 127.0.0.1 12000 6");
+	grade_student(g, "client", &r);
+	r.status = SIGXCPU;
+	r.wstatus = SIGXCPU;
+	r.killed = 0;
+	r.lim.cpu_s = 5;
+	snprintf(r.cmdline, sizeof r.cmdline, "srv 12000");
+	grade_student(g, "server", &r);
+	grade_fail(g, "the client did not exit normally");
+}
+
 static void
 fk_error(struct grade *g)
 {
@@ -119,6 +167,8 @@ enum {
 	FK_NICE,
 	FK_TIMING,
 	FK_ERROR,
+	FK_GAVE_UP,
+	FK_KILLED,
 	FK_N
 };
 
@@ -136,6 +186,8 @@ static const struct grade_test fk_tests[FK_N] = {
     {"nice", "niced", 0, NULL, 5, fk_nice},
     {"timing", "timing", NEED_TIMING, NULL, 5, fk_timing},
     {"grader_error", "grader error", 0, NULL, 5, fk_error},
+    {"gave_up", "after pass, gives up", 0, "pass", 5, fk_gave_up},
+    {"killed", "student killed", 0, NULL, 5, fk_killed},
 };
 
 static const char *const fk_sources[] = {"srv.c", "cli.c", NULL};
@@ -165,27 +217,35 @@ fk_rubric(const struct grade_lab *lab, struct rubric *r)
 }
 
 static int
-fk_grade(const struct grade_lab *lab, int fallback, const char *only,
-    struct report *rep, char *err, size_t errlen)
+fk_grade_sub(const struct grade_lab *lab, const struct grade_sub *sub,
+    const char *only, struct report *rep, char *err, size_t errlen)
 {
 	struct engine_opts o = {.runners = 3, .only = only};
 	struct build_result b;
-	struct grade_sub sub;
 	struct rubric r;
 	int rc;
 
 	memset(&b, 0, sizeof b);
 	b.ok = 1;
+	lg_base_nice = getpriority(PRIO_PROCESS, 0);
+	fk_rubric(lab, &r);
+	rc = engine_run(lab, &r, sub, &b, &o, rep, err, errlen);
+	rubric_free(&r);
+	return rc;
+}
+
+static int
+fk_grade(const struct grade_lab *lab, int fallback, const char *only,
+    struct report *rep, char *err, size_t errlen)
+{
+	struct grade_sub sub;
+
 	memset(&sub, 0, sizeof sub);
 	sub.lab = lab->name;
 	sub.src = "fake-submission";
 	sub.seed = 7;
 	sub.force_fallback = fallback;
-	lg_base_nice = getpriority(PRIO_PROCESS, 0);
-	fk_rubric(lab, &r);
-	rc = engine_run(lab, &r, &sub, &b, &o, rep, err, errlen);
-	rubric_free(&r);
-	return rc;
+	return fk_grade_sub(lab, &sub, only, rep, err, errlen);
 }
 
 static const struct report_test *
@@ -241,6 +301,19 @@ START_TEST(engine_outcomes)
 	fk_expect(&rep, "nice", GS_PASSED, NULL);
 	fk_expect(&rep, "timing", GS_PASSED, NULL);
 	fk_expect(&rep, "grader_error", GS_ERROR, "labpeer would not start");
+	fk_expect(&rep, "gave_up", GS_NOT_RUN, "could not connect");
+	fk_expect(&rep, "killed", GS_TIMEOUT, "did not exit normally");
+	t = fk_find(&rep, "gave_up");
+	ck_assert(t->started && t->nexplain == 1 && t->nstudent == 1);
+	ck_assert(!fk_find(&rep, "after_fail")->started);
+	t = fk_find(&rep, "killed");
+	ck_assert_uint_eq(t->nstudent, 2);
+	ck_assert_int_eq(t->student[0].signal, SIGKILL);
+	ck_assert_int_eq(t->student[0].wall_ms, 2500);
+	ck_assert_int_eq(t->student[0].cpu_limit, 0);
+	ck_assert_str_eq(t->student[0].out_tail, "reply 1\n");
+	ck_assert_int_eq(t->student[1].cpu_limit, 1);
+	ck_assert_int_eq(t->student[1].cpu_s, 5);
 	t = fk_find(&rep, "fail");
 	ck_assert_uint_eq(t->nexplain, 3);
 	ck_assert_ptr_nonnull(strstr(t->explain[1], "[47]"));
@@ -256,11 +329,11 @@ START_TEST(engine_outcomes)
 	snprintf(want, sizeof want, "seed %llu",
 	    (unsigned long long)engine_test_seed(7, "pass"));
 	ck_assert_str_eq(t->explain[0], want);
-	ck_assert_uint_eq(rep.ran, 7);
+	ck_assert_uint_eq(rep.ran, 8);
 	ck_assert_uint_eq(rep.passed, 4);
-	ck_assert_uint_eq(rep.not_run, 4);
+	ck_assert_uint_eq(rep.not_run, 5);
 	ck_assert_uint_eq(rep.errors, 2);
-	ck_assert(rep.score == 7 && rep.max_score == 25);
+	ck_assert(rep.score == 7 && rep.max_score == 29);
 	ck_assert(!rep.ran_nothing);
 	for (i = 0; i < rep.ntests; i++)
 		ck_assert_msg(rep.tests[i].seconds < 4, "%s took %.1f s",
@@ -379,6 +452,140 @@ START_TEST(engine_ns_cell)
 		fk_expect(&rep, "needs_ns", GS_PASSED, NULL);
 	engine_cleanup(&rep);
 	report_free(&rep);
+}
+END_TEST
+
+/* A repro as the lab tests write it, and the student's program as the
+ * grader ran it (from the private build folder). */
+static void
+fk_commands(struct grade *g)
+{
+	struct run r;
+
+	memset(&r, 0, sizeof r);
+	r.outcome = RUN_EXITED;
+	snprintf(r.cmdline, sizeof r.cmdline, "%s/cli 127.0.0.1 12000 3",
+	    grade_sub(g)->bin);
+	grade_student(g, "client", &r);
+	grade_repro(g, "labpeer udp-server 12000 --drop 2 & ./cli "
+	               "127.0.0.1 12000 3");
+	grade_fail(g, "fails");
+}
+
+static const struct grade_test fk_cmd_tests[] = {
+    {"commands", "commands", 0, NULL, 5, fk_commands},
+};
+static const struct grade_lab fk_cmd = {
+    "cmd", fk_sources, "srv", "cli", fk_cmd_tests, 1};
+
+/* "~" is the working folder, "^" its parent, "@" a scratch folder that
+ * holds cli (built, newer than cli.c) and an executable labpeer. */
+static const struct {
+	const char *peer, *src, *path; /* path: PATH for the grading */
+	const char *repro, *build;
+} cmd_cases[] = {
+    {"~/build/labpeer", "fake-sub", "/usr/bin:/bin",
+        "build/labpeer udp-server 12000 --drop 2 & fake-sub/cli 127.0.0.1 "
+        "12000 3",
+        "make -C fake-sub cli"},
+    {"~/labpeer", "fake sub/", "/usr/bin:/bin",
+        "./labpeer udp-server 12000 --drop 2 & 'fake sub/cli' 127.0.0.1 "
+        "12000 3",
+        "make -C 'fake sub' cli"},
+    {"^/kit/labpeer", ".", "/usr/bin:/bin",
+        "../kit/labpeer udp-server 12000 --drop 2 & ./cli 127.0.0.1 12000 3",
+        "make cli"},
+    {"/nonexistent-kit/build/labpeer", "@", "/usr/bin:/bin",
+        "/nonexistent-kit/build/labpeer udp-server 12000 --drop 2 & @/cli "
+        "127.0.0.1 12000 3",
+        NULL},
+    {"@/labpeer", "@", "@:/usr/bin:/bin",
+        "labpeer udp-server 12000 --drop 2 & @/cli 127.0.0.1 12000 3", NULL},
+};
+
+/* s with "~", "^" and "@" (at its start, or after "& " or ":")
+ * replaced: see cmd_cases. */
+static void
+cmd_expand(char *out, size_t n, const char *s, const char *cwd,
+    const char *tmp)
+{
+	char parent[PATH_MAX];
+	size_t len = 0;
+
+	snprintf(parent, sizeof parent, "%s", cwd);
+	*strrchr(parent, '/') = '\0';
+	for (out[0] = '\0'; *s != '\0' && len + 1 < n; s++) {
+		const char *sub = *s == '~' ? cwd
+		                  : *s == '^' ? parent
+		                  : *s == '@' ? tmp
+		                              : NULL;
+
+		if (sub != NULL)
+			len += (size_t)snprintf(out + len, n - len, "%s", sub);
+		else
+			out[len++] = *s, out[len] = '\0';
+	}
+}
+
+static void rb_write(const char *path, const char *text);
+
+static void
+cmd_file(const char *dir, const char *name, int mode)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	rb_write(path, "#!/bin/sh\n");
+	chmod(path, (mode_t)mode);
+}
+
+/* The report's commands run from the folder labgrade ran in: labpeer
+ * by its path from there (or its name when PATH finds that very file),
+ * the student's programs in the submission folder, a build command when
+ * they are not built there. */
+START_TEST(engine_commands)
+{
+	char tmp[] = "/var/tmp/check_labgrade-cmd-XXXXXX", cwd[PATH_MAX];
+	char peer[PATH_MAX], src[PATH_MAX], path[PATH_MAX], want[PATH_MAX];
+	char err[256], cmd[PATH_MAX + 16];
+	struct grade_sub sub;
+	struct report rep;
+	const struct report_test *t;
+	struct timespec old[2] = {{0, 0}, {0, 0}};
+
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+	ck_assert_ptr_nonnull(mkdtemp(tmp));
+	cmd_file(tmp, "cli.c", 0644);
+	utimensat(AT_FDCWD, strcat(strcpy(src, tmp), "/cli.c"), old, 0);
+	cmd_file(tmp, "cli", 0755);
+	cmd_file(tmp, "labpeer", 0755);
+	cmd_expand(peer, sizeof peer, cmd_cases[_i].peer, cwd, tmp);
+	cmd_expand(src, sizeof src, cmd_cases[_i].src, cwd, tmp);
+	cmd_expand(path, sizeof path, cmd_cases[_i].path, cwd, tmp);
+	setenv("PATH", path, 1);
+	memset(&sub, 0, sizeof sub);
+	sub.lab = "cmd";
+	sub.src = src;
+	sub.bin = "/var/tmp/labgrade-build-private";
+	sub.labpeer = peer;
+	sub.force_fallback = 1;
+	ck_assert_msg(fk_grade_sub(&fk_cmd, &sub, NULL, &rep, err,
+	                  sizeof err) == 0,
+	    "%s", err);
+	t = fk_find(&rep, "commands");
+	cmd_expand(want, sizeof want, cmd_cases[_i].repro, cwd, tmp);
+	ck_assert_str_eq(t->repro, want);
+	if (cmd_cases[_i].build == NULL)
+		ck_assert_msg(t->repro_build == NULL, "%s", t->repro_build);
+	else
+		ck_assert_str_eq(t->repro_build, cmd_cases[_i].build);
+	snprintf(want, sizeof want, "%.*s/cli 127.0.0.1 12000 3",
+	    (int)(strlen(src) - (src[strlen(src) - 1] == '/')), src);
+	ck_assert_str_eq(t->student[0].cmdline, want);
+	engine_cleanup(&rep);
+	report_free(&rep);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", tmp);
+	ck_assert_int_eq(system(cmd), 0);
 }
 END_TEST
 
@@ -791,11 +998,77 @@ START_TEST(failure_shows_trace)
 	trace = strstr(p.out, "packet trace (labsniff -r):\n");
 	ck_assert_msg(trace != NULL, "no trace in: %s", p.out);
 	ck_assert_msg(strstr(trace, "\"ping 1\\x00\"") != NULL, "%s", trace);
-	ck_assert_ptr_nonnull(
-	    strstr(p.out, "rerun only this test: labgrade "
-	                  "--only client_pings --seed 1 lab1-udp"));
+	ck_assert_msg(strstr(p.out, "rerun only this test: ") != NULL &&
+	                  strstr(strstr(p.out, "rerun only this test: ") + 22,
+	                      kit_bin("labgrade")) != NULL,
+	    "%s", p.out);
+	ck_assert_ptr_nonnull(strstr(p.out, " --only client_pings --seed 1 "
+	                                    "lab1-udp"));
 	ck_assert_ptr_nonnull(strstr(p.out, "total: 0/6 points; 0 of 1 tests"));
 	proc_free(&p);
+}
+END_TEST
+
+/* The text after `key` up to the end of its line, into buf. */
+static void
+lg_line_after(const char *out, const char *key, char *buf, size_t n)
+{
+	const char *p = strstr(out, key);
+
+	ck_assert_msg(p != NULL, "no '%s' in: %s", key, out);
+	p += strlen(key);
+	snprintf(buf, n, "%.*s", (int)strcspn(p, "\n"), p);
+}
+
+/* The commands a failure report prints run as printed, from the folder
+ * labgrade ran in: the build line, the repro (in a network namespace of
+ * its own: it uses a fixed port) and the rerun line. */
+START_TEST(failure_commands_run)
+{
+	char dir[] = "/var/tmp/check_labgrade-run-XXXXXX", cmd[1024];
+	char repro[1024], build[1024], rerun[1024];
+	char *argv[] = {(char *)kit_bin("labgrade"), "--only", "client_pings",
+	    "lab1-udp", dir, NULL};
+	struct proc p;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(cmd, sizeof cmd,
+	    "cp grader/tests/broken/l1-client-nul-in-ping/udp_client.c %s/",
+	    dir);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(proc_start(&p, argv), 0);
+	proc_wait(&p, 60000);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "%s", p.err);
+	lg_line_after(p.out, "reproduce it: ", repro, sizeof repro);
+	lg_line_after(p.out, "(first build what it runs: ", build, sizeof build);
+	lg_line_after(p.out, "rerun only this test: ", rerun, sizeof rerun);
+	proc_free(&p);
+	build[strcspn(build, ")")] = '\0';
+	snprintf(cmd, sizeof cmd, "make -C %s udp_client", dir);
+	ck_assert_str_eq(build, cmd);
+	snprintf(cmd, sizeof cmd, "& %s/udp_client 127.0.0.1 12000 ", dir);
+	ck_assert_msg(strstr(repro, cmd) != NULL, "%s", repro);
+	ck_assert_msg(strncmp(repro, "labpeer ", 8) != 0,
+	    "labpeer is not on PATH: %s", repro);
+	setenv("LG_BUILD", build, 1);
+	setenv("LG_REPRO", repro, 1);
+	ck_assert_msg(lg_sh("$LG_BUILD", &p, 30000) == 0, "%s", p.err);
+	proc_free(&p);
+	if (lg_sh("unshare -rn true", &p, 10000) == 0) {
+		proc_free(&p);
+		ck_assert_msg(lg_sh("unshare -rn sh -c 'ip link set lo up && "
+		                    "eval \"$LG_REPRO\"; st=$?; kill $!; "
+		                    "exit $st'",
+		                  &p, 20000) == 0,
+		    "%s: status %d: %s", repro, PROC_EXIT(&p), p.err);
+		ck_assert_msg(strstr(p.out, "seq=1") != NULL, "%s", p.out);
+	}
+	proc_free(&p);
+	ck_assert_msg(lg_sh(rerun, &p, 60000) == 0, "%s: %s", rerun, p.err);
+	ck_assert_ptr_nonnull(strstr(p.out, "FAIL client_pings"));
+	proc_free(&p);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	ck_assert_int_eq(system(cmd), 0);
 }
 END_TEST
 
@@ -826,6 +1099,25 @@ START_TEST(grading_as_nobody)
 }
 END_TEST
 
+/* 1 when TAP output says "not ok N - name" (N: the test's place in
+ * the lab's table, which grows). */
+static int
+lg_tap_not_ok(const char *out, const char *name)
+{
+	const char *l = out, *p;
+
+	for (; l != NULL; l = strchr(l, '\n'), l = l != NULL ? l + 1 : NULL) {
+		if (strncmp(l, "not ok ", 7) != 0)
+			continue;
+		p = l + 7 + strspn(l + 7, "0123456789");
+		if (strncmp(p, " - ", 3) == 0 &&
+		    strncmp(p + 3, name, strlen(name)) == 0 &&
+		    p[3 + strlen(name)] == ' ')
+			return 1;
+	}
+	return 0;
+}
+
 /* --fail-under: exit 3 below the bar (points or percent), 0 at it. */
 static const struct {
 	const char *bar;
@@ -844,7 +1136,7 @@ START_TEST(fail_under)
 	proc_wait(&p, 60000);
 	ck_assert_msg(PROC_EXIT(&p) == fu_cases[_i].status, "status %d: %s",
 	    PROC_EXIT(&p), p.err);
-	ck_assert_ptr_nonnull(strstr(p.out, "not ok 12 - client_pings"));
+	ck_assert_msg(lg_tap_not_ok(p.out, "client_pings"), "%s", p.out);
 	if (fu_cases[_i].status == 3)
 		ck_assert_ptr_nonnull(strstr(p.err, "below --fail-under"));
 	proc_free(&p);
@@ -1068,16 +1360,35 @@ static const struct {
         "assert t[\"status\"]==\"crashed\"; assert \"\\\\0\" in t[\"students"
         "\"][0][\"stderr_tail\"]' \"$0\""},
     {REPORT_GRADESCOPE, "python3 -c 'import json,sys; d=json.load(open("
-                        "sys.argv[1])); assert len(d[\"tests\"])==13' \"$0\""},
+                        "sys.argv[1])); assert len(d[\"tests\"])==15' \"$0\""},
     {REPORT_JUNIT, "xmllint --noout \"$0\""},
     {REPORT_AUTOLAB, "tail -n 1 \"$0\" | python3 -c 'import json,sys; "
                      "assert json.load(sys.stdin)[\"scores\"][\"pass\"]==1'"},
     {REPORT_CSV, "python3 -c 'import csv,sys; r=list(csv.reader(open("
-                 "sys.argv[1]))); assert len(r)==2 and len(r[0])==16' \"$0\""},
+                 "sys.argv[1]))); assert len(r)==2 and len(r[0])==18' \"$0\""},
     {REPORT_TAP, "grep -q '^not ok 8 - nasty' \"$0\" && ! grep -q "
                  "\"$(printf '\\033')\" \"$0\""},
-    {REPORT_TEXT, "grep -q 'killed by signal 11' \"$0\" && ! grep -q "
+    {REPORT_TEXT, "grep -q 'crashed: signal 11 (SIGSEGV)' \"$0\" && ! grep -q "
                   "\"$(printf '\\033')\" \"$0\""},
+    /* a test that gave up after it started: everything it has, shown */
+    {REPORT_TEXT, "sed -n '/^SKIP gave_up/,/^$/p' \"$0\" > \"$0.t\" && "
+                  "grep -q 'a client sends 3000 lines' \"$0.t\" && "
+                  "grep -q 'its stdout ended with:' \"$0.t\" && "
+                  "grep -q '^         listening$' \"$0.t\" && "
+                  "grep -q 'reproduce it: ' \"$0.t\" && "
+                  "grep -q 'rerun only this test: labgrade --only gave_up' "
+                  "\"$0.t\" && rm \"$0.t\""},
+    /* killed at a limit: said so, with the limit; never 'status 9' */
+    {REPORT_TEXT, "grep -q \"killed by the grader after 2.5 s (this test's "
+                  "limit for the program)\" \"$0\" && grep -q 'stopped at "
+                  "its CPU time limit (5 s of CPU): killed by signal 24 "
+                  "(SIGXCPU)' \"$0\" && ! grep -q 'status 9' \"$0\""},
+    {REPORT_JSON,
+        "python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); "
+        "t=[x for x in d[\"tests\"] if x[\"name\"]==\"killed\"][0]; "
+        "s=t[\"students\"][0]; assert s[\"outcome\"].startswith(\"killed "
+        "by the grader after 2.5 s\"), s; assert s[\"signal_name\"]==\""
+        "SIGKILL\"' \"$0\""},
 };
 
 START_TEST(engine_formats)
@@ -1122,6 +1433,8 @@ labgrade_suite(void)
 	tcase_add_test(tc, engine_refuses_nofork);
 	tcase_add_test(tc, engine_ns_cell);
 	tcase_add_test(tc, seeds_derived);
+	tcase_add_loop_test(tc, engine_commands, 0,
+	    (int)(sizeof cmd_cases / sizeof cmd_cases[0]));
 	tcase_add_loop_test(tc, engine_formats, 0,
 	    (int)(sizeof fmt_cases / sizeof fmt_cases[0]));
 	suite_add_tcase(s, tc);
@@ -1149,6 +1462,7 @@ labgrade_suite(void)
 	tcase_add_test(tc, gradescope_autograder);
 	tcase_add_test(tc, class_mode);
 	tcase_add_test(tc, failure_shows_trace);
+	tcase_add_test(tc, failure_commands_run);
 	tcase_add_test(tc, grading_as_nobody);
 	tcase_add_loop_test(
 	    tc, fail_under, 0, (int)(sizeof fu_cases / sizeof fu_cases[0]));

@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE /* open_memstream, mkdtemp with -std=c11 */
 #include <check.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +30,14 @@ rt_dup(const char *s)
 	return d;
 }
 
-/* Four tests: passed, failed (nasty everywhere), not run, timed out. */
+/* Fifteen lines of stdout: the report shows the last REPORT_TAIL_LINES. */
+static const char rt_out15[] =
+    "out 1\nout 2\nout 3\nout 4\nout 5\nout 6\nout 7\nout 8\nout 9\n"
+    "out 10\nout 11\nout 12\nout 13\nout 14\nout 15\n";
+
+/* Five tests: passed, failed (nasty everywhere), not run before it
+ * started (its program did not build), timed out (a client killed at
+ * its deadline), and not run by its own decision after it started. */
 static void
 rt_report(struct report *r)
 {
@@ -46,8 +54,8 @@ rt_report(struct report *r)
 	r->build_why = rt_dup("udp_client did not build");
 	r->build_log = rt_dup(nasty);
 	r->cell_note = rt_dup("unshare: Operation not permitted");
-	r->ntests = 4;
-	r->tests = calloc(4, sizeof *r->tests);
+	r->ntests = 5;
+	r->tests = calloc(5, sizeof *r->tests);
 	ck_assert_ptr_nonnull(r->tests);
 	t = &r->tests[0];
 	t->name = rt_dup("server_starts");
@@ -87,12 +95,43 @@ rt_report(struct report *r)
 	t->summary = rt_dup("rtt");
 	t->status = GS_TIMEOUT;
 	t->max_points = 5;
-	t->reason = rt_dup("the test did not finish within its 4 s budget");
+	t->reason = rt_dup("the client did not exit normally");
+	t->started = 1;
+	t->nstudent = 1;
+	t->student[0].role = rt_dup("client");
+	t->student[0].cmdline = rt_dup("subs/alice/udp_client 127.0.0.1 1 6");
+	t->student[0].outcome = rt_dup("timed out");
+	t->student[0].kind = RUN_TIMEOUT;
+	t->student[0].status = 9;
+	t->student[0].signal = 9;
+	t->student[0].wall_ms = 4000;
+	t->student[0].out_tail = rt_dup(rt_out15);
+	t->student[0].err_tail = rt_dup("");
+	t = &r->tests[4];
+	t->name = rt_dup("server_no_read");
+	t->summary = rt_dup("survives SIGPIPE");
+	t->status = GS_NOT_RUN;
+	t->max_points = 4;
+	t->started = 1;
+	t->reason = rt_dup("grader: could not connect to the server");
+	t->nexplain = 1;
+	t->explain = calloc(1, sizeof *t->explain);
+	t->explain[0] = rt_dup("a client sends 3000 lines and leaves");
+	t->repro = rt_dup("build/labpeer tcp-client 127.0.0.1 12000 --no-read");
+	t->repro_build = rt_dup("make -C subs/alice tcp_server");
+	t->nstudent = 1;
+	t->student[0].role = rt_dup("server");
+	t->student[0].cmdline = rt_dup("subs/alice/tcp_server 12000");
+	t->student[0].outcome = rt_dup("crashed");
+	t->student[0].kind = RUN_SIGNALED;
+	t->student[0].status = SIGPIPE;
+	t->student[0].err_tail = rt_dup("");
+	t->student[0].out_tail = rt_dup("listening on 12000\n");
 	r->score = 6;
-	r->max_score = 25;
+	r->max_score = 29;
 	r->ran = 3;
 	r->passed = 1;
-	r->not_run = 1;
+	r->not_run = 2;
 }
 
 /* The format written to a file; its path in a static buffer. */
@@ -145,16 +184,26 @@ static const char py_json[] =
     "import json,sys\n"
     "d=json.load(open(sys.argv[1],encoding='utf-8'))\n"
     "t=d['tests']\n"
-    "assert len(t)==4 and d['score']==6 and d['max_score']==25\n"
+    "assert len(t)==5 and d['score']==6 and d['max_score']==29\n"
     "assert d['seed']==42 and d['rubric_hash']=='0123456789abcdef'\n"
     "r=t[1]['reason']\n"
     "assert ']]>' in r and '\"' in r and '\\ufffd' in r and '\\x1b' in r\n"
     "assert '\\x00' not in r and 'line2\\nline3' in r\n"
-    "assert t[1]['students'][0]['outcome']=='crashed'\n"
+    "s=t[1]['students'][0]\n"
+    "assert s['outcome']=='crashed: signal 11 (SIGSEGV)', s\n"
+    "assert s['signal']==11 and s['signal_name']=='SIGSEGV', s\n"
+    "assert s['exit_status'] is None and s['outcome_kind']=='crashed'\n"
+    "s=t[3]['students'][0]\n"
+    "assert s['outcome']==\"killed by the grader after 4 s (this test's "
+    "limit for the program)\", s\n"
+    "assert t[4]['students'][0]['outcome']=='killed by signal 13 "
+    "(SIGPIPE)'\n"
+    "assert t[4]['repro_build']=='make -C subs/alice tcp_server'\n"
+    "assert t[1]['repro_build'] is None\n"
     "assert t[1]['rerun'].startswith('labgrade --only server_all_bytes "
     "--seed 42 lab1-udp ')\n"
     "assert [x['status'] for x in t]==['passed','failed','not run',"
-    "'timed out']\n"
+    "'timed out','not run']\n"
     "print('OK')\n";
 
 START_TEST(json_parses)
@@ -168,7 +217,7 @@ static const char py_gradescope[] =
     "d=json.load(open(sys.argv[1],encoding='utf-8'))\n"
     "assert d['score']==6\n"
     "t=d['tests']\n"
-    "assert len(t)==4 and sum(x['max_score'] for x in t)==25\n"
+    "assert len(t)==5 and sum(x['max_score'] for x in t)==29\n"
     "for x in t:\n"
     " assert set(x)=={'name','score','max_score','status','output',"
     "'visibility'}, x.keys()\n"
@@ -178,6 +227,11 @@ static const char py_gradescope[] =
     "assert t[1]['visibility']=='after_due_date' and t[1]['score']==0\n"
     "assert 'rerun only this test' in t[1]['output']\n"
     "assert 'packet trace' in t[1]['output']\n"
+    "assert \"killed by the grader after 4 s (this test's limit\" in "
+    "t[3]['output'] and 'status 9' not in t[3]['output']\n"
+    "assert 'crashed: signal 11 (SIGSEGV)' in t[1]['output']\n"
+    "assert 'could not connect' in t[4]['output']\n"
+    "assert 'rerun only this test' in t[4]['output']\n"
     "assert 'The build failed' in d['output']\n"
     "print('OK')\n";
 
@@ -192,7 +246,7 @@ static const char py_autolab[] =
     "lines=open(sys.argv[1],'rb').read().decode('utf-8').splitlines()\n"
     "d=json.loads(lines[-1])\n"
     "assert d['scores']=={'server_starts':6,'server_all_bytes':0,"
-    "'client_pings':0,'client_rtt':0}, d\n"
+    "'client_pings':0,'client_rtt':0,'server_no_read':0}, d\n"
     "assert d['scoreboard'][0]==6\n"
     "print('OK')\n";
 
@@ -208,12 +262,19 @@ static const char py_junit[] =
     "assert r.tag=='testsuites'\n"
     "s=r.find('testsuite')\n"
     "c=s.findall('testcase')\n"
-    "assert len(c)==4 and s.get('tests')=='4'\n"
+    "assert len(c)==5 and s.get('tests')=='5'\n"
     "assert c[0].find('failure') is None\n"
     "f=c[1].find('failure')\n"
     "assert ']]>' in f.get('message') and ']]>' in f.text\n"
     "assert c[2].find('skipped') is not None\n"
-    "assert c[3].find('failure').get('type')=='timed out'\n"
+    "f=c[3].find('failure')\n"
+    "assert f.get('type')=='timed out'\n"
+    "assert \"killed by the grader after 4 s (this test's limit for the "
+    "program)\" in f.text and 'status 9' not in f.text, f.text\n"
+    "assert 'crashed: signal 11 (SIGSEGV)' in c[1].find('failure').text\n"
+    "k=c[4].find('skipped')\n"
+    "assert 'a client sends 3000 lines' in k.text and "
+    "'rerun only this test' in k.text, k.text\n"
     "print('OK')\n";
 
 START_TEST(junit_parses)
@@ -234,8 +295,9 @@ static const char py_csv[] =
     "errors='replace',newline='')))\n"
     "assert len(rows)==2, rows\n"
     "assert rows[0]==['student','score','max','server_starts',"
-    "'server_all_bytes','client_pings','client_rtt'], rows[0]\n"
-    "assert rows[1][1:]==['6','25','6','0','0','0'], rows[1]\n"
+    "'server_all_bytes','client_pings','client_rtt','server_no_read'], "
+    "rows[0]\n"
+    "assert rows[1][1:]==['6','29','6','0','0','0','0'], rows[1]\n"
     "assert rows[1][0].startswith('subs/al\"ice ]]>')\n"
     "print('OK')\n";
 
@@ -251,7 +313,8 @@ START_TEST(tap_parses)
 {
 	const char *path = rt_write(REPORT_TAP, 0);
 	char line[4096];
-	int n = 0, plan = -1, skip = 0, notok = 0, no, i;
+	int n = 0, plan = -1, skip = 0, notok = 0, no, i, killed = 0;
+	int explained = 0;
 	FILE *f = fopen(path, "r");
 
 	ck_assert_ptr_nonnull(f);
@@ -265,6 +328,9 @@ START_TEST(tap_parses)
 			    line);
 		if (sscanf(line, "1..%d", &plan) == 1)
 			continue;
+		killed += line[0] == '#' &&
+		          strstr(line, "killed by the grader after 4 s") != NULL;
+		explained += strstr(line, "a client sends 3000 lines") != NULL;
 		if (line[0] == '#')
 			continue;
 		if (sscanf(line, "ok %d", &no) == 1) {
@@ -275,13 +341,15 @@ START_TEST(tap_parses)
 			ck_abort_msg("not a TAP line: '%s'", line);
 		}
 		ck_assert_int_eq(no, ++n);
-		ck_assert_msg(plan == 4, "test line before the plan");
+		ck_assert_msg(plan == 5, "test line before the plan");
 	}
 	fclose(f);
 	unlink(path);
-	ck_assert_int_eq(n, 4);
-	ck_assert_int_eq(skip, 1);
+	ck_assert_int_eq(n, 5);
+	ck_assert_int_eq(skip, 2);
 	ck_assert_int_eq(notok, 2);
+	ck_assert_int_eq(killed, 1);
+	ck_assert_int_eq(explained, 1);
 }
 END_TEST
 
@@ -321,14 +389,159 @@ START_TEST(text_is_safe)
 			    "an escape sequence that is not ours at %zu", i);
 	}
 	ck_assert_ptr_nonnull(strstr(s, "\\x1b[31m"));
-	ck_assert_ptr_nonnull(strstr(s, "total: 6/25 points"));
+	ck_assert_ptr_nonnull(strstr(s, "total: 6/29 points"));
 	ck_assert_ptr_nonnull(
 	    strstr(s, "labgrade --only server_all_bytes "
 	              "--seed 42 lab1-udp 'subs/al\"ice ]]> "));
-	ck_assert_ptr_nonnull(strstr(s, "killed by signal 11"));
+	ck_assert_ptr_nonnull(strstr(s, "crashed: signal 11 (SIGSEGV)"));
 	ck_assert_ptr_nonnull(strstr(s, "reproduce it: labpeer udp-client"));
 	free(s);
 	unlink(path);
+}
+END_TEST
+
+/* The text report of every test that did not pass holds all it has:
+ * reason, explanations, the student's programs (how they ended, their
+ * stdout's last lines), the repro, the rerun command; a test not run by
+ * its own decision after it started shows it all too. */
+START_TEST(text_details)
+{
+	const char *path = rt_write(REPORT_TEXT, 0);
+	size_t len;
+	char *s = rt_slurp(path, &len), *t4, *t2;
+
+	ck_assert_msg(strstr(s, "killed by the grader after 4 s (this test's "
+	                        "limit for the program)") != NULL,
+	    "%s", s);
+	ck_assert_msg(strstr(s, "status 9") == NULL, "%s", s);
+	ck_assert_msg(strstr(s, "its stdout ended with (its last lines):\n"
+	                        "         out 6\n") != NULL,
+	    "%s", s);
+	ck_assert_ptr_nonnull(strstr(s, "         out 15\n"));
+	ck_assert_ptr_null(strstr(s, "out 5\n"));
+	t4 = strstr(s, "SKIP server_no_read");
+	ck_assert_msg(t4 != NULL, "%s", s);
+	ck_assert_ptr_nonnull(strstr(t4, "grader: could not connect"));
+	ck_assert_ptr_nonnull(strstr(t4, "a client sends 3000 lines"));
+	ck_assert_ptr_nonnull(strstr(t4, "killed by signal 13 (SIGPIPE)"));
+	ck_assert_ptr_nonnull(strstr(t4, "its stdout ended with:\n"
+	                                 "         listening on 12000\n"));
+	ck_assert_ptr_nonnull(strstr(t4, "reproduce it: build/labpeer "
+	                                 "tcp-client 127.0.0.1 12000 --no-read\n"
+	                                 "       (first build what it runs: "
+	                                 "make -C subs/alice tcp_server)\n"));
+	ck_assert_ptr_nonnull(strstr(t4, "rerun only this test: labgrade "
+	                                 "--only server_no_read --seed 42"));
+	/* not run before it started: its line says why, nothing more */
+	t2 = strstr(s, "SKIP client_pings");
+	ck_assert_ptr_nonnull(t2);
+	ck_assert_ptr_nonnull(strstr(t2, "udp_client did not build"));
+	ck_assert_ptr_null(strstr(s, "--only client_pings"));
+	free(s);
+	unlink(path);
+}
+END_TEST
+
+/* How a student program ended, in words, for every way it can end. */
+static const struct {
+	int kind, status, signal, cpu_limit, wall_ms;
+	const char *want;
+} ow_cases[] = {
+    {RUN_EXITED, 3, 0, 0, 0, "exited with status 3"},
+    {RUN_SIGNALED, SIGSEGV, 0, 0, 0, "crashed: signal 11 (SIGSEGV)"},
+    {RUN_SIGNALED, SIGABRT, SIGABRT, 0, 0, "crashed: signal 6 (SIGABRT)"},
+    {RUN_SIGNALED, SIGKILL, SIGKILL, 0, 0, "killed by signal 9 (SIGKILL)"},
+    {RUN_SIGNALED, SIGPIPE, 0, 0, 0, "killed by signal 13 (SIGPIPE)"},
+    {RUN_TIMEOUT, SIGKILL, SIGKILL, 0, 2500,
+        "killed by the grader after 2.5 s (this test's limit for the "
+        "program)"},
+    {RUN_TIMEOUT, SIGKILL, SIGKILL, 0, 0,
+        "killed by the grader at this test's time limit for the program"},
+    {RUN_TIMEOUT, SIGXCPU, SIGXCPU, 1, 10000,
+        "stopped at its CPU time limit (5 s of CPU): killed by signal "
+        "24 (SIGXCPU)"},
+    {RUN_MEMORY, SIGSEGV, SIGSEGV, 0, 0,
+        "ran into its memory limit (256 MB), then crashed: signal 11 "
+        "(SIGSEGV)"},
+    {RUN_MEMORY, 1, 0, 0, 0,
+        "ran into its memory limit (256 MB), then exited with status 1"},
+    {RUN_OUTPUT, SIGKILL, SIGKILL, 0, 0,
+        "killed by the grader for printing more than 256 KB (its output "
+        "limit)"},
+    {RUN_STOPPED, SIGTERM, SIGTERM, 0, 0,
+        "still running when the test ended: stopped by the grader"},
+};
+
+START_TEST(outcome_words)
+{
+	struct report_student st;
+	char buf[256];
+
+	memset(&st, 0, sizeof st);
+	st.kind = ow_cases[_i].kind;
+	st.status = ow_cases[_i].status;
+	st.signal = ow_cases[_i].signal;
+	st.cpu_limit = ow_cases[_i].cpu_limit;
+	st.wall_ms = ow_cases[_i].wall_ms;
+	st.cpu_s = 5;
+	st.mem_mb = 256;
+	st.out_cap = 256 * 1024;
+	report_student_outcome(&st, buf, sizeof buf);
+	ck_assert_str_eq(buf, ow_cases[_i].want);
+}
+END_TEST
+
+/* The rerun command starts with labgrade as it was invoked: a path
+ * when it was given one (the kit's build/ is not on PATH). */
+static const struct {
+	const char *argv0, *want;
+} rr_cases[] = {
+    {"./build/labgrade", "./build/labgrade --only t --seed 3 lab1-udp "
+                         "labs/lab1-udp"},
+    {"build/labgrade", "build/labgrade --only t --seed 3 lab1-udp "
+                       "labs/lab1-udp"},
+    {"labgrade", "labgrade --only t --seed 3 lab1-udp labs/lab1-udp"},
+    {"/opt/my kit/labgrade", "'/opt/my kit/labgrade' --only t --seed 3 "
+                             "lab1-udp labs/lab1-udp"},
+    {NULL, "labgrade --only t --seed 3 lab1-udp labs/lab1-udp"},
+};
+
+START_TEST(rerun_as_invoked)
+{
+	struct report_opts o = {.argv0 = rr_cases[_i].argv0};
+	struct report_test t = {.name = "t"};
+	struct report r = {.lab = "lab1-udp", .dir = "labs/lab1-udp",
+	    .seed = 3};
+	char buf[512];
+
+	report_rerun_command(buf, sizeof buf, &r, &t, &o);
+	ck_assert_str_eq(buf, rr_cases[_i].want);
+}
+END_TEST
+
+/* The stdout the test's explanation already shows line by line is not
+ * shown twice; other output is. */
+START_TEST(stdout_not_twice)
+{
+	char *ex[] = {"the client printed on stdout:", "  reply seq=1",
+	    "  seq=2 timeout"};
+	struct report_test t = {.name = "t", .status = GS_FAILED,
+	    .reason = "r", .explain = ex, .nexplain = 3, .nstudent = 1};
+	struct report r = {.lab = "lab1-udp", .dir = "d", .seed = 1};
+	char *text;
+
+	t.student[0].role = "client";
+	t.student[0].kind = RUN_EXITED;
+	t.student[0].out_tail = "reply seq=1\nseq=2 timeout\n";
+	text = report_test_text(&r, &t, NULL);
+	ck_assert_msg(strstr(text, "its stdout") == NULL, "%s", text);
+	free(text);
+	t.student[0].out_tail = "reply seq=1\nseq=2 timeout\nsummary\n";
+	text = report_test_text(&r, &t, NULL);
+	ck_assert_msg(strstr(text, "its stdout ended with:\n    reply seq=1\n"
+	                           "    seq=2 timeout\n    summary\n") != NULL,
+	    "%s", text);
+	free(text);
 }
 END_TEST
 
@@ -359,6 +572,12 @@ report_suite(void)
 	tcase_add_test(tc, tap_parses);
 	tcase_add_loop_test(tc, text_is_safe, 0, 2);
 	tcase_add_test(tc, formats_named);
+	tcase_add_test(tc, text_details);
+	tcase_add_loop_test(
+	    tc, outcome_words, 0, (int)(sizeof ow_cases / sizeof ow_cases[0]));
+	tcase_add_loop_test(tc, rerun_as_invoked, 0,
+	    (int)(sizeof rr_cases / sizeof rr_cases[0]));
+	tcase_add_test(tc, stdout_not_twice);
 	suite_add_tcase(s, tc);
 	return s;
 }
