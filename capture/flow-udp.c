@@ -6,6 +6,8 @@
  * tied to the conversation they refuse.  The rule is in capture.h.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <string.h>
+
 #include "flow.h"
 
 static uint8_t
@@ -14,18 +16,59 @@ upper(uint8_t c)
 	return c >= 'a' && c <= 'z' ? (uint8_t)(c - 'a' + 'A') : c;
 }
 
-/* FNV-1a of the upper-cased first bytes and the length: an echo (or the
- * lab's upper-casing echo) hashes like its request. */
+#define ONES 0x0101010101010101u
+
+/* The 8 bytes in w with 'a'..'z' upper-cased, all at once: a byte is a
+ * lower-case letter when its low 7 bits are >= 'a' and <= 'z' and its
+ * top bit is clear; such a byte loses 0x20. */
+static uint64_t
+upper8(uint64_t w)
+{
+	uint64_t low7 = w & 0x7f * ONES;
+	uint64_t ge_a = low7 + (0x80 - 'a') * ONES;
+	uint64_t gt_z = low7 + (0x80 - 'z' - 1) * ONES;
+	uint64_t lower = ge_a & ~gt_z & ~w & 0x80 * ONES;
+
+	return w - (lower >> 2);
+}
+
+static uint64_t
+mix(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0xff51afd7ed558ccdu;
+	return h ^ (h >> 32);
+}
+
+/* A hash of the upper-cased first bytes and the length, 8 bytes at a
+ * time: an echo (or the lab's upper-casing echo) hashes like its
+ * request. */
 static uint32_t
 payload_hash(const struct cap_pkt *pkt)
 {
-	uint32_t h = 2166136261u, i, n = pkt->payload_caplen;
+	uint64_t h = 0x9e3779b97f4a7c15u, w;
+	uint32_t i, n = pkt->payload_caplen;
 
 	if (n > CAP_UDP_HASH_BYTES)
 		n = CAP_UDP_HASH_BYTES;
-	for (i = 0; i < n; i++)
-		h = (h ^ upper(pkt->payload[i])) * 16777619u;
-	return (h ^ pkt->payload_len) * 16777619u;
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, pkt->payload + i, 8);
+		h = mix(h, upper8(w));
+	}
+	if (n - i >= 4) { /* the last 4 to 7 bytes: two loads that may
+	                   * overlap (n is hashed too) */
+		uint32_t lo, hi;
+
+		memcpy(&lo, pkt->payload + i, 4);
+		memcpy(&hi, pkt->payload + n - 4, 4);
+		h = mix(h, upper8((uint64_t)hi << 32 | lo));
+	} else if (i < n) { /* the last 1 to 3 bytes */
+		const uint8_t *p = pkt->payload;
+
+		w = p[i] | (uint32_t)p[i + (n - i) / 2] << 8 |
+		    (uint32_t)p[n - 1] << 16;
+		h = mix(h, upper8(w));
+	}
+	return (uint32_t)mix(h, (uint64_t)n << 32 | pkt->payload_len);
 }
 
 /* The lab's ping: "ping " and a digit, in any case ("ping 1\0" too). */
@@ -61,7 +104,7 @@ udp_request(struct flow *f, const struct cap_pkt *pkt, struct cap_note *note)
 	r->hash = payload_hash(pkt);
 	r->answered = 0;
 	r->ts = pkt->ts;
-	if (is_lab_ping(pkt))
+	if (!f->echo && is_lab_ping(pkt))
 		f->echo = 1;
 }
 

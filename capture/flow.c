@@ -11,29 +11,56 @@
 #include "flow.h"
 #include "param.h"
 
-/* Hash of a normalised key: one multiply-xorshift round per 8 bytes. */
+static inline uint64_t
+key_word(const struct flow_key *k, int i)
+{
+	uint64_t w;
+
+	memcpy(&w, (const uint8_t *)k + 8 * i, 8);
+	return w;
+}
+
+/* Hash of a normalised key: its five 8-byte words multiplied by distinct
+ * odd constants and summed (independent multiplies), then one
+ * multiply-xorshift round to spread the bits. */
 uint32_t
 flow_key_hash(const struct flow_key *k)
 {
-	const uint8_t *p = (const uint8_t *)k;
-	uint64_t h = 0x9e3779b97f4a7c15u, w;
-	size_t i;
+	uint64_t h = key_word(k, 0) * 0x9e3779b97f4a7c15u +
+	             key_word(k, 1) * 0xc2b2ae3d27d4eb4fu +
+	             key_word(k, 2) * 0x165667b19e3779f9u +
+	             key_word(k, 3) * 0xd6e8feb86659fd93u +
+	             key_word(k, 4) * 0xff51afd7ed558ccdu;
 
-	for (i = 0; i < sizeof *k; i += 8) {
-		memcpy(&w, p + i, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdu;
-		h ^= h >> 32;
-	}
-	return (uint32_t)h;
+	h ^= h >> 32;
+	h *= 0xff51afd7ed558ccdu;
+	return (uint32_t)(h ^ (h >> 29));
+}
+
+/* The first 8 or last 8 bytes of an address as a big-endian number, so
+ * that comparing the two halves orders addresses as memcmp would. */
+static inline uint64_t
+addr_half(const uint8_t *a, int half)
+{
+	uint64_t w;
+
+	memcpy(&w, a + 8 * half, 8);
+	return __builtin_bswap64(w);
 }
 
 static int
 side_less(const struct cap_addr *a, uint16_t ap, const struct cap_addr *b,
     uint16_t bp)
 {
-	int c = memcmp(a->a, b->a, sizeof a->a);
+	uint64_t a0 = addr_half(a->a, 0), b0 = addr_half(b->a, 0);
+	uint64_t a1, b1;
 
-	return c < 0 || (c == 0 && ap < bp);
+	if (a0 != b0)
+		return a0 < b0;
+	a1 = addr_half(a->a, 1), b1 = addr_half(b->a, 1);
+	if (a1 != b1)
+		return a1 < b1;
+	return ap < bp;
 }
 
 /* The key of (src:sport -> dst:dport); *swapped says src is side 1. */
@@ -41,14 +68,27 @@ void
 flow_key_make(struct flow_key *k, uint8_t proto, const struct cap_addr *src,
     uint16_t sport, const struct cap_addr *dst, uint16_t dport, int *swapped)
 {
-	memset(k, 0, sizeof *k);
+	int sw = side_less(dst, dport, src, sport);
+
 	k->proto = proto;
 	k->family = src->family;
-	*swapped = side_less(dst, dport, src, sport);
-	memcpy(k->a[*swapped], src->a, 16);
-	memcpy(k->a[!*swapped], dst->a, 16);
-	k->port[*swapped] = sport;
-	k->port[!*swapped] = dport;
+	memcpy(k->a[sw], src->a, 16);
+	memcpy(k->a[!sw], dst->a, 16);
+	k->port[sw] = sport;
+	k->port[!sw] = dport;
+	k->pad[0] = k->pad[1] = 0;
+	*swapped = sw;
+}
+
+/* Keys are compared as bytes (padding zeroed), 8 at a time. */
+static inline int
+key_eq(const struct flow_key *x, const struct flow_key *y)
+{
+	return ((key_word(x, 0) ^ key_word(y, 0)) |
+	           (key_word(x, 1) ^ key_word(y, 1)) |
+	           (key_word(x, 2) ^ key_word(y, 2)) |
+	           (key_word(x, 3) ^ key_word(y, 3)) |
+	           (key_word(x, 4) ^ key_word(y, 4))) == 0;
 }
 
 struct flow *
@@ -57,7 +97,7 @@ flow_find(struct cap_flows *ft, const struct flow_key *k, uint32_t h)
 	uint32_t i;
 
 	for (i = ft->bucket[h & ft->mask]; i != 0; i = ft->f[i].hnext)
-		if (memcmp(&ft->f[i].key, k, sizeof *k) == 0)
+		if (ft->f[i].hash == h && key_eq(&ft->f[i].key, k))
 			return &ft->f[i];
 	return NULL;
 }
@@ -229,26 +269,10 @@ flow_set_client(struct flow *f, const struct cap_pkt *pkt, int src_is_client)
 	}
 }
 
-int
-flow_dir(const struct flow *f, const struct cap_pkt *pkt)
-{
-	return !(pkt->sport == f->c.cli_port &&
-	         memcmp(pkt->src.a, f->c.cli.a, 16) == 0);
-}
-
 void
 flow_forget(struct cap_flows *ft, struct flow *f)
 {
 	flow_evict(ft, f);
-}
-
-void
-flow_account(struct flow *f, const struct cap_pkt *pkt, int dir)
-{
-	f->c.pkts[dir]++;
-	f->c.bytes[dir] += pkt->len;
-	f->c.data[dir] += pkt->payload_len;
-	f->c.last = pkt->ts;
 }
 
 int

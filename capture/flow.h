@@ -16,6 +16,8 @@
 #ifndef CAP_FLOW_H
 #define CAP_FLOW_H
 
+#include <string.h>
+
 #include "capture.h"
 #include "param.h"
 
@@ -37,6 +39,7 @@ struct flow_key {
 	uint8_t a[2][16];
 	uint8_t pad[2];
 };
+_Static_assert(sizeof(struct flow_key) == 40, "flow_key: no hidden padding");
 
 /* A range of sequence space skipped in one direction (a gap). */
 struct flow_hole {
@@ -94,6 +97,24 @@ flow_tv_us(const struct timeval *a, const struct timeval *b)
 	       ((int64_t)a->tv_usec - b->tv_usec);
 }
 
+/* The direction of pkt in f: 0 from the client, 1 from the server. */
+static inline int
+flow_dir(const struct flow *f, const struct cap_pkt *pkt)
+{
+	return !(pkt->sport == f->c.cli_port &&
+	         memcmp(pkt->src.a, f->c.cli.a, 16) == 0);
+}
+
+/* Packet and byte counters and the last timestamp. */
+static inline void
+flow_account(struct flow *f, const struct cap_pkt *pkt, int dir)
+{
+	f->c.pkts[dir]++;
+	f->c.bytes[dir] += pkt->len;
+	f->c.data[dir] += pkt->payload_len;
+	f->c.last = pkt->ts;
+}
+
 /* Sequence-space comparisons (RFC 1982 style). */
 #define SEQ_LT(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) < 0)
 #define SEQ_GT(a, b) SEQ_LT(b, a)
@@ -112,8 +133,6 @@ void flow_forget(struct cap_flows *ft, struct flow *f);
 void flow_touch(struct cap_flows *ft, struct flow *f);
 void flow_set_client(
     struct flow *f, const struct cap_pkt *pkt, int src_is_client);
-int flow_dir(const struct flow *f, const struct cap_pkt *pkt);
-void flow_account(struct flow *f, const struct cap_pkt *pkt, int dir);
 int flow_tcp(
     struct cap_flows *ft, const struct cap_pkt *pkt, struct cap_note *note);
 int flow_udp(
