@@ -1076,16 +1076,33 @@ END_TEST
  * (CI runs as root and would never meet this path otherwise). */
 START_TEST(grading_as_nobody)
 {
+	/* nobody may not reach the checkout (a clone under /root): the
+	 * kit's programs and data, copied where it can, out of /tmp. */
+	char kit[] = "/var/tmp/check_labgrade-nobody-XXXXXX", cmd[2048],
+	     prog[PATH_MAX], sub[PATH_MAX];
 	char *argv[] = {"setpriv", "--reuid=65534", "--regid=65534",
-	    "--clear-groups", (char *)kit_bin("labgrade"), "--format", "json",
-	    "--only", "server_all_bytes", "lab1-udp", "solutions/lab1-udp",
+	    "--clear-groups", prog, "--format", "json",
+	    "--only", "server_all_bytes", "lab1-udp", sub,
 	    NULL};
 	struct proc p;
 
-	if (geteuid() != 0)
-		argv[4] = NULL; /* already an ordinary user */
+	ck_assert_ptr_nonnull(mkdtemp(kit));
+	snprintf(cmd, sizeof cmd,
+	    "set -e; cd %s; mkdir -p build grader/rubric solutions; "
+	    "cp %s %s %s build/; cp $OLDPWD/grader/rubric/*.rubric "
+	    "grader/rubric/; cp -r $OLDPWD/solutions/lab1-udp "
+	    "$OLDPWD/solutions/lab2-tcp solutions/; chmod -R a+rX .",
+	    kit, realpath(kit_bin("labgrade"), NULL),
+	    realpath(kit_bin("labpeer"), NULL),
+	    realpath(kit_bin("labsniff"), NULL));
+	ck_assert_int_eq(system(cmd), 0);
+	snprintf(prog, sizeof prog, "%s/build/labgrade", kit);
+	snprintf(sub, sizeof sub, "%s/solutions/lab1-udp", kit);
+	/* Already an ordinary user: labgrade itself, without setpriv. */
 	ck_assert_int_eq(proc_start(&p, geteuid() == 0 ? argv : argv + 4), 0);
 	proc_wait(&p, 60000);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", kit);
+	ck_assert_int_eq(system(cmd), 0);
 	ck_assert_msg(PROC_EXIT(&p) == 0, "%s", p.err);
 	ck_assert_msg(strstr(p.out, "\"name\": \"server_all_bytes\", "
 	                            "\"summary\"") != NULL,
