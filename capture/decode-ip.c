@@ -19,8 +19,11 @@ datagram(const struct cap_buf *b, size_t off, uint32_t dlen)
 }
 
 void
-decode_ip(struct cap_pkt *pkt, const struct cap_buf *b, size_t off)
+decode_ip(struct cap_pkt *pkt, const struct cap_buf *bp, size_t off)
 {
+	/* A private copy: stores into *pkt cannot change it, so the
+	 * compiler keeps it in registers across the getters. */
+	const struct cap_buf lb = *bp, *b = &lb;
 	uint8_t vhl;
 	uint16_t tot, frag;
 	uint32_t hlen, wire;

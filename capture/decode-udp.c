@@ -7,8 +7,10 @@
 
 void
 decode_udp(
-    struct cap_pkt *pkt, const struct cap_buf *b, size_t off, uint32_t len)
+    struct cap_pkt *pkt, const struct cap_buf *bp, size_t off, uint32_t len)
 {
+	/* A private copy, kept in registers (see decode_ip) */
+	const struct cap_buf lb = *bp, *b = &lb;
 	struct cap_udp *u = &pkt->udp;
 	uint32_t ulen;
 
@@ -39,10 +41,10 @@ decode_udp(
 	if (ulen > len && !(pkt->flags & CAP_F_MF)) {
 		decode_bad(
 		    pkt, CAP_L_UDP, "bad length %u > %u", ulen - 8, len - 8);
-		decode_payload(pkt, b, off + 8, len - 8);
+		decode_payload(pkt, bp, off + 8, len - 8);
 		return;
 	}
 	/* A first fragment: the payload runs on in later fragments. */
 	decode_payload(
-	    pkt, b, off + 8, (pkt->flags & CAP_F_MF) ? len - 8 : ulen - 8);
+	    pkt, bp, off + 8, (pkt->flags & CAP_F_MF) ? len - 8 : ulen - 8);
 }
