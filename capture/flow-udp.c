@@ -163,10 +163,13 @@ flow_udp(struct cap_flows *ft, const struct cap_pkt *pkt, struct cap_note *note)
 	uint32_t h;
 	int swapped, d;
 
-	flow_key_make(
-	    &k, 17, &pkt->src, pkt->sport, &pkt->dst, pkt->dport, &swapped);
-	h = flow_key_hash(&k);
-	f = flow_find(ft, &k, h);
+	f = flow_recent(ft, 17, pkt);
+	if (f == NULL) {
+		flow_key_make(&k, 17, &pkt->src, pkt->sport, &pkt->dst,
+		    pkt->dport, &swapped);
+		h = flow_key_hash(&k);
+		f = flow_find(ft, &k, h);
+	}
 	if (f == NULL) {
 		f = flow_create(ft, &k, h, pkt);
 		flow_set_client(f, pkt, 1);

@@ -97,8 +97,38 @@ flow_find(struct cap_flows *ft, const struct flow_key *k, uint32_t h)
 	uint32_t i;
 
 	for (i = ft->bucket[h & ft->mask]; i != 0; i = ft->f[i].hnext)
-		if (ft->f[i].hash == h && key_eq(&ft->f[i].key, k))
+		if (ft->f[i].hash == h && key_eq(&ft->f[i].key, k)) {
+			ft->recent = i;
 			return &ft->f[i];
+		}
+	return NULL;
+}
+
+static int
+same_end(const struct cap_addr *a, uint16_t ap, const struct cap_addr *b,
+    uint16_t bp)
+{
+	return ap == bp && memcmp(a->a, b->a, 16) == 0;
+}
+
+/* Consecutive packets mostly belong to one conversation: when pkt has
+ * the same key as the conversation last found or made (its two ends
+ * are the key's two sides), that conversation, without building and
+ * hashing a key; else NULL. */
+struct flow *
+flow_recent(struct cap_flows *ft, uint8_t proto, const struct cap_pkt *pkt)
+{
+	struct flow *f = &ft->f[ft->recent];
+	const struct cap_conv *c = &f->c;
+
+	if (ft->recent == 0 || f->key.proto != proto ||
+	    f->key.family != pkt->src.family)
+		return NULL;
+	if ((same_end(&pkt->src, pkt->sport, &c->cli, c->cli_port) &&
+	        same_end(&pkt->dst, pkt->dport, &c->srv, c->srv_port)) ||
+	    (same_end(&pkt->src, pkt->sport, &c->srv, c->srv_port) &&
+	        same_end(&pkt->dst, pkt->dport, &c->cli, c->cli_port)))
+		return f;
 	return NULL;
 }
 
@@ -171,6 +201,8 @@ flow_evict(struct cap_flows *ft, struct flow *f)
 	*pp = f->hnext;
 	list_unlink(ft, &ft->lru, i, LINK_LRU);
 	list_unlink(ft, &ft->age, i, LINK_AGE);
+	if (ft->recent == i)
+		ft->recent = 0;
 	memset(f, 0, sizeof *f);
 	f->hnext = ft->free;
 	ft->free = i;
@@ -247,6 +279,7 @@ flow_create(struct cap_flows *ft, const struct flow_key *k, uint32_t h,
 	list_push_head(ft, &ft->lru, i, LINK_LRU);
 	list_push_tail(ft, &ft->age, i, LINK_AGE);
 	ft->live++;
+	ft->recent = i;
 	f->c.id = ++ft->next_id;
 	f->c.proto = k->proto;
 	f->c.first = f->c.last = pkt->ts;

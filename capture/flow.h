@@ -9,6 +9,8 @@
  *	flow_create(ft, k, hash, pkt)   a fresh entry (evicts if full)
  *	flow_forget(ft, f)              evict now (port reuse)
  *	flow_touch(ft, f)               most recently used
+ *	flow_recent(ft, proto, pkt)     the previous lookup's conversation
+ *	                                if pkt is in it, else NULL
  *	flow_set_client(f, pkt, src_is_client), flow_dir(f, pkt)
  *	flow_account(f, pkt, dir)       packet/byte counters, timestamps
  *	flow_tcp / flow_udp / flow_icmp (ft, pkt, note)   per protocol
@@ -84,6 +86,7 @@ struct cap_flows {
 	struct flow *f;   /* max + 1 entries, f[0] unused */
 	uint32_t *bucket; /* hash heads, mask + 1 of them */
 	uint32_t mask, max, live, free, next_id, idle_s;
+	uint32_t recent; /* last conversation found or made, 0 = none */
 	struct flow_list lru, age;
 	cap_evict_fn *evict_fn;
 	void *evict_arg;
@@ -127,6 +130,8 @@ void flow_key_make(struct flow_key *k, uint8_t proto,
 uint32_t flow_key_hash(const struct flow_key *k);
 struct flow *flow_find(
     struct cap_flows *ft, const struct flow_key *k, uint32_t h);
+struct flow *flow_recent(
+    struct cap_flows *ft, uint8_t proto, const struct cap_pkt *pkt);
 struct flow *flow_create(struct cap_flows *ft, const struct flow_key *k,
     uint32_t h, const struct cap_pkt *pkt);
 void flow_forget(struct cap_flows *ft, struct flow *f);
