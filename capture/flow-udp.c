@@ -102,7 +102,7 @@ udp_request(struct flow *f, const struct cap_pkt *pkt, struct cap_note *note)
 	}
 	r->no = f->c.requests;
 	r->hash = payload_hash(pkt);
-	r->answered = 0;
+	f->open |= 1u << (r - f->req);
 	r->ts = pkt->ts;
 	if (!f->echo && is_lab_ping(pkt))
 		f->echo = 1;
@@ -113,14 +113,15 @@ udp_request(struct flow *f, const struct cap_pkt *pkt, struct cap_note *note)
 static struct flow_req *
 udp_echoed(struct flow *f, uint32_t h, struct flow_req **oldest)
 {
+	unsigned head = f->reqhead, back = (CAP_UDP_PENDING - head) % 32;
+	/* bit i: the i-th oldest request is open (slots past nreq never are) */
+	uint32_t m = (f->open >> head | f->open << back) &
+	             (uint32_t)((1ull << CAP_UDP_PENDING) - 1);
 	struct flow_req *r;
-	unsigned i;
 
 	*oldest = NULL;
-	for (i = 0; i < f->nreq; i++) {
-		r = &f->req[(f->reqhead + i) % CAP_UDP_PENDING];
-		if (r->answered)
-			continue;
+	for (; m != 0; m &= m - 1) {
+		r = &f->req[(head + (unsigned)__builtin_ctz(m)) % CAP_UDP_PENDING];
 		if (*oldest == NULL)
 			*oldest = r;
 		if (r->hash == h)
@@ -147,7 +148,7 @@ udp_reply(struct flow *f, const struct cap_pkt *pkt, struct cap_note *note)
 		return;
 	} else
 		r = oldest; /* request/response that does not echo */
-	r->answered = 1;
+	f->open &= ~(1u << (r - f->req));
 	f->answered++;
 	f->c.replies++;
 	note->ev |= CAP_EV_REPLY;

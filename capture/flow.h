@@ -63,7 +63,6 @@ struct flow_tcpdir {
 struct flow_req {
 	uint32_t no;   /* request number */
 	uint32_t hash; /* of its upper-cased payload and length */
-	uint8_t answered;
 	struct timeval ts;
 };
 
@@ -77,10 +76,13 @@ struct flow {
 	uint32_t td_base[2]; /* tcpdump's relative numbering */
 	uint8_t td_valid;
 	uint8_t nreq, reqhead; /* ring of recent UDP requests */
+	uint32_t open;         /* bit i: req[i] is not answered yet */
 	uint8_t echo;          /* UDP: replies echo requests (see flow-udp.c) */
 	uint32_t answered;
 	struct flow_req req[CAP_UDP_PENDING];
 };
+
+_Static_assert(CAP_UDP_PENDING <= 32, "flow.open has a bit per request");
 
 struct cap_flows {
 	struct flow *f;   /* max + 1 entries, f[0] unused */
