@@ -41,19 +41,6 @@ decode_bad(struct cap_pkt *pkt, enum cap_layer layer, const char *fmt, ...)
 }
 
 void
-decode_payload(
-    struct cap_pkt *pkt, const struct cap_buf *b, size_t off, uint32_t len)
-{
-	size_t have = off < b->len ? b->len - off : 0;
-
-	pkt->payload_len = len;
-	pkt->payload_caplen = (uint32_t)(have < len ? have : len);
-	pkt->payload = pkt->payload_caplen > 0 ? b->p + off : NULL;
-	if (pkt->payload_caplen < len)
-		decode_trunc(pkt, CAP_L_PAYLOAD);
-}
-
-void
 decode_transport(struct cap_pkt *pkt, const struct cap_buf *b, size_t off,
     uint32_t len, uint8_t proto)
 {

@@ -34,11 +34,23 @@ void decode_icmp6(
     struct cap_pkt *pkt, const struct cap_buf *b, size_t off, uint32_t len);
 int decode_inner(
     struct cap_icmp_inner *in, const struct cap_buf *b, size_t off);
-void decode_payload(
-    struct cap_pkt *pkt, const struct cap_buf *b, size_t off, uint32_t len);
 void decode_trunc(struct cap_pkt *pkt, enum cap_layer layer);
 void decode_bad(struct cap_pkt *pkt, enum cap_layer layer, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* Every packet ends here: inline, it is most of a layer's work. */
+static inline void
+decode_payload(
+    struct cap_pkt *pkt, const struct cap_buf *b, size_t off, uint32_t len)
+{
+	size_t have = off < b->len ? b->len - off : 0;
+
+	pkt->payload_len = len;
+	pkt->payload_caplen = (uint32_t)(have < len ? have : len);
+	pkt->payload = pkt->payload_caplen > 0 ? b->p + off : NULL;
+	if (pkt->payload_caplen < len)
+		decode_trunc(pkt, CAP_L_PAYLOAD);
+}
 
 /* Ethertypes the decoder dispatches on */
 #define ETHERTYPE_IP 0x0800
