@@ -216,6 +216,10 @@ install_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	/* A reader that goes away (labsniff ... | head) is a write error
+	 * (EPIPE) that ends the loop, so --exec's commands are still ended:
+	 * SIGPIPE would kill us and leave them running. */
+	signal(SIGPIPE, SIG_IGN);
 }
 
 static int
@@ -295,7 +299,7 @@ live_loop(struct sniff *s)
 {
 	int n = 0;
 
-	while (!stop_requested && !count_reached(s)) {
+	while (!stop_requested && !count_reached(s) && !s->out.failed) {
 		if (s->o.n_exec > 0 && exec_poll(s)) {
 			sniff_pump(s, EXEC_DRAIN_MS);
 			exec_stop(s);
@@ -325,7 +329,7 @@ file_loop(struct sniff *s, struct cap_file *f)
 	struct cap_pkt pkt;
 	int rc;
 
-	while (!stop_requested && !count_reached(s)) {
+	while (!stop_requested && !count_reached(s) && !s->out.failed) {
 		rc = cap_file_next(f, &pkt, s->err, sizeof s->err);
 		if (rc <= 0)
 			return rc;

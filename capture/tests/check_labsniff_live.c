@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -321,6 +322,60 @@ START_TEST(test_exec_interrupted)
 }
 END_TEST
 
+/* Processes whose command line holds "socklab-reader-gone-<pid>" (the
+ * pattern is bracketed so that the search's own command line, which
+ * holds the pattern, does not match it). */
+static int
+lsl_count_marked(void)
+{
+	char cmd[256];
+	FILE *f;
+	int n = 0;
+
+	snprintf(cmd, sizeof cmd, "grep -l -a -- 'socklab-reader-gon[e]-%d' "
+	    "/proc/[0-9]*/cmdline 2>/dev/null | grep -v /self/ | wc -l",
+	    (int)getpid());
+	f = popen(cmd, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fscanf(f, "%d", &n), 1);
+	pclose(f);
+	return n;
+}
+
+/* The reader goes away (labsniff ... | head): labsniff stops with one
+ * line on stderr and still ends the commands it started. */
+START_TEST(test_exec_reader_gone)
+{
+	char mark[64], server[128], client[192];
+	char *args[] = {"--exec", server, "--exec", client, NULL};
+	char *argv[16];
+	struct proc p;
+	long until;
+
+	snprintf(mark, sizeof mark, "socklab-reader-gone-%d", (int)getpid());
+	snprintf(server, sizeof server, LSL_UDP "udp_server 12000; : %s", mark);
+	snprintf(client, sizeof client, "while :; do " LSL_UDP
+	    "udp_client 127.0.0.1 12000 1; done; : %s", mark);
+	lsl_argv(argv, 0, args);
+	ck_assert_int_eq(proc_start(&p, argv), 0);
+	ck_assert_msg(proc_lines(&p, 2, LSL_RUN_MS) == 0, "no packets: %s",
+	    p.err);
+	close(p.out_fd);
+	p.out_fd = -1;
+	ck_assert_int_eq(proc_wait(&p, LSL_RUN_MS), 0);
+	ck_assert_msg(!p.timed_out, "labsniff went on after its reader left");
+	ck_assert_msg(PROC_EXIT(&p) == 1, "exit %d: %s", PROC_EXIT(&p), p.err);
+	ck_assert_msg(strstr(p.err, "writing the output: Broken pipe") != NULL,
+	    "stderr: %s", p.err);
+	until = harness_now_ms() + 3000;
+	while (lsl_count_marked() > 0 && harness_now_ms() < until)
+		nanosleep(&(struct timespec){ .tv_nsec = 20000000 }, NULL);
+	ck_assert_msg(lsl_count_marked() == 0,
+	    "labsniff's commands still run after it stopped");
+	proc_free(&p);
+}
+END_TEST
+
 /* --exec --json: packets, the commands' output (any bytes) and the
  * summary all as JSON a real parser reads. */
 static const char lsl_json_py[] =
@@ -367,6 +422,7 @@ labsniff_live_suite(void)
 	tcase_add_test(tc, test_exec_port_unreachable);
 	tcase_add_test(tc, test_exec_waits_for_bind);
 	tcase_add_test(tc, test_exec_interrupted);
+	tcase_add_test(tc, test_exec_reader_gone);
 	tcase_add_test(tc, test_exec_json);
 	suite_add_tcase(s, tc);
 
