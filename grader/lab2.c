@@ -185,17 +185,18 @@ t_server_no_read(struct grade *g)
 	int port = l2_server(g, srv);
 
 	grade_explain(g,
-	    "a client sends 3000 lines, closes its side (FIN) and, at the "
-	    "first reply byte, resets the connection without reading: the "
-	    "server's next writes fail with EPIPE (SIGPIPE kills a server "
-	    "that neither ignores it nor sends with MSG_NOSIGNAL); then a "
-	    "second client sends 3000 lines and must get every reply");
+	    "3 times, a client sends 3000 lines, closes its side (FIN) and, "
+	    "at the first reply byte, resets the connection without "
+	    "reading: the server's next writes fail with EPIPE (SIGPIPE "
+	    "kills a server that neither ignores it nor sends with "
+	    "MSG_NOSIGNAL); then a client sends 3000 lines and must get "
+	    "every reply");
 	l2_peer_check(g, "127.0.0.1", port, x, L2_NO_READ_MS, &peer);
 	scen_alive(g, srv, "server");
-	if (peer->err != NULL && strstr(peer->err, "c2 #0: cannot connect")) {
+	if (peer->err != NULL && strstr(peer->err, "cannot connect")) {
 		grade_student(g, "server", srv);
 		grade_fail(g,
-		    "after the client that left without reading, connecting "
+		    "after the clients that left without reading, connecting "
 		    "again failed (%.*s): the server, still running, is no "
 		    "longer accepting connections",
 		    (int)strcspn(peer->err, "\n"), peer->err);
