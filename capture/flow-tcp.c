@@ -286,24 +286,39 @@ tcp_acks(
 	dd->have_ack = 1;
 }
 
+/* The conversation key of pkt and its hash. */
+static uint32_t
+tcp_key(struct flow_key *k, const struct cap_pkt *pkt)
+{
+	int swapped;
+
+	flow_key_make(
+	    k, 6, &pkt->src, pkt->sport, &pkt->dst, pkt->dport, &swapped);
+	return flow_key_hash(k);
+}
+
 int
 flow_tcp(struct cap_flows *ft, const struct cap_pkt *pkt, struct cap_note *note)
 {
 	struct flow_key k;
 	struct flow *f;
-	uint32_t h;
-	int swapped, d;
+	uint32_t h = 0;
+	int have_key = 0, d;
 
-	flow_key_make(
-	    &k, 6, &pkt->src, pkt->sport, &pkt->dst, pkt->dport, &swapped);
-	h = flow_key_hash(&k);
-	f = flow_find(ft, &k, h);
+	f = flow_recent(ft, 6, pkt);
+	if (f == NULL) {
+		h = tcp_key(&k, pkt);
+		have_key = 1;
+		f = flow_find(ft, &k, h);
+	}
 	if (f != NULL && TH(pkt, CAP_TH_SYN) && !TH(pkt, CAP_TH_ACK) &&
 	    tcp_new_syn(f, pkt)) {
 		flow_forget(ft, f);
 		f = NULL;
 	}
 	if (f == NULL) {
+		if (!have_key)
+			h = tcp_key(&k, pkt);
 		f = flow_create(ft, &k, h, pkt);
 		tcp_start(f, pkt, note);
 	} else
