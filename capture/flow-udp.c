@@ -54,14 +54,15 @@ payload_hash(const struct cap_pkt *pkt)
 		memcpy(&w, pkt->payload + i, 8);
 		h = mix(h, upper8(w));
 	}
-	if (n - i >= 4) { /* the last 4 to 7 bytes: two loads that may
-	                   * overlap (n is hashed too) */
+	/* The last 4 to 7 bytes: two loads that may overlap (n is hashed
+	 * too); the last 1 to 3: first, middle, last. */
+	if (n - i >= 4) {
 		uint32_t lo, hi;
 
 		memcpy(&lo, pkt->payload + i, 4);
 		memcpy(&hi, pkt->payload + n - 4, 4);
 		h = mix(h, upper8((uint64_t)hi << 32 | lo));
-	} else if (i < n) { /* the last 1 to 3 bytes */
+	} else if (i < n) {
 		const uint8_t *p = pkt->payload;
 
 		w = p[i] | (uint32_t)p[i + (n - i) / 2] << 8 |
@@ -121,7 +122,8 @@ udp_echoed(struct flow *f, uint32_t h, struct flow_req **oldest)
 
 	*oldest = NULL;
 	for (; m != 0; m &= m - 1) {
-		r = &f->req[(head + (unsigned)__builtin_ctz(m)) % CAP_UDP_PENDING];
+		r = &f->req[(head + (unsigned)__builtin_ctz(m)) %
+		            CAP_UDP_PENDING];
 		if (*oldest == NULL)
 			*oldest = r;
 		if (r->hash == h)
