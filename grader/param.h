@@ -51,7 +51,7 @@
 #define CELL_MAX_PORTS 8	/* ports handed out by one cell */
 #define CELL_PORT_TRIES 20	/* fallback: tries for a port free for both */
 #define CELL_MAX_SLOTS 64	/* uids CELL_UID_BASE.. +slot+k*this when busy */
-#define CELL_UID_TRIES 8	/* how many such uids to try */
+#define CELL_UID_TRIES 64	/* how many such uids to try (up to 65095) */
 #define CELL_TMP_MB 64		/* size of the cell's private /tmp */
 #define CELL_DIR_PREFIX "socklab-cell-" /* fallback cell dirs in $TMPDIR */
 #define CELL_STALE_S 60		/* an unlocked cell dir this old is swept */
