@@ -3,7 +3,7 @@
  * labpeer in the test's cell, capture the traffic, and hold a pinger
  * client's printed lines against the contract.
  */
-/* _GNU_SOURCE: memmem(), strsignal() */
+/* _GNU_SOURCE: memmem() */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -81,7 +81,7 @@ scen_server(struct grade *g, struct run *r, int type, int port)
 {
 	const struct grade_sub *s = grade_sub(g);
 	struct run_limits lim = {0};
-	char pbuf[16];
+	char pbuf[16], how[256];
 	char *argv[3];
 
 	if (s->server == NULL)
@@ -101,12 +101,13 @@ scen_server(struct grade *g, struct run *r, int type, int port)
 	grade_explain(g, "ran: ./%s %d",
 	    strrchr(s->server, '/') ? strrchr(s->server, '/') + 1 : s->server,
 	    port);
+	grade_outcome(r, how, sizeof how);
 	grade_fail(g,
 	    "the server was not %s on port %d within %d ms "
 	    "(it %s)",
 	    type_word(type), port, CELL_READY_MS,
 	    r->outcome == RUN_STOPPED ? "was still running"
-	                              : run_outcome_name(r->outcome));
+	                              : how);
 }
 
 static void
@@ -301,19 +302,15 @@ scen_peer_check(struct grade *g, const char *const args[], int wall_ms)
 void
 scen_alive(struct grade *g, struct run *r, const char *role)
 {
+	char how[256];
+
 	run_wait(r, SCEN_ALIVE_MS); /* reaps it if it has ended */
 	if (r->outcome == RUN_RUNNING)
 		return;
 	grade_student(g, role, r);
-	if (r->outcome == RUN_SIGNALED)
-		grade_fail(g,
-		    "the %s was killed by signal %d (%s) while it "
-		    "should have kept serving",
-		    role, r->status, strsignal(r->status));
-	grade_fail(g,
-	    "the %s ended (%s, status %d) while it should have "
-	    "kept serving",
-	    role, run_outcome_name(r->outcome), r->status);
+	grade_outcome(r, how, sizeof how);
+	grade_fail(g, "the %s ended while it should have kept serving: %s",
+	    role, how);
 }
 
 void
@@ -653,6 +650,8 @@ void
 ping_expect(struct grade *g, const struct run *r, const struct ping_expect *e,
     struct ping_out *po)
 {
+	char how[256];
+
 	ping_parse(r->out ? r->out : "", r->out_len, po);
 	if (r->outcome == RUN_TIMEOUT && r->lim.wall_ms > 0) {
 		explain_expected(g, e);
@@ -667,8 +666,8 @@ ping_expect(struct grade *g, const struct run *r, const struct ping_expect *e,
 	if (r->outcome != RUN_EXITED) {
 		explain_got(g, r);
 		grade_student(g, "client", r);
-		grade_fail(g, "the client did not exit normally: %s",
-		    run_outcome_name(r->outcome));
+		grade_outcome(r, how, sizeof how);
+		grade_fail(g, "the client did not exit normally: %s", how);
 	}
 	if (po->bad_no)
 		ping_fail(g, r, e,
@@ -794,7 +793,7 @@ void
 scen_usage(struct grade *g, const char *bin, const char *name,
     const struct scen_args *cases, size_t n)
 {
-	char cmd[160];
+	char cmd[160], how[256];
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -816,11 +815,11 @@ scen_usage(struct grade *g, const char *bin, const char *name,
 		}
 		grade_student(g, name, r);
 		grade_explain(g, "ran: %s", cmd);
+		grade_outcome(r, how, sizeof how);
 		grade_fail(g,
 		    "bad arguments: the contract wants a usage line "
-		    "on stderr and exit status 2; the program %s %d%s",
-		    run_outcome_name(r->outcome), r->status,
-		    r->err_len ? "" : " and printed nothing on stderr");
+		    "on stderr and exit status 2; the program %s%s",
+		    how, r->err_len ? "" : " and printed nothing on stderr");
 	}
 }
 
@@ -862,7 +861,7 @@ scen_port_busy(struct grade *g, int type, const char *name)
 	const char *bin = grade_sub(g)->server;
 	int port = cell_port(grade_cell(g), type);
 	struct scen_args c = {{NULL, NULL}};
-	char pbuf[16];
+	char pbuf[16], how[256];
 	struct run *r = scen_run();
 	int fd;
 
@@ -882,12 +881,12 @@ scen_port_busy(struct grade *g, int type, const char *name)
 	if (r->outcome == RUN_EXITED && r->status == 1 && r->err_len > 0)
 		return;
 	grade_student(g, "server", r);
+	grade_outcome(r, how, sizeof how);
 	grade_fail(g,
 	    "a port it cannot bind: the contract wants one line on "
-	    "stderr and exit status 1; the server %s %d%s",
-	    r->outcome == RUN_TIMEOUT ? "kept running, then was"
-	                              : run_outcome_name(r->outcome),
-	    r->status, r->err_len ? "" : " and printed nothing on stderr");
+	    "stderr and exit status 1; the server %s%s%s",
+	    r->outcome == RUN_TIMEOUT ? "kept running, then was " : "", how,
+	    r->err_len ? "" : " and printed nothing on stderr");
 }
 
 /*
@@ -955,7 +954,7 @@ scen_restart(struct grade *g, struct run *r, int type, int port)
 {
 	const struct grade_sub *s = grade_sub(g);
 	struct run_limits lim = {0};
-	char pbuf[16];
+	char pbuf[16], how[256];
 	char *argv[3] = {(char *)s->server, pbuf, NULL};
 
 	snprintf(pbuf, sizeof pbuf, "%d", port);
@@ -974,13 +973,14 @@ scen_restart(struct grade *g, struct run *r, int type, int port)
 		    "TIME-WAIT still holds the port, and bind() fails "
 		    "(EADDRINUSE) unless SO_REUSEADDR is set before it",
 		    port, r->status);
+	grade_outcome(r, how, sizeof how);
 	grade_fail(g,
 	    "started again at once on port %d, the server was not "
 	    "listening within %d ms (it %s): set SO_REUSEADDR before "
 	    "bind(), the last connection's TIME-WAIT holds the port",
 	    port, CELL_READY_MS,
 	    r->outcome == RUN_STOPPED ? "was still running"
-	                              : run_outcome_name(r->outcome));
+	                              : how);
 }
 
 /*
