@@ -410,6 +410,52 @@ START_TEST(test_eviction)
 }
 END_TEST
 
+/*
+ * The lookup first tries the previous packet's conversation: it must
+ * still tell UDP from TCP on the same ports, another address from the
+ * same ports, and forget a conversation once it has been evicted.
+ */
+START_TEST(test_last_conv)
+{
+	struct cap_flows *ft = cap_flows_new(2, 60);
+	struct cap_pkt p;
+	struct cap_note n;
+	uint32_t udp_id, tcp_id, other_id;
+
+	fl_udp(&p, 40000, 12000, 0);
+	ck_assert_int_eq(cap_flow_track(ft, &p, &n), 0);
+	ck_assert_ptr_nonnull(n.conv);
+	udp_id = n.conv->id;
+	fl_udp(&p, 40000, 12000, 0); /* the same ports, over TCP */
+	p.tp = CAP_TP_TCP;
+	p.tcp.flags = CAP_TH_SYN;
+	p.tcp.seq = 1000;
+	ck_assert_int_eq(cap_flow_track(ft, &p, &n), 0);
+	ck_assert_ptr_nonnull(n.conv);
+	tcp_id = n.conv->id;
+	ck_assert_uint_ne(tcp_id, udp_id);
+	fl_udp(&p, 12000, 40000, 0); /* back to UDP, the other way */
+	ck_assert_int_eq(cap_flow_track(ft, &p, &n), 0);
+	ck_assert_uint_eq(n.conv->id, udp_id);
+	ck_assert_int_eq(n.dir, 1);
+	fl_udp(&p, 40000, 12000, 0); /* same ports, another address */
+	p.src.a[3] = 2;
+	ck_assert_int_eq(cap_flow_track(ft, &p, &n), 0);
+	other_id = n.conv->id;
+	ck_assert_uint_ne(other_id, udp_id);
+	ck_assert_uint_ne(other_id, tcp_id);
+	/* The table holds 2: the TCP one (least recently used) went. The
+	 * same TCP packet again is a new conversation, not the old one. */
+	fl_udp(&p, 40000, 12000, 0);
+	p.tp = CAP_TP_TCP;
+	p.tcp.flags = CAP_TH_SYN;
+	p.tcp.seq = 1000;
+	ck_assert_int_eq(cap_flow_track(ft, &p, &n), 0);
+	ck_assert_uint_gt(n.conv->id, other_id);
+	cap_flows_free(ft);
+}
+END_TEST
+
 /* A new SYN with another ISN on the same ports is a new conversation. */
 START_TEST(test_port_reuse)
 {
@@ -547,6 +593,7 @@ flow_suite(void)
 	suite_add_tcase(s, core);
 	tcase_set_timeout(table, 20);
 	tcase_add_test(table, test_eviction);
+	tcase_add_test(table, test_last_conv);
 	tcase_add_test(table, test_port_reuse);
 	tcase_add_test(table, test_closed_first);
 	tcase_add_test(table, test_bounded);
