@@ -12,7 +12,7 @@ PKG_CONFIG ?= pkg-config
 APT_GET    ?= apt-get
 CFLAGS     ?= -O2 -g
 KITFLAGS   := -std=c11 -Wall -Wextra -Werror
-CPPFLAGS   += -MMD -MP -Icapture -Igrader
+CPPFLAGS   += -MMD -MP -I.
 
 ifeq ($(SAN),1)
 B        := build/san
@@ -77,10 +77,10 @@ $(B)/tests/suites.inc: Makefile $(TEST_SRCS)
 		n=$$(basename $$f .c); echo "SUITE($${n#check_})"; \
 	done > $@.tmp && mv $@.tmp $@
 
-$(B)/solutions/tests/runner.o: $(B)/tests/suites.inc
-$(B)/solutions/tests/runner.o: CPPFLAGS += -I$(B)/tests
+$(B)/grader/testkit/runner.o: $(B)/tests/suites.inc
+$(B)/grader/testkit/runner.o: CPPFLAGS += -I$(B)/tests
 
-$(B)/check_kit: $(B)/solutions/tests/runner.o $(TEST_OBJS) $(TEST_SUPPORT) $(LIBS)
+$(B)/check_kit: $(B)/grader/testkit/runner.o $(TEST_OBJS) $(TEST_SUPPORT) $(LIBS)
 	$(CC) $(KIT_LDFLAGS) -o $@ $^ $(PCAP_LIBS) $(CHECK_LIBS) -lpthread
 
 san-bins:
@@ -109,7 +109,7 @@ demo: deps
 	@echo; echo "== 6. ... and catches a client whose output looks right but whose pings carry a NUL byte"
 	@rm -rf $(B)/demo-sub && mkdir -p $(B)/demo-sub && \
 	    cp solutions/lab1-udp/udp_server.c $(B)/demo-sub/ && \
-	    cp grader/tests/broken/l1-client-nul-in-ping/udp_client.c $(B)/demo-sub/
+	    cp grader/labs/broken/l1-client-nul-in-ping/udp_client.c $(B)/demo-sub/
 	./$(B)/labgrade --color never --only client_pings lab1-udp $(B)/demo-sub
 	@echo; echo "demo done: see README.md to do the labs yourself ('make test' runs the kit's own tests)"
 

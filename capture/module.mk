@@ -4,4 +4,8 @@
 include capture/lib.mk
 include capture/labsniff.mk
 
+# capture/'s objects (its tests and fuzz programs too) see capture/'s own
+# headers, param.h included; nothing of grader/ by a bare name.
+$(B)/capture/%.o: CPPFLAGS += -Icapture
+
 TEST_SRCS += $(wildcard capture/tests/check_*.c)

@@ -45,7 +45,7 @@
 #define RUBRIC_MAX_POINTS 1000	/* points of one test, at most */
 #define CLASS_MAX 2000		/* submissions in one --class ROOT */
 
-/* The cell's inner workings (grader/cell.c, run.c, cell-capture.c) */
+/* The cell's inner workings (grader/cell/: cell.c, run.c, cell-capture.c) */
 #define CELL_PORT 12000		/* first fixed port handed out in a cell */
 #define CELL_MAX_RUNS 16	/* programs started in one cell */
 #define CELL_MAX_PORTS 8	/* ports handed out by one cell */

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../solutions/tests/harness.h"
+#include "grader/testkit/harness.h"
 #include "capture.h"
 
 #define DEC_MAXP 64

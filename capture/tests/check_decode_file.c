@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../solutions/tests/harness.h"
+#include "grader/testkit/harness.h"
 #include "capture.h"
 
 static char fd_dir[] = "/tmp/capfile.XXXXXX";

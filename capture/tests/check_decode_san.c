@@ -13,7 +13,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "../../solutions/tests/harness.h"
+#include "grader/testkit/harness.h"
 
 #define SAN_REPLAY "build/san/capreplay" /* make test builds it (SAN_BINS) */
 #define SAN_MAXARGS 64

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../solutions/tests/harness.h"
+#include "grader/testkit/harness.h"
 #include "capture.h"
 
 #define XC_MAXP 64

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
-#include "../../solutions/tests/harness.h"
+#include "grader/testkit/harness.h"
 #include "capture.h"
 
 #define FL_MAXP 64

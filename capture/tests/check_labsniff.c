@@ -17,7 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "harness.h"
+#include "grader/testkit/harness.h"
 #include "outbuf.h"
 
 #define LS_MAX_GOLDEN 96 /* TESTLIST lines */

@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "harness.h"
+#include "grader/testkit/harness.h"
 
 #define LSL_RUN_MS 15000  /* one labsniff --exec run */
 #define LSL_READY_MS 5000 /* a live capture says it listens */

@@ -1,0 +1,15 @@
+/* A hostile submission for the grader's self-test: a copy of
+ * grader/cell/tests/hostile/segv.c submitted as tcp_client.c. */
+/* Hostile submission: crashes at once (SIGSEGV) with a small footprint. */
+#define _POSIX_C_SOURCE 200809L
+#include <signal.h>
+#include <stdio.h>
+
+int
+main(void)
+{
+	printf("about to crash\n");
+	fflush(stdout);
+	raise(SIGSEGV);
+	return 0;
+}

@@ -1,0 +1,608 @@
+/*
+ * labgrade: grade a lab submission (or a class of them) and report it in
+ * the formats graders and CI systems read.  See labgrade.1.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "param.h"
+#include "report.h"
+#include "rubric.h"
+
+#ifndef LABGRADE_DATADIR
+#define LABGRADE_DATADIR "/usr/local/share/socklab"
+#endif
+
+enum {
+	OPT_FORMAT = 256,
+	OPT_OUT,
+	OPT_SEED,
+	OPT_ONLY,
+	OPT_FAIL_UNDER,
+	OPT_LIST,
+	OPT_CLASS,
+	OPT_RUBRIC,
+	OPT_NO_CELL,
+	OPT_SLOT_BASE,
+	OPT_COLOR
+};
+
+struct lg {
+	const char *argv0; /* as invoked: the reports' rerun command */
+	const struct grade_lab *lab;
+	const char *dir;
+	const char *class_root;
+	const char *out;
+	const char *only;
+	const char *rubric;
+	int formats[REPORT_NFORMATS];
+	int nformats;
+	uint64_t seed;
+	int verbose, list, jobs, no_cell, slot_base, colour;
+	double fail_under; /* < 0: none */
+	int fail_under_pct;
+	char kit[PATH_MAX];
+	char exe[PATH_MAX];
+	char labpeer[PATH_MAX + 16], labsniff[PATH_MAX + 16];
+};
+
+/* Set by SIGINT/SIGTERM: the engine ends its runners and we clean up. */
+static volatile sig_atomic_t lg_stop;
+
+static void
+lg_on_signal(int sig)
+{
+	(void)sig;
+	lg_stop = 1;
+}
+
+static void
+lg_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = lg_on_signal; /* no SA_RESTART: waits wake up */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static const char lg_usage[] = "usage: labgrade [options] LAB [DIR]\n"
+                               "       labgrade --class ROOT [options] LAB\n"
+                               "       labgrade --list LAB\n";
+
+static const char lg_help[] =
+    "Grade a socklab submission: build it with the kit's Makefile, run its\n"
+    "programs against scripted peers in private cells, check what they\n"
+    "print and what they send on the wire.\n\n"
+    "LAB is lab1-udp or lab2-tcp (lab1, lab2); DIR defaults to labs/LAB.\n\n"
+    "  --format F      text, json, junit, tap, gradescope, autolab, csv;\n"
+    "                  repeat or separate with commas (several need --out)\n"
+    "  --out DIR       write each format into DIR (and the test traces)\n"
+    "  --seed N        seed of the fault injection (default 1)\n"
+    "  --only TEST     run only TEST (and the tests it needs)\n"
+    "  -v, --verbose   show each test's packet trace, even when it passes\n"
+    "  --fail-under S  exit 3 when the score is below S points (or S%)\n"
+    "  --list          list the lab's tests with points and summaries\n"
+    "  --class ROOT    grade every ROOT/*/ folder; writes ROOT/grades.csv\n"
+    "                  and ROOT/<student>/labgrade/report.{txt,json,csv}\n"
+    "  -j N            with --class: submissions at once (default: CPUs);\n"
+    "                  otherwise: tests at once (default: 2 per CPU, >= 4)\n"
+    "  --rubric FILE   points per test (default: the kit's rubric)\n"
+    "  --no-cell       run without namespaces (what Docker allows)\n"
+    "  --color WHEN    auto (default), always or never\n"
+    "  -h, --help      this help;  -V, --version  the version\n\n"
+    "Exit status: 0 graded, 1 could not grade, 2 bad arguments, 3 below\n"
+    "--fail-under.\n";
+
+static int
+lg_bad(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "labgrade: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n%s", lg_usage);
+	return 2;
+}
+
+static const struct grade_lab *
+lg_lab(const char *name)
+{
+	if (strcmp(name, "lab1-udp") == 0 || strcmp(name, "lab1") == 0)
+		return &lab1_udp;
+	if (strcmp(name, "lab2-tcp") == 0 || strcmp(name, "lab2") == 0)
+		return &lab2_tcp;
+	return NULL;
+}
+
+static int
+lg_add_formats(struct lg *o, const char *arg)
+{
+	char buf[256], *tok, *save = NULL;
+	int f, i;
+
+	snprintf(buf, sizeof buf, "%s", arg);
+	for (tok = strtok_r(buf, ",", &save); tok != NULL;
+	     tok = strtok_r(NULL, ",", &save)) {
+		f = report_format_parse(tok);
+		if (f < 0)
+			return lg_bad("unknown format '%s'", tok);
+		for (i = 0; i < o->nformats && o->formats[i] != f; i++)
+			;
+		if (i == o->nformats)
+			o->formats[o->nformats++] = f;
+	}
+	return 0;
+}
+
+static int
+lg_number(const char *s, double lo, double hi, double *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtod(s, &end);
+	return errno == 0 && end != s && *end == '\0' && *v >= lo && *v <= hi;
+}
+
+static int
+lg_fail_under(struct lg *o, const char *arg)
+{
+	char buf[64];
+	size_t n = strlen(arg);
+
+	snprintf(buf, sizeof buf, "%s", arg);
+	if (n > 0 && buf[n - 1] == '%') {
+		buf[n - 1] = '\0';
+		o->fail_under_pct = 1;
+	}
+	if (!lg_number(buf, 0, 1e9, &o->fail_under))
+		return lg_bad("bad --fail-under '%s'", arg);
+	return 0;
+}
+
+static int
+lg_option(struct lg *o, int c, const char *arg)
+{
+	double v;
+	char *end;
+
+	switch (c) {
+	case OPT_FORMAT:
+		return lg_add_formats(o, arg);
+	case OPT_OUT:
+		o->out = arg;
+		return 0;
+	case OPT_ONLY:
+		o->only = arg;
+		return 0;
+	case OPT_RUBRIC:
+		o->rubric = arg;
+		return 0;
+	case OPT_CLASS:
+		o->class_root = arg;
+		return 0;
+	case OPT_LIST:
+		o->list = 1;
+		return 0;
+	case OPT_NO_CELL:
+		o->no_cell = 1;
+		return 0;
+	case 'v':
+		o->verbose = 1;
+		return 0;
+	case OPT_FAIL_UNDER:
+		return lg_fail_under(o, arg);
+	case OPT_SEED:
+		errno = 0;
+		o->seed = strtoull(arg, &end, 0);
+		if (errno != 0 || end == arg || *end != '\0' || arg[0] == '-')
+			return lg_bad("bad --seed '%s'", arg);
+		return 0;
+	case 'j':
+		if (!lg_number(arg, 1, 64, &v) || v != (int)v)
+			return lg_bad("bad -j '%s' (1..64)", arg);
+		o->jobs = (int)v;
+		return 0;
+	case OPT_SLOT_BASE:
+		if (!lg_number(arg, 0, 4096, &v) || v != (int)v)
+			return lg_bad("bad --slot-base '%s' (0..4096)", arg);
+		o->slot_base = (int)v;
+		return 0;
+	case OPT_COLOR:
+		if (strcmp(arg, "always") == 0)
+			o->colour = 1;
+		else if (strcmp(arg, "never") == 0)
+			o->colour = 0;
+		else if (strcmp(arg, "auto") == 0)
+			o->colour = -1;
+		else
+			return lg_bad(
+			    "bad --color '%s' (auto, always, never)", arg);
+		return 0;
+	}
+	return lg_bad("%s", "unknown option");
+}
+
+/* 0 ok, 2 bad arguments, -1 --help/--version done. */
+static int
+lg_parse(struct lg *o, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"format", required_argument, NULL, OPT_FORMAT},
+	    {"out", required_argument, NULL, OPT_OUT},
+	    {"seed", required_argument, NULL, OPT_SEED},
+	    {"only", required_argument, NULL, OPT_ONLY},
+	    {"fail-under", required_argument, NULL, OPT_FAIL_UNDER},
+	    {"list", no_argument, NULL, OPT_LIST},
+	    {"class", required_argument, NULL, OPT_CLASS},
+	    {"rubric", required_argument, NULL, OPT_RUBRIC},
+	    {"no-cell", no_argument, NULL, OPT_NO_CELL},
+	    {"slot-base", required_argument, NULL, OPT_SLOT_BASE},
+	    {"color", required_argument, NULL, OPT_COLOR},
+	    {"colour", required_argument, NULL, OPT_COLOR},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'}, {NULL, 0, NULL, 0}};
+	int c, rc;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+hVvj:", longopts, NULL)) != -1) {
+		if (c == 'h') {
+			printf("%s\n%s", lg_usage, lg_help);
+			return -1;
+		}
+		if (c == 'V') {
+			printf("labgrade %s\n", LABGRADE_VERSION);
+			return -1;
+		}
+		if (c == '?' || c == ':')
+			return lg_bad("bad option '%s'", argv[optind - 1]);
+		if ((rc = lg_option(o, c, optarg)) != 0)
+			return rc;
+	}
+	if (optind >= argc)
+		return lg_bad("%s", "no LAB given");
+	o->lab = lg_lab(argv[optind]);
+	if (o->lab == NULL)
+		return lg_bad(
+		    "unknown lab '%s' (lab1-udp or lab2-tcp)", argv[optind]);
+	o->dir = optind + 1 < argc ? argv[optind + 1] : NULL;
+	if (optind + 2 < argc || (o->dir != NULL && o->class_root != NULL))
+		return lg_bad("too many arguments ('%s')", argv[argc - 1]);
+	if (o->nformats == 0)
+		o->formats[o->nformats++] = REPORT_TEXT;
+	if (o->nformats > 1 && o->out == NULL && o->class_root == NULL)
+		return lg_bad("%s", "several formats need --out DIR");
+	return 0;
+}
+
+static int
+lg_is_dir(const char *d)
+{
+	struct stat st;
+
+	return stat(d, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* A kit holds the lab's rubric (a file: build/ mirrors grader/labs/ with
+ * object folders) and solutions/. */
+static int
+lg_is_kit(const char *d, const char *lab)
+{
+	char p[PATH_MAX + 64];
+	struct stat st;
+
+	snprintf(p, sizeof p, "%s/grader/labs/%s/%s.rubric", d, lab, lab);
+	if (stat(p, &st) < 0 || !S_ISREG(st.st_mode))
+		return 0;
+	snprintf(p, sizeof p, "%s/solutions", d);
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The kit's data: $LABGRADE_KIT, else the source tree build/labgrade
+ * was built in (found from /proc/self/exe), else DATADIR. */
+static int
+lg_find_kit(struct lg *o)
+{
+	const char *env = getenv("LABGRADE_KIT");
+	char d[PATH_MAX];
+	ssize_t n;
+	int up;
+
+	n = readlink("/proc/self/exe", o->exe, sizeof o->exe - 1);
+	o->exe[n > 0 ? n : 0] = '\0';
+	snprintf(d, sizeof d, "%s", o->exe);
+	snprintf(o->labpeer, sizeof o->labpeer, "%s/labpeer", dirname(d));
+	snprintf(o->labsniff, sizeof o->labsniff, "%s/labsniff", d);
+	if (env != NULL && lg_is_kit(env, o->lab->name)) {
+		snprintf(o->kit, sizeof o->kit, "%s", env);
+		return 0;
+	}
+	for (up = 0; up < 3 && n > 0; up++) {
+		char *parent = dirname(d); /* may point into d */
+
+		memmove(d, parent, strlen(parent) + 1);
+		if (lg_is_kit(d, o->lab->name)) {
+			snprintf(o->kit, sizeof o->kit, "%s", d);
+			return 0;
+		}
+	}
+	if (lg_is_kit(LABGRADE_DATADIR, o->lab->name)) {
+		snprintf(o->kit, sizeof o->kit, "%s", LABGRADE_DATADIR);
+		return 0;
+	}
+	fprintf(stderr,
+	    "labgrade: cannot find the kit's data (rubrics, lab "
+	    "Makefiles) near %s or in %s: broken installation\n",
+	    o->exe, LABGRADE_DATADIR);
+	return -1;
+}
+
+static int
+lg_rubric(struct lg *o, struct rubric *r)
+{
+	char path[PATH_MAX + 64], err[PATH_MAX + 256];
+
+	if (o->rubric != NULL)
+		snprintf(path, sizeof path, "%s", o->rubric);
+	else
+		snprintf(path, sizeof path, "%s/grader/labs/%s/%s.rubric",
+		    o->kit, o->lab->name, o->lab->name);
+	if (rubric_load(r, path, o->lab, err, sizeof err) < 0) {
+		fprintf(stderr, "labgrade: rubric: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+lg_list(struct lg *o)
+{
+	const struct grade_test *t;
+	struct rubric r;
+	size_t i;
+
+	if (lg_rubric(o, &r) < 0)
+		return 1;
+	printf("%s: %zu tests, %g points (rubric %s, hash %s)\n", o->lab->name,
+	    o->lab->ntests, r.total, r.path, r.hash);
+	for (i = 0; i < o->lab->ntests; i++) {
+		t = &o->lab->tests[i];
+		printf("%-28s %5g  %s", t->name, rubric_points(&r, t->name),
+		    t->summary);
+		if (t->after != NULL)
+			printf(" (after %s)", t->after);
+		putchar('\n');
+	}
+	rubric_free(&r);
+	return 0;
+}
+
+static int
+lg_write_reports(struct lg *o, struct report *rep)
+{
+	struct report_opts ro = {0};
+	char path[PATH_MAX + 64], dirbuf[PATH_MAX];
+	FILE *f;
+	int i;
+
+	snprintf(dirbuf, sizeof dirbuf, "%s", rep->dir);
+	ro.argv0 = o->argv0;
+	ro.verbose = o->verbose;
+	ro.csv_header = 1;
+	ro.student = basename(dirbuf);
+	if (o->out == NULL) {
+		ro.colour = o->colour < 0 ? isatty(STDOUT_FILENO) &&
+		                                getenv("NO_COLOR") == NULL
+		                          : o->colour;
+		return report_write(o->formats[0], stdout, rep, &ro);
+	}
+	if (mkdir(o->out, 0755) < 0 && errno != EEXIST) {
+		fprintf(stderr, "labgrade: %s: %s\n", o->out, strerror(errno));
+		return -1;
+	}
+	ro.colour = 0;
+	for (i = 0; i < o->nformats; i++) {
+		snprintf(path, sizeof path, "%s/%s", o->out,
+		    report_format_file(o->formats[i]));
+		f = fopen(path, "w");
+		if (f == NULL || report_write(o->formats[i], f, rep, &ro) < 0) {
+			fprintf(stderr, "labgrade: %s: %s\n", path,
+			    strerror(errno));
+			if (f != NULL)
+				fclose(f);
+			return -1;
+		}
+		fclose(f);
+	}
+	if (engine_keep_traces(rep, o->out) < 0)
+		fprintf(stderr,
+		    "labgrade: %s/traces: some traces could not be "
+		    "kept\n",
+		    o->out);
+	return 0;
+}
+
+static int
+lg_status(struct lg *o, const struct report *rep)
+{
+	double bar = o->fail_under;
+
+	if (rep->errors > 0) {
+		fprintf(stderr,
+		    "labgrade: %zu test(s) hit a grader error: this "
+		    "grade is incomplete\n",
+		    rep->errors);
+		return 1;
+	}
+	if (o->fail_under_pct)
+		bar = rep->max_score * o->fail_under / 100;
+	if (o->fail_under >= 0 && rep->score < bar) {
+		fprintf(stderr,
+		    "labgrade: score %g/%g is below --fail-under "
+		    "%g\n",
+		    rep->score, rep->max_score, bar);
+		return 3;
+	}
+	return 0;
+}
+
+static int
+lg_has_test(const struct grade_lab *lab, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < lab->ntests; i++)
+		if (strcmp(lab->tests[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+/* DIR, or labs/LAB here, or else the kit's labs/LAB. */
+static void
+lg_dir(const struct lg *o, char *dir, size_t len)
+{
+	if (o->dir != NULL)
+		snprintf(dir, len, "%s", o->dir);
+	else if (!lg_is_dir("labs"))
+		snprintf(dir, len, "%s/labs/%s", o->kit, o->lab->name);
+	else
+		snprintf(dir, len, "labs/%s", o->lab->name);
+}
+
+static void
+lg_sub(const struct lg *o, const struct build_result *b, const char *dir,
+    struct grade_sub *sub)
+{
+	memset(sub, 0, sizeof *sub);
+	sub->lab = o->lab->name;
+	sub->src = dir;
+	sub->bin = b->dir;
+	sub->server = b->server[0] != '\0' ? b->server : NULL;
+	sub->client = b->client[0] != '\0' ? b->client : NULL;
+	sub->labpeer = o->labpeer;
+	sub->labsniff = o->labsniff;
+	sub->seed = o->seed;
+	sub->force_fallback = o->no_cell;
+	sub->verbose = o->verbose;
+}
+
+static int
+lg_grade(struct lg *o)
+{
+	struct engine_opts eo = {.runners = o->jobs,
+	    .slot_base = o->slot_base,
+	    .only = o->only,
+	    .verbose = o->verbose,
+	    .stop = &lg_stop};
+	struct build_result b;
+	struct grade_sub sub;
+	struct report rep;
+	struct rubric r;
+	char err[PATH_MAX + 256], dir[PATH_MAX + 32];
+	int rc = 1;
+
+	memset(&rep, 0, sizeof rep);
+	lg_dir(o, dir, sizeof dir);
+	if (o->only != NULL && !lg_has_test(o->lab, o->only)) {
+		fprintf(stderr,
+		    "labgrade: %s has no test named '%s' (see "
+		    "labgrade --list %s)\n",
+		    o->lab->name, o->only, o->lab->name);
+		return 2;
+	}
+	if (lg_rubric(o, &r) < 0)
+		return 1;
+	if (build_submission(o->lab, dir, o->kit, &b, err, sizeof err) < 0) {
+		fprintf(stderr, "labgrade: %s\n", err);
+		goto out;
+	}
+	lg_sub(o, &b, dir, &sub);
+	if (engine_run(o->lab, &r, &sub, &b, &eo, &rep, err, sizeof err) < 0) {
+		fprintf(stderr, "labgrade: %s\n", err);
+		goto out;
+	}
+	engine_render_traces(&rep, o->labsniff, o->verbose);
+	rc = lg_write_reports(o, &rep) < 0 ? 1 : lg_status(o, &rep);
+out:
+	engine_cleanup(&rep);
+	report_free(&rep);
+	build_cleanup(&b);
+	rubric_free(&r);
+	return rc;
+}
+
+static int
+lg_class(struct lg *o)
+{
+	const char *names[256];
+	struct class_opts co = {0};
+	struct rubric r;
+	char err[PATH_MAX + 256];
+	size_t i;
+	int rc;
+
+	if (lg_rubric(o, &r) < 0)
+		return 1;
+	for (i = 0; i < o->lab->ntests && i < 256; i++)
+		names[i] = o->lab->tests[i].name;
+	co.root = o->class_root;
+	co.lab = o->lab->name;
+	co.self = o->exe;
+	co.rubric = o->rubric;
+	co.rubric_hash = r.hash;
+	co.sources = o->lab->sources;
+	co.jobs = o->jobs;
+	co.seed = o->seed;
+	co.force_fallback = o->no_cell;
+	co.test_names = names;
+	co.stop = &lg_stop;
+	co.ntests = i;
+	rc = class_run(&co, err, sizeof err);
+	if (rc < 0)
+		fprintf(stderr, "labgrade: %s\n", err);
+	rubric_free(&r);
+	return rc < 0 ? 1 : rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct lg o;
+	const char *fork_env = getenv("CK_FORK");
+	int rc;
+
+	memset(&o, 0, sizeof o);
+	o.argv0 = argc > 0 ? argv[0] : "labgrade";
+	o.seed = GRADE_SEED_DEFAULT;
+	o.fail_under = -1;
+	o.colour = -1;
+	rc = lg_parse(&o, argc, argv);
+	if (rc != 0)
+		return rc < 0 ? 0 : rc;
+	if (fork_env != NULL && strcmp(fork_env, "no") == 0) {
+		fprintf(stderr,
+		    "labgrade: CK_FORK=no is refused: every test "
+		    "must run in a child of its own (unset CK_FORK)\n");
+		return 1;
+	}
+	if (lg_find_kit(&o) < 0)
+		return 1;
+	if (o.list)
+		return lg_list(&o);
+	lg_signals();
+	if (o.class_root != NULL)
+		return lg_class(&o);
+	return lg_grade(&o);
+}

@@ -1,0 +1,1492 @@
+/*
+ * The engine, on a fake lab whose tests pass, fail, hang, crash, skip
+ * themselves and depend on each other; the rubric parser; the build step
+ * (the kit's Makefile, never the student's; symlinks refused); seeds;
+ * and labgrade's command line (exit statuses, --list, CK_FORK=no).
+ */
+#define _GNU_SOURCE /* mkdtemp, setenv, symlink with -std=c11 */
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "harness.h"
+#include "param.h"
+
+static int lg_base_nice; /* the suite's priority, before the engine */
+
+static void
+fk_pass(struct grade *g)
+{
+	grade_explain(g, "seed %llu", (unsigned long long)grade_seed(g));
+}
+
+static void
+fk_fail(struct grade *g)
+{
+	grade_bytes(g, "reply", "PING 1", 6, "PIN\0 1", 6);
+}
+
+static void
+fk_hang(struct grade *g)
+{
+	(void)g;
+	for (;;)
+		pause();
+}
+
+static void
+fk_crash(struct grade *g)
+{
+	(void)g;
+	raise(SIGSEGV);
+}
+
+static void
+fk_skip(struct grade *g)
+{
+	grade_not_run(g, "cannot check this here");
+}
+
+static const char fk_err[] = "Segmentation\0 \"fault\" ]]> \xff\x1b[2J";
+
+static void
+fk_nasty(struct grade *g)
+{
+	struct run r;
+
+	memset(&r, 0, sizeof r);
+	r.err = (char *)fk_err;
+	r.err_len = sizeof fk_err - 1;
+	r.out = "";
+	r.outcome = RUN_SIGNALED;
+	r.status = SIGSEGV;
+	snprintf(r.cmdline, sizeof r.cmdline, "srv 12000");
+	grade_student(g, "server", &r);
+	grade_repro(g, "labpeer udp-client 127.0.0.1 %d", 12000);
+	grade_fail(g, "no reply: \"%s\" ]]>", "\xc3(");
+}
+
+/* A check that starts, shows what it did, then cannot go on (as a test
+ * that cannot connect to the student's server). */
+static void
+fk_gave_up(struct grade *g)
+{
+	struct run r;
+
+	memset(&r, 0, sizeof r);
+	r.out = "listening\n";
+	r.out_len = 10;
+	r.err = "";
+	r.outcome = RUN_STOPPED;
+	r.status = SIGTERM;
+	snprintf(r.cmdline, sizeof r.cmdline, "srv 12000");
+	grade_explain(g, "a client sends 3000 lines and leaves");
+	grade_student(g, "server", &r);
+	grade_repro(g, "./srv 12000 & labpeer tcp-client 127.0.0.1 12000");
+	grade_not_run(g, "grader: could not connect to the server");
+}
+
+/* Student programs that the grader killed at their limits: the wall
+ * clock (run.c killed it) and RLIMIT_CPU (the kernel did). */
+static void
+fk_killed(struct grade *g)
+{
+	struct run r;
+
+	memset(&r, 0, sizeof r);
+	r.out = "reply 1\n";
+	r.out_len = 8;
+	r.err = "";
+	r.outcome = RUN_TIMEOUT;
+	r.status = SIGKILL;
+	r.wstatus = SIGKILL; /* as wait() reports a SIGKILL */
+	r.killed = RUN_TIMEOUT;
+	r.lim.wall_ms = 2500;
+	snprintf(r.cmdline, sizeof r.cmdline, "cli 127.0.0.1 12000 6");
+	grade_student(g, "client", &r);
+	r.status = SIGXCPU;
+	r.wstatus = SIGXCPU;
+	r.killed = 0;
+	r.lim.cpu_s = 5;
+	snprintf(r.cmdline, sizeof r.cmdline, "srv 12000");
+	grade_student(g, "server", &r);
+	grade_fail(g, "the client did not exit normally");
+}
+
+static void
+fk_error(struct grade *g)
+{
+	grade_error(g, "labpeer would not start (%s)", "fake");
+}
+
+static void
+fk_nice(struct grade *g)
+{
+	int p = getpriority(PRIO_PROCESS, 0);
+
+	grade_check(g, p - lg_base_nice >= GRADE_NICE, "niceness %d", p);
+}
+
+static void
+fk_timing(struct grade *g)
+{
+	int p = getpriority(PRIO_PROCESS, 0);
+
+	grade_check(g, p == lg_base_nice, "timing test at niceness %d", p);
+}
+
+static void
+fk_cell(struct grade *g)
+{
+	grade_check(g, grade_cell(g) != NULL && grade_cell(g)->mode == CELL_NS,
+	    "no namespace cell");
+}
+
+enum {
+	FK_PASS,
+	FK_AFTER_PASS,
+	FK_FAIL,
+	FK_AFTER_FAIL,
+	FK_HANG,
+	FK_CRASH,
+	FK_SKIP,
+	FK_NASTY,
+	FK_NS,
+	FK_SERVER,
+	FK_NICE,
+	FK_TIMING,
+	FK_ERROR,
+	FK_GAVE_UP,
+	FK_KILLED,
+	FK_N
+};
+
+static const struct grade_test fk_tests[FK_N] = {
+    {"pass", "passes", 0, NULL, 5, fk_pass},
+    {"after_pass", "after pass", 0, "pass", 5, fk_pass},
+    {"fail", "fails", 0, NULL, 5, fk_fail},
+    {"after_fail", "after fail", 0, "fail", 5, fk_pass},
+    {"hang", "hangs", 0, NULL, 1, fk_hang},
+    {"crash", "crashes", 0, NULL, 5, fk_crash},
+    {"skip", "skips", 0, NULL, 5, fk_skip},
+    {"nasty", "student crash", 0, NULL, 5, fk_nasty},
+    {"needs_ns", "namespaces", NEED_NS, NULL, 5, fk_cell},
+    {"needs_server", "server", NEED_SERVER, NULL, 5, fk_pass},
+    {"nice", "niced", 0, NULL, 5, fk_nice},
+    {"timing", "timing", NEED_TIMING, NULL, 5, fk_timing},
+    {"grader_error", "grader error", 0, NULL, 5, fk_error},
+    {"gave_up", "after pass, gives up", 0, "pass", 5, fk_gave_up},
+    {"killed", "student killed", 0, NULL, 5, fk_killed},
+};
+
+static const char *const fk_sources[] = {"srv.c", "cli.c", NULL};
+
+static const struct grade_lab fk_lab = {
+    "fake", fk_sources, "srv", "cli", fk_tests, FK_N};
+
+/* A rubric for a lab: every test 2 points, "pass" 1. */
+static void
+fk_rubric(const struct grade_lab *lab, struct rubric *r)
+{
+	char path[] = "/tmp/check_labgrade-rubric-XXXXXX", err[256];
+	size_t i;
+	FILE *f;
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	f = fdopen(fd, "w");
+	fprintf(f, "# fake\n");
+	for (i = 0; i < lab->ntests; i++)
+		fprintf(f, "%s %d\n", lab->tests[i].name,
+		    strcmp(lab->tests[i].name, "pass") == 0 ? 1 : 2);
+	fclose(f);
+	ck_assert_msg(
+	    rubric_load(r, path, lab, err, sizeof err) == 0, "%s", err);
+	unlink(path);
+}
+
+static int
+fk_grade_sub(const struct grade_lab *lab, const struct grade_sub *sub,
+    const char *only, struct report *rep, char *err, size_t errlen)
+{
+	struct engine_opts o = {.runners = 3, .only = only};
+	struct build_result b;
+	struct rubric r;
+	int rc;
+
+	memset(&b, 0, sizeof b);
+	b.ok = 1;
+	lg_base_nice = getpriority(PRIO_PROCESS, 0);
+	fk_rubric(lab, &r);
+	rc = engine_run(lab, &r, sub, &b, &o, rep, err, errlen);
+	rubric_free(&r);
+	return rc;
+}
+
+static int
+fk_grade(const struct grade_lab *lab, int fallback, const char *only,
+    struct report *rep, char *err, size_t errlen)
+{
+	struct grade_sub sub;
+
+	memset(&sub, 0, sizeof sub);
+	sub.lab = lab->name;
+	sub.src = "fake-submission";
+	sub.seed = 7;
+	sub.force_fallback = fallback;
+	return fk_grade_sub(lab, &sub, only, rep, err, errlen);
+}
+
+static const struct report_test *
+fk_find(const struct report *rep, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < rep->ntests; i++)
+		if (strcmp(rep->tests[i].name, name) == 0)
+			return &rep->tests[i];
+	ck_abort_msg("no test %s in the report", name);
+	return NULL;
+}
+
+static void
+fk_expect(const struct report *rep, const char *name, enum grade_status s,
+    const char *reason)
+{
+	const struct report_test *t = fk_find(rep, name);
+
+	ck_assert_msg(t->status == s, "%s: %s, expected %s (%s)", name,
+	    report_status_name(t->status), report_status_name(s),
+	    t->reason != NULL ? t->reason : "");
+	if (reason != NULL)
+		ck_assert_msg(t->reason != NULL && strstr(t->reason, reason),
+		    "%s: reason '%s', expected '%s'", name, t->reason, reason);
+	ck_assert(t->points == (s == GS_PASSED ? t->max_points : 0));
+}
+
+START_TEST(engine_outcomes)
+{
+	const struct report_test *t;
+	struct report rep;
+	char err[256], want[64];
+	size_t i;
+
+	ck_assert_msg(
+	    fk_grade(&fk_lab, 1, NULL, &rep, err, sizeof err) == 0, "%s", err);
+	fk_expect(&rep, "pass", GS_PASSED, NULL);
+	fk_expect(&rep, "after_pass", GS_PASSED, NULL);
+	fk_expect(&rep, "fail", GS_FAILED,
+	    "reply: byte 3 is 0x00, expected "
+	    "0x47");
+	fk_expect(&rep, "after_fail", GS_NOT_RUN,
+	    "prerequisite fail did not "
+	    "pass");
+	fk_expect(&rep, "hang", GS_TIMEOUT, "within its 1 s budget");
+	fk_expect(&rep, "crash", GS_ERROR, "signal 11");
+	fk_expect(&rep, "skip", GS_NOT_RUN, "cannot check this here");
+	fk_expect(&rep, "nasty", GS_CRASHED, "no reply");
+	fk_expect(&rep, "needs_ns", GS_NOT_RUN, "namespaces");
+	fk_expect(&rep, "needs_server", GS_NOT_RUN, "srv did not build");
+	fk_expect(&rep, "nice", GS_PASSED, NULL);
+	fk_expect(&rep, "timing", GS_PASSED, NULL);
+	fk_expect(&rep, "grader_error", GS_ERROR, "labpeer would not start");
+	fk_expect(&rep, "gave_up", GS_NOT_RUN, "could not connect");
+	fk_expect(&rep, "killed", GS_TIMEOUT, "did not exit normally");
+	t = fk_find(&rep, "gave_up");
+	ck_assert(t->started && t->nexplain == 1 && t->nstudent == 1);
+	ck_assert(!fk_find(&rep, "after_fail")->started);
+	t = fk_find(&rep, "killed");
+	ck_assert_uint_eq(t->nstudent, 2);
+	ck_assert_int_eq(t->student[0].signal, SIGKILL);
+	ck_assert_int_eq(t->student[0].wall_ms, 2500);
+	ck_assert_int_eq(t->student[0].cpu_limit, 0);
+	ck_assert_str_eq(t->student[0].out_tail, "reply 1\n");
+	ck_assert_int_eq(t->student[1].cpu_limit, 1);
+	ck_assert_int_eq(t->student[1].cpu_s, 5);
+	t = fk_find(&rep, "fail");
+	ck_assert_uint_eq(t->nexplain, 3);
+	ck_assert_ptr_nonnull(strstr(t->explain[1], "[47]"));
+	ck_assert_ptr_nonnull(strstr(t->explain[2], "[00]"));
+	t = fk_find(&rep, "nasty");
+	ck_assert_uint_eq(t->nstudent, 1);
+	ck_assert_int_eq(t->student[0].status, SIGSEGV);
+	ck_assert_ptr_nonnull(
+	    strstr(t->student[0].err_tail, "Segmentation\\0"));
+	ck_assert_ptr_nonnull(strstr(t->repro, "labpeer udp-client"));
+	ck_assert_ptr_nonnull(rep.cell_note);
+	t = fk_find(&rep, "pass");
+	snprintf(want, sizeof want, "seed %llu",
+	    (unsigned long long)engine_test_seed(7, "pass"));
+	ck_assert_str_eq(t->explain[0], want);
+	ck_assert_uint_eq(rep.ran, 8);
+	ck_assert_uint_eq(rep.passed, 4);
+	ck_assert_uint_eq(rep.not_run, 5);
+	ck_assert_uint_eq(rep.errors, 2);
+	ck_assert(rep.score == 7 && rep.max_score == 29);
+	ck_assert(!rep.ran_nothing);
+	for (i = 0; i < rep.ntests; i++)
+		ck_assert_msg(rep.tests[i].seconds < 4, "%s took %.1f s",
+		    rep.tests[i].name, rep.tests[i].seconds);
+	engine_cleanup(&rep);
+	ck_assert_int_ne(access(rep.results, F_OK), 0);
+	report_free(&rep);
+}
+END_TEST
+
+/* --only runs the test and its prerequisites, nothing else. */
+START_TEST(engine_only)
+{
+	struct report rep;
+	char err[256];
+
+	ck_assert_int_eq(
+	    fk_grade(&fk_lab, 1, "after_pass", &rep, err, sizeof err), 0);
+	fk_expect(&rep, "pass", GS_PASSED, NULL);
+	fk_expect(&rep, "after_pass", GS_PASSED, NULL);
+	fk_expect(&rep, "fail", GS_NOT_RUN,
+	    "not selected (--only "
+	    "after_pass)");
+	ck_assert_uint_eq(rep.ran, 2);
+	engine_cleanup(&rep);
+	report_free(&rep);
+	ck_assert_int_eq(
+	    fk_grade(&fk_lab, 1, "nope", &rep, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "no test named 'nope'"));
+	report_free(&rep);
+}
+END_TEST
+
+static const struct grade_test fk_none_tests[] = {
+    {"a", "needs the server", NEED_SERVER, NULL, 5, fk_pass},
+    {"b", "needs the client", NEED_CLIENT, NULL, 5, fk_pass},
+    {"c", "after a", 0, "a", 5, fk_pass},
+};
+static const struct grade_lab fk_none = {
+    "none", fk_sources, "srv", "cli", fk_none_tests, 3};
+
+/* A run that ran nothing can never look like full marks. */
+START_TEST(engine_ran_nothing)
+{
+	struct report_opts o = {.argv0 = "labgrade"};
+	struct report rep;
+	char err[256], *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	ck_assert_int_eq(fk_grade(&fk_none, 1, NULL, &rep, err, sizeof err), 0);
+	ck_assert(rep.ran_nothing && rep.score == 0 && rep.max_score == 6);
+	fk_expect(&rep, "b", GS_NOT_RUN, "cli did not build");
+	fk_expect(&rep, "c", GS_NOT_RUN, "prerequisite a did not pass");
+	f = open_memstream(&buf, &len);
+	report_text_write(f, &rep, &o);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(buf, "total: 0/6 points: no test ran"));
+	free(buf);
+	engine_cleanup(&rep);
+	report_free(&rep);
+}
+END_TEST
+
+static const struct grade_test fk_cycle_tests[] = {
+    {"a", "after b", 0, "b", 5, fk_pass},
+    {"b", "after a", 0, "a", 5, fk_pass},
+    {"c", "free", 0, NULL, 5, fk_pass},
+};
+static const struct grade_lab fk_cycle = {
+    "cycle", fk_sources, "srv", "cli", fk_cycle_tests, 3};
+
+START_TEST(engine_cycle)
+{
+	struct report rep;
+	char err[256];
+
+	ck_assert_int_eq(
+	    fk_grade(&fk_cycle, 1, NULL, &rep, err, sizeof err), 0);
+	fk_expect(&rep, "a", GS_ERROR, "prerequisite cycle");
+	fk_expect(&rep, "b", GS_ERROR, "prerequisite cycle");
+	fk_expect(&rep, "c", GS_PASSED, NULL);
+	engine_cleanup(&rep);
+	report_free(&rep);
+}
+END_TEST
+
+START_TEST(engine_refuses_nofork)
+{
+	struct report rep;
+	char err[256];
+
+	setenv("CK_FORK", "no", 1);
+	ck_assert_int_eq(fk_grade(&fk_lab, 1, NULL, &rep, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "CK_FORK=no"));
+	report_free(&rep);
+}
+END_TEST
+
+static const struct grade_test fk_ns_tests[] = {
+    {"needs_ns", "namespaces", NEED_NS, NULL, 10, fk_cell},
+};
+static const struct grade_lab fk_ns = {
+    "ns", fk_sources, "srv", "cli", fk_ns_tests, 1};
+
+/* With namespaces allowed, a NEED_NS test runs in a namespace cell. */
+START_TEST(engine_ns_cell)
+{
+	struct report rep;
+	char err[256];
+
+	ck_assert_int_eq(fk_grade(&fk_ns, 0, NULL, &rep, err, sizeof err), 0);
+	if (rep.cell_note != NULL) /* this machine refuses namespaces */
+		fk_expect(&rep, "needs_ns", GS_NOT_RUN, "namespaces");
+	else
+		fk_expect(&rep, "needs_ns", GS_PASSED, NULL);
+	engine_cleanup(&rep);
+	report_free(&rep);
+}
+END_TEST
+
+/* A repro as the lab tests write it, and the student's program as the
+ * grader ran it (from the private build folder). */
+static void
+fk_commands(struct grade *g)
+{
+	struct run r;
+
+	memset(&r, 0, sizeof r);
+	r.outcome = RUN_EXITED;
+	snprintf(r.cmdline, sizeof r.cmdline, "%s/cli 127.0.0.1 12000 3",
+	    grade_sub(g)->bin);
+	grade_student(g, "client", &r);
+	grade_repro(g, "labpeer udp-server 12000 --drop 2 & ./cli "
+	               "127.0.0.1 12000 3");
+	grade_fail(g, "fails");
+}
+
+static const struct grade_test fk_cmd_tests[] = {
+    {"commands", "commands", 0, NULL, 5, fk_commands},
+};
+static const struct grade_lab fk_cmd = {
+    "cmd", fk_sources, "srv", "cli", fk_cmd_tests, 1};
+
+/* "~" is the working folder, "^" its parent, "@" a scratch folder that
+ * holds cli (built, newer than cli.c) and an executable labpeer. */
+static const struct {
+	const char *peer, *src, *path; /* path: PATH for the grading */
+	const char *repro, *build;
+} cmd_cases[] = {
+    {"~/build/labpeer", "fake-sub", "/usr/bin:/bin",
+        "build/labpeer udp-server 12000 --drop 2 & fake-sub/cli 127.0.0.1 "
+        "12000 3",
+        "make -C fake-sub cli"},
+    {"~/labpeer", "fake sub/", "/usr/bin:/bin",
+        "./labpeer udp-server 12000 --drop 2 & 'fake sub/cli' 127.0.0.1 "
+        "12000 3",
+        "make -C 'fake sub' cli"},
+    {"^/kit/labpeer", ".", "/usr/bin:/bin",
+        "../kit/labpeer udp-server 12000 --drop 2 & ./cli 127.0.0.1 12000 3",
+        "make cli"},
+    {"/nonexistent-kit/build/labpeer", "@", "/usr/bin:/bin",
+        "/nonexistent-kit/build/labpeer udp-server 12000 --drop 2 & @/cli "
+        "127.0.0.1 12000 3",
+        NULL},
+    {"@/labpeer", "@", "@:/usr/bin:/bin",
+        "labpeer udp-server 12000 --drop 2 & @/cli 127.0.0.1 12000 3", NULL},
+};
+
+/* s with "~", "^" and "@" (at its start, or after "& " or ":")
+ * replaced: see cmd_cases. */
+static void
+cmd_expand(char *out, size_t n, const char *s, const char *cwd,
+    const char *tmp)
+{
+	char parent[PATH_MAX];
+	size_t len = 0;
+
+	snprintf(parent, sizeof parent, "%s", cwd);
+	*strrchr(parent, '/') = '\0';
+	for (out[0] = '\0'; *s != '\0' && len + 1 < n; s++) {
+		const char *sub = *s == '~' ? cwd
+		                  : *s == '^' ? parent
+		                  : *s == '@' ? tmp
+		                              : NULL;
+
+		if (sub != NULL)
+			len += (size_t)snprintf(out + len, n - len, "%s", sub);
+		else
+			out[len++] = *s, out[len] = '\0';
+	}
+}
+
+static void rb_write(const char *path, const char *text);
+
+static void
+cmd_file(const char *dir, const char *name, int mode)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	rb_write(path, "#!/bin/sh\n");
+	chmod(path, (mode_t)mode);
+}
+
+/* The report's commands run from the folder labgrade ran in: labpeer
+ * by its path from there (or its name when PATH finds that very file),
+ * the student's programs in the submission folder, a build command when
+ * they are not built there. */
+START_TEST(engine_commands)
+{
+	char tmp[] = "/var/tmp/check_labgrade-cmd-XXXXXX", cwd[PATH_MAX];
+	char peer[PATH_MAX], src[PATH_MAX], path[PATH_MAX], want[PATH_MAX];
+	char err[256], cmd[PATH_MAX + 16];
+	struct grade_sub sub;
+	struct report rep;
+	const struct report_test *t;
+	struct timespec old[2] = {{0, 0}, {0, 0}};
+
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+	ck_assert_ptr_nonnull(mkdtemp(tmp));
+	cmd_file(tmp, "cli.c", 0644);
+	utimensat(AT_FDCWD, strcat(strcpy(src, tmp), "/cli.c"), old, 0);
+	cmd_file(tmp, "cli", 0755);
+	cmd_file(tmp, "labpeer", 0755);
+	cmd_expand(peer, sizeof peer, cmd_cases[_i].peer, cwd, tmp);
+	cmd_expand(src, sizeof src, cmd_cases[_i].src, cwd, tmp);
+	cmd_expand(path, sizeof path, cmd_cases[_i].path, cwd, tmp);
+	setenv("PATH", path, 1);
+	memset(&sub, 0, sizeof sub);
+	sub.lab = "cmd";
+	sub.src = src;
+	sub.bin = "/var/tmp/labgrade-build-private";
+	sub.labpeer = peer;
+	sub.force_fallback = 1;
+	ck_assert_msg(fk_grade_sub(&fk_cmd, &sub, NULL, &rep, err,
+	                  sizeof err) == 0,
+	    "%s", err);
+	t = fk_find(&rep, "commands");
+	cmd_expand(want, sizeof want, cmd_cases[_i].repro, cwd, tmp);
+	ck_assert_str_eq(t->repro, want);
+	if (cmd_cases[_i].build == NULL)
+		ck_assert_msg(t->repro_build == NULL, "%s", t->repro_build);
+	else
+		ck_assert_str_eq(t->repro_build, cmd_cases[_i].build);
+	snprintf(want, sizeof want, "%.*s/cli 127.0.0.1 12000 3",
+	    (int)(strlen(src) - (src[strlen(src) - 1] == '/')), src);
+	ck_assert_str_eq(t->student[0].cmdline, want);
+	engine_cleanup(&rep);
+	report_free(&rep);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", tmp);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+START_TEST(seeds_derived)
+{
+	ck_assert_uint_eq(grade_splitmix64(0), 0xe220a8397b1dcdafULL);
+	ck_assert_uint_eq(engine_test_seed(1, "a"), engine_test_seed(1, "a"));
+	ck_assert_uint_ne(engine_test_seed(1, "a"), engine_test_seed(1, "b"));
+	ck_assert_uint_ne(engine_test_seed(1, "a"), engine_test_seed(2, "a"));
+}
+END_TEST
+
+static const struct {
+	const char *text, *err;
+} rb_cases[] = {
+    {"a 1\nb 2\nc 3 hidden\n", NULL},
+    {"a 1\nb 2\n", "no points for test 'c'"},
+    {"a 1\nb 2\nc 3\nd 1\n", "has no test named 'd'"},
+    {"a 1\nb 2\nc x\n", "bad points 'x'"},
+    {"a 1\nb -2\nc 1\n", "bad points '-2'"},
+    {"a 1\nb 2\nc 3 secret\n", "bad visibility 'secret'"},
+    {"a 1\na 2\nb 1\nc 1\n", "listed twice"},
+    {"a 1 visible extra\nb 1\nc 1\n", "expected 'NAME POINTS"},
+    {"# only a comment\n\n  a 1.5 # inline\nb 0\nc 2\n", NULL},
+};
+
+static void
+rb_write(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+START_TEST(rubric_checked)
+{
+	char path[] = "/tmp/check_labgrade-rb-XXXXXX", err[512];
+	struct rubric r;
+	int fd = mkstemp(path), rc;
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	rb_write(path, rb_cases[_i].text);
+	rc = rubric_load(&r, path, &fk_cycle, err, sizeof err);
+	unlink(path);
+	if (rb_cases[_i].err == NULL) {
+		ck_assert_msg(rc == 0, "%s", err);
+		ck_assert(rubric_points(&r, "c") >= 2);
+		ck_assert(r.total == 6 || r.total == 3.5);
+		ck_assert_int_eq((int)strlen(r.hash), 16);
+		rubric_free(&r);
+		return;
+	}
+	ck_assert_int_eq(rc, -1);
+	ck_assert_msg(strstr(err, rb_cases[_i].err) != NULL, "'%s' has no '%s'",
+	    err, rb_cases[_i].err);
+}
+END_TEST
+
+START_TEST(rubric_hash_follows_edits)
+{
+	char path[] = "/tmp/check_labgrade-rb-XXXXXX", err[512], h[17];
+	struct rubric r;
+	int fd = mkstemp(path);
+
+	close(fd);
+	rb_write(path, "a 1\nb 2\nc 3\n");
+	ck_assert_int_eq(rubric_load(&r, path, &fk_cycle, err, sizeof err), 0);
+	memcpy(h, r.hash, sizeof h);
+	ck_assert_str_eq(rubric_visibility(&r, "c"), "visible");
+	rubric_free(&r);
+	rb_write(path, "a 1\nb 2\nc 4\n");
+	ck_assert_int_eq(rubric_load(&r, path, &fk_cycle, err, sizeof err), 0);
+	ck_assert_str_ne(h, r.hash);
+	rubric_free(&r);
+	unlink(path);
+}
+END_TEST
+
+/* A fake kit (kit/solutions/fake/Makefile) and a submission folder. */
+struct bk {
+	char root[64], kit[128], sub[128];
+};
+
+static void
+bk_file(const char *dir, const char *name, const char *text)
+{
+	char path[512];
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	rb_write(path, text);
+}
+
+static void
+bk_setup(struct bk *k)
+{
+	char path[256];
+
+	strcpy(k->root, "/tmp/check_labgrade-bk-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(k->root));
+	chmod(k->root, 0755);
+	snprintf(k->kit, sizeof k->kit, "%s/kit", k->root);
+	snprintf(k->sub, sizeof k->sub, "%s/sub", k->root);
+	snprintf(path, sizeof path, "%s/solutions/fake", k->kit);
+	mkdir(k->kit, 0755);
+	snprintf(path, sizeof path, "%s/solutions", k->kit);
+	mkdir(path, 0755);
+	snprintf(path, sizeof path, "%s/solutions/fake", k->kit);
+	mkdir(path, 0755);
+	bk_file(path, "Makefile",
+	    "all: srv cli\nsrv: srv.c\n\t$(CC) -o srv "
+	    "srv.c\ncli: cli.c\n\t$(CC) -o cli cli.c\n");
+	mkdir(k->sub, 0755);
+	bk_file(k->sub, "srv.c", "int main(void) { return 0; }\n");
+	bk_file(k->sub, "cli.c", "int main(void) { return 1; }\n");
+	/* never run: it would build nothing and fail */
+	bk_file(k->sub, "Makefile", "all:\n\tfalse\n");
+}
+
+static void
+bk_teardown(struct bk *k)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof cmd, "rm -rf %s", k->root);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+enum { BK_OK, BK_BROKEN, BK_MISSING, BK_SYMLINK, BK_NCASES };
+
+START_TEST(build_cases)
+{
+	struct build_result b;
+	struct bk k;
+	char err[512], path[PATH_MAX];
+	struct stat st;
+
+	bk_setup(&k);
+	if (_i == BK_BROKEN)
+		bk_file(k.sub, "cli.c", "int main(void) { return 1 }\n");
+	snprintf(path, sizeof path, "%s/cli.c", k.sub);
+	if (_i == BK_MISSING || _i == BK_SYMLINK)
+		unlink(path);
+	if (_i == BK_SYMLINK)
+		ck_assert_int_eq(symlink("/etc/passwd", path), 0);
+	ck_assert_msg(
+	    build_submission(&fk_lab, k.sub, k.kit, &b, err, sizeof err) == 0,
+	    "%s", err);
+	ck_assert_int_eq(stat(b.dir, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0755);
+	ck_assert_msg(b.server[0] != '\0', "srv did not build: %s", b.log);
+	if (_i == BK_OK) {
+		ck_assert_int_eq(b.ok, 1);
+		ck_assert(b.client[0] != '\0');
+	} else {
+		ck_assert_int_eq(b.ok, 0);
+		ck_assert(b.client[0] == '\0');
+		ck_assert_str_eq(b.why, "cli did not build");
+		ck_assert_ptr_nonnull(b.log);
+	}
+	if (_i == BK_BROKEN)
+		ck_assert_msg(strstr(b.log, "error") != NULL, "%s", b.log);
+	if (_i == BK_MISSING)
+		ck_assert_ptr_nonnull(strstr(b.log, "cli.c: cannot use it"));
+	if (_i == BK_SYMLINK)
+		ck_assert_ptr_nonnull(strstr(b.log, "a symbolic link"));
+	snprintf(path, sizeof path, "%s", b.dir);
+	build_cleanup(&b);
+	ck_assert_int_ne(access(path, F_OK), 0);
+	bk_teardown(&k);
+}
+END_TEST
+
+/* Not a folder, or a kit without the lab's Makefile: cannot grade. */
+START_TEST(build_cannot_run)
+{
+	struct build_result b;
+	struct bk k;
+	char err[512], kit[256];
+
+	bk_setup(&k);
+	ck_assert_int_eq(build_submission(&fk_lab, "/nonexistent", k.kit, &b,
+	                     err, sizeof err),
+	    -1);
+	ck_assert_ptr_nonnull(strstr(err, "not a folder"));
+	snprintf(kit, sizeof kit, "%s/nokit", k.root);
+	ck_assert_int_eq(
+	    build_submission(&fk_lab, k.sub, kit, &b, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "the kit's Makefile"));
+	build_cleanup(&b);
+	bk_teardown(&k);
+}
+END_TEST
+
+static const struct {
+	const char *args[6];
+	int status;
+	const char *err;
+} cli_cases[] = {
+    {{NULL}, 2, "no LAB given"},
+    {{"lab3"}, 2, "unknown lab 'lab3'"},
+    {{"--seed", "x", "lab1"}, 2, "bad --seed"},
+    {{"--format", "xml", "lab1"}, 2, "unknown format 'xml'"},
+    {{"--format", "json,tap", "lab1"}, 2, "several formats need --out"},
+    {{"--fail-under", "abc", "lab1"}, 2, "bad --fail-under"},
+    {{"-j", "0", "lab1"}, 2, "bad -j"},
+    {{"--only", "nope", "lab1-udp"}, 2, "no test named 'nope'"},
+    {{"lab2", "a", "b"}, 2, "too many arguments"},
+    {{"--bogus", "lab1"}, 2, "bad option '--bogus'"},
+    {{"lab1-udp", "/nonexistent/sub"}, 1, "not a folder"},
+    {{"--rubric", "/nonexistent", "lab1"}, 1, "rubric: /nonexistent"},
+    {{"--version"}, 0, NULL},
+    {{"--help"}, 0, NULL},
+    {{"--list", "lab2"}, 0, NULL},
+};
+
+START_TEST(cli_statuses)
+{
+	char *argv[8];
+	struct proc p;
+	int n = 0, i;
+
+	argv[n++] = (char *)kit_bin("labgrade");
+	for (i = 0; cli_cases[_i].args[i] != NULL; i++)
+		argv[n++] = (char *)cli_cases[_i].args[i];
+	argv[n] = NULL;
+	ck_assert_int_eq(proc_start(&p, argv), 0);
+	proc_wait(&p, 20000);
+	ck_assert_msg(PROC_EXIT(&p) == cli_cases[_i].status,
+	    "status %d, "
+	    "expected %d: %s",
+	    PROC_EXIT(&p), cli_cases[_i].status, p.err);
+	if (cli_cases[_i].err != NULL) {
+		ck_assert_msg(strstr(p.err, cli_cases[_i].err) != NULL,
+		    "stderr '%s' lacks '%s'", p.err, cli_cases[_i].err);
+		ck_assert_msg(
+		    strchr(p.err, '\n') == p.err + strcspn(p.err, "\n"),
+		    "no line");
+	} else {
+		ck_assert_str_eq(p.err, "");
+	}
+	if (_i == 12)
+		ck_assert_str_eq(p.out, "labgrade " LABGRADE_VERSION "\n");
+	if (_i == 14)
+		ck_assert_ptr_nonnull(strstr(p.out, "server_split_line"));
+	proc_free(&p);
+}
+END_TEST
+
+START_TEST(cli_refuses_nofork)
+{
+	char *argv[] = {(char *)kit_bin("labgrade"), "lab1-udp", NULL};
+	struct proc p;
+
+	setenv("CK_FORK", "no", 1);
+	ck_assert_int_eq(proc_start(&p, argv), 0);
+	proc_wait(&p, 20000);
+	ck_assert_int_eq(PROC_EXIT(&p), 1);
+	ck_assert_ptr_nonnull(strstr(p.err, "CK_FORK=no is refused"));
+	proc_free(&p);
+}
+END_TEST
+
+/* Run a shell command line; its exit status (stdout/stderr kept). */
+static int
+lg_sh(const char *cmd, struct proc *p, int ms)
+{
+	char *argv[] = {"sh", "-c", (char *)cmd, NULL};
+
+	ck_assert_int_eq(proc_start(p, argv), 0);
+	proc_wait(p, ms);
+	return PROC_EXIT(p);
+}
+
+static const char py_zip[] =
+    "import sys,zipfile\n"
+    "z=zipfile.ZipFile(sys.argv[1])\n"
+    "n=sorted(z.namelist())\n"
+    "assert n==['lab','run_autograder','setup.sh','socklab.tar.gz'], n\n"
+    "assert z.read('lab')==b'lab2-tcp\\n'\n"
+    "assert (z.getinfo('run_autograder').external_attr>>16)&0o111\n"
+    "print('OK')\n";
+
+static const char py_results[] =
+    "import json,sys\n"
+    "d=json.load(open(sys.argv[1]))\n"
+    "assert d['score']==0 and len(d['tests'])>=20, d\n"
+    "assert all(t['status']=='failed' for t in d['tests'])\n"
+    "assert 'The build failed' in d['output']\n"
+    "print('OK')\n";
+
+/* make gradescope's zip holds what Gradescope runs; run_autograder,
+ * given an empty submission, leaves a results.json that scores 0. */
+START_TEST(gradescope_autograder)
+{
+	char root[] = "/tmp/check_labgrade-gs-XXXXXX", cmd[1024];
+	struct proc p;
+
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	snprintf(cmd, sizeof cmd,
+	    "sh grader/gradescope/pack.sh lab2-tcp "
+	    "%s/gs.zip && python3 -c \"$0\" %s/gs.zip",
+	    root, root);
+	{
+		char *argv[] = {"sh", "-c", cmd, (char *)py_zip, NULL};
+
+		ck_assert_int_eq(proc_start(&p, argv), 0);
+		proc_wait(&p, 60000);
+		ck_assert_msg(PROC_EXIT(&p) == 0 && strstr(p.out, "OK"),
+		    "zip: %s %s", p.out, p.err);
+		proc_free(&p);
+	}
+	snprintf(cmd, sizeof cmd,
+	    "mkdir -p %s/source %s/submission && "
+	    "echo lab2-tcp > %s/source/lab && AUTOGRADER=%s SOCKLAB_KIT=$PWD "
+	    "sh grader/gradescope/run_autograder",
+	    root, root, root, root);
+	ck_assert_msg(lg_sh(cmd, &p, 60000) == 0, "%s", p.err);
+	proc_free(&p);
+	snprintf(cmd, sizeof cmd, "%s/results/results.json", root);
+	{
+		char *argv[] = {"python3", "-c", (char *)py_results, cmd, NULL};
+
+		ck_assert_int_eq(proc_start(&p, argv), 0);
+		proc_wait(&p, 20000);
+		ck_assert_msg(PROC_EXIT(&p) == 0, "results.json: %s", p.err);
+		proc_free(&p);
+	}
+	snprintf(cmd, sizeof cmd, "rm -rf %s", root);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+static const char py_grades[] =
+    "import csv,sys\n"
+    "r=list(csv.reader(open(sys.argv[1])))\n"
+    "assert r[0][:4]==['student','score','max','server_starts'], r[0]\n"
+    "assert [x[0] for x in r[1:]]==['alice','bob'], r\n"
+    "assert all(len(x)==len(r[0]) for x in r)\n"
+    "a,b=r[1],r[2]\n"
+    "assert float(a[1])>0 and float(b[1])==0 and a[2]==b[2]=='100', r\n"
+    "print('OK')\n";
+
+/* --class: a report per student, grades.csv, and a re-run that grades
+ * nothing again (the keys match) but rewrites grades.csv the same. */
+START_TEST(class_mode)
+{
+	char root[] = "/tmp/check_labgrade-class-XXXXXX", cmd[1024];
+	char grades[128];
+	struct proc p;
+
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	snprintf(cmd, sizeof cmd,
+	    "mkdir %s/alice %s/bob && cp "
+	    "solutions/lab1-udp/udp_server.c solutions/lab1-udp/udp_client.c "
+	    "%s/alice/ && %s --class %s -j 2 lab1-udp",
+	    root, root, root, kit_bin("labgrade"), root);
+	ck_assert_msg(lg_sh(cmd, &p, 100000) == 0, "%s", p.err);
+	ck_assert_ptr_nonnull(strstr(p.err, "2/2 graded (0 cached)"));
+	proc_free(&p);
+	snprintf(grades, sizeof grades, "%s/grades.csv", root);
+	{
+		char *argv[] = {
+		    "python3", "-c", (char *)py_grades, grades, NULL};
+
+		ck_assert_int_eq(proc_start(&p, argv), 0);
+		proc_wait(&p, 20000);
+		ck_assert_msg(PROC_EXIT(&p) == 0, "grades.csv: %s", p.err);
+		proc_free(&p);
+	}
+	snprintf(cmd, sizeof cmd,
+	    "test -s %s/alice/labgrade/report.txt && "
+	    "test -s %s/alice/labgrade/traces/server_one_reply.pcap && "
+	    "grep -q 'build failed' %s/bob/labgrade/report.txt && "
+	    "cp %s %s.1 && %s --class %s lab1-udp && cmp %s %s.1",
+	    root, root, root, grades, grades, kit_bin("labgrade"), root, grades,
+	    grades);
+	ck_assert_msg(lg_sh(cmd, &p, 60000) == 0, "%s", p.err);
+	ck_assert_msg(
+	    strstr(p.err, "2/2 graded (2 cached)") != NULL, "%s", p.err);
+	proc_free(&p);
+	snprintf(cmd, sizeof cmd,
+	    "echo '/* edited */' >> %s/bob/udp_server.c"
+	    " && %s --class %s lab1-udp",
+	    root, kit_bin("labgrade"), root);
+	ck_assert_msg(lg_sh(cmd, &p, 60000) == 0, "%s", p.err);
+	ck_assert_msg(
+	    strstr(p.err, "2/2 graded (1 cached)") != NULL, "%s", p.err);
+	proc_free(&p);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", root);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+/* A failure shows the test's packet trace as labsniff prints it (the
+ * NUL the client put in its ping shows on the wire), the rerun command,
+ * and --only leaves the other tests out of the total. */
+START_TEST(failure_shows_trace)
+{
+	char *argv[] = {(char *)kit_bin("labgrade"), "--only", "client_pings",
+	    "lab1-udp", "grader/labs/broken/l1-client-nul-in-ping", NULL};
+	struct proc p;
+	char *trace;
+
+	ck_assert_int_eq(proc_start(&p, argv), 0);
+	proc_wait(&p, 60000);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "%s", p.err);
+	trace = strstr(p.out, "packet trace (labsniff -r):\n");
+	ck_assert_msg(trace != NULL, "no trace in: %s", p.out);
+	ck_assert_msg(strstr(trace, "\"ping 1\\x00\"") != NULL, "%s", trace);
+	ck_assert_msg(strstr(p.out, "rerun only this test: ") != NULL &&
+	                  strstr(strstr(p.out, "rerun only this test: ") + 22,
+	                      kit_bin("labgrade")) != NULL,
+	    "%s", p.out);
+	ck_assert_ptr_nonnull(strstr(p.out, " --only client_pings --seed 1 "
+	                                    "lab1-udp"));
+	ck_assert_ptr_nonnull(strstr(p.out, "total: 0/6 points; 0 of 1 tests"));
+	proc_free(&p);
+}
+END_TEST
+
+/* The text after `key` up to the end of its line, into buf. */
+static void
+lg_line_after(const char *out, const char *key, char *buf, size_t n)
+{
+	const char *p = strstr(out, key);
+
+	ck_assert_msg(p != NULL, "no '%s' in: %s", key, out);
+	p += strlen(key);
+	snprintf(buf, n, "%.*s", (int)strcspn(p, "\n"), p);
+}
+
+/* The commands a failure report prints run as printed, from the folder
+ * labgrade ran in: the build line, the repro (in a network namespace of
+ * its own: it uses a fixed port) and the rerun line. */
+START_TEST(failure_commands_run)
+{
+	char dir[] = "/var/tmp/check_labgrade-run-XXXXXX", cmd[1024];
+	char repro[1024], build[1024], rerun[1024];
+	char *argv[] = {(char *)kit_bin("labgrade"), "--only", "client_pings",
+	    "lab1-udp", dir, NULL};
+	struct proc p;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(cmd, sizeof cmd,
+	    "cp grader/labs/broken/l1-client-nul-in-ping/udp_client.c %s/",
+	    dir);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(proc_start(&p, argv), 0);
+	proc_wait(&p, 60000);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "%s", p.err);
+	lg_line_after(p.out, "reproduce it: ", repro, sizeof repro);
+	lg_line_after(p.out, "(first build what it runs: ", build, sizeof build);
+	lg_line_after(p.out, "rerun only this test: ", rerun, sizeof rerun);
+	proc_free(&p);
+	build[strcspn(build, ")")] = '\0';
+	snprintf(cmd, sizeof cmd, "make -C %s udp_client", dir);
+	ck_assert_str_eq(build, cmd);
+	snprintf(cmd, sizeof cmd, "& %s/udp_client 127.0.0.1 12000 ", dir);
+	ck_assert_msg(strstr(repro, cmd) != NULL, "%s", repro);
+	ck_assert_msg(strncmp(repro, "labpeer ", 8) != 0,
+	    "labpeer is not on PATH: %s", repro);
+	setenv("LG_BUILD", build, 1);
+	setenv("LG_REPRO", repro, 1);
+	ck_assert_msg(lg_sh("$LG_BUILD", &p, 30000) == 0, "%s", p.err);
+	proc_free(&p);
+	if (lg_sh("unshare -rn true", &p, 10000) == 0) {
+		proc_free(&p);
+		ck_assert_msg(lg_sh("unshare -rn sh -c 'ip link set lo up && "
+		                    "eval \"$LG_REPRO\"; st=$?; kill $!; "
+		                    "exit $st'",
+		                  &p, 20000) == 0,
+		    "%s: status %d: %s", repro, PROC_EXIT(&p), p.err);
+		ck_assert_msg(strstr(p.out, "seq=1") != NULL, "%s", p.out);
+	}
+	proc_free(&p);
+	ck_assert_msg(lg_sh(rerun, &p, 60000) == 0, "%s: %s", rerun, p.err);
+	ck_assert_ptr_nonnull(strstr(p.out, "FAIL client_pings"));
+	proc_free(&p);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+/* An ordinary user grades too: the cells are built in a user namespace
+ * (CI runs as root and would never meet this path otherwise). */
+START_TEST(grading_as_nobody)
+{
+	/* nobody may not reach the checkout (a clone under /root): the
+	 * kit's programs and data, copied where it can, out of /tmp. */
+	char kit[] = "/var/tmp/check_labgrade-nobody-XXXXXX", cmd[2048],
+	     prog[PATH_MAX], sub[PATH_MAX];
+	char *argv[] = {"setpriv", "--reuid=65534", "--regid=65534",
+	    "--clear-groups", prog, "--format", "json",
+	    "--only", "server_all_bytes", "lab1-udp", sub,
+	    NULL};
+	struct proc p;
+
+	ck_assert_ptr_nonnull(mkdtemp(kit));
+	snprintf(cmd, sizeof cmd,
+	    "set -e; cd %s; mkdir -p build solutions; "
+	    "cp %s %s %s build/; (cd $OLDPWD && tar cf - grader/labs/*/*.rubric) "
+	    "| tar xf -; cp -r $OLDPWD/solutions/lab1-udp "
+	    "$OLDPWD/solutions/lab2-tcp solutions/; chmod -R a+rX .",
+	    kit, realpath(kit_bin("labgrade"), NULL),
+	    realpath(kit_bin("labpeer"), NULL),
+	    realpath(kit_bin("labsniff"), NULL));
+	ck_assert_int_eq(system(cmd), 0);
+	snprintf(prog, sizeof prog, "%s/build/labgrade", kit);
+	snprintf(sub, sizeof sub, "%s/solutions/lab1-udp", kit);
+	/* Already an ordinary user: labgrade itself, without setpriv. */
+	ck_assert_int_eq(proc_start(&p, geteuid() == 0 ? argv : argv + 4), 0);
+	proc_wait(&p, 60000);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", kit);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "%s", p.err);
+	ck_assert_msg(strstr(p.out, "\"name\": \"server_all_bytes\", "
+	                            "\"summary\"") != NULL,
+	    "%s", p.out);
+	ck_assert_msg(
+	    strstr(p.out, "\"status\": \"passed\", \"points\": 8") != NULL ||
+	        strstr(p.out, "namespaces") != NULL,
+	    "%s", p.out);
+	ck_assert_ptr_nonnull(strstr(p.out, "\"tests_run\": 2"));
+	proc_free(&p);
+}
+END_TEST
+
+/* 1 when TAP output says "not ok N - name" (N: the test's place in
+ * the lab's table, which grows). */
+static int
+lg_tap_not_ok(const char *out, const char *name)
+{
+	const char *l = out, *p;
+
+	for (; l != NULL; l = strchr(l, '\n'), l = l != NULL ? l + 1 : NULL) {
+		if (strncmp(l, "not ok ", 7) != 0)
+			continue;
+		p = l + 7 + strspn(l + 7, "0123456789");
+		if (strncmp(p, " - ", 3) == 0 &&
+		    strncmp(p + 3, name, strlen(name)) == 0 &&
+		    p[3 + strlen(name)] == ' ')
+			return 1;
+	}
+	return 0;
+}
+
+/* --fail-under: exit 3 below the bar (points or percent), 0 at it. */
+static const struct {
+	const char *bar;
+	int status;
+} fu_cases[] = {{"1", 3}, {"50%", 3}, {"0", 0}, {"0%", 0}};
+
+START_TEST(fail_under)
+{
+	char *argv[] = {(char *)kit_bin("labgrade"), "--fail-under",
+	    (char *)fu_cases[_i].bar, "--format", "tap", "--only",
+	    "client_pings", "lab1-udp",
+	    "grader/labs/broken/l1-client-nul-in-ping", NULL};
+	struct proc p;
+
+	ck_assert_int_eq(proc_start(&p, argv), 0);
+	proc_wait(&p, 60000);
+	ck_assert_msg(PROC_EXIT(&p) == fu_cases[_i].status, "status %d: %s",
+	    PROC_EXIT(&p), p.err);
+	ck_assert_msg(lg_tap_not_ok(p.out, "client_pings"), "%s", p.out);
+	if (fu_cases[_i].status == 3)
+		ck_assert_ptr_nonnull(strstr(p.err, "below --fail-under"));
+	proc_free(&p);
+}
+END_TEST
+
+/* -v: the trace of a test that passed is shown too. */
+START_TEST(verbose_traces)
+{
+	char *argv[] = {(char *)kit_bin("labgrade"), "-v", "--only",
+	    "client_pings", "lab1-udp", "solutions/lab1-udp", NULL};
+	struct proc p;
+
+	ck_assert_int_eq(proc_start(&p, argv), 0);
+	proc_wait(&p, 60000);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "%s", p.err);
+	ck_assert_ptr_nonnull(strstr(p.out, "PASS client_pings"));
+	ck_assert_msg(strstr(p.out, "packet trace (labsniff -r):\n") != NULL &&
+	                  strstr(p.out, " UDP len 6 \"ping 1\"") != NULL,
+	    "%s", p.out);
+	proc_free(&p);
+}
+END_TEST
+
+/* Every format of a real failing grading, written by the sanitizer
+ * build (make test builds build/san/labgrade): no memory error on the
+ * way, every file there, the JSON read back. */
+static const char *const san_subs[] = {
+    "grader/labs/broken/l1-server-double-reply",
+    "grader/labs/broken/l1-client-nul-in-ping",
+};
+
+START_TEST(sanitized_all_formats)
+{
+	char out[] = "/tmp/check_labgrade-san-XXXXXX", cmd[1024];
+	char *argv[] = {"build/san/labgrade", "--format",
+	    "text,json,junit,tap,gradescope,autolab", "--format", "csv",
+	    "--out", out, "lab1-udp", (char *)san_subs[_i], NULL};
+	struct proc p;
+
+	ck_assert_msg(access(argv[0], X_OK) == 0,
+	    "%s is not built (make "
+	    "SAN=1 build/san/labgrade)",
+	    argv[0]);
+	ck_assert_ptr_nonnull(mkdtemp(out));
+	ck_assert_int_eq(proc_start(&p, argv), 0);
+	proc_wait(&p, 60000);
+	ck_assert_msg(
+	    PROC_EXIT(&p) == 0, "status %d: %s", PROC_EXIT(&p), p.err);
+	proc_free(&p);
+	snprintf(cmd, sizeof cmd,
+	    "cd %s && test -s report.txt && test -s "
+	    "junit.xml && test -s report.tap && test -s results.json && "
+	    "test -s autolab.txt && test -s report.csv && xmllint --noout "
+	    "junit.xml && python3 -c 'import json; d=json.load(open(\"report."
+	    "json\")); assert 0 < d[\"score\"] < d[\"max_score\"]' && cd / && "
+	    "rm -rf %s",
+	    out, out);
+	ck_assert_msg(lg_sh(cmd, &p, 30000) == 0, "%s", p.err);
+	proc_free(&p);
+}
+END_TEST
+
+/* A command that outlives its deadline: killed with its whole process
+ * group (a background child included), within the deadline's reach. */
+START_TEST(exec_deadline)
+{
+	char pidfile[] = "/tmp/check_labgrade-pid-XXXXXX", cmd[256], *out;
+	char *argv[] = {"sh", "-c", cmd, NULL};
+	long long t0;
+	struct timespec ts;
+	FILE *f;
+	int st = 0, rc, fd = mkstemp(pidfile), pid = 0, gone = 0, i;
+
+	close(fd);
+	snprintf(cmd, sizeof cmd,
+	    "sleep 30 & echo $! > %s; echo started; "
+	    "wait",
+	    pidfile);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	t0 = ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+	rc = build_exec_capture(argv, NULL, 300, 4096, &out, &st);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ck_assert_int_eq(rc, 1);
+	ck_assert_msg(ts.tv_sec * 1000LL + ts.tv_nsec / 1000000 - t0 < 3000,
+	    "not stopped at its deadline");
+	ck_assert_msg(strstr(out, "started") && strstr(out, "(killed after "
+	                                                    "0.3 s)"),
+	    "%s", out);
+	free(out);
+	f = fopen(pidfile, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fscanf(f, "%d", &pid), 1);
+	fclose(f);
+	unlink(pidfile);
+	for (i = 0; i < 200 && !gone; i++) { /* reaped by init: ESRCH */
+		char stat[64], line[256] = "";
+
+		snprintf(stat, sizeof stat, "/proc/%d/stat", pid);
+		f = fopen(stat, "r");
+		if (f == NULL || fgets(line, sizeof line, f) == NULL ||
+		    strstr(line, ") Z ") != NULL)
+			gone = 1;
+		if (f != NULL)
+			fclose(f);
+		if (!gone)
+			usleep(10000);
+	}
+	ck_assert_msg(gone, "the background sleep %d survived", pid);
+}
+END_TEST
+
+/* 1 when some process's command line mentions s. */
+static int
+lg_process_mentions(const char *s)
+{
+	char path[300], buf[4096];
+	struct dirent *d;
+	DIR *proc = opendir("/proc");
+	int found = 0;
+
+	ck_assert_ptr_nonnull(proc);
+	while (!found && (d = readdir(proc)) != NULL) {
+		FILE *f;
+		size_t n, i;
+
+		if (d->d_name[0] < '0' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof path, "/proc/%s/cmdline", d->d_name);
+		f = fopen(path, "r");
+		if (f == NULL)
+			continue;
+		n = fread(buf, 1, sizeof buf - 1, f);
+		fclose(f);
+		for (i = 0; i < n; i++)
+			if (buf[i] == '\0')
+				buf[i] = ' ';
+		buf[n] = '\0';
+		found = strstr(buf, s) != NULL;
+	}
+	closedir(proc);
+	return found;
+}
+
+/* Ctrl-C in the middle of a grading: exit 1 "interrupted", its build and
+ * results folders gone, none of the student's programs left running.
+ * (Under /var/tmp: a build folder under /tmp is hidden in the cells.) */
+START_TEST(interrupted_cleans_up)
+{
+	char tmp[] = "/var/tmp/check_labgrade-int-XXXXXX", cmd[256];
+	char *argv[] = {(char *)kit_bin("labgrade"), "lab1-udp",
+	    "solutions/lab1-udp", NULL};
+	struct proc p;
+	struct dirent *d;
+	DIR *dir;
+	int i, seen = 0, left;
+
+	ck_assert_ptr_nonnull(mkdtemp(tmp));
+	chmod(tmp, 0755);
+	setenv("TMPDIR", tmp, 1);
+	setenv("LABGRADE_TMPDIR", tmp, 1);
+	ck_assert_int_eq(proc_start(&p, argv), 0);
+	for (i = 0; i < 500 && seen < 2; i++) { /* both folders made */
+		dir = opendir(tmp);
+		for (seen = 0; dir != NULL && (d = readdir(dir)) != NULL;)
+			seen += strncmp(d->d_name, "labgrade-", 9) == 0;
+		if (dir != NULL)
+			closedir(dir);
+		if (seen < 2)
+			usleep(10000);
+	}
+	if (seen < 2) { /* never started: leave nothing behind */
+		proc_free(&p);
+		rmdir(tmp);
+		ck_abort_msg("labgrade made no build and results folders");
+	}
+	usleep(300000); /* let some tests start: that is the point */
+	proc_signal(&p, SIGINT);
+	proc_wait(&p, 20000);
+	ck_assert_msg(PROC_EXIT(&p) == 1 && strstr(p.err, "interrupted"),
+	    "status %d: %s; %s", PROC_EXIT(&p), p.err,
+	    p.out_len > 200 ? p.out + p.out_len - 200 : p.out);
+	proc_free(&p);
+	for (i = 0, left = 1; i < 200 && left; i++) {
+		left = lg_process_mentions(tmp);
+		if (left)
+			usleep(10000);
+	}
+	ck_assert_msg(!left, "a process from %s outlived the grading", tmp);
+	snprintf(cmd, sizeof cmd, "rmdir %s", tmp); /* fails unless empty */
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+/* A build folder under /tmp would be hidden in the cells: refused. */
+START_TEST(cli_build_under_tmp)
+{
+	char *argv[] = {(char *)kit_bin("labgrade"), "lab1-udp",
+	    "solutions/lab1-udp", NULL};
+	struct proc p;
+
+	setenv("LABGRADE_TMPDIR", "/tmp", 1);
+	ck_assert_int_eq(proc_start(&p, argv), 0);
+	proc_wait(&p, 20000);
+	ck_assert_int_eq(PROC_EXIT(&p), 1);
+	ck_assert_ptr_nonnull(strstr(p.err, "outside /tmp"));
+	proc_free(&p);
+}
+END_TEST
+
+/* The engine's own records (a student's NUL, invalid UTF-8, "]]>" and
+ * terminal escapes among them) through every format, read back by a
+ * real parser. */
+static const struct {
+	int format;
+	const char *check; /* shell command run on the file ($0) */
+} fmt_cases[] = {
+    {REPORT_JSON,
+        "python3 -c 'import json,sys; d=json.load(open(sys.argv"
+        "[1])); t=[x for x in d[\"tests\"] if x[\"name\"]==\"nasty\"][0]; "
+        "assert t[\"status\"]==\"crashed\"; assert \"\\\\0\" in t[\"students"
+        "\"][0][\"stderr_tail\"]' \"$0\""},
+    {REPORT_GRADESCOPE, "python3 -c 'import json,sys; d=json.load(open("
+                        "sys.argv[1])); assert len(d[\"tests\"])==15' \"$0\""},
+    {REPORT_JUNIT, "xmllint --noout \"$0\""},
+    {REPORT_AUTOLAB, "tail -n 1 \"$0\" | python3 -c 'import json,sys; "
+                     "assert json.load(sys.stdin)[\"scores\"][\"pass\"]==1'"},
+    {REPORT_CSV, "python3 -c 'import csv,sys; r=list(csv.reader(open("
+                 "sys.argv[1]))); assert len(r)==2 and len(r[0])==18' \"$0\""},
+    {REPORT_TAP, "grep -q '^not ok 8 - nasty' \"$0\" && ! grep -q "
+                 "\"$(printf '\\033')\" \"$0\""},
+    {REPORT_TEXT, "grep -q 'crashed: signal 11 (SIGSEGV)' \"$0\" && ! grep -q "
+                  "\"$(printf '\\033')\" \"$0\""},
+    /* a test that gave up after it started: everything it has, shown */
+    {REPORT_TEXT, "sed -n '/^SKIP gave_up/,/^$/p' \"$0\" > \"$0.t\" && "
+                  "grep -q 'a client sends 3000 lines' \"$0.t\" && "
+                  "grep -q 'its stdout ended with:' \"$0.t\" && "
+                  "grep -q '^         listening$' \"$0.t\" && "
+                  "grep -q 'reproduce it: ' \"$0.t\" && "
+                  "grep -q 'rerun only this test: labgrade --only gave_up' "
+                  "\"$0.t\" && rm \"$0.t\""},
+    /* killed at a limit: said so, with the limit; never 'status 9' */
+    {REPORT_TEXT, "grep -q \"killed by the grader after 2.5 s (this test's "
+                  "limit for the program)\" \"$0\" && grep -q 'stopped at "
+                  "its CPU time limit (5 s of CPU): killed by signal 24 "
+                  "(SIGXCPU)' \"$0\" && ! grep -q 'status 9' \"$0\""},
+    {REPORT_JSON,
+        "python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); "
+        "t=[x for x in d[\"tests\"] if x[\"name\"]==\"killed\"][0]; "
+        "s=t[\"students\"][0]; assert s[\"outcome\"].startswith(\"killed "
+        "by the grader after 2.5 s\"), s; assert s[\"signal_name\"]==\""
+        "SIGKILL\"' \"$0\""},
+};
+
+START_TEST(engine_formats)
+{
+	struct report_opts o = {.argv0 = "labgrade", .csv_header = 1};
+	char path[] = "/tmp/check_labgrade-fmt-XXXXXX", err[256];
+	char *argv[] = {"sh", "-c", (char *)fmt_cases[_i].check, path, NULL};
+	struct report rep;
+	struct proc p;
+	FILE *f;
+	int fd;
+
+	ck_assert_int_eq(fk_grade(&fk_lab, 1, NULL, &rep, err, sizeof err), 0);
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	f = fdopen(fd, "w");
+	ck_assert_int_eq(report_write(fmt_cases[_i].format, f, &rep, &o), 0);
+	fclose(f);
+	engine_cleanup(&rep);
+	report_free(&rep);
+	ck_assert_int_eq(proc_start(&p, argv), 0);
+	proc_wait(&p, 20000);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "%s does not check: %s %s",
+	    report_format_name(fmt_cases[_i].format), p.out, p.err);
+	proc_free(&p);
+	unlink(path);
+}
+END_TEST
+
+Suite *
+labgrade_suite(void)
+{
+	Suite *s = suite_create("labgrade");
+	TCase *tc;
+
+	tc = tcase_create("engine");
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, engine_outcomes);
+	tcase_add_test(tc, engine_only);
+	tcase_add_test(tc, engine_ran_nothing);
+	tcase_add_test(tc, engine_cycle);
+	tcase_add_test(tc, engine_refuses_nofork);
+	tcase_add_test(tc, engine_ns_cell);
+	tcase_add_test(tc, seeds_derived);
+	tcase_add_loop_test(tc, engine_commands, 0,
+	    (int)(sizeof cmd_cases / sizeof cmd_cases[0]));
+	tcase_add_loop_test(tc, engine_formats, 0,
+	    (int)(sizeof fmt_cases / sizeof fmt_cases[0]));
+	suite_add_tcase(s, tc);
+	tc = tcase_create("rubric");
+	tcase_set_timeout(tc, 10);
+	tcase_add_loop_test(
+	    tc, rubric_checked, 0, (int)(sizeof rb_cases / sizeof rb_cases[0]));
+	tcase_add_test(tc, rubric_hash_follows_edits);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("build");
+	tcase_set_timeout(tc, 30);
+	tcase_add_loop_test(tc, build_cases, 0, BK_NCASES);
+	tcase_add_test(tc, build_cannot_run);
+	tcase_add_test(tc, exec_deadline);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("cli");
+	tcase_set_timeout(tc, 30);
+	tcase_add_loop_test(
+	    tc, cli_statuses, 0, (int)(sizeof cli_cases / sizeof cli_cases[0]));
+	tcase_add_test(tc, cli_refuses_nofork);
+	tcase_add_test(tc, cli_build_under_tmp);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("programs");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, gradescope_autograder);
+	tcase_add_test(tc, class_mode);
+	tcase_add_test(tc, failure_shows_trace);
+	tcase_add_test(tc, failure_commands_run);
+	tcase_add_test(tc, grading_as_nobody);
+	tcase_add_loop_test(
+	    tc, fail_under, 0, (int)(sizeof fu_cases / sizeof fu_cases[0]));
+	tcase_add_test(tc, verbose_traces);
+	tcase_add_test(tc, interrupted_cleans_up);
+	tcase_add_loop_test(tc, sanitized_all_formats, 0,
+	    (int)(sizeof san_subs / sizeof san_subs[0]));
+	suite_add_tcase(s, tc);
+	return s;
+}
