@@ -871,6 +871,58 @@ START_TEST(test_absurd_snaplen)
 }
 END_TEST
 
+/* --- make bench CORPUS=DIR: the comparison script itself --- */
+
+/* Over the scenario pcaps it finds nothing to report; over a labsniff
+ * that lies about one port (a wrapper) it names the packet and field. */
+START_TEST(test_corpus_compare)
+{
+	char dir[64], fake[96], link[96], pcap[256], cmd[600];
+	char scen[256];
+	char *argv[] = {"python3", "capture/bench/corpus-compare.py",
+	    _i == 0 ? (char *)ls_bin(0) : fake, _i == 0 ? scen : dir, NULL};
+	struct proc p;
+	FILE *f;
+
+	snprintf(scen, sizeof scen, "%s/tests/pcap", ls_build());
+	snprintf(dir, sizeof dir, "/tmp/ls-cc-%d", (int)getpid());
+	snprintf(fake, sizeof fake, "%s/labsniff", dir);
+	snprintf(link, sizeof link, "%s/udp-ping.pcap", dir);
+	if (_i == 1) {
+		ck_assert_int_eq(mkdir(dir, 0700), 0);
+		ls_pcap_path(pcap, sizeof pcap, "$PCAP/udp-ping.pcap");
+		ck_assert_ptr_nonnull(realpath(pcap, cmd));
+		ck_assert_int_eq(symlink(cmd, link), 0);
+		ck_assert_ptr_nonnull(realpath(ls_bin(0), pcap));
+		f = fopen(fake, "w");
+		ck_assert_ptr_nonnull(f);
+		fprintf(f,
+		    "#!/bin/sh\n\"%s\" \"$@\" | "
+		    "sed 's/\"dport\":12000/\"dport\":12001/'\n",
+		    pcap);
+		fclose(f);
+		chmod(fake, 0700);
+	}
+	ck_assert_int_eq(proc_run(&p, argv, 4 * LS_RUN_MS), 0);
+	if (_i == 1) {
+		unlink(fake), unlink(link), rmdir(dir);
+		ck_assert_msg(PROC_EXIT(&p) == 1, "exit %d: %s%s",
+		    PROC_EXIT(&p), p.out, p.err);
+		ck_assert_msg(strstr(p.out, "udp-ping.pcap") != NULL &&
+		                  strstr(p.out, " dport    12001 ") != NULL &&
+		                  strstr(p.out, "mismatches: 5 in 1 files"),
+		    "%s", p.out);
+	} else {
+		ck_assert_msg(PROC_EXIT(&p) == 0, "exit %d: %s%s",
+		    PROC_EXIT(&p), p.out, p.err);
+		ck_assert_msg(strstr(p.out, "mismatches: 0 in 0 files") &&
+		                  strstr(p.out, "labsniff only 0"),
+		    "%s", p.out);
+	}
+	proc_free(&p);
+}
+END_TEST
+
 /* --- the hand-written formatting against libc's --- */
 
 static const uint8_t ls_v6_fixed[][16] = {
@@ -984,6 +1036,7 @@ labsniff_suite(void)
 	    2 * (1 + (int)(sizeof ls_cross_pcaps / sizeof ls_cross_pcaps[0])));
 	tcase_add_loop_test(tc, test_svg_xmllint, 0, 4);
 	tcase_add_test(tc, test_svg_stray);
+	tcase_add_loop_test(tc, test_corpus_compare, 0, 2);
 	tcase_add_test(tc, test_ladder_nasty);
 	suite_add_tcase(s, tc);
 
