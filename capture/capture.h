@@ -363,7 +363,7 @@ enum cap_unreach {
 	                     * has answered before) */
 	CAP_UR_NO_SERVER,   /* the quoted datagram went to a conversation's
 	                     * server port that never sent a thing */
-	CAP_UR_CONNECTED    /* the port is an end of another live UDP
+	CAP_UR_CONNECTED    /* the port is the client of another live UDP
 	                     * conversation (note->unreach_conv): a
 	                     * connected socket refuses other senders */
 };
@@ -411,9 +411,8 @@ struct cap_note {
 	int64_t rtt_us;        /* reply: since the request, else -1 */
 	uint16_t port;         /* CAP_EV_PORT_UNREACH: the closed port */
 	uint8_t unreach;       /* CAP_EV_PORT_UNREACH: enum cap_unreach */
-	uint8_t unreach_side;  /* CAP_UR_CONNECTED: the port is the client
-	                        * (0) or server (1) of unreach_conv */
-	uint32_t unreach_conv; /* CAP_UR_CONNECTED: that conversation's id */
+	uint32_t unreach_conv; /* CAP_UR_CONNECTED: the conversation whose
+	                        * client the port is */
 };
 
 struct cap_flows_stats {

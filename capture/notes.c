@@ -60,8 +60,8 @@ notes_tcp(struct outbuf *ob, const struct cap_note *note, int *n)
 }
 
 /* Only what the capture shows: a port that never answered has no
- * server; a port that is the end of another conversation is a connected
- * socket; otherwise nothing more is known. */
+ * server; a port that is the client of another conversation is a
+ * connected socket; otherwise nothing more is known. */
 static void
 notes_unreach(struct outbuf *ob, const struct cap_note *note)
 {
@@ -71,9 +71,7 @@ notes_unreach(struct outbuf *ob, const struct cap_note *note)
 		outbuf_u64(ob, note->port);
 	} else if (note->unreach == CAP_UR_CONNECTED) {
 		outbuf_u64(ob, note->port);
-		outbuf_puts(ob, " is the ");
-		outbuf_puts(ob, side[note->unreach_side & 1]);
-		outbuf_puts(ob, " of conversation #");
+		outbuf_puts(ob, " is the client of conversation #");
 		outbuf_u64(ob, note->unreach_conv);
 		outbuf_puts(
 		    ob, ", a connected socket: it refuses other senders");

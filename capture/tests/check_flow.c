@@ -119,8 +119,9 @@ static const struct {
     {"ip6-ext", 5, {NEW | REQ, NEW | HS1, REQ, 0, 0}, {1, 0, 2}},
     /* the stray to the client's port: refused, tied to the stray's own
      * conversation; an error quoting nothing seen; the server gone */
-    {"udp-stray-unreach", 7, {NEW | REQ, REP, NEW | REQ, UNR, UNR, REQ, UNR},
-        {1, 1, 1, 0, 0, 2, 0}},
+    {"udp-stray-unreach", 9,
+        {NEW | REQ, REP, NEW | REQ, UNR, UNR, REQ, UNR, NEW | REQ, UNR},
+        {1, 1, 1, 0, 0, 2, 0, 1, 0}},
     /* 130 s idle: the same conversation, no new handshake-not-seen */
     {"tcp-idle", 9, {NEW | HS1, HS2, HS3, 0, 0, 0, 0, 0, 0}, {0}},
     /* a segment with a bad IPv4 total length is tracked (tcpdump) */
@@ -195,11 +196,13 @@ START_TEST(test_unreach_cause)
 	ck_assert_int_eq(fl.note[3].unreach, CAP_UR_CONNECTED);
 	ck_assert_uint_eq(fl.note[3].port, 54019);
 	ck_assert_uint_eq(fl.note[3].unreach_conv, 1);
-	ck_assert_int_eq(fl.note[3].unreach_side, 0); /* its client */
-	ck_assert_uint_eq(fl.conv_id[3], 2);          /* the stray's */
+	ck_assert_uint_eq(fl.conv_id[3], 2); /* the stray's */
 	ck_assert_int_eq(fl.note[4].unreach, CAP_UR_UNKNOWN);
 	ck_assert_uint_eq(fl.note[4].port, 33333);
 	ck_assert_int_eq(fl.note[6].unreach, CAP_UR_UNKNOWN); /* answered */
+	/* 12000 served conversation #1: for another client, not "no
+	 * server" (it may have gone, or be connected to #1's client) */
+	ck_assert_int_eq(fl.note[8].unreach, CAP_UR_UNKNOWN);
 	fl_run("icmp-unreach");
 	ck_assert_int_eq(fl.note[1].unreach, CAP_UR_NO_SERVER);
 	ck_assert_uint_eq(fl.note[1].port, 12000);

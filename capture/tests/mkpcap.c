@@ -920,6 +920,11 @@ sc_udp_stray_unreach(struct mk *m)
 	in = ip_build(m, ip, &c, &s, 17, l4, n, NULL);
 	n = icmp_build(ic, &s, &c, 3, 3, 0, ip, in);
 	send_l4(m, &s, &c, 1, ic, n, NULL, 0, 30);
+	udp(m, &y, &s, "ping 1", 1000); /* another client: refused too */
+	n = udp_build(l4, &y, &s, "ping 1", 6, 0);
+	in = ip_build(m, ip, &y, &s, 17, l4, n, NULL);
+	n = icmp_build(ic, &s, &y, 3, 3, 0, ip, in);
+	send_l4(m, &s, &y, 1, ic, n, NULL, 0, 30);
 }
 
 /* --- times and numbers as tcpdump prints them --- */
@@ -1170,7 +1175,8 @@ static const struct scenario SCENARIOS[] = {
         "UDP, ARP, LLDP, SCTP over IPv4"},
     {"udp-stray-unreach", DLT_EN10MB, sc_udp_stray_unreach,
         "a stray datagram to a client's connected socket refused by ICMP; "
-        "an ICMP error quoting a datagram never seen; a server gone"},
+        "an ICMP error quoting a datagram never seen; a server gone, refusing "
+        "its client and another"},
     {"time-2038", DLT_EN10MB, sc_time_2038,
         "UDP at 2038-01-19 03:14:08 and in 2096 (unsigned 32-bit seconds)"},
     {"ts-invalid-usec", DLT_EN10MB, sc_ts_invalid_usec,
