@@ -268,13 +268,20 @@ cap_file_open(const char *path, char *err, size_t errlen)
 	}
 	if ((f = file_new(path, p, lt, err, errlen)) == NULL)
 		return NULL;
-	/* libpcap reads an absurd snapshot length as its maximum for the
-	 * link type (pcap_adjust_snapshot); so do we, and say so. */
-	if (snap > CAP_FILE_SNAPLEN_MAX)
+	/* As tcpdump, read on: libpcap takes a snapshot length that does not
+	 * fit an int as its maximum for the link type, any other as it is
+	 * (each record says how many bytes it holds); say so once. */
+	if (snap > CAP_FILE_SNAPLEN_MAX && (uint32_t)pcap_snapshot(p) != snap)
 		snprintf(f->warning, sizeof f->warning,
 		    "%s: snapshot length %u in the file header is absurd "
 		    "(a damaged file?): read as %d, libpcap's maximum",
 		    path, snap, pcap_snapshot(p));
+	else if (snap > CAP_FILE_SNAPLEN_MAX)
+		snprintf(f->warning, sizeof f->warning,
+		    "%s: snapshot length %u in the file header is absurd "
+		    "(a damaged file?): read on, each packet as its record "
+		    "says",
+		    path, snap);
 	return f;
 }
 
