@@ -320,6 +320,7 @@ START_TEST(test_crosscheck_tcpdump)
 	char *pyargv[] = {
 	    "python3", "-c", (char *)ls_cross_py, js, ab, rl, NULL};
 	struct proc p;
+	int rc[4];
 
 	ck_assert_msg(access("/usr/bin/tcpdump", X_OK) == 0 ||
 	                  access("/usr/sbin/tcpdump", X_OK) == 0,
@@ -328,13 +329,16 @@ START_TEST(test_crosscheck_tcpdump)
 	snprintf(js, sizeof js, "/tmp/ls-cross-%d.json", (int)getpid());
 	snprintf(ab, sizeof ab, "/tmp/ls-cross-%d.abs", (int)getpid());
 	snprintf(rl, sizeof rl, "/tmp/ls-cross-%d.rel", (int)getpid());
-	ck_assert_int_eq(ls_run_to(lsargv, js), 0);
-	ck_assert_int_eq(ls_run_to(abargv, ab), 0);
-	ck_assert_int_eq(ls_run_to(rlargv, rl), 0);
-	ck_assert_int_eq(proc_run(&p, pyargv, LS_RUN_MS), 0);
+	rc[0] = ls_run_to(lsargv, js);
+	rc[1] = ls_run_to(abargv, ab);
+	rc[2] = ls_run_to(rlargv, rl);
+	rc[3] = proc_run(&p, pyargv, LS_RUN_MS);
+	unlink(js), unlink(ab), unlink(rl); /* a failure leaves nothing */
+	ck_assert_msg(rc[0] == 0 && rc[1] == 0 && rc[2] == 0 && rc[3] == 0,
+	    "%s: labsniff %d, tcpdump %d %d, python %d", pcap, rc[0], rc[1],
+	    rc[2], rc[3]);
 	ck_assert_msg(
 	    PROC_EXIT(&p) == 0, "%s disagrees with tcpdump: %s", pcap, p.err);
-	unlink(js), unlink(ab), unlink(rl);
 	proc_free(&p);
 }
 END_TEST
@@ -827,6 +831,7 @@ START_TEST(test_inputs)
 	char *plain[] = {(char *)ls_bin(0), "-r", pcap, NULL};
 	char *shell[] = {"bash", "-c", (char *)ls_input_cmds[_i], "sh", NULL};
 	struct proc a, b;
+	int ra, rb;
 
 	ls_pcap_path(pcap, sizeof pcap, "$PCAP/tcp4-session.pcap");
 	snprintf(dir, sizeof dir, "/tmp/ls-in-%d", (int)getpid());
@@ -835,10 +840,12 @@ START_TEST(test_inputs)
 	setenv("L", ls_bin(0), 1);
 	setenv("P", pcap, 1);
 	setenv("D", dir, 1);
-	ck_assert_int_eq(proc_run(&a, plain, LS_RUN_MS), 0);
-	ck_assert_int_eq(proc_run(&b, shell, LS_RUN_MS), 0);
+	ra = proc_run(&a, plain, LS_RUN_MS);
+	rb = proc_run(&b, shell, LS_RUN_MS);
 	unlink(fifo);
 	rmdir(dir);
+	ck_assert_int_eq(ra, 0);
+	ck_assert_int_eq(rb, 0);
 	ck_assert_msg(!b.timed_out, "%s: labsniff hung", ls_input_cmds[_i]);
 	ck_assert_msg(PROC_EXIT(&b) == 0 && b.err_len == 0, "%s: exit %d: %s",
 	    ls_input_cmds[_i], PROC_EXIT(&b), b.err);
