@@ -28,9 +28,14 @@
  *	                              id order): call it at the end of a run
  *	cap_flows_stats(ft, st)       table counters (live, evicted, ...)
  *
- *	cap_file_open(path, err, errlen)   open a pcap/pcapng file; NULL and
- *	                              one clear line in err on failure (bad
- *	                              magic, truncated header, absurd snaplen)
+ *	cap_file_open(path, err, errlen)   open a pcap/pcapng file ("-":
+ *	                              standard input; a FIFO or pipe works:
+ *	                              the input is read once); NULL and one
+ *	                              clear line in err on failure (bad
+ *	                              magic, truncated header)
+ *	cap_file_warning(f)           NULL, or one line the reader should
+ *	                              see (an absurd snapshot length, read
+ *	                              as libpcap's maximum)
  *	cap_file_next(f, pkt, err, errlen) read and decode the next packet:
  *	                              1 a packet, 0 end of file, -1 error
  *	                              (e.g. truncated record) with err set
@@ -139,6 +144,9 @@ enum cap_tp {
 #define CAP_F_VLAN 0x0020       /* an 802.1Q/802.1ad tag was skipped */
 #define CAP_F_TCP_BADOPT 0x0040 /* TCP options malformed (list stops) */
 #define CAP_F_UDP_LEN 0x0080    /* UDP length field != IP payload length */
+#define CAP_F_TS_USEC                                                          \
+	0x0100 /* the microsecond field was invalid (not                       \
+	        * 0..999999): see ts_usec_raw */
 
 /* An IPv4 or IPv6 address: family 4 or 6 (0: none), network-order bytes
  * (IPv4 in a[0..3]).  Zero the whole struct before filling it: conversation
@@ -196,11 +204,15 @@ struct cap_icmp {
  * fields of layers it did not reach are zero. */
 struct cap_pkt {
 	/* As captured */
-	const uint8_t *data; /* the captured bytes */
-	uint32_t caplen;     /* bytes captured */
-	uint32_t len;        /* bytes on the wire */
-	struct timeval ts;
-	int linktype; /* DLT_* as given */
+	const uint8_t *data;  /* the captured bytes */
+	uint32_t caplen;      /* bytes captured */
+	uint32_t len;         /* bytes on the wire */
+	struct timeval ts;    /* the file's 32-bit seconds read unsigned
+	                       * (dates up to 2106); an invalid microsecond
+	                       * field counts as 999999 (the packet stays in
+	                       * its second: times keep their order) */
+	uint32_t ts_usec_raw; /* CAP_F_TS_USEC: the field as it was */
+	int linktype;         /* DLT_* as given */
 
 	/* Link layer */
 	enum cap_link link;
@@ -284,6 +296,8 @@ struct cap_conv {
 	enum cap_conv_state state;
 	uint8_t hs_seen;   /* the client's SYN was captured */
 	uint8_t wscale_ok; /* both SYNs carried window scale */
+	uint8_t refused;   /* the server answered the SYN with a RST:
+	                    * nothing listens there (CAP_EV_REFUSED) */
 	uint8_t wscale[2]; /* shift per direction (when wscale_ok) */
 	uint16_t mss[2];   /* MSS announced per direction (0: none) */
 	int8_t closer;     /* direction of the first FIN, -1 none */
@@ -332,11 +346,27 @@ struct cap_conv {
 #define CAP_EV_PORT_UNREACH                                                    \
 	0x40000            /* ICMP/ICMPv6 port unreachable for                 \
 	                    * the UDP conversation note->conv, port            \
-	                    * note->port ("no server on <port>") */
+	                    * note->port; why: note->unreach */
 #define CAP_EV_NEW 0x80000 /* first packet of its conversation */
 #define CAP_EV_UNMATCHED                                                       \
 	0x100000 /* UDP: server datagram of an echo conversation               \
 	          * that echoes no open request: not a reply */
+#define CAP_EV_REFUSED                                                         \
+	0x200000 /* TCP: the server's RST answers the client's SYN:            \
+	          * connection refused, nothing listens on the port            \
+	          * (CAP_EV_RST is set too) */
+
+/* CAP_EV_PORT_UNREACH: what the capture tells about the refusing port. */
+enum cap_unreach {
+	CAP_UR_UNKNOWN = 0, /* nothing accepts the datagram there (the
+	                     * quoted datagram was not seen, or the port
+	                     * has answered before) */
+	CAP_UR_NO_SERVER,   /* the quoted datagram went to a conversation's
+	                     * server port that never sent a thing */
+	CAP_UR_CONNECTED    /* the port is the client of another live UDP
+	                     * conversation (note->unreach_conv): a
+	                     * connected socket refuses other senders */
+};
 
 /* The tracker's verdict on one packet. */
 struct cap_note {
@@ -378,8 +408,11 @@ struct cap_note {
 	 * Echo matching is by a hash of those bytes: a collision (1 in 2^32)
 	 * could pair a datagram that does not echo. */
 	uint32_t req;
-	int64_t rtt_us; /* reply: since the request, else -1 */
-	uint16_t port;  /* CAP_EV_PORT_UNREACH: the closed port */
+	int64_t rtt_us;        /* reply: since the request, else -1 */
+	uint16_t port;         /* CAP_EV_PORT_UNREACH: the closed port */
+	uint8_t unreach;       /* CAP_EV_PORT_UNREACH: enum cap_unreach */
+	uint32_t unreach_conv; /* CAP_UR_CONNECTED: the conversation whose
+	                        * client the port is */
 };
 
 struct cap_flows_stats {
@@ -414,6 +447,7 @@ struct cap_file *cap_file_open(const char *path, char *err, size_t errlen);
 int cap_file_next(
     struct cap_file *f, struct cap_pkt *pkt, char *err, size_t errlen);
 int cap_file_linktype(const struct cap_file *f);
+const char *cap_file_warning(const struct cap_file *f);
 struct pcap *cap_file_pcap(struct cap_file *f);
 void cap_file_close(struct cap_file *f);
 

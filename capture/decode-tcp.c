@@ -86,8 +86,11 @@ decode_tcp(
 	t->hlen = (uint8_t)hlen;
 	t->flags = (uint16_t)(fl | ((doff & 1) << 8));
 	if (hlen < 20) {
+		/* the rest of the header is not trusted: tcpdump prints only
+		 * "tcp N" (the bytes after the claimed header) and why */
 		decode_bad(pkt, CAP_L_TCP,
 		    "bad hdr length %u - too short, < 20", hlen);
+		pkt->payload_len = len > hlen ? len - hlen : 0;
 		return;
 	}
 	if (hlen > len) {

@@ -208,6 +208,22 @@ decode_raw(struct cap_pkt *pkt, const struct cap_buf *b, int want)
 	decode_net(pkt, b, 0);
 }
 
+/* libpcap hands a pcap file's 32-bit seconds over sign-extended: read
+ * them unsigned, as tcpdump prints them (2038 to 2106).  A microsecond
+ * field out of range is kept for the printers and counted as 999999. */
+static void
+decode_ts(struct cap_pkt *pkt, const struct timeval *ts)
+{
+	pkt->ts = *ts;
+	if (ts->tv_sec < 0 && ts->tv_sec >= INT32_MIN)
+		pkt->ts.tv_sec = (time_t)(uint32_t)ts->tv_sec;
+	if (ts->tv_usec < 0 || ts->tv_usec > 999999) {
+		pkt->flags |= CAP_F_TS_USEC;
+		pkt->ts_usec_raw = (uint32_t)ts->tv_usec;
+		pkt->ts.tv_usec = 999999;
+	}
+}
+
 int
 cap_linktype_supported(int linktype)
 {
@@ -241,7 +257,7 @@ cap_decode(struct cap_pkt *pkt, int linktype, const uint8_t *bytes,
 	pkt->data = bytes;
 	pkt->caplen = (uint32_t)b.len;
 	pkt->len = len < b.len ? (uint32_t)b.len : len;
-	pkt->ts = t;
+	decode_ts(pkt, &t);
 	pkt->linktype = linktype;
 	switch (linktype) {
 	case DLT_EN10MB:

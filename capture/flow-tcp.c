@@ -44,25 +44,27 @@ tcp_numbers(
 	const struct cap_tcp *t = &pkt->tcp;
 	struct cap_conv *c = &f->c;
 	int p = !d, ack = TH(pkt, CAP_TH_ACK);
+	/* tcpdump (print-tcp.c): only ACK segments are made relative; a
+	 * SYN or the first ACK segment re-anchors and prints absolute. */
+	int anchor = ack && (!f->td_valid || TH(pkt, CAP_TH_SYN));
 
 	if (!f->d[d].have_base || TH(pkt, CAP_TH_SYN)) {
 		c->isn[d] = t->seq;
 		f->d[d].have_base = 1;
 	}
-	if (ack && !f->d[p].have_base) {
-		c->isn[p] = t->ack - 1;
-		f->d[p].have_base = 1;
+	/* Our bases follow tcpdump's anchor, so the numbers match its own
+	 * even when the SYN-ACK was not captured (the first ACK segment
+	 * then has seq 0, as tcpdump counts). */
+	if (anchor) {
+		f->td_base[d] = c->isn[d] = t->seq;
+		f->td_base[p] = c->isn[p] = t->ack - 1;
+		f->d[d].have_base = f->d[p].have_base = 1;
+		f->td_valid = 1;
 	}
 	note->rel_seq = t->seq - c->isn[d];
 	note->rel_ack = ack ? t->ack - c->isn[p] : 0;
-	/* tcpdump (print-tcp.c): only ACK segments are made relative; a
-	 * SYN or the first ACK segment re-anchors and prints absolute. */
 	note->td_seq = t->seq, note->td_ack = t->ack, note->td_abs = 1;
-	if (ack && (!f->td_valid || TH(pkt, CAP_TH_SYN))) {
-		f->td_base[d] = t->seq;
-		f->td_base[p] = t->ack - 1;
-		f->td_valid = 1;
-	} else if (ack) {
+	if (ack && !anchor) {
 		note->td_seq = t->seq - f->td_base[d];
 		note->td_ack = t->ack - f->td_base[p];
 		note->td_abs = 0;
@@ -106,6 +108,7 @@ tcp_handshake(
 			return;
 		}
 		f->d[d].syn = 1;
+		f->d[d].syn_seq = pkt->tcp.seq;
 		f->syn_ts = pkt->ts;
 		c->hs_seen = 1;
 		c->state = CAP_CS_SYN_SENT;
@@ -237,6 +240,14 @@ tcp_teardown(
 
 	if (TH(pkt, CAP_TH_RST)) {
 		note->ev |= CAP_EV_RST;
+		/* The server's RST-ACK to the SYN, before any SYN-ACK: the
+		 * kernel's answer when nothing listens (RFC 793 3.4). */
+		if (d == 1 && c->state == CAP_CS_SYN_SENT &&
+		    TH(pkt, CAP_TH_ACK) &&
+		    pkt->tcp.ack == f->d[0].syn_seq + 1) {
+			note->ev |= CAP_EV_REFUSED;
+			c->refused = 1;
+		}
 		c->state = CAP_CS_RESET;
 		if (c->resetter < 0)
 			c->resetter = (int8_t)d;

@@ -191,6 +191,57 @@ flow_udp(struct cap_flows *ft, const struct cap_pkt *pkt, struct cap_note *note)
 	return 0;
 }
 
+/* Another live UDP conversation whose client is (a, port): the port an
+ * ICMP error names is then a client's socket, connected to its server,
+ * refusing datagrams from anyone else.  *served: the port has answered
+ * in another conversation as its server (so "no server" would not be
+ * sure: it may have gone, or connected to that client).  The recently
+ * used conversations are searched, CAP_UNREACH_SCAN of them. */
+static const struct flow *
+udp_client_end(struct cap_flows *ft, const struct flow *quoted,
+    const struct cap_addr *a, uint16_t port, int *served)
+{
+	uint32_t i = ft->lru.head;
+	int n;
+
+	*served = 0;
+	for (n = 0; i != 0 && n < CAP_UNREACH_SCAN;
+	     i = ft->f[i].link[LINK_LRU].next, n++) {
+		const struct flow *g = &ft->f[i];
+
+		if (g == quoted || g->c.proto != 17)
+			continue;
+		if (g->c.cli_port == port && memcmp(g->c.cli.a, a->a, 16) == 0)
+			return g;
+		if (g->c.srv_port == port && g->c.pkts[1] > 0 &&
+		    memcmp(g->c.srv.a, a->a, 16) == 0)
+			*served = 1;
+	}
+	return NULL;
+}
+
+/* Why the port refused: see enum cap_unreach. */
+static void
+udp_unreach_cause(struct cap_flows *ft, const struct flow *f,
+    const struct cap_icmp_inner *in, struct cap_note *note)
+{
+	const struct flow *g;
+	int served;
+
+	note->unreach = CAP_UR_UNKNOWN;
+	if (in->proto != 17)
+		return;
+	g = udp_client_end(ft, f, &in->dst, in->dport, &served);
+	if (g != NULL) {
+		note->unreach = CAP_UR_CONNECTED;
+		note->unreach_conv = g->c.id;
+	} else if (!served && f != NULL && f->c.srv_port == in->dport &&
+	           memcmp(f->c.srv.a, in->dst.a, 16) == 0 &&
+	           f->c.pkts[1] == 0) {
+		note->unreach = CAP_UR_NO_SERVER;
+	}
+}
+
 /* An ICMP error quoting a datagram of a known conversation. */
 int
 flow_icmp(
@@ -212,6 +263,7 @@ flow_icmp(
 	flow_key_make(
 	    &k, in->proto, &in->src, in->sport, &in->dst, in->dport, &swapped);
 	f = flow_find(ft, &k, flow_key_hash(&k));
+	udp_unreach_cause(ft, f, in, note);
 	if (f == NULL)
 		return -1;
 	flow_touch(ft, f);

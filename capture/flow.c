@@ -184,7 +184,8 @@ flow_touch(struct cap_flows *ft, struct flow *f)
 
 	if (ft->lru.head == i)
 		return;
-	list_unlink(ft, &ft->lru, i, LINK_LRU);
+	list_unlink(ft, f->dormant ? &ft->dormant : &ft->lru, i, LINK_LRU);
+	f->dormant = 0; /* a dormant connection resumes, numbers and all */
 	list_push_head(ft, &ft->lru, i, LINK_LRU);
 }
 
@@ -199,7 +200,7 @@ flow_evict(struct cap_flows *ft, struct flow *f)
 	     pp = &ft->f[*pp].hnext)
 		;
 	*pp = f->hnext;
-	list_unlink(ft, &ft->lru, i, LINK_LRU);
+	list_unlink(ft, f->dormant ? &ft->dormant : &ft->lru, i, LINK_LRU);
 	list_unlink(ft, &ft->age, i, LINK_AGE);
 	if (ft->recent == i)
 		ft->recent = 0;
@@ -221,6 +222,19 @@ idle_us(const struct flow *f, const struct timeval *now)
 	return flow_tv_us(now, &f->c.last);
 }
 
+/* An open TCP connection does not end by being idle (tcpdump keeps
+ * counting its numbers when it resumes, minutes later): past idle_s it
+ * only moves to the dormant list, the first to go when room is needed. */
+static void
+flow_doze(struct cap_flows *ft, struct flow *f)
+{
+	uint32_t i = (uint32_t)(f - ft->f);
+
+	list_unlink(ft, &ft->lru, i, LINK_LRU);
+	list_push_head(ft, &ft->dormant, i, LINK_LRU);
+	f->dormant = 1;
+}
+
 /* Expire a few conversations at the cold end of the LRU list. */
 static void
 flow_expire(struct cap_flows *ft, const struct timeval *now)
@@ -231,8 +245,12 @@ flow_expire(struct cap_flows *ft, const struct timeval *now)
 		struct flow *f = &ft->f[ft->lru.tail];
 		int64_t idle = idle_us(f, now);
 
-		if (idle > (int64_t)ft->idle_s * 1000000 ||
-		    (flow_closed(f) && idle > CAP_FLOW_CLOSED_S * 1000000LL)) {
+		if (flow_closed(f) ? idle > CAP_FLOW_CLOSED_S * 1000000LL
+		                   : idle > (int64_t)ft->idle_s * 1000000) {
+			if (f->c.proto == 6 && !flow_closed(f)) {
+				flow_doze(ft, f);
+				continue;
+			}
 			ft->st.evicted_idle++;
 			flow_evict(ft, f);
 		} else
@@ -241,7 +259,7 @@ flow_expire(struct cap_flows *ft, const struct timeval *now)
 }
 
 /* Room for one more: a closed conversation near the cold end if there
- * is one, else the least recently used. */
+ * is one, else the longest dormant, else the least recently used. */
 static void
 flow_make_room(struct cap_flows *ft)
 {
@@ -254,7 +272,7 @@ flow_make_room(struct cap_flows *ft)
 		i = ft->f[i].link[LINK_LRU].prev;
 	}
 	if (i == 0 || n == CAP_FLOW_VICTIM_SCAN)
-		i = ft->lru.tail;
+		i = ft->dormant.tail ? ft->dormant.tail : ft->lru.tail;
 	ft->st.evicted_full++;
 	flow_evict(ft, &ft->f[i]);
 }
@@ -318,8 +336,11 @@ cap_flow_track(
 	note->rtt_us = -1;
 	flow_expire(ft, &pkt->ts);
 	/* A TCP segment whose fixed header was captured is tracked even
-	 * when its options were cut, as tcpdump does. */
-	if (pkt->bad == NULL && pkt->trunc != CAP_L_UDP &&
+	 * when its options were cut, and one whose IP header claims more
+	 * bytes than the wire holds (truncated-ip), as tcpdump numbers it. */
+	if ((pkt->bad == NULL || pkt->bad_layer == CAP_L_IP ||
+	        pkt->bad_layer == CAP_L_IP6) &&
+	    pkt->trunc != CAP_L_UDP &&
 	    (pkt->trunc != CAP_L_TCP || pkt->tcp.hlen >= 20)) {
 		if (pkt->tp == CAP_TP_TCP)
 			r = flow_tcp(ft, pkt, note);

@@ -52,6 +52,7 @@ struct flow_hole {
 struct flow_tcpdir {
 	uint32_t next;    /* end of the highest segment seen */
 	uint32_t fin_seq; /* sequence number of its FIN */
+	uint32_t syn_seq; /* sequence number of its SYN (when syn) */
 	uint32_t last_ack;
 	uint16_t last_win;
 	uint8_t have_base, have_next, have_ack;
@@ -78,6 +79,8 @@ struct flow {
 	uint8_t nreq, reqhead; /* ring of recent UDP requests */
 	uint32_t open;         /* bit i: req[i] is not answered yet */
 	uint8_t echo;          /* UDP: replies echo requests (see flow-udp.c) */
+	uint8_t dormant;       /* an open TCP conversation idle past idle_s:
+	                        * on the dormant list, not the LRU list */
 	uint32_t answered;
 	struct flow_req req[CAP_UDP_PENDING];
 };
@@ -90,6 +93,7 @@ struct cap_flows {
 	uint32_t mask, max, live, free, next_id, idle_s;
 	uint32_t recent; /* last conversation found or made, 0 = none */
 	struct flow_list lru, age;
+	struct flow_list dormant; /* idle open TCP conversations (LINK_LRU) */
 	cap_evict_fn *evict_fn;
 	void *evict_arg;
 	struct cap_flows_stats st;

@@ -127,7 +127,7 @@ json_transport(
 		json_knum(ob, "sport", pkt->sport);
 		json_knum(ob, "dport", pkt->dport);
 	}
-	if (pkt->tp == CAP_TP_TCP)
+	if (pkt->tp == CAP_TP_TCP && !tcp_hdr_rejected(pkt))
 		json_tcp(ob, pkt, note);
 	if (pkt->tp == CAP_TP_ICMP || pkt->tp == CAP_TP_ICMP6) {
 		json_knum(ob, "icmp_type", pkt->icmp.type);
@@ -137,6 +137,8 @@ json_transport(
 		        pkt->icmp.type, pkt->icmp.code));
 	}
 	json_knum(ob, "payload_len", pkt->payload_len);
+	if (udp_first_fragment(pkt)) /* payload_len: bytes in this one */
+		json_knum(ob, "datagram_len", pkt->udp.ulen - 8u);
 	if (pkt->payload != NULL ||
 	    ((pkt->tp == CAP_TP_TCP || pkt->tp == CAP_TP_UDP) &&
 	        pkt->payload_len == 0 && !pkt->trunc)) {
@@ -155,11 +157,13 @@ json_note(
 	char buf[1024];
 	struct outbuf nb;
 
-	if (note->conv == NULL)
+	if (note->conv == NULL && !(note->ev & CAP_EV_PORT_UNREACH))
 		return;
-	json_knum(ob, "conv", note->conv->id);
-	json_kstr(
-	    ob, "dir", note->dir == 0 ? "client->server" : "server->client");
+	if (note->conv != NULL) {
+		json_knum(ob, "conv", note->conv->id);
+		json_kstr(ob, "dir",
+		    note->dir == 0 ? "client->server" : "server->client");
+	}
 	outbuf_mem(&nb, buf, sizeof buf);
 	if (print_notes(&nb, pkt, note) > 0 && !nb.failed) {
 		json_key(ob, "note");
@@ -174,8 +178,17 @@ json_note(
 		outbuf_puts(ob, ",\"unrequested\":true");
 	if (note->ev & CAP_EV_UNMATCHED)
 		outbuf_puts(ob, ",\"unmatched\":true");
-	if (note->ev & CAP_EV_PORT_UNREACH)
+	if (note->ev & CAP_EV_PORT_UNREACH) {
 		json_knum(ob, "unreachable_port", note->port);
+		json_kstr(ob, "unreachable_cause",
+		    note->unreach == CAP_UR_NO_SERVER   ? "no server"
+		    : note->unreach == CAP_UR_CONNECTED ? "connected socket"
+		                                        : "unknown");
+		if (note->unreach == CAP_UR_CONNECTED)
+			json_knum(ob, "unreachable_conv", note->unreach_conv);
+	}
+	if (note->ev & CAP_EV_REFUSED)
+		outbuf_puts(ob, ",\"refused\":true");
 }
 
 void
@@ -191,6 +204,8 @@ json_packet(
 	print_reltime(ob, &s->pr.t0, &pkt->ts);
 	json_knum(ob, "ts_sec", (uint64_t)pkt->ts.tv_sec);
 	json_knum(ob, "ts_usec", (uint64_t)pkt->ts.tv_usec);
+	if (pkt->flags & CAP_F_TS_USEC) /* the file's value, not used */
+		json_knum(ob, "ts_usec_invalid", pkt->ts_usec_raw);
 	json_knum(ob, "len", pkt->len);
 	json_knum(ob, "caplen", pkt->caplen);
 	json_kstr(ob, "net",
@@ -243,6 +258,8 @@ json_conv(struct outbuf *ob, const struct cap_conv *c)
 		json_knum(ob, "retransmissions",
 		    (uint64_t)c->retrans[0] + c->retrans[1]);
 		json_knum(ob, "state", c->state);
+		if (c->refused)
+			outbuf_puts(ob, ",\"refused\":true");
 	} else {
 		json_knum(ob, "requests", c->requests);
 		json_knum(ob, "replies", c->replies);

@@ -31,7 +31,8 @@ static const char help_text[] =
     "conversation.\n"
     "\n"
     "  -i IFACE      capture on IFACE (default: lo, the loopback)\n"
-    "  -r FILE       read packets from a pcap or pcapng file\n"
+    "  -r FILE       read packets from a pcap or pcapng file (-: standard\n"
+    "                input; a FIFO or <(...) works too)\n"
     "  -w FILE       also save the packets to FILE (pcap; tcpdump and\n"
     "                Wireshark read it)\n"
     "  -c COUNT      stop after COUNT packets\n"
@@ -331,9 +332,13 @@ file_loop(struct sniff *s, struct cap_file *f)
 
 	while (!stop_requested && !count_reached(s) && !s->out.failed) {
 		rc = cap_file_next(f, &pkt, s->err, sizeof s->err);
+		if (rc < 0 && stop_requested)
+			return 0; /* Ctrl-C while a pipe or FIFO was quiet */
 		if (rc <= 0)
 			return rc;
 		h.ts = pkt.ts;
+		if (pkt.flags & CAP_F_TS_USEC) /* -w saves it as it was */
+			h.ts.tv_usec = (suseconds_t)(int32_t)pkt.ts_usec_raw;
 		h.caplen = pkt.caplen;
 		h.len = pkt.len;
 		handle_packet(s, &h, pkt.data, &pkt);
@@ -374,6 +379,8 @@ open_source(struct sniff *s, struct cap_file **f)
 		*f = cap_file_open(s->o.rfile, s->err, sizeof s->err);
 		if (*f == NULL)
 			return 1;
+		if (cap_file_warning(*f) != NULL) /* read on, say it once */
+			fprintf(stderr, "labsniff: %s\n", cap_file_warning(*f));
 		s->pc = cap_file_pcap(*f);
 		s->linktype = cap_file_linktype(*f);
 	} else {

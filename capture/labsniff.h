@@ -123,6 +123,24 @@ int sniff_pump(struct sniff *s, int timeout_ms);
 
 void hexdump_print(struct outbuf *ob, const uint8_t *p, size_t n);
 
+/* A TCP header shorter than 20 bytes: nothing past the ports is shown
+ * (tcpdump: "tcp 8 [bad hdr length 16 - too short, < 20]"). */
+static inline int
+tcp_hdr_rejected(const struct cap_pkt *pkt)
+{
+	return pkt->tp == CAP_TP_TCP && pkt->bad_layer == CAP_L_TCP &&
+	       pkt->tcp.hlen < 20;
+}
+
+/* The first fragment of a UDP datagram: its header's length field is
+ * the whole datagram's, the packet holds only the start of it. */
+static inline int
+udp_first_fragment(const struct cap_pkt *pkt)
+{
+	return pkt->tp == CAP_TP_UDP && (pkt->flags & CAP_F_MF) &&
+	       pkt->udp.ulen >= 8 && pkt->bad == NULL;
+}
+
 int print_init(struct sniff *s);
 void print_packet(struct sniff *s, const struct cap_pkt *pkt);
 int print_finish(struct sniff *s);

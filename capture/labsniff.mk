@@ -28,8 +28,18 @@ $(B)/bench/%: capture/bench/%.c
 bench-labsniff: $(B)/labsniff $(LABSNIFF_BENCH_TOOLS)
 	python3 capture/bench/bench.py $(B) $(B)/bench
 
+# make bench CORPUS=DIR also compares labsniff with tcpdump over every
+# capture under DIR (counts and fields, a table of mismatches; nothing is
+# fetched): exit status 1 from the script (mismatches) is a report, not
+# a failure of the bench.
+.PHONY: bench-corpus
+bench-corpus: $(B)/labsniff
+	@test -n "$(CORPUS)" || { echo "bench-corpus: give CORPUS=DIR" >&2; exit 2; }
+	python3 capture/bench/corpus-compare.py $(B)/labsniff $(CORPUS) || [ $$? -eq 1 ]
+
 bench:: deps
 	@$(MAKE) --no-print-directory bench-labsniff
+	$(if $(CORPUS),@$(MAKE) --no-print-directory bench-corpus CORPUS='$(CORPUS)')
 
 # make labsniff-goldens: rewrite the expected outputs of TESTLIST with the
 # labsniff just built, after a deliberate change of output (or of the

@@ -45,12 +45,40 @@ notes_tcp(struct outbuf *ob, const struct cap_note *note, int *n)
 	size_t i;
 
 	for (i = 0; i < sizeof tcp_notes / sizeof tcp_notes[0]; i++)
-		if (note->ev & tcp_notes[i].ev) {
+		if (tcp_notes[i].ev == CAP_EV_RST &&
+		    (note->ev & CAP_EV_REFUSED)) { /* the reset's true name */
+			note_sep(ob, n);
+			outbuf_puts(
+			    ob, "connection refused: nothing listens on ");
+			outbuf_u64(ob, note->conv->srv_port);
+		} else if (note->ev & tcp_notes[i].ev) {
 			note_sep(ob, n);
 			outbuf_puts(ob, tcp_notes[i].text);
 			if (tcp_notes[i].side)
 				outbuf_puts(ob, side[note->dir & 1]);
 		}
+}
+
+/* Only what the capture shows: a port that never answered has no
+ * server; a port that is the client of another conversation is a
+ * connected socket; otherwise nothing more is known. */
+static void
+notes_unreach(struct outbuf *ob, const struct cap_note *note)
+{
+	outbuf_puts(ob, "port unreachable: ");
+	if (note->unreach == CAP_UR_NO_SERVER) {
+		outbuf_puts(ob, "no server on ");
+		outbuf_u64(ob, note->port);
+	} else if (note->unreach == CAP_UR_CONNECTED) {
+		outbuf_u64(ob, note->port);
+		outbuf_puts(ob, " is the client of conversation #");
+		outbuf_u64(ob, note->unreach_conv);
+		outbuf_puts(
+		    ob, ", a connected socket: it refuses other senders");
+	} else {
+		outbuf_puts(ob, "nothing accepts this datagram on ");
+		outbuf_u64(ob, note->port);
+	}
 }
 
 static void
@@ -81,8 +109,7 @@ notes_udp(struct outbuf *ob, const struct cap_note *note, int *n)
 	}
 	if (note->ev & CAP_EV_PORT_UNREACH) {
 		note_sep(ob, n);
-		outbuf_puts(ob, "port unreachable: no server on ");
-		outbuf_u64(ob, note->port);
+		notes_unreach(ob, note);
 	}
 }
 

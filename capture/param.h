@@ -19,12 +19,16 @@
 	                       * (or 3 ms) is out of order (tshark) */
 #define CAP_UDP_PENDING 8     /* recent requests kept for reply pairing */
 #define CAP_UDP_HASH_BYTES 64 /* payload bytes hashed for pairing */
+#define CAP_UNREACH_SCAN                                                       \
+	256 /* recent conversations searched for the                           \
+	     * port an ICMP port unreachable names */
 
 /* Decoding */
 #define CAP_VLAN_MAX 2      /* stacked 802.1Q/802.1ad tags skipped */
 #define CAP_IP6_EXT_WALK 16 /* extension headers walked at most */
 
 /* Files (file.c) */
-#define CAP_FILE_SNAPLEN_MAX (16u << 20) /* larger is an absurd snaplen */
+#define CAP_FILE_SNAPLEN_MAX (16u << 20) /* larger: warn (libpcap clamps) */
+#define CAP_FILE_READ_BUF (64 << 10)     /* stdio buffer libpcap reads */
 
 #endif

@@ -164,6 +164,14 @@ print_tcp(struct outbuf *ob, const struct cap_pkt *pkt,
 		outbuf_puts(ob, "header cut"); /* no flags, numbers */
 		return;
 	}
+	if (tcp_hdr_rejected(pkt)) { /* as tcpdump, numbers not trusted */
+		outbuf_puts(ob, "len ");
+		outbuf_u64(ob, pkt->payload_len);
+		outbuf_puts(ob, " [");
+		outbuf_puts(ob, pkt->bad);
+		outbuf_putc(ob, ']');
+		return;
+	}
 	print_tcp_words(ob, t->flags);
 	outbuf_puts(ob, " [");
 	outbuf_puts(ob, cap_tcp_flags_str(t->flags, flags));
@@ -258,7 +266,13 @@ print_label(struct outbuf *ob, const struct cap_pkt *pkt,
 		break;
 	case CAP_TP_UDP:
 		outbuf_puts(ob, "UDP len ");
-		outbuf_u64(ob, pkt->payload_len);
+		if (udp_first_fragment(pkt)) { /* the datagram's, as tcpdump */
+			outbuf_u64(ob, pkt->udp.ulen - 8u);
+			outbuf_puts(ob, " (first fragment: ");
+			outbuf_u64(ob, pkt->payload_len);
+			outbuf_puts(ob, " bytes here)");
+		} else
+			outbuf_u64(ob, pkt->payload_len);
 		if (pkt->payload != NULL)
 			print_text(
 			    ob, pkt->payload, pkt->payload_caplen, text_max);
@@ -307,6 +321,8 @@ print_line(
 	int ports = pkt->tp == CAP_TP_TCP || pkt->tp == CAP_TP_UDP;
 
 	print_reltime(ob, &s->pr.t0, &pkt->ts);
+	if (pkt->flags & CAP_F_TS_USEC) /* tcpdump's words */
+		outbuf_puts(ob, " (invalid us)");
 	outbuf_putc(ob, ' ');
 	if ((pkt->net == CAP_NET_IP || pkt->net == CAP_NET_IP6) &&
 	    pkt->src.family == 0) { /* the IP header itself is cut/bad */
@@ -331,7 +347,7 @@ print_line(
 		outbuf_u64(ob, pkt->len);
 		outbuf_puts(ob, " bytes] (truncated by the capture)");
 	}
-	if (pkt->bad != NULL) {
+	if (pkt->bad != NULL && !tcp_hdr_rejected(pkt)) {
 		outbuf_puts(ob, " malformed ");
 		outbuf_puts(ob, cap_layer_name(pkt->bad_layer));
 		outbuf_puts(ob, ": ");

@@ -115,7 +115,11 @@ summary_tcp(struct outbuf *ob, const struct cap_conv *c)
 		print_ms(ob, c->rtt_hs_us);
 	}
 	outbuf_puts(ob, "; ");
-	outbuf_puts(ob, tcp_state_words(c));
+	if (c->refused) { /* a RST that answered the SYN */
+		outbuf_puts(ob, "connection refused: nothing listens on ");
+		outbuf_u64(ob, c->srv_port);
+	} else
+		outbuf_puts(ob, tcp_state_words(c));
 	if (re > 0) {
 		outbuf_puts(ob, "; ");
 		count_word(ob, re, "retransmission");

@@ -1,14 +1,19 @@
 /*
- * Capture files: cap_file_open/cap_file_next on good files (pcap and
- * pcapng) and on broken ones (empty, bad magic, truncated header, absurd
- * snapshot length, unsupported link type, cut records, absurd record
- * length): each failure is one clear line naming the file and the cause.
+ * Capture files: cap_file_open/cap_file_next on good files (pcap, the
+ * modified pcap, pcapng; from a file, standard input, a FIFO or a pipe,
+ * read once) and on broken ones (empty, bad magic, truncated header,
+ * unsupported link type, cut records, absurd record length): each
+ * failure is one clear line naming the file and the cause; an absurd
+ * snapshot length is read as libpcap reads it, with one warning.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <check.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "grader/testkit/harness.h"
@@ -94,13 +99,148 @@ START_TEST(test_broken_headers)
 	n = fd_pcap(b, 262144, 1, 0);
 	fd_open_fails(fd_write(b, 10), "truncated pcap file header (10 of 24 "
 	                               "bytes)");
-	n = fd_pcap(b, 0xffffffffu, 1, 1);
-	fd_open_fails(fd_write(b, n), "absurd snapshot length 4294967295");
 	n = fd_pcap(b, 262144, 105, 1);
 	fd_open_fails(fd_write(b, n), "link type 105 (IEEE802_11) is not "
 	                              "supported");
 	fd_open_fails("/nonexistent/dir/x.pcap", "No such file or directory");
 	fd_cleanup();
+}
+END_TEST
+
+/* An absurd snapshot length (lisp_invalid_length.pcap has 0x81040000):
+ * libpcap reads the file as with its maximum; so do we, with a warning
+ * that names the file and the number. */
+START_TEST(test_absurd_snaplen)
+{
+	static const uint32_t snaps[] = {
+	    0xffffffffu, 0x81040000u, 0x68090000u}; /* the last fits an int */
+	uint8_t b[1024];
+	char err[512];
+	struct cap_file *f;
+	struct cap_pkt p;
+	const char *w;
+	char want[64];
+	size_t n = fd_pcap(b, snaps[_i], 1, 2);
+
+	f = cap_file_open(fd_write(b, n), err, sizeof err);
+	ck_assert_msg(f != NULL, "%s", err);
+	w = cap_file_warning(f);
+	ck_assert_ptr_nonnull(w);
+	snprintf(want, sizeof want, "snapshot length %u", snaps[_i]);
+	ck_assert_msg(
+	    strstr(w, want) != NULL && strstr(w, fd_path) == w &&
+	        strstr(w, _i < 2 ? "read as 262144" : "read on") != NULL,
+	    "%s", w);
+	ck_assert_ptr_null(strchr(w, '\n'));
+	ck_assert_int_eq(cap_file_next(f, &p, err, sizeof err), 1);
+	ck_assert_int_eq(cap_file_next(f, &p, err, sizeof err), 1);
+	ck_assert_int_eq(cap_file_next(f, &p, err, sizeof err), 0);
+	cap_file_close(f);
+	n = fd_pcap(b, 262144, 1, 1); /* an ordinary one: no warning */
+	f = cap_file_open(fd_write(b, n), err, sizeof err);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_null(cap_file_warning(f));
+	cap_file_close(f);
+	fd_cleanup();
+}
+END_TEST
+
+/* Kuznetzov's modified pcap: magic 0xa1b2cd34, 24-byte record headers
+ * (libpcap reads it; tcpdump's crafted/kuznetzov.pcap is one). */
+START_TEST(test_modified_pcap)
+{
+	uint8_t b[1024], m[1024];
+	char err[512];
+	struct cap_file *f;
+	struct cap_pkt p;
+	size_t n = fd_pcap(b, 262144, 1, 2), i, o = 24;
+
+	memcpy(m, b, 24);
+	fd_le32(m, 0xa1b2cd34);
+	for (i = 24; i < n; i += 58, o += 66) {
+		memcpy(m + o, b + i, 16);
+		memset(m + o + 16, 0, 8);
+		m[o + 16] = 1; /* ifindex */
+		memcpy(m + o + 24, b + i + 16, 42);
+	}
+	f = cap_file_open(fd_write(m, o), err, sizeof err);
+	ck_assert_msg(f != NULL, "%s", err);
+	ck_assert_int_eq(cap_file_next(f, &p, err, sizeof err), 1);
+	ck_assert_uint_eq(p.caplen, 42);
+	ck_assert_str_eq(p.bad, "IP 0"); /* the record, not the extra bytes */
+	ck_assert_int_eq(cap_file_next(f, &p, err, sizeof err), 1);
+	ck_assert_int_eq(cap_file_next(f, &p, err, sizeof err), 0);
+	cap_file_close(f);
+	fd_cleanup();
+}
+END_TEST
+
+/* The same file through standard input ("-"), a FIFO and a pipe named
+ * /dev/fd/N (bash's <(...)): read once, every packet there.  A writer
+ * child feeds the FIFO and the pipe in small pieces. */
+static void
+fd_feed(int fd, const uint8_t *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i += 7) /* pieces smaller than a file header */
+		if (write(fd, b + i, n - i < 7 ? n - i : 7) < 0)
+			_exit(1);
+	_exit(0);
+}
+
+START_TEST(test_inputs)
+{
+	uint8_t b[1024];
+	char err[512], path[300];
+	struct cap_file *f;
+	struct cap_pkt p;
+	size_t n = fd_pcap(b, 262144, 1, 3);
+	int fds[2], k = 0, r, status;
+	pid_t pid = -1;
+
+	fd_write(b, n); /* makes fd_dir */
+	if (_i == 0) {  /* -r - < file */
+		int in = open(fd_path, O_RDONLY);
+
+		ck_assert_int_ge(in, 0);
+		ck_assert_int_eq(dup2(in, STDIN_FILENO), STDIN_FILENO);
+		close(in);
+		snprintf(path, sizeof path, "-");
+	} else if (_i == 1) { /* a FIFO */
+		snprintf(path, sizeof path, "%s/fifo", fd_dir);
+		ck_assert_int_eq(mkfifo(path, 0600), 0);
+		pid = fork();
+		if (pid == 0) {
+			int w = open(path, O_WRONLY);
+
+			fd_feed(w, b, n);
+		}
+	} else { /* a pipe, as /dev/fd/N */
+		ck_assert_int_eq(pipe(fds), 0);
+		pid = fork();
+		if (pid == 0) {
+			close(fds[0]);
+			fd_feed(fds[1], b, n);
+		}
+		close(fds[1]);
+		snprintf(path, sizeof path, "/dev/fd/%d", fds[0]);
+	}
+	f = cap_file_open(path, err, sizeof err);
+	r = -1;
+	while (f != NULL && (r = cap_file_next(f, &p, err, sizeof err)) == 1)
+		k++;
+	cap_file_close(f);
+	if (pid > 0 && (waitpid(pid, &status, 0) != pid || !WIFEXITED(status)))
+		status = -1;
+	if (_i == 1) /* clean up first: a failure leaves nothing behind */
+		unlink(path);
+	if (_i == 2)
+		close(fds[0]);
+	fd_cleanup();
+	ck_assert_msg(f != NULL && r == 0, "%s", err);
+	ck_assert_int_eq(k, 3);
+	ck_assert(pid < 0 || (status != -1 && WEXITSTATUS(status) == 0));
 }
 END_TEST
 
@@ -192,6 +332,9 @@ decode_file_suite(void)
 	tcase_add_test(tc, test_broken_headers);
 	tcase_add_loop_test(tc, test_broken_records, 0, 2);
 	tcase_add_test(tc, test_pcapng);
+	tcase_add_loop_test(tc, test_absurd_snaplen, 0, 3);
+	tcase_add_test(tc, test_modified_pcap);
+	tcase_add_loop_test(tc, test_inputs, 0, 3);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -81,6 +81,7 @@ fl_run(const char *name)
 #define UNP CAP_EV_UNPAIRED
 #define UNM CAP_EV_UNMATCHED
 #define UNR CAP_EV_PORT_UNREACH
+#define REF CAP_EV_REFUSED
 
 /* The annotations of every packet, and the request numbers for UDP. */
 static const struct {
@@ -94,7 +95,9 @@ static const struct {
         {0}},
     {"tcp6-session", 12,
         {NEW | HS1, HS2, HS3, 0, 0, 0, 0, 0, 0, FIN1, FIN2 | FACK, LAST}, {0}},
-    {"tcp-reset", 8, {NEW | HS1, RST, NEW | HS1, HS2, HS3, 0, 0, RST}, {0}},
+    /* the RST that answers the SYN is a refusal, the client's a reset */
+    {"tcp-reset", 8, {NEW | HS1, RST | REF, NEW | HS1, HS2, HS3, 0, 0, RST},
+        {0}},
     {"tcp-retrans", 17,
         {NEW | HS1, HS1 | RETR, HS2, HS3, 0, RETR, 0, 0, GAP, 0, DUP, RETR, 0,
             FIN1, FIN2 | FACK, RETR, LAST},
@@ -114,11 +117,20 @@ static const struct {
     {"icmp-unreach", 4, {NEW | REQ, UNR, REQ, UNR}, {1, 0, 2, 0}},
     {"icmp6-unreach", 4, {NEW | REQ, UNR, REQ, UNR}, {1, 0, 2, 0}},
     {"ip6-ext", 5, {NEW | REQ, NEW | HS1, REQ, 0, 0}, {1, 0, 2}},
+    /* the stray to the client's port: refused, tied to the stray's own
+     * conversation; an error quoting nothing seen; the server gone */
+    {"udp-stray-unreach", 9,
+        {NEW | REQ, REP, NEW | REQ, UNR, UNR, REQ, UNR, NEW | REQ, UNR},
+        {1, 1, 1, 0, 0, 2, 0, 1, 0}},
+    /* 130 s idle: the same conversation, no new handshake-not-seen */
+    {"tcp-idle", 9, {NEW | HS1, HS2, HS3, 0, 0, 0, 0, 0, 0}, {0}},
+    /* a segment with a bad IPv4 total length is tracked (tcpdump) */
+    {"tcp-bad-ip", 6, {NEW | HS1, HS2, HS3, 0, 0, 0}, {0}},
     /* Real traffic of the reference pairs (see capture/lib.mk). */
     {"lo-real", 32,
         {NEW | REQ, REP, REQ, REP, NEW | REQ, REP, NEW | REQ, UNR, NEW | HS1,
             HS2, HS3, 0, 0, 0, 0, 0, 0, FIN1, FIN2 | FACK, LAST, NEW | HS1, HS2,
-            HS3, 0, 0, 0, 0, FIN1, FIN2 | FACK, LAST, NEW | HS1, RST},
+            HS3, 0, 0, 0, 0, FIN1, FIN2 | FACK, LAST, NEW | HS1, RST | REF},
         {1, 1, 2, 2, 1, 1, 1}},
 };
 
@@ -174,6 +186,54 @@ START_TEST(test_relative)
 	ck_assert_uint_eq(fl.note[4].rel_seq, 15);
 	ck_assert_uint_eq(fl.note[5].rel_seq, 8);
 	ck_assert_uint_eq(fl.note[8].rel_seq, 22);
+}
+END_TEST
+
+/* Who refused the datagram, as far as the capture can tell. */
+START_TEST(test_unreach_cause)
+{
+	fl_run("udp-stray-unreach");
+	ck_assert_int_eq(fl.note[3].unreach, CAP_UR_CONNECTED);
+	ck_assert_uint_eq(fl.note[3].port, 54019);
+	ck_assert_uint_eq(fl.note[3].unreach_conv, 1);
+	ck_assert_uint_eq(fl.conv_id[3], 2); /* the stray's */
+	ck_assert_int_eq(fl.note[4].unreach, CAP_UR_UNKNOWN);
+	ck_assert_uint_eq(fl.note[4].port, 33333);
+	ck_assert_int_eq(fl.note[6].unreach, CAP_UR_UNKNOWN); /* answered */
+	/* 12000 served conversation #1: for another client, not "no
+	 * server" (it may have gone, or be connected to #1's client) */
+	ck_assert_int_eq(fl.note[8].unreach, CAP_UR_UNKNOWN);
+	fl_run("icmp-unreach");
+	ck_assert_int_eq(fl.note[1].unreach, CAP_UR_NO_SERVER);
+	ck_assert_uint_eq(fl.note[1].port, 12000);
+	fl_run("tcp-reset");
+	ck_assert_int_eq(fl.conv[0].refused, 1);
+	ck_assert_int_eq(fl.conv[1].refused, 0);
+}
+END_TEST
+
+/* tcpdump's relative numbers: with the SYN but not the SYN-ACK, based on
+ * the first ACK segment; after 130 s idle, still the same base. */
+START_TEST(test_relative_tcpdump)
+{
+	static const uint32_t rs[] = {0, 0, 0, 1, 7}, ra[] = {0, 1, 1, 7, 8};
+	int i;
+
+	fl_run("tcp-syn-only");
+	for (i = 0; i < 5; i++) {
+		ck_assert_uint_eq(fl.note[i].rel_seq, rs[i]);
+		ck_assert_uint_eq(fl.note[i].rel_ack, ra[i]);
+	}
+	fl_run("tcp-idle");
+	ck_assert_int_eq(fl.nconv, 1);
+	ck_assert_uint_eq(fl.note[6].rel_seq, 8);
+	ck_assert_uint_eq(fl.note[6].rel_ack, 8);
+	ck_assert_uint_eq(fl.note[7].rel_ack, 15);
+	ck_assert(!fl.note[6].td_abs);
+	ck_assert_uint_eq(fl.note[6].td_seq, 8);
+	fl_run("tcp-bad-ip");
+	ck_assert_uint_eq(fl.note[4].rel_seq, 1); /* not 600001 */
+	ck_assert_uint_eq(fl.note[4].rel_ack, 8);
 }
 END_TEST
 
@@ -521,6 +581,44 @@ START_TEST(test_closed_first)
 }
 END_TEST
 
+/* An open TCP conversation idle past the timeout stays (dormant) and
+ * resumes; a UDP one goes; when room is needed a dormant one goes
+ * before an active one. */
+START_TEST(test_dormant)
+{
+	struct cap_flows *ft = cap_flows_new(2, 60);
+	struct cap_pkt p;
+	struct cap_note n;
+	uint32_t ids[8] = {0}, tcp_id;
+
+	cap_flows_on_evict(ft, fl_count, ids);
+	fl_udp(&p, 40000, 12000, 0); /* TCP 40000 -> 12000, mid-stream */
+	p.tp = CAP_TP_TCP;
+	p.tcp.flags = CAP_TH_ACK, p.tcp.seq = 1000, p.tcp.ack = 5000;
+	cap_flow_track(ft, &p, &n);
+	tcp_id = n.conv->id;
+	fl_udp(&p, 40001, 12001, 100); /* 100 s later: the TCP one dozes */
+	cap_flow_track(ft, &p, &n);
+	fl_udp(&p, 40002, 12002, 200); /* 200 s: the UDP one expires */
+	cap_flow_track(ft, &p, &n);
+	ck_assert_uint_eq(ids[0], 1); /* the UDP one went, not the TCP */
+	ck_assert_uint_ne(ids[1], tcp_id);
+	fl_udp(&p, 12000, 40000, 201); /* the TCP one resumes */
+	p.tp = CAP_TP_TCP;
+	p.tcp.flags = CAP_TH_ACK, p.tcp.seq = 5000, p.tcp.ack = 1010;
+	cap_flow_track(ft, &p, &n);
+	ck_assert_uint_eq(n.conv->id, tcp_id);
+	ck_assert(!(n.ev & (CAP_EV_NEW | CAP_EV_NO_HS)));
+	ck_assert_uint_eq(n.rel_ack, 10); /* numbered from the same base */
+	fl_udp(&p, 40003, 12003, 400);    /* the TCP one dozes again */
+	cap_flow_track(ft, &p, &n);
+	fl_udp(&p, 40004, 12004, 401); /* room: the dormant one goes */
+	cap_flow_track(ft, &p, &n);
+	ck_assert_uint_eq(ids[ids[0]], tcp_id);
+	cap_flows_free(ft);
+}
+END_TEST
+
 /* A million distinct conversations: the table and memory stay bounded. */
 START_TEST(test_bounded)
 {
@@ -586,6 +684,8 @@ flow_suite(void)
 	    core, test_events, 0, sizeof ev_cases / sizeof ev_cases[0]);
 	tcase_add_test(core, test_relative);
 	tcase_add_test(core, test_midstream);
+	tcase_add_test(core, test_unreach_cause);
+	tcase_add_test(core, test_relative_tcpdump);
 	tcase_add_test(core, test_conv_stats);
 	tcase_add_test(core, test_udp_stats);
 	tcase_add_loop_test(
@@ -596,6 +696,7 @@ flow_suite(void)
 	tcase_add_test(table, test_last_conv);
 	tcase_add_test(table, test_port_reuse);
 	tcase_add_test(table, test_closed_first);
+	tcase_add_test(table, test_dormant);
 	tcase_add_test(table, test_bounded);
 	tcase_add_test(table, test_untracked);
 	suite_add_tcase(s, table);

@@ -34,6 +34,8 @@ struct mk {
 	int swap_null;      /* write the NULL family byte-swapped */
 	uint16_t ethertype; /* !0: Ethernet frames carry this instead */
 	size_t pad;         /* !0: pad frames with zeros to this size */
+	int64_t usec;       /* >= 0: the record's microsecond field (an
+	                     * invalid one on purpose), -1 from t_us */
 };
 
 struct ep {
@@ -294,6 +296,8 @@ emit(struct mk *m, const uint8_t *ip, size_t iplen, int v, size_t cut,
 	m->t_us += dt > 0 ? dt : MK_STEP_US;
 	h.ts.tv_sec = (time_t)(m->t_us / 1000000);
 	h.ts.tv_usec = (suseconds_t)(m->t_us % 1000000);
+	if (m->usec >= 0) /* pcap_dump writes the low 32 bits */
+		h.ts.tv_usec = (suseconds_t)(int32_t)(uint32_t)m->usec;
 	h.len = (bpf_u_int32)n;
 	h.caplen = (bpf_u_int32)(cut != 0 && cut < n ? cut : n);
 	pcap_dump((u_char *)m->d, &h, f);
@@ -884,6 +888,208 @@ sc_eth_padding(struct mk *m)
 	udp(m, &c, &s, "hi", 60);
 }
 
+/* --- labsniff's annotations: who refused what --- */
+
+/* A client's connected UDP socket refuses a stray datagram from another
+ * port (ICMP port unreachable from the client's host); an ICMP error
+ * quoting a datagram never seen; a server that answered, then went. */
+static void
+sc_udp_stray_unreach(struct mk *m)
+{
+	struct ep c = ep_make("127.0.0.1", 54019);
+	struct ep s = ep_make("127.0.0.1", 12000);
+	struct ep x = ep_make("127.0.0.1", 40000); /* the stray sender */
+	struct ep y = ep_make("127.0.0.1", 40001);
+	struct ep z = ep_make("127.0.0.1", 33333);
+	uint8_t l4[MK_MAX], ip[MK_MAX], ic[MK_MAX];
+	size_t n, in;
+
+	udp(m, &c, &s, "ping 1", 0);
+	udp(m, &s, &c, "PING 1", 60);
+	n = udp_build(l4, &x, &c, "PING 1", 6, 0); /* to the client */
+	in = ip_build(m, ip, &x, &c, 17, l4, n, NULL);
+	emit(m, ip, in, 4, 0, 40);
+	n = icmp_build(ic, &c, &x, 3, 3, 0, ip, in);
+	send_l4(m, &c, &x, 1, ic, n, NULL, 0, 20);
+	n = udp_build(l4, &y, &z, "hello", 5, 0); /* never captured */
+	in = ip_build(m, ip, &y, &z, 17, l4, n, NULL);
+	n = icmp_build(ic, &z, &y, 3, 3, 0, ip, in);
+	send_l4(m, &z, &y, 1, ic, n, NULL, 0, 1000);
+	udp(m, &c, &s, "ping 2", 1000); /* the server has gone */
+	n = udp_build(l4, &c, &s, "ping 2", 6, 0);
+	in = ip_build(m, ip, &c, &s, 17, l4, n, NULL);
+	n = icmp_build(ic, &s, &c, 3, 3, 0, ip, in);
+	send_l4(m, &s, &c, 1, ic, n, NULL, 0, 30);
+	udp(m, &y, &s, "ping 1", 1000); /* another client: refused too */
+	n = udp_build(l4, &y, &s, "ping 1", 6, 0);
+	in = ip_build(m, ip, &y, &s, 17, l4, n, NULL);
+	n = icmp_build(ic, &s, &y, 3, 3, 0, ip, in);
+	send_l4(m, &s, &y, 1, ic, n, NULL, 0, 30);
+}
+
+/* --- times and numbers as tcpdump prints them --- */
+
+/* pcap's 32-bit seconds are unsigned: 2038-01-19 03:14:08 and 2096. */
+static void
+sc_time_2038(struct mk *m)
+{
+	struct ep c = ep_make("127.0.0.1", 50020), s = ep_make("127.0.0.1", 53);
+
+	m->t_us = 2147483648LL * 1000000;
+	udp(m, &c, &s, "query", 0);
+	udp(m, &s, &c, "answer", 1500);
+	m->t_us = 4000000000LL * 1000000;
+	udp(m, &c, &s, "query", 0);
+}
+
+/* Microsecond fields 999999, 1000000 and 2^31 (tcpdump's
+ * timestamp_invalid_micro.pcap): invalid ones, not huge numbers. */
+static void
+sc_ts_invalid_usec(struct mk *m)
+{
+	struct conn k = conn_make("127.0.0.1", 46656, "127.0.0.1", 80, 10, 20);
+
+	m->usec = 999999;
+	seg(m, &k, 0, S, NULL, 0);
+	m->t_us += 1000000;
+	m->usec = 1000000;
+	seg(m, &k, 1, S | A, NULL, 0);
+	m->usec = 2147483648LL;
+	seg(m, &k, 0, A, NULL, 0);
+}
+
+/* A UDP datagram of 5692 bytes in IPv4 fragments: the first carries the
+ * UDP header's length field (tcpdump prints it) and 1472 bytes. */
+static void
+sc_udp_frag_big(struct mk *m)
+{
+	struct ep c = ep_make("10.0.0.1", 50021);
+	struct ep s = ep_make("10.0.0.2", 12000);
+	struct ipx x = {.frag = 0x2000};
+	uint8_t l4[MK_MAX];
+	char body[1473];
+
+	memset(body, 'z', 1472);
+	body[1472] = '\0';
+	udp_build(l4, &c, &s, body, 1472, 5700);
+	send_l4(m, &c, &s, 17, l4, 1480, &x, 0, 0); /* MF, offset 0 */
+}
+
+/* An idle connection that resumes after 130 s (past CAP_FLOW_IDLE_S):
+ * tcpdump keeps counting from the same base. */
+static void
+sc_tcp_idle(struct mk *m)
+{
+	struct conn k =
+	    conn_make("127.0.0.1", 40060, "127.0.0.1", 12000, 100000, 700000);
+
+	handshake(m, &k);
+	seg(m, &k, 0, P | A, "ping 1\n", 1000);
+	seg(m, &k, 1, P | A, "PING 1\n", 30);
+	seg(m, &k, 0, A, NULL, 30);
+	seg(m, &k, 0, P | A, "ping 2\n", 130000000); /* 130 s later */
+	seg(m, &k, 1, P | A, "PING 2\n", 30);
+	seg(m, &k, 0, A, NULL, 30);
+}
+
+/* The client's SYN is captured, the SYN-ACK is not: tcpdump anchors its
+ * relative numbers on the first ACK segment. */
+static void
+sc_tcp_syn_only(struct mk *m)
+{
+	struct conn k =
+	    conn_make("127.0.0.1", 40061, "127.0.0.1", 12000, 300000, 900000);
+
+	k.win[0] = 65495;
+	seg(m, &k, 0, S, NULL, 0);
+	k.seq[1]++; /* the SYN-ACK, not captured */
+	k.win[0] = 512;
+	seg(m, &k, 0, A, NULL, 70);
+	seg(m, &k, 0, P | A, "ping 1\n", 1000);
+	seg(m, &k, 1, P | A, "PING 1\n", 30);
+	seg(m, &k, 0, A, NULL, 30);
+}
+
+/* A segment whose IPv4 total length claims 20 bytes more than the wire
+ * holds (truncated-ip), amid ordinary ones: relative numbers all along. */
+static void
+sc_tcp_bad_ip(struct mk *m)
+{
+	struct conn k =
+	    conn_make("127.0.0.1", 40062, "127.0.0.1", 12000, 500000, 600000);
+	uint8_t l4[MK_MAX];
+	struct ipx x = {0};
+	size_t n;
+
+	k.ts = 0;
+	handshake(m, &k);
+	seg(m, &k, 0, P | A, "ping 1\n", 1000);
+	n = tcp_build(l4, &k.e[1], &k.e[0], P | A, k.seq[1], k.seq[0], 512,
+	    NULL, 0, "PING 1\n", 7, 0);
+	x.totlen = (int)(20 + n + 20);
+	send_l4(m, &k.e[1], &k.e[0], 6, l4, n, &x, 0, 30);
+	k.seq[1] += 7;
+	seg(m, &k, 0, A, NULL, 30);
+}
+
+/* --- inputs tcpdump reads: files rewritten after mkpcap wrote them --- */
+
+static int
+patch_le32(const char *path, long at, uint32_t v)
+{
+	uint8_t b[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16),
+	    (uint8_t)(v >> 24)};
+	FILE *f = fopen(path, "r+b");
+	int rc;
+
+	if (f == NULL)
+		return -1;
+	rc = fseek(f, at, SEEK_SET) == 0 && fwrite(b, 1, 4, f) == 4 ? 0 : -1;
+	return fclose(f) == 0 ? rc : -1;
+}
+
+/* lisp_invalid_length.pcap's snapshot length, which libpcap reads as its
+ * maximum (and tcpdump prints the packets). */
+static int
+post_snaplen_absurd(const char *path)
+{
+	return patch_le32(path, 16, 0x81040000u);
+}
+
+/* Kuznetzov's modified pcap (magic 0xa1b2cd34): each record header has
+ * 8 more bytes (ifindex, protocol, packet type, padding). */
+static int
+post_modified(const char *path)
+{
+	static uint8_t buf[1 << 16], out[1 << 17];
+	FILE *f = fopen(path, "rb");
+	size_t n, i = 24, o = 24;
+
+	if (f == NULL)
+		return -1;
+	n = fread(buf, 1, sizeof buf, f);
+	fclose(f);
+	if (n < 24 || n == sizeof buf)
+		return -1;
+	memcpy(out, buf, 24);
+	out[0] = 0x34, out[1] = 0xcd; /* little endian 0xa1b2cd34 */
+	while (i + 16 <= n) {
+		uint32_t cap = buf[i + 8] | buf[i + 9] << 8;
+
+		memcpy(out + o, buf + i, 16);
+		memset(out + o + 16, 0, 8);
+		out[o + 16] = 1;    /* ifindex 1 */
+		out[o + 20] = 0x08; /* protocol (ETH_P_IP) */
+		memcpy(out + o + 24, buf + i + 16, cap);
+		i += 16 + cap, o += 24 + cap;
+	}
+	f = fopen(path, "wb");
+	if (f == NULL)
+		return -1;
+	n = fwrite(out, 1, o, f);
+	return fclose(f) == 0 && n == o ? 0 : -1;
+}
+
 struct scenario {
 	const char *name; /* file name without .pcap */
 	int lt;           /* link type */
@@ -967,7 +1173,47 @@ static const struct scenario SCENARIOS[] = {
     {"link-other", DLT_EN10MB, sc_link_other,
         "802.1Q and QinQ tagged "
         "UDP, ARP, LLDP, SCTP over IPv4"},
+    {"udp-stray-unreach", DLT_EN10MB, sc_udp_stray_unreach,
+        "a stray datagram to a client's connected socket refused by ICMP; "
+        "an ICMP error quoting a datagram never seen; a server gone, refusing "
+        "its client and another"},
+    {"time-2038", DLT_EN10MB, sc_time_2038,
+        "UDP at 2038-01-19 03:14:08 and in 2096 (unsigned 32-bit seconds)"},
+    {"ts-invalid-usec", DLT_EN10MB, sc_ts_invalid_usec,
+        "TCP with microsecond fields 999999, 1000000 and 2147483648"},
+    {"udp-frag-big", DLT_EN10MB, sc_udp_frag_big,
+        "the first IPv4 fragment of a 5692-byte UDP datagram"},
+    {"tcp-idle", DLT_EN10MB, sc_tcp_idle,
+        "a connection idle for 130 s, then on with the same numbers"},
+    {"tcp-syn-only", DLT_EN10MB, sc_tcp_syn_only,
+        "a SYN, its SYN-ACK not captured, then the connection"},
+    {"tcp-bad-ip", DLT_EN10MB, sc_tcp_bad_ip,
+        "a segment whose IPv4 total length claims 20 bytes too many"},
+    {"snaplen-absurd", DLT_EN10MB, sc_link_ipv4,
+        "a UDP ping with snapshot length 0x81040000 in the file header"},
+    {"modified-pcap", DLT_EN10MB, sc_link_ipv4,
+        "a UDP ping in Kuznetzov's modified pcap (magic 0xa1b2cd34)"},
 };
+
+/* Files rewritten once pcap_dump has written them. */
+static const struct {
+	const char *name;
+	int (*fn)(const char *path);
+} POSTS[] = {
+    {"snaplen-absurd", post_snaplen_absurd},
+    {"modified-pcap", post_modified},
+};
+
+static int
+post_process(const char *name, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof POSTS / sizeof POSTS[0]; i++)
+		if (strcmp(POSTS[i].name, name) == 0)
+			return POSTS[i].fn(path);
+	return 0;
+}
 
 static int
 mk_open(struct mk *m, int lt, const char *path)
@@ -976,6 +1222,7 @@ mk_open(struct mk *m, int lt, const char *path)
 	m->lt = lt;
 	m->t_us = MK_T0 * 1000000;
 	m->ipid = 1;
+	m->usec = -1;
 	m->af6 = lt == DLT_LOOP ? 24 : 30;
 	m->p = pcap_open_dead(lt, 262144);
 	if (m->p == NULL)
@@ -1012,7 +1259,8 @@ write_all(const char *dir)
 		if (mk_open(&m, SCENARIOS[i].lt, path) < 0)
 			return 1;
 		SCENARIOS[i].fn(&m);
-		if (mk_close(&m) < 0) {
+		if (mk_close(&m) < 0 ||
+		    post_process(SCENARIOS[i].name, path) < 0) {
 			fprintf(stderr, "mkpcap: %s: write failed\n", path);
 			return 1;
 		}
