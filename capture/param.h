@@ -24,6 +24,13 @@
 #define CAP_VLAN_MAX 2      /* stacked 802.1Q/802.1ad tags skipped */
 #define CAP_IP6_EXT_WALK 16 /* extension headers walked at most */
 
+/* Exchanges: questions waiting for their answer (xchg.c) */
+#define CAP_XCHG_MAX 4096 /* questions kept at once (~100 B each) */
+#define CAP_XCHG_WAYS 8   /* slots per set: a full set drops its oldest */
+
+/* DNS (decode-dns.c) */
+#define CAP_DNS_PTR_MAX 64 /* compression pointers followed per name */
+
 /* Files (file.c) */
 #define CAP_FILE_SNAPLEN_MAX (16u << 20) /* larger is an absurd snaplen */
 

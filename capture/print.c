@@ -255,8 +255,13 @@ print_label(struct outbuf *ob, const struct cap_pkt *pkt,
 		if (text_max == PRINT_TEXT_MAX)
 			outbuf_puts(ob, "TCP ");
 		print_tcp(ob, pkt, note, text_max);
+		if (pkt->payload_len > 0 && cap_dns_port(pkt))
+			(void)print_dns(ob, pkt, " ");
 		break;
 	case CAP_TP_UDP:
+		if (cap_dns_port(pkt) && text_max == PRINT_TEXT_MAX &&
+		    print_dns(ob, pkt, "") == 0)
+			break;
 		outbuf_puts(ob, "UDP len ");
 		outbuf_u64(ob, pkt->payload_len);
 		if (pkt->payload != NULL)
@@ -300,14 +305,22 @@ print_link_only(struct outbuf *ob, const struct cap_pkt *pkt)
 
 static void
 print_line(
-    struct sniff *s, const struct cap_pkt *pkt, const struct cap_note *note)
+    struct sniff *s, const struct cap_pkt *pkt, const struct cap_note *cnote)
 {
 	struct outbuf *ob = &s->out;
 	const char *cut = cap_trunc_name(pkt);
-	int ports = pkt->tp == CAP_TP_TCP || pkt->tp == CAP_TP_UDP;
+	int ports = pkt->tp == CAP_TP_TCP || pkt->tp == CAP_TP_UDP, n = 0;
+	struct cap_note dnote = *cnote, *note = &dnote;
 
+	/* A DNS answer is tied to its query (exchange.c): the datagram
+	 * numbering of its UDP conversation would say it twice. */
+	if (s->pr.xn.kind == CAP_XK_DNS && pkt->tp == CAP_TP_UDP)
+		dnote.ev &= ~(uint32_t)(CAP_EV_REQUEST | CAP_EV_REPLY |
+		                        CAP_EV_UNPAIRED | CAP_EV_UNMATCHED);
 	print_reltime(ob, &s->pr.t0, &pkt->ts);
 	outbuf_putc(ob, ' ');
+	if (s->o.eth)
+		print_eth_addrs(ob, pkt);
 	if ((pkt->net == CAP_NET_IP || pkt->net == CAP_NET_IP6) &&
 	    pkt->src.family == 0) { /* the IP header itself is cut/bad */
 		outbuf_puts(ob, pkt->net == CAP_NET_IP ? "IPv4" : "IPv6");
@@ -317,7 +330,7 @@ print_line(
 		print_endpoint(ob, &pkt->dst, ports ? pkt->dport : -1);
 		outbuf_putc(ob, ' ');
 		print_label(ob, pkt, note, PRINT_TEXT_MAX);
-	} else {
+	} else if (pkt->net != CAP_NET_OTHER || print_arp(ob, pkt) < 0) {
 		print_link_only(ob, pkt);
 	}
 	if (cut != NULL) {
@@ -339,8 +352,9 @@ print_line(
 	}
 	if ((note->ev & ~(uint32_t)CAP_EV_NEW) != 0) {
 		outbuf_puts(ob, " -- ");
-		print_notes(ob, pkt, note);
+		n = print_notes(ob, pkt, note);
 	}
+	xchg_notes(ob, s, n);
 	outbuf_putc(ob, '\n');
 }
 
@@ -359,6 +373,10 @@ print_init(struct sniff *s)
 		return -1;
 	}
 	cap_flows_on_evict(pr->flows, summary_evicted, pr->sum);
+	if (xchg_init(s) < 0) {
+		snprintf(s->err, sizeof s->err, "out of memory");
+		return -1;
+	}
 	return 0;
 }
 
@@ -396,6 +414,7 @@ print_packet(struct sniff *s, const struct cap_pkt *pkt)
 		pr->untracked++;
 		note.conv = NULL;
 	}
+	xchg_track(s, pkt);
 	if (pr->lad != NULL)
 		ladder_add(pr->lad, pkt, &note, &pr->t0);
 	if (s->o.quiet || s->o.ladder)
@@ -433,6 +452,7 @@ print_free(struct sniff *s)
 		cap_flows_free(pr->flows);
 	summary_free(pr->sum);
 	ladder_free(pr->lad);
+	xchg_free(s);
 	pr->flows = NULL;
 	pr->sum = NULL;
 	pr->lad = NULL;

@@ -34,6 +34,8 @@ struct mk {
 	int swap_null;      /* write the NULL family byte-swapped */
 	uint16_t ethertype; /* !0: Ethernet frames carry this instead */
 	size_t pad;         /* !0: pad frames with zeros to this size */
+	int macs;           /* Ethernet: use mac[0] (source), mac[1] */
+	uint8_t mac[2][6];
 };
 
 struct ep {
@@ -242,6 +244,10 @@ link_build(struct mk *m, uint8_t *o, int v)
 	switch (m->lt) {
 	case DLT_EN10MB:
 		memset(o, 0, 12); /* Linux lo: zero MACs */
+		if (m->macs) {
+			memcpy(o, m->mac[1], 6);
+			memcpy(o + 6, m->mac[0], 6);
+		}
 		n = 12;
 		for (i = 0; i < m->vlan; i++, n += 4) {
 			put16(o + n, i == 0 && m->vlan > 1 ? 0x88a8 : 0x8100);
@@ -884,6 +890,483 @@ sc_eth_padding(struct mk *m)
 	udp(m, &c, &s, "hi", 60);
 }
 
+/* Protocols above the transport: ping, ARP, DNS. */
+
+static void
+set_macs(struct mk *m, int src, int dst)
+{
+	static const uint8_t base[6] = {0x02, 0x00, 0x5e, 0x10, 0x00, 0x00};
+	int i, v[2] = {src, dst};
+
+	m->macs = 1;
+	for (i = 0; i < 2; i++) {
+		memcpy(m->mac[i], base, 6);
+		if (v[i] < 0)
+			memset(m->mac[i], 0xff, 6); /* broadcast */
+		else
+			m->mac[i][5] = (uint8_t)v[i];
+	}
+}
+
+static void
+echo(struct mk *m, const struct ep *s, const struct ep *d, int reply,
+    uint16_t id, uint16_t seq, int64_t dt)
+{
+	uint8_t l4[64];
+	int v6 = s->v == 6;
+	uint8_t type = reply ? (v6 ? 129 : 0) : (v6 ? 128 : 8);
+	size_t n = icmp_build(l4, s, d, type, 0, (uint32_t)id << 16 | seq,
+	    "0123456789abcdef", 16);
+
+	send_l4(m, s, d, v6 ? 58 : 1, l4, n, NULL, 0, dt);
+}
+
+/* ping: 5 requests, reply 3 lost, reply 5 twice; IPv6: 2 requests, the
+ * second lost; a reply nobody asked for; a request cut in its header. */
+static void
+sc_icmp_ping(struct mk *m)
+{
+	struct ep a = ep_make("10.0.0.1", 0), b = ep_make("10.0.0.2", 0);
+	struct ep a6 = ep_make("2001:db8::1", 0),
+	          b6 = ep_make("2001:db8::2", 0);
+	uint8_t l4[64];
+	size_t n;
+	int i;
+
+	for (i = 1; i <= 5; i++) {
+		echo(m, &a, &b, 0, 0x1234, (uint16_t)i, i == 1 ? 0 : 1000000);
+		if (i != 3)
+			echo(m, &b, &a, 1, 0x1234, (uint16_t)i, 700 + 13 * i);
+	}
+	echo(m, &b, &a, 1, 0x1234, 5, 40);
+	echo(m, &a6, &b6, 0, 0x99, 1, 1000);
+	echo(m, &b6, &a6, 1, 0x99, 1, 1500);
+	echo(m, &a6, &b6, 0, 0x99, 2, 1000000);
+	echo(m, &b, &a, 1, 0x4321, 7, 1000);
+	n = icmp_build(l4, &a, &b, 8, 0, 0x12340009, "x", 1);
+	send_l4(m, &a, &b, 1, l4, n, NULL, 14 + 20 + 4, 1000);
+}
+
+/* One ARP packet: Ethernet/IPv4 unless hlen/plen say otherwise. */
+static void
+arp_pkt(struct mk *m, uint16_t op, int smac, const char *sip, int tmac,
+    const char *tip, int64_t dt)
+{
+	uint8_t a[28] = {0, 1, 8, 0, 6, 4};
+	struct ep s = ep_make(sip, 0), t = ep_make(tip, 0);
+
+	put16(a + 6, op);
+	memcpy(a + 8, m->mac[0], 5);
+	a[13] = (uint8_t)smac;
+	memcpy(a + 14, s.a, 4);
+	memset(a + 18, 0, 6);
+	if (tmac >= 0) {
+		memcpy(a + 18, m->mac[0], 5);
+		a[23] = (uint8_t)tmac;
+	}
+	memcpy(a + 24, t.a, 4);
+	m->ethertype = 0x0806;
+	m->pad = 60;
+	emit(m, a, sizeof a, 4, 0, dt);
+	m->ethertype = 0;
+	m->pad = 0;
+}
+
+/* ARP: a request answered after 4.1 ms; one asked three times, never
+ * answered; a gratuitous ARP; a probe; a reply to no request; odd
+ * hardware/protocol lengths (8/4 and IPv6's 6/16); a cut request. */
+static void
+sc_arp(struct mk *m)
+{
+	static const uint8_t odd[8 + 2 * 8 + 2 * 4] = {0, 6, 8, 0, 8, 4, 0, 1,
+	    1, 2, 3, 4, 5, 6, 7, 8, 10, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0,
+	    0, 2};
+	uint8_t v6[8 + 2 * 6 + 2 * 16] = {0, 1, 0x86, 0xdd, 6, 16, 0, 1};
+	int i;
+
+	set_macs(m, 1, -1);
+	arp_pkt(m, 1, 1, "10.0.0.1", -1, "10.0.0.2", 0);
+	set_macs(m, 2, 1);
+	arp_pkt(m, 2, 2, "10.0.0.2", 1, "10.0.0.1", 4100);
+	set_macs(m, 1, -1);
+	for (i = 0; i < 3; i++)
+		arp_pkt(m, 1, 1, "10.0.0.1", -1, "10.0.0.9", 1000000);
+	set_macs(m, 3, -1);
+	arp_pkt(m, 1, 3, "10.0.0.3", -1, "10.0.0.3", 1000);
+	set_macs(m, 4, -1);
+	arp_pkt(m, 1, 4, "0.0.0.0", -1, "10.0.0.4", 1000);
+	set_macs(m, 5, 1);
+	arp_pkt(m, 2, 5, "10.0.0.5", 1, "10.0.0.1", 1000);
+	m->ethertype = 0x0806;
+	emit(m, odd, sizeof odd, 4, 0, 1000);
+	v6[8 + 5] = 1, v6[8 + 6] = 0x20, v6[8 + 7] = 0x01;
+	v6[8 + 6 + 16 + 6] = 0x20, v6[8 + 6 + 16 + 7] = 0x01;
+	v6[sizeof v6 - 1] = 2;
+	emit(m, v6, sizeof v6, 4, 0, 1000);
+	m->ethertype = 0;
+	set_macs(m, 1, -1);
+	m->ethertype = 0x0806;
+	emit(m, odd, 20, 4, 14 + 12, 1000); /* cut in the addresses */
+	m->ethertype = 0;
+	m->macs = 0;
+}
+
+/* A DNS message under construction. */
+struct dnsb {
+	uint8_t b[1400];
+	size_t n;
+};
+
+static void
+db16(struct dnsb *d, uint32_t v)
+{
+	put16(d->b + d->n, v);
+	d->n += 2;
+}
+
+static void
+db32(struct dnsb *d, uint32_t v)
+{
+	put32(d->b + d->n, v);
+	d->n += 4;
+}
+
+static void
+dbraw(struct dnsb *d, const void *p, size_t n)
+{
+	memcpy(d->b + d->n, p, n);
+	d->n += n;
+}
+
+/* A name from dotted text ("" is the root); ptr != 0 ends it with a
+ * compression pointer instead of the root label. */
+static void
+dbname(struct dnsb *d, const char *name, int ptr)
+{
+	const char *p = name, *dot;
+
+	while (*p != '\0') {
+		dot = strchr(p, '.');
+		size_t l = dot != NULL ? (size_t)(dot - p) : strlen(p);
+
+		d->b[d->n++] = (uint8_t)l;
+		dbraw(d, p, l);
+		p += l + (dot != NULL);
+	}
+	if (ptr)
+		db16(d, 0xc000 | (uint32_t)ptr);
+	else
+		d->b[d->n++] = 0;
+}
+
+static void
+dbhead(
+    struct dnsb *d, uint16_t id, uint16_t flags, int qd, int an, int ns, int ar)
+{
+	d->n = 0;
+	db16(d, id);
+	db16(d, flags);
+	db16(d, (uint32_t)qd);
+	db16(d, (uint32_t)an);
+	db16(d, (uint32_t)ns);
+	db16(d, (uint32_t)ar);
+}
+
+static void
+dbq(struct dnsb *d, const char *name, uint16_t type)
+{
+	dbname(d, name, 0);
+	db16(d, type);
+	db16(d, 1);
+}
+
+/* A record's header: the name is a pointer to the question (offset 12)
+ * when name is NULL. */
+static void
+dbrr(struct dnsb *d, const char *name, uint16_t type, uint32_t ttl,
+    uint16_t rdlen)
+{
+	if (name == NULL)
+		db16(d, 0xc00c);
+	else
+		dbname(d, name, 0);
+	db16(d, type);
+	db16(d, 1);
+	db32(d, ttl);
+	db16(d, rdlen);
+}
+
+static void
+dns_udp(struct mk *m, const struct ep *s, const struct ep *d,
+    const struct dnsb *b, int64_t dt)
+{
+	uint8_t l4[MK_MAX];
+	size_t n = udp_build(l4, s, d, b->b, b->n, 0);
+
+	send_l4(m, s, d, 17, l4, n, NULL, 0, dt);
+}
+
+#define DNS_RD 0x0100
+#define DNS_RESP 0x8180 /* QR RD RA */
+
+/* The answers of the DNS scenario, by query. */
+static void
+dns_answers(struct mk *m, const struct ep *c, const struct ep *r)
+{
+	static const uint8_t a1[4] = {93, 184, 216, 34},
+	                     a2[4] = {93, 184, 216, 35};
+	static const uint8_t aaaa[16] = {0x26, 0x06, 0x28, 0, 0x2, 0x20, 0, 1,
+	    0x2, 0x48, 0x18, 0x93, 0x25, 0xc8, 0x19, 0x46};
+	struct dnsb q, a;
+	size_t cn;
+
+	dbhead(&q, 0x1001, DNS_RD, 1, 0, 0, 0);
+	dbq(&q, "example.com", 1);
+	dns_udp(m, c, r, &q, 0);
+	dbhead(&a, 0x1001, DNS_RESP, 1, 2, 0, 0);
+	dbq(&a, "example.com", 1);
+	dbrr(&a, NULL, 1, 300, 4);
+	dbraw(&a, a1, 4);
+	dbrr(&a, NULL, 1, 300, 4);
+	dbraw(&a, a2, 4);
+	dns_udp(m, r, c, &a, 29700);
+	dbhead(&q, 0x1002, DNS_RD, 1, 0, 0, 0);
+	dbq(&q, "example.com", 28);
+	dns_udp(m, c, r, &q, 1000);
+	dbhead(&a, 0x1002, DNS_RESP | 0x0400, 1, 1, 0, 0);
+	dbq(&a, "example.com", 28);
+	dbrr(&a, NULL, 28, 86400, 16);
+	dbraw(&a, aaaa, 16);
+	dns_udp(m, r, c, &a, 12000);
+	/* www.example.org: CNAME then A, the A's name compressed */
+	dbhead(&q, 0x1003, DNS_RD, 1, 0, 0, 0);
+	dbq(&q, "www.example.org", 1);
+	dns_udp(m, c, r, &q, 1000);
+	dbhead(&a, 0x1003, DNS_RESP, 1, 2, 0, 0);
+	dbq(&a, "www.example.org", 1);
+	cn = a.n + 12;
+	dbrr(&a, NULL, 5, 60, 7);
+	dbname(&a, "edge", 12 + 4); /* edge + "example.org" */
+	dbname(&a, "", (int)cn);    /* A of edge.example.org */
+	db16(&a, 1);
+	db16(&a, 1);
+	db32(&a, 20);
+	db16(&a, 4);
+	dbraw(&a, a1, 4);
+	dns_udp(m, r, c, &a, 8000);
+	/* NXDomain with the zone's SOA in the authority section */
+	dbhead(&q, 0x1004, DNS_RD, 1, 0, 0, 0);
+	dbq(&q, "nosuch.example.com", 1);
+	dns_udp(m, c, r, &q, 1000);
+	dbhead(&a, 0x1004, DNS_RESP | 3, 1, 0, 1, 0);
+	dbq(&a, "nosuch.example.com", 1);
+	dbrr(&a, NULL, 6, 3600, 0);
+	cn = a.n;
+	dbname(&a, "ns", 12 + 7); /* + "example.com" */
+	dbname(&a, "admin", 12 + 7);
+	db32(&a, 2024010101), db32(&a, 7200), db32(&a, 3600);
+	db32(&a, 1209600), db32(&a, 3600);
+	put16(a.b + cn - 2, (uint32_t)(a.n - cn));
+	dns_udp(m, r, c, &a, 15000);
+}
+
+/* MX, TXT, NS, PTR, an unknown type; a query never answered; a label of
+ * 63 bytes and a name of 255; a query with odd bytes in its name. */
+static void
+dns_more(struct mk *m, const struct ep *c, const struct ep *r)
+{
+	static const char l63[] = "abcdefghijklmnopqrstuvwxyz0123456789"
+	                          "abcdefghijklmnopqrstuvwxyz0";
+	char n255[256];
+	struct dnsb q, a;
+	size_t at;
+	int i;
+
+	dbhead(&q, 0x2001, DNS_RD, 1, 0, 0, 0);
+	dbq(&q, "example.net", 15);
+	dns_udp(m, c, r, &q, 1000);
+	dbhead(&a, 0x2001, DNS_RESP, 1, 1, 0, 0);
+	dbq(&a, "example.net", 15);
+	dbrr(&a, NULL, 15, 3600, 2 + 7);
+	db16(&a, 10);
+	dbname(&a, "mail", 12);
+	dns_udp(m, r, c, &a, 5000);
+	dbhead(&q, 0x2002, DNS_RD, 1, 0, 0, 0);
+	dbq(&q, "example.net", 16);
+	dns_udp(m, c, r, &q, 1000);
+	dbhead(&a, 0x2002, DNS_RESP, 1, 1, 0, 0);
+	dbq(&a, "example.net", 16);
+	dbrr(&a, NULL, 16, 3600, 6 + 7);
+	dbraw(&a, "\5v=spf\6-all \"", 13);
+	dns_udp(m, r, c, &a, 5000);
+	dbhead(&q, 0x2003, DNS_RD, 1, 0, 0, 0);
+	dbq(&q, "example.net", 2);
+	dns_udp(m, c, r, &q, 1000);
+	dbhead(&a, 0x2003, DNS_RESP, 1, 1, 0, 0);
+	dbq(&a, "example.net", 2);
+	dbrr(&a, NULL, 2, 3600, 2 + 3 + 2);
+	dbname(&a, "a.ns", 12);
+	dns_udp(m, r, c, &a, 5000);
+	dbhead(&q, 0x2004, DNS_RD, 1, 0, 0, 0);
+	dbq(&q, "34.216.184.93.in-addr.arpa", 12);
+	dns_udp(m, c, r, &q, 1000);
+	dbhead(&a, 0x2004, DNS_RESP, 1, 1, 0, 0);
+	dbq(&a, "34.216.184.93.in-addr.arpa", 12);
+	dbrr(&a, NULL, 12, 3600, 13);
+	dbname(&a, "example.com", 0);
+	dns_udp(m, r, c, &a, 5000);
+	dbhead(&q, 0x2005, DNS_RD, 1, 0, 0, 0);
+	dbq(&q, "example.net", 65280);
+	dns_udp(m, c, r, &q, 1000);
+	dbhead(&a, 0x2005, DNS_RESP, 1, 1, 0, 0);
+	dbq(&a, "example.net", 65280);
+	dbrr(&a, NULL, 65280, 60, 3);
+	dbraw(&a, "abc", 3);
+	dns_udp(m, r, c, &a, 5000);
+	dbhead(&q, 0x2006, DNS_RD, 1, 0, 0, 0); /* never answered */
+	dbq(&q, "lost.example", 1);
+	dns_udp(m, c, r, &q, 1000);
+	snprintf(n255, sizeof n255, "%s.%s.%s", l63, l63, l63);
+	dbhead(&q, 0x2007, DNS_RD, 1, 0, 0, 0);
+	dbq(&q, n255, 1);
+	dns_udp(m, c, r, &q, 1000);
+	/* 3 labels of 63 + one of 61: 4 * 1 + 250 + root = 255 bytes */
+	at = strlen(n255);
+	n255[at] = '.';
+	for (i = 0; i < 61; i++)
+		n255[at + 1 + i] = (char)('a' + i % 26);
+	n255[at + 62] = '\0';
+	dbhead(&q, 0x2008, DNS_RD, 1, 0, 0, 0);
+	dbq(&q, n255, 1);
+	dns_udp(m, c, r, &q, 1000);
+	dbhead(&q, 0x2009, DNS_RD, 1, 0, 0, 0);
+	dbq(&q, "we\x01ird.\xe9x", 1);
+	dns_udp(m, c, r, &q, 1000);
+}
+
+static void
+sc_dns(struct mk *m)
+{
+	struct ep c = ep_make("10.0.0.1", 40053), r = ep_make("10.0.0.53", 53);
+	struct ep c6 = ep_make("2001:db8::1", 40054),
+	          r6 = ep_make("2001:db8::53", 53);
+
+	dns_answers(m, &c, &r);
+	dns_more(m, &c, &r);
+	dns_answers(m, &c6, &r6);
+}
+
+/* Malformed names: a compression loop, a forward pointer, a pointer past
+ * the end, a label of 64, a name over 255 bytes; a record whose data runs
+ * past the message; a response cut by the capture. */
+static void
+sc_dns_bad(struct mk *m)
+{
+	struct ep c = ep_make("10.0.0.1", 40055), r = ep_make("10.0.0.53", 53);
+	char l64[65], big[300];
+	struct dnsb d;
+	uint8_t l4[MK_MAX];
+	size_t n;
+	int i;
+
+	dbhead(&d, 0x3001, 0x8180, 1, 1, 0, 0);
+	dbq(&d, "loop.example", 1);
+	db16(&d, 0xc000 | (uint32_t)d.n); /* points at itself */
+	db16(&d, 1), db16(&d, 1), db32(&d, 1), db16(&d, 4), db32(&d, 0);
+	dns_udp(m, &r, &c, &d, 0);
+	dbhead(&d, 0x3002, DNS_RD, 1, 0, 0, 0);
+	db16(&d, 0xc000 | 40); /* forward */
+	db16(&d, 1), db16(&d, 1);
+	dns_udp(m, &c, &r, &d, 1000);
+	dbhead(&d, 0x3003, DNS_RD, 1, 0, 0, 0);
+	dbname(&d, "a", 0x3fff); /* past the end */
+	db16(&d, 1), db16(&d, 1);
+	dns_udp(m, &c, &r, &d, 1000);
+	memset(l64, 'x', 64);
+	l64[64] = '\0';
+	dbhead(&d, 0x3004, DNS_RD, 1, 0, 0, 0);
+	dbq(&d, l64, 1);
+	dns_udp(m, &c, &r, &d, 1000);
+	for (i = 0; i < 5; i++)
+		memcpy(big + 51 * i,
+		    "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghij.", 51);
+	big[5 * 51 - 1] = '\0'; /* 5 labels of 50: 255 + root = 256 bytes */
+	dbhead(&d, 0x3005, DNS_RD, 1, 0, 0, 0);
+	dbq(&d, big, 1);
+	dns_udp(m, &c, &r, &d, 1000);
+	dbhead(&d, 0x3006, 0x8180, 1, 1, 0, 0);
+	dbq(&d, "example.com", 1);
+	dbrr(&d, NULL, 1, 300, 40); /* data past the end */
+	db32(&d, 0x01020304);
+	dns_udp(m, &r, &c, &d, 1000);
+	dbhead(&d, 0x3007, 0x8180, 1, 1, 0, 0);
+	dbq(&d, "example.com", 1);
+	dbrr(&d, NULL, 1, 300, 4);
+	db32(&d, 0x01020304);
+	n = udp_build(l4, &r, &c, d.b, d.n, 0);
+	send_l4(m, &r, &c, 17, l4, n, NULL, 14 + 20 + 8 + 30, 1000);
+}
+
+/* One TCP segment carrying bytes (NUL bytes allowed). */
+static void
+seg_bin(struct mk *m, struct conn *k, int dir, const uint8_t *p, size_t n,
+    int64_t dt)
+{
+	uint8_t l4[MK_MAX];
+	size_t len = tcp_build(l4, &k->e[dir], &k->e[!dir], P | A, k->seq[dir],
+	    k->seq[!dir], k->win[dir], NULL, 0, p, n, 0);
+
+	send_l4(m, &k->e[dir], &k->e[!dir], 6, l4, len, NULL, 0, dt);
+	k->seq[dir] += (uint32_t)n;
+}
+
+/* DNS over TCP: a query and its response, each length-prefixed in one
+ * segment; then a response whose message spans two segments. */
+static void
+sc_dns_tcp(struct mk *m)
+{
+	struct conn k =
+	    conn_make("10.0.0.1", 40056, "10.0.0.53", 53, 1000, 5000);
+	struct dnsb q, a;
+	uint8_t buf[1500];
+	int i;
+
+	k.ts = 0;
+	handshake(m, &k);
+	dbhead(&q, 0x4001, DNS_RD, 1, 0, 0, 0);
+	dbq(&q, "example.com", 255);
+	put16(buf, (uint32_t)q.n);
+	memcpy(buf + 2, q.b, q.n);
+	seg_bin(m, &k, 0, buf, q.n + 2, 100);
+	dbhead(&a, 0x4001, DNS_RESP, 1, 3, 0, 0);
+	dbq(&a, "example.com", 255);
+	for (i = 0; i < 3; i++) {
+		dbrr(&a, NULL, 1, 300, 4);
+		db32(&a, 0x5db8d822u + (uint32_t)i);
+	}
+	put16(buf, (uint32_t)a.n);
+	memcpy(buf + 2, a.b, a.n);
+	seg_bin(m, &k, 1, buf, a.n + 2, 20000);
+	dbhead(&q, 0x4002, DNS_RD, 1, 0, 0, 0);
+	dbq(&q, "example.com", 16);
+	put16(buf, (uint32_t)q.n);
+	memcpy(buf + 2, q.b, q.n);
+	seg_bin(m, &k, 0, buf, q.n + 2, 1000);
+	dbhead(&a, 0x4002, DNS_RESP, 1, 1, 0, 0);
+	dbq(&a, "example.com", 16);
+	dbrr(&a, NULL, 16, 300, 201);
+	a.b[a.n++] = 200;
+	memset(a.b + a.n, 't', 200);
+	a.n += 200;
+	put16(buf, (uint32_t)a.n);
+	memcpy(buf + 2, a.b, a.n);
+	seg_bin(m, &k, 1, buf, 60, 20000);
+	seg_bin(m, &k, 1, buf + 60, a.n + 2 - 60, 10);
+	seg(m, &k, 0, F | A, NULL, 1000);
+	seg(m, &k, 1, F | A, NULL, 100);
+	seg(m, &k, 0, A, NULL, 100);
+}
+
 struct scenario {
 	const char *name; /* file name without .pcap */
 	int lt;           /* link type */
@@ -964,6 +1447,24 @@ static const struct scenario SCENARIOS[] = {
     {"link-raw", DLT_RAW, sc_link_raw, "raw IP (IPv4 and IPv6)"},
     {"link-ipv4", DLT_IPV4, sc_link_ipv4, "DLT_IPV4"},
     {"link-ipv6", DLT_IPV6, sc_link_ipv6, "DLT_IPV6"},
+    {"icmp-ping", DLT_EN10MB, sc_icmp_ping,
+        "ping: 5 requests (reply 3 lost, reply 5 twice), IPv6 ping (the "
+        "second lost), a reply to nothing, a request cut in its header"},
+    {"arp", DLT_EN10MB, sc_arp,
+        "ARP: request and reply, a request asked 3 times unanswered, "
+        "gratuitous, probe, a reply to nothing, hardware len 8, IPv6 "
+        "protocol addresses, a cut request"},
+    {"dns", DLT_EN10MB, sc_dns,
+        "DNS over UDP: A, AAAA, CNAME chain (compressed), NXDomain with "
+        "SOA, MX, TXT, NS, PTR, type 65280, a lost query, a 63-byte label, "
+        "255-byte name, odd bytes; again over IPv6"},
+    {"dns-bad", DLT_EN10MB, sc_dns_bad,
+        "DNS malformed: compression loop, forward pointer, pointer past "
+        "the end, label of 64, name of 256 bytes, record data past the "
+        "end, a response cut by the capture"},
+    {"dns-tcp", DLT_EN10MB, sc_dns_tcp,
+        "DNS over TCP: ANY query and response in one segment each, a TXT "
+        "response over two segments"},
     {"link-other", DLT_EN10MB, sc_link_other,
         "802.1Q and QinQ tagged "
         "UDP, ARP, LLDP, SCTP over IPv4"},

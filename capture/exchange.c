@@ -1,0 +1,353 @@
+/*
+ * labsniff's exchanges: each ICMP echo, ARP and DNS answer tied to its
+ * question with the time it took (the capture library's cap_xchg), in
+ * the packet's note, in --json, and in the summary (asked, answered,
+ * lost, min/avg/max time; the questions never answered, listed).
+ */
+#define _DEFAULT_SOURCE /* pcap.h (via labsniff.h) uses u_int, u_char */
+#include "labsniff.h"
+#include "proto.h"
+
+#include <stdlib.h>
+
+struct xsum {
+	struct cap_xq lost[XCHG_LOST_MAX]; /* the first never answered */
+	size_t nlost;
+	uint64_t more_lost; /* not listed */
+};
+
+static void
+on_expire(void *arg, const struct cap_xq *q)
+{
+	struct xsum *xs = arg;
+
+	if (xs->nlost < XCHG_LOST_MAX)
+		xs->lost[xs->nlost++] = *q;
+	else
+		xs->more_lost++;
+}
+
+int
+xchg_init(struct sniff *s)
+{
+	struct sniff_print *pr = &s->pr;
+
+	pr->xchg = cap_xchg_new(0);
+	pr->xs = calloc(1, sizeof *pr->xs);
+	if (pr->xchg == NULL || pr->xs == NULL)
+		return -1;
+	cap_xchg_on_expire(pr->xchg, on_expire, pr->xs);
+	return 0;
+}
+
+void
+xchg_free(struct sniff *s)
+{
+	cap_xchg_free(s->pr.xchg);
+	free(s->pr.xs);
+	s->pr.xchg = NULL;
+	s->pr.xs = NULL;
+}
+
+void
+xchg_track(struct sniff *s, const struct cap_pkt *pkt)
+{
+	if (cap_xchg_track(s->pr.xchg, pkt, &s->pr.xn) < 0)
+		s->pr.xn.kind = CAP_XK_NONE;
+}
+
+static const char *const question_words[CAP_XK_N] = {
+    [CAP_XK_ECHO] = "echo request",
+    [CAP_XK_ARP] = "request",
+    [CAP_XK_DNS] = "query",
+};
+
+/* "answers the query at 0.000100 after 4.100 ms" */
+static void
+note_answer(struct outbuf *ob, const struct sniff *s,
+    const struct cap_xnote *xn, const char *what)
+{
+	outbuf_puts(ob, what);
+	if (xn->kind == CAP_XK_ECHO) {
+		outbuf_puts(ob, " echo request seq ");
+		outbuf_u64(ob, xn->q.key.id & 0xffff);
+	} else {
+		outbuf_puts(ob, " the ");
+		outbuf_puts(ob, question_words[xn->kind]);
+	}
+	outbuf_puts(ob, " at ");
+	print_reltime(ob, &s->pr.t0, &xn->q.ts);
+	outbuf_puts(ob, " after ");
+	print_ms(ob, xn->rtt_us);
+}
+
+/* The exchange's note of the current packet, after n notes already
+ * printed on the line; returns how many it printed. */
+int
+xchg_notes(struct outbuf *ob, const struct sniff *s, int n)
+{
+	const struct cap_xnote *xn = &s->pr.xn;
+	int k = 0;
+
+	if (xn->kind == CAP_XK_NONE ||
+	    !(xn->ev &
+	        (CAP_XE_REPEAT | CAP_XE_ANSWER | CAP_XE_UNASKED | CAP_XE_DUP)))
+		return 0;
+	outbuf_puts(ob, n > 0 ? ", " : " -- ");
+	if (xn->ev & CAP_XE_REPEAT) {
+		outbuf_puts(ob, "asked again (first at ");
+		print_reltime(ob, &s->pr.t0, &xn->q.ts0);
+		outbuf_puts(ob, ", not answered yet)");
+		k++;
+	}
+	if (xn->ev & CAP_XE_ANSWER) {
+		note_answer(ob, s, xn,
+		    xn->kind == CAP_XK_ECHO ? "reply to" : "answers");
+		k++;
+	}
+	if (xn->ev & CAP_XE_DUP) {
+		note_answer(ob, s, xn, "duplicate: answers again");
+		k++;
+	}
+	if (xn->ev & CAP_XE_UNASKED) {
+		outbuf_puts(ob, "answers no ");
+		outbuf_puts(ob, question_words[xn->kind]);
+		outbuf_puts(ob, " seen");
+		k++;
+	}
+	return k;
+}
+
+/* --json: the exchange fields of the current packet. */
+void
+json_xchg(struct sniff *s)
+{
+	const struct cap_xnote *xn = &s->pr.xn;
+	struct outbuf *ob = &s->out;
+
+	if (xn->kind == CAP_XK_NONE)
+		return;
+	outbuf_puts(ob, ",\"exchange\":\"");
+	outbuf_puts(ob, cap_xkind_name(xn->kind));
+	outbuf_puts(ob, "\",\"exchange_step\":\"");
+	outbuf_puts(ob, xn->ev & CAP_XE_GRATUIT  ? "announcement"
+	                : xn->ev & CAP_XE_REPEAT ? "question-repeated"
+	                : xn->ev & CAP_XE_ASK    ? "question"
+	                : xn->ev & CAP_XE_ANSWER ? "answer"
+	                : xn->ev & CAP_XE_DUP    ? "duplicate-answer"
+	                                         : "unasked-answer");
+	outbuf_putc(ob, '"');
+	if (xn->ev & (CAP_XE_ANSWER | CAP_XE_DUP)) {
+		outbuf_puts(ob, ",\"answers_at\":");
+		print_reltime(ob, &s->pr.t0, &xn->q.ts);
+		outbuf_puts(ob, ",\"answer_us\":");
+		outbuf_i64(ob, xn->rtt_us);
+	}
+}
+
+static const char *const plural_words[CAP_XK_N] = {
+    [CAP_XK_ECHO] = "echo requests",
+    [CAP_XK_ARP] = "requests",
+    [CAP_XK_DNS] = "queries",
+};
+
+static const char *const kind_title[CAP_XK_N] = {
+    [CAP_XK_ECHO] = "ping (ICMP echo)",
+    [CAP_XK_ARP] = "ARP",
+    [CAP_XK_DNS] = "DNS",
+};
+
+static const char *const answer_words[CAP_XK_N] = {
+    [CAP_XK_ECHO] = "replies",
+    [CAP_XK_ARP] = "replies",
+    [CAP_XK_DNS] = "responses",
+};
+
+/* Milliseconds with 3 decimals, no unit (times are never negative). */
+static void
+sum_ms(struct outbuf *ob, int64_t us)
+{
+	us = us < 0 ? 0 : us;
+	outbuf_u64(ob, (uint64_t)us / 1000);
+	outbuf_putc(ob, '.');
+	outbuf_frac(ob, (uint64_t)us % 1000, 3);
+}
+
+/* As ping ends: "min/avg/max 0.713/0.891/1.500 ms". */
+static void
+sum_times(struct outbuf *ob, const struct cap_xstats *st)
+{
+	if (st->answered == 0)
+		return;
+	outbuf_puts(ob, "; time min/avg/max ");
+	sum_ms(ob, st->rtt_min_us);
+	outbuf_putc(ob, '/');
+	sum_ms(ob, st->rtt_sum_us / (int64_t)st->answered);
+	outbuf_putc(ob, '/');
+	sum_ms(ob, st->rtt_max_us);
+	outbuf_puts(ob, " ms");
+}
+
+static void
+sum_kind(struct outbuf *ob, enum cap_xkind k, const struct cap_xstats *st)
+{
+	uint64_t lost = st->asked - st->answered;
+
+	outbuf_puts(ob, "  ");
+	outbuf_puts(ob, kind_title[k]);
+	outbuf_puts(ob, ": ");
+	outbuf_u64(ob, st->asked);
+	outbuf_putc(ob, ' ');
+	outbuf_puts(ob, st->asked == 1 ? question_words[k] : plural_words[k]);
+	outbuf_puts(ob, ", ");
+	outbuf_u64(ob, st->answered);
+	outbuf_puts(ob, " answered, ");
+	outbuf_u64(ob, lost);
+	outbuf_puts(ob, " unanswered");
+	if (k == CAP_XK_ECHO && st->asked > 0) {
+		outbuf_puts(ob, " (");
+		outbuf_u64(ob, lost * 100 / st->asked);
+		outbuf_puts(ob, "% loss)");
+	}
+	if (st->repeats > 0) {
+		outbuf_puts(ob, ", ");
+		outbuf_u64(ob, st->repeats);
+		outbuf_puts(ob, " asked again");
+	}
+	if (st->unasked + st->dups > 0) {
+		outbuf_puts(ob, ", ");
+		outbuf_u64(ob, st->unasked + st->dups);
+		outbuf_puts(ob, " other ");
+		outbuf_puts(ob, answer_words[k]);
+		outbuf_puts(ob, " (duplicates or to nothing seen)");
+	}
+	sum_times(ob, st);
+	outbuf_putc(ob, '\n');
+}
+
+static int
+lost_by_time(const void *a, const void *b)
+{
+	const struct cap_xq *x = a, *y = b;
+
+	if (x->ts0.tv_sec != y->ts0.tv_sec)
+		return x->ts0.tv_sec < y->ts0.tv_sec ? -1 : 1;
+	return x->ts0.tv_usec < y->ts0.tv_usec   ? -1
+	       : x->ts0.tv_usec > y->ts0.tv_usec ? 1
+	                                         : 0;
+}
+
+static void
+sum_addr(struct outbuf *ob, int family, const uint8_t *a)
+{
+	struct cap_addr ad = {0};
+
+	ad.family = (uint8_t)family;
+	memcpy(ad.a, a, 16);
+	print_endpoint(ob, &ad, -1);
+}
+
+static void
+sum_lost(struct outbuf *ob, const struct sniff *s, const struct cap_xq *q)
+{
+	const struct cap_xkey *k = &q->key;
+
+	outbuf_puts(ob, "    ");
+	print_reltime(ob, &s->pr.t0, &q->ts0);
+	outbuf_putc(ob, ' ');
+	switch (k->kind) {
+	case CAP_XK_ECHO:
+		outbuf_puts(ob, "echo request ");
+		sum_addr(ob, k->family, k->a[0]);
+		outbuf_puts(ob, " > ");
+		sum_addr(ob, k->family, k->a[1]);
+		outbuf_puts(ob, " id ");
+		outbuf_u64(ob, k->id >> 16);
+		outbuf_puts(ob, " seq ");
+		outbuf_u64(ob, k->id & 0xffff);
+		break;
+	case CAP_XK_ARP:
+		outbuf_puts(ob, "ARP who has ");
+		sum_addr(ob, k->family, k->a[0]);
+		outbuf_puts(ob, "? tell ");
+		sum_addr(ob, k->family, k->a[1]);
+		break;
+	default:
+		outbuf_puts(ob, "DNS query id ");
+		outbuf_u64(ob, k->id);
+		outbuf_putc(ob, ' ');
+		sum_addr(ob, k->family, k->a[0]);
+		outbuf_puts(ob, " > ");
+		sum_addr(ob, k->family, k->a[1]);
+	}
+	if (q->asked > 1) {
+		outbuf_puts(ob, " (asked ");
+		outbuf_u64(ob, q->asked);
+		outbuf_puts(ob, " times)");
+	}
+	outbuf_putc(ob, '\n');
+}
+
+static void
+json_kind(struct outbuf *ob, enum cap_xkind k, const struct cap_xstats *st)
+{
+	outbuf_puts(ob, "{\"type\":\"exchanges\",\"kind\":\"");
+	outbuf_puts(ob, cap_xkind_name(k));
+	outbuf_puts(ob, "\",\"asked\":");
+	outbuf_u64(ob, st->asked);
+	outbuf_puts(ob, ",\"answered\":");
+	outbuf_u64(ob, st->answered);
+	outbuf_puts(ob, ",\"unanswered\":");
+	outbuf_u64(ob, st->asked - st->answered);
+	outbuf_puts(ob, ",\"repeats\":");
+	outbuf_u64(ob, st->repeats);
+	outbuf_puts(ob, ",\"other_answers\":");
+	outbuf_u64(ob, st->unasked + st->dups);
+	if (st->answered > 0) {
+		outbuf_puts(ob, ",\"time_min_us\":");
+		outbuf_i64(ob, st->rtt_min_us);
+		outbuf_puts(ob, ",\"time_avg_us\":");
+		outbuf_i64(ob, st->rtt_sum_us / (int64_t)st->answered);
+		outbuf_puts(ob, ",\"time_max_us\":");
+		outbuf_i64(ob, st->rtt_max_us);
+	}
+	outbuf_puts(ob, "}\n");
+}
+
+/* The end: expire what is still open, then one line per kind seen and
+ * the questions never answered. */
+void
+xchg_summary(struct sniff *s)
+{
+	struct xsum *xs = s->pr.xs;
+	struct outbuf *ob = &s->out;
+	int k, any = 0;
+	size_t i;
+
+	cap_xchg_flush(s->pr.xchg);
+	for (k = CAP_XK_ECHO; k < CAP_XK_N; k++) {
+		const struct cap_xstats *st = cap_xchg_stats(s->pr.xchg, k);
+
+		if (st->asked + st->unasked + st->dups == 0)
+			continue;
+		if (s->o.json) {
+			json_kind(ob, k, st);
+			continue;
+		}
+		if (any++ == 0)
+			outbuf_puts(
+			    ob, "exchanges (a question and its answer):\n");
+		sum_kind(ob, k, st);
+	}
+	if (s->o.json || xs->nlost == 0)
+		return;
+	qsort(xs->lost, xs->nlost, sizeof xs->lost[0], lost_by_time);
+	outbuf_puts(ob, "  never answered:\n");
+	for (i = 0; i < xs->nlost; i++)
+		sum_lost(ob, s, &xs->lost[i]);
+	if (xs->more_lost > 0) {
+		outbuf_puts(ob, "    ... and ");
+		outbuf_u64(ob, xs->more_lost);
+		outbuf_puts(ob, " more\n");
+	}
+}

@@ -1,0 +1,159 @@
+/*
+ * labsniff --json: the fields of the protocols above the transport (ARP,
+ * DNS), under stable keys prefixed by the protocol's name.
+ */
+#define _DEFAULT_SOURCE /* pcap.h (via labsniff.h) uses u_int, u_char */
+#include "labsniff.h"
+#include "proto.h"
+
+static void
+key(struct outbuf *ob, const char *k)
+{
+	outbuf_puts(ob, ",\"");
+	outbuf_puts(ob, k);
+	outbuf_puts(ob, "\":");
+}
+
+static void
+kstr(struct outbuf *ob, const char *k, const char *v)
+{
+	key(ob, k);
+	json_string(ob, (const uint8_t *)v, strlen(v));
+}
+
+static void
+knum(struct outbuf *ob, const char *k, uint64_t v)
+{
+	key(ob, k);
+	outbuf_u64(ob, v);
+}
+
+static void
+kmac(struct outbuf *ob, const char *k, const uint8_t *p, size_t n)
+{
+	key(ob, k);
+	outbuf_putc(ob, '"');
+	print_mac(ob, p, n);
+	outbuf_putc(ob, '"');
+}
+
+static void
+kpaddr(
+    struct outbuf *ob, const char *k, const struct cap_arp *a, const uint8_t *p)
+{
+	key(ob, k);
+	outbuf_putc(ob, '"');
+	if (a->ptype == 0x0800 && a->plen == 4)
+		outbuf_ipv4(ob, p);
+	else
+		print_mac(ob, p, a->plen);
+	outbuf_putc(ob, '"');
+}
+
+static void
+json_arp(struct outbuf *ob, const struct cap_pkt *pkt)
+{
+	struct cap_arp a;
+
+	if (cap_arp_decode(pkt, &a) < 0) {
+		if (a.bad != NULL && pkt->ethertype == 0x0806)
+			kstr(ob, "arp_error", a.bad);
+		return;
+	}
+	kstr(ob, "arp_op",
+	    a.op == CAP_ARP_REQUEST ? "request"
+	    : a.op == CAP_ARP_REPLY ? "reply"
+	                            : "other");
+	knum(ob, "arp_opcode", a.op);
+	knum(ob, "arp_htype", a.htype);
+	knum(ob, "arp_ptype", a.ptype);
+	kmac(ob, "arp_sender_mac", a.sha, a.hlen);
+	kpaddr(ob, "arp_sender_ip", &a, a.spa);
+	kmac(ob, "arp_target_mac", a.tha, a.hlen);
+	kpaddr(ob, "arp_target_ip", &a, a.tpa);
+}
+
+static void
+json_dns_rr(struct outbuf *ob, const struct cap_dns_rr *rr, int first)
+{
+	char buf[2 * CAP_DNS_NAME_MAX + 96];
+	struct outbuf b;
+
+	outbuf_puts(ob, first ? "{\"section\":\"" : ",{\"section\":\"");
+	outbuf_puts(ob, rr->section == CAP_DNS_AN   ? "answer"
+	                : rr->section == CAP_DNS_NS ? "authority"
+	                                            : "additional");
+	outbuf_putc(ob, '"');
+	kstr(ob, "name", rr->name);
+	outbuf_mem(&b, buf, sizeof buf);
+	print_dns_type(&b, rr->type);
+	key(ob, "type");
+	json_string(ob, (const uint8_t *)buf, b.len);
+	knum(ob, "ttl", rr->ttl);
+	if (rr->data_ok) {
+		outbuf_mem(&b, buf, sizeof buf);
+		print_dns_rdata(&b, rr);
+		if (!b.failed && b.len > 0) {
+			key(ob, "data");
+			json_string(ob, (const uint8_t *)buf + 1, b.len - 1);
+		}
+	}
+	outbuf_putc(ob, '}');
+}
+
+static void
+json_dns(struct outbuf *ob, const struct cap_pkt *pkt)
+{
+	struct cap_dns m;
+	struct cap_dns_rr rr;
+	const char *rc;
+	int n = 0;
+
+	if (cap_dns_open(&m, pkt) < 0)
+		return;
+	kstr(ob, "dns", m.flags & CAP_DNS_QR ? "response" : "query");
+	knum(ob, "dns_id", m.id);
+	knum(ob, "dns_flags", m.flags);
+	if (m.flags & CAP_DNS_QR) {
+		rc = cap_dns_rcode_name(m.flags & 0x0f);
+		if (rc != NULL)
+			kstr(ob, "dns_rcode", rc);
+		else
+			knum(ob, "dns_rcode", m.flags & 0x0f);
+	}
+	if (m.have_q) {
+		char t[16];
+		struct outbuf b;
+
+		kstr(ob, "dns_qname", m.qname);
+		outbuf_mem(&b, t, sizeof t);
+		print_dns_type(&b, m.qtype);
+		key(ob, "dns_qtype");
+		json_string(ob, (const uint8_t *)t, b.len);
+	}
+	outbuf_puts(ob, ",\"dns_counts\":[");
+	outbuf_u64(ob, m.qd);
+	outbuf_putc(ob, ',');
+	outbuf_u64(ob, m.an);
+	outbuf_putc(ob, ',');
+	outbuf_u64(ob, m.ns);
+	outbuf_putc(ob, ',');
+	outbuf_u64(ob, m.ar);
+	outbuf_puts(ob, "],\"dns_records\":[");
+	while (cap_dns_next_rr(&m, &rr) == 1)
+		json_dns_rr(ob, &rr, n++ == 0);
+	outbuf_putc(ob, ']');
+	if (m.bad != NULL)
+		kstr(ob, "dns_malformed", m.bad);
+	else if (m.cut)
+		outbuf_puts(ob, ",\"dns_truncated\":true");
+}
+
+void
+json_app(struct outbuf *ob, const struct cap_pkt *pkt)
+{
+	if (pkt->net == CAP_NET_OTHER)
+		json_arp(ob, pkt);
+	else if (cap_dns_port(pkt) && pkt->payload_len > 0)
+		json_dns(ob, pkt);
+}

@@ -1,0 +1,187 @@
+/*
+ * The capture library above the transport: decoders for the protocols a
+ * networks course shows first (ARP, DNS) and the exchange tracker that
+ * ties each answer to its question (ICMP echo, ARP, DNS) with the time it
+ * took.  As the rest of the library: bounds-checked, no printing, no exit.
+ *
+ * Interface:
+ *	cap_xchg_new(max)           an exchange table (0: param.h default);
+ *	                            NULL (errno) on failure
+ *	cap_xchg_free(x)
+ *	cap_xchg_on_expire(x, fn, arg)  fn(arg, q) for each question that
+ *	                            leaves the table unanswered
+ *	cap_xchg_track(x, pkt, xn)  tie pkt to its exchange: 0 and *xn
+ *	                            filled for a question or an answer, -1
+ *	                            when pkt is neither (xn->kind NONE)
+ *	cap_xchg_flush(x)           expire every open question (at the end)
+ *	cap_xchg_stats(x, kind)     counters of one kind of exchange
+ *	cap_xkind_name(kind)        "echo", "arp", "dns" (JSON keys)
+ *
+ *	cap_arp_decode(pkt, arp)    the ARP packet of pkt (ethertype 0x0806):
+ *	                            0, or -1 when cut or not ARP (arp->cut,
+ *	                            arp->bad say which)
+ *	cap_dns_open(m, pkt)        the DNS message in pkt's payload (UDP; TCP
+ *	                            with its 2-byte length): header and
+ *	                            question; 0, or -1 when pkt carries none
+ *	cap_dns_next_rr(m, rr)      the next resource record (answers, then
+ *	                            authority, then additional): 1, 0 at the
+ *	                            end, -1 cut or malformed (m->bad says)
+ *	cap_dns_name(m, off, buf, n, &end)  the name at off as tcpdump prints
+ *	                            it ("example.com.", odd bytes "\\DDD");
+ *	                            end: just past it in place; -1 malformed
+ *	cap_dns_type_name(type), cap_dns_rcode_name(rcode)
+ *	cap_dns_port(pkt)           1 when pkt is UDP/TCP to or from 53/5353
+ */
+#ifndef CAP_PROTO_H
+#define CAP_PROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/time.h>
+
+#include "capture.h"
+
+/* Exchanges */
+
+enum cap_xkind {
+	CAP_XK_NONE = 0,
+	CAP_XK_ECHO, /* ICMP/ICMPv6 echo request and reply */
+	CAP_XK_ARP,  /* ARP request and reply */
+	CAP_XK_DNS,  /* DNS query and response */
+	CAP_XK_N
+};
+
+/* A question, as the table keeps it (all bytes compared: zero it). */
+struct cap_xkey {
+	uint8_t kind, family; /* cap_xkind; address family 4/6 */
+	uint16_t port[2];     /* DNS: client port, server port */
+	uint32_t id;          /* echo: id << 16 | seq; DNS: id */
+	uint8_t a[2][16];     /* echo, DNS: asker, asked; ARP: the address
+	                       * asked about, the asker's */
+};
+
+struct cap_xq {
+	struct cap_xkey key;
+	struct timeval ts;  /* when it was (last) asked */
+	struct timeval ts0; /* when it was first asked */
+	uint32_t asked;     /* times asked (repeats included) */
+	uint8_t mac[6];     /* ARP: the asker's hardware address */
+};
+
+/* xn->ev bits */
+#define CAP_XE_ASK 0x01     /* a question */
+#define CAP_XE_REPEAT 0x02  /* the same question again, unanswered */
+#define CAP_XE_ANSWER 0x04  /* answers the question of xn->q */
+#define CAP_XE_UNASKED 0x08 /* an answer to no question seen */
+#define CAP_XE_DUP 0x10     /* an answer to a question already answered */
+#define CAP_XE_GRATUIT 0x20 /* ARP: gratuitous (announces itself) */
+#define CAP_XE_PROBE 0x40   /* ARP: probe (sender 0.0.0.0, RFC 5227) */
+
+struct cap_xnote {
+	enum cap_xkind kind;
+	uint32_t ev;     /* CAP_XE_* */
+	struct cap_xq q; /* the question (ANSWER, DUP, REPEAT: as kept) */
+	int64_t rtt_us;  /* ANSWER/DUP: since the question (last asked),
+	                  * else -1 */
+};
+
+struct cap_xstats {
+	uint64_t asked;    /* questions (repeats not counted) */
+	uint64_t repeats;  /* the same question asked again */
+	uint64_t answered; /* questions answered */
+	uint64_t unasked;  /* answers to no question seen */
+	uint64_t dups;     /* answers to an answered question */
+	uint64_t expired;  /* questions that left the table unanswered */
+	int64_t rtt_min_us, rtt_max_us, rtt_sum_us; /* of the answered */
+};
+
+struct cap_xchg;
+typedef void cap_xexpire_fn(void *arg, const struct cap_xq *q);
+
+struct cap_xchg *cap_xchg_new(uint32_t max);
+void cap_xchg_free(struct cap_xchg *x);
+void cap_xchg_on_expire(struct cap_xchg *x, cap_xexpire_fn *fn, void *arg);
+int cap_xchg_track(
+    struct cap_xchg *x, const struct cap_pkt *pkt, struct cap_xnote *xn);
+void cap_xchg_flush(struct cap_xchg *x);
+const struct cap_xstats *cap_xchg_stats(
+    const struct cap_xchg *x, enum cap_xkind kind);
+const char *cap_xkind_name(enum cap_xkind kind);
+
+/* ARP (RFC 826) */
+
+#define CAP_ARP_REQUEST 1
+#define CAP_ARP_REPLY 2
+
+struct cap_arp {
+	uint16_t htype, ptype;    /* hardware, protocol type */
+	uint8_t hlen, plen;       /* their address lengths */
+	uint16_t op;              /* CAP_ARP_REQUEST, CAP_ARP_REPLY, ... */
+	uint8_t sha[16], tha[16]; /* hardware addresses (hlen bytes, <= 16) */
+	uint8_t spa[16], tpa[16]; /* protocol addresses (plen bytes, <= 16) */
+	int ether_ip;             /* Ethernet/IPv4: 6-byte MAC, 4-byte IP */
+	int cut;                  /* the capture cut it */
+	const char *bad;          /* NULL or why it is not readable */
+};
+
+int cap_arp_decode(const struct cap_pkt *pkt, struct cap_arp *arp);
+
+/* DNS (RFC 1035) */
+
+#define CAP_DNS_NAME_MAX 1025 /* a name in text: 255 bytes, \DDD each */
+
+struct cap_dns {
+	const uint8_t *p; /* the message (after TCP's length) */
+	size_t caplen;    /* bytes of it captured */
+	uint32_t len;     /* its length on the wire (TCP: the prefix) */
+	int tcp;          /* carried by TCP (length-prefixed) */
+	int split;        /* TCP: the message is not all in this segment */
+	uint16_t id, flags;
+	uint16_t qd, an, ns, ar; /* section counts */
+	uint16_t qtype, qclass;
+	int have_q;                   /* the question was read */
+	size_t next;                  /* offset of the next record */
+	uint32_t rr_done;             /* records read */
+	int cut;                      /* ran past the captured bytes */
+	const char *bad;              /* NULL or why it is malformed */
+	char qname[CAP_DNS_NAME_MAX]; /* last (not cleared): "" when no
+	                               * question */
+};
+
+#define CAP_DNS_QR 0x8000
+#define CAP_DNS_AA 0x0400
+#define CAP_DNS_TC 0x0200
+#define CAP_DNS_RD 0x0100
+#define CAP_DNS_RA 0x0080
+#define CAP_DNS_AD 0x0020
+#define CAP_DNS_CD 0x0010
+
+enum cap_dns_section { CAP_DNS_AN = 1, CAP_DNS_NS, CAP_DNS_AR };
+
+struct cap_dns_rr {
+	enum cap_dns_section section;
+	uint16_t type, rclass;
+	uint32_t ttl;
+	uint16_t rdlen;
+	size_t rdoff; /* offset of the data in the message */
+	/* The data, decoded for the types labsniff prints */
+	uint8_t addr[16]; /* A (4), AAAA (16) */
+	uint16_t pref;    /* MX preference */
+	uint32_t soa[5];  /* serial refresh retry expire min */
+	int data_ok;      /* the data was read */
+	/* Names last (only their first byte is cleared) */
+	char name[CAP_DNS_NAME_MAX];
+	char target[CAP_DNS_NAME_MAX];  /* CNAME, NS, PTR, MX; SOA mname;
+	                                 * TXT: the strings, quoted */
+	char target2[CAP_DNS_NAME_MAX]; /* SOA rname */
+};
+
+int cap_dns_port(const struct cap_pkt *pkt);
+int cap_dns_open(struct cap_dns *m, const struct cap_pkt *pkt);
+int cap_dns_next_rr(struct cap_dns *m, struct cap_dns_rr *rr);
+int cap_dns_name(
+    const struct cap_dns *m, size_t off, char *buf, size_t n, size_t *end);
+const char *cap_dns_type_name(uint16_t type);
+const char *cap_dns_rcode_name(unsigned rcode);
+
+#endif

@@ -1,0 +1,355 @@
+/*
+ * Exchanges outside TCP/UDP conversations: each question (ICMP echo
+ * request, ARP request, DNS query) is kept until its answer comes, which
+ * is then tied to it with the time it took.  A fixed set-associative
+ * table: when a set is full its oldest question leaves, unanswered.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "param.h"
+#include "proto.h"
+
+enum { SLOT_FREE = 0, SLOT_OPEN, SLOT_ANSWERED };
+
+struct xslot {
+	struct cap_xq q;
+	uint8_t state;
+};
+
+struct cap_xchg {
+	struct xslot *slot; /* nsets * CAP_XCHG_WAYS */
+	uint32_t nsets;     /* a power of two */
+	struct cap_xstats st[CAP_XK_N];
+	cap_xexpire_fn *expire_fn;
+	void *expire_arg;
+};
+
+_Static_assert(sizeof(struct cap_xkey) == 44, "cap_xkey: no hidden padding");
+
+struct cap_xchg *
+cap_xchg_new(uint32_t max)
+{
+	struct cap_xchg *x;
+	uint32_t n = 1;
+
+	if (max == 0)
+		max = CAP_XCHG_MAX;
+	if (max > (1u << 24)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	while (n * CAP_XCHG_WAYS < max)
+		n <<= 1;
+	x = calloc(1, sizeof *x);
+	if (x == NULL)
+		return NULL;
+	x->slot = calloc((size_t)n * CAP_XCHG_WAYS, sizeof *x->slot);
+	if (x->slot == NULL) {
+		free(x);
+		errno = ENOMEM;
+		return NULL;
+	}
+	x->nsets = n;
+	return x;
+}
+
+void
+cap_xchg_free(struct cap_xchg *x)
+{
+	if (x == NULL)
+		return;
+	free(x->slot);
+	free(x);
+}
+
+void
+cap_xchg_on_expire(struct cap_xchg *x, cap_xexpire_fn *fn, void *arg)
+{
+	x->expire_fn = fn;
+	x->expire_arg = arg;
+}
+
+const struct cap_xstats *
+cap_xchg_stats(const struct cap_xchg *x, enum cap_xkind kind)
+{
+	return &x->st[(unsigned)kind < CAP_XK_N ? kind : CAP_XK_NONE];
+}
+
+const char *
+cap_xkind_name(enum cap_xkind kind)
+{
+	static const char *const names[CAP_XK_N] = {
+	    [CAP_XK_NONE] = "none",
+	    [CAP_XK_ECHO] = "echo",
+	    [CAP_XK_ARP] = "arp",
+	    [CAP_XK_DNS] = "dns",
+	};
+
+	return (unsigned)kind < CAP_XK_N ? names[kind] : "none";
+}
+
+static uint32_t
+key_hash(const struct cap_xkey *k)
+{
+	const uint8_t *p = (const uint8_t *)k;
+	uint64_t h = 0x9e3779b97f4a7c15u, w;
+	size_t i;
+
+	for (i = 0; i + 8 <= sizeof *k; i += 8) {
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdu;
+		h ^= h >> 32;
+	}
+	memcpy(&w, p + sizeof *k - 8, 8); /* the last 4 bytes, overlapping */
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
+	return (uint32_t)(h ^ (h >> 29));
+}
+
+static struct xslot *
+xset(struct cap_xchg *x, const struct cap_xkey *k)
+{
+	return &x->slot[(size_t)(key_hash(k) & (x->nsets - 1)) * CAP_XCHG_WAYS];
+}
+
+static void
+slot_expire(struct cap_xchg *x, struct xslot *s)
+{
+	if (s->state == SLOT_OPEN) {
+		x->st[s->q.key.kind].expired++;
+		if (x->expire_fn != NULL)
+			x->expire_fn(x->expire_arg, &s->q);
+	}
+	s->state = SLOT_FREE;
+}
+
+static struct xslot *
+slot_find(struct cap_xchg *x, const struct cap_xkey *k)
+{
+	struct xslot *set = xset(x, k);
+	int i;
+
+	for (i = 0; i < CAP_XCHG_WAYS; i++)
+		if (set[i].state != SLOT_FREE &&
+		    memcmp(&set[i].q.key, k, sizeof *k) == 0)
+			return &set[i];
+	return NULL;
+}
+
+static int
+tv_lt(const struct timeval *a, const struct timeval *b)
+{
+	return a->tv_sec < b->tv_sec ||
+	       (a->tv_sec == b->tv_sec && a->tv_usec < b->tv_usec);
+}
+
+/* A slot for a new question: a free one, else an answered one, else the
+ * oldest open one (which leaves unanswered). */
+static struct xslot *
+slot_take(struct cap_xchg *x, const struct cap_xkey *k)
+{
+	struct xslot *set = xset(x, k), *old = NULL;
+	int i;
+
+	for (i = 0; i < CAP_XCHG_WAYS; i++) {
+		if (set[i].state == SLOT_FREE)
+			return &set[i];
+		if (set[i].state == SLOT_ANSWERED)
+			old = old != NULL && old->state == SLOT_ANSWERED &&
+			              tv_lt(&old->q.ts, &set[i].q.ts)
+			          ? old
+			          : &set[i];
+		else if (old == NULL || (old->state == SLOT_OPEN &&
+		                            tv_lt(&set[i].q.ts, &old->q.ts)))
+			old = &set[i];
+	}
+	slot_expire(x, old);
+	return old;
+}
+
+static int64_t
+tv_us(const struct timeval *a, const struct timeval *b)
+{
+	return ((int64_t)a->tv_sec - b->tv_sec) * 1000000 +
+	       ((int64_t)a->tv_usec - b->tv_usec);
+}
+
+/* A question: kept (or, asked again while open, a repeat). */
+static void
+xchg_ask(struct cap_xchg *x, const struct cap_pkt *pkt,
+    const struct cap_xkey *k, const uint8_t *mac, struct cap_xnote *xn)
+{
+	struct cap_xstats *st = &x->st[k->kind];
+	struct xslot *s = slot_find(x, k);
+
+	xn->ev |= CAP_XE_ASK;
+	if (s != NULL && s->state == SLOT_OPEN) {
+		st->repeats++;
+		xn->ev |= CAP_XE_REPEAT;
+		s->q.asked++;
+		xn->q = s->q; /* the earlier asking */
+		s->q.ts = pkt->ts;
+		return;
+	}
+	if (s == NULL)
+		s = slot_take(x, k);
+	st->asked++;
+	memset(&s->q, 0, sizeof s->q);
+	s->q.key = *k;
+	s->q.ts = s->q.ts0 = pkt->ts;
+	s->q.asked = 1;
+	if (mac != NULL)
+		memcpy(s->q.mac, mac, 6);
+	s->state = SLOT_OPEN;
+	xn->q = s->q;
+}
+
+static void
+xchg_answer(struct cap_xchg *x, const struct cap_pkt *pkt,
+    const struct cap_xkey *k, struct cap_xnote *xn)
+{
+	struct cap_xstats *st = &x->st[k->kind];
+	struct xslot *s = slot_find(x, k);
+	int64_t rtt;
+
+	if (s == NULL) {
+		st->unasked++;
+		xn->ev |= CAP_XE_UNASKED;
+		return;
+	}
+	xn->q = s->q;
+	rtt = tv_us(&pkt->ts, &s->q.ts);
+	xn->rtt_us = rtt;
+	if (s->state == SLOT_ANSWERED) {
+		st->dups++;
+		xn->ev |= CAP_XE_DUP;
+		return;
+	}
+	xn->ev |= CAP_XE_ANSWER;
+	s->state = SLOT_ANSWERED;
+	if (st->answered == 0 || rtt < st->rtt_min_us)
+		st->rtt_min_us = rtt;
+	if (st->answered == 0 || rtt > st->rtt_max_us)
+		st->rtt_max_us = rtt;
+	st->rtt_sum_us += rtt;
+	st->answered++;
+}
+
+static void
+key_addrs(struct cap_xkey *k, const struct cap_addr *asker,
+    const struct cap_addr *asked)
+{
+	k->family = asker->family;
+	memcpy(k->a[0], asker->a, 16);
+	memcpy(k->a[1], asked->a, 16);
+}
+
+static int
+track_echo(struct cap_xchg *x, const struct cap_pkt *pkt, struct cap_xnote *xn)
+{
+	const struct cap_icmp *ic = &pkt->icmp;
+	int v6 = pkt->tp == CAP_TP_ICMP6;
+	int req = ic->type == (v6 ? 128 : 8);
+	struct cap_xkey k;
+
+	if (!req && ic->type != (v6 ? 129 : 0))
+		return -1;
+	if (pkt->trunc == CAP_L_ICMP || pkt->trunc == CAP_L_ICMP6)
+		return -1; /* id and seq not captured */
+	memset(&k, 0, sizeof k);
+	k.kind = CAP_XK_ECHO;
+	k.id = (uint32_t)ic->id << 16 | ic->seq;
+	xn->kind = CAP_XK_ECHO;
+	if (req) {
+		key_addrs(&k, &pkt->src, &pkt->dst);
+		xchg_ask(x, pkt, &k, NULL, xn);
+	} else {
+		key_addrs(&k, &pkt->dst, &pkt->src);
+		xchg_answer(x, pkt, &k, xn);
+	}
+	return 0;
+}
+
+static int
+track_arp(struct cap_xchg *x, const struct cap_pkt *pkt, struct cap_xnote *xn)
+{
+	struct cap_arp arp;
+	struct cap_xkey k;
+	static const uint8_t zero[16];
+	int req;
+
+	if (cap_arp_decode(pkt, &arp) < 0 ||
+	    (arp.op != CAP_ARP_REQUEST && arp.op != CAP_ARP_REPLY))
+		return -1;
+	req = arp.op == CAP_ARP_REQUEST;
+	xn->kind = CAP_XK_ARP;
+	if (memcmp(arp.spa, arp.tpa, arp.plen) == 0) {
+		xn->ev |= CAP_XE_GRATUIT; /* tells, asks nothing */
+		return 0;
+	}
+	memset(&k, 0, sizeof k);
+	k.kind = CAP_XK_ARP;
+	k.family = arp.ptype == 0x0800 && arp.plen == 4    ? 4
+	           : arp.ptype == 0x86dd && arp.plen == 16 ? 6
+	                                                   : 0;
+	memcpy(k.a[0], req ? arp.tpa : arp.spa, arp.plen);
+	memcpy(k.a[1], req ? arp.spa : arp.tpa, arp.plen);
+	if (req && memcmp(arp.spa, zero, arp.plen) == 0)
+		xn->ev |= CAP_XE_PROBE;
+	if (req)
+		xchg_ask(x, pkt, &k, arp.hlen == 6 ? arp.sha : NULL, xn);
+	else
+		xchg_answer(x, pkt, &k, xn);
+	return 0;
+}
+
+static int
+track_dns(struct cap_xchg *x, const struct cap_pkt *pkt, struct cap_xnote *xn)
+{
+	struct cap_dns m;
+	struct cap_xkey k;
+
+	if (cap_dns_open(&m, pkt) < 0)
+		return -1;
+	memset(&k, 0, sizeof k);
+	k.kind = CAP_XK_DNS;
+	k.id = m.id;
+	xn->kind = CAP_XK_DNS;
+	if (!(m.flags & CAP_DNS_QR)) {
+		key_addrs(&k, &pkt->src, &pkt->dst);
+		k.port[0] = pkt->sport, k.port[1] = pkt->dport;
+		xchg_ask(x, pkt, &k, NULL, xn);
+	} else {
+		key_addrs(&k, &pkt->dst, &pkt->src);
+		k.port[0] = pkt->dport, k.port[1] = pkt->sport;
+		xchg_answer(x, pkt, &k, xn);
+	}
+	return 0;
+}
+
+int
+cap_xchg_track(
+    struct cap_xchg *x, const struct cap_pkt *pkt, struct cap_xnote *xn)
+{
+	memset(xn, 0, sizeof *xn);
+	xn->rtt_us = -1;
+	if (pkt->tp == CAP_TP_ICMP || pkt->tp == CAP_TP_ICMP6)
+		return pkt->bad != NULL ? -1 : track_echo(x, pkt, xn);
+	if (pkt->net == CAP_NET_OTHER && pkt->ethertype == 0x0806)
+		return track_arp(x, pkt, xn);
+	if ((pkt->tp == CAP_TP_UDP || pkt->tp == CAP_TP_TCP) &&
+	    cap_dns_port(pkt))
+		return track_dns(x, pkt, xn);
+	return -1;
+}
+
+void
+cap_xchg_flush(struct cap_xchg *x)
+{
+	size_t i, n = (size_t)x->nsets * CAP_XCHG_WAYS;
+
+	for (i = 0; i < n; i++)
+		slot_expire(x, &x->slot[i]);
+}
