@@ -245,8 +245,10 @@ cap_dns_next_rr(struct cap_dns *m, struct cap_dns_rr *rr)
 	uint32_t total = (uint32_t)m->an + m->ns + m->ar;
 	size_t end;
 
-	if (m->rr_done >= total || m->bad != NULL || m->cut)
-		return m->rr_done >= total ? 0 : -1;
+	if (m->bad != NULL || m->cut)
+		return -1;
+	if (m->rr_done >= total)
+		return 0;
 	memset(rr, 0, offsetof(struct cap_dns_rr, name));
 	rr->name[0] = rr->target[0] = rr->target2[0] = '\0';
 	rr->section = m->rr_done < m->an                     ? CAP_DNS_AN

@@ -8,6 +8,9 @@
  * Interface:
  *	fuzz_one(data, size)   0, or -1 when out of memory
  *	fuzz_link_byte(linktype)  the byte 0 that selects linktype, or -1
+ *	fuzz_app(pkt, x)       the decoders above the transport (ARP, DNS:
+ *	                       every record) and the exchange table x over
+ *	                       pkt, every output byte read; returns a sum
  */
 #ifndef FUZZ_INPUT_H
 #define FUZZ_INPUT_H
@@ -17,5 +20,9 @@
 
 int fuzz_one(const uint8_t *data, size_t size);
 int fuzz_link_byte(int linktype);
+
+struct cap_pkt;
+struct cap_xchg;
+unsigned fuzz_app(const struct cap_pkt *pkt, struct cap_xchg *x);
 
 #endif

@@ -16,6 +16,7 @@
 
 #include "../../solutions/tests/harness.h"
 #include "capture.h"
+#include "proto.h"
 
 #define XC_MAXP 64
 
@@ -333,6 +334,201 @@ START_TEST(test_tshark)
 }
 END_TEST
 
+/* Above the transport: tcpdump's words for what the library decoded. */
+
+static void
+xc_want(const char *f, int i, const char *line, const char *want)
+{
+	ck_assert_msg(strstr(line, want) != NULL, "%s %d: '%s' in %s", f, i + 1,
+	    want, line);
+}
+
+static void
+xc_echo(const char *f, int i, const char *line)
+{
+	const struct cap_pkt *p = &xc.pkt[i];
+	int v6 = p->tp == CAP_TP_ICMP6;
+	int req = p->icmp.type == (v6 ? 128 : 8);
+	char want[96];
+
+	if (p->icmp.type != (v6 ? 128 : 8) && p->icmp.type != (v6 ? 129 : 0))
+		return;
+	snprintf(want, sizeof want, "%s%s, id %u, seq %u",
+	    v6 ? "ICMP6, echo " : "ICMP echo ", req ? "request" : "reply",
+	    p->icmp.id, p->icmp.seq);
+	xc_want(f, i, line, want);
+}
+
+static void
+xc_mac(char *buf, size_t n, const uint8_t *m, size_t len)
+{
+	size_t i, at = 0;
+
+	for (i = 0; i < len && at + 3 < n; i++)
+		at += (size_t)snprintf(
+		    buf + at, n - at, i ? ":%02x" : "%02x", m[i]);
+}
+
+static void
+xc_arp(const char *f, int i, const char *line)
+{
+	struct cap_arp a;
+	char want[160], s[64], t[64], mac[64];
+	struct cap_addr sa = {4, {0}}, ta = {4, {0}};
+
+	if (cap_arp_decode(&xc.pkt[i], &a) < 0) {
+		if (a.cut)
+			xc_want(f, i, line, "[|arp]");
+		return;
+	}
+	if (a.ptype != 0x0800 || a.plen != 4) { /* tcpdump names the lengths */
+		snprintf(want, sizeof want, "(len %u), ", a.hlen);
+		xc_want(f, i, line, want);
+		snprintf(want, sizeof want, "(len %u)", a.plen);
+		xc_want(f, i, line, want);
+		return;
+	}
+	memcpy(sa.a, a.spa, 4);
+	memcpy(ta.a, a.tpa, 4);
+	cap_addr_str(&sa, s, sizeof s);
+	cap_addr_str(&ta, t, sizeof t);
+	xc_mac(mac, sizeof mac, a.sha, a.hlen);
+	if (a.op == CAP_ARP_REQUEST)
+		snprintf(want, sizeof want, "Request who-has %s tell %s", t, s);
+	else
+		snprintf(want, sizeof want, "Reply %s is-at %s", s, mac);
+	xc_want(f, i, line, want);
+}
+
+/* One record as tcpdump -nn prints it: TYPE and the data. */
+static void
+xc_rr(char *buf, size_t n, const struct cap_dns_rr *rr)
+{
+	const char *name = cap_dns_type_name(rr->type);
+	char type[16], data[2 * CAP_DNS_NAME_MAX];
+	struct cap_addr ad = {0};
+
+	snprintf(type, sizeof type, "Type%u", rr->type);
+	data[0] = '\0';
+	if (rr->type == 1 || rr->type == 28) {
+		ad.family = rr->type == 1 ? 4 : 6;
+		memcpy(ad.a, rr->addr, 16);
+		data[0] = ' ';
+		cap_addr_str(&ad, data + 1, sizeof data - 1);
+	} else if (rr->type == 15) {
+		snprintf(data, sizeof data, " %s %u", rr->target, rr->pref);
+	} else if (rr->type == 2 || rr->type == 5 || rr->type == 12 ||
+	           rr->type == 16) {
+		snprintf(data, sizeof data, " %s", rr->target);
+	}
+	snprintf(buf, n, " %s%s", name != NULL ? name : type, data);
+}
+
+static void
+xc_dns_response(const char *f, int i, const char *line, struct cap_dns *m)
+{
+	struct cap_dns_rr rr;
+	char want[2 * CAP_DNS_NAME_MAX + 64];
+	const char *rc = cap_dns_rcode_name(m->flags & 0x0f);
+
+	snprintf(want, sizeof want, " %u%s%s%s", m->id,
+	    (m->flags & 0x0f) != 0 ? " " : "", (m->flags & 0x0f) ? rc : "",
+	    m->flags & CAP_DNS_AA ? "*" : "");
+	xc_want(f, i, line, want);
+	snprintf(want, sizeof want, " %u/%u/%u", m->an, m->ns, m->ar);
+	xc_want(f, i, line, want);
+	while (cap_dns_next_rr(m, &rr) == 1 && rr.section == CAP_DNS_AN) {
+		if (m->bad != NULL) { /* the data runs past the message */
+			xc_want(f, i, line, "[|domain]");
+			return;
+		}
+		xc_rr(want, sizeof want, &rr);
+		xc_want(f, i, line, want);
+	}
+}
+
+static void
+xc_dns(const char *f, int i, const char *line)
+{
+	struct cap_dns m;
+	char want[CAP_DNS_NAME_MAX + 64];
+	const char *tn;
+
+	if (cap_dns_open(&m, &xc.pkt[i]) < 0 || m.split)
+		return;
+	if (m.bad != NULL || m.cut) {
+		/* tcpdump does not limit a name to 255 bytes */
+		if (strstr(m.bad != NULL ? m.bad : "", "255") == NULL)
+			ck_assert_msg(strstr(line, "<BAD PTR>") != NULL ||
+			                  strstr(line, "[|domain]") != NULL ||
+			                  strstr(line, "<ELT") != NULL,
+			    "%s %d: tcpdump did not find it bad: %s", f, i + 1,
+			    line);
+		return;
+	}
+	if (m.flags & CAP_DNS_QR) {
+		xc_dns_response(f, i, line, &m);
+		return;
+	}
+	snprintf(
+	    want, sizeof want, " %u%s ", m.id, m.flags & CAP_DNS_RD ? "+" : "");
+	xc_want(f, i, line, want);
+	tn = cap_dns_type_name(m.qtype);
+	if (tn != NULL)
+		snprintf(want, sizeof want, " %s? %s", tn, m.qname);
+	else
+		snprintf(want, sizeof want, " Type%u? %s", m.qtype, m.qname);
+	xc_want(f, i, line, want);
+}
+
+static const char *const xp_files[] = {
+    "icmp-echo",
+    "icmp-ping",
+    "arp",
+    "dns",
+    "dns-bad",
+    "dns-tcp",
+};
+
+START_TEST(test_tcpdump_proto)
+{
+	char name[128], path[512], *lines[XC_MAXP];
+	const char *f = xp_files[_i];
+	int n, i, checked = 0;
+
+	if (!xc_have("tcpdump")) {
+		fprintf(stderr, "decode_xcheck: tcpdump is not installed: "
+		                "cross-check skipped\n");
+		return;
+	}
+	snprintf(name, sizeof name, "tests/pcap/%s.pcap", f);
+	snprintf(path, sizeof path, "%s", kit_bin(name));
+	xc_track(path);
+	{
+		char *argv[] = {"tcpdump", "-nn", "-r", path, NULL};
+
+		n = xc_lines(argv, lines, XC_MAXP);
+	}
+	ck_assert_int_eq(n, xc.n);
+	for (i = 0; i < n; i++) {
+		const struct cap_pkt *p = &xc.pkt[i];
+
+		if ((p->tp == CAP_TP_ICMP || p->tp == CAP_TP_ICMP6) &&
+		    p->trunc == CAP_L_NONE) {
+			xc_echo(f, i, lines[i]);
+			checked++;
+		} else if (p->net == CAP_NET_OTHER) {
+			xc_arp(f, i, lines[i]);
+			checked++;
+		} else if (cap_dns_port(p) && p->payload_len > 0) {
+			xc_dns(f, i, lines[i]);
+			checked++;
+		}
+	}
+	ck_assert_int_ge(checked, 4); /* the file holds what it should */
+}
+END_TEST
+
 Suite *
 decode_xcheck_suite(void)
 {
@@ -343,6 +539,8 @@ decode_xcheck_suite(void)
 	tcase_set_timeout(td, 30);
 	tcase_add_loop_test(
 	    td, test_tcpdump, 0, sizeof xc_files / sizeof xc_files[0]);
+	tcase_add_loop_test(
+	    td, test_tcpdump_proto, 0, sizeof xp_files / sizeof xp_files[0]);
 	suite_add_tcase(s, td);
 	tcase_set_timeout(ts, 60);
 	tcase_add_loop_test(

@@ -1,0 +1,353 @@
+/*
+ * The decoders above the transport and the exchange table (capture/
+ * proto.h) on hand-built messages: DNS names at their limits and every
+ * kind of bad compression pointer (each must end, never hang), records,
+ * TCP's length prefix; ARP with odd lengths; questions and answers paired,
+ * repeated, duplicated and expired.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "capture.h"
+#include "proto.h"
+
+/* A UDP packet from port sport to dport carrying p[0..n-1]. */
+static void
+pr_udp(struct cap_pkt *pkt, const uint8_t *p, size_t n, uint16_t sport,
+    uint16_t dport)
+{
+	memset(pkt, 0, sizeof *pkt);
+	pkt->net = CAP_NET_IP;
+	pkt->tp = CAP_TP_UDP;
+	pkt->src.family = pkt->dst.family = 4;
+	pkt->src.a[0] = 10, pkt->src.a[3] = 1;
+	pkt->dst.a[0] = 10, pkt->dst.a[3] = 53;
+	pkt->sport = sport;
+	pkt->dport = dport;
+	pkt->payload = p;
+	pkt->payload_caplen = pkt->payload_len = (uint32_t)n;
+}
+
+static const uint8_t hdr_q[12] = {0x12, 0x34, 0x01, 0, 0, 1, 0, 0, 0, 0, 0, 0};
+
+/* A query whose question name is the bytes name[0..n-1]. */
+static size_t
+pr_query(uint8_t *m, const uint8_t *name, size_t n)
+{
+	memcpy(m, hdr_q, 12);
+	memcpy(m + 12, name, n);
+	m[12 + n] = 0, m[13 + n] = 1, m[14 + n] = 0, m[15 + n] = 1;
+	return 16 + n;
+}
+
+static const struct {
+	const char *what;
+	uint8_t name[16];
+	size_t n;
+	const char *bad; /* NULL: fine, then text is the name */
+	const char *text;
+} names[] = {
+    {"root", {0}, 1, NULL, "."},
+    {"two labels", {1, 'a', 2, 'b', 'c', 0}, 6, NULL, "a.bc."},
+    {"odd bytes", {3, 'a', 1, 9, 1, 0xe9, 0}, 7, NULL, "a^A^I.M-i."},
+    {"pointer to itself", {0xc0, 12}, 2, "not backwards", NULL},
+    {"pointer forward", {0xc0, 14}, 2, "not backwards", NULL},
+    {"pointer past the end", {1, 'a', 0xff, 0xff}, 4, "past the end", NULL},
+    {"label type 0x40", {0x40, 'a', 0}, 3, "label type", NULL},
+    {"label type 0x80", {0x81, 'a', 0}, 3, "label type", NULL},
+    {"cut in a label", {5, 'a', 'b'}, 3, "cut", NULL},
+};
+
+START_TEST(test_dns_names)
+{
+	uint8_t m[64];
+	struct cap_pkt pkt;
+	struct cap_dns d;
+	size_t n = pr_query(m, names[_i].name, names[_i].n);
+
+	/* "cut": the capture ends inside the label (no qtype either) */
+	if (strcmp(names[_i].what, "cut in a label") == 0)
+		n = 12 + names[_i].n;
+	pr_udp(&pkt, m, n, 40000, 53);
+	ck_assert_int_eq(cap_dns_open(&d, &pkt), 0);
+	ck_assert_uint_eq(d.id, 0x1234);
+	if (names[_i].bad != NULL) {
+		ck_assert_int_eq(d.have_q, 0);
+		ck_assert_ptr_nonnull(d.bad);
+		ck_assert_msg(strstr(d.bad, names[_i].bad) != NULL, "%s: %s",
+		    names[_i].what, d.bad);
+		return;
+	}
+	ck_assert_int_eq(d.have_q, 1);
+	ck_assert_ptr_null(d.bad);
+	ck_assert_str_eq(d.qname, names[_i].text); /* tcpdump's escapes */
+}
+END_TEST
+
+/* A name of exactly 255 bytes is whole; 256 is malformed; a label of 63
+ * is whole, 64 is not a length. */
+START_TEST(test_dns_limits)
+{
+	uint8_t name[300], m[400];
+	struct cap_pkt pkt;
+	struct cap_dns d;
+	size_t n = 0;
+	int i;
+
+	for (i = 0; i < 3; i++) { /* 3 x (1 + 63) = 192 */
+		name[n++] = 63;
+		memset(name + n, 'a' + i, 63);
+		n += 63;
+	}
+	name[n++] = 61; /* + 62 = 254, + root = 255 */
+	memset(name + n, 'z', 61);
+	n += 61;
+	name[n++] = 0;
+	ck_assert_uint_eq(n, 255);
+	pr_udp(&pkt, m, pr_query(m, name, n), 40000, 53);
+	ck_assert_int_eq(cap_dns_open(&d, &pkt), 0);
+	ck_assert_ptr_null(d.bad);
+	ck_assert_uint_eq(strlen(d.qname), 254); /* 4 labels, 4 dots */
+	name[192] = 62; /* the last label one byte longer: 256 */
+	memset(name + 193, 'z', 62);
+	name[255] = 0;
+	pr_udp(&pkt, m, pr_query(m, name, 256), 40000, 53);
+	ck_assert_int_eq(cap_dns_open(&d, &pkt), 0);
+	ck_assert_ptr_nonnull(d.bad);
+	ck_assert_ptr_nonnull(strstr(d.bad, "255"));
+	name[0] = 64; /* a label of 64: the two high bits say "not a length" */
+	pr_udp(&pkt, m, pr_query(m, name, n), 40000, 53);
+	ck_assert_int_eq(cap_dns_open(&d, &pkt), 0);
+	ck_assert_ptr_nonnull(d.bad);
+}
+END_TEST
+
+/* A chain of pointers, each one byte back, from the end of a large
+ * message: long but finite; and a two-pointer loop: malformed. */
+START_TEST(test_dns_pointer_chains)
+{
+	uint8_t m[4096];
+	struct cap_pkt pkt;
+	struct cap_dns d;
+	char buf[CAP_DNS_NAME_MAX];
+	size_t end;
+
+	memcpy(m, hdr_q, 12);
+	m[12] = 0xc0, m[13] = 14; /* 12 -> 14 */
+	m[14] = 0xc0, m[15] = 12; /* 14 -> 12: a loop */
+	pr_udp(&pkt, m, 16, 40000, 53);
+	ck_assert_int_eq(cap_dns_open(&d, &pkt), 0);
+	ck_assert_ptr_nonnull(d.bad);
+	/* 12: root; 13..: each a pointer to the byte two before */
+	m[12] = 0;
+	for (size_t i = 14; i + 1 < sizeof m; i += 2)
+		m[i] = (uint8_t)(0xc0 | (i - 2) >> 8),
+		m[i + 1] = (uint8_t)(i - 2);
+	pr_udp(&pkt, m, sizeof m, 40000, 53);
+	ck_assert_int_eq(cap_dns_open(&d, &pkt), 0);
+	ck_assert_int_eq(cap_dns_name(&d, sizeof m - 2, buf, sizeof buf, &end),
+	    -1); /* more pointers than CAP_DNS_PTR_MAX */
+	ck_assert_int_eq(cap_dns_name(&d, 14, buf, sizeof buf, &end), 0);
+	ck_assert_str_eq(buf, ".");
+	ck_assert_uint_eq(end, 16);
+}
+END_TEST
+
+/* A response with an A, a CNAME (compressed), an MX; then TCP's prefix. */
+START_TEST(test_dns_records)
+{
+	static const uint8_t resp[] = {0x12, 0x34, 0x81, 0x80, 0, 1, 0, 3, 0, 0,
+	    0, 0, 1, 'a', 0, 0, 1, 0, 1,
+	    /* A 1.2.3.4 */
+	    0xc0, 12, 0, 1, 0, 1, 0, 0, 1, 0, 0, 4, 1, 2, 3, 4,
+	    /* CNAME b.a. */
+	    0xc0, 12, 0, 5, 0, 1, 0, 0, 0, 60, 0, 4, 1, 'b', 0xc0, 12,
+	    /* MX 10 b.a. */
+	    0xc0, 12, 0, 15, 0, 1, 0, 0, 0, 60, 0, 4, 0, 10, 0xc0, 47};
+	uint8_t tcp[2 + sizeof resp];
+	struct cap_pkt pkt;
+	struct cap_dns d;
+	struct cap_dns_rr rr;
+
+	pr_udp(&pkt, resp, sizeof resp, 53, 40000);
+	ck_assert_int_eq(cap_dns_open(&d, &pkt), 0);
+	ck_assert(d.flags & CAP_DNS_QR);
+	ck_assert_str_eq(d.qname, "a.");
+	ck_assert_int_eq(cap_dns_next_rr(&d, &rr), 1);
+	ck_assert_uint_eq(rr.type, 1);
+	ck_assert_uint_eq(rr.ttl, 256);
+	ck_assert_mem_eq(rr.addr, "\1\2\3\4", 4);
+	ck_assert_int_eq(cap_dns_next_rr(&d, &rr), 1);
+	ck_assert_str_eq(rr.target, "b.a.");
+	ck_assert_int_eq(cap_dns_next_rr(&d, &rr), 1);
+	ck_assert_uint_eq(rr.pref, 10);
+	ck_assert_str_eq(rr.target, "b.a.");
+	ck_assert_int_eq(cap_dns_next_rr(&d, &rr), 0);
+	/* the same over TCP, cut anywhere in the records: never past */
+	tcp[0] = 0, tcp[1] = sizeof resp;
+	memcpy(tcp + 2, resp, sizeof resp);
+	for (size_t cut = 14; cut <= sizeof tcp; cut++) {
+		int r;
+
+		pr_udp(&pkt, tcp, cut, 53, 40000);
+		pkt.tp = CAP_TP_TCP;
+		pkt.payload_len = sizeof tcp;
+		ck_assert_int_eq(cap_dns_open(&d, &pkt), 0);
+		ck_assert_int_eq(d.tcp, 1);
+		while ((r = cap_dns_next_rr(&d, &rr)) == 1)
+			;
+		ck_assert_int_eq(r, cut == sizeof tcp ? 0 : -1);
+	}
+	pr_udp(&pkt, tcp, 2 + 11, 53, 40000); /* header cut: not DNS */
+	pkt.tp = CAP_TP_TCP;
+	ck_assert_int_eq(cap_dns_open(&d, &pkt), -1);
+}
+END_TEST
+
+static void
+pr_arp(struct cap_pkt *pkt, const uint8_t *p, size_t n)
+{
+	memset(pkt, 0, sizeof *pkt);
+	pkt->net = CAP_NET_OTHER;
+	pkt->ethertype = 0x0806;
+	pkt->payload = p;
+	pkt->payload_caplen = pkt->payload_len = (uint32_t)n;
+}
+
+START_TEST(test_arp)
+{
+	static const uint8_t req[28] = {0, 1, 8, 0, 6, 4, 0, 1, 2, 0, 0, 0, 0,
+	    1, 10, 0, 0, 1, 0, 0, 0, 0, 0, 0, 10, 0, 0, 2};
+	static const uint8_t odd[] = {0, 6, 8, 0, 8, 4, 0, 2, 1, 2, 3, 4, 5, 6,
+	    7, 8, 10, 0, 0, 2, 8, 7, 6, 5, 4, 3, 2, 1, 10, 0, 0, 1};
+	uint8_t big[8] = {0, 1, 8, 0, 17, 4, 0, 1};
+	struct cap_pkt pkt;
+	struct cap_arp a;
+	size_t cut;
+
+	pr_arp(&pkt, req, sizeof req);
+	ck_assert_int_eq(cap_arp_decode(&pkt, &a), 0);
+	ck_assert_int_eq(a.ether_ip, 1);
+	ck_assert_uint_eq(a.op, CAP_ARP_REQUEST);
+	ck_assert_mem_eq(a.tpa, "\12\0\0\2", 4);
+	pr_arp(&pkt, odd, sizeof odd);
+	ck_assert_int_eq(cap_arp_decode(&pkt, &a), 0);
+	ck_assert_int_eq(a.ether_ip, 0);
+	ck_assert_uint_eq(a.hlen, 8);
+	ck_assert_mem_eq(a.tha, "\10\7\6\5\4\3\2\1", 8);
+	ck_assert_mem_eq(a.tpa, "\12\0\0\1", 4);
+	for (cut = 0; cut < sizeof odd; cut++) {
+		pr_arp(&pkt, odd, cut);
+		ck_assert_int_eq(cap_arp_decode(&pkt, &a), -1);
+		ck_assert_int_eq(a.cut, 1);
+	}
+	pr_arp(&pkt, big, sizeof big); /* 17-byte hardware addresses */
+	ck_assert_int_eq(cap_arp_decode(&pkt, &a), -1);
+	ck_assert_int_eq(a.cut, 0);
+	ck_assert_ptr_nonnull(a.bad);
+}
+END_TEST
+
+static int pr_expired;
+
+static void
+pr_on_expire(void *arg, const struct cap_xq *q)
+{
+	(void)arg;
+	(void)q;
+	pr_expired++;
+}
+
+static void
+pr_echo(struct cap_pkt *pkt, int reply, uint16_t seq, long usec)
+{
+	memset(pkt, 0, sizeof *pkt);
+	pkt->net = CAP_NET_IP;
+	pkt->tp = CAP_TP_ICMP;
+	pkt->src.family = pkt->dst.family = 4;
+	pkt->src.a[3] = reply ? 2 : 1;
+	pkt->dst.a[3] = reply ? 1 : 2;
+	pkt->icmp.type = reply ? 0 : 8;
+	pkt->icmp.id = 77;
+	pkt->icmp.seq = seq;
+	pkt->ts.tv_sec = 100;
+	pkt->ts.tv_usec = usec;
+}
+
+START_TEST(test_exchanges)
+{
+	struct cap_xchg *x = cap_xchg_new(8); /* one set of 8 */
+	const struct cap_xstats *st;
+	struct cap_xnote xn;
+	struct cap_pkt pkt;
+	uint16_t seq;
+
+	ck_assert_ptr_nonnull(x);
+	cap_xchg_on_expire(x, pr_on_expire, NULL);
+	pr_expired = 0;
+	pr_echo(&pkt, 0, 1, 0);
+	ck_assert_int_eq(cap_xchg_track(x, &pkt, &xn), 0);
+	ck_assert_uint_eq(xn.ev, CAP_XE_ASK);
+	pr_echo(&pkt, 1, 1, 776);
+	ck_assert_int_eq(cap_xchg_track(x, &pkt, &xn), 0);
+	ck_assert_uint_eq(xn.ev, CAP_XE_ANSWER);
+	ck_assert_int_eq(xn.rtt_us, 776);
+	ck_assert_int_eq(cap_xchg_track(x, &pkt, &xn), 0);
+	ck_assert_uint_eq(xn.ev, CAP_XE_DUP);
+	pr_echo(&pkt, 1, 2, 900); /* nobody asked */
+	ck_assert_int_eq(cap_xchg_track(x, &pkt, &xn), 0);
+	ck_assert_uint_eq(xn.ev, CAP_XE_UNASKED);
+	pr_echo(&pkt, 0, 3, 1000);
+	cap_xchg_track(x, &pkt, &xn);
+	pr_echo(&pkt, 0, 3, 2000); /* the same again */
+	cap_xchg_track(x, &pkt, &xn);
+	ck_assert_uint_eq(xn.ev, CAP_XE_ASK | CAP_XE_REPEAT);
+	ck_assert_uint_eq(xn.q.ts0.tv_usec, 1000);
+	/* 20 more questions in a table of 8: the oldest open ones leave */
+	for (seq = 10; seq < 30; seq++) {
+		pr_echo(&pkt, 0, seq, 3000 + seq);
+		cap_xchg_track(x, &pkt, &xn);
+	}
+	ck_assert_int_ge(pr_expired, 13);
+	cap_xchg_flush(x);
+	st = cap_xchg_stats(x, CAP_XK_ECHO);
+	ck_assert_uint_eq(st->asked, 22);
+	ck_assert_uint_eq(st->answered, 1);
+	ck_assert_uint_eq(st->expired, 21);
+	ck_assert_int_eq(pr_expired, 21);
+	ck_assert_uint_eq(st->repeats, 1);
+	ck_assert_uint_eq(st->dups + st->unasked, 2);
+	ck_assert_int_eq(st->rtt_min_us, 776);
+	pkt.tp = CAP_TP_UDP; /* not a question or an answer */
+	pkt.sport = pkt.dport = 9;
+	ck_assert_int_eq(cap_xchg_track(x, &pkt, &xn), -1);
+	ck_assert_int_eq(xn.kind, CAP_XK_NONE);
+	cap_xchg_free(x);
+}
+END_TEST
+
+Suite *
+proto_suite(void)
+{
+	Suite *s = suite_create("proto");
+	TCase *dns = tcase_create("dns");
+	TCase *arp = tcase_create("arp");
+	TCase *xc = tcase_create("exchanges");
+
+	tcase_set_timeout(dns, 10);
+	tcase_add_loop_test(
+	    dns, test_dns_names, 0, sizeof names / sizeof names[0]);
+	tcase_add_test(dns, test_dns_limits);
+	tcase_add_test(dns, test_dns_pointer_chains);
+	tcase_add_test(dns, test_dns_records);
+	suite_add_tcase(s, dns);
+	tcase_set_timeout(arp, 10);
+	tcase_add_test(arp, test_arp);
+	suite_add_tcase(s, arp);
+	tcase_set_timeout(xc, 10);
+	tcase_add_test(xc, test_exchanges);
+	suite_add_tcase(s, xc);
+	return s;
+}
