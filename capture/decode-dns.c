@@ -61,7 +61,6 @@ cap_dns_name(
 	size_t pos = off, limit = off, out = 0, wire = 0;
 	int jumps = 0;
 	uint8_t l, l2;
-	char tmp[4];
 
 	*end = 0;
 	for (;;) {
@@ -99,13 +98,15 @@ cap_dns_name(
 			return name_bad(m, "name longer than 255 bytes", 0);
 		if (!buf_has(&b, pos + 1, l))
 			return name_bad(m, "name cut by the capture", 1);
+		if (out + 4u * l + 2 > n)
+			return name_bad(m, "name too long", 0);
 		for (size_t i = 0; i < l; i++) {
-			size_t k = name_char(tmp, b.p[pos + 1 + i]);
+			uint8_t c = b.p[pos + 1 + i];
 
-			if (out + k + 2 > n)
-				return name_bad(m, "name too long", 0);
-			memcpy(buf + out, tmp, k);
-			out += k;
+			if (c >= 0x20 && c < 0x7f)
+				buf[out++] = (char)c; /* the usual case */
+			else
+				out += name_char(buf + out, c);
 		}
 		buf[out++] = '.';
 		pos += (size_t)l + 1;
@@ -124,6 +125,38 @@ cap_dns_open(struct cap_dns *m, const struct cap_pkt *pkt)
 {
 	struct cap_buf b;
 	size_t end;
+
+	if (cap_dns_head(m, pkt) < 0)
+		return -1;
+	b.p = m->p;
+	b.len = m->caplen;
+	m->next = DNS_HDR;
+	for (unsigned i = 0; i < m->qd; i++) {
+		char skip[CAP_DNS_NAME_MAX];
+
+		if (cap_dns_name(m, m->next, i == 0 ? m->qname : skip,
+		        CAP_DNS_NAME_MAX, &end) < 0)
+			break;
+		if (!buf_has(&b, end, 4)) {
+			m->cut = 1;
+			break;
+		}
+		if (i == 0) {
+			(void)get_be16(&b, end, &m->qtype);
+			(void)get_be16(&b, end + 2, &m->qclass);
+			m->have_q = 1;
+		}
+		m->next = end + 4;
+	}
+	return 0;
+}
+
+/* The header only (what the exchange table needs): 0, or -1 when pkt
+ * carries no DNS message. */
+int
+cap_dns_head(struct cap_dns *m, const struct cap_pkt *pkt)
+{
+	struct cap_buf b;
 	uint16_t tcplen;
 
 	memset(m, 0, offsetof(struct cap_dns, qname));
@@ -160,24 +193,6 @@ cap_dns_open(struct cap_dns *m, const struct cap_pkt *pkt)
 	    (((m->flags >> 11 & 0x0f) != 0 && (m->flags >> 11 & 0x0f) != 4) ||
 	        m->qd > 1))
 		return -1;
-	m->next = DNS_HDR;
-	for (unsigned i = 0; i < m->qd; i++) {
-		char skip[CAP_DNS_NAME_MAX];
-
-		if (cap_dns_name(m, m->next, i == 0 ? m->qname : skip,
-		        CAP_DNS_NAME_MAX, &end) < 0)
-			break;
-		if (!buf_has(&b, end, 4)) {
-			m->cut = 1;
-			break;
-		}
-		if (i == 0) {
-			(void)get_be16(&b, end, &m->qtype);
-			(void)get_be16(&b, end + 2, &m->qclass);
-			m->have_q = 1;
-		}
-		m->next = end + 4;
-	}
 	return 0;
 }
 

@@ -23,6 +23,7 @@
  *	cap_dns_open(m, pkt)        the DNS message in pkt's payload (UDP; TCP
  *	                            with its 2-byte length): header and
  *	                            question; 0, or -1 when pkt carries none
+ *	cap_dns_head(m, pkt)        the header only (id, flags, counts)
  *	cap_dns_next_rr(m, rr)      the next resource record (answers, then
  *	                            authority, then additional): 1, 0 at the
  *	                            end, -1 cut or malformed (m->bad says)
@@ -178,6 +179,7 @@ struct cap_dns_rr {
 
 int cap_dns_port(const struct cap_pkt *pkt);
 int cap_dns_open(struct cap_dns *m, const struct cap_pkt *pkt);
+int cap_dns_head(struct cap_dns *m, const struct cap_pkt *pkt);
 int cap_dns_next_rr(struct cap_dns *m, struct cap_dns_rr *rr);
 int cap_dns_name(
     const struct cap_dns *m, size_t off, char *buf, size_t n, size_t *end);

@@ -311,7 +311,7 @@ track_dns(struct cap_xchg *x, const struct cap_pkt *pkt, struct cap_xnote *xn)
 	struct cap_dns m;
 	struct cap_xkey k;
 
-	if (cap_dns_open(&m, pkt) < 0)
+	if (cap_dns_head(&m, pkt) < 0)
 		return -1;
 	memset(&k, 0, sizeof k);
 	k.kind = CAP_XK_DNS;
