@@ -10,10 +10,21 @@
 
 #include <stdlib.h>
 
+/* A lease a DHCP ACK granted. */
+struct xlease {
+	struct timeval ts;
+	uint8_t addr[4], server[4], mac[16], hlen;
+	uint32_t lease;
+	int has_lease, renewal;
+};
+
 struct xsum {
 	struct cap_xq lost[XCHG_LOST_MAX]; /* the first never answered */
 	size_t nlost;
 	uint64_t more_lost; /* not listed */
+	struct xlease lease[XCHG_LOST_MAX];
+	size_t nlease;
+	uint64_t more_leases;
 };
 
 static void
@@ -49,17 +60,47 @@ xchg_free(struct sniff *s)
 	s->pr.xs = NULL;
 }
 
+static void
+keep_lease(struct xsum *xs, const struct cap_pkt *pkt, int renewal)
+{
+	struct cap_dhcp d;
+	struct xlease *l;
+
+	if (cap_dhcp_decode(pkt, &d) < 0 || d.type != CAP_DHCP_ACK)
+		return;
+	if (xs->nlease == XCHG_LOST_MAX) {
+		xs->more_leases++;
+		return;
+	}
+	l = &xs->lease[xs->nlease++];
+	l->ts = pkt->ts;
+	memcpy(l->addr, d.yiaddr, 4);
+	memcpy(l->server, d.has_server ? d.server : pkt->src.a, 4);
+	memcpy(l->mac, d.chaddr, 16);
+	l->hlen = d.hlen;
+	l->lease = d.lease;
+	l->has_lease = d.has_lease;
+	l->renewal = renewal;
+}
+
 void
 xchg_track(struct sniff *s, const struct cap_pkt *pkt)
 {
-	if (cap_xchg_track(s->pr.xchg, pkt, &s->pr.xn) < 0)
-		s->pr.xn.kind = CAP_XK_NONE;
+	struct cap_xnote *xn = &s->pr.xn;
+
+	if (cap_xchg_track(s->pr.xchg, pkt, xn) < 0) {
+		xn->kind = CAP_XK_NONE;
+		return;
+	}
+	if (xn->kind == CAP_XK_DHCP && (xn->ev & CAP_XE_ANSWER))
+		keep_lease(s->pr.xs, pkt, xn->q.tag);
 }
 
 static const char *const question_words[CAP_XK_N] = {
     [CAP_XK_ECHO] = "echo request",
     [CAP_XK_ARP] = "request",
     [CAP_XK_DNS] = "query",
+    [CAP_XK_DHCP] = "request",
 };
 
 /* "answers the query at 0.000100 after 4.100 ms" */
@@ -71,6 +112,11 @@ note_answer(struct outbuf *ob, const struct sniff *s,
 	if (xn->kind == CAP_XK_ECHO) {
 		outbuf_puts(ob, " echo request seq ");
 		outbuf_u64(ob, xn->q.key.id & 0xffff);
+	} else if (xn->kind == CAP_XK_DHCP) {
+		outbuf_puts(ob, " the ");
+		outbuf_puts(ob, cap_dhcp_type_name((uint8_t)xn->q.key.port[0]));
+		if (xn->q.tag)
+			outbuf_puts(ob, " (renewal)");
 	} else {
 		outbuf_puts(ob, " the ");
 		outbuf_puts(ob, question_words[xn->kind]);
@@ -149,18 +195,21 @@ static const char *const plural_words[CAP_XK_N] = {
     [CAP_XK_ECHO] = "echo requests",
     [CAP_XK_ARP] = "requests",
     [CAP_XK_DNS] = "queries",
+    [CAP_XK_DHCP] = "requests (DISCOVER, REQUEST, INFORM)",
 };
 
 static const char *const kind_title[CAP_XK_N] = {
     [CAP_XK_ECHO] = "ping (ICMP echo)",
     [CAP_XK_ARP] = "ARP",
     [CAP_XK_DNS] = "DNS",
+    [CAP_XK_DHCP] = "DHCP",
 };
 
 static const char *const answer_words[CAP_XK_N] = {
     [CAP_XK_ECHO] = "replies",
     [CAP_XK_ARP] = "replies",
     [CAP_XK_DNS] = "responses",
+    [CAP_XK_DHCP] = "replies",
 };
 
 /* Milliseconds with 3 decimals, no unit (times are never negative). */
@@ -272,6 +321,14 @@ sum_lost(struct outbuf *ob, const struct sniff *s, const struct cap_xq *q)
 		outbuf_puts(ob, "? tell ");
 		sum_addr(ob, k->family, k->a[1]);
 		break;
+	case CAP_XK_DHCP:
+		outbuf_puts(ob, "DHCP ");
+		outbuf_puts(ob, cap_dhcp_type_name((uint8_t)k->port[0]));
+		outbuf_puts(ob, " xid 0x");
+		outbuf_hex(ob, k->id, 8);
+		outbuf_puts(ob, " from ");
+		print_mac(ob, k->a[0], 6);
+		break;
 	default:
 		outbuf_puts(ob, "DNS query id ");
 		outbuf_u64(ob, k->id);
@@ -314,6 +371,41 @@ json_kind(struct outbuf *ob, enum cap_xkind k, const struct cap_xstats *st)
 	outbuf_puts(ob, "}\n");
 }
 
+static void
+sum_leases(struct outbuf *ob, const struct sniff *s, const struct xsum *xs)
+{
+	size_t i;
+
+	if (xs->nlease == 0)
+		return;
+	outbuf_puts(ob, "  leases granted (DHCP ACK):\n");
+	for (i = 0; i < xs->nlease; i++) {
+		const struct xlease *l = &xs->lease[i];
+
+		outbuf_puts(ob, "    ");
+		print_reltime(ob, &s->pr.t0, &l->ts);
+		outbuf_putc(ob, ' ');
+		outbuf_ipv4(ob, l->addr);
+		outbuf_puts(ob, " to ");
+		print_mac(ob, l->mac, l->hlen);
+		outbuf_puts(ob, " from ");
+		outbuf_ipv4(ob, l->server);
+		if (l->has_lease) {
+			outbuf_puts(ob, " for ");
+			outbuf_u64(ob, l->lease);
+			outbuf_puts(ob, " s");
+		}
+		if (l->renewal)
+			outbuf_puts(ob, " (renewal)");
+		outbuf_putc(ob, '\n');
+	}
+	if (xs->more_leases > 0) {
+		outbuf_puts(ob, "    ... and ");
+		outbuf_u64(ob, xs->more_leases);
+		outbuf_puts(ob, " more\n");
+	}
+}
+
 /* The end: expire what is still open, then one line per kind seen and
  * the questions never answered. */
 void
@@ -339,6 +431,8 @@ xchg_summary(struct sniff *s)
 			    ob, "exchanges (a question and its answer):\n");
 		sum_kind(ob, k, st);
 	}
+	if (!s->o.json)
+		sum_leases(ob, s, xs);
 	if (s->o.json || xs->nlost == 0)
 		return;
 	qsort(xs->lost, xs->nlost, sizeof xs->lost[0], lost_by_time);

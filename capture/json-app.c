@@ -149,6 +149,56 @@ json_dns(struct outbuf *ob, const struct cap_pkt *pkt)
 		outbuf_puts(ob, ",\"dns_truncated\":true");
 }
 
+static void
+kip(struct outbuf *ob, const char *k, const uint8_t *a)
+{
+	key(ob, k);
+	outbuf_putc(ob, '"');
+	outbuf_ipv4(ob, a);
+	outbuf_putc(ob, '"');
+}
+
+static void
+json_dhcp(struct outbuf *ob, const struct cap_pkt *pkt)
+{
+	struct cap_dhcp d;
+	const char *t;
+	uint8_t i;
+
+	if (cap_dhcp_decode(pkt, &d) < 0)
+		return;
+	t = cap_dhcp_type_name(d.type);
+	kstr(ob, "dhcp",
+	    d.dhcp && t != NULL ? t
+	    : d.op == 2         ? "BOOTREPLY"
+	                        : "BOOTREQUEST");
+	knum(ob, "dhcp_xid", d.xid);
+	kmac(ob, "dhcp_client_mac", d.chaddr, d.hlen);
+	kip(ob, "dhcp_ciaddr", d.ciaddr);
+	kip(ob, "dhcp_yiaddr", d.yiaddr);
+	if (d.has_req)
+		kip(ob, "dhcp_requested", d.req);
+	if (d.has_server)
+		kip(ob, "dhcp_server", d.server);
+	if (d.has_lease)
+		knum(ob, "dhcp_lease_s", d.lease);
+	if (d.has_mask)
+		kip(ob, "dhcp_mask", d.mask);
+	if (d.nrouter > 0)
+		kip(ob, "dhcp_router", d.router);
+	outbuf_puts(ob, ",\"dhcp_dns\":[");
+	for (i = 0; i < d.ndns; i++) {
+		outbuf_puts(ob, i ? ",\"" : "\"");
+		outbuf_ipv4(ob, d.dns + 4u * i);
+		outbuf_putc(ob, '"');
+	}
+	outbuf_putc(ob, ']');
+	if (d.bad != NULL)
+		kstr(ob, "dhcp_malformed", d.bad);
+	else if (d.cut)
+		outbuf_puts(ob, ",\"dhcp_truncated\":true");
+}
+
 void
 json_app(struct outbuf *ob, const struct cap_pkt *pkt)
 {
@@ -156,4 +206,6 @@ json_app(struct outbuf *ob, const struct cap_pkt *pkt)
 		json_arp(ob, pkt);
 	else if (cap_dns_port(pkt) && pkt->payload_len > 0)
 		json_dns(ob, pkt);
+	else if (cap_dhcp_port(pkt))
+		json_dhcp(ob, pkt);
 }

@@ -262,6 +262,9 @@ print_label(struct outbuf *ob, const struct cap_pkt *pkt,
 		if (cap_dns_port(pkt) && text_max == PRINT_TEXT_MAX &&
 		    print_dns(ob, pkt, "") == 0)
 			break;
+		if (cap_dhcp_port(pkt) && text_max == PRINT_TEXT_MAX &&
+		    print_dhcp(ob, pkt) == 0)
+			break;
 		outbuf_puts(ob, "UDP len ");
 		outbuf_u64(ob, pkt->payload_len);
 		if (pkt->payload != NULL)
@@ -410,7 +413,14 @@ print_packet(struct sniff *s, const struct cap_pkt *pkt)
 	pr->bytes += pkt->len;
 	pr->trunc += pkt->trunc != CAP_L_NONE;
 	pr->bad += pkt->bad != NULL;
-	if (cap_flow_track(pr->flows, pkt, &note) != 0) {
+	/* DHCP's steps go between changing addresses (0.0.0.0, broadcast,
+	 * then the new address): one exchange (exchange.c), tied by its
+	 * transaction id, not UDP conversations. */
+	if (cap_dhcp_port(pkt) && pkt->bad == NULL) {
+		memset(&note, 0, sizeof note);
+		note.rtt_us = -1;
+		pr->untracked++;
+	} else if (cap_flow_track(pr->flows, pkt, &note) != 0) {
 		pr->untracked++;
 		note.conv = NULL;
 	}

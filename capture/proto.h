@@ -31,7 +31,13 @@
  *	                            it ("example.com.", odd bytes "\\DDD");
  *	                            end: just past it in place; -1 malformed
  *	cap_dns_type_name(type), cap_dns_rcode_name(rcode)
- *	cap_dns_port(pkt)           1 when pkt is UDP/TCP to or from 53/5353
+ *	cap_dns_port(pkt)           1 when pkt is UDP/TCP to or from 53
+ *
+ *	cap_dhcp_port(pkt)          1 when pkt is UDP between 67 and 68
+ *	cap_dhcp_decode(pkt, d)     the BOOTP/DHCP message: 0 (d->dhcp when
+ *	                            the cookie and options were there; d->bad,
+ *	                            d->cut), -1 when pkt carries none
+ *	cap_dhcp_type_name(type)    "DISCOVER" .. "INFORM", or NULL
  */
 #ifndef CAP_PROTO_H
 #define CAP_PROTO_H
@@ -49,16 +55,19 @@ enum cap_xkind {
 	CAP_XK_ECHO, /* ICMP/ICMPv6 echo request and reply */
 	CAP_XK_ARP,  /* ARP request and reply */
 	CAP_XK_DNS,  /* DNS query and response */
+	CAP_XK_DHCP, /* DHCP DISCOVER/OFFER, REQUEST/ACK or NAK */
 	CAP_XK_N
 };
 
 /* A question, as the table keeps it (all bytes compared: zero it). */
 struct cap_xkey {
 	uint8_t kind, family; /* cap_xkind; address family 4/6 */
-	uint16_t port[2];     /* DNS: client port, server port */
-	uint32_t id;          /* echo: id << 16 | seq; DNS: id */
+	uint16_t port[2];     /* DNS: client port, server port; DHCP:
+	                       * the question's message type */
+	uint32_t id;          /* echo: id << 16 | seq; DNS: id; DHCP: xid */
 	uint8_t a[2][16];     /* echo, DNS: asker, asked; ARP: the address
-	                       * asked about, the asker's */
+	                       * asked about, the asker's; DHCP: the
+	                       * client's hardware address */
 };
 
 struct cap_xq {
@@ -67,6 +76,7 @@ struct cap_xq {
 	struct timeval ts0; /* when it was first asked */
 	uint32_t asked;     /* times asked (repeats included) */
 	uint8_t mac[6];     /* ARP: the asker's hardware address */
+	uint8_t tag;        /* DHCP: 1 when the REQUEST renews a lease */
 };
 
 /* xn->ev bits */
@@ -185,5 +195,46 @@ int cap_dns_name(
     const struct cap_dns *m, size_t off, char *buf, size_t n, size_t *end);
 const char *cap_dns_type_name(uint16_t type);
 const char *cap_dns_rcode_name(unsigned rcode);
+
+/* DHCP (RFC 2131) */
+
+#define CAP_DHCP_DNS_MAX 4 /* DNS servers kept */
+
+enum cap_dhcp_type {
+	CAP_DHCP_DISCOVER = 1,
+	CAP_DHCP_OFFER,
+	CAP_DHCP_REQUEST,
+	CAP_DHCP_DECLINE,
+	CAP_DHCP_ACK,
+	CAP_DHCP_NAK,
+	CAP_DHCP_RELEASE,
+	CAP_DHCP_INFORM
+};
+
+struct cap_dhcp {
+	uint8_t op;           /* 1 BOOTREQUEST (client), 2 BOOTREPLY */
+	uint8_t htype, hlen;  /* hardware type and address length */
+	uint32_t xid;         /* transaction id */
+	uint16_t secs, flags; /* flags: 0x8000 broadcast */
+	uint8_t ciaddr[4], yiaddr[4], siaddr[4], giaddr[4];
+	uint8_t chaddr[16];
+	int dhcp;     /* the magic cookie was there: DHCP, not BOOTP */
+	uint8_t type; /* option 53: cap_dhcp_type, 0 none */
+	uint8_t has_req, has_server, has_lease, has_mask;
+	uint8_t req[4], server[4], mask[4];
+	uint32_t lease;             /* seconds */
+	uint8_t router[4], nrouter; /* the first router */
+	uint8_t dns[4 * CAP_DHCP_DNS_MAX], ndns;
+	char hostname[64];
+	uint8_t hostname_len;
+	uint32_t nopts;   /* options read */
+	int cut;          /* the capture cut the message */
+	const char *bad;  /* NULL, or why it is malformed */
+	uint8_t bad_code; /* the option that overran */
+};
+
+int cap_dhcp_port(const struct cap_pkt *pkt);
+int cap_dhcp_decode(const struct cap_pkt *pkt, struct cap_dhcp *d);
+const char *cap_dhcp_type_name(uint8_t type);
 
 #endif

@@ -86,6 +86,7 @@ cap_xkind_name(enum cap_xkind kind)
 	    [CAP_XK_ECHO] = "echo",
 	    [CAP_XK_ARP] = "arp",
 	    [CAP_XK_DNS] = "dns",
+	    [CAP_XK_DHCP] = "dhcp",
 	};
 
 	return (unsigned)kind < CAP_XK_N ? names[kind] : "none";
@@ -179,7 +180,8 @@ tv_us(const struct timeval *a, const struct timeval *b)
 /* A question: kept (or, asked again while open, a repeat). */
 static void
 xchg_ask(struct cap_xchg *x, const struct cap_pkt *pkt,
-    const struct cap_xkey *k, const uint8_t *mac, struct cap_xnote *xn)
+    const struct cap_xkey *k, const uint8_t *mac, uint8_t tag,
+    struct cap_xnote *xn)
 {
 	struct cap_xstats *st = &x->st[k->kind];
 	struct xslot *s = slot_find(x, k);
@@ -202,6 +204,7 @@ xchg_ask(struct cap_xchg *x, const struct cap_pkt *pkt,
 	s->q.asked = 1;
 	if (mac != NULL)
 		memcpy(s->q.mac, mac, 6);
+	s->q.tag = tag;
 	s->state = SLOT_OPEN;
 	xn->q = s->q;
 }
@@ -264,7 +267,7 @@ track_echo(struct cap_xchg *x, const struct cap_pkt *pkt, struct cap_xnote *xn)
 	xn->kind = CAP_XK_ECHO;
 	if (req) {
 		key_addrs(&k, &pkt->src, &pkt->dst);
-		xchg_ask(x, pkt, &k, NULL, xn);
+		xchg_ask(x, pkt, &k, NULL, 0, xn);
 	} else {
 		key_addrs(&k, &pkt->dst, &pkt->src);
 		xchg_answer(x, pkt, &k, xn);
@@ -299,7 +302,7 @@ track_arp(struct cap_xchg *x, const struct cap_pkt *pkt, struct cap_xnote *xn)
 	if (req && memcmp(arp.spa, zero, arp.plen) == 0)
 		xn->ev |= CAP_XE_PROBE;
 	if (req)
-		xchg_ask(x, pkt, &k, arp.hlen == 6 ? arp.sha : NULL, xn);
+		xchg_ask(x, pkt, &k, arp.hlen == 6 ? arp.sha : NULL, 0, xn);
 	else
 		xchg_answer(x, pkt, &k, xn);
 	return 0;
@@ -320,11 +323,57 @@ track_dns(struct cap_xchg *x, const struct cap_pkt *pkt, struct cap_xnote *xn)
 	if (!(m.flags & CAP_DNS_QR)) {
 		key_addrs(&k, &pkt->src, &pkt->dst);
 		k.port[0] = pkt->sport, k.port[1] = pkt->dport;
-		xchg_ask(x, pkt, &k, NULL, xn);
+		xchg_ask(x, pkt, &k, NULL, 0, xn);
 	} else {
 		key_addrs(&k, &pkt->dst, &pkt->src);
 		k.port[0] = pkt->dport, k.port[1] = pkt->sport;
 		xchg_answer(x, pkt, &k, xn);
+	}
+	return 0;
+}
+
+/* DISCOVER is answered by OFFER; REQUEST by ACK or NAK; INFORM by ACK.
+ * The client's hardware address and the xid tie them, whatever the IP
+ * addresses (0.0.0.0, broadcast, then unicast). */
+static int
+track_dhcp(struct cap_xchg *x, const struct cap_pkt *pkt, struct cap_xnote *xn)
+{
+	struct cap_dhcp d;
+	struct cap_xkey k;
+	static const uint8_t zero[4];
+
+	if (cap_dhcp_decode(pkt, &d) < 0 || !d.dhcp || d.type == 0)
+		return -1;
+	memset(&k, 0, sizeof k);
+	k.kind = CAP_XK_DHCP;
+	k.id = d.xid;
+	memcpy(k.a[0], d.chaddr, d.hlen);
+	xn->kind = CAP_XK_DHCP;
+	switch (d.type) {
+	case CAP_DHCP_DISCOVER:
+	case CAP_DHCP_REQUEST:
+	case CAP_DHCP_INFORM:
+		k.port[0] = d.type;
+		/* RENEWING/REBINDING: ciaddr set, no server id (RFC 2131
+		 * 4.3.2) */
+		xchg_ask(x, pkt, &k, NULL,
+		    d.type == CAP_DHCP_REQUEST && !d.has_server &&
+		        memcmp(d.ciaddr, zero, 4) != 0,
+		    xn);
+		break;
+	case CAP_DHCP_OFFER:
+		k.port[0] = CAP_DHCP_DISCOVER;
+		xchg_answer(x, pkt, &k, xn);
+		break;
+	case CAP_DHCP_ACK:
+	case CAP_DHCP_NAK:
+		k.port[0] = CAP_DHCP_REQUEST;
+		if (d.type == CAP_DHCP_ACK && slot_find(x, &k) == NULL)
+			k.port[0] = CAP_DHCP_INFORM;
+		xchg_answer(x, pkt, &k, xn);
+		break;
+	default: /* DECLINE, RELEASE: tell, ask nothing */
+		break;
 	}
 	return 0;
 }
@@ -342,6 +391,8 @@ cap_xchg_track(
 	if ((pkt->tp == CAP_TP_UDP || pkt->tp == CAP_TP_TCP) &&
 	    cap_dns_port(pkt))
 		return track_dns(x, pkt, xn);
+	if (cap_dhcp_port(pkt))
+		return track_dhcp(x, pkt, xn);
 	return -1;
 }
 

@@ -54,6 +54,7 @@ fuzz_app(const struct cap_pkt *pkt, struct cap_xchg *x)
 	struct cap_arp arp;
 	struct cap_dns m;
 	struct cap_dns_rr rr;
+	struct cap_dhcp dh;
 	unsigned s = 0;
 
 	if (x != NULL && cap_xchg_track(x, pkt, &xn) == 0)
@@ -70,6 +71,10 @@ fuzz_app(const struct cap_pkt *pkt, struct cap_xchg *x)
 		if (m.bad != NULL)
 			s += (unsigned)strlen(m.bad);
 	}
+	if (cap_dhcp_decode(pkt, &dh) == 0)
+		s += dh.type + dh.dns[4 * CAP_DHCP_DNS_MAX - 1] + dh.ndns +
+		     dh.hostname_len + dh.chaddr[15] +
+		     (unsigned)(dh.bad != NULL ? strlen(dh.bad) : 0);
 	return s;
 }
 

@@ -529,6 +529,124 @@ START_TEST(test_tcpdump_proto)
 }
 END_TEST
 
+/* DHCP against `tcpdump -nn -v`: each packet is a block of lines (the
+ * first starts with the time, the others with white space). */
+static int
+xc_block_has(char **lines, int from, int to, const char *want)
+{
+	int k;
+
+	for (k = from; k < to; k++)
+		if (strstr(lines[k], want) != NULL)
+			return 1;
+	return 0;
+}
+
+static void
+xc_dhcp(const char *f, int i, char **lines, int from, int to)
+{
+	static const char *const td_names[] = {"", "Discover", "Offer",
+	    "Request", "Decline", "ACK", "NACK", "Release", "Inform"};
+	static const uint8_t zero[4];
+	const struct cap_pkt *p = &xc.pkt[i];
+	struct cap_dhcp d;
+	char want[128], a[64], mac[64];
+	struct cap_addr ad = {4, {0}};
+
+	ck_assert_int_eq(cap_dhcp_decode(p, &d), 0);
+	xc_mac(mac, sizeof mac, d.chaddr, d.hlen);
+	if (d.op == 1)
+		snprintf(want, sizeof want, "BOOTP/DHCP, Request from %s", mac);
+	else
+		snprintf(want, sizeof want, "BOOTP/DHCP, Reply");
+	ck_assert_msg(
+	    xc_block_has(lines, from, to, want), "%s %d: %s", f, i + 1, want);
+	snprintf(want, sizeof want, "xid 0x%x,", d.xid);
+	ck_assert_msg(
+	    xc_block_has(lines, from, to, want), "%s %d: %s", f, i + 1, want);
+	if (d.cut || d.bad != NULL) {
+		ck_assert_msg(xc_block_has(lines, from, to, "[|bootp]"),
+		    "%s %d: tcpdump did not find it cut", f, i + 1);
+		return;
+	}
+	if (d.type >= 1 && d.type <= 8) {
+		snprintf(want, sizeof want, "DHCP-Message (53), length 1: %s",
+		    td_names[d.type]);
+		ck_assert_msg(xc_block_has(lines, from, to, want), "%s %d: %s",
+		    f, i + 1, want);
+	}
+	if (memcmp(d.yiaddr, zero, 4) != 0) {
+		memcpy(ad.a, d.yiaddr, 4);
+		snprintf(want, sizeof want, "Your-IP %s",
+		    cap_addr_str(&ad, a, sizeof a));
+		ck_assert_msg(xc_block_has(lines, from, to, want), "%s %d: %s",
+		    f, i + 1, want);
+	}
+	if (d.has_req) {
+		memcpy(ad.a, d.req, 4);
+		snprintf(want, sizeof want, "Requested-IP (50), length 4: %s",
+		    cap_addr_str(&ad, a, sizeof a));
+		ck_assert_msg(xc_block_has(lines, from, to, want), "%s %d: %s",
+		    f, i + 1, want);
+	}
+	if (d.has_server) {
+		memcpy(ad.a, d.server, 4);
+		snprintf(want, sizeof want, "Server-ID (54), length 4: %s",
+		    cap_addr_str(&ad, a, sizeof a));
+		ck_assert_msg(xc_block_has(lines, from, to, want), "%s %d: %s",
+		    f, i + 1, want);
+	}
+	if (d.has_lease) {
+		snprintf(want, sizeof want, "Lease-Time (51), length 4: %u",
+		    d.lease);
+		ck_assert_msg(xc_block_has(lines, from, to, want), "%s %d: %s",
+		    f, i + 1, want);
+	}
+	if (d.nrouter > 0) {
+		memcpy(ad.a, d.router, 4);
+		snprintf(want, sizeof want, "Default-Gateway (3), length 4: %s",
+		    cap_addr_str(&ad, a, sizeof a));
+		ck_assert_msg(xc_block_has(lines, from, to, want), "%s %d: %s",
+		    f, i + 1, want);
+	}
+	if (d.ndns > 0) {
+		memcpy(ad.a, d.dns, 4);
+		snprintf(want, sizeof want,
+		    "Domain-Name-Server (6), length %u: %s", 4u * d.ndns,
+		    cap_addr_str(&ad, a, sizeof a));
+		ck_assert_msg(xc_block_has(lines, from, to, want), "%s %d: %s",
+		    f, i + 1, want);
+	}
+}
+
+START_TEST(test_tcpdump_dhcp)
+{
+	char path[512], *lines[512];
+	int n, i, k, start[XC_MAXP + 1], nb = 0;
+
+	if (!xc_have("tcpdump")) {
+		fprintf(stderr, "decode_xcheck: tcpdump is not installed: "
+		                "cross-check skipped\n");
+		return;
+	}
+	snprintf(path, sizeof path, "%s", kit_bin("tests/pcap/dhcp.pcap"));
+	xc_track(path);
+	{
+		char *argv[] = {"tcpdump", "-nn", "-v", "-r", path, NULL};
+
+		n = xc_lines(argv, lines, 512);
+	}
+	for (k = 0; k < n && nb < XC_MAXP; k++)
+		if (lines[k][0] >= '0' && lines[k][0] <= '9')
+			start[nb++] = k;
+	start[nb] = n;
+	ck_assert_int_eq(nb, xc.n);
+	for (i = 0; i < nb; i++)
+		xc_dhcp("dhcp", i, lines, start[i], start[i + 1]);
+	ck_assert_int_ge(nb, 10);
+}
+END_TEST
+
 Suite *
 decode_xcheck_suite(void)
 {
@@ -541,6 +659,7 @@ decode_xcheck_suite(void)
 	    td, test_tcpdump, 0, sizeof xc_files / sizeof xc_files[0]);
 	tcase_add_loop_test(
 	    td, test_tcpdump_proto, 0, sizeof xp_files / sizeof xp_files[0]);
+	tcase_add_test(td, test_tcpdump_dhcp);
 	suite_add_tcase(s, td);
 	tcase_set_timeout(ts, 60);
 	tcase_add_loop_test(

@@ -328,6 +328,52 @@ START_TEST(test_exchanges)
 }
 END_TEST
 
+/* A DISCOVER with a host name, a DNS server list of 3, and an option
+ * that overruns the message, at every length. */
+START_TEST(test_dhcp)
+{
+	static const uint8_t opts[] = {53, 1, 1, 6, 12, 10, 0, 0, 53, 10, 0, 0,
+	    54, 10, 0, 0, 55, 12, 3, 'l', 'a', 'b', 51, 4, 0, 0, 0, 60, 255};
+	uint8_t m[300];
+	struct cap_pkt pkt;
+	struct cap_dhcp d;
+	size_t n = 240 + sizeof opts, cut;
+
+	memset(m, 0, sizeof m);
+	m[0] = 1, m[1] = 1, m[2] = 6;
+	m[4] = 0xde, m[5] = 0xad, m[6] = 0xbe, m[7] = 0xef;
+	m[28] = 2, m[33] = 7;
+	m[236] = 99, m[237] = 130, m[238] = 83, m[239] = 99;
+	memcpy(m + 240, opts, sizeof opts);
+	pr_udp(&pkt, m, n, 68, 67);
+	ck_assert_int_eq(cap_dhcp_port(&pkt), 1);
+	ck_assert_int_eq(cap_dhcp_decode(&pkt, &d), 0);
+	ck_assert_int_eq(d.dhcp, 1);
+	ck_assert_uint_eq(d.type, CAP_DHCP_DISCOVER);
+	ck_assert_uint_eq(d.xid, 0xdeadbeef);
+	ck_assert_uint_eq(d.ndns, 3);
+	ck_assert_mem_eq(d.dns + 8, "\12\0\0\67", 4);
+	ck_assert_uint_eq(d.hostname_len, 3);
+	ck_assert_uint_eq(d.lease, 60);
+	ck_assert_ptr_null(d.bad);
+	for (cut = 0; cut < n; cut++) { /* cut by the capture */
+		pr_udp(&pkt, m, n, 68, 67);
+		pkt.payload_caplen = (uint32_t)cut;
+		if (cap_dhcp_decode(&pkt, &d) == 0)
+			ck_assert_msg(d.cut || cut >= 240 + sizeof opts - 1,
+			    "cut at %zu not seen", cut);
+	}
+	m[240 + 18] = 55; /* the host name's length: past the end */
+	pr_udp(&pkt, m, n, 68, 67);
+	ck_assert_int_eq(cap_dhcp_decode(&pkt, &d), 0);
+	ck_assert_ptr_nonnull(d.bad);
+	ck_assert_uint_eq(d.bad_code, 12);
+	ck_assert_uint_eq(d.type, CAP_DHCP_DISCOVER); /* read before it */
+	pr_udp(&pkt, m, n, 68, 53);                   /* not DHCP's ports */
+	ck_assert_int_eq(cap_dhcp_decode(&pkt, &d), -1);
+}
+END_TEST
+
 Suite *
 proto_suite(void)
 {
@@ -345,6 +391,7 @@ proto_suite(void)
 	suite_add_tcase(s, dns);
 	tcase_set_timeout(arp, 10);
 	tcase_add_test(arp, test_arp);
+	tcase_add_test(arp, test_dhcp);
 	suite_add_tcase(s, arp);
 	tcase_set_timeout(xc, 10);
 	tcase_add_test(xc, test_exchanges);

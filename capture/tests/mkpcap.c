@@ -1367,6 +1367,115 @@ sc_dns_tcp(struct mk *m)
 	seg(m, &k, 0, A, NULL, 100);
 }
 
+/* A DHCP message: BOOTP frame, cookie, then the options in opt. */
+static size_t
+dhcp_msg(uint8_t *o, int op, uint32_t xid, int mac, const char *ci,
+    const char *yi, const uint8_t *opt, size_t optlen)
+{
+	struct ep c = ep_make(ci, 0), y = ep_make(yi, 0);
+
+	memset(o, 0, 240);
+	o[0] = (uint8_t)op, o[1] = 1, o[2] = 6;
+	put32(o + 4, xid);
+	memcpy(o + 12, c.a, 4);
+	memcpy(o + 16, y.a, 4);
+	o[28] = 0x02, o[29] = 0x00, o[30] = 0x5e, o[31] = 0x10;
+	o[33] = (uint8_t)mac;
+	put32(o + 236, 0x63825363);
+	memcpy(o + 240, opt, optlen);
+	return 240 + optlen;
+}
+
+static void
+dhcp_send(struct mk *m, const char *src, uint16_t sp, const char *dst,
+    uint16_t dp, const uint8_t *b, size_t n, int64_t dt)
+{
+	struct ep s = ep_make(src, sp), d = ep_make(dst, dp);
+	uint8_t l4[MK_MAX];
+	size_t len = udp_build(l4, &s, &d, b, n, 0);
+
+	send_l4(m, &s, &d, 17, l4, len, NULL, 0, dt);
+}
+
+#define DHCP_LEASE_OPTS                                                        \
+	51, 4, 0, 0, 0x0e, 0x10, 1, 4, 255, 255, 255, 0, 3, 4, 10, 0, 0, 1, 6, \
+	    8, 10, 0, 0, 53, 10, 0, 0, 54, 54, 4, 10, 0, 0, 1
+
+/* A lease from no address: DISCOVER (sent twice), OFFER, REQUEST, ACK
+ * between 0.0.0.0, broadcast and the new address; a renewal (unicast
+ * REQUEST, ACK); a client that DECLINEs, one NAKed, a RELEASE; an option
+ * running past the message; a DISCOVER cut by the capture. */
+static void
+sc_dhcp(struct mk *m)
+{
+	static const uint8_t disc[] = {
+	    53, 1, 1, 12, 4, 'l', 'a', 'b', '1', 55, 3, 1, 3, 6, 255};
+	static const uint8_t offer[] = {53, 1, 2, DHCP_LEASE_OPTS, 255};
+	static const uint8_t req[] = {
+	    53, 1, 3, 50, 4, 10, 0, 0, 50, 54, 4, 10, 0, 0, 1, 255};
+	static const uint8_t ack[] = {53, 1, 5, DHCP_LEASE_OPTS, 255};
+	static const uint8_t renew[] = {53, 1, 3, 255};
+	static const uint8_t decline[] = {
+	    53, 1, 4, 50, 4, 10, 0, 0, 51, 54, 4, 10, 0, 0, 1, 255};
+	static const uint8_t nak[] = {53, 1, 6, 54, 4, 10, 0, 0, 1, 255};
+	static const uint8_t rel[] = {53, 1, 7, 54, 4, 10, 0, 0, 1, 255};
+	static const uint8_t over[] = {53, 1, 1, 12, 40, 'x', 'y'};
+	uint8_t b[600];
+	size_t n;
+
+	set_macs(m, 1, -1);
+	n = dhcp_msg(
+	    b, 1, 0x3903f326, 1, "0.0.0.0", "0.0.0.0", disc, sizeof disc);
+	dhcp_send(m, "0.0.0.0", 68, "255.255.255.255", 67, b, n, 0);
+	dhcp_send(m, "0.0.0.0", 68, "255.255.255.255", 67, b, n, 3000000);
+	set_macs(m, 9, 1);
+	n = dhcp_msg(
+	    b, 2, 0x3903f326, 1, "0.0.0.0", "10.0.0.50", offer, sizeof offer);
+	dhcp_send(m, "10.0.0.1", 67, "10.0.0.50", 68, b, n, 1200);
+	set_macs(m, 1, -1);
+	n = dhcp_msg(
+	    b, 1, 0x3903f326, 1, "0.0.0.0", "0.0.0.0", req, sizeof req);
+	dhcp_send(m, "0.0.0.0", 68, "255.255.255.255", 67, b, n, 300);
+	set_macs(m, 9, 1);
+	n = dhcp_msg(
+	    b, 2, 0x3903f326, 1, "0.0.0.0", "10.0.0.50", ack, sizeof ack);
+	dhcp_send(m, "10.0.0.1", 67, "10.0.0.50", 68, b, n, 900);
+	set_macs(m, 1, 9); /* half the lease later: renewal, unicast */
+	n = dhcp_msg(
+	    b, 1, 0x11112222, 1, "10.0.0.50", "0.0.0.0", renew, sizeof renew);
+	dhcp_send(m, "10.0.0.50", 68, "10.0.0.1", 67, b, n, 1800000000);
+	set_macs(m, 9, 1);
+	n = dhcp_msg(
+	    b, 2, 0x11112222, 1, "10.0.0.50", "10.0.0.50", ack, sizeof ack);
+	dhcp_send(m, "10.0.0.1", 67, "10.0.0.50", 68, b, n, 700);
+	set_macs(m, 2, -1);
+	n = dhcp_msg(
+	    b, 1, 0x5555, 2, "0.0.0.0", "0.0.0.0", decline, sizeof decline);
+	dhcp_send(m, "0.0.0.0", 68, "255.255.255.255", 67, b, n, 1000);
+	set_macs(m, 3, -1);
+	n = dhcp_msg(b, 1, 0x6666, 3, "0.0.0.0", "0.0.0.0", req, sizeof req);
+	dhcp_send(m, "0.0.0.0", 68, "255.255.255.255", 67, b, n, 1000);
+	set_macs(m, 9, -1);
+	n = dhcp_msg(b, 2, 0x6666, 3, "0.0.0.0", "0.0.0.0", nak, sizeof nak);
+	dhcp_send(m, "10.0.0.1", 67, "255.255.255.255", 68, b, n, 500);
+	set_macs(m, 1, 9);
+	n = dhcp_msg(b, 1, 0x7777, 1, "10.0.0.50", "0.0.0.0", rel, sizeof rel);
+	dhcp_send(m, "10.0.0.50", 68, "10.0.0.1", 67, b, n, 1000);
+	set_macs(m, 4, -1);
+	n = dhcp_msg(b, 1, 0x8888, 4, "0.0.0.0", "0.0.0.0", over, sizeof over);
+	dhcp_send(m, "0.0.0.0", 68, "255.255.255.255", 67, b, n, 1000);
+	n = dhcp_msg(b, 1, 0x9999, 4, "0.0.0.0", "0.0.0.0", disc, sizeof disc);
+	{
+		struct ep s = ep_make("0.0.0.0", 68),
+		          d = ep_make("255.255.255.255", 67);
+		uint8_t l4[MK_MAX];
+		size_t len = udp_build(l4, &s, &d, b, n, 0);
+
+		send_l4(m, &s, &d, 17, l4, len, NULL, 14 + 20 + 8 + 100, 1000);
+	}
+	m->macs = 0;
+}
+
 struct scenario {
 	const char *name; /* file name without .pcap */
 	int lt;           /* link type */
@@ -1465,6 +1574,9 @@ static const struct scenario SCENARIOS[] = {
     {"dns-tcp", DLT_EN10MB, sc_dns_tcp,
         "DNS over TCP: ANY query and response in one segment each, a TXT "
         "response over two segments"},
+    {"dhcp", DLT_EN10MB, sc_dhcp,
+        "DHCP: DISCOVER (twice), OFFER, REQUEST, ACK; a renewal; DECLINE; "
+        "a NAK; RELEASE; an option past the end; a DISCOVER cut"},
     {"link-other", DLT_EN10MB, sc_link_other,
         "802.1Q and QinQ tagged "
         "UDP, ARP, LLDP, SCTP over IPv4"},
