@@ -6,6 +6,7 @@
  */
 #define _DEFAULT_SOURCE /* pcap.h (via labsniff.h) uses u_int, u_char */
 #include "labsniff.h"
+#include "param.h"
 #include "proto.h"
 
 #include <stdlib.h>
@@ -18,7 +19,23 @@ struct xlease {
 	int has_lease, renewal;
 };
 
+/* The route traceroute probes found to one destination. */
+struct xhop {
+	struct cap_addr from; /* who answered (first answer) */
+	int64_t rtt_us;
+	uint32_t sent, answered;
+	uint8_t reached; /* the destination itself answered */
+};
+
+struct xroute {
+	struct cap_addr dst;
+	uint8_t maxttl;
+	struct xhop hop[CAP_TRACE_TTL_MAX + 1];
+};
+
 struct xsum {
+	struct xroute route[XCHG_ROUTES_MAX];
+	size_t nroute;
 	struct cap_xq lost[XCHG_LOST_MAX]; /* the first never answered */
 	size_t nlost;
 	uint64_t more_lost; /* not listed */
@@ -83,6 +100,58 @@ keep_lease(struct xsum *xs, const struct cap_pkt *pkt, int renewal)
 	l->renewal = renewal;
 }
 
+static struct xroute *
+route_for(struct xsum *xs, int family, const uint8_t *dst)
+{
+	struct xroute *r;
+	size_t i;
+
+	for (i = 0; i < xs->nroute; i++)
+		if (xs->route[i].dst.family == family &&
+		    memcmp(xs->route[i].dst.a, dst, 16) == 0)
+			return &xs->route[i];
+	if (xs->nroute == XCHG_ROUTES_MAX)
+		return NULL;
+	r = &xs->route[xs->nroute++];
+	memset(r, 0, sizeof *r);
+	r->dst.family = (uint8_t)family;
+	memcpy(r->dst.a, dst, 16);
+	return r;
+}
+
+/* A probe sent, or the answer that names hop ttl of its route. */
+static void
+keep_hop(struct xsum *xs, const struct cap_pkt *pkt, const struct cap_xnote *xn)
+{
+	struct xroute *r;
+	struct xhop *h;
+	uint8_t ttl;
+
+	if (xn->probe_ttl != 0) {
+		r = route_for(xs, pkt->dst.family, pkt->dst.a);
+		if (r != NULL) {
+			r->hop[xn->probe_ttl].sent++;
+			if (xn->probe_ttl > r->maxttl)
+				r->maxttl = xn->probe_ttl;
+		}
+	}
+	ttl = xn->q.tag;
+	if (!(xn->ev & CAP_XE_ANSWER) || ttl == 0 || ttl > CAP_TRACE_TTL_MAX ||
+	    (xn->kind != CAP_XK_TRACE && !(xn->ev & CAP_XE_REACHED)))
+		return;
+	r = route_for(xs, xn->q.key.family, xn->q.key.a[1]);
+	if (r == NULL)
+		return;
+	h = &r->hop[ttl];
+	if (h->answered++ == 0) {
+		h->from = pkt->src;
+		h->rtt_us = xn->rtt_us;
+		h->reached = (xn->ev & CAP_XE_REACHED) != 0;
+	}
+	if (ttl > r->maxttl)
+		r->maxttl = ttl;
+}
+
 void
 xchg_track(struct sniff *s, const struct cap_pkt *pkt)
 {
@@ -94,6 +163,9 @@ xchg_track(struct sniff *s, const struct cap_pkt *pkt)
 	}
 	if (xn->kind == CAP_XK_DHCP && (xn->ev & CAP_XE_ANSWER))
 		keep_lease(s->pr.xs, pkt, xn->q.tag);
+	if (xn->probe_ttl != 0 || (xn->ev & CAP_XE_REACHED) ||
+	    (xn->kind == CAP_XK_TRACE && (xn->ev & CAP_XE_ANSWER)))
+		keep_hop(s->pr.xs, pkt, xn);
 }
 
 static const char *const question_words[CAP_XK_N] = {
@@ -101,6 +173,7 @@ static const char *const question_words[CAP_XK_N] = {
     [CAP_XK_ARP] = "request",
     [CAP_XK_DNS] = "query",
     [CAP_XK_DHCP] = "request",
+    [CAP_XK_TRACE] = "probe",
 };
 
 /* "answers the query at 0.000100 after 4.100 ms" */
@@ -127,39 +200,119 @@ note_answer(struct outbuf *ob, const struct sniff *s,
 	print_ms(ob, xn->rtt_us);
 }
 
-/* The exchange's note of the current packet, after n notes already
- * printed on the line; returns how many it printed. */
-int
-xchg_notes(struct outbuf *ob, const struct sniff *s, int n)
+static void
+note_sep(struct outbuf *ob, int n, int *k)
+{
+	outbuf_puts(ob, n + (*k)++ > 0 ? ", " : " -- ");
+}
+
+/* "the UDP probe to port 33434", "the echo request seq 3" */
+static void
+probe_words(struct outbuf *ob, const struct cap_xkey *k)
+{
+	unsigned proto = k->id >> 16;
+
+	if (proto == 1 || proto == 58) {
+		outbuf_puts(ob, "the echo request seq ");
+	} else {
+		outbuf_puts(ob, proto == 6 ? "the TCP probe to port "
+		                           : "the UDP probe to port ");
+	}
+	outbuf_u64(ob, k->port[1]);
+}
+
+/* "hop 2: 10.0.1.254 says TTL expired for the UDP probe to port 33436
+ * (sent at 1.000000, after 1.100 ms)" */
+static void
+note_trace(struct outbuf *ob, const struct sniff *s, const struct cap_pkt *pkt,
+    const struct cap_xnote *xn)
+{
+	int v6 = pkt->tp == CAP_TP_ICMP6;
+	int exceeded = xn->icmp_type == (v6 ? 3 : 11);
+
+	outbuf_puts(ob, "hop ");
+	outbuf_u64(ob, xn->q.tag);
+	outbuf_puts(ob, ": ");
+	print_endpoint(ob, &pkt->src, -1);
+	outbuf_puts(ob,
+	    xn->ev & CAP_XE_REACHED ? " (the destination) says " : " says ");
+	outbuf_puts(ob,
+	    exceeded ? "TTL expired"
+	             : cap_icmp_name(v6 ? 6 : 4, xn->icmp_type, xn->icmp_code));
+	outbuf_puts(ob, " for ");
+	probe_words(ob, &xn->q.key);
+	outbuf_puts(ob, " (sent at ");
+	print_reltime(ob, &s->pr.t0, &xn->q.ts);
+	outbuf_puts(ob, ", after ");
+	print_ms(ob, xn->rtt_us);
+	outbuf_putc(ob, ')');
+	if (xn->ev & CAP_XE_DUP)
+		outbuf_puts(ob, ", a duplicate");
+}
+
+static int
+notes_trace(
+    struct outbuf *ob, const struct sniff *s, const struct cap_pkt *pkt, int n)
 {
 	const struct cap_xnote *xn = &s->pr.xn;
 	int k = 0;
 
-	if (xn->kind == CAP_XK_NONE ||
-	    !(xn->ev &
-	        (CAP_XE_REPEAT | CAP_XE_ANSWER | CAP_XE_UNASKED | CAP_XE_DUP)))
+	if (xn->probe_ttl != 0) {
+		note_sep(ob, n, &k);
+		outbuf_puts(ob, "probe with TTL ");
+		outbuf_u64(ob, xn->probe_ttl);
+	}
+	if (xn->kind == CAP_XK_TRACE &&
+	    (xn->ev & (CAP_XE_ANSWER | CAP_XE_DUP))) {
+		note_sep(ob, n, &k);
+		note_trace(ob, s, pkt, xn);
+	} else if (xn->kind == CAP_XK_TRACE && (xn->ev & CAP_XE_UNASKED)) {
+		note_sep(ob, n, &k);
+		outbuf_puts(ob, "quotes a probe not seen");
+	}
+	return k;
+}
+
+/* The exchange's note of the current packet, after n notes already
+ * printed on the line; returns how many it printed. */
+int
+xchg_notes(
+    struct outbuf *ob, const struct sniff *s, const struct cap_pkt *pkt, int n)
+{
+	const struct cap_xnote *xn = &s->pr.xn;
+	int k;
+
+	if (xn->kind == CAP_XK_NONE)
 		return 0;
-	outbuf_puts(ob, n > 0 ? ", " : " -- ");
+	k = notes_trace(ob, s, pkt, n);
+	if (xn->kind == CAP_XK_TRACE)
+		return k;
 	if (xn->ev & CAP_XE_REPEAT) {
+		note_sep(ob, n, &k);
 		outbuf_puts(ob, "asked again (first at ");
 		print_reltime(ob, &s->pr.t0, &xn->q.ts0);
 		outbuf_puts(ob, ", not answered yet)");
-		k++;
 	}
 	if (xn->ev & CAP_XE_ANSWER) {
+		note_sep(ob, n, &k);
 		note_answer(ob, s, xn,
 		    xn->kind == CAP_XK_ECHO ? "reply to" : "answers");
-		k++;
 	}
 	if (xn->ev & CAP_XE_DUP) {
+		note_sep(ob, n, &k);
 		note_answer(ob, s, xn, "duplicate: answers again");
-		k++;
 	}
 	if (xn->ev & CAP_XE_UNASKED) {
+		note_sep(ob, n, &k);
 		outbuf_puts(ob, "answers no ");
 		outbuf_puts(ob, question_words[xn->kind]);
 		outbuf_puts(ob, " seen");
-		k++;
+	}
+	if (xn->kind == CAP_XK_ECHO && (xn->ev & CAP_XE_REACHED)) {
+		note_sep(ob, n, &k);
+		outbuf_puts(ob, "hop ");
+		outbuf_u64(ob, xn->q.tag);
+		outbuf_puts(ob, ": the destination (traceroute)");
 	}
 	return k;
 }
@@ -183,6 +336,18 @@ json_xchg(struct sniff *s)
 	                : xn->ev & CAP_XE_DUP    ? "duplicate-answer"
 	                                         : "unasked-answer");
 	outbuf_putc(ob, '"');
+	if (xn->probe_ttl != 0) {
+		outbuf_puts(ob, ",\"probe_ttl\":");
+		outbuf_u64(ob, xn->probe_ttl);
+	}
+	if ((xn->kind == CAP_XK_TRACE && (xn->ev & CAP_XE_ANSWER)) ||
+	    (xn->ev & CAP_XE_REACHED)) {
+		outbuf_puts(ob, ",\"hop\":");
+		outbuf_u64(ob, xn->q.tag);
+		outbuf_puts(ob, xn->ev & CAP_XE_REACHED
+		                    ? ",\"hop_is_destination\":true"
+		                    : ",\"hop_is_destination\":false");
+	}
 	if (xn->ev & (CAP_XE_ANSWER | CAP_XE_DUP)) {
 		outbuf_puts(ob, ",\"answers_at\":");
 		print_reltime(ob, &s->pr.t0, &xn->q.ts);
@@ -196,6 +361,7 @@ static const char *const plural_words[CAP_XK_N] = {
     [CAP_XK_ARP] = "requests",
     [CAP_XK_DNS] = "queries",
     [CAP_XK_DHCP] = "requests (DISCOVER, REQUEST, INFORM)",
+    [CAP_XK_TRACE] = "probes",
 };
 
 static const char *const kind_title[CAP_XK_N] = {
@@ -203,6 +369,7 @@ static const char *const kind_title[CAP_XK_N] = {
     [CAP_XK_ARP] = "ARP",
     [CAP_XK_DNS] = "DNS",
     [CAP_XK_DHCP] = "DHCP",
+    [CAP_XK_TRACE] = "traceroute (probes with a small TTL)",
 };
 
 static const char *const answer_words[CAP_XK_N] = {
@@ -210,6 +377,7 @@ static const char *const answer_words[CAP_XK_N] = {
     [CAP_XK_ARP] = "replies",
     [CAP_XK_DNS] = "responses",
     [CAP_XK_DHCP] = "replies",
+    [CAP_XK_TRACE] = "ICMP errors",
 };
 
 /* Milliseconds with 3 decimals, no unit (times are never negative). */
@@ -240,7 +408,7 @@ sum_times(struct outbuf *ob, const struct cap_xstats *st)
 static void
 sum_kind(struct outbuf *ob, enum cap_xkind k, const struct cap_xstats *st)
 {
-	uint64_t lost = st->asked - st->answered;
+	uint64_t lost = st->asked - st->answered - st->errors;
 
 	outbuf_puts(ob, "  ");
 	outbuf_puts(ob, kind_title[k]);
@@ -251,6 +419,10 @@ sum_kind(struct outbuf *ob, enum cap_xkind k, const struct cap_xstats *st)
 	outbuf_puts(ob, ", ");
 	outbuf_u64(ob, st->answered);
 	outbuf_puts(ob, " answered, ");
+	if (st->errors > 0) {
+		outbuf_u64(ob, st->errors);
+		outbuf_puts(ob, " answered by an ICMP error, ");
+	}
 	outbuf_u64(ob, lost);
 	outbuf_puts(ob, " unanswered");
 	if (k == CAP_XK_ECHO && st->asked > 0) {
@@ -321,6 +493,16 @@ sum_lost(struct outbuf *ob, const struct sniff *s, const struct cap_xq *q)
 		outbuf_puts(ob, "? tell ");
 		sum_addr(ob, k->family, k->a[1]);
 		break;
+	case CAP_XK_TRACE:
+		outbuf_puts(ob, "probe with TTL ");
+		outbuf_u64(ob, q->tag);
+		outbuf_putc(ob, ' ');
+		sum_addr(ob, k->family, k->a[0]);
+		outbuf_puts(ob, " > ");
+		sum_addr(ob, k->family, k->a[1]);
+		outbuf_puts(ob, ": ");
+		probe_words(ob, k);
+		break;
 	case CAP_XK_DHCP:
 		outbuf_puts(ob, "DHCP ");
 		outbuf_puts(ob, cap_dhcp_type_name((uint8_t)k->port[0]));
@@ -355,7 +537,9 @@ json_kind(struct outbuf *ob, enum cap_xkind k, const struct cap_xstats *st)
 	outbuf_puts(ob, ",\"answered\":");
 	outbuf_u64(ob, st->answered);
 	outbuf_puts(ob, ",\"unanswered\":");
-	outbuf_u64(ob, st->asked - st->answered);
+	outbuf_u64(ob, st->asked - st->answered - st->errors);
+	outbuf_puts(ob, ",\"icmp_errors\":");
+	outbuf_u64(ob, st->errors);
 	outbuf_puts(ob, ",\"repeats\":");
 	outbuf_u64(ob, st->repeats);
 	outbuf_puts(ob, ",\"other_answers\":");
@@ -369,6 +553,42 @@ json_kind(struct outbuf *ob, enum cap_xkind k, const struct cap_xstats *st)
 		outbuf_i64(ob, st->rtt_max_us);
 	}
 	outbuf_puts(ob, "}\n");
+}
+
+static void
+sum_route(struct outbuf *ob, const struct xroute *r)
+{
+	unsigned t;
+
+	outbuf_puts(ob, "  route to ");
+	print_endpoint(ob, &r->dst, -1);
+	outbuf_puts(ob, " (hop: who answered the probe with that TTL):\n");
+	for (t = 1; t <= r->maxttl; t++) {
+		const struct xhop *h = &r->hop[t];
+
+		if (h->sent == 0 && h->answered == 0)
+			continue;
+		outbuf_puts(ob, "    hop ");
+		outbuf_u64(ob, t);
+		outbuf_puts(ob, "  ");
+		if (h->answered == 0) {
+			outbuf_puts(ob, "*  (no answer)\n");
+			continue;
+		}
+		print_endpoint(ob, &h->from, -1);
+		outbuf_puts(ob, "  ");
+		print_ms(ob, h->rtt_us);
+		if (h->sent > h->answered) {
+			outbuf_puts(ob, " (");
+			outbuf_u64(ob, h->answered);
+			outbuf_puts(ob, " of ");
+			outbuf_u64(ob, h->sent);
+			outbuf_puts(ob, " probes answered)");
+		}
+		if (h->reached)
+			outbuf_puts(ob, " (the destination)");
+		outbuf_putc(ob, '\n');
+	}
 }
 
 static void
@@ -431,8 +651,11 @@ xchg_summary(struct sniff *s)
 			    ob, "exchanges (a question and its answer):\n");
 		sum_kind(ob, k, st);
 	}
-	if (!s->o.json)
+	if (!s->o.json) {
 		sum_leases(ob, s, xs);
+		for (i = 0; i < xs->nroute; i++)
+			sum_route(ob, &xs->route[i]);
+	}
 	if (s->o.json || xs->nlost == 0)
 		return;
 	qsort(xs->lost, xs->nlost, sizeof xs->lost[0], lost_by_time);

@@ -58,6 +58,7 @@
 #define LADDER_LABEL_LEN 72           /* label bytes per arrow */
 #define LADDER_NOTE_LEN 64            /* annotation bytes per arrow */
 #define XCHG_LOST_MAX 20              /* unanswered questions listed */
+#define XCHG_ROUTES_MAX 4             /* traceroute destinations shown */
 
 struct sniff_opts {
 	const char *iface;   /* -i, default "lo" */
@@ -179,7 +180,8 @@ void print_eth_addrs(struct outbuf *ob, const struct cap_pkt *pkt);
 int xchg_init(struct sniff *s);
 void xchg_free(struct sniff *s);
 void xchg_track(struct sniff *s, const struct cap_pkt *pkt);
-int xchg_notes(struct outbuf *ob, const struct sniff *s, int n);
+int xchg_notes(
+    struct outbuf *ob, const struct sniff *s, const struct cap_pkt *pkt, int n);
 void xchg_summary(struct sniff *s);
 void json_xchg(struct sniff *s);
 void json_app(struct outbuf *ob, const struct cap_pkt *pkt);

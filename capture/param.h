@@ -28,6 +28,8 @@
 #define CAP_XCHG_MAX 4096 /* questions kept at once (~100 B each) */
 #define CAP_XCHG_WAYS 8   /* slots per set: a full set drops its oldest */
 
+#define CAP_TRACE_TTL_MAX 30 /* a packet with a smaller TTL is a probe */
+
 /* DNS (decode-dns.c) */
 #define CAP_DNS_PTR_MAX 64 /* compression pointers followed per name */
 

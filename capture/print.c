@@ -357,7 +357,7 @@ print_line(
 		outbuf_puts(ob, " -- ");
 		n = print_notes(ob, pkt, note);
 	}
-	xchg_notes(ob, s, n);
+	xchg_notes(ob, s, pkt, n);
 	outbuf_putc(ob, '\n');
 }
 

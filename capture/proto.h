@@ -52,10 +52,12 @@
 
 enum cap_xkind {
 	CAP_XK_NONE = 0,
-	CAP_XK_ECHO, /* ICMP/ICMPv6 echo request and reply */
-	CAP_XK_ARP,  /* ARP request and reply */
-	CAP_XK_DNS,  /* DNS query and response */
-	CAP_XK_DHCP, /* DHCP DISCOVER/OFFER, REQUEST/ACK or NAK */
+	CAP_XK_ECHO,  /* ICMP/ICMPv6 echo request and reply */
+	CAP_XK_ARP,   /* ARP request and reply */
+	CAP_XK_DNS,   /* DNS query and response */
+	CAP_XK_DHCP,  /* DHCP DISCOVER/OFFER, REQUEST/ACK or NAK */
+	CAP_XK_TRACE, /* a probe with a small TTL (UDP, TCP, echo) and the
+	               * ICMP time exceeded / unreachable that quotes it */
 	CAP_XK_N
 };
 
@@ -63,8 +65,10 @@ enum cap_xkind {
 struct cap_xkey {
 	uint8_t kind, family; /* cap_xkind; address family 4/6 */
 	uint16_t port[2];     /* DNS: client port, server port; DHCP:
-	                       * the question's message type */
-	uint32_t id;          /* echo: id << 16 | seq; DNS: id; DHCP: xid */
+	                       * the question's message type; trace: the
+	                       * probe's ports, or echo id and seq */
+	uint32_t id;          /* echo: id << 16 | seq; DNS: id; DHCP: xid;
+	                       * trace: protocol << 16 | IPv4 id */
 	uint8_t a[2][16];     /* echo, DNS: asker, asked; ARP: the address
 	                       * asked about, the asker's; DHCP: the
 	                       * client's hardware address */
@@ -76,7 +80,8 @@ struct cap_xq {
 	struct timeval ts0; /* when it was first asked */
 	uint32_t asked;     /* times asked (repeats included) */
 	uint8_t mac[6];     /* ARP: the asker's hardware address */
-	uint8_t tag;        /* DHCP: 1 when the REQUEST renews a lease */
+	uint8_t tag;        /* DHCP: 1 when the REQUEST renews a lease;
+	                     * echo, trace: the probe's TTL / hop limit */
 };
 
 /* xn->ev bits */
@@ -87,13 +92,20 @@ struct cap_xq {
 #define CAP_XE_DUP 0x10     /* an answer to a question already answered */
 #define CAP_XE_GRATUIT 0x20 /* ARP: gratuitous (announces itself) */
 #define CAP_XE_PROBE 0x40   /* ARP: probe (sender 0.0.0.0, RFC 5227) */
+#define CAP_XE_REACHED                                                         \
+	0x80 /* trace: the answer comes from the probe's                       \
+	      * destination (port unreachable, echo reply) */
 
 struct cap_xnote {
 	enum cap_xkind kind;
-	uint32_t ev;     /* CAP_XE_* */
-	struct cap_xq q; /* the question (ANSWER, DUP, REPEAT: as kept) */
-	int64_t rtt_us;  /* ANSWER/DUP: since the question (last asked),
-	                  * else -1 */
+	uint32_t ev;       /* CAP_XE_* */
+	struct cap_xq q;   /* the question (ANSWER, DUP, REPEAT: as kept) */
+	int64_t rtt_us;    /* ANSWER/DUP: since the question (last asked),
+	                    * else -1 */
+	uint8_t probe_ttl; /* the packet was kept as a traceroute probe
+	                    * with this TTL (also for an echo request) */
+	uint8_t icmp_type; /* trace answers: the ICMP type and code */
+	uint8_t icmp_code;
 };
 
 struct cap_xstats {
@@ -103,6 +115,8 @@ struct cap_xstats {
 	uint64_t unasked;  /* answers to no question seen */
 	uint64_t dups;     /* answers to an answered question */
 	uint64_t expired;  /* questions that left the table unanswered */
+	uint64_t errors;   /* echo: requests answered by an ICMP error
+	                    * (TTL expired: a traceroute's probe) */
 	int64_t rtt_min_us, rtt_max_us, rtt_sum_us; /* of the answered */
 };
 

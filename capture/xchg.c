@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "extract.h"
 #include "param.h"
 #include "proto.h"
 
@@ -87,6 +88,7 @@ cap_xkind_name(enum cap_xkind kind)
 	    [CAP_XK_ARP] = "arp",
 	    [CAP_XK_DNS] = "dns",
 	    [CAP_XK_DHCP] = "dhcp",
+	    [CAP_XK_TRACE] = "trace",
 	};
 
 	return (unsigned)kind < CAP_XK_N ? names[kind] : "none";
@@ -210,6 +212,17 @@ xchg_ask(struct cap_xchg *x, const struct cap_pkt *pkt,
 }
 
 static void
+stats_answer(struct cap_xstats *st, int64_t rtt)
+{
+	if (st->answered == 0 || rtt < st->rtt_min_us)
+		st->rtt_min_us = rtt;
+	if (st->answered == 0 || rtt > st->rtt_max_us)
+		st->rtt_max_us = rtt;
+	st->rtt_sum_us += rtt;
+	st->answered++;
+}
+
+static void
 xchg_answer(struct cap_xchg *x, const struct cap_pkt *pkt,
     const struct cap_xkey *k, struct cap_xnote *xn)
 {
@@ -232,12 +245,7 @@ xchg_answer(struct cap_xchg *x, const struct cap_pkt *pkt,
 	}
 	xn->ev |= CAP_XE_ANSWER;
 	s->state = SLOT_ANSWERED;
-	if (st->answered == 0 || rtt < st->rtt_min_us)
-		st->rtt_min_us = rtt;
-	if (st->answered == 0 || rtt > st->rtt_max_us)
-		st->rtt_max_us = rtt;
-	st->rtt_sum_us += rtt;
-	st->answered++;
+	stats_answer(st, rtt);
 }
 
 static void
@@ -247,6 +255,148 @@ key_addrs(struct cap_xkey *k, const struct cap_addr *asker,
 	k->family = asker->family;
 	memcpy(k->a[0], asker->a, 16);
 	memcpy(k->a[1], asked->a, 16);
+}
+
+/* A packet with a small TTL may be a traceroute probe: kept (its TTL
+ * in the tag) so that the ICMP error quoting it can be tied to it. */
+static void
+trace_key(struct cap_xkey *k, int family, const uint8_t *src,
+    const uint8_t *dst, uint8_t proto, uint16_t a, uint16_t b, uint16_t ipid)
+{
+	size_t al = family == 6 ? 16 : 4;
+
+	memset(k, 0, sizeof *k);
+	k->kind = CAP_XK_TRACE;
+	k->family = (uint8_t)family;
+	memcpy(k->a[0], src, al);
+	memcpy(k->a[1], dst, al);
+	k->port[0] = a, k->port[1] = b;
+	/* an echo probe is known by its id and seq (its reply has another
+	 * IP id) */
+	k->id = (uint32_t)proto << 16 | (family == 4 && proto != 1 ? ipid : 0);
+}
+
+/* The question of k, answered otherwise (no time kept): an echo request
+ * answered by an ICMP error, a probe answered by an echo reply. */
+static void
+xchg_close(struct cap_xchg *x, const struct cap_pkt *pkt,
+    const struct cap_xkey *k, int error)
+{
+	struct xslot *s = slot_find(x, k);
+
+	if (s == NULL || s->state != SLOT_OPEN)
+		return;
+	s->state = SLOT_ANSWERED;
+	if (error)
+		x->st[k->kind].errors++;
+	else
+		stats_answer(&x->st[k->kind], tv_us(&pkt->ts, &s->q.ts));
+}
+
+static void
+trace_probe(struct cap_xchg *x, const struct cap_pkt *pkt, struct cap_xnote *xn)
+{
+	struct cap_xkey k;
+	struct cap_xnote silent;
+	uint16_t a, b;
+
+	if (pkt->ttl == 0 || pkt->ttl > CAP_TRACE_TTL_MAX ||
+	    pkt->src.family == 0 || (pkt->flags & CAP_F_FRAG))
+		return;
+	if (pkt->tp == CAP_TP_UDP || pkt->tp == CAP_TP_TCP)
+		a = pkt->sport, b = pkt->dport;
+	else if ((pkt->tp == CAP_TP_ICMP && pkt->icmp.type == 8) ||
+	         (pkt->tp == CAP_TP_ICMP6 && pkt->icmp.type == 128))
+		a = pkt->icmp.id, b = pkt->icmp.seq;
+	else
+		return;
+	trace_key(&k, pkt->src.family, pkt->src.a, pkt->dst.a, pkt->proto, a, b,
+	    pkt->ip_id);
+	memset(&silent, 0, sizeof silent);
+	xchg_ask(x, pkt, &k, NULL, pkt->ttl, &silent);
+	xn->probe_ttl = pkt->ttl;
+}
+
+/* The probe an ICMP error quotes (its IP header and first 8 bytes), as
+ * a key; -1 when it quotes nothing a probe could be. */
+static int
+trace_quote(const struct cap_pkt *pkt, struct cap_xkey *k, uint8_t *qttl)
+{
+	struct cap_buf b = {pkt->payload, pkt->payload_caplen};
+	uint8_t vhl, proto, type = 0, src[16], dst[16];
+	uint16_t ipid = 0, p0, p1;
+	size_t t;
+	int fam;
+
+	if (pkt->payload == NULL || get_u8(&b, 0, &vhl) < 0)
+		return -1;
+	fam = vhl >> 4;
+	if (fam == 4 && (vhl & 0x0f) >= 5) {
+		t = (vhl & 0x0f) * 4u;
+		if (get_be16(&b, 4, &ipid) < 0 || get_u8(&b, 8, qttl) < 0 ||
+		    get_u8(&b, 9, &proto) < 0 ||
+		    get_bytes(&b, 12, 4, src) < 0 ||
+		    get_bytes(&b, 16, 4, dst) < 0)
+			return -1;
+	} else if (fam == 6) {
+		t = 40;
+		if (get_u8(&b, 6, &proto) < 0 || get_u8(&b, 7, qttl) < 0 ||
+		    get_bytes(&b, 8, 16, src) < 0 ||
+		    get_bytes(&b, 24, 16, dst) < 0)
+			return -1;
+	} else {
+		return -1;
+	}
+	if (proto == 1 || proto == 58) { /* an echo request: id, seq */
+		if (get_u8(&b, t, &type) < 0 ||
+		    type != (proto == 1 ? 8 : 128) ||
+		    get_be16(&b, t + 4, &p0) < 0 ||
+		    get_be16(&b, t + 6, &p1) < 0)
+			return -1;
+	} else if (proto == 6 || proto == 17) {
+		if (get_be16(&b, t, &p0) < 0 || get_be16(&b, t + 2, &p1) < 0)
+			return -1;
+	} else {
+		return -1;
+	}
+	trace_key(k, fam, src, dst, proto, p0, p1, ipid);
+	return 0;
+}
+
+/* ICMP time exceeded, or destination unreachable quoting a packet that
+ * arrived with a small TTL (the end of a traceroute). */
+static int
+track_trace(struct cap_xchg *x, const struct cap_pkt *pkt, struct cap_xnote *xn)
+{
+	const struct cap_icmp *ic = &pkt->icmp;
+	int v6 = pkt->tp == CAP_TP_ICMP6;
+	int exceeded = ic->type == (v6 ? 3 : 11);
+	struct cap_xkey k;
+	uint8_t qttl = 0;
+
+	if (!exceeded && ic->type != (v6 ? 1 : 3))
+		return -1;
+	if (trace_quote(pkt, &k, &qttl) < 0 ||
+	    (!exceeded && qttl > CAP_TRACE_TTL_MAX))
+		return -1;
+	xn->kind = CAP_XK_TRACE;
+	xn->icmp_type = ic->type;
+	xn->icmp_code = ic->code;
+	xchg_answer(x, pkt, &k, xn);
+	if ((k.id >> 16 == 1 || k.id >> 16 == 58) &&
+	    (xn->ev & CAP_XE_ANSWER)) { /* the echo request's fate too */
+		struct cap_xkey e;
+
+		memset(&e, 0, sizeof e);
+		e.kind = CAP_XK_ECHO;
+		e.family = k.family;
+		memcpy(e.a, k.a, sizeof e.a);
+		e.id = (uint32_t)k.port[0] << 16 | k.port[1];
+		xchg_close(x, pkt, &e, 1);
+	}
+	if (memcmp(pkt->src.a, k.a[1], 16) == 0)
+		xn->ev |= CAP_XE_REACHED;
+	return 0;
 }
 
 static int
@@ -267,10 +417,21 @@ track_echo(struct cap_xchg *x, const struct cap_pkt *pkt, struct cap_xnote *xn)
 	xn->kind = CAP_XK_ECHO;
 	if (req) {
 		key_addrs(&k, &pkt->src, &pkt->dst);
-		xchg_ask(x, pkt, &k, NULL, 0, xn);
+		xchg_ask(x, pkt, &k, NULL, pkt->ttl, xn);
+		trace_probe(x, pkt, xn);
 	} else {
 		key_addrs(&k, &pkt->dst, &pkt->src);
 		xchg_answer(x, pkt, &k, xn);
+		/* the destination's answer to an ICMP traceroute's probe */
+		if ((xn->ev & CAP_XE_ANSWER) && xn->q.tag != 0 &&
+		    xn->q.tag <= CAP_TRACE_TTL_MAX) {
+			struct cap_xkey t;
+
+			xn->ev |= CAP_XE_REACHED;
+			trace_key(&t, pkt->src.family, pkt->dst.a, pkt->src.a,
+			    pkt->proto, ic->id, ic->seq, 0);
+			xchg_close(x, pkt, &t, 0);
+		}
 	}
 	return 0;
 }
@@ -384,8 +545,10 @@ cap_xchg_track(
 {
 	memset(xn, 0, sizeof *xn);
 	xn->rtt_us = -1;
-	if (pkt->tp == CAP_TP_ICMP || pkt->tp == CAP_TP_ICMP6)
-		return pkt->bad != NULL ? -1 : track_echo(x, pkt, xn);
+	if ((pkt->tp == CAP_TP_ICMP || pkt->tp == CAP_TP_ICMP6) &&
+	    pkt->bad == NULL)
+		return track_echo(x, pkt, xn) == 0 ? 0
+		                                   : track_trace(x, pkt, xn);
 	if (pkt->net == CAP_NET_OTHER && pkt->ethertype == 0x0806)
 		return track_arp(x, pkt, xn);
 	if ((pkt->tp == CAP_TP_UDP || pkt->tp == CAP_TP_TCP) &&
@@ -393,6 +556,15 @@ cap_xchg_track(
 		return track_dns(x, pkt, xn);
 	if (cap_dhcp_port(pkt))
 		return track_dhcp(x, pkt, xn);
+	if ((pkt->tp == CAP_TP_UDP || pkt->tp == CAP_TP_TCP) &&
+	    pkt->bad == NULL && pkt->ttl <= CAP_TRACE_TTL_MAX) {
+		trace_probe(x, pkt, xn);
+		if (xn->probe_ttl != 0) {
+			xn->kind = CAP_XK_TRACE;
+			xn->ev |= CAP_XE_ASK;
+			return 0;
+		}
+	}
 	return -1;
 }
 

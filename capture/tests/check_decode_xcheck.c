@@ -359,6 +359,31 @@ xc_echo(const char *f, int i, const char *line)
 	xc_want(f, i, line, want);
 }
 
+/* ICMP errors of a traceroute, in tcpdump's words. */
+static void
+xc_icmp_error(const char *f, int i, const char *line)
+{
+	const struct cap_pkt *p = &xc.pkt[i];
+	const struct cap_icmp_inner *in = &p->icmp.inner;
+	char want[128], a[64];
+	int v6 = p->tp == CAP_TP_ICMP6;
+
+	if (p->icmp.type == (v6 ? 3 : 11)) {
+		snprintf(want, sizeof want, "time exceeded in-transit%s",
+		    v6 ? " for " : "");
+		xc_want(f, i, line, want);
+		if (v6) {
+			snprintf(want, sizeof want, "for %s,",
+			    cap_addr_str(&in->dst, a, sizeof a));
+			xc_want(f, i, line, want);
+		}
+	} else if (p->icmp.type == (v6 ? 1 : 3) && in->has_ports) {
+		snprintf(want, sizeof want, "%s udp port %u",
+		    cap_addr_str(&in->dst, a, sizeof a), in->dport);
+		xc_want(f, i, line, want);
+	}
+}
+
 static void
 xc_mac(char *buf, size_t n, const uint8_t *m, size_t len)
 {
@@ -488,6 +513,7 @@ static const char *const xp_files[] = {
     "dns",
     "dns-bad",
     "dns-tcp",
+    "traceroute",
 };
 
 START_TEST(test_tcpdump_proto)
@@ -516,6 +542,7 @@ START_TEST(test_tcpdump_proto)
 		if ((p->tp == CAP_TP_ICMP || p->tp == CAP_TP_ICMP6) &&
 		    p->trunc == CAP_L_NONE) {
 			xc_echo(f, i, lines[i]);
+			xc_icmp_error(f, i, lines[i]);
 			checked++;
 		} else if (p->net == CAP_NET_OTHER) {
 			xc_arp(f, i, lines[i]);

@@ -374,6 +374,56 @@ START_TEST(test_dhcp)
 }
 END_TEST
 
+/* A UDP probe with TTL 2, then the time exceeded quoting it (IP header
+ * with TTL 1 and the UDP ports), tied with the probe's TTL as the hop;
+ * the quote cut at every length ties nothing and reads nothing past. */
+START_TEST(test_trace)
+{
+	uint8_t quote[28] = {0x45, 0, 0, 44, 0x12, 0x34, 0x40, 0, 1, 17, 0, 0,
+	    10, 0, 0, 1, 10, 0, 2, 3, 0x9c, 0xa4, 0x82, 0x9a, 0, 24, 0, 0};
+	struct cap_xchg *x = cap_xchg_new(0);
+	struct cap_xnote xn;
+	struct cap_pkt probe, err;
+	size_t cut;
+
+	pr_udp(&probe, quote, 0, 40100, 33434);
+	probe.ttl = 2;
+	probe.ip_id = 0x1234;
+	probe.proto = 17;
+	probe.src.a[0] = 10, probe.src.a[3] = 1;
+	probe.dst.a[0] = 10, probe.dst.a[2] = 2, probe.dst.a[3] = 3;
+	ck_assert_int_eq(cap_xchg_track(x, &probe, &xn), 0);
+	ck_assert_int_eq(xn.kind, CAP_XK_TRACE);
+	ck_assert_uint_eq(xn.probe_ttl, 2);
+	memset(&err, 0, sizeof err);
+	err.net = CAP_NET_IP;
+	err.tp = CAP_TP_ICMP;
+	err.proto = 1;
+	err.ttl = 64;
+	err.src.family = err.dst.family = 4;
+	err.src.a[0] = 10, err.src.a[2] = 1, err.src.a[3] = 254;
+	err.dst = probe.src;
+	err.icmp.type = 11;
+	err.ts.tv_usec = 800;
+	for (cut = 0; cut < sizeof quote - 4; cut++) { /* ports needed */
+		err.payload = cut ? quote : NULL;
+		err.payload_caplen = err.payload_len = (uint32_t)cut;
+		ck_assert_int_eq(cap_xchg_track(x, &err, &xn), -1);
+	}
+	err.payload = quote;
+	err.payload_caplen = err.payload_len = sizeof quote;
+	ck_assert_int_eq(cap_xchg_track(x, &err, &xn), 0);
+	ck_assert_uint_eq(xn.ev, CAP_XE_ANSWER);
+	ck_assert_uint_eq(xn.q.tag, 2); /* the hop: the probe's TTL */
+	ck_assert_int_eq(xn.rtt_us, 800);
+	ck_assert_uint_eq(xn.q.key.port[1], 33434);
+	quote[5] = 0x35; /* another IP id: not this probe */
+	ck_assert_int_eq(cap_xchg_track(x, &err, &xn), 0);
+	ck_assert_uint_eq(xn.ev, CAP_XE_UNASKED);
+	cap_xchg_free(x);
+}
+END_TEST
+
 Suite *
 proto_suite(void)
 {
@@ -395,6 +445,7 @@ proto_suite(void)
 	suite_add_tcase(s, arp);
 	tcase_set_timeout(xc, 10);
 	tcase_add_test(xc, test_exchanges);
+	tcase_add_test(xc, test_trace);
 	suite_add_tcase(s, xc);
 	return s;
 }

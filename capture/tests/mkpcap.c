@@ -53,6 +53,7 @@ struct ipx {
 	int ihl;        /* !0: IPv4 IHL field to write */
 	int totlen;     /* !0: IPv4 total / IPv6 payload length */
 	uint8_t proto;  /* !0: protocol field to write */
+	uint8_t ttl;    /* !0: TTL / hop limit (else 64) */
 };
 
 struct conn {
@@ -189,7 +190,7 @@ ip4_build(struct mk *m, uint8_t *o, const struct ep *s, const struct ep *d,
 	put16(o + 2, x->totlen ? (uint32_t)x->totlen : (uint32_t)(h + l4len));
 	put16(o + 4, m->ipid++);
 	put16(o + 6, x->frag ? x->frag : 0x4000);
-	o[8] = 64;
+	o[8] = x->ttl ? x->ttl : 64;
 	o[9] = x->proto ? x->proto : proto;
 	memcpy(o + 12, s->a, 4);
 	memcpy(o + 16, d->a, 4);
@@ -211,7 +212,7 @@ ip6_build(uint8_t *o, const struct ep *s, const struct ep *d, uint8_t proto,
 	o[3] = 0x01; /* a flow label, so that it shows */
 	put16(o + 4, x->totlen ? (uint32_t)x->totlen : (uint32_t)plen);
 	o[6] = x->optlen ? x->ext_nh : (x->proto ? x->proto : proto);
-	o[7] = 64;
+	o[7] = x->ttl ? x->ttl : 64;
 	memcpy(o + 8, s->a, 16);
 	memcpy(o + 24, d->a, 16);
 	if (x->optlen > 0)
@@ -1476,6 +1477,94 @@ sc_dhcp(struct mk *m)
 	m->macs = 0;
 }
 
+/* A probe with TTL ttl from c to d (UDP, TCP SYN or echo request), and
+ * when from is not NULL the ICMP error from there quoting it (as the
+ * router received it: TTL 1) after rtt_us; returns nothing. */
+static void
+probe(struct mk *m, const struct ep *c, const struct ep *d, uint8_t proto,
+    uint8_t ttl, uint16_t seq, const char *from, int64_t dt, int64_t rtt_us)
+{
+	struct ipx x = {0};
+	uint8_t l4[MK_MAX], ip[MK_MAX], ic[MK_MAX];
+	size_t n, in;
+	int v6 = c->v == 6;
+
+	x.ttl = ttl;
+	if (proto == 17)
+		n = udp_build(l4, c, d, "probe data......", 16, 0);
+	else if (proto == 6)
+		n = tcp_build(
+		    l4, c, d, S, 1000u * seq, 0, 65535, NULL, 0, NULL, 0, 0);
+	else
+		n = icmp_build(l4, c, d, v6 ? 128 : 8, 0, 0x7700u << 16 | seq,
+		    "probe data......", 16);
+	in = ip_build(m, ip, c, d, proto, l4, n, &x);
+	emit(m, ip, in, c->v, 0, dt);
+	if (from == NULL)
+		return;
+	{
+		struct ep r = ep_make(from, 0);
+		int last = memcmp(r.a, d->a, 16) == 0;
+		uint8_t type = v6 ? (last ? 1 : 3) : (last ? 3 : 11);
+		uint8_t code = last ? (v6 ? 4 : 3) : 0;
+
+		if (v6) {
+			ip[7] = 1;
+		} else {
+			ip[8] = 1;
+			put16(ip + 10, 0);
+			put16(ip + 10, sum_fold(sum_bytes(0, ip, 20)));
+		}
+		n = icmp_build(ic, &r, c, type, code, 0, ip, v6 ? in : 28);
+		send_l4(m, &r, c, v6 ? 58 : 1, ic, n, NULL, 0, rtt_us);
+	}
+}
+
+/* traceroute: UDP (ports 33434..), 2 probes a hop: hop 1 a router, hop 2
+ * a router that answers one probe of two, hop 3 the destination (port
+ * unreachable); traceroute -I (echo requests; the destination's echo
+ * reply); tcptraceroute (SYNs to port 80); traceroute6 over 2 hops. */
+static void
+sc_traceroute(struct mk *m)
+{
+	static const char *const hops[] = {
+	    "10.0.0.254", "10.0.1.254", "10.0.2.3"};
+	static const char *const hops6[] = {"2001:db8:1::1", "2001:db8:2::3"};
+	struct ep c = ep_make("10.0.0.1", 40100), d = ep_make("10.0.2.3", 0);
+	struct ep c6 = ep_make("2001:db8::1", 40101),
+	          d6 = ep_make("2001:db8:2::3", 0);
+	uint16_t port = 33434;
+	int ttl, j;
+
+	for (ttl = 1; ttl <= 3; ttl++)
+		for (j = 0; j < 2; j++, port++) {
+			d.port = port;
+			probe(m, &c, &d, 17, (uint8_t)ttl, 0,
+			    ttl == 2 && j == 1 ? NULL : hops[ttl - 1], 1000,
+			    400 * ttl + 30 * j);
+		}
+	d.port = 0;
+	for (ttl = 1; ttl <= 3; ttl++) {
+		if (ttl < 3) {
+			probe(m, &c, &d, 1, (uint8_t)ttl, (uint16_t)ttl,
+			    hops[ttl - 1], 1000000, 500 * ttl);
+			continue;
+		}
+		probe(m, &c, &d, 1, 3, 3, NULL, 1000000, 0);
+		echo(m, &d, &c, 1, 0x7700, 3, 1500);
+	}
+	c.port = 40102, d.port = 80;
+	for (ttl = 1; ttl <= 2; ttl++)
+		probe(m, &c, &d, 6, (uint8_t)ttl, (uint16_t)ttl, hops[ttl - 1],
+		    1000000, 450 * ttl);
+	port = 33434;
+	for (ttl = 1; ttl <= 2; ttl++, port++) {
+		d6.port = port;
+		probe(m, &c6, &d6, 17, (uint8_t)ttl, 0, hops6[ttl - 1], 1000000,
+		    600 * ttl);
+	}
+}
+
 struct scenario {
 	const char *name; /* file name without .pcap */
 	int lt;           /* link type */
@@ -1577,6 +1666,10 @@ static const struct scenario SCENARIOS[] = {
     {"dhcp", DLT_EN10MB, sc_dhcp,
         "DHCP: DISCOVER (twice), OFFER, REQUEST, ACK; a renewal; DECLINE; "
         "a NAK; RELEASE; an option past the end; a DISCOVER cut"},
+    {"traceroute", DLT_EN10MB, sc_traceroute,
+        "traceroute: UDP probes over 3 hops (one probe lost at hop 2, port "
+        "unreachable from the destination), ICMP echo probes, TCP SYN "
+        "probes, UDP over IPv6"},
     {"link-other", DLT_EN10MB, sc_link_other,
         "802.1Q and QinQ tagged "
         "UDP, ARP, LLDP, SCTP over IPv4"},
