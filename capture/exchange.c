@@ -174,6 +174,7 @@ static const char *const question_words[CAP_XK_N] = {
     [CAP_XK_DNS] = "query",
     [CAP_XK_DHCP] = "request",
     [CAP_XK_TRACE] = "probe",
+    [CAP_XK_ND] = "solicitation",
 };
 
 /* "answers the query at 0.000100 after 4.100 ms" */
@@ -297,6 +298,9 @@ xchg_notes(
 		note_sep(ob, n, &k);
 		note_answer(ob, s, xn,
 		    xn->kind == CAP_XK_ECHO ? "reply to" : "answers");
+		if (xn->kind == CAP_XK_ND && xn->q.key.port[0] == CAP_ND_NS &&
+		    memcmp(xn->q.key.a[1], (const uint8_t[16]){0}, 16) == 0)
+			outbuf_puts(ob, ": the address is already in use");
 	}
 	if (xn->ev & CAP_XE_DUP) {
 		note_sep(ob, n, &k);
@@ -362,6 +366,7 @@ static const char *const plural_words[CAP_XK_N] = {
     [CAP_XK_DNS] = "queries",
     [CAP_XK_DHCP] = "requests (DISCOVER, REQUEST, INFORM)",
     [CAP_XK_TRACE] = "probes",
+    [CAP_XK_ND] = "solicitations",
 };
 
 static const char *const kind_title[CAP_XK_N] = {
@@ -370,6 +375,7 @@ static const char *const kind_title[CAP_XK_N] = {
     [CAP_XK_DNS] = "DNS",
     [CAP_XK_DHCP] = "DHCP",
     [CAP_XK_TRACE] = "traceroute (probes with a small TTL)",
+    [CAP_XK_ND] = "IPv6 neighbor discovery",
 };
 
 static const char *const answer_words[CAP_XK_N] = {
@@ -378,6 +384,7 @@ static const char *const answer_words[CAP_XK_N] = {
     [CAP_XK_DNS] = "responses",
     [CAP_XK_DHCP] = "replies",
     [CAP_XK_TRACE] = "ICMP errors",
+    [CAP_XK_ND] = "advertisements",
 };
 
 /* Milliseconds with 3 decimals, no unit (times are never negative). */
@@ -502,6 +509,16 @@ sum_lost(struct outbuf *ob, const struct sniff *s, const struct cap_xq *q)
 		sum_addr(ob, k->family, k->a[1]);
 		outbuf_puts(ob, ": ");
 		probe_words(ob, k);
+		break;
+	case CAP_XK_ND:
+		if (k->port[0] == CAP_ND_RS) {
+			outbuf_puts(ob, "router solicitation");
+			break;
+		}
+		outbuf_puts(ob, "neighbor solicitation: who has ");
+		sum_addr(ob, 6, k->a[0]);
+		outbuf_puts(ob, "? tell ");
+		sum_addr(ob, 6, k->a[1]);
 		break;
 	case CAP_XK_DHCP:
 		outbuf_puts(ob, "DHCP ");

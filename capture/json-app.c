@@ -199,9 +199,66 @@ json_dhcp(struct outbuf *ob, const struct cap_pkt *pkt)
 		outbuf_puts(ob, ",\"dhcp_truncated\":true");
 }
 
+static void
+kip6(struct outbuf *ob, const char *k, const uint8_t *a)
+{
+	key(ob, k);
+	outbuf_putc(ob, '"');
+	outbuf_ipv6(ob, a);
+	outbuf_putc(ob, '"');
+}
+
+static void
+json_nd(struct outbuf *ob, const struct cap_pkt *pkt)
+{
+	static const char *const names[] = {"router-solicitation",
+	    "router-advertisement", "neighbor-solicitation",
+	    "neighbor-advertisement"};
+	struct cap_nd nd;
+	uint8_t i;
+
+	if (cap_nd_decode(pkt, &nd) < 0)
+		return;
+	kstr(ob, "nd", names[nd.type - CAP_ND_RS]);
+	if (nd.type == CAP_ND_NS || nd.type == CAP_ND_NA)
+		kip6(ob, "nd_target", nd.target);
+	if (nd.type == CAP_ND_NA) {
+		knum(ob, "nd_router", !!(nd.na_flags & CAP_NA_ROUTER));
+		knum(ob, "nd_solicited", !!(nd.na_flags & CAP_NA_SOLICITED));
+		knum(ob, "nd_override", !!(nd.na_flags & CAP_NA_OVERRIDE));
+	}
+	if (nd.has_src_ll)
+		kmac(ob, "nd_source_mac", nd.src_ll, 6);
+	if (nd.has_tgt_ll)
+		kmac(ob, "nd_target_mac", nd.tgt_ll, 6);
+	if (nd.type == CAP_ND_RA) {
+		knum(ob, "nd_hop_limit", nd.hop_limit);
+		knum(ob, "nd_router_lifetime_s", nd.lifetime);
+		outbuf_puts(ob, ",\"nd_prefixes\":[");
+		for (i = 0; i < nd.nprefix; i++) {
+			outbuf_puts(ob, i ? ",\"" : "\"");
+			outbuf_ipv6(ob, nd.prefix[i].prefix);
+			outbuf_putc(ob, '/');
+			outbuf_u64(ob, nd.prefix[i].len);
+			outbuf_putc(ob, '"');
+		}
+		outbuf_putc(ob, ']');
+		if (nd.has_mtu)
+			knum(ob, "nd_mtu", nd.mtu);
+	}
+	if (nd.bad != NULL)
+		kstr(ob, "nd_malformed", nd.bad);
+	else if (nd.cut)
+		outbuf_puts(ob, ",\"nd_truncated\":true");
+}
+
 void
 json_app(struct outbuf *ob, const struct cap_pkt *pkt)
 {
+	if (pkt->tp == CAP_TP_ICMP6) {
+		json_nd(ob, pkt);
+		return;
+	}
 	if (pkt->net == CAP_NET_OTHER)
 		json_arp(ob, pkt);
 	else if (cap_dns_port(pkt) && pkt->payload_len > 0)

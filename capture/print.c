@@ -250,6 +250,8 @@ void
 print_label(struct outbuf *ob, const struct cap_pkt *pkt,
     const struct cap_note *note, size_t text_max)
 {
+	if (pkt->tp == CAP_TP_ICMP6 && print_nd(ob, pkt) == 0)
+		return;
 	switch (pkt->tp) {
 	case CAP_TP_TCP:
 		if (text_max == PRINT_TEXT_MAX)

@@ -38,6 +38,10 @@
  *	                            the cookie and options were there; d->bad,
  *	                            d->cut), -1 when pkt carries none
  *	cap_dhcp_type_name(type)    "DISCOVER" .. "INFORM", or NULL
+ *
+ *	cap_nd_decode(pkt, nd)      an ICMPv6 router/neighbour solicitation
+ *	                            or advertisement: 0 (nd->bad, nd->cut),
+ *	                            -1 when pkt is none of them
  */
 #ifndef CAP_PROTO_H
 #define CAP_PROTO_H
@@ -58,6 +62,8 @@ enum cap_xkind {
 	CAP_XK_DHCP,  /* DHCP DISCOVER/OFFER, REQUEST/ACK or NAK */
 	CAP_XK_TRACE, /* a probe with a small TTL (UDP, TCP, echo) and the
 	               * ICMP time exceeded / unreachable that quotes it */
+	CAP_XK_ND,    /* IPv6 neighbour solicitation / advertisement, router
+	               * solicitation / advertisement */
 	CAP_XK_N
 };
 
@@ -250,5 +256,42 @@ struct cap_dhcp {
 int cap_dhcp_port(const struct cap_pkt *pkt);
 int cap_dhcp_decode(const struct cap_pkt *pkt, struct cap_dhcp *d);
 const char *cap_dhcp_type_name(uint8_t type);
+
+/* IPv6 neighbour discovery (RFC 4861) */
+
+#define CAP_ND_RS 133
+#define CAP_ND_RA 134
+#define CAP_ND_NS 135
+#define CAP_ND_NA 136
+#define CAP_ND_PREFIX_MAX 4 /* prefix information options kept */
+#define CAP_NA_ROUTER 0x80
+#define CAP_NA_SOLICITED 0x40
+#define CAP_NA_OVERRIDE 0x20
+#define CAP_RA_MANAGED 0x80 /* addresses from DHCPv6 */
+#define CAP_RA_OTHER 0x40   /* other settings from DHCPv6 */
+
+struct cap_nd_prefix {
+	uint8_t prefix[16], len;
+	uint8_t flags; /* 0x80 on-link, 0x40 autonomous (SLAAC) */
+	uint32_t valid, preferred;
+};
+
+struct cap_nd {
+	uint8_t type;                 /* CAP_ND_RS .. CAP_ND_NA */
+	uint8_t target[16];           /* NS, NA */
+	uint8_t na_flags;             /* CAP_NA_* */
+	uint8_t hop_limit, ra_flags;  /* RA */
+	uint16_t lifetime;            /* RA: router lifetime, s */
+	uint32_t reachable, retrans;  /* RA: ms */
+	uint8_t src_ll[6], tgt_ll[6]; /* link-layer address options */
+	uint8_t has_src_ll, has_tgt_ll, has_mtu;
+	uint32_t mtu;
+	struct cap_nd_prefix prefix[CAP_ND_PREFIX_MAX];
+	uint8_t nprefix;
+	int cut;         /* cut by the capture */
+	const char *bad; /* NULL or why it is malformed */
+};
+
+int cap_nd_decode(const struct cap_pkt *pkt, struct cap_nd *nd);
 
 #endif

@@ -89,6 +89,7 @@ cap_xkind_name(enum cap_xkind kind)
 	    [CAP_XK_DNS] = "dns",
 	    [CAP_XK_DHCP] = "dhcp",
 	    [CAP_XK_TRACE] = "trace",
+	    [CAP_XK_ND] = "nd",
 	};
 
 	return (unsigned)kind < CAP_XK_N ? names[kind] : "none";
@@ -399,6 +400,55 @@ track_trace(struct cap_xchg *x, const struct cap_pkt *pkt, struct cap_xnote *xn)
 	return 0;
 }
 
+/* NS asks who has the target (the asker's address with it: a duplicate
+ * address detection asks from ::); a solicited NA answers, to the
+ * asker; an NA to a multicast group answers a DAD for its target (the
+ * address is taken).  RS is answered by the next RA. */
+static int
+track_nd(struct cap_xchg *x, const struct cap_pkt *pkt, struct cap_xnote *xn)
+{
+	struct cap_nd nd;
+	struct cap_xkey k;
+
+	if (cap_nd_decode(pkt, &nd) < 0)
+		return -1;
+	memset(&k, 0, sizeof k);
+	k.kind = CAP_XK_ND;
+	k.family = 6;
+	xn->kind = CAP_XK_ND;
+	if (nd.type == CAP_ND_RS || nd.type == CAP_ND_RA) {
+		k.port[0] = CAP_ND_RS;
+		if (nd.type == CAP_ND_RS)
+			xchg_ask(x, pkt, &k, nd.has_src_ll ? nd.src_ll : NULL,
+			    0, xn);
+		else
+			xchg_answer(x, pkt, &k, xn);
+		return 0;
+	}
+	k.port[0] = CAP_ND_NS;
+	memcpy(k.a[0], nd.target, 16);
+	if (nd.type == CAP_ND_NS) {
+		static const uint8_t unspec[16];
+
+		memcpy(k.a[1], pkt->src.a, 16);
+		if (memcmp(pkt->src.a, unspec, 16) == 0)
+			xn->ev |=
+			    CAP_XE_PROBE; /* duplicate address detection */
+		xchg_ask(x, pkt, &k, nd.has_src_ll ? nd.src_ll : NULL, 0, xn);
+		return 0;
+	}
+	if (pkt->dst.a[0] == 0xff && !(nd.na_flags & CAP_NA_SOLICITED)) {
+		if (slot_find(x, &k) == NULL) { /* no DAD: an announcement */
+			xn->ev |= CAP_XE_GRATUIT;
+			return 0;
+		}
+	} else {
+		memcpy(k.a[1], pkt->dst.a, 16);
+	}
+	xchg_answer(x, pkt, &k, xn);
+	return 0;
+}
+
 static int
 track_echo(struct cap_xchg *x, const struct cap_pkt *pkt, struct cap_xnote *xn)
 {
@@ -548,6 +598,7 @@ cap_xchg_track(
 	if ((pkt->tp == CAP_TP_ICMP || pkt->tp == CAP_TP_ICMP6) &&
 	    pkt->bad == NULL)
 		return track_echo(x, pkt, xn) == 0 ? 0
+		       : track_nd(x, pkt, xn) == 0 ? 0
 		                                   : track_trace(x, pkt, xn);
 	if (pkt->net == CAP_NET_OTHER && pkt->ethertype == 0x0806)
 		return track_arp(x, pkt, xn);

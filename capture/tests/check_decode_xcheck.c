@@ -359,6 +359,36 @@ xc_echo(const char *f, int i, const char *line)
 	xc_want(f, i, line, want);
 }
 
+/* Neighbour discovery in tcpdump's words. */
+static void
+xc_nd(const char *f, int i, const char *line)
+{
+	struct cap_nd nd;
+	struct cap_addr t = {6, {0}};
+	char want[128], a[64];
+
+	if (cap_nd_decode(&xc.pkt[i], &nd) < 0)
+		return;
+	memcpy(t.a, nd.target, 16);
+	cap_addr_str(&t, a, sizeof a);
+	switch (nd.type) {
+	case CAP_ND_RS:
+		snprintf(want, sizeof want, "ICMP6, router solicitation");
+		break;
+	case CAP_ND_RA:
+		snprintf(want, sizeof want, "ICMP6, router advertisement");
+		break;
+	case CAP_ND_NS:
+		snprintf(
+		    want, sizeof want, "neighbor solicitation, who has %s,", a);
+		break;
+	default:
+		snprintf(
+		    want, sizeof want, "neighbor advertisement, tgt is %s,", a);
+	}
+	xc_want(f, i, line, want);
+}
+
 /* ICMP errors of a traceroute, in tcpdump's words. */
 static void
 xc_icmp_error(const char *f, int i, const char *line)
@@ -514,6 +544,7 @@ static const char *const xp_files[] = {
     "dns-bad",
     "dns-tcp",
     "traceroute",
+    "nd",
 };
 
 START_TEST(test_tcpdump_proto)
@@ -543,6 +574,7 @@ START_TEST(test_tcpdump_proto)
 		    p->trunc == CAP_L_NONE) {
 			xc_echo(f, i, lines[i]);
 			xc_icmp_error(f, i, lines[i]);
+			xc_nd(f, i, lines[i]);
 			checked++;
 		} else if (p->net == CAP_NET_OTHER) {
 			xc_arp(f, i, lines[i]);

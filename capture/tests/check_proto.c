@@ -424,6 +424,43 @@ START_TEST(test_trace)
 }
 END_TEST
 
+/* A neighbour advertisement with its target link-layer option; cut at
+ * every length; an option of length 0. */
+START_TEST(test_nd)
+{
+	uint8_t body[24] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0, 0, 2, 2, 1, 2, 0, 0x5e, 0x10, 0, 2};
+	struct cap_pkt pkt;
+	struct cap_nd nd;
+	size_t cut;
+
+	memset(&pkt, 0, sizeof pkt);
+	pkt.net = CAP_NET_IP6;
+	pkt.tp = CAP_TP_ICMP6;
+	pkt.icmp.type = CAP_ND_NA;
+	pkt.icmp.rest = 0x60000000u;
+	pkt.payload = body;
+	pkt.payload_caplen = pkt.payload_len = sizeof body;
+	ck_assert_int_eq(cap_nd_decode(&pkt, &nd), 0);
+	ck_assert_uint_eq(nd.na_flags, CAP_NA_SOLICITED | CAP_NA_OVERRIDE);
+	ck_assert_uint_eq(nd.target[15], 2);
+	ck_assert_int_eq(nd.has_tgt_ll, 1);
+	ck_assert_uint_eq(nd.tgt_ll[5], 2);
+	ck_assert_ptr_null(nd.bad);
+	for (cut = 0; cut < sizeof body; cut++) {
+		pkt.payload_caplen = (uint32_t)cut;
+		ck_assert_int_eq(cap_nd_decode(&pkt, &nd), 0);
+		ck_assert_int_eq(nd.cut, 1);
+	}
+	pkt.payload_caplen = sizeof body;
+	body[17] = 0;
+	ck_assert_int_eq(cap_nd_decode(&pkt, &nd), 0);
+	ck_assert_ptr_nonnull(nd.bad);
+	pkt.icmp.type = 128; /* an echo request is not ND */
+	ck_assert_int_eq(cap_nd_decode(&pkt, &nd), -1);
+}
+END_TEST
+
 Suite *
 proto_suite(void)
 {
@@ -442,6 +479,7 @@ proto_suite(void)
 	tcase_set_timeout(arp, 10);
 	tcase_add_test(arp, test_arp);
 	tcase_add_test(arp, test_dhcp);
+	tcase_add_test(arp, test_nd);
 	suite_add_tcase(s, arp);
 	tcase_set_timeout(xc, 10);
 	tcase_add_test(xc, test_exchanges);

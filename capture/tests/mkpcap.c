@@ -1565,6 +1565,93 @@ sc_traceroute(struct mk *m)
 	}
 }
 
+/* One neighbour discovery message: ICMPv6 type, the second word, the
+ * body (target, options). */
+static void
+nd_msg(struct mk *m, const char *src, const char *dst, uint8_t type,
+    uint32_t rest, const uint8_t *body, size_t n, int64_t dt)
+{
+	struct ep s = ep_make(src, 0), d = ep_make(dst, 0);
+	struct ipx x = {0};
+	uint8_t l4[MK_MAX];
+	size_t len = icmp_build(l4, &s, &d, type, 0, rest, body, n);
+
+	x.ttl = 255; /* RFC 4861: hop limit 255 */
+	send_l4(m, &s, &d, 58, l4, len, &x, 0, dt);
+}
+
+/* A target address then a link-layer address option (type 1 source,
+ * 2 target) of MAC 02:00:5e:10:00:mac. */
+static size_t
+nd_target(uint8_t *b, const char *target, int opt, int mac)
+{
+	size_t n = 0;
+
+	if (target[0] != '\0') {
+		struct ep t = ep_make(target, 0);
+
+		memcpy(b, t.a, 16);
+		n = 16;
+	}
+	if (opt) {
+		static const uint8_t base[6] = {2, 0, 0x5e, 0x10, 0, 0};
+
+		b[n] = (uint8_t)opt, b[n + 1] = 1;
+		memcpy(b + n + 2, base, 6);
+		b[n + 7] = (uint8_t)mac;
+		n += 8;
+	}
+	return n;
+}
+
+/* IPv6 neighbour discovery: a router solicitation and the router's
+ * advertisement (prefix, MTU); a neighbour solicitation answered by a
+ * solicited advertisement; one never answered; duplicate address
+ * detection answered (address in use); an option of length 0. */
+static void
+sc_nd(struct mk *m)
+{
+	uint8_t b[200];
+	size_t n;
+	struct ep p = ep_make("2001:db8:1::", 0);
+
+	set_macs(m, 1, -1);
+	n = nd_target(b, "", 1, 1);
+	nd_msg(m, "fe80::1", "ff02::2", 133, 0, b, n, 0);
+	set_macs(m, 9, -1);
+	memset(b, 0, 8);
+	put32(b, 0), put32(b + 4, 0);
+	n = 8 + nd_target(b + 8, "", 1, 9);
+	b[n] = 5, b[n + 1] = 1, b[n + 2] = b[n + 3] = 0;
+	put32(b + n + 4, 1500);
+	n += 8;
+	b[n] = 3, b[n + 1] = 4, b[n + 2] = 64, b[n + 3] = 0xc0;
+	put32(b + n + 4, 86400), put32(b + n + 8, 14400), put32(b + n + 12, 0);
+	memcpy(b + n + 16, p.a, 16);
+	n += 32;
+	nd_msg(m, "fe80::9", "ff02::1", 134, 64u << 24 | 1800, b, n, 3500);
+	set_macs(m, 1, -1);
+	n = nd_target(b, "2001:db8:1::2", 1, 1);
+	nd_msg(m, "2001:db8:1::1", "ff02::1:ff00:2", 135, 0, b, n, 1000);
+	set_macs(m, 2, 1);
+	n = nd_target(b, "2001:db8:1::2", 2, 2);
+	nd_msg(
+	    m, "2001:db8:1::2", "2001:db8:1::1", 136, 0x60000000u, b, n, 700);
+	set_macs(m, 1, -1);
+	n = nd_target(b, "2001:db8:1::7", 1, 1);
+	nd_msg(m, "2001:db8:1::1", "ff02::1:ff00:7", 135, 0, b, n, 1000000);
+	set_macs(m, 3, -1);
+	n = nd_target(b, "2001:db8:1::2", 0, 0);
+	nd_msg(m, "::", "ff02::1:ff00:2", 135, 0, b, n, 1000);
+	set_macs(m, 2, -1);
+	n = nd_target(b, "2001:db8:1::2", 2, 2);
+	nd_msg(m, "2001:db8:1::2", "ff02::1", 136, 0x20000000u, b, n, 400);
+	n = nd_target(b, "2001:db8:1::5", 2, 5);
+	b[17] = 0; /* an option of length 0 */
+	nd_msg(m, "2001:db8:1::5", "ff02::1", 136, 0x20000000u, b, n, 1000);
+	m->macs = 0;
+}
+
 struct scenario {
 	const char *name; /* file name without .pcap */
 	int lt;           /* link type */
@@ -1670,6 +1757,10 @@ static const struct scenario SCENARIOS[] = {
         "traceroute: UDP probes over 3 hops (one probe lost at hop 2, port "
         "unreachable from the destination), ICMP echo probes, TCP SYN "
         "probes, UDP over IPv6"},
+    {"nd", DLT_EN10MB, sc_nd,
+        "IPv6 neighbour discovery: RS and RA (prefix, MTU), NS and its "
+        "NA, an NS unanswered, duplicate address detection answered, an "
+        "option of length 0"},
     {"link-other", DLT_EN10MB, sc_link_other,
         "802.1Q and QinQ tagged "
         "UDP, ARP, LLDP, SCTP over IPv4"},
