@@ -175,6 +175,7 @@ static const char *const question_words[CAP_XK_N] = {
     [CAP_XK_DHCP] = "request",
     [CAP_XK_TRACE] = "probe",
     [CAP_XK_ND] = "solicitation",
+    [CAP_XK_HTTP] = "request",
 };
 
 /* "answers the query at 0.000100 after 4.100 ms" */
@@ -367,6 +368,7 @@ static const char *const plural_words[CAP_XK_N] = {
     [CAP_XK_DHCP] = "requests (DISCOVER, REQUEST, INFORM)",
     [CAP_XK_TRACE] = "probes",
     [CAP_XK_ND] = "solicitations",
+    [CAP_XK_HTTP] = "requests",
 };
 
 static const char *const kind_title[CAP_XK_N] = {
@@ -376,6 +378,7 @@ static const char *const kind_title[CAP_XK_N] = {
     [CAP_XK_DHCP] = "DHCP",
     [CAP_XK_TRACE] = "traceroute (probes with a small TTL)",
     [CAP_XK_ND] = "IPv6 neighbor discovery",
+    [CAP_XK_HTTP] = "HTTP",
 };
 
 static const char *const answer_words[CAP_XK_N] = {
@@ -385,6 +388,7 @@ static const char *const answer_words[CAP_XK_N] = {
     [CAP_XK_DHCP] = "replies",
     [CAP_XK_TRACE] = "ICMP errors",
     [CAP_XK_ND] = "advertisements",
+    [CAP_XK_HTTP] = "responses",
 };
 
 /* Milliseconds with 3 decimals, no unit (times are never negative). */
@@ -527,6 +531,16 @@ sum_lost(struct outbuf *ob, const struct sniff *s, const struct cap_xq *q)
 		outbuf_hex(ob, k->id, 8);
 		outbuf_puts(ob, " from ");
 		print_mac(ob, k->a[0], 6);
+		break;
+	case CAP_XK_HTTP:
+		outbuf_puts(ob, "HTTP request ");
+		sum_addr(ob, k->family, k->a[0]);
+		outbuf_putc(ob, ':');
+		outbuf_u64(ob, k->port[0]);
+		outbuf_puts(ob, " > ");
+		sum_addr(ob, k->family, k->a[1]);
+		outbuf_putc(ob, ':');
+		outbuf_u64(ob, k->port[1]);
 		break;
 	default:
 		outbuf_puts(ob, "DNS query id ");

@@ -252,6 +252,54 @@ json_nd(struct outbuf *ob, const struct cap_pkt *pkt)
 		outbuf_puts(ob, ",\"nd_truncated\":true");
 }
 
+static void
+json_tcp_app(struct outbuf *ob, const struct cap_pkt *pkt)
+{
+	static const char *const kinds[] = {"", "http-request", "http-response",
+	    "tls", "smtp", "pop3", "imap", "ftp"};
+	struct cap_app a;
+
+	if (cap_app_decode(pkt, &a) < 0)
+		return;
+	kstr(ob, "app", kinds[a.kind]);
+	if (a.line_cut)
+		outbuf_puts(ob, ",\"app_line_continues\":true");
+	switch (a.kind) {
+	case CAP_APP_HTTP_REQUEST:
+	case CAP_APP_HTTP_RESPONSE:
+		if (a.kind == CAP_APP_HTTP_REQUEST) {
+			kstr(ob, "http_method", a.method);
+			kstr(ob, "http_target", a.text);
+		} else {
+			knum(ob, "http_status", a.status);
+			kstr(ob, "http_reason", a.text);
+		}
+		if (a.host[0] != '\0')
+			kstr(ob, "http_host", a.host);
+		if (a.has_length)
+			knum(ob, "http_content_length", a.length);
+		if (a.encoding[0] != '\0')
+			kstr(ob, "http_transfer_encoding", a.encoding);
+		break;
+	case CAP_APP_TLS:
+		knum(ob, "tls_record_type", a.tls_type);
+		if (a.tls_type == 22)
+			knum(ob, "tls_handshake_type", a.tls_hs);
+		if (a.host[0] != '\0')
+			kstr(ob, "tls_server_name", a.host);
+		if (a.tls_max != 0 || a.tls_hello_version != 0) {
+			const char *v = cap_tls_version_name(
+			    a.tls_max ? a.tls_max : a.tls_hello_version);
+
+			if (v != NULL)
+				kstr(ob, "tls_version", v);
+		}
+		break;
+	default:
+		kstr(ob, a.from_server ? "app_reply" : "app_command", a.text);
+	}
+}
+
 void
 json_app(struct outbuf *ob, const struct cap_pkt *pkt)
 {
@@ -265,4 +313,6 @@ json_app(struct outbuf *ob, const struct cap_pkt *pkt)
 		json_dns(ob, pkt);
 	else if (cap_dhcp_port(pkt))
 		json_dhcp(ob, pkt);
+	else if (pkt->tp == CAP_TP_TCP && pkt->payload_len > 0)
+		json_tcp_app(ob, pkt);
 }

@@ -174,6 +174,7 @@ int print_arp(struct outbuf *ob, const struct cap_pkt *pkt);
 int print_dns(struct outbuf *ob, const struct cap_pkt *pkt, const char *lead);
 int print_dhcp(struct outbuf *ob, const struct cap_pkt *pkt);
 int print_nd(struct outbuf *ob, const struct cap_pkt *pkt);
+int print_app(struct outbuf *ob, const struct cap_pkt *pkt);
 void print_dns_type(struct outbuf *ob, uint16_t type);
 void print_dns_rdata(struct outbuf *ob, const struct cap_dns_rr *rr);
 void print_mac(struct outbuf *ob, const uint8_t *mac, size_t n);

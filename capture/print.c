@@ -259,6 +259,8 @@ print_label(struct outbuf *ob, const struct cap_pkt *pkt,
 		print_tcp(ob, pkt, note, text_max);
 		if (pkt->payload_len > 0 && cap_dns_port(pkt))
 			(void)print_dns(ob, pkt, " ");
+		else if (pkt->payload_len > 0 && text_max == PRINT_TEXT_MAX)
+			(void)print_app(ob, pkt);
 		break;
 	case CAP_TP_UDP:
 		if (cap_dns_port(pkt) && text_max == PRINT_TEXT_MAX &&

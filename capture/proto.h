@@ -42,6 +42,14 @@
  *	cap_nd_decode(pkt, nd)      an ICMPv6 router/neighbour solicitation
  *	                            or advertisement: 0 (nd->bad, nd->cut),
  *	                            -1 when pkt is none of them
+ *
+ *	cap_app_decode(pkt, a)      the first line of a TCP segment: HTTP
+ *	                            request/status (+ Host, Content-Length,
+ *	                            Transfer-Encoding), TLS record (ClientHello
+ *	                            server name, versions), SMTP/POP/IMAP/FTP
+ *	                            line; 0, or -1 when none of them
+ *	cap_app_decode_bytes(a, p, n, sport, dport)  the same on bytes
+ *	cap_tls_version_name(v)     "TLS 1.2", ... or NULL
  */
 #ifndef CAP_PROTO_H
 #define CAP_PROTO_H
@@ -64,6 +72,7 @@ enum cap_xkind {
 	               * ICMP time exceeded / unreachable that quotes it */
 	CAP_XK_ND,    /* IPv6 neighbour solicitation / advertisement, router
 	               * solicitation / advertisement */
+	CAP_XK_HTTP,  /* an HTTP request and its response (same connection) */
 	CAP_XK_N
 };
 
@@ -293,5 +302,46 @@ struct cap_nd {
 };
 
 int cap_nd_decode(const struct cap_pkt *pkt, struct cap_nd *nd);
+
+/* Application lines over TCP (decode-http.c) */
+
+enum cap_app_kind {
+	CAP_APP_NONE = 0,
+	CAP_APP_HTTP_REQUEST,
+	CAP_APP_HTTP_RESPONSE,
+	CAP_APP_TLS,
+	CAP_APP_SMTP,
+	CAP_APP_POP,
+	CAP_APP_IMAP,
+	CAP_APP_FTP
+};
+
+struct cap_app {
+	enum cap_app_kind kind;
+	const char *method;  /* HTTP request: "GET", ... */
+	uint16_t status;     /* HTTP response: 200, ... */
+	uint8_t version;     /* HTTP/1.x: '0' or '1' */
+	char text[128];      /* request target, reason phrase, or the line */
+	int line_cut;        /* the line goes on in the next segment */
+	int from_server;     /* SMTP/POP/IMAP/FTP: a reply (else a command) */
+	uint32_t more_lines; /* more lines in the segment */
+	char host[128];      /* HTTP Host header; TLS server name (SNI) */
+	int has_length;
+	uint64_t length;    /* Content-Length */
+	char encoding[32];  /* Transfer-Encoding */
+	int headers_done;   /* the empty line was in this segment */
+	uint32_t body_here; /* body bytes after it in this segment */
+	uint8_t tls_type;   /* TLS: record type (22 handshake, 23 data) */
+	uint8_t tls_hs;     /* handshake type (1 ClientHello, 2 ServerHello) */
+	uint16_t tls_record, tls_len; /* record version and length */
+	uint16_t tls_hello_version;   /* the hello's legacy version */
+	uint16_t tls_max; /* ClientHello: the highest supported_versions;
+	                   * ServerHello: the version chosen (0: none) */
+};
+
+int cap_app_decode(const struct cap_pkt *pkt, struct cap_app *a);
+int cap_app_decode_bytes(struct cap_app *a, const uint8_t *p, size_t n,
+    uint16_t sport, uint16_t dport);
+const char *cap_tls_version_name(uint16_t v);
 
 #endif

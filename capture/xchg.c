@@ -90,6 +90,7 @@ cap_xkind_name(enum cap_xkind kind)
 	    [CAP_XK_DHCP] = "dhcp",
 	    [CAP_XK_TRACE] = "trace",
 	    [CAP_XK_ND] = "nd",
+	    [CAP_XK_HTTP] = "http",
 	};
 
 	return (unsigned)kind < CAP_XK_N ? names[kind] : "none";
@@ -589,6 +590,33 @@ track_dhcp(struct cap_xchg *x, const struct cap_pkt *pkt, struct cap_xnote *xn)
 	return 0;
 }
 
+/* An HTTP request on a connection, answered by the next status line
+ * the other way (HTTP/1.1 answers in order; a request sent while one is
+ * open counts as asked again, pipelined). */
+static int
+track_http(struct cap_xchg *x, const struct cap_pkt *pkt, struct cap_xnote *xn)
+{
+	struct cap_app a;
+	struct cap_xkey k;
+
+	if (cap_app_decode(pkt, &a) < 0 ||
+	    (a.kind != CAP_APP_HTTP_REQUEST && a.kind != CAP_APP_HTTP_RESPONSE))
+		return -1;
+	memset(&k, 0, sizeof k);
+	k.kind = CAP_XK_HTTP;
+	xn->kind = CAP_XK_HTTP;
+	if (a.kind == CAP_APP_HTTP_REQUEST) {
+		key_addrs(&k, &pkt->src, &pkt->dst);
+		k.port[0] = pkt->sport, k.port[1] = pkt->dport;
+		xchg_ask(x, pkt, &k, NULL, 0, xn);
+	} else {
+		key_addrs(&k, &pkt->dst, &pkt->src);
+		k.port[0] = pkt->dport, k.port[1] = pkt->sport;
+		xchg_answer(x, pkt, &k, xn);
+	}
+	return 0;
+}
+
 int
 cap_xchg_track(
     struct cap_xchg *x, const struct cap_pkt *pkt, struct cap_xnote *xn)
@@ -607,6 +635,9 @@ cap_xchg_track(
 		return track_dns(x, pkt, xn);
 	if (cap_dhcp_port(pkt))
 		return track_dhcp(x, pkt, xn);
+	if (pkt->tp == CAP_TP_TCP && pkt->payload_len > 0 &&
+	    track_http(x, pkt, xn) == 0)
+		return 0;
 	if ((pkt->tp == CAP_TP_UDP || pkt->tp == CAP_TP_TCP) &&
 	    pkt->bad == NULL && pkt->ttl <= CAP_TRACE_TTL_MAX) {
 		trace_probe(x, pkt, xn);

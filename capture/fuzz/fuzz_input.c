@@ -56,6 +56,7 @@ fuzz_app(const struct cap_pkt *pkt, struct cap_xchg *x)
 	struct cap_dns_rr rr;
 	struct cap_dhcp dh;
 	struct cap_nd nd;
+	struct cap_app ap;
 	unsigned s = 0;
 
 	if (x != NULL && cap_xchg_track(x, pkt, &xn) == 0)
@@ -76,6 +77,11 @@ fuzz_app(const struct cap_pkt *pkt, struct cap_xchg *x)
 		s += dh.type + dh.dns[4 * CAP_DHCP_DNS_MAX - 1] + dh.ndns +
 		     dh.hostname_len + dh.chaddr[15] +
 		     (unsigned)(dh.bad != NULL ? strlen(dh.bad) : 0);
+	if (cap_app_decode(pkt, &ap) == 0)
+		s += ap.kind + (unsigned)strlen(ap.text) +
+		     (unsigned)strlen(ap.host) + ap.tls_max + ap.status +
+		     (unsigned)ap.length + ap.more_lines +
+		     (unsigned)strlen(ap.encoding);
 	if (cap_nd_decode(pkt, &nd) == 0)
 		s += nd.type + nd.nprefix +
 		     nd.prefix[CAP_ND_PREFIX_MAX - 1].len + nd.tgt_ll[5] +

@@ -706,6 +706,112 @@ START_TEST(test_tcpdump_dhcp)
 }
 END_TEST
 
+/* HTTP, TLS, SMTP, FTP, POP3, IMAP against tshark's fields, frame by
+ * frame (tshark reassembles HTTP: a request line split over segments is
+ * its second segment's; we do not reassemble and skip those). */
+static int
+xc_app_frame(char *const *fld, const struct cap_app *a)
+{
+	char want[160];
+
+	switch (a->kind) {
+	case CAP_APP_HTTP_REQUEST:
+		if (a->line_cut)
+			return 0;
+		ck_assert_str_eq(fld[1], a->method);
+		ck_assert_str_eq(fld[2], a->text);
+		ck_assert_str_eq(fld[3], a->host);
+		return 1;
+	case CAP_APP_HTTP_RESPONSE:
+		if (fld[4][0] == '\0')
+			return 0; /* tshark waits for the chunked body */
+		ck_assert_uint_eq(strtoul(fld[4], NULL, 10), a->status);
+		if (a->has_length)
+			ck_assert_uint_eq(
+			    strtoull(fld[5], NULL, 10), a->length);
+		return 1;
+	case CAP_APP_TLS:
+		if (a->tls_type != 22)
+			return 0;
+		ck_assert_uint_eq(strtoul(fld[7], NULL, 10), a->tls_hs);
+		if (a->tls_hs == 1)
+			ck_assert_str_eq(fld[6], a->host);
+		snprintf(want, sizeof want, "0x%04x", a->tls_max);
+		ck_assert_msg(
+		    strstr(fld[8], want) != NULL, "%s in %s", want, fld[8]);
+		return 1;
+	case CAP_APP_SMTP:
+	case CAP_APP_FTP:
+		/* the command word, or the reply's code */
+		snprintf(want, sizeof want, "%.*s",
+		    a->from_server ? 3 : (int)strcspn(a->text, " "), a->text);
+		ck_assert_str_eq(
+		    fld[a->kind == CAP_APP_SMTP ? (a->from_server ? 10 : 9)
+		                                : (a->from_server ? 12 : 11)],
+		    want);
+		return 1;
+	case CAP_APP_POP:
+		if (a->from_server)
+			return 0;
+		snprintf(want, sizeof want, "%.*s", (int)strcspn(a->text, " "),
+		    a->text);
+		ck_assert_str_eq(fld[13], want);
+		return 1;
+	case CAP_APP_IMAP:
+		if (a->from_server)
+			return 0;
+		ck_assert_str_eq(fld[14], a->text);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+START_TEST(test_tshark_app)
+{
+	char path[512], *lines[XC_MAXP];
+	int n, i, k, checked = 0;
+
+	if (!xc_have("tshark")) {
+		fprintf(stderr, "decode_xcheck: tshark is not installed: "
+		                "cross-check skipped\n");
+		return;
+	}
+	snprintf(path, sizeof path, "%s", kit_bin("tests/pcap/app.pcap"));
+	xc_track(path);
+	{
+		char *argv[] = {"tshark", "-n", "-r", path, "-T", "fields",
+		    "-E", "separator=|", "-e", "frame.number", "-e",
+		    "http.request.method", "-e", "http.request.uri", "-e",
+		    "http.host", "-e", "http.response.code", "-e",
+		    "http.content_length", "-e",
+		    "tls.handshake.extensions_server_name", "-e",
+		    "tls.handshake.type", "-e",
+		    "tls.handshake.extensions.supported_version", "-e",
+		    "smtp.req.command", "-e", "smtp.response.code", "-e",
+		    "ftp.request.command", "-e", "ftp.response.code", "-e",
+		    "pop.request.command", "-e", "imap.request", NULL};
+
+		n = xc_lines(argv, lines, XC_MAXP);
+	}
+	ck_assert_int_eq(n, xc.n);
+	for (i = 0; i < n; i++) {
+		char *fld[15], *s = lines[i];
+		struct cap_app a;
+
+		for (k = 0; k < 15; k++) { /* split on | */
+			fld[k] = s != NULL ? s : "";
+			s = s != NULL ? strchr(s, '|') : NULL;
+			if (s != NULL)
+				*s++ = '\0';
+		}
+		if (cap_app_decode(&xc.pkt[i], &a) == 0)
+			checked += xc_app_frame(fld, &a);
+	}
+	ck_assert_int_ge(checked, 16);
+}
+END_TEST
+
 Suite *
 decode_xcheck_suite(void)
 {
@@ -723,6 +829,7 @@ decode_xcheck_suite(void)
 	tcase_set_timeout(ts, 60);
 	tcase_add_loop_test(
 	    ts, test_tshark, 0, sizeof ts_files / sizeof ts_files[0]);
+	tcase_add_test(ts, test_tshark_app);
 	suite_add_tcase(s, ts);
 	return s;
 }

@@ -461,6 +461,62 @@ START_TEST(test_nd)
 }
 END_TEST
 
+static const struct {
+	const char *what, *bytes;
+	uint16_t dport;
+	enum cap_app_kind kind;
+	int cut;          /* line_cut */
+	const char *text; /* text, or NULL */
+	const char *host;
+	long length; /* -1 none */
+} apps[] = {
+    {"request", "GET /a HTTP/1.1\r\nHost: x.org\r\nContent-Length: 12\r\n\r\n",
+        80, CAP_APP_HTTP_REQUEST, 0, "/a", "x.org", 12},
+    {"bare LF, header case", "HEAD / HTTP/1.0\nHOST:   y\n\n", 8080,
+        CAP_APP_HTTP_REQUEST, 0, "/", "y", -1},
+    {"line split", "GET /long/pa", 80, CAP_APP_HTTP_REQUEST, 1, "/long/pa", "",
+        -1},
+    {"headers split", "GET / HTTP/1.1\r\nHost: a\r\nConte", 80,
+        CAP_APP_HTTP_REQUEST, 0, "/", "a", -1},
+    {"status", "HTTP/1.1 204 No Content\r\n\r\n", 40000, CAP_APP_HTTP_RESPONSE,
+        0, "No Content", "", -1},
+    {"status without reason", "HTTP/1.1 200\r\n\r\n", 40000,
+        CAP_APP_HTTP_RESPONSE, 0, "", "", -1},
+    {"not HTTP: lower case", "get / HTTP/1.1\r\n", 80, CAP_APP_NONE, 0, NULL,
+        NULL, -1},
+    {"not HTTP: no version", "GET /x\r\n", 80, CAP_APP_NONE, 0, NULL, NULL, -1},
+    {"not HTTP: bad status", "HTTP/1.1 2x0 OK\r\n", 40000, CAP_APP_NONE, 0,
+        NULL, NULL, -1},
+    {"SMTP command", "EHLO a\r\n", 25, CAP_APP_SMTP, 0, "EHLO a", NULL, -1},
+    {"binary on port 21", "\x01\x02\r\n", 21, CAP_APP_NONE, 0, NULL, NULL, -1},
+};
+
+START_TEST(test_app_lines)
+{
+	struct cap_app a;
+	const char *b = apps[_i].bytes;
+	int r = cap_app_decode_bytes(
+	    &a, (const uint8_t *)b, strlen(b), 40000, apps[_i].dport);
+
+	if (apps[_i].kind == CAP_APP_NONE) {
+		ck_assert_msg(r == -1, "%s", apps[_i].what);
+		return;
+	}
+	ck_assert_msg(r == 0, "%s", apps[_i].what);
+	ck_assert_int_eq(a.kind, apps[_i].kind);
+	ck_assert_int_eq(a.line_cut, apps[_i].cut);
+	ck_assert_str_eq(a.text, apps[_i].text);
+	if (apps[_i].host != NULL)
+		ck_assert_str_eq(a.host, apps[_i].host);
+	ck_assert_int_eq(a.has_length, apps[_i].length >= 0);
+	if (apps[_i].length >= 0)
+		ck_assert_uint_eq(a.length, (uint64_t)apps[_i].length);
+	for (size_t cut = 0; cut < strlen(b); cut++) /* never past */
+		(void)cap_app_decode_bytes(
+		    &a, (const uint8_t *)b, cut, 40000, apps[_i].dport);
+}
+END_TEST
+
 Suite *
 proto_suite(void)
 {
@@ -480,6 +536,8 @@ proto_suite(void)
 	tcase_add_test(arp, test_arp);
 	tcase_add_test(arp, test_dhcp);
 	tcase_add_test(arp, test_nd);
+	tcase_add_loop_test(
+	    arp, test_app_lines, 0, sizeof apps / sizeof apps[0]);
 	suite_add_tcase(s, arp);
 	tcase_set_timeout(xc, 10);
 	tcase_add_test(xc, test_exchanges);

@@ -1652,6 +1652,123 @@ sc_nd(struct mk *m)
 	m->macs = 0;
 }
 
+/* A TLS ClientHello for name offering TLS 1.3 (and 1.2, and a GREASE
+ * value), or a ServerHello choosing TLS 1.3; returns its length. */
+static size_t
+tls_hello(uint8_t *o, int client, const char *name)
+{
+	size_t n = 0, hs, ext, nl = strlen(name);
+
+	o[n++] = 22, o[n++] = 3, o[n++] = 1, n += 2; /* record */
+	hs = n;
+	o[n++] = client ? 1 : 2, n += 3;
+	o[n++] = 3, o[n++] = 3;
+	memset(o + n, 0x42, 32), n += 32;
+	o[n++] = 0; /* session id */
+	if (client) {
+		put16(o + n, 4), n += 2;
+		put16(o + n, 0x1301), put16(o + n + 2, 0xc02f), n += 4;
+		o[n++] = 1, o[n++] = 0;
+	} else {
+		put16(o + n, 0x1301), n += 2;
+		o[n++] = 0;
+	}
+	ext = n, n += 2;
+	if (client) {
+		put16(o + n, 0), put16(o + n + 2, (uint32_t)(nl + 5)), n += 4;
+		put16(o + n, (uint32_t)(nl + 3)), o[n + 2] = 0;
+		put16(o + n + 3, (uint32_t)nl), n += 5;
+		memcpy(o + n, name, nl), n += nl;
+		put16(o + n, 43), put16(o + n + 2, 7), o[n + 4] = 6, n += 5;
+		put16(o + n, 0x3a3a), put16(o + n + 2, 0x0304);
+		put16(o + n + 4, 0x0303), n += 6;
+	} else {
+		put16(o + n, 43), put16(o + n + 2, 2), put16(o + n + 4, 0x0304);
+		n += 6;
+	}
+	put16(o + ext, (uint32_t)(n - ext - 2));
+	put32(o + hs, (uint32_t)(n - hs - 4) | (uint32_t)o[hs] << 24);
+	put16(o + 3, (uint32_t)(n - 5));
+	return n;
+}
+
+static void
+text_conn(struct mk *m, const char *cli, uint16_t cport, uint16_t sport,
+    const char *const *lines, int64_t gap)
+{
+	struct conn k = conn_make(cli, cport, "10.0.0.80", sport, 7000, 9000);
+	int i;
+
+	k.ts = 0;
+	handshake(m, &k);
+	for (i = 0; lines[i] != NULL; i++)
+		seg(m, &k, lines[i][0] == '>' ? 0 : 1, P | A, lines[i] + 1,
+		    gap);
+	seg(m, &k, 0, F | A, NULL, gap);
+	seg(m, &k, 1, F | A, NULL, 100);
+	seg(m, &k, 0, A, NULL, 100);
+}
+
+/* HTTP/1.1: a GET and its 200 with Content-Length, a second GET on the
+ * same connection answered chunked, a request line split over two
+ * segments; TLS: ClientHello (server name, TLS 1.3 offered), ServerHello
+ * (1.3 chosen), application data; SMTP, FTP, POP3 and IMAP lines. */
+static void
+sc_app(struct mk *m)
+{
+	static const char *const http[] = {
+	    ">GET /index.html HTTP/1.1\r\nHost: example.com\r\nUser-Agent: "
+	    "lab\r\n\r\n",
+	    "<HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: "
+	    "13\r\n\r\n<h1>hello</h1>",
+	    ">GET /missing HTTP/1.1\r\nHost: example.com\r\n\r\n",
+	    "<HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n\r\n"
+	    "9\r\nnot found\r\n0\r\n\r\n",
+	    ">POST /form HT",
+	    ">TP/1.1\r\nHost: example.com\r\nContent-Length: "
+	    "3\r\n\r\na=1",
+	    "<HTTP/1.1 303 See Other\r\nLocation: /\r\nContent-Length: "
+	    "0\r\n\r\n",
+	    NULL};
+	static const char *const smtp[] = {"<220 mail.example ESMTP\r\n",
+	    ">EHLO lab.example\r\n",
+	    "<250-mail.example\r\n250-SIZE 1000000\r\n250 HELP\r\n",
+	    ">MAIL FROM:<a@lab.example>\r\n", "<250 OK\r\n", NULL};
+	static const char *const ftp[] = {"<220 FTP ready\r\n",
+	    ">USER alice\r\n", "<331 Password required\r\n", NULL};
+	static const char *const pop[] = {
+	    "<+OK POP3 ready\r\n", ">USER alice\r\n", "<+OK\r\n", NULL};
+	static const char *const imap[] = {"<* OK IMAP4rev1 ready\r\n",
+	    ">a001 LOGIN alice secret\r\n", "<a001 OK LOGIN completed\r\n",
+	    NULL};
+	struct conn k = conn_make("10.0.0.1", 40443, "10.0.0.80", 443, 1, 2);
+	uint8_t b[600], l4[MK_MAX];
+	size_t n;
+
+	text_conn(m, "10.0.0.1", 40080, 80, http, 20000);
+	k.ts = 0;
+	handshake(m, &k);
+	n = tls_hello(b, 1, "www.example.com");
+	n = tcp_build(l4, &k.e[0], &k.e[1], P | A, k.seq[0], k.seq[1], 512,
+	    NULL, 0, b, n, 0);
+	send_l4(m, &k.e[0], &k.e[1], 6, l4, n, NULL, 0, 1000);
+	k.seq[0] += (uint32_t)(n - 20);
+	n = tls_hello(b, 0, "");
+	n = tcp_build(l4, &k.e[1], &k.e[0], P | A, k.seq[1], k.seq[0], 512,
+	    NULL, 0, b, n, 0);
+	send_l4(m, &k.e[1], &k.e[0], 6, l4, n, NULL, 0, 15000);
+	k.seq[1] += (uint32_t)(n - 20);
+	b[0] = 23, b[1] = 3, b[2] = 3, b[3] = 0, b[4] = 40;
+	memset(b + 5, 0xa5, 40);
+	n = tcp_build(l4, &k.e[0], &k.e[1], P | A, k.seq[0], k.seq[1], 512,
+	    NULL, 0, b, 45, 0);
+	send_l4(m, &k.e[0], &k.e[1], 6, l4, n, NULL, 0, 1000);
+	text_conn(m, "10.0.0.1", 40025, 25, smtp, 5000);
+	text_conn(m, "10.0.0.1", 40021, 21, ftp, 5000);
+	text_conn(m, "10.0.0.1", 40110, 110, pop, 5000);
+	text_conn(m, "10.0.0.1", 40143, 143, imap, 5000);
+}
+
 struct scenario {
 	const char *name; /* file name without .pcap */
 	int lt;           /* link type */
@@ -1761,6 +1878,10 @@ static const struct scenario SCENARIOS[] = {
         "IPv6 neighbour discovery: RS and RA (prefix, MTU), NS and its "
         "NA, an NS unanswered, duplicate address detection answered, an "
         "option of length 0"},
+    {"app", DLT_EN10MB, sc_app,
+        "HTTP/1.1 (GET 200 with length, GET 404 chunked, a POST whose "
+        "request line spans 2 segments), TLS ClientHello/ServerHello/data, "
+        "SMTP, FTP, POP3, IMAP lines"},
     {"link-other", DLT_EN10MB, sc_link_other,
         "802.1Q and QinQ tagged "
         "UDP, ARP, LLDP, SCTP over IPv4"},
