@@ -33,7 +33,17 @@ struct xroute {
 	struct xhop hop[CAP_TRACE_TTL_MAX + 1];
 };
 
+/* One pinger and its destination, as ping's own summary counts. */
+struct xping {
+	struct cap_addr from, to;
+	uint64_t sent, answered;
+	int64_t min_us, max_us, sum_us;
+};
+
 struct xsum {
+	struct xping ping[XCHG_PINGS_MAX];
+	size_t nping;
+	uint64_t more_pings; /* requests of pairs not listed */
 	struct xroute route[XCHG_ROUTES_MAX];
 	size_t nroute;
 	struct cap_xq lost[XCHG_LOST_MAX]; /* the first never answered */
@@ -152,6 +162,53 @@ keep_hop(struct xsum *xs, const struct cap_pkt *pkt, const struct cap_xnote *xn)
 		r->maxttl = ttl;
 }
 
+static struct xping *
+ping_for(struct xsum *xs, const struct cap_xkey *k)
+{
+	struct xping *p;
+	size_t i;
+
+	for (i = 0; i < xs->nping; i++)
+		if (xs->ping[i].from.family == k->family &&
+		    memcmp(xs->ping[i].from.a, k->a[0], 16) == 0 &&
+		    memcmp(xs->ping[i].to.a, k->a[1], 16) == 0)
+			return &xs->ping[i];
+	if (xs->nping == XCHG_PINGS_MAX)
+		return NULL;
+	p = &xs->ping[xs->nping++];
+	memset(p, 0, sizeof *p);
+	p->from.family = p->to.family = k->family;
+	memcpy(p->from.a, k->a[0], 16);
+	memcpy(p->to.a, k->a[1], 16);
+	return p;
+}
+
+/* Echo requests and replies per pinger and destination. */
+static void
+keep_ping(struct xsum *xs, const struct cap_xnote *xn)
+{
+	struct xping *p;
+
+	if (!(xn->ev & CAP_XE_ANSWER) &&
+	    (xn->ev & (CAP_XE_ASK | CAP_XE_REPEAT)) != CAP_XE_ASK)
+		return;
+	p = ping_for(xs, &xn->q.key);
+	if (p == NULL) {
+		xs->more_pings += !(xn->ev & CAP_XE_ANSWER);
+		return;
+	}
+	if (!(xn->ev & CAP_XE_ANSWER)) {
+		p->sent++;
+		return;
+	}
+	if (p->answered == 0 || xn->rtt_us < p->min_us)
+		p->min_us = xn->rtt_us;
+	if (p->answered == 0 || xn->rtt_us > p->max_us)
+		p->max_us = xn->rtt_us;
+	p->sum_us += xn->rtt_us;
+	p->answered++;
+}
+
 void
 xchg_track(struct sniff *s, const struct cap_pkt *pkt)
 {
@@ -163,6 +220,8 @@ xchg_track(struct sniff *s, const struct cap_pkt *pkt)
 	}
 	if (xn->kind == CAP_XK_DHCP && (xn->ev & CAP_XE_ANSWER))
 		keep_lease(s->pr.xs, pkt, xn->q.tag);
+	if (xn->kind == CAP_XK_ECHO)
+		keep_ping(s->pr.xs, xn);
 	if (xn->probe_ttl != 0 || (xn->ev & CAP_XE_REACHED) ||
 	    (xn->kind == CAP_XK_TRACE && (xn->ev & CAP_XE_ANSWER)))
 		keep_hop(s->pr.xs, pkt, xn);
@@ -457,6 +516,47 @@ sum_kind(struct outbuf *ob, enum cap_xkind k, const struct cap_xstats *st)
 	outbuf_putc(ob, '\n');
 }
 
+/* As ping ends: per pinger and destination. */
+static void
+sum_pings(struct outbuf *ob, const struct xsum *xs)
+{
+	size_t i;
+
+	for (i = 0; i < xs->nping; i++) {
+		const struct xping *p = &xs->ping[i];
+
+		outbuf_puts(ob, "    ");
+		print_endpoint(ob, &p->from, -1);
+		outbuf_puts(ob, " > ");
+		print_endpoint(ob, &p->to, -1);
+		outbuf_puts(ob, ": ");
+		outbuf_u64(ob, p->sent);
+		outbuf_puts(ob, " sent, ");
+		outbuf_u64(ob, p->answered);
+		outbuf_puts(ob, " answered");
+		if (p->sent > 0 && p->sent >= p->answered) {
+			outbuf_puts(ob, ", ");
+			outbuf_u64(ob, (p->sent - p->answered) * 100 / p->sent);
+			outbuf_puts(ob, "% loss");
+		}
+		if (p->answered > 0) {
+			outbuf_puts(ob, ", min/avg/max ");
+			sum_ms(ob, p->min_us);
+			outbuf_putc(ob, '/');
+			sum_ms(ob, p->sum_us / (int64_t)p->answered);
+			outbuf_putc(ob, '/');
+			sum_ms(ob, p->max_us);
+			outbuf_puts(ob, " ms");
+		}
+		outbuf_putc(ob, '\n');
+	}
+	if (xs->more_pings > 0) {
+		outbuf_puts(ob, "    ... and ");
+		outbuf_u64(ob, xs->more_pings);
+		outbuf_puts(ob, " more echo requests to other destinations\n");
+	}
+}
+
 static int
 lost_by_time(const void *a, const void *b)
 {
@@ -681,6 +781,8 @@ xchg_summary(struct sniff *s)
 			outbuf_puts(
 			    ob, "exchanges (a question and its answer):\n");
 		sum_kind(ob, k, st);
+		if (k == CAP_XK_ECHO)
+			sum_pings(ob, xs);
 	}
 	if (!s->o.json) {
 		sum_leases(ob, s, xs);

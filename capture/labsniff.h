@@ -59,6 +59,7 @@
 #define LADDER_NOTE_LEN 64            /* annotation bytes per arrow */
 #define XCHG_LOST_MAX 20              /* unanswered questions listed */
 #define XCHG_ROUTES_MAX 4             /* traceroute destinations shown */
+#define XCHG_PINGS_MAX 8              /* pinger/destination pairs shown */
 
 struct sniff_opts {
 	const char *iface;   /* -i, default "lo" */
