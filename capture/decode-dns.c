@@ -120,14 +120,13 @@ cap_dns_name(
 	return 0;
 }
 
-int
-cap_dns_open(struct cap_dns *m, const struct cap_pkt *pkt)
+/* The header and question of the message at m->p (set up). */
+static int
+dns_question_read(struct cap_dns *m)
 {
 	struct cap_buf b;
 	size_t end;
 
-	if (cap_dns_head(m, pkt) < 0)
-		return -1;
 	b.p = m->p;
 	b.len = m->caplen;
 	m->next = DNS_HDR;
@@ -149,6 +148,31 @@ cap_dns_open(struct cap_dns *m, const struct cap_pkt *pkt)
 		m->next = end + 4;
 	}
 	return 0;
+}
+
+int
+cap_dns_open(struct cap_dns *m, const struct cap_pkt *pkt)
+{
+	if (cap_dns_head(m, pkt) < 0)
+		return -1;
+	return dns_question_read(m);
+}
+
+int
+cap_dns_open_msg(struct cap_dns *m, const uint8_t *p, size_t n)
+{
+	struct cap_buf b = {p, n};
+
+	memset(m, 0, offsetof(struct cap_dns, qname));
+	m->qname[0] = '\0';
+	m->p = p;
+	m->caplen = n;
+	m->len = (uint32_t)n;
+	if (get_be16(&b, 0, &m->id) < 0 || get_be16(&b, 2, &m->flags) < 0 ||
+	    get_be16(&b, 4, &m->qd) < 0 || get_be16(&b, 6, &m->an) < 0 ||
+	    get_be16(&b, 8, &m->ns) < 0 || get_be16(&b, 10, &m->ar) < 0)
+		return -1;
+	return dns_question_read(m);
 }
 
 /* The header only (what the exchange table needs): 0, or -1 when pkt

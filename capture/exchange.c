@@ -72,7 +72,8 @@ xchg_init(struct sniff *s)
 
 	pr->xchg = cap_xchg_new(0);
 	pr->xs = calloc(1, sizeof *pr->xs);
-	if (pr->xchg == NULL || pr->xs == NULL)
+	pr->reasm = cap_reasm_new();
+	if (pr->xchg == NULL || pr->xs == NULL || pr->reasm == NULL)
 		return -1;
 	cap_xchg_on_expire(pr->xchg, on_expire, pr->xs);
 	return 0;
@@ -83,6 +84,8 @@ xchg_free(struct sniff *s)
 {
 	cap_xchg_free(s->pr.xchg);
 	free(s->pr.xs);
+	cap_reasm_free(s->pr.reasm);
+	s->pr.reasm = NULL;
 	s->pr.xchg = NULL;
 	s->pr.xs = NULL;
 }
@@ -214,6 +217,10 @@ xchg_track(struct sniff *s, const struct cap_pkt *pkt)
 {
 	struct cap_xnote *xn = &s->pr.xn;
 
+	s->pr.reasm_msg = NULL;
+	if (cap_reasm_dns(s->pr.reasm, pkt, &s->pr.reasm_msg, &s->pr.reasm_len,
+	        &s->pr.reasm_nseg) != 1)
+		s->pr.reasm_msg = NULL;
 	if (cap_xchg_track(s->pr.xchg, pkt, xn) < 0) {
 		xn->kind = CAP_XK_NONE;
 		return;

@@ -100,7 +100,11 @@ struct sniff_print {
 	struct ladder *lad;
 	struct cap_xchg *xchg; /* questions and answers (exchange.c) */
 	struct xsum *xs;
-	struct cap_xnote xn; /* the current packet's exchange */
+	struct cap_xnote xn;      /* the current packet's exchange */
+	struct cap_reasm *reasm;  /* DNS over TCP across segments */
+	const uint8_t *reasm_msg; /* a message the packet completed */
+	size_t reasm_len;
+	uint32_t reasm_nseg;
 };
 
 struct sniff {
@@ -178,6 +182,8 @@ int print_nd(struct outbuf *ob, const struct cap_pkt *pkt);
 int print_app(struct outbuf *ob, const struct cap_pkt *pkt);
 void print_dns_type(struct outbuf *ob, uint16_t type);
 void print_dns_rdata(struct outbuf *ob, const struct cap_dns_rr *rr);
+void print_dns_reasm(
+    struct outbuf *ob, const uint8_t *msg, size_t len, uint32_t nseg);
 void print_mac(struct outbuf *ob, const uint8_t *mac, size_t n);
 void print_eth_addrs(struct outbuf *ob, const struct cap_pkt *pkt);
 int xchg_init(struct sniff *s);

@@ -32,6 +32,8 @@
 
 /* DNS (decode-dns.c) */
 #define CAP_DNS_PTR_MAX 64 /* compression pointers followed per name */
+#define CAP_REASM_SLOTS 8      /* DNS-over-TCP messages being reassembled */
+#define CAP_REASM_MAX 16384    /* longest message reassembled (bytes) */
 
 /* Files (file.c) */
 #define CAP_FILE_SNAPLEN_MAX (16u << 20) /* larger is an absurd snaplen */

@@ -128,35 +128,71 @@ dns_trouble(struct outbuf *ob, const struct cap_dns *m)
 	}
 }
 
+static void dns_message(struct outbuf *ob, struct cap_dns *m);
+
 /* 0: the DNS part of the line was printed (after lead); -1 pkt carries
  * no DNS message. */
 int
 print_dns(struct outbuf *ob, const struct cap_pkt *pkt, const char *lead)
 {
 	struct cap_dns m;
-	unsigned rcode;
-	const char *rname;
 
 	if (cap_dns_open(&m, pkt) < 0)
 		return -1;
-	rcode = m.flags & 0x0f;
 	outbuf_puts(ob, lead);
+	dns_message(ob, &m);
+	if (m.tcp && m.len + 2u > pkt->payload_len) {
+		outbuf_puts(ob, " (message of ");
+		outbuf_u64(ob, m.len);
+		outbuf_puts(ob, " bytes, ");
+		outbuf_u64(ob, pkt->payload_len - 2);
+		outbuf_puts(ob, " in this segment)");
+	}
+	dns_trouble(ob, &m);
+	return 0;
+}
+
+/* A DNS-over-TCP message that this segment completed, whole. */
+void
+print_dns_reasm(
+    struct outbuf *ob, const uint8_t *msg, size_t len, uint32_t nseg)
+{
+	struct cap_dns m;
+
+	if (cap_dns_open_msg(&m, msg, len) < 0)
+		return;
+	outbuf_puts(ob, " completes ");
+	dns_message(ob, &m);
+	outbuf_puts(ob, " (");
+	outbuf_u64(ob, len);
+	outbuf_puts(ob, " bytes in ");
+	outbuf_u64(ob, nseg);
+	outbuf_puts(ob, " segments)");
+	dns_trouble(ob, &m);
+}
+
+static void
+dns_message(struct outbuf *ob, struct cap_dns *m)
+{
+	unsigned rcode = m->flags & 0x0f;
+	const char *rname;
+
 	outbuf_puts(
-	    ob, m.flags & CAP_DNS_QR ? "DNS response id " : "DNS query id ");
-	outbuf_u64(ob, m.id);
-	if ((m.flags >> 11 & 0x0f) != 0) {
+	    ob, m->flags & CAP_DNS_QR ? "DNS response id " : "DNS query id ");
+	outbuf_u64(ob, m->id);
+	if ((m->flags >> 11 & 0x0f) != 0) {
 		outbuf_puts(ob, " opcode ");
-		outbuf_u64(ob, m.flags >> 11 & 0x0f);
+		outbuf_u64(ob, m->flags >> 11 & 0x0f);
 	}
 	outbuf_putc(ob, ':');
-	if (m.have_q)
-		dns_question(ob, &m);
-	if (m.qd != 1) {
+	if (m->have_q)
+		dns_question(ob, m);
+	if (m->qd != 1) {
 		outbuf_puts(ob, " (");
-		outbuf_u64(ob, m.qd);
+		outbuf_u64(ob, m->qd);
 		outbuf_puts(ob, " questions)");
 	}
-	if (m.flags & CAP_DNS_QR) {
+	if (m->flags & CAP_DNS_QR) {
 		rname = cap_dns_rcode_name(rcode);
 		outbuf_putc(ob, ' ');
 		if (rname != NULL) {
@@ -168,22 +204,13 @@ print_dns(struct outbuf *ob, const struct cap_pkt *pkt, const char *lead)
 		if (rcode == 3)
 			outbuf_puts(ob, " (no such name)");
 		outbuf_puts(ob, ", ");
-		outbuf_u64(ob, m.an);
+		outbuf_u64(ob, m->an);
 		outbuf_putc(ob, '/');
-		outbuf_u64(ob, m.ns);
+		outbuf_u64(ob, m->ns);
 		outbuf_putc(ob, '/');
-		outbuf_u64(ob, m.ar);
-		if (!m.cut && m.bad == NULL)
-			dns_records(ob, &m);
+		outbuf_u64(ob, m->ar);
+		if (!m->cut && m->bad == NULL)
+			dns_records(ob, m);
 	}
-	dns_flags(ob, m.flags);
-	if (m.tcp && m.len + 2u > pkt->payload_len) {
-		outbuf_puts(ob, " (message of ");
-		outbuf_u64(ob, m.len);
-		outbuf_puts(ob, " bytes, ");
-		outbuf_u64(ob, pkt->payload_len - 2);
-		outbuf_puts(ob, " in this segment)");
-	}
-	dns_trouble(ob, &m);
-	return 0;
+	dns_flags(ob, m->flags);
 }

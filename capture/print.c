@@ -337,6 +337,9 @@ print_line(
 		print_endpoint(ob, &pkt->dst, ports ? pkt->dport : -1);
 		outbuf_putc(ob, ' ');
 		print_label(ob, pkt, note, PRINT_TEXT_MAX);
+		if (s->pr.reasm_msg != NULL)
+			print_dns_reasm(ob, s->pr.reasm_msg, s->pr.reasm_len,
+			    s->pr.reasm_nseg);
 	} else if (pkt->net != CAP_NET_OTHER || print_arp(ob, pkt) < 0) {
 		print_link_only(ob, pkt);
 	}

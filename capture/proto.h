@@ -24,6 +24,12 @@
  *	                            with its 2-byte length): header and
  *	                            question; 0, or -1 when pkt carries none
  *	cap_dns_head(m, pkt)        the header only (id, flags, counts)
+ *	cap_dns_open_msg(m, p, n)   a whole message in p[0..n) (no framing)
+ *	cap_reasm_new(), cap_reasm_free(r)
+ *	cap_reasm_dns(r, pkt, &msg, &len, &nseg)  DNS over TCP across
+ *	                            segments: 1 when pkt completes a message
+ *	                            an earlier segment began (msg: valid until
+ *	                            the next call), else 0
  *	cap_dns_next_rr(m, rr)      the next resource record (answers, then
  *	                            authority, then additional): 1, 0 at the
  *	                            end, -1 cut or malformed (m->bad says)
@@ -219,6 +225,13 @@ struct cap_dns_rr {
 int cap_dns_port(const struct cap_pkt *pkt);
 int cap_dns_open(struct cap_dns *m, const struct cap_pkt *pkt);
 int cap_dns_head(struct cap_dns *m, const struct cap_pkt *pkt);
+int cap_dns_open_msg(struct cap_dns *m, const uint8_t *p, size_t n);
+
+struct cap_reasm;
+struct cap_reasm *cap_reasm_new(void);
+void cap_reasm_free(struct cap_reasm *r);
+int cap_reasm_dns(struct cap_reasm *r, const struct cap_pkt *pkt,
+    const uint8_t **msg, size_t *len, uint32_t *nseg);
 int cap_dns_next_rr(struct cap_dns *m, struct cap_dns_rr *rr);
 int cap_dns_name(
     const struct cap_dns *m, size_t off, char *buf, size_t n, size_t *end);

@@ -79,7 +79,7 @@ cut_all(struct opts *o, const char *path, unsigned long i,
 			return -1;
 		memcpy(copy, full->data, c);
 		cap_decode(&p, full->linktype, copy, c, full->len, &full->ts);
-		o->sink += fuzz_app(&p, NULL);
+		o->sink += fuzz_app(&p, NULL, NULL);
 		o->decodes++;
 		free(copy);
 		if (c < need && p.trunc == CAP_L_NONE && p.bad == NULL) {
@@ -121,6 +121,7 @@ replay_pcap(struct opts *o, const char *path)
 	struct cap_file *f = cap_file_open(path, err, sizeof err);
 	struct cap_flows *ft;
 	struct cap_xchg *x;
+	struct cap_reasm *ra;
 	struct cap_pkt pkt;
 	struct cap_note note;
 	unsigned long i = 0;
@@ -132,10 +133,12 @@ replay_pcap(struct opts *o, const char *path)
 	}
 	ft = cap_flows_new(0, 0);
 	x = cap_xchg_new(0);
-	if (ft == NULL || x == NULL ||
+	ra = cap_reasm_new();
+	if (ft == NULL || x == NULL || ra == NULL ||
 	    seed_open(o, path, cap_file_linktype(f)) < 0) {
 		cap_flows_free(ft);
 		cap_xchg_free(x);
+		cap_reasm_free(ra);
 		cap_file_close(f);
 		return -1;
 	}
@@ -150,7 +153,7 @@ replay_pcap(struct opts *o, const char *path)
 		cap_decode(
 		    &pkt, pkt.linktype, copy, pkt.caplen, pkt.len, &pkt.ts);
 		cap_flow_track(ft, &pkt, &note);
-		o->sink += fuzz_app(&pkt, x);
+		o->sink += fuzz_app(&pkt, x, ra);
 		o->packets++, o->decodes++, i++;
 		if (o->seed != NULL && pkt.caplen <= 0xfeff) {
 			fputc(pkt.caplen >> 8, o->seed);
@@ -171,6 +174,7 @@ replay_pcap(struct opts *o, const char *path)
 	cap_flows_free(ft);
 	cap_xchg_flush(x);
 	cap_xchg_free(x);
+	cap_reasm_free(ra);
 	cap_file_close(f);
 	if (o->seed != NULL && fclose(o->seed) != 0)
 		rc = -1;

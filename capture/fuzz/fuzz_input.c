@@ -48,7 +48,7 @@ touch(const struct cap_pkt *pkt, const struct cap_note *note)
 }
 
 unsigned
-fuzz_app(const struct cap_pkt *pkt, struct cap_xchg *x)
+fuzz_app(const struct cap_pkt *pkt, struct cap_xchg *x, struct cap_reasm *r)
 {
 	struct cap_xnote xn;
 	struct cap_arp arp;
@@ -59,8 +59,18 @@ fuzz_app(const struct cap_pkt *pkt, struct cap_xchg *x)
 	struct cap_app ap;
 	unsigned s = 0;
 
+	const uint8_t *msg;
+	size_t len;
+	uint32_t nseg;
+
 	if (x != NULL && cap_xchg_track(x, pkt, &xn) == 0)
 		s += xn.ev + (unsigned)xn.rtt_us + xn.q.asked;
+	if (r != NULL && cap_reasm_dns(r, pkt, &msg, &len, &nseg) == 1 &&
+	    cap_dns_open_msg(&m, msg, len) == 0) {
+		s += msg[len - 1] + nseg + (unsigned)strlen(m.qname);
+		while (cap_dns_next_rr(&m, &rr) == 1)
+			s += (unsigned)strlen(rr.target);
+	}
 	if (cap_arp_decode(pkt, &arp) == 0)
 		s += arp.op + arp.sha[arp.hlen ? arp.hlen - 1 : 0] +
 		     arp.tpa[arp.plen - 1];
@@ -101,6 +111,7 @@ fuzz_one(const uint8_t *data, size_t size)
 {
 	struct cap_flows *ft;
 	struct cap_xchg *x;
+	struct cap_reasm *r;
 	struct cap_pkt pkt;
 	struct cap_note note;
 	struct timeval ts = {1700000000, 0};
@@ -111,9 +122,11 @@ fuzz_one(const uint8_t *data, size_t size)
 		return 0;
 	ft = cap_flows_new(4, 60);
 	x = cap_xchg_new(16); /* small: sets fill, questions expire */
-	if (ft == NULL || x == NULL) {
+	r = cap_reasm_new();
+	if (ft == NULL || x == NULL || r == NULL) {
 		cap_flows_free(ft);
 		cap_xchg_free(x);
+		cap_reasm_free(r);
 		return -1;
 	}
 	cap_flows_on_evict(ft, on_evict, &sink);
@@ -136,7 +149,7 @@ fuzz_one(const uint8_t *data, size_t size)
 		    (uint32_t)n + (data[0] >> 4), &ts);
 		cap_flow_track(ft, &pkt, &note);
 		sink += touch(&pkt, &note);
-		sink += fuzz_app(&pkt, x);
+		sink += fuzz_app(&pkt, x, r);
 		free(copy);
 		off += n;
 		ts.tv_sec += data[0] & 1;
@@ -145,5 +158,6 @@ fuzz_one(const uint8_t *data, size_t size)
 	cap_flows_free(ft);
 	cap_xchg_flush(x);
 	cap_xchg_free(x);
+	cap_reasm_free(r);
 	return sink == 0xffffffffu ? 1 : 0; /* keep sink alive */
 }

@@ -8,9 +8,10 @@
  * Interface:
  *	fuzz_one(data, size)   0, or -1 when out of memory
  *	fuzz_link_byte(linktype)  the byte 0 that selects linktype, or -1
- *	fuzz_app(pkt, x)       the decoders above the transport (ARP, DNS:
- *	                       every record) and the exchange table x over
- *	                       pkt, every output byte read; returns a sum
+ *	fuzz_app(pkt, x, r)    the decoders above the transport (ARP, DNS:
+ *	                       every record, ...), the exchange table x and
+ *	                       the DNS-over-TCP reassembly r (either may be
+ *	                       NULL) over pkt, every output byte read
  */
 #ifndef FUZZ_INPUT_H
 #define FUZZ_INPUT_H
@@ -23,6 +24,8 @@ int fuzz_link_byte(int linktype);
 
 struct cap_pkt;
 struct cap_xchg;
-unsigned fuzz_app(const struct cap_pkt *pkt, struct cap_xchg *x);
+struct cap_reasm;
+unsigned fuzz_app(
+    const struct cap_pkt *pkt, struct cap_xchg *x, struct cap_reasm *r);
 
 #endif

@@ -517,6 +517,63 @@ START_TEST(test_app_lines)
 }
 END_TEST
 
+/* A DNS response of 2 + 40 bytes over TCP in three segments is whole at
+ * the third; a gap drops it; a message longer than CAP_REASM_MAX is not
+ * gathered. */
+START_TEST(test_dns_tcp_reasm)
+{
+	uint8_t m[42] = {0, 40, 0x12, 0x34, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0,
+	    1, 'a', 0, 0, 1, 0, 1, 0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 9, 0, 4, 10,
+	    0, 0, 7};
+	struct cap_reasm *r = cap_reasm_new();
+	struct cap_pkt pkt;
+	struct cap_dns d;
+	struct cap_dns_rr rr;
+	const uint8_t *msg;
+	size_t len, at[4] = {0, 20, 30, sizeof m};
+	uint32_t nseg;
+	int i, pass;
+
+	ck_assert_ptr_nonnull(r);
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < 3; i++) {
+			if (pass == 1 && i == 1)
+				continue; /* the middle segment lost */
+			pr_udp(&pkt, m + at[i], at[i + 1] - at[i], 53, 40000);
+			pkt.tp = CAP_TP_TCP;
+			pkt.tcp.seq = 1000 + (uint32_t)at[i];
+			ck_assert_int_eq(
+			    cap_reasm_dns(r, &pkt, &msg, &len, &nseg),
+			    pass == 0 && i == 2);
+		}
+	}
+	/* pass 0 completed it: check */
+	pr_udp(&pkt, m, 20, 53, 40000);
+	pkt.tp = CAP_TP_TCP;
+	pkt.tcp.seq = 5000;
+	cap_reasm_dns(r, &pkt, &msg, &len, &nseg);
+	pkt.payload = m + 20;
+	pkt.payload_caplen = pkt.payload_len = 22;
+	pkt.tcp.seq = 5020;
+	ck_assert_int_eq(cap_reasm_dns(r, &pkt, &msg, &len, &nseg), 1);
+	ck_assert_uint_eq(len, 40);
+	ck_assert_uint_eq(nseg, 2);
+	ck_assert_int_eq(cap_dns_open_msg(&d, msg, len), 0);
+	ck_assert_int_eq(cap_dns_next_rr(&d, &rr), 1);
+	ck_assert_mem_eq(rr.addr, "\12\0\0\7", 4);
+	m[0] = 0xff, m[1] = 0xff; /* 65535 > CAP_REASM_MAX: not kept */
+	pr_udp(&pkt, m, 20, 53, 40000);
+	pkt.tp = CAP_TP_TCP;
+	pkt.tcp.seq = 9000;
+	cap_reasm_dns(r, &pkt, &msg, &len, &nseg);
+	pkt.payload = m + 20;
+	pkt.payload_caplen = pkt.payload_len = 22;
+	pkt.tcp.seq = 9020;
+	ck_assert_int_eq(cap_reasm_dns(r, &pkt, &msg, &len, &nseg), 0);
+	cap_reasm_free(r);
+}
+END_TEST
+
 Suite *
 proto_suite(void)
 {
@@ -531,6 +588,7 @@ proto_suite(void)
 	tcase_add_test(dns, test_dns_limits);
 	tcase_add_test(dns, test_dns_pointer_chains);
 	tcase_add_test(dns, test_dns_records);
+	tcase_add_test(dns, test_dns_tcp_reasm);
 	suite_add_tcase(s, dns);
 	tcase_set_timeout(arp, 10);
 	tcase_add_test(arp, test_arp);
