@@ -263,14 +263,17 @@ print_label(struct outbuf *ob, const struct cap_pkt *pkt,
 			(void)print_app(ob, pkt);
 		break;
 	case CAP_TP_UDP:
-		if (cap_dns_port(pkt) && text_max == PRINT_TEXT_MAX &&
-		    print_dns(ob, pkt, "") == 0)
-			break;
-		if (cap_dhcp_port(pkt) && text_max == PRINT_TEXT_MAX &&
-		    print_dhcp(ob, pkt) == 0)
-			break;
 		outbuf_puts(ob, "UDP len ");
 		outbuf_u64(ob, pkt->payload_len);
+		/* DNS, DHCP: their words instead of the payload as text */
+		if (cap_dns_port(pkt) && print_dns(ob, pkt, " ") == 0)
+			break;
+		if (cap_dhcp_port(pkt) && pkt->payload != NULL &&
+		    text_max == PRINT_TEXT_MAX) {
+			outbuf_putc(ob, ' ');
+			(void)print_dhcp(ob, pkt);
+			break;
+		}
 		if (pkt->payload != NULL)
 			print_text(
 			    ob, pkt->payload, pkt->payload_caplen, text_max);
