@@ -225,6 +225,8 @@ json_packet(
 		    ob, "malformed_layer", cap_layer_name(pkt->bad_layer));
 	}
 	json_note(ob, pkt, note);
+	json_app(ob, pkt);
+	json_xchg(s);
 	outbuf_puts(ob, "}\n");
 }
 

@@ -22,7 +22,7 @@ static volatile sig_atomic_t stop_requested; /* Ctrl-C / SIGTERM */
 static pcap_t *volatile break_pc;            /* for pcap_breakloop */
 
 static const char usage_line[] =
-    "usage: labsniff [-i IFACE] [-r FILE] [-w FILE] [-c COUNT] [-X] [-q] "
+    "usage: labsniff [-i IFACE] [-r FILE] [-w FILE] [-c COUNT] [-X] [-e] [-q] "
     "[--ladder] [--svg FILE] [--json] [--exec CMD]... [FILTER]\n";
 
 static const char help_text[] =
@@ -37,6 +37,7 @@ static const char help_text[] =
     "                Wireshark read it)\n"
     "  -c COUNT      stop after COUNT packets\n"
     "  -X            add each packet in hex and ASCII (as tcpdump -X)\n"
+    "  -e            show the Ethernet addresses on every line\n"
     "  -q            quiet: only the summary\n"
     "  --ladder      draw each conversation as a sequence diagram instead\n"
     "                of the packet lines\n"
@@ -114,6 +115,9 @@ parse_option(struct sniff_opts *o, int c, char **argv)
 	case 'X':
 		o->hex = 1;
 		return 0;
+	case 'e':
+		o->eth = 1;
+		return 0;
 	case 'q':
 		o->quiet = 1;
 		return 0;
@@ -183,8 +187,8 @@ parse_args(struct sniff_opts *o, int argc, char **argv)
 	int c, rc;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":i:r:w:c:XqhV", longopts, NULL)) !=
-	       -1)
+	while ((c = getopt_long(
+	            argc, argv, ":i:r:w:c:XeqhV", longopts, NULL)) != -1)
 		if ((rc = parse_option(o, c, argv)) != 0)
 			return rc;
 	if ((rc = check_options(o)) != 0)

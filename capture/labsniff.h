@@ -23,6 +23,9 @@
  *	ladder_*                   the sequence diagrams (terminal); svg_write
  *	                           draws the same in SVG
  *	json_packet/json_conv/json_capture/json_string  --json
+ *	print_arp, print_dns, print_eth_addrs   ARP and DNS lines, -e
+ *	xchg_*                     answers tied to questions (echo, ARP,
+ *	                           DNS): notes, --json, summary
  */
 #ifndef LABSNIFF_H
 #define LABSNIFF_H
@@ -34,6 +37,7 @@
 
 #include "capture.h"
 #include "outbuf.h"
+#include "proto.h"
 
 /* Limits and tunables */
 #define SNIFF_SNAPLEN 262144          /* as tcpdump: whole packets */
@@ -53,6 +57,9 @@
 #define LADDER_MAX_EVENTS 2000        /* arrows drawn, all diagrams */
 #define LADDER_LABEL_LEN 72           /* label bytes per arrow */
 #define LADDER_NOTE_LEN 64            /* annotation bytes per arrow */
+#define XCHG_LOST_MAX 20              /* unanswered questions listed */
+#define XCHG_ROUTES_MAX 4             /* traceroute destinations shown */
+#define XCHG_PINGS_MAX 8              /* pinger/destination pairs shown */
 
 struct sniff_opts {
 	const char *iface;   /* -i, default "lo" */
@@ -61,6 +68,7 @@ struct sniff_opts {
 	const char *svgfile; /* --svg */
 	long count;          /* -c, 0 = no limit */
 	int hex, quiet, ladder, json;
+	int eth; /* -e: Ethernet addresses on every line */
 	char *exec_cmd[SNIFF_MAX_EXEC];
 	int n_exec;
 	char *filter; /* joined FILTER words, NULL if none */
@@ -77,6 +85,8 @@ struct exec_cmd {
 
 struct summary;
 struct ladder;
+struct xsum;
+struct cap_xchg;
 
 /* Printer state: the conversation table and the run's counters. */
 struct sniff_print {
@@ -88,6 +98,13 @@ struct sniff_print {
 	uint64_t trunc, bad;  /* cut by the snap length; malformed */
 	struct summary *sum;
 	struct ladder *lad;
+	struct cap_xchg *xchg; /* questions and answers (exchange.c) */
+	struct xsum *xs;
+	struct cap_xnote xn;      /* the current packet's exchange */
+	struct cap_reasm *reasm;  /* DNS over TCP across segments */
+	const uint8_t *reasm_msg; /* a message the packet completed */
+	size_t reasm_len;
+	uint32_t reasm_nseg;
 };
 
 struct sniff {
@@ -173,5 +190,27 @@ void json_packet(
 void json_conv(struct outbuf *ob, const struct cap_conv *c);
 void json_capture(struct sniff *s);
 void json_string(struct outbuf *ob, const uint8_t *p, size_t n);
+
+/* Protocols above the transport (print-arp.c, print-dns.c) and the
+ * exchanges that tie an answer to its question (exchange.c). */
+int print_arp(struct outbuf *ob, const struct cap_pkt *pkt);
+int print_dns(struct outbuf *ob, const struct cap_pkt *pkt, const char *lead);
+int print_dhcp(struct outbuf *ob, const struct cap_pkt *pkt);
+int print_nd(struct outbuf *ob, const struct cap_pkt *pkt);
+int print_app(struct outbuf *ob, const struct cap_pkt *pkt);
+void print_dns_type(struct outbuf *ob, uint16_t type);
+void print_dns_rdata(struct outbuf *ob, const struct cap_dns_rr *rr);
+void print_dns_reasm(
+    struct outbuf *ob, const uint8_t *msg, size_t len, uint32_t nseg);
+void print_mac(struct outbuf *ob, const uint8_t *mac, size_t n);
+void print_eth_addrs(struct outbuf *ob, const struct cap_pkt *pkt);
+int xchg_init(struct sniff *s);
+void xchg_free(struct sniff *s);
+void xchg_track(struct sniff *s, const struct cap_pkt *pkt);
+int xchg_notes(
+    struct outbuf *ob, const struct sniff *s, const struct cap_pkt *pkt, int n);
+void xchg_summary(struct sniff *s);
+void json_xchg(struct sniff *s);
+void json_app(struct outbuf *ob, const struct cap_pkt *pkt);
 
 #endif

@@ -4,7 +4,10 @@
 LABSNIFF_SRCS := capture/labsniff.c capture/print.c capture/notes.c \
                  capture/outbuf.c capture/hexdump.c capture/ladder.c \
                  capture/svg.c capture/json.c capture/live.c \
-                 capture/exec.c capture/summary.c
+                 capture/exec.c capture/summary.c \
+                 capture/print-arp.c capture/print-dns.c capture/exchange.c \
+                 capture/json-app.c capture/print-dhcp.c capture/print-nd.c \
+                 capture/print-app.c
 LABSNIFF_OBJS := $(LABSNIFF_SRCS:%.c=$(B)/%.o)
 
 $(B)/labsniff: $(LABSNIFF_OBJS) $(B)/libcapture.a

@@ -27,6 +27,17 @@
 #define CAP_VLAN_MAX 2      /* stacked 802.1Q/802.1ad tags skipped */
 #define CAP_IP6_EXT_WALK 16 /* extension headers walked at most */
 
+/* Exchanges: questions waiting for their answer (xchg.c) */
+#define CAP_XCHG_MAX 4096 /* questions kept at once (~100 B each) */
+#define CAP_XCHG_WAYS 8   /* slots per set: a full set drops its oldest */
+
+#define CAP_TRACE_TTL_MAX 30 /* a packet with a smaller TTL is a probe */
+
+/* DNS (decode-dns.c) */
+#define CAP_DNS_PTR_MAX 64 /* compression pointers followed per name */
+#define CAP_REASM_SLOTS 8      /* DNS-over-TCP messages being reassembled */
+#define CAP_REASM_MAX 16384    /* longest message reassembled (bytes) */
+
 /* Files (file.c) */
 #define CAP_FILE_SNAPLEN_MAX (16u << 20) /* larger: warn (libpcap clamps) */
 #define CAP_FILE_READ_BUF (64 << 10)     /* stdio buffer libpcap reads */

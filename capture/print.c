@@ -258,11 +258,17 @@ void
 print_label(struct outbuf *ob, const struct cap_pkt *pkt,
     const struct cap_note *note, size_t text_max)
 {
+	if (pkt->tp == CAP_TP_ICMP6 && print_nd(ob, pkt) == 0)
+		return;
 	switch (pkt->tp) {
 	case CAP_TP_TCP:
 		if (text_max == PRINT_TEXT_MAX)
 			outbuf_puts(ob, "TCP ");
 		print_tcp(ob, pkt, note, text_max);
+		if (pkt->payload_len > 0 && cap_dns_port(pkt))
+			(void)print_dns(ob, pkt, " ");
+		else if (pkt->payload_len > 0 && text_max == PRINT_TEXT_MAX)
+			(void)print_app(ob, pkt);
 		break;
 	case CAP_TP_UDP:
 		outbuf_puts(ob, "UDP len ");
@@ -273,6 +279,15 @@ print_label(struct outbuf *ob, const struct cap_pkt *pkt,
 			outbuf_puts(ob, " bytes here)");
 		} else
 			outbuf_u64(ob, pkt->payload_len);
+		/* DNS, DHCP: their words instead of the payload as text */
+		if (cap_dns_port(pkt) && print_dns(ob, pkt, " ") == 0)
+			break;
+		if (cap_dhcp_port(pkt) && pkt->payload != NULL &&
+		    text_max == PRINT_TEXT_MAX) {
+			outbuf_putc(ob, ' ');
+			(void)print_dhcp(ob, pkt);
+			break;
+		}
 		if (pkt->payload != NULL)
 			print_text(
 			    ob, pkt->payload, pkt->payload_caplen, text_max);
@@ -314,16 +329,24 @@ print_link_only(struct outbuf *ob, const struct cap_pkt *pkt)
 
 static void
 print_line(
-    struct sniff *s, const struct cap_pkt *pkt, const struct cap_note *note)
+    struct sniff *s, const struct cap_pkt *pkt, const struct cap_note *cnote)
 {
 	struct outbuf *ob = &s->out;
 	const char *cut = cap_trunc_name(pkt);
-	int ports = pkt->tp == CAP_TP_TCP || pkt->tp == CAP_TP_UDP;
+	int ports = pkt->tp == CAP_TP_TCP || pkt->tp == CAP_TP_UDP, n = 0;
+	struct cap_note dnote = *cnote, *note = &dnote;
 
+	/* A DNS answer is tied to its query (exchange.c): the datagram
+	 * numbering of its UDP conversation would say it twice. */
+	if (s->pr.xn.kind == CAP_XK_DNS && pkt->tp == CAP_TP_UDP)
+		dnote.ev &= ~(uint32_t)(CAP_EV_REQUEST | CAP_EV_REPLY |
+		                        CAP_EV_UNPAIRED | CAP_EV_UNMATCHED);
 	print_reltime(ob, &s->pr.t0, &pkt->ts);
 	if (pkt->flags & CAP_F_TS_USEC) /* tcpdump's words */
 		outbuf_puts(ob, " (invalid us)");
 	outbuf_putc(ob, ' ');
+	if (s->o.eth)
+		print_eth_addrs(ob, pkt);
 	if ((pkt->net == CAP_NET_IP || pkt->net == CAP_NET_IP6) &&
 	    pkt->src.family == 0) { /* the IP header itself is cut/bad */
 		outbuf_puts(ob, pkt->net == CAP_NET_IP ? "IPv4" : "IPv6");
@@ -333,7 +356,10 @@ print_line(
 		print_endpoint(ob, &pkt->dst, ports ? pkt->dport : -1);
 		outbuf_putc(ob, ' ');
 		print_label(ob, pkt, note, PRINT_TEXT_MAX);
-	} else {
+		if (s->pr.reasm_msg != NULL)
+			print_dns_reasm(ob, s->pr.reasm_msg, s->pr.reasm_len,
+			    s->pr.reasm_nseg);
+	} else if (pkt->net != CAP_NET_OTHER || print_arp(ob, pkt) < 0) {
 		print_link_only(ob, pkt);
 	}
 	if (cut != NULL) {
@@ -355,8 +381,9 @@ print_line(
 	}
 	if ((note->ev & ~(uint32_t)CAP_EV_NEW) != 0) {
 		outbuf_puts(ob, " -- ");
-		print_notes(ob, pkt, note);
+		n = print_notes(ob, pkt, note);
 	}
+	xchg_notes(ob, s, pkt, n);
 	outbuf_putc(ob, '\n');
 }
 
@@ -375,6 +402,10 @@ print_init(struct sniff *s)
 		return -1;
 	}
 	cap_flows_on_evict(pr->flows, summary_evicted, pr->sum);
+	if (xchg_init(s) < 0) {
+		snprintf(s->err, sizeof s->err, "out of memory");
+		return -1;
+	}
 	return 0;
 }
 
@@ -408,10 +439,18 @@ print_packet(struct sniff *s, const struct cap_pkt *pkt)
 	pr->bytes += pkt->len;
 	pr->trunc += pkt->trunc != CAP_L_NONE;
 	pr->bad += pkt->bad != NULL;
-	if (cap_flow_track(pr->flows, pkt, &note) != 0) {
+	/* DHCP's steps go between changing addresses (0.0.0.0, broadcast,
+	 * then the new address): one exchange (exchange.c), tied by its
+	 * transaction id, not UDP conversations. */
+	if (cap_dhcp_port(pkt) && pkt->bad == NULL) {
+		memset(&note, 0, sizeof note);
+		note.rtt_us = -1;
+		pr->untracked++;
+	} else if (cap_flow_track(pr->flows, pkt, &note) != 0) {
 		pr->untracked++;
 		note.conv = NULL;
 	}
+	xchg_track(s, pkt);
 	if (pr->lad != NULL)
 		ladder_add(pr->lad, pkt, &note, &pr->t0);
 	if (s->o.quiet || s->o.ladder)
@@ -449,6 +488,7 @@ print_free(struct sniff *s)
 		cap_flows_free(pr->flows);
 	summary_free(pr->sum);
 	ladder_free(pr->lad);
+	xchg_free(s);
 	pr->flows = NULL;
 	pr->sum = NULL;
 	pr->lad = NULL;

@@ -240,6 +240,7 @@ summary_print(struct sniff *s)
 
 	qsort(sum->kept, sum->nkept, sizeof sum->kept[0], conv_by_id);
 	if (s->o.json) { /* conversations went out as they ended */
+		xchg_summary(s);
 		json_capture(s);
 		return;
 	}
@@ -268,6 +269,7 @@ summary_print(struct sniff *s)
 		}
 		outbuf_putc(ob, '\n');
 	}
+	xchg_summary(s);
 	summary_capture(s);
 	live_stats_print(s);
 	exec_report(s);

@@ -166,6 +166,7 @@ def main():
     print("labsniff bench on %s" % machine())
     file_bench("udp")
     file_bench("tcp")
+    file_bench("dns")
     if os.environ.get("BENCH_LIVE", "1") != "0":
         if os.geteuid() == 0:
             live_bench()

@@ -1,8 +1,10 @@
 /*
  * The bench's input: a loopback pcap (Ethernet with zero MACs, as Linux lo)
  * of N packets, either UDP pings and replies ("udp") or many short TCP
- * connections ("tcp": handshake, two pings, teardown).
- * usage: genpcap udp|tcp N FILE
+ * connections ("tcp": handshake, two pings, teardown), or a resolver's
+ * traffic ("dns": A and AAAA queries from many ports, answers with one or
+ * two addresses, one in 10 NXDomain, one query in 100 never answered).
+ * usage: genpcap udp|tcp|dns N FILE
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdint.h>
@@ -176,13 +178,95 @@ gen_tcp(struct gen *g)
 	}
 }
 
+/* A DNS message: header, the question "hostN.zoneM.example.", and for a
+ * response its answers (names compressed to the question). */
+static int
+dns_msg(uint8_t *m, uint16_t id, int resp, unsigned host, int aaaa,
+    int nanswers, int nx)
+{
+	char label[16];
+	int n = 12, l, i;
+
+	put16(m, id);
+	put16(m + 2, resp ? (nx ? 0x8183 : 0x8180) : 0x0100);
+	put16(m + 4, 1);
+	put16(m + 6, resp ? (uint16_t)nanswers : 0);
+	put16(m + 8, resp && nx ? 1 : 0);
+	put16(m + 10, 0);
+	l = snprintf(label, sizeof label, "host%u", host);
+	m[n++] = (uint8_t)l;
+	memcpy(m + n, label, (size_t)l), n += l;
+	l = snprintf(label, sizeof label, "zone%u", host % 97);
+	m[n++] = (uint8_t)l;
+	memcpy(m + n, label, (size_t)l), n += l;
+	memcpy(m + n, "\7example\0", 9), n += 9;
+	put16(m + n, aaaa ? 28 : 1), put16(m + n + 2, 1), n += 4;
+	for (i = 0; resp && i < nanswers; i++) {
+		put16(m + n, 0xc00c);
+		put16(m + n + 2, aaaa ? 28 : 1);
+		put16(m + n + 4, 1);
+		put32(m + n + 6, 300);
+		put16(m + n + 10, aaaa ? 16 : 4);
+		n += 12;
+		memset(m + n, 0, aaaa ? 16 : 4);
+		m[n] = aaaa ? 0x20 : 10;
+		put16(m + n + (aaaa ? 14 : 2), (uint16_t)(host + (unsigned)i));
+		n += aaaa ? 16 : 4;
+	}
+	if (resp && nx) { /* the zone's SOA, its names compressed */
+		put16(m + n, 0xc00c + 0), n += 2;
+		put16(m + n, 6), put16(m + n + 2, 1), put32(m + n + 4, 60);
+		put16(m + n + 8, 4 + 20), n += 10;
+		put16(m + n, 0xc00c), put16(m + n + 2, 0xc00c), n += 4;
+		memset(m + n, 0, 20), n += 20;
+	}
+	return n;
+}
+
+static void
+dns_udp(struct gen *g, uint16_t sp, uint16_t dp, const uint8_t *m, int n,
+    uint32_t gap_us)
+{
+	uint8_t h[8];
+
+	put16(h, sp);
+	put16(h + 2, dp);
+	put16(h + 4, (uint16_t)(8 + n));
+	put16(h + 6, 0);
+	emit(g, 17, h, 8, (const char *)m, n, gap_us);
+}
+
+static void
+gen_dns(struct gen *g)
+{
+	uint8_t m[200];
+	unsigned q = 0;
+	int n;
+
+	while (g->n + 2 <= g->max) {
+		uint16_t port = (uint16_t)(32768 + (q * 7919) % 28000);
+		uint16_t id = (uint16_t)(q * 40503u);
+		int aaaa = q % 3 == 2, nx = q % 10 == 9;
+
+		n = dns_msg(m, id, 0, q, aaaa, 0, 0);
+		dns_udp(g, port, 53, m, n, 30);
+		if (q % 100 != 99) {
+			n = dns_msg(
+			    m, id, 1, q, aaaa, nx ? 0 : 1 + (int)(q & 1), nx);
+			dns_udp(g, 53, port, m, n, 400);
+		}
+		q++;
+	}
+}
+
 int
 main(int argc, char **argv)
 {
 	struct gen g = {0};
 
-	if (argc != 4 || (strcmp(argv[1], "udp") && strcmp(argv[1], "tcp"))) {
-		fprintf(stderr, "usage: genpcap udp|tcp N FILE\n");
+	if (argc != 4 || (strcmp(argv[1], "udp") && strcmp(argv[1], "tcp") &&
+	                     strcmp(argv[1], "dns"))) {
+		fprintf(stderr, "usage: genpcap udp|tcp|dns N FILE\n");
 		return 2;
 	}
 	g.max = strtoull(argv[2], NULL, 10);
@@ -193,6 +277,8 @@ main(int argc, char **argv)
 	file_header(g.f);
 	if (argv[1][0] == 'u')
 		gen_udp(&g);
+	else if (argv[1][0] == 'd')
+		gen_dns(&g);
 	else
 		gen_tcp(&g);
 	if (fclose(g.f) != 0) {

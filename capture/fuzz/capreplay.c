@@ -25,12 +25,14 @@
 
 #include "capture.h"
 #include "fuzz_input.h"
+#include "proto.h"
 
 struct opts {
 	int verbose, cuts;
 	const char *seeds; /* -s DIR */
 	FILE *seed;        /* the seed being written */
 	unsigned long packets, decodes;
+	unsigned sink; /* what the decoders above transport produced */
 };
 
 static void
@@ -77,6 +79,7 @@ cut_all(struct opts *o, const char *path, unsigned long i,
 			return -1;
 		memcpy(copy, full->data, c);
 		cap_decode(&p, full->linktype, copy, c, full->len, &full->ts);
+		o->sink += fuzz_app(&p, NULL, NULL);
 		o->decodes++;
 		free(copy);
 		if (c < need && p.trunc == CAP_L_NONE && p.bad == NULL) {
@@ -117,6 +120,8 @@ replay_pcap(struct opts *o, const char *path)
 	char err[512];
 	struct cap_file *f = cap_file_open(path, err, sizeof err);
 	struct cap_flows *ft;
+	struct cap_xchg *x;
+	struct cap_reasm *ra;
 	struct cap_pkt pkt;
 	struct cap_note note;
 	unsigned long i = 0;
@@ -127,8 +132,13 @@ replay_pcap(struct opts *o, const char *path)
 		return -1;
 	}
 	ft = cap_flows_new(0, 0);
-	if (ft == NULL || seed_open(o, path, cap_file_linktype(f)) < 0) {
+	x = cap_xchg_new(0);
+	ra = cap_reasm_new();
+	if (ft == NULL || x == NULL || ra == NULL ||
+	    seed_open(o, path, cap_file_linktype(f)) < 0) {
 		cap_flows_free(ft);
+		cap_xchg_free(x);
+		cap_reasm_free(ra);
 		cap_file_close(f);
 		return -1;
 	}
@@ -143,6 +153,7 @@ replay_pcap(struct opts *o, const char *path)
 		cap_decode(
 		    &pkt, pkt.linktype, copy, pkt.caplen, pkt.len, &pkt.ts);
 		cap_flow_track(ft, &pkt, &note);
+		o->sink += fuzz_app(&pkt, x, ra);
 		o->packets++, o->decodes++, i++;
 		if (o->seed != NULL && pkt.caplen <= 0xfeff) {
 			fputc(pkt.caplen >> 8, o->seed);
@@ -161,6 +172,9 @@ replay_pcap(struct opts *o, const char *path)
 	}
 	cap_flows_flush(ft);
 	cap_flows_free(ft);
+	cap_xchg_flush(x);
+	cap_xchg_free(x);
+	cap_reasm_free(ra);
 	cap_file_close(f);
 	if (o->seed != NULL && fclose(o->seed) != 0)
 		rc = -1;

@@ -9,6 +9,7 @@
 
 #include "capture.h"
 #include "fuzz_input.h"
+#include "proto.h"
 
 static const int fuzz_links[] = {1, 113, 276, 0, 108, 12, 228, 229};
 
@@ -46,6 +47,59 @@ touch(const struct cap_pkt *pkt, const struct cap_note *note)
 	return s;
 }
 
+unsigned
+fuzz_app(const struct cap_pkt *pkt, struct cap_xchg *x, struct cap_reasm *r)
+{
+	struct cap_xnote xn;
+	struct cap_arp arp;
+	struct cap_dns m;
+	struct cap_dns_rr rr;
+	struct cap_dhcp dh;
+	struct cap_nd nd;
+	struct cap_app ap;
+	unsigned s = 0;
+
+	const uint8_t *msg;
+	size_t len;
+	uint32_t nseg;
+
+	if (x != NULL && cap_xchg_track(x, pkt, &xn) == 0)
+		s += xn.ev + (unsigned)xn.rtt_us + xn.q.asked;
+	if (r != NULL && cap_reasm_dns(r, pkt, &msg, &len, &nseg) == 1 &&
+	    cap_dns_open_msg(&m, msg, len) == 0) {
+		s += msg[len - 1] + nseg + (unsigned)strlen(m.qname);
+		while (cap_dns_next_rr(&m, &rr) == 1)
+			s += (unsigned)strlen(rr.target);
+	}
+	if (cap_arp_decode(pkt, &arp) == 0)
+		s += arp.op + arp.sha[arp.hlen ? arp.hlen - 1 : 0] +
+		     arp.tpa[arp.plen - 1];
+	if (cap_dns_open(&m, pkt) == 0) {
+		s += (unsigned)strlen(m.qname) + m.qtype;
+		while (cap_dns_next_rr(&m, &rr) == 1)
+			s += (unsigned)(strlen(rr.name) + strlen(rr.target) +
+			                strlen(rr.target2)) +
+			     rr.addr[15] + rr.type;
+		if (m.bad != NULL)
+			s += (unsigned)strlen(m.bad);
+	}
+	if (cap_dhcp_decode(pkt, &dh) == 0)
+		s += dh.type + dh.dns[4 * CAP_DHCP_DNS_MAX - 1] + dh.ndns +
+		     dh.hostname_len + dh.chaddr[15] +
+		     (unsigned)(dh.bad != NULL ? strlen(dh.bad) : 0);
+	if (cap_app_decode(pkt, &ap) == 0)
+		s += ap.kind + (unsigned)strlen(ap.text) +
+		     (unsigned)strlen(ap.host) + ap.tls_max + ap.status +
+		     (unsigned)ap.length + ap.more_lines +
+		     (unsigned)strlen(ap.encoding);
+	if (cap_nd_decode(pkt, &nd) == 0)
+		s += nd.type + nd.nprefix +
+		     nd.prefix[CAP_ND_PREFIX_MAX - 1].len + nd.tgt_ll[5] +
+		     nd.src_ll[5] + nd.target[15] +
+		     (unsigned)(nd.bad != NULL ? strlen(nd.bad) : 0);
+	return s;
+}
+
 static void
 on_evict(void *arg, const struct cap_conv *c)
 {
@@ -56,6 +110,8 @@ int
 fuzz_one(const uint8_t *data, size_t size)
 {
 	struct cap_flows *ft;
+	struct cap_xchg *x;
+	struct cap_reasm *r;
 	struct cap_pkt pkt;
 	struct cap_note note;
 	struct timeval ts = {1700000000, 0};
@@ -65,8 +121,14 @@ fuzz_one(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	ft = cap_flows_new(4, 60);
-	if (ft == NULL)
+	x = cap_xchg_new(16); /* small: sets fill, questions expire */
+	r = cap_reasm_new();
+	if (ft == NULL || x == NULL || r == NULL) {
+		cap_flows_free(ft);
+		cap_xchg_free(x);
+		cap_reasm_free(r);
 		return -1;
+	}
 	cap_flows_on_evict(ft, on_evict, &sink);
 	while (off < size) {
 		size_t n = size - off;
@@ -87,11 +149,15 @@ fuzz_one(const uint8_t *data, size_t size)
 		    (uint32_t)n + (data[0] >> 4), &ts);
 		cap_flow_track(ft, &pkt, &note);
 		sink += touch(&pkt, &note);
+		sink += fuzz_app(&pkt, x, r);
 		free(copy);
 		off += n;
 		ts.tv_sec += data[0] & 1;
 	}
 	cap_flows_flush(ft);
 	cap_flows_free(ft);
+	cap_xchg_flush(x);
+	cap_xchg_free(x);
+	cap_reasm_free(r);
 	return sink == 0xffffffffu ? 1 : 0; /* keep sink alive */
 }

@@ -8,6 +8,10 @@
  * Interface:
  *	fuzz_one(data, size)   0, or -1 when out of memory
  *	fuzz_link_byte(linktype)  the byte 0 that selects linktype, or -1
+ *	fuzz_app(pkt, x, r)    the decoders above the transport (ARP, DNS:
+ *	                       every record, ...), the exchange table x and
+ *	                       the DNS-over-TCP reassembly r (either may be
+ *	                       NULL) over pkt, every output byte read
  */
 #ifndef FUZZ_INPUT_H
 #define FUZZ_INPUT_H
@@ -17,5 +21,11 @@
 
 int fuzz_one(const uint8_t *data, size_t size);
 int fuzz_link_byte(int linktype);
+
+struct cap_pkt;
+struct cap_xchg;
+struct cap_reasm;
+unsigned fuzz_app(
+    const struct cap_pkt *pkt, struct cap_xchg *x, struct cap_reasm *r);
 
 #endif

@@ -16,6 +16,7 @@
 
 #include "grader/testkit/harness.h"
 #include "capture.h"
+#include "proto.h"
 
 #define XC_MAXP 64
 
@@ -333,6 +334,484 @@ START_TEST(test_tshark)
 }
 END_TEST
 
+/* Above the transport: tcpdump's words for what the library decoded. */
+
+static void
+xc_want(const char *f, int i, const char *line, const char *want)
+{
+	ck_assert_msg(strstr(line, want) != NULL, "%s %d: '%s' in %s", f, i + 1,
+	    want, line);
+}
+
+static void
+xc_echo(const char *f, int i, const char *line)
+{
+	const struct cap_pkt *p = &xc.pkt[i];
+	int v6 = p->tp == CAP_TP_ICMP6;
+	int req = p->icmp.type == (v6 ? 128 : 8);
+	char want[96];
+
+	if (p->icmp.type != (v6 ? 128 : 8) && p->icmp.type != (v6 ? 129 : 0))
+		return;
+	snprintf(want, sizeof want, "%s%s, id %u, seq %u",
+	    v6 ? "ICMP6, echo " : "ICMP echo ", req ? "request" : "reply",
+	    p->icmp.id, p->icmp.seq);
+	xc_want(f, i, line, want);
+}
+
+/* Neighbour discovery in tcpdump's words. */
+static void
+xc_nd(const char *f, int i, const char *line)
+{
+	struct cap_nd nd;
+	struct cap_addr t = {6, {0}};
+	char want[128], a[64];
+
+	if (cap_nd_decode(&xc.pkt[i], &nd) < 0)
+		return;
+	memcpy(t.a, nd.target, 16);
+	cap_addr_str(&t, a, sizeof a);
+	switch (nd.type) {
+	case CAP_ND_RS:
+		snprintf(want, sizeof want, "ICMP6, router solicitation");
+		break;
+	case CAP_ND_RA:
+		snprintf(want, sizeof want, "ICMP6, router advertisement");
+		break;
+	case CAP_ND_NS:
+		snprintf(
+		    want, sizeof want, "neighbor solicitation, who has %s,", a);
+		break;
+	default:
+		snprintf(
+		    want, sizeof want, "neighbor advertisement, tgt is %s,", a);
+	}
+	xc_want(f, i, line, want);
+}
+
+/* ICMP errors of a traceroute, in tcpdump's words. */
+static void
+xc_icmp_error(const char *f, int i, const char *line)
+{
+	const struct cap_pkt *p = &xc.pkt[i];
+	const struct cap_icmp_inner *in = &p->icmp.inner;
+	char want[128], a[64];
+	int v6 = p->tp == CAP_TP_ICMP6;
+
+	if (p->icmp.type == (v6 ? 3 : 11)) {
+		snprintf(want, sizeof want, "time exceeded in-transit%s",
+		    v6 ? " for " : "");
+		xc_want(f, i, line, want);
+		if (v6) {
+			snprintf(want, sizeof want, "for %s,",
+			    cap_addr_str(&in->dst, a, sizeof a));
+			xc_want(f, i, line, want);
+		}
+	} else if (p->icmp.type == (v6 ? 1 : 3) && in->has_ports) {
+		snprintf(want, sizeof want, "%s udp port %u",
+		    cap_addr_str(&in->dst, a, sizeof a), in->dport);
+		xc_want(f, i, line, want);
+	}
+}
+
+static void
+xc_mac(char *buf, size_t n, const uint8_t *m, size_t len)
+{
+	size_t i, at = 0;
+
+	for (i = 0; i < len && at + 3 < n; i++)
+		at += (size_t)snprintf(
+		    buf + at, n - at, i ? ":%02x" : "%02x", m[i]);
+}
+
+static void
+xc_arp(const char *f, int i, const char *line)
+{
+	struct cap_arp a;
+	char want[160], s[64], t[64], mac[64];
+	struct cap_addr sa = {4, {0}}, ta = {4, {0}};
+
+	if (cap_arp_decode(&xc.pkt[i], &a) < 0) {
+		if (a.cut)
+			xc_want(f, i, line, "[|arp]");
+		return;
+	}
+	if (a.ptype != 0x0800 || a.plen != 4) { /* tcpdump names the lengths */
+		snprintf(want, sizeof want, "(len %u), ", a.hlen);
+		xc_want(f, i, line, want);
+		snprintf(want, sizeof want, "(len %u)", a.plen);
+		xc_want(f, i, line, want);
+		return;
+	}
+	memcpy(sa.a, a.spa, 4);
+	memcpy(ta.a, a.tpa, 4);
+	cap_addr_str(&sa, s, sizeof s);
+	cap_addr_str(&ta, t, sizeof t);
+	xc_mac(mac, sizeof mac, a.sha, a.hlen);
+	if (a.op == CAP_ARP_REQUEST)
+		snprintf(want, sizeof want, "Request who-has %s tell %s", t, s);
+	else
+		snprintf(want, sizeof want, "Reply %s is-at %s", s, mac);
+	xc_want(f, i, line, want);
+}
+
+/* One record as tcpdump -nn prints it: TYPE and the data. */
+static void
+xc_rr(char *buf, size_t n, const struct cap_dns_rr *rr)
+{
+	const char *name = cap_dns_type_name(rr->type);
+	char type[16], data[2 * CAP_DNS_NAME_MAX];
+	struct cap_addr ad = {0};
+
+	snprintf(type, sizeof type, "Type%u", rr->type);
+	data[0] = '\0';
+	if (rr->type == 1 || rr->type == 28) {
+		ad.family = rr->type == 1 ? 4 : 6;
+		memcpy(ad.a, rr->addr, 16);
+		data[0] = ' ';
+		cap_addr_str(&ad, data + 1, sizeof data - 1);
+	} else if (rr->type == 15) {
+		snprintf(data, sizeof data, " %s %u", rr->target, rr->pref);
+	} else if (rr->type == 2 || rr->type == 5 || rr->type == 12 ||
+	           rr->type == 16) {
+		snprintf(data, sizeof data, " %s", rr->target);
+	}
+	snprintf(buf, n, " %s%s", name != NULL ? name : type, data);
+}
+
+static void
+xc_dns_response(const char *f, int i, const char *line, struct cap_dns *m)
+{
+	struct cap_dns_rr rr;
+	char want[2 * CAP_DNS_NAME_MAX + 64];
+	const char *rc = cap_dns_rcode_name(m->flags & 0x0f);
+
+	snprintf(want, sizeof want, " %u%s%s%s", m->id,
+	    (m->flags & 0x0f) != 0 ? " " : "", (m->flags & 0x0f) ? rc : "",
+	    m->flags & CAP_DNS_AA ? "*" : "");
+	xc_want(f, i, line, want);
+	snprintf(want, sizeof want, " %u/%u/%u", m->an, m->ns, m->ar);
+	xc_want(f, i, line, want);
+	while (cap_dns_next_rr(m, &rr) == 1 && rr.section == CAP_DNS_AN) {
+		if (m->bad != NULL) { /* the data runs past the message */
+			xc_want(f, i, line, "[|domain]");
+			return;
+		}
+		xc_rr(want, sizeof want, &rr);
+		xc_want(f, i, line, want);
+	}
+}
+
+static void
+xc_dns(const char *f, int i, const char *line)
+{
+	struct cap_dns m;
+	char want[CAP_DNS_NAME_MAX + 64];
+	const char *tn;
+
+	if (cap_dns_open(&m, &xc.pkt[i]) < 0 || m.split)
+		return;
+	if (m.bad != NULL || m.cut) {
+		/* tcpdump does not limit a name to 255 bytes */
+		if (strstr(m.bad != NULL ? m.bad : "", "255") == NULL)
+			ck_assert_msg(strstr(line, "<BAD PTR>") != NULL ||
+			                  strstr(line, "[|domain]") != NULL ||
+			                  strstr(line, "<ELT") != NULL,
+			    "%s %d: tcpdump did not find it bad: %s", f, i + 1,
+			    line);
+		return;
+	}
+	if (m.flags & CAP_DNS_QR) {
+		xc_dns_response(f, i, line, &m);
+		return;
+	}
+	snprintf(
+	    want, sizeof want, " %u%s ", m.id, m.flags & CAP_DNS_RD ? "+" : "");
+	xc_want(f, i, line, want);
+	tn = cap_dns_type_name(m.qtype);
+	if (tn != NULL)
+		snprintf(want, sizeof want, " %s? %s", tn, m.qname);
+	else
+		snprintf(want, sizeof want, " Type%u? %s", m.qtype, m.qname);
+	xc_want(f, i, line, want);
+}
+
+static const char *const xp_files[] = {
+    "icmp-echo",
+    "icmp-ping",
+    "arp",
+    "dns",
+    "dns-bad",
+    "dns-tcp",
+    "traceroute",
+    "nd",
+};
+
+START_TEST(test_tcpdump_proto)
+{
+	char name[128], path[512], *lines[XC_MAXP];
+	const char *f = xp_files[_i];
+	int n, i, checked = 0;
+
+	if (!xc_have("tcpdump")) {
+		fprintf(stderr, "decode_xcheck: tcpdump is not installed: "
+		                "cross-check skipped\n");
+		return;
+	}
+	snprintf(name, sizeof name, "tests/pcap/%s.pcap", f);
+	snprintf(path, sizeof path, "%s", kit_bin(name));
+	xc_track(path);
+	{
+		char *argv[] = {"tcpdump", "-nn", "-r", path, NULL};
+
+		n = xc_lines(argv, lines, XC_MAXP);
+	}
+	ck_assert_int_eq(n, xc.n);
+	for (i = 0; i < n; i++) {
+		const struct cap_pkt *p = &xc.pkt[i];
+
+		if ((p->tp == CAP_TP_ICMP || p->tp == CAP_TP_ICMP6) &&
+		    p->trunc == CAP_L_NONE) {
+			xc_echo(f, i, lines[i]);
+			xc_icmp_error(f, i, lines[i]);
+			xc_nd(f, i, lines[i]);
+			checked++;
+		} else if (p->net == CAP_NET_OTHER) {
+			xc_arp(f, i, lines[i]);
+			checked++;
+		} else if (cap_dns_port(p) && p->payload_len > 0) {
+			xc_dns(f, i, lines[i]);
+			checked++;
+		}
+	}
+	ck_assert_int_ge(checked, 4); /* the file holds what it should */
+}
+END_TEST
+
+/* DHCP against `tcpdump -nn -v`: each packet is a block of lines (the
+ * first starts with the time, the others with white space). */
+static int
+xc_block_has(char **lines, int from, int to, const char *want)
+{
+	int k;
+
+	for (k = from; k < to; k++)
+		if (strstr(lines[k], want) != NULL)
+			return 1;
+	return 0;
+}
+
+static void
+xc_dhcp(const char *f, int i, char **lines, int from, int to)
+{
+	static const char *const td_names[] = {"", "Discover", "Offer",
+	    "Request", "Decline", "ACK", "NACK", "Release", "Inform"};
+	static const uint8_t zero[4];
+	const struct cap_pkt *p = &xc.pkt[i];
+	struct cap_dhcp d;
+	char want[128], a[64], mac[64];
+	struct cap_addr ad = {4, {0}};
+
+	ck_assert_int_eq(cap_dhcp_decode(p, &d), 0);
+	xc_mac(mac, sizeof mac, d.chaddr, d.hlen);
+	if (d.op == 1)
+		snprintf(want, sizeof want, "BOOTP/DHCP, Request from %s", mac);
+	else
+		snprintf(want, sizeof want, "BOOTP/DHCP, Reply");
+	ck_assert_msg(
+	    xc_block_has(lines, from, to, want), "%s %d: %s", f, i + 1, want);
+	snprintf(want, sizeof want, "xid 0x%x,", d.xid);
+	ck_assert_msg(
+	    xc_block_has(lines, from, to, want), "%s %d: %s", f, i + 1, want);
+	if (d.cut || d.bad != NULL) {
+		ck_assert_msg(xc_block_has(lines, from, to, "[|bootp]"),
+		    "%s %d: tcpdump did not find it cut", f, i + 1);
+		return;
+	}
+	if (d.type >= 1 && d.type <= 8) {
+		snprintf(want, sizeof want, "DHCP-Message (53), length 1: %s",
+		    td_names[d.type]);
+		ck_assert_msg(xc_block_has(lines, from, to, want), "%s %d: %s",
+		    f, i + 1, want);
+	}
+	if (memcmp(d.yiaddr, zero, 4) != 0) {
+		memcpy(ad.a, d.yiaddr, 4);
+		snprintf(want, sizeof want, "Your-IP %s",
+		    cap_addr_str(&ad, a, sizeof a));
+		ck_assert_msg(xc_block_has(lines, from, to, want), "%s %d: %s",
+		    f, i + 1, want);
+	}
+	if (d.has_req) {
+		memcpy(ad.a, d.req, 4);
+		snprintf(want, sizeof want, "Requested-IP (50), length 4: %s",
+		    cap_addr_str(&ad, a, sizeof a));
+		ck_assert_msg(xc_block_has(lines, from, to, want), "%s %d: %s",
+		    f, i + 1, want);
+	}
+	if (d.has_server) {
+		memcpy(ad.a, d.server, 4);
+		snprintf(want, sizeof want, "Server-ID (54), length 4: %s",
+		    cap_addr_str(&ad, a, sizeof a));
+		ck_assert_msg(xc_block_has(lines, from, to, want), "%s %d: %s",
+		    f, i + 1, want);
+	}
+	if (d.has_lease) {
+		snprintf(want, sizeof want, "Lease-Time (51), length 4: %u",
+		    d.lease);
+		ck_assert_msg(xc_block_has(lines, from, to, want), "%s %d: %s",
+		    f, i + 1, want);
+	}
+	if (d.nrouter > 0) {
+		memcpy(ad.a, d.router, 4);
+		snprintf(want, sizeof want, "Default-Gateway (3), length 4: %s",
+		    cap_addr_str(&ad, a, sizeof a));
+		ck_assert_msg(xc_block_has(lines, from, to, want), "%s %d: %s",
+		    f, i + 1, want);
+	}
+	if (d.ndns > 0) {
+		memcpy(ad.a, d.dns, 4);
+		snprintf(want, sizeof want,
+		    "Domain-Name-Server (6), length %u: %s", 4u * d.ndns,
+		    cap_addr_str(&ad, a, sizeof a));
+		ck_assert_msg(xc_block_has(lines, from, to, want), "%s %d: %s",
+		    f, i + 1, want);
+	}
+}
+
+START_TEST(test_tcpdump_dhcp)
+{
+	char path[512], *lines[512];
+	int n, i, k, start[XC_MAXP + 1], nb = 0;
+
+	if (!xc_have("tcpdump")) {
+		fprintf(stderr, "decode_xcheck: tcpdump is not installed: "
+		                "cross-check skipped\n");
+		return;
+	}
+	snprintf(path, sizeof path, "%s", kit_bin("tests/pcap/dhcp.pcap"));
+	xc_track(path);
+	{
+		char *argv[] = {"tcpdump", "-nn", "-v", "-r", path, NULL};
+
+		n = xc_lines(argv, lines, 512);
+	}
+	for (k = 0; k < n && nb < XC_MAXP; k++)
+		if (lines[k][0] >= '0' && lines[k][0] <= '9')
+			start[nb++] = k;
+	start[nb] = n;
+	ck_assert_int_eq(nb, xc.n);
+	for (i = 0; i < nb; i++)
+		xc_dhcp("dhcp", i, lines, start[i], start[i + 1]);
+	ck_assert_int_ge(nb, 10);
+}
+END_TEST
+
+/* HTTP, TLS, SMTP, FTP, POP3, IMAP against tshark's fields, frame by
+ * frame (tshark reassembles HTTP: a request line split over segments is
+ * its second segment's; we do not reassemble and skip those). */
+static int
+xc_app_frame(char *const *fld, const struct cap_app *a)
+{
+	char want[160];
+
+	switch (a->kind) {
+	case CAP_APP_HTTP_REQUEST:
+		if (a->line_cut)
+			return 0;
+		ck_assert_str_eq(fld[1], a->method);
+		ck_assert_str_eq(fld[2], a->text);
+		ck_assert_str_eq(fld[3], a->host);
+		return 1;
+	case CAP_APP_HTTP_RESPONSE:
+		if (fld[4][0] == '\0')
+			return 0; /* tshark waits for the chunked body */
+		ck_assert_uint_eq(strtoul(fld[4], NULL, 10), a->status);
+		if (a->has_length)
+			ck_assert_uint_eq(
+			    strtoull(fld[5], NULL, 10), a->length);
+		return 1;
+	case CAP_APP_TLS:
+		if (a->tls_type != 22)
+			return 0;
+		ck_assert_uint_eq(strtoul(fld[7], NULL, 10), a->tls_hs);
+		if (a->tls_hs == 1)
+			ck_assert_str_eq(fld[6], a->host);
+		snprintf(want, sizeof want, "0x%04x", a->tls_max);
+		ck_assert_msg(
+		    strstr(fld[8], want) != NULL, "%s in %s", want, fld[8]);
+		return 1;
+	case CAP_APP_SMTP:
+	case CAP_APP_FTP:
+		/* the command word, or the reply's code */
+		snprintf(want, sizeof want, "%.*s",
+		    a->from_server ? 3 : (int)strcspn(a->text, " "), a->text);
+		ck_assert_str_eq(
+		    fld[a->kind == CAP_APP_SMTP ? (a->from_server ? 10 : 9)
+		                                : (a->from_server ? 12 : 11)],
+		    want);
+		return 1;
+	case CAP_APP_POP:
+		if (a->from_server)
+			return 0;
+		snprintf(want, sizeof want, "%.*s", (int)strcspn(a->text, " "),
+		    a->text);
+		ck_assert_str_eq(fld[13], want);
+		return 1;
+	case CAP_APP_IMAP:
+		if (a->from_server)
+			return 0;
+		ck_assert_str_eq(fld[14], a->text);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+START_TEST(test_tshark_app)
+{
+	char path[512], *lines[XC_MAXP];
+	int n, i, k, checked = 0;
+
+	if (!xc_have("tshark")) {
+		fprintf(stderr, "decode_xcheck: tshark is not installed: "
+		                "cross-check skipped\n");
+		return;
+	}
+	snprintf(path, sizeof path, "%s", kit_bin("tests/pcap/app.pcap"));
+	xc_track(path);
+	{
+		char *argv[] = {"tshark", "-n", "-r", path, "-T", "fields",
+		    "-E", "separator=|", "-e", "frame.number", "-e",
+		    "http.request.method", "-e", "http.request.uri", "-e",
+		    "http.host", "-e", "http.response.code", "-e",
+		    "http.content_length", "-e",
+		    "tls.handshake.extensions_server_name", "-e",
+		    "tls.handshake.type", "-e",
+		    "tls.handshake.extensions.supported_version", "-e",
+		    "smtp.req.command", "-e", "smtp.response.code", "-e",
+		    "ftp.request.command", "-e", "ftp.response.code", "-e",
+		    "pop.request.command", "-e", "imap.request", NULL};
+
+		n = xc_lines(argv, lines, XC_MAXP);
+	}
+	ck_assert_int_eq(n, xc.n);
+	for (i = 0; i < n; i++) {
+		char *fld[15], *s = lines[i];
+		struct cap_app a;
+
+		for (k = 0; k < 15; k++) { /* split on | */
+			fld[k] = s != NULL ? s : "";
+			s = s != NULL ? strchr(s, '|') : NULL;
+			if (s != NULL)
+				*s++ = '\0';
+		}
+		if (cap_app_decode(&xc.pkt[i], &a) == 0)
+			checked += xc_app_frame(fld, &a);
+	}
+	ck_assert_int_ge(checked, 16);
+}
+END_TEST
+
 Suite *
 decode_xcheck_suite(void)
 {
@@ -343,10 +822,14 @@ decode_xcheck_suite(void)
 	tcase_set_timeout(td, 30);
 	tcase_add_loop_test(
 	    td, test_tcpdump, 0, sizeof xc_files / sizeof xc_files[0]);
+	tcase_add_loop_test(
+	    td, test_tcpdump_proto, 0, sizeof xp_files / sizeof xp_files[0]);
+	tcase_add_test(td, test_tcpdump_dhcp);
 	suite_add_tcase(s, td);
 	tcase_set_timeout(ts, 60);
 	tcase_add_loop_test(
 	    ts, test_tshark, 0, sizeof ts_files / sizeof ts_files[0]);
+	tcase_add_test(ts, test_tshark_app);
 	suite_add_tcase(s, ts);
 	return s;
 }

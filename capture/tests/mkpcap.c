@@ -36,6 +36,8 @@ struct mk {
 	size_t pad;         /* !0: pad frames with zeros to this size */
 	int64_t usec;       /* >= 0: the record's microsecond field (an
 	                     * invalid one on purpose), -1 from t_us */
+	int macs;           /* Ethernet: use mac[0] (source), mac[1] */
+	uint8_t mac[2][6];
 };
 
 struct ep {
@@ -53,6 +55,7 @@ struct ipx {
 	int ihl;        /* !0: IPv4 IHL field to write */
 	int totlen;     /* !0: IPv4 total / IPv6 payload length */
 	uint8_t proto;  /* !0: protocol field to write */
+	uint8_t ttl;    /* !0: TTL / hop limit (else 64) */
 };
 
 struct conn {
@@ -189,7 +192,7 @@ ip4_build(struct mk *m, uint8_t *o, const struct ep *s, const struct ep *d,
 	put16(o + 2, x->totlen ? (uint32_t)x->totlen : (uint32_t)(h + l4len));
 	put16(o + 4, m->ipid++);
 	put16(o + 6, x->frag ? x->frag : 0x4000);
-	o[8] = 64;
+	o[8] = x->ttl ? x->ttl : 64;
 	o[9] = x->proto ? x->proto : proto;
 	memcpy(o + 12, s->a, 4);
 	memcpy(o + 16, d->a, 4);
@@ -211,7 +214,7 @@ ip6_build(uint8_t *o, const struct ep *s, const struct ep *d, uint8_t proto,
 	o[3] = 0x01; /* a flow label, so that it shows */
 	put16(o + 4, x->totlen ? (uint32_t)x->totlen : (uint32_t)plen);
 	o[6] = x->optlen ? x->ext_nh : (x->proto ? x->proto : proto);
-	o[7] = 64;
+	o[7] = x->ttl ? x->ttl : 64;
 	memcpy(o + 8, s->a, 16);
 	memcpy(o + 24, d->a, 16);
 	if (x->optlen > 0)
@@ -244,6 +247,10 @@ link_build(struct mk *m, uint8_t *o, int v)
 	switch (m->lt) {
 	case DLT_EN10MB:
 		memset(o, 0, 12); /* Linux lo: zero MACs */
+		if (m->macs) {
+			memcpy(o, m->mac[1], 6);
+			memcpy(o + 6, m->mac[0], 6);
+		}
 		n = 12;
 		for (i = 0; i < m->vlan; i++, n += 4) {
 			put16(o + n, i == 0 && m->vlan > 1 ? 0x88a8 : 0x8100);
@@ -1088,6 +1095,882 @@ post_modified(const char *path)
 		return -1;
 	n = fwrite(out, 1, o, f);
 	return fclose(f) == 0 && n == o ? 0 : -1;
+/* Protocols above the transport: ping, ARP, DNS. */
+
+static void
+set_macs(struct mk *m, int src, int dst)
+{
+	static const uint8_t base[6] = {0x02, 0x00, 0x5e, 0x10, 0x00, 0x00};
+	int i, v[2] = {src, dst};
+
+	m->macs = 1;
+	for (i = 0; i < 2; i++) {
+		memcpy(m->mac[i], base, 6);
+		if (v[i] < 0)
+			memset(m->mac[i], 0xff, 6); /* broadcast */
+		else
+			m->mac[i][5] = (uint8_t)v[i];
+	}
+}
+
+static void
+echo(struct mk *m, const struct ep *s, const struct ep *d, int reply,
+    uint16_t id, uint16_t seq, int64_t dt)
+{
+	uint8_t l4[64];
+	int v6 = s->v == 6;
+	uint8_t type = reply ? (v6 ? 129 : 0) : (v6 ? 128 : 8);
+	size_t n = icmp_build(l4, s, d, type, 0, (uint32_t)id << 16 | seq,
+	    "0123456789abcdef", 16);
+
+	send_l4(m, s, d, v6 ? 58 : 1, l4, n, NULL, 0, dt);
+}
+
+/* ping: 5 requests, reply 3 lost, reply 5 twice; IPv6: 2 requests, the
+ * second lost; a reply nobody asked for; a request cut in its header. */
+static void
+sc_icmp_ping(struct mk *m)
+{
+	struct ep a = ep_make("10.0.0.1", 0), b = ep_make("10.0.0.2", 0);
+	struct ep a6 = ep_make("2001:db8::1", 0),
+	          b6 = ep_make("2001:db8::2", 0);
+	uint8_t l4[64];
+	size_t n;
+	int i;
+
+	for (i = 1; i <= 5; i++) {
+		echo(m, &a, &b, 0, 0x1234, (uint16_t)i, i == 1 ? 0 : 1000000);
+		if (i != 3)
+			echo(m, &b, &a, 1, 0x1234, (uint16_t)i, 700 + 13 * i);
+	}
+	echo(m, &b, &a, 1, 0x1234, 5, 40);
+	echo(m, &a6, &b6, 0, 0x99, 1, 1000);
+	echo(m, &b6, &a6, 1, 0x99, 1, 1500);
+	echo(m, &a6, &b6, 0, 0x99, 2, 1000000);
+	echo(m, &b, &a, 1, 0x4321, 7, 1000);
+	n = icmp_build(l4, &a, &b, 8, 0, 0x12340009, "x", 1);
+	send_l4(m, &a, &b, 1, l4, n, NULL, 14 + 20 + 4, 1000);
+}
+
+/* One ARP packet: Ethernet/IPv4 unless hlen/plen say otherwise. */
+static void
+arp_pkt(struct mk *m, uint16_t op, int smac, const char *sip, int tmac,
+    const char *tip, int64_t dt)
+{
+	uint8_t a[28] = {0, 1, 8, 0, 6, 4};
+	struct ep s = ep_make(sip, 0), t = ep_make(tip, 0);
+
+	put16(a + 6, op);
+	memcpy(a + 8, m->mac[0], 5);
+	a[13] = (uint8_t)smac;
+	memcpy(a + 14, s.a, 4);
+	memset(a + 18, 0, 6);
+	if (tmac >= 0) {
+		memcpy(a + 18, m->mac[0], 5);
+		a[23] = (uint8_t)tmac;
+	}
+	memcpy(a + 24, t.a, 4);
+	m->ethertype = 0x0806;
+	m->pad = 60;
+	emit(m, a, sizeof a, 4, 0, dt);
+	m->ethertype = 0;
+	m->pad = 0;
+}
+
+/* ARP: a request answered after 4.1 ms; one asked three times, never
+ * answered; a gratuitous ARP; a probe; a reply to no request; odd
+ * hardware/protocol lengths (8/4 and IPv6's 6/16); a cut request. */
+static void
+sc_arp(struct mk *m)
+{
+	static const uint8_t odd[8 + 2 * 8 + 2 * 4] = {0, 6, 8, 0, 8, 4, 0, 1,
+	    1, 2, 3, 4, 5, 6, 7, 8, 10, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0,
+	    0, 2};
+	uint8_t v6[8 + 2 * 6 + 2 * 16] = {0, 1, 0x86, 0xdd, 6, 16, 0, 1};
+	int i;
+
+	set_macs(m, 1, -1);
+	arp_pkt(m, 1, 1, "10.0.0.1", -1, "10.0.0.2", 0);
+	set_macs(m, 2, 1);
+	arp_pkt(m, 2, 2, "10.0.0.2", 1, "10.0.0.1", 4100);
+	set_macs(m, 1, -1);
+	for (i = 0; i < 3; i++)
+		arp_pkt(m, 1, 1, "10.0.0.1", -1, "10.0.0.9", 1000000);
+	set_macs(m, 3, -1);
+	arp_pkt(m, 1, 3, "10.0.0.3", -1, "10.0.0.3", 1000);
+	set_macs(m, 4, -1);
+	arp_pkt(m, 1, 4, "0.0.0.0", -1, "10.0.0.4", 1000);
+	set_macs(m, 5, 1);
+	arp_pkt(m, 2, 5, "10.0.0.5", 1, "10.0.0.1", 1000);
+	m->ethertype = 0x0806;
+	emit(m, odd, sizeof odd, 4, 0, 1000);
+	v6[8 + 5] = 1, v6[8 + 6] = 0x20, v6[8 + 7] = 0x01;
+	v6[8 + 6 + 16 + 6] = 0x20, v6[8 + 6 + 16 + 7] = 0x01;
+	v6[sizeof v6 - 1] = 2;
+	emit(m, v6, sizeof v6, 4, 0, 1000);
+	m->ethertype = 0;
+	set_macs(m, 1, -1);
+	m->ethertype = 0x0806;
+	emit(m, odd, 20, 4, 14 + 12, 1000); /* cut in the addresses */
+	m->ethertype = 0;
+	m->macs = 0;
+}
+
+/* A DNS message under construction. */
+struct dnsb {
+	uint8_t b[1400];
+	size_t n;
+};
+
+static void
+db16(struct dnsb *d, uint32_t v)
+{
+	put16(d->b + d->n, v);
+	d->n += 2;
+}
+
+static void
+db32(struct dnsb *d, uint32_t v)
+{
+	put32(d->b + d->n, v);
+	d->n += 4;
+}
+
+static void
+dbraw(struct dnsb *d, const void *p, size_t n)
+{
+	memcpy(d->b + d->n, p, n);
+	d->n += n;
+}
+
+/* A name from dotted text ("" is the root); ptr != 0 ends it with a
+ * compression pointer instead of the root label. */
+static void
+dbname(struct dnsb *d, const char *name, int ptr)
+{
+	const char *p = name, *dot;
+
+	while (*p != '\0') {
+		dot = strchr(p, '.');
+		size_t l = dot != NULL ? (size_t)(dot - p) : strlen(p);
+
+		d->b[d->n++] = (uint8_t)l;
+		dbraw(d, p, l);
+		p += l + (dot != NULL);
+	}
+	if (ptr)
+		db16(d, 0xc000 | (uint32_t)ptr);
+	else
+		d->b[d->n++] = 0;
+}
+
+static void
+dbhead(
+    struct dnsb *d, uint16_t id, uint16_t flags, int qd, int an, int ns, int ar)
+{
+	d->n = 0;
+	db16(d, id);
+	db16(d, flags);
+	db16(d, (uint32_t)qd);
+	db16(d, (uint32_t)an);
+	db16(d, (uint32_t)ns);
+	db16(d, (uint32_t)ar);
+}
+
+static void
+dbq(struct dnsb *d, const char *name, uint16_t type)
+{
+	dbname(d, name, 0);
+	db16(d, type);
+	db16(d, 1);
+}
+
+/* A record's header: the name is a pointer to the question (offset 12)
+ * when name is NULL. */
+static void
+dbrr(struct dnsb *d, const char *name, uint16_t type, uint32_t ttl,
+    uint16_t rdlen)
+{
+	if (name == NULL)
+		db16(d, 0xc00c);
+	else
+		dbname(d, name, 0);
+	db16(d, type);
+	db16(d, 1);
+	db32(d, ttl);
+	db16(d, rdlen);
+}
+
+static void
+dns_udp(struct mk *m, const struct ep *s, const struct ep *d,
+    const struct dnsb *b, int64_t dt)
+{
+	uint8_t l4[MK_MAX];
+	size_t n = udp_build(l4, s, d, b->b, b->n, 0);
+
+	send_l4(m, s, d, 17, l4, n, NULL, 0, dt);
+}
+
+#define DNS_RD 0x0100
+#define DNS_RESP 0x8180 /* QR RD RA */
+
+/* The answers of the DNS scenario, by query. */
+static void
+dns_answers(struct mk *m, const struct ep *c, const struct ep *r)
+{
+	static const uint8_t a1[4] = {93, 184, 216, 34},
+	                     a2[4] = {93, 184, 216, 35};
+	static const uint8_t aaaa[16] = {0x26, 0x06, 0x28, 0, 0x2, 0x20, 0, 1,
+	    0x2, 0x48, 0x18, 0x93, 0x25, 0xc8, 0x19, 0x46};
+	struct dnsb q, a;
+	size_t cn;
+
+	dbhead(&q, 0x1001, DNS_RD, 1, 0, 0, 0);
+	dbq(&q, "example.com", 1);
+	dns_udp(m, c, r, &q, 0);
+	dbhead(&a, 0x1001, DNS_RESP, 1, 2, 0, 0);
+	dbq(&a, "example.com", 1);
+	dbrr(&a, NULL, 1, 300, 4);
+	dbraw(&a, a1, 4);
+	dbrr(&a, NULL, 1, 300, 4);
+	dbraw(&a, a2, 4);
+	dns_udp(m, r, c, &a, 29700);
+	dbhead(&q, 0x1002, DNS_RD, 1, 0, 0, 0);
+	dbq(&q, "example.com", 28);
+	dns_udp(m, c, r, &q, 1000);
+	dbhead(&a, 0x1002, DNS_RESP | 0x0400, 1, 1, 0, 0);
+	dbq(&a, "example.com", 28);
+	dbrr(&a, NULL, 28, 86400, 16);
+	dbraw(&a, aaaa, 16);
+	dns_udp(m, r, c, &a, 12000);
+	/* www.example.org: CNAME then A, the A's name compressed */
+	dbhead(&q, 0x1003, DNS_RD, 1, 0, 0, 0);
+	dbq(&q, "www.example.org", 1);
+	dns_udp(m, c, r, &q, 1000);
+	dbhead(&a, 0x1003, DNS_RESP, 1, 2, 0, 0);
+	dbq(&a, "www.example.org", 1);
+	cn = a.n + 12;
+	dbrr(&a, NULL, 5, 60, 7);
+	dbname(&a, "edge", 12 + 4); /* edge + "example.org" */
+	dbname(&a, "", (int)cn);    /* A of edge.example.org */
+	db16(&a, 1);
+	db16(&a, 1);
+	db32(&a, 20);
+	db16(&a, 4);
+	dbraw(&a, a1, 4);
+	dns_udp(m, r, c, &a, 8000);
+	/* NXDomain with the zone's SOA in the authority section */
+	dbhead(&q, 0x1004, DNS_RD, 1, 0, 0, 0);
+	dbq(&q, "nosuch.example.com", 1);
+	dns_udp(m, c, r, &q, 1000);
+	dbhead(&a, 0x1004, DNS_RESP | 3, 1, 0, 1, 0);
+	dbq(&a, "nosuch.example.com", 1);
+	dbrr(&a, NULL, 6, 3600, 0);
+	cn = a.n;
+	dbname(&a, "ns", 12 + 7); /* + "example.com" */
+	dbname(&a, "admin", 12 + 7);
+	db32(&a, 2024010101), db32(&a, 7200), db32(&a, 3600);
+	db32(&a, 1209600), db32(&a, 3600);
+	put16(a.b + cn - 2, (uint32_t)(a.n - cn));
+	dns_udp(m, r, c, &a, 15000);
+}
+
+/* MX, TXT, NS, PTR, an unknown type; a query never answered; a label of
+ * 63 bytes and a name of 255; a query with odd bytes in its name. */
+static void
+dns_more(struct mk *m, const struct ep *c, const struct ep *r)
+{
+	static const char l63[] = "abcdefghijklmnopqrstuvwxyz0123456789"
+	                          "abcdefghijklmnopqrstuvwxyz0";
+	char n255[256];
+	struct dnsb q, a;
+	size_t at;
+	int i;
+
+	dbhead(&q, 0x2001, DNS_RD, 1, 0, 0, 0);
+	dbq(&q, "example.net", 15);
+	dns_udp(m, c, r, &q, 1000);
+	dbhead(&a, 0x2001, DNS_RESP, 1, 1, 0, 0);
+	dbq(&a, "example.net", 15);
+	dbrr(&a, NULL, 15, 3600, 2 + 7);
+	db16(&a, 10);
+	dbname(&a, "mail", 12);
+	dns_udp(m, r, c, &a, 5000);
+	dbhead(&q, 0x2002, DNS_RD, 1, 0, 0, 0);
+	dbq(&q, "example.net", 16);
+	dns_udp(m, c, r, &q, 1000);
+	dbhead(&a, 0x2002, DNS_RESP, 1, 1, 0, 0);
+	dbq(&a, "example.net", 16);
+	dbrr(&a, NULL, 16, 3600, 6 + 7);
+	dbraw(&a, "\5v=spf\6-all \"", 13);
+	dns_udp(m, r, c, &a, 5000);
+	dbhead(&q, 0x2003, DNS_RD, 1, 0, 0, 0);
+	dbq(&q, "example.net", 2);
+	dns_udp(m, c, r, &q, 1000);
+	dbhead(&a, 0x2003, DNS_RESP, 1, 1, 0, 0);
+	dbq(&a, "example.net", 2);
+	dbrr(&a, NULL, 2, 3600, 2 + 3 + 2);
+	dbname(&a, "a.ns", 12);
+	dns_udp(m, r, c, &a, 5000);
+	dbhead(&q, 0x2004, DNS_RD, 1, 0, 0, 0);
+	dbq(&q, "34.216.184.93.in-addr.arpa", 12);
+	dns_udp(m, c, r, &q, 1000);
+	dbhead(&a, 0x2004, DNS_RESP, 1, 1, 0, 0);
+	dbq(&a, "34.216.184.93.in-addr.arpa", 12);
+	dbrr(&a, NULL, 12, 3600, 13);
+	dbname(&a, "example.com", 0);
+	dns_udp(m, r, c, &a, 5000);
+	dbhead(&q, 0x2005, DNS_RD, 1, 0, 0, 0);
+	dbq(&q, "example.net", 65280);
+	dns_udp(m, c, r, &q, 1000);
+	dbhead(&a, 0x2005, DNS_RESP, 1, 1, 0, 0);
+	dbq(&a, "example.net", 65280);
+	dbrr(&a, NULL, 65280, 60, 3);
+	dbraw(&a, "abc", 3);
+	dns_udp(m, r, c, &a, 5000);
+	dbhead(&q, 0x2006, DNS_RD, 1, 0, 0, 0); /* never answered */
+	dbq(&q, "lost.example", 1);
+	dns_udp(m, c, r, &q, 1000);
+	snprintf(n255, sizeof n255, "%s.%s.%s", l63, l63, l63);
+	dbhead(&q, 0x2007, DNS_RD, 1, 0, 0, 0);
+	dbq(&q, n255, 1);
+	dns_udp(m, c, r, &q, 1000);
+	/* 3 labels of 63 + one of 61: 4 * 1 + 250 + root = 255 bytes */
+	at = strlen(n255);
+	n255[at] = '.';
+	for (i = 0; i < 61; i++)
+		n255[at + 1 + i] = (char)('a' + i % 26);
+	n255[at + 62] = '\0';
+	dbhead(&q, 0x2008, DNS_RD, 1, 0, 0, 0);
+	dbq(&q, n255, 1);
+	dns_udp(m, c, r, &q, 1000);
+	dbhead(&q, 0x2009, DNS_RD, 1, 0, 0, 0);
+	dbq(&q, "we\x01ird.\xe9x", 1);
+	dns_udp(m, c, r, &q, 1000);
+}
+
+static void
+sc_dns(struct mk *m)
+{
+	struct ep c = ep_make("10.0.0.1", 40053), r = ep_make("10.0.0.53", 53);
+	struct ep c6 = ep_make("2001:db8::1", 40054),
+	          r6 = ep_make("2001:db8::53", 53);
+
+	dns_answers(m, &c, &r);
+	dns_more(m, &c, &r);
+	dns_answers(m, &c6, &r6);
+}
+
+/* Malformed names: a compression loop, a forward pointer, a pointer past
+ * the end, a label of 64, a name over 255 bytes; a record whose data runs
+ * past the message; a response cut by the capture. */
+static void
+sc_dns_bad(struct mk *m)
+{
+	struct ep c = ep_make("10.0.0.1", 40055), r = ep_make("10.0.0.53", 53);
+	char l64[65], big[300];
+	struct dnsb d;
+	uint8_t l4[MK_MAX];
+	size_t n;
+	int i;
+
+	dbhead(&d, 0x3001, 0x8180, 1, 1, 0, 0);
+	dbq(&d, "loop.example", 1);
+	db16(&d, 0xc000 | (uint32_t)d.n); /* points at itself */
+	db16(&d, 1), db16(&d, 1), db32(&d, 1), db16(&d, 4), db32(&d, 0);
+	dns_udp(m, &r, &c, &d, 0);
+	dbhead(&d, 0x3002, DNS_RD, 1, 0, 0, 0);
+	db16(&d, 0xc000 | 40); /* forward */
+	db16(&d, 1), db16(&d, 1);
+	dns_udp(m, &c, &r, &d, 1000);
+	dbhead(&d, 0x3003, DNS_RD, 1, 0, 0, 0);
+	dbname(&d, "a", 0x3fff); /* past the end */
+	db16(&d, 1), db16(&d, 1);
+	dns_udp(m, &c, &r, &d, 1000);
+	memset(l64, 'x', 64);
+	l64[64] = '\0';
+	dbhead(&d, 0x3004, DNS_RD, 1, 0, 0, 0);
+	dbq(&d, l64, 1);
+	dns_udp(m, &c, &r, &d, 1000);
+	for (i = 0; i < 5; i++)
+		memcpy(big + 51 * i,
+		    "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghij.", 51);
+	big[5 * 51 - 1] = '\0'; /* 5 labels of 50: 255 + root = 256 bytes */
+	dbhead(&d, 0x3005, DNS_RD, 1, 0, 0, 0);
+	dbq(&d, big, 1);
+	dns_udp(m, &c, &r, &d, 1000);
+	dbhead(&d, 0x3006, 0x8180, 1, 1, 0, 0);
+	dbq(&d, "example.com", 1);
+	dbrr(&d, NULL, 1, 300, 40); /* data past the end */
+	db32(&d, 0x01020304);
+	dns_udp(m, &r, &c, &d, 1000);
+	dbhead(&d, 0x3007, 0x8180, 1, 1, 0, 0);
+	dbq(&d, "example.com", 1);
+	dbrr(&d, NULL, 1, 300, 4);
+	db32(&d, 0x01020304);
+	n = udp_build(l4, &r, &c, d.b, d.n, 0);
+	send_l4(m, &r, &c, 17, l4, n, NULL, 14 + 20 + 8 + 30, 1000);
+}
+
+/* One TCP segment carrying bytes (NUL bytes allowed). */
+static void
+seg_bin(struct mk *m, struct conn *k, int dir, const uint8_t *p, size_t n,
+    int64_t dt)
+{
+	uint8_t l4[MK_MAX];
+	size_t len = tcp_build(l4, &k->e[dir], &k->e[!dir], P | A, k->seq[dir],
+	    k->seq[!dir], k->win[dir], NULL, 0, p, n, 0);
+
+	send_l4(m, &k->e[dir], &k->e[!dir], 6, l4, len, NULL, 0, dt);
+	k->seq[dir] += (uint32_t)n;
+}
+
+/* DNS over TCP: a query and its response, each length-prefixed in one
+ * segment; then a response whose message spans two segments. */
+static void
+sc_dns_tcp(struct mk *m)
+{
+	struct conn k =
+	    conn_make("10.0.0.1", 40056, "10.0.0.53", 53, 1000, 5000);
+	struct dnsb q, a;
+	uint8_t buf[1500];
+	int i;
+
+	k.ts = 0;
+	handshake(m, &k);
+	dbhead(&q, 0x4001, DNS_RD, 1, 0, 0, 0);
+	dbq(&q, "example.com", 255);
+	put16(buf, (uint32_t)q.n);
+	memcpy(buf + 2, q.b, q.n);
+	seg_bin(m, &k, 0, buf, q.n + 2, 100);
+	dbhead(&a, 0x4001, DNS_RESP, 1, 3, 0, 0);
+	dbq(&a, "example.com", 255);
+	for (i = 0; i < 3; i++) {
+		dbrr(&a, NULL, 1, 300, 4);
+		db32(&a, 0x5db8d822u + (uint32_t)i);
+	}
+	put16(buf, (uint32_t)a.n);
+	memcpy(buf + 2, a.b, a.n);
+	seg_bin(m, &k, 1, buf, a.n + 2, 20000);
+	dbhead(&q, 0x4002, DNS_RD, 1, 0, 0, 0);
+	dbq(&q, "example.com", 16);
+	put16(buf, (uint32_t)q.n);
+	memcpy(buf + 2, q.b, q.n);
+	seg_bin(m, &k, 0, buf, q.n + 2, 1000);
+	dbhead(&a, 0x4002, DNS_RESP, 1, 1, 0, 0);
+	dbq(&a, "example.com", 16);
+	dbrr(&a, NULL, 16, 300, 201);
+	a.b[a.n++] = 200;
+	memset(a.b + a.n, 't', 200);
+	a.n += 200;
+	put16(buf, (uint32_t)a.n);
+	memcpy(buf + 2, a.b, a.n);
+	seg_bin(m, &k, 1, buf, 60, 20000);
+	seg_bin(m, &k, 1, buf + 60, a.n + 2 - 60, 10);
+	seg(m, &k, 0, F | A, NULL, 1000);
+	seg(m, &k, 1, F | A, NULL, 100);
+	seg(m, &k, 0, A, NULL, 100);
+}
+
+/* A DHCP message: BOOTP frame, cookie, then the options in opt. */
+static size_t
+dhcp_msg(uint8_t *o, int op, uint32_t xid, int mac, const char *ci,
+    const char *yi, const uint8_t *opt, size_t optlen)
+{
+	struct ep c = ep_make(ci, 0), y = ep_make(yi, 0);
+
+	memset(o, 0, 240);
+	o[0] = (uint8_t)op, o[1] = 1, o[2] = 6;
+	put32(o + 4, xid);
+	memcpy(o + 12, c.a, 4);
+	memcpy(o + 16, y.a, 4);
+	o[28] = 0x02, o[29] = 0x00, o[30] = 0x5e, o[31] = 0x10;
+	o[33] = (uint8_t)mac;
+	put32(o + 236, 0x63825363);
+	memcpy(o + 240, opt, optlen);
+	return 240 + optlen;
+}
+
+static void
+dhcp_send(struct mk *m, const char *src, uint16_t sp, const char *dst,
+    uint16_t dp, const uint8_t *b, size_t n, int64_t dt)
+{
+	struct ep s = ep_make(src, sp), d = ep_make(dst, dp);
+	uint8_t l4[MK_MAX];
+	size_t len = udp_build(l4, &s, &d, b, n, 0);
+
+	send_l4(m, &s, &d, 17, l4, len, NULL, 0, dt);
+}
+
+#define DHCP_LEASE_OPTS                                                        \
+	51, 4, 0, 0, 0x0e, 0x10, 1, 4, 255, 255, 255, 0, 3, 4, 10, 0, 0, 1, 6, \
+	    8, 10, 0, 0, 53, 10, 0, 0, 54, 54, 4, 10, 0, 0, 1
+
+/* A lease from no address: DISCOVER (sent twice), OFFER, REQUEST, ACK
+ * between 0.0.0.0, broadcast and the new address; a renewal (unicast
+ * REQUEST, ACK); a client that DECLINEs, one NAKed, a RELEASE; an option
+ * running past the message; a DISCOVER cut by the capture. */
+static void
+sc_dhcp(struct mk *m)
+{
+	static const uint8_t disc[] = {
+	    53, 1, 1, 12, 4, 'l', 'a', 'b', '1', 55, 3, 1, 3, 6, 255};
+	static const uint8_t offer[] = {53, 1, 2, DHCP_LEASE_OPTS, 255};
+	static const uint8_t req[] = {
+	    53, 1, 3, 50, 4, 10, 0, 0, 50, 54, 4, 10, 0, 0, 1, 255};
+	static const uint8_t ack[] = {53, 1, 5, DHCP_LEASE_OPTS, 255};
+	static const uint8_t renew[] = {53, 1, 3, 255};
+	static const uint8_t decline[] = {
+	    53, 1, 4, 50, 4, 10, 0, 0, 51, 54, 4, 10, 0, 0, 1, 255};
+	static const uint8_t nak[] = {53, 1, 6, 54, 4, 10, 0, 0, 1, 255};
+	static const uint8_t rel[] = {53, 1, 7, 54, 4, 10, 0, 0, 1, 255};
+	static const uint8_t over[] = {53, 1, 1, 12, 40, 'x', 'y'};
+	uint8_t b[600];
+	size_t n;
+
+	set_macs(m, 1, -1);
+	n = dhcp_msg(
+	    b, 1, 0x3903f326, 1, "0.0.0.0", "0.0.0.0", disc, sizeof disc);
+	dhcp_send(m, "0.0.0.0", 68, "255.255.255.255", 67, b, n, 0);
+	dhcp_send(m, "0.0.0.0", 68, "255.255.255.255", 67, b, n, 3000000);
+	set_macs(m, 9, 1);
+	n = dhcp_msg(
+	    b, 2, 0x3903f326, 1, "0.0.0.0", "10.0.0.50", offer, sizeof offer);
+	dhcp_send(m, "10.0.0.1", 67, "10.0.0.50", 68, b, n, 1200);
+	set_macs(m, 1, -1);
+	n = dhcp_msg(
+	    b, 1, 0x3903f326, 1, "0.0.0.0", "0.0.0.0", req, sizeof req);
+	dhcp_send(m, "0.0.0.0", 68, "255.255.255.255", 67, b, n, 300);
+	set_macs(m, 9, 1);
+	n = dhcp_msg(
+	    b, 2, 0x3903f326, 1, "0.0.0.0", "10.0.0.50", ack, sizeof ack);
+	dhcp_send(m, "10.0.0.1", 67, "10.0.0.50", 68, b, n, 900);
+	set_macs(m, 1, 9); /* half the lease later: renewal, unicast */
+	n = dhcp_msg(
+	    b, 1, 0x11112222, 1, "10.0.0.50", "0.0.0.0", renew, sizeof renew);
+	dhcp_send(m, "10.0.0.50", 68, "10.0.0.1", 67, b, n, 1800000000);
+	set_macs(m, 9, 1);
+	n = dhcp_msg(
+	    b, 2, 0x11112222, 1, "10.0.0.50", "10.0.0.50", ack, sizeof ack);
+	dhcp_send(m, "10.0.0.1", 67, "10.0.0.50", 68, b, n, 700);
+	set_macs(m, 2, -1);
+	n = dhcp_msg(
+	    b, 1, 0x5555, 2, "0.0.0.0", "0.0.0.0", decline, sizeof decline);
+	dhcp_send(m, "0.0.0.0", 68, "255.255.255.255", 67, b, n, 1000);
+	set_macs(m, 3, -1);
+	n = dhcp_msg(b, 1, 0x6666, 3, "0.0.0.0", "0.0.0.0", req, sizeof req);
+	dhcp_send(m, "0.0.0.0", 68, "255.255.255.255", 67, b, n, 1000);
+	set_macs(m, 9, -1);
+	n = dhcp_msg(b, 2, 0x6666, 3, "0.0.0.0", "0.0.0.0", nak, sizeof nak);
+	dhcp_send(m, "10.0.0.1", 67, "255.255.255.255", 68, b, n, 500);
+	set_macs(m, 1, 9);
+	n = dhcp_msg(b, 1, 0x7777, 1, "10.0.0.50", "0.0.0.0", rel, sizeof rel);
+	dhcp_send(m, "10.0.0.50", 68, "10.0.0.1", 67, b, n, 1000);
+	set_macs(m, 4, -1);
+	n = dhcp_msg(b, 1, 0x8888, 4, "0.0.0.0", "0.0.0.0", over, sizeof over);
+	dhcp_send(m, "0.0.0.0", 68, "255.255.255.255", 67, b, n, 1000);
+	n = dhcp_msg(b, 1, 0x9999, 4, "0.0.0.0", "0.0.0.0", disc, sizeof disc);
+	{
+		struct ep s = ep_make("0.0.0.0", 68),
+		          d = ep_make("255.255.255.255", 67);
+		uint8_t l4[MK_MAX];
+		size_t len = udp_build(l4, &s, &d, b, n, 0);
+
+		send_l4(m, &s, &d, 17, l4, len, NULL, 14 + 20 + 8 + 100, 1000);
+	}
+	m->macs = 0;
+}
+
+/* A probe with TTL ttl from c to d (UDP, TCP SYN or echo request), and
+ * when from is not NULL the ICMP error from there quoting it (as the
+ * router received it: TTL 1) after rtt_us; returns nothing. */
+static void
+probe(struct mk *m, const struct ep *c, const struct ep *d, uint8_t proto,
+    uint8_t ttl, uint16_t seq, const char *from, int64_t dt, int64_t rtt_us)
+{
+	struct ipx x = {0};
+	uint8_t l4[MK_MAX], ip[MK_MAX], ic[MK_MAX];
+	size_t n, in;
+	int v6 = c->v == 6;
+
+	x.ttl = ttl;
+	if (proto == 17)
+		n = udp_build(l4, c, d, "probe data......", 16, 0);
+	else if (proto == 6)
+		n = tcp_build(
+		    l4, c, d, S, 1000u * seq, 0, 65535, NULL, 0, NULL, 0, 0);
+	else
+		n = icmp_build(l4, c, d, v6 ? 128 : 8, 0, 0x7700u << 16 | seq,
+		    "probe data......", 16);
+	in = ip_build(m, ip, c, d, proto, l4, n, &x);
+	emit(m, ip, in, c->v, 0, dt);
+	if (from == NULL)
+		return;
+	{
+		struct ep r = ep_make(from, 0);
+		int last = memcmp(r.a, d->a, 16) == 0;
+		uint8_t type = v6 ? (last ? 1 : 3) : (last ? 3 : 11);
+		uint8_t code = last ? (v6 ? 4 : 3) : 0;
+
+		if (v6) {
+			ip[7] = 1;
+		} else {
+			ip[8] = 1;
+			put16(ip + 10, 0);
+			put16(ip + 10, sum_fold(sum_bytes(0, ip, 20)));
+		}
+		n = icmp_build(ic, &r, c, type, code, 0, ip, v6 ? in : 28);
+		send_l4(m, &r, c, v6 ? 58 : 1, ic, n, NULL, 0, rtt_us);
+	}
+}
+
+/* traceroute: UDP (ports 33434..), 2 probes a hop: hop 1 a router, hop 2
+ * a router that answers one probe of two, hop 3 the destination (port
+ * unreachable); traceroute -I (echo requests; the destination's echo
+ * reply); tcptraceroute (SYNs to port 80); traceroute6 over 2 hops. */
+static void
+sc_traceroute(struct mk *m)
+{
+	static const char *const hops[] = {
+	    "10.0.0.254", "10.0.1.254", "10.0.2.3"};
+	static const char *const hops6[] = {"2001:db8:1::1", "2001:db8:2::3"};
+	struct ep c = ep_make("10.0.0.1", 40100), d = ep_make("10.0.2.3", 0);
+	struct ep c6 = ep_make("2001:db8::1", 40101),
+	          d6 = ep_make("2001:db8:2::3", 0);
+	uint16_t port = 33434;
+	int ttl, j;
+
+	for (ttl = 1; ttl <= 3; ttl++)
+		for (j = 0; j < 2; j++, port++) {
+			d.port = port;
+			probe(m, &c, &d, 17, (uint8_t)ttl, 0,
+			    ttl == 2 && j == 1 ? NULL : hops[ttl - 1], 1000,
+			    400 * ttl + 30 * j);
+		}
+	d.port = 0;
+	for (ttl = 1; ttl <= 3; ttl++) {
+		if (ttl < 3) {
+			probe(m, &c, &d, 1, (uint8_t)ttl, (uint16_t)ttl,
+			    hops[ttl - 1], 1000000, 500 * ttl);
+			continue;
+		}
+		probe(m, &c, &d, 1, 3, 3, NULL, 1000000, 0);
+		echo(m, &d, &c, 1, 0x7700, 3, 1500);
+	}
+	c.port = 40102, d.port = 80;
+	for (ttl = 1; ttl <= 2; ttl++)
+		probe(m, &c, &d, 6, (uint8_t)ttl, (uint16_t)ttl, hops[ttl - 1],
+		    1000000, 450 * ttl);
+	port = 33434;
+	for (ttl = 1; ttl <= 2; ttl++, port++) {
+		d6.port = port;
+		probe(m, &c6, &d6, 17, (uint8_t)ttl, 0, hops6[ttl - 1], 1000000,
+		    600 * ttl);
+	}
+}
+
+/* One neighbour discovery message: ICMPv6 type, the second word, the
+ * body (target, options). */
+static void
+nd_msg(struct mk *m, const char *src, const char *dst, uint8_t type,
+    uint32_t rest, const uint8_t *body, size_t n, int64_t dt)
+{
+	struct ep s = ep_make(src, 0), d = ep_make(dst, 0);
+	struct ipx x = {0};
+	uint8_t l4[MK_MAX];
+	size_t len = icmp_build(l4, &s, &d, type, 0, rest, body, n);
+
+	x.ttl = 255; /* RFC 4861: hop limit 255 */
+	send_l4(m, &s, &d, 58, l4, len, &x, 0, dt);
+}
+
+/* A target address then a link-layer address option (type 1 source,
+ * 2 target) of MAC 02:00:5e:10:00:mac. */
+static size_t
+nd_target(uint8_t *b, const char *target, int opt, int mac)
+{
+	size_t n = 0;
+
+	if (target[0] != '\0') {
+		struct ep t = ep_make(target, 0);
+
+		memcpy(b, t.a, 16);
+		n = 16;
+	}
+	if (opt) {
+		static const uint8_t base[6] = {2, 0, 0x5e, 0x10, 0, 0};
+
+		b[n] = (uint8_t)opt, b[n + 1] = 1;
+		memcpy(b + n + 2, base, 6);
+		b[n + 7] = (uint8_t)mac;
+		n += 8;
+	}
+	return n;
+}
+
+/* IPv6 neighbour discovery: a router solicitation and the router's
+ * advertisement (prefix, MTU); a neighbour solicitation answered by a
+ * solicited advertisement; one never answered; duplicate address
+ * detection answered (address in use); an option of length 0. */
+static void
+sc_nd(struct mk *m)
+{
+	uint8_t b[200];
+	size_t n;
+	struct ep p = ep_make("2001:db8:1::", 0);
+
+	set_macs(m, 1, -1);
+	n = nd_target(b, "", 1, 1);
+	nd_msg(m, "fe80::1", "ff02::2", 133, 0, b, n, 0);
+	set_macs(m, 9, -1);
+	memset(b, 0, 8);
+	put32(b, 0), put32(b + 4, 0);
+	n = 8 + nd_target(b + 8, "", 1, 9);
+	b[n] = 5, b[n + 1] = 1, b[n + 2] = b[n + 3] = 0;
+	put32(b + n + 4, 1500);
+	n += 8;
+	b[n] = 3, b[n + 1] = 4, b[n + 2] = 64, b[n + 3] = 0xc0;
+	put32(b + n + 4, 86400), put32(b + n + 8, 14400), put32(b + n + 12, 0);
+	memcpy(b + n + 16, p.a, 16);
+	n += 32;
+	nd_msg(m, "fe80::9", "ff02::1", 134, 64u << 24 | 1800, b, n, 3500);
+	set_macs(m, 1, -1);
+	n = nd_target(b, "2001:db8:1::2", 1, 1);
+	nd_msg(m, "2001:db8:1::1", "ff02::1:ff00:2", 135, 0, b, n, 1000);
+	set_macs(m, 2, 1);
+	n = nd_target(b, "2001:db8:1::2", 2, 2);
+	nd_msg(
+	    m, "2001:db8:1::2", "2001:db8:1::1", 136, 0x60000000u, b, n, 700);
+	set_macs(m, 1, -1);
+	n = nd_target(b, "2001:db8:1::7", 1, 1);
+	nd_msg(m, "2001:db8:1::1", "ff02::1:ff00:7", 135, 0, b, n, 1000000);
+	set_macs(m, 3, -1);
+	n = nd_target(b, "2001:db8:1::2", 0, 0);
+	nd_msg(m, "::", "ff02::1:ff00:2", 135, 0, b, n, 1000);
+	set_macs(m, 2, -1);
+	n = nd_target(b, "2001:db8:1::2", 2, 2);
+	nd_msg(m, "2001:db8:1::2", "ff02::1", 136, 0x20000000u, b, n, 400);
+	n = nd_target(b, "2001:db8:1::5", 2, 5);
+	b[17] = 0; /* an option of length 0 */
+	nd_msg(m, "2001:db8:1::5", "ff02::1", 136, 0x20000000u, b, n, 1000);
+	m->macs = 0;
+}
+
+/* A TLS ClientHello for name offering TLS 1.3 (and 1.2, and a GREASE
+ * value), or a ServerHello choosing TLS 1.3; returns its length. */
+static size_t
+tls_hello(uint8_t *o, int client, const char *name)
+{
+	size_t n = 0, hs, ext, nl = strlen(name);
+
+	o[n++] = 22, o[n++] = 3, o[n++] = 1, n += 2; /* record */
+	hs = n;
+	o[n++] = client ? 1 : 2, n += 3;
+	o[n++] = 3, o[n++] = 3;
+	memset(o + n, 0x42, 32), n += 32;
+	o[n++] = 0; /* session id */
+	if (client) {
+		put16(o + n, 4), n += 2;
+		put16(o + n, 0x1301), put16(o + n + 2, 0xc02f), n += 4;
+		o[n++] = 1, o[n++] = 0;
+	} else {
+		put16(o + n, 0x1301), n += 2;
+		o[n++] = 0;
+	}
+	ext = n, n += 2;
+	if (client) {
+		put16(o + n, 0), put16(o + n + 2, (uint32_t)(nl + 5)), n += 4;
+		put16(o + n, (uint32_t)(nl + 3)), o[n + 2] = 0;
+		put16(o + n + 3, (uint32_t)nl), n += 5;
+		memcpy(o + n, name, nl), n += nl;
+		put16(o + n, 43), put16(o + n + 2, 7), o[n + 4] = 6, n += 5;
+		put16(o + n, 0x3a3a), put16(o + n + 2, 0x0304);
+		put16(o + n + 4, 0x0303), n += 6;
+	} else {
+		put16(o + n, 43), put16(o + n + 2, 2), put16(o + n + 4, 0x0304);
+		n += 6;
+	}
+	put16(o + ext, (uint32_t)(n - ext - 2));
+	put32(o + hs, (uint32_t)(n - hs - 4) | (uint32_t)o[hs] << 24);
+	put16(o + 3, (uint32_t)(n - 5));
+	return n;
+}
+
+static void
+text_conn(struct mk *m, const char *cli, uint16_t cport, uint16_t sport,
+    const char *const *lines, int64_t gap)
+{
+	struct conn k = conn_make(cli, cport, "10.0.0.80", sport, 7000, 9000);
+	int i;
+
+	k.ts = 0;
+	handshake(m, &k);
+	for (i = 0; lines[i] != NULL; i++)
+		seg(m, &k, lines[i][0] == '>' ? 0 : 1, P | A, lines[i] + 1,
+		    gap);
+	seg(m, &k, 0, F | A, NULL, gap);
+	seg(m, &k, 1, F | A, NULL, 100);
+	seg(m, &k, 0, A, NULL, 100);
+}
+
+/* HTTP/1.1: a GET and its 200 with Content-Length, a second GET on the
+ * same connection answered chunked, a request line split over two
+ * segments; TLS: ClientHello (server name, TLS 1.3 offered), ServerHello
+ * (1.3 chosen), application data; SMTP, FTP, POP3 and IMAP lines. */
+static void
+sc_app(struct mk *m)
+{
+	static const char *const http[] = {
+	    ">GET /index.html HTTP/1.1\r\nHost: example.com\r\nUser-Agent: "
+	    "lab\r\n\r\n",
+	    "<HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: "
+	    "13\r\n\r\n<h1>hello</h1>",
+	    ">GET /missing HTTP/1.1\r\nHost: example.com\r\n\r\n",
+	    "<HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n\r\n"
+	    "9\r\nnot found\r\n0\r\n\r\n",
+	    ">POST /form HT",
+	    ">TP/1.1\r\nHost: example.com\r\nContent-Length: "
+	    "3\r\n\r\na=1",
+	    "<HTTP/1.1 303 See Other\r\nLocation: /\r\nContent-Length: "
+	    "0\r\n\r\n",
+	    NULL};
+	static const char *const smtp[] = {"<220 mail.example ESMTP\r\n",
+	    ">EHLO lab.example\r\n",
+	    "<250-mail.example\r\n250-SIZE 1000000\r\n250 HELP\r\n",
+	    ">MAIL FROM:<a@lab.example>\r\n", "<250 OK\r\n", NULL};
+	static const char *const ftp[] = {"<220 FTP ready\r\n",
+	    ">USER alice\r\n", "<331 Password required\r\n", NULL};
+	static const char *const pop[] = {
+	    "<+OK POP3 ready\r\n", ">USER alice\r\n", "<+OK\r\n", NULL};
+	static const char *const imap[] = {"<* OK IMAP4rev1 ready\r\n",
+	    ">a001 LOGIN alice secret\r\n", "<a001 OK LOGIN completed\r\n",
+	    NULL};
+	struct conn k = conn_make("10.0.0.1", 40443, "10.0.0.80", 443, 1, 2);
+	uint8_t b[600], l4[MK_MAX];
+	size_t n;
+
+	text_conn(m, "10.0.0.1", 40080, 80, http, 20000);
+	k.ts = 0;
+	handshake(m, &k);
+	n = tls_hello(b, 1, "www.example.com");
+	n = tcp_build(l4, &k.e[0], &k.e[1], P | A, k.seq[0], k.seq[1], 512,
+	    NULL, 0, b, n, 0);
+	send_l4(m, &k.e[0], &k.e[1], 6, l4, n, NULL, 0, 1000);
+	k.seq[0] += (uint32_t)(n - 20);
+	n = tls_hello(b, 0, "");
+	n = tcp_build(l4, &k.e[1], &k.e[0], P | A, k.seq[1], k.seq[0], 512,
+	    NULL, 0, b, n, 0);
+	send_l4(m, &k.e[1], &k.e[0], 6, l4, n, NULL, 0, 15000);
+	k.seq[1] += (uint32_t)(n - 20);
+	b[0] = 23, b[1] = 3, b[2] = 3, b[3] = 0, b[4] = 40;
+	memset(b + 5, 0xa5, 40);
+	n = tcp_build(l4, &k.e[0], &k.e[1], P | A, k.seq[0], k.seq[1], 512,
+	    NULL, 0, b, 45, 0);
+	send_l4(m, &k.e[0], &k.e[1], 6, l4, n, NULL, 0, 1000);
+	text_conn(m, "10.0.0.1", 40025, 25, smtp, 5000);
+	text_conn(m, "10.0.0.1", 40021, 21, ftp, 5000);
+	text_conn(m, "10.0.0.1", 40110, 110, pop, 5000);
+	text_conn(m, "10.0.0.1", 40143, 143, imap, 5000);
 }
 
 struct scenario {
@@ -1170,6 +2053,39 @@ static const struct scenario SCENARIOS[] = {
     {"link-raw", DLT_RAW, sc_link_raw, "raw IP (IPv4 and IPv6)"},
     {"link-ipv4", DLT_IPV4, sc_link_ipv4, "DLT_IPV4"},
     {"link-ipv6", DLT_IPV6, sc_link_ipv6, "DLT_IPV6"},
+    {"icmp-ping", DLT_EN10MB, sc_icmp_ping,
+        "ping: 5 requests (reply 3 lost, reply 5 twice), IPv6 ping (the "
+        "second lost), a reply to nothing, a request cut in its header"},
+    {"arp", DLT_EN10MB, sc_arp,
+        "ARP: request and reply, a request asked 3 times unanswered, "
+        "gratuitous, probe, a reply to nothing, hardware len 8, IPv6 "
+        "protocol addresses, a cut request"},
+    {"dns", DLT_EN10MB, sc_dns,
+        "DNS over UDP: A, AAAA, CNAME chain (compressed), NXDomain with "
+        "SOA, MX, TXT, NS, PTR, type 65280, a lost query, a 63-byte label, "
+        "255-byte name, odd bytes; again over IPv6"},
+    {"dns-bad", DLT_EN10MB, sc_dns_bad,
+        "DNS malformed: compression loop, forward pointer, pointer past "
+        "the end, label of 64, name of 256 bytes, record data past the "
+        "end, a response cut by the capture"},
+    {"dns-tcp", DLT_EN10MB, sc_dns_tcp,
+        "DNS over TCP: ANY query and response in one segment each, a TXT "
+        "response over two segments"},
+    {"dhcp", DLT_EN10MB, sc_dhcp,
+        "DHCP: DISCOVER (twice), OFFER, REQUEST, ACK; a renewal; DECLINE; "
+        "a NAK; RELEASE; an option past the end; a DISCOVER cut"},
+    {"traceroute", DLT_EN10MB, sc_traceroute,
+        "traceroute: UDP probes over 3 hops (one probe lost at hop 2, port "
+        "unreachable from the destination), ICMP echo probes, TCP SYN "
+        "probes, UDP over IPv6"},
+    {"nd", DLT_EN10MB, sc_nd,
+        "IPv6 neighbour discovery: RS and RA (prefix, MTU), NS and its "
+        "NA, an NS unanswered, duplicate address detection answered, an "
+        "option of length 0"},
+    {"app", DLT_EN10MB, sc_app,
+        "HTTP/1.1 (GET 200 with length, GET 404 chunked, a POST whose "
+        "request line spans 2 segments), TLS ClientHello/ServerHello/data, "
+        "SMTP, FTP, POP3, IMAP lines"},
     {"link-other", DLT_EN10MB, sc_link_other,
         "802.1Q and QinQ tagged "
         "UDP, ARP, LLDP, SCTP over IPv4"},
