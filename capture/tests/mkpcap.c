@@ -1095,6 +1095,8 @@ post_modified(const char *path)
 		return -1;
 	n = fwrite(out, 1, o, f);
 	return fclose(f) == 0 && n == o ? 0 : -1;
+}
+
 /* Protocols above the transport: ping, ARP, DNS. */
 
 static void
