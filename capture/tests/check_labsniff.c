@@ -449,7 +449,7 @@ static const char ls_json_py[] =
     "n = 0; payloads = []\n"
     "for line in open(sys.argv[1], 'rb'):\n"
     "    j = json.loads(line.decode('utf-8'))\n"
-    "    assert j['type'] in ('packet', 'conversation', 'capture'), j\n"
+    "    assert j['type'] in ('packet', 'conversation', 'exchanges', 'capture'), j\n"
     "    n += 1\n"
     "    if j['type'] == 'packet' and 'payload' in j:\n"
     "        raw = j['payload'].encode('latin-1')\n"
