@@ -32,10 +32,11 @@
 #include "rubric.h"
 
 struct build_result {
-	int ok;                 /* both programs built */
+	int ok;                 /* every program built */
 	char dir[PATH_MAX / 2]; /* the private build folder ("" if none) */
-	char server[PATH_MAX];  /* "" when it did not build */
-	char client[PATH_MAX];
+	char prog[GRADE_PROGRAMS_MAX][PATH_MAX]; /* each program of the lab
+	                                          * (same index); "" when it
+	                                          * did not build */
 	char *log;     /* make's last lines when something failed */
 	char why[256]; /* one line: what failed */
 };

@@ -6,6 +6,7 @@
 #define _GNU_SOURCE /* unshare, CLONE_NEWNS */
 #include "labtest.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -367,15 +368,22 @@ labtest_first_addr(const char *name, int type, char *buf, size_t len)
 }
 
 const char *
-labtest_prog(int lab, const char *name)
+labtest_prog(const char *lab, const char *name)
 {
 	static char ring[8][512];
 	static unsigned next;
-	const char *dir = getenv(lab == 1 ? "LABTEST_LAB1" : "LABTEST_LAB2");
+	char var[64] = "LABTEST_";
+	const char *dir;
 	char *buf = ring[next++ % 8];
+	size_t i, n = strlen(var);
 
-	if (dir == NULL || dir[0] == '\0')
-		dir = lab == 1 ? "solutions/lab1-udp" : "solutions/lab2-tcp";
-	snprintf(buf, sizeof ring[0], "%s/%s", dir, name);
+	for (i = 0; lab[i] != '\0' && lab[i] != '-' && n + 1 < sizeof var; i++)
+		var[n++] = (char)toupper((unsigned char)lab[i]);
+	var[n] = '\0';
+	dir = getenv(var);
+	if (dir != NULL && dir[0] != '\0')
+		snprintf(buf, sizeof ring[0], "%s/%s", dir, name);
+	else
+		snprintf(buf, sizeof ring[0], "solutions/%s/%s", lab, name);
 	return buf;
 }
