@@ -5,7 +5,7 @@
 CAPTURE_SRCS := capture/decode.c capture/decode-ip.c capture/decode-ip6.c \
 	capture/decode-tcp.c capture/decode-udp.c capture/decode-icmp.c \
 	capture/names.c capture/flow.c capture/flow-tcp.c capture/flow-udp.c \
-	capture/file.c
+	capture/file.c capture/userns.c
 
 $(B)/libcapture.a: $(CAPTURE_SRCS:%.c=$(B)/%.o)
 	$(AR) rcs $@ $^

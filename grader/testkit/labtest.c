@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE /* unshare, CLONE_NEWNS */
 #include "labtest.h"
+#include "capture/userns.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -291,33 +292,12 @@ labtest_server(struct proc *p, const char *argv0, int type, int *port)
 static int
 labtest_userns(void)
 {
-	char map[64];
 	uid_t uid = getuid();
 	gid_t gid = getgid();
-	int fd, n;
 
 	if (unshare(CLONE_NEWUSER) < 0)
 		return -1;
-	fd = open("/proc/self/setgroups", O_WRONLY);
-	if (fd >= 0) {
-		(void)!write(fd, "deny", 4);
-		close(fd);
-	}
-	n = snprintf(map, sizeof map, "0 %u 1", (unsigned)uid);
-	fd = open("/proc/self/uid_map", O_WRONLY);
-	if (fd < 0 || write(fd, map, n) != n)
-		goto fail;
-	close(fd);
-	n = snprintf(map, sizeof map, "0 %u 1", (unsigned)gid);
-	fd = open("/proc/self/gid_map", O_WRONLY);
-	if (fd < 0 || write(fd, map, n) != n)
-		goto fail;
-	close(fd);
-	return 0;
-fail:
-	if (fd >= 0)
-		close(fd);
-	return -1;
+	return userns_map_self(uid, gid);
 }
 
 int
