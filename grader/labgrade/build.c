@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "build.h"
 #include "lab.h"
 #include "param.h"
 

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "record.h"
 #include "param.h"
 #include "rng.h" /* splitmix64: the seed of each test */
 

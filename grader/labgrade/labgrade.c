@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "class.h"
 #include "engine.h"
 #include "lab.h"
 #include "param.h"
