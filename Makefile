@@ -42,7 +42,8 @@ TEST_DEPS :=	# anything the test run needs built first
 SAN_BINS  :=	# programs 'make test' also builds with SAN=1
 DATA      :=	# files installed under DATADIR (paths relative to the top)
 
-LABS := labs/lab1-udp labs/lab2-tcp solutions/lab1-udp solutions/lab2-tcp
+# Every lab's handout and references (the labs: grader/labs/labs.mk).
+LABS = $(foreach l,$(LAB_NAMES),labs/$l solutions/$l)
 
 # The fragments below define targets of their own: plain 'make' is 'all'.
 .DEFAULT_GOAL := all
@@ -90,7 +91,7 @@ san-bins:
 # every exchange runs in a private network namespace of labsniff --exec.
 DEMO_SNIFF := ./$(B)/labsniff
 demo: deps
-	@$(MAKE) --no-print-directory build-all
+	@$(MAKE) --no-print-directory build-all $(B)/subs.stamp
 	@echo; echo "== 1. Lab 1 (UDP): the reference client pings the reference server, seen by labsniff"
 	$(DEMO_SNIFF) --exec 'solutions/lab1-udp/udp_server 12000' \
 	    --exec 'solutions/lab1-udp/udp_client 127.0.0.1 12000 3'
@@ -109,7 +110,7 @@ demo: deps
 	@echo; echo "== 6. ... and catches a client whose output looks right but whose pings carry a NUL byte"
 	@rm -rf $(B)/demo-sub && mkdir -p $(B)/demo-sub && \
 	    cp solutions/lab1-udp/udp_server.c $(B)/demo-sub/ && \
-	    cp grader/labs/broken/l1-client-nul-in-ping/udp_client.c $(B)/demo-sub/
+	    cp $(B)/broken/lab1-udp/client-nul-in-ping/udp_client.c $(B)/demo-sub/
 	./$(B)/labgrade --color never --only client_pings lab1-udp $(B)/demo-sub
 	@echo; echo "demo done: see README.md to do the labs yourself ('make test' runs the kit's own tests)"
 

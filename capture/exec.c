@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE /* unshare(), CLONE_NEWNET, struct ifreq */
 #include "labsniff.h"
+#include "userns.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,34 +24,6 @@
 
 static void exec_emit(struct sniff *s, int i, const char *p, size_t n);
 static void exec_read(struct sniff *s, int i);
-
-static int
-write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, text, strlen(text));
-	close(fd);
-	return n == (ssize_t)strlen(text) ? 0 : -1;
-}
-
-/* Map our uid and gid to root inside the new user namespace (unshare -r). */
-static int
-exec_map_ids(uid_t uid, gid_t gid)
-{
-	char map[64];
-
-	if (write_file("/proc/self/setgroups", "deny") != 0 && errno != ENOENT)
-		return -1;
-	snprintf(map, sizeof map, "0 %lu 1\n", (unsigned long)uid);
-	if (write_file("/proc/self/uid_map", map) != 0)
-		return -1;
-	snprintf(map, sizeof map, "0 %lu 1\n", (unsigned long)gid);
-	return write_file("/proc/self/gid_map", map);
-}
 
 static int
 exec_lo_up(void)
@@ -88,7 +61,7 @@ exec_enter(struct sniff *s)
 		}
 		user = 1;
 	}
-	if (user && exec_map_ids(uid, gid) != 0) {
+	if (user && userns_map_self(uid, gid) != 0) {
 		snprintf(s->err, sizeof s->err,
 		    "--exec: cannot map ids in the "
 		    "user namespace: %s",

@@ -20,9 +20,9 @@ $(B)/grader/%.o: CPPFLAGS += $(GRADER_INCLUDES)
 
 include grader/cell/cell.mk
 include grader/peer/peer.mk
+include grader/labs/labs.mk
 include grader/labgrade/labgrade.mk
 include grader/report/report.mk
-include grader/labs/labs.mk
 include grader/testkit/testkit.mk
 
 $(B)/libgrader.a: $(GRADER_OBJS)

@@ -2,7 +2,7 @@
 # grader/bench/bench.sh LABGRADE: how long grading takes.
 #  1. one submission (the reference solutions), each lab, 5 runs:
 #     wall-clock min/median/max (goal: at most 5 s);
-#  2. a class of 40 copies of the Lab 1 reference with -j 4: total wall
+#  2. a class of 40 copies of the first lab's reference with -j 4: total wall
 #     clock (goal: at most 2 minutes), the spread of the per-student
 #     grading times, and whether all 40 results are identical (no test
 #     flaky under load): exit status 1 if they are not.
@@ -22,7 +22,9 @@ stats() {	# stdin: one number a line -> "min median max" (3 decimals)
 }
 
 echo "bench: labgrade on $(nproc) CPUs ($(uname -sr)), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-for lab in lab1-udp lab2-tcp; do
+LABS=$("$LG" --labs | cut -f1)
+FIRST=$(echo "$LABS" | head -n 1)
+for lab in $LABS; do
 	: >"$TMP/times"
 	i=0
 	while [ $i -lt "$RUNS" ]; do
@@ -42,11 +44,11 @@ i=1
 while [ $i -le "$CLASS" ]; do
 	d=$(printf '%s/class/student%02d' "$TMP" $i)
 	mkdir "$d"
-	cp solutions/lab1-udp/udp_server.c solutions/lab1-udp/udp_client.c "$d/"
+	for f in $("$LG" --sources "$FIRST"); do cp "solutions/$FIRST/$f" "$d/"; done
 	i=$((i + 1))
 done
 t0=$(now)
-"$LG" --class "$TMP/class" -j "$JOBS" lab1-udp 2>"$TMP/class.err" || true
+"$LG" --class "$TMP/class" -j "$JOBS" "$FIRST" 2>"$TMP/class.err" || true
 t1=$(now)
 total=$(awk "BEGIN { print $t1 - $t0 }")
 for f in "$TMP"/class/student*/labgrade/report.json; do

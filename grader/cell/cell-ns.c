@@ -25,6 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "capture/userns.h"
 #include "cell.h"
 
 #define CELL_HOSTS "127.0.0.1\tlocalhost\n::1\tlocalhost\n"
@@ -60,21 +61,6 @@ write_file(const char *path, const char *text)
 	if (close(fd) < 0)
 		rc = -1;
 	return rc;
-}
-
-/* Root inside a new user namespace, mapped to our own uid and gid. */
-static int
-ns_user(uid_t uid, gid_t gid)
-{
-	char map[64];
-
-	if (write_file("/proc/self/setgroups", "deny") < 0)
-		return -1;
-	snprintf(map, sizeof map, "0 %u 1", (unsigned)uid);
-	if (write_file("/proc/self/uid_map", map) < 0)
-		return -1;
-	snprintf(map, sizeof map, "0 %u 1", (unsigned)gid);
-	return write_file("/proc/self/gid_map", map);
 }
 
 static int
@@ -432,7 +418,7 @@ cell_ns_enter(struct cell *c)
 		c->userns = 1;
 		c->uid = 0;
 		c->gid = 0;
-		if (ns_user(uid, gid) < 0)
+		if (userns_map_self(uid, gid) < 0)
 			return -1;
 	}
 	if (unshare(CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID) < 0) {

@@ -20,7 +20,8 @@ TEST_DEPS += $(CELL_HOSTILE)
 .SECONDARY: $(CELL_HOSTILE:$(B)/tests/hostile/%=$(B)/grader/cell/tests/hostile/%.o)
 
 # make bench: what a cell costs (open, capture start, a run, close).
-$(B)/cell-bench: $(B)/grader/cell/cell-bench.o $(CELL_SRCS:%.c=$(B)/%.o)
+$(B)/cell-bench: $(B)/grader/cell/cell-bench.o $(CELL_SRCS:%.c=$(B)/%.o) \
+		$(B)/libcapture.a
 	$(CC) $(KIT_LDFLAGS) -o $@ $^ $(PCAP_LIBS)
 
 bench:: $(B)/cell-bench

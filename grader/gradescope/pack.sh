@@ -1,14 +1,18 @@
 #!/bin/sh
-# pack.sh LAB OUT.zip: the Gradescope autograder zip for LAB: setup.sh,
-# run_autograder, the lab's name and the kit's sources (socklab.tar.gz).
+# pack.sh LAB OUT.zip [LABGRADE]: the Gradescope autograder zip for LAB:
+# setup.sh, run_autograder, the lab's name and the kit's sources
+# (socklab.tar.gz).  LAB is one of 'LABGRADE --labs' (default LABGRADE:
+# build/labgrade of this kit).
 set -eu
 LAB=$1
 OUT=$2
-case $LAB in
-lab1-udp|lab2-tcp) ;;
-*) echo "pack.sh: LAB must be lab1-udp or lab2-tcp, not '$LAB'" >&2; exit 2 ;;
-esac
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
+LABGRADE=${3:-$TOP/build/labgrade}
+if ! "$LABGRADE" --labs | cut -f1 | grep -qxF "$LAB"; then
+	echo "pack.sh: LAB must be one of: $("$LABGRADE" --labs | cut -f1 |
+		tr '\n' ' ')not '$LAB'" >&2
+	exit 2
+fi
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 cd "$TOP"

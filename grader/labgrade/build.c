@@ -18,7 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "build.h"
+#include "lab.h"
 #include "param.h"
 
 static long
@@ -245,6 +246,7 @@ build_prepare(const struct grade_lab *lab, const char *src, const char *kit,
     char *err, size_t errlen)
 {
 	char from[PATH_MAX + 256], to[PATH_MAX + 256];
+	const char *sources[64];
 	size_t i, m = 0;
 	const char *base = build_base(err, errlen);
 
@@ -264,9 +266,10 @@ build_prepare(const struct grade_lab *lab, const char *src, const char *kit,
 		return -1;
 	}
 	missing[0] = '\0';
-	for (i = 0; lab->sources[i] != NULL; i++) {
-		snprintf(from, sizeof from, "%s/%s", src, lab->sources[i]);
-		snprintf(to, sizeof to, "%s/%s", b->dir, lab->sources[i]);
+	lab_sources(lab, sources, sizeof sources / sizeof sources[0]);
+	for (i = 0; sources[i] != NULL; i++) {
+		snprintf(from, sizeof from, "%s/%s", src, sources[i]);
+		snprintf(to, sizeof to, "%s/%s", b->dir, sources[i]);
 		if (build_copy(from, to, 0644) < 0 && m + 1 < mlen)
 			m += (size_t)snprintf(missing + m, mlen - m,
 			    "%s: cannot use it (%s)\n", from,
@@ -313,8 +316,9 @@ build_submission(const struct grade_lab *lab, const char *src, const char *kit,
 		return -1;
 	}
 	b->ok = 1;
-	build_check_bin(b, lab->server_bin, b->server, sizeof b->server);
-	build_check_bin(b, lab->client_bin, b->client, sizeof b->client);
+	for (i = 0; i < lab->nprograms && i < GRADE_PROGRAMS_MAX; i++)
+		build_check_bin(b, lab->programs[i].name, b->prog[i],
+		    sizeof b->prog[i]);
 	if (rc > 0)
 		snprintf(b->why, sizeof b->why,
 		    "the build took more than "

@@ -19,7 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "class.h"
+#include "rubric.h"
 #include "param.h"
 
 struct class_sub {

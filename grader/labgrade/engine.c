@@ -29,7 +29,9 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "record.h"
 #include "param.h"
+#include "rng.h" /* splitmix64: the seed of each test */
 
 struct engine_ctx {
 	const struct grade_lab *lab;
@@ -68,7 +70,7 @@ engine_now(void)
 uint64_t
 engine_test_seed(uint64_t seed, const char *name)
 {
-	return grade_splitmix64(seed ^ grade_hash64(0, name, strlen(name)));
+	return rng_nth(seed ^ grade_hash64(0, name, strlen(name)), 1);
 }
 
 static int
@@ -431,24 +433,24 @@ static void
 engine_word(const struct engine_ctx *x, const char *w, size_t wl, FILE *out,
     FILE *build)
 {
-	const char *bins[2] = {x->lab->server_bin, x->lab->client_bin};
 	char path[PATH_MAX * 2], word[PATH_MAX * 2];
-	int k;
+	const char *bin;
+	size_t k;
 
 	if (wl == 7 && strncmp(w, "labpeer", 7) == 0) {
 		fputs(x->peer, out);
 		return;
 	}
-	for (k = 0; k < 2 && x->subdir[0] != '\0'; k++) {
-		if (bins[k] == NULL || wl != 2 + strlen(bins[k]) ||
-		    strncmp(w, "./", 2) != 0 ||
-		    strncmp(w + 2, bins[k], wl - 2) != 0)
+	for (k = 0; k < x->lab->nprograms && x->subdir[0] != '\0'; k++) {
+		bin = x->lab->programs[k].name;
+		if (wl != 2 + strlen(bin) || strncmp(w, "./", 2) != 0 ||
+		    strncmp(w + 2, bin, wl - 2) != 0)
 			continue;
-		snprintf(path, sizeof path, "%s/%s", x->subdir, bins[k]);
+		snprintf(path, sizeof path, "%s/%s", x->subdir, bin);
 		report_shell_word(word, sizeof word, path);
 		fputs(word, out);
-		if (engine_needs_build(x->subdir, bins[k]))
-			fprintf(build, " %s", bins[k]);
+		if (engine_needs_build(x->subdir, bin))
+			fprintf(build, " %s", bin);
 		return;
 	}
 	fprintf(out, "%.*s", (int)wl, w);
@@ -555,7 +557,9 @@ engine_ready(struct engine_run *e, size_t i, char *why, size_t len)
 {
 	const struct grade_test *t = &e->x.lab->tests[i];
 	const struct grade_sub *sub = e->x.sub;
+	const struct grade_program *prog;
 	ssize_t p;
+	size_t k;
 
 	if (!e->selected[i])
 		return snprintf(why, len, "not selected (--only %s)",
@@ -579,14 +583,12 @@ engine_ready(struct engine_run *e, size_t i, char *why, size_t len)
 			           report_status_name(e->rep->tests[p].status)),
 			       -1;
 	}
-	if ((t->needs & NEED_SERVER) && sub->server == NULL)
-		return snprintf(
-		           why, len, "%s did not build", e->x.lab->server_bin),
-		       -1;
-	if ((t->needs & NEED_CLIENT) && sub->client == NULL)
-		return snprintf(
-		           why, len, "%s did not build", e->x.lab->client_bin),
-		       -1;
+	for (k = 0; k < e->x.lab->nprograms && k < GRADE_PROGRAMS_MAX; k++) {
+		prog = &e->x.lab->programs[k];
+		if ((t->needs & (1u << prog->role)) && sub->prog[k] == NULL)
+			return snprintf(why, len, "%s did not build", prog->name),
+			       -1;
+	}
 	return 1;
 }
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "record.h"
 #include "param.h"
 
 static const char *const grade_status_keys[] = {

@@ -1,6 +1,8 @@
 /*
- * What a graded test is, and what a test may call.  A lab is a table of
- * struct grade_test (lab1.c, lab2.c); the engine (engine.c) turns each
+ * What a graded test is, and what a test may call.  A lab (struct
+ * grade_lab, one per folder grader/labs/NAME/, listed by the registry in
+ * lab.h) is its programs and a table of struct grade_test; the engine
+ * (engine.c) turns each
  * entry into a Check test, runs it in a fresh cell inside Check's forked
  * child, and reads back the record the test left.
  *
@@ -47,13 +49,25 @@ enum grade_status {
 	GS_ERROR          /* the grader itself failed: never a score */
 };
 
+/* The roles a lab's program can play (the scenario helpers know how to
+ * drive each); a lab has any number of programs, each with one role. */
+enum grade_role {
+	ROLE_SERVER, /* started first, waited for, then driven by peers */
+	ROLE_CLIENT  /* run against a reference or student server */
+};
+
+#define GRADE_PROGRAMS_MAX 8 /* programs of one lab */
+
 /* The submission under grading, after the build step. */
 struct grade_sub {
-	const char *lab;      /* "lab1-udp" or "lab2-tcp" */
-	const char *src;      /* the submission folder as given */
-	const char *bin;      /* private build folder */
-	const char *server;   /* absolute path of the built server, or NULL */
-	const char *client;   /* absolute path of the built client, or NULL */
+	const char *lab;                      /* the lab's name */
+	const char *src;                      /* the submission folder as given */
+	const char *bin;                      /* private build folder */
+	const char *prog[GRADE_PROGRAMS_MAX]; /* each program of the lab
+	                                       * (same index), built: its
+	                                       * absolute path, or NULL */
+	const char *server;   /* the lab's first ROLE_SERVER program, or NULL */
+	const char *client;   /* the lab's first ROLE_CLIENT program, or NULL */
 	const char *labpeer;  /* absolute path of labpeer */
 	const char *labsniff; /* absolute path of labsniff (for traces) */
 	uint64_t seed;        /* --seed: all fault injection derives from it */
@@ -62,8 +76,8 @@ struct grade_sub {
 };
 
 enum grade_needs {
-	NEED_SERVER = 1, /* the student's server built */
-	NEED_CLIENT = 2, /* the student's client built */
+	NEED_SERVER = 1 << ROLE_SERVER, /* every ROLE_SERVER program built */
+	NEED_CLIENT = 1 << ROLE_CLIENT, /* every ROLE_CLIENT program built */
 	NEED_NS = 4,     /* cannot run in fallback mode (not run there) */
 	NEED_TIMING = 8  /* timing-sensitive: a CPU share of its own */
 };
@@ -80,16 +94,26 @@ struct grade_test {
 	void (*run)(struct grade *g);
 };
 
+/* One program of a lab: what make builds from which of the submission's
+ * files. */
+struct grade_program {
+	const char *name;           /* the binary, e.g. "udp_server" */
+	enum grade_role role;       /* what the tests do with it */
+	const char *const *sources; /* its .c files in a submission (NULL-ended) */
+};
+
+/* A lab, as its folder grader/labs/NAME/ declares it (NAME.c): the
+ * handout is labs/NAME/, the references and the kit's Makefile for it
+ * solutions/NAME/, the points grader/labs/NAME/NAME.rubric. */
 struct grade_lab {
-	const char *name;           /* "lab1-udp" */
-	const char *const *sources; /* the .c files a submission holds */
-	const char *server_bin;     /* "udp_server" */
-	const char *client_bin;     /* "udp_client" */
+	const char *name;  /* the folders' name, e.g. "lab1-udp" */
+	const char *title; /* one line, e.g. "Lab 1: a UDP pinger" */
+	const struct grade_program *programs;
+	size_t nprograms; /* at most GRADE_PROGRAMS_MAX */
+	const char *peers; /* the labpeer kinds its tests run, space-separated */
 	const struct grade_test *tests;
 	size_t ntests;
 };
-
-extern const struct grade_lab lab1_udp, lab2_tcp;
 
 struct cell *grade_cell(struct grade *g);
 const struct grade_sub *grade_sub(struct grade *g);

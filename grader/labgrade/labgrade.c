@@ -14,7 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "class.h"
 #include "engine.h"
+#include "lab.h"
 #include "param.h"
 #include "report.h"
 #include "rubric.h"
@@ -34,7 +36,9 @@ enum {
 	OPT_RUBRIC,
 	OPT_NO_CELL,
 	OPT_SLOT_BASE,
-	OPT_COLOR
+	OPT_COLOR,
+	OPT_LABS,
+	OPT_SOURCES
 };
 
 struct lg {
@@ -80,13 +84,15 @@ lg_signals(void)
 
 static const char lg_usage[] = "usage: labgrade [options] LAB [DIR]\n"
                                "       labgrade --class ROOT [options] LAB\n"
-                               "       labgrade --list LAB\n";
+                               "       labgrade --list LAB\n"
+                               "       labgrade --labs | --sources LAB\n";
 
 static const char lg_help[] =
     "Grade a socklab submission: build it with the kit's Makefile, run its\n"
     "programs against scripted peers in private cells, check what they\n"
     "print and what they send on the wire.\n\n"
-    "LAB is lab1-udp or lab2-tcp (lab1, lab2); DIR defaults to labs/LAB.\n\n"
+    "LAB is one of the kit's labs (--labs), or its name's part before the\n"
+    "first '-'; DIR defaults to labs/LAB.\n\n"
     "  --format F      text, json, junit, tap, gradescope, autolab, csv;\n"
     "                  repeat or separate with commas (several need --out)\n"
     "  --out DIR       write each format into DIR (and the test traces)\n"
@@ -95,6 +101,8 @@ static const char lg_help[] =
     "  -v, --verbose   show each test's packet trace, even when it passes\n"
     "  --fail-under S  exit 3 when the score is below S points (or S%)\n"
     "  --list          list the lab's tests with points and summaries\n"
+    "  --labs          list the kit's labs: NAME<tab>TITLE, one a line\n"
+    "  --sources LAB   the files a submission of LAB holds, one a line\n"
     "  --class ROOT    grade every ROOT/*/ folder; writes ROOT/grades.csv\n"
     "                  and ROOT/<student>/labgrade/report.{txt,json,csv}\n"
     "  -j N            with --class: submissions at once (default: CPUs);\n"
@@ -115,14 +123,40 @@ lg_bad(const char *fmt, const char *arg)
 	return 2;
 }
 
-static const struct grade_lab *
-lg_lab(const char *name)
+static int
+lg_unknown_lab(const char *name)
 {
-	if (strcmp(name, "lab1-udp") == 0 || strcmp(name, "lab1") == 0)
-		return &lab1_udp;
-	if (strcmp(name, "lab2-tcp") == 0 || strcmp(name, "lab2") == 0)
-		return &lab2_tcp;
-	return NULL;
+	char names[512], msg[640];
+
+	snprintf(msg, sizeof msg, "unknown lab '%%s' (%s)",
+	    lab_names(names, sizeof names));
+	return lg_bad(msg, name);
+}
+
+/* --labs: the registry, for scripts and the Makefiles. */
+static void
+lg_labs(void)
+{
+	size_t i;
+
+	for (i = 0; i < lab_count(); i++)
+		printf("%s\t%s\n", lab_at(i)->name, lab_at(i)->title);
+}
+
+/* --sources LAB: what a submission holds, one file a line. */
+static int
+lg_sources(const char *name)
+{
+	const struct grade_lab *lab = lab_find(name);
+	const char *src[64];
+	size_t i;
+
+	if (lab == NULL)
+		return lg_unknown_lab(name);
+	lab_sources(lab, src, sizeof src / sizeof src[0]);
+	for (i = 0; src[i] != NULL; i++)
+		printf("%s\n", src[i]);
+	return 0;
 }
 
 static int
@@ -253,6 +287,8 @@ lg_parse(struct lg *o, int argc, char **argv)
 	    {"colour", required_argument, NULL, OPT_COLOR},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
+	    {"labs", no_argument, NULL, OPT_LABS},
+	    {"sources", required_argument, NULL, OPT_SOURCES},
 	    {"version", no_argument, NULL, 'V'}, {NULL, 0, NULL, 0}};
 	int c, rc;
 
@@ -266,6 +302,12 @@ lg_parse(struct lg *o, int argc, char **argv)
 			printf("labgrade %s\n", LABGRADE_VERSION);
 			return -1;
 		}
+		if (c == OPT_LABS) {
+			lg_labs();
+			return -1;
+		}
+		if (c == OPT_SOURCES)
+			return lg_sources(optarg) == 0 ? -1 : 2;
 		if (c == '?' || c == ':')
 			return lg_bad("bad option '%s'", argv[optind - 1]);
 		if ((rc = lg_option(o, c, optarg)) != 0)
@@ -273,10 +315,9 @@ lg_parse(struct lg *o, int argc, char **argv)
 	}
 	if (optind >= argc)
 		return lg_bad("%s", "no LAB given");
-	o->lab = lg_lab(argv[optind]);
+	o->lab = lab_find(argv[optind]);
 	if (o->lab == NULL)
-		return lg_bad(
-		    "unknown lab '%s' (lab1-udp or lab2-tcp)", argv[optind]);
+		return lg_unknown_lab(argv[optind]);
 	o->dir = optind + 1 < argc ? argv[optind + 1] : NULL;
 	if (optind + 2 < argc || (o->dir != NULL && o->class_root != NULL))
 		return lg_bad("too many arguments ('%s')", argv[argc - 1]);
@@ -485,12 +526,21 @@ static void
 lg_sub(const struct lg *o, const struct build_result *b, const char *dir,
     struct grade_sub *sub)
 {
+	const char *p;
+	size_t i;
+
 	memset(sub, 0, sizeof *sub);
 	sub->lab = o->lab->name;
 	sub->src = dir;
 	sub->bin = b->dir;
-	sub->server = b->server[0] != '\0' ? b->server : NULL;
-	sub->client = b->client[0] != '\0' ? b->client : NULL;
+	for (i = o->lab->nprograms; i-- > 0;) {
+		p = b->prog[i][0] != '\0' ? b->prog[i] : NULL;
+		sub->prog[i] = p;
+		if (o->lab->programs[i].role == ROLE_SERVER)
+			sub->server = p; /* the first of its role, at the end */
+		if (o->lab->programs[i].role == ROLE_CLIENT)
+			sub->client = p;
+	}
 	sub->labpeer = o->labpeer;
 	sub->labsniff = o->labsniff;
 	sub->seed = o->seed;
@@ -548,6 +598,7 @@ lg_class(struct lg *o)
 {
 	const char *names[256];
 	struct class_opts co = {0};
+	const char *sources[64];
 	struct rubric r;
 	char err[PATH_MAX + 256];
 	size_t i;
@@ -562,7 +613,8 @@ lg_class(struct lg *o)
 	co.self = o->exe;
 	co.rubric = o->rubric;
 	co.rubric_hash = r.hash;
-	co.sources = o->lab->sources;
+	lab_sources(o->lab, sources, sizeof sources / sizeof sources[0]);
+	co.sources = sources;
 	co.jobs = o->jobs;
 	co.seed = o->seed;
 	co.force_fallback = o->no_cell;

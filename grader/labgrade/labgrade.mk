@@ -25,24 +25,24 @@ $(B)/labgrade: $(B)/grader/labgrade/labgrade.o $(B)/grader/labgrade/class.o \
 BINS += $(B)/labgrade
 MANS += grader/labgrade/labgrade.1
 SAN_BINS += build/san/labgrade
-DATA += solutions/lab1-udp/Makefile solutions/lab2-tcp/Makefile
 TEST_DEPS += $(B)/labgrade
 
-# make grade LAB=lab1-udp [DIR=path/to/submission] [ARGS='--format json']
-LAB ?= lab1-udp
+# make grade [LAB=NAME] [DIR=path/to/submission] [ARGS='--format json']
+# (LAB: one of build/labgrade --labs; the first by default)
+LAB ?= $(firstword $(LAB_NAMES))
 grade: deps
 	@$(MAKE) --no-print-directory $(B)/labgrade $(B)/labpeer $(B)/labsniff
 	./$(B)/labgrade $(ARGS) $(LAB) $(DIR)
 
-# make gradescope [LAB=lab1-udp]: the Gradescope autograder zip.
+# make gradescope [LAB=NAME]: the Gradescope autograder zip.
 GRADESCOPE_ZIP := build/gradescope-$(LAB).zip
 gradescope: $(GRADESCOPE_ZIP)
 	@echo "gradescope: $(GRADESCOPE_ZIP) (upload it as the autograder)"
 
 $(GRADESCOPE_ZIP): grader/gradescope/setup.sh grader/gradescope/run_autograder \
-		grader/gradescope/pack.sh
+		grader/gradescope/pack.sh $(B)/labgrade
 	@mkdir -p build
-	sh grader/gradescope/pack.sh $(LAB) $@
+	sh grader/gradescope/pack.sh $(LAB) $@ $(B)/labgrade
 
 .PHONY: $(GRADESCOPE_ZIP)
 

@@ -31,16 +31,6 @@ grade_hash64(uint64_t h, const void *p, size_t n)
 	return h;
 }
 
-uint64_t
-grade_splitmix64(uint64_t x)
-{
-	uint64_t z = x + 0x9e3779b97f4a7c15ULL;
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 static int
 rubric_err(char *err, size_t errlen, const char *fmt, ...)
 {

@@ -9,7 +9,6 @@
  *	rubric_visibility(r, name)  Gradescope visibility of a test
  *	rubric_free(r)
  *	grade_hash64(h, p, n)       FNV-1a 64, chained (h = 0 starts one)
- *	grade_splitmix64(x)         one step of splitmix64 (seed derivation)
  *
  * File format, one test per line; '#' starts a comment; blank lines skip:
  *	NAME POINTS [VISIBILITY]
@@ -48,6 +47,5 @@ const char *rubric_visibility(const struct rubric *r, const char *name);
 void rubric_free(struct rubric *r);
 
 uint64_t grade_hash64(uint64_t h, const void *p, size_t n);
-uint64_t grade_splitmix64(uint64_t x);
 
 #endif

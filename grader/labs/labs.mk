@@ -1,9 +1,54 @@
-# grader/labs/labs.mk: the lab test tables (one folder per lab), the scenario
-# helpers they share (scenario.c) and the wire checks (wire.c), all in
-# libgrader.a; the rubrics are installed with the grader's data.
+# grader/labs/labs.mk: the labs.  A lab is a folder grader/labs/NAME/ with
+# NAME.c (its struct grade_lab: title, programs, tests) and NAME.rubric;
+# the handout is labs/NAME/, the references solutions/NAME/.  LAB_NAMES
+# is the list, found from the folders; the registry (lab.c) gets it as
+# the generated labs.inc.  Also here: the scenario helpers the lab tests
+# share (scenario.c) and the wire checks (wire.c), all in libgrader.a;
+# the rubrics are installed with the grader's data.
 
-GRADER_OBJS += $(B)/grader/labs/lab1-udp/lab1-udp.o \
-               $(B)/grader/labs/lab2-tcp/lab2-tcp.o \
+LAB_NAMES := $(sort $(foreach d,$(wildcard grader/labs/*/),\
+	$(if $(wildcard $(d)$(notdir $(d:/=)).c),$(notdir $(d:/=)))))
+
+GRADER_OBJS += $(foreach l,$(LAB_NAMES),$(B)/grader/labs/$l/$l.o) \
+               $(B)/grader/labs/lab.o \
                $(B)/grader/labs/scenario.o $(B)/grader/labs/wire.o
-DATA += grader/labs/lab1-udp/lab1-udp.rubric \
-        grader/labs/lab2-tcp/lab2-tcp.rubric
+DATA += $(foreach l,$(LAB_NAMES),grader/labs/$l/$l.rubric \
+                                 solutions/$l/Makefile)
+
+# labs.inc: LAB(symbol) per lab, rewritten only when the list changes.
+LABS_INC := $(B)/grader/labs/labs.inc
+$(LABS_INC): labs-inc-check
+	@mkdir -p $(dir $@)
+	@printf '%s\n' $(foreach l,$(LAB_NAMES),'LAB($(subst -,_,$l))') \
+		| cmp -s - $@ || printf '%s\n' \
+		$(foreach l,$(LAB_NAMES),'LAB($(subst -,_,$l))') > $@
+.PHONY: labs-inc-check
+
+$(B)/grader/labs/lab.o: $(LABS_INC)
+$(B)/grader/labs/lab.o: CPPFLAGS += -I$(B)/grader/labs
+
+# The self-test's submissions, made at test time from their descriptions:
+# grader/labs/LAB/broken/NAME.edit (one bug: an edit of the reference)
+# into build/broken/LAB/NAME/, grader/labs/LAB/hostile/NAME.edit (a
+# hostile program as one of the lab's files) into
+# build/hostile-subs/LAB/NAME/ (see mksub.c).  An edit that no longer
+# applies to the reference stops the build, naming the file and line.
+$(B)/mksub: $(B)/grader/labs/mksub.o
+	$(CC) $(KIT_LDFLAGS) -o $@ $^
+
+SUB_DESCS := $(wildcard grader/labs/*/broken/*.edit grader/labs/*/hostile/*.edit)
+$(B)/subs.stamp: $(B)/mksub $(SUB_DESCS) \
+		$(foreach l,$(LAB_NAMES),$(wildcard solutions/$l/*.c)) \
+		$(wildcard grader/cell/tests/hostile/*.c)
+	@rm -rf $(B)/broken $(B)/hostile-subs
+	@mkdir -p $(B)/broken $(B)/hostile-subs
+	@for l in $(LAB_NAMES); do \
+		for k in broken hostile; do \
+			o=$(B)/broken; [ $$k = broken ] || o=$(B)/hostile-subs; \
+			set -- grader/labs/$$l/$$k/*.edit; [ -e "$$1" ] || continue; \
+			./$(B)/mksub $$l $$o/$$l "$$@" || exit 1; \
+		done; \
+	done
+	@touch $@
+
+TEST_DEPS += $(B)/subs.stamp

@@ -5,7 +5,9 @@
  */
 #define _GNU_SOURCE /* unshare, CLONE_NEWNS */
 #include "labtest.h"
+#include "capture/userns.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -290,33 +292,12 @@ labtest_server(struct proc *p, const char *argv0, int type, int *port)
 static int
 labtest_userns(void)
 {
-	char map[64];
 	uid_t uid = getuid();
 	gid_t gid = getgid();
-	int fd, n;
 
 	if (unshare(CLONE_NEWUSER) < 0)
 		return -1;
-	fd = open("/proc/self/setgroups", O_WRONLY);
-	if (fd >= 0) {
-		(void)!write(fd, "deny", 4);
-		close(fd);
-	}
-	n = snprintf(map, sizeof map, "0 %u 1", (unsigned)uid);
-	fd = open("/proc/self/uid_map", O_WRONLY);
-	if (fd < 0 || write(fd, map, n) != n)
-		goto fail;
-	close(fd);
-	n = snprintf(map, sizeof map, "0 %u 1", (unsigned)gid);
-	fd = open("/proc/self/gid_map", O_WRONLY);
-	if (fd < 0 || write(fd, map, n) != n)
-		goto fail;
-	close(fd);
-	return 0;
-fail:
-	if (fd >= 0)
-		close(fd);
-	return -1;
+	return userns_map_self(uid, gid);
 }
 
 int
@@ -367,15 +348,22 @@ labtest_first_addr(const char *name, int type, char *buf, size_t len)
 }
 
 const char *
-labtest_prog(int lab, const char *name)
+labtest_prog(const char *lab, const char *name)
 {
 	static char ring[8][512];
 	static unsigned next;
-	const char *dir = getenv(lab == 1 ? "LABTEST_LAB1" : "LABTEST_LAB2");
+	char var[64] = "LABTEST_";
+	const char *dir;
 	char *buf = ring[next++ % 8];
+	size_t i, n = strlen(var);
 
-	if (dir == NULL || dir[0] == '\0')
-		dir = lab == 1 ? "solutions/lab1-udp" : "solutions/lab2-tcp";
-	snprintf(buf, sizeof ring[0], "%s/%s", dir, name);
+	for (i = 0; lab[i] != '\0' && lab[i] != '-' && n + 1 < sizeof var; i++)
+		var[n++] = (char)toupper((unsigned char)lab[i]);
+	var[n] = '\0';
+	dir = getenv(var);
+	if (dir != NULL && dir[0] != '\0')
+		snprintf(buf, sizeof ring[0], "%s/%s", dir, name);
+	else
+		snprintf(buf, sizeof ring[0], "solutions/%s/%s", lab, name);
 	return buf;
 }

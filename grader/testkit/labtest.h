@@ -18,9 +18,11 @@
  *	                         gives first for name, numeric
  *	labtest_lines(text)      number of '\n'-terminated lines in text
  *	labtest_line(text, i, buf, len)  copy line i (0-based) without '\n'
- *	labtest_prog(lab, name)  path of a lab program: $LABTEST_LAB1 (or
- *	                         _LAB2) if set, else solutions/labN-.../name,
- *	                         so the suites can check any folder
+ *	labtest_prog(lab, name)  path of program name of lab ("lab1-udp"):
+ *	                         in $LABTEST_LAB1 (the name's part before
+ *	                         '-', upper case) if set, else in
+ *	                         solutions/LAB/, so the suites can check any
+ *	                         folder
  */
 #ifndef LABTEST_H
 #define LABTEST_H
@@ -58,6 +60,6 @@ int labtest_hosts(const char *text);
 int labtest_first_addr(const char *name, int type, char *buf, size_t len);
 int labtest_lines(const char *text);
 int labtest_line(const char *text, int i, char *buf, size_t len);
-const char *labtest_prog(int lab, const char *name);
+const char *labtest_prog(const char *lab, const char *name);
 
 #endif

@@ -21,8 +21,10 @@
 #include "harness.h"
 #include "labtest.h"
 
-#define UDP_SERVER labtest_prog(1, "udp_server")
-#define UDP_CLIENT labtest_prog(1, "udp_client")
+#define LAB "lab1-udp" /* the lab these contract tests are for */
+
+#define UDP_SERVER labtest_prog(LAB, "udp_server")
+#define UDP_CLIENT labtest_prog(LAB, "udp_client")
 
 #define REPLY_WAIT_MS 1000 /* a reply from the server must come by then */
 #define DEADLINE_LO 0.999  /* contract: 1.000 s, less clock granularity */
@@ -817,7 +819,7 @@ static const char *const programs[] = {"udp_server", "udp_client"};
 
 START_TEST(test_help)
 {
-	char *argv[] = {(char *)labtest_prog(1, programs[_i]), "--help", NULL};
+	char *argv[] = {(char *)labtest_prog(LAB, programs[_i]), "--help", NULL};
 	struct proc p;
 
 	ck_assert_int_eq(proc_run(&p, argv, 3000), 0);

@@ -24,8 +24,10 @@
 #include "harness.h"
 #include "labtest.h"
 
-#define TCP_SERVER labtest_prog(2, "tcp_server")
-#define TCP_CLIENT labtest_prog(2, "tcp_client")
+#define LAB "lab2-tcp" /* the lab these contract tests are for */
+
+#define TCP_SERVER labtest_prog(LAB, "tcp_server")
+#define TCP_CLIENT labtest_prog(LAB, "tcp_client")
 
 #define IO_MS 2000        /* any expected byte must come by then */
 #define PIECE_MS 15       /* pause between the pieces of a split line */
@@ -1092,7 +1094,7 @@ static const char *const programs[] = {"tcp_server", "tcp_client"};
 
 START_TEST(test_help)
 {
-	char *argv[] = {(char *)labtest_prog(2, programs[_i]), "--help", NULL};
+	char *argv[] = {(char *)labtest_prog(LAB, programs[_i]), "--help", NULL};
 	struct proc p;
 
 	ck_assert_int_eq(proc_run(&p, argv, 3000), 0);

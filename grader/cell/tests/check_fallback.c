@@ -94,7 +94,8 @@ START_TEST(test_broken_caught)
 		return;	/* without capture rights client_pings is not run */
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(cmd, sizeof cmd, "cp solutions/lab1-udp/udp_server.c "
-	    "grader/labs/broken/l1-client-nul-in-ping/udp_client.c %s/", dir);
+	    "%s/udp_client.c %s/", kit_bin("broken/lab1-udp/client-nul-in-ping"),
+	    dir);
 	ck_assert_int_eq(system(cmd), 0);
 	ck_assert_int_eq(proc_run(&p, argv, 60000), 0);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

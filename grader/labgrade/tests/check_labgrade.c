@@ -20,8 +20,10 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "lab.h"
 #include "harness.h"
 #include "param.h"
+#include "rng.h"
 
 static int lg_base_nice; /* the suite's priority, before the engine */
 
@@ -190,10 +192,13 @@ static const struct grade_test fk_tests[FK_N] = {
     {"killed", "student killed", 0, NULL, 5, fk_killed},
 };
 
-static const char *const fk_sources[] = {"srv.c", "cli.c", NULL};
+static const char *const fk_srv_src[] = {"srv.c", NULL};
+static const char *const fk_cli_src[] = {"cli.c", NULL};
+static const struct grade_program fk_programs[] = {
+    {"srv", ROLE_SERVER, fk_srv_src}, {"cli", ROLE_CLIENT, fk_cli_src}};
 
 static const struct grade_lab fk_lab = {
-    "fake", fk_sources, "srv", "cli", fk_tests, FK_N};
+    "fake", "a fake lab", fk_programs, 2, "", fk_tests, FK_N};
 
 /* A rubric for a lab: every test 2 points, "pass" 1. */
 static void
@@ -373,7 +378,7 @@ static const struct grade_test fk_none_tests[] = {
     {"c", "after a", 0, "a", 5, fk_pass},
 };
 static const struct grade_lab fk_none = {
-    "none", fk_sources, "srv", "cli", fk_none_tests, 3};
+    "none", "a fake lab", fk_programs, 2, "", fk_none_tests, 3};
 
 /* A run that ran nothing can never look like full marks. */
 START_TEST(engine_ran_nothing)
@@ -404,7 +409,7 @@ static const struct grade_test fk_cycle_tests[] = {
     {"c", "free", 0, NULL, 5, fk_pass},
 };
 static const struct grade_lab fk_cycle = {
-    "cycle", fk_sources, "srv", "cli", fk_cycle_tests, 3};
+    "cycle", "a fake lab", fk_programs, 2, "", fk_cycle_tests, 3};
 
 START_TEST(engine_cycle)
 {
@@ -437,7 +442,7 @@ static const struct grade_test fk_ns_tests[] = {
     {"needs_ns", "namespaces", NEED_NS, NULL, 10, fk_cell},
 };
 static const struct grade_lab fk_ns = {
-    "ns", fk_sources, "srv", "cli", fk_ns_tests, 1};
+    "ns", "a fake lab", fk_programs, 2, "", fk_ns_tests, 1};
 
 /* With namespaces allowed, a NEED_NS test runs in a namespace cell. */
 START_TEST(engine_ns_cell)
@@ -476,7 +481,7 @@ static const struct grade_test fk_cmd_tests[] = {
     {"commands", "commands", 0, NULL, 5, fk_commands},
 };
 static const struct grade_lab fk_cmd = {
-    "cmd", fk_sources, "srv", "cli", fk_cmd_tests, 1};
+    "cmd", "a fake lab", fk_programs, 2, "", fk_cmd_tests, 1};
 
 /* "~" is the working folder, "^" its parent, "@" a scratch folder that
  * holds cli (built, newer than cli.c) and an executable labpeer. */
@@ -591,7 +596,7 @@ END_TEST
 
 START_TEST(seeds_derived)
 {
-	ck_assert_uint_eq(grade_splitmix64(0), 0xe220a8397b1dcdafULL);
+	ck_assert_uint_eq(rng_nth(0, 1), 0xe220a8397b1dcdafULL);
 	ck_assert_uint_eq(engine_test_seed(1, "a"), engine_test_seed(1, "a"));
 	ck_assert_uint_ne(engine_test_seed(1, "a"), engine_test_seed(1, "b"));
 	ck_assert_uint_ne(engine_test_seed(1, "a"), engine_test_seed(2, "a"));
@@ -738,13 +743,13 @@ START_TEST(build_cases)
 	    "%s", err);
 	ck_assert_int_eq(stat(b.dir, &st), 0);
 	ck_assert_int_eq(st.st_mode & 0777, 0755);
-	ck_assert_msg(b.server[0] != '\0', "srv did not build: %s", b.log);
+	ck_assert_msg(b.prog[0][0] != '\0', "srv did not build: %s", b.log);
 	if (_i == BK_OK) {
 		ck_assert_int_eq(b.ok, 1);
-		ck_assert(b.client[0] != '\0');
+		ck_assert(b.prog[1][0] != '\0');
 	} else {
 		ck_assert_int_eq(b.ok, 0);
-		ck_assert(b.client[0] == '\0');
+		ck_assert(b.prog[1][0] == '\0');
 		ck_assert_str_eq(b.why, "cli did not build");
 		ck_assert_ptr_nonnull(b.log);
 	}
@@ -802,6 +807,8 @@ static const struct {
     {{"--version"}, 0, NULL},
     {{"--help"}, 0, NULL},
     {{"--list", "lab2"}, 0, NULL},
+    {{"--sources", "lab3"}, 2, "unknown lab 'lab3'"},
+    {{"--labs"}, 0, NULL},
 };
 
 START_TEST(cli_statuses)
@@ -834,6 +841,93 @@ START_TEST(cli_statuses)
 	if (_i == 14)
 		ck_assert_ptr_nonnull(strstr(p.out, "server_split_line"));
 	proc_free(&p);
+}
+END_TEST
+
+/* The lab folders grader/labs/NAME/ holding NAME.c, sorted. */
+static size_t
+reg_folders(char names[][64], size_t max)
+{
+	DIR *d = opendir("grader/labs");
+	struct dirent *e;
+	char path[600];
+	size_t n = 0, i, j;
+
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)) != NULL && n < max) {
+		snprintf(path, sizeof path, "grader/labs/%s/%s.c", e->d_name,
+		    e->d_name);
+		if (e->d_name[0] != '.' && access(path, R_OK) == 0)
+			snprintf(names[n++], 64, "%.63s", e->d_name);
+	}
+	closedir(d);
+	for (i = 1; i < n; i++) /* insertion sort, as make's $(sort) */
+		for (j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
+			char t[64];
+
+			memcpy(t, names[j], 64);
+			memcpy(names[j], names[j - 1], 64);
+			memcpy(names[j - 1], t, 64);
+		}
+	return n;
+}
+
+/* The registry is the lab folders: labgrade --labs lists each one with a
+ * title, --sources prints its programs' files (all in its references and
+ * its handout), and each lab is whole (programs, rubric, tests). */
+START_TEST(registry_is_the_folders)
+{
+	char names[16][64], want[1024], path[512];
+	const char *src[64];
+	size_t n = reg_folders(names, 16), i, k, used;
+	const struct grade_lab *lab;
+	struct proc p;
+	char *argv[4] = {(char *)kit_bin("labgrade"), "--labs", NULL, NULL};
+
+	ck_assert_uint_ge(n, 1);
+	ck_assert_uint_eq(lab_count(), n);
+	ck_assert_int_eq(proc_start(&p, argv), 0);
+	proc_wait(&p, 20000);
+	ck_assert_int_eq(PROC_EXIT(&p), 0);
+	for (i = 0, used = 0; i < n; i++) {
+		lab = lab_at(i);
+		ck_assert_str_eq(lab->name, names[i]);
+		ck_assert_ptr_eq(lab_find(names[i]), lab);
+		ck_assert(lab->title != NULL && lab->title[0] != '\0');
+		used += (size_t)snprintf(want + used, sizeof want - used,
+		    "%s\t%s\n", lab->name, lab->title);
+	}
+	ck_assert_str_eq(p.out, want);
+	proc_free(&p);
+	for (i = 0; i < n; i++) {
+		lab = lab_at(i);
+		ck_assert(lab->nprograms >= 1 &&
+		          lab->nprograms <= GRADE_PROGRAMS_MAX);
+		ck_assert(lab->ntests >= 1 && lab->peers != NULL);
+		snprintf(path, sizeof path, "grader/labs/%s/%s.rubric",
+		    lab->name, lab->name);
+		ck_assert_msg(access(path, R_OK) == 0, "%s", path);
+		ck_assert_uint_ge(lab_sources(lab, src, 64), lab->nprograms);
+		for (k = 0, used = 0; src[k] != NULL; k++) {
+			used += (size_t)snprintf(
+			    want + used, sizeof want - used, "%s\n", src[k]);
+			snprintf(path, sizeof path, "solutions/%s/%s",
+			    lab->name, src[k]);
+			ck_assert_msg(access(path, R_OK) == 0, "%s", path);
+			snprintf(path, sizeof path, "labs/%s/%s", lab->name,
+			    src[k]);
+			ck_assert_msg(access(path, R_OK) == 0, "%s", path);
+		}
+		argv[1] = "--sources";
+		argv[2] = (char *)lab->name;
+		ck_assert_int_eq(proc_start(&p, argv), 0);
+		proc_wait(&p, 20000);
+		ck_assert_int_eq(PROC_EXIT(&p), 0);
+		ck_assert_str_eq(p.out, want);
+		proc_free(&p);
+	}
+	ck_assert_ptr_null(lab_find("no-such-lab"));
+	ck_assert_ptr_null(lab_find(""));
 }
 END_TEST
 
@@ -988,7 +1082,8 @@ END_TEST
 START_TEST(failure_shows_trace)
 {
 	char *argv[] = {(char *)kit_bin("labgrade"), "--only", "client_pings",
-	    "lab1-udp", "grader/labs/broken/l1-client-nul-in-ping", NULL};
+	    "lab1-udp", (char *)kit_bin("broken/lab1-udp/client-nul-in-ping"),
+	    NULL};
 	struct proc p;
 	char *trace;
 
@@ -1033,8 +1128,8 @@ START_TEST(failure_commands_run)
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(cmd, sizeof cmd,
-	    "cp grader/labs/broken/l1-client-nul-in-ping/udp_client.c %s/",
-	    dir);
+	    "cp %s/udp_client.c %s/",
+	    kit_bin("broken/lab1-udp/client-nul-in-ping"), dir);
 	ck_assert_int_eq(system(cmd), 0);
 	ck_assert_int_eq(proc_start(&p, argv), 0);
 	proc_wait(&p, 60000);
@@ -1146,7 +1241,7 @@ START_TEST(fail_under)
 	char *argv[] = {(char *)kit_bin("labgrade"), "--fail-under",
 	    (char *)fu_cases[_i].bar, "--format", "tap", "--only",
 	    "client_pings", "lab1-udp",
-	    "grader/labs/broken/l1-client-nul-in-ping", NULL};
+	    (char *)kit_bin("broken/lab1-udp/client-nul-in-ping"), NULL};
 	struct proc p;
 
 	ck_assert_int_eq(proc_start(&p, argv), 0);
@@ -1182,8 +1277,8 @@ END_TEST
  * build (make test builds build/san/labgrade): no memory error on the
  * way, every file there, the JSON read back. */
 static const char *const san_subs[] = {
-    "grader/labs/broken/l1-server-double-reply",
-    "grader/labs/broken/l1-client-nul-in-ping",
+    "broken/lab1-udp/server-double-reply",
+    "broken/lab1-udp/client-nul-in-ping",
 };
 
 START_TEST(sanitized_all_formats)
@@ -1191,7 +1286,7 @@ START_TEST(sanitized_all_formats)
 	char out[] = "/tmp/check_labgrade-san-XXXXXX", cmd[1024];
 	char *argv[] = {"build/san/labgrade", "--format",
 	    "text,json,junit,tap,gradescope,autolab", "--format", "csv",
-	    "--out", out, "lab1-udp", (char *)san_subs[_i], NULL};
+	    "--out", out, "lab1-udp", (char *)kit_bin(san_subs[_i]), NULL};
 	struct proc p;
 
 	ck_assert_msg(access(argv[0], X_OK) == 0,
@@ -1472,6 +1567,7 @@ labgrade_suite(void)
 	tcase_add_loop_test(
 	    tc, cli_statuses, 0, (int)(sizeof cli_cases / sizeof cli_cases[0]));
 	tcase_add_test(tc, cli_refuses_nofork);
+	tcase_add_test(tc, registry_is_the_folders);
 	tcase_add_test(tc, cli_build_under_tmp);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("programs");

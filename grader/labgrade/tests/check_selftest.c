@@ -1,11 +1,13 @@
 /*
  * The grader graded: build/labgrade, run as a program with --format json,
- * gives the reference solutions full marks (three runs in a row, and two
- * gradings at once), the skeletons 0 on functional tests, makes each
- * deliberately broken submission (grader/labs/broken/NAME/, one bug
- * each, its EXPECT file says where) lose points where it should and on no
- * test of the other side, and classifies hostile submissions
- * (grader/cell/tests/hostile-subs/NAME/) within budget, leaving no process.
+ * gives every lab's reference solutions full marks (three runs in a row,
+ * and two gradings at once), the skeletons 0 on functional tests, makes
+ * each deliberately broken submission (grader/labs/LAB/broken/NAME.edit,
+ * one bug each, made into build/broken/LAB/NAME/ by mksub; its EXPECT
+ * says where) lose points where it should and on no test of the other
+ * side, and classifies hostile submissions (grader/labs/LAB/hostile/,
+ * made into build/hostile-subs/LAB/NAME/) within budget, leaving no
+ * process.
  */
 /* _GNU_SOURCE: memmem() */
 #define _GNU_SOURCE
@@ -23,6 +25,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "lab.h"
 #include "param.h"
 
 #define ST_MAX_TESTS 64     /* tests in one lab */
@@ -30,8 +33,8 @@
 #define ST_GRADE_MS 60000   /* one grading, at most (it aims at 5 s) */
 #define ST_HOSTILE_MS 30000 /* a hostile grading must end by then */
 #define ST_RUNNERS "4"      /* labgrade -j: tests at once */
-#define ST_BROKEN "grader/labs/broken"
-#define ST_HOSTILE "grader/cell/tests/hostile-subs"
+#define ST_RUNS 3            /* gradings of each reference in a row */
+static const char *const st_kinds[2] = {"broken", "hostile"};
 
 struct st_test {
 	char name[64];
@@ -156,13 +159,11 @@ st_full_marks(const char *lab, const struct st_result *res)
 	ck_assert_int_eq(res->run, res->n);
 }
 
-static const char *const st_labs[] = {"lab1-udp", "lab2-tcp"};
-
 /* ---- the reference solutions -------------------------------------- */
 
 START_TEST(reference_full_marks)
 {
-	const char *lab = st_labs[_i % 2];
+	const char *lab = lab_at((size_t)_i % lab_count())->name;
 	char dir[64];
 	struct st_result res;
 
@@ -174,7 +175,7 @@ END_TEST
 
 START_TEST(reference_two_at_once)
 {
-	const char *lab = st_labs[_i];
+	const char *lab = lab_at((size_t)_i)->name;
 	struct st_result a, b;
 	struct proc pa, pb;
 	char dir[64];
@@ -201,7 +202,7 @@ st_functional(const char *name)
 
 START_TEST(skeleton_scores_zero)
 {
-	const char *lab = st_labs[_i];
+	const char *lab = lab_at((size_t)_i)->name;
 	struct st_result res;
 	char dir[64];
 	int i;
@@ -238,29 +239,80 @@ st_cmp(const void *a, const void *b)
 	return strcmp(a, b);
 }
 
-/* The folders under root (files such as regenerate.py aside), sorted,
- * into st_names[k]. */
-static void
-st_scan(int k, const char *root)
+/* The root of the submissions of a kind (0 broken, 1 hostile), as made
+ * by mksub (grader/labs/labs.mk). */
+static const char *
+st_root(int kind)
 {
-	DIR *d = opendir(root);
+	return kit_bin(kind == 0 ? "broken" : "hostile-subs");
+}
+
+/* The entries of dir whose name ends in suffix ("" for folders), as
+ * "LAB/NAME" into st_names[k] (NULL: only count them). */
+static int
+st_list(int k, const char *dir, const char *lab, const char *suffix)
+{
+	DIR *d = opendir(dir);
 	struct dirent *e;
+	size_t sl = strlen(suffix), nl;
+	int n = 0;
+
+	while (d != NULL && (e = readdir(d)) != NULL) {
+		nl = strlen(e->d_name);
+		if (e->d_name[0] == '.' || nl <= sl ||
+		    strcmp(e->d_name + nl - sl, suffix) != 0 ||
+		    strlen(lab) + nl + 2 > 64)
+			continue;
+		if (k >= 0 && st_nnames[k] < ST_MAX_SUBS) {
+			char *to = st_names[k][st_nnames[k]++];
+
+			strcpy(to, lab); /* fits: checked above */
+			strcat(to, "/");
+			strcat(to, e->d_name);
+		}
+		n++;
+	}
+	if (d != NULL)
+		closedir(d);
+	return n;
+}
+
+/* The submissions of a kind, every lab's, sorted, into st_names[k]. */
+static void
+st_scan(int k)
+{
+	char dir[PATH_MAX];
+	size_t i;
 
 	st_nnames[k] = 0;
-	if (d == NULL)
-		return;
-	while ((e = readdir(d)) != NULL && st_nnames[k] < ST_MAX_SUBS) {
-		char path[600];
-		struct stat st;
-
-		snprintf(path, sizeof path, "%s/%s", root, e->d_name);
-		if (e->d_name[0] != '.' && strlen(e->d_name) < 64 &&
-		    stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-			strcpy(st_names[k][st_nnames[k]++], e->d_name);
+	for (i = 0; i < lab_count(); i++) {
+		snprintf(dir, sizeof dir, "%s/%s", st_root(k), lab_at(i)->name);
+		st_list(k, dir, lab_at(i)->name, "");
 	}
-	closedir(d);
 	qsort(st_names[k], (size_t)st_nnames[k], 64, st_cmp);
 }
+
+/* Every description (grader/labs/LAB/KIND/NAME.edit) was made into a
+ * submission: a missing build/broken/ can never pass as "nothing to
+ * test". */
+START_TEST(all_made)
+{
+	char dir[PATH_MAX];
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < lab_count(); i++) {
+		snprintf(dir, sizeof dir, "grader/labs/%s/%s", lab_at(i)->name,
+		    st_kinds[_i]);
+		n += st_list(-1, dir, lab_at(i)->name, ".edit");
+	}
+	ck_assert_msg(n > 0 || _i == 1, "no broken submission described");
+	ck_assert_msg(st_nnames[_i] == n,
+	    "%d %s submissions described, %d made in %s (make %s)", n,
+	    st_kinds[_i], st_nnames[_i], st_root(_i),
+	    "build/subs.stamp");
+}
+END_TEST
 
 static void
 st_read_expect(const char *root, const char *name, struct st_sub *s)
@@ -287,9 +339,7 @@ st_read_expect(const char *root, const char *name, struct st_sub *s)
 			snprintf(s->want[s->nwant++], 96, "%.95s", line);
 	}
 	fclose(f);
-	ck_assert_msg(
-	    strcmp(s->lab, "lab1-udp") == 0 || strcmp(s->lab, "lab2-tcp") == 0,
-	    "%s: bad lab '%s'", path, s->lab);
+	ck_assert_msg(lab_find(s->lab) != NULL, "%s: bad lab '%s'", path, s->lab);
 }
 
 static int
@@ -333,21 +383,22 @@ st_tag(const char *path, const char *dir)
 static void
 st_assemble(const char *root, const struct st_sub *s, char *dir, size_t n)
 {
-	static const char *const src[2][2] = {
-	    {"udp_server.c", "udp_client.c"}, {"tcp_server.c", "tcp_client.c"}};
-	int k = strcmp(s->lab, "lab2-tcp") == 0, i;
+	const struct grade_lab *lab = lab_find(s->lab);
+	const char *src[64];
 	char from[512], to[512];
+	int i;
 
 	snprintf(dir, n, "/tmp/selftest.XXXXXX");
 	ck_assert_msg(mkdtemp(dir) != NULL, "mkdtemp: %s", strerror(errno));
 	chmod(dir, 0755);
-	for (i = 0; i < 2; i++) {
-		snprintf(to, sizeof to, "%s/%s", dir, src[k][i]);
-		snprintf(
-		    from, sizeof from, "%s/%s/%s", root, s->name, src[k][i]);
+	ck_assert_ptr_nonnull(lab);
+	lab_sources(lab, src, sizeof src / sizeof src[0]);
+	for (i = 0; src[i] != NULL; i++) {
+		snprintf(to, sizeof to, "%s/%s", dir, src[i]);
+		snprintf(from, sizeof from, "%s/%s/%s", root, s->name, src[i]);
 		if (access(from, R_OK) != 0)
 			snprintf(from, sizeof from, "solutions/%s/%s", s->lab,
-			    src[k][i]);
+			    src[i]);
 		ck_assert_msg(st_copy(from, to) == 0, "copy %s: %s", from,
 		    strerror(errno));
 		st_tag(to, dir);
@@ -423,7 +474,7 @@ static int
 st_pair(
     int kind, int k, struct st_sub *s, struct st_result *res, char dir[][64])
 {
-	const char *root = kind == 0 ? ST_BROKEN : ST_HOSTILE;
+	const char *root = st_root(kind);
 	int ms = kind == 0 ? ST_GRADE_MS : ST_HOSTILE_MS;
 	int n = k + 1 < st_nnames[kind] ? 2 : 1, i;
 	struct proc p[2];
@@ -467,8 +518,6 @@ END_TEST
 static int
 st_lab_procs(int *pids, int max)
 {
-	static const char *const names[] = {
-	    "udp_server", "udp_client", "tcp_server", "tcp_client"};
 	DIR *d = opendir("/proc");
 	struct dirent *e;
 	int n = 0;
@@ -476,7 +525,7 @@ st_lab_procs(int *pids, int max)
 	while (d != NULL && (e = readdir(d)) != NULL && n < max) {
 		char path[300], comm[64] = "", line[256];
 		unsigned uid = 0;
-		size_t k;
+		size_t k, j;
 		FILE *f;
 
 		if (e->d_name[0] < '1' || e->d_name[0] > '9')
@@ -496,9 +545,11 @@ st_lab_procs(int *pids, int max)
 		                         CELL_MAX_SLOTS * (CELL_UID_TRIES + 1)
 		        : uid != getuid())
 			continue;
-		for (k = 0; k < sizeof names / sizeof names[0]; k++)
-			if (strcmp(comm, names[k]) == 0)
-				pids[n++] = atoi(e->d_name);
+		for (k = 0; k < lab_count(); k++) /* every lab's programs */
+			for (j = 0; j < lab_at(k)->nprograms; j++)
+				if (n < max &&
+				    strcmp(comm, lab_at(k)->programs[j].name) == 0)
+					pids[n++] = atoi(e->d_name);
 	}
 	if (d != NULL)
 		closedir(d);
@@ -594,16 +645,21 @@ selftest_suite(void)
 	Suite *s = suite_create("selftest");
 	TCase *tc;
 
-	st_scan(0, ST_BROKEN);
-	st_scan(1, ST_HOSTILE);
+	int nlabs = (int)lab_count();
+
+	st_scan(0);
+	st_scan(1);
+	tc = tcase_create("made");
+	tcase_add_loop_test(tc, all_made, 0, 2);
+	suite_add_tcase(s, tc);
 	tc = tcase_create("reference");
 	tcase_set_timeout(tc, 150);
-	tcase_add_loop_test(tc, reference_full_marks, 0, 6);
-	tcase_add_loop_test(tc, reference_two_at_once, 0, 2);
+	tcase_add_loop_test(tc, reference_full_marks, 0, ST_RUNS * nlabs);
+	tcase_add_loop_test(tc, reference_two_at_once, 0, nlabs);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("skeleton");
 	tcase_set_timeout(tc, 90);
-	tcase_add_loop_test(tc, skeleton_scores_zero, 0, 2);
+	tcase_add_loop_test(tc, skeleton_scores_zero, 0, nlabs);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("broken");
 	tcase_set_timeout(tc, 90);

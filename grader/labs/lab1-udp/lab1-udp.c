@@ -20,8 +20,12 @@
 #define L1_SLACK_MS 1500 /* on top of the deadlines a run may take */
 #define L1_AT_ONCE_S 0.5 /* "at once" after a reply, on a loaded machine */
 
-static const char *const lab1_sources[] = {
-    "udp_server.c", "udp_client.c", NULL};
+static const char *const lab1_server_src[] = {"udp_server.c", NULL};
+static const char *const lab1_client_src[] = {"udp_client.c", NULL};
+static const struct grade_program lab1_programs[] = {
+    {"udp_server", ROLE_SERVER, lab1_server_src},
+    {"udp_client", ROLE_CLIENT, lab1_client_src},
+};
 
 /* ---- server side -------------------------------------------------- */
 
@@ -591,11 +595,13 @@ static const struct grade_test lab1_tests[] = {
         NEED_SERVER | NEED_CLIENT, "server_starts", 5, t_pair},
 };
 
+/* The lab, for the registry (lab.h). */
 const struct grade_lab lab1_udp = {
-    "lab1-udp",
-    lab1_sources,
-    "udp_server",
-    "udp_client",
-    lab1_tests,
-    sizeof lab1_tests / sizeof lab1_tests[0],
+    .name = "lab1-udp",
+    .title = "Lab 1: a UDP pinger",
+    .programs = lab1_programs,
+    .nprograms = sizeof lab1_programs / sizeof lab1_programs[0],
+    .peers = "udp-server udp-client",
+    .tests = lab1_tests,
+    .ntests = sizeof lab1_tests / sizeof lab1_tests[0],
 };

@@ -18,8 +18,12 @@
 #define L2_SLACK_MS 1500 /* on top of the deadlines a run may take */
 #define L2_NO_READ_MS 4000 /* 3000 lines misbehaved, then 3000 checked */
 
-static const char *const lab2_sources[] = {
-    "tcp_server.c", "tcp_client.c", NULL};
+static const char *const lab2_server_src[] = {"tcp_server.c", NULL};
+static const char *const lab2_client_src[] = {"tcp_client.c", NULL};
+static const struct grade_program lab2_programs[] = {
+    {"tcp_server", ROLE_SERVER, lab2_server_src},
+    {"tcp_client", ROLE_CLIENT, lab2_client_src},
+};
 
 /* ---- server side -------------------------------------------------- */
 
@@ -680,11 +684,13 @@ static const struct grade_test lab2_tests[] = {
         NEED_SERVER | NEED_CLIENT, "server_starts", 5, t_pair},
 };
 
+/* The lab, for the registry (lab.h). */
 const struct grade_lab lab2_tcp = {
-    "lab2-tcp",
-    lab2_sources,
-    "tcp_server",
-    "tcp_client",
-    lab2_tests,
-    sizeof lab2_tests / sizeof lab2_tests[0],
+    .name = "lab2-tcp",
+    .title = "Lab 2: the pinger over TCP",
+    .programs = lab2_programs,
+    .nprograms = sizeof lab2_programs / sizeof lab2_programs[0],
+    .peers = "tcp-server tcp-client",
+    .tests = lab2_tests,
+    .ntests = sizeof lab2_tests / sizeof lab2_tests[0],
 };

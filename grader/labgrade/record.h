@@ -1,0 +1,41 @@
+/*
+ * A test's record (grade.c): what a test child leaves for the engine,
+ * "KEY VALUE" lines with VALUE escaped, and the state a test runs with.
+ *
+ * Interface:
+ *	grade_record(g, key, val)        one line of the record
+ *	grade_record_end(g, status, why) the test's last line
+ *	grade_record_read(path, t, ...)  the record back, into a report test
+ *	grade_status_parse(s), grade_status_key(s)  a status and its word
+ */
+#ifndef RECORD_H
+#define RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "grade.h"
+#include "report.h"
+
+/* What a test runs with: the Check test function gets no argument, so
+ * the runner process keeps this in one static pointer (engine.c). */
+struct grade {
+	const struct grade_test *test;
+	const struct grade_sub *sub;
+	struct cell *cell;   /* NULL until cell_open succeeded */
+	uint64_t seed;       /* grade_seed() */
+	int rec_fd;          /* the record, opened before the cell */
+	int dir_fd;          /* the results folder (for the trace copy) */
+	const char *results; /* its path, as the parent sees it */
+	size_t nexplain, nstudent;
+};
+
+/* The record (grade.c): "KEY VALUE" lines, VALUE escaped. */
+void grade_record(struct grade *g, const char *key, const char *val);
+void grade_record_end(struct grade *g, enum grade_status s, const char *reason);
+int grade_record_read(const char *path, struct report_test *t, int *check_rtype,
+    char *check_msg, size_t msglen);
+enum grade_status grade_status_parse(const char *s);
+const char *grade_status_key(enum grade_status s);
+
+#endif
