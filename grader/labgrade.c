@@ -30,6 +30,7 @@ enum {
 	OPT_ONLY,
 	OPT_FAIL_UNDER,
 	OPT_LIST,
+	OPT_CONTRACT,
 	OPT_CLASS,
 	OPT_RUBRIC,
 	OPT_NO_CELL,
@@ -48,7 +49,7 @@ struct lg {
 	int formats[REPORT_NFORMATS];
 	int nformats;
 	uint64_t seed;
-	int verbose, list, jobs, no_cell, slot_base, colour;
+	int verbose, list, contract, jobs, no_cell, slot_base, colour;
 	double fail_under; /* < 0: none */
 	int fail_under_pct;
 	char kit[PATH_MAX];
@@ -80,7 +81,8 @@ lg_signals(void)
 
 static const char lg_usage[] = "usage: labgrade [options] LAB [DIR]\n"
                                "       labgrade --class ROOT [options] LAB\n"
-                               "       labgrade --list LAB\n";
+                               "       labgrade --list LAB\n"
+                               "       labgrade --contract LAB\n";
 
 static const char lg_help[] =
     "Grade a socklab submission: build it with the kit's Makefile, run its\n"
@@ -95,6 +97,8 @@ static const char lg_help[] =
     "  -v, --verbose   show each test's packet trace, even when it passes\n"
     "  --fail-under S  exit 3 when the score is below S points (or S%)\n"
     "  --list          list the lab's tests with points and summaries\n"
+    "  --contract      the lab's contract lines and the tests of each, as\n"
+    "                  a Markdown table (grader/CONTRACT.md holds it)\n"
     "  --class ROOT    grade every ROOT/*/ folder; writes ROOT/grades.csv\n"
     "                  and ROOT/<student>/labgrade/report.{txt,json,csv}\n"
     "  -j N            with --class: submissions at once (default: CPUs);\n"
@@ -195,6 +199,9 @@ lg_option(struct lg *o, int c, const char *arg)
 	case OPT_LIST:
 		o->list = 1;
 		return 0;
+	case OPT_CONTRACT:
+		o->contract = 1;
+		return 0;
 	case OPT_NO_CELL:
 		o->no_cell = 1;
 		return 0;
@@ -245,6 +252,7 @@ lg_parse(struct lg *o, int argc, char **argv)
 	    {"only", required_argument, NULL, OPT_ONLY},
 	    {"fail-under", required_argument, NULL, OPT_FAIL_UNDER},
 	    {"list", no_argument, NULL, OPT_LIST},
+	    {"contract", no_argument, NULL, OPT_CONTRACT},
 	    {"class", required_argument, NULL, OPT_CLASS},
 	    {"rubric", required_argument, NULL, OPT_RUBRIC},
 	    {"no-cell", no_argument, NULL, OPT_NO_CELL},
@@ -595,6 +603,8 @@ main(int argc, char **argv)
 		    "must run in a child of its own (unset CK_FORK)\n");
 		return 1;
 	}
+	if (o.contract)
+		return contract_table(stdout, o.lab->name) == 0 ? 0 : 1;
 	if (lg_find_kit(&o) < 0)
 		return 1;
 	if (o.list)

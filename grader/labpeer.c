@@ -69,6 +69,13 @@ main(int argc, char **argv)
 	}
 	labpeer_signals();
 	peer_out_init(&out, o.json, stdout);
+	if ((o.mode == PEER_UDP_CLIENT || o.mode == PEER_TCP_CLIENT) &&
+	    peer_wait_server(&o, o.mode == PEER_TCP_CLIENT ? SOCK_STREAM
+	                                                   : SOCK_DGRAM) < 0)
+		fprintf(stderr, "labpeer: nothing %s port %d after %d ms "
+		                "(--wait-server): trying anyway\n",
+		    o.mode == PEER_TCP_CLIENT ? "listens on" : "is bound to",
+		    o.port, o.wait_server_ms);
 	rc = run[o.mode](&o, &out, &labpeer_stop);
 	peer_opts_free(&o);
 	return rc;

@@ -3,5 +3,6 @@
 # libgrader.a; the rubrics are installed with the grader's data.
 
 GRADER_OBJS += $(B)/grader/lab1.o $(B)/grader/lab2.o \
-               $(B)/grader/scenario.o $(B)/grader/wire.o
+               $(B)/grader/scenario.o $(B)/grader/wire.o \
+               $(B)/grader/contract.o
 DATA += grader/rubric/lab1-udp.rubric grader/rubric/lab2-tcp.rubric

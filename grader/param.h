@@ -5,9 +5,9 @@
 #ifndef PARAM_H
 #define PARAM_H
 
-/* The contract */
-#define REPLY_TIMEOUT_MS 1000	/* contract: 1 s per ping */
-#define MAX_PAYLOAD 1024	/* contract: datagram payload / line length */
+/* The contract's numbers live in contract.h */
+#include "contract.h"
+#define MAX_PAYLOAD CONTRACT_LINE_MAX /* labpeer's longest line */
 
 /* Student programs in a cell (struct run_limits defaults) */
 #define RUN_CPU_S 5		/* RLIMIT_CPU */
@@ -93,4 +93,9 @@
 #define PEER_DUMP_CTX 64	/* text log: bytes of a payload shown escaped */
 #define PEER_FAILS_LOGGED 20	/* clients: failures logged (all are counted) */
 #define PEER_RECV_BATCH 64	/* datagrams read before timers are looked at */
+#define PEER_TRAIL_BYTES 8192	/* --trail-after: more than a client's line buffer */
+#define PEER_TRAIL_TEXT "8192"
+#define PEER_BG_LIFETIME_S 60	/* --background: a forgotten peer ends by then */
+#define PEER_BG_LIFETIME_TEXT "60"
+#define PEER_WAIT_POLL_MS 5	/* --wait-server: /proc/net looked at this often */
 #endif

@@ -6,7 +6,7 @@
 
 PEER_LIB_OBJS := $(B)/grader/rng.o $(B)/grader/peer-opts.o
 PEER_OBJS := $(PEER_LIB_OBJS) $(B)/grader/peer-udp.o $(B)/grader/peer-tcp.o \
-             $(B)/grader/labpeer.o
+             $(B)/grader/peer-ready.o $(B)/grader/labpeer.o
 
 GRADER_OBJS += $(PEER_LIB_OBJS)
 

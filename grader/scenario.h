@@ -31,7 +31,7 @@
  *	                                 need, "not run" when impossible)
  *	scen_capture_end(g, cap, w)      stop it, load it into w, attach it
  *	                                 to the report
- *	ping_parse(out, len, po)         parse a pinger client's stdout
+ *	(ping_parse(), struct ping_out: contract.h)
  *	ping_expect(g, r, e)             the client's lines, summary and exit
  *	                                 status as the contract wants for e
  *	scen_rtts(g, po, pk)             the printed RTTs against the capture
@@ -63,38 +63,15 @@
 #include <stddef.h>
 
 #include "cell.h"
+#include "contract.h"
 #include "grade.h"
 #include "wire.h"
 
-#define PING_MAX_LINES 64 /* a test's client never sends more pings */
 #define SCEN_ARGS_MAX 24  /* arguments of one command we start */
 
 /* One command line's arguments (after the program), NULL-ended. */
 struct scen_args {
 	const char *a[6];
-};
-
-enum ping_kind {
-	PL_REPLY,  /* reply from A seq=N rtt=X ms: PING N */
-	PL_TIMEOUT /* seq=N timeout */
-};
-
-struct ping_line {
-	enum ping_kind kind;
-	int seq;
-	char from[80]; /* "127.0.0.1:12000" as printed */
-	double rtt_ms;
-};
-
-struct ping_out {
-	struct ping_line line[PING_MAX_LINES];
-	int nline;
-	int have_summary;
-	int sent, received, loss;
-	int have_rtt;
-	double rtt_min, rtt_avg, rtt_max;
-	char bad[160]; /* the first line in no contract form */
-	int bad_no;    /* its line number (1-based), 0 if none */
 };
 
 /*
@@ -132,7 +109,6 @@ int scen_capture(struct grade *g, struct cell_capture *cap, int port, int need);
 void scen_capture_end(
     struct grade *g, struct cell_capture *cap, struct wire *w);
 
-void ping_parse(const char *out, size_t len, struct ping_out *po);
 void ping_expect(struct grade *g, const struct run *r,
     const struct ping_expect *e, struct ping_out *po);
 

@@ -13,6 +13,55 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, '..', '..', '..'))
 
 
+# The contract line (grader/contract.c) each one breaks, and nothing else.
+CONTRACT = {
+    'l1-server-ipv4-only': 'udp_server.bind',
+    'l1-server-v6only-default': 'udp_server.bind',
+    'l1-server-case-range': 'udp_server.echo',
+    'l1-server-truncates': 'udp_server.echo',
+    'l1-server-ignores-empty': 'udp_server.echo',
+    'l1-server-double-reply': 'udp_server.one_reply',
+    'l1-server-exits-after-first': 'udp_server.forever',
+    'l1-server-signal-status': 'udp_server.signal',
+    'l1-server-busy-status': 'udp_server.port_busy',
+    'l1-server-usage-status': 'common.args',
+    'l1-client-count-range': 'common.args',
+    'l1-client-ipv4-only': 'udp_client.host',
+    'l1-client-nul-in-ping': 'udp_client.ping',
+    'l1-client-fixed-sleep': 'udp_client.deadline',
+    'l1-client-short-deadline': 'udp_client.deadline',
+    'l1-client-late-counted': 'udp_client.reply',
+    'l1-client-fresh-poll': 'udp_client.reply',
+    'l1-client-accepts-suffix': 'udp_client.reply',
+    'l1-client-icmp-ends-wait': 'udp_client.icmp',
+    'l1-client-rtt-constant': 'udp_client.lines',
+    'l1-client-loss-rounded': 'udp_client.summary',
+    'l1-client-exit0-no-reply': 'udp_client.exit',
+    'l2-server-usage-status': 'common.args',
+    'l2-client-count-range': 'common.args',
+    'l2-server-ipv4-only': 'tcp_server.listen',
+    'l2-server-v6only-default': 'tcp_server.listen',
+    'l2-server-no-reuseaddr': 'tcp_server.listen',
+    'l2-server-exits-after-first': 'tcp_server.accept',
+    'l2-server-case-range': 'tcp_server.echo',
+    'l2-server-one-recv-one-line': 'tcp_server.framing',
+    'l2-server-no-framing': 'tcp_server.framing',
+    'l2-server-long-line-exits': 'tcp_server.long_line',
+    'l2-server-no-fin': 'tcp_server.close',
+    'l2-server-sigpipe': 'tcp_server.survive',
+    'l2-server-signal-status': 'tcp_server.signal',
+    'l2-server-busy-status': 'tcp_server.port_busy',
+    'l2-client-first-address-only': 'tcp_client.connect',
+    'l2-client-summary-on-refused': 'tcp_client.connect',
+    'l2-client-ipv4-only': 'tcp_client.host',
+    'l2-client-one-recv': 'tcp_client.ping',
+    'l2-client-no-stop-after-timeout': 'tcp_client.timeout',
+    'l2-client-accepts-wrong': 'tcp_client.wrong',
+    'l2-client-rst-at-end': 'tcp_client.close',
+    'l2-client-no-drain': 'tcp_client.close',
+}
+
+
 def make(name, lab, file, side, fails, why, edits):
     src = open(f'{ROOT}/solutions/{lab}/{file}').read()
     for old, new in edits:
@@ -26,7 +75,8 @@ def make(name, lab, file, side, fails, why, edits):
     open(f'{d}/{file}', 'w').write(src)
     with open(f'{d}/EXPECT', 'w') as f:
         f.write(f'# {why}\n')
-        f.write(f'lab {lab}\nside {side}\nfail {" ".join(fails)}\n')
+        f.write(f'lab {lab}\nside {side}\ncontract {CONTRACT[name]}\n'
+                f'fail {" ".join(fails)}\n')
 
 
 L1 = 'lab1-udp'
@@ -163,3 +213,50 @@ make('l2-server-no-reuseaddr', L2, S2, 'server', ['server_restart'],
        '''	(void)on;
 	if (ai->ai_family == AF_INET6 &&
 	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off) < 0) {''')])
+
+# One per contract line that had none (grader/contract.c's registry).
+S1 = 'udp_server.c'
+make('l1-server-exits-after-first', L1, S1, 'server', ['server_many', 'server_vanished_client'],
+     'the server ends (status 0) after its first datagram instead of serving for ever',
+     [('		serve_datagram(fd, buf, (size_t)n, &from, fromlen);\n\t}', '		serve_datagram(fd, buf, (size_t)n, &from, fromlen);\n\t\tbreak;\n\t}')])
+make('l1-server-signal-status', L1, S1, 'server', ['server_signal'],
+     'SIGTERM ends the server with status 1 instead of 0',
+     [('	status = 0;\nout:', '	status = 1;\nout:')])
+make('l1-server-busy-status', L1, S1, 'server', ['server_port_busy'],
+     'a port it cannot bind ends the server with status 2 (bad arguments) instead of 1',
+     [('	fd = open_server(argv[1]);\n	if (fd < 0)\n		goto out;', '	fd = open_server(argv[1]);\n	if (fd < 0) {\n		free(buf);\n		return 2;\n	}')])
+make('l1-client-count-range', L1, C, 'client', ['client_usage'],
+     'COUNT is accepted up to 100000: COUNT 1001 is not refused',
+     [('#define COUNT_MAX 1000 ', '#define COUNT_MAX 100000 ')])
+make('l1-client-accepts-suffix', L1, C, 'client', ['client_stray'],
+     'a datagram that starts with "PING <seq>" counts as the reply: "PING 1!" (a stray) is taken for ping 1\'s reply',
+     [('	return n == len && memcmp(buf, expected, (size_t)len) == 0;', '	return n >= len && memcmp(buf, expected, (size_t)len) == 0;')])
+make('l2-server-usage-status', L2, S2, 'server', ['server_usage'],
+     'a bad PORT exits with status 1 instead of 2',
+     [('''		    argv[1], usage_line);
+		return 2;''', '''		    argv[1], usage_line);
+		return 1;''')])
+make('l2-server-case-range', L2, S2, 'server', ['server_all_bytes'],
+     "wrong case mapping: the range a..z is taken as a..~, so {|}~ become [\\]^",
+     [("		if (buf[i] >= 'a' && buf[i] <= 'z')", "		if (buf[i] >= 'a' && buf[i] <= '~')")])
+make('l2-server-no-framing', L2, S2, 'server', ['server_split_line', 'server_partial_line'],
+     'no framing: whatever one recv() returns is upper-cased and sent back at once, so "pi" gets "PI" before the rest of the line arrives',
+     [("		c->have += (size_t)n;\n\t}\n}", "		c->have += (size_t)n;\n\t\tto_upper_ascii(c->buf, c->have);\n\t\tif (send_all(c->fd, c->buf, c->have) < 0)\n\t\t\treturn;\n\t\tc->have = 0;\n\t}\n}")])
+make('l2-server-long-line-exits', L2, S2, 'server', ['server_long_line'],
+     'a line over 1024 bytes ends the server (exit 1), not just that connection',
+     [("			    c->who, LINE_LIMIT);\n			return;", "			    c->who, LINE_LIMIT);\n			exit(1);")])
+make('l2-server-signal-status', L2, S2, 'server', ['server_signal'],
+     'SIGTERM ends the server with status 1 instead of 0',
+     [('	status = serve_forever(fd) == 0 ? 0 : 1;', '	status = serve_forever(fd) == 0 ? 1 : 1;')])
+make('l2-server-busy-status', L2, S2, 'server', ['server_port_busy'],
+     'a port it cannot bind ends the server with status 2 (bad arguments) instead of 1',
+     [('	fd = open_server(argv[1]);\n	if (fd < 0)\n		return 1;', '	fd = open_server(argv[1]);\n	if (fd < 0)\n		return 2;')])
+make('l2-client-count-range', L2, C2, 'client', ['client_usage'],
+     'COUNT is accepted up to 100000: COUNT 1001 is not refused',
+     [('#define COUNT_MAX 1000 ', '#define COUNT_MAX 100000 ')])
+make('l2-client-first-address-only', L2, C2, 'client', ['client_each_address'],
+     'only the first address getaddrinfo() returns is tried: "localhost" as ::1 then 127.0.0.1, with a server on IPv4 only, is refused',
+     [('	for (const struct addrinfo *ai = res; ai != NULL; ai = ai->ai_next) {', '	for (const struct addrinfo *ai = res; ai != NULL; ai = NULL) {')])
+make('l2-client-no-drain', L2, C2, 'client', ['client_read_before_close'],
+     'close() without reading what is left in the socket: bytes the server sent after the last reply make the kernel send a reset',
+     [("	do {\n		n = recv(fd, scrap, sizeof scrap, MSG_DONTWAIT);\n	} while (n > 0 || (n < 0 && errno == EINTR));", "	n = 0;\n	(void)scrap;\n	(void)n;")])
