@@ -382,7 +382,7 @@ static const struct contract_line lab2_lines[] = {
             "l2-server-no-reuseaddr"}},
     {"tcp_server.accept",
         "One connection at a time; when it ends, back to accept()",
-        {"server_second_client"}, {L2S "test_server_sequential"},
+        {"server_second_client", "pair"}, {L2S "test_server_sequential"},
         {"l2-server-exits-after-first"}},
     {"tcp_server.echo",
         "Each complete line (at most 1024 bytes before the \\n) comes back "

@@ -429,7 +429,7 @@ engine_needs_build(const char *dir, const char *bin)
  * a program that must be built first is added to `build`. */
 static void
 engine_word(const struct engine_ctx *x, const char *w, size_t wl, FILE *out,
-    FILE *build)
+    FILE *build, unsigned *built)
 {
 	const char *bins[2] = {x->lab->server_bin, x->lab->client_bin};
 	char path[PATH_MAX * 2], word[PATH_MAX * 2];
@@ -447,8 +447,10 @@ engine_word(const struct engine_ctx *x, const char *w, size_t wl, FILE *out,
 		snprintf(path, sizeof path, "%s/%s", x->subdir, bins[k]);
 		report_shell_word(word, sizeof word, path);
 		fputs(word, out);
-		if (engine_needs_build(x->subdir, bins[k]))
+		if (engine_needs_build(x->subdir, bins[k]) &&
+		    !(*built & (1u << k))) /* each target once */
 			fprintf(build, " %s", bins[k]);
+		*built |= 1u << k;
 		return;
 	}
 	fprintf(out, "%.*s", (int)wl, w);
@@ -460,6 +462,7 @@ engine_command(const struct engine_ctx *x, const char *cmd, char **build)
 {
 	char *buf = NULL, *bbuf = NULL;
 	size_t len = 0, blen = 0, wl;
+	unsigned built = 0;
 	FILE *out = open_memstream(&buf, &len);
 	FILE *b = open_memstream(&bbuf, &blen);
 
@@ -467,21 +470,24 @@ engine_command(const struct engine_ctx *x, const char *cmd, char **build)
 		abort();
 	while (*cmd != '\0') {
 		wl = strcspn(cmd, " ");
-		engine_word(x, cmd, wl, out, b);
+		engine_word(x, cmd, wl, out, b, &built);
 		cmd += wl;
 		for (; *cmd == ' '; cmd++)
 			fputc(' ', out);
 	}
 	fclose(out);
 	fclose(b);
-	if (build != NULL && bbuf[0] != '\0') {
+	/* The kit's Makefile (-f), never the one in the submission folder:
+	 * that would run a student's commands outside any cell. */
+	if (build != NULL && bbuf[0] != '\0' && x->sub->makefile != NULL) {
 		int here = strcmp(x->subdir, ".") == 0;
-		char dir[PATH_MAX];
+		char dir[PATH_MAX], mk[PATH_MAX];
 
 		report_shell_word(dir, sizeof dir, x->subdir);
+		report_shell_word(mk, sizeof mk, x->sub->makefile);
 		free(*build);
-		if (asprintf(build, "make%s%s%s", here ? "" : " -C ",
-		        here ? "" : dir, bbuf) < 0)
+		if (asprintf(build, "make%s%s -f %s%s", here ? "" : " -C ",
+		        here ? "" : dir, mk, bbuf) < 0)
 			abort();
 	}
 	free(bbuf);

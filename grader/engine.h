@@ -59,6 +59,10 @@ struct grade {
 	int dir_fd;          /* the results folder (for the trace copy) */
 	const char *results; /* its path, as the parent sees it */
 	size_t nexplain, nstudent;
+	/* grade_student_on_fail(): shown if the test fails without it */
+	const char *fail_role;
+	const struct run *fail_run;
+	int fail_shown;
 };
 
 int build_submission(const struct grade_lab *lab, const char *src,

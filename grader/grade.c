@@ -169,6 +169,8 @@ grade_vfail(struct grade *g, const char *fmt, va_list ap)
 	char buf[GRADE_LINE_MAX];
 
 	vsnprintf(buf, sizeof buf, fmt, ap);
+	if (g->fail_run != NULL && !g->fail_shown)
+		grade_student(g, g->fail_role, g->fail_run);
 	grade_record_end(g, GS_FAILED, buf);
 	ck_abort_msg("%s", buf);
 	_exit(1); /* not reached: Check ends the test child */
@@ -388,10 +390,23 @@ grade_student_end(struct grade *g, const struct run *r)
 }
 
 void
+grade_student_on_fail(struct grade *g, const char *role, const struct run *r)
+{
+	g->fail_role = role;
+	g->fail_run = r;
+	g->fail_shown = 0;
+}
+
+void
 grade_student(struct grade *g, const char *role, const struct run *r)
 {
 	char buf[GRADE_TAIL_BYTES * 2 + 16], num[32];
 
+	if (r == g->fail_run) {
+		if (g->fail_shown)
+			return; /* its block is in the record already */
+		g->fail_shown = 1;
+	}
 	if (g->nstudent >= GRADE_STUDENTS_MAX)
 		return;
 	g->nstudent++;

@@ -2,7 +2,7 @@
  * labgrade: grade a lab submission (or a class of them) and report it in
  * the formats graders and CI systems read.  See labgrade.1.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700 /* realpath() */
 #include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
@@ -55,6 +55,7 @@ struct lg {
 	char kit[PATH_MAX];
 	char exe[PATH_MAX];
 	char labpeer[PATH_MAX + 16], labsniff[PATH_MAX + 16];
+	char makefile[PATH_MAX + 64]; /* the kit's, for the repro's build */
 };
 
 /* Set by SIGINT/SIGTERM: the engine ends its runners and we clean up. */
@@ -488,10 +489,18 @@ lg_dir(const struct lg *o, char *dir, size_t len)
 }
 
 static void
-lg_sub(const struct lg *o, const struct build_result *b, const char *dir,
+lg_sub(struct lg *o, const struct build_result *b, const char *dir,
     struct grade_sub *sub)
 {
+	char mk[PATH_MAX + 64];
+
 	memset(sub, 0, sizeof *sub);
+	/* Absolute: "make -C DIR -f MAKEFILE" reads it from DIR. */
+	snprintf(mk, sizeof mk, "%s/solutions/%s/Makefile", o->kit,
+	    o->lab->name);
+	if (realpath(mk, o->makefile) == NULL)
+		snprintf(o->makefile, sizeof o->makefile, "%s", mk);
+	sub->makefile = o->makefile;
 	sub->lab = o->lab->name;
 	sub->src = dir;
 	sub->bin = b->dir;

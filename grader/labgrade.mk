@@ -53,3 +53,9 @@ $(GRADESCOPE_ZIP): grader/gradescope/setup.sh grader/gradescope/run_autograder \
 # <= 2 min, all 40 results identical).
 bench:: $(B)/labgrade
 	sh grader/bench/bench.sh $(B)/labgrade
+
+# make contract-docs: the traceability tables of grader/CONTRACT.md,
+# generated from the contract registry (grader/contract.c).
+contract-docs: $(B)/labgrade
+	sh grader/contract-docs.sh $(B)/labgrade grader/CONTRACT.md
+.PHONY: contract-docs

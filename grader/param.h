@@ -97,5 +97,6 @@
 #define PEER_TRAIL_TEXT "8192"
 #define PEER_BG_LIFETIME_S 60	/* --background: a forgotten peer ends by then */
 #define PEER_BG_LIFETIME_TEXT "60"
+#define PEER_WAIT_DEFAULT_MS 3000 /* wait-for: MS when none is given */
 #define PEER_WAIT_POLL_MS 5	/* --wait-server: /proc/net looked at this often */
 #endif

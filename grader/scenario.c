@@ -12,9 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -76,6 +78,18 @@ type_word(int type)
 	return type == SOCK_STREAM ? "listening (TCP)" : "bound (UDP)";
 }
 
+/* grade_outcome()'s words after "the program ...": "exited with status
+ * 1", but "was killed by the grader after 2 s". */
+static const char *
+was(const char *how)
+{
+	return strncmp(how, "killed", 6) == 0 ||
+	               strncmp(how, "stopped", 7) == 0 ||
+	               strncmp(how, "still", 5) == 0
+	           ? "was "
+	           : "";
+}
+
 void
 scen_server(struct grade *g, struct run *r, int type, int port)
 {
@@ -93,8 +107,10 @@ scen_server(struct grade *g, struct run *r, int type, int port)
 	if (run_start(grade_cell(g), r, argv, &lim) < 0)
 		grade_fail(
 		    g, "could not start the server (%s %s)", s->server, pbuf);
-	if (cell_wait_port(grade_cell(g), type, port, r, CELL_READY_MS) == 0)
+	if (cell_wait_port(grade_cell(g), type, port, r, CELL_READY_MS) == 0) {
+		grade_student_on_fail(g, "server", r);
 		return;
+	}
 	if (r->outcome == RUN_RUNNING)
 		run_stop(r);
 	grade_student(g, "server", r);
@@ -104,10 +120,10 @@ scen_server(struct grade *g, struct run *r, int type, int port)
 	grade_outcome(r, how, sizeof how);
 	grade_fail(g,
 	    "the server was not %s on port %d within %d ms "
-	    "(it %s)",
+	    "(it %s%s)",
 	    type_word(type), port, CELL_READY_MS,
-	    r->outcome == RUN_STOPPED ? "was still running"
-	                              : how);
+	    r->outcome == RUN_STOPPED ? "" : was(how),
+	    r->outcome == RUN_STOPPED ? "was still running" : how);
 }
 
 static void
@@ -148,6 +164,9 @@ scen_client(
 	if (s->client == NULL)
 		grade_not_run(g, "the client did not build");
 	scen_client_bin(g, r, s->client, args, wall_ms);
+	/* Whatever check fails next (the wire's too), the report shows
+	 * how the client ended and what it printed. */
+	grade_student_on_fail(g, "client", r);
 }
 
 void
@@ -185,9 +204,16 @@ join_args(char *buf, size_t n, const char *const args[])
 		    buf + len, n - len, "%s%s", i ? " " : "", args[i]);
 }
 
-/* The report's repro: a background command (a server), then the one
- * whose behaviour the test judges. */
+/*
+ * The report's repro: a background command (a server), then the one
+ * whose behaviour the test judges, never racing it: labpeer's servers
+ * return once they listen (--background, then "&&"); a student's server
+ * goes to the background with "&" and labpeer waits for its port.
+ */
 static char scen_bg[400];
+static int scen_bg_type; /* 0: a labpeer --background; else the socket
+                          * type of the student's server */
+static int scen_bg_port;
 
 void
 scen_repro_bg(struct grade *g, const char *fmt, ...)
@@ -197,7 +223,17 @@ scen_repro_bg(struct grade *g, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(scen_bg, sizeof scen_bg, fmt, ap);
 	va_end(ap);
+	scen_bg_type = 0;
 	grade_repro(g, "%s", scen_bg);
+}
+
+/* The background command is the student's server on port. */
+static void
+scen_repro_server(struct grade *g, int type, int port, const char *cmd)
+{
+	scen_repro_bg(g, "%s", cmd);
+	scen_bg_type = type;
+	scen_bg_port = port;
 }
 
 void
@@ -209,24 +245,44 @@ scen_repro_fg(struct grade *g, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(cmd, sizeof cmd, fmt, ap);
 	va_end(ap);
-	if (scen_bg[0] != '\0')
-		grade_repro(g, "%s & %s", scen_bg, cmd);
-	else
+	if (scen_bg[0] == '\0')
 		grade_repro(g, "%s", cmd);
+	else if (scen_bg_type == 0)
+		grade_repro(g, "%s && %s", scen_bg, cmd);
+	else if (strncmp(cmd, "labpeer ", 8) == 0)
+		grade_repro(g, "%s & %.*s --wait-server %d%s", scen_bg,
+		    (int)strcspn(cmd, ";"), cmd, CELL_READY_MS,
+		    cmd + strcspn(cmd, ";"));
+	else
+		grade_repro(g, "%s & labpeer wait-for %s %d && %s", scen_bg,
+		    scen_bg_type == SOCK_STREAM ? "tcp" : "udp", scen_bg_port,
+		    cmd);
 }
 
 void
 scen_repro(struct grade *g, const char *student, const char *const args[])
 {
 	char buf[400];
+	int type = args[0] != NULL && strncmp(args[0], "tcp", 3) == 0
+	               ? SOCK_STREAM
+	               : SOCK_DGRAM;
 
 	join_args(buf, sizeof buf, args);
 	if (student == NULL) {
-		scen_repro_bg(g, "labpeer %s", buf);
+		scen_repro_bg(g, "labpeer %s --background", buf);
 		return;
 	}
-	scen_repro_bg(g, "%s", student);
+	scen_repro_server(g, type, args[2] != NULL ? atoi(args[2]) : 0,
+	    student);
 	scen_repro_fg(g, "labpeer %s", buf);
+}
+
+void
+scen_repro_pair(struct grade *g, int type, int port, const char *server,
+    const char *client)
+{
+	scen_repro_server(g, type, port, server);
+	scen_repro_fg(g, "%s", client);
 }
 
 /* labpeer's verdict and failures (or its last lines), for the report. */
@@ -321,13 +377,29 @@ scen_stop(struct run *r)
 	run_free(r);
 }
 
+/*
+ * In the cell's own network namespace every packet belongs to the test:
+ * capture them all (a reply sent from another socket, a stray from
+ * another port, a TCP SYN in the UDP lab).  Outside one, the host's
+ * loopback carries other traffic: only the test's port and ICMP, and
+ * the report says so.
+ */
 int
 scen_capture(struct grade *g, struct cell_capture *cap, int port, int need)
 {
 	char filter[96];
+	const char *f = NULL;
 
-	snprintf(filter, sizeof filter, "port %d or icmp or icmp6", port);
-	if (cell_capture_start(grade_cell(g), cap, filter) == 0)
+	if (grade_cell(g)->mode != CELL_NS) {
+		snprintf(filter, sizeof filter, "port %d or icmp or icmp6",
+		    port);
+		f = filter;
+		grade_explain(g,
+		    "(no private network here: the trace holds only port %d "
+		    "and ICMP, packets on other ports are filtered out)",
+		    port);
+	}
+	if (cell_capture_start(grade_cell(g), cap, f) == 0)
 		return 0;
 	if (need)
 		grade_not_run(
@@ -689,8 +761,9 @@ scen_usage(struct grade *g, const char *bin, const char *name,
 		grade_outcome(r, how, sizeof how);
 		grade_fail(g,
 		    "bad arguments: the contract wants a usage line "
-		    "on stderr and exit status 2; the program %s%s",
-		    how, r->err_len ? "" : " and printed nothing on stderr");
+		    "on stderr and exit status 2; the program %s%s%s",
+		    was(how), how,
+		    r->err_len ? "" : " and printed nothing on stderr");
 	}
 }
 
@@ -744,7 +817,7 @@ scen_port_busy(struct grade *g, int type, const char *name)
 	c.a[0] = pbuf;
 	grade_explain(g, "another socket holds %s port %d on every address",
 	    type == SOCK_STREAM ? "TCP" : "UDP", port);
-	scen_repro_bg(g, "labpeer %s %d",
+	scen_repro_bg(g, "labpeer %s %d --background",
 	    type == SOCK_STREAM ? "tcp-server" : "udp-server", port);
 	scen_repro_fg(g, "./%s %d", name, port);
 	scen_client_bin(g, r, bin, c.a, SCEN_USAGE_MS);
@@ -756,8 +829,8 @@ scen_port_busy(struct grade *g, int type, const char *name)
 	grade_fail(g,
 	    "a port it cannot bind: the contract wants one line on "
 	    "stderr and exit status 1; the server %s%s%s",
-	    r->outcome == RUN_TIMEOUT ? "kept running, then was " : "", how,
-	    r->err_len ? "" : " and printed nothing on stderr");
+	    r->outcome == RUN_TIMEOUT ? "kept running, then was " : was(how),
+	    how, r->err_len ? "" : " and printed nothing on stderr");
 }
 
 /*
@@ -847,11 +920,10 @@ scen_restart(struct grade *g, struct run *r, int type, int port)
 	grade_outcome(r, how, sizeof how);
 	grade_fail(g,
 	    "started again at once on port %d, the server was not "
-	    "listening within %d ms (it %s): set SO_REUSEADDR before "
+	    "listening within %d ms (it %s%s): set SO_REUSEADDR before "
 	    "bind(), the last connection's TIME-WAIT holds the port",
-	    port, CELL_READY_MS,
-	    r->outcome == RUN_STOPPED ? "was still running"
-	                              : how);
+	    port, CELL_READY_MS, r->outcome == RUN_STOPPED ? "" : was(how),
+	    r->outcome == RUN_STOPPED ? "was still running" : how);
 }
 
 /*
@@ -876,4 +948,56 @@ scen_rtts(
 	    "longer than the exchange on the wire allows: time just the "
 	    "send and the reply (not printing, not sleeping)",
 	    above, n);
+}
+
+/*
+ * SIGTERM must end the server (which has shown it serves) with status
+ * 0: run_stop() sends it, and SIGKILLs after RUN_STOP_GRACE_MS.
+ */
+void
+scen_server_signal(struct grade *g, struct run *srv)
+{
+	char how[256];
+
+	scen_alive(g, srv, "server");
+	run_stop(srv);
+	if (!srv->ignored_term && WIFEXITED(srv->wstatus) &&
+	    WEXITSTATUS(srv->wstatus) == CONTRACT_EXIT_OK)
+		return;
+	grade_student(g, "server", srv);
+	if (srv->ignored_term)
+		grade_fail(g,
+		    "SIGTERM did not end the server within %d ms (it was "
+		    "killed with SIGKILL): the contract wants SIGINT and "
+		    "SIGTERM to end it with status 0",
+		    RUN_STOP_GRACE_MS);
+	if (WIFSIGNALED(srv->wstatus))
+		grade_fail(g,
+		    "SIGTERM killed the server (no handler): the contract "
+		    "wants it to end with status 0 (catch SIGINT and SIGTERM, "
+		    "leave the loop, return 0)");
+	snprintf(how, sizeof how, "%d", WEXITSTATUS(srv->wstatus));
+	grade_fail(g,
+	    "after SIGTERM the server exited with status %s: the contract "
+	    "wants 0 (a signal to stop is a normal end, not a failure)",
+	    how);
+}
+
+/* The address getaddrinfo() gives first for name (numeric), or -1. */
+int
+scen_first_addr(const char *name, int type, char *buf, size_t n)
+{
+	struct addrinfo hints = {0}, *res;
+	int rc;
+
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = type;
+	if (getaddrinfo(name, NULL, &hints, &res) != 0)
+		return -1;
+	rc = getnameinfo(res->ai_addr, res->ai_addrlen, buf, (socklen_t)n,
+	         NULL, 0, NI_NUMERICHOST) == 0
+	         ? 0
+	         : -1;
+	freeaddrinfo(res);
+	return rc;
 }

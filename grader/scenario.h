@@ -24,7 +24,13 @@
  *	scen_repro(g, student, args)     the report's repro: the student's
  *	                                 command (if any), then labpeer's
  *	scen_repro_bg(g, fmt, ...)       the repro's first (background) command
- *	scen_repro_fg(g, fmt, ...)       its second: "BG & FG" in the report
+ *	scen_repro_fg(g, fmt, ...)       its second: "BG && FG" in the report
+ *	                                 (labpeer --background), or "BG &
+ *	                                 labpeer wait-for ... && FG"
+ *	scen_repro_pair(g, type, port, server, client)  the student's server
+ *	                                 in the background, then the client
+ *	scen_server_signal(g, srv)       SIGTERM ends srv with status 0
+ *	scen_first_addr(name, type, buf, n)  getaddrinfo()'s first address
  *	scen_alive(g, r, role)           fail unless r is still running
  *	scen_stop(r)                     end r (run_stop) and free it
  *	scen_capture(g, cap, port, need) capture the traffic of port (if
@@ -103,7 +109,11 @@ void scen_repro_bg(struct grade *g, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void scen_repro_fg(struct grade *g, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+void scen_repro_pair(struct grade *g, int type, int port, const char *server,
+    const char *client);
 void scen_alive(struct grade *g, struct run *r, const char *role);
+void scen_server_signal(struct grade *g, struct run *srv);
+int scen_first_addr(const char *name, int type, char *buf, size_t n);
 void scen_stop(struct run *r);
 int scen_capture(struct grade *g, struct cell_capture *cap, int port, int need);
 void scen_capture_end(

@@ -478,8 +478,12 @@ static const struct grade_test fk_cmd_tests[] = {
 static const struct grade_lab fk_cmd = {
     "cmd", fk_sources, "srv", "cli", fk_cmd_tests, 1};
 
-/* "~" is the working folder, "^" its parent, "@" a scratch folder that
- * holds cli (built, newer than cli.c) and an executable labpeer. */
+#define CMD_MAKEFILE "/kit/solutions/cmd/Makefile"
+
+/* "~" is the working folder, "^" its parent, "%" a sibling of it (a
+ * folder of its own, whatever the checkout's name), "@" a scratch folder
+ * that holds cli (built, newer than cli.c) and an executable labpeer;
+ * "$" the kit's Makefile of the lab, as the build hint names it. */
 static const struct {
 	const char *peer, *src, *path; /* path: PATH for the grading */
 	const char *repro, *build;
@@ -487,14 +491,14 @@ static const struct {
     {"~/build/labpeer", "fake-sub", "/usr/bin:/bin",
         "build/labpeer udp-server 12000 --drop 2 & fake-sub/cli 127.0.0.1 "
         "12000 3",
-        "make -C fake-sub cli"},
+        "make -C fake-sub -f $ cli"},
     {"~/labpeer", "fake sub/", "/usr/bin:/bin",
         "./labpeer udp-server 12000 --drop 2 & 'fake sub/cli' 127.0.0.1 "
         "12000 3",
-        "make -C 'fake sub' cli"},
-    {"^/kit/labpeer", ".", "/usr/bin:/bin",
-        "../kit/labpeer udp-server 12000 --drop 2 & ./cli 127.0.0.1 12000 3",
-        "make cli"},
+        "make -C 'fake sub' -f $ cli"},
+    {"%/labpeer", ".", "/usr/bin:/bin",
+        "%/labpeer udp-server 12000 --drop 2 & ./cli 127.0.0.1 12000 3",
+        "make -f $ cli"},
     {"/nonexistent-kit/build/labpeer", "@", "/usr/bin:/bin",
         "/nonexistent-kit/build/labpeer udp-server 12000 --drop 2 & @/cli "
         "127.0.0.1 12000 3",
@@ -507,17 +511,24 @@ static const struct {
  * replaced: see cmd_cases. */
 static void
 cmd_expand(char *out, size_t n, const char *s, const char *cwd,
-    const char *tmp)
+    const char *tmp, int rel)
 {
 	char parent[PATH_MAX];
 	size_t len = 0;
 
+	char sibling[PATH_MAX + 16];
+
 	snprintf(parent, sizeof parent, "%s", cwd);
 	*strrchr(parent, '/') = '\0';
+	/* "%" as the report spells it from cwd: ../NAME.sibling */
+	snprintf(sibling, sizeof sibling, "%s/%s.sibling",
+	    rel ? ".." : parent, strrchr(cwd, '/') + 1);
 	for (out[0] = '\0'; *s != '\0' && len + 1 < n; s++) {
 		const char *sub = *s == '~' ? cwd
 		                  : *s == '^' ? parent
 		                  : *s == '@' ? tmp
+		                  : *s == '$' ? CMD_MAKEFILE
+		                  : *s == '%' ? sibling
 		                              : NULL;
 
 		if (sub != NULL)
@@ -532,7 +543,7 @@ static void rb_write(const char *path, const char *text);
 static void
 cmd_file(const char *dir, const char *name, int mode)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX + 64];
 
 	snprintf(path, sizeof path, "%s/%s", dir, name);
 	rb_write(path, "#!/bin/sh\n");
@@ -545,7 +556,7 @@ cmd_file(const char *dir, const char *name, int mode)
  * they are not built there. */
 START_TEST(engine_commands)
 {
-	char tmp[] = "/var/tmp/check_labgrade-cmd-XXXXXX", cwd[PATH_MAX];
+	char tmp[PATH_MAX], cwd[PATH_MAX];
 	char peer[PATH_MAX], src[PATH_MAX], path[PATH_MAX], want[PATH_MAX];
 	char err[256], cmd[PATH_MAX + 16];
 	struct grade_sub sub;
@@ -554,31 +565,35 @@ START_TEST(engine_commands)
 	struct timespec old[2] = {{0, 0}, {0, 0}};
 
 	ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+	snprintf(tmp, sizeof tmp, "%s", kit_vartmp("check_labgrade-cmd-XXXXXX"));
 	ck_assert_ptr_nonnull(mkdtemp(tmp));
 	cmd_file(tmp, "cli.c", 0644);
 	utimensat(AT_FDCWD, strcat(strcpy(src, tmp), "/cli.c"), old, 0);
 	cmd_file(tmp, "cli", 0755);
 	cmd_file(tmp, "labpeer", 0755);
-	cmd_expand(peer, sizeof peer, cmd_cases[_i].peer, cwd, tmp);
-	cmd_expand(src, sizeof src, cmd_cases[_i].src, cwd, tmp);
-	cmd_expand(path, sizeof path, cmd_cases[_i].path, cwd, tmp);
+	cmd_expand(peer, sizeof peer, cmd_cases[_i].peer, cwd, tmp, 0);
+	cmd_expand(src, sizeof src, cmd_cases[_i].src, cwd, tmp, 0);
+	cmd_expand(path, sizeof path, cmd_cases[_i].path, cwd, tmp, 0);
 	setenv("PATH", path, 1);
 	memset(&sub, 0, sizeof sub);
 	sub.lab = "cmd";
 	sub.src = src;
 	sub.bin = "/var/tmp/labgrade-build-private";
 	sub.labpeer = peer;
+	sub.makefile = CMD_MAKEFILE;
 	sub.force_fallback = 1;
 	ck_assert_msg(fk_grade_sub(&fk_cmd, &sub, NULL, &rep, err,
 	                  sizeof err) == 0,
 	    "%s", err);
 	t = fk_find(&rep, "commands");
-	cmd_expand(want, sizeof want, cmd_cases[_i].repro, cwd, tmp);
+	cmd_expand(want, sizeof want, cmd_cases[_i].repro, cwd, tmp, 1);
 	ck_assert_str_eq(t->repro, want);
-	if (cmd_cases[_i].build == NULL)
+	if (cmd_cases[_i].build == NULL) {
 		ck_assert_msg(t->repro_build == NULL, "%s", t->repro_build);
-	else
-		ck_assert_str_eq(t->repro_build, cmd_cases[_i].build);
+	} else {
+		cmd_expand(want, sizeof want, cmd_cases[_i].build, cwd, tmp, 1);
+		ck_assert_str_eq(t->repro_build, want);
+	}
 	snprintf(want, sizeof want, "%.*s/cli 127.0.0.1 12000 3",
 	    (int)(strlen(src) - (src[strlen(src) - 1] == '/')), src);
 	ck_assert_str_eq(t->student[0].cmdline, want);
