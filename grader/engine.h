@@ -65,6 +65,9 @@ struct grade {
 	int fail_shown;
 };
 
+void grade_sched_start(void);
+double grade_sched_late_ms(struct grade *g);
+
 int build_submission(const struct grade_lab *lab, const char *src,
     const char *kit, struct build_result *b, char *err, size_t errlen);
 void build_cleanup(struct build_result *b);

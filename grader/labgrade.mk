@@ -3,7 +3,8 @@
 # and 'bench' recipes.  Library objects go into libgrader.a (the rule is
 # in grader/module.mk, after every fragment).
 
-LABGRADE_SRCS := grader/engine.c grader/grade.c grader/build.c \
+LABGRADE_SRCS := grader/engine.c grader/grade.c grader/grade-sched.c \
+	grader/build.c \
 	grader/rubric.c grader/report.c grader/report-text.c \
 	grader/report-json.c grader/report-junit.c grader/report-tap.c \
 	grader/report-gradescope.c grader/report-autolab.c \

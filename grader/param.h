@@ -35,6 +35,10 @@
 #define GRADE_STUDENTS_MAX 4	/* student programs recorded per test */
 #define GRADE_TAIL_BYTES 1024	/* stderr/stdout tail kept per program */
 #define GRADE_HEX_CONTEXT 16	/* bytes shown around a first difference */
+#define GRADE_SCHED_PERIOD_MS 10 /* the delay watch's timer (grade-sched.c) */
+#define GRADE_BUSY_MS 150	/* a timer this late: a failure is the
+				 * machine's (ERR, retried once), not the
+				 * student's; timing windows widen up to it */
 #define BUILD_TIMEOUT_S 60	/* make is killed (process group) after */
 #define BUILD_LOG_LINES 15	/* compiler lines shown for a failed build */
 #define BUILD_LOG_CAP (64 * 1024) /* bytes of make output kept */

@@ -514,6 +514,12 @@ check_lines(struct grade *g, const struct run *r, const struct ping_expect *e,
 			    seq);
 		if (c == '-')
 			continue;
+		if (k >= po->nline && r->err_len > 0)
+			ping_fail(g, r, e,
+			    "no line for seq=%d: the client stopped (exit "
+			    "status %d) saying \"%.*s\"",
+			    seq, r->status, (int)strcspn(r->err, "\n") > 120
+			        ? 120 : (int)strcspn(r->err, "\n"), r->err);
 		if (k >= po->nline)
 			ping_fail(g, r, e, "no line for seq=%d", seq);
 		if (l->seq != seq)
@@ -760,9 +766,9 @@ scen_usage(struct grade *g, const char *bin, const char *name,
 		grade_explain(g, "ran: %s", cmd);
 		grade_outcome(r, how, sizeof how);
 		grade_fail(g,
-		    "bad arguments: the contract wants a usage line "
+		    "bad arguments (%s): the contract wants a usage line "
 		    "on stderr and exit status 2; the program %s%s%s",
-		    was(how), how,
+		    cmd, was(how), how,
 		    r->err_len ? "" : " and printed nothing on stderr");
 	}
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -450,6 +451,88 @@ START_TEST(engine_ns_cell)
 		fk_expect(&rep, "needs_ns", GS_NOT_RUN, "namespaces");
 	else
 		fk_expect(&rep, "needs_ns", GS_PASSED, NULL);
+	engine_cleanup(&rep);
+	report_free(&rep);
+}
+END_TEST
+
+/*
+ * A machine too busy to judge: the test process (its delay watch too)
+ * is stopped for 300 ms, as a loaded machine leaves it unscheduled, then
+ * the test fails.  "busy" fails that way twice; "busy_once" only on its
+ * first run (a file in TMPDIR named after its runner says which run).
+ */
+static void
+fk_starve(struct grade *g)
+{
+	pid_t self = getpid(), pid;
+	(void)g;
+	fflush(NULL);
+	if ((pid = fork()) == 0) {
+		struct timespec d = {0, 300000000L};
+
+		kill(self, SIGSTOP);
+		nanosleep(&d, NULL);
+		kill(self, SIGCONT);
+		_exit(0);
+	}
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+}
+
+static void
+fk_busy(struct grade *g)
+{
+	fk_starve(g);
+	grade_fail(g, "a timing check failed while the machine was busy");
+}
+
+static void
+fk_busy_once(struct grade *g)
+{
+	char path[PATH_MAX];
+	const char *tmp = getenv("TMPDIR");
+	int fd;
+
+	snprintf(path, sizeof path, "%s/check_labgrade-busy-%ld",
+	    tmp != NULL && tmp[0] == '/' ? tmp : "/tmp", (long)getppid());
+	if (access(path, F_OK) == 0) {
+		unlink(path);
+		return; /* the second run: the machine is quiet, it passes */
+	}
+	fd = open(path, O_WRONLY | O_CREAT, 0600);
+	if (fd >= 0)
+		close(fd);
+	fk_busy(g);
+}
+
+static const struct grade_test fk_busy_tests[] = {
+    {"busy", "fails on a busy machine", NEED_TIMING, NULL, 5, fk_busy},
+    {"busy_once", "fails once on a busy machine", NEED_TIMING, NULL, 5,
+        fk_busy_once},
+};
+static const struct grade_lab fk_busy_lab = {
+    "busy", fk_sources, "srv", "cli", fk_busy_tests, 2};
+
+/* A failure while a timer in the cell woke more than GRADE_BUSY_MS late
+ * is the grader's (ERR), never the student's, and is run once more. */
+START_TEST(engine_busy_is_not_a_fail)
+{
+	const struct report_test *t;
+	struct report rep;
+	char err[256];
+	size_t i;
+	int twice = 0;
+
+	ck_assert_msg(fk_grade(&fk_busy_lab, 1, NULL, &rep, err, sizeof err) ==
+	                  0,
+	    "%s", err);
+	fk_expect(&rep, "busy", GS_ERROR, "too busy to run the test fairly");
+	t = fk_find(&rep, "busy");
+	for (i = 0; i < t->nexplain; i++)
+		twice |= strstr(t->explain[i], "run twice") != NULL;
+	ck_assert_msg(twice, "busy: not run a second time");
+	fk_expect(&rep, "busy_once", GS_PASSED, NULL);
 	engine_cleanup(&rep);
 	report_free(&rep);
 }
@@ -1464,6 +1547,7 @@ labgrade_suite(void)
 	tcase_add_test(tc, engine_cycle);
 	tcase_add_test(tc, engine_refuses_nofork);
 	tcase_add_test(tc, engine_ns_cell);
+	tcase_add_test(tc, engine_busy_is_not_a_fail);
 	tcase_add_test(tc, seeds_derived);
 	tcase_add_loop_test(tc, engine_commands, 0,
 	    (int)(sizeof cmd_cases / sizeof cmd_cases[0]));
