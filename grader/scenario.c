@@ -418,6 +418,25 @@ scen_capture_end(struct grade *g, struct cell_capture *cap, struct wire *w)
 		grade_not_run(g, err);
 }
 
+/* A capture kept only as the report's trace (no wire checks). */
+void
+scen_trace_start(struct grade *g, struct cell_capture *cap, int port)
+{
+	if (scen_capture(g, cap, port, 0) < 0)
+		cap->pid = -1;
+}
+
+/* Stop it (safe if it never started) and attach it to the report. */
+void
+scen_trace_end(struct grade *g, struct cell_capture *cap)
+{
+	if (cap->pid <= 0)
+		return;
+	cell_capture_stop(cap);
+	grade_trace(g, cap->path);
+	cap->pid = -1;
+}
+
 const char *
 scen_addr(int family, int port, char *buf, size_t n)
 {

@@ -37,6 +37,9 @@
  *	                                 need, "not run" when impossible)
  *	scen_capture_end(g, cap, w)      stop it, load it into w, attach it
  *	                                 to the report
+ *	scen_trace_start(g, cap, port)   a capture only for the report's
+ *	scen_trace_end(g, cap)           trace (every failing test with
+ *	                                 packets shows them)
  *	(ping_parse(), struct ping_out: contract.h)
  *	ping_expect(g, r, e)             the client's lines, summary and exit
  *	                                 status as the contract wants for e
@@ -118,6 +121,8 @@ void scen_stop(struct run *r);
 int scen_capture(struct grade *g, struct cell_capture *cap, int port, int need);
 void scen_capture_end(
     struct grade *g, struct cell_capture *cap, struct wire *w);
+void scen_trace_start(struct grade *g, struct cell_capture *cap, int port);
+void scen_trace_end(struct grade *g, struct cell_capture *cap);
 
 void ping_expect(struct grade *g, const struct run *r,
     const struct ping_expect *e, struct ping_out *po);

@@ -658,7 +658,7 @@ wire_tcp_early_reply(struct grade *g, const struct wire *w, int sport)
 	static double ct[WIRE_STREAM_MAX], st[WIRE_STREAM_MAX];
 	char got[96], sent[96];
 	struct wire_ep c;
-	size_t cn, sn, j, k, whole, have;
+	size_t cn, sn, j, k, whole, have, end;
 	int nth;
 
 	for (nth = 0; tcp_conn(w, sport, nth, &c) == 0; nth++) {
@@ -671,6 +671,8 @@ wire_tcp_early_reply(struct grade *g, const struct wire *w, int sport)
 			if (j < whole)
 				continue;
 			have = k;
+			for (end = j + 1; end < sn && st[end] == st[j]; end++)
+				; /* the whole segment that ran ahead */
 			grade_explain(g,
 			    "connection %d: at %.6f s the client had sent %zu "
 			    "bytes, %zu of them in complete lines; the server "
@@ -682,8 +684,7 @@ wire_tcp_early_reply(struct grade *g, const struct wire *w, int sport)
 			    "(no '\\n' yet). Reply only to a complete line: keep "
 			    "the bytes and read on until the '\\n' (one recv() is "
 			    "not one line)",
-			    wire_text(ss + whole, j + 1 - whole, sent,
-			        sizeof sent),
+			    wire_text(ss + whole, end - whole, sent, sizeof sent),
 			    wire_text(cs + whole, have - whole, got,
 			        sizeof got));
 		}
