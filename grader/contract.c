@@ -113,7 +113,8 @@ parse_line(const char *p, struct ping_out *po)
 		po->nline++;
 		return FORM_PING;
 	}
-	memset(l->from, 0, sizeof l->from);
+	if (po->nline < PING_MAX_LINES)
+		memset(l, 0, sizeof *l); /* no address on a timeout line */
 	if (po->nline < PING_MAX_LINES && lit(&q, "seq=") == 0 &&
 	    num(&q, &l->seq) == 0 && strcmp(q, " timeout") == 0) {
 		l->kind = PL_TIMEOUT;

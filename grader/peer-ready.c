@@ -20,6 +20,7 @@ void
 peer_background(const struct peer_opts *o)
 {
 	pid_t pid;
+	int fd, null;
 
 	if (!o->background)
 		return;
@@ -40,6 +41,13 @@ peer_background(const struct peer_opts *o)
 	}
 	setsid();	/* not in the shell's job control, nor its Ctrl-C */
 	alarm(PEER_BG_LIFETIME_S); /* a forgotten peer ends by itself */
+	/* Its log goes on to a terminal; a pipe it would hold open (the
+	 * reader would wait for it to end), so then to /dev/null. */
+	for (fd = 0; fd <= 2; fd++)
+		if (!isatty(fd) && (null = open("/dev/null", O_RDWR)) >= 0) {
+			dup2(null, fd);
+			close(null);
+		}
 }
 
 /* Is a socket bound to port (UDP) or listening on it (TCP) in the
