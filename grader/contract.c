@@ -303,7 +303,7 @@ static const struct contract_line lab1_lines[] = {
         "and port",
         {"server_one_reply", "server_two_clients"},
         {L1S "test_server_bytes", L1S "test_server_two_clients"},
-        {"l1-server-double-reply"}},
+        {"l1-server-double-reply", "l1-server-reply-port-plus-one"}},
     {"udp_server.forever",
         "The server serves for ever: many requests, clients that vanish "
         "before their replies",
@@ -327,7 +327,7 @@ static const struct contract_line lab1_lines[] = {
         "For seq = 1 to COUNT: one datagram whose payload is exactly "
         "\"ping <seq>\" (no newline, no NUL)",
         {"client_pings"}, {L1S "test_deadlines", L1S "test_counts"},
-        {"l1-client-nul-in-ping"}},
+        {"l1-client-nul-in-ping", "l1-client-tcp"}},
     {"udp_client.deadline",
         "It waits for the reply until 1 s after the send (the deadline "
         "falls between 1.000 and 1.050 s); the next ping leaves at once "

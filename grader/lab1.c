@@ -232,8 +232,9 @@ t_server_signal(struct grade *g)
 {
 	struct run *srv = scen_run(), *peer;
 	struct cell_capture cap = {0};
+	struct wire w;
 	char cmd[64], pbuf[16], fg[160];
-	int port = l1_server(g, srv, cmd, sizeof cmd);
+	int port = l1_server(g, srv, cmd, sizeof cmd), have_w;
 	const char *args[] = {"udp-client", "127.0.0.1", pbuf, "--count", "2",
 	    NULL};
 
@@ -243,10 +244,15 @@ t_server_signal(struct grade *g)
 	grade_explain(g, "the server answers two pings, then gets SIGTERM: "
 	                 "it must end with status 0");
 	scen_repro_pair(g, SOCK_DGRAM, port, cmd, fg);
-	scen_trace_start(g, &cap, port);
+	have_w = scen_capture(g, &cap, port, 0) == 0;
 	peer = scen_peer_run(g, args, L1_WALL_MS);
-	scen_trace_end(g, &cap);
+	if (have_w)
+		scen_capture_end(g, &cap, &w);
 	scen_alive(g, srv, "server");
+	if (have_w) {
+		wire_udp_misdirected(g, &w, port);
+		wire_free(&w);
+	}
 	scen_peer_verdict(g, peer, L1_WALL_MS);
 	scen_server_signal(g, srv);
 }
@@ -558,18 +564,24 @@ t_pair(struct grade *g)
 	struct run *srv = scen_run(), *cli = scen_run();
 	struct ping_out po;
 	char cmd[64], from[80];
-	int port = l1_server(g, srv, cmd, sizeof cmd);
+	int port = l1_server(g, srv, cmd, sizeof cmd), have_w;
 	struct cell_capture cap = {0};
+	struct wire w;
 	char ccmd[96];
 
 	snprintf(ccmd, sizeof ccmd, "./udp_client 127.0.0.1 %d 3", port);
 	scen_repro_pair(g, SOCK_DGRAM, port, cmd, ccmd);
-	scen_trace_start(g, &cap, port);
+	have_w = scen_capture(g, &cap, port, 0) == 0;
 	l1_client(g, cli, "127.0.0.1", port, 3, L1_WALL_MS);
-	scen_trace_end(g, &cap);
-	/* A server that ended during the run explains the client's
-	 * timeouts: it is the first fault. */
+	if (have_w)
+		scen_capture_end(g, &cap, &w);
+	/* A server that ended during the run, or sent its replies
+	 * elsewhere, explains the client's timeouts: the first fault. */
 	scen_alive(g, srv, "server");
+	if (have_w) {
+		wire_udp_misdirected(g, &w, port);
+		wire_free(&w);
+	}
 	e.from = scen_addr(AF_INET, port, from, sizeof from);
 	ping_expect(g, cli, &e, &po);
 }

@@ -1118,6 +1118,51 @@ lg_line_after(const char *out, const char *key, char *buf, size_t n)
 	snprintf(buf, n, "%.*s", (int)strcspn(p, "\n"), p);
 }
 
+/*
+ * The trace shows every packet of the test: in client_stray the stray
+ * "PING 1" sent from a port other than the server's is there (a capture
+ * filtered on the server's port lost it).  Without namespaces the
+ * capture is filtered, and the report says so.
+ */
+START_TEST(trace_every_packet)
+{
+	char *argv[] = {(char *)kit_bin("labgrade"), "-v", "--color", "never",
+	    "--only", "client_stray", _i ? "--no-cell" : "-v", "lab1-udp",
+	    "solutions/lab1-udp", NULL};
+	const char *l;
+	struct proc p;
+	int other = 0;
+
+	ck_assert_int_eq(proc_run(&p, argv, 60000), 0);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "%s", p.err);
+	if (_i == 1) {
+		ck_assert_msg(strstr(p.out, "packets on other ports are "
+		                            "filtered out") != NULL ||
+		                  strstr(p.out, "PASS client_stray") != NULL,
+		    "%s", p.out);
+		proc_free(&p);
+		return;
+	}
+	ck_assert_msg(strstr(p.out, "(no private network") == NULL, "%s",
+	    p.out);
+	for (l = p.out; (l = strstr(l, "\"PING 1\"")) != NULL; l++) {
+		const char *bol = l;
+
+		while (bol > p.out && bol[-1] != '\n')
+			bol--;
+		/* "   0.000123 127.0.0.1:PORT > ..." : the source's port */
+		bol += strspn(bol, " ");
+		bol += strcspn(bol, " ") + 1;
+		if (strncmp(bol, "127.0.0.1:12000 ", 16) != 0 &&
+		    strncmp(bol, "127.0.0.1:", 10) == 0)
+			other++;
+	}
+	ck_assert_msg(other > 0, "no \"PING 1\" from another port in the "
+	                         "trace:\n%s", p.out);
+	proc_free(&p);
+}
+END_TEST
+
 /* The commands a failure report prints run as printed, from the folder
  * labgrade ran in: the build line, the repro (in a network namespace of
  * its own: it uses a fixed port) and the rerun line. */
@@ -1585,6 +1630,7 @@ labgrade_suite(void)
 	tcase_add_test(tc, class_mode);
 	tcase_add_test(tc, failure_shows_trace);
 	tcase_add_test(tc, failure_commands_run);
+	tcase_add_loop_test(tc, trace_every_packet, 0, 2);
 	tcase_add_test(tc, grading_as_nobody);
 	tcase_add_loop_test(
 	    tc, fail_under, 0, (int)(sizeof fu_cases / sizeof fu_cases[0]));

@@ -217,6 +217,9 @@ struct st_sub {
 	char lab[16];
 	char side[16];    /* broken: "server" or "client" */
 	char fail[256];   /* broken: tests it must fail, ' '-separated */
+	char reason[4][160]; /* broken: "TEST TEXT": that test's headline
+	                      * holds TEXT (the first violation) */
+	int nreason;
 	char want[8][96]; /* hostile: "test NAME STATUS": that test ends so;
 	                   * "some STATUS": at least one test does */
 	int nwant;
@@ -274,6 +277,9 @@ st_read_expect(const char *root, const char *name, struct st_sub *s)
 			snprintf(s->side, sizeof s->side, "%.15s", line + 5);
 		else if (strncmp(line, "fail ", 5) == 0)
 			snprintf(s->fail, sizeof s->fail, "%s", line + 5);
+		else if (strncmp(line, "reason ", 7) == 0 && s->nreason < 4)
+			snprintf(s->reason[s->nreason++], 160, "%.159s",
+			    line + 7);
 		else if ((strncmp(line, "test ", 5) == 0 ||
 		             strncmp(line, "some ", 5) == 0) &&
 		         s->nwant < 8)
@@ -398,6 +404,21 @@ st_broken_check(const struct st_sub *s, const struct st_result *res)
 		ck_assert_msg(t->points < t->max,
 		    "%s: %s should catch the bug but %s:%s", s->name, tok,
 		    t->status, table);
+	}
+	/* The headline names the first violation, not a consequence. */
+	for (i = 0; i < s->nreason; i++) {
+		char name[64];
+		const char *text = s->reason[i] + strcspn(s->reason[i], " ");
+		const struct st_test *t;
+
+		snprintf(name, sizeof name, "%.*s",
+		    (int)strcspn(s->reason[i], " "), s->reason[i]);
+		t = st_find(res, name);
+		ck_assert_msg(t != NULL, "%s: EXPECT names no test '%s'",
+		    s->name, name);
+		ck_assert_msg(strstr(t->reason, text + 1) != NULL,
+		    "%s: %s's headline lacks '%s': %s", s->name, name,
+		    text + 1, t->reason);
 	}
 	for (i = 0; i < res->n; i++)
 		if (strncmp(res->t[i].name, other, strlen(other)) == 0)

@@ -28,6 +28,8 @@ CONTRACT = {
     'l1-client-count-range': 'common.args',
     'l1-client-ipv4-only': 'udp_client.host',
     'l1-client-nul-in-ping': 'udp_client.ping',
+    'l1-client-tcp': 'udp_client.ping',
+    'l1-server-reply-port-plus-one': 'udp_server.one_reply',
     'l1-client-fixed-sleep': 'udp_client.deadline',
     'l1-client-short-deadline': 'udp_client.deadline',
     'l1-client-late-counted': 'udp_client.reply',
@@ -62,6 +64,22 @@ CONTRACT = {
 }
 
 
+# The headline a test must give for it (point 3 of issue 10: the first
+# violation, in causal order), checked by the self-test: TEST -> text.
+REASON = {
+    'l1-client-accepts-suffix': ('client_stray', 'took it for the reply'),
+    'l1-client-tcp': ('client_pings', 'tried to open a TCP connection'),
+    'l1-server-reply-port-plus-one': ('server_one_reply', 'sent it no request'),
+    'l1-server-exits-after-first': ('pair', 'the server ended'),
+    'l1-client-fresh-poll': ('client_late_reply', 'contract: 1.000-1.050 s; accepted here: 0.99-1.25 s'),
+    'l2-server-no-framing': ('server_partial_line', 'replied to part of a line'),
+    'l2-server-one-recv-one-line': ('server_split_line', 'replied to part of a line'),
+    'l2-server-exits-after-first': ('pair', 'the server ended'),
+    'l2-client-first-address-only': ('client_each_address', 'tried one address'),
+    'l2-client-no-drain': ('client_read_before_close', 'reset the connection'),
+}
+
+
 def make(name, lab, file, side, fails, why, edits):
     src = open(f'{ROOT}/solutions/{lab}/{file}').read()
     for old, new in edits:
@@ -77,6 +95,8 @@ def make(name, lab, file, side, fails, why, edits):
         f.write(f'# {why}\n')
         f.write(f'lab {lab}\nside {side}\ncontract {CONTRACT[name]}\n'
                 f'fail {" ".join(fails)}\n')
+        if name in REASON:
+            f.write('reason %s %s\n' % REASON[name])
 
 
 L1 = 'lab1-udp'
@@ -260,3 +280,18 @@ make('l2-client-first-address-only', L2, C2, 'client', ['client_each_address'],
 make('l2-client-no-drain', L2, C2, 'client', ['client_read_before_close'],
      'close() without reading what is left in the socket: bytes the server sent after the last reply make the kernel send a reset',
      [("	do {\n		n = recv(fd, scrap, sizeof scrap, MSG_DONTWAIT);\n	} while (n > 0 || (n < 0 && errno == EINTR));", "	n = 0;\n	(void)scrap;\n	(void)n;")])
+make('l1-client-tcp', L1, C, 'client', ['client_pings'],
+     'a TCP socket (SOCK_STREAM) in the UDP lab: connect() runs a handshake that nothing answers',
+     [('	hints.ai_socktype = SOCK_DGRAM;', '	hints.ai_socktype = SOCK_STREAM;')])
+make('l1-server-reply-port-plus-one', L1, S1, 'server', ['server_one_reply'],
+     'each reply goes to the sender\'s port + 1, not to the address and port recvfrom() gave',
+     [('		n = sendto(fd, buf, len, 0, (const struct sockaddr *)to, tolen);',
+       '''		struct sockaddr_storage bad = *to;
+		struct sockaddr_in *b4 = (struct sockaddr_in *)&bad;
+		struct sockaddr_in6 *b6 = (struct sockaddr_in6 *)&bad;
+
+		if (bad.ss_family == AF_INET6)
+			b6->sin6_port = htons((uint16_t)(ntohs(b6->sin6_port) + 1));
+		else
+			b4->sin_port = htons((uint16_t)(ntohs(b4->sin_port) + 1));
+		n = sendto(fd, buf, len, 0, (const struct sockaddr *)&bad, tolen);''')])
