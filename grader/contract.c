@@ -74,8 +74,7 @@ parse_from(struct ping_line *l)
 		return -1;
 	memcpy(l->ip, f + v6, n);
 	l->ip[n] = '\0';
-	if (strspn(l->ip, v6 ? "0123456789abcdefABCDEF:." : "0123456789.") !=
-	    n)
+	if (strspn(l->ip, v6 ? "0123456789abcdefABCDEF:." : "0123456789.") != n)
 		return -1;
 	return v6 == (strchr(l->ip, ':') != NULL) ? 0 : -1;
 }
@@ -164,8 +163,8 @@ agree_summary(struct ping_out *po, int no, const char *line)
 	for (i = 0; i < po->nline; i++)
 		got += po->line[i].kind == PL_REPLY;
 	if (po->received != got)
-		disagree(po, no, "received is not the number of reply lines",
-		    line);
+		disagree(
+		    po, no, "received is not the number of reply lines", line);
 	else if (po->sent < po->nline || po->sent > po->nline + 1 ||
 	         po->sent < 1)
 		disagree(po, no, "sent disagrees with the ping lines", line);
@@ -193,8 +192,8 @@ agree_rtt(struct ping_out *po, int no, const char *line)
 		disagree(po, no, "rtt line without any reply", line);
 	else if (far(po->rtt_min, lo, 0.0015) || far(po->rtt_max, hi, 0.0015) ||
 	         far(po->rtt_avg, sum / n, 0.0015 * n))
-		disagree(po, no, "rtt min/avg/max disagree with the reply lines",
-		    line);
+		disagree(po, no,
+		    "rtt min/avg/max disagree with the reply lines", line);
 }
 
 /* One line of stdout; *phase: 0 pings, 1 after the summary, 2 after rtt. */
@@ -249,8 +248,8 @@ ping_parse(const char *out, size_t len, struct ping_out *po)
 		if (end - i >= sizeof line) {
 			if (po->bad_no == 0) {
 				po->bad_no = no;
-				snprintf(po->bad, sizeof po->bad, "%.159s",
-				    line);
+				snprintf(
+				    po->bad, sizeof po->bad, "%.159s", line);
 			}
 			disagree(po, no, "line of no contract form", line);
 		} else {
@@ -308,8 +307,7 @@ static const struct contract_line lab1_lines[] = {
         "The server serves for ever: many requests, clients that vanish "
         "before their replies",
         {"server_many", "server_vanished_client", "pair"},
-        {L1S "test_server_bytes"},
-        {"l1-server-exits-after-first"}},
+        {L1S "test_server_bytes"}, {"l1-server-exits-after-first"}},
     {"udp_server.signal", "SIGINT or SIGTERM end the server with status 0",
         {"server_signal"}, {L1S "test_server_signal"},
         {"l1-server-signal-status"}},
@@ -321,8 +319,7 @@ static const struct contract_line lab1_lines[] = {
     {"udp_client.host",
         "HOST is an IPv4 address, an IPv6 address or a name (getaddrinfo)",
         {"client_localhost", "client_ipv6"},
-        {L1S "test_pair", L1S "test_pair_localhost"},
-        {"l1-client-ipv4-only"}},
+        {L1S "test_pair", L1S "test_pair_localhost"}, {"l1-client-ipv4-only"}},
     {"udp_client.ping",
         "For seq = 1 to COUNT: one datagram whose payload is exactly "
         "\"ping <seq>\" (no newline, no NUL)",
@@ -358,8 +355,7 @@ static const struct contract_line lab1_lines[] = {
         "The summary \"<sent> sent, <received> received, <loss>% loss\" "
         "(rounded down) and, after a reply, \"rtt min/avg/max\"",
         {"client_timeouts", "client_output"},
-        {L1S "test_deadlines", L1S "test_pair"},
-        {"l1-client-loss-rounded"}},
+        {L1S "test_deadlines", L1S "test_pair"}, {"l1-client-loss-rounded"}},
     {"udp_client.exit", "Exit status 0 if a reply came, 1 if none came",
         {"client_no_server", "client_output"}, {L1S "test_no_server"},
         {"l1-client-exit0-no-reply"}},
@@ -426,8 +422,7 @@ static const struct contract_line lab2_lines[] = {
         {"l2-client-first-address-only", "l2-client-summary-on-refused"}},
     {"tcp_client.host", "HOST is an IPv4 address, an IPv6 address or a name",
         {"client_localhost", "client_ipv6"},
-        {L2S "test_pair", L2S "test_pair_localhost"},
-        {"l2-client-ipv4-only"}},
+        {L2S "test_pair", L2S "test_pair_localhost"}, {"l2-client-ipv4-only"}},
     {"tcp_client.ping",
         "For seq = 1 to COUNT: it sends \"ping <seq>\\n\" and reads until it "
         "has one whole reply line (which may arrive in pieces), with a 1 s "
@@ -489,8 +484,9 @@ contract_table(FILE *f, const char *lab)
 
 	if ((l = contract_lines(lab, &n)) == NULL)
 		return -1;
-	fprintf(f, "| id | contract line (%s) | labgrade tests | contract "
-	           "suite tests (the reference) | broken submissions |\n",
+	fprintf(f,
+	    "| id | contract line (%s) | labgrade tests | contract "
+	    "suite tests (the reference) | broken submissions |\n",
 	    lab);
 	fputs("|---|---|---|---|---|\n", f);
 	for (i = 0; i < n; i++) {

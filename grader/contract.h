@@ -23,7 +23,7 @@
 #include <stdio.h>
 
 /* The contract's numbers (handouts, section 3) */
-#define CONTRACT_DEADLINE_MS 1000   /* a ping waits 1 s for its reply */
+#define CONTRACT_DEADLINE_MS 1000    /* a ping waits 1 s for its reply */
 #define CONTRACT_DEADLINE_LO_S 1.000 /* the wait ends between ... */
 #define CONTRACT_DEADLINE_HI_S 1.050 /* ... and this after the send */
 #define CONTRACT_COUNT_MIN 1         /* COUNT: 1 to 1000 */
@@ -79,11 +79,11 @@ void ping_parse(const char *out, size_t len, struct ping_out *po);
 #define CONTRACT_MAX_REFS 8
 
 struct contract_line {
-	const char *id;                         /* "udp_server.echo" */
-	const char *text;                       /* the line, as in the handout */
+	const char *id;                        /* "udp_server.echo" */
+	const char *text;                      /* the line, as in the handout */
 	const char *tests[CONTRACT_MAX_REFS];  /* labgrade tests of the lab */
 	const char *suite[CONTRACT_MAX_REFS];  /* contract suite tests,
-	                                         * "check_lab1:test_fn" */
+	                                        * "check_lab1:test_fn" */
 	const char *broken[CONTRACT_MAX_REFS]; /* grader/tests/broken/NAME */
 };
 

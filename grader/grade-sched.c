@@ -2,8 +2,8 @@
  * How late a timer wakes in a test's cell: a thread of the test process
  * sleeps GRADE_SCHED_PERIOD_MS again and again and keeps the worst
  * lateness (at nice 0, so a student's spinning or forking programs at
- * nice 10 hardly move it).  On a busy machine the student's programs, labpeer and the
- * capture wait as long; the timing checks widen their tolerance by it,
+ * nice 10 hardly move it).  On a busy machine the student's programs, labpeer
+ * and the capture wait as long; the timing checks widen their tolerance by it,
  * and a failure under more delay than a test tolerates is the grader's
  * (ERR, retried), never the student's.
  */
@@ -21,7 +21,8 @@
 static volatile double sched_worst_ms; /* written by the thread only */
 static volatile int sched_running;
 static volatile double sched_since; /* when the current sleep began */
-static volatile int sched_started; /* the thread is in its loop */
+static double sched_run_delay_ms;   /* a judged program's, grade_note_delay */
+static volatile int sched_started;  /* the thread is in its loop */
 
 static double
 sched_now_ms(void)
@@ -68,6 +69,7 @@ grade_sched_start(void)
 
 	sched_worst_ms = 0;
 	sched_since = 0;
+	sched_run_delay_ms = 0;
 	sched_running = 1;
 	sched_started = 0;
 	pthread_attr_init(&a);
@@ -85,11 +87,34 @@ grade_sched_start(void)
 double
 grade_sched_late_ms(struct grade *g)
 {
-	double now = sched_now_ms(), since = sched_since, worst = sched_worst_ms;
+	double now = sched_now_ms(), since = sched_since,
+	       worst = sched_worst_ms;
 	double cur = since > 0 ? now - since - GRADE_SCHED_PERIOD_MS : 0;
 
 	(void)g;
 	if (!sched_running)
 		return 0;
 	return cur > worst ? cur : worst;
+}
+
+/* A judged program waited this long (ms, in all) for a CPU while it was
+ * runnable (its /proc/PID/schedstat): what its timings may be off by. */
+void
+grade_note_delay(struct grade *g, double ms)
+{
+	(void)g;
+	if (ms > sched_run_delay_ms)
+		sched_run_delay_ms = ms;
+}
+
+/* What a timing check adds to its tolerance: the worse of the two
+ * measured delays, at most GRADE_BUSY_MS. */
+double
+grade_late_ms(struct grade *g)
+{
+	double late = grade_sched_late_ms(g);
+
+	if (sched_run_delay_ms > late)
+		late = sched_run_delay_ms;
+	return late < GRADE_BUSY_MS ? late : GRADE_BUSY_MS;
 }

@@ -163,14 +163,6 @@ grade_explain(struct grade *g, const char *fmt, ...)
 	grade_record(g, "explain", buf);
 }
 
-double
-grade_late_ms(struct grade *g)
-{
-	double late = grade_sched_late_ms(g);
-
-	return late < GRADE_BUSY_MS ? late : GRADE_BUSY_MS;
-}
-
 /*
  * The test failed while a timer in its cell woke more than GRADE_BUSY_MS
  * late: the machine, not the submission, may be the cause (the reference

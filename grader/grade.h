@@ -27,8 +27,11 @@
  *	grade_student_on_fail(g, role, r)  show r's block (as grade_student)
  *	                             if the test fails, whatever check fails
  *	grade_late_ms(g)             how late (ms) a timer has woken in the
- *	                             cell so far, at most GRADE_BUSY_MS: what
- *	                             a timing check adds to its tolerance
+ *	                             cell so far, or how long a judged
+ *	                             program waited for a CPU, at most
+ *	                             GRADE_BUSY_MS: what a timing check adds
+ *	                             to its tolerance
+ *	grade_note_delay(g, ms)      a judged program's CPU wait so far
  *	grade_outcome(r, buf, n)     how r ended, in the reports' words
  *	                             ("killed by the grader after 4 s (this
  *	                             test's limit for the program)")
@@ -121,5 +124,6 @@ void grade_student_on_fail(
     struct grade *g, const char *role, const struct run *r);
 void grade_outcome(const struct run *r, char *buf, size_t len);
 double grade_late_ms(struct grade *g);
+void grade_note_delay(struct grade *g, double ms);
 
 #endif

@@ -235,12 +235,14 @@ t_server_signal(struct grade *g)
 	struct wire w;
 	char cmd[64], pbuf[16], fg[160];
 	int port = l1_server(g, srv, cmd, sizeof cmd), have_w;
-	const char *args[] = {"udp-client", "127.0.0.1", pbuf, "--count", "2",
-	    NULL};
+	const char *args[] = {
+	    "udp-client", "127.0.0.1", pbuf, "--count", "2", NULL};
 
 	snprintf(pbuf, sizeof pbuf, "%d", port);
-	snprintf(fg, sizeof fg, "labpeer udp-client 127.0.0.1 %d --count 2; "
-	    "kill $!; wait $!; echo \"status $?\"", port);
+	snprintf(fg, sizeof fg,
+	    "labpeer udp-client 127.0.0.1 %d --count 2; "
+	    "kill $!; wait $!; echo \"status $?\"",
+	    port);
 	grade_explain(g, "the server answers two pings, then gets SIGTERM: "
 	                 "it must end with status 0");
 	scen_repro_pair(g, SOCK_DGRAM, port, cmd, fg);
@@ -410,8 +412,8 @@ t_client_next_ping(struct grade *g)
 	if (pk.n >= 2)
 		wire_gap(g, &pk, 1, 1, 0.0, L1_AT_ONCE_S);
 	if (pk.n >= 3)
-		wire_gap(g, &pk, 2, 0, CONTRACT_ACCEPT_LO_S,
-		    CONTRACT_ACCEPT_HI_S);
+		wire_gap(
+		    g, &pk, 2, 0, CONTRACT_ACCEPT_LO_S, CONTRACT_ACCEPT_HI_S);
 	l1_stopped_at_limit(g, &s, pk.n, 3, 2 * L1_PING_MS + L1_SLACK_MS);
 	wire_udp_pings(g, &s.w, s.port, 3, &pk);
 	wire_free(&s.w);
@@ -436,8 +438,8 @@ t_client_late_reply(struct grade *g)
 	e.from = s.from;
 	wire_udp_pings_seen(g, &s.w, s.port, 3, &pk);
 	if (pk.n >= 3)
-		wire_gap(g, &pk, 2, 0, CONTRACT_ACCEPT_LO_S,
-		    CONTRACT_ACCEPT_HI_S);
+		wire_gap(
+		    g, &pk, 2, 0, CONTRACT_ACCEPT_LO_S, CONTRACT_ACCEPT_HI_S);
 	ping_expect(g, s.cli, &e, &s.po);
 	wire_udp_pings(g, &s.w, s.port, 3, &pk);
 	scen_rtts(g, &s.po, &pk);

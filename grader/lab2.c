@@ -245,9 +245,11 @@ t_server_restart(struct grade *g)
 	    "again at once on the same port: it must listen (SO_REUSEADDR "
 	    "before bind(), or bind() fails with EADDRINUSE)");
 	snprintf(bg, sizeof bg, "./tcp_server %d", port);
-	snprintf(fg, sizeof fg, "exec 3<>/dev/tcp/127.0.0.1/%d; "
+	snprintf(fg, sizeof fg,
+	    "exec 3<>/dev/tcp/127.0.0.1/%d; "
 	    "echo 'ping 1' >&3; head -1 <&3; kill %%1; wait; "
-	    "exec 3<&-; ./tcp_server %d   (in bash)", port, port);
+	    "exec 3<&-; ./tcp_server %d   (in bash)",
+	    port, port);
 	scen_repro_pair(g, SOCK_STREAM, port, bg, fg);
 	fd = scen_tcp_hold(port, err, sizeof err);
 	if (fd == -2)
@@ -367,13 +369,15 @@ t_server_signal(struct grade *g)
 	struct cell_capture cap = {0};
 	char cmd[64], pbuf[16], fg[160];
 	int port = l2_server(g, srv);
-	const char *args[] = {"tcp-client", "127.0.0.1", pbuf, "--count", "2",
-	    NULL};
+	const char *args[] = {
+	    "tcp-client", "127.0.0.1", pbuf, "--count", "2", NULL};
 
 	snprintf(pbuf, sizeof pbuf, "%d", port);
 	snprintf(cmd, sizeof cmd, "./tcp_server %d", port);
-	snprintf(fg, sizeof fg, "labpeer tcp-client 127.0.0.1 %d --count 2; "
-	    "kill $!; wait $!; echo \"status $?\"", port);
+	snprintf(fg, sizeof fg,
+	    "labpeer tcp-client 127.0.0.1 %d --count 2; "
+	    "kill $!; wait $!; echo \"status $?\"",
+	    port);
 	grade_explain(g, "the server answers a client's two lines, then gets "
 	                 "SIGTERM: it must end with status 0");
 	scen_repro_pair(g, SOCK_STREAM, port, cmd, fg);

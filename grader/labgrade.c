@@ -496,8 +496,8 @@ lg_sub(struct lg *o, const struct build_result *b, const char *dir,
 
 	memset(sub, 0, sizeof *sub);
 	/* Absolute: "make -C DIR -f MAKEFILE" reads it from DIR. */
-	snprintf(mk, sizeof mk, "%s/solutions/%s/Makefile", o->kit,
-	    o->lab->name);
+	snprintf(
+	    mk, sizeof mk, "%s/solutions/%s/Makefile", o->kit, o->lab->name);
 	if (realpath(mk, o->makefile) == NULL)
 		snprintf(o->makefile, sizeof o->makefile, "%s", mk);
 	sub->makefile = o->makefile;

@@ -47,8 +47,8 @@ labpeer_wait_for(int argc, char **argv)
 	int type;
 
 	memset(&o, 0, sizeof o);
-	if (argc < 4 || argc > 5 || (strcmp(argv[2], "udp") != 0 &&
-	                                strcmp(argv[2], "tcp") != 0)) {
+	if (argc < 4 || argc > 5 ||
+	    (strcmp(argv[2], "udp") != 0 && strcmp(argv[2], "tcp") != 0)) {
 		fprintf(stderr, "usage: labpeer wait-for udp|tcp PORT [MS]\n");
 		return 2;
 	}
@@ -107,10 +107,11 @@ main(int argc, char **argv)
 	labpeer_signals();
 	peer_out_init(&out, o.json, stdout);
 	if ((o.mode == PEER_UDP_CLIENT || o.mode == PEER_TCP_CLIENT) &&
-	    peer_wait_server(&o, o.mode == PEER_TCP_CLIENT ? SOCK_STREAM
-	                                                   : SOCK_DGRAM) < 0)
-		fprintf(stderr, "labpeer: nothing %s port %d after %d ms "
-		                "(--wait-server): trying anyway\n",
+	    peer_wait_server(
+	        &o, o.mode == PEER_TCP_CLIENT ? SOCK_STREAM : SOCK_DGRAM) < 0)
+		fprintf(stderr,
+		    "labpeer: nothing %s port %d after %d ms "
+		    "(--wait-server): trying anyway\n",
 		    o.mode == PEER_TCP_CLIENT ? "listens on" : "is bound to",
 		    o.port, o.wait_server_ms);
 	rc = run[o.mode](&o, &out, &labpeer_stop);

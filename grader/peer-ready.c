@@ -27,8 +27,9 @@ peer_background(const struct peer_opts *o)
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
-		fprintf(stderr, "labpeer: --background: fork: %s (serving in "
-		                "the foreground)\n",
+		fprintf(stderr,
+		    "labpeer: --background: fork: %s (serving in "
+		    "the foreground)\n",
 		    strerror(errno));
 		return;
 	}
@@ -39,7 +40,7 @@ peer_background(const struct peer_opts *o)
 		    o->port, (long)pid, PEER_BG_LIFETIME_S, (long)pid);
 		_exit(0);
 	}
-	setsid();	/* not in the shell's job control, nor its Ctrl-C */
+	setsid(); /* not in the shell's job control, nor its Ctrl-C */
 	alarm(PEER_BG_LIFETIME_S); /* a forgotten peer ends by itself */
 	/* Its log goes on to a terminal; a pipe it would hold open (the
 	 * reader would wait for it to end), so then to /dev/null. */
@@ -73,8 +74,10 @@ peer_port_in(const char *path, int port, int tcp)
 int
 peer_wait_server(const struct peer_opts *o, int type)
 {
-	const char *v4 = type == SOCK_STREAM ? "/proc/net/tcp" : "/proc/net/udp";
-	const char *v6 = type == SOCK_STREAM ? "/proc/net/tcp6" : "/proc/net/udp6";
+	const char *v4 =
+	    type == SOCK_STREAM ? "/proc/net/tcp" : "/proc/net/udp";
+	const char *v6 =
+	    type == SOCK_STREAM ? "/proc/net/tcp6" : "/proc/net/udp6";
 	struct timespec ts = {0, PEER_WAIT_POLL_MS * 1000000L};
 	double until = peer_now_ms() + o->wait_server_ms;
 	int a, b;

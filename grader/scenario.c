@@ -46,13 +46,32 @@ scen_run(void)
 	return &spare;
 }
 
+/* How long r has waited, runnable, for a CPU (its schedstat): on a busy
+ * machine its printed timings may be that much off. */
+static void
+scen_note_delay(struct grade *g, const struct run *r)
+{
+	unsigned long long run, wait;
+	char path[64];
+	FILE *f;
+
+	if (r->pid <= 0)
+		return;
+	snprintf(path, sizeof path, "/proc/%d/schedstat", (int)r->pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return;
+	if (fscanf(f, "%llu %llu", &run, &wait) == 2)
+		grade_note_delay(g, (double)wait / 1e6);
+	fclose(f);
+}
+
 /*
  * Wait for r to end (or ms to pass) while reading the output of every
  * other run of the test: a program whose stdout pipe fills up blocks,
  * and a server that logs a line per request would stop serving.
  */
 static void
-scen_wait(struct run *r, int ms)
+scen_wait(struct grade *g, struct run *r, int ms)
 {
 	double until = scen_now() + ms / 1000.0;
 	int i;
@@ -60,6 +79,8 @@ scen_wait(struct run *r, int ms)
 	for (;;) {
 		double left = until - scen_now();
 
+		if (g != NULL)
+			scen_note_delay(g, r);
 		if (run_wait(r, left < SCEN_PUMP_MS / 1000.0
 		                    ? (int)(left * 1000.0) + 1
 		                    : SCEN_PUMP_MS) != 1 ||
@@ -148,7 +169,7 @@ scen_client_bin(struct grade *g, struct run *r, const char *bin,
 	lim.wall_ms = wall_ms;
 	if (run_start(grade_cell(g), r, argv, &lim) < 0)
 		grade_fail(g, "could not start %s", bin);
-	scen_wait(r, wall_ms + RUN_STOP_GRACE_MS);
+	scen_wait(g, r, wall_ms + RUN_STOP_GRACE_MS);
 	if (r->outcome == RUN_RUNNING) {
 		run_stop(r);
 		r->outcome = RUN_TIMEOUT;
@@ -272,14 +293,14 @@ scen_repro(struct grade *g, const char *student, const char *const args[])
 		scen_repro_bg(g, "labpeer %s --background", buf);
 		return;
 	}
-	scen_repro_server(g, type, args[2] != NULL ? atoi(args[2]) : 0,
-	    student);
+	scen_repro_server(
+	    g, type, args[2] != NULL ? atoi(args[2]) : 0, student);
 	scen_repro_fg(g, "labpeer %s", buf);
 }
 
 void
-scen_repro_pair(struct grade *g, int type, int port, const char *server,
-    const char *client)
+scen_repro_pair(
+    struct grade *g, int type, int port, const char *server, const char *client)
 {
 	scen_repro_server(g, type, port, server);
 	scen_repro_fg(g, "%s", client);
@@ -316,7 +337,7 @@ scen_peer_run(struct grade *g, const char *const args[], int wall_ms)
 	struct run *r = scen_run();
 
 	scen_peer(g, r, 0, 0, args);
-	scen_wait(r, wall_ms);
+	scen_wait(NULL, r, wall_ms);
 	if (r->outcome == RUN_RUNNING) {
 		run_stop(r);
 		r->outcome = RUN_TIMEOUT;
@@ -391,8 +412,8 @@ scen_capture(struct grade *g, struct cell_capture *cap, int port, int need)
 	const char *f = NULL;
 
 	if (grade_cell(g)->mode != CELL_NS) {
-		snprintf(filter, sizeof filter, "port %d or icmp or icmp6",
-		    port);
+		snprintf(
+		    filter, sizeof filter, "port %d or icmp or icmp6", port);
 		f = filter;
 		grade_explain(g,
 		    "(no private network here: the trace holds only port %d "
@@ -537,8 +558,11 @@ check_lines(struct grade *g, const struct run *r, const struct ping_expect *e,
 			ping_fail(g, r, e,
 			    "no line for seq=%d: the client stopped (exit "
 			    "status %d) saying \"%.*s\"",
-			    seq, r->status, (int)strcspn(r->err, "\n") > 120
-			        ? 120 : (int)strcspn(r->err, "\n"), r->err);
+			    seq, r->status,
+			    (int)strcspn(r->err, "\n") > 120
+			        ? 120
+			        : (int)strcspn(r->err, "\n"),
+			    r->err);
 		if (k >= po->nline)
 			ping_fail(g, r, e, "no line for seq=%d", seq);
 		if (l->seq != seq)
@@ -1019,8 +1043,8 @@ scen_first_addr(const char *name, int type, char *buf, size_t n)
 	hints.ai_socktype = type;
 	if (getaddrinfo(name, NULL, &hints, &res) != 0)
 		return -1;
-	rc = getnameinfo(res->ai_addr, res->ai_addrlen, buf, (socklen_t)n,
-	         NULL, 0, NI_NUMERICHOST) == 0
+	rc = getnameinfo(res->ai_addr, res->ai_addrlen, buf, (socklen_t)n, NULL,
+	         0, NI_NUMERICHOST) == 0
 	         ? 0
 	         : -1;
 	freeaddrinfo(res);

@@ -288,12 +288,13 @@ took_for_reply(struct grade *g, const struct wire *w, int sport,
 	if (n == 0)
 		return;
 	grade_fail(g,
-	    "ping %d left %.3f s after ping %d, before its reply came, right "
-	    "after %s that %s not its reply (%s): the client took %s for the "
-	    "reply. A reply is exactly \"PING <seq>\" from the server's "
-	    "address and port; anything else is ignored and the wait goes on",
-	    k, b->sent - a->sent, k - 1, n > 1 ? "datagrams" : "a datagram",
-	    n > 1 ? "are" : "is", list, n > 1 ? "one of them" : "it");
+	    "the client took %s that %s not the reply to ping %d for it: "
+	    "ping %d left %.3f s after ping %d, before that reply came, "
+	    "right after %s. A reply is exactly \"PING <seq>\" from the "
+	    "server's address and port; anything else is ignored and the "
+	    "wait goes on",
+	    n > 1 ? "one of the datagrams" : "a datagram", n > 1 ? "are" : "is",
+	    k - 1, k, b->sent - a->sent, k - 1, list);
 }
 
 static void
@@ -384,17 +385,18 @@ wire_gap(struct grade *g, const struct wire_pings *pk, int k, int from_reply,
 	if (gap >= lo && gap <= hi + late)
 		return;
 	if (late >= 0.0005)
-		snprintf(busy, sizeof busy, ", +%.3f s: a timer in this cell "
-		    "woke that late", late);
+		snprintf(busy, sizeof busy,
+		    ", +%.3f s: a timer in this cell "
+		    "woke that late",
+		    late);
 	if (from_reply)
 		grade_fail(g,
 		    "ping %d left %.3f s after the reply to ping %d (accepted "
 		    "here: up to %.2f s%s): the next ping must leave at once "
 		    "after a reply (no sleep between pings)",
 		    k + 1, gap, k, hi + late, busy);
-	grade_fail(g,
-	    "ping %d left %.3f s after ping %d (%s%s) (%s)",
-	    k + 1, gap, k, contract_window(win, sizeof win), busy,
+	grade_fail(g, "ping %d left %.3f s after ping %d (%s%s) (%s)", k + 1,
+	    gap, k, contract_window(win, sizeof win), busy,
 	    gap < lo ? "the wait ends 1 s after the send, not before: "
 	               "nothing cuts it short"
 	             : "the wait ends 1 s after the send: a datagram that "
@@ -681,12 +683,15 @@ wire_tcp_early_reply(struct grade *g, const struct wire *w, int sport)
 			grade_fail(g,
 			    "the server replied to part of a line: it sent "
 			    "\"%s\" when the client's line so far was \"%s\" "
-			    "(no '\\n' yet). Reply only to a complete line: keep "
-			    "the bytes and read on until the '\\n' (one recv() is "
+			    "(no '\\n' yet). Reply only to a complete line: "
+			    "keep "
+			    "the bytes and read on until the '\\n' (one recv() "
+			    "is "
 			    "not one line)",
-			    wire_text(ss + whole, end - whole, sent, sizeof sent),
-			    wire_text(cs + whole, have - whole, got,
-			        sizeof got));
+			    wire_text(
+			        ss + whole, end - whole, sent, sizeof sent),
+			    wire_text(
+			        cs + whole, have - whole, got, sizeof got));
 		}
 	}
 }

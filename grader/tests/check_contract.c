@@ -68,23 +68,26 @@ ct_broken(const char *lab, const struct contract_line *l, const char *name)
 
 	snprintf(path, sizeof path, "grader/tests/broken/%s/EXPECT", name);
 	text = ct_slurp(path);
-	ck_assert_msg(text != NULL, "%s: contract line %s names broken "
-	    "submission %s, which is not there", lab, l->id, path);
+	ck_assert_msg(text != NULL,
+	    "%s: contract line %s names broken "
+	    "submission %s, which is not there",
+	    lab, l->id, path);
 	snprintf(want, sizeof want, "\nlab %s\n", lab);
-	ck_assert_msg(strstr(text, want) != NULL, "%s: not a %s submission",
-	    path, lab);
+	ck_assert_msg(
+	    strstr(text, want) != NULL, "%s: not a %s submission", path, lab);
 	snprintf(want, sizeof want, "\ncontract %s\n", l->id);
 	ck_assert_msg(strstr(text, want) != NULL,
 	    "%s: its 'contract' line is not %s", path, l->id);
 	p = strstr(text, "\nfail ");
 	ck_assert_msg(p != NULL, "%s: no 'fail' line", path);
-	snprintf(fails, sizeof fails, "%.*s", (int)strcspn(p + 6, "\n"),
-	    p + 6);
+	snprintf(fails, sizeof fails, "%.*s", (int)strcspn(p + 6, "\n"), p + 6);
 	for (tok = strtok_r(fails, " ", &save); tok != NULL;
 	     tok = strtok_r(NULL, " ", &save))
 		hit |= ct_refs_has(l->tests, tok);
-	ck_assert_msg(hit, "%s: none of the tests it must fail is a test of "
-	    "contract line %s", path, l->id);
+	ck_assert_msg(hit,
+	    "%s: none of the tests it must fail is a test of "
+	    "contract line %s",
+	    path, l->id);
 	free(text);
 }
 
@@ -95,8 +98,8 @@ ct_suite_ref(const char *ref)
 	char path[256], want[160], *text;
 	size_t n = strcspn(ref, ":");
 
-	ck_assert_msg(ref[n] == ':', "suite reference '%s' is not FILE:TEST",
-	    ref);
+	ck_assert_msg(
+	    ref[n] == ':', "suite reference '%s' is not FILE:TEST", ref);
 	snprintf(path, sizeof path, "solutions/tests/%.*s.c", (int)n, ref);
 	snprintf(want, sizeof want, "START_TEST(%s)", ref + n + 1);
 	text = ct_slurp(path);
@@ -118,8 +121,7 @@ START_TEST(registry_complete)
 		ck_assert_msg(l[i].tests[0] != NULL, "%s: line %s has no test",
 		    lab->name, l[i].id);
 		ck_assert_msg(l[i].broken[0] != NULL,
-		    "%s: line %s has no broken submission", lab->name,
-		    l[i].id);
+		    "%s: line %s has no broken submission", lab->name, l[i].id);
 		for (j = 0; j < CONTRACT_MAX_REFS && l[i].tests[j]; j++)
 			ck_assert_msg(ct_lab_has(lab, l[i].tests[j]),
 			    "%s: line %s names no test '%s'", lab->name,
@@ -188,15 +190,14 @@ START_TEST(handouts_state_the_numbers)
 	text = ct_slurp(path);
 	ck_assert_msg(text != NULL, "%s: cannot read it", path);
 	for (s = d = text; *s != '\0'; s++)
-		if (!((*s == ' ' || *s == '\n') && d > text &&
-		        d[-1] == ' '))
+		if (!((*s == ' ' || *s == '\n') && d > text && d[-1] == ' '))
 			*d++ = *s == '\n' ? ' ' : *s;
 	*d = '\0';
 	snprintf(want, sizeof want, "(COUNT: %d to %d, default %d)",
 	    CONTRACT_COUNT_MIN, CONTRACT_COUNT_MAX, CONTRACT_COUNT_DEFAULT);
 	ct_handout_says(text, path, want);
-	snprintf(want, sizeof want, "a number from %d to %d",
-	    CONTRACT_PORT_MIN, CONTRACT_PORT_MAX);
+	snprintf(want, sizeof want, "a number from %d to %d", CONTRACT_PORT_MIN,
+	    CONTRACT_PORT_MAX);
 	ct_handout_says(text, path, want);
 	if (_i == 0) {
 		snprintf(want, sizeof want, "between %.3f and %.3f s",
@@ -244,8 +245,7 @@ static const struct {
     {"reply from 127.0.0.1:5 seq=1 rtt=1.000 ms: PING 2\n", 1, 1, 0, 0,
         "no contract form"},
     {"seq=2 timeout\n", 1, 0, 1, 0, "seq out of step"},
-    {"seq=1 timeout\n1 sent, 0 received, 0% loss\n", 2, 0, 1, 1,
-        "loss is not"},
+    {"seq=1 timeout\n1 sent, 0 received, 0% loss\n", 2, 0, 1, 1, "loss is not"},
     {"seq=1 timeout\nseq=2 timeout\nseq=3 timeout\nreply from 127.0.0.1:5 "
      "seq=4 rtt=1.000 ms: PING 4\n4 sent, 1 received, 75% loss\n",
         5, 0, 4, 1, "no rtt line"},

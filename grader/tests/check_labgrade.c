@@ -524,9 +524,9 @@ START_TEST(engine_busy_is_not_a_fail)
 	size_t i;
 	int twice = 0;
 
-	ck_assert_msg(fk_grade(&fk_busy_lab, 1, NULL, &rep, err, sizeof err) ==
-	                  0,
-	    "%s", err);
+	ck_assert_msg(
+	    fk_grade(&fk_busy_lab, 1, NULL, &rep, err, sizeof err) == 0, "%s",
+	    err);
 	fk_expect(&rep, "busy", GS_ERROR, "too busy to run the test fairly");
 	t = fk_find(&rep, "busy");
 	for (i = 0; i < t->nexplain; i++)
@@ -593,8 +593,8 @@ static const struct {
 /* s with "~", "^" and "@" (at its start, or after "& " or ":")
  * replaced: see cmd_cases. */
 static void
-cmd_expand(char *out, size_t n, const char *s, const char *cwd,
-    const char *tmp, int rel)
+cmd_expand(char *out, size_t n, const char *s, const char *cwd, const char *tmp,
+    int rel)
 {
 	char parent[PATH_MAX];
 	size_t len = 0;
@@ -604,10 +604,10 @@ cmd_expand(char *out, size_t n, const char *s, const char *cwd,
 	snprintf(parent, sizeof parent, "%s", cwd);
 	*strrchr(parent, '/') = '\0';
 	/* "%" as the report spells it from cwd: ../NAME.sibling */
-	snprintf(sibling, sizeof sibling, "%s/%s.sibling",
-	    rel ? ".." : parent, strrchr(cwd, '/') + 1);
+	snprintf(sibling, sizeof sibling, "%s/%s.sibling", rel ? ".." : parent,
+	    strrchr(cwd, '/') + 1);
 	for (out[0] = '\0'; *s != '\0' && len + 1 < n; s++) {
-		const char *sub = *s == '~' ? cwd
+		const char *sub = *s == '~'   ? cwd
 		                  : *s == '^' ? parent
 		                  : *s == '@' ? tmp
 		                  : *s == '$' ? CMD_MAKEFILE
@@ -648,7 +648,8 @@ START_TEST(engine_commands)
 	struct timespec old[2] = {{0, 0}, {0, 0}};
 
 	ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
-	snprintf(tmp, sizeof tmp, "%s", kit_vartmp("check_labgrade-cmd-XXXXXX"));
+	snprintf(
+	    tmp, sizeof tmp, "%s", kit_vartmp("check_labgrade-cmd-XXXXXX"));
 	ck_assert_ptr_nonnull(mkdtemp(tmp));
 	cmd_file(tmp, "cli.c", 0644);
 	utimensat(AT_FDCWD, strcat(strcpy(src, tmp), "/cli.c"), old, 0);
@@ -1143,8 +1144,8 @@ START_TEST(trace_every_packet)
 		proc_free(&p);
 		return;
 	}
-	ck_assert_msg(strstr(p.out, "(no private network") == NULL, "%s",
-	    p.out);
+	ck_assert_msg(
+	    strstr(p.out, "(no private network") == NULL, "%s", p.out);
 	for (l = p.out; (l = strstr(l, "\"PING 1\"")) != NULL; l++) {
 		const char *bol = l;
 
@@ -1157,8 +1158,10 @@ START_TEST(trace_every_packet)
 		    strncmp(bol, "127.0.0.1:", 10) == 0)
 			other++;
 	}
-	ck_assert_msg(other > 0, "no \"PING 1\" from another port in the "
-	                         "trace:\n%s", p.out);
+	ck_assert_msg(other > 0,
+	    "no \"PING 1\" from another port in the "
+	    "trace:\n%s",
+	    p.out);
 	proc_free(&p);
 }
 END_TEST
@@ -1193,8 +1196,10 @@ START_TEST(failure_commands_run)
 	                  strstr(build, "/solutions/lab1-udp/Makefile "
 	                                "udp_client") != NULL,
 	    "%s", build);
-	snprintf(cmd, sizeof cmd, "--background && %s/udp_client 127.0.0.1 "
-	                          "12000 ", dir);
+	snprintf(cmd, sizeof cmd,
+	    "--background && %s/udp_client 127.0.0.1 "
+	    "12000 ",
+	    dir);
 	ck_assert_msg(strstr(repro, cmd) != NULL, "%s", repro);
 	ck_assert_msg(strncmp(repro, "labpeer ", 8) != 0,
 	    "labpeer is not on PATH: %s", repro);

@@ -1147,7 +1147,8 @@ START_TEST(repro_never_races)
 		unlink(err);
 		if (pid > 0)
 			kill((pid_t)pid, SIGTERM);
-		ck_assert_msg(p.out != NULL && strstr(p.out, lp_repros[_i].want),
+		ck_assert_msg(
+		    p.out != NULL && strstr(p.out, lp_repros[_i].want),
 		    "run %d of 20: '%s' printed:\n%s\n(stderr: %s)", i + 1,
 		    script, p.out ? p.out : "", p.err ? p.err : "");
 		proc_free(&p);

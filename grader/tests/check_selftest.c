@@ -204,9 +204,8 @@ START_TEST(skeleton_scores_zero)
 	/* Every test: one a skeleton passes by exiting at a TODO (a port
 	 * in use, bad arguments) measures nothing of the contract. */
 	for (i = 0; i < res.n; i++)
-		ck_assert_msg(res.t[i].points == 0,
-		    "%s skeleton: %s scored %g", lab, res.t[i].name,
-		    res.t[i].points);
+		ck_assert_msg(res.t[i].points == 0, "%s skeleton: %s scored %g",
+		    lab, res.t[i].name, res.t[i].points);
 }
 END_TEST
 
@@ -278,8 +277,8 @@ st_read_expect(const char *root, const char *name, struct st_sub *s)
 		else if (strncmp(line, "fail ", 5) == 0)
 			snprintf(s->fail, sizeof s->fail, "%s", line + 5);
 		else if (strncmp(line, "reason ", 7) == 0 && s->nreason < 4)
-			snprintf(s->reason[s->nreason++], 160, "%.159s",
-			    line + 7);
+			snprintf(
+			    s->reason[s->nreason++], 160, "%.159s", line + 7);
 		else if ((strncmp(line, "test ", 5) == 0 ||
 		             strncmp(line, "some ", 5) == 0) &&
 		         s->nwant < 8)
@@ -414,11 +413,11 @@ st_broken_check(const struct st_sub *s, const struct st_result *res)
 		snprintf(name, sizeof name, "%.*s",
 		    (int)strcspn(s->reason[i], " "), s->reason[i]);
 		t = st_find(res, name);
-		ck_assert_msg(t != NULL, "%s: EXPECT names no test '%s'",
-		    s->name, name);
+		ck_assert_msg(
+		    t != NULL, "%s: EXPECT names no test '%s'", s->name, name);
 		ck_assert_msg(strstr(t->reason, text + 1) != NULL,
-		    "%s: %s's headline lacks '%s': %s", s->name, name,
-		    text + 1, t->reason);
+		    "%s: %s's headline lacks '%s': %s", s->name, name, text + 1,
+		    t->reason);
 	}
 	for (i = 0; i < res->n; i++)
 		if (strncmp(res->t[i].name, other, strlen(other)) == 0)

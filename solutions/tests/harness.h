@@ -29,9 +29,9 @@
  * beyond 0, 1, 2; it stays in the test's process group, so Check's
  * cleanup of a test that timed out takes it too.  Its stdout and stderr
  * are pipes of 1 MiB (fs.pipe-max-size permitting): a program that writes
- * more while the test does not read (proc_wait, proc_lines) blocks.  proc_wait returns 0
- * once the program is reaped (timed_out says whether the deadline killed
- * it), -1 on an error.
+ * more while the test does not read (proc_wait, proc_lines) blocks.  proc_wait
+ *returns 0 once the program is reaped (timed_out says whether the deadline
+ *killed it), -1 on an error.
  */
 #ifndef HARNESS_H
 #define HARNESS_H

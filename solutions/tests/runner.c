@@ -53,7 +53,8 @@ runner_cleanup(void)
 		return;
 	for (i = 0; i < 2; i++)
 		if (runner_tmp[i][0] != '\0')
-			nftw(runner_tmp[i], runner_rm, 16, FTW_DEPTH | FTW_PHYS);
+			nftw(
+			    runner_tmp[i], runner_rm, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 static void
@@ -69,8 +70,8 @@ runner_on_signal(int sig)
 static void
 runner_private(int i, const char *base, const char *env)
 {
-	snprintf(runner_tmp[i], sizeof runner_tmp[i], "%s/check_kit-XXXXXX",
-	    base);
+	snprintf(
+	    runner_tmp[i], sizeof runner_tmp[i], "%s/check_kit-XXXXXX", base);
 	if (mkdtemp(runner_tmp[i]) == NULL || chmod(runner_tmp[i], 01777) < 0) {
 		runner_tmp[i][0] = '\0';
 		return;

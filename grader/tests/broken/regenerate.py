@@ -67,7 +67,7 @@ CONTRACT = {
 # The headline a test must give for it (point 3 of issue 10: the first
 # violation, in causal order), checked by the self-test: TEST -> text.
 REASON = {
-    'l1-client-accepts-suffix': ('client_stray', 'took it for the reply'),
+    'l1-client-accepts-suffix': ('client_stray', 'the client took'),
     'l1-client-tcp': ('client_pings', 'tried to open a TCP connection'),
     'l1-server-reply-port-plus-one': ('server_one_reply', 'sent it no request'),
     'l1-server-exits-after-first': ('pair', 'the server ended'),
