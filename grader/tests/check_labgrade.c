@@ -688,6 +688,48 @@ START_TEST(engine_commands)
 }
 END_TEST
 
+/* A repro that runs the same program twice builds it once. */
+static void
+fk_commands_twice(struct grade *g)
+{
+	grade_repro(g, "./cli 127.0.0.1 12000 1 && ./cli 127.0.0.1 12000 2");
+	grade_fail(g, "fails");
+}
+
+static const struct grade_test fk_twice_tests[] = {
+    {"twice", "twice", 0, NULL, 5, fk_commands_twice},
+};
+static const struct grade_lab fk_twice = {
+    "cmd", fk_sources, "srv", "cli", fk_twice_tests, 1};
+
+START_TEST(engine_build_hint_once)
+{
+	char tmp[PATH_MAX], err[256], cmd[PATH_MAX + 16], want[PATH_MAX + 64];
+	struct grade_sub sub;
+	struct report rep;
+
+	snprintf(tmp, sizeof tmp, "%s", kit_vartmp("check_labgrade-cmd-XXXXXX"));
+	ck_assert_ptr_nonnull(mkdtemp(tmp));
+	cmd_file(tmp, "cli.c", 0644); /* no cli built: the hint builds it */
+	memset(&sub, 0, sizeof sub);
+	sub.lab = "cmd";
+	sub.src = tmp;
+	sub.bin = "/var/tmp/labgrade-build-private";
+	sub.labpeer = "/nonexistent-kit/build/labpeer";
+	sub.makefile = CMD_MAKEFILE;
+	sub.force_fallback = 1;
+	ck_assert_msg(fk_grade_sub(&fk_twice, &sub, NULL, &rep, err,
+	                  sizeof err) == 0,
+	    "%s", err);
+	snprintf(want, sizeof want, "make -C %s -f %s cli", tmp, CMD_MAKEFILE);
+	ck_assert_str_eq(fk_find(&rep, "twice")->repro_build, want);
+	engine_cleanup(&rep);
+	report_free(&rep);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", tmp);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 START_TEST(seeds_derived)
 {
 	ck_assert_uint_eq(grade_splitmix64(0), 0xe220a8397b1dcdafULL);
@@ -1605,6 +1647,7 @@ labgrade_suite(void)
 	tcase_add_test(tc, engine_ns_cell);
 	tcase_add_test(tc, engine_busy_is_not_a_fail);
 	tcase_add_test(tc, seeds_derived);
+	tcase_add_test(tc, engine_build_hint_once);
 	tcase_add_loop_test(tc, engine_commands, 0,
 	    (int)(sizeof cmd_cases / sizeof cmd_cases[0]));
 	tcase_add_loop_test(tc, engine_formats, 0,
