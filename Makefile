@@ -52,7 +52,8 @@ include capture/module.mk
 include grader/module.mk
 include solutions/module.mk
 
-.PHONY: all build-all labs demo test check deps install uninstall clean \
+.PHONY: all build-all labs demo test check test-loaded deps install \
+        uninstall clean \
         bench fuzz grade gradescope san-bins
 
 all: deps
@@ -118,6 +119,12 @@ test check: deps
 	@$(MAKE) --no-print-directory build-all $(B)/check_kit $(TEST_DEPS)
 	@$(MAKE) --no-print-directory san-bins
 	@KIT_BUILD=$(B) ./$(B)/check_kit
+
+# make test-loaded [LOADED_RUNS=3] [LOADED_SECONDS=3600]: make test, that
+# many times in a row, while 2 x nproc CPU hogs run (killed at the end,
+# on failure or on Ctrl-C): the verdicts must not need an idle machine.
+test-loaded: deps
+	@MAKE="$(MAKE)" sh grader/testkit/test-loaded.sh
 
 # deps: install libpcap's and Check's development files (and pkg-config)
 # when they are missing: with apt-get when we are root or have sudo

@@ -5,9 +5,9 @@
 #ifndef PARAM_H
 #define PARAM_H
 
-/* The contract */
-#define REPLY_TIMEOUT_MS 1000	/* contract: 1 s per ping */
-#define MAX_PAYLOAD 1024	/* contract: datagram payload / line length */
+/* The contract's numbers live in contract.h */
+#include "contract.h"
+#define MAX_PAYLOAD CONTRACT_LINE_MAX /* labpeer's longest line */
 
 /* Student programs in a cell (struct run_limits defaults) */
 #define RUN_CPU_S 5		/* RLIMIT_CPU */
@@ -35,6 +35,8 @@
 #define GRADE_STUDENTS_MAX 4	/* student programs recorded per test */
 #define GRADE_TAIL_BYTES 1024	/* stderr/stdout tail kept per program */
 #define GRADE_HEX_CONTEXT 16	/* bytes shown around a first difference */
+#define GRADE_SCHED_PERIOD_MS 10 /* the delay watch's timer (grade-sched.c) */
+#define GRADE_BUSY_MS 150	/* timer this late: ERR, not the student's */
 #define BUILD_TIMEOUT_S 60	/* make is killed (process group) after */
 #define BUILD_LOG_LINES 15	/* compiler lines shown for a failed build */
 #define BUILD_LOG_CAP (64 * 1024) /* bytes of make output kept */
@@ -93,4 +95,10 @@
 #define PEER_DUMP_CTX 64	/* text log: bytes of a payload shown escaped */
 #define PEER_FAILS_LOGGED 20	/* clients: failures logged (all are counted) */
 #define PEER_RECV_BATCH 64	/* datagrams read before timers are looked at */
+#define PEER_TRAIL_BYTES 8192	/* --trail-after: over a line buffer */
+#define PEER_TRAIL_TEXT "8192"
+#define PEER_BG_LIFETIME_S 60	/* --background: then it ends */
+#define PEER_BG_LIFETIME_TEXT "60"
+#define PEER_WAIT_DEFAULT_MS 3000 /* wait-for: MS when none is given */
+#define PEER_WAIT_POLL_MS 5	/* --wait-server: /proc/net polled */
 #endif

@@ -26,6 +26,14 @@
  *	grade_student(g, role, r)    the student's program as it ended: exit
  *	                             status or signal, stderr tail, outcome
  *	                             (timed out, killed for memory/output)
+ *	grade_student_on_fail(g, role, r)  show r's block (as grade_student)
+ *	                             if the test fails, whatever check fails
+ *	grade_late_ms(g)             how late (ms) a timer has woken in the
+ *	                             cell so far, or how long a judged
+ *	                             program waited for a CPU, at most
+ *	                             GRADE_BUSY_MS: what a timing check adds
+ *	                             to its tolerance
+ *	grade_note_delay(g, ms)      a judged program's CPU wait so far
  *	grade_outcome(r, buf, n)     how r ended, in the reports' words
  *	                             ("killed by the grader after 4 s (this
  *	                             test's limit for the program)")
@@ -70,6 +78,8 @@ struct grade_sub {
 	const char *client;   /* the lab's first ROLE_CLIENT program, or NULL */
 	const char *labpeer;  /* absolute path of labpeer */
 	const char *labsniff; /* absolute path of labsniff (for traces) */
+	const char *makefile; /* the kit's Makefile of the lab: a repro's
+	                       * build hint never runs the student's */
 	uint64_t seed;        /* --seed: all fault injection derives from it */
 	int force_fallback;   /* run without namespaces (tests, --no-cell) */
 	int verbose;          /* -v */
@@ -134,6 +144,10 @@ void grade_repro(struct grade *g, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void grade_trace(struct grade *g, const char *pcap_path);
 void grade_student(struct grade *g, const char *role, const struct run *r);
+void grade_student_on_fail(
+    struct grade *g, const char *role, const struct run *r);
 void grade_outcome(const struct run *r, char *buf, size_t len);
+double grade_late_ms(struct grade *g);
+void grade_note_delay(struct grade *g, double ms);
 
 #endif

@@ -2,7 +2,7 @@
  * labgrade: grade a lab submission (or a class of them) and report it in
  * the formats graders and CI systems read.  See labgrade.1.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700 /* realpath() */
 #include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
@@ -32,6 +32,7 @@ enum {
 	OPT_ONLY,
 	OPT_FAIL_UNDER,
 	OPT_LIST,
+	OPT_CONTRACT,
 	OPT_CLASS,
 	OPT_RUBRIC,
 	OPT_NO_CELL,
@@ -52,12 +53,13 @@ struct lg {
 	int formats[REPORT_NFORMATS];
 	int nformats;
 	uint64_t seed;
-	int verbose, list, jobs, no_cell, slot_base, colour;
+	int verbose, list, contract, jobs, no_cell, slot_base, colour;
 	double fail_under; /* < 0: none */
 	int fail_under_pct;
 	char kit[PATH_MAX];
 	char exe[PATH_MAX];
 	char labpeer[PATH_MAX + 16], labsniff[PATH_MAX + 16];
+	char makefile[PATH_MAX + 64]; /* the kit's, for the repro's build */
 };
 
 /* Set by SIGINT/SIGTERM: the engine ends its runners and we clean up. */
@@ -85,7 +87,8 @@ lg_signals(void)
 static const char lg_usage[] = "usage: labgrade [options] LAB [DIR]\n"
                                "       labgrade --class ROOT [options] LAB\n"
                                "       labgrade --list LAB\n"
-                               "       labgrade --labs | --sources LAB\n";
+                               "       labgrade --labs | --sources LAB\n"
+                               "       labgrade --contract LAB\n";
 
 static const char lg_help[] =
     "Grade a socklab submission: build it with the kit's Makefile, run its\n"
@@ -103,6 +106,8 @@ static const char lg_help[] =
     "  --list          list the lab's tests with points and summaries\n"
     "  --labs          list the kit's labs: NAME<tab>TITLE, one a line\n"
     "  --sources LAB   the files a submission of LAB holds, one a line\n"
+    "  --contract      the lab's contract lines and the tests of each, as\n"
+    "                  a Markdown table (grader/labs/CONTRACT.md holds it)\n"
     "  --class ROOT    grade every ROOT/*/ folder; writes ROOT/grades.csv\n"
     "                  and ROOT/<student>/labgrade/report.{txt,json,csv}\n"
     "  -j N            with --class: submissions at once (default: CPUs);\n"
@@ -229,6 +234,9 @@ lg_option(struct lg *o, int c, const char *arg)
 	case OPT_LIST:
 		o->list = 1;
 		return 0;
+	case OPT_CONTRACT:
+		o->contract = 1;
+		return 0;
 	case OPT_NO_CELL:
 		o->no_cell = 1;
 		return 0;
@@ -279,6 +287,7 @@ lg_parse(struct lg *o, int argc, char **argv)
 	    {"only", required_argument, NULL, OPT_ONLY},
 	    {"fail-under", required_argument, NULL, OPT_FAIL_UNDER},
 	    {"list", no_argument, NULL, OPT_LIST},
+	    {"contract", no_argument, NULL, OPT_CONTRACT},
 	    {"class", required_argument, NULL, OPT_CLASS},
 	    {"rubric", required_argument, NULL, OPT_RUBRIC},
 	    {"no-cell", no_argument, NULL, OPT_NO_CELL},
@@ -523,13 +532,20 @@ lg_dir(const struct lg *o, char *dir, size_t len)
 }
 
 static void
-lg_sub(const struct lg *o, const struct build_result *b, const char *dir,
+lg_sub(struct lg *o, const struct build_result *b, const char *dir,
     struct grade_sub *sub)
 {
 	const char *p;
 	size_t i;
+	char mk[PATH_MAX + 64];
 
 	memset(sub, 0, sizeof *sub);
+	/* Absolute: "make -C DIR -f MAKEFILE" reads it from DIR. */
+	snprintf(
+	    mk, sizeof mk, "%s/solutions/%s/Makefile", o->kit, o->lab->name);
+	if (realpath(mk, o->makefile) == NULL)
+		snprintf(o->makefile, sizeof o->makefile, "%s", mk);
+	sub->makefile = o->makefile;
 	sub->lab = o->lab->name;
 	sub->src = dir;
 	sub->bin = b->dir;
@@ -649,6 +665,8 @@ main(int argc, char **argv)
 		    "must run in a child of its own (unset CK_FORK)\n");
 		return 1;
 	}
+	if (o.contract)
+		return contract_table(stdout, o.lab->name) == 0 ? 0 : 1;
 	if (lg_find_kit(&o) < 0)
 		return 1;
 	if (o.list)

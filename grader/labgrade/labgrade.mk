@@ -4,7 +4,8 @@
 # in grader/module.mk, after every fragment).
 
 LABGRADE_SRCS := grader/labgrade/engine.c grader/labgrade/grade.c \
-	grader/labgrade/build.c grader/labgrade/rubric.c
+	grader/labgrade/grade-sched.c grader/labgrade/build.c \
+	grader/labgrade/rubric.c
 GRADER_OBJS += $(LABGRADE_SRCS:%.c=$(B)/%.o)
 
 # Installed, labgrade finds the rubrics and the labs' Makefiles here.
@@ -50,3 +51,9 @@ $(GRADESCOPE_ZIP): grader/gradescope/setup.sh grader/gradescope/run_autograder \
 # <= 2 min, all 40 results identical).
 bench:: $(B)/labgrade
 	sh grader/bench/bench.sh $(B)/labgrade
+
+# make contract-docs: the traceability tables of grader/labs/CONTRACT.md,
+# generated from the contract registry (grader/labs/contract.c).
+contract-docs: $(B)/labgrade
+	sh grader/labs/contract-docs.sh $(B)/labgrade grader/labs/CONTRACT.md
+.PHONY: contract-docs

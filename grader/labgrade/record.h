@@ -28,7 +28,15 @@ struct grade {
 	int dir_fd;          /* the results folder (for the trace copy) */
 	const char *results; /* its path, as the parent sees it */
 	size_t nexplain, nstudent;
+	/* grade_student_on_fail(): shown if the test fails without it */
+	const char *fail_role;
+	const struct run *fail_run;
+	int fail_shown;
 };
+
+/* The cell's scheduling delay (grade-sched.c): how late a timer wakes. */
+void grade_sched_start(void);
+double grade_sched_late_ms(struct grade *g);
 
 /* The record (grade.c): "KEY VALUE" lines, VALUE escaped. */
 void grade_record(struct grade *g, const char *key, const char *val);

@@ -12,9 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -44,13 +46,32 @@ scen_run(void)
 	return &spare;
 }
 
+/* How long r has waited, runnable, for a CPU (its schedstat): on a busy
+ * machine its printed timings may be that much off. */
+static void
+scen_note_delay(struct grade *g, const struct run *r)
+{
+	unsigned long long run, wait;
+	char path[64];
+	FILE *f;
+
+	if (r->pid <= 0)
+		return;
+	snprintf(path, sizeof path, "/proc/%d/schedstat", (int)r->pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return;
+	if (fscanf(f, "%llu %llu", &run, &wait) == 2)
+		grade_note_delay(g, (double)wait / 1e6);
+	fclose(f);
+}
+
 /*
  * Wait for r to end (or ms to pass) while reading the output of every
  * other run of the test: a program whose stdout pipe fills up blocks,
  * and a server that logs a line per request would stop serving.
  */
 static void
-scen_wait(struct run *r, int ms)
+scen_wait(struct grade *g, struct run *r, int ms)
 {
 	double until = scen_now() + ms / 1000.0;
 	int i;
@@ -58,6 +79,8 @@ scen_wait(struct run *r, int ms)
 	for (;;) {
 		double left = until - scen_now();
 
+		if (g != NULL)
+			scen_note_delay(g, r);
 		if (run_wait(r, left < SCEN_PUMP_MS / 1000.0
 		                    ? (int)(left * 1000.0) + 1
 		                    : SCEN_PUMP_MS) != 1 ||
@@ -74,6 +97,18 @@ static const char *
 type_word(int type)
 {
 	return type == SOCK_STREAM ? "listening (TCP)" : "bound (UDP)";
+}
+
+/* grade_outcome()'s words after "the program ...": "exited with status
+ * 1", but "was killed by the grader after 2 s". */
+static const char *
+was(const char *how)
+{
+	return strncmp(how, "killed", 6) == 0 ||
+	               strncmp(how, "stopped", 7) == 0 ||
+	               strncmp(how, "still", 5) == 0
+	           ? "was "
+	           : "";
 }
 
 void
@@ -93,8 +128,10 @@ scen_server(struct grade *g, struct run *r, int type, int port)
 	if (run_start(grade_cell(g), r, argv, &lim) < 0)
 		grade_fail(
 		    g, "could not start the server (%s %s)", s->server, pbuf);
-	if (cell_wait_port(grade_cell(g), type, port, r, CELL_READY_MS) == 0)
+	if (cell_wait_port(grade_cell(g), type, port, r, CELL_READY_MS) == 0) {
+		grade_student_on_fail(g, "server", r);
 		return;
+	}
 	if (r->outcome == RUN_RUNNING)
 		run_stop(r);
 	grade_student(g, "server", r);
@@ -104,10 +141,10 @@ scen_server(struct grade *g, struct run *r, int type, int port)
 	grade_outcome(r, how, sizeof how);
 	grade_fail(g,
 	    "the server was not %s on port %d within %d ms "
-	    "(it %s)",
+	    "(it %s%s)",
 	    type_word(type), port, CELL_READY_MS,
-	    r->outcome == RUN_STOPPED ? "was still running"
-	                              : how);
+	    r->outcome == RUN_STOPPED ? "" : was(how),
+	    r->outcome == RUN_STOPPED ? "was still running" : how);
 }
 
 static void
@@ -132,7 +169,7 @@ scen_client_bin(struct grade *g, struct run *r, const char *bin,
 	lim.wall_ms = wall_ms;
 	if (run_start(grade_cell(g), r, argv, &lim) < 0)
 		grade_fail(g, "could not start %s", bin);
-	scen_wait(r, wall_ms + RUN_STOP_GRACE_MS);
+	scen_wait(g, r, wall_ms + RUN_STOP_GRACE_MS);
 	if (r->outcome == RUN_RUNNING) {
 		run_stop(r);
 		r->outcome = RUN_TIMEOUT;
@@ -148,6 +185,9 @@ scen_client(
 	if (s->client == NULL)
 		grade_not_run(g, "the client did not build");
 	scen_client_bin(g, r, s->client, args, wall_ms);
+	/* Whatever check fails next (the wire's too), the report shows
+	 * how the client ended and what it printed. */
+	grade_student_on_fail(g, "client", r);
 }
 
 void
@@ -185,9 +225,16 @@ join_args(char *buf, size_t n, const char *const args[])
 		    buf + len, n - len, "%s%s", i ? " " : "", args[i]);
 }
 
-/* The report's repro: a background command (a server), then the one
- * whose behaviour the test judges. */
+/*
+ * The report's repro: a background command (a server), then the one
+ * whose behaviour the test judges, never racing it: labpeer's servers
+ * return once they listen (--background, then "&&"); a student's server
+ * goes to the background with "&" and labpeer waits for its port.
+ */
 static char scen_bg[400];
+static int scen_bg_type; /* 0: a labpeer --background; else the socket
+                          * type of the student's server */
+static int scen_bg_port;
 
 void
 scen_repro_bg(struct grade *g, const char *fmt, ...)
@@ -197,7 +244,17 @@ scen_repro_bg(struct grade *g, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(scen_bg, sizeof scen_bg, fmt, ap);
 	va_end(ap);
+	scen_bg_type = 0;
 	grade_repro(g, "%s", scen_bg);
+}
+
+/* The background command is the student's server on port. */
+static void
+scen_repro_server(struct grade *g, int type, int port, const char *cmd)
+{
+	scen_repro_bg(g, "%s", cmd);
+	scen_bg_type = type;
+	scen_bg_port = port;
 }
 
 void
@@ -209,24 +266,44 @@ scen_repro_fg(struct grade *g, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(cmd, sizeof cmd, fmt, ap);
 	va_end(ap);
-	if (scen_bg[0] != '\0')
-		grade_repro(g, "%s & %s", scen_bg, cmd);
-	else
+	if (scen_bg[0] == '\0')
 		grade_repro(g, "%s", cmd);
+	else if (scen_bg_type == 0)
+		grade_repro(g, "%s && %s", scen_bg, cmd);
+	else if (strncmp(cmd, "labpeer ", 8) == 0)
+		grade_repro(g, "%s & %.*s --wait-server %d%s", scen_bg,
+		    (int)strcspn(cmd, ";"), cmd, CELL_READY_MS,
+		    cmd + strcspn(cmd, ";"));
+	else
+		grade_repro(g, "%s & labpeer wait-for %s %d && %s", scen_bg,
+		    scen_bg_type == SOCK_STREAM ? "tcp" : "udp", scen_bg_port,
+		    cmd);
 }
 
 void
 scen_repro(struct grade *g, const char *student, const char *const args[])
 {
 	char buf[400];
+	int type = args[0] != NULL && strncmp(args[0], "tcp", 3) == 0
+	               ? SOCK_STREAM
+	               : SOCK_DGRAM;
 
 	join_args(buf, sizeof buf, args);
 	if (student == NULL) {
-		scen_repro_bg(g, "labpeer %s", buf);
+		scen_repro_bg(g, "labpeer %s --background", buf);
 		return;
 	}
-	scen_repro_bg(g, "%s", student);
+	scen_repro_server(
+	    g, type, args[2] != NULL ? atoi(args[2]) : 0, student);
 	scen_repro_fg(g, "labpeer %s", buf);
+}
+
+void
+scen_repro_pair(
+    struct grade *g, int type, int port, const char *server, const char *client)
+{
+	scen_repro_server(g, type, port, server);
+	scen_repro_fg(g, "%s", client);
 }
 
 /* labpeer's verdict and failures (or its last lines), for the report. */
@@ -260,7 +337,7 @@ scen_peer_run(struct grade *g, const char *const args[], int wall_ms)
 	struct run *r = scen_run();
 
 	scen_peer(g, r, 0, 0, args);
-	scen_wait(r, wall_ms);
+	scen_wait(NULL, r, wall_ms);
 	if (r->outcome == RUN_RUNNING) {
 		run_stop(r);
 		r->outcome = RUN_TIMEOUT;
@@ -321,13 +398,29 @@ scen_stop(struct run *r)
 	run_free(r);
 }
 
+/*
+ * In the cell's own network namespace every packet belongs to the test:
+ * capture them all (a reply sent from another socket, a stray from
+ * another port, a TCP SYN in the UDP lab).  Outside one, the host's
+ * loopback carries other traffic: only the test's port and ICMP, and
+ * the report says so.
+ */
 int
 scen_capture(struct grade *g, struct cell_capture *cap, int port, int need)
 {
 	char filter[96];
+	const char *f = NULL;
 
-	snprintf(filter, sizeof filter, "port %d or icmp or icmp6", port);
-	if (cell_capture_start(grade_cell(g), cap, filter) == 0)
+	if (grade_cell(g)->mode != CELL_NS) {
+		snprintf(
+		    filter, sizeof filter, "port %d or icmp or icmp6", port);
+		f = filter;
+		grade_explain(g,
+		    "(no private network here: the trace holds only port %d "
+		    "and ICMP, packets on other ports are filtered out)",
+		    port);
+	}
+	if (cell_capture_start(grade_cell(g), cap, f) == 0)
 		return 0;
 	if (need)
 		grade_not_run(
@@ -346,6 +439,25 @@ scen_capture_end(struct grade *g, struct cell_capture *cap, struct wire *w)
 		grade_not_run(g, err);
 }
 
+/* A capture kept only as the report's trace (no wire checks). */
+void
+scen_trace_start(struct grade *g, struct cell_capture *cap, int port)
+{
+	if (scen_capture(g, cap, port, 0) < 0)
+		cap->pid = -1;
+}
+
+/* Stop it (safe if it never started) and attach it to the report. */
+void
+scen_trace_end(struct grade *g, struct cell_capture *cap)
+{
+	if (cap->pid <= 0)
+		return;
+	cell_capture_stop(cap);
+	grade_trace(g, cap->path);
+	cap->pid = -1;
+}
+
 const char *
 scen_addr(int family, int port, char *buf, size_t n)
 {
@@ -354,135 +466,6 @@ scen_addr(int family, int port, char *buf, size_t n)
 	else
 		snprintf(buf, n, "127.0.0.1:%d", port);
 	return buf;
-}
-
-/* Pinger output: a cursor over one line, matched piece by piece. */
-static int
-lit(const char **p, const char *s)
-{
-	size_t n = strlen(s);
-
-	if (strncmp(*p, s, n) != 0)
-		return -1;
-	*p += n;
-	return 0;
-}
-
-static int
-num(const char **p, int *v)
-{
-	long x = 0;
-	int d = 0;
-
-	while (**p >= '0' && **p <= '9' && d < 9) {
-		x = x * 10 + (**p - '0');
-		(*p)++;
-		d++;
-	}
-	*v = (int)x;
-	return d > 0 ? 0 : -1;
-}
-
-/* A time in ms as the contract prints it: %.3f. */
-static int
-ms3(const char **p, double *v)
-{
-	const char *s = *p;
-	int ip, i;
-
-	if (num(p, &ip) < 0 || **p != '.')
-		return -1;
-	for (i = 1; i <= 3; i++)
-		if ((*p)[i] < '0' || (*p)[i] > '9')
-			return -1;
-	*p += 4;
-	*v = strtod(s, NULL);
-	return 0;
-}
-
-static int
-parse_reply(const char *p, struct ping_line *l)
-{
-	const char *sp;
-	int seq2;
-
-	if (lit(&p, "reply from ") < 0 || (sp = strchr(p, ' ')) == NULL ||
-	    (size_t)(sp - p) >= sizeof l->from)
-		return -1;
-	memcpy(l->from, p, (size_t)(sp - p));
-	l->from[sp - p] = '\0';
-	p = sp;
-	if (lit(&p, " seq=") < 0 || num(&p, &l->seq) < 0 ||
-	    lit(&p, " rtt=") < 0 || ms3(&p, &l->rtt_ms) < 0 ||
-	    lit(&p, " ms: PING ") < 0 || num(&p, &seq2) < 0 || *p != '\0' ||
-	    seq2 != l->seq)
-		return -1;
-	l->kind = PL_REPLY;
-	return 0;
-}
-
-static int
-parse_line(const char *p, struct ping_out *po)
-{
-	struct ping_line *l = &po->line[po->nline];
-	const char *q = p;
-
-	if (po->nline < PING_MAX_LINES && parse_reply(p, l) == 0) {
-		po->nline++;
-		return 0;
-	}
-	if (po->nline < PING_MAX_LINES && lit(&q, "seq=") == 0 &&
-	    num(&q, &l->seq) == 0 && strcmp(q, " timeout") == 0) {
-		l->kind = PL_TIMEOUT;
-		po->nline++;
-		return 0;
-	}
-	q = p;
-	if (!po->have_summary && num(&q, &po->sent) == 0 &&
-	    lit(&q, " sent, ") == 0 && num(&q, &po->received) == 0 &&
-	    lit(&q, " received, ") == 0 && num(&q, &po->loss) == 0 &&
-	    strcmp(q, "% loss") == 0) {
-		po->have_summary = 1;
-		return 0;
-	}
-	q = p;
-	if (!po->have_rtt && lit(&q, "rtt min/avg/max = ") == 0 &&
-	    ms3(&q, &po->rtt_min) == 0 && lit(&q, "/") == 0 &&
-	    ms3(&q, &po->rtt_avg) == 0 && lit(&q, "/") == 0 &&
-	    ms3(&q, &po->rtt_max) == 0 && strcmp(q, " ms") == 0) {
-		po->have_rtt = 1;
-		return 0;
-	}
-	return -1;
-}
-
-void
-ping_parse(const char *out, size_t len, struct ping_out *po)
-{
-	char line[256];
-	size_t i = 0, n;
-	int no = 0;
-
-	memset(po, 0, sizeof *po);
-	while (i < len) {
-		const char *nl = memchr(out + i, '\n', len - i);
-		size_t end = nl ? (size_t)(nl - out) : len;
-
-		n = end - i < sizeof line ? end - i : sizeof line - 1;
-		no++;
-		memcpy(line, out + i, n);
-		line[n] = '\0';
-		/* A NUL in a line makes it no contract line: show it as \0. */
-		for (size_t k = 0; k < n; k++)
-			if (line[k] == '\0')
-				line[k] = '\\';
-		if ((end - i >= sizeof line || parse_line(line, po) < 0) &&
-		    po->bad_no == 0) {
-			po->bad_no = no;
-			snprintf(po->bad, sizeof po->bad, "%.159s", line);
-		}
-		i = end + 1;
-	}
 }
 
 /* The lines the contract wants, for the report. */
@@ -571,6 +554,15 @@ check_lines(struct grade *g, const struct run *r, const struct ping_expect *e,
 			    seq);
 		if (c == '-')
 			continue;
+		if (k >= po->nline && r->err_len > 0)
+			ping_fail(g, r, e,
+			    "no line for seq=%d: the client stopped (exit "
+			    "status %d) saying \"%.*s\"",
+			    seq, r->status,
+			    (int)strcspn(r->err, "\n") > 120
+			        ? 120
+			        : (int)strcspn(r->err, "\n"),
+			    r->err);
 		if (k >= po->nline)
 			ping_fail(g, r, e, "no line for seq=%d", seq);
 		if (l->seq != seq)
@@ -817,9 +809,10 @@ scen_usage(struct grade *g, const char *bin, const char *name,
 		grade_explain(g, "ran: %s", cmd);
 		grade_outcome(r, how, sizeof how);
 		grade_fail(g,
-		    "bad arguments: the contract wants a usage line "
-		    "on stderr and exit status 2; the program %s%s",
-		    how, r->err_len ? "" : " and printed nothing on stderr");
+		    "bad arguments (%s): the contract wants a usage line "
+		    "on stderr and exit status 2; the program %s%s%s",
+		    cmd, was(how), how,
+		    r->err_len ? "" : " and printed nothing on stderr");
 	}
 }
 
@@ -873,7 +866,7 @@ scen_port_busy(struct grade *g, int type, const char *name)
 	c.a[0] = pbuf;
 	grade_explain(g, "another socket holds %s port %d on every address",
 	    type == SOCK_STREAM ? "TCP" : "UDP", port);
-	scen_repro_bg(g, "labpeer %s %d",
+	scen_repro_bg(g, "labpeer %s %d --background",
 	    type == SOCK_STREAM ? "tcp-server" : "udp-server", port);
 	scen_repro_fg(g, "./%s %d", name, port);
 	scen_client_bin(g, r, bin, c.a, SCEN_USAGE_MS);
@@ -885,8 +878,8 @@ scen_port_busy(struct grade *g, int type, const char *name)
 	grade_fail(g,
 	    "a port it cannot bind: the contract wants one line on "
 	    "stderr and exit status 1; the server %s%s%s",
-	    r->outcome == RUN_TIMEOUT ? "kept running, then was " : "", how,
-	    r->err_len ? "" : " and printed nothing on stderr");
+	    r->outcome == RUN_TIMEOUT ? "kept running, then was " : was(how),
+	    how, r->err_len ? "" : " and printed nothing on stderr");
 }
 
 /*
@@ -976,11 +969,10 @@ scen_restart(struct grade *g, struct run *r, int type, int port)
 	grade_outcome(r, how, sizeof how);
 	grade_fail(g,
 	    "started again at once on port %d, the server was not "
-	    "listening within %d ms (it %s): set SO_REUSEADDR before "
+	    "listening within %d ms (it %s%s): set SO_REUSEADDR before "
 	    "bind(), the last connection's TIME-WAIT holds the port",
-	    port, CELL_READY_MS,
-	    r->outcome == RUN_STOPPED ? "was still running"
-	                              : how);
+	    port, CELL_READY_MS, r->outcome == RUN_STOPPED ? "" : was(how),
+	    r->outcome == RUN_STOPPED ? "was still running" : how);
 }
 
 /*
@@ -1005,4 +997,56 @@ scen_rtts(
 	    "longer than the exchange on the wire allows: time just the "
 	    "send and the reply (not printing, not sleeping)",
 	    above, n);
+}
+
+/*
+ * SIGTERM must end the server (which has shown it serves) with status
+ * 0: run_stop() sends it, and SIGKILLs after RUN_STOP_GRACE_MS.
+ */
+void
+scen_server_signal(struct grade *g, struct run *srv)
+{
+	char how[256];
+
+	scen_alive(g, srv, "server");
+	run_stop(srv);
+	if (!srv->ignored_term && WIFEXITED(srv->wstatus) &&
+	    WEXITSTATUS(srv->wstatus) == CONTRACT_EXIT_OK)
+		return;
+	grade_student(g, "server", srv);
+	if (srv->ignored_term)
+		grade_fail(g,
+		    "SIGTERM did not end the server within %d ms (it was "
+		    "killed with SIGKILL): the contract wants SIGINT and "
+		    "SIGTERM to end it with status 0",
+		    RUN_STOP_GRACE_MS);
+	if (WIFSIGNALED(srv->wstatus))
+		grade_fail(g,
+		    "SIGTERM killed the server (no handler): the contract "
+		    "wants it to end with status 0 (catch SIGINT and SIGTERM, "
+		    "leave the loop, return 0)");
+	snprintf(how, sizeof how, "%d", WEXITSTATUS(srv->wstatus));
+	grade_fail(g,
+	    "after SIGTERM the server exited with status %s: the contract "
+	    "wants 0 (a signal to stop is a normal end, not a failure)",
+	    how);
+}
+
+/* The address getaddrinfo() gives first for name (numeric), or -1. */
+int
+scen_first_addr(const char *name, int type, char *buf, size_t n)
+{
+	struct addrinfo hints = {0}, *res;
+	int rc;
+
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = type;
+	if (getaddrinfo(name, NULL, &hints, &res) != 0)
+		return -1;
+	rc = getnameinfo(res->ai_addr, res->ai_addrlen, buf, (socklen_t)n, NULL,
+	         0, NI_NUMERICHOST) == 0
+	         ? 0
+	         : -1;
+	freeaddrinfo(res);
+	return rc;
 }

@@ -24,14 +24,23 @@
  *	scen_repro(g, student, args)     the report's repro: the student's
  *	                                 command (if any), then labpeer's
  *	scen_repro_bg(g, fmt, ...)       the repro's first (background) command
- *	scen_repro_fg(g, fmt, ...)       its second: "BG & FG" in the report
+ *	scen_repro_fg(g, fmt, ...)       its second: "BG && FG" in the report
+ *	                                 (labpeer --background), or "BG &
+ *	                                 labpeer wait-for ... && FG"
+ *	scen_repro_pair(g, type, port, server, client)  the student's server
+ *	                                 in the background, then the client
+ *	scen_server_signal(g, srv)       SIGTERM ends srv with status 0
+ *	scen_first_addr(name, type, buf, n)  getaddrinfo()'s first address
  *	scen_alive(g, r, role)           fail unless r is still running
  *	scen_stop(r)                     end r (run_stop) and free it
  *	scen_capture(g, cap, port, need) capture the traffic of port (if
  *	                                 need, "not run" when impossible)
  *	scen_capture_end(g, cap, w)      stop it, load it into w, attach it
  *	                                 to the report
- *	ping_parse(out, len, po)         parse a pinger client's stdout
+ *	scen_trace_start(g, cap, port)   a capture only for the report's
+ *	scen_trace_end(g, cap)           trace (every failing test with
+ *	                                 packets shows them)
+ *	(ping_parse(), struct ping_out: contract.h)
  *	ping_expect(g, r, e)             the client's lines, summary and exit
  *	                                 status as the contract wants for e
  *	scen_rtts(g, po, pk)             the printed RTTs against the capture
@@ -63,38 +72,15 @@
 #include <stddef.h>
 
 #include "cell.h"
+#include "contract.h"
 #include "grade.h"
 #include "wire.h"
 
-#define PING_MAX_LINES 64 /* a test's client never sends more pings */
 #define SCEN_ARGS_MAX 24  /* arguments of one command we start */
 
 /* One command line's arguments (after the program), NULL-ended. */
 struct scen_args {
 	const char *a[6];
-};
-
-enum ping_kind {
-	PL_REPLY,  /* reply from A seq=N rtt=X ms: PING N */
-	PL_TIMEOUT /* seq=N timeout */
-};
-
-struct ping_line {
-	enum ping_kind kind;
-	int seq;
-	char from[80]; /* "127.0.0.1:12000" as printed */
-	double rtt_ms;
-};
-
-struct ping_out {
-	struct ping_line line[PING_MAX_LINES];
-	int nline;
-	int have_summary;
-	int sent, received, loss;
-	int have_rtt;
-	double rtt_min, rtt_avg, rtt_max;
-	char bad[160]; /* the first line in no contract form */
-	int bad_no;    /* its line number (1-based), 0 if none */
 };
 
 /*
@@ -126,13 +112,18 @@ void scen_repro_bg(struct grade *g, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void scen_repro_fg(struct grade *g, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+void scen_repro_pair(struct grade *g, int type, int port, const char *server,
+    const char *client);
 void scen_alive(struct grade *g, struct run *r, const char *role);
+void scen_server_signal(struct grade *g, struct run *srv);
+int scen_first_addr(const char *name, int type, char *buf, size_t n);
 void scen_stop(struct run *r);
 int scen_capture(struct grade *g, struct cell_capture *cap, int port, int need);
 void scen_capture_end(
     struct grade *g, struct cell_capture *cap, struct wire *w);
+void scen_trace_start(struct grade *g, struct cell_capture *cap, int port);
+void scen_trace_end(struct grade *g, struct cell_capture *cap);
 
-void ping_parse(const char *out, size_t len, struct ping_out *po);
 void ping_expect(struct grade *g, const struct run *r,
     const struct ping_expect *e, struct ping_out *po);
 

@@ -15,6 +15,14 @@
  *	                              time; send/reply times into pk
  *	wire_udp_pings_seen(...)      the same, but fewer than n pings is
  *	                              not a failure (pk->n says how many)
+ *	wire_udp_misdirected(g, w, sport)  no datagram from sport to an
+ *	                              endpoint that sent no request, none to
+ *	                              a requester from another port
+ *	wire_udp_not_tcp(g, w, sport)  fails when the client sent TCP, not
+ *	                              UDP, to sport
+ *	wire_tcp_early_reply(g, w, sport)  on every connection to sport, the
+ *	                              server's reply bytes never ran ahead
+ *	                              of the client's complete lines
  *	wire_tcp_attempts(w, sport)   connections tried (SYNs) to port sport
  *	wire_tcp_handshake(g, w, sport, nth)  connection nth (0-based) to
  *	                              sport began with SYN, SYN-ACK, ACK
@@ -99,6 +107,9 @@ void wire_udp_pings(struct grade *g, const struct wire *w, int sport, int count,
 void wire_udp_pings_seen(struct grade *g, const struct wire *w, int sport,
     int count, struct wire_pings *pk);
 
+void wire_udp_misdirected(struct grade *g, const struct wire *w, int sport);
+void wire_udp_not_tcp(struct grade *g, const struct wire *w, int sport);
+void wire_tcp_early_reply(struct grade *g, const struct wire *w, int sport);
 int wire_tcp_attempts(const struct wire *w, int sport);
 void wire_tcp_handshake(
     struct grade *g, const struct wire *w, int sport, int nth);

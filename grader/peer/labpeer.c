@@ -6,6 +6,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "peer.h"
@@ -35,6 +36,40 @@ labpeer_signals(void)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
+/* labpeer wait-for udp|tcp PORT [MS]: 0 once PORT is bound (UDP) or
+ * listens (TCP) here, 1 when MS (default 3000) pass first, 2 bad use. */
+static int
+labpeer_wait_for(int argc, char **argv)
+{
+	struct peer_opts o;
+	char *end;
+	long port, ms = PEER_WAIT_DEFAULT_MS;
+	int type;
+
+	memset(&o, 0, sizeof o);
+	if (argc < 4 || argc > 5 ||
+	    (strcmp(argv[2], "udp") != 0 && strcmp(argv[2], "tcp") != 0)) {
+		fprintf(stderr, "usage: labpeer wait-for udp|tcp PORT [MS]\n");
+		return 2;
+	}
+	type = strcmp(argv[2], "tcp") == 0 ? SOCK_STREAM : SOCK_DGRAM;
+	port = strtol(argv[3], &end, 10);
+	if (*end != '\0' || port < 1 || port > 65535 ||
+	    (argc == 5 && ((ms = strtol(argv[4], &end, 10)) < 1 ||
+	                      ms > PEER_DELAY_MAX_MS || *end != '\0'))) {
+		fprintf(stderr, "labpeer: wait-for: bad PORT or MS; usage: "
+		                "labpeer wait-for udp|tcp PORT [MS]\n");
+		return 2;
+	}
+	o.port = (int)port;
+	o.wait_server_ms = (int)ms;
+	if (peer_wait_server(&o, type) == 0)
+		return 0;
+	fprintf(stderr, "labpeer: nothing %s port %ld after %ld ms\n",
+	    type == SOCK_STREAM ? "listens on" : "is bound to", port, ms);
+	return 1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -48,6 +83,8 @@ main(int argc, char **argv)
 	char err[256];
 	int rc;
 
+	if (argc >= 2 && strcmp(argv[1], "wait-for") == 0)
+		return labpeer_wait_for(argc, argv);
 	rc = peer_opts_parse(&o, argc, argv, err, sizeof err);
 	if (rc == PEER_HELP || rc == PEER_VERSION) {
 		if (rc == PEER_HELP)
@@ -69,6 +106,14 @@ main(int argc, char **argv)
 	}
 	labpeer_signals();
 	peer_out_init(&out, o.json, stdout);
+	if ((o.mode == PEER_UDP_CLIENT || o.mode == PEER_TCP_CLIENT) &&
+	    peer_wait_server(
+	        &o, o.mode == PEER_TCP_CLIENT ? SOCK_STREAM : SOCK_DGRAM) < 0)
+		fprintf(stderr,
+		    "labpeer: nothing %s port %d after %d ms "
+		    "(--wait-server): trying anyway\n",
+		    o.mode == PEER_TCP_CLIENT ? "listens on" : "is bound to",
+		    o.port, o.wait_server_ms);
 	rc = run[o.mode](&o, &out, &labpeer_stop);
 	peer_opts_free(&o);
 	return rc;

@@ -29,7 +29,8 @@ enum peer_opt_id {
 	O_SILENT_AFTER, O_PAYLOAD, O_HEX, O_ALL_BYTES, O_SIZE, O_EMPTY,
 	O_VANISH, O_TIMEOUT, O_INTERLEAVE, O_KEEP_GOING, O_LINGER, O_LINE,
 	O_BATCH, O_NO_READ, O_RESET, O_VANISH_MID_LINE, O_LONG,
-	O_CONNECTIONS, O_FIN_WAIT, O_JSON, O_IPV4, O_IPV6, O_HELP, O_VERSION
+	O_CONNECTIONS, O_FIN_WAIT, O_TRAIL_AFTER, O_BACKGROUND, O_WAIT_SERVER,
+	O_JSON, O_IPV4, O_IPV6, O_HELP, O_VERSION
 };
 
 static const struct peer_optdef {
@@ -71,6 +72,9 @@ static const struct peer_optdef {
 	{"--long", O_LONG, 1, TC},
 	{"--connections", O_CONNECTIONS, 1, TC},
 	{"--fin-wait", O_FIN_WAIT, 1, TC},
+	{"--trail-after", O_TRAIL_AFTER, 1, TS},
+	{"--background", O_BACKGROUND, 0, US | TS},
+	{"--wait-server", O_WAIT_SERVER, 1, UC | TC},
 	{"--json", O_JSON, 0, ALL},
 	{"-4", O_IPV4, 0, ALL},
 	{"-6", O_IPV6, 0, ALL},
@@ -87,6 +91,7 @@ static const char *const peer_usages[PEER_NMODES] = {
 	"usage: labpeer udp-server PORT [--drop LIST] [--loss P [--seed N]]\n"
 	"         [--delay MS] [--late LIST [--late-ms MS]] [--dup LIST]\n"
 	"         [--stray LIST] [--wrong LIST] [--count N] [-4|-6] [--json]\n"
+	"         [--background]\n"
 	"  A correct UDP server (IPv6 and IPv4 on one socket) with faults.\n"
 	"  Requests are numbered 1, 2, ... in order of arrival; LIST is\n"
 	"  'all' or numbers and ranges: 2,5,7-9.\n"
@@ -105,11 +110,17 @@ static const char *const peer_usages[PEER_NMODES] = {
 	"  --wrong LIST    reply 'PING <n+7>' to 'ping <n>' (other payloads:\n"
 	"                  the reply with its first byte's bit 0x20 flipped)\n"
 	"  --count N       stop (status 0) once N requests are answered\n"
+	"  --background    return (status 0) once the port is bound and go on\n"
+	"                  serving in the background (its pid on stderr; it\n"
+	"                  ends after " PEER_BG_LIFETIME_TEXT " s, or with kill PID), so that\n"
+	"                  'labpeer ... --background && ./udp_client ...' never\n"
+	"                  sends before the server is there\n"
 	"  PORT 0 picks a free port (printed in the first line).\n",
 
 	"usage: labpeer tcp-server PORT [--split N [--pause MS]] [--delay MS]\n"
 	"         [--wrong LIST] [--close-after K] [--reset-after K]\n"
-	"         [--silent-after K] [--count N] [-4|-6] [--json]\n"
+	"         [--silent-after K] [--trail-after K] [--count N] [-4|-6]\n"
+	"         [--json] [--background]\n"
 	"  A correct TCP line server (one connection at a time) with faults.\n"
 	"  Lines are numbered 1, 2, ... on each connection.\n"
 	"  --split N       send each reply line in N pieces, --pause MS\n"
@@ -119,7 +130,12 @@ static const char *const peer_usages[PEER_NMODES] = {
 	"  --close-after K close the connection (FIN) after K replies\n"
 	"  --reset-after K reset the connection (RST) after K replies\n"
 	"  --silent-after K  stop replying after K replies (keep reading)\n"
+	"  --trail-after K after the reply to line K, " PEER_TRAIL_TEXT " more bytes (no\n"
+	"                  newline) in the same send: a client that closes\n"
+	"                  without reading them resets the connection\n"
 	"  --count N       stop (status 0) after N connections\n"
+	"  --background    return (status 0) once the port listens and go on\n"
+	"                  serving in the background (as udp-server's)\n"
 	"  PORT 0 picks a free port (printed in the first line).\n",
 
 	"usage: labpeer udp-client HOST PORT [--payload TEXT | --hex HEX |\n"
@@ -142,6 +158,8 @@ static const char *const peer_usages[PEER_NMODES] = {
 	"  --linger MS     after the last reply, wait this long for extra\n"
 	"                  datagrams (default 200)\n"
 	"  --keep-going    check every request even after a failure\n"
+	"  --wait-server MS  first wait up to MS for a socket bound to PORT\n"
+	"                  here (a server started with '&' just before)\n"
 	"  Exit 0 every reply correct, 1 contract broken or run-time error,\n"
 	"  2 bad arguments.\n",
 
@@ -170,6 +188,7 @@ static const char *const peer_usages[PEER_NMODES] = {
 	"  --vanish-mid-line  send a line and a half, then close\n"
 	"  --long N        send a line of N bytes (the server may end that\n"
 	"                  connection, never itself)\n"
+	"  --wait-server MS  first wait up to MS for PORT to listen here\n"
 	"  Exit 0 every reply correct, 1 contract broken or run-time error,\n"
 	"  2 bad arguments.\n",
 };
@@ -395,6 +414,9 @@ peer_opt_apply(struct peer_opts *o, enum peer_opt_id id, const char *v,
 	case O_CLOSE_AFTER: return peer_num(v, 0, LONG_MAX, &o->close_after);
 	case O_RESET_AFTER: return peer_num(v, 0, LONG_MAX, &o->reset_after);
 	case O_SILENT_AFTER: return peer_num(v, 0, LONG_MAX, &o->silent_after);
+	case O_TRAIL_AFTER: return peer_num(v, 1, LONG_MAX, &o->trail_after);
+	case O_BACKGROUND: o->background = 1; return 0;
+	case O_WAIT_SERVER: return peer_opt_ms(v, &o->wait_server_ms);
 	case O_PAYLOAD: case O_HEX: case O_ALL_BYTES: case O_SIZE: case O_EMPTY:
 		return peer_opt_payload(o, id, v, npay);
 	case O_LINE:
@@ -437,6 +459,7 @@ peer_opts_defaults(struct peer_opts *o)
 	o->split = 1;
 	o->pause_ms = PEER_PAUSE_MS;
 	o->close_after = o->reset_after = o->silent_after = -1;
+	o->trail_after = -1;
 	o->timeout_ms = PEER_TIMEOUT_MS;
 	o->linger_ms = PEER_LINGER_MS;
 	o->fin_wait_ms = PEER_FIN_WAIT_MS;

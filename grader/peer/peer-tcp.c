@@ -219,6 +219,12 @@ tcp_line(struct tcp_server *s, const unsigned char *p, size_t n,
 		peer_upper(s->reply, p, n - 1);
 	}
 	s->reply[rlen++] = '\n';
+	if (o->trail_after == s->line &&
+	    rlen + PEER_TRAIL_BYTES <= sizeof s->reply) {
+		memset(s->reply + rlen, 'x', PEER_TRAIL_BYTES);
+		rlen += PEER_TRAIL_BYTES;
+		e.note = "--trail-after: " PEER_TRAIL_TEXT " more bytes";
+	}
 	if (tcp_sleep_until(recv_t + o->delay_ms, s->stop) < 0)
 		return CONN_ENDED;
 	e.what = "reply";
@@ -333,6 +339,7 @@ peer_tcp_server(const struct peer_opts *o, struct peer_out *out,
 	if (ss.ss_family == AF_INET6 && o->family != AF_INET6)
 		e.note = "tcp, IPv6 and IPv4";
 	peer_log(out, &e);
+	peer_background(o);
 	while (!(o->count > 0 && s->conn >= o->count) && tcp_accept(s) == 0) {
 		tcp_serve(s);
 		if (s->fd >= 0)

@@ -258,6 +258,7 @@ peer_udp_server(const struct peer_opts *o, struct peer_out *out,
 		goto out;
 	}
 	udp_listening(s);
+	peer_background(o);
 	while (!*stop && !(o->count > 0 && s->nreq >= o->count &&
 	    s->ntimers == 0)) {
 		p.fd = s->fd;

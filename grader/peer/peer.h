@@ -20,6 +20,10 @@
  *	                     address, IPv6 and IPv4 alike (-4/-6: one only)
  *	peer_resolve(o, type, err, n)  the clients' HOST PORT: getaddrinfo
  *	peer_same_addr(a, b) same address and port
+ *	peer_background(o, fd) --background: the parent returns 0 once the
+ *	                     port is bound; the child serves on (0)
+ *	peer_wait_server(o, type)  --wait-server: PORT is bound or listens
+ *	                     here (0), or MS passed (-1)
  *	peer_udp_server(o, out, stop), peer_udp_client(...),
  *	peer_tcp_server(...), peer_tcp_client(...)
  *	                     run one mode until done or *stop: the exit status
@@ -84,6 +88,9 @@ struct peer_opts {
 	int split;		/* pieces per reply/line (1 = whole) */
 	int pause_ms;		/* between pieces */
 	long close_after, reset_after, silent_after;	/* -1 = off */
+	long trail_after;	/* --trail-after K, -1 = off */
+	int background;		/* servers: --background */
+	int wait_server_ms;	/* clients: --wait-server MS, 0 = off */
 	/* udp-client */
 	enum peer_payload_kind pay;
 	unsigned char *bytes;	/* PAY_BYTES payload, malloc'd */
@@ -144,6 +151,8 @@ int peer_listen(const struct peer_opts *o, int type, char *err, size_t n);
 struct addrinfo *peer_resolve(const struct peer_opts *o, int type, char *err,
     size_t n);
 int peer_same_addr(const struct sockaddr *a, const struct sockaddr *b);
+void peer_background(const struct peer_opts *o);
+int peer_wait_server(const struct peer_opts *o, int type);
 
 int peer_udp_server(const struct peer_opts *o, struct peer_out *out,
     volatile sig_atomic_t *stop);

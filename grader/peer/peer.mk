@@ -6,7 +6,8 @@
 
 PEER_LIB_OBJS := $(B)/grader/peer/rng.o $(B)/grader/peer/peer-opts.o
 PEER_OBJS := $(PEER_LIB_OBJS) $(B)/grader/peer/peer-udp.o \
-             $(B)/grader/peer/peer-tcp.o $(B)/grader/peer/labpeer.o
+             $(B)/grader/peer/peer-tcp.o $(B)/grader/peer/peer-ready.o \
+             $(B)/grader/peer/labpeer.o
 
 GRADER_OBJS += $(PEER_LIB_OBJS)
 

@@ -428,6 +428,21 @@ proc_ready(struct proc *p, int type, int port, int timeout_ms)
 	return harness_port_wait(p, type, port, timeout_ms);
 }
 
+/* The runner's private /var/tmp folder (KIT_VARTMP), else /var/tmp. */
+const char *
+kit_vartmp(const char *name)
+{
+	static char ring[4][PATH_MAX];
+	static unsigned next;
+	const char *dir = getenv("KIT_VARTMP");
+	char *buf = ring[next++ % 4];
+
+	if (dir == NULL || dir[0] != '/')
+		dir = "/var/tmp";
+	snprintf(buf, PATH_MAX, "%s/%s", dir, name);
+	return buf;
+}
+
 const char *
 kit_bin(const char *name)
 {

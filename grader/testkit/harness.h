@@ -17,6 +17,9 @@
  *	proc_free(p)             kill if still running, reap, free output
  *	port_free(type)          a port free on IPv4 and IPv6 for type
  *	port_wait(type, port, ms)  0 once a socket is bound/listening there
+ *	kit_vartmp(name)         $KIT_VARTMP/NAME (the runner's private
+ *	                         folder under /var/tmp, removed at its end
+ *	                         even when tests fail), else /var/tmp/NAME
  *	kit_bin(name)            path of a built tool (build/NAME or
  *	                         $KIT_BUILD/NAME), in a static buffer ring
  *	harness_now(), harness_now_ms()  CLOCK_MONOTONIC in s / ms
@@ -26,9 +29,9 @@
  * beyond 0, 1, 2; it stays in the test's process group, so Check's
  * cleanup of a test that timed out takes it too.  Its stdout and stderr
  * are pipes of 1 MiB (fs.pipe-max-size permitting): a program that writes
- * more while the test does not read (proc_wait, proc_lines) blocks.  proc_wait returns 0
- * once the program is reaped (timed_out says whether the deadline killed
- * it), -1 on an error.
+ * more while the test does not read (proc_wait, proc_lines) blocks.  proc_wait
+ *returns 0 once the program is reaped (timed_out says whether the deadline
+ *killed it), -1 on an error.
  */
 #ifndef HARNESS_H
 #define HARNESS_H
@@ -58,6 +61,7 @@ void proc_free(struct proc *p);
 int port_free(int type);
 int port_wait(int type, int port, int timeout_ms);
 const char *kit_bin(const char *name);
+const char *kit_vartmp(const char *name);
 double harness_now(void);
 long harness_now_ms(void);
 

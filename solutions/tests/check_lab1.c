@@ -26,9 +26,14 @@
 #define UDP_SERVER labtest_prog(LAB, "udp_server")
 #define UDP_CLIENT labtest_prog(LAB, "udp_client")
 
-#define REPLY_WAIT_MS 1000 /* a reply from the server must come by then */
-#define DEADLINE_LO 0.999  /* contract: 1.000 s, less clock granularity */
-#define DEADLINE_HI 1.060  /* contract: 1.050 s, plus scheduling slack */
+#define REPLY_WAIT_MS                                                          \
+	CONTRACT_DEADLINE_MS /* a reply from the server must come by then */
+#define DEADLINE_LO                                                            \
+	(CONTRACT_DEADLINE_LO_S -                                              \
+	    0.001) /* contract: 1.000 s, less clock granularity */
+#define DEADLINE_HI                                                            \
+	(CONTRACT_DEADLINE_HI_S +                                              \
+	    0.010)         /* contract: 1.050 s, plus scheduling slack */
 #define AT_ONCE 0.050      /* "the next ping goes out at once" */
 #define STRAY_DELAY_MS 150 /* real reply this long after a stray */
 #define SLOW_REPLY_MS 600  /* contract: a reply at ~0.6 s is accepted */
@@ -568,8 +573,8 @@ START_TEST(test_deadlines)
 	peer_send(&pr, "ping 2"); /* not the reply */
 	t3 = peer_expect_ping(&pr, 3, 2000);
 	ck_assert_msg(t3 - t2 >= DEADLINE_LO && t3 - t2 <= DEADLINE_HI,
-	    "ping 3 left %.3f s after ping 2 (deadline 1.000-1.050 s)",
-	    t3 - t2);
+	    "ping 3 left %.3f s after ping 2 (deadline %.3f-%.3f s)", t3 - t2,
+	    CONTRACT_DEADLINE_LO_S, CONTRACT_DEADLINE_HI_S);
 	client_end(&cli, &o, 0);
 	ck_assert_msg(peer_clock() - t3 >= DEADLINE_LO &&
 	                  peer_clock() - t3 <= DEADLINE_HI + 0.1,

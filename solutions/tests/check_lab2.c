@@ -31,12 +31,16 @@
 
 #define IO_MS 2000        /* any expected byte must come by then */
 #define PIECE_MS 15       /* pause between the pieces of a split line */
-#define DEADLINE_LO 0.995 /* contract: 1.000 s, less wake-up jitter */
-#define DEADLINE_HI 1.060 /* contract: 1.050 s, plus scheduling slack */
+#define DEADLINE_LO                                                            \
+	(CONTRACT_DEADLINE_LO_S -                                              \
+	    0.005) /* contract: 1.000 s, less wake-up jitter */
+#define DEADLINE_HI                                                            \
+	(CONTRACT_DEADLINE_HI_S +                                              \
+	    0.010)        /* contract: 1.050 s, plus scheduling slack */
 #define SLOW_REPLY_MS 600 /* a reply at ~0.6 s is accepted */
 #define AT_ONCE 0.050     /* "the next ping goes out at once" */
 #define RUN_MS 8000       /* deadline of any one program run */
-#define MAX_LINE 1024     /* contract: bytes before the '\n' */
+#define MAX_LINE CONTRACT_LINE_MAX /* contract: bytes before the '\n' */
 #define LEAVE_BYTES 40000 /* lines that fit in the socket buffers */
 
 static const char *const families[] = {"127.0.0.1", "::1"};
@@ -900,8 +904,8 @@ START_TEST(test_timeout)
 	client_end(&cli, &o, 1, 1);
 	took = harness_now() - t2;
 	ck_assert_msg(took >= DEADLINE_LO && took <= DEADLINE_HI + 0.1,
-	    "the client ended %.3f s after ping 2 (deadline 1.000-1.050 s)",
-	    took);
+	    "the client ended %.3f s after ping 2 (deadline %.3f-%.3f s)", took,
+	    CONTRACT_DEADLINE_LO_S, CONTRACT_DEADLINE_HI_S);
 	tpeer_no_more(&t);
 	ck_assert_int_eq(o.npings, 2);
 	expect_reply(&o, 0, "::1", t.port);

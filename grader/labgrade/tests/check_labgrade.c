@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -460,6 +461,88 @@ START_TEST(engine_ns_cell)
 }
 END_TEST
 
+/*
+ * A machine too busy to judge: the test process (its delay watch too)
+ * is stopped for 300 ms, as a loaded machine leaves it unscheduled, then
+ * the test fails.  "busy" fails that way twice; "busy_once" only on its
+ * first run (a file in TMPDIR named after its runner says which run).
+ */
+static void
+fk_starve(struct grade *g)
+{
+	pid_t self = getpid(), pid;
+	(void)g;
+	fflush(NULL);
+	if ((pid = fork()) == 0) {
+		struct timespec d = {0, 300000000L};
+
+		kill(self, SIGSTOP);
+		nanosleep(&d, NULL);
+		kill(self, SIGCONT);
+		_exit(0);
+	}
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+}
+
+static void
+fk_busy(struct grade *g)
+{
+	fk_starve(g);
+	grade_fail(g, "a timing check failed while the machine was busy");
+}
+
+static void
+fk_busy_once(struct grade *g)
+{
+	char path[PATH_MAX];
+	const char *tmp = getenv("TMPDIR");
+	int fd;
+
+	snprintf(path, sizeof path, "%s/check_labgrade-busy-%ld",
+	    tmp != NULL && tmp[0] == '/' ? tmp : "/tmp", (long)getppid());
+	if (access(path, F_OK) == 0) {
+		unlink(path);
+		return; /* the second run: the machine is quiet, it passes */
+	}
+	fd = open(path, O_WRONLY | O_CREAT, 0600);
+	if (fd >= 0)
+		close(fd);
+	fk_busy(g);
+}
+
+static const struct grade_test fk_busy_tests[] = {
+    {"busy", "fails on a busy machine", NEED_TIMING, NULL, 5, fk_busy},
+    {"busy_once", "fails once on a busy machine", NEED_TIMING, NULL, 5,
+        fk_busy_once},
+};
+static const struct grade_lab fk_busy_lab = {
+    "busy", "a fake lab", fk_programs, 2, "", fk_busy_tests, 2};
+
+/* A failure while a timer in the cell woke more than GRADE_BUSY_MS late
+ * is the grader's (ERR), never the student's, and is run once more. */
+START_TEST(engine_busy_is_not_a_fail)
+{
+	const struct report_test *t;
+	struct report rep;
+	char err[256];
+	size_t i;
+	int twice = 0;
+
+	ck_assert_msg(
+	    fk_grade(&fk_busy_lab, 1, NULL, &rep, err, sizeof err) == 0, "%s",
+	    err);
+	fk_expect(&rep, "busy", GS_ERROR, "too busy to run the test fairly");
+	t = fk_find(&rep, "busy");
+	for (i = 0; i < t->nexplain; i++)
+		twice |= strstr(t->explain[i], "run twice") != NULL;
+	ck_assert_msg(twice, "busy: not run a second time");
+	fk_expect(&rep, "busy_once", GS_PASSED, NULL);
+	engine_cleanup(&rep);
+	report_free(&rep);
+}
+END_TEST
+
 /* A repro as the lab tests write it, and the student's program as the
  * grader ran it (from the private build folder). */
 static void
@@ -483,8 +566,12 @@ static const struct grade_test fk_cmd_tests[] = {
 static const struct grade_lab fk_cmd = {
     "cmd", "a fake lab", fk_programs, 2, "", fk_cmd_tests, 1};
 
-/* "~" is the working folder, "^" its parent, "@" a scratch folder that
- * holds cli (built, newer than cli.c) and an executable labpeer. */
+#define CMD_MAKEFILE "/kit/solutions/cmd/Makefile"
+
+/* "~" is the working folder, "^" its parent, "%" a sibling of it (a
+ * folder of its own, whatever the checkout's name), "@" a scratch folder
+ * that holds cli (built, newer than cli.c) and an executable labpeer;
+ * "$" the kit's Makefile of the lab, as the build hint names it. */
 static const struct {
 	const char *peer, *src, *path; /* path: PATH for the grading */
 	const char *repro, *build;
@@ -492,14 +579,14 @@ static const struct {
     {"~/build/labpeer", "fake-sub", "/usr/bin:/bin",
         "build/labpeer udp-server 12000 --drop 2 & fake-sub/cli 127.0.0.1 "
         "12000 3",
-        "make -C fake-sub cli"},
+        "make -C fake-sub -f $ cli"},
     {"~/labpeer", "fake sub/", "/usr/bin:/bin",
         "./labpeer udp-server 12000 --drop 2 & 'fake sub/cli' 127.0.0.1 "
         "12000 3",
-        "make -C 'fake sub' cli"},
-    {"^/kit/labpeer", ".", "/usr/bin:/bin",
-        "../kit/labpeer udp-server 12000 --drop 2 & ./cli 127.0.0.1 12000 3",
-        "make cli"},
+        "make -C 'fake sub' -f $ cli"},
+    {"%/labpeer", ".", "/usr/bin:/bin",
+        "%/labpeer udp-server 12000 --drop 2 & ./cli 127.0.0.1 12000 3",
+        "make -f $ cli"},
     {"/nonexistent-kit/build/labpeer", "@", "/usr/bin:/bin",
         "/nonexistent-kit/build/labpeer udp-server 12000 --drop 2 & @/cli "
         "127.0.0.1 12000 3",
@@ -511,18 +598,25 @@ static const struct {
 /* s with "~", "^" and "@" (at its start, or after "& " or ":")
  * replaced: see cmd_cases. */
 static void
-cmd_expand(char *out, size_t n, const char *s, const char *cwd,
-    const char *tmp)
+cmd_expand(char *out, size_t n, const char *s, const char *cwd, const char *tmp,
+    int rel)
 {
 	char parent[PATH_MAX];
 	size_t len = 0;
 
+	char sibling[PATH_MAX + 16];
+
 	snprintf(parent, sizeof parent, "%s", cwd);
 	*strrchr(parent, '/') = '\0';
+	/* "%" as the report spells it from cwd: ../NAME.sibling */
+	snprintf(sibling, sizeof sibling, "%s/%s.sibling", rel ? ".." : parent,
+	    strrchr(cwd, '/') + 1);
 	for (out[0] = '\0'; *s != '\0' && len + 1 < n; s++) {
-		const char *sub = *s == '~' ? cwd
+		const char *sub = *s == '~'   ? cwd
 		                  : *s == '^' ? parent
 		                  : *s == '@' ? tmp
+		                  : *s == '$' ? CMD_MAKEFILE
+		                  : *s == '%' ? sibling
 		                              : NULL;
 
 		if (sub != NULL)
@@ -537,7 +631,7 @@ static void rb_write(const char *path, const char *text);
 static void
 cmd_file(const char *dir, const char *name, int mode)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX + 64];
 
 	snprintf(path, sizeof path, "%s/%s", dir, name);
 	rb_write(path, "#!/bin/sh\n");
@@ -550,7 +644,7 @@ cmd_file(const char *dir, const char *name, int mode)
  * they are not built there. */
 START_TEST(engine_commands)
 {
-	char tmp[] = "/var/tmp/check_labgrade-cmd-XXXXXX", cwd[PATH_MAX];
+	char tmp[PATH_MAX], cwd[PATH_MAX];
 	char peer[PATH_MAX], src[PATH_MAX], path[PATH_MAX], want[PATH_MAX];
 	char err[256], cmd[PATH_MAX + 16];
 	struct grade_sub sub;
@@ -559,34 +653,81 @@ START_TEST(engine_commands)
 	struct timespec old[2] = {{0, 0}, {0, 0}};
 
 	ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+	snprintf(
+	    tmp, sizeof tmp, "%s", kit_vartmp("check_labgrade-cmd-XXXXXX"));
 	ck_assert_ptr_nonnull(mkdtemp(tmp));
 	cmd_file(tmp, "cli.c", 0644);
 	utimensat(AT_FDCWD, strcat(strcpy(src, tmp), "/cli.c"), old, 0);
 	cmd_file(tmp, "cli", 0755);
 	cmd_file(tmp, "labpeer", 0755);
-	cmd_expand(peer, sizeof peer, cmd_cases[_i].peer, cwd, tmp);
-	cmd_expand(src, sizeof src, cmd_cases[_i].src, cwd, tmp);
-	cmd_expand(path, sizeof path, cmd_cases[_i].path, cwd, tmp);
+	cmd_expand(peer, sizeof peer, cmd_cases[_i].peer, cwd, tmp, 0);
+	cmd_expand(src, sizeof src, cmd_cases[_i].src, cwd, tmp, 0);
+	cmd_expand(path, sizeof path, cmd_cases[_i].path, cwd, tmp, 0);
 	setenv("PATH", path, 1);
 	memset(&sub, 0, sizeof sub);
 	sub.lab = "cmd";
 	sub.src = src;
 	sub.bin = "/var/tmp/labgrade-build-private";
 	sub.labpeer = peer;
+	sub.makefile = CMD_MAKEFILE;
 	sub.force_fallback = 1;
 	ck_assert_msg(fk_grade_sub(&fk_cmd, &sub, NULL, &rep, err,
 	                  sizeof err) == 0,
 	    "%s", err);
 	t = fk_find(&rep, "commands");
-	cmd_expand(want, sizeof want, cmd_cases[_i].repro, cwd, tmp);
+	cmd_expand(want, sizeof want, cmd_cases[_i].repro, cwd, tmp, 1);
 	ck_assert_str_eq(t->repro, want);
-	if (cmd_cases[_i].build == NULL)
+	if (cmd_cases[_i].build == NULL) {
 		ck_assert_msg(t->repro_build == NULL, "%s", t->repro_build);
-	else
-		ck_assert_str_eq(t->repro_build, cmd_cases[_i].build);
+	} else {
+		cmd_expand(want, sizeof want, cmd_cases[_i].build, cwd, tmp, 1);
+		ck_assert_str_eq(t->repro_build, want);
+	}
 	snprintf(want, sizeof want, "%.*s/cli 127.0.0.1 12000 3",
 	    (int)(strlen(src) - (src[strlen(src) - 1] == '/')), src);
 	ck_assert_str_eq(t->student[0].cmdline, want);
+	engine_cleanup(&rep);
+	report_free(&rep);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", tmp);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+/* A repro that runs the same program twice builds it once. */
+static void
+fk_commands_twice(struct grade *g)
+{
+	grade_repro(g, "./cli 127.0.0.1 12000 1 && ./cli 127.0.0.1 12000 2");
+	grade_fail(g, "fails");
+}
+
+static const struct grade_test fk_twice_tests[] = {
+    {"twice", "twice", 0, NULL, 5, fk_commands_twice},
+};
+static const struct grade_lab fk_twice = {
+    "cmd", "a fake lab", fk_programs, 2, "", fk_twice_tests, 1};
+
+START_TEST(engine_build_hint_once)
+{
+	char tmp[PATH_MAX], err[256], cmd[PATH_MAX + 16], want[PATH_MAX + 64];
+	struct grade_sub sub;
+	struct report rep;
+
+	snprintf(tmp, sizeof tmp, "%s", kit_vartmp("check_labgrade-cmd-XXXXXX"));
+	ck_assert_ptr_nonnull(mkdtemp(tmp));
+	cmd_file(tmp, "cli.c", 0644); /* no cli built: the hint builds it */
+	memset(&sub, 0, sizeof sub);
+	sub.lab = "cmd";
+	sub.src = tmp;
+	sub.bin = "/var/tmp/labgrade-build-private";
+	sub.labpeer = "/nonexistent-kit/build/labpeer";
+	sub.makefile = CMD_MAKEFILE;
+	sub.force_fallback = 1;
+	ck_assert_msg(fk_grade_sub(&fk_twice, &sub, NULL, &rep, err,
+	                  sizeof err) == 0,
+	    "%s", err);
+	snprintf(want, sizeof want, "make -C %s -f %s cli", tmp, CMD_MAKEFILE);
+	ck_assert_str_eq(fk_find(&rep, "twice")->repro_build, want);
 	engine_cleanup(&rep);
 	report_free(&rep);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", tmp);
@@ -1115,6 +1256,53 @@ lg_line_after(const char *out, const char *key, char *buf, size_t n)
 	snprintf(buf, n, "%.*s", (int)strcspn(p, "\n"), p);
 }
 
+/*
+ * The trace shows every packet of the test: in client_stray the stray
+ * "PING 1" sent from a port other than the server's is there (a capture
+ * filtered on the server's port lost it).  Without namespaces the
+ * capture is filtered, and the report says so.
+ */
+START_TEST(trace_every_packet)
+{
+	char *argv[] = {(char *)kit_bin("labgrade"), "-v", "--color", "never",
+	    "--only", "client_stray", _i ? "--no-cell" : "-v", "lab1-udp",
+	    "solutions/lab1-udp", NULL};
+	const char *l;
+	struct proc p;
+	int other = 0;
+
+	ck_assert_int_eq(proc_run(&p, argv, 60000), 0);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "%s", p.err);
+	if (_i == 1) {
+		ck_assert_msg(strstr(p.out, "packets on other ports are "
+		                            "filtered out") != NULL ||
+		                  strstr(p.out, "PASS client_stray") != NULL,
+		    "%s", p.out);
+		proc_free(&p);
+		return;
+	}
+	ck_assert_msg(
+	    strstr(p.out, "(no private network") == NULL, "%s", p.out);
+	for (l = p.out; (l = strstr(l, "\"PING 1\"")) != NULL; l++) {
+		const char *bol = l;
+
+		while (bol > p.out && bol[-1] != '\n')
+			bol--;
+		/* "   0.000123 127.0.0.1:PORT > ..." : the source's port */
+		bol += strspn(bol, " ");
+		bol += strcspn(bol, " ") + 1;
+		if (strncmp(bol, "127.0.0.1:12000 ", 16) != 0 &&
+		    strncmp(bol, "127.0.0.1:", 10) == 0)
+			other++;
+	}
+	ck_assert_msg(other > 0,
+	    "no \"PING 1\" from another port in the "
+	    "trace:\n%s",
+	    p.out);
+	proc_free(&p);
+}
+END_TEST
+
 /* The commands a failure report prints run as printed, from the folder
  * labgrade ran in: the build line, the repro (in a network namespace of
  * its own: it uses a fixed port) and the rerun line. */
@@ -1139,9 +1327,16 @@ START_TEST(failure_commands_run)
 	lg_line_after(p.out, "rerun only this test: ", rerun, sizeof rerun);
 	proc_free(&p);
 	build[strcspn(build, ")")] = '\0';
-	snprintf(cmd, sizeof cmd, "make -C %s udp_client", dir);
-	ck_assert_str_eq(build, cmd);
-	snprintf(cmd, sizeof cmd, "& %s/udp_client 127.0.0.1 12000 ", dir);
+	/* The kit's Makefile, never one in the submission folder. */
+	snprintf(cmd, sizeof cmd, "make -C %s -f ", dir);
+	ck_assert_msg(strncmp(build, cmd, strlen(cmd)) == 0 &&
+	                  strstr(build, "/solutions/lab1-udp/Makefile "
+	                                "udp_client") != NULL,
+	    "%s", build);
+	snprintf(cmd, sizeof cmd,
+	    "--background && %s/udp_client 127.0.0.1 "
+	    "12000 ",
+	    dir);
 	ck_assert_msg(strstr(repro, cmd) != NULL, "%s", repro);
 	ck_assert_msg(strncmp(repro, "labpeer ", 8) != 0,
 	    "labpeer is not on PATH: %s", repro);
@@ -1151,9 +1346,10 @@ START_TEST(failure_commands_run)
 	proc_free(&p);
 	if (lg_sh("unshare -rn true", &p, 10000) == 0) {
 		proc_free(&p);
-		ck_assert_msg(lg_sh("unshare -rn sh -c 'ip link set lo up && "
-		                    "eval \"$LG_REPRO\"; st=$?; kill $!; "
-		                    "exit $st'",
+		/* A PID namespace too: the background labpeer ends with
+		 * the shell. */
+		ck_assert_msg(lg_sh("unshare -rn --fork --pid sh -c 'ip link "
+		                    "set lo up && eval \"$LG_REPRO\"'",
 		                  &p, 20000) == 0,
 		    "%s: status %d: %s", repro, PROC_EXIT(&p), p.err);
 		ck_assert_msg(strstr(p.out, "seq=1") != NULL, "%s", p.out);
@@ -1544,7 +1740,9 @@ labgrade_suite(void)
 	tcase_add_test(tc, engine_cycle);
 	tcase_add_test(tc, engine_refuses_nofork);
 	tcase_add_test(tc, engine_ns_cell);
+	tcase_add_test(tc, engine_busy_is_not_a_fail);
 	tcase_add_test(tc, seeds_derived);
+	tcase_add_test(tc, engine_build_hint_once);
 	tcase_add_loop_test(tc, engine_commands, 0,
 	    (int)(sizeof cmd_cases / sizeof cmd_cases[0]));
 	tcase_add_loop_test(tc, engine_formats, 0,
@@ -1576,6 +1774,7 @@ labgrade_suite(void)
 	tcase_add_test(tc, class_mode);
 	tcase_add_test(tc, failure_shows_trace);
 	tcase_add_test(tc, failure_commands_run);
+	tcase_add_loop_test(tc, trace_every_packet, 0, 2);
 	tcase_add_test(tc, grading_as_nobody);
 	tcase_add_loop_test(
 	    tc, fail_under, 0, (int)(sizeof fu_cases / sizeof fu_cases[0]));

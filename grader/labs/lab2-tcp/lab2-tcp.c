@@ -14,7 +14,7 @@
 #include "scenario.h"
 
 #define L2_WALL_MS 2500  /* a quick exchange */
-#define L2_PING_MS 1000  /* one ping's deadline, per contract */
+#define L2_PING_MS CONTRACT_DEADLINE_MS /* one ping's deadline */
 #define L2_SLACK_MS 1500 /* on top of the deadlines a run may take */
 #define L2_NO_READ_MS 4000 /* 3000 lines misbehaved, then 3000 checked */
 
@@ -59,15 +59,30 @@ l2_peer_check(struct grade *g, const char *host, int port,
 		*verdict_later = scen_peer_run(g, args, wall_ms);
 }
 
+/*
+ * A labpeer check of a fresh server, which must live on.  The capture
+ * (where one is possible) is the report's trace, and shows a reply that
+ * ran ahead of its line (no framing) before labpeer's verdict does.
+ */
 static void
 l2_server_check(
     struct grade *g, const char *host, const char *const extra[], int wall_ms)
 {
-	struct run *srv = scen_run();
+	struct cell_capture cap = {0};
+	struct run *srv = scen_run(), *peer;
+	struct wire w;
 	int port = l2_server(g, srv);
+	int have_w = scen_capture(g, &cap, port, 0) == 0;
 
-	l2_peer_check(g, host, port, extra, wall_ms, NULL);
+	l2_peer_check(g, host, port, extra, wall_ms, &peer);
+	if (have_w) {
+		scen_capture_end(g, &cap, &w);
+		wire_tcp_early_reply(g, &w, port);
+		wire_free(&w);
+	}
+	/* A server that ended explains labpeer's "no reply": first. */
 	scen_alive(g, srv, "server");
+	scen_peer_verdict(g, peer, wall_ms);
 }
 
 static void
@@ -135,9 +150,11 @@ t_server_split_line(struct grade *g)
 	l2_peer_check(g, "127.0.0.1", port, x, L2_WALL_MS, &peer);
 	scen_capture_end(g, &cap, &w);
 	segs = wire_tcp_segments(&w, port, 0, 1, &largest);
+	/* What the test is about first: no reply byte before the '\n'. */
+	wire_tcp_early_reply(g, &w, port);
 	wire_free(&w);
-	/* The student's failures first: a server that refused or reset the
-	 * connection leaves no segments to look at. */
+	/* Then the student's other failures: a server that refused or
+	 * reset the connection leaves no segments to look at. */
 	scen_peer_verdict(g, peer, L2_WALL_MS);
 	scen_alive(g, srv, "server");
 	/* Merged pieces would make this test say nothing: no segment may
@@ -162,6 +179,7 @@ t_server_many_lines(struct grade *g)
 	l2_peer_check(g, "127.0.0.1", port, x, L2_WALL_MS, &peer);
 	scen_capture_end(g, &cap, &w);
 	segs = wire_tcp_segments(&w, port, 0, 1, &largest);
+	wire_tcp_early_reply(g, &w, port);
 	wire_free(&w);
 	scen_peer_verdict(g, peer, L2_WALL_MS);
 	scen_alive(g, srv, "server");
@@ -185,6 +203,7 @@ static void
 t_server_no_read(struct grade *g)
 {
 	static const char *const x[] = {"--no-read", "--count", "3000", NULL};
+	struct cell_capture cap = {0};
 	struct run *srv = scen_run(), *peer;
 	int port = l2_server(g, srv);
 
@@ -195,7 +214,9 @@ t_server_no_read(struct grade *g)
 	    "kills a server that neither ignores it nor sends with "
 	    "MSG_NOSIGNAL); then a client sends 3000 lines and must get "
 	    "every reply");
+	scen_trace_start(g, &cap, port);
 	l2_peer_check(g, "127.0.0.1", port, x, L2_NO_READ_MS, &peer);
+	scen_trace_end(g, &cap);
 	scen_alive(g, srv, "server");
 	if (peer->err != NULL && strstr(peer->err, "cannot connect")) {
 		grade_student(g, "server", srv);
@@ -218,7 +239,7 @@ t_server_restart(struct grade *g)
 {
 	static const char *const x[] = {"--count", "2", NULL};
 	struct run *srv = scen_run(), *again = scen_run();
-	char err[160];
+	char err[160], bg[64], fg[256];
 	int port = l2_server(g, srv), fd;
 
 	grade_explain(g,
@@ -227,11 +248,13 @@ t_server_restart(struct grade *g)
 	    "first and the port stays in TIME-WAIT; the server is started "
 	    "again at once on the same port: it must listen (SO_REUSEADDR "
 	    "before bind(), or bind() fails with EADDRINUSE)");
-	scen_repro_bg(g, "./tcp_server %d", port);
-	scen_repro_fg(g, "sleep 0.2; exec 3<>/dev/tcp/127.0.0.1/%d; "
-	                 "echo 'ping 1' >&3; head -1 <&3; kill %%1; wait; "
-	                 "exec 3<&-; ./tcp_server %d   (in bash)",
+	snprintf(bg, sizeof bg, "./tcp_server %d", port);
+	snprintf(fg, sizeof fg,
+	    "exec 3<>/dev/tcp/127.0.0.1/%d; "
+	    "echo 'ping 1' >&3; head -1 <&3; kill %%1; wait; "
+	    "exec 3<&-; ./tcp_server %d   (in bash)",
 	    port, port);
+	scen_repro_pair(g, SOCK_STREAM, port, bg, fg);
 	fd = scen_tcp_hold(port, err, sizeof err);
 	if (fd == -2)
 		grade_error(g, "%s", err);
@@ -340,6 +363,34 @@ static void
 t_server_port_busy(struct grade *g)
 {
 	scen_port_busy(g, SOCK_STREAM, "tcp_server");
+}
+
+/* SIGTERM ends a server that has served with status 0. */
+static void
+t_server_signal(struct grade *g)
+{
+	struct run *srv = scen_run(), *peer;
+	struct cell_capture cap = {0};
+	char cmd[64], pbuf[16], fg[160];
+	int port = l2_server(g, srv);
+	const char *args[] = {
+	    "tcp-client", "127.0.0.1", pbuf, "--count", "2", NULL};
+
+	snprintf(pbuf, sizeof pbuf, "%d", port);
+	snprintf(cmd, sizeof cmd, "./tcp_server %d", port);
+	snprintf(fg, sizeof fg,
+	    "labpeer tcp-client 127.0.0.1 %d --count 2; "
+	    "kill $!; wait $!; echo \"status $?\"",
+	    port);
+	grade_explain(g, "the server answers a client's two lines, then gets "
+	                 "SIGTERM: it must end with status 0");
+	scen_repro_pair(g, SOCK_STREAM, port, cmd, fg);
+	scen_trace_start(g, &cap, port);
+	peer = scen_peer_run(g, args, L2_WALL_MS);
+	scen_trace_end(g, &cap);
+	scen_alive(g, srv, "server");
+	scen_peer_verdict(g, peer, L2_WALL_MS);
+	scen_server_signal(g, srv);
 }
 
 /* ---- client side -------------------------------------------------- */
@@ -524,6 +575,68 @@ t_client_fin(struct grade *g)
 	wire_free(&s.w);
 }
 
+/*
+ * "localhost" is ::1, then 127.0.0.1; the server listens on IPv4 only:
+ * ::1 refuses, and only a client that tries the next address connects.
+ */
+static void
+t_client_each_address(struct grade *g)
+{
+	static const char *const x[] = {"-4", NULL};
+	struct ping_expect e = {"rr", NULL, 0, 0};
+	struct l2_run s;
+	char first[64];
+
+	if (!scen_have_ipv6())
+		grade_not_run(g, "no IPv6 loopback (::1) here");
+	if (scen_first_addr("localhost", SOCK_STREAM, first, sizeof first) <
+	        0 ||
+	    strcmp(first, "::1") != 0)
+		grade_not_run(g, "grader: localhost does not resolve to ::1 "
+		                 "first here");
+	grade_explain(g,
+	    "getaddrinfo(\"localhost\") gives ::1, then 127.0.0.1; the server "
+	    "listens on 127.0.0.1 only, so connecting to ::1 is refused: the "
+	    "client must try the next address");
+	l2_scenario(g, &s, x, "localhost", 2, L2_WALL_MS, 0);
+	if (s.have_w && s.cli->status != 0 && s.po.nline == 0 &&
+	    wire_tcp_attempts(&s.w, s.port) == 1) {
+		grade_student(g, "client", s.cli);
+		grade_fail(g,
+		    "the client tried one address (a SYN to [::1]:%d, "
+		    "refused) and gave up: try each address getaddrinfo() "
+		    "returns, in order, until one connects",
+		    s.port);
+	}
+	scen_addr(AF_INET, s.port, s.from, sizeof s.from);
+	e.from = s.from;
+	ping_expect(g, s.cli, &e, &s.po);
+	wire_free(&s.w);
+}
+
+/*
+ * After the last reply the server sends more bytes: a client that
+ * closes with them unread makes its kernel send a reset.
+ */
+static void
+t_client_read_before_close(struct grade *g)
+{
+	static const char *const x[] = {"--trail-after", "2", NULL};
+	struct ping_expect e = {"rr", NULL, 0, 0};
+	struct l2_run s;
+
+	grade_explain(g,
+	    "right after the reply to ping 2 the server sends " PEER_TRAIL_TEXT
+	    " more bytes: the client must read what is left (recv() with "
+	    "MSG_DONTWAIT until nothing comes) before close(), or the kernel "
+	    "answers the unread data with a reset (RST) instead of a FIN");
+	l2_scenario(g, &s, x, "127.0.0.1", 2, L2_WALL_MS, 1);
+	e.from = s.from;
+	ping_expect(g, s.cli, &e, &s.po);
+	wire_tcp_close(g, &s.w, s.port, 0, WIRE_CLIENT_FIN_NO_RST);
+	wire_free(&s.w);
+}
+
 static void
 t_client_timeout_stops(struct grade *g)
 {
@@ -592,17 +705,23 @@ t_pair(struct grade *g)
 	struct ping_expect e = {"rrr", NULL, 0, 0};
 	struct run *srv = scen_run(), *cli = scen_run();
 	struct ping_out po;
-	char pbuf[16], from[80];
+	char pbuf[16], from[80], scmd[64], ccmd[96];
+	struct cell_capture cap = {0};
 	const char *cargs[] = {"127.0.0.1", pbuf, "3", NULL};
 	int port = l2_server(g, srv);
 
 	snprintf(pbuf, sizeof pbuf, "%d", port);
-	scen_repro_bg(g, "./tcp_server %d", port);
-	scen_repro_fg(g, "./tcp_client 127.0.0.1 %d 3", port);
+	snprintf(scmd, sizeof scmd, "./tcp_server %d", port);
+	snprintf(ccmd, sizeof ccmd, "./tcp_client 127.0.0.1 %d 3", port);
+	scen_repro_pair(g, SOCK_STREAM, port, scmd, ccmd);
+	scen_trace_start(g, &cap, port);
 	scen_client(g, cli, cargs, L2_WALL_MS);
+	scen_trace_end(g, &cap);
+	/* A server that ended during the run explains the client's
+	 * failures: it is the first fault. */
+	scen_alive(g, srv, "server");
 	e.from = scen_addr(AF_INET, port, from, sizeof from);
 	ping_expect(g, cli, &e, &po);
-	scen_alive(g, srv, "server");
 }
 
 static const struct grade_test lab2_tests[] = {
@@ -645,11 +764,13 @@ static const struct grade_test lab2_tests[] = {
         "turns IPV6_V6ONLY off itself: IPv4 clients are served even where "
         "IPv6 sockets default to IPv6-only",
         NEED_SERVER | NEED_NS, "server_starts", 5, t_server_dual_stack},
+    /* After the program has shown it works: a skeleton that exits at
+     * its first TODO would pass these for free. */
     {"server_usage", "bad arguments: a usage line and exit status 2",
-        NEED_SERVER, NULL, 5, t_server_usage},
+        NEED_SERVER, "server_starts", 5, t_server_usage},
     {"server_port_busy",
         "a port already in use: one line on stderr and exit status 1",
-        NEED_SERVER, NULL, 5, t_server_port_busy},
+        NEED_SERVER, "server_starts", 5, t_server_port_busy},
     {"client_handshake", "connects: SYN, SYN-ACK, ACK on the wire", NEED_CLIENT,
         NULL, 5, t_client_handshake},
     {"client_pings", "sends \"ping <seq>\\n\" lines, one at a time (capture)",
@@ -679,9 +800,20 @@ static const struct grade_test lab2_tests[] = {
     {"client_ipv6", "HOST may be an IPv6 address (::1)", NEED_CLIENT, NULL, 5,
         t_client_ipv6},
     {"client_usage", "bad arguments: a usage line and exit status 2",
-        NEED_CLIENT, NULL, 8, t_client_usage},
+        NEED_CLIENT, "client_output", 8, t_client_usage},
     {"pair", "the student's client against the student's server",
         NEED_SERVER | NEED_CLIENT, "server_starts", 5, t_pair},
+    /* Added last so that the numbers of the others (TAP) stay. */
+    {"server_signal", "SIGTERM ends the server with status 0", NEED_SERVER,
+        "server_starts", 5, t_server_signal},
+    {"client_each_address",
+        "tries each address getaddrinfo() returns (localhost: ::1 refused, "
+        "127.0.0.1 listens)",
+        NEED_CLIENT, NULL, 5, t_client_each_address},
+    {"client_read_before_close",
+        "reads what is left before close(): a FIN even when the server sent "
+        "more after the last reply (capture)",
+        NEED_CLIENT, NULL, 5, t_client_read_before_close},
 };
 
 /* The lab, for the registry (lab.h). */

@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1085,6 +1086,76 @@ START_TEST(client_json)
 }
 END_TEST
 
+/*
+ * The report's repro commands never race: "labpeer SERVER --background
+ * && CLIENT" starts the client once the peer listens, and "SERVER &
+ * labpeer CLIENT --wait-server MS" (or "labpeer wait-for") waits for the
+ * student's server.  Twenty times in a row each, the client must see a
+ * server from its first ping on.
+ */
+static const struct {
+	const char *script; /* %1$s labpeer, %2$d port, %3$s stderr file */
+	const char *want;   /* on stdout */
+	int type;
+} lp_repros[] = {
+    {"%1$s udp-server %2$d --drop 2 --background 2>%3$s >/dev/null && "
+     "solutions/lab1-udp/udp_client 127.0.0.1 %2$d 3",
+        "3 sent, 2 received, 33% loss", SOCK_DGRAM},
+    {"%1$s tcp-server %2$d --background 2>%3$s >/dev/null && "
+     "solutions/lab2-tcp/tcp_client 127.0.0.1 %2$d 2",
+        "2 sent, 2 received, 0% loss", SOCK_STREAM},
+    {"solutions/lab1-udp/udp_server %2$d >/dev/null & %1$s udp-client "
+     "127.0.0.1 %2$d --count 2 --wait-server 3000 >/dev/null 2>%3$s && "
+     "echo served; kill $!",
+        "served", SOCK_DGRAM},
+    {"solutions/lab2-tcp/tcp_server %2$d >/dev/null & %1$s wait-for tcp "
+     "%2$d 2>%3$s && solutions/lab2-tcp/tcp_client 127.0.0.1 %2$d 2; "
+     "kill $!",
+        "2 sent, 2 received, 0% loss", SOCK_STREAM},
+};
+
+START_TEST(repro_never_races)
+{
+	char script[1024], err[PATH_MAX], tmpl[PATH_MAX];
+	const char *tmp = getenv("TMPDIR");
+	int i, fd;
+
+	snprintf(tmpl, sizeof tmpl, "%s/check_labpeer-repro-XXXXXX",
+	    tmp != NULL && tmp[0] == '/' ? tmp : "/tmp");
+	for (i = 0; i < 20; i++) {
+		char *argv[] = {"sh", "-c", script, NULL};
+		int port = port_free(lp_repros[_i].type);
+		struct proc p;
+		FILE *f;
+		long pid = 0;
+
+		snprintf(err, sizeof err, "%s", tmpl);
+		ck_assert_int_ge(fd = mkstemp(err), 0);
+		close(fd);
+		snprintf(script, sizeof script, lp_repros[_i].script,
+		    kit_bin("labpeer"), port, err);
+		ck_assert_int_eq(proc_run(&p, argv, 10000), 0);
+		/* The background peer says its pid: end it now. */
+		if ((f = fopen(err, "r")) != NULL) {
+			char line[256];
+
+			while (fgets(line, sizeof line, f) != NULL)
+				if (strstr(line, "as pid ") != NULL)
+					pid = atol(strstr(line, "as pid ") + 7);
+			fclose(f);
+		}
+		unlink(err);
+		if (pid > 0)
+			kill((pid_t)pid, SIGTERM);
+		ck_assert_msg(
+		    p.out != NULL && strstr(p.out, lp_repros[_i].want),
+		    "run %d of 20: '%s' printed:\n%s\n(stderr: %s)", i + 1,
+		    script, p.out ? p.out : "", p.err ? p.err : "");
+		proc_free(&p);
+	}
+}
+END_TEST
+
 Suite *
 labpeer_suite(void)
 {
@@ -1135,6 +1206,12 @@ labpeer_suite(void)
 	tcase_add_loop_test(tc, client_verdict, LP_NVERDICTS, 2 * LP_NVERDICTS);
 	tcase_add_test(tc, client_json);
 	tcase_add_loop_test(tc, client_interrupted, 0, 4);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("repro");
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, repro_never_races, 0,
+	    (int)(sizeof lp_repros / sizeof lp_repros[0]));
 	suite_add_tcase(s, tc);
 	return s;
 }

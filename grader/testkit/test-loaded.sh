@@ -1,0 +1,45 @@
+#!/bin/sh
+# make test-loaded: 'make test' LOADED_RUNS times in a row (default 3)
+# while 2 x nproc CPU hogs run at normal priority, as on a shared
+# server.  Each hog ends by itself after LOADED_SECONDS (default 3600);
+# all are killed when this script ends, fails or is interrupted.
+# Exit status: that of the first 'make test' that fails, else 0.
+set -u
+runs=${LOADED_RUNS:-3}
+secs=${LOADED_SECONDS:-3600}
+make=${MAKE:-make}
+n=$((2 * $(nproc)))
+pids=""
+
+# Each hog's shell and the timeout above it, by their process ids (a
+# timeout killed while it starts could leave its shell behind).
+stop_hogs() {
+	for p in $pids; do
+		pkill -TERM -P "$p" 2>/dev/null
+		kill "$p" 2>/dev/null
+	done
+	wait 2>/dev/null
+	pids=""
+}
+trap stop_hogs EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
+
+i=0
+while [ "$i" -lt "$n" ]; do
+	timeout "$secs" sh -c 'while :; do :; done' &
+	pids="$pids $!"
+	i=$((i + 1))
+done
+echo "test-loaded: $n CPU hogs (2 x nproc) for at most $secs s; make test $runs time(s)"
+k=1
+while [ "$k" -le "$runs" ]; do
+	echo "test-loaded: run $k of $runs (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+	if ! $make --no-print-directory test; then
+		rc=$?
+		echo "test-loaded: run $k of $runs FAILED under load" >&2
+		exit "$rc"
+	fi
+	k=$((k + 1))
+done
+echo "test-loaded: $runs of $runs runs passed under load"
