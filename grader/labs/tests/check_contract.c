@@ -56,7 +56,7 @@ ct_slurp(const char *path)
 	return buf;
 }
 
-/* The broken submission's EXPECT: its lab, its contract line, and
+/* The broken submission's description (its lab's folder holds it): its contract line, and
  * whether one of the tests it must fail is a test of line l. */
 static void
 ct_broken(const char *lab, const struct contract_line *l, const char *name)
@@ -65,15 +65,12 @@ ct_broken(const char *lab, const struct contract_line *l, const char *name)
 	int hit = 0;
 	char *tok, *save = NULL;
 
-	snprintf(path, sizeof path, "grader/tests/broken/%s/EXPECT", name);
+	snprintf(path, sizeof path, "grader/labs/%s/broken/%s.edit", lab, name);
 	text = ct_slurp(path);
 	ck_assert_msg(text != NULL,
 	    "%s: contract line %s names broken "
 	    "submission %s, which is not there",
 	    lab, l->id, path);
-	snprintf(want, sizeof want, "\nlab %s\n", lab);
-	ck_assert_msg(
-	    strstr(text, want) != NULL, "%s: not a %s submission", path, lab);
 	snprintf(want, sizeof want, "\ncontract %s\n", l->id);
 	ck_assert_msg(strstr(text, want) != NULL,
 	    "%s: its 'contract' line is not %s", path, l->id);
