@@ -256,7 +256,7 @@ build_prepare(const struct grade_lab *lab, const char *src, const char *kit,
 		b->dir[0] = '\0';
 		return -1;
 	}
-	snprintf(from, sizeof from, "%s/solutions/%s/Makefile", kit, lab->name);
+	snprintf(from, sizeof from, "%s/labs/%s/Makefile", kit, lab->name);
 	snprintf(to, sizeof to, "%s/Makefile", b->dir);
 	if (build_copy(from, to, 0644) < 0) {
 		snprintf(err, errlen, "the kit's Makefile for %s: %s: %s",

@@ -304,8 +304,10 @@ lg_is_kit(const char *d)
 	snprintf(p, sizeof p, "%s/grader/rubric", d);
 	if (stat(p, &st) < 0 || !S_ISDIR(st.st_mode))
 		return 0;
-	snprintf(p, sizeof p, "%s/solutions", d);
-	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+	/* The lab Makefiles live with the labs (a student kit has no
+	 * solutions/). */
+	snprintf(p, sizeof p, "%s/labs/lab1-udp/Makefile", d);
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 /* The kit's data: $LABGRADE_KIT, else the source tree build/labgrade
@@ -323,7 +325,14 @@ lg_find_kit(struct lg *o)
 	snprintf(d, sizeof d, "%s", o->exe);
 	snprintf(o->labpeer, sizeof o->labpeer, "%s/labpeer", dirname(d));
 	snprintf(o->labsniff, sizeof o->labsniff, "%s/labsniff", d);
-	if (env != NULL && lg_is_kit(env)) {
+	if (env != NULL && env[0] != '\0') {
+		if (!lg_is_kit(env)) {
+			fprintf(stderr,
+			    "labgrade: LABGRADE_KIT=%s holds no kit data "
+			    "(grader/rubric/, labs/lab1-udp/Makefile)\n",
+			    env);
+			return -1;
+		}
 		snprintf(o->kit, sizeof o->kit, "%s", env);
 		return 0;
 	}

@@ -28,7 +28,7 @@ $(B)/labgrade: $(B)/grader/labgrade.o $(B)/grader/class.o $(B)/libgrader.a \
 BINS += $(B)/labgrade
 MANS += grader/labgrade.1
 SAN_BINS += build/san/labgrade
-DATA += solutions/lab1-udp/Makefile solutions/lab2-tcp/Makefile
+DATA += labs/lab1-udp/Makefile labs/lab2-tcp/Makefile
 TEST_DEPS += $(B)/labgrade
 
 # make grade LAB=lab1-udp [DIR=path/to/submission] [ARGS='--format json']

@@ -1,6 +1,9 @@
-# solutions/: the reference programs build with their own Makefiles (see
-# the top-level 'labs' target); this adds the kit's test runner and the
-# contract tests of the reference programs and the skeletons.
+# solutions/: the reference programs, built in place with the labs' own
+# Makefiles (labs/<lab>/Makefile, see the top-level 'labs' target), the
+# kit's test runner and the contract tests of the references and the
+# skeletons.  Only the instructor's repository has this folder.
+
+REF_LABS += solutions/lab1-udp solutions/lab2-tcp
 
 TEST_SRCS += $(wildcard solutions/tests/check_*.c)
 TEST_SUPPORT += $(B)/solutions/tests/harness.o $(B)/solutions/tests/labtest.o
