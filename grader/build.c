@@ -239,6 +239,9 @@ build_check_bin(
 	}
 }
 
+/* socklab: the labs' given helpers, copied from the kit's labs/common. */
+static const char *const build_given[] = {"socklab.c", "socklab.h", NULL};
+
 static int
 build_prepare(const struct grade_lab *lab, const char *src, const char *kit,
     struct build_result *b, char *missing, size_t mlen, uid_t build_uid,
@@ -262,6 +265,18 @@ build_prepare(const struct grade_lab *lab, const char *src, const char *kit,
 		snprintf(err, errlen, "the kit's Makefile for %s: %s: %s",
 		    lab->name, from, strerror(errno));
 		return -1;
+	}
+	/* socklab: the given helpers (labs/common/) come from the kit,
+	 * never from the submission; make gets COMMON=. to use them. */
+	for (i = 0; build_given[i] != NULL; i++) {
+		snprintf(from, sizeof from, "%s/labs/common/%s", kit,
+		    build_given[i]);
+		snprintf(to, sizeof to, "%s/%s", b->dir, build_given[i]);
+		if (build_copy(from, to, 0644) < 0) {
+			snprintf(err, errlen, "the kit's %s: %s",
+			    build_given[i], strerror(errno));
+			return -1;
+		}
 	}
 	missing[0] = '\0';
 	for (i = 0; lab->sources[i] != NULL; i++) {
@@ -288,7 +303,8 @@ build_submission(const struct grade_lab *lab, const char *src, const char *kit,
 	static const char *const make_env[] = {"MAKEFLAGS", "MFLAGS",
 	    "MAKELEVEL", "MAKEOVERRIDES", "CFLAGS", "CPPFLAGS", "LDFLAGS",
 	    "LDLIBS", NULL};
-	char *argv[] = {"make", "-k", NULL}, *out = NULL;
+	/* socklab: COMMON=. builds with the kit's copy (build_prepare) */
+	char *argv[] = {"make", "-k", "COMMON=.", NULL}, *out = NULL;
 	char missing[1024], *log;
 	struct stat st;
 	uid_t build_uid;

@@ -28,7 +28,8 @@ $(B)/labgrade: $(B)/grader/labgrade.o $(B)/grader/class.o $(B)/libgrader.a \
 BINS += $(B)/labgrade
 MANS += grader/labgrade.1
 SAN_BINS += build/san/labgrade
-DATA += labs/lab1-udp/Makefile labs/lab2-tcp/Makefile
+DATA += labs/lab1-udp/Makefile labs/lab2-tcp/Makefile \
+	labs/common/socklab.c labs/common/socklab.h
 TEST_DEPS += $(B)/labgrade
 
 # make grade LAB=lab1-udp [DIR=path/to/submission] [ARGS='--format json']

@@ -42,18 +42,20 @@ run_ok(char *const argv[], int ms, struct proc *p)
 	    !p->timed_out, "%s still running after %d ms", argv[0], ms);
 }
 
-/* A copy of labs/DIR in a fresh directory, built with -Werror: the
- * build must succeed and print no warning. */
+/* A copy of labs/DIR and labs/common (the given socklab.c) in a fresh
+ * directory, built with -Werror: the build must succeed and print no
+ * warning. */
 START_TEST(test_build_strict)
 {
-	char dir[] = "/tmp/check-skel-XXXXXX", src[128], cmd[256];
-	char *cp[] = {"cp", "-R", src, dir, NULL};
+	char top[] = "/tmp/check-skel-XXXXXX", dir[64], src[128], cmd[256];
+	char *cp[] = {"cp", "-R", src, "labs/common", top, NULL};
 	char *mk[] = {"make", "-B", "-C", dir, STRICT_CFLAGS, NULL};
 	char *rm[] = {"sh", "-c", cmd, NULL};
 	struct proc p;
 
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(src, sizeof src, "labs/%s/.", skel_labs[_i].dir);
+	ck_assert_ptr_nonnull(mkdtemp(top));
+	snprintf(src, sizeof src, "labs/%s", skel_labs[_i].dir);
+	snprintf(dir, sizeof dir, "%s/%s", top, skel_labs[_i].dir);
 	run_ok(cp, 10000, &p);
 	ck_assert_msg(PROC_EXIT(&p) == 0, "cp: %s", p.err);
 	proc_free(&p);
@@ -71,7 +73,7 @@ START_TEST(test_build_strict)
 		ck_assert_msg(access(cmd, X_OK) == 0, "make built no %s",
 		    skel_labs[_i].progs[i]);
 	}
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", top);
 	run_ok(rm, 10000, &p);
 	proc_free(&p);
 }

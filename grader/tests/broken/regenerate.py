@@ -30,136 +30,125 @@ def make(name, lab, file, side, fails, why, edits):
 
 
 L1 = 'lab1-udp'
-make('l1-server-ipv4-only', L1, 'udp_server.c', 'server', ['server_ipv6'],
+S1 = 'udp_server.c'
+C = 'udp_client.c'
+make('l1-server-ipv4-only', L1, S1, 'server', ['server_ipv6'],
      'the server asks getaddrinfo for IPv4 only: clients of [::1] get nothing',
      [('hints.ai_family = AF_UNSPEC;', 'hints.ai_family = AF_INET;')])
-make('l1-server-case-range', L1, 'udp_server.c', 'server', ['server_all_bytes'],
+make('l1-server-case-range', L1, S1, 'server', ['server_all_bytes'],
      "wrong case mapping: the range a..z is taken as a..~, so {|}~ become [\\]^",
      [("if (buf[i] >= 'a' && buf[i] <= 'z')", "if (buf[i] >= 'a' && buf[i] <= '~')")])
-make('l1-server-truncates', L1, 'udp_server.c', 'server', ['server_max_payload'],
+make('l1-server-truncates', L1, S1, 'server', ['server_max_payload'],
      'a 1000-byte buffer: a 1024-byte datagram is cut, and so is its reply',
      [('#define DATAGRAM_MAX 65535', '#define DATAGRAM_MAX 1000')])
-make('l1-server-double-reply', L1, 'udp_server.c', 'server', ['server_one_reply'],
+make('l1-server-double-reply', L1, S1, 'server', ['server_one_reply'],
      'each reply is sent twice (stdout is perfect, the wire is not)',
-     [('\tif (send_reply(fd, buf, len, from, fromlen) < 0)',
-       '\t(void)send_reply(fd, buf, len, from, fromlen);\n\tif (send_reply(fd, buf, len, from, fromlen) < 0)')])
-make('l1-server-usage-status', L1, 'udp_server.c', 'server', ['server_usage'],
+     [('\t\t} while (sent < 0 && errno == EINTR);\n',
+       '\t\t} while (sent < 0 && errno == EINTR);\n'
+       '\t\tsent = sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&from,\n'
+       '\t\t    fromlen);\n')])
+make('l1-server-usage-status', L1, S1, 'server', ['server_usage'],
      'a bad PORT exits with status 1 instead of 2',
-     [('''		    argv[1], usage_line);
-		return 2;''', '''		    argv[1], usage_line);
-		return 1;''')])
-C = 'udp_client.c'
+     [('\tif (status >= 0)\n\t\treturn status;',
+       '\tif (status >= 0)\n\t\treturn status == 2 ? 1 : status;')])
+make('l1-server-ignores-empty', L1, S1, 'server', ['server_empty'],
+     'an empty datagram (recvfrom returns 0) is skipped: it gets no reply',
+     [('\t\tlog_datagram(', '\t\tif (n == 0)\n\t\t\tcontinue;\n\t\tlog_datagram(')])
+make('l1-server-v6only-default', L1, S1, 'server', ['server_dual_stack'],
+     'IPV6_V6ONLY left at the system default (no setsockopt): dual-stack on stock Linux only; where IPv6 sockets default to IPv6-only, IPv4 clients get nothing',
+     [('\t\t    (family != AF_INET6 ||\n'
+       '\t\t        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off,\n'
+       '\t\t            sizeof off) == 0) &&\n', '\t\t    off == 0 &&\n')])
 make('l1-client-nul-in-ping', L1, C, 'client', ['client_pings'],
      'the ping carries its terminating NUL ("ping 1\\0", 7 bytes); the client expects the NUL back too, so stdout is perfect',
-     [('		if (send_ping(fd, payload, (size_t)len) < 0) {', '		if (send_ping(fd, payload, (size_t)len + 1) < 0) {'),
-      ('	return n == len && memcmp(buf, expected, (size_t)len) == 0;', '	return n == len + 1 && memcmp(buf, expected, (size_t)len + 1) == 0;')])
+     [('\t\tn = send(fd, payload, (size_t)len, 0);', '\t\tn = send(fd, payload, (size_t)len + 1, 0);'),
+      ('\treturn n == len && memcmp(buf, expected, (size_t)len) == 0;',
+       '\treturn n == len + 1 && memcmp(buf, expected, (size_t)len + 1) == 0;')])
 make('l1-client-rtt-constant', L1, C, 'client', ['client_rtt'],
      'the RTT is printed but never measured (a constant)',
-     [('			double rtt = now_ms() - sent_at;', '			double rtt = 1.0 + 0 * sent_at;')])
+     [('\t\t\t*rtt = now_ms() - sent_at;', '\t\t\t*rtt = 1.0 + 0 * sent_at;')])
 make('l1-client-fixed-sleep', L1, C, 'client', ['client_next_ping'],
      'a fixed 1 s sleep after each reply before the next ping (stdout is perfect)',
-     [('		fflush(stdout); /* nothing lost if we are killed */\n\t}\n\treturn 0;', '		fflush(stdout); /* nothing lost if we are killed */\n\t\tif (rc == 1 && seq < count)\n\t\t\tsleep(1);\n\t}\n\treturn 0;')])
+     [('\t\t\tprint_reply(&st, who, seq, rtt);\n',
+       '\t\t\tprint_reply(&st, who, seq, rtt);\n\t\tif (rc == 1 && seq < count)\n\t\t\tsleep(1);\n')])
 make('l1-client-loss-rounded', L1, C, 'client', ['client_timeouts'],
-     'the loss percentage is rounded to nearest instead of down',
-     [('	    st->sent > 0 ? (st->sent - st->received) * 100 / st->sent : 0;',
-       '	    st->sent > 0 ? ((st->sent - st->received) * 100 + st->sent / 2) / st->sent : 0;')])
+     'the summary printed by hand, the loss percentage rounded to nearest instead of down',
+     [('\tprint_summary(&st);\n',
+       '\tprintf("%d sent, %d received, %d%% loss\\n", st.sent, st.received,\n'
+       '\t    st.sent > 0 ? ((st.sent - st.received) * 100 + st.sent / 2) / st.sent : 0);\n'
+       '\tif (st.received > 0)\n'
+       '\t\tprintf("rtt min/avg/max = %.3f/%.3f/%.3f ms\\n", st.rtt_min,\n'
+       '\t\t    st.rtt_sum / st.received, st.rtt_max);\n'
+       '\tfflush(stdout);\n')])
 make('l1-client-exit0-no-reply', L1, C, 'client', ['client_no_server'],
      'exit status 0 even when no reply came',
-     [('	status = rc == 0 && st.received > 0 ? 0 : 1;', '	status = rc == 0 ? 0 : 1;')])
+     [('\treturn rc >= 0 && st.received > 0 ? 0 : 1;', '\treturn rc >= 0 ? 0 : 1;')])
 make('l1-client-icmp-ends-wait', L1, C, 'client', ['client_no_server'],
      'an ICMP port unreachable (ECONNREFUSED) ends the wait for that ping at once',
-     [('''		if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK ||
-		    errno == ECONNREFUSED)
-			return 0;''', '''		if (errno == ECONNREFUSED)
-			return 2;
-		if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
-			return 0;'''),
-      ('''		rc = receive_reply(fd, seq, server, from, fromlen);
-		if (rc != 0)
-			return rc;''', '''		rc = receive_reply(fd, seq, server, from, fromlen);
-		if (rc == 2)
-			return 0;
-		if (rc != 0)
-			return rc;''')])
+     [('\t\tif (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK ||\n'
+       '\t\t    errno == ECONNREFUSED)\n\t\t\treturn 0;',
+       '\t\tif (errno == ECONNREFUSED)\n\t\t\treturn 2;\n'
+       '\t\tif (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)\n\t\t\treturn 0;'),
+      ('\t\trc = read_reply(fd, seq, server);\n',
+       '\t\trc = read_reply(fd, seq, server);\n\t\tif (rc == 2)\n\t\t\treturn 0;\n')])
 make('l1-client-late-counted', L1, C, 'client', ['client_late_reply'],
      'any "PING <n>" from the server counts as the reply, so a late reply to an earlier ping is taken for the current one',
-     [('	return n == len && memcmp(buf, expected, (size_t)len) == 0;', '	return n > 5 && memcmp(buf, expected, 5) == 0;')])
+     [('\treturn n == len && memcmp(buf, expected, (size_t)len) == 0;',
+       '\treturn n > 5 && memcmp(buf, expected, 5) == 0;')])
 make('l1-client-short-deadline', L1, C, 'client', ['client_slow_reply'],
      'a 500 ms deadline instead of 1 s: a slow but in-time reply is missed',
-     [('#define PING_TIMEOUT_MS 1000', '#define PING_TIMEOUT_MS 500')])
+     [('deadline = sent_at + PING_TIMEOUT_MS;', 'deadline = sent_at + 500;')])
+make('l1-client-ipv4-only', L1, C, 'client', ['client_ipv6'],
+     'HOST resolved for IPv4 only (AF_INET): an IPv6 address such as ::1 does not resolve',
+     [('\thints.ai_family = AF_UNSPEC;', '\thints.ai_family = AF_INET;')])
+make('l1-client-fresh-poll', L1, C, 'client', ['client_late_reply'],
+     'each datagram that is not the reply (a late one) restarts the 1 s wait: the deadline is pushed back',
+     [('\t\trc = read_reply(fd, seq, server);\n',
+       '\t\trc = read_reply(fd, seq, server);\n\t\tif (rc == 0)\n\t\t\tdeadline = now_ms() + PING_TIMEOUT_MS;\n')])
 L2 = 'lab2-tcp'
 S2 = 'tcp_server.c'
 C2 = 'tcp_client.c'
 make('l2-server-one-recv-one-line', L2, S2, 'server', ['server_split_line'],
      'each recv() taken as one whole line: a chunk without a newline gets one added, so a line split over segments is answered piece by piece',
-     [("		c->have += (size_t)n;\n", "		c->have += (size_t)n;\n\t\tif (c->buf[c->have - 1] != '\\n' && c->have < sizeof c->buf)\n\t\t\tc->buf[c->have++] = '\\n';\n")])
+     [("\t\tc->have += (size_t)n;\n",
+       "\t\tc->have += (size_t)n;\n\t\tif (c->buf[c->have - 1] != '\\n' && c->have < sizeof c->buf)\n\t\t\tc->buf[c->have++] = '\\n';\n")])
 make('l2-server-exits-after-first', L2, S2, 'server', ['server_second_client'],
      'the server exits after its first client instead of going back to accept()',
-     [("		close(c->fd);\n\t}", "		close(c->fd);\n\t\tbreak;\n\t}")])
+     [("\t\tclose(c->fd);\n\t}", "\t\tclose(c->fd);\n\t\tbreak;\n\t}")])
 make('l2-server-sigpipe', L2, S2, 'server', ['server_no_read'],
      'SIGPIPE neither ignored nor avoided (no MSG_NOSIGNAL): a client that leaves without reading kills the server',
-     [("	sa.sa_handler = SIG_IGN;\n	return sigaction(SIGPIPE, &sa, NULL);", "	return 0;"),
-      ("		ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);", "		ssize_t n = send(fd, buf, len, 0);")])
+     [("\t\tssize_t n = send(fd, buf, len, MSG_NOSIGNAL);", "\t\tssize_t n = send(fd, buf, len, 0);")])
 make('l2-server-no-fin', L2, S2, 'server', ['server_fin'],
      'the connection is never closed after the client\'s FIN: no FIN from the server',
-     [("		serve_client(c);\n", "		serve_client(c);\n\t\tcontinue;\n")])
+     [("\t\tserve_client(c);\n", "\t\tserve_client(c);\n\t\tcontinue;\n")])
 make('l2-server-ipv4-only', L2, S2, 'server', ['server_ipv6'],
      'the server asks getaddrinfo for IPv4 only: clients of [::1] are refused',
      [('hints.ai_family = AF_UNSPEC;', 'hints.ai_family = AF_INET;')])
-make('l2-client-rst-at-end', L2, C2, 'client', ['client_fin'],
-     'SO_LINGER 0 before close(): the connection ends with a reset, not a FIN (stdout is perfect)',
-     [("	/* No SO_LINGER: close() hands our FIN to the kernel and returns; the\n	 * kernel finishes the teardown on its own. */\n	return close(fd);",
-       "	setsockopt(fd, SOL_SOCKET, SO_LINGER, &(struct linger){ 1, 0 },\n	    sizeof(struct linger));\n	return close(fd);")])
-make('l2-client-no-stop-after-timeout', L2, C2, 'client', ['client_timeout_stops'],
-     'after a timeout the client goes on pinging on a stream that is out of step',
-     [("		printf(\"seq=%d timeout\\n\", seq);\n		fflush(stdout);\n		return -1;", "		printf(\"seq=%d timeout\\n\", seq);\n		fflush(stdout);\n		return 0;")])
-make('l2-client-one-recv', L2, C2, 'client', ['client_split_reply'],
-     'one recv() taken as one whole reply line',
-     [("		r->have += (size_t)n;\n\t}\n}", "		r->have += (size_t)n;\n\t\treturn (int)r->have;\n\t}\n}")])
-make('l2-client-accepts-wrong', L2, C2, 'client', ['client_wrong_reply'],
-     'any reply line is taken as the reply: "PING 9" answers ping 2',
-     [("	if (rc != explen || memcmp(r->buf, expected, (size_t)explen) != 0) {", "	if (rc != explen) {")])
-make('l2-client-summary-on-refused', L2, C2, 'client', ['client_refused'],
-     'a refused connection still prints the summary',
-     [("		    argv[2], strerror(errno));\n		goto out;", "		    argv[2], strerror(errno));\n		goto summary;")])
-make('l1-client-ipv4-only', L1, C, 'client', ['client_ipv6'],
-     'HOST resolved for IPv4 only (AF_INET): an IPv6 address such as ::1 does not resolve',
-     [('	hints.ai_family = AF_UNSPEC;', '	hints.ai_family = AF_INET;')])
-make('l1-server-ignores-empty', L1, 'udp_server.c', 'server', ['server_empty'],
-     'an empty datagram (recvfrom returns 0) is skipped: it gets no reply',
-     [('		serve_datagram(fd, buf, (size_t)n, &from, fromlen);', '		if (n > 0)\n\t\t\tserve_datagram(fd, buf, (size_t)n, &from, fromlen);')])
-make('l2-client-ipv4-only', L2, C2, 'client', ['client_ipv6'],
-     'HOST resolved for IPv4 only (AF_INET): ::1 does not resolve',
-     [('	hints.ai_family = AF_UNSPEC;', '	hints.ai_family = AF_INET;')])
-make('l1-client-fresh-poll', L1, C, 'client', ['client_late_reply'],
-     'each wait starts a fresh 1 s poll(): a datagram that is not the reply (a late one) pushes the deadline back',
-     [('		int rc = wait_readable(fd, deadline);', '		int rc = wait_readable(fd, now_ms() + PING_TIMEOUT_MS);\n\n\t\t(void)deadline;')])
-make('l1-server-v6only-default', L1, 'udp_server.c', 'server', ['server_dual_stack'],
-     'IPV6_V6ONLY left at the system default (no setsockopt): dual-stack on stock Linux only; where IPv6 sockets default to IPv6-only, IPv4 clients get nothing',
-     [('''	/* Linux defaults to dual-stack, other systems do not: say it. */
-	if (ai->ai_family == AF_INET6 &&
-	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off) < 0) {
-		int saved = errno;
-		close(fd);
-		errno = saved;
-		return -1;
-	}
-''', '''	(void)off;
-''')])
 make('l2-server-v6only-default', L2, S2, 'server', ['server_dual_stack'],
      'IPV6_V6ONLY left at the system default (no setsockopt): dual-stack on stock Linux only; where IPv6 sockets default to IPv6-only, IPv4 clients are refused',
-     [('''	if ((ai->ai_family == AF_INET6 &&
-	        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off) <
-	            0) ||
-	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) < 0) {''',
-       '''	(void)off;
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) < 0) {''')])
+     [('\t\t    (family != AF_INET6 ||\n'
+       '\t\t        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off,\n'
+       '\t\t            sizeof off) == 0) &&\n', '\t\t    off == 0 &&\n')])
 make('l2-server-no-reuseaddr', L2, S2, 'server', ['server_restart'],
      'no SO_REUSEADDR: restarted at once, the server cannot bind the port its last connection left in TIME-WAIT (EADDRINUSE, exit 1)',
-     [('''	if ((ai->ai_family == AF_INET6 &&
-	        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off) <
-	            0) ||
-	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) < 0) {''',
-       '''	(void)on;
-	if (ai->ai_family == AF_INET6 &&
-	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off) < 0) {''')])
+     [('\t\t    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) ==\n'
+       '\t\t        0 &&\n', '\t\t    on == 1 &&\n')])
+make('l2-client-rst-at-end', L2, C2, 'client', ['client_fin'],
+     'SO_LINGER 0 before close(): the connection ends with a reset, not a FIN (stdout is perfect)',
+     [("\t/* No SO_LINGER: close() hands our FIN to the kernel and returns; the\n\t * kernel finishes the teardown on its own. */\n\treturn close(fd);",
+       "\tsetsockopt(fd, SOL_SOCKET, SO_LINGER, &(struct linger){ 1, 0 },\n\t    sizeof(struct linger));\n\treturn close(fd);")])
+make('l2-client-no-stop-after-timeout', L2, C2, 'client', ['client_timeout_stops'],
+     'after a timeout the client goes on pinging on a stream that is out of step',
+     [("\t\tprint_timeout(seq);\n\t\treturn -1;", "\t\tprint_timeout(seq);\n\t\treturn 0;")])
+make('l2-client-one-recv', L2, C2, 'client', ['client_split_reply'],
+     'one recv() taken as one whole reply line',
+     [("\t\tr->have += (size_t)n;\n\t}\n}", "\t\tr->have += (size_t)n;\n\t\treturn (int)r->have;\n\t}\n}")])
+make('l2-client-accepts-wrong', L2, C2, 'client', ['client_wrong_reply'],
+     'any reply line is taken as the reply: "PING 9" answers ping 2',
+     [("\tif (rc != explen || memcmp(r->buf, expected, (size_t)explen) != 0) {", "\tif (rc != explen) {")])
+make('l2-client-summary-on-refused', L2, C2, 'client', ['client_refused'],
+     'a refused connection still prints the summary',
+     [("\tif (fd < 0) {\n\t\tfree(r);", "\tif (fd < 0) {\n\t\tprint_summary(&st);\n\t\tfree(r);")])
+make('l2-client-ipv4-only', L2, C2, 'client', ['client_ipv6'],
+     'HOST resolved for IPv4 only (AF_INET): ::1 does not resolve',
+     [('\thints.ai_family = AF_UNSPEC;', '\thints.ai_family = AF_INET;')])
