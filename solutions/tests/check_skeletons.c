@@ -225,7 +225,8 @@ START_TEST(test_same_files)
 	char *text;
 
 	snprintf(cmd, sizeof cmd,
-	    "[ \"$(cd labs/%s && ls *.c)\" = \"$(cd solutions/%s && ls *.c)\" ]",
+	    "[ \"$(cd labs/%s && ls *.c)\" = \"$(cd solutions/%s && ls *.c)\" "
+	    "]",
 	    skel_labs[_i].dir, skel_labs[_i].dir);
 	run_ok(argv, 10000, &p);
 	ck_assert_msg(PROC_EXIT(&p) == 0,
@@ -246,6 +247,56 @@ START_TEST(test_same_files)
 }
 END_TEST
 
+/* labs/ and solutions/ differ only in the bodies of the step functions
+ * (those whose skeleton body holds a step marker): the given code, the
+ * comments and the signatures are the same. */
+START_TEST(test_same_shape)
+{
+	char cmd[2048];
+	char *argv[] = {"sh", "-c", cmd, NULL};
+	struct proc p;
+	int lab = _i / 2;
+	const char *prog = skel_labs[lab].progs[_i % 2];
+
+	snprintf(cmd, sizeof cmd,
+	    "steps=$(awk '/^[a-z_]+\\(/ { f = $0; sub(/\\(.*/, \"\", f) } "
+	    "/^\\{$/ { b = 1; next } /^\\}$/ { b = 0 } "
+	    "b && /" SKEL_WORD "\\(/ { print f }' labs/%s/%s.c | sort -u); "
+	    "strip() { awk -v s=\" $(echo $steps) \" '/^[a-z_]+\\(/ { f = $0; "
+	    "sub(/\\(.*/, \"\", f) } /^\\{$/ && index(s, \" \" f \" \") { "
+	    "print; "
+	    "print \"<step>\"; skip = 1; next } /^\\}$/ { skip = 0 } !skip' "
+	    "$1; }; [ -n \"$steps\" ] && "
+	    "diff <(strip labs/%s/%s.c) <(strip solutions/%s/%s.c)",
+	    skel_labs[lab].dir, prog, skel_labs[lab].dir, prog,
+	    skel_labs[lab].dir, prog);
+	argv[0] = "bash";
+	run_ok(argv, 10000, &p);
+	ck_assert_msg(PROC_EXIT(&p) == 0,
+	    "labs/%s/%s.c and solutions/ differ outside the steps:\n%s%s",
+	    skel_labs[lab].dir, prog, p.out, p.err);
+	proc_free(&p);
+}
+END_TEST
+
+/* The given helpers make no socket call: those are the lesson. */
+START_TEST(test_given_no_socket_call)
+{
+	char cmd[] = "grep -nE '\\b(socket|bind|connect|listen|accept|send|"
+	             "sendto|recv|recvfrom|poll|select|setsockopt|getaddrinfo|"
+	             "shutdown)[[:space:]]*\\(' labs/common/socklab.c "
+	             "labs/common/socklab.h | grep -vE "
+	             "'^[^:]+:[0-9]+:[[:space:]]*(/[*]|[*])'";
+	char *argv[] = {"sh", "-c", cmd, NULL};
+	struct proc p;
+
+	run_ok(argv, 10000, &p);
+	ck_assert_msg(
+	    PROC_EXIT(&p) == 1, "a socket call in labs/common:\n%s", p.out);
+	proc_free(&p);
+}
+END_TEST
+
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 Suite *
@@ -259,6 +310,8 @@ skeletons_suite(void)
 	tcase_add_loop_test(build, test_build_strict, 0, N(skel_labs));
 	tcase_add_loop_test(build, test_same_files, 0, N(skel_labs));
 	tcase_add_loop_test(build, test_todos, 0, 2 * N(skel_labs));
+	tcase_add_loop_test(build, test_same_shape, 0, 2 * N(skel_labs));
+	tcase_add_test(build, test_given_no_socket_call);
 	suite_add_tcase(s, build);
 	tcase_set_timeout(run, 10);
 	tcase_add_loop_test(run, test_run, 0, 2 * N(skel_labs));

@@ -216,7 +216,8 @@ START_TEST(test_grade_skeletons)
 }
 END_TEST
 
-/* The references, put in as a student's own folder: full marks. */
+/* The references, put in as a student's own folder: full marks, built
+ * with the kit's socklab.c, never with the folder's own copy. */
 START_TEST(test_grade_references)
 {
 	char cmd[1024], passed[1024];
@@ -224,6 +225,8 @@ START_TEST(test_grade_references)
 
 	snprintf(cmd, sizeof cmd,
 	    "set -e; d=%s/student-%s; mkdir -p $d; cp solutions/%s/*.c $d/; "
+	    "echo '#error a student copy of the given file' >$d/socklab.c; "
+	    "cp $d/socklab.c $d/socklab.h; "
 	    "cd %s && build/labgrade --format json %s $d",
 	    sk_top, sk_labs[_i], sk_labs[_i], sk_kit, sk_labs[_i]);
 	ck_assert_msg(
