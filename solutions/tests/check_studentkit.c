@@ -272,6 +272,26 @@ START_TEST(test_printed_commands)
 }
 END_TEST
 
+/* labgrade copied away from the kit finds it through LABGRADE_KIT, and
+ * says so in one line when LABGRADE_KIT names no kit. */
+START_TEST(test_labgrade_kit_env)
+{
+	char cmd[1024];
+	struct proc p;
+
+	snprintf(cmd, sizeof cmd,
+	    "set -e; mkdir -p %s/bin; cp %s/build/labgrade %s/bin/; "
+	    "LABGRADE_KIT=%s %s/bin/labgrade --list lab1-udp | grep -q "
+	    "'^server_starts'; ! LABGRADE_KIT=%s/bin %s/bin/labgrade --list "
+	    "lab1-udp 2>%s/bin/err; grep -q 'holds no kit data' %s/bin/err",
+	    sk_top, sk_kit, sk_top, sk_kit, sk_top, sk_top, sk_top, sk_top,
+	    sk_top);
+	ck_assert_msg(
+	    sk_sh(cmd, 60000, &p) == 0, "LABGRADE_KIT: %s%s", p.out, p.err);
+	proc_free(&p);
+}
+END_TEST
+
 /* The handouts never send a student to solutions/. */
 START_TEST(test_handouts_no_solutions)
 {
@@ -301,6 +321,7 @@ studentkit_suite(void)
 	tcase_add_test(tc, test_no_answer_files);
 	tcase_add_test(tc, test_no_answer_lines);
 	tcase_add_test(tc, test_handouts_no_solutions);
+	tcase_add_test(tc, test_labgrade_kit_env);
 	tcase_add_loop_test(tc, test_grade_skeletons, 0, N(sk_labs));
 	tcase_add_loop_test(tc, test_grade_references, 0, N(sk_labs));
 	tcase_add_loop_test(tc, test_printed_commands, 0, N(sk_docs));
