@@ -476,12 +476,19 @@ engine_command(const struct engine_ctx *x, const char *cmd, char **build)
 	fclose(b);
 	if (build != NULL && bbuf[0] != '\0') {
 		int here = strcmp(x->subdir, ".") == 0;
-		char dir[PATH_MAX];
+		char dir[PATH_MAX], mk[PATH_MAX + 64], f[PATH_MAX + 80] = "";
 
 		report_shell_word(dir, sizeof dir, x->subdir);
+		/* socklab: a folder without a Makefile builds with the kit's
+		 * (the programs need labs/common/socklab.c). */
+		snprintf(mk, sizeof mk, "%s/Makefile", x->subdir);
+		if (access(mk, F_OK) != 0 && x->sub->makefile != NULL) {
+			report_shell_word(mk, sizeof mk, x->sub->makefile);
+			snprintf(f, sizeof f, " -f %s", mk);
+		}
 		free(*build);
-		if (asprintf(build, "make%s%s%s", here ? "" : " -C ",
-		        here ? "" : dir, bbuf) < 0)
+		if (asprintf(build, "make%s%s%s%s", here ? "" : " -C ",
+		        here ? "" : dir, f, bbuf) < 0)
 			abort();
 	}
 	free(bbuf);

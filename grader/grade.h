@@ -56,6 +56,7 @@ struct grade_sub {
 	const char *client;   /* absolute path of the built client, or NULL */
 	const char *labpeer;  /* absolute path of labpeer */
 	const char *labsniff; /* absolute path of labsniff (for traces) */
+	const char *makefile; /* socklab: the kit's labs/<lab>/Makefile */
 	uint64_t seed;        /* --seed: all fault injection derives from it */
 	int force_fallback;   /* run without namespaces (tests, --no-cell) */
 	int verbose;          /* -v */

@@ -500,6 +500,12 @@ lg_sub(const struct lg *o, const struct build_result *b, const char *dir,
 	sub->client = b->client[0] != '\0' ? b->client : NULL;
 	sub->labpeer = o->labpeer;
 	sub->labsniff = o->labsniff;
+	/* socklab: the programs build with the kit's lab Makefile (and its
+	 * labs/common), also from a folder that has none. */
+	static char makefile[PATH_MAX + 64];
+	snprintf(makefile, sizeof makefile, "%s/labs/%s/Makefile", o->kit,
+	    o->lab->name);
+	sub->makefile = makefile;
 	sub->seed = o->seed;
 	sub->force_fallback = o->no_cell;
 	sub->verbose = o->verbose;
