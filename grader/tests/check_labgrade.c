@@ -667,7 +667,8 @@ START_TEST(rubric_hash_follows_edits)
 }
 END_TEST
 
-/* A fake kit (kit/solutions/fake/Makefile) and a submission folder. */
+/* A fake kit (kit/labs/fake/Makefile, and the given helpers the build
+ * copies: kit/labs/common/socklab.[ch]) and a submission folder. */
 struct bk {
 	char root[64], kit[128], sub[128];
 };
@@ -691,11 +692,14 @@ bk_setup(struct bk *k)
 	chmod(k->root, 0755);
 	snprintf(k->kit, sizeof k->kit, "%s/kit", k->root);
 	snprintf(k->sub, sizeof k->sub, "%s/sub", k->root);
-	snprintf(path, sizeof path, "%s/solutions/fake", k->kit);
 	mkdir(k->kit, 0755);
-	snprintf(path, sizeof path, "%s/solutions", k->kit);
+	snprintf(path, sizeof path, "%s/labs", k->kit);
 	mkdir(path, 0755);
-	snprintf(path, sizeof path, "%s/solutions/fake", k->kit);
+	snprintf(path, sizeof path, "%s/labs/common", k->kit);
+	mkdir(path, 0755);
+	bk_file(path, "socklab.c", "/* given */\n");
+	bk_file(path, "socklab.h", "/* given */\n");
+	snprintf(path, sizeof path, "%s/labs/fake", k->kit);
 	mkdir(path, 0755);
 	bk_file(path, "Makefile",
 	    "all: srv cli\nsrv: srv.c\n\t$(CC) -o srv "

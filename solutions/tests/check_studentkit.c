@@ -201,8 +201,8 @@ START_TEST(test_grade_skeletons)
 	snprintf(cmd, sizeof cmd,
 	    "cd %s && build/labgrade --format json %s labs/%s", sk_kit,
 	    sk_labs[_i], sk_labs[_i]);
-	ck_assert_msg(
-	    sk_sh(cmd, SK_GRADE_MS, &p) == 0, "labgrade: %s%s", p.out, p.err);
+	ck_assert_msg(sk_sh(cmd, SK_GRADE_MS, &p) == 0,
+	    "labgrade: %.2000s%.1000s", p.out, p.err);
 	score = sk_score(p.out, passed, sizeof passed);
 	ck_assert_msg(score >= 0 && score <= 10, "the skeleton of %s scores %d",
 	    sk_labs[_i], score);
@@ -229,8 +229,8 @@ START_TEST(test_grade_references)
 	    "cp $d/socklab.c $d/socklab.h; "
 	    "cd %s && build/labgrade --format json %s $d",
 	    sk_top, sk_labs[_i], sk_labs[_i], sk_kit, sk_labs[_i]);
-	ck_assert_msg(
-	    sk_sh(cmd, SK_GRADE_MS, &p) == 0, "labgrade: %s%s", p.out, p.err);
+	ck_assert_msg(sk_sh(cmd, SK_GRADE_MS, &p) == 0,
+	    "labgrade: %.2000s%.1000s", p.out, p.err);
 	ck_assert_msg(sk_score(p.out, passed, sizeof passed) == 100,
 	    "the references of %s as a student's folder: %.2000s", sk_labs[_i],
 	    p.out);
@@ -265,9 +265,29 @@ START_TEST(test_printed_commands)
 	    "sh solutions/tests/studentkit_cmds.sh $k $k/%s $k/%s; "
 	    "rm -rf $k",
 	    sk_top, _i, sk_kit, sk_docs[_i].md, sk_docs[_i].dir);
+	/* Check's messages are short: from the first failure on. */
 	ck_assert_msg(sk_sh(cmd, SK_CMDS_MS, &p) == 0,
-	    "%s: a printed command does not work as printed:\n%s%s",
-	    sk_docs[_i].md, p.out, p.err);
+	    "%s: a printed command does not work as printed:\n%.2500s\n%.500s",
+	    sk_docs[_i].md,
+	    strstr(p.out, "FAIL") != NULL ? strstr(p.out, "FAIL") : p.out,
+	    p.err);
+	proc_free(&p);
+}
+END_TEST
+
+/* The kit's man pages render from the extracted folder (man -l). */
+START_TEST(test_man_pages)
+{
+	char cmd[1024];
+	struct proc p;
+
+	snprintf(cmd, sizeof cmd,
+	    "cd %s && n=0; for f in capture/labsniff.1 grader/labgrade.1 "
+	    "grader/labpeer.1; do MANWIDTH=80 man -l $f 2>&1 | grep -q "
+	    "'^NAME' || { echo \"$f does not render\"; exit 1; }; "
+	    "n=$((n + 1)); done; test $n = 3",
+	    sk_kit);
+	ck_assert_msg(sk_sh(cmd, 60000, &p) == 0, "man: %s%s", p.out, p.err);
 	proc_free(&p);
 }
 END_TEST
@@ -322,6 +342,7 @@ studentkit_suite(void)
 	tcase_add_test(tc, test_no_answer_lines);
 	tcase_add_test(tc, test_handouts_no_solutions);
 	tcase_add_test(tc, test_labgrade_kit_env);
+	tcase_add_test(tc, test_man_pages);
 	tcase_add_loop_test(tc, test_grade_skeletons, 0, N(sk_labs));
 	tcase_add_loop_test(tc, test_grade_references, 0, N(sk_labs));
 	tcase_add_loop_test(tc, test_printed_commands, 0, N(sk_docs));

@@ -144,7 +144,7 @@ for b in $(ls "$TMP" | grep '^block\.' | sort -t. -k2 -n); do
 	ran=$((ran + 1))
 	if [ -n "$why" ]; then
 		echo "FAIL: $MD block: $first: $why"
-		sed 's/^/    | /' "$out" | tail -n 40
+		sed 's/^/    | /' "$out" | tail -n 20 | cut -c1-160
 		status=1
 	else
 		echo "ok: $MD block: $first"
