@@ -1,7 +1,10 @@
 # socklab: the one entry point.  Build, demo, test, install, bench.
 # GNU make.  The kit's own tools build under build/ (build/san/ with SAN=1);
-# labs/ and solutions/ keep their own small Makefiles so students can
-# build in place.  Components add themselves through their module.mk.
+# labs/ keeps its own small Makefiles so students can build in place (the
+# reference programs in solutions/ build with the same ones).  Components
+# add themselves through their module.mk.  A student kit ('make
+# student-kit') has no solutions/: everything a student runs works
+# without it.
 
 CC         ?= cc
 PREFIX     ?= /usr/local
@@ -42,19 +45,25 @@ TEST_DEPS :=	# anything the test run needs built first
 SAN_BINS  :=	# programs 'make test' also builds with SAN=1
 DATA      :=	# files installed under DATADIR (paths relative to the top)
 
-# Every lab's handout and references (the labs: grader/labs/labs.mk).
-LABS = $(foreach l,$(LAB_NAMES),labs/$l solutions/$l)
+# Every lab's handout (the labs: grader/labs/labs.mk); the references,
+# built with the labs' own Makefiles, come from solutions/module.mk.
+LABS = $(foreach l,$(LAB_NAMES),labs/$l)
+REF_LABS :=	# solutions/<lab>: built with labs/<lab>/Makefile (solutions/module.mk)
 
 # The fragments below define targets of their own: plain 'make' is 'all'.
 .DEFAULT_GOAL := all
 
 include capture/module.mk
 include grader/module.mk
+# The instructor's repository only: the reference programs and the kit's
+# test runner.  A student kit has no solutions/ and builds without it.
+HAVE_SOLUTIONS := $(wildcard solutions/module.mk)
+ifneq ($(HAVE_SOLUTIONS),)
 include solutions/module.mk
+endif
 
 .PHONY: all build-all labs demo test check test-loaded deps install \
-        uninstall clean \
-        bench fuzz grade gradescope san-bins
+        uninstall clean bench fuzz grade gradescope san-bins student-kit
 
 all: deps
 	@$(MAKE) --no-print-directory build-all
@@ -63,6 +72,8 @@ build-all: $(BINS) labs
 
 labs:
 	@for d in $(LABS); do $(MAKE) --no-print-directory -C $$d || exit 1; done
+	@for d in $(REF_LABS); do $(MAKE) --no-print-directory -C $$d \
+		-f $(CURDIR)/labs/$$(basename $$d)/Makefile || exit 1; done
 
 # Every object of the kit: one rule, automatic header dependencies.
 $(B)/%.o: %.c
@@ -90,22 +101,35 @@ san-bins:
 
 # The kit at work in a few seconds, with nothing to type and no root:
 # every exchange runs in a private network namespace of labsniff --exec.
+# In a student kit (no solutions/) labpeer plays both programs.
 DEMO_SNIFF := ./$(B)/labsniff
+ifneq ($(HAVE_SOLUTIONS),)
+DEMO_WHO        := the reference client pings the reference server
+DEMO_UDP_SERVER := solutions/lab1-udp/udp_server 12000
+DEMO_UDP_CLIENT := solutions/lab1-udp/udp_client 127.0.0.1 12000 3
+DEMO_TCP_SERVER := solutions/lab2-tcp/tcp_server 12000
+DEMO_TCP_CLIENT := solutions/lab2-tcp/tcp_client 127.0.0.1 12000 2
+else
+DEMO_WHO        := labpeer's client pings labpeer's server
+DEMO_UDP_SERVER := ./$(B)/labpeer udp-server 12000
+DEMO_UDP_CLIENT := ./$(B)/labpeer udp-client 127.0.0.1 12000
+DEMO_TCP_SERVER := ./$(B)/labpeer tcp-server 12000
+DEMO_TCP_CLIENT := ./$(B)/labpeer tcp-client 127.0.0.1 12000
+endif
 demo: deps
-	@$(MAKE) --no-print-directory build-all $(B)/subs.stamp
-	@echo; echo "== 1. Lab 1 (UDP): the reference client pings the reference server, seen by labsniff"
-	$(DEMO_SNIFF) --exec 'solutions/lab1-udp/udp_server 12000' \
-	    --exec 'solutions/lab1-udp/udp_client 127.0.0.1 12000 3'
+	@$(MAKE) --no-print-directory build-all $(if $(HAVE_SOLUTIONS),$(B)/subs.stamp)
+	@echo; echo "== 1. Lab 1 (UDP): $(DEMO_WHO), seen by labsniff"
+	$(DEMO_SNIFF) --exec '$(DEMO_UDP_SERVER)' --exec '$(DEMO_UDP_CLIENT)'
 	@echo; echo "== 2. A lossy server: labpeer drops ping 2; the client waits 1 s, says timeout, goes on"
 	$(DEMO_SNIFF) --exec './$(B)/labpeer udp-server 12000 --drop 2' \
-	    --exec 'solutions/lab1-udp/udp_client 127.0.0.1 12000 3'
+	    --exec '$(DEMO_UDP_CLIENT)'
 	@echo; echo "== 3. No server at all: ICMP port unreachable answers the datagram"
-	$(DEMO_SNIFF) --exec 'solutions/lab1-udp/udp_client 127.0.0.1 12000 1' || true
-	@echo; echo "== 4. Lab 2 (TCP): handshake, two lines each way, teardown, as a ladder (also an SVG)"
+	$(DEMO_SNIFF) --exec '$(DEMO_UDP_CLIENT)' || true
+	@echo; echo "== 4. Lab 2 (TCP): handshake, lines each way, teardown, as a ladder (also an SVG)"
 	$(DEMO_SNIFF) --ladder --svg $(B)/demo-tcp.svg \
-	    --exec 'solutions/lab2-tcp/tcp_server 12000' \
-	    --exec 'solutions/lab2-tcp/tcp_client 127.0.0.1 12000 2'
+	    --exec '$(DEMO_TCP_SERVER)' --exec '$(DEMO_TCP_CLIENT)'
 	@echo "(the same diagram as a picture: $(B)/demo-tcp.svg)"
+ifneq ($(HAVE_SOLUTIONS),)
 	@echo; echo "== 5. labgrade grades the reference UDP pinger"
 	./$(B)/labgrade --color never lab1-udp solutions/lab1-udp
 	@echo; echo "== 6. ... and catches a client whose output looks right but whose pings carry a NUL byte"
@@ -113,12 +137,43 @@ demo: deps
 	    cp solutions/lab1-udp/udp_server.c $(B)/demo-sub/ && \
 	    cp $(B)/broken/lab1-udp/client-nul-in-ping/udp_client.c $(B)/demo-sub/
 	./$(B)/labgrade --color never --only client_pings lab1-udp $(B)/demo-sub
-	@echo; echo "demo done: see README.md to do the labs yourself ('make test' runs the kit's own tests)"
+else
+	@echo; echo "== 5. labgrade grades the skeleton of lab 1 (few points until you write it)"
+	./$(B)/labgrade --color never lab1-udp labs/lab1-udp || true
+endif
+	@echo; echo "demo done: see README.md to do the labs yourself"
 
+ifneq ($(HAVE_SOLUTIONS),)
 test check: deps
 	@$(MAKE) --no-print-directory build-all $(B)/check_kit $(TEST_DEPS)
 	@$(MAKE) --no-print-directory san-bins
 	@KIT_BUILD=$(B) ./$(B)/check_kit
+else
+test check:
+	@echo "make test: the kit's own tests need solutions/ (the instructor's repository); this student kit has none: 'make grade LAB=...' grades your work" >&2
+	@exit 2
+endif
+
+# The student kit: the files git tracks (never working-tree strays), less
+# what holds or reveals a reference answer.  STUDENT_KIT_EXCLUDE is the one
+# list of those paths (shell patterns, matched against 'git ls-files').
+KIT_VERSION := $(shell sed -n 's/^\#define LABGRADE_VERSION "\([^"]*\)".*/\1/p' grader/param.h)
+STUDENT_KIT := build/socklab-student-$(KIT_VERSION).tar.gz
+STUDENT_KIT_EXCLUDE := solutions 'grader/labs/*/broken' 'grader/labs/*/hostile' \
+	grader/cell/tests/hostile
+student-kit: $(STUDENT_KIT)
+$(STUDENT_KIT): FORCE
+	@mkdir -p build
+	@git rev-parse --is-inside-work-tree >/dev/null 2>&1 || \
+	    { echo "student-kit: needs the kit's git repository (it packs 'git ls-files')" >&2; exit 1; }
+	@git ls-files -z -- . $(foreach x,$(STUDENT_KIT_EXCLUDE),':(exclude,glob)$(x)' ':(exclude,glob)$(x)/**') | \
+	    xargs -0 -r sh -c 'for f; do [ -f "$$f" ] && printf "%s\0" "$$f"; done' sh | \
+	    tar -c -z --null -T - --owner=0 --group=0 --numeric-owner --sort=name \
+	        --transform 's,^,socklab-student-$(KIT_VERSION)/,' -f $@.tmp
+	@mv $@.tmp $@
+	@echo "student-kit: $@ ($$(tar tzf $@ | wc -l) files)"
+.PHONY: FORCE
+FORCE:
 
 # make test-loaded [LOADED_RUNS=3] [LOADED_SECONDS=3600]: make test, that
 # many times in a row, while 2 x nproc CPU hogs run (killed at the end,
@@ -167,6 +222,8 @@ uninstall:
 clean:
 	rm -rf build
 	@for d in $(LABS); do $(MAKE) --no-print-directory -C $$d clean; done
+	@for d in $(REF_LABS); do $(MAKE) --no-print-directory -C $$d \
+		-f $(CURDIR)/labs/$$(basename $$d)/Makefile clean; done
 
 # bench, fuzz, grade and gradescope are double-colon rules: each part of
 # the kit adds its own recipe in its fragment.

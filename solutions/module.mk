@@ -1,8 +1,9 @@
-# solutions/: the reference programs build with their own Makefiles (see
-# the top-level 'labs' target); this adds the contract tests of the
-# reference programs and the skeletons.  They stay here, beside what they
-# test, so a student release (no solutions/) drops them with the
-# references; their helpers (harness.h, labtest.h) are in grader/testkit/.
+# solutions/: the reference programs, built in place with the labs' own
+# Makefiles (labs/<lab>/Makefile, see the top-level 'labs' target), and
+# the contract tests of the references and the skeletons (their helpers,
+# harness.h and labtest.h, are in grader/testkit/).  Only the instructor's repository has this folder.
+
+REF_LABS += $(foreach l,$(LAB_NAMES),solutions/$l)
 
 TEST_SRCS += $(wildcard solutions/tests/check_*.c)
 

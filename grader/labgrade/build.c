@@ -240,6 +240,9 @@ build_check_bin(
 	}
 }
 
+/* socklab: the labs' given helpers, copied from the kit's labs/common. */
+static const char *const build_given[] = {"socklab.c", "socklab.h", NULL};
+
 static int
 build_prepare(const struct grade_lab *lab, const char *src, const char *kit,
     struct build_result *b, char *missing, size_t mlen, uid_t build_uid,
@@ -258,12 +261,24 @@ build_prepare(const struct grade_lab *lab, const char *src, const char *kit,
 		b->dir[0] = '\0';
 		return -1;
 	}
-	snprintf(from, sizeof from, "%s/solutions/%s/Makefile", kit, lab->name);
+	snprintf(from, sizeof from, "%s/labs/%s/Makefile", kit, lab->name);
 	snprintf(to, sizeof to, "%s/Makefile", b->dir);
 	if (build_copy(from, to, 0644) < 0) {
 		snprintf(err, errlen, "the kit's Makefile for %s: %s: %s",
 		    lab->name, from, strerror(errno));
 		return -1;
+	}
+	/* socklab: the given helpers (labs/common/) come from the kit,
+	 * never from the submission; make gets COMMON=. to use them. */
+	for (i = 0; build_given[i] != NULL; i++) {
+		snprintf(from, sizeof from, "%s/labs/common/%s", kit,
+		    build_given[i]);
+		snprintf(to, sizeof to, "%s/%s", b->dir, build_given[i]);
+		if (build_copy(from, to, 0644) < 0) {
+			snprintf(err, errlen, "the kit's %s: %s",
+			    build_given[i], strerror(errno));
+			return -1;
+		}
 	}
 	missing[0] = '\0';
 	lab_sources(lab, sources, sizeof sources / sizeof sources[0]);
@@ -291,7 +306,8 @@ build_submission(const struct grade_lab *lab, const char *src, const char *kit,
 	static const char *const make_env[] = {"MAKEFLAGS", "MFLAGS",
 	    "MAKELEVEL", "MAKEOVERRIDES", "CFLAGS", "CPPFLAGS", "LDFLAGS",
 	    "LDLIBS", NULL};
-	char *argv[] = {"make", "-k", NULL}, *out = NULL;
+	/* socklab: COMMON=. builds with the kit's copy (build_prepare) */
+	char *argv[] = {"make", "-k", "COMMON=.", NULL}, *out = NULL;
 	char missing[1024], *log;
 	struct stat st;
 	uid_t build_uid;

@@ -346,7 +346,8 @@ lg_is_dir(const char *d)
 }
 
 /* A kit holds the lab's rubric (a file: build/ mirrors grader/labs/ with
- * object folders) and solutions/. */
+ * object folders) and the lab's Makefile (labs/: a student kit has no
+ * solutions/). */
 static int
 lg_is_kit(const char *d, const char *lab)
 {
@@ -356,8 +357,10 @@ lg_is_kit(const char *d, const char *lab)
 	snprintf(p, sizeof p, "%s/grader/labs/%s/%s.rubric", d, lab, lab);
 	if (stat(p, &st) < 0 || !S_ISREG(st.st_mode))
 		return 0;
-	snprintf(p, sizeof p, "%s/solutions", d);
-	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+	/* The lab Makefiles live with the labs (a student kit has no
+	 * solutions/). */
+	snprintf(p, sizeof p, "%s/labs/%s/Makefile", d, lab);
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 /* The kit's data: $LABGRADE_KIT, else the source tree build/labgrade
@@ -375,7 +378,14 @@ lg_find_kit(struct lg *o)
 	snprintf(d, sizeof d, "%s", o->exe);
 	snprintf(o->labpeer, sizeof o->labpeer, "%s/labpeer", dirname(d));
 	snprintf(o->labsniff, sizeof o->labsniff, "%s/labsniff", d);
-	if (env != NULL && lg_is_kit(env, o->lab->name)) {
+	if (env != NULL && env[0] != '\0') {
+		if (!lg_is_kit(env, o->lab->name)) {
+			fprintf(stderr,
+			    "labgrade: LABGRADE_KIT=%s holds no kit data "
+			    "(grader/labs/%s/%s.rubric, labs/%s/Makefile)\n",
+			    env, o->lab->name, o->lab->name, o->lab->name);
+			return -1;
+		}
 		snprintf(o->kit, sizeof o->kit, "%s", env);
 		return 0;
 	}
@@ -541,8 +551,7 @@ lg_sub(struct lg *o, const struct build_result *b, const char *dir,
 
 	memset(sub, 0, sizeof *sub);
 	/* Absolute: "make -C DIR -f MAKEFILE" reads it from DIR. */
-	snprintf(
-	    mk, sizeof mk, "%s/solutions/%s/Makefile", o->kit, o->lab->name);
+	snprintf(mk, sizeof mk, "%s/labs/%s/Makefile", o->kit, o->lab->name);
 	if (realpath(mk, o->makefile) == NULL)
 		snprintf(o->makefile, sizeof o->makefile, "%s", mk);
 	sub->makefile = o->makefile;

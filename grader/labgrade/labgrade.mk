@@ -26,6 +26,8 @@ $(B)/labgrade: $(B)/grader/labgrade/labgrade.o $(B)/grader/labgrade/class.o \
 BINS += $(B)/labgrade
 MANS += grader/labgrade/labgrade.1
 SAN_BINS += build/san/labgrade
+DATA += $(foreach l,$(LAB_NAMES),labs/$l/Makefile) \
+	labs/common/socklab.c labs/common/socklab.h
 TEST_DEPS += $(B)/labgrade
 
 # make grade [LAB=NAME] [DIR=path/to/submission] [ARGS='--format json']

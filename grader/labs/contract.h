@@ -84,7 +84,7 @@ struct contract_line {
 	const char *tests[CONTRACT_MAX_REFS];  /* labgrade tests of the lab */
 	const char *suite[CONTRACT_MAX_REFS];  /* contract suite tests,
 	                                        * "check_lab1:test_fn" */
-	const char *broken[CONTRACT_MAX_REFS]; /* grader/tests/broken/NAME */
+	const char *broken[CONTRACT_MAX_REFS]; /* grader/labs/LAB/broken/NAME.edit */
 };
 
 const struct contract_line *contract_lines(const char *lab, size_t *n);

@@ -13,8 +13,7 @@ GRADER_OBJS += $(foreach l,$(LAB_NAMES),$(B)/grader/labs/$l/$l.o) \
                $(B)/grader/labs/lab.o \
                $(B)/grader/labs/scenario.o $(B)/grader/labs/wire.o \
                $(B)/grader/labs/contract.o
-DATA += $(foreach l,$(LAB_NAMES),grader/labs/$l/$l.rubric \
-                                 solutions/$l/Makefile)
+DATA += $(foreach l,$(LAB_NAMES),grader/labs/$l/$l.rubric)
 
 # labs.inc: LAB(symbol) per lab, rewritten only when the list changes.
 LABS_INC := $(B)/grader/labs/labs.inc

@@ -13,326 +13,110 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/types.h>
-#include <time.h>
 #include <unistd.h>
 
-#define PING_TIMEOUT_MS 1000 /* contract: 1 s to answer each ping */
-#define COUNT_DEFAULT 10     /* contract: pings sent when COUNT is omitted */
-#define COUNT_MAX 1000       /* contract: COUNT is 1..1000 */
-#define REPLY_MAX 2048       /* longer than any reply we accept */
-#define ADDR_TEXT_MAX 128    /* "[ipv6%scope]:port" fits with room to spare */
+#include "socklab.h" /* the given helpers: handout section 3.1 */
 
-static const char usage_line[] = "usage: udp_client HOST PORT [COUNT]";
-
-struct ping_stats {
-	int sent, received;
-	double rtt_min, rtt_max, rtt_sum; /* milliseconds */
-};
+#define REPLY_MAX 2048    /* longer than any reply we accept */
+#define NO_SUCH_HOST (-2) /* open_client(): HOST does not resolve */
 
 /*
- * Milliseconds on the monotonic clock: it never jumps when the wall clock
- * is set, so differences are true durations (gettimeofday's are not).
- */
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0) {
-		/* Only on a system without a monotonic clock. */
-		fprintf(
-		    stderr, "udp_client: clock_gettime: %s\n", strerror(errno));
-		exit(1);
-	}
-	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-}
-
-/* Digits only, value 1..max: "12x", "-1", "" and "1e3" are refused. */
-static int
-parse_number(const char *text, long max)
-{
-	long value = 0;
-
-	if (*text == '\0')
-		return -1;
-	for (const char *p = text; *p != '\0'; p++) {
-		if (*p < '0' || *p > '9')
-			return -1;
-		value = value * 10 + (*p - '0');
-		if (value > max)
-			return -1;
-	}
-	return value >= 1 ? (int)value : -1;
-}
-
-/* "ip:port", or "[ip]:port" for IPv6 (the port's colon stays readable). */
-static void
-format_address(
-    const struct sockaddr *sa, socklen_t len, char *out, size_t outlen)
-{
-	char host[ADDR_TEXT_MAX], port[16];
-
-	if (getnameinfo(sa, len, host, sizeof host, port, sizeof port,
-	        NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
-		snprintf(out, outlen, "(unknown address)");
-		return;
-	}
-	if (sa->sa_family == AF_INET6)
-		snprintf(out, outlen, "[%s]:%s", host, port);
-	else
-		snprintf(out, outlen, "%s:%s", host, port);
-}
-
-/* Same family, address and port?  (Compares fields, not padding bytes.) */
-static int
-same_address(const struct sockaddr_storage *a, const struct sockaddr *b)
-{
-	if (a->ss_family != b->sa_family)
-		return 0;
-	if (b->sa_family == AF_INET) {
-		const struct sockaddr_in *x = (const struct sockaddr_in *)a;
-		const struct sockaddr_in *y = (const struct sockaddr_in *)b;
-
-		return x->sin_port == y->sin_port &&
-		       x->sin_addr.s_addr == y->sin_addr.s_addr;
-	}
-	if (b->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *x = (const struct sockaddr_in6 *)a;
-		const struct sockaddr_in6 *y = (const struct sockaddr_in6 *)b;
-
-		return x->sin6_port == y->sin6_port &&
-		       memcmp(&x->sin6_addr, &y->sin6_addr,
-		           sizeof x->sin6_addr) == 0;
-	}
-	return 0;
-}
-
-/*
- * Step lab1.5: turn HOST and PORT into a list of socket addresses in *res.
- * Returns 0, or getaddrinfo's error code (gai_strerror explains it).
+ * Step lab1.3: a UDP socket connected to the first address of HOST and
+ * PORT; that address is copied to *server (*serverlen bytes).  Returns the
+ * socket, or after one line on stderr: NO_SUCH_HOST when HOST does not
+ * resolve, -1 when the socket cannot be made or connected.
  */
 static int
-resolve_server(const char *host, const char *port, struct addrinfo **res)
+open_client(const char *host, const char *port, struct sockaddr_storage *server,
+    socklen_t *serverlen)
 {
-	/* TODO(lab1.5): fill in a struct addrinfo of hints (AF_UNSPEC,
-	 * SOCK_DGRAM, AI_NUMERICSERV) and call getaddrinfo(); return its
-	 * result.
+	/* TODO(lab1.3): resolve HOST and PORT, a connected UDP socket.
 	 * -- handout section 5.1 */
 	(void)host;
 	(void)port;
-	(void)res;
+	(void)server;
+	(void)serverlen;
+	fprintf(stderr, "udp_client: TODO(lab1.3): not implemented yet\n");
+	exit(1);
+}
+
+/*
+ * Step lab1.5: read one datagram, never blocking, and tell whether it is
+ * the reply to seq: exactly "PING <seq>" from the server's address.
+ * Returns 1 the reply, 0 anything else (or nothing after all), -1 error
+ * with errno set.
+ */
+static int
+read_reply(int fd, int seq, const struct sockaddr_storage *server)
+{
+	/* TODO(lab1.5): read one datagram, is it the reply?.
+	 * -- handout section 5.3 */
+	(void)fd;
+	(void)seq;
+	(void)server;
 	fprintf(stderr, "udp_client: TODO(lab1.5): not implemented yet\n");
 	exit(1);
 }
 
 /*
- * Step lab1.6: a UDP socket connected to the server address ai.
- * Returns the socket, or -1 with errno set.
+ * Step lab1.4: one ping: send "ping <seq>" as one datagram, then wait for
+ * its reply until 1 s after the send, whatever else arrives meanwhile.
+ * Returns 1 with the round-trip time in *rtt (ms), 0 on a timeout, -1 on
+ * a socket error with errno set.
  */
 static int
-connect_server(const struct addrinfo *ai)
+ping_once(int fd, int seq, const struct sockaddr_storage *server, double *rtt)
 {
-	/* TODO(lab1.6): create a socket for ai with socket() and connect() it
-	 * to ai->ai_addr. On failure close it, keep errno and return -1.
+	/* TODO(lab1.4): send the ping, wait for its reply until the deadline,
+	 * the RTT.
 	 * -- handout section 5.2 */
-	(void)ai;
-	fprintf(stderr, "udp_client: TODO(lab1.6): not implemented yet\n");
-	exit(1);
-}
-
-/*
- * Step lab1.7: send payload (len bytes) as one datagram to the server.
- * Returns 0, or -1 with errno set.
- */
-static int
-send_ping(int fd, const char *payload, size_t len)
-{
-	/* TODO(lab1.7): send() the payload as one datagram, again while it
-	 * fails with EINTR or ECONNREFUSED.
-	 * -- handout section 5.3 */
-	(void)fd;
-	(void)payload;
-	(void)len;
-	fprintf(stderr, "udp_client: TODO(lab1.7): not implemented yet\n");
-	exit(1);
-}
-
-/*
- * Step lab1.8: wait until a datagram (or an error report) can be read from fd,
- * or until the monotonic clock reaches deadline (ms).
- * Returns 1 readable, 0 deadline reached, -1 error with errno set.
- */
-static int
-wait_readable(int fd, double deadline)
-{
-	/* TODO(lab1.8): loop: compute the milliseconds left until deadline
-	 * with now_ms() (0 or less: return 0), poll() the socket for POLLIN
-	 * for that long (rounded up), return 1 when it is readable; EINTR:
-	 * loop again.
-	 * -- handout section 5.4 */
-	(void)fd;
-	(void)deadline;
-	fprintf(stderr, "udp_client: TODO(lab1.8): not implemented yet\n");
-	exit(1);
-}
-
-/*
- * Step lab1.9: read one datagram (never blocking) and tell whether it is the
- * reply to seq: exactly "PING <seq>" from the server's address and port.
- * Its sender goes to *from.  Returns 1 the reply, 0 anything else (or
- * nothing after all), -1 error with errno set.
- */
-static int
-receive_reply(int fd, int seq, const struct addrinfo *server,
-    struct sockaddr_storage *from, socklen_t *fromlen)
-{
-	/* TODO(lab1.9): recvfrom() one datagram with MSG_DONTWAIT; EINTR,
-	 * EAGAIN and ECONNREFUSED are "nothing yet" (return 0). Return 1 only
-	 * if it comes from server->ai_addr (use same_address()) and its
-	 * payload is exactly "PING <seq>".
-	 * -- handout section 5.5 */
 	(void)fd;
 	(void)seq;
 	(void)server;
-	(void)from;
-	(void)fromlen;
-	(void)same_address;
-	fprintf(stderr, "udp_client: TODO(lab1.9): not implemented yet\n");
+	(void)rtt;
+	(void)read_reply;
+	fprintf(stderr, "udp_client: TODO(lab1.4): not implemented yet\n");
 	exit(1);
-}
-
-/* Wait for seq's reply until deadline.  1 reply, 0 timeout, -1 error. */
-static int
-await_reply(int fd, int seq, const struct addrinfo *server, double deadline,
-    struct sockaddr_storage *from, socklen_t *fromlen)
-{
-	for (;;) {
-		int rc = wait_readable(fd, deadline);
-
-		if (rc <= 0)
-			return rc;
-		rc = receive_reply(fd, seq, server, from, fromlen);
-		if (rc != 0)
-			return rc;
-	}
-}
-
-static void
-record_rtt(struct ping_stats *st, double rtt)
-{
-	if (st->received == 0 || rtt < st->rtt_min)
-		st->rtt_min = rtt;
-	if (st->received == 0 || rtt > st->rtt_max)
-		st->rtt_max = rtt;
-	st->rtt_sum += rtt;
-	st->received++;
-}
-
-static void
-print_summary(const struct ping_stats *st)
-{
-	int loss =
-	    st->sent > 0 ? (st->sent - st->received) * 100 / st->sent : 0;
-
-	printf(
-	    "%d sent, %d received, %d%% loss\n", st->sent, st->received, loss);
-	if (st->received > 0)
-		printf("rtt min/avg/max = %.3f/%.3f/%.3f ms\n", st->rtt_min,
-		    st->rtt_sum / st->received, st->rtt_max);
-	fflush(stdout);
-}
-
-/* Send COUNT pings, one at a time.  Returns 0, or -1 on a socket error. */
-static int
-ping_loop(
-    int fd, const struct addrinfo *server, int count, struct ping_stats *st)
-{
-	for (int seq = 1; seq <= count; seq++) {
-		struct sockaddr_storage from;
-		socklen_t fromlen;
-		char payload[32], who[ADDR_TEXT_MAX + 32];
-		int len = snprintf(payload, sizeof payload, "ping %d", seq);
-		double sent_at = now_ms();
-		int rc;
-
-		if (send_ping(fd, payload, (size_t)len) < 0) {
-			fprintf(
-			    stderr, "udp_client: send: %s\n", strerror(errno));
-			return -1;
-		}
-		st->sent++;
-		rc = await_reply(fd, seq, server, sent_at + PING_TIMEOUT_MS,
-		    &from, &fromlen);
-		if (rc < 0) {
-			fprintf(stderr, "udp_client: receive: %s\n",
-			    strerror(errno));
-			return -1;
-		}
-		if (rc == 0) {
-			printf("seq=%d timeout\n", seq);
-		} else {
-			double rtt = now_ms() - sent_at;
-
-			record_rtt(st, rtt);
-			format_address(
-			    (struct sockaddr *)&from, fromlen, who, sizeof who);
-			printf("reply from %s seq=%d rtt=%.3f ms: PING %d\n",
-			    who, seq, rtt, seq);
-		}
-		fflush(stdout); /* nothing lost if we are killed */
-	}
-	return 0;
 }
 
 int
 main(int argc, char **argv)
 {
-	struct addrinfo *res = NULL;
+	const char *host, *port;
+	struct sockaddr_storage server;
+	socklen_t serverlen;
 	struct ping_stats st = {0};
-	int fd = -1, count = COUNT_DEFAULT, rc, status = 1;
+	char who[ADDR_TEXT_MAX];
+	int fd, count, rc = 0;
 
-	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-		printf("%s\nSends COUNT (default %d, at most %d) UDP pings to "
-		       "HOST:PORT, waiting up to 1 s for each reply.\n",
-		    usage_line, COUNT_DEFAULT, COUNT_MAX);
-		return 0;
-	}
-	if (argc < 3 || argc > 4) {
-		fprintf(stderr, "%s\n", usage_line);
+	rc = parse_client_args(argc, argv, "udp_client",
+	    "Sends COUNT (default 10, at most 1000) UDP pings to HOST:PORT, "
+	    "waiting up to 1 s for each reply.",
+	    &host, &port, &count);
+	if (rc >= 0)
+		return rc;
+	fd = open_client(host, port, &server, &serverlen);
+	if (fd == NO_SUCH_HOST)
 		return 2;
+	if (fd < 0)
+		return 1;
+	format_address((struct sockaddr *)&server, serverlen, who, sizeof who);
+	for (int seq = 1; seq <= count; seq++) {
+		double rtt;
+
+		rc = ping_once(fd, seq, &server, &rtt);
+		if (rc < 0) {
+			fprintf(stderr, "udp_client: seq=%d: %s\n", seq,
+			    strerror(errno));
+			break;
+		}
+		st.sent++;
+		if (rc == 0)
+			print_timeout(seq);
+		else
+			print_reply(&st, who, seq, rtt);
 	}
-	if (parse_number(argv[2], 65535) < 0) {
-		fprintf(stderr,
-		    "udp_client: bad PORT '%s' (a number 1..65535); %s\n",
-		    argv[2], usage_line);
-		return 2;
-	}
-	if (argc == 4 && (count = parse_number(argv[3], COUNT_MAX)) < 0) {
-		fprintf(stderr,
-		    "udp_client: bad COUNT '%s' (a number 1..%d); %s\n",
-		    argv[3], COUNT_MAX, usage_line);
-		return 2;
-	}
-	rc = resolve_server(argv[1], argv[2], &res);
-	if (rc != 0) {
-		fprintf(stderr, "udp_client: cannot resolve HOST '%s': %s\n",
-		    argv[1],
-		    rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
-		return 2;
-	}
-	/* The contract: the first address getaddrinfo returns is used. */
-	fd = connect_server(res);
-	if (fd < 0) {
-		fprintf(stderr, "udp_client: cannot reach %s port %s: %s\n",
-		    argv[1], argv[2], strerror(errno));
-		goto out;
-	}
-	rc = ping_loop(fd, res, count, &st);
 	print_summary(&st);
-	status = rc == 0 && st.received > 0 ? 0 : 1;
-out:
-	if (fd >= 0)
-		close(fd);
-	freeaddrinfo(res);
-	return status;
+	close(fd);
+	return rc >= 0 && st.received > 0 ? 0 : 1;
 }

@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,278 +14,57 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "socklab.h" /* the given helpers: handout section 3.1 */
+
 #define DATAGRAM_MAX 65535 /* largest UDP payload: nothing is ever cut */
-#define ADDR_TEXT_MAX 128  /* "[ipv6%scope]:port" fits with room to spare */
-
-static const char usage_line[] = "usage: udp_server PORT";
-
-/* Set by the signal handler, read by the main loop: the only global. */
-static volatile sig_atomic_t stop_requested;
-
-static void
-on_stop_signal(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-}
 
 /*
- * Ctrl-C (SIGINT) and kill (SIGTERM) must end the server with status 0.
- * No SA_RESTART: a blocking recvfrom() then fails with EINTR, and the
- * main loop sees stop_requested instead of waiting for one more datagram.
+ * Step lab1.1: the server's socket, bound to PORT on every local address:
+ * one IPv6 socket that also receives IPv4 (dual-stack), or an IPv4 one
+ * when this host has no IPv6 at all.  Returns the socket, or -1 after one
+ * line on stderr naming the cause (a port in use, for example).
  */
 static int
-install_stop_handlers(void)
+open_server(const char *port)
 {
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_stop_signal;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = 0;
-	if (sigaction(SIGINT, &sa, NULL) < 0 ||
-	    sigaction(SIGTERM, &sa, NULL) < 0)
-		return -1;
-	return 0;
-}
-
-/* PORT must be digits only, 1..65535: "80x", "-1", "" and "70000" are not. */
-static int
-parse_port(const char *text)
-{
-	long value = 0;
-
-	if (*text == '\0')
-		return -1;
-	for (const char *p = text; *p != '\0'; p++) {
-		if (*p < '0' || *p > '9')
-			return -1;
-		value = value * 10 + (*p - '0');
-		if (value > 65535)
-			return -1;
-	}
-	return value >= 1 ? (int)value : -1;
-}
-
-/*
- * "ip:port", or "[ip]:port" for IPv6.  A dual-stack socket reports an
- * IPv4 client as the IPv4-mapped address ::ffff:a.b.c.d; it is shown as
- * plain a.b.c.d, which is what the client really used.
- */
-static void
-format_address(
-    const struct sockaddr *sa, socklen_t len, char *out, size_t outlen)
-{
-	char host[ADDR_TEXT_MAX], port[16];
-	struct sockaddr_in v4;
-	const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)sa;
-
-	if (sa->sa_family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&v6->sin6_addr)) {
-		memset(&v4, 0, sizeof v4);
-		v4.sin_family = AF_INET;
-		v4.sin_port = v6->sin6_port;
-		memcpy(&v4.sin_addr, &v6->sin6_addr.s6_addr[12], 4);
-		sa = (const struct sockaddr *)&v4;
-		len = sizeof v4;
-	}
-	if (getnameinfo(sa, len, host, sizeof host, port, sizeof port,
-	        NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
-		snprintf(out, outlen, "(unknown address)");
-		return;
-	}
-	if (sa->sa_family == AF_INET6)
-		snprintf(out, outlen, "[%s]:%s", host, port);
-	else
-		snprintf(out, outlen, "%s:%s", host, port);
-}
-
-/* Payload as text: printable ASCII as is, anything else as \xNN. */
-static void
-print_escaped(const unsigned char *buf, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		if (buf[i] == '\\' || buf[i] == '"')
-			printf("\\%c", buf[i]);
-		else if (buf[i] >= 0x20 && buf[i] < 0x7f)
-			putchar(buf[i]);
-		else
-			printf("\\x%02x", buf[i]);
-	}
-}
-
-/* The service itself: ASCII a-z to A-Z, every other byte (NUL too) kept. */
-static void
-to_upper_ascii(unsigned char *buf, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		if (buf[i] >= 'a' && buf[i] <= 'z')
-			buf[i] = (unsigned char)(buf[i] - 'a' + 'A');
-}
-
-/*
- * Step lab1.1: a UDP socket of ai's family.  For IPv6, IPV6_V6ONLY is turned
- * off so the same socket also receives IPv4 datagrams (as ::ffff:a.b.c.d).
- * Returns the socket, or -1 with errno set (the caller reports it).
- */
-static int
-server_socket(const struct addrinfo *ai)
-{
-	/* TODO(lab1.1): create a UDP socket for ai with socket(); if it is an
-	 * IPv6 socket, turn IPV6_V6ONLY off with setsockopt() so it also
-	 * receives IPv4 datagrams. On failure close it, keep errno and return
-	 * -1.
+	/* TODO(lab1.1): the dual-stack server socket, bound to PORT.
 	 * -- handout section 4.1 */
-	(void)ai;
+	(void)port;
 	fprintf(stderr, "udp_server: TODO(lab1.1): not implemented yet\n");
 	exit(1);
 }
 
 /*
- * Step lab1.2: attach the socket to PORT on every local address (ai is the
- * wildcard address :: or 0.0.0.0 that AI_PASSIVE asked for).
- * Returns 0, or -1 with errno set.
+ * Step lab1.2: serve until Ctrl-C or kill: receive each datagram whole,
+ * log it (log_datagram), send it back to its sender with a-z in upper
+ * case.  Returns 0 once stop_requested is set, -1 on a receive error
+ * (after one line on stderr).
  */
 static int
-server_bind(int fd, const struct addrinfo *ai)
+serve(int fd, unsigned char *buf)
 {
-	/* TODO(lab1.2): bind() the socket to the wildcard address and port in
-	 * ai (PORT on all local addresses).
+	/* TODO(lab1.2): the receive / upper-case / reply loop.
 	 * -- handout section 4.2 */
 	(void)fd;
-	(void)ai;
+	(void)buf;
 	fprintf(stderr, "udp_server: TODO(lab1.2): not implemented yet\n");
 	exit(1);
-}
-
-/*
- * Open the server's socket: IPv6 (dual-stack) first, IPv4 only when this
- * host has no IPv6 at all.  A port that is in use is an error, never a
- * reason to fall back (that would hide it).  Returns the socket or -1.
- */
-static int
-open_server(const char *port)
-{
-	struct addrinfo hints, *res = NULL;
-	int fd = -1, rc, err = EAFNOSUPPORT;
-
-	memset(&hints, 0, sizeof hints);
-	hints.ai_family = AF_UNSPEC; /* the IPv6 and the IPv4 wildcard */
-	hints.ai_socktype = SOCK_DGRAM;
-	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-	rc = getaddrinfo(NULL, port, &hints, &res);
-	if (rc != 0) {
-		fprintf(
-		    stderr, "udp_server: getaddrinfo: %s\n", gai_strerror(rc));
-		return -1;
-	}
-	for (int pass = 0; pass < 2; pass++) {
-		int family = pass == 0 ? AF_INET6 : AF_INET;
-
-		for (struct addrinfo *ai = res; ai != NULL; ai = ai->ai_next) {
-			if (ai->ai_family != family)
-				continue;
-			fd = server_socket(ai);
-			if (fd >= 0 && server_bind(fd, ai) == 0)
-				goto out; /* done */
-			err = errno;
-			if (fd >= 0)
-				close(fd);
-			fd = -1;
-			if (err != EAFNOSUPPORT && err != EADDRNOTAVAIL)
-				goto out; /* in use, denied...: report it */
-		}
-	}
-out:
-	freeaddrinfo(res);
-	if (fd < 0)
-		fprintf(stderr, "udp_server: cannot bind UDP port %s: %s\n",
-		    port, strerror(err));
-	return fd;
-}
-
-/*
- * Step lab1.3: wait for the next datagram and receive it whole into buf,
- * with the sender's address in *from.  Returns its length (0 is a valid
- * empty datagram), or -1 with errno set (EINTR: a signal came).
- */
-static ssize_t
-receive_datagram(int fd, unsigned char *buf, size_t size,
-    struct sockaddr_storage *from, socklen_t *fromlen)
-{
-	/* TODO(lab1.3): receive one datagram into buf with recvfrom(), its
-	 * sender in *from (set *fromlen to sizeof *from first). Return what
-	 * recvfrom() returns.
-	 * -- handout section 4.3 */
-	(void)fd;
-	(void)buf;
-	(void)size;
-	(void)from;
-	(void)fromlen;
-	fprintf(stderr, "udp_server: TODO(lab1.3): not implemented yet\n");
-	exit(1);
-}
-
-/*
- * Step lab1.4: send len bytes of buf as one datagram to the address in *to.
- * Returns 0, or -1 with errno set.
- */
-static int
-send_reply(int fd, const unsigned char *buf, size_t len,
-    const struct sockaddr_storage *to, socklen_t tolen)
-{
-	/* TODO(lab1.4): send the len bytes of buf back to *to with sendto(),
-	 * again while it fails with EINTR.
-	 * -- handout section 4.4 */
-	(void)fd;
-	(void)buf;
-	(void)len;
-	(void)to;
-	(void)tolen;
-	fprintf(stderr, "udp_server: TODO(lab1.4): not implemented yet\n");
-	exit(1);
-}
-
-/* One datagram in, one datagram out, one log line. */
-static void
-serve_datagram(int fd, unsigned char *buf, size_t len,
-    const struct sockaddr_storage *from, socklen_t fromlen)
-{
-	char who[ADDR_TEXT_MAX + 32];
-
-	format_address((const struct sockaddr *)from, fromlen, who, sizeof who);
-	printf("%s sent %zu bytes: \"", who, len);
-	print_escaped(buf, len);
-	printf("\"\n");
-	fflush(stdout); /* nothing lost if we are killed */
-	to_upper_ascii(buf, len);
-	if (send_reply(fd, buf, len, from, fromlen) < 0)
-		fprintf(stderr, "udp_server: cannot reply to %s: %s\n", who,
-		    strerror(errno));
 }
 
 int
 main(int argc, char **argv)
 {
 	unsigned char *buf = NULL;
+	const char *port;
 	int fd = -1, status = 1;
 
-	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-		printf(
-		    "%s\nAnswers each UDP datagram sent to PORT with the same "
-		    "bytes, a-z in upper case.\n",
-		    usage_line);
-		return 0;
-	}
-	if (argc != 2) {
-		fprintf(stderr, "%s\n", usage_line);
-		return 2;
-	}
-	if (parse_port(argv[1]) < 0) {
-		fprintf(stderr,
-		    "udp_server: bad PORT '%s' (a number 1..65535); %s\n",
-		    argv[1], usage_line);
-		return 2;
-	}
+	status = parse_server_args(argc, argv, "udp_server",
+	    "Answers each UDP datagram sent to PORT with the same bytes, a-z "
+	    "in upper case.",
+	    &port);
+	if (status >= 0)
+		return status;
+	status = 1;
 	if (install_stop_handlers() < 0) {
 		fprintf(stderr, "udp_server: sigaction: %s\n", strerror(errno));
 		return 1;
@@ -296,26 +74,9 @@ main(int argc, char **argv)
 		fprintf(stderr, "udp_server: out of memory\n");
 		return 1;
 	}
-	fd = open_server(argv[1]);
-	if (fd < 0)
-		goto out;
-	while (!stop_requested) {
-		struct sockaddr_storage from;
-		socklen_t fromlen;
-		ssize_t n =
-		    receive_datagram(fd, buf, DATAGRAM_MAX, &from, &fromlen);
-
-		if (n < 0 && errno == EINTR)
-			continue; /* a signal: the loop test decides */
-		if (n < 0) {
-			fprintf(stderr, "udp_server: recvfrom: %s\n",
-			    strerror(errno));
-			goto out;
-		}
-		serve_datagram(fd, buf, (size_t)n, &from, fromlen);
-	}
-	status = 0;
-out:
+	fd = open_server(port);
+	if (fd >= 0 && serve(fd, buf) == 0)
+		status = 0;
 	if (fd >= 0)
 		close(fd);
 	free(buf);

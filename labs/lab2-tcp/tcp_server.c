@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,419 +14,113 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-#ifndef MSG_NOSIGNAL
-#define MSG_NOSIGNAL 0 /* macOS has none; SIGPIPE is ignored anyway */
-#endif
+#include "socklab.h" /* the given helpers: handout section 3.1 */
 
-#define LINE_LIMIT 1024   /* contract: at most 1024 bytes before the '\n' */
-#define LISTEN_BACKLOG 8  /* clients the kernel queues while we serve one */
-#define ADDR_TEXT_MAX 128 /* "[ipv6%scope]:port" fits with room to spare */
-
-static const char usage_line[] = "usage: tcp_server PORT";
+#define LISTEN_BACKLOG 8 /* clients the kernel queues while we serve one */
 
 /* One client's connection and the bytes received but not yet answered. */
 struct connection {
 	int fd;
-	char who[ADDR_TEXT_MAX + 32];      /* the client, as "ip:port" */
+	char who[ADDR_TEXT_MAX];           /* the client, as "ip:port" */
 	unsigned char buf[LINE_LIMIT + 1]; /* the longest line and its '\n' */
 	size_t have;                       /* bytes in buf */
 };
 
-/* Set by the signal handler, read by the main loop: the only global. */
-static volatile sig_atomic_t stop_requested;
-
-static void
-on_stop_signal(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-}
-
 /*
- * Ctrl-C (SIGINT) and kill (SIGTERM) must end the server with status 0.
- * No SA_RESTART: a blocking accept() or recv() then fails with EINTR, and
- * the loops see stop_requested instead of waiting for a client.  SIGPIPE
- * is ignored: writing to a client that has gone must not kill the server.
+ * Step lab2.1: the listening socket on PORT, every local address: one
+ * IPv6 socket that also accepts IPv4 clients (dual-stack), or an IPv4 one
+ * when this host has no IPv6 at all; SO_REUSEADDR on.  Returns the
+ * socket, or -1 after one line on stderr naming the cause.
  */
 static int
-install_signal_handlers(void)
+open_server(const char *port)
 {
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof sa);
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = on_stop_signal;
-	if (sigaction(SIGINT, &sa, NULL) < 0 ||
-	    sigaction(SIGTERM, &sa, NULL) < 0)
-		return -1;
-	sa.sa_handler = SIG_IGN;
-	return sigaction(SIGPIPE, &sa, NULL);
-}
-
-/* PORT must be digits only, 1..65535: "80x", "-1", "" and "70000" are not. */
-static int
-parse_port(const char *text)
-{
-	long value = 0;
-
-	if (*text == '\0')
-		return -1;
-	for (const char *p = text; *p != '\0'; p++) {
-		if (*p < '0' || *p > '9')
-			return -1;
-		value = value * 10 + (*p - '0');
-		if (value > 65535)
-			return -1;
-	}
-	return value >= 1 ? (int)value : -1;
-}
-
-/*
- * "ip:port", or "[ip]:port" for IPv6.  A dual-stack socket reports an
- * IPv4 client as the IPv4-mapped address ::ffff:a.b.c.d; it is shown as
- * plain a.b.c.d, which is what the client really used.
- */
-static void
-format_address(
-    const struct sockaddr *sa, socklen_t len, char *out, size_t outlen)
-{
-	char host[ADDR_TEXT_MAX], port[16];
-	struct sockaddr_in v4;
-	const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)sa;
-
-	if (sa->sa_family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&v6->sin6_addr)) {
-		memset(&v4, 0, sizeof v4);
-		v4.sin_family = AF_INET;
-		v4.sin_port = v6->sin6_port;
-		memcpy(&v4.sin_addr, &v6->sin6_addr.s6_addr[12], 4);
-		sa = (const struct sockaddr *)&v4;
-		len = sizeof v4;
-	}
-	if (getnameinfo(sa, len, host, sizeof host, port, sizeof port,
-	        NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
-		snprintf(out, outlen, "(unknown address)");
-		return;
-	}
-	if (sa->sa_family == AF_INET6)
-		snprintf(out, outlen, "[%s]:%s", host, port);
-	else
-		snprintf(out, outlen, "%s:%s", host, port);
-}
-
-/* Text as is when printable ASCII, anything else as \xNN: one line. */
-static void
-print_escaped(const unsigned char *buf, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		if (buf[i] == '\\' || buf[i] == '"')
-			printf("\\%c", buf[i]);
-		else if (buf[i] >= 0x20 && buf[i] < 0x7f)
-			putchar(buf[i]);
-		else
-			printf("\\x%02x", buf[i]);
-	}
-}
-
-/* The service itself: ASCII a-z to A-Z, every other byte (NUL too) kept. */
-static void
-to_upper_ascii(unsigned char *buf, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		if (buf[i] >= 'a' && buf[i] <= 'z')
-			buf[i] = (unsigned char)(buf[i] - 'a' + 'A');
-}
-
-/*
- * Step lab2.1: a TCP socket of ai's family, dual-stack when IPv6, with
- * SO_REUSEADDR on.  Returns the socket, or -1 with errno set.
- */
-static int
-server_socket(const struct addrinfo *ai)
-{
-	/* TODO(lab2.1): create a TCP socket for ai with socket(); turn
-	 * IPV6_V6ONLY off if it is IPv6, and turn SO_REUSEADDR on, with
-	 * setsockopt(). On failure close it, keep errno and return -1.
+	/* TODO(lab2.1): the dual-stack listening socket on PORT.
 	 * -- handout section 4.1 */
-	(void)ai;
+	(void)port;
 	fprintf(stderr, "tcp_server: TODO(lab2.1): not implemented yet\n");
 	exit(1);
 }
 
 /*
- * Step lab2.2: attach the socket to PORT on every local address (ai is the
- * wildcard address) and make it a listening socket.
- * Returns 0, or -1 with errno set.
- */
-static int
-server_listen(int fd, const struct addrinfo *ai)
-{
-	/* TODO(lab2.2): bind() the socket to the address in ai, then listen()
-	 * with LISTEN_BACKLOG.
-	 * -- handout section 4.2 */
-	(void)fd;
-	(void)ai;
-	fprintf(stderr, "tcp_server: TODO(lab2.2): not implemented yet\n");
-	exit(1);
-}
-
-/*
- * The listening socket: IPv6 (dual-stack) first, IPv4 only when this host
- * has no IPv6 at all.  A port that is in use is an error, never a reason
- * to fall back (that would hide it).  Returns the socket or -1.
- */
-static int
-open_server(const char *port)
-{
-	struct addrinfo hints, *res = NULL;
-	int fd = -1, rc, err = EAFNOSUPPORT;
-
-	memset(&hints, 0, sizeof hints);
-	hints.ai_family = AF_UNSPEC; /* the IPv6 and the IPv4 wildcard */
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-	rc = getaddrinfo(NULL, port, &hints, &res);
-	if (rc != 0) {
-		fprintf(
-		    stderr, "tcp_server: getaddrinfo: %s\n", gai_strerror(rc));
-		return -1;
-	}
-	for (int pass = 0; pass < 2; pass++) {
-		int family = pass == 0 ? AF_INET6 : AF_INET;
-
-		for (struct addrinfo *ai = res; ai != NULL; ai = ai->ai_next) {
-			if (ai->ai_family != family)
-				continue;
-			fd = server_socket(ai);
-			if (fd >= 0 && server_listen(fd, ai) == 0)
-				goto out; /* done */
-			err = errno;
-			if (fd >= 0)
-				close(fd);
-			fd = -1;
-			if (err != EAFNOSUPPORT && err != EADDRNOTAVAIL)
-				goto out; /* in use, denied...: report it */
-		}
-	}
-out:
-	freeaddrinfo(res);
-	if (fd < 0)
-		fprintf(stderr,
-		    "tcp_server: cannot listen on TCP port %s: %s\n", port,
-		    strerror(err));
-	return fd;
-}
-
-/*
- * Step lab2.3: wait for the next client and take its connection, with the
- * client's address in *from.  Returns the connected socket, or -1 with
- * errno set (EINTR: a signal came).
- */
-static int
-accept_client(int listen_fd, struct sockaddr_storage *from, socklen_t *fromlen)
-{
-	/* TODO(lab2.3): accept() the next connection, the client address in
-	 * *from (set *fromlen first). Return what accept() returns.
-	 * -- handout section 4.3 */
-	(void)listen_fd;
-	(void)from;
-	(void)fromlen;
-	fprintf(stderr, "tcp_server: TODO(lab2.3): not implemented yet\n");
-	exit(1);
-}
-
-/*
- * Step lab2.4: receive whatever bytes have arrived into the free end of c->buf.
- * Returns the count, 0 when the client has closed its side (EOF), or -1
- * with errno set (EINTR: a signal; ECONNRESET: the client reset).
- */
-static ssize_t
-receive_more(struct connection *c)
-{
-	/* TODO(lab2.4): recv() into the free end of c->buf (c->buf + c->have,
-	 * sizeof c->buf - c->have bytes). Return what recv() returns.
-	 * -- handout section 4.4 */
-	(void)c;
-	fprintf(stderr, "tcp_server: TODO(lab2.4): not implemented yet\n");
-	exit(1);
-}
-
-/*
- * Step lab2.5: the framing.  Returns the length of the first complete line in
- * c->buf, its '\n' included, or 0 when no whole line has arrived yet.
- */
-static size_t
-find_line(const struct connection *c)
-{
-	/* TODO(lab2.5): look for the first '\n' among the c->have bytes of
-	 * c->buf (memchr()); return the line length including it, or 0.
-	 * -- handout section 4.5 */
-	(void)c;
-	fprintf(stderr, "tcp_server: TODO(lab2.5): not implemented yet\n");
-	exit(1);
-}
-
-/*
- * Step lab2.6: send all len bytes of buf on the connection.
+ * Step lab2.4: send all len bytes of buf on the connection.
  * Returns 0, or -1 with errno set (EPIPE or ECONNRESET: the client is gone;
  * EINTR: we were asked to stop).
  */
 static int
 send_all(int fd, const unsigned char *buf, size_t len)
 {
-	/* TODO(lab2.6): loop until all len bytes are sent: send() with
-	 * MSG_NOSIGNAL, advance past what it took; EINTR: retry unless
-	 * stop_requested; any other error: return -1.
-	 * -- handout section 4.6 */
+	/* TODO(lab2.4): send every byte.
+	 * -- handout section 4.4 */
 	(void)fd;
 	(void)buf;
 	(void)len;
-	fprintf(stderr, "tcp_server: TODO(lab2.6): not implemented yet\n");
+	fprintf(stderr, "tcp_server: TODO(lab2.4): not implemented yet\n");
 	exit(1);
 }
 
-/* Drop the first len bytes of c->buf (an answered line), keep the rest. */
-static void
-consume(struct connection *c, size_t len)
-{
-	memmove(c->buf, c->buf + len, c->have - len);
-	c->have -= len;
-}
-
-/* Answer every complete line in c->buf.  0, or -1 if sending failed. */
-static int
-answer_lines(struct connection *c)
-{
-	size_t len;
-
-	while ((len = find_line(c)) > 0) {
-		printf("%s line: \"", c->who);
-		print_escaped(c->buf, len - 1);
-		printf("\"\n");
-		fflush(stdout); /* nothing lost if we are killed */
-		to_upper_ascii(c->buf, len);
-		if (send_all(c->fd, c->buf, len) < 0) {
-			if (!stop_requested)
-				fprintf(stderr, "tcp_server: %s: send: %s\n",
-				    c->who, strerror(errno));
-			return -1;
-		}
-		consume(c, len);
-	}
-	return 0;
-}
-
-/* Serve one client until it closes, resets or breaks the contract. */
+/*
+ * Step lab2.3: serve one client until it closes, resets, sends a line
+ * longer than LINE_LIMIT or we are asked to stop: collect its bytes in
+ * c->buf, and answer each whole line (log_line, a-z in upper case, back
+ * with its '\n').  Whatever happens, the server goes on.
+ */
 static void
 serve_client(struct connection *c)
 {
-	for (;;) {
-		ssize_t n;
-
-		if (answer_lines(c) < 0)
-			return;
-		if (c->have == sizeof c->buf) {
-			fprintf(stderr,
-			    "tcp_server: %s: line longer than %d bytes, "
-			    "closing\n",
-			    c->who, LINE_LIMIT);
-			return;
-		}
-		/* A signal that came while we were answering set the flag but
-		 * interrupted no call: look at it before blocking again. */
-		if (stop_requested)
-			return;
-		n = receive_more(c);
-		if (n == 0) { /* EOF: the client sent its FIN */
-			if (c->have > 0)
-				fprintf(stderr,
-				    "tcp_server: %s: closed mid-line, "
-				    "%zu bytes unanswered\n",
-				    c->who, c->have);
-			return;
-		}
-		if (n < 0 && errno == EINTR) {
-			if (stop_requested)
-				return;
-			continue;
-		}
-		if (n < 0) {
-			fprintf(stderr, "tcp_server: %s: recv: %s\n", c->who,
-			    strerror(errno));
-			return;
-		}
-		c->have += (size_t)n;
-	}
+	/* TODO(lab2.3): one client's lines: framing, replies, its end.
+	 * -- handout section 4.3 */
+	(void)c;
+	(void)send_all;
+	fprintf(stderr, "tcp_server: TODO(lab2.3): not implemented yet\n");
+	exit(1);
 }
 
-/* Accept and serve clients one at a time until a signal.  0 or -1. */
+/*
+ * Step lab2.2: accept and serve clients one at a time until a signal
+ * (log_connected for each).  Returns 0 once stop_requested is set, -1 on
+ * an accept() error that is not the client's (after one line on stderr).
+ */
 static int
-serve_forever(int listen_fd)
+serve_forever(int listen_fd, struct connection *c)
 {
-	struct connection *c = malloc(sizeof *c);
-
-	if (c == NULL) {
-		fprintf(stderr, "tcp_server: out of memory\n");
-		return -1;
-	}
-	while (!stop_requested) {
-		struct sockaddr_storage from;
-		socklen_t fromlen;
-
-		c->fd = accept_client(listen_fd, &from, &fromlen);
-		if (c->fd < 0) {
-			/* EINTR: the loop test decides; ECONNABORTED: that
-			 * client left before we took it.  Neither stops us. */
-			if (errno == EINTR || errno == ECONNABORTED)
-				continue;
-			fprintf(stderr, "tcp_server: accept: %s\n",
-			    strerror(errno));
-			free(c);
-			return -1;
-		}
-		c->have = 0;
-		format_address(
-		    (struct sockaddr *)&from, fromlen, c->who, sizeof c->who);
-		printf("%s connected\n", c->who);
-		fflush(stdout);
-		serve_client(c);
-		/* close() sends our FIN (or a reset if the client's bytes were
-		 * left unread); either way the next client is ours. */
-		close(c->fd);
-	}
-	free(c);
-	return 0;
+	/* TODO(lab2.2): the accept loop.
+	 * -- handout section 4.2 */
+	(void)listen_fd;
+	(void)c;
+	(void)serve_client;
+	fprintf(stderr, "tcp_server: TODO(lab2.2): not implemented yet\n");
+	exit(1);
 }
 
 int
 main(int argc, char **argv)
 {
-	int fd, status;
+	struct connection *c = NULL;
+	const char *port;
+	int fd = -1, status;
 
-	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-		printf("%s\nAnswers each line sent to TCP PORT with the same "
-		       "line, "
-		       "a-z in upper case.\n",
-		    usage_line);
-		return 0;
-	}
-	if (argc != 2) {
-		fprintf(stderr, "%s\n", usage_line);
-		return 2;
-	}
-	if (parse_port(argv[1]) < 0) {
-		fprintf(stderr,
-		    "tcp_server: bad PORT '%s' (a number 1..65535); %s\n",
-		    argv[1], usage_line);
-		return 2;
-	}
-	if (install_signal_handlers() < 0) {
+	status = parse_server_args(argc, argv, "tcp_server",
+	    "Answers each line sent to TCP PORT with the same line, a-z in "
+	    "upper case.",
+	    &port);
+	if (status >= 0)
+		return status;
+	status = 1;
+	if (install_stop_handlers() < 0) {
 		fprintf(stderr, "tcp_server: sigaction: %s\n", strerror(errno));
 		return 1;
 	}
-	fd = open_server(argv[1]);
-	if (fd < 0)
+	c = malloc(sizeof *c);
+	if (c == NULL) {
+		fprintf(stderr, "tcp_server: out of memory\n");
 		return 1;
-	status = serve_forever(fd) == 0 ? 0 : 1;
-	close(fd);
+	}
+	fd = open_server(port);
+	if (fd >= 0 && serve_forever(fd, c) == 0)
+		status = 0;
+	if (fd >= 0)
+		close(fd);
+	free(c);
 	return status;
 }

@@ -42,18 +42,20 @@ run_ok(char *const argv[], int ms, struct proc *p)
 	    !p->timed_out, "%s still running after %d ms", argv[0], ms);
 }
 
-/* A copy of labs/DIR in a fresh directory, built with -Werror: the
- * build must succeed and print no warning. */
+/* A copy of labs/DIR and labs/common (the given socklab.c) in a fresh
+ * directory, built with -Werror: the build must succeed and print no
+ * warning. */
 START_TEST(test_build_strict)
 {
-	char dir[] = "/tmp/check-skel-XXXXXX", src[128], cmd[256];
-	char *cp[] = {"cp", "-R", src, dir, NULL};
+	char top[] = "/tmp/check-skel-XXXXXX", dir[64], src[128], cmd[256];
+	char *cp[] = {"cp", "-R", src, "labs/common", top, NULL};
 	char *mk[] = {"make", "-B", "-C", dir, STRICT_CFLAGS, NULL};
 	char *rm[] = {"sh", "-c", cmd, NULL};
 	struct proc p;
 
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(src, sizeof src, "labs/%s/.", skel_labs[_i].dir);
+	ck_assert_ptr_nonnull(mkdtemp(top));
+	snprintf(src, sizeof src, "labs/%s", skel_labs[_i].dir);
+	snprintf(dir, sizeof dir, "%s/%s", top, skel_labs[_i].dir);
 	run_ok(cp, 10000, &p);
 	ck_assert_msg(PROC_EXIT(&p) == 0, "cp: %s", p.err);
 	proc_free(&p);
@@ -71,7 +73,7 @@ START_TEST(test_build_strict)
 		ck_assert_msg(access(cmd, X_OK) == 0, "make built no %s",
 		    skel_labs[_i].progs[i]);
 	}
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", top);
 	run_ok(rm, 10000, &p);
 	proc_free(&p);
 }
@@ -212,8 +214,9 @@ START_TEST(test_todos)
 }
 END_TEST
 
-/* labs/ and solutions/ hold the same files (diff -r shows only the
- * work), and the same Makefile, without -Werror. */
+/* labs/ and solutions/ hold the same C files (diff -r shows only the
+ * work); the references build with the labs' Makefiles, so solutions/
+ * has none of its own. */
 START_TEST(test_same_files)
 {
 	char cmd[512];
@@ -222,15 +225,12 @@ START_TEST(test_same_files)
 	char *text;
 
 	snprintf(cmd, sizeof cmd,
-	    "[ \"$(cd labs/%s && ls *.c Makefile)\" = "
-	    "\"$(cd solutions/%s && ls *.c Makefile)\" ] && "
-	    "cmp labs/%s/Makefile solutions/%s/Makefile",
-	    skel_labs[_i].dir, skel_labs[_i].dir, skel_labs[_i].dir,
-	    skel_labs[_i].dir);
+	    "[ \"$(cd labs/%s && ls *.c)\" = \"$(cd solutions/%s && ls *.c)\" "
+	    "]",
+	    skel_labs[_i].dir, skel_labs[_i].dir);
 	run_ok(argv, 10000, &p);
 	ck_assert_msg(PROC_EXIT(&p) == 0,
-	    "labs/%s and solutions/%s differ in "
-	    "their files or Makefile:\n%s%s",
+	    "labs/%s and solutions/%s differ in their files:\n%s%s",
 	    skel_labs[_i].dir, skel_labs[_i].dir, p.out, p.err);
 	proc_free(&p);
 	/* Students see warnings; their own build never refuses. */
@@ -247,6 +247,56 @@ START_TEST(test_same_files)
 }
 END_TEST
 
+/* labs/ and solutions/ differ only in the bodies of the step functions
+ * (those whose skeleton body holds a step marker): the given code, the
+ * comments and the signatures are the same. */
+START_TEST(test_same_shape)
+{
+	char cmd[2048];
+	char *argv[] = {"sh", "-c", cmd, NULL};
+	struct proc p;
+	int lab = _i / 2;
+	const char *prog = skel_labs[lab].progs[_i % 2];
+
+	snprintf(cmd, sizeof cmd,
+	    "steps=$(awk '/^[a-z_]+\\(/ { f = $0; sub(/\\(.*/, \"\", f) } "
+	    "/^\\{$/ { b = 1; next } /^\\}$/ { b = 0 } "
+	    "b && /" SKEL_WORD "\\(/ { print f }' labs/%s/%s.c | sort -u); "
+	    "strip() { awk -v s=\" $(echo $steps) \" '/^[a-z_]+\\(/ { f = $0; "
+	    "sub(/\\(.*/, \"\", f) } /^\\{$/ && index(s, \" \" f \" \") { "
+	    "print; "
+	    "print \"<step>\"; skip = 1; next } /^\\}$/ { skip = 0 } !skip' "
+	    "$1; }; [ -n \"$steps\" ] && "
+	    "diff <(strip labs/%s/%s.c) <(strip solutions/%s/%s.c)",
+	    skel_labs[lab].dir, prog, skel_labs[lab].dir, prog,
+	    skel_labs[lab].dir, prog);
+	argv[0] = "bash";
+	run_ok(argv, 10000, &p);
+	ck_assert_msg(PROC_EXIT(&p) == 0,
+	    "labs/%s/%s.c and solutions/ differ outside the steps:\n%s%s",
+	    skel_labs[lab].dir, prog, p.out, p.err);
+	proc_free(&p);
+}
+END_TEST
+
+/* The given helpers make no socket call: those are the lesson. */
+START_TEST(test_given_no_socket_call)
+{
+	char cmd[] = "grep -nE '\\b(socket|bind|connect|listen|accept|send|"
+	             "sendto|recv|recvfrom|poll|select|setsockopt|getaddrinfo|"
+	             "shutdown)[[:space:]]*\\(' labs/common/socklab.c "
+	             "labs/common/socklab.h | grep -vE "
+	             "'^[^:]+:[0-9]+:[[:space:]]*(/[*]|[*])'";
+	char *argv[] = {"sh", "-c", cmd, NULL};
+	struct proc p;
+
+	run_ok(argv, 10000, &p);
+	ck_assert_msg(
+	    PROC_EXIT(&p) == 1, "a socket call in labs/common:\n%s", p.out);
+	proc_free(&p);
+}
+END_TEST
+
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 Suite *
@@ -260,6 +310,8 @@ skeletons_suite(void)
 	tcase_add_loop_test(build, test_build_strict, 0, N(skel_labs));
 	tcase_add_loop_test(build, test_same_files, 0, N(skel_labs));
 	tcase_add_loop_test(build, test_todos, 0, 2 * N(skel_labs));
+	tcase_add_loop_test(build, test_same_shape, 0, 2 * N(skel_labs));
+	tcase_add_test(build, test_given_no_socket_call);
 	suite_add_tcase(s, build);
 	tcase_set_timeout(run, 10);
 	tcase_add_loop_test(run, test_run, 0, 2 * N(skel_labs));

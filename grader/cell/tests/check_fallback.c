@@ -129,7 +129,8 @@ START_TEST(test_as_nobody)
 	    "set -e; cd %s; mkdir -p build solutions; "
 	    "cp %s %s %s build/; (cd $OLDPWD && tar cf - grader/labs/*/*.rubric) "
 	    "| tar xf -; cp -r $OLDPWD/solutions/lab1-udp "
-	    "$OLDPWD/solutions/lab2-tcp solutions/; chmod -R a+rX .",
+	    "$OLDPWD/solutions/lab2-tcp solutions/; cp -r $OLDPWD/labs .; "
+	    "chmod -R a+rX .",
 	    kit, a, b, c);
 	free(a);
 	free(b);

@@ -813,7 +813,8 @@ START_TEST(rubric_hash_follows_edits)
 }
 END_TEST
 
-/* A fake kit (kit/solutions/fake/Makefile) and a submission folder. */
+/* A fake kit (kit/labs/fake/Makefile, and the given helpers the build
+ * copies: kit/labs/common/socklab.[ch]) and a submission folder. */
 struct bk {
 	char root[64], kit[128], sub[128];
 };
@@ -837,11 +838,14 @@ bk_setup(struct bk *k)
 	chmod(k->root, 0755);
 	snprintf(k->kit, sizeof k->kit, "%s/kit", k->root);
 	snprintf(k->sub, sizeof k->sub, "%s/sub", k->root);
-	snprintf(path, sizeof path, "%s/solutions/fake", k->kit);
 	mkdir(k->kit, 0755);
-	snprintf(path, sizeof path, "%s/solutions", k->kit);
+	snprintf(path, sizeof path, "%s/labs", k->kit);
 	mkdir(path, 0755);
-	snprintf(path, sizeof path, "%s/solutions/fake", k->kit);
+	snprintf(path, sizeof path, "%s/labs/common", k->kit);
+	mkdir(path, 0755);
+	bk_file(path, "socklab.c", "/* given */\n");
+	bk_file(path, "socklab.h", "/* given */\n");
+	snprintf(path, sizeof path, "%s/labs/fake", k->kit);
 	mkdir(path, 0755);
 	bk_file(path, "Makefile",
 	    "all: srv cli\nsrv: srv.c\n\t$(CC) -o srv "
@@ -1330,7 +1334,7 @@ START_TEST(failure_commands_run)
 	/* The kit's Makefile, never one in the submission folder. */
 	snprintf(cmd, sizeof cmd, "make -C %s -f ", dir);
 	ck_assert_msg(strncmp(build, cmd, strlen(cmd)) == 0 &&
-	                  strstr(build, "/solutions/lab1-udp/Makefile "
+	                  strstr(build, "/labs/lab1-udp/Makefile "
 	                                "udp_client") != NULL,
 	    "%s", build);
 	snprintf(cmd, sizeof cmd,
@@ -1382,7 +1386,8 @@ START_TEST(grading_as_nobody)
 	    "set -e; cd %s; mkdir -p build solutions; "
 	    "cp %s %s %s build/; (cd $OLDPWD && tar cf - grader/labs/*/*.rubric) "
 	    "| tar xf -; cp -r $OLDPWD/solutions/lab1-udp "
-	    "$OLDPWD/solutions/lab2-tcp solutions/; chmod -R a+rX .",
+	    "$OLDPWD/solutions/lab2-tcp solutions/; cp -r $OLDPWD/labs .; "
+	    "chmod -R a+rX .",
 	    kit, realpath(kit_bin("labgrade"), NULL),
 	    realpath(kit_bin("labpeer"), NULL),
 	    realpath(kit_bin("labsniff"), NULL));

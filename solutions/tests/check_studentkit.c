@@ -1,0 +1,351 @@
+/*
+ * The student kit (#9): 'make student-kit' writes the tarball; extracted
+ * into a fresh folder and built there, it holds no file of solutions/ or
+ * of the grader's self-test submissions and no line of the references'
+ * work; the skeletons score only what a skeleton can, a copy of the
+ * references put in as a student's folder scores full marks, and every
+ * command the README's student section and both handouts print runs as
+ * printed (studentkit_cmds.sh reads them from the Markdown).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+#define SK_BUILD_MS 600000 /* the tarball, and the kit built from it */
+#define SK_GRADE_MS 120000 /* one grading */
+#define SK_CMDS_MS 1800000 /* every command of one Markdown file */
+
+static char sk_top[] = "/var/tmp/check-studentkit-XXXXXX";
+static char sk_kit[256]; /* sk_top/socklab-student-<version> */
+
+/* Lines of the references' work, by hand: the lesson's key statements.
+ * None may appear anywhere in the student kit. */
+static const char *const sk_answers[] = {
+    "double left = deadline - now_ms();",
+    "memchr(c->buf, '\\n', c->have);",
+    "memchr(r->buf, '\\n', r->have);",
+    "n = recv(r->fd, r->buf + r->have, sizeof r->buf - r->have, 0);",
+    "ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);",
+    "c->fd = accept(listen_fd, (struct sockaddr *)&from, &fromlen);",
+    "n = recv(fd, scrap, sizeof scrap, MSG_DONTWAIT);",
+    "return n == len && memcmp(buf, expected, (size_t)len) == 0;",
+    "if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {",
+    "listen(fd, LISTEN_BACKLOG) == 0)",
+    "hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;",
+};
+
+static int
+sk_sh(const char *cmd, int ms, struct proc *p)
+{
+	char *argv[] = {"sh", "-c", (char *)cmd, NULL};
+
+	if (proc_run(p, argv, ms) < 0)
+		return -1;
+	return p->timed_out ? -1 : PROC_EXIT(p);
+}
+
+/* Once for the suite: the tarball, extracted and built ('make', as the
+ * README's student section says first). */
+static void
+sk_setup(void)
+{
+	char cmd[1024];
+	struct proc p;
+	int rc;
+
+	if (mkdtemp(sk_top) == NULL) {
+		perror("check_studentkit: mkdtemp");
+		exit(1);
+	}
+	snprintf(cmd, sizeof cmd,
+	    "set -e; make -s student-kit >/dev/null; "
+	    "f=$(ls -t build/socklab-student-*.tar.gz | head -n 1); "
+	    "tar -xzf \"$f\" -C %s; ls %s",
+	    sk_top, sk_top);
+	rc = sk_sh(cmd, SK_BUILD_MS, &p);
+	if (rc != 0 || strchr(p.out, '\n') == NULL) {
+		fprintf(stderr, "check_studentkit: make student-kit: %s%s\n",
+		    p.out, p.err);
+		exit(1);
+	}
+	*strchr(p.out, '\n') = '\0';
+	snprintf(sk_kit, sizeof sk_kit, "%s/%s", sk_top, p.out);
+	proc_free(&p);
+	snprintf(cmd, sizeof cmd,
+	    "cd %s && make >build.log 2>&1 || "
+	    "{ tail -n 30 build.log; exit 1; }",
+	    sk_kit);
+	if (sk_sh(cmd, SK_BUILD_MS, &p) != 0) {
+		fprintf(stderr, "check_studentkit: make in the kit: %s%s\n",
+		    p.out, p.err);
+		exit(1);
+	}
+	proc_free(&p);
+}
+
+static void
+sk_teardown(void)
+{
+	char cmd[512];
+	struct proc p;
+
+	snprintf(cmd, sizeof cmd, "rm -rf %s", sk_top);
+	sk_sh(cmd, 60000, &p);
+	proc_free(&p);
+}
+
+/* No file of solutions/ or of the self-test submissions, in the tarball
+ * and in the folder. */
+START_TEST(test_no_answer_files)
+{
+	char cmd[1024];
+	struct proc p;
+
+	snprintf(cmd, sizeof cmd,
+	    "f=$(ls -t build/socklab-student-*.tar.gz | head -n 1); "
+	    "tar -tzf \"$f\" | sed 's|^[^/]*/||' | grep -E "
+	    "'^(solutions/|grader/labs/[^/]*/(broken|hostile)/|"
+	    "grader/cell/tests/hostile/)'; "
+	    "cd %s && ls -d solutions grader/labs/*/broken "
+	    "grader/labs/*/hostile grader/cell/tests/hostile 2>/dev/null; "
+	    "true",
+	    sk_kit);
+	ck_assert_int_eq(sk_sh(cmd, 60000, &p), 0);
+	ck_assert_msg(p.out[0] == '\0', "the student kit holds:\n%s", p.out);
+	proc_free(&p);
+	/* ... and it is not empty: the labs, the common helpers, the tools. */
+	snprintf(cmd, sizeof cmd,
+	    "cd %s && test -f labs/lab1-udp/udp_client.c && "
+	    "test -f labs/common/socklab.c && test -x build/labgrade && "
+	    "test -x build/labpeer && test -x build/labsniff",
+	    sk_kit);
+	ck_assert_msg(sk_sh(cmd, 60000, &p) == 0, "the kit lacks a file");
+	proc_free(&p);
+}
+END_TEST
+
+/* No line of the references' work: the hand-picked ones anywhere; every
+ * complete statement (24 characters or more) that the references add to
+ * the skeletons nowhere in labs/ or in the documentation (the handouts'
+ * hints name calls, never the finished lines). */
+START_TEST(test_no_answer_lines)
+{
+	char cmd[2048], pat[300];
+	FILE *f;
+	struct proc p;
+
+	/* In the suite's folder: the teardown removes it, failed or not. */
+	snprintf(pat, sizeof pat, "%s/answer-lines", sk_top);
+	f = fopen(pat, "w");
+	ck_assert_ptr_nonnull(f);
+	for (size_t i = 0; i < sizeof sk_answers / sizeof sk_answers[0]; i++)
+		fprintf(f, "%s\n", sk_answers[i]);
+	fclose(f);
+	snprintf(cmd, sizeof cmd, "grep -rnF -f %s %s; true", pat, sk_kit);
+	ck_assert_int_eq(sk_sh(cmd, 60000, &p), 0);
+	ck_assert_msg(
+	    p.out[0] == '\0', "a reference line in the kit:\n%s", p.out);
+	proc_free(&p);
+	snprintf(cmd, sizeof cmd,
+	    "for f in lab1-udp/udp_server.c lab1-udp/udp_client.c "
+	    "lab2-tcp/tcp_server.c lab2-tcp/tcp_client.c; do "
+	    "diff labs/$f solutions/$f | sed -n 's/^> *//p'; done | "
+	    "sed 's/^[[:space:]]*//' | grep -E '^.{24,};$' | sort -u >%s; "
+	    "test $(wc -l <%s) -ge 40 || echo 'too few lines: '$(wc -l <%s); "
+	    "cd %s && grep -rnF -f %s labs $(find . -name '*.md' -o -name "
+	    "'*.1' -o -name 'README*'); true",
+	    pat, pat, pat, sk_kit, pat);
+	ck_assert_int_eq(sk_sh(cmd, 60000, &p), 0);
+	ck_assert_msg(p.out[0] == '\0',
+	    "the references' lines in the kit's labs or docs:\n%s", p.out);
+	proc_free(&p);
+}
+END_TEST
+
+/* "score": N of labgrade's JSON, and the names of the tests passed. */
+static int
+sk_score(const char *json, char *passed, size_t len)
+{
+	const char *s = strstr(json, "\"score\": ");
+	const char *t = json;
+
+	passed[0] = '\0';
+	while ((t = strstr(t, "{\"name\": \"")) != NULL) {
+		const char *name = t + 10, *end = strchr(name, '"');
+		const char *next = strstr(name, "{\"name\": \"");
+		const char *st = strstr(name, "\"status\": \"passed\"");
+
+		if (end != NULL && st != NULL && (next == NULL || st < next))
+			snprintf(passed + strlen(passed), len - strlen(passed),
+			    "%.*s ", (int)(end - name), name);
+		t = name;
+	}
+	return s != NULL ? atoi(s + 9) : -1;
+}
+
+static const char *const sk_labs[] = {"lab1-udp", "lab2-tcp"};
+
+/* The skeletons, as extracted: only what a skeleton can pass. */
+START_TEST(test_grade_skeletons)
+{
+	char cmd[1024], passed[1024];
+	struct proc p;
+	int score;
+
+	snprintf(cmd, sizeof cmd,
+	    "cd %s && build/labgrade --format json %s labs/%s", sk_kit,
+	    sk_labs[_i], sk_labs[_i]);
+	ck_assert_msg(sk_sh(cmd, SK_GRADE_MS, &p) == 0,
+	    "labgrade: %.2000s%.1000s", p.out, p.err);
+	score = sk_score(p.out, passed, sizeof passed);
+	ck_assert_msg(score >= 0 && score <= 10, "the skeleton of %s scores %d",
+	    sk_labs[_i], score);
+	/* The argument checks are given; a skeleton that stops at its
+	 * first step also exits 1 when the port is taken. */
+	for (char *w = strtok(passed, " "); w != NULL; w = strtok(NULL, " "))
+		ck_assert_msg(strstr(w, "_usage") != NULL ||
+		                  strcmp(w, "server_port_busy") == 0,
+		    "the skeleton of %s passes %s", sk_labs[_i], w);
+	proc_free(&p);
+}
+END_TEST
+
+/* The references, put in as a student's own folder: full marks, built
+ * with the kit's socklab.c, never with the folder's own copy. */
+START_TEST(test_grade_references)
+{
+	char cmd[1024], passed[1024];
+	struct proc p;
+
+	snprintf(cmd, sizeof cmd,
+	    "set -e; d=%s/student-%s; mkdir -p $d; cp solutions/%s/*.c $d/; "
+	    "echo '#error a student copy of the given file' >$d/socklab.c; "
+	    "cp $d/socklab.c $d/socklab.h; "
+	    "cd %s && build/labgrade --format json %s $d",
+	    sk_top, sk_labs[_i], sk_labs[_i], sk_kit, sk_labs[_i]);
+	ck_assert_msg(sk_sh(cmd, SK_GRADE_MS, &p) == 0,
+	    "labgrade: %.2000s%.1000s", p.out, p.err);
+	ck_assert_msg(sk_score(p.out, passed, sizeof passed) == 100,
+	    "the references of %s as a student's folder: %.2000s", sk_labs[_i],
+	    p.out);
+	proc_free(&p);
+}
+END_TEST
+
+/* Every command printed in the README's student section and in both
+ * handouts, run as printed with finished programs in the lab folders (a
+ * copy of the kit, so the other tests see the skeletons). */
+static const struct {
+	const char *md, *dir;
+} sk_docs[] = {
+    {"README.md", "."},
+    {"labs/lab1-udp/README.md", "labs/lab1-udp"},
+    {"labs/lab1-udp/README.pt-BR.md", "labs/lab1-udp"},
+    {"labs/lab2-tcp/README.md", "labs/lab2-tcp"},
+    {"labs/lab2-tcp/README.pt-BR.md", "labs/lab2-tcp"},
+};
+
+START_TEST(test_printed_commands)
+{
+	char cmd[2048];
+	struct proc p;
+
+	snprintf(cmd, sizeof cmd,
+	    "set -e; k=%s/done-%d; rm -rf $k; cp -a %s $k; "
+	    "cp solutions/lab1-udp/*.c $k/labs/lab1-udp/; "
+	    "cp solutions/lab2-tcp/*.c $k/labs/lab2-tcp/; "
+	    "make -s -C $k/labs/lab1-udp >/dev/null; "
+	    "make -s -C $k/labs/lab2-tcp >/dev/null; "
+	    "sh solutions/tests/studentkit_cmds.sh $k $k/%s $k/%s; "
+	    "rm -rf $k",
+	    sk_top, _i, sk_kit, sk_docs[_i].md, sk_docs[_i].dir);
+	/* Check's messages are short: from the first failure on. */
+	ck_assert_msg(sk_sh(cmd, SK_CMDS_MS, &p) == 0,
+	    "%s: a printed command does not work as printed:\n%.2500s\n%.500s",
+	    sk_docs[_i].md,
+	    strstr(p.out, "FAIL") != NULL ? strstr(p.out, "FAIL") : p.out,
+	    p.err);
+	proc_free(&p);
+}
+END_TEST
+
+/* The kit's man pages render from the extracted folder (man -l). */
+START_TEST(test_man_pages)
+{
+	char cmd[1024];
+	struct proc p;
+
+	snprintf(cmd, sizeof cmd,
+	    "cd %s && n=0; for f in capture/labsniff.1 grader/labgrade.1 "
+	    "grader/labpeer.1; do MANWIDTH=80 man -l $f 2>&1 | grep -q "
+	    "'^NAME' || { echo \"$f does not render\"; exit 1; }; "
+	    "n=$((n + 1)); done; test $n = 3",
+	    sk_kit);
+	ck_assert_msg(sk_sh(cmd, 60000, &p) == 0, "man: %s%s", p.out, p.err);
+	proc_free(&p);
+}
+END_TEST
+
+/* labgrade copied away from the kit finds it through LABGRADE_KIT, and
+ * says so in one line when LABGRADE_KIT names no kit. */
+START_TEST(test_labgrade_kit_env)
+{
+	char cmd[1024];
+	struct proc p;
+
+	snprintf(cmd, sizeof cmd,
+	    "set -e; mkdir -p %s/bin; cp %s/build/labgrade %s/bin/; "
+	    "LABGRADE_KIT=%s %s/bin/labgrade --list lab1-udp | grep -q "
+	    "'^server_starts'; ! LABGRADE_KIT=%s/bin %s/bin/labgrade --list "
+	    "lab1-udp 2>%s/bin/err; grep -q 'holds no kit data' %s/bin/err",
+	    sk_top, sk_kit, sk_top, sk_kit, sk_top, sk_top, sk_top, sk_top,
+	    sk_top);
+	ck_assert_msg(
+	    sk_sh(cmd, 60000, &p) == 0, "LABGRADE_KIT: %s%s", p.out, p.err);
+	proc_free(&p);
+}
+END_TEST
+
+/* The handouts never send a student to solutions/. */
+START_TEST(test_handouts_no_solutions)
+{
+	char cmd[512];
+	struct proc p;
+
+	snprintf(cmd, sizeof cmd,
+	    "cd %s && grep -n 'solutions' labs/*/README*.md; true", sk_kit);
+	ck_assert_int_eq(sk_sh(cmd, 60000, &p), 0);
+	ck_assert_msg(
+	    p.out[0] == '\0', "a handout mentions solutions/:\n%s", p.out);
+	proc_free(&p);
+}
+END_TEST
+
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+Suite *
+studentkit_suite(void)
+{
+	Suite *s = suite_create("studentkit");
+	TCase *tc = tcase_create("kit");
+
+	/* One tarball, extracted and built once, for every test. */
+	tcase_add_unchecked_fixture(tc, sk_setup, sk_teardown);
+	tcase_set_timeout(tc, SK_CMDS_MS / 1000 + 60);
+	tcase_add_test(tc, test_no_answer_files);
+	tcase_add_test(tc, test_no_answer_lines);
+	tcase_add_test(tc, test_handouts_no_solutions);
+	tcase_add_test(tc, test_labgrade_kit_env);
+	tcase_add_test(tc, test_man_pages);
+	tcase_add_loop_test(tc, test_grade_skeletons, 0, N(sk_labs));
+	tcase_add_loop_test(tc, test_grade_references, 0, N(sk_labs));
+	tcase_add_loop_test(tc, test_printed_commands, 0, N(sk_docs));
+	suite_add_tcase(s, tc);
+	return s;
+}
