@@ -77,6 +77,28 @@ engine_budget(const struct grade_test *t)
 	return t->budget_s > 0 ? t->budget_s : GRADE_BUDGET_S;
 }
 
+/* What a fallback cell isolates and what it does not, for every report. */
+static void
+engine_fallback_note(const struct cell *c, char *buf, size_t len)
+{
+	if (c->switch_uid)
+		snprintf(buf, len,
+		    "sandbox: fallback (no namespaces): student programs run "
+		    "as uid %u in a session of their own (no terminal), with "
+		    "rlimits (CPU, memory and processes per process, files, "
+		    "output) and a deadline; NOT isolated: the host's network "
+		    "(loopback and beyond), its /proc, and every file that "
+		    "uid may read; why: %s",
+		    (unsigned)c->uid, c->why);
+	else
+		snprintf(buf, len,
+		    "sandbox: fallback (no namespaces): --unsafe-no-sandbox: "
+		    "student programs run as YOUR uid, in a session of their "
+		    "own, with rlimits and a deadline; NOT isolated: your "
+		    "files, the host's network and /proc; why: %s",
+		    c->why);
+}
+
 /* In Check's test child: open the cell, run the test, record the end. */
 static void
 engine_child(const struct engine_ctx *x, int idx)
@@ -84,7 +106,7 @@ engine_child(const struct engine_ctx *x, int idx)
 	const struct grade_test *t = &x->lab->tests[idx];
 	struct grade g;
 	struct cell cell;
-	char name[128], why[512];
+	char name[128], why[1024];
 
 	/* Should our runner die (killed at its deadline), so do we, and
 	 * with us the cell's init and everything in the cell. */
@@ -101,15 +123,18 @@ engine_child(const struct engine_ctx *x, int idx)
 	snprintf(name, sizeof name, "%s.rec", t->name);
 	g.rec_fd = openat(x->dir_fd, name, O_WRONLY | O_APPEND | O_CLOEXEC);
 	if (cell_open(&cell, x->slot,
-	        x->sub->force_fallback ? CELL_FORCE_FALLBACK : 0) < 0) {
-		snprintf(why, sizeof why, "could not open the test's cell: %s",
-		    strerror(errno));
+	        (x->sub->force_fallback ? CELL_FORCE_FALLBACK : 0) |
+	            (x->sub->unsafe ? CELL_UNSAFE : 0)) < 0) {
+		snprintf(why, sizeof why,
+		    "could not open the test's cell: %s%s%s", strerror(errno),
+		    cell.why[0] != '\0' ? ": " : "", cell.why);
 		grade_record_end(&g, GS_ERROR, why);
 		return;
 	}
 	g.cell = &cell;
 	if (cell.mode == CELL_FALLBACK) {
-		grade_record(&g, "cell", cell.why);
+		engine_fallback_note(&cell, why, sizeof why);
+		grade_record(&g, "cell", why);
 		if (t->needs & NEED_NS) {
 			snprintf(why, sizeof why,
 			    "needs private network "

@@ -38,6 +38,7 @@ struct build_result {
 	char client[PATH_MAX];
 	char *log;     /* make's last lines when something failed */
 	char why[256]; /* one line: what failed */
+	int sandboxed; /* make ran in bwrap (else: rlimits, uid drop) */
 };
 
 struct engine_opts {

@@ -58,6 +58,7 @@ struct grade_sub {
 	const char *labsniff; /* absolute path of labsniff (for traces) */
 	uint64_t seed;        /* --seed: all fault injection derives from it */
 	int force_fallback;   /* run without namespaces (tests, --no-cell) */
+	int unsafe;           /* --unsafe-no-sandbox: fallback as our own uid */
 	int verbose;          /* -v */
 };
 

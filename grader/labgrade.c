@@ -2,9 +2,11 @@
  * labgrade: grade a lab submission (or a class of them) and report it in
  * the formats graders and CI systems read.  See labgrade.1.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* unshare(CLONE_NEWUSER): can we make cells here? */
 #include <errno.h>
 #include <getopt.h>
+#include <sched.h>
+#include <sys/wait.h>
 #include <libgen.h>
 #include <limits.h>
 #include <signal.h>
@@ -14,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cell.h"
 #include "engine.h"
 #include "param.h"
 #include "report.h"
@@ -34,7 +37,8 @@ enum {
 	OPT_RUBRIC,
 	OPT_NO_CELL,
 	OPT_SLOT_BASE,
-	OPT_COLOR
+	OPT_COLOR,
+	OPT_UNSAFE
 };
 
 struct lg {
@@ -49,6 +53,7 @@ struct lg {
 	int nformats;
 	uint64_t seed;
 	int verbose, list, jobs, no_cell, slot_base, colour;
+	int unsafe;        /* --unsafe-no-sandbox */
 	double fail_under; /* < 0: none */
 	int fail_under_pct;
 	char kit[PATH_MAX];
@@ -78,6 +83,9 @@ lg_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
+/* Set by --unsafe-no-sandbox, for the labgrade runs class mode starts. */
+#define LG_UNSAFE_ENV "LABGRADE_UNSAFE_NO_SANDBOX"
+
 static const char lg_usage[] = "usage: labgrade [options] LAB [DIR]\n"
                                "       labgrade --class ROOT [options] LAB\n"
                                "       labgrade --list LAB\n";
@@ -101,6 +109,8 @@ static const char lg_help[] =
     "                  otherwise: tests at once (default: 2 per CPU, >= 4)\n"
     "  --rubric FILE   points per test (default: the kit's rubric)\n"
     "  --no-cell       run without namespaces (what Docker allows)\n"
+    "  --unsafe-no-sandbox  run student code even with neither namespaces\n"
+    "                  nor a uid to drop to: as YOUR uid (never as root)\n"
     "  --color WHEN    auto (default), always or never\n"
     "  -h, --help      this help;  -V, --version  the version\n\n"
     "Exit status: 0 graded, 1 could not grade, 2 bad arguments, 3 below\n"
@@ -198,6 +208,11 @@ lg_option(struct lg *o, int c, const char *arg)
 	case OPT_NO_CELL:
 		o->no_cell = 1;
 		return 0;
+	case OPT_UNSAFE:
+		/* Class mode's per-student runs inherit it. */
+		o->unsafe = 1;
+		setenv(LG_UNSAFE_ENV, "1", 1);
+		return 0;
 	case 'v':
 		o->verbose = 1;
 		return 0;
@@ -248,6 +263,7 @@ lg_parse(struct lg *o, int argc, char **argv)
 	    {"class", required_argument, NULL, OPT_CLASS},
 	    {"rubric", required_argument, NULL, OPT_RUBRIC},
 	    {"no-cell", no_argument, NULL, OPT_NO_CELL},
+	    {"unsafe-no-sandbox", no_argument, NULL, OPT_UNSAFE},
 	    {"slot-base", required_argument, NULL, OPT_SLOT_BASE},
 	    {"color", required_argument, NULL, OPT_COLOR},
 	    {"colour", required_argument, NULL, OPT_COLOR},
@@ -493,7 +509,49 @@ lg_sub(const struct lg *o, const struct build_result *b, const char *dir,
 	sub->labsniff = o->labsniff;
 	sub->seed = o->seed;
 	sub->force_fallback = o->no_cell;
+	sub->unsafe = o->unsafe;
 	sub->verbose = o->verbose;
+}
+
+/* Can this process make a user namespace (what an ordinary user's
+ * cells need)?  Tried in a child, which goes away with it. */
+static int
+lg_userns_works(void)
+{
+	pid_t pid;
+	int st;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0)
+		_exit(unshare(CLONE_NEWUSER) == 0 ? 0 : 1);
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		return 0;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+/*
+ * Student code needs a sandbox: namespaces, or at least a uid of its
+ * own (root drops to one).  An ordinary user without user namespaces
+ * (or with --no-cell) would lend the student its own uid: refused,
+ * unless --unsafe-no-sandbox.  Without bwrap the cells still work, with
+ * less: say so.
+ */
+static int
+lg_sandbox_check(const struct lg *o)
+{
+	if (sandbox_bwrap() == NULL)
+		fprintf(stderr,
+		    "labgrade: bubblewrap (bwrap) is not installed: "
+		    "student programs and builds see the host's "
+		    "files (install bubblewrap)\n");
+	if (geteuid() == 0 || o->unsafe || (!o->no_cell && lg_userns_works()))
+		return 0;
+	fprintf(stderr,
+	    "labgrade: %s and not root (no uid to drop to): refusing to run "
+	    "student code as your own uid (--unsafe-no-sandbox allows it)\n",
+	    o->no_cell ? "--no-cell" : "no user namespaces here");
+	return -1;
 }
 
 static int
@@ -522,6 +580,10 @@ lg_grade(struct lg *o)
 	}
 	if (lg_rubric(o, &r) < 0)
 		return 1;
+	if (lg_sandbox_check(o) < 0) {
+		rubric_free(&r);
+		return 1;
+	}
 	if (build_submission(o->lab, dir, o->kit, &b, err, sizeof err) < 0) {
 		fprintf(stderr, "labgrade: %s\n", err);
 		goto out;
@@ -589,6 +651,9 @@ main(int argc, char **argv)
 	rc = lg_parse(&o, argc, argv);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
+	if (getenv(LG_UNSAFE_ENV) != NULL &&
+	    strcmp(getenv(LG_UNSAFE_ENV), "1") == 0)
+		o.unsafe = 1;
 	if (fork_env != NULL && strcmp(fork_env, "no") == 0) {
 		fprintf(stderr,
 		    "labgrade: CK_FORK=no is refused: every test "
