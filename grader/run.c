@@ -126,7 +126,9 @@ run_confine(struct cell *c, const struct run *r, rlim_t nproc)
 	set_limit(RLIMIT_FSIZE, (rlim_t)l->fsize_mb << 20,
 	    (rlim_t)l->fsize_mb << 20);
 	set_limit(RLIMIT_NPROC, nproc, nproc);
-	if (c->mode == CELL_NS && !r->sandboxed && private_proc() < 0)
+	/* bwrap too needs it: it finds its child under /proc by the pid
+	 * it sees, in the cell's PID namespace. */
+	if (c->mode == CELL_NS && private_proc() < 0)
 		return -1;
 	/* As root, bwrap itself runs as the cell's uid (in a user
 	 * namespace of that uid: never root's on the host).  In a user

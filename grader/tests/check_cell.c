@@ -485,6 +485,56 @@ probe_check(struct cell *c)
 	run_free(&r);
 }
 
+/* What the seccomp filter refuses, what bwrap hides, what stays. */
+static const char *const escape_denied[] = { "ptrace", "process_vm_readv",
+	"keyctl", "bpf", "perf_event_open", "userfaultfd", "mount", "umount2",
+	"unshare", "setns", "clone_newns", "kexec_load", "init_module",
+	"swapon", "reboot", "acct", "personality", "tiocsti", NULL };
+static const char *const escape_allowed[] = { "query_personality",
+	"thread", "fork_exec", "socket", "epoll", "clock", NULL };
+
+START_TEST(test_sandbox_escape)
+{
+	char kit[PATH_MAX], key[PATH_MAX + 8], *kit_dir;
+	char *argv[] = { NULL, "/etc/shadow", "/root", "/home", kit,
+		(char *)hostile_dir(), "/usr/bin/make", NULL };
+	struct cell c;
+	struct run r;
+	int i;
+
+	ck_assert_ptr_nonnull(realpath(kit_bin("tests"), kit));
+	kit_dir = strrchr(kit, '/');
+	*kit_dir = '\0';	/* the kit's build folder */
+	argv[0] = (char *)hostile("escape");
+	open_cell(&c, 0, 0);
+	ck_assert_msg(c.sandbox != NULL, "no bwrap: %s", c.why);
+	ck_assert_int_eq(run_start(&c, &r, argv, NULL), 0);
+	ck_assert_int_eq(run_wait(&r, -1), 0);
+	ck_assert_msg(r.outcome == RUN_EXITED && r.status == 0, "%s %d: %s",
+	    run_outcome_name(r.outcome), r.status, r.err);
+	for (i = 0; escape_denied[i] != NULL; i++) {
+		snprintf(key, sizeof key, "%s=", escape_denied[i]);
+		ck_assert_str_eq(probe_value(r.out, key), "EPERM");
+	}
+	for (i = 0; escape_allowed[i] != NULL; i++) {
+		snprintf(key, sizeof key, "\n%s=", escape_allowed[i]);
+		ck_assert_msg(strcmp(probe_value(r.out, key), "ok") == 0,
+		    "%s: %s", escape_allowed[i], probe_value(r.out, key));
+	}
+	ck_assert_str_ne(probe_value(r.out, "\ntty="), "ok");
+	ck_assert_str_eq(probe_value(r.out, "hostname="), "cell");
+	for (i = 1; i <= 5; i++) {
+		snprintf(key, sizeof key, "see %s=", argv[i]);
+		ck_assert_msg(strcmp(probe_value(r.out, key), "ENOENT") == 0,
+		    "%s: %s", key, probe_value(r.out, key));
+	}
+	snprintf(key, sizeof key, "see %s=", argv[6]);
+	ck_assert_str_eq(probe_value(r.out, key), "ok");
+	run_free(&r);
+	cell_close(&c);
+}
+END_TEST
+
 START_TEST(test_ns_identity)
 {
 	struct cell c;
@@ -1163,7 +1213,7 @@ START_TEST(test_as_user)
 	hostile_dir();	/* the nested run inherits the copy */
 	nested(&p, "nested_user", "nobody", 30000);
 	cell_remove_dir(dir);
-	ck_assert_msg(strstr(p.out, "100%: Checks: 16, Failures: 0, Errors: 0")
+	ck_assert_msg(strstr(p.out, "100%: Checks: 17, Failures: 0, Errors: 0")
 	    != NULL, "nested run as nobody said:\n%s%s", p.out, p.err);
 	proc_free(&p);
 }
@@ -1245,6 +1295,7 @@ cell_nested_cases(Suite *s)
 	tcase_add_test(tc, nested_user_forkbomb);
 	tcase_add_test(tc, nested_user_noterm);
 	tcase_add_test(tc, nested_user_linger);
+	tcase_add_test(tc, test_sandbox_escape);
 	tcase_add_loop_test(tc, nested_user_fallback, 0, 4);
 	tcase_add_test(tc, test_refused_fallback);
 	tcase_add_loop_test(tc, test_localhost, 0, 3);
@@ -1264,6 +1315,7 @@ cell_suite(void)
 	}
 	tc = tcase(s, "hostile", 20);
 	tcase_add_loop_test(tc, test_hostile_ns, 0, N_HOSTILE);
+	tcase_add_test(tc, test_sandbox_escape);
 	tcase_add_test(tc, test_output_cap);
 	tcase_add_test(tc, test_wait_timeout);
 	tcase_add_test(tc, test_wait_zero);
