@@ -514,9 +514,11 @@ run_reap(struct run *r)
 	    WEXITSTATUS(st) - 128 < NSIG)
 		st = WEXITSTATUS(st) - 128;
 	run_classify(r, st, &ru);
-	/* Killed by the OOM killer at the cell's cgroup limit. */
-	if (r->cell != NULL && r->killed == 0 &&
-	    (r->outcome == RUN_SIGNALED ||
+	/* The OOM killer killed it, or some of its processes, at the
+	 * cell's cgroup limit: what ended it (a crash, an error exit, the
+	 * deadline it missed while the kernel reclaimed) is that. */
+	if (r->cell != NULL &&
+	    (r->outcome == RUN_SIGNALED || r->outcome == RUN_TIMEOUT ||
 	        (r->outcome == RUN_EXITED && r->status != 0)) &&
 	    cell_cgroup_ooms(r->cell) > r->oom0)
 		r->outcome = RUN_MEMORY;
