@@ -10,6 +10,7 @@ MANDIR     ?= $(PREFIX)/share/man/man1
 DATADIR    ?= $(PREFIX)/share/socklab
 PKG_CONFIG ?= pkg-config
 APT_GET    ?= apt-get
+BWRAP      ?= bwrap
 CFLAGS     ?= -O2 -g
 KITFLAGS   := -std=c11 -Wall -Wextra -Werror
 CPPFLAGS   += -MMD -MP -Icapture -Igrader
@@ -118,18 +119,21 @@ test check: deps
 	@$(MAKE) --no-print-directory san-bins
 	@KIT_BUILD=$(B) ./$(B)/check_kit
 
-# deps: install libpcap's and Check's development files (and pkg-config)
-# when they are missing: with apt-get when we are root or have sudo
-# without a password, otherwise print the exact command and stop.
+# deps: install libpcap's, Check's and libseccomp's development files,
+# pkg-config and bubblewrap (the grader's sandbox) when they are missing:
+# with apt-get when we are root or have sudo without a password,
+# otherwise print the exact command and stop.
 deps:
 	@missing=""; \
 	command -v $(PKG_CONFIG) >/dev/null 2>&1 || missing="pkg-config"; \
 	$(PKG_CONFIG) --exists libpcap 2>/dev/null || missing="$$missing libpcap-dev"; \
 	$(PKG_CONFIG) --exists check 2>/dev/null || missing="$$missing check"; \
+	$(PKG_CONFIG) --exists libseccomp 2>/dev/null || missing="$$missing libseccomp-dev"; \
+	command -v $(BWRAP) >/dev/null 2>&1 || missing="$$missing bubblewrap"; \
 	missing=$${missing# }; \
 	[ -z "$$missing" ] && exit 0; \
 	if ! command -v $(firstword $(APT_GET)) >/dev/null 2>&1; then \
-		echo "deps: missing $$missing; this system has no apt-get: install libpcap's and Check's development files and pkg-config with your package manager (see README.md)" >&2; \
+		echo "deps: missing $$missing; this system has no apt-get: install libpcap's, Check's and libseccomp's development files, pkg-config and bubblewrap with your package manager (see README.md)" >&2; \
 		exit 1; \
 	fi; \
 	if [ "$$(id -u)" = 0 ]; then sudo=""; \
