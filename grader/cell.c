@@ -327,6 +327,9 @@ cell_close(struct cell *c)
 	cell_cgroup_kill(c);
 	if (c->switch_uid && c->uid != 0)
 		cell_kill_uid(c->uid);
+	/* Without namespaces its files and IPC objects are on the host's. */
+	if (c->mode == CELL_FALLBACK && c->switch_uid && c->uid != 0)
+		cell_fallback_sweep_uid(c->uid);
 	cell_cgroup_close(c);
 	if (c->mode == CELL_FALLBACK)
 		cell_fallback_close(c);

@@ -197,6 +197,7 @@ int cell_ns_kill_all(struct cell *c);
 int cell_fallback_enter(struct cell *c);
 void cell_fallback_watch(struct cell *c, pid_t pgid);
 void cell_fallback_close(struct cell *c);
+void cell_fallback_sweep_uid(uid_t uid);
 int cell_kill_uid(uid_t uid);
 void cell_kill_orphans(struct cell *c);
 int cell_uid_count(uid_t uid);
@@ -228,6 +229,7 @@ int sandbox_etc(const char *path, uid_t uid, gid_t gid);
 int sandbox_command(
     struct sandbox_cmd *s, const struct sandbox_spec *spec, char *const prog[]);
 int sandbox_seccomp_fd(void);
+int sandbox_seccomp_load(void);
 int cell_cgroup_open(struct cell *c);
 int cell_cgroup_run(struct cell *c);
 int cell_cgroup_enter(const struct cell *c, int id);

@@ -16,6 +16,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -77,25 +78,55 @@ engine_budget(const struct grade_test *t)
 	return t->budget_s > 0 ? t->budget_s : GRADE_BUDGET_S;
 }
 
+/* Can uid read the kit's reference solutions?  Asked in a child. */
+static int
+engine_kit_readable(const char *kit, uid_t uid)
+{
+	char path[PATH_MAX];
+	pid_t pid;
+	int st;
+
+	if (kit == NULL)
+		return 0;
+	snprintf(path, sizeof path, "%s/solutions", kit);
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0)
+		_exit(setgroups(0, NULL) == 0 && setgid((gid_t)uid) == 0 &&
+		              setuid(uid) == 0 && access(path, R_OK | X_OK) == 0
+		          ? 0
+		          : 1);
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		return 0;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
 /* What a fallback cell isolates and what it does not, for every report. */
 static void
-engine_fallback_note(const struct cell *c, char *buf, size_t len)
+engine_fallback_note(const struct grade_sub *sub, const struct cell *c,
+    char *buf, size_t len)
 {
 	if (c->switch_uid)
 		snprintf(buf, len,
 		    "sandbox: fallback (no namespaces): student programs run "
 		    "as uid %u in a session of their own (no terminal), with "
 		    "rlimits (CPU, memory and processes per process, files, "
-		    "output) and a deadline; NOT isolated: the host's network "
-		    "(loopback and beyond), its /proc, and every file that "
-		    "uid may read; why: %s",
-		    (unsigned)c->uid, c->why);
+		    "output), the seccomp filter and a deadline; NOT "
+		    "isolated: the host's network (loopback and beyond), its "
+		    "/proc, and every file that uid may read (%s); why: %s",
+		    (unsigned)c->uid,
+		    engine_kit_readable(sub->kit, c->uid)
+		        ? "the kit's solutions ARE readable to it: chmod 700 "
+		          "the kit"
+		        : "the kit's solutions are not",
+		    c->why);
 	else
 		snprintf(buf, len,
 		    "sandbox: fallback (no namespaces): --unsafe-no-sandbox: "
 		    "student programs run as YOUR uid, in a session of their "
-		    "own, with rlimits and a deadline; NOT isolated: your "
-		    "files, the host's network and /proc; why: %s",
+		    "own, with rlimits, the seccomp filter and a deadline; NOT "
+		    "isolated: your files, the host's network and /proc; "
+		    "why: %s",
 		    c->why);
 }
 
@@ -133,7 +164,7 @@ engine_child(const struct engine_ctx *x, int idx)
 	}
 	g.cell = &cell;
 	if (cell.mode == CELL_FALLBACK) {
-		engine_fallback_note(&cell, why, sizeof why);
+		engine_fallback_note(x->sub, &cell, why, sizeof why);
 		grade_record(&g, "cell", why);
 		if (t->needs & NEED_NS) {
 			snprintf(why, sizeof why,

@@ -39,6 +39,7 @@ struct build_result {
 	char *log;     /* make's last lines when something failed */
 	char why[256]; /* one line: what failed */
 	int sandboxed; /* make ran in bwrap (else: rlimits, uid drop) */
+	int lock_fd;   /* holds a lock on dir while the grading lives */
 };
 
 struct engine_opts {

@@ -510,6 +510,7 @@ lg_sub(const struct lg *o, const struct build_result *b, const char *dir,
 	sub->seed = o->seed;
 	sub->force_fallback = o->no_cell;
 	sub->unsafe = o->unsafe;
+	sub->kit = o->kit;
 	sub->verbose = o->verbose;
 }
 

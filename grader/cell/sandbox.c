@@ -217,7 +217,8 @@ sandbox_add_root(struct sandbox_cmd *s)
 
 /*
  * The bwrap command line for one student process, into s: the caller
- * execs s->argv.  Nothing of the host is visible but /usr (and the
+ * execs s->argv, in a session of its own (setsid: no controlling
+ * terminal, so no TIOCSTI; not bwrap's --new-session, see run.c).  Nothing of the host is visible but /usr (and the
  * /bin, /lib* links or folders), the generated /etc, spec->ro (read-only
  * at SANDBOX_BIN) and spec->rw (read-write at its own path, the build);
  * /tmp, /var/tmp, /dev/shm and /run are private tmpfs, the root is
@@ -251,8 +252,7 @@ sandbox_command(
 	    sandbox_add_n(
 	        s, (const char *const[]){spec->bwrap, "--unshare-user",
 	               "--unshare-pid", "--unshare-ipc", "--unshare-uts",
-	               "--unshare-cgroup-try", "--new-session",
-	               "--die-with-parent", "--cap-drop", "ALL", "--uid", uid,
+	               "--unshare-cgroup-try", "--die-with-parent", "--cap-drop", "ALL", "--uid", uid,
 	               "--gid", gid, "--hostname", "cell", NULL}) < 0 ||
 	    sandbox_add_root(s) < 0 || sandbox_add_etc(s, spec->etc) < 0 ||
 	    sandbox_add_n(

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -26,6 +27,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "../cell.h"
 #include "../param.h"
 
 #define SB_ATTACKS "grader/tests/attacks"
@@ -48,6 +50,7 @@ struct sb {
 	char cg[PATH_MAX]; /* a memory cgroup the grading runs in, or "" */
 	int sock_fd, abs_fd;
 	int as_nobody;
+	int no_cell; /* graded with --no-cell (fallback) */
 	char *report; /* labgrade's JSON */
 	char summary[4096]; /* python's reading of it */
 	double seconds;
@@ -297,7 +300,7 @@ sb_grade(struct sb *x)
 {
 	char home[PATH_MAX + 8], prog[PATH_MAX + 32];
 	char *root[] = {"sh", "-c", SB_JOIN_CG, "sh", x->cg, "env", home, prog,
-	    "--format", "json", "lab1-udp", x->sub, NULL};
+	    "--format", "json", "lab1-udp", x->sub, NULL, NULL};
 	char *nobody[] = {"setpriv", "--reuid=65534", "--regid=65534",
 	    "--clear-groups", "env", home, prog, "--format", "json",
 	    "lab1-udp", x->sub, NULL};
@@ -308,6 +311,10 @@ sb_grade(struct sb *x)
 	snprintf(prog, sizeof prog, "%s/build/labgrade", x->kit);
 	if (!x->as_nobody)
 		snprintf(prog, sizeof prog, "%s", kit_bin("labgrade"));
+	if (x->no_cell) { /* options go before LAB */
+		memmove(&root[9], &root[8], 4 * sizeof root[0]);
+		root[8] = "--no-cell";
+	}
 	fflush(NULL);
 	ck_assert_int_eq(
 	    proc_run(&p, x->as_nobody ? nobody : root, SB_GRADE_MS), 0);
@@ -631,6 +638,123 @@ START_TEST(attack)
 }
 END_TEST
 
+/* Fallback as root: what the program left on the host's tmpfs folders
+ * and its SysV segment are removed when each test ends. */
+START_TEST(fallback_leftovers)
+{
+	struct sb x;
+	int i;
+
+	if (geteuid() != 0)
+		return; /* refused without a uid to drop to (check_fallback) */
+	for (i = 0; i < SB_N; i++)
+		if (strcmp(sb_attacks[i].name, "leftovers") == 0)
+			break;
+	sb_setup(&x, &sb_attacks[i], 0);
+	x.no_cell = 1;
+	sb_grade(&x);
+	sb_parse(&x);
+	ck_assert_msg(strstr(x.report, "ATTACK-RAN") != NULL, "%.2000s",
+	    x.report);
+	ck_assert_msg(strstr(x.report, "sandbox: fallback (no namespaces)") !=
+	                  NULL,
+	    "%.2000s", x.report);
+	sb_no_leftovers(&x);
+	sb_cleanup(&x);
+}
+END_TEST
+
+/* A stale folder (no lock, old) of ours: what a SIGKILLed grading left. */
+static void
+sb_stale_dir(char *dir, size_t len, uid_t owner, int age_s)
+{
+	struct timespec t[2];
+
+	snprintf(dir, len, "/var/tmp/labgrade-build-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(chown(dir, owner, owner), 0);
+	clock_gettime(CLOCK_REALTIME, &t[0]);
+	t[0].tv_sec -= age_s;
+	t[1] = t[0];
+	ck_assert_int_eq(utimensat(AT_FDCWD, dir, t, 0), 0);
+}
+
+/* The next grading sweeps build folders a killed one left: its own
+ * (the build uid's), unlocked, not brand new; never another's, never
+ * one still locked by a live grading. */
+START_TEST(sweep_build_dirs)
+{
+	uid_t me = geteuid() == 0 ? BUILD_UID : geteuid();
+	char stale[64], locked[64], young[64], other[64];
+	char *argv[] = {(char *)kit_bin("labgrade"), "--only", "server_usage",
+	    "lab1-udp", "solutions/lab1-udp", NULL};
+	struct proc p;
+	int fd;
+
+	sb_stale_dir(stale, sizeof stale, me, 2 * BUILD_STALE_S);
+	sb_stale_dir(locked, sizeof locked, me, 2 * BUILD_STALE_S);
+	sb_stale_dir(young, sizeof young, me, 0);
+	other[0] = '\0';
+	if (geteuid() == 0)
+		sb_stale_dir(other, sizeof other, 4242, 2 * BUILD_STALE_S);
+	fd = open(locked, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_eq(flock(fd, LOCK_EX), 0);
+	ck_assert_int_eq(proc_run(&p, argv, SB_GRADE_MS), 0);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "%s", p.err);
+	proc_free(&p);
+	ck_assert_msg(access(stale, F_OK) < 0, "%s was not swept", stale);
+	ck_assert_int_eq(access(locked, F_OK), 0);
+	ck_assert_int_eq(access(young, F_OK), 0);
+	if (other[0] != '\0')
+		ck_assert_int_eq(access(other, F_OK), 0);
+	close(fd);
+	rmdir(locked);
+	rmdir(young);
+	if (other[0] != '\0')
+		rmdir(other);
+}
+END_TEST
+
+/* A cell sweeps the cgroups of a grader that is gone (its pid in the
+ * name), not those of a live one. */
+START_TEST(sweep_cgroups)
+{
+	char line[PATH_MAX], base[PATH_MAX], dead[PATH_MAX + 64],
+	    live[PATH_MAX + 64], *p;
+	FILE *f = fopen("/proc/self/cgroup", "r");
+	struct cell c;
+	pid_t gone;
+
+	if (geteuid() != 0 || f == NULL)
+		return; /* no cgroups as an ordinary user */
+	base[0] = '\0';
+	while (fgets(line, sizeof line, f) != NULL)
+		if ((p = strstr(line, ":memory:")) != NULL) {
+			p[strcspn(p, "\n")] = '\0';
+			snprintf(base, sizeof base, SB_CG_MEM "%s",
+			    strcmp(p + 8, "/") == 0 ? "" : p + 8);
+		}
+	fclose(f);
+	if (base[0] == '\0' || access(base, W_OK) < 0)
+		return; /* cgroup v2 only: the v1 path is what we made here */
+	gone = fork();
+	if (gone == 0)
+		_exit(0);
+	waitpid(gone, NULL, 0);
+	snprintf(dead, sizeof dead, "%s/" CELL_CG_PREFIX "%d-0", base,
+	    (int)gone);
+	snprintf(live, sizeof live, "%s/" CELL_CG_PREFIX "%d-0", base,
+	    (int)getppid());
+	ck_assert_int_eq(mkdir(dead, 0700), 0);
+	ck_assert_int_eq(mkdir(live, 0700), 0);
+	ck_assert_msg(cell_open(&c, 1, 0) == 0, "%s", c.why);
+	ck_assert_msg(access(dead, F_OK) < 0, "%s was not swept", dead);
+	ck_assert_int_eq(access(live, F_OK), 0);
+	cell_close(&c);
+	ck_assert_int_eq(rmdir(live), 0);
+}
+END_TEST
+
 Suite *
 sandbox_suite(void)
 {
@@ -639,6 +763,12 @@ sandbox_suite(void)
 
 	tcase_set_timeout(tc, 180);
 	tcase_add_loop_test(tc, attack, 0, 2 * SB_N);
+	tcase_add_test(tc, fallback_leftovers);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("sweep");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, sweep_build_dirs);
+	tcase_add_test(tc, sweep_cgroups);
 	suite_add_tcase(s, tc);
 	return s;
 }
