@@ -72,7 +72,8 @@ sandbox_copy_table(int dir, const char *name)
  * The sandbox's /etc, written into the folder path (made here, 0755):
  * hosts (localhost is 127.0.0.1 and ::1), passwd and group lines for
  * the uid and gid the program has inside, nsswitch.conf (files only),
- * services and protocols (copies of the host's public tables).
+ * services and protocols (copies of the host's public tables), and an
+ * empty alternatives/ where the host's is bound (Debian's cc is there).
  */
 int
 sandbox_etc(const char *path, uid_t uid, gid_t gid)
@@ -90,6 +91,7 @@ sandbox_etc(const char *path, uid_t uid, gid_t gid)
 	if (dir < 0)
 		return -1;
 	if (fchmod(dir, 0755) < 0 ||
+	    (mkdirat(dir, "alternatives", 0755) < 0 && errno != EEXIST) ||
 	    sandbox_write(dir, "hosts", hosts, sizeof hosts - 1) < 0 ||
 	    sandbox_write(dir, "nsswitch.conf", nss, sizeof nss - 1) < 0)
 		goto out;
@@ -111,10 +113,6 @@ out:
 	close(dir);
 	return rc;
 }
-
-/* The files of sandbox_etc, each bound read-only into /etc. */
-static const char *const sandbox_etc_files[] = {
-    "hosts", "nsswitch.conf", "passwd", "group", "services", "protocols", NULL};
 
 static int
 sandbox_add(struct sandbox_cmd *s, const char *arg)
@@ -153,24 +151,18 @@ sandbox_add_n(struct sandbox_cmd *s, const char *const *args)
 static int
 sandbox_add_etc(struct sandbox_cmd *s, const char *etc)
 {
-	char from[PATH_MAX], to[64];
-	const char *f, *t;
-	int i;
+	const char *e;
 
-	if (sandbox_add(s, "--dir") < 0 || sandbox_add(s, "/etc") < 0)
-		return -1;
-	for (i = 0; etc != NULL && sandbox_etc_files[i] != NULL; i++) {
-		snprintf(from, sizeof from, "%s/%s", etc, sandbox_etc_files[i]);
-		snprintf(to, sizeof to, "/etc/%s", sandbox_etc_files[i]);
-		f = sandbox_keep(s, from);
-		t = sandbox_keep(s, to);
-		if (f == NULL || t == NULL)
-			return errno = ENOMEM, -1;
-		if (sandbox_add_n(
-		        s, (const char *const[]){"--ro-bind", f, t, NULL}) < 0)
+	/* One bind for all of it: each costs a mount and a remount. */
+	if (etc == NULL) {
+		if (sandbox_add(s, "--dir") < 0 || sandbox_add(s, "/etc") < 0)
 			return -1;
-	}
-	/* The compiler is /usr/bin/cc -> /etc/alternatives/cc (Debian). */
+	} else if ((e = sandbox_keep(s, etc)) == NULL ||
+	           sandbox_add_n(s,
+	               (const char *const[]){"--ro-bind", e, "/etc", NULL}) < 0)
+		return -1;
+	/* The compiler is /usr/bin/cc -> /etc/alternatives/cc (Debian);
+	 * sandbox_etc made its mount point. */
 	if (access("/etc/alternatives", F_OK) == 0 &&
 	    sandbox_add_n(
 	        s, (const char *const[]){"--ro-bind", "/etc/alternatives",
