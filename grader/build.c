@@ -17,6 +17,7 @@
 #include <string.h>
 #include <dirent.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -87,6 +88,17 @@ build_limits(void)
 	build_limit(RLIMIT_NPROC, BUILD_NPROC);
 }
 
+static void
+build_detach_tty(void)
+{
+	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		ioctl(fd, TIOCNOTTY);
+		close(fd);
+	}
+}
+
 static void __attribute__((noreturn)) build_child(
     char *const argv[], const char *cwd, int fd, const struct build_how *how)
 {
@@ -94,11 +106,9 @@ static void __attribute__((noreturn)) build_child(
 	    "LC_ALL=C", "HOME=/tmp", "TMPDIR=/tmp", NULL};
 	int devnull = open("/dev/null", O_RDONLY);
 
-	/* A session of its own: no controlling terminal. */
-	if (how->limited)
-		setsid();
-	else
-		setpgid(0, 0);
+	setpgid(0, 0);
+	if (how->limited) /* no controlling terminal (see run.c) */
+		build_detach_tty();
 	if (how->limited)
 		build_limits();
 	if (how->uid != (uid_t)-1 &&
@@ -189,8 +199,7 @@ build_exec(char *const argv[], const char *cwd, int timeout_ms, size_t cap,
 		close(fd[0]);
 		build_child(argv, cwd, fd[1], how);
 	}
-	if (!how->limited)
-		setpgid(pid, pid);
+	setpgid(pid, pid);
 	close(fd[1]);
 	timed_out = build_drain(pid, fd[0], timeout_ms, buf, &len, cap, status);
 	close(fd[0]);

@@ -104,7 +104,6 @@ struct cell {
 	pid_t pids[CELL_MAX_RUNS];	/* runs and captures not yet reaped */
 	char etc[64];         /* the sandbox's generated /etc (CELL_NS) */
 	char cg[2][PATH_MAX]; /* cgroup folders: v2 [0]; v1 memory, pids */
-	long cg_oom;          /* OOM kills in the cgroup at its start */
 	int cg_runs;          /* runs given a cgroup of their own so far */
 };
 
@@ -158,7 +157,6 @@ struct run {
 	int killed;		/* why we killed it: a RUN_* outcome, or 0 */
 	long long start_ms;	/* CLOCK_MONOTONIC */
 	int sandboxed;          /* runs in bwrap: r->pid is bwrap's */
-	long oom0;              /* the cell's OOM kills when it started */
 	int cg_id;              /* its cgroup below the cell's, or 0 */
 	struct cell *cell;
 };
@@ -233,8 +231,7 @@ int sandbox_seccomp_load(void);
 int cell_cgroup_open(struct cell *c);
 int cell_cgroup_run(struct cell *c);
 int cell_cgroup_enter(const struct cell *c, int id);
-long cell_cgroup_run_end(struct cell *c, int id);
-long cell_cgroup_ooms(const struct cell *c);
+long cell_cgroup_run_end(struct cell *c, int id, long *ooms);
 int cell_cgroup_kill(const struct cell *c);
 void cell_cgroup_close(struct cell *c);
 

@@ -109,7 +109,7 @@ engine_fallback_note(const struct grade_sub *sub, const struct cell *c,
 	if (c->switch_uid)
 		snprintf(buf, len,
 		    "sandbox: fallback (no namespaces): student programs run "
-		    "as uid %u in a session of their own (no terminal), with "
+		    "as uid %u without the controlling terminal, with "
 		    "rlimits (CPU, memory and processes per process, files, "
 		    "output), the seccomp filter and a deadline; NOT "
 		    "isolated: the host's network (loopback and beyond), its "
@@ -123,8 +123,9 @@ engine_fallback_note(const struct grade_sub *sub, const struct cell *c,
 	else
 		snprintf(buf, len,
 		    "sandbox: fallback (no namespaces): --unsafe-no-sandbox: "
-		    "student programs run as YOUR uid, in a session of their "
-		    "own, with rlimits, the seccomp filter and a deadline; NOT "
+		    "student programs run as YOUR uid, without the controlling "
+		    "terminal, with rlimits, the seccomp filter and a "
+		    "deadline; NOT "
 		    "isolated: your files, the host's network and /proc; "
 		    "why: %s",
 		    c->why);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -146,31 +147,26 @@ run_confine(struct cell *c, const struct run *r, rlim_t nproc)
 }
 
 /*
- * setsid(), and the CPU share it would change put back: with the
- * scheduler's autogroups (kernel.sched_autogroup_enabled), a new session
- * is a new CPU group at nice 0, whatever our nice (GRADE_NICE for the
- * untimed tests); the group gets ours.  This is also why bwrap gets no
- * --new-session of its own: the program stays in this session, which
- * has no controlling terminal.
+ * A student program loses the controlling terminal (no TIOCSTI, no
+ * escape sequences into the instructor's shell): /dev/tty then fails
+ * with ENXIO for it and all it starts, and no descriptor of the
+ * terminal reaches it.  Not setsid(): with the scheduler's autogroups
+ * (kernel.sched_autogroup_enabled) a new session is a CPU group of its
+ * own, which changes the program's CPU share against labpeer (measured:
+ * at nice 0 lab2's server_no_read overran its output cap, at the test's
+ * nice it missed deadlines under load).  For the same reason bwrap gets
+ * no --new-session: the program stays in our session, without its
+ * terminal, in a process group of its own.
  */
 static void
-run_new_session(void)
+run_detach_tty(void)
 {
-	char text[16];
-	int fd, n;
+	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
 
-	if (setsid() < 0)
-		return;
-	errno = 0;
-	n = getpriority(PRIO_PROCESS, 0);
-	if (errno != 0 || n == 0)
-		return;
-	fd = open("/proc/self/autogroup", O_WRONLY | O_CLOEXEC);
+	setpgid(0, 0);
 	if (fd < 0)
-		return;
-	n = snprintf(text, sizeof text, "%d", n);
-	if (write(fd, text, (size_t)n) < 0)
-		errno = 0; /* a courtesy, as nice() itself */
+		return; /* no controlling terminal to lose */
+	ioctl(fd, TIOCNOTTY);
 	close(fd);
 }
 
@@ -184,12 +180,10 @@ run_child(struct cell *c, struct run *r, char *const argv[], int out, int err,
 	sigset_t none;
 	int sig, null, e;
 
-	/* Student programs: a session of their own, with no controlling
-	 * terminal (no TIOCSTI into the instructor's shell). */
 	if (r->lim.trusted)
 		setpgid(0, 0);
 	else
-		run_new_session();
+		run_detach_tty();
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = SIG_DFL;
 	for (sig = 1; sig < NSIG; sig++)
@@ -392,7 +386,6 @@ run_start(struct cell *c, struct run *r, char *const argv[],
 			goto out;
 		exe = sbx.argv;
 	}
-	r->oom0 = cell_cgroup_ooms(c);
 	if (!r->lim.trusted)
 		r->cg_id = cell_cgroup_run(c);
 	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0 ||
@@ -406,8 +399,7 @@ run_start(struct cell *c, struct run *r, char *const argv[],
 		run_child(c, r, exe, out[1], err[1], ex[1], nproc, seccomp_fd);
 	if (r->pid < 0)
 		goto out;
-	if (r->lim.trusted) /* either of us may come first */
-		setpgid(r->pid, r->pid);
+	setpgid(r->pid, r->pid); /* either of us may come first */
 	r->out_fd = out[0];
 	r->err_fd = err[0];
 	out[0] = err[0] = -1;
@@ -516,6 +508,7 @@ static int
 run_reap(struct run *r)
 {
 	struct rusage ru;
+	long ooms = 0;
 	int st = 0;
 	pid_t p;
 
@@ -534,7 +527,7 @@ run_reap(struct run *r)
 	run_drain(r);
 	close_fd(&r->pidfd);
 	if (r->cell != NULL && r->cg_id > 0) {
-		long peak = cell_cgroup_run_end(r->cell, r->cg_id);
+		long peak = cell_cgroup_run_end(r->cell, r->cg_id, &ooms);
 
 		/* wait4 saw bwrap, not the program, when sandboxed. */
 		if (peak > ru.ru_maxrss)
@@ -546,13 +539,13 @@ run_reap(struct run *r)
 	    WEXITSTATUS(st) - 128 < NSIG)
 		st = WEXITSTATUS(st) - 128;
 	run_classify(r, st, &ru);
-	/* The OOM killer killed it, or some of its processes, at the
-	 * cell's cgroup limit: what ended it (a crash, an error exit, the
-	 * deadline it missed while the kernel reclaimed) is that. */
-	if (r->cell != NULL &&
-	    (r->outcome == RUN_SIGNALED || r->outcome == RUN_TIMEOUT ||
+	/* The OOM killer killed it, or some of its processes (counted in
+	 * its own cgroup), at the cell's cgroup limit: what ended it (a
+	 * crash, an error exit, the deadline it missed while the kernel
+	 * reclaimed) is that. */
+	if ((r->outcome == RUN_SIGNALED || r->outcome == RUN_TIMEOUT ||
 	        (r->outcome == RUN_EXITED && r->status != 0)) &&
-	    cell_cgroup_ooms(r->cell) > r->oom0)
+	    ooms > 0)
 		r->outcome = RUN_MEMORY;
 	return 0;
 }

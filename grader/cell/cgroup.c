@@ -223,7 +223,6 @@ cell_cgroup_open(struct cell *c)
 		cell_cgroup_close(c);
 		return errno = e, -1;
 	}
-	c->cg_oom = cell_cgroup_ooms(c);
 	return 0;
 }
 
@@ -273,17 +272,40 @@ cell_cgroup_enter(const struct cell *c, int id)
 	return 0;
 }
 
-/* Run id's peak memory in kB (-1: not known), and its cgroup removed
- * (what is left of the run in it is killed first). */
+/* The OOM killer's kills in the memory cgroup folder dir (its own
+ * processes and those below: the counts go up the hierarchy). */
+static long
+cg_ooms(const char *dir, int mode)
+{
+	char path[PATH_MAX + 64], key[64];
+	long n, v = 0;
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", dir,
+	    mode == 2 ? "memory.events" : "memory.oom_control");
+	if ((f = fopen(path, "re")) == NULL)
+		return 0;
+	while (fscanf(f, "%63s %ld", key, &n) == 2)
+		if (strcmp(key, "oom_kill") == 0)
+			v = n;
+	fclose(f);
+	return v;
+}
+
+/* Run id's peak memory in kB (-1: not known) and how many of its
+ * processes the OOM killer killed (*ooms), and its cgroup removed (what
+ * is left of the run in it is killed first). */
 long
-cell_cgroup_run_end(struct cell *c, int id)
+cell_cgroup_run_end(struct cell *c, int id, long *ooms)
 {
 	char path[PATH_MAX + 32], file[PATH_MAX + 64];
 	long long bytes = -1;
 	FILE *f;
 
+	*ooms = 0;
 	if (cg_run_path(c, id, path, sizeof path) < 0)
 		return -1;
+	*ooms = cg_ooms(path, c->cg_mode);
 	snprintf(file, sizeof file, "%s/%s", path,
 	    c->cg_mode == 2 ? "memory.peak" : "memory.max_usage_in_bytes");
 	if ((f = fopen(file, "re")) != NULL) {
@@ -293,27 +315,6 @@ cell_cgroup_run_end(struct cell *c, int id)
 	}
 	cg_remove_dir(path);
 	return bytes < 0 ? -1 : (long)(bytes / 1024);
-}
-
-/* How many processes the OOM killer has killed in the cell so far. */
-long
-cell_cgroup_ooms(const struct cell *c)
-{
-	char path[PATH_MAX + 64], key[64];
-	long n, v = 0;
-	FILE *f;
-
-	if (c->cg_mode == 0 || c->cg[0][0] == '\0')
-		return 0;
-	snprintf(path, sizeof path, "%s/%s", c->cg[0],
-	    c->cg_mode == 2 ? "memory.events" : "memory.oom_control");
-	if ((f = fopen(path, "re")) == NULL)
-		return 0;
-	while (fscanf(f, "%63s %ld", key, &n) == 2)
-		if (strcmp(key, "oom_kill") == 0)
-			v = n;
-	fclose(f);
-	return v;
 }
 
 /* Every process of the cell's cgroup killed: 0 once none is left. */

@@ -209,11 +209,11 @@ sandbox_add_root(struct sandbox_cmd *s)
 
 /*
  * The bwrap command line for one student process, into s: the caller
- * execs s->argv, in a session of its own (setsid: no controlling
- * terminal, so no TIOCSTI; not bwrap's --new-session, see run.c).  Nothing of the host is visible but /usr (and the
- * /bin, /lib* links or folders), the generated /etc, spec->ro (read-only
- * at SANDBOX_BIN) and spec->rw (read-write at its own path, the build);
- * /tmp, /var/tmp, /dev/shm and /run are private tmpfs, the root is
+ * execs s->argv without a controlling terminal (TIOCNOTTY: no TIOCSTI;
+ * not bwrap's --new-session, see run.c).  Nothing of the host is
+ * visible but /usr (and the /bin, /lib* links or folders), the generated /etc,
+ * spec->ro (read-only at SANDBOX_BIN) and spec->rw (read-write at its own path,
+ * the build); /tmp, /var/tmp, /dev/shm and /run are private tmpfs, the root is
  * read-only, /proc is the sandbox's own PID namespace's.
  */
 int
