@@ -13,6 +13,7 @@ MANDIR     ?= $(PREFIX)/share/man/man1
 DATADIR    ?= $(PREFIX)/share/socklab
 PKG_CONFIG ?= pkg-config
 APT_GET    ?= apt-get
+BWRAP      ?= bwrap
 CFLAGS     ?= -O2 -g
 KITFLAGS   := -std=c11 -Wall -Wextra -Werror
 CPPFLAGS   += -MMD -MP -I.
@@ -160,7 +161,7 @@ endif
 KIT_VERSION := $(shell sed -n 's/^\#define LABGRADE_VERSION "\([^"]*\)".*/\1/p' grader/param.h)
 STUDENT_KIT := build/socklab-student-$(KIT_VERSION).tar.gz
 STUDENT_KIT_EXCLUDE := solutions 'grader/labs/*/broken' 'grader/labs/*/hostile' \
-	grader/cell/tests/hostile
+	grader/cell/tests/hostile grader/cell/tests/attacks
 student-kit: $(STUDENT_KIT)
 $(STUDENT_KIT): FORCE
 	@mkdir -p build
@@ -181,18 +182,21 @@ FORCE:
 test-loaded: deps
 	@MAKE="$(MAKE)" sh grader/testkit/test-loaded.sh
 
-# deps: install libpcap's and Check's development files (and pkg-config)
-# when they are missing: with apt-get when we are root or have sudo
-# without a password, otherwise print the exact command and stop.
+# deps: install libpcap's, Check's and libseccomp's development files,
+# pkg-config and bubblewrap (the grader's sandbox) when they are missing:
+# with apt-get when we are root or have sudo without a password,
+# otherwise print the exact command and stop.
 deps:
 	@missing=""; \
 	command -v $(PKG_CONFIG) >/dev/null 2>&1 || missing="pkg-config"; \
 	$(PKG_CONFIG) --exists libpcap 2>/dev/null || missing="$$missing libpcap-dev"; \
 	$(PKG_CONFIG) --exists check 2>/dev/null || missing="$$missing check"; \
+	$(PKG_CONFIG) --exists libseccomp 2>/dev/null || missing="$$missing libseccomp-dev"; \
+	command -v $(BWRAP) >/dev/null 2>&1 || missing="$$missing bubblewrap"; \
 	missing=$${missing# }; \
 	[ -z "$$missing" ] && exit 0; \
 	if ! command -v $(firstword $(APT_GET)) >/dev/null 2>&1; then \
-		echo "deps: missing $$missing; this system has no apt-get: install libpcap's and Check's development files and pkg-config with your package manager (see README.md)" >&2; \
+		echo "deps: missing $$missing; this system has no apt-get: install libpcap's, Check's and libseccomp's development files, pkg-config and bubblewrap with your package manager (see README.md)" >&2; \
 		exit 1; \
 	fi; \
 	if [ "$$(id -u)" = 0 ]; then sudo=""; \

@@ -41,7 +41,14 @@
 #define BUILD_LOG_LINES 15	/* compiler lines shown for a failed build */
 #define BUILD_LOG_CAP (64 * 1024) /* bytes of make output kept */
 #define BUILD_UID 65534		/* make runs as nobody when we are root */
-#define BUILD_SOURCE_MAX (1024 * 1024) /* bytes of one source file */
+#define BUILD_SOURCE_MAX (256 * 1024)   /* bytes of one source file */
+#define BUILD_SOURCE_MAX_TEXT "256 KiB" /* the same, for reports */
+#define BUILD_CPU_S 30                  /* RLIMIT_CPU of each build process */
+#define BUILD_MEM_MB 1024               /* RLIMIT_AS of each build process */
+#define BUILD_FSIZE_MB 64               /* RLIMIT_FSIZE of the build */
+#define BUILD_NPROC 64                  /* RLIMIT_NPROC of the build uid */
+#define BUILD_NOFILE 256                /* RLIMIT_NOFILE of the build */
+#define BUILD_STALE_S 60	/* an unlocked build folder this old is swept */
 #define TRACE_TIMEOUT_MS 5000	/* labsniff -r on a test's trace */
 #define TRACE_CAP (64 * 1024)	/* bytes of trace text kept per test */
 #define RUBRIC_MAX_POINTS 1000	/* points of one test, at most */
@@ -70,6 +77,13 @@
 #define CELL_ADDR6 "2001:db8::1" /* same, IPv6 (documentation ranges) */
 #define CELL_KILL_ROUNDS 20	/* kill(-1)/uid-scan rounds at close */
 #define CELL_KILL_WAIT_MS 2000	/* init must have killed all within this */
+#define CELL_MEM_MB 256         /* memory of all the cell's student processes */
+#define CELL_PIDS 64            /* processes of all of them (cgroup pids.max) */
+#define CELL_CG_PREFIX "socklab-" /* cgroups: socklab-<owner pid>-<slot> */
+#define SANDBOX_BIN                                                            \
+	"/submission"        /* the program's folder, read-only, in bwrap */
+#define SANDBOX_MAX_ARGS 160 /* bwrap's command line, program included */
+#define SANDBOX_ETC_MAX (256 * 1024) /* bytes of /etc/services copied */
 
 #endif
 

@@ -13,8 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
 #include <sys/prctl.h>
 #include <sys/file.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -161,6 +165,79 @@ cell_remove_dir(const char *dir)
 	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/* SysV IPC objects of uid, from /proc/sysvipc/WHAT, removed: the id is
+ * column idcol and the owner's uid column uidcol (0-based). */
+static void
+ipc_sweep(const char *what, int idcol, int uidcol, uid_t uid)
+{
+	char path[64], line[512], *tok, *save;
+	long id, owner;
+	FILE *f;
+	int col;
+
+	snprintf(path, sizeof path, "/proc/sysvipc/%s", what);
+	if ((f = fopen(path, "re")) == NULL)
+		return;
+	while (fgets(line, sizeof line, f) != NULL) {
+		id = owner = -1;
+		for (col = 0, tok = strtok_r(line, " \t\n", &save);
+		     tok != NULL; tok = strtok_r(NULL, " \t\n", &save), col++) {
+			if (col == idcol)
+				id = atol(tok);
+			if (col == uidcol)
+				owner = atol(tok);
+		}
+		if (id < 0 || owner != (long)uid)
+			continue;
+		if (strcmp(what, "shm") == 0)
+			shmctl((int)id, IPC_RMID, NULL);
+		else if (strcmp(what, "sem") == 0)
+			semctl((int)id, 0, IPC_RMID);
+		else
+			msgctl((int)id, IPC_RMID, NULL);
+	}
+	fclose(f);
+}
+
+/*
+ * Fallback as root: what the cell's uid left on the host's shared
+ * places (files in the tmpfs folders, SysV IPC objects) is removed; the
+ * uid was the cell's alone while it lived (see cell_pick_uid).
+ */
+void
+cell_fallback_sweep_uid(uid_t uid)
+{
+	static const char *const dirs[] = { "/dev/shm", "/var/tmp", "/tmp",
+		"/run/lock", NULL };
+	char path[PATH_MAX];
+	struct dirent *e;
+	struct stat st;
+	DIR *d;
+	int i;
+
+	for (i = 0; dirs[i] != NULL; i++) {
+		if ((d = opendir(dirs[i])) == NULL)
+			continue;
+		while ((e = readdir(d)) != NULL) {
+			if (strcmp(e->d_name, ".") == 0 ||
+			    strcmp(e->d_name, "..") == 0 ||
+			    fstatat(dirfd(d), e->d_name, &st,
+			    AT_SYMLINK_NOFOLLOW) < 0 || st.st_uid != uid ||
+			    snprintf(path, sizeof path, "%s/%s", dirs[i],
+			    e->d_name) >= (int)sizeof path)
+				continue;
+			if (S_ISDIR(st.st_mode))
+				cell_remove_dir(path);
+			else
+				unlinkat(dirfd(d), e->d_name, 0);
+		}
+		closedir(d);
+	}
+	ipc_sweep("shm", 1, 7, uid);
+	ipc_sweep("sem", 1, 4, uid);
+	ipc_sweep("msg", 1, 7, uid);
+}
+
 /*
  * The watchdog: in a session of its own (Check's killpg misses it), it
  * learns the process group of every run, and when the owner dies
@@ -183,8 +260,10 @@ watchdog_main(struct cell *c, int fd)
 	}
 	for (i = 0; i < n; i++)
 		kill(-pgids[i], SIGKILL);
-	if (c->switch_uid)
+	if (c->switch_uid) {
 		cell_kill_uid(c->uid);
+		cell_fallback_sweep_uid(c->uid);
+	}
 	cell_remove_dir(c->dir);
 	_exit(0);
 }

@@ -57,6 +57,52 @@ cell_pick_uid(struct cell *c)
 	return errno = EBUSY, -1;
 }
 
+/*
+ * Without namespaces student programs are only as far from the host as
+ * a uid of their own puts them: with no uid to drop to either (not
+ * root), they would run as the instructor, so that needs CELL_UNSAFE.
+ */
+static int
+cell_open_fallback(struct cell *c, int flags)
+{
+	char why[sizeof c->why];
+
+	c->mode = CELL_FALLBACK;
+	if (!c->switch_uid && !(flags & CELL_UNSAFE)) {
+		memcpy(why, c->why, sizeof why);
+		snprintf(c->why, sizeof c->why,
+		    "no namespaces (%.120s) and no uid to drop to (not root): "
+		    "refusing to run student code as this user "
+		    "(--unsafe-no-sandbox allows it)",
+		    why);
+		return errno = EPERM, -1;
+	}
+	return cell_fallback_enter(c);
+}
+
+/*
+ * Student programs run through bwrap when it is installed (see
+ * cell/sandbox.c), with a /etc of our own.  As an ordinary user they
+ * are root of the cell's user namespace, mapped to us: inside bwrap
+ * they get an unprivileged uid instead.  Without bwrap they still run
+ * in the cell, as before, and c->why says what is missing.
+ */
+static int
+cell_open_sandbox(struct cell *c)
+{
+	c->sandbox = sandbox_bwrap();
+	if (c->sandbox == NULL) {
+		snprintf(c->why, sizeof c->why,
+		    "bubblewrap (bwrap) is not installed: student programs "
+		    "see the host's files (install bubblewrap)");
+		return 0;
+	}
+	if (c->userns)
+		c->uid = c->gid = CELL_UID_BASE + (uid_t)c->slot;
+	snprintf(c->etc, sizeof c->etc, "/tmp/cell-etc");
+	return sandbox_etc(c->etc, c->uid, c->gid);
+}
+
 int
 cell_open(struct cell *c, int slot, int flags)
 {
@@ -90,10 +136,14 @@ cell_open(struct cell *c, int slot, int flags)
 		rc = cell_ns_enter(c);
 	if (rc == 0)
 		c->mode = CELL_NS;
-	else if (rc > 0) {
-		c->mode = CELL_FALLBACK;
-		rc = cell_fallback_enter(c);
-	}
+	else if (rc > 0)
+		rc = cell_open_fallback(c, flags);
+	if (rc == 0 && c->mode == CELL_NS)
+		rc = cell_open_sandbox(c);
+	/* Bounds for all its processes together; without a cgroup (not
+	 * root, or none writable) the per-process rlimits are all. */
+	if (rc == 0)
+		cell_cgroup_open(c);
 	if (rc < 0) {
 		int e = errno;
 
@@ -274,8 +324,13 @@ cell_close(struct cell *c)
 	cell_end_started(c);
 	if (c->mode == CELL_NS && c->init > 0)
 		cell_ns_kill_all(c);
+	cell_cgroup_kill(c);
 	if (c->switch_uid && c->uid != 0)
 		cell_kill_uid(c->uid);
+	/* Without namespaces its files and IPC objects are on the host's. */
+	if (c->mode == CELL_FALLBACK && c->switch_uid && c->uid != 0)
+		cell_fallback_sweep_uid(c->uid);
+	cell_cgroup_close(c);
 	if (c->mode == CELL_FALLBACK)
 		cell_fallback_close(c);
 	else if (c->dir[0] != '\0')

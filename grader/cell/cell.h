@@ -70,7 +70,10 @@ enum cell_mode {
 };
 
 enum cell_flags {
-	CELL_FORCE_FALLBACK = 1	/* act as if namespaces were refused */
+	CELL_FORCE_FALLBACK = 1, /* act as if namespaces were refused */
+	CELL_UNSAFE = 2          /* allow running student code with neither
+	                          * namespaces nor a uid to drop to
+	                          * (--unsafe-no-sandbox) */
 };
 
 struct run;
@@ -83,6 +86,9 @@ struct cell {
 	pid_t init;		/* our init, PID 1 of the cell (CELL_NS) */
 	char dir[PATH_MAX];	/* private scratch folder, removed on close */
 	char why[256];		/* CELL_FALLBACK: why namespaces were refused */
+	const char *sandbox;    /* bwrap, when student programs run in it
+	                         * (CELL_NS and bubblewrap installed), or NULL */
+	int cg_mode;            /* cgroup of the cell: 0 none, 1 v1, 2 v2 */
 	int ipv6;		/* IPv6 works in the cell (the host's, in
 				 * fallback): 0 on a kernel without IPv6 */
 	/* Private to cell.c, run.c and cell-capture.c. */
@@ -96,6 +102,9 @@ struct cell {
 	pid_t watchdog;
 	int closed;		/* cell_close has run */
 	pid_t pids[CELL_MAX_RUNS];	/* runs and captures not yet reaped */
+	char etc[64];         /* the sandbox's generated /etc (CELL_NS) */
+	char cg[2][PATH_MAX]; /* cgroup folders: v2 [0]; v1 memory, pids */
+	int cg_runs;          /* runs given a cgroup of their own so far */
 };
 
 /* Limits for one program; zero fields take the defaults in param.h. */
@@ -147,6 +156,8 @@ struct run {
 	int pidfd;		/* -1 once reaped */
 	int killed;		/* why we killed it: a RUN_* outcome, or 0 */
 	long long start_ms;	/* CLOCK_MONOTONIC */
+	int sandboxed;          /* runs in bwrap: r->pid is bwrap's */
+	int cg_id;              /* its cgroup below the cell's, or 0 */
 	struct cell *cell;
 };
 
@@ -184,10 +195,44 @@ int cell_ns_kill_all(struct cell *c);
 int cell_fallback_enter(struct cell *c);
 void cell_fallback_watch(struct cell *c, pid_t pgid);
 void cell_fallback_close(struct cell *c);
+void cell_fallback_sweep_uid(uid_t uid);
 int cell_kill_uid(uid_t uid);
 void cell_kill_orphans(struct cell *c);
 int cell_uid_count(uid_t uid);
 void cell_remove_dir(const char *dir);
 void cell_close_fds_except(int *keep, int n);
+
+/* The sandbox (grader/cell/): bwrap's command line, its /etc, the
+ * seccomp filter, the cell's cgroup. */
+struct sandbox_spec {
+	const char *bwrap;
+	const char *etc; /* folder made by sandbox_etc */
+	const char *ro;  /* shown read-only at SANDBOX_BIN, or NULL */
+	const char *rw;  /* shown read-write at its own path, or NULL */
+	const char *cwd; /* working folder (a tmpfs unless under rw) */
+	uid_t uid;       /* ids inside */
+	gid_t gid;
+	int seccomp_fd; /* from sandbox_seccomp_fd, or -1 */
+};
+
+struct sandbox_cmd {
+	char *argv[SANDBOX_MAX_ARGS];
+	int argc;
+	size_t used;
+	char buf[8192]; /* the strings argv points to */
+};
+
+const char *sandbox_bwrap(void);
+int sandbox_etc(const char *path, uid_t uid, gid_t gid);
+int sandbox_command(
+    struct sandbox_cmd *s, const struct sandbox_spec *spec, char *const prog[]);
+int sandbox_seccomp_fd(void);
+int sandbox_seccomp_load(void);
+int cell_cgroup_open(struct cell *c);
+int cell_cgroup_run(struct cell *c);
+int cell_cgroup_enter(const struct cell *c, int id);
+long cell_cgroup_run_end(struct cell *c, int id, long *ooms);
+int cell_cgroup_kill(const struct cell *c);
+void cell_cgroup_close(struct cell *c);
 
 #endif

@@ -5,8 +5,17 @@
 
 CELL_SRCS := grader/cell/cell.c grader/cell/cell-ns.c \
              grader/cell/cell-fallback.c grader/cell/cell-ready.c \
-             grader/cell/cell-capture.c grader/cell/run.c
+             grader/cell/cell-capture.c grader/cell/run.c \
+             grader/cell/sandbox.c grader/cell/seccomp.c grader/cell/cgroup.c
 GRADER_OBJS += $(CELL_SRCS:%.c=$(B)/%.o)
+
+# The sandbox's seccomp filter is built with libseccomp: whatever links
+# the cell (labgrade, the test runner, cell-bench) links libpcap too, so
+# it rides on PCAP_LIBS.
+SECCOMP_CFLAGS = $(shell $(PKG_CONFIG) --cflags libseccomp 2>/dev/null)
+SECCOMP_LIBS   = $(shell $(PKG_CONFIG) --libs libseccomp 2>/dev/null)
+PCAP_LIBS     += $(SECCOMP_LIBS)
+$(B)/grader/cell/seccomp.o: KIT_CFLAGS += $(SECCOMP_CFLAGS)
 
 # Hostile "submissions": each misbehaves in one way (see its header).
 CELL_HOSTILE := $(patsubst grader/cell/tests/hostile/%.c,$(B)/tests/hostile/%,\

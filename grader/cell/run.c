@@ -4,6 +4,7 @@
  * and an account of how it ended.
  */
 #define _GNU_SOURCE /* close_range(), unshare(), pipe2(), SYS_pidfd_open */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -107,7 +109,8 @@ private_proc(void)
 	    NULL);
 }
 
-/* Everything a student program gets before exec; 0 or -1 (errno). */
+/* Everything a student program gets before exec (of bwrap, when
+ * sandboxed: it takes the rest from there); 0 or -1 (errno). */
 static int
 run_confine(struct cell *c, const struct run *r, rlim_t nproc)
 {
@@ -116,26 +119,60 @@ run_confine(struct cell *c, const struct run *r, rlim_t nproc)
 	set_limit(RLIMIT_CORE, 0, 0);
 	if (l->trusted)
 		return 0;
+	if (cell_cgroup_enter(c, r->cg_id) < 0)
+		return -1;
 	set_limit(RLIMIT_CPU, (rlim_t)l->cpu_s, (rlim_t)l->cpu_s + 1);
 	set_limit(RLIMIT_AS, (rlim_t)l->mem_mb << 20, (rlim_t)l->mem_mb << 20);
 	set_limit(RLIMIT_NOFILE, (rlim_t)l->nofile, (rlim_t)l->nofile);
 	set_limit(RLIMIT_FSIZE, (rlim_t)l->fsize_mb << 20,
 	    (rlim_t)l->fsize_mb << 20);
 	set_limit(RLIMIT_NPROC, nproc, nproc);
+	/* bwrap too needs it: it finds its child under /proc by the pid
+	 * it sees, in the cell's PID namespace. */
 	if (c->mode == CELL_NS && private_proc() < 0)
 		return -1;
+	/* As root, bwrap itself runs as the cell's uid (in a user
+	 * namespace of that uid: never root's on the host).  In a user
+	 * namespace, bwrap needs the capabilities it drops itself. */
 	if (c->switch_uid) {
 		if (setgroups(0, NULL) < 0 || setgid(c->gid) < 0 ||
 		    setuid(c->uid) < 0)
 			return -1;
-	} else if (c->userns && drop_caps() < 0)
+	} else if (c->userns && !r->sandboxed && drop_caps() < 0)
 		return -1;
-	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -1;
+	/* bwrap applies the filter itself; without it, we do. */
+	return r->sandboxed ? 0 : sandbox_seccomp_load();
+}
+
+/*
+ * A student program loses the controlling terminal (no TIOCSTI, no
+ * escape sequences into the instructor's shell): /dev/tty then fails
+ * with ENXIO for it and all it starts, and no descriptor of the
+ * terminal reaches it.  Not setsid(): with the scheduler's autogroups
+ * (kernel.sched_autogroup_enabled) a new session is a CPU group of its
+ * own, which changes the program's CPU share against labpeer (measured:
+ * at nice 0 lab2's server_no_read overran its output cap, at the test's
+ * nice it missed deadlines under load).  For the same reason bwrap gets
+ * no --new-session: the program stays in our session, without its
+ * terminal, in a process group of its own.
+ */
+static void
+run_detach_tty(void)
+{
+	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	setpgid(0, 0);
+	if (fd < 0)
+		return; /* no controlling terminal to lose */
+	ioctl(fd, TIOCNOTTY);
+	close(fd);
 }
 
 static void
-run_child(struct cell *c, struct run *r, char *const argv[], int out,
-    int err, int ex, rlim_t nproc)
+run_child(struct cell *c, struct run *r, char *const argv[], int out, int err,
+    int ex, rlim_t nproc, int seccomp_fd)
 {
 	static char *const env[] = { "PATH=/usr/local/bin:/usr/bin:/bin",
 		"LC_ALL=C", "HOME=/tmp", "TMPDIR=/tmp", NULL };
@@ -143,7 +180,10 @@ run_child(struct cell *c, struct run *r, char *const argv[], int out,
 	sigset_t none;
 	int sig, null, e;
 
-	setpgid(0, 0);
+	if (r->lim.trusted)
+		setpgid(0, 0);
+	else
+		run_detach_tty();
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = SIG_DFL;
 	for (sig = 1; sig < NSIG; sig++)
@@ -158,6 +198,8 @@ run_child(struct cell *c, struct run *r, char *const argv[], int out,
 	/* After the uid switch, which clears it: dies with its owner. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+	if (seccomp_fd >= 0 && fcntl(seccomp_fd, F_SETFD, 0) < 0)
+		goto fail;
 	execve(argv[0], argv, r->lim.trusted ? environ : env);
 fail:
 	e = errno;
@@ -267,13 +309,60 @@ run_resolve(char *const argv[], char **args, int max, char *path)
 	return 0;
 }
 
+/* Under /usr (or a link to it, /bin): the sandbox shows it as is. */
+static int
+run_in_usr(const char *path)
+{
+	char real[PATH_MAX];
+
+	return realpath(path, real) != NULL && strncmp(real, "/usr/", 5) == 0;
+}
+
+/*
+ * The bwrap command line for a student program args[0] (absolute, or a
+ * name bwrap finds in the sandbox's PATH): its folder shown read-only
+ * at SANDBOX_BIN, unless it is one of the system's; its working folder
+ * is c->dir, a private tmpfs.  -1 if it cannot be started (errno).
+ */
+static int
+run_sandbox_cmd(
+    struct cell *c, struct sandbox_cmd *s, char **args, int seccomp_fd)
+{
+	char dir[PATH_MAX], prog[PATH_MAX], *slash;
+	struct sandbox_spec spec = {.bwrap = c->sandbox,
+	    .etc = c->etc,
+	    .cwd = c->dir,
+	    .uid = c->uid,
+	    .gid = c->gid,
+	    .seccomp_fd = seccomp_fd};
+	char *saved = args[0];
+	int rc;
+
+	if (access(args[0], X_OK) < 0)
+		return -1;
+	if (args[0][0] == '/' && !run_in_usr(args[0])) {
+		snprintf(dir, sizeof dir, "%s", args[0]);
+		slash = strrchr(dir, '/');
+		*slash = '\0';
+		if (snprintf(prog, sizeof prog, SANDBOX_BIN "/%s", slash + 1) >=
+		    (int)sizeof prog)
+			return errno = ENAMETOOLONG, -1;
+		spec.ro = dir[0] != '\0' ? dir : "/";
+		args[0] = prog;
+	}
+	rc = sandbox_command(s, &spec, args);
+	args[0] = saved;
+	return rc;
+}
+
 int
 run_start(struct cell *c, struct run *r, char *const argv[],
     const struct run_limits *lim)
 {
 	int out[2] = { -1, -1 }, err[2] = { -1, -1 }, ex[2] = { -1, -1 };
-	char path[PATH_MAX], *args[RUN_MAX_ARGS];
-	int e, rc = -1;
+	char path[PATH_MAX], *args[RUN_MAX_ARGS], **exe = args;
+	static struct sandbox_cmd sbx; /* big: not on the stack */
+	int e, rc = -1, seccomp_fd = -1;
 	rlim_t nproc;
 
 	memset(r, 0, sizeof *r);
@@ -289,6 +378,16 @@ run_start(struct cell *c, struct run *r, char *const argv[],
 		goto out;
 	if (run_resolve(argv, args, RUN_MAX_ARGS, path) < 0)
 		goto out;
+	r->sandboxed =
+	    c->mode == CELL_NS && c->sandbox != NULL && !r->lim.trusted;
+	if (r->sandboxed) {
+		if ((seccomp_fd = sandbox_seccomp_fd()) < 0 ||
+		    run_sandbox_cmd(c, &sbx, args, seccomp_fd) < 0)
+			goto out;
+		exe = sbx.argv;
+	}
+	if (!r->lim.trusted)
+		r->cg_id = cell_cgroup_run(c);
 	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0 ||
 	    pipe2(ex, O_CLOEXEC) < 0)
 		goto out;
@@ -297,10 +396,10 @@ run_start(struct cell *c, struct run *r, char *const argv[],
 	r->start_ms = mono_ms();
 	r->pid = fork();
 	if (r->pid == 0)
-		run_child(c, r, args, out[1], err[1], ex[1], nproc);
+		run_child(c, r, exe, out[1], err[1], ex[1], nproc, seccomp_fd);
 	if (r->pid < 0)
 		goto out;
-	setpgid(r->pid, r->pid);	/* either of us may come first */
+	setpgid(r->pid, r->pid); /* either of us may come first */
 	r->out_fd = out[0];
 	r->err_fd = err[0];
 	out[0] = err[0] = -1;
@@ -313,6 +412,7 @@ out:
 	close_pair(out);
 	close_pair(err);
 	close_pair(ex);
+	close_fd(&seccomp_fd);
 	if (rc < 0) {
 		run_free(r);
 		errno = e;
@@ -408,6 +508,7 @@ static int
 run_reap(struct run *r)
 {
 	struct rusage ru;
+	long ooms = 0;
 	int st = 0;
 	pid_t p;
 
@@ -425,7 +526,27 @@ run_reap(struct run *r)
 		cell_untrack(r->cell, r->pid);
 	run_drain(r);
 	close_fd(&r->pidfd);
+	if (r->cell != NULL && r->cg_id > 0) {
+		long peak = cell_cgroup_run_end(r->cell, r->cg_id, &ooms);
+
+		/* wait4 saw bwrap, not the program, when sandboxed. */
+		if (peak > ru.ru_maxrss)
+			ru.ru_maxrss = peak;
+		r->cg_id = 0;
+	}
+	/* bwrap passes on a signal's death as the shell does: 128 + N. */
+	if (r->sandboxed && WIFEXITED(st) && WEXITSTATUS(st) > 128 &&
+	    WEXITSTATUS(st) - 128 < NSIG)
+		st = WEXITSTATUS(st) - 128;
 	run_classify(r, st, &ru);
+	/* The OOM killer killed it, or some of its processes (counted in
+	 * its own cgroup), at the cell's cgroup limit: what ended it (a
+	 * crash, an error exit, the deadline it missed while the kernel
+	 * reclaimed) is that. */
+	if ((r->outcome == RUN_SIGNALED || r->outcome == RUN_TIMEOUT ||
+	        (r->outcome == RUN_EXITED && r->status != 0)) &&
+	    ooms > 0)
+		r->outcome = RUN_MEMORY;
 	return 0;
 }
 
@@ -461,14 +582,74 @@ run_wait(struct run *r, int timeout_ms)
 	}
 }
 
+/* The parent of each process, from /proc: n entries of pid/ppid pairs. */
+static int
+run_ppids(pid_t (*tab)[2], int max)
+{
+	char path[300], buf[512], *p;
+	struct dirent *d;
+	DIR *dir;
+	int n = 0, fd;
+	ssize_t len;
+
+	if ((dir = opendir("/proc")) == NULL)
+		return 0;
+	while (n < max && (d = readdir(dir)) != NULL) {
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof path, "/proc/%s/stat", d->d_name);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+			continue;
+		len = read(fd, buf, sizeof buf - 1);
+		close(fd);
+		if (len <= 0)
+			continue;
+		buf[len] = '\0';
+		if ((p = strrchr(buf, ')')) != NULL &&
+		    sscanf(p + 1, " %*c %d", &tab[n][1]) == 1)
+			tab[n++][0] = (pid_t)atoi(d->d_name);
+	}
+	closedir(dir);
+	return n;
+}
+
+/*
+ * SIGTERM for the student's program itself, not bwrap (which would die
+ * of it and take the program down with SIGKILL): bwrap's child is the
+ * sandbox's init, whose child is the program, in a session of its own.
+ */
+static void
+run_term(struct run *r)
+{
+	static pid_t tab[4096][2];
+	pid_t init = 0;
+	int n, i, sent = 0;
+
+	if (r->sandboxed) {
+		n = run_ppids(tab, 4096);
+		for (i = 0; i < n && init == 0; i++)
+			if (tab[i][1] == r->pid)
+				init = tab[i][0];
+		for (i = 0; i < n && init > 0; i++)
+			if (tab[i][1] == init) {
+				kill(-tab[i][0], SIGTERM);
+				kill(tab[i][0], SIGTERM);
+				sent = 1;
+			}
+		if (sent)
+			return;
+	}
+	kill(-r->pid, SIGTERM);
+	kill(r->pid, SIGTERM);
+}
+
 int
 run_stop(struct run *r)
 {
 	if (r->pid <= 0 || r->outcome != RUN_RUNNING)
 		return 0;
 	r->killed = RUN_STOPPED;
-	kill(-r->pid, SIGTERM);
-	kill(r->pid, SIGTERM);
+	run_term(r);
 	/* run_wait reaps at once when killed is set: poll by hand. */
 	r->killed = 0;
 	if (run_wait(r, RUN_STOP_GRACE_MS) == 1) {

@@ -1,8 +1,10 @@
 /*
  * Building a submission: the lab's named .c files are copied into a
  * private folder with the kit's own Makefile for that lab (a student's
- * Makefile is never run), and make runs there in a process group of its
- * own, killed at BUILD_TIMEOUT_S.
+ * Makefile is never run), and make runs there in the same sandbox as the
+ * student's programs (bubblewrap, seccomp; the folder is all it sees of
+ * the host), in a session of its own, with limits, killed at
+ * BUILD_TIMEOUT_S.
  */
 #define _GNU_SOURCE /* setgroups() to drop root before building */
 #include <grp.h>
@@ -13,12 +15,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/file.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "build.h"
+#include "cell.h"
+#include "engine.h"
 #include "lab.h"
 #include "param.h"
 
@@ -51,15 +60,66 @@ build_keep(char *buf, size_t *len, size_t cap, const char *in, size_t n)
 	*len += n;
 }
 
-static void __attribute__((noreturn))
-build_child(char *const argv[], const char *cwd, int fd, uid_t build_uid)
+/* How a build runs: argv (bwrap's command line when sandboxed), as uid
+ * when it is not -1, with the build's limits when limited. */
+struct build_how {
+	uid_t uid;
+	int limited;
+	int seccomp_fd; /* to hand on to bwrap, or -1 */
+};
+
+static void
+build_limit(int res, rlim_t v)
 {
+	struct rlimit rl = {v, v};
+
+	setrlimit(res, &rl);
+}
+
+/* The student's compiler run: bounded CPU, memory, file size. */
+static void
+build_limits(void)
+{
+	build_limit(RLIMIT_CPU, BUILD_CPU_S);
+	build_limit(RLIMIT_AS, (rlim_t)BUILD_MEM_MB << 20);
+	build_limit(RLIMIT_FSIZE, (rlim_t)BUILD_FSIZE_MB << 20);
+	build_limit(RLIMIT_NOFILE, BUILD_NOFILE);
+	build_limit(RLIMIT_CORE, 0);
+	if (geteuid() != 0)
+		return; /* NPROC counts all our processes: not as a user */
+	build_limit(RLIMIT_NPROC, BUILD_NPROC);
+}
+
+static void
+build_detach_tty(void)
+{
+	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		ioctl(fd, TIOCNOTTY);
+		close(fd);
+	}
+}
+
+static void __attribute__((noreturn)) build_child(
+    char *const argv[], const char *cwd, int fd, const struct build_how *how)
+{
+	static char *const env[] = {"PATH=/usr/local/bin:/usr/bin:/bin",
+	    "LC_ALL=C", "HOME=/tmp", "TMPDIR=/tmp", NULL};
 	int devnull = open("/dev/null", O_RDONLY);
 
 	setpgid(0, 0);
-	if (build_uid != (uid_t)-1 &&
-	    (setgroups(0, NULL) < 0 || setgid((gid_t)build_uid) < 0 ||
-	        setuid(build_uid) < 0))
+	if (how->limited) /* no controlling terminal (see run.c) */
+		build_detach_tty();
+	if (how->limited)
+		build_limits();
+	if (how->uid != (uid_t)-1 &&
+	    (setgroups(0, NULL) < 0 || setgid((gid_t)how->uid) < 0 ||
+	        setuid(how->uid) < 0))
+		_exit(125);
+	if (how->limited)
+		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	if (how->seccomp_fd >= 0 && fcntl(how->seccomp_fd, F_SETFD, 0) < 0)
 		_exit(125);
 	if (devnull >= 0)
 		dup2(devnull, STDIN_FILENO);
@@ -68,7 +128,10 @@ build_child(char *const argv[], const char *cwd, int fd, uid_t build_uid)
 	umask(022);
 	if (cwd != NULL && chdir(cwd) < 0)
 		_exit(126);
-	execvp(argv[0], argv);
+	if (how->limited)
+		execvpe(argv[0], argv, env);
+	else
+		execvp(argv[0], argv);
 	fprintf(stderr, "%s: %s\n", argv[0], strerror(errno));
 	_exit(127);
 }
@@ -108,10 +171,10 @@ build_drain(pid_t pid, int fd, int timeout_ms, char *buf, size_t *len,
 	return timed_out;
 }
 
-/* Run argv; as uid when it is not -1 (the build, when we are root). */
+/* Run argv as how says. */
 static int
 build_exec(char *const argv[], const char *cwd, int timeout_ms, size_t cap,
-    char **out, int *status, uid_t uid)
+    char **out, int *status, const struct build_how *how)
 {
 	size_t len = 0;
 	int fd[2], timed_out;
@@ -136,7 +199,7 @@ build_exec(char *const argv[], const char *cwd, int timeout_ms, size_t cap,
 	}
 	if (pid == 0) {
 		close(fd[0]);
-		build_child(argv, cwd, fd[1], uid);
+		build_child(argv, cwd, fd[1], how);
 	}
 	setpgid(pid, pid);
 	close(fd[1]);
@@ -156,31 +219,47 @@ int
 build_exec_capture(char *const argv[], const char *cwd, int timeout_ms,
     size_t cap, char **out, int *status)
 {
-	return build_exec(argv, cwd, timeout_ms, cap, out, status, (uid_t)-1);
+	struct build_how how = {(uid_t)-1, 0, -1};
+
+	return build_exec(argv, cwd, timeout_ms, cap, out, status, &how);
 }
 
-/* Copy one regular file (never through a symlink: a student's
- * "udp_server.c -> /etc/shadow" must not reach the compiler as root). */
+/*
+ * Copy one regular file of at most BUILD_SOURCE_MAX bytes, never through
+ * a symlink (a student's "udp_server.c -> /etc/shadow" must not reach
+ * the compiler), never blocking on a FIFO or a device: opened with
+ * O_NOFOLLOW | O_NONBLOCK, checked with fstat before a byte is read,
+ * and read no further than its size said.  EFBIG: too big; EINVAL: not
+ * a regular file.
+ */
 static int
 build_copy(const char *from, const char *to, mode_t mode)
 {
 	char buf[16384];
 	struct stat st;
-	ssize_t n;
-	int in, out, rc = -1;
+	ssize_t n = 0;
+	off_t left;
+	int in, out = -1, rc = -1;
 
-	in = open(from, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	in = open(from, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (in < 0)
 		return -1;
-	out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-	if (out < 0 || fstat(in, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size > BUILD_SOURCE_MAX) {
-		errno = out < 0 ? errno : EINVAL;
+	if (fstat(in, &st) < 0)
+		goto out;
+	if (!S_ISREG(st.st_mode) || st.st_size > BUILD_SOURCE_MAX) {
+		errno = S_ISREG(st.st_mode) ? EFBIG : EINVAL;
 		goto out;
 	}
-	while ((n = read(in, buf, sizeof buf)) > 0)
-		if (write(out, buf, (size_t)n) != n)
-			goto out;
+	out = open(
+	    to, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	if (out < 0)
+		goto out;
+	for (left = st.st_size; left > 0; left -= n) {
+		n = read(in, buf,
+		    left < (off_t)sizeof buf ? (size_t)left : sizeof buf);
+		if (n <= 0 || write(out, buf, (size_t)n) != n)
+			break;
+	}
 	rc = n < 0 ? -1 : 0;
 out:
 	close(in);
@@ -243,6 +322,52 @@ build_check_bin(
 /* socklab: the labs' given helpers, copied from the kit's labs/common. */
 static const char *const build_given[] = {"socklab.c", "socklab.h", NULL};
 
+static const char *
+build_why(int e)
+{
+	if (e == ELOOP)
+		return "a symbolic link";
+	if (e == EFBIG)
+		return "larger than " BUILD_SOURCE_MAX_TEXT;
+	if (e == EINVAL)
+		return "not a regular file";
+	return strerror(e);
+}
+
+/*
+ * Build folders that a grader killed before its cleanup left in base:
+ * ours (made by this uid, or given to build_uid), unlocked (their
+ * grading is gone) and not brand new.
+ */
+static void
+build_sweep(const char *base, uid_t build_uid)
+{
+	uid_t owner = build_uid != (uid_t)-1 ? build_uid : geteuid();
+	char path[PATH_MAX];
+	struct dirent *e;
+	struct stat st;
+	DIR *d;
+	int fd;
+
+	if ((d = opendir(base)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, "labgrade-build-", 15) != 0 ||
+		    snprintf(path, sizeof path, "%s/%s", base, e->d_name) >=
+		        (int)sizeof path)
+			continue;
+		fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (fstat(fd, &st) == 0 && st.st_uid == owner &&
+		    st.st_mtime + BUILD_STALE_S < time(NULL) &&
+		    flock(fd, LOCK_EX | LOCK_NB) == 0)
+			cell_remove_dir(path);
+		close(fd);
+	}
+	closedir(d);
+}
+
 static int
 build_prepare(const struct grade_lab *lab, const char *src, const char *kit,
     struct build_result *b, char *missing, size_t mlen, uid_t build_uid,
@@ -255,10 +380,18 @@ build_prepare(const struct grade_lab *lab, const char *src, const char *kit,
 
 	if (base == NULL)
 		return -1;
+	build_sweep(base, build_uid);
 	snprintf(b->dir, sizeof b->dir, "%s/labgrade-build-XXXXXX", base);
-	if (mkdtemp(b->dir) == NULL || chmod(b->dir, 0755) < 0) {
+	/* 0711: other users (other cells, other builds) may not list it. */
+	if (mkdtemp(b->dir) == NULL || chmod(b->dir, 0711) < 0) {
 		snprintf(err, errlen, "%s: %s", b->dir, strerror(errno));
 		b->dir[0] = '\0';
+		return -1;
+	}
+	/* Held while we live: build_sweep leaves a locked folder alone. */
+	b->lock_fd = open(b->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (b->lock_fd < 0 || flock(b->lock_fd, LOCK_EX) < 0) {
+		snprintf(err, errlen, "%s: %s", b->dir, strerror(errno));
 		return -1;
 	}
 	snprintf(from, sizeof from, "%s/labs/%s/Makefile", kit, lab->name);
@@ -287,9 +420,7 @@ build_prepare(const struct grade_lab *lab, const char *src, const char *kit,
 		snprintf(to, sizeof to, "%s/%s", b->dir, sources[i]);
 		if (build_copy(from, to, 0644) < 0 && m + 1 < mlen)
 			m += (size_t)snprintf(missing + m, mlen - m,
-			    "%s: cannot use it (%s)\n", from,
-			    errno == ELOOP ? "a symbolic link"
-			                   : strerror(errno));
+			    "%s: cannot use it (%s)\n", from, build_why(errno));
 	}
 	if (build_uid != (uid_t)-1 &&
 	    chown(b->dir, build_uid, (gid_t)build_uid) < 0) {
@@ -299,6 +430,71 @@ build_prepare(const struct grade_lab *lab, const char *src, const char *kit,
 	return 0;
 }
 
+/*
+ * Does bwrap work here, for the build's uid (user namespaces allowed)?
+ * Tried once per process with /usr/bin/true: about 20 ms.
+ */
+static int
+build_sandbox_works(const char *bwrap, uid_t uid)
+{
+	static int works = -1;
+	static struct sandbox_cmd cmd;
+	char *prog[] = {"/usr/bin/true", NULL}, *out = NULL;
+	struct sandbox_spec spec = {.bwrap = bwrap,
+	    .etc = NULL,
+	    .cwd = "/tmp",
+	    .uid = BUILD_UID,
+	    .gid = BUILD_UID,
+	    .seccomp_fd = -1};
+	struct build_how how = {uid, 1, -1};
+	int st = -1;
+
+	if (works >= 0)
+		return works;
+	works = 0;
+	if (sandbox_command(&cmd, &spec, prog) == 0 &&
+	    build_exec(cmd.argv, "/", 5000, 1024, &out, &st, &how) == 0 &&
+	    WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		works = 1;
+	free(out);
+	return works;
+}
+
+/* make -k in the build folder, sandboxed when bwrap works here. */
+static int
+build_make(struct build_result *b, uid_t build_uid, char **out, int *status)
+{
+	static struct sandbox_cmd cmd;
+	/* socklab: COMMON=. builds with the kit's copy of the given
+	 * helpers (build_prepare) */
+	char *argv[] = {"make", "-k", "COMMON=.", NULL}, etc[sizeof b->dir + 8];
+	struct sandbox_spec spec = {.rw = b->dir,
+	    .cwd = b->dir,
+	    .etc = etc,
+	    .uid = BUILD_UID,
+	    .gid = BUILD_UID,
+	    .seccomp_fd = -1};
+	struct build_how how = {build_uid, 1, -1};
+	char *const *run = argv;
+	int rc;
+
+	spec.bwrap = sandbox_bwrap();
+	snprintf(etc, sizeof etc, "%s/.etc", b->dir);
+	if (spec.bwrap != NULL && build_sandbox_works(spec.bwrap, build_uid) &&
+	    sandbox_etc(etc, BUILD_UID, BUILD_UID) == 0 &&
+	    (spec.seccomp_fd = sandbox_seccomp_fd()) >= 0 &&
+	    sandbox_command(&cmd, &spec, argv) == 0) {
+		run = cmd.argv;
+		how.seccomp_fd = spec.seccomp_fd;
+		b->sandboxed = 1;
+	}
+	rc = build_exec(run, b->dir, BUILD_TIMEOUT_S * 1000, BUILD_LOG_CAP, out,
+	    status, &how);
+	if (spec.seccomp_fd >= 0)
+		close(spec.seccomp_fd);
+	return rc;
+}
+
 int
 build_submission(const struct grade_lab *lab, const char *src, const char *kit,
     struct build_result *b, char *err, size_t errlen)
@@ -306,8 +502,7 @@ build_submission(const struct grade_lab *lab, const char *src, const char *kit,
 	static const char *const make_env[] = {"MAKEFLAGS", "MFLAGS",
 	    "MAKELEVEL", "MAKEOVERRIDES", "CFLAGS", "CPPFLAGS", "LDFLAGS",
 	    "LDLIBS", NULL};
-	/* socklab: COMMON=. builds with the kit's copy (build_prepare) */
-	char *argv[] = {"make", "-k", "COMMON=.", NULL}, *out = NULL;
+	char *out = NULL;
 	char missing[1024], *log;
 	struct stat st;
 	uid_t build_uid;
@@ -315,6 +510,7 @@ build_submission(const struct grade_lab *lab, const char *src, const char *kit,
 	int status = 0, rc;
 
 	memset(b, 0, sizeof *b);
+	b->lock_fd = -1;
 	if (stat(src, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		snprintf(err, errlen, "%s: not a folder", src);
 		return -1;
@@ -325,8 +521,7 @@ build_submission(const struct grade_lab *lab, const char *src, const char *kit,
 		return -1;
 	for (i = 0; make_env[i] != NULL; i++) /* the kit's flags, always */
 		unsetenv(make_env[i]);
-	rc = build_exec(argv, b->dir, BUILD_TIMEOUT_S * 1000, BUILD_LOG_CAP,
-	    &out, &status, build_uid);
+	rc = build_make(b, build_uid, &out, &status);
 	if (rc < 0) {
 		snprintf(err, errlen, "cannot run make: %s", strerror(errno));
 		return -1;
@@ -361,4 +556,7 @@ build_cleanup(struct build_result *b)
 	free(b->log);
 	b->log = NULL;
 	b->dir[0] = '\0';
+	if (b->lock_fd >= 0)
+		close(b->lock_fd);
+	b->lock_fd = -1;
 }

@@ -28,6 +28,8 @@ struct build_result {
 	                                          * did not build */
 	char *log;     /* make's last lines when something failed */
 	char why[256]; /* one line: what failed */
+	int sandboxed; /* make ran in bwrap (else: rlimits, uid drop) */
+	int lock_fd;   /* holds a lock on dir while the grading lives */
 };
 
 int build_submission(const struct grade_lab *lab, const char *src,

@@ -16,6 +16,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -79,6 +80,59 @@ engine_budget(const struct grade_test *t)
 	return t->budget_s > 0 ? t->budget_s : GRADE_BUDGET_S;
 }
 
+/* Can uid read the kit's reference solutions?  Asked in a child. */
+static int
+engine_kit_readable(const char *kit, uid_t uid)
+{
+	char path[PATH_MAX];
+	pid_t pid;
+	int st;
+
+	if (kit == NULL)
+		return 0;
+	snprintf(path, sizeof path, "%s/solutions", kit);
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0)
+		_exit(setgroups(0, NULL) == 0 && setgid((gid_t)uid) == 0 &&
+		              setuid(uid) == 0 && access(path, R_OK | X_OK) == 0
+		          ? 0
+		          : 1);
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		return 0;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+/* What a fallback cell isolates and what it does not, for every report. */
+static void
+engine_fallback_note(const struct grade_sub *sub, const struct cell *c,
+    char *buf, size_t len)
+{
+	if (c->switch_uid)
+		snprintf(buf, len,
+		    "sandbox: fallback (no namespaces): student programs run "
+		    "as uid %u without the controlling terminal, with "
+		    "rlimits (CPU, memory and processes per process, files, "
+		    "output), the seccomp filter and a deadline; NOT "
+		    "isolated: the host's network (loopback and beyond), its "
+		    "/proc, and every file that uid may read (%s); why: %s",
+		    (unsigned)c->uid,
+		    engine_kit_readable(sub->kit, c->uid)
+		        ? "the kit's solutions ARE readable to it: chmod 700 "
+		          "the kit"
+		        : "the kit's solutions are not",
+		    c->why);
+	else
+		snprintf(buf, len,
+		    "sandbox: fallback (no namespaces): --unsafe-no-sandbox: "
+		    "student programs run as YOUR uid, without the controlling "
+		    "terminal, with rlimits, the seccomp filter and a "
+		    "deadline; NOT "
+		    "isolated: your files, the host's network and /proc; "
+		    "why: %s",
+		    c->why);
+}
+
 /* In Check's test child: open the cell, run the test, record the end. */
 static void
 engine_child(const struct engine_ctx *x, int idx)
@@ -86,7 +140,7 @@ engine_child(const struct engine_ctx *x, int idx)
 	const struct grade_test *t = &x->lab->tests[idx];
 	struct grade g;
 	struct cell cell;
-	char name[128], why[512];
+	char name[128], why[1024];
 
 	/* Should our runner die (killed at its deadline), so do we, and
 	 * with us the cell's init and everything in the cell. */
@@ -103,16 +157,19 @@ engine_child(const struct engine_ctx *x, int idx)
 	snprintf(name, sizeof name, "%s.rec", t->name);
 	g.rec_fd = openat(x->dir_fd, name, O_WRONLY | O_APPEND | O_CLOEXEC);
 	if (cell_open(&cell, x->slot,
-	        x->sub->force_fallback ? CELL_FORCE_FALLBACK : 0) < 0) {
-		snprintf(why, sizeof why, "could not open the test's cell: %s",
-		    strerror(errno));
+	        (x->sub->force_fallback ? CELL_FORCE_FALLBACK : 0) |
+	            (x->sub->unsafe ? CELL_UNSAFE : 0)) < 0) {
+		snprintf(why, sizeof why,
+		    "could not open the test's cell: %s%s%s", strerror(errno),
+		    cell.why[0] != '\0' ? ": " : "", cell.why);
 		grade_record_end(&g, GS_ERROR, why);
 		return;
 	}
 	g.cell = &cell;
 	grade_sched_start();
 	if (cell.mode == CELL_FALLBACK) {
-		grade_record(&g, "cell", cell.why);
+		engine_fallback_note(x->sub, &cell, why, sizeof why);
+		grade_record(&g, "cell", why);
 		if (t->needs & NEED_NS) {
 			snprintf(why, sizeof why,
 			    "needs private network "

@@ -82,6 +82,8 @@ struct grade_sub {
 	                       * build hint never runs the student's */
 	uint64_t seed;        /* --seed: all fault injection derives from it */
 	int force_fallback;   /* run without namespaces (tests, --no-cell) */
+	int unsafe;           /* --unsafe-no-sandbox: fallback as our own uid */
+	const char *kit;      /* the kit's folder (its reference solutions) */
 	int verbose;          /* -v */
 };
 

@@ -2,9 +2,12 @@
  * labgrade: grade a lab submission (or a class of them) and report it in
  * the formats graders and CI systems read.  See labgrade.1.
  */
-#define _XOPEN_SOURCE 700 /* realpath() */
+#define _GNU_SOURCE /* unshare(CLONE_NEWUSER): can we make cells here?
+                     * realpath() */
 #include <errno.h>
 #include <getopt.h>
+#include <sched.h>
+#include <sys/wait.h>
 #include <libgen.h>
 #include <limits.h>
 #include <signal.h>
@@ -14,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cell.h"
 #include "class.h"
 #include "engine.h"
 #include "lab.h"
@@ -39,7 +43,8 @@ enum {
 	OPT_SLOT_BASE,
 	OPT_COLOR,
 	OPT_LABS,
-	OPT_SOURCES
+	OPT_SOURCES,
+	OPT_UNSAFE
 };
 
 struct lg {
@@ -54,6 +59,7 @@ struct lg {
 	int nformats;
 	uint64_t seed;
 	int verbose, list, contract, jobs, no_cell, slot_base, colour;
+	int unsafe;        /* --unsafe-no-sandbox */
 	double fail_under; /* < 0: none */
 	int fail_under_pct;
 	char kit[PATH_MAX];
@@ -83,6 +89,9 @@ lg_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 }
+
+/* Set by --unsafe-no-sandbox, for the labgrade runs class mode starts. */
+#define LG_UNSAFE_ENV "LABGRADE_UNSAFE_NO_SANDBOX"
 
 static const char lg_usage[] = "usage: labgrade [options] LAB [DIR]\n"
                                "       labgrade --class ROOT [options] LAB\n"
@@ -114,6 +123,8 @@ static const char lg_help[] =
     "                  otherwise: tests at once (default: 2 per CPU, >= 4)\n"
     "  --rubric FILE   points per test (default: the kit's rubric)\n"
     "  --no-cell       run without namespaces (what Docker allows)\n"
+    "  --unsafe-no-sandbox  run student code even with neither namespaces\n"
+    "                  nor a uid to drop to: as YOUR uid (never as root)\n"
     "  --color WHEN    auto (default), always or never\n"
     "  -h, --help      this help;  -V, --version  the version\n\n"
     "Exit status: 0 graded, 1 could not grade, 2 bad arguments, 3 below\n"
@@ -240,6 +251,11 @@ lg_option(struct lg *o, int c, const char *arg)
 	case OPT_NO_CELL:
 		o->no_cell = 1;
 		return 0;
+	case OPT_UNSAFE:
+		/* Class mode's per-student runs inherit it. */
+		o->unsafe = 1;
+		setenv(LG_UNSAFE_ENV, "1", 1);
+		return 0;
 	case 'v':
 		o->verbose = 1;
 		return 0;
@@ -291,6 +307,7 @@ lg_parse(struct lg *o, int argc, char **argv)
 	    {"class", required_argument, NULL, OPT_CLASS},
 	    {"rubric", required_argument, NULL, OPT_RUBRIC},
 	    {"no-cell", no_argument, NULL, OPT_NO_CELL},
+	    {"unsafe-no-sandbox", no_argument, NULL, OPT_UNSAFE},
 	    {"slot-base", required_argument, NULL, OPT_SLOT_BASE},
 	    {"color", required_argument, NULL, OPT_COLOR},
 	    {"colour", required_argument, NULL, OPT_COLOR},
@@ -570,7 +587,50 @@ lg_sub(struct lg *o, const struct build_result *b, const char *dir,
 	sub->labsniff = o->labsniff;
 	sub->seed = o->seed;
 	sub->force_fallback = o->no_cell;
+	sub->unsafe = o->unsafe;
+	sub->kit = o->kit;
 	sub->verbose = o->verbose;
+}
+
+/* Can this process make a user namespace (what an ordinary user's
+ * cells need)?  Tried in a child, which goes away with it. */
+static int
+lg_userns_works(void)
+{
+	pid_t pid;
+	int st;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0)
+		_exit(unshare(CLONE_NEWUSER) == 0 ? 0 : 1);
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		return 0;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+/*
+ * Student code needs a sandbox: namespaces, or at least a uid of its
+ * own (root drops to one).  An ordinary user without user namespaces
+ * (or with --no-cell) would lend the student its own uid: refused,
+ * unless --unsafe-no-sandbox.  Without bwrap the cells still work, with
+ * less: say so.
+ */
+static int
+lg_sandbox_check(const struct lg *o)
+{
+	if (sandbox_bwrap() == NULL)
+		fprintf(stderr,
+		    "labgrade: bubblewrap (bwrap) is not installed: "
+		    "student programs and builds see the host's "
+		    "files (install bubblewrap)\n");
+	if (geteuid() == 0 || o->unsafe || (!o->no_cell && lg_userns_works()))
+		return 0;
+	fprintf(stderr,
+	    "labgrade: %s and not root (no uid to drop to): refusing to run "
+	    "student code as your own uid (--unsafe-no-sandbox allows it)\n",
+	    o->no_cell ? "--no-cell" : "no user namespaces here");
+	return -1;
 }
 
 static int
@@ -599,6 +659,10 @@ lg_grade(struct lg *o)
 	}
 	if (lg_rubric(o, &r) < 0)
 		return 1;
+	if (lg_sandbox_check(o) < 0) {
+		rubric_free(&r);
+		return 1;
+	}
 	if (build_submission(o->lab, dir, o->kit, &b, err, sizeof err) < 0) {
 		fprintf(stderr, "labgrade: %s\n", err);
 		goto out;
@@ -668,6 +732,9 @@ main(int argc, char **argv)
 	rc = lg_parse(&o, argc, argv);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
+	if (getenv(LG_UNSAFE_ENV) != NULL &&
+	    strcmp(getenv(LG_UNSAFE_ENV), "1") == 0)
+		o.unsafe = 1;
 	if (fork_env != NULL && strcmp(fork_env, "no") == 0) {
 		fprintf(stderr,
 		    "labgrade: CK_FORK=no is refused: every test "

@@ -111,9 +111,10 @@ START_TEST(test_no_answer_files)
 	    "f=$(ls -t build/socklab-student-*.tar.gz | head -n 1); "
 	    "tar -tzf \"$f\" | sed 's|^[^/]*/||' | grep -E "
 	    "'^(solutions/|grader/labs/[^/]*/(broken|hostile)/|"
-	    "grader/cell/tests/hostile/)'; "
+	    "grader/cell/tests/(hostile|attacks)/)'; "
 	    "cd %s && ls -d solutions grader/labs/*/broken "
-	    "grader/labs/*/hostile grader/cell/tests/hostile 2>/dev/null; "
+	    "grader/labs/*/hostile grader/cell/tests/hostile "
+	    "grader/cell/tests/attacks 2>/dev/null; "
 	    "true",
 	    sk_kit);
 	ck_assert_int_eq(sk_sh(cmd, 60000, &p), 0);

@@ -113,6 +113,10 @@ hostile(const char *name)
 static void
 open_cell(struct cell *c, int slot, int flags)
 {
+	/* Fallback as an ordinary user is refused unless asked for
+	 * (test_refused_fallback checks that); the tests ask for it. */
+	if (geteuid() != 0)
+		flags |= CELL_UNSAFE;
 	ck_assert_msg(cell_open(c, slot, flags) == 0, "cell_open: %s (%s)",
 	    strerror(errno), c->why);
 	if (flags & CELL_FORCE_FALLBACK)
@@ -242,7 +246,15 @@ hostile_extra(struct cell *c, const struct hostile_case *h, struct run *r,
 		    "ended after %lld ms", ms);
 	if (strcmp(h->prog, "noterm") == 0)
 		ck_assert_int_eq(r->ignored_term, 1);
-	if (strcmp(h->prog, "linger") == 0) {
+	/* In bwrap's PID namespace the daemon goes with its program, and
+	 * so it does with the run's cgroup, emptied when the run ends. */
+	if (strcmp(h->prog, "linger") == 0 &&
+	    (c->sandbox != NULL || c->cg_mode != 0)) {
+		ck_assert_int_eq(
+		    cell_wait_port(c, SOCK_DGRAM, port, NULL, 50), -1);
+		ck_assert_int_eq(
+		    cell_wait_port(c, SOCK_STREAM, port, NULL, 50), -1);
+	} else if (strcmp(h->prog, "linger") == 0) {
 		ck_assert_int_eq(cell_wait_port(c, SOCK_DGRAM, port, NULL,
 		    CELL_READY_MS), 0);
 		ck_assert_int_eq(cell_wait_port(c, SOCK_STREAM, port, NULL,
@@ -473,6 +485,56 @@ probe_check(struct cell *c)
 	run_free(&r);
 }
 
+/* What the seccomp filter refuses, what bwrap hides, what stays. */
+static const char *const escape_denied[] = { "ptrace", "process_vm_readv",
+	"keyctl", "bpf", "perf_event_open", "userfaultfd", "mount", "umount2",
+	"unshare", "setns", "clone_newns", "kexec_load", "init_module",
+	"swapon", "reboot", "acct", "personality", "tiocsti", NULL };
+static const char *const escape_allowed[] = { "query_personality",
+	"thread", "fork_exec", "socket", "epoll", "clock", NULL };
+
+START_TEST(test_sandbox_escape)
+{
+	char kit[PATH_MAX], key[PATH_MAX + 8], *kit_dir;
+	char *argv[] = { NULL, "/etc/shadow", "/root", "/home", kit,
+		(char *)hostile_dir(), "/usr/bin/make", NULL };
+	struct cell c;
+	struct run r;
+	int i;
+
+	ck_assert_ptr_nonnull(realpath(kit_bin("tests"), kit));
+	kit_dir = strrchr(kit, '/');
+	*kit_dir = '\0';	/* the kit's build folder */
+	argv[0] = (char *)hostile("escape");
+	open_cell(&c, 0, 0);
+	ck_assert_msg(c.sandbox != NULL, "no bwrap: %s", c.why);
+	ck_assert_int_eq(run_start(&c, &r, argv, NULL), 0);
+	ck_assert_int_eq(run_wait(&r, -1), 0);
+	ck_assert_msg(r.outcome == RUN_EXITED && r.status == 0, "%s %d: %s",
+	    run_outcome_name(r.outcome), r.status, r.err);
+	for (i = 0; escape_denied[i] != NULL; i++) {
+		snprintf(key, sizeof key, "%s=", escape_denied[i]);
+		ck_assert_str_eq(probe_value(r.out, key), "EPERM");
+	}
+	for (i = 0; escape_allowed[i] != NULL; i++) {
+		snprintf(key, sizeof key, "\n%s=", escape_allowed[i]);
+		ck_assert_msg(strcmp(probe_value(r.out, key), "ok") == 0,
+		    "%s: %s", escape_allowed[i], probe_value(r.out, key));
+	}
+	ck_assert_str_ne(probe_value(r.out, "\ntty="), "ok");
+	ck_assert_str_eq(probe_value(r.out, "hostname="), "cell");
+	for (i = 1; i <= 5; i++) {
+		snprintf(key, sizeof key, "see %s=", argv[i]);
+		ck_assert_msg(strcmp(probe_value(r.out, key), "ENOENT") == 0,
+		    "%s: %s", key, probe_value(r.out, key));
+	}
+	snprintf(key, sizeof key, "see %s=", argv[6]);
+	ck_assert_str_eq(probe_value(r.out, key), "ok");
+	run_free(&r);
+	cell_close(&c);
+}
+END_TEST
+
 START_TEST(test_ns_identity)
 {
 	struct cell c;
@@ -533,6 +595,13 @@ START_TEST(test_refused_fallback)
 	struct cell c;
 
 	refuse_unshare();
+	/* No namespaces and no uid to drop to: refused, unless asked. */
+	if (geteuid() != 0) {
+		ck_assert_int_eq(cell_open(&c, 0, 0), -1);
+		ck_assert_int_eq(errno, EPERM);
+		ck_assert_msg(strstr(c.why, "--unsafe-no-sandbox") != NULL,
+		    "why: %s", c.why);
+	}
 	open_cell(&c, 0, 0);
 	ck_assert_int_eq(c.mode, CELL_FALLBACK);
 	ck_assert_msg(strstr(c.why, "refused") != NULL, "why: %s", c.why);
@@ -811,7 +880,7 @@ START_TEST(test_wait_port)
 {
 	struct cell c;
 	struct run r, q;
-	char arg[16];
+	char arg[16], *argv[] = {NULL, NULL, "stay", NULL};
 	long long t0;
 	int port;
 
@@ -823,7 +892,9 @@ START_TEST(test_wait_port)
 	ck_assert_int_eq(cell_wait_port(&c, SOCK_DGRAM, port, &q, 3000), -1);
 	ck_assert_int_lt(now_ms() - t0, 1000);
 	ck_assert_int_eq(cell_wait_port(&c, SOCK_STREAM, port, NULL, 30), -1);
-	start(&c, &r, "linger", arg, NULL);
+	argv[0] = (char *)hostile("linger");
+	argv[1] = arg;
+	ck_assert_int_eq(run_start(&c, &r, argv, NULL), 0);
 	ck_assert_msg(cell_wait_port(&c, SOCK_STREAM, port, &r,
 	    CELL_READY_MS) == 0, "port %d not listening: linger %s, status "
 	    "%d, out '%s', err '%s'", port, run_outcome_name(r.outcome),
@@ -1142,7 +1213,7 @@ START_TEST(test_as_user)
 	hostile_dir();	/* the nested run inherits the copy */
 	nested(&p, "nested_user", "nobody", 30000);
 	cell_remove_dir(dir);
-	ck_assert_msg(strstr(p.out, "100%: Checks: 16, Failures: 0, Errors: 0")
+	ck_assert_msg(strstr(p.out, "100%: Checks: 17, Failures: 0, Errors: 0")
 	    != NULL, "nested run as nobody said:\n%s%s", p.out, p.err);
 	proc_free(&p);
 }
@@ -1158,7 +1229,9 @@ START_TEST(nested_user_mode)
 	open_cell(&c, 0, 0);
 	ck_assert_msg(c.mode == CELL_NS, "%s", c.why);
 	ck_assert_int_eq(c.userns, 1);
-	ck_assert_int_eq(c.uid, 0);
+	/* Root of the cell's user namespace, without bwrap; in bwrap an
+	 * unprivileged uid of its own inside. */
+	ck_assert_int_eq(c.uid, c.sandbox != NULL ? CELL_UID_BASE : 0);
 	probe_check(&c);
 	cell_close(&c);
 }
@@ -1222,6 +1295,7 @@ cell_nested_cases(Suite *s)
 	tcase_add_test(tc, nested_user_forkbomb);
 	tcase_add_test(tc, nested_user_noterm);
 	tcase_add_test(tc, nested_user_linger);
+	tcase_add_test(tc, test_sandbox_escape);
 	tcase_add_loop_test(tc, nested_user_fallback, 0, 4);
 	tcase_add_test(tc, test_refused_fallback);
 	tcase_add_loop_test(tc, test_localhost, 0, 3);
@@ -1241,6 +1315,7 @@ cell_suite(void)
 	}
 	tc = tcase(s, "hostile", 20);
 	tcase_add_loop_test(tc, test_hostile_ns, 0, N_HOSTILE);
+	tcase_add_test(tc, test_sandbox_escape);
 	tcase_add_test(tc, test_output_cap);
 	tcase_add_test(tc, test_wait_timeout);
 	tcase_add_test(tc, test_wait_zero);

@@ -71,13 +71,22 @@ static const struct {
 
 START_TEST(test_references)
 {
-	char *argv[] = { (char *)kit_bin("labgrade"), "--no-cell", "--format",
-		"json", (char *)refs[_i].lab, (char *)refs[_i].dir, NULL };
+	char *argv[] = {(char *)kit_bin("labgrade"), "--no-cell", "--no-cell",
+	    "--format", "json", (char *)refs[_i].lab, (char *)refs[_i].dir,
+	    NULL};
 	struct proc p;
 
+	/* Not root: no uid to drop to, refused unless asked for. */
+	if (geteuid() != 0)
+		argv[2] = "--unsafe-no-sandbox";
 	ck_assert_int_eq(proc_run(&p, argv, 60000), 0);
 	ck_assert_msg(PROC_EXIT(&p) == 0, "labgrade: %s", p.err);
 	check_json(p.out, refs[_i].min_pass, geteuid() == 0 ? "1" : "5", "-");
+	/* Every report says what the fallback does and does not isolate. */
+	ck_assert_msg(
+	    strstr(p.out, "sandbox: fallback (no namespaces): ") != NULL &&
+	        strstr(p.out, "NOT isolated") != NULL,
+	    "%.300s", p.out);
 	proc_free(&p);
 }
 END_TEST
@@ -113,9 +122,9 @@ START_TEST(test_as_nobody)
 {
 	char kit[] = "/var/tmp/check_fallback-kit-XXXXXX", cmd[2048],
 	     prog[PATH_MAX], sub[PATH_MAX];
-	char *argv[] = { "setpriv", "--reuid=65534", "--regid=65534",
-		"--clear-groups", prog, "--no-cell", "--format", "json",
-		"lab1-udp", sub, NULL };
+	char *argv[] = {"setpriv", "--reuid=65534", "--regid=65534",
+	    "--clear-groups", prog, "--no-cell", "--no-cell", "--format",
+	    "json", "lab1-udp", sub, NULL};
 	char *a = realpath(kit_bin("labgrade"), NULL);
 	char *b = realpath(kit_bin("labpeer"), NULL);
 	char *c = realpath(kit_bin("labsniff"), NULL);
@@ -138,11 +147,21 @@ START_TEST(test_as_nobody)
 	ck_assert_int_eq(system(cmd), 0);
 	snprintf(prog, sizeof prog, "%s/build/labgrade", kit);
 	snprintf(sub, sizeof sub, "%s/solutions/lab1-udp", kit);
+	/* No namespaces, no uid to drop to: refused, with the way out. */
+	ck_assert_int_eq(proc_run(&p, argv, 60000), 0);
+	ck_assert_msg(PROC_EXIT(&p) == 1 &&
+	                  strstr(p.err, "--unsafe-no-sandbox") != NULL &&
+	                  p.out[0] == '\0',
+	    "not refused: status %d, %s", PROC_EXIT(&p), p.err);
+	proc_free(&p);
+	argv[6] = "--unsafe-no-sandbox";
 	ck_assert_int_eq(proc_run(&p, argv, 60000), 0);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", kit);
 	ck_assert_int_eq(system(cmd), 0);
 	ck_assert_msg(PROC_EXIT(&p) == 0, "labgrade as nobody: %s", p.err);
 	check_json(p.out, "12", "5", "-");
+	ck_assert_msg(
+	    strstr(p.out, "run as YOUR uid") != NULL, "%.300s", p.out);
 	proc_free(&p);
 }
 END_TEST

@@ -19,7 +19,8 @@
 
 /* What pkg-config finds: nothing, everything but Check, everything, or
  * no pkg-config program at all. */
-enum pcmode { PC_EMPTY, PC_NO_CHECK, PC_SYSTEM, PC_MISSING };
+enum pcmode { PC_EMPTY, PC_NO_CHECK, PC_SYSTEM, PC_MISSING,
+	PC_SYSTEM_NO_BWRAP /* PC_SYSTEM, and no bwrap program */ };
 /* Who runs make: root, nobody without sudo rights, nobody with sudo
  * that needs no password (a stand-in).  When the tests do not run as root
  * themselves, "nobody" is the user running them and "root" is root of a
@@ -182,7 +183,7 @@ deps_run(struct deps_env *e, enum pcmode pc, enum who who, enum apt apt)
 	}
 	argv[n++] = home;
 	argv[n++] = path;
-	if (pc != PC_SYSTEM)
+	if (pc != PC_SYSTEM && pc != PC_SYSTEM_NO_BWRAP)
 		argv[n++] = pcdir;
 	argv[n++] = "make";
 	argv[n++] = "-s";
@@ -190,6 +191,8 @@ deps_run(struct deps_env *e, enum pcmode pc, enum who who, enum apt apt)
 	argv[n++] = "deps";
 	argv[n++] = pcvar;
 	argv[n++] = aptvar;
+	if (pc == PC_SYSTEM_NO_BWRAP)
+		argv[n++] = "BWRAP=/nonexistent/bwrap";
 	argv[n] = NULL;
 	ck_assert_int_eq(proc_run(&e->p, argv, MAKE_MS), 0);
 	ck_assert_msg(
@@ -227,34 +230,43 @@ static const struct {
 	const char *installs; /* what the stand-in installs, or NULL */
 } cases[] = {
     /* root, apt-get that records what it is asked */
-    {PC_EMPTY, ROOT, APT_FAKE, 1, "deps: installing libpcap-dev check", NULL,
-        "libpcap-dev check"},
+    {PC_EMPTY, ROOT, APT_FAKE, 1,
+        "deps: installing libpcap-dev check libseccomp-dev", NULL,
+        "libpcap-dev check libseccomp-dev"},
     {PC_NO_CHECK, ROOT, APT_FAKE, 1, "deps: installing check", NULL, "check"},
     {PC_MISSING, ROOT, APT_FAKE, 1,
-        "deps: installing pkg-config libpcap-dev check", NULL,
-        "pkg-config libpcap-dev check"},
+        "deps: installing pkg-config libpcap-dev check libseccomp-dev", NULL,
+        "pkg-config libpcap-dev check libseccomp-dev"},
     {PC_SYSTEM, ROOT, APT_FAKE, 1, "", NULL, NULL},
     /* unprivileged: the exact command to run, or sudo -n when it works */
     {PC_EMPTY, NOBODY_NO_SUDO, APT_FAKE, 0, NULL,
-        "deps: missing libpcap-dev check; run: sudo apt-get install -y "
-        "libpcap-dev check",
+        "deps: missing libpcap-dev check libseccomp-dev; run: sudo apt-get "
+        "install -y libpcap-dev check libseccomp-dev",
         NULL},
     {PC_MISSING, NOBODY_NO_SUDO, APT_FAKE, 0, NULL,
-        "deps: missing pkg-config libpcap-dev check; run: sudo apt-get "
-        "install -y pkg-config libpcap-dev check",
+        "deps: missing pkg-config libpcap-dev check libseccomp-dev; run: "
+        "sudo apt-get install -y pkg-config libpcap-dev check "
+        "libseccomp-dev",
         NULL},
-    {PC_EMPTY, NOBODY_SUDO, APT_FAKE, 1, "deps: installing libpcap-dev check",
-        NULL, "libpcap-dev check"},
+    {PC_EMPTY, NOBODY_SUDO, APT_FAKE, 1,
+        "deps: installing libpcap-dev check libseccomp-dev", NULL,
+        "libpcap-dev check libseccomp-dev"},
     {PC_SYSTEM, NOBODY_NO_SUDO, APT_FAKE, 1, "", NULL, NULL},
     /* no apt-get, or an install that fails */
     {PC_EMPTY, ROOT, APT_NONE, 0, NULL,
         "deps: missing libpcap-dev "
-        "check; this system has no apt-get: install libpcap's and "
-        "Check's development files and pkg-config with your package "
-        "manager (see README.md)",
+        "check libseccomp-dev; this system has no apt-get: install "
+        "libpcap's, Check's and libseccomp's development files, "
+        "pkg-config and bubblewrap with your package manager (see "
+        "README.md)",
         NULL},
-    {PC_EMPTY, ROOT, APT_FAILS, 0, "deps: installing libpcap-dev check",
-        "deps: apt-get install libpcap-dev check failed", NULL},
+    {PC_EMPTY, ROOT, APT_FAILS, 0,
+        "deps: installing libpcap-dev check libseccomp-dev",
+        "deps: apt-get install libpcap-dev check libseccomp-dev failed",
+        NULL},
+    /* bubblewrap (the grader's sandbox) is a program, not a .pc */
+    {PC_SYSTEM_NO_BWRAP, ROOT, APT_FAKE, 1, "deps: installing bubblewrap",
+        NULL, "bubblewrap"},
 };
 
 /* A line of text equal to line. */
@@ -314,13 +326,14 @@ END_TEST
 static const struct {
 	enum pcmode pc;
 	const char *announce;
-	const char *asked[3];  /* packages apt-get must mention */
+	const char *asked[4];  /* packages apt-get must mention */
 	const char *not_asked; /* one it must not */
 } sims[] = {
-    {PC_EMPTY, "deps: installing libpcap-dev check",
-        {"libpcap-dev", "check", NULL}, "pkg-config"},
-    {PC_MISSING, "deps: installing pkg-config libpcap-dev check",
-        {"pkg-config", "libpcap-dev", "check"}, NULL},
+    {PC_EMPTY, "deps: installing libpcap-dev check libseccomp-dev",
+        {"libpcap-dev", "check", "libseccomp-dev", NULL}, "pkg-config"},
+    {PC_MISSING,
+        "deps: installing pkg-config libpcap-dev check libseccomp-dev",
+        {"pkg-config", "libpcap-dev", "check", "libseccomp-dev"}, NULL},
 };
 
 /* apt-get -s names each package it was asked for: "Inst NAME" when it
@@ -348,7 +361,7 @@ START_TEST(test_deps_simulated)
 	    "no line '%s': "
 	    "%s",
 	    sims[_i].announce, e.p.out);
-	for (int i = 0; i < 3 && sims[_i].asked[i] != NULL; i++)
+	for (int i = 0; i < 4 && sims[_i].asked[i] != NULL; i++)
 		ck_assert_msg(apt_mentions(e.p.out, sims[_i].asked[i]),
 		    "apt-get -s was not asked for %s:\n%s", sims[_i].asked[i],
 		    e.p.out);

@@ -1,7 +1,8 @@
 /*
  * Hostile submission: `linger PORT` leaves a daemon behind: a child in a
  * session of its own (out of reach of killpg) holding UDP and TCP PORT,
- * and exits 0 once the child holds them.
+ * and exits 0 once the child holds them (`linger PORT stay`: waits for
+ * ever instead).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <netinet/in.h>
@@ -30,7 +31,7 @@ main(int argc, char **argv)
 	int p[2];
 	char b;
 
-	if (argc != 2 || pipe(p) < 0)
+	if (argc < 2 || argc > 3 || pipe(p) < 0)
 		return 2;
 	if (fork() == 0) {
 		setsid();
@@ -48,5 +49,8 @@ main(int argc, char **argv)
 	if (read(p[0], &b, 1) != 1)
 		return 1;
 	printf("daemon holds port %s\n", argv[1]);
+	fflush(stdout);
+	while (argc == 3)
+		pause();
 	return 0;
 }

@@ -1,0 +1,344 @@
+/*
+ * The cell's cgroup: one per cell when we are root, so that memory and
+ * the number of processes are bounded for all the cell's student
+ * processes together (RLIMIT_AS and RLIMIT_NPROC are per process, per
+ * uid).  The unified v2 tree where it is mounted at /sys/fs/cgroup,
+ * else v1's memory and pids hierarchies.  Made under our own cgroup;
+ * named socklab-<owner pid>-<slot>, so the next run can sweep what a
+ * killed grader left (only those whose owner is gone).
+ */
+#define _GNU_SOURCE /* O_NOFOLLOW, O_CLOEXEC under -std=c11 */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include "cell.h"
+
+#define CG_ROOT "/sys/fs/cgroup"
+
+static int
+cg_write(const char *dir, const char *file, const char *text)
+{
+	char path[PATH_MAX + 64];
+	size_t n = strlen(text);
+	int fd, rc = -1;
+
+	snprintf(path, sizeof path, "%s/%s", dir, file);
+	fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (write(fd, text, n) == (ssize_t)n)
+		rc = 0;
+	close(fd);
+	return rc;
+}
+
+/* Our own cgroup in hierarchy ctl ("memory", "pids"; "" for v2), from
+ * /proc/self/cgroup, under mnt: into out. */
+static int
+cg_own(const char *mnt, const char *ctl, char *out, size_t len)
+{
+	char line[PATH_MAX], *a, *b;
+	FILE *f = fopen("/proc/self/cgroup", "re");
+	int rc = -1;
+
+	if (f == NULL)
+		return -1;
+	while (rc < 0 && fgets(line, sizeof line, f) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if ((a = strchr(line, ':')) == NULL ||
+		    (b = strchr(a + 1, ':')) == NULL)
+			continue;
+		*b = '\0';
+		if ((ctl[0] == '\0' && strcmp(line, "0") == 0 &&
+		        a[1] == '\0') ||
+		    (ctl[0] != '\0' && strcmp(a + 1, ctl) == 0))
+			rc =
+			    snprintf(out, len, "%s%s", mnt,
+			        strcmp(b + 1, "/") == 0 ? "" : b + 1) < (int)len
+			        ? 0
+			        : -1;
+	}
+	fclose(f);
+	return rc;
+}
+
+/* Every process of the cgroup folder dir gets SIGKILL, until none is
+ * left (a few rounds, for forks that race the kill): 0 when empty. */
+static int
+cg_kill_dir(const char *dir)
+{
+	char path[PATH_MAX + 64];
+	int i, n, pid;
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/cgroup.procs", dir);
+	for (i = 0; i < CELL_KILL_ROUNDS * 5; i++) {
+		if ((f = fopen(path, "re")) == NULL)
+			return -1;
+		n = 0;
+		while (fscanf(f, "%d", &pid) == 1) {
+			kill(pid, SIGKILL);
+			n++;
+		}
+		fclose(f);
+		if (n == 0)
+			return 0;
+		usleep(1000);
+	}
+	return -1;
+}
+
+static void
+cg_remove_dir(const char *dir)
+{
+	char sub[PATH_MAX + 300];
+	struct dirent *e;
+	DIR *d;
+	int i;
+
+	/* The runs' cgroups first (run-N), then the cell's. */
+	if ((d = opendir(dir)) != NULL) {
+		while ((e = readdir(d)) != NULL)
+			if (strncmp(e->d_name, "run-", 4) == 0 &&
+			    snprintf(sub, sizeof sub, "%s/%s", dir, e->d_name) <
+			        (int)sizeof sub)
+				cg_remove_dir(sub);
+		closedir(d);
+	}
+	for (i = 0; i < CELL_KILL_ROUNDS * 5; i++) {
+		cg_kill_dir(dir);
+		if (rmdir(dir) == 0 || errno == ENOENT)
+			return;
+		usleep(1000);
+	}
+}
+
+/* Cgroups under base that a grader now gone made: emptied and removed. */
+static void
+cg_sweep(const char *base)
+{
+	char path[PATH_MAX + 300];
+	struct dirent *e;
+	DIR *d;
+	int pid;
+
+	if ((d = opendir(base)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (sscanf(e->d_name, CELL_CG_PREFIX "%d-", &pid) != 1 ||
+		    pid <= 0 || (kill(pid, 0) == 0 || errno != ESRCH))
+			continue;
+		snprintf(path, sizeof path, "%s/%s", base, e->d_name);
+		cg_remove_dir(path);
+	}
+	closedir(d);
+}
+
+static int
+cg_make(struct cell *c, int i, const char *base)
+{
+	cg_sweep(base);
+	if (snprintf(c->cg[i], sizeof c->cg[i], "%s/" CELL_CG_PREFIX "%d-%d",
+	        base, (int)getpid(), c->slot) >= (int)sizeof c->cg[i] ||
+	    mkdir(c->cg[i], 0700) < 0) {
+		c->cg[i][0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+static int
+cg_open_v2(struct cell *c)
+{
+	char base[PATH_MAX], num[32];
+
+	if (cg_own(CG_ROOT, "", base, sizeof base) < 0 ||
+	    cg_make(c, 0, base) < 0)
+		return -1;
+	snprintf(num, sizeof num, "%ld", (long)CELL_MEM_MB << 20);
+	if (cg_write(c->cg[0], "memory.max", num) < 0)
+		return -1;
+	cg_write(c->cg[0], "memory.swap.max", "0");
+	snprintf(num, sizeof num, "%d", CELL_PIDS);
+	if (cg_write(c->cg[0], "pids.max", num) < 0)
+		return -1;
+	/* Each run gets a cgroup of its own below (its peak memory). */
+	return cg_write(c->cg[0], "cgroup.subtree_control", "+memory +pids");
+}
+
+static int
+cg_open_v1(struct cell *c)
+{
+	char base[PATH_MAX], num[32];
+
+	if (cg_own(CG_ROOT "/memory", "memory", base, sizeof base) < 0 ||
+	    cg_make(c, 0, base) < 0)
+		return -1;
+	snprintf(num, sizeof num, "%ld", (long)CELL_MEM_MB << 20);
+	if (cg_write(c->cg[0], "memory.limit_in_bytes", num) < 0)
+		return -1;
+	/* No swapping around the limit, where swap is accounted. */
+	cg_write(c->cg[0], "memory.memsw.limit_in_bytes", num);
+	if (cg_own(CG_ROOT "/pids", "pids", base, sizeof base) < 0 ||
+	    cg_make(c, 1, base) < 0)
+		return -1;
+	snprintf(num, sizeof num, "%d", CELL_PIDS);
+	return cg_write(c->cg[1], "pids.max", num);
+}
+
+/*
+ * As root: the cell's cgroup, made and limited (CELL_MEM_MB, CELL_PIDS).
+ * 0 with c->cg_mode set, or -1 (errno; no cgroup, c->cg_mode 0: the
+ * rlimits are all there is).  Not as an ordinary user.
+ */
+int
+cell_cgroup_open(struct cell *c)
+{
+	struct statfs fs;
+	int rc;
+
+	c->cg_mode = 0;
+	c->cg[0][0] = c->cg[1][0] = '\0';
+	if (geteuid() != 0)
+		return errno = EPERM, -1;
+	if (statfs(CG_ROOT, &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC) {
+		rc = cg_open_v2(c);
+		c->cg_mode = 2;
+	} else {
+		rc = cg_open_v1(c);
+		c->cg_mode = 1;
+	}
+	if (rc < 0) {
+		int e = errno;
+
+		cell_cgroup_close(c);
+		return errno = e, -1;
+	}
+	return 0;
+}
+
+/* The folder of run id's memory cgroup, below the cell's. */
+static int
+cg_run_path(const struct cell *c, int id, char *path, size_t len)
+{
+	if (c->cg_mode == 0 || c->cg[0][0] == '\0' || id <= 0)
+		return -1;
+	return snprintf(path, len, "%s/run-%d", c->cg[0], id) < (int)len ? 0
+	                                                                 : -1;
+}
+
+/*
+ * A cgroup for one run, inside the cell's (whose limits hold for all
+ * runs together): bwrap takes the program's rusage with it (its
+ * monitor exits without reaping the sandbox), so the run's peak memory
+ * comes from here.  Its id (> 0), or 0 when there is no cgroup.
+ */
+int
+cell_cgroup_run(struct cell *c)
+{
+	char path[PATH_MAX + 32];
+	int id = c->cg_runs + 1;
+
+	if (cg_run_path(c, id, path, sizeof path) < 0 || mkdir(path, 0700) < 0)
+		return 0;
+	c->cg_runs = id;
+	return id;
+}
+
+/* In a student process before it execs: into run id's cgroup (memory)
+ * and the cell's (pids; v1). */
+int
+cell_cgroup_enter(const struct cell *c, int id)
+{
+	char path[PATH_MAX + 32];
+
+	if (c->cg_mode == 0)
+		return 0;
+	if (cg_run_path(c, id, path, sizeof path) < 0)
+		snprintf(path, sizeof path, "%s", c->cg[0]);
+	if (cg_write(path, "cgroup.procs", "0") < 0)
+		return -1;
+	if (c->cg[1][0] != '\0' && cg_write(c->cg[1], "cgroup.procs", "0") < 0)
+		return -1;
+	return 0;
+}
+
+/* The OOM killer's kills in the memory cgroup folder dir (its own
+ * processes and those below: the counts go up the hierarchy). */
+static long
+cg_ooms(const char *dir, int mode)
+{
+	char path[PATH_MAX + 64], key[64];
+	long n, v = 0;
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", dir,
+	    mode == 2 ? "memory.events" : "memory.oom_control");
+	if ((f = fopen(path, "re")) == NULL)
+		return 0;
+	while (fscanf(f, "%63s %ld", key, &n) == 2)
+		if (strcmp(key, "oom_kill") == 0)
+			v = n;
+	fclose(f);
+	return v;
+}
+
+/* Run id's peak memory in kB (-1: not known) and how many of its
+ * processes the OOM killer killed (*ooms), and its cgroup removed (what
+ * is left of the run in it is killed first). */
+long
+cell_cgroup_run_end(struct cell *c, int id, long *ooms)
+{
+	char path[PATH_MAX + 32], file[PATH_MAX + 64];
+	long long bytes = -1;
+	FILE *f;
+
+	*ooms = 0;
+	if (cg_run_path(c, id, path, sizeof path) < 0)
+		return -1;
+	*ooms = cg_ooms(path, c->cg_mode);
+	snprintf(file, sizeof file, "%s/%s", path,
+	    c->cg_mode == 2 ? "memory.peak" : "memory.max_usage_in_bytes");
+	if ((f = fopen(file, "re")) != NULL) {
+		if (fscanf(f, "%lld", &bytes) != 1)
+			bytes = -1;
+		fclose(f);
+	}
+	cg_remove_dir(path);
+	return bytes < 0 ? -1 : (long)(bytes / 1024);
+}
+
+/* Every process of the cell's cgroup killed: 0 once none is left. */
+int
+cell_cgroup_kill(const struct cell *c)
+{
+	int rc = 0, i;
+
+	if (c->cg_mode == 2 && c->cg[0][0] != '\0')
+		cg_write(c->cg[0], "cgroup.kill", "1"); /* Linux >= 5.14 */
+	for (i = 0; i < 2; i++)
+		if (c->cg[i][0] != '\0' && cg_kill_dir(c->cg[i]) < 0)
+			rc = -1;
+	return rc;
+}
+
+void
+cell_cgroup_close(struct cell *c)
+{
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (c->cg[i][0] != '\0')
+			cg_remove_dir(c->cg[i]);
+	c->cg[0][0] = c->cg[1][0] = '\0';
+	c->cg_mode = 0;
+}

@@ -1,0 +1,2 @@
+/* Attack 8: a build that never ends: the compiler reads /dev/zero. */
+#include "/dev/zero"
