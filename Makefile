@@ -118,7 +118,8 @@ test check: deps
 	@$(MAKE) --no-print-directory san-bins
 	@KIT_BUILD=$(B) ./$(B)/check_kit
 
-# deps: install libpcap's and Check's development files (and pkg-config)
+# deps: install libpcap's, Check's and libcrypto's (OpenSSL: class mode's
+# HMAC) development files (and pkg-config)
 # when they are missing: with apt-get when we are root or have sudo
 # without a password, otherwise print the exact command and stop.
 deps:
@@ -126,6 +127,7 @@ deps:
 	command -v $(PKG_CONFIG) >/dev/null 2>&1 || missing="pkg-config"; \
 	$(PKG_CONFIG) --exists libpcap 2>/dev/null || missing="$$missing libpcap-dev"; \
 	$(PKG_CONFIG) --exists check 2>/dev/null || missing="$$missing check"; \
+	$(PKG_CONFIG) --exists libcrypto 2>/dev/null || missing="$$missing libssl-dev"; \
 	missing=$${missing# }; \
 	[ -z "$$missing" ] && exit 0; \
 	if ! command -v $(firstword $(APT_GET)) >/dev/null 2>&1; then \

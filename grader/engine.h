@@ -87,18 +87,29 @@ const char *grade_status_key(enum grade_status s);
 /* --class (class.c) */
 struct class_opts {
 	const char *root;
+	const char *out;    /* --out: the output tree, or NULL (default) */
+	const char *only;   /* --only TEST: regrade it, keep the rest */
+	const char *roster; /* --roster FILE, or NULL */
 	const char *lab;    /* canonical lab name */
 	const char *self;   /* path of labgrade, run once per student */
 	const char *rubric; /* --rubric, or NULL */
+	const char *rubric_path;
 	const char *rubric_hash;
+	double rubric_total;
 	const char *const *sources;
 	int jobs;
 	uint64_t seed;
 	int force_fallback;
+	int force; /* --force: grade every submission again */
+	double fail_under; /* < 0: none */
+	int fail_under_pct;
 	const char *const *test_names;
+	const char *const *test_summaries;
 	size_t ntests;
 	volatile sig_atomic_t *stop; /* set by a signal: end the run */
 };
 int class_run(const struct class_opts *opt, char *err, size_t errlen);
+int class_dashboard(const char *out, const struct grade_lab *lab, char *err,
+    size_t errlen);
 
 #endif

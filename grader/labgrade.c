@@ -2,8 +2,9 @@
  * labgrade: grade a lab submission (or a class of them) and report it in
  * the formats graders and CI systems read.  See labgrade.1.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* O_DIRECTORY, O_NOFOLLOW with -std=c11 */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
@@ -17,6 +18,7 @@
 #include "engine.h"
 #include "param.h"
 #include "report.h"
+#include "class/class.h"
 #include "rubric.h"
 
 #ifndef LABGRADE_DATADIR
@@ -34,7 +36,11 @@ enum {
 	OPT_RUBRIC,
 	OPT_NO_CELL,
 	OPT_SLOT_BASE,
-	OPT_COLOR
+	OPT_COLOR,
+	OPT_FORCE,
+	OPT_ROSTER,
+	OPT_STUDENT,
+	OPT_DASHBOARD
 };
 
 struct lg {
@@ -45,6 +51,10 @@ struct lg {
 	const char *out;
 	const char *only;
 	const char *rubric;
+	const char *roster;    /* --class: --roster FILE */
+	const char *student;   /* --student NAME: the csv's name */
+	const char *dashboard; /* --dashboard OUTDIR */
+	int force;
 	int formats[REPORT_NFORMATS];
 	int nformats;
 	uint64_t seed;
@@ -80,7 +90,8 @@ lg_signals(void)
 
 static const char lg_usage[] = "usage: labgrade [options] LAB [DIR]\n"
                                "       labgrade --class ROOT [options] LAB\n"
-                               "       labgrade --list LAB\n";
+                               "       labgrade --list LAB\n"
+                               "       labgrade --dashboard OUTDIR\n";
 
 static const char lg_help[] =
     "Grade a socklab submission: build it with the kit's Makefile, run its\n"
@@ -95,8 +106,12 @@ static const char lg_help[] =
     "  -v, --verbose   show each test's packet trace, even when it passes\n"
     "  --fail-under S  exit 3 when the score is below S points (or S%)\n"
     "  --list          list the lab's tests with points and summaries\n"
-    "  --class ROOT    grade every ROOT/*/ folder; writes ROOT/grades.csv\n"
-    "                  and ROOT/<student>/labgrade/report.{txt,json,csv}\n"
+    "  --class ROOT    grade every ROOT/*/ folder into an output tree (--out,\n"
+    "                  default ROOT-labgrade/): grades.csv, grades.json,\n"
+    "                  report.html, students/<student>/report.txt ...\n"
+    "  --force         with --class: grade every submission again\n"
+    "  --roster FILE   with --class: CSV of folder,id,email for grades.csv\n"
+    "  --dashboard OUT rebuild OUT/report.html from stored results\n"
     "  -j N            with --class: submissions at once (default: CPUs);\n"
     "                  otherwise: tests at once (default: 2 per CPU, >= 4)\n"
     "  --rubric FILE   points per test (default: the kit's rubric)\n"
@@ -192,6 +207,18 @@ lg_option(struct lg *o, int c, const char *arg)
 	case OPT_CLASS:
 		o->class_root = arg;
 		return 0;
+	case OPT_FORCE:
+		o->force = 1;
+		return 0;
+	case OPT_ROSTER:
+		o->roster = arg;
+		return 0;
+	case OPT_STUDENT:
+		o->student = arg;
+		return 0;
+	case OPT_DASHBOARD:
+		o->dashboard = arg;
+		return 0;
 	case OPT_LIST:
 		o->list = 1;
 		return 0;
@@ -251,6 +278,10 @@ lg_parse(struct lg *o, int argc, char **argv)
 	    {"slot-base", required_argument, NULL, OPT_SLOT_BASE},
 	    {"color", required_argument, NULL, OPT_COLOR},
 	    {"colour", required_argument, NULL, OPT_COLOR},
+	    {"force", no_argument, NULL, OPT_FORCE},
+	    {"roster", required_argument, NULL, OPT_ROSTER},
+	    {"student", required_argument, NULL, OPT_STUDENT},
+	    {"dashboard", required_argument, NULL, OPT_DASHBOARD},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'}, {NULL, 0, NULL, 0}};
@@ -271,6 +302,8 @@ lg_parse(struct lg *o, int argc, char **argv)
 		if ((rc = lg_option(o, c, optarg)) != 0)
 			return rc;
 	}
+	if (o->dashboard != NULL && optind >= argc)
+		return 0; /* the lab is the stored one's */
 	if (optind >= argc)
 		return lg_bad("%s", "no LAB given");
 	o->lab = lg_lab(argv[optind]);
@@ -284,6 +317,8 @@ lg_parse(struct lg *o, int argc, char **argv)
 		o->formats[o->nformats++] = REPORT_TEXT;
 	if (o->nformats > 1 && o->out == NULL && o->class_root == NULL)
 		return lg_bad("%s", "several formats need --out DIR");
+	if ((o->force || o->roster != NULL) && o->class_root == NULL)
+		return lg_bad("%s", "--force and --roster go with --class");
 	return 0;
 }
 
@@ -387,49 +422,57 @@ lg_list(struct lg *o)
 	return 0;
 }
 
+/* Each format into --out DIR: files opened relative to the folder,
+ * never through a link planted there. */
 static int
 lg_write_reports(struct lg *o, struct report *rep)
 {
 	struct report_opts ro = {0};
-	char path[PATH_MAX + 64], dirbuf[PATH_MAX];
+	char dirbuf[PATH_MAX];
+	const char *name;
 	FILE *f;
-	int i;
+	int i, dfd, fd, rc = 0;
 
 	snprintf(dirbuf, sizeof dirbuf, "%s", rep->dir);
 	ro.argv0 = o->argv0;
 	ro.verbose = o->verbose;
 	ro.csv_header = 1;
-	ro.student = basename(dirbuf);
+	ro.student = o->student != NULL ? o->student : basename(dirbuf);
 	if (o->out == NULL) {
 		ro.colour = o->colour < 0 ? isatty(STDOUT_FILENO) &&
 		                                getenv("NO_COLOR") == NULL
 		                          : o->colour;
 		return report_write(o->formats[0], stdout, rep, &ro);
 	}
-	if (mkdir(o->out, 0755) < 0 && errno != EEXIST) {
+	if ((mkdir(o->out, 0755) < 0 && errno != EEXIST) ||
+	    (dfd = open(o->out, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		fprintf(stderr, "labgrade: %s: %s\n", o->out, strerror(errno));
 		return -1;
 	}
 	ro.colour = 0;
-	for (i = 0; i < o->nformats; i++) {
-		snprintf(path, sizeof path, "%s/%s", o->out,
-		    report_format_file(o->formats[i]));
-		f = fopen(path, "w");
+	for (i = 0; i < o->nformats && rc == 0; i++) {
+		name = report_format_file(o->formats[i]);
+		fd = openat(dfd, name,
+		    O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+		    0644);
+		f = fd >= 0 ? fdopen(fd, "w") : NULL;
 		if (f == NULL || report_write(o->formats[i], f, rep, &ro) < 0) {
-			fprintf(stderr, "labgrade: %s: %s\n", path,
+			fprintf(stderr, "labgrade: %s/%s: %s\n", o->out, name,
 			    strerror(errno));
-			if (f != NULL)
-				fclose(f);
-			return -1;
+			rc = -1;
 		}
-		fclose(f);
+		if (f != NULL)
+			fclose(f);
+		else if (fd >= 0)
+			close(fd);
 	}
-	if (engine_keep_traces(rep, o->out) < 0)
+	close(dfd);
+	if (rc == 0 && engine_keep_traces(rep, o->out) < 0)
 		fprintf(stderr,
 		    "labgrade: %s/traces: some traces could not be "
 		    "kept\n",
 		    o->out);
-	return 0;
+	return rc;
 }
 
 static int
@@ -544,27 +587,45 @@ out:
 static int
 lg_class(struct lg *o)
 {
-	const char *names[256];
+	const char *names[CLASS_NTESTS], *summaries[CLASS_NTESTS];
 	struct class_opts co = {0};
 	struct rubric r;
 	char err[PATH_MAX + 256];
 	size_t i;
 	int rc;
 
+	if (o->only != NULL && !lg_has_test(o->lab, o->only)) {
+		fprintf(stderr,
+		    "labgrade: %s has no test named '%s' (see "
+		    "labgrade --list %s)\n",
+		    o->lab->name, o->only, o->lab->name);
+		return 2;
+	}
 	if (lg_rubric(o, &r) < 0)
 		return 1;
-	for (i = 0; i < o->lab->ntests && i < 256; i++)
+	for (i = 0; i < o->lab->ntests && i < CLASS_NTESTS; i++) {
 		names[i] = o->lab->tests[i].name;
+		summaries[i] = o->lab->tests[i].summary;
+	}
 	co.root = o->class_root;
+	co.out = o->out;
+	co.only = o->only;
+	co.roster = o->roster;
 	co.lab = o->lab->name;
 	co.self = o->exe;
 	co.rubric = o->rubric;
+	co.rubric_path = r.path;
 	co.rubric_hash = r.hash;
+	co.rubric_total = r.total;
 	co.sources = o->lab->sources;
 	co.jobs = o->jobs;
 	co.seed = o->seed;
 	co.force_fallback = o->no_cell;
+	co.force = o->force;
+	co.fail_under = o->fail_under;
+	co.fail_under_pct = o->fail_under_pct;
 	co.test_names = names;
+	co.test_summaries = summaries;
 	co.stop = &lg_stop;
 	co.ntests = i;
 	rc = class_run(&co, err, sizeof err);
@@ -572,6 +633,40 @@ lg_class(struct lg *o)
 		fprintf(stderr, "labgrade: %s\n", err);
 	rubric_free(&r);
 	return rc < 0 ? 1 : rc;
+}
+
+/* --dashboard OUT: the lab is the one OUT/class.tsv names. */
+static int
+lg_dashboard(struct lg *o)
+{
+	char err[PATH_MAX + 256], lab[64] = "";
+	const struct grade_lab *l;
+	FILE *f;
+	char path[PATH_MAX + 16], line[256];
+
+	snprintf(path, sizeof path, "%s/class.tsv", o->dashboard);
+	f = fopen(path, "r");
+	while (f != NULL && fgets(line, sizeof line, f) != NULL)
+		if (strncmp(line, "lab\t", 4) == 0 &&
+		    sscanf(line + 4, "%63s", lab) == 1)
+			break;
+	if (f != NULL)
+		fclose(f);
+	l = o->lab != NULL ? o->lab : lg_lab(lab);
+	if (l == NULL) {
+		fprintf(stderr,
+		    "labgrade: %s: no class.tsv naming the lab: not an "
+		    "output tree of labgrade --class\n",
+		    o->dashboard);
+		return 1;
+	}
+	if (class_dashboard(o->dashboard, l, err, sizeof err) < 0) {
+		fprintf(stderr, "labgrade: %s\n", err);
+		return 1;
+	}
+	printf("labgrade: %s/report.html rebuilt from the stored results\n",
+	    o->dashboard);
+	return 0;
 }
 
 int
@@ -597,6 +692,8 @@ main(int argc, char **argv)
 	}
 	if (lg_find_kit(&o) < 0)
 		return 1;
+	if (o.dashboard != NULL)
+		return lg_dashboard(&o);
 	if (o.list)
 		return lg_list(&o);
 	lg_signals();

@@ -7,7 +7,7 @@ LABGRADE_SRCS := grader/engine.c grader/grade.c grader/build.c \
 	grader/rubric.c grader/report.c grader/report-text.c \
 	grader/report-json.c grader/report-junit.c grader/report-tap.c \
 	grader/report-gradescope.c grader/report-autolab.c \
-	grader/report-csv.c
+	grader/report-csv.c grader/report-tsv.c
 GRADER_OBJS += $(LABGRADE_SRCS:%.c=$(B)/%.o)
 
 # Installed, labgrade finds the rubrics and the labs' Makefiles here.
@@ -21,9 +21,15 @@ $(B)/grader/datadir.stamp: labgrade-datadir-check
 .PHONY: labgrade-datadir-check
 
 # class.c prints progress: it belongs to the program, not the library.
-$(B)/labgrade: $(B)/grader/labgrade.o $(B)/grader/class.o $(B)/libgrader.a \
+# Its output tree (grader/class/): the cache key is libcrypto's
+# HMAC-SHA256 (OpenSSL, libssl-dev).
+CLASS_OBJS := $(patsubst %.c,$(B)/%.o,grader/class.c \
+	$(wildcard grader/class/*.c))
+CRYPTO_LIBS = $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null)
+$(B)/labgrade: $(B)/grader/labgrade.o $(CLASS_OBJS) $(B)/libgrader.a \
 		$(B)/libcapture.a
-	$(CC) $(KIT_LDFLAGS) -o $@ $^ $(PCAP_LIBS) $(CHECK_LIBS) -lpthread
+	$(CC) $(KIT_LDFLAGS) -o $@ $^ $(PCAP_LIBS) $(CHECK_LIBS) \
+		$(CRYPTO_LIBS) -lpthread
 
 BINS += $(B)/labgrade
 MANS += grader/labgrade.1

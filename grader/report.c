@@ -22,6 +22,7 @@ static const struct {
         report_gradescope_write},
     [REPORT_AUTOLAB] = {"autolab", "autolab.txt", report_autolab_write},
     [REPORT_CSV] = {"csv", "report.csv", report_csv_write},
+    [REPORT_TSV] = {"tsv", "results.tsv", report_tsv_write},
 };
 
 int

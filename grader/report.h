@@ -2,7 +2,7 @@
  * A grading's results, as every report format reads them, and the
  * writers of those formats (one file each: report-text.c, report-json.c,
  * report-junit.c, report-tap.c, report-gradescope.c, report-autolab.c,
- * report-csv.c).
+ * report-csv.c, report-tsv.c).
  *
  * Interface:
  *	report_format_parse(name)     "json" -> REPORT_JSON, -1 if unknown
@@ -41,6 +41,7 @@ enum report_format {
 	REPORT_GRADESCOPE,
 	REPORT_AUTOLAB,
 	REPORT_CSV,
+	REPORT_TSV, /* results.tsv: numbers and status words only */
 	REPORT_NFORMATS
 };
 
@@ -141,6 +142,8 @@ int report_autolab_write(
 int report_csv_write(
     FILE *out, const struct report *rep, const struct report_opts *opt);
 int report_csv_header(FILE *out, const struct report *rep);
+int report_tsv_write(
+    FILE *out, const struct report *rep, const struct report_opts *opt);
 
 /* Shared helpers of the writers (report-json.c). */
 typedef void (*report_cp_fn)(void *ctx, uint32_t cp);

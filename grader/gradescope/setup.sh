@@ -6,7 +6,7 @@ HERE=${AUTOGRADER:-/autograder}/source
 cd "$HERE"
 apt-get update -qq
 DEBIAN_FRONTEND=noninteractive apt-get install -y -q build-essential \
-	make pkg-config libpcap-dev check
+	make pkg-config libpcap-dev check libssl-dev
 rm -rf socklab
 mkdir socklab
 tar xzf socklab.tar.gz -C socklab
