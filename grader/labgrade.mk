@@ -43,7 +43,8 @@ grade: deps
 	@$(MAKE) --no-print-directory $(B)/labgrade $(B)/labpeer $(B)/labsniff
 	./$(B)/labgrade $(ARGS) $(LAB) $(DIR)
 
-# make gradescope [LAB=lab1-udp]: the Gradescope autograder zip.
+# make gradescope [LAB=lab1-udp] [LATE_PENALTY=P] [LATE_MAX_DAYS=D]: the
+# Gradescope autograder zip (git's tracked files, no solutions/).
 GRADESCOPE_ZIP := build/gradescope-$(LAB).zip
 gradescope: $(GRADESCOPE_ZIP)
 	@echo "gradescope: $(GRADESCOPE_ZIP) (upload it as the autograder)"
@@ -51,7 +52,8 @@ gradescope: $(GRADESCOPE_ZIP)
 $(GRADESCOPE_ZIP): grader/gradescope/setup.sh grader/gradescope/run_autograder \
 		grader/gradescope/pack.sh
 	@mkdir -p build
-	sh grader/gradescope/pack.sh $(LAB) $@
+	LATE_PENALTY='$(LATE_PENALTY)' LATE_MAX_DAYS='$(LATE_MAX_DAYS)' \
+		sh grader/gradescope/pack.sh $(LAB) $@
 
 .PHONY: $(GRADESCOPE_ZIP)
 

@@ -863,12 +863,20 @@ lg_sh(const char *cmd, struct proc *p, int ms)
 }
 
 static const char py_zip[] =
-    "import sys,zipfile\n"
+    "import io,subprocess,sys,tarfile,zipfile\n"
     "z=zipfile.ZipFile(sys.argv[1])\n"
     "n=sorted(z.namelist())\n"
-    "assert n==['lab','run_autograder','setup.sh','socklab.tar.gz'], n\n"
+    "assert n==['lab','late','run_autograder','setup.sh','socklab.tar.gz'], n\n"
     "assert z.read('lab')==b'lab2-tcp\\n'\n"
+    "assert z.read('late')==b'penalty_per_day 10\\nmax_days 3\\n'\n"
     "assert (z.getinfo('run_autograder').external_attr>>16)&0o111\n"
+    "t=tarfile.open(fileobj=io.BytesIO(z.read('socklab.tar.gz')))\n"
+    "got=set(t.getnames())\n"
+    "git=subprocess.run(['git','ls-files','-z'],capture_output=True).stdout\n"
+    "want={f for f in git.decode().split('\\0') if f and not "
+    "f.startswith(('solutions/','.ci/'))}\n"
+    "assert got==want, (sorted(got-want)[:5], sorted(want-got)[:5])\n"
+    "assert not any(f.startswith('solutions') for f in got)\n"
     "print('OK')\n";
 
 static const char py_results[] =
@@ -879,7 +887,36 @@ static const char py_results[] =
     "assert 'The build failed' in d['output']\n"
     "print('OK')\n";
 
-/* make gradescope's zip holds what Gradescope runs; run_autograder,
+/* run_autograder in a simulated /autograder (AUTOGRADER=root). */
+static int
+lg_autograder(const char *root, const char *setup, struct proc *p)
+{
+	char cmd[16384];
+
+	snprintf(cmd, sizeof cmd,
+	    "set -e; rm -rf %s/submission %s/results; mkdir -p %s/source "
+	    "%s/submission; cd %s; %s; cd - >/dev/null; "
+	    "AUTOGRADER=%s SOCKLAB_KIT=$PWD sh grader/gradescope/run_autograder",
+	    root, root, root, root, root, setup, root);
+	return lg_sh(cmd, p, 90000);
+}
+
+static void
+lg_results_check(const char *root, const char *py)
+{
+	char path[256];
+	struct proc p;
+	char *argv[] = {"python3", "-c", (char *)py, path, NULL};
+
+	snprintf(path, sizeof path, "%s/results/results.json", root);
+	ck_assert_int_eq(proc_start(&p, argv), 0);
+	proc_wait(&p, 20000);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "results.json: %s %s", p.out, p.err);
+	proc_free(&p);
+}
+
+/* make gradescope's zip holds what Gradescope runs and only the kit's
+ * tracked files (not solutions/, not a stray file); run_autograder,
  * given an empty submission, leaves a results.json that scores 0. */
 START_TEST(gradescope_autograder)
 {
@@ -888,9 +925,10 @@ START_TEST(gradescope_autograder)
 
 	ck_assert_ptr_nonnull(mkdtemp(root));
 	snprintf(cmd, sizeof cmd,
-	    "sh grader/gradescope/pack.sh lab2-tcp "
-	    "%s/gs.zip && python3 -c \"$0\" %s/gs.zip",
-	    root, root);
+	    "touch labs/stray-%d.c && LATE_PENALTY=10 LATE_MAX_DAYS=3 sh "
+	    "grader/gradescope/pack.sh lab2-tcp %s/gs.zip; rc=$?; rm -f "
+	    "labs/stray-%d.c; test $rc = 0 && python3 -c \"$0\" %s/gs.zip",
+	    (int)getpid(), root, (int)getpid(), root);
 	{
 		char *argv[] = {"sh", "-c", cmd, (char *)py_zip, NULL};
 
@@ -900,24 +938,74 @@ START_TEST(gradescope_autograder)
 		    "zip: %s %s", p.out, p.err);
 		proc_free(&p);
 	}
-	snprintf(cmd, sizeof cmd,
-	    "mkdir -p %s/source %s/submission && "
-	    "echo lab2-tcp > %s/source/lab && AUTOGRADER=%s SOCKLAB_KIT=$PWD "
-	    "sh grader/gradescope/run_autograder",
-	    root, root, root, root);
-	ck_assert_msg(lg_sh(cmd, &p, 60000) == 0, "%s", p.err);
+	ck_assert_msg(lg_autograder(root, "echo lab2-tcp > source/lab", &p) == 0,
+	    "%s", p.err);
 	proc_free(&p);
-	snprintf(cmd, sizeof cmd, "%s/results/results.json", root);
-	{
-		char *argv[] = {"python3", "-c", (char *)py_results, cmd, NULL};
-
-		ck_assert_int_eq(proc_start(&p, argv), 0);
-		proc_wait(&p, 20000);
-		ck_assert_msg(PROC_EXIT(&p) == 0, "results.json: %s", p.err);
-		proc_free(&p);
-	}
+	lg_results_check(root, py_results);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", root);
 	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+static const char py_gs_found[] =
+    "import json,sys\n"
+    "d=json.load(open(sys.argv[1]))\n"
+    "assert 0<d['score']<50, d['score']\n" /* the skeleton, not the link */
+    "assert d['output'].startswith('Submitted 2 days late'), d['output']\n"
+    "assert 'Late policy: 10% per day' in d['output'], d['output']\n"
+    "assert d['extra_data']['late_days']==2, d\n"
+    "print('OK')\n";
+
+static const char py_gs_ambiguous[] =
+    "import json,sys\n"
+    "d=json.load(open(sys.argv[1]))\n"
+    "assert d['score']==0 and d['tests']==[], d\n"
+    "o=d['output']\n"
+    "assert 'holds 2 files named udp_client.c' in o, o\n"
+    "assert \"'odd\\\\nname/udp_client.c'\" in o and "
+    "\"'old/udp_client.c'\" in o, o\n"
+    "assert 'Nothing was graded' in o, o\n"
+    "print('OK')\n";
+
+/* run_autograder finds the sources at any depth, NUL-safely (a folder
+ * with a space, one with a newline), only regular files and never
+ * through a link (a link to the reference client, a linked folder
+ * holding the reference); marks and scores down a late submission by
+ * the zip's policy; refuses two files of one name with a clear
+ * results.json. */
+START_TEST(gradescope_submission)
+{
+	char root[] = "/tmp/check_labgrade-gsub-XXXXXX", setup[8192];
+	char kit[PATH_MAX];
+	struct proc p;
+
+	ck_assert_ptr_nonnull(getcwd(kit, sizeof kit));
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	snprintf(setup, sizeof setup,
+	    "echo lab1-udp > source/lab; "
+	    "printf 'penalty_per_day 10\\nmax_days none\\n' > source/late; "
+	    "K=%s; mkdir -p 'submission/my work' "
+	    "\"submission/$(printf 'odd\\nname')\"; "
+	    "cp $K/labs/lab1-udp/udp_server.c 'submission/my work/'; "
+	    "cp $K/labs/lab1-udp/udp_client.c submission/odd*/; "
+	    "ln -s $K/solutions/lab1-udp submission/ref; "
+	    "ln -s $K/solutions/lab1-udp/udp_client.c submission/udp_client.c; "
+	    "printf '{\"created_at\": \"2026-12-03T10:00:00.000000-08:00\", "
+	    "\"assignment\": {\"due_date\": "
+	    "\"2026-12-01T23:59:00.000000-08:00\"}}' "
+	    "> submission_metadata.json",
+	    kit);
+	ck_assert_msg(lg_autograder(root, setup, &p) == 0, "%s", p.err);
+	proc_free(&p);
+	lg_results_check(root, py_gs_found);
+	ck_assert_int_lt(strlen(setup) + 200, sizeof setup);
+	strcat(setup, "; mkdir submission/old; cp $K/labs/lab1-udp/udp_client.c "
+	              "submission/old/");
+	ck_assert_msg(lg_autograder(root, setup, &p) == 0, "%s", p.err);
+	proc_free(&p);
+	lg_results_check(root, py_gs_ambiguous);
+	snprintf(setup, sizeof setup, "rm -rf %s", root);
+	ck_assert_int_eq(system(setup), 0);
 }
 END_TEST
 
@@ -1696,6 +1784,7 @@ labgrade_suite(void)
 	tc = tcase_create("programs");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, gradescope_autograder);
+	tcase_add_test(tc, gradescope_submission);
 	tcase_add_test(tc, failure_shows_trace);
 	tcase_add_test(tc, failure_commands_run);
 	tcase_add_test(tc, grading_as_nobody);
