@@ -115,7 +115,7 @@ engine_child(const struct engine_ctx *x, int idx)
 			    "needs private network "
 			    "namespaces, which this machine refuses (%s)",
 			    cell.why);
-			grade_not_run(&g, why);
+			grade_not_here(&g, why);
 		}
 	}
 	t->run(&g);
@@ -759,6 +759,7 @@ engine_report_init(struct report *rep, const struct grade_lab *lab,
 	snprintf(rep->rubric_hash, sizeof rep->rubric_hash, "%s", rub->hash);
 	rep->rubric_path = engine_strdup(rub->path);
 	rep->build_ok = b->ok;
+	rep->count_not_here = rub->count_not_here;
 	rep->build_log = b->ok ? NULL : engine_strdup(b->log);
 	rep->build_why = b->ok ? NULL : engine_strdup(b->why);
 	rep->ntests = lab->ntests;
@@ -788,6 +789,12 @@ engine_totals(struct report *rep)
 		t->points = t->status == GS_PASSED ? t->max_points : 0;
 		if (t->unselected)
 			continue;
+		if (t->status == GS_NOT_RUN && t->not_here &&
+		    !rep->count_not_here) {
+			rep->not_here++; /* not the program's doing */
+			rep->not_run++;
+			continue;
+		}
 		rep->max_score += t->max_points;
 		if (t->status == GS_NOT_RUN)
 			rep->not_run++;

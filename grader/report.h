@@ -82,6 +82,8 @@ struct report_test {
 	char *cell_note; /* fallback mode: why no namespaces */
 	double seconds;
 	int unselected; /* left out by --only: not counted */
+	int not_here;   /* could not run where the grader runs (no
+	                 * namespaces, no IPv6): not in the maximum */
 	int started;    /* it ran in a cell (not decided beforehand) */
 };
 
@@ -102,6 +104,8 @@ struct report {
 	double score, max_score;
 	size_t ran; /* tests that ran (passed or not) */
 	size_t passed, not_run, errors;
+	size_t not_here;    /* of not_run: left out of the maximum */
+	int count_not_here; /* rubric: keep them in the maximum */
 	double seconds;
 	int ran_nothing; /* no test ran: the score is 0, and says why */
 };
@@ -120,6 +124,8 @@ const char *report_format_file(int f);
 int report_write(
     int f, FILE *out, const struct report *rep, const struct report_opts *opt);
 const char *report_status_name(enum grade_status s);
+int report_test_counted(const struct report *rep, const struct report_test *t);
+double report_visible_score(const struct report *rep, double *max);
 void report_free(struct report *rep);
 void report_student_outcome(
     const struct report_student *s, char *buf, size_t len);

@@ -333,7 +333,13 @@ START_TEST(engine_outcomes)
 	ck_assert_uint_eq(rep.passed, 4);
 	ck_assert_uint_eq(rep.not_run, 5);
 	ck_assert_uint_eq(rep.errors, 2);
-	ck_assert(rep.score == 7 && rep.max_score == 29);
+	/* needs_ns (2 points) cannot run without namespaces: not the
+	 * program's doing, so out of the maximum; skip's own not-run is in */
+	ck_assert(fk_find(&rep, "needs_ns")->not_here);
+	ck_assert(!fk_find(&rep, "skip")->not_here);
+	ck_assert_uint_eq(rep.not_here, 1);
+	ck_assert_msg(rep.score == 7 && rep.max_score == 27, "%g/%g", rep.score,
+	    rep.max_score);
 	ck_assert(!rep.ran_nothing);
 	for (i = 0; i < rep.ntests; i++)
 		ck_assert_msg(rep.tests[i].seconds < 4, "%s took %.1f s",
@@ -610,6 +616,9 @@ static const struct {
     {"a 1\na 2\nb 1\nc 1\n", "listed twice"},
     {"a 1 visible extra\nb 1\nc 1\n", "expected 'NAME POINTS"},
     {"# only a comment\n\n  a 1.5 # inline\nb 0\nc 2\n", NULL},
+    {"option count_not_here\na 1\nb 2\nc 3\n", NULL},
+    {"option count_everything\na 1\nb 2\nc 3\n", "unknown option"},
+    {"option\na 1\nb 2\nc 3\n", "unknown option"},
 };
 
 static void
@@ -638,6 +647,8 @@ START_TEST(rubric_checked)
 		ck_assert(rubric_points(&r, "c") >= 2);
 		ck_assert(r.total == 6 || r.total == 3.5);
 		ck_assert_int_eq((int)strlen(r.hash), 16);
+		ck_assert_int_eq(r.count_not_here,
+		    strstr(rb_cases[_i].text, "count_not_here") != NULL);
 		rubric_free(&r);
 		return;
 	}

@@ -204,6 +204,9 @@ static const char py_json[] =
     "--seed 42 lab1-udp ')\n"
     "assert [x['status'] for x in t]==['passed','failed','not run',"
     "'timed out','not run']\n"
+    /* it did not build: never a plain result */
+    "assert d['status']=='error' and d['status_reason']=='not built', d\n"
+    "assert all(x['counted'] for x in t)\n"
     "print('OK')\n";
 
 START_TEST(json_parses)
@@ -217,7 +220,14 @@ static const char py_gradescope[] =
     "d=json.load(open(sys.argv[1],encoding='utf-8'))\n"
     "assert d['score']==6\n"
     "t=d['tests']\n"
+    /* the build failed: a failing test of its own, first */
+    "assert t[0]['name']=='build' and t[0]['status']=='failed', t[0]\n"
+    "assert t[0]['output']=='udp_client did not build', t[0]\n"
+    "t=t[1:]\n"
     "assert len(t)==5 and sum(x['max_score'] for x in t)==29\n"
+    /* the after_due_date test (8 points) in no total shown */
+    "assert 'Score on the tests shown: 6/21' in d['output'], d['output']\n"
+    "assert '29' not in d['output'], d['output']\n"
     "for x in t:\n"
     " assert set(x)=={'name','score','max_score','status','output',"
     "'visibility'}, x.keys()\n"
@@ -262,7 +272,13 @@ static const char py_junit[] =
     "assert r.tag=='testsuites'\n"
     "s=r.find('testsuite')\n"
     "c=s.findall('testcase')\n"
-    "assert len(c)==5 and s.get('tests')=='5'\n"
+    /* the build: a failing test case of its own, never all skipped */
+    "b=c[0]\n"
+    "assert b.get('name')=='build' and b.find('failure') is not None\n"
+    "assert b.find('failure').get('message')=='udp_client did not build'\n"
+    "assert s.get('failures')=='3' and r.get('failures')=='3', s.attrib\n"
+    "c=c[1:]\n"
+    "assert len(c)==5 and s.get('tests')=='6'\n"
     "assert c[0].find('failure') is None\n"
     "f=c[1].find('failure')\n"
     "assert ']]>' in f.get('message') and ']]>' in f.text\n"
@@ -314,7 +330,7 @@ START_TEST(tap_parses)
 	const char *path = rt_write(REPORT_TAP, 0);
 	char line[4096];
 	int n = 0, plan = -1, skip = 0, notok = 0, no, i, killed = 0;
-	int explained = 0;
+	int explained = 0, build = 0;
 	FILE *f = fopen(path, "r");
 
 	ck_assert_ptr_nonnull(f);
@@ -341,13 +357,16 @@ START_TEST(tap_parses)
 			ck_abort_msg("not a TAP line: '%s'", line);
 		}
 		ck_assert_int_eq(no, ++n);
-		ck_assert_msg(plan == 5, "test line before the plan");
+		ck_assert_msg(plan == 6, "test line before the plan");
+		build += strstr(line, "not ok 6 - build (udp_client did not "
+		                      "build)") == line;
 	}
 	fclose(f);
 	unlink(path);
-	ck_assert_int_eq(n, 5);
+	ck_assert_int_eq(n, 6); /* the tests, then the build */
+	ck_assert_int_eq(build, 1);
 	ck_assert_int_eq(skip, 2);
-	ck_assert_int_eq(notok, 2);
+	ck_assert_int_eq(notok, 3);
 	ck_assert_int_eq(killed, 1);
 	ck_assert_int_eq(explained, 1);
 }
