@@ -462,6 +462,7 @@ class_plan(struct class_state *st, struct class_sub *c)
 	if (c->fd < 0)
 		return -1;
 	class_keys(st, c);
+	c->s->submitted = c->stage.newest;
 	if (c->stage.present == 0)
 		c->how = CH_EMPTY;
 	else if (!st->o->force && st->o->only == NULL && class_stored(st, c, 0))
@@ -543,6 +544,26 @@ class_cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* With --due: who handed in late (by the sources' file times). */
+static void
+class_summary_late(struct class_state *st)
+{
+	size_t i, n = 0;
+
+	if (st->book.due == 0)
+		return;
+	for (i = 0; i < st->n; i++)
+		n += st->book.st[i].late_days > 0;
+	printf("  late (after --due, by the sources' file times): %zu%s", n,
+	    n > 0 ? ":" : "");
+	for (i = 0; i < st->n; i++)
+		if (st->book.st[i].late_days > 0)
+			printf(" %s (%d day%s)", st->book.st[i].shown,
+			    st->book.st[i].late_days,
+			    st->book.st[i].late_days == 1 ? "" : "s");
+	putchar('\n');
+}
+
 /* The summary on stdout: counts, mean and median, the files. */
 static void
 class_summary(struct class_state *st, size_t cached)
@@ -577,6 +598,7 @@ class_summary(struct class_state *st, size_t cached)
 	free(sc);
 	for (i = 0; i < st->n; i++)
 		below += class_book_below(&st->book, &st->book.st[i]);
+	class_summary_late(st);
 	if (st->o->fail_under >= 0) {
 		printf("  below --fail-under %g%s: %zu%s", st->o->fail_under,
 		    st->o->fail_under_pct ? "%" : "", below, below ? ":" : "");
@@ -613,6 +635,8 @@ class_book_fill(struct class_state *st)
 	b->ntests = o->ntests;
 	b->n = st->n;
 	b->bar = o->fail_under;
+	b->due = o->due;
+	class_book_late(b);
 	b->bar_pct = o->fail_under_pct;
 	b->seconds = class_now() - st->t0;
 }

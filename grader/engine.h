@@ -102,6 +102,7 @@ struct class_opts {
 	int force_fallback;
 	int force; /* --force: grade every submission again */
 	double fail_under; /* < 0: none */
+	long long due;     /* --due, seconds since the epoch; 0: none */
 	int fail_under_pct;
 	const char *const *test_names;
 	const char *const *test_summaries;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "engine.h"
@@ -40,7 +41,8 @@ enum {
 	OPT_FORCE,
 	OPT_ROSTER,
 	OPT_STUDENT,
-	OPT_DASHBOARD
+	OPT_DASHBOARD,
+	OPT_DUE
 };
 
 struct lg {
@@ -55,6 +57,7 @@ struct lg {
 	const char *student;   /* --student NAME: the csv's name */
 	const char *dashboard; /* --dashboard OUTDIR */
 	int force;
+	long long due; /* --due, seconds since the epoch; 0: none */
 	int formats[REPORT_NFORMATS];
 	int nformats;
 	uint64_t seed;
@@ -110,7 +113,8 @@ static const char lg_help[] =
     "                  default ROOT-labgrade/): grades.csv, grades.json,\n"
     "                  report.html, students/<student>/report.txt ...\n"
     "  --force         with --class: grade every submission again\n"
-    "  --roster FILE   with --class: CSV of folder,id,email for grades.csv\n"
+    "  --roster FILE   with --class: CSV of folder,id,email[,extension_days]\n"
+    "  --due DATE      with --class: late days by the sources' file times\n"
     "  --dashboard OUT rebuild OUT/report.html from stored results\n"
     "  -j N            with --class: submissions at once (default: CPUs);\n"
     "                  otherwise: tests at once (default: 2 per CPU, >= 4)\n"
@@ -186,6 +190,54 @@ lg_fail_under(struct lg *o, const char *arg)
 	return 0;
 }
 
+/* --due: YYYY-MM-DD[THH:MM[:SS]] in local time, or ending in Z or
+ * +HH:MM / -HH:MM. */
+static int
+lg_due(const char *s, long long *out)
+{
+	struct tm tm;
+	int y, mo, d, h = 23, mi = 59, sec = 59, n = 0, oh, om;
+	char sign;
+	const char *z;
+	time_t t;
+
+	memset(&tm, 0, sizeof tm);
+	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3)
+		return -1;
+	z = s + n;
+	if (*z == 'T' || *z == ' ') {
+		n = 0;
+		if (sscanf(z + 1, "%2d:%2d%n", &h, &mi, &n) != 2)
+			return -1;
+		z += 1 + n;
+		sec = 0;
+		if (*z == ':' && sscanf(z + 1, "%2d%n", &sec, &n) == 1)
+			z += 1 + n;
+	}
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
+	    sec > 60 || y < 1970)
+		return -1;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	if (*z == '\0') {
+		tm.tm_isdst = -1;
+		t = mktime(&tm);
+	} else if (strcmp(z, "Z") == 0) {
+		t = timegm(&tm);
+	} else if (sscanf(z, "%c%2d:%2d%n", &sign, &oh, &om, &n) == 3 &&
+	           z[n] == '\0' && (sign == '+' || sign == '-')) {
+		t = timegm(&tm) - (sign == '+' ? 1 : -1) * (oh * 3600 + om * 60);
+	} else {
+		return -1;
+	}
+	*out = (long long)t;
+	return t == (time_t)-1 ? -1 : 0;
+}
+
 static int
 lg_option(struct lg *o, int c, const char *arg)
 {
@@ -218,6 +270,12 @@ lg_option(struct lg *o, int c, const char *arg)
 		return 0;
 	case OPT_DASHBOARD:
 		o->dashboard = arg;
+		return 0;
+	case OPT_DUE:
+		if (lg_due(arg, &o->due) < 0)
+			return lg_bad("bad --due '%s' (YYYY-MM-DDTHH:MM, local "
+			              "time, or with Z or +HH:MM)",
+			    arg);
 		return 0;
 	case OPT_LIST:
 		o->list = 1;
@@ -282,6 +340,7 @@ lg_parse(struct lg *o, int argc, char **argv)
 	    {"roster", required_argument, NULL, OPT_ROSTER},
 	    {"student", required_argument, NULL, OPT_STUDENT},
 	    {"dashboard", required_argument, NULL, OPT_DASHBOARD},
+	    {"due", required_argument, NULL, OPT_DUE},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'}, {NULL, 0, NULL, 0}};
@@ -317,8 +376,9 @@ lg_parse(struct lg *o, int argc, char **argv)
 		o->formats[o->nformats++] = REPORT_TEXT;
 	if (o->nformats > 1 && o->out == NULL && o->class_root == NULL)
 		return lg_bad("%s", "several formats need --out DIR");
-	if ((o->force || o->roster != NULL) && o->class_root == NULL)
-		return lg_bad("%s", "--force and --roster go with --class");
+	if ((o->force || o->roster != NULL || o->due != 0) &&
+	    o->class_root == NULL)
+		return lg_bad("%s", "--force, --roster and --due go with --class");
 	return 0;
 }
 
@@ -623,6 +683,7 @@ lg_class(struct lg *o)
 	co.force_fallback = o->no_cell;
 	co.force = o->force;
 	co.fail_under = o->fail_under;
+	co.due = o->due;
 	co.fail_under_pct = o->fail_under_pct;
 	co.test_names = names;
 	co.test_summaries = summaries;

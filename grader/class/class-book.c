@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "class/class.h"
 #include "engine.h"
@@ -206,6 +207,35 @@ class_book_below(const struct class_book *b, const struct class_student *s)
 	return s->rec.score < bar;
 }
 
+/* Late days: every started day after --due (plus the student's
+ * extension from the roster), by the submission's newest source. */
+void
+class_book_late(struct class_book *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++) {
+		struct class_student *s = &b->st[i];
+		double over =
+		    (double)(s->submitted - b->due) - s->extension * 86400.0;
+
+		s->late_days = b->due != 0 && s->submitted != 0 && over > 0
+		                   ? (int)ceil(over / 86400.0)
+		                   : 0;
+	}
+}
+
+static void
+book_time(char *buf, size_t len, long long t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	buf[0] = '\0';
+	if (t != 0 && gmtime_r(&tt, &tm) != NULL)
+		strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 /* A test's cell: its points, "not run", "error", or "" (empty). */
 static void
 book_test_cell(FILE *f, const struct class_student *s, size_t k, int last)
@@ -237,6 +267,10 @@ book_csv(const struct class_book *b, size_t *len)
 		book_cell(f, "email", 0);
 	}
 	book_cell(f, "status", 0);
+	if (b->due != 0) {
+		book_cell(f, "submitted", 0);
+		book_cell(f, "late_days", 0);
+	}
 	book_cell(f, "score", 0);
 	book_cell(f, "max", b->ntests == 0);
 	for (k = 0; k < b->ntests; k++)
@@ -253,6 +287,14 @@ book_csv(const struct class_book *b, size_t *len)
 		    s->have_rec ? class_status_name(s->rec.status)
 		                : "grader error",
 		    0);
+		if (b->due != 0) {
+			char when[32], days[16];
+
+			book_time(when, sizeof when, s->submitted);
+			snprintf(days, sizeof days, "%d", s->late_days);
+			book_cell(f, when, 0);
+			book_cell(f, days, 0);
+		}
 		if (s->have_rec && s->rec.status != CS_ERROR) {
 			book_num(f, s->rec.score, 0);
 			book_num(f, s->rec.max, b->ntests == 0);
@@ -291,6 +333,15 @@ book_json(const struct class_book *b, size_t *len)
 	report_json_string(f, b->rubric_hash);
 	fprintf(f, ", \"seed\": %llu, \"date\": ", (unsigned long long)b->seed);
 	report_json_string(f, b->date);
+	fputs(", \"due\": ", f);
+	if (b->due != 0) {
+		char when[32];
+
+		book_time(when, sizeof when, b->due);
+		report_json_string(f, when);
+	} else {
+		fputs("null", f);
+	}
 	fputs(", \"root\": ", f);
 	report_json_string(f, b->root);
 	fputs(", \"out\": ", f);
@@ -327,13 +378,14 @@ book_index(const struct class_book *b, size_t *len)
 		return NULL;
 	fprintf(f,
 	    "labgrade\t%s\nlab\t%s\nseed\t%llu\nrubric_hash\t%s\ndate\t%s\n"
-	    "seconds\t%.1f\nroster\t%d\nbar\t%.17g\t%d\n",
+	    "seconds\t%.1f\nroster\t%d\nbar\t%.17g\t%d\ndue\t%lld\n",
 	    b->version, b->lab, (unsigned long long)b->seed, b->rubric_hash,
-	    b->date, b->seconds, b->roster, b->bar, b->bar_pct);
+	    b->date, b->seconds, b->roster, b->bar, b->bar_pct, b->due);
 	for (i = 0; i < b->n; i++)
-		fprintf(f, "student\t%s\t%s\t%s\t%s\n", b->st[i].safe,
+		fprintf(f, "student\t%s\t%s\t%s\t%s\t%lld\t%d\n", b->st[i].safe,
 		    b->st[i].shown, b->st[i].id[0] ? b->st[i].id : "-",
-		    b->st[i].email[0] ? b->st[i].email : "-");
+		    b->st[i].email[0] ? b->st[i].email : "-",
+		    b->st[i].submitted, b->st[i].late_days);
 	if (fclose(f) != 0) {
 		free(buf);
 		return NULL;
@@ -398,16 +450,17 @@ roster_field(const char **p, char *buf, size_t len)
 }
 
 static int
-roster_columns(const char **p, int col[3])
+roster_columns(const char **p, int col[4])
 {
-	static const char *const want[] = {"folder", "id", "email"};
+	static const char *const want[] = {
+	    "folder", "id", "email", "extension_days"};
 	char f[256];
 	int i, k;
 
-	col[0] = col[1] = col[2] = -1;
+	col[0] = col[1] = col[2] = col[3] = -1;
 	for (i = 0; **p != '\0' && **p != '\n'; i++) {
 		roster_field(p, f, sizeof f);
-		for (k = 0; k < 3; k++)
+		for (k = 0; k < 4; k++)
 			if (strcasecmp(f, want[k]) == 0)
 				col[k] = i;
 	}
@@ -417,17 +470,18 @@ roster_columns(const char **p, int col[3])
 }
 
 static void
-roster_row(struct class_book *b, const char **p, const int col[3])
+roster_row(struct class_book *b, const char **p, const int col[4])
 {
-	char f[3][512], cell[512];
+	char f[4][512], cell[512], *end;
 	struct class_student *s = NULL;
 	size_t i;
 	int c, k;
+	double ext;
 
-	f[0][0] = f[1][0] = f[2][0] = '\0';
+	f[0][0] = f[1][0] = f[2][0] = f[3][0] = '\0';
 	for (c = 0; **p != '\0' && **p != '\n'; c++) {
 		roster_field(p, cell, sizeof cell);
-		for (k = 0; k < 3; k++)
+		for (k = 0; k < 4; k++)
 			if (col[k] == c)
 				class_show_name(cell, f[k], sizeof f[k]);
 	}
@@ -440,6 +494,9 @@ roster_row(struct class_book *b, const char **p, const int col[3])
 		return;
 	snprintf(s->id, sizeof s->id, "%s", f[1]);
 	snprintf(s->email, sizeof s->email, "%s", f[2]);
+	ext = strtod(f[3], &end);
+	if (f[3][0] != '\0' && *end == '\0' && ext >= 0 && ext < 3650)
+		s->extension = ext;
 }
 
 /* --roster FILE: a CSV whose header names the columns folder, id and
@@ -450,7 +507,7 @@ class_roster(struct class_book *b, const char *path, char *err, size_t errlen)
 	char *text;
 	const char *p;
 	size_t i;
-	int col[3];
+	int col[4];
 
 	text = class_read_file(AT_FDCWD, path, 4 << 20, NULL);
 	if (text == NULL) {
@@ -484,11 +541,11 @@ class_roster(struct class_book *b, const char *path, char *err, size_t errlen)
 static int
 book_index_line(struct class_book *b, char *line)
 {
-	char *f[6], *save = NULL, *tok;
+	char *f[8], *save = NULL, *tok;
 	struct class_student *s;
 	size_t nf = 0;
 
-	for (tok = strtok_r(line, "\t", &save); tok != NULL && nf < 6;
+	for (tok = strtok_r(line, "\t", &save); tok != NULL && nf < 8;
 	     tok = strtok_r(NULL, "\t", &save))
 		f[nf++] = tok;
 	if (nf == 2 && strcmp(f[0], "labgrade") == 0)
@@ -504,7 +561,9 @@ book_index_line(struct class_book *b, char *line)
 	else if (nf == 3 && strcmp(f[0], "bar") == 0) {
 		b->bar = strtod(f[1], NULL);
 		b->bar_pct = strcmp(f[2], "1") == 0;
-	} else if (nf == 5 && strcmp(f[0], "student") == 0) {
+	} else if (nf == 2 && strcmp(f[0], "due") == 0) {
+		b->due = strtoll(f[1], NULL, 10);
+	} else if (nf == 7 && strcmp(f[0], "student") == 0) {
 		if (b->n >= CLASS_MAX || strchr(f[1], '/') != NULL ||
 		    f[1][0] == '.')
 			return -1;
@@ -515,6 +574,8 @@ book_index_line(struct class_book *b, char *line)
 		    s->id, sizeof s->id, "%s", strcmp(f[3], "-") ? f[3] : "");
 		snprintf(s->email, sizeof s->email, "%s",
 		    strcmp(f[4], "-") ? f[4] : "");
+		s->submitted = strtoll(f[5], NULL, 10);
+		s->late_days = atoi(f[6]);
 	}
 	return 0;
 }

@@ -99,7 +99,7 @@ html_head(FILE *f, const char *title)
 }
 
 struct html_stats {
-	size_t count[CS_NSTATUS], scored, below;
+	size_t count[CS_NSTATUS], scored, below, late;
 	size_t bins[HTML_BINS];
 	size_t passed[CLASS_NTESTS], ran[CLASS_NTESTS];
 	double secs[CLASS_NTESTS], max_secs[CLASS_NTESTS];
@@ -117,6 +117,7 @@ html_stats(const struct class_book *b, struct html_stats *h)
 
 		h->count[s->rec.status]++;
 		h->below += class_book_below(b, s);
+		h->late += s->late_days > 0;
 		if (s->rec.status == CS_ERROR || s->rec.max <= 0)
 			continue;
 		h->scored++;
@@ -171,6 +172,9 @@ html_cards(FILE *f, const struct class_book *b, const struct html_stats *h)
 	if (b->bar >= 0)
 		fprintf(f, "<div class=\"card\"><b>%zu</b>below %g%s</div>\n",
 		    h->below, b->bar, b->bar_pct ? "%" : "");
+	if (b->due != 0)
+		fprintf(
+		    f, "<div class=\"card\"><b>%zu</b>late</div>\n", h->late);
 	fputs("</div>\n", f);
 }
 
@@ -327,32 +331,50 @@ html_student_link(FILE *f, const struct class_student *s)
 	fputs("</a>", f);
 }
 
-/* Who needs a look: empty, not built, grader error, below the bar. */
+/* Who needs a look: empty, not built, grader error, below the bar,
+ * late. */
+static int
+html_in_list(
+    const struct class_book *b, const struct class_student *s, int which)
+{
+	if (which >= 0)
+		return s->rec.status == which;
+	return which == -1 ? class_book_below(b, s) : s->late_days > 0;
+}
+
 static void
 html_by_status(FILE *f, const struct class_book *b)
 {
-	static const int which[] = {CS_EMPTY, CS_NOT_BUILT, CS_ERROR, -1};
+	/* -1: below the bar, -2: late */
+	static const int which[] = {CS_EMPTY, CS_NOT_BUILT, CS_ERROR, -1, -2};
 	size_t i, n;
 	int k;
 
 	fputs("<h2>Students by status</h2>\n<ul id=\"bystatus\">\n", f);
-	for (k = 0; k < 4; k++) {
-		if (which[k] < 0 && b->bar < 0)
+	for (k = 0; k < 5; k++) {
+		if ((which[k] == -1 && b->bar < 0) ||
+		    (which[k] == -2 && !b->due))
 			continue;
 		if (which[k] >= 0)
 			fprintf(
 			    f, "<li><b>%s</b>: ", class_status_name(which[k]));
-		else
+		else if (which[k] == -1)
 			fprintf(f, "<li><b>below %g%s</b>: ", b->bar,
 			    b->bar_pct ? "%" : "");
+		else
+			fputs(
+			    "<li><b>late</b> (days after the due date, by the "
+			    "sources' file times): ",
+			    f);
 		for (i = 0, n = 0; i < b->n; i++) {
 			const struct class_student *s = &b->st[i];
 
-			if (which[k] >= 0 ? s->rec.status != which[k]
-			                  : !class_book_below(b, s))
+			if (!html_in_list(b, s, which[k]))
 				continue;
 			fputs(n++ > 0 ? ", " : "", f);
 			html_student_link(f, s);
+			if (which[k] == -2)
+				fprintf(f, " (%d)", s->late_days);
 		}
 		fputs(n == 0 ? "none</li>\n" : "</li>\n", f);
 	}

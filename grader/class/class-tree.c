@@ -281,6 +281,7 @@ stage_one(int dirfd, struct class_src *s)
 	} else if ((s->data = malloc(cap)) == NULL) {
 		stage_refuse(s, "%s", "out of memory");
 	} else {
+		s->mtime = (long long)sb.st_mtime;
 		while (s->len < cap &&
 		       ((r = read(fd, s->data + s->len, cap - s->len)) > 0 ||
 		           (r < 0 && errno == EINTR)))
@@ -306,6 +307,8 @@ class_stage_read(int dirfd, const char *const *srcs, struct class_stage *st)
 		st->src[i].name = srcs[i];
 		stage_one(dirfd, &st->src[i]);
 		st->present += st->src[i].state != 1;
+		if (st->src[i].state == 0 && st->src[i].mtime > st->newest)
+			st->newest = st->src[i].mtime;
 	}
 	st->n = i;
 	return 0;

@@ -52,6 +52,7 @@ struct class_src {
 	const char *name;
 	int state; /* 0 read, 1 missing, 2 refused */
 	char why[96];
+	long long mtime; /* its modification time (read) */
 	char *data;
 	size_t len;
 };
@@ -59,6 +60,7 @@ struct class_src {
 struct class_stage {
 	struct class_src src[CLASS_NSRC];
 	size_t n, present;
+	long long newest; /* the newest source's time: the submission's */
 };
 
 /* One test's result, parsed back from results.tsv. */
@@ -85,6 +87,9 @@ struct class_student {
 	char safe[256];   /* class_safe_name(name): its folder in the tree */
 	char id[128], email[256]; /* --roster */
 	char note[256];           /* sources refused, ... (shown text) */
+	double extension;    /* --roster: days added to --due */
+	long long submitted; /* its newest source's time (0: unknown) */
+	int late_days;       /* started days after --due (+ extension) */
 	struct class_rec rec;
 	int have_rec; /* rec holds a record */
 };
@@ -101,6 +106,7 @@ struct class_book {
 	size_t n;
 	int roster;
 	double bar; /* --fail-under in points of each student's max, < 0 none */
+	long long due; /* --due (seconds since the epoch), 0: none */
 	int bar_pct;
 	double seconds;
 };
@@ -130,6 +136,7 @@ char *class_rec_format(const struct class_rec *r, const char *const *tests);
 const char *class_status_name(int s);
 int class_status_parse(const char *s);
 int class_book_below(const struct class_book *b, const struct class_student *s);
+void class_book_late(struct class_book *b);
 int class_roster(
     struct class_book *b, const char *path, char *err, size_t errlen);
 int class_book_write(

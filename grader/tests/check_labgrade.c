@@ -1145,6 +1145,32 @@ START_TEST(class_mode)
 	ck_assert_msg(lg_sh(cmd, &p, 60000) == 0, "%s %s", p.out, p.err);
 	ck_assert_msg(strstr(p.err, "bob: not in --roster"), "%s", p.err);
 	proc_free(&p);
+	/* --due: late days by the sources' file times, every started day,
+	 * the roster's extension added; the same sources stay cached */
+	snprintf(cmd, sizeof cmd,
+	    "printf 'folder,id,extension_days\\ncarol,1003,1\\n' > "
+	    "%s.roster && touch -d '2026-01-03 12:00:00 UTC' %s/carol/*.c && "
+	    "%s --class %s --roster %s.roster --due 2026-01-01T00:00Z "
+	    "lab1-udp && python3 -c "
+	    "'import csv,sys; r=list(csv.reader(open(sys.argv[1]))); "
+	    "assert r[0][:6]==[\"student\",\"id\",\"email\",\"status\","
+	    "\"submitted\",\"late_days\"], r[0]; "
+	    "assert r[3][4:6]==[\"2026-01-03T12:00:00Z\",\"2\"], r[3]; "
+	    "assert r[2][4:6]==[\"\",\"0\"], r[2]' %s && rm %s.roster && "
+	    "%s --class %s --due 2026-13-01 lab1-udp; test $? = 2",
+	    root, root, kit_bin("labgrade"), root, root, grades, root,
+	    kit_bin("labgrade"), root);
+	ck_assert_msg(lg_sh(cmd, &p, 60000) == 0, "%s %s", p.out, p.err);
+	ck_assert_msg(strstr(p.out, "(0 graded now, 2 unchanged") &&
+	                  strstr(p.out, "carol (2 days)"),
+	    "%s", p.out);
+	proc_free(&p);
+	/* --force: every submission graded again */
+	snprintf(cmd, sizeof cmd, "%s --class %s --force lab1-udp",
+	    kit_bin("labgrade"), root);
+	ck_assert_msg(lg_sh(cmd, &p, 100000) == 0, "%s", p.err);
+	ck_assert_msg(strstr(p.out, "(2 graded now, 0 unchanged"), "%s", p.out);
+	proc_free(&p);
 	/* --fail-under: exit 3, and who */
 	snprintf(cmd, sizeof cmd, "%s --class %s --fail-under 50%% lab1-udp",
 	    kit_bin("labgrade"), root);
