@@ -613,6 +613,44 @@ class_summary(struct class_state *st, size_t cached)
 	    st->out);
 }
 
+/* similarity.txt: pairs that share code the skeleton does not have. */
+static void
+class_similar(struct class_state *st)
+{
+	const struct class_stage **stages;
+	struct class_stage skel;
+	char path[PATH_MAX + 64];
+	double top;
+	size_t i;
+	int fd, rc;
+
+	stages = calloc(st->n + 1, sizeof *stages);
+	if (stages == NULL)
+		return;
+	for (i = 0; i < st->n; i++)
+		stages[i] = &st->sub[i].stage;
+	snprintf(path, sizeof path, "%s/labs/%s", st->o->kit, st->o->lab);
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	memset(&skel, 0, sizeof skel);
+	if (fd >= 0) {
+		class_stage_read(fd, st->o->sources, &skel);
+		close(fd);
+	}
+	rc = class_similar_write(
+	    &st->book, stages, fd >= 0 ? &skel : NULL, st->outfd, &top);
+	class_stage_free(&skel);
+	free(stages);
+	if (rc < 0)
+		printf("  similarity: could not write similarity.txt\n");
+	else if (top < 0)
+		printf("  similarity: no pair shares much beyond the skeleton "
+		       "(similarity.txt)\n");
+	else
+		printf("  similarity: the closest pair shares %.0f %% of its "
+		       "code (similarity.txt: a hint, never a verdict)\n",
+		    top * 100);
+}
+
 static void
 class_book_fill(struct class_state *st)
 {
@@ -675,6 +713,7 @@ class_finish(struct class_state *st, size_t cached, char *err, size_t errlen)
 	    class_html_write(&st->book, st->outfd, err, errlen) < 0)
 		return -1;
 	class_summary(st, cached);
+	class_similar(st);
 	for (i = 0; i < st->n; i++) {
 		if (st->book.st[i].rec.status == CS_ERROR) {
 			fprintf(stderr,

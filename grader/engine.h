@@ -92,6 +92,7 @@ struct class_opts {
 	const char *roster; /* --roster FILE, or NULL */
 	const char *lab;    /* canonical lab name */
 	const char *self;   /* path of labgrade, run once per student */
+	const char *kit;    /* the kit: labs/LAB/ is the skeleton */
 	const char *rubric; /* --rubric, or NULL */
 	const char *rubric_path;
 	const char *rubric_hash;

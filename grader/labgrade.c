@@ -673,6 +673,7 @@ lg_class(struct lg *o)
 	co.roster = o->roster;
 	co.lab = o->lab->name;
 	co.self = o->exe;
+	co.kit = o->kit;
 	co.rubric = o->rubric;
 	co.rubric_path = r.path;
 	co.rubric_hash = r.hash;

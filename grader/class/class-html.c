@@ -155,8 +155,9 @@ html_meta(FILE *f, const struct class_book *b)
 	html_text(f, b->date);
 	fprintf(f,
 	    " in %.0f s. Gradebook: <a href=\"grades.csv\">grades.csv"
-	    "</a> (metadata: <a href=\"grades.json\">grades.json</a>)."
-	    "</p>\n",
+	    "</a> (metadata: <a href=\"grades.json\">grades.json</a>). "
+	    "Similar pairs: <a href=\"similarity.txt\">similarity.txt</a> "
+	    "(a hint, never a verdict).</p>\n",
 	    b->seconds);
 }
 

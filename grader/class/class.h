@@ -25,6 +25,7 @@
  *	class_rec_*     a student's record (student.tsv)
  *	class_book_write(...)          grades.csv and grades.json
  *	class_html_write(...)          report.html and each student's
+ *	class_similar_write(...)       similarity.txt: similar pairs, a hint
  */
 #ifndef CLASS_H
 #define CLASS_H
@@ -143,6 +144,9 @@ int class_book_write(
     const struct class_book *b, int outfd, char *err, size_t errlen);
 int class_book_read(
     struct class_book *b, int outfd, char **keep, char *err, size_t errlen);
+int class_similar_write(const struct class_book *b,
+    const struct class_stage *const *stages, const struct class_stage *skel,
+    int outfd, double *top);
 int class_html_write(
     const struct class_book *b, int outfd, char *err, size_t errlen);
 

@@ -907,7 +907,8 @@ lg_autograder(const char *root, const char *setup, struct proc *p)
 	snprintf(cmd, sizeof cmd,
 	    "set -e; rm -rf %s/submission %s/results; mkdir -p %s/source "
 	    "%s/submission; cd %s; %s; cd - >/dev/null; "
-	    "AUTOGRADER=%s SOCKLAB_KIT=$PWD sh grader/gradescope/run_autograder",
+	    "AUTOGRADER=%s SOCKLAB_KIT=$PWD sh "
+	    "grader/gradescope/run_autograder",
 	    root, root, root, root, root, setup, root);
 	return lg_sh(cmd, p, 90000);
 }
@@ -949,8 +950,9 @@ START_TEST(gradescope_autograder)
 		    "zip: %s %s", p.out, p.err);
 		proc_free(&p);
 	}
-	ck_assert_msg(lg_autograder(root, "echo lab2-tcp > source/lab", &p) == 0,
-	    "%s", p.err);
+	ck_assert_msg(
+	    lg_autograder(root, "echo lab2-tcp > source/lab", &p) == 0, "%s",
+	    p.err);
 	proc_free(&p);
 	lg_results_check(root, py_results);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", root);
@@ -1010,8 +1012,9 @@ START_TEST(gradescope_submission)
 	proc_free(&p);
 	lg_results_check(root, py_gs_found);
 	ck_assert_int_lt(strlen(setup) + 200, sizeof setup);
-	strcat(setup, "; mkdir submission/old; cp $K/labs/lab1-udp/udp_client.c "
-	              "submission/old/");
+	strcat(setup,
+	    "; mkdir submission/old; cp $K/labs/lab1-udp/udp_client.c "
+	    "submission/old/");
 	ck_assert_msg(lg_autograder(root, setup, &p) == 0, "%s", p.err);
 	proc_free(&p);
 	lg_results_check(root, py_gs_ambiguous);
@@ -1271,7 +1274,8 @@ START_TEST(class_hostile)
 	    "test \"$(cat %s)\" = untouched && "
 	    "test \"$(ls %s/forged/labgrade | tr '\\n' ' ')\" = "
 	    "'key report.csv report.txt ' && "
-	    "! grep -rl \"$(printf '\\033')\" %s && "
+	    "! grep -rl --exclude=secret --exclude='*.pcap' \"$(printf "
+	    "'\\033')\" %s && "
 	    "grep -q 'evil\\\\x0aname\\\\x1b\\[2J' %s/report.html && "
 	    "grep -q 'evil%%0Aname%%1B%%5B2J' %s/class.tsv && "
 	    "test -s %s/students/forged/report.txt",
@@ -1291,7 +1295,10 @@ END_TEST
 
 /* The dashboard in a real browser (grader/tests/dashboard-check.py):
  * tidy-valid, no request, no console message with JavaScript on and
- * off, plots drawn on desktop and phone screenshots, printable. */
+ * off, plots drawn on desktop and phone screenshots, printable.  And
+ * the similarity hint: dave is alice's code re-indented with its
+ * comments changed, the top pair; the skeleton (carol) pairs with no
+ * one. */
 START_TEST(class_dashboard_browser)
 {
 	char root[] = "/tmp/check_labgrade-dash-XXXXXX", cmd[2048];
@@ -1308,12 +1315,18 @@ START_TEST(class_dashboard_browser)
 	    "mkdir %s/alice %s/bob %s/carol && cp "
 	    "solutions/lab1-udp/udp_server.c solutions/lab1-udp/udp_client.c "
 	    "%s/alice/ && cp labs/lab1-udp/udp_server.c "
-	    "labs/lab1-udp/udp_client.c %s/carol/ && "
-	    "%s --class %s -j 3 --fail-under 60 lab1-udp; test $? = 3 && "
-	    "python3 grader/tests/dashboard-check.py %s",
-	    root, root, root, root, root, kit_bin("labgrade"), root, out);
+	    "labs/lab1-udp/udp_client.c %s/carol/ && mkdir %s/dave && "
+	    "for f in udp_server.c udp_client.c; do sed -e 's|^|  |' -e "
+	    "'s|/\\*.*\\*/|/* mine */|' solutions/lab1-udp/$f > %s/dave/$f; "
+	    "done && %s --class %s -j 4 --fail-under 60 lab1-udp; test $? = 3 "
+	    "&& head -n 6 %s/similarity.txt | grep -q '^100 %%  alice  and  "
+	    "dave$' && python3 grader/tests/dashboard-check.py %s",
+	    root, root, root, root, root, root, root, kit_bin("labgrade"), root,
+	    out, out);
 	ck_assert_msg(lg_sh(cmd, &p, 170000) == 0, "%s %s", p.out, p.err);
 	ck_assert_ptr_nonnull(strstr(p.out, "OK"));
+	ck_assert_ptr_nonnull(strstr(p.out, "similarity: the closest pair "
+	                                    "shares 100 %"));
 	proc_free(&p);
 	snprintf(cmd, sizeof cmd, "rm -rf %s %s", root, out);
 	ck_assert_int_eq(system(cmd), 0);
