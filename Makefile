@@ -131,7 +131,7 @@ deps:
 	missing=$${missing# }; \
 	[ -z "$$missing" ] && exit 0; \
 	if ! command -v $(firstword $(APT_GET)) >/dev/null 2>&1; then \
-		echo "deps: missing $$missing; this system has no apt-get: install libpcap's and Check's development files and pkg-config with your package manager (see README.md)" >&2; \
+		echo "deps: missing $$missing; this system has no apt-get: install the development files of libpcap, Check and OpenSSL's libcrypto, and pkg-config, with your package manager (see README.md)" >&2; \
 		exit 1; \
 	fi; \
 	if [ "$$(id -u)" = 0 ]; then sudo=""; \

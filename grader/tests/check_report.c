@@ -315,6 +315,10 @@ static const char py_csv[] =
     "rows[0]\n"
     "assert rows[1][1:]==['6','29','6','0','0','0','0'], rows[1]\n"
     "assert rows[1][0].startswith('subs/al\"ice ]]>')\n"
+    /* every cell quoted (RFC 4180) */
+    "raw=open(sys.argv[1],'rb').read().splitlines()\n"
+    "assert raw[0].startswith(b'\"student\",\"score\",\"max\",\"'), raw[0]\n"
+    "assert raw[1].endswith(b'\",\"6\",\"29\",\"6\",\"0\",\"0\",\"0\",\"0\"'), raw[1]\n"
     "print('OK')\n";
 
 START_TEST(csv_parses)
@@ -564,6 +568,32 @@ START_TEST(stdout_not_twice)
 }
 END_TEST
 
+/* A student name a spreadsheet would run as a formula (OWASP: = + - @
+ * TAB CR first) gets a leading quote mark, inside quotes. */
+static const char *const csv_names[][2] = {
+    {"=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\","},
+    {"+1", "\"'+1\","}, {"-2", "\"'-2\","}, {"@x", "\"'@x\","},
+    {"\tx", "\"'\tx\","}, {"\rx", "\"'\rx\","}, {"alice", "\"alice\","},
+};
+
+START_TEST(csv_neutralised)
+{
+	struct report r = {.lab = "lab1-udp", .dir = "d", .seed = 1};
+	struct report_opts o = {.student = csv_names[_i][0]};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(report_csv_write(f, &r, &o), 0);
+	fclose(f);
+	ck_assert_msg(strncmp(buf, csv_names[_i][1], strlen(csv_names[_i][1])) ==
+	                  0,
+	    "'%s' gave '%s'", csv_names[_i][0], buf);
+	free(buf);
+}
+END_TEST
+
 START_TEST(formats_named)
 {
 	int f;
@@ -588,6 +618,8 @@ report_suite(void)
 	tcase_add_test(tc, autolab_last_line);
 	tcase_add_test(tc, junit_parses);
 	tcase_add_test(tc, csv_parses);
+	tcase_add_loop_test(tc, csv_neutralised, 0,
+	    (int)(sizeof csv_names / sizeof csv_names[0]));
 	tcase_add_test(tc, tap_parses);
 	tcase_add_loop_test(tc, text_is_safe, 0, 2);
 	tcase_add_test(tc, formats_named);

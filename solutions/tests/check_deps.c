@@ -227,34 +227,34 @@ static const struct {
 	const char *installs; /* what the stand-in installs, or NULL */
 } cases[] = {
     /* root, apt-get that records what it is asked */
-    {PC_EMPTY, ROOT, APT_FAKE, 1, "deps: installing libpcap-dev check", NULL,
-        "libpcap-dev check"},
+    {PC_EMPTY, ROOT, APT_FAKE, 1, "deps: installing libpcap-dev check libssl-dev", NULL,
+        "libpcap-dev check libssl-dev"},
     {PC_NO_CHECK, ROOT, APT_FAKE, 1, "deps: installing check", NULL, "check"},
     {PC_MISSING, ROOT, APT_FAKE, 1,
-        "deps: installing pkg-config libpcap-dev check", NULL,
-        "pkg-config libpcap-dev check"},
+        "deps: installing pkg-config libpcap-dev check libssl-dev", NULL,
+        "pkg-config libpcap-dev check libssl-dev"},
     {PC_SYSTEM, ROOT, APT_FAKE, 1, "", NULL, NULL},
     /* unprivileged: the exact command to run, or sudo -n when it works */
     {PC_EMPTY, NOBODY_NO_SUDO, APT_FAKE, 0, NULL,
-        "deps: missing libpcap-dev check; run: sudo apt-get install -y "
-        "libpcap-dev check",
+        "deps: missing libpcap-dev check libssl-dev; run: sudo apt-get "
+        "install -y libpcap-dev check libssl-dev",
         NULL},
     {PC_MISSING, NOBODY_NO_SUDO, APT_FAKE, 0, NULL,
-        "deps: missing pkg-config libpcap-dev check; run: sudo apt-get "
-        "install -y pkg-config libpcap-dev check",
+        "deps: missing pkg-config libpcap-dev check libssl-dev; run: sudo "
+        "apt-get install -y pkg-config libpcap-dev check libssl-dev",
         NULL},
-    {PC_EMPTY, NOBODY_SUDO, APT_FAKE, 1, "deps: installing libpcap-dev check",
-        NULL, "libpcap-dev check"},
+    {PC_EMPTY, NOBODY_SUDO, APT_FAKE, 1, "deps: installing libpcap-dev check libssl-dev",
+        NULL, "libpcap-dev check libssl-dev"},
     {PC_SYSTEM, NOBODY_NO_SUDO, APT_FAKE, 1, "", NULL, NULL},
     /* no apt-get, or an install that fails */
     {PC_EMPTY, ROOT, APT_NONE, 0, NULL,
-        "deps: missing libpcap-dev "
-        "check; this system has no apt-get: install libpcap's and "
-        "Check's development files and pkg-config with your package "
-        "manager (see README.md)",
+        "deps: missing libpcap-dev check libssl-dev; this system has no "
+        "apt-get: install the development files of libpcap, Check and "
+        "OpenSSL's libcrypto, and pkg-config, with your package manager "
+        "(see README.md)",
         NULL},
-    {PC_EMPTY, ROOT, APT_FAILS, 0, "deps: installing libpcap-dev check",
-        "deps: apt-get install libpcap-dev check failed", NULL},
+    {PC_EMPTY, ROOT, APT_FAILS, 0, "deps: installing libpcap-dev check libssl-dev",
+        "deps: apt-get install libpcap-dev check libssl-dev failed", NULL},
 };
 
 /* A line of text equal to line. */
@@ -317,9 +317,9 @@ static const struct {
 	const char *asked[3];  /* packages apt-get must mention */
 	const char *not_asked; /* one it must not */
 } sims[] = {
-    {PC_EMPTY, "deps: installing libpcap-dev check",
-        {"libpcap-dev", "check", NULL}, "pkg-config"},
-    {PC_MISSING, "deps: installing pkg-config libpcap-dev check",
+    {PC_EMPTY, "deps: installing libpcap-dev check libssl-dev",
+        {"libpcap-dev", "check", "libssl-dev"}, "pkg-config"},
+    {PC_MISSING, "deps: installing pkg-config libpcap-dev check libssl-dev",
         {"pkg-config", "libpcap-dev", "check"}, NULL},
 };
 
