@@ -230,7 +230,8 @@ lg_due(const char *s, long long *out)
 		t = timegm(&tm);
 	} else if (sscanf(z, "%c%2d:%2d%n", &sign, &oh, &om, &n) == 3 &&
 	           z[n] == '\0' && (sign == '+' || sign == '-')) {
-		t = timegm(&tm) - (sign == '+' ? 1 : -1) * (oh * 3600 + om * 60);
+		t = timegm(&tm) -
+		    (sign == '+' ? 1 : -1) * (oh * 3600 + om * 60);
 	} else {
 		return -1;
 	}
@@ -378,7 +379,8 @@ lg_parse(struct lg *o, int argc, char **argv)
 		return lg_bad("%s", "several formats need --out DIR");
 	if ((o->force || o->roster != NULL || o->due != 0) &&
 	    o->class_root == NULL)
-		return lg_bad("%s", "--force, --roster and --due go with --class");
+		return lg_bad(
+		    "%s", "--force, --roster and --due go with --class");
 	return 0;
 }
 

@@ -88,9 +88,9 @@ struct class_student {
 	char safe[256];   /* class_safe_name(name): its folder in the tree */
 	char id[128], email[256]; /* --roster */
 	char note[256];           /* sources refused, ... (shown text) */
-	double extension;    /* --roster: days added to --due */
-	long long submitted; /* its newest source's time (0: unknown) */
-	int late_days;       /* started days after --due (+ extension) */
+	double extension;         /* --roster: days added to --due */
+	long long submitted;      /* its newest source's time (0: unknown) */
+	int late_days;            /* started days after --due (+ extension) */
 	struct class_rec rec;
 	int have_rec; /* rec holds a record */
 };

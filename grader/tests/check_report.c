@@ -318,7 +318,8 @@ static const char py_csv[] =
     /* every cell quoted (RFC 4180) */
     "raw=open(sys.argv[1],'rb').read().splitlines()\n"
     "assert raw[0].startswith(b'\"student\",\"score\",\"max\",\"'), raw[0]\n"
-    "assert raw[1].endswith(b'\",\"6\",\"29\",\"6\",\"0\",\"0\",\"0\",\"0\"'), raw[1]\n"
+    "assert raw[1].endswith(b'\",\"6\",\"29\",\"6\",\"0\",\"0\",\"0\","
+    "\"0\"'), raw[1]\n"
     "print('OK')\n";
 
 START_TEST(csv_parses)
