@@ -182,21 +182,23 @@ FORCE:
 test-loaded: deps
 	@MAKE="$(MAKE)" sh grader/testkit/test-loaded.sh
 
-# deps: install libpcap's, Check's and libseccomp's development files,
-# pkg-config and bubblewrap (the grader's sandbox) when they are missing:
-# with apt-get when we are root or have sudo without a password,
-# otherwise print the exact command and stop.
+# deps: install the development files of libpcap, Check, libseccomp
+# (the grader's sandbox) and libcrypto (OpenSSL: class mode's HMAC), with
+# pkg-config and bubblewrap, when they are missing: with apt-get when we
+# are root or have sudo without a password, otherwise print the exact
+# command and stop.
 deps:
 	@missing=""; \
 	command -v $(PKG_CONFIG) >/dev/null 2>&1 || missing="pkg-config"; \
 	$(PKG_CONFIG) --exists libpcap 2>/dev/null || missing="$$missing libpcap-dev"; \
 	$(PKG_CONFIG) --exists check 2>/dev/null || missing="$$missing check"; \
 	$(PKG_CONFIG) --exists libseccomp 2>/dev/null || missing="$$missing libseccomp-dev"; \
+	$(PKG_CONFIG) --exists libcrypto 2>/dev/null || missing="$$missing libssl-dev"; \
 	command -v $(BWRAP) >/dev/null 2>&1 || missing="$$missing bubblewrap"; \
 	missing=$${missing# }; \
 	[ -z "$$missing" ] && exit 0; \
 	if ! command -v $(firstword $(APT_GET)) >/dev/null 2>&1; then \
-		echo "deps: missing $$missing; this system has no apt-get: install libpcap's, Check's and libseccomp's development files, pkg-config and bubblewrap with your package manager (see README.md)" >&2; \
+		echo "deps: missing $$missing; this system has no apt-get: install the development files of libpcap, Check, libseccomp and OpenSSL's libcrypto, pkg-config and bubblewrap with your package manager (see README.md)" >&2; \
 		exit 1; \
 	fi; \
 	if [ "$$(id -u)" = 0 ]; then sudo=""; \

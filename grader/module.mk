@@ -15,7 +15,8 @@ GRADER_OBJS :=
 # capture/'s headers by their bare names (capture/ has a param.h of its
 # own): it includes "capture/capture.h", found through -I. .
 GRADER_INCLUDES := -Igrader -Igrader/cell -Igrader/peer -Igrader/labs \
-                   -Igrader/report -Igrader/labgrade -Igrader/testkit
+                   -Igrader/report -Igrader/labgrade -Igrader/testkit \
+                   -Igrader/class
 $(B)/grader/%.o: CPPFLAGS += $(GRADER_INCLUDES)
 
 include grader/cell/cell.mk

@@ -53,6 +53,9 @@
 #define TRACE_CAP (64 * 1024)	/* bytes of trace text kept per test */
 #define RUBRIC_MAX_POINTS 1000	/* points of one test, at most */
 #define CLASS_MAX 2000		/* submissions in one --class ROOT */
+#define CLASS_SOURCE_MAX (256 * 1024) /* bytes of one source class mode reads */
+#define CLASS_SAFE_MAX 160	/* bytes of a student's name in the output tree */
+#define CLASS_RECORD_MAX (64 * 1024) /* bytes of a results.tsv read back */
 
 /* The cell's inner workings (grader/cell/: cell.c, run.c, cell-capture.c) */
 #define CELL_PORT 12000		/* first fixed port handed out in a cell */

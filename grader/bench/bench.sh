@@ -51,17 +51,17 @@ t0=$(now)
 "$LG" --class "$TMP/class" -j "$JOBS" "$FIRST" 2>"$TMP/class.err" || true
 t1=$(now)
 total=$(awk "BEGIN { print $t1 - $t0 }")
-for f in "$TMP"/class/student*/labgrade/report.json; do
+for f in "$TMP"/class-labgrade/students/student*/report.json; do
 	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["seconds"])' "$f"
 done >"$TMP/each"
-distinct=$(cut -d, -f2- "$TMP/class/grades.csv" | tail -n +2 | sort | uniq -c | wc -l)
+distinct=$(cut -d, -f2- "$TMP/class-labgrade/grades.csv" | tail -n +2 | sort | uniq -c | wc -l)
 printf 'bench: class of %s with -j %s: %.1f s wall (goal <= 120 s); per student %s\n' \
 	"$CLASS" "$JOBS" "$total" "$(stats <"$TMP/each")"
 if [ "$distinct" -eq 1 ]; then
 	printf 'bench: all %s results identical: %s\n' "$CLASS" \
-		"$(sed -n 2p "$TMP/class/grades.csv" | cut -d, -f2,3)"
+		"$(sed -n 2p "$TMP/class-labgrade/grades.csv" | cut -d, -f3,4)"
 else
 	echo "bench: the $CLASS identical submissions got $distinct different results:"
-	cut -d, -f2- "$TMP/class/grades.csv" | tail -n +2 | sort | uniq -c
+	cut -d, -f2- "$TMP/class-labgrade/grades.csv" | tail -n +2 | sort | uniq -c
 	exit 1
 fi

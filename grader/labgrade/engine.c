@@ -175,7 +175,7 @@ engine_child(const struct engine_ctx *x, int idx)
 			    "needs private network "
 			    "namespaces, which this machine refuses (%s)",
 			    cell.why);
-			grade_not_run(&g, why);
+			grade_not_here(&g, why);
 		}
 	}
 	t->run(&g);
@@ -855,6 +855,7 @@ engine_report_init(struct report *rep, const struct grade_lab *lab,
 	snprintf(rep->rubric_hash, sizeof rep->rubric_hash, "%s", rub->hash);
 	rep->rubric_path = engine_strdup(rub->path);
 	rep->build_ok = b->ok;
+	rep->count_not_here = rub->count_not_here;
 	rep->build_log = b->ok ? NULL : engine_strdup(b->log);
 	rep->build_why = b->ok ? NULL : engine_strdup(b->why);
 	rep->ntests = lab->ntests;
@@ -884,6 +885,12 @@ engine_totals(struct report *rep)
 		t->points = t->status == GS_PASSED ? t->max_points : 0;
 		if (t->unselected)
 			continue;
+		if (t->status == GS_NOT_RUN && t->not_here &&
+		    !rep->count_not_here) {
+			rep->not_here++; /* not the program's doing */
+			rep->not_run++;
+			continue;
+		}
 		rep->max_score += t->max_points;
 		if (t->status == GS_NOT_RUN)
 			rep->not_run++;
@@ -1044,22 +1051,32 @@ engine_render_traces(struct report *rep, const char *labsniff, int all)
 int
 engine_keep_traces(struct report *rep, const char *dir)
 {
-	char path[PATH_MAX];
+	char name[PATH_MAX];
 	size_t i;
-	int in, out, rc = 0;
+	int in, out, dfd = -1, tfd = -1, rc = 0;
 
-	for (i = 0; i < rep->ntests; i++) {
+	for (i = 0; i < rep->ntests && rc == 0; i++) {
+		struct report_test *t = &rep->tests[i];
+
+		if (t->trace_pcap == NULL || tfd >= 0)
+			continue;
+		/* traces/ under dir, never through a link planted there */
+		dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd < 0 ||
+		    (mkdirat(dfd, "traces", 0755) < 0 && errno != EEXIST) ||
+		    (tfd = openat(dfd, "traces",
+		         O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+			rc = -1;
+	}
+	for (i = 0; i < rep->ntests && tfd >= 0; i++) {
 		struct report_test *t = &rep->tests[i];
 
 		if (t->trace_pcap == NULL)
 			continue;
-		snprintf(path, sizeof path, "%s/traces", dir);
-		if (mkdir(path, 0755) < 0 && errno != EEXIST)
-			return -1;
-		snprintf(path, sizeof path, "%s/traces/%s.pcap", dir, t->name);
+		snprintf(name, sizeof name, "%s.pcap", t->name);
 		in = open(t->trace_pcap, O_RDONLY | O_CLOEXEC);
-		out =
-		    open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		out = openat(tfd, name,
+		    O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
 		if (in < 0 || out < 0) {
 			rc = -1;
 		} else {
@@ -1077,6 +1094,10 @@ engine_keep_traces(struct report *rep, const char *dir)
 		if (out >= 0)
 			close(out);
 	}
+	if (tfd >= 0)
+		close(tfd);
+	if (dfd >= 0)
+		close(dfd);
 	return rc;
 }
 

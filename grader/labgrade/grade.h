@@ -15,7 +15,11 @@
  *	grade_bytes(g, what, want, wn, got, gn)  compare two byte strings;
  *	                             on a difference fail with a hex dump at
  *	                             the first differing byte
- *	grade_not_run(g, why)        this check cannot run here (no return)
+ *	grade_not_run(g, why)        this check cannot run (no return)
+ *	grade_not_here(g, why)       ... because of where the grader runs
+ *	                             (no namespaces, no IPv6 loopback): left
+ *	                             out of the maximum unless the rubric
+ *	                             says 'option count_not_here'
  *	grade_error(g, fmt, ...)     the grader itself failed (labpeer would
  *	                             not start, a capture broke): reported as
  *	                             a grader error, never as the student's
@@ -140,6 +144,8 @@ void grade_fail(struct grade *g, const char *fmt, ...)
 void grade_bytes(struct grade *g, const char *what, const void *want, size_t wn,
     const void *got, size_t gn);
 void grade_not_run(struct grade *g, const char *why) __attribute__((noreturn));
+void grade_not_here(struct grade *g, const char *why)
+    __attribute__((noreturn));
 void grade_error(struct grade *g, const char *fmt, ...)
     __attribute__((format(printf, 2, 3), noreturn));
 void grade_repro(struct grade *g, const char *fmt, ...)

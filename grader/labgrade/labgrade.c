@@ -3,8 +3,9 @@
  * the formats graders and CI systems read.  See labgrade.1.
  */
 #define _GNU_SOURCE /* unshare(CLONE_NEWUSER): can we make cells here?
-                     * realpath() */
+                     * realpath(); O_DIRECTORY, O_NOFOLLOW with -std=c11 */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <sched.h>
 #include <sys/wait.h>
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cell.h"
@@ -23,6 +25,7 @@
 #include "lab.h"
 #include "param.h"
 #include "report.h"
+#include "class.h"
 #include "rubric.h"
 
 #ifndef LABGRADE_DATADIR
@@ -44,7 +47,12 @@ enum {
 	OPT_COLOR,
 	OPT_LABS,
 	OPT_SOURCES,
-	OPT_UNSAFE
+	OPT_UNSAFE,
+	OPT_FORCE,
+	OPT_ROSTER,
+	OPT_STUDENT,
+	OPT_DASHBOARD,
+	OPT_DUE
 };
 
 struct lg {
@@ -55,6 +63,11 @@ struct lg {
 	const char *out;
 	const char *only;
 	const char *rubric;
+	const char *roster;    /* --class: --roster FILE */
+	const char *student;   /* --student NAME: the csv's name */
+	const char *dashboard; /* --dashboard OUTDIR */
+	int force;
+	long long due; /* --due, seconds since the epoch; 0: none */
 	int formats[REPORT_NFORMATS];
 	int nformats;
 	uint64_t seed;
@@ -97,7 +110,8 @@ static const char lg_usage[] = "usage: labgrade [options] LAB [DIR]\n"
                                "       labgrade --class ROOT [options] LAB\n"
                                "       labgrade --list LAB\n"
                                "       labgrade --labs | --sources LAB\n"
-                               "       labgrade --contract LAB\n";
+                               "       labgrade --contract LAB\n"
+                               "       labgrade --dashboard OUTDIR\n";
 
 static const char lg_help[] =
     "Grade a socklab submission: build it with the kit's Makefile, run its\n"
@@ -117,8 +131,13 @@ static const char lg_help[] =
     "  --sources LAB   the files a submission of LAB holds, one a line\n"
     "  --contract      the lab's contract lines and the tests of each, as\n"
     "                  a Markdown table (grader/labs/CONTRACT.md holds it)\n"
-    "  --class ROOT    grade every ROOT/*/ folder; writes ROOT/grades.csv\n"
-    "                  and ROOT/<student>/labgrade/report.{txt,json,csv}\n"
+    "  --class ROOT    grade every ROOT/*/ folder into an output tree (--out,\n"
+    "                  default ROOT-labgrade/): grades.csv, grades.json,\n"
+    "                  report.html, students/<student>/report.txt ...\n"
+    "  --force         with --class: grade every submission again\n"
+    "  --roster FILE   with --class: CSV of folder,id,email[,extension_days]\n"
+    "  --due DATE      with --class: late days by the sources' file times\n"
+    "  --dashboard OUT rebuild OUT/report.html from stored results\n"
     "  -j N            with --class: submissions at once (default: CPUs);\n"
     "                  otherwise: tests at once (default: 2 per CPU, >= 4)\n"
     "  --rubric FILE   points per test (default: the kit's rubric)\n"
@@ -221,6 +240,55 @@ lg_fail_under(struct lg *o, const char *arg)
 	return 0;
 }
 
+/* --due: YYYY-MM-DD[THH:MM[:SS]] in local time, or ending in Z or
+ * +HH:MM / -HH:MM. */
+static int
+lg_due(const char *s, long long *out)
+{
+	struct tm tm;
+	int y, mo, d, h = 23, mi = 59, sec = 59, n = 0, oh, om;
+	char sign;
+	const char *z;
+	time_t t;
+
+	memset(&tm, 0, sizeof tm);
+	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3)
+		return -1;
+	z = s + n;
+	if (*z == 'T' || *z == ' ') {
+		n = 0;
+		if (sscanf(z + 1, "%2d:%2d%n", &h, &mi, &n) != 2)
+			return -1;
+		z += 1 + n;
+		sec = 0;
+		if (*z == ':' && sscanf(z + 1, "%2d%n", &sec, &n) == 1)
+			z += 1 + n;
+	}
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
+	    sec > 60 || y < 1970)
+		return -1;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	if (*z == '\0') {
+		tm.tm_isdst = -1;
+		t = mktime(&tm);
+	} else if (strcmp(z, "Z") == 0) {
+		t = timegm(&tm);
+	} else if (sscanf(z, "%c%2d:%2d%n", &sign, &oh, &om, &n) == 3 &&
+	           z[n] == '\0' && (sign == '+' || sign == '-')) {
+		t = timegm(&tm) -
+		    (sign == '+' ? 1 : -1) * (oh * 3600 + om * 60);
+	} else {
+		return -1;
+	}
+	*out = (long long)t;
+	return t == (time_t)-1 ? -1 : 0;
+}
+
 static int
 lg_option(struct lg *o, int c, const char *arg)
 {
@@ -241,6 +309,24 @@ lg_option(struct lg *o, int c, const char *arg)
 		return 0;
 	case OPT_CLASS:
 		o->class_root = arg;
+		return 0;
+	case OPT_FORCE:
+		o->force = 1;
+		return 0;
+	case OPT_ROSTER:
+		o->roster = arg;
+		return 0;
+	case OPT_STUDENT:
+		o->student = arg;
+		return 0;
+	case OPT_DASHBOARD:
+		o->dashboard = arg;
+		return 0;
+	case OPT_DUE:
+		if (lg_due(arg, &o->due) < 0)
+			return lg_bad("bad --due '%s' (YYYY-MM-DDTHH:MM, local "
+			              "time, or with Z or +HH:MM)",
+			    arg);
 		return 0;
 	case OPT_LIST:
 		o->list = 1;
@@ -311,6 +397,11 @@ lg_parse(struct lg *o, int argc, char **argv)
 	    {"slot-base", required_argument, NULL, OPT_SLOT_BASE},
 	    {"color", required_argument, NULL, OPT_COLOR},
 	    {"colour", required_argument, NULL, OPT_COLOR},
+	    {"force", no_argument, NULL, OPT_FORCE},
+	    {"roster", required_argument, NULL, OPT_ROSTER},
+	    {"student", required_argument, NULL, OPT_STUDENT},
+	    {"dashboard", required_argument, NULL, OPT_DASHBOARD},
+	    {"due", required_argument, NULL, OPT_DUE},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"labs", no_argument, NULL, OPT_LABS},
@@ -339,6 +430,8 @@ lg_parse(struct lg *o, int argc, char **argv)
 		if ((rc = lg_option(o, c, optarg)) != 0)
 			return rc;
 	}
+	if (o->dashboard != NULL && optind >= argc)
+		return 0; /* the lab is the stored one's */
 	if (optind >= argc)
 		return lg_bad("%s", "no LAB given");
 	o->lab = lab_find(argv[optind]);
@@ -351,6 +444,10 @@ lg_parse(struct lg *o, int argc, char **argv)
 		o->formats[o->nformats++] = REPORT_TEXT;
 	if (o->nformats > 1 && o->out == NULL && o->class_root == NULL)
 		return lg_bad("%s", "several formats need --out DIR");
+	if ((o->force || o->roster != NULL || o->due != 0) &&
+	    o->class_root == NULL)
+		return lg_bad(
+		    "%s", "--force, --roster and --due go with --class");
 	return 0;
 }
 
@@ -466,49 +563,57 @@ lg_list(struct lg *o)
 	return 0;
 }
 
+/* Each format into --out DIR: files opened relative to the folder,
+ * never through a link planted there. */
 static int
 lg_write_reports(struct lg *o, struct report *rep)
 {
 	struct report_opts ro = {0};
-	char path[PATH_MAX + 64], dirbuf[PATH_MAX];
+	char dirbuf[PATH_MAX];
+	const char *name;
 	FILE *f;
-	int i;
+	int i, dfd, fd, rc = 0;
 
 	snprintf(dirbuf, sizeof dirbuf, "%s", rep->dir);
 	ro.argv0 = o->argv0;
 	ro.verbose = o->verbose;
 	ro.csv_header = 1;
-	ro.student = basename(dirbuf);
+	ro.student = o->student != NULL ? o->student : basename(dirbuf);
 	if (o->out == NULL) {
 		ro.colour = o->colour < 0 ? isatty(STDOUT_FILENO) &&
 		                                getenv("NO_COLOR") == NULL
 		                          : o->colour;
 		return report_write(o->formats[0], stdout, rep, &ro);
 	}
-	if (mkdir(o->out, 0755) < 0 && errno != EEXIST) {
+	if ((mkdir(o->out, 0755) < 0 && errno != EEXIST) ||
+	    (dfd = open(o->out, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		fprintf(stderr, "labgrade: %s: %s\n", o->out, strerror(errno));
 		return -1;
 	}
 	ro.colour = 0;
-	for (i = 0; i < o->nformats; i++) {
-		snprintf(path, sizeof path, "%s/%s", o->out,
-		    report_format_file(o->formats[i]));
-		f = fopen(path, "w");
+	for (i = 0; i < o->nformats && rc == 0; i++) {
+		name = report_format_file(o->formats[i]);
+		fd = openat(dfd, name,
+		    O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+		    0644);
+		f = fd >= 0 ? fdopen(fd, "w") : NULL;
 		if (f == NULL || report_write(o->formats[i], f, rep, &ro) < 0) {
-			fprintf(stderr, "labgrade: %s: %s\n", path,
+			fprintf(stderr, "labgrade: %s/%s: %s\n", o->out, name,
 			    strerror(errno));
-			if (f != NULL)
-				fclose(f);
-			return -1;
+			rc = -1;
 		}
-		fclose(f);
+		if (f != NULL)
+			fclose(f);
+		else if (fd >= 0)
+			close(fd);
 	}
-	if (engine_keep_traces(rep, o->out) < 0)
+	close(dfd);
+	if (rc == 0 && engine_keep_traces(rep, o->out) < 0)
 		fprintf(stderr,
 		    "labgrade: %s/traces: some traces could not be "
 		    "kept\n",
 		    o->out);
-	return 0;
+	return rc;
 }
 
 static int
@@ -685,7 +790,7 @@ out:
 static int
 lg_class(struct lg *o)
 {
-	const char *names[256];
+	const char *names[CLASS_NTESTS], *summaries[CLASS_NTESTS];
 	struct class_opts co = {0};
 	const char *sources[64];
 	struct rubric r;
@@ -693,21 +798,41 @@ lg_class(struct lg *o)
 	size_t i;
 	int rc;
 
+	if (o->only != NULL && !lg_has_test(o->lab, o->only)) {
+		fprintf(stderr,
+		    "labgrade: %s has no test named '%s' (see "
+		    "labgrade --list %s)\n",
+		    o->lab->name, o->only, o->lab->name);
+		return 2;
+	}
 	if (lg_rubric(o, &r) < 0)
 		return 1;
-	for (i = 0; i < o->lab->ntests && i < 256; i++)
+	for (i = 0; i < o->lab->ntests && i < CLASS_NTESTS; i++) {
 		names[i] = o->lab->tests[i].name;
+		summaries[i] = o->lab->tests[i].summary;
+	}
 	co.root = o->class_root;
+	co.out = o->out;
+	co.only = o->only;
+	co.roster = o->roster;
 	co.lab = o->lab->name;
 	co.self = o->exe;
+	co.kit = o->kit;
 	co.rubric = o->rubric;
+	co.rubric_path = r.path;
 	co.rubric_hash = r.hash;
+	co.rubric_total = r.total;
 	lab_sources(o->lab, sources, sizeof sources / sizeof sources[0]);
 	co.sources = sources;
 	co.jobs = o->jobs;
 	co.seed = o->seed;
 	co.force_fallback = o->no_cell;
+	co.force = o->force;
+	co.fail_under = o->fail_under;
+	co.due = o->due;
+	co.fail_under_pct = o->fail_under_pct;
 	co.test_names = names;
+	co.test_summaries = summaries;
 	co.stop = &lg_stop;
 	co.ntests = i;
 	rc = class_run(&co, err, sizeof err);
@@ -715,6 +840,40 @@ lg_class(struct lg *o)
 		fprintf(stderr, "labgrade: %s\n", err);
 	rubric_free(&r);
 	return rc < 0 ? 1 : rc;
+}
+
+/* --dashboard OUT: the lab is the one OUT/class.tsv names. */
+static int
+lg_dashboard(struct lg *o)
+{
+	char err[PATH_MAX + 256], lab[64] = "";
+	const struct grade_lab *l;
+	FILE *f;
+	char path[PATH_MAX + 16], line[256];
+
+	snprintf(path, sizeof path, "%s/class.tsv", o->dashboard);
+	f = fopen(path, "r");
+	while (f != NULL && fgets(line, sizeof line, f) != NULL)
+		if (strncmp(line, "lab\t", 4) == 0 &&
+		    sscanf(line + 4, "%63s", lab) == 1)
+			break;
+	if (f != NULL)
+		fclose(f);
+	l = o->lab != NULL ? o->lab : lab_find(lab);
+	if (l == NULL) {
+		fprintf(stderr,
+		    "labgrade: %s: no class.tsv naming the lab: not an "
+		    "output tree of labgrade --class\n",
+		    o->dashboard);
+		return 1;
+	}
+	if (class_dashboard(o->dashboard, l, err, sizeof err) < 0) {
+		fprintf(stderr, "labgrade: %s\n", err);
+		return 1;
+	}
+	printf("labgrade: %s/report.html rebuilt from the stored results\n",
+	    o->dashboard);
+	return 0;
 }
 
 int
@@ -745,6 +904,8 @@ main(int argc, char **argv)
 		return contract_table(stdout, o.lab->name) == 0 ? 0 : 1;
 	if (lg_find_kit(&o) < 0)
 		return 1;
+	if (o.dashboard != NULL)
+		return lg_dashboard(&o);
 	if (o.list)
 		return lg_list(&o);
 	lg_signals();

@@ -19,9 +19,15 @@ $(B)/grader/datadir.stamp: labgrade-datadir-check
 .PHONY: labgrade-datadir-check
 
 # class.c prints progress: it belongs to the program, not the library.
-$(B)/labgrade: $(B)/grader/labgrade/labgrade.o $(B)/grader/labgrade/class.o \
+# Class mode (grader/class/: the output tree, the gradebook, the
+# dashboard) belongs to the program, not the library; the cache key is
+# libcrypto's HMAC-SHA256 (OpenSSL, libssl-dev).
+CLASS_OBJS := $(patsubst %.c,$(B)/%.o,$(wildcard grader/class/*.c))
+CRYPTO_LIBS = $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null)
+$(B)/labgrade: $(B)/grader/labgrade/labgrade.o $(CLASS_OBJS) \
 		$(B)/libgrader.a $(B)/libcapture.a
-	$(CC) $(KIT_LDFLAGS) -o $@ $^ $(PCAP_LIBS) $(CHECK_LIBS) -lpthread
+	$(CC) $(KIT_LDFLAGS) -o $@ $^ $(PCAP_LIBS) $(CHECK_LIBS) \
+		$(CRYPTO_LIBS) -lpthread
 
 BINS += $(B)/labgrade
 MANS += grader/labgrade/labgrade.1
@@ -37,7 +43,8 @@ grade: deps
 	@$(MAKE) --no-print-directory $(B)/labgrade $(B)/labpeer $(B)/labsniff
 	./$(B)/labgrade $(ARGS) $(LAB) $(DIR)
 
-# make gradescope [LAB=NAME]: the Gradescope autograder zip.
+# make gradescope [LAB=NAME] [LATE_PENALTY=P] [LATE_MAX_DAYS=D]: the
+# Gradescope autograder zip (git's tracked files, no solutions/).
 GRADESCOPE_ZIP := build/gradescope-$(LAB).zip
 gradescope: $(GRADESCOPE_ZIP)
 	@echo "gradescope: $(GRADESCOPE_ZIP) (upload it as the autograder)"
@@ -45,7 +52,8 @@ gradescope: $(GRADESCOPE_ZIP)
 $(GRADESCOPE_ZIP): grader/gradescope/setup.sh grader/gradescope/run_autograder \
 		grader/gradescope/pack.sh $(B)/labgrade
 	@mkdir -p build
-	sh grader/gradescope/pack.sh $(LAB) $@ $(B)/labgrade
+	LATE_PENALTY='$(LATE_PENALTY)' LATE_MAX_DAYS='$(LATE_MAX_DAYS)' \
+		LABGRADE=$(B)/labgrade sh grader/gradescope/pack.sh $(LAB) $@
 
 .PHONY: $(GRADESCOPE_ZIP)
 

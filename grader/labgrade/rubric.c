@@ -77,6 +77,16 @@ rubric_parse_line(char *line, struct rubric_entry *e, char *err, size_t errlen)
 	pts = strtok_r(NULL, " \t", &save);
 	vis = strtok_r(NULL, " \t", &save);
 	extra = strtok_r(NULL, " \t", &save);
+	if (strcmp(name, "option") == 0) {
+		if (pts == NULL || vis != NULL ||
+		    strcmp(pts, "count_not_here") != 0)
+			return rubric_err(err, errlen,
+			    "unknown option (the one option is "
+			    "'option count_not_here')");
+		snprintf(e->name, sizeof e->name, "option");
+		snprintf(e->visibility, sizeof e->visibility, "%s", pts);
+		return 1;
+	}
 	if (pts == NULL || extra != NULL)
 		return rubric_err(
 		    err, errlen, "expected 'NAME POINTS [VISIBILITY]'");
@@ -155,6 +165,10 @@ rubric_load(struct rubric *r, const char *path, const struct grade_lab *lab,
 		}
 		if (k == 0)
 			continue;
+		if (strcmp(e.name, "option") == 0) {
+			r->count_not_here = 1; /* the one option */
+			continue;
+		}
 		if (rubric_find_test(lab, e.name) == NULL) {
 			rubric_err(err, errlen,
 			    "%s:%u: %s has no test named "

@@ -14,7 +14,11 @@
  *	NAME POINTS [VISIBILITY]
  * NAME is a test name of the lab ([a-z0-9_]+), POINTS a number >= 0
  * (decimals allowed: 1.5), VISIBILITY one of visible (the default),
- * hidden, after_due_date, after_published.  Every test of the lab must
+ * hidden, after_due_date, after_published.  The line
+ *	option count_not_here
+ * keeps in the maximum the tests that cannot run where the grader runs
+ * (no namespaces, no IPv6 loopback); by default they are left out.
+ * Every test of the lab must
  * appear exactly once and every line must name a test of the lab: a
  * rubric that does not match the lab is an error, never a silent zero.
  */
@@ -36,6 +40,7 @@ struct rubric {
 	struct rubric_entry *entry;
 	size_t n;
 	double total;  /* sum of the points */
+	int count_not_here; /* 'option count_not_here' */
 	char hash[17]; /* FNV-1a 64 of the file's bytes, hex */
 	char path[4096];
 };

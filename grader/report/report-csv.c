@@ -1,7 +1,8 @@
 /*
  * CSV (RFC 4180): student, score, max, then one column per test with its
- * points.  Fields are quoted when needed, and a field a spreadsheet
- * would take for a formula (= + - @) is prefixed with a quote mark.
+ * points.  Every field is quoted, and a field a spreadsheet would take
+ * for a formula (= + - @ TAB CR first: OWASP's list) is prefixed with a
+ * quote mark.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -12,19 +13,15 @@
 static void
 csv_field(FILE *f, const char *s)
 {
-	int quote = strpbrk(s, ",\"\r\n") != NULL;
-
-	if (quote)
-		fputc('"', f);
-	if (strchr("=+-@", s[0]) != NULL && s[0] != '\0')
+	fputc('"', f);
+	if (s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL)
 		fputc('\'', f);
 	for (; *s != '\0'; s++) {
 		if (*s == '"')
 			fputc('"', f);
 		fputc(*s, f);
 	}
-	if (quote)
-		fputc('"', f);
+	fputc('"', f);
 }
 
 int
@@ -32,7 +29,7 @@ report_csv_header(FILE *f, const struct report *rep)
 {
 	size_t i;
 
-	fputs("student,score,max", f);
+	fputs("\"student\",\"score\",\"max\"", f);
 	for (i = 0; i < rep->ntests; i++) {
 		fputc(',', f);
 		csv_field(f, rep->tests[i].name);
@@ -51,9 +48,9 @@ report_csv_write(
 	if (opt->csv_header)
 		report_csv_header(f, rep);
 	csv_field(f, student);
-	fprintf(f, ",%g,%g", rep->score, rep->max_score);
+	fprintf(f, ",\"%g\",\"%g\"", rep->score, rep->max_score);
 	for (i = 0; i < rep->ntests; i++)
-		fprintf(f, ",%g", rep->tests[i].points);
+		fprintf(f, ",\"%g\"", rep->tests[i].points);
 	fputc('\n', f);
 	return 0;
 }

@@ -13,6 +13,7 @@ gradescope_header(const struct report *rep)
 {
 	char *buf = NULL;
 	size_t len = 0;
+	double visible, vmax;
 	FILE *f = open_memstream(&buf, &len);
 
 	if (f == NULL)
@@ -29,7 +30,16 @@ gradescope_header(const struct report *rep)
 		    rep->cell_note);
 	if (rep->ran_nothing)
 		fprintf(f, "No test ran, so nothing was graded.\n");
-	fprintf(f, "Score: %g/%g\n", rep->score, rep->max_score);
+	if (rep->not_here > 0)
+		fprintf(f,
+		    "%zu test(s) could not run here and are %s (each one "
+		    "says why).\n",
+		    rep->not_here,
+		    rep->count_not_here ? "counted as not passed"
+		                        : "left out of the maximum");
+	/* hidden and after_due_date tests stay out of any total shown */
+	visible = report_visible_score(rep, &vmax);
+	fprintf(f, "Score on the tests shown: %g/%g\n", visible, vmax);
 	fclose(f);
 	return buf;
 }
@@ -47,6 +57,14 @@ report_gradescope_write(
 	report_json_string(f, text);
 	free(text);
 	fputs(", \"stdout_visibility\": \"visible\", \"tests\": [", f);
+	if (!rep->build_ok) {
+		/* a test of its own that fails: never a quiet 0 */
+		fputs("\n{\"name\": \"build\", \"score\": 0, \"max_score\": 0, "
+		      "\"status\": \"failed\", \"output\": ",
+		    f);
+		report_json_string(f, rep->build_why);
+		fputs(", \"visibility\": \"visible\"},", f);
+	}
 	for (i = 0; i < rep->ntests; i++) {
 		t = &rep->tests[i];
 		snprintf(name, sizeof name, "%s: %s", t->name, t->summary);
@@ -56,7 +74,7 @@ report_gradescope_write(
 		fprintf(f,
 		    ", \"score\": %g, \"max_score\": %g, \"status\": "
 		    "\"%s\", \"output\": ",
-		    t->points, t->max_points,
+		    t->points, report_test_counted(rep, t) ? t->max_points : 0,
 		    t->status == GS_PASSED ? "passed" : "failed");
 		text = report_test_text(rep, t, opt);
 		report_json_string(f, text);

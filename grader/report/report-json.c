@@ -175,8 +175,11 @@ report_json_test(FILE *out, const struct report *rep,
 	report_json_key(out, "name", t->name, 1);
 	report_json_key(out, "summary", t->summary, 1);
 	report_json_key(out, "status", report_status_name(t->status), 1);
-	fprintf(out, "\"points\": %g, \"max_points\": %g, ", t->points,
-	    t->max_points);
+	fprintf(out, "\"points\": %g, \"max_points\": %g, \"counted\": %s, ",
+	    t->points, t->max_points,
+	    report_test_counted(rep, t) ? "true" : "false");
+	if (t->not_here)
+		fputs("\"not_here\": true, ", out);
 	report_json_key(out, "reason", t->reason, 1);
 	fputs("\"explain\": [", out);
 	for (i = 0; i < t->nexplain; i++) {
@@ -202,6 +205,19 @@ report_json_write(
 
 	fputs("{", out);
 	report_json_key(out, "labgrade", rep->version, 1);
+	/* a submission that did not build is never a plain result */
+	report_json_key(out, "status",
+	    !rep->build_ok     ? "error"
+	    : rep->errors > 0  ? "error"
+	    : rep->ran_nothing ? "error"
+	                       : "graded",
+	    1);
+	report_json_key(out, "status_reason",
+	    !rep->build_ok     ? "not built"
+	    : rep->errors > 0  ? "grader error"
+	    : rep->ran_nothing ? "no test ran"
+	                       : NULL,
+	    1);
 	report_json_key(out, "lab", rep->lab, 1);
 	report_json_key(out, "submission", rep->dir, 1);
 	fprintf(out, "\"seed\": %llu, ", (unsigned long long)rep->seed);
@@ -214,9 +230,11 @@ report_json_write(
 	fprintf(out,
 	    "\"score\": %g, \"max_score\": %g, \"tests_run\": %zu, "
 	    "\"tests_passed\": %zu, \"tests_not_run\": %zu, "
-	    "\"grader_errors\": %zu, \"ran_nothing\": %s, \"seconds\": %.3f, ",
+	    "\"grader_errors\": %zu, \"ran_nothing\": %s, \"seconds\": %.3f, "
+	    "\"tests_not_here\": %zu, \"count_not_here\": %s, ",
 	    rep->score, rep->max_score, rep->ran, rep->passed, rep->not_run,
-	    rep->errors, rep->ran_nothing ? "true" : "false", rep->seconds);
+	    rep->errors, rep->ran_nothing ? "true" : "false", rep->seconds,
+	    rep->not_here, rep->count_not_here ? "true" : "false");
 	fputs("\"tests\": [", out);
 	for (i = 0; i < rep->ntests; i++) {
 		fputs(i > 0 ? ",\n" : "\n", out);

@@ -102,6 +102,24 @@ junit_testcase(FILE *f, const struct report *rep, const struct report_test *t,
 	free(text);
 }
 
+/* The build as a test case of its own: a submission that did not build
+ * fails, never shows green with every test skipped. */
+static void
+junit_build(FILE *f, const struct report *rep)
+{
+	fputs("    <testcase classname=\"", f);
+	junit_text(f, rep->lab, 1);
+	fputs("\" name=\"build\" time=\"0.000\">\n", f);
+	if (!rep->build_ok) {
+		fputs("      <failure message=\"", f);
+		junit_text(f, rep->build_why, 1);
+		fputs("\" type=\"build failed\">", f);
+		junit_text(f, rep->build_log, 0);
+		fputs("</failure>\n", f);
+	}
+	fputs("    </testcase>\n", f);
+}
+
 int
 report_junit_write(
     FILE *f, const struct report *rep, const struct report_opts *opt)
@@ -112,17 +130,18 @@ report_junit_write(
 		failures += rep->tests[i].status != GS_PASSED &&
 		            rep->tests[i].status != GS_NOT_RUN &&
 		            rep->tests[i].status != GS_ERROR;
+	failures += !rep->build_ok; /* the build test case */
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
 	fprintf(f,
 	    "<testsuites name=\"labgrade\" tests=\"%zu\" failures=\"%zu\" "
 	    "errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\">\n",
-	    rep->ntests, failures, rep->errors, rep->not_run, rep->seconds);
+	    rep->ntests + 1, failures, rep->errors, rep->not_run, rep->seconds);
 	fputs("  <testsuite name=\"", f);
 	junit_text(f, rep->lab, 1);
 	fprintf(f,
 	    "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
 	    "skipped=\"%zu\" time=\"%.3f\">\n",
-	    rep->ntests, failures, rep->errors, rep->not_run, rep->seconds);
+	    rep->ntests + 1, failures, rep->errors, rep->not_run, rep->seconds);
 	fprintf(f,
 	    "    <properties>\n"
 	    "      <property name=\"labgrade\" value=\"%s\"/>\n"
@@ -134,6 +153,7 @@ report_junit_write(
 	    rep->score, rep->max_score);
 	junit_text(f, rep->dir, 1);
 	fputs("\"/>\n    </properties>\n", f);
+	junit_build(f, rep);
 	for (i = 0; i < rep->ntests; i++)
 		junit_testcase(f, rep, &rep->tests[i], opt);
 	fputs("  </testsuite>\n</testsuites>\n", f);

@@ -51,7 +51,7 @@ report_tap_write(
 	char *text;
 	size_t i;
 
-	fprintf(f, "TAP version 13\n1..%zu\n", rep->ntests);
+	fprintf(f, "TAP version 13\n1..%zu\n", rep->ntests + 1);
 	fprintf(f, "# labgrade %s %s seed %llu rubric %s\n", rep->version,
 	    rep->lab, (unsigned long long)rep->seed, rep->rubric_hash);
 	for (i = 0; i < rep->ntests; i++) {
@@ -74,6 +74,18 @@ report_tap_write(
 		text = report_test_text(rep, t, opt);
 		tap_text(f, text, 0);
 		free(text);
+	}
+	/* the build, last (the tests keep their numbers): a submission
+	 * that did not build is "not ok", never a PASS with all skipped */
+	fprintf(f, "%s %zu - build", rep->build_ok ? "ok" : "not ok",
+	    rep->ntests + 1);
+	if (!rep->build_ok) {
+		fputs(" (", f);
+		tap_text(f, rep->build_why, 1);
+		fputs(")\n", f);
+		tap_text(f, rep->build_log, 0);
+	} else {
+		fputc('\n', f);
 	}
 	fprintf(f, "# total %g/%g points%s\n", rep->score, rep->max_score,
 	    rep->ran_nothing ? " (no test ran)" : "");

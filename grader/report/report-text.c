@@ -186,6 +186,31 @@ text_test(FILE *f, const struct report *rep, const struct report_test *t,
 	fputc('\n', f);
 }
 
+/* The tests that could not run where the grader runs: which, and that
+ * the maximum leaves them out (or keeps them: rubric count_not_here). */
+static void
+text_not_here(FILE *f, const struct report *rep)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < rep->ntests; i++) {
+		const struct report_test *t = &rep->tests[i];
+
+		if (t->unselected || t->status != GS_NOT_RUN || !t->not_here)
+			continue;
+		fprintf(f, "%s%s",
+		    n++ == 0 ? "could not run where the grader runs (see each "
+		               "one's reason): "
+		             : ", ",
+		    t->name);
+	}
+	if (n > 0)
+		fprintf(f, "; %s\n",
+		    rep->count_not_here
+		        ? "kept in the maximum (rubric: option count_not_here)"
+		        : "left out of the maximum");
+}
+
 int
 report_text_write(
     FILE *f, const struct report *rep, const struct report_opts *o)
@@ -216,5 +241,6 @@ report_text_write(
 		    rep->ntests - unselected, rep->not_run,
 		    rep->errors ? ", grader errors: " : "",
 		    rep->errors ? "yes (see above)" : "", rep->seconds);
+	text_not_here(f, rep);
 	return 0;
 }

@@ -22,6 +22,7 @@ static const struct {
         report_gradescope_write},
     [REPORT_AUTOLAB] = {"autolab", "autolab.txt", report_autolab_write},
     [REPORT_CSV] = {"csv", "report.csv", report_csv_write},
+    [REPORT_TSV] = {"tsv", "results.tsv", report_tsv_write},
 };
 
 int
@@ -80,6 +81,43 @@ report_status_name(enum grade_status s)
 		return "grader error";
 	}
 	return "grader error";
+}
+
+/* Whether a test is in the maximum: selected, and not one that could
+ * not run where the grader runs (unless the rubric keeps those). */
+int
+report_test_counted(const struct report *rep, const struct report_test *t)
+{
+	return !t->unselected && !(t->status == GS_NOT_RUN && t->not_here &&
+	                             !rep->count_not_here);
+}
+
+static int
+report_hidden(const struct report_test *t)
+{
+	return t->visibility != NULL &&
+	       (strcmp(t->visibility, "hidden") == 0 ||
+	           strcmp(t->visibility, "after_due_date") == 0);
+}
+
+/* The score and maximum of the tests a student sees (not hidden, not
+ * after_due_date): the only total a student-facing text may show. */
+double
+report_visible_score(const struct report *rep, double *max)
+{
+	double score = 0;
+	size_t i;
+
+	*max = 0;
+	for (i = 0; i < rep->ntests; i++) {
+		const struct report_test *t = &rep->tests[i];
+
+		if (!report_test_counted(rep, t) || report_hidden(t))
+			continue;
+		*max += t->max_points;
+		score += t->points;
+	}
+	return score;
 }
 
 /* s as one shell word: as it is when it is safe, else in '...'. */

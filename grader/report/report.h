@@ -2,7 +2,7 @@
  * A grading's results, as every report format reads them, and the
  * writers of those formats (one file each: report-text.c, report-json.c,
  * report-junit.c, report-tap.c, report-gradescope.c, report-autolab.c,
- * report-csv.c).
+ * report-csv.c, report-tsv.c).
  *
  * Interface:
  *	report_format_parse(name)     "json" -> REPORT_JSON, -1 if unknown
@@ -41,6 +41,7 @@ enum report_format {
 	REPORT_GRADESCOPE,
 	REPORT_AUTOLAB,
 	REPORT_CSV,
+	REPORT_TSV, /* results.tsv: numbers and status words only */
 	REPORT_NFORMATS
 };
 
@@ -81,6 +82,8 @@ struct report_test {
 	char *cell_note; /* fallback mode: why no namespaces */
 	double seconds;
 	int unselected; /* left out by --only: not counted */
+	int not_here;   /* could not run where the grader runs (no
+	                 * namespaces, no IPv6): not in the maximum */
 	int started;    /* it ran in a cell (not decided beforehand) */
 };
 
@@ -101,6 +104,8 @@ struct report {
 	double score, max_score;
 	size_t ran; /* tests that ran (passed or not) */
 	size_t passed, not_run, errors;
+	size_t not_here;    /* of not_run: left out of the maximum */
+	int count_not_here; /* rubric: keep them in the maximum */
 	double seconds;
 	int ran_nothing; /* no test ran: the score is 0, and says why */
 };
@@ -119,6 +124,8 @@ const char *report_format_file(int f);
 int report_write(
     int f, FILE *out, const struct report *rep, const struct report_opts *opt);
 const char *report_status_name(enum grade_status s);
+int report_test_counted(const struct report *rep, const struct report_test *t);
+double report_visible_score(const struct report *rep, double *max);
 void report_free(struct report *rep);
 void report_student_outcome(
     const struct report_student *s, char *buf, size_t len);
@@ -141,6 +148,8 @@ int report_autolab_write(
 int report_csv_write(
     FILE *out, const struct report *rep, const struct report_opts *opt);
 int report_csv_header(FILE *out, const struct report *rep);
+int report_tsv_write(
+    FILE *out, const struct report *rep, const struct report_opts *opt);
 
 /* Shared helpers of the writers (report-json.c). */
 typedef void (*report_cp_fn)(void *ctx, uint32_t cp);

@@ -28,6 +28,8 @@ static const char py_check[] =
     "d = json.load(sys.stdin)\n"
     "want_pass, want_skip, must_fail = int(sys.argv[1]), "
     "int(sys.argv[2]), sys.argv[3]\n"
+    "import os\n"
+    "geteuid = os.geteuid()\n"
     "bad = [t['name'] + ': ' + t['status'] + ': ' + str(t['reason'])\n"
     "       for t in d['tests'] if t['status'] not in ('passed', 'not run')\n"
     "       and t['name'] != must_fail]\n"
@@ -43,6 +45,13 @@ static const char py_check[] =
     "assert len(skipped) >= want_skip, '%d not run' % len(skipped)\n"
     "assert 'fallback' in d['cell_note'] or 'namespace' in d['cell_note'], "
     "d['cell_note']\n"
+    /* what cannot run here is left out of the maximum, and says so */
+    "nh = [t for t in d['tests'] if t.get('not_here')]\n"
+    "assert d['tests_not_here'] == len(nh) and all(not t['counted'] and "
+    "t['status'] == 'not run' for t in nh), nh\n"
+    "assert abs(d['max_score'] - sum(t['max_points'] for t in d['tests'] "
+    "if t['counted'])) < 1e-9, d['max_score']\n"
+    "assert must_fail != '-' or geteuid != 0 or nh, 'no test left out'\n"
     "print('OK', len(passed), 'passed', len(skipped), 'not run')\n";
 
 static void

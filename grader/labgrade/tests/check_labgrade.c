@@ -339,7 +339,13 @@ START_TEST(engine_outcomes)
 	ck_assert_uint_eq(rep.passed, 4);
 	ck_assert_uint_eq(rep.not_run, 5);
 	ck_assert_uint_eq(rep.errors, 2);
-	ck_assert(rep.score == 7 && rep.max_score == 29);
+	/* needs_ns (2 points) cannot run without namespaces: not the
+	 * program's doing, so out of the maximum; skip's own not-run is in */
+	ck_assert(fk_find(&rep, "needs_ns")->not_here);
+	ck_assert(!fk_find(&rep, "skip")->not_here);
+	ck_assert_uint_eq(rep.not_here, 1);
+	ck_assert_msg(rep.score == 7 && rep.max_score == 27, "%g/%g", rep.score,
+	    rep.max_score);
 	ck_assert(!rep.ran_nothing);
 	for (i = 0; i < rep.ntests; i++)
 		ck_assert_msg(rep.tests[i].seconds < 4, "%s took %.1f s",
@@ -756,6 +762,9 @@ static const struct {
     {"a 1\na 2\nb 1\nc 1\n", "listed twice"},
     {"a 1 visible extra\nb 1\nc 1\n", "expected 'NAME POINTS"},
     {"# only a comment\n\n  a 1.5 # inline\nb 0\nc 2\n", NULL},
+    {"option count_not_here\na 1\nb 2\nc 3\n", NULL},
+    {"option count_everything\na 1\nb 2\nc 3\n", "unknown option"},
+    {"option\na 1\nb 2\nc 3\n", "unknown option"},
 };
 
 static void
@@ -784,6 +793,8 @@ START_TEST(rubric_checked)
 		ck_assert(rubric_points(&r, "c") >= 2);
 		ck_assert(r.total == 6 || r.total == 3.5);
 		ck_assert_int_eq((int)strlen(r.hash), 16);
+		ck_assert_int_eq(r.count_not_here,
+		    strstr(rb_cases[_i].text, "count_not_here") != NULL);
 		rubric_free(&r);
 		return;
 	}
@@ -1103,12 +1114,20 @@ lg_sh(const char *cmd, struct proc *p, int ms)
 }
 
 static const char py_zip[] =
-    "import sys,zipfile\n"
+    "import io,subprocess,sys,tarfile,zipfile\n"
     "z=zipfile.ZipFile(sys.argv[1])\n"
     "n=sorted(z.namelist())\n"
-    "assert n==['lab','run_autograder','setup.sh','socklab.tar.gz'], n\n"
+    "assert n==['lab','late','run_autograder','setup.sh','socklab.tar.gz'], n\n"
     "assert z.read('lab')==b'lab2-tcp\\n'\n"
+    "assert z.read('late')==b'penalty_per_day 10\\nmax_days 3\\n'\n"
     "assert (z.getinfo('run_autograder').external_attr>>16)&0o111\n"
+    "t=tarfile.open(fileobj=io.BytesIO(z.read('socklab.tar.gz')))\n"
+    "got=set(t.getnames())\n"
+    "git=subprocess.run(['git','ls-files','-z'],capture_output=True).stdout\n"
+    "want={f for f in git.decode().split('\\0') if f and not "
+    "f.startswith(('solutions/','.ci/'))}\n"
+    "assert got==want, (sorted(got-want)[:5], sorted(want-got)[:5])\n"
+    "assert not any(f.startswith('solutions') for f in got)\n"
     "print('OK')\n";
 
 static const char py_results[] =
@@ -1119,7 +1138,37 @@ static const char py_results[] =
     "assert 'The build failed' in d['output']\n"
     "print('OK')\n";
 
-/* make gradescope's zip holds what Gradescope runs; run_autograder,
+/* run_autograder in a simulated /autograder (AUTOGRADER=root). */
+static int
+lg_autograder(const char *root, const char *setup, struct proc *p)
+{
+	char cmd[16384];
+
+	snprintf(cmd, sizeof cmd,
+	    "set -e; rm -rf %s/submission %s/results; mkdir -p %s/source "
+	    "%s/submission; cd %s; %s; cd - >/dev/null; "
+	    "AUTOGRADER=%s SOCKLAB_KIT=$PWD sh "
+	    "grader/gradescope/run_autograder",
+	    root, root, root, root, root, setup, root);
+	return lg_sh(cmd, p, 90000);
+}
+
+static void
+lg_results_check(const char *root, const char *py)
+{
+	char path[256];
+	struct proc p;
+	char *argv[] = {"python3", "-c", (char *)py, path, NULL};
+
+	snprintf(path, sizeof path, "%s/results/results.json", root);
+	ck_assert_int_eq(proc_start(&p, argv), 0);
+	proc_wait(&p, 20000);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "results.json: %s %s", p.out, p.err);
+	proc_free(&p);
+}
+
+/* make gradescope's zip holds what Gradescope runs and only the kit's
+ * tracked files (not solutions/, not a stray file); run_autograder,
  * given an empty submission, leaves a results.json that scores 0. */
 START_TEST(gradescope_autograder)
 {
@@ -1128,9 +1177,10 @@ START_TEST(gradescope_autograder)
 
 	ck_assert_ptr_nonnull(mkdtemp(root));
 	snprintf(cmd, sizeof cmd,
-	    "sh grader/gradescope/pack.sh lab2-tcp "
-	    "%s/gs.zip && python3 -c \"$0\" %s/gs.zip",
-	    root, root);
+	    "touch labs/stray-%d.c && LATE_PENALTY=10 LATE_MAX_DAYS=3 sh "
+	    "grader/gradescope/pack.sh lab2-tcp %s/gs.zip; rc=$?; rm -f "
+	    "labs/stray-%d.c; test $rc = 0 && python3 -c \"$0\" %s/gs.zip",
+	    (int)getpid(), root, (int)getpid(), root);
 	{
 		char *argv[] = {"sh", "-c", cmd, (char *)py_zip, NULL};
 
@@ -1140,58 +1190,105 @@ START_TEST(gradescope_autograder)
 		    "zip: %s %s", p.out, p.err);
 		proc_free(&p);
 	}
-	snprintf(cmd, sizeof cmd,
-	    "mkdir -p %s/source %s/submission && "
-	    "echo lab2-tcp > %s/source/lab && AUTOGRADER=%s SOCKLAB_KIT=$PWD "
-	    "sh grader/gradescope/run_autograder",
-	    root, root, root, root);
-	ck_assert_msg(lg_sh(cmd, &p, 60000) == 0, "%s", p.err);
+	ck_assert_msg(
+	    lg_autograder(root, "echo lab2-tcp > source/lab", &p) == 0, "%s",
+	    p.err);
 	proc_free(&p);
-	snprintf(cmd, sizeof cmd, "%s/results/results.json", root);
-	{
-		char *argv[] = {"python3", "-c", (char *)py_results, cmd, NULL};
-
-		ck_assert_int_eq(proc_start(&p, argv), 0);
-		proc_wait(&p, 20000);
-		ck_assert_msg(PROC_EXIT(&p) == 0, "results.json: %s", p.err);
-		proc_free(&p);
-	}
+	lg_results_check(root, py_results);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", root);
 	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+static const char py_gs_found[] =
+    "import json,sys\n"
+    "d=json.load(open(sys.argv[1]))\n"
+    "assert 0<d['score']<50, d['score']\n" /* the skeleton, not the link */
+    "assert d['output'].startswith('Submitted 2 days late'), d['output']\n"
+    "assert 'Late policy: 10% per day' in d['output'], d['output']\n"
+    "assert d['extra_data']['late_days']==2, d\n"
+    "print('OK')\n";
+
+static const char py_gs_ambiguous[] =
+    "import json,sys\n"
+    "d=json.load(open(sys.argv[1]))\n"
+    "assert d['score']==0 and d['tests']==[], d\n"
+    "o=d['output']\n"
+    "assert 'holds 2 files named udp_client.c' in o, o\n"
+    "assert \"'odd\\\\nname/udp_client.c'\" in o and "
+    "\"'old/udp_client.c'\" in o, o\n"
+    "assert 'Nothing was graded' in o, o\n"
+    "print('OK')\n";
+
+/* run_autograder finds the sources at any depth, NUL-safely (a folder
+ * with a space, one with a newline), only regular files and never
+ * through a link (a link to the reference client, a linked folder
+ * holding the reference); marks and scores down a late submission by
+ * the zip's policy; refuses two files of one name with a clear
+ * results.json. */
+START_TEST(gradescope_submission)
+{
+	char root[] = "/tmp/check_labgrade-gsub-XXXXXX", setup[8192];
+	char kit[PATH_MAX];
+	struct proc p;
+
+	ck_assert_ptr_nonnull(getcwd(kit, sizeof kit));
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	snprintf(setup, sizeof setup,
+	    "echo lab1-udp > source/lab; "
+	    "printf 'penalty_per_day 10\\nmax_days none\\n' > source/late; "
+	    "K=%s; mkdir -p 'submission/my work' "
+	    "\"submission/$(printf 'odd\\nname')\"; "
+	    "cp $K/labs/lab1-udp/udp_server.c 'submission/my work/'; "
+	    "cp $K/labs/lab1-udp/udp_client.c submission/odd*/; "
+	    "ln -s $K/solutions/lab1-udp submission/ref; "
+	    "ln -s $K/solutions/lab1-udp/udp_client.c submission/udp_client.c; "
+	    "printf '{\"created_at\": \"2026-12-03T10:00:00.000000-08:00\", "
+	    "\"assignment\": {\"due_date\": "
+	    "\"2026-12-01T23:59:00.000000-08:00\"}}' "
+	    "> submission_metadata.json",
+	    kit);
+	ck_assert_msg(lg_autograder(root, setup, &p) == 0, "%s", p.err);
+	proc_free(&p);
+	lg_results_check(root, py_gs_found);
+	ck_assert_int_lt(strlen(setup) + 200, sizeof setup);
+	strcat(setup,
+	    "; mkdir submission/old; cp $K/labs/lab1-udp/udp_client.c "
+	    "submission/old/");
+	ck_assert_msg(lg_autograder(root, setup, &p) == 0, "%s", p.err);
+	proc_free(&p);
+	lg_results_check(root, py_gs_ambiguous);
+	snprintf(setup, sizeof setup, "rm -rf %s", root);
+	ck_assert_int_eq(system(setup), 0);
 }
 END_TEST
 
 static const char py_grades[] =
     "import csv,sys\n"
     "r=list(csv.reader(open(sys.argv[1])))\n"
-    "assert r[0][:4]==['student','score','max','server_starts'], r[0]\n"
-    "assert [x[0] for x in r[1:]]==['alice','bob'], r\n"
+    "assert r[0][:5]==['student','status','score','max','server_starts'], "
+    "r[0]\n"
+    "assert [x[0] for x in r[1:]]==['alice','bob','carol'], r\n"
     "assert all(len(x)==len(r[0]) for x in r)\n"
-    "a,b=r[1],r[2]\n"
-    "assert float(a[1])>0 and float(b[1])==0 and a[2]==b[2]=='100', r\n"
+    "a,b,c=r[1],r[2],r[3]\n"
+    "assert a[1]=='graded' and float(a[2])>50 and a[3]=='100', a\n"
+    "assert b[1:4]==['empty','0','100'] and set(b[4:])=={''}, b\n"
+    "assert c[1]=='graded' and float(c[2])<50 and 'not run' in c[4:], c\n"
+    "assert '0' in c[4:], c\n"
     "print('OK')\n";
 
-/* --class: a report per student, grades.csv, and a re-run that grades
- * nothing again (the keys match) but rewrites grades.csv the same. */
-START_TEST(class_mode)
+/* The output tree a class run leaves: grades.csv with a status column,
+ * 'not run' apart from 0; grades.json; the reports; nothing written
+ * into the submission folders. */
+static void
+lg_class_tree_ok(const char *root, const char *out)
 {
-	char root[] = "/tmp/check_labgrade-class-XXXXXX", cmd[1024];
-	char grades[128];
+	char cmd[2048];
 	struct proc p;
 
-	ck_assert_ptr_nonnull(mkdtemp(root));
-	snprintf(cmd, sizeof cmd,
-	    "mkdir %s/alice %s/bob && cp "
-	    "solutions/lab1-udp/udp_server.c solutions/lab1-udp/udp_client.c "
-	    "%s/alice/ && %s --class %s -j 2 lab1-udp",
-	    root, root, root, kit_bin("labgrade"), root);
-	ck_assert_msg(lg_sh(cmd, &p, 100000) == 0, "%s", p.err);
-	ck_assert_ptr_nonnull(strstr(p.err, "2/2 graded (0 cached)"));
-	proc_free(&p);
-	snprintf(grades, sizeof grades, "%s/grades.csv", root);
+	snprintf(cmd, sizeof cmd, "%s/grades.csv", out);
 	{
-		char *argv[] = {
-		    "python3", "-c", (char *)py_grades, grades, NULL};
+		char *argv[] = {"python3", "-c", (char *)py_grades, cmd, NULL};
 
 		ck_assert_int_eq(proc_start(&p, argv), 0);
 		proc_wait(&p, 20000);
@@ -1199,25 +1296,279 @@ START_TEST(class_mode)
 		proc_free(&p);
 	}
 	snprintf(cmd, sizeof cmd,
-	    "test -s %s/alice/labgrade/report.txt && "
-	    "test -s %s/alice/labgrade/traces/server_one_reply.pcap && "
-	    "grep -q 'build failed' %s/bob/labgrade/report.txt && "
-	    "cp %s %s.1 && %s --class %s lab1-udp && cmp %s %s.1",
-	    root, root, root, grades, grades, kit_bin("labgrade"), root, grades,
-	    grades);
+	    "cd %s && test \"$(stat -c %%a .)\" = 700 && "
+	    "test \"$(stat -c %%a secret)\" = 600 && "
+	    "test -s students/alice/report.txt && "
+	    "test -s students/alice/traces/server_one_reply.pcap && "
+	    "test -s students/alice/report.html && "
+	    "grep -q 'labgrade' students/carol/report.txt && "
+	    "python3 -c 'import json; d=json.load(open(\"grades.json\")); "
+	    "assert d[\"lab\"]==\"lab1-udp\" and d[\"seed\"]==1 and "
+	    "len(d[\"rubric_hash\"])==16 and d[\"status\"][\"empty\"]==1 and "
+	    "d[\"date\"].endswith(\"Z\"), d' && "
+	    "test -z \"$(find %s -name labgrade -o -name '*.csv' -o -name "
+	    "'*.txt' -o -name key)\"",
+	    out, root);
+	ck_assert_msg(lg_sh(cmd, &p, 20000) == 0, "tree: %s %s", p.out, p.err);
+	proc_free(&p);
+}
+
+/* --class: an output tree beside ROOT, a report per student, the
+ * gradebook and a stdout summary; a re-run grades nothing again (the
+ * keys match) and writes grades.csv the same; an edit regrades one;
+ * --only regrades one test for all, keeping the others' results. */
+START_TEST(class_mode)
+{
+	char root[] = "/tmp/check_labgrade-class-XXXXXX", cmd[2048];
+	char out[64], grades[128];
+	struct proc p;
+
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	snprintf(out, sizeof out, "%s-labgrade", root);
+	snprintf(cmd, sizeof cmd,
+	    "mkdir %s/alice %s/bob %s/carol && cp "
+	    "solutions/lab1-udp/udp_server.c solutions/lab1-udp/udp_client.c "
+	    "%s/alice/ && cp labs/lab1-udp/udp_server.c "
+	    "labs/lab1-udp/udp_client.c %s/carol/ && "
+	    "%s --class %s -j 3 --seed 1 lab1-udp </dev/null",
+	    root, root, root, root, root, kit_bin("labgrade"), root);
+	ck_assert_msg(lg_sh(cmd, &p, 100000) == 0, "%s", p.err);
+	/* off a terminal: one line per student, naming it */
+	ck_assert_msg(strstr(p.err, "] alice: graded ") != NULL &&
+	                  strstr(p.err, "] carol: graded ") != NULL &&
+	                  strchr(p.err, '\r') == NULL,
+	    "%s", p.err);
+	ck_assert_msg(strstr(p.out, "3 submissions (2 graded now") != NULL &&
+	                  strstr(p.out, "2 graded, 1 empty, 0 not built, 0 "
+	                                "grader error") != NULL &&
+	                  strstr(p.out, "mean ") != NULL &&
+	                  strstr(p.out, "/grades.csv") != NULL,
+	    "%s", p.out);
+	proc_free(&p);
+	lg_class_tree_ok(root, out);
+	snprintf(grades, sizeof grades, "%s/grades.csv", out);
+	snprintf(cmd, sizeof cmd,
+	    "cp %s %s.1 && %s --class %s lab1-udp && cmp %s %s.1", grades,
+	    grades, kit_bin("labgrade"), root, grades, grades);
 	ck_assert_msg(lg_sh(cmd, &p, 60000) == 0, "%s", p.err);
 	ck_assert_msg(
-	    strstr(p.err, "2/2 graded (2 cached)") != NULL, "%s", p.err);
+	    strstr(p.out, "(0 graded now, 2 unchanged") != NULL, "%s", p.out);
 	proc_free(&p);
 	snprintf(cmd, sizeof cmd,
-	    "echo '/* edited */' >> %s/bob/udp_server.c"
+	    "echo '/* edited */' >> %s/carol/udp_server.c"
 	    " && %s --class %s lab1-udp",
 	    root, kit_bin("labgrade"), root);
 	ck_assert_msg(lg_sh(cmd, &p, 60000) == 0, "%s", p.err);
 	ck_assert_msg(
-	    strstr(p.err, "2/2 graded (1 cached)") != NULL, "%s", p.err);
+	    strstr(p.out, "(1 graded now, 1 unchanged") != NULL, "%s", p.out);
 	proc_free(&p);
-	snprintf(cmd, sizeof cmd, "rm -rf %s", root);
+	/* --only: every student's client_rtt again, the rest kept */
+	snprintf(cmd, sizeof cmd,
+	    "%s --class %s --only client_rtt lab1-udp && cmp %s %s.1 && "
+	    "test -s %s/students/alice/only/report.txt && "
+	    "grep -q 'other tests not selected' "
+	    "%s/students/alice/only/report.txt",
+	    kit_bin("labgrade"), root, grades, grades, out, out);
+	ck_assert_msg(lg_sh(cmd, &p, 60000) == 0, "%s %s", p.out, p.err);
+	ck_assert_msg(
+	    strstr(p.err, "alice: graded (--only merged) "), "%s", p.err);
+	proc_free(&p);
+	/* --roster: id and email columns, a student not in it named */
+	snprintf(cmd, sizeof cmd,
+	    "printf 'Name,FOLDER,email,id\\nA,alice,a@x.org,1001\\n"
+	    "C,\"carol\",c@x.org,1003\\n' > %s.roster && "
+	    "%s --class %s --roster %s.roster lab1-udp && python3 -c "
+	    "'import csv,sys; r=list(csv.reader(open(sys.argv[1]))); "
+	    "assert r[0][:4]==[\"student\",\"id\",\"email\",\"status\"]; "
+	    "assert r[1][:3]==[\"alice\",\"1001\",\"a@x.org\"], r; "
+	    "assert r[2][:3]==[\"bob\",\"\",\"\"] and "
+	    "r[3][:3]==[\"carol\",\"1003\",\"c@x.org\"], r' %s && rm "
+	    "%s.roster",
+	    root, kit_bin("labgrade"), root, root, grades, root);
+	ck_assert_msg(lg_sh(cmd, &p, 60000) == 0, "%s %s", p.out, p.err);
+	ck_assert_msg(strstr(p.err, "bob: not in --roster"), "%s", p.err);
+	proc_free(&p);
+	/* --due: late days by the sources' file times, every started day,
+	 * the roster's extension added; the same sources stay cached */
+	snprintf(cmd, sizeof cmd,
+	    "printf 'folder,id,extension_days\\ncarol,1003,1\\n' > "
+	    "%s.roster && touch -d '2026-01-03 12:00:00 UTC' %s/carol/*.c && "
+	    "%s --class %s --roster %s.roster --due 2026-01-01T00:00Z "
+	    "lab1-udp && python3 -c "
+	    "'import csv,sys; r=list(csv.reader(open(sys.argv[1]))); "
+	    "assert r[0][:6]==[\"student\",\"id\",\"email\",\"status\","
+	    "\"submitted\",\"late_days\"], r[0]; "
+	    "assert r[3][4:6]==[\"2026-01-03T12:00:00Z\",\"2\"], r[3]; "
+	    "assert r[2][4:6]==[\"\",\"0\"], r[2]' %s && rm %s.roster && "
+	    "%s --class %s --due 2026-13-01 lab1-udp; test $? = 2",
+	    root, root, kit_bin("labgrade"), root, root, grades, root,
+	    kit_bin("labgrade"), root);
+	ck_assert_msg(lg_sh(cmd, &p, 60000) == 0, "%s %s", p.out, p.err);
+	ck_assert_msg(strstr(p.out, "(0 graded now, 2 unchanged") &&
+	                  strstr(p.out, "carol (2 days)"),
+	    "%s", p.out);
+	proc_free(&p);
+	/* --force: every submission graded again */
+	snprintf(cmd, sizeof cmd, "%s --class %s --force lab1-udp",
+	    kit_bin("labgrade"), root);
+	ck_assert_msg(lg_sh(cmd, &p, 100000) == 0, "%s", p.err);
+	ck_assert_msg(strstr(p.out, "(2 graded now, 0 unchanged"), "%s", p.out);
+	proc_free(&p);
+	/* --fail-under: exit 3, and who */
+	snprintf(cmd, sizeof cmd, "%s --class %s --fail-under 50%% lab1-udp",
+	    kit_bin("labgrade"), root);
+	ck_assert_int_eq(lg_sh(cmd, &p, 60000), 3);
+	ck_assert_msg(strstr(p.out, "below --fail-under 50%: 2: bob (0) carol"),
+	    "%s", p.out);
+	proc_free(&p);
+	/* --dashboard rebuilds report.html from the stored records alone */
+	snprintf(cmd, sizeof cmd,
+	    "cp %s/report.html %s/r.1 && rm %s/report.html && %s "
+	    "--dashboard %s && cmp %s/report.html %s/r.1 && rm %s/r.1",
+	    out, out, out, kit_bin("labgrade"), out, out, out, out);
+	ck_assert_msg(lg_sh(cmd, &p, 20000) == 0, "%s %s", p.out, p.err);
+	proc_free(&p);
+	snprintf(cmd, sizeof cmd, "rm -rf %s %s", root, out);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+/* A class with attacks on class mode (issue 8, points 2, 3, 7, 12): a
+ * submission's own labgrade/ with report.txt a link to a sentinel, a
+ * forged key and report.csv claiming full marks; a folder named with a
+ * newline and an ESC; a FIFO and a 20 GB sparse file named like
+ * sources; a folder named as a spreadsheet formula.  None may write
+ * through the link, be taken as cached, hang or slow the run, or forge
+ * a line or a cell. */
+static const char py_hostile[] =
+    "import csv,sys\n"
+    "raw=open(sys.argv[1],'rb').read()\n"
+    "assert b'\\x1b' not in raw and b'\\nname' not in raw, raw\n"
+    "r=list(csv.reader(open(sys.argv[1],newline='')))\n"
+    "assert all(len(x)==len(r[0]) for x in r), r\n"
+    "names=[x[0] for x in r[1:]]\n"
+    "assert names==[\"'=HYPERLINK(\\\"x\\\")\",'evil\\\\x0aname\\\\x1b[2J',"
+    "'fifo','forged','sparse'], names\n"
+    "rows={x[0]:x for x in r[1:]}\n"
+    "f=rows['forged']\n"
+    "assert f[1]=='graded' and float(f[2])<50, f\n"
+    "assert rows['fifo'][1]=='not built' and rows['sparse'][1]=='not built'\n"
+    "print('OK')\n";
+
+START_TEST(class_hostile)
+{
+	char root[] = "/tmp/check_labgrade-hostile-XXXXXX", cmd[12288];
+	char out[64], sentinel[128], kit[PATH_MAX];
+	struct proc p;
+	time_t t0;
+
+	ck_assert_ptr_nonnull(getcwd(kit, sizeof kit));
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	snprintf(out, sizeof out, "%s-labgrade", root);
+	snprintf(sentinel, sizeof sentinel, "%s-sentinel", root);
+	snprintf(cmd, sizeof cmd,
+	    "set -e; cd %s; echo untouched > %s; "
+	    "K=%s/labs/lab1-udp; mkdir forged fifo sparse "
+	    "\"$(printf 'evil\\nname\\033[2J')\" '=HYPERLINK(\"x\")'; "
+	    "cp $K/udp_server.c $K/udp_client.c forged/; "
+	    "mkdir forged/labgrade; ln -s %s forged/labgrade/report.txt; "
+	    "printf '0000000000000000\\n' > forged/labgrade/key; "
+	    "printf 'student,score,max\\n\"=HYPERLINK(\"\"x\"\")\",100,100\\n' "
+	    "> forged/labgrade/report.csv; "
+	    "cp $K/udp_server.c fifo/; mkfifo fifo/udp_client.c; "
+	    "cp $K/udp_server.c sparse/; truncate -s 20G sparse/udp_client.c; "
+	    "cp $K/udp_server.c $K/udp_client.c evil*/",
+	    root, sentinel, kit, sentinel);
+	ck_assert_msg(lg_sh(cmd, &p, 20000) == 0, "setup: %s", p.err);
+	proc_free(&p);
+	t0 = time(NULL);
+	snprintf(cmd, sizeof cmd, "%s --class %s -j 4 lab1-udp",
+	    kit_bin("labgrade"), root);
+	ck_assert_msg(lg_sh(cmd, &p, 100000) == 0, "%s", p.err);
+	/* bounded: five skeletons, never a 20 GB read or a FIFO wait */
+	ck_assert_msg(
+	    time(NULL) - t0 < 60, "took %ld s", (long)(time(NULL) - t0));
+	ck_assert_msg(
+	    strchr(p.err, '\033') == NULL && strchr(p.out, '\033') == NULL,
+	    "raw ESC: %s", p.err);
+	ck_assert_msg(
+	    strstr(p.err, "evil\\x0aname\\x1b[2J") != NULL, "%s", p.err);
+	ck_assert_msg(strstr(p.err, "fifo/udp_client.c: a FIFO: left out") &&
+	                  strstr(p.err, "sparse/udp_client.c: larger than "
+	                                "256 KiB: left out"),
+	    "%s", p.err);
+	proc_free(&p);
+	snprintf(cmd, sizeof cmd, "%s/grades.csv", out);
+	{
+		char *argv[] = {"python3", "-c", (char *)py_hostile, cmd, NULL};
+
+		ck_assert_int_eq(proc_start(&p, argv), 0);
+		proc_wait(&p, 20000);
+		ck_assert_msg(
+		    PROC_EXIT(&p) == 0, "grades.csv: %s %s", p.out, p.err);
+		proc_free(&p);
+	}
+	/* the sentinel untouched; the submission's labgrade/ as shipped;
+	 * no raw ESC in any file of the tree; the report names escaped */
+	snprintf(cmd, sizeof cmd,
+	    "test \"$(cat %s)\" = untouched && "
+	    "test \"$(ls %s/forged/labgrade | tr '\\n' ' ')\" = "
+	    "'key report.csv report.txt ' && "
+	    "! grep -rl --exclude=secret --exclude='*.pcap' \"$(printf "
+	    "'\\033')\" %s && "
+	    "grep -q 'evil\\\\x0aname\\\\x1b\\[2J' %s/report.html && "
+	    "grep -q 'evil%%0Aname%%1B%%5B2J' %s/class.tsv && "
+	    "test -s %s/students/forged/report.txt",
+	    sentinel, root, out, out, out, out);
+	ck_assert_msg(lg_sh(cmd, &p, 20000) == 0, "%s %s", p.out, p.err);
+	proc_free(&p);
+	/* an output tree inside the class folder is refused */
+	snprintf(cmd, sizeof cmd, "%s --class %s --out %s/forged/x lab1-udp",
+	    kit_bin("labgrade"), root, root);
+	ck_assert_int_eq(lg_sh(cmd, &p, 20000), 1);
+	ck_assert_msg(strstr(p.err, "inside the class folder"), "%s", p.err);
+	proc_free(&p);
+	snprintf(cmd, sizeof cmd, "rm -rf %s %s %s", root, out, sentinel);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+/* The dashboard in a real browser (grader/class/tests/dashboard-check.py):
+ * tidy-valid, no request, no console message with JavaScript on and
+ * off, plots drawn on desktop and phone screenshots, printable.  And
+ * the similarity hint: dave is alice's code re-indented with its
+ * comments changed, the top pair; the skeleton (carol) pairs with no
+ * one. */
+START_TEST(class_dashboard_browser)
+{
+	char root[] = "/tmp/check_labgrade-dash-XXXXXX", cmd[2048];
+	char out[64];
+	struct proc p;
+
+	ck_assert_msg(system("command -v chromium >/dev/null && command -v "
+	                     "tidy >/dev/null") == 0,
+	    "the dashboard test needs chromium and tidy (.ci/run installs "
+	    "them)");
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	snprintf(out, sizeof out, "%s-labgrade", root);
+	snprintf(cmd, sizeof cmd,
+	    "mkdir %s/alice %s/bob %s/carol && cp "
+	    "solutions/lab1-udp/udp_server.c solutions/lab1-udp/udp_client.c "
+	    "%s/alice/ && cp labs/lab1-udp/udp_server.c "
+	    "labs/lab1-udp/udp_client.c %s/carol/ && mkdir %s/dave && "
+	    "for f in udp_server.c udp_client.c; do sed -e 's|^|  |' -e "
+	    "'s|/\\*.*\\*/|/* mine */|' solutions/lab1-udp/$f > %s/dave/$f; "
+	    "done && %s --class %s -j 4 --fail-under 60 lab1-udp; test $? = 3 "
+	    "&& head -n 6 %s/similarity.txt | grep -q '^100 %%  alice  and  "
+	    "dave$' && python3 grader/class/tests/dashboard-check.py %s",
+	    root, root, root, root, root, root, root, kit_bin("labgrade"), root,
+	    out, out);
+	ck_assert_msg(lg_sh(cmd, &p, 170000) == 0, "%s %s", p.out, p.err);
+	ck_assert_ptr_nonnull(strstr(p.out, "OK"));
+	ck_assert_ptr_nonnull(strstr(p.out, "similarity: the closest pair "
+	                                    "shares 100 %"));
+	proc_free(&p);
+	snprintf(cmd, sizeof cmd, "rm -rf %s %s", root, out);
 	ck_assert_int_eq(system(cmd), 0);
 }
 END_TEST
@@ -1680,6 +2031,12 @@ static const struct {
                      "assert json.load(sys.stdin)[\"scores\"][\"pass\"]==1'"},
     {REPORT_CSV, "python3 -c 'import csv,sys; r=list(csv.reader(open("
                  "sys.argv[1]))); assert len(r)==2 and len(r[0])==18' \"$0\""},
+    /* results.tsv: what class mode reads back, numbers and words only */
+    {REPORT_TSV, "python3 -c 'import sys; r=[l.split(\"\\t\") for l in "
+                 "open(sys.argv[1]).read().splitlines()]; t=[x for x in r "
+                 "if x[0]==\"test\"]; assert len(t)==15 and all(len(x)==8 "
+                 "for x in t); n=[x for x in t if x[1]==\"nasty\"][0]; "
+                 "assert n[2]==\"crashed\" and float(n[4])>0, n' \"$0\""},
     {REPORT_TAP, "grep -q '^not ok 8 - nasty' \"$0\" && ! grep -q "
                  "\"$(printf '\\033')\" \"$0\""},
     {REPORT_TEXT, "grep -q 'crashed: signal 11 (SIGSEGV)' \"$0\" && ! grep -q "
@@ -1777,7 +2134,7 @@ labgrade_suite(void)
 	tc = tcase_create("programs");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, gradescope_autograder);
-	tcase_add_test(tc, class_mode);
+	tcase_add_test(tc, gradescope_submission);
 	tcase_add_test(tc, failure_shows_trace);
 	tcase_add_test(tc, failure_commands_run);
 	tcase_add_loop_test(tc, trace_every_packet, 0, 2);
@@ -1788,6 +2145,12 @@ labgrade_suite(void)
 	tcase_add_test(tc, interrupted_cleans_up);
 	tcase_add_loop_test(tc, sanitized_all_formats, 0,
 	    (int)(sizeof san_subs / sizeof san_subs[0]));
+	suite_add_tcase(s, tc);
+	tc = tcase_create("class");
+	tcase_set_timeout(tc, 200);
+	tcase_add_test(tc, class_mode);
+	tcase_add_test(tc, class_hostile);
+	tcase_add_test(tc, class_dashboard_browser);
 	suite_add_tcase(s, tc);
 	return s;
 }

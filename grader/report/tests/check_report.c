@@ -204,6 +204,9 @@ static const char py_json[] =
     "--seed 42 lab1-udp ')\n"
     "assert [x['status'] for x in t]==['passed','failed','not run',"
     "'timed out','not run']\n"
+    /* it did not build: never a plain result */
+    "assert d['status']=='error' and d['status_reason']=='not built', d\n"
+    "assert all(x['counted'] for x in t)\n"
     "print('OK')\n";
 
 START_TEST(json_parses)
@@ -217,7 +220,14 @@ static const char py_gradescope[] =
     "d=json.load(open(sys.argv[1],encoding='utf-8'))\n"
     "assert d['score']==6\n"
     "t=d['tests']\n"
+    /* the build failed: a failing test of its own, first */
+    "assert t[0]['name']=='build' and t[0]['status']=='failed', t[0]\n"
+    "assert t[0]['output']=='udp_client did not build', t[0]\n"
+    "t=t[1:]\n"
     "assert len(t)==5 and sum(x['max_score'] for x in t)==29\n"
+    /* the after_due_date test (8 points) in no total shown */
+    "assert 'Score on the tests shown: 6/21' in d['output'], d['output']\n"
+    "assert '29' not in d['output'], d['output']\n"
     "for x in t:\n"
     " assert set(x)=={'name','score','max_score','status','output',"
     "'visibility'}, x.keys()\n"
@@ -262,7 +272,13 @@ static const char py_junit[] =
     "assert r.tag=='testsuites'\n"
     "s=r.find('testsuite')\n"
     "c=s.findall('testcase')\n"
-    "assert len(c)==5 and s.get('tests')=='5'\n"
+    /* the build: a failing test case of its own, never all skipped */
+    "b=c[0]\n"
+    "assert b.get('name')=='build' and b.find('failure') is not None\n"
+    "assert b.find('failure').get('message')=='udp_client did not build'\n"
+    "assert s.get('failures')=='3' and r.get('failures')=='3', s.attrib\n"
+    "c=c[1:]\n"
+    "assert len(c)==5 and s.get('tests')=='6'\n"
     "assert c[0].find('failure') is None\n"
     "f=c[1].find('failure')\n"
     "assert ']]>' in f.get('message') and ']]>' in f.text\n"
@@ -299,6 +315,11 @@ static const char py_csv[] =
     "rows[0]\n"
     "assert rows[1][1:]==['6','29','6','0','0','0','0'], rows[1]\n"
     "assert rows[1][0].startswith('subs/al\"ice ]]>')\n"
+    /* every cell quoted (RFC 4180) */
+    "raw=open(sys.argv[1],'rb').read().splitlines()\n"
+    "assert raw[0].startswith(b'\"student\",\"score\",\"max\",\"'), raw[0]\n"
+    "assert raw[1].endswith(b'\",\"6\",\"29\",\"6\",\"0\",\"0\",\"0\","
+    "\"0\"'), raw[1]\n"
     "print('OK')\n";
 
 START_TEST(csv_parses)
@@ -314,7 +335,7 @@ START_TEST(tap_parses)
 	const char *path = rt_write(REPORT_TAP, 0);
 	char line[4096];
 	int n = 0, plan = -1, skip = 0, notok = 0, no, i, killed = 0;
-	int explained = 0;
+	int explained = 0, build = 0;
 	FILE *f = fopen(path, "r");
 
 	ck_assert_ptr_nonnull(f);
@@ -341,13 +362,16 @@ START_TEST(tap_parses)
 			ck_abort_msg("not a TAP line: '%s'", line);
 		}
 		ck_assert_int_eq(no, ++n);
-		ck_assert_msg(plan == 5, "test line before the plan");
+		ck_assert_msg(plan == 6, "test line before the plan");
+		build += strstr(line, "not ok 6 - build (udp_client did not "
+		                      "build)") == line;
 	}
 	fclose(f);
 	unlink(path);
-	ck_assert_int_eq(n, 5);
+	ck_assert_int_eq(n, 6); /* the tests, then the build */
+	ck_assert_int_eq(build, 1);
 	ck_assert_int_eq(skip, 2);
-	ck_assert_int_eq(notok, 2);
+	ck_assert_int_eq(notok, 3);
 	ck_assert_int_eq(killed, 1);
 	ck_assert_int_eq(explained, 1);
 }
@@ -545,6 +569,32 @@ START_TEST(stdout_not_twice)
 }
 END_TEST
 
+/* A student name a spreadsheet would run as a formula (OWASP: = + - @
+ * TAB CR first) gets a leading quote mark, inside quotes. */
+static const char *const csv_names[][2] = {
+    {"=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\","},
+    {"+1", "\"'+1\","}, {"-2", "\"'-2\","}, {"@x", "\"'@x\","},
+    {"\tx", "\"'\tx\","}, {"\rx", "\"'\rx\","}, {"alice", "\"alice\","},
+};
+
+START_TEST(csv_neutralised)
+{
+	struct report r = {.lab = "lab1-udp", .dir = "d", .seed = 1};
+	struct report_opts o = {.student = csv_names[_i][0]};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(report_csv_write(f, &r, &o), 0);
+	fclose(f);
+	ck_assert_msg(strncmp(buf, csv_names[_i][1], strlen(csv_names[_i][1])) ==
+	                  0,
+	    "'%s' gave '%s'", csv_names[_i][0], buf);
+	free(buf);
+}
+END_TEST
+
 START_TEST(formats_named)
 {
 	int f;
@@ -569,6 +619,8 @@ report_suite(void)
 	tcase_add_test(tc, autolab_last_line);
 	tcase_add_test(tc, junit_parses);
 	tcase_add_test(tc, csv_parses);
+	tcase_add_loop_test(tc, csv_neutralised, 0,
+	    (int)(sizeof csv_names / sizeof csv_names[0]));
 	tcase_add_test(tc, tap_parses);
 	tcase_add_loop_test(tc, text_is_safe, 0, 2);
 	tcase_add_test(tc, formats_named);

@@ -231,38 +231,38 @@ static const struct {
 } cases[] = {
     /* root, apt-get that records what it is asked */
     {PC_EMPTY, ROOT, APT_FAKE, 1,
-        "deps: installing libpcap-dev check libseccomp-dev", NULL,
-        "libpcap-dev check libseccomp-dev"},
+        "deps: installing libpcap-dev check libseccomp-dev libssl-dev",
+        NULL, "libpcap-dev check libseccomp-dev libssl-dev"},
     {PC_NO_CHECK, ROOT, APT_FAKE, 1, "deps: installing check", NULL, "check"},
     {PC_MISSING, ROOT, APT_FAKE, 1,
-        "deps: installing pkg-config libpcap-dev check libseccomp-dev", NULL,
-        "pkg-config libpcap-dev check libseccomp-dev"},
+        "deps: installing pkg-config libpcap-dev check libseccomp-dev libssl-dev", NULL,
+        "pkg-config libpcap-dev check libseccomp-dev libssl-dev"},
     {PC_SYSTEM, ROOT, APT_FAKE, 1, "", NULL, NULL},
     /* unprivileged: the exact command to run, or sudo -n when it works */
     {PC_EMPTY, NOBODY_NO_SUDO, APT_FAKE, 0, NULL,
-        "deps: missing libpcap-dev check libseccomp-dev; run: sudo apt-get "
-        "install -y libpcap-dev check libseccomp-dev",
+        "deps: missing libpcap-dev check libseccomp-dev libssl-dev; run: sudo apt-get "
+        "install -y libpcap-dev check libseccomp-dev libssl-dev",
         NULL},
     {PC_MISSING, NOBODY_NO_SUDO, APT_FAKE, 0, NULL,
-        "deps: missing pkg-config libpcap-dev check libseccomp-dev; run: "
+        "deps: missing pkg-config libpcap-dev check libseccomp-dev libssl-dev; run: "
         "sudo apt-get install -y pkg-config libpcap-dev check "
-        "libseccomp-dev",
+        "libseccomp-dev libssl-dev",
         NULL},
     {PC_EMPTY, NOBODY_SUDO, APT_FAKE, 1,
-        "deps: installing libpcap-dev check libseccomp-dev", NULL,
-        "libpcap-dev check libseccomp-dev"},
+        "deps: installing libpcap-dev check libseccomp-dev libssl-dev",
+        NULL, "libpcap-dev check libseccomp-dev libssl-dev"},
     {PC_SYSTEM, NOBODY_NO_SUDO, APT_FAKE, 1, "", NULL, NULL},
     /* no apt-get, or an install that fails */
     {PC_EMPTY, ROOT, APT_NONE, 0, NULL,
         "deps: missing libpcap-dev "
-        "check libseccomp-dev; this system has no apt-get: install "
-        "libpcap's, Check's and libseccomp's development files, "
-        "pkg-config and bubblewrap with your package manager (see "
-        "README.md)",
+        "check libseccomp-dev libssl-dev; this system has no apt-get: install "
+        "the development files of libpcap, Check, libseccomp and "
+        "OpenSSL's libcrypto, pkg-config and bubblewrap with your "
+        "package manager (see README.md)",
         NULL},
     {PC_EMPTY, ROOT, APT_FAILS, 0,
-        "deps: installing libpcap-dev check libseccomp-dev",
-        "deps: apt-get install libpcap-dev check libseccomp-dev failed",
+        "deps: installing libpcap-dev check libseccomp-dev libssl-dev",
+        "deps: apt-get install libpcap-dev check libseccomp-dev libssl-dev failed",
         NULL},
     /* bubblewrap (the grader's sandbox) is a program, not a .pc */
     {PC_SYSTEM_NO_BWRAP, ROOT, APT_FAKE, 1, "deps: installing bubblewrap",
@@ -329,10 +329,12 @@ static const struct {
 	const char *asked[4];  /* packages apt-get must mention */
 	const char *not_asked; /* one it must not */
 } sims[] = {
-    {PC_EMPTY, "deps: installing libpcap-dev check libseccomp-dev",
-        {"libpcap-dev", "check", "libseccomp-dev", NULL}, "pkg-config"},
+    {PC_EMPTY, "deps: installing libpcap-dev check libseccomp-dev libssl-dev",
+        {"libpcap-dev", "check", "libseccomp-dev", "libssl-dev"},
+        "pkg-config"},
     {PC_MISSING,
-        "deps: installing pkg-config libpcap-dev check libseccomp-dev",
+        "deps: installing pkg-config libpcap-dev check libseccomp-dev "
+        "libssl-dev",
         {"pkg-config", "libpcap-dev", "check", "libseccomp-dev"}, NULL},
 };
 

@@ -1,0 +1,512 @@
+/*
+ * The class dashboard, OUT/report.html: one self-contained file (no
+ * script, no font, no request: inline CSS and SVG) with the score
+ * histogram, every test's pass rate, the students by status, the
+ * slowest tests and the grading's metadata; and each student's report
+ * as HTML beside its report.txt.  Built from the stored records only,
+ * so --dashboard OUT rebuilds it without grading.
+ */
+#define _GNU_SOURCE /* open_memstream, O_DIRECTORY with -std=c11 */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "class.h"
+#include "engine.h"
+#include "param.h"
+
+#define HTML_BINS 10              /* histogram bars: 0-10 %, ..., 90-100 % */
+#define HTML_SLOWEST 10           /* tests in the slowest list */
+#define HTML_REPORT_MAX (4 << 20) /* bytes of a report.txt shown */
+
+static const char html_css[] =
+    "body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;"
+    "margin:0 auto;max-width:60rem;padding:1rem;color:#1b1b1b;"
+    "background:#fff}"
+    "h1{font-size:1.5rem;margin:.2rem 0}h2{font-size:1.15rem;"
+    "margin:1.6rem 0 .5rem;border-bottom:1px solid #ccc}"
+    ".meta{color:#555;font-size:.9rem}"
+    ".cards{display:flex;flex-wrap:wrap;gap:.5rem}"
+    ".card{border:1px solid #ccc;border-radius:6px;padding:.4rem .8rem;"
+    "min-width:7rem}.card b{display:block;font-size:1.4rem}"
+    ".wrap{overflow-x:auto}"
+    "table{border-collapse:collapse;width:100%;font-size:.9rem}"
+    "th,td{text-align:left;padding:.25rem .4rem;border-bottom:1px solid "
+    "#e2e2e2;vertical-align:top}td.n{text-align:right;white-space:nowrap}"
+    "code{font-family:ui-monospace,Menlo,Consolas,monospace}"
+    "svg{display:block;max-width:100%;height:auto}"
+    "svg.bar{width:5rem;min-width:5rem;max-width:none}.sum{color:#444;font-"
+    "size:.85rem}.bad{color:#a40000}.none{color:#777}"
+    "pre{white-space:pre-wrap;word-break:break-word;font-size:.85rem}"
+    "@media print{body{max-width:none;font-size:11pt}a{color:inherit;"
+    "text-decoration:none}h2{break-after:avoid}tr,svg{break-inside:"
+    "avoid}}";
+
+/* Text for HTML: & < > " ' escaped (names are shown already: no
+ * control bytes, valid UTF-8). */
+static void
+html_text(FILE *f, const char *s)
+{
+	for (; s != NULL && *s != '\0'; s++) {
+		switch (*s) {
+		case '&':
+			fputs("&amp;", f);
+			break;
+		case '<':
+			fputs("&lt;", f);
+			break;
+		case '>':
+			fputs("&gt;", f);
+			break;
+		case '"':
+			fputs("&quot;", f);
+			break;
+		case '\'':
+			fputs("&#39;", f);
+			break;
+		default:
+			fputc(*s, f);
+		}
+	}
+}
+
+/* A student's folder in a link: safe names hold only [A-Za-z0-9._~%-],
+ * and '%' must be written %25. */
+static void
+html_href(FILE *f, const char *safe)
+{
+	fputs("students/", f);
+	for (; *safe != '\0'; safe++)
+		if (*safe == '%')
+			fputs("%25", f);
+		else
+			fputc(*safe, f);
+	fputs("/report.html", f);
+}
+
+static void
+html_head(FILE *f, const char *title)
+{
+	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+	      "<meta charset=\"utf-8\">\n"
+	      "<meta name=\"viewport\" content=\"width=device-width, "
+	      "initial-scale=1\">\n<title>",
+	    f);
+	html_text(f, title);
+	fprintf(f, "</title>\n<style>%s</style>\n</head>\n<body>\n", html_css);
+}
+
+struct html_stats {
+	size_t count[CS_NSTATUS], scored, below, late;
+	size_t bins[HTML_BINS];
+	size_t passed[CLASS_NTESTS], ran[CLASS_NTESTS];
+	double secs[CLASS_NTESTS], max_secs[CLASS_NTESTS];
+	size_t timed[CLASS_NTESTS];
+};
+
+static void
+html_stats(const struct class_book *b, struct html_stats *h)
+{
+	size_t i, k, bin;
+
+	memset(h, 0, sizeof *h);
+	for (i = 0; i < b->n; i++) {
+		const struct class_student *s = &b->st[i];
+
+		h->count[s->rec.status]++;
+		h->below += class_book_below(b, s);
+		h->late += s->late_days > 0;
+		if (s->rec.status == CS_ERROR || s->rec.max <= 0)
+			continue;
+		h->scored++;
+		bin = (size_t)(s->rec.score / s->rec.max * HTML_BINS);
+		h->bins[bin >= HTML_BINS ? HTML_BINS - 1 : bin]++;
+		for (k = 0; k < b->ntests && s->rec.status != CS_EMPTY; k++) {
+			const struct class_test *t = &s->rec.test[k];
+
+			if (t->status == GS_NOT_RUN || t->status == GS_ERROR)
+				continue;
+			h->ran[k]++;
+			h->passed[k] += t->status == GS_PASSED;
+			h->secs[k] += t->seconds;
+			h->timed[k]++;
+			if (t->seconds > h->max_secs[k])
+				h->max_secs[k] = t->seconds;
+		}
+	}
+}
+
+static void
+html_meta(FILE *f, const struct class_book *b)
+{
+	fputs("<h1>", f);
+	html_text(f, b->lab);
+	fprintf(f,
+	    ": class report</h1>\n<p class=\"meta\">%zu submissions; "
+	    "labgrade ",
+	    b->n);
+	html_text(f, b->version);
+	fprintf(
+	    f, ", seed %llu, rubric hash <code>", (unsigned long long)b->seed);
+	html_text(f, b->rubric_hash);
+	fputs("</code>, graded ", f);
+	html_text(f, b->date);
+	fprintf(f,
+	    " in %.0f s. Gradebook: <a href=\"grades.csv\">grades.csv"
+	    "</a> (metadata: <a href=\"grades.json\">grades.json</a>). "
+	    "Similar pairs: <a href=\"similarity.txt\">similarity.txt</a> "
+	    "(a hint, never a verdict).</p>\n",
+	    b->seconds);
+}
+
+static void
+html_cards(FILE *f, const struct class_book *b, const struct html_stats *h)
+{
+	int k;
+
+	fputs("<div class=\"cards\">\n", f);
+	for (k = 0; k < CS_NSTATUS; k++)
+		fprintf(f, "<div class=\"card\"><b>%zu</b>%s</div>\n",
+		    h->count[k], class_status_name(k));
+	if (b->bar >= 0)
+		fprintf(f, "<div class=\"card\"><b>%zu</b>below %g%s</div>\n",
+		    h->below, b->bar, b->bar_pct ? "%" : "");
+	if (b->due != 0)
+		fprintf(
+		    f, "<div class=\"card\"><b>%zu</b>late</div>\n", h->late);
+	fputs("</div>\n", f);
+}
+
+/* Score histogram: HTML_BINS bars of the share of the maximum. */
+static void
+html_histogram(FILE *f, const struct html_stats *h)
+{
+	size_t top = 1, k;
+	const int W = 600, H = 220, X0 = 36, Y0 = 190, BW = 54;
+
+	for (k = 0; k < HTML_BINS; k++)
+		top = h->bins[k] > top ? h->bins[k] : top;
+	fprintf(f,
+	    "<h2>Scores</h2>\n<svg id=\"histogram\" viewBox=\"0 0 %d %d\" "
+	    "width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"score "
+	    "histogram: students per tenth of the maximum\">\n",
+	    W, H, W, H);
+	fprintf(f,
+	    "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#555\"/>\n",
+	    X0, Y0, X0 + HTML_BINS * (BW + 2), Y0);
+	for (k = 0; k < HTML_BINS; k++) {
+		int bh = (int)(h->bins[k] * 160 / top);
+		int x = X0 + (int)k * (BW + 2);
+
+		fprintf(f,
+		    "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
+		    "fill=\"#2f6db5\"><title>%zu-%zu %%: %zu</title></rect>\n",
+		    x, Y0 - bh, BW, bh, k * 10, k * 10 + 10, h->bins[k]);
+		if (h->bins[k] > 0)
+			fprintf(f,
+			    "<text x=\"%d\" y=\"%d\" font-size=\"13\" "
+			    "text-anchor=\"middle\">%zu</text>\n",
+			    x + BW / 2, Y0 - bh - 4, h->bins[k]);
+		fprintf(f,
+		    "<text x=\"%d\" y=\"%d\" font-size=\"11\" "
+		    "text-anchor=\"middle\" fill=\"#555\">%zu%%</text>\n",
+		    x + BW / 2, Y0 + 15, k * 10);
+	}
+	fprintf(f,
+	    "<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"#555\">share "
+	    "of the maximum (%zu students with a score)</text>\n</svg>\n",
+	    X0, H - 4, h->scored);
+}
+
+static void
+html_bar(FILE *f, double share, const char *colour)
+{
+	int w = (int)(share * 100 + 0.5);
+
+	fprintf(f,
+	    "<svg class=\"bar\" viewBox=\"0 0 100 12\" width=\"100\" "
+	    "height=\"12\" role=\"img\" aria-label=\"%d%%\">"
+	    "<rect width=\"100\" height=\"12\" fill=\"#e6e6e6\"/>"
+	    "<rect width=\"%d\" height=\"12\" fill=\"%s\"/></svg>",
+	    w, w, colour);
+}
+
+static int
+html_cmp_rate(const void *a, const void *b, void *ctx)
+{
+	const struct html_stats *h = ctx;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	double rx = h->ran[x] ? (double)h->passed[x] / (double)h->ran[x] : 2;
+	double ry = h->ran[y] ? (double)h->passed[y] / (double)h->ran[y] : 2;
+
+	return rx < ry ? -1 : rx > ry ? 1 : x < y ? -1 : x > y;
+}
+
+static int
+html_cmp_slow(const void *a, const void *b, void *ctx)
+{
+	const struct html_stats *h = ctx;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	double sx = h->timed[x] ? h->secs[x] / (double)h->timed[x] : 0;
+	double sy = h->timed[y] ? h->secs[y] / (double)h->timed[y] : 0;
+
+	return sx > sy ? -1 : sx < sy ? 1 : x < y ? -1 : x > y;
+}
+
+/* Every test, the one most of the class fails first. */
+static void
+html_pass_rates(FILE *f, const struct class_book *b, const struct html_stats *h)
+{
+	size_t order[CLASS_NTESTS], i, k;
+
+	for (k = 0; k < b->ntests; k++)
+		order[k] = k;
+	qsort_r(order, b->ntests, sizeof *order, html_cmp_rate, (void *)h);
+	fputs("<h2>Pass rate of every test</h2>\n<div class=\"wrap\">"
+	      "<table id=\"passrates\">\n<tr><th>test: what it checks</th>"
+	      "<th>passed</th><th></th></tr>\n",
+	    f);
+	for (i = 0; i < b->ntests; i++) {
+		k = order[i];
+		fputs("<tr><td><code>", f);
+		html_text(f, b->tests[k]);
+		fputs("</code><br><span class=\"sum\">", f);
+		html_text(f, b->summaries != NULL ? b->summaries[k] : "");
+		fputs("</span></td><td class=\"n\">", f);
+		if (h->ran[k] == 0) {
+			fputs(
+			    "<span class=\"none\">not run</span></td><td>", f);
+		} else {
+			double r = (double)h->passed[k] / (double)h->ran[k];
+
+			fprintf(f, "%.0f%% (%zu/%zu)</td><td>", 100 * r,
+			    h->passed[k], h->ran[k]);
+			html_bar(f, r, r < 0.5 ? "#c0392b" : "#2e8b57");
+		}
+		fputs("</td></tr>\n", f);
+	}
+	fputs("</table></div>\n", f);
+}
+
+static void
+html_slowest(FILE *f, const struct class_book *b, const struct html_stats *h)
+{
+	size_t order[CLASS_NTESTS], i, k, n = b->ntests;
+	double top = 0.001;
+
+	for (k = 0; k < n; k++) {
+		order[k] = k;
+		if (h->max_secs[k] > top)
+			top = h->max_secs[k];
+	}
+	qsort_r(order, n, sizeof *order, html_cmp_slow, (void *)h);
+	fputs("<h2>Slowest tests</h2>\n<div class=\"wrap\"><table "
+	      "id=\"slowest\">\n<tr><th>test</th><th>mean</th><th>max</th>"
+	      "<th></th></tr>\n",
+	    f);
+	for (i = 0; i < n && i < HTML_SLOWEST; i++) {
+		k = order[i];
+		if (h->timed[k] == 0)
+			break;
+		fputs("<tr><td><code>", f);
+		html_text(f, b->tests[k]);
+		fprintf(f,
+		    "</code></td><td class=\"n\">%.2f s</td><td "
+		    "class=\"n\">%.2f s</td><td>",
+		    h->secs[k] / (double)h->timed[k], h->max_secs[k]);
+		html_bar(f, h->secs[k] / (double)h->timed[k] / top, "#8e6bbf");
+		fputs("</td></tr>\n", f);
+	}
+	fputs("</table></div>\n", f);
+}
+
+static void
+html_student_link(FILE *f, const struct class_student *s)
+{
+	fputs("<a href=\"", f);
+	html_href(f, s->safe);
+	fputs("\">", f);
+	html_text(f, s->shown);
+	fputs("</a>", f);
+}
+
+/* Who needs a look: empty, not built, grader error, below the bar,
+ * late. */
+static int
+html_in_list(
+    const struct class_book *b, const struct class_student *s, int which)
+{
+	if (which >= 0)
+		return s->rec.status == which;
+	return which == -1 ? class_book_below(b, s) : s->late_days > 0;
+}
+
+static void
+html_by_status(FILE *f, const struct class_book *b)
+{
+	/* -1: below the bar, -2: late */
+	static const int which[] = {CS_EMPTY, CS_NOT_BUILT, CS_ERROR, -1, -2};
+	size_t i, n;
+	int k;
+
+	fputs("<h2>Students by status</h2>\n<ul id=\"bystatus\">\n", f);
+	for (k = 0; k < 5; k++) {
+		if ((which[k] == -1 && b->bar < 0) ||
+		    (which[k] == -2 && !b->due))
+			continue;
+		if (which[k] >= 0)
+			fprintf(
+			    f, "<li><b>%s</b>: ", class_status_name(which[k]));
+		else if (which[k] == -1)
+			fprintf(f, "<li><b>below %g%s</b>: ", b->bar,
+			    b->bar_pct ? "%" : "");
+		else
+			fputs(
+			    "<li><b>late</b> (days after the due date, by the "
+			    "sources' file times): ",
+			    f);
+		for (i = 0, n = 0; i < b->n; i++) {
+			const struct class_student *s = &b->st[i];
+
+			if (!html_in_list(b, s, which[k]))
+				continue;
+			fputs(n++ > 0 ? ", " : "", f);
+			html_student_link(f, s);
+			if (which[k] == -2)
+				fprintf(f, " (%d)", s->late_days);
+		}
+		fputs(n == 0 ? "none</li>\n" : "</li>\n", f);
+	}
+	fputs("</ul>\n", f);
+}
+
+static void
+html_students(FILE *f, const struct class_book *b)
+{
+	size_t i, k, passed;
+
+	fputs("<h2>Every student</h2>\n<div class=\"wrap\"><table "
+	      "id=\"students\">\n<tr><th>student</th><th>status</th>"
+	      "<th>score</th><th>passed</th></tr>\n",
+	    f);
+	for (i = 0; i < b->n; i++) {
+		const struct class_student *s = &b->st[i];
+
+		for (k = 0, passed = 0; k < b->ntests; k++)
+			passed += s->rec.status != CS_EMPTY &&
+			          s->rec.test[k].status == GS_PASSED;
+		fputs("<tr><td>", f);
+		html_student_link(f, s);
+		fprintf(f, "</td><td%s>%s</td>",
+		    s->rec.status == CS_GRADED ? "" : " class=\"bad\"",
+		    class_status_name(s->rec.status));
+		if (s->rec.status == CS_ERROR)
+			fputs("<td class=\"n\"></td><td class=\"n\"></td>", f);
+		else
+			fprintf(f,
+			    "<td class=\"n\">%g/%g</td><td class=\"n\">"
+			    "%zu/%zu</td>",
+			    s->rec.score, s->rec.max, passed, b->ntests);
+		fputs("</tr>\n", f);
+	}
+	fputs("</table></div>\n", f);
+}
+
+static char *
+html_dashboard(const struct class_book *b, size_t *len)
+{
+	struct html_stats *h = malloc(sizeof *h);
+	char *buf = NULL, title[128];
+	FILE *f = open_memstream(&buf, len);
+
+	if (f == NULL || h == NULL) {
+		if (f != NULL)
+			fclose(f);
+		free(buf);
+		free(h);
+		return NULL;
+	}
+	html_stats(b, h);
+	snprintf(title, sizeof title, "%s: class report", b->lab);
+	html_head(f, title);
+	html_meta(f, b);
+	html_cards(f, b, h);
+	html_histogram(f, h);
+	html_pass_rates(f, b, h);
+	html_by_status(f, b);
+	html_slowest(f, b, h);
+	html_students(f, b);
+	fputs("</body>\n</html>\n", f);
+	free(h);
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* A student's report.txt as a page of its own. */
+static int
+html_student_page(
+    const struct class_book *b, int studfd, const struct class_student *s)
+{
+	char *text = NULL, *buf = NULL, title[1200];
+	size_t len = 0;
+	FILE *f;
+	int fd, rc = -1;
+
+	fd = openat(
+	    studfd, s->safe, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	text = class_read_file(fd, "report.txt", HTML_REPORT_MAX, NULL);
+	f = open_memstream(&buf, &len);
+	if (f != NULL) {
+		snprintf(title, sizeof title, "%s: %s", b->lab, s->shown);
+		html_head(f, title);
+		fputs("<p><a href=\"../../report.html\">class report</a></p>\n"
+		      "<h1>",
+		    f);
+		html_text(f, s->shown);
+		fprintf(f, "</h1>\n<p>%s", class_status_name(s->rec.status));
+		if (s->rec.status != CS_ERROR)
+			fprintf(f, ": %g/%g", s->rec.score, s->rec.max);
+		fputs("</p>\n<pre>", f);
+		html_text(
+		    f, text != NULL ? text : "(no report: nothing was graded)");
+		fputs("</pre>\n</body>\n</html>\n", f);
+		if (fclose(f) == 0)
+			rc = class_write_file(fd, "report.html", buf, len);
+	}
+	free(buf);
+	free(text);
+	close(fd);
+	return rc;
+}
+
+int
+class_html_write(
+    const struct class_book *b, int outfd, char *err, size_t errlen)
+{
+	size_t len, i;
+	char *page = html_dashboard(b, &len);
+	int studfd, rc = 0;
+
+	if (page == NULL ||
+	    class_write_file(outfd, "report.html", page, len) < 0)
+		rc = -1;
+	free(page);
+	studfd = openat(
+	    outfd, "students", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	for (i = 0; i < b->n && studfd >= 0; i++)
+		if (html_student_page(b, studfd, &b->st[i]) < 0)
+			rc = -1;
+	if (studfd >= 0)
+		close(studfd);
+	if (rc < 0 || studfd < 0)
+		snprintf(
+		    err, errlen, "%s: could not write report.html", b->out);
+	return rc < 0 || studfd < 0 ? -1 : 0;
+}
