@@ -320,13 +320,17 @@ print_line(
 	struct outbuf *ob = &s->out;
 	const char *cut = cap_trunc_name(pkt);
 	int ports = pkt->tp == CAP_TP_TCP || pkt->tp == CAP_TP_UDP, n = 0;
-	struct cap_note dnote = *cnote, *note = &dnote;
+	const struct cap_note *note = cnote;
+	struct cap_note dnote;
 
 	/* A DNS answer is tied to its query (exchange.c): the datagram
 	 * numbering of its UDP conversation would say it twice. */
-	if (s->pr.xn.kind == CAP_XK_DNS && pkt->tp == CAP_TP_UDP)
+	if (s->pr.xn.kind == CAP_XK_DNS && pkt->tp == CAP_TP_UDP) {
+		dnote = *cnote;
 		dnote.ev &= ~(uint32_t)(CAP_EV_REQUEST | CAP_EV_REPLY |
 		                        CAP_EV_UNPAIRED | CAP_EV_UNMATCHED);
+		note = &dnote;
+	}
 	print_reltime(ob, &s->pr.t0, &pkt->ts);
 	outbuf_putc(ob, ' ');
 	if (s->o.eth)
