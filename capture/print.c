@@ -345,8 +345,7 @@ print_line(
 		outbuf_putc(ob, ' ');
 		print_label(ob, pkt, note, PRINT_TEXT_MAX);
 		if (s->pr.reasm_msg != NULL)
-			print_dns_reasm(ob, s->pr.reasm_msg, s->pr.reasm_len,
-			    s->pr.reasm_nseg);
+			print_reasm(ob, s, pkt);
 	} else if (pkt->net != CAP_NET_OTHER || print_arp(ob, pkt) < 0) {
 		print_link_only(ob, pkt);
 	}

@@ -772,13 +772,18 @@ xc_app_frame(char *const *fld, const struct cap_app *a)
  * taken with tcpdump (capture/tests/pcap/README). */
 static const struct {
 	const char *name;
-	int min; /* frames it must have checked */
-} ta_files[] = {{"app", 16}, {"proto-real", 1}};
+	int min;    /* frames it must have checked */
+	int joined; /* HTTP heads split over segments */
+} ta_files[] = {{"app", 17, 1}, {"proto-real", 1, 0}};
 
 START_TEST(test_tshark_app)
 {
 	char name[128], path[512], *lines[XC_MAXP];
-	int n, i, k, checked = 0;
+	int n, i, k, checked = 0, joined = 0;
+	struct cap_reasm *r = cap_reasm_new();
+	const uint8_t *msg;
+	size_t len;
+	uint32_t nseg;
 
 	if (!xc_have("tshark")) {
 		fprintf(stderr, "decode_xcheck: tshark is not installed: "
@@ -816,7 +821,17 @@ START_TEST(test_tshark_app)
 		}
 		if (cap_app_decode(&xc.pkt[i], &a) == 0)
 			checked += xc_app_frame(fld, &a);
+		/* a head split over segments: whole on its last, as tshark */
+		if (cap_reasm_http(r, &xc.pkt[i], &msg, &len, &nseg) == 1) {
+			ck_assert_int_eq(cap_app_decode_bytes(&a, msg, len,
+			                     xc.pkt[i].sport, xc.pkt[i].dport),
+			    0);
+			checked += xc_app_frame(fld, &a);
+			joined++;
+		}
 	}
+	ck_assert_int_eq(joined, ta_files[_i].joined);
+	cap_reasm_free(r);
 	ck_assert_int_ge(checked, ta_files[_i].min);
 }
 END_TEST
