@@ -266,19 +266,29 @@ cap_app_decode_bytes(struct cap_app *a, const uint8_t *p, size_t n,
 {
 	enum cap_app_kind k;
 
-	memset(a, 0, sizeof *a);
+	a->kind = CAP_APP_NONE;
 	if (p == NULL || n == 0)
 		return -1;
-	if ((k = text_port(dport)) != CAP_APP_NONE)
-		return text_decode(a, p, n, 1, k);
-	if ((k = text_port(sport)) != CAP_APP_NONE)
-		return text_decode(a, p, n, 0, k);
-	if (tls_decode(a, p, n, n) == 0)
-		return 0;
+	k = text_port(dport) != CAP_APP_NONE ? text_port(dport)
+	                                     : text_port(sport);
+	/* HTTP starts with an upper-case method or "HTTP/", TLS with a
+	 * record type 20..23: anything else is none of them, cheaply. */
+	if (k == CAP_APP_NONE && !(p[0] >= 'A' && p[0] <= 'Z') &&
+	    !(p[0] >= 20 && p[0] <= 23))
+		return -1;
 	memset(a, 0, sizeof *a);
+	if (k != CAP_APP_NONE)
+		return text_decode(
+		    a, p, n, text_port(dport) != CAP_APP_NONE, k);
+	if (p[0] <= 23) {
+		if (tls_decode(a, p, n, n) == 0)
+			return 0;
+		a->kind = CAP_APP_NONE;
+		return -1;
+	}
 	if (http_decode(a, p, n) == 0)
 		return 0;
-	memset(a, 0, sizeof *a);
+	a->kind = CAP_APP_NONE;
 	return -1;
 }
 

@@ -218,9 +218,17 @@ xchg_track(struct sniff *s, const struct cap_pkt *pkt)
 	struct cap_xnote *xn = &s->pr.xn;
 
 	s->pr.reasm_msg = NULL;
-	if (cap_reasm_dns(s->pr.reasm, pkt, &s->pr.reasm_msg, &s->pr.reasm_len,
-	        &s->pr.reasm_nseg) != 1)
+	s->pr.reasm_http = 0;
+	if (pkt->tp == CAP_TP_TCP && pkt->payload_len > 0 &&
+	    cap_reasm_dns(s->pr.reasm, pkt, &s->pr.reasm_msg, &s->pr.reasm_len,
+	        &s->pr.reasm_nseg) != 1) {
 		s->pr.reasm_msg = NULL;
+		if (cap_reasm_http(s->pr.reasm, pkt, &s->pr.reasm_msg,
+		        &s->pr.reasm_len, &s->pr.reasm_nseg) == 1)
+			s->pr.reasm_http = 1;
+		else
+			s->pr.reasm_msg = NULL;
+	}
 	if (cap_xchg_track(s->pr.xchg, pkt, xn) < 0) {
 		xn->kind = CAP_XK_NONE;
 		return;

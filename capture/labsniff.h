@@ -105,6 +105,7 @@ struct sniff_print {
 	const uint8_t *reasm_msg; /* a message the packet completed */
 	size_t reasm_len;
 	uint32_t reasm_nseg;
+	int reasm_http; /* it is an HTTP head, else a DNS message */
 };
 
 struct sniff {
@@ -198,6 +199,8 @@ int print_dns(struct outbuf *ob, const struct cap_pkt *pkt, const char *lead);
 int print_dhcp(struct outbuf *ob, const struct cap_pkt *pkt);
 int print_nd(struct outbuf *ob, const struct cap_pkt *pkt);
 int print_app(struct outbuf *ob, const struct cap_pkt *pkt);
+void print_reasm(
+    struct outbuf *ob, const struct sniff *s, const struct cap_pkt *pkt);
 void print_dns_type(struct outbuf *ob, uint16_t type);
 void print_dns_rdata(struct outbuf *ob, const struct cap_dns_rr *rr);
 void print_dns_reasm(

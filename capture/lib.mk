@@ -19,7 +19,8 @@ LIBS += $(B)/libcapture.a
 $(B)/mkpcap: $(B)/capture/tests/mkpcap.o
 	$(CC) $(KIT_LDFLAGS) -o $@ $^ $(PCAP_LIBS)
 
-# capture/tests/pcap/ holds real captures (lo-real.pcap: the reference
+# capture/tests/pcap/ holds real captures (proto-real.pcap: DNS over UDP
+# and TCP and an HTTP GET, made as proto-real.py says; lo-real.pcap: the reference
 # pairs on a namespace's lo, taken with tcpdump): copied next to them.
 CAPTURE_PCAPS := $(wildcard capture/tests/pcap/*.pcap)
 

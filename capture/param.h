@@ -34,9 +34,10 @@
 #define CAP_TRACE_TTL_MAX 30 /* a packet with a smaller TTL is a probe */
 
 /* DNS (decode-dns.c) */
-#define CAP_DNS_PTR_MAX 64 /* compression pointers followed per name */
-#define CAP_REASM_SLOTS 8      /* DNS-over-TCP messages being reassembled */
-#define CAP_REASM_MAX 16384    /* longest message reassembled (bytes) */
+#define CAP_DNS_PTR_MAX 64      /* compression pointers followed per name */
+#define CAP_REASM_SLOTS 8       /* DNS-over-TCP messages being reassembled */
+#define CAP_REASM_MAX 16384     /* longest message reassembled (bytes) */
+#define CAP_REASM_HTTP_MAX 4096 /* longest HTTP head reassembled */
 
 /* Files (file.c) */
 #define CAP_FILE_SNAPLEN_MAX (16u << 20) /* larger: warn (libpcap clamps) */

@@ -131,3 +131,27 @@ print_app(struct outbuf *ob, const struct cap_pkt *pkt)
 	}
 	return 0;
 }
+
+/* A DNS message or an HTTP head that this segment completed. */
+void
+print_reasm(struct outbuf *ob, const struct sniff *s, const struct cap_pkt *pkt)
+{
+	const struct sniff_print *pr = &s->pr;
+	struct cap_app a;
+
+	if (!pr->reasm_http) {
+		print_dns_reasm(
+		    ob, pr->reasm_msg, pr->reasm_len, pr->reasm_nseg);
+		return;
+	}
+	if (cap_app_decode_bytes(
+	        &a, pr->reasm_msg, pr->reasm_len, pkt->sport, pkt->dport) < 0)
+		return;
+	outbuf_puts(ob, " completes");
+	print_http(ob, &a);
+	outbuf_puts(ob, " (");
+	outbuf_u64(ob, pr->reasm_len);
+	outbuf_puts(ob, " bytes in ");
+	outbuf_u64(ob, pr->reasm_nseg);
+	outbuf_puts(ob, " segments)");
+}

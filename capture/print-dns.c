@@ -110,6 +110,10 @@ dns_records(struct outbuf *ob, struct cap_dns *m)
 		outbuf_puts(ob, n++ ? ", " : ": ");
 		if (rr.section == CAP_DNS_NS)
 			outbuf_puts(ob, "authority ");
+		if (strcmp(rr.name, m->qname) != 0) { /* e.g. after a CNAME */
+			outbuf_puts(ob, rr.name);
+			outbuf_putc(ob, ' ');
+		}
 		print_dns_type(ob, rr.type);
 		print_dns_rdata(ob, &rr);
 		outbuf_puts(ob, " ttl ");

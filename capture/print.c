@@ -334,13 +334,17 @@ print_line(
 	struct outbuf *ob = &s->out;
 	const char *cut = cap_trunc_name(pkt);
 	int ports = pkt->tp == CAP_TP_TCP || pkt->tp == CAP_TP_UDP, n = 0;
-	struct cap_note dnote = *cnote, *note = &dnote;
+	const struct cap_note *note = cnote;
+	struct cap_note dnote;
 
 	/* A DNS answer is tied to its query (exchange.c): the datagram
 	 * numbering of its UDP conversation would say it twice. */
-	if (s->pr.xn.kind == CAP_XK_DNS && pkt->tp == CAP_TP_UDP)
+	if (s->pr.xn.kind == CAP_XK_DNS && pkt->tp == CAP_TP_UDP) {
+		dnote = *cnote;
 		dnote.ev &= ~(uint32_t)(CAP_EV_REQUEST | CAP_EV_REPLY |
 		                        CAP_EV_UNPAIRED | CAP_EV_UNMATCHED);
+		note = &dnote;
+	}
 	print_reltime(ob, &s->pr.t0, &pkt->ts);
 	if (pkt->flags & CAP_F_TS_USEC) /* tcpdump's words */
 		outbuf_puts(ob, " (invalid us)");
@@ -357,8 +361,7 @@ print_line(
 		outbuf_putc(ob, ' ');
 		print_label(ob, pkt, note, PRINT_TEXT_MAX);
 		if (s->pr.reasm_msg != NULL)
-			print_dns_reasm(ob, s->pr.reasm_msg, s->pr.reasm_len,
-			    s->pr.reasm_nseg);
+			print_reasm(ob, s, pkt);
 	} else if (pkt->net != CAP_NET_OTHER || print_arp(ob, pkt) < 0) {
 		print_link_only(ob, pkt);
 	}

@@ -30,6 +30,9 @@
  *	                            segments: 1 when pkt completes a message
  *	                            an earlier segment began (msg: valid until
  *	                            the next call), else 0
+ *	cap_reasm_http(r, pkt, &msg, &len, &nseg)  the same for an HTTP
+ *	                            request/status line and headers (msg: up
+ *	                            to the empty line)
  *	cap_dns_next_rr(m, rr)      the next resource record (answers, then
  *	                            authority, then additional): 1, 0 at the
  *	                            end, -1 cut or malformed (m->bad says)
@@ -231,6 +234,8 @@ struct cap_reasm;
 struct cap_reasm *cap_reasm_new(void);
 void cap_reasm_free(struct cap_reasm *r);
 int cap_reasm_dns(struct cap_reasm *r, const struct cap_pkt *pkt,
+    const uint8_t **msg, size_t *len, uint32_t *nseg);
+int cap_reasm_http(struct cap_reasm *r, const struct cap_pkt *pkt,
     const uint8_t **msg, size_t *len, uint32_t *nseg);
 int cap_dns_next_rr(struct cap_dns *m, struct cap_dns_rr *rr);
 int cap_dns_name(

@@ -617,10 +617,36 @@ track_http(struct cap_xchg *x, const struct cap_pkt *pkt, struct cap_xnote *xn)
 	return 0;
 }
 
+/* Could pkt be a question or an answer at all (a cheap test first)? */
+static int
+xchg_maybe(const struct cap_pkt *pkt)
+{
+	switch (pkt->tp) {
+	case CAP_TP_ICMP:
+	case CAP_TP_ICMP6:
+		return 1;
+	case CAP_TP_UDP:
+		return pkt->ttl <= CAP_TRACE_TTL_MAX || cap_dns_port(pkt) ||
+		       cap_dhcp_port(pkt);
+	case CAP_TP_TCP:
+		return pkt->ttl <= CAP_TRACE_TTL_MAX || pkt->payload_len > 0;
+	default:
+		return pkt->net == CAP_NET_OTHER && pkt->ethertype == 0x0806;
+	}
+}
+
 int
 cap_xchg_track(
     struct cap_xchg *x, const struct cap_pkt *pkt, struct cap_xnote *xn)
 {
+	/* Most packets are none of it: say so without clearing it all. */
+	if (!xchg_maybe(pkt)) {
+		xn->kind = CAP_XK_NONE;
+		xn->ev = 0;
+		xn->probe_ttl = 0;
+		xn->rtt_us = -1;
+		return -1;
+	}
 	memset(xn, 0, sizeof *xn);
 	xn->rtt_us = -1;
 	if ((pkt->tp == CAP_TP_ICMP || pkt->tp == CAP_TP_ICMP6) &&

@@ -85,7 +85,14 @@ def file_bench(kind):
                "%.2f" % (td / t) if td else "-",
                "%.2f" % (t / fl) if fl else "-"))
     ls, lq = res.get("labsniff -r"), res.get("labsniff -q -r")
-    if ls and lq and td and fl:
+    if kind == "dns" and ls and td:
+        # the DNS file's goal (issue 14): as fast as tcpdump, every
+        # message decoded and every answer tied to its query
+        print("goals: default output %.2fx tcpdump (>= 1.0: %s); peak RSS "
+              "%.1f MB (< 16: %s)" %
+              (td / ls[0], "met" if td / ls[0] >= 1 else "MISSED",
+               ls[1] / 1024.0, "met" if ls[1] < 16 * 1024 else "MISSED"))
+    elif ls and lq and td and fl:
         print("goals: default output %.2fx tcpdump (>= 1.0: %s); -q %.2fx "
               "the floor (<= 4: %s); peak RSS %.1f / %.1f MB (< 16: %s)" %
               (td / ls[0], "met" if td / ls[0] >= 1 else "MISSED",

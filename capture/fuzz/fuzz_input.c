@@ -65,6 +65,9 @@ fuzz_app(const struct cap_pkt *pkt, struct cap_xchg *x, struct cap_reasm *r)
 
 	if (x != NULL && cap_xchg_track(x, pkt, &xn) == 0)
 		s += xn.ev + (unsigned)xn.rtt_us + xn.q.asked;
+	if (r != NULL && cap_reasm_http(r, pkt, &msg, &len, &nseg) == 1 &&
+	    cap_app_decode_bytes(&ap, msg, len, pkt->sport, pkt->dport) == 0)
+		s += (unsigned)strlen(ap.text) + (unsigned)strlen(ap.host);
 	if (r != NULL && cap_reasm_dns(r, pkt, &msg, &len, &nseg) == 1 &&
 	    cap_dns_open_msg(&m, msg, len) == 0) {
 		s += msg[len - 1] + nseg + (unsigned)strlen(m.qname);

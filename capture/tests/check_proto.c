@@ -574,6 +574,45 @@ START_TEST(test_dns_tcp_reasm)
 }
 END_TEST
 
+/* An HTTP request line over three segments is whole at the third; a gap
+ * drops it. */
+START_TEST(test_http_reasm)
+{
+	static const char req[] =
+	    "GET /a/long/path HTTP/1.1\r\nHost: x.org\r\n\r\nbody";
+	struct cap_reasm *r = cap_reasm_new();
+	struct cap_pkt pkt;
+	struct cap_app a;
+	const uint8_t *msg;
+	size_t len, at[4] = {0, 8, 30, sizeof req - 1};
+	uint32_t nseg;
+	int i, pass;
+
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < 3; i++) {
+			if (pass == 1 && i == 1)
+				continue; /* lost */
+			pr_udp(&pkt, (const uint8_t *)req + at[i],
+			    at[i + 1] - at[i], 40000, 80);
+			pkt.tp = CAP_TP_TCP;
+			pkt.tcp.seq = 77 + (uint32_t)at[i];
+			ck_assert_int_eq(
+			    cap_reasm_http(r, &pkt, &msg, &len, &nseg),
+			    pass == 0 && i == 2);
+			if (pass == 0 && i == 2) {
+				ck_assert_uint_eq(nseg, 3);
+				ck_assert_uint_eq(len, sizeof req - 1 - 4);
+				ck_assert_int_eq(cap_app_decode_bytes(
+				                     &a, msg, len, 40000, 80),
+				    0);
+				ck_assert_str_eq(a.text, "/a/long/path");
+				ck_assert_str_eq(a.host, "x.org");
+			}
+		}
+	cap_reasm_free(r);
+}
+END_TEST
+
 Suite *
 proto_suite(void)
 {
@@ -589,6 +628,7 @@ proto_suite(void)
 	tcase_add_test(dns, test_dns_pointer_chains);
 	tcase_add_test(dns, test_dns_records);
 	tcase_add_test(dns, test_dns_tcp_reasm);
+	tcase_add_test(dns, test_http_reasm);
 	suite_add_tcase(s, dns);
 	tcase_set_timeout(arp, 10);
 	tcase_add_test(arp, test_arp);
