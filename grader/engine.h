@@ -65,7 +65,7 @@ struct grade {
 	int fail_shown;
 };
 
-void grade_sched_start(void);
+void grade_sched_start(int rec_fd);
 double grade_sched_late_ms(struct grade *g);
 
 int build_submission(const struct grade_lab *lab, const char *src,
