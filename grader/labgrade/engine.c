@@ -166,7 +166,7 @@ engine_child(const struct engine_ctx *x, int idx)
 		return;
 	}
 	g.cell = &cell;
-	grade_sched_start();
+	grade_sched_start(g.rec_fd);
 	if (cell.mode == CELL_FALLBACK) {
 		engine_fallback_note(x->sub, &cell, why, sizeof why);
 		grade_record(&g, "cell", why);
@@ -204,7 +204,8 @@ engine_clear_check_env(void)
 		unsetenv(vars[i]);
 }
 
-/* Did the test's record end as grade_busy() ends it? */
+/* Did the test's record end as grade_busy() ends it, or did it end
+ * without a status (killed at its budget) after a timer woke too late? */
 static int
 engine_was_busy(const struct engine_ctx *x, const char *name)
 {
@@ -215,10 +216,15 @@ engine_was_busy(const struct engine_ctx *x, const char *name)
 	snprintf(path, sizeof path, "%s/%s.rec", x->results, name);
 	if ((f = fopen(path, "r")) == NULL)
 		return 0;
-	while (fgets(line, sizeof line, f) != NULL)
+	int late = 0, status = 0;
+
+	while (fgets(line, sizeof line, f) != NULL) {
 		busy |= strncmp(line, "busy ", 5) == 0;
+		late |= strncmp(line, "late ", 5) == 0;
+		status |= strncmp(line, "status ", 7) == 0;
+	}
 	fclose(f);
-	return busy;
+	return busy || (late && !status);
 }
 
 /* A runner process: one srunner, one test, Check's verdict recorded
@@ -399,6 +405,14 @@ engine_combine(struct report_test *t, const struct grade_test *gt, int seen,
 		} else {
 			return;
 		}
+	} else if (strstr(msg, "timeout") != NULL && (seen & 4)) {
+		snprintf(why, sizeof why,
+		    "grader: this machine was too busy to run the test "
+		    "fairly (a timer in the test's cell woke over %d ms late, "
+		    "and the test ran out of its %d s budget): not counted "
+		    "against the submission",
+		    GRADE_BUSY_MS, engine_budget(gt));
+		t->status = GS_ERROR;
 	} else if (strstr(msg, "timeout") != NULL) {
 		snprintf(why, sizeof why,
 		    "the test did not finish within its "

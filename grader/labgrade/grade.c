@@ -520,7 +520,8 @@ grade_set(char **field, const char *v)
 }
 
 /* Read one record into t.  Returns a mask: 1 a status was recorded,
- * 2 the runner recorded Check's verdict (check_rtype, check_msg). */
+ * 2 the runner recorded Check's verdict (check_rtype, check_msg), 4 the
+ * test's delay watch saw the machine too busy ("late"). */
 int
 grade_record_read(const char *path, struct report_test *t, int *check_rtype,
     char *check_msg, size_t msglen)
@@ -550,6 +551,8 @@ grade_record_read(const char *path, struct report_test *t, int *check_rtype,
 			grade_set(&t->repro, v);
 		} else if (strcmp(line, "trace") == 0) {
 			grade_set(&t->trace_pcap, v);
+		} else if (strcmp(line, "late") == 0) {
+			seen |= 4; /* a timer woke over GRADE_BUSY_MS late */
 		} else if (strcmp(line, "cell") == 0) {
 			grade_set(&t->cell_note, v);
 		} else if (strcmp(line, "here") == 0) {

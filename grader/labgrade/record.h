@@ -35,7 +35,7 @@ struct grade {
 };
 
 /* The cell's scheduling delay (grade-sched.c): how late a timer wakes. */
-void grade_sched_start(void);
+void grade_sched_start(int rec_fd);
 double grade_sched_late_ms(struct grade *g);
 
 /* The record (grade.c): "KEY VALUE" lines, VALUE escaped. */

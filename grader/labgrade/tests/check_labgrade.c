@@ -517,13 +517,24 @@ fk_busy_once(struct grade *g)
 	fk_busy(g);
 }
 
+/* Too busy, then out of its budget (Check kills it): the machine's. */
+static void
+fk_busy_hang(struct grade *g)
+{
+	fk_starve(g);
+	for (;;)
+		pause();
+}
+
 static const struct grade_test fk_busy_tests[] = {
     {"busy", "fails on a busy machine", NEED_TIMING, NULL, 5, fk_busy},
     {"busy_once", "fails once on a busy machine", NEED_TIMING, NULL, 5,
         fk_busy_once},
+    {"busy_hang", "runs out of its budget on a busy machine", NEED_TIMING,
+        NULL, 1, fk_busy_hang},
 };
 static const struct grade_lab fk_busy_lab = {
-    "busy", "a fake lab", fk_programs, 2, "", fk_busy_tests, 2};
+    "busy", "a fake lab", fk_programs, 2, "", fk_busy_tests, 3};
 
 /* A failure while a timer in the cell woke more than GRADE_BUSY_MS late
  * is the grader's (ERR), never the student's, and is run once more. */
@@ -544,6 +555,7 @@ START_TEST(engine_busy_is_not_a_fail)
 		twice |= strstr(t->explain[i], "run twice") != NULL;
 	ck_assert_msg(twice, "busy: not run a second time");
 	fk_expect(&rep, "busy_once", GS_PASSED, NULL);
+	fk_expect(&rep, "busy_hang", GS_ERROR, "too busy");
 	engine_cleanup(&rep);
 	report_free(&rep);
 }

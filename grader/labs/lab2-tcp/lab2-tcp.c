@@ -203,7 +203,6 @@ static void
 t_server_no_read(struct grade *g)
 {
 	static const char *const x[] = {"--no-read", "--count", "3000", NULL};
-	struct cell_capture cap = {0};
 	struct run *srv = scen_run(), *peer;
 	int port = l2_server(g, srv);
 
@@ -214,9 +213,9 @@ t_server_no_read(struct grade *g)
 	    "kills a server that neither ignores it nor sends with "
 	    "MSG_NOSIGNAL); then a client sends 3000 lines and must get "
 	    "every reply");
-	scen_trace_start(g, &cap, port);
+	/* No trace: 4 x 3000 lines are no reading, and capturing them
+	 * costs a loaded machine more than the test's budget allows. */
 	l2_peer_check(g, "127.0.0.1", port, x, L2_NO_READ_MS, &peer);
-	scen_trace_end(g, &cap);
 	scen_alive(g, srv, "server");
 	if (peer->err != NULL && strstr(peer->err, "cannot connect")) {
 		grade_student(g, "server", srv);
