@@ -94,3 +94,16 @@
 #define PEER_FAILS_LOGGED 20	/* clients: failures logged (all are counted) */
 #define PEER_RECV_BATCH 64	/* datagrams read before timers are looked at */
 #endif
+
+/* labpeer tcp-clients (peer-clients.c): many clients at once */
+#ifndef PARAM_LABPEER_CLIENTS
+#define PARAM_LABPEER_CLIENTS
+#define PEER_CLIENTS 100	/* --clients default: lab 3's "at least 100" */
+#define PEER_CLIENTS_MAX 1000	/* --clients limit (one descriptor each) */
+#define PEER_CLIENTS_LINES_MAX 1000 /* --count limit in tcp-clients */
+#define PEER_BURST 100		/* --burst default: lines sent in one go */
+#define PEER_BURST_MAX 100000	/* --burst limit */
+#define PEER_CONNECT_MS 3000	/* a connection must be open within (one SYN resend) */
+#define PEER_NOREAD_CAP (16 * 1024 * 1024) /* a noread client stops sending after */
+#define PEER_CL_BUF 2048	/* per client: bytes in, bytes out (bounded memory) */
+#endif
