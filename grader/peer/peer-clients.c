@@ -335,7 +335,8 @@ cl_readable(struct clients *s, struct cl *c)
 			    "instead of closing it (FIN): %s",
 			    strerror(errno));
 		else
-			cl_fail(c, "%zd bytes after the last reply", got);
+			cl_fail(c, "%zu bytes after the last reply",
+			    c->in_len + (size_t)got);
 		return;
 	}
 	if (c->state == CL_HOLD) {
