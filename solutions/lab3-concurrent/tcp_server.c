@@ -400,11 +400,13 @@ add_client(
  * the connection, close it at once (the client gets a FIN instead of a
  * hang), and take the reserve back.  If even that fails, stop watching
  * the listener until a client leaves and frees a descriptor.
+ * Linux's accept() fails with EMFILE even when no one is waiting, so the
+ * caller goes on only while this turned someone away: 1, else 0.
  */
-static void
+static int
 refuse_one(struct server *s)
 {
-	int fd;
+	int fd = -1;
 
 	if (s->spare_fd >= 0) {
 		close(s->spare_fd);
@@ -415,8 +417,11 @@ refuse_one(struct server *s)
 	}
 	if (s->spare_fd < 0)
 		s->accept_paused = 1;
-	fprintf(stderr, "tcp_server: accept: %s: a client was turned away\n",
-	    strerror(EMFILE));
+	if (fd < 0)
+		return 0;
+	fprintf(stderr, "tcp_server: accept: out of descriptors: a client "
+	                "was turned away\n");
+	return 1;
 }
 
 /* Take every connection the kernel has ready.  0, or -1 on an error
@@ -440,10 +445,11 @@ accept_clients(struct server *s)
 		}
 		if (errno == EAGAIN || errno == EWOULDBLOCK)
 			return 0; /* no one else waiting */
-		if (errno == EMFILE || errno == ENFILE)
-			refuse_one(s);
-		else if (errno != EINTR && errno != ECONNABORTED &&
-		         errno != EPROTO && errno != EPERM) {
+		if (errno == EMFILE || errno == ENFILE) {
+			if (refuse_one(s) == 0)
+				return 0;
+		} else if (errno != EINTR && errno != ECONNABORTED &&
+		           errno != EPROTO && errno != EPERM) {
 			fprintf(stderr, "tcp_server: accept: %s\n",
 			    strerror(errno));
 			return -1;
