@@ -1355,6 +1355,25 @@ START_TEST(clients_interrupted)
 }
 END_TEST
 
+/* More clients than RLIMIT_NOFILE allows: one line, status 1, before
+ * any connection. */
+START_TEST(clients_nofile)
+{
+	char cmd[512];
+	char *argv[] = {"/bin/sh", "-c", cmd, NULL};
+	struct proc p;
+
+	snprintf(cmd, sizeof cmd, "ulimit -n 40 && exec %s tcp-clients "
+	    "127.0.0.1 9 --clients 100", kit_bin("labpeer"));
+	ck_assert_int_eq(proc_run(&p, argv, LP_RUN_MS), 0);
+	ck_assert_int_eq(PROC_EXIT(&p), 1);
+	ck_assert_str_eq(p.err, "labpeer: --clients 100 needs 116 "
+	    "descriptors, RLIMIT_NOFILE allows 40\n");
+	ck_assert_str_eq(p.out, "");
+	proc_free(&p);
+}
+END_TEST
+
 Suite *
 labpeer_suite(void)
 {
@@ -1414,6 +1433,7 @@ labpeer_suite(void)
 	tcase_add_loop_test(tc, clients_many, 0, LP_NMANYS + 2);
 	tcase_add_test(tc, clients_seeded);
 	tcase_add_test(tc, clients_interrupted);
+	tcase_add_test(tc, clients_nofile);
 	suite_add_tcase(s, tc);
 	return s;
 }
