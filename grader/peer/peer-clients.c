@@ -43,7 +43,6 @@ struct cl {
 	long lines;           /* lines it sends in all */
 	size_t split;         /* half, reset: bytes of the cut line sent */
 	long long sent_bytes; /* noread */
-	int blocked;          /* noread: its last send() would have blocked */
 	int ok;
 	char why[200]; /* the verdict's reason or remark */
 	unsigned char in[PEER_CL_BUF], out[PEER_CL_BUF];
@@ -154,13 +153,14 @@ cl_flush(const struct clients *s, struct cl *c)
 		got = send(c->fd, c->out, c->out_len, MSG_NOSIGNAL);
 		if (got < 0 && errno == EINTR)
 			continue;
-		c->blocked = got < 0;
 		if (got < 0)
 			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
 		memmove(c->out, c->out + got, c->out_len - (size_t)got);
 		c->out_len -= (size_t)got;
-		if (c->script == SCRIPT_NOREAD)
+		if (c->script == SCRIPT_NOREAD) {
 			c->sent_bytes += got;
+			c->sent_t = peer_now_ms(); /* its last progress */
+		}
 	}
 	cl_fill(s, c);
 	return 0;
@@ -409,10 +409,14 @@ cl_release(struct clients *s, struct cl *c)
 			cl_fail(c, "send: %s", strerror(errno));
 		return;
 	default: /* SCRIPT_NOREAD */
-		cl_pass(c, "sent %lld bytes without reading%s", c->sent_bytes,
-		    c->sent_bytes >= PEER_NOREAD_CAP ? " (the cap)"
-		    : c->blocked ? " (then the server took no more)"
-		                 : "");
+		if (c->sent_bytes >= PEER_NOREAD_CAP)
+			cl_pass(c, "sent %lld bytes without reading (the cap)",
+			    c->sent_bytes);
+		else
+			cl_pass(c,
+			    "sent %lld bytes without reading, the last "
+			    "%.0f ms before the end",
+			    c->sent_bytes, peer_now_ms() - c->sent_t);
 	}
 }
 
