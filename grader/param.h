@@ -74,7 +74,7 @@
 /* labpeer, the scripted peers (peer.h); defaults for its options */
 #ifndef PARAM_LABPEER
 #define PARAM_LABPEER
-#define PEER_VERSION_STR "1.0"	/* labpeer --version; bump when options change */
+#define PEER_VERSION_STR "1.1"	/* labpeer --version; bump when options change */
 #define PEER_LIST_MAX 64	/* ranges in one --drop/--late/... LIST */
 #define PEER_COUNT 4		/* clients: requests/lines by default */
 #define PEER_COUNT_MAX 100000	/* clients: --count limit */

@@ -1,7 +1,8 @@
 /*
  * labpeer: the scripted reference peers of the grader (and of students
  * who replay a failure at home).  One mode per file: peer-udp.c,
- * peer-tcp.c; the command line and the event lines in peer-opts.c.
+ * peer-tcp.c, peer-clients.c (tcp-clients); the command line and the
+ * event lines in peer-opts.c.
  *
  * Interface:
  *	peer_opts_parse(o, argc, argv, err, n)  fill o from labpeer's argv:
