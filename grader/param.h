@@ -93,7 +93,7 @@
 /* labpeer, the scripted peers (peer.h); defaults for its options */
 #ifndef PARAM_LABPEER
 #define PARAM_LABPEER
-#define PEER_VERSION_STR "1.0"	/* labpeer --version; bump when options change */
+#define PEER_VERSION_STR "1.1"	/* labpeer --version; bump when options change */
 #define PEER_LIST_MAX 64	/* ranges in one --drop/--late/... LIST */
 #define PEER_COUNT 4		/* clients: requests/lines by default */
 #define PEER_COUNT_MAX 100000	/* clients: --count limit */
@@ -118,4 +118,17 @@
 #define PEER_BG_LIFETIME_TEXT "60"
 #define PEER_WAIT_DEFAULT_MS 3000 /* wait-for: MS when none is given */
 #define PEER_WAIT_POLL_MS 5	/* --wait-server: /proc/net polled */
+#endif
+
+/* labpeer tcp-clients (peer-clients.c): many clients at once */
+#ifndef PARAM_LABPEER_CLIENTS
+#define PARAM_LABPEER_CLIENTS
+#define PEER_CLIENTS 100	/* --clients default: lab 3's "at least 100" */
+#define PEER_CLIENTS_MAX 1000	/* --clients limit (one descriptor each) */
+#define PEER_CLIENTS_LINES_MAX 1000 /* --count limit in tcp-clients */
+#define PEER_BURST 100		/* --burst default: lines sent in one go */
+#define PEER_BURST_MAX 100000	/* --burst limit */
+#define PEER_CONNECT_MS 3000	/* a connection must be open within (one SYN resend) */
+#define PEER_NOREAD_CAP (16 * 1024 * 1024) /* a noread client stops sending after */
+#define PEER_CL_BUF 2048	/* per client: bytes in, bytes out (bounded memory) */
 #endif

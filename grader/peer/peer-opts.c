@@ -21,7 +21,8 @@
 #define TS (1u << PEER_TCP_SERVER)
 #define UC (1u << PEER_UDP_CLIENT)
 #define TC (1u << PEER_TCP_CLIENT)
-#define ALL (US | TS | UC | TC)
+#define TCS (1u << PEER_TCP_CLIENTS)
+#define ALL (US | TS | UC | TC | TCS)
 
 enum peer_opt_id {
 	O_DROP, O_LOSS, O_SEED, O_DELAY, O_LATE, O_LATE_MS, O_DUP, O_STRAY,
@@ -30,7 +31,8 @@ enum peer_opt_id {
 	O_VANISH, O_TIMEOUT, O_INTERLEAVE, O_KEEP_GOING, O_LINGER, O_LINE,
 	O_BATCH, O_NO_READ, O_RESET, O_VANISH_MID_LINE, O_LONG,
 	O_CONNECTIONS, O_FIN_WAIT, O_TRAIL_AFTER, O_BACKGROUND, O_WAIT_SERVER,
-	O_JSON, O_IPV4, O_IPV6, O_HELP, O_VERSION
+	O_CLIENTS, O_MIX, O_BURST, O_HOLD, O_JSON, O_IPV4, O_IPV6, O_HELP,
+	O_VERSION
 };
 
 static const struct peer_optdef {
@@ -41,7 +43,7 @@ static const struct peer_optdef {
 } peer_optdefs[] = {
 	{"--drop", O_DROP, 1, US},
 	{"--loss", O_LOSS, 1, US},
-	{"--seed", O_SEED, 1, US},
+	{"--seed", O_SEED, 1, US | TCS},
 	{"--delay", O_DELAY, 1, US | TS},
 	{"--late", O_LATE, 1, US},
 	{"--late-ms", O_LATE_MS, 1, US},
@@ -60,7 +62,7 @@ static const struct peer_optdef {
 	{"--size", O_SIZE, 1, UC | TC},
 	{"--empty", O_EMPTY, 0, UC},
 	{"--vanish", O_VANISH, 0, UC},
-	{"--timeout", O_TIMEOUT, 1, UC | TC},
+	{"--timeout", O_TIMEOUT, 1, UC | TC | TCS},
 	{"--interleave", O_INTERLEAVE, 0, UC},
 	{"--keep-going", O_KEEP_GOING, 0, UC | TC},
 	{"--linger", O_LINGER, 1, UC},
@@ -71,10 +73,14 @@ static const struct peer_optdef {
 	{"--vanish-mid-line", O_VANISH_MID_LINE, 0, TC},
 	{"--long", O_LONG, 1, TC},
 	{"--connections", O_CONNECTIONS, 1, TC},
-	{"--fin-wait", O_FIN_WAIT, 1, TC},
+	{"--fin-wait", O_FIN_WAIT, 1, TC | TCS},
 	{"--trail-after", O_TRAIL_AFTER, 1, TS},
 	{"--background", O_BACKGROUND, 0, US | TS},
 	{"--wait-server", O_WAIT_SERVER, 1, UC | TC},
+	{"--clients", O_CLIENTS, 1, TCS},
+	{"--mix", O_MIX, 1, TCS},
+	{"--burst", O_BURST, 1, TCS},
+	{"--hold", O_HOLD, 1, TCS},
 	{"--json", O_JSON, 0, ALL},
 	{"-4", O_IPV4, 0, ALL},
 	{"-6", O_IPV6, 0, ALL},
@@ -84,7 +90,11 @@ static const struct peer_optdef {
 };
 
 static const char *const peer_mode_names[PEER_NMODES] = {
-	"udp-server", "tcp-server", "udp-client", "tcp-client"
+	"udp-server", "tcp-server", "udp-client", "tcp-client", "tcp-clients"
+};
+
+static const char *const peer_script_names[PEER_NSCRIPTS] = {
+	"pinger", "idle", "half", "noread", "burst", "reset", "vanish"
 };
 
 static const char *const peer_usages[PEER_NMODES] = {
@@ -191,7 +201,80 @@ static const char *const peer_usages[PEER_NMODES] = {
 	"  --wait-server MS  first wait up to MS for PORT to listen here\n"
 	"  Exit 0 every reply correct, 1 contract broken or run-time error,\n"
 	"  2 bad arguments.\n",
+
+	"usage: labpeer tcp-clients HOST PORT [--clients N] [--mix MIX]\n"
+	"         [--seed N] [--count N] [--burst N] [--hold MS]\n"
+	"         [--timeout MS] [--fin-wait MS] [-4|-6] [--json]\n"
+	"  N clients at once (one poll() loop), each with a script, to check\n"
+	"  a concurrent line server: no client may delay another.\n"
+	"  --clients N     clients (default 100, at most 1000)\n"
+	"  --mix MIX       NAME=WEIGHT,... (default pinger=1): the clients are\n"
+	"                  shared out in proportion (weights that add up to N\n"
+	"                  are counts); --seed N (default 1) picks which\n"
+	"                  client gets which script, and the split points\n"
+	"  scripts:  pinger  'ping 1'..'ping COUNT' one at a time, each reply\n"
+	"                    checked within --timeout MS (default 1000), then\n"
+	"                    our FIN and the server's within --fin-wait MS\n"
+	"            burst   --burst N (default 100) lines pipelined, every\n"
+	"                    reply checked in order, then the FINs\n"
+	"            idle    connects, sends nothing; at the end the FINs\n"
+	"            half    half a line, stalls; at the end the rest: its\n"
+	"                    reply, then the FINs\n"
+	"            noread  sends lines, never reads (stops at 16 MiB)\n"
+	"            reset   a line and a half, then a reset (SO_LINGER 0)\n"
+	"            vanish  connects and closes at once\n"
+	"  idle, half, noread, reset and vanish connect first; pinger and\n"
+	"  burst start once they are connected; the stallers stay until every\n"
+	"  pinger and burst is done and --hold MS (default 0) has passed.\n"
+	"  Prints one verdict line per client, the pingers' reply times\n"
+	"  (p50/p99/max) and a verdict.  Exit 0 every client ok, 1 one or\n"
+	"  more failed or a run-time error, 2 bad arguments.\n",
 };
+
+static int peer_num(const char *s, long lo, long hi, long *v);
+
+const char *
+peer_script_name(enum peer_script k)
+{
+	return k < PEER_NSCRIPTS ? peer_script_names[k] : "?";
+}
+
+/* --mix NAME=WEIGHT,...: each script at most once, weights 0..1000000,
+ * one above 0 at least. */
+static int
+peer_mix_parse(struct peer_opts *o, const char *s)
+{
+	char item[64], *eq;
+	long w, sum = 0;
+	size_t len;
+	int k, seen = 0;
+
+	memset(o->mix, 0, sizeof o->mix);
+	while (*s != '\0') {
+		len = strcspn(s, ",");
+		if (len == 0 || len >= sizeof item)
+			return -1;
+		memcpy(item, s, len);
+		item[len] = '\0';
+		eq = strchr(item, '=');
+		if (eq == NULL)
+			return -1;
+		*eq = '\0';
+		for (k = 0; k < PEER_NSCRIPTS; k++)
+			if (strcmp(item, peer_script_names[k]) == 0)
+				break;
+		if (k == PEER_NSCRIPTS || (seen & (1 << k)) ||
+		    peer_num(eq + 1, 0, 1000000, &w) < 0)
+			return -1;
+		seen |= 1 << k;
+		o->mix[k] = w;
+		sum += w;
+		s += len;
+		if (*s == ',' && *++s == '\0')
+			return -1;
+	}
+	return sum > 0 ? 0 : -1;
+}
 
 const char *
 peer_mode_name(enum peer_mode m)
@@ -434,6 +517,14 @@ peer_opt_apply(struct peer_opts *o, enum peer_opt_id id, const char *v,
 	case O_LONG:
 		(*nprelude)++;
 		return peer_num(v, 1, PEER_MAX_MSG - 1, &o->long_len);
+	case O_CLIENTS:
+		if (peer_num(v, 1, PEER_CLIENTS_MAX, &n) < 0)
+			return -1;
+		o->clients = (int)n;
+		return 0;
+	case O_MIX: return peer_mix_parse(o, v);
+	case O_BURST: return peer_num(v, 1, PEER_BURST_MAX, &o->burst);
+	case O_HOLD: return peer_opt_ms(v, &o->hold_ms);
 	case O_CONNECTIONS:
 		if (peer_num(v, 1, 1000, &n) < 0)
 			return -1;
@@ -465,6 +556,9 @@ peer_opts_defaults(struct peer_opts *o)
 	o->fin_wait_ms = PEER_FIN_WAIT_MS;
 	o->connections = 1;
 	o->pay = PAY_PING;
+	o->clients = PEER_CLIENTS;
+	o->mix[SCRIPT_PINGER] = 1;
+	o->burst = PEER_BURST;
 }
 
 static const struct peer_optdef *
@@ -495,6 +589,9 @@ peer_opts_check(struct peer_opts *o, int npay, int nprelude, char *err,
 	if (o->mode == PEER_UDP_SERVER && o->loss > 0.0 &&
 	    (o->drop.n > 0 || o->drop.all))
 		return peer_err(err, n, "give --drop or --loss, not both");
+	if (o->mode == PEER_TCP_CLIENTS && o->count > PEER_CLIENTS_LINES_MAX)
+		return peer_err(err, n, "tcp-clients: --count must be 1..%d",
+		    PEER_CLIENTS_LINES_MAX);
 	if (o->mode == PEER_TCP_CLIENT && o->pay == PAY_SIZE && o->size == 0)
 		return peer_err(err, n, "--size must be 1 or more for tcp");
 	if (!o->count_set && o->mode >= PEER_UDP_CLIENT)
@@ -566,7 +663,7 @@ peer_opts_parse(struct peer_opts *o, int argc, char **argv, char *err,
 	peer_opts_defaults(o);
 	if (argc < 2)
 		return peer_err(err, n, "missing mode: udp-server, tcp-server, "
-		    "udp-client or tcp-client");
+		    "udp-client, tcp-client or tcp-clients");
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
 		return PEER_HELP;
 	if (strcmp(argv[1], "--version") == 0)

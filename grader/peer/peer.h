@@ -1,7 +1,8 @@
 /*
  * labpeer: the scripted reference peers of the grader (and of students
  * who replay a failure at home).  One mode per file: peer-udp.c,
- * peer-tcp.c; the command line and the event lines in peer-opts.c.
+ * peer-tcp.c, peer-clients.c (tcp-clients); the command line and the
+ * event lines in peer-opts.c.
  *
  * Interface:
  *	peer_opts_parse(o, argc, argv, err, n)  fill o from labpeer's argv:
@@ -11,6 +12,7 @@
  *	peer_list_has(l, n)  is request/line n in a --drop/--late/... LIST
  *	peer_upper(dst, src, n)  the contract's reply: a-z to A-Z, all else kept
  *	peer_wrong(dst, src, n)  the --wrong reply; returns its length
+ *	peer_script_name(k)  "pinger", "idle", ... (tcp-clients --mix)
  *	peer_payload(o, i, buf)  the client's i-th request payload; its length
  *	peer_out_init(out, json, f)  start an event log (text or JSON lines)
  *	peer_log(out, e)     print one event line, flushed
@@ -25,7 +27,7 @@
  *	peer_wait_server(o, type)  --wait-server: PORT is bound or listens
  *	                     here (0), or MS passed (-1)
  *	peer_udp_server(o, out, stop), peer_udp_client(...),
- *	peer_tcp_server(...), peer_tcp_client(...)
+ *	peer_tcp_server(...), peer_tcp_client(...), peer_tcp_clients(...)
  *	                     run one mode until done or *stop: the exit status
  *	                     (0 done, 1 failure or contract broken)
  */
@@ -46,10 +48,23 @@ enum peer_mode {
 	PEER_TCP_SERVER,
 	PEER_UDP_CLIENT,
 	PEER_TCP_CLIENT,
+	PEER_TCP_CLIENTS,	/* many clients at once: peer-clients.c */
 	PEER_NMODES
 };
 
 enum { PEER_HELP = 1, PEER_VERSION = 2 };
+
+/* tcp-clients: what one client does (--mix NAME=WEIGHT,...). */
+enum peer_script {
+	SCRIPT_PINGER,		/* lab 2's lines one at a time, replies checked */
+	SCRIPT_IDLE,		/* connects, sends nothing */
+	SCRIPT_HALF,		/* half a line, stalls, then the rest */
+	SCRIPT_NOREAD,		/* sends and sends, never reads */
+	SCRIPT_BURST,		/* --burst lines in one go, replies checked */
+	SCRIPT_RESET,		/* a line and a half, then RST */
+	SCRIPT_VANISH,		/* connects and closes at once */
+	PEER_NSCRIPTS
+};
 
 /* A LIST of request (or line) numbers: "all", or "2,5,7-9". */
 struct peer_list {
@@ -105,6 +120,11 @@ struct peer_opts {
 	long long_len;		/* --long N, 0 = off */
 	int connections;	/* verified connections, one after another */
 	int fin_wait_ms;
+	/* tcp-clients */
+	int clients;		/* --clients N */
+	long mix[PEER_NSCRIPTS];	/* --mix weights, by script */
+	long burst;		/* --burst N: lines of a burst client */
+	int hold_ms;		/* --hold MS: stallers stay at least this */
 };
 
 /* One thing that happened, for the log (text or JSON). */
@@ -137,6 +157,7 @@ int peer_opts_parse(struct peer_opts *o, int argc, char **argv, char *err,
 void peer_opts_free(struct peer_opts *o);
 void peer_usage(FILE *f, int mode);
 const char *peer_mode_name(enum peer_mode m);
+const char *peer_script_name(enum peer_script k);
 int peer_list_has(const struct peer_list *l, long n);
 void peer_upper(unsigned char *dst, const unsigned char *src, size_t n);
 size_t peer_wrong(unsigned char *dst, const unsigned char *src, size_t n);
@@ -161,6 +182,8 @@ int peer_udp_client(const struct peer_opts *o, struct peer_out *out,
 int peer_tcp_server(const struct peer_opts *o, struct peer_out *out,
     volatile sig_atomic_t *stop);
 int peer_tcp_client(const struct peer_opts *o, struct peer_out *out,
+    volatile sig_atomic_t *stop);
+int peer_tcp_clients(const struct peer_opts *o, struct peer_out *out,
     volatile sig_atomic_t *stop);
 
 #endif

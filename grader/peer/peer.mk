@@ -7,7 +7,7 @@
 PEER_LIB_OBJS := $(B)/grader/peer/rng.o $(B)/grader/peer/peer-opts.o
 PEER_OBJS := $(PEER_LIB_OBJS) $(B)/grader/peer/peer-udp.o \
              $(B)/grader/peer/peer-tcp.o $(B)/grader/peer/peer-ready.o \
-             $(B)/grader/peer/labpeer.o
+             $(B)/grader/peer/labpeer.o $(B)/grader/peer/peer-clients.o
 
 GRADER_OBJS += $(PEER_LIB_OBJS)
 
@@ -18,3 +18,10 @@ BINS += $(B)/labpeer
 MANS += grader/peer/labpeer.1
 SAN_BINS += build/san/labpeer
 TEST_DEPS += $(B)/labpeer
+
+# labpeer tcp-clients' tests also run lab 3's reference server, which the
+# 'labs' target builds only once the lab is in the registry.
+LAB3_REF := solutions/lab3-concurrent/tcp_server
+$(LAB3_REF): solutions/lab3-concurrent/tcp_server.c
+	$(MAKE) --no-print-directory -C solutions/lab3-concurrent
+TEST_DEPS += $(LAB3_REF)

@@ -34,6 +34,7 @@
 
 #define LP_UDP_REF "solutions/lab1-udp/udp_server"
 #define LP_TCP_REF "solutions/lab2-tcp/tcp_server"
+#define LP_LAB3_REF "solutions/lab3-concurrent/tcp_server"
 
 /* ---- labpeer as a server ---- */
 
@@ -214,6 +215,20 @@ static const struct lp_bad {
 	{{"tcp-client", "h", "1", "--json=1"}, "takes no value"},
 	{{"tcp-server", "1", "2"}, "unexpected argument"},
 	{{"udp-client", "no-such-host.invalid", "5000"}, "cannot resolve"},
+	{{"tcp-clients", "h", "1", "--clients", "0"}, "bad value for --clients"},
+	{{"tcp-clients", "h", "1", "--clients", "1001"}, "bad value for --clients"},
+	{{"tcp-clients", "h", "1", "--mix", "bogus=1"}, "bad value for --mix"},
+	{{"tcp-clients", "h", "1", "--mix", "pinger"}, "bad value for --mix"},
+	{{"tcp-clients", "h", "1", "--mix", "pinger=0"}, "bad value for --mix"},
+	{{"tcp-clients", "h", "1", "--mix", "idle=-1"}, "bad value for --mix"},
+	{{"tcp-clients", "h", "1", "--mix", "idle=1,idle=2"}, "bad value for --mix"},
+	{{"tcp-clients", "h", "1", "--mix", "idle=1,"}, "bad value for --mix"},
+	{{"tcp-clients", "h", "1", "--burst", "0"}, "bad value for --burst"},
+	{{"tcp-clients", "h", "1", "--hold", "x"}, "bad value for --hold"},
+	{{"tcp-clients", "h", "1", "--count", "1001"}, "--count must be"},
+	{{"tcp-clients", "h"}, "missing PORT"},
+	{{"tcp-client", "h", "1", "--mix", "idle=1"}, "not an option of tcp-client"},
+	{{"tcp-clients", "no-such-host.invalid", "5000"}, "cannot resolve"},
 };
 
 START_TEST(args_bad)
@@ -245,6 +260,7 @@ static const char *const lp_helps[][3] = {
 	{"udp-client", "--help", "--all-bytes"},
 	{"tcp-server", "-h", "--reset-after"},
 	{"--version", NULL, "labpeer (socklab) " PEER_VERSION_STR "\n"},
+	{"tcp-clients", "--help", "--mix MIX"},
 };
 
 START_TEST(args_help)
@@ -278,6 +294,34 @@ START_TEST(args_parse)
 	ck_assert(memcmp(out, "PING 9", 6) == 0);
 	ck_assert_uint_eq(peer_wrong(out, (const unsigned char *)"?x", 2), 2);
 	ck_assert(memcmp(out, "!X", 2) == 0);
+	peer_opts_free(&o);
+}
+END_TEST
+
+/* --mix: weights by script; the defaults of tcp-clients. */
+START_TEST(args_mix)
+{
+	char *argv[] = {"labpeer", "tcp-clients", "::1", "5000", "--mix",
+	    "idle=5,pinger=90,noread=5", "--clients=20", "--hold", "50", NULL};
+	char *dflt[] = {"labpeer", "tcp-clients", "::1", "5000", NULL};
+	struct peer_opts o;
+	char err[128];
+
+	ck_assert_int_eq(peer_opts_parse(&o, 9, argv, err, sizeof err), 0);
+	ck_assert_int_eq(o.mix[SCRIPT_PINGER], 90);
+	ck_assert_int_eq(o.mix[SCRIPT_IDLE], 5);
+	ck_assert_int_eq(o.mix[SCRIPT_NOREAD], 5);
+	ck_assert_int_eq(o.mix[SCRIPT_BURST] + o.mix[SCRIPT_HALF] +
+	    o.mix[SCRIPT_RESET] + o.mix[SCRIPT_VANISH], 0);
+	ck_assert_int_eq(o.clients, 20);
+	ck_assert_int_eq(o.hold_ms, 50);
+	peer_opts_free(&o);
+	ck_assert_int_eq(peer_opts_parse(&o, 4, dflt, err, sizeof err), 0);
+	ck_assert_int_eq(o.clients, PEER_CLIENTS);
+	ck_assert_int_eq(o.mix[SCRIPT_PINGER], 1);
+	ck_assert_int_eq(o.count, PEER_COUNT);
+	ck_assert_int_eq(o.burst, PEER_BURST);
+	ck_assert_str_eq(peer_script_name(SCRIPT_NOREAD), "noread");
 	peer_opts_free(&o);
 }
 END_TEST
@@ -1156,6 +1200,251 @@ START_TEST(repro_never_races)
 }
 END_TEST
 
+/* ---- tcp-clients: many clients at once ---- */
+
+/* Start "lab2" or "lab3" (the references) or a broken kind; its port. */
+static int
+lp_many_server(const char *kind, struct proc *p, pid_t *pid)
+{
+	char pbuf[16];
+	char *argv[] = {strcmp(kind, "lab2") == 0 ? LP_TCP_REF : LP_LAB3_REF,
+	    pbuf, NULL};
+	int port;
+
+	if (strcmp(kind, "lab2") != 0 && strcmp(kind, "lab3") != 0) {
+		*pid = lp_broken_start(kind, SOCK_STREAM, &port);
+		return port;
+	}
+	ck_assert_msg(access(argv[0], X_OK) == 0, "%s is not built: make %s",
+	    argv[0], argv[0]);
+	port = port_free(SOCK_STREAM);
+	snprintf(pbuf, sizeof pbuf, "%d", port);
+	ck_assert_int_eq(proc_start(p, argv), 0);
+	ck_assert_msg(proc_ready(p, SOCK_STREAM, port, LP_READY_MS) == 0,
+	    "%s did not start", argv[0]);
+	return port;
+}
+
+static const struct lp_many {
+	const char *server;
+	const char *host;
+	const char *args[10];
+	int clients;
+	int status;
+	const char *out;	/* in stdout */
+	const char *err;	/* in stderr's one line (NULL: empty) */
+} lp_manys[] = {
+	/* Lab 3's reference: every script at once, every client ok. */
+	{"lab3", "localhost", {"--mix", "pinger=90,idle=5,noread=5", "--seed",
+	    "7"}, 100,
+	    0, "verdict: ok: 100 of 100 clients ok (pinger 90, idle 5, "
+	    "noread 5); pinger replies 360: p50 ", NULL},
+	{"lab3", "127.0.0.1", {"--mix", "pinger=79,idle=5,half=5,noread=3,burst=4,reset=2,"
+	    "vanish=2", "--seed", "3"}, 100, 0, "verdict: ok: 100 of 100 "
+	    "clients ok (pinger 79, idle 5, half 5, noread 3, burst 4, reset "
+	    "2, vanish 2)", NULL},
+	/* Weights: 10 * 2/3 = 6.67 and 3.33, the spare one to pinger. */
+	{"lab3", "::1", {"--mix", "pinger=2,idle=1", "--count", "3"}, 10, 0,
+	    "verdict: ok: 10 of 10 clients ok (pinger 7, idle 3); pinger "
+	    "replies 21: ", NULL},
+	/* Lab 2's sequential server: the pingers queue behind one idle,
+	 * half-line or non-reading client, and say so. */
+	{"lab2", "localhost", {"--mix", "pinger=9,idle=1", "--seed", "7"}, 10,
+	    1,
+	    "pinger FAIL: #1: no complete reply line within 1000 ms",
+	    "clients failed; first: c"},
+	{"lab2", "localhost", {"--mix", "pinger=9,half=1", "--timeout", "500"}, 10, 1,
+	    "pinger FAIL: #1: no complete reply line within 500 ms",
+	    "clients failed; first: c"},
+	{"lab2", "localhost", {"--mix", "pinger=9,noread=1", "--timeout", "500"}, 10, 1,
+	    "pinger FAIL: #1: no complete reply line within 500 ms",
+	    "clients failed; first: c"},
+	/* Broken servers: every reply line is checked, and the FIN. */
+	{"twice", "localhost", {"--count", "2"}, 1, 1, "c1 client: pinger FAIL: #2: reply "
+	    "line 7 bytes, differs from \"PING 2\\n\" at byte 5",
+	    "contract broken: 1 of 1 clients failed; first: c1 pinger: #2"},
+	{"twice", "localhost", {"--mix", "burst=1", "--burst", "3"}, 1, 1,
+	    "c1 client: burst FAIL: ", "bytes after the last reply"},
+	{"no-fin", "localhost", {"--count", "1", "--fin-wait", "300"}, 1, 1,
+	    "pinger FAIL: the server did not close its side within 300 ms",
+	    "first: c1 pinger"},
+};
+
+#define LP_NMANYS ((int)(sizeof lp_manys / sizeof lp_manys[0]))
+
+/* p50 <= p99 <= max in "p50 X ms, p99 Y ms, max Z ms", when present. */
+static void
+lp_many_latency(const char *out)
+{
+	const char *l = strstr(out, "pinger replies ");
+	double p50, p99, max;
+	long n;
+
+	if (l == NULL || strstr(out, "no pinger replies") != NULL)
+		return;
+	ck_assert_msg(sscanf(l, "pinger replies %ld: p50 %lf ms, p99 %lf ms, "
+	    "max %lf ms", &n, &p50, &p99, &max) == 4, "%.200s", l);
+	ck_assert_msg(n > 0 && p50 > 0 && p50 <= p99 && p99 <= max, "%.200s",
+	    l);
+}
+
+static int
+lp_count(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	for (; (hay = strstr(hay, needle)) != NULL; hay++)
+		n++;
+	return n;
+}
+
+/* Rows LP_NMANYS..: rows 0 and 1 again under the sanitizers. */
+START_TEST(clients_many)
+{
+	const struct lp_many *m = &lp_manys[_i < LP_NMANYS ? _i :
+	    _i - LP_NMANYS];
+	struct proc srv = {0}, p;
+	pid_t pid = 0;
+	char pbuf[16], nbuf[16];
+	char *argv[20];
+	int n = 0, i;
+
+	argv[n++] = (char *)lp_client_bin(_i < LP_NMANYS ? 0 : LP_NVERDICTS);
+	snprintf(pbuf, sizeof pbuf, "%d", lp_many_server(m->server, &srv,
+	    &pid));
+	snprintf(nbuf, sizeof nbuf, "%d", m->clients);
+	argv[n++] = "tcp-clients";
+	argv[n++] = (char *)m->host;
+	argv[n++] = pbuf;
+	argv[n++] = "--clients";
+	argv[n++] = nbuf;
+	for (i = 0; m->args[i] != NULL; i++)
+		argv[n++] = (char *)m->args[i];
+	argv[n] = NULL;
+	ck_assert_int_eq(proc_run(&p, argv, LP_RUN_MS), 0);
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	ck_assert_msg(PROC_EXIT(&p) == m->status, "row %d: status %d, stderr: "
+	    "%s\nstdout: %.4000s", _i, PROC_EXIT(&p), p.err, p.out);
+	ck_assert_msg(strstr(p.out, m->out) != NULL, "row %d: no \"%s\" in "
+	    "%.4000s", _i, m->out, p.out);
+	ck_assert_int_eq(lp_count(p.out, " client: "), m->clients);
+	ck_assert_int_eq(lp_count(p.out, " FAIL: ") > 0, m->status);
+	if (m->err == NULL)
+		ck_assert_str_eq(p.err, "");
+	else
+		ck_assert_msg(strncmp(p.err, "labpeer: contract broken: ", 26)
+		    == 0 && strstr(p.err, m->err) != NULL &&
+		    strchr(p.err, '\n') == p.err + strlen(p.err) - 1,
+		    "row %d: want \"%s\" in one line of stderr: %s", _i, m->err,
+		    p.err);
+	lp_many_latency(p.out);
+	if (srv.pid > 0) {
+		ck_assert_msg(proc_running(&srv), "the server died");
+		proc_signal(&srv, SIGTERM);
+		proc_wait(&srv, 2000);
+		ck_assert_int_eq(PROC_EXIT(&srv), 0);
+	}
+	proc_free(&srv);
+	proc_free(&p);
+}
+END_TEST
+
+/* "c<k> client: <script>" for every client, in order. */
+static void
+lp_scripts(const char *out, char *buf, size_t n)
+{
+	const char *l = out;
+	size_t at = 0;
+	char word[16];
+
+	buf[0] = '\0';
+	while ((l = strstr(l, " client: ")) != NULL && at + 16 < n) {
+		l += 9;
+		if (sscanf(l, "%15s", word) == 1)
+			at += (size_t)snprintf(buf + at, n - at, "%s,", word);
+	}
+}
+
+/* The same seed gives every client the same script; another seed not. */
+START_TEST(clients_seeded)
+{
+	static const char *const seeds[] = {"7", "7", "8"};
+	char got[3][2048], pbuf[16];
+	struct proc srv = {0}, p;
+	pid_t pid = 0;
+	int k;
+
+	snprintf(pbuf, sizeof pbuf, "%d", lp_many_server("lab3", &srv, &pid));
+	for (k = 0; k < 3; k++) {
+		char *argv[] = {(char *)kit_bin("labpeer"), "tcp-clients",
+		    "127.0.0.1", pbuf, "--clients", "40", "--mix",
+		    "pinger=1,idle=1,half=1,reset=1,vanish=1", "--seed",
+		    (char *)seeds[k], NULL};
+
+		ck_assert_int_eq(proc_run(&p, argv, LP_RUN_MS), 0);
+		ck_assert_msg(PROC_EXIT(&p) == 0, "%s%s", p.err, p.out);
+		lp_scripts(p.out, got[k], sizeof got[k]);
+		ck_assert_int_eq(lp_count(got[k], ","), 40);
+		ck_assert_int_eq(lp_count(got[k], "half,"), 8);
+		proc_free(&p);
+	}
+	ck_assert_str_eq(got[0], got[1]);
+	ck_assert_str_ne(got[0], got[2]);
+	proc_signal(&srv, SIGTERM);
+	proc_free(&srv);
+}
+END_TEST
+
+/* SIGTERM while the stallers hold: status 1, and it says so. */
+START_TEST(clients_interrupted)
+{
+	char pbuf[16];
+	char *argv[] = {(char *)kit_bin("labpeer"), "tcp-clients",
+	    "127.0.0.1", pbuf, "--clients", "3", "--mix", "idle=1",
+	    "--hold", "60000", NULL};
+	struct proc srv = {0}, p;
+	pid_t pid = 0;
+
+	snprintf(pbuf, sizeof pbuf, "%d", lp_many_server("lab3", &srv, &pid));
+	ck_assert_int_eq(proc_start(&p, argv), 0);
+	ck_assert_int_eq(proc_lines(&p, 1, LP_RUN_MS), 0);
+	proc_signal(&p, SIGTERM);
+	ck_assert_int_eq(proc_wait(&p, 2000), 0);
+	ck_assert(!p.timed_out);
+	ck_assert_int_eq(PROC_EXIT(&p), 1);
+	ck_assert_str_eq(p.err, "labpeer: interrupted before the check was "
+	    "done\n");
+	ck_assert_msg(strstr(p.out, "idle FAIL: interrupted") != NULL &&
+	    strstr(p.out, "verdict: FAIL: 0 of 3 clients ok (idle 3)") != NULL,
+	    "%s", p.out);
+	proc_free(&p);
+	proc_signal(&srv, SIGTERM);
+	proc_free(&srv);
+}
+END_TEST
+
+/* More clients than RLIMIT_NOFILE allows: one line, status 1, before
+ * any connection. */
+START_TEST(clients_nofile)
+{
+	char cmd[512];
+	char *argv[] = {"/bin/sh", "-c", cmd, NULL};
+	struct proc p;
+
+	snprintf(cmd, sizeof cmd, "ulimit -n 40 && exec %s tcp-clients "
+	    "127.0.0.1 9 --clients 100", kit_bin("labpeer"));
+	ck_assert_int_eq(proc_run(&p, argv, LP_RUN_MS), 0);
+	ck_assert_int_eq(PROC_EXIT(&p), 1);
+	ck_assert_str_eq(p.err, "labpeer: --clients 100 needs 116 "
+	    "descriptors, RLIMIT_NOFILE allows 40\n");
+	ck_assert_str_eq(p.out, "");
+	proc_free(&p);
+}
+END_TEST
+
 Suite *
 labpeer_suite(void)
 {
@@ -1171,7 +1460,9 @@ labpeer_suite(void)
 	tc = tcase_create("args");
 	tcase_set_timeout(tc, 10);
 	tcase_add_loop_test(tc, args_bad, 0, sizeof lp_bads / sizeof lp_bads[0]);
-	tcase_add_loop_test(tc, args_help, 0, 4);
+	tcase_add_loop_test(tc, args_help, 0,
+	    sizeof lp_helps / sizeof lp_helps[0]);
+	tcase_add_test(tc, args_mix);
 	tcase_add_test(tc, args_parse);
 	suite_add_tcase(s, tc);
 
@@ -1212,6 +1503,14 @@ labpeer_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, repro_never_races, 0,
 	    (int)(sizeof lp_repros / sizeof lp_repros[0]));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("many_clients");
+	tcase_set_timeout(tc, 40);
+	tcase_add_loop_test(tc, clients_many, 0, LP_NMANYS + 2);
+	tcase_add_test(tc, clients_seeded);
+	tcase_add_test(tc, clients_interrupted);
+	tcase_add_test(tc, clients_nofile);
 	suite_add_tcase(s, tc);
 	return s;
 }

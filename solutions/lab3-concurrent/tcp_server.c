@@ -1,0 +1,572 @@
+#define _POSIX_C_SOURCE 200809L /* -std=c11 hides getaddrinfo otherwise */
+/*
+ * tcp_server: the TCP "pinger" server of lab 3.  The line protocol of lab 2
+ * (each line comes back with a-z turned into A-Z), but many clients at
+ * once: one poll() loop, a buffer in and a buffer out per client, so that
+ * no client can make the server wait.  Usage: tcp_server PORT
+ * (stop it with Ctrl-C or SIGTERM: every connection gets a FIN, status 0)
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#ifndef MSG_NOSIGNAL
+#define MSG_NOSIGNAL 0 /* macOS has none; SIGPIPE is ignored anyway */
+#endif
+
+#define LINE_LIMIT 1024       /* contract: at most 1024 bytes before '\n' */
+#define OUT_LIMIT (64 * 1024) /* contract: unread replies that stop reading */
+#define MAX_CLIENTS 1000      /* contract: at least 100 at once */
+#define LISTEN_BACKLOG 128    /* handshakes the kernel queues for us */
+#define ADDR_TEXT_MAX 128     /* "[ipv6%scope]:port" fits with room */
+#define IN_SIZE (LINE_LIMIT + 1)       /* longest line and its '\n' */
+#define OUT_SIZE (OUT_LIMIT + IN_SIZE) /* see client_wants_input() */
+#define POLL_FIRST_CLIENT 2 /* pollfd 0: the listener, 1: the wake pipe */
+
+static const char usage_line[] = "usage: tcp_server PORT";
+
+/* One client: its socket, the bytes of a line not yet complete, and the
+ * replies the client has not taken yet. */
+struct client {
+	int fd;
+	char who[ADDR_TEXT_MAX + 32]; /* the client, as "ip:port" */
+	unsigned char in[IN_SIZE];    /* the start of the next line */
+	size_t in_len;
+	unsigned char *out; /* OUT_SIZE bytes of replies to send */
+	size_t out_len;
+	int got_eof; /* the client sent its FIN */
+};
+
+/* Everything the loop works on. */
+struct server {
+	int listen_fd;
+	int spare_fd;      /* a reserve descriptor: see accept_clients() */
+	int wake_fd;       /* read end of the self-pipe: see on_stop_signal() */
+	int accept_paused; /* no slot or descriptor: leave the listener alone */
+	size_t nclients;
+	struct client *clients[MAX_CLIENTS];
+	struct pollfd pfd[POLL_FIRST_CLIENT + MAX_CLIENTS];
+};
+
+/* Set by the signal handler: the only globals. */
+static volatile sig_atomic_t stop_requested;
+static int wake_write_fd = -1;
+
+/*
+ * The self-pipe trick.  The flag alone would race: a signal that lands
+ * after the loop tested stop_requested but before poll() blocks would
+ * wait for the next client to wake us.  A byte in the pipe wakes poll()
+ * whenever the signal comes.
+ */
+static void
+on_stop_signal(int sig)
+{
+	int saved = errno;
+
+	(void)sig;
+	stop_requested = 1;
+	if (write(wake_write_fd, "", 1) < 0) {
+		/* full pipe: poll() will wake anyway */
+	}
+	errno = saved;
+}
+
+/* O_NONBLOCK: a call that would wait returns EAGAIN instead.  In an event
+ * loop only poll() may wait. */
+static int
+set_nonblocking(int fd)
+{
+	int flags = fcntl(fd, F_GETFL);
+
+	return flags < 0 ? -1 : fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+}
+
+/*
+ * SIGINT and SIGTERM end the server with status 0, through the self-pipe.
+ * SIGPIPE is ignored: writing to a client that has gone must not kill the
+ * server.  Returns the read end of the pipe, or -1.
+ */
+static int
+install_signal_handlers(void)
+{
+	struct sigaction sa;
+	int p[2];
+
+	if (pipe(p) < 0)
+		return -1;
+	for (int i = 0; i < 2; i++)
+		if (set_nonblocking(p[i]) < 0 ||
+		    fcntl(p[i], F_SETFD, FD_CLOEXEC) < 0)
+			return -1;
+	wake_write_fd = p[1];
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_stop_signal;
+	if (sigaction(SIGINT, &sa, NULL) < 0 ||
+	    sigaction(SIGTERM, &sa, NULL) < 0)
+		return -1;
+	sa.sa_handler = SIG_IGN;
+	if (sigaction(SIGPIPE, &sa, NULL) < 0)
+		return -1;
+	return p[0];
+}
+
+/* PORT must be digits only, 1..65535: "80x", "-1", "" and "70000" are not. */
+static int
+parse_port(const char *text)
+{
+	long value = 0;
+
+	if (*text == '\0')
+		return -1;
+	for (const char *p = text; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		value = value * 10 + (*p - '0');
+		if (value > 65535)
+			return -1;
+	}
+	return value >= 1 ? (int)value : -1;
+}
+
+/* "ip:port", or "[ip]:port" for IPv6; an IPv4 client of the dual-stack
+ * socket (::ffff:a.b.c.d) is shown as the a.b.c.d it really used. */
+static void
+format_address(
+    const struct sockaddr *sa, socklen_t len, char *out, size_t outlen)
+{
+	char host[ADDR_TEXT_MAX], port[16];
+	struct sockaddr_in v4;
+	const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)sa;
+
+	if (sa->sa_family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&v6->sin6_addr)) {
+		memset(&v4, 0, sizeof v4);
+		v4.sin_family = AF_INET;
+		v4.sin_port = v6->sin6_port;
+		memcpy(&v4.sin_addr, &v6->sin6_addr.s6_addr[12], 4);
+		sa = (const struct sockaddr *)&v4;
+		len = sizeof v4;
+	}
+	if (getnameinfo(sa, len, host, sizeof host, port, sizeof port,
+	        NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+		snprintf(out, outlen, "(unknown address)");
+	else if (sa->sa_family == AF_INET6)
+		snprintf(out, outlen, "[%s]:%s", host, port);
+	else
+		snprintf(out, outlen, "%s:%s", host, port);
+}
+
+/* The service itself: ASCII a-z to A-Z, every other byte (NUL too) kept. */
+static void
+to_upper_ascii(unsigned char *buf, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (buf[i] >= 'a' && buf[i] <= 'z')
+			buf[i] = (unsigned char)(buf[i] - 'a' + 'A');
+}
+
+/* A TCP socket of ai's family, dual-stack when IPv6, SO_REUSEADDR on,
+ * bound to PORT, listening and non-blocking.  The socket, or -1 (errno). */
+static int
+listen_on(const struct addrinfo *ai)
+{
+	int fd, on = 1, off = 0, saved;
+
+	fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+	if (fd < 0)
+		return -1;
+	if ((ai->ai_family == AF_INET6 &&
+	        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off) <
+	            0) ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) < 0 ||
+	    bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 ||
+	    listen(fd, LISTEN_BACKLOG) < 0 || set_nonblocking(fd) < 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * The listening socket: IPv6 (dual-stack) first, IPv4 only when this host
+ * has no IPv6 at all.  A port in use is an error, never a reason to fall
+ * back.  Returns the socket or -1 (the reason printed).
+ */
+static int
+open_server(const char *port)
+{
+	struct addrinfo hints, *res = NULL;
+	int fd = -1, rc, err = EAFNOSUPPORT;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	rc = getaddrinfo(NULL, port, &hints, &res);
+	if (rc != 0) {
+		fprintf(
+		    stderr, "tcp_server: getaddrinfo: %s\n", gai_strerror(rc));
+		return -1;
+	}
+	for (int pass = 0; pass < 2 && fd < 0; pass++) {
+		int family = pass == 0 ? AF_INET6 : AF_INET;
+
+		for (struct addrinfo *ai = res; ai != NULL; ai = ai->ai_next) {
+			if (ai->ai_family != family)
+				continue;
+			fd = listen_on(ai);
+			if (fd >= 0)
+				break;
+			err = errno;
+			if (err != EAFNOSUPPORT && err != EADDRNOTAVAIL)
+				pass = 2; /* in use, denied...: report it */
+		}
+	}
+	freeaddrinfo(res);
+	if (fd < 0)
+		fprintf(stderr,
+		    "tcp_server: cannot listen on TCP port %s: %s\n", port,
+		    strerror(err));
+	return fd;
+}
+
+/*
+ * Backpressure, the lesson of this lab.  A client that sends lines but
+ * never reads the replies would make its out buffer grow without end
+ * (the memory of the whole server), or, with a blocking send(), freeze
+ * every other client.  We do neither: while more than OUT_LIMIT bytes of
+ * replies wait for this client, we stop reading from it.  Its lines then
+ * wait in the kernel, its TCP window closes, and its own send() blocks:
+ * the slow client slows down only itself.  It is served again as soon as
+ * it reads.  (Closing such a client would also keep the contract; the
+ * handout chose this, which loses nothing a slow client sent.)
+ * One recv() adds at most IN_SIZE bytes of replies, hence OUT_SIZE.
+ */
+static int
+client_wants_input(const struct client *c)
+{
+	return !c->got_eof && c->out_len < OUT_LIMIT;
+}
+
+static void
+close_client(struct server *s, size_t i, const char *why)
+{
+	struct client *c = s->clients[i];
+
+	printf("%s closed: %s\n", c->who, why);
+	fflush(stdout);
+	/* close() sends our FIN: every reply is out, every byte read. */
+	close(c->fd);
+	free(c->out);
+	free(c);
+	/* Keep the array dense: the last client takes this slot. */
+	s->clients[i] = s->clients[--s->nclients];
+	s->accept_paused = 0; /* a slot and a descriptor are free again */
+}
+
+/*
+ * Send what the out buffer holds, as much as the socket takes now.
+ * Returns 0 (sent, or the rest waits for POLLOUT), -1 the client is gone.
+ */
+static int
+flush_output(struct client *c)
+{
+	while (c->out_len > 0) {
+		ssize_t n = send(c->fd, c->out, c->out_len, MSG_NOSIGNAL);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+		memmove(c->out, c->out + n, c->out_len - (size_t)n);
+		c->out_len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Every complete line in c->in becomes a reply in c->out; a partial line
+ * stays for the next recv().  -1 if a line is too long. */
+static int
+answer_lines(struct client *c)
+{
+	unsigned char *nl;
+
+	while ((nl = memchr(c->in, '\n', c->in_len)) != NULL) {
+		size_t len = (size_t)(nl - c->in) + 1;
+
+		memcpy(c->out + c->out_len, c->in, len);
+		to_upper_ascii(c->out + c->out_len, len);
+		c->out_len += len;
+		memmove(c->in, c->in + len, c->in_len - len);
+		c->in_len -= len;
+	}
+	return c->in_len == sizeof c->in ? -1 : 0;
+}
+
+/*
+ * The client is readable: one recv() (not a loop: a client that sends
+ * without pause must not starve the others).  Returns 0, or -1 with the
+ * reason in *why: the connection is over.
+ */
+static int
+read_input(struct client *c, const char **why)
+{
+	ssize_t n = recv(c->fd, c->in + c->in_len, sizeof c->in - c->in_len, 0);
+
+	if (n < 0 &&
+	    (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
+		return 0;
+	if (n < 0) {
+		*why = strerror(errno); /* ECONNRESET: it reset */
+		return -1;
+	}
+	if (n == 0) {
+		/* Its FIN: the replies still owed go out, then ours.  A
+		 * partial line gets no reply. */
+		c->got_eof = 1;
+		c->in_len = 0;
+		return 0;
+	}
+	c->in_len += (size_t)n;
+	if (answer_lines(c) < 0) {
+		*why = "a line longer than 1024 bytes";
+		return -1;
+	}
+	return 0;
+}
+
+/* One client's turn after poll(): read if it may, send what is owed.
+ * -1 with *why when the connection is over. */
+static int
+serve_client(struct client *c, short revents, const char **why)
+{
+	if ((revents & (POLLIN | POLLHUP | POLLERR)) && client_wants_input(c) &&
+	    read_input(c, why) < 0)
+		return -1;
+	/* Send at once what the read produced, without waiting for a
+	 * POLLOUT round: a reply leaves as soon as its line is complete. */
+	if (flush_output(c) < 0) {
+		*why = strerror(errno); /* EPIPE, ECONNRESET: it left */
+		return -1;
+	}
+	if (c->got_eof && c->out_len == 0) {
+		*why = "the client closed";
+		return -1;
+	}
+	return 0;
+}
+
+/* A new connection into a free slot (the caller checked there is one). */
+static void
+add_client(
+    struct server *s, int fd, const struct sockaddr *from, socklen_t fromlen)
+{
+	struct client *c = calloc(1, sizeof *c);
+
+	if (c != NULL)
+		c->out = malloc(OUT_SIZE);
+	if (c == NULL || c->out == NULL || set_nonblocking(fd) < 0) {
+		fprintf(stderr, "tcp_server: no room for a client: %s\n",
+		    strerror(errno));
+		if (c != NULL)
+			free(c->out);
+		free(c);
+		close(fd);
+		return;
+	}
+	c->fd = fd;
+	format_address(from, fromlen, c->who, sizeof c->who);
+	s->clients[s->nclients++] = c;
+	printf("%s connected (%zu clients)\n", c->who, s->nclients);
+	fflush(stdout);
+}
+
+/*
+ * Out of descriptors (EMFILE, or ENFILE for the whole system).  The
+ * waiting connection stays in the listen queue, so poll() would say
+ * "readable" again at once and the loop would spin at 100% CPU.  The
+ * classic answer: keep one descriptor in reserve; here, give it up, take
+ * the connection, close it at once (the client gets a FIN instead of a
+ * hang), and take the reserve back.  If even that fails, stop watching
+ * the listener until a client leaves and frees a descriptor.
+ * Linux's accept() fails with EMFILE even when no one is waiting, so the
+ * caller goes on only while this turned someone away: 1, else 0.
+ */
+static int
+refuse_one(struct server *s)
+{
+	int fd = -1;
+
+	if (s->spare_fd >= 0) {
+		close(s->spare_fd);
+		fd = accept(s->listen_fd, NULL, NULL);
+		if (fd >= 0)
+			close(fd);
+		s->spare_fd = open("/dev/null", O_RDONLY);
+	}
+	if (s->spare_fd < 0)
+		s->accept_paused = 1;
+	if (fd < 0)
+		return 0;
+	fprintf(stderr, "tcp_server: accept: out of descriptors: a client "
+	                "was turned away\n");
+	return 1;
+}
+
+/* Take every connection the kernel has ready.  0, or -1 on an error
+ * that ends the server (printed). */
+static int
+accept_clients(struct server *s)
+{
+	while (!s->accept_paused) {
+		struct sockaddr_storage from;
+		socklen_t fromlen = sizeof from;
+		int fd;
+
+		if (s->nclients == MAX_CLIENTS) {
+			s->accept_paused = 1; /* until a client leaves */
+			return 0;
+		}
+		fd = accept(s->listen_fd, (struct sockaddr *)&from, &fromlen);
+		if (fd >= 0) {
+			add_client(s, fd, (struct sockaddr *)&from, fromlen);
+			continue;
+		}
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return 0; /* no one else waiting */
+		if (errno == EMFILE || errno == ENFILE) {
+			if (refuse_one(s) == 0)
+				return 0;
+		} else if (errno != EINTR && errno != ECONNABORTED &&
+		           errno != EPROTO && errno != EPERM) {
+			fprintf(stderr, "tcp_server: accept: %s\n",
+			    strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* What poll() watches: the listener (unless paused), the self-pipe, and
+ * each client for input when it may read and for output when it owes. */
+static nfds_t
+fill_pollset(struct server *s)
+{
+	s->pfd[0].fd = s->accept_paused ? -1 : s->listen_fd;
+	s->pfd[0].events = POLLIN;
+	s->pfd[1].fd = s->wake_fd;
+	s->pfd[1].events = POLLIN;
+	for (size_t i = 0; i < s->nclients; i++) {
+		struct pollfd *p = &s->pfd[POLL_FIRST_CLIENT + i];
+
+		p->fd = s->clients[i]->fd;
+		p->events =
+		    (short)((client_wants_input(s->clients[i]) ? POLLIN : 0) |
+		            (s->clients[i]->out_len > 0 ? POLLOUT : 0));
+		p->revents = 0;
+	}
+	s->pfd[0].revents = s->pfd[1].revents = 0;
+	return (nfds_t)(POLL_FIRST_CLIENT + s->nclients);
+}
+
+/* One round: each client whose socket is ready, then the listener. */
+static int
+handle_events(struct server *s)
+{
+	/* Backwards: close_client() moves the last client into the slot
+	 * just closed, one this loop has already seen. */
+	for (size_t i = s->nclients; i-- > 0;) {
+		short revents = s->pfd[POLL_FIRST_CLIENT + i].revents;
+		const char *why = NULL;
+
+		if (revents != 0 &&
+		    serve_client(s->clients[i], revents, &why) < 0)
+			close_client(s, i, why);
+	}
+	if (s->pfd[0].revents & POLLIN)
+		return accept_clients(s);
+	return 0;
+}
+
+/*
+ * The event loop.  poll() with no timeout: with every client idle the
+ * server sleeps in the kernel and uses no CPU at all.  0 when a signal
+ * asked us to stop, -1 on a failure (printed).
+ */
+static int
+serve_forever(struct server *s)
+{
+	while (!stop_requested) {
+		nfds_t n = fill_pollset(s);
+
+		if (poll(s->pfd, n, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			fprintf(
+			    stderr, "tcp_server: poll: %s\n", strerror(errno));
+			return -1;
+		}
+		if (handle_events(s) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* At the end: every connection closed with a FIN.  shutdown() first: if
+ * a client left bytes we never read, close() alone would send a reset. */
+static void
+close_all(struct server *s)
+{
+	while (s->nclients > 0) {
+		shutdown(s->clients[s->nclients - 1]->fd, SHUT_WR);
+		close_client(s, s->nclients - 1, "the server is stopping");
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct server s; /* static: the arrays are not small */
+	int status;
+
+	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+		printf("%s\nAnswers each line sent to TCP PORT with the same "
+		       "line, a-z in upper case, for many clients at once.\n",
+		    usage_line);
+		return 0;
+	}
+	if (argc != 2) {
+		fprintf(stderr, "%s\n", usage_line);
+		return 2;
+	}
+	if (parse_port(argv[1]) < 0) {
+		fprintf(stderr,
+		    "tcp_server: bad PORT '%s' (a number 1..65535); %s\n",
+		    argv[1], usage_line);
+		return 2;
+	}
+	s.wake_fd = install_signal_handlers();
+	if (s.wake_fd < 0) {
+		fprintf(stderr, "tcp_server: signals: %s\n", strerror(errno));
+		return 1;
+	}
+	s.spare_fd = open("/dev/null", O_RDONLY);
+	s.listen_fd = open_server(argv[1]);
+	if (s.listen_fd < 0)
+		return 1;
+	status = serve_forever(&s) == 0 ? 0 : 1;
+	close_all(&s);
+	close(s.listen_fd);
+	return status;
+}
