@@ -272,6 +272,8 @@ tl_label(const struct tl_row *r, char *buf, size_t max)
 static void
 tl_header(struct timeline *t, struct outbuf *ob, int64_t col_us)
 {
+	uint32_t most;
+
 	outbuf_puts(ob, "timeline: ");
 	outbuf_u64(ob, t->nconv);
 	outbuf_puts(ob, t->nconv == 1 ? " conversation" : " conversations");
@@ -281,9 +283,14 @@ tl_header(struct timeline *t, struct outbuf *ob, int64_t col_us)
 	print_ms(ob, col_us);
 	outbuf_puts(ob, "\n  at most ");
 	outbuf_u64(ob, tl_at_once(t, 0));
-	outbuf_puts(ob, " open at once; the server sent data in at most ");
-	outbuf_u64(ob, tl_at_once(t, 1));
-	outbuf_puts(ob, " at a time");
+	outbuf_puts(ob, " open at once; ");
+	if ((most = tl_at_once(t, 1)) == 0)
+		outbuf_puts(ob, "the server sent no data");
+	else {
+		outbuf_puts(ob, "the server sent data in at most ");
+		outbuf_u64(ob, most);
+		outbuf_puts(ob, " at a time");
+	}
 	if (t->nconv > t->nspan) {
 		outbuf_puts(ob, ", of the first ");
 		outbuf_u64(ob, t->nspan);
