@@ -91,7 +91,8 @@ tl_span_add(struct timeline *t, uint32_t id, int64_t us, int server_data)
 		s->srv_first_us = s->srv_last_us = -1;
 	}
 	s = &t->span[id - 1];
-	s->last_us = us;
+	if (us > s->last_us)
+		s->last_us = us;
 	if (server_data) {
 		if (s->srv_first_us < 0)
 			s->srv_first_us = us;
@@ -156,6 +157,8 @@ timeline_add(struct timeline *t, const struct cap_pkt *pkt,
 		t->untracked++;
 		return;
 	}
+	if (us < 0) /* a packet stamped before the first one: at 0 */
+		us = 0;
 	id = note->conv->id;
 	if (id > t->nconv)
 		t->nconv = id;
@@ -169,7 +172,10 @@ timeline_add(struct timeline *t, const struct cap_pkt *pkt,
 		return;
 	}
 	r->pkts++;
-	r->last_us = us;
+	if (us > r->last_us) /* packets out of time order: the extent */
+		r->last_us = us;
+	if (us < r->first_us)
+		r->first_us = us;
 	if (us > t->end_us)
 		t->end_us = us;
 	tl_mark_add(t, r, us, kind);

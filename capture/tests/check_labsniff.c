@@ -685,6 +685,59 @@ START_TEST(test_timeline_many)
 }
 END_TEST
 
+/* A file whose packets go back in time (merged captures do): replies
+ * stamped before the first request, a request 1 s after it.  The row
+ * spans 0 (what came before the first packet) to 1 s; under the
+ * sanitizers nothing is drawn out of bounds. */
+static void
+ls_write_backwards(const char *path)
+{
+	static const int32_t sec[] = {1, 0, 2, 0};
+	pcap_t *dead = pcap_open_dead(DLT_RAW, 65535);
+	pcap_dumper_t *d = pcap_dump_open(dead, path);
+	int i;
+
+	ck_assert_ptr_nonnull(d);
+	for (i = 0; i < 4; i++) {
+		uint8_t pkt[34] = {0x45, 0, 0, 34, [8] = 64, [9] = 17,
+		    [12] = 127, [15] = 1, [16] = 127, [19] = 1, [25] = 14};
+		struct pcap_pkthdr h = {{1700000000 + sec[i], 0}, 34, 34};
+		int k = i % 2; /* 0: the request, 1: the reply */
+
+		pkt[20 + 2 * k] = 0xc3, pkt[21 + 2 * k] = 0x50;
+		pkt[22 - 2 * k] = 0x2e, pkt[23 - 2 * k] = 0xe0;
+		memcpy(pkt + 28, k ? "PING 1" : "ping 1", 6);
+		pcap_dump((u_char *)d, &h, pkt);
+	}
+	pcap_dump_close(d);
+	pcap_close(dead);
+}
+
+START_TEST(test_timeline_backwards)
+{
+	char pcap[64], svg[64];
+	char *argv[] = {
+	    (char *)ls_bin(1), "--timeline", "--svg", svg, "-r", pcap, NULL};
+	struct proc p;
+
+	snprintf(pcap, sizeof pcap, "/tmp/ls-tlb-%d.pcap", (int)getpid());
+	snprintf(svg, sizeof svg, "/tmp/ls-tlb-%d.svg", (int)getpid());
+	ls_write_backwards(pcap);
+	ck_assert_int_eq(proc_run(&p, argv, LS_RUN_MS), 0);
+	unlink(pcap);
+	unlink(svg);
+	ck_assert_msg(PROC_EXIT(&p) == 0 && p.err_len == 0, "exit %d: %s",
+	    PROC_EXIT(&p), p.err);
+	ck_assert_msg(strstr(p.out, "timeline: 1 conversation from 0 to "
+	                            "1.000000 s") != NULL &&
+	                  strstr(p.out, "\n#1 UDP 127.0.0.1:50000 -> "
+	                                "127.0.0.1:12000 |<") != NULL &&
+	                  strstr(p.out, "->\n") != NULL,
+	    "%s", p.out);
+	proc_free(&p);
+}
+END_TEST
+
 /* As wide as the terminal: the scale is exactly its width, no row
  * wider (a pseudo-terminal of 80 and of 150 columns). */
 static const char ls_tty_py[] =
@@ -1217,6 +1270,7 @@ labsniff_suite(void)
 	tcase_add_test(tc, test_ladder_nasty);
 	tcase_add_loop_test(tc, test_timeline_svg, 0, 2);
 	tcase_add_loop_test(tc, test_timeline_tty, 0, 2);
+	tcase_add_test(tc, test_timeline_backwards);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("many");
