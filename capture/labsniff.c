@@ -23,7 +23,8 @@ static pcap_t *volatile break_pc;            /* for pcap_breakloop */
 
 static const char usage_line[] =
     "usage: labsniff [-i IFACE] [-r FILE] [-w FILE] [-c COUNT] [-X] [-e] [-q] "
-    "[--ladder] [--svg FILE] [--json] [--exec CMD]... [FILTER]\n";
+    "[--ladder [--conv N]] [--timeline] [--svg FILE] [--json] "
+    "[--exec CMD]... [FILTER]\n";
 
 static const char help_text[] =
     "labsniff: watch your programs' packets, with the handshakes, replies\n"
@@ -41,7 +42,14 @@ static const char help_text[] =
     "  -q            quiet: only the summary\n"
     "  --ladder      draw each conversation as a sequence diagram instead\n"
     "                of the packet lines\n"
-    "  --svg FILE    write the same diagrams to FILE as an SVG picture\n"
+    "  --conv N      --ladder and --svg draw conversation N only (its\n"
+    "                number in the lines and the summary)\n"
+    "  --timeline    instead of the packet lines, one row per conversation\n"
+    "                over one time axis: S SYN, F FIN, R reset, > data from\n"
+    "                the client, < from the server; 100 rows at most, as\n"
+    "                wide as the terminal (100 columns when not one)\n"
+    "  --svg FILE    write the same diagrams (or the timeline) to FILE as\n"
+    "                an SVG picture\n"
     "  --json        one JSON object per line: packets, conversations, "
     "capture\n"
     "  --exec CMD    run CMD (with /bin/sh -c) in a private network\n"
@@ -97,6 +105,19 @@ parse_count(const char *arg, long *count)
 }
 
 enum { OPT_LADDER = 256, OPT_SVG, OPT_JSON, OPT_EXEC };
+enum { OPT_TIMELINE = 320, OPT_CONV }; /* --timeline, --conv N */
+
+/* --conv N: a conversation's number, 1 or more. */
+static int
+parse_conv(const char *arg, uint32_t *conv)
+{
+	long n;
+
+	if (parse_count(arg, &n) != 0 || n > UINT32_MAX)
+		return -1;
+	*conv = (uint32_t)n;
+	return 0;
+}
 
 /* One option: 0, 2 (bad), -1 (help or version printed: exit 0). */
 static int
@@ -129,6 +150,16 @@ parse_option(struct sniff_opts *o, int c, char **argv)
 		return 0;
 	case OPT_JSON:
 		o->json = 1;
+		return 0;
+	case OPT_TIMELINE:
+		o->timeline = 1;
+		return 0;
+	case OPT_CONV:
+		if (parse_conv(optarg, &o->conv) != 0)
+			return usage_error(
+			    "--conv N: N must be a conversation's "
+			    "number (1 or more)",
+			    optarg);
 		return 0;
 	case 'c':
 		if (parse_count(optarg, &o->count) != 0)
@@ -168,6 +199,13 @@ check_options(const struct sniff_opts *o)
 		    "--exec captures in its own namespace: drop -i", NULL);
 	if (o->json && o->ladder)
 		return usage_error("--json and --ladder: choose one", NULL);
+	if (o->timeline && (o->ladder || o->json))
+		return usage_error(
+		    "--timeline, --ladder, --json: choose one", NULL);
+	if (o->conv != 0 && (o->timeline || (!o->ladder && !o->svgfile)))
+		return usage_error("--conv N picks the conversation of "
+		                   "--ladder or --svg (not --timeline)",
+		    NULL);
 	return 0;
 }
 
@@ -179,6 +217,8 @@ parse_args(struct sniff_opts *o, int argc, char **argv)
 	    {"ladder", no_argument, NULL, OPT_LADDER},
 	    {"svg", required_argument, NULL, OPT_SVG},
 	    {"json", no_argument, NULL, OPT_JSON},
+	    {"timeline", no_argument, NULL, OPT_TIMELINE},
+	    {"conv", required_argument, NULL, OPT_CONV},
 	    {"exec", required_argument, NULL, OPT_EXEC},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
@@ -419,7 +459,7 @@ static int
 run(struct sniff *s)
 {
 	struct cap_file *f = NULL;
-	int rc;
+	int rc, frc;
 
 	install_signals(); /* before the capture opens: no window */
 	if ((rc = open_source(s, &f)) != 0 || (rc = -print_init(s)) != 0)
@@ -438,8 +478,8 @@ run(struct sniff *s)
 		rc = -live_loop(s);
 	else
 		rc = -file_loop(s, f);
-	if (print_finish(s) != 0 && rc == 0)
-		rc = 1;
+	if ((frc = print_finish(s)) != 0 && rc == 0)
+		rc = frc == 2 ? 2 : 1; /* 2: --conv N names no conversation */
 	if (s->dump != NULL)
 		pcap_dump_flush(s->dump);
 out:

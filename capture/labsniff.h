@@ -21,7 +21,9 @@
  *	print_text, print_ms       pieces the other printers share
  *	summary_*                  conversations kept for the end summary
  *	ladder_*                   the sequence diagrams (terminal); svg_write
- *	                           draws the same in SVG
+ *	                           draws the same in SVG; --conv N: one only
+ *	timeline_*                 --timeline: a row per conversation over
+ *	                           one time axis (terminal and SVG)
  *	json_packet/json_conv/json_capture/json_string  --json
  *	print_arp, print_dns, print_eth_addrs   ARP and DNS lines, -e
  *	xchg_*                     answers tied to questions (echo, ARP,
@@ -60,6 +62,13 @@
 #define XCHG_LOST_MAX 20              /* unanswered questions listed */
 #define XCHG_ROUTES_MAX 4             /* traceroute destinations shown */
 #define XCHG_PINGS_MAX 8              /* pinger/destination pairs shown */
+#define TIMELINE_MAX_ROWS 100         /* --timeline: conversations drawn */
+#define TIMELINE_MAX_MARKS 1000000    /* packets marked, all rows (16 B) */
+#define TIMELINE_MAX_SPANS 262144     /* conversations counted "at once" */
+#define TIMELINE_WIDTH 100            /* columns when not a terminal */
+#define TIMELINE_WIDTH_MAX 400        /* a wider terminal is cut to this */
+#define TIMELINE_AXIS_MIN 20          /* time columns at least */
+#define TIMELINE_LABEL_MAX 56         /* "#N TCP client -> server", cut */
 
 struct sniff_opts {
 	const char *iface;   /* -i, default "lo" */
@@ -68,7 +77,9 @@ struct sniff_opts {
 	const char *svgfile; /* --svg */
 	long count;          /* -c, 0 = no limit */
 	int hex, quiet, ladder, json;
-	int eth; /* -e: Ethernet addresses on every line */
+	int eth;       /* -e: Ethernet addresses on every line */
+	int timeline;  /* --timeline */
+	uint32_t conv; /* --conv N: the ladder of conversation N (0: all) */
 	char *exec_cmd[SNIFF_MAX_EXEC];
 	int n_exec;
 	char *filter; /* joined FILTER words, NULL if none */
@@ -85,6 +96,7 @@ struct exec_cmd {
 
 struct summary;
 struct ladder;
+struct timeline;
 struct xsum;
 struct cap_xchg;
 
@@ -98,6 +110,7 @@ struct sniff_print {
 	uint64_t trunc, bad;  /* cut by the snap length; malformed */
 	struct summary *sum;
 	struct ladder *lad;
+	struct timeline *tl;   /* --timeline */
 	struct cap_xchg *xchg; /* questions and answers (exchange.c) */
 	struct xsum *xs;
 	struct cap_xnote xn;      /* the current packet's exchange */
@@ -185,6 +198,16 @@ void ladder_add(struct ladder *l, const struct cap_pkt *pkt,
     const struct cap_note *note, const struct timeval *t0);
 void ladder_print(struct ladder *l, struct outbuf *ob);
 int svg_write(struct ladder *l, const char *path, char *err, size_t errlen);
+void ladder_pick(struct ladder *l, uint32_t id);
+int ladder_has_conv(const struct ladder *l, uint32_t *nconv);
+
+struct timeline *timeline_new(void);
+void timeline_free(struct timeline *t);
+void timeline_add(struct timeline *t, const struct cap_pkt *pkt,
+    const struct cap_note *note, const struct timeval *t0);
+void timeline_print(struct timeline *t, struct outbuf *ob, int width);
+int timeline_svg(
+    const struct timeline *t, const char *path, char *err, size_t errlen);
 
 void json_packet(
     struct sniff *s, const struct cap_pkt *pkt, const struct cap_note *note);

@@ -7,7 +7,8 @@ LABSNIFF_SRCS := capture/labsniff.c capture/print.c capture/notes.c \
                  capture/exec.c capture/summary.c \
                  capture/print-arp.c capture/print-dns.c capture/exchange.c \
                  capture/json-app.c capture/print-dhcp.c capture/print-nd.c \
-                 capture/print-app.c
+                 capture/print-app.c capture/timeline.c \
+                 capture/timeline-svg.c
 LABSNIFF_OBJS := $(LABSNIFF_SRCS:%.c=$(B)/%.o)
 
 $(B)/labsniff: $(LABSNIFF_OBJS) $(B)/libcapture.a

@@ -96,6 +96,10 @@ ladder_add(struct ladder *l, const struct cap_pkt *pkt,
 		l->untracked++;
 		return;
 	}
+	if (note->conv->id > l->last_id)
+		l->last_id = note->conv->id;
+	if (l->only != 0 && note->conv->id != l->only)
+		return; /* --conv N */
 	if ((ci = ladder_conv_index(l, note->conv)) < 0)
 		return;
 	if (l->nev == LADDER_MAX_EVENTS) {
@@ -128,6 +132,22 @@ ladder_add(struct ladder *l, const struct cap_pkt *pkt,
 	if (note->ev & CAP_EV_REPLY)
 		ladder_answered(l, ci, note->req);
 	l->conv[ci].narrows++;
+}
+
+/* --conv N: only conversation N is drawn. */
+void
+ladder_pick(struct ladder *l, uint32_t id)
+{
+	l->only = id;
+}
+
+/* Whether --conv N named a conversation of the capture; *nconv: how
+ * many there were. */
+int
+ladder_has_conv(const struct ladder *l, uint32_t *nconv)
+{
+	*nconv = l->last_id;
+	return l->only == 0 || l->only <= l->last_id;
 }
 
 /* The request a reply pairs with, searched from the latest arrow. */
@@ -266,7 +286,7 @@ ladder_print(struct ladder *l, struct outbuf *ob)
 		outbuf_puts(ob, "\n(");
 		outbuf_u64(ob, l->more_convs);
 		outbuf_puts(ob, " packets of further conversations not drawn:"
-		                " use a filter to pick one)\n");
+		                " --conv N draws conversation N)\n");
 	}
 	if (l->untracked > 0) {
 		outbuf_puts(ob, "\n(");

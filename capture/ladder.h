@@ -38,6 +38,8 @@ struct ladder {
 	uint64_t more_convs; /* conversations past LADDER_MAX_CONVS */
 	uint64_t untracked;  /* packets outside conversations */
 	int finished;        /* ladder_finish has marked the unanswered */
+	uint32_t only;       /* --conv N: draw conversation N only (0: all) */
+	uint32_t last_id;    /* the highest conversation number seen */
 };
 
 /* Once all packets are in: requests nothing answered say so. */

@@ -8,6 +8,8 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/ioctl.h> /* TIOCGWINSZ: the terminal's width */
+#include <unistd.h>
 
 static const struct {
 	uint16_t bit;
@@ -397,10 +399,16 @@ print_init(struct sniff *s)
 
 	pr->flows = cap_flows_new(0, 0);
 	pr->sum = summary_new(s->o.json ? &s->out : NULL);
-	if (s->o.ladder || s->o.svgfile != NULL)
+	if (s->o.timeline)
+		pr->tl = timeline_new();
+	else if (s->o.ladder || s->o.svgfile != NULL)
 		pr->lad = ladder_new();
+	if (pr->lad != NULL)
+		ladder_pick(pr->lad, s->o.conv);
 	if (pr->flows == NULL || pr->sum == NULL ||
-	    ((s->o.ladder || s->o.svgfile != NULL) && pr->lad == NULL)) {
+	    (s->o.timeline && pr->tl == NULL) ||
+	    ((s->o.ladder || s->o.svgfile != NULL) && !s->o.timeline &&
+	        pr->lad == NULL)) {
 		snprintf(s->err, sizeof s->err, "out of memory");
 		return -1;
 	}
@@ -456,7 +464,9 @@ print_packet(struct sniff *s, const struct cap_pkt *pkt)
 	xchg_track(s, pkt);
 	if (pr->lad != NULL)
 		ladder_add(pr->lad, pkt, &note, &pr->t0);
-	if (s->o.quiet || s->o.ladder)
+	if (pr->tl != NULL)
+		timeline_add(pr->tl, pkt, &note, &pr->t0);
+	if (s->o.quiet || s->o.ladder || s->o.timeline)
 		return;
 	if (s->o.json) {
 		json_packet(s, pkt, &note);
@@ -467,16 +477,43 @@ print_packet(struct sniff *s, const struct cap_pkt *pkt)
 		print_hex(s, pkt);
 }
 
+/* The terminal's width in columns (TIMELINE_WIDTH when unknown). */
+static int
+print_tty_width(void)
+{
+	struct winsize ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) != 0 || ws.ws_col == 0)
+		return TIMELINE_WIDTH;
+	return ws.ws_col;
+}
+
+/* 0, -1 (an output failed) or 2 (--conv N names no conversation), with
+ * s->err set. */
 int
 print_finish(struct sniff *s)
 {
 	struct sniff_print *pr = &s->pr;
+	uint32_t nconv;
 
 	if (pr->flows != NULL)
 		cap_flows_flush(pr->flows);
+	if (pr->lad != NULL && !ladder_has_conv(pr->lad, &nconv)) {
+		snprintf(s->err, sizeof s->err,
+		    "--conv %lu: no such conversation (the capture has %lu, "
+		    "numbered from 1)",
+		    (unsigned long)s->o.conv, (unsigned long)nconv);
+		return 2;
+	}
+	if (pr->tl != NULL && !s->o.quiet)
+		timeline_print(pr->tl, &s->out,
+		    s->out_tty ? print_tty_width() : TIMELINE_WIDTH);
 	if (pr->lad != NULL && s->o.ladder && !s->o.quiet && !s->o.json)
 		ladder_print(pr->lad, &s->out);
 	summary_print(s);
+	if (pr->tl != NULL && s->o.svgfile != NULL)
+		return timeline_svg(
+		    pr->tl, s->o.svgfile, s->err, sizeof s->err);
 	if (pr->lad != NULL && s->o.svgfile != NULL)
 		return svg_write(pr->lad, s->o.svgfile, s->err, sizeof s->err);
 	return 0;
@@ -491,6 +528,8 @@ print_free(struct sniff *s)
 		cap_flows_free(pr->flows);
 	summary_free(pr->sum);
 	ladder_free(pr->lad);
+	timeline_free(pr->tl);
+	pr->tl = NULL;
 	xchg_free(s);
 	pr->flows = NULL;
 	pr->sum = NULL;

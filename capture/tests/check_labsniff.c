@@ -20,9 +20,9 @@
 #include "grader/testkit/harness.h"
 #include "outbuf.h"
 
-#define LS_MAX_GOLDEN 96 /* TESTLIST lines */
-#define LS_MAX_ARGS 16   /* flags per TESTLIST line */
-#define LS_RUN_MS 20000  /* one labsniff run (sanitizers are slow) */
+#define LS_MAX_GOLDEN 128 /* TESTLIST lines */
+#define LS_MAX_ARGS 16    /* flags per TESTLIST line */
+#define LS_RUN_MS 20000   /* one labsniff run (sanitizers are slow) */
 #define LS_TESTLIST "capture/tests/TESTLIST"
 #define LS_GOLDEN_DIR "capture/tests/golden/"
 
@@ -449,7 +449,8 @@ static const char ls_json_py[] =
     "n = 0; payloads = []\n"
     "for line in open(sys.argv[1], 'rb'):\n"
     "    j = json.loads(line.decode('utf-8'))\n"
-    "    assert j['type'] in ('packet', 'conversation', 'exchanges', 'capture'), j\n"
+    "    assert j['type'] in ('packet', 'conversation', 'exchanges', "
+    "'capture'), j\n"
     "    n += 1\n"
     "    if j['type'] == 'packet' and 'payload' in j:\n"
     "        raw = j['payload'].encode('latin-1')\n"
@@ -470,7 +471,7 @@ START_TEST(test_json_parser)
 	struct proc p;
 	int rc[2];
 	size_t i, k;
-	int n = 4;
+	int n = 4, rc[2];
 
 	if (_i / 2 == 0) {
 		snprintf(
@@ -489,8 +490,8 @@ START_TEST(test_json_parser)
 	pyargv[n] = NULL;
 	snprintf(js, sizeof js, "/tmp/ls-json-%d.json", (int)getpid());
 	rc[0] = ls_run_to(lsargv, js);
-	rc[1] = proc_run(&p, pyargv, LS_RUN_MS);
-	unlink(js); /* a failure leaves nothing behind */
+	rc[1] = rc[0] == 0 ? proc_run(&p, pyargv, LS_RUN_MS) : -1;
+	unlink(js); /* a failure leaves nothing in /tmp */
 	if (_i / 2 == 0)
 		unlink(pcap);
 	ck_assert_int_eq(rc[0], 0);
@@ -573,6 +574,212 @@ START_TEST(test_svg_stray)
 }
 END_TEST
 
+/* --- --timeline: one row per conversation, read back from the SVG --- */
+
+/* The SVG through a real XML parser: one <g class="row"> per
+ * conversation, numbered; the server's data ticks (class m3) of each row
+ * after the previous row's (sequential) or overlapping row 1's
+ * (concurrent); the title counts the same. */
+static const char ls_tl_py[] =
+    "import sys, xml.etree.ElementTree as ET\n"
+    "ns = '{http://www.w3.org/2000/svg}'\n"
+    "root = ET.parse(sys.argv[1]).getroot()\n"
+    "mode, nrows = sys.argv[2], int(sys.argv[3])\n"
+    "rows = [g for g in root.iter(ns + 'g') if g.get('class') == 'row']\n"
+    "assert len(rows) == nrows, len(rows)\n"
+    "assert [g.get('id') for g in rows] == ['conv-%d' % (i + 1) for i in "
+    "range(nrows)], [g.get('id') for g in rows]\n"
+    "for g in rows:\n"
+    "    assert g.find(ns + 'text').text.startswith('#'), g\n"
+    "title = ''.join(root.find(ns + 'text').itertext())\n"
+    "srv = [[float(l.get('x1')) for l in g.iter(ns + 'line')\n"
+    "        if l.get('class') == 'm3'] for g in rows]\n"
+    "if mode == 'sequential':\n"
+    "    assert 'in at most 1 at a time' in title, title\n"
+    "    for a, b in zip(srv, srv[1:]): assert min(b) > max(a), (a, b)\n"
+    "    waits = [float(r.get('width')) for g in rows for r in "
+    "g.iter(ns + 'rect') if r.get('class') == 'wait']\n"
+    "    assert max(waits) > 400, waits\n"
+    "elif mode == 'concurrent':\n"
+    "    assert 'in at most %d at a time' % nrows in title, title\n"
+    "    for b in srv[1:]: assert min(b) < max(srv[0]), (srv[0], b)\n"
+    "else:\n"
+    "    foot = [t.text for t in root.iter(ns + 'text')]\n"
+    "    assert any(t and t.startswith(mode) for t in foot), foot\n"
+    "print(len(rows))\n";
+
+static void
+ls_timeline_svg_check(
+    const char *pcap, const char *mode, int nrows, const char *svg)
+{
+	char *lsargv[] = {(char *)ls_bin(0), "-q", "--timeline", "--svg",
+	    (char *)svg, "-r", (char *)pcap, NULL};
+	char *xmlargv[] = {"xmllint", "--noout", (char *)svg, NULL};
+	char rows[16];
+	char *pyargv[] = {"python3", "-c", (char *)ls_tl_py, (char *)svg,
+	    (char *)mode, rows, NULL};
+	struct proc p;
+
+	snprintf(rows, sizeof rows, "%d", nrows);
+	ck_assert_int_eq(proc_run(&p, lsargv, LS_RUN_MS), 0);
+	ck_assert_msg(PROC_EXIT(&p) == 0 && p.err_len == 0,
+	    "--timeline --svg: exit %d: %s", PROC_EXIT(&p), p.err);
+	proc_free(&p);
+	ck_assert_int_eq(proc_run(&p, xmlargv, LS_RUN_MS), 0);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "%s: xmllint: %s", pcap, p.err);
+	proc_free(&p);
+	ck_assert_int_eq(proc_run(&p, pyargv, LS_RUN_MS), 0);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "%s: the timeline SVG (%s): %s", pcap,
+	    mode, p.err);
+	proc_free(&p);
+}
+
+START_TEST(test_timeline_svg)
+{
+	static const char *const modes[] = {"sequential", "concurrent"};
+	char pcap[256], name[64], svg[64];
+
+	snprintf(name, sizeof name, "$PCAP/tcp-%s.pcap", modes[_i]);
+	ls_pcap_path(pcap, sizeof pcap, name);
+	snprintf(svg, sizeof svg, "/tmp/ls-tl-%d.svg", (int)getpid());
+	ls_timeline_svg_check(pcap, modes[_i], 5, svg);
+	unlink(svg);
+}
+END_TEST
+
+/* 1000 conversations (mkpcap bulk-tcp: 10 packets each): 100 rows in
+ * the text and in the SVG, the others counted. */
+START_TEST(test_timeline_many)
+{
+	char pcap[64], svg[64];
+	char *mkargv[] = {
+	    (char *)kit_bin("mkpcap"), "bulk-tcp", "10000", pcap, NULL};
+	char *lsargv[] = {(char *)ls_bin(_i), "--timeline", "-r", pcap, NULL};
+	struct proc p;
+	int rows = 0;
+	const char *l;
+
+	snprintf(pcap, sizeof pcap, "/tmp/ls-tlm-%d.pcap", (int)getpid());
+	snprintf(svg, sizeof svg, "/tmp/ls-tlm-%d.svg", (int)getpid());
+	ck_assert_int_eq(proc_run(&p, mkargv, LS_RUN_MS), 0);
+	ck_assert_int_eq(PROC_EXIT(&p), 0);
+	proc_free(&p);
+	ck_assert_int_eq(proc_run(&p, lsargv, LS_RUN_MS), 0);
+	unlink(pcap);
+	ck_assert_msg(PROC_EXIT(&p) == 0 && p.err_len == 0, "exit %d: %s",
+	    PROC_EXIT(&p), p.err);
+	for (l = p.out; l != NULL && *l != '\0'; l = strchr(l, '\n'), l += !!l)
+		rows += *l == '#';
+	ck_assert_int_eq(rows, 100);
+	ck_assert_msg(strstr(p.out, "timeline: 1000 conversations") &&
+	                  strstr(p.out, "\n#100 TCP ") &&
+	                  strstr(p.out, "(900 more conversations not drawn, "
+	                                "#101 on from "),
+	    "%.600s", p.out);
+	proc_free(&p);
+	if (_i == 0) { /* the SVG: 100 rows, the rest said */
+		ck_assert_int_eq(proc_run(&p, mkargv, LS_RUN_MS), 0);
+		proc_free(&p);
+		ls_timeline_svg_check(
+		    pcap, "900 more conversations not drawn", 100, svg);
+		unlink(pcap);
+		unlink(svg);
+	}
+}
+END_TEST
+
+/* A file whose packets go back in time (merged captures do): replies
+ * stamped before the first request, a request 1 s after it.  The row
+ * spans 0 (what came before the first packet) to 1 s; under the
+ * sanitizers nothing is drawn out of bounds. */
+static void
+ls_write_backwards(const char *path)
+{
+	static const int32_t sec[] = {1, 0, 2, 0};
+	pcap_t *dead = pcap_open_dead(DLT_RAW, 65535);
+	pcap_dumper_t *d = pcap_dump_open(dead, path);
+	int i;
+
+	ck_assert_ptr_nonnull(d);
+	for (i = 0; i < 4; i++) {
+		uint8_t pkt[34] = {0x45, 0, 0, 34, [8] = 64, [9] = 17,
+		    [12] = 127, [15] = 1, [16] = 127, [19] = 1, [25] = 14};
+		struct pcap_pkthdr h = {{1700000000 + sec[i], 0}, 34, 34};
+		int k = i % 2; /* 0: the request, 1: the reply */
+
+		pkt[20 + 2 * k] = 0xc3, pkt[21 + 2 * k] = 0x50;
+		pkt[22 - 2 * k] = 0x2e, pkt[23 - 2 * k] = 0xe0;
+		memcpy(pkt + 28, k ? "PING 1" : "ping 1", 6);
+		pcap_dump((u_char *)d, &h, pkt);
+	}
+	pcap_dump_close(d);
+	pcap_close(dead);
+}
+
+START_TEST(test_timeline_backwards)
+{
+	char pcap[64], svg[64];
+	char *argv[] = {
+	    (char *)ls_bin(1), "--timeline", "--svg", svg, "-r", pcap, NULL};
+	struct proc p;
+
+	snprintf(pcap, sizeof pcap, "/tmp/ls-tlb-%d.pcap", (int)getpid());
+	snprintf(svg, sizeof svg, "/tmp/ls-tlb-%d.svg", (int)getpid());
+	ls_write_backwards(pcap);
+	ck_assert_int_eq(proc_run(&p, argv, LS_RUN_MS), 0);
+	unlink(pcap);
+	unlink(svg);
+	ck_assert_msg(PROC_EXIT(&p) == 0 && p.err_len == 0, "exit %d: %s",
+	    PROC_EXIT(&p), p.err);
+	ck_assert_msg(strstr(p.out, "timeline: 1 conversation from 0 to "
+	                            "1.000000 s") != NULL &&
+	                  strstr(p.out, "\n#1 UDP 127.0.0.1:50000 -> "
+	                                "127.0.0.1:12000 |<") != NULL &&
+	                  strstr(p.out, "->\n") != NULL,
+	    "%s", p.out);
+	proc_free(&p);
+}
+END_TEST
+
+/* As wide as the terminal: the scale is exactly its width, no row
+ * wider (a pseudo-terminal of 80 and of 150 columns). */
+static const char ls_tty_py[] =
+    "import fcntl, os, pty, struct, subprocess, sys, termios\n"
+    "cols = int(sys.argv[1])\n"
+    "m, s = pty.openpty()\n"
+    "fcntl.ioctl(s, termios.TIOCSWINSZ, struct.pack('HHHH', 40, cols, 0, "
+    "0))\n"
+    "p = subprocess.Popen(sys.argv[2:], stdout=s)\n"
+    "os.close(s)\n"
+    "out = b''\n"
+    "while True:\n"
+    "    try: d = os.read(m, 65536)\n"
+    "    except OSError: break\n"
+    "    if not d: break\n"
+    "    out += d\n"
+    "assert p.wait() == 0\n"
+    "lines = out.decode().replace('\\r\\n', '\\n').split('\\n')\n"
+    "axis = [l for l in lines if l.lstrip().startswith('+-')]\n"
+    "assert len(axis) == 1 and len(axis[0]) == cols, (cols, axis)\n"
+    "rows = [l for l in lines if l.startswith('#')]\n"
+    "assert len(rows) == 5 and max(map(len, rows)) <= cols, rows\n"
+    "print(cols)\n";
+
+START_TEST(test_timeline_tty)
+{
+	char pcap[256], cols[8];
+	char *argv[] = {"python3", "-c", (char *)ls_tty_py, cols,
+	    (char *)ls_bin(0), "--timeline", "-r", pcap, NULL};
+	struct proc p;
+
+	ls_pcap_path(pcap, sizeof pcap, "$PCAP/tcp-sequential.pcap");
+	snprintf(cols, sizeof cols, "%d", _i == 0 ? 80 : 150);
+	ck_assert_int_eq(proc_run(&p, argv, LS_RUN_MS), 0);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "%s columns: %s", cols, p.err);
+	proc_free(&p);
+}
+END_TEST
+
 /* The ladder keeps hostile payloads on one line and escaped. */
 START_TEST(test_ladder_nasty)
 {
@@ -646,7 +853,7 @@ ls_write_cuts(const char *src, const char *dst)
 START_TEST(test_truncated_everywhere)
 {
 	static const char *const modes[][3] = {{"-X", NULL}, {"--json", NULL},
-	    {"--ladder", NULL}, {"-q", "--svg"}};
+	    {"--ladder", NULL}, {"-q", "--svg"}, {"--timeline", "--svg"}};
 	char src[256], cuts[64], svg[64];
 	struct proc p;
 	int m, shorter;
@@ -656,7 +863,7 @@ START_TEST(test_truncated_everywhere)
 	snprintf(cuts, sizeof cuts, "/tmp/ls-cuts-%d.pcap", (int)getpid());
 	snprintf(svg, sizeof svg, "/tmp/ls-cuts-%d.svg", (int)getpid());
 	shorter = ls_write_cuts(src, cuts);
-	for (m = 0; m < 4; m++) {
+	for (m = 0; m < (int)(sizeof modes / sizeof modes[0]); m++) {
 		char *argv[] = {(char *)ls_bin(1), (char *)modes[m][0],
 		    modes[m][1] ? (char *)modes[m][1] : "-r",
 		    modes[m][1] ? svg : cuts, modes[m][1] ? "-r" : NULL, cuts,
@@ -766,6 +973,22 @@ static const struct {
         1},
     {{"-r", "$PCAP/udp-ping.pcap", "-w", "/nonexistent/x.pcap"}, 1, "x.pcap",
         1},
+    /* --timeline and --conv N */
+    {{"--timeline", "--ladder", "-r", "$PCAP/udp-ping.pcap"}, 2, "one", 2},
+    {{"--timeline", "--json", "-r", "$PCAP/udp-ping.pcap"}, 2, "one", 2},
+    {{"--ladder", "--conv", "three", "-r", "$PCAP/udp-ping.pcap"}, 2, "--conv",
+        2},
+    {{"--ladder", "--conv", "0", "-r", "$PCAP/udp-ping.pcap"}, 2, "--conv", 2},
+    {{"--conv", "1", "-r", "$PCAP/udp-ping.pcap"}, 2, "--conv", 2},
+    {{"--timeline", "--conv", "1", "-r", "$PCAP/udp-ping.pcap"}, 2,
+        "not --timeline", 2},
+    {{"--ladder", "--conv", "6", "-r", "$PCAP/tcp-concurrent.pcap"}, 2,
+        "--conv 6: no such conversation (the capture has 5", 1},
+    {{"-q", "--conv", "2", "--svg", "/nonexistent/x.svg", "-r",
+         "$PCAP/tcp-concurrent.pcap"},
+        1, "x.svg", 1},
+    {{"--timeline", "--svg", "/nonexistent/x.svg", "-r", "$PCAP/udp-ping.pcap"},
+        1, "x.svg", 1},
     {{"--help"}, 0, NULL, 0},
     {{"--version"}, 0, NULL, 0},
     {{"-r", "$PCAP/udp-ping.pcap", "-c", "3"}, 0, NULL, 0},
@@ -1048,6 +1271,14 @@ labsniff_suite(void)
 	tcase_add_test(tc, test_svg_stray);
 	tcase_add_loop_test(tc, test_corpus_compare, 0, 2);
 	tcase_add_test(tc, test_ladder_nasty);
+	tcase_add_loop_test(tc, test_timeline_svg, 0, 2);
+	tcase_add_loop_test(tc, test_timeline_tty, 0, 2);
+	tcase_add_test(tc, test_timeline_backwards);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("many");
+	tcase_set_timeout(tc, 90);
+	tcase_add_loop_test(tc, test_timeline_many, 0, 2);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("malformed");

@@ -1975,6 +1975,86 @@ sc_app(struct mk *m)
 	text_conn(m, "10.0.0.1", 40143, 143, imap, 5000);
 }
 
+/* Lab 3's scenes: MK_CLIENTS TCP pingers connect to one server at
+ * once (the kernel completes every handshake and takes every first
+ * line), then a sequential server answers them one after the other
+ * while a concurrent one answers them all, round by round. */
+#define MK_CLIENTS 5
+#define MK_ROUNDS 3       /* pings per client */
+#define MK_THINK_US 10000 /* a client's pause between pings */
+#define MK_ANSWER_US 150  /* the server's time to answer a line */
+
+static void
+clients_connect(struct mk *m, struct conn *k)
+{
+	int i;
+
+	for (i = 0; i < MK_CLIENTS; i++) {
+		k[i] = conn_make("127.0.0.1", (uint16_t)(40001 + i),
+		    "127.0.0.1", 5000, 1000u * (uint32_t)(i + 1),
+		    70000u * (uint32_t)(i + 1));
+		handshake(m, &k[i]);
+		seg(m, &k[i], 0, P | A, "ping 1\n", 100);
+		seg(m, &k[i], 1, A, NULL, 20); /* the kernel's ACK */
+	}
+}
+
+/* The answer to ping r. */
+static void
+client_answer(struct mk *m, struct conn *k, int r)
+{
+	char line[16];
+
+	snprintf(line, sizeof line, "PING %d\n", r);
+	seg(m, k, 1, P | A, line, MK_ANSWER_US);
+	seg(m, k, 0, A, NULL, 20);
+}
+
+/* After think: ping r + 1, or the client closes after the last. */
+static void
+client_next(struct mk *m, struct conn *k, int r, int64_t think)
+{
+	char line[16];
+
+	if (r < MK_ROUNDS) {
+		snprintf(line, sizeof line, "ping %d\n", r + 1);
+		seg(m, k, 0, P | A, line, think);
+		return;
+	}
+	seg(m, k, 0, F | A, NULL, think);
+	seg(m, k, 1, F | A, NULL, 60);
+	seg(m, k, 0, A, NULL, 20);
+}
+
+static void
+sc_tcp_sequential(struct mk *m)
+{
+	struct conn k[MK_CLIENTS];
+	int i, r;
+
+	clients_connect(m, k);
+	for (i = 0; i < MK_CLIENTS; i++)
+		for (r = 1; r <= MK_ROUNDS; r++) {
+			client_answer(m, &k[i], r);
+			client_next(m, &k[i], r, MK_THINK_US);
+		}
+}
+
+static void
+sc_tcp_concurrent(struct mk *m)
+{
+	struct conn k[MK_CLIENTS];
+	int i, r;
+
+	clients_connect(m, k);
+	for (r = 1; r <= MK_ROUNDS; r++) {
+		for (i = 0; i < MK_CLIENTS; i++)
+			client_answer(m, &k[i], r);
+		for (i = 0; i < MK_CLIENTS; i++) /* they think at once */
+			client_next(m, &k[i], r, i == 0 ? MK_THINK_US : 100);
+	}
+}
+
 struct scenario {
 	const char *name; /* file name without .pcap */
 	int lt;           /* link type */
@@ -2105,6 +2185,12 @@ static const struct scenario SCENARIOS[] = {
         "a connection idle for 130 s, then on with the same numbers"},
     {"tcp-syn-only", DLT_EN10MB, sc_tcp_syn_only,
         "a SYN, its SYN-ACK not captured, then the connection"},
+    {"tcp-sequential", DLT_EN10MB, sc_tcp_sequential,
+        "lab 3: 5 TCP pingers connect at once; a sequential server answers "
+        "them one after the other (3 pings each, then FIN)"},
+    {"tcp-concurrent", DLT_EN10MB, sc_tcp_concurrent,
+        "lab 3: the same 5 pingers; a concurrent server answers all of "
+        "them, round by round"},
     {"tcp-bad-ip", DLT_EN10MB, sc_tcp_bad_ip,
         "a segment whose IPv4 total length claims 20 bytes too many"},
     {"snaplen-absurd", DLT_EN10MB, sc_link_ipv4,

@@ -66,8 +66,10 @@ static const char *const sniff_files[] = {
 	"tcp4-session", "tcp6-session", "tcp-retrans", "udp-ping",
 	"icmp-unreach", "icmp6-unreach", "ip6-ext", "malformed",
 	"truncated", "link-other", "link-null", "link-sll2",
+	"tcp-concurrent",
 };
-static const char *const sniff_modes[] = { "", "-X", "--json", "--ladder" };
+static const char *const sniff_modes[] = { "", "-X", "--json", "--ladder",
+	"--timeline" };
 #define N_SNIFF_FILES (sizeof sniff_files / sizeof sniff_files[0])
 #define N_SNIFF_MODES (sizeof sniff_modes / sizeof sniff_modes[0])
 

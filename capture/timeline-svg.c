@@ -1,0 +1,271 @@
+/*
+ * labsniff --timeline --svg FILE: the timeline as an SVG picture, one
+ * row per conversation (a <g class="row">), a bar from its first to its
+ * last packet, the waits for the server shaded, a tick per packet.
+ */
+#define _DEFAULT_SOURCE /* pcap.h (via labsniff.h) uses u_int, u_char */
+#include "timeline.h"
+
+#include <errno.h>
+
+#define TS_CHAR_W 7.3 /* px per character, 12px monospace */
+#define TS_LEFT 10    /* the labels */
+#define TS_AXIS 800.0 /* px of the time axis */
+#define TS_TOP 96     /* the first row */
+#define TS_ROW 18     /* px per row */
+#define TS_TICKS 8    /* scale marks at most, about */
+
+struct ts_geom {
+	double x0;     /* time 0 */
+	double per_us; /* px per microsecond */
+	double width, height;
+};
+
+static void
+ts_text(FILE *f, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == '&')
+			fputs("&amp;", f);
+		else if (*s == '<')
+			fputs("&lt;", f);
+		else if (*s == '>')
+			fputs("&gt;", f);
+		else if ((unsigned char)*s >= 0x20 && (unsigned char)*s < 0x7f)
+			fputc(*s, f);
+		else
+			fputc('?', f);
+	}
+}
+
+static const char ts_style[] =
+    "<style>\n"
+    "text { font-family: 'DejaVu Sans Mono', monospace; font-size: 12px; "
+    "fill: #222; }\n"
+    ".title { font-size: 14px; font-weight: bold; }\n"
+    ".scale { fill: #777; }\n"
+    ".grid { stroke: #ddd; }\n"
+    ".open { fill: #e3e8ef; }\n"
+    ".wait { fill: #f6c98b; }\n"
+    ".m1 { stroke: #999; stroke-width: 1; }\n"
+    ".m2 { stroke: #1f5fbf; stroke-width: 2; }\n"
+    ".m3 { stroke: #1d8a3a; stroke-width: 2; }\n"
+    ".m4 { stroke: #6a3d9a; stroke-width: 2; }\n"
+    ".m5 { stroke: #111; stroke-width: 2; }\n"
+    ".m6 { stroke: #e67e22; stroke-width: 2; }\n"
+    ".m7 { stroke: #c0392b; stroke-width: 3; }\n"
+    "</style>\n";
+
+/* The tick of one mark: data from the client above the middle, from
+ * the server below it, the others across the bar. */
+static void
+ts_mark(FILE *f, double x, double y, int kind)
+{
+	double y1 = y - 7, y2 = y + 7;
+
+	if (kind == TL_DATA_C)
+		y2 = y;
+	else if (kind == TL_DATA_S)
+		y1 = y;
+	else if (kind == TL_ACK)
+		y1 = y - 3, y2 = y + 3;
+	fprintf(f,
+	    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+	    "class=\"m%d\"/>\n",
+	    x, y1, x, y2, kind);
+}
+
+static void
+ts_wait(FILE *f, const struct ts_geom *g, int64_t a, int64_t b, double y)
+{
+	fprintf(f,
+	    "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"10\" "
+	    "class=\"wait\"/>\n",
+	    g->x0 + (double)a * g->per_us, y - 5,
+	    (double)(b - a) * g->per_us + 1);
+}
+
+static void
+ts_row(FILE *f, const struct timeline *t, const struct tl_row *r,
+    const struct ts_geom *g, double y)
+{
+	int lastpx[TL_KINDS], k, px;
+	int64_t wait_from = -1;
+	uint32_t i;
+
+	for (k = 0; k < TL_KINDS; k++)
+		lastpx[k] = -1;
+	fprintf(f, "<g class=\"row\" id=\"conv-%u\">\n", (unsigned)r->id);
+	fprintf(f, "<text x=\"%d\" y=\"%.1f\">#%u %s ", TS_LEFT, y + 4,
+	    (unsigned)r->id, r->proto == 6 ? "TCP" : "UDP");
+	ts_text(f, r->cli);
+	fputs(" -&gt; ", f);
+	ts_text(f, r->srv);
+	fputs("</text>\n", f);
+	fprintf(f,
+	    "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"10\" "
+	    "class=\"open\"/>\n",
+	    g->x0 + (double)r->first_us * g->per_us, y - 5,
+	    (double)(r->last_us - r->first_us) * g->per_us + 1);
+	for (i = r->head; i != 0; i = t->mark[i - 1].next) {
+		const struct tl_mark *m = &t->mark[i - 1];
+
+		if (m->kind == TL_DATA_C && wait_from < 0)
+			wait_from = m->t_us;
+		if (m->kind == TL_DATA_S && wait_from >= 0) {
+			ts_wait(f, g, wait_from, m->t_us, y);
+			wait_from = -1;
+		}
+	}
+	if (wait_from >= 0)
+		ts_wait(f, g, wait_from, r->last_us, y);
+	for (i = r->head; i != 0; i = t->mark[i - 1].next) {
+		const struct tl_mark *m = &t->mark[i - 1];
+		double x = g->x0 + (double)m->t_us * g->per_us;
+
+		px = (int)x;
+		if (px == lastpx[m->kind])
+			continue; /* a pixel holds one tick of a kind */
+		lastpx[m->kind] = px;
+		ts_mark(f, x, y, m->kind);
+	}
+	fputs("</g>\n", f);
+}
+
+static void
+ts_scale(FILE *f, const struct timeline *t, const struct ts_geom *g)
+{
+	int64_t step = tl_step(t->end_us / TS_TICKS), at;
+	char lab[32];
+	struct outbuf b;
+	double x;
+
+	for (at = 0; at <= t->end_us + step / 2 && at / step <= 2 * TS_TICKS;
+	     at += step) {
+		x = g->x0 + (double)at * g->per_us;
+		if (x > g->x0 + TS_AXIS + 1)
+			break;
+		outbuf_mem(&b, lab, sizeof lab - 1);
+		if (at == 0)
+			outbuf_puts(&b, "0");
+		else
+			tl_secs(&b, at, step);
+		lab[b.len] = '\0';
+		fprintf(f,
+		    "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%.1f\" "
+		    "class=\"grid\"/>\n",
+		    x, TS_TOP - 18, x, g->height - 30);
+		fprintf(f,
+		    "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" "
+		    "class=\"scale\">%s%s</text>\n",
+		    x, TS_TOP - 22, lab, at == 0 ? " s" : "");
+	}
+}
+
+static const struct {
+	int kind;
+	const char *what;
+} ts_legend[] = {
+    {TL_SYN, "SYN"},
+    {TL_FIN, "FIN"},
+    {TL_RST, "reset"},
+    {TL_DATA_C, "data from the client (up)"},
+    {TL_DATA_S, "data from the server (down)"},
+    {TL_ALERT, "trouble"},
+    {TL_ACK, "other"},
+};
+
+static void
+ts_head(FILE *f, const struct timeline *t)
+{
+	double x = TS_LEFT + 4;
+	size_t i;
+
+	fprintf(f,
+	    "<text x=\"%d\" y=\"20\" class=\"title\">timeline: %llu "
+	    "conversation%s, at most %u open at once; the server sent data "
+	    "in at most %u at a time</text>\n",
+	    TS_LEFT, (unsigned long long)t->nconv, t->nconv == 1 ? "" : "s",
+	    (unsigned)tl_at_once(t, 0), (unsigned)tl_at_once(t, 1));
+	for (i = 0; i < sizeof ts_legend / sizeof ts_legend[0]; i++) {
+		ts_mark(f, x, 40, ts_legend[i].kind);
+		fprintf(f, "<text x=\"%.1f\" y=\"44\">%s</text>\n", x + 6,
+		    ts_legend[i].what);
+		x += 6 + strlen(ts_legend[i].what) * TS_CHAR_W + 18;
+	}
+	fprintf(f,
+	    "<rect x=\"%.1f\" y=\"35\" width=\"24\" height=\"10\" "
+	    "class=\"wait\"/>\n",
+	    x);
+	fprintf(f, "<text x=\"%.1f\" y=\"44\">the client spoke last</text>\n",
+	    x + 30);
+}
+
+static void
+ts_foot(FILE *f, const struct timeline *t, double y)
+{
+	if (t->nrows == 0)
+		fprintf(f,
+		    "<text x=\"%d\" y=\"%.1f\">no TCP or UDP conversation "
+		    "captured</text>\n",
+		    TS_LEFT, y);
+	if (t->nconv > (uint64_t)t->nrows)
+		fprintf(f,
+		    "<text x=\"%d\" y=\"%.1f\">%llu more conversations not "
+		    "drawn (#%u on, %llu packets): a filter picks "
+		    "them</text>\n",
+		    TS_LEFT, y, (unsigned long long)(t->nconv - t->nrows),
+		    (unsigned)t->more_first, (unsigned long long)t->more_pkts);
+	if (t->untracked > 0)
+		fprintf(f,
+		    "<text x=\"%d\" y=\"%.1f\">%llu packets outside TCP/UDP "
+		    "conversations not drawn</text>\n",
+		    TS_LEFT, y + 16, (unsigned long long)t->untracked);
+}
+
+int
+timeline_svg(
+    const struct timeline *t, const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "w");
+	struct ts_geom g;
+	size_t lw = 0, n;
+	int i;
+
+	if (f == NULL) {
+		snprintf(err, errlen, "--svg: cannot write %s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < t->nrows; i++) {
+		n = strlen(t->row[i].cli) + strlen(t->row[i].srv) + 16;
+		if (t->row[i].id != 0 && n > lw)
+			lw = n;
+	}
+	g.x0 = TS_LEFT + (double)lw * TS_CHAR_W + 16;
+	g.per_us = TS_AXIS / (double)(t->end_us > 0 ? t->end_us : 1);
+	g.width = g.x0 + TS_AXIS + 40;
+	if (g.width < 900)
+		g.width = 900;
+	g.height = TS_TOP + (double)t->nrows * TS_ROW + 60;
+	fprintf(f,
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
+	    "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\">\n",
+	    g.width, g.height, g.width, g.height);
+	fputs(ts_style, f);
+	fprintf(f, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
+	ts_head(f, t);
+	if (t->nrows > 0)
+		ts_scale(f, t, &g);
+	for (i = 0; i < t->nrows; i++)
+		if (t->row[i].id != 0)
+			ts_row(f, t, &t->row[i], &g, TS_TOP + i * TS_ROW);
+	ts_foot(f, t, TS_TOP + t->nrows * TS_ROW + 16);
+	fputs("</svg>\n", f);
+	if (ferror(f) | (fclose(f) != 0)) {
+		snprintf(err, errlen, "--svg: cannot write %s", path);
+		return -1;
+	}
+	return 0;
+}
