@@ -283,7 +283,7 @@ static const struct contract_line lab1_lines[] = {
         "does not resolve): a usage line on stderr, exit status 2",
         {"server_usage", "client_usage"},
         {L1S "test_server_bad_args", L1S "test_client_bad_args"},
-        {"server-usage-status", "client-count-range"}},
+        {"server-usage-status", "client-usage-status"}},
     {"udp_server.bind",
         "udp_server binds UDP PORT on all local addresses, IPv6 and IPv4 "
         "alike (one AF_INET6 socket, IPV6_V6ONLY off)",
@@ -367,7 +367,7 @@ static const struct contract_line lab2_lines[] = {
         "does not resolve): a usage line on stderr, exit status 2",
         {"server_usage", "client_usage"},
         {L2S "test_server_bad_args", L2S "test_client_bad_args"},
-        {"server-usage-status", "client-count-range"}},
+        {"server-usage-status", "client-usage-status"}},
     {"tcp_server.listen",
         "tcp_server listens on TCP PORT on all local addresses, IPv6 and "
         "IPv4 alike (IPV6_V6ONLY off), with SO_REUSEADDR",
