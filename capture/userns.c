@@ -32,8 +32,7 @@ userns_map_self(uid_t uid, gid_t gid)
 
 	/* setgroups must be denied before an unprivileged gid_map write
 	 * (Linux 3.19 on; older kernels have no such file). */
-	if (userns_write("/proc/self/setgroups", "deny") < 0 &&
-	    errno != ENOENT)
+	if (userns_write("/proc/self/setgroups", "deny") < 0 && errno != ENOENT)
 		return -1;
 	snprintf(map, sizeof map, "0 %lu 1\n", (unsigned long)uid);
 	if (userns_write("/proc/self/uid_map", map) < 0)

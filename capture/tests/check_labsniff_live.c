@@ -332,7 +332,8 @@ lsl_count_marked(void)
 	FILE *f;
 	int n = 0;
 
-	snprintf(cmd, sizeof cmd, "grep -l -a -- 'socklab-reader-gon[e]-%d' "
+	snprintf(cmd, sizeof cmd,
+	    "grep -l -a -- 'socklab-reader-gon[e]-%d' "
 	    "/proc/[0-9]*/cmdline 2>/dev/null | grep -v /self/ | wc -l",
 	    (int)getpid());
 	f = popen(cmd, "r");
@@ -354,12 +355,13 @@ START_TEST(test_exec_reader_gone)
 
 	snprintf(mark, sizeof mark, "socklab-reader-gone-%d", (int)getpid());
 	snprintf(server, sizeof server, LSL_UDP "udp_server 12000; : %s", mark);
-	snprintf(client, sizeof client, "while :; do " LSL_UDP
-	    "udp_client 127.0.0.1 12000 1; done; : %s", mark);
+	snprintf(client, sizeof client,
+	    "while :; do " LSL_UDP "udp_client 127.0.0.1 12000 1; done; : %s",
+	    mark);
 	lsl_argv(argv, 0, args);
 	ck_assert_int_eq(proc_start(&p, argv), 0);
-	ck_assert_msg(proc_lines(&p, 2, LSL_RUN_MS) == 0, "no packets: %s",
-	    p.err);
+	ck_assert_msg(
+	    proc_lines(&p, 2, LSL_RUN_MS) == 0, "no packets: %s", p.err);
 	close(p.out_fd);
 	p.out_fd = -1;
 	ck_assert_int_eq(proc_wait(&p, LSL_RUN_MS), 0);
@@ -369,7 +371,7 @@ START_TEST(test_exec_reader_gone)
 	    "stderr: %s", p.err);
 	until = harness_now_ms() + 3000;
 	while (lsl_count_marked() > 0 && harness_now_ms() < until)
-		nanosleep(&(struct timespec){ .tv_nsec = 20000000 }, NULL);
+		nanosleep(&(struct timespec){.tv_nsec = 20000000}, NULL);
 	ck_assert_msg(lsl_count_marked() == 0,
 	    "labsniff's commands still run after it stopped");
 	proc_free(&p);

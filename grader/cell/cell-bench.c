@@ -17,8 +17,8 @@
 
 enum { T_OPEN, T_CAPTURE, T_STOP, T_RUN, T_CLOSE, T_N };
 
-static const char *const t_names[T_N] = { "cell_open", "capture start",
-	"capture stop", "run /bin/true", "cell_close" };
+static const char *const t_names[T_N] = {"cell_open", "capture start",
+    "capture stop", "run /bin/true", "cell_close"};
 
 static double
 now_ms(void)
@@ -33,7 +33,7 @@ now_ms(void)
 static void
 bench_round(int flags, double t[T_N])
 {
-	char *argv[] = { "/bin/true", NULL };
+	char *argv[] = {"/bin/true", NULL};
 	struct cell_capture cap;
 	struct cell c;
 	struct run r;
@@ -80,8 +80,9 @@ bench_mode(const char *name, int flags, int rounds, double (*t)[T_N])
 		fflush(NULL);
 		if (fork() == 0) {
 			bench_round(flags, t[i]);
-			_exit(write(fd[1], t[i], sizeof t[i]) == sizeof t[i] ?
-			    0 : 1);
+			_exit(write(fd[1], t[i], sizeof t[i]) == sizeof t[i]
+			          ? 0
+			          : 1);
 		}
 		close(fd[1]);
 		if (read(fd[0], t[i], sizeof t[i]) != sizeof t[i])
@@ -110,7 +111,7 @@ int
 main(int argc, char **argv)
 {
 	int rounds = argc > 1 ? atoi(argv[1]) : 20;
-	double (*t)[T_N];
+	double(*t)[T_N];
 
 	if (argc > 2 || rounds < 1 || rounds > 1000 ||
 	    (argc > 1 && strcmp(argv[1], "--help") == 0)) {

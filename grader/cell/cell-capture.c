@@ -74,7 +74,8 @@ capture_open(int fd, const char *filter)
 	pcap_set_buffer_size(p, CAPTURE_BUF_KB * 1024);
 	rc = pcap_activate(p);
 	if (rc == PCAP_ERROR_PERM_DENIED)
-		capture_fail(fd, "capture on lo refused: no capture rights "
+		capture_fail(fd,
+		    "capture on lo refused: no capture rights "
 		    "(root or cap_net_raw needed outside a cell): %s",
 		    pcap_geterr(p));
 	if (rc < 0)
@@ -83,8 +84,8 @@ capture_open(int fd, const char *filter)
 		    pcap_geterr(p));
 	if (filter != NULL && filter[0] != '\0') {
 		if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0)
-			capture_fail(fd, "filter '%s': %s", filter,
-			    pcap_geterr(p));
+			capture_fail(
+			    fd, "filter '%s': %s", filter, pcap_geterr(p));
 		if (pcap_setfilter(p, &prog) < 0)
 			capture_fail(fd, "pcap_setfilter: %s", pcap_geterr(p));
 		pcap_freecode(&prog);
@@ -101,7 +102,7 @@ capture_open(int fd, const char *filter)
 static void
 capture_drain(pcap_t *p, pcap_dumper_t *d)
 {
-	struct pollfd pfd = { .events = POLLIN };
+	struct pollfd pfd = {.events = POLLIN};
 	struct timespec t0, t;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -112,7 +113,8 @@ capture_drain(pcap_t *p, pcap_dumper_t *d)
 			;
 		clock_gettime(CLOCK_MONOTONIC, &t);
 		if ((t.tv_sec - t0.tv_sec) * 1000 +
-		    (t.tv_nsec - t0.tv_nsec) / 1000000 > CAPTURE_DRAIN_MS)
+		        (t.tv_nsec - t0.tv_nsec) / 1000000 >
+		    CAPTURE_DRAIN_MS)
 			break;
 	} while (poll(&pfd, 1, 2 * CAPTURE_BLOCK_MS) == 1);
 	while (pcap_dispatch(p, -1, pcap_dump, (u_char *)d) > 0)
@@ -137,7 +139,7 @@ capture_main(const char *path, const char *filter, int fd)
 		capture_fail(fd, "pcap_dump_open %s: %s", path, pcap_geterr(p));
 	capture_handle = p;
 	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = capture_on_term;	/* no SA_RESTART: poll ends */
+	sa.sa_handler = capture_on_term; /* no SA_RESTART: poll ends */
 	sigaction(SIGTERM, &sa, NULL);
 	sigprocmask(SIG_UNBLOCK, &term, NULL);
 	/* Live from here on: every packet that passes the filter is kept. */
@@ -182,7 +184,7 @@ capture_filter(struct cell *c, const char *filter, char *out, size_t len)
 static int
 capture_ready(struct cell_capture *cap)
 {
-	struct pollfd p = { .fd = cap->ready_fd, .events = POLLIN };
+	struct pollfd p = {.fd = cap->ready_fd, .events = POLLIN};
 	char msg[256];
 	ssize_t n = -1;
 
@@ -212,7 +214,7 @@ capture_prepare(struct cell *c, struct cell_capture *cap, int p[2])
 	int fd;
 
 	if (snprintf(cap->path, sizeof cap->path, "%s/capture-XXXXXX.pcap",
-	    c->dir) >= (int)sizeof cap->path)
+	        c->dir) >= (int)sizeof cap->path)
 		return errno = ENAMETOOLONG, -1;
 	if ((fd = mkstemps(cap->path, 5)) < 0)
 		return -1;
@@ -221,8 +223,7 @@ capture_prepare(struct cell *c, struct cell_capture *cap, int p[2])
 }
 
 int
-cell_capture_start(struct cell *c, struct cell_capture *cap,
-    const char *filter)
+cell_capture_start(struct cell *c, struct cell_capture *cap, const char *filter)
 {
 	char expr[512];
 	int p[2];
@@ -232,19 +233,20 @@ cell_capture_start(struct cell *c, struct cell_capture *cap,
 	cap->ready_fd = -1;
 	cap->cell = c;
 	if (capture_filter(c, filter, expr, sizeof expr) < 0) {
-		snprintf(cap->err, sizeof cap->err, "capture: no cell port "
+		snprintf(cap->err, sizeof cap->err,
+		    "capture: no cell port "
 		    "to filter on yet (call cell_port first)");
 		return errno = EINVAL, -1;
 	}
 	if (capture_prepare(c, cap, p) < 0) {
-		snprintf(cap->err, sizeof cap->err, "capture: %s",
-		    strerror(errno));
+		snprintf(
+		    cap->err, sizeof cap->err, "capture: %s", strerror(errno));
 		return -1;
 	}
 	fflush(NULL);
 	cap->pid = fork();
 	if (cap->pid == 0) {
-		int keep[] = { p[1] };
+		int keep[] = {p[1]};
 
 		cell_close_fds_except(keep, 1);
 		capture_main(cap->path, expr, p[1]);
@@ -252,8 +254,8 @@ cell_capture_start(struct cell *c, struct cell_capture *cap,
 	close(p[1]);
 	cap->ready_fd = p[0];
 	if (cap->pid < 0 || cell_track(c, cap->pid) < 0) {
-		snprintf(cap->err, sizeof cap->err, "capture: %s",
-		    strerror(errno));
+		snprintf(
+		    cap->err, sizeof cap->err, "capture: %s", strerror(errno));
 		if (cap->pid > 0) {
 			kill(cap->pid, SIGKILL);
 			waitpid(cap->pid, NULL, 0);
@@ -276,7 +278,7 @@ cell_capture_stop(struct cell_capture *cap)
 		return errno = EINVAL, -1;
 	pidfd = (int)syscall(SYS_pidfd_open, cap->pid, 0);
 	kill(cap->pid, SIGTERM);
-	p = (struct pollfd){ .fd = pidfd, .events = POLLIN };
+	p = (struct pollfd){.fd = pidfd, .events = POLLIN};
 	if (pidfd < 0 || poll(&p, 1, CAPTURE_STOP_MS) != 1) {
 		snprintf(cap->err, sizeof cap->err,
 		    "capture: did not stop within %d ms", CAPTURE_STOP_MS);

@@ -48,7 +48,7 @@ proc_read(pid_t pid, struct proc_info *pi)
 	if (fgets(buf, sizeof buf, f) != NULL &&
 	    (p = strrchr(buf, ')')) != NULL &&
 	    sscanf(p + 1, " %c %d %d %d", &pi->state, &pi->ppid, &pi->pgid,
-	    &pi->sid) == 4)
+	        &pi->sid) == 4)
 		ok = 1;
 	fclose(f);
 	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
@@ -180,8 +180,8 @@ ipc_sweep(const char *what, int idcol, int uidcol, uid_t uid)
 		return;
 	while (fgets(line, sizeof line, f) != NULL) {
 		id = owner = -1;
-		for (col = 0, tok = strtok_r(line, " \t\n", &save);
-		     tok != NULL; tok = strtok_r(NULL, " \t\n", &save), col++) {
+		for (col = 0, tok = strtok_r(line, " \t\n", &save); tok != NULL;
+		     tok = strtok_r(NULL, " \t\n", &save), col++) {
 			if (col == idcol)
 				id = atol(tok);
 			if (col == uidcol)
@@ -207,8 +207,8 @@ ipc_sweep(const char *what, int idcol, int uidcol, uid_t uid)
 void
 cell_fallback_sweep_uid(uid_t uid)
 {
-	static const char *const dirs[] = { "/dev/shm", "/var/tmp", "/tmp",
-		"/run/lock", NULL };
+	static const char *const dirs[] = {
+	    "/dev/shm", "/var/tmp", "/tmp", "/run/lock", NULL};
 	char path[PATH_MAX];
 	struct dirent *e;
 	struct stat st;
@@ -222,9 +222,10 @@ cell_fallback_sweep_uid(uid_t uid)
 			if (strcmp(e->d_name, ".") == 0 ||
 			    strcmp(e->d_name, "..") == 0 ||
 			    fstatat(dirfd(d), e->d_name, &st,
-			    AT_SYMLINK_NOFOLLOW) < 0 || st.st_uid != uid ||
+			        AT_SYMLINK_NOFOLLOW) < 0 ||
+			    st.st_uid != uid ||
 			    snprintf(path, sizeof path, "%s/%s", dirs[i],
-			    e->d_name) >= (int)sizeof path)
+			        e->d_name) >= (int)sizeof path)
 				continue;
 			if (S_ISDIR(st.st_mode))
 				cell_remove_dir(path);
@@ -254,7 +255,7 @@ watchdog_main(struct cell *c, int fd)
 	prctl(PR_SET_NAME, "cell-watchdog");
 	while (read(fd, &g, sizeof g) == sizeof g) {
 		if (g == 0)
-			_exit(0);	/* closed cleanly */
+			_exit(0); /* closed cleanly */
 		if (n < (int)(sizeof pgids / sizeof pgids[0]))
 			pgids[n++] = g;
 	}
@@ -286,11 +287,12 @@ sweep_stale(const char *tmp)
 		return;
 	while ((e = readdir(d)) != NULL) {
 		if (strncmp(e->d_name, CELL_DIR_PREFIX,
-		    strlen(CELL_DIR_PREFIX)) != 0 ||
+		        strlen(CELL_DIR_PREFIX)) != 0 ||
 		    snprintf(path, sizeof path, "%s/%s", tmp, e->d_name) >=
-		    (int)sizeof path)
+		        (int)sizeof path)
 			continue;
-		fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		fd =
+		    open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0)
 			continue;
 		if (fstat(fd, &st) == 0 && st.st_uid == geteuid() &&
@@ -329,7 +331,7 @@ cell_fallback_enter(struct cell *c)
 	pid = fork();
 	if (pid == 0) {
 		/* The locks stay held until the cleanup is done. */
-		int keep[] = { p[0], c->lock_fd, c->dir_fd };
+		int keep[] = {p[0], c->lock_fd, c->dir_fd};
 
 		cell_close_fds_except(keep, 3);
 		watchdog_main(c, p[0]);

@@ -104,7 +104,8 @@ nl_ack(int fd)
 	ssize_t n;
 
 	n = recv(fd, buf, sizeof buf, 0);
-	if (n < (ssize_t)NLMSG_LENGTH(sizeof *e) || nh->nlmsg_type != NLMSG_ERROR)
+	if (n < (ssize_t)NLMSG_LENGTH(sizeof *e) ||
+	    nh->nlmsg_type != NLMSG_ERROR)
 		return errno = EPROTO, -1;
 	e = NLMSG_DATA(nh);
 	if (e->error != 0)
@@ -129,8 +130,8 @@ nl_add_addr(int fd, int ifindex, int family, const char *text, int prefix)
 	memset(&req, 0, sizeof req);
 	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof req.ifa);
 	req.nh.nlmsg_type = RTM_NEWADDR;
-	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE |
-	    NLM_F_EXCL;
+	req.nh.nlmsg_flags =
+	    NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
 	req.nh.nlmsg_seq = 1;
 	req.ifa.ifa_family = family;
 	req.ifa.ifa_prefixlen = prefix;
@@ -157,7 +158,7 @@ nl_add_addr(int fd, int ifindex, int family, const char *text, int prefix)
 static int
 ns_net(struct cell *c)
 {
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct sockaddr_nl sa = {.nl_family = AF_NETLINK};
 	int fd, rc = -1;
 
 	if (lo_up() < 0)
@@ -217,15 +218,16 @@ ns_keep_open(struct ns_keep keep[2])
 		slash = strrchr(exe, '/');
 		if (slash != NULL && slash != exe)
 			*slash = '\0';
-		if (ns_under_tmp(exe) && (k == 0 ||
-		    strncmp(exe, keep[0].path, strlen(keep[0].path)) != 0)) {
+		if (ns_under_tmp(exe) &&
+		    (k == 0 || strncmp(exe, keep[0].path,
+		                   strlen(keep[0].path)) != 0)) {
 			memcpy(keep[k].path, exe, (size_t)n + 1);
 			k++;
 		}
 	}
 	for (int i = 0; i < k; i++) {
-		keep[i].fd = open(keep[i].path,
-		    O_PATH | O_DIRECTORY | O_CLOEXEC);
+		keep[i].fd =
+		    open(keep[i].path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (keep[i].fd < 0) {
 			while (i-- > 0)
 				close(keep[i].fd);
@@ -267,7 +269,8 @@ ns_keep_bind(struct ns_keep keep[2], int k)
 	for (int i = 0; i < k; i++) {
 		snprintf(src, sizeof src, "/proc/self/fd/%d", keep[i].fd);
 		if (rc == 0 && (ns_mkdirs(keep[i].path) < 0 ||
-		    mount(src, keep[i].path, NULL, MS_BIND | MS_REC, NULL) < 0))
+		                   mount(src, keep[i].path, NULL,
+		                       MS_BIND | MS_REC, NULL) < 0))
 			rc = -1;
 		close(keep[i].fd);
 	}
@@ -349,9 +352,9 @@ init_main(int fd)
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &set, NULL);
-	p[0] = (struct pollfd){ .fd = fd, .events = POLLIN };
-	p[1] = (struct pollfd){ .events = POLLIN,
-		.fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK) };
+	p[0] = (struct pollfd){.fd = fd, .events = POLLIN};
+	p[1] = (struct pollfd){.events = POLLIN,
+	    .fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)};
 	for (;;) {
 		while (waitpid(-1, NULL, WNOHANG) > 0)
 			;
@@ -362,7 +365,7 @@ init_main(int fd)
 		if (!(p[0].revents & (POLLIN | POLLHUP)))
 			continue;
 		if (read(fd, &b, 1) != 1)
-			_exit(0);	/* the owner is gone */
+			_exit(0); /* the owner is gone */
 		init_kill_all();
 		if (send(fd, "d", 1, MSG_NOSIGNAL) != 1)
 			_exit(1);
@@ -381,7 +384,7 @@ ns_init(struct cell *c)
 	pid = fork();
 	if (pid == 0) {
 		/* The uid lock stays held until the namespace is dead. */
-		int keep[] = { sv[1], c->lock_fd };
+		int keep[] = {sv[1], c->lock_fd};
 
 		cell_close_fds_except(keep, 2);
 		init_main(sv[1]);
@@ -438,8 +441,8 @@ cell_ns_enter(struct cell *c)
 		goto fail;
 	return 0;
 fail:
-	snprintf(c->why, sizeof c->why, "cell %s setup: %s", step,
-	    strerror(errno));
+	snprintf(
+	    c->why, sizeof c->why, "cell %s setup: %s", step, strerror(errno));
 	return -1;
 }
 
@@ -447,12 +450,13 @@ fail:
 int
 cell_ns_kill_all(struct cell *c)
 {
-	struct pollfd p = { .fd = c->watch_fd, .events = POLLIN };
+	struct pollfd p = {.fd = c->watch_fd, .events = POLLIN};
 	char b;
 
 	if (c->init <= 0 || send(c->watch_fd, "k", 1, MSG_NOSIGNAL) != 1)
 		return -1;
-	if (poll(&p, 1, CELL_KILL_WAIT_MS) != 1 || read(c->watch_fd, &b, 1) != 1)
+	if (poll(&p, 1, CELL_KILL_WAIT_MS) != 1 ||
+	    read(c->watch_fd, &b, 1) != 1)
 		return -1;
 	return 0;
 }

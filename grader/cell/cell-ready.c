@@ -27,7 +27,8 @@ table_has(const char *name, int port, int tcp)
 		return 0;
 	while (!found && fgets(line, sizeof line, f) != NULL)
 		if (sscanf(line, " %*d: %*[0-9A-Fa-f]:%x %*[0-9A-Fa-f]:%*x %x",
-		    &lport, &state) == 2 && (int)lport == port)
+		        &lport, &state) == 2 &&
+		    (int)lport == port)
 			found = !tcp || state == TCP_LISTEN;
 	fclose(f);
 	return found;
@@ -51,13 +52,13 @@ now_ms(void)
 }
 
 int
-cell_wait_port(struct cell *c, int type, int port, struct run *r,
-    int timeout_ms)
+cell_wait_port(
+    struct cell *c, int type, int port, struct run *r, int timeout_ms)
 {
 	long long until = now_ms() + timeout_ms;
-	struct timespec pause = { 0, CELL_POLL_MS * 1000000L };
+	struct timespec pause = {0, CELL_POLL_MS * 1000000L};
 
-	(void)c;	/* /proc/net is the caller's namespace: the cell's */
+	(void)c; /* /proc/net is the caller's namespace: the cell's */
 	for (;;) {
 		if (port_ready(type, port))
 			return 0;
@@ -66,8 +67,9 @@ cell_wait_port(struct cell *c, int type, int port, struct run *r,
 		/* Waiting on the run also drains its output pipes. */
 		if (r != NULL) {
 			if (run_wait(r, CELL_POLL_MS) != 1)
-				return port_ready(type, port) ? 0 :
-				    (errno = ECHILD, -1);
+				return port_ready(type, port)
+				           ? 0
+				           : (errno = ECHILD, -1);
 		} else
 			nanosleep(&pause, NULL);
 	}

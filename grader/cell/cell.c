@@ -37,15 +37,17 @@ cell_pick_uid(struct cell *c)
 	uid_t uid;
 
 	for (k = 0; k < CELL_UID_TRIES; k++) {
-		uid = CELL_UID_BASE + (uid_t)c->slot + (uid_t)k * CELL_MAX_SLOTS;
+		uid =
+		    CELL_UID_BASE + (uid_t)c->slot + (uid_t)k * CELL_MAX_SLOTS;
 		if (getpwuid(uid) != NULL)
 			continue;
 		c->uid = c->gid = uid;
-		snprintf(path, sizeof path, CELL_LOCK_DIR "/uid-%u",
-		    (unsigned)uid);
+		snprintf(
+		    path, sizeof path, CELL_LOCK_DIR "/uid-%u", (unsigned)uid);
 		if (mkdir(CELL_LOCK_DIR, 0700) < 0 && errno != EEXIST)
-			return 0;	/* a read-only /run: unlocked, as is */
-		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+			return 0; /* a read-only /run: unlocked, as is */
+		fd =
+		    open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 		if (fd < 0)
 			return 0;
 		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
@@ -159,10 +161,10 @@ cell_open(struct cell *c, int slot, int flags)
 static int
 bind_any(int type, int port)
 {
-	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6,
-		.sin6_port = htons((unsigned short)port) };
-	struct sockaddr_in a4 = { .sin_family = AF_INET,
-		.sin_port = htons((unsigned short)port) };
+	struct sockaddr_in6 a6 = {
+	    .sin6_family = AF_INET6, .sin6_port = htons((unsigned short)port)};
+	struct sockaddr_in a4 = {
+	    .sin_family = AF_INET, .sin_port = htons((unsigned short)port)};
 	int fd, off = 0, rc;
 
 	fd = socket(AF_INET6, type | SOCK_CLOEXEC, 0);
@@ -200,9 +202,9 @@ cell_free_port(void)
 			return -1;
 		p = -1;
 		if (getsockname(fd, (struct sockaddr *)&a, &len) == 0)
-			p = ntohs(a.ss_family == AF_INET6 ?
-			    ((struct sockaddr_in6 *)&a)->sin6_port :
-			    ((struct sockaddr_in *)&a)->sin_port);
+			p = ntohs(a.ss_family == AF_INET6
+			              ? ((struct sockaddr_in6 *)&a)->sin6_port
+			              : ((struct sockaddr_in *)&a)->sin_port);
 		if (p > 0 && (fd2 = bind_any(SOCK_DGRAM, p)) >= 0) {
 			port = p;
 			close(fd2);
@@ -217,7 +219,7 @@ cell_port(struct cell *c, int type)
 {
 	int port;
 
-	(void)type;	/* ports are free for both: see cell_free_port */
+	(void)type; /* ports are free for both: see cell_free_port */
 	if (c->nports >= CELL_MAX_PORTS)
 		return errno = ENOSPC, -1;
 	if (c->mode == CELL_NS)
@@ -311,8 +313,10 @@ cell_end_started(struct cell *c)
 			kill(c->pids[i], SIGKILL);
 		}
 	for (i = 0; i < CELL_MAX_RUNS; i++)
-		while (c->pids[i] > 0 && waitid(P_PID, (id_t)c->pids[i], &si,
-		    WEXITED | WNOWAIT) < 0 && errno == EINTR)
+		while (c->pids[i] > 0 &&
+		       waitid(P_PID, (id_t)c->pids[i], &si, WEXITED | WNOWAIT) <
+		           0 &&
+		       errno == EINTR)
 			;
 }
 

@@ -43,11 +43,11 @@
  * mount namespaces (lo with 127.0.0.1, ::1, 192.0.2.1, 2001:db8::1;
  * /etc/hosts: localhost -> 127.0.0.1 and ::1; /tmp a private tmpfs
  * holding c->dir, through which only the owner's working folder and its
- * program's folder show, when they live under /tmp) and its children in the cell's PID namespace, whose
- * init lives as long as the owner: the owner may still fork after
- * cell_close.  Student programs (not lim->trusted) also get a /proc of
- * the cell's own.  As root they run as c->uid (unique among live cells,
- * see cell.c); as an ordinary user the cell is in a user namespace and
+ * program's folder show, when they live under /tmp) and its children in the
+ *cell's PID namespace, whose init lives as long as the owner: the owner may
+ *still fork after cell_close.  Student programs (not lim->trusted) also get a
+ * /proc of the cell's own.  As root they run as c->uid (unique among live
+ *cells, see cell.c); as an ordinary user the cell is in a user namespace and
  * they run as root of it without any capability.  CELL_FALLBACK: the
  * host's network, c->dir under $TMPDIR or /tmp, the same limits; a
  * watchdog cleans up if the owner is killed.
@@ -65,8 +65,8 @@
 #include "param.h"
 
 enum cell_mode {
-	CELL_NS,		/* private namespaces: the normal case */
-	CELL_FALLBACK		/* no namespaces allowed: free ports, host lo */
+	CELL_NS,      /* private namespaces: the normal case */
+	CELL_FALLBACK /* no namespaces allowed: free ports, host lo */
 };
 
 enum cell_flags {
@@ -80,44 +80,44 @@ struct run;
 
 struct cell {
 	enum cell_mode mode;
-	int slot;		/* which parallel cell: picks the student uid */
-	uid_t uid;		/* uid student programs run as */
+	int slot;  /* which parallel cell: picks the student uid */
+	uid_t uid; /* uid student programs run as */
 	gid_t gid;
-	pid_t init;		/* our init, PID 1 of the cell (CELL_NS) */
-	char dir[PATH_MAX];	/* private scratch folder, removed on close */
-	char why[256];		/* CELL_FALLBACK: why namespaces were refused */
-	const char *sandbox;    /* bwrap, when student programs run in it
-	                         * (CELL_NS and bubblewrap installed), or NULL */
-	int cg_mode;            /* cgroup of the cell: 0 none, 1 v1, 2 v2 */
-	int ipv6;		/* IPv6 works in the cell (the host's, in
-				 * fallback): 0 on a kernel without IPv6 */
+	pid_t init;          /* our init, PID 1 of the cell (CELL_NS) */
+	char dir[PATH_MAX];  /* private scratch folder, removed on close */
+	char why[256];       /* CELL_FALLBACK: why namespaces were refused */
+	const char *sandbox; /* bwrap, when student programs run in it
+	                      * (CELL_NS and bubblewrap installed), or NULL */
+	int cg_mode;         /* cgroup of the cell: 0 none, 1 v1, 2 v2 */
+	int ipv6;            /* IPv6 works in the cell (the host's, in
+	                      * fallback): 0 on a kernel without IPv6 */
 	/* Private to cell.c, run.c and cell-capture.c. */
-	int userns;		/* CELL_NS as an ordinary user (user namespace) */
-	int switch_uid;		/* we are root: student programs get c->uid */
-	int nports;		/* ports handed out so far */
+	int userns;     /* CELL_NS as an ordinary user (user namespace) */
+	int switch_uid; /* we are root: student programs get c->uid */
+	int nports;     /* ports handed out so far */
 	int ports[CELL_MAX_PORTS];
-	int lock_fd;		/* holds c->uid while the cell lives (root) */
-	int dir_fd;		/* CELL_FALLBACK: holds a lock on c->dir */
-	int watch_fd;		/* socket to our init (CELL_NS) or watchdog */
+	int lock_fd;  /* holds c->uid while the cell lives (root) */
+	int dir_fd;   /* CELL_FALLBACK: holds a lock on c->dir */
+	int watch_fd; /* socket to our init (CELL_NS) or watchdog */
 	pid_t watchdog;
-	int closed;		/* cell_close has run */
-	pid_t pids[CELL_MAX_RUNS];	/* runs and captures not yet reaped */
-	char etc[64];         /* the sandbox's generated /etc (CELL_NS) */
-	char cg[2][PATH_MAX]; /* cgroup folders: v2 [0]; v1 memory, pids */
-	int cg_runs;          /* runs given a cgroup of their own so far */
+	int closed;                /* cell_close has run */
+	pid_t pids[CELL_MAX_RUNS]; /* runs and captures not yet reaped */
+	char etc[64];              /* the sandbox's generated /etc (CELL_NS) */
+	char cg[2][PATH_MAX];      /* cgroup folders: v2 [0]; v1 memory, pids */
+	int cg_runs;               /* runs given a cgroup of their own so far */
 };
 
 /* Limits for one program; zero fields take the defaults in param.h. */
 struct run_limits {
-	int cpu_s;		/* RLIMIT_CPU */
-	long mem_mb;		/* RLIMIT_AS */
-	int nofile;		/* RLIMIT_NOFILE */
-	long fsize_mb;		/* RLIMIT_FSIZE */
-	int nproc;		/* RLIMIT_NPROC */
-	int wall_ms;		/* killed this long after start */
-	size_t out_cap;		/* bytes of stdout+stderr kept; more kills it */
-	int trusted;		/* our own program (labpeer): no uid switch,
-				 * no rlimits, the caller's environment */
+	int cpu_s;      /* RLIMIT_CPU */
+	long mem_mb;    /* RLIMIT_AS */
+	int nofile;     /* RLIMIT_NOFILE */
+	long fsize_mb;  /* RLIMIT_FSIZE */
+	int nproc;      /* RLIMIT_NPROC */
+	int wall_ms;    /* killed this long after start */
+	size_t out_cap; /* bytes of stdout+stderr kept; more kills it */
+	int trusted;    /* our own program (labpeer): no uid switch,
+	                 * no rlimits, the caller's environment */
 };
 
 /*
@@ -131,42 +131,42 @@ struct run_limits {
  */
 enum run_outcome {
 	RUN_RUNNING,
-	RUN_EXITED,		/* status holds the exit code */
-	RUN_SIGNALED,		/* status holds the signal: it crashed */
-	RUN_TIMEOUT,		/* the wall-clock deadline or CPU limit */
-	RUN_MEMORY,		/* it died at its memory limit */
-	RUN_OUTPUT,		/* killed for printing more than out_cap */
-	RUN_STOPPED		/* run_stop() or cell_close() ended it;
-				 * status: exit code or signal, see wstatus */
+	RUN_EXITED,   /* status holds the exit code */
+	RUN_SIGNALED, /* status holds the signal: it crashed */
+	RUN_TIMEOUT,  /* the wall-clock deadline or CPU limit */
+	RUN_MEMORY,   /* it died at its memory limit */
+	RUN_OUTPUT,   /* killed for printing more than out_cap */
+	RUN_STOPPED   /* run_stop() or cell_close() ended it;
+	               * status: exit code or signal, see wstatus */
 };
 
 struct run {
 	pid_t pid;
-	int out_fd, err_fd;	/* read ends, -1 once closed */
-	char *out, *err;	/* captured, NUL-terminated (NULs kept inside) */
+	int out_fd, err_fd; /* read ends, -1 once closed */
+	char *out, *err;    /* captured, NUL-terminated (NULs kept inside) */
 	size_t out_len, err_len;
 	enum run_outcome outcome;
-	int status;		/* exit code or signal number, per outcome */
-	int ignored_term;	/* run_stop needed SIGKILL */
-	long max_rss_kb;	/* from wait4 */
+	int status;       /* exit code or signal number, per outcome */
+	int ignored_term; /* run_stop needed SIGKILL */
+	long max_rss_kb;  /* from wait4 */
 	struct run_limits lim;
-	char cmdline[512];	/* argv joined, for reports */
+	char cmdline[512]; /* argv joined, for reports */
 	/* Private to run.c. */
-	int wstatus;		/* raw wait status once reaped */
-	int pidfd;		/* -1 once reaped */
-	int killed;		/* why we killed it: a RUN_* outcome, or 0 */
-	long long start_ms;	/* CLOCK_MONOTONIC */
-	int sandboxed;          /* runs in bwrap: r->pid is bwrap's */
-	int cg_id;              /* its cgroup below the cell's, or 0 */
+	int wstatus;        /* raw wait status once reaped */
+	int pidfd;          /* -1 once reaped */
+	int killed;         /* why we killed it: a RUN_* outcome, or 0 */
+	long long start_ms; /* CLOCK_MONOTONIC */
+	int sandboxed;      /* runs in bwrap: r->pid is bwrap's */
+	int cg_id;          /* its cgroup below the cell's, or 0 */
 	struct cell *cell;
 };
 
 struct cell_capture {
-	pid_t pid;		/* the capturing child */
+	pid_t pid; /* the capturing child */
 	int ready_fd;
-	char path[PATH_MAX];	/* the pcap file, in the cell's dir */
-	char err[256];		/* why it could not start, if it could not */
-	struct cell *cell;	/* private */
+	char path[PATH_MAX]; /* the pcap file, in the cell's dir */
+	char err[256];       /* why it could not start, if it could not */
+	struct cell *cell;   /* private */
 };
 
 int cell_open(struct cell *c, int slot, int flags);
@@ -180,10 +180,10 @@ int run_stop(struct run *r);
 void run_free(struct run *r);
 const char *run_outcome_name(enum run_outcome o);
 
-int cell_wait_port(struct cell *c, int type, int port, struct run *r,
-    int timeout_ms);
-int cell_capture_start(struct cell *c, struct cell_capture *cap,
-    const char *filter);
+int cell_wait_port(
+    struct cell *c, int type, int port, struct run *r, int timeout_ms);
+int cell_capture_start(
+    struct cell *c, struct cell_capture *cap, const char *filter);
 int cell_capture_stop(struct cell_capture *cap);
 
 /* For cell.c's friends (run.c, cell-capture.c), not for tests. */

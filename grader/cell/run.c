@@ -69,7 +69,7 @@ run_join_argv(struct run *r, char *const argv[])
 static void
 set_limit(int res, rlim_t soft, rlim_t hard)
 {
-	struct rlimit rl = { soft, hard };
+	struct rlimit rl = {soft, hard};
 
 	setrlimit(res, &rl);
 }
@@ -78,13 +78,14 @@ set_limit(int res, rlim_t soft, rlim_t hard)
 static int
 drop_caps(void)
 {
-	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
 	struct __user_cap_data_struct d[2];
 	int cap;
 
-	if (prctl(PR_SET_SECUREBITS, SECBIT_KEEP_CAPS_LOCKED |
-	    SECBIT_NO_SETUID_FIXUP | SECBIT_NO_SETUID_FIXUP_LOCKED |
-	    SECBIT_NOROOT | SECBIT_NOROOT_LOCKED) < 0)
+	if (prctl(PR_SET_SECUREBITS,
+	        SECBIT_KEEP_CAPS_LOCKED | SECBIT_NO_SETUID_FIXUP |
+	            SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_NOROOT |
+	            SECBIT_NOROOT_LOCKED) < 0)
 		return -1;
 	for (cap = 0; prctl(PR_CAPBSET_READ, cap) >= 0; cap++)
 		if (prctl(PR_CAPBSET_DROP, cap) < 0)
@@ -105,8 +106,8 @@ private_proc(void)
 {
 	if (unshare(CLONE_NEWNS) < 0)
 		return -1;
-	return mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-	    NULL);
+	return mount(
+	    "proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 }
 
 /* Everything a student program gets before exec (of bwrap, when
@@ -124,8 +125,8 @@ run_confine(struct cell *c, const struct run *r, rlim_t nproc)
 	set_limit(RLIMIT_CPU, (rlim_t)l->cpu_s, (rlim_t)l->cpu_s + 1);
 	set_limit(RLIMIT_AS, (rlim_t)l->mem_mb << 20, (rlim_t)l->mem_mb << 20);
 	set_limit(RLIMIT_NOFILE, (rlim_t)l->nofile, (rlim_t)l->nofile);
-	set_limit(RLIMIT_FSIZE, (rlim_t)l->fsize_mb << 20,
-	    (rlim_t)l->fsize_mb << 20);
+	set_limit(
+	    RLIMIT_FSIZE, (rlim_t)l->fsize_mb << 20, (rlim_t)l->fsize_mb << 20);
 	set_limit(RLIMIT_NPROC, nproc, nproc);
 	/* bwrap too needs it: it finds its child under /proc by the pid
 	 * it sees, in the cell's PID namespace. */
@@ -174,8 +175,8 @@ static void
 run_child(struct cell *c, struct run *r, char *const argv[], int out, int err,
     int ex, rlim_t nproc, int seccomp_fd)
 {
-	static char *const env[] = { "PATH=/usr/local/bin:/usr/bin:/bin",
-		"LC_ALL=C", "HOME=/tmp", "TMPDIR=/tmp", NULL };
+	static char *const env[] = {"PATH=/usr/local/bin:/usr/bin:/bin",
+	    "LC_ALL=C", "HOME=/tmp", "TMPDIR=/tmp", NULL};
 	struct sigaction sa;
 	sigset_t none;
 	int sig, null, e;
@@ -359,7 +360,7 @@ int
 run_start(struct cell *c, struct run *r, char *const argv[],
     const struct run_limits *lim)
 {
-	int out[2] = { -1, -1 }, err[2] = { -1, -1 }, ex[2] = { -1, -1 };
+	int out[2] = {-1, -1}, err[2] = {-1, -1}, ex[2] = {-1, -1};
 	char path[PATH_MAX], *args[RUN_MAX_ARGS], **exe = args;
 	static struct sandbox_cmd sbx; /* big: not on the stack */
 	int e, rc = -1, seccomp_fd = -1;
@@ -403,7 +404,7 @@ run_start(struct cell *c, struct run *r, char *const argv[],
 	r->out_fd = out[0];
 	r->err_fd = err[0];
 	out[0] = err[0] = -1;
-	close_pair(out);	/* the child's ends: EOF once it is gone */
+	close_pair(out); /* the child's ends: EOF once it is gone */
 	close_pair(err);
 	close_fd(&ex[1]);
 	rc = run_started(c, r, ex[0]);
@@ -464,10 +465,10 @@ run_drain(struct run *r)
 	long long now;
 
 	while ((r->out_fd >= 0 || r->err_fd >= 0) &&
-	    r->out_len + r->err_len < r->lim.out_cap &&
-	    (now = mono_ms()) < until) {
-		p[0] = (struct pollfd){ .fd = r->out_fd, .events = POLLIN };
-		p[1] = (struct pollfd){ .fd = r->err_fd, .events = POLLIN };
+	       r->out_len + r->err_len < r->lim.out_cap &&
+	       (now = mono_ms()) < until) {
+		p[0] = (struct pollfd){.fd = r->out_fd, .events = POLLIN};
+		p[1] = (struct pollfd){.fd = r->err_fd, .events = POLLIN};
 		if (poll(p, 2, (int)(until - now)) <= 0)
 			break;
 		if (r->out_fd >= 0 && p[0].revents)
@@ -491,13 +492,14 @@ run_classify(struct run *r, int st, const struct rusage *ru)
 	r->status = sig != 0 ? sig : WEXITSTATUS(st);
 	if (r->killed == 0 && sig == SIGKILL && r->cell != NULL &&
 	    r->cell->closed)
-		r->killed = RUN_STOPPED;	/* cell_close ended it */
+		r->killed = RUN_STOPPED; /* cell_close ended it */
 	if (r->killed != 0)
 		r->outcome = r->killed;
 	else if (sig == SIGXCPU || (sig == SIGKILL && cpu_s >= r->lim.cpu_s))
 		r->outcome = RUN_TIMEOUT;
-	else if (bad && !r->lim.trusted && r->max_rss_kb * 100 >=
-	    (long)RUN_MEM_NEAR_PCT * r->lim.mem_mb * 1024)
+	else if (bad && !r->lim.trusted &&
+	         r->max_rss_kb * 100 >=
+	             (long)RUN_MEM_NEAR_PCT * r->lim.mem_mb * 1024)
 		r->outcome = RUN_MEMORY;
 	else
 		r->outcome = sig != 0 ? RUN_SIGNALED : RUN_EXITED;
@@ -566,9 +568,9 @@ run_wait(struct run *r, int timeout_ms)
 		if (r->killed != 0)
 			return run_reap(r);
 		wait = (until < deadline ? until : deadline) - now;
-		p[0] = (struct pollfd){ .fd = r->out_fd, .events = POLLIN };
-		p[1] = (struct pollfd){ .fd = r->err_fd, .events = POLLIN };
-		p[2] = (struct pollfd){ .fd = r->pidfd, .events = POLLIN };
+		p[0] = (struct pollfd){.fd = r->out_fd, .events = POLLIN};
+		p[1] = (struct pollfd){.fd = r->err_fd, .events = POLLIN};
+		p[2] = (struct pollfd){.fd = r->pidfd, .events = POLLIN};
 		if (poll(p, 3, wait > 0 ? (int)wait : 0) < 0 && errno != EINTR)
 			return -1;
 		if (r->out_fd >= 0 && p[0].revents)
@@ -684,13 +686,13 @@ const char *
 run_outcome_name(enum run_outcome o)
 {
 	static const char *const names[] = {
-		[RUN_RUNNING] = "running",
-		[RUN_EXITED] = "exited",
-		[RUN_SIGNALED] = "crashed",
-		[RUN_TIMEOUT] = "timed out",
-		[RUN_MEMORY] = "killed at the memory limit",
-		[RUN_OUTPUT] = "killed for too much output",
-		[RUN_STOPPED] = "stopped",
+	    [RUN_RUNNING] = "running",
+	    [RUN_EXITED] = "exited",
+	    [RUN_SIGNALED] = "crashed",
+	    [RUN_TIMEOUT] = "timed out",
+	    [RUN_MEMORY] = "killed at the memory limit",
+	    [RUN_OUTPUT] = "killed for too much output",
+	    [RUN_STOPPED] = "stopped",
 	};
 
 	if ((unsigned)o >= sizeof names / sizeof names[0])

@@ -244,8 +244,9 @@ sandbox_command(
 	    sandbox_add_n(
 	        s, (const char *const[]){spec->bwrap, "--unshare-user",
 	               "--unshare-pid", "--unshare-ipc", "--unshare-uts",
-	               "--unshare-cgroup-try", "--die-with-parent", "--cap-drop", "ALL", "--uid", uid,
-	               "--gid", gid, "--hostname", "cell", NULL}) < 0 ||
+	               "--unshare-cgroup-try", "--die-with-parent",
+	               "--cap-drop", "ALL", "--uid", uid, "--gid", gid,
+	               "--hostname", "cell", NULL}) < 0 ||
 	    sandbox_add_root(s) < 0 || sandbox_add_etc(s, spec->etc) < 0 ||
 	    sandbox_add_n(
 	        s, (const char *const[]){"--proc", "/proc", "--dev", "/dev",

@@ -169,7 +169,7 @@ struct class_opts {
 	int jobs;
 	uint64_t seed;
 	int force_fallback;
-	int force; /* --force: grade every submission again */
+	int force;         /* --force: grade every submission again */
 	double fail_under; /* < 0: none */
 	long long due;     /* --due, seconds since the epoch; 0: none */
 	int fail_under_pct;
@@ -179,8 +179,7 @@ struct class_opts {
 	volatile sig_atomic_t *stop; /* set by a signal: end the run */
 };
 int class_run(const struct class_opts *opt, char *err, size_t errlen);
-int class_dashboard(const char *out, const struct grade_lab *lab, char *err,
-    size_t errlen);
-
+int class_dashboard(
+    const char *out, const struct grade_lab *lab, char *err, size_t errlen);
 
 #endif

@@ -356,7 +356,8 @@ build_sweep(const char *base, uid_t build_uid)
 		    snprintf(path, sizeof path, "%s/%s", base, e->d_name) >=
 		        (int)sizeof path)
 			continue;
-		fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		fd =
+		    open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0)
 			continue;
 		if (fstat(fd, &st) == 0 && st.st_uid == owner &&
@@ -528,8 +529,8 @@ build_submission(const struct grade_lab *lab, const char *src, const char *kit,
 	}
 	b->ok = 1;
 	for (i = 0; i < lab->nprograms && i < GRADE_PROGRAMS_MAX; i++)
-		build_check_bin(b, lab->programs[i].name, b->prog[i],
-		    sizeof b->prog[i]);
+		build_check_bin(
+		    b, lab->programs[i].name, b->prog[i], sizeof b->prog[i]);
 	if (rc > 0)
 		snprintf(b->why, sizeof b->why,
 		    "the build took more than "

@@ -10,8 +10,8 @@
  * test (its runner, cell and student programs) at nice +GRADE_NICE, so a
  * busy machine takes its CPU from the untimed tests first.
  */
-#define _GNU_SOURCE /* syscall(SYS_pidfd_open), prctl(PR_SET_PDEATHSIG),
-                     * asprintf */
+/* _GNU_SOURCE: syscall(SYS_pidfd_open), prctl(PR_SET_PDEATHSIG), asprintf */
+#define _GNU_SOURCE
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
@@ -105,8 +105,8 @@ engine_kit_readable(const char *kit, uid_t uid)
 
 /* What a fallback cell isolates and what it does not, for every report. */
 static void
-engine_fallback_note(const struct grade_sub *sub, const struct cell *c,
-    char *buf, size_t len)
+engine_fallback_note(
+    const struct grade_sub *sub, const struct cell *c, char *buf, size_t len)
 {
 	if (c->switch_uid)
 		snprintf(buf, len,
@@ -466,8 +466,8 @@ engine_on_path(const char *name, const char *path)
 		return 0;
 	for (d = env; *d != '\0'; d += n + (d[n] == ':')) {
 		n = strcspn(d, ":");
-		snprintf(cand, sizeof cand, "%.*s/%s", (int)n, n ? d : ".",
-		    name);
+		snprintf(
+		    cand, sizeof cand, "%.*s/%s", (int)n, n ? d : ".", name);
 		if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) &&
 		    access(cand, X_OK) == 0)
 			return st.st_dev == want.st_dev &&
@@ -504,8 +504,8 @@ engine_command_names(struct engine_ctx *x)
 
 	snprintf(x->peer, sizeof x->peer, "labpeer");
 	if (sub->labpeer != NULL)
-		engine_display_path("labpeer", sub->labpeer, x->peer,
-		    sizeof x->peer);
+		engine_display_path(
+		    "labpeer", sub->labpeer, x->peer, sizeof x->peer);
 	x->subdir[0] = '\0';
 	if (sub->src == NULL || sub->src[0] == '\0')
 		return;
@@ -694,7 +694,8 @@ engine_ready(struct engine_run *e, size_t i, char *why, size_t len)
 	for (k = 0; k < e->x.lab->nprograms && k < GRADE_PROGRAMS_MAX; k++) {
 		prog = &e->x.lab->programs[k];
 		if ((t->needs & (1u << prog->role)) && sub->prog[k] == NULL)
-			return snprintf(why, len, "%s did not build", prog->name),
+			return snprintf(
+			           why, len, "%s did not build", prog->name),
 			       -1;
 	}
 	return 1;
@@ -1090,7 +1091,8 @@ engine_keep_traces(struct report *rep, const char *dir)
 		snprintf(name, sizeof name, "%s.pcap", t->name);
 		in = open(t->trace_pcap, O_RDONLY | O_CLOEXEC);
 		out = openat(tfd, name,
-		    O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+		    O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+		    0644);
 		if (in < 0 || out < 0) {
 			rc = -1;
 		} else {

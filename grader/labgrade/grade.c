@@ -393,9 +393,9 @@ grade_end_fields(const struct run *r, struct report_student *s)
 		s->signal = r->status;
 	else if (r->wstatus != 0 && WIFSIGNALED(r->wstatus))
 		s->signal = WTERMSIG(r->wstatus);
-	s->cpu_limit = r->outcome == RUN_TIMEOUT &&
-	               (s->signal == SIGXCPU ||
-	                   (s->signal == SIGKILL && r->killed == 0));
+	s->cpu_limit =
+	    r->outcome == RUN_TIMEOUT &&
+	    (s->signal == SIGXCPU || (s->signal == SIGKILL && r->killed == 0));
 	s->wall_ms = r->lim.wall_ms;
 	s->cpu_s = r->lim.cpu_s;
 	s->mem_mb = r->lim.mem_mb;
@@ -418,8 +418,8 @@ grade_student_end(struct grade *g, const struct run *r)
 	char num[128];
 
 	grade_end_fields(r, &s);
-	snprintf(num, sizeof num, "%d %d %d %d %ld %zu", s.signal,
-	    s.cpu_limit, s.wall_ms, s.cpu_s, s.mem_mb, s.out_cap);
+	snprintf(num, sizeof num, "%d %d %d %d %ld %zu", s.signal, s.cpu_limit,
+	    s.wall_ms, s.cpu_s, s.mem_mb, s.out_cap);
 	grade_record(g, "student.end", num);
 }
 

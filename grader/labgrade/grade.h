@@ -72,9 +72,9 @@ enum grade_role {
 
 /* The submission under grading, after the build step. */
 struct grade_sub {
-	const char *lab;                      /* the lab's name */
-	const char *src;                      /* the submission folder as given */
-	const char *bin;                      /* private build folder */
+	const char *lab; /* the lab's name */
+	const char *src; /* the submission folder as given */
+	const char *bin; /* private build folder */
 	const char *prog[GRADE_PROGRAMS_MAX]; /* each program of the lab
 	                                       * (same index), built: its
 	                                       * absolute path, or NULL */
@@ -94,8 +94,8 @@ struct grade_sub {
 enum grade_needs {
 	NEED_SERVER = 1 << ROLE_SERVER, /* every ROLE_SERVER program built */
 	NEED_CLIENT = 1 << ROLE_CLIENT, /* every ROLE_CLIENT program built */
-	NEED_NS = 4,     /* cannot run in fallback mode (not run there) */
-	NEED_TIMING = 8  /* timing-sensitive: a CPU share of its own */
+	NEED_NS = 4,    /* cannot run in fallback mode (not run there) */
+	NEED_TIMING = 8 /* timing-sensitive: a CPU share of its own */
 };
 
 struct grade;
@@ -113,9 +113,10 @@ struct grade_test {
 /* One program of a lab: what make builds from which of the submission's
  * files. */
 struct grade_program {
-	const char *name;           /* the binary, e.g. "udp_server" */
-	enum grade_role role;       /* what the tests do with it */
-	const char *const *sources; /* its .c files in a submission (NULL-ended) */
+	const char *name;     /* the binary, e.g. "udp_server" */
+	enum grade_role role; /* what the tests do with it */
+	const char *const
+	    *sources; /* its .c files in a submission (NULL-ended) */
 };
 
 /* A lab, as its folder grader/labs/NAME/ declares it (NAME.c): the
@@ -126,7 +127,8 @@ struct grade_lab {
 	const char *title; /* one line, e.g. "Lab 1: a UDP pinger" */
 	const struct grade_program *programs;
 	size_t nprograms; /* at most GRADE_PROGRAMS_MAX */
-	const char *peers; /* the labpeer kinds its tests run, space-separated */
+	const char
+	    *peers; /* the labpeer kinds its tests run, space-separated */
 	const struct grade_test *tests;
 	size_t ntests;
 };
@@ -144,8 +146,7 @@ void grade_fail(struct grade *g, const char *fmt, ...)
 void grade_bytes(struct grade *g, const char *what, const void *want, size_t wn,
     const void *got, size_t gn);
 void grade_not_run(struct grade *g, const char *why) __attribute__((noreturn));
-void grade_not_here(struct grade *g, const char *why)
-    __attribute__((noreturn));
+void grade_not_here(struct grade *g, const char *why) __attribute__((noreturn));
 void grade_error(struct grade *g, const char *fmt, ...)
     __attribute__((format(printf, 2, 3), noreturn));
 void grade_repro(struct grade *g, const char *fmt, ...)

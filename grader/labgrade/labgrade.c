@@ -2,8 +2,9 @@
  * labgrade: grade a lab submission (or a class of them) and report it in
  * the formats graders and CI systems read.  See labgrade.1.
  */
-#define _GNU_SOURCE /* unshare(CLONE_NEWUSER): can we make cells here?
-                     * realpath(); O_DIRECTORY, O_NOFOLLOW with -std=c11 */
+/* _GNU_SOURCE: unshare(CLONE_NEWUSER) (can we make cells here?),
+ * realpath(), O_DIRECTORY and O_NOFOLLOW with -std=c11 */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>

@@ -39,9 +39,9 @@ struct rubric_entry {
 struct rubric {
 	struct rubric_entry *entry;
 	size_t n;
-	double total;  /* sum of the points */
+	double total;       /* sum of the points */
 	int count_not_here; /* 'option count_not_here' */
-	char hash[17]; /* FNV-1a 64 of the file's bytes, hex */
+	char hash[17];      /* FNV-1a 64 of the file's bytes, hex */
 	char path[4096];
 };
 

@@ -295,8 +295,7 @@ static const struct contract_line lab1_lines[] = {
         "comes back with the same bytes and length, a-z turned into A-Z",
         {"server_all_bytes", "server_empty", "server_max_payload"},
         {L1S "test_server_bytes"},
-        {"server-case-range", "server-truncates",
-            "server-ignores-empty"}},
+        {"server-case-range", "server-truncates", "server-ignores-empty"}},
     {"udp_server.one_reply",
         "Exactly one datagram back per datagram, to the sender's address "
         "and port",
@@ -338,8 +337,7 @@ static const struct contract_line lab1_lines[] = {
         "is ignored and the wait goes on to the same deadline",
         {"client_stray", "client_late_reply"},
         {L1S "test_stray", L1S "test_late_reply"},
-        {"client-late-counted", "client-fresh-poll",
-            "client-accepts-suffix"}},
+        {"client-late-counted", "client-fresh-poll", "client-accepts-suffix"}},
     {"udp_client.icmp",
         "An ICMP port unreachable (ECONNREFUSED) is not a reply and not an "
         "error: the wait goes on to the deadline",
@@ -375,8 +373,7 @@ static const struct contract_line lab2_lines[] = {
             "server_dual_stack", "server_restart"},
         {L2S "test_server_sequential", L2S "test_server_restart",
             L2S "test_server_no_ipv6"},
-        {"server-ipv4-only", "server-v6only-default",
-            "server-no-reuseaddr"}},
+        {"server-ipv4-only", "server-v6only-default", "server-no-reuseaddr"}},
     {"tcp_server.accept",
         "One connection at a time; when it ends, back to accept()",
         {"server_second_client", "pair"}, {L2S "test_server_sequential"},
@@ -428,8 +425,7 @@ static const struct contract_line lab2_lines[] = {
         "has one whole reply line (which may arrive in pieces), with a 1 s "
         "deadline per ping",
         {"client_pings", "client_split_reply"},
-        {L2S "test_split_replies", L2S "test_slow_reply"},
-        {"client-one-recv"}},
+        {L2S "test_split_replies", L2S "test_slow_reply"}, {"client-one-recv"}},
     {"tcp_client.timeout",
         "The reply and timeout lines of lab 1; after a timeout it stops, "
         "prints the summary and exits with status 1",

@@ -79,12 +79,13 @@ void ping_parse(const char *out, size_t len, struct ping_out *po);
 #define CONTRACT_MAX_REFS 8
 
 struct contract_line {
-	const char *id;                        /* "udp_server.echo" */
-	const char *text;                      /* the line, as in the handout */
-	const char *tests[CONTRACT_MAX_REFS];  /* labgrade tests of the lab */
-	const char *suite[CONTRACT_MAX_REFS];  /* contract suite tests,
-	                                        * "check_lab1:test_fn" */
-	const char *broken[CONTRACT_MAX_REFS]; /* grader/labs/LAB/broken/NAME.edit */
+	const char *id;                       /* "udp_server.echo" */
+	const char *text;                     /* the line, as in the handout */
+	const char *tests[CONTRACT_MAX_REFS]; /* labgrade tests of the lab */
+	const char *suite[CONTRACT_MAX_REFS]; /* contract suite tests,
+	                                       * "check_lab1:test_fn" */
+	const char
+	    *broken[CONTRACT_MAX_REFS]; /* grader/labs/LAB/broken/NAME.edit */
 };
 
 const struct contract_line *contract_lines(const char *lab, size_t *n);

@@ -69,6 +69,9 @@ lab_names(char *buf, size_t len)
 	buf[0] = '\0';
 	for (i = 0; i < n && used < len; i++)
 		used += (size_t)snprintf(buf + used, len - used, "%s%s",
-		    i == 0 ? "" : i + 1 == n ? " or " : ", ", lab_all[i]->name);
+		    i == 0       ? ""
+		    : i + 1 == n ? " or "
+		                 : ", ",
+		    lab_all[i]->name);
 	return buf;
 }

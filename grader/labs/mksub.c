@@ -12,9 +12,9 @@
  *	@@@ new         exactly once in F; the lines up to "@@@ end" replace
  *	@@@ end         it (the newline before each marker is not part of it)
  *	anything else   copied into EXPECT (side, fail, test, some ...)
- * EXPECT also gets "lab LAB" (after the leading comments).  An edit whose old text is not found exactly
- * once fails with the description's name and line: the reference changed
- * and the description must follow it.
+ * EXPECT also gets "lab LAB" (after the leading comments).  An edit whose old
+ *text is not found exactly once fails with the description's name and line: the
+ *reference changed and the description must follow it.
  *
  * Exit status: 0 done, 1 a description does not apply or a file cannot be
  * read or written, 2 bad arguments.
@@ -76,7 +76,8 @@ mksub_count(const char *hay, const char *needle)
 {
 	int n = 0;
 
-	for (hay = strstr(hay, needle); hay != NULL; hay = strstr(hay + 1, needle))
+	for (hay = strstr(hay, needle); hay != NULL;
+	     hay = strstr(hay + 1, needle))
 		n++;
 	return n;
 }
@@ -113,8 +114,8 @@ mksub_edit(struct mksub *s, int line, const char *old, const char *new)
 /* The lines after line *i up to "@@@ <until>", joined by newlines (the
  * last one's newline not included) into buf; *i ends on the marker. */
 static int
-mksub_block(char **lines, int n, int *i, const char *until, char *buf,
-    size_t len)
+mksub_block(
+    char **lines, int n, int *i, const char *until, char *buf, size_t len)
 {
 	char marker[32];
 	size_t used = 0;
@@ -123,8 +124,9 @@ mksub_block(char **lines, int n, int *i, const char *until, char *buf,
 	snprintf(marker, sizeof marker, "@@@ %s", until);
 	buf[0] = '\0';
 	for ((*i)++; *i < n && strcmp(lines[*i], marker) != 0; (*i)++) {
-		used += (size_t)snprintf(buf + used, used < len ? len - used : 0,
-		    "%s%s", first ? "" : "\n", lines[*i]);
+		used +=
+		    (size_t)snprintf(buf + used, used < len ? len - used : 0,
+		        "%s%s", first ? "" : "\n", lines[*i]);
 		first = 0;
 	}
 	return *i < n && used < len ? 0 : -1;
@@ -137,8 +139,10 @@ mksub_source(struct mksub *s)
 	if (s->text != NULL)
 		return 0;
 	if (s->file[0] == '\0') {
-		fprintf(stderr, "mksub: %s: no 'file' line before the first "
-		                "edit\n", s->desc);
+		fprintf(stderr,
+		    "mksub: %s: no 'file' line before the first "
+		    "edit\n",
+		    s->desc);
 		return -1;
 	}
 	if (s->from[0] == '\0')
@@ -167,14 +171,18 @@ mksub_apply(struct mksub *s, char **lines, int n)
 			snprintf(s->from, sizeof s->from, "%s", l + 5);
 		else if (strcmp(l, "@@@ old") == 0) {
 			at = i + 1;
-			if (mksub_block(lines, n, &i, "new", old, sizeof old) < 0 ||
-			    mksub_block(lines, n, &i, "end", new, sizeof new) < 0) {
-				fprintf(stderr, "mksub: %s:%d: an edit without "
-				                "'@@@ new' and '@@@ end'\n",
+			if (mksub_block(lines, n, &i, "new", old, sizeof old) <
+			        0 ||
+			    mksub_block(lines, n, &i, "end", new, sizeof new) <
+			        0) {
+				fprintf(stderr,
+				    "mksub: %s:%d: an edit without "
+				    "'@@@ new' and '@@@ end'\n",
 				    s->desc, at);
 				return -1;
 			}
-			if (mksub_source(s) < 0 || mksub_edit(s, at, old, new) < 0)
+			if (mksub_source(s) < 0 ||
+			    mksub_edit(s, at, old, new) < 0)
 				return -1;
 		} else if (l[0] != '\0') {
 			if (l[0] != '#' && !s->lab_said++)

@@ -204,7 +204,8 @@ scen_peer(struct grade *g, struct run *r, int type, int port,
 	lim.trusted = 1;
 	lim.out_cap = SCEN_PEER_OUT; /* its log: two lines per request */
 	if (run_start(grade_cell(g), r, argv, &lim) < 0)
-		grade_error(g, "grader: could not start labpeer (%s)", s->labpeer);
+		grade_error(
+		    g, "grader: could not start labpeer (%s)", s->labpeer);
 	if (port <= 0 ||
 	    cell_wait_port(grade_cell(g), type, port, r, CELL_READY_MS) == 0)
 		return;
@@ -388,8 +389,8 @@ scen_alive(struct grade *g, struct run *r, const char *role)
 		return;
 	grade_student(g, role, r);
 	grade_outcome(r, how, sizeof how);
-	grade_fail(g, "the %s ended while it should have kept serving: %s",
-	    role, how);
+	grade_fail(
+	    g, "the %s ended while it should have kept serving: %s", role, how);
 }
 
 void
@@ -746,8 +747,12 @@ scen_bindv6only(struct grade *g)
 	if (fd >= 0 && write(fd, "1\n", 2) == 2 &&
 	    pread(fd, got, sizeof got - 1, 0) > 0 && got[0] == '1')
 		ok = 1;
-	snprintf(why, sizeof why, "could not set net.ipv6.bindv6only to 1 in "
-	    "the cell (%s)", ok ? "" : errno ? strerror(errno) : "it stayed 0");
+	snprintf(why, sizeof why,
+	    "could not set net.ipv6.bindv6only to 1 in "
+	    "the cell (%s)",
+	    ok      ? ""
+	    : errno ? strerror(errno)
+	            : "it stayed 0");
 	if (fd >= 0)
 		close(fd);
 	if (!ok)
@@ -918,13 +923,16 @@ scen_tcp_hold(int port, char *err, size_t n)
 		ssize_t got;
 
 		if (left <= 0 || poll(&p, 1, (int)(left * 1000) + 1) <= 0) {
-			snprintf(err, n, "no reply line to \"ping 1\\n\" "
-			    "within %d ms", SCEN_HOLD_MS);
+			snprintf(err, n,
+			    "no reply line to \"ping 1\\n\" "
+			    "within %d ms",
+			    SCEN_HOLD_MS);
 			goto fail;
 		}
 		got = recv(fd, buf + have, sizeof want - 1 - have, 0);
 		if (got <= 0) {
-			snprintf(err, n, "the server %s the connection before "
+			snprintf(err, n,
+			    "the server %s the connection before "
 			    "its reply to \"ping 1\\n\"",
 			    got == 0 ? "closed" : "reset");
 			goto fail;
@@ -933,7 +941,8 @@ scen_tcp_hold(int port, char *err, size_t n)
 	}
 	if (memcmp(buf, want, sizeof want - 1) == 0)
 		return fd;
-	snprintf(err, n, "the reply to \"ping 1\\n\" was not "
+	snprintf(err, n,
+	    "the reply to \"ping 1\\n\" was not "
 	    "\"PING 1\\n\"");
 fail:
 	close(fd);

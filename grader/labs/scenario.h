@@ -76,7 +76,7 @@
 #include "grade.h"
 #include "wire.h"
 
-#define SCEN_ARGS_MAX 24  /* arguments of one command we start */
+#define SCEN_ARGS_MAX 24 /* arguments of one command we start */
 
 /* One command line's arguments (after the program), NULL-ended. */
 struct scen_args {

@@ -318,8 +318,8 @@ one_at_a_time(struct grade *g, const struct wire *w, int sport,
 }
 
 void
-wire_udp_pings_seen(struct grade *g, const struct wire *w, int sport,
-    int count, struct wire_pings *pk)
+wire_udp_pings_seen(struct grade *g, const struct wire *w, int sport, int count,
+    struct wire_pings *pk)
 {
 	size_t i;
 	int k = 0;

@@ -11,7 +11,7 @@
 
 #include "peer.h"
 
-static volatile sig_atomic_t labpeer_stop;	/* SIGINT or SIGTERM came */
+static volatile sig_atomic_t labpeer_stop; /* SIGINT or SIGTERM came */
 
 static void
 labpeer_on_signal(int sig)
@@ -74,10 +74,9 @@ int
 main(int argc, char **argv)
 {
 	static int (*const run[PEER_NMODES])(const struct peer_opts *,
-	    struct peer_out *, volatile sig_atomic_t *) = {
-		peer_udp_server, peer_tcp_server, peer_udp_client,
-		peer_tcp_client, peer_tcp_clients
-	};
+	    struct peer_out *, volatile sig_atomic_t *) = {peer_udp_server,
+	    peer_tcp_server, peer_udp_client, peer_tcp_client,
+	    peer_tcp_clients};
 	struct peer_opts o;
 	struct peer_out out;
 	char err[256];
@@ -96,12 +95,13 @@ main(int argc, char **argv)
 	}
 	if (rc < 0) {
 		fprintf(stderr, "labpeer: %s\n", err);
-		fprintf(stderr, "usage: labpeer udp-server|tcp-server PORT "
+		fprintf(stderr,
+		    "usage: labpeer udp-server|tcp-server PORT "
 		    "[options] | udp-client|tcp-client|tcp-clients HOST PORT "
 		    "[options] "
-		    "(see labpeer %s%s--help)\n", o.mode < PEER_NMODES ?
-		    peer_mode_name(o.mode) : "", o.mode < PEER_NMODES ? " " :
-		    "");
+		    "(see labpeer %s%s--help)\n",
+		    o.mode < PEER_NMODES ? peer_mode_name(o.mode) : "",
+		    o.mode < PEER_NMODES ? " " : "");
 		peer_opts_free(&o);
 		return 2;
 	}

@@ -25,210 +25,247 @@
 #define ALL (US | TS | UC | TC | TCS)
 
 enum peer_opt_id {
-	O_DROP, O_LOSS, O_SEED, O_DELAY, O_LATE, O_LATE_MS, O_DUP, O_STRAY,
-	O_WRONG, O_COUNT, O_SPLIT, O_PAUSE, O_CLOSE_AFTER, O_RESET_AFTER,
-	O_SILENT_AFTER, O_PAYLOAD, O_HEX, O_ALL_BYTES, O_SIZE, O_EMPTY,
-	O_VANISH, O_TIMEOUT, O_INTERLEAVE, O_KEEP_GOING, O_LINGER, O_LINE,
-	O_BATCH, O_NO_READ, O_RESET, O_VANISH_MID_LINE, O_LONG,
-	O_CONNECTIONS, O_FIN_WAIT, O_TRAIL_AFTER, O_BACKGROUND, O_WAIT_SERVER,
-	O_CLIENTS, O_MIX, O_BURST, O_HOLD, O_JSON, O_IPV4, O_IPV6, O_HELP,
+	O_DROP,
+	O_LOSS,
+	O_SEED,
+	O_DELAY,
+	O_LATE,
+	O_LATE_MS,
+	O_DUP,
+	O_STRAY,
+	O_WRONG,
+	O_COUNT,
+	O_SPLIT,
+	O_PAUSE,
+	O_CLOSE_AFTER,
+	O_RESET_AFTER,
+	O_SILENT_AFTER,
+	O_PAYLOAD,
+	O_HEX,
+	O_ALL_BYTES,
+	O_SIZE,
+	O_EMPTY,
+	O_VANISH,
+	O_TIMEOUT,
+	O_INTERLEAVE,
+	O_KEEP_GOING,
+	O_LINGER,
+	O_LINE,
+	O_BATCH,
+	O_NO_READ,
+	O_RESET,
+	O_VANISH_MID_LINE,
+	O_LONG,
+	O_CONNECTIONS,
+	O_FIN_WAIT,
+	O_TRAIL_AFTER,
+	O_BACKGROUND,
+	O_WAIT_SERVER,
+	O_CLIENTS,
+	O_MIX,
+	O_BURST,
+	O_HOLD,
+	O_JSON,
+	O_IPV4,
+	O_IPV6,
+	O_HELP,
 	O_VERSION
 };
 
 static const struct peer_optdef {
 	const char *name;
 	enum peer_opt_id id;
-	int arg;		/* takes a value */
-	unsigned modes;		/* where it is allowed */
+	int arg;        /* takes a value */
+	unsigned modes; /* where it is allowed */
 } peer_optdefs[] = {
-	{"--drop", O_DROP, 1, US},
-	{"--loss", O_LOSS, 1, US},
-	{"--seed", O_SEED, 1, US | TCS},
-	{"--delay", O_DELAY, 1, US | TS},
-	{"--late", O_LATE, 1, US},
-	{"--late-ms", O_LATE_MS, 1, US},
-	{"--dup", O_DUP, 1, US},
-	{"--stray", O_STRAY, 1, US},
-	{"--wrong", O_WRONG, 1, US | TS},
-	{"--count", O_COUNT, 1, ALL},
-	{"--split", O_SPLIT, 1, TS | TC},
-	{"--pause", O_PAUSE, 1, TS | TC},
-	{"--close-after", O_CLOSE_AFTER, 1, TS},
-	{"--reset-after", O_RESET_AFTER, 1, TS},
-	{"--silent-after", O_SILENT_AFTER, 1, TS},
-	{"--payload", O_PAYLOAD, 1, UC},
-	{"--hex", O_HEX, 1, UC},
-	{"--all-bytes", O_ALL_BYTES, 0, UC | TC},
-	{"--size", O_SIZE, 1, UC | TC},
-	{"--empty", O_EMPTY, 0, UC},
-	{"--vanish", O_VANISH, 0, UC},
-	{"--timeout", O_TIMEOUT, 1, UC | TC | TCS},
-	{"--interleave", O_INTERLEAVE, 0, UC},
-	{"--keep-going", O_KEEP_GOING, 0, UC | TC},
-	{"--linger", O_LINGER, 1, UC},
-	{"--line", O_LINE, 1, TC},
-	{"--batch", O_BATCH, 0, TC},
-	{"--no-read", O_NO_READ, 0, TC},
-	{"--reset", O_RESET, 0, TC},
-	{"--vanish-mid-line", O_VANISH_MID_LINE, 0, TC},
-	{"--long", O_LONG, 1, TC},
-	{"--connections", O_CONNECTIONS, 1, TC},
-	{"--fin-wait", O_FIN_WAIT, 1, TC | TCS},
-	{"--trail-after", O_TRAIL_AFTER, 1, TS},
-	{"--background", O_BACKGROUND, 0, US | TS},
-	{"--wait-server", O_WAIT_SERVER, 1, UC | TC},
-	{"--clients", O_CLIENTS, 1, TCS},
-	{"--mix", O_MIX, 1, TCS},
-	{"--burst", O_BURST, 1, TCS},
-	{"--hold", O_HOLD, 1, TCS},
-	{"--json", O_JSON, 0, ALL},
-	{"-4", O_IPV4, 0, ALL},
-	{"-6", O_IPV6, 0, ALL},
-	{"--help", O_HELP, 0, ALL},
-	{"-h", O_HELP, 0, ALL},
-	{"--version", O_VERSION, 0, ALL},
+    {"--drop", O_DROP, 1, US},
+    {"--loss", O_LOSS, 1, US},
+    {"--seed", O_SEED, 1, US | TCS},
+    {"--delay", O_DELAY, 1, US | TS},
+    {"--late", O_LATE, 1, US},
+    {"--late-ms", O_LATE_MS, 1, US},
+    {"--dup", O_DUP, 1, US},
+    {"--stray", O_STRAY, 1, US},
+    {"--wrong", O_WRONG, 1, US | TS},
+    {"--count", O_COUNT, 1, ALL},
+    {"--split", O_SPLIT, 1, TS | TC},
+    {"--pause", O_PAUSE, 1, TS | TC},
+    {"--close-after", O_CLOSE_AFTER, 1, TS},
+    {"--reset-after", O_RESET_AFTER, 1, TS},
+    {"--silent-after", O_SILENT_AFTER, 1, TS},
+    {"--payload", O_PAYLOAD, 1, UC},
+    {"--hex", O_HEX, 1, UC},
+    {"--all-bytes", O_ALL_BYTES, 0, UC | TC},
+    {"--size", O_SIZE, 1, UC | TC},
+    {"--empty", O_EMPTY, 0, UC},
+    {"--vanish", O_VANISH, 0, UC},
+    {"--timeout", O_TIMEOUT, 1, UC | TC | TCS},
+    {"--interleave", O_INTERLEAVE, 0, UC},
+    {"--keep-going", O_KEEP_GOING, 0, UC | TC},
+    {"--linger", O_LINGER, 1, UC},
+    {"--line", O_LINE, 1, TC},
+    {"--batch", O_BATCH, 0, TC},
+    {"--no-read", O_NO_READ, 0, TC},
+    {"--reset", O_RESET, 0, TC},
+    {"--vanish-mid-line", O_VANISH_MID_LINE, 0, TC},
+    {"--long", O_LONG, 1, TC},
+    {"--connections", O_CONNECTIONS, 1, TC},
+    {"--fin-wait", O_FIN_WAIT, 1, TC | TCS},
+    {"--trail-after", O_TRAIL_AFTER, 1, TS},
+    {"--background", O_BACKGROUND, 0, US | TS},
+    {"--wait-server", O_WAIT_SERVER, 1, UC | TC},
+    {"--clients", O_CLIENTS, 1, TCS},
+    {"--mix", O_MIX, 1, TCS},
+    {"--burst", O_BURST, 1, TCS},
+    {"--hold", O_HOLD, 1, TCS},
+    {"--json", O_JSON, 0, ALL},
+    {"-4", O_IPV4, 0, ALL},
+    {"-6", O_IPV6, 0, ALL},
+    {"--help", O_HELP, 0, ALL},
+    {"-h", O_HELP, 0, ALL},
+    {"--version", O_VERSION, 0, ALL},
 };
 
 static const char *const peer_mode_names[PEER_NMODES] = {
-	"udp-server", "tcp-server", "udp-client", "tcp-client", "tcp-clients"
-};
+    "udp-server", "tcp-server", "udp-client", "tcp-client", "tcp-clients"};
 
 static const char *const peer_script_names[PEER_NSCRIPTS] = {
-	"pinger", "idle", "half", "noread", "burst", "reset", "vanish"
-};
+    "pinger", "idle", "half", "noread", "burst", "reset", "vanish"};
 
 static const char *const peer_usages[PEER_NMODES] = {
-	"usage: labpeer udp-server PORT [--drop LIST] [--loss P [--seed N]]\n"
-	"         [--delay MS] [--late LIST [--late-ms MS]] [--dup LIST]\n"
-	"         [--stray LIST] [--wrong LIST] [--count N] [-4|-6] [--json]\n"
-	"         [--background]\n"
-	"  A correct UDP server (IPv6 and IPv4 on one socket) with faults.\n"
-	"  Requests are numbered 1, 2, ... in order of arrival; LIST is\n"
-	"  'all' or numbers and ranges: 2,5,7-9.\n"
-	"  --drop LIST     no reply to these requests\n"
-	"  --loss P        no reply to a fraction P (0..1) of the requests,\n"
-	"                  chosen by splitmix64 from --seed N (default 1):\n"
-	"                  the same seed loses the same requests everywhere\n"
-	"  --delay MS      every reply MS after its request (replies to\n"
-	"                  other requests are not held up)\n"
-	"  --late LIST     reply to these --late-ms (default 1300) after the\n"
-	"                  request: past the client's 1 s deadline\n"
-	"  --dup LIST      send these replies twice\n"
-	"  --stray LIST    before these replies send two strays: the reply\n"
-	"                  with '!' appended, from the server's port; the\n"
-	"                  exact reply from another port\n"
-	"  --wrong LIST    reply 'PING <n+7>' to 'ping <n>' (other payloads:\n"
-	"                  the reply with its first byte's bit 0x20 flipped)\n"
-	"  --count N       stop (status 0) once N requests are answered\n"
-	"  --background    return (status 0) once the port is bound and go on\n"
-	"                  serving in the background (its pid on stderr; it\n"
-	"                  ends after " PEER_BG_LIFETIME_TEXT " s, or with kill PID), so that\n"
-	"                  'labpeer ... --background && ./udp_client ...' never\n"
-	"                  sends before the server is there\n"
-	"  PORT 0 picks a free port (printed in the first line).\n",
+    "usage: labpeer udp-server PORT [--drop LIST] [--loss P [--seed N]]\n"
+    "         [--delay MS] [--late LIST [--late-ms MS]] [--dup LIST]\n"
+    "         [--stray LIST] [--wrong LIST] [--count N] [-4|-6] [--json]\n"
+    "         [--background]\n"
+    "  A correct UDP server (IPv6 and IPv4 on one socket) with faults.\n"
+    "  Requests are numbered 1, 2, ... in order of arrival; LIST is\n"
+    "  'all' or numbers and ranges: 2,5,7-9.\n"
+    "  --drop LIST     no reply to these requests\n"
+    "  --loss P        no reply to a fraction P (0..1) of the requests,\n"
+    "                  chosen by splitmix64 from --seed N (default 1):\n"
+    "                  the same seed loses the same requests everywhere\n"
+    "  --delay MS      every reply MS after its request (replies to\n"
+    "                  other requests are not held up)\n"
+    "  --late LIST     reply to these --late-ms (default 1300) after the\n"
+    "                  request: past the client's 1 s deadline\n"
+    "  --dup LIST      send these replies twice\n"
+    "  --stray LIST    before these replies send two strays: the reply\n"
+    "                  with '!' appended, from the server's port; the\n"
+    "                  exact reply from another port\n"
+    "  --wrong LIST    reply 'PING <n+7>' to 'ping <n>' (other payloads:\n"
+    "                  the reply with its first byte's bit 0x20 flipped)\n"
+    "  --count N       stop (status 0) once N requests are answered\n"
+    "  --background    return (status 0) once the port is bound and go on\n"
+    "                  serving in the background (its pid on stderr; it\n"
+    "                  ends after " PEER_BG_LIFETIME_TEXT
+    " s, or with kill PID), so that\n"
+    "                  'labpeer ... --background && ./udp_client ...' never\n"
+    "                  sends before the server is there\n"
+    "  PORT 0 picks a free port (printed in the first line).\n",
 
-	"usage: labpeer tcp-server PORT [--split N [--pause MS]] [--delay MS]\n"
-	"         [--wrong LIST] [--close-after K] [--reset-after K]\n"
-	"         [--silent-after K] [--trail-after K] [--count N] [-4|-6]\n"
-	"         [--json] [--background]\n"
-	"  A correct TCP line server (one connection at a time) with faults.\n"
-	"  Lines are numbered 1, 2, ... on each connection.\n"
-	"  --split N       send each reply line in N pieces, --pause MS\n"
-	"                  (default 50) apart, as separate segments\n"
-	"  --delay MS      send each reply MS after its line arrived\n"
-	"  --wrong LIST    reply 'PING <n+7>' to 'ping <n>' on these lines\n"
-	"  --close-after K close the connection (FIN) after K replies\n"
-	"  --reset-after K reset the connection (RST) after K replies\n"
-	"  --silent-after K  stop replying after K replies (keep reading)\n"
-	"  --trail-after K after the reply to line K, " PEER_TRAIL_TEXT " more bytes (no\n"
-	"                  newline) in the same send: a client that closes\n"
-	"                  without reading them resets the connection\n"
-	"  --count N       stop (status 0) after N connections\n"
-	"  --background    return (status 0) once the port listens and go on\n"
-	"                  serving in the background (as udp-server's)\n"
-	"  PORT 0 picks a free port (printed in the first line).\n",
+    "usage: labpeer tcp-server PORT [--split N [--pause MS]] [--delay MS]\n"
+    "         [--wrong LIST] [--close-after K] [--reset-after K]\n"
+    "         [--silent-after K] [--trail-after K] [--count N] [-4|-6]\n"
+    "         [--json] [--background]\n"
+    "  A correct TCP line server (one connection at a time) with faults.\n"
+    "  Lines are numbered 1, 2, ... on each connection.\n"
+    "  --split N       send each reply line in N pieces, --pause MS\n"
+    "                  (default 50) apart, as separate segments\n"
+    "  --delay MS      send each reply MS after its line arrived\n"
+    "  --wrong LIST    reply 'PING <n+7>' to 'ping <n>' on these lines\n"
+    "  --close-after K close the connection (FIN) after K replies\n"
+    "  --reset-after K reset the connection (RST) after K replies\n"
+    "  --silent-after K  stop replying after K replies (keep reading)\n"
+    "  --trail-after K after the reply to line K, " PEER_TRAIL_TEXT
+    " more bytes (no\n"
+    "                  newline) in the same send: a client that closes\n"
+    "                  without reading them resets the connection\n"
+    "  --count N       stop (status 0) after N connections\n"
+    "  --background    return (status 0) once the port listens and go on\n"
+    "                  serving in the background (as udp-server's)\n"
+    "  PORT 0 picks a free port (printed in the first line).\n",
 
-	"usage: labpeer udp-client HOST PORT [--payload TEXT | --hex HEX |\n"
-	"         --all-bytes | --size N | --empty] [--count N] [--vanish]\n"
-	"         [--interleave] [--timeout MS] [--linger MS] [--keep-going]\n"
-	"         [-4|-6] [--json]\n"
-	"  Checks a UDP server against the contract: one reply per request,\n"
-	"  from the server's address and port, the same bytes with a-z\n"
-	"  upper-cased.  Requests go one at a time; each reply is awaited\n"
-	"  --timeout MS (default 1000).\n"
-	"  payloads: 'ping <n>' (default); --payload TEXT; --hex HEX (e.g.\n"
-	"  00ff61); --size N: N bytes of text; --empty: 0 bytes;\n"
-	"  --all-bytes: request 1 holds the 256 byte values 00..ff in order,\n"
-	"  requests 2..257 one byte each, 00 to ff (257 requests)\n"
-	"  --count N       requests (default 4)\n"
-	"  --vanish        first a throwaway socket sends N requests and\n"
-	"                  closes without reading; then the check runs\n"
-	"  --interleave    two sockets (a, b) send in turn; each must get\n"
-	"                  its own replies ('ping <n>' from b: n + COUNT)\n"
-	"  --linger MS     after the last reply, wait this long for extra\n"
-	"                  datagrams (default 200)\n"
-	"  --keep-going    check every request even after a failure\n"
-	"  --wait-server MS  first wait up to MS for a socket bound to PORT\n"
-	"                  here (a server started with '&' just before)\n"
-	"  Exit 0 every reply correct, 1 contract broken or run-time error,\n"
-	"  2 bad arguments.\n",
+    "usage: labpeer udp-client HOST PORT [--payload TEXT | --hex HEX |\n"
+    "         --all-bytes | --size N | --empty] [--count N] [--vanish]\n"
+    "         [--interleave] [--timeout MS] [--linger MS] [--keep-going]\n"
+    "         [-4|-6] [--json]\n"
+    "  Checks a UDP server against the contract: one reply per request,\n"
+    "  from the server's address and port, the same bytes with a-z\n"
+    "  upper-cased.  Requests go one at a time; each reply is awaited\n"
+    "  --timeout MS (default 1000).\n"
+    "  payloads: 'ping <n>' (default); --payload TEXT; --hex HEX (e.g.\n"
+    "  00ff61); --size N: N bytes of text; --empty: 0 bytes;\n"
+    "  --all-bytes: request 1 holds the 256 byte values 00..ff in order,\n"
+    "  requests 2..257 one byte each, 00 to ff (257 requests)\n"
+    "  --count N       requests (default 4)\n"
+    "  --vanish        first a throwaway socket sends N requests and\n"
+    "                  closes without reading; then the check runs\n"
+    "  --interleave    two sockets (a, b) send in turn; each must get\n"
+    "                  its own replies ('ping <n>' from b: n + COUNT)\n"
+    "  --linger MS     after the last reply, wait this long for extra\n"
+    "                  datagrams (default 200)\n"
+    "  --keep-going    check every request even after a failure\n"
+    "  --wait-server MS  first wait up to MS for a socket bound to PORT\n"
+    "                  here (a server started with '&' just before)\n"
+    "  Exit 0 every reply correct, 1 contract broken or run-time error,\n"
+    "  2 bad arguments.\n",
 
-	"usage: labpeer tcp-client HOST PORT [--line TEXT ... | --size N |\n"
-	"         --all-bytes] [--count N] [--split N [--pause MS]] [--batch]\n"
-	"         [--no-read | --reset | --vanish-mid-line | --long N]\n"
-	"         [--connections K] [--timeout MS] [--fin-wait MS]\n"
-	"         [--keep-going] [-4|-6] [--json]\n"
-	"  Checks a TCP line server against the contract: each line comes\n"
-	"  back upper-cased, in order, and after our FIN the server closes\n"
-	"  its side (a FIN, not a reset) within --fin-wait MS (default 1000).\n"
-	"  lines: 'ping <n>' (default, --count N, default 4); --line TEXT\n"
-	"  (repeat it, no --count); --size N: lines of N bytes of text;\n"
-	"  --all-bytes: line 1 the 255 byte values other than newline, then\n"
-	"  one line per such byte (256 lines)\n"
-	"  --split N       send each line (or the --batch) in N pieces,\n"
-	"                  --pause MS (default 50) apart, as separate segments\n"
-	"  --batch         all lines in one send; then read the replies\n"
-	"  --timeout MS    wait per reply line (default 1000)\n"
-	"  --connections K check K connections one after another\n"
-	"  Misbehave first, on a connection of its own, then check:\n"
-	"  --no-read       3 times: send the lines, FIN, then at the first\n"
-	"                  reply byte reset (RST) without reading: the\n"
-	"                  server's next send fails with EPIPE (SIGPIPE)\n"
-	"  --reset         send the lines, then reset (RST) the connection\n"
-	"  --vanish-mid-line  send a line and a half, then close\n"
-	"  --long N        send a line of N bytes (the server may end that\n"
-	"                  connection, never itself)\n"
-	"  --wait-server MS  first wait up to MS for PORT to listen here\n"
-	"  Exit 0 every reply correct, 1 contract broken or run-time error,\n"
-	"  2 bad arguments.\n",
+    "usage: labpeer tcp-client HOST PORT [--line TEXT ... | --size N |\n"
+    "         --all-bytes] [--count N] [--split N [--pause MS]] [--batch]\n"
+    "         [--no-read | --reset | --vanish-mid-line | --long N]\n"
+    "         [--connections K] [--timeout MS] [--fin-wait MS]\n"
+    "         [--keep-going] [-4|-6] [--json]\n"
+    "  Checks a TCP line server against the contract: each line comes\n"
+    "  back upper-cased, in order, and after our FIN the server closes\n"
+    "  its side (a FIN, not a reset) within --fin-wait MS (default 1000).\n"
+    "  lines: 'ping <n>' (default, --count N, default 4); --line TEXT\n"
+    "  (repeat it, no --count); --size N: lines of N bytes of text;\n"
+    "  --all-bytes: line 1 the 255 byte values other than newline, then\n"
+    "  one line per such byte (256 lines)\n"
+    "  --split N       send each line (or the --batch) in N pieces,\n"
+    "                  --pause MS (default 50) apart, as separate segments\n"
+    "  --batch         all lines in one send; then read the replies\n"
+    "  --timeout MS    wait per reply line (default 1000)\n"
+    "  --connections K check K connections one after another\n"
+    "  Misbehave first, on a connection of its own, then check:\n"
+    "  --no-read       3 times: send the lines, FIN, then at the first\n"
+    "                  reply byte reset (RST) without reading: the\n"
+    "                  server's next send fails with EPIPE (SIGPIPE)\n"
+    "  --reset         send the lines, then reset (RST) the connection\n"
+    "  --vanish-mid-line  send a line and a half, then close\n"
+    "  --long N        send a line of N bytes (the server may end that\n"
+    "                  connection, never itself)\n"
+    "  --wait-server MS  first wait up to MS for PORT to listen here\n"
+    "  Exit 0 every reply correct, 1 contract broken or run-time error,\n"
+    "  2 bad arguments.\n",
 
-	"usage: labpeer tcp-clients HOST PORT [--clients N] [--mix MIX]\n"
-	"         [--seed N] [--count N] [--burst N] [--hold MS]\n"
-	"         [--timeout MS] [--fin-wait MS] [-4|-6] [--json]\n"
-	"  N clients at once (one poll() loop), each with a script, to check\n"
-	"  a concurrent line server: no client may delay another.\n"
-	"  --clients N     clients (default 100, at most 1000)\n"
-	"  --mix MIX       NAME=WEIGHT,... (default pinger=1): the clients are\n"
-	"                  shared out in proportion (weights that add up to N\n"
-	"                  are counts); --seed N (default 1) picks which\n"
-	"                  client gets which script, and the split points\n"
-	"  scripts:  pinger  'ping 1'..'ping COUNT' one at a time, each reply\n"
-	"                    checked within --timeout MS (default 1000), then\n"
-	"                    our FIN and the server's within --fin-wait MS\n"
-	"            burst   --burst N (default 100) lines pipelined, every\n"
-	"                    reply checked in order, then the FINs\n"
-	"            idle    connects, sends nothing; at the end the FINs\n"
-	"            half    half a line, stalls; at the end the rest: its\n"
-	"                    reply, then the FINs\n"
-	"            noread  sends lines, never reads (stops at 16 MiB)\n"
-	"            reset   a line and a half, then a reset (SO_LINGER 0)\n"
-	"            vanish  connects and closes at once\n"
-	"  idle, half, noread, reset and vanish connect first; pinger and\n"
-	"  burst start once they are connected; the stallers stay until every\n"
-	"  pinger and burst is done and --hold MS (default 0) has passed.\n"
-	"  Prints one verdict line per client, the pingers' reply times\n"
-	"  (p50/p99/max) and a verdict.  Exit 0 every client ok, 1 one or\n"
-	"  more failed or a run-time error, 2 bad arguments.\n",
+    "usage: labpeer tcp-clients HOST PORT [--clients N] [--mix MIX]\n"
+    "         [--seed N] [--count N] [--burst N] [--hold MS]\n"
+    "         [--timeout MS] [--fin-wait MS] [-4|-6] [--json]\n"
+    "  N clients at once (one poll() loop), each with a script, to check\n"
+    "  a concurrent line server: no client may delay another.\n"
+    "  --clients N     clients (default 100, at most 1000)\n"
+    "  --mix MIX       NAME=WEIGHT,... (default pinger=1): the clients are\n"
+    "                  shared out in proportion (weights that add up to N\n"
+    "                  are counts); --seed N (default 1) picks which\n"
+    "                  client gets which script, and the split points\n"
+    "  scripts:  pinger  'ping 1'..'ping COUNT' one at a time, each reply\n"
+    "                    checked within --timeout MS (default 1000), then\n"
+    "                    our FIN and the server's within --fin-wait MS\n"
+    "            burst   --burst N (default 100) lines pipelined, every\n"
+    "                    reply checked in order, then the FINs\n"
+    "            idle    connects, sends nothing; at the end the FINs\n"
+    "            half    half a line, stalls; at the end the rest: its\n"
+    "                    reply, then the FINs\n"
+    "            noread  sends lines, never reads (stops at 16 MiB)\n"
+    "            reset   a line and a half, then a reset (SO_LINGER 0)\n"
+    "            vanish  connects and closes at once\n"
+    "  idle, half, noread, reset and vanish connect first; pinger and\n"
+    "  burst start once they are connected; the stallers stay until every\n"
+    "  pinger and burst is done and --hold MS (default 0) has passed.\n"
+    "  Prints one verdict line per client, the pingers' reply times\n"
+    "  (p50/p99/max) and a verdict.  Exit 0 every client ok, 1 one or\n"
+    "  more failed or a run-time error, 2 bad arguments.\n",
 };
 
 static int peer_num(const char *s, long lo, long hi, long *v);
@@ -291,12 +328,14 @@ peer_usage(FILE *f, int mode)
 		fputs(peer_usages[mode], f);
 	} else {
 		fputs("labpeer: the grader's scripted reference peers, with "
-		      "faults on demand.\n", f);
+		      "faults on demand.\n",
+		    f);
 		for (m = 0; m < PEER_NMODES; m++)
 			fputs(peer_usages[m], f);
 	}
 	fputs("All modes: -4/-6 IPv4/IPv6 only; --json one JSON object per "
-	      "line; --help; --version.\nSee labpeer(1).\n", f);
+	      "line; --help; --version.\nSee labpeer(1).\n",
+	    f);
 }
 
 static int
@@ -350,7 +389,7 @@ peer_list_parse(struct peer_list *l, const char *s)
 			return -1;
 		l->r[l->n].hi = l->r[l->n].lo;
 		if (dash != NULL && (peer_num(dash + 1, l->r[l->n].lo, LONG_MAX,
-		    &l->r[l->n].hi) < 0))
+		                         &l->r[l->n].hi) < 0))
 			return -1;
 		l->n++;
 		p += len;
@@ -420,8 +459,8 @@ peer_opt_ms(const char *v, int *out)
 }
 
 static int
-peer_opt_payload(struct peer_opts *o, enum peer_opt_id id, const char *v,
-    int *npay)
+peer_opt_payload(
+    struct peer_opts *o, enum peer_opt_id id, const char *v, int *npay)
 {
 	(*npay)++;
 	switch (id) {
@@ -438,10 +477,11 @@ peer_opt_payload(struct peer_opts *o, enum peer_opt_id id, const char *v,
 		o->pay = PAY_SIZE;
 		o->size = 0;
 		return 0;
-	default:	/* O_SIZE */
+	default: /* O_SIZE */
 		o->pay = PAY_SIZE;
 		return peer_num(v, o->mode == PEER_UDP_CLIENT ? 0 : 1,
-		    o->mode == PEER_UDP_CLIENT ? PEER_UDP_MAX : PEER_MAX_MSG - 1,
+		    o->mode == PEER_UDP_CLIENT ? PEER_UDP_MAX
+		                               : PEER_MAX_MSG - 1,
 		    &o->size);
 	}
 }
@@ -454,18 +494,25 @@ peer_opt_apply(struct peer_opts *o, enum peer_opt_id id, const char *v,
 	long n;
 
 	switch (id) {
-	case O_DROP: return peer_list_parse(&o->drop, v);
-	case O_LATE: return peer_list_parse(&o->late, v);
-	case O_DUP: return peer_list_parse(&o->dup, v);
-	case O_STRAY: return peer_list_parse(&o->stray, v);
-	case O_WRONG: return peer_list_parse(&o->wrong, v);
+	case O_DROP:
+		return peer_list_parse(&o->drop, v);
+	case O_LATE:
+		return peer_list_parse(&o->late, v);
+	case O_DUP:
+		return peer_list_parse(&o->dup, v);
+	case O_STRAY:
+		return peer_list_parse(&o->stray, v);
+	case O_WRONG:
+		return peer_list_parse(&o->wrong, v);
 	case O_LOSS: {
 		char *end;
 
 		errno = 0;
 		o->loss = strtod(v, &end);
 		return errno != 0 || end == v || *end != '\0' ||
-		    !(o->loss >= 0.0 && o->loss <= 1.0) ? -1 : 0;
+		               !(o->loss >= 0.0 && o->loss <= 1.0)
+		           ? -1
+		           : 0;
 	}
 	case O_SEED: {
 		char *end;
@@ -478,12 +525,18 @@ peer_opt_apply(struct peer_opts *o, enum peer_opt_id id, const char *v,
 		o->seed = (uint64_t)s;
 		return errno != 0 || *end != '\0' ? -1 : 0;
 	}
-	case O_DELAY: return peer_opt_ms(v, &o->delay_ms);
-	case O_LATE_MS: return peer_opt_ms(v, &o->late_ms);
-	case O_PAUSE: return peer_opt_ms(v, &o->pause_ms);
-	case O_TIMEOUT: return peer_opt_ms(v, &o->timeout_ms);
-	case O_LINGER: return peer_opt_ms(v, &o->linger_ms);
-	case O_FIN_WAIT: return peer_opt_ms(v, &o->fin_wait_ms);
+	case O_DELAY:
+		return peer_opt_ms(v, &o->delay_ms);
+	case O_LATE_MS:
+		return peer_opt_ms(v, &o->late_ms);
+	case O_PAUSE:
+		return peer_opt_ms(v, &o->pause_ms);
+	case O_TIMEOUT:
+		return peer_opt_ms(v, &o->timeout_ms);
+	case O_LINGER:
+		return peer_opt_ms(v, &o->linger_ms);
+	case O_FIN_WAIT:
+		return peer_opt_ms(v, &o->fin_wait_ms);
 	case O_COUNT:
 		o->count_set = 1;
 		return peer_num(v, o->mode <= PEER_TCP_SERVER ? 0 : 1,
@@ -494,26 +547,54 @@ peer_opt_apply(struct peer_opts *o, enum peer_opt_id id, const char *v,
 			return -1;
 		o->split = (int)n;
 		return 0;
-	case O_CLOSE_AFTER: return peer_num(v, 0, LONG_MAX, &o->close_after);
-	case O_RESET_AFTER: return peer_num(v, 0, LONG_MAX, &o->reset_after);
-	case O_SILENT_AFTER: return peer_num(v, 0, LONG_MAX, &o->silent_after);
-	case O_TRAIL_AFTER: return peer_num(v, 1, LONG_MAX, &o->trail_after);
-	case O_BACKGROUND: o->background = 1; return 0;
-	case O_WAIT_SERVER: return peer_opt_ms(v, &o->wait_server_ms);
-	case O_PAYLOAD: case O_HEX: case O_ALL_BYTES: case O_SIZE: case O_EMPTY:
+	case O_CLOSE_AFTER:
+		return peer_num(v, 0, LONG_MAX, &o->close_after);
+	case O_RESET_AFTER:
+		return peer_num(v, 0, LONG_MAX, &o->reset_after);
+	case O_SILENT_AFTER:
+		return peer_num(v, 0, LONG_MAX, &o->silent_after);
+	case O_TRAIL_AFTER:
+		return peer_num(v, 1, LONG_MAX, &o->trail_after);
+	case O_BACKGROUND:
+		o->background = 1;
+		return 0;
+	case O_WAIT_SERVER:
+		return peer_opt_ms(v, &o->wait_server_ms);
+	case O_PAYLOAD:
+	case O_HEX:
+	case O_ALL_BYTES:
+	case O_SIZE:
+	case O_EMPTY:
 		return peer_opt_payload(o, id, v, npay);
 	case O_LINE:
 		if (strchr(v, '\n') != NULL || strlen(v) >= PEER_MAX_MSG)
 			return -1;
 		o->lines[o->nlines++] = v;
 		return 0;
-	case O_VANISH: o->vanish = 1; return 0;
-	case O_INTERLEAVE: o->interleave = 1; return 0;
-	case O_KEEP_GOING: o->keep_going = 1; return 0;
-	case O_BATCH: o->batch = 1; return 0;
-	case O_NO_READ: o->no_read = 1; (*nprelude)++; return 0;
-	case O_RESET: o->reset = 1; (*nprelude)++; return 0;
-	case O_VANISH_MID_LINE: o->vanish_mid_line = 1; (*nprelude)++; return 0;
+	case O_VANISH:
+		o->vanish = 1;
+		return 0;
+	case O_INTERLEAVE:
+		o->interleave = 1;
+		return 0;
+	case O_KEEP_GOING:
+		o->keep_going = 1;
+		return 0;
+	case O_BATCH:
+		o->batch = 1;
+		return 0;
+	case O_NO_READ:
+		o->no_read = 1;
+		(*nprelude)++;
+		return 0;
+	case O_RESET:
+		o->reset = 1;
+		(*nprelude)++;
+		return 0;
+	case O_VANISH_MID_LINE:
+		o->vanish_mid_line = 1;
+		(*nprelude)++;
+		return 0;
 	case O_LONG:
 		(*nprelude)++;
 		return peer_num(v, 1, PEER_MAX_MSG - 1, &o->long_len);
@@ -522,19 +603,30 @@ peer_opt_apply(struct peer_opts *o, enum peer_opt_id id, const char *v,
 			return -1;
 		o->clients = (int)n;
 		return 0;
-	case O_MIX: return peer_mix_parse(o, v);
-	case O_BURST: return peer_num(v, 1, PEER_BURST_MAX, &o->burst);
-	case O_HOLD: return peer_opt_ms(v, &o->hold_ms);
+	case O_MIX:
+		return peer_mix_parse(o, v);
+	case O_BURST:
+		return peer_num(v, 1, PEER_BURST_MAX, &o->burst);
+	case O_HOLD:
+		return peer_opt_ms(v, &o->hold_ms);
 	case O_CONNECTIONS:
 		if (peer_num(v, 1, 1000, &n) < 0)
 			return -1;
 		o->connections = (int)n;
 		return 0;
-	case O_JSON: o->json = 1; return 0;
-	case O_IPV4: o->family = AF_INET; return 0;
-	case O_IPV6: o->family = AF_INET6; return 0;
-	case O_HELP: return PEER_HELP;
-	case O_VERSION: return PEER_VERSION;
+	case O_JSON:
+		o->json = 1;
+		return 0;
+	case O_IPV4:
+		o->family = AF_INET;
+		return 0;
+	case O_IPV6:
+		o->family = AF_INET6;
+		return 0;
+	case O_HELP:
+		return PEER_HELP;
+	case O_VERSION:
+		return PEER_VERSION;
 	}
 	return -1;
 }
@@ -575,16 +667,18 @@ peer_optdef_find(const char *name, size_t len)
 
 /* Cross-option rules, once everything is read. */
 static int
-peer_opts_check(struct peer_opts *o, int npay, int nprelude, char *err,
-    size_t n)
+peer_opts_check(
+    struct peer_opts *o, int npay, int nprelude, char *err, size_t n)
 {
 	if (npay > 1 || (npay > 0 && o->nlines > 0))
 		return peer_err(err, n, "give one payload option only");
 	if (nprelude > 1)
-		return peer_err(err, n, "give one of --no-read, --reset, "
+		return peer_err(err, n,
+		    "give one of --no-read, --reset, "
 		    "--vanish-mid-line, --long only");
 	if (o->count_set && (o->pay == PAY_ALL_BYTES || o->nlines > 0))
-		return peer_err(err, n, "--count goes with neither "
+		return peer_err(err, n,
+		    "--count goes with neither "
 		    "--all-bytes nor --line");
 	if (o->mode == PEER_UDP_SERVER && o->loss > 0.0 &&
 	    (o->drop.n > 0 || o->drop.all))
@@ -600,8 +694,8 @@ peer_opts_check(struct peer_opts *o, int npay, int nprelude, char *err,
 }
 
 static int
-peer_positional(struct peer_opts *o, const char *arg, int pos, char *err,
-    size_t n)
+peer_positional(
+    struct peer_opts *o, const char *arg, int pos, char *err, size_t n)
 {
 	int server = o->mode <= PEER_TCP_SERVER;
 	long port;
@@ -613,8 +707,10 @@ peer_positional(struct peer_opts *o, const char *arg, int pos, char *err,
 	if (pos != (server ? 0 : 1))
 		return peer_err(err, n, "unexpected argument '%s'", arg);
 	if (peer_num(arg, server ? 0 : 1, 65535, &port) < 0)
-		return peer_err(err, n, "PORT must be a number %d..65535, "
-		    "not '%s'", server ? 0 : 1, arg);
+		return peer_err(err, n,
+		    "PORT must be a number %d..65535, "
+		    "not '%s'",
+		    server ? 0 : 1, arg);
 	o->port_str = arg;
 	o->port = (int)port;
 	return 0;
@@ -655,14 +751,14 @@ peer_opts_arg(struct peer_opts *o, int argc, char **argv, int *i, int *pos,
 }
 
 int
-peer_opts_parse(struct peer_opts *o, int argc, char **argv, char *err,
-    size_t n)
+peer_opts_parse(struct peer_opts *o, int argc, char **argv, char *err, size_t n)
 {
 	int i, m, pos = 0, npay = 0, nprelude = 0, rc;
 
 	peer_opts_defaults(o);
 	if (argc < 2)
-		return peer_err(err, n, "missing mode: udp-server, tcp-server, "
+		return peer_err(err, n,
+		    "missing mode: udp-server, tcp-server, "
 		    "udp-client, tcp-client or tcp-clients");
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
 		return PEER_HELP;
@@ -677,14 +773,15 @@ peer_opts_parse(struct peer_opts *o, int argc, char **argv, char *err,
 	if (o->lines == NULL)
 		return peer_err(err, n, "out of memory");
 	for (i = 2; i < argc; i++) {
-		rc = peer_opts_arg(o, argc, argv, &i, &pos, &npay, &nprelude,
-		    err, n);
+		rc = peer_opts_arg(
+		    o, argc, argv, &i, &pos, &npay, &nprelude, err, n);
 		if (rc != 0)
 			return rc;
 	}
 	if (pos < (o->mode <= PEER_TCP_SERVER ? 1 : 2))
-		return peer_err(err, n, "missing %s", o->mode <= PEER_TCP_SERVER
-		    || pos == 1 ? "PORT" : "HOST and PORT");
+		return peer_err(err, n, "missing %s",
+		    o->mode <= PEER_TCP_SERVER || pos == 1 ? "PORT"
+		                                           : "HOST and PORT");
 	return peer_opts_check(o, npay, nprelude, err, n);
 }
 
@@ -705,8 +802,9 @@ peer_upper(unsigned char *dst, const unsigned char *src, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		dst[i] = src[i] >= 'a' && src[i] <= 'z' ?
-		    (unsigned char)(src[i] - 'a' + 'A') : src[i];
+		dst[i] = src[i] >= 'a' && src[i] <= 'z'
+		             ? (unsigned char)(src[i] - 'a' + 'A')
+		             : src[i];
 }
 
 /* The --wrong reply: to "ping <n>" a reply for another ping, "PING <n+7>";
@@ -723,8 +821,8 @@ peer_wrong(unsigned char *dst, const unsigned char *src, size_t n)
 		for (i = 5; i < n && isdigit(src[i]); i++)
 			seq = seq * 10 + (src[i] - '0');
 		if (i == n)
-			return (size_t)sprintf((char *)dst, "PING %ld",
-			    seq + 7);
+			return (size_t)sprintf(
+			    (char *)dst, "PING %ld", seq + 7);
 	}
 	if (n == 0) {
 		dst[0] = '?';
@@ -786,8 +884,9 @@ peer_payload(const struct peer_opts *o, long i, unsigned char *buf)
 	case PAY_SIZE:
 		/* Shifted per request: an old reply never passes for new. */
 		for (k = 0; k < (size_t)o->size; k++)
-			buf[k] = (unsigned char)peer_pattern[(k + (size_t)i) %
-			    (sizeof peer_pattern - 1)];
+			buf[k] = (unsigned char)
+			    peer_pattern[(k + (size_t)i) %
+			                 (sizeof peer_pattern - 1)];
 		return (size_t)o->size;
 	default:
 		return (size_t)sprintf((char *)buf, "ping %ld", i);
@@ -819,19 +918,18 @@ char *
 peer_addr_str(const struct sockaddr *sa, char *buf, size_t n)
 {
 	char host[INET6_ADDRSTRLEN + 16], serv[16];
-	socklen_t len = sa->sa_family == AF_INET6 ?
-	    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	socklen_t len = sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+	                                          : sizeof(struct sockaddr_in);
 	const char *h = host;
 
 	if (getnameinfo(sa, len, host, sizeof host, serv, sizeof serv,
-	    NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+	        NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
 		snprintf(buf, n, "?");
 		return buf;
 	}
 	if (strncmp(h, "::ffff:", 7) == 0 && strchr(h + 7, '.') != NULL)
 		h += 7;
-	snprintf(buf, n, strchr(h, ':') != NULL ? "[%s]:%s" : "%s:%s", h,
-	    serv);
+	snprintf(buf, n, strchr(h, ':') != NULL ? "[%s]:%s" : "%s:%s", h, serv);
 	return buf;
 }
 
@@ -854,8 +952,8 @@ peer_text_bytes(FILE *f, const unsigned char *d, size_t n, size_t max)
 
 /* Sixteen bytes from off: hex, then the printable ones. */
 static void
-peer_dump_row(FILE *f, const unsigned char *d, size_t n, size_t off,
-    const char *label)
+peer_dump_row(
+    FILE *f, const unsigned char *d, size_t n, size_t off, const char *label)
 {
 	size_t i;
 
@@ -923,7 +1021,7 @@ peer_log_text(struct peer_out *out, const struct peer_event *e, double t)
 		fprintf(f, ": %s", e->note);
 	fputc('\n', f);
 	if (e->want != NULL && (e->data == NULL || e->len != e->want_len ||
-	    memcmp(e->data, e->want, e->len) != 0))
+	                           memcmp(e->data, e->want, e->len) != 0))
 		peer_text_want(f, e);
 }
 
@@ -964,8 +1062,8 @@ peer_log_json(struct peer_out *out, const struct peer_event *e, double t)
 	char a[INET6_ADDRSTRLEN + 16], s[2] = {(char)e->sock, 0};
 
 	fprintf(f, "{\"t\":%.3f", t);
-	peer_json_str(f, "event", (const unsigned char *)e->what,
-	    strlen(e->what));
+	peer_json_str(
+	    f, "event", (const unsigned char *)e->what, strlen(e->what));
 	if (e->conn > 0)
 		fprintf(f, ",\"conn\":%d", e->conn);
 	if (e->n > 0)
@@ -994,8 +1092,8 @@ peer_log_json(struct peer_out *out, const struct peer_event *e, double t)
 		fprintf(f, ",\"ok\":%s,\"passed\":%ld,\"total\":%ld",
 		    e->ok ? "true" : "false", e->passed, e->total);
 	if (e->note != NULL)
-		peer_json_str(f, "note", (const unsigned char *)e->note,
-		    strlen(e->note));
+		peer_json_str(
+		    f, "note", (const unsigned char *)e->note, strlen(e->note));
 	fputs("}\n", f);
 }
 
@@ -1027,10 +1125,11 @@ peer_listen(const struct peer_opts *o, int type, char *err, size_t n)
 	if (fd >= 0) {
 		s6.sin6_addr = in6addr_any;
 		s6.sin6_port = htons((uint16_t)o->port);
-		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only,
-		    sizeof v6only);
+		setsockopt(
+		    fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only);
 		if (type == SOCK_STREAM)
-			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+			setsockopt(
+			    fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
 		if (bind(fd, (struct sockaddr *)&s6, sizeof s6) < 0)
 			goto fail;
 	} else if (o->family == AF_INET6) {
@@ -1042,7 +1141,8 @@ peer_listen(const struct peer_opts *o, int type, char *err, size_t n)
 		s4.sin_addr.s_addr = htonl(INADDR_ANY);
 		s4.sin_port = htons((uint16_t)o->port);
 		if (type == SOCK_STREAM)
-			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+			setsockopt(
+			    fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
 		if (bind(fd, (struct sockaddr *)&s4, sizeof s4) < 0)
 			goto fail;
 	}
@@ -1051,8 +1151,9 @@ peer_listen(const struct peer_opts *o, int type, char *err, size_t n)
 	return fd;
 fail:
 	saved = errno;
-	snprintf(err, n, "cannot %s port %d: %s", type == SOCK_STREAM ?
-	    "listen on TCP" : "bind UDP", o->port, strerror(saved));
+	snprintf(err, n, "cannot %s port %d: %s",
+	    type == SOCK_STREAM ? "listen on TCP" : "bind UDP", o->port,
+	    strerror(saved));
 	if (fd >= 0)
 		close(fd);
 	errno = saved;
@@ -1069,8 +1170,8 @@ peer_resolve(const struct peer_opts *o, int type, char *err, size_t n)
 	/* No AI_ADDRCONFIG: it hides 127.0.0.1 in a loopback-only cell. */
 	rc = getaddrinfo(o->host, o->port_str, &hints, &res);
 	if (rc != 0) {
-		snprintf(err, n, "cannot resolve %s: %s", o->host,
-		    gai_strerror(rc));
+		snprintf(
+		    err, n, "cannot resolve %s: %s", o->host, gai_strerror(rc));
 		return NULL;
 	}
 	return res;
@@ -1086,10 +1187,10 @@ peer_same_addr(const struct sockaddr *a, const struct sockaddr *b)
 		return 0;
 	if (a->sa_family == AF_INET)
 		return a4->sin_port == b4->sin_port &&
-		    a4->sin_addr.s_addr == b4->sin_addr.s_addr;
+		       a4->sin_addr.s_addr == b4->sin_addr.s_addr;
 	if (a->sa_family == AF_INET6)
 		return a6->sin6_port == b6->sin6_port &&
-		    memcmp(&a6->sin6_addr, &b6->sin6_addr,
-		    sizeof a6->sin6_addr) == 0;
+		       memcmp(&a6->sin6_addr, &b6->sin6_addr,
+		           sizeof a6->sin6_addr) == 0;
 	return 0;
 }

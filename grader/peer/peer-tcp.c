@@ -41,8 +41,8 @@ tcp_sleep_until(double t, volatile sig_atomic_t *stop)
 /* Every byte out, or -1.  MSG_NOSIGNAL: a peer that is gone must not
  * kill us with SIGPIPE. */
 static int
-tcp_send_all(int fd, const unsigned char *p, size_t n,
-    volatile sig_atomic_t *stop)
+tcp_send_all(
+    int fd, const unsigned char *p, size_t n, volatile sig_atomic_t *stop)
 {
 	ssize_t sent;
 
@@ -74,8 +74,8 @@ tcp_send_pieces(const struct peer_opts *o, struct peer_out *out,
 		hi = (k + 1) * n / parts;
 		if (hi == lo)
 			continue;
-		if (lo > 0 && tcp_sleep_until(peer_now_ms() + o->pause_ms,
-		    stop) < 0)
+		if (lo > 0 &&
+		    tcp_sleep_until(peer_now_ms() + o->pause_ms, stop) < 0)
 			return -1;
 		if (tcp_send_all(fd, p + lo, hi - lo, stop) < 0)
 			return -1;
@@ -122,8 +122,8 @@ tcp_wait_in(int fd, double deadline, volatile sig_atomic_t *stop)
 		left = deadline - peer_now_ms();
 		if (left <= 0)
 			return 0;
-		if (poll(&p, 1, left > PEER_POLL_MS ? PEER_POLL_MS :
-		    (int)left + 1) > 0)
+		if (poll(&p, 1,
+		        left > PEER_POLL_MS ? PEER_POLL_MS : (int)left + 1) > 0)
 			return 1;
 	}
 	return -1;
@@ -138,8 +138,8 @@ struct tcp_server {
 	struct peer_out *out;
 	volatile sig_atomic_t *stop;
 	int lfd, fd;
-	int conn;		/* connections so far */
-	long line, replies;	/* on this connection */
+	int conn;           /* connections so far */
+	long line, replies; /* on this connection */
 	struct sockaddr_storage peer;
 	unsigned char buf[PEER_MAX_MSG];
 	size_t have;
@@ -149,8 +149,8 @@ struct tcp_server {
 static void
 tcp_snote(struct tcp_server *s, const char *what, const char *fmt, ...)
 {
-	struct peer_event e = {.what = what, .conn = s->conn,
-	    .addr = (struct sockaddr *)&s->peer};
+	struct peer_event e = {
+	    .what = what, .conn = s->conn, .addr = (struct sockaddr *)&s->peer};
 	char note[256];
 	va_list ap;
 
@@ -196,12 +196,14 @@ tcp_early_end(struct tcp_server *s)
 
 /* One complete line (with its '\n') came in at recv_t. */
 static int
-tcp_line(struct tcp_server *s, const unsigned char *p, size_t n,
-    double recv_t)
+tcp_line(struct tcp_server *s, const unsigned char *p, size_t n, double recv_t)
 {
 	const struct peer_opts *o = s->o;
-	struct peer_event e = {.what = "recv", .conn = s->conn,
-	    .n = ++s->line, .addr = (struct sockaddr *)&s->peer, .data = p,
+	struct peer_event e = {.what = "recv",
+	    .conn = s->conn,
+	    .n = ++s->line,
+	    .addr = (struct sockaddr *)&s->peer,
+	    .data = p,
 	    .len = n};
 	size_t rlen = n - 1;
 
@@ -228,8 +230,8 @@ tcp_line(struct tcp_server *s, const unsigned char *p, size_t n,
 	if (tcp_sleep_until(recv_t + o->delay_ms, s->stop) < 0)
 		return CONN_ENDED;
 	e.what = "reply";
-	if (tcp_send_pieces(o, s->out, s->stop, s->fd, &e, s->reply,
-	    rlen) < 0) {
+	if (tcp_send_pieces(o, s->out, s->stop, s->fd, &e, s->reply, rlen) <
+	    0) {
 		tcp_snote(s, "error", "send: %s", strerror(errno));
 		return CONN_ENDED;
 	}
@@ -252,8 +254,10 @@ tcp_lines(struct tcp_server *s, double recv_t)
 		s->have -= n;
 	}
 	if (s->have > MAX_PAYLOAD) {
-		tcp_snote(s, "close", "a line longer than %d bytes: ending "
-		    "this connection", MAX_PAYLOAD);
+		tcp_snote(s, "close",
+		    "a line longer than %d bytes: ending "
+		    "this connection",
+		    MAX_PAYLOAD);
 		return CONN_ENDED;
 	}
 	return CONN_GOES_ON;
@@ -275,12 +279,15 @@ tcp_serve(struct tcp_server *s)
 			return;
 		}
 		if (got == 0 && s->have > 0) {
-			tcp_snote(s, "close", "the client closed mid-line (%zu "
-			    "bytes, no reply): closing our side", s->have);
+			tcp_snote(s, "close",
+			    "the client closed mid-line (%zu "
+			    "bytes, no reply): closing our side",
+			    s->have);
 			return;
 		}
 		if (got == 0) {
-			tcp_snote(s, "close", "the client closed: closing our "
+			tcp_snote(s, "close",
+			    "the client closed: closing our "
 			    "side");
 			return;
 		}
@@ -356,8 +363,14 @@ out:
 
 /* ---- tcp-client ---- */
 
-enum tcp_got { GOT_LINE, GOT_EOF, GOT_ERROR, GOT_TIMEOUT, GOT_STOP,
-	GOT_OVERLONG };
+enum tcp_got {
+	GOT_LINE,
+	GOT_EOF,
+	GOT_ERROR,
+	GOT_TIMEOUT,
+	GOT_STOP,
+	GOT_OVERLONG
+};
 
 struct tcp_client {
 	const struct peer_opts *o;
@@ -368,12 +381,12 @@ struct tcp_client {
 	int fd, conn;
 	long total, passed, checked;
 	int failures;
-	char reason[512];	/* the first failure, for stderr */
-	unsigned char in[PEER_MAX_MSG];	/* bytes received, not yet checked */
+	char reason[512];               /* the first failure, for stderr */
+	unsigned char in[PEER_MAX_MSG]; /* bytes received, not yet checked */
 	size_t have;
 	unsigned char req[PEER_MAX_MSG + 1], want[PEER_MAX_MSG + 1];
 	size_t want_len;
-	unsigned char *batch;	/* --batch: every line, one buffer */
+	unsigned char *batch; /* --batch: every line, one buffer */
 	size_t batch_len;
 };
 
@@ -399,8 +412,11 @@ tcp_fail(struct tcp_client *c, struct peer_event *e, const char *fmt, ...)
 static void
 tcp_cnote(struct tcp_client *c, const char *what, long n, const char *note)
 {
-	struct peer_event e = {.what = what, .conn = c->conn, .n = n,
-	    .addr = (struct sockaddr *)&c->peer, .note = note};
+	struct peer_event e = {.what = what,
+	    .conn = c->conn,
+	    .n = n,
+	    .addr = (struct sockaddr *)&c->peer,
+	    .note = note};
 
 	peer_log(c->out, &e);
 }
@@ -494,12 +510,13 @@ tcp_check_line(struct tcp_client *c, struct peer_event *e, double sent_t)
 	while (at < e->len && at < e->want_len && e->data[at] == c->want[at])
 		at++;
 	if (at < e->len && at < e->want_len)
-		tcp_fail(c, e, "reply line differs from the expected at byte "
-		    "%zu (expected 0x%02x, got 0x%02x)", at, c->want[at],
-		    e->data[at]);
+		tcp_fail(c, e,
+		    "reply line differs from the expected at byte "
+		    "%zu (expected 0x%02x, got 0x%02x)",
+		    at, c->want[at], e->data[at]);
 	else
-		tcp_fail(c, e, "reply line is %zu bytes, expected %zu",
-		    e->len, e->want_len);
+		tcp_fail(c, e, "reply line is %zu bytes, expected %zu", e->len,
+		    e->want_len);
 	return 0;
 }
 
@@ -508,8 +525,10 @@ tcp_check_line(struct tcp_client *c, struct peer_event *e, double sent_t)
 static int
 tcp_reply(struct tcp_client *c, long n, double sent_t)
 {
-	struct peer_event e = {.n = n, .addr = (struct sockaddr *)&c->peer,
-	    .want = c->want, .want_len = c->want_len};
+	struct peer_event e = {.n = n,
+	    .addr = (struct sockaddr *)&c->peer,
+	    .want = c->want,
+	    .want_len = c->want_len};
 	enum tcp_got g;
 	size_t len = 0;
 	int ok;
@@ -527,16 +546,22 @@ tcp_reply(struct tcp_client *c, long n, double sent_t)
 		e.len = c->have;
 	}
 	if (g == GOT_TIMEOUT)
-		tcp_fail(c, &e, "no complete reply line within %d ms (%zu "
-		    "bytes of it came)", c->o->timeout_ms, c->have);
+		tcp_fail(c, &e,
+		    "no complete reply line within %d ms (%zu "
+		    "bytes of it came)",
+		    c->o->timeout_ms, c->have);
 	else if (g == GOT_EOF)
-		tcp_fail(c, &e, "the server closed the connection before the "
-		    "whole reply (%zu bytes of it came)", c->have);
+		tcp_fail(c, &e,
+		    "the server closed the connection before the "
+		    "whole reply (%zu bytes of it came)",
+		    c->have);
 	else if (g == GOT_OVERLONG)
 		tcp_fail(c, &e, "no newline in %zu bytes", c->have);
 	else if (g == GOT_ERROR && errno == ECONNRESET)
-		tcp_fail(c, &e, "the server reset the connection (RST) "
-		    "before the whole reply (%zu bytes of it came)", c->have);
+		tcp_fail(c, &e,
+		    "the server reset the connection (RST) "
+		    "before the whole reply (%zu bytes of it came)",
+		    c->have);
 	else if (g == GOT_ERROR)
 		tcp_fail(c, &e, "recv: %s", strerror(errno));
 	return -1;
@@ -558,18 +583,23 @@ static int
 tcp_send_logged(struct tcp_client *c, long n, const unsigned char *p,
     size_t len, const char *note)
 {
-	struct peer_event e = {.what = "send", .conn = c->conn, .n = n,
-	    .addr = (struct sockaddr *)&c->peer, .note = note};
+	struct peer_event e = {.what = "send",
+	    .conn = c->conn,
+	    .n = n,
+	    .addr = (struct sockaddr *)&c->peer,
+	    .note = note};
 
 	if (tcp_send_pieces(c->o, c->out, c->stop, c->fd, &e, p, len) == 0)
 		return 0;
 	if (*c->stop)
 		return -1;
 	if (errno == ECONNRESET)
-		tcp_fail(c, &e, "the server reset the connection (RST) before "
+		tcp_fail(c, &e,
+		    "the server reset the connection (RST) before "
 		    "this line was sent");
 	else if (errno == EPIPE)
-		tcp_fail(c, &e, "the server had closed the connection before "
+		tcp_fail(c, &e,
+		    "the server had closed the connection before "
 		    "this line was sent");
 	else
 		tcp_fail(c, &e, "send: %s", strerror(errno));
@@ -602,8 +632,8 @@ tcp_make_batch(struct tcp_client *c)
 static void
 tcp_fin_check(struct tcp_client *c)
 {
-	struct peer_event e = {.addr = (struct sockaddr *)&c->peer,
-	    .data = c->in};
+	struct peer_event e = {
+	    .addr = (struct sockaddr *)&c->peer, .data = c->in};
 	double t0 = peer_now_ms();
 	ssize_t got = 0;
 	int w;
@@ -614,8 +644,10 @@ tcp_fin_check(struct tcp_client *c)
 		if (w < 0)
 			return;
 		if (w == 0) {
-			tcp_fail(c, &e, "the server did not close its side "
-			    "within %d ms of our FIN", c->o->fin_wait_ms);
+			tcp_fail(c, &e,
+			    "the server did not close its side "
+			    "within %d ms of our FIN",
+			    c->o->fin_wait_ms);
 			return;
 		}
 		got = recv(c->fd, c->in, sizeof c->in, 0);
@@ -630,13 +662,17 @@ tcp_fin_check(struct tcp_client *c)
 		peer_log(c->out, &e);
 	} else if (got < 0) {
 		e.data = NULL;
-		tcp_fail(c, &e, "%s", errno == ECONNRESET ? "the server reset "
-		    "the connection (RST) instead of closing it (FIN)" :
-		    strerror(errno));
+		tcp_fail(c, &e, "%s",
+		    errno == ECONNRESET
+		        ? "the server reset "
+		          "the connection (RST) instead of closing it (FIN)"
+		        : strerror(errno));
 	} else {
 		e.len = c->have > 0 ? c->have : (size_t)got;
-		tcp_fail(c, &e, "%zu bytes after the last reply: nothing more "
-		    "was asked for", e.len);
+		tcp_fail(c, &e,
+		    "%zu bytes after the last reply: nothing more "
+		    "was asked for",
+		    e.len);
 	}
 }
 
@@ -649,15 +685,17 @@ tcp_exchange(struct tcp_client *c)
 	long n;
 
 	if (c->o->batch) {
-		if (tcp_make_batch(c) < 0 || tcp_send_logged(c, 0, c->batch,
-		    c->batch_len, "--batch: every line in one send") < 0)
+		if (tcp_make_batch(c) < 0 ||
+		    tcp_send_logged(c, 0, c->batch, c->batch_len,
+		        "--batch: every line in one send") < 0)
 			return -1;
 		sent_t = peer_now_ms();
 	}
 	for (n = 1; n <= c->total && !*c->stop; n++) {
 		if (!c->o->batch) {
 			tcp_make_line(c, n);
-			if (tcp_send_logged(c, n, c->req, c->want_len, NULL) < 0)
+			if (tcp_send_logged(c, n, c->req, c->want_len, NULL) <
+			    0)
 				return -1;
 			sent_t = peer_now_ms();
 		} else {
@@ -703,14 +741,15 @@ tcp_read_rest(struct tcp_client *c, double deadline, const char **end)
 		}
 		/* Keep the first bytes in c->in, count the rest. */
 		dst = c->have < sizeof c->in ? c->in + c->have : scratch;
-		room = c->have < sizeof c->in ? sizeof c->in - c->have :
-		    sizeof scratch;
+		room = c->have < sizeof c->in ? sizeof c->in - c->have
+		                              : sizeof scratch;
 		got = recv(c->fd, dst, room, 0);
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got <= 0) {
-			*end = got == 0 ? "closed (FIN)" : errno == ECONNRESET ?
-			    "reset (RST)" : "failed";
+			*end = got == 0              ? "closed (FIN)"
+			       : errno == ECONNRESET ? "reset (RST)"
+			                             : "failed";
 			return total;
 		}
 		total += (size_t)got;
@@ -724,14 +763,15 @@ tcp_read_rest(struct tcp_client *c, double deadline, const char **end)
 static void
 tcp_mid_line(struct tcp_client *c)
 {
-	struct peer_event e = {.n = 1, .addr = (struct sockaddr *)&c->peer,
-	    .data = c->in};
+	struct peer_event e = {
+	    .n = 1, .addr = (struct sockaddr *)&c->peer, .data = c->in};
 	size_t len = tcp_make_line(c, 1), half = len / 2;
 	const char *end;
 
 	memcpy(c->req + len, c->req, half);
-	if (tcp_send_logged(c, 1, c->req, len + half, "--vanish-mid-line: "
-	    "a line and a half, then our FIN") < 0)
+	if (tcp_send_logged(c, 1, c->req, len + half,
+	        "--vanish-mid-line: "
+	        "a line and a half, then our FIN") < 0)
 		return;
 	shutdown(c->fd, SHUT_WR);
 	tcp_read_rest(c, peer_now_ms() + c->o->timeout_ms, &end);
@@ -739,13 +779,18 @@ tcp_mid_line(struct tcp_client *c)
 	e.want = c->want;
 	e.want_len = c->want_len;
 	if (e.len != c->want_len || memcmp(c->in, c->want, e.len) != 0)
-		tcp_fail(c, &e, "after a line and a half and our FIN the "
-		    "server must send the one reply and close (it %s)", end);
+		tcp_fail(c, &e,
+		    "after a line and a half and our FIN the "
+		    "server must send the one reply and close (it %s)",
+		    end);
 	else if (strcmp(end, "closed (FIN)") != 0)
-		tcp_fail(c, &e, "after our FIN the server must close its side "
-		    "too (it %s)", end);
+		tcp_fail(c, &e,
+		    "after our FIN the server must close its side "
+		    "too (it %s)",
+		    end);
 	else
-		tcp_cnote(c, "ok", 1, "one reply, none for the half line, "
+		tcp_cnote(c, "ok", 1,
+		    "one reply, none for the half line, "
 		    "then the server's FIN");
 }
 
@@ -767,8 +812,10 @@ tcp_long_line(struct tcp_client *c)
 	if (tcp_send_logged(c, 1, p, k + 1, "--long") == 0) {
 		shutdown(c->fd, SHUT_WR);
 		got = tcp_read_rest(c, peer_now_ms() + c->o->timeout_ms, &end);
-		snprintf(note, sizeof note, "--long: the server sent %zu bytes "
-		    "back, then the connection %s", got, end);
+		snprintf(note, sizeof note,
+		    "--long: the server sent %zu bytes "
+		    "back, then the connection %s",
+		    got, end);
 		tcp_cnote(c, "note", 0, note);
 	}
 	free(p);
@@ -785,15 +832,15 @@ static int
 tcp_no_read_once(struct tcp_client *c)
 {
 	const char *note = "--no-read: FIN sent; no reply within the "
-	    "timeout; RST sent, nothing read";
+	                   "timeout; RST sent, nothing read";
 
 	if (tcp_send_logged(c, 0, c->batch, c->batch_len, "--no-read") < 0)
 		return -1;
 	if (shutdown(c->fd, SHUT_WR) == 0 &&
 	    tcp_wait_in(c->fd, peer_now_ms() + c->o->timeout_ms, c->stop) == 1)
 		note = "--no-read: FIN sent; at the first reply byte, RST "
-		    "sent, nothing read (the server's next send fails: "
-		    "EPIPE)";
+		       "sent, nothing read (the server's next send fails: "
+		       "EPIPE)";
 	/* At once, logging after: the reset must land while the server
 	 * still has replies to send. */
 	tcp_reset(c->fd);
@@ -826,9 +873,9 @@ tcp_prelude(struct tcp_client *c)
 		return;
 	if (o->reset) {
 		if (tcp_make_batch(c) == 0 && tcp_send_logged(c, 0, c->batch,
-		    c->batch_len, "--reset") == 0)
-			tcp_cnote(c, "reset", 0,
-			    "--reset: RST sent, no reply read");
+		                                  c->batch_len, "--reset") == 0)
+			tcp_cnote(
+			    c, "reset", 0, "--reset: RST sent, no reply read");
 		tcp_reset(c->fd);
 		c->fd = -1;
 	} else if (o->no_read) {
@@ -846,8 +893,10 @@ tcp_prelude(struct tcp_client *c)
 static void
 tcp_verdict(struct tcp_client *c, long want)
 {
-	struct peer_event e = {.what = "verdict", .verdict = 1,
-	    .passed = c->passed, .total = want};
+	struct peer_event e = {.what = "verdict",
+	    .verdict = 1,
+	    .passed = c->passed,
+	    .total = want};
 	char note[640];
 
 	e.ok = c->failures == 0 && !*c->stop && c->passed == want;
@@ -860,7 +909,7 @@ tcp_verdict(struct tcp_client *c, long want)
 	peer_log(c->out, &e);
 	if (!e.ok && c->failures == 0)
 		fprintf(stderr, "labpeer: interrupted before the check was "
-		    "done\n");
+		                "done\n");
 	else if (!e.ok)
 		fprintf(stderr, "labpeer: contract broken: %s\n", c->reason);
 }
@@ -887,8 +936,10 @@ peer_tcp_client(const struct peer_opts *o, struct peer_out *out,
 		rc = 2;
 		goto out;
 	}
-	snprintf(note, sizeof note, "tcp-client: %ld lines x %d connections, "
-	    "timeout %d ms", c->total, o->connections, o->timeout_ms);
+	snprintf(note, sizeof note,
+	    "tcp-client: %ld lines x %d connections, "
+	    "timeout %d ms",
+	    c->total, o->connections, o->timeout_ms);
 	e.addr = c->res->ai_addr;
 	e.note = note;
 	peer_log(out, &e);
@@ -898,8 +949,10 @@ peer_tcp_client(const struct peer_opts *o, struct peer_out *out,
 		if (c->failures == 0 || o->keep_going)
 			tcp_check_conn(c);
 	tcp_verdict(c, c->total * o->connections);
-	rc = c->failures == 0 && !*stop &&
-	    c->passed == c->total * o->connections ? 0 : 1;
+	rc =
+	    c->failures == 0 && !*stop && c->passed == c->total * o->connections
+	        ? 0
+	        : 1;
 out:
 	if (c->res != NULL)
 		freeaddrinfo(c->res);

@@ -19,12 +19,12 @@
 enum udp_kind { T_REPLY, T_DUP, T_STRAY_SAME, T_STRAY_OTHER };
 
 struct udp_timer {
-	double due;		/* peer_now_ms() when it goes out */
-	unsigned long id;	/* scheduling order: equal times go in order */
-	long n;			/* the request it answers */
+	double due;       /* peer_now_ms() when it goes out */
+	unsigned long id; /* scheduling order: equal times go in order */
+	long n;           /* the request it answers */
 	enum udp_kind kind;
 	const char *note;
-	double recv_t;		/* when the request came */
+	double recv_t; /* when the request came */
 	struct sockaddr_storage to;
 	unsigned char *data;
 	size_t len;
@@ -33,7 +33,7 @@ struct udp_timer {
 struct udp_server {
 	const struct peer_opts *o;
 	struct peer_out *out;
-	int fd, other_fd;	/* other_fd: --stray's second port */
+	int fd, other_fd; /* other_fd: --stray's second port */
 	long nreq;
 	struct udp_timer timers[PEER_TIMERS_MAX];
 	size_t ntimers;
@@ -52,13 +52,14 @@ udp_note(struct udp_server *s, const char *what, long n,
 
 static int
 udp_schedule(struct udp_server *s, enum udp_kind kind, long n, double due,
-    double recv_t, const struct sockaddr_storage *to,
-    const unsigned char *data, size_t len, const char *note)
+    double recv_t, const struct sockaddr_storage *to, const unsigned char *data,
+    size_t len, const char *note)
 {
 	struct udp_timer *t;
 
 	if (s->ntimers == PEER_TIMERS_MAX) {
-		udp_note(s, "error", n, NULL, "too many replies waiting: "
+		udp_note(s, "error", n, NULL,
+		    "too many replies waiting: "
 		    "this one is not sent");
 		return -1;
 	}
@@ -95,8 +96,8 @@ udp_other_fd(struct udp_server *s)
 	if (s->other_fd < 0)
 		return -1;
 	if (ss.ss_family == AF_INET6)
-		setsockopt(s->other_fd, IPPROTO_IPV6, IPV6_V6ONLY, &off,
-		    sizeof off);
+		setsockopt(
+		    s->other_fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
 	return s->other_fd;
 }
 
@@ -104,15 +105,21 @@ static void
 udp_fire(struct udp_server *s, struct udp_timer *t, double now)
 {
 	static const char *const what[] = {"reply", "dup", "stray", "stray"};
-	struct peer_event e = {.what = what[t->kind], .n = t->n,
-	    .addr = (struct sockaddr *)&t->to, .data = t->data, .len = t->len,
-	    .ms = now - t->recv_t, .has_ms = 1, .note = t->note};
+	struct peer_event e = {.what = what[t->kind],
+	    .n = t->n,
+	    .addr = (struct sockaddr *)&t->to,
+	    .data = t->data,
+	    .len = t->len,
+	    .ms = now - t->recv_t,
+	    .has_ms = 1,
+	    .note = t->note};
 	int fd = t->kind == T_STRAY_OTHER ? udp_other_fd(s) : s->fd;
-	socklen_t tolen = t->to.ss_family == AF_INET6 ?
-	    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	socklen_t tolen = t->to.ss_family == AF_INET6
+	                      ? sizeof(struct sockaddr_in6)
+	                      : sizeof(struct sockaddr_in);
 
-	if (fd < 0 || sendto(fd, t->data, t->len, 0,
-	    (struct sockaddr *)&t->to, tolen) < 0) {
+	if (fd < 0 || sendto(fd, t->data, t->len, 0, (struct sockaddr *)&t->to,
+	                  tolen) < 0) {
 		e.what = "error";
 		e.note = strerror(errno);
 	}
@@ -130,10 +137,11 @@ udp_fire_due(struct udp_server *s)
 		now = peer_now_ms();
 		best = s->ntimers;
 		for (i = 0; i < s->ntimers; i++)
-			if (s->timers[i].due <= now && (best == s->ntimers ||
-			    s->timers[i].due < s->timers[best].due ||
-			    (s->timers[i].due == s->timers[best].due &&
-			    s->timers[i].id < s->timers[best].id)))
+			if (s->timers[i].due <= now &&
+			    (best == s->ntimers ||
+			        s->timers[i].due < s->timers[best].due ||
+			        (s->timers[i].due == s->timers[best].due &&
+			            s->timers[i].id < s->timers[best].id)))
 				best = i;
 		if (best == s->ntimers)
 			return;
@@ -148,8 +156,7 @@ udp_dropped(struct udp_server *s, long n)
 {
 	if (peer_list_has(&s->o->drop, n))
 		return "dropped (--drop)";
-	if (s->o->loss > 0.0 && rng_drops(s->o->seed, s->o->loss,
-	    (uint64_t)n))
+	if (s->o->loss > 0.0 && rng_drops(s->o->seed, s->o->loss, (uint64_t)n))
 		return "dropped (--loss, splitmix64)";
 	return NULL;
 }
@@ -165,8 +172,11 @@ udp_request(struct udp_server *s, size_t len,
 	int late = peer_list_has(&o->late, n);
 	double due = now + (late ? o->late_ms : o->delay_ms);
 	const char *why = udp_dropped(s, n);
-	struct peer_event e = {.what = "recv", .n = n,
-	    .addr = (const struct sockaddr *)from, .data = s->buf, .len = len};
+	struct peer_event e = {.what = "recv",
+	    .n = n,
+	    .addr = (const struct sockaddr *)from,
+	    .data = s->buf,
+	    .len = len};
 
 	peer_log(s->out, &e);
 	if (why != NULL) {
@@ -176,15 +186,17 @@ udp_request(struct udp_server *s, size_t len,
 	peer_upper(reply, s->buf, len);
 	if (peer_list_has(&o->stray, n)) {
 		reply[len] = '!';
-		udp_schedule(s, T_STRAY_SAME, n, now, now, from, reply,
-		    len + 1, "--stray: from the server's port, wrong payload");
+		udp_schedule(s, T_STRAY_SAME, n, now, now, from, reply, len + 1,
+		    "--stray: from the server's port, wrong payload");
 		udp_schedule(s, T_STRAY_OTHER, n, now, now, from, reply, len,
 		    "--stray: the reply's bytes from another port");
 	}
 	if (peer_list_has(&o->wrong, n))
 		rlen = peer_wrong(reply, s->buf, len);
 	udp_schedule(s, T_REPLY, n, due, now, from, reply, rlen,
-	    peer_list_has(&o->wrong, n) ? "--wrong" : late ? "--late" : NULL);
+	    peer_list_has(&o->wrong, n) ? "--wrong"
+	    : late                      ? "--late"
+	                                : NULL);
 	if (peer_list_has(&o->dup, n))
 		udp_schedule(s, T_DUP, n, due, now, from, reply, rlen,
 		    "--dup: a second copy");
@@ -220,7 +232,7 @@ udp_poll_ms(const struct udp_server *s)
 	for (i = 0; i < s->ntimers; i++)
 		if (s->timers[i].due < next)
 			next = s->timers[i].due;
-	wait = next - now;	/* rounded up: never wake before it is due */
+	wait = next - now; /* rounded up: never wake before it is due */
 	return wait <= 0 ? 0 : (int)wait + (wait > (int)wait);
 }
 
@@ -259,8 +271,8 @@ peer_udp_server(const struct peer_opts *o, struct peer_out *out,
 	}
 	udp_listening(s);
 	peer_background(o);
-	while (!*stop && !(o->count > 0 && s->nreq >= o->count &&
-	    s->ntimers == 0)) {
+	while (!*stop &&
+	       !(o->count > 0 && s->nreq >= o->count && s->ntimers == 0)) {
 		p.fd = s->fd;
 		p.events = POLLIN;
 		if (poll(&p, 1, udp_poll_ms(s)) > 0)
@@ -283,14 +295,14 @@ out:
 
 struct udp_csock {
 	int fd;
-	char name;		/* 'a' or 'b' with --interleave, else 0 */
-	long n;			/* the request waiting for its reply */
+	char name; /* 'a' or 'b' with --interleave, else 0 */
+	long n;    /* the request waiting for its reply */
 	int answered;
 	double sent_t;
-	unsigned char want[PEER_MAX_MSG];	/* the reply the contract asks */
+	unsigned char want[PEER_MAX_MSG]; /* the reply the contract asks */
 	size_t want_len;
-	unsigned char prev[PEER_MAX_MSG];	/* the reply before: to name */
-	size_t prev_len;			/* a duplicate as one */
+	unsigned char prev[PEER_MAX_MSG]; /* the reply before: to name */
+	size_t prev_len;                  /* a duplicate as one */
 	long prev_n;
 };
 
@@ -304,7 +316,7 @@ struct udp_client {
 	int ns;
 	long total, passed;
 	int failures;
-	char reason[512];	/* the first failure, for stderr */
+	char reason[512]; /* the first failure, for stderr */
 	unsigned char buf[PEER_MAX_MSG], req[PEER_MAX_MSG];
 };
 
@@ -326,12 +338,14 @@ udp_fail(struct udp_client *c, struct udp_csock *k, struct peer_event *e,
 		peer_log(c->out, e);
 	if (c->failures++ == 0)
 		snprintf(c->reason, sizeof c->reason, "#%ld%s: %s", k->n,
-		    k->name == 'a' ? "a" : k->name == 'b' ? "b" : "", note);
+		    k->name == 'a'   ? "a"
+		    : k->name == 'b' ? "b"
+		                     : "",
+		    note);
 }
 
 static void
-udp_wrong_bytes(struct udp_client *c, struct udp_csock *k,
-    struct peer_event *e)
+udp_wrong_bytes(struct udp_client *c, struct udp_csock *k, struct peer_event *e)
 {
 	size_t at = 0;
 
@@ -340,12 +354,15 @@ udp_wrong_bytes(struct udp_client *c, struct udp_csock *k,
 	e->want = k->want;
 	e->want_len = k->want_len;
 	if (at < e->len && at < k->want_len)
-		udp_fail(c, k, e, "reply differs from the expected at byte %zu "
-		    "(expected 0x%02x, got 0x%02x)", at, k->want[at],
-		    e->data[at]);
+		udp_fail(c, k, e,
+		    "reply differs from the expected at byte %zu "
+		    "(expected 0x%02x, got 0x%02x)",
+		    at, k->want[at], e->data[at]);
 	else
-		udp_fail(c, k, e, "reply is %zu bytes, expected %zu (same "
-		    "bytes up to byte %zu)", e->len, k->want_len, at);
+		udp_fail(c, k, e,
+		    "reply is %zu bytes, expected %zu (same "
+		    "bytes up to byte %zu)",
+		    e->len, k->want_len, at);
 }
 
 /* One datagram that came to socket k. */
@@ -353,16 +370,17 @@ static void
 udp_check(struct udp_client *c, struct udp_csock *k, size_t len,
     const struct sockaddr *from)
 {
-	struct peer_event e = {.what = "fail", .addr = from, .data = c->buf,
-	    .len = len};
+	struct peer_event e = {
+	    .what = "fail", .addr = from, .data = c->buf, .len = len};
 	struct udp_csock *other = &c->s[k == &c->s[0] ? 1 : 0];
 	int is_want = len == k->want_len && memcmp(c->buf, k->want, len) == 0;
 	char a[INET6_ADDRSTRLEN + 16];
 
 	if (!peer_same_addr(from, (struct sockaddr *)&c->dst)) {
-		udp_fail(c, k, &e, "this datagram is not from the server's "
-		    "address and port (%s)", peer_addr_str((struct sockaddr *)
-		    &c->dst, a, sizeof a));
+		udp_fail(c, k, &e,
+		    "this datagram is not from the server's "
+		    "address and port (%s)",
+		    peer_addr_str((struct sockaddr *)&c->dst, a, sizeof a));
 	} else if (is_want && !k->answered) {
 		k->answered = 1;
 		e.what = "ok";
@@ -372,13 +390,17 @@ udp_check(struct udp_client *c, struct udp_csock *k, size_t len,
 		e.has_ms = 1;
 		peer_log(c->out, &e);
 	} else if (is_want || (k->prev_n > 0 && len == k->prev_len &&
-	    memcmp(c->buf, k->prev, len) == 0)) {
-		udp_fail(c, k, &e, "a second reply to #%ld: the contract "
-		    "asks for exactly one", is_want ? k->n : k->prev_n);
+	                          memcmp(c->buf, k->prev, len) == 0)) {
+		udp_fail(c, k, &e,
+		    "a second reply to #%ld: the contract "
+		    "asks for exactly one",
+		    is_want ? k->n : k->prev_n);
 	} else if (c->ns == 2 && len == other->want_len &&
-	    memcmp(c->buf, other->want, len) == 0) {
-		udp_fail(c, k, &e, "the reply meant for the other client "
-		    "(socket %c) came here", other->name);
+	           memcmp(c->buf, other->want, len) == 0) {
+		udp_fail(c, k, &e,
+		    "the reply meant for the other client "
+		    "(socket %c) came here",
+		    other->name);
 	} else if (k->answered) {
 		udp_fail(c, k, &e, "an extra datagram after the reply");
 	} else {
@@ -425,8 +447,9 @@ udp_wait(struct udp_client *c, double deadline, int all)
 			p[i].fd = c->s[i].fd;
 			p[i].events = POLLIN;
 		}
-		if (poll(p, (nfds_t)c->ns, left > PEER_POLL_MS ? PEER_POLL_MS :
-		    (int)left + 1) <= 0)
+		if (poll(p, (nfds_t)c->ns,
+		        left > PEER_POLL_MS ? PEER_POLL_MS : (int)left + 1) <=
+		    0)
 			continue;
 		for (i = 0; i < c->ns; i++)
 			if (p[i].revents != 0)
@@ -439,8 +462,12 @@ udp_send(struct udp_client *c, struct udp_csock *k, long n)
 {
 	long idx = k->name == 'b' && c->o->pay == PAY_PING ? n + c->total : n;
 	size_t len = peer_payload(c->o, idx, c->req);
-	struct peer_event e = {.what = "send", .n = n, .sock = k->name,
-	    .addr = (struct sockaddr *)&c->dst, .data = c->req, .len = len};
+	struct peer_event e = {.what = "send",
+	    .n = n,
+	    .sock = k->name,
+	    .addr = (struct sockaddr *)&c->dst,
+	    .data = c->req,
+	    .len = len};
 
 	memcpy(k->prev, k->want, k->want_len);
 	k->prev_len = k->want_len;
@@ -451,7 +478,7 @@ udp_send(struct udp_client *c, struct udp_csock *k, long n)
 	peer_upper(k->want, c->req, len);
 	k->sent_t = peer_now_ms();
 	if (sendto(k->fd, c->req, len, 0, (struct sockaddr *)&c->dst,
-	    c->dstlen) < 0) {
+	        c->dstlen) < 0) {
 		e.what = "error";
 		e.note = strerror(errno);
 		peer_log(c->out, &e);
@@ -490,8 +517,10 @@ udp_one(struct udp_client *c, long n)
 static int
 udp_vanish(struct udp_client *c)
 {
-	struct peer_event e = {.what = "send", .addr = (struct sockaddr *)
-	    &c->dst, .data = c->req, .note = "--vanish: closes unread"};
+	struct peer_event e = {.what = "send",
+	    .addr = (struct sockaddr *)&c->dst,
+	    .data = c->req,
+	    .note = "--vanish: closes unread"};
 	int fd = socket(c->dst.ss_family, SOCK_DGRAM, 0);
 	long n;
 
@@ -501,7 +530,7 @@ udp_vanish(struct udp_client *c)
 		e.n = n;
 		e.len = peer_payload(c->o, n, c->req);
 		if (sendto(fd, c->req, e.len, 0, (struct sockaddr *)&c->dst,
-		    c->dstlen) < 0)
+		        c->dstlen) < 0)
 			break;
 		peer_log(c->out, &e);
 	}
@@ -512,21 +541,25 @@ udp_vanish(struct udp_client *c)
 static void
 udp_verdict(struct udp_client *c)
 {
-	struct peer_event e = {.what = "verdict", .verdict = 1,
-	    .passed = c->passed, .total = c->total};
+	struct peer_event e = {.what = "verdict",
+	    .verdict = 1,
+	    .passed = c->passed,
+	    .total = c->total};
 	char note[640];
 
 	e.ok = c->failures == 0 && !*c->stop && c->passed == c->total;
 	if (*c->stop && c->failures == 0)
 		snprintf(c->reason, sizeof c->reason, "interrupted");
-	snprintf(note, sizeof note, "%s: %ld of %ld requests answered "
-	    "correctly%s%s", e.ok ? "ok" : "FAIL", c->passed, c->total,
+	snprintf(note, sizeof note,
+	    "%s: %ld of %ld requests answered "
+	    "correctly%s%s",
+	    e.ok ? "ok" : "FAIL", c->passed, c->total,
 	    e.ok ? "" : "; first failure ", e.ok ? "" : c->reason);
 	e.note = note;
 	peer_log(c->out, &e);
 	if (!e.ok && c->failures == 0)
 		fprintf(stderr, "labpeer: interrupted before the check was "
-		    "done\n");
+		                "done\n");
 	else if (!e.ok)
 		fprintf(stderr, "labpeer: contract broken: %s\n", c->reason);
 }
@@ -590,8 +623,10 @@ peer_udp_client(const struct peer_opts *o, struct peer_out *out,
 		rc = udp_one(c, n);
 		if (rc < 0) {
 			c->failures++;
-			snprintf(c->reason, sizeof c->reason, "#%ld: cannot "
-			    "send: %s", n, strerror(errno));
+			snprintf(c->reason, sizeof c->reason,
+			    "#%ld: cannot "
+			    "send: %s",
+			    n, strerror(errno));
 			break;
 		}
 		c->passed += rc;

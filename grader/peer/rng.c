@@ -6,7 +6,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "rng.h"
 
-#define RNG_GAMMA 0x9e3779b97f4a7c15ULL	/* the golden-ratio increment */
+#define RNG_GAMMA 0x9e3779b97f4a7c15ULL /* the golden-ratio increment */
 
 static uint64_t
 rng_mix(uint64_t z)

@@ -150,12 +150,14 @@ report_json_students(FILE *out, const struct report_test *t)
 		report_json_key(out, "outcome_kind", s->outcome, 1);
 		fprintf(out, "\"status\": %d, ", s->status);
 		if (sig != 0)
-			fprintf(out, "\"exit_status\": null, \"signal\": %d, "
-			             "\"signal_name\": \"%s\", ",
+			fprintf(out,
+			    "\"exit_status\": null, \"signal\": %d, "
+			    "\"signal_name\": \"%s\", ",
 			    sig, report_signal_name(sig));
 		else
-			fprintf(out, "\"exit_status\": %d, \"signal\": null, "
-			             "\"signal_name\": null, ",
+			fprintf(out,
+			    "\"exit_status\": %d, \"signal\": null, "
+			    "\"signal_name\": null, ",
 			    s->status);
 		report_json_key(out, "stderr_tail", s->err_tail, 1);
 		report_json_key(out, "stdout_tail", s->out_tail, 0);

@@ -299,10 +299,11 @@ report_tail_explained(const struct report_test *t, const char *tail)
 		nl = l + strcspn(l, "\n");
 		n = (size_t)(nl - l);
 		for (found = 0, i = 0; i < t->nexplain && !found; i++)
-			found = strncmp(t->explain[i], "  ", 2) == 0 &&
-			        strlen(t->explain[i]) >= 2 + (n < 160 ? n : 160) &&
-			        strncmp(t->explain[i] + 2, l, n < 160 ? n : 160) ==
-			            0;
+			found =
+			    strncmp(t->explain[i], "  ", 2) == 0 &&
+			    strlen(t->explain[i]) >= 2 + (n < 160 ? n : 160) &&
+			    strncmp(t->explain[i] + 2, l, n < 160 ? n : 160) ==
+			        0;
 		if (!found)
 			return 0;
 	}
@@ -310,8 +311,8 @@ report_tail_explained(const struct report_test *t, const char *tail)
 }
 
 static void
-report_tail_text(FILE *f, const struct report_test *t, const char *what,
-    const char *s)
+report_tail_text(
+    FILE *f, const struct report_test *t, const char *what, const char *s)
 {
 	const char *tail, *l, *nl;
 	int cut;
@@ -355,7 +356,7 @@ report_test_text(const struct report *rep, const struct report_test *t,
 	if (f == NULL)
 		return NULL;
 	fprintf(f, "%s: %s\n", report_status_name(t->status),
-	    t->reason != NULL ? t->reason
+	    t->reason != NULL        ? t->reason
 	    : t->status == GS_PASSED ? t->summary
 	                             : "(no reason recorded)");
 	for (i = 0; i < t->nexplain; i++)
@@ -365,9 +366,9 @@ report_test_text(const struct report *rep, const struct report_test *t,
 	if (t->repro != NULL)
 		fprintf(f, "reproduce it: %s\n", t->repro);
 	if (t->repro != NULL && t->repro_build != NULL)
-		fprintf(f, "  (first build what it runs: %s)\n", t->repro_build);
-	if (t->status != GS_PASSED &&
-	    (t->status != GS_NOT_RUN || t->started)) {
+		fprintf(
+		    f, "  (first build what it runs: %s)\n", t->repro_build);
+	if (t->status != GS_PASSED && (t->status != GS_NOT_RUN || t->started)) {
 		report_rerun_command(rerun, sizeof rerun, rep, t, opt);
 		fprintf(f, "rerun only this test: %s\n", rerun);
 	}

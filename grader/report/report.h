@@ -49,12 +49,12 @@ enum report_format {
 struct report_student {
 	char *role; /* "server", "client" */
 	char *cmdline;
-	char *outcome;  /* run_outcome_name() */
-	int kind;       /* enum run_outcome */
-	int status;     /* exit code or signal number */
-	int signal;     /* the signal it died of, 0: it exited (or unknown) */
-	int cpu_limit;  /* RUN_TIMEOUT: RLIMIT_CPU ended it, not the clock */
-	int wall_ms;    /* its limits (0: not recorded) */
+	char *outcome; /* run_outcome_name() */
+	int kind;      /* enum run_outcome */
+	int status;    /* exit code or signal number */
+	int signal;    /* the signal it died of, 0: it exited (or unknown) */
+	int cpu_limit; /* RUN_TIMEOUT: RLIMIT_CPU ended it, not the clock */
+	int wall_ms;   /* its limits (0: not recorded) */
 	int cpu_s;
 	long mem_mb;
 	size_t out_cap;
@@ -75,8 +75,8 @@ struct report_test {
 	                    * from the folder labgrade was run in */
 	char *repro_build; /* run first: the student's programs it runs are
 	                    * not built (or older than their sources) */
-	char *trace_pcap; /* the test's capture (in the results folder) */
-	char *trace_text; /* labsniff's reading of it, when shown */
+	char *trace_pcap;  /* the test's capture (in the results folder) */
+	char *trace_text;  /* labsniff's reading of it, when shown */
 	struct report_student student[GRADE_STUDENTS_MAX];
 	size_t nstudent;
 	char *cell_note; /* fallback mode: why no namespaces */

@@ -40,12 +40,12 @@
 #include <sys/types.h>
 
 struct proc {
-	pid_t pid;		/* 0 once reaped */
-	int out_fd, err_fd;	/* read ends, -1 once closed */
-	char *out, *err;	/* captured output, always NUL-terminated */
+	pid_t pid;          /* 0 once reaped */
+	int out_fd, err_fd; /* read ends, -1 once closed */
+	char *out, *err;    /* captured output, always NUL-terminated */
 	size_t out_len, err_len;
-	int status;		/* wait status, valid once reaped */
-	int timed_out;		/* proc_wait killed it at the deadline */
+	int status;    /* wait status, valid once reaped */
+	int timed_out; /* proc_wait killed it at the deadline */
 };
 
 int proc_start(struct proc *p, char *const argv[]);

@@ -1,7 +1,7 @@
 /*
  * Helpers shared by the lab contract suites: the contract's output lines
- * (read by grader/labs/contract.c), servers started on free ports, private hosts
- * files (interface in labtest.h).
+ * (read by grader/labs/contract.c), servers started on free ports, private
+ * hosts files (interface in labtest.h).
  */
 #define _GNU_SOURCE /* unshare, CLONE_NEWNS */
 #include "labtest.h"

@@ -34,24 +34,24 @@
 #include "grader/labs/contract.h"
 
 #define LABTEST_MAX_PINGS CONTRACT_COUNT_MAX /* COUNT is 1..1000 */
-#define LABTEST_START_MS 3000	/* a server must be ready within this */
+#define LABTEST_START_MS 3000 /* a server must be ready within this */
 
 struct labtest_ping {
 	int seq;
-	int replied;		/* 1 "reply from", 0 "seq=N timeout" */
-	char ip[64];		/* replies: address as printed, no [] */
+	int replied; /* 1 "reply from", 0 "seq=N timeout" */
+	char ip[64]; /* replies: address as printed, no [] */
 	int port;
-	double rtt;		/* ms */
+	double rtt; /* ms */
 };
 
 struct labtest_out {
 	int npings;
 	struct labtest_ping ping[LABTEST_MAX_PINGS];
-	int summary;		/* the "sent, received, loss" line is there */
+	int summary; /* the "sent, received, loss" line is there */
 	int sent, received, loss;
-	int rtt_line;		/* the "rtt min/avg/max" line is there */
+	int rtt_line; /* the "rtt min/avg/max" line is there */
 	double min, avg, max;
-	char why[256];		/* first disagreement with the contract */
+	char why[256]; /* first disagreement with the contract */
 };
 
 int labtest_parse(const char *text, struct labtest_out *o);

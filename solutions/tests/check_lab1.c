@@ -824,7 +824,8 @@ static const char *const programs[] = {"udp_server", "udp_client"};
 
 START_TEST(test_help)
 {
-	char *argv[] = {(char *)labtest_prog(LAB, programs[_i]), "--help", NULL};
+	char *argv[] = {
+	    (char *)labtest_prog(LAB, programs[_i]), "--help", NULL};
 	struct proc p;
 
 	ck_assert_int_eq(proc_run(&p, argv, 3000), 0);

@@ -29,8 +29,8 @@
 #define TCP_SERVER labtest_prog(LAB, "tcp_server")
 #define TCP_CLIENT labtest_prog(LAB, "tcp_client")
 
-#define IO_MS 2000        /* any expected byte must come by then */
-#define PIECE_MS 15       /* pause between the pieces of a split line */
+#define IO_MS 2000  /* any expected byte must come by then */
+#define PIECE_MS 15 /* pause between the pieces of a split line */
 #define DEADLINE_LO                                                            \
 	(CONTRACT_DEADLINE_LO_S -                                              \
 	    0.005) /* contract: 1.000 s, less wake-up jitter */
@@ -41,7 +41,7 @@
 #define AT_ONCE 0.050     /* "the next ping goes out at once" */
 #define RUN_MS 8000       /* deadline of any one program run */
 #define MAX_LINE CONTRACT_LINE_MAX /* contract: bytes before the '\n' */
-#define LEAVE_BYTES 40000 /* lines that fit in the socket buffers */
+#define LEAVE_BYTES 40000          /* lines that fit in the socket buffers */
 
 static const char *const families[] = {"127.0.0.1", "::1"};
 
@@ -1098,7 +1098,8 @@ static const char *const programs[] = {"tcp_server", "tcp_client"};
 
 START_TEST(test_help)
 {
-	char *argv[] = {(char *)labtest_prog(LAB, programs[_i]), "--help", NULL};
+	char *argv[] = {
+	    (char *)labtest_prog(LAB, programs[_i]), "--help", NULL};
 	struct proc p;
 
 	ck_assert_int_eq(proc_run(&p, argv, 3000), 0);

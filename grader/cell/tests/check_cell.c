@@ -33,8 +33,8 @@
 #include "cell.h"
 #include "harness.h"
 
-#define SELFTEST_ENV "CELL_SELFTEST"	/* set: the nested-only cases */
-#define CAPTURE_BURST 500		/* datagrams sent right before a stop */
+#define SELFTEST_ENV "CELL_SELFTEST" /* set: the nested-only cases */
+#define CAPTURE_BURST 500            /* datagrams sent right before a stop */
 
 static long long
 now_ms(void)
@@ -76,15 +76,15 @@ hostile_dir(void)
 		return env;
 	if (hostile_owner == getpid())
 		return hostile_copy;
-	snprintf(hostile_copy, sizeof hostile_copy,
-	    "/var/tmp/cell-hostile-XXXXXX");
+	snprintf(
+	    hostile_copy, sizeof hostile_copy, "/var/tmp/cell-hostile-XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(hostile_copy));
 	ck_assert_int_eq(chmod(hostile_copy, 0755), 0);
 	hostile_owner = getpid();
 	atexit(hostile_cleanup);
 	d = opendir(kit_bin("tests/hostile"));
-	ck_assert_msg(d != NULL, "%s: %s", kit_bin("tests/hostile"),
-	    strerror(errno));
+	ck_assert_msg(
+	    d != NULL, "%s: %s", kit_bin("tests/hostile"), strerror(errno));
 	while ((e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.')
 			continue;
@@ -127,7 +127,7 @@ static void
 start(struct cell *c, struct run *r, const char *prog, const char *arg,
     const struct run_limits *lim)
 {
-	char *argv[] = { (char *)hostile(prog), (char *)arg, NULL };
+	char *argv[] = {(char *)hostile(prog), (char *)arg, NULL};
 
 	ck_assert_msg(run_start(c, r, argv, lim) == 0, "run_start %s: %s",
 	    argv[0], strerror(errno));
@@ -152,7 +152,7 @@ static void
 assert_left_nothing(const struct cell *c, const int *ports, int n)
 {
 	int i, fd, off = 0;
-	struct sockaddr_in6 a = { .sin6_family = AF_INET6 };
+	struct sockaddr_in6 a = {.sin6_family = AF_INET6};
 
 	if (c->switch_uid)
 		ck_assert_msg(cell_uid_count(c->uid) == 0,
@@ -163,8 +163,8 @@ assert_left_nothing(const struct cell *c, const int *ports, int n)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
 		a.sin6_port = htons((unsigned short)ports[i]);
 		ck_assert_msg(bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
-		    listen(fd, 1) == 0, "port %d still held: %s", ports[i],
-		    strerror(errno));
+		                  listen(fd, 1) == 0,
+		    "port %d still held: %s", ports[i], strerror(errno));
 		close(fd);
 	}
 }
@@ -189,9 +189,9 @@ pid_running(pid_t pid)
 static int
 bind_udp(int port)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET,
-		.sin_port = htons((unsigned short)port),
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in a = {.sin_family = AF_INET,
+	    .sin_port = htons((unsigned short)port),
+	    .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	int fd = socket(AF_INET, SOCK_DGRAM, 0);
 
 	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) < 0)
@@ -203,27 +203,25 @@ bind_udp(int port)
 
 struct hostile_case {
 	const char *prog;
-	int port_arg;		/* pass a cell port as argv[1] */
+	int port_arg; /* pass a cell port as argv[1] */
 	struct run_limits lim;
-	const char *ready;	/* stdout text before run_stop, or NULL */
+	const char *ready; /* stdout text before run_stop, or NULL */
 	enum run_outcome want;
-	int status;		/* exit code or signal; -1: any */
-	const char *out;	/* stdout must hold this */
+	int status;      /* exit code or signal; -1: any */
+	const char *out; /* stdout must hold this */
 };
 
 static const struct hostile_case hostile_cases[] = {
-	{ "quick", 0, { 0 }, NULL, RUN_EXITED, 3, "out\n" },
-	{ "segv", 0, { 0 }, NULL, RUN_SIGNALED, SIGSEGV, "about to crash" },
-	{ "spin", 0, { .cpu_s = 1 }, NULL, RUN_TIMEOUT, SIGXCPU, "spinning" },
-	{ "block", 0, { .wall_ms = 300 }, NULL, RUN_TIMEOUT, SIGKILL,
-	    "waiting" },
-	{ "memhog", 0, { .mem_mb = 64 }, NULL, RUN_MEMORY, -1, "eating" },
-	{ "flood", 0, { .out_cap = 65536 }, NULL, RUN_OUTPUT, SIGKILL,
-	    "flood" },
-	{ "forkbomb", 0, { .nproc = 16, .wall_ms = 1500 }, NULL, RUN_TIMEOUT,
-	    SIGKILL, "fork failed after" },
-	{ "noterm", 0, { 0 }, "ignoring", RUN_STOPPED, SIGKILL, "ignoring" },
-	{ "linger", 1, { 0 }, NULL, RUN_EXITED, 0, "daemon holds port" },
+    {"quick", 0, {0}, NULL, RUN_EXITED, 3, "out\n"},
+    {"segv", 0, {0}, NULL, RUN_SIGNALED, SIGSEGV, "about to crash"},
+    {"spin", 0, {.cpu_s = 1}, NULL, RUN_TIMEOUT, SIGXCPU, "spinning"},
+    {"block", 0, {.wall_ms = 300}, NULL, RUN_TIMEOUT, SIGKILL, "waiting"},
+    {"memhog", 0, {.mem_mb = 64}, NULL, RUN_MEMORY, -1, "eating"},
+    {"flood", 0, {.out_cap = 65536}, NULL, RUN_OUTPUT, SIGKILL, "flood"},
+    {"forkbomb", 0, {.nproc = 16, .wall_ms = 1500}, NULL, RUN_TIMEOUT, SIGKILL,
+        "fork failed after"},
+    {"noterm", 0, {0}, "ignoring", RUN_STOPPED, SIGKILL, "ignoring"},
+    {"linger", 1, {0}, NULL, RUN_EXITED, 0, "daemon holds port"},
 };
 
 #define N_HOSTILE ((int)(sizeof hostile_cases / sizeof hostile_cases[0]))
@@ -255,10 +253,12 @@ hostile_extra(struct cell *c, const struct hostile_case *h, struct run *r,
 		ck_assert_int_eq(
 		    cell_wait_port(c, SOCK_STREAM, port, NULL, 50), -1);
 	} else if (strcmp(h->prog, "linger") == 0) {
-		ck_assert_int_eq(cell_wait_port(c, SOCK_DGRAM, port, NULL,
-		    CELL_READY_MS), 0);
-		ck_assert_int_eq(cell_wait_port(c, SOCK_STREAM, port, NULL,
-		    CELL_READY_MS), 0);
+		ck_assert_int_eq(
+		    cell_wait_port(c, SOCK_DGRAM, port, NULL, CELL_READY_MS),
+		    0);
+		ck_assert_int_eq(
+		    cell_wait_port(c, SOCK_STREAM, port, NULL, CELL_READY_MS),
+		    0);
 	}
 }
 
@@ -282,9 +282,11 @@ hostile_run(int i, int flags)
 		ck_assert_int_eq(run_stop(&r), 0);
 	} else
 		ck_assert_int_eq(run_wait(&r, -1), 0);
-	ck_assert_msg(r.outcome == h->want, "%s: %s (status %d, maxrss %ld "
-	    "kB), want %s", h->prog, run_outcome_name(r.outcome), r.status,
-	    r.max_rss_kb, run_outcome_name(h->want));
+	ck_assert_msg(r.outcome == h->want,
+	    "%s: %s (status %d, maxrss %ld "
+	    "kB), want %s",
+	    h->prog, run_outcome_name(r.outcome), r.status, r.max_rss_kb,
+	    run_outcome_name(h->want));
 	if (h->status >= 0)
 		ck_assert_int_eq(r.status, h->status);
 	ck_assert_msg(strstr(r.out, h->out) != NULL, "stdout: %.80s", r.out);
@@ -309,7 +311,7 @@ END_TEST
 /* The output cap holds exactly, and NULs are kept. */
 START_TEST(test_output_cap)
 {
-	struct run_limits lim = { .out_cap = 10000 };
+	struct run_limits lim = {.out_cap = 10000};
 	struct cell c;
 	struct run r;
 
@@ -369,7 +371,7 @@ END_TEST
 /* A missing program is an error of run_start, not a crash or a 127. */
 START_TEST(test_no_binary)
 {
-	char *argv[] = { "/nonexistent/student_server", NULL };
+	char *argv[] = {"/nonexistent/student_server", NULL};
 	struct cell c;
 	struct run r;
 
@@ -414,9 +416,9 @@ start_and_forget(struct cell *c, char **out, char **err)
 	struct run r;
 
 	start(c, &r, "block", NULL, NULL);
-	*out = r.out;	/* for the leak checker: freed at the end */
+	*out = r.out; /* for the leak checker: freed at the end */
 	*err = r.err;
-	return r.pid;	/* r's memory ends here, its fds stay open */
+	return r.pid; /* r's memory ends here, its fds stay open */
 }
 
 START_TEST(test_close_forgotten)
@@ -427,7 +429,7 @@ START_TEST(test_close_forgotten)
 
 	open_cell(&c, 0, _i ? CELL_FORCE_FALLBACK : 0);
 	pid = start_and_forget(&c, &out, &err);
-	memset(junk, 0x5a, sizeof junk);	/* scribble over old stack */
+	memset(junk, 0x5a, sizeof junk); /* scribble over old stack */
 	ck_assert_int_eq(pid_running(pid), 1);
 	cell_close(&c);
 	ck_assert_int_eq(pid_running(pid), 0);
@@ -486,25 +488,25 @@ probe_check(struct cell *c)
 }
 
 /* What the seccomp filter refuses, what bwrap hides, what stays. */
-static const char *const escape_denied[] = { "ptrace", "process_vm_readv",
-	"keyctl", "bpf", "perf_event_open", "userfaultfd", "mount", "umount2",
-	"unshare", "setns", "clone_newns", "kexec_load", "init_module",
-	"swapon", "reboot", "acct", "personality", "tiocsti", NULL };
-static const char *const escape_allowed[] = { "query_personality",
-	"thread", "fork_exec", "socket", "epoll", "clock", NULL };
+static const char *const escape_denied[] = {"ptrace", "process_vm_readv",
+    "keyctl", "bpf", "perf_event_open", "userfaultfd", "mount", "umount2",
+    "unshare", "setns", "clone_newns", "kexec_load", "init_module", "swapon",
+    "reboot", "acct", "personality", "tiocsti", NULL};
+static const char *const escape_allowed[] = {"query_personality", "thread",
+    "fork_exec", "socket", "epoll", "clock", NULL};
 
 START_TEST(test_sandbox_escape)
 {
 	char kit[PATH_MAX], key[PATH_MAX + 8], *kit_dir;
-	char *argv[] = { NULL, "/etc/shadow", "/root", "/home", kit,
-		(char *)hostile_dir(), "/usr/bin/make", NULL };
+	char *argv[] = {NULL, "/etc/shadow", "/root", "/home", kit,
+	    (char *)hostile_dir(), "/usr/bin/make", NULL};
 	struct cell c;
 	struct run r;
 	int i;
 
 	ck_assert_ptr_nonnull(realpath(kit_bin("tests"), kit));
 	kit_dir = strrchr(kit, '/');
-	*kit_dir = '\0';	/* the kit's build folder */
+	*kit_dir = '\0'; /* the kit's build folder */
 	argv[0] = (char *)hostile("escape");
 	open_cell(&c, 0, 0);
 	ck_assert_msg(c.sandbox != NULL, "no bwrap: %s", c.why);
@@ -541,7 +543,7 @@ START_TEST(test_ns_identity)
 
 	open_cell(&c, 0, 0);
 	ck_assert_msg(c.mode == CELL_NS, "no namespaces: %s", c.why);
-	ck_assert_int_eq(c.ipv6, 1);	/* this kernel has IPv6 */
+	ck_assert_int_eq(c.ipv6, 1); /* this kernel has IPv6 */
 	if (geteuid() == 0) {
 		ck_assert_uint_ge(c.uid, CELL_UID_BASE);
 		ck_assert_int_eq(c.switch_uid, 1);
@@ -577,13 +579,13 @@ static void
 refuse_unshare(void)
 {
 	struct sock_filter f[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-		    offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_unshare, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	    BPF_STMT(
+	        BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_unshare, 0, 1),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
-	struct sock_fprog prog = { sizeof f / sizeof f[0], f };
+	struct sock_fprog prog = {sizeof f / sizeof f[0], f};
 
 	ck_assert_int_eq(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
 	ck_assert_int_eq(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog), 0);
@@ -615,16 +617,16 @@ static void
 refuse_ipv6(void)
 {
 	struct sock_filter f[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-		    offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_socket, 0, 3),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-		    offsetof(struct seccomp_data, args[0])),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_INET6, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EAFNOSUPPORT),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	    BPF_STMT(
+	        BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_socket, 0, 3),
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+	        offsetof(struct seccomp_data, args[0])),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_INET6, 0, 1),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EAFNOSUPPORT),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
-	struct sock_fprog prog = { sizeof f / sizeof f[0], f };
+	struct sock_fprog prog = {sizeof f / sizeof f[0], f};
 
 	ck_assert_int_eq(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
 	ck_assert_int_eq(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog), 0);
@@ -666,8 +668,8 @@ END_TEST
 START_TEST(test_sweep_stale)
 {
 	char tmp[] = "/tmp/cell-sweep-XXXXXX", stale[PATH_MAX], live[PATH_MAX];
-	struct timespec old[2] = { { time(NULL) - 7200, 0 },
-		{ time(NULL) - 7200, 0 } };
+	struct timespec old[2] = {
+	    {time(NULL) - 7200, 0}, {time(NULL) - 7200, 0}};
 	struct cell c;
 	struct stat st;
 	int fd;
@@ -704,7 +706,7 @@ START_TEST(test_uid_lock)
 	open_cell(&a, 5, CELL_FORCE_FALLBACK);
 	if (fork() == 0) {
 		int ok = cell_open(&b, 5, CELL_FORCE_FALLBACK) == 0 &&
-		    b.uid != a.uid;
+		         b.uid != a.uid;
 
 		cell_close(&b);
 		_exit(ok ? 0 : 1);
@@ -729,18 +731,19 @@ has_addr(const struct addrinfo *ai, const char *text)
 
 	for (; ai != NULL; ai = ai->ai_next)
 		if (getnameinfo(ai->ai_addr, ai->ai_addrlen, buf, sizeof buf,
-		    NULL, 0, NI_NUMERICHOST) == 0 && strcmp(buf, text) == 0)
+		        NULL, 0, NI_NUMERICHOST) == 0 &&
+		    strcmp(buf, text) == 0)
 			return 1;
 	return 0;
 }
 
-static const char *const resolve_names[] = { "localhost", "127.0.0.1",
-	"::1" };
+static const char *const resolve_names[] = {"localhost", "127.0.0.1", "::1"};
 
 START_TEST(test_localhost)
 {
-	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM,
-		.ai_flags = AI_ADDRCONFIG }, *ai;
+	struct addrinfo hints = {.ai_socktype = SOCK_DGRAM,
+	                    .ai_flags = AI_ADDRCONFIG},
+	                *ai;
 	const char *name = resolve_names[_i];
 	struct cell c;
 	int rc;
@@ -750,8 +753,8 @@ START_TEST(test_localhost)
 	rc = getaddrinfo(name, "12000", &hints, &ai);
 	ck_assert_msg(rc == 0, "%s: %s", name, gai_strerror(rc));
 	if (_i != 2)
-		ck_assert_msg(has_addr(ai, "127.0.0.1"), "%s: no 127.0.0.1",
-		    name);
+		ck_assert_msg(
+		    has_addr(ai, "127.0.0.1"), "%s: no 127.0.0.1", name);
 	if (_i != 1)
 		ck_assert_msg(has_addr(ai, "::1"), "%s: no ::1", name);
 	freeaddrinfo(ai);
@@ -771,7 +774,7 @@ START_TEST(test_ns_private)
 	fd = mkstemp(host_file);
 	ck_assert_int_ge(fd, 0);
 	close(fd);
-	host_tmp = open("/tmp", O_PATH | O_DIRECTORY);	/* to clean up */
+	host_tmp = open("/tmp", O_PATH | O_DIRECTORY); /* to clean up */
 	ck_assert_int_ge(host_tmp, 0);
 	open_cell(&c, 0, 0);
 	ck_assert_int_eq(access(host_file, F_OK), -1);
@@ -779,8 +782,8 @@ START_TEST(test_ns_private)
 	ck_assert_int_eq(fs.f_type, TMPFS_MAGIC);
 	ck_assert_int_eq(cell_port(&c, SOCK_DGRAM), CELL_PORT);
 	ck_assert_int_eq(cell_port(&c, SOCK_STREAM), CELL_PORT + 1);
-	ck_assert_int_eq(cell_wait_port(&c, SOCK_DGRAM, CELL_PORT, NULL, 50),
-	    -1);
+	ck_assert_int_eq(
+	    cell_wait_port(&c, SOCK_DGRAM, CELL_PORT, NULL, 50), -1);
 	cell_close(&c);
 	ck_assert_int_eq(unlinkat(host_tmp, host_file + 5, 0), 0);
 	close(host_tmp);
@@ -793,9 +796,9 @@ END_TEST
  * host's /tmp stays hidden. */
 START_TEST(test_kit_under_tmp)
 {
-	char dir[] = "/tmp/cell-kit-XXXXXX", prog[PATH_MAX], other[] =
-	    "/tmp/cell-other-XXXXXX";
-	char *argv[] = { "./quick", NULL };
+	char dir[] = "/tmp/cell-kit-XXXXXX", prog[PATH_MAX],
+	     other[] = "/tmp/cell-other-XXXXXX";
+	char *argv[] = {"./quick", NULL};
 	struct cell c;
 	struct run r;
 	int top, fd, host_tmp;
@@ -895,12 +898,13 @@ START_TEST(test_wait_port)
 	argv[0] = (char *)hostile("linger");
 	argv[1] = arg;
 	ck_assert_int_eq(run_start(&c, &r, argv, NULL), 0);
-	ck_assert_msg(cell_wait_port(&c, SOCK_STREAM, port, &r,
-	    CELL_READY_MS) == 0, "port %d not listening: linger %s, status "
-	    "%d, out '%s', err '%s'", port, run_outcome_name(r.outcome),
-	    r.status, r.out, r.err);
-	ck_assert_int_eq(cell_wait_port(&c, SOCK_DGRAM, port, NULL,
-	    CELL_READY_MS), 0);
+	ck_assert_msg(
+	    cell_wait_port(&c, SOCK_STREAM, port, &r, CELL_READY_MS) == 0,
+	    "port %d not listening: linger %s, status "
+	    "%d, out '%s', err '%s'",
+	    port, run_outcome_name(r.outcome), r.status, r.out, r.err);
+	ck_assert_int_eq(
+	    cell_wait_port(&c, SOCK_DGRAM, port, NULL, CELL_READY_MS), 0);
 	cell_close(&c);
 	run_free(&q);
 	run_free(&r);
@@ -913,7 +917,7 @@ START_TEST(test_init_gone)
 {
 	struct cell c;
 	struct run r;
-	char *argv[] = { (char *)hostile("quick"), NULL };
+	char *argv[] = {(char *)hostile("quick"), NULL};
 
 	open_cell(&c, 0, 0);
 	ck_assert_int_eq(c.mode, CELL_NS);
@@ -930,8 +934,9 @@ END_TEST
 static void
 send_udp(const char *addr, int port, const char *payload)
 {
-	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM,
-		.ai_flags = AI_NUMERICHOST }, *ai;
+	struct addrinfo hints = {.ai_socktype = SOCK_DGRAM,
+	                    .ai_flags = AI_NUMERICHOST},
+	                *ai;
 	char serv[16];
 	int fd;
 
@@ -940,7 +945,8 @@ send_udp(const char *addr, int port, const char *payload)
 	fd = socket(ai->ai_family, SOCK_DGRAM, 0);
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(sendto(fd, payload, strlen(payload), 0, ai->ai_addr,
-	    ai->ai_addrlen), (ssize_t)strlen(payload));
+	                     ai->ai_addrlen),
+	    (ssize_t)strlen(payload));
 	close(fd);
 	freeaddrinfo(ai);
 }
@@ -989,12 +995,12 @@ START_TEST(test_capture)
 	for (int k = 0; k < CAPTURE_BURST; k++)
 		send_udp("127.0.0.1", port, "cell-capture-burst");
 	ck_assert_int_eq(cell_capture_stop(&cap), 0);
-	ck_assert_int_eq(pcap_count(cap.path, "cell-capture-burst"),
-	    CAPTURE_BURST);
+	ck_assert_int_eq(
+	    pcap_count(cap.path, "cell-capture-burst"), CAPTURE_BURST);
 	ck_assert_int_eq(pcap_count(cap.path, "cell-capture-v4"), 1);
 	ck_assert_int_eq(pcap_count(cap.path, "cell-capture-v6"), 1);
-	ck_assert_int_eq(pcap_count(cap.path, "cell-capture-other"),
-	    c.mode == CELL_NS);
+	ck_assert_int_eq(
+	    pcap_count(cap.path, "cell-capture-other"), c.mode == CELL_NS);
 	cell_close(&c);
 }
 END_TEST
@@ -1029,16 +1035,16 @@ END_TEST
 static void
 nested(struct proc *p, const char *tcase, const char *user, int ms)
 {
-	char *as_root[] = { (char *)kit_bin("check_kit"), NULL };
-	char *as_user[] = { "setpriv", "--reuid=65534", "--regid=65534",
-		"--clear-groups", "--", (char *)kit_bin("check_kit"), NULL };
+	char *as_root[] = {(char *)kit_bin("check_kit"), NULL};
+	char *as_user[] = {"setpriv", "--reuid=65534", "--regid=65534",
+	    "--clear-groups", "--", (char *)kit_bin("check_kit"), NULL};
 
 	setenv(SELFTEST_ENV, "1", 1);
 	setenv("CK_RUN_SUITE", "cell", 1);
 	setenv("CK_RUN_CASE", tcase, 1);
 	setenv("CK_VERBOSITY", "verbose", 1);
 	unsetenv("CK_DEFAULT_TIMEOUT");
-	unsetenv("CK_LOG_FILE_NAME");	/* the outer run's logs are not ours */
+	unsetenv("CK_LOG_FILE_NAME"); /* the outer run's logs are not ours */
 	unsetenv("CK_XML_LOG_FILE_NAME");
 	unsetenv("CK_TAP_LOG_FILE_NAME");
 	unsetenv("CK_TIMEOUT_MULTIPLIER");
@@ -1052,10 +1058,11 @@ START_TEST(test_check_reports)
 {
 	struct proc p;
 
-	hostile_dir();	/* the nested run inherits the copy */
+	hostile_dir(); /* the nested run inherits the copy */
 	nested(&p, "nested_report", NULL, 20000);
-	ck_assert_msg(strstr(p.out, "50%: Checks: 2, Failures: 1, Errors: 0")
-	    != NULL, "nested run said:\n%s%s", p.out, p.err);
+	ck_assert_msg(
+	    strstr(p.out, "50%: Checks: 2, Failures: 1, Errors: 0") != NULL,
+	    "nested run said:\n%s%s", p.out, p.err);
 	ck_assert_ptr_nonnull(strstr(p.out, "cell-report-marker mode=0"));
 	ck_assert_int_eq(PROC_EXIT(&p), 1);
 	proc_free(&p);
@@ -1084,13 +1091,13 @@ START_TEST(test_check_timeout)
 	FILE *f;
 	int pid, alive;
 
-	prctl(PR_SET_CHILD_SUBREAPER, 1);	/* the orphans come to us */
+	prctl(PR_SET_CHILD_SUBREAPER, 1); /* the orphans come to us */
 	ck_assert_ptr_nonnull(realpath(kit_bin(""), line));
-	snprintf(path, sizeof path, "%s/cell-selftest-%d.txt", line,
-	    (int)getpid());
+	snprintf(
+	    path, sizeof path, "%s/cell-selftest-%d.txt", line, (int)getpid());
 	setenv("CELL_SELFTEST_OUT", path, 1);
 	setenv("CELL_SELFTEST_FALLBACK", _i ? "1" : "0", 1);
-	hostile_dir();	/* the nested run inherits the copy */
+	hostile_dir(); /* the nested run inherits the copy */
 	nested(&p, "nested_hang", NULL, 20000);
 	ck_assert_msg(strstr(p.out, "Test timeout expired") != NULL,
 	    "nested run said:\n%s%s", p.out, p.err);
@@ -1116,8 +1123,8 @@ START_TEST(test_check_timeout)
 	} while (alive > 0 && now_ms() < until && usleep(10000) == 0);
 	fclose(f);
 	unlink(path);
-	ck_assert_msg(alive == 0, "%d leftover(s) after Check's timeout",
-	    alive);
+	ck_assert_msg(
+	    alive == 0, "%d leftover(s) after Check's timeout", alive);
 	ck_assert_int_ne(uid, 0);
 	proc_free(&p);
 }
@@ -1145,7 +1152,7 @@ START_TEST(nested_hang)
 	    c.dir, (int)r[1].pid, (int)r[2].pid, (int)c.init);
 	fclose(f);
 	for (;;)
-		pause();	/* until Check's timeout */
+		pause(); /* until Check's timeout */
 }
 END_TEST
 
@@ -1206,15 +1213,16 @@ START_TEST(test_as_user)
 	struct proc p;
 
 	if (geteuid() != 0)
-		return;	/* already the user: the cases below ran as such */
+		return; /* already the user: the cases below ran as such */
 	copy_for_nobody(dir);
 	setenv("KIT_BUILD", dir, 1);
 	ck_assert_int_eq(chdir(dir), 0);
-	hostile_dir();	/* the nested run inherits the copy */
+	hostile_dir(); /* the nested run inherits the copy */
 	nested(&p, "nested_user", "nobody", 30000);
 	cell_remove_dir(dir);
-	ck_assert_msg(strstr(p.out, "100%: Checks: 17, Failures: 0, Errors: 0")
-	    != NULL, "nested run as nobody said:\n%s%s", p.out, p.err);
+	ck_assert_msg(
+	    strstr(p.out, "100%: Checks: 17, Failures: 0, Errors: 0") != NULL,
+	    "nested run as nobody said:\n%s%s", p.out, p.err);
 	proc_free(&p);
 }
 END_TEST
@@ -1257,7 +1265,7 @@ END_TEST
  * refused with a clear reason (test_capture). */
 START_TEST(nested_user_fallback)
 {
-	static const int cases[] = { 6, 7, 8, 0 };
+	static const int cases[] = {6, 7, 8, 0};
 
 	hostile_run(cases[_i], CELL_FORCE_FALLBACK);
 }

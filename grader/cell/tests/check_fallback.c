@@ -55,11 +55,11 @@ static const char py_check[] =
     "print('OK', len(passed), 'passed', len(skipped), 'not run')\n";
 
 static void
-check_json(const char *json, const char *pass, const char *skip,
-    const char *must_fail)
+check_json(
+    const char *json, const char *pass, const char *skip, const char *must_fail)
 {
-	char *argv[] = { "python3", "-c", (char *)py_check, (char *)pass,
-		(char *)skip, (char *)must_fail, NULL };
+	char *argv[] = {"python3", "-c", (char *)py_check, (char *)pass,
+	    (char *)skip, (char *)must_fail, NULL};
 	struct proc p;
 
 	ck_assert_int_eq(proc_start_in(&p, argv, json), 0);
@@ -74,8 +74,8 @@ check_json(const char *json, const char *pass, const char *skip,
 static const struct {
 	const char *lab, *dir, *min_pass;
 } refs[] = {
-	{ "lab1-udp", "solutions/lab1-udp", "20" },
-	{ "lab2-tcp", "solutions/lab2-tcp", "25" },
+    {"lab1-udp", "solutions/lab1-udp", "20"},
+    {"lab2-tcp", "solutions/lab2-tcp", "25"},
 };
 
 START_TEST(test_references)
@@ -104,16 +104,17 @@ END_TEST
 START_TEST(test_broken_caught)
 {
 	char dir[] = "/var/tmp/check_fallback-XXXXXX", cmd[1024];
-	char *argv[] = { (char *)kit_bin("labgrade"), "--no-cell", "--format",
-		"json", "--only", "client_pings", "lab1-udp", dir, NULL };
+	char *argv[] = {(char *)kit_bin("labgrade"), "--no-cell", "--format",
+	    "json", "--only", "client_pings", "lab1-udp", dir, NULL};
 	struct proc p;
 
 	if (geteuid() != 0)
-		return;	/* without capture rights client_pings is not run */
+		return; /* without capture rights client_pings is not run */
 	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(cmd, sizeof cmd, "cp solutions/lab1-udp/udp_server.c "
-	    "%s/udp_client.c %s/", kit_bin("broken/lab1-udp/client-nul-in-ping"),
-	    dir);
+	snprintf(cmd, sizeof cmd,
+	    "cp solutions/lab1-udp/udp_server.c "
+	    "%s/udp_client.c %s/",
+	    kit_bin("broken/lab1-udp/client-nul-in-ping"), dir);
 	ck_assert_int_eq(system(cmd), 0);
 	ck_assert_int_eq(proc_run(&p, argv, 60000), 0);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
@@ -140,12 +141,13 @@ START_TEST(test_as_nobody)
 	struct proc p;
 
 	if (geteuid() != 0)
-		return;	/* the references test above ran as such a user */
+		return; /* the references test above ran as such a user */
 	ck_assert_ptr_nonnull(mkdtemp(kit));
 	ck_assert(a != NULL && b != NULL && c != NULL);
 	snprintf(cmd, sizeof cmd,
 	    "set -e; cd %s; mkdir -p build solutions; "
-	    "cp %s %s %s build/; (cd $OLDPWD && tar cf - grader/labs/*/*.rubric) "
+	    "cp %s %s %s build/; (cd $OLDPWD && tar cf - "
+	    "grader/labs/*/*.rubric) "
 	    "| tar xf -; cp -r $OLDPWD/solutions/lab1-udp "
 	    "$OLDPWD/solutions/lab2-tcp solutions/; cp -r $OLDPWD/labs .; "
 	    "chmod -R a+rX .",
@@ -182,8 +184,8 @@ fallback_suite(void)
 	TCase *tc = tcase_create("no_cell");
 
 	tcase_set_timeout(tc, 90);
-	tcase_add_loop_test(tc, test_references, 0,
-	    (int)(sizeof refs / sizeof refs[0]));
+	tcase_add_loop_test(
+	    tc, test_references, 0, (int)(sizeof refs / sizeof refs[0]));
 	tcase_add_test(tc, test_broken_caught);
 	tcase_add_test(tc, test_as_nobody);
 	suite_add_tcase(s, tc);

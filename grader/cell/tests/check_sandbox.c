@@ -33,25 +33,25 @@
 #define SB_ATTACKS "grader/cell/tests/attacks"
 #define SB_GRADE_MS 120000 /* labgrade is killed after this */
 #define SB_NOBODY 65534
-#define SB_SHM_BYTES "7777777" /* the leftovers attack's segment */
+#define SB_SHM_BYTES "7777777"  /* the leftovers attack's segment */
 #define SB_MEM_PEAK (2LL << 30) /* the memory attack's grading, at most */
 /* sh -c: join cgroup $1 (when given), then run the rest. */
-#define SB_JOIN_CG                                                           \
+#define SB_JOIN_CG                                                             \
 	"if [ -n \"$1\" ]; then echo $$ > \"$1/cgroup.procs\" || exit 9; fi; " \
 	"shift; exec \"$@\""
 #define SB_CG_MEM "/sys/fs/cgroup/memory" /* v1, as on the test machine */
 
 /* One grading under attack, and what the host looked like before. */
 struct sb {
-	char work[64];	/* /var/tmp/sandbox-XXXXXX: everything below */
+	char work[64];  /* /var/tmp/sandbox-XXXXXX: everything below */
 	char token[64]; /* unique to this run */
 	char sub[512], sentinel[512], home[512];
 	char kit[512], sock[108];
 	char cg[PATH_MAX]; /* a memory cgroup the grading runs in, or "" */
 	int sock_fd, abs_fd;
 	int as_nobody;
-	int no_cell; /* graded with --no-cell (fallback) */
-	char *report; /* labgrade's JSON */
+	int no_cell;        /* graded with --no-cell (fallback) */
+	char *report;       /* labgrade's JSON */
 	char summary[4096]; /* python's reading of it */
 	double seconds;
 	int tests_run;
@@ -112,21 +112,23 @@ static void
 sb_template(const struct sb *x, const char *src, const char *dst)
 {
 	const char *keys[][2] = {{"@TOKEN@", x->token},
-	    {"@SENTINEL@", x->sentinel}, {"@HOME@", x->home},
-	    {"@KIT@", x->kit}, {"@SOCK@", x->sock}};
+	    {"@SENTINEL@", x->sentinel}, {"@HOME@", x->home}, {"@KIT@", x->kit},
+	    {"@SOCK@", x->sock}};
 	char *in = sb_read(src), out[16384];
 	size_t n = 0, i, k;
 
 	ck_assert_msg(in != NULL, "%s: %s", src, strerror(errno));
 	for (i = 0; in[i] != '\0' && n < sizeof out - PATH_MAX;) {
 		for (k = 0; k < 5; k++)
-			if (strncmp(in + i, keys[k][0], strlen(keys[k][0])) == 0)
+			if (strncmp(in + i, keys[k][0], strlen(keys[k][0])) ==
+			    0)
 				break;
 		if (k == 5) {
 			out[n++] = in[i++];
 			continue;
 		}
-		n += (size_t)snprintf(out + n, sizeof out - n, "%s", keys[k][1]);
+		n +=
+		    (size_t)snprintf(out + n, sizeof out - n, "%s", keys[k][1]);
 		i += strlen(keys[k][0]);
 	}
 	out[n] = '\0';
@@ -138,8 +140,8 @@ static void
 sb_kit_copy(struct sb *x)
 {
 	char cmd[PATH_MAX * 2], *a = realpath(kit_bin("labgrade"), NULL),
-	                       *b = realpath(kit_bin("labpeer"), NULL),
-	                       *c = realpath(kit_bin("labsniff"), NULL);
+	                        *b = realpath(kit_bin("labpeer"), NULL),
+	                        *c = realpath(kit_bin("labsniff"), NULL);
 
 	ck_assert(a != NULL && b != NULL && c != NULL);
 	snprintf(x->kit, sizeof x->kit, "%s/kit", x->work);
@@ -190,8 +192,8 @@ sb_setup(struct sb *x, const struct sb_attack *a, int as_nobody)
 	snprintf(x->work, sizeof x->work, "/var/tmp/sandbox-XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(x->work));
 	ck_assert_int_eq(chmod(x->work, 0755), 0);
-	snprintf(x->token, sizeof x->token, "tok%s%d", x->work + 17,
-	    (int)getpid());
+	snprintf(
+	    x->token, sizeof x->token, "tok%s%d", x->work + 17, (int)getpid());
 	snprintf(x->sentinel, sizeof x->sentinel, "%s/sentinel", x->work);
 	snprintf(path, sizeof path, "SENTINEL-%s\n", x->token);
 	sb_write(x->sentinel, path, 0644);
@@ -222,8 +224,8 @@ sb_setup(struct sb *x, const struct sb_attack *a, int as_nobody)
 				continue;
 			snprintf(from, sizeof from, SB_ATTACKS "/%s/%.200s",
 			    a->name, e->d_name);
-			snprintf(path, sizeof path, "%s/%.200s", x->sub,
-			    e->d_name);
+			snprintf(
+			    path, sizeof path, "%s/%.200s", x->sub, e->d_name);
 			sb_template(x, from, path);
 		}
 		closedir(d);
@@ -285,8 +287,8 @@ sb_parse(struct sb *x)
 	ck_assert_msg(PROC_EXIT(&p) == 0, "%s: the report is not JSON: %.300s",
 	    x->token, p.err);
 	snprintf(x->summary, sizeof x->summary, "%s", p.out);
-	ck_assert_int_eq(sscanf(p.out, "score %lf %lf %d", &score, &max, &run),
-	    3);
+	ck_assert_int_eq(
+	    sscanf(p.out, "score %lf %lf %d", &score, &max, &run), 3);
 	ck_assert_msg(max > 0, "%s", p.out);
 	x->tests_run = run;
 	ck_assert_msg(score < max, "the attack got full marks:\n%s", p.out);
@@ -302,8 +304,8 @@ sb_grade(struct sb *x)
 	char *root[] = {"sh", "-c", SB_JOIN_CG, "sh", x->cg, "env", home, prog,
 	    "--format", "json", "lab1-udp", x->sub, NULL, NULL};
 	char *nobody[] = {"setpriv", "--reuid=65534", "--regid=65534",
-	    "--clear-groups", "env", home, prog, "--format", "json",
-	    "lab1-udp", x->sub, NULL};
+	    "--clear-groups", "env", home, prog, "--format", "json", "lab1-udp",
+	    x->sub, NULL};
 	struct proc p;
 	double t0 = harness_now();
 
@@ -332,8 +334,8 @@ sb_grade(struct sb *x)
 static void
 sb_no_leftovers(const struct sb *x)
 {
-	static const char *const dirs[] = {"/dev/shm", "/var/tmp",
-	    "/run/lock", "/tmp", NULL};
+	static const char *const dirs[] = {
+	    "/dev/shm", "/var/tmp", "/run/lock", "/tmp", NULL};
 	char path[PATH_MAX], *t;
 	struct dirent *e;
 	DIR *d;
@@ -376,8 +378,8 @@ sb_host_unchanged(const struct sb *x)
 	snprintf(want, sizeof want, "SSHKEY-%s", x->token);
 	ck_assert_msg(strstr(x->report, want) == NULL, "the ssh key leaked");
 	ck_assert_msg(strstr(x->report, "ATTACK-OK") == NULL,
-	    "an attack step succeeded:\n%.2000s", strstr(x->report,
-	        "ATTACK-OK"));
+	    "an attack step succeeded:\n%.2000s",
+	    strstr(x->report, "ATTACK-OK"));
 	snprintf(path, sizeof path, "%s/.bashrc", x->home);
 	ck_assert_str_eq(sb_read(path), "# bashrc\n");
 	snprintf(path, sizeof path, "%s/.ssh/id_rsa", x->home);
@@ -464,7 +466,8 @@ sb_on_tty(const char *cmd, int ms)
 	close(in[0]);
 	close(out[1]);
 	snprintf(line, sizeof line, "%s; echo SB-DONE-$((6*7))\n", cmd);
-	ck_assert_int_eq(write(in[1], line, strlen(line)), (ssize_t)strlen(line));
+	ck_assert_int_eq(
+	    write(in[1], line, strlen(line)), (ssize_t)strlen(line));
 	rc = sb_read_until(out[0], "SB-DONE-42", ms);
 	usleep(500000); /* the shell reads what was typed, if anything */
 	ck_assert_int_eq(write(in[1], "exit\n", 5), 5);
@@ -482,8 +485,9 @@ sb_check_tty(struct sb *x)
 	char typed[PATH_MAX + 16], cmd[PATH_MAX * 2], prog[PATH_MAX + 16];
 
 	snprintf(typed, sizeof typed, "%s.typed", x->sentinel);
-	ck_assert_msg(access(typed, F_OK) < 0, "the grading typed into the "
-	                                       "terminal: %s exists",
+	ck_assert_msg(access(typed, F_OK) < 0,
+	    "the grading typed into the "
+	    "terminal: %s exists",
 	    typed);
 	/* The harness can see typing: the same program, run bare on the
 	 * terminal, does type (where the kernel still allows TIOCSTI). */
@@ -627,8 +631,8 @@ START_TEST(attack)
 	    a->name, x.seconds);
 	sb_parse(&x);
 	if (a->flags & SB_RAN)
-		ck_assert_msg(x.tests_run > 0 &&
-		                  strstr(x.report, "ATTACK-RAN") != NULL,
+		ck_assert_msg(
+		    x.tests_run > 0 && strstr(x.report, "ATTACK-RAN") != NULL,
 		    "%s: its stderr is not in the report:\n%.3000s", a->name,
 		    x.report);
 	sb_host_unchanged(&x);
@@ -654,10 +658,10 @@ START_TEST(fallback_leftovers)
 	x.no_cell = 1;
 	sb_grade(&x);
 	sb_parse(&x);
-	ck_assert_msg(strstr(x.report, "ATTACK-RAN") != NULL, "%.2000s",
-	    x.report);
-	ck_assert_msg(strstr(x.report, "sandbox: fallback (no namespaces)") !=
-	                  NULL,
+	ck_assert_msg(
+	    strstr(x.report, "ATTACK-RAN") != NULL, "%.2000s", x.report);
+	ck_assert_msg(
+	    strstr(x.report, "sandbox: fallback (no namespaces)") != NULL,
 	    "%.2000s", x.report);
 	sb_no_leftovers(&x);
 	sb_cleanup(&x);
@@ -741,8 +745,8 @@ START_TEST(sweep_cgroups)
 	if (gone == 0)
 		_exit(0);
 	waitpid(gone, NULL, 0);
-	snprintf(dead, sizeof dead, "%s/" CELL_CG_PREFIX "%d-0", base,
-	    (int)gone);
+	snprintf(
+	    dead, sizeof dead, "%s/" CELL_CG_PREFIX "%d-0", base, (int)gone);
 	snprintf(live, sizeof live, "%s/" CELL_CG_PREFIX "%d-0", base,
 	    (int)getppid());
 	ck_assert_int_eq(mkdir(dead, 0700), 0);

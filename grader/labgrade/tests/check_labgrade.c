@@ -530,8 +530,8 @@ static const struct grade_test fk_busy_tests[] = {
     {"busy", "fails on a busy machine", NEED_TIMING, NULL, 5, fk_busy},
     {"busy_once", "fails once on a busy machine", NEED_TIMING, NULL, 5,
         fk_busy_once},
-    {"busy_hang", "runs out of its budget on a busy machine", NEED_TIMING,
-        NULL, 1, fk_busy_hang},
+    {"busy_hang", "runs out of its budget on a busy machine", NEED_TIMING, NULL,
+        1, fk_busy_hang},
 };
 static const struct grade_lab fk_busy_lab = {
     "busy", "a fake lab", fk_programs, 2, "", fk_busy_tests, 3};
@@ -689,9 +689,9 @@ START_TEST(engine_commands)
 	sub.labpeer = peer;
 	sub.makefile = CMD_MAKEFILE;
 	sub.force_fallback = 1;
-	ck_assert_msg(fk_grade_sub(&fk_cmd, &sub, NULL, &rep, err,
-	                  sizeof err) == 0,
-	    "%s", err);
+	ck_assert_msg(
+	    fk_grade_sub(&fk_cmd, &sub, NULL, &rep, err, sizeof err) == 0, "%s",
+	    err);
 	t = fk_find(&rep, "commands");
 	cmd_expand(want, sizeof want, cmd_cases[_i].repro, cwd, tmp, 1);
 	ck_assert_str_eq(t->repro, want);
@@ -731,7 +731,8 @@ START_TEST(engine_build_hint_once)
 	struct grade_sub sub;
 	struct report rep;
 
-	snprintf(tmp, sizeof tmp, "%s", kit_vartmp("check_labgrade-cmd-XXXXXX"));
+	snprintf(
+	    tmp, sizeof tmp, "%s", kit_vartmp("check_labgrade-cmd-XXXXXX"));
 	ck_assert_ptr_nonnull(mkdtemp(tmp));
 	cmd_file(tmp, "cli.c", 0644); /* no cli built: the hint builds it */
 	memset(&sub, 0, sizeof sub);
@@ -741,8 +742,8 @@ START_TEST(engine_build_hint_once)
 	sub.labpeer = "/nonexistent-kit/build/labpeer";
 	sub.makefile = CMD_MAKEFILE;
 	sub.force_fallback = 1;
-	ck_assert_msg(fk_grade_sub(&fk_twice, &sub, NULL, &rep, err,
-	                  sizeof err) == 0,
+	ck_assert_msg(
+	    fk_grade_sub(&fk_twice, &sub, NULL, &rep, err, sizeof err) == 0,
 	    "%s", err);
 	snprintf(want, sizeof want, "make -C %s -f %s cli", tmp, CMD_MAKEFILE);
 	ck_assert_str_eq(fk_find(&rep, "twice")->repro_build, want);
@@ -1083,8 +1084,8 @@ START_TEST(registry_is_the_folders)
 			snprintf(path, sizeof path, "solutions/%s/%s",
 			    lab->name, src[k]);
 			ck_assert_msg(access(path, R_OK) == 0, "%s", path);
-			snprintf(path, sizeof path, "labs/%s/%s", lab->name,
-			    src[k]);
+			snprintf(
+			    path, sizeof path, "labs/%s/%s", lab->name, src[k]);
 			ck_assert_msg(access(path, R_OK) == 0, "%s", path);
 		}
 		argv[1] = "--sources";
@@ -1683,15 +1684,15 @@ START_TEST(failure_commands_run)
 	struct proc p;
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(cmd, sizeof cmd,
-	    "cp %s/udp_client.c %s/",
+	snprintf(cmd, sizeof cmd, "cp %s/udp_client.c %s/",
 	    kit_bin("broken/lab1-udp/client-nul-in-ping"), dir);
 	ck_assert_int_eq(system(cmd), 0);
 	ck_assert_int_eq(proc_start(&p, argv), 0);
 	proc_wait(&p, 60000);
 	ck_assert_msg(PROC_EXIT(&p) == 0, "%s", p.err);
 	lg_line_after(p.out, "reproduce it: ", repro, sizeof repro);
-	lg_line_after(p.out, "(first build what it runs: ", build, sizeof build);
+	lg_line_after(
+	    p.out, "(first build what it runs: ", build, sizeof build);
 	lg_line_after(p.out, "rerun only this test: ", rerun, sizeof rerun);
 	proc_free(&p);
 	build[strcspn(build, ")")] = '\0';
@@ -1740,15 +1741,15 @@ START_TEST(grading_as_nobody)
 	char kit[] = "/var/tmp/check_labgrade-nobody-XXXXXX", cmd[2048],
 	     prog[PATH_MAX], sub[PATH_MAX];
 	char *argv[] = {"setpriv", "--reuid=65534", "--regid=65534",
-	    "--clear-groups", prog, "--format", "json",
-	    "--only", "server_all_bytes", "lab1-udp", sub,
-	    NULL};
+	    "--clear-groups", prog, "--format", "json", "--only",
+	    "server_all_bytes", "lab1-udp", sub, NULL};
 	struct proc p;
 
 	ck_assert_ptr_nonnull(mkdtemp(kit));
 	snprintf(cmd, sizeof cmd,
 	    "set -e; cd %s; mkdir -p build solutions; "
-	    "cp %s %s %s build/; (cd $OLDPWD && tar cf - grader/labs/*/*.rubric) "
+	    "cp %s %s %s build/; (cd $OLDPWD && tar cf - "
+	    "grader/labs/*/*.rubric) "
 	    "| tar xf -; cp -r $OLDPWD/solutions/lab1-udp "
 	    "$OLDPWD/solutions/lab2-tcp solutions/; cp -r $OLDPWD/labs .; "
 	    "chmod -R a+rX .",

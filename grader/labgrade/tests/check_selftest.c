@@ -33,7 +33,7 @@
 #define ST_GRADE_MS 60000   /* one grading, at most (it aims at 5 s) */
 #define ST_HOSTILE_MS 30000 /* a hostile grading must end by then */
 #define ST_RUNNERS "4"      /* labgrade -j: tests at once */
-#define ST_RUNS 3            /* gradings of each reference in a row */
+#define ST_RUNS 3           /* gradings of each reference in a row */
 static const char *const st_kinds[2] = {"broken", "hostile"};
 
 struct st_test {
@@ -215,8 +215,8 @@ END_TEST
 struct st_sub {
 	char name[64];
 	char lab[16];
-	char side[16];    /* broken: "server" or "client" */
-	char fail[256];   /* broken: tests it must fail, ' '-separated */
+	char side[16];       /* broken: "server" or "client" */
+	char fail[256];      /* broken: tests it must fail, ' '-separated */
 	char reason[4][160]; /* broken: "TEST TEXT": that test's headline
 	                      * holds TEXT (the first violation) */
 	int nreason;
@@ -304,8 +304,7 @@ START_TEST(all_made)
 	ck_assert_msg(n > 0 || _i == 1, "no broken submission described");
 	ck_assert_msg(st_nnames[_i] == n,
 	    "%d %s submissions described, %d made in %s (make %s)", n,
-	    st_kinds[_i], st_nnames[_i], st_root(_i),
-	    "build/subs.stamp");
+	    st_kinds[_i], st_nnames[_i], st_root(_i), "build/subs.stamp");
 }
 END_TEST
 
@@ -337,7 +336,8 @@ st_read_expect(const char *root, const char *name, struct st_sub *s)
 			snprintf(s->want[s->nwant++], 96, "%.95s", line);
 	}
 	fclose(f);
-	ck_assert_msg(lab_find(s->lab) != NULL, "%s: bad lab '%s'", path, s->lab);
+	ck_assert_msg(
+	    lab_find(s->lab) != NULL, "%s: bad lab '%s'", path, s->lab);
 }
 
 static int
@@ -561,7 +561,8 @@ st_lab_procs(int *pids, int max)
 		for (k = 0; k < lab_count(); k++) /* every lab's programs */
 			for (j = 0; j < lab_at(k)->nprograms; j++)
 				if (n < max &&
-				    strcmp(comm, lab_at(k)->programs[j].name) == 0)
+				    strcmp(comm, lab_at(k)->programs[j].name) ==
+				        0)
 					pids[n++] = atoi(e->d_name);
 	}
 	if (d != NULL)

@@ -15,7 +15,7 @@
 
 #include "scenario.h"
 
-#define L1_WALL_MS 2500  /* a quick client run (all replies) */
+#define L1_WALL_MS 2500                 /* a quick client run (all replies) */
 #define L1_PING_MS CONTRACT_DEADLINE_MS /* one ping's deadline */
 #define L1_SLACK_MS 1500 /* on top of the deadlines a run may take */
 #define L1_AT_ONCE_S 0.5 /* "at once" after a reply, on a loaded machine */
@@ -437,8 +437,7 @@ t_client_late_reply(struct grade *g)
 	    "ping 2 gets no reply: \"PING 1\" is not ping 2's reply, and "
 	    "ping 3 must still leave 1 s after ping 2 (the late datagram "
 	    "does not restart the wait)");
-	l1_scenario(
-	    g, &s, x, "127.0.0.1", 3, 2 * L1_PING_MS + L1_SLACK_MS, 1);
+	l1_scenario(g, &s, x, "127.0.0.1", 3, 2 * L1_PING_MS + L1_SLACK_MS, 1);
 	e.from = s.from;
 	wire_udp_pings_seen(g, &s.w, s.port, 3, &pk);
 	if (pk.n >= 3)

@@ -13,9 +13,9 @@
 
 #include "scenario.h"
 
-#define L2_WALL_MS 2500  /* a quick exchange */
+#define L2_WALL_MS 2500                 /* a quick exchange */
 #define L2_PING_MS CONTRACT_DEADLINE_MS /* one ping's deadline */
-#define L2_SLACK_MS 1500 /* on top of the deadlines a run may take */
+#define L2_SLACK_MS 1500   /* on top of the deadlines a run may take */
 #define L2_NO_READ_MS 4000 /* 3000 lines misbehaved, then 3000 checked */
 
 static const char *const lab2_server_src[] = {"tcp_server.c", NULL};

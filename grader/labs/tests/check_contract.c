@@ -56,8 +56,8 @@ ct_slurp(const char *path)
 	return buf;
 }
 
-/* The broken submission's description (its lab's folder holds it): its contract line, and
- * whether one of the tests it must fail is a test of line l. */
+/* The broken submission's description (its lab's folder holds it): its contract
+ * line, and whether one of the tests it must fail is a test of line l. */
 static void
 ct_broken(const char *lab, const struct contract_line *l, const char *name)
 {
@@ -160,7 +160,8 @@ START_TEST(docs_match_registry)
 	    "grader/labs/CONTRACT.md has no '%s' ... '%s' block", begin, end);
 	b += strlen(begin);
 	ck_assert_msg((size_t)(e - b) == glen && memcmp(b, gen, glen) == 0,
-	    "grader/labs/CONTRACT.md's %s table is not the registry's: run make "
+	    "grader/labs/CONTRACT.md's %s table is not the registry's: run "
+	    "make "
 	    "contract-docs",
 	    lab);
 	free(doc);
@@ -281,7 +282,8 @@ contract_suite(void)
 
 	tcase_add_loop_test(tc, registry_complete, 0, (int)lab_count());
 	tcase_add_loop_test(tc, docs_match_registry, 0, (int)lab_count());
-	tcase_add_loop_test(tc, handouts_state_the_numbers, 0, (int)lab_count());
+	tcase_add_loop_test(
+	    tc, handouts_state_the_numbers, 0, (int)lab_count());
 	tcase_add_test(tc, window_message);
 	tcase_add_loop_test(tc, parser_reads_the_contract, 0,
 	    (int)(sizeof ct_outs / sizeof ct_outs[0]));

@@ -25,12 +25,12 @@
 #include "peer.h"
 #include "rng.h"
 
-#define LP_READY_MS 3000	/* a peer must be listening by then */
-#define LP_RUN_MS 15000		/* a labpeer client run ends by then */
-#define LP_SLACK_MS 100		/* timing: a loaded 2-core machine's slack */
-#define LP_JITTER_MS 40		/* a gap seen here: this test's own wake-ups */
-#define LP_WAIT_MS 500		/* wait for a reply that must come */
-#define LP_NONE_MS 400		/* wait for a reply that must not come */
+#define LP_READY_MS 3000 /* a peer must be listening by then */
+#define LP_RUN_MS 15000  /* a labpeer client run ends by then */
+#define LP_SLACK_MS 100  /* timing: a loaded 2-core machine's slack */
+#define LP_JITTER_MS 40  /* a gap seen here: this test's own wake-ups */
+#define LP_WAIT_MS 500   /* wait for a reply that must come */
+#define LP_NONE_MS 400   /* wait for a reply that must not come */
 
 #define LP_UDP_REF "solutions/lab1-udp/udp_server"
 #define LP_TCP_REF "solutions/lab2-tcp/tcp_server"
@@ -38,7 +38,7 @@
 
 /* ---- labpeer as a server ---- */
 
-static int lp_san;	/* this test runs build/san/labpeer */
+static int lp_san; /* this test runs build/san/labpeer */
 
 /* Start "labpeer MODE PORT extra..." on a free port; its port. */
 static int
@@ -64,8 +64,7 @@ lp_start(struct proc *p, const char *mode, const char *const extra[])
 }
 
 static void
-lp_addr(struct sockaddr_storage *ss, socklen_t *len, const char *ip,
-    int port)
+lp_addr(struct sockaddr_storage *ss, socklen_t *len, const char *ip, int port)
 {
 	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
 	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
@@ -99,8 +98,8 @@ lp_send(int fd, const char *ip, int port, const void *p, size_t n)
 	socklen_t len;
 
 	lp_addr(&ss, &len, ip, port);
-	ck_assert_int_eq(sendto(fd, p, n, 0, (struct sockaddr *)&ss, len),
-	    (ssize_t)n);
+	ck_assert_int_eq(
+	    sendto(fd, p, n, 0, (struct sockaddr *)&ss, len), (ssize_t)n);
 }
 
 /* One datagram within ms: its length (-1 if none), source port, time. */
@@ -118,9 +117,9 @@ lp_recv(int fd, int ms, char *buf, size_t n, int *from_port, double *at)
 	ck_assert_int_ge(got, 0);
 	buf[got] = '\0';
 	if (from_port != NULL)
-		*from_port = ntohs(ss.ss_family == AF_INET6 ?
-		    ((struct sockaddr_in6 *)&ss)->sin6_port :
-		    ((struct sockaddr_in *)&ss)->sin_port);
+		*from_port = ntohs(ss.ss_family == AF_INET6
+		                       ? ((struct sockaddr_in6 *)&ss)->sin6_port
+		                       : ((struct sockaddr_in *)&ss)->sin_port);
 	if (at != NULL)
 		*at = peer_now_ms();
 	return got;
@@ -189,46 +188,48 @@ END_TEST
 
 static const struct lp_bad {
 	const char *argv[8];
-	const char *err;	/* in the first line of stderr */
+	const char *err; /* in the first line of stderr */
 } lp_bads[] = {
-	{{NULL}, "missing mode"},
-	{{"bogus"}, "unknown mode"},
-	{{"udp-server"}, "missing PORT"},
-	{{"udp-server", "x"}, "PORT must be"},
-	{{"udp-server", "70000"}, "PORT must be"},
-	{{"udp-client", "127.0.0.1", "0"}, "PORT must be"},
-	{{"udp-client", "127.0.0.1"}, "missing PORT"},
-	{{"udp-server", "5000", "--split", "2"}, "not an option of udp-server"},
-	{{"udp-server", "5000", "--drop", "0"}, "bad value for --drop"},
-	{{"udp-server", "5000", "--drop", "2,"}, "bad value for --drop"},
-	{{"udp-server", "5000", "--drop", "5-2"}, "bad value for --drop"},
-	{{"udp-server", "5000", "--loss", "1.5"}, "bad value for --loss"},
-	{{"udp-server", "5000", "--loss", "0.2", "--drop", "1"}, "not both"},
-	{{"udp-server", "5000", "--delay"}, "needs a value"},
-	{{"udp-server", "5000", "--dup=x"}, "bad value for --dup"},
-	{{"udp-server", "5000", "--bogus"}, "unknown option"},
-	{{"udp-client", "h", "1", "--hex", "abc"}, "bad value for --hex"},
-	{{"udp-client", "h", "1", "--empty", "--size", "3"}, "one payload"},
-	{{"udp-client", "h", "1", "--all-bytes", "--count", "3"}, "--count"},
-	{{"tcp-client", "h", "1", "--line", "a", "--count", "2"}, "--count"},
-	{{"tcp-client", "h", "1", "--reset", "--no-read"}, "one of"},
-	{{"tcp-client", "h", "1", "--json=1"}, "takes no value"},
-	{{"tcp-server", "1", "2"}, "unexpected argument"},
-	{{"udp-client", "no-such-host.invalid", "5000"}, "cannot resolve"},
-	{{"tcp-clients", "h", "1", "--clients", "0"}, "bad value for --clients"},
-	{{"tcp-clients", "h", "1", "--clients", "1001"}, "bad value for --clients"},
-	{{"tcp-clients", "h", "1", "--mix", "bogus=1"}, "bad value for --mix"},
-	{{"tcp-clients", "h", "1", "--mix", "pinger"}, "bad value for --mix"},
-	{{"tcp-clients", "h", "1", "--mix", "pinger=0"}, "bad value for --mix"},
-	{{"tcp-clients", "h", "1", "--mix", "idle=-1"}, "bad value for --mix"},
-	{{"tcp-clients", "h", "1", "--mix", "idle=1,idle=2"}, "bad value for --mix"},
-	{{"tcp-clients", "h", "1", "--mix", "idle=1,"}, "bad value for --mix"},
-	{{"tcp-clients", "h", "1", "--burst", "0"}, "bad value for --burst"},
-	{{"tcp-clients", "h", "1", "--hold", "x"}, "bad value for --hold"},
-	{{"tcp-clients", "h", "1", "--count", "1001"}, "--count must be"},
-	{{"tcp-clients", "h"}, "missing PORT"},
-	{{"tcp-client", "h", "1", "--mix", "idle=1"}, "not an option of tcp-client"},
-	{{"tcp-clients", "no-such-host.invalid", "5000"}, "cannot resolve"},
+    {{NULL}, "missing mode"},
+    {{"bogus"}, "unknown mode"},
+    {{"udp-server"}, "missing PORT"},
+    {{"udp-server", "x"}, "PORT must be"},
+    {{"udp-server", "70000"}, "PORT must be"},
+    {{"udp-client", "127.0.0.1", "0"}, "PORT must be"},
+    {{"udp-client", "127.0.0.1"}, "missing PORT"},
+    {{"udp-server", "5000", "--split", "2"}, "not an option of udp-server"},
+    {{"udp-server", "5000", "--drop", "0"}, "bad value for --drop"},
+    {{"udp-server", "5000", "--drop", "2,"}, "bad value for --drop"},
+    {{"udp-server", "5000", "--drop", "5-2"}, "bad value for --drop"},
+    {{"udp-server", "5000", "--loss", "1.5"}, "bad value for --loss"},
+    {{"udp-server", "5000", "--loss", "0.2", "--drop", "1"}, "not both"},
+    {{"udp-server", "5000", "--delay"}, "needs a value"},
+    {{"udp-server", "5000", "--dup=x"}, "bad value for --dup"},
+    {{"udp-server", "5000", "--bogus"}, "unknown option"},
+    {{"udp-client", "h", "1", "--hex", "abc"}, "bad value for --hex"},
+    {{"udp-client", "h", "1", "--empty", "--size", "3"}, "one payload"},
+    {{"udp-client", "h", "1", "--all-bytes", "--count", "3"}, "--count"},
+    {{"tcp-client", "h", "1", "--line", "a", "--count", "2"}, "--count"},
+    {{"tcp-client", "h", "1", "--reset", "--no-read"}, "one of"},
+    {{"tcp-client", "h", "1", "--json=1"}, "takes no value"},
+    {{"tcp-server", "1", "2"}, "unexpected argument"},
+    {{"udp-client", "no-such-host.invalid", "5000"}, "cannot resolve"},
+    {{"tcp-clients", "h", "1", "--clients", "0"}, "bad value for --clients"},
+    {{"tcp-clients", "h", "1", "--clients", "1001"}, "bad value for --clients"},
+    {{"tcp-clients", "h", "1", "--mix", "bogus=1"}, "bad value for --mix"},
+    {{"tcp-clients", "h", "1", "--mix", "pinger"}, "bad value for --mix"},
+    {{"tcp-clients", "h", "1", "--mix", "pinger=0"}, "bad value for --mix"},
+    {{"tcp-clients", "h", "1", "--mix", "idle=-1"}, "bad value for --mix"},
+    {{"tcp-clients", "h", "1", "--mix", "idle=1,idle=2"},
+        "bad value for --mix"},
+    {{"tcp-clients", "h", "1", "--mix", "idle=1,"}, "bad value for --mix"},
+    {{"tcp-clients", "h", "1", "--burst", "0"}, "bad value for --burst"},
+    {{"tcp-clients", "h", "1", "--hold", "x"}, "bad value for --hold"},
+    {{"tcp-clients", "h", "1", "--count", "1001"}, "--count must be"},
+    {{"tcp-clients", "h"}, "missing PORT"},
+    {{"tcp-client", "h", "1", "--mix", "idle=1"},
+        "not an option of tcp-client"},
+    {{"tcp-clients", "no-such-host.invalid", "5000"}, "cannot resolve"},
 };
 
 START_TEST(args_bad)
@@ -243,24 +244,24 @@ START_TEST(args_bad)
 		argv[n + 1] = (char *)b->argv[n];
 	argv[n + 1] = NULL;
 	ck_assert_int_eq(proc_run(&p, argv, LP_RUN_MS), 0);
-	ck_assert_msg(PROC_EXIT(&p) == 2, "status %d for case %d",
-	    PROC_EXIT(&p), _i);
+	ck_assert_msg(
+	    PROC_EXIT(&p) == 2, "status %d for case %d", PROC_EXIT(&p), _i);
 	ck_assert_msg(strncmp(p.err, "labpeer: ", 9) == 0 &&
-	    strstr(p.err, b->err) != NULL &&
-	    strstr(p.err, b->err) < strchr(p.err, '\n'),
-	    "case %d: stderr \"%s\" lacks \"%s\" in its first line", _i,
-	    p.err, b->err);
+	                  strstr(p.err, b->err) != NULL &&
+	                  strstr(p.err, b->err) < strchr(p.err, '\n'),
+	    "case %d: stderr \"%s\" lacks \"%s\" in its first line", _i, p.err,
+	    b->err);
 	ck_assert_str_eq(p.out, "");
 	proc_free(&p);
 }
 END_TEST
 
 static const char *const lp_helps[][3] = {
-	{"--help", NULL, "udp-server PORT"},
-	{"udp-client", "--help", "--all-bytes"},
-	{"tcp-server", "-h", "--reset-after"},
-	{"--version", NULL, "labpeer (socklab) " PEER_VERSION_STR "\n"},
-	{"tcp-clients", "--help", "--mix MIX"},
+    {"--help", NULL, "udp-server PORT"},
+    {"udp-client", "--help", "--all-bytes"},
+    {"tcp-server", "-h", "--reset-after"},
+    {"--version", NULL, "labpeer (socklab) " PEER_VERSION_STR "\n"},
+    {"tcp-clients", "--help", "--mix MIX"},
 };
 
 START_TEST(args_help)
@@ -312,7 +313,8 @@ START_TEST(args_mix)
 	ck_assert_int_eq(o.mix[SCRIPT_IDLE], 5);
 	ck_assert_int_eq(o.mix[SCRIPT_NOREAD], 5);
 	ck_assert_int_eq(o.mix[SCRIPT_BURST] + o.mix[SCRIPT_HALF] +
-	    o.mix[SCRIPT_RESET] + o.mix[SCRIPT_VANISH], 0);
+	                     o.mix[SCRIPT_RESET] + o.mix[SCRIPT_VANISH],
+	    0);
 	ck_assert_int_eq(o.clients, 20);
 	ck_assert_int_eq(o.hold_ms, 50);
 	peer_opts_free(&o);
@@ -344,8 +346,8 @@ START_TEST(udp_drop)
 	proc_signal(&p, SIGTERM);
 	proc_wait(&p, LP_RUN_MS);
 	ck_assert_int_eq(PROC_EXIT(&p), 0);
-	ck_assert_msg(strstr(p.out, "#2 drop: dropped (--drop)") != NULL,
-	    "%s", p.out);
+	ck_assert_msg(
+	    strstr(p.out, "#2 drop: dropped (--drop)") != NULL, "%s", p.out);
 	proc_free(&p);
 }
 END_TEST
@@ -362,8 +364,9 @@ START_TEST(udp_loss)
 		snprintf(buf, sizeof buf, "ping %d", n);
 		lp_send(fd, "::1", port, buf, strlen(buf));
 		/* One at a time: the order of arrival is the numbering. */
-		if (lp_recv(fd, rng_drops(7, 0.3, (uint64_t)n) ? 30 : LP_WAIT_MS,
-		    buf, sizeof buf, NULL, NULL) > 0 &&
+		if (lp_recv(fd,
+		        rng_drops(7, 0.3, (uint64_t)n) ? 30 : LP_WAIT_MS, buf,
+		        sizeof buf, NULL, NULL) > 0 &&
 		    sscanf(buf, "PING %d", &lost) == 1 && lost == n)
 			got[n] = 1;
 	}
@@ -421,9 +424,9 @@ START_TEST(udp_late)
 	lp_expect(fd, "PING 2");
 	ck_assert(lp_recv(fd, 2000, buf, sizeof buf, NULL, &at) > 0);
 	ck_assert_str_eq(buf, "PING 1");
-	ck_assert_msg(at - t0 >= PEER_LATE_MS &&
-	    at - t0 < PEER_LATE_MS + LP_SLACK_MS, "late reply at %.1f ms",
-	    at - t0);
+	ck_assert_msg(
+	    at - t0 >= PEER_LATE_MS && at - t0 < PEER_LATE_MS + LP_SLACK_MS,
+	    "late reply at %.1f ms", at - t0);
 	close(fd);
 	proc_free(&p);
 }
@@ -475,16 +478,16 @@ START_TEST(udp_count_bytes)
 
 	for (i = 0; i < 256; i++) {
 		all[i] = (unsigned char)i;
-		want[i] = i >= 'a' && i <= 'z' ? (unsigned char)(i - 32) :
-		    (unsigned char)i;
+		want[i] = i >= 'a' && i <= 'z' ? (unsigned char)(i - 32)
+		                               : (unsigned char)i;
 	}
 	lp_send(fd, "::1", port, all, 256);
-	ck_assert_int_eq(lp_recv(fd, LP_WAIT_MS, buf, sizeof buf, NULL, NULL),
-	    256);
+	ck_assert_int_eq(
+	    lp_recv(fd, LP_WAIT_MS, buf, sizeof buf, NULL, NULL), 256);
 	ck_assert(memcmp(buf, want, 256) == 0);
 	lp_send(f4, "127.0.0.1", port, "", 0);
-	ck_assert_int_eq(lp_recv(f4, LP_WAIT_MS, buf, sizeof buf, NULL, NULL),
-	    0);
+	ck_assert_int_eq(
+	    lp_recv(f4, LP_WAIT_MS, buf, sizeof buf, NULL, NULL), 0);
 	ck_assert_int_eq(proc_wait(&p, LP_RUN_MS), 0);
 	ck_assert(!p.timed_out);
 	ck_assert_int_eq(PROC_EXIT(&p), 0);
@@ -528,8 +531,8 @@ lp_tcp(const char *ip, int port)
 static void
 lp_tcp_send(int fd, const char *s)
 {
-	ck_assert_int_eq(send(fd, s, strlen(s), MSG_NOSIGNAL),
-	    (ssize_t)strlen(s));
+	ck_assert_int_eq(
+	    send(fd, s, strlen(s), MSG_NOSIGNAL), (ssize_t)strlen(s));
 }
 
 /* recv() until a newline: the pieces as they came, and when. */
@@ -559,8 +562,10 @@ lp_chunks_n(int fd, struct lp_chunks *c, int ms, int lines)
 
 	memset(c, 0, sizeof *c);
 	while (lp_lines(c) < lines && c->n < 16) {
-		ck_assert_msg(poll(&p, 1, ms) == 1, "no reply: %d pieces "
-		    "so far", c->n);
+		ck_assert_msg(poll(&p, 1, ms) == 1,
+		    "no reply: %d pieces "
+		    "so far",
+		    c->n);
 		got = recv(fd, c->all + c->len, sizeof c->all - 1 - c->len, 0);
 		ck_assert_int_gt(got, 0);
 		c->len += (size_t)got;
@@ -603,7 +608,7 @@ START_TEST(tcp_split)
 	ck_assert_int_eq(c.n, 3);
 	for (i = 1; i < 3; i++)
 		ck_assert_msg(c.at[i] - c.at[i - 1] >= 100 - LP_JITTER_MS &&
-		    c.at[i] - c.at[i - 1] < 100 + LP_SLACK_MS,
+		                  c.at[i] - c.at[i - 1] < 100 + LP_SLACK_MS,
 		    "pieces %d and %d %.1f ms apart", i, i + 1,
 		    c.at[i] - c.at[i - 1]);
 	shutdown(fd, SHUT_WR);
@@ -643,11 +648,11 @@ END_TEST
  * (nothing, connection open): what follows the first reply. */
 static const struct lp_after {
 	const char *opt;
-	int end;		/* lp_tcp_end after ping 2 */
+	int end; /* lp_tcp_end after ping 2 */
 } lp_afters[] = {
-	{"--close-after", 0},
-	{"--reset-after", -ECONNRESET},
-	{"--silent-after", 2},
+    {"--close-after", 0},
+    {"--reset-after", -ECONNRESET},
+    {"--silent-after", 2},
 };
 
 START_TEST(tcp_after)
@@ -663,8 +668,9 @@ START_TEST(tcp_after)
 	ck_assert_str_eq(c.all, "PING 1\n");
 	if (lp_afters[_i].end == 2)
 		lp_tcp_send(fd, "ping 2\n");
-	ck_assert_int_eq(lp_tcp_end(fd, lp_afters[_i].end == 2 ? LP_NONE_MS :
-	    1000), lp_afters[_i].end);
+	ck_assert_int_eq(
+	    lp_tcp_end(fd, lp_afters[_i].end == 2 ? LP_NONE_MS : 1000),
+	    lp_afters[_i].end);
 	close(fd);
 	/* It goes on serving the next connection. */
 	fd = lp_tcp("127.0.0.1", port);
@@ -704,8 +710,7 @@ START_TEST(tcp_client_split)
 	ck_assert_int_eq(c.n, 3);
 	for (i = 1; i < 3; i++)
 		ck_assert_msg(c.at[i] - c.at[i - 1] >= 100 - LP_JITTER_MS,
-		    "%.1f ms apart",
-		    c.at[i] - c.at[i - 1]);
+		    "%.1f ms apart", c.at[i] - c.at[i - 1]);
 	lp_tcp_send(fd, "PING 1\n");
 	ck_assert_int_eq(lp_tcp_end(fd, 2000), 0);
 	close(fd);
@@ -730,20 +735,21 @@ lp_broken_udp(int fd, const char *kind)
 	setsockopt(other, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
 	for (;;) {
 		flen = sizeof from;
-		n = recvfrom(fd, b, sizeof b, 0, (struct sockaddr *)&from,
-		    &flen);
+		n = recvfrom(
+		    fd, b, sizeof b, 0, (struct sockaddr *)&from, &flen);
 		if (n < 0)
 			continue;
 		if (firstlen == 0) {
 			first = from;
 			firstlen = flen;
 		}
-		len = strcmp(kind, "strlen") == 0 ? (ssize_t)strnlen(
-		    (char *)b, (size_t)n) : n;
+		len = strcmp(kind, "strlen") == 0
+		          ? (ssize_t)strnlen((char *)b, (size_t)n)
+		          : n;
 		for (i = 0; i < len && strcmp(kind, "echo") != 0; i++)
 			if ((b[i] >= 'a' && b[i] <= 'z') ||
 			    (strcmp(kind, "latin1") == 0 && b[i] >= 0xe0 &&
-			    b[i] != 0xf7 && b[i] != 0xff))
+			        b[i] != 0xf7 && b[i] != 0xff))
 				b[i] = (unsigned char)(b[i] - 32);
 		if (strcmp(kind, "first-client") == 0) {
 			from = first;
@@ -771,8 +777,9 @@ lp_sigpipe_tcp(int lfd)
 			continue;
 		while ((n = recv(fd, b, sizeof b, 0)) > 0)
 			for (i = 0, from = 0; i < n; i++) {
-				b[i] = b[i] >= 'a' && b[i] <= 'z' ?
-				    (char)(b[i] - 32) : b[i];
+				b[i] = b[i] >= 'a' && b[i] <= 'z'
+				           ? (char)(b[i] - 32)
+				           : b[i];
 				if (b[i] != '\n')
 					continue;
 				send(fd, b + from, (size_t)(i + 1 - from), 0);
@@ -799,8 +806,9 @@ lp_broken_tcp(int lfd, const char *kind)
 			continue;
 		while ((n = recv(fd, b, sizeof b, 0)) > 0) {
 			for (i = 0; i < n; i++)
-				r[i] = b[i] >= 'a' && b[i] <= 'z' ?
-				    (char)(b[i] - 32) : b[i];
+				r[i] = b[i] >= 'a' && b[i] <= 'z'
+				           ? (char)(b[i] - 32)
+				           : b[i];
 			if (r[n - 1] != '\n' && strcmp(kind, "per-recv") == 0)
 				r[n++] = '\n';
 			send(fd, r, (size_t)n, MSG_NOSIGNAL);
@@ -854,92 +862,96 @@ lp_broken_start(const char *kind, int type, int *port)
 
 static const struct lp_verdict {
 	int type;
-	const char *server;	/* "ref", "peer" (+ sargs), "none", or a
-				 * broken kind */
+	const char *server; /* "ref", "peer" (+ sargs), "none", or a
+	                     * broken kind */
 	const char *sargs[6];
 	const char *host;
 	const char *cargs[10];
 	int status;
-	const char *err;	/* in labpeer's stderr (NULL: empty) */
+	const char *err; /* in labpeer's stderr (NULL: empty) */
 } lp_verdicts[] = {
-	/* The reference programs and a correct labpeer pass. */
-	{SOCK_DGRAM, "ref", {NULL}, "127.0.0.1", {"--all-bytes"}, 0, NULL},
-	{SOCK_DGRAM, "ref", {NULL}, "::1", {"--size", "1024", "--count", "2"},
-	    0, NULL},
-	{SOCK_DGRAM, "ref", {NULL}, "127.0.0.1", {"--empty", "--interleave",
-	    "--count", "3"}, 0, NULL},
-	{SOCK_DGRAM, "ref", {NULL}, "127.0.0.1", {"--vanish", "--count", "3"},
-	    0, NULL},
-	{SOCK_DGRAM, "ref", {NULL}, "127.0.0.1", {"--count", "200"}, 0, NULL},
-	{SOCK_DGRAM, "peer", {NULL}, "::1", {"--hex", "00ff225c0a61",
-	    "--count", "2"}, 0, NULL},
-	{SOCK_DGRAM, "peer", {"--delay", "600"}, "127.0.0.1", {"--count", "2"},
-	    0, NULL},
-	/* Faulty labpeer servers and broken ones fail, and say why. */
-	{SOCK_DGRAM, "peer", {"--drop", "2"}, "127.0.0.1", {"--timeout",
-	    "300"}, 1, "#2: no reply within 300 ms"},
-	{SOCK_DGRAM, "peer", {"--wrong", "2"}, "127.0.0.1", {NULL}, 1,
-	    "#2: reply differs from the expected at byte 5 (expected 0x32, "
-	    "got 0x39)"},
-	{SOCK_DGRAM, "peer", {"--dup", "2"}, "127.0.0.1", {NULL}, 1,
-	    "a second reply to #2"},
-	{SOCK_DGRAM, "peer", {"--dup", "4"}, "127.0.0.1", {NULL}, 1,
-	    "#4: a second reply to #4"},
-	{SOCK_DGRAM, "peer", {"--stray", "1"}, "127.0.0.1", {NULL}, 1,
-	    "#1: reply is 7 bytes, expected 6"},
-	{SOCK_DGRAM, "none", {NULL}, "127.0.0.1", {"--timeout", "200",
-	    "--count", "1"}, 1, "#1: no reply within 200 ms"},
-	{SOCK_DGRAM, "echo", {NULL}, "127.0.0.1", {NULL}, 1, "#1: reply "
-	    "differs from the expected at byte 0 (expected 0x50, got 0x70)"},
-	{SOCK_DGRAM, "strlen", {NULL}, "127.0.0.1", {"--all-bytes"}, 1,
-	    "#1: reply is 0 bytes, expected 256"},
-	{SOCK_DGRAM, "latin1", {NULL}, "::1", {"--all-bytes"}, 1, "#1: reply "
-	    "differs from the expected at byte 224 (expected 0xe0, got 0xc0)"},
-	{SOCK_DGRAM, "otherport", {NULL}, "127.0.0.1", {NULL}, 1,
-	    "not from the server's address and port"},
-	{SOCK_DGRAM, "twice", {NULL}, "127.0.0.1", {"--count", "1"}, 1,
-	    "#1: a second reply to #1"},
-	{SOCK_DGRAM, "first-client", {NULL}, "127.0.0.1", {"--interleave"}, 1,
-	    "the reply meant for the other client"},
-	/* TCP: the same. */
-	{SOCK_STREAM, "ref", {NULL}, "127.0.0.1", {"--all-bytes"}, 0, NULL},
-	{SOCK_STREAM, "ref", {NULL}, "::1", {"--split", "3", "--pause", "30",
-	    "--count", "2"}, 0, NULL},
-	{SOCK_STREAM, "ref", {NULL}, "127.0.0.1", {"--batch", "--count", "50"},
-	    0, NULL},
-	{SOCK_STREAM, "ref", {NULL}, "127.0.0.1", {"--no-read", "--count",
-	    "500"}, 0, NULL},
-	{SOCK_STREAM, "ref", {NULL}, "127.0.0.1", {"--reset", "--count",
-	    "500"}, 0, NULL},
-	{SOCK_STREAM, "ref", {NULL}, "127.0.0.1", {"--vanish-mid-line",
-	    "--count", "2"}, 0, NULL},
-	{SOCK_STREAM, "ref", {NULL}, "127.0.0.1", {"--long", "5000",
-	    "--count", "2"}, 0, NULL},
-	{SOCK_STREAM, "ref", {NULL}, "127.0.0.1", {"--connections", "2",
-	    "--size", "1024", "--count", "2"}, 0, NULL},
-	{SOCK_STREAM, "peer", {"--split", "4", "--pause", "20"}, "127.0.0.1",
-	    {"--count", "2"}, 0, NULL},
-	{SOCK_STREAM, "peer", {"--wrong", "2"}, "127.0.0.1", {NULL}, 1,
-	    "c1 #2: reply line differs from the expected at byte 5"},
-	{SOCK_STREAM, "peer", {"--close-after", "1"}, "127.0.0.1", {NULL}, 1,
-	    "c1 #2: the server closed the connection before the whole reply"},
-	{SOCK_STREAM, "peer", {"--reset-after", "1"}, "127.0.0.1", {NULL}, 1,
-	    "c1 #2: the server reset the connection (RST)"},
-	{SOCK_STREAM, "peer", {"--silent-after", "1"}, "127.0.0.1",
-	    {"--timeout", "300"}, 1, "c1 #2: no complete reply line within "
-	    "300 ms"},
-	{SOCK_STREAM, "none", {NULL}, "127.0.0.1", {NULL}, 1,
-	    "cannot connect to 127.0.0.1 port"},
-	{SOCK_STREAM, "no-fin", {NULL}, "127.0.0.1", {"--fin-wait", "300"}, 1,
-	    "did not close its side within 300 ms of our FIN"},
-	{SOCK_STREAM, "rst-end", {NULL}, "127.0.0.1", {NULL}, 1,
-	    "reset the connection (RST) instead of closing it (FIN)"},
-	{SOCK_STREAM, "per-recv", {NULL}, "127.0.0.1", {"--split", "3",
-	    "--pause", "30", "--count", "1"}, 1, "c1 #1: reply line differs"},
-	{SOCK_STREAM, "twice", {NULL}, "127.0.0.1", {"--count", "1"}, 1,
-	    "7 bytes after the last reply"},
-	{SOCK_STREAM, "ref", {NULL}, "127.0.0.1", {"--vanish-mid-line",
-	    "--count", "1"}, 0, NULL},
+    /* The reference programs and a correct labpeer pass. */
+    {SOCK_DGRAM, "ref", {NULL}, "127.0.0.1", {"--all-bytes"}, 0, NULL},
+    {SOCK_DGRAM, "ref", {NULL}, "::1", {"--size", "1024", "--count", "2"}, 0,
+        NULL},
+    {SOCK_DGRAM, "ref", {NULL}, "127.0.0.1",
+        {"--empty", "--interleave", "--count", "3"}, 0, NULL},
+    {SOCK_DGRAM, "ref", {NULL}, "127.0.0.1", {"--vanish", "--count", "3"}, 0,
+        NULL},
+    {SOCK_DGRAM, "ref", {NULL}, "127.0.0.1", {"--count", "200"}, 0, NULL},
+    {SOCK_DGRAM, "peer", {NULL}, "::1",
+        {"--hex", "00ff225c0a61", "--count", "2"}, 0, NULL},
+    {SOCK_DGRAM, "peer", {"--delay", "600"}, "127.0.0.1", {"--count", "2"}, 0,
+        NULL},
+    /* Faulty labpeer servers and broken ones fail, and say why. */
+    {SOCK_DGRAM, "peer", {"--drop", "2"}, "127.0.0.1", {"--timeout", "300"}, 1,
+        "#2: no reply within 300 ms"},
+    {SOCK_DGRAM, "peer", {"--wrong", "2"}, "127.0.0.1", {NULL}, 1,
+        "#2: reply differs from the expected at byte 5 (expected 0x32, "
+        "got 0x39)"},
+    {SOCK_DGRAM, "peer", {"--dup", "2"}, "127.0.0.1", {NULL}, 1,
+        "a second reply to #2"},
+    {SOCK_DGRAM, "peer", {"--dup", "4"}, "127.0.0.1", {NULL}, 1,
+        "#4: a second reply to #4"},
+    {SOCK_DGRAM, "peer", {"--stray", "1"}, "127.0.0.1", {NULL}, 1,
+        "#1: reply is 7 bytes, expected 6"},
+    {SOCK_DGRAM, "none", {NULL}, "127.0.0.1",
+        {"--timeout", "200", "--count", "1"}, 1, "#1: no reply within 200 ms"},
+    {SOCK_DGRAM, "echo", {NULL}, "127.0.0.1", {NULL}, 1,
+        "#1: reply "
+        "differs from the expected at byte 0 (expected 0x50, got 0x70)"},
+    {SOCK_DGRAM, "strlen", {NULL}, "127.0.0.1", {"--all-bytes"}, 1,
+        "#1: reply is 0 bytes, expected 256"},
+    {SOCK_DGRAM, "latin1", {NULL}, "::1", {"--all-bytes"}, 1,
+        "#1: reply "
+        "differs from the expected at byte 224 (expected 0xe0, got 0xc0)"},
+    {SOCK_DGRAM, "otherport", {NULL}, "127.0.0.1", {NULL}, 1,
+        "not from the server's address and port"},
+    {SOCK_DGRAM, "twice", {NULL}, "127.0.0.1", {"--count", "1"}, 1,
+        "#1: a second reply to #1"},
+    {SOCK_DGRAM, "first-client", {NULL}, "127.0.0.1", {"--interleave"}, 1,
+        "the reply meant for the other client"},
+    /* TCP: the same. */
+    {SOCK_STREAM, "ref", {NULL}, "127.0.0.1", {"--all-bytes"}, 0, NULL},
+    {SOCK_STREAM, "ref", {NULL}, "::1",
+        {"--split", "3", "--pause", "30", "--count", "2"}, 0, NULL},
+    {SOCK_STREAM, "ref", {NULL}, "127.0.0.1", {"--batch", "--count", "50"}, 0,
+        NULL},
+    {SOCK_STREAM, "ref", {NULL}, "127.0.0.1", {"--no-read", "--count", "500"},
+        0, NULL},
+    {SOCK_STREAM, "ref", {NULL}, "127.0.0.1", {"--reset", "--count", "500"}, 0,
+        NULL},
+    {SOCK_STREAM, "ref", {NULL}, "127.0.0.1",
+        {"--vanish-mid-line", "--count", "2"}, 0, NULL},
+    {SOCK_STREAM, "ref", {NULL}, "127.0.0.1",
+        {"--long", "5000", "--count", "2"}, 0, NULL},
+    {SOCK_STREAM, "ref", {NULL}, "127.0.0.1",
+        {"--connections", "2", "--size", "1024", "--count", "2"}, 0, NULL},
+    {SOCK_STREAM, "peer", {"--split", "4", "--pause", "20"}, "127.0.0.1",
+        {"--count", "2"}, 0, NULL},
+    {SOCK_STREAM, "peer", {"--wrong", "2"}, "127.0.0.1", {NULL}, 1,
+        "c1 #2: reply line differs from the expected at byte 5"},
+    {SOCK_STREAM, "peer", {"--close-after", "1"}, "127.0.0.1", {NULL}, 1,
+        "c1 #2: the server closed the connection before the whole reply"},
+    {SOCK_STREAM, "peer", {"--reset-after", "1"}, "127.0.0.1", {NULL}, 1,
+        "c1 #2: the server reset the connection (RST)"},
+    {SOCK_STREAM, "peer", {"--silent-after", "1"}, "127.0.0.1",
+        {"--timeout", "300"}, 1,
+        "c1 #2: no complete reply line within "
+        "300 ms"},
+    {SOCK_STREAM, "none", {NULL}, "127.0.0.1", {NULL}, 1,
+        "cannot connect to 127.0.0.1 port"},
+    {SOCK_STREAM, "no-fin", {NULL}, "127.0.0.1", {"--fin-wait", "300"}, 1,
+        "did not close its side within 300 ms of our FIN"},
+    {SOCK_STREAM, "rst-end", {NULL}, "127.0.0.1", {NULL}, 1,
+        "reset the connection (RST) instead of closing it (FIN)"},
+    {SOCK_STREAM, "per-recv", {NULL}, "127.0.0.1",
+        {"--split", "3", "--pause", "30", "--count", "1"}, 1,
+        "c1 #1: reply line differs"},
+    {SOCK_STREAM, "twice", {NULL}, "127.0.0.1", {"--count", "1"}, 1,
+        "7 bytes after the last reply"},
+    {SOCK_STREAM, "ref", {NULL}, "127.0.0.1",
+        {"--vanish-mid-line", "--count", "1"}, 0, NULL},
 };
 
 /* Start the row's server; its port.  *pid for a broken one. */
@@ -947,13 +959,14 @@ static int
 lp_verdict_server(const struct lp_verdict *v, struct proc *p, pid_t *pid)
 {
 	char pbuf[16];
-	char *argv[] = {v->type == SOCK_DGRAM ? LP_UDP_REF : LP_TCP_REF, pbuf,
-	    NULL};
+	char *argv[] = {
+	    v->type == SOCK_DGRAM ? LP_UDP_REF : LP_TCP_REF, pbuf, NULL};
 	int port;
 
 	if (strcmp(v->server, "peer") == 0)
-		return lp_start(p, v->type == SOCK_DGRAM ? "udp-server" :
-		    "tcp-server", v->sargs);
+		return lp_start(p,
+		    v->type == SOCK_DGRAM ? "udp-server" : "tcp-server",
+		    v->sargs);
 	if (strcmp(v->server, "none") == 0)
 		return port_free(v->type);
 	if (strcmp(v->server, "ref") != 0) {
@@ -1005,18 +1018,21 @@ START_TEST(client_verdict)
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 	}
-	ck_assert_msg(PROC_EXIT(&p) == v->status, "row %d (%s %s): status %d, "
-	    "stderr: %s\nstdout: %.3000s", _i, v->server, argv[1],
-	    PROC_EXIT(&p), p.err, p.out);
+	ck_assert_msg(PROC_EXIT(&p) == v->status,
+	    "row %d (%s %s): status %d, "
+	    "stderr: %s\nstdout: %.3000s",
+	    _i, v->server, argv[1], PROC_EXIT(&p), p.err, p.out);
 	if (v->err == NULL)
 		ck_assert_str_eq(p.err, "");
 	else
-		ck_assert_msg(strstr(p.err, v->err) != NULL &&
-		    strchr(p.err, '\n') == p.err + strlen(p.err) - 1,
+		ck_assert_msg(
+		    strstr(p.err, v->err) != NULL &&
+		        strchr(p.err, '\n') == p.err + strlen(p.err) - 1,
 		    "row %d: want \"%s\" in one line of stderr: %s", _i, v->err,
 		    p.err);
-	ck_assert_msg(strstr(p.out, v->status ? "verdict: FAIL" :
-	    "verdict: ok") != NULL, "row %d: %s", _i, p.out);
+	ck_assert_msg(
+	    strstr(p.out, v->status ? "verdict: FAIL" : "verdict: ok") != NULL,
+	    "row %d: %s", _i, p.out);
 	if (srv.pid > 0) {
 		ck_assert_msg(proc_running(&srv), "the server died");
 		proc_signal(&srv, SIGTERM);
@@ -1051,7 +1067,8 @@ START_TEST(no_read_sigpipe)
 	}
 	ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == SIGPIPE,
 	    "the server was not killed by SIGPIPE (wait status %#x, "
-	    "after %d polls of 10 ms); labpeer said: %.300s", st, k, p.err);
+	    "after %d polls of 10 ms); labpeer said: %.300s",
+	    st, k, p.err);
 	ck_assert_int_eq(PROC_EXIT(&p), 1);
 	ck_assert_ptr_nonnull(strstr(p.out, "RST sent"));
 	proc_free(&p);
@@ -1064,12 +1081,13 @@ START_TEST(client_interrupted)
 {
 	const char *x[] = {"--silent-after", "0", NULL};
 	char pbuf[16];
-	char *argv[] = {(char *)kit_bin("labpeer"), _i < 2 ? "udp-client" :
-	    "tcp-client", "127.0.0.1", pbuf, "--count", "3", NULL};
+	char *argv[] = {(char *)kit_bin("labpeer"),
+	    _i < 2 ? "udp-client" : "tcp-client", "127.0.0.1", pbuf, "--count",
+	    "3", NULL};
 	struct proc srv = {0}, p;
 
-	snprintf(pbuf, sizeof pbuf, "%d", _i < 2 ? port_free(SOCK_DGRAM) :
-	    lp_start(&srv, "tcp-server", x));
+	snprintf(pbuf, sizeof pbuf, "%d",
+	    _i < 2 ? port_free(SOCK_DGRAM) : lp_start(&srv, "tcp-server", x));
 	ck_assert_int_eq(proc_start(&p, argv), 0);
 	ck_assert_int_eq(proc_lines(&p, _i < 2 ? 2 : 3, LP_RUN_MS), 0);
 	proc_signal(&p, _i % 2 ? SIGINT : SIGTERM);
@@ -1077,9 +1095,9 @@ START_TEST(client_interrupted)
 	ck_assert(!p.timed_out);
 	ck_assert_int_eq(PROC_EXIT(&p), 1);
 	ck_assert_str_eq(p.err, "labpeer: interrupted before the check was "
-	    "done\n");
-	ck_assert_msg(strstr(p.out, "verdict: FAIL: 0 of 3") != NULL, "%s",
-	    p.out);
+	                        "done\n");
+	ck_assert_msg(
+	    strstr(p.out, "verdict: FAIL: 0 of 3") != NULL, "%s", p.out);
 	proc_free(&p);
 	proc_free(&srv);
 }
@@ -1207,8 +1225,8 @@ static int
 lp_many_server(const char *kind, struct proc *p, pid_t *pid)
 {
 	char pbuf[16];
-	char *argv[] = {strcmp(kind, "lab2") == 0 ? LP_TCP_REF : LP_LAB3_REF,
-	    pbuf, NULL};
+	char *argv[] = {
+	    strcmp(kind, "lab2") == 0 ? LP_TCP_REF : LP_LAB3_REF, pbuf, NULL};
 	int port;
 
 	if (strcmp(kind, "lab2") != 0 && strcmp(kind, "lab3") != 0) {
@@ -1231,43 +1249,51 @@ static const struct lp_many {
 	const char *args[10];
 	int clients;
 	int status;
-	const char *out;	/* in stdout */
-	const char *err;	/* in stderr's one line (NULL: empty) */
+	const char *out; /* in stdout */
+	const char *err; /* in stderr's one line (NULL: empty) */
 } lp_manys[] = {
-	/* Lab 3's reference: every script at once, every client ok. */
-	{"lab3", "localhost", {"--mix", "pinger=90,idle=5,noread=5", "--seed",
-	    "7"}, 100,
-	    0, "verdict: ok: 100 of 100 clients ok (pinger 90, idle 5, "
-	    "noread 5); pinger replies 360: p50 ", NULL},
-	{"lab3", "127.0.0.1", {"--mix", "pinger=79,idle=5,half=5,noread=3,burst=4,reset=2,"
-	    "vanish=2", "--seed", "3"}, 100, 0, "verdict: ok: 100 of 100 "
-	    "clients ok (pinger 79, idle 5, half 5, noread 3, burst 4, reset "
-	    "2, vanish 2)", NULL},
-	/* Weights: 10 * 2/3 = 6.67 and 3.33, the spare one to pinger. */
-	{"lab3", "::1", {"--mix", "pinger=2,idle=1", "--count", "3"}, 10, 0,
-	    "verdict: ok: 10 of 10 clients ok (pinger 7, idle 3); pinger "
-	    "replies 21: ", NULL},
-	/* Lab 2's sequential server: the pingers queue behind one idle,
-	 * half-line or non-reading client, and say so. */
-	{"lab2", "localhost", {"--mix", "pinger=9,idle=1", "--seed", "7"}, 10,
-	    1,
-	    "pinger FAIL: #1: no complete reply line within 1000 ms",
-	    "clients failed; first: c"},
-	{"lab2", "localhost", {"--mix", "pinger=9,half=1", "--timeout", "500"}, 10, 1,
-	    "pinger FAIL: #1: no complete reply line within 500 ms",
-	    "clients failed; first: c"},
-	{"lab2", "localhost", {"--mix", "pinger=9,noread=1", "--timeout", "500"}, 10, 1,
-	    "pinger FAIL: #1: no complete reply line within 500 ms",
-	    "clients failed; first: c"},
-	/* Broken servers: every reply line is checked, and the FIN. */
-	{"twice", "localhost", {"--count", "2"}, 1, 1, "c1 client: pinger FAIL: #2: reply "
-	    "line 7 bytes, differs from \"PING 2\\n\" at byte 5",
-	    "contract broken: 1 of 1 clients failed; first: c1 pinger: #2"},
-	{"twice", "localhost", {"--mix", "burst=1", "--burst", "3"}, 1, 1,
-	    "c1 client: burst FAIL: ", "bytes after the last reply"},
-	{"no-fin", "localhost", {"--count", "1", "--fin-wait", "300"}, 1, 1,
-	    "pinger FAIL: the server did not close its side within 300 ms",
-	    "first: c1 pinger"},
+    /* Lab 3's reference: every script at once, every client ok. */
+    {"lab3", "localhost", {"--mix", "pinger=90,idle=5,noread=5", "--seed", "7"},
+        100, 0,
+        "verdict: ok: 100 of 100 clients ok (pinger 90, idle 5, "
+        "noread 5); pinger replies 360: p50 ",
+        NULL},
+    {"lab3", "127.0.0.1",
+        {"--mix",
+            "pinger=79,idle=5,half=5,noread=3,burst=4,reset=2,"
+            "vanish=2",
+            "--seed", "3"},
+        100, 0,
+        "verdict: ok: 100 of 100 "
+        "clients ok (pinger 79, idle 5, half 5, noread 3, burst 4, reset "
+        "2, vanish 2)",
+        NULL},
+    /* Weights: 10 * 2/3 = 6.67 and 3.33, the spare one to pinger. */
+    {"lab3", "::1", {"--mix", "pinger=2,idle=1", "--count", "3"}, 10, 0,
+        "verdict: ok: 10 of 10 clients ok (pinger 7, idle 3); pinger "
+        "replies 21: ",
+        NULL},
+    /* Lab 2's sequential server: the pingers queue behind one idle,
+     * half-line or non-reading client, and say so. */
+    {"lab2", "localhost", {"--mix", "pinger=9,idle=1", "--seed", "7"}, 10, 1,
+        "pinger FAIL: #1: no complete reply line within 1000 ms",
+        "clients failed; first: c"},
+    {"lab2", "localhost", {"--mix", "pinger=9,half=1", "--timeout", "500"}, 10,
+        1, "pinger FAIL: #1: no complete reply line within 500 ms",
+        "clients failed; first: c"},
+    {"lab2", "localhost", {"--mix", "pinger=9,noread=1", "--timeout", "500"},
+        10, 1, "pinger FAIL: #1: no complete reply line within 500 ms",
+        "clients failed; first: c"},
+    /* Broken servers: every reply line is checked, and the FIN. */
+    {"twice", "localhost", {"--count", "2"}, 1, 1,
+        "c1 client: pinger FAIL: #2: reply "
+        "line 7 bytes, differs from \"PING 2\\n\" at byte 5",
+        "contract broken: 1 of 1 clients failed; first: c1 pinger: #2"},
+    {"twice", "localhost", {"--mix", "burst=1", "--burst", "3"}, 1, 1,
+        "c1 client: burst FAIL: ", "bytes after the last reply"},
+    {"no-fin", "localhost", {"--count", "1", "--fin-wait", "300"}, 1, 1,
+        "pinger FAIL: the server did not close its side within 300 ms",
+        "first: c1 pinger"},
 };
 
 #define LP_NMANYS ((int)(sizeof lp_manys / sizeof lp_manys[0]))
@@ -1282,10 +1308,13 @@ lp_many_latency(const char *out)
 
 	if (l == NULL || strstr(out, "no pinger replies") != NULL)
 		return;
-	ck_assert_msg(sscanf(l, "pinger replies %ld: p50 %lf ms, p99 %lf ms, "
-	    "max %lf ms", &n, &p50, &p99, &max) == 4, "%.200s", l);
-	ck_assert_msg(n > 0 && p50 > 0 && p50 <= p99 && p99 <= max, "%.200s",
-	    l);
+	ck_assert_msg(sscanf(l,
+	                  "pinger replies %ld: p50 %lf ms, p99 %lf ms, "
+	                  "max %lf ms",
+	                  &n, &p50, &p99, &max) == 4,
+	    "%.200s", l);
+	ck_assert_msg(
+	    n > 0 && p50 > 0 && p50 <= p99 && p99 <= max, "%.200s", l);
 }
 
 static int
@@ -1301,8 +1330,8 @@ lp_count(const char *hay, const char *needle)
 /* Rows LP_NMANYS..: rows 0 and 1 again under the sanitizers. */
 START_TEST(clients_many)
 {
-	const struct lp_many *m = &lp_manys[_i < LP_NMANYS ? _i :
-	    _i - LP_NMANYS];
+	const struct lp_many *m =
+	    &lp_manys[_i < LP_NMANYS ? _i : _i - LP_NMANYS];
 	struct proc srv = {0}, p;
 	pid_t pid = 0;
 	char pbuf[16], nbuf[16];
@@ -1310,8 +1339,8 @@ START_TEST(clients_many)
 	int n = 0, i;
 
 	argv[n++] = (char *)lp_client_bin(_i < LP_NMANYS ? 0 : LP_NVERDICTS);
-	snprintf(pbuf, sizeof pbuf, "%d", lp_many_server(m->server, &srv,
-	    &pid));
+	snprintf(
+	    pbuf, sizeof pbuf, "%d", lp_many_server(m->server, &srv, &pid));
 	snprintf(nbuf, sizeof nbuf, "%d", m->clients);
 	argv[n++] = "tcp-clients";
 	argv[n++] = (char *)m->host;
@@ -1326,18 +1355,23 @@ START_TEST(clients_many)
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 	}
-	ck_assert_msg(PROC_EXIT(&p) == m->status, "row %d: status %d, stderr: "
-	    "%s\nstdout: %.4000s", _i, PROC_EXIT(&p), p.err, p.out);
-	ck_assert_msg(strstr(p.out, m->out) != NULL, "row %d: no \"%s\" in "
-	    "%.4000s", _i, m->out, p.out);
+	ck_assert_msg(PROC_EXIT(&p) == m->status,
+	    "row %d: status %d, stderr: "
+	    "%s\nstdout: %.4000s",
+	    _i, PROC_EXIT(&p), p.err, p.out);
+	ck_assert_msg(strstr(p.out, m->out) != NULL,
+	    "row %d: no \"%s\" in "
+	    "%.4000s",
+	    _i, m->out, p.out);
 	ck_assert_int_eq(lp_count(p.out, " client: "), m->clients);
 	ck_assert_int_eq(lp_count(p.out, " FAIL: ") > 0, m->status);
 	if (m->err == NULL)
 		ck_assert_str_eq(p.err, "");
 	else
-		ck_assert_msg(strncmp(p.err, "labpeer: contract broken: ", 26)
-		    == 0 && strstr(p.err, m->err) != NULL &&
-		    strchr(p.err, '\n') == p.err + strlen(p.err) - 1,
+		ck_assert_msg(
+		    strncmp(p.err, "labpeer: contract broken: ", 26) == 0 &&
+		        strstr(p.err, m->err) != NULL &&
+		        strchr(p.err, '\n') == p.err + strlen(p.err) - 1,
 		    "row %d: want \"%s\" in one line of stderr: %s", _i, m->err,
 		    p.err);
 	lp_many_latency(p.out);
@@ -1402,9 +1436,8 @@ END_TEST
 START_TEST(clients_interrupted)
 {
 	char pbuf[16];
-	char *argv[] = {(char *)kit_bin("labpeer"), "tcp-clients",
-	    "127.0.0.1", pbuf, "--clients", "3", "--mix", "idle=1",
-	    "--hold", "60000", NULL};
+	char *argv[] = {(char *)kit_bin("labpeer"), "tcp-clients", "127.0.0.1",
+	    pbuf, "--clients", "3", "--mix", "idle=1", "--hold", "60000", NULL};
 	struct proc srv = {0}, p;
 	pid_t pid = 0;
 
@@ -1416,9 +1449,11 @@ START_TEST(clients_interrupted)
 	ck_assert(!p.timed_out);
 	ck_assert_int_eq(PROC_EXIT(&p), 1);
 	ck_assert_str_eq(p.err, "labpeer: interrupted before the check was "
-	    "done\n");
-	ck_assert_msg(strstr(p.out, "idle FAIL: interrupted") != NULL &&
-	    strstr(p.out, "verdict: FAIL: 0 of 3 clients ok (idle 3)") != NULL,
+	                        "done\n");
+	ck_assert_msg(
+	    strstr(p.out, "idle FAIL: interrupted") != NULL &&
+	        strstr(p.out, "verdict: FAIL: 0 of 3 clients ok (idle 3)") !=
+	            NULL,
 	    "%s", p.out);
 	proc_free(&p);
 	proc_signal(&srv, SIGTERM);
@@ -1434,12 +1469,14 @@ START_TEST(clients_nofile)
 	char *argv[] = {"/bin/sh", "-c", cmd, NULL};
 	struct proc p;
 
-	snprintf(cmd, sizeof cmd, "ulimit -n 40 && exec %s tcp-clients "
-	    "127.0.0.1 9 --clients 100", kit_bin("labpeer"));
+	snprintf(cmd, sizeof cmd,
+	    "ulimit -n 40 && exec %s tcp-clients "
+	    "127.0.0.1 9 --clients 100",
+	    kit_bin("labpeer"));
 	ck_assert_int_eq(proc_run(&p, argv, LP_RUN_MS), 0);
 	ck_assert_int_eq(PROC_EXIT(&p), 1);
 	ck_assert_str_eq(p.err, "labpeer: --clients 100 needs 116 "
-	    "descriptors, RLIMIT_NOFILE allows 40\n");
+	                        "descriptors, RLIMIT_NOFILE allows 40\n");
 	ck_assert_str_eq(p.out, "");
 	proc_free(&p);
 }
@@ -1459,9 +1496,10 @@ labpeer_suite(void)
 
 	tc = tcase_create("args");
 	tcase_set_timeout(tc, 10);
-	tcase_add_loop_test(tc, args_bad, 0, sizeof lp_bads / sizeof lp_bads[0]);
-	tcase_add_loop_test(tc, args_help, 0,
-	    sizeof lp_helps / sizeof lp_helps[0]);
+	tcase_add_loop_test(
+	    tc, args_bad, 0, sizeof lp_bads / sizeof lp_bads[0]);
+	tcase_add_loop_test(
+	    tc, args_help, 0, sizeof lp_helps / sizeof lp_helps[0]);
 	tcase_add_test(tc, args_mix);
 	tcase_add_test(tc, args_parse);
 	suite_add_tcase(s, tc);
@@ -1481,8 +1519,8 @@ labpeer_suite(void)
 	tcase_set_timeout(tc, 15);
 	tcase_add_test(tc, tcp_split);
 	tcase_add_test(tc, tcp_lines_delay_wrong);
-	tcase_add_loop_test(tc, tcp_after, 0,
-	    sizeof lp_afters / sizeof lp_afters[0]);
+	tcase_add_loop_test(
+	    tc, tcp_after, 0, sizeof lp_afters / sizeof lp_afters[0]);
 	tcase_add_test(tc, tcp_client_split);
 	suite_add_tcase(s, tc);
 

@@ -349,8 +349,9 @@ START_TEST(tap_parses)
 			    line);
 		if (sscanf(line, "1..%d", &plan) == 1)
 			continue;
-		killed += line[0] == '#' &&
-		          strstr(line, "killed by the grader after 4 s") != NULL;
+		killed +=
+		    line[0] == '#' &&
+		    strstr(line, "killed by the grader after 4 s") != NULL;
 		explained += strstr(line, "a client sends 3000 lines") != NULL;
 		if (line[0] == '#')
 			continue;
@@ -450,10 +451,11 @@ START_TEST(text_details)
 	ck_assert_ptr_nonnull(strstr(t4, "killed by signal 13 (SIGPIPE)"));
 	ck_assert_ptr_nonnull(strstr(t4, "its stdout ended with:\n"
 	                                 "         listening on 12000\n"));
-	ck_assert_ptr_nonnull(strstr(t4, "reproduce it: build/labpeer "
-	                                 "tcp-client 127.0.0.1 12000 --no-read\n"
-	                                 "       (first build what it runs: "
-	                                 "make -C subs/alice tcp_server)\n"));
+	ck_assert_ptr_nonnull(
+	    strstr(t4, "reproduce it: build/labpeer "
+	               "tcp-client 127.0.0.1 12000 --no-read\n"
+	               "       (first build what it runs: "
+	               "make -C subs/alice tcp_server)\n"));
 	ck_assert_ptr_nonnull(strstr(t4, "rerun only this test: labgrade "
 	                                 "--only server_no_read --seed 42"));
 	/* not run before it started: its line says why, nothing more */
@@ -534,8 +536,8 @@ START_TEST(rerun_as_invoked)
 {
 	struct report_opts o = {.argv0 = rr_cases[_i].argv0};
 	struct report_test t = {.name = "t"};
-	struct report r = {.lab = "lab1-udp", .dir = "labs/lab1-udp",
-	    .seed = 3};
+	struct report r = {
+	    .lab = "lab1-udp", .dir = "labs/lab1-udp", .seed = 3};
 	char buf[512];
 
 	report_rerun_command(buf, sizeof buf, &r, &t, &o);
@@ -549,8 +551,12 @@ START_TEST(stdout_not_twice)
 {
 	char *ex[] = {"the client printed on stdout:", "  reply seq=1",
 	    "  seq=2 timeout"};
-	struct report_test t = {.name = "t", .status = GS_FAILED,
-	    .reason = "r", .explain = ex, .nexplain = 3, .nstudent = 1};
+	struct report_test t = {.name = "t",
+	    .status = GS_FAILED,
+	    .reason = "r",
+	    .explain = ex,
+	    .nexplain = 3,
+	    .nstudent = 1};
 	struct report r = {.lab = "lab1-udp", .dir = "d", .seed = 1};
 	char *text;
 
@@ -573,8 +579,12 @@ END_TEST
  * TAB CR first) gets a leading quote mark, inside quotes. */
 static const char *const csv_names[][2] = {
     {"=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\","},
-    {"+1", "\"'+1\","}, {"-2", "\"'-2\","}, {"@x", "\"'@x\","},
-    {"\tx", "\"'\tx\","}, {"\rx", "\"'\rx\","}, {"alice", "\"alice\","},
+    {"+1", "\"'+1\","},
+    {"-2", "\"'-2\","},
+    {"@x", "\"'@x\","},
+    {"\tx", "\"'\tx\","},
+    {"\rx", "\"'\rx\","},
+    {"alice", "\"alice\","},
 };
 
 START_TEST(csv_neutralised)
@@ -588,8 +598,8 @@ START_TEST(csv_neutralised)
 	ck_assert_ptr_nonnull(f);
 	ck_assert_int_eq(report_csv_write(f, &r, &o), 0);
 	fclose(f);
-	ck_assert_msg(strncmp(buf, csv_names[_i][1], strlen(csv_names[_i][1])) ==
-	                  0,
+	ck_assert_msg(
+	    strncmp(buf, csv_names[_i][1], strlen(csv_names[_i][1])) == 0,
 	    "'%s' gave '%s'", csv_names[_i][0], buf);
 	free(buf);
 }

@@ -19,8 +19,13 @@
 
 /* What pkg-config finds: nothing, everything but Check, everything, or
  * no pkg-config program at all. */
-enum pcmode { PC_EMPTY, PC_NO_CHECK, PC_SYSTEM, PC_MISSING,
-	PC_SYSTEM_NO_BWRAP /* PC_SYSTEM, and no bwrap program */ };
+enum pcmode {
+	PC_EMPTY,
+	PC_NO_CHECK,
+	PC_SYSTEM,
+	PC_MISSING,
+	PC_SYSTEM_NO_BWRAP /* PC_SYSTEM, and no bwrap program */
+};
 /* Who runs make: root, nobody without sudo rights, nobody with sudo
  * that needs no password (a stand-in).  When the tests do not run as root
  * themselves, "nobody" is the user running them and "root" is root of a
@@ -231,26 +236,29 @@ static const struct {
 } cases[] = {
     /* root, apt-get that records what it is asked */
     {PC_EMPTY, ROOT, APT_FAKE, 1,
-        "deps: installing libpcap-dev check libseccomp-dev libssl-dev",
-        NULL, "libpcap-dev check libseccomp-dev libssl-dev"},
+        "deps: installing libpcap-dev check libseccomp-dev libssl-dev", NULL,
+        "libpcap-dev check libseccomp-dev libssl-dev"},
     {PC_NO_CHECK, ROOT, APT_FAKE, 1, "deps: installing check", NULL, "check"},
     {PC_MISSING, ROOT, APT_FAKE, 1,
-        "deps: installing pkg-config libpcap-dev check libseccomp-dev libssl-dev", NULL,
-        "pkg-config libpcap-dev check libseccomp-dev libssl-dev"},
+        "deps: installing pkg-config libpcap-dev check libseccomp-dev "
+        "libssl-dev",
+        NULL, "pkg-config libpcap-dev check libseccomp-dev libssl-dev"},
     {PC_SYSTEM, ROOT, APT_FAKE, 1, "", NULL, NULL},
     /* unprivileged: the exact command to run, or sudo -n when it works */
     {PC_EMPTY, NOBODY_NO_SUDO, APT_FAKE, 0, NULL,
-        "deps: missing libpcap-dev check libseccomp-dev libssl-dev; run: sudo apt-get "
+        "deps: missing libpcap-dev check libseccomp-dev libssl-dev; run: sudo "
+        "apt-get "
         "install -y libpcap-dev check libseccomp-dev libssl-dev",
         NULL},
     {PC_MISSING, NOBODY_NO_SUDO, APT_FAKE, 0, NULL,
-        "deps: missing pkg-config libpcap-dev check libseccomp-dev libssl-dev; run: "
+        "deps: missing pkg-config libpcap-dev check libseccomp-dev libssl-dev; "
+        "run: "
         "sudo apt-get install -y pkg-config libpcap-dev check "
         "libseccomp-dev libssl-dev",
         NULL},
     {PC_EMPTY, NOBODY_SUDO, APT_FAKE, 1,
-        "deps: installing libpcap-dev check libseccomp-dev libssl-dev",
-        NULL, "libpcap-dev check libseccomp-dev libssl-dev"},
+        "deps: installing libpcap-dev check libseccomp-dev libssl-dev", NULL,
+        "libpcap-dev check libseccomp-dev libssl-dev"},
     {PC_SYSTEM, NOBODY_NO_SUDO, APT_FAKE, 1, "", NULL, NULL},
     /* no apt-get, or an install that fails */
     {PC_EMPTY, ROOT, APT_NONE, 0, NULL,
@@ -262,11 +270,12 @@ static const struct {
         NULL},
     {PC_EMPTY, ROOT, APT_FAILS, 0,
         "deps: installing libpcap-dev check libseccomp-dev libssl-dev",
-        "deps: apt-get install libpcap-dev check libseccomp-dev libssl-dev failed",
+        "deps: apt-get install libpcap-dev check libseccomp-dev libssl-dev "
+        "failed",
         NULL},
     /* bubblewrap (the grader's sandbox) is a program, not a .pc */
-    {PC_SYSTEM_NO_BWRAP, ROOT, APT_FAKE, 1, "deps: installing bubblewrap",
-        NULL, "bubblewrap"},
+    {PC_SYSTEM_NO_BWRAP, ROOT, APT_FAKE, 1, "deps: installing bubblewrap", NULL,
+        "bubblewrap"},
 };
 
 /* A line of text equal to line. */
@@ -330,8 +339,7 @@ static const struct {
 	const char *not_asked; /* one it must not */
 } sims[] = {
     {PC_EMPTY, "deps: installing libpcap-dev check libseccomp-dev libssl-dev",
-        {"libpcap-dev", "check", "libseccomp-dev", "libssl-dev"},
-        "pkg-config"},
+        {"libpcap-dev", "check", "libseccomp-dev", "libssl-dev"}, "pkg-config"},
     {PC_MISSING,
         "deps: installing pkg-config libpcap-dev check libseccomp-dev "
         "libssl-dev",
@@ -381,7 +389,7 @@ END_TEST
  * it), not the first target some fragment happens to define. */
 START_TEST(test_default_goal)
 {
-	char *argv[] = { "make", "-n", "--no-print-directory", NULL };
+	char *argv[] = {"make", "-n", "--no-print-directory", NULL};
 	struct proc p;
 
 	ck_assert_int_eq(proc_run(&p, argv, 15000), 0);

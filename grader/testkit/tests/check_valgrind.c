@@ -16,7 +16,7 @@
 
 #include "harness.h"
 
-#define VG_ERROR 99		/* valgrind's exit status when it found errors */
+#define VG_ERROR 99 /* valgrind's exit status when it found errors */
 #define VG_MAX_ARGS 16
 
 /* As tcpdump for the cross-checks: used where installed (CI installs
@@ -27,7 +27,7 @@ have_valgrind(void)
 	if (system("valgrind --version >/dev/null 2>&1") == 0)
 		return 1;
 	fprintf(stderr, "check_valgrind: valgrind is not installed: "
-	    "memcheck tests skipped (apt-get install valgrind)\n");
+	                "memcheck tests skipped (apt-get install valgrind)\n");
 	return 0;
 }
 
@@ -57,19 +57,28 @@ vg_assert_clean(struct proc *p, const char *what, int want_status)
 	ck_assert_msg(PROC_EXIT(p) != VG_ERROR,
 	    "%s: valgrind found errors:\n%s", what, p->err);
 	ck_assert_msg(PROC_EXIT(p) == want_status,
-	    "%s: exit status %d, expected %d; stderr:\n%s", what,
-	    PROC_EXIT(p), want_status, p->err);
+	    "%s: exit status %d, expected %d; stderr:\n%s", what, PROC_EXIT(p),
+	    want_status, p->err);
 }
 
 /* labsniff over the generated scenarios, in each output mode. */
 static const char *const sniff_files[] = {
-	"tcp4-session", "tcp6-session", "tcp-retrans", "udp-ping",
-	"icmp-unreach", "icmp6-unreach", "ip6-ext", "malformed",
-	"truncated", "link-other", "link-null", "link-sll2",
-	"tcp-concurrent",
+    "tcp4-session",
+    "tcp6-session",
+    "tcp-retrans",
+    "udp-ping",
+    "icmp-unreach",
+    "icmp6-unreach",
+    "ip6-ext",
+    "malformed",
+    "truncated",
+    "link-other",
+    "link-null",
+    "link-sll2",
+    "tcp-concurrent",
 };
-static const char *const sniff_modes[] = { "", "-X", "--json", "--ladder",
-	"--timeline" };
+static const char *const sniff_modes[] = {
+    "", "-X", "--json", "--ladder", "--timeline"};
 #define N_SNIFF_FILES (sizeof sniff_files / sizeof sniff_files[0])
 #define N_SNIFF_MODES (sizeof sniff_modes / sizeof sniff_modes[0])
 
@@ -104,7 +113,7 @@ END_TEST
 static void
 vg_server(struct proc *srv, const char *prog, int type, char *port)
 {
-	char *argv[] = { (char *)prog, port, NULL };
+	char *argv[] = {(char *)prog, port, NULL};
 	int n = port_free(type);
 
 	snprintf(port, 8, "%d", n);
@@ -128,19 +137,19 @@ static const struct {
 	const char *server, *client, *peer_mode;
 	int type;
 } pairs[] = {
-	{ "solutions/lab1-udp/udp_server", "solutions/lab1-udp/udp_client",
-	    "udp-client", SOCK_DGRAM },
-	{ "solutions/lab2-tcp/tcp_server", "solutions/lab2-tcp/tcp_client",
-	    "tcp-client", SOCK_STREAM },
+    {"solutions/lab1-udp/udp_server", "solutions/lab1-udp/udp_client",
+        "udp-client", SOCK_DGRAM},
+    {"solutions/lab2-tcp/tcp_server", "solutions/lab2-tcp/tcp_client",
+        "tcp-client", SOCK_STREAM},
 };
 
 START_TEST(test_pair)
 {
 	char port[8];
-	char *client[] = { (char *)pairs[_i].client, "127.0.0.1", port, "2",
-		NULL };
-	char *peer[] = { (char *)kit_bin("labpeer"), (char *)pairs[_i].peer_mode,
-		"::1", port, "--count", "3", NULL };
+	char *client[] = {
+	    (char *)pairs[_i].client, "127.0.0.1", port, "2", NULL};
+	char *peer[] = {(char *)kit_bin("labpeer"), (char *)pairs[_i].peer_mode,
+	    "::1", port, "--count", "3", NULL};
 	struct proc srv, cli;
 
 	if (!have_valgrind())
@@ -161,8 +170,8 @@ END_TEST
 START_TEST(test_labpeer_server)
 {
 	char port[8];
-	char *client[] = { "solutions/lab1-udp/udp_client", "localhost", port,
-		"3", NULL };
+	char *client[] = {
+	    "solutions/lab1-udp/udp_client", "localhost", port, "3", NULL};
 	struct proc srv, cli;
 	int n;
 
@@ -171,8 +180,8 @@ START_TEST(test_labpeer_server)
 	n = port_free(SOCK_DGRAM);
 	snprintf(port, sizeof port, "%d", n);
 	{
-		char *argv[] = { (char *)kit_bin("labpeer"), "udp-server", port,
-			"--drop", "2", "--dup", "3", "--stray", "1", NULL };
+		char *argv[] = {(char *)kit_bin("labpeer"), "udp-server", port,
+		    "--drop", "2", "--dup", "3", "--stray", "1", NULL};
 
 		ck_assert_int_eq(proc_start(&srv, vg_argv(argv)), 0);
 	}
@@ -187,15 +196,15 @@ END_TEST
 /* labgrade's argument handling and listing (the grading itself forks
  * cells and Check runners: its memory is covered by the SAN=1 build). */
 static const char *const grade_args[][3] = {
-	{ "--list", "lab1-udp", NULL },
-	{ "--list", "lab2-tcp", NULL },
-	{ "--format", "nonsense", "lab1-udp" },
+    {"--list", "lab1-udp", NULL},
+    {"--list", "lab2-tcp", NULL},
+    {"--format", "nonsense", "lab1-udp"},
 };
-static const int grade_status[] = { 0, 0, 2 };
+static const int grade_status[] = {0, 0, 2};
 
 START_TEST(test_labgrade)
 {
-	char *argv[5] = { (char *)kit_bin("labgrade") };
+	char *argv[5] = {(char *)kit_bin("labgrade")};
 	struct proc p;
 	int n = 1;
 
@@ -218,8 +227,8 @@ valgrind_suite(void)
 
 	tc = tcase_create("labsniff");
 	tcase_set_timeout(tc, 90);
-	tcase_add_loop_test(tc, test_labsniff, 0,
-	    (int)(N_SNIFF_FILES * N_SNIFF_MODES));
+	tcase_add_loop_test(
+	    tc, test_labsniff, 0, (int)(N_SNIFF_FILES * N_SNIFF_MODES));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("programs");

@@ -44,23 +44,22 @@ static void
 denied(void)
 {
 	char buf[8], peer[8];
-	struct iovec l = { buf, sizeof buf }, r = { peer, sizeof peer };
+	struct iovec l = {buf, sizeof buf}, r = {peer, sizeof peer};
 
 	say("ptrace", ptrace(PTRACE_TRACEME, 0, NULL, NULL));
-	say("process_vm_readv",
-	    process_vm_readv(getppid(), &l, 1, &r, 1, 0));
+	say("process_vm_readv", process_vm_readv(getppid(), &l, 1, &r, 1, 0));
 	say("keyctl", syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID,
-	    KEY_SPEC_SESSION_KEYRING, 0));
+	                  KEY_SPEC_SESSION_KEYRING, 0));
 	say("bpf", syscall(SYS_bpf, 0, NULL, 0));
-	say("perf_event_open", syscall(SYS_perf_event_open, NULL, 0, -1, -1,
-	    0));
+	say("perf_event_open",
+	    syscall(SYS_perf_event_open, NULL, 0, -1, -1, 0));
 	say("userfaultfd", syscall(SYS_userfaultfd, 0));
 	say("mount", mount("none", "/tmp", "tmpfs", 0, NULL));
 	say("umount2", umount2("/proc", MNT_DETACH));
 	say("unshare", unshare(CLONE_NEWUSER));
 	say("setns", setns(0, 0));
-	say("clone_newns", syscall(SYS_clone, CLONE_NEWNS | SIGCHLD, NULL,
-	    NULL, NULL, 0));
+	say("clone_newns",
+	    syscall(SYS_clone, CLONE_NEWNS | SIGCHLD, NULL, NULL, NULL, 0));
 	say("kexec_load", syscall(SYS_kexec_load, 0, 0, NULL, 0));
 	say("init_module", syscall(SYS_init_module, NULL, 0, ""));
 	say("swapon", syscall(SYS_swapon, "/tmp/x", 0));
@@ -80,8 +79,9 @@ allowed(const char *self)
 	int st = -1, fd;
 
 	say("query_personality", personality(0xffffffff));
-	say("thread", -(long)pthread_create(&t, NULL, thread_main, NULL) ?
-	    (errno = EAGAIN, -1) : 0);
+	say("thread", -(long)pthread_create(&t, NULL, thread_main, NULL)
+	                  ? (errno = EAGAIN, -1)
+	                  : 0);
 	pthread_join(t, NULL);
 	fflush(stdout);
 	pid = fork();
@@ -90,8 +90,8 @@ allowed(const char *self)
 		_exit(127);
 	}
 	waitpid(pid, &st, 0);
-	printf("fork_exec=%s\n", WIFEXITED(st) && WEXITSTATUS(st) == 7 ?
-	    "ok" : "failed");
+	printf("fork_exec=%s\n",
+	    WIFEXITED(st) && WEXITSTATUS(st) == 7 ? "ok" : "failed");
 	fd = socket(AF_INET6, SOCK_DGRAM, 0);
 	say("socket", fd);
 	say("epoll", epoll_create1(0));

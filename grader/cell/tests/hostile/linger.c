@@ -14,7 +14,7 @@
 static int
 hold(int type, int port)
 {
-	struct sockaddr_in6 a = { .sin6_family = AF_INET6 };
+	struct sockaddr_in6 a = {.sin6_family = AF_INET6};
 	int fd = socket(AF_INET6, type, 0), one = 1, off = 0;
 
 	a.sin6_port = htons((unsigned short)port);
@@ -35,7 +35,7 @@ main(int argc, char **argv)
 		return 2;
 	if (fork() == 0) {
 		setsid();
-		if (fork() != 0)	/* a daemon: its parent is gone */
+		if (fork() != 0) /* a daemon: its parent is gone */
 			_exit(0);
 		if (hold(SOCK_DGRAM, atoi(argv[1])) < 0 ||
 		    hold(SOCK_STREAM, atoi(argv[1])) < 0)

@@ -17,8 +17,8 @@ main(void)
 	for (;;) {
 		void **p = malloc(CHUNK);
 
-		memset(p, 0x5a, CHUNK);	/* NULL at the limit: SIGSEGV */
-		p[0] = prev;		/* a list, so nothing is optimised out */
+		memset(p, 0x5a, CHUNK); /* NULL at the limit: SIGSEGV */
+		p[0] = prev; /* a list, so nothing is optimised out */
 		prev = p;
 	}
 }

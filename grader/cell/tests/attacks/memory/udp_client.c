@@ -38,6 +38,7 @@ main(void)
 		killed += WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL;
 	fprintf(stderr, "children: %d made, %d killed\n", made, killed);
 	if (made == CHILDREN && killed == 0)
-		fprintf(stderr, "ATTACK-OK all children held %d MB\n", CHILD_MB);
+		fprintf(
+		    stderr, "ATTACK-OK all children held %d MB\n", CHILD_MB);
 	return 1;
 }
