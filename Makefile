@@ -64,7 +64,8 @@ include solutions/module.mk
 endif
 
 .PHONY: all build-all labs demo test check test-loaded deps install \
-        uninstall clean bench fuzz grade gradescope san-bins student-kit
+        uninstall clean bench fuzz grade gradescope san-bins student-kit \
+        format-check
 
 all: deps
 	@$(MAKE) --no-print-directory build-all
@@ -146,6 +147,7 @@ endif
 
 ifneq ($(HAVE_SOLUTIONS),)
 test check: deps
+	@$(MAKE) --no-print-directory format-check
 	@$(MAKE) --no-print-directory build-all $(B)/check_kit $(TEST_DEPS)
 	@$(MAKE) --no-print-directory san-bins
 	@KIT_BUILD=$(B) ./$(B)/check_kit
@@ -181,6 +183,27 @@ FORCE:
 # on failure or on Ctrl-C): the verdicts must not need an idle machine.
 test-loaded: deps
 	@MAKE="$(MAKE)" sh grader/testkit/test-loaded.sh
+
+
+# format-check: every C file of the kit is as clang-format formats it
+# (.clang-format).  Versions format differently: without clang-format 14
+# (what the files are formatted with) it says so and skips.
+CLANG_FORMAT ?= clang-format
+FORMAT_FILES = $(shell find capture grader labs solutions -name '*.[ch]' | sort)
+format-check:
+	@v=$$($(CLANG_FORMAT) --version 2>/dev/null); \
+	case "$$v" in *" version 14."*) ;; \
+	*) echo "format-check: skipped (needs clang-format 14; found: $${v:-none})"; \
+	   exit 0 ;; \
+	esac; \
+	bad=$$(for f in $(FORMAT_FILES); do \
+		$(CLANG_FORMAT) --dry-run -Werror $$f >/dev/null 2>&1 || echo $$f; \
+	done); \
+	if [ -n "$$bad" ]; then \
+		echo "format-check: not formatted (run clang-format -i on them):" $$bad >&2; \
+		exit 1; \
+	fi; \
+	echo "format-check: $(words $(FORMAT_FILES)) C files formatted"
 
 # deps: install the development files of libpcap, Check, libseccomp
 # (the grader's sandbox) and libcrypto (OpenSSL: class mode's HMAC), with
