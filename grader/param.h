@@ -50,7 +50,9 @@
 #define BUILD_FSIZE_MB 64               /* RLIMIT_FSIZE of the build */
 #define BUILD_NPROC 64                  /* RLIMIT_NPROC of the build uid */
 #define BUILD_NOFILE 256                /* RLIMIT_NOFILE of the build */
-#define BUILD_STALE_S 60	/* an unlocked build folder this old is swept */
+#define BUILD_STALE_S                                                          \
+	600                     /* an unlocked build folder this old is swept  \
+	                         * (a grading of a kit without the lock lasts less) */
 #define TRACE_TIMEOUT_MS 5000	/* labsniff -r on a test's trace */
 #define TRACE_CAP (64 * 1024)	/* bytes of trace text kept per test */
 #define RUBRIC_MAX_POINTS 1000	/* points of one test, at most */

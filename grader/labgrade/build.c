@@ -336,8 +336,8 @@ build_why(int e)
 
 /*
  * Build folders that a grader killed before its cleanup left in base:
- * ours (made by this uid, or given to build_uid), unlocked (their
- * grading is gone) and not brand new.
+ * ours (made by this uid, whether or not already given to build_uid),
+ * unlocked (their grading is gone) and not brand new.
  */
 static void
 build_sweep(const char *base, uid_t build_uid)
@@ -360,7 +360,8 @@ build_sweep(const char *base, uid_t build_uid)
 		    open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0)
 			continue;
-		if (fstat(fd, &st) == 0 && st.st_uid == owner &&
+		if (fstat(fd, &st) == 0 &&
+		    (st.st_uid == owner || st.st_uid == geteuid()) &&
 		    st.st_mtime + BUILD_STALE_S < time(NULL) &&
 		    flock(fd, LOCK_EX | LOCK_NB) == 0)
 			cell_remove_dir(path);
