@@ -1,17 +1,13 @@
 /*
  * How late a timer wakes in a test's cell: a thread of the test process
  * sleeps GRADE_SCHED_PERIOD_MS again and again and keeps the worst
- * lateness (at nice 0, so a student's spinning or forking programs at
- * nice 10 hardly move it).  On a busy machine the student's programs, labpeer
+ * lateness, at the test's own priority.  On a busy machine the student's programs, labpeer
  * and the capture wait as long; the timing checks widen their tolerance by it,
  * and a failure under more delay than a test tolerates is the grader's
  * (ERR, retried), never the student's.
  */
-/* _GNU_SOURCE: syscall(SYS_gettid) */
-#define _GNU_SOURCE
+#define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -67,10 +63,8 @@ sched_watch(void *arg)
 	struct timespec d = {0, GRADE_SCHED_PERIOD_MS * 1000000L};
 
 	(void)arg;
-	/* At the machine's normal priority even in a test run at nice
-	 * GRADE_NICE (allowed as root): what it measures is the machine's
-	 * load, not a student's program that forks or spins at nice 10. */
-	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 0);
+	/* At the test's own priority (nice GRADE_NICE unless it is a
+	 * timing test): it waits as long as the test's programs do. */
 	sched_started = 1;
 	while (sched_running) {
 		double t0 = sched_now_ms(), late;

@@ -146,9 +146,10 @@ sb_kit_copy(struct sb *x)
 	ck_assert(a != NULL && b != NULL && c != NULL);
 	snprintf(x->kit, sizeof x->kit, "%s/kit", x->work);
 	snprintf(cmd, sizeof cmd,
-	    "set -e; mkdir -p %s; cd %s; mkdir -p build grader/rubric "
-	    "solutions; cp %s %s %s build/; cp $OLDPWD/grader/rubric/*.rubric "
-	    "grader/rubric/; cp -r $OLDPWD/solutions/lab1-udp solutions/; "
+	    "set -e; mkdir -p %s; cd %s; mkdir -p build solutions; "
+	    "cp %s %s %s build/; (cd $OLDPWD && tar cf - "
+	    "grader/labs/*/*.rubric "
+	    "labs) | tar xf -; cp -r $OLDPWD/solutions/lab1-udp solutions/; "
 	    "chmod -R a+rX .",
 	    x->kit, x->kit, a, b, c);
 	free(a);

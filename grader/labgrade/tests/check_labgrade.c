@@ -1672,6 +1672,41 @@ START_TEST(trace_every_packet)
 }
 END_TEST
 
+/*
+ * client_stray with a client that takes "PING 1!" for the reply: the
+ * headline names the reply check (not the wait), and the report shows
+ * the client (how it ended, its output) although a wire check failed.
+ */
+START_TEST(stray_headline_and_client)
+{
+	char dir[PATH_MAX], cmd[PATH_MAX * 2];
+	char *argv[] = {(char *)kit_bin("labgrade"), "--color", "never",
+	    "--only", "client_stray", "lab1-udp", dir, NULL};
+	const char *fail;
+	struct proc p;
+
+	snprintf(dir, sizeof dir, "%s", kit_vartmp("check_labgrade-st-XXXXXX"));
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(cmd, sizeof cmd,
+	    "cp solutions/lab1-udp/udp_server.c grader/tests/broken/"
+	    "l1-client-accepts-suffix/udp_client.c %s/",
+	    dir);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(proc_run(&p, argv, 60000), 0);
+	fail = strstr(p.out, "FAIL client_stray");
+	ck_assert_msg(fail != NULL, "%s", p.out);
+	ck_assert_msg(strstr(fail, "the client took") != NULL &&
+	                  strstr(fail, "one ping at a time") == NULL,
+	    "%s", fail);
+	ck_assert_msg(strstr(fail, "client: ") != NULL &&
+	                  strstr(fail, "/udp_client 127.0.0.1 ") != NULL,
+	    "no client block: %s", fail);
+	proc_free(&p);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 /* The commands a failure report prints run as printed, from the folder
  * labgrade ran in: the build line, the repro (in a network namespace of
  * its own: it uses a fixed port) and the rerun line. */
@@ -2151,6 +2186,7 @@ labgrade_suite(void)
 	tcase_add_test(tc, failure_shows_trace);
 	tcase_add_test(tc, failure_commands_run);
 	tcase_add_loop_test(tc, trace_every_packet, 0, 2);
+	tcase_add_test(tc, stray_headline_and_client);
 	tcase_add_test(tc, grading_as_nobody);
 	tcase_add_loop_test(
 	    tc, fail_under, 0, (int)(sizeof fu_cases / sizeof fu_cases[0]));
