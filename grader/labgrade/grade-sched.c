@@ -1,10 +1,10 @@
 /*
  * How late a timer wakes in a test's cell: a thread of the test process
  * sleeps GRADE_SCHED_PERIOD_MS again and again and keeps the worst
- * lateness, at the test's own priority.  On a busy machine the student's programs, labpeer
- * and the capture wait as long; the timing checks widen their tolerance by it,
- * and a failure under more delay than a test tolerates is the grader's
- * (ERR, retried), never the student's.
+ * lateness, at the test's own priority.  On a busy machine the student's
+ * programs, labpeer and the capture wait as long; the timing checks widen their
+ * tolerance by it, and a failure under more delay than a test tolerates is the
+ * grader's (ERR, retried), never the student's.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
