@@ -48,7 +48,6 @@
 #define BUILD_CPU_S 30                  /* RLIMIT_CPU of each build process */
 #define BUILD_MEM_MB 1024               /* RLIMIT_AS of each build process */
 #define BUILD_FSIZE_MB 64               /* RLIMIT_FSIZE of the build */
-#define BUILD_NPROC 64                  /* RLIMIT_NPROC of the build uid */
 #define BUILD_NOFILE 256                /* RLIMIT_NOFILE of the build */
 #define BUILD_STALE_S                                                          \
 	600                     /* an unlocked build folder this old is swept  \

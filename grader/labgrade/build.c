@@ -85,9 +85,8 @@ build_limits(void)
 	build_limit(RLIMIT_FSIZE, (rlim_t)BUILD_FSIZE_MB << 20);
 	build_limit(RLIMIT_NOFILE, BUILD_NOFILE);
 	build_limit(RLIMIT_CORE, 0);
-	if (geteuid() != 0)
-		return; /* NPROC counts all our processes: not as a user */
-	build_limit(RLIMIT_NPROC, BUILD_NPROC);
+	/* No RLIMIT_NPROC: it counts every process of the build uid
+	 * (nobody) on the host, so other users' made the build fail. */
 }
 
 static void

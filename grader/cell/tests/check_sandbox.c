@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdio.h>
@@ -398,6 +399,16 @@ sb_host_unchanged(const struct sb *x)
 	ck_assert_int_eq(sb_left_procs(x), 0);
 }
 
+static int
+sb_rmdir(const char *path, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)st;
+	(void)f;
+	if (flag == FTW_DP)
+		rmdir(path);
+	return 0;
+}
+
 static void
 sb_cleanup(struct sb *x)
 {
@@ -405,8 +416,15 @@ sb_cleanup(struct sb *x)
 
 	close(x->sock_fd);
 	close(x->abs_fd);
-	if (x->cg[0] != '\0')
-		rmdir(x->cg);
+	/* Empty once the grading's last processes are gone; a cell whose
+	 * owner was killed leaves its cgroup (the next cell there sweeps
+	 * it): those go first. */
+	for (int i = 0; x->cg[0] != '\0' && i < 100; i++) {
+		nftw(x->cg, sb_rmdir, 8, FTW_DEPTH | FTW_PHYS);
+		if (access(x->cg, F_OK) < 0)
+			break;
+		usleep(20000);
+	}
 	snprintf(cmd, sizeof cmd, "rm -rf %s", x->work);
 	sb_run(cmd);
 	free(x->report);
