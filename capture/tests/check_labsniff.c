@@ -469,7 +469,6 @@ START_TEST(test_json_parser)
 	char *pyargv[16] = {"python3", "-c", (char *)ls_json_py, js};
 	char hex[8][128];
 	struct proc p;
-	int rc[2];
 	size_t i, k;
 	int n = 4, rc[2];
 
