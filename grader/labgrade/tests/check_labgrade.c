@@ -1688,9 +1688,9 @@ START_TEST(stray_headline_and_client)
 	snprintf(dir, sizeof dir, "%s", kit_vartmp("check_labgrade-st-XXXXXX"));
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(cmd, sizeof cmd,
-	    "cp solutions/lab1-udp/udp_server.c grader/tests/broken/"
-	    "l1-client-accepts-suffix/udp_client.c %s/",
-	    dir);
+	    "cp solutions/lab1-udp/udp_server.c "
+	    "%s/lab1-udp/client-accepts-suffix/udp_client.c %s/",
+	    kit_bin("broken"), dir);
 	ck_assert_int_eq(system(cmd), 0);
 	ck_assert_int_eq(proc_run(&p, argv, 60000), 0);
 	fail = strstr(p.out, "FAIL client_stray");
