@@ -32,11 +32,10 @@
  *	                             (timed out, killed for memory/output)
  *	grade_student_on_fail(g, role, r)  show r's block (as grade_student)
  *	                             if the test fails, whatever check fails
- *	grade_late_ms(g)             how late (ms) a timer has woken in the
- *	                             cell so far, or how long a judged
- *	                             program waited for a CPU, at most
- *	                             GRADE_BUSY_MS: what a timing check adds
- *	                             to its tolerance
+ *	grade_late_ms(g)             how long (ms) a judged program has
+ *	                             waited for a CPU, at most GRADE_BUSY_MS:
+ *	                             what a timing check adds to its
+ *	                             tolerance
  *	grade_note_delay(g, ms)      a judged program's CPU wait so far
  *	grade_outcome(r, buf, n)     how r ended, in the reports' words
  *	                             ("killed by the grader after 4 s (this

@@ -380,8 +380,8 @@ wire_gap(struct grade *g, const struct wire_pings *pk, int k, int from_reply,
 		    "ping %d or the reply to ping %d is missing on "
 		    "the capture",
 		    k + 1, k);
-	/* A loaded machine wakes the client late, never early: the upper
-	 * end widens by how late a timer woke in this cell. */
+	/* A loaded machine runs the client late, never early: the upper
+	 * end widens by how long it waited for a CPU (measured). */
 	if (gap >= lo && gap <= hi + late)
 		return;
 	if (late >= 0.0005)
@@ -420,14 +420,14 @@ wire_rtt_agrees(
 	slack = cap * WIRE_RTT_ABOVE_FRAC > WIRE_RTT_ABOVE_MS
 	            ? cap * WIRE_RTT_ABOVE_FRAC
 	            : WIRE_RTT_ABOVE_MS;
-	/* The client may be woken late after its reply came: add how late
-	 * a timer woke in this cell (measured, not guessed). */
+	/* The client may run late after its reply came: add how long it
+	 * waited for a CPU (its schedstat, measured, not guessed). */
 	late = grade_late_ms(g);
 	slack += late;
 	grade_explain(g,
 	    "seq=%d: printed rtt=%.3f ms; on the wire the reply "
 	    "came %.3f ms after the ping (allowed %.3f to %.3f, of which "
-	    "%.3f ms for a timer in this cell waking late)",
+	    "%.3f ms for the client's measured wait for a CPU)",
 	    seq, printed, cap, cap - WIRE_RTT_BELOW_MS, cap + slack, late);
 	grade_check(g, printed >= cap - WIRE_RTT_BELOW_MS,
 	    "seq=%d: the "
