@@ -26,6 +26,8 @@
  *	                           limit but the run's deadline): 0 ended
  *	                           (r->outcome set), 1 still running, -1
  *	run_stop(r)                SIGTERM, a grace period, SIGKILL; reap
+ *	run_signal(r, sig)         send sig to the program itself (inside
+ *	                           its sandbox, not to bwrap)
  *	run_free(r)                kill if running, reap, free the output
  *	run_outcome_name(o)        "exited", "timed out", ...
  *	cell_wait_port(c, type, port, r, ms)  0 once the port is bound (UDP) or
@@ -177,6 +179,7 @@ int run_start(struct cell *c, struct run *r, char *const argv[],
     const struct run_limits *lim);
 int run_wait(struct run *r, int timeout_ms);
 int run_stop(struct run *r);
+void run_signal(struct run *r, int sig);
 void run_free(struct run *r);
 const char *run_outcome_name(enum run_outcome o);
 

@@ -616,17 +616,19 @@ run_ppids(pid_t (*tab)[2], int max)
 }
 
 /*
- * SIGTERM for the student's program itself, not bwrap (which would die
- * of it and take the program down with SIGKILL): bwrap's child is the
- * sandbox's init, whose child is the program, in a session of its own.
+ * A signal for the student's program itself, not bwrap (which would die
+ * of a SIGTERM and take the program down with SIGKILL): bwrap's child is
+ * the sandbox's init, whose child is the program, in a session of its own.
  */
-static void
-run_term(struct run *r)
+void
+run_signal(struct run *r, int sig)
 {
 	static pid_t tab[4096][2];
 	pid_t init = 0;
 	int n, i, sent = 0;
 
+	if (r->pid <= 0 || r->outcome != RUN_RUNNING)
+		return;
 	if (r->sandboxed) {
 		n = run_ppids(tab, 4096);
 		for (i = 0; i < n && init == 0; i++)
@@ -634,15 +636,15 @@ run_term(struct run *r)
 				init = tab[i][0];
 		for (i = 0; i < n && init > 0; i++)
 			if (tab[i][1] == init) {
-				kill(-tab[i][0], SIGTERM);
-				kill(tab[i][0], SIGTERM);
+				kill(-tab[i][0], sig);
+				kill(tab[i][0], sig);
 				sent = 1;
 			}
 		if (sent)
 			return;
 	}
-	kill(-r->pid, SIGTERM);
-	kill(r->pid, SIGTERM);
+	kill(-r->pid, sig);
+	kill(r->pid, sig);
 }
 
 int
@@ -651,7 +653,7 @@ run_stop(struct run *r)
 	if (r->pid <= 0 || r->outcome != RUN_RUNNING)
 		return 0;
 	r->killed = RUN_STOPPED;
-	run_term(r);
+	run_signal(r, SIGTERM);
 	/* run_wait reaps at once when killed is set: poll by hand. */
 	r->killed = 0;
 	if (run_wait(r, RUN_STOP_GRACE_MS) == 1) {

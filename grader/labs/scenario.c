@@ -1019,8 +1019,7 @@ void
 scen_server_signal(struct grade *g, struct run *srv)
 {
 	scen_alive(g, srv, "server");
-	kill(-srv->pid, SIGTERM);
-	kill(srv->pid, SIGTERM);
+	run_signal(srv, SIGTERM);
 	if (run_wait(srv, SCEN_SIGNAL_MS) == 1) {
 		run_stop(srv);
 		grade_student(g, "server", srv);
