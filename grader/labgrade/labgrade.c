@@ -903,10 +903,10 @@ main(int argc, char **argv)
 	}
 	if (o.contract)
 		return contract_table(stdout, o.lab->name) == 0 ? 0 : 1;
+	if (o.dashboard != NULL) /* stored results only: no kit needed */
+		return lg_dashboard(&o);
 	if (lg_find_kit(&o) < 0)
 		return 1;
-	if (o.dashboard != NULL)
-		return lg_dashboard(&o);
 	if (o.list)
 		return lg_list(&o);
 	lg_signals();
