@@ -1216,7 +1216,8 @@ END_TEST
 static const char py_gs_found[] =
     "import json,sys\n"
     "d=json.load(open(sys.argv[1]))\n"
-    "assert 0<d['score']<50, d['score']\n" /* the skeleton, not the link */
+    /* the skeleton (0 points: none free), not the linked reference */
+    "assert d['score']<50 and len(d['tests'])>=20, d['score']\n"
     "assert d['output'].startswith('Submitted 2 days late'), d['output']\n"
     "assert 'Late policy: 10% per day' in d['output'], d['output']\n"
     "assert d['extra_data']['late_days']==2, d\n"
