@@ -283,8 +283,9 @@ START_TEST(test_man_pages)
 	struct proc p;
 
 	snprintf(cmd, sizeof cmd,
-	    "cd %s && n=0; for f in capture/labsniff.1 grader/labgrade.1 "
-	    "grader/labpeer.1; do MANWIDTH=80 man -l $f 2>&1 | grep -q "
+	    "cd %s && n=0; for f in capture/labsniff.1 "
+	    "grader/labgrade/labgrade.1 "
+	    "grader/peer/labpeer.1; do MANWIDTH=80 man -l $f 2>&1 | grep -q "
 	    "'^NAME' || { echo \"$f does not render\"; exit 1; }; "
 	    "n=$((n + 1)); done; test $n = 3",
 	    sk_kit);
