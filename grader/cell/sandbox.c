@@ -70,7 +70,7 @@ sandbox_copy_table(int dir, const char *name)
 
 /*
  * The sandbox's /etc, written into the folder path (made here, 0755):
- * hosts (localhost is 127.0.0.1 and ::1), passwd and group lines for
+ * hosts (localhost is ::1 and 127.0.0.1), passwd and group lines for
  * the uid and gid the program has inside, nsswitch.conf (files only),
  * services and protocols (copies of the host's public tables), and an
  * empty alternatives/ where the host's is bound (Debian's cc is there).
@@ -78,7 +78,10 @@ sandbox_copy_table(int dir, const char *name)
 int
 sandbox_etc(const char *path, uid_t uid, gid_t gid)
 {
-	static const char hosts[] = "127.0.0.1\tlocalhost\n::1\tlocalhost\n";
+	/* ::1 first: getaddrinfo() keeps this order in the sandbox, and
+	 * the cell's own view (RFC 6724 sorting) gives ::1 first too, so
+	 * "localhost" means the same to the grader and to the program. */
+	static const char hosts[] = "::1\tlocalhost\n127.0.0.1\tlocalhost\n";
 	static const char nss[] =
 	    "passwd: files\ngroup: files\n"
 	    "hosts: files\nservices: files\nprotocols: files\n";
