@@ -82,6 +82,8 @@ sandbox_etc(const char *path, uid_t uid, gid_t gid)
 	 * the cell's own view (RFC 6724 sorting) gives ::1 first too, so
 	 * "localhost" means the same to the grader and to the program. */
 	static const char hosts[] = "::1\tlocalhost\n127.0.0.1\tlocalhost\n";
+	/* every address of a name in hosts, not only its first line */
+	static const char hostconf[] = "multi on\n";
 	static const char nss[] =
 	    "passwd: files\ngroup: files\n"
 	    "hosts: files\nservices: files\nprotocols: files\n";
@@ -96,7 +98,8 @@ sandbox_etc(const char *path, uid_t uid, gid_t gid)
 	if (fchmod(dir, 0755) < 0 ||
 	    (mkdirat(dir, "alternatives", 0755) < 0 && errno != EEXIST) ||
 	    sandbox_write(dir, "hosts", hosts, sizeof hosts - 1) < 0 ||
-	    sandbox_write(dir, "nsswitch.conf", nss, sizeof nss - 1) < 0)
+	    sandbox_write(dir, "nsswitch.conf", nss, sizeof nss - 1) < 0 ||
+	    sandbox_write(dir, "host.conf", hostconf, sizeof hostconf - 1) < 0)
 		goto out;
 	n = snprintf(text, sizeof text,
 	    "root:x:0:0:root:/root:/bin/sh\n"
