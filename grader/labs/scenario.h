@@ -77,6 +77,9 @@
 #include "wire.h"
 
 #define SCEN_ARGS_MAX 24 /* arguments of one command we start */
+#define SCEN_STARTS_MS                                                         \
+	300 /* server_starts: a new server must stay up this long              \
+	     * (an exit shows later through the sandbox) */
 
 /* One command line's arguments (after the program), NULL-ended. */
 struct scen_args {

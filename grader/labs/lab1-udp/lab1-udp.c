@@ -71,6 +71,7 @@ t_server_starts(struct grade *g)
 
 	l1_server(g, srv, cmd, sizeof cmd);
 	grade_repro(g, "%s", cmd);
+	run_wait(srv, SCEN_STARTS_MS); /* reaps it if it ends */
 	scen_alive(g, srv, "server");
 }
 

@@ -92,6 +92,7 @@ t_server_starts(struct grade *g)
 	int port = l2_server(g, srv);
 
 	grade_repro(g, "./tcp_server %d", port);
+	run_wait(srv, SCEN_STARTS_MS); /* reaps it if it ends */
 	scen_alive(g, srv, "server");
 }
 
