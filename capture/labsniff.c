@@ -502,6 +502,7 @@ main(int argc, char **argv)
 	struct sniff s;
 	int rc;
 
+	i18n_init();
 	memset(&s, 0, sizeof s);
 	for (rc = 0; rc < SNIFF_MAX_EXEC; rc++)
 		s.cmd[rc].out_fd = -1;

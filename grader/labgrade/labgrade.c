@@ -884,6 +884,7 @@ main(int argc, char **argv)
 	const char *fork_env = getenv("CK_FORK");
 	int rc;
 
+	i18n_init();
 	memset(&o, 0, sizeof o);
 	o.argv0 = argc > 0 ? argv[0] : "labgrade";
 	o.seed = GRADE_SEED_DEFAULT;

@@ -82,6 +82,7 @@ main(int argc, char **argv)
 	char err[256];
 	int rc;
 
+	i18n_init();
 	if (argc >= 2 && strcmp(argv[1], "wait-for") == 0)
 		return labpeer_wait_for(argc, argv);
 	rc = peer_opts_parse(&o, argc, argv, err, sizeof err);
