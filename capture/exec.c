@@ -54,8 +54,8 @@ exec_enter(struct sniff *s)
 		/* Root without CAP_SYS_ADMIN (a container): try as a user. */
 		if (user || unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0) {
 			snprintf(s->err, sizeof s->err,
-			    "--exec: cannot create "
-			    "a private network namespace: %s",
+			    _("--exec: cannot create "
+			      "a private network namespace: %s"),
 			    strerror(errno));
 			return -1;
 		}
@@ -63,15 +63,15 @@ exec_enter(struct sniff *s)
 	}
 	if (user && userns_map_self(uid, gid) != 0) {
 		snprintf(s->err, sizeof s->err,
-		    "--exec: cannot map ids in the "
-		    "user namespace: %s",
+		    _("--exec: cannot map ids in the "
+		      "user namespace: %s"),
 		    strerror(errno));
 		return -1;
 	}
 	if (exec_lo_up() != 0) {
 		snprintf(s->err, sizeof s->err,
-		    "--exec: cannot bring up the "
-		    "namespace's loopback: %s",
+		    _("--exec: cannot bring up the "
+		      "namespace's loopback: %s"),
 		    strerror(errno));
 		return -1;
 	}
@@ -121,7 +121,7 @@ exec_child(struct sniff *s, const char *cmd, int out)
 	signal(SIGPIPE, SIG_DFL);
 	close(pcap_get_selectable_fd(s->pc));
 	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-	fprintf(stderr, "labsniff: --exec: /bin/sh: %s\n", strerror(errno));
+	fprintf(stderr, _("labsniff: --exec: /bin/sh: %s\n"), strerror(errno));
 	_exit(127);
 }
 
@@ -165,8 +165,8 @@ exec_start(struct sniff *s)
 		if (pipe2(pfd, O_CLOEXEC) != 0 || (c->pid = fork()) < 0) {
 			c->pid = 0;
 			snprintf(s->err, sizeof s->err,
-			    "--exec: cannot start "
-			    "a command: %s",
+			    _("--exec: cannot start "
+			      "a command: %s"),
 			    strerror(errno));
 			return -1;
 		}

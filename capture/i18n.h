@@ -16,7 +16,7 @@
 
 #define I18N_DOMAIN "socklab"
 #define _(s) gettext(s)
-#define N_(s) (s)
+#define N_(s) s
 
 void i18n_init(void);
 int i18n_force(const char *lang);

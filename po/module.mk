@@ -25,7 +25,8 @@ POT_SRCS = $(sort $(wildcard capture/*.c grader/*/*.c grader/labs/*/*.c))
 pot: po/socklab.pot
 po/socklab.pot: $(POT_SRCS) po/module.mk
 	$(XGETTEXT) --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ \
-		--keyword=ngettext:1,2 --add-comments=TRANSLATORS: \
+		--keyword=ngettext:1,2 --keyword=count_words:3,4 \
+		--add-comments=TRANSLATORS: --flag=count_words:3:no-c-format \
 		--package-name=socklab --msgid-bugs-address= \
 		--sort-by-file -o $@.tmp $(POT_SRCS)
 	@sed -i '/^"POT-Creation-Date:/d' $@.tmp && mv $@.tmp $@

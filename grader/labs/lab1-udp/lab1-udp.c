@@ -107,8 +107,8 @@ t_server_all_bytes(struct grade *g)
 {
 	static const char *const x[] = {"--all-bytes", NULL};
 
-	grade_explain(g, "request 1 holds the 256 byte values 00..ff; "
-	                 "requests 2..257 one byte each");
+	grade_explain(g, _("request 1 holds the 256 byte values 00..ff; "
+	                   "requests 2..257 one byte each"));
 	l1_server_check(g, "127.0.0.1", x, 4000);
 }
 
@@ -117,8 +117,8 @@ t_server_empty(struct grade *g)
 {
 	static const char *const x[] = {"--empty", "--count", "2", NULL};
 
-	grade_explain(g, "two empty datagrams (0 bytes of payload): each "
-	                 "must get an empty datagram back");
+	grade_explain(g, _("two empty datagrams (0 bytes of payload): each "
+	                   "must get an empty datagram back"));
 	l1_server_check(g, "127.0.0.1", x, L1_WALL_MS);
 }
 
@@ -127,8 +127,8 @@ t_server_max_payload(struct grade *g)
 {
 	static const char *const x[] = {"--size", "1024", "--count", "2", NULL};
 
-	grade_explain(g, "two 1024-byte datagrams (the contract's largest): "
-	                 "the whole payload must come back");
+	grade_explain(g, _("two 1024-byte datagrams (the contract's largest): "
+	                   "the whole payload must come back"));
 	l1_server_check(g, "127.0.0.1", x, L1_WALL_MS);
 }
 
@@ -138,9 +138,9 @@ t_server_ipv6(struct grade *g)
 	static const char *const x[] = {"-6", "--count", "2", NULL};
 
 	if (!scen_have_ipv6())
-		grade_not_run(g, "no IPv6 loopback (::1) here");
-	grade_explain(g, "two pings from [::1]: the server must serve IPv6 "
-	                 "too (one AF_INET6 socket with IPV6_V6ONLY off)");
+		grade_not_run(g, _("no IPv6 loopback (::1) here"));
+	grade_explain(g, _("two pings from [::1]: the server must serve IPv6 "
+	                   "too (one AF_INET6 socket with IPV6_V6ONLY off)"));
 	l1_server_check(g, "::1", x, L1_WALL_MS);
 }
 
@@ -153,10 +153,10 @@ t_server_dual_stack(struct grade *g)
 
 	scen_bindv6only(g);
 	grade_explain(g,
-	    "here AF_INET6 sockets are IPv6-only unless told otherwise "
-	    "(sysctl net.ipv6.bindv6only=1, the default on some systems); "
-	    "two pings from 127.0.0.1 must still be served: set IPV6_V6ONLY "
-	    "to 0 on the server's socket (Linux's usual default hides it)");
+	    _("here AF_INET6 sockets are IPv6-only unless told otherwise "
+	      "(sysctl net.ipv6.bindv6only=1, the default on some systems); "
+	      "two pings from 127.0.0.1 must still be served: set IPV6_V6ONLY "
+	      "to 0 on the server's socket (Linux's usual default hides it)"));
 	l1_server_check(g, "127.0.0.1", x, L1_WALL_MS);
 }
 
@@ -165,8 +165,8 @@ t_server_two_clients(struct grade *g)
 {
 	static const char *const x[] = {"--interleave", "--count", "3", NULL};
 
-	grade_explain(g, "two sockets send in turn: each reply must go to "
-	                 "the socket that sent the request");
+	grade_explain(g, _("two sockets send in turn: each reply must go to "
+	                   "the socket that sent the request"));
 	l1_server_check(g, "127.0.0.1", x, L1_WALL_MS);
 }
 
@@ -175,7 +175,7 @@ t_server_many(struct grade *g)
 {
 	static const char *const x[] = {"--count", "300", NULL};
 
-	grade_explain(g, "300 requests one after the other");
+	grade_explain(g, _("300 requests one after the other"));
 	l1_server_check(g, "127.0.0.1", x, 4000);
 }
 
@@ -184,10 +184,10 @@ t_server_vanished_client(struct grade *g)
 {
 	static const char *const x[] = {"--vanish", "--count", "3", NULL};
 
-	grade_explain(g,
-	    "a client sends 3 requests and closes its socket "
-	    "before the replies (its replies bounce: ICMP port "
-	    "unreachable); then another client must still be served");
+	grade_explain(
+	    g, _("a client sends 3 requests and closes its socket "
+	         "before the replies (its replies bounce: ICMP port "
+	         "unreachable); then another client must still be served"));
 	l1_server_check(g, "127.0.0.1", x, L1_WALL_MS);
 }
 
@@ -248,8 +248,8 @@ t_server_signal(struct grade *g)
 	    "labpeer udp-client 127.0.0.1 %d --count 2; "
 	    "kill $!; wait $!; echo \"status $?\"",
 	    port);
-	grade_explain(g, "the server answers two pings, then gets SIGTERM: "
-	                 "it must end with status 0");
+	grade_explain(g, _("the server answers two pings, then gets SIGTERM: "
+	                   "it must end with status 0"));
 	scen_repro_pair(g, SOCK_DGRAM, port, cmd, fg);
 	have_w = scen_capture(g, &cap, port, 0) == 0;
 	peer = scen_peer_run(g, args, L1_WALL_MS);
@@ -338,8 +338,8 @@ l1_stopped_at_limit(
 		return;
 	grade_student(g, "client", s->cli);
 	grade_fail(g,
-	    "the client was stopped at the test's time limit (%.1f s) after "
-	    "%d of its %d pings (a correct client ends well before it)",
+	    _("the client was stopped at the test's time limit (%.1f s) after "
+	      "%d of its %d pings (a correct client ends well before it)"),
 	    wall_ms / 1000.0, seen, count);
 }
 
@@ -351,8 +351,8 @@ t_client_pings(struct grade *g)
 	struct l1_run s;
 
 	l1_scenario(g, &s, x, "127.0.0.1", 3, L1_WALL_MS, 1);
-	grade_explain(g, "on the wire: exactly one datagram \"ping <seq>\" "
-	                 "per ping, the next only after the reply");
+	grade_explain(g, _("on the wire: exactly one datagram \"ping <seq>\" "
+	                   "per ping, the next only after the reply"));
 	wire_udp_pings(g, &s.w, s.port, 3, &pk);
 	wire_free(&s.w);
 }
@@ -392,9 +392,9 @@ t_client_timeouts(struct grade *g)
 	struct ping_expect e = {"rtrrrr", NULL, 0, 0};
 	struct l1_run s;
 
-	grade_explain(g,
-	    "the server drops the reply to ping 2 of 6: 5 of 6 "
-	    "received is 16%% loss (an integer percent, rounded down)");
+	grade_explain(
+	    g, _("the server drops the reply to ping 2 of 6: 5 of 6 "
+	         "received is 16%% loss (an integer percent, rounded down)"));
 	l1_scenario(g, &s, x, "127.0.0.1", 6, L1_PING_MS + L1_SLACK_MS, 0);
 	e.from = s.from;
 	ping_expect(g, s.cli, &e, &s.po);
@@ -407,9 +407,9 @@ t_client_next_ping(struct grade *g)
 	struct wire_pings pk;
 	struct l1_run s;
 
-	grade_explain(g,
-	    "the server drops the reply to ping 2: ping 2 must "
-	    "leave at once after reply 1, ping 3 1 s after ping 2");
+	grade_explain(
+	    g, _("the server drops the reply to ping 2: ping 2 must "
+	         "leave at once after reply 1, ping 3 1 s after ping 2"));
 	/* Time enough for a client that sleeps 1 s between pings to end,
 	 * so that the gaps, not the time limit, say what is wrong. */
 	l1_scenario(g, &s, x, "127.0.0.1", 3, 2 * L1_PING_MS + L1_SLACK_MS, 1);
@@ -434,10 +434,10 @@ t_client_late_reply(struct grade *g)
 	struct l1_run s;
 
 	grade_explain(g,
-	    "the reply to ping 1 comes 1.3 s late, 0.3 s into ping 2's wait; "
-	    "ping 2 gets no reply: \"PING 1\" is not ping 2's reply, and "
-	    "ping 3 must still leave 1 s after ping 2 (the late datagram "
-	    "does not restart the wait)");
+	    _("the reply to ping 1 comes 1.3 s late, 0.3 s into ping 2's wait; "
+	      "ping 2 gets no reply: \"PING 1\" is not ping 2's reply, and "
+	      "ping 3 must still leave 1 s after ping 2 (the late datagram "
+	      "does not restart the wait)"));
 	l1_scenario(g, &s, x, "127.0.0.1", 3, 2 * L1_PING_MS + L1_SLACK_MS, 1);
 	e.from = s.from;
 	wire_udp_pings_seen(g, &s.w, s.port, 3, &pk);
@@ -460,9 +460,9 @@ t_client_stray(struct grade *g)
 	struct l1_run s;
 
 	grade_explain(g,
-	    "before each reply come two strays: the reply with "
-	    "'!' appended from the server's port, and the exact reply from "
-	    "another port; both must be ignored");
+	    _("before each reply come two strays: the reply with "
+	      "'!' appended from the server's port, and the exact reply from "
+	      "another port; both must be ignored"));
 	l1_scenario(g, &s, x, "127.0.0.1", 2, L1_WALL_MS, 1);
 	e.from = s.from;
 	ping_expect(g, s.cli, &e, &s.po);
@@ -478,8 +478,8 @@ t_client_slow_reply(struct grade *g)
 	struct ping_expect e = {"r", NULL, 0, 0};
 	struct l1_run s;
 
-	grade_explain(g, "the reply comes 0.6 s after the ping: inside "
-	                 "the 1 s deadline, so it counts");
+	grade_explain(g, _("the reply comes 0.6 s after the ping: inside "
+	                   "the 1 s deadline, so it counts"));
 	l1_scenario(g, &s, x, "127.0.0.1", 1, 600 + L1_SLACK_MS, 0);
 	e.from = s.from;
 	ping_expect(g, s.cli, &e, &s.po);
@@ -500,8 +500,8 @@ t_client_no_server(struct grade *g)
 	double t0, took;
 
 	grade_explain(g,
-	    "nothing listens on the port: the ping is answered "
-	    "by an ICMP port unreachable, which must not cut the 1 s wait");
+	    _("nothing listens on the port: the ping is answered "
+	      "by an ICMP port unreachable, which must not cut the 1 s wait"));
 	scen_capture(g, &cap, port, 1);
 	t0 = scen_now();
 	l1_client(g, cli, "127.0.0.1", port, 1, L1_PING_MS + L1_SLACK_MS);
@@ -512,9 +512,9 @@ t_client_no_server(struct grade *g)
 	wire_udp_pings(g, &w, port, 1, &pk);
 	wire_free(&w);
 	grade_check(g, took >= CONTRACT_ACCEPT_LO_S,
-	    "the client ended %.3f s after it "
-	    "started (%s): an ICMP port unreachable (ECONNREFUSED) is not a "
-	    "reply and not an error; wait on until the 1 s deadline",
+	    _("the client ended %.3f s after it "
+	      "started (%s): an ICMP port unreachable (ECONNREFUSED) is not a "
+	      "reply and not an error; wait on until the 1 s deadline"),
 	    took, contract_window(win, sizeof win));
 }
 
@@ -541,7 +541,7 @@ t_client_ipv6(struct grade *g)
 	struct l1_run s;
 
 	if (!scen_have_ipv6())
-		grade_not_run(g, "no IPv6 loopback (::1) here");
+		grade_not_run(g, _("no IPv6 loopback (::1) here"));
 	l1_scenario(g, &s, x, "::1", 2, L1_WALL_MS, 0);
 	e.from = s.from;
 	ping_expect(g, s.cli, &e, &s.po);
@@ -593,76 +593,81 @@ t_pair(struct grade *g)
 }
 
 static const struct grade_test lab1_tests[] = {
-    {"server_starts", "udp_server PORT binds the UDP port and keeps running",
-        NEED_SERVER, NULL, 5, t_server_starts},
+    {"server_starts",
+        N_("udp_server PORT binds the UDP port and keeps running"), NEED_SERVER,
+        NULL, 5, t_server_starts},
     {"server_all_bytes",
-        "replies upper-case a-z and keep every other byte, for all 256 values "
-        "(NUL too)",
+        N_("replies upper-case a-z and keep every other byte, for all 256 "
+           "values "
+           "(NUL too)"),
         NEED_SERVER, "server_starts", 8, t_server_all_bytes},
-    {"server_empty", "an empty datagram gets an empty reply", NEED_SERVER,
+    {"server_empty", N_("an empty datagram gets an empty reply"), NEED_SERVER,
         "server_starts", 5, t_server_empty},
-    {"server_max_payload", "a 1024-byte datagram comes back whole", NEED_SERVER,
-        "server_starts", 5, t_server_max_payload},
+    {"server_max_payload", N_("a 1024-byte datagram comes back whole"),
+        NEED_SERVER, "server_starts", 5, t_server_max_payload},
     {"server_one_reply",
-        "exactly one reply datagram per request, to the requester's address "
-        "and port (capture)",
+        N_("exactly one reply datagram per request, to the requester's address "
+           "and port (capture)"),
         NEED_SERVER, "server_starts", 5, t_server_one_reply},
-    {"server_ipv6", "serves IPv6 clients ([::1]) as well as IPv4", NEED_SERVER,
-        "server_starts", 5, t_server_ipv6},
-    {"server_two_clients", "two interleaved clients each get their own replies",
-        NEED_SERVER, "server_starts", 5, t_server_two_clients},
-    {"server_many", "still serving after 300 requests", NEED_SERVER,
+    {"server_ipv6", N_("serves IPv6 clients ([::1]) as well as IPv4"),
+        NEED_SERVER, "server_starts", 5, t_server_ipv6},
+    {"server_two_clients",
+        N_("two interleaved clients each get their own replies"), NEED_SERVER,
+        "server_starts", 5, t_server_two_clients},
+    {"server_many", N_("still serving after 300 requests"), NEED_SERVER,
         "server_starts", 8, t_server_many},
     {"server_vanished_client",
-        "still serving after a client vanished before its replies", NEED_SERVER,
-        "server_starts", 5, t_server_vanished_client},
+        N_("still serving after a client vanished before its replies"),
+        NEED_SERVER, "server_starts", 5, t_server_vanished_client},
     /* After the program has shown it works: a skeleton that exits at
      * its first TODO would pass these for free. */
-    {"server_usage", "bad arguments: a usage line and exit status 2",
+    {"server_usage", N_("bad arguments: a usage line and exit status 2"),
         NEED_SERVER, "server_starts", 5, t_server_usage},
     {"server_port_busy",
-        "a port already in use: one line on stderr and exit status 1",
+        N_("a port already in use: one line on stderr and exit status 1"),
         NEED_SERVER, "server_starts", 5, t_server_port_busy},
     {"client_pings",
-        "sends exactly \"ping <seq>\", one datagram at a time (capture)",
+        N_("sends exactly \"ping <seq>\", one datagram at a time (capture)"),
         NEED_CLIENT, NULL, 5, t_client_pings},
     {"client_output",
-        "reply lines, summary and exit status 0 when all replies come",
+        N_("reply lines, summary and exit status 0 when all replies come"),
         NEED_CLIENT, NULL, 5, t_client_output},
-    {"client_rtt", "the printed RTT agrees with the capture's timestamps",
+    {"client_rtt", N_("the printed RTT agrees with the capture's timestamps"),
         NEED_CLIENT | NEED_TIMING, NULL, 5, t_client_rtt},
     {"client_timeouts",
-        "a lost reply: a timeout line, loss rounded down, exit status 0",
+        N_("a lost reply: a timeout line, loss rounded down, exit status 0"),
         NEED_CLIENT, NULL, 5, t_client_timeouts},
     {"client_next_ping",
-        "the next ping leaves at once after a reply, 1 s after an unanswered "
-        "one (capture)",
+        N_("the next ping leaves at once after a reply, 1 s after an "
+           "unanswered "
+           "one (capture)"),
         NEED_CLIENT | NEED_TIMING, NULL, 6, t_client_next_ping},
     {"client_late_reply",
-        "a reply after its deadline does not count for the next ping",
+        N_("a reply after its deadline does not count for the next ping"),
         NEED_CLIENT | NEED_TIMING, NULL, 6, t_client_late_reply},
-    {"client_stray", "stray datagrams (wrong payload, wrong port) are ignored",
+    {"client_stray",
+        N_("stray datagrams (wrong payload, wrong port) are ignored"),
         NEED_CLIENT, NULL, 5, t_client_stray},
     {"client_slow_reply",
-        "a slow reply (0.6 s) inside the deadline is accepted",
+        N_("a slow reply (0.6 s) inside the deadline is accepted"),
         NEED_CLIENT | NEED_TIMING, NULL, 5, t_client_slow_reply},
     {"client_no_server",
-        "no server: ICMP refusals do not cut the 1 s wait; exit status 1",
+        N_("no server: ICMP refusals do not cut the 1 s wait; exit status 1"),
         NEED_CLIENT, NULL, 5, t_client_no_server},
-    {"client_localhost", "HOST may be the name localhost", NEED_CLIENT, NULL, 5,
-        t_client_localhost},
-    {"client_ipv6", "HOST may be an IPv6 address (::1)", NEED_CLIENT, NULL, 5,
-        t_client_ipv6},
-    {"client_usage", "bad arguments: a usage line and exit status 2",
+    {"client_localhost", N_("HOST may be the name localhost"), NEED_CLIENT,
+        NULL, 5, t_client_localhost},
+    {"client_ipv6", N_("HOST may be an IPv6 address (::1)"), NEED_CLIENT, NULL,
+        5, t_client_ipv6},
+    {"client_usage", N_("bad arguments: a usage line and exit status 2"),
         NEED_CLIENT, "client_output", 8, t_client_usage},
     /* Added after the client tests so that their numbers (TAP) stay. */
     {"server_dual_stack",
-        "turns IPV6_V6ONLY off itself: IPv4 clients are served even where "
-        "IPv6 sockets default to IPv6-only",
+        N_("turns IPV6_V6ONLY off itself: IPv4 clients are served even where "
+           "IPv6 sockets default to IPv6-only"),
         NEED_SERVER | NEED_NS, "server_starts", 5, t_server_dual_stack},
-    {"pair", "the student's client against the student's server",
+    {"pair", N_("the student's client against the student's server"),
         NEED_SERVER | NEED_CLIENT, "server_starts", 5, t_pair},
-    {"server_signal", "SIGTERM ends the server with status 0", NEED_SERVER,
+    {"server_signal", N_("SIGTERM ends the server with status 0"), NEED_SERVER,
         "server_starts", 5, t_server_signal},
 };
 
