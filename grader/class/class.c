@@ -559,9 +559,9 @@ class_summary_late(struct class_state *st)
 	    n > 0 ? ":" : "");
 	for (i = 0; i < st->n; i++)
 		if (st->book.st[i].late_days > 0)
-			printf(_(" %s (%d day%s)"), st->book.st[i].shown,
-			    st->book.st[i].late_days,
-			    st->book.st[i].late_days == 1 ? "" : "s");
+			printf(ngettext(" %s (%d day)", " %s (%d days)",
+			           (unsigned long)st->book.st[i].late_days),
+			    st->book.st[i].shown, st->book.st[i].late_days);
 	putchar('\n');
 }
 

@@ -98,17 +98,27 @@ scen_wait(struct grade *g, struct run *r, int ms)
 static const char *
 type_word(int type)
 {
-	return type == SOCK_STREAM ? "listening (TCP)" : "bound (UDP)";
+	return type == SOCK_STREAM ? _("listening (TCP)") : _("bound (UDP)");
 }
 
 /* grade_outcome()'s words after "the program ...": "exited with status
  * 1", but "was killed by the grader after 2 s". */
+static int
+starts(const char *s, const char *word)
+{
+	return strncmp(s, word, strlen(word)) == 0;
+}
+
 static const char *
 was(const char *how)
 {
-	return strncmp(how, "killed", 6) == 0 ||
-	               strncmp(how, "stopped", 7) == 0 ||
-	               strncmp(how, "still", 5) == 0
+	/* TRANSLATORS: "killed" and "stopped" are the first words of the
+	 * outcomes ("killed by the grader after 2 s") that read as "was
+	 * ..." after "the program"; translate them as those outcomes begin. */
+	if (starts(how, _("killed")) || starts(how, _("stopped")))
+		return _("was ");
+	return starts(how, "killed") || starts(how, "stopped") ||
+	               starts(how, "still")
 	           ? "was "
 	           : "";
 }
@@ -146,7 +156,7 @@ scen_server(struct grade *g, struct run *r, int type, int port)
 	      "(it %s%s)"),
 	    type_word(type), port, CELL_READY_MS,
 	    r->outcome == RUN_STOPPED ? "" : was(how),
-	    r->outcome == RUN_STOPPED ? "was still running" : how);
+	    r->outcome == RUN_STOPPED ? _("was still running") : how);
 }
 
 static void
@@ -485,19 +495,19 @@ explain_expected(struct grade *g, const struct ping_expect *e)
 		if (e->seqs[seq - 1] == 'r') {
 			rec++;
 			grade_explain(g,
-			    _("  reply from %s seq=%d rtt=<ms> ms: "
-			      "PING %d"),
+			    "  reply from %s seq=%d rtt=<ms> ms: "
+			    "PING %d",
 			    e->from, seq, seq);
 		} else if (e->seqs[seq - 1] == 't') {
-			grade_explain(g, _("  seq=%d timeout"), seq);
+			grade_explain(g, "  seq=%d timeout", seq);
 		}
 	}
 	if (e->no_summary)
 		return;
-	grade_explain(g, _("  %d sent, %d received, %d%% loss"), sent, rec,
+	grade_explain(g, "  %d sent, %d received, %d%% loss", sent, rec,
 	    sent ? (sent - rec) * 100 / sent : 0);
 	if (rec > 0)
-		grade_explain(g, _("  rtt min/avg/max = <min>/<avg>/<max> ms"));
+		grade_explain(g, "  rtt min/avg/max = <min>/<avg>/<max> ms");
 }
 
 static void
@@ -553,50 +563,53 @@ check_lines(struct grade *g, const struct run *r, const struct ping_expect *e,
 
 		if (c == '-' && k < po->nline && l->seq == seq)
 			ping_fail(g, r, e,
-			    "seq=%d got a wrong reply or the connection ended, "
-			    "yet a line was printed for it: the contract wants "
-			    "no line, the reason on stderr, and the pinging to "
-			    "stop",
+			    _("seq=%d got a wrong reply or the connection "
+			      "ended, "
+			      "yet a line was printed for it: the contract "
+			      "wants "
+			      "no line, the reason on stderr, and the pinging "
+			      "to "
+			      "stop"),
 			    seq);
 		if (c == '-')
 			continue;
 		if (k >= po->nline && r->err_len > 0)
 			ping_fail(g, r, e,
-			    "no line for seq=%d: the client stopped (exit "
-			    "status %d) saying \"%.*s\"",
+			    _("no line for seq=%d: the client stopped (exit "
+			      "status %d) saying \"%.*s\""),
 			    seq, r->status,
 			    (int)strcspn(r->err, "\n") > 120
 			        ? 120
 			        : (int)strcspn(r->err, "\n"),
 			    r->err);
 		if (k >= po->nline)
-			ping_fail(g, r, e, "no line for seq=%d", seq);
+			ping_fail(g, r, e, _("no line for seq=%d"), seq);
 		if (l->seq != seq)
 			ping_fail(g, r, e,
-			    "the lines are out of step: seq=%d "
-			    "printed where the next one was expected",
+			    _("the lines are out of step: seq=%d "
+			      "printed where the next one was expected"),
 			    l->seq);
 		if (c == 'r' && l->kind != PL_REPLY)
 			ping_fail(g, r, e,
-			    "seq=%d got its reply in time, but "
-			    "the client printed a timeout",
+			    _("seq=%d got its reply in time, but "
+			      "the client printed a timeout"),
 			    seq);
 		if (c == 't' && l->kind != PL_TIMEOUT)
 			ping_fail(g, r, e,
-			    "seq=%d got no valid reply in time, "
-			    "but the client printed a reply line",
+			    _("seq=%d got no valid reply in time, "
+			      "but the client printed a reply line"),
 			    seq);
 		if (c == 'r' && strcmp(l->from, e->from) != 0)
 			ping_fail(g, r, e,
-			    "seq=%d: the reply line names the "
-			    "wrong sender (want the server's address:port)",
+			    _("seq=%d: the reply line names the "
+			      "wrong sender (want the server's address:port)"),
 			    seq);
 		k++;
 	}
 	if (k < po->nline)
 		ping_fail(g, r, e,
-		    "%d ping line(s) more than expected: the "
-		    "client should have stopped",
+		    _("%d ping line(s) more than expected: the "
+		      "client should have stopped"),
 		    po->nline - k);
 }
 
@@ -610,8 +623,8 @@ check_summary(struct grade *g, const struct run *r, const struct ping_expect *e,
 	if (e->no_summary) {
 		if (po->have_summary)
 			ping_fail(g, r, e,
-			    "a summary was printed where the "
-			    "contract wants none");
+			    _("a summary was printed where the "
+			      "contract wants none"));
 		return;
 	}
 	for (i = 0; i < po->nline; i++)
@@ -622,26 +635,26 @@ check_summary(struct grade *g, const struct run *r, const struct ping_expect *e,
 			mx = po->line[i].rtt_ms > mx ? po->line[i].rtt_ms : mx;
 		}
 	if (!po->have_summary)
-		ping_fail(g, r, e, "no summary line");
+		ping_fail(g, r, e, _("no summary line"));
 	if (po->sent != sent || po->received != rec)
-		ping_fail(g, r, e, "wrong counts in the summary line");
+		ping_fail(g, r, e, _("wrong counts in the summary line"));
 	if (po->loss != (sent - rec) * 100 / sent)
 		ping_fail(g, r, e,
-		    "wrong loss in the summary: %d%% (an "
-		    "integer percent, rounded down)",
+		    _("wrong loss in the summary: %d%% (an "
+		      "integer percent, rounded down)"),
 		    po->loss);
 	if (rec == 0 && po->have_rtt)
-		ping_fail(g, r, e, "an rtt line with no reply received");
+		ping_fail(g, r, e, _("an rtt line with no reply received"));
 	if (rec > 0 && !po->have_rtt)
-		ping_fail(g, r, e, "no rtt min/avg/max line");
+		ping_fail(g, r, e, _("no rtt min/avg/max line"));
 	if (rec > 0 &&
 	    (po->rtt_min < mn - 0.0015 || po->rtt_min > mn + 0.0015 ||
 	        po->rtt_max < mx - 0.0015 || po->rtt_max > mx + 0.0015 ||
 	        po->rtt_avg < sum / rec - 0.0025 ||
 	        po->rtt_avg > sum / rec + 0.0025))
 		ping_fail(g, r, e,
-		    "rtt min/avg/max does not match the rtt "
-		    "values printed per ping");
+		    _("rtt min/avg/max does not match the rtt "
+		      "values printed per ping"));
 }
 
 void
@@ -672,8 +685,8 @@ ping_expect(struct grade *g, const struct run *r, const struct ping_expect *e,
 	}
 	if (po->bad_no)
 		ping_fail(g, r, e,
-		    "stdout line %d is in none of the "
-		    "contract's forms",
+		    _("stdout line %d is in none of the "
+		      "contract's forms"),
 		    po->bad_no);
 	check_lines(g, r, e, po);
 	check_summary(g, r, e, po);
@@ -826,7 +839,7 @@ scen_usage(struct grade *g, const char *bin, const char *name,
 		    _("bad arguments (%s): the contract wants a usage line "
 		      "on stderr and exit status 2; the program %s%s%s"),
 		    cmd, was(how), how,
-		    r->err_len ? "" : " and printed nothing on stderr");
+		    r->err_len ? "" : _(" and printed nothing on stderr"));
 	}
 }
 
@@ -892,8 +905,8 @@ scen_port_busy(struct grade *g, int type, const char *name)
 	grade_fail(g,
 	    _("a port it cannot bind: the contract wants one line on "
 	      "stderr and exit status 1; the server %s%s%s"),
-	    r->outcome == RUN_TIMEOUT ? "kept running, then was " : was(how),
-	    how, r->err_len ? "" : " and printed nothing on stderr");
+	    r->outcome == RUN_TIMEOUT ? _("kept running, then was ") : was(how),
+	    how, r->err_len ? "" : _(" and printed nothing on stderr"));
 }
 
 /*
@@ -939,9 +952,11 @@ scen_tcp_hold(int port, char *err, size_t n)
 		got = recv(fd, buf + have, sizeof want - 1 - have, 0);
 		if (got <= 0) {
 			snprintf(err, n,
-			    _("the server %s the connection before "
-			      "its reply to \"ping 1\\n\""),
-			    got == 0 ? "closed" : "reset");
+			    got == 0
+			        ? _("the server closed the connection before "
+			            "its reply to \"ping 1\\n\"")
+			        : _("the server reset the connection before "
+			            "its reply to \"ping 1\\n\""));
 			goto fail;
 		}
 		have += (size_t)got;
@@ -991,7 +1006,7 @@ scen_restart(struct grade *g, struct run *r, int type, int port)
 	      "listening within %d ms (it %s%s): set SO_REUSEADDR before "
 	      "bind(), the last connection's TIME-WAIT holds the port"),
 	    port, CELL_READY_MS, r->outcome == RUN_STOPPED ? "" : was(how),
-	    r->outcome == RUN_STOPPED ? "was still running" : how);
+	    r->outcome == RUN_STOPPED ? _("was still running") : how);
 }
 
 /*

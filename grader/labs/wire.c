@@ -292,12 +292,16 @@ took_for_reply(struct grade *g, const struct wire *w, int sport,
 	if (n == 0)
 		return;
 	grade_fail(g,
-	    _("the client took %s that %s not the reply to ping %d for it: "
-	      "ping %d left %.3f s after ping %d, before that reply came, "
-	      "right after %s. A reply is exactly \"PING <seq>\" from the "
-	      "server's address and port; anything else is ignored and the "
-	      "wait goes on"),
-	    n > 1 ? "one of the datagrams" : "a datagram", n > 1 ? "are" : "is",
+	    n > 1 ? _("the client took one of the datagrams that are not the "
+	              "reply to ping %d for it: ping %d left %.3f s after ping "
+	              "%d, before that reply came, right after %s. A reply is "
+	              "exactly \"PING <seq>\" from the server's address and "
+	              "port; anything else is ignored and the wait goes on")
+	          : _("the client took a datagram that is not the reply to "
+	              "ping %d for it: ping %d left %.3f s after ping %d, "
+	              "before that reply came, right after %s. A reply is "
+	              "exactly \"PING <seq>\" from the server's address and "
+	              "port; anything else is ignored and the wait goes on"),
 	    k - 1, k, b->sent - a->sent, k - 1, list);
 }
 
