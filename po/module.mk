@@ -24,7 +24,7 @@ POT_SRCS = $(sort $(wildcard capture/*.c grader/*/*.c grader/labs/*/*.c))
 .PHONY: pot po-update
 pot: po/socklab.pot
 po/socklab.pot: $(POT_SRCS) po/module.mk
-	$(XGETTEXT) --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ \
+	$(XGETTEXT) --from-code=UTF-8 --language=C -k --keyword=_ --keyword=N_ \
 		--keyword=ngettext:1,2 --keyword=count_words:3,4 \
 		--add-comments=TRANSLATORS: --flag=count_words:3:no-c-format \
 		--package-name=socklab --msgid-bugs-address= \
