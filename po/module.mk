@@ -11,6 +11,7 @@ MANROOT   ?= $(PREFIX)/share/man
 MSGFMT    ?= msgfmt
 XGETTEXT  ?= xgettext
 MSGMERGE  ?= msgmerge
+MSGCMP    ?= msgcmp
 
 PO_LANGS := $(basename $(notdir $(wildcard po/*.po)))
 MOS      := $(foreach l,$(PO_LANGS),$(B)/locale/$l/LC_MESSAGES/socklab.mo)
@@ -19,14 +20,18 @@ $(B)/locale/%/LC_MESSAGES/socklab.mo: po/%.po
 	@mkdir -p $(dir $@)
 	$(MSGFMT) --check -o $@ $<
 
+# What xgettext reads as a message: _(), N_(), ngettext's and count_words'
+# (capture/summary.c) singular and plural; -k drops the default keywords
+# (i18n_lang's gettext("") reads the catalogue's header).
+XGETTEXT_FLAGS := --from-code=UTF-8 --language=C -k --keyword=_ \
+	--keyword=N_ --keyword=ngettext:1,2 --keyword=count_words:3,4 \
+	--flag=count_words:3:no-c-format
 # Every C file of the three tools and the libraries they print through.
 POT_SRCS = $(sort $(wildcard capture/*.c grader/*/*.c grader/labs/*/*.c))
 .PHONY: pot po-update
 pot: po/socklab.pot
 po/socklab.pot: $(POT_SRCS) po/module.mk
-	$(XGETTEXT) --from-code=UTF-8 --language=C -k --keyword=_ --keyword=N_ \
-		--keyword=ngettext:1,2 --keyword=count_words:3,4 \
-		--add-comments=TRANSLATORS: --flag=count_words:3:no-c-format \
+	$(XGETTEXT) $(XGETTEXT_FLAGS) --add-comments=TRANSLATORS: \
 		--package-name=socklab --msgid-bugs-address= \
 		--sort-by-file -o $@.tmp $(POT_SRCS)
 	@sed -i '/^"POT-Creation-Date:/d' $@.tmp && mv $@.tmp $@
@@ -72,3 +77,17 @@ uninstall-po:
 		b=$$(basename $$f .1); l=$${b##*.}; \
 		rm -f $(DESTDIR)$(MANROOT)/$$l/man1/$${b%.*}.1; \
 	done
+
+# po-check: every message of the sources (extracted afresh) is in each
+# translation, translated and not fuzzy; the i18n suite runs it.
+.PHONY: po-check
+po-check:
+	@mkdir -p $(B)/po
+	@$(XGETTEXT) $(XGETTEXT_FLAGS) -o $(B)/po/check.pot $(POT_SRCS) 2>/dev/null
+	@for l in $(PO_LANGS); do \
+		$(MSGCMP) po/$$l.po $(B)/po/check.pot || exit 1; \
+		$(MSGFMT) --check --statistics -o /dev/null po/$$l.po || exit 1; \
+	done
+
+# The i18n suite (po/tests/check_i18n.c) joins the kit's runner.
+TEST_SRCS += $(wildcard po/tests/check_*.c)

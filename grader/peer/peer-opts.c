@@ -787,9 +787,10 @@ peer_opts_parse(struct peer_opts *o, int argc, char **argv, char *err, size_t n)
 			return rc;
 	}
 	if (pos < (o->mode <= PEER_TCP_SERVER ? 1 : 2))
-		return peer_err(err, n, _("missing %s"),
-		    o->mode <= PEER_TCP_SERVER || pos == 1 ? "PORT"
-		                                           : "HOST and PORT");
+		return peer_err(err, n, "%s",
+		    o->mode <= PEER_TCP_SERVER || pos == 1
+		        ? _("missing PORT")
+		        : _("missing HOST and PORT"));
 	return peer_opts_check(o, npay, nprelude, err, n);
 }
 
