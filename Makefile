@@ -190,7 +190,7 @@ test-loaded: deps
 # (.clang-format).  Versions format differently: without clang-format 14
 # (what the files are formatted with) it says so and skips.
 CLANG_FORMAT ?= clang-format
-FORMAT_FILES = $(shell find capture grader labs solutions -name '*.[ch]' | sort)
+FORMAT_FILES = $(shell find capture grader labs solutions po -name '*.[ch]' | sort)
 format-check:
 	@v=$$($(CLANG_FORMAT) --version 2>/dev/null); \
 	case "$$v" in *" version 14."*) ;; \
