@@ -341,23 +341,23 @@ exec_report(struct sniff *s)
 	for (i = 0; i < s->o.n_exec; i++) {
 		const struct exec_cmd *c = &s->cmd[i];
 
-		outbuf_puts(ob, "command ");
+		outbuf_puts(ob, _("command "));
 		outbuf_u64(ob, (uint64_t)i + 1);
 		outbuf_puts(ob, " (");
 		outbuf_puts(ob, s->o.exec_cmd[i]);
 		outbuf_puts(ob, "): ");
 		if (c->killed)
-			outbuf_puts(ob, s->interrupted
-			                    ? "still running when the capture "
-			                      "was interrupted, "
-			                      "ended by labsniff"
-			                    : "still running after the last "
-			                      "command, ended by labsniff");
+			outbuf_puts(ob,
+			    s->interrupted ? _("still running when the capture "
+			                       "was interrupted, "
+			                       "ended by labsniff")
+			                   : _("still running after the last "
+			                       "command, ended by labsniff"));
 		else if (WIFEXITED(c->status)) {
-			outbuf_puts(ob, "exited with status ");
+			outbuf_puts(ob, _("exited with status "));
 			outbuf_u64(ob, (uint64_t)WEXITSTATUS(c->status));
 		} else {
-			outbuf_puts(ob, "killed by signal ");
+			outbuf_puts(ob, _("killed by signal "));
 			outbuf_u64(ob, (uint64_t)WTERMSIG(c->status));
 		}
 		outbuf_putc(ob, '\n');

@@ -468,10 +468,13 @@ run(struct sniff *s)
 	break_pc = s->live ? s->pc : NULL;
 	if (s->live) /* as tcpdump: also says the capture is ready */
 		fprintf(stderr,
-		    _("labsniff: listening on %s%s, link type %s, "
-		      "Ctrl-C to stop\n"),
+		    s->o.n_exec > 0
+		        ? _("labsniff: listening on %s of a private "
+		            "network namespace, link type %s, "
+		            "Ctrl-C to stop\n")
+		        : _("labsniff: listening on %s, link type %s, "
+		            "Ctrl-C to stop\n"),
 		    s->o.iface != NULL ? s->o.iface : "lo",
-		    s->o.n_exec > 0 ? " of a private network namespace" : "",
 		    pcap_datalink_val_to_name(s->linktype));
 	if (s->o.n_exec > 0 && exec_start(s) != 0)
 		rc = 1;

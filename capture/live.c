@@ -108,19 +108,19 @@ live_stats_print(struct sniff *s)
 
 	if (!s->live || pcap_stats(s->pc, &st) != 0)
 		return;
-	outbuf_puts(ob, "kernel: ");
+	outbuf_puts(ob, _("kernel: "));
 	outbuf_u64(ob, st.ps_recv);
-	outbuf_puts(ob, " received, ");
+	outbuf_puts(ob, _(" received, "));
 	outbuf_u64(ob, st.ps_drop);
-	outbuf_puts(ob, " dropped by the capture buffer");
+	outbuf_puts(ob, _(" dropped by the capture buffer"));
 	if (st.ps_ifdrop > 0) {
 		outbuf_puts(ob, ", ");
 		outbuf_u64(ob, st.ps_ifdrop);
-		outbuf_puts(ob, " by the interface");
+		outbuf_puts(ob, _(" by the interface"));
 	}
 	outbuf_putc(ob, '\n');
 	if (lo)
 		outbuf_puts(ob,
-		    "  (on lo the kernel counts each packet twice, "
-		    "as sent and as received; labsniff shows it once)\n");
+		    _("  (on lo the kernel counts each packet twice, "
+		      "as sent and as received; labsniff shows it once)\n"));
 }

@@ -341,7 +341,8 @@ report_student_text(
 	char how[256];
 
 	report_student_outcome(s, how, sizeof how);
-	fprintf(f, "%s: %s\n  %s\n", s->role,
+	/* the role is a key in JSON; here it is read: "client" -> "cliente" */
+	fprintf(f, "%s: %s\n  %s\n", _(s->role),
 	    s->cmdline != NULL ? s->cmdline : "", how);
 	report_tail_text(f, t, "stdout", s->out_tail);
 	report_tail_text(f, t, "stderr", s->err_tail);
