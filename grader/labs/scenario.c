@@ -440,7 +440,7 @@ scen_capture(struct grade *g, struct cell_capture *cap, int port, int need)
 		return 0;
 	if (need)
 		grade_not_run(
-		    g, cap->err[0] ? cap->err : "no capture possible here");
+		    g, cap->err[0] ? cap->err : _("no capture possible here"));
 	return -1;
 }
 

@@ -98,7 +98,7 @@ wire_udp_one_reply(struct grade *g, const struct wire *w, int sport)
 		if (q->src.port == sport) {
 			nrep++;
 			if (!asked(w, i, sport)) {
-				explain_pkt(g, "datagram", q, i);
+				explain_pkt(g, _("datagram"), q, i);
 				grade_fail(
 				    g, _("the server sent a datagram to an "
 				         "address and port that sent it no "
@@ -127,13 +127,13 @@ wire_udp_one_reply(struct grade *g, const struct wire *w, int sport)
 				replies++;
 		}
 		if (replies != 1) {
-			explain_pkt(g, "request", q, i);
+			explain_pkt(g, _("request"), q, i);
 			for (j = i + 1; j < w->n && replies > 1; j++)
 				if (is_udp(&w->pkt[j]) &&
 				    w->pkt[j].src.port == sport &&
 				    wire_ep_eq(&w->pkt[j].dst, &q->src))
 					explain_pkt(
-					    g, "  a reply", &w->pkt[j], j);
+					    g, _("  a reply"), &w->pkt[j], j);
 			grade_fail(g,
 			    _("request #%zu got %d reply datagrams; "
 			      "the contract wants exactly one"),
@@ -166,7 +166,7 @@ wire_udp_misdirected(struct grade *g, const struct wire *w, int sport)
 		if (!is_udp(q) || q->dst.port == sport)
 			continue;
 		if (q->src.port == sport && !asked(w, i, sport)) {
-			explain_pkt(g, "datagram", q, i);
+			explain_pkt(g, _("datagram"), q, i);
 			grade_fail(g,
 			    _("the server sent a datagram to %s, an address "
 			      "and "
@@ -175,7 +175,7 @@ wire_udp_misdirected(struct grade *g, const struct wire *w, int sport)
 			    wire_ep_str(&q->dst, a, sizeof a));
 		}
 		if (q->src.port != sport && asked(w, i, sport)) {
-			explain_pkt(g, "datagram", q, i);
+			explain_pkt(g, _("datagram"), q, i);
 			grade_fail(g,
 			    _("a datagram came to the requester %s from port "
 			      "%u, "
@@ -206,7 +206,7 @@ wire_udp_not_tcp(struct grade *g, const struct wire *w, int sport)
 	}
 	if (udp > 0 || syn == w->n)
 		return;
-	explain_pkt(g, "a TCP SYN", &w->pkt[syn], syn);
+	explain_pkt(g, _("a TCP SYN"), &w->pkt[syn], syn);
 	grade_fail(g,
 	    _("the client tried to open a TCP connection to port %d (a SYN) "
 	      "and sent no UDP datagram: lab 1 is UDP (SOCK_DGRAM sockets, "
@@ -280,12 +280,12 @@ took_for_reply(struct grade *g, const struct wire *w, int sport,
 		    !wire_ep_eq(&p->dst, &pk->client) ||
 		    (right_bytes && p->src.port == sport) || n >= 3)
 			continue;
-		explain_pkt(g, "a datagram that is not the reply", p, i);
+		explain_pkt(g, _("a datagram that is not the reply"), p, i);
 		len += (size_t)snprintf(list + len, sizeof list - len,
 		    "%s\"%s\" from %s%s", n++ ? "; " : "",
 		    wire_text(p->data, p->len, txt, sizeof txt),
 		    wire_ep_str(&p->src, from, sizeof from),
-		    right_bytes ? " (not the server's port)" : "");
+		    right_bytes ? _(" (not the server's port)") : "");
 		if (len >= sizeof list)
 			break;
 	}
@@ -322,7 +322,7 @@ one_at_a_time(struct grade *g, const struct wire *w, int sport,
 	    _("ping %d left %.3f s after ping %d, before %s: one "
 	      "ping at a time (wait for the reply or the 1 s deadline)"),
 	    k, b->sent - a->sent, k - 1,
-	    a->reply >= 0 ? "its reply came" : "its 1 s deadline");
+	    a->reply >= 0 ? _("its reply came") : _("its 1 s deadline"));
 }
 
 void
@@ -341,7 +341,7 @@ wire_udp_pings_seen(struct grade *g, const struct wire *w, int sport, int count,
 		if (!is_udp(p) || p->dst.port != sport || p->src.port == sport)
 			continue;
 		if (++k > count || k > WIRE_MAX_PINGS) {
-			explain_pkt(g, "extra datagram", p, i);
+			explain_pkt(g, _("extra datagram"), p, i);
 			grade_fail(g,
 			    _("the client sent %d datagrams or more; "
 			      "it was asked for %d pings, one datagram each"),
@@ -350,7 +350,7 @@ wire_udp_pings_seen(struct grade *g, const struct wire *w, int sport, int count,
 		if (k == 1)
 			pk->client = p->src;
 		n = snprintf(want, sizeof want, "ping %d", k);
-		explain_pkt(g, "ping", p, i);
+		explain_pkt(g, _("ping"), p, i);
 		grade_bytes(g,
 		    _("the ping's payload (exactly \"ping <seq>\": "
 		      "no newline, no NUL)"),
@@ -406,11 +406,11 @@ wire_gap(struct grade *g, const struct wire_pings *pk, int k, int from_reply,
 		    k + 1, gap, k, hi + late, busy);
 	grade_fail(g, _("ping %d left %.3f s after ping %d (%s%s) (%s)"), k + 1,
 	    gap, k, contract_window(win, sizeof win), busy,
-	    gap < lo ? "the wait ends 1 s after the send, not before: "
-	               "nothing cuts it short"
-	             : "the wait ends 1 s after the send: a datagram that "
-	               "is not the reply must not restart it, and no sleep "
-	               "comes after it");
+	    gap < lo ? _("the wait ends 1 s after the send, not before: "
+	                 "nothing cuts it short")
+	             : _("the wait ends 1 s after the send: a datagram that "
+	                 "is not the reply must not restart it, and no sleep "
+	                 "comes after it"));
 }
 
 /* Fails if the printed RTT is below the capture's (never a matter of
@@ -543,7 +543,7 @@ wire_tcp_handshake(struct grade *g, const struct wire *w, int sport, int nth)
 		           (p->flags & WIRE_ACK) && p->ack == synack->seq + 1) {
 			step = 3;
 		} else {
-			explain_pkt(g, "unexpected", p, i);
+			explain_pkt(g, _("unexpected"), p, i);
 			break;
 		}
 	}
@@ -600,7 +600,7 @@ wire_tcp_close(struct grade *g, const struct wire *w, int sport, int nth,
 			*rst = (long)i;
 	}
 	if (rst_c >= 0 && want == WIRE_CLIENT_FIN_NO_RST) {
-		explain_pkt(g, "reset", &w->pkt[rst_c], (size_t)rst_c);
+		explain_pkt(g, _("reset"), &w->pkt[rst_c], (size_t)rst_c);
 		grade_fail(g,
 		    _("the client reset the connection (RST): close "
 		      "it normally with close() after the last reply, so a FIN "
@@ -610,7 +610,7 @@ wire_tcp_close(struct grade *g, const struct wire *w, int sport, int nth,
 	if (want != WIRE_CLIENT_FIN_FIRST)
 		return;
 	if (rst_s >= 0) {
-		explain_pkt(g, "reset", &w->pkt[rst_s], (size_t)rst_s);
+		explain_pkt(g, _("reset"), &w->pkt[rst_s], (size_t)rst_s);
 		grade_fail(g, _("the server reset the connection (RST) instead "
 		                "of closing it with a FIN"));
 	}
