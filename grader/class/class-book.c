@@ -326,6 +326,8 @@ book_json(const struct class_book *b, size_t *len)
 		count[b->st[i].have_rec ? b->st[i].rec.status : CS_ERROR]++;
 	fputs("{\"labgrade\": ", f);
 	report_json_string(f, b->version);
+	fputs(", \"lang\": ", f); /* the language of the students' reports */
+	report_json_string(f, i18n_lang());
 	fputs(", \"lab\": ", f);
 	report_json_string(f, b->lab);
 	fputs(", \"rubric\": ", f);

@@ -110,26 +110,27 @@ engine_fallback_note(
 {
 	if (c->switch_uid)
 		snprintf(buf, len,
-		    "sandbox: fallback (no namespaces): student programs run "
-		    "as uid %u without the controlling terminal, with "
-		    "rlimits (CPU, memory and processes per process, files, "
-		    "output), the seccomp filter and a deadline; NOT "
-		    "isolated: the host's network (loopback and beyond), its "
-		    "/proc, and every file that uid may read (%s); why: %s",
+		    _("sandbox: fallback (no namespaces): student programs run "
+		      "as uid %u without the controlling terminal, with "
+		      "rlimits (CPU, memory and processes per process, files, "
+		      "output), the seccomp filter and a deadline; NOT "
+		      "isolated: the host's network (loopback and beyond), its "
+		      "/proc, and every file that uid may read (%s); why: %s"),
 		    (unsigned)c->uid,
 		    engine_kit_readable(sub->kit, c->uid)
-		        ? "the kit's solutions ARE readable to it: chmod 700 "
-		          "the kit"
-		        : "the kit's solutions are not",
+		        ? _("the kit's solutions ARE readable to it: chmod 700 "
+		            "the kit")
+		        : _("the kit's solutions are not"),
 		    c->why);
 	else
 		snprintf(buf, len,
-		    "sandbox: fallback (no namespaces): --unsafe-no-sandbox: "
-		    "student programs run as YOUR uid, without the controlling "
-		    "terminal, with rlimits, the seccomp filter and a "
-		    "deadline; NOT "
-		    "isolated: your files, the host's network and /proc; "
-		    "why: %s",
+		    _("sandbox: fallback (no namespaces): --unsafe-no-sandbox: "
+		      "student programs run as YOUR uid, without the "
+		      "controlling "
+		      "terminal, with rlimits, the seccomp filter and a "
+		      "deadline; NOT "
+		      "isolated: your files, the host's network and /proc; "
+		      "why: %s"),
 		    c->why);
 }
 
