@@ -98,6 +98,7 @@ enum grade_needs {
 };
 
 struct grade;
+struct contract_line;
 
 struct grade_test {
 	const char *name;    /* rubric key, [a-z0-9_]+, unique in the lab */
@@ -130,6 +131,12 @@ struct grade_lab {
 	    *peers; /* the labpeer kinds its tests run, space-separated */
 	const struct grade_test *tests;
 	size_t ntests;
+	/* Its contract (grader/labs/contract.h): each line of the handout's
+	 * contract with the tests that hold it, and the phrases (built from
+	 * contract.h's numbers) its handout must state, NULL-ended. */
+	const struct contract_line *contract;
+	size_t ncontract;
+	const char *const *handout_says;
 };
 
 struct cell *grade_cell(struct grade *g);
