@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,10 +64,11 @@
 #define L3_EMFILE_CONNS 40
 #define L3_EMFILE_WINDOW_MS 1000
 
-/* Memory: 10 clients that never read, each sending up to 16 MiB
- * (labpeer's cap).  Backpressure at 64 KiB of unread replies per client
- * keeps the server's growth near 10 x 65 KiB; a buffer without bound
- * takes what they send, 160 MiB. */
+/* Memory: 4 clients that never read, each sending up to 24 MiB (see
+ * l3_flood()).  Backpressure at 64 KiB of unread replies per client
+ * keeps the server's growth near 4 x 65 KiB (the rest waits in the
+ * kernel's buffers, which are not the server's memory); a buffer without
+ * bound takes what they send, up to 96 MiB. */
 #define L3_RSS_GROWTH_KB (16 * 1024)
 
 /* Logging: this many connections, each of this many lines. */
@@ -375,14 +377,6 @@ static const struct l3_row l3_rows[] = {
         {"tcp-clients", "--clients", "100", "--mix", "pinger=90,half=10",
             "--seed", "7"},
         L3_WALL_MS, 0, 0, 0},
-    {"server_no_read",
-        "10 clients send lines and never read a reply (their windows fill "
-        "up); 90 pingers must be answered meanwhile: the server must not "
-        "block in send() on one client",
-        "127.0.0.1",
-        {"tcp-clients", "--clients", "100", "--mix", "pinger=90,noread=10",
-            "--seed", "9"},
-        L3_WALL_MS, 0, 0, 0},
     {"server_leavers",
         "15 clients reset the connection in the middle of a line and 15 "
         "connect and close at once; 70 pingers must be answered",
@@ -656,45 +650,151 @@ t_server_idle_cpu(struct grade *g)
 		close(fds[i]);
 }
 
-/* Clients that never read: the server's memory stays bounded. */
+/*
+ * Clients that never read: L3_FLOODERS connections each send lines
+ * ("ping 1\n" over and over) and read nothing, until the server takes no
+ * more (no progress for L3_STALL_MS: it stopped reading, or it is stuck)
+ * or L3_FLOOD_CAP bytes are out, or L3_FLOOD_MS has passed.  The
+ * sockets, left open, in fds.
+ */
+#define L3_FLOODERS 4
+#define L3_FLOOD_CAP (24L << 20) /* bytes per client: 24 MiB */
+#define L3_FLOOD_MS 3000
+#define L3_STALL_MS 300
+#define L3_CHUNK (64 * 1024)
+
+static void
+l3_flood(struct grade *g, int port, int *fds, long long *sent)
+{
+	static char chunk[L3_CHUNK];
+	struct pollfd pfd[L3_FLOODERS];
+	int done[L3_FLOODERS] = {0}, i, k, progress, left;
+	double t0 = scen_now();
+	ssize_t n;
+
+	for (i = 0; i + 7 <= L3_CHUNK; i += 7)
+		memcpy(chunk + i, "ping 1\n", 7);
+	for (i = 0; i < L3_FLOODERS; i++) {
+		fds[i] = l3_connect(port);
+		if (fds[i] < 0)
+			grade_fail(g, "connecting client %d failed (%s)", i + 1,
+			    strerror(errno));
+		sent[i] = 0;
+	}
+	for (left = L3_FLOODERS; left > 0;) {
+		if (scen_now() - t0 > L3_FLOOD_MS / 1000.0)
+			break;
+		progress = 0;
+		for (i = 0; i < L3_FLOODERS; i++) {
+			if (done[i])
+				continue;
+			/* Whole lines: a cut one would wait for its end. */
+			n = send(fds[i], chunk, (L3_CHUNK / 7) * 7,
+			    MSG_DONTWAIT | MSG_NOSIGNAL);
+			if (n > 0) {
+				sent[i] += n;
+				progress = 1;
+			}
+			if ((n < 0 && errno != EAGAIN &&
+			        errno != EWOULDBLOCK) ||
+			    sent[i] >= L3_FLOOD_CAP) {
+				done[i] =
+				    1; /* closed by the server, or enough */
+				left--;
+			}
+		}
+		if (progress)
+			continue;
+		for (i = k = 0; i < L3_FLOODERS; i++)
+			if (!done[i]) {
+				pfd[k].fd = fds[i];
+				pfd[k++].events = POLLOUT;
+			}
+		if (poll(pfd, (nfds_t)k, L3_STALL_MS) == 0)
+			break; /* nobody takes more: the server stopped */
+	}
+}
+
+static long long
+l3_total(const long long *sent)
+{
+	long long t = 0;
+	int i;
+
+	for (i = 0; i < L3_FLOODERS; i++)
+		t += sent[i];
+	return t;
+}
+
+/* Flooding clients must not hold up the others. */
+static void
+t_server_no_read(struct grade *g)
+{
+	const char *args[] = {"tcp-clients", "127.0.0.1", NULL, "--clients",
+	    "20", "--seed", "9", NULL};
+	struct run *srv = scen_run();
+	int port = l3_server(g, srv, L3_NOFILE), fds[L3_FLOODERS], i;
+	long long sent[L3_FLOODERS];
+	char pbuf[16];
+
+	grade_explain(g,
+	    "%d clients send lines without reading a reply, until the server "
+	    "takes no more (up to %ld MiB each); then 20 pingers must each be "
+	    "answered within 1 s: the server must not block in send() on a "
+	    "client that does not read",
+	    L3_FLOODERS, L3_FLOOD_CAP >> 20);
+	grade_repro(g,
+	    "./tcp_server %d & labpeer tcp-clients 127.0.0.1 %d --clients 100 "
+	    "--mix pinger=90,noread=10 --hold 2000",
+	    port, port);
+	l3_flood(g, port, fds, sent);
+	grade_explain(g, "the clients that do not read sent %lld KiB in all",
+	    l3_total(sent) >> 10);
+	snprintf(pbuf, sizeof pbuf, "%d", port);
+	args[2] = pbuf;
+	scen_alive(g, srv, "server");
+	scen_peer_check(g, args, L3_WALL_MS);
+	for (i = 0; i < L3_FLOODERS; i++)
+		close(fds[i]);
+}
+
+/* ... and the server's memory stays bounded. */
 static void
 t_server_memory(struct grade *g)
 {
-	static const char *const x[] = {"--clients", "20", "--mix",
-	    "pinger=10,noread=10", "--seed", "13", NULL};
-	const char *args[SCEN_ARGS_MAX] = {"tcp-clients", "127.0.0.1"};
-	struct run *srv = scen_run(), *peer;
-	char pbuf[16], cmd[64];
-	int port = l3_server(g, srv, L3_NOFILE), i;
+	struct run *srv = scen_run();
+	int port = l3_server(g, srv, L3_NOFILE), fds[L3_FLOODERS], i;
+	long long sent[L3_FLOODERS];
 	long base, peak;
 	pid_t pid = l3_pid(g, srv);
 
 	base = l3_status_kb(pid, "VmHWM");
 	if (base < 0)
 		grade_error(g, "grader: cannot read /proc/%d/status", (int)pid);
-	snprintf(pbuf, sizeof pbuf, "%d", port);
-	snprintf(cmd, sizeof cmd, "./tcp_server %d", port);
-	args[2] = pbuf;
-	for (i = 0; x[i] != NULL; i++)
-		args[3 + i] = x[i];
-	args[3 + i] = NULL;
 	grade_explain(g,
-	    "10 clients send lines and never read (up to 16 MiB each), 10 "
-	    "pingers meanwhile; the server's peak memory (VmHWM) is read");
-	scen_repro(g, cmd, args);
-	peer = scen_peer_run(g, args, L3_WALL_MS);
+	    "%d clients send lines without reading a reply, until the server "
+	    "takes no more (up to %ld MiB each); the server's peak memory "
+	    "(VmHWM, /proc/PID/status) is read",
+	    L3_FLOODERS, L3_FLOOD_CAP >> 20);
+	grade_repro(g,
+	    "./tcp_server %d & labpeer tcp-clients 127.0.0.1 %d --clients 10 "
+	    "--mix noread=1 --hold 2000 & sleep 1; grep VmHWM "
+	    "/proc/<server>/status",
+	    port, port);
+	l3_flood(g, port, fds, sent);
 	scen_alive(g, srv, "server");
 	peak = l3_status_kb(l3_pid(g, srv), "VmHWM");
+	for (i = 0; i < L3_FLOODERS; i++)
+		close(fds[i]);
 	grade_explain(g,
-	    "the server's peak resident memory: %ld KiB at the start, %ld KiB "
-	    "after (allowed growth: %d KiB)",
-	    base, peak, L3_RSS_GROWTH_KB);
+	    "they sent %lld KiB; the server's peak resident memory: %ld KiB at "
+	    "the start, %ld KiB after (allowed growth: %d KiB)",
+	    l3_total(sent) >> 10, base, peak, L3_RSS_GROWTH_KB);
 	grade_check(g, peak >= 0 && peak - base <= L3_RSS_GROWTH_KB,
 	    "the server's memory grew by %ld KiB for clients that do not read: "
 	    "stop reading from a client while its unread replies exceed 64 "
 	    "KiB (or close it)",
 	    peak - base);
-	scen_peer_verdict(g, peer, L3_WALL_MS);
 }
 
 /* SIGTERM with clients connected: status 0, and each sees a FIN. */
@@ -805,8 +905,9 @@ static const struct grade_test lab3_tests[] = {
         "clients that send nothing delay no one and are not closed", 9),
     L3_ROW("server_half_line",
         "a half line waits for its end, apart from other clients' bytes", 9),
-    L3_ROW("server_no_read",
-        "clients that never read block no one (no blocking send())", 9),
+    {"server_no_read",
+        "clients that never read block no one (no blocking send())",
+        NEED_SERVER, "server_starts", 9, t_server_no_read},
     L3_ROW("server_leavers",
         "clients that reset or vanish cost nothing; the others are served", 9),
     L3_ROW("server_sigpipe", "survives writes to a client that reset (SIGPIPE)",
@@ -880,7 +981,8 @@ static const struct contract_line lab3_contract[] = {
     {"server.leavers",
         "A client that resets, vanishes or leaves replies unread does not "
         "stop, slow or kill the server (SIGPIPE)",
-        {"server_leavers", "server_sigpipe"}, {NULL}, {"server-sigpipe"}},
+        {"server_leavers", "server_sigpipe"}, {NULL},
+        {"server-exits-on-reset"}},
     {"server.fin",
         "When a client closes, the server sends what it owes, then its FIN, "
         "not a reset",
