@@ -966,7 +966,7 @@ static const struct contract_line lab3_contract[] = {
         "A client that sends nothing, half a line, or lines without reading "
         "delays no other client; a half line is answered once complete",
         {"server_idle_client", "server_half_line", "server_no_read"}, {NULL},
-        {"server-sequential", "server-blocking-send", "server-shared-buffer",
+        {"server-blocking-send", "server-shared-buffer",
             "server-half-line-lost"}},
     {"server.stay_open",
         "The server closes no client that has not closed (but for a line "
