@@ -137,8 +137,7 @@ t_server_ipv6(struct grade *g)
 {
 	static const char *const x[] = {"-6", "--count", "2", NULL};
 
-	if (!scen_have_ipv6())
-		grade_not_run(g, "no IPv6 loopback (::1) here");
+	scen_need_ipv6(g);
 	grade_explain(g, "two pings from [::1]: the server must serve IPv6 "
 	                 "too (one AF_INET6 socket with IPV6_V6ONLY off)");
 	l1_server_check(g, "::1", x, L1_WALL_MS);
@@ -540,8 +539,7 @@ t_client_ipv6(struct grade *g)
 	struct ping_expect e = {"rr", NULL, 0, 0};
 	struct l1_run s;
 
-	if (!scen_have_ipv6())
-		grade_not_run(g, "no IPv6 loopback (::1) here");
+	scen_need_ipv6(g);
 	l1_scenario(g, &s, x, "::1", 2, L1_WALL_MS, 0);
 	e.from = s.from;
 	ping_expect(g, s.cli, &e, &s.po);

@@ -325,8 +325,7 @@ t_server_ipv6(struct grade *g)
 {
 	static const char *const x[] = {"-6", "--count", "2", NULL};
 
-	if (!scen_have_ipv6())
-		grade_not_run(g, "no IPv6 loopback (::1) here");
+	scen_need_ipv6(g);
 	grade_explain(g, "a client connects to [::1]: the server must listen "
 	                 "on IPv6 too (IPV6_V6ONLY off)");
 	l2_server_check(g, "::1", x, L2_WALL_MS);
@@ -587,13 +586,12 @@ t_client_each_address(struct grade *g)
 	struct l2_run s;
 	char first[64];
 
-	if (!scen_have_ipv6())
-		grade_not_run(g, "no IPv6 loopback (::1) here");
+	scen_need_ipv6(g);
 	if (scen_first_addr("localhost", SOCK_STREAM, first, sizeof first) <
 	        0 ||
 	    strcmp(first, "::1") != 0)
-		grade_not_run(g, "grader: localhost does not resolve to ::1 "
-		                 "first here");
+		grade_not_here(g, "grader: localhost does not resolve to ::1 "
+		                  "first here");
 	grade_explain(g,
 	    "getaddrinfo(\"localhost\") gives ::1, then 127.0.0.1; the server "
 	    "listens on 127.0.0.1 only, so connecting to ::1 is refused: the "
@@ -676,8 +674,7 @@ t_client_ipv6(struct grade *g)
 	struct ping_expect e = {"rr", NULL, 0, 0};
 	struct l2_run s;
 
-	if (!scen_have_ipv6())
-		grade_not_run(g, "no IPv6 loopback (::1) here");
+	scen_need_ipv6(g);
 	l2_scenario(g, &s, l2_plain, "::1", 2, L2_WALL_MS, 0);
 	e.from = s.from;
 	ping_expect(g, s.cli, &e, &s.po);
