@@ -412,7 +412,7 @@ scen_alive(struct grade *g, struct run *r, const char *role)
 	grade_student(g, role, r);
 	grade_outcome(r, how, sizeof how);
 	grade_fail(g, _("the %s ended while it should have kept serving: %s"),
-	    role, how);
+	    _(role), how);
 }
 
 void

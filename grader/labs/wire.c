@@ -550,9 +550,9 @@ wire_tcp_handshake(struct grade *g, const struct wire *w, int sport, int nth)
 	grade_check(g, step == 3,
 	    _("the three-way handshake is incomplete: "
 	      "%s is missing or out of order"),
-	    step == 0   ? "the SYN (1/3)"
-	    : step == 1 ? "the SYN-ACK (2/3)"
-	                : "the ACK (3/3)");
+	    step == 0   ? _("the SYN (1/3)")
+	    : step == 1 ? _("the SYN-ACK (2/3)")
+	                : _("the ACK (3/3)"));
 }
 
 int

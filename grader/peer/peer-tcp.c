@@ -737,7 +737,7 @@ tcp_read_rest(struct tcp_client *c, double deadline, const char **end)
 	for (;;) {
 		w = tcp_wait_in(c->fd, deadline, c->stop);
 		if (w <= 0) {
-			*end = w < 0 ? "interrupted" : "still open";
+			*end = w < 0 ? N_("interrupted") : N_("still open");
 			return total;
 		}
 		/* Keep the first bytes in c->in, count the rest. */
@@ -748,9 +748,10 @@ tcp_read_rest(struct tcp_client *c, double deadline, const char **end)
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got <= 0) {
-			*end = got == 0              ? "closed (FIN)"
-			       : errno == ECONNRESET ? "reset (RST)"
-			                             : "failed";
+			/* compared as they are, translated where shown */
+			*end = got == 0              ? N_("closed (FIN)")
+			       : errno == ECONNRESET ? N_("reset (RST)")
+			                             : N_("failed");
 			return total;
 		}
 		total += (size_t)got;
@@ -783,12 +784,12 @@ tcp_mid_line(struct tcp_client *c)
 		tcp_fail(c, &e,
 		    _("after a line and a half and our FIN the "
 		      "server must send the one reply and close (it %s)"),
-		    end);
+		    _(end));
 	else if (strcmp(end, "closed (FIN)") != 0)
 		tcp_fail(c, &e,
 		    _("after our FIN the server must close its side "
 		      "too (it %s)"),
-		    end);
+		    _(end));
 	else
 		tcp_cnote(c, "ok", 1,
 		    _("one reply, none for the half line, "
@@ -816,7 +817,7 @@ tcp_long_line(struct tcp_client *c)
 		snprintf(note, sizeof note,
 		    _("--long: the server sent %zu bytes "
 		      "back, then the connection %s"),
-		    got, end);
+		    got, _(end));
 		tcp_cnote(c, "note", 0, note);
 	}
 	free(p);
