@@ -223,7 +223,7 @@ deps:
 	$(PKG_CONFIG) --exists check 2>/dev/null || missing="$$missing check"; \
 	$(PKG_CONFIG) --exists libseccomp 2>/dev/null || missing="$$missing libseccomp-dev"; \
 	$(PKG_CONFIG) --exists libcrypto 2>/dev/null || missing="$$missing libssl-dev"; \
-	command -v msgfmt >/dev/null 2>&1 || missing="$$missing gettext"; \
+	command -v $(MSGFMT) >/dev/null 2>&1 || missing="$$missing gettext"; \
 	command -v $(BWRAP) >/dev/null 2>&1 || missing="$$missing bubblewrap"; \
 	missing=$${missing# }; \
 	[ -z "$$missing" ] && exit 0; \
