@@ -24,6 +24,8 @@
  *	pinger_t_client_localhost(g)  (a client case) the same, with whom
  *	                              "localhost" meant as the replies' source
  *	pinger_of(g)                  the lab's struct pinger
+ *	pinger_seeded(g, lo, hi)      a number in lo..hi from the test's
+ *	                              seed: the same --seed, the same faults
  *	pinger_server(g, p, srv)      start the student's server: its port
  *	pinger_peer_check(g, p, host, port, extra, wall_ms, later)  a labpeer
  *	                              client check of the server (now, or
@@ -64,6 +66,9 @@ struct pinger_client_case {
 	const char *explain;   /* or NULL (not a format) */
 	const char *no_stderr; /* or NULL: "nothing on stderr: say why the "
 	                        * + this, when stderr stays empty */
+	int seed_drop; /* labpeer drops the reply to ping K, 2 <= K < count,
+	                * K from the test's seed (--seed); args unused, and
+	                * explain is a format of K and count */
 };
 
 /* One pinger lab: its grade_lab's .data. */
@@ -95,6 +100,7 @@ struct pinger_run {
 };
 
 const struct pinger *pinger_of(struct grade *g);
+int pinger_seeded(struct grade *g, int lo, int hi);
 int pinger_server(struct grade *g, const struct pinger *p, struct run *srv);
 void pinger_peer_check(struct grade *g, const struct pinger *p,
     const char *host, int port, const char *const extra[], int wall_ms,

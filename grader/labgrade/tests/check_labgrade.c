@@ -199,7 +199,7 @@ static const struct grade_program fk_programs[] = {
     {"srv", ROLE_SERVER, fk_srv_src}, {"cli", ROLE_CLIENT, fk_cli_src}};
 
 static const struct grade_lab fk_lab = {
-    "fake", "a fake lab", fk_programs, 2, "", fk_tests, FK_N};
+    "fake", "a fake lab", fk_programs, 2, "", fk_tests, FK_N, NULL};
 
 /* A rubric for a lab: every test 2 points, "pass" 1. */
 static void
@@ -385,7 +385,7 @@ static const struct grade_test fk_none_tests[] = {
     {"c", "after a", 0, "a", 5, fk_pass},
 };
 static const struct grade_lab fk_none = {
-    "none", "a fake lab", fk_programs, 2, "", fk_none_tests, 3};
+    "none", "a fake lab", fk_programs, 2, "", fk_none_tests, 3, NULL};
 
 /* A run that ran nothing can never look like full marks. */
 START_TEST(engine_ran_nothing)
@@ -416,7 +416,7 @@ static const struct grade_test fk_cycle_tests[] = {
     {"c", "free", 0, NULL, 5, fk_pass},
 };
 static const struct grade_lab fk_cycle = {
-    "cycle", "a fake lab", fk_programs, 2, "", fk_cycle_tests, 3};
+    "cycle", "a fake lab", fk_programs, 2, "", fk_cycle_tests, 3, NULL};
 
 START_TEST(engine_cycle)
 {
@@ -449,7 +449,7 @@ static const struct grade_test fk_ns_tests[] = {
     {"needs_ns", "namespaces", NEED_NS, NULL, 10, fk_cell},
 };
 static const struct grade_lab fk_ns = {
-    "ns", "a fake lab", fk_programs, 2, "", fk_ns_tests, 1};
+    "ns", "a fake lab", fk_programs, 2, "", fk_ns_tests, 1, NULL};
 
 /* With namespaces allowed, a NEED_NS test runs in a namespace cell. */
 START_TEST(engine_ns_cell)
@@ -534,7 +534,7 @@ static const struct grade_test fk_busy_tests[] = {
         1, fk_busy_hang},
 };
 static const struct grade_lab fk_busy_lab = {
-    "busy", "a fake lab", fk_programs, 2, "", fk_busy_tests, 3};
+    "busy", "a fake lab", fk_programs, 2, "", fk_busy_tests, 3, NULL};
 
 /* A failure while a timer in the cell woke more than GRADE_BUSY_MS late
  * is the grader's (ERR), never the student's, and is run once more. */
@@ -582,7 +582,7 @@ static const struct grade_test fk_cmd_tests[] = {
     {"commands", "commands", 0, NULL, 5, fk_commands},
 };
 static const struct grade_lab fk_cmd = {
-    "cmd", "a fake lab", fk_programs, 2, "", fk_cmd_tests, 1};
+    "cmd", "a fake lab", fk_programs, 2, "", fk_cmd_tests, 1, NULL};
 
 #define CMD_MAKEFILE "/kit/solutions/cmd/Makefile"
 
@@ -723,7 +723,7 @@ static const struct grade_test fk_twice_tests[] = {
     {"twice", "twice", 0, NULL, 5, fk_commands_twice},
 };
 static const struct grade_lab fk_twice = {
-    "cmd", "a fake lab", fk_programs, 2, "", fk_twice_tests, 1};
+    "cmd", "a fake lab", fk_programs, 2, "", fk_twice_tests, 1, NULL};
 
 START_TEST(engine_build_hint_once)
 {
@@ -2138,6 +2138,61 @@ START_TEST(engine_formats)
 }
 END_TEST
 
+/*
+ * --seed varies the faults that follow it (labgrade.1, Seeds) and
+ * repeats them: the value after OPT in the test's labpeer command, run
+ * with seed 1 twice and seed 2 once on the reference.
+ */
+static const struct {
+	const char *lab, *dir, *test, *opt;
+} seed_cases[] = {
+    {"lab1-udp", "solutions/lab1-udp", "client_timeouts", "--drop "},
+    {"lab1-udp", "solutions/lab1-udp", "client_rtt", "--delay "},
+    {"lab2-tcp", "solutions/lab2-tcp", "client_rtt", "--delay "},
+};
+
+/* The fault's value in TEST's repro of labgrade's JSON, into buf. */
+static void
+seed_fault(int i, const char *seed, char *buf, size_t n)
+{
+	char *argv[] = {(char *)kit_bin("labgrade"), "--only",
+	    (char *)seed_cases[i].test, "--seed", (char *)seed, "--format",
+	    "json", (char *)seed_cases[i].lab, (char *)seed_cases[i].dir, NULL};
+	char name[96];
+	const char *t, *r, *v;
+	struct proc p;
+
+	ck_assert_int_eq(proc_run(&p, argv, 60000), 0);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "labgrade: %s", p.err);
+	snprintf(name, sizeof name, "\"name\": \"%s\"", seed_cases[i].test);
+	t = strstr(p.out, name);
+	ck_assert_msg(t != NULL, "no %s in %.500s", name, p.out);
+	ck_assert_msg(
+	    strstr(t, "\"status\": \"passed\"") == strstr(t, "\"status\": "),
+	    "%s did not pass: %.800s", seed_cases[i].test, t);
+	r = strstr(t, "\"repro\": ");
+	v = r != NULL ? strstr(r, seed_cases[i].opt) : NULL;
+	ck_assert_msg(v != NULL, "no %s in %.800s", seed_cases[i].opt, t);
+	v += strlen(seed_cases[i].opt);
+	snprintf(buf, n, "%.*s", (int)strspn(v, "0123456789"), v);
+	ck_assert_msg(buf[0] != '\0', "%.200s", v);
+	proc_free(&p);
+}
+
+START_TEST(seed_varies_faults)
+{
+	char a[16], b[16], c[16];
+
+	seed_fault(_i, "1", a, sizeof a);
+	seed_fault(_i, "1", b, sizeof b);
+	seed_fault(_i, "2", c, sizeof c);
+	ck_assert_msg(strcmp(a, b) == 0, "%s: seed 1 gave %s%s, then %s%s",
+	    seed_cases[_i].test, seed_cases[_i].opt, a, seed_cases[_i].opt, b);
+	ck_assert_msg(strcmp(a, c) != 0, "%s: seeds 1 and 2 both gave %s%s",
+	    seed_cases[_i].test, seed_cases[_i].opt, a);
+}
+END_TEST
+
 Suite *
 labgrade_suite(void)
 {
@@ -2192,6 +2247,8 @@ labgrade_suite(void)
 	tcase_add_loop_test(
 	    tc, fail_under, 0, (int)(sizeof fu_cases / sizeof fu_cases[0]));
 	tcase_add_test(tc, verbose_traces);
+	tcase_add_loop_test(tc, seed_varies_faults, 0,
+	    (int)(sizeof seed_cases / sizeof seed_cases[0]));
 	tcase_add_test(tc, interrupted_cleans_up);
 	tcase_add_loop_test(tc, sanitized_all_formats, 0,
 	    (int)(sizeof san_subs / sizeof san_subs[0]));
