@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "cell.h"
+#include "sandbox.h"
 #include "class.h"
 #include "engine.h"
 #include "lab.h"
