@@ -790,6 +790,36 @@ rb_write(const char *path, const char *text)
 	fclose(f);
 }
 
+/* The hidden tests' lines live in hidden/NAME beside the rubric NAME
+ * (the student kit leaves hidden/ out), and may not be visible. */
+START_TEST(rubric_hidden_file)
+{
+	char dir[] = "/tmp/check_labgrade-rbh-XXXXXX", path[128], hpath[160],
+	     err[512], cmd[256];
+	struct rubric r;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/r.rubric", dir);
+	snprintf(hpath, sizeof hpath, "%s/hidden", dir);
+	ck_assert_int_eq(mkdir(hpath, 0700), 0);
+	snprintf(hpath, sizeof hpath, "%s/hidden/r.rubric", dir);
+	rb_write(path, "a 1\nb 2\n");
+	ck_assert_int_eq(rubric_load(&r, path, &fk_cycle, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "no points for test 'c'") != NULL, "%s", err);
+	rb_write(hpath, "c 3 after_due_date\n");
+	ck_assert_msg(
+	    rubric_load(&r, path, &fk_cycle, err, sizeof err) == 0, "%s", err);
+	ck_assert(r.total == 6);
+	ck_assert_str_eq(rubric_visibility(&r, "c"), "after_due_date");
+	rubric_free(&r);
+	rb_write(hpath, "c 3\n");
+	ck_assert_int_eq(rubric_load(&r, path, &fk_cycle, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "is in hidden/") != NULL, "%s", err);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 START_TEST(rubric_checked)
 {
 	char path[] = "/tmp/check_labgrade-rb-XXXXXX", err[512];
@@ -2220,6 +2250,7 @@ labgrade_suite(void)
 	tcase_add_loop_test(
 	    tc, rubric_checked, 0, (int)(sizeof rb_cases / sizeof rb_cases[0]));
 	tcase_add_test(tc, rubric_hash_follows_edits);
+	tcase_add_test(tc, rubric_hidden_file);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("build");
 	tcase_set_timeout(tc, 30);
