@@ -8,8 +8,8 @@
  *
  * Interface for tests:
  *	grade_cell(g), grade_sub(g), grade_seed(g)   what the test works on
- *	grade_test_name(g)           the running test's name (a template
- *	                             test finds its row by it)
+ *	grade_test_name(g)           the running test's name (a test shared
+ *	                             by table rows finds its row by it)
  *	grade_explain(g, fmt, ...)   a line of the report: what was sent,
  *	                             what was expected, what came back
  *	grade_check(g, cond, fmt, ...)  fail with the reason unless cond
@@ -100,6 +100,7 @@ enum grade_needs {
 };
 
 struct grade;
+struct contract_line;
 
 struct grade_test {
 	const char *name;    /* rubric key, [a-z0-9_]+, unique in the lab */
@@ -132,6 +133,12 @@ struct grade_lab {
 	    *peers; /* the labpeer kinds its tests run, space-separated */
 	const struct grade_test *tests;
 	size_t ntests;
+	/* Its contract (grader/labs/contract.h): each line of the handout's
+	 * contract with the tests that hold it, and the phrases (built from
+	 * contract.h's numbers) its handout must state, NULL-ended. */
+	const struct contract_line *contract;
+	size_t ncontract;
+	const char *const *handout_says;
 	const void *data; /* its tests' template data (pinger.h), or NULL */
 };
 
