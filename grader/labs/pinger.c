@@ -273,3 +273,23 @@ pinger_t_client_localhost(struct grade *g)
 	ping_expect(g, s.cli, &e, &s.po);
 	wire_free(&s.w);
 }
+
+void
+pinger_t_client_rtt(struct grade *g)
+{
+	const struct pinger *p = pinger_of(g);
+	char ms[16];
+	const char *const x[] = {"--delay", ms, NULL};
+	struct ping_expect e = {"rrr", NULL, 0, 0};
+	struct wire_pings pk;
+	struct pinger_run s;
+
+	/* Any delay will do: it follows --seed. */
+	snprintf(ms, sizeof ms, "%d", pinger_seeded(g, 50, 150));
+	pinger_scenario(g, p, &s, x, "127.0.0.1", 3, p->wall_ms, 1);
+	e.from = s.from;
+	ping_expect(g, s.cli, &e, &s.po);
+	p->client_pings(g, &s.w, s.port, 3, &pk);
+	scen_rtts(g, &s.po, &pk);
+	wire_free(&s.w);
+}

@@ -23,6 +23,8 @@
  *	                              held to the contract
  *	pinger_t_client_localhost(g)  (a client case) the same, with whom
  *	                              "localhost" meant as the replies' source
+ *	pinger_t_client_rtt(g)        the printed RTTs against the capture,
+ *	                              the server's delay from the seed
  *	pinger_of(g)                  the lab's struct pinger
  *	pinger_seeded(g, lo, hi)      a number in lo..hi from the test's
  *	                              seed: the same --seed, the same faults
@@ -83,6 +85,10 @@ struct pinger {
 	void (*server_wire)(struct grade *g, const struct wire *w, int port);
 	/* on a client scenario's capture (or NULL) */
 	void (*client_wire)(struct grade *g, const struct wire *w, int port);
+	/* the client's pings on the wire (wire_udp_pings, wire_tcp_pings) */
+	void (*client_pings)(struct grade *g, const struct wire *w, int port,
+	    int count, struct wire_pings *pk);
+	int wall_ms; /* a quick client run (every reply comes) */
 	const struct pinger_server_case *server_cases;
 	size_t nserver_cases;
 	const struct pinger_client_case *client_cases;
@@ -118,5 +124,6 @@ void pinger_t_server_port_busy(struct grade *g);
 void pinger_t_server_check(struct grade *g);
 void pinger_t_client_expect(struct grade *g);
 void pinger_t_client_localhost(struct grade *g);
+void pinger_t_client_rtt(struct grade *g);
 
 #endif

@@ -216,10 +216,8 @@ sk_load_labs(void)
 
 	snprintf(
 	    cmd, sizeof cmd, "%s/labgrade --labs", b != NULL ? b : "build");
-	if ((f = popen(cmd, "r")) == NULL) {
-		perror("check_studentkit: labgrade --labs");
-		exit(1);
-	}
+	if ((f = popen(cmd, "r")) == NULL)
+		return; /* test_labs_listed says so */
 	while (sk_nlabs < SK_LABS_MAX && fgets(line, sizeof line, f) != NULL) {
 		line[strcspn(line, "\t\n")] = '\0';
 		if (line[0] != '\0')
@@ -227,8 +225,12 @@ sk_load_labs(void)
 			    "%.63s", line);
 	}
 	if (pclose(f) != 0 || sk_nlabs == 0) {
-		fprintf(stderr, "check_studentkit: %s listed no lab\n", cmd);
-		exit(1);
+		/* Not exit(): every suite is built before one is chosen, and
+		 * a runner without labgrade (check_cell's nested run as
+		 * nobody) must still run the others.  test_labs_listed fails
+		 * when this suite runs. */
+		sk_nlabs = 0;
+		return;
 	}
 	snprintf(sk_docs[0].md, sizeof sk_docs[0].md, "README.md");
 	snprintf(sk_docs[0].dir, sizeof sk_docs[0].dir, ".");
@@ -466,6 +468,14 @@ START_TEST(test_hidden_folder)
 }
 END_TEST
 
+/* The registry listed the labs (sk_load_labs, when the suite was made). */
+START_TEST(test_labs_listed)
+{
+	ck_assert_msg(sk_nlabs > 0, "%s/labgrade --labs listed no lab",
+	    getenv("KIT_BUILD") != NULL ? getenv("KIT_BUILD") : "build");
+}
+END_TEST
+
 Suite *
 studentkit_suite(void)
 {
@@ -483,6 +493,7 @@ studentkit_suite(void)
 	tcase_add_test(tc, test_labgrade_kit_env);
 	tcase_add_test(tc, test_man_pages);
 	sk_load_labs();
+	tcase_add_test(tc, test_labs_listed);
 	tcase_add_loop_test(tc, test_grade_skeletons, 0, sk_nlabs);
 	tcase_add_loop_test(tc, test_grade_references, 0, sk_nlabs);
 	tcase_add_loop_test(tc, test_printed_commands, 0, sk_ndocs);

@@ -144,25 +144,6 @@ t_client_pings(struct grade *g)
 }
 
 static void
-t_client_rtt(struct grade *g)
-{
-	char ms[16];
-	const char *const x[] = {"--delay", ms, NULL};
-	struct ping_expect e = {"rrr", NULL, 0, 0};
-	struct wire_pings pk;
-	struct pinger_run s;
-
-	/* Any delay will do: it follows --seed. */
-	snprintf(ms, sizeof ms, "%d", pinger_seeded(g, 50, 150));
-	pinger_scenario(g, &lab1_pinger, &s, x, "127.0.0.1", 3, L1_WALL_MS, 1);
-	e.from = s.from;
-	ping_expect(g, s.cli, &e, &s.po);
-	wire_udp_pings(g, &s.w, s.port, 3, &pk);
-	scen_rtts(g, &s.po, &pk);
-	wire_free(&s.w);
-}
-
-static void
 t_client_next_ping(struct grade *g)
 {
 	static const char *const x[] = {"--drop", "2", NULL};
@@ -372,6 +353,8 @@ static const struct pinger lab1_pinger = {
     .peer_server = "udp-server",
     .server_wire = wire_udp_misdirected,
     .client_wire = wire_udp_not_tcp,
+    .client_pings = wire_udp_pings,
+    .wall_ms = L1_WALL_MS,
     .server_cases = lab1_server_cases,
     .nserver_cases = sizeof lab1_server_cases / sizeof lab1_server_cases[0],
     .client_cases = lab1_client_cases,
@@ -416,7 +399,7 @@ static const struct grade_test lab1_tests[] = {
         "reply lines, summary and exit status 0 when all replies come",
         NEED_CLIENT, NULL, 5, pinger_t_client_expect},
     {"client_rtt", "the printed RTT agrees with the capture's timestamps",
-        NEED_CLIENT | NEED_TIMING, NULL, 5, t_client_rtt},
+        NEED_CLIENT | NEED_TIMING, NULL, 5, pinger_t_client_rtt},
     {"client_timeouts",
         "a lost reply: a timeout line, loss rounded down, exit status 0",
         NEED_CLIENT, NULL, 5, pinger_t_client_expect},

@@ -256,25 +256,6 @@ t_client_pings(struct grade *g)
 }
 
 static void
-t_client_rtt(struct grade *g)
-{
-	char ms[16];
-	const char *const x[] = {"--delay", ms, NULL};
-	struct ping_expect e = {"rrr", NULL, 0, 0};
-	struct wire_pings pk;
-	struct pinger_run s;
-
-	/* Any delay will do: it follows --seed. */
-	snprintf(ms, sizeof ms, "%d", pinger_seeded(g, 50, 150));
-	pinger_scenario(g, &lab2_pinger, &s, x, "127.0.0.1", 3, L2_WALL_MS, 1);
-	e.from = s.from;
-	ping_expect(g, s.cli, &e, &s.po);
-	wire_tcp_pings(g, &s.w, s.port, 3, &pk);
-	scen_rtts(g, &s.po, &pk);
-	wire_free(&s.w);
-}
-
-static void
 t_client_refused(struct grade *g)
 {
 	struct ping_expect e = {"", NULL, 1, 1};
@@ -497,6 +478,8 @@ static const struct pinger lab2_pinger = {
     .peer_server = "tcp-server",
     .server_wire = wire_tcp_early_reply,
     .client_wire = NULL,
+    .client_pings = wire_tcp_pings,
+    .wall_ms = L2_WALL_MS,
     .server_cases = lab2_server_cases,
     .nserver_cases = sizeof lab2_server_cases / sizeof lab2_server_cases[0],
     .client_cases = lab2_client_cases,
@@ -557,7 +540,7 @@ static const struct grade_test lab2_tests[] = {
     {"client_output", "reply lines, summary and exit status 0", NEED_CLIENT,
         NULL, 5, pinger_t_client_expect},
     {"client_rtt", "the printed RTT agrees with the capture's timestamps",
-        NEED_CLIENT | NEED_TIMING, NULL, 5, t_client_rtt},
+        NEED_CLIENT | NEED_TIMING, NULL, 5, pinger_t_client_rtt},
     {"client_split_reply", "a reply line arriving in pieces is read whole",
         NEED_CLIENT, NULL, 5, pinger_t_client_expect},
     {"client_wrong_reply",
