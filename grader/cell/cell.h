@@ -45,6 +45,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "capture/i18n.h"
 #include "cell-capture.h"
 #include "cell-ready.h"
 #include "param.h"
