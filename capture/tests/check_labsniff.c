@@ -163,18 +163,25 @@ START_TEST(test_golden)
 	const struct ls_golden *g = &ls_goldens[_i / 2];
 
 	ck_assert_msg(ls_ngoldens > 0, "no test in " LS_TESTLIST);
-	char *argv[LS_MAX_ARGS + 4], diff[600];
+	char *argv[LS_MAX_ARGS + 6], diff[600], svg[64];
+	size_t elen = strlen(g->expected);
+	int is_svg = elen > 4 && strcmp(g->expected + elen - 4, ".svg") == 0;
 	struct proc p;
 	size_t len = 0;
-	char *want;
+	char *want, *got;
 	int i, n = 0;
 
-	ck_assert_msg(ls_ngoldens > 0, "no test in " LS_TESTLIST);
 	argv[n++] = (char *)ls_bin(_i % 2);
 	argv[n++] = "-r";
 	argv[n++] = (char *)g->pcap;
 	for (i = 0; i < g->nargs; i++)
 		argv[n++] = g->args[i];
+	if (is_svg) { /* an expected .svg: the --svg file is compared */
+		snprintf(
+		    svg, sizeof svg, "/tmp/ls-golden-%d.svg", (int)getpid());
+		argv[n++] = "--svg";
+		argv[n++] = svg;
+	}
 	argv[n] = NULL;
 	ck_assert_msg(access(argv[0], X_OK) == 0,
 	    "%s not built (make test "
@@ -189,9 +196,15 @@ START_TEST(test_golden)
 	ck_assert_msg(PROC_EXIT(&p) == 0, "%s (%s): exit %d, stderr: %s",
 	    g->name, argv[0], PROC_EXIT(&p), p.err);
 	ck_assert_msg(p.err_len == 0, "%s: stderr: %s", g->name, p.err);
-	ls_first_diff(p.out, want, diff, sizeof diff);
+	got = is_svg ? ls_slurp(svg, &len) : p.out;
+	if (is_svg)
+		unlink(svg);
+	ck_assert_msg(got != NULL, "%s: no --svg file written", g->name);
+	ls_first_diff(got, want, diff, sizeof diff);
 	ck_assert_msg(
-	    strcmp(p.out, want) == 0, "%s (%s): %s", g->name, argv[0], diff);
+	    strcmp(got, want) == 0, "%s (%s): %s", g->name, argv[0], diff);
+	if (is_svg)
+		free(got);
 	free(want);
 	proc_free(&p);
 }
