@@ -247,5 +247,7 @@ int xchg_notes(
 void xchg_summary(struct sniff *s);
 void json_xchg(struct sniff *s);
 void json_app(struct outbuf *ob, const struct cap_pkt *pkt);
+void json_reasm(
+    struct outbuf *ob, const struct sniff *s, const struct cap_pkt *pkt);
 
 #endif
