@@ -4,9 +4,11 @@
  * Transfer-Encoding); the TLS record layer and a ClientHello's server
  * name and versions (the rest is encrypted); SMTP, POP3, IMAP and FTP
  * command and reply lines.  Nothing is reassembled: a line cut by the
- * segment's end is marked as continuing.
+ * segment's end is marked as continuing.  HTTP/1.1 pipelining: the
+ * messages one segment holds back to back, found by their lengths.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <stdint.h>
 #include <string.h>
 
 #include "extract.h"
@@ -290,6 +292,55 @@ cap_app_decode_bytes(struct cap_app *a, const uint8_t *p, size_t n,
 		return 0;
 	a->kind = CAP_APP_NONE;
 	return -1;
+}
+
+/* The body length of the message a decoded (RFC 9112 section 6.3):
+ * 0 for a 1xx, 204 or 304 response or a request without
+ * Content-Length or Transfer-Encoding; -1 when only the connection's
+ * end or the chunks tell. */
+static int64_t
+http_body_len(const struct cap_app *a)
+{
+	if (a->kind == CAP_APP_HTTP_RESPONSE &&
+	    (a->status / 100 == 1 || a->status == 204 || a->status == 304))
+		return 0;
+	if (a->encoding[0] != '\0')
+		return -1;
+	if (a->has_length)
+		return a->length > INT32_MAX ? -1 : (int64_t)a->length;
+	return a->kind == CAP_APP_HTTP_REQUEST ? 0 : -1;
+}
+
+uint32_t
+cap_http_messages(
+    const uint8_t *p, size_t n, struct cap_http_msg *msg, uint32_t max)
+{
+	struct cap_app a;
+	size_t off = 0, head;
+	int64_t body;
+	uint32_t k = 0;
+
+	while (k < max && off < n) {
+		memset(&a, 0, sizeof a);
+		if (http_decode(&a, p + off, n - off) < 0 ||
+		    (k > 0 && a.kind != msg[0].kind))
+			break;
+		msg[k].kind = a.kind;
+		msg[k].status = a.status;
+		msg[k].end = n; /* unknown: at least the segment */
+		body = a.headers_done ? http_body_len(&a) : -1;
+		head = n - off - a.body_here;
+		if (body < 0) {
+			k++;
+			break;
+		}
+		msg[k].end = off + head + (uint64_t)body;
+		k++;
+		if (msg[k - 1].end >= n)
+			break;
+		off = (size_t)msg[k - 1].end;
+	}
+	return k;
 }
 
 int
