@@ -17,6 +17,36 @@
 static const char *const http_methods[] = {"GET", "HEAD", "POST", "PUT",
     "DELETE", "OPTIONS", "PATCH", "CONNECT", "TRACE"};
 
+/* Whether p[0..n) can start an HTTP/1.x message: "HTTP/1." or a method
+ * and a space.  Most segments are not HTTP: they leave here, cheaply,
+ * before anything is cleared or searched. */
+static int
+http_start(const uint8_t *p, size_t n)
+{
+	if (n < 4)
+		return 0;
+	switch (p[0]) {
+	case 'G':
+		return memcmp(p, "GET ", 4) == 0;
+	case 'H':
+		return (n >= 7 && memcmp(p, "HTTP/1.", 7) == 0) ||
+		       (n >= 5 && memcmp(p, "HEAD ", 5) == 0);
+	case 'P':
+		return memcmp(p, "PUT ", 4) == 0 ||
+		       (n >= 5 && memcmp(p, "POST ", 5) == 0) ||
+		       (n >= 6 && memcmp(p, "PATCH ", 6) == 0);
+	case 'D':
+		return n >= 7 && memcmp(p, "DELETE ", 7) == 0;
+	case 'O':
+		return n >= 8 && memcmp(p, "OPTIONS ", 8) == 0;
+	case 'C':
+		return n >= 8 && memcmp(p, "CONNECT ", 8) == 0;
+	case 'T':
+		return n >= 6 && memcmp(p, "TRACE ", 6) == 0;
+	}
+	return 0;
+}
+
 /* The line at p[0..n): its length without CR LF (*eol: 1 when the LF
  * was found). */
 static size_t
@@ -275,8 +305,8 @@ cap_app_decode_bytes(struct cap_app *a, const uint8_t *p, size_t n,
 	                                     : text_port(sport);
 	/* HTTP starts with an upper-case method or "HTTP/", TLS with a
 	 * record type 20..23: anything else is none of them, cheaply. */
-	if (k == CAP_APP_NONE && !(p[0] >= 'A' && p[0] <= 'Z') &&
-	    !(p[0] >= 20 && p[0] <= 23))
+	if (k == CAP_APP_NONE && !(p[0] >= 20 && p[0] <= 23) &&
+	    !http_start(p, n))
 		return -1;
 	memset(a, 0, sizeof *a);
 	if (k != CAP_APP_NONE)
@@ -321,6 +351,8 @@ cap_http_messages(
 	uint32_t k = 0;
 
 	while (k < max && off < n) {
+		if (!http_start(p + off, n - off))
+			break;
 		memset(&a, 0, sizeof a);
 		if (http_decode(&a, p + off, n - off) < 0 ||
 		    (k > 0 && a.kind != msg[0].kind))

@@ -237,7 +237,14 @@ struct cap_dns_rr {
 	char target2[CAP_DNS_NAME_MAX]; /* SOA rname */
 };
 
-int cap_dns_port(const struct cap_pkt *pkt);
+#define CAP_DNS_PORT 53
+/* Inline: asked of every packet, several times. */
+static inline int
+cap_dns_port(const struct cap_pkt *pkt)
+{
+	return (pkt->tp == CAP_TP_UDP || pkt->tp == CAP_TP_TCP) &&
+	       (pkt->sport == CAP_DNS_PORT || pkt->dport == CAP_DNS_PORT);
+}
 int cap_dns_open(struct cap_dns *m, const struct cap_pkt *pkt);
 int cap_dns_head(struct cap_dns *m, const struct cap_pkt *pkt);
 int cap_dns_open_msg(struct cap_dns *m, const uint8_t *p, size_t n);
@@ -292,7 +299,20 @@ struct cap_dhcp {
 	uint8_t bad_code; /* the option that overran */
 };
 
-int cap_dhcp_port(const struct cap_pkt *pkt);
+#define CAP_DHCP_SERVER_PORT 67
+#define CAP_DHCP_CLIENT_PORT 68
+/* Inline: asked of every packet.  Server to server: relays. */
+static inline int
+cap_dhcp_port(const struct cap_pkt *pkt)
+{
+	return pkt->tp == CAP_TP_UDP &&
+	       ((pkt->sport == CAP_DHCP_CLIENT_PORT &&
+	            pkt->dport == CAP_DHCP_SERVER_PORT) ||
+	           (pkt->sport == CAP_DHCP_SERVER_PORT &&
+	               pkt->dport == CAP_DHCP_CLIENT_PORT) ||
+	           (pkt->sport == CAP_DHCP_SERVER_PORT &&
+	               pkt->dport == CAP_DHCP_SERVER_PORT));
+}
 int cap_dhcp_decode(const struct cap_pkt *pkt, struct cap_dhcp *d);
 const char *cap_dhcp_type_name(uint8_t type);
 
