@@ -209,20 +209,26 @@ route_header(const struct route_path *p, struct outbuf *ob)
 	unsigned k;
 	int n;
 
-	outbuf_puts(ob, "\nroute to ");
+	const char *you = _("you");
+	size_t yl = strlen(you) < ROUTE_LEFT ? strlen(you) : ROUTE_LEFT;
+
+	outbuf_puts(ob, _("\nroute to "));
 	outbuf_puts(ob, p->dst_text);
-	outbuf_puts(ob, " (traceroute: a probe with TTL n expires at hop n, "
-	                "whose router answers)\n");
-	memset(line, ' ', w + 4);
-	memcpy(line + ROUTE_LEFT - 1, "you", 3);
+	outbuf_puts(ob, _(" (traceroute: a probe with TTL n expires at hop n, "
+	                  "whose router answers)\n"));
+	memset(line, ' ', sizeof line);
+	memcpy(line + ROUTE_LEFT - yl / 2, you, yl);
 	for (k = 1; k <= p->maxttl; k++) {
 		char lab[16];
 
-		n = snprintf(lab, sizeof lab, "hop %u", k);
-		at = route_col(k) - (size_t)(n + 1) / 2 + 1;
-		memcpy(line + at, lab, (size_t)n);
+		n = snprintf(lab, sizeof lab, _("hop %u"), k);
+		if (n < 0 || (size_t)n >= sizeof lab)
+			continue;
+		at = route_col(k) + 1 - (size_t)(n + 1) / 2;
+		if (at + (size_t)n <= sizeof line)
+			memcpy(line + at, lab, (size_t)n);
 	}
-	route_line(ob, line, w + 4, 0);
+	route_line(ob, line, sizeof line, 0);
 	memset(line, ' ', w);
 	for (k = 0; k <= p->maxttl; k++)
 		line[route_col(k)] = '|';
@@ -273,19 +279,20 @@ route_note(const struct route_ev *e, struct outbuf *ob)
 		outbuf_puts(ob, ": ");
 		outbuf_puts(ob, e->what);
 		if (e->answer == 0)
-			outbuf_puts(ob, ", no answer");
+			outbuf_puts(ob, _(", no answer"));
 		return;
 	}
-	outbuf_puts(ob, e->kind == RT_OTHER ? " !! hop " : "  hop ");
+	outbuf_puts(ob, e->kind == RT_OTHER ? " !! " : "  ");
+	outbuf_puts(ob, _("hop "));
 	outbuf_u64(ob, e->ttl);
 	outbuf_putc(ob, ' ');
 	route_addr_text(hop, sizeof hop, &e->from);
 	outbuf_puts(ob, hop);
 	if (e->kind == RT_REACHED)
-		outbuf_puts(ob, " (the destination)");
+		outbuf_puts(ob, _(" (the destination)"));
 	outbuf_puts(ob, ": ");
 	outbuf_puts(ob, e->what);
-	outbuf_puts(ob, ", after ");
+	outbuf_puts(ob, _(", after "));
 	print_ms(ob, e->rtt_us);
 }
 
@@ -295,7 +302,7 @@ route_hops(const struct route_path *p, struct outbuf *ob)
 	char hop[48];
 	unsigned k;
 
-	outbuf_puts(ob, "  hops:");
+	outbuf_puts(ob, _("  hops:"));
 	for (k = 1; k <= p->maxttl; k++) {
 		route_hop_text(hop, sizeof hop, p, k);
 		outbuf_puts(ob, k > 1 ? ", " : " ");
@@ -303,10 +310,10 @@ route_hops(const struct route_path *p, struct outbuf *ob)
 		outbuf_putc(ob, ' ');
 		outbuf_puts(ob, hop);
 		if (p->reached_at == k)
-			outbuf_puts(ob, " (the destination)");
+			outbuf_puts(ob, _(" (the destination)"));
 	}
-	outbuf_puts(ob, "\n  x: the TTL ran out there; ?: no answer; "
-	                "+: forwarded by that hop\n");
+	outbuf_puts(ob, _("\n  x: the TTL ran out there; ?: no answer; "
+	                  "+: forwarded by that hop\n"));
 }
 
 void
@@ -333,6 +340,6 @@ route_print(const struct route *r, struct outbuf *ob)
 	if (r->omitted > 0) {
 		outbuf_puts(ob, "(");
 		outbuf_u64(ob, r->omitted);
-		outbuf_puts(ob, " more probes and answers not drawn)\n");
+		outbuf_puts(ob, _(" more probes and answers not drawn)\n"));
 	}
 }

@@ -49,6 +49,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "capture/i18n.h"
 #include "cell.h"
 
 enum grade_status {

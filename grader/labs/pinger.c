@@ -16,7 +16,7 @@ pinger_of(struct grade *g)
 	const struct grade_lab *lab = lab_find(grade_sub(g)->lab);
 
 	if (lab == NULL || lab->data == NULL)
-		grade_error(g, "grader: lab %s has no pinger template",
+		grade_error(g, _("grader: lab %s has no pinger template"),
 		    grade_sub(g)->lab);
 	return lab->data;
 }
@@ -30,7 +30,7 @@ server_case(struct grade *g, const struct pinger *p)
 	for (i = 0; i < p->nserver_cases; i++)
 		if (strcmp(p->server_cases[i].test, name) == 0)
 			return &p->server_cases[i];
-	grade_error(g, "grader: no server case for %s", name);
+	grade_error(g, _("grader: no server case for %s"), name);
 	return NULL; /* not reached */
 }
 
@@ -43,7 +43,7 @@ client_case(struct grade *g, const struct pinger *p)
 	for (i = 0; i < p->nclient_cases; i++)
 		if (strcmp(p->client_cases[i].test, name) == 0)
 			return &p->client_cases[i];
-	grade_error(g, "grader: no client case for %s", name);
+	grade_error(g, _("grader: no client case for %s"), name);
 	return NULL; /* not reached */
 }
 
@@ -213,7 +213,7 @@ pinger_t_server_check(struct grade *g)
 	const struct pinger_server_case *c = server_case(g, p);
 
 	pinger_pre(g, c->pre);
-	grade_explain(g, "%s", c->explain);
+	grade_explain(g, "%s", _(c->explain));
 	pinger_server_check(g, p, c->host, c->args, c->wall_ms);
 }
 
@@ -227,13 +227,15 @@ pinger_t_client_expect(struct grade *g)
 
 	pinger_pre(g, c->pre);
 	if (c->explain != NULL)
-		grade_explain(g, "%s", c->explain);
+		grade_explain(g, "%s", _(c->explain));
 	pinger_scenario(g, p, &s, c->args, c->host, c->count, c->wall_ms, 0);
 	e.from = s.from;
 	ping_expect(g, s.cli, &e, &s.po);
 	if (c->no_stderr != NULL)
 		grade_check(g, s.cli->err_len > 0,
-		    "nothing on stderr: say why the %s", c->no_stderr);
+		    /* TRANSLATORS: %s is a row's no_stderr, e.g. "client
+		       stopped" */
+		    _("nothing on stderr: say why the %s"), _(c->no_stderr));
 }
 
 void

@@ -963,7 +963,7 @@ static const struct {
 	const char *err;
 } cli_cases[] = {
     {{NULL}, 2, "no LAB given"},
-    {{"lab3"}, 2, "unknown lab 'lab3'"},
+    {{"lab9"}, 2, "unknown lab 'lab9'"},
     {{"--seed", "x", "lab1"}, 2, "bad --seed"},
     {{"--format", "xml", "lab1"}, 2, "unknown format 'xml'"},
     {{"--format", "json,tap", "lab1"}, 2, "several formats need --out"},
@@ -977,7 +977,7 @@ static const struct {
     {{"--version"}, 0, NULL},
     {{"--help"}, 0, NULL},
     {{"--list", "lab2"}, 0, NULL},
-    {{"--sources", "lab3"}, 2, "unknown lab 'lab3'"},
+    {{"--sources", "lab9"}, 2, "unknown lab 'lab9'"},
     {{"--labs"}, 0, NULL},
 };
 
