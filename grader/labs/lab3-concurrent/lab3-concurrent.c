@@ -940,16 +940,19 @@ static const struct grade_test lab3_tests[] = {
 
 /* ---- the contract, line by line (labs/lab3-concurrent/CONTRACT.md) ---- */
 
+#define L3S "check_lab3:"
+
 static const struct contract_line lab3_contract[] = {
     {"server.args",
         "tcp_server PORT (1..65535); bad arguments: a line on stderr, "
         "status 2; a port it cannot bind: a line on stderr, status 1",
-        {"server_usage", "server_port_busy"}, {NULL}, {"server-usage-status"}},
+        {"server_usage", "server_port_busy"}, {L3S "test_server_bad_args"},
+        {"server-usage-status"}},
     {"server.dual_stack",
         "It listens on TCP PORT on every local address, IPv6 and IPv4 "
         "alike (IPV6_V6ONLY off), with SO_REUSEADDR",
-        {"server_starts", "server_ipv6", "server_dual_stack"}, {NULL},
-        {"server-v6only-default"}},
+        {"server_starts", "server_ipv6", "server_dual_stack"},
+        {L3S "test_server_many"}, {"server-v6only-default"}},
     {"server.lines",
         "Each line (at most 1024 bytes before its \\n) comes back with a-z "
         "turned into A-Z, in order, on its connection, however the bytes "
@@ -957,26 +960,29 @@ static const struct contract_line lab3_contract[] = {
         "never the server",
         {"server_all_bytes", "server_split_line", "server_many_lines",
             "server_long_line"},
-        {NULL}, {"server-case-range"}},
+        {L3S "test_server_many"}, {"server-case-range"}},
     {"server.many",
         "At least 100 clients at once are all served, the pingers' p99 "
         "reply time under the grader's bound",
-        {"server_many_clients"}, {NULL}, {"server-sequential"}},
+        {"server_many_clients"}, {L3S "test_server_many"},
+        {"server-sequential"}},
     {"server.no_delay",
         "A client that sends nothing, half a line, or lines without reading "
         "delays no other client; a half line is answered once complete",
-        {"server_idle_client", "server_half_line", "server_no_read"}, {NULL},
+        {"server_idle_client", "server_half_line", "server_no_read"},
+        {L3S "test_server_many", L3S "test_server_no_read"},
         {"server-blocking-send", "server-shared-buffer",
             "server-half-line-lost"}},
     {"server.stay_open",
         "The server closes no client that has not closed (but for a line "
         "over 1024 bytes or a client that does not read)",
-        {"server_idle_client"}, {NULL}, {"server-closes-idle"}},
+        {"server_idle_client"}, {L3S "test_server_many"},
+        {"server-closes-idle"}},
     {"server.backpressure",
         "While a client's unread replies exceed 64 KiB the server stops "
         "reading it (or closes it): it never blocks on one client and its "
         "memory stays bounded",
-        {"server_memory", "server_no_read"}, {NULL},
+        {"server_memory", "server_no_read"}, {L3S "test_server_no_read"},
         {"server-unbounded-buffer"}},
     {"server.leavers",
         "A client that resets, vanishes or leaves replies unread does not "
@@ -990,16 +996,18 @@ static const struct contract_line lab3_contract[] = {
     {"server.fds",
         "After 1,000 connect/close cycles the server holds as many "
         "descriptors as before",
-        {"server_fd_leak"}, {NULL}, {"server-fd-leak"}},
+        {"server_fd_leak"}, {L3S "test_server_fds"}, {"server-fd-leak"}},
     {"server.emfile",
         "accept() failing with EMFILE neither ends the server nor makes it "
         "spin, and it serves again once descriptors are free",
-        {"server_emfile"}, {NULL}, {"server-emfile-spin"}},
+        {"server_emfile"}, {L3S "test_server_emfile"}, {"server-emfile-spin"}},
     {"server.idle", "With every client idle the server uses near-zero CPU",
-        {"server_idle_cpu"}, {NULL}, {"server-busy-poll"}},
+        {"server_idle_cpu"}, {L3S "test_server_idle_cpu"},
+        {"server-busy-poll"}},
     {"server.stop",
         "SIGINT or SIGTERM: every connection closed with a FIN, status 0",
-        {"server_signal"}, {NULL}, {"server-ignores-sigterm"}},
+        {"server_signal"}, {L3S "test_server_signal"},
+        {"server-ignores-sigterm"}},
     {"server.log",
         "One line per connection opened and closed on stdout (flushed), "
         "not one per line received",
