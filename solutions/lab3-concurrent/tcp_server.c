@@ -119,7 +119,7 @@ to_upper_ascii(unsigned char *buf, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
 		if (buf[i] >= 'a' && buf[i] <= 'z')
-			buf[i] = (unsigned char)(buf[i] - 'a' + 'A');
+			buf[i] ^= 0x20; /* in ASCII, 'a' - 'A' is 0x20 */
 }
 
 /* A TCP socket of ai's family, dual-stack when IPv6, SO_REUSEADDR on,
