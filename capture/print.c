@@ -409,12 +409,12 @@ print_init(struct sniff *s)
 	    (s->o.timeline && pr->tl == NULL) ||
 	    ((s->o.ladder || s->o.svgfile != NULL) && !s->o.timeline &&
 	        pr->lad == NULL)) {
-		snprintf(s->err, sizeof s->err, "out of memory");
+		snprintf(s->err, sizeof s->err, _("out of memory"));
 		return -1;
 	}
 	cap_flows_on_evict(pr->flows, summary_evicted, pr->sum);
 	if (xchg_init(s) < 0) {
-		snprintf(s->err, sizeof s->err, "out of memory");
+		snprintf(s->err, sizeof s->err, _("out of memory"));
 		return -1;
 	}
 	return 0;
@@ -500,8 +500,8 @@ print_finish(struct sniff *s)
 		cap_flows_flush(pr->flows);
 	if (pr->lad != NULL && !ladder_has_conv(pr->lad, &nconv)) {
 		snprintf(s->err, sizeof s->err,
-		    "--conv %lu: no such conversation (the capture has %lu, "
-		    "numbered from 1)",
+		    _("--conv %lu: no such conversation (the capture has %lu, "
+		      "numbered from 1)"),
 		    (unsigned long)s->o.conv, (unsigned long)nconv);
 		return 2;
 	}

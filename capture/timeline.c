@@ -280,31 +280,32 @@ tl_header(struct timeline *t, struct outbuf *ob, int64_t col_us)
 {
 	uint32_t most;
 
-	outbuf_puts(ob, "timeline: ");
+	outbuf_puts(ob, _("timeline: "));
 	outbuf_u64(ob, t->nconv);
-	outbuf_puts(ob, t->nconv == 1 ? " conversation" : " conversations");
-	outbuf_puts(ob, " from 0 to ");
+	outbuf_puts(ob, ngettext(" conversation", " conversations",
+	                    (unsigned long)t->nconv));
+	outbuf_puts(ob, _(" from 0 to "));
 	tl_secs(ob, t->end_us, 1);
-	outbuf_puts(ob, " s, one column = ");
+	outbuf_puts(ob, _(" s, one column = "));
 	print_ms(ob, col_us);
-	outbuf_puts(ob, "\n  at most ");
+	outbuf_puts(ob, _("\n  at most "));
 	outbuf_u64(ob, tl_at_once(t, 0));
-	outbuf_puts(ob, " open at once; ");
+	outbuf_puts(ob, _(" open at once; "));
 	if ((most = tl_at_once(t, 1)) == 0)
-		outbuf_puts(ob, "the server sent no data");
+		outbuf_puts(ob, _("the server sent no data"));
 	else {
-		outbuf_puts(ob, "the server sent data in at most ");
+		outbuf_puts(ob, _("the server sent data in at most "));
 		outbuf_u64(ob, most);
-		outbuf_puts(ob, " at a time");
+		outbuf_puts(ob, _(" at a time"));
 	}
 	if (t->nconv > t->nspan) {
-		outbuf_puts(ob, ", of the first ");
+		outbuf_puts(ob, _(", of the first "));
 		outbuf_u64(ob, t->nspan);
 	}
-	outbuf_puts(ob, "\n  S SYN  F FIN  R reset  > data from the client  "
-	                "< data from the server  . other\n"
-	                "  ! trouble (retransmission, unreachable, stray)  "
-	                "= the client spoke last  - quiet\n\n");
+	outbuf_puts(ob, _("\n  S SYN  F FIN  R reset  > data from the client  "
+	                  "< data from the server  . other\n"
+	                  "  ! trouble (retransmission, unreachable, stray)  "
+	                  "= the client spoke last  - quiet\n\n"));
 }
 
 /* The scale: labels at round times, '+' under each. */
@@ -374,7 +375,7 @@ tl_row_print(const struct timeline *t, const struct tl_row *r,
 	if (r->unmarked > 0) {
 		outbuf_puts(ob, " (");
 		outbuf_u64(ob, r->unmarked);
-		outbuf_puts(ob, " packets not marked)");
+		outbuf_puts(ob, _(" packets not marked)"));
 	}
 	outbuf_putc(ob, '\n');
 }
@@ -385,19 +386,19 @@ tl_footer(const struct timeline *t, struct outbuf *ob)
 	if (t->nconv > (uint64_t)t->nrows) {
 		outbuf_puts(ob, "(");
 		outbuf_u64(ob, t->nconv - (uint64_t)t->nrows);
-		outbuf_puts(ob, " more conversations not drawn, #");
+		outbuf_puts(ob, _(" more conversations not drawn, #"));
 		outbuf_u64(ob, t->more_first);
-		outbuf_puts(ob, " on from ");
+		outbuf_puts(ob, _(" on from "));
 		tl_secs(ob, t->more_from_us, 1);
 		outbuf_puts(ob, " s, ");
 		outbuf_u64(ob, t->more_pkts);
-		outbuf_puts(ob, " packets: a filter picks them)\n");
+		outbuf_puts(ob, _(" packets: a filter picks them)\n"));
 	}
 	if (t->untracked > 0) {
 		outbuf_puts(ob, "(");
 		outbuf_u64(ob, t->untracked);
-		outbuf_puts(ob, " packets outside TCP/UDP conversations not "
-		                "drawn)\n");
+		outbuf_puts(ob, _(" packets outside TCP/UDP conversations not "
+		                  "drawn)\n"));
 	}
 }
 
@@ -410,8 +411,8 @@ timeline_print(struct timeline *t, struct outbuf *ob, int width)
 	int i;
 
 	if (t->nrows == 0) {
-		outbuf_puts(ob, "timeline: no TCP or UDP conversation "
-		                "captured\n");
+		outbuf_puts(ob, _("timeline: no TCP or UDP conversation "
+		                  "captured\n"));
 		tl_footer(t, ob);
 		return;
 	}

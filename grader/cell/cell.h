@@ -67,6 +67,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "capture/i18n.h"
 #include "param.h"
 
 enum cell_mode {

@@ -28,15 +28,15 @@ peer_background(const struct peer_opts *o)
 	pid = fork();
 	if (pid < 0) {
 		fprintf(stderr,
-		    "labpeer: --background: fork: %s (serving in "
-		    "the foreground)\n",
+		    _("labpeer: --background: fork: %s (serving in "
+		      "the foreground)\n"),
 		    strerror(errno));
 		return;
 	}
 	if (pid > 0) {
 		fprintf(stderr,
-		    "labpeer: serving port %d in the background as pid %ld "
-		    "for %d s (kill %ld ends it)\n",
+		    _("labpeer: serving port %d in the background as pid %ld "
+		      "for %d s (kill %ld ends it)\n"),
 		    o->port, (long)pid, PEER_BG_LIFETIME_S, (long)pid);
 		_exit(0);
 	}

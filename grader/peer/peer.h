@@ -41,6 +41,7 @@
 #include <netdb.h>
 #include <sys/socket.h>
 
+#include "capture/i18n.h"
 #include "param.h"
 
 enum peer_mode {
