@@ -6,6 +6,8 @@
 #define _DEFAULT_SOURCE /* pcap.h (via labsniff.h) uses u_int, u_char */
 #include "timeline.h"
 
+#include "route.h"
+
 #include <stdlib.h>
 
 #define TL_GROW 1024 /* marks and spans allocated at first */
@@ -402,24 +404,141 @@ tl_footer(const struct timeline *t, struct outbuf *ob)
 	}
 }
 
-void
-timeline_print(struct timeline *t, struct outbuf *ob, int width)
+/* "route to 10.0.2.3 hop 2: 10.0.1.254", cut to max. */
+size_t
+tl_hop_label(const struct route_path *p, unsigned ttl, char *buf, size_t max)
+{
+	char hop[48];
+	size_t n;
+
+	route_hop_text(hop, sizeof hop, p, ttl);
+	n = (size_t)snprintf(
+	    buf, max + 1, "route to %s hop %u: %s", p->dst_text, ttl, hop);
+	if (n > max) {
+		memcpy(buf + max - 3, "...", 3);
+		n = max;
+	}
+	return n;
+}
+
+/* A hop's mark: a probe sent with its TTL, and the answer. */
+int
+tl_hop_kind(const struct route_ev *e)
+{
+	if (e->kind == RT_PROBE)
+		return e->answer == 0 ? TL_ALERT : TL_DATA_C;
+	return e->kind == RT_OTHER ? TL_ALERT : TL_DATA_S;
+}
+
+/* Whether hop ttl of route ri has a probe or an answer. */
+int
+tl_hop_used(const struct route *route, int ri, unsigned ttl)
+{
+	size_t i;
+
+	for (i = 0; i < route->nev; i++)
+		if (route->ev[i].ri == ri && route->ev[i].ttl == ttl)
+			return 1;
+	return 0;
+}
+
+static void
+tl_hop_print(const struct route *route, int ri, unsigned ttl, struct outbuf *ob,
+    size_t lw, size_t w, int64_t col_us)
+{
+	char cell[TIMELINE_WIDTH_MAX], label[TIMELINE_LABEL_MAX + 1];
+	size_t c, n = tl_hop_label(&route->path[ri], ttl, label, lw);
+	size_t first = w, last = 0, i;
+	int kind;
+
+	memset(cell, TL_NONE, w);
+	for (i = 0; i < route->nev; i++) {
+		const struct route_ev *e = &route->ev[i];
+
+		if (e->ri != ri || e->ttl != ttl)
+			continue;
+		c = (size_t)(e->t_us / col_us);
+		if (c >= w)
+			c = w - 1;
+		kind = tl_hop_kind(e);
+		if (kind > cell[c])
+			cell[c] = (char)kind;
+		first = c < first ? c : first;
+		last = c > last ? c : last;
+	}
+	outbuf_put(ob, label, n);
+	tl_pad(ob, ' ', lw - n + 1);
+	outbuf_putc(ob, '|');
+	for (c = 0; c <= last; c++)
+		outbuf_putc(ob, cell[c] != TL_NONE ? tl_char(cell[c])
+		                : c < first        ? ' '
+		                                   : '-');
+	outbuf_putc(ob, '\n');
+}
+
+/* The widest hop row label. */
+static size_t
+tl_hop_width(const struct route *route)
 {
 	char label[TIMELINE_LABEL_MAX + 1];
-	size_t lw = 0, n, w;
-	int64_t col_us;
-	int i;
+	size_t lw = 0, n;
+	unsigned k;
+	int ri;
 
-	if (t->nrows == 0) {
+	for (ri = 0; route != NULL && ri < route->npath; ri++)
+		for (k = 1; k <= route->path[ri].maxttl; k++)
+			if (tl_hop_used(route, ri, k) &&
+			    (n = tl_hop_label(&route->path[ri], k, label,
+			         TIMELINE_LABEL_MAX)) > lw)
+				lw = n;
+	return lw;
+}
+
+static void
+tl_hops_print(const struct route *route, struct outbuf *ob, size_t lw, size_t w,
+    int64_t col_us)
+{
+	unsigned k;
+	int ri;
+
+	if (route == NULL || route->nev == 0)
+		return;
+	outbuf_puts(ob, _("traceroute, a row per hop (the probes' TTL): > a "
+	                  "probe  < the hop's answer (over its probe in one "
+	                  "column)  ! a probe never answered\n"));
+	for (ri = 0; ri < route->npath; ri++)
+		for (k = 1; k <= route->path[ri].maxttl; k++)
+			if (tl_hop_used(route, ri, k))
+				tl_hop_print(route, ri, k, ob, lw, w, col_us);
+	if (route->omitted > 0) {
+		outbuf_puts(ob, "(");
+		outbuf_u64(ob, route->omitted);
+		outbuf_puts(ob, _(" more probes and answers not drawn)\n"));
+	}
+}
+
+void
+timeline_print(
+    struct timeline *t, const struct route *route, struct outbuf *ob, int width)
+{
+	char label[TIMELINE_LABEL_MAX + 1];
+	size_t lw, n, w;
+	int64_t col_us;
+	int i, hops = route != NULL && route->nev > 0;
+
+	if (t->nrows == 0 && !hops) {
 		outbuf_puts(ob, _("timeline: no TCP or UDP conversation "
 		                  "captured\n"));
 		tl_footer(t, ob);
 		return;
 	}
+	lw = tl_hop_width(route);
 	for (i = 0; i < t->nrows; i++)
 		if (t->row[i].id != 0 &&
 		    (n = tl_label(&t->row[i], label, TIMELINE_LABEL_MAX)) > lw)
 			lw = n;
+	if (hops && route->end_us > t->end_us)
+		t->end_us = route->end_us;
 	if (width > TIMELINE_WIDTH_MAX)
 		width = TIMELINE_WIDTH_MAX;
 	w = (size_t)width > lw + 2 + TIMELINE_AXIS_MIN ? (size_t)width - lw - 2
@@ -432,5 +551,6 @@ timeline_print(struct timeline *t, struct outbuf *ob, int width)
 	for (i = 0; i < t->nrows; i++)
 		if (t->row[i].id != 0)
 			tl_row_print(t, &t->row[i], ob, lw, w, col_us);
+	tl_hops_print(route, ob, lw, w, col_us);
 	tl_footer(t, ob);
 }
