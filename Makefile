@@ -164,11 +164,13 @@ test check:
 endif
 
 # The student kit: the files git tracks (never working-tree strays), less
-# what holds or reveals a reference answer.  STUDENT_KIT_EXCLUDE is the one
+# what holds or reveals a reference answer, and the hidden tests
+# (grader/labs/LAB/hidden/: see labs.mk).  STUDENT_KIT_EXCLUDE is the one
 # list of those paths (shell patterns, matched against 'git ls-files').
 KIT_VERSION := $(shell sed -n 's/^\#define LABGRADE_VERSION "\([^"]*\)".*/\1/p' grader/param.h)
 STUDENT_KIT := build/socklab-student-$(KIT_VERSION).tar.gz
 STUDENT_KIT_EXCLUDE := solutions 'grader/labs/*/broken' 'grader/labs/*/hostile' \
+	'grader/labs/*/hidden' \
 	grader/cell/tests/hostile grader/cell/tests/attacks
 student-kit: $(STUDENT_KIT)
 $(STUDENT_KIT): FORCE

@@ -27,6 +27,7 @@
 
 #include "capture/userns.h"
 #include "cell.h"
+#include "cell-ns.h"
 
 #define CELL_HOSTS "127.0.0.1\tlocalhost\n::1\tlocalhost\n"
 

@@ -19,6 +19,10 @@
 #include <unistd.h>
 
 #include "cell.h"
+#include "cell-ns.h"
+#include "cell-fallback.h"
+#include "sandbox.h"
+#include "cgroup.h"
 
 #define CELL_LOCK_DIR "/run/socklab"
 

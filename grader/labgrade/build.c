@@ -27,6 +27,9 @@
 
 #include "build.h"
 #include "cell.h"
+#include "cell-fallback.h"
+#include "sandbox.h"
+#include "sandbox-seccomp.h"
 #include "engine.h"
 #include "lab.h"
 #include "param.h"

@@ -143,6 +143,14 @@ struct grade_lab {
 	const void *data; /* its tests' template data (pinger.h), or NULL */
 };
 
+/* A lab's hidden tests (grader/labs/LAB/hidden/LAB-hidden.c defines
+ * `const struct grade_hidden LAB_hidden`, '_' for '-'): the registry
+ * adds them to the lab's tests; the student kit leaves the folder out. */
+struct grade_hidden {
+	const struct grade_test *tests;
+	size_t ntests;
+};
+
 struct cell *grade_cell(struct grade *g);
 const struct grade_sub *grade_sub(struct grade *g);
 uint64_t grade_seed(struct grade *g);

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cell.h"
+#include "sandbox.h"
 #include "class.h"
 #include "engine.h"
 #include "lab.h"

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "peer-ready.h"
 #include "peer.h"
 
 static volatile sig_atomic_t labpeer_stop; /* SIGINT or SIGTERM came */

@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 
-#include "peer.h"
+#include "peer-opts.h"
 
 #define US (1u << PEER_UDP_SERVER)
 #define TS (1u << PEER_TCP_SERVER)

@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "peer.h"
+#include "peer-ready.h"
 
 /* The parent returns 0 now (the port is bound or listening: its shell
  * may start the client); the child serves on, for a limited time. */

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "peer-ready.h"
 #include "peer.h"
 
 #define TCP_NO_READ_CONNS 3 /* --no-read: misbehaving connections */

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "peer-ready.h"
 #include "peer.h"
 #include "rng.h"
 

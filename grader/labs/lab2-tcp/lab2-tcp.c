@@ -257,22 +257,6 @@ t_client_pings(struct grade *g)
 }
 
 static void
-t_client_rtt(struct grade *g)
-{
-	static const char *const x[] = {"--delay", "100", NULL};
-	struct ping_expect e = {"rrr", NULL, 0, 0};
-	struct wire_pings pk;
-	struct pinger_run s;
-
-	pinger_scenario(g, &lab2_pinger, &s, x, "127.0.0.1", 3, L2_WALL_MS, 1);
-	e.from = s.from;
-	ping_expect(g, s.cli, &e, &s.po);
-	wire_tcp_pings(g, &s.w, s.port, 3, &pk);
-	scen_rtts(g, &s.po, &pk);
-	wire_free(&s.w);
-}
-
-static void
 t_client_refused(struct grade *g)
 {
 	struct ping_expect e = {"", NULL, 1, 1};
@@ -463,29 +447,29 @@ static const struct pinger_server_case lab2_server_cases[] = {
 
 static const struct pinger_client_case lab2_client_cases[] = {
     {"client_output", PINGER_PLAIN, l2_plain, "127.0.0.1", 3, L2_WALL_MS,
-        {"rrr", NULL, 0, 0}, NULL, NULL},
+        {"rrr", NULL, 0, 0}, NULL, NULL, 0},
     {"client_split_reply", PINGER_PLAIN,
         (const char *const[]){"--split", "3", "--pause", "40", NULL},
         "127.0.0.1", 3, L2_WALL_MS, {"rrr", NULL, 0, 0},
         N_("each reply line arrives in 3 pieces, 40 ms apart: read until the "
            "newline"),
-        NULL},
+        NULL, 0},
     {"client_wrong_reply", PINGER_PLAIN,
         (const char *const[]){"--wrong", "2", NULL}, "127.0.0.1", 3, L2_WALL_MS,
         {"r-", NULL, 1, 0},
         N_("the reply to ping 2 is \"PING 9\": the reason on stderr, no line "
            "for seq 2, the summary, exit status 1"),
-        N_("client stopped")},
+        N_("client stopped"), 0},
     {"client_server_closes", PINGER_PLAIN,
         (const char *const[]){"--close-after", "1", NULL}, "127.0.0.1", 3,
         L2_WALL_MS, {"r-", NULL, 1, 0},
         N_("the server closes the connection after the first reply: the reason "
            "on stderr, the summary, exit status 1"),
-        N_("client stopped")},
+        N_("client stopped"), 0},
     {"client_localhost", PINGER_PLAIN, l2_plain, "localhost", 2, L2_WALL_MS,
-        {"rr", NULL, 0, 0}, NULL, NULL},
+        {"rr", NULL, 0, 0}, NULL, NULL, 0},
     {"client_ipv6", PINGER_IPV6, l2_plain, "::1", 2, L2_WALL_MS,
-        {"rr", NULL, 0, 0}, NULL, NULL},
+        {"rr", NULL, 0, 0}, NULL, NULL, 0},
 };
 
 static const struct pinger lab2_pinger = {
@@ -496,6 +480,8 @@ static const struct pinger lab2_pinger = {
     .peer_server = "tcp-server",
     .server_wire = wire_tcp_early_reply,
     .client_wire = NULL,
+    .client_pings = wire_tcp_pings,
+    .wall_ms = L2_WALL_MS,
     .server_cases = lab2_server_cases,
     .nserver_cases = sizeof lab2_server_cases / sizeof lab2_server_cases[0],
     .client_cases = lab2_client_cases,
@@ -560,7 +546,7 @@ static const struct grade_test lab2_tests[] = {
     {"client_output", N_("reply lines, summary and exit status 0"), NEED_CLIENT,
         NULL, 5, pinger_t_client_expect},
     {"client_rtt", N_("the printed RTT agrees with the capture's timestamps"),
-        NEED_CLIENT | NEED_TIMING, NULL, 5, t_client_rtt},
+        NEED_CLIENT | NEED_TIMING, NULL, 5, pinger_t_client_rtt},
     {"client_split_reply", N_("a reply line arriving in pieces is read whole"),
         NEED_CLIENT, NULL, 5, pinger_t_client_expect},
     {"client_wrong_reply",
