@@ -103,7 +103,8 @@ san-bins:
 
 # The kit at work in a few seconds, with nothing to type and no root:
 # every exchange runs in a private network namespace of labsniff --exec.
-# In a student kit (no solutions/) labpeer plays both programs.
+# In a student kit (no solutions/) labpeer plays both programs (its
+# udp-client as the contract's pinger: every ping, each its own deadline).
 DEMO_SNIFF := ./$(B)/labsniff
 ifneq ($(HAVE_SOLUTIONS),)
 DEMO_WHO        := the reference client pings the reference server
@@ -114,7 +115,7 @@ DEMO_TCP_CLIENT := solutions/lab2-tcp/tcp_client 127.0.0.1 12000 2
 else
 DEMO_WHO        := labpeer's client pings labpeer's server
 DEMO_UDP_SERVER := ./$(B)/labpeer udp-server 12000
-DEMO_UDP_CLIENT := ./$(B)/labpeer udp-client 127.0.0.1 12000
+DEMO_UDP_CLIENT := ./$(B)/labpeer udp-client 127.0.0.1 12000 --pinger --count 3
 DEMO_TCP_SERVER := ./$(B)/labpeer tcp-server 12000
 DEMO_TCP_CLIENT := ./$(B)/labpeer tcp-client 127.0.0.1 12000
 endif

@@ -211,6 +211,8 @@ static const struct lp_bad {
     {{"udp-client", "h", "1", "--all-bytes", "--count", "3"}, "--count"},
     {{"tcp-client", "h", "1", "--line", "a", "--count", "2"}, "--count"},
     {{"tcp-client", "h", "1", "--reset", "--no-read"}, "one of"},
+    {{"udp-client", "h", "1", "--pinger", "--json"}, "--pinger goes"},
+    {{"udp-client", "h", "1", "--pinger", "--size", "3"}, "--pinger goes"},
     {{"tcp-client", "h", "1", "--json=1"}, "takes no value"},
     {{"tcp-server", "1", "2"}, "unexpected argument"},
     {{"udp-client", "no-such-host.invalid", "5000"}, "cannot resolve"},
@@ -1097,6 +1099,80 @@ START_TEST(no_read_sigpipe)
 }
 END_TEST
 
+/*
+ * udp-client --pinger plays the contract's pinger (make demo in a student
+ * kit): every ping, each with its own deadline, past a dropped one; a
+ * late reply or a stray is ignored, the contract's lines; 0 if a reply
+ * came, 1 if none.  (A checker gives up at the first failure: it would
+ * stop after ping 2 here.)
+ */
+static const struct {
+	const char *sargs[6]; /* the udp-server's faults; NULL: no server */
+	const char *count;    /* --count, or NULL (the contract's 10) */
+	int status;
+	const char *want[4]; /* lines the output must hold */
+	const char * not ;   /* a line it must not hold */
+} lp_pingers[] = {
+    {{"--drop", "2", NULL}, NULL, 0,
+        {"\nseq=2 timeout\n", " seq=10 rtt=",
+            "\n10 sent, 9 received, 10% loss\n", "rtt min/avg/max = "},
+        " seq=2 rtt="},
+    {{"--late", "2", "--delay", "500", NULL}, "3", 0,
+        {"\nseq=2 timeout\n", " seq=3 rtt=", "3 sent, 2 received, 33% loss\n",
+            NULL},
+        " seq=3 rtt=3"},
+    {{"--stray", "2", NULL}, "3", 0,
+        {" seq=2 rtt=", "3 sent, 3 received, 0% loss\n", NULL}, "timeout"},
+    {{NULL}, "2", 1,
+        {"seq=1 timeout\nseq=2 timeout\n2 sent, 0 received, 100% loss\n", NULL},
+        "rtt min"},
+};
+
+START_TEST(udp_pinger)
+{
+	char pbuf[16];
+	char *argv[] = {(char *)kit_bin("labpeer"), "udp-client", "127.0.0.1",
+	    pbuf, "--pinger", "--count", (char *)lp_pingers[_i].count, NULL};
+	struct proc srv = {0}, p;
+	const char *l;
+	int port, k, lines = 0;
+
+	if (lp_pingers[_i].count == NULL)
+		argv[5] = NULL;
+	port = lp_pingers[_i].sargs[0] != NULL
+	           ? lp_start(&srv, "udp-server", lp_pingers[_i].sargs)
+	           : port_free(SOCK_DGRAM);
+	snprintf(pbuf, sizeof pbuf, "%d", port);
+	ck_assert_int_eq(proc_run(&p, argv, LP_RUN_MS), 0);
+	ck_assert_msg(PROC_EXIT(&p) == lp_pingers[_i].status,
+	    "row %d: status %d: %s%s", _i, PROC_EXIT(&p), p.out, p.err);
+	for (k = 0; k < 4 && lp_pingers[_i].want[k] != NULL; k++)
+		ck_assert_msg(strstr(p.out, lp_pingers[_i].want[k]) != NULL,
+		    "row %d: no '%s' in:\n%s", _i, lp_pingers[_i].want[k],
+		    p.out);
+	ck_assert_msg(strstr(p.out, lp_pingers[_i].not ) == NULL,
+	    "row %d: '%s' in:\n%s", _i, lp_pingers[_i].not, p.out);
+	/* Only the contract's lines: one per ping, the summary. */
+	for (l = p.out; *l != '\0'; l = strchr(l, '\n') + 1) {
+		ck_assert_msg(strncmp(l, "reply from 127.0.0.1:", 21) == 0 ||
+		                  strncmp(l, "seq=", 4) == 0 ||
+		                  strstr(l, " sent, ") != NULL ||
+		                  strncmp(l, "rtt min/avg/max = ", 18) == 0,
+		    "row %d: not a contract line: %.80s", _i, l);
+		lines++;
+		if (strchr(l, '\n') == NULL)
+			break;
+	}
+	ck_assert_int_ge(lines, 3);
+	proc_free(&p);
+	if (srv.pid > 0) {
+		proc_signal(&srv, SIGTERM);
+		proc_wait(&srv, 2000);
+	}
+	proc_free(&srv);
+}
+END_TEST
+
 /* A client stopped by SIGINT or SIGTERM mid-check: status 1, and it
  * says so (no verdict passes for an unfinished check). */
 START_TEST(client_interrupted)
@@ -1550,6 +1626,8 @@ labpeer_suite(void)
 	tcase_set_timeout(tc, 20);
 	tcase_add_loop_test(tc, client_verdict, 0, LP_NVERDICTS);
 	tcase_add_loop_test(tc, no_read_sigpipe, 0, 5);
+	tcase_add_loop_test(
+	    tc, udp_pinger, 0, (int)(sizeof lp_pingers / sizeof lp_pingers[0]));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("clients_san");
