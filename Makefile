@@ -179,11 +179,13 @@ $(STUDENT_KIT): FORCE
 .PHONY: FORCE
 FORCE:
 
-# make test-loaded [LOADED_RUNS=3] [LOADED_SECONDS=3600]: make test, that
+# make test-loaded [LOADED_RUNS=3] [LOADED_SECONDS=3600]
+# [LOADED_SUITES="selftest lab1"]: make test (or those suites only), that
 # many times in a row, while 2 x nproc CPU hogs run (killed at the end,
 # on failure or on Ctrl-C): the verdicts must not need an idle machine.
 test-loaded: deps
-	@MAKE="$(MAKE)" sh grader/testkit/test-loaded.sh
+	@MAKE="$(MAKE)" LOADED_RUNS="$(LOADED_RUNS)" LOADED_SECONDS="$(LOADED_SECONDS)" \
+	    LOADED_SUITES="$(LOADED_SUITES)" sh grader/testkit/test-loaded.sh
 
 
 # format-check: every C file of the kit is as clang-format formats it
