@@ -59,12 +59,19 @@ tcp_send_all(
 	return 0;
 }
 
+/* What to do during the pause before piece k (1..parts-1) of a split
+ * send; 0 to go on, -1 to stop.  NULL: just sleep. */
+struct tcp_pause {
+	int (*fn)(void *arg, double until, size_t k, size_t parts);
+	void *arg;
+};
+
 /* Send p in o->split pieces o->pause_ms apart, logging each piece.
  * TCP_NODELAY is on, so each piece leaves as a segment of its own. */
 static int
 tcp_send_pieces(const struct peer_opts *o, struct peer_out *out,
     volatile sig_atomic_t *stop, int fd, struct peer_event *e,
-    const unsigned char *p, size_t n)
+    const unsigned char *p, size_t n, const struct tcp_pause *pause)
 {
 	size_t k, lo, hi, parts = (size_t)o->split;
 	char note[64];
@@ -75,7 +82,11 @@ tcp_send_pieces(const struct peer_opts *o, struct peer_out *out,
 		hi = (k + 1) * n / parts;
 		if (hi == lo)
 			continue;
-		if (lo > 0 &&
+		if (lo > 0 && pause != NULL &&
+		    pause->fn(
+		        pause->arg, peer_now_ms() + o->pause_ms, k, parts) < 0)
+			return -1;
+		if (lo > 0 && pause == NULL &&
 		    tcp_sleep_until(peer_now_ms() + o->pause_ms, stop) < 0)
 			return -1;
 		if (tcp_send_all(fd, p + lo, hi - lo, stop) < 0)
@@ -231,8 +242,8 @@ tcp_line(struct tcp_server *s, const unsigned char *p, size_t n, double recv_t)
 	if (tcp_sleep_until(recv_t + o->delay_ms, s->stop) < 0)
 		return CONN_ENDED;
 	e.what = "reply";
-	if (tcp_send_pieces(o, s->out, s->stop, s->fd, &e, s->reply, rlen) <
-	    0) {
+	if (tcp_send_pieces(
+	        o, s->out, s->stop, s->fd, &e, s->reply, rlen, NULL) < 0) {
 		tcp_snote(s, "error", "send: %s", strerror(errno));
 		return CONN_ENDED;
 	}
@@ -389,6 +400,8 @@ struct tcp_client {
 	size_t want_len;
 	unsigned char *batch; /* --batch: every line, one buffer */
 	size_t batch_len;
+	long early_n; /* --split: the line being sent, */
+	int early;    /* and whether reply bytes came before its end */
 };
 
 static void
@@ -502,6 +515,11 @@ tcp_check_line(struct tcp_client *c, struct peer_event *e, double sent_t)
 	e->want = c->want;
 	if (e->len == e->want_len && memcmp(e->data, c->want, e->len) == 0) {
 		e->what = "ok";
+		if (c->early) { /* counted as a failure already */
+			e->what = "note";
+			e->note = "these bytes add up to the reply, but part "
+			          "of them came before the line was complete";
+		}
 		e->conn = c->conn;
 		e->ms = peer_now_ms() - sent_t;
 		e->has_ms = 1;
@@ -568,6 +586,50 @@ tcp_reply(struct tcp_client *c, long n, double sent_t)
 	return -1;
 }
 
+/*
+ * --split, between the pieces of line c->early_n: reply bytes that come
+ * now came before the line was complete (its '\n' is not sent yet).  A
+ * server that frames lines waits for the '\n'; one that answers each
+ * recv() answers a piece, and the bytes on the wire show it even when
+ * they add up to the right line.  They are kept for the reply's check,
+ * logged and counted as a failure (once per line).  0, or -1 stopped.
+ */
+static int
+tcp_watch_early(void *arg, double until, size_t k, size_t parts)
+{
+	struct tcp_client *c = arg;
+	struct peer_event e = {
+	    .n = c->early_n, .addr = (struct sockaddr *)&c->peer};
+	size_t before = c->have;
+	ssize_t got;
+	int w;
+
+	while ((w = tcp_wait_in(c->fd, until, c->stop)) == 1 &&
+	       c->have < sizeof c->in) {
+		got = recv(c->fd, c->in + c->have, sizeof c->in - c->have,
+		    MSG_DONTWAIT);
+		if (got < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (got <= 0)
+			break; /* the reply's check reports it */
+		c->have += (size_t)got;
+	}
+	if (w < 0)
+		return -1;
+	if (c->have > before && !c->early) {
+		c->early = 1;
+		e.data = c->in + before;
+		e.len = c->have - before;
+		tcp_fail(c, &e,
+		    "reply bytes came before the line was complete (%zu "
+		    "bytes after piece %zu of %zu, before its '\\n' was "
+		    "sent): the server answered a piece, not a line",
+		    c->have - before, k, parts);
+	}
+	/* What is left of the pause. */
+	return tcp_sleep_until(until, c->stop);
+}
+
 /* Line n into c->req (with its '\n') and its reply into c->want. */
 static size_t
 tcp_make_line(struct tcp_client *c, long n)
@@ -589,8 +651,10 @@ tcp_send_logged(struct tcp_client *c, long n, const unsigned char *p,
 	    .n = n,
 	    .addr = (struct sockaddr *)&c->peer,
 	    .note = note};
+	const struct tcp_pause early = {tcp_watch_early, c};
 
-	if (tcp_send_pieces(c->o, c->out, c->stop, c->fd, &e, p, len) == 0)
+	if (tcp_send_pieces(c->o, c->out, c->stop, c->fd, &e, p, len,
+	        n > 0 && n == c->early_n ? &early : NULL) == 0)
 		return 0;
 	if (*c->stop)
 		return -1;
@@ -695,14 +759,20 @@ tcp_exchange(struct tcp_client *c)
 	for (n = 1; n <= c->total && !*c->stop; n++) {
 		if (!c->o->batch) {
 			tcp_make_line(c, n);
-			if (tcp_send_logged(c, n, c->req, c->want_len, NULL) <
-			    0)
+			/* --split: reply bytes between the pieces are early */
+			c->early_n = n;
+			c->early = 0;
+			r = tcp_send_logged(c, n, c->req, c->want_len, NULL);
+			c->early_n = 0;
+			if (r < 0)
 				return -1;
 			sent_t = peer_now_ms();
 		} else {
 			tcp_make_line(c, n);
 		}
 		r = tcp_reply(c, n, sent_t);
+		if (r == 1 && c->early)
+			r = 0; /* the right bytes, but not for a whole line */
 		c->checked++;
 		c->passed += r == 1;
 		if (r < 0 || (r == 0 && !c->o->keep_going))

@@ -799,7 +799,8 @@ lp_sigpipe_tcp(int lfd)
 
 /* Per connection: "per-recv" answers each recv() as if it were a line;
  * "no-fin" never closes; "rst-end" resets instead of closing; "twice"
- * answers each line twice. */
+ * answers each line twice; any other kind ("no-framing") upper-cases
+ * what each recv() gives and sends it back at once. */
 static void
 lp_broken_tcp(int lfd, const char *kind)
 {
@@ -955,7 +956,14 @@ static const struct lp_verdict {
         "reset the connection (RST) instead of closing it (FIN)"},
     {SOCK_STREAM, "per-recv", {NULL}, "127.0.0.1",
         {"--split", "3", "--pause", "30", "--count", "1"}, 1,
-        "c1 #1: reply line differs"},
+        "c1 #1: reply bytes came before the line was complete (3 bytes "
+        "after piece 1 of 3"},
+    /* Its bytes add up to the reply, but came before the '\n'. */
+    {SOCK_STREAM, "no-framing", {NULL}, "127.0.0.1",
+        {"--split", "3", "--pause", "30", "--count", "1"}, 1,
+        "c1 #1: reply bytes came before the line was complete (2 bytes "
+        "after piece 1 of 3"},
+    {SOCK_STREAM, "no-framing", {NULL}, "127.0.0.1", {"--count", "2"}, 0, NULL},
     {SOCK_STREAM, "twice", {NULL}, "127.0.0.1", {"--count", "1"}, 1,
         "7 bytes after the last reply"},
     {SOCK_STREAM, "ref", {NULL}, "127.0.0.1",
