@@ -116,6 +116,13 @@ was(const char *how)
 void
 scen_server(struct grade *g, struct run *r, int type, int port)
 {
+	scen_server_limits(g, r, type, port, NULL);
+}
+
+void
+scen_server_limits(struct grade *g, struct run *r, int type, int port,
+    const struct run_limits *limits)
+{
 	const struct grade_sub *s = grade_sub(g);
 	struct run_limits lim = {0};
 	char pbuf[16], how[256];
@@ -127,6 +134,8 @@ scen_server(struct grade *g, struct run *r, int type, int port)
 	argv[0] = (char *)s->server;
 	argv[1] = pbuf;
 	argv[2] = NULL;
+	if (limits != NULL)
+		lim = *limits;
 	if (run_start(grade_cell(g), r, argv, &lim) < 0)
 		grade_fail(
 		    g, "could not start the server (%s %s)", s->server, pbuf);

@@ -9,6 +9,9 @@
  *	                                 until the engine closes it)
  *	scen_server(g, r, type, port)    start the student's server on port;
  *	                                 fail the test unless it is up in time
+ *	scen_server_limits(g, r, type, port, lim)  the same with limits of
+ *	                                 its own (lim's zero fields: the
+ *	                                 defaults, param.h)
  *	scen_client(g, r, args, wall_ms) run the student's client with args
  *	                                 to its end (fail if still running at
  *	                                 wall_ms)
@@ -100,6 +103,8 @@ struct ping_expect {
 
 struct run *scen_run(void);
 void scen_server(struct grade *g, struct run *r, int type, int port);
+void scen_server_limits(struct grade *g, struct run *r, int type, int port,
+    const struct run_limits *limits);
 void scen_client_bin(struct grade *g, struct run *r, const char *bin,
     const char *const args[], int wall_ms);
 void scen_client(

@@ -666,6 +666,106 @@ static const struct grade_test lab1_tests[] = {
         "server_starts", 5, t_server_signal},
 };
 
+/* ---- the contract, line by line ----------------------------------- */
+
+/* Each line of the handout's contract (section 3): the tests above that
+ * exercise it, the contract suite's tests, the broken submissions that
+ * break it alone (grader/labs/CONTRACT.md is generated from this). */
+#define L1S "check_lab1:"
+
+static const struct contract_line lab1_contract[] = {
+    {"common.args",
+        "Bad arguments (PORT not 1..65535, COUNT out of 1..1000, HOST that "
+        "does not resolve): a usage line on stderr, exit status 2",
+        {"server_usage", "client_usage"},
+        {L1S "test_server_bad_args", L1S "test_client_bad_args"},
+        {"server-usage-status", "client-usage-status"}},
+    {"udp_server.bind",
+        "udp_server binds UDP PORT on all local addresses, IPv6 and IPv4 "
+        "alike (one AF_INET6 socket, IPV6_V6ONLY off)",
+        {"server_starts", "server_ipv6", "server_dual_stack"},
+        {L1S "test_server_bytes", L1S "test_server_no_ipv6"},
+        {"server-ipv4-only", "server-v6only-default"}},
+    {"udp_server.echo",
+        "Every datagram (0 to 1024 bytes, any byte values, NUL included) "
+        "comes back with the same bytes and length, a-z turned into A-Z",
+        {"server_all_bytes", "server_empty", "server_max_payload"},
+        {L1S "test_server_bytes"},
+        {"server-case-range", "server-truncates", "server-ignores-empty"}},
+    {"udp_server.one_reply",
+        "Exactly one datagram back per datagram, to the sender's address "
+        "and port",
+        {"server_one_reply", "server_two_clients"},
+        {L1S "test_server_bytes", L1S "test_server_two_clients"},
+        {"server-double-reply", "server-reply-port-plus-one"}},
+    {"udp_server.forever",
+        "The server serves for ever: many requests, clients that vanish "
+        "before their replies",
+        {"server_many", "server_vanished_client", "pair"},
+        {L1S "test_server_bytes"}, {"server-exits-after-first"}},
+    {"udp_server.signal", "SIGINT or SIGTERM end the server with status 0",
+        {"server_signal"}, {L1S "test_server_signal"},
+        {"server-signal-status"}},
+    {"udp_server.port_busy",
+        "A port the server cannot bind (in use): one line on stderr, "
+        "status 1",
+        {"server_port_busy"}, {L1S "test_server_port_in_use"},
+        {"server-busy-status"}},
+    {"udp_client.host",
+        "HOST is an IPv4 address, an IPv6 address or a name (getaddrinfo)",
+        {"client_localhost", "client_ipv6"},
+        {L1S "test_pair", L1S "test_pair_localhost"}, {"client-ipv4-only"}},
+    {"udp_client.ping",
+        "For seq = 1 to COUNT: one datagram whose payload is exactly "
+        "\"ping <seq>\" (no newline, no NUL)",
+        {"client_pings"}, {L1S "test_deadlines", L1S "test_counts"},
+        {"client-nul-in-ping", "client-tcp"}},
+    {"udp_client.deadline",
+        "It waits for the reply until 1 s after the send (the deadline "
+        "falls between 1.000 and 1.050 s); the next ping leaves at once "
+        "after the reply or the deadline",
+        {"client_next_ping", "client_slow_reply", "client_timeouts"},
+        {L1S "test_deadlines", L1S "test_slow_reply"},
+        {"client-fixed-sleep", "client-short-deadline"}},
+    {"udp_client.reply",
+        "A datagram is the reply to seq only if its payload is exactly "
+        "\"PING <seq>\" from the server's address and port; anything else "
+        "is ignored and the wait goes on to the same deadline",
+        {"client_stray", "client_late_reply"},
+        {L1S "test_stray", L1S "test_late_reply"},
+        {"client-late-counted", "client-fresh-poll", "client-accepts-suffix"}},
+    {"udp_client.icmp",
+        "An ICMP port unreachable (ECONNREFUSED) is not a reply and not an "
+        "error: the wait goes on to the deadline",
+        {"client_no_server"}, {L1S "test_no_server"},
+        {"client-icmp-ends-wait"}},
+    {"udp_client.lines",
+        "One line per ping: \"reply from <ip>:<port> seq=<seq> rtt=<ms> ms: "
+        "PING <seq>\" ([<ip>] for IPv6; RTT from a monotonic clock) or "
+        "\"seq=<seq> timeout\"",
+        {"client_output", "client_rtt"}, {L1S "test_pair"},
+        {"client-rtt-constant"}},
+    {"udp_client.summary",
+        "The summary \"<sent> sent, <received> received, <loss>% loss\" "
+        "(rounded down) and, after a reply, \"rtt min/avg/max\"",
+        {"client_timeouts", "client_output"},
+        {L1S "test_deadlines", L1S "test_pair"}, {"client-loss-rounded"}},
+    {"udp_client.exit", "Exit status 0 if a reply came, 1 if none came",
+        {"client_no_server", "client_output"}, {L1S "test_no_server"},
+        {"client-exit0-no-reply"}},
+};
+
+/* What the handout's contract section states, in contract.h's numbers
+ * (the contract suite checks it). */
+static const char *const lab1_handout_says[] = {
+    "(COUNT: " CONTRACT_STR(CONTRACT_COUNT_MIN) " to " CONTRACT_STR(
+        CONTRACT_COUNT_MAX) ", default " CONTRACT_STR(CONTRACT_COUNT_DEFAULT) ")",
+    "a number from " CONTRACT_STR(CONTRACT_PORT_MIN) " to " CONTRACT_STR(
+        CONTRACT_PORT_MAX),
+    "between " CONTRACT_STR(CONTRACT_DEADLINE_LO_S) " and " CONTRACT_STR(
+        CONTRACT_DEADLINE_HI_S) " s",
+    "payload of 0 to " CONTRACT_STR(CONTRACT_PAYLOAD_MAX) " bytes", NULL};
+
 /* The lab, for the registry (lab.h). */
 const struct grade_lab lab1_udp = {
     .name = "lab1-udp",
@@ -675,4 +775,7 @@ const struct grade_lab lab1_udp = {
     .peers = "udp-server udp-client",
     .tests = lab1_tests,
     .ntests = sizeof lab1_tests / sizeof lab1_tests[0],
+    .contract = lab1_contract,
+    .ncontract = sizeof lab1_contract / sizeof lab1_contract[0],
+    .handout_says = lab1_handout_says,
 };

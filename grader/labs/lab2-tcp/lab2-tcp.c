@@ -819,6 +819,109 @@ static const struct grade_test lab2_tests[] = {
         NEED_CLIENT, NULL, 5, t_client_read_before_close},
 };
 
+/* ---- the contract, line by line ----------------------------------- */
+
+/* Each line of the handout's contract (section 3): the tests above that
+ * exercise it, the contract suite's tests, the broken submissions that
+ * break it alone (grader/labs/CONTRACT.md is generated from this). */
+#define L2S "check_lab2:"
+
+static const struct contract_line lab2_contract[] = {
+    {"common.args",
+        "Bad arguments (PORT not 1..65535, COUNT out of 1..1000, HOST that "
+        "does not resolve): a usage line on stderr, exit status 2",
+        {"server_usage", "client_usage"},
+        {L2S "test_server_bad_args", L2S "test_client_bad_args"},
+        {"server-usage-status", "client-usage-status"}},
+    {"tcp_server.listen",
+        "tcp_server listens on TCP PORT on all local addresses, IPv6 and "
+        "IPv4 alike (IPV6_V6ONLY off), with SO_REUSEADDR",
+        {"server_starts", "server_handshake", "server_ipv6",
+            "server_dual_stack", "server_restart"},
+        {L2S "test_server_sequential", L2S "test_server_restart",
+            L2S "test_server_no_ipv6"},
+        {"server-ipv4-only", "server-v6only-default", "server-no-reuseaddr"}},
+    {"tcp_server.accept",
+        "One connection at a time; when it ends, back to accept()",
+        {"server_second_client", "pair"}, {L2S "test_server_sequential"},
+        {"server-exits-after-first"}},
+    {"tcp_server.echo",
+        "Each complete line (at most 1024 bytes before the \\n) comes back "
+        "with a-z turned into A-Z, the \\n included",
+        {"server_all_bytes", "server_max_line"}, {L2S "test_server_lines"},
+        {"server-case-range"}},
+    {"tcp_server.framing",
+        "A line split over many segments, or several lines in one "
+        "segment, get the same replies; a partial line at the end of the "
+        "stream gets no reply",
+        {"server_split_line", "server_many_lines", "server_partial_line"},
+        {L2S "test_server_lines", L2S "test_server_partial_eof"},
+        {"server-one-recv-one-line", "server-no-framing"}},
+    {"tcp_server.long_line",
+        "A line over 1024 bytes may end that connection, never the server",
+        {"server_long_line"}, {L2S "test_server_overlong"},
+        {"server-long-line-exits"}},
+    {"tcp_server.close",
+        "When the client closes (recv() returns 0), the server closes its "
+        "side: both FINs",
+        {"server_fin"}, {L2S "test_server_lines"}, {"server-no-fin"}},
+    {"tcp_server.survive",
+        "A client that resets, vanishes mid-line or leaves without reading "
+        "must not stop the server (SIGPIPE)",
+        {"server_reset", "server_no_read", "server_partial_line"},
+        {L2S "test_server_hostile"}, {"server-sigpipe"}},
+    {"tcp_server.signal", "SIGINT or SIGTERM end the server with status 0",
+        {"server_signal"}, {L2S "test_server_signal"},
+        {"server-signal-status"}},
+    {"tcp_server.port_busy",
+        "A port the server cannot bind: one line on stderr, status 1",
+        {"server_port_busy"}, {L2S "test_server_port_in_use"},
+        {"server-busy-status"}},
+    {"tcp_client.connect",
+        "The client tries each address getaddrinfo() returns until one "
+        "connects; if none does: the reason on stderr, no summary, "
+        "status 1",
+        {"client_each_address", "client_refused", "client_handshake"},
+        {L2S "test_fallback", L2S "test_refused"},
+        {"client-first-address-only", "client-summary-on-refused"}},
+    {"tcp_client.host", "HOST is an IPv4 address, an IPv6 address or a name",
+        {"client_localhost", "client_ipv6"},
+        {L2S "test_pair", L2S "test_pair_localhost"}, {"client-ipv4-only"}},
+    {"tcp_client.ping",
+        "For seq = 1 to COUNT: it sends \"ping <seq>\\n\" and reads until it "
+        "has one whole reply line (which may arrive in pieces), with a 1 s "
+        "deadline per ping",
+        {"client_pings", "client_split_reply"},
+        {L2S "test_split_replies", L2S "test_slow_reply"}, {"client-one-recv"}},
+    {"tcp_client.timeout",
+        "The reply and timeout lines of lab 1; after a timeout it stops, "
+        "prints the summary and exits with status 1",
+        {"client_output", "client_rtt", "client_timeout_stops"},
+        {L2S "test_timeout", L2S "test_pair"},
+        {"client-no-stop-after-timeout"}},
+    {"tcp_client.wrong",
+        "A reply line other than \"PING <seq>\", or the server closing or "
+        "resetting: the reason on stderr, no line for that seq, the "
+        "summary, status 1",
+        {"client_wrong_reply", "client_server_closes"},
+        {L2S "test_bad_peer", L2S "test_closed_at_once"},
+        {"client-accepts-wrong"}},
+    {"tcp_client.close",
+        "After the last reply it reads what is left and closes the socket: "
+        "a normal FIN, not a reset",
+        {"client_fin", "client_read_before_close"}, {L2S "test_pair"},
+        {"client-rst-at-end", "client-no-drain"}},
+};
+
+/* What the handout's contract section states, in contract.h's numbers
+ * (the contract suite checks it). */
+static const char *const lab2_handout_says[] = {
+    "(COUNT: " CONTRACT_STR(CONTRACT_COUNT_MIN) " to " CONTRACT_STR(
+        CONTRACT_COUNT_MAX) ", default " CONTRACT_STR(CONTRACT_COUNT_DEFAULT) ")",
+    "a number from " CONTRACT_STR(CONTRACT_PORT_MIN) " to " CONTRACT_STR(
+        CONTRACT_PORT_MAX),
+    "at most " CONTRACT_STR(CONTRACT_LINE_MAX) " bytes each", NULL};
+
 /* The lab, for the registry (lab.h). */
 const struct grade_lab lab2_tcp = {
     .name = "lab2-tcp",
@@ -828,4 +931,7 @@ const struct grade_lab lab2_tcp = {
     .peers = "tcp-server tcp-client",
     .tests = lab2_tests,
     .ntests = sizeof lab2_tests / sizeof lab2_tests[0],
+    .contract = lab2_contract,
+    .ncontract = sizeof lab2_contract / sizeof lab2_contract[0],
+    .handout_says = lab2_handout_says,
 };
