@@ -17,7 +17,8 @@
 # (path/to/) or a tool the kit does not install (nc) is skipped.
 # 'make grade' runs from the kit's top folder, as the handouts say.
 #
-# Sample outputs: from section 6 on, every plain fenced block (```
+# Sample outputs: from the section that runs the programs "by hand" ("à
+# mão") on, every plain fenced block (```
 # without a language) must be marked on the line before it, either
 # <!-- sample-output --> (checked: each of its lines, normalised, must be
 # a line of what the last ```sh block above it printed, normalised) or
@@ -60,18 +61,18 @@ function emit(l) {
 	if (n == 0) { b++; f = out "." b }
 	print l > f; n++
 }
-mode == "fenced" && /^## [0-9]+\./ { secn = $2 + 0 }
+mode == "fenced" && /^## [0-9]+\..*(by hand|à mão)/ { samples_on = 1 }
 mode == "fenced" && /^[ \t]*```sh[ \t]*$/ { inb = 1; next }
-mode == "fenced" && inb && /^[ \t]*```/ { inb = 0; flush(); next }
+mode == "fenced" && inb && /^[ \t]*```/ { inb = 0; prev = ""; flush(); next }
 mode == "fenced" && inb { emit($0); next }
-mode == "fenced" && inother && /^[ \t]*```/ { inother = 0; next }
+mode == "fenced" && inother && /^[ \t]*```/ { inother = 0; prev = ""; next }
 mode == "fenced" && inother { next }
-mode == "fenced" && ins && /^[ \t]*```/ { ins = 0; if (sf != "") close(sf); sf = ""; next }
+mode == "fenced" && ins && /^[ \t]*```/ { ins = 0; prev = ""; if (sf != "") close(sf); sf = ""; next }
 mode == "fenced" && ins { if (sf != "") print > sf; next }
 mode == "fenced" && /^[ \t]*```[ \t]*$/ {
 	ins = 1; sf = ""
 	if (prev ~ /<!-- sample-output -->/) { ns++; sf = smp "." b "." ns }
-	else if (prev !~ /<!-- sample-output: unchecked/ && secn >= 6)
+	else if (prev !~ /<!-- sample-output: unchecked/ && samples_on)
 		print FILENAME ":" NR ": a sample output without a sample-output mark" > unmarked
 	next
 }
