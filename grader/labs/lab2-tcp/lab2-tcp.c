@@ -241,6 +241,7 @@ static void
 t_server_restart(struct grade *g)
 {
 	static const char *const x[] = {"--count", "2", NULL};
+	struct cell_capture cap = {0};
 	struct run *srv = scen_run(), *again = scen_run();
 	char err[160], bg[64], fg[256];
 	int port = l2_server(g, srv), fd;
@@ -258,15 +259,20 @@ t_server_restart(struct grade *g)
 	    "exec 3<&-; ./tcp_server %d   (in bash)",
 	    port, port);
 	scen_repro_pair(g, SOCK_STREAM, port, bg, fg);
+	/* The trace: the first connection, the server's FIN first (what
+	 * leaves the port in TIME-WAIT), before the restart is judged. */
+	scen_trace_start(g, &cap, port);
 	fd = scen_tcp_hold(port, err, sizeof err);
 	if (fd == -2)
 		grade_error(g, "%s", err);
 	if (fd < 0) {
+		scen_trace_end(g, &cap);
 		scen_alive(g, srv, "server");
 		grade_fail(g, "a client could not exchange a line: %s", err);
 	}
 	run_stop(srv);
 	close(fd); /* our FIN after the server's: its side in TIME-WAIT */
+	scen_trace_end(g, &cap);
 	scen_restart(g, again, SOCK_STREAM, port);
 	l2_peer_check(g, "127.0.0.1", port, x, L2_WALL_MS, NULL);
 	scen_alive(g, again, "server");
