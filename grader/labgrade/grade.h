@@ -8,9 +8,8 @@
  *
  * Interface for tests:
  *	grade_cell(g), grade_sub(g), grade_seed(g)   what the test works on
- *	grade_this_test(g)           the table entry being run (a test
- *	                             function shared by table rows finds
- *	                             its row by the entry's name)
+ *	grade_test_name(g)           the running test's name (a test shared
+ *	                             by table rows finds its row by it)
  *	grade_explain(g, fmt, ...)   a line of the report: what was sent,
  *	                             what was expected, what came back
  *	grade_check(g, cond, fmt, ...)  fail with the reason unless cond
@@ -140,12 +139,13 @@ struct grade_lab {
 	const struct contract_line *contract;
 	size_t ncontract;
 	const char *const *handout_says;
+	const void *data; /* its tests' template data (pinger.h), or NULL */
 };
 
 struct cell *grade_cell(struct grade *g);
 const struct grade_sub *grade_sub(struct grade *g);
 uint64_t grade_seed(struct grade *g);
-const struct grade_test *grade_this_test(struct grade *g);
+const char *grade_test_name(struct grade *g);
 
 void grade_explain(struct grade *g, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -60,10 +60,12 @@
  *	scen_localhost_from(cli, w, port, buf)  whom "localhost" meant: from
  *	                                 the capture w, or (w NULL) the client
  *	scen_have_ipv6()                 is there an IPv6 loopback (::1)
+ *	scen_need_ipv6(g)                "not run here" (left out of the
+ *	                                 maximum) unless there is one
  *	scen_bindv6only(g)               net.ipv6.bindv6only = 1 in the cell
  *	                                 (AF_INET6 sockets IPv6-only unless
  *	                                 IPV6_V6ONLY is turned off); "not
- *	                                 run" where that cannot be done
+ *	                                 run here" where that cannot be done
  *	scen_usage(g, bin, name, cases, n)  each bad command line: exit
  *	                                 status 2 and a line on stderr
  *	scen_port_busy(g, type, name)    the server on a port we hold: exit
@@ -145,6 +147,7 @@ double scen_now(void);
 void scen_localhost_from(
     const struct run *cli, const struct wire *w, int port, char *buf, size_t n);
 int scen_have_ipv6(void);
+void scen_need_ipv6(struct grade *g);
 void scen_bindv6only(struct grade *g);
 void scen_usage(struct grade *g, const char *bin, const char *name,
     const struct scen_args *cases, size_t n);

@@ -213,8 +213,8 @@ static const char *const fk_cli_src[] = {"cli.c", NULL};
 static const struct grade_program fk_programs[] = {
     {"srv", ROLE_SERVER, fk_srv_src}, {"cli", ROLE_CLIENT, fk_cli_src}};
 
-static const struct grade_lab fk_lab = {
-    "fake", "a fake lab", fk_programs, 2, "", fk_tests, FK_N, NULL, 0, NULL};
+static const struct grade_lab fk_lab = {"fake", "a fake lab", fk_programs, 2,
+    "", fk_tests, FK_N, NULL, 0, NULL, NULL};
 
 /* A rubric for a lab: every test 2 points, "pass" 1. */
 static void
@@ -400,8 +400,8 @@ static const struct grade_test fk_none_tests[] = {
     {"b", "needs the client", NEED_CLIENT, NULL, 5, fk_pass},
     {"c", "after a", 0, "a", 5, fk_pass},
 };
-static const struct grade_lab fk_none = {
-    "none", "a fake lab", fk_programs, 2, "", fk_none_tests, 3, NULL, 0, NULL};
+static const struct grade_lab fk_none = {"none", "a fake lab", fk_programs, 2,
+    "", fk_none_tests, 3, NULL, 0, NULL, NULL};
 
 /* A run that ran nothing can never look like full marks. */
 START_TEST(engine_ran_nothing)
@@ -432,7 +432,7 @@ static const struct grade_test fk_cycle_tests[] = {
     {"c", "free", 0, NULL, 5, fk_pass},
 };
 static const struct grade_lab fk_cycle = {"cycle", "a fake lab", fk_programs, 2,
-    "", fk_cycle_tests, 3, NULL, 0, NULL};
+    "", fk_cycle_tests, 3, NULL, 0, NULL, NULL};
 
 START_TEST(engine_cycle)
 {
@@ -464,8 +464,8 @@ END_TEST
 static const struct grade_test fk_ns_tests[] = {
     {"needs_ns", "namespaces", NEED_NS, NULL, 10, fk_cell},
 };
-static const struct grade_lab fk_ns = {
-    "ns", "a fake lab", fk_programs, 2, "", fk_ns_tests, 1, NULL, 0, NULL};
+static const struct grade_lab fk_ns = {"ns", "a fake lab", fk_programs, 2, "",
+    fk_ns_tests, 1, NULL, 0, NULL, NULL};
 
 /* With namespaces allowed, a NEED_NS test runs in a namespace cell. */
 START_TEST(engine_ns_cell)
@@ -549,8 +549,8 @@ static const struct grade_test fk_busy_tests[] = {
     {"busy_hang", "runs out of its budget on a busy machine", NEED_TIMING, NULL,
         1, fk_busy_hang},
 };
-static const struct grade_lab fk_busy_lab = {
-    "busy", "a fake lab", fk_programs, 2, "", fk_busy_tests, 3, NULL, 0, NULL};
+static const struct grade_lab fk_busy_lab = {"busy", "a fake lab", fk_programs,
+    2, "", fk_busy_tests, 3, NULL, 0, NULL, NULL};
 
 /* A failure while a timer in the cell woke more than GRADE_BUSY_MS late
  * is the grader's (ERR), never the student's, and is run once more. */
@@ -597,8 +597,8 @@ fk_commands(struct grade *g)
 static const struct grade_test fk_cmd_tests[] = {
     {"commands", "commands", 0, NULL, 5, fk_commands},
 };
-static const struct grade_lab fk_cmd = {
-    "cmd", "a fake lab", fk_programs, 2, "", fk_cmd_tests, 1, NULL, 0, NULL};
+static const struct grade_lab fk_cmd = {"cmd", "a fake lab", fk_programs, 2, "",
+    fk_cmd_tests, 1, NULL, 0, NULL, NULL};
 
 #define CMD_MAKEFILE "/kit/solutions/cmd/Makefile"
 
@@ -738,8 +738,8 @@ fk_commands_twice(struct grade *g)
 static const struct grade_test fk_twice_tests[] = {
     {"twice", "twice", 0, NULL, 5, fk_commands_twice},
 };
-static const struct grade_lab fk_twice = {
-    "cmd", "a fake lab", fk_programs, 2, "", fk_twice_tests, 1, NULL, 0, NULL};
+static const struct grade_lab fk_twice = {"cmd", "a fake lab", fk_programs, 2,
+    "", fk_twice_tests, 1, NULL, 0, NULL, NULL};
 
 START_TEST(engine_build_hint_once)
 {
@@ -979,7 +979,7 @@ static const struct {
 	const char *err;
 } cli_cases[] = {
     {{NULL}, 2, "no LAB given"},
-    {{"lab3"}, 2, "unknown lab 'lab3'"},
+    {{"lab9"}, 2, "unknown lab 'lab9'"},
     {{"--seed", "x", "lab1"}, 2, "bad --seed"},
     {{"--format", "xml", "lab1"}, 2, "unknown format 'xml'"},
     {{"--format", "json,tap", "lab1"}, 2, "several formats need --out"},
@@ -993,7 +993,7 @@ static const struct {
     {{"--version"}, 0, NULL},
     {{"--help"}, 0, NULL},
     {{"--list", "lab2"}, 0, NULL},
-    {{"--sources", "lab3"}, 2, "unknown lab 'lab3'"},
+    {{"--sources", "lab9"}, 2, "unknown lab 'lab9'"},
     {{"--labs"}, 0, NULL},
 };
 

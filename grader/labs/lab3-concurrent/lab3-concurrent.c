@@ -396,7 +396,7 @@ static const struct l3_row l3_rows[] = {
 static const struct l3_row *
 l3_row_of(struct grade *g)
 {
-	const char *name = grade_this_test(g)->name;
+	const char *name = grade_test_name(g);
 	size_t i;
 
 	for (i = 0; i < sizeof l3_rows / sizeof l3_rows[0]; i++)
