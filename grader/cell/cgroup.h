@@ -1,0 +1,23 @@
+/*
+ * The cell's cgroup (cgroup.c; v1 or v2): one for the whole cell, one
+ * per run below it.
+ *
+ * Interface:
+ *	cell_cgroup_open(c), cell_cgroup_close(c)  the cell's own
+ *	cell_cgroup_run(c), cell_cgroup_enter(c, id),
+ *	cell_cgroup_run_end(c, id, ooms)  a run's
+ *	cell_cgroup_kill(c)        kill everything in the cell's
+ */
+#ifndef CGROUP_H
+#define CGROUP_H
+
+struct cell;
+
+int cell_cgroup_open(struct cell *c);
+int cell_cgroup_run(struct cell *c);
+int cell_cgroup_enter(const struct cell *c, int id);
+long cell_cgroup_run_end(struct cell *c, int id, long *ooms);
+int cell_cgroup_kill(const struct cell *c);
+void cell_cgroup_close(struct cell *c);
+
+#endif
