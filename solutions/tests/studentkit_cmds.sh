@@ -22,7 +22,8 @@
 # without a language) must be marked on the line before it, either
 # <!-- sample-output --> (checked: each of its lines, normalised, must be
 # a line of what the last ```sh block above it printed, normalised) or
-# <!-- sample-output: unchecked, WHY --> (said so).  Normalised: dates,
+# <!-- sample-output: unchecked, WHY --> (said so), or, for commands the
+# test cannot run (root), <!-- not run: WHY -->.  Normalised: dates,
 # decimal numbers (times, RTTs), numbers of 4-5 digits other than 12000
 # (ports) and process ids ("pid N", "kill N") become placeholders, runs of blanks one blank; a
 # "..." in a sample line stands for anything.  The order of the lines is
@@ -72,7 +73,7 @@ mode == "fenced" && ins { if (sf != "") print > sf; next }
 mode == "fenced" && /^[ \t]*```[ \t]*$/ {
 	ins = 1; sf = ""
 	if (prev ~ /<!-- sample-output -->/) { ns++; sf = smp "." b "." ns }
-	else if (prev !~ /<!-- sample-output: unchecked/ && samples_on)
+	else if (prev !~ /<!-- (sample-output: unchecked|not run:)/ && samples_on)
 		print FILENAME ":" NR ": a sample output without a sample-output mark" > unmarked
 	next
 }
