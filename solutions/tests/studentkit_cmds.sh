@@ -93,13 +93,13 @@ is_server() {
 # A printed or a real output line, with what varies from run to run
 # replaced (see the top).
 norm() {
-	sed -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?/DATE/g;
+	sed -E 's/(pid|kill) [0-9]+/\1 N/g;
+	    s/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?/DATE/g;
 	    s/[0-9]+\.[0-9]+/#/g;
 	    s/12000/@PORT@/g;
 	    s/(^|[^0-9])[0-9]{4,5}([^0-9]|$)/\1P\2/g;
 	    s/(^|[^0-9])[0-9]{4,5}([^0-9]|$)/\1P\2/g;
 	    s/@PORT@/12000/g;
-	    s/(pid|kill) [0-9]+/\1 N/g;
 	    s/[[:space:]]+/ /g; s/^ //; s/ $//' "$1"
 }
 
