@@ -69,8 +69,9 @@
  * keeps the server's growth near 4 x 65 KiB (measured: 150 KiB; the rest
  * waits in the kernel's buffers, which are not the server's memory); a
  * buffer without bound takes what they send, up to 96 MiB (measured:
- * 64 MiB).  8 MiB between the two. */
-#define L3_RSS_GROWTH_KB (8 * 1024)
+ * 64 MiB; 18 MiB with three gradings at once on a busy machine).  4 MiB
+ * between the two. */
+#define L3_RSS_GROWTH_KB (4 * 1024)
 
 /* Logging: this many connections, each of this many lines. */
 #define L3_LOG_CLIENTS 10
@@ -243,9 +244,11 @@ l3_cpu_window(struct grade *g, struct run *srv, int ms, const char *what)
 
 /* ---- the grader's own connections ------------------------------------ */
 
-/* A blocking TCP connection to 127.0.0.1:port whose calls time out. */
+/* A blocking TCP connection to 127.0.0.1:port whose calls time out;
+ * buf > 0: its send and receive buffers that small (set before the
+ * handshake, so the window follows). */
 static int
-l3_connect(int port)
+l3_connect_buf(int port, int buf)
 {
 	struct sockaddr_in sa;
 	struct timeval tv = {L3_IO_MS / 1000, (L3_IO_MS % 1000) * 1000};
@@ -257,13 +260,23 @@ l3_connect(int port)
 	sa.sin_family = AF_INET;
 	sa.sin_port = htons((unsigned short)port);
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0 ||
+	if ((buf > 0 &&
+	        (setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof buf) < 0 ||
+	            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof buf) <
+	                0)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0 ||
 	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) < 0 ||
 	    connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
 		close(fd);
 		return -1;
 	}
 	return fd;
+}
+
+static int
+l3_connect(int port)
+{
+	return l3_connect_buf(port, 0);
 }
 
 /* "ping n\n" on fd, "PING n\n" back: 0, or -1 with what went wrong. */
@@ -662,7 +675,8 @@ t_server_idle_cpu(struct grade *g)
  * Clients that never read: L3_FLOODERS connections each send lines
  * ("ping 1\n" over and over) and read nothing, until the server takes no
  * more, or L3_FLOOD_CAP bytes are out, or L3_FLOOD_MS has passed.  "Takes
- * no more": no progress for L3_STALL_MS while the server sleeps (state
+ * no more": no progress in L3_STALLS windows of L3_STALL_MS in a row,
+ * each time while the server sleeps (state
  * S in /proc/PID/stat: in poll(), having stopped reading, or stuck in a
  * blocking send()).  A server that is ready to run but waits for a CPU
  * (state R, a loaded machine) is not stalled: the flood goes on.  The
@@ -670,8 +684,17 @@ t_server_idle_cpu(struct grade *g)
  */
 #define L3_FLOODERS 4
 #define L3_FLOOD_CAP (24L << 20) /* bytes per client: 24 MiB */
-#define L3_FLOOD_MS 4000
+#define L3_FLOOD_MS 5000
+#define L3_FLOOD_BUF                                                           \
+	(64 * 1024) /* our buffers: small, so that a server                    \
+	             * that stops reading (or blocks in                        \
+	             * send()) stalls the flood within a few                   \
+	             * MiB, even on a machine too busy to                      \
+	             * move much data */
 #define L3_STALL_MS 300
+#define L3_STALLS                                                              \
+	3 /* stalled windows in a row: a server starved of CPU                 \
+	   * may look asleep once, not three times */
 #define L3_CHUNK (64 * 1024)
 
 /* The process's state letter (R running or ready, S sleeping, ...). */
@@ -697,14 +720,14 @@ l3_flood(struct grade *g, struct run *srv, int port, int *fds, long long *sent)
 	pid_t pid = l3_pid(g, srv);
 	static char chunk[L3_CHUNK];
 	struct pollfd pfd[L3_FLOODERS];
-	int done[L3_FLOODERS] = {0}, i, k, progress, left;
+	int done[L3_FLOODERS] = {0}, i, k, progress, left, stalls = 0;
 	double t0 = scen_now();
 	ssize_t n;
 
 	for (i = 0; i + 7 <= L3_CHUNK; i += 7)
 		memcpy(chunk + i, "ping 1\n", 7);
 	for (i = 0; i < L3_FLOODERS; i++) {
-		fds[i] = l3_connect(port);
+		fds[i] = l3_connect_buf(port, L3_FLOOD_BUF);
 		if (fds[i] < 0)
 			grade_fail(g, _("connecting client %d failed (%s)"),
 			    i + 1, strerror(errno));
@@ -732,15 +755,19 @@ l3_flood(struct grade *g, struct run *srv, int port, int *fds, long long *sent)
 				left--;
 			}
 		}
-		if (progress)
+		if (progress) {
+			stalls = 0;
 			continue;
+		}
 		for (i = k = 0; i < L3_FLOODERS; i++)
 			if (!done[i]) {
 				pfd[k].fd = fds[i];
 				pfd[k++].events = POLLOUT;
 			}
-		if (poll(pfd, (nfds_t)k, L3_STALL_MS) == 0 &&
-		    l3_state(pid) != 'R')
+		if (poll(pfd, (nfds_t)k, L3_STALL_MS) != 0 ||
+		    l3_state(pid) == 'R')
+			stalls = 0;
+		else if (++stalls == L3_STALLS)
 			break; /* nobody takes more: the server stopped */
 	}
 }
