@@ -107,6 +107,8 @@ struct cell {
 	char etc[64];              /* the sandbox's generated /etc (CELL_NS) */
 	char cg[2][PATH_MAX];      /* cgroup folders: v2 [0]; v1 memory, pids */
 	int cg_runs;               /* runs given a cgroup of their own so far */
+	int cg_kept;               /* the cgroups outlive the cell (see
+	                            * cell_cgroup_keep) */
 };
 
 /* Limits for one program; zero fields take the defaults in param.h. */
@@ -160,6 +162,7 @@ struct run {
 	long long start_ms; /* CLOCK_MONOTONIC */
 	int sandboxed;      /* runs in bwrap: r->pid is bwrap's */
 	int cg_id;          /* its cgroup below the cell's, or 0 */
+	long cg_ooms0;      /* its cgroup's OOM kills before it started */
 	struct cell *cell;
 };
 
@@ -232,9 +235,11 @@ int sandbox_command(
 int sandbox_seccomp_fd(void);
 int sandbox_seccomp_load(void);
 int cell_cgroup_open(struct cell *c);
-int cell_cgroup_run(struct cell *c);
+int cell_cgroup_run(struct cell *c, long *ooms0);
 int cell_cgroup_enter(const struct cell *c, int id);
-long cell_cgroup_run_end(struct cell *c, int id, long *ooms);
+long cell_cgroup_run_end(struct cell *c, int id, long ooms0, long *ooms);
+void cell_cgroup_keep(pid_t owner);
+void cell_cgroup_release(pid_t owner);
 int cell_cgroup_kill(const struct cell *c);
 void cell_cgroup_close(struct cell *c);
 

@@ -388,7 +388,7 @@ run_start(struct cell *c, struct run *r, char *const argv[],
 		exe = sbx.argv;
 	}
 	if (!r->lim.trusted)
-		r->cg_id = cell_cgroup_run(c);
+		r->cg_id = cell_cgroup_run(c, &r->cg_ooms0);
 	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0 ||
 	    pipe2(ex, O_CLOEXEC) < 0)
 		goto out;
@@ -529,7 +529,8 @@ run_reap(struct run *r)
 	run_drain(r);
 	close_fd(&r->pidfd);
 	if (r->cell != NULL && r->cg_id > 0) {
-		long peak = cell_cgroup_run_end(r->cell, r->cg_id, &ooms);
+		long peak =
+		    cell_cgroup_run_end(r->cell, r->cg_id, r->cg_ooms0, &ooms);
 
 		/* wait4 saw bwrap, not the program, when sandboxed. */
 		if (peak > ru.ru_maxrss)

@@ -1018,7 +1018,11 @@ engine_run(const struct grade_lab *lab, const struct rubric *rub,
 		goto out;
 	rep->results = engine_strdup(e.x.results);
 	engine_command_names(&e.x);
+	/* The tests of one runner slot share its cgroups (as root): made
+	 * once, not per test and per run (see cell/cgroup.c). */
+	cell_cgroup_keep(getpid());
 	rc = engine_loop(&e);
+	cell_cgroup_release(getpid());
 	if (rc < 0)
 		snprintf(err, errlen, "interrupted");
 	engine_totals(rep);
