@@ -91,6 +91,8 @@ struct cell {
 	const char *sandbox; /* bwrap, when student programs run in it
 	                      * (CELL_NS and bubblewrap installed), or NULL */
 	int cg_mode;         /* cgroup of the cell: 0 none, 1 v1, 2 v2 */
+	int landlock;        /* CELL_FALLBACK: the Landlock ABI its student
+	                      * programs are confined with, 0 if none */
 	int ipv6;            /* IPv6 works in the cell (the host's, in
 	                      * fallback): 0 on a kernel without IPv6 */
 	/* Private to cell.c, run.c and cell-capture.c. */
@@ -238,6 +240,8 @@ int cell_cgroup_open(struct cell *c);
 int cell_cgroup_run(struct cell *c, long *ooms0);
 int cell_cgroup_enter(const struct cell *c, int id);
 long cell_cgroup_run_end(struct cell *c, int id, long ooms0, long *ooms);
+int cell_landlock_abi(void);
+int cell_landlock(const char *prog_dir, const char *rw);
 void cell_cgroup_keep(pid_t owner);
 void cell_cgroup_release(pid_t owner);
 int cell_cgroup_kill(const struct cell *c);
