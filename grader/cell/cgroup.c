@@ -278,17 +278,24 @@ int
 cell_cgroup_run(struct cell *c, long *ooms0)
 {
 	char path[PATH_MAX + 32];
-	int id = c->cg_runs + 1;
+	int id = c->cg_runs + 1, i, reuse = 0;
 
 	*ooms0 = 0;
+	/* One an earlier run of this cell left, emptied (v1). */
+	for (i = 0; i < 32 && !reuse; i++)
+		if (c->cg_free & (1U << i)) {
+			c->cg_free &= ~(1U << i);
+			id = i + 1;
+			reuse = 1;
+		}
 	if (cg_run_path(c, id, path, sizeof path) < 0)
 		return 0;
-	if (mkdir(path, 0700) < 0) {
-		/* A kept one, emptied when its last run ended: v1 resets
-		 * its peak (after giving back what the old runs left
-		 * charged, page cache); v2's memory.peak cannot be reset
-		 * on every kernel, so it is made anew. */
-		if (errno != EEXIST || !c->cg_kept)
+	if (reuse || mkdir(path, 0700) < 0) {
+		/* A kept or freed one, emptied when its last run ended:
+		 * v1 resets its peak (after giving back what the old runs
+		 * left charged, page cache); v2's memory.peak cannot be
+		 * reset on every kernel, so it is made anew. */
+		if (!reuse && (errno != EEXIST || !c->cg_kept))
 			return 0;
 		if (c->cg_mode == 1) {
 			cg_write(path, "memory.force_empty", "0");
@@ -299,7 +306,8 @@ cell_cgroup_run(struct cell *c, long *ooms0)
 		} else if (rmdir(path) < 0 || mkdir(path, 0700) < 0)
 			return 0;
 	}
-	c->cg_runs = id;
+	if (id > c->cg_runs)
+		c->cg_runs = id;
 	return id;
 }
 
@@ -362,8 +370,12 @@ cell_cgroup_run_end(struct cell *c, int id, long ooms0, long *ooms)
 			bytes = -1;
 		fclose(f);
 	}
-	if (c->cg_kept)
-		cg_kill_dir(path); /* emptied for the slot's next run */
+	/* v1: emptied for the next run (of this cell, or of the slot's
+	 * next cell when kept); removed with the cell's otherwise. */
+	if (c->cg_mode == 1 && id <= 32 && cg_kill_dir(path) == 0)
+		c->cg_free |= 1U << (id - 1);
+	else if (c->cg_kept)
+		cg_kill_dir(path);
 	else
 		cg_remove_dir(path);
 	return bytes < 0 ? -1 : (long)(bytes / 1024);
@@ -417,6 +429,8 @@ cell_cgroup_close(struct cell *c)
 	c->cg[0][0] = c->cg[1][0] = '\0';
 	c->cg_mode = 0;
 	c->cg_kept = 0;
+	c->cg_free = 0;
+	c->cg_runs = 0;
 }
 
 /*

@@ -778,29 +778,37 @@ START_TEST(sweep_cgroups)
 }
 END_TEST
 
-/* One cell in a child of ours, as a grading's test runs it: a program
- * run to its end, the cell closed.  0 when all went well. */
+/* One cell in a child of ours, as a grading's test runs it: dd with a
+ * 60 MB buffer, then /bin/true, one after the other (the second takes
+ * the first's run cgroup, its peak reset), the cell closed.  0 when the
+ * peaks were as they must be. */
 static int
 sb_one_cell(void)
 {
-	char *argv[] = {"/bin/true", NULL};
+	char *dd[] = {"/bin/dd", "if=/dev/zero", "of=/dev/null", "bs=60M",
+	    "count=1", NULL};
+	char *tr[] = {"/bin/true", NULL};
 	struct cell c;
 	struct run r;
 	pid_t pid = fork();
-	int st;
+	long peak[2];
+	int st, i;
 
 	if (pid == 0) {
-		if (cell_open(&c, 2, 0) < 0 ||
-		    run_start(&c, &r, argv, NULL) < 0 ||
-		    run_wait(&r, -1) != 0 || r.outcome != RUN_EXITED)
+		if (cell_open(&c, 2, 0) < 0)
 			_exit(1);
-		run_free(&r);
+		for (i = 0; i < 2; i++) {
+			if (run_start(&c, &r, i == 0 ? dd : tr, NULL) < 0 ||
+			    run_wait(&r, -1) != 0 || r.outcome != RUN_EXITED)
+				_exit(1);
+			peak[i] = r.max_rss_kb;
+			run_free(&r);
+		}
 		cell_close(&c);
-		_exit(0);
+		_exit(peak[0] >= 50000 && peak[1] < 30000 ? 0 : 2);
 	}
-	return pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
-	               WEXITSTATUS(st) == 0
-	           ? 0
+	return pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st)
+	           ? WEXITSTATUS(st)
 	           : -1;
 }
 
@@ -833,6 +841,8 @@ START_TEST(kept_cgroups)
 	ck_assert_msg(access(cg, F_OK) == 0, "%s is gone", cg);
 	snprintf(file, sizeof file, "%s/run-1", cg);
 	ck_assert_msg(access(file, F_OK) == 0, "%s is gone", file);
+	snprintf(file, sizeof file, "%s/run-2", cg);
+	ck_assert_msg(access(file, F_OK) < 0, "%s: run-1 was not reused", file);
 	ck_assert_int_eq(sb_one_cell(), 0);
 	snprintf(file, sizeof file, "%s/memory.limit_in_bytes", cg);
 	ck_assert_ptr_nonnull(f = fopen(file, "r"));
