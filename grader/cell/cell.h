@@ -28,6 +28,9 @@
  *	run_stop(r)                SIGTERM, a grace period, SIGKILL; reap
  *	run_signal(r, sig)         send sig to the program itself (inside
  *	                           its sandbox, not to bwrap)
+ *	run_program_pid(r)         the program's own pid, as our /proc shows
+ *	                           it (not bwrap's), for reading its
+ *	                           /proc/PID files; -1 if it is not running
  *	run_free(r)                kill if running, reap, free the output
  *	run_outcome_name(o)        "exited", "timed out", ...
  *	cell_wait_port(c, type, port, r, ms)  0 once the port is bound (UDP) or
@@ -186,6 +189,7 @@ int run_start(struct cell *c, struct run *r, char *const argv[],
 int run_wait(struct run *r, int timeout_ms);
 int run_stop(struct run *r);
 void run_signal(struct run *r, int sig);
+pid_t run_program_pid(struct run *r);
 void run_free(struct run *r);
 const char *run_outcome_name(enum run_outcome o);
 

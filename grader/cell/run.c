@@ -666,6 +666,29 @@ run_signal(struct run *r, int sig)
 	kill(r->pid, sig);
 }
 
+/* The program itself: r->pid, or in the sandbox the child of bwrap's
+ * child (the sandbox's init), as run_signal() finds it. */
+pid_t
+run_program_pid(struct run *r)
+{
+	static pid_t tab[4096][2];
+	pid_t init = 0;
+	int n, i;
+
+	if (r->pid <= 0 || r->outcome != RUN_RUNNING)
+		return -1;
+	if (!r->sandboxed)
+		return r->pid;
+	n = run_ppids(tab, 4096);
+	for (i = 0; i < n && init == 0; i++)
+		if (tab[i][1] == r->pid)
+			init = tab[i][0];
+	for (i = 0; i < n && init > 0; i++)
+		if (tab[i][1] == init)
+			return tab[i][0];
+	return -1;
+}
+
 int
 run_stop(struct run *r)
 {

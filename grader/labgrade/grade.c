@@ -68,6 +68,12 @@ grade_seed(struct grade *g)
 	return g->seed;
 }
 
+const char *
+grade_test_name(struct grade *g)
+{
+	return g->test->name;
+}
+
 /* Escape val onto one line: backslash, newline and control bytes. */
 static size_t
 grade_escape(char *dst, size_t cap, const char *val)

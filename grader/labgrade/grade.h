@@ -8,6 +8,8 @@
  *
  * Interface for tests:
  *	grade_cell(g), grade_sub(g), grade_seed(g)   what the test works on
+ *	grade_test_name(g)           the running test's name (a test shared
+ *	                             by table rows finds its row by it)
  *	grade_explain(g, fmt, ...)   a line of the report: what was sent,
  *	                             what was expected, what came back
  *	grade_check(g, cond, fmt, ...)  fail with the reason unless cond
@@ -98,6 +100,7 @@ enum grade_needs {
 };
 
 struct grade;
+struct contract_line;
 
 struct grade_test {
 	const char *name;    /* rubric key, [a-z0-9_]+, unique in the lab */
@@ -130,11 +133,19 @@ struct grade_lab {
 	    *peers; /* the labpeer kinds its tests run, space-separated */
 	const struct grade_test *tests;
 	size_t ntests;
+	/* Its contract (grader/labs/contract.h): each line of the handout's
+	 * contract with the tests that hold it, and the phrases (built from
+	 * contract.h's numbers) its handout must state, NULL-ended. */
+	const struct contract_line *contract;
+	size_t ncontract;
+	const char *const *handout_says;
+	const void *data; /* its tests' template data (pinger.h), or NULL */
 };
 
 struct cell *grade_cell(struct grade *g);
 const struct grade_sub *grade_sub(struct grade *g);
 uint64_t grade_seed(struct grade *g);
+const char *grade_test_name(struct grade *g);
 
 void grade_explain(struct grade *g, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -63,7 +63,7 @@ bench:: $(B)/labgrade
 	sh grader/bench/bench.sh $(B)/labgrade
 
 # make contract-docs: the traceability tables of grader/labs/CONTRACT.md,
-# generated from the contract registry (grader/labs/contract.c).
+# generated from the registry (each lab's table, grader/labs/NAME/NAME.c).
 contract-docs: $(B)/labgrade
 	sh grader/labs/contract-docs.sh $(B)/labgrade grader/labs/CONTRACT.md
 .PHONY: contract-docs

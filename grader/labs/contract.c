@@ -1,7 +1,8 @@
 /*
  * The labs' contracts (contract.h): the pinger's output parser that the
- * grader and the contract suites share, and each contract line with the
- * tests that exercise it, printed as the traceability table.
+ * grader and the contract suites share, and the traceability table of a
+ * lab's contract lines (each lab keeps its own, in its folder's NAME.c,
+ * and the registry hands them over: no lab is named here).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include "contract.h"
+#include "lab.h"
 
 /* ---- the pinger's output ------------------------------------------ */
 
@@ -274,191 +276,14 @@ contract_window(char *buf, size_t n)
 
 /* ---- the contract lines and what exercises them ------------------- */
 
-#define L1S "check_lab1:"
-#define L2S "check_lab2:"
-
-static const struct contract_line lab1_lines[] = {
-    {"common.args",
-        "Bad arguments (PORT not 1..65535, COUNT out of 1..1000, HOST that "
-        "does not resolve): a usage line on stderr, exit status 2",
-        {"server_usage", "client_usage"},
-        {L1S "test_server_bad_args", L1S "test_client_bad_args"},
-        {"server-usage-status", "client-usage-status"}},
-    {"udp_server.bind",
-        "udp_server binds UDP PORT on all local addresses, IPv6 and IPv4 "
-        "alike (one AF_INET6 socket, IPV6_V6ONLY off)",
-        {"server_starts", "server_ipv6", "server_dual_stack"},
-        {L1S "test_server_bytes", L1S "test_server_no_ipv6"},
-        {"server-ipv4-only", "server-v6only-default"}},
-    {"udp_server.echo",
-        "Every datagram (0 to 1024 bytes, any byte values, NUL included) "
-        "comes back with the same bytes and length, a-z turned into A-Z",
-        {"server_all_bytes", "server_empty", "server_max_payload"},
-        {L1S "test_server_bytes"},
-        {"server-case-range", "server-truncates", "server-ignores-empty"}},
-    {"udp_server.one_reply",
-        "Exactly one datagram back per datagram, to the sender's address "
-        "and port",
-        {"server_one_reply", "server_two_clients"},
-        {L1S "test_server_bytes", L1S "test_server_two_clients"},
-        {"server-double-reply", "server-reply-port-plus-one"}},
-    {"udp_server.forever",
-        "The server serves for ever: many requests, clients that vanish "
-        "before their replies",
-        {"server_many", "server_vanished_client", "pair"},
-        {L1S "test_server_bytes"}, {"server-exits-after-first"}},
-    {"udp_server.signal", "SIGINT or SIGTERM end the server with status 0",
-        {"server_signal"}, {L1S "test_server_signal"},
-        {"server-signal-status"}},
-    {"udp_server.port_busy",
-        "A port the server cannot bind (in use): one line on stderr, "
-        "status 1",
-        {"server_port_busy"}, {L1S "test_server_port_in_use"},
-        {"server-busy-status"}},
-    {"udp_client.host",
-        "HOST is an IPv4 address, an IPv6 address or a name (getaddrinfo)",
-        {"client_localhost", "client_ipv6"},
-        {L1S "test_pair", L1S "test_pair_localhost"}, {"client-ipv4-only"}},
-    {"udp_client.ping",
-        "For seq = 1 to COUNT: one datagram whose payload is exactly "
-        "\"ping <seq>\" (no newline, no NUL)",
-        {"client_pings"}, {L1S "test_deadlines", L1S "test_counts"},
-        {"client-nul-in-ping", "client-tcp"}},
-    {"udp_client.deadline",
-        "It waits for the reply until 1 s after the send (the deadline "
-        "falls between 1.000 and 1.050 s); the next ping leaves at once "
-        "after the reply or the deadline",
-        {"client_next_ping", "client_slow_reply", "client_timeouts"},
-        {L1S "test_deadlines", L1S "test_slow_reply"},
-        {"client-fixed-sleep", "client-short-deadline"}},
-    {"udp_client.reply",
-        "A datagram is the reply to seq only if its payload is exactly "
-        "\"PING <seq>\" from the server's address and port; anything else "
-        "is ignored and the wait goes on to the same deadline",
-        {"client_stray", "client_late_reply"},
-        {L1S "test_stray", L1S "test_late_reply"},
-        {"client-late-counted", "client-fresh-poll", "client-accepts-suffix"}},
-    {"udp_client.icmp",
-        "An ICMP port unreachable (ECONNREFUSED) is not a reply and not an "
-        "error: the wait goes on to the deadline",
-        {"client_no_server"}, {L1S "test_no_server"},
-        {"client-icmp-ends-wait"}},
-    {"udp_client.lines",
-        "One line per ping: \"reply from <ip>:<port> seq=<seq> rtt=<ms> ms: "
-        "PING <seq>\" ([<ip>] for IPv6; RTT from a monotonic clock) or "
-        "\"seq=<seq> timeout\"",
-        {"client_output", "client_rtt"}, {L1S "test_pair"},
-        {"client-rtt-constant"}},
-    {"udp_client.summary",
-        "The summary \"<sent> sent, <received> received, <loss>% loss\" "
-        "(rounded down) and, after a reply, \"rtt min/avg/max\"",
-        {"client_timeouts", "client_output"},
-        {L1S "test_deadlines", L1S "test_pair"}, {"client-loss-rounded"}},
-    {"udp_client.exit", "Exit status 0 if a reply came, 1 if none came",
-        {"client_no_server", "client_output"}, {L1S "test_no_server"},
-        {"client-exit0-no-reply"}},
-};
-
-static const struct contract_line lab2_lines[] = {
-    {"common.args",
-        "Bad arguments (PORT not 1..65535, COUNT out of 1..1000, HOST that "
-        "does not resolve): a usage line on stderr, exit status 2",
-        {"server_usage", "client_usage"},
-        {L2S "test_server_bad_args", L2S "test_client_bad_args"},
-        {"server-usage-status", "client-usage-status"}},
-    {"tcp_server.listen",
-        "tcp_server listens on TCP PORT on all local addresses, IPv6 and "
-        "IPv4 alike (IPV6_V6ONLY off), with SO_REUSEADDR",
-        {"server_starts", "server_handshake", "server_ipv6",
-            "server_dual_stack", "server_restart"},
-        {L2S "test_server_sequential", L2S "test_server_restart",
-            L2S "test_server_no_ipv6"},
-        {"server-ipv4-only", "server-v6only-default", "server-no-reuseaddr"}},
-    {"tcp_server.accept",
-        "One connection at a time; when it ends, back to accept()",
-        {"server_second_client", "pair"}, {L2S "test_server_sequential"},
-        {"server-exits-after-first"}},
-    {"tcp_server.echo",
-        "Each complete line (at most 1024 bytes before the \\n) comes back "
-        "with a-z turned into A-Z, the \\n included",
-        {"server_all_bytes", "server_max_line"}, {L2S "test_server_lines"},
-        {"server-case-range"}},
-    {"tcp_server.framing",
-        "A line split over many segments, or several lines in one "
-        "segment, get the same replies; a partial line at the end of the "
-        "stream gets no reply",
-        {"server_split_line", "server_many_lines", "server_partial_line"},
-        {L2S "test_server_lines", L2S "test_server_partial_eof"},
-        {"server-one-recv-one-line", "server-no-framing"}},
-    {"tcp_server.long_line",
-        "A line over 1024 bytes may end that connection, never the server",
-        {"server_long_line"}, {L2S "test_server_overlong"},
-        {"server-long-line-exits"}},
-    {"tcp_server.close",
-        "When the client closes (recv() returns 0), the server closes its "
-        "side: both FINs",
-        {"server_fin"}, {L2S "test_server_lines"}, {"server-no-fin"}},
-    {"tcp_server.survive",
-        "A client that resets, vanishes mid-line or leaves without reading "
-        "must not stop the server (SIGPIPE)",
-        {"server_reset", "server_no_read", "server_partial_line"},
-        {L2S "test_server_hostile"}, {"server-sigpipe"}},
-    {"tcp_server.signal", "SIGINT or SIGTERM end the server with status 0",
-        {"server_signal"}, {L2S "test_server_signal"},
-        {"server-signal-status"}},
-    {"tcp_server.port_busy",
-        "A port the server cannot bind: one line on stderr, status 1",
-        {"server_port_busy"}, {L2S "test_server_port_in_use"},
-        {"server-busy-status"}},
-    {"tcp_client.connect",
-        "The client tries each address getaddrinfo() returns until one "
-        "connects; if none does: the reason on stderr, no summary, "
-        "status 1",
-        {"client_each_address", "client_refused", "client_handshake"},
-        {L2S "test_fallback", L2S "test_refused"},
-        {"client-first-address-only", "client-summary-on-refused"}},
-    {"tcp_client.host", "HOST is an IPv4 address, an IPv6 address or a name",
-        {"client_localhost", "client_ipv6"},
-        {L2S "test_pair", L2S "test_pair_localhost"}, {"client-ipv4-only"}},
-    {"tcp_client.ping",
-        "For seq = 1 to COUNT: it sends \"ping <seq>\\n\" and reads until it "
-        "has one whole reply line (which may arrive in pieces), with a 1 s "
-        "deadline per ping",
-        {"client_pings", "client_split_reply"},
-        {L2S "test_split_replies", L2S "test_slow_reply"}, {"client-one-recv"}},
-    {"tcp_client.timeout",
-        "The reply and timeout lines of lab 1; after a timeout it stops, "
-        "prints the summary and exits with status 1",
-        {"client_output", "client_rtt", "client_timeout_stops"},
-        {L2S "test_timeout", L2S "test_pair"},
-        {"client-no-stop-after-timeout"}},
-    {"tcp_client.wrong",
-        "A reply line other than \"PING <seq>\", or the server closing or "
-        "resetting: the reason on stderr, no line for that seq, the "
-        "summary, status 1",
-        {"client_wrong_reply", "client_server_closes"},
-        {L2S "test_bad_peer", L2S "test_closed_at_once"},
-        {"client-accepts-wrong"}},
-    {"tcp_client.close",
-        "After the last reply it reads what is left and closes the socket: "
-        "a normal FIN, not a reset",
-        {"client_fin", "client_read_before_close"}, {L2S "test_pair"},
-        {"client-rst-at-end", "client-no-drain"}},
-};
-
+/* The lab's own table (its folder's NAME.c, through the registry). */
 const struct contract_line *
-contract_lines(const char *lab, size_t *n)
+contract_lines(const char *name, size_t *n)
 {
-	if (strcmp(lab, "lab1-udp") == 0) {
-		*n = sizeof lab1_lines / sizeof lab1_lines[0];
-		return lab1_lines;
-	}
-	if (strcmp(lab, "lab2-tcp") == 0) {
-		*n = sizeof lab2_lines / sizeof lab2_lines[0];
-		return lab2_lines;
-	}
-	*n = 0;
-	return NULL;
+	const struct grade_lab *lab = lab_find(name);
+
+	*n = lab != NULL ? lab->ncontract : 0;
+	return lab != NULL && lab->ncontract > 0 ? lab->contract : NULL;
 }
 
 static void

@@ -10,8 +10,9 @@
  *	                             first line in no contract form, po->why
  *	                             the first disagreement among the lines
  *	                             (order, seq, summary, rtt line)
- *	contract_lines(lab, &n)      the contract lines of a lab ("lab1-udp",
- *	                             "lab2-tcp"), NULL for another name
+ *	contract_lines(lab, &n)      the contract lines of a lab, by name
+ *	                             (its folder's table, from the registry:
+ *	                             struct grade_lab), NULL if it has none
  *	contract_table(f, lab)       the traceability table as Markdown
  *	contract_window(buf, n)      "contract: 1.000-1.050 s; accepted here:
  *	                             0.99-1.25 s" for messages
@@ -36,6 +37,11 @@
 #define CONTRACT_EXIT_OK 0    /* done */
 #define CONTRACT_EXIT_FAIL 1  /* a failure at run time */
 #define CONTRACT_EXIT_USAGE 2 /* bad arguments */
+
+/* A number above as text, to build the phrases a handout must state:
+ * CONTRACT_STR(CONTRACT_LINE_MAX) is "1024". */
+#define CONTRACT_STR_(x) #x
+#define CONTRACT_STR(x) CONTRACT_STR_(x)
 
 /* What the grader accepts for the wait on a machine that may be busy: a
  * timer fires late, never early (the low end allows the clocks' skew

@@ -11,7 +11,8 @@ LAB_NAMES := $(sort $(foreach d,$(wildcard grader/labs/*/),\
 
 GRADER_OBJS += $(foreach l,$(LAB_NAMES),$(B)/grader/labs/$l/$l.o) \
                $(B)/grader/labs/lab.o \
-               $(B)/grader/labs/scenario.o $(B)/grader/labs/wire.o \
+               $(B)/grader/labs/scenario.o $(B)/grader/labs/pinger.o \
+               $(B)/grader/labs/wire.o \
                $(B)/grader/labs/contract.o
 DATA += $(foreach l,$(LAB_NAMES),grader/labs/$l/$l.rubric)
 

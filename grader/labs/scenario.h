@@ -9,6 +9,9 @@
  *	                                 until the engine closes it)
  *	scen_server(g, r, type, port)    start the student's server on port;
  *	                                 fail the test unless it is up in time
+ *	scen_server_limits(g, r, type, port, lim)  the same with limits of
+ *	                                 its own (lim's zero fields: the
+ *	                                 defaults, param.h)
  *	scen_client(g, r, args, wall_ms) run the student's client with args
  *	                                 to its end (fail if still running at
  *	                                 wall_ms)
@@ -57,10 +60,12 @@
  *	scen_localhost_from(cli, w, port, buf)  whom "localhost" meant: from
  *	                                 the capture w, or (w NULL) the client
  *	scen_have_ipv6()                 is there an IPv6 loopback (::1)
+ *	scen_need_ipv6(g)                "not run here" (left out of the
+ *	                                 maximum) unless there is one
  *	scen_bindv6only(g)               net.ipv6.bindv6only = 1 in the cell
  *	                                 (AF_INET6 sockets IPv6-only unless
  *	                                 IPV6_V6ONLY is turned off); "not
- *	                                 run" where that cannot be done
+ *	                                 run here" where that cannot be done
  *	scen_usage(g, bin, name, cases, n)  each bad command line: exit
  *	                                 status 2 and a line on stderr
  *	scen_port_busy(g, type, name)    the server on a port we hold: exit
@@ -100,6 +105,8 @@ struct ping_expect {
 
 struct run *scen_run(void);
 void scen_server(struct grade *g, struct run *r, int type, int port);
+void scen_server_limits(struct grade *g, struct run *r, int type, int port,
+    const struct run_limits *limits);
 void scen_client_bin(struct grade *g, struct run *r, const char *bin,
     const char *const args[], int wall_ms);
 void scen_client(
@@ -140,6 +147,7 @@ double scen_now(void);
 void scen_localhost_from(
     const struct run *cli, const struct wire *w, int port, char *buf, size_t n);
 int scen_have_ipv6(void);
+void scen_need_ipv6(struct grade *g);
 void scen_bindv6only(struct grade *g);
 void scen_usage(struct grade *g, const char *bin, const char *name,
     const struct scen_args *cases, size_t n);

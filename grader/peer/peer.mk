@@ -19,9 +19,10 @@ MANS += grader/peer/labpeer.1
 SAN_BINS += build/san/labpeer
 TEST_DEPS += $(B)/labpeer
 
-# labpeer tcp-clients' tests also run lab 3's reference server, which the
-# 'labs' target builds only once the lab is in the registry.
+# labpeer tcp-clients' tests also run lab 3's reference server (built as
+# the 'labs' target builds it, with the lab's own Makefile).
 LAB3_REF := solutions/lab3-concurrent/tcp_server
-$(LAB3_REF): solutions/lab3-concurrent/tcp_server.c
-	$(MAKE) --no-print-directory -C solutions/lab3-concurrent
+$(LAB3_REF): solutions/lab3-concurrent/tcp_server.c labs/common/socklab.c
+	$(MAKE) --no-print-directory -C solutions/lab3-concurrent \
+		-f $(CURDIR)/labs/lab3-concurrent/Makefile
 TEST_DEPS += $(LAB3_REF)

@@ -19,27 +19,21 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-#ifndef MSG_NOSIGNAL
-#define MSG_NOSIGNAL 0 /* macOS has none; SIGPIPE is ignored anyway */
-#endif
+#include "socklab.h" /* the given helpers: handout section 3.1 */
 
-#define LINE_LIMIT 1024       /* contract: at most 1024 bytes before '\n' */
 #define OUT_LIMIT (64 * 1024) /* contract: unread replies that stop reading */
 #define MAX_CLIENTS 1000      /* contract: at least 100 at once */
 #define LISTEN_BACKLOG 128    /* handshakes the kernel queues for us */
-#define ADDR_TEXT_MAX 128     /* "[ipv6%scope]:port" fits with room */
 #define IN_SIZE (LINE_LIMIT + 1)       /* longest line and its '\n' */
 #define OUT_SIZE (OUT_LIMIT + IN_SIZE) /* see client_wants_input() */
 #define POLL_FIRST_CLIENT 2 /* pollfd 0: the listener, 1: the wake pipe */
-
-static const char usage_line[] = "usage: tcp_server PORT";
 
 /* One client: its socket, the bytes of a line not yet complete, and the
  * replies the client has not taken yet. */
 struct client {
 	int fd;
-	char who[ADDR_TEXT_MAX + 32]; /* the client, as "ip:port" */
-	unsigned char in[IN_SIZE];    /* the start of the next line */
+	char who[ADDR_TEXT_MAX];   /* the client, as "ip:port" */
+	unsigned char in[IN_SIZE]; /* the start of the next line */
 	size_t in_len;
 	unsigned char *out; /* OUT_SIZE bytes of replies to send */
 	size_t out_len;
@@ -57,8 +51,7 @@ struct server {
 	struct pollfd pfd[POLL_FIRST_CLIENT + MAX_CLIENTS];
 };
 
-/* Set by the signal handler: the only globals. */
-static volatile sig_atomic_t stop_requested;
+/* The signal handler sets stop_requested (socklab.h) and writes here. */
 static int wake_write_fd = -1;
 
 /*
@@ -118,51 +111,6 @@ install_signal_handlers(void)
 	if (sigaction(SIGPIPE, &sa, NULL) < 0)
 		return -1;
 	return p[0];
-}
-
-/* PORT must be digits only, 1..65535: "80x", "-1", "" and "70000" are not. */
-static int
-parse_port(const char *text)
-{
-	long value = 0;
-
-	if (*text == '\0')
-		return -1;
-	for (const char *p = text; *p != '\0'; p++) {
-		if (*p < '0' || *p > '9')
-			return -1;
-		value = value * 10 + (*p - '0');
-		if (value > 65535)
-			return -1;
-	}
-	return value >= 1 ? (int)value : -1;
-}
-
-/* "ip:port", or "[ip]:port" for IPv6; an IPv4 client of the dual-stack
- * socket (::ffff:a.b.c.d) is shown as the a.b.c.d it really used. */
-static void
-format_address(
-    const struct sockaddr *sa, socklen_t len, char *out, size_t outlen)
-{
-	char host[ADDR_TEXT_MAX], port[16];
-	struct sockaddr_in v4;
-	const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)sa;
-
-	if (sa->sa_family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&v6->sin6_addr)) {
-		memset(&v4, 0, sizeof v4);
-		v4.sin_family = AF_INET;
-		v4.sin_port = v6->sin6_port;
-		memcpy(&v4.sin_addr, &v6->sin6_addr.s6_addr[12], 4);
-		sa = (const struct sockaddr *)&v4;
-		len = sizeof v4;
-	}
-	if (getnameinfo(sa, len, host, sizeof host, port, sizeof port,
-	        NI_NUMERICHOST | NI_NUMERICSERV) != 0)
-		snprintf(out, outlen, "(unknown address)");
-	else if (sa->sa_family == AF_INET6)
-		snprintf(out, outlen, "[%s]:%s", host, port);
-	else
-		snprintf(out, outlen, "%s:%s", host, port);
 }
 
 /* The service itself: ASCII a-z to A-Z, every other byte (NUL too) kept. */
@@ -538,31 +486,22 @@ int
 main(int argc, char **argv)
 {
 	static struct server s; /* static: the arrays are not small */
+	const char *port;
 	int status;
 
-	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-		printf("%s\nAnswers each line sent to TCP PORT with the same "
-		       "line, a-z in upper case, for many clients at once.\n",
-		    usage_line);
-		return 0;
-	}
-	if (argc != 2) {
-		fprintf(stderr, "%s\n", usage_line);
-		return 2;
-	}
-	if (parse_port(argv[1]) < 0) {
-		fprintf(stderr,
-		    "tcp_server: bad PORT '%s' (a number 1..65535); %s\n",
-		    argv[1], usage_line);
-		return 2;
-	}
+	status = parse_server_args(argc, argv, "tcp_server",
+	    "Answers each line sent to TCP PORT with the same line, a-z in "
+	    "upper case, for many clients at once.",
+	    &port);
+	if (status >= 0)
+		return status;
 	s.wake_fd = install_signal_handlers();
 	if (s.wake_fd < 0) {
 		fprintf(stderr, "tcp_server: signals: %s\n", strerror(errno));
 		return 1;
 	}
 	s.spare_fd = open("/dev/null", O_RDONLY);
-	s.listen_fd = open_server(argv[1]);
+	s.listen_fd = open_server(port);
 	if (s.listen_fd < 0)
 		return 1;
 	status = serve_forever(&s) == 0 ? 0 : 1;

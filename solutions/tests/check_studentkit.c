@@ -4,8 +4,9 @@
  * of the grader's self-test submissions and no line of the references'
  * work; the skeletons score only what a skeleton can, a copy of the
  * references put in as a student's folder scores full marks, and every
- * command the README's student section and both handouts print runs as
- * printed (studentkit_cmds.sh reads them from the Markdown).
+ * command the README's student section and each lab's two handouts
+ * print runs as printed (studentkit_cmds.sh reads them from the
+ * Markdown).  The labs are the registry's (labgrade --labs).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <check.h>
@@ -38,6 +39,9 @@ static const char *const sk_answers[] = {
     "if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {",
     "listen(fd, LISTEN_BACKLOG) == 0)",
     "hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;",
+    "return !c->got_eof && c->out_len < OUT_LIMIT;",
+    "s->spare_fd = open(\"/dev/null\", O_RDONLY);",
+    "if (poll(s->pfd, n, -1) < 0) {",
 };
 
 static int
@@ -154,9 +158,10 @@ START_TEST(test_no_answer_lines)
 	    p.out[0] == '\0', "a reference line in the kit:\n%s", p.out);
 	proc_free(&p);
 	snprintf(cmd, sizeof cmd,
-	    "for f in lab1-udp/udp_server.c lab1-udp/udp_client.c "
-	    "lab2-tcp/tcp_server.c lab2-tcp/tcp_client.c; do "
-	    "diff labs/$f solutions/$f | sed -n 's/^> *//p'; done | "
+	    "for l in $(build/labgrade --labs | cut -f1); do "
+	    "for s in $(build/labgrade --sources $l); do "
+	    "diff labs/$l/$s solutions/$l/$s | sed -n 's/^> *//p'; done; "
+	    "done | "
 	    "sed 's/^[[:space:]]*//' | grep -E '^.{24,};$' | sort -u >%s; "
 	    "test $(wc -l <%s) -ge 40 || echo 'too few lines: '$(wc -l <%s); "
 	    "cd %s && grep -rnF -f %s labs $(find . -name '*.md' -o -name "
@@ -190,7 +195,56 @@ sk_score(const char *json, char *passed, size_t len)
 	return s != NULL ? atoi(s + 9) : -1;
 }
 
-static const char *const sk_labs[] = {"lab1-udp", "lab2-tcp"};
+/* The kit's labs, from the registry (labgrade --labs), and the Markdown
+ * files whose commands are run: the README's student section, then
+ * every lab's two handouts. */
+#define SK_LABS_MAX 16
+static char sk_labs[SK_LABS_MAX][64];
+static int sk_nlabs;
+static struct {
+	char md[128], dir[96];
+} sk_docs[1 + 2 * SK_LABS_MAX];
+static int sk_ndocs;
+
+static void
+sk_load_labs(void)
+{
+	const char *b = getenv("KIT_BUILD");
+	char cmd[512], line[256];
+	FILE *f;
+	int i;
+
+	snprintf(
+	    cmd, sizeof cmd, "%s/labgrade --labs", b != NULL ? b : "build");
+	if ((f = popen(cmd, "r")) == NULL) {
+		perror("check_studentkit: labgrade --labs");
+		exit(1);
+	}
+	while (sk_nlabs < SK_LABS_MAX && fgets(line, sizeof line, f) != NULL) {
+		line[strcspn(line, "\t\n")] = '\0';
+		if (line[0] != '\0')
+			snprintf(sk_labs[sk_nlabs++], sizeof sk_labs[0],
+			    "%.63s", line);
+	}
+	if (pclose(f) != 0 || sk_nlabs == 0) {
+		fprintf(stderr, "check_studentkit: %s listed no lab\n", cmd);
+		exit(1);
+	}
+	snprintf(sk_docs[0].md, sizeof sk_docs[0].md, "README.md");
+	snprintf(sk_docs[0].dir, sizeof sk_docs[0].dir, ".");
+	sk_ndocs = 1;
+	for (i = 0; i < sk_nlabs; i++) {
+		snprintf(sk_docs[sk_ndocs].md, sizeof sk_docs[0].md,
+		    "labs/%s/README.md", sk_labs[i]);
+		snprintf(sk_docs[sk_ndocs + 1].md, sizeof sk_docs[0].md,
+		    "labs/%s/README.pt-BR.md", sk_labs[i]);
+		snprintf(sk_docs[sk_ndocs].dir, sizeof sk_docs[0].dir,
+		    "labs/%s", sk_labs[i]);
+		snprintf(sk_docs[sk_ndocs + 1].dir, sizeof sk_docs[0].dir,
+		    "labs/%s", sk_labs[i]);
+		sk_ndocs += 2;
+	}
+}
 
 /* The skeletons, as extracted: only what a skeleton can pass. */
 START_TEST(test_grade_skeletons)
@@ -242,16 +296,6 @@ END_TEST
 /* Every command printed in the README's student section and in both
  * handouts, run as printed with finished programs in the lab folders (a
  * copy of the kit, so the other tests see the skeletons). */
-static const struct {
-	const char *md, *dir;
-} sk_docs[] = {
-    {"README.md", "."},
-    {"labs/lab1-udp/README.md", "labs/lab1-udp"},
-    {"labs/lab1-udp/README.pt-BR.md", "labs/lab1-udp"},
-    {"labs/lab2-tcp/README.md", "labs/lab2-tcp"},
-    {"labs/lab2-tcp/README.pt-BR.md", "labs/lab2-tcp"},
-};
-
 START_TEST(test_printed_commands)
 {
 	char cmd[2048];
@@ -259,10 +303,9 @@ START_TEST(test_printed_commands)
 
 	snprintf(cmd, sizeof cmd,
 	    "set -e; k=%s/done-%d; rm -rf $k; cp -a %s $k; "
-	    "cp solutions/lab1-udp/*.c $k/labs/lab1-udp/; "
-	    "cp solutions/lab2-tcp/*.c $k/labs/lab2-tcp/; "
-	    "make -s -C $k/labs/lab1-udp >/dev/null; "
-	    "make -s -C $k/labs/lab2-tcp >/dev/null; "
+	    "for l in $(build/labgrade --labs | cut -f1); do "
+	    "cp solutions/$l/*.c $k/labs/$l/; "
+	    "make -s -C $k/labs/$l >/dev/null; done; "
 	    "sh solutions/tests/studentkit_cmds.sh $k $k/%s $k/%s; "
 	    "rm -rf $k",
 	    sk_top, _i, sk_kit, sk_docs[_i].md, sk_docs[_i].dir);
@@ -329,8 +372,6 @@ START_TEST(test_handouts_no_solutions)
 }
 END_TEST
 
-#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
-
 Suite *
 studentkit_suite(void)
 {
@@ -345,9 +386,10 @@ studentkit_suite(void)
 	tcase_add_test(tc, test_handouts_no_solutions);
 	tcase_add_test(tc, test_labgrade_kit_env);
 	tcase_add_test(tc, test_man_pages);
-	tcase_add_loop_test(tc, test_grade_skeletons, 0, N(sk_labs));
-	tcase_add_loop_test(tc, test_grade_references, 0, N(sk_labs));
-	tcase_add_loop_test(tc, test_printed_commands, 0, N(sk_docs));
+	sk_load_labs();
+	tcase_add_loop_test(tc, test_grade_skeletons, 0, sk_nlabs);
+	tcase_add_loop_test(tc, test_grade_references, 0, sk_nlabs);
+	tcase_add_loop_test(tc, test_printed_commands, 0, sk_ndocs);
 	suite_add_tcase(s, tc);
 	return s;
 }

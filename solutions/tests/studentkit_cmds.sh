@@ -81,12 +81,13 @@ for b in $(ls "$TMP" | grep '^block\.' | sort -t. -k2 -n); do
 		echo 'wait_port() { i=0; until ss -Hlntu "sport = :$1" | grep -q .; do i=$((i + 1)); [ $i -gt 200 ] && { echo "@@ no server on port $1" >&2; return 1; }; sleep 0.05; done; }'
 		# The handouts run a client against "your server, started in a
 		# second terminal": a block without a server of its own gets the
-		# lab's server (the finished one) in the background.
+		# lab's server (the finished one, DIR/*_server) in the background.
 		if [ "$mode" = fenced ] && [ "$servers" -eq 0 ]; then
-			case $DIR in
-			*lab1-udp) echo './udp_server 12000 >/dev/null &'; echo 'wait_port 12000' ;;
-			*lab2-tcp) echo './tcp_server 12000 >/dev/null &'; echo 'wait_port 12000' ;;
-			esac
+			for s in "$DIR"/*_server; do
+				[ -x "$s" ] || continue
+				echo "./${s##*/} 12000 >/dev/null &"; echo 'wait_port 12000'
+				break
+			done
 		fi
 		if [ "$mode" = readme ]; then
 			grep -q 'labpeer udp-client' "$f" && { echo "(cd '$KIT' && exec labs/lab1-udp/udp_server 12000 >/dev/null) &"; echo 'wait_port 12000'; }

@@ -5,6 +5,8 @@
  * checks that need a private network (reported "not run", with the
  * reason); a broken program is still caught; as an ordinary user the
  * capture is refused and the wire checks are "not run", never passed.
+ * Likewise on a host without IPv6 (labtest-noipv6): the IPv6 tests are
+ * left out of the maximum, and the reference loses no point.
  */
 #define _GNU_SOURCE /* mkdtemp, realpath with -std=c11 */
 #include <check.h>
@@ -177,6 +179,64 @@ START_TEST(test_as_nobody)
 }
 END_TEST
 
+/*
+ * Reads labgrade's JSON on stdin; argv: the tests that must be left out
+ * (comma-separated).  On a host without IPv6 the reference passes every
+ * other test and loses nothing: those tests are "not run here", out of
+ * the maximum, and the score is the (smaller) maximum.
+ */
+static const char py_noipv6[] =
+    "import json, sys\n"
+    "d = json.load(sys.stdin)\n"
+    "want = set(sys.argv[1].split(','))\n"
+    "nh = {t['name'] for t in d['tests'] if t.get('not_here')}\n"
+    "assert nh == want, 'left out: %s, want %s' % (sorted(nh), sorted(want))\n"
+    "for t in d['tests']:\n"
+    "    if t['name'] in want:\n"
+    "        assert t['status'] == 'not run' and not t['counted'] and "
+    "'IPv6' in t['reason'], t\n"
+    "    else:\n"
+    "        assert t['status'] == 'passed', t\n"
+    "full = sum(t['max_points'] for t in d['tests'])\n"
+    "out = sum(t['max_points'] for t in d['tests'] if t['name'] in want)\n"
+    "assert out > 0 and abs(d['max_score'] - (full - out)) < 1e-9, d\n"
+    "assert abs(d['score'] - d['max_score']) < 1e-9, d['score']\n"
+    "assert d['tests_not_here'] == len(want), d['tests_not_here']\n"
+    "print('OK', d['score'], '/', d['max_score'])\n";
+
+static const struct {
+	const char *lab, *dir, *not_here;
+} noipv6[] = {
+    {"lab1-udp", "solutions/lab1-udp",
+        "server_ipv6,server_dual_stack,client_ipv6"},
+    {"lab2-tcp", "solutions/lab2-tcp",
+        "server_ipv6,server_dual_stack,client_ipv6,client_each_address"},
+};
+
+/* labgrade as on a host without IPv6 (labtest-noipv6: socket(AF_INET6)
+ * fails for the grader and everything it starts). */
+START_TEST(test_no_ipv6_not_penalised)
+{
+	char *argv[] = {(char *)kit_bin("labtest-noipv6"),
+	    (char *)kit_bin("labgrade"), "--format", "json",
+	    (char *)noipv6[_i].lab, (char *)noipv6[_i].dir, NULL};
+	char *py[] = {"python3", "-c", (char *)py_noipv6,
+	    (char *)noipv6[_i].not_here, NULL};
+	struct proc p, q;
+
+	if (geteuid() != 0)
+		return; /* as nobody the fallback leaves more tests out */
+	ck_assert_int_eq(proc_run(&p, argv, 60000), 0);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "labgrade: %s", p.err);
+	ck_assert_int_eq(proc_start_in(&q, py, p.out), 0);
+	proc_wait(&q, 30000);
+	ck_assert_msg(PROC_EXIT(&q) == 0 && strstr(q.out, "OK") != NULL,
+	    "%s%s\njson: %.2000s", q.out, q.err, p.out);
+	proc_free(&q);
+	proc_free(&p);
+}
+END_TEST
+
 Suite *
 fallback_suite(void)
 {
@@ -188,6 +248,8 @@ fallback_suite(void)
 	    tc, test_references, 0, (int)(sizeof refs / sizeof refs[0]));
 	tcase_add_test(tc, test_broken_caught);
 	tcase_add_test(tc, test_as_nobody);
+	tcase_add_loop_test(tc, test_no_ipv6_not_penalised, 0,
+	    (int)(sizeof noipv6 / sizeof noipv6[0]));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -198,8 +198,8 @@ static const char *const fk_cli_src[] = {"cli.c", NULL};
 static const struct grade_program fk_programs[] = {
     {"srv", ROLE_SERVER, fk_srv_src}, {"cli", ROLE_CLIENT, fk_cli_src}};
 
-static const struct grade_lab fk_lab = {
-    "fake", "a fake lab", fk_programs, 2, "", fk_tests, FK_N};
+static const struct grade_lab fk_lab = {"fake", "a fake lab", fk_programs, 2,
+    "", fk_tests, FK_N, NULL, 0, NULL, NULL};
 
 /* A rubric for a lab: every test 2 points, "pass" 1. */
 static void
@@ -384,8 +384,8 @@ static const struct grade_test fk_none_tests[] = {
     {"b", "needs the client", NEED_CLIENT, NULL, 5, fk_pass},
     {"c", "after a", 0, "a", 5, fk_pass},
 };
-static const struct grade_lab fk_none = {
-    "none", "a fake lab", fk_programs, 2, "", fk_none_tests, 3};
+static const struct grade_lab fk_none = {"none", "a fake lab", fk_programs, 2,
+    "", fk_none_tests, 3, NULL, 0, NULL, NULL};
 
 /* A run that ran nothing can never look like full marks. */
 START_TEST(engine_ran_nothing)
@@ -415,8 +415,8 @@ static const struct grade_test fk_cycle_tests[] = {
     {"b", "after a", 0, "a", 5, fk_pass},
     {"c", "free", 0, NULL, 5, fk_pass},
 };
-static const struct grade_lab fk_cycle = {
-    "cycle", "a fake lab", fk_programs, 2, "", fk_cycle_tests, 3};
+static const struct grade_lab fk_cycle = {"cycle", "a fake lab", fk_programs, 2,
+    "", fk_cycle_tests, 3, NULL, 0, NULL, NULL};
 
 START_TEST(engine_cycle)
 {
@@ -448,8 +448,8 @@ END_TEST
 static const struct grade_test fk_ns_tests[] = {
     {"needs_ns", "namespaces", NEED_NS, NULL, 10, fk_cell},
 };
-static const struct grade_lab fk_ns = {
-    "ns", "a fake lab", fk_programs, 2, "", fk_ns_tests, 1};
+static const struct grade_lab fk_ns = {"ns", "a fake lab", fk_programs, 2, "",
+    fk_ns_tests, 1, NULL, 0, NULL, NULL};
 
 /* With namespaces allowed, a NEED_NS test runs in a namespace cell. */
 START_TEST(engine_ns_cell)
@@ -533,8 +533,8 @@ static const struct grade_test fk_busy_tests[] = {
     {"busy_hang", "runs out of its budget on a busy machine", NEED_TIMING, NULL,
         1, fk_busy_hang},
 };
-static const struct grade_lab fk_busy_lab = {
-    "busy", "a fake lab", fk_programs, 2, "", fk_busy_tests, 3};
+static const struct grade_lab fk_busy_lab = {"busy", "a fake lab", fk_programs,
+    2, "", fk_busy_tests, 3, NULL, 0, NULL, NULL};
 
 /* A failure while a timer in the cell woke more than GRADE_BUSY_MS late
  * is the grader's (ERR), never the student's, and is run once more. */
@@ -581,8 +581,8 @@ fk_commands(struct grade *g)
 static const struct grade_test fk_cmd_tests[] = {
     {"commands", "commands", 0, NULL, 5, fk_commands},
 };
-static const struct grade_lab fk_cmd = {
-    "cmd", "a fake lab", fk_programs, 2, "", fk_cmd_tests, 1};
+static const struct grade_lab fk_cmd = {"cmd", "a fake lab", fk_programs, 2, "",
+    fk_cmd_tests, 1, NULL, 0, NULL, NULL};
 
 #define CMD_MAKEFILE "/kit/solutions/cmd/Makefile"
 
@@ -722,8 +722,8 @@ fk_commands_twice(struct grade *g)
 static const struct grade_test fk_twice_tests[] = {
     {"twice", "twice", 0, NULL, 5, fk_commands_twice},
 };
-static const struct grade_lab fk_twice = {
-    "cmd", "a fake lab", fk_programs, 2, "", fk_twice_tests, 1};
+static const struct grade_lab fk_twice = {"cmd", "a fake lab", fk_programs, 2,
+    "", fk_twice_tests, 1, NULL, 0, NULL, NULL};
 
 START_TEST(engine_build_hint_once)
 {

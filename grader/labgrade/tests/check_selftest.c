@@ -29,7 +29,7 @@
 #include "param.h"
 
 #define ST_MAX_TESTS 64     /* tests in one lab */
-#define ST_MAX_SUBS 64      /* broken or hostile submissions */
+#define ST_MAX_SUBS 256     /* broken or hostile submissions, all labs */
 #define ST_GRADE_MS 60000   /* one grading, at most (it aims at 5 s) */
 #define ST_HOSTILE_MS 30000 /* a hostile grading must end by then */
 #define ST_RUNNERS "4"      /* labgrade -j: tests at once */

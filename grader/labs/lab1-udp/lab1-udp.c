@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "scenario.h"
+#include "pinger.h"
 
 #define L1_WALL_MS 2500                 /* a quick client run (all replies) */
 #define L1_PING_MS CONTRACT_DEADLINE_MS /* one ping's deadline */
@@ -29,166 +29,16 @@ static const struct grade_program lab1_programs[] = {
 
 /* ---- server side -------------------------------------------------- */
 
+static const struct pinger lab1_pinger;
+
 /* Start the student's server on the cell's port, or fail the test. */
 static int
 l1_server(struct grade *g, struct run *srv, char *cmd, size_t n)
 {
-	int port = cell_port(grade_cell(g), SOCK_DGRAM);
+	int port = pinger_server(g, &lab1_pinger, srv);
 
 	snprintf(cmd, n, "./udp_server %d", port);
-	scen_server(g, srv, SOCK_DGRAM, port);
 	return port;
-}
-
-/* A labpeer udp-client check of the running server, args after PORT:
- * now, or (verdict_later) once the test has checked the wire. */
-static void
-l1_peer_check(struct grade *g, const char *host, int port,
-    const char *const extra[], int wall_ms, struct run **verdict_later)
-{
-	const char *args[SCEN_ARGS_MAX] = {"udp-client", host};
-	char pbuf[16], cmd[64];
-	int i;
-
-	snprintf(pbuf, sizeof pbuf, "%d", port);
-	args[2] = pbuf;
-	for (i = 0; extra[i] != NULL && i + 4 < SCEN_ARGS_MAX; i++)
-		args[3 + i] = extra[i];
-	args[3 + i] = NULL;
-	snprintf(cmd, sizeof cmd, "./udp_server %d", port);
-	scen_repro(g, cmd, args);
-	if (verdict_later == NULL)
-		scen_peer_check(g, args, wall_ms);
-	else
-		*verdict_later = scen_peer_run(g, args, wall_ms);
-}
-
-static void
-t_server_starts(struct grade *g)
-{
-	struct run *srv = scen_run();
-	char cmd[64];
-
-	l1_server(g, srv, cmd, sizeof cmd);
-	grade_repro(g, "%s", cmd);
-	run_wait(srv, SCEN_STARTS_MS); /* reaps it if it ends */
-	scen_alive(g, srv, "server");
-}
-
-/*
- * Run a labpeer check of a fresh server, and the server must live on.
- * The capture (where one is possible) names a reply sent to the wrong
- * place before labpeer's "no reply" does, and is the report's trace.
- */
-static void
-l1_server_check(
-    struct grade *g, const char *host, const char *const extra[], int wall_ms)
-{
-	struct cell_capture cap = {0};
-	struct run *srv = scen_run(), *peer;
-	struct wire w;
-	char cmd[64];
-	int port = l1_server(g, srv, cmd, sizeof cmd);
-	int have_w = scen_capture(g, &cap, port, 0) == 0;
-
-	l1_peer_check(g, host, port, extra, wall_ms, &peer);
-	if (have_w) {
-		scen_capture_end(g, &cap, &w);
-		wire_udp_misdirected(g, &w, port);
-		wire_free(&w);
-	}
-	/* A server that ended explains labpeer's "no reply": first. */
-	scen_alive(g, srv, "server");
-	scen_peer_verdict(g, peer, wall_ms);
-}
-
-static void
-t_server_all_bytes(struct grade *g)
-{
-	static const char *const x[] = {"--all-bytes", NULL};
-
-	grade_explain(g, "request 1 holds the 256 byte values 00..ff; "
-	                 "requests 2..257 one byte each");
-	l1_server_check(g, "127.0.0.1", x, 4000);
-}
-
-static void
-t_server_empty(struct grade *g)
-{
-	static const char *const x[] = {"--empty", "--count", "2", NULL};
-
-	grade_explain(g, "two empty datagrams (0 bytes of payload): each "
-	                 "must get an empty datagram back");
-	l1_server_check(g, "127.0.0.1", x, L1_WALL_MS);
-}
-
-static void
-t_server_max_payload(struct grade *g)
-{
-	static const char *const x[] = {"--size", "1024", "--count", "2", NULL};
-
-	grade_explain(g, "two 1024-byte datagrams (the contract's largest): "
-	                 "the whole payload must come back");
-	l1_server_check(g, "127.0.0.1", x, L1_WALL_MS);
-}
-
-static void
-t_server_ipv6(struct grade *g)
-{
-	static const char *const x[] = {"-6", "--count", "2", NULL};
-
-	if (!scen_have_ipv6())
-		grade_not_run(g, "no IPv6 loopback (::1) here");
-	grade_explain(g, "two pings from [::1]: the server must serve IPv6 "
-	                 "too (one AF_INET6 socket with IPV6_V6ONLY off)");
-	l1_server_check(g, "::1", x, L1_WALL_MS);
-}
-
-/* With IPv6-only the default (bindv6only = 1), an IPv4 client must still
- * be served: the server turns IPV6_V6ONLY off itself. */
-static void
-t_server_dual_stack(struct grade *g)
-{
-	static const char *const x[] = {"-4", "--count", "2", NULL};
-
-	scen_bindv6only(g);
-	grade_explain(g,
-	    "here AF_INET6 sockets are IPv6-only unless told otherwise "
-	    "(sysctl net.ipv6.bindv6only=1, the default on some systems); "
-	    "two pings from 127.0.0.1 must still be served: set IPV6_V6ONLY "
-	    "to 0 on the server's socket (Linux's usual default hides it)");
-	l1_server_check(g, "127.0.0.1", x, L1_WALL_MS);
-}
-
-static void
-t_server_two_clients(struct grade *g)
-{
-	static const char *const x[] = {"--interleave", "--count", "3", NULL};
-
-	grade_explain(g, "two sockets send in turn: each reply must go to "
-	                 "the socket that sent the request");
-	l1_server_check(g, "127.0.0.1", x, L1_WALL_MS);
-}
-
-static void
-t_server_many(struct grade *g)
-{
-	static const char *const x[] = {"--count", "300", NULL};
-
-	grade_explain(g, "300 requests one after the other");
-	l1_server_check(g, "127.0.0.1", x, 4000);
-}
-
-static void
-t_server_vanished_client(struct grade *g)
-{
-	static const char *const x[] = {"--vanish", "--count", "3", NULL};
-
-	grade_explain(g,
-	    "a client sends 3 requests and closes its socket "
-	    "before the replies (its replies bounce: ICMP port "
-	    "unreachable); then another client must still be served");
-	l1_server_check(g, "127.0.0.1", x, L1_WALL_MS);
 }
 
 /* The capture shows one reply per request, to the requester. */
@@ -205,30 +55,14 @@ t_server_one_reply(struct grade *g)
 
 	port = l1_server(g, srv, cmd, sizeof cmd);
 	scen_capture(g, &cap, port, 1);
-	l1_peer_check(g, "127.0.0.1", port, x, L1_WALL_MS, &peer);
+	pinger_peer_check(
+	    g, &lab1_pinger, "127.0.0.1", port, x, L1_WALL_MS, &peer);
 	scen_capture_end(g, &cap, &w);
 	scen_alive(g, srv, "server");
 	wire_udp_misdirected(g, &w, port);
 	wire_udp_one_reply(g, &w, port);
 	wire_free(&w);
 	scen_peer_verdict(g, peer, L1_WALL_MS);
-}
-
-static void
-t_server_usage(struct grade *g)
-{
-	static const struct scen_args bad[] = {{{NULL}}, {{"abc", NULL}},
-	    {{"0", NULL}}, {{"70000", NULL}}, {{"-5", NULL}},
-	    {{"12000", "extra", NULL}}};
-
-	scen_usage(g, grade_sub(g)->server, "udp_server", bad,
-	    sizeof bad / sizeof bad[0]);
-}
-
-static void
-t_server_port_busy(struct grade *g)
-{
-	scen_port_busy(g, SOCK_DGRAM, "udp_server");
 }
 
 /* SIGTERM ends a server that has served with status 0. */
@@ -266,24 +100,6 @@ t_server_signal(struct grade *g)
 
 /* ---- client side -------------------------------------------------- */
 
-/* Start labpeer udp-server on the cell's port with extra options. */
-static int
-l1_peer_server(struct grade *g, struct run *peer, const char *const extra[])
-{
-	const char *args[SCEN_ARGS_MAX] = {"udp-server"};
-	char pbuf[16];
-	int port = cell_port(grade_cell(g), SOCK_DGRAM), i;
-
-	snprintf(pbuf, sizeof pbuf, "%d", port);
-	args[1] = pbuf;
-	for (i = 0; extra[i] != NULL && i + 3 < SCEN_ARGS_MAX; i++)
-		args[2 + i] = extra[i];
-	args[2 + i] = NULL;
-	scen_repro(g, NULL, args);
-	scen_peer(g, peer, SOCK_DGRAM, port, args);
-	return port;
-}
-
 /* Run "./udp_client HOST PORT COUNT" to its end. */
 static void
 l1_client(struct grade *g, struct run *cli, const char *host, int port,
@@ -298,41 +114,11 @@ l1_client(struct grade *g, struct run *cli, const char *host, int port,
 	scen_client(g, cli, args, wall_ms);
 }
 
-/* One client run against labpeer with faults, its capture loaded. */
-struct l1_run {
-	struct run *peer, *cli;
-	struct wire w;
-	struct ping_out po;
-	int port;
-	int have_w; /* a capture was possible (else w is empty) */
-	char from[80];
-};
-
-static void
-l1_scenario(struct grade *g, struct l1_run *s, const char *const extra[],
-    const char *host, int count, int wall_ms, int need_capture)
-{
-	struct cell_capture cap = {0};
-
-	memset(s, 0, sizeof *s);
-	s->peer = scen_run();
-	s->cli = scen_run();
-	s->port = l1_peer_server(g, s->peer, extra);
-	scen_addr(strchr(host, ':') ? AF_INET6 : AF_INET, s->port, s->from,
-	    sizeof s->from);
-	s->have_w = scen_capture(g, &cap, s->port, need_capture) == 0;
-	l1_client(g, s->cli, host, s->port, count, wall_ms);
-	if (s->have_w) {
-		scen_capture_end(g, &cap, &s->w);
-		wire_udp_not_tcp(g, &s->w, s->port);
-	}
-}
-
 /* A client cut off at the test's time limit before its last ping: say
  * so, rather than only that pings were missing. */
 static void
-l1_stopped_at_limit(
-    struct grade *g, const struct l1_run *s, int seen, int count, int wall_ms)
+l1_stopped_at_limit(struct grade *g, const struct pinger_run *s, int seen,
+    int count, int wall_ms)
 {
 	if (seen >= count || s->cli->outcome != RUN_TIMEOUT)
 		return;
@@ -348,25 +134,13 @@ t_client_pings(struct grade *g)
 {
 	static const char *const x[] = {NULL};
 	struct wire_pings pk;
-	struct l1_run s;
+	struct pinger_run s;
 
-	l1_scenario(g, &s, x, "127.0.0.1", 3, L1_WALL_MS, 1);
+	pinger_scenario(g, &lab1_pinger, &s, x, "127.0.0.1", 3, L1_WALL_MS, 1);
 	grade_explain(g, "on the wire: exactly one datagram \"ping <seq>\" "
 	                 "per ping, the next only after the reply");
 	wire_udp_pings(g, &s.w, s.port, 3, &pk);
 	wire_free(&s.w);
-}
-
-static void
-t_client_output(struct grade *g)
-{
-	static const char *const x[] = {NULL};
-	struct ping_expect e = {"rrr", NULL, 0, 0};
-	struct l1_run s;
-
-	l1_scenario(g, &s, x, "127.0.0.1", 3, L1_WALL_MS, 0);
-	e.from = s.from;
-	ping_expect(g, s.cli, &e, &s.po);
 }
 
 static void
@@ -375,9 +149,9 @@ t_client_rtt(struct grade *g)
 	static const char *const x[] = {"--delay", "100", NULL};
 	struct ping_expect e = {"rrr", NULL, 0, 0};
 	struct wire_pings pk;
-	struct l1_run s;
+	struct pinger_run s;
 
-	l1_scenario(g, &s, x, "127.0.0.1", 3, L1_WALL_MS, 1);
+	pinger_scenario(g, &lab1_pinger, &s, x, "127.0.0.1", 3, L1_WALL_MS, 1);
 	e.from = s.from;
 	ping_expect(g, s.cli, &e, &s.po);
 	wire_udp_pings(g, &s.w, s.port, 3, &pk);
@@ -386,33 +160,19 @@ t_client_rtt(struct grade *g)
 }
 
 static void
-t_client_timeouts(struct grade *g)
-{
-	static const char *const x[] = {"--drop", "2", NULL};
-	struct ping_expect e = {"rtrrrr", NULL, 0, 0};
-	struct l1_run s;
-
-	grade_explain(g,
-	    "the server drops the reply to ping 2 of 6: 5 of 6 "
-	    "received is 16%% loss (an integer percent, rounded down)");
-	l1_scenario(g, &s, x, "127.0.0.1", 6, L1_PING_MS + L1_SLACK_MS, 0);
-	e.from = s.from;
-	ping_expect(g, s.cli, &e, &s.po);
-}
-
-static void
 t_client_next_ping(struct grade *g)
 {
 	static const char *const x[] = {"--drop", "2", NULL};
 	struct wire_pings pk;
-	struct l1_run s;
+	struct pinger_run s;
 
 	grade_explain(g,
 	    "the server drops the reply to ping 2: ping 2 must "
 	    "leave at once after reply 1, ping 3 1 s after ping 2");
 	/* Time enough for a client that sleeps 1 s between pings to end,
 	 * so that the gaps, not the time limit, say what is wrong. */
-	l1_scenario(g, &s, x, "127.0.0.1", 3, 2 * L1_PING_MS + L1_SLACK_MS, 1);
+	pinger_scenario(g, &lab1_pinger, &s, x, "127.0.0.1", 3,
+	    2 * L1_PING_MS + L1_SLACK_MS, 1);
 	wire_udp_pings_seen(g, &s.w, s.port, 3, &pk);
 	if (pk.n >= 2)
 		wire_gap(g, &pk, 1, 1, 0.0, L1_AT_ONCE_S);
@@ -431,14 +191,15 @@ t_client_late_reply(struct grade *g)
 	    "--late", "1", "--late-ms", "1300", "--drop", "2", NULL};
 	struct ping_expect e = {"ttr", NULL, 0, 0};
 	struct wire_pings pk;
-	struct l1_run s;
+	struct pinger_run s;
 
 	grade_explain(g,
 	    "the reply to ping 1 comes 1.3 s late, 0.3 s into ping 2's wait; "
 	    "ping 2 gets no reply: \"PING 1\" is not ping 2's reply, and "
 	    "ping 3 must still leave 1 s after ping 2 (the late datagram "
 	    "does not restart the wait)");
-	l1_scenario(g, &s, x, "127.0.0.1", 3, 2 * L1_PING_MS + L1_SLACK_MS, 1);
+	pinger_scenario(g, &lab1_pinger, &s, x, "127.0.0.1", 3,
+	    2 * L1_PING_MS + L1_SLACK_MS, 1);
 	e.from = s.from;
 	wire_udp_pings_seen(g, &s.w, s.port, 3, &pk);
 	if (pk.n >= 3)
@@ -457,32 +218,18 @@ t_client_stray(struct grade *g)
 	    "--stray", "all", "--delay", "200", NULL};
 	struct ping_expect e = {"rr", NULL, 0, 0};
 	struct wire_pings pk;
-	struct l1_run s;
+	struct pinger_run s;
 
 	grade_explain(g,
 	    "before each reply come two strays: the reply with "
 	    "'!' appended from the server's port, and the exact reply from "
 	    "another port; both must be ignored");
-	l1_scenario(g, &s, x, "127.0.0.1", 2, L1_WALL_MS, 1);
+	pinger_scenario(g, &lab1_pinger, &s, x, "127.0.0.1", 2, L1_WALL_MS, 1);
 	e.from = s.from;
 	ping_expect(g, s.cli, &e, &s.po);
 	wire_udp_pings(g, &s.w, s.port, 2, &pk);
 	scen_rtts(g, &s.po, &pk);
 	wire_free(&s.w);
-}
-
-static void
-t_client_slow_reply(struct grade *g)
-{
-	static const char *const x[] = {"--delay", "600", NULL};
-	struct ping_expect e = {"r", NULL, 0, 0};
-	struct l1_run s;
-
-	grade_explain(g, "the reply comes 0.6 s after the ping: inside "
-	                 "the 1 s deadline, so it counts");
-	l1_scenario(g, &s, x, "127.0.0.1", 1, 600 + L1_SLACK_MS, 0);
-	e.from = s.from;
-	ping_expect(g, s.cli, &e, &s.po);
 }
 
 static void
@@ -518,49 +265,6 @@ t_client_no_server(struct grade *g)
 	    took, contract_window(win, sizeof win));
 }
 
-static void
-t_client_localhost(struct grade *g)
-{
-	static const char *const x[] = {NULL};
-	struct ping_expect e = {"rr", NULL, 0, 0};
-	struct l1_run s;
-
-	l1_scenario(g, &s, x, "localhost", 2, L1_WALL_MS, 0);
-	scen_localhost_from(
-	    s.cli, s.have_w ? &s.w : NULL, s.port, s.from, sizeof s.from);
-	e.from = s.from;
-	ping_expect(g, s.cli, &e, &s.po);
-	wire_free(&s.w);
-}
-
-static void
-t_client_ipv6(struct grade *g)
-{
-	static const char *const x[] = {NULL};
-	struct ping_expect e = {"rr", NULL, 0, 0};
-	struct l1_run s;
-
-	if (!scen_have_ipv6())
-		grade_not_run(g, "no IPv6 loopback (::1) here");
-	l1_scenario(g, &s, x, "::1", 2, L1_WALL_MS, 0);
-	e.from = s.from;
-	ping_expect(g, s.cli, &e, &s.po);
-}
-
-static void
-t_client_usage(struct grade *g)
-{
-	static const struct scen_args bad[] = {{{NULL}}, {{"127.0.0.1", NULL}},
-	    {{"127.0.0.1", "abc", NULL}}, {{"127.0.0.1", "0", NULL}},
-	    {{"127.0.0.1", "70000", NULL}}, {{"127.0.0.1", "12000", "0", NULL}},
-	    {{"127.0.0.1", "12000", "1001", NULL}},
-	    {{"127.0.0.1", "12000", "x", NULL}},
-	    {{"no-such-host.invalid", "12000", "1", NULL}}};
-
-	scen_usage(g, grade_sub(g)->client, "udp_client", bad,
-	    sizeof bad / sizeof bad[0]);
-}
-
 /* ---- both sides --------------------------------------------------- */
 
 static void
@@ -592,48 +296,127 @@ t_pair(struct grade *g)
 	ping_expect(g, cli, &e, &po);
 }
 
+/* ---- the template's rows (pinger.h) --------------------------------- */
+
+static const struct pinger_server_case lab1_server_cases[] = {
+    {"server_all_bytes", PINGER_PLAIN, "127.0.0.1",
+        (const char *const[]){"--all-bytes", NULL}, 4000,
+        "request 1 holds the 256 byte values 00..ff; requests 2..257 one "
+        "byte each"},
+    {"server_empty", PINGER_PLAIN, "127.0.0.1",
+        (const char *const[]){"--empty", "--count", "2", NULL}, L1_WALL_MS,
+        "two empty datagrams (0 bytes of payload): each must get an empty "
+        "datagram back"},
+    {"server_max_payload", PINGER_PLAIN, "127.0.0.1",
+        (const char *const[]){"--size", "1024", "--count", "2", NULL},
+        L1_WALL_MS,
+        "two 1024-byte datagrams (the contract's largest): the whole "
+        "payload must come back"},
+    {"server_ipv6", PINGER_IPV6, "::1",
+        (const char *const[]){"-6", "--count", "2", NULL}, L1_WALL_MS,
+        "two pings from [::1]: the server must serve IPv6 too (one AF_INET6 "
+        "socket with IPV6_V6ONLY off)"},
+    /* With IPv6-only the default (bindv6only = 1), an IPv4 client must
+     * still be served: the server turns IPV6_V6ONLY off itself. */
+    {"server_dual_stack", PINGER_BINDV6ONLY, "127.0.0.1",
+        (const char *const[]){"-4", "--count", "2", NULL}, L1_WALL_MS,
+        "here AF_INET6 sockets are IPv6-only unless told otherwise (sysctl "
+        "net.ipv6.bindv6only=1, the default on some systems); two pings "
+        "from 127.0.0.1 must still be served: set IPV6_V6ONLY to 0 on the "
+        "server's socket (Linux's usual default hides it)"},
+    {"server_two_clients", PINGER_PLAIN, "127.0.0.1",
+        (const char *const[]){"--interleave", "--count", "3", NULL}, L1_WALL_MS,
+        "two sockets send in turn: each reply must go to the socket that "
+        "sent the request"},
+    {"server_many", PINGER_PLAIN, "127.0.0.1",
+        (const char *const[]){"--count", "300", NULL}, 4000,
+        "300 requests one after the other"},
+    {"server_vanished_client", PINGER_PLAIN, "127.0.0.1",
+        (const char *const[]){"--vanish", "--count", "3", NULL}, L1_WALL_MS,
+        "a client sends 3 requests and closes its socket before the replies "
+        "(its replies bounce: ICMP port unreachable); then another client "
+        "must still be served"},
+};
+
+static const char *const l1_plain[] = {NULL};
+
+static const struct pinger_client_case lab1_client_cases[] = {
+    {"client_output", PINGER_PLAIN, l1_plain, "127.0.0.1", 3, L1_WALL_MS,
+        {"rrr", NULL, 0, 0}, NULL, NULL},
+    {"client_timeouts", PINGER_PLAIN,
+        (const char *const[]){"--drop", "2", NULL}, "127.0.0.1", 6,
+        L1_PING_MS + L1_SLACK_MS, {"rtrrrr", NULL, 0, 0},
+        "the server drops the reply to ping 2 of 6: 5 of 6 received is 16% "
+        "loss (an integer percent, rounded down)",
+        NULL},
+    {"client_slow_reply", PINGER_PLAIN,
+        (const char *const[]){"--delay", "600", NULL}, "127.0.0.1", 1,
+        600 + L1_SLACK_MS, {"r", NULL, 0, 0},
+        "the reply comes 0.6 s after the ping: inside the 1 s deadline, so "
+        "it counts",
+        NULL},
+    {"client_localhost", PINGER_PLAIN, l1_plain, "localhost", 2, L1_WALL_MS,
+        {"rr", NULL, 0, 0}, NULL, NULL},
+    {"client_ipv6", PINGER_IPV6, l1_plain, "::1", 2, L1_WALL_MS,
+        {"rr", NULL, 0, 0}, NULL, NULL},
+};
+
+static const struct pinger lab1_pinger = {
+    .type = SOCK_DGRAM,
+    .server = "udp_server",
+    .client = "udp_client",
+    .peer_client = "udp-client",
+    .peer_server = "udp-server",
+    .server_wire = wire_udp_misdirected,
+    .client_wire = wire_udp_not_tcp,
+    .server_cases = lab1_server_cases,
+    .nserver_cases = sizeof lab1_server_cases / sizeof lab1_server_cases[0],
+    .client_cases = lab1_client_cases,
+    .nclient_cases = sizeof lab1_client_cases / sizeof lab1_client_cases[0],
+};
+
 static const struct grade_test lab1_tests[] = {
     {"server_starts", "udp_server PORT binds the UDP port and keeps running",
-        NEED_SERVER, NULL, 5, t_server_starts},
+        NEED_SERVER, NULL, 5, pinger_t_server_starts},
     {"server_all_bytes",
         "replies upper-case a-z and keep every other byte, for all 256 values "
         "(NUL too)",
-        NEED_SERVER, "server_starts", 8, t_server_all_bytes},
+        NEED_SERVER, "server_starts", 8, pinger_t_server_check},
     {"server_empty", "an empty datagram gets an empty reply", NEED_SERVER,
-        "server_starts", 5, t_server_empty},
+        "server_starts", 5, pinger_t_server_check},
     {"server_max_payload", "a 1024-byte datagram comes back whole", NEED_SERVER,
-        "server_starts", 5, t_server_max_payload},
+        "server_starts", 5, pinger_t_server_check},
     {"server_one_reply",
         "exactly one reply datagram per request, to the requester's address "
         "and port (capture)",
         NEED_SERVER, "server_starts", 5, t_server_one_reply},
     {"server_ipv6", "serves IPv6 clients ([::1]) as well as IPv4", NEED_SERVER,
-        "server_starts", 5, t_server_ipv6},
+        "server_starts", 5, pinger_t_server_check},
     {"server_two_clients", "two interleaved clients each get their own replies",
-        NEED_SERVER, "server_starts", 5, t_server_two_clients},
+        NEED_SERVER, "server_starts", 5, pinger_t_server_check},
     {"server_many", "still serving after 300 requests", NEED_SERVER,
-        "server_starts", 8, t_server_many},
+        "server_starts", 8, pinger_t_server_check},
     {"server_vanished_client",
         "still serving after a client vanished before its replies", NEED_SERVER,
-        "server_starts", 5, t_server_vanished_client},
+        "server_starts", 5, pinger_t_server_check},
     /* After the program has shown it works: a skeleton that exits at
      * its first TODO would pass these for free. */
     {"server_usage", "bad arguments: a usage line and exit status 2",
-        NEED_SERVER, "server_starts", 5, t_server_usage},
+        NEED_SERVER, "server_starts", 5, pinger_t_server_usage},
     {"server_port_busy",
         "a port already in use: one line on stderr and exit status 1",
-        NEED_SERVER, "server_starts", 5, t_server_port_busy},
+        NEED_SERVER, "server_starts", 5, pinger_t_server_port_busy},
     {"client_pings",
         "sends exactly \"ping <seq>\", one datagram at a time (capture)",
         NEED_CLIENT, NULL, 5, t_client_pings},
     {"client_output",
         "reply lines, summary and exit status 0 when all replies come",
-        NEED_CLIENT, NULL, 5, t_client_output},
+        NEED_CLIENT, NULL, 5, pinger_t_client_expect},
     {"client_rtt", "the printed RTT agrees with the capture's timestamps",
         NEED_CLIENT | NEED_TIMING, NULL, 5, t_client_rtt},
     {"client_timeouts",
         "a lost reply: a timeout line, loss rounded down, exit status 0",
-        NEED_CLIENT, NULL, 5, t_client_timeouts},
+        NEED_CLIENT, NULL, 5, pinger_t_client_expect},
     {"client_next_ping",
         "the next ping leaves at once after a reply, 1 s after an unanswered "
         "one (capture)",
@@ -645,26 +428,126 @@ static const struct grade_test lab1_tests[] = {
         NEED_CLIENT, NULL, 5, t_client_stray},
     {"client_slow_reply",
         "a slow reply (0.6 s) inside the deadline is accepted",
-        NEED_CLIENT | NEED_TIMING, NULL, 5, t_client_slow_reply},
+        NEED_CLIENT | NEED_TIMING, NULL, 5, pinger_t_client_expect},
     {"client_no_server",
         "no server: ICMP refusals do not cut the 1 s wait; exit status 1",
         NEED_CLIENT, NULL, 5, t_client_no_server},
     {"client_localhost", "HOST may be the name localhost", NEED_CLIENT, NULL, 5,
-        t_client_localhost},
+        pinger_t_client_localhost},
     {"client_ipv6", "HOST may be an IPv6 address (::1)", NEED_CLIENT, NULL, 5,
-        t_client_ipv6},
+        pinger_t_client_expect},
     {"client_usage", "bad arguments: a usage line and exit status 2",
-        NEED_CLIENT, "client_output", 8, t_client_usage},
+        NEED_CLIENT, "client_output", 8, pinger_t_client_usage},
     /* Added after the client tests so that their numbers (TAP) stay. */
     {"server_dual_stack",
         "turns IPV6_V6ONLY off itself: IPv4 clients are served even where "
         "IPv6 sockets default to IPv6-only",
-        NEED_SERVER | NEED_NS, "server_starts", 5, t_server_dual_stack},
+        NEED_SERVER | NEED_NS, "server_starts", 5, pinger_t_server_check},
     {"pair", "the student's client against the student's server",
         NEED_SERVER | NEED_CLIENT, "server_starts", 5, t_pair},
     {"server_signal", "SIGTERM ends the server with status 0", NEED_SERVER,
         "server_starts", 5, t_server_signal},
 };
+
+/* ---- the contract, line by line ----------------------------------- */
+
+/* Each line of the handout's contract (section 3): the tests above that
+ * exercise it, the contract suite's tests, the broken submissions that
+ * break it alone (grader/labs/CONTRACT.md is generated from this). */
+#define L1S "check_lab1:"
+
+static const struct contract_line lab1_contract[] = {
+    {"common.args",
+        "Bad arguments (PORT not 1..65535, COUNT out of 1..1000, HOST that "
+        "does not resolve): a usage line on stderr, exit status 2",
+        {"server_usage", "client_usage"},
+        {L1S "test_server_bad_args", L1S "test_client_bad_args"},
+        {"server-usage-status", "client-usage-status"}},
+    {"udp_server.bind",
+        "udp_server binds UDP PORT on all local addresses, IPv6 and IPv4 "
+        "alike (one AF_INET6 socket, IPV6_V6ONLY off)",
+        {"server_starts", "server_ipv6", "server_dual_stack"},
+        {L1S "test_server_bytes", L1S "test_server_no_ipv6"},
+        {"server-ipv4-only", "server-v6only-default"}},
+    {"udp_server.echo",
+        "Every datagram (0 to 1024 bytes, any byte values, NUL included) "
+        "comes back with the same bytes and length, a-z turned into A-Z",
+        {"server_all_bytes", "server_empty", "server_max_payload"},
+        {L1S "test_server_bytes"},
+        {"server-case-range", "server-truncates", "server-ignores-empty"}},
+    {"udp_server.one_reply",
+        "Exactly one datagram back per datagram, to the sender's address "
+        "and port",
+        {"server_one_reply", "server_two_clients"},
+        {L1S "test_server_bytes", L1S "test_server_two_clients"},
+        {"server-double-reply", "server-reply-port-plus-one"}},
+    {"udp_server.forever",
+        "The server serves for ever: many requests, clients that vanish "
+        "before their replies",
+        {"server_many", "server_vanished_client", "pair"},
+        {L1S "test_server_bytes"}, {"server-exits-after-first"}},
+    {"udp_server.signal", "SIGINT or SIGTERM end the server with status 0",
+        {"server_signal"}, {L1S "test_server_signal"},
+        {"server-signal-status"}},
+    {"udp_server.port_busy",
+        "A port the server cannot bind (in use): one line on stderr, "
+        "status 1",
+        {"server_port_busy"}, {L1S "test_server_port_in_use"},
+        {"server-busy-status"}},
+    {"udp_client.host",
+        "HOST is an IPv4 address, an IPv6 address or a name (getaddrinfo)",
+        {"client_localhost", "client_ipv6"},
+        {L1S "test_pair", L1S "test_pair_localhost"}, {"client-ipv4-only"}},
+    {"udp_client.ping",
+        "For seq = 1 to COUNT: one datagram whose payload is exactly "
+        "\"ping <seq>\" (no newline, no NUL)",
+        {"client_pings"}, {L1S "test_deadlines", L1S "test_counts"},
+        {"client-nul-in-ping", "client-tcp"}},
+    {"udp_client.deadline",
+        "It waits for the reply until 1 s after the send (the deadline "
+        "falls between 1.000 and 1.050 s); the next ping leaves at once "
+        "after the reply or the deadline",
+        {"client_next_ping", "client_slow_reply", "client_timeouts"},
+        {L1S "test_deadlines", L1S "test_slow_reply"},
+        {"client-fixed-sleep", "client-short-deadline"}},
+    {"udp_client.reply",
+        "A datagram is the reply to seq only if its payload is exactly "
+        "\"PING <seq>\" from the server's address and port; anything else "
+        "is ignored and the wait goes on to the same deadline",
+        {"client_stray", "client_late_reply"},
+        {L1S "test_stray", L1S "test_late_reply"},
+        {"client-late-counted", "client-fresh-poll", "client-accepts-suffix"}},
+    {"udp_client.icmp",
+        "An ICMP port unreachable (ECONNREFUSED) is not a reply and not an "
+        "error: the wait goes on to the deadline",
+        {"client_no_server"}, {L1S "test_no_server"},
+        {"client-icmp-ends-wait"}},
+    {"udp_client.lines",
+        "One line per ping: \"reply from <ip>:<port> seq=<seq> rtt=<ms> ms: "
+        "PING <seq>\" ([<ip>] for IPv6; RTT from a monotonic clock) or "
+        "\"seq=<seq> timeout\"",
+        {"client_output", "client_rtt"}, {L1S "test_pair"},
+        {"client-rtt-constant"}},
+    {"udp_client.summary",
+        "The summary \"<sent> sent, <received> received, <loss>% loss\" "
+        "(rounded down) and, after a reply, \"rtt min/avg/max\"",
+        {"client_timeouts", "client_output"},
+        {L1S "test_deadlines", L1S "test_pair"}, {"client-loss-rounded"}},
+    {"udp_client.exit", "Exit status 0 if a reply came, 1 if none came",
+        {"client_no_server", "client_output"}, {L1S "test_no_server"},
+        {"client-exit0-no-reply"}},
+};
+
+/* What the handout's contract section states, in contract.h's numbers
+ * (the contract suite checks it). */
+static const char *const lab1_handout_says[] = {
+    "(COUNT: " CONTRACT_STR(CONTRACT_COUNT_MIN) " to " CONTRACT_STR(
+        CONTRACT_COUNT_MAX) ", default " CONTRACT_STR(CONTRACT_COUNT_DEFAULT) ")",
+    "a number from " CONTRACT_STR(CONTRACT_PORT_MIN) " to " CONTRACT_STR(
+        CONTRACT_PORT_MAX),
+    "between " CONTRACT_STR(CONTRACT_DEADLINE_LO_S) " and " CONTRACT_STR(
+        CONTRACT_DEADLINE_HI_S) " s",
+    "payload of 0 to " CONTRACT_STR(CONTRACT_PAYLOAD_MAX) " bytes", NULL};
 
 /* The lab, for the registry (lab.h). */
 const struct grade_lab lab1_udp = {
@@ -675,4 +558,8 @@ const struct grade_lab lab1_udp = {
     .peers = "udp-server udp-client",
     .tests = lab1_tests,
     .ntests = sizeof lab1_tests / sizeof lab1_tests[0],
+    .contract = lab1_contract,
+    .ncontract = sizeof lab1_contract / sizeof lab1_contract[0],
+    .handout_says = lab1_handout_says,
+    .data = &lab1_pinger,
 };

@@ -11,7 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "scenario.h"
+#include "pinger.h"
 
 #define L2_WALL_MS 2500                 /* a quick exchange */
 #define L2_PING_MS CONTRACT_DEADLINE_MS /* one ping's deadline */
@@ -27,74 +27,7 @@ static const struct grade_program lab2_programs[] = {
 
 /* ---- server side -------------------------------------------------- */
 
-static int
-l2_server(struct grade *g, struct run *srv)
-{
-	int port = cell_port(grade_cell(g), SOCK_STREAM);
-
-	scen_server(g, srv, SOCK_STREAM, port);
-	return port;
-}
-
-/* labpeer tcp-client HOST PORT extra...: it checks the server, now or
- * (verdict_later) once the test has checked the wire. */
-static void
-l2_peer_check(struct grade *g, const char *host, int port,
-    const char *const extra[], int wall_ms, struct run **verdict_later)
-{
-	const char *args[SCEN_ARGS_MAX] = {"tcp-client", host};
-	char pbuf[16], cmd[64];
-	int i;
-
-	snprintf(pbuf, sizeof pbuf, "%d", port);
-	args[2] = pbuf;
-	for (i = 0; extra[i] != NULL && i + 4 < SCEN_ARGS_MAX; i++)
-		args[3 + i] = extra[i];
-	args[3 + i] = NULL;
-	snprintf(cmd, sizeof cmd, "./tcp_server %d", port);
-	scen_repro(g, cmd, args);
-	if (verdict_later == NULL)
-		scen_peer_check(g, args, wall_ms);
-	else
-		*verdict_later = scen_peer_run(g, args, wall_ms);
-}
-
-/*
- * A labpeer check of a fresh server, which must live on.  The capture
- * (where one is possible) is the report's trace, and shows a reply that
- * ran ahead of its line (no framing) before labpeer's verdict does.
- */
-static void
-l2_server_check(
-    struct grade *g, const char *host, const char *const extra[], int wall_ms)
-{
-	struct cell_capture cap = {0};
-	struct run *srv = scen_run(), *peer;
-	struct wire w;
-	int port = l2_server(g, srv);
-	int have_w = scen_capture(g, &cap, port, 0) == 0;
-
-	l2_peer_check(g, host, port, extra, wall_ms, &peer);
-	if (have_w) {
-		scen_capture_end(g, &cap, &w);
-		wire_tcp_early_reply(g, &w, port);
-		wire_free(&w);
-	}
-	/* A server that ended explains labpeer's "no reply": first. */
-	scen_alive(g, srv, "server");
-	scen_peer_verdict(g, peer, wall_ms);
-}
-
-static void
-t_server_starts(struct grade *g)
-{
-	struct run *srv = scen_run();
-	int port = l2_server(g, srv);
-
-	grade_repro(g, "./tcp_server %d", port);
-	run_wait(srv, SCEN_STARTS_MS); /* reaps it if it ends */
-	scen_alive(g, srv, "server");
-}
+static const struct pinger lab2_pinger;
 
 static void
 t_server_handshake(struct grade *g)
@@ -103,35 +36,16 @@ t_server_handshake(struct grade *g)
 	struct cell_capture cap = {0};
 	struct run *srv = scen_run(), *peer;
 	struct wire w;
-	int port = l2_server(g, srv);
+	int port = pinger_server(g, &lab2_pinger, srv);
 
 	scen_capture(g, &cap, port, 1);
-	l2_peer_check(g, "127.0.0.1", port, x, L2_WALL_MS, &peer);
+	pinger_peer_check(
+	    g, &lab2_pinger, "127.0.0.1", port, x, L2_WALL_MS, &peer);
 	scen_capture_end(g, &cap, &w);
 	grade_explain(g, "on the wire: SYN, SYN-ACK, ACK, then the lines");
 	wire_tcp_handshake(g, &w, port, 0);
 	wire_free(&w);
 	scen_peer_verdict(g, peer, L2_WALL_MS);
-}
-
-static void
-t_server_all_bytes(struct grade *g)
-{
-	static const char *const x[] = {"--all-bytes", NULL};
-
-	grade_explain(g, "line 1 holds the 255 byte values other than "
-	                 "newline (NUL too); then one line per such byte");
-	l2_server_check(g, "127.0.0.1", x, 4000);
-}
-
-static void
-t_server_max_line(struct grade *g)
-{
-	static const char *const x[] = {"--size", "1024", "--count", "2", NULL};
-
-	grade_explain(g, "two lines of 1024 bytes before the newline (the "
-	                 "contract's longest)");
-	l2_server_check(g, "127.0.0.1", x, L2_WALL_MS);
 }
 
 static void
@@ -142,13 +56,14 @@ t_server_split_line(struct grade *g)
 	struct cell_capture cap = {0};
 	struct run *srv = scen_run(), *peer;
 	struct wire w;
-	int port = l2_server(g, srv), segs;
+	int port = pinger_server(g, &lab2_pinger, srv), segs;
 	size_t largest;
 
 	grade_explain(g, "each line arrives in 3 pieces, 60 ms apart: one "
 	                 "recv() is not one line");
 	scen_capture(g, &cap, port, 1);
-	l2_peer_check(g, "127.0.0.1", port, x, L2_WALL_MS, &peer);
+	pinger_peer_check(
+	    g, &lab2_pinger, "127.0.0.1", port, x, L2_WALL_MS, &peer);
 	scen_capture_end(g, &cap, &w);
 	segs = wire_tcp_segments(&w, port, 0, 1, &largest);
 	/* What the test is about first: no reply byte before the '\n'. */
@@ -172,12 +87,13 @@ t_server_many_lines(struct grade *g)
 	struct cell_capture cap = {0};
 	struct run *srv = scen_run(), *peer;
 	struct wire w;
-	int port = l2_server(g, srv), segs;
+	int port = pinger_server(g, &lab2_pinger, srv), segs;
 	size_t largest;
 
 	grade_explain(g, "4 lines in one segment: 4 replies, in order");
 	scen_capture(g, &cap, port, 1);
-	l2_peer_check(g, "127.0.0.1", port, x, L2_WALL_MS, &peer);
+	pinger_peer_check(
+	    g, &lab2_pinger, "127.0.0.1", port, x, L2_WALL_MS, &peer);
 	scen_capture_end(g, &cap, &w);
 	segs = wire_tcp_segments(&w, port, 0, 1, &largest);
 	wire_tcp_early_reply(g, &w, port);
@@ -190,22 +106,11 @@ t_server_many_lines(struct grade *g)
 }
 
 static void
-t_server_second_client(struct grade *g)
-{
-	static const char *const x[] = {
-	    "--connections", "2", "--count", "2", NULL};
-
-	grade_explain(g, "a client connects, pings, closes; then a second "
-	                 "one must be served (back to accept())");
-	l2_server_check(g, "127.0.0.1", x, L2_WALL_MS);
-}
-
-static void
 t_server_no_read(struct grade *g)
 {
 	static const char *const x[] = {"--no-read", "--count", "3000", NULL};
 	struct run *srv = scen_run(), *peer;
-	int port = l2_server(g, srv);
+	int port = pinger_server(g, &lab2_pinger, srv);
 
 	grade_explain(g,
 	    "3 times, a client sends 3000 lines, closes its side (FIN) and, "
@@ -216,7 +121,8 @@ t_server_no_read(struct grade *g)
 	    "every reply");
 	/* No trace: 4 x 3000 lines are no reading, and capturing them
 	 * costs a loaded machine more than the test's budget allows. */
-	l2_peer_check(g, "127.0.0.1", port, x, L2_NO_READ_MS, &peer);
+	pinger_peer_check(
+	    g, &lab2_pinger, "127.0.0.1", port, x, L2_NO_READ_MS, &peer);
 	scen_alive(g, srv, "server");
 	if (peer->err != NULL && strstr(peer->err, "cannot connect")) {
 		grade_student(g, "server", srv);
@@ -240,7 +146,7 @@ t_server_restart(struct grade *g)
 	static const char *const x[] = {"--count", "2", NULL};
 	struct run *srv = scen_run(), *again = scen_run();
 	char err[160], bg[64], fg[256];
-	int port = l2_server(g, srv), fd;
+	int port = pinger_server(g, &lab2_pinger, srv), fd;
 
 	grade_explain(g,
 	    "a client connects and exchanges a line; the server is stopped "
@@ -265,40 +171,9 @@ t_server_restart(struct grade *g)
 	run_stop(srv);
 	close(fd); /* our FIN after the server's: its side in TIME-WAIT */
 	scen_restart(g, again, SOCK_STREAM, port);
-	l2_peer_check(g, "127.0.0.1", port, x, L2_WALL_MS, NULL);
+	pinger_peer_check(
+	    g, &lab2_pinger, "127.0.0.1", port, x, L2_WALL_MS, NULL);
 	scen_alive(g, again, "server");
-}
-
-static void
-t_server_reset(struct grade *g)
-{
-	static const char *const x[] = {"--reset", "--count", "200", NULL};
-
-	grade_explain(g, "a client sends 200 lines and resets the connection "
-	                 "(RST); a second client must still be served");
-	l2_server_check(g, "127.0.0.1", x, 4000);
-}
-
-static void
-t_server_partial_line(struct grade *g)
-{
-	static const char *const x[] = {
-	    "--vanish-mid-line", "--count", "2", NULL};
-
-	grade_explain(g,
-	    "a client sends a line and a half, then closes: "
-	    "the half line gets no reply, and the next client is served");
-	l2_server_check(g, "127.0.0.1", x, L2_WALL_MS);
-}
-
-static void
-t_server_long_line(struct grade *g)
-{
-	static const char *const x[] = {"--long", "5000", "--count", "2", NULL};
-
-	grade_explain(g, "a client sends a 5000-byte line (over the limit): "
-	                 "the server may end that connection, never itself");
-	l2_server_check(g, "127.0.0.1", x, L2_WALL_MS);
 }
 
 static void
@@ -308,61 +183,17 @@ t_server_fin(struct grade *g)
 	struct cell_capture cap = {0};
 	struct run *srv = scen_run(), *peer;
 	struct wire w;
-	int port = l2_server(g, srv);
+	int port = pinger_server(g, &lab2_pinger, srv);
 
 	scen_capture(g, &cap, port, 1);
-	l2_peer_check(g, "127.0.0.1", port, x, L2_WALL_MS, &peer);
+	pinger_peer_check(
+	    g, &lab2_pinger, "127.0.0.1", port, x, L2_WALL_MS, &peer);
 	scen_capture_end(g, &cap, &w);
 	grade_explain(g, "on the wire: after the client's FIN the server "
 	                 "closes its side with a FIN (no RST)");
 	wire_tcp_close(g, &w, port, 0, WIRE_CLIENT_FIN_FIRST);
 	wire_free(&w);
 	scen_peer_verdict(g, peer, L2_WALL_MS);
-}
-
-static void
-t_server_ipv6(struct grade *g)
-{
-	static const char *const x[] = {"-6", "--count", "2", NULL};
-
-	if (!scen_have_ipv6())
-		grade_not_run(g, "no IPv6 loopback (::1) here");
-	grade_explain(g, "a client connects to [::1]: the server must listen "
-	                 "on IPv6 too (IPV6_V6ONLY off)");
-	l2_server_check(g, "::1", x, L2_WALL_MS);
-}
-
-/* With IPv6-only the default (bindv6only = 1), an IPv4 client must still
- * be served: the server turns IPV6_V6ONLY off itself. */
-static void
-t_server_dual_stack(struct grade *g)
-{
-	static const char *const x[] = {"-4", "--count", "2", NULL};
-
-	scen_bindv6only(g);
-	grade_explain(g,
-	    "here AF_INET6 sockets are IPv6-only unless told otherwise "
-	    "(sysctl net.ipv6.bindv6only=1, the default on some systems); a "
-	    "client of 127.0.0.1 must still be served: set IPV6_V6ONLY to 0 "
-	    "on the listening socket (Linux's usual default hides it)");
-	l2_server_check(g, "127.0.0.1", x, L2_WALL_MS);
-}
-
-static void
-t_server_usage(struct grade *g)
-{
-	static const struct scen_args bad[] = {{{NULL}}, {{"abc", NULL}},
-	    {{"0", NULL}}, {{"70000", NULL}}, {{"-5", NULL}},
-	    {{"12000", "extra", NULL}}};
-
-	scen_usage(g, grade_sub(g)->server, "tcp_server", bad,
-	    sizeof bad / sizeof bad[0]);
-}
-
-static void
-t_server_port_busy(struct grade *g)
-{
-	scen_port_busy(g, SOCK_STREAM, "tcp_server");
 }
 
 /* SIGTERM ends a server that has served with status 0. */
@@ -372,7 +203,7 @@ t_server_signal(struct grade *g)
 	struct run *srv = scen_run(), *peer;
 	struct cell_capture cap = {0};
 	char cmd[64], pbuf[16], fg[160];
-	int port = l2_server(g, srv);
+	int port = pinger_server(g, &lab2_pinger, srv);
 	const char *args[] = {
 	    "tcp-client", "127.0.0.1", pbuf, "--count", "2", NULL};
 
@@ -395,57 +226,15 @@ t_server_signal(struct grade *g)
 
 /* ---- client side -------------------------------------------------- */
 
-struct l2_run {
-	struct run *peer, *cli;
-	struct wire w;
-	struct ping_out po;
-	int port;
-	int have_w;
-	char from[80];
-};
-
-static void
-l2_scenario(struct grade *g, struct l2_run *s, const char *const extra[],
-    const char *host, int count, int wall_ms, int need_capture)
-{
-	const char *args[SCEN_ARGS_MAX] = {"tcp-server"};
-	struct cell_capture cap = {0};
-	char pbuf[16], cbuf[16];
-	const char *cargs[] = {host, pbuf, cbuf, NULL};
-	int i;
-
-	memset(s, 0, sizeof *s);
-	s->peer = scen_run();
-	s->cli = scen_run();
-	s->port = cell_port(grade_cell(g), SOCK_STREAM);
-	snprintf(pbuf, sizeof pbuf, "%d", s->port);
-	snprintf(cbuf, sizeof cbuf, "%d", count);
-	args[1] = pbuf;
-	for (i = 0; extra != NULL && extra[i] != NULL && i + 3 < SCEN_ARGS_MAX;
-	     i++)
-		args[2 + i] = extra[i];
-	args[2 + i] = NULL;
-	scen_addr(strchr(host, ':') ? AF_INET6 : AF_INET, s->port, s->from,
-	    sizeof s->from);
-	if (extra != NULL) {
-		scen_repro(g, NULL, args);
-		scen_peer(g, s->peer, SOCK_STREAM, s->port, args);
-	}
-	s->have_w = scen_capture(g, &cap, s->port, need_capture) == 0;
-	scen_repro_fg(g, "./tcp_client %s %d %d", host, s->port, count);
-	scen_client(g, s->cli, cargs, wall_ms);
-	if (s->have_w)
-		scen_capture_end(g, &cap, &s->w);
-}
-
 static const char *const l2_plain[] = {NULL};
 
 static void
 t_client_handshake(struct grade *g)
 {
-	struct l2_run s;
+	struct pinger_run s;
 
-	l2_scenario(g, &s, l2_plain, "127.0.0.1", 2, L2_WALL_MS, 1);
+	pinger_scenario(
+	    g, &lab2_pinger, &s, l2_plain, "127.0.0.1", 2, L2_WALL_MS, 1);
 	grade_explain(g, "on the wire: the client's SYN, the SYN-ACK, the "
 	                 "client's ACK");
 	wire_tcp_handshake(g, &s.w, s.port, 0);
@@ -456,24 +245,14 @@ static void
 t_client_pings(struct grade *g)
 {
 	struct wire_pings pk;
-	struct l2_run s;
+	struct pinger_run s;
 
-	l2_scenario(g, &s, l2_plain, "127.0.0.1", 3, L2_WALL_MS, 1);
+	pinger_scenario(
+	    g, &lab2_pinger, &s, l2_plain, "127.0.0.1", 3, L2_WALL_MS, 1);
 	grade_explain(g, "on the wire: \"ping <seq>\\n\" lines, each sent "
 	                 "after the previous reply line came");
 	wire_tcp_pings(g, &s.w, s.port, 3, &pk);
 	wire_free(&s.w);
-}
-
-static void
-t_client_output(struct grade *g)
-{
-	struct ping_expect e = {"rrr", NULL, 0, 0};
-	struct l2_run s;
-
-	l2_scenario(g, &s, l2_plain, "127.0.0.1", 3, L2_WALL_MS, 0);
-	e.from = s.from;
-	ping_expect(g, s.cli, &e, &s.po);
 }
 
 static void
@@ -482,9 +261,9 @@ t_client_rtt(struct grade *g)
 	static const char *const x[] = {"--delay", "100", NULL};
 	struct ping_expect e = {"rrr", NULL, 0, 0};
 	struct wire_pings pk;
-	struct l2_run s;
+	struct pinger_run s;
 
-	l2_scenario(g, &s, x, "127.0.0.1", 3, L2_WALL_MS, 1);
+	pinger_scenario(g, &lab2_pinger, &s, x, "127.0.0.1", 3, L2_WALL_MS, 1);
 	e.from = s.from;
 	ping_expect(g, s.cli, &e, &s.po);
 	wire_tcp_pings(g, &s.w, s.port, 3, &pk);
@@ -493,64 +272,15 @@ t_client_rtt(struct grade *g)
 }
 
 static void
-t_client_split_reply(struct grade *g)
-{
-	static const char *const x[] = {"--split", "3", "--pause", "40", NULL};
-	struct ping_expect e = {"rrr", NULL, 0, 0};
-	struct l2_run s;
-
-	grade_explain(g, "each reply line arrives in 3 pieces, 40 ms apart: "
-	                 "read until the newline");
-	l2_scenario(g, &s, x, "127.0.0.1", 3, L2_WALL_MS, 0);
-	e.from = s.from;
-	ping_expect(g, s.cli, &e, &s.po);
-}
-
-static void
-t_client_wrong_reply(struct grade *g)
-{
-	static const char *const x[] = {"--wrong", "2", NULL};
-	struct ping_expect e = {"r-", NULL, 1, 0};
-	struct l2_run s;
-
-	grade_explain(g,
-	    "the reply to ping 2 is \"PING 9\": the reason on "
-	    "stderr, no line for seq 2, the summary, exit status 1");
-	l2_scenario(g, &s, x, "127.0.0.1", 3, L2_WALL_MS, 0);
-	e.from = s.from;
-	ping_expect(g, s.cli, &e, &s.po);
-	grade_check(g, s.cli->err_len > 0,
-	    "nothing on stderr: say why the "
-	    "client stopped");
-}
-
-static void
-t_client_server_closes(struct grade *g)
-{
-	static const char *const x[] = {"--close-after", "1", NULL};
-	struct ping_expect e = {"r-", NULL, 1, 0};
-	struct l2_run s;
-
-	grade_explain(g,
-	    "the server closes the connection after the first "
-	    "reply: the reason on stderr, the summary, exit status 1");
-	l2_scenario(g, &s, x, "127.0.0.1", 3, L2_WALL_MS, 0);
-	e.from = s.from;
-	ping_expect(g, s.cli, &e, &s.po);
-	grade_check(g, s.cli->err_len > 0,
-	    "nothing on stderr: say why the "
-	    "client stopped");
-}
-
-static void
 t_client_refused(struct grade *g)
 {
 	struct ping_expect e = {"", NULL, 1, 1};
-	struct l2_run s;
+	struct pinger_run s;
 
 	grade_explain(g, "nothing listens on the port: the reason on stderr, "
 	                 "no summary, exit status 1");
-	l2_scenario(g, &s, NULL, "127.0.0.1", 2, L2_WALL_MS, 1);
+	pinger_scenario(
+	    g, &lab2_pinger, &s, NULL, "127.0.0.1", 2, L2_WALL_MS, 1);
 	grade_check(g, wire_tcp_attempts(&s.w, s.port) > 0,
 	    "the client "
 	    "never tried to connect (no SYN to port %d on the capture)",
@@ -566,9 +296,10 @@ t_client_refused(struct grade *g)
 static void
 t_client_fin(struct grade *g)
 {
-	struct l2_run s;
+	struct pinger_run s;
 
-	l2_scenario(g, &s, l2_plain, "127.0.0.1", 2, L2_WALL_MS, 1);
+	pinger_scenario(
+	    g, &lab2_pinger, &s, l2_plain, "127.0.0.1", 2, L2_WALL_MS, 1);
 	grade_explain(g, "on the wire: after the last reply the client "
 	                 "closes with a FIN, not a reset");
 	wire_tcp_close(g, &s.w, s.port, 0, WIRE_CLIENT_FIN_NO_RST);
@@ -584,21 +315,20 @@ t_client_each_address(struct grade *g)
 {
 	static const char *const x[] = {"-4", NULL};
 	struct ping_expect e = {"rr", NULL, 0, 0};
-	struct l2_run s;
+	struct pinger_run s;
 	char first[64];
 
-	if (!scen_have_ipv6())
-		grade_not_run(g, "no IPv6 loopback (::1) here");
+	scen_need_ipv6(g);
 	if (scen_first_addr("localhost", SOCK_STREAM, first, sizeof first) <
 	        0 ||
 	    strcmp(first, "::1") != 0)
-		grade_not_run(g, "grader: localhost does not resolve to ::1 "
-		                 "first here");
+		grade_not_here(g, "grader: localhost does not resolve to ::1 "
+		                  "first here");
 	grade_explain(g,
 	    "getaddrinfo(\"localhost\") gives ::1, then 127.0.0.1; the server "
 	    "listens on 127.0.0.1 only, so connecting to ::1 is refused: the "
 	    "client must try the next address");
-	l2_scenario(g, &s, x, "localhost", 2, L2_WALL_MS, 0);
+	pinger_scenario(g, &lab2_pinger, &s, x, "localhost", 2, L2_WALL_MS, 0);
 	if (s.have_w && s.cli->status != 0 && s.po.nline == 0 &&
 	    wire_tcp_attempts(&s.w, s.port) == 1) {
 		grade_student(g, "client", s.cli);
@@ -623,14 +353,14 @@ t_client_read_before_close(struct grade *g)
 {
 	static const char *const x[] = {"--trail-after", "2", NULL};
 	struct ping_expect e = {"rr", NULL, 0, 0};
-	struct l2_run s;
+	struct pinger_run s;
 
 	grade_explain(g,
 	    "right after the reply to ping 2 the server sends " PEER_TRAIL_TEXT
 	    " more bytes: the client must read what is left (recv() with "
 	    "MSG_DONTWAIT until nothing comes) before close(), or the kernel "
 	    "answers the unread data with a reset (RST) instead of a FIN");
-	l2_scenario(g, &s, x, "127.0.0.1", 2, L2_WALL_MS, 1);
+	pinger_scenario(g, &lab2_pinger, &s, x, "127.0.0.1", 2, L2_WALL_MS, 1);
 	e.from = s.from;
 	ping_expect(g, s.cli, &e, &s.po);
 	wire_tcp_close(g, &s.w, s.port, 0, WIRE_CLIENT_FIN_NO_RST);
@@ -643,58 +373,18 @@ t_client_timeout_stops(struct grade *g)
 	static const char *const x[] = {"--silent-after", "1", NULL};
 	struct ping_expect e = {"rt", NULL, 1, 0};
 	struct wire_pings pk;
-	struct l2_run s;
+	struct pinger_run s;
 
 	grade_explain(g,
 	    "the server stops answering after the first reply: "
 	    "seq 2 times out after 1 s and the client stops there (no ping "
 	    "3), prints the summary and exits with status 1");
-	l2_scenario(g, &s, x, "127.0.0.1", 3, L2_PING_MS + L2_SLACK_MS, 1);
+	pinger_scenario(g, &lab2_pinger, &s, x, "127.0.0.1", 3,
+	    L2_PING_MS + L2_SLACK_MS, 1);
 	e.from = s.from;
 	ping_expect(g, s.cli, &e, &s.po);
 	wire_tcp_pings(g, &s.w, s.port, 2, &pk);
 	wire_free(&s.w);
-}
-
-static void
-t_client_localhost(struct grade *g)
-{
-	struct ping_expect e = {"rr", NULL, 0, 0};
-	struct l2_run s;
-
-	l2_scenario(g, &s, l2_plain, "localhost", 2, L2_WALL_MS, 0);
-	scen_localhost_from(
-	    s.cli, s.have_w ? &s.w : NULL, s.port, s.from, sizeof s.from);
-	e.from = s.from;
-	ping_expect(g, s.cli, &e, &s.po);
-	wire_free(&s.w);
-}
-
-static void
-t_client_ipv6(struct grade *g)
-{
-	struct ping_expect e = {"rr", NULL, 0, 0};
-	struct l2_run s;
-
-	if (!scen_have_ipv6())
-		grade_not_run(g, "no IPv6 loopback (::1) here");
-	l2_scenario(g, &s, l2_plain, "::1", 2, L2_WALL_MS, 0);
-	e.from = s.from;
-	ping_expect(g, s.cli, &e, &s.po);
-}
-
-static void
-t_client_usage(struct grade *g)
-{
-	static const struct scen_args bad[] = {{{NULL}}, {{"127.0.0.1", NULL}},
-	    {{"127.0.0.1", "abc", NULL}}, {{"127.0.0.1", "0", NULL}},
-	    {{"127.0.0.1", "70000", NULL}}, {{"127.0.0.1", "12000", "0", NULL}},
-	    {{"127.0.0.1", "12000", "1001", NULL}},
-	    {{"127.0.0.1", "12000", "x", NULL}},
-	    {{"no-such-host.invalid", "12000", "1", NULL}}};
-
-	scen_usage(g, grade_sub(g)->client, "tcp_client", bad,
-	    sizeof bad / sizeof bad[0]);
 }
 
 /* ---- both sides --------------------------------------------------- */
@@ -708,7 +398,7 @@ t_pair(struct grade *g)
 	char pbuf[16], from[80], scmd[64], ccmd[96];
 	struct cell_capture cap = {0};
 	const char *cargs[] = {"127.0.0.1", pbuf, "3", NULL};
-	int port = l2_server(g, srv);
+	int port = pinger_server(g, &lab2_pinger, srv);
 
 	snprintf(pbuf, sizeof pbuf, "%d", port);
 	snprintf(scmd, sizeof scmd, "./tcp_server %d", port);
@@ -724,25 +414,111 @@ t_pair(struct grade *g)
 	ping_expect(g, cli, &e, &po);
 }
 
+/* ---- the template's rows (pinger.h) --------------------------------- */
+
+static const struct pinger_server_case lab2_server_cases[] = {
+    {"server_all_bytes", PINGER_PLAIN, "127.0.0.1",
+        (const char *const[]){"--all-bytes", NULL}, 4000,
+        "line 1 holds the 255 byte values other than newline (NUL too); "
+        "then one line per such byte"},
+    {"server_max_line", PINGER_PLAIN, "127.0.0.1",
+        (const char *const[]){"--size", "1024", "--count", "2", NULL},
+        L2_WALL_MS,
+        "two lines of 1024 bytes before the newline (the contract's "
+        "longest)"},
+    {"server_second_client", PINGER_PLAIN, "127.0.0.1",
+        (const char *const[]){"--connections", "2", "--count", "2", NULL},
+        L2_WALL_MS,
+        "a client connects, pings, closes; then a second one must be served "
+        "(back to accept())"},
+    {"server_reset", PINGER_PLAIN, "127.0.0.1",
+        (const char *const[]){"--reset", "--count", "200", NULL}, 4000,
+        "a client sends 200 lines and resets the connection (RST); a second "
+        "client must still be served"},
+    {"server_partial_line", PINGER_PLAIN, "127.0.0.1",
+        (const char *const[]){"--vanish-mid-line", "--count", "2", NULL},
+        L2_WALL_MS,
+        "a client sends a line and a half, then closes: the half line gets "
+        "no reply, and the next client is served"},
+    {"server_long_line", PINGER_PLAIN, "127.0.0.1",
+        (const char *const[]){"--long", "5000", "--count", "2", NULL},
+        L2_WALL_MS,
+        "a client sends a 5000-byte line (over the limit): the server may "
+        "end that connection, never itself"},
+    {"server_ipv6", PINGER_IPV6, "::1",
+        (const char *const[]){"-6", "--count", "2", NULL}, L2_WALL_MS,
+        "a client connects to [::1]: the server must listen on IPv6 too "
+        "(IPV6_V6ONLY off)"},
+    /* With IPv6-only the default (bindv6only = 1), an IPv4 client must
+     * still be served: the server turns IPV6_V6ONLY off itself. */
+    {"server_dual_stack", PINGER_BINDV6ONLY, "127.0.0.1",
+        (const char *const[]){"-4", "--count", "2", NULL}, L2_WALL_MS,
+        "here AF_INET6 sockets are IPv6-only unless told otherwise (sysctl "
+        "net.ipv6.bindv6only=1, the default on some systems); a client of "
+        "127.0.0.1 must still be served: set IPV6_V6ONLY to 0 on the "
+        "listening socket (Linux's usual default hides it)"},
+};
+
+static const struct pinger_client_case lab2_client_cases[] = {
+    {"client_output", PINGER_PLAIN, l2_plain, "127.0.0.1", 3, L2_WALL_MS,
+        {"rrr", NULL, 0, 0}, NULL, NULL},
+    {"client_split_reply", PINGER_PLAIN,
+        (const char *const[]){"--split", "3", "--pause", "40", NULL},
+        "127.0.0.1", 3, L2_WALL_MS, {"rrr", NULL, 0, 0},
+        "each reply line arrives in 3 pieces, 40 ms apart: read until the "
+        "newline",
+        NULL},
+    {"client_wrong_reply", PINGER_PLAIN,
+        (const char *const[]){"--wrong", "2", NULL}, "127.0.0.1", 3, L2_WALL_MS,
+        {"r-", NULL, 1, 0},
+        "the reply to ping 2 is \"PING 9\": the reason on stderr, no line "
+        "for seq 2, the summary, exit status 1",
+        "client stopped"},
+    {"client_server_closes", PINGER_PLAIN,
+        (const char *const[]){"--close-after", "1", NULL}, "127.0.0.1", 3,
+        L2_WALL_MS, {"r-", NULL, 1, 0},
+        "the server closes the connection after the first reply: the reason "
+        "on stderr, the summary, exit status 1",
+        "client stopped"},
+    {"client_localhost", PINGER_PLAIN, l2_plain, "localhost", 2, L2_WALL_MS,
+        {"rr", NULL, 0, 0}, NULL, NULL},
+    {"client_ipv6", PINGER_IPV6, l2_plain, "::1", 2, L2_WALL_MS,
+        {"rr", NULL, 0, 0}, NULL, NULL},
+};
+
+static const struct pinger lab2_pinger = {
+    .type = SOCK_STREAM,
+    .server = "tcp_server",
+    .client = "tcp_client",
+    .peer_client = "tcp-client",
+    .peer_server = "tcp-server",
+    .server_wire = wire_tcp_early_reply,
+    .client_wire = NULL,
+    .server_cases = lab2_server_cases,
+    .nserver_cases = sizeof lab2_server_cases / sizeof lab2_server_cases[0],
+    .client_cases = lab2_client_cases,
+    .nclient_cases = sizeof lab2_client_cases / sizeof lab2_client_cases[0],
+};
+
 static const struct grade_test lab2_tests[] = {
     {"server_starts",
         "tcp_server PORT listens on the TCP port and keeps running",
-        NEED_SERVER, NULL, 5, t_server_starts},
+        NEED_SERVER, NULL, 5, pinger_t_server_starts},
     {"server_handshake",
         "accepts a connection: SYN, SYN-ACK, ACK on the wire, then replies",
         NEED_SERVER, "server_starts", 5, t_server_handshake},
     {"server_all_bytes",
         "reply lines upper-case a-z and keep every other byte (NUL too)",
-        NEED_SERVER, "server_starts", 8, t_server_all_bytes},
+        NEED_SERVER, "server_starts", 8, pinger_t_server_check},
     {"server_max_line", "a 1024-byte line comes back whole", NEED_SERVER,
-        "server_starts", 5, t_server_max_line},
+        "server_starts", 5, pinger_t_server_check},
     {"server_split_line", "a line split over several segments gets one reply",
         NEED_SERVER, "server_starts", 5, t_server_split_line},
     {"server_many_lines", "several lines in one segment each get their reply",
         NEED_SERVER, "server_starts", 5, t_server_many_lines},
     {"server_second_client",
         "after a client disconnects, the next one is served", NEED_SERVER,
-        "server_starts", 5, t_server_second_client},
+        "server_starts", 5, pinger_t_server_check},
     {"server_no_read",
         "survives a client that leaves without reading (SIGPIPE)", NEED_SERVER,
         "server_starts", 8, t_server_no_read},
@@ -750,43 +526,43 @@ static const struct grade_test lab2_tests[] = {
         "restarted at once on the same port, it listens again (SO_REUSEADDR)",
         NEED_SERVER, "server_starts", 6, t_server_restart},
     {"server_reset", "survives a client that resets the connection",
-        NEED_SERVER, "server_starts", 8, t_server_reset},
+        NEED_SERVER, "server_starts", 8, pinger_t_server_check},
     {"server_partial_line",
         "a half line at EOF gets no reply; the server goes on", NEED_SERVER,
-        "server_starts", 5, t_server_partial_line},
+        "server_starts", 5, pinger_t_server_check},
     {"server_long_line", "a line over 1024 bytes never ends the server",
-        NEED_SERVER, "server_starts", 5, t_server_long_line},
+        NEED_SERVER, "server_starts", 5, pinger_t_server_check},
     {"server_fin", "closes its side (FIN) after the client's FIN (capture)",
         NEED_SERVER, "server_starts", 5, t_server_fin},
     {"server_ipv6", "serves IPv6 clients ([::1]) as well as IPv4", NEED_SERVER,
-        "server_starts", 5, t_server_ipv6},
+        "server_starts", 5, pinger_t_server_check},
     {"server_dual_stack",
         "turns IPV6_V6ONLY off itself: IPv4 clients are served even where "
         "IPv6 sockets default to IPv6-only",
-        NEED_SERVER | NEED_NS, "server_starts", 5, t_server_dual_stack},
+        NEED_SERVER | NEED_NS, "server_starts", 5, pinger_t_server_check},
     /* After the program has shown it works: a skeleton that exits at
      * its first TODO would pass these for free. */
     {"server_usage", "bad arguments: a usage line and exit status 2",
-        NEED_SERVER, "server_starts", 5, t_server_usage},
+        NEED_SERVER, "server_starts", 5, pinger_t_server_usage},
     {"server_port_busy",
         "a port already in use: one line on stderr and exit status 1",
-        NEED_SERVER, "server_starts", 5, t_server_port_busy},
+        NEED_SERVER, "server_starts", 5, pinger_t_server_port_busy},
     {"client_handshake", "connects: SYN, SYN-ACK, ACK on the wire", NEED_CLIENT,
         NULL, 5, t_client_handshake},
     {"client_pings", "sends \"ping <seq>\\n\" lines, one at a time (capture)",
         NEED_CLIENT, NULL, 5, t_client_pings},
     {"client_output", "reply lines, summary and exit status 0", NEED_CLIENT,
-        NULL, 5, t_client_output},
+        NULL, 5, pinger_t_client_expect},
     {"client_rtt", "the printed RTT agrees with the capture's timestamps",
         NEED_CLIENT | NEED_TIMING, NULL, 5, t_client_rtt},
     {"client_split_reply", "a reply line arriving in pieces is read whole",
-        NEED_CLIENT, NULL, 5, t_client_split_reply},
+        NEED_CLIENT, NULL, 5, pinger_t_client_expect},
     {"client_wrong_reply",
         "a wrong reply line: reason on stderr, summary, exit status 1",
-        NEED_CLIENT, NULL, 5, t_client_wrong_reply},
+        NEED_CLIENT, NULL, 5, pinger_t_client_expect},
     {"client_server_closes",
         "the server closing early: reason on stderr, summary, exit status 1",
-        NEED_CLIENT, NULL, 5, t_client_server_closes},
+        NEED_CLIENT, NULL, 5, pinger_t_client_expect},
     {"client_refused",
         "a refused connection: reason on stderr, no summary, exit status 1",
         NEED_CLIENT, NULL, 5, t_client_refused},
@@ -796,11 +572,11 @@ static const struct grade_test lab2_tests[] = {
         "a timeout stops the client: summary, exit status 1, no more pings",
         NEED_CLIENT | NEED_TIMING, NULL, 6, t_client_timeout_stops},
     {"client_localhost", "HOST may be the name localhost", NEED_CLIENT, NULL, 5,
-        t_client_localhost},
+        pinger_t_client_localhost},
     {"client_ipv6", "HOST may be an IPv6 address (::1)", NEED_CLIENT, NULL, 5,
-        t_client_ipv6},
+        pinger_t_client_expect},
     {"client_usage", "bad arguments: a usage line and exit status 2",
-        NEED_CLIENT, "client_output", 8, t_client_usage},
+        NEED_CLIENT, "client_output", 8, pinger_t_client_usage},
     {"pair", "the student's client against the student's server",
         NEED_SERVER | NEED_CLIENT, "server_starts", 5, t_pair},
     /* Added last so that the numbers of the others (TAP) stay. */
@@ -816,6 +592,109 @@ static const struct grade_test lab2_tests[] = {
         NEED_CLIENT, NULL, 5, t_client_read_before_close},
 };
 
+/* ---- the contract, line by line ----------------------------------- */
+
+/* Each line of the handout's contract (section 3): the tests above that
+ * exercise it, the contract suite's tests, the broken submissions that
+ * break it alone (grader/labs/CONTRACT.md is generated from this). */
+#define L2S "check_lab2:"
+
+static const struct contract_line lab2_contract[] = {
+    {"common.args",
+        "Bad arguments (PORT not 1..65535, COUNT out of 1..1000, HOST that "
+        "does not resolve): a usage line on stderr, exit status 2",
+        {"server_usage", "client_usage"},
+        {L2S "test_server_bad_args", L2S "test_client_bad_args"},
+        {"server-usage-status", "client-usage-status"}},
+    {"tcp_server.listen",
+        "tcp_server listens on TCP PORT on all local addresses, IPv6 and "
+        "IPv4 alike (IPV6_V6ONLY off), with SO_REUSEADDR",
+        {"server_starts", "server_handshake", "server_ipv6",
+            "server_dual_stack", "server_restart"},
+        {L2S "test_server_sequential", L2S "test_server_restart",
+            L2S "test_server_no_ipv6"},
+        {"server-ipv4-only", "server-v6only-default", "server-no-reuseaddr"}},
+    {"tcp_server.accept",
+        "One connection at a time; when it ends, back to accept()",
+        {"server_second_client", "pair"}, {L2S "test_server_sequential"},
+        {"server-exits-after-first"}},
+    {"tcp_server.echo",
+        "Each complete line (at most 1024 bytes before the \\n) comes back "
+        "with a-z turned into A-Z, the \\n included",
+        {"server_all_bytes", "server_max_line"}, {L2S "test_server_lines"},
+        {"server-case-range"}},
+    {"tcp_server.framing",
+        "A line split over many segments, or several lines in one "
+        "segment, get the same replies; a partial line at the end of the "
+        "stream gets no reply",
+        {"server_split_line", "server_many_lines", "server_partial_line"},
+        {L2S "test_server_lines", L2S "test_server_partial_eof"},
+        {"server-one-recv-one-line", "server-no-framing"}},
+    {"tcp_server.long_line",
+        "A line over 1024 bytes may end that connection, never the server",
+        {"server_long_line"}, {L2S "test_server_overlong"},
+        {"server-long-line-exits"}},
+    {"tcp_server.close",
+        "When the client closes (recv() returns 0), the server closes its "
+        "side: both FINs",
+        {"server_fin"}, {L2S "test_server_lines"}, {"server-no-fin"}},
+    {"tcp_server.survive",
+        "A client that resets, vanishes mid-line or leaves without reading "
+        "must not stop the server (SIGPIPE)",
+        {"server_reset", "server_no_read", "server_partial_line"},
+        {L2S "test_server_hostile"}, {"server-sigpipe"}},
+    {"tcp_server.signal", "SIGINT or SIGTERM end the server with status 0",
+        {"server_signal"}, {L2S "test_server_signal"},
+        {"server-signal-status"}},
+    {"tcp_server.port_busy",
+        "A port the server cannot bind: one line on stderr, status 1",
+        {"server_port_busy"}, {L2S "test_server_port_in_use"},
+        {"server-busy-status"}},
+    {"tcp_client.connect",
+        "The client tries each address getaddrinfo() returns until one "
+        "connects; if none does: the reason on stderr, no summary, "
+        "status 1",
+        {"client_each_address", "client_refused", "client_handshake"},
+        {L2S "test_fallback", L2S "test_refused"},
+        {"client-first-address-only", "client-summary-on-refused"}},
+    {"tcp_client.host", "HOST is an IPv4 address, an IPv6 address or a name",
+        {"client_localhost", "client_ipv6"},
+        {L2S "test_pair", L2S "test_pair_localhost"}, {"client-ipv4-only"}},
+    {"tcp_client.ping",
+        "For seq = 1 to COUNT: it sends \"ping <seq>\\n\" and reads until it "
+        "has one whole reply line (which may arrive in pieces), with a 1 s "
+        "deadline per ping",
+        {"client_pings", "client_split_reply"},
+        {L2S "test_split_replies", L2S "test_slow_reply"}, {"client-one-recv"}},
+    {"tcp_client.timeout",
+        "The reply and timeout lines of lab 1; after a timeout it stops, "
+        "prints the summary and exits with status 1",
+        {"client_output", "client_rtt", "client_timeout_stops"},
+        {L2S "test_timeout", L2S "test_pair"},
+        {"client-no-stop-after-timeout"}},
+    {"tcp_client.wrong",
+        "A reply line other than \"PING <seq>\", or the server closing or "
+        "resetting: the reason on stderr, no line for that seq, the "
+        "summary, status 1",
+        {"client_wrong_reply", "client_server_closes"},
+        {L2S "test_bad_peer", L2S "test_closed_at_once"},
+        {"client-accepts-wrong"}},
+    {"tcp_client.close",
+        "After the last reply it reads what is left and closes the socket: "
+        "a normal FIN, not a reset",
+        {"client_fin", "client_read_before_close"}, {L2S "test_pair"},
+        {"client-rst-at-end", "client-no-drain"}},
+};
+
+/* What the handout's contract section states, in contract.h's numbers
+ * (the contract suite checks it). */
+static const char *const lab2_handout_says[] = {
+    "(COUNT: " CONTRACT_STR(CONTRACT_COUNT_MIN) " to " CONTRACT_STR(
+        CONTRACT_COUNT_MAX) ", default " CONTRACT_STR(CONTRACT_COUNT_DEFAULT) ")",
+    "a number from " CONTRACT_STR(CONTRACT_PORT_MIN) " to " CONTRACT_STR(
+        CONTRACT_PORT_MAX),
+    "at most " CONTRACT_STR(CONTRACT_LINE_MAX) " bytes each", NULL};
+
 /* The lab, for the registry (lab.h). */
 const struct grade_lab lab2_tcp = {
     .name = "lab2-tcp",
@@ -825,4 +704,8 @@ const struct grade_lab lab2_tcp = {
     .peers = "tcp-server tcp-client",
     .tests = lab2_tests,
     .ntests = sizeof lab2_tests / sizeof lab2_tests[0],
+    .contract = lab2_contract,
+    .ncontract = sizeof lab2_contract / sizeof lab2_contract[0],
+    .handout_says = lab2_handout_says,
+    .data = &lab2_pinger,
 };
