@@ -170,6 +170,8 @@ cg_mkdir(const char *path, int keep)
 	return 0;
 }
 
+static void cg_empty_dir(const char *dir);
+
 static int
 cg_make(struct cell *c, int i, const char *base)
 {
@@ -183,6 +185,10 @@ cg_make(struct cell *c, int i, const char *base)
 		return -1;
 	}
 	c->cg_kept = cg_keeper > 0;
+	/* A kept one may still hold what a test killed at its timeout
+	 * left (its init's death takes it, soon): gone before we start. */
+	if (c->cg_kept)
+		cg_empty_dir(c->cg[i]);
 	return 0;
 }
 

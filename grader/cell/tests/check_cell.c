@@ -1236,6 +1236,10 @@ copy_for_nobody(char *dir)
 	ck_assert_int_eq(chmod(dir, 0755), 0);
 	snprintf(to, sizeof to, "%s/check_kit", dir);
 	copy_file(kit_bin("check_kit"), to);
+	/* The studentkit suite asks labgrade --labs as it is made, in
+	 * every run of check_kit whatever suite is asked for. */
+	snprintf(to, sizeof to, "%s/labgrade", dir);
+	copy_file(kit_bin("labgrade"), to);
 	snprintf(to, sizeof to, "%s/tests", dir);
 	ck_assert_int_eq(mkdir(to, 0755), 0);
 	snprintf(to, sizeof to, "%s/tests/hostile", dir);
