@@ -132,7 +132,42 @@ cg_remove_dir(const char *dir)
 	}
 }
 
-/* Cgroups under base that a grader now gone made: emptied and removed. */
+/* The initial PID namespace's inode (PROC_PID_INIT_INO). */
+#define CG_INIT_PIDNS 0xEFFFFFFCUL
+
+/* 0 in a PID namespace of our own (a grader run inside a cell or a
+ * container): our pids are not the host's. */
+static unsigned long
+cg_pidns(void)
+{
+	struct stat st;
+
+	if (stat("/proc/self/ns/pid", &st) < 0)
+		return 0;
+	return (unsigned long)st.st_ino;
+}
+
+/* "socklab-<owner>" in the initial PID namespace, else
+ * "socklab-ns<inode>-<owner>", which no sweeper takes for a pid. */
+static void
+cg_owner_name(char *buf, size_t len, pid_t owner)
+{
+	unsigned long ns = cg_pidns();
+
+	if (ns == CG_INIT_PIDNS)
+		snprintf(buf, len, CELL_CG_PREFIX "%d", (int)owner);
+	else
+		snprintf(buf, len, CELL_CG_PREFIX "ns%lu-%d", ns, (int)owner);
+}
+
+/*
+ * Cgroups under base that a grader now gone made: emptied and removed.
+ * Only from the initial PID namespace, where the pids in their names
+ * mean what kill() sees: a grader in a PID namespace of its own (the
+ * selftest's, a container's) found every live grading of the host gone
+ * (ESRCH) and removed their cgroups under them (measured: run_start
+ * failing with ENOENT in other gradings).
+ */
 static void
 cg_sweep(const char *base)
 {
@@ -141,7 +176,7 @@ cg_sweep(const char *base)
 	DIR *d;
 	int pid;
 
-	if ((d = opendir(base)) == NULL)
+	if (cg_pidns() != CG_INIT_PIDNS || (d = opendir(base)) == NULL)
 		return;
 	while ((e = readdir(d)) != NULL) {
 		if (sscanf(e->d_name, CELL_CG_PREFIX "%d-", &pid) != 1 ||
@@ -176,10 +211,12 @@ static int
 cg_make(struct cell *c, int i, const char *base)
 {
 	pid_t owner = cg_keeper > 0 ? cg_keeper : getpid();
+	char name[96];
 
 	cg_sweep(base);
-	if (snprintf(c->cg[i], sizeof c->cg[i], "%s/" CELL_CG_PREFIX "%d-%d",
-	        base, (int)owner, c->slot) >= (int)sizeof c->cg[i] ||
+	cg_owner_name(name, sizeof name, owner);
+	if (snprintf(c->cg[i], sizeof c->cg[i], "%s/%s-%d", base, name,
+	        c->slot) >= (int)sizeof c->cg[i] ||
 	    cg_mkdir(c->cg[i], cg_keeper > 0) < 0) {
 		c->cg[i][0] = '\0';
 		return -1;
@@ -464,8 +501,9 @@ cell_cgroup_release(pid_t owner)
 
 	if (owner <= 0 || geteuid() != 0)
 		return;
-	n = (size_t)snprintf(
-	    prefix, sizeof prefix, CELL_CG_PREFIX "%d-", (int)owner);
+	cg_owner_name(prefix, sizeof prefix - 1, owner);
+	strcat(prefix, "-");
+	n = strlen(prefix);
 	for (i = 0; i < sizeof ctl / sizeof ctl[0]; i++) {
 		if (cg_own(ctl[i][0], ctl[i][1], base, sizeof base) < 0 ||
 		    (d = opendir(base)) == NULL)
