@@ -56,6 +56,7 @@ REF_LABS :=	# solutions/<lab>: built with labs/<lab>/Makefile (solutions/module.
 
 include capture/module.mk
 include grader/module.mk
+include po/module.mk
 # The instructor's repository only: the reference programs and the kit's
 # test runner.  A student kit has no solutions/ and builds without it.
 HAVE_SOLUTIONS := $(wildcard solutions/module.mk)
@@ -163,11 +164,13 @@ test check:
 endif
 
 # The student kit: the files git tracks (never working-tree strays), less
-# what holds or reveals a reference answer.  STUDENT_KIT_EXCLUDE is the one
+# what holds or reveals a reference answer, and the hidden tests
+# (grader/labs/LAB/hidden/: see labs.mk).  STUDENT_KIT_EXCLUDE is the one
 # list of those paths (shell patterns, matched against 'git ls-files').
 KIT_VERSION := $(shell sed -n 's/^\#define LABGRADE_VERSION "\([^"]*\)".*/\1/p' grader/param.h)
 STUDENT_KIT := build/socklab-student-$(KIT_VERSION).tar.gz
 STUDENT_KIT_EXCLUDE := solutions 'grader/labs/*/broken' 'grader/labs/*/hostile' \
+	'grader/labs/*/hidden' \
 	grader/cell/tests/hostile grader/cell/tests/attacks
 student-kit: $(STUDENT_KIT)
 $(STUDENT_KIT): FORCE
@@ -194,7 +197,7 @@ test-loaded: deps
 # (.clang-format).  Versions format differently: without clang-format 14
 # (what the files are formatted with) it says so and skips.
 CLANG_FORMAT ?= clang-format
-FORMAT_FILES = $(shell find capture grader labs solutions -name '*.[ch]' | sort)
+FORMAT_FILES = $(shell find capture grader labs solutions po -name '*.[ch]' | sort)
 format-check:
 	@v=$$($(CLANG_FORMAT) --version 2>/dev/null); \
 	case "$$v" in *" version 14."*) ;; \
@@ -212,9 +215,9 @@ format-check:
 
 # deps: install the development files of libpcap, Check, libseccomp
 # (the grader's sandbox) and libcrypto (OpenSSL: class mode's HMAC), with
-# pkg-config and bubblewrap, when they are missing: with apt-get when we
-# are root or have sudo without a password, otherwise print the exact
-# command and stop.
+# pkg-config, bubblewrap and gettext (msgfmt: the tools' translations),
+# when they are missing: with apt-get when we are root or have sudo
+# without a password, otherwise print the exact command and stop.
 deps:
 	@missing=""; \
 	command -v $(PKG_CONFIG) >/dev/null 2>&1 || missing="pkg-config"; \
@@ -222,11 +225,12 @@ deps:
 	$(PKG_CONFIG) --exists check 2>/dev/null || missing="$$missing check"; \
 	$(PKG_CONFIG) --exists libseccomp 2>/dev/null || missing="$$missing libseccomp-dev"; \
 	$(PKG_CONFIG) --exists libcrypto 2>/dev/null || missing="$$missing libssl-dev"; \
+	command -v msgfmt >/dev/null 2>&1 || missing="$$missing gettext"; \
 	command -v $(BWRAP) >/dev/null 2>&1 || missing="$$missing bubblewrap"; \
 	missing=$${missing# }; \
 	[ -z "$$missing" ] && exit 0; \
 	if ! command -v $(firstword $(APT_GET)) >/dev/null 2>&1; then \
-		echo "deps: missing $$missing; this system has no apt-get: install the development files of libpcap, Check, libseccomp and OpenSSL's libcrypto, pkg-config and bubblewrap with your package manager (see README.md)" >&2; \
+		echo "deps: missing $$missing; this system has no apt-get: install the development files of libpcap, Check, libseccomp and OpenSSL's libcrypto, pkg-config, bubblewrap and gettext with your package manager (see README.md)" >&2; \
 		exit 1; \
 	fi; \
 	if [ "$$(id -u)" = 0 ]; then sudo=""; \

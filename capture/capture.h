@@ -69,6 +69,8 @@
 #include <stdint.h>
 #include <sys/time.h>
 
+#include "i18n.h"
+
 /* Layers: where a packet was cut (pkt->trunc) or found malformed. */
 enum cap_layer {
 	CAP_L_NONE = 0, /* nothing cut */

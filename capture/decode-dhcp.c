@@ -10,22 +10,8 @@
 #include "extract.h"
 #include "proto.h"
 
-#define DHCP_SERVER_PORT 67
-#define DHCP_CLIENT_PORT 68
 #define DHCP_FIXED 236 /* op .. file */
 #define DHCP_COOKIE 0x63825363
-
-int
-cap_dhcp_port(const struct cap_pkt *pkt)
-{
-	return pkt->tp == CAP_TP_UDP &&
-	       ((pkt->sport == DHCP_CLIENT_PORT &&
-	            pkt->dport == DHCP_SERVER_PORT) ||
-	           (pkt->sport == DHCP_SERVER_PORT &&
-	               pkt->dport == DHCP_CLIENT_PORT) ||
-	           (pkt->sport == DHCP_SERVER_PORT &&
-	               pkt->dport == DHCP_SERVER_PORT)); /* relays */
-}
 
 static void
 dhcp_addrs(const struct cap_buf *b, size_t off, uint8_t len, uint8_t *dst,

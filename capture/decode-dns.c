@@ -11,16 +11,8 @@
 #include "param.h"
 #include "proto.h"
 
-#define DNS_PORT 53
 #define DNS_HDR 12
 #define DNS_NAME_WIRE_MAX 255 /* RFC 1035 3.1 */
-
-int
-cap_dns_port(const struct cap_pkt *pkt)
-{
-	return (pkt->tp == CAP_TP_UDP || pkt->tp == CAP_TP_TCP) &&
-	       (pkt->sport == DNS_PORT || pkt->dport == DNS_PORT);
-}
 
 /* One byte of a label as tcpdump prints it (fn_print_char): M- for the
  * high bit, ^ for control characters. */

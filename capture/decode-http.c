@@ -4,9 +4,11 @@
  * Transfer-Encoding); the TLS record layer and a ClientHello's server
  * name and versions (the rest is encrypted); SMTP, POP3, IMAP and FTP
  * command and reply lines.  Nothing is reassembled: a line cut by the
- * segment's end is marked as continuing.
+ * segment's end is marked as continuing.  HTTP/1.1 pipelining: the
+ * messages one segment holds back to back, found by their lengths.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <stdint.h>
 #include <string.h>
 
 #include "extract.h"
@@ -14,6 +16,36 @@
 
 static const char *const http_methods[] = {"GET", "HEAD", "POST", "PUT",
     "DELETE", "OPTIONS", "PATCH", "CONNECT", "TRACE"};
+
+/* Whether p[0..n) can start an HTTP/1.x message: "HTTP/1." or a method
+ * and a space.  Most segments are not HTTP: they leave here, cheaply,
+ * before anything is cleared or searched. */
+static int
+http_start(const uint8_t *p, size_t n)
+{
+	if (n < 4)
+		return 0;
+	switch (p[0]) {
+	case 'G':
+		return memcmp(p, "GET ", 4) == 0;
+	case 'H':
+		return (n >= 7 && memcmp(p, "HTTP/1.", 7) == 0) ||
+		       (n >= 5 && memcmp(p, "HEAD ", 5) == 0);
+	case 'P':
+		return memcmp(p, "PUT ", 4) == 0 ||
+		       (n >= 5 && memcmp(p, "POST ", 5) == 0) ||
+		       (n >= 6 && memcmp(p, "PATCH ", 6) == 0);
+	case 'D':
+		return n >= 7 && memcmp(p, "DELETE ", 7) == 0;
+	case 'O':
+		return n >= 8 && memcmp(p, "OPTIONS ", 8) == 0;
+	case 'C':
+		return n >= 8 && memcmp(p, "CONNECT ", 8) == 0;
+	case 'T':
+		return n >= 6 && memcmp(p, "TRACE ", 6) == 0;
+	}
+	return 0;
+}
 
 /* The line at p[0..n): its length without CR LF (*eol: 1 when the LF
  * was found). */
@@ -273,8 +305,8 @@ cap_app_decode_bytes(struct cap_app *a, const uint8_t *p, size_t n,
 	                                     : text_port(sport);
 	/* HTTP starts with an upper-case method or "HTTP/", TLS with a
 	 * record type 20..23: anything else is none of them, cheaply. */
-	if (k == CAP_APP_NONE && !(p[0] >= 'A' && p[0] <= 'Z') &&
-	    !(p[0] >= 20 && p[0] <= 23))
+	if (k == CAP_APP_NONE && !(p[0] >= 20 && p[0] <= 23) &&
+	    !http_start(p, n))
 		return -1;
 	memset(a, 0, sizeof *a);
 	if (k != CAP_APP_NONE)
@@ -290,6 +322,57 @@ cap_app_decode_bytes(struct cap_app *a, const uint8_t *p, size_t n,
 		return 0;
 	a->kind = CAP_APP_NONE;
 	return -1;
+}
+
+/* The body length of the message a decoded (RFC 9112 section 6.3):
+ * 0 for a 1xx, 204 or 304 response or a request without
+ * Content-Length or Transfer-Encoding; -1 when only the connection's
+ * end or the chunks tell. */
+static int64_t
+http_body_len(const struct cap_app *a)
+{
+	if (a->kind == CAP_APP_HTTP_RESPONSE &&
+	    (a->status / 100 == 1 || a->status == 204 || a->status == 304))
+		return 0;
+	if (a->encoding[0] != '\0')
+		return -1;
+	if (a->has_length)
+		return a->length > INT32_MAX ? -1 : (int64_t)a->length;
+	return a->kind == CAP_APP_HTTP_REQUEST ? 0 : -1;
+}
+
+uint32_t
+cap_http_messages(
+    const uint8_t *p, size_t n, struct cap_http_msg *msg, uint32_t max)
+{
+	struct cap_app a;
+	size_t off = 0, head;
+	int64_t body;
+	uint32_t k = 0;
+
+	while (k < max && off < n) {
+		if (!http_start(p + off, n - off))
+			break;
+		memset(&a, 0, sizeof a);
+		if (http_decode(&a, p + off, n - off) < 0 ||
+		    (k > 0 && a.kind != msg[0].kind))
+			break;
+		msg[k].kind = a.kind;
+		msg[k].status = a.status;
+		msg[k].end = n; /* unknown: at least the segment */
+		body = a.headers_done ? http_body_len(&a) : -1;
+		head = n - off - a.body_here;
+		if (body < 0) {
+			k++;
+			break;
+		}
+		msg[k].end = off + head + (uint64_t)body;
+		k++;
+		if (msg[k - 1].end >= n)
+			break;
+		off = (size_t)msg[k - 1].end;
+	}
+	return k;
 }
 
 int

@@ -349,6 +349,32 @@ notes_trace(
 	return k;
 }
 
+/* HTTP/1.1 pipelining: "pipelined behind 2 unanswered requests",
+ * "3 requests in this segment" (each answered in turn). */
+static int
+notes_http(struct outbuf *ob, const struct cap_xnote *xn, int n)
+{
+	int k = 0;
+	int request = (xn->ev & (CAP_XE_ASK | CAP_XE_REPEAT)) != 0;
+
+	if (xn->nmsg > 1) {
+		note_sep(ob, n, &k);
+		outbuf_u64(ob, xn->nmsg);
+		outbuf_puts(ob, request
+		                    ? " requests in this segment (pipelined)"
+		                    : " responses in this segment, each "
+		                      "answering the next request in turn");
+	}
+	if (request && xn->behind > 0) {
+		note_sep(ob, n, &k);
+		outbuf_puts(ob, "pipelined: sent before the answer to ");
+		outbuf_u64(ob, xn->behind);
+		outbuf_puts(ob,
+		    xn->behind == 1 ? " earlier request" : " earlier requests");
+	}
+	return k;
+}
+
 /* The exchange's note of the current packet, after n notes already
  * printed on the line; returns how many it printed. */
 int
@@ -387,6 +413,8 @@ xchg_notes(
 		outbuf_puts(ob, question_words[xn->kind]);
 		outbuf_puts(ob, " seen");
 	}
+	if (xn->kind == CAP_XK_HTTP)
+		k += notes_http(ob, xn, n + k);
 	if (xn->kind == CAP_XK_ECHO && (xn->ev & CAP_XE_REACHED)) {
 		note_sep(ob, n, &k);
 		outbuf_puts(ob, "hop ");
@@ -426,6 +454,14 @@ json_xchg(struct sniff *s)
 		outbuf_puts(ob, xn->ev & CAP_XE_REACHED
 		                    ? ",\"hop_is_destination\":true"
 		                    : ",\"hop_is_destination\":false");
+	}
+	if (xn->kind == CAP_XK_HTTP && xn->nmsg > 1) {
+		outbuf_puts(ob, ",\"http_messages\":");
+		outbuf_u64(ob, xn->nmsg);
+	}
+	if (xn->kind == CAP_XK_HTTP && xn->behind > 0) {
+		outbuf_puts(ob, ",\"http_pipelined_behind\":");
+		outbuf_u64(ob, xn->behind);
 	}
 	if (xn->ev & (CAP_XE_ANSWER | CAP_XE_DUP)) {
 		outbuf_puts(ob, ",\"answers_at\":");

@@ -54,8 +54,8 @@ exec_enter(struct sniff *s)
 		/* Root without CAP_SYS_ADMIN (a container): try as a user. */
 		if (user || unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0) {
 			snprintf(s->err, sizeof s->err,
-			    "--exec: cannot create "
-			    "a private network namespace: %s",
+			    _("--exec: cannot create "
+			      "a private network namespace: %s"),
 			    strerror(errno));
 			return -1;
 		}
@@ -63,15 +63,15 @@ exec_enter(struct sniff *s)
 	}
 	if (user && userns_map_self(uid, gid) != 0) {
 		snprintf(s->err, sizeof s->err,
-		    "--exec: cannot map ids in the "
-		    "user namespace: %s",
+		    _("--exec: cannot map ids in the "
+		      "user namespace: %s"),
 		    strerror(errno));
 		return -1;
 	}
 	if (exec_lo_up() != 0) {
 		snprintf(s->err, sizeof s->err,
-		    "--exec: cannot bring up the "
-		    "namespace's loopback: %s",
+		    _("--exec: cannot bring up the "
+		      "namespace's loopback: %s"),
 		    strerror(errno));
 		return -1;
 	}
@@ -121,7 +121,7 @@ exec_child(struct sniff *s, const char *cmd, int out)
 	signal(SIGPIPE, SIG_DFL);
 	close(pcap_get_selectable_fd(s->pc));
 	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-	fprintf(stderr, "labsniff: --exec: /bin/sh: %s\n", strerror(errno));
+	fprintf(stderr, _("labsniff: --exec: /bin/sh: %s\n"), strerror(errno));
 	_exit(127);
 }
 
@@ -165,8 +165,8 @@ exec_start(struct sniff *s)
 		if (pipe2(pfd, O_CLOEXEC) != 0 || (c->pid = fork()) < 0) {
 			c->pid = 0;
 			snprintf(s->err, sizeof s->err,
-			    "--exec: cannot start "
-			    "a command: %s",
+			    _("--exec: cannot start "
+			      "a command: %s"),
 			    strerror(errno));
 			return -1;
 		}
@@ -341,23 +341,23 @@ exec_report(struct sniff *s)
 	for (i = 0; i < s->o.n_exec; i++) {
 		const struct exec_cmd *c = &s->cmd[i];
 
-		outbuf_puts(ob, "command ");
+		outbuf_puts(ob, _("command "));
 		outbuf_u64(ob, (uint64_t)i + 1);
 		outbuf_puts(ob, " (");
 		outbuf_puts(ob, s->o.exec_cmd[i]);
 		outbuf_puts(ob, "): ");
 		if (c->killed)
-			outbuf_puts(ob, s->interrupted
-			                    ? "still running when the capture "
-			                      "was interrupted, "
-			                      "ended by labsniff"
-			                    : "still running after the last "
-			                      "command, ended by labsniff");
+			outbuf_puts(ob,
+			    s->interrupted ? _("still running when the capture "
+			                       "was interrupted, "
+			                       "ended by labsniff")
+			                   : _("still running after the last "
+			                       "command, ended by labsniff"));
 		else if (WIFEXITED(c->status)) {
-			outbuf_puts(ob, "exited with status ");
+			outbuf_puts(ob, _("exited with status "));
 			outbuf_u64(ob, (uint64_t)WEXITSTATUS(c->status));
 		} else {
-			outbuf_puts(ob, "killed by signal ");
+			outbuf_puts(ob, _("killed by signal "));
 			outbuf_u64(ob, (uint64_t)WTERMSIG(c->status));
 		}
 		outbuf_putc(ob, '\n');

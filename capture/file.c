@@ -273,14 +273,14 @@ cap_file_open(const char *path, char *err, size_t errlen)
 	 * (each record says how many bytes it holds); say so once. */
 	if (snap > CAP_FILE_SNAPLEN_MAX && (uint32_t)pcap_snapshot(p) != snap)
 		snprintf(f->warning, sizeof f->warning,
-		    "%s: snapshot length %u in the file header is absurd "
-		    "(a damaged file?): read as %d, libpcap's maximum",
+		    _("%s: snapshot length %u in the file header is absurd "
+		      "(a damaged file?): read as %d, libpcap's maximum"),
 		    path, snap, pcap_snapshot(p));
 	else if (snap > CAP_FILE_SNAPLEN_MAX)
 		snprintf(f->warning, sizeof f->warning,
-		    "%s: snapshot length %u in the file header is absurd "
-		    "(a damaged file?): read on, each packet as its record "
-		    "says",
+		    _("%s: snapshot length %u in the file header is absurd "
+		      "(a damaged file?): read on, each packet as its record "
+		      "says"),
 		    path, snap);
 	return f;
 }

@@ -1,6 +1,8 @@
 /*
  * labsniff --json: the fields of the protocols above the transport (ARP,
- * DNS), under stable keys prefixed by the protocol's name.
+ * DNS, DHCP, ND, HTTP and the other text lines), under stable keys
+ * prefixed by the protocol's name; a message reassembled from TCP
+ * segments under "reassembled".
  */
 #define _DEFAULT_SOURCE /* pcap.h (via labsniff.h) uses u_int, u_char */
 #include "labsniff.h"
@@ -102,15 +104,13 @@ json_dns_rr(struct outbuf *ob, const struct cap_dns_rr *rr, int first)
 }
 
 static void
-json_dns(struct outbuf *ob, const struct cap_pkt *pkt)
+json_dns_msg(struct outbuf *ob, struct cap_dns *mp)
 {
-	struct cap_dns m;
+	struct cap_dns m = *mp;
 	struct cap_dns_rr rr;
 	const char *rc;
 	int n = 0;
 
-	if (cap_dns_open(&m, pkt) < 0)
-		return;
 	kstr(ob, "dns", m.flags & CAP_DNS_QR ? "response" : "query");
 	knum(ob, "dns_id", m.id);
 	knum(ob, "dns_flags", m.flags);
@@ -147,6 +147,15 @@ json_dns(struct outbuf *ob, const struct cap_pkt *pkt)
 		kstr(ob, "dns_malformed", m.bad);
 	else if (m.cut)
 		outbuf_puts(ob, ",\"dns_truncated\":true");
+}
+
+static void
+json_dns(struct outbuf *ob, const struct cap_pkt *pkt)
+{
+	struct cap_dns m;
+
+	if (cap_dns_open(&m, pkt) == 0)
+		json_dns_msg(ob, &m);
 }
 
 static void
@@ -253,14 +262,12 @@ json_nd(struct outbuf *ob, const struct cap_pkt *pkt)
 }
 
 static void
-json_tcp_app(struct outbuf *ob, const struct cap_pkt *pkt)
+json_app_line(struct outbuf *ob, const struct cap_app *ap)
 {
 	static const char *const kinds[] = {"", "http-request", "http-response",
 	    "tls", "smtp", "pop3", "imap", "ftp"};
-	struct cap_app a;
+	struct cap_app a = *ap;
 
-	if (cap_app_decode(pkt, &a) < 0)
-		return;
 	kstr(ob, "app", kinds[a.kind]);
 	if (a.line_cut)
 		outbuf_puts(ob, ",\"app_line_continues\":true");
@@ -298,6 +305,43 @@ json_tcp_app(struct outbuf *ob, const struct cap_pkt *pkt)
 	default:
 		kstr(ob, a.from_server ? "app_reply" : "app_command", a.text);
 	}
+}
+
+static void
+json_tcp_app(struct outbuf *ob, const struct cap_pkt *pkt)
+{
+	struct cap_app a;
+
+	if (cap_app_decode(pkt, &a) == 0)
+		json_app_line(ob, &a);
+}
+
+/* The DNS message or HTTP head this segment completed, under
+ * "reassembled": its protocol, size and segments, then the same keys
+ * as a message in one packet. */
+void
+json_reasm(struct outbuf *ob, const struct sniff *s, const struct cap_pkt *pkt)
+{
+	const struct sniff_print *pr = &s->pr;
+	struct cap_dns m;
+	struct cap_app a;
+
+	if (pr->reasm_msg == NULL)
+		return;
+	if (pr->reasm_http
+	        ? cap_app_decode_bytes(&a, pr->reasm_msg, pr->reasm_len,
+	              pkt->sport, pkt->dport) < 0
+	        : cap_dns_open_msg(&m, pr->reasm_msg, pr->reasm_len) < 0)
+		return;
+	outbuf_puts(ob, ",\"reassembled\":{\"protocol\":");
+	outbuf_puts(ob, pr->reasm_http ? "\"http\"" : "\"dns\"");
+	knum(ob, "bytes", pr->reasm_len);
+	knum(ob, "segments", pr->reasm_nseg);
+	if (pr->reasm_http)
+		json_app_line(ob, &a);
+	else
+		json_dns_msg(ob, &m);
+	outbuf_putc(ob, '}');
 }
 
 void

@@ -226,6 +226,7 @@ json_packet(
 	}
 	json_note(ob, pkt, note);
 	json_app(ob, pkt);
+	json_reasm(ob, s, pkt);
 	json_xchg(s);
 	outbuf_puts(ob, "}\n");
 }

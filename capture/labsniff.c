@@ -21,12 +21,12 @@
 static volatile sig_atomic_t stop_requested; /* Ctrl-C / SIGTERM */
 static pcap_t *volatile break_pc;            /* for pcap_breakloop */
 
-static const char usage_line[] =
+static const char usage_line[] = N_(
     "usage: labsniff [-i IFACE] [-r FILE] [-w FILE] [-c COUNT] [-X] [-e] [-q] "
     "[--ladder [--conv N]] [--timeline] [--svg FILE] [--json] "
-    "[--exec CMD]... [FILTER]\n";
+    "[--exec CMD]... [FILTER]\n");
 
-static const char help_text[] =
+static const char help_text[] = N_(
     "labsniff: watch your programs' packets, with the handshakes, replies\n"
     "and losses explained.  One line per packet, then a summary per\n"
     "conversation.\n"
@@ -41,13 +41,15 @@ static const char help_text[] =
     "  -e            show the Ethernet addresses on every line\n"
     "  -q            quiet: only the summary\n"
     "  --ladder      draw each conversation as a sequence diagram instead\n"
-    "                of the packet lines\n"
+    "                of the packet lines, and a traceroute's route with a\n"
+    "                lifeline per hop\n"
     "  --conv N      --ladder and --svg draw conversation N only (its\n"
     "                number in the lines and the summary)\n"
     "  --timeline    instead of the packet lines, one row per conversation\n"
     "                over one time axis: S SYN, F FIN, R reset, > data from\n"
     "                the client, < from the server; 100 rows at most, as\n"
-    "                wide as the terminal (100 columns when not one)\n"
+    "                wide as the terminal (100 columns when not one);\n"
+    "                a traceroute adds a row per hop\n"
     "  --svg FILE    write the same diagrams (or the timeline) to FILE as\n"
     "                an SVG picture\n"
     "  --json        one JSON object per line: packets, conversations, "
@@ -62,16 +64,16 @@ static const char help_text[] =
     "  -h, --help    this help;  -V, --version  the version\n"
     "  FILTER        tcpdump's filter language, e.g. 'udp port 12000'\n"
     "\n"
-    "Exit status: 0 done, 1 a failure at run time, 2 bad arguments.\n";
+    "Exit status: 0 done, 1 a failure at run time, 2 bad arguments.\n");
 
 static int
 usage_error(const char *msg, const char *arg)
 {
 	if (arg != NULL)
-		fprintf(stderr, "labsniff: %s: %s\n", msg, arg);
+		fprintf(stderr, _("labsniff: %s: %s\n"), msg, arg);
 	else
-		fprintf(stderr, "labsniff: %s\n", msg);
-	fputs(usage_line, stderr);
+		fprintf(stderr, _("labsniff: %s\n"), msg);
+	fputs(_(usage_line), stderr);
 	return 2;
 }
 
@@ -157,32 +159,32 @@ parse_option(struct sniff_opts *o, int c, char **argv)
 	case OPT_CONV:
 		if (parse_conv(optarg, &o->conv) != 0)
 			return usage_error(
-			    "--conv N: N must be a conversation's "
-			    "number (1 or more)",
+			    _("--conv N: N must be a conversation's "
+			      "number (1 or more)"),
 			    optarg);
 		return 0;
 	case 'c':
 		if (parse_count(optarg, &o->count) != 0)
 			return usage_error(
-			    "COUNT must be a whole number >= 1", optarg);
+			    _("COUNT must be a whole number >= 1"), optarg);
 		return 0;
 	case OPT_EXEC:
 		if (o->n_exec == SNIFF_MAX_EXEC)
-			return usage_error("too many --exec commands", NULL);
+			return usage_error(_("too many --exec commands"), NULL);
 		o->exec_cmd[o->n_exec++] = optarg;
 		return 0;
 	case 'h':
-		fputs(help_text, stdout);
-		fputs(usage_line, stdout);
+		fputs(_(help_text), stdout);
+		fputs(_(usage_line), stdout);
 		return -1;
 	case 'V':
 		printf("labsniff (socklab) %s, %s\n", LABSNIFF_VERSION,
 		    pcap_lib_version());
 		return -1;
 	case ':':
-		return usage_error("option needs a value", argv[optind - 1]);
+		return usage_error(_("option needs a value"), argv[optind - 1]);
 	default:
-		return usage_error("unknown option", argv[optind - 1]);
+		return usage_error(_("unknown option"), argv[optind - 1]);
 	}
 }
 
@@ -191,20 +193,20 @@ static int
 check_options(const struct sniff_opts *o)
 {
 	if (o->rfile != NULL && (o->iface != NULL || o->n_exec > 0))
-		return usage_error(
-		    "-r reads a file: it cannot be combined with -i or --exec",
+		return usage_error(_("-r reads a file: it cannot be combined "
+		                     "with -i or --exec"),
 		    NULL);
 	if (o->iface != NULL && o->n_exec > 0)
 		return usage_error(
-		    "--exec captures in its own namespace: drop -i", NULL);
+		    _("--exec captures in its own namespace: drop -i"), NULL);
 	if (o->json && o->ladder)
-		return usage_error("--json and --ladder: choose one", NULL);
+		return usage_error(_("--json and --ladder: choose one"), NULL);
 	if (o->timeline && (o->ladder || o->json))
 		return usage_error(
-		    "--timeline, --ladder, --json: choose one", NULL);
+		    _("--timeline, --ladder, --json: choose one"), NULL);
 	if (o->conv != 0 && (o->timeline || (!o->ladder && !o->svgfile)))
-		return usage_error("--conv N picks the conversation of "
-		                   "--ladder or --svg (not --timeline)",
+		return usage_error(_("--conv N picks the conversation of "
+		                     "--ladder or --svg (not --timeline)"),
 		    NULL);
 	return 0;
 }
@@ -235,7 +237,7 @@ parse_args(struct sniff_opts *o, int argc, char **argv)
 		return rc;
 	if (optind < argc &&
 	    (o->filter = join_words(argv + optind, argc - optind)) == NULL)
-		return usage_error("out of memory", NULL);
+		return usage_error(_("out of memory"), NULL);
 	return 0;
 }
 
@@ -359,7 +361,7 @@ live_loop(struct sniff *s)
 	if (s->o.n_exec > 0)
 		exec_stop(s);
 	if (n == -1) {
-		snprintf(s->err, sizeof s->err, "capture failed: %s",
+		snprintf(s->err, sizeof s->err, _("capture failed: %s"),
 		    pcap_geterr(s->pc));
 		return -1;
 	}
@@ -399,12 +401,12 @@ set_filter(struct sniff *s)
 		return 0;
 	if (pcap_compile(s->pc, &prog, s->o.filter, 1, PCAP_NETMASK_UNKNOWN) !=
 	    0) {
-		snprintf(s->err, sizeof s->err, "bad filter '%s': %s",
+		snprintf(s->err, sizeof s->err, _("bad filter '%s': %s"),
 		    s->o.filter, pcap_geterr(s->pc));
 		return 2;
 	}
 	if (pcap_setfilter(s->pc, &prog) != 0) {
-		snprintf(s->err, sizeof s->err, "cannot set the filter: %s",
+		snprintf(s->err, sizeof s->err, _("cannot set the filter: %s"),
 		    pcap_geterr(s->pc));
 		pcap_freecode(&prog);
 		return 1;
@@ -424,7 +426,8 @@ open_source(struct sniff *s, struct cap_file **f)
 		if (*f == NULL)
 			return 1;
 		if (cap_file_warning(*f) != NULL) /* read on, say it once */
-			fprintf(stderr, "labsniff: %s\n", cap_file_warning(*f));
+			fprintf(
+			    stderr, _("labsniff: %s\n"), cap_file_warning(*f));
 		s->pc = cap_file_pcap(*f);
 		s->linktype = cap_file_linktype(*f);
 	} else {
@@ -437,8 +440,8 @@ open_source(struct sniff *s, struct cap_file **f)
 	}
 	if (!cap_linktype_supported(s->linktype)) {
 		snprintf(s->err, sizeof s->err,
-		    "link type %s (%d) is not "
-		    "supported",
+		    _("link type %s (%d) is not "
+		      "supported"),
 		    pcap_datalink_val_to_name(s->linktype)
 		        ? pcap_datalink_val_to_name(s->linktype)
 		        : "?",
@@ -467,10 +470,13 @@ run(struct sniff *s)
 	break_pc = s->live ? s->pc : NULL;
 	if (s->live) /* as tcpdump: also says the capture is ready */
 		fprintf(stderr,
-		    "labsniff: listening on %s%s, link type %s, "
-		    "Ctrl-C to stop\n",
+		    s->o.n_exec > 0
+		        ? _("labsniff: listening on %s of a private "
+		            "network namespace, link type %s, "
+		            "Ctrl-C to stop\n")
+		        : _("labsniff: listening on %s, link type %s, "
+		            "Ctrl-C to stop\n"),
 		    s->o.iface != NULL ? s->o.iface : "lo",
-		    s->o.n_exec > 0 ? " of a private network namespace" : "",
 		    pcap_datalink_val_to_name(s->linktype));
 	if (s->o.n_exec > 0 && exec_start(s) != 0)
 		rc = 1;
@@ -502,6 +508,7 @@ main(int argc, char **argv)
 	struct sniff s;
 	int rc;
 
+	i18n_init();
 	memset(&s, 0, sizeof s);
 	for (rc = 0; rc < SNIFF_MAX_EXEC; rc++)
 		s.cmd[rc].out_fd = -1;
@@ -509,15 +516,15 @@ main(int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	s.out_tty = isatty(STDOUT_FILENO);
 	if (outbuf_init(&s.out, STDOUT_FILENO, SNIFF_OUTBUF_BYTES) != 0) {
-		fprintf(stderr, "labsniff: out of memory\n");
+		fprintf(stderr, _("labsniff: out of memory\n"));
 		return 1;
 	}
 	rc = run(&s);
 	outbuf_flush(&s.out);
 	if (rc != 0 && s.err[0] != '\0')
-		fprintf(stderr, "labsniff: %s\n", s.err);
+		fprintf(stderr, _("labsniff: %s\n"), s.err);
 	else if (s.out.failed) {
-		fprintf(stderr, "labsniff: writing the output: %s\n",
+		fprintf(stderr, _("labsniff: writing the output: %s\n"),
 		    strerror(s.out.failed));
 		rc = 1;
 	}

@@ -24,6 +24,8 @@
  *	                           draws the same in SVG; --conv N: one only
  *	timeline_*                 --timeline: a row per conversation over
  *	                           one time axis (terminal and SVG)
+ *	route_*                    traceroute's hops for the drawings
+ *	                           (route.h)
  *	json_packet/json_conv/json_capture/json_string  --json
  *	print_arp, print_dns, print_eth_addrs   ARP and DNS lines, -e
  *	xchg_*                     answers tied to questions (echo, ARP,
@@ -62,6 +64,9 @@
 #define XCHG_LOST_MAX 20              /* unanswered questions listed */
 #define XCHG_ROUTES_MAX 4             /* traceroute destinations shown */
 #define XCHG_PINGS_MAX 8              /* pinger/destination pairs shown */
+#define ROUTE_MAX_EVENTS 1000         /* route drawings: probes + answers */
+#define ROUTE_WHAT_LEN 40             /* "UDP to port 33434", cut */
+#define ROUTE_COL 8                   /* --ladder: columns between hops */
 #define TIMELINE_MAX_ROWS 100         /* --timeline: conversations drawn */
 #define TIMELINE_MAX_MARKS 1000000    /* packets marked, all rows (16 B) */
 #define TIMELINE_MAX_SPANS 262144     /* conversations counted "at once" */
@@ -99,6 +104,7 @@ struct ladder;
 struct timeline;
 struct xsum;
 struct cap_xchg;
+struct route;
 
 /* Printer state: the conversation table and the run's counters. */
 struct sniff_print {
@@ -111,6 +117,7 @@ struct sniff_print {
 	struct summary *sum;
 	struct ladder *lad;
 	struct timeline *tl;   /* --timeline */
+	struct route *route;   /* traceroute's hops, when drawing */
 	struct cap_xchg *xchg; /* questions and answers (exchange.c) */
 	struct xsum *xs;
 	struct cap_xnote xn;      /* the current packet's exchange */
@@ -197,7 +204,8 @@ void ladder_free(struct ladder *l);
 void ladder_add(struct ladder *l, const struct cap_pkt *pkt,
     const struct cap_note *note, const struct timeval *t0);
 void ladder_print(struct ladder *l, struct outbuf *ob);
-int svg_write(struct ladder *l, const char *path, char *err, size_t errlen);
+int svg_write(struct ladder *l, const struct route *route, const char *path,
+    char *err, size_t errlen);
 void ladder_pick(struct ladder *l, uint32_t id);
 int ladder_has_conv(const struct ladder *l, uint32_t *nconv);
 
@@ -205,9 +213,10 @@ struct timeline *timeline_new(void);
 void timeline_free(struct timeline *t);
 void timeline_add(struct timeline *t, const struct cap_pkt *pkt,
     const struct cap_note *note, const struct timeval *t0);
-void timeline_print(struct timeline *t, struct outbuf *ob, int width);
-int timeline_svg(
-    const struct timeline *t, const char *path, char *err, size_t errlen);
+void timeline_print(struct timeline *t, const struct route *route,
+    struct outbuf *ob, int width);
+int timeline_svg(const struct timeline *t, const struct route *route,
+    const char *path, char *err, size_t errlen);
 
 void json_packet(
     struct sniff *s, const struct cap_pkt *pkt, const struct cap_note *note);
@@ -238,5 +247,7 @@ int xchg_notes(
 void xchg_summary(struct sniff *s);
 void json_xchg(struct sniff *s);
 void json_app(struct outbuf *ob, const struct cap_pkt *pkt);
+void json_reasm(
+    struct outbuf *ob, const struct sniff *s, const struct cap_pkt *pkt);
 
 #endif

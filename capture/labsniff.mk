@@ -8,7 +8,7 @@ LABSNIFF_SRCS := capture/labsniff.c capture/print.c capture/notes.c \
                  capture/print-arp.c capture/print-dns.c capture/exchange.c \
                  capture/json-app.c capture/print-dhcp.c capture/print-nd.c \
                  capture/print-app.c capture/timeline.c \
-                 capture/timeline-svg.c
+                 capture/timeline-svg.c capture/route.c
 LABSNIFF_OBJS := $(LABSNIFF_SRCS:%.c=$(B)/%.o)
 
 $(B)/labsniff: $(LABSNIFF_OBJS) $(B)/libcapture.a
@@ -45,7 +45,8 @@ bench:: deps
 	@$(MAKE) --no-print-directory bench-labsniff
 	$(if $(CORPUS),@$(MAKE) --no-print-directory bench-corpus CORPUS='$(CORPUS)')
 
-# make labsniff-goldens: rewrite the expected outputs of TESTLIST with the
+# make labsniff-goldens: rewrite the expected outputs of TESTLIST (an
+# expected .svg is the --svg picture, stdout ignored) with the
 # labsniff just built, after a deliberate change of output (or of the
 # library's annotations); review them with 'git diff capture/tests/golden'.
 .PHONY: labsniff-goldens
@@ -56,7 +57,11 @@ labsniff-goldens: $(B)/labsniff $(B)/tests/pcap/.stamp
 		'$$PCAP/'*) p=$(B)/tests/pcap/$${pcap#\$$PCAP/} ;; \
 		*) p=capture/tests/golden/$$pcap ;; \
 		esac; \
-		./$(B)/labsniff -r $$p $$flags > capture/tests/golden/$$exp || \
+		case $$exp in \
+		*.svg) out=/dev/null; flags="$$flags --svg capture/tests/golden/$$exp" ;; \
+		*) out=capture/tests/golden/$$exp ;; \
+		esac; \
+		./$(B)/labsniff -r $$p $$flags > $$out || \
 			{ echo "labsniff-goldens: $$name failed" >&2; exit 1; }; \
 	done
 	@echo "labsniff-goldens: rewritten; review: git diff capture/tests/golden"

@@ -211,7 +211,7 @@ ladder_header(struct outbuf *ob, const struct ladder_conv *c, size_t w)
 	       sl = strlen(c->srv), at, col;
 
 	outbuf_putc(ob, '\n');
-	outbuf_puts(ob, "conversation #");
+	outbuf_puts(ob, _("conversation #"));
 	outbuf_u64(ob, c->id);
 	outbuf_puts(ob, c->proto == 6 ? " (TCP)\n" : " (UDP)\n");
 	at = left > cl / 2 ? left - cl / 2 : 0;
@@ -222,10 +222,17 @@ ladder_header(struct outbuf *ob, const struct ladder_conv *c, size_t w)
 	pad(ob, ' ', at > col ? at - col : 1);
 	outbuf_puts(ob, c->srv);
 	outbuf_putc(ob, '\n');
-	pad(ob, ' ', left - 3);
-	outbuf_puts(ob, "client");
-	pad(ob, ' ', w + 1 - 3 - 3);
-	outbuf_puts(ob, "server\n");
+	/* the side names, each centred on its lifeline (in any language) */
+	cl = strlen(_("client"));
+	sl = strlen(_("server"));
+	at = left > cl / 2 ? left - cl / 2 : 0;
+	pad(ob, ' ', at);
+	outbuf_puts(ob, _("client"));
+	col = at + cl;
+	at = left + w + 1 - sl / 2;
+	pad(ob, ' ', at > col ? at - col : 1);
+	outbuf_puts(ob, _("server"));
+	outbuf_putc(ob, '\n');
 	pad(ob, ' ', left);
 	outbuf_putc(ob, '|');
 	pad(ob, ' ', w);
@@ -279,19 +286,19 @@ ladder_print(struct ladder *l, struct outbuf *ob)
 		if (l->conv[ci].omitted > 0) {
 			outbuf_puts(ob, "  ... ");
 			outbuf_u64(ob, l->conv[ci].omitted);
-			outbuf_puts(ob, " more packets not drawn\n");
+			outbuf_puts(ob, _(" more packets not drawn\n"));
 		}
 	}
 	if (l->more_convs > 0) {
 		outbuf_puts(ob, "\n(");
 		outbuf_u64(ob, l->more_convs);
-		outbuf_puts(ob, " packets of further conversations not drawn:"
-		                " --conv N draws conversation N)\n");
+		outbuf_puts(ob, _(" packets of further conversations not drawn:"
+		                  " --conv N draws conversation N)\n"));
 	}
 	if (l->untracked > 0) {
 		outbuf_puts(ob, "\n(");
 		outbuf_u64(ob, l->untracked);
-		outbuf_puts(ob, " packets outside TCP/UDP conversations not "
-		                "drawn)\n");
+		outbuf_puts(ob, _(" packets outside TCP/UDP conversations not "
+		                  "drawn)\n"));
 	}
 }

@@ -7,7 +7,7 @@ CAPTURE_SRCS := capture/decode.c capture/decode-ip.c capture/decode-ip6.c \
 	capture/names.c capture/flow.c capture/flow-tcp.c capture/flow-udp.c \
 	capture/file.c capture/decode-arp.c capture/decode-dns.c capture/xchg.c \
 	capture/decode-dhcp.c capture/decode-nd.c capture/decode-http.c \
-	capture/reasm.c capture/userns.c
+	capture/reasm.c capture/userns.c capture/i18n.c
 
 $(B)/libcapture.a: $(CAPTURE_SRCS:%.c=$(B)/%.o)
 	$(AR) rcs $@ $^

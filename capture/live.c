@@ -31,11 +31,11 @@ live_refused(struct sniff *s, const char *iface)
 
 	self_path(self, sizeof self);
 	snprintf(s->err, sizeof s->err,
-	    "capturing on %.32s needs privileges: run it with sudo, or once "
-	    "'sudo setcap cap_net_raw=eip %.300s', or capture your own "
-	    "programs "
-	    "with --exec CMD (no privileges needed), or read a file with -r "
-	    "FILE",
+	    _("capturing on %.32s needs privileges: run it with sudo, or once "
+	      "'sudo setcap cap_net_raw=eip %.300s', or capture your own "
+	      "programs "
+	      "with --exec CMD (no privileges needed), or read a file with -r "
+	      "FILE"),
 	    iface, self);
 }
 
@@ -68,13 +68,13 @@ live_open(struct sniff *s, const char *iface)
 
 	s->pc = pcap_create(iface, errbuf);
 	if (s->pc == NULL) {
-		snprintf(s->err, sizeof s->err, "cannot capture on %s: %s",
+		snprintf(s->err, sizeof s->err, _("cannot capture on %s: %s"),
 		    iface, errbuf);
 		return -1;
 	}
 	if (live_configure(s) != 0) {
-		snprintf(s->err, sizeof s->err, "cannot set up capture on %s",
-		    iface);
+		snprintf(s->err, sizeof s->err,
+		    _("cannot set up capture on %s"), iface);
 		return -1;
 	}
 	rc = pcap_activate(s->pc);
@@ -84,14 +84,14 @@ live_open(struct sniff *s, const char *iface)
 		return -1;
 	}
 	if (rc < 0) {
-		snprintf(s->err, sizeof s->err, "cannot capture on %s: %s",
+		snprintf(s->err, sizeof s->err, _("cannot capture on %s: %s"),
 		    iface,
 		    rc == PCAP_ERROR_NO_SUCH_DEVICE ? "no such interface"
 		                                    : pcap_geterr(s->pc));
 		return -1;
 	}
 	if (rc > 0) /* a warning: the capture works, say why it may not */
-		fprintf(stderr, "labsniff: warning: %s: %s\n", iface,
+		fprintf(stderr, _("labsniff: warning: %s: %s\n"), iface,
 		    pcap_geterr(s->pc));
 	s->live = 1;
 	s->linktype = pcap_datalink(s->pc);
@@ -108,19 +108,19 @@ live_stats_print(struct sniff *s)
 
 	if (!s->live || pcap_stats(s->pc, &st) != 0)
 		return;
-	outbuf_puts(ob, "kernel: ");
+	outbuf_puts(ob, _("kernel: "));
 	outbuf_u64(ob, st.ps_recv);
-	outbuf_puts(ob, " received, ");
+	outbuf_puts(ob, _(" received, "));
 	outbuf_u64(ob, st.ps_drop);
-	outbuf_puts(ob, " dropped by the capture buffer");
+	outbuf_puts(ob, _(" dropped by the capture buffer"));
 	if (st.ps_ifdrop > 0) {
 		outbuf_puts(ob, ", ");
 		outbuf_u64(ob, st.ps_ifdrop);
-		outbuf_puts(ob, " by the interface");
+		outbuf_puts(ob, _(" by the interface"));
 	}
 	outbuf_putc(ob, '\n');
 	if (lo)
 		outbuf_puts(ob,
-		    "  (on lo the kernel counts each packet twice, "
-		    "as sent and as received; labsniff shows it once)\n");
+		    _("  (on lo the kernel counts each packet twice, "
+		      "as sent and as received; labsniff shows it once)\n"));
 }

@@ -5,7 +5,9 @@
 #define _DEFAULT_SOURCE /* pcap.h (via labsniff.h) uses u_int, u_char */
 #include "labsniff.h"
 
-static const char *const side[2] = {"client", "server"};
+/* TRANSLATORS: "teardown: FIN from the " and "reset by the " are
+ * followed by one of these. */
+static const char *const side[2] = {N_("client"), N_("server")};
 
 static void
 note_sep(struct outbuf *ob, int *n)
@@ -19,24 +21,24 @@ static const struct {
 	const char *text;
 	int side; /* followed by "client" or "server" (the sender) */
 } tcp_notes[] = {
-    {CAP_EV_HS1, "handshake 1/3", 0},
-    {CAP_EV_HS2, "handshake 2/3", 0},
-    {CAP_EV_HS3, "handshake 3/3", 0},
+    {CAP_EV_HS1, N_("handshake 1/3"), 0},
+    {CAP_EV_HS2, N_("handshake 2/3"), 0},
+    {CAP_EV_HS3, N_("handshake 3/3"), 0},
     {CAP_EV_NO_HS,
-        "handshake not seen: numbers relative to the first "
-        "packet",
+        N_("handshake not seen: numbers relative to the first "
+           "packet"),
         0},
-    {CAP_EV_FIN1, "teardown: FIN from the ", 1},
-    {CAP_EV_FIN2, "teardown: the other side's FIN", 0},
-    {CAP_EV_FIN_ACK, "acknowledges the first FIN", 0},
-    {CAP_EV_LAST_ACK, "acknowledges the second FIN: closed", 0},
-    {CAP_EV_RST, "reset by the ", 1},
-    {CAP_EV_RETRANS, "retransmission", 0},
-    {CAP_EV_OOO, "out of order", 0},
-    {CAP_EV_GAP, "earlier bytes not captured", 0},
-    {CAP_EV_KEEPALIVE, "keep-alive", 0},
-    {CAP_EV_ZERO_WIN, "zero window: receiver full", 0},
-    {CAP_EV_DUP_ACK, "duplicate ACK", 0},
+    {CAP_EV_FIN1, N_("teardown: FIN from the "), 1},
+    {CAP_EV_FIN2, N_("teardown: the other side's FIN"), 0},
+    {CAP_EV_FIN_ACK, N_("acknowledges the first FIN"), 0},
+    {CAP_EV_LAST_ACK, N_("acknowledges the second FIN: closed"), 0},
+    {CAP_EV_RST, N_("reset by the "), 1},
+    {CAP_EV_RETRANS, N_("retransmission"), 0},
+    {CAP_EV_OOO, N_("out of order"), 0},
+    {CAP_EV_GAP, N_("earlier bytes not captured"), 0},
+    {CAP_EV_KEEPALIVE, N_("keep-alive"), 0},
+    {CAP_EV_ZERO_WIN, N_("zero window: receiver full"), 0},
+    {CAP_EV_DUP_ACK, N_("duplicate ACK"), 0},
 };
 
 static void
@@ -49,13 +51,13 @@ notes_tcp(struct outbuf *ob, const struct cap_note *note, int *n)
 		    (note->ev & CAP_EV_REFUSED)) { /* the reset's true name */
 			note_sep(ob, n);
 			outbuf_puts(
-			    ob, "connection refused: nothing listens on ");
+			    ob, _("connection refused: nothing listens on "));
 			outbuf_u64(ob, note->conv->srv_port);
 		} else if (note->ev & tcp_notes[i].ev) {
 			note_sep(ob, n);
-			outbuf_puts(ob, tcp_notes[i].text);
+			outbuf_puts(ob, _(tcp_notes[i].text));
 			if (tcp_notes[i].side)
-				outbuf_puts(ob, side[note->dir & 1]);
+				outbuf_puts(ob, _(side[note->dir & 1]));
 		}
 }
 
@@ -65,18 +67,18 @@ notes_tcp(struct outbuf *ob, const struct cap_note *note, int *n)
 static void
 notes_unreach(struct outbuf *ob, const struct cap_note *note)
 {
-	outbuf_puts(ob, "port unreachable: ");
+	outbuf_puts(ob, _("port unreachable: "));
 	if (note->unreach == CAP_UR_NO_SERVER) {
-		outbuf_puts(ob, "no server on ");
+		outbuf_puts(ob, _("no server on "));
 		outbuf_u64(ob, note->port);
 	} else if (note->unreach == CAP_UR_CONNECTED) {
 		outbuf_u64(ob, note->port);
-		outbuf_puts(ob, " is the client of conversation #");
+		outbuf_puts(ob, _(" is the client of conversation #"));
 		outbuf_u64(ob, note->unreach_conv);
 		outbuf_puts(
-		    ob, ", a connected socket: it refuses other senders");
+		    ob, _(", a connected socket: it refuses other senders"));
 	} else {
-		outbuf_puts(ob, "nothing accepts this datagram on ");
+		outbuf_puts(ob, _("nothing accepts this datagram on "));
 		outbuf_u64(ob, note->port);
 	}
 }
@@ -86,26 +88,26 @@ notes_udp(struct outbuf *ob, const struct cap_note *note, int *n)
 {
 	if (note->ev & CAP_EV_REQUEST) {
 		note_sep(ob, n);
-		outbuf_puts(ob, "datagram #");
+		outbuf_puts(ob, _("datagram #"));
 		outbuf_u64(ob, note->req);
 	}
 	if (note->ev & CAP_EV_REPLY) {
 		note_sep(ob, n);
-		outbuf_puts(ob, "reply to datagram #");
+		outbuf_puts(ob, _("reply to datagram #"));
 		outbuf_u64(ob, note->req);
 		if (note->rtt_us >= 0) {
-			outbuf_puts(ob, " after ");
+			outbuf_puts(ob, _(" after "));
 			print_ms(ob, note->rtt_us);
 		}
 	}
 	if (note->ev & CAP_EV_UNPAIRED) {
 		note_sep(ob, n);
-		outbuf_puts(ob, "from the server, answers no open request");
+		outbuf_puts(ob, _("from the server, answers no open request"));
 	}
 	if (note->ev & CAP_EV_UNMATCHED) {
 		note_sep(ob, n);
-		outbuf_puts(
-		    ob, "from the server, echoes no open request: not a reply");
+		outbuf_puts(ob,
+		    _("from the server, echoes no open request: not a reply"));
 	}
 	if (note->ev & CAP_EV_PORT_UNREACH) {
 		note_sep(ob, n);

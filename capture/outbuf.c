@@ -72,8 +72,9 @@ outbuf_free(struct outbuf *ob)
 	ob->buf = NULL;
 }
 
+/* outbuf_put when p[0..n) does not fit: flushed as the buffer fills. */
 void
-outbuf_put(struct outbuf *ob, const void *p, size_t n)
+outbuf_put_slow(struct outbuf *ob, const void *p, size_t n)
 {
 	const char *s = p;
 	size_t k;
@@ -94,6 +95,8 @@ u64_digits(uint64_t v)
 {
 	int n = 1;
 
+	if (v < 100000) /* ports, lengths, windows: no division */
+		return 1 + (v >= 10) + (v >= 100) + (v >= 1000) + (v >= 10000);
 	while (v >= 10000) {
 		v /= 10000;
 		n += 4;
@@ -159,12 +162,17 @@ void
 outbuf_frac(struct outbuf *ob, uint64_t v, int digits)
 {
 	char *p = outbuf_room(ob, (size_t)digits);
-	int i;
+	int i = digits;
 
-	for (i = digits - 1; i >= 0; i--) {
-		p[i] = (char)('0' + v % 10);
-		v /= 10;
+	for (; i >= 2; i -= 2) { /* two digits per division */
+		unsigned d = (unsigned)(v % 100) * 2;
+
+		v /= 100;
+		p[i - 1] = digit_pairs[d + 1];
+		p[i - 2] = digit_pairs[d];
 	}
+	if (i == 1)
+		p[0] = (char)('0' + v % 10);
 	outbuf_commit(ob, (size_t)digits);
 }
 

@@ -35,7 +35,7 @@ int outbuf_init(struct outbuf *ob, int fd, size_t cap);
 void outbuf_mem(struct outbuf *ob, char *buf, size_t cap);
 int outbuf_flush(struct outbuf *ob);
 void outbuf_free(struct outbuf *ob);
-void outbuf_put(struct outbuf *ob, const void *p, size_t n);
+void outbuf_put_slow(struct outbuf *ob, const void *p, size_t n);
 void outbuf_u64(struct outbuf *ob, uint64_t v);
 void outbuf_u64w(struct outbuf *ob, uint64_t v, int width, char pad);
 void outbuf_i64(struct outbuf *ob, int64_t v);
@@ -64,6 +64,19 @@ outbuf_putc(struct outbuf *ob, char c)
 	if (ob->len == ob->cap)
 		outbuf_flush(ob);
 	ob->buf[ob->len++] = c;
+}
+
+/* Inline: most pieces are a few bytes that fit (a literal's length and
+ * copy are then worked out by the compiler); the rest goes piecewise. */
+static inline void
+outbuf_put(struct outbuf *ob, const void *p, size_t n)
+{
+	if (n <= ob->cap - ob->len) {
+		memcpy(ob->buf + ob->len, p, n);
+		ob->len += n;
+	} else {
+		outbuf_put_slow(ob, p, n);
+	}
 }
 
 static inline void

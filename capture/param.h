@@ -30,6 +30,8 @@
 /* Exchanges: questions waiting for their answer (xchg.c) */
 #define CAP_XCHG_MAX 4096 /* questions kept at once (~100 B each) */
 #define CAP_XCHG_WAYS 8   /* slots per set: a full set drops its oldest */
+#define CAP_XCHG_HTTP_CONNS 1024 /* HTTP connections counted at once */
+#define CAP_HTTP_PIPELINE 16     /* HTTP messages read from one segment */
 
 #define CAP_TRACE_TTL_MAX 30 /* a packet with a smaller TTL is a probe */
 

@@ -5,6 +5,7 @@
  */
 #define _DEFAULT_SOURCE /* pcap.h (via labsniff.h) uses u_int, u_char */
 #include "labsniff.h"
+#include "route.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -405,16 +406,19 @@ print_init(struct sniff *s)
 		pr->lad = ladder_new();
 	if (pr->lad != NULL)
 		ladder_pick(pr->lad, s->o.conv);
+	if (pr->lad != NULL || pr->tl != NULL)
+		pr->route = route_new();
 	if (pr->flows == NULL || pr->sum == NULL ||
+	    ((pr->lad != NULL || pr->tl != NULL) && pr->route == NULL) ||
 	    (s->o.timeline && pr->tl == NULL) ||
 	    ((s->o.ladder || s->o.svgfile != NULL) && !s->o.timeline &&
 	        pr->lad == NULL)) {
-		snprintf(s->err, sizeof s->err, "out of memory");
+		snprintf(s->err, sizeof s->err, _("out of memory"));
 		return -1;
 	}
 	cap_flows_on_evict(pr->flows, summary_evicted, pr->sum);
 	if (xchg_init(s) < 0) {
-		snprintf(s->err, sizeof s->err, "out of memory");
+		snprintf(s->err, sizeof s->err, _("out of memory"));
 		return -1;
 	}
 	return 0;
@@ -441,6 +445,7 @@ print_packet(struct sniff *s, const struct cap_pkt *pkt)
 {
 	struct sniff_print *pr = &s->pr;
 	struct cap_note note;
+	int drawn;
 
 	if (!pr->have_t0) {
 		pr->t0 = pkt->ts;
@@ -462,9 +467,14 @@ print_packet(struct sniff *s, const struct cap_pkt *pkt)
 		note.conv = NULL;
 	}
 	xchg_track(s, pkt);
-	if (pr->lad != NULL)
+	/* an ICMP error or echo of a traceroute is drawn on the route,
+	 * not counted among the packets the diagrams leave out */
+	drawn = pr->route != NULL &&
+	        route_add(pr->route, pkt, &pr->xn, &pr->t0) > 0 &&
+	        note.conv == NULL && s->o.conv == 0;
+	if (pr->lad != NULL && !drawn)
 		ladder_add(pr->lad, pkt, &note, &pr->t0);
-	if (pr->tl != NULL)
+	if (pr->tl != NULL && !drawn)
 		timeline_add(pr->tl, pkt, &note, &pr->t0);
 	if (s->o.quiet || s->o.ladder || s->o.timeline)
 		return;
@@ -500,22 +510,26 @@ print_finish(struct sniff *s)
 		cap_flows_flush(pr->flows);
 	if (pr->lad != NULL && !ladder_has_conv(pr->lad, &nconv)) {
 		snprintf(s->err, sizeof s->err,
-		    "--conv %lu: no such conversation (the capture has %lu, "
-		    "numbered from 1)",
+		    _("--conv %lu: no such conversation (the capture has %lu, "
+		      "numbered from 1)"),
 		    (unsigned long)s->o.conv, (unsigned long)nconv);
 		return 2;
 	}
 	if (pr->tl != NULL && !s->o.quiet)
-		timeline_print(pr->tl, &s->out,
+		timeline_print(pr->tl, pr->route, &s->out,
 		    s->out_tty ? print_tty_width() : TIMELINE_WIDTH);
-	if (pr->lad != NULL && s->o.ladder && !s->o.quiet && !s->o.json)
+	if (pr->lad != NULL && s->o.ladder && !s->o.quiet && !s->o.json) {
 		ladder_print(pr->lad, &s->out);
+		if (s->o.conv == 0) /* --conv N: that conversation only */
+			route_print(pr->route, &s->out);
+	}
 	summary_print(s);
 	if (pr->tl != NULL && s->o.svgfile != NULL)
 		return timeline_svg(
-		    pr->tl, s->o.svgfile, s->err, sizeof s->err);
+		    pr->tl, pr->route, s->o.svgfile, s->err, sizeof s->err);
 	if (pr->lad != NULL && s->o.svgfile != NULL)
-		return svg_write(pr->lad, s->o.svgfile, s->err, sizeof s->err);
+		return svg_write(pr->lad, s->o.conv == 0 ? pr->route : NULL,
+		    s->o.svgfile, s->err, sizeof s->err);
 	return 0;
 }
 
@@ -530,6 +544,8 @@ print_free(struct sniff *s)
 	ladder_free(pr->lad);
 	timeline_free(pr->tl);
 	pr->tl = NULL;
+	route_free(pr->route);
+	pr->route = NULL;
 	xchg_free(s);
 	pr->flows = NULL;
 	pr->sum = NULL;

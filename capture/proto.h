@@ -58,6 +58,11 @@
  *	                            server name, versions), SMTP/POP/IMAP/FTP
  *	                            line; 0, or -1 when none of them
  *	cap_app_decode_bytes(a, p, n, sport, dport)  the same on bytes
+ *	cap_http_messages(p, n, msg, max)  HTTP/1.1 pipelining: the HTTP
+ *	                            messages of one kind (requests or
+ *	                            responses) that begin in p[0..n), back to
+ *	                            back, each with where it ends (at most
+ *	                            max; 0 when p holds no HTTP head)
  *	cap_tls_version_name(v)     "TLS 1.2", ... or NULL
  */
 #ifndef CAP_PROTO_H
@@ -106,6 +111,9 @@ struct cap_xq {
 	uint8_t mac[6];     /* ARP: the asker's hardware address */
 	uint8_t tag;        /* DHCP: 1 when the REQUEST renews a lease;
 	                     * echo, trace: the probe's TTL / hop limit */
+	uint32_t seq_end;   /* HTTP: the client's sequence number just past
+	                     * the request (a response acknowledging less
+	                     * answers an earlier request) */
 };
 
 /* xn->ev bits */
@@ -130,6 +138,10 @@ struct cap_xnote {
 	                    * with this TTL (also for an echo request) */
 	uint8_t icmp_type; /* trace answers: the ICMP type and code */
 	uint8_t icmp_code;
+	uint8_t nmsg;    /* HTTP: requests or responses the segment
+	                  * holds (pipelined; xn->q: the first) */
+	uint32_t behind; /* HTTP request: earlier requests on the
+	                  * connection still unanswered (pipelined) */
 };
 
 struct cap_xstats {
@@ -225,7 +237,14 @@ struct cap_dns_rr {
 	char target2[CAP_DNS_NAME_MAX]; /* SOA rname */
 };
 
-int cap_dns_port(const struct cap_pkt *pkt);
+#define CAP_DNS_PORT 53
+/* Inline: asked of every packet, several times. */
+static inline int
+cap_dns_port(const struct cap_pkt *pkt)
+{
+	return (pkt->tp == CAP_TP_UDP || pkt->tp == CAP_TP_TCP) &&
+	       (pkt->sport == CAP_DNS_PORT || pkt->dport == CAP_DNS_PORT);
+}
 int cap_dns_open(struct cap_dns *m, const struct cap_pkt *pkt);
 int cap_dns_head(struct cap_dns *m, const struct cap_pkt *pkt);
 int cap_dns_open_msg(struct cap_dns *m, const uint8_t *p, size_t n);
@@ -280,7 +299,20 @@ struct cap_dhcp {
 	uint8_t bad_code; /* the option that overran */
 };
 
-int cap_dhcp_port(const struct cap_pkt *pkt);
+#define CAP_DHCP_SERVER_PORT 67
+#define CAP_DHCP_CLIENT_PORT 68
+/* Inline: asked of every packet.  Server to server: relays. */
+static inline int
+cap_dhcp_port(const struct cap_pkt *pkt)
+{
+	return pkt->tp == CAP_TP_UDP &&
+	       ((pkt->sport == CAP_DHCP_CLIENT_PORT &&
+	            pkt->dport == CAP_DHCP_SERVER_PORT) ||
+	           (pkt->sport == CAP_DHCP_SERVER_PORT &&
+	               pkt->dport == CAP_DHCP_CLIENT_PORT) ||
+	           (pkt->sport == CAP_DHCP_SERVER_PORT &&
+	               pkt->dport == CAP_DHCP_SERVER_PORT));
+}
 int cap_dhcp_decode(const struct cap_pkt *pkt, struct cap_dhcp *d);
 const char *cap_dhcp_type_name(uint8_t type);
 
@@ -361,5 +393,17 @@ int cap_app_decode(const struct cap_pkt *pkt, struct cap_app *a);
 int cap_app_decode_bytes(struct cap_app *a, const uint8_t *p, size_t n,
     uint16_t sport, uint16_t dport);
 const char *cap_tls_version_name(uint16_t v);
+
+struct cap_http_msg {
+	enum cap_app_kind kind; /* CAP_APP_HTTP_REQUEST or _RESPONSE */
+	uint16_t status;        /* a response's status */
+	uint64_t end;           /* offset just past it (past the segment when
+	                         * its body goes on; the segment's end when
+	                         * only the connection's end or the chunks
+	                         * tell) */
+};
+
+uint32_t cap_http_messages(
+    const uint8_t *p, size_t n, struct cap_http_msg *msg, uint32_t max);
 
 #endif

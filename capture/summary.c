@@ -61,47 +61,42 @@ conv_by_id(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
+/* "1 packet", "2 packets": the plural as the language makes it (xgettext
+ * reads count_words' two words as ngettext's, po/module.mk). */
 static void
 count_words(struct outbuf *ob, uint64_t n, const char *one, const char *many)
 {
 	outbuf_u64(ob, n);
 	outbuf_putc(ob, ' ');
-	outbuf_puts(ob, n == 1 ? one : many);
-}
-
-static void
-count_word(struct outbuf *ob, uint64_t n, const char *word)
-{
-	count_words(ob, n, word, word);
-	if (n != 1)
-		outbuf_putc(ob, 's');
+	outbuf_puts(ob, ngettext(one, many, (unsigned long)n));
 }
 
 static const char *
 tcp_state_words(const struct cap_conv *c)
 {
 	static const char *const closer[2] = {
-	    "closed, the client's FIN first", "closed, the server's FIN first"};
+	    N_("closed, the client's FIN first"),
+	    N_("closed, the server's FIN first")};
 
 	switch (c->state) {
 	case CAP_CS_SYN_SENT:
-		return "SYN never answered";
+		return _("SYN never answered");
 	case CAP_CS_SYN_RCVD:
-		return "handshake not completed";
+		return _("handshake not completed");
 	case CAP_CS_ESTABLISHED:
-		return "still open";
+		return _("still open");
 	case CAP_CS_FIN_WAIT:
-		return c->closer == 1 ? "half-closed by the server"
-		                      : "half-closed by the client";
+		return c->closer == 1 ? _("half-closed by the server")
+		                      : _("half-closed by the client");
 	case CAP_CS_CLOSING:
-		return "both FINs sent, the last ACK not seen";
+		return _("both FINs sent, the last ACK not seen");
 	case CAP_CS_CLOSED:
-		return closer[c->closer == 1];
+		return _(closer[c->closer == 1]);
 	case CAP_CS_RESET:
-		return c->resetter == 1 ? "reset by the server"
-		                        : "reset by the client";
+		return c->resetter == 1 ? _("reset by the server")
+		                        : _("reset by the client");
 	default:
-		return "handshake not seen";
+		return _("handshake not seen");
 	}
 }
 
@@ -111,18 +106,18 @@ summary_tcp(struct outbuf *ob, const struct cap_conv *c)
 	uint64_t re = (uint64_t)c->retrans[0] + c->retrans[1];
 
 	if (c->rtt_hs_us >= 0) {
-		outbuf_puts(ob, "; handshake ");
+		outbuf_puts(ob, _("; handshake "));
 		print_ms(ob, c->rtt_hs_us);
 	}
 	outbuf_puts(ob, "; ");
 	if (c->refused) { /* a RST that answered the SYN */
-		outbuf_puts(ob, "connection refused: nothing listens on ");
+		outbuf_puts(ob, _("connection refused: nothing listens on "));
 		outbuf_u64(ob, c->srv_port);
 	} else
 		outbuf_puts(ob, tcp_state_words(c));
 	if (re > 0) {
 		outbuf_puts(ob, "; ");
-		count_word(ob, re, "retransmission");
+		count_words(ob, re, "retransmission", "retransmissions");
 	}
 }
 
@@ -130,20 +125,21 @@ static void
 summary_udp(struct outbuf *ob, const struct cap_conv *c)
 {
 	outbuf_puts(ob, "; ");
-	count_word(ob, c->requests, "request");
+	count_words(ob, c->requests, "request", "requests");
 	outbuf_puts(ob, ", ");
 	count_words(ob, c->replies, "reply", "replies");
 	outbuf_puts(ob, ", ");
 	outbuf_u64(ob, c->unanswered);
-	outbuf_puts(ob, " unanswered");
+	outbuf_puts(ob, _(" unanswered"));
 	if (c->unpaired > 0) {
 		outbuf_puts(ob, ", ");
 		outbuf_u64(ob, c->unpaired);
-		outbuf_puts(ob, " unrequested");
+		outbuf_puts(ob, _(" unrequested"));
 	}
 	if (c->unmatched > 0) {
 		outbuf_puts(ob, ", ");
-		count_word(ob, c->unmatched, "unmatched datagram");
+		count_words(ob, c->unmatched, "unmatched datagram",
+		    "unmatched datagrams");
 	}
 	if (c->unreach > 0) {
 		outbuf_puts(ob, "; ");
@@ -165,19 +161,19 @@ summary_conv(struct outbuf *ob, const struct cap_conv *c)
 	outbuf_puts(ob, " -> ");
 	print_endpoint(ob, &c->srv, c->srv_port);
 	outbuf_puts(ob, ": ");
-	count_word(ob, c->pkts[0], "packet");
+	count_words(ob, c->pkts[0], "packet", "packets");
 	outbuf_putc(ob, '/');
-	count_word(ob, c->bytes[0], "byte");
-	outbuf_puts(ob, " sent, ");
-	count_word(ob, c->pkts[1], "packet");
+	count_words(ob, c->bytes[0], "byte", "bytes");
+	outbuf_puts(ob, _(" sent, "));
+	count_words(ob, c->pkts[1], "packet", "packets");
 	outbuf_putc(ob, '/');
-	count_word(ob, c->bytes[1], "byte");
-	outbuf_puts(ob, " back");
+	count_words(ob, c->bytes[1], "byte", "bytes");
+	outbuf_puts(ob, _(" back"));
 	if (c->proto == 6)
 		summary_tcp(ob, c);
 	else
 		summary_udp(ob, c);
-	outbuf_puts(ob, "; lasted ");
+	outbuf_puts(ob, _("; lasted "));
 	print_ms(ob, us);
 	outbuf_putc(ob, '\n');
 }
@@ -194,7 +190,7 @@ summary_start(struct outbuf *ob, const struct timeval *t0)
 	if (gmtime_r(&t, &tm) == NULL ||
 	    strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm) == 0)
 		return;
-	outbuf_puts(ob, ", the first at ");
+	outbuf_puts(ob, _(", the first at "));
 	outbuf_puts(ob, buf);
 	outbuf_putc(ob, '.');
 	outbuf_frac(ob, (uint64_t)t0->tv_usec, 6);
@@ -207,26 +203,26 @@ summary_capture(struct sniff *s)
 	struct outbuf *ob = &s->out;
 	const struct sniff_print *pr = &s->pr;
 
-	outbuf_puts(ob, "capture: ");
-	count_word(ob, pr->pkts, "packet");
+	outbuf_puts(ob, _("capture: "));
+	count_words(ob, pr->pkts, "packet", "packets");
 	outbuf_puts(ob, ", ");
-	count_word(ob, pr->bytes, "byte");
+	count_words(ob, pr->bytes, "byte", "bytes");
 	if (pr->have_t0)
 		summary_start(ob, &pr->t0);
 	if (pr->untracked > 0) {
 		outbuf_puts(ob, ", ");
 		outbuf_u64(ob, pr->untracked);
-		outbuf_puts(ob, " outside TCP/UDP conversations");
+		outbuf_puts(ob, _(" outside TCP/UDP conversations"));
 	}
 	if (pr->trunc > 0) {
 		outbuf_puts(ob, ", ");
 		outbuf_u64(ob, pr->trunc);
-		outbuf_puts(ob, " truncated");
+		outbuf_puts(ob, _(" truncated"));
 	}
 	if (pr->bad > 0) {
 		outbuf_puts(ob, ", ");
 		outbuf_u64(ob, pr->bad);
-		outbuf_puts(ob, " malformed");
+		outbuf_puts(ob, _(" malformed"));
 	}
 	outbuf_putc(ob, '\n');
 }
@@ -246,7 +242,7 @@ summary_print(struct sniff *s)
 	}
 	if (!s->o.quiet && s->pr.pkts > 0)
 		outbuf_putc(ob, '\n');
-	count_word(ob, sum->n, "conversation");
+	count_words(ob, sum->n, "conversation", "conversations");
 	outbuf_puts(ob, " (");
 	outbuf_u64(ob, sum->tcp);
 	outbuf_puts(ob, " TCP, ");
@@ -256,16 +252,17 @@ summary_print(struct sniff *s)
 	for (i = 0; i < sum->nkept; i++)
 		summary_conv(ob, &sum->kept[i]);
 	if (sum->n > sum->nkept) {
-		outbuf_puts(ob, "  ... and ");
-		count_word(ob, sum->n - sum->nkept, "more conversation");
+		outbuf_puts(ob, _("  ... and "));
+		count_words(ob, sum->n - sum->nkept, "more conversation",
+		    "more conversations");
 		outbuf_puts(ob, ": ");
-		count_word(ob, sum->more_pkts, "packet");
+		count_words(ob, sum->more_pkts, "packet", "packets");
 		outbuf_puts(ob, ", ");
-		count_word(ob, sum->more_bytes, "byte");
+		count_words(ob, sum->more_bytes, "byte", "bytes");
 		if (sum->udp > 0) {
 			outbuf_puts(ob, ", ");
 			outbuf_u64(ob, sum->unanswered);
-			outbuf_puts(ob, " unanswered datagrams in all");
+			outbuf_puts(ob, _(" unanswered datagrams in all"));
 		}
 		outbuf_putc(ob, '\n');
 	}

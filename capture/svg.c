@@ -5,6 +5,7 @@
  */
 #define _DEFAULT_SOURCE /* pcap.h (via labsniff.h) uses u_int, u_char */
 #include "ladder.h"
+#include "route.h"
 
 #include <errno.h>
 
@@ -183,10 +184,157 @@ svg_conv(FILE *f, const struct ladder *l, int ci, double y, double span)
 	return y + 20;
 }
 
-int
-svg_write(struct ladder *l, const char *path, char *err, size_t errlen)
+/* --- traceroute's route: a lifeline per hop --- */
+
+#define SVG_HOP_MIN 110   /* px between hop lifelines at least */
+#define SVG_ROUTE_NOTE 72 /* characters of a note at the right */
+
+static double
+svg_hop_gap(const struct route *r, const struct route_path *p)
 {
-	double span = svg_span(l), width, height = 20;
+	char hop[48];
+	double gap = SVG_HOP_MIN, w;
+	unsigned k;
+	size_t i;
+
+	for (k = 1; k <= p->maxttl; k++) {
+		route_hop_text(hop, sizeof hop, p, k);
+		w = (double)strlen(hop) * SVG_CHAR_W + 24;
+		if (w > gap)
+			gap = w;
+	}
+	for (i = 0; i < r->nev; i++) /* a label fits over its arrow */
+		if (&r->path[r->ev[i].ri] == p) {
+			w = ((double)strlen(r->ev[i].what) + 8) * SVG_CHAR_W /
+			        r->ev[i].ttl +
+			    20;
+			if (w > gap)
+				gap = w;
+		}
+	return gap;
+}
+
+/* The height all routes take; *width: the widest. */
+double
+svg_route_size(const struct route *r, double *width)
+{
+	double h = 0, w;
+	int ri;
+
+	*width = 0;
+	for (ri = 0; r != NULL && ri < r->npath; ri++) {
+		const struct route_path *p = &r->path[ri];
+
+		h += SVG_HEAD + 12 + p->nev * SVG_ROW + 40;
+		w = SVG_LEFT + p->maxttl * svg_hop_gap(r, p) + 14 +
+		    SVG_ROUTE_NOTE * SVG_CHAR_W + 20;
+		if (w > *width)
+			*width = w;
+	}
+	return h;
+}
+
+static void
+svg_hop_arrow(FILE *f, const struct route_path *p, const struct route_ev *e,
+    double gap, double y)
+{
+	double x0 = SVG_LEFT, xt = SVG_LEFT + e->ttl * gap;
+	double xr = SVG_LEFT + p->maxttl * gap;
+	const char *cls = e->kind == RT_PROBE   ? (e->answer ? "c2s" : "alert")
+	                  : e->kind == RT_OTHER ? "alert"
+	                                        : "s2c";
+	double x1 = e->kind == RT_PROBE ? x0 : xt;
+	double x2 = e->kind == RT_PROBE ? xt - 2 : x0 + 2;
+	char hop[48];
+
+	fprintf(f,
+	    "<text x=\"%d\" y=\"%.1f\" class=\"time\">%lld.%06lld</text>\n",
+	    SVG_TIME_X, y + 4, (long long)(e->t_us / 1000000),
+	    (long long)(e->t_us % 1000000));
+	fprintf(f,
+	    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+	    "class=\"%s\" marker-end=\"url(#head-%s)\"/>\n",
+	    x1, y, x2, y + SVG_DROP, cls, cls);
+	if (e->kind == RT_PROBE && e->answer != RT_REACHED)
+		fprintf(f,
+		    "<text x=\"%.1f\" y=\"%.1f\" class=\"note bad\">%s"
+		    "</text>\n",
+		    xt + 5, y + SVG_DROP + 4, e->answer ? "x" : "?");
+	fprintf(f,
+	    "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
+	    "class=\"label\">",
+	    (x0 + xt) / 2, y - 1.0);
+	if (e->kind == RT_PROBE)
+		fprintf(f, "TTL %u: ", (unsigned)e->ttl);
+	svg_text(f, e->what);
+	fputs("</text>\n", f);
+	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" class=\"note%s\">", xr + 14,
+	    y + SVG_DROP / 2.0 + 4,
+	    (e->kind == RT_PROBE && !e->answer) || e->kind == RT_OTHER ? " bad"
+	                                                               : "");
+	if (e->kind == RT_PROBE) {
+		fputs(e->answer ? "" : "no answer", f);
+	} else {
+		route_hop_text(hop, sizeof hop, p, e->ttl);
+		fprintf(f, "hop %u ", (unsigned)e->ttl);
+		svg_text(f, hop);
+		fprintf(f, "%s, after %lld.%03lld ms",
+		    e->kind == RT_REACHED ? " (the destination)" : "",
+		    (long long)(e->rtt_us / 1000),
+		    (long long)(e->rtt_us % 1000));
+	}
+	fputs("</text>\n", f);
+}
+
+/* The routes from y down; returns where they end. */
+double
+svg_route(FILE *f, const struct route *r, double y)
+{
+	char name[48], who[16];
+	double gap, y1;
+	unsigned k;
+	size_t i;
+	int ri;
+
+	for (ri = 0; r != NULL && ri < r->npath; ri++) {
+		const struct route_path *p = &r->path[ri];
+
+		gap = svg_hop_gap(r, p);
+		y1 = y + SVG_HEAD + p->nev * SVG_ROW + 10;
+		fputs("<g class=\"route\">\n", f);
+		fprintf(f,
+		    "<text x=\"%d\" y=\"%.1f\" class=\"title\">route "
+		    "to ",
+		    SVG_TIME_X, y + 14);
+		svg_text(f, p->dst_text);
+		fputs(" (traceroute: a probe with TTL n expires at hop n, "
+		      "whose router answers)</text>\n",
+		    f);
+		route_addr_text(name, sizeof name, &p->src);
+		svg_lifeline(f, SVG_LEFT, y + 24, y1, "you", name);
+		for (k = 1; k <= p->maxttl; k++) {
+			snprintf(who, sizeof who, "hop %u", k);
+			route_hop_text(name, sizeof name, p, k);
+			svg_lifeline(
+			    f, SVG_LEFT + k * gap, y + 24, y1, who, name);
+		}
+		y += SVG_HEAD + 12;
+		for (i = 0; i < r->nev; i++)
+			if (r->ev[i].ri == ri) {
+				svg_hop_arrow(f, p, &r->ev[i], gap, y);
+				y += SVG_ROW;
+			}
+		fputs("</g>\n", f);
+		y += 28;
+	}
+	return y;
+}
+
+int
+svg_write(struct ladder *l, const struct route *route, const char *path,
+    char *err, size_t errlen)
+{
+	double span = svg_span(l), width, height = 20, rw;
 	FILE *f = fopen(path, "w");
 	int ci;
 
@@ -201,7 +349,10 @@ svg_write(struct ladder *l, const char *path, char *err, size_t errlen)
 		          (l->conv[ci].omitted > 0 ? SVG_ROW : 0);
 	if (l->nconv == 0)
 		height += 30;
+	height += svg_route_size(route, &rw);
 	width = SVG_LEFT + span + 14 + svg_note_width(l) + 20;
+	if (rw > width)
+		width = rw;
 	fprintf(f,
 	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
@@ -214,8 +365,9 @@ svg_write(struct ladder *l, const char *path, char *err, size_t errlen)
 		    "<text x=\"%d\" y=\"30\">no TCP or UDP conversation "
 		    "captured</text>\n",
 		    SVG_TIME_X);
-	for (ci = 0, height = 20; ci < l->nconv; ci++)
+	for (ci = 0, height = l->nconv == 0 ? 50 : 20; ci < l->nconv; ci++)
 		height = svg_conv(f, l, ci, height, span);
+	svg_route(f, route, height);
 	fputs("</svg>\n", f);
 	if (ferror(f) | (fclose(f) != 0)) {
 		snprintf(err, errlen, "--svg: cannot write %s", path);

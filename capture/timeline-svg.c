@@ -6,6 +6,8 @@
 #define _DEFAULT_SOURCE /* pcap.h (via labsniff.h) uses u_int, u_char */
 #include "timeline.h"
 
+#include "route.h"
+
 #include <errno.h>
 
 #define TS_CHAR_W 7.3 /* px per character, 12px monospace */
@@ -133,14 +135,14 @@ ts_row(FILE *f, const struct timeline *t, const struct tl_row *r,
 }
 
 static void
-ts_scale(FILE *f, const struct timeline *t, const struct ts_geom *g)
+ts_scale(FILE *f, int64_t end_us, const struct ts_geom *g)
 {
-	int64_t step = tl_step(t->end_us / TS_TICKS), at;
+	int64_t step = tl_step(end_us / TS_TICKS), at;
 	char lab[32];
 	struct outbuf b;
 	double x;
 
-	for (at = 0; at <= t->end_us + step / 2 && at / step <= 2 * TS_TICKS;
+	for (at = 0; at <= end_us + step / 2 && at / step <= 2 * TS_TICKS;
 	     at += step) {
 		x = g->x0 + (double)at * g->per_us;
 		if (x > g->x0 + TS_AXIS + 1)
@@ -223,14 +225,73 @@ ts_foot(FILE *f, const struct timeline *t, double y)
 		    TS_LEFT, y + 16, (unsigned long long)t->untracked);
 }
 
+/* traceroute's hops under the conversations: a row each, a tick per
+ * probe (up) and answer (down), red for a probe never answered. */
+static int
+ts_hop_rows(const struct route *route)
+{
+	unsigned k;
+	int ri, n = 0;
+
+	for (ri = 0; route != NULL && ri < route->npath; ri++)
+		for (k = 1; k <= route->path[ri].maxttl; k++)
+			n += tl_hop_used(route, ri, k);
+	return n;
+}
+
+static double
+ts_hops(FILE *f, const struct route *route, const struct ts_geom *g, double y)
+{
+	char label[TIMELINE_LABEL_MAX + 1];
+	unsigned k;
+	size_t i, n;
+	int ri;
+
+	if (ts_hop_rows(route) == 0)
+		return y;
+	fprintf(f,
+	    "<text x=\"%d\" y=\"%.1f\" class=\"title\">traceroute, a row per "
+	    "hop (the probes' TTL): a tick up for a probe, down for the "
+	    "hop's answer, orange (trouble): never answered</text>\n",
+	    TS_LEFT, y + 4);
+	y += TS_ROW + 4;
+	for (ri = 0; ri < route->npath; ri++)
+		for (k = 1; k <= route->path[ri].maxttl; k++) {
+			if (!tl_hop_used(route, ri, k))
+				continue;
+			n = tl_hop_label(
+			    &route->path[ri], k, label, TIMELINE_LABEL_MAX);
+			label[n] = '\0';
+			fprintf(f,
+			    "<g class=\"hop\">\n<text x=\"%d\" "
+			    "y=\"%.1f\">",
+			    TS_LEFT, y + 4);
+			ts_text(f, label);
+			fputs("</text>\n", f);
+			for (i = 0; i < route->nev; i++) {
+				const struct route_ev *e = &route->ev[i];
+
+				if (e->ri == ri && e->ttl == k)
+					ts_mark(f,
+					    g->x0 + (double)e->t_us * g->per_us,
+					    y, tl_hop_kind(e));
+			}
+			fputs("</g>\n", f);
+			y += TS_ROW;
+		}
+	return y;
+}
+
 int
-timeline_svg(
-    const struct timeline *t, const char *path, char *err, size_t errlen)
+timeline_svg(const struct timeline *t, const struct route *route,
+    const char *path, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "w");
 	struct ts_geom g;
 	size_t lw = 0, n;
-	int i;
+	int i, hops = ts_hop_rows(route);
+	int64_t end = t->end_us;
+	double y;
 
 	if (f == NULL) {
 		snprintf(err, errlen, "--svg: cannot write %s: %s", path,
@@ -242,12 +303,17 @@ timeline_svg(
 		if (t->row[i].id != 0 && n > lw)
 			lw = n;
 	}
+	if (hops > 0 && route->end_us > end)
+		end = route->end_us;
+	if (hops > 0 && lw < TIMELINE_LABEL_MAX)
+		lw = TIMELINE_LABEL_MAX;
 	g.x0 = TS_LEFT + (double)lw * TS_CHAR_W + 16;
-	g.per_us = TS_AXIS / (double)(t->end_us > 0 ? t->end_us : 1);
+	g.per_us = TS_AXIS / (double)(end > 0 ? end : 1);
 	g.width = g.x0 + TS_AXIS + 40;
 	if (g.width < 900)
 		g.width = 900;
-	g.height = TS_TOP + (double)t->nrows * TS_ROW + 60;
+	g.height = TS_TOP + (double)t->nrows * TS_ROW + 60 +
+	           (hops > 0 ? (hops + 1) * TS_ROW + 4 : 0);
 	fprintf(f,
 	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
@@ -256,12 +322,13 @@ timeline_svg(
 	fputs(ts_style, f);
 	fprintf(f, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
 	ts_head(f, t);
-	if (t->nrows > 0)
-		ts_scale(f, t, &g);
+	if (t->nrows > 0 || hops > 0)
+		ts_scale(f, end, &g);
 	for (i = 0; i < t->nrows; i++)
 		if (t->row[i].id != 0)
 			ts_row(f, t, &t->row[i], &g, TS_TOP + i * TS_ROW);
-	ts_foot(f, t, TS_TOP + t->nrows * TS_ROW + 16);
+	y = ts_hops(f, route, &g, TS_TOP + t->nrows * TS_ROW + 4);
+	ts_foot(f, t, y + 12);
 	fputs("</svg>\n", f);
 	if (ferror(f) | (fclose(f) != 0)) {
 		snprintf(err, errlen, "--svg: cannot write %s", path);

@@ -6,6 +6,8 @@
 #define _DEFAULT_SOURCE /* pcap.h (via labsniff.h) uses u_int, u_char */
 #include "timeline.h"
 
+#include "route.h"
+
 #include <stdlib.h>
 
 #define TL_GROW 1024 /* marks and spans allocated at first */
@@ -280,31 +282,32 @@ tl_header(struct timeline *t, struct outbuf *ob, int64_t col_us)
 {
 	uint32_t most;
 
-	outbuf_puts(ob, "timeline: ");
+	outbuf_puts(ob, _("timeline: "));
 	outbuf_u64(ob, t->nconv);
-	outbuf_puts(ob, t->nconv == 1 ? " conversation" : " conversations");
-	outbuf_puts(ob, " from 0 to ");
+	outbuf_puts(ob, ngettext(" conversation", " conversations",
+	                    (unsigned long)t->nconv));
+	outbuf_puts(ob, _(" from 0 to "));
 	tl_secs(ob, t->end_us, 1);
-	outbuf_puts(ob, " s, one column = ");
+	outbuf_puts(ob, _(" s, one column = "));
 	print_ms(ob, col_us);
-	outbuf_puts(ob, "\n  at most ");
+	outbuf_puts(ob, _("\n  at most "));
 	outbuf_u64(ob, tl_at_once(t, 0));
-	outbuf_puts(ob, " open at once; ");
+	outbuf_puts(ob, _(" open at once; "));
 	if ((most = tl_at_once(t, 1)) == 0)
-		outbuf_puts(ob, "the server sent no data");
+		outbuf_puts(ob, _("the server sent no data"));
 	else {
-		outbuf_puts(ob, "the server sent data in at most ");
+		outbuf_puts(ob, _("the server sent data in at most "));
 		outbuf_u64(ob, most);
-		outbuf_puts(ob, " at a time");
+		outbuf_puts(ob, _(" at a time"));
 	}
 	if (t->nconv > t->nspan) {
-		outbuf_puts(ob, ", of the first ");
+		outbuf_puts(ob, _(", of the first "));
 		outbuf_u64(ob, t->nspan);
 	}
-	outbuf_puts(ob, "\n  S SYN  F FIN  R reset  > data from the client  "
-	                "< data from the server  . other\n"
-	                "  ! trouble (retransmission, unreachable, stray)  "
-	                "= the client spoke last  - quiet\n\n");
+	outbuf_puts(ob, _("\n  S SYN  F FIN  R reset  > data from the client  "
+	                  "< data from the server  . other\n"
+	                  "  ! trouble (retransmission, unreachable, stray)  "
+	                  "= the client spoke last  - quiet\n\n"));
 }
 
 /* The scale: labels at round times, '+' under each. */
@@ -374,7 +377,7 @@ tl_row_print(const struct timeline *t, const struct tl_row *r,
 	if (r->unmarked > 0) {
 		outbuf_puts(ob, " (");
 		outbuf_u64(ob, r->unmarked);
-		outbuf_puts(ob, " packets not marked)");
+		outbuf_puts(ob, _(" packets not marked)"));
 	}
 	outbuf_putc(ob, '\n');
 }
@@ -385,40 +388,157 @@ tl_footer(const struct timeline *t, struct outbuf *ob)
 	if (t->nconv > (uint64_t)t->nrows) {
 		outbuf_puts(ob, "(");
 		outbuf_u64(ob, t->nconv - (uint64_t)t->nrows);
-		outbuf_puts(ob, " more conversations not drawn, #");
+		outbuf_puts(ob, _(" more conversations not drawn, #"));
 		outbuf_u64(ob, t->more_first);
-		outbuf_puts(ob, " on from ");
+		outbuf_puts(ob, _(" on from "));
 		tl_secs(ob, t->more_from_us, 1);
 		outbuf_puts(ob, " s, ");
 		outbuf_u64(ob, t->more_pkts);
-		outbuf_puts(ob, " packets: a filter picks them)\n");
+		outbuf_puts(ob, _(" packets: a filter picks them)\n"));
 	}
 	if (t->untracked > 0) {
 		outbuf_puts(ob, "(");
 		outbuf_u64(ob, t->untracked);
-		outbuf_puts(ob, " packets outside TCP/UDP conversations not "
-		                "drawn)\n");
+		outbuf_puts(ob, _(" packets outside TCP/UDP conversations not "
+		                  "drawn)\n"));
+	}
+}
+
+/* "route to 10.0.2.3 hop 2: 10.0.1.254", cut to max. */
+size_t
+tl_hop_label(const struct route_path *p, unsigned ttl, char *buf, size_t max)
+{
+	char hop[48];
+	size_t n;
+
+	route_hop_text(hop, sizeof hop, p, ttl);
+	n = (size_t)snprintf(
+	    buf, max + 1, "route to %s hop %u: %s", p->dst_text, ttl, hop);
+	if (n > max) {
+		memcpy(buf + max - 3, "...", 3);
+		n = max;
+	}
+	return n;
+}
+
+/* A hop's mark: a probe sent with its TTL, and the answer. */
+int
+tl_hop_kind(const struct route_ev *e)
+{
+	if (e->kind == RT_PROBE)
+		return e->answer == 0 ? TL_ALERT : TL_DATA_C;
+	return e->kind == RT_OTHER ? TL_ALERT : TL_DATA_S;
+}
+
+/* Whether hop ttl of route ri has a probe or an answer. */
+int
+tl_hop_used(const struct route *route, int ri, unsigned ttl)
+{
+	size_t i;
+
+	for (i = 0; i < route->nev; i++)
+		if (route->ev[i].ri == ri && route->ev[i].ttl == ttl)
+			return 1;
+	return 0;
+}
+
+static void
+tl_hop_print(const struct route *route, int ri, unsigned ttl, struct outbuf *ob,
+    size_t lw, size_t w, int64_t col_us)
+{
+	char cell[TIMELINE_WIDTH_MAX], label[TIMELINE_LABEL_MAX + 1];
+	size_t c, n = tl_hop_label(&route->path[ri], ttl, label, lw);
+	size_t first = w, last = 0, i;
+	int kind;
+
+	memset(cell, TL_NONE, w);
+	for (i = 0; i < route->nev; i++) {
+		const struct route_ev *e = &route->ev[i];
+
+		if (e->ri != ri || e->ttl != ttl)
+			continue;
+		c = (size_t)(e->t_us / col_us);
+		if (c >= w)
+			c = w - 1;
+		kind = tl_hop_kind(e);
+		if (kind > cell[c])
+			cell[c] = (char)kind;
+		first = c < first ? c : first;
+		last = c > last ? c : last;
+	}
+	outbuf_put(ob, label, n);
+	tl_pad(ob, ' ', lw - n + 1);
+	outbuf_putc(ob, '|');
+	for (c = 0; c <= last; c++)
+		outbuf_putc(ob, cell[c] != TL_NONE ? tl_char(cell[c])
+		                : c < first        ? ' '
+		                                   : '-');
+	outbuf_putc(ob, '\n');
+}
+
+/* The widest hop row label. */
+static size_t
+tl_hop_width(const struct route *route)
+{
+	char label[TIMELINE_LABEL_MAX + 1];
+	size_t lw = 0, n;
+	unsigned k;
+	int ri;
+
+	for (ri = 0; route != NULL && ri < route->npath; ri++)
+		for (k = 1; k <= route->path[ri].maxttl; k++)
+			if (tl_hop_used(route, ri, k) &&
+			    (n = tl_hop_label(&route->path[ri], k, label,
+			         TIMELINE_LABEL_MAX)) > lw)
+				lw = n;
+	return lw;
+}
+
+static void
+tl_hops_print(const struct route *route, struct outbuf *ob, size_t lw, size_t w,
+    int64_t col_us)
+{
+	unsigned k;
+	int ri;
+
+	if (route == NULL || route->nev == 0)
+		return;
+	outbuf_puts(ob, _("traceroute, a row per hop (the probes' TTL): > a "
+	                  "probe  < the hop's answer (over its probe in one "
+	                  "column)  ! a probe never answered\n"));
+	for (ri = 0; ri < route->npath; ri++)
+		for (k = 1; k <= route->path[ri].maxttl; k++)
+			if (tl_hop_used(route, ri, k))
+				tl_hop_print(route, ri, k, ob, lw, w, col_us);
+	if (route->omitted > 0) {
+		outbuf_puts(ob, "(");
+		outbuf_u64(ob, route->omitted);
+		outbuf_puts(ob, _(" more probes and answers not drawn)\n"));
 	}
 }
 
 void
-timeline_print(struct timeline *t, struct outbuf *ob, int width)
+timeline_print(
+    struct timeline *t, const struct route *route, struct outbuf *ob, int width)
 {
 	char label[TIMELINE_LABEL_MAX + 1];
-	size_t lw = 0, n, w;
+	size_t lw, n, w;
 	int64_t col_us;
-	int i;
+	int i, hops = route != NULL && route->nev > 0;
 
-	if (t->nrows == 0) {
-		outbuf_puts(ob, "timeline: no TCP or UDP conversation "
-		                "captured\n");
+	if (t->nrows == 0 && !hops) {
+		outbuf_puts(ob, _("timeline: no TCP or UDP conversation "
+		                  "captured\n"));
 		tl_footer(t, ob);
 		return;
 	}
+	lw = tl_hop_width(route);
 	for (i = 0; i < t->nrows; i++)
 		if (t->row[i].id != 0 &&
 		    (n = tl_label(&t->row[i], label, TIMELINE_LABEL_MAX)) > lw)
 			lw = n;
+	if (hops && route->end_us > t->end_us)
+		t->end_us = route->end_us;
 	if (width > TIMELINE_WIDTH_MAX)
 		width = TIMELINE_WIDTH_MAX;
 	w = (size_t)width > lw + 2 + TIMELINE_AXIS_MIN ? (size_t)width - lw - 2
@@ -431,5 +551,6 @@ timeline_print(struct timeline *t, struct outbuf *ob, int width)
 	for (i = 0; i < t->nrows; i++)
 		if (t->row[i].id != 0)
 			tl_row_print(t, &t->row[i], ob, lw, w, col_us);
+	tl_hops_print(route, ob, lw, w, col_us);
 	tl_footer(t, ob);
 }

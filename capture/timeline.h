@@ -76,6 +76,16 @@ uint32_t tl_at_once(const struct timeline *t, int server_data);
 /* A round step of 1, 2 or 5 x 10^k microseconds, at least min_us. */
 int64_t tl_step(int64_t min_us);
 
+/* traceroute's hop rows (route.h): a row's label, a mark's kind, and
+ * whether hop ttl of route ri has anything to draw. */
+struct route;
+struct route_path;
+struct route_ev;
+size_t tl_hop_label(
+    const struct route_path *p, unsigned ttl, char *buf, size_t max);
+int tl_hop_kind(const struct route_ev *e);
+int tl_hop_used(const struct route *route, int ri, unsigned ttl);
+
 /* Seconds with the decimals step_us needs ("0.02", "1.5", "3"). */
 void tl_secs(struct outbuf *ob, int64_t us, int64_t step_us);
 

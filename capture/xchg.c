@@ -20,9 +20,20 @@ struct xslot {
 	uint8_t state;
 };
 
+/* HTTP/1.1 answers a connection's requests in order (pipelining, RFC
+ * 9112 section 9.3): per connection the requests and responses counted,
+ * so that the n-th response answers the n-th request. */
+struct xhttp {
+	struct cap_xkey conn; /* kind HTTP, id 0: client, server */
+	uint32_t requests, responses;
+	struct timeval last; /* a full set forgets the least recent */
+	uint8_t used;
+};
+
 struct cap_xchg {
 	struct xslot *slot; /* nsets * CAP_XCHG_WAYS */
 	uint32_t nsets;     /* a power of two */
+	struct xhttp *http; /* CAP_XCHG_HTTP_CONNS */
 	struct cap_xstats st[CAP_XK_N];
 	cap_xexpire_fn *expire_fn;
 	void *expire_arg;
@@ -48,7 +59,10 @@ cap_xchg_new(uint32_t max)
 	if (x == NULL)
 		return NULL;
 	x->slot = calloc((size_t)n * CAP_XCHG_WAYS, sizeof *x->slot);
-	if (x->slot == NULL) {
+	x->http = calloc(CAP_XCHG_HTTP_CONNS, sizeof *x->http);
+	if (x->slot == NULL || x->http == NULL) {
+		free(x->slot);
+		free(x->http);
 		free(x);
 		errno = ENOMEM;
 		return NULL;
@@ -63,6 +77,7 @@ cap_xchg_free(struct cap_xchg *x)
 	if (x == NULL)
 		return;
 	free(x->slot);
+	free(x->http);
 	free(x);
 }
 
@@ -181,8 +196,8 @@ tv_us(const struct timeval *a, const struct timeval *b)
 	       ((int64_t)a->tv_usec - b->tv_usec);
 }
 
-/* A question: kept (or, asked again while open, a repeat). */
-static void
+/* A question: kept (or, asked again while open, a repeat); its slot. */
+static struct xslot *
 xchg_ask(struct cap_xchg *x, const struct cap_pkt *pkt,
     const struct cap_xkey *k, const uint8_t *mac, uint8_t tag,
     struct cap_xnote *xn)
@@ -197,7 +212,7 @@ xchg_ask(struct cap_xchg *x, const struct cap_pkt *pkt,
 		s->q.asked++;
 		xn->q = s->q; /* the earlier asking */
 		s->q.ts = pkt->ts;
-		return;
+		return s;
 	}
 	if (s == NULL)
 		s = slot_take(x, k);
@@ -211,6 +226,7 @@ xchg_ask(struct cap_xchg *x, const struct cap_pkt *pkt,
 	s->q.tag = tag;
 	s->state = SLOT_OPEN;
 	xn->q = s->q;
+	return s;
 }
 
 static void
@@ -590,29 +606,116 @@ track_dhcp(struct cap_xchg *x, const struct cap_pkt *pkt, struct cap_xnote *xn)
 	return 0;
 }
 
-/* An HTTP request on a connection, answered by the next status line
- * the other way (HTTP/1.1 answers in order; a request sent while one is
- * open counts as asked again, pipelined). */
+/* The counts of the connection of key k (a full set forgets its least
+ * recently used connection). */
+static struct xhttp *
+http_conn(
+    struct cap_xchg *x, const struct cap_xkey *k, const struct timeval *ts)
+{
+	uint32_t sets = CAP_XCHG_HTTP_CONNS / CAP_XCHG_WAYS;
+	struct xhttp
+	    *set = &x->http[(size_t)(key_hash(k) & (sets - 1)) * CAP_XCHG_WAYS],
+	    *old = &set[0];
+	int i;
+
+	for (i = 0; i < CAP_XCHG_WAYS; i++) {
+		if (set[i].used && memcmp(&set[i].conn, k, sizeof *k) == 0) {
+			set[i].last = *ts;
+			return &set[i];
+		}
+		if (!set[i].used ||
+		    (old->used && tv_lt(&set[i].last, &old->last)))
+			old = &set[i];
+	}
+	memset(old, 0, sizeof *old);
+	old->conn = *k;
+	old->used = 1;
+	old->last = *ts;
+	return old;
+}
+
+/* A new connection (SYN) between the same ports counts from 1 again. */
+static void
+http_syn(struct cap_xchg *x, const struct cap_pkt *pkt)
+{
+	struct cap_xkey k;
+	struct xhttp *c;
+
+	memset(&k, 0, sizeof k);
+	k.kind = CAP_XK_HTTP;
+	key_addrs(&k, &pkt->src, &pkt->dst);
+	k.port[0] = pkt->sport, k.port[1] = pkt->dport;
+	c = http_conn(x, &k, &pkt->ts);
+	c->requests = c->responses = 0;
+}
+
+/* A response: the n-th response answers the n-th request, unless no
+ * request is waiting or it acknowledges less than that request (then it
+ * answers one sent before the capture began). */
+static void
+http_response(struct cap_xchg *x, const struct cap_pkt *pkt, struct xhttp *c,
+    struct cap_xkey *k, struct cap_xnote *xn)
+{
+	struct xslot *s;
+
+	k->id = c->responses + 1;
+	s = slot_find(x, k);
+	if (c->responses >= c->requests ||
+	    (s != NULL && s->state == SLOT_OPEN &&
+	        (int32_t)(pkt->tcp.ack - s->q.seq_end) < 0)) {
+		x->st[CAP_XK_HTTP].unasked++;
+		xn->ev |= CAP_XE_UNASKED;
+		return;
+	}
+	c->responses++;
+	xchg_answer(x, pkt, k, xn);
+}
+
+/* HTTP requests on a connection, answered in order by the status lines
+ * the other way; several in one segment (pipelined) count one by one,
+ * xn telling of the first. */
 static int
 track_http(struct cap_xchg *x, const struct cap_pkt *pkt, struct cap_xnote *xn)
 {
-	struct cap_app a;
+	struct cap_http_msg msg[CAP_HTTP_PIPELINE];
+	struct cap_xnote more;
 	struct cap_xkey k;
+	struct xhttp *c;
+	struct xslot *s;
+	uint32_t n, i;
+	int request;
 
-	if (cap_app_decode(pkt, &a) < 0 ||
-	    (a.kind != CAP_APP_HTTP_REQUEST && a.kind != CAP_APP_HTTP_RESPONSE))
+	if (pkt->payload == NULL || cap_dns_port(pkt) ||
+	    (n = cap_http_messages(pkt->payload, pkt->payload_caplen, msg,
+	         CAP_HTTP_PIPELINE)) == 0)
 		return -1;
+	request = msg[0].kind == CAP_APP_HTTP_REQUEST;
 	memset(&k, 0, sizeof k);
 	k.kind = CAP_XK_HTTP;
 	xn->kind = CAP_XK_HTTP;
-	if (a.kind == CAP_APP_HTTP_REQUEST) {
+	xn->nmsg = (uint8_t)n;
+	if (request) {
 		key_addrs(&k, &pkt->src, &pkt->dst);
 		k.port[0] = pkt->sport, k.port[1] = pkt->dport;
-		xchg_ask(x, pkt, &k, NULL, 0, xn);
 	} else {
 		key_addrs(&k, &pkt->dst, &pkt->src);
 		k.port[0] = pkt->dport, k.port[1] = pkt->sport;
-		xchg_answer(x, pkt, &k, xn);
+	}
+	c = http_conn(x, &k, &pkt->ts);
+	if (request)
+		xn->behind = c->requests - c->responses;
+	for (i = 0; i < n; i++) {
+		memset(&more, 0, sizeof more);
+		more.rtt_us = -1;
+		if (!request && msg[i].status / 100 == 1)
+			continue; /* 100 Continue: the answer comes after */
+		if (!request) {
+			http_response(x, pkt, c, &k, i == 0 ? xn : &more);
+			continue;
+		}
+		k.id = ++c->requests;
+		s = xchg_ask(x, pkt, &k, NULL, 0, i == 0 ? xn : &more);
+		s->q.seq_end = pkt->tcp.seq + (uint32_t)msg[i].end;
 	}
 	return 0;
 }
@@ -639,6 +742,9 @@ int
 cap_xchg_track(
     struct cap_xchg *x, const struct cap_pkt *pkt, struct cap_xnote *xn)
 {
+	if (pkt->tp == CAP_TP_TCP &&
+	    (pkt->tcp.flags & (CAP_TH_SYN | CAP_TH_ACK)) == CAP_TH_SYN)
+		http_syn(x, pkt);
 	/* Most packets are none of it: say so without clearing it all. */
 	if (!xchg_maybe(pkt)) {
 		xn->kind = CAP_XK_NONE;

@@ -17,19 +17,21 @@ TOOLS = os.path.join(B, "bench")
 
 
 def timed(argv, out_path, env=None):
-    """Run argv with stdout to out_path: (seconds, peak RSS KiB, status).
-    The peak RSS comes from /usr/bin/time: a child forked by this Python
-    process would report Python's own RSS (ru_maxrss survives exec)."""
+    """Run argv with stdout to out_path: (seconds, peak RSS KiB, status,
+    CPU seconds).  The peak RSS and the CPU time (user + system) come
+    from /usr/bin/time: a child forked by this Python process would
+    report Python's own RSS (ru_maxrss survives exec).  On a shared
+    machine the CPU time moves less with the load than the wall time."""
     stats = out_path + ".time"
-    cmd = ["/usr/bin/time", "-f", "%M", "-o", stats] + argv
+    cmd = ["/usr/bin/time", "-f", "%U %S %M", "-o", stats] + argv
     with open(out_path, "wb") as out:
         t0 = time.perf_counter()
         status = subprocess.call(cmd, stdout=out, stderr=subprocess.DEVNULL,
                                  env=env)
         t = time.perf_counter() - t0
     with open(stats) as f:
-        rss = int(f.read().split()[-1])
-    return t, rss, status
+        user, system, rss = f.read().split()[-3:]
+    return t, int(rss), status, float(user) + float(system)
 
 
 def machine():
@@ -58,32 +60,39 @@ def file_bench(kind):
              None, RUNS)]
     print("\n%s file: %s, %d packets, %d bytes" %
           (kind.upper(), pcap, npk, os.path.getsize(pcap)))
-    print("%-24s %5s %9s %12s %9s %9s %8s %8s" %
+    print("%-24s %5s %9s %12s %9s %9s %8s %8s %8s %6s" %
           ("command", "runs", "median s", "packets/s", "out B/pkt",
-           "peak RSS", "x tcpdump", "x floor"))
+           "peak RSS", "x tcpdump", "x floor", "cpu s", "x cpu"))
     res = {}
     for name, argv, env, runs in cmds:
         if shutil.which(argv[0]) is None and not os.path.exists(argv[0]):
             print("%-24s not installed" % name)
             continue
         out = os.path.join(W, "out-%s.txt" % kind)
-        times, rss = [], []
+        times, rss, cpu = [], [], []
         for _ in range(runs):
-            t, m, st = timed(argv, out, env)
+            t, m, st, c = timed(argv, out, env)
             times.append(t)
             rss.append(m)
+            cpu.append(c)
         res[name] = (statistics.median(times), max(rss),
-                     os.path.getsize(out) / max(npk, 1))
+                     os.path.getsize(out) / max(npk, 1),
+                     statistics.median(cpu))
     td = res.get("TZ=UTC tcpdump -nn -r", (None,))[0]
+    tdc = res.get("TZ=UTC tcpdump -nn -r", (None,) * 4)[3]
     fl = res.get("pcapcount (floor)", (None,))[0]
     for name, argv, env, runs in cmds:
         if name not in res:
             continue
-        t, m, bpp = res[name]
-        print("%-24s %5d %9.3f %12.0f %9.1f %6.1f MB %8s %8s" %
+        t, m, bpp, c = res[name]
+        print("%-24s %5d %9.3f %12.0f %9.1f %6.1f MB %8s %8s %8.3f %6s" %
               (name, runs, t, npk / t, bpp, m / 1024.0,
                "%.2f" % (td / t) if td else "-",
-               "%.2f" % (t / fl) if fl else "-"))
+               "%.2f" % (t / fl) if fl else "-", c,
+               "%.2f" % (tdc / c) if tdc and c > 0 else "-"))
+    print("x cpu: tcpdump's CPU time (user + system, median) over this "
+          "one's; load average now: %s" % " ".join(
+              "%.2f" % v for v in os.getloadavg()))
     ls, lq = res.get("labsniff -r"), res.get("labsniff -q -r")
     if kind == "dns" and ls and td:
         # the DNS file's goal (issue 14): as fast as tcpdump, every

@@ -163,18 +163,25 @@ START_TEST(test_golden)
 	const struct ls_golden *g = &ls_goldens[_i / 2];
 
 	ck_assert_msg(ls_ngoldens > 0, "no test in " LS_TESTLIST);
-	char *argv[LS_MAX_ARGS + 4], diff[600];
+	char *argv[LS_MAX_ARGS + 6], diff[600], svg[64];
+	size_t elen = strlen(g->expected);
+	int is_svg = elen > 4 && strcmp(g->expected + elen - 4, ".svg") == 0;
 	struct proc p;
 	size_t len = 0;
-	char *want;
+	char *want, *got;
 	int i, n = 0;
 
-	ck_assert_msg(ls_ngoldens > 0, "no test in " LS_TESTLIST);
 	argv[n++] = (char *)ls_bin(_i % 2);
 	argv[n++] = "-r";
 	argv[n++] = (char *)g->pcap;
 	for (i = 0; i < g->nargs; i++)
 		argv[n++] = g->args[i];
+	if (is_svg) { /* an expected .svg: the --svg file is compared */
+		snprintf(
+		    svg, sizeof svg, "/tmp/ls-golden-%d.svg", (int)getpid());
+		argv[n++] = "--svg";
+		argv[n++] = svg;
+	}
 	argv[n] = NULL;
 	ck_assert_msg(access(argv[0], X_OK) == 0,
 	    "%s not built (make test "
@@ -189,9 +196,15 @@ START_TEST(test_golden)
 	ck_assert_msg(PROC_EXIT(&p) == 0, "%s (%s): exit %d, stderr: %s",
 	    g->name, argv[0], PROC_EXIT(&p), p.err);
 	ck_assert_msg(p.err_len == 0, "%s: stderr: %s", g->name, p.err);
-	ls_first_diff(p.out, want, diff, sizeof diff);
+	got = is_svg ? ls_slurp(svg, &len) : p.out;
+	if (is_svg)
+		unlink(svg);
+	ck_assert_msg(got != NULL, "%s: no --svg file written", g->name);
+	ls_first_diff(got, want, diff, sizeof diff);
 	ck_assert_msg(
-	    strcmp(p.out, want) == 0, "%s (%s): %s", g->name, argv[0], diff);
+	    strcmp(got, want) == 0, "%s (%s): %s", g->name, argv[0], diff);
+	if (is_svg)
+		free(got);
 	free(want);
 	proc_free(&p);
 }
@@ -501,6 +514,57 @@ START_TEST(test_json_parser)
 	ck_assert_int_eq(rc[1], 0);
 	ck_assert_msg(
 	    PROC_EXIT(&p) == 0, "%s: --json not valid: %s", pcap, p.err);
+	proc_free(&p);
+}
+END_TEST
+
+/* --json: a DNS message and an HTTP head split over TCP segments are in
+ * the packet that completes them, under "reassembled", with the keys a
+ * message in one packet has; only there. */
+static const char ls_reasm_py[] =
+    "import json, sys\n"
+    "objs = [json.loads(l) for l in open(sys.argv[1])]\n"
+    "got = [o for o in objs if 'reassembled' in o]\n"
+    "assert len(got) == 1, [o['n'] for o in got]\n"
+    "o = got[0]; r = o['reassembled']\n"
+    "assert r['protocol'] == sys.argv[2], r\n"
+    "assert r['segments'] == 2 and r['bytes'] > o['payload_len'], r\n"
+    "for kv in sys.argv[3:]:\n"
+    "    k, v = kv.split('=', 1)\n"
+    "    assert str(r.get(k)) == v, (k, r.get(k), r)\n"
+    "print(o['n'])\n";
+
+START_TEST(test_json_reasm)
+{
+	static const struct {
+		const char *pcap, *proto, *kv[4];
+	} cases[] = {
+	    {"$PCAP/dns-tcp.pcap", "dns",
+	        {"dns=response", "dns_id=16386", "dns_qname=example.com.",
+	            "dns_qtype=TXT"}},
+	    {"$PCAP/app.pcap", "http",
+	        {"app=http-request", "http_method=POST", "http_target=/form",
+	            "http_host=example.com"}},
+	};
+	char pcap[256], js[64];
+	char *lsargv[] = {(char *)ls_bin(_i % 2), "--json", "-r", pcap, NULL};
+	char *pyargv[10] = {"python3", "-c", (char *)ls_reasm_py, js,
+	    (char *)cases[_i / 2].proto};
+	struct proc p;
+	int n = 5, k, rc[2];
+
+	for (k = 0; k < 4; k++)
+		pyargv[n++] = (char *)cases[_i / 2].kv[k];
+	pyargv[n] = NULL;
+	ls_pcap_path(pcap, sizeof pcap, cases[_i / 2].pcap);
+	snprintf(js, sizeof js, "/tmp/ls-reasm-%d.json", (int)getpid());
+	rc[0] = ls_run_to(lsargv, js);
+	rc[1] = rc[0] == 0 ? proc_run(&p, pyargv, LS_RUN_MS) : -1;
+	unlink(js);
+	ck_assert_int_eq(rc[0], 0);
+	ck_assert_int_eq(rc[1], 0);
+	ck_assert_msg(
+	    PROC_EXIT(&p) == 0, "%s: --json reassembled: %s", pcap, p.err);
 	proc_free(&p);
 }
 END_TEST
@@ -1280,6 +1344,7 @@ labsniff_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_loop_test(tc, test_json_parser, 0,
 	    2 * (1 + (int)(sizeof ls_cross_pcaps / sizeof ls_cross_pcaps[0])));
+	tcase_add_loop_test(tc, test_json_reasm, 0, 4);
 	tcase_add_loop_test(tc, test_svg_xmllint, 0, 4);
 	tcase_add_test(tc, test_svg_stray);
 	tcase_add_loop_test(tc, test_corpus_compare, 0, 2);

@@ -8,6 +8,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <check.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "capture.h"
@@ -613,6 +614,127 @@ START_TEST(test_http_reasm)
 }
 END_TEST
 
+/* HTTP/1.1 pipelining: the messages one segment holds back to back,
+ * found by their lengths; a body is not a message; cut anywhere, never
+ * read past. */
+START_TEST(test_http_messages)
+{
+	static const struct {
+		const char *bytes;
+		uint32_t n;      /* messages found */
+		uint64_t end[3]; /* where each ends */
+	} cases[] = {
+	    {"GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\n\r\n", 2,
+	        {28, 47}},
+	    {"POST /e HTTP/1.1\r\nContent-Length: 4\r\n\r\nGET GET /f "
+	     "HTTP/1.1\r\n\r\n",
+	        2, {43, 62}},
+	    {"POST /e HTTP/1.1\r\nContent-Length: 9\r\n\r\nGET ", 1, {48}},
+	    {"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: "
+	     "1\r\n\r\nx",
+	        2, {25, 64}},
+	    {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nx\r\n",
+	        1, {53}},
+	    {"HTTP/1.1 200 OK\r\n\r\nbody to the end", 1, {34}},
+	    {"GET /a HTTP/1.1\r\nHost: x\r\n\r\nHTTP/1.1 200 OK\r\n\r\n", 1,
+	        {28}},
+	    {"hello", 0, {0}},
+	};
+	struct cap_http_msg msg[4];
+	const char *b = cases[_i].bytes;
+	uint32_t n, k;
+	size_t cut;
+
+	n = cap_http_messages((const uint8_t *)b, strlen(b), msg, 4);
+	ck_assert_uint_eq(n, cases[_i].n);
+	for (k = 0; k < n; k++)
+		ck_assert_uint_eq(msg[k].end, cases[_i].end[k]);
+	for (cut = 0; cut < strlen(b); cut++) {
+		char *copy = malloc(cut + 1); /* exactly cut bytes for ASan */
+
+		memcpy(copy, b, cut);
+		(void)cap_http_messages((const uint8_t *)copy, cut, msg, 4);
+		free(copy);
+	}
+	/* at most max */
+	ck_assert_uint_eq(
+	    cap_http_messages((const uint8_t *)b, strlen(b), msg, 1),
+	    n > 0 ? 1 : 0);
+}
+END_TEST
+
+/* A TCP segment of the connection 10.0.0.1:40000 <-> 10.0.0.53:80. */
+static void
+pr_http(struct cap_pkt *pkt, const char *text, int from_server, uint32_t seq,
+    uint32_t ack, int ms)
+{
+	pr_udp(pkt, (const uint8_t *)text, strlen(text),
+	    from_server ? 80 : 40000, from_server ? 40000 : 80);
+	pkt->tp = CAP_TP_TCP;
+	pkt->ttl = 64;
+	if (from_server) {
+		struct cap_addr t = pkt->src;
+
+		pkt->src = pkt->dst, pkt->dst = t;
+	}
+	pkt->tcp.flags = CAP_TH_ACK | CAP_TH_PSH;
+	pkt->tcp.seq = seq;
+	pkt->tcp.ack = ack;
+	pkt->ts.tv_sec = 1, pkt->ts.tv_usec = ms * 1000;
+}
+
+/* Three requests before any answer (each in its own segment), two in one
+ * segment, answered in order; an answer before any request, and one
+ * that acknowledges less than the request waiting, answer none. */
+START_TEST(test_http_pipelining)
+{
+	static const char ga[] = "GET /a HTTP/1.1\r\n\r\n", /* 19 bytes */
+	    ok[] = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+	                  two[] =
+	                      "GET /d HTTP/1.1\r\n\r\nGET /e HTTP/1.1\r\n\r\n";
+	struct cap_xchg *x = cap_xchg_new(0);
+	struct cap_xnote xn;
+	struct cap_pkt pkt;
+	int i;
+
+	pr_http(&pkt, ok, 1, 500, 100, 1); /* before the capture's requests */
+	ck_assert_int_eq(cap_xchg_track(x, &pkt, &xn), 0);
+	ck_assert_uint_eq(xn.ev, CAP_XE_UNASKED);
+	for (i = 0; i < 3; i++) {
+		pr_http(&pkt, ga, 0, 100 + 19u * (uint32_t)i, 538, 10 + i);
+		ck_assert_int_eq(cap_xchg_track(x, &pkt, &xn), 0);
+		ck_assert_uint_eq(xn.ev, CAP_XE_ASK);
+		ck_assert_uint_eq(xn.behind, (uint32_t)i);
+	}
+	for (i = 0; i < 3; i++) {
+		pr_http(&pkt, ok, 1, 538 + 38u * (uint32_t)i, 157, 20 + i);
+		ck_assert_int_eq(cap_xchg_track(x, &pkt, &xn), 0);
+		ck_assert_uint_eq(xn.ev, CAP_XE_ANSWER);
+		ck_assert_int_eq(xn.q.ts.tv_usec, (10 + i) * 1000);
+		ck_assert_int_eq(xn.rtt_us, 10000);
+	}
+	pr_http(&pkt, two, 0, 157, 652, 30);
+	ck_assert_int_eq(cap_xchg_track(x, &pkt, &xn), 0);
+	ck_assert_uint_eq(xn.nmsg, 2);
+	/* acknowledges only the first of the two: answers it */
+	pr_http(&pkt, ok, 1, 652, 176, 31);
+	ck_assert_int_eq(cap_xchg_track(x, &pkt, &xn), 0);
+	ck_assert_uint_eq(xn.ev, CAP_XE_ANSWER);
+	/* acknowledges less than the second: an earlier request's */
+	pr_http(&pkt, ok, 1, 690, 170, 32);
+	ck_assert_int_eq(cap_xchg_track(x, &pkt, &xn), 0);
+	ck_assert_uint_eq(xn.ev, CAP_XE_UNASKED);
+	pr_http(&pkt, ok, 1, 728, 195, 33);
+	ck_assert_int_eq(cap_xchg_track(x, &pkt, &xn), 0);
+	ck_assert_uint_eq(xn.ev, CAP_XE_ANSWER);
+	ck_assert_int_eq(xn.q.ts.tv_usec, 30000);
+	ck_assert_uint_eq(cap_xchg_stats(x, CAP_XK_HTTP)->asked, 5);
+	ck_assert_uint_eq(cap_xchg_stats(x, CAP_XK_HTTP)->answered, 5);
+	ck_assert_uint_eq(cap_xchg_stats(x, CAP_XK_HTTP)->unasked, 2);
+	cap_xchg_free(x);
+}
+END_TEST
+
 Suite *
 proto_suite(void)
 {
@@ -629,6 +751,7 @@ proto_suite(void)
 	tcase_add_test(dns, test_dns_records);
 	tcase_add_test(dns, test_dns_tcp_reasm);
 	tcase_add_test(dns, test_http_reasm);
+	tcase_add_loop_test(dns, test_http_messages, 0, 8);
 	suite_add_tcase(s, dns);
 	tcase_set_timeout(arp, 10);
 	tcase_add_test(arp, test_arp);
@@ -640,6 +763,7 @@ proto_suite(void)
 	tcase_set_timeout(xc, 10);
 	tcase_add_test(xc, test_exchanges);
 	tcase_add_test(xc, test_trace);
+	tcase_add_test(xc, test_http_pipelining);
 	suite_add_tcase(s, xc);
 	return s;
 }

@@ -1975,6 +1975,57 @@ sc_app(struct mk *m)
 	text_conn(m, "10.0.0.1", 40143, 143, imap, 5000);
 }
 
+/* HTTP/1.1 pipelining (RFC 9112 section 9.3): three GETs sent before
+ * any answer, each in its own segment, answered in order; then two
+ * requests (the second a POST with a body) in one segment, answered by
+ * two responses in one segment; then a request never answered.  On a
+ * second connection the capture starts after a request was sent: its
+ * answer is no answer to the requests seen. */
+static void
+sc_http_pipelined(struct mk *m)
+{
+	static const char *const http[] = {
+	    ">GET /a HTTP/1.1\r\nHost: example.com\r\n\r\n",
+	    ">GET /b HTTP/1.1\r\nHost: example.com\r\n\r\n",
+	    ">GET /c HTTP/1.1\r\nHost: example.com\r\n\r\n",
+	    "<HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\na",
+	    "<HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n",
+	    "<HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nc",
+	    ">GET /d HTTP/1.1\r\nHost: example.com\r\n\r\nPOST /e "
+	    "HTTP/1.1\r\nHost: example.com\r\nContent-Length: 4\r\n\r\n"
+	    "GET ",
+	    "<HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\ndd"
+	    "HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n",
+	    ">GET /f HTTP/1.1\r\nHost: example.com\r\n\r\n", NULL};
+
+	static const char req0[] =
+	    "GET /0 HTTP/1.1\r\nHost: example.com\r\n\r\n",
+	                  reqy[] =
+	                      "GET /y HTTP/1.1\r\nHost: example.com\r\n\r\n",
+	                  resp[] =
+	                      "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+	struct conn k =
+	    conn_make("10.0.0.2", 40082, "10.0.0.80", 80, 5000, 8000);
+	uint32_t before_y;
+
+	text_conn(m, "10.0.0.1", 40081, 80, http, 3000);
+	/* the capture begins after GET /0 was sent: its answer comes
+	 * first, then GET /y and its answer */
+	k.ts = 0;
+	k.seq[0] += (uint32_t)strlen(req0);
+	seg(m, &k, 1, P | A, resp, 3000);
+	seg(m, &k, 0, P | A, reqy, 3000);
+	seg(m, &k, 1, P | A, resp, 3000);
+	/* GET /1 (unseen) still open, GET /z sent; the answer to GET /1
+	 * acknowledges less than GET /z: it is not GET /z's */
+	k.seq[0] += (uint32_t)strlen(req0);
+	before_y = k.seq[0];
+	seg(m, &k, 0, P | A, reqy, 3000);
+	seg_full(m, &k, 1, P | A, k.seq[1], before_y, resp, 3000);
+	k.seq[1] += (uint32_t)strlen(resp);
+	seg(m, &k, 1, P | A, resp, 3000);
+}
+
 /* Lab 3's scenes: MK_CLIENTS TCP pingers connect to one server at
  * once (the kernel completes every handshake and takes every first
  * line), then a sequential server answers them one after the other
@@ -2164,6 +2215,11 @@ static const struct scenario SCENARIOS[] = {
         "IPv6 neighbour discovery: RS and RA (prefix, MTU), NS and its "
         "NA, an NS unanswered, duplicate address detection answered, an "
         "option of length 0"},
+    {"http-pipelined", DLT_EN10MB, sc_http_pipelined,
+        "HTTP/1.1 pipelining: 3 GETs before any answer, answered in "
+        "order; 2 requests in one segment answered by 2 responses in "
+        "one; a request never answered; a connection captured after a "
+        "request was sent"},
     {"app", DLT_EN10MB, sc_app,
         "HTTP/1.1 (GET 200 with length, GET 404 chunked, a POST whose "
         "request line spans 2 segments), TLS ClientHello/ServerHello/data, "

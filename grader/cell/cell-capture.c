@@ -199,7 +199,7 @@ capture_ready(struct cell_capture *cap)
 		snprintf(cap->err, sizeof cap->err, "%s", msg + 1);
 	} else
 		snprintf(cap->err, sizeof cap->err,
-		    "capture: not live within %d ms", CAPTURE_READY_MS);
+		    _("capture: not live within %d ms"), CAPTURE_READY_MS);
 	kill(cap->pid, SIGKILL);
 	waitpid(cap->pid, NULL, 0);
 	cell_untrack(cap->cell, cap->pid);
@@ -234,13 +234,13 @@ cell_capture_start(struct cell *c, struct cell_capture *cap, const char *filter)
 	cap->cell = c;
 	if (capture_filter(c, filter, expr, sizeof expr) < 0) {
 		snprintf(cap->err, sizeof cap->err,
-		    "capture: no cell port "
-		    "to filter on yet (call cell_port first)");
+		    _("capture: no cell port "
+		      "to filter on yet (call cell_port first)"));
 		return errno = EINVAL, -1;
 	}
 	if (capture_prepare(c, cap, p) < 0) {
-		snprintf(
-		    cap->err, sizeof cap->err, "capture: %s", strerror(errno));
+		snprintf(cap->err, sizeof cap->err, _("capture: %s"),
+		    strerror(errno));
 		return -1;
 	}
 	fflush(NULL);
@@ -254,8 +254,8 @@ cell_capture_start(struct cell *c, struct cell_capture *cap, const char *filter)
 	close(p[1]);
 	cap->ready_fd = p[0];
 	if (cap->pid < 0 || cell_track(c, cap->pid) < 0) {
-		snprintf(
-		    cap->err, sizeof cap->err, "capture: %s", strerror(errno));
+		snprintf(cap->err, sizeof cap->err, _("capture: %s"),
+		    strerror(errno));
 		if (cap->pid > 0) {
 			kill(cap->pid, SIGKILL);
 			waitpid(cap->pid, NULL, 0);
@@ -281,7 +281,7 @@ cell_capture_stop(struct cell_capture *cap)
 	p = (struct pollfd){.fd = pidfd, .events = POLLIN};
 	if (pidfd < 0 || poll(&p, 1, CAPTURE_STOP_MS) != 1) {
 		snprintf(cap->err, sizeof cap->err,
-		    "capture: did not stop within %d ms", CAPTURE_STOP_MS);
+		    _("capture: did not stop within %d ms"), CAPTURE_STOP_MS);
 		kill(cap->pid, SIGKILL);
 	}
 	if (pidfd >= 0)
@@ -292,7 +292,7 @@ cell_capture_stop(struct cell_capture *cap)
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
 		if (cap->err[0] == '\0')
 			snprintf(cap->err, sizeof cap->err,
-			    "capture: the pcap file could not be written");
+			    _("capture: the pcap file could not be written"));
 		return -1;
 	}
 	return 0;

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "cell.h"
+#include "cell-fallback.h"
 
 struct proc_info {
 	pid_t pid, ppid, pgid, sid;

@@ -27,6 +27,7 @@
 
 #include "capture/userns.h"
 #include "cell.h"
+#include "cell-ns.h"
 
 #define CELL_HOSTS "127.0.0.1\tlocalhost\n::1\tlocalhost\n"
 
@@ -414,7 +415,7 @@ cell_ns_enter(struct cell *c)
 	if (geteuid() != 0) {
 		if (unshare(CLONE_NEWUSER) < 0) {
 			snprintf(c->why, sizeof c->why,
-			    "user namespaces refused: unshare: %s",
+			    _("user namespaces refused: unshare: %s"),
 			    strerror(errno));
 			return 1;
 		}
@@ -426,7 +427,7 @@ cell_ns_enter(struct cell *c)
 	}
 	if (unshare(CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID) < 0) {
 		snprintf(c->why, sizeof c->why,
-		    "namespaces refused: unshare: %s", strerror(errno));
+		    _("namespaces refused: unshare: %s"), strerror(errno));
 		return 1;
 	}
 	cell_pidns_entered = 1;
@@ -441,8 +442,8 @@ cell_ns_enter(struct cell *c)
 		goto fail;
 	return 0;
 fail:
-	snprintf(
-	    c->why, sizeof c->why, "cell %s setup: %s", step, strerror(errno));
+	snprintf(c->why, sizeof c->why, _("cell %s setup: %s"), step,
+	    strerror(errno));
 	return -1;
 }
 

@@ -19,6 +19,10 @@
 #include <unistd.h>
 
 #include "cell.h"
+#include "cell-ns.h"
+#include "cell-fallback.h"
+#include "sandbox.h"
+#include "cgroup.h"
 
 #define CELL_LOCK_DIR "/run/socklab"
 
@@ -76,9 +80,10 @@ cell_open_fallback(struct cell *c, int flags)
 	if (!c->switch_uid && !(flags & CELL_UNSAFE)) {
 		memcpy(why, c->why, sizeof why);
 		snprintf(c->why, sizeof c->why,
-		    "no namespaces (%.120s) and no uid to drop to (not root): "
-		    "refusing to run student code as this user "
-		    "(--unsafe-no-sandbox allows it)",
+		    _("no namespaces (%.120s) and no uid to drop to (not "
+		      "root): "
+		      "refusing to run student code as this user "
+		      "(--unsafe-no-sandbox allows it)"),
 		    why);
 		return errno = EPERM, -1;
 	}
@@ -98,8 +103,8 @@ cell_open_sandbox(struct cell *c)
 	c->sandbox = sandbox_bwrap();
 	if (c->sandbox == NULL) {
 		snprintf(c->why, sizeof c->why,
-		    "bubblewrap (bwrap) is not installed: student programs "
-		    "see the host's files (install bubblewrap)");
+		    _("bubblewrap (bwrap) is not installed: student programs "
+		      "see the host's files (install bubblewrap)"));
 		return 0;
 	}
 	if (c->userns)
@@ -123,7 +128,7 @@ cell_open(struct cell *c, int slot, int flags)
 	 * be a forked test child, never the runner itself. */
 	if (getenv("CK_FORK") != NULL && strcmp(getenv("CK_FORK"), "no") == 0) {
 		snprintf(c->why, sizeof c->why,
-		    "CK_FORK=no: a cell needs Check's fork mode");
+		    _("CK_FORK=no: a cell needs Check's fork mode"));
 		return errno = EPERM, -1;
 	}
 	c->switch_uid = geteuid() == 0;
@@ -136,7 +141,7 @@ cell_open(struct cell *c, int slot, int flags)
 	}
 	if (flags & CELL_FORCE_FALLBACK)
 		snprintf(c->why, sizeof c->why,
-		    "namespaces not used: fallback forced");
+		    _("namespaces not used: fallback forced"));
 	else
 		rc = cell_ns_enter(c);
 	if (rc == 0)

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "cell.h"
+#include "cgroup.h"
 
 #define CG_ROOT "/sys/fs/cgroup"
 

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cell.h"
+#include "cell-fallback.h"
 
 #ifndef LANDLOCK_CREATE_RULESET_VERSION
 #define LANDLOCK_CREATE_RULESET_VERSION (1U << 0)

@@ -27,6 +27,10 @@
 #include <unistd.h>
 
 #include "cell.h"
+#include "cgroup.h"
+#include "cell-fallback.h"
+#include "sandbox.h"
+#include "sandbox-seccomp.h"
 
 extern char **environ;
 

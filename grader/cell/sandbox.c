@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cell.h"
+#include "sandbox.h"
 
 static const char *const sandbox_bwrap_paths[] = {
     "/usr/bin/bwrap", "/bin/bwrap", "/usr/local/bin/bwrap", NULL};

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cell.h"
+#include "sandbox-seccomp.h"
 
 /* Refused whatever their arguments.  Names this libseccomp or this
  * architecture does not know are skipped. */

@@ -326,6 +326,8 @@ book_json(const struct class_book *b, size_t *len)
 		count[b->st[i].have_rec ? b->st[i].rec.status : CS_ERROR]++;
 	fputs("{\"labgrade\": ", f);
 	report_json_string(f, b->version);
+	fputs(", \"lang\": ", f); /* the language of the students' reports */
+	report_json_string(f, i18n_lang());
 	fputs(", \"lab\": ", f);
 	report_json_string(f, b->lab);
 	fputs(", \"rubric\": ", f);
@@ -409,7 +411,7 @@ class_book_write(
 		text = make[i](b, &len);
 		if (text == NULL ||
 		    class_write_file(outfd, names[i], text, len) < 0) {
-			snprintf(err, errlen, "%s/%s: could not write it",
+			snprintf(err, errlen, _("%s/%s: could not write it"),
 			    b->out, names[i]);
 			free(text);
 			return -1;
@@ -513,16 +515,16 @@ class_roster(struct class_book *b, const char *path, char *err, size_t errlen)
 	text = class_read_file(AT_FDCWD, path, 4 << 20, NULL);
 	if (text == NULL) {
 		snprintf(err, errlen,
-		    "--roster %s: cannot read it (a "
-		    "regular file of at most 4 MB)",
+		    _("--roster %s: cannot read it (a "
+		      "regular file of at most 4 MB)"),
 		    path);
 		return -1;
 	}
 	p = text;
 	if (roster_columns(&p, col) < 0) {
 		snprintf(err, errlen,
-		    "--roster %s: its first line must name the columns "
-		    "folder and id and/or email",
+		    _("--roster %s: its first line must name the columns "
+		      "folder and id and/or email"),
 		    path);
 		free(text);
 		return -1;
@@ -533,7 +535,7 @@ class_roster(struct class_book *b, const char *path, char *err, size_t errlen)
 	b->roster = 1;
 	for (i = 0; i < b->n; i++)
 		if (b->st[i].id[0] == '\0' && b->st[i].email[0] == '\0')
-			fprintf(stderr, "labgrade: %s: not in --roster %s\n",
+			fprintf(stderr, _("labgrade: %s: not in --roster %s\n"),
 			    b->st[i].shown, path);
 	return 0;
 }
@@ -595,7 +597,8 @@ class_book_read(
 	*keep = class_read_file(outfd, "class.tsv", 4 << 20, NULL);
 	b->st = calloc(CLASS_MAX, sizeof *b->st);
 	if (*keep == NULL || b->st == NULL) {
-		snprintf(err, errlen, "%s/class.tsv: cannot read it", b->out);
+		snprintf(
+		    err, errlen, _("%s/class.tsv: cannot read it"), b->out);
 		return -1;
 	}
 	b->version = b->rubric_hash = "?";
@@ -604,7 +607,7 @@ class_book_read(
 	     line = strtok_r(NULL, "\n", &save))
 		if (book_index_line(b, line) < 0) {
 			snprintf(
-			    err, errlen, "%s/class.tsv: a bad line", b->out);
+			    err, errlen, _("%s/class.tsv: a bad line"), b->out);
 			return -1;
 		}
 	sfd = openat(

@@ -34,12 +34,15 @@ static const char html_css[] =
     ".wrap{overflow-x:auto}"
     "table{border-collapse:collapse;width:100%;font-size:.9rem}"
     "th,td{text-align:left;padding:.25rem .4rem;border-bottom:1px solid "
-    "#e2e2e2;vertical-align:top}td.n{text-align:right;white-space:nowrap}"
+    "#e2e2e2;vertical-align:top}td.n{text-align:right;white-space:nowrap}th.n{"
+    "text-align:right}"
     "code{font-family:ui-monospace,Menlo,Consolas,monospace}"
     "svg{display:block;max-width:100%;height:auto}"
     "svg.bar{width:5rem;min-width:5rem;max-width:none}.sum{color:#444;font-"
     "size:.85rem}.bad{color:#a40000}.none{color:#777}"
     "pre{white-space:pre-wrap;word-break:break-word;font-size:.85rem}"
+    "@media (max-width:30rem){body{padding:.6rem}th,td{padding:.2rem "
+    ".25rem}svg.bar{width:3.2rem;min-width:3.2rem}}"
     "@media print{body{max-width:none;font-size:11pt}a{color:inherit;"
     "text-decoration:none}h2{break-after:avoid}tr,svg{break-inside:"
     "avoid}}";
@@ -100,16 +103,27 @@ html_head(FILE *f, const char *title)
 
 struct html_stats {
 	size_t count[CS_NSTATUS], scored, below, late;
-	size_t bins[HTML_BINS];
+	size_t bins[HTML_BINS]; /* graded students, by tenth of their max */
+	double mean, median;    /* of the graded students' shares, % */
+	double common_max;      /* every graded student's max, or 0 */
 	size_t passed[CLASS_NTESTS], ran[CLASS_NTESTS];
 	double secs[CLASS_NTESTS], max_secs[CLASS_NTESTS];
 	size_t timed[CLASS_NTESTS];
 };
 
+static int
+html_cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 static void
 html_stats(const struct class_book *b, struct html_stats *h)
 {
 	size_t i, k, bin;
+	double *share = calloc(b->n + 1, sizeof *share);
 
 	memset(h, 0, sizeof *h);
 	for (i = 0; i < b->n; i++) {
@@ -121,8 +135,18 @@ html_stats(const struct class_book *b, struct html_stats *h)
 		if (s->rec.status == CS_ERROR || s->rec.max <= 0)
 			continue;
 		h->scored++;
-		bin = (size_t)(s->rec.score / s->rec.max * HTML_BINS);
-		h->bins[bin >= HTML_BINS ? HTML_BINS - 1 : bin]++;
+		if (s->rec.status == CS_GRADED) {
+			/* Empty and not built: their own cards, not a 0 */
+			bin = (size_t)(s->rec.score / s->rec.max * HTML_BINS);
+			h->bins[bin >= HTML_BINS ? HTML_BINS - 1 : bin]++;
+			if (share != NULL)
+				share[h->count[CS_GRADED] - 1] =
+				    100 * s->rec.score / s->rec.max;
+			h->common_max = h->count[CS_GRADED] == 1 ||
+			                        h->common_max == s->rec.max
+			                    ? s->rec.max
+			                    : -1;
+		}
 		for (k = 0; k < b->ntests && s->rec.status != CS_EMPTY; k++) {
 			const struct class_test *t = &s->rec.test[k];
 
@@ -136,6 +160,17 @@ html_stats(const struct class_book *b, struct html_stats *h)
 				h->max_secs[k] = t->seconds;
 		}
 	}
+	k = h->count[CS_GRADED];
+	if (share != NULL && k > 0) {
+		for (i = 0; i < k; i++)
+			h->mean += share[i] / (double)k;
+		qsort(share, k, sizeof *share, html_cmp_double);
+		h->median = k % 2 ? share[k / 2]
+		                  : (share[k / 2 - 1] + share[k / 2]) / 2;
+	}
+	if (h->common_max < 0)
+		h->common_max = 0;
+	free(share);
 }
 
 static void
@@ -179,26 +214,32 @@ html_cards(FILE *f, const struct class_book *b, const struct html_stats *h)
 	fputs("</div>\n", f);
 }
 
-/* Score histogram: HTML_BINS bars of the share of the maximum. */
+/*
+ * Score histogram of the graded students: HTML_BINS bars of the share of
+ * the maximum, the bars' edges labelled (the last bar holds 100 %), the
+ * --fail-under bar as a dashed line, mean and median below.  Text sizes
+ * stay legible when a phone scales the plot to half its width.
+ */
 static void
-html_histogram(FILE *f, const struct html_stats *h)
+html_histogram(FILE *f, const struct class_book *b, const struct html_stats *h)
 {
 	size_t top = 1, k;
-	const int W = 600, H = 220, X0 = 36, Y0 = 190, BW = 54;
+	const int W = 620, H = 250, X0 = 24, Y0 = 196, BW = 54, GAP = 2;
+	double bar = -1;
 
 	for (k = 0; k < HTML_BINS; k++)
 		top = h->bins[k] > top ? h->bins[k] : top;
 	fprintf(f,
 	    "<h2>Scores</h2>\n<svg id=\"histogram\" viewBox=\"0 0 %d %d\" "
 	    "width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"score "
-	    "histogram: students per tenth of the maximum\">\n",
+	    "histogram: graded students per tenth of the maximum\">\n",
 	    W, H, W, H);
 	fprintf(f,
 	    "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#555\"/>\n",
-	    X0, Y0, X0 + HTML_BINS * (BW + 2), Y0);
+	    X0, Y0, X0 + HTML_BINS * (BW + GAP), Y0);
 	for (k = 0; k < HTML_BINS; k++) {
-		int bh = (int)(h->bins[k] * 160 / top);
-		int x = X0 + (int)k * (BW + 2);
+		int bh = (int)(h->bins[k] * 150 / top);
+		int x = X0 + (int)k * (BW + GAP);
 
 		fprintf(f,
 		    "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
@@ -206,18 +247,45 @@ html_histogram(FILE *f, const struct html_stats *h)
 		    x, Y0 - bh, BW, bh, k * 10, k * 10 + 10, h->bins[k]);
 		if (h->bins[k] > 0)
 			fprintf(f,
-			    "<text x=\"%d\" y=\"%d\" font-size=\"13\" "
+			    "<text x=\"%d\" y=\"%d\" font-size=\"18\" "
 			    "text-anchor=\"middle\">%zu</text>\n",
-			    x + BW / 2, Y0 - bh - 4, h->bins[k]);
-		fprintf(f,
-		    "<text x=\"%d\" y=\"%d\" font-size=\"11\" "
-		    "text-anchor=\"middle\" fill=\"#555\">%zu%%</text>\n",
-		    x + BW / 2, Y0 + 15, k * 10);
+			    x + BW / 2, Y0 - bh - 5, h->bins[k]);
 	}
-	fprintf(f,
-	    "<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"#555\">share "
-	    "of the maximum (%zu students with a score)</text>\n</svg>\n",
-	    X0, H - 4, h->scored);
+	for (k = 0; k <= HTML_BINS; k += 2)
+		fprintf(f,
+		    "<text x=\"%d\" y=\"%d\" font-size=\"16\" "
+		    "text-anchor=\"middle\" fill=\"#444\">%zu%%</text>\n",
+		    X0 + (int)k * (BW + GAP) - (k > 0 ? GAP / 2 : 0), Y0 + 19,
+		    k * 10);
+	if (b->bar >= 0 && b->bar_pct)
+		bar = b->bar / 100;
+	else if (b->bar >= 0 && h->common_max > 0)
+		bar = b->bar / h->common_max;
+	if (bar >= 0 && bar <= 1) {
+		int x = X0 + (int)(bar * HTML_BINS * (BW + GAP));
+
+		fprintf(f,
+		    "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
+		    "stroke=\"#a40000\" stroke-width=\"2\" "
+		    "stroke-dasharray=\"6 4\"/>\n<text x=\"%d\" y=\"%d\" "
+		    "font-size=\"16\" fill=\"#a40000\" text-anchor=\"%s\">"
+		    "fail-under %g%s</text>\n",
+		    x, Y0 - 170, x, Y0, x + (bar > 0.5 ? -4 : 4), Y0 - 158,
+		    bar > 0.5 ? "end" : "start", b->bar, b->bar_pct ? "%" : "");
+	}
+	if (h->count[CS_GRADED] > 0)
+		fprintf(f,
+		    "<text x=\"%d\" y=\"%d\" font-size=\"16\" fill=\"#444\">"
+		    "%zu graded: mean %.0f%%, median %.0f%% of the maximum"
+		    "</text>\n",
+		    X0, H - 8, h->count[CS_GRADED], h->mean, h->median);
+	fputs("</svg>\n", f);
+	if (h->count[CS_EMPTY] + h->count[CS_NOT_BUILT] > 0)
+		fprintf(f,
+		    "<p class=\"sum\">Not in the plot: %zu empty, %zu not "
+		    "built (see <a href=\"#bystatus\">Students by "
+		    "status</a>).</p>\n",
+		    h->count[CS_EMPTY], h->count[CS_NOT_BUILT]);
 }
 
 static void
@@ -266,7 +334,7 @@ html_pass_rates(FILE *f, const struct class_book *b, const struct html_stats *h)
 	qsort_r(order, b->ntests, sizeof *order, html_cmp_rate, (void *)h);
 	fputs("<h2>Pass rate of every test</h2>\n<div class=\"wrap\">"
 	      "<table id=\"passrates\">\n<tr><th>test: what it checks</th>"
-	      "<th>passed</th><th></th></tr>\n",
+	      "<th class=\"n\">passed / ran</th><th></th></tr>\n",
 	    f);
 	for (i = 0; i < b->ntests; i++) {
 		k = order[i];
@@ -303,7 +371,8 @@ html_slowest(FILE *f, const struct class_book *b, const struct html_stats *h)
 	}
 	qsort_r(order, n, sizeof *order, html_cmp_slow, (void *)h);
 	fputs("<h2>Slowest tests</h2>\n<div class=\"wrap\"><table "
-	      "id=\"slowest\">\n<tr><th>test</th><th>mean</th><th>max</th>"
+	      "id=\"slowest\">\n<tr><th>test</th><th class=\"n\">mean</th><th "
+	      "class=\"n\">max</th>"
 	      "<th></th></tr>\n",
 	    f);
 	for (i = 0; i < n && i < HTML_SLOWEST; i++) {
@@ -389,7 +458,7 @@ html_students(FILE *f, const struct class_book *b)
 
 	fputs("<h2>Every student</h2>\n<div class=\"wrap\"><table "
 	      "id=\"students\">\n<tr><th>student</th><th>status</th>"
-	      "<th>score</th><th>passed</th></tr>\n",
+	      "<th class=\"n\">score</th><th class=\"n\">passed</th></tr>\n",
 	    f);
 	for (i = 0; i < b->n; i++) {
 		const struct class_student *s = &b->st[i];
@@ -433,7 +502,7 @@ html_dashboard(const struct class_book *b, size_t *len)
 	html_head(f, title);
 	html_meta(f, b);
 	html_cards(f, b, h);
-	html_histogram(f, h);
+	html_histogram(f, b, h);
 	html_pass_rates(f, b, h);
 	html_by_status(f, b);
 	html_slowest(f, b, h);

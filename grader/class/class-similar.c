@@ -370,7 +370,7 @@ class_similar_write(const struct class_book *b,
 		fputc('\n', f);
 	}
 	if (listed == 0)
-		fputs("No pair shares enough to list.\n", f);
+		fputs(_("No pair shares enough to list.\n"), f);
 	if (fclose(f) != 0) {
 		f = NULL;
 		goto out;

@@ -132,8 +132,8 @@ class_note_refused(struct class_sub *c)
 
 		if (r->state != 2)
 			continue;
-		fprintf(stderr, "labgrade: %s/%s: %s: left out\n", c->s->shown,
-		    r->name, r->why);
+		fprintf(stderr, _("labgrade: %s/%s: %s: left out\n"),
+		    c->s->shown, r->name, r->why);
 		n += (size_t)snprintf(c->s->note + n, sizeof c->s->note - n,
 		    "%s%s: %s, left out", n > 0 ? "; " : "", r->name, r->why);
 		if (n >= sizeof c->s->note)
@@ -228,7 +228,7 @@ class_child(struct class_state *st, struct class_sub *c, int job)
 		dup2(fd, STDERR_FILENO);
 	}
 	execv(o->self, argv);
-	fprintf(stderr, "labgrade: %s: %s\n", o->self, strerror(errno));
+	fprintf(stderr, _("labgrade: %s: %s\n"), o->self, strerror(errno));
 	_exit(1);
 }
 
@@ -318,7 +318,7 @@ class_progress(struct class_state *st, const struct class_sub *c)
 		    class_status_name(c->s->rec.status),
 		    c->how == CH_ONLY ? " (--only merged)" : "",
 		    c->s->rec.score, c->s->rec.max);
-	fprintf(stderr, "%slabgrade: [%zu/%zu] %s: %s; %.0f s, ETA %.0f s%s",
+	fprintf(stderr, _("%slabgrade: [%zu/%zu] %s: %s; %.0f s, ETA %.0f s%s"),
 	    st->tty ? "\r\033[K" : "", st->done, st->n, c->s->shown, what, el,
 	    eta, st->tty && st->done < st->n ? "" : "\n");
 }
@@ -518,19 +518,19 @@ class_scan(struct class_state *st, char *err, size_t errlen)
 				class_add(st, ents[i]->d_name);
 			else if (S_ISLNK(sb.st_mode))
 				fprintf(stderr,
-				    "labgrade: %s: a symbolic link, not a "
-				    "submission folder: not graded\n",
+				    _("labgrade: %s: a symbolic link, not a "
+				      "submission folder: not graded\n"),
 				    shown);
 		}
 		free(ents[i]);
 	}
 	free(ents);
 	if (st->sub == NULL || st->book.st == NULL) {
-		snprintf(err, errlen, "out of memory");
+		snprintf(err, errlen, _("out of memory"));
 		return -1;
 	}
 	if (st->n == 0) {
-		snprintf(err, errlen, "%s: no submission folders in it",
+		snprintf(err, errlen, _("%s: no submission folders in it"),
 		    st->o->root);
 		return -1;
 	}
@@ -555,13 +555,13 @@ class_summary_late(struct class_state *st)
 		return;
 	for (i = 0; i < st->n; i++)
 		n += st->book.st[i].late_days > 0;
-	printf("  late (after --due, by the sources' file times): %zu%s", n,
+	printf(_("  late (after --due, by the sources' file times): %zu%s"), n,
 	    n > 0 ? ":" : "");
 	for (i = 0; i < st->n; i++)
 		if (st->book.st[i].late_days > 0)
-			printf(" %s (%d day%s)", st->book.st[i].shown,
-			    st->book.st[i].late_days,
-			    st->book.st[i].late_days == 1 ? "" : "s");
+			printf(ngettext(" %s (%d day)", " %s (%d days)",
+			           (unsigned long)st->book.st[i].late_days),
+			    st->book.st[i].shown, st->book.st[i].late_days);
 	putchar('\n');
 }
 
@@ -582,16 +582,16 @@ class_summary(struct class_state *st, size_t cached)
 			max = s->rec.max > max ? s->rec.max : max;
 		}
 	}
-	printf("labgrade: %s, %zu submissions (%zu graded now, %zu "
-	       "unchanged since the last run)\n",
+	printf(_("labgrade: %s, %zu submissions (%zu graded now, %zu "
+	         "unchanged since the last run)\n"),
 	    st->o->lab, st->n, st->graded, cached);
-	printf("  %zu graded, %zu empty, %zu not built, %zu grader error\n",
+	printf(_("  %zu graded, %zu empty, %zu not built, %zu grader error\n"),
 	    count[CS_GRADED], count[CS_EMPTY], count[CS_NOT_BUILT],
 	    count[CS_ERROR]);
 	if (m > 0) {
 		qsort(sc, m, sizeof *sc, class_cmp_double);
-		printf("  score: mean %.1f, median %g (of %g), over the %zu "
-		       "with a score\n",
+		printf(_("  score: mean %.1f, median %g (of %g), over the %zu "
+		         "with a score\n"),
 		    sum / (double)m,
 		    m % 2 ? sc[m / 2] : (sc[m / 2 - 1] + sc[m / 2]) / 2, max,
 		    m);
@@ -601,7 +601,7 @@ class_summary(struct class_state *st, size_t cached)
 		below += class_book_below(&st->book, &st->book.st[i]);
 	class_summary_late(st);
 	if (st->o->fail_under >= 0) {
-		printf("  below --fail-under %g%s: %zu%s", st->o->fail_under,
+		printf(_("  below --fail-under %g%s: %zu%s"), st->o->fail_under,
 		    st->o->fail_under_pct ? "%" : "", below, below ? ":" : "");
 		for (i = 0; i < st->n; i++)
 			if (class_book_below(&st->book, &st->book.st[i]))
@@ -609,8 +609,8 @@ class_summary(struct class_state *st, size_t cached)
 				    st->book.st[i].rec.score);
 		putchar('\n');
 	}
-	printf("  files: %s/grades.csv (gradebook), grades.json (metadata), "
-	       "report.html (dashboard), students/<student>/report.txt\n",
+	printf(_("  files: %s/grades.csv (gradebook), grades.json (metadata), "
+	         "report.html (dashboard), students/<student>/report.txt\n"),
 	    st->out);
 }
 
@@ -642,13 +642,14 @@ class_similar(struct class_state *st)
 	class_stage_free(&skel);
 	free(stages);
 	if (rc < 0)
-		printf("  similarity: could not write similarity.txt\n");
+		printf(_("  similarity: could not write similarity.txt\n"));
 	else if (top < 0)
-		printf("  similarity: no pair shares much beyond the skeleton "
-		       "(similarity.txt)\n");
+		printf(
+		    _("  similarity: no pair shares much beyond the skeleton "
+		      "(similarity.txt)\n"));
 	else
-		printf("  similarity: the closest pair shares %.0f %% of its "
-		       "code (similarity.txt: a hint, never a verdict)\n",
+		printf(_("  similarity: the closest pair shares %.0f %% of its "
+		         "code (similarity.txt: a hint, never a verdict)\n"),
 		    top * 100);
 }
 
@@ -718,8 +719,8 @@ class_finish(struct class_state *st, size_t cached, char *err, size_t errlen)
 	for (i = 0; i < st->n; i++) {
 		if (st->book.st[i].rec.status == CS_ERROR) {
 			fprintf(stderr,
-			    "labgrade: %s could not be graded: see "
-			    "%s/students/%s/labgrade.log\n",
+			    _("labgrade: %s could not be graded: see "
+			      "%s/students/%s/labgrade.log\n"),
 			    st->book.st[i].shown, st->out, st->book.st[i].safe);
 			rc = 1;
 		} else if (rc == 0 &&
@@ -760,7 +761,7 @@ class_run(const struct class_opts *opt, char *err, size_t errlen)
 		goto out;
 	for (i = 0; i < st.n; i++) {
 		if (class_plan(&st, &st.sub[i]) < 0) {
-			snprintf(err, errlen, "%s/students/%s: %s", st.out,
+			snprintf(err, errlen, _("%s/students/%s: %s"), st.out,
 			    st.sub[i].s->safe, strerror(errno));
 			goto out;
 		}
@@ -772,8 +773,8 @@ class_run(const struct class_opts *opt, char *err, size_t errlen)
 	}
 	if (st.done > 0)
 		fprintf(stderr,
-		    "labgrade: %zu of %zu unchanged since the last run or "
-		    "empty: not graded again\n",
+		    _("labgrade: %zu of %zu unchanged since the last run or "
+		      "empty: not graded again\n"),
 		    st.done, st.n);
 	if (class_loop(&st) < 0) {
 		snprintf(err, errlen, "%s",
@@ -815,7 +816,7 @@ class_dashboard(
 	memset(&b, 0, sizeof b);
 	for (k = 0; k < lab->ntests && k < CLASS_NTESTS; k++) {
 		names[k] = lab->tests[k].name;
-		summaries[k] = lab->tests[k].summary;
+		summaries[k] = _(lab->tests[k].summary);
 	}
 	b.lab = lab->name;
 	b.out = out;

@@ -8,7 +8,8 @@
 # LABGRADE: build/labgrade of this kit).
 # LATE_PENALTY (percent per started day late, default 0: late work is
 # only marked) and LATE_MAX_DAYS (after it: 0 points; default: none)
-# become the zip's late policy.
+# become the zip's late policy.  LABGRADE_LANG (en, pt_BR; default: the
+# container's locale, English) becomes the language of every report.
 set -eu
 LAB=${1:-}
 OUT=${2:-}
@@ -56,9 +57,14 @@ tar czf "$TMP/socklab.tar.gz" --null -T "$TMP/list"
 cp grader/gradescope/setup.sh grader/gradescope/run_autograder "$TMP/"
 chmod 755 "$TMP/setup.sh" "$TMP/run_autograder"
 echo "$LAB" >"$TMP/lab"
+case ${LABGRADE_LANG:-} in
+'') : >"$TMP/lang" ;;
+[a-z][a-z] | [a-z][a-z]_[A-Z][A-Z]) echo "$LABGRADE_LANG" >"$TMP/lang" ;;
+*) echo "pack.sh: LABGRADE_LANG is a language: en or pt_BR" >&2; exit 2 ;;
+esac
 printf 'penalty_per_day %s\nmax_days %s\n' "${LATE_PENALTY:-0}" \
 	"${LATE_MAX_DAYS:-none}" >"$TMP/late"
 rm -f "$OUT"
 OUTABS=$(cd "$(dirname "$OUT")" && pwd)/$(basename "$OUT")
 (cd "$TMP" && python3 -m zipfile -c "$OUTABS" setup.sh run_autograder lab \
-	late socklab.tar.gz)
+	late lang socklab.tar.gz)

@@ -27,6 +27,9 @@
 
 #include "build.h"
 #include "cell.h"
+#include "cell-fallback.h"
+#include "sandbox.h"
+#include "sandbox-seccomp.h"
 #include "engine.h"
 #include "lab.h"
 #include "param.h"
@@ -279,9 +282,10 @@ build_base(char *err, size_t errlen)
 	if (b == NULL || strcmp(b, "/tmp") == 0 ||
 	    strncmp(b, "/tmp/", 5) == 0) {
 		snprintf(err, errlen,
-		    "no folder for the build: %s (set "
-		    "LABGRADE_TMPDIR to a writable folder outside /tmp, which "
-		    "each cell replaces with its own)",
+		    _("no folder for the build: %s (set "
+		      "LABGRADE_TMPDIR to a writable folder outside /tmp, "
+		      "which "
+		      "each cell replaces with its own)"),
 		    b != NULL ? b : "/var/tmp is not writable");
 		return NULL;
 	}
@@ -314,7 +318,7 @@ build_check_bin(
 		b->ok = 0;
 		if (b->why[0] == '\0')
 			snprintf(
-			    b->why, sizeof b->why, "%s did not build", name);
+			    b->why, sizeof b->why, _("%s did not build"), name);
 	}
 }
 
@@ -398,7 +402,7 @@ build_prepare(const struct grade_lab *lab, const char *src, const char *kit,
 	snprintf(from, sizeof from, "%s/labs/%s/Makefile", kit, lab->name);
 	snprintf(to, sizeof to, "%s/Makefile", b->dir);
 	if (build_copy(from, to, 0644) < 0) {
-		snprintf(err, errlen, "the kit's Makefile for %s: %s: %s",
+		snprintf(err, errlen, _("the kit's Makefile for %s: %s: %s"),
 		    lab->name, from, strerror(errno));
 		return -1;
 	}
@@ -409,7 +413,7 @@ build_prepare(const struct grade_lab *lab, const char *src, const char *kit,
 		    build_given[i]);
 		snprintf(to, sizeof to, "%s/%s", b->dir, build_given[i]);
 		if (build_copy(from, to, 0644) < 0) {
-			snprintf(err, errlen, "the kit's %s: %s",
+			snprintf(err, errlen, _("the kit's %s: %s"),
 			    build_given[i], strerror(errno));
 			return -1;
 		}
@@ -513,7 +517,7 @@ build_submission(const struct grade_lab *lab, const char *src, const char *kit,
 	memset(b, 0, sizeof *b);
 	b->lock_fd = -1;
 	if (stat(src, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a folder", src);
+		snprintf(err, errlen, _("%s: not a folder"), src);
 		return -1;
 	}
 	build_uid = geteuid() == 0 ? BUILD_UID : (uid_t)-1;
@@ -524,7 +528,8 @@ build_submission(const struct grade_lab *lab, const char *src, const char *kit,
 		unsetenv(make_env[i]);
 	rc = build_make(b, build_uid, &out, &status);
 	if (rc < 0) {
-		snprintf(err, errlen, "cannot run make: %s", strerror(errno));
+		snprintf(
+		    err, errlen, _("cannot run make: %s"), strerror(errno));
 		return -1;
 	}
 	b->ok = 1;
@@ -533,8 +538,8 @@ build_submission(const struct grade_lab *lab, const char *src, const char *kit,
 		    b, lab->programs[i].name, b->prog[i], sizeof b->prog[i]);
 	if (rc > 0)
 		snprintf(b->why, sizeof b->why,
-		    "the build took more than "
-		    "%d s and was stopped",
+		    _("the build took more than "
+		      "%d s and was stopped"),
 		    BUILD_TIMEOUT_S);
 	if (!b->ok) {
 		log = build_last_lines(out, BUILD_LOG_LINES);

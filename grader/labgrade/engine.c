@@ -33,6 +33,8 @@
 #include "record.h"
 #include "param.h"
 #include "rng.h" /* splitmix64: the seed of each test */
+#include "cgroup.h"
+#include "cell-fallback.h"
 
 struct engine_ctx {
 	const struct grade_lab *lab;
@@ -116,35 +118,38 @@ engine_fallback_note(
 
 	if (c->landlock > 0)
 		snprintf(files, sizeof files,
-		    "Landlock (ABI %d) lets them read only /usr, /etc, /proc, "
-		    "the /bin and /lib links and their own folder",
+		    _("Landlock (ABI %d) lets them read only /usr, /etc, "
+		      "/proc, "
+		      "the /bin and /lib links and their own folder"),
 		    c->landlock);
 	else
 		snprintf(files, sizeof files,
-		    "no Landlock in this kernel: every file that uid may read");
+		    _("no Landlock in this kernel: every file that uid may "
+		      "read"));
 	if (c->switch_uid)
 		snprintf(buf, len,
-		    "sandbox: fallback (no namespaces): student programs run "
-		    "as uid %u without the controlling terminal, with "
-		    "rlimits (CPU, memory and processes per process, files, "
-		    "output), the seccomp filter and a deadline; files: %s "
-		    "(%s); NOT isolated: the host's network (loopback and "
-		    "beyond: they may listen on any address) and its /proc; "
-		    "why: %s",
+		    _("sandbox: fallback (no namespaces): student programs run "
+		      "as uid %u without the controlling terminal, with "
+		      "rlimits (CPU, memory and processes per process, files, "
+		      "output), the seccomp filter and a deadline; files: %s "
+		      "(%s); NOT isolated: the host's network (loopback and "
+		      "beyond: they may listen on any address) and its /proc; "
+		      "why: %s"),
 		    (unsigned)c->uid, files,
 		    engine_kit_readable(sub->kit, c->uid, c->landlock)
-		        ? "the kit's solutions ARE readable to it: chmod 700 "
-		          "the kit"
-		        : "the kit's solutions are not",
+		        ? _("the kit's solutions ARE readable to it: chmod 700 "
+		            "the kit")
+		        : _("the kit's solutions are not"),
 		    c->why);
 	else
 		snprintf(buf, len,
-		    "sandbox: fallback (no namespaces): --unsafe-no-sandbox: "
-		    "student programs run as YOUR uid, without the controlling "
-		    "terminal, with rlimits, the seccomp filter and a "
-		    "deadline; NOT "
-		    "isolated: your files, the host's network and /proc; "
-		    "why: %s",
+		    _("sandbox: fallback (no namespaces): --unsafe-no-sandbox: "
+		      "student programs run as YOUR uid, without the "
+		      "controlling "
+		      "terminal, with rlimits, the seccomp filter and a "
+		      "deadline; NOT "
+		      "isolated: your files, the host's network and /proc; "
+		      "why: %s"),
 		    c->why);
 }
 
@@ -175,8 +180,8 @@ engine_child(const struct engine_ctx *x, int idx)
 	        (x->sub->force_fallback ? CELL_FORCE_FALLBACK : 0) |
 	            (x->sub->unsafe ? CELL_UNSAFE : 0)) < 0) {
 		snprintf(why, sizeof why,
-		    "could not open the test's cell: %s%s%s", strerror(errno),
-		    cell.why[0] != '\0' ? ": " : "", cell.why);
+		    _("could not open the test's cell: %s%s%s"),
+		    strerror(errno), cell.why[0] != '\0' ? ": " : "", cell.why);
 		grade_record_end(&g, GS_ERROR, why);
 		return;
 	}
@@ -187,8 +192,8 @@ engine_child(const struct engine_ctx *x, int idx)
 		grade_record(&g, "cell", why);
 		if (t->needs & NEED_NS) {
 			snprintf(why, sizeof why,
-			    "needs private network "
-			    "namespaces, which this machine refuses (%s)",
+			    _("needs private network "
+			      "namespaces, which this machine refuses (%s)"),
 			    cell.why);
 			grade_not_here(&g, why);
 		}
@@ -399,13 +404,13 @@ engine_combine(struct report_test *t, const struct grade_test *gt, int seen,
 	if (!(seen & 2)) {
 		if (WIFSIGNALED(wstatus))
 			snprintf(why, sizeof why,
-			    "the test's runner was killed by signal %d (%s)",
+			    _("the test's runner was killed by signal %d (%s)"),
 			    WTERMSIG(wstatus),
 			    report_signal_name(WTERMSIG(wstatus)));
 		else
 			snprintf(why, sizeof why,
-			    "the test's runner exited with status %d "
-			    "without a verdict",
+			    _("the test's runner exited with status %d "
+			      "without a verdict"),
 			    WEXITSTATUS(wstatus));
 		t->status = GS_ERROR;
 	} else if (seen & 1) {
@@ -413,8 +418,8 @@ engine_combine(struct report_test *t, const struct grade_test *gt, int seen,
 			t->status = engine_refine(t);
 		if (t->status == GS_PASSED && rtype != CK_PASS) {
 			snprintf(why, sizeof why,
-			    "the grader failed after the "
-			    "test passed: %s",
+			    _("the grader failed after the "
+			      "test passed: %s"),
 			    msg);
 			t->status = GS_ERROR;
 		} else {
@@ -422,20 +427,22 @@ engine_combine(struct report_test *t, const struct grade_test *gt, int seen,
 		}
 	} else if (strstr(msg, "timeout") != NULL && (seen & 4)) {
 		snprintf(why, sizeof why,
-		    "grader: this machine was too busy to run the test "
-		    "fairly (a timer in the test's cell woke over %d ms late, "
-		    "and the test ran out of its %d s budget): not counted "
-		    "against the submission",
+		    _("grader: this machine was too busy to run the test "
+		      "fairly (a timer in the test's cell woke over %d ms "
+		      "late, "
+		      "and the test ran out of its %d s budget): not counted "
+		      "against the submission"),
 		    GRADE_BUSY_MS, engine_budget(gt));
 		t->status = GS_ERROR;
 	} else if (strstr(msg, "timeout") != NULL) {
 		snprintf(why, sizeof why,
-		    "the test did not finish within its "
-		    "%d s budget",
+		    _("the test did not finish within its "
+		      "%d s budget"),
 		    engine_budget(gt));
 		t->status = GS_TIMEOUT;
 	} else {
-		snprintf(why, sizeof why, "the grader failed in this test: %s",
+		snprintf(why, sizeof why,
+		    _("the grader failed in this test: %s"),
 		    rtype == CK_PASS ? "the test ended without a result" : msg);
 		t->status = GS_ERROR;
 	}
@@ -685,23 +692,23 @@ engine_ready(struct engine_run *e, size_t i, char *why, size_t len)
 	size_t k;
 
 	if (!e->selected[i])
-		return snprintf(why, len, "not selected (--only %s)",
+		return snprintf(why, len, _("not selected (--only %s)"),
 		           e->x.opt->only),
 		       -1;
 	if (t->after != NULL) {
 		p = engine_find(e->x.lab, t->after);
 		if (p < 0)
 			return snprintf(why, len,
-			           "unknown prerequisite "
-			           "'%s'",
+			           _("unknown prerequisite "
+			             "'%s'"),
 			           t->after),
 			       -1;
 		if (e->state[p] != ES_DONE)
 			return 0;
 		if (e->rep->tests[p].status != GS_PASSED)
 			return snprintf(why, len,
-			           "prerequisite %s did not pass "
-			           "(%s)",
+			           _("prerequisite %s did not pass "
+			             "(%s)"),
 			           t->after,
 			           report_status_name(e->rep->tests[p].status)),
 			       -1;
@@ -710,7 +717,7 @@ engine_ready(struct engine_run *e, size_t i, char *why, size_t len)
 		prog = &e->x.lab->programs[k];
 		if ((t->needs & (1u << prog->role)) && sub->prog[k] == NULL)
 			return snprintf(
-			           why, len, "%s did not build", prog->name),
+			           why, len, _("%s did not build"), prog->name),
 			       -1;
 	}
 	return 1;
@@ -835,8 +842,8 @@ engine_select(struct engine_run *e, char *err, size_t errlen)
 	i = engine_find(lab, e->x.opt->only);
 	if (i < 0) {
 		snprintf(err, errlen,
-		    "%s has no test named '%s' (see "
-		    "labgrade --list %s)",
+		    _("%s has no test named '%s' (see "
+		      "labgrade --list %s)"),
 		    lab->name, e->x.opt->only, lab->name);
 		return -1;
 	}
@@ -894,7 +901,7 @@ engine_report_init(struct report *rep, const struct grade_lab *lab,
 		abort();
 	for (i = 0; i < lab->ntests; i++) {
 		rep->tests[i].name = engine_strdup(lab->tests[i].name);
-		rep->tests[i].summary = engine_strdup(lab->tests[i].summary);
+		rep->tests[i].summary = engine_strdup(_(lab->tests[i].summary));
 		rep->tests[i].max_points =
 		    rubric_points(rub, lab->tests[i].name);
 		rep->tests[i].visibility =
@@ -1008,8 +1015,8 @@ engine_run(const struct grade_lab *lab, const struct rubric *rub,
 	engine_report_init(rep, lab, rub, sub, b);
 	if (fork_env != NULL && strcmp(fork_env, "no") == 0) {
 		snprintf(err, errlen,
-		    "CK_FORK=no is refused: every test must "
-		    "run in a child of its own (unset CK_FORK)");
+		    _("CK_FORK=no is refused: every test must "
+		      "run in a child of its own (unset CK_FORK)"));
 		return -1;
 	}
 	e.x.lab = lab;
@@ -1025,7 +1032,7 @@ engine_run(const struct grade_lab *lab, const struct rubric *rub,
 	e.selected = calloc(lab->ntests + 1, 1);
 	e.needed = calloc(lab->ntests + 1, 1);
 	if (e.state == NULL || e.selected == NULL || e.needed == NULL) {
-		snprintf(err, errlen, "out of memory");
+		snprintf(err, errlen, _("out of memory"));
 		goto out;
 	}
 	if (engine_select(&e, err, errlen) < 0 ||
@@ -1039,7 +1046,7 @@ engine_run(const struct grade_lab *lab, const struct rubric *rub,
 	rc = engine_loop(&e);
 	cell_cgroup_release(getpid());
 	if (rc < 0)
-		snprintf(err, errlen, "interrupted");
+		snprintf(err, errlen, _("interrupted"));
 	engine_totals(rep);
 	rep->seconds = engine_now() - t0;
 out:

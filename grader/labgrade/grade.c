@@ -180,7 +180,7 @@ grade_busy(struct grade *g, const char *failure)
 {
 	char buf[GRADE_LINE_MAX];
 
-	grade_explain(g, "the failure seen, not counted: %s", failure);
+	grade_explain(g, _("the failure seen, not counted: %s"), failure);
 	snprintf(buf, sizeof buf,
 	    "grader: this machine was too busy to run the test fairly (a "
 	    "timer in the test's cell woke %.0f ms late; the test tolerates "
@@ -306,17 +306,17 @@ grade_bytes(struct grade *g, const char *what, const void *want, size_t wn,
 	if (i == wn && i == gn)
 		return;
 	grade_explain(g,
-	    "%s: expected %zu bytes, got %zu; first difference "
-	    "at byte %zu",
+	    _("%s: expected %zu bytes, got %zu; first difference "
+	      "at byte %zu"),
 	    what, wn, gn, i);
 	grade_hexline(line, sizeof line, w, wn, i);
-	grade_explain(g, "  expected %s", line);
+	grade_explain(g, _("  expected %s"), line);
 	grade_hexline(line, sizeof line, o, gn, i);
-	grade_explain(g, "  got      %s", line);
+	grade_explain(g, _("  got      %s"), line);
 	if (i < wn && i < gn)
-		grade_fail(g, "%s: byte %zu is 0x%02x, expected 0x%02x", what,
-		    i, o[i], w[i]);
-	grade_fail(g, "%s: %zu bytes, expected %zu", what, gn, wn);
+		grade_fail(g, _("%s: byte %zu is 0x%02x, expected 0x%02x"),
+		    what, i, o[i], w[i]);
+	grade_fail(g, _("%s: %zu bytes, expected %zu"), what, gn, wn);
 }
 
 static int
@@ -345,8 +345,8 @@ grade_trace(struct grade *g, const char *pcap_path)
 	snprintf(name, sizeof name, "%s.pcap", g->test->name);
 	in = open(pcap_path, O_RDONLY | O_CLOEXEC);
 	if (in < 0) {
-		grade_explain(
-		    g, "(no packet trace: %s: %s)", pcap_path, strerror(errno));
+		grade_explain(g, _("(no packet trace: %s: %s)"), pcap_path,
+		    strerror(errno));
 		return;
 	}
 	out = openat(

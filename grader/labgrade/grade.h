@@ -49,6 +49,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "capture/i18n.h"
 #include "cell.h"
 
 enum grade_status {
@@ -140,6 +141,14 @@ struct grade_lab {
 	size_t ncontract;
 	const char *const *handout_says;
 	const void *data; /* its tests' template data (pinger.h), or NULL */
+};
+
+/* A lab's hidden tests (grader/labs/LAB/hidden/LAB-hidden.c defines
+ * `const struct grade_hidden LAB_hidden`, '_' for '-'): the registry
+ * adds them to the lab's tests; the student kit leaves the folder out. */
+struct grade_hidden {
+	const struct grade_test *tests;
+	size_t ntests;
 };
 
 struct cell *grade_cell(struct grade *g);

@@ -5,6 +5,7 @@
 /* _GNU_SOURCE: unshare(CLONE_NEWUSER) (can we make cells here?),
  * realpath(), O_DIRECTORY and O_NOFOLLOW with -std=c11 */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #include "cell.h"
+#include "sandbox.h"
 #include "class.h"
 #include "engine.h"
 #include "lab.h"
@@ -53,7 +55,8 @@ enum {
 	OPT_ROSTER,
 	OPT_STUDENT,
 	OPT_DASHBOARD,
-	OPT_DUE
+	OPT_DUE,
+	OPT_LANG
 };
 
 struct lg {
@@ -107,19 +110,19 @@ lg_signals(void)
 /* Set by --unsafe-no-sandbox, for the labgrade runs class mode starts. */
 #define LG_UNSAFE_ENV "LABGRADE_UNSAFE_NO_SANDBOX"
 
-static const char lg_usage[] = "usage: labgrade [options] LAB [DIR]\n"
-                               "       labgrade --class ROOT [options] LAB\n"
-                               "       labgrade --list LAB\n"
-                               "       labgrade --labs | --sources LAB\n"
-                               "       labgrade --contract LAB\n"
-                               "       labgrade --dashboard OUTDIR\n";
+static const char lg_usage[] = N_("usage: labgrade [options] LAB [DIR]\n"
+                                  "       labgrade --class ROOT [options] LAB\n"
+                                  "       labgrade --list LAB\n"
+                                  "       labgrade --labs | --sources LAB\n"
+                                  "       labgrade --contract LAB\n"
+                                  "       labgrade --dashboard OUTDIR\n");
 
-static const char lg_help[] =
+static const char lg_help[] = N_(
     "Grade a socklab submission: build it with the kit's Makefile, run its\n"
     "programs against scripted peers in private cells, check what they\n"
     "print and what they send on the wire.\n\n"
     "LAB is one of the kit's labs (--labs), or its name's part before the\n"
-    "first '-'; DIR defaults to labs/LAB.\n\n"
+    "first '-'); DIR defaults to labs/LAB.\n\n"
     "  --format F      text, json, junit, tap, gradescope, autolab, csv;\n"
     "                  repeat or separate with commas (several need --out)\n"
     "  --out DIR       write each format into DIR (and the test traces)\n"
@@ -146,16 +149,33 @@ static const char lg_help[] =
     "  --unsafe-no-sandbox  run student code even with neither namespaces\n"
     "                  nor a uid to drop to: as YOUR uid (never as root)\n"
     "  --color WHEN    auto (default), always or never\n"
+    "  --lang LL       reports in language LL (en, pt_BR) whatever LANG\n"
+    "                  says (also LABGRADE_LANG=LL)\n"
     "  -h, --help      this help;  -V, --version  the version\n\n"
     "Exit status: 0 graded, 1 could not grade, 2 bad arguments, 3 below\n"
-    "--fail-under.\n";
+    "--fail-under.\n");
+
+/* --lang LL or LL_CC (or LABGRADE_LANG): every report in one language,
+ * whatever each run's environment says; "en" is the untranslated one. */
+static int
+lg_lang(const char *l)
+{
+	size_t n = strlen(l);
+
+	if (!(n == 2 ||
+	        (n == 5 && l[2] == '_' && isupper((unsigned char)l[3]) &&
+	            isupper((unsigned char)l[4]))) ||
+	    !islower((unsigned char)l[0]) || !islower((unsigned char)l[1]))
+		return -1;
+	return i18n_force(l);
+}
 
 static int
 lg_bad(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "labgrade: ");
+	fprintf(stderr, _("labgrade: "));
 	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n%s", lg_usage);
+	fprintf(stderr, "\n%s", _(lg_usage));
 	return 2;
 }
 
@@ -164,7 +184,7 @@ lg_unknown_lab(const char *name)
 {
 	char names[512], msg[640];
 
-	snprintf(msg, sizeof msg, "unknown lab '%%s' (%s)",
+	snprintf(msg, sizeof msg, _("unknown lab '%%s' (%s)"),
 	    lab_names(names, sizeof names));
 	return lg_bad(msg, name);
 }
@@ -206,7 +226,7 @@ lg_add_formats(struct lg *o, const char *arg)
 	     tok = strtok_r(NULL, ",", &save)) {
 		f = report_format_parse(tok);
 		if (f < 0)
-			return lg_bad("unknown format '%s'", tok);
+			return lg_bad(_("unknown format '%s'"), tok);
 		for (i = 0; i < o->nformats && o->formats[i] != f; i++)
 			;
 		if (i == o->nformats)
@@ -237,7 +257,7 @@ lg_fail_under(struct lg *o, const char *arg)
 		o->fail_under_pct = 1;
 	}
 	if (!lg_number(buf, 0, 1e9, &o->fail_under))
-		return lg_bad("bad --fail-under '%s'", arg);
+		return lg_bad(_("bad --fail-under '%s'"), arg);
 	return 0;
 }
 
@@ -325,9 +345,16 @@ lg_option(struct lg *o, int c, const char *arg)
 		return 0;
 	case OPT_DUE:
 		if (lg_due(arg, &o->due) < 0)
-			return lg_bad("bad --due '%s' (YYYY-MM-DDTHH:MM, local "
-			              "time, or with Z or +HH:MM)",
+			return lg_bad(
+			    _("bad --due '%s' (YYYY-MM-DDTHH:MM, local "
+			      "time, or with Z or +HH:MM)"),
 			    arg);
+		return 0;
+	case OPT_LANG:
+		/* Class mode's per-student runs inherit it (LC_ALL, LANGUAGE).
+		 */
+		if (lg_lang(arg) < 0)
+			return lg_bad(_("bad --lang '%s' (en or pt_BR)"), arg);
 		return 0;
 	case OPT_LIST:
 		o->list = 1;
@@ -352,16 +379,16 @@ lg_option(struct lg *o, int c, const char *arg)
 		errno = 0;
 		o->seed = strtoull(arg, &end, 0);
 		if (errno != 0 || end == arg || *end != '\0' || arg[0] == '-')
-			return lg_bad("bad --seed '%s'", arg);
+			return lg_bad(_("bad --seed '%s'"), arg);
 		return 0;
 	case 'j':
 		if (!lg_number(arg, 1, 64, &v) || v != (int)v)
-			return lg_bad("bad -j '%s' (1..64)", arg);
+			return lg_bad(_("bad -j '%s' (1..64)"), arg);
 		o->jobs = (int)v;
 		return 0;
 	case OPT_SLOT_BASE:
 		if (!lg_number(arg, 0, 4096, &v) || v != (int)v)
-			return lg_bad("bad --slot-base '%s' (0..4096)", arg);
+			return lg_bad(_("bad --slot-base '%s' (0..4096)"), arg);
 		o->slot_base = (int)v;
 		return 0;
 	case OPT_COLOR:
@@ -373,10 +400,10 @@ lg_option(struct lg *o, int c, const char *arg)
 			o->colour = -1;
 		else
 			return lg_bad(
-			    "bad --color '%s' (auto, always, never)", arg);
+			    _("bad --color '%s' (auto, always, never)"), arg);
 		return 0;
 	}
-	return lg_bad("%s", "unknown option");
+	return lg_bad("%s", _("unknown option"));
 }
 
 /* 0 ok, 2 bad arguments, -1 --help/--version done. */
@@ -403,6 +430,7 @@ lg_parse(struct lg *o, int argc, char **argv)
 	    {"student", required_argument, NULL, OPT_STUDENT},
 	    {"dashboard", required_argument, NULL, OPT_DASHBOARD},
 	    {"due", required_argument, NULL, OPT_DUE},
+	    {"lang", required_argument, NULL, OPT_LANG},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"labs", no_argument, NULL, OPT_LABS},
@@ -413,11 +441,11 @@ lg_parse(struct lg *o, int argc, char **argv)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+hVvj:", longopts, NULL)) != -1) {
 		if (c == 'h') {
-			printf("%s\n%s", lg_usage, lg_help);
+			printf("%s\n%s", _(lg_usage), _(lg_help));
 			return -1;
 		}
 		if (c == 'V') {
-			printf("labgrade %s\n", LABGRADE_VERSION);
+			printf(_("labgrade %s\n"), LABGRADE_VERSION);
 			return -1;
 		}
 		if (c == OPT_LABS) {
@@ -427,28 +455,28 @@ lg_parse(struct lg *o, int argc, char **argv)
 		if (c == OPT_SOURCES)
 			return lg_sources(optarg) == 0 ? -1 : 2;
 		if (c == '?' || c == ':')
-			return lg_bad("bad option '%s'", argv[optind - 1]);
+			return lg_bad(_("bad option '%s'"), argv[optind - 1]);
 		if ((rc = lg_option(o, c, optarg)) != 0)
 			return rc;
 	}
 	if (o->dashboard != NULL && optind >= argc)
 		return 0; /* the lab is the stored one's */
 	if (optind >= argc)
-		return lg_bad("%s", "no LAB given");
+		return lg_bad("%s", _("no LAB given"));
 	o->lab = lab_find(argv[optind]);
 	if (o->lab == NULL)
 		return lg_unknown_lab(argv[optind]);
 	o->dir = optind + 1 < argc ? argv[optind + 1] : NULL;
 	if (optind + 2 < argc || (o->dir != NULL && o->class_root != NULL))
-		return lg_bad("too many arguments ('%s')", argv[argc - 1]);
+		return lg_bad(_("too many arguments ('%s')"), argv[argc - 1]);
 	if (o->nformats == 0)
 		o->formats[o->nformats++] = REPORT_TEXT;
 	if (o->nformats > 1 && o->out == NULL && o->class_root == NULL)
-		return lg_bad("%s", "several formats need --out DIR");
+		return lg_bad("%s", _("several formats need --out DIR"));
 	if ((o->force || o->roster != NULL || o->due != 0) &&
 	    o->class_root == NULL)
 		return lg_bad(
-		    "%s", "--force, --roster and --due go with --class");
+		    "%s", _("--force, --roster and --due go with --class"));
 	return 0;
 }
 
@@ -496,8 +524,8 @@ lg_find_kit(struct lg *o)
 	if (env != NULL && env[0] != '\0') {
 		if (!lg_is_kit(env, o->lab->name)) {
 			fprintf(stderr,
-			    "labgrade: LABGRADE_KIT=%s holds no kit data "
-			    "(grader/labs/%s/%s.rubric, labs/%s/Makefile)\n",
+			    _("labgrade: LABGRADE_KIT=%s holds no kit data "
+			      "(grader/labs/%s/%s.rubric, labs/%s/Makefile)\n"),
 			    env, o->lab->name, o->lab->name, o->lab->name);
 			return -1;
 		}
@@ -518,8 +546,8 @@ lg_find_kit(struct lg *o)
 		return 0;
 	}
 	fprintf(stderr,
-	    "labgrade: cannot find the kit's data (rubrics, lab "
-	    "Makefiles) near %s or in %s: broken installation\n",
+	    _("labgrade: cannot find the kit's data (rubrics, lab "
+	      "Makefiles) near %s or in %s: broken installation\n"),
 	    o->exe, LABGRADE_DATADIR);
 	return -1;
 }
@@ -535,7 +563,7 @@ lg_rubric(struct lg *o, struct rubric *r)
 		snprintf(path, sizeof path, "%s/grader/labs/%s/%s.rubric",
 		    o->kit, o->lab->name, o->lab->name);
 	if (rubric_load(r, path, o->lab, err, sizeof err) < 0) {
-		fprintf(stderr, "labgrade: rubric: %s\n", err);
+		fprintf(stderr, _("labgrade: rubric: %s\n"), err);
 		return -1;
 	}
 	return 0;
@@ -550,14 +578,14 @@ lg_list(struct lg *o)
 
 	if (lg_rubric(o, &r) < 0)
 		return 1;
-	printf("%s: %zu tests, %g points (rubric %s, hash %s)\n", o->lab->name,
-	    o->lab->ntests, r.total, r.path, r.hash);
+	printf(_("%s: %zu tests, %g points (rubric %s, hash %s)\n"),
+	    o->lab->name, o->lab->ntests, r.total, r.path, r.hash);
 	for (i = 0; i < o->lab->ntests; i++) {
 		t = &o->lab->tests[i];
 		printf("%-28s %5g  %s", t->name, rubric_points(&r, t->name),
-		    t->summary);
+		    _(t->summary));
 		if (t->after != NULL)
-			printf(" (after %s)", t->after);
+			printf(_(" (after %s)"), t->after);
 		putchar('\n');
 	}
 	rubric_free(&r);
@@ -588,7 +616,8 @@ lg_write_reports(struct lg *o, struct report *rep)
 	}
 	if ((mkdir(o->out, 0755) < 0 && errno != EEXIST) ||
 	    (dfd = open(o->out, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-		fprintf(stderr, "labgrade: %s: %s\n", o->out, strerror(errno));
+		fprintf(
+		    stderr, _("labgrade: %s: %s\n"), o->out, strerror(errno));
 		return -1;
 	}
 	ro.colour = 0;
@@ -599,8 +628,8 @@ lg_write_reports(struct lg *o, struct report *rep)
 		    0644);
 		f = fd >= 0 ? fdopen(fd, "w") : NULL;
 		if (f == NULL || report_write(o->formats[i], f, rep, &ro) < 0) {
-			fprintf(stderr, "labgrade: %s/%s: %s\n", o->out, name,
-			    strerror(errno));
+			fprintf(stderr, _("labgrade: %s/%s: %s\n"), o->out,
+			    name, strerror(errno));
 			rc = -1;
 		}
 		if (f != NULL)
@@ -611,8 +640,8 @@ lg_write_reports(struct lg *o, struct report *rep)
 	close(dfd);
 	if (rc == 0 && engine_keep_traces(rep, o->out) < 0)
 		fprintf(stderr,
-		    "labgrade: %s/traces: some traces could not be "
-		    "kept\n",
+		    _("labgrade: %s/traces: some traces could not be "
+		      "kept\n"),
 		    o->out);
 	return rc;
 }
@@ -624,8 +653,8 @@ lg_status(struct lg *o, const struct report *rep)
 
 	if (rep->errors > 0) {
 		fprintf(stderr,
-		    "labgrade: %zu test(s) hit a grader error: this "
-		    "grade is incomplete\n",
+		    _("labgrade: %zu test(s) hit a grader error: this "
+		      "grade is incomplete\n"),
 		    rep->errors);
 		return 1;
 	}
@@ -633,8 +662,8 @@ lg_status(struct lg *o, const struct report *rep)
 		bar = rep->max_score * o->fail_under / 100;
 	if (o->fail_under >= 0 && rep->score < bar) {
 		fprintf(stderr,
-		    "labgrade: score %g/%g is below --fail-under "
-		    "%g\n",
+		    _("labgrade: score %g/%g is below --fail-under "
+		      "%g\n"),
 		    rep->score, rep->max_score, bar);
 		return 3;
 	}
@@ -726,15 +755,15 @@ static int
 lg_sandbox_check(const struct lg *o)
 {
 	if (sandbox_bwrap() == NULL)
-		fprintf(stderr,
-		    "labgrade: bubblewrap (bwrap) is not installed: "
-		    "student programs and builds see the host's "
-		    "files (install bubblewrap)\n");
+		fprintf(
+		    stderr, _("labgrade: bubblewrap (bwrap) is not installed: "
+		              "student programs and builds see the host's "
+		              "files (install bubblewrap)\n"));
 	if (geteuid() == 0 || o->unsafe || (!o->no_cell && lg_userns_works()))
 		return 0;
 	fprintf(stderr,
-	    "labgrade: %s and not root (no uid to drop to): refusing to run "
-	    "student code as your own uid (--unsafe-no-sandbox allows it)\n",
+	    _("labgrade: %s and not root (no uid to drop to): refusing to run "
+	      "student code as your own uid (--unsafe-no-sandbox allows it)\n"),
 	    o->no_cell ? "--no-cell" : "no user namespaces here");
 	return -1;
 }
@@ -758,8 +787,8 @@ lg_grade(struct lg *o)
 	lg_dir(o, dir, sizeof dir);
 	if (o->only != NULL && !lg_has_test(o->lab, o->only)) {
 		fprintf(stderr,
-		    "labgrade: %s has no test named '%s' (see "
-		    "labgrade --list %s)\n",
+		    _("labgrade: %s has no test named '%s' (see "
+		      "labgrade --list %s)\n"),
 		    o->lab->name, o->only, o->lab->name);
 		return 2;
 	}
@@ -770,12 +799,12 @@ lg_grade(struct lg *o)
 		return 1;
 	}
 	if (build_submission(o->lab, dir, o->kit, &b, err, sizeof err) < 0) {
-		fprintf(stderr, "labgrade: %s\n", err);
+		fprintf(stderr, _("labgrade: %s\n"), err);
 		goto out;
 	}
 	lg_sub(o, &b, dir, &sub);
 	if (engine_run(o->lab, &r, &sub, &b, &eo, &rep, err, sizeof err) < 0) {
-		fprintf(stderr, "labgrade: %s\n", err);
+		fprintf(stderr, _("labgrade: %s\n"), err);
 		goto out;
 	}
 	engine_render_traces(&rep, o->labsniff, o->verbose);
@@ -801,8 +830,8 @@ lg_class(struct lg *o)
 
 	if (o->only != NULL && !lg_has_test(o->lab, o->only)) {
 		fprintf(stderr,
-		    "labgrade: %s has no test named '%s' (see "
-		    "labgrade --list %s)\n",
+		    _("labgrade: %s has no test named '%s' (see "
+		      "labgrade --list %s)\n"),
 		    o->lab->name, o->only, o->lab->name);
 		return 2;
 	}
@@ -810,7 +839,7 @@ lg_class(struct lg *o)
 		return 1;
 	for (i = 0; i < o->lab->ntests && i < CLASS_NTESTS; i++) {
 		names[i] = o->lab->tests[i].name;
-		summaries[i] = o->lab->tests[i].summary;
+		summaries[i] = _(o->lab->tests[i].summary);
 	}
 	co.root = o->class_root;
 	co.out = o->out;
@@ -838,7 +867,7 @@ lg_class(struct lg *o)
 	co.ntests = i;
 	rc = class_run(&co, err, sizeof err);
 	if (rc < 0)
-		fprintf(stderr, "labgrade: %s\n", err);
+		fprintf(stderr, _("labgrade: %s\n"), err);
 	rubric_free(&r);
 	return rc < 0 ? 1 : rc;
 }
@@ -863,16 +892,16 @@ lg_dashboard(struct lg *o)
 	l = o->lab != NULL ? o->lab : lab_find(lab);
 	if (l == NULL) {
 		fprintf(stderr,
-		    "labgrade: %s: no class.tsv naming the lab: not an "
-		    "output tree of labgrade --class\n",
+		    _("labgrade: %s: no class.tsv naming the lab: not an "
+		      "output tree of labgrade --class\n"),
 		    o->dashboard);
 		return 1;
 	}
 	if (class_dashboard(o->dashboard, l, err, sizeof err) < 0) {
-		fprintf(stderr, "labgrade: %s\n", err);
+		fprintf(stderr, _("labgrade: %s\n"), err);
 		return 1;
 	}
-	printf("labgrade: %s/report.html rebuilt from the stored results\n",
+	printf(_("labgrade: %s/report.html rebuilt from the stored results\n"),
 	    o->dashboard);
 	return 0;
 }
@@ -884,11 +913,20 @@ main(int argc, char **argv)
 	const char *fork_env = getenv("CK_FORK");
 	int rc;
 
+	i18n_init();
 	memset(&o, 0, sizeof o);
 	o.argv0 = argc > 0 ? argv[0] : "labgrade";
 	o.seed = GRADE_SEED_DEFAULT;
 	o.fail_under = -1;
 	o.colour = -1;
+	if (getenv("LABGRADE_LANG") != NULL &&
+	    *getenv("LABGRADE_LANG") != '\0' &&
+	    lg_lang(getenv("LABGRADE_LANG")) < 0) {
+		fprintf(stderr,
+		    _("labgrade: bad LABGRADE_LANG '%s' (en or pt_BR)\n"),
+		    getenv("LABGRADE_LANG"));
+		return 2;
+	}
 	rc = lg_parse(&o, argc, argv);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
@@ -897,8 +935,8 @@ main(int argc, char **argv)
 		o.unsafe = 1;
 	if (fork_env != NULL && strcmp(fork_env, "no") == 0) {
 		fprintf(stderr,
-		    "labgrade: CK_FORK=no is refused: every test "
-		    "must run in a child of its own (unset CK_FORK)\n");
+		    _("labgrade: CK_FORK=no is refused: every test "
+		      "must run in a child of its own (unset CK_FORK)\n"));
 		return 1;
 	}
 	if (o.contract)

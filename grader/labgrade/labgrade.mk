@@ -43,7 +43,8 @@ grade: deps
 	@$(MAKE) --no-print-directory $(B)/labgrade $(B)/labpeer $(B)/labsniff
 	./$(B)/labgrade $(ARGS) $(LAB) $(DIR)
 
-# make gradescope [LAB=NAME] [LATE_PENALTY=P] [LATE_MAX_DAYS=D]: the
+# make gradescope [LAB=NAME] [LATE_PENALTY=P] [LATE_MAX_DAYS=D]
+# [LABGRADE_LANG=pt_BR]: the
 # Gradescope autograder zip (git's tracked files, no solutions/).
 GRADESCOPE_ZIP := build/gradescope-$(LAB).zip
 gradescope: $(GRADESCOPE_ZIP)
@@ -53,6 +54,7 @@ $(GRADESCOPE_ZIP): grader/gradescope/setup.sh grader/gradescope/run_autograder \
 		grader/gradescope/pack.sh $(B)/labgrade
 	@mkdir -p build
 	LATE_PENALTY='$(LATE_PENALTY)' LATE_MAX_DAYS='$(LATE_MAX_DAYS)' \
+		LABGRADE_LANG='$(LABGRADE_LANG)' \
 		LABGRADE=$(B)/labgrade sh grader/gradescope/pack.sh $(LAB) $@
 
 .PHONY: $(GRADESCOPE_ZIP)

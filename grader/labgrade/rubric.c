@@ -139,25 +139,27 @@ rubric_match(const struct rubric *r, const struct grade_lab *lab, char *err,
 	return 0;
 }
 
-int
-rubric_load(struct rubric *r, const char *path, const struct grade_lab *lab,
-    char *err, size_t errlen)
+/* Read one rubric file into r (h: the hash, chained); hidden: the lab's
+ * hidden/ rubric, whose tests must not be visible.  ENOENT of a hidden
+ * rubric is no error: 1.  0 read, -1 (err). */
+static int
+rubric_read(struct rubric *r, const char *path, const struct grade_lab *lab,
+    int hidden, uint64_t *h, char *err, size_t errlen)
 {
 	char line[512], why[256];
 	struct rubric_entry e;
 	unsigned lineno = 0;
-	uint64_t h = 0;
 	FILE *f;
 	int rc = -1, k;
 
-	memset(r, 0, sizeof *r);
-	snprintf(r->path, sizeof r->path, "%s", path);
 	f = fopen(path, "r");
+	if (f == NULL && hidden && errno == ENOENT)
+		return 1;
 	if (f == NULL)
 		return rubric_err(err, errlen, "%s: %s", path, strerror(errno));
 	while (fgets(line, sizeof line, f) != NULL) {
 		lineno++;
-		h = grade_hash64(h, line, strlen(line));
+		*h = grade_hash64(*h, line, strlen(line));
 		k = rubric_parse_line(line, &e, why, sizeof why);
 		if (k < 0) {
 			rubric_err(err, errlen, "%s:%u: %s", path, lineno, why);
@@ -183,6 +185,13 @@ rubric_load(struct rubric *r, const char *path, const struct grade_lab *lab,
 			    path, lineno, e.name);
 			goto out;
 		}
+		if (hidden && strcmp(e.visibility, "visible") == 0) {
+			rubric_err(err, errlen,
+			    "%s:%u: test '%s' is in hidden/: its visibility "
+			    "must be hidden, after_due_date or after_published",
+			    path, lineno, e.name);
+			goto out;
+		}
 		if (rubric_add(r, &e) < 0) {
 			rubric_err(err, errlen, "%s: out of memory", path);
 			goto out;
@@ -192,10 +201,38 @@ rubric_load(struct rubric *r, const char *path, const struct grade_lab *lab,
 		rubric_err(err, errlen, "%s: read error", path);
 		goto out;
 	}
-	snprintf(r->hash, sizeof r->hash, "%016llx", (unsigned long long)h);
-	rc = rubric_match(r, lab, err, errlen);
+	rc = 0;
 out:
 	fclose(f);
+	return rc;
+}
+
+/* The rubric at path, then the hidden tests' rubric beside it
+ * (DIR/hidden/NAME for DIR/NAME, when there is one): the hidden tests
+ * live in hidden/ so that the student kit can leave them out. */
+int
+rubric_load(struct rubric *r, const char *path, const struct grade_lab *lab,
+    char *err, size_t errlen)
+{
+	char hpath[sizeof r->path + 8];
+	const char *slash = strrchr(path, '/');
+	uint64_t h = 0;
+	int rc;
+
+	memset(r, 0, sizeof *r);
+	snprintf(r->path, sizeof r->path, "%s", path);
+	rc = rubric_read(r, path, lab, 0, &h, err, errlen);
+	if (rc == 0) {
+		snprintf(hpath, sizeof hpath, "%.*shidden/%s",
+		    slash != NULL ? (int)(slash - path + 1) : 0, path,
+		    slash != NULL ? slash + 1 : path);
+		rc = rubric_read(r, hpath, lab, 1, &h, err, errlen);
+	}
+	if (rc >= 0) {
+		snprintf(
+		    r->hash, sizeof r->hash, "%016llx", (unsigned long long)h);
+		rc = rubric_match(r, lab, err, errlen);
+	}
 	if (rc < 0)
 		rubric_free(r);
 	return rc;

@@ -18,7 +18,10 @@
  *	option count_not_here
  * keeps in the maximum the tests that cannot run where the grader runs
  * (no namespaces, no IPv6 loopback); by default they are left out.
- * Every test of the lab must
+ * The tests of the lab's hidden/ folder (lab.h) have their lines in
+ * hidden/LAB.rubric beside the rubric (DIR/hidden/NAME for a rubric
+ * DIR/NAME, read when it exists), each with a visibility other than
+ * visible: the student kit leaves hidden/ out.  Every test of the lab must
  * appear exactly once and every line must name a test of the lab: a
  * rubric that does not match the lab is an error, never a silent zero.
  */

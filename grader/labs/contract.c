@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture/i18n.h"
 #include "contract.h"
 #include "lab.h"
 
@@ -165,14 +166,15 @@ agree_summary(struct ping_out *po, int no, const char *line)
 	for (i = 0; i < po->nline; i++)
 		got += po->line[i].kind == PL_REPLY;
 	if (po->received != got)
-		disagree(
-		    po, no, "received is not the number of reply lines", line);
+		disagree(po, no, _("received is not the number of reply lines"),
+		    line);
 	else if (po->sent < po->nline || po->sent > po->nline + 1 ||
 	         po->sent < 1)
-		disagree(po, no, "sent disagrees with the ping lines", line);
+		disagree(po, no, _("sent disagrees with the ping lines"), line);
 	else if (po->loss != (po->sent - po->received) * 100 / po->sent)
 		disagree(po, no,
-		    "loss is not (sent-received)*100/sent rounded down", line);
+		    _("loss is not (sent-received)*100/sent rounded down"),
+		    line);
 }
 
 /* The rtt line agrees with the rtts printed per ping. */
@@ -191,11 +193,11 @@ agree_rtt(struct ping_out *po, int no, const char *line)
 		n++;
 	}
 	if (n == 0)
-		disagree(po, no, "rtt line without any reply", line);
+		disagree(po, no, _("rtt line without any reply"), line);
 	else if (far(po->rtt_min, lo, 0.0015) || far(po->rtt_max, hi, 0.0015) ||
 	         far(po->rtt_avg, sum / n, 0.0015 * n))
 		disagree(po, no,
-		    "rtt min/avg/max disagree with the reply lines", line);
+		    _("rtt min/avg/max disagree with the reply lines"), line);
 }
 
 /* One line of stdout; *phase: 0 pings, 1 after the summary, 2 after rtt. */
@@ -209,13 +211,13 @@ parse_one(struct ping_out *po, const char *line, int no, int *phase)
 			po->bad_no = no;
 			snprintf(po->bad, sizeof po->bad, "%.159s", line);
 		}
-		disagree(po, no, "line of no contract form", line);
+		disagree(po, no, _("line of no contract form"), line);
 		return;
 	}
 	if ((f == FORM_PING || f == FORM_SUMMARY) && *phase != 0)
-		disagree(po, no, "line out of order", line);
+		disagree(po, no, _("line out of order"), line);
 	if (f == FORM_RTT && *phase != 1)
-		disagree(po, no, "line out of order", line);
+		disagree(po, no, _("line out of order"), line);
 	if (f == FORM_SUMMARY) {
 		*phase = 1;
 		agree_summary(po, no, line);
@@ -223,7 +225,7 @@ parse_one(struct ping_out *po, const char *line, int no, int *phase)
 		*phase = 2;
 		agree_rtt(po, no, line);
 	} else if (po->line[n].seq != n + 1) {
-		disagree(po, no, "seq out of step", line);
+		disagree(po, no, _("seq out of step"), line);
 	}
 }
 
@@ -253,16 +255,16 @@ ping_parse(const char *out, size_t len, struct ping_out *po)
 				snprintf(
 				    po->bad, sizeof po->bad, "%.159s", line);
 			}
-			disagree(po, no, "line of no contract form", line);
+			disagree(po, no, _("line of no contract form"), line);
 		} else {
 			parse_one(po, line, no, &phase);
 		}
 		if (nl == NULL)
-			disagree(po, no, "last line has no newline", line);
+			disagree(po, no, _("last line has no newline"), line);
 		i = end + 1;
 	}
 	if (po->have_summary && po->received > 0 && !po->have_rtt)
-		disagree(po, no, "replies came but no rtt line", "");
+		disagree(po, no, _("replies came but no rtt line"), "");
 }
 
 const char *

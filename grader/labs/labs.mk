@@ -9,20 +9,30 @@
 LAB_NAMES := $(sort $(foreach d,$(wildcard grader/labs/*/),\
 	$(if $(wildcard $(d)$(notdir $(d:/=)).c),$(notdir $(d:/=)))))
 
+# A lab's hidden tests: grader/labs/NAME/hidden/NAME-hidden.c (its
+# struct grade_hidden) and hidden/NAME.rubric; the student kit leaves
+# hidden/ out (STUDENT_KIT_EXCLUDE), and its labgrade then has none.
+LAB_HIDDEN_NAMES := $(foreach l,$(LAB_NAMES),\
+	$(if $(wildcard grader/labs/$l/hidden/$l-hidden.c),$l))
+
 GRADER_OBJS += $(foreach l,$(LAB_NAMES),$(B)/grader/labs/$l/$l.o) \
+               $(foreach l,$(LAB_HIDDEN_NAMES),$(B)/grader/labs/$l/hidden/$l-hidden.o) \
                $(B)/grader/labs/lab.o \
                $(B)/grader/labs/scenario.o $(B)/grader/labs/pinger.o \
                $(B)/grader/labs/wire.o \
                $(B)/grader/labs/contract.o
-DATA += $(foreach l,$(LAB_NAMES),grader/labs/$l/$l.rubric)
+DATA += $(foreach l,$(LAB_NAMES),grader/labs/$l/$l.rubric) \
+        $(wildcard $(foreach l,$(LAB_HIDDEN_NAMES),grader/labs/$l/hidden/$l.rubric))
 
-# labs.inc: LAB(symbol) per lab, rewritten only when the list changes.
+# labs.inc: LAB(symbol) per lab, LAB_HIDDEN(symbol) per lab with hidden
+# tests, rewritten only when the list changes.
 LABS_INC := $(B)/grader/labs/labs.inc
+LABS_INC_LINES := $(foreach l,$(LAB_NAMES),'LAB($(subst -,_,$l))') \
+	$(foreach l,$(LAB_HIDDEN_NAMES),'LAB_HIDDEN($(subst -,_,$l))')
 $(LABS_INC): labs-inc-check
 	@mkdir -p $(dir $@)
-	@printf '%s\n' $(foreach l,$(LAB_NAMES),'LAB($(subst -,_,$l))') \
-		| cmp -s - $@ || printf '%s\n' \
-		$(foreach l,$(LAB_NAMES),'LAB($(subst -,_,$l))') > $@
+	@printf '%s\n' $(LABS_INC_LINES) \
+		| cmp -s - $@ || printf '%s\n' $(LABS_INC_LINES) > $@
 .PHONY: labs-inc-check
 
 $(B)/grader/labs/lab.o: $(LABS_INC)

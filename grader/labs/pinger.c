@@ -3,6 +3,7 @@
  * share, as functions of the lab's struct pinger and of a table row.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -16,9 +17,17 @@ pinger_of(struct grade *g)
 	const struct grade_lab *lab = lab_find(grade_sub(g)->lab);
 
 	if (lab == NULL || lab->data == NULL)
-		grade_error(g, "grader: lab %s has no pinger template",
+		grade_error(g, _("grader: lab %s has no pinger template"),
 		    grade_sub(g)->lab);
 	return lab->data;
+}
+
+/* lo..hi from the test's seed (splitmix64 of --seed and the test's name:
+ * engine.c), so that --seed varies the fault and repeats it. */
+int
+pinger_seeded(struct grade *g, int lo, int hi)
+{
+	return lo + (int)(grade_seed(g) % (uint64_t)(hi - lo + 1));
 }
 
 static const struct pinger_server_case *
@@ -30,7 +39,7 @@ server_case(struct grade *g, const struct pinger *p)
 	for (i = 0; i < p->nserver_cases; i++)
 		if (strcmp(p->server_cases[i].test, name) == 0)
 			return &p->server_cases[i];
-	grade_error(g, "grader: no server case for %s", name);
+	grade_error(g, _("grader: no server case for %s"), name);
 	return NULL; /* not reached */
 }
 
@@ -43,7 +52,7 @@ client_case(struct grade *g, const struct pinger *p)
 	for (i = 0; i < p->nclient_cases; i++)
 		if (strcmp(p->client_cases[i].test, name) == 0)
 			return &p->client_cases[i];
-	grade_error(g, "grader: no client case for %s", name);
+	grade_error(g, _("grader: no client case for %s"), name);
 	return NULL; /* not reached */
 }
 
@@ -213,7 +222,7 @@ pinger_t_server_check(struct grade *g)
 	const struct pinger_server_case *c = server_case(g, p);
 
 	pinger_pre(g, c->pre);
-	grade_explain(g, "%s", c->explain);
+	grade_explain(g, "%s", _(c->explain));
 	pinger_server_check(g, p, c->host, c->args, c->wall_ms);
 }
 
@@ -223,17 +232,32 @@ pinger_t_client_expect(struct grade *g)
 	const struct pinger *p = pinger_of(g);
 	const struct pinger_client_case *c = client_case(g, p);
 	struct ping_expect e = c->e;
+	const char *const *args = c->args;
 	struct pinger_run s;
+	char kbuf[16], seqs[CONTRACT_COUNT_MAX + 1];
+	const char *drop[] = {"--drop", kbuf, NULL};
+	int k;
 
 	pinger_pre(g, c->pre);
-	if (c->explain != NULL)
-		grade_explain(g, "%s", c->explain);
-	pinger_scenario(g, p, &s, c->args, c->host, c->count, c->wall_ms, 0);
+	if (c->seed_drop && c->count >= 3 && c->count <= CONTRACT_COUNT_MAX) {
+		k = pinger_seeded(g, 2, c->count - 1);
+		snprintf(kbuf, sizeof kbuf, "%d", k);
+		memset(seqs, 'r', (size_t)c->count);
+		seqs[c->count] = '\0';
+		seqs[k - 1] = 't';
+		e.seqs = seqs;
+		args = drop;
+		grade_explain(g, _(c->explain), k, c->count);
+	} else if (c->explain != NULL)
+		grade_explain(g, "%s", _(c->explain));
+	pinger_scenario(g, p, &s, args, c->host, c->count, c->wall_ms, 0);
 	e.from = s.from;
 	ping_expect(g, s.cli, &e, &s.po);
 	if (c->no_stderr != NULL)
 		grade_check(g, s.cli->err_len > 0,
-		    "nothing on stderr: say why the %s", c->no_stderr);
+		    /* TRANSLATORS: %s is a row's no_stderr, e.g. "client
+		       stopped" */
+		    _("nothing on stderr: say why the %s"), _(c->no_stderr));
 }
 
 void
@@ -249,5 +273,25 @@ pinger_t_client_localhost(struct grade *g)
 	    s.cli, s.have_w ? &s.w : NULL, s.port, s.from, sizeof s.from);
 	e.from = s.from;
 	ping_expect(g, s.cli, &e, &s.po);
+	wire_free(&s.w);
+}
+
+void
+pinger_t_client_rtt(struct grade *g)
+{
+	const struct pinger *p = pinger_of(g);
+	char ms[16];
+	const char *const x[] = {"--delay", ms, NULL};
+	struct ping_expect e = {"rrr", NULL, 0, 0};
+	struct wire_pings pk;
+	struct pinger_run s;
+
+	/* Any delay will do: it follows --seed. */
+	snprintf(ms, sizeof ms, "%d", pinger_seeded(g, 50, 150));
+	pinger_scenario(g, p, &s, x, "127.0.0.1", 3, p->wall_ms, 1);
+	e.from = s.from;
+	ping_expect(g, s.cli, &e, &s.po);
+	p->client_pings(g, &s.w, s.port, 3, &pk);
+	scen_rtts(g, &s.po, &pk);
 	wire_free(&s.w);
 }

@@ -23,7 +23,11 @@
  *	                              held to the contract
  *	pinger_t_client_localhost(g)  (a client case) the same, with whom
  *	                              "localhost" meant as the replies' source
+ *	pinger_t_client_rtt(g)        the printed RTTs against the capture,
+ *	                              the server's delay from the seed
  *	pinger_of(g)                  the lab's struct pinger
+ *	pinger_seeded(g, lo, hi)      a number in lo..hi from the test's
+ *	                              seed: the same --seed, the same faults
  *	pinger_server(g, p, srv)      start the student's server: its port
  *	pinger_peer_check(g, p, host, port, extra, wall_ms, later)  a labpeer
  *	                              client check of the server (now, or
@@ -64,6 +68,9 @@ struct pinger_client_case {
 	const char *explain;   /* or NULL (not a format) */
 	const char *no_stderr; /* or NULL: "nothing on stderr: say why the "
 	                        * + this, when stderr stays empty */
+	int seed_drop; /* labpeer drops the reply to ping K, 2 <= K < count,
+	                * K from the test's seed (--seed); args unused, and
+	                * explain is a format of K and count */
 };
 
 /* One pinger lab: its grade_lab's .data. */
@@ -78,6 +85,10 @@ struct pinger {
 	void (*server_wire)(struct grade *g, const struct wire *w, int port);
 	/* on a client scenario's capture (or NULL) */
 	void (*client_wire)(struct grade *g, const struct wire *w, int port);
+	/* the client's pings on the wire (wire_udp_pings, wire_tcp_pings) */
+	void (*client_pings)(struct grade *g, const struct wire *w, int port,
+	    int count, struct wire_pings *pk);
+	int wall_ms; /* a quick client run (every reply comes) */
 	const struct pinger_server_case *server_cases;
 	size_t nserver_cases;
 	const struct pinger_client_case *client_cases;
@@ -95,6 +106,7 @@ struct pinger_run {
 };
 
 const struct pinger *pinger_of(struct grade *g);
+int pinger_seeded(struct grade *g, int lo, int hi);
 int pinger_server(struct grade *g, const struct pinger *p, struct run *srv);
 void pinger_peer_check(struct grade *g, const struct pinger *p,
     const char *host, int port, const char *const extra[], int wall_ms,
@@ -112,5 +124,6 @@ void pinger_t_server_port_busy(struct grade *g);
 void pinger_t_server_check(struct grade *g);
 void pinger_t_client_expect(struct grade *g);
 void pinger_t_client_localhost(struct grade *g);
+void pinger_t_client_rtt(struct grade *g);
 
 #endif

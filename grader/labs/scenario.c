@@ -98,17 +98,27 @@ scen_wait(struct grade *g, struct run *r, int ms)
 static const char *
 type_word(int type)
 {
-	return type == SOCK_STREAM ? "listening (TCP)" : "bound (UDP)";
+	return type == SOCK_STREAM ? _("listening (TCP)") : _("bound (UDP)");
 }
 
 /* grade_outcome()'s words after "the program ...": "exited with status
  * 1", but "was killed by the grader after 2 s". */
+static int
+starts(const char *s, const char *word)
+{
+	return strncmp(s, word, strlen(word)) == 0;
+}
+
 static const char *
 was(const char *how)
 {
-	return strncmp(how, "killed", 6) == 0 ||
-	               strncmp(how, "stopped", 7) == 0 ||
-	               strncmp(how, "still", 5) == 0
+	/* TRANSLATORS: "killed" and "stopped" are the first words of the
+	 * outcomes ("killed by the grader after 2 s") that read as "was
+	 * ..." after "the program"; translate them as those outcomes begin. */
+	if (starts(how, _("killed")) || starts(how, _("stopped")))
+		return _("was ");
+	return starts(how, "killed") || starts(how, "stopped") ||
+	               starts(how, "still")
 	           ? "was "
 	           : "";
 }
@@ -129,7 +139,7 @@ scen_server_limits(struct grade *g, struct run *r, int type, int port,
 	char *argv[3];
 
 	if (s->server == NULL)
-		grade_not_run(g, "the server did not build");
+		grade_not_run(g, _("the server did not build"));
 	snprintf(pbuf, sizeof pbuf, "%d", port);
 	argv[0] = (char *)s->server;
 	argv[1] = pbuf;
@@ -137,8 +147,8 @@ scen_server_limits(struct grade *g, struct run *r, int type, int port,
 	if (limits != NULL)
 		lim = *limits;
 	if (run_start(grade_cell(g), r, argv, &lim) < 0)
-		grade_fail(
-		    g, "could not start the server (%s %s)", s->server, pbuf);
+		grade_fail(g, _("could not start the server (%s %s)"),
+		    s->server, pbuf);
 	if (cell_wait_port(grade_cell(g), type, port, r, CELL_READY_MS) == 0) {
 		grade_student_on_fail(g, "server", r);
 		return;
@@ -146,16 +156,16 @@ scen_server_limits(struct grade *g, struct run *r, int type, int port,
 	if (r->outcome == RUN_RUNNING)
 		run_stop(r);
 	grade_student(g, "server", r);
-	grade_explain(g, "ran: ./%s %d",
+	grade_explain(g, _("ran: ./%s %d"),
 	    strrchr(s->server, '/') ? strrchr(s->server, '/') + 1 : s->server,
 	    port);
 	grade_outcome(r, how, sizeof how);
 	grade_fail(g,
-	    "the server was not %s on port %d within %d ms "
-	    "(it %s%s)",
+	    _("the server was not %s on port %d within %d ms "
+	      "(it %s%s)"),
 	    type_word(type), port, CELL_READY_MS,
 	    r->outcome == RUN_STOPPED ? "" : was(how),
-	    r->outcome == RUN_STOPPED ? "was still running" : how);
+	    r->outcome == RUN_STOPPED ? _("was still running") : how);
 }
 
 static void
@@ -179,7 +189,7 @@ scen_client_bin(struct grade *g, struct run *r, const char *bin,
 	build_argv(argv, bin, args);
 	lim.wall_ms = wall_ms;
 	if (run_start(grade_cell(g), r, argv, &lim) < 0)
-		grade_fail(g, "could not start %s", bin);
+		grade_fail(g, _("could not start %s"), bin);
 	scen_wait(g, r, wall_ms + RUN_STOP_GRACE_MS);
 	if (r->outcome == RUN_RUNNING) {
 		run_stop(r);
@@ -194,7 +204,7 @@ scen_client(
 	const struct grade_sub *s = grade_sub(g);
 
 	if (s->client == NULL)
-		grade_not_run(g, "the client did not build");
+		grade_not_run(g, _("the client did not build"));
 	scen_client_bin(g, r, s->client, args, wall_ms);
 	/* Whatever check fails next (the wire's too), the report shows
 	 * how the client ended and what it printed. */
@@ -214,14 +224,14 @@ scen_peer(struct grade *g, struct run *r, int type, int port,
 	lim.out_cap = SCEN_PEER_OUT; /* its log: two lines per request */
 	if (run_start(grade_cell(g), r, argv, &lim) < 0)
 		grade_error(
-		    g, "grader: could not start labpeer (%s)", s->labpeer);
+		    g, _("grader: could not start labpeer (%s)"), s->labpeer);
 	if (port <= 0 ||
 	    cell_wait_port(grade_cell(g), type, port, r, CELL_READY_MS) == 0)
 		return;
 	if (r->outcome == RUN_RUNNING)
 		run_stop(r);
-	grade_explain(g, "labpeer said: %.200s", r->err ? r->err : "");
-	grade_error(g, "grader: labpeer was not %s on port %d (%s)",
+	grade_explain(g, _("labpeer said: %.200s"), r->err ? r->err : "");
+	grade_error(g, _("grader: labpeer was not %s on port %d (%s)"),
 	    type_word(type), port, r->cmdline);
 }
 
@@ -328,7 +338,7 @@ explain_peer(struct grade *g, const struct run *r)
 	for (i = 0; i < r->out_len; i++)
 		lines += r->out[i] == '\n';
 	tail = lines > SCEN_SHOW_LINES ? lines - SCEN_SHOW_LINES : 0;
-	grade_explain(g, "what the reference client (labpeer) saw:");
+	grade_explain(g, _("what the reference client (labpeer) saw:"));
 	for (i = 0, lines = 0; from < r->out_len; lines++) {
 		const char *nl = memchr(r->out + from, '\n', r->out_len - from);
 		size_t end = nl ? (size_t)(nl - r->out) : r->out_len;
@@ -365,20 +375,23 @@ scen_peer_verdict(struct grade *g, struct run *r, int wall_ms)
 	explain_peer(g, r);
 	if (r->outcome == RUN_TIMEOUT)
 		grade_fail(g,
-		    "the exchange did not finish within %d ms "
-		    "(the server stopped answering?)",
+		    _("the exchange did not finish within %d ms "
+		      "(the server stopped answering?)"),
 		    wall_ms);
-	if (r->err != NULL && strstr(r->err, "cannot connect") != NULL)
+	/* labpeer speaks the grader's language: its "cannot connect to H
+	 * port P: why" starts with _("cannot connect") in every catalogue */
+	if (r->err != NULL && (strstr(r->err, "cannot connect") != NULL ||
+	                          strstr(r->err, _("cannot connect")) != NULL))
 		grade_fail(g,
-		    "the reference client could not connect to the server, "
-		    "which was running (%.*s)",
+		    _("the reference client could not connect to the server, "
+		      "which was running (%.*s)"),
 		    (int)strcspn(r->err, "\n"), r->err);
 	if (r->err_len > 0)
-		grade_fail(g, "the reference client found: %.*s",
+		grade_fail(g, _("the reference client found: %.*s"),
 		    (int)strcspn(r->err, "\n"), r->err);
 	grade_fail(g,
-	    "the reference client found the server breaking the "
-	    "contract (labpeer exit status %d)",
+	    _("the reference client found the server breaking the "
+	      "contract (labpeer exit status %d)"),
 	    r->status);
 }
 
@@ -398,8 +411,8 @@ scen_alive(struct grade *g, struct run *r, const char *role)
 		return;
 	grade_student(g, role, r);
 	grade_outcome(r, how, sizeof how);
-	grade_fail(
-	    g, "the %s ended while it should have kept serving: %s", role, how);
+	grade_fail(g, _("the %s ended while it should have kept serving: %s"),
+	    _(role), how);
 }
 
 void
@@ -428,15 +441,15 @@ scen_capture(struct grade *g, struct cell_capture *cap, int port, int need)
 		    filter, sizeof filter, "port %d or icmp or icmp6", port);
 		f = filter;
 		grade_explain(g,
-		    "(no private network here: the trace holds only port %d "
-		    "and ICMP, packets on other ports are filtered out)",
+		    _("(no private network here: the trace holds only port %d "
+		      "and ICMP, packets on other ports are filtered out)"),
 		    port);
 	}
 	if (cell_capture_start(grade_cell(g), cap, f) == 0)
 		return 0;
 	if (need)
 		grade_not_run(
-		    g, cap->err[0] ? cap->err : "no capture possible here");
+		    g, cap->err[0] ? cap->err : _("no capture possible here"));
 	return -1;
 }
 
@@ -486,7 +499,9 @@ explain_expected(struct grade *g, const struct ping_expect *e)
 {
 	int seq, rec = 0, sent = (int)strlen(e->seqs);
 
-	grade_explain(g, "expected on stdout:");
+	grade_explain(g, _("expected on stdout:"));
+	/* the contract's own lines, as the program must print them: never
+	 * translated */
 	for (seq = 1; seq <= sent; seq++) {
 		if (e->seqs[seq - 1] == 'r') {
 			rec++;
@@ -512,8 +527,8 @@ explain_got(struct grade *g, const struct run *r)
 	size_t i = 0;
 	int no = 0;
 
-	grade_explain(
-	    g, "the client printed on stdout:%s", r->out_len ? "" : " nothing");
+	grade_explain(g, _("the client printed on stdout:%s"),
+	    r->out_len ? "" : " nothing");
 	while (i < r->out_len && no < SCEN_SHOW_LINES) {
 		const char *nl = memchr(r->out + i, '\n', r->out_len - i);
 		size_t end = nl ? (size_t)(nl - r->out) : r->out_len;
@@ -559,50 +574,53 @@ check_lines(struct grade *g, const struct run *r, const struct ping_expect *e,
 
 		if (c == '-' && k < po->nline && l->seq == seq)
 			ping_fail(g, r, e,
-			    "seq=%d got a wrong reply or the connection ended, "
-			    "yet a line was printed for it: the contract wants "
-			    "no line, the reason on stderr, and the pinging to "
-			    "stop",
+			    _("seq=%d got a wrong reply or the connection "
+			      "ended, "
+			      "yet a line was printed for it: the contract "
+			      "wants "
+			      "no line, the reason on stderr, and the pinging "
+			      "to "
+			      "stop"),
 			    seq);
 		if (c == '-')
 			continue;
 		if (k >= po->nline && r->err_len > 0)
 			ping_fail(g, r, e,
-			    "no line for seq=%d: the client stopped (exit "
-			    "status %d) saying \"%.*s\"",
+			    _("no line for seq=%d: the client stopped (exit "
+			      "status %d) saying \"%.*s\""),
 			    seq, r->status,
 			    (int)strcspn(r->err, "\n") > 120
 			        ? 120
 			        : (int)strcspn(r->err, "\n"),
 			    r->err);
 		if (k >= po->nline)
-			ping_fail(g, r, e, "no line for seq=%d", seq);
+			ping_fail(g, r, e, _("no line for seq=%d"), seq);
 		if (l->seq != seq)
 			ping_fail(g, r, e,
-			    "the lines are out of step: seq=%d "
-			    "printed where the next one was expected",
+			    _("the lines are out of step: seq=%d "
+			      "printed where the next one was expected"),
 			    l->seq);
 		if (c == 'r' && l->kind != PL_REPLY)
 			ping_fail(g, r, e,
-			    "seq=%d got its reply in time, but "
-			    "the client printed a timeout",
+			    _("seq=%d got its reply in time, but "
+			      "the client printed a timeout"),
 			    seq);
 		if (c == 't' && l->kind != PL_TIMEOUT)
 			ping_fail(g, r, e,
-			    "seq=%d got no valid reply in time, "
-			    "but the client printed a reply line",
+			    _("seq=%d got no valid reply in time, "
+			      "but the client printed a reply line"),
 			    seq);
 		if (c == 'r' && strcmp(l->from, e->from) != 0)
 			ping_fail(g, r, e,
-			    "seq=%d: the reply line names the "
-			    "wrong sender (want the server's address:port)",
+			    _("seq=%d: the reply line names the "
+			      "wrong sender (want the server's address:port)"),
 			    seq);
 		k++;
 	}
 	if (k < po->nline)
 		ping_fail(g, r, e,
-		    "%d ping line(s) more than expected: the "
-		    "client should have stopped",
+		    _("%d ping line(s) more than expected: the "
+		      "client should have stopped"),
 		    po->nline - k);
 }
 
@@ -616,8 +634,8 @@ check_summary(struct grade *g, const struct run *r, const struct ping_expect *e,
 	if (e->no_summary) {
 		if (po->have_summary)
 			ping_fail(g, r, e,
-			    "a summary was printed where the "
-			    "contract wants none");
+			    _("a summary was printed where the "
+			      "contract wants none"));
 		return;
 	}
 	for (i = 0; i < po->nline; i++)
@@ -628,26 +646,26 @@ check_summary(struct grade *g, const struct run *r, const struct ping_expect *e,
 			mx = po->line[i].rtt_ms > mx ? po->line[i].rtt_ms : mx;
 		}
 	if (!po->have_summary)
-		ping_fail(g, r, e, "no summary line");
+		ping_fail(g, r, e, _("no summary line"));
 	if (po->sent != sent || po->received != rec)
-		ping_fail(g, r, e, "wrong counts in the summary line");
+		ping_fail(g, r, e, _("wrong counts in the summary line"));
 	if (po->loss != (sent - rec) * 100 / sent)
 		ping_fail(g, r, e,
-		    "wrong loss in the summary: %d%% (an "
-		    "integer percent, rounded down)",
+		    _("wrong loss in the summary: %d%% (an "
+		      "integer percent, rounded down)"),
 		    po->loss);
 	if (rec == 0 && po->have_rtt)
-		ping_fail(g, r, e, "an rtt line with no reply received");
+		ping_fail(g, r, e, _("an rtt line with no reply received"));
 	if (rec > 0 && !po->have_rtt)
-		ping_fail(g, r, e, "no rtt min/avg/max line");
+		ping_fail(g, r, e, _("no rtt min/avg/max line"));
 	if (rec > 0 &&
 	    (po->rtt_min < mn - 0.0015 || po->rtt_min > mn + 0.0015 ||
 	        po->rtt_max < mx - 0.0015 || po->rtt_max > mx + 0.0015 ||
 	        po->rtt_avg < sum / rec - 0.0025 ||
 	        po->rtt_avg > sum / rec + 0.0025))
 		ping_fail(g, r, e,
-		    "rtt min/avg/max does not match the rtt "
-		    "values printed per ping");
+		    _("rtt min/avg/max does not match the rtt "
+		      "values printed per ping"));
 }
 
 void
@@ -662,27 +680,30 @@ ping_expect(struct grade *g, const struct run *r, const struct ping_expect *e,
 		explain_got(g, r);
 		grade_student(g, "client", r);
 		grade_fail(g,
-		    "the client was stopped at the test's time limit (%.1f s) "
-		    "after %d of its %d ping lines; a correct client ends well "
-		    "before it (at most 1 s per ping, no sleep between pings)",
+		    _("the client was stopped at the test's time limit (%.1f "
+		      "s) "
+		      "after %d of its %d ping lines; a correct client ends "
+		      "well "
+		      "before it (at most 1 s per ping, no sleep between "
+		      "pings)"),
 		    r->lim.wall_ms / 1000.0, po->nline, (int)strlen(e->seqs));
 	}
 	if (r->outcome != RUN_EXITED) {
 		explain_got(g, r);
 		grade_student(g, "client", r);
 		grade_outcome(r, how, sizeof how);
-		grade_fail(g, "the client did not exit normally: %s", how);
+		grade_fail(g, _("the client did not exit normally: %s"), how);
 	}
 	if (po->bad_no)
 		ping_fail(g, r, e,
-		    "stdout line %d is in none of the "
-		    "contract's forms",
+		    _("stdout line %d is in none of the "
+		      "contract's forms"),
 		    po->bad_no);
 	check_lines(g, r, e, po);
 	check_summary(g, r, e, po);
 	if (r->status != e->exit_status) {
 		grade_student(g, "client", r);
-		grade_fail(g, "exit status %d, the contract wants %d here",
+		grade_fail(g, _("exit status %d, the contract wants %d here"),
 		    r->status, e->exit_status);
 	}
 }
@@ -746,9 +767,10 @@ scen_bindv6only(struct grade *g)
 	int fd = -1, ok = 0;
 
 	if (grade_cell(g)->mode != CELL_NS)
-		grade_not_here(g, "needs a private network namespace: "
-		                  "net.ipv6.bindv6only is never changed on the "
-		                  "host");
+		grade_not_here(
+		    g, _("needs a private network namespace: "
+		         "net.ipv6.bindv6only is never changed on the "
+		         "host"));
 	scen_need_ipv6(g);
 	errno = 0;
 	fd = open(path, O_RDWR);
@@ -756,8 +778,8 @@ scen_bindv6only(struct grade *g)
 	    pread(fd, got, sizeof got - 1, 0) > 0 && got[0] == '1')
 		ok = 1;
 	snprintf(why, sizeof why,
-	    "could not set net.ipv6.bindv6only to 1 in "
-	    "the cell (%s)",
+	    _("could not set net.ipv6.bindv6only to 1 in "
+	      "the cell (%s)"),
 	    ok      ? ""
 	    : errno ? strerror(errno)
 	            : "it stayed 0");
@@ -765,10 +787,10 @@ scen_bindv6only(struct grade *g)
 		close(fd);
 	if (!ok)
 		grade_not_here(g, why);
-	grade_explain(g, "to see it at home (Linux): unshare -rn sh -c 'ip "
-	                 "link set lo up; echo 1 >/proc/sys/net/ipv6/"
-	                 "bindv6only; exec sh', then in that shell the "
-	                 "commands below");
+	grade_explain(g, _("to see it at home (Linux): unshare -rn sh -c 'ip "
+	                   "link set lo up; echo 1 >/proc/sys/net/ipv6/"
+	                   "bindv6only; exec sh', then in that shell the "
+	                   "commands below"));
 }
 
 /* A test that needs ::1: "not run here", left out of the maximum, where
@@ -777,7 +799,7 @@ void
 scen_need_ipv6(struct grade *g)
 {
 	if (!scen_have_ipv6())
-		grade_not_here(g, "no IPv6 loopback (::1) here");
+		grade_not_here(g, _("no IPv6 loopback (::1) here"));
 }
 
 int
@@ -822,7 +844,7 @@ scen_usage(struct grade *g, const char *bin, const char *name,
 		args_str(cmd, sizeof cmd, name, &cases[i]);
 		grade_repro(g, "%s", cmd);
 		if (bin == NULL)
-			grade_not_run(g, "the program did not build");
+			grade_not_run(g, _("the program did not build"));
 		scen_client_bin(g, r, bin, cases[i].a, SCEN_USAGE_MS);
 		if (r->outcome == RUN_EXITED && r->status == 2 &&
 		    r->err_len > 0) {
@@ -830,13 +852,13 @@ scen_usage(struct grade *g, const char *bin, const char *name,
 			continue;
 		}
 		grade_student(g, name, r);
-		grade_explain(g, "ran: %s", cmd);
+		grade_explain(g, _("ran: %s"), cmd);
 		grade_outcome(r, how, sizeof how);
 		grade_fail(g,
-		    "bad arguments (%s): the contract wants a usage line "
-		    "on stderr and exit status 2; the program %s%s%s",
+		    _("bad arguments (%s): the contract wants a usage line "
+		      "on stderr and exit status 2; the program %s%s%s"),
 		    cmd, was(how), how,
-		    r->err_len ? "" : " and printed nothing on stderr");
+		    r->err_len ? "" : _(" and printed nothing on stderr"));
 	}
 }
 
@@ -883,12 +905,12 @@ scen_port_busy(struct grade *g, int type, const char *name)
 	int fd;
 
 	if (bin == NULL)
-		grade_not_run(g, "the server did not build");
+		grade_not_run(g, _("the server did not build"));
 	if ((fd = hold_port(type, port)) < 0)
-		grade_not_run(g, "grader: could not take the port itself");
+		grade_not_run(g, _("grader: could not take the port itself"));
 	snprintf(pbuf, sizeof pbuf, "%d", port);
 	c.a[0] = pbuf;
-	grade_explain(g, "another socket holds %s port %d on every address",
+	grade_explain(g, _("another socket holds %s port %d on every address"),
 	    type == SOCK_STREAM ? "TCP" : "UDP", port);
 	scen_repro_bg(g, "labpeer %s %d --background",
 	    type == SOCK_STREAM ? "tcp-server" : "udp-server", port);
@@ -900,10 +922,10 @@ scen_port_busy(struct grade *g, int type, const char *name)
 	grade_student(g, "server", r);
 	grade_outcome(r, how, sizeof how);
 	grade_fail(g,
-	    "a port it cannot bind: the contract wants one line on "
-	    "stderr and exit status 1; the server %s%s%s",
-	    r->outcome == RUN_TIMEOUT ? "kept running, then was " : was(how),
-	    how, r->err_len ? "" : " and printed nothing on stderr");
+	    _("a port it cannot bind: the contract wants one line on "
+	      "stderr and exit status 1; the server %s%s%s"),
+	    r->outcome == RUN_TIMEOUT ? _("kept running, then was ") : was(how),
+	    how, r->err_len ? "" : _(" and printed nothing on stderr"));
 }
 
 /*
@@ -925,12 +947,12 @@ scen_tcp_hold(int port, char *err, size_t n)
 	a.sin_port = htons((uint16_t)port);
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0) {
-		snprintf(err, n, "grader: socket: %s", strerror(errno));
+		snprintf(err, n, _("grader: socket: %s"), strerror(errno));
 		return -2;
 	}
 	if (connect(fd, (struct sockaddr *)&a, sizeof a) < 0 ||
 	    send(fd, "ping 1\n", 7, MSG_NOSIGNAL) != 7) {
-		snprintf(err, n, "connecting and sending \"ping 1\\n\": %s",
+		snprintf(err, n, _("connecting and sending \"ping 1\\n\": %s"),
 		    strerror(errno));
 		goto fail;
 	}
@@ -941,17 +963,19 @@ scen_tcp_hold(int port, char *err, size_t n)
 
 		if (left <= 0 || poll(&p, 1, (int)(left * 1000) + 1) <= 0) {
 			snprintf(err, n,
-			    "no reply line to \"ping 1\\n\" "
-			    "within %d ms",
+			    _("no reply line to \"ping 1\\n\" "
+			      "within %d ms"),
 			    SCEN_HOLD_MS);
 			goto fail;
 		}
 		got = recv(fd, buf + have, sizeof want - 1 - have, 0);
 		if (got <= 0) {
 			snprintf(err, n,
-			    "the server %s the connection before "
-			    "its reply to \"ping 1\\n\"",
-			    got == 0 ? "closed" : "reset");
+			    got == 0
+			        ? _("the server closed the connection before "
+			            "its reply to \"ping 1\\n\"")
+			        : _("the server reset the connection before "
+			            "its reply to \"ping 1\\n\""));
 			goto fail;
 		}
 		have += (size_t)got;
@@ -959,8 +983,8 @@ scen_tcp_hold(int port, char *err, size_t n)
 	if (memcmp(buf, want, sizeof want - 1) == 0)
 		return fd;
 	snprintf(err, n,
-	    "the reply to \"ping 1\\n\" was not "
-	    "\"PING 1\\n\"");
+	    _("the reply to \"ping 1\\n\" was not "
+	      "\"PING 1\\n\""));
 fail:
 	close(fd);
 	return -1;
@@ -980,8 +1004,8 @@ scen_restart(struct grade *g, struct run *r, int type, int port)
 
 	snprintf(pbuf, sizeof pbuf, "%d", port);
 	if (run_start(grade_cell(g), r, argv, &lim) < 0)
-		grade_fail(
-		    g, "could not start the server (%s %s)", s->server, pbuf);
+		grade_fail(g, _("could not start the server (%s %s)"),
+		    s->server, pbuf);
 	if (cell_wait_port(grade_cell(g), type, port, r, CELL_READY_MS) == 0)
 		return;
 	if (r->outcome == RUN_RUNNING)
@@ -989,18 +1013,19 @@ scen_restart(struct grade *g, struct run *r, int type, int port)
 	grade_student(g, "server", r);
 	if (r->outcome == RUN_EXITED)
 		grade_fail(g,
-		    "started again at once on port %d, the server exited with "
-		    "status %d instead of listening: the last connection's "
-		    "TIME-WAIT still holds the port, and bind() fails "
-		    "(EADDRINUSE) unless SO_REUSEADDR is set before it",
+		    _("started again at once on port %d, the server exited "
+		      "with "
+		      "status %d instead of listening: the last connection's "
+		      "TIME-WAIT still holds the port, and bind() fails "
+		      "(EADDRINUSE) unless SO_REUSEADDR is set before it"),
 		    port, r->status);
 	grade_outcome(r, how, sizeof how);
 	grade_fail(g,
-	    "started again at once on port %d, the server was not "
-	    "listening within %d ms (it %s%s): set SO_REUSEADDR before "
-	    "bind(), the last connection's TIME-WAIT holds the port",
+	    _("started again at once on port %d, the server was not "
+	      "listening within %d ms (it %s%s): set SO_REUSEADDR before "
+	      "bind(), the last connection's TIME-WAIT holds the port"),
 	    port, CELL_READY_MS, r->outcome == RUN_STOPPED ? "" : was(how),
-	    r->outcome == RUN_STOPPED ? "was still running" : how);
+	    r->outcome == RUN_STOPPED ? _("was still running") : how);
 }
 
 /*
@@ -1021,9 +1046,9 @@ scen_rtts(
 			    g, po->line[i].seq, po->line[i].rtt_ms, pk);
 		}
 	grade_check(g, above * 2 < n || n == 0,
-	    "%d of %d printed RTTs are "
-	    "longer than the exchange on the wire allows: time just the "
-	    "send and the reply (not printing, not sleeping)",
+	    _("%d of %d printed RTTs are "
+	      "longer than the exchange on the wire allows: time just the "
+	      "send and the reply (not printing, not sleeping)"),
 	    above, n);
 }
 
@@ -1041,22 +1066,24 @@ scen_server_signal(struct grade *g, struct run *srv)
 		run_stop(srv);
 		grade_student(g, "server", srv);
 		grade_fail(g,
-		    "SIGTERM did not end the server within %d ms (it was "
-		    "killed): the contract wants SIGINT and SIGTERM to end it "
-		    "with status 0",
+		    _("SIGTERM did not end the server within %d ms (it was "
+		      "killed): the contract wants SIGINT and SIGTERM to end "
+		      "it "
+		      "with status 0"),
 		    SCEN_SIGNAL_MS);
 	}
 	if (srv->outcome == RUN_EXITED && srv->status == CONTRACT_EXIT_OK)
 		return;
 	grade_student(g, "server", srv);
 	if (srv->outcome == RUN_SIGNALED)
-		grade_fail(g,
-		    "SIGTERM killed the server (no handler): the contract "
-		    "wants it to end with status 0 (catch SIGINT and SIGTERM, "
-		    "leave the loop, return 0)");
+		grade_fail(
+		    g, _("SIGTERM killed the server (no handler): the contract "
+		         "wants it to end with status 0 (catch SIGINT and "
+		         "SIGTERM, "
+		         "leave the loop, return 0)"));
 	grade_fail(g,
-	    "after SIGTERM the server exited with status %d: the contract "
-	    "wants 0 (a signal to stop is a normal end, not a failure)",
+	    _("after SIGTERM the server exited with status %d: the contract "
+	      "wants 0 (a signal to stop is a normal end, not a failure)"),
 	    srv->status);
 }
 

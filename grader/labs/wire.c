@@ -63,8 +63,8 @@ explain_pkt(
 {
 	char s[80], d[80];
 
-	grade_explain(g, "%s: packet #%zu at %.6f s, %s > %s, %zu bytes", what,
-	    idx + 1, p->t, wire_ep_str(&p->src, s, sizeof s),
+	grade_explain(g, _("%s: packet #%zu at %.6f s, %s > %s, %zu bytes"),
+	    what, idx + 1, p->t, wire_ep_str(&p->src, s, sizeof s),
 	    wire_ep_str(&p->dst, d, sizeof d), p->len);
 }
 
@@ -98,12 +98,14 @@ wire_udp_one_reply(struct grade *g, const struct wire *w, int sport)
 		if (q->src.port == sport) {
 			nrep++;
 			if (!asked(w, i, sport)) {
-				explain_pkt(g, "datagram", q, i);
-				grade_fail(g,
-				    "the server sent a datagram to an "
-				    "address and port that sent it no request "
-				    "(reply to the address and port recvfrom() "
-				    "gave)");
+				explain_pkt(g, _("datagram"), q, i);
+				grade_fail(
+				    g, _("the server sent a datagram to an "
+				         "address and port that sent it no "
+				         "request "
+				         "(reply to the address and port "
+				         "recvfrom() "
+				         "gave)"));
 			}
 			continue;
 		}
@@ -125,24 +127,24 @@ wire_udp_one_reply(struct grade *g, const struct wire *w, int sport)
 				replies++;
 		}
 		if (replies != 1) {
-			explain_pkt(g, "request", q, i);
+			explain_pkt(g, _("request"), q, i);
 			for (j = i + 1; j < w->n && replies > 1; j++)
 				if (is_udp(&w->pkt[j]) &&
 				    w->pkt[j].src.port == sport &&
 				    wire_ep_eq(&w->pkt[j].dst, &q->src))
 					explain_pkt(
-					    g, "  a reply", &w->pkt[j], j);
+					    g, _("  a reply"), &w->pkt[j], j);
 			grade_fail(g,
-			    "request #%zu got %d reply datagrams; "
-			    "the contract wants exactly one",
+			    _("request #%zu got %d reply datagrams; "
+			      "the contract wants exactly one"),
 			    nreq, replies);
 		}
 	}
 	if (nreq == 0)
-		grade_fail(g, "no request to port %d on the capture", sport);
+		grade_fail(g, _("no request to port %d on the capture"), sport);
 	grade_check(g, nrep == nreq,
-	    "%zu requests but %zu reply datagrams "
-	    "on the capture: exactly one reply per request",
+	    _("%zu requests but %zu reply datagrams "
+	      "on the capture: exactly one reply per request"),
 	    nreq, nrep);
 }
 
@@ -164,19 +166,21 @@ wire_udp_misdirected(struct grade *g, const struct wire *w, int sport)
 		if (!is_udp(q) || q->dst.port == sport)
 			continue;
 		if (q->src.port == sport && !asked(w, i, sport)) {
-			explain_pkt(g, "datagram", q, i);
+			explain_pkt(g, _("datagram"), q, i);
 			grade_fail(g,
-			    "the server sent a datagram to %s, an address and "
-			    "port that sent it no request: a reply goes back "
-			    "to the very address and port recvfrom() gave",
+			    _("the server sent a datagram to %s, an address "
+			      "and "
+			      "port that sent it no request: a reply goes back "
+			      "to the very address and port recvfrom() gave"),
 			    wire_ep_str(&q->dst, a, sizeof a));
 		}
 		if (q->src.port != sport && asked(w, i, sport)) {
-			explain_pkt(g, "datagram", q, i);
+			explain_pkt(g, _("datagram"), q, i);
 			grade_fail(g,
-			    "a datagram came to the requester %s from port %u, "
-			    "not from the server's port %d: reply from the "
-			    "socket that received the request (%s)",
+			    _("a datagram came to the requester %s from port "
+			      "%u, "
+			      "not from the server's port %d: reply from the "
+			      "socket that received the request (%s)"),
 			    wire_ep_str(&q->dst, a, sizeof a), q->src.port,
 			    sport, wire_ep_str(&q->src, b, sizeof b));
 		}
@@ -202,11 +206,11 @@ wire_udp_not_tcp(struct grade *g, const struct wire *w, int sport)
 	}
 	if (udp > 0 || syn == w->n)
 		return;
-	explain_pkt(g, "a TCP SYN", &w->pkt[syn], syn);
+	explain_pkt(g, _("a TCP SYN"), &w->pkt[syn], syn);
 	grade_fail(g,
-	    "the client tried to open a TCP connection to port %d (a SYN) "
-	    "and sent no UDP datagram: lab 1 is UDP (SOCK_DGRAM sockets, "
-	    "sendto()/send() of one datagram per ping)",
+	    _("the client tried to open a TCP connection to port %d (a SYN) "
+	      "and sent no UDP datagram: lab 1 is UDP (SOCK_DGRAM sockets, "
+	      "sendto()/send() of one datagram per ping)"),
 	    sport);
 }
 
@@ -276,24 +280,28 @@ took_for_reply(struct grade *g, const struct wire *w, int sport,
 		    !wire_ep_eq(&p->dst, &pk->client) ||
 		    (right_bytes && p->src.port == sport) || n >= 3)
 			continue;
-		explain_pkt(g, "a datagram that is not the reply", p, i);
+		explain_pkt(g, _("a datagram that is not the reply"), p, i);
 		len += (size_t)snprintf(list + len, sizeof list - len,
 		    "%s\"%s\" from %s%s", n++ ? "; " : "",
 		    wire_text(p->data, p->len, txt, sizeof txt),
 		    wire_ep_str(&p->src, from, sizeof from),
-		    right_bytes ? " (not the server's port)" : "");
+		    right_bytes ? _(" (not the server's port)") : "");
 		if (len >= sizeof list)
 			break;
 	}
 	if (n == 0)
 		return;
 	grade_fail(g,
-	    "the client took %s that %s not the reply to ping %d for it: "
-	    "ping %d left %.3f s after ping %d, before that reply came, "
-	    "right after %s. A reply is exactly \"PING <seq>\" from the "
-	    "server's address and port; anything else is ignored and the "
-	    "wait goes on",
-	    n > 1 ? "one of the datagrams" : "a datagram", n > 1 ? "are" : "is",
+	    n > 1 ? _("the client took one of the datagrams that are not the "
+	              "reply to ping %d for it: ping %d left %.3f s after ping "
+	              "%d, before that reply came, right after %s. A reply is "
+	              "exactly \"PING <seq>\" from the server's address and "
+	              "port; anything else is ignored and the wait goes on")
+	          : _("the client took a datagram that is not the reply to "
+	              "ping %d for it: ping %d left %.3f s after ping %d, "
+	              "before that reply came, right after %s. A reply is "
+	              "exactly \"PING <seq>\" from the server's address and "
+	              "port; anything else is ignored and the wait goes on"),
 	    k - 1, k, b->sent - a->sent, k - 1, list);
 }
 
@@ -311,10 +319,10 @@ one_at_a_time(struct grade *g, const struct wire *w, int sport,
 	if (w != NULL)
 		took_for_reply(g, w, sport, pk, k);
 	grade_fail(g,
-	    "ping %d left %.3f s after ping %d, before %s: one "
-	    "ping at a time (wait for the reply or the 1 s deadline)",
+	    _("ping %d left %.3f s after ping %d, before %s: one "
+	      "ping at a time (wait for the reply or the 1 s deadline)"),
 	    k, b->sent - a->sent, k - 1,
-	    a->reply >= 0 ? "its reply came" : "its 1 s deadline");
+	    a->reply >= 0 ? _("its reply came") : _("its 1 s deadline"));
 }
 
 void
@@ -333,19 +341,19 @@ wire_udp_pings_seen(struct grade *g, const struct wire *w, int sport, int count,
 		if (!is_udp(p) || p->dst.port != sport || p->src.port == sport)
 			continue;
 		if (++k > count || k > WIRE_MAX_PINGS) {
-			explain_pkt(g, "extra datagram", p, i);
+			explain_pkt(g, _("extra datagram"), p, i);
 			grade_fail(g,
-			    "the client sent %d datagrams or more; "
-			    "it was asked for %d pings, one datagram each",
+			    _("the client sent %d datagrams or more; "
+			      "it was asked for %d pings, one datagram each"),
 			    k, count);
 		}
 		if (k == 1)
 			pk->client = p->src;
 		n = snprintf(want, sizeof want, "ping %d", k);
-		explain_pkt(g, "ping", p, i);
+		explain_pkt(g, _("ping"), p, i);
 		grade_bytes(g,
-		    "the ping's payload (exactly \"ping <seq>\": "
-		    "no newline, no NUL)",
+		    _("the ping's payload (exactly \"ping <seq>\": "
+		      "no newline, no NUL)"),
 		    want, (size_t)n, p->data, p->len);
 		pk->p[k].sent = p->t;
 		pk->p[k].reply = udp_reply_time(w, i + 1, sport, &p->src, k);
@@ -361,8 +369,8 @@ wire_udp_pings(struct grade *g, const struct wire *w, int sport, int count,
 {
 	wire_udp_pings_seen(g, w, sport, count, pk);
 	grade_check(g, pk->n == count,
-	    "the client sent %d ping datagrams, it "
-	    "was asked for %d",
+	    _("the client sent %d ping datagrams, it "
+	      "was asked for %d"),
 	    pk->n, count);
 }
 
@@ -377,8 +385,8 @@ wire_gap(struct grade *g, const struct wire_pings *pk, int k, int from_reply,
 
 	if (k + 1 > pk->n || (from_reply && pk->p[k].reply < 0))
 		grade_fail(g,
-		    "ping %d or the reply to ping %d is missing on "
-		    "the capture",
+		    _("ping %d or the reply to ping %d is missing on "
+		      "the capture"),
 		    k + 1, k);
 	/* A loaded machine runs the client late, never early: the upper
 	 * end widens by how long it waited for a CPU (measured). */
@@ -386,22 +394,23 @@ wire_gap(struct grade *g, const struct wire_pings *pk, int k, int from_reply,
 		return;
 	if (late >= 0.0005)
 		snprintf(busy, sizeof busy,
-		    ", +%.3f s: a timer in this cell "
-		    "woke that late",
+		    _(", +%.3f s: a timer in this cell "
+		      "woke that late"),
 		    late);
 	if (from_reply)
 		grade_fail(g,
-		    "ping %d left %.3f s after the reply to ping %d (accepted "
-		    "here: up to %.2f s%s): the next ping must leave at once "
-		    "after a reply (no sleep between pings)",
+		    _("ping %d left %.3f s after the reply to ping %d "
+		      "(accepted "
+		      "here: up to %.2f s%s): the next ping must leave at once "
+		      "after a reply (no sleep between pings)"),
 		    k + 1, gap, k, hi + late, busy);
-	grade_fail(g, "ping %d left %.3f s after ping %d (%s%s) (%s)", k + 1,
+	grade_fail(g, _("ping %d left %.3f s after ping %d (%s%s) (%s)"), k + 1,
 	    gap, k, contract_window(win, sizeof win), busy,
-	    gap < lo ? "the wait ends 1 s after the send, not before: "
-	               "nothing cuts it short"
-	             : "the wait ends 1 s after the send: a datagram that "
-	               "is not the reply must not restart it, and no sleep "
-	               "comes after it");
+	    gap < lo ? _("the wait ends 1 s after the send, not before: "
+	                 "nothing cuts it short")
+	             : _("the wait ends 1 s after the send: a datagram that "
+	                 "is not the reply must not restart it, and no sleep "
+	                 "comes after it"));
 }
 
 /* Fails if the printed RTT is below the capture's (never a matter of
@@ -415,7 +424,7 @@ wire_rtt_agrees(
 
 	if (seq < 1 || seq > pk->n || p->reply < 0)
 		grade_fail(
-		    g, "seq=%d: no ping and reply pair on the capture", seq);
+		    g, _("seq=%d: no ping and reply pair on the capture"), seq);
 	cap = (p->reply - p->sent) * 1000.0;
 	slack = cap * WIRE_RTT_ABOVE_FRAC > WIRE_RTT_ABOVE_MS
 	            ? cap * WIRE_RTT_ABOVE_FRAC
@@ -425,15 +434,15 @@ wire_rtt_agrees(
 	late = grade_late_ms(g);
 	slack += late;
 	grade_explain(g,
-	    "seq=%d: printed rtt=%.3f ms; on the wire the reply "
-	    "came %.3f ms after the ping (allowed %.3f to %.3f, of which "
-	    "%.3f ms for the client's measured wait for a CPU)",
+	    _("seq=%d: printed rtt=%.3f ms; on the wire the reply "
+	      "came %.3f ms after the ping (allowed %.3f to %.3f, of which "
+	      "%.3f ms for the client's measured wait for a CPU)"),
 	    seq, printed, cap, cap - WIRE_RTT_BELOW_MS, cap + slack, late);
 	grade_check(g, printed >= cap - WIRE_RTT_BELOW_MS,
-	    "seq=%d: the "
-	    "printed RTT (%.3f ms) is shorter than the exchange on the wire "
-	    "(%.3f ms): take the time just before sending the ping and just "
-	    "after its reply is received, from a monotonic clock",
+	    _("seq=%d: the "
+	      "printed RTT (%.3f ms) is shorter than the exchange on the wire "
+	      "(%.3f ms): take the time just before sending the ping and just "
+	      "after its reply is received, from a monotonic clock"),
 	    seq, printed, cap);
 	return printed > cap + slack;
 }
@@ -502,8 +511,8 @@ need_conn(struct grade *g, const struct wire *w, int sport, int nth,
 {
 	if (tcp_conn(w, sport, nth, c) < 0)
 		grade_fail(g,
-		    "connection %d to port %d is not on the capture "
-		    "(no SYN)",
+		    _("connection %d to port %d is not on the capture "
+		      "(no SYN)"),
 		    nth + 1, sport);
 }
 
@@ -534,16 +543,16 @@ wire_tcp_handshake(struct grade *g, const struct wire *w, int sport, int nth)
 		           (p->flags & WIRE_ACK) && p->ack == synack->seq + 1) {
 			step = 3;
 		} else {
-			explain_pkt(g, "unexpected", p, i);
+			explain_pkt(g, _("unexpected"), p, i);
 			break;
 		}
 	}
 	grade_check(g, step == 3,
-	    "the three-way handshake is incomplete: "
-	    "%s is missing or out of order",
-	    step == 0   ? "the SYN (1/3)"
-	    : step == 1 ? "the SYN-ACK (2/3)"
-	                : "the ACK (3/3)");
+	    _("the three-way handshake is incomplete: "
+	      "%s is missing or out of order"),
+	    step == 0   ? _("the SYN (1/3)")
+	    : step == 1 ? _("the SYN-ACK (2/3)")
+	                : _("the ACK (3/3)"));
 }
 
 int
@@ -591,24 +600,24 @@ wire_tcp_close(struct grade *g, const struct wire *w, int sport, int nth,
 			*rst = (long)i;
 	}
 	if (rst_c >= 0 && want == WIRE_CLIENT_FIN_NO_RST) {
-		explain_pkt(g, "reset", &w->pkt[rst_c], (size_t)rst_c);
+		explain_pkt(g, _("reset"), &w->pkt[rst_c], (size_t)rst_c);
 		grade_fail(g,
-		    "the client reset the connection (RST): close "
-		    "it normally with close() after the last reply, so a FIN "
-		    "goes out (no SO_LINGER 0, no unread data left)");
+		    _("the client reset the connection (RST): close "
+		      "it normally with close() after the last reply, so a FIN "
+		      "goes out (no SO_LINGER 0, no unread data left)"));
 	}
-	grade_check(g, fin_c >= 0, "the client never sent a FIN");
+	grade_check(g, fin_c >= 0, _("the client never sent a FIN"));
 	if (want != WIRE_CLIENT_FIN_FIRST)
 		return;
 	if (rst_s >= 0) {
-		explain_pkt(g, "reset", &w->pkt[rst_s], (size_t)rst_s);
-		grade_fail(g, "the server reset the connection (RST) instead "
-		              "of closing it with a FIN");
+		explain_pkt(g, _("reset"), &w->pkt[rst_s], (size_t)rst_s);
+		grade_fail(g, _("the server reset the connection (RST) instead "
+		                "of closing it with a FIN"));
 	}
 	grade_check(g, fin_s > fin_c,
-	    "the server sent no FIN after the "
-	    "client's: when recv() returns 0 the client has closed its side, "
-	    "and the server must close() its socket too");
+	    _("the server sent no FIN after the "
+	      "client's: when recv() returns 0 the client has closed its side, "
+	      "and the server must close() its socket too"));
 }
 
 /* One direction of connection c, reassembled from its first byte; each
@@ -676,18 +685,21 @@ wire_tcp_early_reply(struct grade *g, const struct wire *w, int sport)
 			for (end = j + 1; end < sn && st[end] == st[j]; end++)
 				; /* the whole segment that ran ahead */
 			grade_explain(g,
-			    "connection %d: at %.6f s the client had sent %zu "
-			    "bytes, %zu of them in complete lines; the server "
-			    "had sent %zu",
+			    _("connection %d: at %.6f s the client had sent "
+			      "%zu "
+			      "bytes, %zu of them in complete lines; the "
+			      "server "
+			      "had sent %zu"),
 			    nth + 1, st[j], have, whole, j + 1);
 			grade_fail(g,
-			    "the server replied to part of a line: it sent "
-			    "\"%s\" when the client's line so far was \"%s\" "
-			    "(no '\\n' yet). Reply only to a complete line: "
-			    "keep "
-			    "the bytes and read on until the '\\n' (one recv() "
-			    "is "
-			    "not one line)",
+			    _("the server replied to part of a line: it sent "
+			      "\"%s\" when the client's line so far was \"%s\" "
+			      "(no '\\n' yet). Reply only to a complete line: "
+			      "keep "
+			      "the bytes and read on until the '\\n' (one "
+			      "recv() "
+			      "is "
+			      "not one line)"),
 			    wire_text(
 			        ss + whole, end - whole, sent, sizeof sent),
 			    wire_text(
@@ -732,8 +744,8 @@ wire_tcp_pings(struct grade *g, const struct wire *w, int sport, int count,
 		    want + wn, sizeof want - wn, "ping %d\n", k);
 	}
 	grade_bytes(g,
-	    "the bytes the client sent on the connection (one "
-	    "\"ping <seq>\\n\" line per ping)",
+	    _("the bytes the client sent on the connection (one "
+	      "\"ping <seq>\\n\" line per ping)"),
 	    want, wn, cs, cn);
 	for (k = 1; k <= count && k <= WIRE_MAX_PINGS; k++) {
 		pk->p[k].sent = ct[start[k]];
@@ -833,8 +845,8 @@ wire_load(struct wire *w, const char *path, char *err, size_t n)
 		p.t = t - t0;
 		if (wire_add(w, &cap, &bused, &bcap, &p) < 0) {
 			snprintf(err, n,
-			    "grader: out of memory reading the "
-			    "capture");
+			    _("grader: out of memory reading the "
+			      "capture"));
 			rc = -2;
 			break;
 		}

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "peer-ready.h"
 #include "peer.h"
 
 static volatile sig_atomic_t labpeer_stop; /* SIGINT or SIGTERM came */
@@ -49,7 +50,8 @@ labpeer_wait_for(int argc, char **argv)
 	memset(&o, 0, sizeof o);
 	if (argc < 4 || argc > 5 ||
 	    (strcmp(argv[2], "udp") != 0 && strcmp(argv[2], "tcp") != 0)) {
-		fprintf(stderr, "usage: labpeer wait-for udp|tcp PORT [MS]\n");
+		fprintf(
+		    stderr, _("usage: labpeer wait-for udp|tcp PORT [MS]\n"));
 		return 2;
 	}
 	type = strcmp(argv[2], "tcp") == 0 ? SOCK_STREAM : SOCK_DGRAM;
@@ -57,16 +59,19 @@ labpeer_wait_for(int argc, char **argv)
 	if (*end != '\0' || port < 1 || port > 65535 ||
 	    (argc == 5 && ((ms = strtol(argv[4], &end, 10)) < 1 ||
 	                      ms > PEER_DELAY_MAX_MS || *end != '\0'))) {
-		fprintf(stderr, "labpeer: wait-for: bad PORT or MS; usage: "
-		                "labpeer wait-for udp|tcp PORT [MS]\n");
+		fprintf(stderr, _("labpeer: wait-for: bad PORT or MS; usage: "
+		                  "labpeer wait-for udp|tcp PORT [MS]\n"));
 		return 2;
 	}
 	o.port = (int)port;
 	o.wait_server_ms = (int)ms;
 	if (peer_wait_server(&o, type) == 0)
 		return 0;
-	fprintf(stderr, "labpeer: nothing %s port %ld after %ld ms\n",
-	    type == SOCK_STREAM ? "listens on" : "is bound to", port, ms);
+	fprintf(stderr,
+	    type == SOCK_STREAM
+	        ? _("labpeer: nothing listens on port %ld after %ld ms\n")
+	        : _("labpeer: nothing is bound to port %ld after %ld ms\n"),
+	    port, ms);
 	return 1;
 }
 
@@ -82,6 +87,7 @@ main(int argc, char **argv)
 	char err[256];
 	int rc;
 
+	i18n_init();
 	if (argc >= 2 && strcmp(argv[1], "wait-for") == 0)
 		return labpeer_wait_for(argc, argv);
 	rc = peer_opts_parse(&o, argc, argv, err, sizeof err);
@@ -94,12 +100,12 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (rc < 0) {
-		fprintf(stderr, "labpeer: %s\n", err);
+		fprintf(stderr, _("labpeer: %s\n"), err);
 		fprintf(stderr,
-		    "usage: labpeer udp-server|tcp-server PORT "
-		    "[options] | udp-client|tcp-client|tcp-clients HOST PORT "
-		    "[options] "
-		    "(see labpeer %s%s--help)\n",
+		    _("usage: labpeer udp-server|tcp-server PORT "
+		      "[options] | udp-client|tcp-client|tcp-clients HOST PORT "
+		      "[options] "
+		      "(see labpeer %s%s--help)\n"),
 		    o.mode < PEER_NMODES ? peer_mode_name(o.mode) : "",
 		    o.mode < PEER_NMODES ? " " : "");
 		peer_opts_free(&o);
@@ -111,9 +117,11 @@ main(int argc, char **argv)
 	    peer_wait_server(
 	        &o, o.mode == PEER_TCP_CLIENT ? SOCK_STREAM : SOCK_DGRAM) < 0)
 		fprintf(stderr,
-		    "labpeer: nothing %s port %d after %d ms "
-		    "(--wait-server): trying anyway\n",
-		    o.mode == PEER_TCP_CLIENT ? "listens on" : "is bound to",
+		    o.mode == PEER_TCP_CLIENT
+		        ? _("labpeer: nothing listens on port %d after %d ms "
+		            "(--wait-server): trying anyway\n")
+		        : _("labpeer: nothing is bound to port %d after %d ms "
+		            "(--wait-server): trying anyway\n"),
 		    o.port, o.wait_server_ms);
 	rc = run[o.mode](&o, &out, &labpeer_stop);
 	peer_opts_free(&o);

@@ -188,12 +188,12 @@ cl_reset(struct cl *c)
 	cl_line(2, buf + len, 0);
 	len += c->split; /* "ping 1\n" and split bytes of "ping 2\n" */
 	if (send(c->fd, buf, len, MSG_NOSIGNAL) != (ssize_t)len) {
-		cl_fail(c, "send: %s", strerror(errno));
+		cl_fail(c, _("send: %s"), strerror(errno));
 		return;
 	}
 	setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
-	cl_pass(
-	    c, "sent a line and %zu bytes of the next, then a reset", c->split);
+	cl_pass(c, _("sent a line and %zu bytes of the next, then a reset"),
+	    c->split);
 }
 
 /* The connection is open: the script's first move. */
@@ -207,7 +207,7 @@ cl_connected(struct clients *s, struct cl *c)
 	c->state = CL_ACTIVE;
 	switch (c->script) {
 	case SCRIPT_VANISH:
-		cl_pass(c, "connected and closed at once");
+		cl_pass(c, _("connected and closed at once"));
 		return;
 	case SCRIPT_RESET:
 		cl_reset(c);
@@ -231,7 +231,7 @@ cl_connected(struct clients *s, struct cl *c)
 		break;
 	}
 	if (cl_flush(s, c) < 0)
-		cl_fail(c, "send: %s", strerror(errno));
+		cl_fail(c, _("send: %s"), strerror(errno));
 }
 
 /* connect() finished (or failed): its verdict from SO_ERROR. */
@@ -244,7 +244,7 @@ cl_connect_done(struct clients *s, struct cl *c)
 	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
 		err = errno;
 	if (err != 0)
-		cl_fail(c, "cannot connect: %s", strerror(err));
+		cl_fail(c, _("cannot connect: %s"), strerror(err));
 	else
 		cl_connected(s, c);
 }
@@ -256,7 +256,7 @@ cl_connect(struct clients *s, struct cl *c)
 
 	c->fd = socket(ai->ai_family, ai->ai_socktype, 0);
 	if (c->fd < 0 || fcntl(c->fd, F_SETFL, O_NONBLOCK) < 0) {
-		cl_fail(c, "socket: %s", strerror(errno));
+		cl_fail(c, _("socket: %s"), strerror(errno));
 		return;
 	}
 	c->state = CL_CONNECTING;
@@ -264,7 +264,7 @@ cl_connect(struct clients *s, struct cl *c)
 	if (connect(c->fd, ai->ai_addr, ai->ai_addrlen) == 0)
 		cl_connected(s, c);
 	else if (errno != EINPROGRESS)
-		cl_fail(c, "cannot connect: %s", strerror(errno));
+		cl_fail(c, _("cannot connect: %s"), strerror(errno));
 }
 
 /* ---- replies ---- */
@@ -280,8 +280,8 @@ cl_reply(struct clients *s, struct cl *c, size_t len)
 		while (at < len && at < wlen && c->in[at] == want[at])
 			at++;
 		cl_fail(c,
-		    "#%ld: reply line %zu bytes, differs from "
-		    "\"PING %ld\\n\" at byte %zu",
+		    _("#%ld: reply line %zu bytes, differs from "
+		      "\"PING %ld\\n\" at byte %zu"),
 		    c->next_reply, len, c->next_reply, at);
 		return -1;
 	}
@@ -299,18 +299,18 @@ cl_reply(struct clients *s, struct cl *c, size_t len)
 static void
 cl_unexpected(struct cl *c, ssize_t got)
 {
-	const char *what = c->script == SCRIPT_IDLE ? "an idle client"
+	const char *what = c->script == SCRIPT_IDLE ? _("an idle client")
 	                   : c->script == SCRIPT_HALF
-	                       ? "a client with half a line"
-	                       : "this client";
+	                       ? _("a client with half a line")
+	                       : _("this client");
 
 	if (got > 0)
-		cl_fail(c, "the server sent %zd bytes to %s", got, what);
+		cl_fail(c, _("the server sent %zd bytes to %s"), got, what);
 	else if (got == 0)
-		cl_fail(c, "the server closed the connection of %s", what);
+		cl_fail(c, _("the server closed the connection of %s"), what);
 	else
-		cl_fail(c, "the server reset the connection of %s (%s)", what,
-		    strerror(errno));
+		cl_fail(c, _("the server reset the connection of %s (%s)"),
+		    what, strerror(errno));
 }
 
 static void
@@ -326,16 +326,16 @@ cl_readable(struct clients *s, struct cl *c)
 	if (c->state == CL_FIN) {
 		if (got == 0 && c->in_len == 0)
 			cl_pass(c,
-			    "%ld of %ld replies right, then the "
-			    "server's FIN",
+			    _("%ld of %ld replies right, then the "
+			      "server's FIN"),
 			    c->lines, c->lines);
 		else if (got < 0)
 			cl_fail(c,
-			    "the server reset the connection (RST) "
-			    "instead of closing it (FIN): %s",
+			    _("the server reset the connection (RST) "
+			      "instead of closing it (FIN): %s"),
 			    strerror(errno));
 		else
-			cl_fail(c, "%zu bytes after the last reply",
+			cl_fail(c, _("%zu bytes after the last reply"),
 			    c->in_len + (size_t)got);
 		return;
 	}
@@ -345,13 +345,12 @@ cl_readable(struct clients *s, struct cl *c)
 	}
 	if (got <= 0) {
 		cl_fail(c,
-		    "#%ld: the server %s before the reply (%zu bytes "
-		    "of it came)",
-		    c->next_reply,
-		    got == 0 ? "closed the "
-		               "connection"
-		             : "reset the connection",
-		    c->in_len);
+		    got == 0
+		        ? _("#%ld: the server closed the connection before "
+		            "the reply (%zu bytes of it came)")
+		        : _("#%ld: the server reset the connection before "
+		            "the reply (%zu bytes of it came)"),
+		    c->next_reply, c->in_len);
 		return;
 	}
 	c->in_len += (size_t)got;
@@ -364,10 +363,11 @@ cl_readable(struct clients *s, struct cl *c)
 		c->in_len -= len;
 	}
 	if (c->state == CL_ACTIVE && c->in_len == sizeof c->in)
-		cl_fail(c, "#%ld: no newline in %zu bytes", c->next_reply,
+		cl_fail(c, _("#%ld: no newline in %zu bytes"), c->next_reply,
 		    c->in_len);
 	else if (c->state == CL_ACTIVE && cl_flush(s, c) < 0)
-		cl_fail(c, "#%ld: send: %s", c->next_line - 1, strerror(errno));
+		cl_fail(
+		    c, _("#%ld: send: %s"), c->next_line - 1, strerror(errno));
 }
 
 /* ---- the loop ---- */
@@ -377,16 +377,16 @@ static void
 cl_expired(const struct clients *s, struct cl *c)
 {
 	if (c->state == CL_CONNECTING)
-		cl_fail(c, "no connection within %d ms", PEER_CONNECT_MS);
+		cl_fail(c, _("no connection within %d ms"), PEER_CONNECT_MS);
 	else if (c->state == CL_FIN)
 		cl_fail(c,
-		    "the server did not close its side within %d ms "
-		    "of our FIN",
+		    _("the server did not close its side within %d ms "
+		      "of our FIN"),
 		    s->o->fin_wait_ms);
 	else
 		cl_fail(c,
-		    "#%ld: no complete reply line within %d ms (%zu "
-		    "bytes of it came)",
+		    _("#%ld: no complete reply line within %d ms (%zu "
+		      "bytes of it came)"),
 		    c->next_reply, s->o->timeout_ms, c->in_len);
 }
 
@@ -406,16 +406,17 @@ cl_release(struct clients *s, struct cl *c)
 		c->state = CL_ACTIVE;
 		c->deadline = peer_now_ms() + s->o->timeout_ms;
 		if (cl_flush(s, c) < 0)
-			cl_fail(c, "send: %s", strerror(errno));
+			cl_fail(c, _("send: %s"), strerror(errno));
 		return;
 	default: /* SCRIPT_NOREAD */
 		if (c->sent_bytes >= PEER_NOREAD_CAP)
-			cl_pass(c, "sent %lld bytes without reading (the cap)",
+			cl_pass(c,
+			    _("sent %lld bytes without reading (the cap)"),
 			    c->sent_bytes);
 		else
 			cl_pass(c,
-			    "sent %lld bytes without reading, the last "
-			    "%.0f ms before the end",
+			    _("sent %lld bytes without reading, the last "
+			      "%.0f ms before the end"),
 			    c->sent_bytes, peer_now_ms() - c->sent_t);
 	}
 }
@@ -493,11 +494,11 @@ cl_event(struct clients *s, struct cl *c, short rev)
 	if ((rev & POLLOUT) && cl_flush(s, c) < 0) {
 		if (c->script == SCRIPT_NOREAD)
 			cl_pass(c,
-			    "sent %lld bytes without reading, then the "
-			    "server ended the connection (%s)",
+			    _("sent %lld bytes without reading, then the "
+			      "server ended the connection (%s)"),
 			    c->sent_bytes, strerror(errno));
 		else
-			cl_fail(c, "#%ld: send: %s", c->next_line - 1,
+			cl_fail(c, _("#%ld: send: %s"), c->next_line - 1,
 			    strerror(errno));
 		return;
 	}
@@ -606,15 +607,15 @@ cl_nofile(int n, char *err, size_t len)
 		return 0;
 	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need) {
 		snprintf(err, len,
-		    "--clients %d needs %lu descriptors, "
-		    "RLIMIT_NOFILE allows %lu",
+		    _("--clients %d needs %lu descriptors, "
+		      "RLIMIT_NOFILE allows %lu"),
 		    n, (unsigned long)need, (unsigned long)rl.rlim_max);
 		return -1;
 	}
 	rl.rlim_cur = need;
 	if (setrlimit(RLIMIT_NOFILE, &rl) < 0) {
-		snprintf(
-		    err, len, "setrlimit(RLIMIT_NOFILE): %s", strerror(errno));
+		snprintf(err, len, _("setrlimit(RLIMIT_NOFILE): %s"),
+		    strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -660,14 +661,16 @@ static int
 cl_report(struct clients *s)
 {
 	struct peer_event e = {.verdict = 1};
-	char note[512], mix[160], lat[160] = "no pinger replies";
+	char note[512], mix[160], lat[160];
 	int i, bad = 0, first = -1;
+
+	snprintf(lat, sizeof lat, "%s", _("no pinger replies"));
 
 	for (i = 0; i < s->n; i++) {
 		struct cl *c = &s->cl[i];
 
 		if (c->state != CL_DONE)
-			snprintf(c->why, sizeof c->why, "interrupted");
+			snprintf(c->why, sizeof c->why, _("interrupted"));
 		snprintf(note, sizeof note, "%s %s: %s",
 		    peer_script_name(c->script), c->ok ? "ok" : "FAIL", c->why);
 		e.what = "client";
@@ -684,8 +687,8 @@ cl_report(struct clients *s)
 	if (s->nlat > 0) {
 		qsort(s->lat, (size_t)s->nlat, sizeof *s->lat, cl_cmp_double);
 		snprintf(lat, sizeof lat,
-		    "pinger replies %ld: p50 %.3f ms, "
-		    "p99 %.3f ms, max %.3f ms",
+		    _("pinger replies %ld: p50 %.3f ms, "
+		      "p99 %.3f ms, max %.3f ms"),
 		    s->nlat, cl_pct(s, 0.50), cl_pct(s, 0.99),
 		    s->lat[s->nlat - 1]);
 		memset(&e, 0, sizeof e);
@@ -702,17 +705,17 @@ cl_report(struct clients *s)
 	e.ok = bad == 0 && !*s->stop;
 	e.passed = s->n - bad;
 	e.total = s->n;
-	snprintf(note, sizeof note, "%s: %d of %d clients ok (%s); %s",
+	snprintf(note, sizeof note, _("%s: %d of %d clients ok (%s); %s"),
 	    e.ok ? "ok" : "FAIL", s->n - bad, s->n, mix, lat);
 	e.note = note;
 	peer_log(s->out, &e);
 	if (*s->stop)
-		fprintf(stderr, "labpeer: interrupted before the check was "
-		                "done\n");
+		fprintf(stderr, _("labpeer: interrupted before the check was "
+		                  "done\n"));
 	else if (bad > 0)
 		fprintf(stderr,
-		    "labpeer: contract broken: %d of %d clients "
-		    "failed; first: c%d %s: %s\n",
+		    _("labpeer: contract broken: %d of %d clients "
+		      "failed; first: c%d %s: %s\n"),
 		    bad, s->n, first + 1, peer_script_name(s->cl[first].script),
 		    s->cl[first].why);
 	return e.ok ? 0 : 1;
@@ -726,8 +729,8 @@ cl_start_log(struct clients *s)
 
 	cl_mix_text(s, mix, sizeof mix);
 	snprintf(note, sizeof note,
-	    "tcp-clients: %d clients (%s), seed %llu, "
-	    "pinger lines %ld, burst lines %ld, timeout %d ms",
+	    _("tcp-clients: %d clients (%s), seed %llu, "
+	      "pinger lines %ld, burst lines %ld, timeout %d ms"),
 	    s->n, mix, (unsigned long long)s->o->seed, s->o->count, s->o->burst,
 	    s->o->timeout_ms);
 	e.note = note;
@@ -744,7 +747,7 @@ peer_tcp_clients(const struct peer_opts *o, struct peer_out *out,
 
 	s.res = peer_resolve(o, SOCK_STREAM, err, sizeof err);
 	if (s.res == NULL) {
-		fprintf(stderr, "labpeer: %s\n", err);
+		fprintf(stderr, _("labpeer: %s\n"), err);
 		return 2;
 	}
 	s.cl = calloc((size_t)s.n, sizeof *s.cl);
@@ -752,18 +755,18 @@ peer_tcp_clients(const struct peer_opts *o, struct peer_out *out,
 	s.pidx = calloc((size_t)s.n, sizeof *s.pidx);
 	s.lat = calloc((size_t)s.n * (size_t)o->count, sizeof *s.lat);
 	if (s.cl == NULL || s.pfd == NULL || s.pidx == NULL || s.lat == NULL) {
-		fprintf(stderr, "labpeer: out of memory\n");
+		fprintf(stderr, _("labpeer: out of memory\n"));
 		goto out;
 	}
 	if (cl_nofile(s.n, err, sizeof err) < 0) {
-		fprintf(stderr, "labpeer: %s\n", err);
+		fprintf(stderr, _("labpeer: %s\n"), err);
 		goto out;
 	}
 	cl_assign(&s);
 	cl_start_log(&s);
 	cl_init(&s);
 	if (cl_loop(&s) < 0) {
-		fprintf(stderr, "labpeer: poll: %s\n", strerror(errno));
+		fprintf(stderr, _("labpeer: poll: %s\n"), strerror(errno));
 		goto out;
 	}
 	rc = cl_report(&s);

@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 
-#include "peer.h"
+#include "peer-opts.h"
 
 #define US (1u << PEER_UDP_SERVER)
 #define TS (1u << PEER_TCP_SERVER)
@@ -132,140 +132,141 @@ static const char *const peer_mode_names[PEER_NMODES] = {
 static const char *const peer_script_names[PEER_NSCRIPTS] = {
     "pinger", "idle", "half", "noread", "burst", "reset", "vanish"};
 
+/* Each mode's usage; a "%s" in udp-server's is PEER_BG_LIFETIME_TEXT, in
+ * tcp-server's PEER_TRAIL_TEXT (peer_usage_one). */
 static const char *const peer_usages[PEER_NMODES] = {
-    "usage: labpeer udp-server PORT [--drop LIST] [--loss P [--seed N]]\n"
-    "         [--delay MS] [--late LIST [--late-ms MS]] [--dup LIST]\n"
-    "         [--stray LIST] [--wrong LIST] [--count N] [-4|-6] [--json]\n"
-    "         [--background]\n"
-    "  A correct UDP server (IPv6 and IPv4 on one socket) with faults.\n"
-    "  Requests are numbered 1, 2, ... in order of arrival; LIST is\n"
-    "  'all' or numbers and ranges: 2,5,7-9.\n"
-    "  --drop LIST     no reply to these requests\n"
-    "  --loss P        no reply to a fraction P (0..1) of the requests,\n"
-    "                  chosen by splitmix64 from --seed N (default 1):\n"
-    "                  the same seed loses the same requests everywhere\n"
-    "  --delay MS      every reply MS after its request (replies to\n"
-    "                  other requests are not held up)\n"
-    "  --late LIST     reply to these --late-ms (default 1300) after the\n"
-    "                  request: past the client's 1 s deadline\n"
-    "  --dup LIST      send these replies twice\n"
-    "  --stray LIST    before these replies send two strays: the reply\n"
-    "                  with '!' appended, from the server's port; the\n"
-    "                  exact reply from another port\n"
-    "  --wrong LIST    reply 'PING <n+7>' to 'ping <n>' (other payloads:\n"
-    "                  the reply with its first byte's bit 0x20 flipped)\n"
-    "  --count N       stop (status 0) once N requests are answered\n"
-    "  --background    return (status 0) once the port is bound and go on\n"
-    "                  serving in the background (its pid on stderr; it\n"
-    "                  ends after " PEER_BG_LIFETIME_TEXT
-    " s, or with kill PID), so that\n"
-    "                  'labpeer ... --background && ./udp_client ...' never\n"
-    "                  sends before the server is there\n"
-    "  PORT 0 picks a free port (printed in the first line).\n",
+    N_("usage: labpeer udp-server PORT [--drop LIST] [--loss P [--seed N]]\n"
+       "         [--delay MS] [--late LIST [--late-ms MS]] [--dup LIST]\n"
+       "         [--stray LIST] [--wrong LIST] [--count N] [-4|-6] [--json]\n"
+       "         [--background]\n"
+       "  A correct UDP server (IPv6 and IPv4 on one socket) with faults.\n"
+       "  Requests are numbered 1, 2, ... in order of arrival; LIST is\n"
+       "  'all' or numbers and ranges: 2,5,7-9.\n"
+       "  --drop LIST     no reply to these requests\n"
+       "  --loss P        no reply to a fraction P (0..1) of the requests,\n"
+       "                  chosen by splitmix64 from --seed N (default 1):\n"
+       "                  the same seed loses the same requests everywhere\n"
+       "  --delay MS      every reply MS after its request (replies to\n"
+       "                  other requests are not held up)\n"
+       "  --late LIST     reply to these --late-ms (default 1300) after the\n"
+       "                  request: past the client's 1 s deadline\n"
+       "  --dup LIST      send these replies twice\n"
+       "  --stray LIST    before these replies send two strays: the reply\n"
+       "                  with '!' appended, from the server's port; the\n"
+       "                  exact reply from another port\n"
+       "  --wrong LIST    reply 'PING <n+7>' to 'ping <n>' (other payloads:\n"
+       "                  the reply with its first byte's bit 0x20 flipped)\n"
+       "  --count N       stop (status 0) once N requests are answered\n"
+       "  --background    return (status 0) once the port is bound and go on\n"
+       "                  serving in the background (its pid on stderr; it\n"
+       "                  ends after %s s, or with kill PID), so that\n"
+       "                  'labpeer ... --background && ./udp_client ...' "
+       "never\n"
+       "                  sends before the server is there\n"
+       "  PORT 0 picks a free port (printed in the first line).\n"),
 
-    "usage: labpeer tcp-server PORT [--split N [--pause MS]] [--delay MS]\n"
-    "         [--wrong LIST] [--close-after K] [--reset-after K]\n"
-    "         [--silent-after K] [--trail-after K] [--count N] [-4|-6]\n"
-    "         [--json] [--background]\n"
-    "  A correct TCP line server (one connection at a time) with faults.\n"
-    "  Lines are numbered 1, 2, ... on each connection.\n"
-    "  --split N       send each reply line in N pieces, --pause MS\n"
-    "                  (default 50) apart, as separate segments\n"
-    "  --delay MS      send each reply MS after its line arrived\n"
-    "  --wrong LIST    reply 'PING <n+7>' to 'ping <n>' on these lines\n"
-    "  --close-after K close the connection (FIN) after K replies\n"
-    "  --reset-after K reset the connection (RST) after K replies\n"
-    "  --silent-after K  stop replying after K replies (keep reading)\n"
-    "  --trail-after K after the reply to line K, " PEER_TRAIL_TEXT
-    " more bytes (no\n"
-    "                  newline) in the same send: a client that closes\n"
-    "                  without reading them resets the connection\n"
-    "  --count N       stop (status 0) after N connections\n"
-    "  --background    return (status 0) once the port listens and go on\n"
-    "                  serving in the background (as udp-server's)\n"
-    "  PORT 0 picks a free port (printed in the first line).\n",
+    N_("usage: labpeer tcp-server PORT [--split N [--pause MS]] [--delay MS]\n"
+       "         [--wrong LIST] [--close-after K] [--reset-after K]\n"
+       "         [--silent-after K] [--trail-after K] [--count N] [-4|-6]\n"
+       "         [--json] [--background]\n"
+       "  A correct TCP line server (one connection at a time) with faults.\n"
+       "  Lines are numbered 1, 2, ... on each connection.\n"
+       "  --split N       send each reply line in N pieces, --pause MS\n"
+       "                  (default 50) apart, as separate segments\n"
+       "  --delay MS      send each reply MS after its line arrived\n"
+       "  --wrong LIST    reply 'PING <n+7>' to 'ping <n>' on these lines\n"
+       "  --close-after K close the connection (FIN) after K replies\n"
+       "  --reset-after K reset the connection (RST) after K replies\n"
+       "  --silent-after K  stop replying after K replies (keep reading)\n"
+       "  --trail-after K after the reply to line K, %s more bytes (no\n"
+       "                  newline) in the same send: a client that closes\n"
+       "                  without reading them resets the connection\n"
+       "  --count N       stop (status 0) after N connections\n"
+       "  --background    return (status 0) once the port listens and go on\n"
+       "                  serving in the background (as udp-server's)\n"
+       "  PORT 0 picks a free port (printed in the first line).\n"),
 
-    "usage: labpeer udp-client HOST PORT [--payload TEXT | --hex HEX |\n"
-    "         --all-bytes | --size N | --empty] [--count N] [--vanish]\n"
-    "         [--interleave] [--timeout MS] [--linger MS] [--keep-going]\n"
-    "         [-4|-6] [--json]\n"
-    "  Checks a UDP server against the contract: one reply per request,\n"
-    "  from the server's address and port, the same bytes with a-z\n"
-    "  upper-cased.  Requests go one at a time; each reply is awaited\n"
-    "  --timeout MS (default 1000).\n"
-    "  payloads: 'ping <n>' (default); --payload TEXT; --hex HEX (e.g.\n"
-    "  00ff61); --size N: N bytes of text; --empty: 0 bytes;\n"
-    "  --all-bytes: request 1 holds the 256 byte values 00..ff in order,\n"
-    "  requests 2..257 one byte each, 00 to ff (257 requests)\n"
-    "  --count N       requests (default 4)\n"
-    "  --vanish        first a throwaway socket sends N requests and\n"
-    "                  closes without reading; then the check runs\n"
-    "  --interleave    two sockets (a, b) send in turn; each must get\n"
-    "                  its own replies ('ping <n>' from b: n + COUNT)\n"
-    "  --linger MS     after the last reply, wait this long for extra\n"
-    "                  datagrams (default 200)\n"
-    "  --keep-going    check every request even after a failure\n"
-    "  --wait-server MS  first wait up to MS for a socket bound to PORT\n"
-    "                  here (a server started with '&' just before)\n"
-    "  Exit 0 every reply correct, 1 contract broken or run-time error,\n"
-    "  2 bad arguments.\n",
+    N_("usage: labpeer udp-client HOST PORT [--payload TEXT | --hex HEX |\n"
+       "         --all-bytes | --size N | --empty] [--count N] [--vanish]\n"
+       "         [--interleave] [--timeout MS] [--linger MS] [--keep-going]\n"
+       "         [-4|-6] [--json]\n"
+       "  Checks a UDP server against the contract: one reply per request,\n"
+       "  from the server's address and port, the same bytes with a-z\n"
+       "  upper-cased.  Requests go one at a time; each reply is awaited\n"
+       "  --timeout MS (default 1000).\n"
+       "  payloads: 'ping <n>' (default); --payload TEXT; --hex HEX (e.g.\n"
+       "  00ff61); --size N: N bytes of text; --empty: 0 bytes;\n"
+       "  --all-bytes: request 1 holds the 256 byte values 00..ff in order,\n"
+       "  requests 2..257 one byte each, 00 to ff (257 requests)\n"
+       "  --count N       requests (default 4)\n"
+       "  --vanish        first a throwaway socket sends N requests and\n"
+       "                  closes without reading; then the check runs\n"
+       "  --interleave    two sockets (a, b) send in turn; each must get\n"
+       "                  its own replies ('ping <n>' from b: n + COUNT)\n"
+       "  --linger MS     after the last reply, wait this long for extra\n"
+       "                  datagrams (default 200)\n"
+       "  --keep-going    check every request even after a failure\n"
+       "  --wait-server MS  first wait up to MS for a socket bound to PORT\n"
+       "                  here (a server started with '&' just before)\n"
+       "  Exit 0 every reply correct, 1 contract broken or run-time error,\n"
+       "  2 bad arguments.\n"),
 
-    "usage: labpeer tcp-client HOST PORT [--line TEXT ... | --size N |\n"
-    "         --all-bytes] [--count N] [--split N [--pause MS]] [--batch]\n"
-    "         [--no-read | --reset | --vanish-mid-line | --long N]\n"
-    "         [--connections K] [--timeout MS] [--fin-wait MS]\n"
-    "         [--keep-going] [-4|-6] [--json]\n"
-    "  Checks a TCP line server against the contract: each line comes\n"
-    "  back upper-cased, in order, and after our FIN the server closes\n"
-    "  its side (a FIN, not a reset) within --fin-wait MS (default 1000).\n"
-    "  lines: 'ping <n>' (default, --count N, default 4); --line TEXT\n"
-    "  (repeat it, no --count); --size N: lines of N bytes of text;\n"
-    "  --all-bytes: line 1 the 255 byte values other than newline, then\n"
-    "  one line per such byte (256 lines)\n"
-    "  --split N       send each line (or the --batch) in N pieces,\n"
-    "                  --pause MS (default 50) apart, as separate segments\n"
-    "  --batch         all lines in one send; then read the replies\n"
-    "  --timeout MS    wait per reply line (default 1000)\n"
-    "  --connections K check K connections one after another\n"
-    "  Misbehave first, on a connection of its own, then check:\n"
-    "  --no-read       3 times: send the lines, FIN, then at the first\n"
-    "                  reply byte reset (RST) without reading: the\n"
-    "                  server's next send fails with EPIPE (SIGPIPE)\n"
-    "  --reset         send the lines, then reset (RST) the connection\n"
-    "  --vanish-mid-line  send a line and a half, then close\n"
-    "  --long N        send a line of N bytes (the server may end that\n"
-    "                  connection, never itself)\n"
-    "  --wait-server MS  first wait up to MS for PORT to listen here\n"
-    "  Exit 0 every reply correct, 1 contract broken or run-time error,\n"
-    "  2 bad arguments.\n",
+    N_("usage: labpeer tcp-client HOST PORT [--line TEXT ... | --size N |\n"
+       "         --all-bytes] [--count N] [--split N [--pause MS]] [--batch]\n"
+       "         [--no-read | --reset | --vanish-mid-line | --long N]\n"
+       "         [--connections K] [--timeout MS] [--fin-wait MS]\n"
+       "         [--keep-going] [-4|-6] [--json]\n"
+       "  Checks a TCP line server against the contract: each line comes\n"
+       "  back upper-cased, in order, and after our FIN the server closes\n"
+       "  its side (a FIN, not a reset) within --fin-wait MS (default 1000).\n"
+       "  lines: 'ping <n>' (default, --count N, default 4); --line TEXT\n"
+       "  (repeat it, no --count); --size N: lines of N bytes of text;\n"
+       "  --all-bytes: line 1 the 255 byte values other than newline, then\n"
+       "  one line per such byte (256 lines)\n"
+       "  --split N       send each line (or the --batch) in N pieces,\n"
+       "                  --pause MS (default 50) apart, as separate segments\n"
+       "  --batch         all lines in one send; then read the replies\n"
+       "  --timeout MS    wait per reply line (default 1000)\n"
+       "  --connections K check K connections one after another\n"
+       "  Misbehave first, on a connection of its own, then check:\n"
+       "  --no-read       3 times: send the lines, FIN, then at the first\n"
+       "                  reply byte reset (RST) without reading: the\n"
+       "                  server's next send fails with EPIPE (SIGPIPE)\n"
+       "  --reset         send the lines, then reset (RST) the connection\n"
+       "  --vanish-mid-line  send a line and a half, then close\n"
+       "  --long N        send a line of N bytes (the server may end that\n"
+       "                  connection, never itself)\n"
+       "  --wait-server MS  first wait up to MS for PORT to listen here\n"
+       "  Exit 0 every reply correct, 1 contract broken or run-time error,\n"
+       "  2 bad arguments.\n"),
 
-    "usage: labpeer tcp-clients HOST PORT [--clients N] [--mix MIX]\n"
-    "         [--seed N] [--count N] [--burst N] [--hold MS]\n"
-    "         [--timeout MS] [--fin-wait MS] [-4|-6] [--json]\n"
-    "  N clients at once (one poll() loop), each with a script, to check\n"
-    "  a concurrent line server: no client may delay another.\n"
-    "  --clients N     clients (default 100, at most 1000)\n"
-    "  --mix MIX       NAME=WEIGHT,... (default pinger=1): the clients are\n"
-    "                  shared out in proportion (weights that add up to N\n"
-    "                  are counts); --seed N (default 1) picks which\n"
-    "                  client gets which script, and the split points\n"
-    "  scripts:  pinger  'ping 1'..'ping COUNT' one at a time, each reply\n"
-    "                    checked within --timeout MS (default 1000), then\n"
-    "                    our FIN and the server's within --fin-wait MS\n"
-    "            burst   --burst N (default 100) lines pipelined, every\n"
-    "                    reply checked in order, then the FINs\n"
-    "            idle    connects, sends nothing; at the end the FINs\n"
-    "            half    half a line, stalls; at the end the rest: its\n"
-    "                    reply, then the FINs\n"
-    "            noread  sends lines, never reads (stops at 16 MiB)\n"
-    "            reset   a line and a half, then a reset (SO_LINGER 0)\n"
-    "            vanish  connects and closes at once\n"
-    "  idle, half, noread, reset and vanish connect first; pinger and\n"
-    "  burst start once they are connected; the stallers stay until every\n"
-    "  pinger and burst is done and --hold MS (default 0) has passed.\n"
-    "  Prints one verdict line per client, the pingers' reply times\n"
-    "  (p50/p99/max) and a verdict.  Exit 0 every client ok, 1 one or\n"
-    "  more failed or a run-time error, 2 bad arguments.\n",
+    N_("usage: labpeer tcp-clients HOST PORT [--clients N] [--mix MIX]\n"
+       "         [--seed N] [--count N] [--burst N] [--hold MS]\n"
+       "         [--timeout MS] [--fin-wait MS] [-4|-6] [--json]\n"
+       "  N clients at once (one poll() loop), each with a script, to check\n"
+       "  a concurrent line server: no client may delay another.\n"
+       "  --clients N     clients (default 100, at most 1000)\n"
+       "  --mix MIX       NAME=WEIGHT,... (default pinger=1): the clients are\n"
+       "                  shared out in proportion (weights that add up to N\n"
+       "                  are counts); --seed N (default 1) picks which\n"
+       "                  client gets which script, and the split points\n"
+       "  scripts:  pinger  'ping 1'..'ping COUNT' one at a time, each reply\n"
+       "                    checked within --timeout MS (default 1000), then\n"
+       "                    our FIN and the server's within --fin-wait MS\n"
+       "            burst   --burst N (default 100) lines pipelined, every\n"
+       "                    reply checked in order, then the FINs\n"
+       "            idle    connects, sends nothing; at the end the FINs\n"
+       "            half    half a line, stalls; at the end the rest: its\n"
+       "                    reply, then the FINs\n"
+       "            noread  sends lines, never reads (stops at 16 MiB)\n"
+       "            reset   a line and a half, then a reset (SO_LINGER 0)\n"
+       "            vanish  connects and closes at once\n"
+       "  idle, half, noread, reset and vanish connect first; pinger and\n"
+       "  burst start once they are connected; the stallers stay until every\n"
+       "  pinger and burst is done and --hold MS (default 0) has passed.\n"
+       "  Prints one verdict line per client, the pingers' reply times\n"
+       "  (p50/p99/max) and a verdict.  Exit 0 every client ok, 1 one or\n"
+       "  more failed or a run-time error, 2 bad arguments.\n"),
 };
 
 static int peer_num(const char *s, long lo, long hi, long *v);
@@ -319,22 +320,29 @@ peer_mode_name(enum peer_mode m)
 	return m < PEER_NMODES ? peer_mode_names[m] : "?";
 }
 
+static void
+peer_usage_one(FILE *f, int m)
+{
+	fprintf(f, _(peer_usages[m]),
+	    m == PEER_UDP_SERVER ? PEER_BG_LIFETIME_TEXT : PEER_TRAIL_TEXT);
+}
+
 void
 peer_usage(FILE *f, int mode)
 {
 	int m;
 
 	if (mode >= 0 && mode < PEER_NMODES) {
-		fputs(peer_usages[mode], f);
+		peer_usage_one(f, mode);
 	} else {
-		fputs("labpeer: the grader's scripted reference peers, with "
-		      "faults on demand.\n",
+		fputs(_("labpeer: the grader's scripted reference peers, with "
+		        "faults on demand.\n"),
 		    f);
 		for (m = 0; m < PEER_NMODES; m++)
-			fputs(peer_usages[m], f);
+			peer_usage_one(f, m);
 	}
-	fputs("All modes: -4/-6 IPv4/IPv6 only; --json one JSON object per "
-	      "line; --help; --version.\nSee labpeer(1).\n",
+	fputs(_("All modes: -4/-6 IPv4/IPv6 only; --json one JSON object per "
+	        "line; --help; --version.\nSee labpeer(1).\n"),
 	    f);
 }
 
@@ -671,23 +679,23 @@ peer_opts_check(
     struct peer_opts *o, int npay, int nprelude, char *err, size_t n)
 {
 	if (npay > 1 || (npay > 0 && o->nlines > 0))
-		return peer_err(err, n, "give one payload option only");
+		return peer_err(err, n, _("give one payload option only"));
 	if (nprelude > 1)
 		return peer_err(err, n,
-		    "give one of --no-read, --reset, "
-		    "--vanish-mid-line, --long only");
+		    _("give one of --no-read, --reset, "
+		      "--vanish-mid-line, --long only"));
 	if (o->count_set && (o->pay == PAY_ALL_BYTES || o->nlines > 0))
 		return peer_err(err, n,
-		    "--count goes with neither "
-		    "--all-bytes nor --line");
+		    _("--count goes with neither "
+		      "--all-bytes nor --line"));
 	if (o->mode == PEER_UDP_SERVER && o->loss > 0.0 &&
 	    (o->drop.n > 0 || o->drop.all))
-		return peer_err(err, n, "give --drop or --loss, not both");
+		return peer_err(err, n, _("give --drop or --loss, not both"));
 	if (o->mode == PEER_TCP_CLIENTS && o->count > PEER_CLIENTS_LINES_MAX)
-		return peer_err(err, n, "tcp-clients: --count must be 1..%d",
+		return peer_err(err, n, _("tcp-clients: --count must be 1..%d"),
 		    PEER_CLIENTS_LINES_MAX);
 	if (o->mode == PEER_TCP_CLIENT && o->pay == PAY_SIZE && o->size == 0)
-		return peer_err(err, n, "--size must be 1 or more for tcp");
+		return peer_err(err, n, _("--size must be 1 or more for tcp"));
 	if (!o->count_set && o->mode >= PEER_UDP_CLIENT)
 		o->count = PEER_COUNT;
 	return 0;
@@ -705,11 +713,11 @@ peer_positional(
 		return 0;
 	}
 	if (pos != (server ? 0 : 1))
-		return peer_err(err, n, "unexpected argument '%s'", arg);
+		return peer_err(err, n, _("unexpected argument '%s'"), arg);
 	if (peer_num(arg, server ? 0 : 1, 65535, &port) < 0)
 		return peer_err(err, n,
-		    "PORT must be a number %d..65535, "
-		    "not '%s'",
+		    _("PORT must be a number %d..65535, "
+		      "not '%s'"),
 		    server ? 0 : 1, arg);
 	o->port_str = arg;
 	o->port = (int)port;
@@ -731,21 +739,21 @@ peer_opts_arg(struct peer_opts *o, int argc, char **argv, int *i, int *pos,
 	eq = strchr(a, '=');
 	d = peer_optdef_find(a, eq != NULL ? (size_t)(eq - a) : strlen(a));
 	if (d == NULL)
-		return peer_err(err, n, "unknown option '%s'", a);
+		return peer_err(err, n, _("unknown option '%s'"), a);
 	if (!(d->modes & (1u << o->mode)))
-		return peer_err(err, n, "%s is not an option of %s", d->name,
+		return peer_err(err, n, _("%s is not an option of %s"), d->name,
 		    peer_mode_name(o->mode));
 	if (d->arg && eq != NULL)
 		v = eq + 1;
 	else if (d->arg && *i + 1 < argc)
 		v = argv[++*i];
 	else if (d->arg)
-		return peer_err(err, n, "%s needs a value", d->name);
+		return peer_err(err, n, _("%s needs a value"), d->name);
 	else if (eq != NULL)
-		return peer_err(err, n, "%s takes no value", d->name);
+		return peer_err(err, n, _("%s takes no value"), d->name);
 	rc = peer_opt_apply(o, d->id, v, npay, nprelude);
 	if (rc < 0)
-		return peer_err(err, n, "bad value for %s: '%s'", d->name,
+		return peer_err(err, n, _("bad value for %s: '%s'"), d->name,
 		    v != NULL ? v : "");
 	return rc;
 }
@@ -758,8 +766,8 @@ peer_opts_parse(struct peer_opts *o, int argc, char **argv, char *err, size_t n)
 	peer_opts_defaults(o);
 	if (argc < 2)
 		return peer_err(err, n,
-		    "missing mode: udp-server, tcp-server, "
-		    "udp-client, tcp-client or tcp-clients");
+		    _("missing mode: udp-server, tcp-server, "
+		      "udp-client, tcp-client or tcp-clients"));
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
 		return PEER_HELP;
 	if (strcmp(argv[1], "--version") == 0)
@@ -768,10 +776,10 @@ peer_opts_parse(struct peer_opts *o, int argc, char **argv, char *err, size_t n)
 		if (strcmp(argv[1], peer_mode_names[m]) == 0)
 			o->mode = (enum peer_mode)m;
 	if (o->mode == PEER_NMODES)
-		return peer_err(err, n, "unknown mode '%s'", argv[1]);
+		return peer_err(err, n, _("unknown mode '%s'"), argv[1]);
 	o->lines = calloc((size_t)argc, sizeof *o->lines);
 	if (o->lines == NULL)
-		return peer_err(err, n, "out of memory");
+		return peer_err(err, n, _("out of memory"));
 	for (i = 2; i < argc; i++) {
 		rc = peer_opts_arg(
 		    o, argc, argv, &i, &pos, &npay, &nprelude, err, n);
@@ -779,9 +787,10 @@ peer_opts_parse(struct peer_opts *o, int argc, char **argv, char *err, size_t n)
 			return rc;
 	}
 	if (pos < (o->mode <= PEER_TCP_SERVER ? 1 : 2))
-		return peer_err(err, n, "missing %s",
-		    o->mode <= PEER_TCP_SERVER || pos == 1 ? "PORT"
-		                                           : "HOST and PORT");
+		return peer_err(err, n, "%s",
+		    o->mode <= PEER_TCP_SERVER || pos == 1
+		        ? _("missing PORT")
+		        : _("missing HOST and PORT"));
 	return peer_opts_check(o, npay, nprelude, err, n);
 }
 
@@ -982,13 +991,14 @@ peer_text_want(FILE *f, const struct peer_event *e)
 {
 	size_t at, row;
 
-	fprintf(f, "           expected %zu bytes ", e->want_len);
+	fprintf(f, _("           expected %zu bytes "), e->want_len);
 	peer_text_bytes(f, e->want, e->want_len, PEER_DUMP_CTX);
 	fputc('\n', f);
 	if (e->data == NULL)
 		return;
 	at = peer_diff_at(e);
-	fprintf(f, "           got %zu bytes, first difference at byte %zu\n",
+	fprintf(f,
+	    _("           got %zu bytes, first difference at byte %zu\n"),
 	    e->len, at);
 	row = at - at % 16;
 	peer_dump_row(f, e->want, e->want_len, row, "expected");
@@ -1012,7 +1022,7 @@ peer_log_text(struct peer_out *out, const struct peer_event *e, double t)
 	if (e->addr != NULL)
 		fprintf(f, " %s", peer_addr_str(e->addr, a, sizeof a));
 	if (e->data != NULL) {
-		fprintf(f, " %zu bytes ", e->len);
+		fprintf(f, _(" %zu bytes "), e->len);
 		peer_text_bytes(f, e->data, e->len, PEER_DUMP_CTX);
 	}
 	if (e->has_ms)
@@ -1151,9 +1161,10 @@ peer_listen(const struct peer_opts *o, int type, char *err, size_t n)
 	return fd;
 fail:
 	saved = errno;
-	snprintf(err, n, "cannot %s port %d: %s",
-	    type == SOCK_STREAM ? "listen on TCP" : "bind UDP", o->port,
-	    strerror(saved));
+	snprintf(err, n,
+	    type == SOCK_STREAM ? _("cannot listen on TCP port %d: %s")
+	                        : _("cannot bind UDP port %d: %s"),
+	    o->port, strerror(saved));
 	if (fd >= 0)
 		close(fd);
 	errno = saved;
@@ -1170,8 +1181,8 @@ peer_resolve(const struct peer_opts *o, int type, char *err, size_t n)
 	/* No AI_ADDRCONFIG: it hides 127.0.0.1 in a loopback-only cell. */
 	rc = getaddrinfo(o->host, o->port_str, &hints, &res);
 	if (rc != 0) {
-		snprintf(
-		    err, n, "cannot resolve %s: %s", o->host, gai_strerror(rc));
+		snprintf(err, n, _("cannot resolve %s: %s"), o->host,
+		    gai_strerror(rc));
 		return NULL;
 	}
 	return res;

@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "peer.h"
+#include "peer-ready.h"
 
 /* The parent returns 0 now (the port is bound or listening: its shell
  * may start the client); the child serves on, for a limited time. */
@@ -28,15 +28,15 @@ peer_background(const struct peer_opts *o)
 	pid = fork();
 	if (pid < 0) {
 		fprintf(stderr,
-		    "labpeer: --background: fork: %s (serving in "
-		    "the foreground)\n",
+		    _("labpeer: --background: fork: %s (serving in "
+		      "the foreground)\n"),
 		    strerror(errno));
 		return;
 	}
 	if (pid > 0) {
 		fprintf(stderr,
-		    "labpeer: serving port %d in the background as pid %ld "
-		    "for %d s (kill %ld ends it)\n",
+		    _("labpeer: serving port %d in the background as pid %ld "
+		      "for %d s (kill %ld ends it)\n"),
 		    o->port, (long)pid, PEER_BG_LIFETIME_S, (long)pid);
 		_exit(0);
 	}

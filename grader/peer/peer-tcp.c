@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "peer-ready.h"
 #include "peer.h"
 
 #define TCP_NO_READ_CONNS 3 /* --no-read: misbehaving connections */
@@ -82,7 +83,7 @@ tcp_send_pieces(const struct peer_opts *o, struct peer_out *out,
 		e->data = p + lo;
 		e->len = hi - lo;
 		if (parts > 1) {
-			snprintf(note, sizeof note, "%s%spiece %zu of %zu",
+			snprintf(note, sizeof note, _("%s%spiece %zu of %zu"),
 			    base != NULL ? base : "", base != NULL ? ", " : "",
 			    k + 1, parts);
 			e->note = note;
@@ -169,7 +170,8 @@ tcp_close_early(struct tcp_server *s)
 	double deadline = peer_now_ms() + PEER_DRAIN_MS;
 
 	shutdown(s->fd, SHUT_WR);
-	tcp_snote(s, "close", "--close-after %ld: FIN sent", s->o->close_after);
+	tcp_snote(
+	    s, "close", _("--close-after %ld: FIN sent"), s->o->close_after);
 	while (tcp_wait_in(s->fd, deadline, s->stop) > 0)
 		if (recv(s->fd, s->buf, sizeof s->buf, 0) <= 0)
 			break;
@@ -187,7 +189,7 @@ tcp_early_end(struct tcp_server *s)
 	if (s->o->reset_after == s->replies) {
 		tcp_reset(s->fd);
 		s->fd = -1;
-		tcp_snote(s, "reset", "--reset-after %ld: RST sent",
+		tcp_snote(s, "reset", _("--reset-after %ld: RST sent"),
 		    s->o->reset_after);
 		return CONN_ENDED;
 	}
@@ -209,7 +211,7 @@ tcp_line(struct tcp_server *s, const unsigned char *p, size_t n, double recv_t)
 
 	peer_log(s->out, &e);
 	if (o->silent_after >= 0 && s->replies >= o->silent_after) {
-		tcp_snote(s, "silent", "--silent-after %ld: no reply",
+		tcp_snote(s, "silent", _("--silent-after %ld: no reply"),
 		    o->silent_after);
 		return CONN_GOES_ON;
 	}
@@ -232,7 +234,7 @@ tcp_line(struct tcp_server *s, const unsigned char *p, size_t n, double recv_t)
 	e.what = "reply";
 	if (tcp_send_pieces(o, s->out, s->stop, s->fd, &e, s->reply, rlen) <
 	    0) {
-		tcp_snote(s, "error", "send: %s", strerror(errno));
+		tcp_snote(s, "error", _("send: %s"), strerror(errno));
 		return CONN_ENDED;
 	}
 	s->replies++;
@@ -255,8 +257,8 @@ tcp_lines(struct tcp_server *s, double recv_t)
 	}
 	if (s->have > MAX_PAYLOAD) {
 		tcp_snote(s, "close",
-		    "a line longer than %d bytes: ending "
-		    "this connection",
+		    _("a line longer than %d bytes: ending "
+		      "this connection"),
 		    MAX_PAYLOAD);
 		return CONN_ENDED;
 	}
@@ -275,20 +277,20 @@ tcp_serve(struct tcp_server *s)
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0) {
-			tcp_snote(s, "error", "recv: %s", strerror(errno));
+			tcp_snote(s, "error", _("recv: %s"), strerror(errno));
 			return;
 		}
 		if (got == 0 && s->have > 0) {
 			tcp_snote(s, "close",
-			    "the client closed mid-line (%zu "
-			    "bytes, no reply): closing our side",
+			    _("the client closed mid-line (%zu "
+			      "bytes, no reply): closing our side"),
 			    s->have);
 			return;
 		}
 		if (got == 0) {
 			tcp_snote(s, "close",
-			    "the client closed: closing our "
-			    "side");
+			    _("the client closed: closing our "
+			      "side"));
 			return;
 		}
 		s->have += (size_t)got;
@@ -338,13 +340,13 @@ peer_tcp_server(const struct peer_opts *o, struct peer_out *out,
 	s->fd = -1;
 	s->lfd = peer_listen(o, SOCK_STREAM, err, sizeof err);
 	if (s->lfd < 0) {
-		fprintf(stderr, "labpeer: %s\n", err);
+		fprintf(stderr, _("labpeer: %s\n"), err);
 		goto out;
 	}
 	if (getsockname(s->lfd, (struct sockaddr *)&ss, &len) == 0)
 		e.addr = (struct sockaddr *)&ss;
 	if (ss.ss_family == AF_INET6 && o->family != AF_INET6)
-		e.note = "tcp, IPv6 and IPv4";
+		e.note = _("tcp, IPv6 and IPv4");
 	peer_log(out, &e);
 	peer_background(o);
 	while (!(o->count > 0 && s->conn >= o->count) && tcp_accept(s) == 0) {
@@ -405,8 +407,8 @@ tcp_fail(struct tcp_client *c, struct peer_event *e, const char *fmt, ...)
 	if (c->failures < PEER_FAILS_LOGGED)
 		peer_log(c->out, e);
 	if (c->failures++ == 0)
-		snprintf(c->reason, sizeof c->reason, "c%d #%ld: %s", c->conn,
-		    e->n, note);
+		snprintf(c->reason, sizeof c->reason, _("c%d #%ld: %s"),
+		    c->conn, e->n, note);
 }
 
 static void
@@ -452,7 +454,7 @@ tcp_connect(struct tcp_client *c)
 		c->fd = -1;
 	}
 	e.n = 0;
-	tcp_fail(c, &e, "cannot connect to %s port %s: %s", c->o->host,
+	tcp_fail(c, &e, _("cannot connect to %s port %s: %s"), c->o->host,
 	    c->o->port_str, strerror(saved));
 	return -1;
 }
@@ -511,12 +513,12 @@ tcp_check_line(struct tcp_client *c, struct peer_event *e, double sent_t)
 		at++;
 	if (at < e->len && at < e->want_len)
 		tcp_fail(c, e,
-		    "reply line differs from the expected at byte "
-		    "%zu (expected 0x%02x, got 0x%02x)",
+		    _("reply line differs from the expected at byte "
+		      "%zu (expected 0x%02x, got 0x%02x)"),
 		    at, c->want[at], e->data[at]);
 	else
-		tcp_fail(c, e, "reply line is %zu bytes, expected %zu", e->len,
-		    e->want_len);
+		tcp_fail(c, e, _("reply line is %zu bytes, expected %zu"),
+		    e->len, e->want_len);
 	return 0;
 }
 
@@ -547,23 +549,23 @@ tcp_reply(struct tcp_client *c, long n, double sent_t)
 	}
 	if (g == GOT_TIMEOUT)
 		tcp_fail(c, &e,
-		    "no complete reply line within %d ms (%zu "
-		    "bytes of it came)",
+		    _("no complete reply line within %d ms (%zu "
+		      "bytes of it came)"),
 		    c->o->timeout_ms, c->have);
 	else if (g == GOT_EOF)
 		tcp_fail(c, &e,
-		    "the server closed the connection before the "
-		    "whole reply (%zu bytes of it came)",
+		    _("the server closed the connection before the "
+		      "whole reply (%zu bytes of it came)"),
 		    c->have);
 	else if (g == GOT_OVERLONG)
-		tcp_fail(c, &e, "no newline in %zu bytes", c->have);
+		tcp_fail(c, &e, _("no newline in %zu bytes"), c->have);
 	else if (g == GOT_ERROR && errno == ECONNRESET)
 		tcp_fail(c, &e,
-		    "the server reset the connection (RST) "
-		    "before the whole reply (%zu bytes of it came)",
+		    _("the server reset the connection (RST) "
+		      "before the whole reply (%zu bytes of it came)"),
 		    c->have);
 	else if (g == GOT_ERROR)
-		tcp_fail(c, &e, "recv: %s", strerror(errno));
+		tcp_fail(c, &e, _("recv: %s"), strerror(errno));
 	return -1;
 }
 
@@ -595,14 +597,14 @@ tcp_send_logged(struct tcp_client *c, long n, const unsigned char *p,
 		return -1;
 	if (errno == ECONNRESET)
 		tcp_fail(c, &e,
-		    "the server reset the connection (RST) before "
-		    "this line was sent");
+		    _("the server reset the connection (RST) before "
+		      "this line was sent"));
 	else if (errno == EPIPE)
 		tcp_fail(c, &e,
-		    "the server had closed the connection before "
-		    "this line was sent");
+		    _("the server had closed the connection before "
+		      "this line was sent"));
 	else
-		tcp_fail(c, &e, "send: %s", strerror(errno));
+		tcp_fail(c, &e, _("send: %s"), strerror(errno));
 	return -1;
 }
 
@@ -645,8 +647,8 @@ tcp_fin_check(struct tcp_client *c)
 			return;
 		if (w == 0) {
 			tcp_fail(c, &e,
-			    "the server did not close its side "
-			    "within %d ms of our FIN",
+			    _("the server did not close its side "
+			      "within %d ms of our FIN"),
 			    c->o->fin_wait_ms);
 			return;
 		}
@@ -658,20 +660,20 @@ tcp_fin_check(struct tcp_client *c)
 		e.data = NULL;
 		e.ms = peer_now_ms() - t0;
 		e.has_ms = 1;
-		e.note = "the server closed its side after our FIN";
+		e.note = _("the server closed its side after our FIN");
 		peer_log(c->out, &e);
 	} else if (got < 0) {
 		e.data = NULL;
 		tcp_fail(c, &e, "%s",
 		    errno == ECONNRESET
-		        ? "the server reset "
-		          "the connection (RST) instead of closing it (FIN)"
+		        ? _("the server reset "
+		            "the connection (RST) instead of closing it (FIN)")
 		        : strerror(errno));
 	} else {
 		e.len = c->have > 0 ? c->have : (size_t)got;
 		tcp_fail(c, &e,
-		    "%zu bytes after the last reply: nothing more "
-		    "was asked for",
+		    _("%zu bytes after the last reply: nothing more "
+		      "was asked for"),
 		    e.len);
 	}
 }
@@ -736,7 +738,7 @@ tcp_read_rest(struct tcp_client *c, double deadline, const char **end)
 	for (;;) {
 		w = tcp_wait_in(c->fd, deadline, c->stop);
 		if (w <= 0) {
-			*end = w < 0 ? "interrupted" : "still open";
+			*end = w < 0 ? N_("interrupted") : N_("still open");
 			return total;
 		}
 		/* Keep the first bytes in c->in, count the rest. */
@@ -747,9 +749,10 @@ tcp_read_rest(struct tcp_client *c, double deadline, const char **end)
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got <= 0) {
-			*end = got == 0              ? "closed (FIN)"
-			       : errno == ECONNRESET ? "reset (RST)"
-			                             : "failed";
+			/* compared as they are, translated where shown */
+			*end = got == 0              ? N_("closed (FIN)")
+			       : errno == ECONNRESET ? N_("reset (RST)")
+			                             : N_("failed");
 			return total;
 		}
 		total += (size_t)got;
@@ -780,18 +783,18 @@ tcp_mid_line(struct tcp_client *c)
 	e.want_len = c->want_len;
 	if (e.len != c->want_len || memcmp(c->in, c->want, e.len) != 0)
 		tcp_fail(c, &e,
-		    "after a line and a half and our FIN the "
-		    "server must send the one reply and close (it %s)",
-		    end);
+		    _("after a line and a half and our FIN the "
+		      "server must send the one reply and close (it %s)"),
+		    _(end));
 	else if (strcmp(end, "closed (FIN)") != 0)
 		tcp_fail(c, &e,
-		    "after our FIN the server must close its side "
-		    "too (it %s)",
-		    end);
+		    _("after our FIN the server must close its side "
+		      "too (it %s)"),
+		    _(end));
 	else
 		tcp_cnote(c, "ok", 1,
-		    "one reply, none for the half line, "
-		    "then the server's FIN");
+		    _("one reply, none for the half line, "
+		      "then the server's FIN"));
 }
 
 /* --long N: one line of N bytes; the server may reply or end the
@@ -813,9 +816,9 @@ tcp_long_line(struct tcp_client *c)
 		shutdown(c->fd, SHUT_WR);
 		got = tcp_read_rest(c, peer_now_ms() + c->o->timeout_ms, &end);
 		snprintf(note, sizeof note,
-		    "--long: the server sent %zu bytes "
-		    "back, then the connection %s",
-		    got, end);
+		    _("--long: the server sent %zu bytes "
+		      "back, then the connection %s"),
+		    got, _(end));
 		tcp_cnote(c, "note", 0, note);
 	}
 	free(p);
@@ -874,8 +877,8 @@ tcp_prelude(struct tcp_client *c)
 	if (o->reset) {
 		if (tcp_make_batch(c) == 0 && tcp_send_logged(c, 0, c->batch,
 		                                  c->batch_len, "--reset") == 0)
-			tcp_cnote(
-			    c, "reset", 0, "--reset: RST sent, no reply read");
+			tcp_cnote(c, "reset", 0,
+			    _("--reset: RST sent, no reply read"));
 		tcp_reset(c->fd);
 		c->fd = -1;
 	} else if (o->no_read) {
@@ -901,17 +904,17 @@ tcp_verdict(struct tcp_client *c, long want)
 
 	e.ok = c->failures == 0 && !*c->stop && c->passed == want;
 	if (*c->stop && c->failures == 0)
-		snprintf(c->reason, sizeof c->reason, "interrupted");
-	snprintf(note, sizeof note, "%s: %ld of %ld reply lines correct%s%s",
+		snprintf(c->reason, sizeof c->reason, _("interrupted"));
+	snprintf(note, sizeof note, _("%s: %ld of %ld reply lines correct%s%s"),
 	    e.ok ? "ok" : "FAIL", c->passed, want,
-	    e.ok ? "" : "; first failure ", e.ok ? "" : c->reason);
+	    e.ok ? "" : _("; first failure "), e.ok ? "" : c->reason);
 	e.note = note;
 	peer_log(c->out, &e);
 	if (!e.ok && c->failures == 0)
-		fprintf(stderr, "labpeer: interrupted before the check was "
-		                "done\n");
+		fprintf(stderr, _("labpeer: interrupted before the check was "
+		                  "done\n"));
 	else if (!e.ok)
-		fprintf(stderr, "labpeer: contract broken: %s\n", c->reason);
+		fprintf(stderr, _("labpeer: contract broken: %s\n"), c->reason);
 }
 
 int
@@ -932,13 +935,13 @@ peer_tcp_client(const struct peer_opts *o, struct peer_out *out,
 	c->total = peer_request_count(o);
 	c->res = peer_resolve(o, SOCK_STREAM, err, sizeof err);
 	if (c->res == NULL) {
-		fprintf(stderr, "labpeer: %s\n", err);
+		fprintf(stderr, _("labpeer: %s\n"), err);
 		rc = 2;
 		goto out;
 	}
 	snprintf(note, sizeof note,
-	    "tcp-client: %ld lines x %d connections, "
-	    "timeout %d ms",
+	    _("tcp-client: %ld lines x %d connections, "
+	      "timeout %d ms"),
 	    c->total, o->connections, o->timeout_ms);
 	e.addr = c->res->ai_addr;
 	e.note = note;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "peer-ready.h"
 #include "peer.h"
 #include "rng.h"
 
@@ -59,8 +60,8 @@ udp_schedule(struct udp_server *s, enum udp_kind kind, long n, double due,
 
 	if (s->ntimers == PEER_TIMERS_MAX) {
 		udp_note(s, "error", n, NULL,
-		    "too many replies waiting: "
-		    "this one is not sent");
+		    _("too many replies waiting: "
+		      "this one is not sent"));
 		return -1;
 	}
 	t = &s->timers[s->ntimers];
@@ -155,9 +156,9 @@ static const char *
 udp_dropped(struct udp_server *s, long n)
 {
 	if (peer_list_has(&s->o->drop, n))
-		return "dropped (--drop)";
+		return _("dropped (--drop)");
 	if (s->o->loss > 0.0 && rng_drops(s->o->seed, s->o->loss, (uint64_t)n))
-		return "dropped (--loss, splitmix64)";
+		return _("dropped (--loss, splitmix64)");
 	return NULL;
 }
 
@@ -246,7 +247,7 @@ udp_listening(struct udp_server *s)
 	if (getsockname(s->fd, (struct sockaddr *)&ss, &len) == 0)
 		e.addr = (struct sockaddr *)&ss;
 	if (ss.ss_family == AF_INET6 && s->o->family != AF_INET6)
-		e.note = "udp, IPv6 and IPv4";
+		e.note = _("udp, IPv6 and IPv4");
 	peer_log(s->out, &e);
 }
 
@@ -266,7 +267,7 @@ peer_udp_server(const struct peer_opts *o, struct peer_out *out,
 	s->other_fd = -1;
 	s->fd = peer_listen(o, SOCK_DGRAM, err, sizeof err);
 	if (s->fd < 0) {
-		fprintf(stderr, "labpeer: %s\n", err);
+		fprintf(stderr, _("labpeer: %s\n"), err);
 		goto out;
 	}
 	udp_listening(s);
@@ -337,7 +338,7 @@ udp_fail(struct udp_client *c, struct udp_csock *k, struct peer_event *e,
 	if (c->failures < PEER_FAILS_LOGGED)
 		peer_log(c->out, e);
 	if (c->failures++ == 0)
-		snprintf(c->reason, sizeof c->reason, "#%ld%s: %s", k->n,
+		snprintf(c->reason, sizeof c->reason, _("#%ld%s: %s"), k->n,
 		    k->name == 'a'   ? "a"
 		    : k->name == 'b' ? "b"
 		                     : "",
@@ -355,13 +356,13 @@ udp_wrong_bytes(struct udp_client *c, struct udp_csock *k, struct peer_event *e)
 	e->want_len = k->want_len;
 	if (at < e->len && at < k->want_len)
 		udp_fail(c, k, e,
-		    "reply differs from the expected at byte %zu "
-		    "(expected 0x%02x, got 0x%02x)",
+		    _("reply differs from the expected at byte %zu "
+		      "(expected 0x%02x, got 0x%02x)"),
 		    at, k->want[at], e->data[at]);
 	else
 		udp_fail(c, k, e,
-		    "reply is %zu bytes, expected %zu (same "
-		    "bytes up to byte %zu)",
+		    _("reply is %zu bytes, expected %zu (same "
+		      "bytes up to byte %zu)"),
 		    e->len, k->want_len, at);
 }
 
@@ -378,8 +379,8 @@ udp_check(struct udp_client *c, struct udp_csock *k, size_t len,
 
 	if (!peer_same_addr(from, (struct sockaddr *)&c->dst)) {
 		udp_fail(c, k, &e,
-		    "this datagram is not from the server's "
-		    "address and port (%s)",
+		    _("this datagram is not from the server's "
+		      "address and port (%s)"),
 		    peer_addr_str((struct sockaddr *)&c->dst, a, sizeof a));
 	} else if (is_want && !k->answered) {
 		k->answered = 1;
@@ -392,17 +393,17 @@ udp_check(struct udp_client *c, struct udp_csock *k, size_t len,
 	} else if (is_want || (k->prev_n > 0 && len == k->prev_len &&
 	                          memcmp(c->buf, k->prev, len) == 0)) {
 		udp_fail(c, k, &e,
-		    "a second reply to #%ld: the contract "
-		    "asks for exactly one",
+		    _("a second reply to #%ld: the contract "
+		      "asks for exactly one"),
 		    is_want ? k->n : k->prev_n);
 	} else if (c->ns == 2 && len == other->want_len &&
 	           memcmp(c->buf, other->want, len) == 0) {
 		udp_fail(c, k, &e,
-		    "the reply meant for the other client "
-		    "(socket %c) came here",
+		    _("the reply meant for the other client "
+		      "(socket %c) came here"),
 		    other->name);
 	} else if (k->answered) {
-		udp_fail(c, k, &e, "an extra datagram after the reply");
+		udp_fail(c, k, &e, _("an extra datagram after the reply"));
 	} else {
 		k->answered = 1;
 		udp_wrong_bytes(c, k, &e);
@@ -500,7 +501,8 @@ udp_one(struct udp_client *c, long n)
 		if (udp_send(c, &c->s[i], n) < 0)
 			return -1;
 	udp_wait(c, c->s[0].sent_t + c->o->timeout_ms, 1);
-	snprintf(note, sizeof note, "no reply within %d ms", c->o->timeout_ms);
+	snprintf(
+	    note, sizeof note, _("no reply within %d ms"), c->o->timeout_ms);
 	for (i = 0; i < c->ns; i++) {
 		if (c->s[i].answered)
 			continue;
@@ -520,7 +522,7 @@ udp_vanish(struct udp_client *c)
 	struct peer_event e = {.what = "send",
 	    .addr = (struct sockaddr *)&c->dst,
 	    .data = c->req,
-	    .note = "--vanish: closes unread"};
+	    .note = _("--vanish: closes unread")};
 	int fd = socket(c->dst.ss_family, SOCK_DGRAM, 0);
 	long n;
 
@@ -549,19 +551,19 @@ udp_verdict(struct udp_client *c)
 
 	e.ok = c->failures == 0 && !*c->stop && c->passed == c->total;
 	if (*c->stop && c->failures == 0)
-		snprintf(c->reason, sizeof c->reason, "interrupted");
+		snprintf(c->reason, sizeof c->reason, _("interrupted"));
 	snprintf(note, sizeof note,
-	    "%s: %ld of %ld requests answered "
-	    "correctly%s%s",
+	    _("%s: %ld of %ld requests answered "
+	      "correctly%s%s"),
 	    e.ok ? "ok" : "FAIL", c->passed, c->total,
-	    e.ok ? "" : "; first failure ", e.ok ? "" : c->reason);
+	    e.ok ? "" : _("; first failure "), e.ok ? "" : c->reason);
 	e.note = note;
 	peer_log(c->out, &e);
 	if (!e.ok && c->failures == 0)
-		fprintf(stderr, "labpeer: interrupted before the check was "
-		                "done\n");
+		fprintf(stderr, _("labpeer: interrupted before the check was "
+		                  "done\n"));
 	else if (!e.ok)
-		fprintf(stderr, "labpeer: contract broken: %s\n", c->reason);
+		fprintf(stderr, _("labpeer: contract broken: %s\n"), c->reason);
 }
 
 static int
@@ -580,7 +582,7 @@ udp_client_open(struct udp_client *c, char *err, size_t n)
 		c->s[i].name = c->o->interleave ? (char)('a' + i) : 0;
 		c->s[i].fd = socket(c->dst.ss_family, SOCK_DGRAM, 0);
 		if (c->s[i].fd < 0) {
-			snprintf(err, n, "socket: %s", strerror(errno));
+			snprintf(err, n, _("socket: %s"), strerror(errno));
 			return 1;
 		}
 	}
@@ -606,16 +608,17 @@ peer_udp_client(const struct peer_opts *o, struct peer_out *out,
 	c->total = peer_request_count(o);
 	rc = udp_client_open(c, err, sizeof err);
 	if (rc != 0) {
-		fprintf(stderr, "labpeer: %s\n", err);
+		fprintf(stderr, _("labpeer: %s\n"), err);
 		goto out;
 	}
-	snprintf(note, sizeof note, "udp-client: %ld requests, timeout %d ms",
-	    c->total, o->timeout_ms);
+	snprintf(note, sizeof note,
+	    _("udp-client: %ld requests, timeout %d ms"), c->total,
+	    o->timeout_ms);
 	e.addr = (struct sockaddr *)&c->dst;
 	e.note = note;
 	peer_log(out, &e);
 	if (o->vanish && udp_vanish(c) < 0) {
-		fprintf(stderr, "labpeer: socket: %s\n", strerror(errno));
+		fprintf(stderr, _("labpeer: socket: %s\n"), strerror(errno));
 		rc = 1;
 		goto out;
 	}
@@ -624,8 +627,8 @@ peer_udp_client(const struct peer_opts *o, struct peer_out *out,
 		if (rc < 0) {
 			c->failures++;
 			snprintf(c->reason, sizeof c->reason,
-			    "#%ld: cannot "
-			    "send: %s",
+			    _("#%ld: cannot "
+			      "send: %s"),
 			    n, strerror(errno));
 			break;
 		}

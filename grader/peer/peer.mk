@@ -11,7 +11,7 @@ PEER_OBJS := $(PEER_LIB_OBJS) $(B)/grader/peer/peer-udp.o \
 
 GRADER_OBJS += $(PEER_LIB_OBJS)
 
-$(B)/labpeer: $(PEER_OBJS)
+$(B)/labpeer: $(PEER_OBJS) $(B)/capture/i18n.o
 	$(CC) $(KIT_LDFLAGS) -o $@ $^
 
 BINS += $(B)/labpeer

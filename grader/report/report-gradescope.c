@@ -5,6 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "report.h"
 
@@ -18,28 +19,40 @@ gradescope_header(const struct report *rep)
 
 	if (f == NULL)
 		return NULL;
-	fprintf(f, "labgrade %s, %s, seed %llu, rubric hash %s\n", rep->version,
-	    rep->lab, (unsigned long long)rep->seed, rep->rubric_hash);
+	fprintf(f, _("labgrade %s, %s, seed %llu, rubric hash %s\n"),
+	    rep->version, rep->lab, (unsigned long long)rep->seed,
+	    rep->rubric_hash);
+	if (strcmp(i18n_lang(), "en") != 0)
+		fprintf(f, _("language: %s\n"), i18n_lang());
 	if (!rep->build_ok)
-		fprintf(f, "The build failed: %s\n%s\n", rep->build_why,
+		fprintf(f, _("The build failed: %s\n%s\n"), rep->build_why,
 		    rep->build_log != NULL ? rep->build_log : "");
 	if (rep->cell_note != NULL)
 		fprintf(f,
-		    "Ran without private namespaces (%s): checks that "
-		    "need them are reported as not run.\n",
+		    _("Ran without private namespaces (%s): checks that "
+		      "need them are reported as not run.\n"),
 		    rep->cell_note);
 	if (rep->ran_nothing)
-		fprintf(f, "No test ran, so nothing was graded.\n");
+		fprintf(f, _("No test ran, so nothing was graded.\n"));
 	if (rep->not_here > 0)
 		fprintf(f,
-		    "%zu test(s) could not run here and are %s (each one "
-		    "says why).\n",
-		    rep->not_here,
-		    rep->count_not_here ? "counted as not passed"
-		                        : "left out of the maximum");
+		    rep->count_not_here
+		        ? ngettext("%zu test could not run here and is counted "
+		                   "as not passed (it says why).\n",
+		              "%zu tests could not run here and are counted as "
+		              "not passed (each one says why).\n",
+		              rep->not_here)
+		        : ngettext(
+		              "%zu test could not run here and is left out "
+		              "of the maximum (it says why).\n",
+		              "%zu tests could not run here and are left out "
+		              "of "
+		              "the maximum (each one says why).\n",
+		              rep->not_here),
+		    rep->not_here);
 	/* hidden and after_due_date tests stay out of any total shown */
 	visible = report_visible_score(rep, &vmax);
-	fprintf(f, "Score on the tests shown: %g/%g\n", visible, vmax);
+	fprintf(f, _("Score on the tests shown: %g/%g\n"), visible, vmax);
 	fclose(f);
 	return buf;
 }

@@ -207,6 +207,8 @@ report_json_write(
 
 	fputs("{", out);
 	report_json_key(out, "labgrade", rep->version, 1);
+	/* the language of the prose fields (keys and statuses never change) */
+	report_json_key(out, "lang", i18n_lang(), 1);
 	/* a submission that did not build is never a plain result */
 	report_json_key(out, "status",
 	    !rep->build_ok     ? "error"

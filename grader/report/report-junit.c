@@ -145,12 +145,13 @@ report_junit_write(
 	fprintf(f,
 	    "    <properties>\n"
 	    "      <property name=\"labgrade\" value=\"%s\"/>\n"
+	    "      <property name=\"lang\" value=\"%s\"/>\n"
 	    "      <property name=\"seed\" value=\"%llu\"/>\n"
 	    "      <property name=\"rubric_hash\" value=\"%s\"/>\n"
 	    "      <property name=\"score\" value=\"%g/%g\"/>\n"
 	    "      <property name=\"submission\" value=\"",
-	    rep->version, (unsigned long long)rep->seed, rep->rubric_hash,
-	    rep->score, rep->max_score);
+	    rep->version, i18n_lang(), (unsigned long long)rep->seed,
+	    rep->rubric_hash, rep->score, rep->max_score);
 	junit_text(f, rep->dir, 1);
 	fputs("\"/>\n    </properties>\n", f);
 	junit_build(f, rep);

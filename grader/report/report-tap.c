@@ -5,6 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "report.h"
 
@@ -54,6 +55,8 @@ report_tap_write(
 	fprintf(f, "TAP version 13\n1..%zu\n", rep->ntests + 1);
 	fprintf(f, "# labgrade %s %s seed %llu rubric %s\n", rep->version,
 	    rep->lab, (unsigned long long)rep->seed, rep->rubric_hash);
+	if (strcmp(i18n_lang(), "en") != 0) /* the prose's language */
+		fprintf(f, "# lang %s\n", i18n_lang());
 	for (i = 0; i < rep->ntests; i++) {
 		t = &rep->tests[i];
 		fprintf(f, "%s %zu - %s (%g/%g)",

@@ -120,23 +120,28 @@ text_tag(enum grade_status s)
 static void
 text_header(FILE *f, const struct report *rep, const struct report_opts *o)
 {
-	fprintf(f, "%slabgrade %s%s: %s, submission ", o->colour ? C_BOLD : "",
-	    rep->version, o->colour ? C_OFF : "", rep->lab);
+	fprintf(f, _("%slabgrade %s%s: %s, submission "),
+	    o->colour ? C_BOLD : "", rep->version, o->colour ? C_OFF : "",
+	    rep->lab);
 	text_inline(f, rep->dir);
-	fprintf(f, "\nseed %llu, rubric ", (unsigned long long)rep->seed);
+	fprintf(f, _("\nseed %llu, rubric "), (unsigned long long)rep->seed);
 	text_inline(f, rep->rubric_path);
-	fprintf(f, " (hash %s)\n", rep->rubric_hash);
+	fprintf(f, _(" (hash %s)\n"), rep->rubric_hash);
+	if (strcmp(i18n_lang(), "en") !=
+	    0) /* English reports stay as they were */
+		fprintf(f, _("language: %s\n"), i18n_lang());
 	if (!rep->build_ok) {
-		fprintf(f, "%sbuild failed%s: ", o->colour ? C_RED : "",
+		fprintf(f, _("%sbuild failed%s: "), o->colour ? C_RED : "",
 		    o->colour ? C_OFF : "");
 		text_inline(f, rep->build_why);
 		fputc('\n', f);
 		text_block(f, "    | ", rep->build_log);
 	}
 	if (rep->cell_note != NULL) {
-		fputs("note: ran without private namespaces: ", f);
+		fputs(_("note: ran without private namespaces: "), f);
 		text_block(f, "", rep->cell_note);
-		fputs("      (checks that need them are reported as not run)\n",
+		fputs(_("      (checks that need them are reported as not "
+		        "run)\n"),
 		    f);
 	}
 	fputc('\n', f);
@@ -169,11 +174,11 @@ text_test(FILE *f, const struct report *rep, const struct report_test *t,
 	else if (t->reason != NULL && t->reason[0] != '\0')
 		text_block(f, "", t->reason);
 	else
-		fprintf(f, "%s (no reason recorded)\n",
+		fprintf(f, _("%s (no reason recorded)\n"),
 		    report_status_name(t->status));
 	if (!text_details(t, o))
 		return;
-	fputs("     test: ", f);
+	fputs(_("     test: "), f);
 	text_block(f, "", t->summary);
 	detail = report_test_text(rep, t, o);
 	if (detail != NULL) {
@@ -199,16 +204,17 @@ text_not_here(FILE *f, const struct report *rep)
 		if (t->unselected || t->status != GS_NOT_RUN || !t->not_here)
 			continue;
 		fprintf(f, "%s%s",
-		    n++ == 0 ? "could not run where the grader runs (see each "
-		               "one's reason): "
-		             : ", ",
+		    n++ == 0
+		        ? _("could not run where the grader runs (see each "
+		            "one's reason): ")
+		        : ", ",
 		    t->name);
 	}
 	if (n > 0)
 		fprintf(f, "; %s\n",
-		    rep->count_not_here
-		        ? "kept in the maximum (rubric: option count_not_here)"
-		        : "left out of the maximum");
+		    rep->count_not_here ? _("kept in the maximum (rubric: "
+		                            "option count_not_here)")
+		                        : _("left out of the maximum"));
 }
 
 int
@@ -225,22 +231,24 @@ report_text_write(
 			text_test(f, rep, &rep->tests[i], o);
 	}
 	if (unselected > 0)
-		fprintf(
-		    f, "(%zu other tests not selected: --only)\n", unselected);
+		fprintf(f, _("(%zu other tests not selected: --only)\n"),
+		    unselected);
 	fputc('\n', f);
 	if (rep->ran_nothing)
 		fprintf(f,
-		    "total: 0/%g points: no test ran (%zu not run, %zu "
-		    "grader errors), so nothing was graded\n",
+		    _("total: 0/%g points: no test ran (%zu not run, %zu "
+		      "grader errors), so nothing was graded\n"),
 		    rep->max_score, rep->not_run, rep->errors);
 	else
 		fprintf(f,
-		    "total: %g/%g points; %zu of %zu tests passed, %zu "
-		    "not run%s%s; %.1f s\n",
+		    rep->errors
+		        ? _("total: %g/%g points; %zu of %zu tests passed, "
+		            "%zu not run, grader errors: yes (see "
+		            "above); %.1f s\n")
+		        : _("total: %g/%g points; %zu of %zu tests passed, "
+		            "%zu not run; %.1f s\n"),
 		    rep->score, rep->max_score, rep->passed,
-		    rep->ntests - unselected, rep->not_run,
-		    rep->errors ? ", grader errors: " : "",
-		    rep->errors ? "yes (see above)" : "", rep->seconds);
+		    rep->ntests - unselected, rep->not_run, rep->seconds);
 	text_not_here(f, rep);
 	return 0;
 }

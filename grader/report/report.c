@@ -200,9 +200,10 @@ report_crash_signal(int sig)
 static void
 report_died(char *buf, size_t len, int sig)
 {
-	snprintf(buf, len, "%s signal %d (%s)",
-	    report_crash_signal(sig) ? "crashed:" : "killed by", sig,
-	    report_signal_name(sig));
+	snprintf(buf, len,
+	    report_crash_signal(sig) ? _("crashed: signal %d (%s)")
+	                             : _("killed by signal %d (%s)"),
+	    sig, report_signal_name(sig));
 }
 
 /* How a student program ended, in words: never a signal number read as
@@ -216,7 +217,7 @@ report_student_outcome(const struct report_student *s, char *buf, size_t len)
 
 	switch (s->kind) {
 	case RUN_EXITED:
-		snprintf(buf, len, "exited with status %d", s->status);
+		snprintf(buf, len, _("exited with status %d"), s->status);
 		return;
 	case RUN_SIGNALED:
 		report_died(buf, len, sig);
@@ -225,40 +226,40 @@ report_student_outcome(const struct report_student *s, char *buf, size_t len)
 		if (s->cpu_limit) {
 			report_died(died, sizeof died, sig);
 			snprintf(buf, len,
-			    "stopped at its CPU time limit (%d s of CPU): "
-			    "%s",
+			    _("stopped at its CPU time limit (%d s of CPU): "
+			      "%s"),
 			    s->cpu_s, died);
 		} else if (s->wall_ms > 0) {
 			snprintf(buf, len,
-			    "killed by the grader after %g s (this test's "
-			    "limit for the program)",
+			    _("killed by the grader after %g s (this test's "
+			      "limit for the program)"),
 			    s->wall_ms / 1000.0);
 		} else {
 			snprintf(buf, len,
-			    "killed by the grader at this test's time "
-			    "limit for the program");
+			    _("killed by the grader at this test's time "
+			      "limit for the program"));
 		}
 		return;
 	case RUN_MEMORY:
 		if (s->signal != 0)
 			report_died(died, sizeof died, s->signal);
 		else
-			snprintf(died, sizeof died, "exited with status %d",
+			snprintf(died, sizeof died, _("exited with status %d"),
 			    s->status);
 		snprintf(buf, len,
-		    "ran into its memory limit (%ld MB), then %s", s->mem_mb,
+		    _("ran into its memory limit (%ld MB), then %s"), s->mem_mb,
 		    died);
 		return;
 	case RUN_OUTPUT:
 		snprintf(buf, len,
-		    "killed by the grader for printing more than %zu KB "
-		    "(its output limit)",
+		    _("killed by the grader for printing more than %zu KB "
+		      "(its output limit)"),
 		    s->out_cap / 1024);
 		return;
 	case RUN_STOPPED:
 		snprintf(buf, len,
-		    "still running when the test ended: stopped by the "
-		    "grader");
+		    _("still running when the test ended: stopped by the "
+		      "grader"));
 		return;
 	default:
 		snprintf(buf, len, "%s",
@@ -323,8 +324,10 @@ report_tail_text(
 	if (strcmp(what, "stdout") == 0 && !cut &&
 	    report_tail_explained(t, tail))
 		return; /* the test's explanation shows it all already */
-	fprintf(f, "  its %s ended with%s:\n", what,
-	    cut ? " (its last lines)" : "");
+	fprintf(f,
+	    cut ? _("  its %s ended with (its last lines):\n")
+	        : _("  its %s ended with:\n"),
+	    what);
 	for (l = tail; *l != '\0'; l = *nl != '\0' ? nl + 1 : nl) {
 		nl = l + strcspn(l, "\n");
 		fprintf(f, "    %.*s\n", (int)(nl - l), l);
@@ -338,7 +341,8 @@ report_student_text(
 	char how[256];
 
 	report_student_outcome(s, how, sizeof how);
-	fprintf(f, "%s: %s\n  %s\n", s->role,
+	/* the role is a key in JSON; here it is read: "client" -> "cliente" */
+	fprintf(f, "%s: %s\n  %s\n", _(s->role),
 	    s->cmdline != NULL ? s->cmdline : "", how);
 	report_tail_text(f, t, "stdout", s->out_tail);
 	report_tail_text(f, t, "stderr", s->err_tail);
@@ -364,16 +368,16 @@ report_test_text(const struct report *rep, const struct report_test *t,
 	for (i = 0; i < t->nstudent; i++)
 		report_student_text(f, t, &t->student[i]);
 	if (t->repro != NULL)
-		fprintf(f, "reproduce it: %s\n", t->repro);
+		fprintf(f, _("reproduce it: %s\n"), t->repro);
 	if (t->repro != NULL && t->repro_build != NULL)
 		fprintf(
-		    f, "  (first build what it runs: %s)\n", t->repro_build);
+		    f, _("  (first build what it runs: %s)\n"), t->repro_build);
 	if (t->status != GS_PASSED && (t->status != GS_NOT_RUN || t->started)) {
 		report_rerun_command(rerun, sizeof rerun, rep, t, opt);
-		fprintf(f, "rerun only this test: %s\n", rerun);
+		fprintf(f, _("rerun only this test: %s\n"), rerun);
 	}
 	if (t->trace_text != NULL)
-		fprintf(f, "packet trace (labsniff -r):\n%s", t->trace_text);
+		fprintf(f, _("packet trace (labsniff -r):\n%s"), t->trace_text);
 	fclose(f);
 	return buf;
 }

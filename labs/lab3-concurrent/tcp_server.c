@@ -119,7 +119,19 @@ to_upper_ascii(unsigned char *buf, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
 		if (buf[i] >= 'a' && buf[i] <= 'z')
-			buf[i] = (unsigned char)(buf[i] - 'a' + 'A');
+			buf[i] ^= 0x20; /* in ASCII, 'a' - 'A' is 0x20 */
+}
+
+/* A TCP socket of ai's family, dual-stack when IPv6, SO_REUSEADDR on,
+ * bound to PORT, listening and non-blocking.  The socket, or -1 (errno). */
+static int
+listen_on(const struct addrinfo *ai)
+{
+	/* TODO(lab3.1): one listening socket of ai's family.
+	 * -- handout section 4.1 */
+	(void)ai;
+	fprintf(stderr, "tcp_server: TODO(lab3.1): not implemented yet\n");
+	exit(1);
 }
 
 /*
@@ -135,6 +147,7 @@ open_server(const char *port)
 	/* TODO(lab3.1): the dual-stack, non-blocking listening socket.
 	 * -- handout section 4.1 */
 	(void)port;
+	(void)listen_on;
 	fprintf(stderr, "tcp_server: TODO(lab3.1): not implemented yet\n");
 	exit(1);
 }
@@ -147,7 +160,7 @@ open_server(const char *port)
 static int
 client_wants_input(const struct client *c)
 {
-	/* TODO(lab3.5): may we read from this client?.
+	/* TODO(lab3.5): may we read from this client
 	 * -- handout section 4.5 */
 	(void)c;
 	fprintf(stderr, "tcp_server: TODO(lab3.5): not implemented yet\n");
@@ -187,6 +200,19 @@ flush_output(struct client *c)
 	exit(1);
 }
 
+/* Every complete line in c->in becomes a reply in c->out; a partial line
+ * stays for the next recv().  -1 if a line is too long. */
+static int
+answer_lines(struct client *c)
+{
+	/* TODO(lab3.4): every whole line to its reply.
+	 * -- handout section 4.4 */
+	(void)c;
+	(void)to_upper_ascii;
+	fprintf(stderr, "tcp_server: TODO(lab3.4): not implemented yet\n");
+	exit(1);
+}
+
 /*
  * Step lab3.4: c is readable: ONE recv() into c->in after the bytes
  * already there (a client that sends without pause must not starve the
@@ -203,7 +229,7 @@ read_input(struct client *c, const char **why)
 	 * -- handout section 4.4 */
 	(void)c;
 	(void)why;
-	(void)to_upper_ascii;
+	(void)answer_lines;
 	fprintf(stderr, "tcp_server: TODO(lab3.4): not implemented yet\n");
 	exit(1);
 }
@@ -255,6 +281,27 @@ add_client(
 }
 
 /*
+ * Out of descriptors (EMFILE, or ENFILE for the whole system).  The
+ * waiting connection stays in the listen queue, so poll() would say
+ * "readable" again at once and the loop would spin at 100% CPU.  The
+ * classic answer: keep one descriptor in reserve; here, give it up, take
+ * the connection, close it at once (the client gets a FIN instead of a
+ * hang), and take the reserve back.  If even that fails, stop watching
+ * the listener until a client leaves and frees a descriptor.
+ * Linux's accept() fails with EMFILE even when no one is waiting, so the
+ * caller goes on only while this turned someone away: 1, else 0.
+ */
+static int
+refuse_one(struct server *s)
+{
+	/* TODO(lab3.3): the spare descriptor.
+	 * -- handout section 4.3 */
+	(void)s;
+	fprintf(stderr, "tcp_server: TODO(lab3.3): not implemented yet\n");
+	exit(1);
+}
+
+/*
  * Step lab3.3: take every connection the kernel has ready (the listener
  * is non-blocking: accept() until EAGAIN) and add_client() each.  No
  * free slot: set s->accept_paused.  EMFILE/ENFILE: turn one client away
@@ -269,6 +316,7 @@ accept_clients(struct server *s)
 	 * -- handout section 4.3 */
 	(void)s;
 	(void)add_client;
+	(void)refuse_one;
 	fprintf(stderr, "tcp_server: TODO(lab3.3): not implemented yet\n");
 	exit(1);
 }

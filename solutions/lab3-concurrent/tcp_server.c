@@ -119,7 +119,7 @@ to_upper_ascii(unsigned char *buf, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
 		if (buf[i] >= 'a' && buf[i] <= 'z')
-			buf[i] = (unsigned char)(buf[i] - 'a' + 'A');
+			buf[i] ^= 0x20; /* in ASCII, 'a' - 'A' is 0x20 */
 }
 
 /* A TCP socket of ai's family, dual-stack when IPv6, SO_REUSEADDR on,
@@ -147,9 +147,11 @@ listen_on(const struct addrinfo *ai)
 }
 
 /*
- * The listening socket: IPv6 (dual-stack) first, IPv4 only when this host
- * has no IPv6 at all.  A port in use is an error, never a reason to fall
- * back.  Returns the socket or -1 (the reason printed).
+ * Step lab3.1: the listening socket on PORT, every local address: one
+ * IPv6 socket that also accepts IPv4 clients (dual-stack), or an IPv4 one
+ * when this host has no IPv6 at all; SO_REUSEADDR on, LISTEN_BACKLOG,
+ * and non-blocking (set_nonblocking): in an event loop only poll() may
+ * wait.  Returns the socket, or -1 after one line on stderr.
  */
 static int
 open_server(const char *port)
@@ -190,16 +192,9 @@ open_server(const char *port)
 }
 
 /*
- * Backpressure, the lesson of this lab.  A client that sends lines but
- * never reads the replies would make its out buffer grow without end
- * (the memory of the whole server), or, with a blocking send(), freeze
- * every other client.  We do neither: while more than OUT_LIMIT bytes of
- * replies wait for this client, we stop reading from it.  Its lines then
- * wait in the kernel, its TCP window closes, and its own send() blocks:
- * the slow client slows down only itself.  It is served again as soon as
- * it reads.  (Closing such a client would also keep the contract; the
- * handout chose this, which loses nothing a slow client sent.)
- * One recv() adds at most IN_SIZE bytes of replies, hence OUT_SIZE.
+ * Step lab3.5: backpressure.  1 while the server may read from c: it has
+ * not sent its FIN and fewer than OUT_LIMIT bytes of replies wait for it;
+ * else 0 (its lines then wait in the kernel, and only it slows down).
  */
 static int
 client_wants_input(const struct client *c)
@@ -207,6 +202,12 @@ client_wants_input(const struct client *c)
 	return !c->got_eof && c->out_len < OUT_LIMIT;
 }
 
+/*
+ * Step lab3.6: the end of client i: one log line ("<who> closed: <why>",
+ * flushed), its socket closed (that sends our FIN), its memory freed, its
+ * slot given to the last client (s->clients stays dense), and
+ * s->accept_paused cleared (a descriptor is free again).
+ */
 static void
 close_client(struct server *s, size_t i, const char *why)
 {
@@ -224,8 +225,9 @@ close_client(struct server *s, size_t i, const char *why)
 }
 
 /*
- * Send what the out buffer holds, as much as the socket takes now.
- * Returns 0 (sent, or the rest waits for POLLOUT), -1 the client is gone.
+ * Step lab3.5: send what c->out holds, as much as the socket takes now
+ * (MSG_NOSIGNAL), and keep the rest for the next POLLOUT.  Returns 0, or
+ * -1 when the client is gone (EPIPE, ECONNRESET).
  */
 static int
 flush_output(struct client *c)
@@ -263,9 +265,13 @@ answer_lines(struct client *c)
 }
 
 /*
- * The client is readable: one recv() (not a loop: a client that sends
- * without pause must not starve the others).  Returns 0, or -1 with the
- * reason in *why: the connection is over.
+ * Step lab3.4: c is readable: ONE recv() into c->in after the bytes
+ * already there (a client that sends without pause must not starve the
+ * others).  Every complete line becomes its reply at the end of c->out
+ * (to_upper_ascii); a partial line stays in c->in for the next read.  0
+ * (on the client's FIN too: set c->got_eof), or -1 with the reason in
+ * *why when the connection is over (an error, or a line longer than
+ * LINE_LIMIT).
  */
 static int
 read_input(struct client *c, const char **why)
@@ -372,8 +378,14 @@ refuse_one(struct server *s)
 	return 1;
 }
 
-/* Take every connection the kernel has ready.  0, or -1 on an error
- * that ends the server (printed). */
+/*
+ * Step lab3.3: take every connection the kernel has ready (the listener
+ * is non-blocking: accept() until EAGAIN) and add_client() each.  No
+ * free slot: set s->accept_paused.  EMFILE/ENFILE: turn one client away
+ * with the spare descriptor (s->spare_fd), or pause accepting; never
+ * return to poll() with the listener still readable.  Returns 0, or -1
+ * on an error that ends the server (after one line on stderr).
+ */
 static int
 accept_clients(struct server *s)
 {
@@ -406,8 +418,12 @@ accept_clients(struct server *s)
 	return 0;
 }
 
-/* What poll() watches: the listener (unless paused), the self-pipe, and
- * each client for input when it may read and for output when it owes. */
+/*
+ * Step lab3.2: the array poll() watches: s->pfd[0] the listener (fd -1
+ * while s->accept_paused), s->pfd[1] the wake pipe, then each client with
+ * POLLIN while client_wants_input() and POLLOUT while it is owed replies.
+ * Returns how many entries.
+ */
 static nfds_t
 fill_pollset(struct server *s)
 {
@@ -448,9 +464,10 @@ handle_events(struct server *s)
 }
 
 /*
- * The event loop.  poll() with no timeout: with every client idle the
- * server sleeps in the kernel and uses no CPU at all.  0 when a signal
- * asked us to stop, -1 on a failure (printed).
+ * Step lab3.2: the event loop: until stop_requested, fill the poll set,
+ * poll() with no timeout (with every client idle the server must sleep),
+ * then handle_events().  0 when a signal asked us to stop, -1 on a
+ * failure (after one line on stderr).
  */
 static int
 serve_forever(struct server *s)

@@ -25,14 +25,73 @@
 	"DO"
 #define SKEL_MARK SKEL_WORD "("
 
-static const struct {
-	const char *dir; /* labs/NAME and solutions/NAME */
-	const char *tag; /* step markers are SKEL_MARK tag.N) */
-	const char *progs[2];
-} skel_labs[] = {
-    {"lab1-udp", "lab1", {"udp_server", "udp_client"}},
-    {"lab2-tcp", "lab2", {"tcp_server", "tcp_client"}},
-};
+/* The labs, from the registry (labgrade --labs, --sources), and every
+ * (lab, program) pair for the tests that take one program. */
+#define SKEL_LABS_MAX 16
+#define SKEL_PROGS_MAX 4
+static struct {
+	char dir[64]; /* labs/NAME and solutions/NAME */
+	char tag[32]; /* step markers are SKEL_MARK tag.N): NAME up to '-' */
+	char progs[SKEL_PROGS_MAX][64];
+	int nprogs;
+} skel_labs[SKEL_LABS_MAX];
+static int skel_nlabs;
+static struct {
+	int lab, prog;
+} skel_pairs[SKEL_LABS_MAX * SKEL_PROGS_MAX];
+static int skel_npairs;
+
+/* popen(cmd): each line (up to the first tab, ".c" cut) into out. */
+static int
+skel_lines(const char *cmd, char (*out)[64], int max, int cut_c)
+{
+	char line[256];
+	FILE *f = popen(cmd, "r");
+	int n = 0;
+	size_t len;
+
+	if (f == NULL)
+		return -1;
+	while (n < max && fgets(line, sizeof line, f) != NULL) {
+		line[strcspn(line, "\t\n")] = '\0';
+		len = strlen(line);
+		if (cut_c && len > 2 && strcmp(line + len - 2, ".c") == 0)
+			line[len - 2] = '\0';
+		if (line[0] != '\0')
+			snprintf(out[n++], 64, "%.63s", line);
+	}
+	return pclose(f) == 0 ? n : -1;
+}
+
+static void
+skel_load(void)
+{
+	const char *b = getenv("KIT_BUILD");
+	char cmd[512], names[SKEL_LABS_MAX][64];
+	int i, j;
+
+	b = b != NULL ? b : "build";
+	snprintf(cmd, sizeof cmd, "%.200s/labgrade --labs", b);
+	skel_nlabs = skel_lines(cmd, names, SKEL_LABS_MAX, 0);
+	if (skel_nlabs <= 0) {
+		fprintf(stderr, "check_skeletons: %s listed no lab\n", cmd);
+		exit(1);
+	}
+	for (i = 0; i < skel_nlabs; i++) {
+		snprintf(skel_labs[i].dir, sizeof skel_labs[i].dir, "%.63s",
+		    names[i]);
+		snprintf(skel_labs[i].tag, sizeof skel_labs[i].tag, "%.*s",
+		    (int)strcspn(names[i], "-"), names[i]);
+		snprintf(cmd, sizeof cmd, "%.200s/labgrade --sources %.63s", b,
+		    names[i]);
+		skel_labs[i].nprogs =
+		    skel_lines(cmd, skel_labs[i].progs, SKEL_PROGS_MAX, 1);
+		for (j = 0; j < skel_labs[i].nprogs; j++) {
+			skel_pairs[skel_npairs].lab = i;
+			skel_pairs[skel_npairs++].prog = j;
+		}
+	}
+}
 
 static void
 run_ok(char *const argv[], int ms, struct proc *p)
@@ -68,7 +127,7 @@ START_TEST(test_build_strict)
 	                  strstr(p.err, "warning") == NULL,
 	    "warnings:\n%s%s", p.out, p.err);
 	proc_free(&p);
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < skel_labs[_i].nprogs; i++) {
 		snprintf(cmd, sizeof cmd, "%s/%s", dir, skel_labs[_i].progs[i]);
 		ck_assert_msg(access(cmd, X_OK) == 0, "make built no %s",
 		    skel_labs[_i].progs[i]);
@@ -84,8 +143,8 @@ END_TEST
  * signal, no hang. */
 START_TEST(test_run)
 {
-	int lab = _i / 2;
-	const char *prog = skel_labs[lab].progs[_i % 2];
+	int lab = skel_pairs[_i].lab;
+	const char *prog = skel_labs[lab].progs[skel_pairs[_i].prog];
 	char path[128], port[16], tag[32];
 	char *server[] = {path, port, NULL};
 	char *client[] = {path, "127.0.0.1", port, "1", NULL};
@@ -115,13 +174,13 @@ END_TEST
  * error (status 2), as in the solutions. */
 START_TEST(test_usage)
 {
-	int lab = _i / 2;
+	int lab = skel_pairs[_i].lab;
 	char path[128];
 	char *argv[] = {path, NULL};
 	struct proc p;
 
 	snprintf(path, sizeof path, "labs/%s/%s", skel_labs[lab].dir,
-	    skel_labs[lab].progs[_i % 2]);
+	    skel_labs[lab].progs[skel_pairs[_i].prog]);
 	run_ok(argv, RUN_MS, &p);
 	ck_assert_msg(PROC_EXIT(&p) == 2,
 	    "%s without arguments: status %d, "
@@ -183,13 +242,13 @@ comment_names_handout(const char *t)
  * handout in its comment; every program has at least one. */
 START_TEST(test_todos)
 {
-	int lab = _i / 2;
+	int lab = skel_pairs[_i].lab;
 	char path[128], tag[32];
 	char *text, *t;
 	int count = 0;
 
 	snprintf(path, sizeof path, "labs/%s/%s.c", skel_labs[lab].dir,
-	    skel_labs[lab].progs[_i % 2]);
+	    skel_labs[lab].progs[skel_pairs[_i].prog]);
 	snprintf(tag, sizeof tag, SKEL_MARK "%s.", skel_labs[lab].tag);
 	text = slurp(path);
 	for (t = strstr(text, SKEL_WORD); t != NULL;
@@ -255,8 +314,8 @@ START_TEST(test_same_shape)
 	char cmd[2048];
 	char *argv[] = {"sh", "-c", cmd, NULL};
 	struct proc p;
-	int lab = _i / 2;
-	const char *prog = skel_labs[lab].progs[_i % 2];
+	int lab = skel_pairs[_i].lab;
+	const char *prog = skel_labs[lab].progs[skel_pairs[_i].prog];
 
 	snprintf(cmd, sizeof cmd,
 	    "steps=$(awk '/^[a-z_]+\\(/ { f = $0; sub(/\\(.*/, \"\", f) } "
@@ -297,8 +356,6 @@ START_TEST(test_given_no_socket_call)
 }
 END_TEST
 
-#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
-
 Suite *
 skeletons_suite(void)
 {
@@ -306,16 +363,18 @@ skeletons_suite(void)
 	TCase *build = tcase_create("build");
 	TCase *run = tcase_create("run");
 
+	skel_load();
+
 	tcase_set_timeout(build, 90);
-	tcase_add_loop_test(build, test_build_strict, 0, N(skel_labs));
-	tcase_add_loop_test(build, test_same_files, 0, N(skel_labs));
-	tcase_add_loop_test(build, test_todos, 0, 2 * N(skel_labs));
-	tcase_add_loop_test(build, test_same_shape, 0, 2 * N(skel_labs));
+	tcase_add_loop_test(build, test_build_strict, 0, skel_nlabs);
+	tcase_add_loop_test(build, test_same_files, 0, skel_nlabs);
+	tcase_add_loop_test(build, test_todos, 0, skel_npairs);
+	tcase_add_loop_test(build, test_same_shape, 0, skel_npairs);
 	tcase_add_test(build, test_given_no_socket_call);
 	suite_add_tcase(s, build);
 	tcase_set_timeout(run, 10);
-	tcase_add_loop_test(run, test_run, 0, 2 * N(skel_labs));
-	tcase_add_loop_test(run, test_usage, 0, 2 * N(skel_labs));
+	tcase_add_loop_test(run, test_run, 0, skel_npairs);
+	tcase_add_loop_test(run, test_usage, 0, skel_npairs);
 	suite_add_tcase(s, run);
 	return s;
 }

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "cell.h"
+#include "cell-fallback.h"
 #include "harness.h"
 
 #define SELFTEST_ENV "CELL_SELFTEST" /* set: the nested-only cases */

@@ -29,6 +29,7 @@
 
 #include "harness.h"
 #include "cell.h"
+#include "cgroup.h"
 #include "param.h"
 
 #define SB_ATTACKS "grader/cell/tests/attacks"

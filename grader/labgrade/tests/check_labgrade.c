@@ -790,6 +790,36 @@ rb_write(const char *path, const char *text)
 	fclose(f);
 }
 
+/* The hidden tests' lines live in hidden/NAME beside the rubric NAME
+ * (the student kit leaves hidden/ out), and may not be visible. */
+START_TEST(rubric_hidden_file)
+{
+	char dir[] = "/tmp/check_labgrade-rbh-XXXXXX", path[128], hpath[160],
+	     err[512], cmd[256];
+	struct rubric r;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/r.rubric", dir);
+	snprintf(hpath, sizeof hpath, "%s/hidden", dir);
+	ck_assert_int_eq(mkdir(hpath, 0700), 0);
+	snprintf(hpath, sizeof hpath, "%s/hidden/r.rubric", dir);
+	rb_write(path, "a 1\nb 2\n");
+	ck_assert_int_eq(rubric_load(&r, path, &fk_cycle, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "no points for test 'c'") != NULL, "%s", err);
+	rb_write(hpath, "c 3 after_due_date\n");
+	ck_assert_msg(
+	    rubric_load(&r, path, &fk_cycle, err, sizeof err) == 0, "%s", err);
+	ck_assert(r.total == 6);
+	ck_assert_str_eq(rubric_visibility(&r, "c"), "after_due_date");
+	rubric_free(&r);
+	rb_write(hpath, "c 3\n");
+	ck_assert_int_eq(rubric_load(&r, path, &fk_cycle, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "is in hidden/") != NULL, "%s", err);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 START_TEST(rubric_checked)
 {
 	char path[] = "/tmp/check_labgrade-rb-XXXXXX", err[512];
@@ -964,7 +994,7 @@ static const struct {
 	const char *err;
 } cli_cases[] = {
     {{NULL}, 2, "no LAB given"},
-    {{"lab3"}, 2, "unknown lab 'lab3'"},
+    {{"lab9"}, 2, "unknown lab 'lab9'"},
     {{"--seed", "x", "lab1"}, 2, "bad --seed"},
     {{"--format", "xml", "lab1"}, 2, "unknown format 'xml'"},
     {{"--format", "json,tap", "lab1"}, 2, "several formats need --out"},
@@ -978,7 +1008,7 @@ static const struct {
     {{"--version"}, 0, NULL},
     {{"--help"}, 0, NULL},
     {{"--list", "lab2"}, 0, NULL},
-    {{"--sources", "lab3"}, 2, "unknown lab 'lab3'"},
+    {{"--sources", "lab9"}, 2, "unknown lab 'lab9'"},
     {{"--labs"}, 0, NULL},
 };
 
@@ -2139,6 +2169,61 @@ START_TEST(engine_formats)
 }
 END_TEST
 
+/*
+ * --seed varies the faults that follow it (labgrade.1, Seeds) and
+ * repeats them: the value after OPT in the test's labpeer command, run
+ * with seed 1 twice and seed 2 once on the reference.
+ */
+static const struct {
+	const char *lab, *dir, *test, *opt;
+} seed_cases[] = {
+    {"lab1-udp", "solutions/lab1-udp", "client_timeouts", "--drop "},
+    {"lab1-udp", "solutions/lab1-udp", "client_rtt", "--delay "},
+    {"lab2-tcp", "solutions/lab2-tcp", "client_rtt", "--delay "},
+};
+
+/* The fault's value in TEST's repro of labgrade's JSON, into buf. */
+static void
+seed_fault(int i, const char *seed, char *buf, size_t n)
+{
+	char *argv[] = {(char *)kit_bin("labgrade"), "--only",
+	    (char *)seed_cases[i].test, "--seed", (char *)seed, "--format",
+	    "json", (char *)seed_cases[i].lab, (char *)seed_cases[i].dir, NULL};
+	char name[96];
+	const char *t, *r, *v;
+	struct proc p;
+
+	ck_assert_int_eq(proc_run(&p, argv, 60000), 0);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "labgrade: %s", p.err);
+	snprintf(name, sizeof name, "\"name\": \"%s\"", seed_cases[i].test);
+	t = strstr(p.out, name);
+	ck_assert_msg(t != NULL, "no %s in %.500s", name, p.out);
+	ck_assert_msg(
+	    strstr(t, "\"status\": \"passed\"") == strstr(t, "\"status\": "),
+	    "%s did not pass: %.800s", seed_cases[i].test, t);
+	r = strstr(t, "\"repro\": ");
+	v = r != NULL ? strstr(r, seed_cases[i].opt) : NULL;
+	ck_assert_msg(v != NULL, "no %s in %.800s", seed_cases[i].opt, t);
+	v += strlen(seed_cases[i].opt);
+	snprintf(buf, n, "%.*s", (int)strspn(v, "0123456789"), v);
+	ck_assert_msg(buf[0] != '\0', "%.200s", v);
+	proc_free(&p);
+}
+
+START_TEST(seed_varies_faults)
+{
+	char a[16], b[16], c[16];
+
+	seed_fault(_i, "1", a, sizeof a);
+	seed_fault(_i, "1", b, sizeof b);
+	seed_fault(_i, "2", c, sizeof c);
+	ck_assert_msg(strcmp(a, b) == 0, "%s: seed 1 gave %s%s, then %s%s",
+	    seed_cases[_i].test, seed_cases[_i].opt, a, seed_cases[_i].opt, b);
+	ck_assert_msg(strcmp(a, c) != 0, "%s: seeds 1 and 2 both gave %s%s",
+	    seed_cases[_i].test, seed_cases[_i].opt, a);
+}
+END_TEST
+
 Suite *
 labgrade_suite(void)
 {
@@ -2166,6 +2251,7 @@ labgrade_suite(void)
 	tcase_add_loop_test(
 	    tc, rubric_checked, 0, (int)(sizeof rb_cases / sizeof rb_cases[0]));
 	tcase_add_test(tc, rubric_hash_follows_edits);
+	tcase_add_test(tc, rubric_hidden_file);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("build");
 	tcase_set_timeout(tc, 30);
@@ -2193,6 +2279,8 @@ labgrade_suite(void)
 	tcase_add_loop_test(
 	    tc, fail_under, 0, (int)(sizeof fu_cases / sizeof fu_cases[0]));
 	tcase_add_test(tc, verbose_traces);
+	tcase_add_loop_test(tc, seed_varies_faults, 0,
+	    (int)(sizeof seed_cases / sizeof seed_cases[0]));
 	tcase_add_test(tc, interrupted_cleans_up);
 	tcase_add_loop_test(tc, sanitized_all_formats, 0,
 	    (int)(sizeof san_subs / sizeof san_subs[0]));

@@ -42,7 +42,7 @@ t_server_handshake(struct grade *g)
 	pinger_peer_check(
 	    g, &lab2_pinger, "127.0.0.1", port, x, L2_WALL_MS, &peer);
 	scen_capture_end(g, &cap, &w);
-	grade_explain(g, "on the wire: SYN, SYN-ACK, ACK, then the lines");
+	grade_explain(g, _("on the wire: SYN, SYN-ACK, ACK, then the lines"));
 	wire_tcp_handshake(g, &w, port, 0);
 	wire_free(&w);
 	scen_peer_verdict(g, peer, L2_WALL_MS);
@@ -59,8 +59,8 @@ t_server_split_line(struct grade *g)
 	int port = pinger_server(g, &lab2_pinger, srv), segs;
 	size_t largest;
 
-	grade_explain(g, "each line arrives in 3 pieces, 60 ms apart: one "
-	                 "recv() is not one line");
+	grade_explain(g, _("each line arrives in 3 pieces, 60 ms apart: one "
+	                   "recv() is not one line"));
 	scen_capture(g, &cap, port, 1);
 	pinger_peer_check(
 	    g, &lab2_pinger, "127.0.0.1", port, x, L2_WALL_MS, &peer);
@@ -76,8 +76,9 @@ t_server_split_line(struct grade *g)
 	/* Merged pieces would make this test say nothing: no segment may
 	 * hold a whole line ("ping N\n", 7 bytes in 3 pieces). */
 	if (segs == 0 || largest >= 7)
-		grade_not_run(g, "grader: the pieces did not leave as separate "
-		                 "segments");
+		grade_not_run(
+		    g, _("grader: the pieces did not leave as separate "
+		         "segments"));
 }
 
 static void
@@ -90,7 +91,7 @@ t_server_many_lines(struct grade *g)
 	int port = pinger_server(g, &lab2_pinger, srv), segs;
 	size_t largest;
 
-	grade_explain(g, "4 lines in one segment: 4 replies, in order");
+	grade_explain(g, _("4 lines in one segment: 4 replies, in order"));
 	scen_capture(g, &cap, port, 1);
 	pinger_peer_check(
 	    g, &lab2_pinger, "127.0.0.1", port, x, L2_WALL_MS, &peer);
@@ -101,8 +102,8 @@ t_server_many_lines(struct grade *g)
 	scen_peer_verdict(g, peer, L2_WALL_MS);
 	scen_alive(g, srv, "server");
 	if (segs != 1)
-		grade_not_run(g, "grader: the lines did not leave in one "
-		                 "segment");
+		grade_not_run(g, _("grader: the lines did not leave in one "
+		                   "segment"));
 }
 
 static void
@@ -113,12 +114,12 @@ t_server_no_read(struct grade *g)
 	int port = pinger_server(g, &lab2_pinger, srv);
 
 	grade_explain(g,
-	    "3 times, a client sends 3000 lines, closes its side (FIN) and, "
-	    "at the first reply byte, resets the connection without "
-	    "reading: the server's next writes fail with EPIPE (SIGPIPE "
-	    "kills a server that neither ignores it nor sends with "
-	    "MSG_NOSIGNAL); then a client sends 3000 lines and must get "
-	    "every reply");
+	    _("3 times, a client sends 3000 lines, closes its side (FIN) and, "
+	      "at the first reply byte, resets the connection without "
+	      "reading: the server's next writes fail with EPIPE (SIGPIPE "
+	      "kills a server that neither ignores it nor sends with "
+	      "MSG_NOSIGNAL); then a client sends 3000 lines and must get "
+	      "every reply"));
 	/* No trace: 4 x 3000 lines are no reading, and capturing them
 	 * costs a loaded machine more than the test's budget allows. */
 	pinger_peer_check(
@@ -127,9 +128,9 @@ t_server_no_read(struct grade *g)
 	if (peer->err != NULL && strstr(peer->err, "cannot connect")) {
 		grade_student(g, "server", srv);
 		grade_fail(g,
-		    "after the clients that left without reading, connecting "
-		    "again failed (%.*s): the server, still running, is no "
-		    "longer accepting connections",
+		    _("after the clients that left without reading, connecting "
+		      "again failed (%.*s): the server, still running, is no "
+		      "longer accepting connections"),
 		    (int)strcspn(peer->err, "\n"), peer->err);
 	}
 	scen_peer_verdict(g, peer, L2_NO_READ_MS);
@@ -149,11 +150,11 @@ t_server_restart(struct grade *g)
 	int port = pinger_server(g, &lab2_pinger, srv), fd;
 
 	grade_explain(g,
-	    "a client connects and exchanges a line; the server is stopped "
-	    "(SIGTERM) while the connection is open, so its side closes "
-	    "first and the port stays in TIME-WAIT; the server is started "
-	    "again at once on the same port: it must listen (SO_REUSEADDR "
-	    "before bind(), or bind() fails with EADDRINUSE)");
+	    _("a client connects and exchanges a line; the server is stopped "
+	      "(SIGTERM) while the connection is open, so its side closes "
+	      "first and the port stays in TIME-WAIT; the server is started "
+	      "again at once on the same port: it must listen (SO_REUSEADDR "
+	      "before bind(), or bind() fails with EADDRINUSE)"));
 	snprintf(bg, sizeof bg, "./tcp_server %d", port);
 	snprintf(fg, sizeof fg,
 	    "exec 3<>/dev/tcp/127.0.0.1/%d; "
@@ -166,7 +167,7 @@ t_server_restart(struct grade *g)
 		grade_error(g, "%s", err);
 	if (fd < 0) {
 		scen_alive(g, srv, "server");
-		grade_fail(g, "a client could not exchange a line: %s", err);
+		grade_fail(g, _("a client could not exchange a line: %s"), err);
 	}
 	run_stop(srv);
 	close(fd); /* our FIN after the server's: its side in TIME-WAIT */
@@ -189,8 +190,8 @@ t_server_fin(struct grade *g)
 	pinger_peer_check(
 	    g, &lab2_pinger, "127.0.0.1", port, x, L2_WALL_MS, &peer);
 	scen_capture_end(g, &cap, &w);
-	grade_explain(g, "on the wire: after the client's FIN the server "
-	                 "closes its side with a FIN (no RST)");
+	grade_explain(g, _("on the wire: after the client's FIN the server "
+	                   "closes its side with a FIN (no RST)"));
 	wire_tcp_close(g, &w, port, 0, WIRE_CLIENT_FIN_FIRST);
 	wire_free(&w);
 	scen_peer_verdict(g, peer, L2_WALL_MS);
@@ -213,8 +214,8 @@ t_server_signal(struct grade *g)
 	    "labpeer tcp-client 127.0.0.1 %d --count 2; "
 	    "kill $!; wait $!; echo \"status $?\"",
 	    port);
-	grade_explain(g, "the server answers a client's two lines, then gets "
-	                 "SIGTERM: it must end with status 0");
+	grade_explain(g, _("the server answers a client's two lines, then gets "
+	                   "SIGTERM: it must end with status 0"));
 	scen_repro_pair(g, SOCK_STREAM, port, cmd, fg);
 	scen_trace_start(g, &cap, port);
 	peer = scen_peer_run(g, args, L2_WALL_MS);
@@ -235,8 +236,8 @@ t_client_handshake(struct grade *g)
 
 	pinger_scenario(
 	    g, &lab2_pinger, &s, l2_plain, "127.0.0.1", 2, L2_WALL_MS, 1);
-	grade_explain(g, "on the wire: the client's SYN, the SYN-ACK, the "
-	                 "client's ACK");
+	grade_explain(g, _("on the wire: the client's SYN, the SYN-ACK, the "
+	                   "client's ACK"));
 	wire_tcp_handshake(g, &s.w, s.port, 0);
 	wire_free(&s.w);
 }
@@ -249,25 +250,9 @@ t_client_pings(struct grade *g)
 
 	pinger_scenario(
 	    g, &lab2_pinger, &s, l2_plain, "127.0.0.1", 3, L2_WALL_MS, 1);
-	grade_explain(g, "on the wire: \"ping <seq>\\n\" lines, each sent "
-	                 "after the previous reply line came");
+	grade_explain(g, _("on the wire: \"ping <seq>\\n\" lines, each sent "
+	                   "after the previous reply line came"));
 	wire_tcp_pings(g, &s.w, s.port, 3, &pk);
-	wire_free(&s.w);
-}
-
-static void
-t_client_rtt(struct grade *g)
-{
-	static const char *const x[] = {"--delay", "100", NULL};
-	struct ping_expect e = {"rrr", NULL, 0, 0};
-	struct wire_pings pk;
-	struct pinger_run s;
-
-	pinger_scenario(g, &lab2_pinger, &s, x, "127.0.0.1", 3, L2_WALL_MS, 1);
-	e.from = s.from;
-	ping_expect(g, s.cli, &e, &s.po);
-	wire_tcp_pings(g, &s.w, s.port, 3, &pk);
-	scen_rtts(g, &s.po, &pk);
 	wire_free(&s.w);
 }
 
@@ -277,20 +262,20 @@ t_client_refused(struct grade *g)
 	struct ping_expect e = {"", NULL, 1, 1};
 	struct pinger_run s;
 
-	grade_explain(g, "nothing listens on the port: the reason on stderr, "
-	                 "no summary, exit status 1");
+	grade_explain(g, _("nothing listens on the port: the reason on stderr, "
+	                   "no summary, exit status 1"));
 	pinger_scenario(
 	    g, &lab2_pinger, &s, NULL, "127.0.0.1", 2, L2_WALL_MS, 1);
 	grade_check(g, wire_tcp_attempts(&s.w, s.port) > 0,
-	    "the client "
-	    "never tried to connect (no SYN to port %d on the capture)",
+	    _("the client "
+	      "never tried to connect (no SYN to port %d on the capture)"),
 	    s.port);
 	wire_free(&s.w);
 	e.from = s.from;
 	ping_expect(g, s.cli, &e, &s.po);
 	grade_check(g, s.cli->err_len > 0,
-	    "nothing on stderr: say why the "
-	    "connection failed");
+	    _("nothing on stderr: say why the "
+	      "connection failed"));
 }
 
 static void
@@ -300,8 +285,8 @@ t_client_fin(struct grade *g)
 
 	pinger_scenario(
 	    g, &lab2_pinger, &s, l2_plain, "127.0.0.1", 2, L2_WALL_MS, 1);
-	grade_explain(g, "on the wire: after the last reply the client "
-	                 "closes with a FIN, not a reset");
+	grade_explain(g, _("on the wire: after the last reply the client "
+	                   "closes with a FIN, not a reset"));
 	wire_tcp_close(g, &s.w, s.port, 0, WIRE_CLIENT_FIN_NO_RST);
 	wire_free(&s.w);
 }
@@ -322,20 +307,21 @@ t_client_each_address(struct grade *g)
 	if (scen_first_addr("localhost", SOCK_STREAM, first, sizeof first) <
 	        0 ||
 	    strcmp(first, "::1") != 0)
-		grade_not_here(g, "grader: localhost does not resolve to ::1 "
-		                  "first here");
+		grade_not_here(g, _("grader: localhost does not resolve to ::1 "
+		                    "first here"));
 	grade_explain(g,
-	    "getaddrinfo(\"localhost\") gives ::1, then 127.0.0.1; the server "
-	    "listens on 127.0.0.1 only, so connecting to ::1 is refused: the "
-	    "client must try the next address");
+	    _("getaddrinfo(\"localhost\") gives ::1, then 127.0.0.1; the "
+	      "server "
+	      "listens on 127.0.0.1 only, so connecting to ::1 is refused: the "
+	      "client must try the next address"));
 	pinger_scenario(g, &lab2_pinger, &s, x, "localhost", 2, L2_WALL_MS, 0);
 	if (s.have_w && s.cli->status != 0 && s.po.nline == 0 &&
 	    wire_tcp_attempts(&s.w, s.port) == 1) {
 		grade_student(g, "client", s.cli);
 		grade_fail(g,
-		    "the client tried one address (a SYN to [::1]:%d, "
-		    "refused) and gave up: try each address getaddrinfo() "
-		    "returns, in order, until one connects",
+		    _("the client tried one address (a SYN to [::1]:%d, "
+		      "refused) and gave up: try each address getaddrinfo() "
+		      "returns, in order, until one connects"),
 		    s.port);
 	}
 	scen_addr(AF_INET, s.port, s.from, sizeof s.from);
@@ -376,9 +362,9 @@ t_client_timeout_stops(struct grade *g)
 	struct pinger_run s;
 
 	grade_explain(g,
-	    "the server stops answering after the first reply: "
-	    "seq 2 times out after 1 s and the client stops there (no ping "
-	    "3), prints the summary and exits with status 1");
+	    _("the server stops answering after the first reply: "
+	      "seq 2 times out after 1 s and the client stops there (no ping "
+	      "3), prints the summary and exits with status 1"));
 	pinger_scenario(g, &lab2_pinger, &s, x, "127.0.0.1", 3,
 	    L2_PING_MS + L2_SLACK_MS, 1);
 	e.from = s.from;
@@ -419,71 +405,71 @@ t_pair(struct grade *g)
 static const struct pinger_server_case lab2_server_cases[] = {
     {"server_all_bytes", PINGER_PLAIN, "127.0.0.1",
         (const char *const[]){"--all-bytes", NULL}, 4000,
-        "line 1 holds the 255 byte values other than newline (NUL too); "
-        "then one line per such byte"},
+        N_("line 1 holds the 255 byte values other than newline (NUL too); "
+           "then one line per such byte")},
     {"server_max_line", PINGER_PLAIN, "127.0.0.1",
         (const char *const[]){"--size", "1024", "--count", "2", NULL},
         L2_WALL_MS,
-        "two lines of 1024 bytes before the newline (the contract's "
-        "longest)"},
+        N_("two lines of 1024 bytes before the newline (the contract's "
+           "longest)")},
     {"server_second_client", PINGER_PLAIN, "127.0.0.1",
         (const char *const[]){"--connections", "2", "--count", "2", NULL},
         L2_WALL_MS,
-        "a client connects, pings, closes; then a second one must be served "
-        "(back to accept())"},
+        N_("a client connects, pings, closes; then a second one must be served "
+           "(back to accept())")},
     {"server_reset", PINGER_PLAIN, "127.0.0.1",
         (const char *const[]){"--reset", "--count", "200", NULL}, 4000,
-        "a client sends 200 lines and resets the connection (RST); a second "
-        "client must still be served"},
+        N_("a client sends 200 lines and resets the connection (RST); a second "
+           "client must still be served")},
     {"server_partial_line", PINGER_PLAIN, "127.0.0.1",
         (const char *const[]){"--vanish-mid-line", "--count", "2", NULL},
         L2_WALL_MS,
-        "a client sends a line and a half, then closes: the half line gets "
-        "no reply, and the next client is served"},
+        N_("a client sends a line and a half, then closes: the half line gets "
+           "no reply, and the next client is served")},
     {"server_long_line", PINGER_PLAIN, "127.0.0.1",
         (const char *const[]){"--long", "5000", "--count", "2", NULL},
         L2_WALL_MS,
-        "a client sends a 5000-byte line (over the limit): the server may "
-        "end that connection, never itself"},
+        N_("a client sends a 5000-byte line (over the limit): the server may "
+           "end that connection, never itself")},
     {"server_ipv6", PINGER_IPV6, "::1",
         (const char *const[]){"-6", "--count", "2", NULL}, L2_WALL_MS,
-        "a client connects to [::1]: the server must listen on IPv6 too "
-        "(IPV6_V6ONLY off)"},
+        N_("a client connects to [::1]: the server must listen on IPv6 too "
+           "(IPV6_V6ONLY off)")},
     /* With IPv6-only the default (bindv6only = 1), an IPv4 client must
      * still be served: the server turns IPV6_V6ONLY off itself. */
     {"server_dual_stack", PINGER_BINDV6ONLY, "127.0.0.1",
         (const char *const[]){"-4", "--count", "2", NULL}, L2_WALL_MS,
-        "here AF_INET6 sockets are IPv6-only unless told otherwise (sysctl "
-        "net.ipv6.bindv6only=1, the default on some systems); a client of "
-        "127.0.0.1 must still be served: set IPV6_V6ONLY to 0 on the "
-        "listening socket (Linux's usual default hides it)"},
+        N_("here AF_INET6 sockets are IPv6-only unless told otherwise (sysctl "
+           "net.ipv6.bindv6only=1, the default on some systems); a client of "
+           "127.0.0.1 must still be served: set IPV6_V6ONLY to 0 on the "
+           "listening socket (Linux's usual default hides it)")},
 };
 
 static const struct pinger_client_case lab2_client_cases[] = {
     {"client_output", PINGER_PLAIN, l2_plain, "127.0.0.1", 3, L2_WALL_MS,
-        {"rrr", NULL, 0, 0}, NULL, NULL},
+        {"rrr", NULL, 0, 0}, NULL, NULL, 0},
     {"client_split_reply", PINGER_PLAIN,
         (const char *const[]){"--split", "3", "--pause", "40", NULL},
         "127.0.0.1", 3, L2_WALL_MS, {"rrr", NULL, 0, 0},
-        "each reply line arrives in 3 pieces, 40 ms apart: read until the "
-        "newline",
-        NULL},
+        N_("each reply line arrives in 3 pieces, 40 ms apart: read until the "
+           "newline"),
+        NULL, 0},
     {"client_wrong_reply", PINGER_PLAIN,
         (const char *const[]){"--wrong", "2", NULL}, "127.0.0.1", 3, L2_WALL_MS,
         {"r-", NULL, 1, 0},
-        "the reply to ping 2 is \"PING 9\": the reason on stderr, no line "
-        "for seq 2, the summary, exit status 1",
-        "client stopped"},
+        N_("the reply to ping 2 is \"PING 9\": the reason on stderr, no line "
+           "for seq 2, the summary, exit status 1"),
+        N_("client stopped"), 0},
     {"client_server_closes", PINGER_PLAIN,
         (const char *const[]){"--close-after", "1", NULL}, "127.0.0.1", 3,
         L2_WALL_MS, {"r-", NULL, 1, 0},
-        "the server closes the connection after the first reply: the reason "
-        "on stderr, the summary, exit status 1",
-        "client stopped"},
+        N_("the server closes the connection after the first reply: the reason "
+           "on stderr, the summary, exit status 1"),
+        N_("client stopped"), 0},
     {"client_localhost", PINGER_PLAIN, l2_plain, "localhost", 2, L2_WALL_MS,
-        {"rr", NULL, 0, 0}, NULL, NULL},
+        {"rr", NULL, 0, 0}, NULL, NULL, 0},
     {"client_ipv6", PINGER_IPV6, l2_plain, "::1", 2, L2_WALL_MS,
-        {"rr", NULL, 0, 0}, NULL, NULL},
+        {"rr", NULL, 0, 0}, NULL, NULL, 0},
 };
 
 static const struct pinger lab2_pinger = {
@@ -494,6 +480,8 @@ static const struct pinger lab2_pinger = {
     .peer_server = "tcp-server",
     .server_wire = wire_tcp_early_reply,
     .client_wire = NULL,
+    .client_pings = wire_tcp_pings,
+    .wall_ms = L2_WALL_MS,
     .server_cases = lab2_server_cases,
     .nserver_cases = sizeof lab2_server_cases / sizeof lab2_server_cases[0],
     .client_cases = lab2_client_cases,
@@ -502,93 +490,98 @@ static const struct pinger lab2_pinger = {
 
 static const struct grade_test lab2_tests[] = {
     {"server_starts",
-        "tcp_server PORT listens on the TCP port and keeps running",
+        N_("tcp_server PORT listens on the TCP port and keeps running"),
         NEED_SERVER, NULL, 5, pinger_t_server_starts},
     {"server_handshake",
-        "accepts a connection: SYN, SYN-ACK, ACK on the wire, then replies",
+        N_("accepts a connection: SYN, SYN-ACK, ACK on the wire, then replies"),
         NEED_SERVER, "server_starts", 5, t_server_handshake},
     {"server_all_bytes",
-        "reply lines upper-case a-z and keep every other byte (NUL too)",
+        N_("reply lines upper-case a-z and keep every other byte (NUL too)"),
         NEED_SERVER, "server_starts", 8, pinger_t_server_check},
-    {"server_max_line", "a 1024-byte line comes back whole", NEED_SERVER,
+    {"server_max_line", N_("a 1024-byte line comes back whole"), NEED_SERVER,
         "server_starts", 5, pinger_t_server_check},
-    {"server_split_line", "a line split over several segments gets one reply",
-        NEED_SERVER, "server_starts", 5, t_server_split_line},
-    {"server_many_lines", "several lines in one segment each get their reply",
-        NEED_SERVER, "server_starts", 5, t_server_many_lines},
+    {"server_split_line",
+        N_("a line split over several segments gets one reply"), NEED_SERVER,
+        "server_starts", 5, t_server_split_line},
+    {"server_many_lines",
+        N_("several lines in one segment each get their reply"), NEED_SERVER,
+        "server_starts", 5, t_server_many_lines},
     {"server_second_client",
-        "after a client disconnects, the next one is served", NEED_SERVER,
+        N_("after a client disconnects, the next one is served"), NEED_SERVER,
         "server_starts", 5, pinger_t_server_check},
     {"server_no_read",
-        "survives a client that leaves without reading (SIGPIPE)", NEED_SERVER,
-        "server_starts", 8, t_server_no_read},
+        N_("survives a client that leaves without reading (SIGPIPE)"),
+        NEED_SERVER, "server_starts", 8, t_server_no_read},
     {"server_restart",
-        "restarted at once on the same port, it listens again (SO_REUSEADDR)",
+        N_("restarted at once on the same port, it listens again "
+           "(SO_REUSEADDR)"),
         NEED_SERVER, "server_starts", 6, t_server_restart},
-    {"server_reset", "survives a client that resets the connection",
+    {"server_reset", N_("survives a client that resets the connection"),
         NEED_SERVER, "server_starts", 8, pinger_t_server_check},
     {"server_partial_line",
-        "a half line at EOF gets no reply; the server goes on", NEED_SERVER,
+        N_("a half line at EOF gets no reply; the server goes on"), NEED_SERVER,
         "server_starts", 5, pinger_t_server_check},
-    {"server_long_line", "a line over 1024 bytes never ends the server",
+    {"server_long_line", N_("a line over 1024 bytes never ends the server"),
         NEED_SERVER, "server_starts", 5, pinger_t_server_check},
-    {"server_fin", "closes its side (FIN) after the client's FIN (capture)",
+    {"server_fin", N_("closes its side (FIN) after the client's FIN (capture)"),
         NEED_SERVER, "server_starts", 5, t_server_fin},
-    {"server_ipv6", "serves IPv6 clients ([::1]) as well as IPv4", NEED_SERVER,
-        "server_starts", 5, pinger_t_server_check},
+    {"server_ipv6", N_("serves IPv6 clients ([::1]) as well as IPv4"),
+        NEED_SERVER, "server_starts", 5, pinger_t_server_check},
     {"server_dual_stack",
-        "turns IPV6_V6ONLY off itself: IPv4 clients are served even where "
-        "IPv6 sockets default to IPv6-only",
+        N_("turns IPV6_V6ONLY off itself: IPv4 clients are served even where "
+           "IPv6 sockets default to IPv6-only"),
         NEED_SERVER | NEED_NS, "server_starts", 5, pinger_t_server_check},
     /* After the program has shown it works: a skeleton that exits at
      * its first TODO would pass these for free. */
-    {"server_usage", "bad arguments: a usage line and exit status 2",
+    {"server_usage", N_("bad arguments: a usage line and exit status 2"),
         NEED_SERVER, "server_starts", 5, pinger_t_server_usage},
     {"server_port_busy",
-        "a port already in use: one line on stderr and exit status 1",
+        N_("a port already in use: one line on stderr and exit status 1"),
         NEED_SERVER, "server_starts", 5, pinger_t_server_port_busy},
-    {"client_handshake", "connects: SYN, SYN-ACK, ACK on the wire", NEED_CLIENT,
-        NULL, 5, t_client_handshake},
-    {"client_pings", "sends \"ping <seq>\\n\" lines, one at a time (capture)",
+    {"client_handshake", N_("connects: SYN, SYN-ACK, ACK on the wire"),
+        NEED_CLIENT, NULL, 5, t_client_handshake},
+    {"client_pings",
+        N_("sends \"ping <seq>\\n\" lines, one at a time (capture)"),
         NEED_CLIENT, NULL, 5, t_client_pings},
-    {"client_output", "reply lines, summary and exit status 0", NEED_CLIENT,
+    {"client_output", N_("reply lines, summary and exit status 0"), NEED_CLIENT,
         NULL, 5, pinger_t_client_expect},
-    {"client_rtt", "the printed RTT agrees with the capture's timestamps",
-        NEED_CLIENT | NEED_TIMING, NULL, 5, t_client_rtt},
-    {"client_split_reply", "a reply line arriving in pieces is read whole",
+    {"client_rtt", N_("the printed RTT agrees with the capture's timestamps"),
+        NEED_CLIENT | NEED_TIMING, NULL, 5, pinger_t_client_rtt},
+    {"client_split_reply", N_("a reply line arriving in pieces is read whole"),
         NEED_CLIENT, NULL, 5, pinger_t_client_expect},
     {"client_wrong_reply",
-        "a wrong reply line: reason on stderr, summary, exit status 1",
+        N_("a wrong reply line: reason on stderr, summary, exit status 1"),
         NEED_CLIENT, NULL, 5, pinger_t_client_expect},
     {"client_server_closes",
-        "the server closing early: reason on stderr, summary, exit status 1",
+        N_("the server closing early: reason on stderr, summary, exit status "
+           "1"),
         NEED_CLIENT, NULL, 5, pinger_t_client_expect},
     {"client_refused",
-        "a refused connection: reason on stderr, no summary, exit status 1",
+        N_("a refused connection: reason on stderr, no summary, exit status 1"),
         NEED_CLIENT, NULL, 5, t_client_refused},
-    {"client_fin", "ends the connection with a FIN, not a reset (capture)",
+    {"client_fin", N_("ends the connection with a FIN, not a reset (capture)"),
         NEED_CLIENT, NULL, 5, t_client_fin},
     {"client_timeout_stops",
-        "a timeout stops the client: summary, exit status 1, no more pings",
+        N_("a timeout stops the client: summary, exit status 1, no more pings"),
         NEED_CLIENT | NEED_TIMING, NULL, 6, t_client_timeout_stops},
-    {"client_localhost", "HOST may be the name localhost", NEED_CLIENT, NULL, 5,
-        pinger_t_client_localhost},
-    {"client_ipv6", "HOST may be an IPv6 address (::1)", NEED_CLIENT, NULL, 5,
-        pinger_t_client_expect},
-    {"client_usage", "bad arguments: a usage line and exit status 2",
+    {"client_localhost", N_("HOST may be the name localhost"), NEED_CLIENT,
+        NULL, 5, pinger_t_client_localhost},
+    {"client_ipv6", N_("HOST may be an IPv6 address (::1)"), NEED_CLIENT, NULL,
+        5, pinger_t_client_expect},
+    {"client_usage", N_("bad arguments: a usage line and exit status 2"),
         NEED_CLIENT, "client_output", 8, pinger_t_client_usage},
-    {"pair", "the student's client against the student's server",
+    {"pair", N_("the student's client against the student's server"),
         NEED_SERVER | NEED_CLIENT, "server_starts", 5, t_pair},
     /* Added last so that the numbers of the others (TAP) stay. */
-    {"server_signal", "SIGTERM ends the server with status 0", NEED_SERVER,
+    {"server_signal", N_("SIGTERM ends the server with status 0"), NEED_SERVER,
         "server_starts", 5, t_server_signal},
     {"client_each_address",
-        "tries each address getaddrinfo() returns (localhost: ::1 refused, "
-        "127.0.0.1 listens)",
+        N_("tries each address getaddrinfo() returns (localhost: ::1 refused, "
+           "127.0.0.1 listens)"),
         NEED_CLIENT, NULL, 5, t_client_each_address},
     {"client_read_before_close",
-        "reads what is left before close(): a FIN even when the server sent "
-        "more after the last reply (capture)",
+        N_("reads what is left before close(): a FIN even when the server sent "
+           "more after the last reply (capture)"),
         NEED_CLIENT, NULL, 5, t_client_read_before_close},
 };
 

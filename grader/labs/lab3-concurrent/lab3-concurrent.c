@@ -66,10 +66,11 @@
 
 /* Memory: 4 clients that never read, each sending up to 24 MiB (see
  * l3_flood()).  Backpressure at 64 KiB of unread replies per client
- * keeps the server's growth near 4 x 65 KiB (the rest waits in the
- * kernel's buffers, which are not the server's memory); a buffer without
- * bound takes what they send, up to 96 MiB. */
-#define L3_RSS_GROWTH_KB (16 * 1024)
+ * keeps the server's growth near 4 x 65 KiB (measured: 150 KiB; the rest
+ * waits in the kernel's buffers, which are not the server's memory); a
+ * buffer without bound takes what they send, up to 96 MiB (measured:
+ * 64 MiB).  8 MiB between the two. */
+#define L3_RSS_GROWTH_KB (8 * 1024)
 
 /* Logging: this many connections, each of this many lines. */
 #define L3_LOG_CLIENTS 10
@@ -101,7 +102,7 @@ l3_pid(struct grade *g, struct run *srv)
 
 	scen_alive(g, srv, "server");
 	if ((pid = run_program_pid(srv)) < 0)
-		grade_error(g, "grader: cannot find the server's process");
+		grade_error(g, _("grader: cannot find the server's process"));
 	return pid;
 }
 
@@ -214,27 +215,29 @@ l3_cpu_window(struct grade *g, struct run *srv, int ms, const char *what)
 	double w0 = l3_wanted_ns(pid), w1, s0 = scen_now(), secs, busy;
 
 	if (t0 < 0)
-		grade_error(g, "grader: cannot read /proc/%d/stat", (int)pid);
+		grade_error(
+		    g, _("grader: cannot read /proc/%d/stat"), (int)pid);
 	l3_sleep_ms(ms);
 	t1 = l3_ticks(pid);
 	w1 = l3_wanted_ns(pid);
 	secs = scen_now() - s0;
 	scen_alive(g, srv, "server");
 	if (t1 < 0)
-		grade_error(g, "grader: cannot read /proc/%d/stat", (int)pid);
+		grade_error(
+		    g, _("grader: cannot read /proc/%d/stat"), (int)pid);
 	/* Without schedstat, the ticks alone (a lower bound). */
 	busy = w0 >= 0 && w1 >= 0 ? (w1 - w0) / 1e9 / secs
 	                          : (double)(t1 - t0) / (double)hz / secs;
 	grade_explain(g,
-	    "%s: over %.2f s the server used %ld CPU ticks (%ld a second) "
-	    "and wanted a CPU %.0f%% of the time (ran or waited to run; "
-	    "allowed: %.0f%%)",
+	    _("%s: over %.2f s the server used %ld CPU ticks (%ld a second) "
+	      "and wanted a CPU %.0f%% of the time (ran or waited to run; "
+	      "allowed: %.0f%%)"),
 	    what, secs, t1 - t0, hz, busy * 100, L3_BUSY_MAX * 100);
 	grade_check(g, busy <= L3_BUSY_MAX,
-	    "%s, the server kept the CPU busy (%.0f%% of %.2f s, %ld ticks): "
-	    "a loop that does not sleep in poll()/accept()/recv() until "
-	    "something happens (a poll() timeout of 0, or retrying a call "
-	    "that fails at once)",
+	    _("%s, the server kept the CPU busy (%.0f%% of %.2f s, %ld ticks): "
+	      "a loop that does not sleep in poll()/accept()/recv() until "
+	      "something happens (a poll() timeout of 0, or retrying a call "
+	      "that fails at once)"),
 	    what, busy * 100, secs, t1 - t0);
 }
 
@@ -274,23 +277,23 @@ l3_exchange(int fd, long n, char *err, size_t len)
 
 	snprintf(want, sizeof want, "PING %ld\n", n);
 	if (send(fd, line, (size_t)k, MSG_NOSIGNAL) != k) {
-		snprintf(err, len, "send: %s", strerror(errno));
+		snprintf(err, len, _("send: %s"), strerror(errno));
 		return -1;
 	}
 	while (have < (size_t)k) {
 		r = recv(fd, got + have, (size_t)k - have, 0);
 		if (r <= 0) {
 			snprintf(err, len, "%s",
-			    r == 0 ? "the server closed the connection"
+			    r == 0 ? _("the server closed the connection")
 			    : errno == EAGAIN || errno == EWOULDBLOCK
-			        ? "no reply within 2 s"
+			        ? _("no reply within 2 s")
 			        : strerror(errno));
 			return -1;
 		}
 		have += (size_t)r;
 	}
 	if (memcmp(got, want, (size_t)k) != 0) {
-		snprintf(err, len, "a wrong reply to \"ping %ld\"", n);
+		snprintf(err, len, _("a wrong reply to \"ping %ld\""), n);
 		return -1;
 	}
 	return 0;
@@ -305,7 +308,7 @@ l3_client(struct grade *g, int port, long n, const char *what)
 
 	if (fd < 0)
 		grade_fail(
-		    g, "%s: connecting failed (%s)", what, strerror(errno));
+		    g, _("%s: connecting failed (%s)"), what, strerror(errno));
 	if (l3_exchange(fd, n, err, sizeof err) < 0) {
 		close(fd);
 		grade_fail(g, "%s: %s", what, err);
@@ -329,66 +332,66 @@ struct l3_row {
 
 static const struct l3_row l3_rows[] = {
     {"server_all_bytes",
-        "one client; line 1 holds the 255 byte values other than newline "
-        "(NUL too), then one line per such byte",
+        N_("one client; line 1 holds the 255 byte values other than newline "
+           "(NUL too), then one line per such byte"),
         "127.0.0.1", {"tcp-client", "--all-bytes"}, 4000, 0, 0, 1},
     {"server_split_line",
-        "one client; each line arrives in 3 pieces, 60 ms apart: one "
-        "recv() is not one line",
+        N_("one client; each line arrives in 3 pieces, 60 ms apart: one "
+           "recv() is not one line"),
         "127.0.0.1",
         {"tcp-client", "--split", "3", "--pause", "60", "--count", "2"},
         L3_WALL_MS, 0, 0, 1},
-    {"server_many_lines", "one client; 4 lines in one segment: 4 replies",
+    {"server_many_lines", N_("one client; 4 lines in one segment: 4 replies"),
         "127.0.0.1", {"tcp-client", "--batch", "--count", "4"}, L3_WALL_MS, 0,
         0, 1},
     {"server_long_line",
-        "one client sends a 5000-byte line (over the limit): the server may "
-        "end that connection, never itself; the next client is served",
+        N_("one client sends a 5000-byte line (over the limit): the server may "
+           "end that connection, never itself; the next client is served"),
         "127.0.0.1", {"tcp-client", "--long", "5000", "--count", "2"},
         L3_WALL_MS, 0, 0, 1},
-    {"server_ipv6", "a client of [::1]: the server listens on IPv6 too", "::1",
-        {"tcp-client", "-6", "--count", "2"}, L3_WALL_MS, 0, 0, 1},
+    {"server_ipv6", N_("a client of [::1]: the server listens on IPv6 too"),
+        "::1", {"tcp-client", "-6", "--count", "2"}, L3_WALL_MS, 0, 0, 1},
     {"server_dual_stack",
-        "AF_INET6 sockets are IPv6-only here unless told otherwise (sysctl "
-        "net.ipv6.bindv6only=1); a client of 127.0.0.1 must still be "
-        "served: IPV6_V6ONLY off on the listening socket",
+        N_("AF_INET6 sockets are IPv6-only here unless told otherwise (sysctl "
+           "net.ipv6.bindv6only=1); a client of 127.0.0.1 must still be "
+           "served: IPV6_V6ONLY off on the listening socket"),
         "127.0.0.1", {"tcp-client", "-4", "--count", "2"}, L3_WALL_MS, 1, 0, 1},
     {"server_many_clients",
-        "100 clients connect at once: 95 pingers (4 lines each, one at a "
-        "time, 1 s deadline per line) and 5 that pipeline 100 lines each",
+        N_("100 clients connect at once: 95 pingers (4 lines each, one at a "
+           "time, 1 s deadline per line) and 5 that pipeline 100 lines each"),
         "127.0.0.1",
         {"tcp-clients", "--clients", "100", "--mix", "pinger=95,burst=5",
             "--seed", "3"},
         L3_WALL_MS, 0, 1, 0},
     {"server_idle_client",
-        "10 clients connect and send nothing (they stay 0.8 s after the "
-        "others); then 90 pingers: each must be answered within 1 s, and "
-        "the idle ones must be neither answered nor closed",
+        N_("10 clients connect and send nothing (they stay 0.8 s after the "
+           "others); then 90 pingers: each must be answered within 1 s, and "
+           "the idle ones must be neither answered nor closed"),
         "127.0.0.1",
         {"tcp-clients", "--clients", "100", "--mix", "pinger=90,idle=10",
             "--hold", "800", "--seed", "5"},
         L3_WALL_MS, 0, 0, 0},
     {"server_half_line",
-        "10 clients send the first bytes of \"ping 1\\n\" and stall; 90 "
-        "pingers must be answered meanwhile; then the 10 send the rest and "
-        "must get \"PING 1\\n\" (their half line kept across reads, apart "
-        "from every other client's bytes)",
+        N_("10 clients send the first bytes of \"ping 1\\n\" and stall; 90 "
+           "pingers must be answered meanwhile; then the 10 send the rest and "
+           "must get \"PING 1\\n\" (their half line kept across reads, apart "
+           "from every other client's bytes)"),
         "127.0.0.1",
         {"tcp-clients", "--clients", "100", "--mix", "pinger=90,half=10",
             "--seed", "7"},
         L3_WALL_MS, 0, 0, 0},
     {"server_leavers",
-        "15 clients reset the connection in the middle of a line and 15 "
-        "connect and close at once; 70 pingers must be answered",
+        N_("15 clients reset the connection in the middle of a line and 15 "
+           "connect and close at once; 70 pingers must be answered"),
         "127.0.0.1",
         {"tcp-clients", "--clients", "100", "--mix",
             "pinger=70,reset=15,vanish=15", "--seed", "11"},
         L3_WALL_MS, 0, 0, 0},
     {"server_sigpipe",
-        "3 times, a client sends 3000 lines, closes its side and resets "
-        "at the first reply byte, so the server's next writes fail with "
-        "EPIPE (SIGPIPE kills a server that neither ignores it nor sends "
-        "with MSG_NOSIGNAL); then a client must get every reply",
+        N_("3 times, a client sends 3000 lines, closes its side and resets "
+           "at the first reply byte, so the server's next writes fail with "
+           "EPIPE (SIGPIPE kills a server that neither ignores it nor sends "
+           "with MSG_NOSIGNAL); then a client must get every reply"),
         "127.0.0.1", {"tcp-client", "--no-read", "--count", "3000"}, 5000, 0, 0,
         0},
 };
@@ -402,7 +405,7 @@ l3_row_of(struct grade *g)
 	for (i = 0; i < sizeof l3_rows / sizeof l3_rows[0]; i++)
 		if (strcmp(l3_rows[i].name, name) == 0)
 			return &l3_rows[i];
-	grade_error(g, "grader: no table row for test %s", name);
+	grade_error(g, _("grader: no table row for test %s"), name);
 }
 
 /* The pingers' p99 from labpeer's "latency" line, or -1. */
@@ -426,10 +429,10 @@ l3_row_test(struct grade *g)
 	int port, i;
 
 	if (strchr(row->host, ':') != NULL && !scen_have_ipv6())
-		grade_not_here(g, "no IPv6 loopback (::1) here");
+		grade_not_here(g, _("no IPv6 loopback (::1) here"));
 	if (row->bindv6only)
 		scen_bindv6only(g);
-	grade_explain(g, "%s", row->explain);
+	grade_explain(g, "%s", _(row->explain));
 	port = l3_server(g, srv, L3_NOFILE);
 	snprintf(pbuf, sizeof pbuf, "%d", port);
 	snprintf(cmd, sizeof cmd, "./tcp_server %d", port);
@@ -454,15 +457,15 @@ l3_row_test(struct grade *g)
 	p99 = l3_p99(peer);
 	bound = L3_P99_MS + grade_late_ms(g);
 	if (p99 < 0)
-		grade_error(g, "grader: labpeer printed no latency line");
+		grade_error(g, _("grader: labpeer printed no latency line"));
 	grade_explain(g,
-	    "the pingers' p99 reply time: %.3f ms (allowed: %.0f ms, %d ms "
-	    "plus the cell's CPU wait)",
+	    _("the pingers' p99 reply time: %.3f ms (allowed: %.0f ms, %d ms "
+	      "plus the cell's CPU wait)"),
 	    p99, bound, L3_P99_MS);
 	grade_check(g, p99 <= bound,
-	    "the pingers' p99 reply time is %.1f ms, over %.0f ms: clients "
-	    "wait "
-	    "for each other",
+	    _("the pingers' p99 reply time is %.1f ms, over %.0f ms: clients "
+	      "wait "
+	      "for each other"),
 	    p99, bound);
 }
 
@@ -516,8 +519,8 @@ t_server_fin(struct grade *g)
 	scen_capture(g, &cap, port, 1);
 	peer = scen_peer_run(g, args, L3_WALL_MS);
 	scen_capture_end(g, &cap, &w);
-	grade_explain(g, "on the wire: after the client's FIN the server "
-	                 "closes its side with a FIN (no RST)");
+	grade_explain(g, _("on the wire: after the client's FIN the server "
+	                   "closes its side with a FIN (no RST)"));
 	wire_tcp_close(g, &w, port, 0, WIRE_CLIENT_FIN_FIRST);
 	wire_free(&w);
 	scen_peer_verdict(g, peer, L3_WALL_MS);
@@ -544,7 +547,7 @@ t_server_fd_leak(struct grade *g)
 	pid = l3_pid(g, srv);
 	before = l3_fds(pid);
 	if (before < 0)
-		grade_error(g, "grader: cannot read /proc/%d/fd", (int)pid);
+		grade_error(g, _("grader: cannot read /proc/%d/fd"), (int)pid);
 	for (i = 1; i <= L3_CYCLES; i++) {
 		snprintf(what, sizeof what, "cycle %ld of %d", i, L3_CYCLES);
 		fd = l3_client(g, port, i, what);
@@ -563,13 +566,14 @@ t_server_fd_leak(struct grade *g)
 			break;
 	}
 	grade_explain(g,
-	    "the server's open descriptors (/proc/PID/fd): %d after one "
-	    "client, %d after %d more connect/close cycles (allowed: %d more)",
+	    _("the server's open descriptors (/proc/PID/fd): %d after one "
+	      "client, %d after %d more connect/close cycles (allowed: %d "
+	      "more)"),
 	    before, after, L3_CYCLES, L3_FD_SLACK);
 	grade_check(g, after <= before + L3_FD_SLACK,
-	    "the server leaks descriptors: %d open before, %d after %d "
-	    "connections that all closed (close() each client's socket once "
-	    "it is done)",
+	    _("the server leaks descriptors: %d open before, %d after %d "
+	      "connections that all closed (close() each client's socket once "
+	      "it is done)"),
 	    before, after, L3_CYCLES);
 }
 
@@ -588,8 +592,10 @@ t_server_emfile(struct grade *g)
 	int i;
 
 	grade_explain(g,
-	    "the server runs with RLIMIT_NOFILE %d (ulimit -n %d); %d clients "
-	    "connect and stay, so accept() fails with EMFILE while some wait",
+	    _("the server runs with RLIMIT_NOFILE %d (ulimit -n %d); %d "
+	      "clients "
+	      "connect and stay, so accept() fails with EMFILE while some "
+	      "wait"),
 	    L3_EMFILE_NOFILE, L3_EMFILE_NOFILE, L3_EMFILE_CONNS);
 	grade_repro(g,
 	    "(ulimit -n %d; ./tcp_server %d) & labpeer tcp-clients 127.0.0.1 "
@@ -602,10 +608,12 @@ t_server_emfile(struct grade *g)
 	for (i = 0; i < L3_EMFILE_CONNS; i++) {
 		fds[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
 		if (fds[i] < 0)
-			grade_error(g, "grader: socket: %s", strerror(errno));
+			grade_error(
+			    g, _("grader: socket: %s"), strerror(errno));
 		if (connect(fds[i], (struct sockaddr *)&sa, sizeof sa) < 0 &&
 		    errno != EINPROGRESS)
-			grade_error(g, "grader: connect: %s", strerror(errno));
+			grade_error(
+			    g, _("grader: connect: %s"), strerror(errno));
 	}
 	l3_sleep_ms(L3_SETTLE_MS + 100);
 	snprintf(what, sizeof what,
@@ -613,8 +621,8 @@ t_server_emfile(struct grade *g)
 	l3_cpu_window(g, srv, L3_EMFILE_WINDOW_MS, what);
 	for (i = 0; i < L3_EMFILE_CONNS; i++)
 		close(fds[i]);
-	grade_explain(g, "then the clients leave, and a new client must be "
-	                 "served");
+	grade_explain(g, _("then the clients leave, and a new client must be "
+	                   "served"));
 	l3_sleep_ms(100);
 	snprintf(pbuf, sizeof pbuf, "%d", port);
 	args[2] = pbuf;
@@ -631,8 +639,8 @@ t_server_idle_cpu(struct grade *g)
 	char what[64];
 
 	grade_explain(g,
-	    "%d clients connect, each exchanges one line, then all stay "
-	    "idle; the server's CPU is watched for %d ms",
+	    _("%d clients connect, each exchanges one line, then all stay "
+	      "idle; the server's CPU is watched for %d ms"),
 	    L3_IDLE_CLIENTS, L3_IDLE_WINDOW_MS);
 	grade_repro(g,
 	    "./tcp_server %d & labpeer tcp-clients 127.0.0.1 %d --clients %d "
@@ -653,19 +661,40 @@ t_server_idle_cpu(struct grade *g)
 /*
  * Clients that never read: L3_FLOODERS connections each send lines
  * ("ping 1\n" over and over) and read nothing, until the server takes no
- * more (no progress for L3_STALL_MS: it stopped reading, or it is stuck)
- * or L3_FLOOD_CAP bytes are out, or L3_FLOOD_MS has passed.  The
+ * more, or L3_FLOOD_CAP bytes are out, or L3_FLOOD_MS has passed.  "Takes
+ * no more": no progress for L3_STALL_MS while the server sleeps (state
+ * S in /proc/PID/stat: in poll(), having stopped reading, or stuck in a
+ * blocking send()).  A server that is ready to run but waits for a CPU
+ * (state R, a loaded machine) is not stalled: the flood goes on.  The
  * sockets, left open, in fds.
  */
 #define L3_FLOODERS 4
 #define L3_FLOOD_CAP (24L << 20) /* bytes per client: 24 MiB */
-#define L3_FLOOD_MS 3000
+#define L3_FLOOD_MS 4000
 #define L3_STALL_MS 300
 #define L3_CHUNK (64 * 1024)
 
-static void
-l3_flood(struct grade *g, int port, int *fds, long long *sent)
+/* The process's state letter (R running or ready, S sleeping, ...). */
+static char
+l3_state(pid_t pid)
 {
+	char path[64], buf[512], *p, st = '?';
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return '?';
+	if (fgets(buf, sizeof buf, f) != NULL &&
+	    (p = strrchr(buf, ')')) != NULL)
+		sscanf(p + 1, " %c", &st);
+	fclose(f);
+	return st;
+}
+
+static void
+l3_flood(struct grade *g, struct run *srv, int port, int *fds, long long *sent)
+{
+	pid_t pid = l3_pid(g, srv);
 	static char chunk[L3_CHUNK];
 	struct pollfd pfd[L3_FLOODERS];
 	int done[L3_FLOODERS] = {0}, i, k, progress, left;
@@ -677,8 +706,8 @@ l3_flood(struct grade *g, int port, int *fds, long long *sent)
 	for (i = 0; i < L3_FLOODERS; i++) {
 		fds[i] = l3_connect(port);
 		if (fds[i] < 0)
-			grade_fail(g, "connecting client %d failed (%s)", i + 1,
-			    strerror(errno));
+			grade_fail(g, _("connecting client %d failed (%s)"),
+			    i + 1, strerror(errno));
 		sent[i] = 0;
 	}
 	for (left = L3_FLOODERS; left > 0;) {
@@ -710,7 +739,8 @@ l3_flood(struct grade *g, int port, int *fds, long long *sent)
 				pfd[k].fd = fds[i];
 				pfd[k++].events = POLLOUT;
 			}
-		if (poll(pfd, (nfds_t)k, L3_STALL_MS) == 0)
+		if (poll(pfd, (nfds_t)k, L3_STALL_MS) == 0 &&
+		    l3_state(pid) != 'R')
 			break; /* nobody takes more: the server stopped */
 	}
 }
@@ -738,17 +768,18 @@ t_server_no_read(struct grade *g)
 	char pbuf[16];
 
 	grade_explain(g,
-	    "%d clients send lines without reading a reply, until the server "
-	    "takes no more (up to %ld MiB each); then 20 pingers must each be "
-	    "answered within 1 s: the server must not block in send() on a "
-	    "client that does not read",
+	    _("%d clients send lines without reading a reply, until the server "
+	      "takes no more (up to %ld MiB each); then 20 pingers must each "
+	      "be "
+	      "answered within 1 s: the server must not block in send() on a "
+	      "client that does not read"),
 	    L3_FLOODERS, L3_FLOOD_CAP >> 20);
 	grade_repro(g,
 	    "./tcp_server %d & labpeer tcp-clients 127.0.0.1 %d --clients 100 "
 	    "--mix pinger=90,noread=10 --hold 2000",
 	    port, port);
-	l3_flood(g, port, fds, sent);
-	grade_explain(g, "the clients that do not read sent %lld KiB in all",
+	l3_flood(g, srv, port, fds, sent);
+	grade_explain(g, _("the clients that do not read sent %lld KiB in all"),
 	    l3_total(sent) >> 10);
 	snprintf(pbuf, sizeof pbuf, "%d", port);
 	args[2] = pbuf;
@@ -770,30 +801,33 @@ t_server_memory(struct grade *g)
 
 	base = l3_status_kb(pid, "VmHWM");
 	if (base < 0)
-		grade_error(g, "grader: cannot read /proc/%d/status", (int)pid);
+		grade_error(
+		    g, _("grader: cannot read /proc/%d/status"), (int)pid);
 	grade_explain(g,
-	    "%d clients send lines without reading a reply, until the server "
-	    "takes no more (up to %ld MiB each); the server's peak memory "
-	    "(VmHWM, /proc/PID/status) is read",
+	    _("%d clients send lines without reading a reply, until the server "
+	      "takes no more (up to %ld MiB each); the server's peak memory "
+	      "(VmHWM, /proc/PID/status) is read"),
 	    L3_FLOODERS, L3_FLOOD_CAP >> 20);
 	grade_repro(g,
 	    "./tcp_server %d & labpeer tcp-clients 127.0.0.1 %d --clients 10 "
 	    "--mix noread=1 --hold 2000 & sleep 1; grep VmHWM "
 	    "/proc/<server>/status",
 	    port, port);
-	l3_flood(g, port, fds, sent);
+	l3_flood(g, srv, port, fds, sent);
 	scen_alive(g, srv, "server");
 	peak = l3_status_kb(l3_pid(g, srv), "VmHWM");
 	for (i = 0; i < L3_FLOODERS; i++)
 		close(fds[i]);
 	grade_explain(g,
-	    "they sent %lld KiB; the server's peak resident memory: %ld KiB at "
-	    "the start, %ld KiB after (allowed growth: %d KiB)",
+	    _("they sent %lld KiB; the server's peak resident memory: %ld KiB "
+	      "at "
+	      "the start, %ld KiB after (allowed growth: %d KiB)"),
 	    l3_total(sent) >> 10, base, peak, L3_RSS_GROWTH_KB);
 	grade_check(g, peak >= 0 && peak - base <= L3_RSS_GROWTH_KB,
-	    "the server's memory grew by %ld KiB for clients that do not read: "
-	    "stop reading from a client while its unread replies exceed 64 "
-	    "KiB (or close it)",
+	    _("the server's memory grew by %ld KiB for clients that do not "
+	      "read: "
+	      "stop reading from a client while its unread replies exceed 64 "
+	      "KiB (or close it)"),
 	    peak - base);
 }
 
@@ -806,9 +840,9 @@ t_server_signal(struct grade *g)
 	char what[64], c;
 	ssize_t r;
 
-	grade_explain(g, "5 clients connect and exchange a line; the server "
-	                 "gets SIGTERM: it must end with status 0, and each "
-	                 "client must see its connection closed (FIN)");
+	grade_explain(g, _("5 clients connect and exchange a line; the server "
+	                   "gets SIGTERM: it must end with status 0, and each "
+	                   "client must see its connection closed (FIN)"));
 	grade_repro(g,
 	    "./tcp_server %d & labpeer tcp-clients 127.0.0.1 %d --clients 5 "
 	    "--mix idle=1 --hold 3000 & sleep 1; kill %%1; wait %%1; echo "
@@ -823,13 +857,13 @@ t_server_signal(struct grade *g)
 		r = recv(fds[i], &c, 1, 0);
 		close(fds[i]);
 		grade_check(g, r == 0,
-		    "after SIGTERM, client %d %s (the contract: each "
-		    "connection closed with a FIN)",
+		    _("after SIGTERM, client %d %s (the contract: each "
+		      "connection closed with a FIN)"),
 		    i + 1,
-		    r > 0                 ? "got bytes it never asked for"
+		    r > 0                 ? _("got bytes it never asked for")
 		    : r == 0              ? ""
-		    : errno == ECONNRESET ? "got a reset (RST), not a FIN"
-		                          : "saw no close within 2 s");
+		    : errno == ECONNRESET ? _("got a reset (RST), not a FIN")
+		                          : _("saw no close within 2 s"));
 	}
 }
 
@@ -848,9 +882,11 @@ t_server_log(struct grade *g)
 	snprintf(cmd, sizeof cmd, "./tcp_server %d", port);
 	args[2] = pbuf;
 	grade_explain(g,
-	    "%d clients of %d lines each; the server's stdout must have a line "
-	    "per connection (at least %d lines) and not one per line received "
-	    "(fewer than %d)",
+	    _("%d clients of %d lines each; the server's stdout must have a "
+	      "line "
+	      "per connection (at least %d lines) and not one per line "
+	      "received "
+	      "(fewer than %d)"),
 	    L3_LOG_CLIENTS, L3_LOG_LINES, L3_LOG_CLIENTS,
 	    L3_LOG_CLIENTS * L3_LOG_LINES);
 	scen_repro(g, cmd, args);
@@ -861,14 +897,14 @@ t_server_log(struct grade *g)
 	for (i = 0; i < srv->out_len; i++)
 		lines += srv->out[i] == '\n';
 	grade_student_on_fail(g, "server", srv);
-	grade_explain(g, "the server printed %d lines", lines);
+	grade_explain(g, _("the server printed %d lines"), lines);
 	grade_check(g, lines >= L3_LOG_CLIENTS,
-	    "%d lines on stdout for %d connections: one line per connection "
-	    "opened and closed (flushed: fflush(stdout) or setvbuf)",
+	    _("%d lines on stdout for %d connections: one line per connection "
+	      "opened and closed (flushed: fflush(stdout) or setvbuf)"),
 	    lines, L3_LOG_CLIENTS);
 	grade_check(g, lines < L3_LOG_CLIENTS * L3_LOG_LINES,
-	    "%d lines on stdout for %d lines received: the server logs every "
-	    "line (100 clients' lines are noise; log connections only)",
+	    _("%d lines on stdout for %d lines received: the server logs every "
+	      "line (100 clients' lines are noise; log connections only)"),
 	    lines, L3_LOG_CLIENTS * L3_LOG_LINES);
 }
 
@@ -882,74 +918,82 @@ t_server_log(struct grade *g)
 
 static const struct grade_test lab3_tests[] = {
     {"server_starts",
-        "tcp_server PORT listens on the TCP port and keeps running",
+        N_("tcp_server PORT listens on the TCP port and keeps running"),
         NEED_SERVER, NULL, 5, t_server_starts},
     L3_ROW("server_all_bytes",
-        "reply lines upper-case a-z and keep every other byte (NUL too)", 8),
+        N_("reply lines upper-case a-z and keep every other byte (NUL too)"),
+        8),
     L3_ROW("server_split_line",
-        "a line split over several segments gets "
-        "one reply",
+        N_("a line split over several segments gets "
+           "one reply"),
         6),
     L3_ROW("server_many_lines",
-        "several lines in one segment each get their reply", 6),
-    L3_ROW(
-        "server_long_line", "a line over 1024 bytes never ends the server", 6),
-    L3_ROW("server_ipv6", "serves IPv6 clients ([::1]) as well as IPv4", 6),
+        N_("several lines in one segment each get their reply"), 6),
+    L3_ROW("server_long_line",
+        N_("a line over 1024 bytes never ends the server"), 6),
+    L3_ROW("server_ipv6", N_("serves IPv6 clients ([::1]) as well as IPv4"), 6),
     {"server_dual_stack",
-        "turns IPV6_V6ONLY off itself: IPv4 clients are served even where "
-        "IPv6 sockets default to IPv6-only",
+        N_("turns IPV6_V6ONLY off itself: IPv4 clients are served even where "
+           "IPv6 sockets default to IPv6-only"),
         NEED_SERVER | NEED_NS, "server_starts", 6, l3_row_test},
     L3_ROW("server_many_clients",
-        "100 clients at once are all served, p99 reply time under 250 ms", 9),
+        N_("100 clients at once are all served, p99 reply time under 250 ms"),
+        9),
     L3_ROW("server_idle_client",
-        "clients that send nothing delay no one and are not closed", 9),
+        N_("clients that send nothing delay no one and are not closed"), 9),
     L3_ROW("server_half_line",
-        "a half line waits for its end, apart from other clients' bytes", 9),
+        N_("a half line waits for its end, apart from other clients' bytes"),
+        9),
     {"server_no_read",
-        "clients that never read block no one (no blocking send())",
+        N_("clients that never read block no one (no blocking send())"),
         NEED_SERVER, "server_starts", 9, t_server_no_read},
     L3_ROW("server_leavers",
-        "clients that reset or vanish cost nothing; the others are served", 9),
-    L3_ROW("server_sigpipe", "survives writes to a client that reset (SIGPIPE)",
-        8),
+        N_("clients that reset or vanish cost nothing; the others are served"),
+        9),
+    L3_ROW("server_sigpipe",
+        N_("survives writes to a client that reset (SIGPIPE)"), 8),
     {"server_memory",
-        "memory stays bounded while clients send without reading "
-        "(backpressure)",
+        N_("memory stays bounded while clients send without reading "
+           "(backpressure)"),
         NEED_SERVER, "server_starts", 10, t_server_memory},
-    {"server_fin", "closes its side (FIN) after the client's FIN (capture)",
+    {"server_fin", N_("closes its side (FIN) after the client's FIN (capture)"),
         NEED_SERVER, "server_starts", 6, t_server_fin},
     {"server_fd_leak",
-        "1,000 connect/close cycles leave the descriptor count as it was",
+        N_("1,000 connect/close cycles leave the descriptor count as it was"),
         NEED_SERVER, "server_starts", 10, t_server_fd_leak},
     {"server_emfile",
-        "out of descriptors (EMFILE): no exit, no spin, serves again later",
+        N_("out of descriptors (EMFILE): no exit, no spin, serves again later"),
         NEED_SERVER, "server_starts", 8, t_server_emfile},
-    {"server_idle_cpu", "near-zero CPU with 100 idle clients", NEED_SERVER,
+    {"server_idle_cpu", N_("near-zero CPU with 100 idle clients"), NEED_SERVER,
         "server_starts", 8, t_server_idle_cpu},
     {"server_signal",
-        "SIGTERM closes every connection with a FIN and exits with status 0",
+        N_("SIGTERM closes every connection with a FIN and exits with status "
+           "0"),
         NEED_SERVER, "server_starts", 6, t_server_signal},
-    {"server_log", "a log line per connection, not per line", NEED_SERVER,
+    {"server_log", N_("a log line per connection, not per line"), NEED_SERVER,
         "server_starts", 8, t_server_log},
-    {"server_usage", "bad arguments: a usage line and exit status 2",
+    {"server_usage", N_("bad arguments: a usage line and exit status 2"),
         NEED_SERVER, "server_starts", 5, t_server_usage},
     {"server_port_busy",
-        "a port already in use: one line on stderr and exit status 1",
+        N_("a port already in use: one line on stderr and exit status 1"),
         NEED_SERVER, "server_starts", 5, t_server_port_busy},
 };
 
 /* ---- the contract, line by line (labs/lab3-concurrent/CONTRACT.md) ---- */
 
+#define L3S "check_lab3:"
+
 static const struct contract_line lab3_contract[] = {
     {"server.args",
         "tcp_server PORT (1..65535); bad arguments: a line on stderr, "
         "status 2; a port it cannot bind: a line on stderr, status 1",
-        {"server_usage", "server_port_busy"}, {NULL}, {"server-usage-status"}},
+        {"server_usage", "server_port_busy"}, {L3S "test_server_bad_args"},
+        {"server-usage-status"}},
     {"server.dual_stack",
         "It listens on TCP PORT on every local address, IPv6 and IPv4 "
         "alike (IPV6_V6ONLY off), with SO_REUSEADDR",
-        {"server_starts", "server_ipv6", "server_dual_stack"}, {NULL},
-        {"server-v6only-default"}},
+        {"server_starts", "server_ipv6", "server_dual_stack"},
+        {L3S "test_server_many"}, {"server-v6only-default"}},
     {"server.lines",
         "Each line (at most 1024 bytes before its \\n) comes back with a-z "
         "turned into A-Z, in order, on its connection, however the bytes "
@@ -957,26 +1001,29 @@ static const struct contract_line lab3_contract[] = {
         "never the server",
         {"server_all_bytes", "server_split_line", "server_many_lines",
             "server_long_line"},
-        {NULL}, {"server-case-range"}},
+        {L3S "test_server_many"}, {"server-case-range"}},
     {"server.many",
         "At least 100 clients at once are all served, the pingers' p99 "
         "reply time under the grader's bound",
-        {"server_many_clients"}, {NULL}, {"server-sequential"}},
+        {"server_many_clients"}, {L3S "test_server_many"},
+        {"server-sequential"}},
     {"server.no_delay",
         "A client that sends nothing, half a line, or lines without reading "
         "delays no other client; a half line is answered once complete",
-        {"server_idle_client", "server_half_line", "server_no_read"}, {NULL},
+        {"server_idle_client", "server_half_line", "server_no_read"},
+        {L3S "test_server_many", L3S "test_server_no_read"},
         {"server-blocking-send", "server-shared-buffer",
             "server-half-line-lost"}},
     {"server.stay_open",
         "The server closes no client that has not closed (but for a line "
         "over 1024 bytes or a client that does not read)",
-        {"server_idle_client"}, {NULL}, {"server-closes-idle"}},
+        {"server_idle_client"}, {L3S "test_server_many"},
+        {"server-closes-idle"}},
     {"server.backpressure",
         "While a client's unread replies exceed 64 KiB the server stops "
         "reading it (or closes it): it never blocks on one client and its "
         "memory stays bounded",
-        {"server_memory", "server_no_read"}, {NULL},
+        {"server_memory", "server_no_read"}, {L3S "test_server_no_read"},
         {"server-unbounded-buffer"}},
     {"server.leavers",
         "A client that resets, vanishes or leaves replies unread does not "
@@ -990,16 +1037,18 @@ static const struct contract_line lab3_contract[] = {
     {"server.fds",
         "After 1,000 connect/close cycles the server holds as many "
         "descriptors as before",
-        {"server_fd_leak"}, {NULL}, {"server-fd-leak"}},
+        {"server_fd_leak"}, {L3S "test_server_fds"}, {"server-fd-leak"}},
     {"server.emfile",
         "accept() failing with EMFILE neither ends the server nor makes it "
         "spin, and it serves again once descriptors are free",
-        {"server_emfile"}, {NULL}, {"server-emfile-spin"}},
+        {"server_emfile"}, {L3S "test_server_emfile"}, {"server-emfile-spin"}},
     {"server.idle", "With every client idle the server uses near-zero CPU",
-        {"server_idle_cpu"}, {NULL}, {"server-busy-poll"}},
+        {"server_idle_cpu"}, {L3S "test_server_idle_cpu"},
+        {"server-busy-poll"}},
     {"server.stop",
         "SIGINT or SIGTERM: every connection closed with a FIN, status 0",
-        {"server_signal"}, {NULL}, {"server-ignores-sigterm"}},
+        {"server_signal"}, {L3S "test_server_signal"},
+        {"server-ignores-sigterm"}},
     {"server.log",
         "One line per connection opened and closed on stdout (flushed), "
         "not one per line received",

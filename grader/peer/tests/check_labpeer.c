@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "peer.h"
+#include "peer-opts.h"
 #include "rng.h"
 
 #define LP_READY_MS 3000 /* a peer must be listening by then */

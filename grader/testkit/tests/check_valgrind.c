@@ -61,7 +61,8 @@ vg_assert_clean(struct proc *p, const char *what, int want_status)
 	    want_status, p->err);
 }
 
-/* labsniff over the generated scenarios, in each output mode. */
+/* labsniff over the generated scenarios, in each output mode (the
+ * route drawn, a DNS message reassembled, pipelined HTTP included). */
 static const char *const sniff_files[] = {
     "tcp4-session",
     "tcp6-session",
@@ -76,6 +77,9 @@ static const char *const sniff_files[] = {
     "link-null",
     "link-sll2",
     "tcp-concurrent",
+    "traceroute",
+    "dns-tcp",
+    "http-pipelined",
 };
 static const char *const sniff_modes[] = {
     "", "-X", "--json", "--ladder", "--timeline"};

@@ -1,0 +1,447 @@
+/*
+ * The tools in Portuguese (po/pt_BR.po): every message the tools print
+ * on their help and error paths is translated, the catalogue is whole,
+ * a failing grader report and labsniff's notes match their pt-BR
+ * goldens, the machine-read formats do not change with the language,
+ * and a missing locale falls back to English quietly.  Each tool runs
+ * under env -i with only PATH and the locale variables set.
+ */
+#define _GNU_SOURCE /* mkdtemp, strcasestr */
+#include <check.h>
+#include <ctype.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "grader/testkit/harness.h"
+
+#define I18N_MS 30000 /* one tool run, grading included */
+#define I18N_GOLDEN "po/tests/golden/"
+#define I18N_SUB "broken/lab1-udp/client-nul-in-ping" /* fails client_pings */
+
+/* 1 if glibc has the pt_BR.UTF-8 locale.  Without it LANG=pt_BR.UTF-8
+ * cannot switch a program (LANGUAGE is ignored in the C locale): under
+ * CI (.ci/run sets SOCKLAB_CI and generates it) that is a failure, on a
+ * workstation the test says why it checks nothing and passes. */
+static int
+i18n_have_pt(void)
+{
+	int ok = setlocale(LC_ALL, "pt_BR.UTF-8") != NULL;
+
+	setlocale(LC_ALL, "C");
+	if (ok)
+		return 1;
+	ck_assert_msg(getenv("SOCKLAB_CI") == NULL,
+	    "the pt_BR.UTF-8 locale is missing: CI must generate it "
+	    "(.ci/run: locale-gen pt_BR.UTF-8)");
+	fprintf(stderr, "i18n: SKIPPED: no pt_BR.UTF-8 locale here "
+	                "(locale-gen pt_BR.UTF-8 enables these checks)\n");
+	return 0;
+}
+
+/* Run tool args... under LANG=lang (and LANGUAGE=language unless NULL);
+ * stdout and stderr are p's.  Returns the exit status. */
+static int
+i18n_run(struct proc *p, const char *lang, const char *language,
+    const char *const args[])
+{
+	char *argv[32], envlang[64], envlanguage[64];
+	int n = 0, i;
+
+	argv[n++] = "/usr/bin/env";
+	argv[n++] = "-i";
+	argv[n++] = "PATH=/usr/local/bin:/usr/bin:/bin";
+	snprintf(envlang, sizeof envlang, "LANG=%s", lang);
+	argv[n++] = envlang;
+	if (language != NULL) {
+		snprintf(
+		    envlanguage, sizeof envlanguage, "LANGUAGE=%s", language);
+		argv[n++] = envlanguage;
+	}
+	argv[n++] = (char *)kit_bin(args[0]);
+	for (i = 1; args[i] != NULL && n < 31; i++)
+		argv[n++] = (char *)args[i];
+	argv[n] = NULL;
+	ck_assert_int_eq(proc_run(p, argv, I18N_MS), 0);
+	ck_assert_msg(!p->timed_out, "%s timed out", args[0]);
+	return PROC_EXIT(p);
+}
+
+/* Words that only English prose has: a line holding one of them, as a
+ * whole word, was not translated.  (Option names, metavariables, byte
+ * counts and protocol names read the same in both languages.) */
+static const char *const i18n_english[] = {"the", "is", "not", "no", "and",
+    "of", "to", "with", "for", "cannot", "bad", "unknown", "missing", "usage",
+    "must", "after", "before", "reply", "request", "packet", "packets", "needs",
+    "give", "only", "one", "option", "file", "exit", "status", "each", "when",
+    "from", "read", "write", "run", "until", "without", NULL};
+
+/* A character of a word, an option name ("--no-read") or an identifier. */
+static int
+i18n_wordc(char c)
+{
+	return isalnum((unsigned char)c) || c == '-' || c == '_';
+}
+
+static const char *
+i18n_english_word(const char *line, size_t n)
+{
+	size_t i, k, len;
+
+	for (k = 0; i18n_english[k] != NULL; k++) {
+		len = strlen(i18n_english[k]);
+		for (i = 0; i + len <= n; i++)
+			if (strncmp(line + i, i18n_english[k], len) == 0 &&
+			    (i == 0 || !i18n_wordc(line[i - 1])) &&
+			    (i + len == n || !i18n_wordc(line[i + len])))
+				return i18n_english[k];
+	}
+	return NULL;
+}
+
+/*
+ * The lines of pt (the Portuguese output) that still hold English prose:
+ * identical to the English run's line and holding an English word.  A
+ * labsniff packet line ("0.000120 127.0.0.1 > ... -- notes") is decoded
+ * as tcpdump decodes it, in English on purpose: only its notes, after
+ * " -- ", are prose.  Appends them to bad; returns how many.
+ */
+static int
+i18n_untranslated(const char *en, const char *pt, char *bad, size_t badlen)
+{
+	const char *l = pt, *nl, *notes, *w;
+	int found = 0;
+	size_t n;
+
+	for (; *l != '\0'; l = *nl != '\0' ? nl + 1 : nl) {
+		nl = l + strcspn(l, "\n");
+		n = (size_t)(nl - l);
+		if (isdigit((unsigned char)*l) && memchr(l, '.', n) != NULL &&
+		    strspn(l, "0123456789.") > 7) {
+			notes = memmem(l, n, " -- ", 4);
+			if (notes == NULL)
+				continue;
+			n -= (size_t)(notes - l);
+			l = notes;
+		}
+		if ((w = i18n_english_word(l, n)) == NULL ||
+		    memmem(en, strlen(en), l, n) == NULL)
+			continue;
+		found++;
+		snprintf(bad + strlen(bad), badlen - strlen(bad),
+		    "\n  [%s] %.*s", w, (int)(n < 160 ? n : 160), l);
+	}
+	return found;
+}
+
+/* The help and error paths of the three tools, as argument lists. */
+static const char *const *const i18n_paths[] = {
+    (const char *const[]){"labgrade", "--help", NULL},
+    (const char *const[]){"labgrade", NULL},
+    (const char *const[]){"labgrade", "--bogus", "lab1-udp", NULL},
+    (const char *const[]){"labgrade", "nosuchlab", NULL},
+    (const char *const[]){"labgrade", "--seed", "x", "lab1-udp", NULL},
+    (const char *const[]){"labgrade", "--lang", "xx-bad", "lab1-udp", NULL},
+    (const char *const[]){"labgrade", "--only", "nosuchtest", "lab1-udp", NULL},
+    (const char *const[]){"labgrade", "--format", "json,tap", "lab1-udp", NULL},
+    (const char *const[]){"labgrade", "--list", "lab1-udp", NULL},
+    (const char *const[]){"labgrade", "--list", "lab2-tcp", NULL},
+    (const char *const[]){"labpeer", "--help", NULL},
+    (const char *const[]){"labpeer", "udp-server", "--help", NULL},
+    (const char *const[]){"labpeer", "tcp-server", "--help", NULL},
+    (const char *const[]){"labpeer", "udp-client", "--help", NULL},
+    (const char *const[]){"labpeer", "tcp-client", "--help", NULL},
+    (const char *const[]){"labpeer", "tcp-clients", "--help", NULL},
+    (const char *const[]){"labpeer", NULL},
+    (const char *const[]){"labpeer", "bogus", NULL},
+    (const char *const[]){"labpeer", "udp-server", "99999", NULL},
+    (const char *const[]){"labpeer", "udp-client", NULL},
+    (const char *const[]){
+        "labpeer", "udp-client", "::1", "1", "--drop", "2", NULL},
+    (const char *const[]){"labpeer", "wait-for", "udp", "x", NULL},
+    (const char *const[]){"labsniff", "--help", NULL},
+    (const char *const[]){"labsniff", "--bogus", NULL},
+    (const char *const[]){"labsniff", "-r", "/nonexistent/x.pcap", NULL},
+    (const char *const[]){"labsniff", "-c", "0", NULL},
+    (const char *const[]){"labsniff", "--json", "--ladder", NULL},
+    (const char *const[]){"labsniff", "-r", "x", "-i", "lo", NULL},
+};
+
+START_TEST(test_untranslated)
+{
+	const char *const *args = i18n_paths[_i];
+	struct proc en = {0}, pt = {0};
+	char bad[4096] = "";
+	int ren, rpt;
+
+	if (!i18n_have_pt())
+		return;
+	ren = i18n_run(&en, "C", NULL, args);
+	rpt = i18n_run(&pt, "pt_BR.UTF-8", NULL, args);
+	ck_assert_msg(ren == rpt, "%s %s: exit %d in English, %d in pt_BR",
+	    args[0], args[1] ? args[1] : "", ren, rpt);
+	ck_assert_msg(
+	    strcmp(en.out, pt.out) != 0 || strcmp(en.err, pt.err) != 0,
+	    "%s %s: the same output in pt_BR as in English (catalogue not "
+	    "found?): %.300s%.300s",
+	    args[0], args[1] ? args[1] : "", pt.err, pt.out);
+	i18n_untranslated(en.out, pt.out, bad, sizeof bad);
+	i18n_untranslated(en.err, pt.err, bad, sizeof bad);
+	ck_assert_msg(bad[0] == '\0', "%s %s: untranslated in pt_BR:%s",
+	    args[0], args[1] ? args[1] : "", bad);
+	proc_free(&en);
+	proc_free(&pt);
+}
+END_TEST
+
+/* Every message of the sources is in po/pt_BR.po, translated, none fuzzy
+ * (make po-check: xgettext afresh, msgcmp, msgfmt --check --statistics). */
+START_TEST(test_catalogue_whole)
+{
+	char *const argv[] = {
+	    "make", "-s", "--no-print-directory", "po-check", NULL};
+	struct proc p = {0};
+
+	ck_assert_int_eq(proc_run(&p, argv, 60000), 0);
+	ck_assert_msg(
+	    PROC_EXIT(&p) == 0, "make po-check failed:\n%s%s", p.out, p.err);
+	ck_assert_msg(strstr(p.err, " translated message") != NULL &&
+	                  strstr(p.err, "untranslated") == NULL &&
+	                  strstr(p.err, "fuzzy") == NULL,
+	    "msgfmt --statistics: %s", p.err);
+	proc_free(&p);
+}
+END_TEST
+
+/* The whole file, or NULL. */
+static char *
+i18n_slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	int c;
+
+	ck_assert_ptr_nonnull(m);
+	if (f == NULL) {
+		fclose(m);
+		free(buf);
+		return NULL;
+	}
+	while ((c = getc(f)) != EOF)
+		putc(c, m);
+	fclose(f);
+	fclose(m);
+	return buf;
+}
+
+static void
+i18n_golden(const char *name, const char *got)
+{
+	char path[256];
+	char *want;
+
+	snprintf(path, sizeof path, I18N_GOLDEN "%s", name);
+	want = i18n_slurp(path);
+	ck_assert_msg(want != NULL, "%s: missing", path);
+	ck_assert_msg(strcmp(want, got) == 0,
+	    "%s differs from the output (pt_BR):\n%s", path, got);
+	free(want);
+}
+
+/* labsniff's notes and summary in pt-BR on two of the scenario pcaps:
+ * a refused connection and a client's reset, ICMP port unreachables. */
+START_TEST(test_golden_labsniff)
+{
+	static const char *const pcaps[] = {"tcp-reset", "udp-stray-unreach"};
+	char pcap[256], name[64];
+	struct proc p = {0};
+
+	if (!i18n_have_pt())
+		return;
+	snprintf(pcap, sizeof pcap, "%s", kit_bin("tests/pcap/"));
+	strcat(pcap, pcaps[_i]);
+	strcat(pcap, ".pcap");
+	ck_assert_int_eq(
+	    i18n_run(&p, "pt_BR.UTF-8", NULL,
+	        (const char *const[]){"labsniff", "-r", pcap, NULL}),
+	    0);
+	snprintf(name, sizeof name, "%s.pt_BR.out", pcaps[_i]);
+	i18n_golden(name, p.out);
+	proc_free(&p);
+}
+END_TEST
+
+/* s with what changes from run to run replaced (po/tests/i18n.py). */
+static char *
+i18n_normalize(const char *s, const char *sub)
+{
+	char top[4096];
+	char *argv[] = {
+	    "python3", "po/tests/i18n.py", "normalize", top, (char *)sub, NULL};
+	struct proc p = {0};
+	char *out;
+
+	ck_assert_ptr_nonnull(getcwd(top, sizeof top));
+	ck_assert_int_eq(proc_start_in(&p, argv, s), 0);
+	ck_assert_int_eq(proc_wait(&p, 10000), 0);
+	ck_assert_int_eq(PROC_EXIT(&p), 0);
+	out = strdup(p.out);
+	proc_free(&p);
+	return out;
+}
+
+/* A submission as 'make demo' grades it: the reference server and the
+ * client whose pings carry a NUL byte, in a new folder under dir. */
+static void
+i18n_submission(char *dir, size_t n)
+{
+	char cmd[4096 + 256];
+	char *argv[] = {"sh", "-c", cmd, NULL};
+	struct proc p = {0};
+
+	snprintf(dir, n, "%s", kit_vartmp("i18n-XXXXXX"));
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(cmd, sizeof cmd,
+	    "cp solutions/lab1-udp/udp_server.c '%s/' && cp '%s/udp_client.c' "
+	    "'%s/'",
+	    dir, kit_bin(I18N_SUB), dir);
+	ck_assert_int_eq(proc_run(&p, argv, 10000), 0);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "%s: %s", cmd, p.err);
+	proc_free(&p);
+}
+
+static void
+i18n_rm(const char *dir)
+{
+	char *argv[] = {"rm", "-rf", (char *)dir, NULL};
+	struct proc p = {0};
+
+	proc_run(&p, argv, 10000);
+	proc_free(&p);
+}
+
+/* A failing grader report in pt-BR: the client whose pings carry a NUL
+ * byte, as 'make demo' shows it. */
+START_TEST(test_golden_report)
+{
+	struct proc p = {0};
+	char sub[4096], *norm;
+
+	if (!i18n_have_pt())
+		return;
+	i18n_submission(sub, sizeof sub);
+	i18n_run(&p, "pt_BR.UTF-8", NULL,
+	    (const char *const[]){"labgrade", "--color", "never", "--only",
+	        "client_pings", "lab1-udp", sub, NULL});
+	ck_assert_msg(strstr(p.out, "FAIL client_pings") != NULL,
+	    "no failing client_pings:\n%s%s", p.out, p.err);
+	norm = i18n_normalize(p.out, sub);
+	i18n_golden("report-client-nul.pt_BR.txt", norm);
+	free(norm);
+	proc_free(&p);
+	i18n_rm(sub);
+}
+END_TEST
+
+/* The same grading in both languages, every format: JSON keys and
+ * values, statuses, test names, CSV, TAP lines, JUnit structure and the
+ * Autolab line identical; only prose fields (and "lang") differ. */
+START_TEST(test_machine_formats)
+{
+	char dir[4096], en[4200], pt[4200];
+	char *cmp[] = {"python3", "po/tests/i18n.py", "formats", en, pt, NULL};
+	const char *langs[2] = {"C", "pt_BR.UTF-8"};
+	struct proc p = {0};
+	int i;
+
+	if (!i18n_have_pt())
+		return;
+	i18n_submission(dir, sizeof dir);
+	snprintf(en, sizeof en, "%s/en", dir);
+	snprintf(pt, sizeof pt, "%s/pt", dir);
+	for (i = 0; i < 2; i++) {
+		i18n_run(&p, langs[i], NULL,
+		    (const char *const[]){"labgrade", "--only", "client_pings",
+		        "--format",
+		        "text,json,csv,tap,junit,autolab,gradescope", "--out",
+		        i == 0 ? en : pt, "lab1-udp", dir, NULL});
+		proc_free(&p);
+	}
+	ck_assert_int_eq(proc_run(&p, cmp, 20000), 0);
+	ck_assert_msg(
+	    PROC_EXIT(&p) == 0, "the formats differ:\n%s%s", p.out, p.err);
+	proc_free(&p);
+	i18n_rm(dir);
+}
+END_TEST
+
+/* --lang pt_BR (and LABGRADE_LANG) under LANG=C; --lang en under pt_BR. */
+START_TEST(test_lang_option)
+{
+	struct proc p = {0};
+	char *argv[] = {"/usr/bin/env", "-i", "LANG=C", "LABGRADE_LANG=pt_BR",
+	    (char *)kit_bin("labgrade"), "--seed", "x", "lab1-udp", NULL};
+
+	if (!i18n_have_pt())
+		return;
+	i18n_run(&p, "C", NULL,
+	    (const char *const[]){"labgrade", "--lang", "pt_BR", "--seed", "x",
+	        "lab1-udp", NULL});
+	ck_assert_msg(strstr(p.err, "--seed inválido") != NULL, "%s", p.err);
+	proc_free(&p);
+	i18n_run(&p, "pt_BR.UTF-8", NULL,
+	    (const char *const[]){
+	        "labgrade", "--lang", "en", "--seed", "x", "lab1-udp", NULL});
+	ck_assert_msg(strstr(p.err, "bad --seed") != NULL, "%s", p.err);
+	proc_free(&p);
+	ck_assert_int_eq(proc_run(&p, argv, I18N_MS), 0);
+	ck_assert_msg(strstr(p.err, "--seed inválido") != NULL, "%s", p.err);
+	proc_free(&p);
+}
+END_TEST
+
+/* A locale that does not exist: English, byte for byte, and not a word
+ * about it. */
+START_TEST(test_fallback)
+{
+	const char *const *args = i18n_paths[_i];
+	struct proc en = {0}, xx = {0};
+
+	i18n_run(&en, "C", NULL, args);
+	i18n_run(&xx, "xx_YY.UTF-8", NULL, args);
+	ck_assert_str_eq(xx.out, en.out);
+	ck_assert_str_eq(xx.err, en.err);
+	proc_free(&en);
+	proc_free(&xx);
+	/* LANGUAGE alone, in the C locale, changes nothing either */
+	i18n_run(&en, "C", NULL, args);
+	i18n_run(&xx, "C", "pt_BR", args);
+	ck_assert_str_eq(xx.out, en.out);
+	ck_assert_str_eq(xx.err, en.err);
+	proc_free(&en);
+	proc_free(&xx);
+}
+END_TEST
+
+Suite *
+i18n_suite(void)
+{
+	Suite *s = suite_create("i18n");
+	TCase *tc = tcase_create("pt_BR");
+	int n = (int)(sizeof i18n_paths / sizeof i18n_paths[0]);
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, test_untranslated, 0, n);
+	tcase_add_test(tc, test_catalogue_whole);
+	tcase_add_loop_test(tc, test_golden_labsniff, 0, 2);
+	tcase_add_test(tc, test_golden_report);
+	tcase_add_test(tc, test_machine_formats);
+	tcase_add_test(tc, test_lang_option);
+	tcase_add_loop_test(tc, test_fallback, 0, 4);
+	suite_add_tcase(s, tc);
+	return s;
+}
