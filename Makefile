@@ -104,7 +104,8 @@ san-bins:
 
 # The kit at work in a few seconds, with nothing to type and no root:
 # every exchange runs in a private network namespace of labsniff --exec.
-# In a student kit (no solutions/) labpeer plays both programs.
+# In a student kit (no solutions/) labpeer plays both programs (its
+# udp-client as the contract's pinger: every ping, each its own deadline).
 DEMO_SNIFF := ./$(B)/labsniff
 ifneq ($(HAVE_SOLUTIONS),)
 DEMO_WHO        := the reference client pings the reference server
@@ -115,7 +116,7 @@ DEMO_TCP_CLIENT := solutions/lab2-tcp/tcp_client 127.0.0.1 12000 2
 else
 DEMO_WHO        := labpeer's client pings labpeer's server
 DEMO_UDP_SERVER := ./$(B)/labpeer udp-server 12000
-DEMO_UDP_CLIENT := ./$(B)/labpeer udp-client 127.0.0.1 12000
+DEMO_UDP_CLIENT := ./$(B)/labpeer udp-client 127.0.0.1 12000 --pinger --count 3
 DEMO_TCP_SERVER := ./$(B)/labpeer tcp-server 12000
 DEMO_TCP_CLIENT := ./$(B)/labpeer tcp-client 127.0.0.1 12000
 endif
@@ -186,11 +187,13 @@ $(STUDENT_KIT): FORCE
 .PHONY: FORCE
 FORCE:
 
-# make test-loaded [LOADED_RUNS=3] [LOADED_SECONDS=3600]: make test, that
+# make test-loaded [LOADED_RUNS=3] [LOADED_SECONDS=3600]
+# [LOADED_SUITES="selftest lab1"]: make test (or those suites only), that
 # many times in a row, while 2 x nproc CPU hogs run (killed at the end,
 # on failure or on Ctrl-C): the verdicts must not need an idle machine.
 test-loaded: deps
-	@MAKE="$(MAKE)" sh grader/testkit/test-loaded.sh
+	@MAKE="$(MAKE)" LOADED_RUNS="$(LOADED_RUNS)" LOADED_SECONDS="$(LOADED_SECONDS)" \
+	    LOADED_SUITES="$(LOADED_SUITES)" sh grader/testkit/test-loaded.sh
 
 
 # format-check: every C file of the kit is as clang-format formats it
@@ -225,7 +228,7 @@ deps:
 	$(PKG_CONFIG) --exists check 2>/dev/null || missing="$$missing check"; \
 	$(PKG_CONFIG) --exists libseccomp 2>/dev/null || missing="$$missing libseccomp-dev"; \
 	$(PKG_CONFIG) --exists libcrypto 2>/dev/null || missing="$$missing libssl-dev"; \
-	command -v msgfmt >/dev/null 2>&1 || missing="$$missing gettext"; \
+	command -v $(MSGFMT) >/dev/null 2>&1 || missing="$$missing gettext"; \
 	command -v $(BWRAP) >/dev/null 2>&1 || missing="$$missing bubblewrap"; \
 	missing=$${missing# }; \
 	[ -z "$$missing" ] && exit 0; \

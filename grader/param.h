@@ -97,9 +97,10 @@
 /* labpeer, the scripted peers (peer.h); defaults for its options */
 #ifndef PARAM_LABPEER
 #define PARAM_LABPEER
-#define PEER_VERSION_STR "1.1"	/* labpeer --version; bump when options change */
+#define PEER_VERSION_STR "1.2"	/* labpeer --version; bump when options change */
 #define PEER_LIST_MAX 64	/* ranges in one --drop/--late/... LIST */
 #define PEER_COUNT 4		/* clients: requests/lines by default */
+#define PEER_PINGER_COUNT 10	/* udp-client --pinger: the contract's COUNT default */
 #define PEER_COUNT_MAX 100000	/* clients: --count limit */
 #define PEER_TIMEOUT_MS 1000	/* clients: wait per request/line */
 #define PEER_LATE_MS 1300	/* --late: past the 1 s deadline, inside the next ping's wait */

@@ -57,9 +57,11 @@ tar czf "$TMP/socklab.tar.gz" --null -T "$TMP/list"
 cp grader/gradescope/setup.sh grader/gradescope/run_autograder "$TMP/"
 chmod 755 "$TMP/setup.sh" "$TMP/run_autograder"
 echo "$LAB" >"$TMP/lab"
+# source/lang only when a language is asked for (run_autograder: --lang)
+LANGFILE=
 case ${LABGRADE_LANG:-} in
-'') : >"$TMP/lang" ;;
-[a-z][a-z] | [a-z][a-z]_[A-Z][A-Z]) echo "$LABGRADE_LANG" >"$TMP/lang" ;;
+'') ;;
+[a-z][a-z] | [a-z][a-z]_[A-Z][A-Z]) echo "$LABGRADE_LANG" >"$TMP/lang"; LANGFILE=lang ;;
 *) echo "pack.sh: LABGRADE_LANG is a language: en or pt_BR" >&2; exit 2 ;;
 esac
 printf 'penalty_per_day %s\nmax_days %s\n' "${LATE_PENALTY:-0}" \
@@ -67,4 +69,4 @@ printf 'penalty_per_day %s\nmax_days %s\n' "${LATE_PENALTY:-0}" \
 rm -f "$OUT"
 OUTABS=$(cd "$(dirname "$OUT")" && pwd)/$(basename "$OUT")
 (cd "$TMP" && python3 -m zipfile -c "$OUTABS" setup.sh run_autograder lab \
-	late lang socklab.tar.gz)
+	late $LANGFILE socklab.tar.gz)

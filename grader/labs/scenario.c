@@ -147,8 +147,10 @@ scen_server_limits(struct grade *g, struct run *r, int type, int port,
 	if (limits != NULL)
 		lim = *limits;
 	if (run_start(grade_cell(g), r, argv, &lim) < 0)
-		grade_fail(g, _("could not start the server (%s %s)"),
-		    s->server, pbuf);
+		grade_error(g,
+		    _("grader: could not start the server (%s %s): %s (not "
+		      "the program's doing)"),
+		    s->server, pbuf, strerror(errno));
 	if (cell_wait_port(grade_cell(g), type, port, r, CELL_READY_MS) == 0) {
 		grade_student_on_fail(g, "server", r);
 		return;
@@ -189,7 +191,10 @@ scen_client_bin(struct grade *g, struct run *r, const char *bin,
 	build_argv(argv, bin, args);
 	lim.wall_ms = wall_ms;
 	if (run_start(grade_cell(g), r, argv, &lim) < 0)
-		grade_fail(g, _("could not start %s"), bin);
+		grade_error(g,
+		    _("grader: could not start %s: %s (not the program's "
+		      "doing)"),
+		    bin, strerror(errno));
 	scen_wait(g, r, wall_ms + RUN_STOP_GRACE_MS);
 	if (r->outcome == RUN_RUNNING) {
 		run_stop(r);
@@ -1004,8 +1009,10 @@ scen_restart(struct grade *g, struct run *r, int type, int port)
 
 	snprintf(pbuf, sizeof pbuf, "%d", port);
 	if (run_start(grade_cell(g), r, argv, &lim) < 0)
-		grade_fail(g, _("could not start the server (%s %s)"),
-		    s->server, pbuf);
+		grade_error(g,
+		    _("grader: could not start the server (%s %s): %s (not "
+		      "the program's doing)"),
+		    s->server, pbuf, strerror(errno));
 	if (cell_wait_port(grade_cell(g), type, port, r, CELL_READY_MS) == 0)
 		return;
 	if (r->outcome == RUN_RUNNING)

@@ -49,6 +49,7 @@ enum peer_opt_id {
 	O_TIMEOUT,
 	O_INTERLEAVE,
 	O_KEEP_GOING,
+	O_PINGER,
 	O_LINGER,
 	O_LINE,
 	O_BATCH,
@@ -102,6 +103,7 @@ static const struct peer_optdef {
     {"--timeout", O_TIMEOUT, 1, UC | TC | TCS},
     {"--interleave", O_INTERLEAVE, 0, UC},
     {"--keep-going", O_KEEP_GOING, 0, UC | TC},
+    {"--pinger", O_PINGER, 0, UC},
     {"--linger", O_LINGER, 1, UC},
     {"--line", O_LINE, 1, TC},
     {"--batch", O_BATCH, 0, TC},
@@ -190,6 +192,8 @@ static const char *const peer_usages[PEER_NMODES] = {
        "         --all-bytes | --size N | --empty] [--count N] [--vanish]\n"
        "         [--interleave] [--timeout MS] [--linger MS] [--keep-going]\n"
        "         [-4|-6] [--json]\n"
+       "       labpeer udp-client HOST PORT --pinger [--count N] [--timeout "
+       "MS]\n"
        "  Checks a UDP server against the contract: one reply per request,\n"
        "  from the server's address and port, the same bytes with a-z\n"
        "  upper-cased.  Requests go one at a time; each reply is awaited\n"
@@ -206,6 +210,12 @@ static const char *const peer_usages[PEER_NMODES] = {
        "  --linger MS     after the last reply, wait this long for extra\n"
        "                  datagrams (default 200)\n"
        "  --keep-going    check every request even after a failure\n"
+       "  --pinger        be the contract's pinger (lab 1's udp_client), not\n"
+       "                  a checker: COUNT pings (default 10), each waits for\n"
+       "                  its reply until its own deadline (send + "
+       "--timeout),\n"
+       "                  anything else is ignored; prints the contract's\n"
+       "                  lines; exit 0 if a reply came, 1 if none\n"
        "  --wait-server MS  first wait up to MS for a socket bound to PORT\n"
        "                  here (a server started with '&' just before)\n"
        "  Exit 0 every reply correct, 1 contract broken or run-time error,\n"
@@ -224,14 +234,17 @@ static const char *const peer_usages[PEER_NMODES] = {
        "  --all-bytes: line 1 the 255 byte values other than newline, then\n"
        "  one line per such byte (256 lines)\n"
        "  --split N       send each line (or the --batch) in N pieces,\n"
-       "                  --pause MS (default 50) apart, as separate segments\n"
+       "                  --pause MS (default 50) apart, as separate "
+       "segments;\n"
+       "                  reply bytes before a line's last piece fail it\n"
        "  --batch         all lines in one send; then read the replies\n"
        "  --timeout MS    wait per reply line (default 1000)\n"
        "  --connections K check K connections one after another\n"
        "  Misbehave first, on a connection of its own, then check:\n"
-       "  --no-read       3 times: send the lines, FIN, then at the first\n"
-       "                  reply byte reset (RST) without reading: the\n"
-       "                  server's next send fails with EPIPE (SIGPIPE)\n"
+       "  --no-read       3 times: while a connection holds the server,\n"
+       "                  another sends the lines and FIN, then resets\n"
+       "                  (RST) without reading: the server's first send\n"
+       "                  of a reply there fails with EPIPE (SIGPIPE)\n"
        "  --reset         send the lines, then reset (RST) the connection\n"
        "  --vanish-mid-line  send a line and a half, then close\n"
        "  --long N        send a line of N bytes (the server may end that\n"
@@ -588,6 +601,9 @@ peer_opt_apply(struct peer_opts *o, enum peer_opt_id id, const char *v,
 	case O_KEEP_GOING:
 		o->keep_going = 1;
 		return 0;
+	case O_PINGER:
+		o->pinger = 1;
+		return 0;
 	case O_BATCH:
 		o->batch = 1;
 		return 0;
@@ -696,7 +712,14 @@ peer_opts_check(
 		    PEER_CLIENTS_LINES_MAX);
 	if (o->mode == PEER_TCP_CLIENT && o->pay == PAY_SIZE && o->size == 0)
 		return peer_err(err, n, _("--size must be 1 or more for tcp"));
-	if (!o->count_set && o->mode >= PEER_UDP_CLIENT)
+	if (o->pinger && (npay > 0 || o->vanish || o->interleave ||
+	                     o->keep_going || o->json))
+		return peer_err(err, n,
+		    _("--pinger goes with no payload option, --vanish, "
+		      "--interleave, --keep-going or --json"));
+	if (!o->count_set && o->pinger)
+		o->count = PEER_PINGER_COUNT;
+	else if (!o->count_set && o->mode >= PEER_UDP_CLIENT)
 		o->count = PEER_COUNT;
 	return 0;
 }

@@ -104,6 +104,7 @@ struct peer_opts {
 	size_t nbytes;
 	long size; /* PAY_SIZE */
 	int vanish, interleave, keep_going;
+	int pinger;    /* --pinger: the contract's pinger, its lines */
 	int linger_ms; /* wait for extra datagrams at the end */
 	/* tcp-client */
 	const char **lines; /* --line TEXT, pointers into argv */

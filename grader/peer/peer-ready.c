@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,6 +20,7 @@
 void
 peer_background(const struct peer_opts *o)
 {
+	struct stat st;
 	pid_t pid;
 	int fd, null;
 
@@ -42,10 +44,13 @@ peer_background(const struct peer_opts *o)
 	}
 	setsid(); /* not in the shell's job control, nor its Ctrl-C */
 	alarm(PEER_BG_LIFETIME_S); /* a forgotten peer ends by itself */
-	/* Its log goes on to a terminal; a pipe it would hold open (the
+	/* Its log goes on to a terminal or a file (as it would on the
+	 * student's terminal); a pipe or socket it would hold open (the
 	 * reader would wait for it to end), so then to /dev/null. */
 	for (fd = 0; fd <= 2; fd++)
-		if (!isatty(fd) && (null = open("/dev/null", O_RDWR)) >= 0) {
+		if (!isatty(fd) &&
+		    (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) &&
+		    (null = open("/dev/null", O_RDWR)) >= 0) {
 			dup2(null, fd);
 			close(null);
 		}

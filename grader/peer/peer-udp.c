@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -566,6 +567,79 @@ udp_verdict(struct udp_client *c)
 		fprintf(stderr, _("labpeer: contract broken: %s\n"), c->reason);
 }
 
+/*
+ * --pinger: the contract's pinger (lab 1's udp_client), to play the
+ * client in a demo or by hand.  For seq = 1..COUNT: "ping <seq>", then
+ * wait until that ping's own deadline (its send time + --timeout); only
+ * exactly "PING <seq>" from the server's address and port is the reply,
+ * anything else is ignored and the wait goes on to the same deadline.
+ * The contract's lines on stdout; 0 if a reply came, 1 if none.
+ */
+static int
+udp_pinger(struct udp_client *c)
+{
+	FILE *f = c->out->f;
+	struct sockaddr_storage from;
+	socklen_t flen;
+	char who[INET6_ADDRSTRLEN + 16], req[32], want[32];
+	double rtt, min = 0, max = 0, sum = 0, sent_t, deadline, left;
+	long n, sent = 0, got = 0;
+	int rlen, wlen;
+	ssize_t len;
+
+	peer_addr_str((struct sockaddr *)&c->dst, who, sizeof who);
+	for (n = 1; n <= c->total && !*c->stop; n++) {
+		rlen = snprintf(req, sizeof req, "ping %ld", n);
+		wlen = snprintf(want, sizeof want, "PING %ld", n);
+		sent_t = peer_now_ms();
+		deadline = sent_t + c->o->timeout_ms;
+		if (sendto(c->s[0].fd, req, (size_t)rlen, 0,
+		        (struct sockaddr *)&c->dst, c->dstlen) < 0) {
+			fprintf(stderr, _("labpeer: cannot send to %s: %s\n"),
+			    who, strerror(errno));
+			break;
+		}
+		sent++;
+		rtt = -1;
+		while (rtt < 0 && !*c->stop &&
+		       (left = deadline - peer_now_ms()) > 0) {
+			struct pollfd p = {.fd = c->s[0].fd, .events = POLLIN};
+
+			/* Rounded up: a poll() that ends early would spin. */
+			if (poll(&p, 1, (int)left + 1) <= 0)
+				continue;
+			flen = sizeof from;
+			len = recvfrom(c->s[0].fd, c->buf, sizeof c->buf,
+			    MSG_DONTWAIT, (struct sockaddr *)&from, &flen);
+			if (len == wlen &&
+			    memcmp(c->buf, want, (size_t)len) == 0 &&
+			    peer_same_addr((struct sockaddr *)&from,
+			        (struct sockaddr *)&c->dst))
+				rtt = peer_now_ms() - sent_t;
+		}
+		if (*c->stop)
+			break;
+		if (rtt < 0) {
+			fprintf(f, "seq=%ld timeout\n", n);
+		} else {
+			min = got == 0 || rtt < min ? rtt : min;
+			max = got == 0 || rtt > max ? rtt : max;
+			sum += rtt;
+			got++;
+			fprintf(f, "reply from %s seq=%ld rtt=%.3f ms: %s\n",
+			    who, n, rtt, want);
+		}
+		fflush(f);
+	}
+	fprintf(f, "%ld sent, %ld received, %ld%% loss\n", sent, got,
+	    sent > 0 ? (sent - got) * 100 / sent : 0);
+	if (got > 0)
+		fprintf(f, "rtt min/avg/max = %.3f/%.3f/%.3f ms\n", min,
+		    sum / (double)got, max);
+	fflush(f);
+	return got > 0 ? 0 : 1;
+}
+
 static int
 udp_client_open(struct udp_client *c, char *err, size_t n)
 {
@@ -609,6 +683,10 @@ peer_udp_client(const struct peer_opts *o, struct peer_out *out,
 	rc = udp_client_open(c, err, sizeof err);
 	if (rc != 0) {
 		fprintf(stderr, _("labpeer: %s\n"), err);
+		goto out;
+	}
+	if (o->pinger) {
+		rc = udp_pinger(c);
 		goto out;
 	}
 	snprintf(note, sizeof note,

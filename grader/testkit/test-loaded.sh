@@ -3,6 +3,8 @@
 # while 2 x nproc CPU hogs run at normal priority, as on a shared
 # server.  Each hog ends by itself after LOADED_SECONDS (default 3600);
 # all are killed when this script ends, fails or is interrupted.
+# LOADED_SUITES="selftest lab1 lab2" runs only those Check suites (one
+# 'make test' with CK_RUN_SUITE each, per run) instead of all of them.
 # Exit status: that of the first 'make test' that fails, else 0.
 set -u
 runs=${LOADED_RUNS:-3}
@@ -35,11 +37,20 @@ echo "test-loaded: $n CPU hogs (2 x nproc) for at most $secs s; make test $runs 
 k=1
 while [ "$k" -le "$runs" ]; do
 	echo "test-loaded: run $k of $runs (load average $(cut -d' ' -f1-3 /proc/loadavg))"
-	if ! $make --no-print-directory test; then
+	for suite in ${LOADED_SUITES:-all}; do
+		t0=$(date +%s)
+		if [ "$suite" = all ]; then
+			$make --no-print-directory test
+		else
+			CK_RUN_SUITE=$suite $make --no-print-directory test
+		fi
 		rc=$?
-		echo "test-loaded: run $k of $runs FAILED under load" >&2
-		exit "$rc"
-	fi
+		echo "test-loaded: run $k, suite $suite: status $rc, $(($(date +%s) - t0)) s (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+		if [ "$rc" -ne 0 ]; then
+			echo "test-loaded: run $k of $runs FAILED under load" >&2
+			exit "$rc"
+		fi
+	done
 	k=$((k + 1))
 done
 echo "test-loaded: $runs of $runs runs passed under load"

@@ -404,6 +404,47 @@ START_TEST(test_lang_option)
 }
 END_TEST
 
+/* make gradescope LABGRADE_LANG=pt_BR: the zip carries source/lang and
+ * run_autograder grades in that language (an empty submission: the
+ * build fails, in Portuguese, whatever the container's locale); a bad
+ * language is refused.  Without it the zip has no lang (labgrade's own
+ * test checks that zip's list). */
+START_TEST(test_gradescope_lang)
+{
+	char dir[512], cmd[16384];
+	char *argv[] = {"sh", "-c", cmd, NULL};
+	struct proc p = {0};
+
+	if (!i18n_have_pt())
+		return;
+	snprintf(dir, sizeof dir, "%s", kit_vartmp("i18n-gs-XXXXXX"));
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(cmd, sizeof cmd,
+	    "set -e; LABGRADE_LANG=pt_BR sh grader/gradescope/pack.sh lab1-udp "
+	    "%s/gs.zip >/dev/null; python3 -c 'import sys, zipfile; "
+	    "z = zipfile.ZipFile(sys.argv[1]); "
+	    "assert z.read(\"lang\") == b\"pt_BR\\n\", z.namelist()' "
+	    "%s/gs.zip; "
+	    "if LABGRADE_LANG=pt-br sh grader/gradescope/pack.sh lab1-udp "
+	    "%s/bad.zip 2>%s/err; then exit 9; fi; grep -q LABGRADE_LANG "
+	    "%s/err; mkdir -p %s/ag/source %s/ag/submission; "
+	    "echo lab1-udp >%s/ag/source/lab; echo pt_BR >%s/ag/source/lang; "
+	    "env -i PATH=/usr/bin:/bin LANG=C AUTOGRADER=%s/ag "
+	    "SOCKLAB_KIT=$PWD "
+	    "sh grader/gradescope/run_autograder; python3 -c 'import json, "
+	    "sys; d = json.load(open(sys.argv[1])); "
+	    "assert \"idioma: pt_BR\" in d[\"output\"], d[\"output\"]; "
+	    "assert \"A compilação falhou\" in d[\"output\"], d[\"output\"]; "
+	    "assert d[\"score\"] == 0' %s/ag/results/results.json",
+	    dir, dir, dir, dir, dir, dir, dir, dir, dir, dir, dir);
+	ck_assert_int_eq(proc_run(&p, argv, 120000), 0);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "gradescope in pt_BR: exit %d\n%s%s",
+	    PROC_EXIT(&p), p.out, p.err);
+	proc_free(&p);
+	i18n_rm(dir);
+}
+END_TEST
+
 /* A locale that does not exist: English, byte for byte, and not a word
  * about it. */
 START_TEST(test_fallback)
@@ -441,6 +482,7 @@ i18n_suite(void)
 	tcase_add_test(tc, test_golden_report);
 	tcase_add_test(tc, test_machine_formats);
 	tcase_add_test(tc, test_lang_option);
+	tcase_add_test(tc, test_gradescope_lang);
 	tcase_add_loop_test(tc, test_fallback, 0, 4);
 	suite_add_tcase(s, tc);
 	return s;

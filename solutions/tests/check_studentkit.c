@@ -321,6 +321,29 @@ START_TEST(test_printed_commands)
 }
 END_TEST
 
+/* 'make demo' in the kit (no solutions/: labpeer plays both programs):
+ * every scene runs, and labpeer's client behaves as the contract's
+ * pinger: past the ping labpeer drops (scene 2), it goes on. */
+START_TEST(test_demo)
+{
+	char cmd[1024];
+	struct proc p;
+
+	snprintf(cmd, sizeof cmd,
+	    "cd %s && make --no-print-directory demo 2>&1 | "
+	    "sed -n '/^== 2\\./,/^== 3\\./p'",
+	    sk_kit);
+	ck_assert_msg(
+	    sk_sh(cmd, SK_GRADE_MS, &p) == 0, "make demo: %s%s", p.out, p.err);
+	ck_assert_msg(
+	    strstr(p.out, "[2] seq=2 timeout\n") != NULL &&
+	        strstr(p.out, " seq=3 rtt=") != NULL &&
+	        strstr(p.out, "[2] 3 sent, 2 received, 33% loss") != NULL,
+	    "make demo, scene 2 (labpeer drops ping 2):\n%.3000s", p.out);
+	proc_free(&p);
+}
+END_TEST
+
 /* The kit's man pages render from the extracted folder (man -l). */
 START_TEST(test_man_pages)
 {
@@ -492,6 +515,7 @@ studentkit_suite(void)
 	tcase_add_test(tc, test_hidden_folder);
 	tcase_add_test(tc, test_labgrade_kit_env);
 	tcase_add_test(tc, test_man_pages);
+	tcase_add_test(tc, test_demo);
 	sk_load_labs();
 	tcase_add_test(tc, test_labs_listed);
 	tcase_add_loop_test(tc, test_grade_skeletons, 0, sk_nlabs);

@@ -25,6 +25,7 @@
 #include "harness.h"
 #include "param.h"
 #include "rng.h"
+#include "scenario.h"
 
 static int lg_base_nice; /* the suite's priority, before the engine */
 
@@ -100,6 +101,18 @@ fk_gave_up(struct grade *g)
 	grade_not_run(g, "grader: could not connect to the server");
 }
 
+/* The grader cannot start a program (here: it is not there): the
+ * grader's failure (ERR), never the student's. */
+static void
+fk_nostart(struct grade *g)
+{
+	static const char *const args[] = {"127.0.0.1", "12000", NULL};
+	struct run r;
+
+	scen_client_bin(g, &r, "/nonexistent/socklab-cli", args, 1000);
+	grade_fail(g, "started a program that is not there");
+}
+
 /* Student programs that the grader killed at their limits: the wall
  * clock (run.c killed it) and RLIMIT_CPU (the kernel did). */
 static void
@@ -172,6 +185,7 @@ enum {
 	FK_ERROR,
 	FK_GAVE_UP,
 	FK_KILLED,
+	FK_NOSTART,
 	FK_N
 };
 
@@ -191,6 +205,7 @@ static const struct grade_test fk_tests[FK_N] = {
     {"grader_error", "grader error", 0, NULL, 5, fk_error},
     {"gave_up", "after pass, gives up", 0, "pass", 5, fk_gave_up},
     {"killed", "student killed", 0, NULL, 5, fk_killed},
+    {"nostart", "cannot start", 0, NULL, 5, fk_nostart},
 };
 
 static const char *const fk_srv_src[] = {"srv.c", NULL};
@@ -309,6 +324,7 @@ START_TEST(engine_outcomes)
 	fk_expect(&rep, "grader_error", GS_ERROR, "labpeer would not start");
 	fk_expect(&rep, "gave_up", GS_NOT_RUN, "could not connect");
 	fk_expect(&rep, "killed", GS_TIMEOUT, "did not exit normally");
+	fk_expect(&rep, "nostart", GS_ERROR, "grader: could not start");
 	t = fk_find(&rep, "gave_up");
 	ck_assert(t->started && t->nexplain == 1 && t->nstudent == 1);
 	ck_assert(!fk_find(&rep, "after_fail")->started);
@@ -338,13 +354,13 @@ START_TEST(engine_outcomes)
 	ck_assert_uint_eq(rep.ran, 8);
 	ck_assert_uint_eq(rep.passed, 4);
 	ck_assert_uint_eq(rep.not_run, 5);
-	ck_assert_uint_eq(rep.errors, 2);
+	ck_assert_uint_eq(rep.errors, 3); /* crash, grader_error, nostart */
 	/* needs_ns (2 points) cannot run without namespaces: not the
 	 * program's doing, so out of the maximum; skip's own not-run is in */
 	ck_assert(fk_find(&rep, "needs_ns")->not_here);
 	ck_assert(!fk_find(&rep, "skip")->not_here);
 	ck_assert_uint_eq(rep.not_here, 1);
-	ck_assert_msg(rep.score == 7 && rep.max_score == 27, "%g/%g", rep.score,
+	ck_assert_msg(rep.score == 7 && rep.max_score == 29, "%g/%g", rep.score,
 	    rep.max_score);
 	ck_assert(!rep.ran_nothing);
 	for (i = 0; i < rep.ntests; i++)
@@ -2105,16 +2121,16 @@ static const struct {
         "assert t[\"status\"]==\"crashed\"; assert \"\\\\0\" in t[\"students"
         "\"][0][\"stderr_tail\"]' \"$0\""},
     {REPORT_GRADESCOPE, "python3 -c 'import json,sys; d=json.load(open("
-                        "sys.argv[1])); assert len(d[\"tests\"])==15' \"$0\""},
+                        "sys.argv[1])); assert len(d[\"tests\"])==16' \"$0\""},
     {REPORT_JUNIT, "xmllint --noout \"$0\""},
     {REPORT_AUTOLAB, "tail -n 1 \"$0\" | python3 -c 'import json,sys; "
                      "assert json.load(sys.stdin)[\"scores\"][\"pass\"]==1'"},
     {REPORT_CSV, "python3 -c 'import csv,sys; r=list(csv.reader(open("
-                 "sys.argv[1]))); assert len(r)==2 and len(r[0])==18' \"$0\""},
+                 "sys.argv[1]))); assert len(r)==2 and len(r[0])==19' \"$0\""},
     /* results.tsv: what class mode reads back, numbers and words only */
     {REPORT_TSV, "python3 -c 'import sys; r=[l.split(\"\\t\") for l in "
                  "open(sys.argv[1]).read().splitlines()]; t=[x for x in r "
-                 "if x[0]==\"test\"]; assert len(t)==15 and all(len(x)==8 "
+                 "if x[0]==\"test\"]; assert len(t)==16 and all(len(x)==8 "
                  "for x in t); n=[x for x in t if x[1]==\"nasty\"][0]; "
                  "assert n[2]==\"crashed\" and float(n[4])>0, n' \"$0\""},
     {REPORT_TAP, "grep -q '^not ok 8 - nasty' \"$0\" && ! grep -q "

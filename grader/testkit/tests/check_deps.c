@@ -24,7 +24,8 @@ enum pcmode {
 	PC_NO_CHECK,
 	PC_SYSTEM,
 	PC_MISSING,
-	PC_SYSTEM_NO_BWRAP /* PC_SYSTEM, and no bwrap program */
+	PC_SYSTEM_NO_BWRAP, /* PC_SYSTEM, and no bwrap program */
+	PC_SYSTEM_NO_MSGFMT /* PC_SYSTEM, and no msgfmt (gettext) */
 };
 /* Who runs make: root, nobody without sudo rights, nobody with sudo
  * that needs no password (a stand-in).  When the tests do not run as root
@@ -188,7 +189,8 @@ deps_run(struct deps_env *e, enum pcmode pc, enum who who, enum apt apt)
 	}
 	argv[n++] = home;
 	argv[n++] = path;
-	if (pc != PC_SYSTEM && pc != PC_SYSTEM_NO_BWRAP)
+	if (pc != PC_SYSTEM && pc != PC_SYSTEM_NO_BWRAP &&
+	    pc != PC_SYSTEM_NO_MSGFMT)
 		argv[n++] = pcdir;
 	argv[n++] = "make";
 	argv[n++] = "-s";
@@ -198,6 +200,8 @@ deps_run(struct deps_env *e, enum pcmode pc, enum who who, enum apt apt)
 	argv[n++] = aptvar;
 	if (pc == PC_SYSTEM_NO_BWRAP)
 		argv[n++] = "BWRAP=/nonexistent/bwrap";
+	if (pc == PC_SYSTEM_NO_MSGFMT)
+		argv[n++] = "MSGFMT=/nonexistent/msgfmt";
 	argv[n] = NULL;
 	ck_assert_int_eq(proc_run(&e->p, argv, MAKE_MS), 0);
 	ck_assert_msg(
@@ -265,7 +269,7 @@ static const struct {
         "deps: missing libpcap-dev "
         "check libseccomp-dev libssl-dev; this system has no apt-get: install "
         "the development files of libpcap, Check, libseccomp and "
-        "OpenSSL's libcrypto, pkg-config and bubblewrap with your "
+        "OpenSSL's libcrypto, pkg-config, bubblewrap and gettext with your "
         "package manager (see README.md)",
         NULL},
     {PC_EMPTY, ROOT, APT_FAILS, 0,
@@ -276,6 +280,9 @@ static const struct {
     /* bubblewrap (the grader's sandbox) is a program, not a .pc */
     {PC_SYSTEM_NO_BWRAP, ROOT, APT_FAKE, 1, "deps: installing bubblewrap", NULL,
         "bubblewrap"},
+    /* msgfmt (the tools' translations, po/) comes with gettext */
+    {PC_SYSTEM_NO_MSGFMT, ROOT, APT_FAKE, 1, "deps: installing gettext", NULL,
+        "gettext"},
 };
 
 /* A line of text equal to line. */
