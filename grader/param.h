@@ -88,6 +88,7 @@
 #define CELL_CG_PREFIX "socklab-" /* cgroups: socklab-<owner pid>-<slot> */
 #define SANDBOX_BIN                                                            \
 	"/submission"        /* the program's folder, read-only, in bwrap */
+#define SANDBOX_TMPFS_MB 64 /* each of bwrap's /tmp, /var/tmp, /dev/shm, /run */
 #define SANDBOX_MAX_ARGS 160 /* bwrap's command line, program included */
 #define SANDBOX_ETC_MAX (256 * 1024) /* bytes of /etc/services copied */
 

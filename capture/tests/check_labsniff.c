@@ -339,9 +339,12 @@ START_TEST(test_crosscheck_tcpdump)
 	                  access("/usr/sbin/tcpdump", X_OK) == 0,
 	    "tcpdump not installed");
 	ls_pcap_path(pcap, sizeof pcap, ls_cross_pcaps[_i]);
-	snprintf(js, sizeof js, "/tmp/ls-cross-%d.json", (int)getpid());
-	snprintf(ab, sizeof ab, "/tmp/ls-cross-%d.abs", (int)getpid());
-	snprintf(rl, sizeof rl, "/tmp/ls-cross-%d.rel", (int)getpid());
+	snprintf(
+	    js, sizeof js, "%s/ls-cross-%d.json", kit_tmp(""), (int)getpid());
+	snprintf(
+	    ab, sizeof ab, "%s/ls-cross-%d.abs", kit_tmp(""), (int)getpid());
+	snprintf(
+	    rl, sizeof rl, "%s/ls-cross-%d.rel", kit_tmp(""), (int)getpid());
 	rc[0] = ls_run_to(lsargv, js);
 	rc[1] = ls_run_to(abargv, ab);
 	rc[2] = ls_run_to(rlargv, rl);
@@ -486,8 +489,8 @@ START_TEST(test_json_parser)
 	int n = 4, rc[2];
 
 	if (_i / 2 == 0) {
-		snprintf(
-		    pcap, sizeof pcap, "/tmp/ls-nasty-%d.pcap", (int)getpid());
+		snprintf(pcap, sizeof pcap, "%s/ls-nasty-%d.pcap", kit_tmp(""),
+		    (int)getpid());
 		ls_write_nasty(pcap);
 		for (i = 0; i < sizeof ls_nasty / sizeof ls_nasty[0]; i++) {
 			for (k = 0; k < ls_nasty[i].len; k++)
@@ -500,7 +503,8 @@ START_TEST(test_json_parser)
 		ls_pcap_path(pcap, sizeof pcap, ls_cross_pcaps[_i / 2 - 1]);
 	}
 	pyargv[n] = NULL;
-	snprintf(js, sizeof js, "/tmp/ls-json-%d.json", (int)getpid());
+	snprintf(
+	    js, sizeof js, "%s/ls-json-%d.json", kit_tmp(""), (int)getpid());
 	rc[0] = ls_run_to(lsargv, js);
 	rc[1] = rc[0] == 0 ? proc_run(&p, pyargv, LS_RUN_MS) : -1;
 	unlink(js); /* a failure leaves nothing in /tmp */
@@ -575,10 +579,11 @@ START_TEST(test_svg_xmllint)
 	size_t len;
 	char *text;
 
-	snprintf(svg, sizeof svg, "/tmp/ls-svg-%d.svg", (int)getpid());
+	snprintf(
+	    svg, sizeof svg, "%s/ls-svg-%d.svg", kit_tmp(""), (int)getpid());
 	if (_i == 0) {
-		snprintf(
-		    pcap, sizeof pcap, "/tmp/ls-svgn-%d.pcap", (int)getpid());
+		snprintf(pcap, sizeof pcap, "%s/ls-svgn-%d.pcap", kit_tmp(""),
+		    (int)getpid());
 		ls_write_nasty(pcap);
 	} else {
 		ls_pcap_path(pcap, sizeof pcap, ls_cross_pcaps[_i - 1]);
@@ -617,7 +622,8 @@ START_TEST(test_svg_stray)
 	size_t len;
 	char *text, *at;
 
-	snprintf(svg, sizeof svg, "/tmp/ls-svgs-%d.svg", (int)getpid());
+	snprintf(
+	    svg, sizeof svg, "%s/ls-svgs-%d.svg", kit_tmp(""), (int)getpid());
 	ls_pcap_path(pcap, sizeof pcap, "$PCAP/udp-stray.pcap");
 	ck_assert_int_eq(proc_run(&p, lsargv, LS_RUN_MS), 0);
 	ck_assert_msg(PROC_EXIT(&p) == 0, "--svg: %s", p.err);
@@ -704,7 +710,8 @@ START_TEST(test_timeline_svg)
 
 	snprintf(name, sizeof name, "$PCAP/tcp-%s.pcap", modes[_i]);
 	ls_pcap_path(pcap, sizeof pcap, name);
-	snprintf(svg, sizeof svg, "/tmp/ls-tl-%d.svg", (int)getpid());
+	snprintf(
+	    svg, sizeof svg, "%s/ls-tl-%d.svg", kit_tmp(""), (int)getpid());
 	ls_timeline_svg_check(pcap, modes[_i], 5, svg);
 	unlink(svg);
 }
@@ -722,8 +729,10 @@ START_TEST(test_timeline_many)
 	int rows = 0;
 	const char *l;
 
-	snprintf(pcap, sizeof pcap, "/tmp/ls-tlm-%d.pcap", (int)getpid());
-	snprintf(svg, sizeof svg, "/tmp/ls-tlm-%d.svg", (int)getpid());
+	snprintf(
+	    pcap, sizeof pcap, "%s/ls-tlm-%d.pcap", kit_tmp(""), (int)getpid());
+	snprintf(
+	    svg, sizeof svg, "%s/ls-tlm-%d.svg", kit_tmp(""), (int)getpid());
 	ck_assert_int_eq(proc_run(&p, mkargv, LS_RUN_MS), 0);
 	ck_assert_int_eq(PROC_EXIT(&p), 0);
 	proc_free(&p);
@@ -786,8 +795,10 @@ START_TEST(test_timeline_backwards)
 	    (char *)ls_bin(1), "--timeline", "--svg", svg, "-r", pcap, NULL};
 	struct proc p;
 
-	snprintf(pcap, sizeof pcap, "/tmp/ls-tlb-%d.pcap", (int)getpid());
-	snprintf(svg, sizeof svg, "/tmp/ls-tlb-%d.svg", (int)getpid());
+	snprintf(
+	    pcap, sizeof pcap, "%s/ls-tlb-%d.pcap", kit_tmp(""), (int)getpid());
+	snprintf(
+	    svg, sizeof svg, "%s/ls-tlb-%d.svg", kit_tmp(""), (int)getpid());
 	ls_write_backwards(pcap);
 	ck_assert_int_eq(proc_run(&p, argv, LS_RUN_MS), 0);
 	unlink(pcap);
@@ -850,7 +861,8 @@ START_TEST(test_ladder_nasty)
 	char *lsargv[] = {(char *)ls_bin(1), "--ladder", "-r", pcap, NULL};
 	struct proc p;
 
-	snprintf(pcap, sizeof pcap, "/tmp/ls-lad-%d.pcap", (int)getpid());
+	snprintf(
+	    pcap, sizeof pcap, "%s/ls-lad-%d.pcap", kit_tmp(""), (int)getpid());
 	ls_write_nasty(pcap);
 	ck_assert_int_eq(proc_run(&p, lsargv, LS_RUN_MS), 0);
 	ck_assert_msg(PROC_EXIT(&p) == 0, "--ladder: %s", p.err);
@@ -923,8 +935,10 @@ START_TEST(test_truncated_everywhere)
 
 	ck_assert_msg(ls_ncut > 0, "no pcap in " LS_TESTLIST);
 	snprintf(src, sizeof src, "%s", ls_cut_pcaps[_i]);
-	snprintf(cuts, sizeof cuts, "/tmp/ls-cuts-%d.pcap", (int)getpid());
-	snprintf(svg, sizeof svg, "/tmp/ls-cuts-%d.svg", (int)getpid());
+	snprintf(cuts, sizeof cuts, "%s/ls-cuts-%d.pcap", kit_tmp(""),
+	    (int)getpid());
+	snprintf(
+	    svg, sizeof svg, "%s/ls-cuts-%d.svg", kit_tmp(""), (int)getpid());
 	shorter = ls_write_cuts(src, cuts);
 	for (m = 0; m < (int)(sizeof modes / sizeof modes[0]); m++) {
 		char *argv[] = {(char *)ls_bin(1), (char *)modes[m][0],
@@ -1064,7 +1078,7 @@ START_TEST(test_arguments)
 	struct proc p;
 	int i, n = 0;
 
-	snprintf(dir, sizeof dir, "/tmp/ls-args-%d", (int)getpid());
+	snprintf(dir, sizeof dir, "%s/ls-args-%d", kit_tmp(""), (int)getpid());
 	mkdir(dir, 0700);
 	ls_broken_files(dir);
 	argv[n++] = (char *)ls_bin(_i % 2);
@@ -1123,7 +1137,7 @@ START_TEST(test_inputs)
 	int ra, rb;
 
 	ls_pcap_path(pcap, sizeof pcap, "$PCAP/tcp4-session.pcap");
-	snprintf(dir, sizeof dir, "/tmp/ls-in-%d", (int)getpid());
+	snprintf(dir, sizeof dir, "%s/ls-in-%d", kit_tmp(""), (int)getpid());
 	snprintf(fifo, sizeof fifo, "%s/fifo", dir);
 	ck_assert_int_eq(mkdir(dir, 0700), 0);
 	setenv("L", ls_bin(0), 1);
@@ -1181,7 +1195,7 @@ START_TEST(test_corpus_compare)
 	FILE *f;
 
 	snprintf(scen, sizeof scen, "%s/tests/pcap", ls_build());
-	snprintf(dir, sizeof dir, "/tmp/ls-cc-%d", (int)getpid());
+	snprintf(dir, sizeof dir, "%s/ls-cc-%d", kit_tmp(""), (int)getpid());
 	snprintf(fake, sizeof fake, "%s/labsniff", dir);
 	snprintf(link, sizeof link, "%s/udp-ping.pcap", dir);
 	if (_i == 1) {

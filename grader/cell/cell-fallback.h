@@ -8,6 +8,8 @@
  *	cell_fallback_sweep_uid(uid), cell_kill_uid(uid), cell_kill_orphans(c),
  *	cell_uid_count(uid)        what still runs as a student uid
  *	cell_remove_dir(dir)       remove a folder tree (no link followed)
+ *	cell_landlock_abi(), cell_landlock(prog_dir, rw)  Landlock for a
+ *	                           fallback cell's programs (landlock.c)
  */
 #ifndef CELL_FALLBACK_H
 #define CELL_FALLBACK_H
@@ -24,5 +26,7 @@ int cell_kill_uid(uid_t uid);
 void cell_kill_orphans(struct cell *c);
 int cell_uid_count(uid_t uid);
 void cell_remove_dir(const char *dir);
+int cell_landlock_abi(void);
+int cell_landlock(const char *prog_dir, const char *rw);
 
 #endif

@@ -74,6 +74,9 @@ cell_open_fallback(struct cell *c, int flags)
 	char why[sizeof c->why];
 
 	c->mode = CELL_FALLBACK;
+	/* No bwrap view here: Landlock keeps the kit, homes and other
+	 * submissions out of the programs' reach (see cell/landlock.c). */
+	c->landlock = cell_landlock_abi();
 	if (!c->switch_uid && !(flags & CELL_UNSAFE)) {
 		memcpy(why, c->why, sizeof why);
 		snprintf(c->why, sizeof c->why,

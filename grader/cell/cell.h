@@ -74,6 +74,8 @@ struct cell {
 	const char *sandbox; /* bwrap, when student programs run in it
 	                      * (CELL_NS and bubblewrap installed), or NULL */
 	int cg_mode;         /* cgroup of the cell: 0 none, 1 v1, 2 v2 */
+	int landlock;        /* CELL_FALLBACK: the Landlock ABI its student
+	                      * programs are confined with, 0 if none */
 	int ipv6;            /* IPv6 works in the cell (the host's, in
 	                      * fallback): 0 on a kernel without IPv6 */
 	/* Private to cell.c, run.c and cell-capture.c. */
@@ -89,7 +91,10 @@ struct cell {
 	pid_t pids[CELL_MAX_RUNS]; /* runs and captures not yet reaped */
 	char etc[64];              /* the sandbox's generated /etc (CELL_NS) */
 	char cg[2][PATH_MAX];      /* cgroup folders: v2 [0]; v1 memory, pids */
-	int cg_runs;               /* runs given a cgroup of their own so far */
+	int cg_runs;               /* run cgroups made so far (run-1..N) */
+	unsigned cg_free;          /* v1: run-(i+1) emptied, free: bit i */
+	int cg_kept;               /* the cgroups outlive the cell (see
+	                            * cell_cgroup_keep) */
 };
 
 int cell_open(struct cell *c, int slot, int flags);

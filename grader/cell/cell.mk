@@ -6,7 +6,8 @@
 CELL_SRCS := grader/cell/cell.c grader/cell/cell-ns.c \
              grader/cell/cell-fallback.c grader/cell/cell-ready.c \
              grader/cell/cell-capture.c grader/cell/run.c \
-             grader/cell/sandbox.c grader/cell/seccomp.c grader/cell/cgroup.c
+             grader/cell/sandbox.c grader/cell/seccomp.c grader/cell/cgroup.c \
+             grader/cell/landlock.c
 GRADER_OBJS += $(CELL_SRCS:%.c=$(B)/%.o)
 
 # The sandbox's seccomp filter is built with libseccomp: whatever links

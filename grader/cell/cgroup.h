@@ -4,19 +4,25 @@
  *
  * Interface:
  *	cell_cgroup_open(c), cell_cgroup_close(c)  the cell's own
- *	cell_cgroup_run(c), cell_cgroup_enter(c, id),
- *	cell_cgroup_run_end(c, id, ooms)  a run's
+ *	cell_cgroup_run(c, &ooms0), cell_cgroup_enter(c, id),
+ *	cell_cgroup_run_end(c, id, ooms0, &ooms)  a run's
+ *	cell_cgroup_keep(owner), cell_cgroup_release(owner)  a grading's
+ *	                           cgroups kept per slot across its cells
  *	cell_cgroup_kill(c)        kill everything in the cell's
  */
 #ifndef CGROUP_H
 #define CGROUP_H
 
+#include <sys/types.h>
+
 struct cell;
 
 int cell_cgroup_open(struct cell *c);
-int cell_cgroup_run(struct cell *c);
+int cell_cgroup_run(struct cell *c, long *ooms0);
 int cell_cgroup_enter(const struct cell *c, int id);
-long cell_cgroup_run_end(struct cell *c, int id, long *ooms);
+long cell_cgroup_run_end(struct cell *c, int id, long ooms0, long *ooms);
+void cell_cgroup_keep(pid_t owner);
+void cell_cgroup_release(pid_t owner);
 int cell_cgroup_kill(const struct cell *c);
 void cell_cgroup_close(struct cell *c);
 

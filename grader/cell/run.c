@@ -117,7 +117,8 @@ private_proc(void)
 /* Everything a student program gets before exec (of bwrap, when
  * sandboxed: it takes the rest from there); 0 or -1 (errno). */
 static int
-run_confine(struct cell *c, const struct run *r, rlim_t nproc)
+run_confine(
+    struct cell *c, const struct run *r, rlim_t nproc, const char *prog_dir)
 {
 	const struct run_limits *l = &r->lim;
 
@@ -147,6 +148,9 @@ run_confine(struct cell *c, const struct run *r, rlim_t nproc)
 		return -1;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return -1;
+	if (c->mode == CELL_FALLBACK && c->landlock > 0 &&
+	    cell_landlock(prog_dir, c->dir) < 0)
+		return -1;
 	/* bwrap applies the filter itself; without it, we do. */
 	return r->sandboxed ? 0 : sandbox_seccomp_load();
 }
@@ -175,12 +179,26 @@ run_detach_tty(void)
 	close(fd);
 }
 
+/* The folder of an absolute path (into dir), or NULL. */
+static const char *
+run_dirname(const char *path, char *dir, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (path[0] != '/' || slash == NULL || (size_t)(slash - path) + 2 > len)
+		return NULL;
+	memcpy(dir, path, (size_t)(slash - path) + 1);
+	dir[slash - path + (slash == path)] = '\0';
+	return dir;
+}
+
 static void
 run_child(struct cell *c, struct run *r, char *const argv[], int out, int err,
     int ex, rlim_t nproc, int seccomp_fd)
 {
 	static char *const env[] = {"PATH=/usr/local/bin:/usr/bin:/bin",
 	    "LC_ALL=C", "HOME=/tmp", "TMPDIR=/tmp", NULL};
+	char dir[PATH_MAX];
 	struct sigaction sa;
 	sigset_t none;
 	int sig, null, e;
@@ -198,7 +216,7 @@ run_child(struct cell *c, struct run *r, char *const argv[], int out, int err,
 	null = open("/dev/null", O_RDONLY);
 	if (null < 0 || dup2(null, 0) < 0 || dup2(out, 1) < 0 ||
 	    dup2(err, 2) < 0 || chdir(c->dir) < 0 ||
-	    run_confine(c, r, nproc) < 0)
+	    run_confine(c, r, nproc, run_dirname(argv[0], dir, sizeof dir)) < 0)
 		goto fail;
 	/* After the uid switch, which clears it: dies with its owner. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -392,7 +410,7 @@ run_start(struct cell *c, struct run *r, char *const argv[],
 		exe = sbx.argv;
 	}
 	if (!r->lim.trusted)
-		r->cg_id = cell_cgroup_run(c);
+		r->cg_id = cell_cgroup_run(c, &r->cg_ooms0);
 	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0 ||
 	    pipe2(ex, O_CLOEXEC) < 0)
 		goto out;
@@ -533,7 +551,8 @@ run_reap(struct run *r)
 	run_drain(r);
 	close_fd(&r->pidfd);
 	if (r->cell != NULL && r->cg_id > 0) {
-		long peak = cell_cgroup_run_end(r->cell, r->cg_id, &ooms);
+		long peak =
+		    cell_cgroup_run_end(r->cell, r->cg_id, r->cg_ooms0, &ooms);
 
 		/* wait4 saw bwrap, not the program, when sandboxed. */
 		if (peak > ru.ru_maxrss)

@@ -79,6 +79,7 @@ struct run {
 	long long start_ms; /* CLOCK_MONOTONIC */
 	int sandboxed;      /* runs in bwrap: r->pid is bwrap's */
 	int cg_id;          /* its cgroup below the cell's, or 0 */
+	long cg_ooms0;      /* its cgroup's OOM kills before it started */
 	struct cell *cell;
 };
 

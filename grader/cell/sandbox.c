@@ -214,6 +214,28 @@ sandbox_add_root(struct sandbox_cmd *s)
 	return 0;
 }
 
+/* The private tmpfs, each at most SANDBOX_TMPFS_MB: files there are
+ * memory, and for an ordinary user (no memory cgroup) RLIMIT_FSIZE,
+ * per file, would be all that bounds them. */
+static int
+sandbox_add_tmpfs(struct sandbox_cmd *s)
+{
+	static const char *const dirs[] = {
+	    "/tmp", "/var/tmp", "/dev/shm", "/run", NULL};
+	char num[32];
+	const char *size;
+	int i;
+
+	snprintf(num, sizeof num, "%ld", (long)SANDBOX_TMPFS_MB << 20);
+	if ((size = sandbox_keep(s, num)) == NULL)
+		return errno = E2BIG, -1;
+	for (i = 0; dirs[i] != NULL; i++)
+		if (sandbox_add_n(s, (const char *const[]){"--size", size,
+		                         "--tmpfs", dirs[i], NULL}) < 0)
+			return -1;
+	return 0;
+}
+
 /*
  * The bwrap command line for one student process, into s: the caller
  * execs s->argv without a controlling terminal (TIOCNOTTY: no TIOCSTI;
@@ -255,10 +277,9 @@ sandbox_command(
 	               "--cap-drop", "ALL", "--uid", uid, "--gid", gid,
 	               "--hostname", "cell", NULL}) < 0 ||
 	    sandbox_add_root(s) < 0 || sandbox_add_etc(s, spec->etc) < 0 ||
-	    sandbox_add_n(
-	        s, (const char *const[]){"--proc", "/proc", "--dev", "/dev",
-	               "--tmpfs", "/tmp", "--tmpfs", "/var/tmp", "--tmpfs",
-	               "/dev/shm", "--tmpfs", "/run", NULL}) < 0)
+	    sandbox_add_n(s, (const char *const[]){"--proc", "/proc", "--dev",
+	                         "/dev", NULL}) < 0 ||
+	    sandbox_add_tmpfs(s) < 0)
 		return -1;
 	if (ro != NULL && sandbox_add_n(s, (const char *const[]){"--ro-bind",
 	                                       ro, SANDBOX_BIN, NULL}) < 0)

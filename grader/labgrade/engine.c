@@ -33,6 +33,8 @@
 #include "record.h"
 #include "param.h"
 #include "rng.h" /* splitmix64: the seed of each test */
+#include "cgroup.h"
+#include "cell-fallback.h"
 
 struct engine_ctx {
 	const struct grade_lab *lab;
@@ -80,9 +82,11 @@ engine_budget(const struct grade_test *t)
 	return t->budget_s > 0 ? t->budget_s : GRADE_BUDGET_S;
 }
 
-/* Can uid read the kit's reference solutions?  Asked in a child. */
+/* Can uid read the kit's reference solutions (under Landlock when the
+ * cell's programs are)?  Asked in a child, with open(2): Landlock does
+ * not answer access(2). */
 static int
-engine_kit_readable(const char *kit, uid_t uid)
+engine_kit_readable(const char *kit, uid_t uid, int landlock)
 {
 	char path[PATH_MAX];
 	pid_t pid;
@@ -95,7 +99,9 @@ engine_kit_readable(const char *kit, uid_t uid)
 	pid = fork();
 	if (pid == 0)
 		_exit(setgroups(0, NULL) == 0 && setgid((gid_t)uid) == 0 &&
-		              setuid(uid) == 0 && access(path, R_OK | X_OK) == 0
+		              setuid(uid) == 0 &&
+		              (!landlock || cell_landlock(NULL, NULL) == 0) &&
+		              open(path, O_RDONLY | O_DIRECTORY) >= 0
 		          ? 0
 		          : 1);
 	if (pid < 0 || waitpid(pid, &st, 0) != pid)
@@ -108,16 +114,29 @@ static void
 engine_fallback_note(
     const struct grade_sub *sub, const struct cell *c, char *buf, size_t len)
 {
+	char files[160];
+
+	if (c->landlock > 0)
+		snprintf(files, sizeof files,
+		    _("Landlock (ABI %d) lets them read only /usr, /etc, "
+		      "/proc, "
+		      "the /bin and /lib links and their own folder"),
+		    c->landlock);
+	else
+		snprintf(files, sizeof files,
+		    _("no Landlock in this kernel: every file that uid may "
+		      "read"));
 	if (c->switch_uid)
 		snprintf(buf, len,
 		    _("sandbox: fallback (no namespaces): student programs run "
 		      "as uid %u without the controlling terminal, with "
 		      "rlimits (CPU, memory and processes per process, files, "
-		      "output), the seccomp filter and a deadline; NOT "
-		      "isolated: the host's network (loopback and beyond), its "
-		      "/proc, and every file that uid may read (%s); why: %s"),
-		    (unsigned)c->uid,
-		    engine_kit_readable(sub->kit, c->uid)
+		      "output), the seccomp filter and a deadline; files: %s "
+		      "(%s); NOT isolated: the host's network (loopback and "
+		      "beyond: they may listen on any address) and its /proc; "
+		      "why: %s"),
+		    (unsigned)c->uid, files,
+		    engine_kit_readable(sub->kit, c->uid, c->landlock)
 		        ? _("the kit's solutions ARE readable to it: chmod 700 "
 		            "the kit")
 		        : _("the kit's solutions are not"),
@@ -1021,7 +1040,11 @@ engine_run(const struct grade_lab *lab, const struct rubric *rub,
 		goto out;
 	rep->results = engine_strdup(e.x.results);
 	engine_command_names(&e.x);
+	/* The tests of one runner slot share its cgroups (as root): made
+	 * once, not per test and per run (see cell/cgroup.c). */
+	cell_cgroup_keep(getpid());
 	rc = engine_loop(&e);
+	cell_cgroup_release(getpid());
 	if (rc < 0)
 		snprintf(err, errlen, _("interrupted"));
 	engine_totals(rep);

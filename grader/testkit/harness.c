@@ -428,6 +428,22 @@ proc_ready(struct proc *p, int type, int port, int timeout_ms)
 	return harness_port_wait(p, type, port, timeout_ms);
 }
 
+/* The runner's private /tmp folder (TMPDIR), else /tmp. */
+const char *
+kit_tmp(const char *name)
+{
+	static char ring[4][PATH_MAX];
+	static unsigned next;
+	const char *dir = getenv("TMPDIR");
+	char *buf = ring[next++ % 4];
+
+	if (dir == NULL || dir[0] != '/')
+		dir = "/tmp";
+	snprintf(
+	    buf, PATH_MAX, "%s%s%s", dir, name[0] != '\0' ? "/" : "", name);
+	return buf;
+}
+
 /* The runner's private /var/tmp folder (KIT_VARTMP), else /var/tmp. */
 const char *
 kit_vartmp(const char *name)

@@ -17,6 +17,9 @@
  *	proc_free(p)             kill if still running, reap, free output
  *	port_free(type)          a port free on IPv4 and IPv6 for type
  *	port_wait(type, port, ms)  0 once a socket is bound/listening there
+ *	kit_tmp(name)            $TMPDIR/NAME (the runner's private folder
+ *	                         under /tmp, removed at its end), else
+ *	                         /tmp/NAME; kit_tmp("") is the folder
  *	kit_vartmp(name)         $KIT_VARTMP/NAME (the runner's private
  *	                         folder under /var/tmp, removed at its end
  *	                         even when tests fail), else /var/tmp/NAME
@@ -61,6 +64,7 @@ void proc_free(struct proc *p);
 int port_free(int type);
 int port_wait(int type, int port, int timeout_ms);
 const char *kit_bin(const char *name);
+const char *kit_tmp(const char *name);
 const char *kit_vartmp(const char *name);
 double harness_now(void);
 long harness_now_ms(void);

@@ -5,6 +5,7 @@
 /* _XOPEN_SOURCE: nftw() */
 #define _XOPEN_SOURCE 700
 #include <check.h>
+#include <dirent.h>
 #include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
@@ -57,6 +58,35 @@ runner_cleanup(void)
 			    runner_tmp[i], runner_rm, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/*
+ * What the run left in its private folders: every test removes what it
+ * made (the folders are only the net for a test killed at its timeout).
+ * Each leftover is named on stderr; their number.
+ */
+static int
+runner_leftovers(void)
+{
+	struct dirent *e;
+	int i, n = 0;
+	DIR *d;
+
+	for (i = 0; i < 2; i++) {
+		if (runner_tmp[i][0] == '\0' ||
+		    (d = opendir(runner_tmp[i])) == NULL)
+			continue;
+		while ((e = readdir(d)) != NULL) {
+			if (strcmp(e->d_name, ".") == 0 ||
+			    strcmp(e->d_name, "..") == 0)
+				continue;
+			fprintf(stderr, "check_kit: left behind: %s/%s\n",
+			    runner_tmp[i], e->d_name);
+			n++;
+		}
+		closedir(d);
+	}
+	return n;
+}
+
 static void
 runner_on_signal(int sig)
 {
@@ -85,7 +115,7 @@ main(void)
 	const char *fork = getenv("CK_FORK");
 	SRunner *sr;
 	size_t i;
-	int ran, failed;
+	int ran, failed, left;
 
 	/* Tests kill processes, open namespaces and call exit(): they must
 	 * each run in a child of their own. */
@@ -111,6 +141,16 @@ main(void)
 	/* A mistyped CK_RUN_SUITE runs nothing and Check calls that 100%. */
 	if (ran == 0) {
 		fprintf(stderr, "check_kit: no test ran\n");
+		return 1;
+	}
+	/* Tests make their scratch files under TMPDIR and KIT_VARTMP
+	 * (kit_tmp, kit_vartmp): what is still there, they left. */
+	left = runner_leftovers();
+	if (left > 0) {
+		fprintf(stderr,
+		    "check_kit: FAILED: the run left %d files or folders "
+		    "behind in its temporary folders\n",
+		    left);
 		return 1;
 	}
 	return failed == 0 ? 0 : 1;

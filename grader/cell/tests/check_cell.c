@@ -77,8 +77,10 @@ hostile_dir(void)
 		return env;
 	if (hostile_owner == getpid())
 		return hostile_copy;
-	snprintf(
-	    hostile_copy, sizeof hostile_copy, "/var/tmp/cell-hostile-XXXXXX");
+	/* In the runner's folder: gone at its end even if this test is
+	 * killed at its timeout (no atexit then). */
+	snprintf(hostile_copy, sizeof hostile_copy, "%s",
+	    kit_vartmp("cell-hostile-XXXXXX"));
 	ck_assert_ptr_nonnull(mkdtemp(hostile_copy));
 	ck_assert_int_eq(chmod(hostile_copy, 0755), 0);
 	hostile_owner = getpid();
@@ -526,6 +528,11 @@ START_TEST(test_sandbox_escape)
 	}
 	ck_assert_str_ne(probe_value(r.out, "\ntty="), "ok");
 	ck_assert_str_eq(probe_value(r.out, "hostname="), "cell");
+	/* Its tmpfs hold SANDBOX_TMPFS_MB each, cgroup or none. */
+	ck_assert_str_eq(probe_value(r.out, "shm_full="), "ENOSPC");
+	ck_assert_int_le(atoi(probe_value(r.out, "shm_mb=")), SANDBOX_TMPFS_MB);
+	ck_assert_int_ge(
+	    atoi(probe_value(r.out, "shm_mb=")), SANDBOX_TMPFS_MB - 8);
 	for (i = 1; i <= 5; i++) {
 		snprintf(key, sizeof key, "see %s=", argv[i]);
 		ck_assert_msg(strcmp(probe_value(r.out, key), "ENOENT") == 0,
@@ -533,6 +540,45 @@ START_TEST(test_sandbox_escape)
 	}
 	snprintf(key, sizeof key, "see %s=", argv[6]);
 	ck_assert_str_eq(probe_value(r.out, key), "ok");
+	run_free(&r);
+	cell_close(&c);
+}
+END_TEST
+
+/*
+ * Fallback as root: Landlock keeps a world-readable file outside the
+ * programs' view (the kit's, a home's) out of their reach, and leaves
+ * them /usr.  Without Landlock in the kernel there is nothing to check.
+ */
+START_TEST(test_fallback_landlock)
+{
+	char dir[256], secret[300], key[400];
+	char *argv[] = {NULL, "--read", secret, "/usr/bin/make", NULL};
+	struct cell c;
+	struct run r;
+	FILE *f;
+
+	if (geteuid() != 0)
+		return; /* as an ordinary user the programs are its uid */
+	snprintf(dir, sizeof dir, "%s", kit_vartmp("cell-landlock-XXXXXX"));
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(chmod(dir, 0755), 0);
+	snprintf(secret, sizeof secret, "%s/solution.c", dir);
+	ck_assert_ptr_nonnull(f = fopen(secret, "w"));
+	fputs("the reference\n", f);
+	fclose(f);
+	ck_assert_int_eq(chmod(secret, 0644), 0);
+	argv[0] = (char *)hostile("escape");
+	open_cell(&c, 0, CELL_FORCE_FALLBACK);
+	ck_assert_int_eq(run_start(&c, &r, argv, NULL), 0);
+	ck_assert_int_eq(run_wait(&r, -1), 0);
+	cell_remove_dir(dir);
+	ck_assert_msg(r.outcome == RUN_EXITED && r.status == 0, "%s %d: %s",
+	    run_outcome_name(r.outcome), r.status, r.err);
+	snprintf(key, sizeof key, "read %s=", secret);
+	ck_assert_str_eq(
+	    probe_value(r.out, key), c.landlock > 0 ? "EACCES" : "ok");
+	ck_assert_str_eq(probe_value(r.out, "read /usr/bin/make="), "ok");
 	run_free(&r);
 	cell_close(&c);
 }
@@ -1191,6 +1237,10 @@ copy_for_nobody(char *dir)
 	ck_assert_int_eq(chmod(dir, 0755), 0);
 	snprintf(to, sizeof to, "%s/check_kit", dir);
 	copy_file(kit_bin("check_kit"), to);
+	/* The studentkit suite asks labgrade --labs as it is made, in
+	 * every run of check_kit whatever suite is asked for. */
+	snprintf(to, sizeof to, "%s/labgrade", dir);
+	copy_file(kit_bin("labgrade"), to);
 	snprintf(to, sizeof to, "%s/tests", dir);
 	ck_assert_int_eq(mkdir(to, 0755), 0);
 	snprintf(to, sizeof to, "%s/tests/hostile", dir);
@@ -1210,11 +1260,12 @@ copy_for_nobody(char *dir)
 
 START_TEST(test_as_user)
 {
-	char dir[] = "/var/tmp/cell-nobody-XXXXXX";
+	char dir[256];
 	struct proc p;
 
 	if (geteuid() != 0)
 		return; /* already the user: the cases below ran as such */
+	snprintf(dir, sizeof dir, "%s", kit_vartmp("cell-nobody-XXXXXX"));
 	copy_for_nobody(dir);
 	setenv("KIT_BUILD", dir, 1);
 	ck_assert_int_eq(chdir(dir), 0);
@@ -1222,7 +1273,7 @@ START_TEST(test_as_user)
 	nested(&p, "nested_user", "nobody", 30000);
 	cell_remove_dir(dir);
 	ck_assert_msg(
-	    strstr(p.out, "100%: Checks: 17, Failures: 0, Errors: 0") != NULL,
+	    strstr(p.out, "100%: Checks: 18, Failures: 0, Errors: 0") != NULL,
 	    "nested run as nobody said:\n%s%s", p.out, p.err);
 	proc_free(&p);
 }
@@ -1242,6 +1293,43 @@ START_TEST(nested_user_mode)
 	 * unprivileged uid of its own inside. */
 	ck_assert_int_eq(c.uid, c.sandbox != NULL ? CELL_UID_BASE : 0);
 	probe_check(&c);
+	cell_close(&c);
+}
+END_TEST
+
+/*
+ * Two programs of one cell share one process budget, as root (the
+ * cell's own uid; and its pids cgroup) and as an ordinary user: each
+ * bwrap user namespace's count is held, level by level up to the
+ * cell's user namespace, against the RLIMIT_NPROC its creator had, so
+ * every process of the cell counts (ours too).  Each asks for 12
+ * children under a limit of 16: together they cannot have 24.
+ */
+START_TEST(test_nproc_cell_wide)
+{
+	struct run_limits lim = {.nproc = 16, .wall_ms = 4000};
+	char *argv[] = {(char *)hostile("forkn"), "12", NULL};
+	struct cell c;
+	struct run r[2];
+	int i, made[2];
+
+	open_cell(&c, 0, 0);
+	if (c.mode != CELL_NS || c.sandbox == NULL) {
+		cell_close(&c);
+		return;
+	}
+	for (i = 0; i < 2; i++)
+		ck_assert_int_eq(run_start(&c, &r[i], argv, &lim), 0);
+	/* The second may not even get its sandbox started (bwrap's own
+	 * fork fails): it made none. */
+	for (i = 0; i < 2; i++) {
+		ck_assert_int_eq(run_wait(&r[i], -1), 0);
+		if (sscanf(r[i].out, "made %d", &made[i]) != 1)
+			made[i] = 0;
+		run_free(&r[i]);
+	}
+	ck_assert_msg(made[0] + made[1] > 0 && made[0] + made[1] < 16,
+	    "made %d + %d children", made[0], made[1]);
 	cell_close(&c);
 }
 END_TEST
@@ -1279,11 +1367,34 @@ START_TEST(nested_user_linger)
 }
 END_TEST
 
+/* Unchecked fixture, in the runner itself: the hostile programs' copy is
+ * made once per test case and removed after it, whether its tests
+ * passed, failed or were killed at their timeout (a failed Check test
+ * ends with _exit: no atexit handler of its own runs). */
+static void
+hostile_setup(void)
+{
+	if (getenv("CELL_HOSTILE_DIR") == NULL)
+		hostile_dir();
+}
+
+static void
+hostile_teardown(void)
+{
+	if (hostile_owner == getpid() && hostile_copy[0] != '\0') {
+		cell_remove_dir(hostile_copy);
+		hostile_copy[0] = '\0';
+		hostile_owner = 0;
+		unsetenv("CELL_HOSTILE_DIR");
+	}
+}
+
 static TCase *
 tcase(Suite *s, const char *name, int timeout)
 {
 	TCase *tc = tcase_create(name);
 
+	tcase_add_unchecked_fixture(tc, hostile_setup, hostile_teardown);
 	tcase_set_timeout(tc, timeout);
 	suite_add_tcase(s, tc);
 	return tc;
@@ -1302,6 +1413,7 @@ cell_nested_cases(Suite *s)
 	tc = tcase(s, "nested_user", 15);
 	tcase_add_test(tc, nested_user_mode);
 	tcase_add_test(tc, nested_user_forkbomb);
+	tcase_add_test(tc, test_nproc_cell_wide);
 	tcase_add_test(tc, nested_user_noterm);
 	tcase_add_test(tc, nested_user_linger);
 	tcase_add_test(tc, test_sandbox_escape);
@@ -1325,6 +1437,7 @@ cell_suite(void)
 	tc = tcase(s, "hostile", 20);
 	tcase_add_loop_test(tc, test_hostile_ns, 0, N_HOSTILE);
 	tcase_add_test(tc, test_sandbox_escape);
+	tcase_add_test(tc, test_nproc_cell_wide);
 	tcase_add_test(tc, test_output_cap);
 	tcase_add_test(tc, test_wait_timeout);
 	tcase_add_test(tc, test_wait_zero);
@@ -1334,6 +1447,7 @@ cell_suite(void)
 	tc = tcase(s, "fallback", 20);
 	tcase_add_loop_test(tc, test_hostile_fallback, 0, N_HOSTILE);
 	tcase_add_test(tc, test_fallback_identity);
+	tcase_add_test(tc, test_fallback_landlock);
 	tcase_add_test(tc, test_uid_lock);
 	tcase_add_test(tc, test_sweep_stale);
 	tcase_add_test(tc, test_fallback_no_ipv6);

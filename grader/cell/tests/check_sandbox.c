@@ -29,6 +29,7 @@
 
 #include "harness.h"
 #include "cell.h"
+#include "cgroup.h"
 #include "param.h"
 
 #define SB_ATTACKS "grader/cell/tests/attacks"
@@ -191,11 +192,11 @@ sb_setup(struct sb *x, const struct sb_attack *a, int as_nobody)
 
 	memset(x, 0, sizeof *x);
 	x->as_nobody = as_nobody;
-	snprintf(x->work, sizeof x->work, "/var/tmp/sandbox-XXXXXX");
+	snprintf(x->work, sizeof x->work, "%s", kit_vartmp("sandbox-XXXXXX"));
 	ck_assert_ptr_nonnull(mkdtemp(x->work));
 	ck_assert_int_eq(chmod(x->work, 0755), 0);
-	snprintf(
-	    x->token, sizeof x->token, "tok%s%d", x->work + 17, (int)getpid());
+	snprintf(x->token, sizeof x->token, "tok%s%d",
+	    strrchr(x->work, '-') + 1, (int)getpid());
 	snprintf(x->sentinel, sizeof x->sentinel, "%s/sentinel", x->work);
 	snprintf(path, sizeof path, "SENTINEL-%s\n", x->token);
 	sb_write(x->sentinel, path, 0644);
@@ -778,6 +779,86 @@ START_TEST(sweep_cgroups)
 }
 END_TEST
 
+/* One cell in a child of ours, as a grading's test runs it: dd with a
+ * 60 MB buffer, then /bin/true, one after the other (the second takes
+ * the first's run cgroup, its peak reset), the cell closed.  0 when the
+ * peaks were as they must be. */
+static int
+sb_one_cell(void)
+{
+	char *dd[] = {"/bin/dd", "if=/dev/zero", "of=/dev/null", "bs=60M",
+	    "count=1", NULL};
+	char *tr[] = {"/bin/true", NULL};
+	struct cell c;
+	struct run r;
+	pid_t pid = fork();
+	long peak[2];
+	int st, i;
+
+	if (pid == 0) {
+		if (cell_open(&c, 2, 0) < 0)
+			_exit(1);
+		for (i = 0; i < 2; i++) {
+			if (run_start(&c, &r, i == 0 ? dd : tr, NULL) < 0 ||
+			    run_wait(&r, -1) != 0 || r.outcome != RUN_EXITED)
+				_exit(1);
+			peak[i] = r.max_rss_kb;
+			run_free(&r);
+		}
+		cell_close(&c);
+		_exit(peak[0] >= 50000 && peak[1] < 30000 ? 0 : 2);
+	}
+	return pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st)
+	           ? WEXITSTATUS(st)
+	           : -1;
+}
+
+/* The cgroups of a grading (cell_cgroup_keep): made by a slot's first
+ * cell with its limits, taken as they are by the next, and gone after
+ * cell_cgroup_release. */
+START_TEST(kept_cgroups)
+{
+	char line[PATH_MAX], base[PATH_MAX], cg[PATH_MAX + 64],
+	    file[PATH_MAX + 128], *p;
+	FILE *f = fopen("/proc/self/cgroup", "r");
+	long long limit = 0;
+
+	if (geteuid() != 0 || f == NULL)
+		return; /* no cgroups as an ordinary user */
+	base[0] = '\0';
+	while (fgets(line, sizeof line, f) != NULL)
+		if ((p = strstr(line, ":memory:")) != NULL) {
+			p[strcspn(p, "\n")] = '\0';
+			snprintf(base, sizeof base, SB_CG_MEM "%s",
+			    strcmp(p + 8, "/") == 0 ? "" : p + 8);
+		}
+	fclose(f);
+	if (base[0] == '\0' || access(base, W_OK) < 0)
+		return; /* cgroup v2: not on the test machine */
+	snprintf(
+	    cg, sizeof cg, "%s/" CELL_CG_PREFIX "%d-2", base, (int)getpid());
+	cell_cgroup_keep(getpid());
+	ck_assert_int_eq(sb_one_cell(), 0);
+	ck_assert_msg(access(cg, F_OK) == 0, "%s is gone", cg);
+	snprintf(file, sizeof file, "%s/run-1", cg);
+	ck_assert_msg(access(file, F_OK) == 0, "%s is gone", file);
+	snprintf(file, sizeof file, "%s/run-2", cg);
+	ck_assert_msg(access(file, F_OK) < 0, "%s: run-1 was not reused", file);
+	ck_assert_int_eq(sb_one_cell(), 0);
+	snprintf(file, sizeof file, "%s/memory.limit_in_bytes", cg);
+	ck_assert_ptr_nonnull(f = fopen(file, "r"));
+	ck_assert_int_eq(fscanf(f, "%lld", &limit), 1);
+	fclose(f);
+	ck_assert_int_eq(limit, (long long)CELL_MEM_MB << 20);
+	snprintf(file, sizeof file, "%s/cgroup.procs", cg);
+	ck_assert_ptr_nonnull(f = fopen(file, "r"));
+	ck_assert_int_eq(fgetc(f), EOF); /* emptied */
+	fclose(f);
+	cell_cgroup_release(getpid());
+	ck_assert_msg(access(cg, F_OK) < 0, "%s was not removed", cg);
+}
+END_TEST
+
 Suite *
 sandbox_suite(void)
 {
@@ -792,6 +873,7 @@ sandbox_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, sweep_build_dirs);
 	tcase_add_test(tc, sweep_cgroups);
+	tcase_add_test(tc, kept_cgroups);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -903,7 +903,8 @@ bk_setup(struct bk *k)
 {
 	char path[256];
 
-	strcpy(k->root, "/tmp/check_labgrade-bk-XXXXXX");
+	snprintf(
+	    k->root, sizeof k->root, "%s", kit_tmp("check_labgrade-bk-XXXXXX"));
 	ck_assert_ptr_nonnull(mkdtemp(k->root));
 	chmod(k->root, 0755);
 	snprintf(k->kit, sizeof k->kit, "%s/kit", k->root);

@@ -388,7 +388,7 @@ st_assemble(const char *root, const struct st_sub *s, char *dir, size_t n)
 	char from[512], to[512];
 	int i;
 
-	snprintf(dir, n, "/tmp/selftest.XXXXXX");
+	snprintf(dir, n, "%s", kit_tmp("selftest.XXXXXX"));
 	ck_assert_msg(mkdtemp(dir) != NULL, "mkdtemp: %s", strerror(errno));
 	chmod(dir, 0755);
 	ck_assert_ptr_nonnull(lab);

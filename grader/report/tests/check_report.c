@@ -145,7 +145,7 @@ rt_write(int format, int colour)
 	FILE *f;
 	int fd;
 
-	strcpy(path, "/tmp/check_report-XXXXXX");
+	snprintf(path, sizeof path, "%s", kit_tmp("check_report-XXXXXX"));
 	fd = mkstemp(path);
 	ck_assert_int_ge(fd, 0);
 	f = fdopen(fd, "w");

@@ -93,7 +93,7 @@ deps_setup(struct deps_env *e, enum pcmode pc)
 {
 	char script[1024];
 
-	strcpy(e->dir, "/tmp/check-deps-XXXXXX");
+	snprintf(e->dir, sizeof e->dir, "%s", kit_tmp("check-deps-XXXXXX"));
 	ck_assert_ptr_nonnull(mkdtemp(e->dir));
 	ck_assert_int_eq(chmod(e->dir, 0777), 0);
 	snprintf(script, sizeof script,

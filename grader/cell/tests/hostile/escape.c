@@ -98,6 +98,40 @@ allowed(const char *self)
 	say("clock", clock_gettime(CLOCK_MONOTONIC, &ts));
 }
 
+/* Fill /dev/shm with 8 MiB files (RLIMIT_FSIZE is per file) until a
+ * write fails: "shm_mb=N" and how it failed, the files removed. */
+static void
+fill_shm(void)
+{
+	static char chunk[1 << 20];
+	char path[64];
+	int i, fd = -1, mb = 0, e = 0;
+
+	memset(chunk, 'x', sizeof chunk);
+	for (i = 0; e == 0 && i < 1024; i++) {
+		snprintf(path, sizeof path, "/dev/shm/fill-%d", i);
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (fd < 0) {
+			e = errno;
+			break;
+		}
+		for (int k = 0; k < 8; k++) {
+			if (write(fd, chunk, sizeof chunk) !=
+			    (ssize_t)sizeof chunk) {
+				e = errno;
+				break;
+			}
+			mb++;
+		}
+		close(fd);
+	}
+	while (i-- > 0) {
+		snprintf(path, sizeof path, "/dev/shm/fill-%d", i);
+		unlink(path);
+	}
+	printf("shm_mb=%d\nshm_full=%s\n", mb, e ? strerrorname_np(e) : "no");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -107,10 +141,23 @@ main(int argc, char **argv)
 
 	if (argc == 2 && strcmp(argv[1], "--child") == 0)
 		return 7;
+	/* escape --read PATH...: whether each can be opened for reading */
+	if (argc > 1 && strcmp(argv[1], "--read") == 0) {
+		for (i = 2; i < argc; i++) {
+			int fd = open(argv[i], O_RDONLY);
+
+			printf("read %s=%s\n", argv[i],
+			    fd >= 0 ? "ok" : strerrorname_np(errno));
+			if (fd >= 0)
+				close(fd);
+		}
+		return 0;
+	}
 	denied();
 	allowed(argv[0]);
 	gethostname(host, sizeof host);
 	printf("hostname=%s\n", host);
+	fill_shm();
 	for (i = 1; i < argc; i++)
 		printf("see %s=%s\n", argv[i],
 		    stat(argv[i], &st) == 0 ? "ok" : strerrorname_np(errno));
