@@ -34,6 +34,9 @@
  *	                             (timed out, killed for memory/output)
  *	grade_student_on_fail(g, role, r)  show r's block (as grade_student)
  *	                             if the test fails, whatever check fails
+ *	grade_at_end(g, fn, arg)     fn(g, arg) once when the test ends (a
+ *	                             failure anywhere), before its cell
+ *	                             closes; fn NULL: nothing
  *	grade_late_ms(g)             how long (ms) a judged program has
  *	                             waited for a CPU, at most GRADE_BUSY_MS:
  *	                             what a timing check adds to its
@@ -172,6 +175,8 @@ void grade_repro(struct grade *g, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void grade_trace(struct grade *g, const char *pcap_path);
 void grade_student(struct grade *g, const char *role, const struct run *r);
+void grade_at_end(
+    struct grade *g, void (*fn)(struct grade *g, void *arg), void *arg);
 void grade_student_on_fail(
     struct grade *g, const char *role, const struct run *r);
 void grade_outcome(const struct run *r, char *buf, size_t len);

@@ -32,6 +32,10 @@ struct grade {
 	const char *fail_role;
 	const struct run *fail_run;
 	int fail_shown;
+	/* grade_at_end(): run once when the test ends, before the cell
+	 * closes (a capture still running becomes the trace) */
+	void (*end_fn)(struct grade *g, void *arg);
+	void *end_arg;
 };
 
 /* The cell's scheduling delay (grade-sched.c): how late a timer wakes. */

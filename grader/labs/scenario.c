@@ -469,12 +469,21 @@ scen_capture_end(struct grade *g, struct cell_capture *cap, struct wire *w)
 		grade_not_run(g, err);
 }
 
-/* A capture kept only as the report's trace (no wire checks). */
+static void
+scen_trace_at_end(struct grade *g, void *cap)
+{
+	scen_trace_end(g, cap);
+}
+
+/* A capture kept only as the report's trace (no wire checks); a test
+ * that fails before scen_trace_end() still gets it. */
 void
 scen_trace_start(struct grade *g, struct cell_capture *cap, int port)
 {
 	if (scen_capture(g, cap, port, 0) < 0)
 		cap->pid = -1;
+	else
+		grade_at_end(g, scen_trace_at_end, cap);
 }
 
 /* Stop it (safe if it never started) and attach it to the report. */
@@ -483,6 +492,7 @@ scen_trace_end(struct grade *g, struct cell_capture *cap)
 {
 	if (cap->pid <= 0)
 		return;
+	grade_at_end(g, NULL, NULL);
 	cell_capture_stop(cap);
 	grade_trace(g, cap->path);
 	cap->pid = -1;

@@ -42,7 +42,8 @@
  *	                                 to the report
  *	scen_trace_start(g, cap, port)   a capture only for the report's
  *	scen_trace_end(g, cap)           trace (every failing test with
- *	                                 packets shows them)
+ *	                                 packets shows them; a failure
+ *	                                 before scen_trace_end() ends it)
  *	(ping_parse(), struct ping_out: contract.h)
  *	ping_expect(g, r, e)             the client's lines, summary and exit
  *	                                 status as the contract wants for e
