@@ -19,7 +19,7 @@
 #include "grader/testkit/harness.h"
 #include "capture.h"
 
-static char fd_dir[] = "/tmp/capfile.XXXXXX";
+static char fd_dir[KIT_TMP_MAX];
 static char fd_path[256];
 
 static void
@@ -56,6 +56,8 @@ fd_write(const void *b, size_t n)
 	FILE *fp;
 
 	if (fd_path[0] == '\0') {
+		snprintf(
+		    fd_dir, sizeof fd_dir, "%s", kit_tmp("capfile.XXXXXX"));
 		ck_assert_ptr_nonnull(mkdtemp(fd_dir));
 		snprintf(fd_path, sizeof fd_path, "%s/f.pcap", fd_dir);
 	}

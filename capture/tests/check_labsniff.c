@@ -163,7 +163,7 @@ START_TEST(test_golden)
 	const struct ls_golden *g = &ls_goldens[_i / 2];
 
 	ck_assert_msg(ls_ngoldens > 0, "no test in " LS_TESTLIST);
-	char *argv[LS_MAX_ARGS + 6], diff[600], svg[64];
+	char *argv[LS_MAX_ARGS + 6], diff[600], svg[256];
 	size_t elen = strlen(g->expected);
 	int is_svg = elen > 4 && strcmp(g->expected + elen - 4, ".svg") == 0;
 	struct proc p;
@@ -177,8 +177,8 @@ START_TEST(test_golden)
 	for (i = 0; i < g->nargs; i++)
 		argv[n++] = g->args[i];
 	if (is_svg) { /* an expected .svg: the --svg file is compared */
-		snprintf(
-		    svg, sizeof svg, "/tmp/ls-golden-%d.svg", (int)getpid());
+		snprintf(svg, sizeof svg, "%s/ls-golden-%d.svg", kit_tmp(""),
+		    (int)getpid());
 		argv[n++] = "--svg";
 		argv[n++] = svg;
 	}
@@ -546,7 +546,7 @@ START_TEST(test_json_reasm)
 	        {"app=http-request", "http_method=POST", "http_target=/form",
 	            "http_host=example.com"}},
 	};
-	char pcap[256], js[64];
+	char pcap[256], js[256];
 	char *lsargv[] = {(char *)ls_bin(_i % 2), "--json", "-r", pcap, NULL};
 	char *pyargv[10] = {"python3", "-c", (char *)ls_reasm_py, js,
 	    (char *)cases[_i / 2].proto};
@@ -557,7 +557,8 @@ START_TEST(test_json_reasm)
 		pyargv[n++] = (char *)cases[_i / 2].kv[k];
 	pyargv[n] = NULL;
 	ls_pcap_path(pcap, sizeof pcap, cases[_i / 2].pcap);
-	snprintf(js, sizeof js, "/tmp/ls-reasm-%d.json", (int)getpid());
+	snprintf(
+	    js, sizeof js, "%s/ls-reasm-%d.json", kit_tmp(""), (int)getpid());
 	rc[0] = ls_run_to(lsargv, js);
 	rc[1] = rc[0] == 0 ? proc_run(&p, pyargv, LS_RUN_MS) : -1;
 	unlink(js);

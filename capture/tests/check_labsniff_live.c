@@ -242,7 +242,7 @@ lsl_send(int port, int count)
 /* -c and -w: exactly COUNT packets, each once, saved for tcpdump. */
 START_TEST(test_live_count_and_write)
 {
-	char port[16], filter[32], wfile[64];
+	char port[16], filter[32], wfile[256];
 	char *argv[] = {
 	    (char *)kit_bin("labsniff"), "-c", "4", "-w", wfile, filter, NULL};
 	char *tdargv[] = {"tcpdump", "-nn", "-r", wfile, NULL};
@@ -256,7 +256,8 @@ START_TEST(test_live_count_and_write)
 	pt = port_free(SOCK_DGRAM);
 	snprintf(port, sizeof port, "%d", pt);
 	snprintf(filter, sizeof filter, "udp port %d", pt);
-	snprintf(wfile, sizeof wfile, "/tmp/lsl-%d.pcap", (int)getpid());
+	snprintf(
+	    wfile, sizeof wfile, "%s/lsl-%d.pcap", kit_tmp(""), (int)getpid());
 	ck_assert_int_eq(proc_start(&p, argv), 0);
 	lsl_wait_listening(&p);
 	lsl_send(pt, 6);

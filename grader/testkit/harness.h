@@ -23,6 +23,8 @@
  *	kit_vartmp(name)         $KIT_VARTMP/NAME (the runner's private
  *	                         folder under /var/tmp, removed at its end
  *	                         even when tests fail), else /var/tmp/NAME
+ *	KIT_TMP_MAX              room for such a scratch path (a longer one
+ *	                         is cut: its mkdtemp()/mkstemp() fails)
  *	kit_bin(name)            path of a built tool (build/NAME or
  *	                         $KIT_BUILD/NAME), in a static buffer ring
  *	harness_now(), harness_now_ms()  CLOCK_MONOTONIC in s / ms
@@ -66,6 +68,9 @@ int port_wait(int type, int port, int timeout_ms);
 const char *kit_bin(const char *name);
 const char *kit_tmp(const char *name);
 const char *kit_vartmp(const char *name);
+
+/* A scratch path: the runner's folder (about 25 bytes) and a name. */
+#define KIT_TMP_MAX 128
 double harness_now(void);
 long harness_now_ms(void);
 

@@ -5,6 +5,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <check.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,12 +107,14 @@ run_ok(char *const argv[], int ms, struct proc *p)
  * warning. */
 START_TEST(test_build_strict)
 {
-	char top[] = "/tmp/check-skel-XXXXXX", dir[64], src[128], cmd[256];
+	char top[KIT_TMP_MAX], dir[KIT_TMP_MAX + 64], src[128],
+	    cmd[KIT_TMP_MAX + 256];
 	char *cp[] = {"cp", "-R", src, "labs/common", top, NULL};
 	char *mk[] = {"make", "-B", "-C", dir, STRICT_CFLAGS, NULL};
 	char *rm[] = {"sh", "-c", cmd, NULL};
 	struct proc p;
 
+	snprintf(top, sizeof top, "%s", kit_tmp("check-skel-XXXXXX"));
 	ck_assert_ptr_nonnull(mkdtemp(top));
 	snprintf(src, sizeof src, "labs/%s", skel_labs[_i].dir);
 	snprintf(dir, sizeof dir, "%s/%s", top, skel_labs[_i].dir);

@@ -22,7 +22,7 @@
 #define SK_GRADE_MS 120000 /* one grading */
 #define SK_CMDS_MS 1800000 /* every command of one Markdown file */
 
-static char sk_top[] = "/var/tmp/check-studentkit-XXXXXX";
+static char sk_top[KIT_TMP_MAX];
 static char sk_kit[256]; /* sk_top/socklab-student-<version> */
 
 /* Lines of the references' work, by hand: the lesson's key statements.
@@ -63,6 +63,8 @@ sk_setup(void)
 	struct proc p;
 	int rc;
 
+	snprintf(
+	    sk_top, sizeof sk_top, "%s", kit_vartmp("check-studentkit-XXXXXX"));
 	if (mkdtemp(sk_top) == NULL) {
 		perror("check_studentkit: mkdtemp");
 		exit(1);
@@ -366,7 +368,7 @@ END_TEST
  * says so in one line when LABGRADE_KIT names no kit. */
 START_TEST(test_labgrade_kit_env)
 {
-	char cmd[1024];
+	char cmd[2048];
 	struct proc p;
 
 	snprintf(cmd, sizeof cmd,
@@ -441,12 +443,14 @@ static const char sk_hidden_c[] =
 
 START_TEST(test_hidden_folder)
 {
-	char top[] = "/var/tmp/check-studentkit-hidden-XXXXXX", cmd[4096];
+	char top[KIT_TMP_MAX], cmd[4096];
 	struct proc p;
 	FILE *f;
 	char path[512];
 	const char *e;
 
+	snprintf(top, sizeof top, "%s",
+	    kit_vartmp("check-studentkit-hidden-XXXXXX"));
 	ck_assert_ptr_nonnull(mkdtemp(top));
 	snprintf(cmd, sizeof cmd,
 	    "set -e; git ls-files -z | xargs -0 tar -c | tar -x -C %s; "

@@ -714,13 +714,14 @@ END_TEST
  * swept by the next cell; a live (locked) one and a new one are not. */
 START_TEST(test_sweep_stale)
 {
-	char tmp[] = "/tmp/cell-sweep-XXXXXX", stale[PATH_MAX], live[PATH_MAX];
+	char tmp[KIT_TMP_MAX], stale[PATH_MAX], live[PATH_MAX];
 	struct timespec old[2] = {
 	    {time(NULL) - 7200, 0}, {time(NULL) - 7200, 0}};
 	struct cell c;
 	struct stat st;
 	int fd;
 
+	snprintf(tmp, sizeof tmp, "%s", kit_tmp("cell-sweep-XXXXXX"));
 	ck_assert_ptr_nonnull(mkdtemp(tmp));
 	snprintf(stale, sizeof stale, "%s/" CELL_DIR_PREFIX "stale", tmp);
 	snprintf(live, sizeof live, "%s/" CELL_DIR_PREFIX "live", tmp);

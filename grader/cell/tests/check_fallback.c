@@ -105,13 +105,14 @@ END_TEST
 /* A client whose pings carry a NUL: still caught without a cell. */
 START_TEST(test_broken_caught)
 {
-	char dir[] = "/var/tmp/check_fallback-XXXXXX", cmd[1024];
+	char dir[KIT_TMP_MAX], cmd[1024];
 	char *argv[] = {(char *)kit_bin("labgrade"), "--no-cell", "--format",
 	    "json", "--only", "client_pings", "lab1-udp", dir, NULL};
 	struct proc p;
 
 	if (geteuid() != 0)
 		return; /* without capture rights client_pings is not run */
+	snprintf(dir, sizeof dir, "%s", kit_vartmp("check_fallback-XXXXXX"));
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(cmd, sizeof cmd,
 	    "cp solutions/lab1-udp/udp_server.c "
@@ -132,8 +133,7 @@ END_TEST
  * reach it (a clone under /root is out of its reach). */
 START_TEST(test_as_nobody)
 {
-	char kit[] = "/var/tmp/check_fallback-kit-XXXXXX", cmd[2048],
-	     prog[PATH_MAX], sub[PATH_MAX];
+	char kit[KIT_TMP_MAX], cmd[2048], prog[PATH_MAX], sub[PATH_MAX];
 	char *argv[] = {"setpriv", "--reuid=65534", "--regid=65534",
 	    "--clear-groups", prog, "--no-cell", "--no-cell", "--format",
 	    "json", "lab1-udp", sub, NULL};
@@ -144,6 +144,8 @@ START_TEST(test_as_nobody)
 
 	if (geteuid() != 0)
 		return; /* the references test above ran as such a user */
+	snprintf(
+	    kit, sizeof kit, "%s", kit_vartmp("check_fallback-kit-XXXXXX"));
 	ck_assert_ptr_nonnull(mkdtemp(kit));
 	ck_assert(a != NULL && b != NULL && c != NULL);
 	snprintf(cmd, sizeof cmd,

@@ -220,9 +220,11 @@ static const struct grade_lab fk_lab = {"fake", "a fake lab", fk_programs, 2,
 static void
 fk_rubric(const struct grade_lab *lab, struct rubric *r)
 {
-	char path[] = "/tmp/check_labgrade-rubric-XXXXXX", err[256];
+	char path[KIT_TMP_MAX], err[256];
 	size_t i;
 	FILE *f;
+	snprintf(
+	    path, sizeof path, "%s", kit_tmp("check_labgrade-rubric-XXXXXX"));
 	int fd = mkstemp(path);
 
 	ck_assert_int_ge(fd, 0);
@@ -810,10 +812,11 @@ rb_write(const char *path, const char *text)
  * (the student kit leaves hidden/ out), and may not be visible. */
 START_TEST(rubric_hidden_file)
 {
-	char dir[] = "/tmp/check_labgrade-rbh-XXXXXX", path[128], hpath[160],
-	     err[512], cmd[256];
+	char dir[KIT_TMP_MAX], path[KIT_TMP_MAX + 16], hpath[KIT_TMP_MAX + 32],
+	    err[512], cmd[256];
 	struct rubric r;
 
+	snprintf(dir, sizeof dir, "%s", kit_tmp("check_labgrade-rbh-XXXXXX"));
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(path, sizeof path, "%s/r.rubric", dir);
 	snprintf(hpath, sizeof hpath, "%s/hidden", dir);
@@ -838,8 +841,9 @@ END_TEST
 
 START_TEST(rubric_checked)
 {
-	char path[] = "/tmp/check_labgrade-rb-XXXXXX", err[512];
+	char path[KIT_TMP_MAX], err[512];
 	struct rubric r;
+	snprintf(path, sizeof path, "%s", kit_tmp("check_labgrade-rb-XXXXXX"));
 	int fd = mkstemp(path), rc;
 
 	ck_assert_int_ge(fd, 0);
@@ -865,8 +869,9 @@ END_TEST
 
 START_TEST(rubric_hash_follows_edits)
 {
-	char path[] = "/tmp/check_labgrade-rb-XXXXXX", err[512], h[17];
+	char path[KIT_TMP_MAX], err[512], h[17];
 	struct rubric r;
+	snprintf(path, sizeof path, "%s", kit_tmp("check_labgrade-rb-XXXXXX"));
 	int fd = mkstemp(path);
 
 	close(fd);
@@ -1232,9 +1237,10 @@ lg_results_check(const char *root, const char *py)
  * given an empty submission, leaves a results.json that scores 0. */
 START_TEST(gradescope_autograder)
 {
-	char root[] = "/tmp/check_labgrade-gs-XXXXXX", cmd[1024];
+	char root[KIT_TMP_MAX], cmd[1024];
 	struct proc p;
 
+	snprintf(root, sizeof root, "%s", kit_tmp("check_labgrade-gs-XXXXXX"));
 	ck_assert_ptr_nonnull(mkdtemp(root));
 	snprintf(cmd, sizeof cmd,
 	    "touch labs/stray-%d.c && LATE_PENALTY=10 LATE_MAX_DAYS=3 sh "
@@ -1289,11 +1295,13 @@ static const char py_gs_ambiguous[] =
  * results.json. */
 START_TEST(gradescope_submission)
 {
-	char root[] = "/tmp/check_labgrade-gsub-XXXXXX", setup[8192];
+	char root[KIT_TMP_MAX], setup[8192];
 	char kit[PATH_MAX];
 	struct proc p;
 
 	ck_assert_ptr_nonnull(getcwd(kit, sizeof kit));
+	snprintf(
+	    root, sizeof root, "%s", kit_tmp("check_labgrade-gsub-XXXXXX"));
 	ck_assert_ptr_nonnull(mkdtemp(root));
 	snprintf(setup, sizeof setup,
 	    "echo lab1-udp > source/lab; "
@@ -1380,10 +1388,12 @@ lg_class_tree_ok(const char *root, const char *out)
  * --only regrades one test for all, keeping the others' results. */
 START_TEST(class_mode)
 {
-	char root[] = "/tmp/check_labgrade-class-XXXXXX", cmd[2048];
-	char out[64], grades[128];
+	char root[KIT_TMP_MAX], cmd[2048];
+	char out[KIT_TMP_MAX + 16], grades[KIT_TMP_MAX + 32];
 	struct proc p;
 
+	snprintf(
+	    root, sizeof root, "%s", kit_tmp("check_labgrade-class-XXXXXX"));
 	ck_assert_ptr_nonnull(mkdtemp(root));
 	snprintf(out, sizeof out, "%s-labgrade", root);
 	snprintf(cmd, sizeof cmd,
@@ -1518,12 +1528,14 @@ static const char py_hostile[] =
 
 START_TEST(class_hostile)
 {
-	char root[] = "/tmp/check_labgrade-hostile-XXXXXX", cmd[12288];
-	char out[64], sentinel[128], kit[PATH_MAX];
+	char root[KIT_TMP_MAX], cmd[12288];
+	char out[KIT_TMP_MAX + 16], sentinel[KIT_TMP_MAX + 16], kit[PATH_MAX];
 	struct proc p;
 	time_t t0;
 
 	ck_assert_ptr_nonnull(getcwd(kit, sizeof kit));
+	snprintf(
+	    root, sizeof root, "%s", kit_tmp("check_labgrade-hostile-XXXXXX"));
 	ck_assert_ptr_nonnull(mkdtemp(root));
 	snprintf(out, sizeof out, "%s-labgrade", root);
 	snprintf(sentinel, sizeof sentinel, "%s-sentinel", root);
@@ -1602,14 +1614,16 @@ END_TEST
  * one. */
 START_TEST(class_dashboard_browser)
 {
-	char root[] = "/tmp/check_labgrade-dash-XXXXXX", cmd[2048];
-	char out[64];
+	char root[KIT_TMP_MAX], cmd[2048];
+	char out[KIT_TMP_MAX + 16];
 	struct proc p;
 
 	ck_assert_msg(system("command -v chromium >/dev/null && command -v "
 	                     "tidy >/dev/null") == 0,
 	    "the dashboard test needs chromium and tidy (.ci/run installs "
 	    "them)");
+	snprintf(
+	    root, sizeof root, "%s", kit_tmp("check_labgrade-dash-XXXXXX"));
 	ck_assert_ptr_nonnull(mkdtemp(root));
 	snprintf(out, sizeof out, "%s-labgrade", root);
 	snprintf(cmd, sizeof cmd,
@@ -1760,12 +1774,14 @@ END_TEST
  * its own: it uses a fixed port) and the rerun line. */
 START_TEST(failure_commands_run)
 {
-	char dir[] = "/var/tmp/check_labgrade-run-XXXXXX", cmd[1024];
+	char dir[KIT_TMP_MAX], cmd[1024];
 	char repro[1024], build[1024], rerun[1024];
 	char *argv[] = {(char *)kit_bin("labgrade"), "--only", "client_pings",
 	    "lab1-udp", dir, NULL};
 	struct proc p;
 
+	snprintf(
+	    dir, sizeof dir, "%s", kit_vartmp("check_labgrade-run-XXXXXX"));
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(cmd, sizeof cmd, "cp %s/udp_client.c %s/",
 	    kit_bin("broken/lab1-udp/client-nul-in-ping"), dir);
@@ -1821,13 +1837,14 @@ START_TEST(grading_as_nobody)
 {
 	/* nobody may not reach the checkout (a clone under /root): the
 	 * kit's programs and data, copied where it can, out of /tmp. */
-	char kit[] = "/var/tmp/check_labgrade-nobody-XXXXXX", cmd[2048],
-	     prog[PATH_MAX], sub[PATH_MAX];
+	char kit[KIT_TMP_MAX], cmd[2048], prog[PATH_MAX], sub[PATH_MAX];
 	char *argv[] = {"setpriv", "--reuid=65534", "--regid=65534",
 	    "--clear-groups", prog, "--format", "json", "--only",
 	    "server_all_bytes", "lab1-udp", sub, NULL};
 	struct proc p;
 
+	snprintf(
+	    kit, sizeof kit, "%s", kit_vartmp("check_labgrade-nobody-XXXXXX"));
 	ck_assert_ptr_nonnull(mkdtemp(kit));
 	snprintf(cmd, sizeof cmd,
 	    "set -e; cd %s; mkdir -p build solutions; "
@@ -1932,7 +1949,7 @@ static const char *const san_subs[] = {
 
 START_TEST(sanitized_all_formats)
 {
-	char out[] = "/tmp/check_labgrade-san-XXXXXX", cmd[1024];
+	char out[KIT_TMP_MAX], cmd[1024];
 	char *argv[] = {"build/san/labgrade", "--format",
 	    "text,json,junit,tap,gradescope,autolab", "--format", "csv",
 	    "--out", out, "lab1-udp", (char *)kit_bin(san_subs[_i]), NULL};
@@ -1942,6 +1959,7 @@ START_TEST(sanitized_all_formats)
 	    "%s is not built (make "
 	    "SAN=1 build/san/labgrade)",
 	    argv[0]);
+	snprintf(out, sizeof out, "%s", kit_tmp("check_labgrade-san-XXXXXX"));
 	ck_assert_ptr_nonnull(mkdtemp(out));
 	ck_assert_int_eq(proc_start(&p, argv), 0);
 	proc_wait(&p, 60000);
@@ -1965,11 +1983,13 @@ END_TEST
  * group (a background child included), within the deadline's reach. */
 START_TEST(exec_deadline)
 {
-	char pidfile[] = "/tmp/check_labgrade-pid-XXXXXX", cmd[256], *out;
+	char pidfile[KIT_TMP_MAX], cmd[256], *out;
 	char *argv[] = {"sh", "-c", cmd, NULL};
 	long long t0;
 	struct timespec ts;
 	FILE *f;
+	snprintf(pidfile, sizeof pidfile, "%s",
+	    kit_tmp("check_labgrade-pid-XXXXXX"));
 	int st = 0, rc, fd = mkstemp(pidfile), pid = 0, gone = 0, i;
 
 	close(fd);
@@ -2047,7 +2067,7 @@ lg_process_mentions(const char *s)
  * (Under /var/tmp: a build folder under /tmp is hidden in the cells.) */
 START_TEST(interrupted_cleans_up)
 {
-	char tmp[] = "/var/tmp/check_labgrade-int-XXXXXX", cmd[256];
+	char tmp[KIT_TMP_MAX], cmd[256];
 	char *argv[] = {(char *)kit_bin("labgrade"), "lab1-udp",
 	    "solutions/lab1-udp", NULL};
 	struct proc p;
@@ -2055,6 +2075,8 @@ START_TEST(interrupted_cleans_up)
 	DIR *dir;
 	int i, seen = 0, left;
 
+	snprintf(
+	    tmp, sizeof tmp, "%s", kit_vartmp("check_labgrade-int-XXXXXX"));
 	ck_assert_ptr_nonnull(mkdtemp(tmp));
 	chmod(tmp, 0755);
 	setenv("TMPDIR", tmp, 1);
@@ -2161,7 +2183,7 @@ static const struct {
 START_TEST(engine_formats)
 {
 	struct report_opts o = {.argv0 = "labgrade", .csv_header = 1};
-	char path[] = "/tmp/check_labgrade-fmt-XXXXXX", err[256];
+	char path[KIT_TMP_MAX], err[256];
 	char *argv[] = {"sh", "-c", (char *)fmt_cases[_i].check, path, NULL};
 	struct report rep;
 	struct proc p;
@@ -2169,6 +2191,7 @@ START_TEST(engine_formats)
 	int fd;
 
 	ck_assert_int_eq(fk_grade(&fk_lab, 1, NULL, &rep, err, sizeof err), 0);
+	snprintf(path, sizeof path, "%s", kit_tmp("check_labgrade-fmt-XXXXXX"));
 	fd = mkstemp(path);
 	ck_assert_int_ge(fd, 0);
 	f = fdopen(fd, "w");

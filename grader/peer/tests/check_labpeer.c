@@ -1228,7 +1228,7 @@ static const char lp_json_py[] =
 START_TEST(client_json)
 {
 	const char *x[] = {"--wrong", "2", NULL};
-	char pbuf[16], path[] = "/tmp/labpeer-json-XXXXXX";
+	char pbuf[16], path[KIT_TMP_MAX];
 	char *argv[] = {(char *)kit_bin("labpeer"), "udp-client", "127.0.0.1",
 	    pbuf, "--hex", "00ff225c0a61", "--count", "2", "--json", NULL};
 	char *py[] = {"python3", "-c", (char *)lp_json_py, path, pbuf, NULL};
@@ -1239,6 +1239,7 @@ START_TEST(client_json)
 	snprintf(pbuf, sizeof pbuf, "%d", lp_start(&srv, "udp-server", x));
 	ck_assert_int_eq(proc_run(&p, argv, LP_RUN_MS), 0);
 	ck_assert_int_eq(PROC_EXIT(&p), 1);
+	snprintf(path, sizeof path, "%s", kit_tmp("labpeer-json-XXXXXX"));
 	fd = mkstemp(path);
 	ck_assert_int_ge(fd, 0);
 	f = fdopen(fd, "w");

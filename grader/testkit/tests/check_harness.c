@@ -4,6 +4,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <check.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -152,11 +153,12 @@ END_TEST
  * test is busy elsewhere: it does not block (it touches a file after). */
 START_TEST(test_unread_output)
 {
-	char dir[] = "/tmp/check-harness-XXXXXX", script[256], mark[64];
+	char dir[KIT_TMP_MAX], script[256], mark[KIT_TMP_MAX + 8];
 	char *argv[] = {"sh", "-c", script, NULL};
 	struct proc p;
 	long deadline;
 
+	snprintf(dir, sizeof dir, "%s", kit_tmp("check-harness-XXXXXX"));
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(mark, sizeof mark, "%s/mark", dir);
 	snprintf(script, sizeof script,
