@@ -242,14 +242,36 @@ xchg_track(struct sniff *s, const struct cap_pkt *pkt)
 		keep_hop(s->pr.xs, pkt, xn);
 }
 
+/* The summary's "1 query" (plural_words below for any other count). */
 static const char *const question_words[CAP_XK_N] = {
-    [CAP_XK_ECHO] = "echo request",
-    [CAP_XK_ARP] = "request",
-    [CAP_XK_DNS] = "query",
-    [CAP_XK_DHCP] = "request",
-    [CAP_XK_TRACE] = "probe",
-    [CAP_XK_ND] = "solicitation",
-    [CAP_XK_HTTP] = "request",
+    [CAP_XK_ECHO] = N_("echo request"),
+    [CAP_XK_ARP] = N_("request"),
+    [CAP_XK_DNS] = N_("query"),
+    [CAP_XK_DHCP] = N_("request"),
+    [CAP_XK_TRACE] = N_("probe"),
+    [CAP_XK_ND] = N_("solicitation"),
+    [CAP_XK_HTTP] = N_("request"),
+};
+
+/* What an answer answers, after "answers": "answers the query at ...". */
+static const char *const the_question[CAP_XK_N] = {
+    /* TRANSLATORS: after "answers" (and "duplicate: answers again"). */
+    [CAP_XK_ARP] = N_(" the request"),
+    [CAP_XK_DNS] = N_(" the query"),
+    [CAP_XK_TRACE] = N_(" the probe"),
+    [CAP_XK_ND] = N_(" the solicitation"),
+    [CAP_XK_HTTP] = N_(" the request"),
+};
+
+/* An answer to a question the capture does not hold. */
+static const char *const unasked_words[CAP_XK_N] = {
+    [CAP_XK_ECHO] = N_("answers no echo request seen"),
+    [CAP_XK_ARP] = N_("answers no request seen"),
+    [CAP_XK_DNS] = N_("answers no query seen"),
+    [CAP_XK_DHCP] = N_("answers no request seen"),
+    [CAP_XK_TRACE] = N_("answers no probe seen"),
+    [CAP_XK_ND] = N_("answers no solicitation seen"),
+    [CAP_XK_HTTP] = N_("answers no request seen"),
 };
 
 /* "answers the query at 0.000100 after 4.100 ms" */
@@ -259,20 +281,24 @@ note_answer(struct outbuf *ob, const struct sniff *s,
 {
 	outbuf_puts(ob, what);
 	if (xn->kind == CAP_XK_ECHO) {
-		outbuf_puts(ob, " echo request seq ");
+		/* TRANSLATORS: after "reply to"; "echo request" and "seq"
+		 * are ICMP's words. */
+		outbuf_puts(ob, _(" echo request seq "));
 		outbuf_u64(ob, xn->q.key.id & 0xffff);
 	} else if (xn->kind == CAP_XK_DHCP) {
-		outbuf_puts(ob, " the ");
+		/* TRANSLATORS: after "answers", before a DHCP message type
+		 * ("answers the DISCOVER"). */
+		outbuf_puts(ob, _(" the "));
 		outbuf_puts(ob, cap_dhcp_type_name((uint8_t)xn->q.key.port[0]));
 		if (xn->q.tag)
-			outbuf_puts(ob, " (renewal)");
+			outbuf_puts(ob, _(" (renewal)"));
 	} else {
-		outbuf_puts(ob, " the ");
-		outbuf_puts(ob, question_words[xn->kind]);
+		outbuf_puts(ob, _(the_question[xn->kind]));
 	}
-	outbuf_puts(ob, " at ");
+	/* TRANSLATORS: "answers the query at 0.000100 after 4.100 ms". */
+	outbuf_puts(ob, _(" at "));
 	print_reltime(ob, &s->pr.t0, &xn->q.ts);
-	outbuf_puts(ob, " after ");
+	outbuf_puts(ob, _(" after "));
 	print_ms(ob, xn->rtt_us);
 }
 
@@ -289,10 +315,10 @@ probe_words(struct outbuf *ob, const struct cap_xkey *k)
 	unsigned proto = k->id >> 16;
 
 	if (proto == 1 || proto == 58) {
-		outbuf_puts(ob, "the echo request seq ");
+		outbuf_puts(ob, _("the echo request seq "));
 	} else {
-		outbuf_puts(ob, proto == 6 ? "the TCP probe to port "
-		                           : "the UDP probe to port ");
+		outbuf_puts(ob, proto == 6 ? _("the TCP probe to port ")
+		                           : _("the UDP probe to port "));
 	}
 	outbuf_u64(ob, k->port[1]);
 }
@@ -306,24 +332,25 @@ note_trace(struct outbuf *ob, const struct sniff *s, const struct cap_pkt *pkt,
 	int v6 = pkt->tp == CAP_TP_ICMP6;
 	int exceeded = xn->icmp_type == (v6 ? 3 : 11);
 
-	outbuf_puts(ob, "hop ");
+	outbuf_puts(ob, _("hop "));
 	outbuf_u64(ob, xn->q.tag);
 	outbuf_puts(ob, ": ");
 	print_endpoint(ob, &pkt->src, -1);
+	outbuf_puts(ob, xn->ev & CAP_XE_REACHED ? _(" (the destination) says ")
+	                                        : _(" says "));
 	outbuf_puts(ob,
-	    xn->ev & CAP_XE_REACHED ? " (the destination) says " : " says ");
-	outbuf_puts(ob,
-	    exceeded ? "TTL expired"
+	    exceeded ? _("TTL expired")
 	             : cap_icmp_name(v6 ? 6 : 4, xn->icmp_type, xn->icmp_code));
-	outbuf_puts(ob, " for ");
+	/* TRANSLATORS: "says TTL expired for the UDP probe to port 33436". */
+	outbuf_puts(ob, _(" for "));
 	probe_words(ob, &xn->q.key);
-	outbuf_puts(ob, " (sent at ");
+	outbuf_puts(ob, _(" (sent at "));
 	print_reltime(ob, &s->pr.t0, &xn->q.ts);
-	outbuf_puts(ob, ", after ");
+	outbuf_puts(ob, _(", after "));
 	print_ms(ob, xn->rtt_us);
 	outbuf_putc(ob, ')');
 	if (xn->ev & CAP_XE_DUP)
-		outbuf_puts(ob, ", a duplicate");
+		outbuf_puts(ob, _(", a duplicate"));
 }
 
 static int
@@ -335,7 +362,7 @@ notes_trace(
 
 	if (xn->probe_ttl != 0) {
 		note_sep(ob, n, &k);
-		outbuf_puts(ob, "probe with TTL ");
+		outbuf_puts(ob, _("probe with TTL "));
 		outbuf_u64(ob, xn->probe_ttl);
 	}
 	if (xn->kind == CAP_XK_TRACE &&
@@ -344,7 +371,7 @@ notes_trace(
 		note_trace(ob, s, pkt, xn);
 	} else if (xn->kind == CAP_XK_TRACE && (xn->ev & CAP_XE_UNASKED)) {
 		note_sep(ob, n, &k);
-		outbuf_puts(ob, "quotes a probe not seen");
+		outbuf_puts(ob, _("quotes a probe not seen"));
 	}
 	return k;
 }
@@ -361,16 +388,16 @@ notes_http(struct outbuf *ob, const struct cap_xnote *xn, int n)
 		note_sep(ob, n, &k);
 		outbuf_u64(ob, xn->nmsg);
 		outbuf_puts(ob, request
-		                    ? " requests in this segment (pipelined)"
-		                    : " responses in this segment, each "
-		                      "answering the next request in turn");
+		                    ? _(" requests in this segment (pipelined)")
+		                    : _(" responses in this segment, each "
+		                        "answering the next request in turn"));
 	}
 	if (request && xn->behind > 0) {
 		note_sep(ob, n, &k);
-		outbuf_puts(ob, "pipelined: sent before the answer to ");
+		outbuf_puts(ob, _("pipelined: sent before the answer to "));
 		outbuf_u64(ob, xn->behind);
-		outbuf_puts(ob,
-		    xn->behind == 1 ? " earlier request" : " earlier requests");
+		outbuf_puts(ob, xn->behind == 1 ? _(" earlier request")
+		                                : _(" earlier requests"));
 	}
 	return k;
 }
@@ -391,35 +418,33 @@ xchg_notes(
 		return k;
 	if (xn->ev & CAP_XE_REPEAT) {
 		note_sep(ob, n, &k);
-		outbuf_puts(ob, "asked again (first at ");
+		outbuf_puts(ob, _("asked again (first at "));
 		print_reltime(ob, &s->pr.t0, &xn->q.ts0);
-		outbuf_puts(ob, ", not answered yet)");
+		outbuf_puts(ob, _(", not answered yet)"));
 	}
 	if (xn->ev & CAP_XE_ANSWER) {
 		note_sep(ob, n, &k);
 		note_answer(ob, s, xn,
-		    xn->kind == CAP_XK_ECHO ? "reply to" : "answers");
+		    xn->kind == CAP_XK_ECHO ? _("reply to") : _("answers"));
 		if (xn->kind == CAP_XK_ND && xn->q.key.port[0] == CAP_ND_NS &&
 		    memcmp(xn->q.key.a[1], (const uint8_t[16]){0}, 16) == 0)
-			outbuf_puts(ob, ": the address is already in use");
+			outbuf_puts(ob, _(": the address is already in use"));
 	}
 	if (xn->ev & CAP_XE_DUP) {
 		note_sep(ob, n, &k);
-		note_answer(ob, s, xn, "duplicate: answers again");
+		note_answer(ob, s, xn, _("duplicate: answers again"));
 	}
 	if (xn->ev & CAP_XE_UNASKED) {
 		note_sep(ob, n, &k);
-		outbuf_puts(ob, "answers no ");
-		outbuf_puts(ob, question_words[xn->kind]);
-		outbuf_puts(ob, " seen");
+		outbuf_puts(ob, _(unasked_words[xn->kind]));
 	}
 	if (xn->kind == CAP_XK_HTTP)
 		k += notes_http(ob, xn, n + k);
 	if (xn->kind == CAP_XK_ECHO && (xn->ev & CAP_XE_REACHED)) {
 		note_sep(ob, n, &k);
-		outbuf_puts(ob, "hop ");
+		outbuf_puts(ob, _("hop "));
 		outbuf_u64(ob, xn->q.tag);
-		outbuf_puts(ob, ": the destination (traceroute)");
+		outbuf_puts(ob, _(": the destination (traceroute)"));
 	}
 	return k;
 }
@@ -472,33 +497,33 @@ json_xchg(struct sniff *s)
 }
 
 static const char *const plural_words[CAP_XK_N] = {
-    [CAP_XK_ECHO] = "echo requests",
-    [CAP_XK_ARP] = "requests",
-    [CAP_XK_DNS] = "queries",
-    [CAP_XK_DHCP] = "requests (DISCOVER, REQUEST, INFORM)",
-    [CAP_XK_TRACE] = "probes",
-    [CAP_XK_ND] = "solicitations",
-    [CAP_XK_HTTP] = "requests",
+    [CAP_XK_ECHO] = N_("echo requests"),
+    [CAP_XK_ARP] = N_("requests"),
+    [CAP_XK_DNS] = N_("queries"),
+    [CAP_XK_DHCP] = N_("requests (DISCOVER, REQUEST, INFORM)"),
+    [CAP_XK_TRACE] = N_("probes"),
+    [CAP_XK_ND] = N_("solicitations"),
+    [CAP_XK_HTTP] = N_("requests"),
 };
 
 static const char *const kind_title[CAP_XK_N] = {
-    [CAP_XK_ECHO] = "ping (ICMP echo)",
+    [CAP_XK_ECHO] = N_("ping (ICMP echo)"),
     [CAP_XK_ARP] = "ARP",
     [CAP_XK_DNS] = "DNS",
     [CAP_XK_DHCP] = "DHCP",
-    [CAP_XK_TRACE] = "traceroute (probes with a small TTL)",
-    [CAP_XK_ND] = "IPv6 neighbor discovery",
+    [CAP_XK_TRACE] = N_("traceroute (probes with a small TTL)"),
+    [CAP_XK_ND] = N_("IPv6 neighbor discovery"),
     [CAP_XK_HTTP] = "HTTP",
 };
 
 static const char *const answer_words[CAP_XK_N] = {
-    [CAP_XK_ECHO] = "replies",
-    [CAP_XK_ARP] = "replies",
-    [CAP_XK_DNS] = "responses",
-    [CAP_XK_DHCP] = "replies",
-    [CAP_XK_TRACE] = "ICMP errors",
-    [CAP_XK_ND] = "advertisements",
-    [CAP_XK_HTTP] = "responses",
+    [CAP_XK_ECHO] = N_("replies"),
+    [CAP_XK_ARP] = N_("replies"),
+    [CAP_XK_DNS] = N_("responses"),
+    [CAP_XK_DHCP] = N_("replies"),
+    [CAP_XK_TRACE] = N_("ICMP errors"),
+    [CAP_XK_ND] = N_("advertisements"),
+    [CAP_XK_HTTP] = N_("responses"),
 };
 
 /* Milliseconds with 3 decimals, no unit (times are never negative). */
@@ -517,7 +542,7 @@ sum_times(struct outbuf *ob, const struct cap_xstats *st)
 {
 	if (st->answered == 0)
 		return;
-	outbuf_puts(ob, "; time min/avg/max ");
+	outbuf_puts(ob, _("; time min/avg/max "));
 	sum_ms(ob, st->rtt_min_us);
 	outbuf_putc(ob, '/');
 	sum_ms(ob, st->rtt_sum_us / (int64_t)st->answered);
@@ -532,36 +557,42 @@ sum_kind(struct outbuf *ob, enum cap_xkind k, const struct cap_xstats *st)
 	uint64_t lost = st->asked - st->answered - st->errors;
 
 	outbuf_puts(ob, "  ");
-	outbuf_puts(ob, kind_title[k]);
+	outbuf_puts(ob, _(kind_title[k]));
 	outbuf_puts(ob, ": ");
 	outbuf_u64(ob, st->asked);
 	outbuf_putc(ob, ' ');
-	outbuf_puts(ob, st->asked == 1 ? question_words[k] : plural_words[k]);
+	/* Portuguese and English share the plural rule (n != 1). */
+	outbuf_puts(
+	    ob, _(st->asked == 1 ? question_words[k] : plural_words[k]));
 	outbuf_puts(ob, ", ");
 	outbuf_u64(ob, st->answered);
-	outbuf_puts(ob, " answered, ");
+	outbuf_puts(ob, _(" answered, "));
 	if (st->errors > 0) {
 		outbuf_u64(ob, st->errors);
-		outbuf_puts(ob, " answered by an ICMP error, ");
+		outbuf_puts(ob, _(" answered by an ICMP error, "));
 	}
 	outbuf_u64(ob, lost);
-	outbuf_puts(ob, " unanswered");
+	outbuf_puts(ob, _(" unanswered"));
 	if (k == CAP_XK_ECHO && st->asked > 0) {
 		outbuf_puts(ob, " (");
 		outbuf_u64(ob, lost * 100 / st->asked);
-		outbuf_puts(ob, "% loss)");
+		/* xgettext:no-c-format */
+		outbuf_puts(ob, _("% loss)"));
 	}
 	if (st->repeats > 0) {
 		outbuf_puts(ob, ", ");
 		outbuf_u64(ob, st->repeats);
-		outbuf_puts(ob, " asked again");
+		outbuf_puts(ob, _(" asked again"));
 	}
 	if (st->unasked + st->dups > 0) {
 		outbuf_puts(ob, ", ");
 		outbuf_u64(ob, st->unasked + st->dups);
-		outbuf_puts(ob, " other ");
-		outbuf_puts(ob, answer_words[k]);
-		outbuf_puts(ob, " (duplicates or to nothing seen)");
+		/* TRANSLATORS: "1 other replies (duplicates or ...)"; the
+		 * next word is one of "replies", "responses", "ICMP errors",
+		 * "advertisements". */
+		outbuf_puts(ob, _(" other "));
+		outbuf_puts(ob, _(answer_words[k]));
+		outbuf_puts(ob, _(" (duplicates or to nothing seen)"));
 	}
 	sum_times(ob, st);
 	outbuf_putc(ob, '\n');
@@ -582,16 +613,17 @@ sum_pings(struct outbuf *ob, const struct xsum *xs)
 		print_endpoint(ob, &p->to, -1);
 		outbuf_puts(ob, ": ");
 		outbuf_u64(ob, p->sent);
-		outbuf_puts(ob, " sent, ");
+		outbuf_puts(ob, _(" sent, "));
 		outbuf_u64(ob, p->answered);
-		outbuf_puts(ob, " answered");
+		outbuf_puts(ob, _(" answered"));
 		if (p->sent > 0 && p->sent >= p->answered) {
 			outbuf_puts(ob, ", ");
 			outbuf_u64(ob, (p->sent - p->answered) * 100 / p->sent);
-			outbuf_puts(ob, "% loss");
+			/* xgettext:no-c-format */
+			outbuf_puts(ob, _("% loss"));
 		}
 		if (p->answered > 0) {
-			outbuf_puts(ob, ", min/avg/max ");
+			outbuf_puts(ob, _(", min/avg/max "));
 			sum_ms(ob, p->min_us);
 			outbuf_putc(ob, '/');
 			sum_ms(ob, p->sum_us / (int64_t)p->answered);
@@ -602,9 +634,10 @@ sum_pings(struct outbuf *ob, const struct xsum *xs)
 		outbuf_putc(ob, '\n');
 	}
 	if (xs->more_pings > 0) {
-		outbuf_puts(ob, "    ... and ");
+		outbuf_puts(ob, _("    ... and "));
 		outbuf_u64(ob, xs->more_pings);
-		outbuf_puts(ob, " more echo requests to other destinations\n");
+		outbuf_puts(
+		    ob, _(" more echo requests to other destinations\n"));
 	}
 }
 
@@ -656,7 +689,7 @@ sum_lost(struct outbuf *ob, const struct sniff *s, const struct cap_xq *q)
 		sum_addr(ob, k->family, k->a[1]);
 		break;
 	case CAP_XK_TRACE:
-		outbuf_puts(ob, "probe with TTL ");
+		outbuf_puts(ob, _("probe with TTL "));
 		outbuf_u64(ob, q->tag);
 		outbuf_putc(ob, ' ');
 		sum_addr(ob, k->family, k->a[0]);
@@ -702,9 +735,9 @@ sum_lost(struct outbuf *ob, const struct sniff *s, const struct cap_xq *q)
 		sum_addr(ob, k->family, k->a[1]);
 	}
 	if (q->asked > 1) {
-		outbuf_puts(ob, " (asked ");
+		outbuf_puts(ob, _(" (asked "));
 		outbuf_u64(ob, q->asked);
-		outbuf_puts(ob, " times)");
+		outbuf_puts(ob, _(" times)"));
 	}
 	outbuf_putc(ob, '\n');
 }
@@ -742,19 +775,19 @@ sum_route(struct outbuf *ob, const struct xroute *r)
 {
 	unsigned t;
 
-	outbuf_puts(ob, "  route to ");
+	outbuf_puts(ob, _("  route to "));
 	print_endpoint(ob, &r->dst, -1);
-	outbuf_puts(ob, " (hop: who answered the probe with that TTL):\n");
+	outbuf_puts(ob, _(" (hop: who answered the probe with that TTL):\n"));
 	for (t = 1; t <= r->maxttl; t++) {
 		const struct xhop *h = &r->hop[t];
 
 		if (h->sent == 0 && h->answered == 0)
 			continue;
-		outbuf_puts(ob, "    hop ");
+		outbuf_puts(ob, _("    hop "));
 		outbuf_u64(ob, t);
 		outbuf_puts(ob, "  ");
 		if (h->answered == 0) {
-			outbuf_puts(ob, "*  (no answer)\n");
+			outbuf_puts(ob, _("*  (no answer)\n"));
 			continue;
 		}
 		print_endpoint(ob, &h->from, -1);
@@ -763,12 +796,12 @@ sum_route(struct outbuf *ob, const struct xroute *r)
 		if (h->sent > h->answered) {
 			outbuf_puts(ob, " (");
 			outbuf_u64(ob, h->answered);
-			outbuf_puts(ob, " of ");
+			outbuf_puts(ob, _(" of "));
 			outbuf_u64(ob, h->sent);
-			outbuf_puts(ob, " probes answered)");
+			outbuf_puts(ob, _(" probes answered)"));
 		}
 		if (h->reached)
-			outbuf_puts(ob, " (the destination)");
+			outbuf_puts(ob, _(" (the destination)"));
 		outbuf_putc(ob, '\n');
 	}
 }
@@ -780,7 +813,7 @@ sum_leases(struct outbuf *ob, const struct sniff *s, const struct xsum *xs)
 
 	if (xs->nlease == 0)
 		return;
-	outbuf_puts(ob, "  leases granted (DHCP ACK):\n");
+	outbuf_puts(ob, _("  leases granted (DHCP ACK):\n"));
 	for (i = 0; i < xs->nlease; i++) {
 		const struct xlease *l = &xs->lease[i];
 
@@ -788,23 +821,27 @@ sum_leases(struct outbuf *ob, const struct sniff *s, const struct xsum *xs)
 		print_reltime(ob, &s->pr.t0, &l->ts);
 		outbuf_putc(ob, ' ');
 		outbuf_ipv4(ob, l->addr);
-		outbuf_puts(ob, " to ");
+		/* TRANSLATORS: a lease: "10.0.0.5 to <MAC> from <server>". */
+		outbuf_puts(ob, _(" to "));
 		print_mac(ob, l->mac, l->hlen);
-		outbuf_puts(ob, " from ");
+		outbuf_puts(ob, _(" from "));
 		outbuf_ipv4(ob, l->server);
 		if (l->has_lease) {
-			outbuf_puts(ob, " for ");
-			outbuf_u64(ob, l->lease);
-			outbuf_puts(ob, " s");
+			char t[64];
+
+			/* TRANSLATORS: a lease's length in seconds. */
+			snprintf(t, sizeof t, _(" for %lu s"),
+			    (unsigned long)l->lease);
+			outbuf_puts(ob, t);
 		}
 		if (l->renewal)
-			outbuf_puts(ob, " (renewal)");
+			outbuf_puts(ob, _(" (renewal)"));
 		outbuf_putc(ob, '\n');
 	}
 	if (xs->more_leases > 0) {
-		outbuf_puts(ob, "    ... and ");
+		outbuf_puts(ob, _("    ... and "));
 		outbuf_u64(ob, xs->more_leases);
-		outbuf_puts(ob, " more\n");
+		outbuf_puts(ob, _(" more\n"));
 	}
 }
 
@@ -830,7 +867,7 @@ xchg_summary(struct sniff *s)
 		}
 		if (any++ == 0)
 			outbuf_puts(
-			    ob, "exchanges (a question and its answer):\n");
+			    ob, _("exchanges (a question and its answer):\n"));
 		sum_kind(ob, k, st);
 		if (k == CAP_XK_ECHO)
 			sum_pings(ob, xs);
@@ -843,12 +880,12 @@ xchg_summary(struct sniff *s)
 	if (s->o.json || xs->nlost == 0)
 		return;
 	qsort(xs->lost, xs->nlost, sizeof xs->lost[0], lost_by_time);
-	outbuf_puts(ob, "  never answered:\n");
+	outbuf_puts(ob, _("  never answered:\n"));
 	for (i = 0; i < xs->nlost; i++)
 		sum_lost(ob, s, &xs->lost[i]);
 	if (xs->more_lost > 0) {
-		outbuf_puts(ob, "    ... and ");
+		outbuf_puts(ob, _("    ... and "));
 		outbuf_u64(ob, xs->more_lost);
-		outbuf_puts(ob, " more\n");
+		outbuf_puts(ob, _(" more\n"));
 	}
 }

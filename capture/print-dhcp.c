@@ -34,29 +34,38 @@ dhcp_step(struct outbuf *ob, const struct cap_dhcp *d)
 	case CAP_DHCP_REQUEST:
 		if (d->has_server)
 			outbuf_puts(ob, "DHCP 3/4 REQUEST");
-		else if (has_addr(d->ciaddr))
-			outbuf_puts(ob, "DHCP REQUEST (renewal)");
 		else
-			outbuf_puts(ob,
-			    "DHCP REQUEST (reboot: asks to keep its "
-			    "old address)");
+			outbuf_puts(ob, "DHCP REQUEST");
+		if (!d->has_server)
+			outbuf_puts(ob, has_addr(d->ciaddr)
+			                    ? _(" (renewal)")
+			                    : _(" (reboot: asks to keep its "
+			                        "old address)"));
 		return;
 	case CAP_DHCP_ACK:
-		outbuf_puts(ob, !has_addr(d->ciaddr) ? "DHCP 4/4 ACK"
-		                : d->has_lease       ? "DHCP ACK (renewal)"
-		                                     : "DHCP ACK");
+		if (!has_addr(d->ciaddr)) {
+			outbuf_puts(ob, "DHCP 4/4 ACK");
+		} else {
+			outbuf_puts(ob, "DHCP ACK");
+			if (d->has_lease)
+				outbuf_puts(ob, _(" (renewal)"));
+		}
 		return;
 	case CAP_DHCP_NAK:
-		outbuf_puts(ob, "DHCP NAK (the server refuses)");
+		outbuf_puts(ob, "DHCP NAK");
+		outbuf_puts(ob, _(" (the server refuses)"));
 		return;
 	case CAP_DHCP_DECLINE:
-		outbuf_puts(ob, "DHCP DECLINE (the address is in use)");
+		outbuf_puts(ob, "DHCP DECLINE");
+		outbuf_puts(ob, _(" (the address is in use)"));
 		return;
 	case CAP_DHCP_RELEASE:
-		outbuf_puts(ob, "DHCP RELEASE (gives the address back)");
+		outbuf_puts(ob, "DHCP RELEASE");
+		outbuf_puts(ob, _(" (gives the address back)"));
 		return;
 	case CAP_DHCP_INFORM:
-		outbuf_puts(ob, "DHCP INFORM (settings only, has an address)");
+		outbuf_puts(ob, "DHCP INFORM");
+		outbuf_puts(ob, _(" (settings only, has an address)"));
 		return;
 	}
 	outbuf_puts(ob, "DHCP ");
@@ -127,7 +136,7 @@ print_dhcp(struct outbuf *ob, const struct cap_pkt *pkt)
 	outbuf_puts(ob, d.op == 2 ? " to " : " from ");
 	print_mac(ob, d.chaddr, d.hlen);
 	if (d.flags & 0x8000)
-		outbuf_puts(ob, " (answer by broadcast)");
+		outbuf_puts(ob, _(" (answer by broadcast)"));
 	dhcp_facts(ob, &d);
 	if (d.bad != NULL) {
 		outbuf_puts(ob, " malformed dhcp: ");

@@ -53,9 +53,10 @@ nd_prefixes(struct outbuf *ob, const struct cap_nd *nd)
 		outbuf_puts(ob, " s");
 		if (p->flags & 0x80)
 			outbuf_puts(ob, ", on-link");
-		if (p->flags & 0x40)
-			outbuf_puts(
-			    ob, ", autonomous: hosts make their address");
+		if (p->flags & 0x40) {
+			outbuf_puts(ob, ", autonomous");
+			outbuf_puts(ob, _(": hosts make their address"));
+		}
 		outbuf_putc(ob, ')');
 	}
 }
@@ -69,11 +70,13 @@ nd_router_adv(struct outbuf *ob, const struct cap_nd *nd)
 	outbuf_u64(ob, nd->lifetime);
 	outbuf_puts(ob, " s");
 	if (nd->lifetime == 0)
-		outbuf_puts(ob, " (not a default router)");
-	if (nd->ra_flags & CAP_RA_MANAGED)
-		outbuf_puts(ob, ", managed: addresses by DHCPv6");
+		outbuf_puts(ob, _(" (not a default router)"));
+	if (nd->ra_flags & CAP_RA_MANAGED) {
+		outbuf_puts(ob, ", managed");
+		outbuf_puts(ob, _(": addresses by DHCPv6"));
+	}
 	if (nd->ra_flags & CAP_RA_OTHER)
-		outbuf_puts(ob, ", other settings by DHCPv6");
+		outbuf_puts(ob, _(", other settings by DHCPv6"));
 	nd_prefixes(ob, nd);
 	if (nd->has_mtu) {
 		outbuf_puts(ob, ", MTU ");
@@ -97,7 +100,8 @@ print_nd(struct outbuf *ob, const struct cap_pkt *pkt)
 	outbuf_puts(ob, "ICMPv6 ");
 	switch (nd.type) {
 	case CAP_ND_RS:
-		outbuf_puts(ob, "router solicitation: any router here?");
+		outbuf_puts(ob, "router solicitation");
+		outbuf_puts(ob, _(": any router here?"));
 		if (nd.has_src_ll) {
 			outbuf_puts(ob, " asks ");
 			print_mac(ob, nd.src_ll, 6);
@@ -110,8 +114,9 @@ print_nd(struct outbuf *ob, const struct cap_pkt *pkt)
 		outbuf_puts(ob, "neighbor solicitation: who has ");
 		nd_addr(ob, nd.target);
 		if (memcmp(pkt->src.a, unspec, 16) == 0) {
-			outbuf_puts(ob, "? (duplicate address detection: is it "
-			                "free?)");
+			outbuf_puts(ob, "?");
+			outbuf_puts(ob,
+			    _(" (duplicate address detection: is it free?)"));
 			break;
 		}
 		outbuf_puts(ob, "? tell ");

@@ -103,10 +103,11 @@ static void
 route_probe_words(struct route_ev *e, const struct cap_pkt *pkt)
 {
 	if (pkt->tp == CAP_TP_ICMP || pkt->tp == CAP_TP_ICMP6)
-		snprintf(e->what, sizeof e->what, "echo request seq %u",
+		snprintf(e->what, sizeof e->what, _("echo request seq %u"),
 		    (unsigned)pkt->icmp.seq);
 	else
-		snprintf(e->what, sizeof e->what, "%s to port %u",
+		/* TRANSLATORS: "UDP to port 33434", a traceroute probe. */
+		snprintf(e->what, sizeof e->what, _("%s to port %u"),
 		    pkt->tp == CAP_TP_TCP ? "TCP" : "UDP",
 		    (unsigned)pkt->dport);
 }
@@ -136,7 +137,7 @@ route_answer(struct route *r, const struct cap_pkt *pkt,
 	if (kind == RT_REACHED && r->path[ri].reached_at == 0)
 		r->path[ri].reached_at = (uint8_t)ttl;
 	if (kind == RT_EXPIRED)
-		snprintf(e->what, sizeof e->what, "TTL expired");
+		snprintf(e->what, sizeof e->what, "%s", _("TTL expired"));
 	else if (pkt->tp == CAP_TP_ICMP || pkt->tp == CAP_TP_ICMP6)
 		snprintf(e->what, sizeof e->what, "%s",
 		    cap_icmp_name(pkt->tp == CAP_TP_ICMP ? 4 : 6,

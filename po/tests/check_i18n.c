@@ -106,20 +106,23 @@ i18n_english_word(const char *line, size_t n)
  * identical to the English run's line and holding an English word.  A
  * labsniff packet line ("0.000120 127.0.0.1 > ... -- notes") is decoded
  * as tcpdump decodes it, in English on purpose: only its notes, after
- * " -- ", are prose.  Appends them to bad; returns how many.
+ * " -- ", are prose; so is a question its summary lists as never
+ * answered ("    2.001439 echo request 10.0.0.1 > 10.0.0.2 id 1 seq 3").
+ * Appends them to bad; returns how many.
  */
 static int
 i18n_untranslated(const char *en, const char *pt, char *bad, size_t badlen)
 {
-	const char *l = pt, *nl, *notes, *w;
+	const char *l = pt, *nl, *notes, *w, *t;
 	int found = 0;
 	size_t n;
 
 	for (; *l != '\0'; l = *nl != '\0' ? nl + 1 : nl) {
 		nl = l + strcspn(l, "\n");
 		n = (size_t)(nl - l);
-		if (isdigit((unsigned char)*l) && memchr(l, '.', n) != NULL &&
-		    strspn(l, "0123456789.") > 7) {
+		t = l + strspn(l, " ");
+		if (isdigit((unsigned char)*t) && memchr(t, '.', n) != NULL &&
+		    strspn(t, "0123456789.") > 7) {
 			notes = memmem(l, n, " -- ", 4);
 			if (notes == NULL)
 				continue;
@@ -243,34 +246,55 @@ i18n_golden(const char *name, const char *got)
 {
 	char path[256];
 	char *want;
+	size_t i, line = 1, at = 0;
 
 	snprintf(path, sizeof path, I18N_GOLDEN "%s", name);
 	want = i18n_slurp(path);
 	ck_assert_msg(want != NULL, "%s: missing", path);
-	ck_assert_msg(strcmp(want, got) == 0,
-	    "%s differs from the output (pt_BR):\n%s", path, got);
+	/* Check's messages are short: the first line that differs. */
+	for (i = 0; want[i] != '\0' && want[i] == got[i]; i++)
+		if (want[i] == '\n') {
+			line++;
+			at = i + 1;
+		}
+	ck_assert_msg(want[i] == got[i],
+	    "%s differs from the output (pt_BR) at line %zu:\n"
+	    "want: %.300s\ngot:  %.300s",
+	    path, line, want + at, got + at);
 	free(want);
 }
 
-/* labsniff's notes and summary in pt-BR on two of the scenario pcaps:
- * a refused connection and a client's reset, ICMP port unreachables. */
+/* labsniff's notes and summary in pt-BR on four of the test pcaps: a
+ * refused connection and a client's reset, ICMP port unreachables, DNS
+ * queries (the exchanges' notes and summary), traceroute (hops, route);
+ * and no English prose left in them (only the decode stays English). */
+static const char *const i18n_pcaps[] = {
+    "tcp-reset", "udp-stray-unreach", "dns", "traceroute"};
+
 START_TEST(test_golden_labsniff)
 {
-	static const char *const pcaps[] = {"tcp-reset", "udp-stray-unreach"};
-	char pcap[256], name[64];
-	struct proc p = {0};
+	char pcap[256], name[64], bad[4096] = "";
+	struct proc en = {0}, p = {0};
 
 	if (!i18n_have_pt())
 		return;
 	snprintf(pcap, sizeof pcap, "%s", kit_bin("tests/pcap/"));
-	strcat(pcap, pcaps[_i]);
+	strcat(pcap, i18n_pcaps[_i]);
 	strcat(pcap, ".pcap");
 	ck_assert_int_eq(
 	    i18n_run(&p, "pt_BR.UTF-8", NULL,
 	        (const char *const[]){"labsniff", "-r", pcap, NULL}),
 	    0);
-	snprintf(name, sizeof name, "%s.pt_BR.out", pcaps[_i]);
+	snprintf(name, sizeof name, "%s.pt_BR.out", i18n_pcaps[_i]);
 	i18n_golden(name, p.out);
+	ck_assert_int_eq(
+	    i18n_run(&en, "C", NULL,
+	        (const char *const[]){"labsniff", "-r", pcap, NULL}),
+	    0);
+	i18n_untranslated(en.out, p.out, bad, sizeof bad);
+	ck_assert_msg(bad[0] == '\0',
+	    "labsniff -r %s: untranslated in pt_BR:%s", i18n_pcaps[_i], bad);
+	proc_free(&en);
 	proc_free(&p);
 }
 END_TEST
@@ -478,7 +502,8 @@ i18n_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_untranslated, 0, n);
 	tcase_add_test(tc, test_catalogue_whole);
-	tcase_add_loop_test(tc, test_golden_labsniff, 0, 2);
+	tcase_add_loop_test(tc, test_golden_labsniff, 0,
+	    (int)(sizeof i18n_pcaps / sizeof i18n_pcaps[0]));
 	tcase_add_test(tc, test_golden_report);
 	tcase_add_test(tc, test_machine_formats);
 	tcase_add_test(tc, test_lang_option);
