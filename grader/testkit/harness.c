@@ -472,3 +472,25 @@ kit_bin(const char *name)
 	snprintf(buf, PATH_MAX, "%s/%s", dir, name);
 	return buf;
 }
+
+/* S as one shell word, single-quoted ('\'' for a quote), in a ring. */
+const char *
+kit_shq(const char *s)
+{
+	static char ring[8][PATH_MAX * 2];
+	static unsigned next;
+	char *buf = ring[next++ % 8];
+	size_t n = 0;
+
+	buf[n++] = '\'';
+	for (; *s != '\0' && n + 6 < sizeof ring[0]; s++) {
+		if (*s == '\'') {
+			memcpy(buf + n, "'\\''", 4);
+			n += 4;
+		} else
+			buf[n++] = *s;
+	}
+	buf[n++] = '\'';
+	buf[n] = '\0';
+	return buf;
+}

@@ -27,6 +27,10 @@
  *	                         is cut: its mkdtemp()/mkstemp() fails)
  *	kit_bin(name)            path of a built tool (build/NAME or
  *	                         $KIT_BUILD/NAME), in a static buffer ring
+ *	kit_shq(s)               s as one single-quoted shell word, in a
+ *	                         static buffer ring of 8: a path in a
+ *	                         "sh -c" command (the kit's folder may be
+ *	                         named "my kit (copy)")
  *	harness_now(), harness_now_ms()  CLOCK_MONOTONIC in s / ms
  *
  * A started program gets /dev/null (or the given text) on stdin, default
@@ -68,6 +72,7 @@ int port_wait(int type, int port, int timeout_ms);
 const char *kit_bin(const char *name);
 const char *kit_tmp(const char *name);
 const char *kit_vartmp(const char *name);
+const char *kit_shq(const char *s);
 
 /* A scratch path: the runner's folder (about 25 bytes) and a name. */
 #define KIT_TMP_MAX 128

@@ -268,6 +268,25 @@ START_TEST(test_kit_bin)
 }
 END_TEST
 
+/* A path with spaces, parentheses, a quote, $, a backquote and é comes
+ * back from "sh -c" whole, as one word. */
+START_TEST(test_kit_shq)
+{
+	const char *odd = "/home/k/my kit (copy) \xc3\xa9/it's $HOME `x` \\";
+	char cmd[PATH_MAX];
+	char *argv[] = {"sh", "-c", cmd, NULL};
+	struct proc p;
+
+	ck_assert_str_eq(kit_shq("a b"), "'a b'");
+	snprintf(cmd, sizeof cmd, "printf '%%s|' %s", kit_shq(odd));
+	ck_assert_int_eq(proc_run(&p, argv, 10000), 0);
+	ck_assert_int_eq(PROC_EXIT(&p), 0);
+	ck_assert_str_eq(
+	    p.out, "/home/k/my kit (copy) \xc3\xa9/it's $HOME `x` \\|");
+	proc_free(&p);
+}
+END_TEST
+
 Suite *
 harness_suite(void)
 {
@@ -284,6 +303,7 @@ harness_suite(void)
 	tcase_add_test(tc, test_missing_program);
 	tcase_add_test(tc, test_unread_output);
 	tcase_add_test(tc, test_kit_bin);
+	tcase_add_test(tc, test_kit_shq);
 	suite_add_tcase(s, tc);
 	tcase_set_timeout(ports, 10);
 	tcase_add_loop_test(ports, test_port_free, 0, 2);
