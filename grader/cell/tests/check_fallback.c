@@ -150,12 +150,13 @@ START_TEST(test_as_nobody)
 	ck_assert(a != NULL && b != NULL && c != NULL);
 	snprintf(cmd, sizeof cmd,
 	    "set -e; cd %s; mkdir -p build solutions; "
-	    "cp %s %s %s build/; (cd $OLDPWD && tar cf - "
+	    "cp %s %s %s build/; (cd \"$OLDPWD\" && tar cf - "
 	    "grader/labs/*/*.rubric) "
-	    "| tar xf -; cp -r $OLDPWD/solutions/lab1-udp "
-	    "$OLDPWD/solutions/lab2-tcp solutions/; cp -r $OLDPWD/labs .; "
+	    "| tar xf -; cp -r \"$OLDPWD\"/solutions/lab1-udp "
+	    "\"$OLDPWD\"/solutions/lab2-tcp solutions/; cp -r \"$OLDPWD\"/labs "
+	    ".; "
 	    "chmod -R a+rX .",
-	    kit, a, b, c);
+	    kit, kit_shq(a), kit_shq(b), kit_shq(c));
 	free(a);
 	free(b);
 	free(c);

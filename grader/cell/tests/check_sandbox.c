@@ -149,11 +149,12 @@ sb_kit_copy(struct sb *x)
 	snprintf(x->kit, sizeof x->kit, "%s/kit", x->work);
 	snprintf(cmd, sizeof cmd,
 	    "set -e; mkdir -p %s; cd %s; mkdir -p build solutions; "
-	    "cp %s %s %s build/; (cd $OLDPWD && tar cf - "
+	    "cp %s %s %s build/; (cd \"$OLDPWD\" && tar cf - "
 	    "grader/labs/*/*.rubric "
-	    "labs) | tar xf -; cp -r $OLDPWD/solutions/lab1-udp solutions/; "
+	    "labs) | tar xf -; cp -r \"$OLDPWD\"/solutions/lab1-udp "
+	    "solutions/; "
 	    "chmod -R a+rX .",
-	    x->kit, x->kit, a, b, c);
+	    x->kit, x->kit, kit_shq(a), kit_shq(b), kit_shq(c));
 	free(a);
 	free(b);
 	free(c);

@@ -1212,7 +1212,7 @@ lg_autograder(const char *root, const char *setup, struct proc *p)
 	snprintf(cmd, sizeof cmd,
 	    "set -e; rm -rf %s/submission %s/results; mkdir -p %s/source "
 	    "%s/submission; cd %s; %s; cd - >/dev/null; "
-	    "AUTOGRADER=%s SOCKLAB_KIT=$PWD sh "
+	    "AUTOGRADER=%s SOCKLAB_KIT=\"$PWD\" sh "
 	    "grader/gradescope/run_autograder",
 	    root, root, root, root, root, setup, root);
 	return lg_sh(cmd, p, 90000);
@@ -1308,21 +1308,22 @@ START_TEST(gradescope_submission)
 	    "printf 'penalty_per_day 10\\nmax_days none\\n' > source/late; "
 	    "K=%s; mkdir -p 'submission/my work' "
 	    "\"submission/$(printf 'odd\\nname')\"; "
-	    "cp $K/labs/lab1-udp/udp_server.c 'submission/my work/'; "
-	    "cp $K/labs/lab1-udp/udp_client.c submission/odd*/; "
-	    "ln -s $K/solutions/lab1-udp submission/ref; "
-	    "ln -s $K/solutions/lab1-udp/udp_client.c submission/udp_client.c; "
+	    "cp \"$K\"/labs/lab1-udp/udp_server.c 'submission/my work/'; "
+	    "cp \"$K\"/labs/lab1-udp/udp_client.c submission/odd*/; "
+	    "ln -s \"$K\"/solutions/lab1-udp submission/ref; "
+	    "ln -s \"$K\"/solutions/lab1-udp/udp_client.c "
+	    "submission/udp_client.c; "
 	    "printf '{\"created_at\": \"2026-12-03T10:00:00.000000-08:00\", "
 	    "\"assignment\": {\"due_date\": "
 	    "\"2026-12-01T23:59:00.000000-08:00\"}}' "
 	    "> submission_metadata.json",
-	    kit);
+	    kit_shq(kit));
 	ck_assert_msg(lg_autograder(root, setup, &p) == 0, "%s", p.err);
 	proc_free(&p);
 	lg_results_check(root, py_gs_found);
 	ck_assert_int_lt(strlen(setup) + 200, sizeof setup);
 	strcat(setup,
-	    "; mkdir submission/old; cp $K/labs/lab1-udp/udp_client.c "
+	    "; mkdir submission/old; cp \"$K\"/labs/lab1-udp/udp_client.c "
 	    "submission/old/");
 	ck_assert_msg(lg_autograder(root, setup, &p) == 0, "%s", p.err);
 	proc_free(&p);
@@ -1543,15 +1544,16 @@ START_TEST(class_hostile)
 	    "set -e; cd %s; echo untouched > %s; "
 	    "K=%s/labs/lab1-udp; mkdir forged fifo sparse "
 	    "\"$(printf 'evil\\nname\\033[2J')\" '=HYPERLINK(\"x\")'; "
-	    "cp $K/udp_server.c $K/udp_client.c forged/; "
+	    "cp \"$K\"/udp_server.c \"$K\"/udp_client.c forged/; "
 	    "mkdir forged/labgrade; ln -s %s forged/labgrade/report.txt; "
 	    "printf '0000000000000000\\n' > forged/labgrade/key; "
 	    "printf 'student,score,max\\n\"=HYPERLINK(\"\"x\"\")\",100,100\\n' "
 	    "> forged/labgrade/report.csv; "
-	    "cp $K/udp_server.c fifo/; mkfifo fifo/udp_client.c; "
-	    "cp $K/udp_server.c sparse/; truncate -s 20G sparse/udp_client.c; "
-	    "cp $K/udp_server.c $K/udp_client.c evil*/",
-	    root, sentinel, kit, sentinel);
+	    "cp \"$K\"/udp_server.c fifo/; mkfifo fifo/udp_client.c; "
+	    "cp \"$K\"/udp_server.c sparse/; truncate -s 20G "
+	    "sparse/udp_client.c; "
+	    "cp \"$K\"/udp_server.c \"$K\"/udp_client.c evil*/",
+	    root, sentinel, kit_shq(kit), sentinel);
 	ck_assert_msg(lg_sh(cmd, &p, 20000) == 0, "setup: %s", p.err);
 	proc_free(&p);
 	t0 = time(NULL);
@@ -1848,14 +1850,15 @@ START_TEST(grading_as_nobody)
 	ck_assert_ptr_nonnull(mkdtemp(kit));
 	snprintf(cmd, sizeof cmd,
 	    "set -e; cd %s; mkdir -p build solutions; "
-	    "cp %s %s %s build/; (cd $OLDPWD && tar cf - "
+	    "cp %s %s %s build/; (cd \"$OLDPWD\" && tar cf - "
 	    "grader/labs/*/*.rubric) "
-	    "| tar xf -; cp -r $OLDPWD/solutions/lab1-udp "
-	    "$OLDPWD/solutions/lab2-tcp solutions/; cp -r $OLDPWD/labs .; "
+	    "| tar xf -; cp -r \"$OLDPWD\"/solutions/lab1-udp "
+	    "\"$OLDPWD\"/solutions/lab2-tcp solutions/; cp -r \"$OLDPWD\"/labs "
+	    ".; "
 	    "chmod -R a+rX .",
-	    kit, realpath(kit_bin("labgrade"), NULL),
-	    realpath(kit_bin("labpeer"), NULL),
-	    realpath(kit_bin("labsniff"), NULL));
+	    kit, kit_shq(realpath(kit_bin("labgrade"), NULL)),
+	    kit_shq(realpath(kit_bin("labpeer"), NULL)),
+	    kit_shq(realpath(kit_bin("labsniff"), NULL)));
 	ck_assert_int_eq(system(cmd), 0);
 	snprintf(prog, sizeof prog, "%s/build/labgrade", kit);
 	snprintf(sub, sizeof sub, "%s/solutions/lab1-udp", kit);
