@@ -558,8 +558,12 @@ START_TEST(test_fallback_landlock)
 	struct run r;
 	FILE *f;
 
-	if (geteuid() != 0)
-		return; /* as an ordinary user the programs are its uid */
+	if (geteuid() != 0) {
+		kit_not_here("needs root: a fallback cell of an ordinary "
+		             "user runs the programs as that user, not as "
+		             "a uid of their own");
+		return;
+	}
 	snprintf(dir, sizeof dir, "%s", kit_vartmp("cell-landlock-XXXXXX"));
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	ck_assert_int_eq(chmod(dir, 0755), 0);
@@ -749,8 +753,11 @@ START_TEST(test_uid_lock)
 {
 	struct cell a, b;
 
-	if (geteuid() != 0)
+	if (geteuid() != 0) {
+		kit_not_here("needs root: an ordinary user's cells have no "
+		             "uid of their own to lock");
 		return;
+	}
 	open_cell(&a, 5, CELL_FORCE_FALLBACK);
 	if (fork() == 0) {
 		int ok = cell_open(&b, 5, CELL_FORCE_FALLBACK) == 0 &&
@@ -1060,8 +1067,11 @@ START_TEST(test_capture_fallback_filter)
 	struct cell c;
 	int port, stranger;
 
-	if (geteuid() != 0)
+	if (geteuid() != 0) {
+		kit_not_here("needs root: a fallback cell captures the "
+		             "host's lo, which needs CAP_NET_RAW");
 		return;
+	}
 	open_cell(&c, 0, CELL_FORCE_FALLBACK);
 	ck_assert_int_eq(cell_capture_start(&c, &cap, NULL), -1);
 	ck_assert_ptr_nonnull(strstr(cap.err, "cell_port"));
@@ -1264,8 +1274,12 @@ START_TEST(test_as_user)
 	char dir[256];
 	struct proc p;
 
-	if (geteuid() != 0)
-		return; /* already the user: the cases below ran as such */
+	if (geteuid() != 0) {
+		/* already the user: the cases above ran as such */
+		kit_not_here("needs root to become nobody (setpriv); this "
+		             "run is an ordinary user's already");
+		return;
+	}
 	snprintf(dir, sizeof dir, "%s", kit_vartmp("cell-nobody-XXXXXX"));
 	copy_for_nobody(dir);
 	setenv("KIT_BUILD", dir, 1);

@@ -110,8 +110,11 @@ START_TEST(test_broken_caught)
 	    "json", "--only", "client_pings", "lab1-udp", dir, NULL};
 	struct proc p;
 
-	if (geteuid() != 0)
-		return; /* without capture rights client_pings is not run */
+	if (geteuid() != 0) {
+		kit_not_here("needs root: without capture rights a fallback "
+		             "grading does not run client_pings");
+		return;
+	}
 	snprintf(dir, sizeof dir, "%s", kit_vartmp("check_fallback-XXXXXX"));
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(cmd, sizeof cmd,
@@ -142,8 +145,12 @@ START_TEST(test_as_nobody)
 	char *c = realpath(kit_bin("labsniff"), NULL);
 	struct proc p;
 
-	if (geteuid() != 0)
-		return; /* the references test above ran as such a user */
+	if (geteuid() != 0) {
+		/* the references test above ran as such a user */
+		kit_not_here("needs root to become nobody (setpriv); this "
+		             "run is an ordinary user's already");
+		return;
+	}
 	snprintf(
 	    kit, sizeof kit, "%s", kit_vartmp("check_fallback-kit-XXXXXX"));
 	ck_assert_ptr_nonnull(mkdtemp(kit));
@@ -227,8 +234,11 @@ START_TEST(test_no_ipv6_not_penalised)
 	    (char *)noipv6[_i].not_here, NULL};
 	struct proc p, q;
 
-	if (geteuid() != 0)
-		return; /* as nobody the fallback leaves more tests out */
+	if (geteuid() != 0) {
+		kit_not_here("needs root: as an ordinary user the fallback "
+		             "leaves out more tests than this one checks");
+		return;
+	}
 	ck_assert_int_eq(proc_run(&p, argv, 60000), 0);
 	ck_assert_msg(PROC_EXIT(&p) == 0, "labgrade: %s", p.err);
 	ck_assert_int_eq(proc_start_in(&q, py, p.out), 0);
