@@ -772,6 +772,63 @@ START_TEST(engine_build_hint_once)
 }
 END_TEST
 
+/*
+ * The build hint of a kit in a folder named "my kit (copy) é" runs as
+ * printed: the lab's Makefile finds ../common through its own path,
+ * which make splits on blanks, so the hint names it relative to the
+ * submission's folder (a copy of lab 1's Makefile, its PROGS "cli").
+ */
+START_TEST(engine_build_hint_blank_kit)
+{
+	char tmp[KIT_TMP_MAX], kit[KIT_TMP_MAX + 32], sub_dir[KIT_TMP_MAX + 64],
+	    mk[KIT_TMP_MAX + 64], err[256], cmd[4 * PATH_MAX];
+	char *argv[] = {"sh", "-c", cmd, NULL};
+	struct grade_sub sub;
+	struct report rep;
+	const char *hint;
+	struct proc p;
+
+	snprintf(
+	    tmp, sizeof tmp, "%s", kit_vartmp("check_labgrade-cmd-XXXXXX"));
+	ck_assert_ptr_nonnull(mkdtemp(tmp));
+	snprintf(kit, sizeof kit, "%s/my kit (copy) \xc3\xa9", tmp);
+	snprintf(sub_dir, sizeof sub_dir, "%s/sub", kit);
+	snprintf(mk, sizeof mk, "%s/labs/cmd/Makefile", kit);
+	snprintf(cmd, sizeof cmd,
+	    "set -e; mkdir -p %s/labs/cmd %s; cp -r labs/common %s/labs/; "
+	    "sed 's/^PROGS .*/PROGS := cli/' labs/lab1-udp/Makefile > %s; "
+	    "echo 'int main(void) { return 0; }' > %s/cli.c",
+	    kit_shq(kit), kit_shq(sub_dir), kit_shq(kit), kit_shq(mk),
+	    kit_shq(sub_dir));
+	ck_assert_int_eq(proc_run(&p, argv, 20000), 0);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "setup: %s", p.err);
+	proc_free(&p);
+	memset(&sub, 0, sizeof sub);
+	sub.lab = "cmd";
+	sub.src = sub_dir;
+	sub.bin = "/var/tmp/labgrade-build-private";
+	sub.labpeer = "/nonexistent-kit/build/labpeer";
+	sub.makefile = mk;
+	sub.force_fallback = 1;
+	ck_assert_msg(
+	    fk_grade_sub(&fk_twice, &sub, NULL, &rep, err, sizeof err) == 0,
+	    "%s", err);
+	hint = fk_find(&rep, "twice")->repro_build;
+	ck_assert_ptr_nonnull(hint);
+	ck_assert_msg(strstr(hint, " -f ../labs/cmd/Makefile cli") != NULL,
+	    "hint: %s", hint);
+	snprintf(
+	    cmd, sizeof cmd, "%s && test -x %s/cli", hint, kit_shq(sub_dir));
+	ck_assert_int_eq(proc_run(&p, argv, 60000), 0);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "%s: %s%s", hint, p.out, p.err);
+	proc_free(&p);
+	engine_cleanup(&rep);
+	report_free(&rep);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", kit_shq(tmp));
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 START_TEST(seeds_derived)
 {
 	ck_assert_uint_eq(rng_nth(0, 1), 0xe220a8397b1dcdafULL);
@@ -2283,6 +2340,7 @@ labgrade_suite(void)
 	tcase_add_test(tc, engine_busy_is_not_a_fail);
 	tcase_add_test(tc, seeds_derived);
 	tcase_add_test(tc, engine_build_hint_once);
+	tcase_add_test(tc, engine_build_hint_blank_kit);
 	tcase_add_loop_test(tc, engine_commands, 0,
 	    (int)(sizeof cmd_cases / sizeof cmd_cases[0]));
 	tcase_add_loop_test(tc, engine_formats, 0,
