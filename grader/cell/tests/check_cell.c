@@ -474,7 +474,11 @@ probe_check(struct cell *c)
 	ck_assert_int_eq(r.outcome, RUN_EXITED);
 	snprintf(want, sizeof want, "%u", (unsigned)c->uid);
 	ck_assert_str_eq(probe_value(r.out, "uid="), want);
-	ck_assert_str_eq(probe_value(r.out, "groups="), "0");
+	/* a uid of its own has no groups; an ordinary user's programs
+	 * keep that user's (dropping them needs CAP_SETGID) */
+	snprintf(
+	    want, sizeof want, "%d", c->switch_uid ? 0 : getgroups(0, NULL));
+	ck_assert_str_eq(probe_value(r.out, "groups="), want);
 	ck_assert_str_eq(probe_value(r.out, "NoNewPrivs:"), "1");
 	ck_assert_str_eq(probe_value(r.out, "CapEff:"), "0000000000000000");
 	ck_assert_str_eq(probe_value(r.out, "nofile="), "64");
@@ -595,7 +599,9 @@ START_TEST(test_ns_identity)
 	open_cell(&c, 0, 0);
 	ck_assert_msg(c.mode == CELL_NS, "no namespaces: %s", c.why);
 	ck_assert_int_eq(c.ipv6, 1); /* this kernel has IPv6 */
-	if (geteuid() == 0) {
+	/* cell_root(), not geteuid(): an ordinary user's test is root of
+	 * the cell's user namespace by now */
+	if (cell_root()) {
 		ck_assert_uint_ge(c.uid, CELL_UID_BASE);
 		ck_assert_int_eq(c.switch_uid, 1);
 	}
@@ -923,7 +929,7 @@ START_TEST(test_parallel_cells)
 	open_cell(&c, 0, 0);
 	fd = bind_udp(CELL_PORT);
 	ck_assert_msg(fd >= 0, "port %d: %s", CELL_PORT, strerror(errno));
-	if (geteuid() == 0)
+	if (cell_root())
 		ck_assert_uint_ne(c.uid, other);
 	close(done[1]);
 	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
@@ -1393,10 +1399,48 @@ hostile_setup(void)
 		hostile_dir();
 }
 
+/*
+ * The net under the cells: a hostile program still running from the
+ * copy when its test case ends is killed, and named.  Only a fallback
+ * cell of an ordinary user whose owner was killed (test_check_timeout)
+ * leaves one: linger's daemon, in a session of its own, has no uid of
+ * its own to be killed by (the watchdog kills the process groups).
+ */
+static void
+hostile_kill_strays(const char *dir)
+{
+	char link[64], exe[PATH_MAX];
+	size_t n = strlen(dir);
+	struct dirent *e;
+	ssize_t len;
+	DIR *d;
+
+	if ((d = opendir("/proc")) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(link, sizeof link, "/proc/%.20s/exe", e->d_name);
+		len = readlink(link, exe, sizeof exe - 1);
+		if (len <= (ssize_t)n)
+			continue;
+		exe[len] = '\0';
+		if (strncmp(exe, dir, n) != 0 || exe[n] != '/')
+			continue;
+		fprintf(stderr,
+		    "check_cell: killed pid %s, left running by a test case: "
+		    "%s\n",
+		    e->d_name, exe);
+		kill(atoi(e->d_name), SIGKILL);
+	}
+	closedir(d);
+}
+
 static void
 hostile_teardown(void)
 {
 	if (hostile_owner == getpid() && hostile_copy[0] != '\0') {
+		hostile_kill_strays(hostile_copy);
 		cell_remove_dir(hostile_copy);
 		hostile_copy[0] = '\0';
 		hostile_owner = 0;

@@ -72,12 +72,14 @@ check_json(
 }
 
 /* The references graded without a cell, by the current user (root in
- * CI: the capture on the host's lo with a port filter works). */
+ * CI: the capture on the host's lo with a port filter works; an ordinary
+ * user has no capture: the wire checks are not run, 8 of lab 1 and 13
+ * of lab 2, measured). */
 static const struct {
-	const char *lab, *dir, *min_pass;
+	const char *lab, *dir, *min_pass, *min_pass_user;
 } refs[] = {
-    {"lab1-udp", "solutions/lab1-udp", "20"},
-    {"lab2-tcp", "solutions/lab2-tcp", "25"},
+    {"lab1-udp", "solutions/lab1-udp", "20", "18"},
+    {"lab2-tcp", "solutions/lab2-tcp", "25", "21"},
 };
 
 START_TEST(test_references)
@@ -92,7 +94,9 @@ START_TEST(test_references)
 		argv[2] = "--unsafe-no-sandbox";
 	ck_assert_int_eq(proc_run(&p, argv, 60000), 0);
 	ck_assert_msg(PROC_EXIT(&p) == 0, "labgrade: %s", p.err);
-	check_json(p.out, refs[_i].min_pass, geteuid() == 0 ? "1" : "5", "-");
+	check_json(p.out,
+	    geteuid() == 0 ? refs[_i].min_pass : refs[_i].min_pass_user,
+	    geteuid() == 0 ? "1" : "5", "-");
 	/* Every report says what the fallback does and does not isolate. */
 	ck_assert_msg(
 	    strstr(p.out, "sandbox: fallback (no namespaces): ") != NULL &&
