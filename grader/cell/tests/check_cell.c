@@ -48,6 +48,15 @@ now_ms(void)
 
 static void copy_file(const char *from, const char *to);
 
+/* Measured: wait4() on "bwrap --unshare-pid" gives bwrap's own peak
+ * (about 10 MB), not its program's (90 MB), and only root's cells have
+ * a cgroup that knows it. */
+#define MEMORY_NOT_HERE                                                        \
+	"a sandboxed program's peak memory is unknown without a cgroup "       \
+	"(an ordinary user's cells: bwrap's PID namespace hides it from "      \
+	"wait4): a memory hog ends crashed (SIGSEGV at RLIMIT_AS), not "       \
+	"'killed at the memory limit'"
+
 static char hostile_copy[PATH_MAX];
 static pid_t hostile_owner;
 
@@ -285,11 +294,15 @@ hostile_run(int i, int flags)
 		ck_assert_int_eq(run_stop(&r), 0);
 	} else
 		ck_assert_int_eq(run_wait(&r, -1), 0);
-	ck_assert_msg(r.outcome == h->want,
-	    "%s: %s (status %d, maxrss %ld "
-	    "kB), want %s",
-	    h->prog, run_outcome_name(r.outcome), r.status, r.max_rss_kb,
-	    run_outcome_name(h->want));
+	if (h->want == RUN_MEMORY && r.outcome == RUN_SIGNALED &&
+	    c.sandbox != NULL && c.cg_mode == 0)
+		kit_not_here(MEMORY_NOT_HERE);
+	else
+		ck_assert_msg(r.outcome == h->want,
+		    "%s: %s (status %d, maxrss %ld "
+		    "kB), want %s",
+		    h->prog, run_outcome_name(r.outcome), r.status,
+		    r.max_rss_kb, run_outcome_name(h->want));
 	if (h->status >= 0)
 		ck_assert_int_eq(r.status, h->status);
 	ck_assert_msg(strstr(r.out, h->out) != NULL, "stdout: %.80s", r.out);
