@@ -108,7 +108,12 @@ class Browser:
              "--disable-sync", "--no-first-run", "--user-data-dir=" + profile,
              "--remote-debugging-pipe", "--window-size=1000,1200", "about:blank"],
             pass_fds=(3, 4), preexec_fn=fds, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL)
+            stderr=subprocess.DEVNULL,
+            # its crash reports and dconf cache go in HOME whatever
+            # --user-data-dir says: the profile, removed at the end
+            env=dict(os.environ, HOME=profile,
+                     XDG_CONFIG_HOME=os.path.join(profile, "config"),
+                     XDG_CACHE_HOME=os.path.join(profile, "cache")))
         os.close(r1)
         os.close(w2)
         self.buf, self.id, self.events = b"", 0, []

@@ -1678,7 +1678,7 @@ END_TEST
  * one. */
 START_TEST(class_dashboard_browser)
 {
-	char root[KIT_TMP_MAX], cmd[2048];
+	char root[KIT_TMP_MAX], cmd[4096];
 	char out[KIT_TMP_MAX + 16];
 	struct proc p;
 
@@ -1699,15 +1699,18 @@ START_TEST(class_dashboard_browser)
 	    "'s|/\\*.*\\*/|/* mine */|' solutions/lab1-udp/$f > %s/dave/$f; "
 	    "done && %s --class %s -j 4 --fail-under 60 lab1-udp; test $? = 3 "
 	    "&& head -n 6 %s/similarity.txt | grep -q '^100 %%  alice  and  "
-	    "dave$' && python3 grader/class/tests/dashboard-check.py %s",
+	    "dave$' && mkdir %s-home && HOME=%s-home python3 "
+	    "grader/class/tests/dashboard-check.py %s && "
+	    "{ ! ls -A %s-home | grep -q .; } || "
+	    "{ echo \"chromium left in HOME:\" $(ls -A %s-home); exit 1; }",
 	    root, root, root, root, root, root, root, kit_bin("labgrade"), root,
-	    out, out);
+	    out, root, root, out, root, root);
 	ck_assert_msg(lg_sh(cmd, &p, 170000) == 0, "%s %s", p.out, p.err);
 	ck_assert_ptr_nonnull(strstr(p.out, "OK"));
 	ck_assert_ptr_nonnull(strstr(p.out, "similarity: the closest pair "
 	                                    "shares 100 %"));
 	proc_free(&p);
-	snprintf(cmd, sizeof cmd, "rm -rf %s %s", root, out);
+	snprintf(cmd, sizeof cmd, "rm -rf %s %s %s-home", root, out, root);
 	ck_assert_int_eq(system(cmd), 0);
 }
 END_TEST
