@@ -619,15 +619,17 @@ START_TEST(attack)
 	char cmd[PATH_MAX * 3];
 	struct sb x;
 	int as_nobody = _i % 2;
+	char who[96];
 
+	snprintf(who, sizeof who, "attack(%s, as nobody)", a->name);
 	if (as_nobody && geteuid() != 0) {
-		kit_not_here("needs root to become nobody (setpriv); this "
-		             "run is an ordinary user's already");
+		kit_not_here_in(who, "needs root to become nobody (setpriv); "
+		                     "this run is an ordinary user's already");
 		return;
 	}
 	if (as_nobody && (a->flags & SB_ROOT_ONLY)) {
-		kit_not_here("as nobody: this attack needs a cgroup, which "
-		             "only root's gradings get");
+		kit_not_here_in(who, "this attack needs a cgroup, which only "
+		                     "root's gradings get");
 		return;
 	}
 	sb_setup(&x, a, as_nobody);

@@ -637,11 +637,16 @@ st_want(const struct st_sub *s, const char *want, const struct st_result *res,
 		     i < res->n;
 		     i++)
 			if (strcmp(res->t[i].status, "crashed") == 0) {
-				kit_not_here(
-				    "an ordinary user's grading does not "
-				    "know a sandboxed program's peak "
-				    "memory (no cgroup): the memory hog "
-				    "is 'crashed', not 'killed (memory)'");
+				char who[128];
+
+				snprintf(who, sizeof who,
+				    "hostile_contained(%.80s)", s->name);
+				kit_not_here_in(who,
+				    "an ordinary user's grading does not know "
+				    "a "
+				    "sandboxed program's peak memory (no "
+				    "cgroup): the memory hog is 'crashed', not "
+				    "'killed (memory)'");
 				return;
 			}
 		ck_abort_msg("%s: no test is %s:%s", s->name, status, table);
