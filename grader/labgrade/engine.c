@@ -187,6 +187,11 @@ engine_child(const struct engine_ctx *x, int idx)
 	}
 	g.cell = &cell;
 	grade_sched_start(g.rec_fd);
+	/* Memory or processes bounded per process only, where the cell
+	 * should have had a cgroup: the report says so. */
+	cell_cgroup_note(&cell, cell.switch_uid, why, sizeof why);
+	if (why[0] != '\0')
+		grade_record(&g, "limits", why);
 	if (cell.mode == CELL_FALLBACK) {
 		engine_fallback_note(x->sub, &cell, why, sizeof why);
 		grade_record(&g, "cell", why);
@@ -669,6 +674,8 @@ engine_collect(struct engine_ctx *x, struct report *rep, size_t i,
 	t->seconds = seconds;
 	if (t->cell_note != NULL && rep->cell_note == NULL)
 		rep->cell_note = engine_strdup(t->cell_note);
+	if (t->limits_note != NULL && rep->limits_note == NULL)
+		rep->limits_note = engine_strdup(t->limits_note);
 }
 
 struct engine_run {
