@@ -36,8 +36,11 @@
 
 #include "cell.h"
 #include "cgroup.h"
+#include "engine.h"
 #include "harness.h"
+#include "lab.h"
 #include "param.h"
+#include "report.h"
 
 #define CG_NOBODY 65534
 #define CG_SPIN_US 200000 /* CPU a test program burns before it waits */
@@ -695,6 +698,85 @@ START_TEST(test_v2_delegated)
 }
 END_TEST
 
+/* A fake lab whose one test checks it ran in a cell on the v2 tree. */
+static void
+cg_fk_run(struct grade *g)
+{
+	const struct cell *c = grade_cell(g);
+
+	grade_check(g, c != NULL && c->cg_mode == 2, "cgroup mode %d",
+	    c != NULL ? c->cg_mode : -1);
+}
+
+static const struct grade_test cg_fk_tests[] = {
+    {"v2", "a cell on cgroup v2", NEED_NS, NULL, 20, cg_fk_run}};
+static const char *const cg_fk_src[] = {"cli.c", NULL};
+static const struct grade_program cg_fk_programs[] = {
+    {"cli", ROLE_CLIENT, cg_fk_src}};
+static const struct grade_lab cg_fk_lab = {"cgv2", "a fake lab", cg_fk_programs,
+    1, "", cg_fk_tests, 1, NULL, 0, NULL, NULL};
+
+/* A grading whose cells get a v2 cgroup without memory and pids says
+ * so in its report (text, JSON): limits per process only. */
+START_TEST(test_v2_report_note)
+{
+	struct cell_cgroup_test t = {NULL, NULL, 0};
+	struct engine_opts o = {.runners = 1};
+	char path[KIT_TMP_MAX], err[256], *text = NULL;
+	struct build_result b;
+	struct grade_sub sub;
+	struct report rep;
+	struct rubric r;
+	size_t len = 0;
+	FILE *f;
+	int fd;
+
+	if (cg_setup(0) < 0)
+		return;
+	t.root = cg_mnt;
+	cell_cgroup_test(&t);
+	cell_cgroup_prepare();
+	snprintf(path, sizeof path, "%s", kit_tmp("cgroup-rubric-XXXXXX"));
+	ck_assert_int_ge(fd = mkstemp(path), 0);
+	ck_assert_int_eq(write(fd, "v2 1\n", 5), 5);
+	close(fd);
+	ck_assert_msg(
+	    rubric_load(&r, path, &cg_fk_lab, err, sizeof err) == 0, "%s", err);
+	unlink(path);
+	memset(&b, 0, sizeof b);
+	b.ok = 1;
+	memset(&sub, 0, sizeof sub);
+	sub.lab = cg_fk_lab.name;
+	sub.src = "fake-submission";
+	ck_assert_msg(engine_run(&cg_fk_lab, &r, &sub, &b, &o, &rep, err,
+	                  sizeof err) == 0,
+	    "%s", err);
+	rubric_free(&r);
+	ck_assert_msg(rep.ntests == 1 && rep.tests[0].status == GS_PASSED, "%s",
+	    rep.tests[0].reason != NULL ? rep.tests[0].reason : "");
+	ck_assert_ptr_nonnull(rep.limits_note);
+	ck_assert_msg(strstr(rep.limits_note, "per process only") != NULL, "%s",
+	    rep.limits_note);
+	f = open_memstream(&text, &len);
+	report_text_write(f, &rep, &(struct report_opts){0});
+	fclose(f);
+	ck_assert_msg(
+	    strstr(text, "note: limits: cgroup v2") != NULL, "%s", text);
+	free(text);
+	text = NULL;
+	f = open_memstream(&text, &len);
+	report_json_write(f, &rep, &(struct report_opts){0});
+	fclose(f);
+	ck_assert_msg(
+	    strstr(text, "\"limits_note\": \"cgroup v2") != NULL, "%s", text);
+	free(text);
+	engine_cleanup(&rep);
+	report_free(&rep);
+	cell_cgroup_finish();
+	cg_teardown();
+}
+END_TEST
+
 Suite *
 cgroup_suite(void)
 {
@@ -707,6 +789,7 @@ cgroup_suite(void)
 	tcase_add_test(tc, test_v2_sweep);
 	tcase_add_test(tc, test_v2_no_controllers);
 	tcase_add_loop_test(tc, test_v2_delegated, 0, 2);
+	tcase_add_test(tc, test_v2_report_note);
 	suite_add_tcase(s, tc);
 	return s;
 }
