@@ -797,6 +797,9 @@ void
 cell_cgroup_note(const struct cell *c, int as_root, char *buf, size_t len)
 {
 	const int both = CELL_CG_MEM | CELL_CG_PIDS;
+	const char *why = _("not delegated to the grader, or other processes "
+	                    "share its cgroup: run labgrade in a cgroup of "
+	                    "its own, e.g. under systemd-run --scope");
 
 	buf[0] = '\0';
 	if (c->cg_mode != 0 && (c->cg_limits & both) == both)
@@ -810,20 +813,22 @@ cell_cgroup_note(const struct cell *c, int as_root, char *buf, size_t len)
 		      "address space, RLIMIT_NPROC), not for the cell as a "
 		      "whole"),
 		    RUN_MEM_MB);
+	else if ((c->cg_limits & both) == 0)
+		snprintf(buf, len,
+		    _("cgroup v2 in %s without the memory and pids "
+		      "controllers (%s): memory and processes are per "
+		      "process only"),
+		    cg2.base, why);
+	else if (c->cg_limits & CELL_CG_MEM)
+		snprintf(buf, len,
+		    _("cgroup v2 in %s without the pids controller (%s): "
+		      "processes are per process only"),
+		    cg2.base, why);
 	else
 		snprintf(buf, len,
-		    _("cgroup v2 in %s without the %s controller%s (not "
-		      "delegated to it, or other processes share the "
-		      "grader's cgroup: run labgrade in a cgroup of its own, "
-		      "e.g. systemd-run --scope): %s per process only"),
-		    cg2.base,
-		    (c->cg_limits & both) == 0     ? "memory and pids"
-		    : (c->cg_limits & CELL_CG_MEM) ? "pids"
-		                                   : "memory",
-		    (c->cg_limits & both) == 0 ? "s" : "",
-		    (c->cg_limits & both) == 0 ? _("memory and processes are")
-		    : (c->cg_limits & CELL_CG_MEM) ? _("processes are")
-		                                   : _("memory is"));
+		    _("cgroup v2 in %s without the memory controller (%s): "
+		      "memory is per process only"),
+		    cg2.base, why);
 }
 
 /*
