@@ -82,28 +82,37 @@ engine_budget(const struct grade_test *t)
 	return t->budget_s > 0 ? t->budget_s : GRADE_BUDGET_S;
 }
 
-/* Can uid read the kit's reference solutions (under Landlock when the
- * cell's programs are)?  Asked in a child, with open(2): Landlock does
- * not answer access(2). */
-static int
+/*
+ * Can uid read the kit's reference solutions or its tests (the labs'
+ * sources under grader/labs: hidden tests, the broken submissions'
+ * edits of the references; under Landlock when the cell's programs
+ * are)?  Asked in a child, with open(2): Landlock does not answer
+ * access(2).
+ */
+int
 engine_kit_readable(const char *kit, uid_t uid, int landlock)
 {
+	static const char *const secret[] = {"solutions", "grader/labs", NULL};
 	char path[PATH_MAX];
 	pid_t pid;
-	int st;
+	int st, i, fd;
 
 	if (kit == NULL)
 		return 0;
-	snprintf(path, sizeof path, "%s/solutions", kit);
 	fflush(NULL);
 	pid = fork();
-	if (pid == 0)
-		_exit(setgroups(0, NULL) == 0 && setgid((gid_t)uid) == 0 &&
-		              setuid(uid) == 0 &&
-		              (!landlock || cell_landlock(NULL, NULL) == 0) &&
-		              open(path, O_RDONLY | O_DIRECTORY) >= 0
-		          ? 0
-		          : 1);
+	if (pid == 0) {
+		if (setgroups(0, NULL) < 0 || setgid((gid_t)uid) < 0 ||
+		    setuid(uid) < 0 ||
+		    (landlock && cell_landlock(NULL, NULL) < 0))
+			_exit(1);
+		for (i = 0; secret[i] != NULL; i++) {
+			snprintf(path, sizeof path, "%s/%s", kit, secret[i]);
+			if ((fd = open(path, O_RDONLY | O_DIRECTORY)) >= 0)
+				_exit(0);
+		}
+		_exit(1);
+	}
 	if (pid < 0 || waitpid(pid, &st, 0) != pid)
 		return 0;
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
@@ -137,9 +146,9 @@ engine_fallback_note(
 		      "why: %s"),
 		    (unsigned)c->uid, files,
 		    engine_kit_readable(sub->kit, c->uid, c->landlock)
-		        ? _("the kit's solutions ARE readable to it: chmod 700 "
-		            "the kit")
-		        : _("the kit's solutions are not"),
+		        ? _("the kit's solutions or tests ARE readable to it: "
+		            "chmod 700 the kit")
+		        : _("the kit's solutions and tests are not"),
 		    c->why);
 	else
 		snprintf(buf, len,
