@@ -538,6 +538,22 @@ sb_check_not_built(struct sb *x)
 	    "%.1500s", x->report);
 }
 
+/* The build's own limits stopped it, not its deadline: the compiler
+ * reading /dev/zero at its memory limit (RLIMIT_AS), the assembler's
+ * 3 GB object at its file size limit (RLIMIT_FSIZE).  Without them the
+ * build ran on to its CPU limit or deadline, and still "did not build". */
+static void
+sb_check_build_limits(struct sb *x)
+{
+	sb_check_not_built(x);
+	ck_assert_msg(strstr(x->report, "out of memory") != NULL,
+	    "the compiler was not stopped at its memory limit: %.1500s",
+	    x->report);
+	ck_assert_msg(strstr(x->report, "File size limit exceeded") != NULL,
+	    "the assembler was not stopped at its file size limit: %.1500s",
+	    x->report);
+}
+
 /*
  * 31 children of 230 MB each would be 7 GB a cell: the whole grading
  * (a few cells at once, labgrade, labpeer) must have stayed within
@@ -586,7 +602,7 @@ static const struct sb_attack sb_attacks[] = {
     {"home", SB_RAN, 90, NULL},
     {"kit", SB_RAN, 90, NULL},
     {"sources", 0, 30, sb_check_sources},
-    {"build-zero", 0, 100, sb_check_not_built},
+    {"build-zero", 0, 100, sb_check_build_limits},
     {"build-incbin", 0, 60, sb_check_not_built},
     {"leftovers", SB_RAN, 90, NULL},
     {"memory", SB_RAN | SB_ROOT_ONLY, 90, NULL},
