@@ -455,7 +455,8 @@ kit_vartmp(const char *name)
 
 	if (dir == NULL || dir[0] != '/')
 		dir = "/var/tmp";
-	snprintf(buf, PATH_MAX, "%s/%s", dir, name);
+	snprintf(
+	    buf, PATH_MAX, "%s%s%s", dir, name[0] != '\0' ? "/" : "", name);
 	return buf;
 }
 

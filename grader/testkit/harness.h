@@ -22,7 +22,8 @@
  *	                         /tmp/NAME; kit_tmp("") is the folder
  *	kit_vartmp(name)         $KIT_VARTMP/NAME (the runner's private
  *	                         folder under /var/tmp, removed at its end
- *	                         even when tests fail), else /var/tmp/NAME
+ *	                         even when tests fail), else /var/tmp/NAME;
+ *	                         kit_vartmp("") is the folder
  *	KIT_TMP_MAX              room for such a scratch path (a longer one
  *	                         is cut: its mkdtemp()/mkstemp() fails)
  *	kit_bin(name)            path of a built tool (build/NAME or

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -520,11 +521,10 @@ static void
 fk_busy_once(struct grade *g)
 {
 	char path[PATH_MAX];
-	const char *tmp = getenv("TMPDIR");
 	int fd;
 
-	snprintf(path, sizeof path, "%s/check_labgrade-busy-%ld",
-	    tmp != NULL && tmp[0] == '/' ? tmp : "/tmp", (long)getppid());
+	snprintf(path, sizeof path, "%s/check_labgrade-busy-%ld", kit_tmp(""),
+	    (long)getppid());
 	if (access(path, F_OK) == 0) {
 		unlink(path);
 		return; /* the second run: the machine is quiet, it passes */
@@ -2263,6 +2263,120 @@ START_TEST(seed_varies_faults)
 }
 END_TEST
 
+/* The name of a results folder in dir other than skip, once there is
+ * one (at most 60 s); 0 when there was none. */
+static int
+lg_results_dir(const char *dir, const char *skip, char *name, size_t len)
+{
+	struct dirent *d;
+	DIR *dp;
+	int i;
+
+	for (i = 0; i < 6000; i++) {
+		dp = opendir(dir);
+		name[0] = '\0';
+		while (
+		    dp != NULL && name[0] == '\0' && (d = readdir(dp)) != NULL)
+			if (strncmp(d->d_name, RESULTS_DIR_PREFIX,
+			        strlen(RESULTS_DIR_PREFIX)) == 0 &&
+			    strcmp(d->d_name, skip) != 0)
+				snprintf(name, len, "%s", d->d_name);
+		if (dp != NULL)
+			closedir(dp);
+		if (name[0] != '\0')
+			return 1;
+		usleep(10000);
+	}
+	return 0;
+}
+
+/* dir/name as a folder last touched twice RESULTS_STALE_S ago. */
+static void
+lg_make_old(const char *dir, const char *name)
+{
+	struct timespec t[2];
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	clock_gettime(CLOCK_REALTIME, &t[0]);
+	t[0].tv_sec -= 2 * RESULTS_STALE_S;
+	t[1] = t[0];
+	ck_assert_int_eq(utimensat(AT_FDCWD, path, t, 0), 0);
+}
+
+/* 1 when dir/name exists. */
+static int
+lg_exists(const char *dir, const char *name)
+{
+	struct stat st;
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	return stat(path, &st) == 0;
+}
+
+/* A SIGKILLed grading removes nothing: the next grading sweeps its
+ * results folder (unlocked, old), but never a live grading's (locked,
+ * however old; here one stopped in the middle of its tests). */
+START_TEST(killed_results_swept)
+{
+	char tmp[KIT_TMP_MAX], killed[256], live[256], cmd[KIT_TMP_MAX + 256];
+	char *full[] = {(char *)kit_bin("labgrade"), "lab1-udp",
+	    "solutions/lab1-udp", NULL};
+	char *quick[] = {(char *)kit_bin("labgrade"), "--only", "server_usage",
+	    "lab1-udp", "solutions/lab1-udp", NULL};
+	struct proc a, b, c;
+	int i, fd;
+
+	snprintf(
+	    tmp, sizeof tmp, "%s", kit_vartmp("check_labgrade-kill-XXXXXX"));
+	ck_assert_ptr_nonnull(mkdtemp(tmp));
+	chmod(tmp, 0755);
+	setenv("TMPDIR", tmp, 1);
+	setenv("LABGRADE_TMPDIR", tmp, 1);
+	/* A: killed in the middle of its tests. */
+	ck_assert_int_eq(proc_start(&a, full), 0);
+	ck_assert_msg(lg_results_dir(tmp, "", killed, sizeof killed),
+	    "labgrade made no results folder");
+	usleep(300000); /* some tests started: that is the point */
+	proc_signal(&a, SIGKILL);
+	proc_wait(&a, 10000);
+	proc_free(&a);
+	ck_assert_msg(lg_exists(tmp, killed), "%s: nothing to sweep", killed);
+	/* A's runners write there too, and hold its lock, until their
+	 * tests end (at most their budget and grace). */
+	snprintf(cmd, sizeof cmd, "%s/%s", tmp, killed);
+	fd = open(cmd, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(fd, 0);
+	for (i = 0; i < 900 && flock(fd, LOCK_EX | LOCK_NB) < 0; i++)
+		usleep(100000);
+	close(fd);
+	ck_assert_msg(
+	    i < 900, "%s stayed locked after its grading died", killed);
+	lg_make_old(tmp, killed);
+	/* B: the next grading sweeps it; stopped in the middle, it is live. */
+	ck_assert_int_eq(proc_start(&b, full), 0);
+	ck_assert_msg(lg_results_dir(tmp, killed, live, sizeof live),
+	    "the second labgrade made no results folder");
+	proc_signal(&b, SIGSTOP);
+	ck_assert_msg(!lg_exists(tmp, killed), "%s was not swept", killed);
+	lg_make_old(tmp, live);
+	/* C: a whole grading while B lives: B's folder stays. */
+	ck_assert_int_eq(proc_run(&c, quick, 60000), 0);
+	ck_assert_msg(PROC_EXIT(&c) == 0, "%s", c.err);
+	proc_free(&c);
+	ck_assert_msg(
+	    lg_exists(tmp, live), "a live grading's %s was swept", live);
+	proc_signal(&b, SIGCONT);
+	proc_wait(&b, 90000);
+	ck_assert_msg(!b.timed_out, "the stopped grading did not end");
+	proc_free(&b);
+	ck_assert_msg(!lg_exists(tmp, live), "%s outlived its grading", live);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", tmp);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 Suite *
 labgrade_suite(void)
 {
@@ -2321,6 +2435,7 @@ labgrade_suite(void)
 	tcase_add_loop_test(tc, seed_varies_faults, 0,
 	    (int)(sizeof seed_cases / sizeof seed_cases[0]));
 	tcase_add_test(tc, interrupted_cleans_up);
+	tcase_add_test(tc, killed_results_swept);
 	tcase_add_loop_test(tc, sanitized_all_formats, 0,
 	    (int)(sizeof san_subs / sizeof san_subs[0]));
 	suite_add_tcase(s, tc);

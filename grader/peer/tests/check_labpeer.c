@@ -1286,11 +1286,10 @@ static const struct {
 START_TEST(repro_never_races)
 {
 	char script[1024], err[PATH_MAX], tmpl[PATH_MAX];
-	const char *tmp = getenv("TMPDIR");
 	int i, fd;
 
-	snprintf(tmpl, sizeof tmpl, "%s/check_labpeer-repro-XXXXXX",
-	    tmp != NULL && tmp[0] == '/' ? tmp : "/tmp");
+	snprintf(
+	    tmpl, sizeof tmpl, "%s", kit_tmp("check_labpeer-repro-XXXXXX"));
 	for (i = 0; i < 20; i++) {
 		char *argv[] = {"sh", "-c", script, NULL};
 		int port = port_free(lp_repros[_i].type);
