@@ -592,15 +592,27 @@ sb_make_cg(struct sb *x)
 }
 
 static const struct sb_attack sb_attacks[] = {
-    {"tiocsti", SB_RAN | SB_TTY, 90, sb_check_tty},
-    {"home", SB_RAN, 90, NULL},
-    {"kit", SB_RAN, 90, NULL},
-    {"sources", 0, 30, sb_check_sources},
-    {"build-zero", 0, 100, sb_check_not_built},
-    {"build-incbin", 0, 60, sb_check_not_built},
-    {"leftovers", SB_RAN, 90, NULL},
-    {"memory", SB_RAN | SB_ROOT_ONLY, 90, NULL},
-    {"unixsock", SB_RAN, 90, NULL},
+    {.name = "tiocsti",
+        .flags = SB_RAN | SB_TTY,
+        .max_s = 90,
+        .check = sb_check_tty},
+    {.name = "home", .flags = SB_RAN, .max_s = 90, .check = NULL},
+    {.name = "kit", .flags = SB_RAN, .max_s = 90, .check = NULL},
+    {.name = "sources", .flags = 0, .max_s = 30, .check = sb_check_sources},
+    {.name = "build-zero",
+        .flags = 0,
+        .max_s = 100,
+        .check = sb_check_not_built},
+    {.name = "build-incbin",
+        .flags = 0,
+        .max_s = 60,
+        .check = sb_check_not_built},
+    {.name = "leftovers", .flags = SB_RAN, .max_s = 90, .check = NULL},
+    {.name = "memory",
+        .flags = SB_RAN | SB_ROOT_ONLY,
+        .max_s = 90,
+        .check = NULL},
+    {.name = "unixsock", .flags = SB_RAN, .max_s = 90, .check = NULL},
 };
 
 #define SB_N ((int)(sizeof sb_attacks / sizeof sb_attacks[0]))

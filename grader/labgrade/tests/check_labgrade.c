@@ -191,22 +191,58 @@ enum {
 };
 
 static const struct grade_test fk_tests[FK_N] = {
-    {"pass", "passes", 0, NULL, 5, fk_pass},
-    {"after_pass", "after pass", 0, "pass", 5, fk_pass},
-    {"fail", "fails", 0, NULL, 5, fk_fail},
-    {"after_fail", "after fail", 0, "fail", 5, fk_pass},
-    {"hang", "hangs", 0, NULL, 1, fk_hang},
-    {"crash", "crashes", 0, NULL, 5, fk_crash},
-    {"skip", "skips", 0, NULL, 5, fk_skip},
-    {"nasty", "student crash", 0, NULL, 5, fk_nasty},
-    {"needs_ns", "namespaces", NEED_NS, NULL, 5, fk_cell},
-    {"needs_server", "server", NEED_SERVER, NULL, 5, fk_pass},
-    {"nice", "niced", 0, NULL, 5, fk_nice},
-    {"timing", "timing", NEED_TIMING, NULL, 5, fk_timing},
-    {"grader_error", "grader error", 0, NULL, 5, fk_error},
-    {"gave_up", "after pass, gives up", 0, "pass", 5, fk_gave_up},
-    {"killed", "student killed", 0, NULL, 5, fk_killed},
-    {"nostart", "cannot start", 0, NULL, 5, fk_nostart},
+    {.name = "pass", .summary = "passes", .budget_s = 5, .run = fk_pass},
+    {.name = "after_pass",
+        .summary = "after pass",
+        .after = "pass",
+        .budget_s = 5,
+        .run = fk_pass},
+    {.name = "fail", .summary = "fails", .budget_s = 5, .run = fk_fail},
+    {.name = "after_fail",
+        .summary = "after fail",
+        .after = "fail",
+        .budget_s = 5,
+        .run = fk_pass},
+    {.name = "hang", .summary = "hangs", .budget_s = 1, .run = fk_hang},
+    {.name = "crash", .summary = "crashes", .budget_s = 5, .run = fk_crash},
+    {.name = "skip", .summary = "skips", .budget_s = 5, .run = fk_skip},
+    {.name = "nasty",
+        .summary = "student crash",
+        .budget_s = 5,
+        .run = fk_nasty},
+    {.name = "needs_ns",
+        .summary = "namespaces",
+        .needs = NEED_NS,
+        .budget_s = 5,
+        .run = fk_cell},
+    {.name = "needs_server",
+        .summary = "server",
+        .needs = NEED_SERVER,
+        .budget_s = 5,
+        .run = fk_pass},
+    {.name = "nice", .summary = "niced", .budget_s = 5, .run = fk_nice},
+    {.name = "timing",
+        .summary = "timing",
+        .needs = NEED_TIMING,
+        .budget_s = 5,
+        .run = fk_timing},
+    {.name = "grader_error",
+        .summary = "grader error",
+        .budget_s = 5,
+        .run = fk_error},
+    {.name = "gave_up",
+        .summary = "after pass, gives up",
+        .after = "pass",
+        .budget_s = 5,
+        .run = fk_gave_up},
+    {.name = "killed",
+        .summary = "student killed",
+        .budget_s = 5,
+        .run = fk_killed},
+    {.name = "nostart",
+        .summary = "cannot start",
+        .budget_s = 5,
+        .run = fk_nostart},
 };
 
 static const char *const fk_srv_src[] = {"srv.c", NULL};
@@ -214,8 +250,15 @@ static const char *const fk_cli_src[] = {"cli.c", NULL};
 static const struct grade_program fk_programs[] = {
     {"srv", ROLE_SERVER, fk_srv_src}, {"cli", ROLE_CLIENT, fk_cli_src}};
 
-static const struct grade_lab fk_lab = {"fake", "a fake lab", fk_programs, 2,
-    "", fk_tests, FK_N, NULL, 0, NULL, NULL};
+/* A fake lab of these tests: the two programs above, no contract. */
+#define FK_LAB(lab_name, lab_tests, lab_ntests)                                \
+	{                                                                      \
+		.name = lab_name, .title = "a fake lab",                       \
+		.programs = fk_programs, .nprograms = 2, .peers = "",          \
+		.tests = lab_tests, .ntests = lab_ntests                       \
+	}
+
+static const struct grade_lab fk_lab = FK_LAB("fake", fk_tests, FK_N);
 
 /* A rubric for a lab: every test 2 points, "pass" 1. */
 static void
@@ -399,12 +442,23 @@ START_TEST(engine_only)
 END_TEST
 
 static const struct grade_test fk_none_tests[] = {
-    {"a", "needs the server", NEED_SERVER, NULL, 5, fk_pass},
-    {"b", "needs the client", NEED_CLIENT, NULL, 5, fk_pass},
-    {"c", "after a", 0, "a", 5, fk_pass},
+    {.name = "a",
+        .summary = "needs the server",
+        .needs = NEED_SERVER,
+        .budget_s = 5,
+        .run = fk_pass},
+    {.name = "b",
+        .summary = "needs the client",
+        .needs = NEED_CLIENT,
+        .budget_s = 5,
+        .run = fk_pass},
+    {.name = "c",
+        .summary = "after a",
+        .after = "a",
+        .budget_s = 5,
+        .run = fk_pass},
 };
-static const struct grade_lab fk_none = {"none", "a fake lab", fk_programs, 2,
-    "", fk_none_tests, 3, NULL, 0, NULL, NULL};
+static const struct grade_lab fk_none = FK_LAB("none", fk_none_tests, 3);
 
 /* A run that ran nothing can never look like full marks. */
 START_TEST(engine_ran_nothing)
@@ -430,12 +484,19 @@ START_TEST(engine_ran_nothing)
 END_TEST
 
 static const struct grade_test fk_cycle_tests[] = {
-    {"a", "after b", 0, "b", 5, fk_pass},
-    {"b", "after a", 0, "a", 5, fk_pass},
-    {"c", "free", 0, NULL, 5, fk_pass},
+    {.name = "a",
+        .summary = "after b",
+        .after = "b",
+        .budget_s = 5,
+        .run = fk_pass},
+    {.name = "b",
+        .summary = "after a",
+        .after = "a",
+        .budget_s = 5,
+        .run = fk_pass},
+    {.name = "c", .summary = "free", .budget_s = 5, .run = fk_pass},
 };
-static const struct grade_lab fk_cycle = {"cycle", "a fake lab", fk_programs, 2,
-    "", fk_cycle_tests, 3, NULL, 0, NULL, NULL};
+static const struct grade_lab fk_cycle = FK_LAB("cycle", fk_cycle_tests, 3);
 
 START_TEST(engine_cycle)
 {
@@ -465,10 +526,13 @@ START_TEST(engine_refuses_nofork)
 END_TEST
 
 static const struct grade_test fk_ns_tests[] = {
-    {"needs_ns", "namespaces", NEED_NS, NULL, 10, fk_cell},
+    {.name = "needs_ns",
+        .summary = "namespaces",
+        .needs = NEED_NS,
+        .budget_s = 10,
+        .run = fk_cell},
 };
-static const struct grade_lab fk_ns = {"ns", "a fake lab", fk_programs, 2, "",
-    fk_ns_tests, 1, NULL, 0, NULL, NULL};
+static const struct grade_lab fk_ns = FK_LAB("ns", fk_ns_tests, 1);
 
 /* With namespaces allowed, a NEED_NS test runs in a namespace cell. */
 START_TEST(engine_ns_cell)
@@ -545,14 +609,23 @@ fk_busy_hang(struct grade *g)
 }
 
 static const struct grade_test fk_busy_tests[] = {
-    {"busy", "fails on a busy machine", NEED_TIMING, NULL, 5, fk_busy},
-    {"busy_once", "fails once on a busy machine", NEED_TIMING, NULL, 5,
-        fk_busy_once},
-    {"busy_hang", "runs out of its budget on a busy machine", NEED_TIMING, NULL,
-        1, fk_busy_hang},
+    {.name = "busy",
+        .summary = "fails on a busy machine",
+        .needs = NEED_TIMING,
+        .budget_s = 5,
+        .run = fk_busy},
+    {.name = "busy_once",
+        .summary = "fails once on a busy machine",
+        .needs = NEED_TIMING,
+        .budget_s = 5,
+        .run = fk_busy_once},
+    {.name = "busy_hang",
+        .summary = "runs out of its budget on a busy machine",
+        .needs = NEED_TIMING,
+        .budget_s = 1,
+        .run = fk_busy_hang},
 };
-static const struct grade_lab fk_busy_lab = {"busy", "a fake lab", fk_programs,
-    2, "", fk_busy_tests, 3, NULL, 0, NULL, NULL};
+static const struct grade_lab fk_busy_lab = FK_LAB("busy", fk_busy_tests, 3);
 
 /* A failure while a timer in the cell woke more than GRADE_BUSY_MS late
  * is the grader's (ERR), never the student's, and is run once more. */
@@ -597,10 +670,12 @@ fk_commands(struct grade *g)
 }
 
 static const struct grade_test fk_cmd_tests[] = {
-    {"commands", "commands", 0, NULL, 5, fk_commands},
+    {.name = "commands",
+        .summary = "commands",
+        .budget_s = 5,
+        .run = fk_commands},
 };
-static const struct grade_lab fk_cmd = {"cmd", "a fake lab", fk_programs, 2, "",
-    fk_cmd_tests, 1, NULL, 0, NULL, NULL};
+static const struct grade_lab fk_cmd = FK_LAB("cmd", fk_cmd_tests, 1);
 
 #define CMD_MAKEFILE "/kit/solutions/cmd/Makefile"
 
@@ -738,10 +813,12 @@ fk_commands_twice(struct grade *g)
 }
 
 static const struct grade_test fk_twice_tests[] = {
-    {"twice", "twice", 0, NULL, 5, fk_commands_twice},
+    {.name = "twice",
+        .summary = "twice",
+        .budget_s = 5,
+        .run = fk_commands_twice},
 };
-static const struct grade_lab fk_twice = {"cmd", "a fake lab", fk_programs, 2,
-    "", fk_twice_tests, 1, NULL, 0, NULL, NULL};
+static const struct grade_lab fk_twice = FK_LAB("cmd", fk_twice_tests, 1);
 
 START_TEST(engine_build_hint_once)
 {
