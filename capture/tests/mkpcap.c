@@ -416,6 +416,31 @@ handshake(struct mk *m, struct conn *k)
 	seg(m, k, 0, A, NULL, 30);
 }
 
+/* One ping of the TCP pinger: the client's "ping n\n" dt after the
+ * last packet, then the server's "PING n\n" and the client's ACK, each
+ * reply later. */
+static void
+ping_pong(struct mk *m, struct conn *k, int n, int64_t dt, int64_t reply)
+{
+	char line[32];
+
+	snprintf(line, sizeof line, "ping %d\n", n);
+	seg(m, k, 0, P | A, line, dt);
+	snprintf(line, sizeof line, "PING %d\n", n);
+	seg(m, k, 1, P | A, line, reply);
+	seg(m, k, 0, A, NULL, reply);
+}
+
+/* The client closes first: its FIN dt after the last packet, then the
+ * server's FIN and the client's last ACK, each reply later. */
+static void
+close_by_client(struct mk *m, struct conn *k, int64_t dt, int64_t reply)
+{
+	seg(m, k, 0, F | A, NULL, dt);
+	seg(m, k, 1, F | A, NULL, reply);
+	seg(m, k, 0, A, NULL, reply);
+}
+
 /* Scenarios: one function per file. */
 
 static void
@@ -532,14 +557,10 @@ sc_tcp_midstream(struct mk *m)
 	struct conn k =
 	    conn_make("127.0.0.1", 40030, "127.0.0.1", 12000, 123456, 654321);
 
-	seg(m, &k, 0, P | A, "ping 5\n", 0);
-	seg(m, &k, 1, P | A, "PING 5\n", 30);
-	seg(m, &k, 0, A, NULL, 30);
+	ping_pong(m, &k, 5, 0, 30);
 	seg(m, &k, 0, P | A, "ping 6\n", 1000);
 	seg(m, &k, 1, P | A, "PING 6\n", 30);
-	seg(m, &k, 0, F | A, NULL, 1000);
-	seg(m, &k, 1, F | A, NULL, 30);
-	seg(m, &k, 0, A, NULL, 30);
+	close_by_client(m, &k, 1000, 30);
 }
 
 static void
@@ -991,12 +1012,8 @@ sc_tcp_idle(struct mk *m)
 	    conn_make("127.0.0.1", 40060, "127.0.0.1", 12000, 100000, 700000);
 
 	handshake(m, &k);
-	seg(m, &k, 0, P | A, "ping 1\n", 1000);
-	seg(m, &k, 1, P | A, "PING 1\n", 30);
-	seg(m, &k, 0, A, NULL, 30);
-	seg(m, &k, 0, P | A, "ping 2\n", 130000000); /* 130 s later */
-	seg(m, &k, 1, P | A, "PING 2\n", 30);
-	seg(m, &k, 0, A, NULL, 30);
+	ping_pong(m, &k, 1, 1000, 30);
+	ping_pong(m, &k, 2, 130000000, 30); /* 130 s later */
 }
 
 /* The client's SYN is captured, the SYN-ACK is not: tcpdump anchors its
@@ -1012,9 +1029,7 @@ sc_tcp_syn_only(struct mk *m)
 	k.seq[1]++; /* the SYN-ACK, not captured */
 	k.win[0] = 512;
 	seg(m, &k, 0, A, NULL, 70);
-	seg(m, &k, 0, P | A, "ping 1\n", 1000);
-	seg(m, &k, 1, P | A, "PING 1\n", 30);
-	seg(m, &k, 0, A, NULL, 30);
+	ping_pong(m, &k, 1, 1000, 30);
 }
 
 /* A segment whose IPv4 total length claims 20 bytes more than the wire
@@ -1569,9 +1584,7 @@ sc_dns_tcp(struct mk *m)
 	memcpy(buf + 2, a.b, a.n);
 	seg_bin(m, &k, 1, buf, 60, 20000);
 	seg_bin(m, &k, 1, buf + 60, a.n + 2 - 60, 10);
-	seg(m, &k, 0, F | A, NULL, 1000);
-	seg(m, &k, 1, F | A, NULL, 100);
-	seg(m, &k, 0, A, NULL, 100);
+	close_by_client(m, &k, 1000, 100);
 }
 
 /* A DHCP message: BOOTP frame, cookie, then the options in opt. */
@@ -1910,9 +1923,7 @@ text_conn(struct mk *m, const char *cli, uint16_t cport, uint16_t sport,
 	for (i = 0; lines[i] != NULL; i++)
 		seg(m, &k, lines[i][0] == '>' ? 0 : 1, P | A, lines[i] + 1,
 		    gap);
-	seg(m, &k, 0, F | A, NULL, gap);
-	seg(m, &k, 1, F | A, NULL, 100);
-	seg(m, &k, 0, A, NULL, 100);
+	close_by_client(m, &k, gap, 100);
 }
 
 /* HTTP/1.1: a GET and its 200 with Content-Length, a second GET on the
@@ -2483,9 +2494,7 @@ bulk_tcp(struct mk *m, long n)
 		seg(m, &k, 1, P | A, "PING 1\n", 10);
 		seg(m, &k, 0, P | A, "ping 2\n", 10);
 		seg(m, &k, 1, P | A, "PING 2\n", 10);
-		seg(m, &k, 0, F | A, NULL, 10);
-		seg(m, &k, 1, F | A, NULL, 10);
-		seg(m, &k, 0, A, NULL, 10);
+		close_by_client(m, &k, 10, 10);
 		i += 10, j++;
 	}
 }

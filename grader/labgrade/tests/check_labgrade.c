@@ -68,14 +68,12 @@ static const char fk_err[] = "Segmentation\0 \"fault\" ]]> \xff\x1b[2J";
 static void
 fk_nasty(struct grade *g)
 {
-	struct run r;
+	struct run r = {.err = (char *)fk_err,
+	    .err_len = sizeof fk_err - 1,
+	    .out = "",
+	    .outcome = RUN_SIGNALED,
+	    .status = SIGSEGV};
 
-	memset(&r, 0, sizeof r);
-	r.err = (char *)fk_err;
-	r.err_len = sizeof fk_err - 1;
-	r.out = "";
-	r.outcome = RUN_SIGNALED;
-	r.status = SIGSEGV;
 	snprintf(r.cmdline, sizeof r.cmdline, "srv 12000");
 	grade_student(g, "server", &r);
 	grade_repro(g, "labpeer udp-client 127.0.0.1 %d", 12000);
@@ -87,14 +85,12 @@ fk_nasty(struct grade *g)
 static void
 fk_gave_up(struct grade *g)
 {
-	struct run r;
+	struct run r = {.out = "listening\n",
+	    .out_len = 10,
+	    .err = "",
+	    .outcome = RUN_STOPPED,
+	    .status = SIGTERM};
 
-	memset(&r, 0, sizeof r);
-	r.out = "listening\n";
-	r.out_len = 10;
-	r.err = "";
-	r.outcome = RUN_STOPPED;
-	r.status = SIGTERM;
 	snprintf(r.cmdline, sizeof r.cmdline, "srv 12000");
 	grade_explain(g, "a client sends 3000 lines and leaves");
 	grade_student(g, "server", &r);
@@ -119,17 +115,15 @@ fk_nostart(struct grade *g)
 static void
 fk_killed(struct grade *g)
 {
-	struct run r;
+	struct run r = {.out = "reply 1\n",
+	    .out_len = 8,
+	    .err = "",
+	    .outcome = RUN_TIMEOUT,
+	    .status = SIGKILL,
+	    .wstatus = SIGKILL, /* as wait() reports a SIGKILL */
+	    .killed = RUN_TIMEOUT,
+	    .lim.wall_ms = 2500};
 
-	memset(&r, 0, sizeof r);
-	r.out = "reply 1\n";
-	r.out_len = 8;
-	r.err = "";
-	r.outcome = RUN_TIMEOUT;
-	r.status = SIGKILL;
-	r.wstatus = SIGKILL; /* as wait() reports a SIGKILL */
-	r.killed = RUN_TIMEOUT;
-	r.lim.wall_ms = 2500;
 	snprintf(r.cmdline, sizeof r.cmdline, "cli 127.0.0.1 12000 6");
 	grade_student(g, "client", &r);
 	r.status = SIGXCPU;
@@ -657,10 +651,8 @@ END_TEST
 static void
 fk_commands(struct grade *g)
 {
-	struct run r;
+	struct run r = {.outcome = RUN_EXITED};
 
-	memset(&r, 0, sizeof r);
-	r.outcome = RUN_EXITED;
 	snprintf(r.cmdline, sizeof r.cmdline, "%s/cli 127.0.0.1 12000 3",
 	    grade_sub(g)->bin);
 	grade_student(g, "client", &r);
@@ -1923,17 +1915,7 @@ START_TEST(grading_as_nobody)
 	snprintf(
 	    kit, sizeof kit, "%s", kit_vartmp("check_labgrade-nobody-XXXXXX"));
 	ck_assert_ptr_nonnull(mkdtemp(kit));
-	snprintf(cmd, sizeof cmd,
-	    "set -e; cd %s; mkdir -p build solutions; "
-	    "cp %s %s %s build/; (cd $OLDPWD && tar cf - "
-	    "grader/labs/*/*.rubric) "
-	    "| tar xf -; cp -r $OLDPWD/solutions/lab1-udp "
-	    "$OLDPWD/solutions/lab2-tcp solutions/; cp -r $OLDPWD/labs .; "
-	    "chmod -R a+rX .",
-	    kit, realpath(kit_bin("labgrade"), NULL),
-	    realpath(kit_bin("labpeer"), NULL),
-	    realpath(kit_bin("labsniff"), NULL));
-	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(kit_copy(kit), 0);
 	snprintf(prog, sizeof prog, "%s/build/labgrade", kit);
 	snprintf(sub, sizeof sub, "%s/solutions/lab1-udp", kit);
 	/* Already an ordinary user: labgrade itself, without setpriv. */
