@@ -45,7 +45,7 @@
 
 /* One grading under attack, and what the host looked like before. */
 struct sb {
-	char work[64];  /* /var/tmp/sandbox-XXXXXX: everything below */
+	char work[64];  /* $KIT_VARTMP/sandbox-XXXXXX: everything below */
 	char token[64]; /* unique to this run */
 	char sub[512], sentinel[512], home[512];
 	char kit[512], sock[108];
