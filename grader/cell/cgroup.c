@@ -282,7 +282,7 @@ cell_cgroup_open(struct cell *c)
 
 	c->cg_mode = 0;
 	c->cg[0][0] = c->cg[1][0] = '\0';
-	if (geteuid() != 0)
+	if (!cell_root())
 		return errno = EPERM, -1;
 	if (statfs(CG_ROOT, &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC) {
 		rc = cg_open_v2(c);

@@ -583,6 +583,25 @@ engine_word(const struct engine_ctx *x, const char *w, size_t wl, FILE *out,
 	fprintf(out, "%.*s", (int)wl, w);
 }
 
+/*
+ * The kit's Makefile as "make -C DIR -f" should name it: make splits the
+ * path of a makefile on blanks (MAKEFILE_LIST), and the lab's Makefile
+ * finds ../common through it, so a kit in a folder named "my kit" is
+ * named relative to DIR when that has no blank (a submission in the
+ * kit: ../../labs/LAB/Makefile), else as it is.
+ */
+static const char *
+engine_makefile_word(const char *dir, const char *mk, char *rel, size_t len)
+{
+	char abs[PATH_MAX];
+
+	if (mk[0] != '/' || strpbrk(mk, " \t\n") == NULL ||
+	    realpath(dir, abs) == NULL)
+		return mk;
+	engine_relative(abs, mk, rel, len);
+	return strpbrk(rel, " \t\n") == NULL ? rel : mk;
+}
+
 /* A command line with its words made runnable from here. */
 static char *
 engine_command(const struct engine_ctx *x, const char *cmd, char **build)
@@ -608,10 +627,12 @@ engine_command(const struct engine_ctx *x, const char *cmd, char **build)
 	 * that would run a student's commands outside any cell. */
 	if (build != NULL && bbuf[0] != '\0' && x->sub->makefile != NULL) {
 		int here = strcmp(x->subdir, ".") == 0;
-		char dir[PATH_MAX], mk[PATH_MAX];
+		char dir[PATH_MAX], mk[PATH_MAX], rel[PATH_MAX];
 
 		report_shell_word(dir, sizeof dir, x->subdir);
-		report_shell_word(mk, sizeof mk, x->sub->makefile);
+		report_shell_word(mk, sizeof mk,
+		    engine_makefile_word(
+		        x->subdir, x->sub->makefile, rel, sizeof rel));
 		free(*build);
 		if (asprintf(build, "make%s%s -f %s%s", here ? "" : " -C ",
 		        here ? "" : dir, mk, bbuf) < 0)

@@ -763,7 +763,7 @@ lg_sandbox_check(const struct lg *o)
 		    stderr, _("labgrade: bubblewrap (bwrap) is not installed: "
 		              "student programs and builds see the host's "
 		              "files (install bubblewrap)\n"));
-	if (geteuid() == 0 || o->unsafe || (!o->no_cell && lg_userns_works()))
+	if (cell_root() || o->unsafe || (!o->no_cell && lg_userns_works()))
 		return 0;
 	fprintf(stderr,
 	    _("labgrade: %s and not root (no uid to drop to): refusing to run "

@@ -454,7 +454,7 @@ START_TEST(test_gradescope_lang)
 	    "%s/err; mkdir -p %s/ag/source %s/ag/submission; "
 	    "echo lab1-udp >%s/ag/source/lab; echo pt_BR >%s/ag/source/lang; "
 	    "env -i PATH=/usr/bin:/bin LANG=C AUTOGRADER=%s/ag "
-	    "SOCKLAB_KIT=$PWD "
+	    "SOCKLAB_KIT=\"$PWD\" "
 	    "sh grader/gradescope/run_autograder; python3 -c 'import json, "
 	    "sys; d = json.load(open(sys.argv[1])); "
 	    "assert \"idioma: pt_BR\" in d[\"output\"], d[\"output\"]; "

@@ -626,8 +626,16 @@ START_TEST(attack)
 	struct sb x;
 	int as_nobody = _i % 2;
 
-	if (as_nobody && (geteuid() != 0 || (a->flags & SB_ROOT_ONLY)))
-		return; /* as a user already, or a cgroup is needed */
+	if (as_nobody && geteuid() != 0) {
+		kit_not_here("needs root to become nobody (setpriv); this "
+		             "run is an ordinary user's already");
+		return;
+	}
+	if (as_nobody && (a->flags & SB_ROOT_ONLY)) {
+		kit_not_here("as nobody: this attack needs a cgroup, which "
+		             "only root's gradings get");
+		return;
+	}
 	sb_setup(&x, a, as_nobody);
 	if (strcmp(a->name, "sources") == 0)
 		sb_bad_sources(&x);
@@ -676,8 +684,12 @@ START_TEST(fallback_leftovers)
 	struct sb x;
 	int i;
 
-	if (geteuid() != 0)
-		return; /* refused without a uid to drop to (check_fallback) */
+	if (geteuid() != 0) {
+		/* refused without a uid to drop to (check_fallback) */
+		kit_not_here("needs root: an ordinary user's fallback has no "
+		             "uid to drop to and is refused");
+		return;
+	}
 	for (i = 0; i < SB_N; i++)
 		if (strcmp(sb_attacks[i].name, "leftovers") == 0)
 			break;
@@ -758,8 +770,13 @@ START_TEST(sweep_cgroups)
 	struct cell c;
 	pid_t gone;
 
-	if (geteuid() != 0 || f == NULL)
-		return; /* no cgroups as an ordinary user */
+	if (geteuid() != 0 || f == NULL) {
+		if (f != NULL)
+			fclose(f);
+		kit_not_here("needs root: an ordinary user's gradings make "
+		             "no cgroup (SECURITY.md)");
+		return;
+	}
 	base[0] = '\0';
 	while (fgets(line, sizeof line, f) != NULL)
 		if ((p = strstr(line, ":memory:")) != NULL) {
@@ -832,8 +849,13 @@ START_TEST(kept_cgroups)
 	FILE *f = fopen("/proc/self/cgroup", "r");
 	long long limit = 0;
 
-	if (geteuid() != 0 || f == NULL)
-		return; /* no cgroups as an ordinary user */
+	if (geteuid() != 0 || f == NULL) {
+		if (f != NULL)
+			fclose(f);
+		kit_not_here("needs root: an ordinary user's gradings make "
+		             "no cgroup (SECURITY.md)");
+		return;
+	}
 	base[0] = '\0';
 	while (fgets(line, sizeof line, f) != NULL)
 		if ((p = strstr(line, ":memory:")) != NULL) {
