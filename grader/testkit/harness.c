@@ -479,8 +479,8 @@ kit_copy(const char *dir)
 	        "grader/labs/*/*.rubric labs) | tar xf -; "
 	        "cp -r \"$OLDPWD/solutions/lab1-udp\" "
 	        "\"$OLDPWD/solutions/lab2-tcp\" solutions/; chmod -R a+rX .",
-	        kit_shq(dir), kit_shq(dir), kit_shq(tool[0]),
-	        kit_shq(tool[1]), kit_shq(tool[2])) < (int)sizeof cmd)
+	        kit_shq(dir), kit_shq(dir), kit_shq(tool[0]), kit_shq(tool[1]),
+	        kit_shq(tool[2])) < (int)sizeof cmd)
 		rc = system(cmd) == 0 ? 0 : -1;
 	for (i = 0; i < 3; i++)
 		free(tool[i]);
