@@ -9,8 +9,17 @@ i18n.py formats EN PT  compare two labgrade --out folders of the same
                        grading in two languages: every machine-read part
                        must be identical, only prose fields may differ;
                        prints each difference, exit 1 if any
+i18n.py dashboard EN PT [EN PT ...]  pairs of the same class page (the
+                       dashboard, a student's) in English and in pt-BR:
+                       <html lang> "en" and "pt-BR", and no text of the
+                       pt-BR page (outside a report's <pre>) that is the
+                       English page's and holds an English word; prints
+                       each, exit 1 if any
+i18n.py evil-po FILE   a pt_BR catalogue whose dashboard translations
+                       carry markup (escaping must make it text)
+i18n.py escaped PAGE   that markup shows as text in PAGE, never as markup
 """
-import json, os, re, sys
+import html.parser, json, os, re, sys
 import xml.etree.ElementTree as ET
 
 
@@ -93,8 +102,128 @@ def formats(en, pt):
     return 1 if bad else 0
 
 
+# Words only English prose has (the dashboard's, and check_i18n.c's):
+# a pt-BR text still holding one, as a whole word, was not translated.
+# Test names (client_late_reply), files (grades.csv) and students'
+# folders are data: one word with their '_', '.' and '-'.
+ENGLISH = set("""the is not no and of to with for in by after before each
+every one only none class report graded empty built error grader late
+below scores score histogram test tests what it checks passed ran run
+mean median max maximum slowest student students status plot see rate
+pass submission submissions seed rubric hash gradebook metadata similar
+pairs hint never verdict days due date sources file times nothing
+""".split())
+
+
+class Texts(html.parser.HTMLParser):
+    """A page's texts for people: text nodes outside <pre>, <style>,
+    <code> and a link to a student (a name is data), and aria-label and
+    title attributes; and <html lang>."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.texts, self.skip, self.lang, self.pre_lang = [], 0, None, None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "html":
+            self.lang = a.get("lang")
+        if tag == "pre":
+            self.pre_lang = a.get("lang", "")
+        if tag in ("pre", "style", "code") or (
+                tag == "a" and a.get("href", "").startswith("students/")):
+            self.skip += 1
+        for k in ("aria-label", "title"):
+            if a.get(k):
+                self.texts.append(a[k])
+
+    def handle_endtag(self, tag):
+        if tag in ("pre", "style", "code") or (tag == "a" and self.skip):
+            self.skip -= 1
+
+    def handle_data(self, data):
+        if not self.skip and data.strip():
+            self.texts.append(data.strip())
+
+
+def page_texts(path):
+    t = Texts()
+    t.feed(open(path, encoding="utf-8").read())
+    return t
+
+
+def dashboard(pairs):
+    bad = []
+    for en_path, pt_path in zip(pairs[0::2], pairs[1::2]):
+        en, pt = page_texts(en_path), page_texts(pt_path)
+        if en.lang != "en" or pt.lang != "pt-BR":
+            bad.append("%s: <html lang=%r>, %s: <html lang=%r>; want en, pt-BR"
+                       % (en_path, en.lang, pt_path, pt.lang))
+        seen = set(en.texts)
+        for text in pt.texts:
+            words = set(re.findall(r"(?<![\w-])(?<!\w\.)[A-Za-z]+(?![\w-]|\.\w)",
+                                   text))
+            if text in seen and words & ENGLISH:
+                bad.append("%s: untranslated: %r" % (pt_path, text[:160]))
+    print("\n".join(bad))
+    return 1 if bad else 0
+
+
+# Dashboard messages whose pt_BR translation carries markup.
+EVIL = {
+    "%s: class report": "<script>alert(1)</script>%s",
+    "Gradebook: %s (metadata: %s). Similar pairs: %s (a hint, never a "
+    "verdict).": '<a href="https://evil.example/">x</a> %s %s %s',
+    "Scores": "<img src=x onerror=alert(1)>",
+    ("graded", "graded"): "<b>g</b> &amp; it's",
+}
+
+
+def po_str(s):
+    return '"%s"' % s.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def evil_po(path):
+    with open(path, "w", encoding="utf-8") as f:
+        f.write('msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8'
+                '\\nLanguage: pt_BR\\nPlural-Forms: nplurals=2; '
+                'plural=(n != 1);\\n"\n')
+        for k, v in EVIL.items():
+            if isinstance(k, tuple):
+                f.write("\nmsgid %s\nmsgid_plural %s\nmsgstr[0] %s\n"
+                        "msgstr[1] %s\n" % (po_str(k[0]), po_str(k[1]),
+                                            po_str(v), po_str(v)))
+            else:
+                f.write("\nmsgid %s\nmsgstr %s\n" % (po_str(k), po_str(v)))
+    return 0
+
+
+def escaped(page):
+    raw = open(page, encoding="utf-8").read()
+    bad = [what for what, ok in (
+        ("a <script>", "<script" not in raw),
+        ("an <img>", "<img" not in raw),
+        ("a <b>", "<b>g</b>" not in raw),
+        ("a link out", 'href="https://' not in raw),
+        ("the script as text", raw.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 2),
+        ("the link as text", "&lt;a href=&quot;https://evil.example/&quot;&gt;x&lt;/a&gt;" in raw),
+        ("the bold as text", "&lt;b&gt;g&lt;/b&gt; &amp;amp; it&#39;s" in raw),
+        ("the three links", all('<a href="%s">' % h in raw for h in
+                                ("grades.csv", "grades.json", "similarity.txt"))),
+    ) if not ok]
+    for what in bad:
+        print("%s: %s" % (page, what))
+    return 1 if bad else 0
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "normalize":
         sys.stdout.write(normalize(sys.stdin.read(), sys.argv[2], sys.argv[3]))
     elif sys.argv[1] == "formats":
         sys.exit(formats(sys.argv[2], sys.argv[3]))
+    elif sys.argv[1] == "dashboard":
+        sys.exit(dashboard(sys.argv[2:]))
+    elif sys.argv[1] == "evil-po":
+        sys.exit(evil_po(sys.argv[2]))
+    elif sys.argv[1] == "escaped":
+        sys.exit(escaped(sys.argv[2]))
