@@ -533,6 +533,25 @@ START_TEST(test_dashboard)
 }
 END_TEST
 
+/* Every man page has a pt-BR page with the English page's sections,
+ * subsections, tagged paragraphs, options and code names
+ * (po/tests/i18n.py man), and it renders without a groff warning. */
+START_TEST(test_man_pages)
+{
+	char *argv[] = {"sh", "-c",
+	    "python3 po/tests/i18n.py man . && for f in capture/*.pt_BR.1 "
+	    "grader/*/*.pt_BR.1; do w=$(MANWIDTH=80 man --warnings -l $f 2>&1 "
+	    ">/dev/null); test -z \"$w\" || { echo \"$f: $w\"; exit 1; }; done",
+	    NULL};
+	struct proc p = {0};
+
+	ck_assert_int_eq(proc_run(&p, argv, 30000), 0);
+	ck_assert_msg(PROC_EXIT(&p) == 0,
+	    "a pt-BR man page is behind its English page:\n%s%s", p.out, p.err);
+	proc_free(&p);
+}
+END_TEST
+
 /* A locale that does not exist: English, byte for byte, and not a word
  * about it. */
 START_TEST(test_fallback)
@@ -572,6 +591,7 @@ i18n_suite(void)
 	tcase_add_test(tc, test_machine_formats);
 	tcase_add_test(tc, test_lang_option);
 	tcase_add_test(tc, test_gradescope_lang);
+	tcase_add_test(tc, test_man_pages);
 	tcase_add_loop_test(tc, test_fallback, 0, 4);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("dashboard"); /* a class graded, then a browser */

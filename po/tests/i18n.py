@@ -18,6 +18,14 @@ i18n.py dashboard EN PT [EN PT ...]  pairs of the same class page (the
 i18n.py evil-po FILE   a pt_BR catalogue whose dashboard translations
                        carry markup (escaping must make it text)
 i18n.py escaped PAGE   that markup shows as text in PAGE, never as markup
+i18n.py man TOP        every man page of the kit (NAME.1 under capture/
+                       and grader/) has a pt-BR page (NAME.pt_BR.1) with
+                       the same structure: the same sections and
+                       subsections in the same order, in each the same
+                       number of tagged paragraphs (.TP), the same
+                       options and the same code names (files, folders,
+                       tests) in bold or italics; prints each
+                       difference, exit 1 if any
 """
 import html.parser, json, os, re, sys
 import xml.etree.ElementTree as ET
@@ -216,6 +224,65 @@ def escaped(page):
     return 1 if bad else 0
 
 
+def man_sections(path):
+    """[(macro, heading, tagged paragraphs, names)] of a man page, the
+    lines before the first .SH as one section; names are its options and
+    the code (files, folders, tests) it sets in bold or italics."""
+    secs = [[".TH", "", 0, set()]]
+    for line in open(path, encoding="utf-8"):
+        m = re.match(r"\.(SH|SS)\s*(.*)", line)
+        if m:
+            secs.append(["." + m.group(1), m.group(2).strip('" \n'), 0,
+                         set()])
+            continue
+        if line.startswith(".TP"):
+            secs[-1][2] += 1
+        secs[-1][3].update(re.findall(r"\\-\\-[a-z0-9]+(?:\\-[a-z0-9]+)*",
+                                      line))
+        # names in bold or italics that are code: files, folders, tests
+        m = re.match(r"\.(?:B|BR|BI|I|IR|RB|RI)\s+(.*)", line)
+        for w in (m.group(1).replace('"', " ").split() if m else ()):
+            w = w.replace("\\-", "-").strip(",;:()")
+            if re.fullmatch(r"[a-z0-9][\w.\-/]*[_/.][\w.\-/]*[a-z0-9/]", w):
+                secs[-1][3].add(w)
+    return secs
+
+
+def man(top):
+    bad, pages = [], []
+    for sub in ("capture", "grader"):
+        for d, _, files in os.walk(os.path.join(top, sub)):
+            pages += [os.path.join(d, f) for f in files
+                      if f.endswith(".1") and not f.endswith(".pt_BR.1")]
+    for en_path in sorted(pages):
+        pt_path = en_path[:-2] + ".pt_BR.1"
+        name = os.path.relpath(pt_path, top)
+        if not os.path.exists(pt_path):
+            bad.append("%s: missing (%s has no pt-BR page)" % (name, en_path))
+            continue
+        en, pt = man_sections(en_path), man_sections(pt_path)
+        for i, e in enumerate(en):
+            p = pt[i] if i < len(pt) else None
+            if p is None or p[0] != e[0]:
+                bad.append("%s: no %s for the English %s %s (section %d)"
+                           % (name, e[0], e[0], e[1], i))
+                break
+            if p[2] != e[2]:
+                bad.append("%s: %s %s has %d tagged paragraphs (.TP), the "
+                           "English %s has %d" % (name, p[0], p[1], p[2],
+                                                  e[1], e[2]))
+            if e[3] - p[3]:
+                bad.append("%s: %s %s lacks %s (the English %s has them)"
+                           % (name, p[0], p[1], " ".join(sorted(e[3] - p[3])),
+                              e[1]))
+        else:
+            if len(pt) > len(en):
+                bad.append("%s: sections the English page has not: %s"
+                           % (name, [x[1] for x in pt[len(en):]]))
+    print("\n".join(bad))
+    return 1 if bad else 0
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "normalize":
         sys.stdout.write(normalize(sys.stdin.read(), sys.argv[2], sys.argv[3]))
@@ -227,3 +294,5 @@ if __name__ == "__main__":
         sys.exit(evil_po(sys.argv[2]))
     elif sys.argv[1] == "escaped":
         sys.exit(escaped(sys.argv[2]))
+    elif sys.argv[1] == "man":
+        sys.exit(man(sys.argv[2]))
