@@ -552,6 +552,44 @@ START_TEST(test_man_pages)
 }
 END_TEST
 
+/* make demo's scene headings in pt-BR: every one is a gettext "..." that
+ * make pot extracts and the catalogue translates (po/tests/i18n.py demo),
+ * and a scene run under LANG=pt_BR.UTF-8 prints its heading in
+ * Portuguese (the recipes export TEXTDOMAINDIR, the build tree's). */
+START_TEST(test_demo_headings)
+{
+	char locale[4096], cmd[8192];
+	char *check[] = {
+	    "python3", "po/tests/i18n.py", "demo", ".", locale, NULL};
+	char *scene[] = {"sh", "-c", cmd, NULL};
+	struct proc p = {0};
+
+	if (!i18n_have_pt())
+		return;
+	snprintf(locale, sizeof locale, "%s", kit_bin("locale"));
+	if (locale[0] != '/') {
+		char top[2048];
+
+		ck_assert_ptr_nonnull(getcwd(top, sizeof top));
+		snprintf(
+		    locale, sizeof locale, "%s/%s", top, kit_bin("locale"));
+	}
+	ck_assert_int_eq(proc_run(&p, check, 30000), 0);
+	ck_assert_msg(
+	    PROC_EXIT(&p) == 0, "make demo's headings:\n%s%s", p.out, p.err);
+	proc_free(&p);
+	snprintf(cmd, sizeof cmd,
+	    "env -i PATH=/usr/bin:/bin LANG=pt_BR.UTF-8 make -s "
+	    "--no-print-directory demo-lab3-concurrent 2>&1");
+	ck_assert_int_eq(proc_run(&p, scene, 60000), 0);
+	ck_assert_msg(
+	    strstr(p.out, "== Lab 3: seis clientes ao mesmo tempo") &&
+	        strstr(p.out, "(a mesma linha do tempo como imagem: "),
+	    "make demo-lab3-concurrent under pt_BR:\n%s", p.out);
+	proc_free(&p);
+}
+END_TEST
+
 /* A locale that does not exist: English, byte for byte, and not a word
  * about it. */
 START_TEST(test_fallback)
@@ -592,6 +630,7 @@ i18n_suite(void)
 	tcase_add_test(tc, test_lang_option);
 	tcase_add_test(tc, test_gradescope_lang);
 	tcase_add_test(tc, test_man_pages);
+	tcase_add_test(tc, test_demo_headings);
 	tcase_add_loop_test(tc, test_fallback, 0, 4);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("dashboard"); /* a class graded, then a browser */

@@ -26,7 +26,13 @@ i18n.py man TOP        every man page of the kit (NAME.1 under capture/
                        options and the same code names (files, folders,
                        tests) in bold or italics; prints each
                        difference, exit 1 if any
+i18n.py demo TOP LOCALEDIR  make demo's recipes (Makefile, every lab's
+                       demo.mk) print no prose but through a gettext
+                       "..." that 'make pot' extracts (xgettext, Shell),
+                       and gettext(1) finds each in pt_BR in LOCALEDIR;
+                       prints each miss, exit 1 if any
 """
+import glob, subprocess
 import html.parser, json, os, re, sys
 import xml.etree.ElementTree as ET
 
@@ -283,6 +289,60 @@ def man(top):
     return 1 if bad else 0
 
 
+def demo_recipes(path):
+    """(line number, line) of the recipes of demo and demo-* targets."""
+    out, target = [], None
+    for n, line in enumerate(open(path, encoding="utf-8"), 1):
+        if line.startswith("\t"):
+            if target is not None:
+                out.append((n, line.rstrip("\n")))
+            continue
+        if re.match(r"(ifn?eq|ifn?def|else|endif)\b", line) or not line.strip():
+            continue
+        m = re.match(r"([\w$().-]+)\s*:(?!=)", line)
+        target = m.group(1) if m and re.fullmatch(r"demo(-[\w-]+)?",
+                                                   m.group(1)) else None
+    return out
+
+
+GETTEXT_CALL = re.compile(r'\bgettext "((?:[^"\\]|\\.)*)"')
+
+
+def demo(top, localedir):
+    files = [os.path.join(top, "Makefile")] + sorted(
+        glob.glob(os.path.join(top, "grader/labs/*/demo.mk")))
+    bad, msgs = [], []
+    for path in files:
+        for n, line in demo_recipes(path):
+            where = "%s:%d" % (os.path.relpath(path, top), n)
+            msgs += [(where, m) for m in GETTEXT_CALL.findall(line)]
+            rest = GETTEXT_CALL.sub("", line)
+            if re.search(r"\b(echo|printf)\s+(\"|')[^\"']*[A-Za-z]{3}", rest):
+                bad.append("%s: prose printed without gettext: %s"
+                           % (where, line.strip()))
+    pot = subprocess.run(
+        ["xgettext", "--from-code=UTF-8", "--language=Shell", "-k",
+         "--keyword=gettext", "-o", "-"] + files,
+        capture_output=True, text=True, check=True).stdout
+    extracted = set(re.findall(r'^msgid ((?:".*"\n)+)', pot + "\n", re.M))
+    extracted = {"".join(re.findall(r'"(.*)"', m)) for m in extracted}
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+           "LANG": "pt_BR.UTF-8", "LANGUAGE": "pt_BR",
+           "TEXTDOMAIN": "socklab", "TEXTDOMAINDIR": localedir}
+    for where, m in msgs:
+        if m not in extracted:
+            bad.append("%s: make pot does not see %r (write it as "
+                       "gettext \"...\" after a ';' or in $$(...))" % (where, m))
+        pt = subprocess.run(["gettext", m], env=env, capture_output=True,
+                            text=True).stdout
+        if pt == m:
+            bad.append("%s: not translated in pt_BR: %r" % (where, m))
+    if not msgs:
+        bad.append("no gettext heading in make demo's recipes")
+    print("\n".join(bad))
+    return 1 if bad else 0
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "normalize":
         sys.stdout.write(normalize(sys.stdin.read(), sys.argv[2], sys.argv[3]))
@@ -296,3 +356,5 @@ if __name__ == "__main__":
         sys.exit(escaped(sys.argv[2]))
     elif sys.argv[1] == "man":
         sys.exit(man(sys.argv[2]))
+    elif sys.argv[1] == "demo":
+        sys.exit(demo(sys.argv[2], sys.argv[3]))
