@@ -582,8 +582,11 @@ class_summary(struct class_state *st, size_t cached)
 			max = s->rec.max > max ? s->rec.max : max;
 		}
 	}
-	printf(_("labgrade: %s, %zu submissions (%zu graded now, %zu "
-	         "unchanged since the last run)\n"),
+	printf(ngettext("labgrade: %s, %zu submission (%zu graded now, %zu "
+	                "unchanged since the last run)\n",
+	           "labgrade: %s, %zu submissions (%zu graded now, %zu "
+	           "unchanged since the last run)\n",
+	           (unsigned long)st->n),
 	    st->o->lab, st->n, st->graded, cached);
 	printf(_("  %zu graded, %zu empty, %zu not built, %zu grader error\n"),
 	    count[CS_GRADED], count[CS_EMPTY], count[CS_NOT_BUILT],
