@@ -422,8 +422,10 @@ tl_hop_label(const struct route_path *p, unsigned ttl, char *buf, size_t max)
 	size_t n;
 
 	route_hop_text(hop, sizeof hop, p, ttl);
+	/* TRANSLATORS: a row's label, padded to a column by its bytes:
+	 * write it in ASCII letters */
 	n = (size_t)snprintf(
-	    buf, max + 1, "route to %s hop %u: %s", p->dst_text, ttl, hop);
+	    buf, max + 1, _("route to %s hop %u: %s"), p->dst_text, ttl, hop);
 	if (n > max) {
 		memcpy(buf + max - 3, "...", 3);
 		n = max;

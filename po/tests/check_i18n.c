@@ -552,6 +552,39 @@ START_TEST(test_man_pages)
 }
 END_TEST
 
+/* labsniff --svg in pt-BR: the ladder of a refused and a reset
+ * connection, the timeline and the route of a traceroute: UTF-8 letters
+ * (not '?') and no English text but the packets' labels
+ * (po/tests/i18n.py svg). */
+START_TEST(test_svg)
+{
+	char dir[4096], cmd[8192];
+	char *argv[] = {"sh", "-c", cmd, NULL};
+	struct proc p = {0};
+
+	if (!i18n_have_pt())
+		return;
+	snprintf(dir, sizeof dir, "%s", kit_vartmp("i18n-svg-XXXXXX"));
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(cmd, sizeof cmd,
+	    "set -e; D=%s; S=%s; P=%s; for l in C pt_BR.UTF-8; do "
+	    "E=\"env -i PATH=/usr/bin:/bin LANG=$l\"; "
+	    "$E $S -r $P/tcp-reset.pcap --ladder --svg $D/l-$l.svg >/dev/null; "
+	    "$E $S -r $P/traceroute.pcap --timeline --svg $D/t-$l.svg "
+	    ">/dev/null; $E $S -r $P/traceroute.pcap --ladder --svg "
+	    "$D/r-$l.svg >/dev/null; done; python3 po/tests/i18n.py svg "
+	    "$D/l-C.svg $D/l-pt_BR.UTF-8.svg $D/t-C.svg $D/t-pt_BR.UTF-8.svg "
+	    "$D/r-C.svg $D/r-pt_BR.UTF-8.svg; grep -q 'apresentação 1/3' "
+	    "$D/l-pt_BR.UTF-8.svg",
+	    dir, kit_bin("labsniff"), kit_bin("tests/pcap"));
+	ck_assert_int_eq(proc_run(&p, argv, 30000), 0);
+	i18n_rm(dir);
+	ck_assert_msg(
+	    PROC_EXIT(&p) == 0, "labsniff --svg in pt_BR:\n%s%s", p.out, p.err);
+	proc_free(&p);
+}
+END_TEST
+
 /* make demo's scene headings in pt-BR: every one is a gettext "..." that
  * make pot extracts and the catalogue translates (po/tests/i18n.py demo),
  * and a scene run under LANG=pt_BR.UTF-8 prints its heading in
@@ -631,6 +664,7 @@ i18n_suite(void)
 	tcase_add_test(tc, test_gradescope_lang);
 	tcase_add_test(tc, test_man_pages);
 	tcase_add_test(tc, test_demo_headings);
+	tcase_add_test(tc, test_svg);
 	tcase_add_loop_test(tc, test_fallback, 0, 4);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("dashboard"); /* a class graded, then a browser */

@@ -26,6 +26,10 @@ i18n.py man TOP        every man page of the kit (NAME.1 under capture/
                        options and the same code names (files, folders,
                        tests) in bold or italics; prints each
                        difference, exit 1 if any
+i18n.py svg EN PT [EN PT ...]  pairs of the same labsniff --svg picture
+                       in English and pt-BR: PT is UTF-8 (no '?' for a
+                       letter) and none of its texts is EN's and holds an
+                       English word; prints each, exit 1 if any
 i18n.py demo TOP LOCALEDIR  make demo's recipes (Makefile, every lab's
                        demo.mk) print no prose but through a gettext
                        "..." that 'make pot' extracts (xgettext, Shell),
@@ -289,6 +293,57 @@ def man(top):
     return 1 if bad else 0
 
 
+class SvgTexts(html.parser.HTMLParser):
+    """The <text> contents of an SVG picture, but packet labels."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.texts, self.inside = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        # a packet's label is decoded as tcpdump does, in English
+        self.inside += tag == "text" and "label" not in dict(attrs).get(
+            "class", "")
+
+    def handle_endtag(self, tag):
+        self.inside -= tag == "text" and self.inside > 0
+
+    def handle_data(self, data):
+        if self.inside and data.strip():
+            self.texts.append(data.strip())
+
+
+def svg(pairs):
+    bad = []
+    for en_path, pt_path in zip(pairs[0::2], pairs[1::2]):
+        raw = open(pt_path, "rb").read()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            bad.append("%s: not UTF-8: %s" % (pt_path, e))
+            continue
+        if "??" in text:
+            bad.append("%s: letters written as '?'" % pt_path)
+        en, pt = SvgTexts(), SvgTexts()
+        en.feed(open(en_path, encoding="utf-8").read())
+        pt.feed(text)
+        seen = set(en.texts)
+        for t in pt.texts:
+            words = set(re.findall(r"(?<![\w-])(?<!\w\.)[A-Za-z]+(?![\w-]|\.\w)",
+                                   t))
+            if t in seen and words & ENGLISH_SVG:
+                bad.append("%s: untranslated: %r" % (pt_path, t[:160]))
+    print("\n".join(bad))
+    return 1 if bad else 0
+
+
+# The pictures' English words (packet labels, SYN, FIN, reset stay).
+ENGLISH_SVG = ENGLISH | set("""conversation conversations client server
+timeline open once sent data at time trouble other spoke last handshake
+teardown acknowledges closed more drawn packets you hop route probe answer
+""".split())
+
+
 def demo_recipes(path):
     """(line number, line) of the recipes of demo and demo-* targets."""
     out, target = [], None
@@ -356,5 +411,7 @@ if __name__ == "__main__":
         sys.exit(escaped(sys.argv[2]))
     elif sys.argv[1] == "man":
         sys.exit(man(sys.argv[2]))
+    elif sys.argv[1] == "svg":
+        sys.exit(svg(sys.argv[2:]))
     elif sys.argv[1] == "demo":
         sys.exit(demo(sys.argv[2], sys.argv[3]))
