@@ -142,28 +142,6 @@ html_link(char *buf, size_t n, const char *href, const char *text)
 	return w >= 0 && (size_t)w < n ? buf : html_esc(buf, n, text);
 }
 
-/*
- * A status as people read it, for n students (n = 1: one student's).
- * The English words are class_status_name()'s, which grades.csv keeps
- * in every language.
- */
-static const char *
-html_status(int s, size_t n)
-{
-	unsigned long k = (unsigned long)n;
-
-	switch (s) {
-	case CS_GRADED:
-		return ngettext("graded", "graded", k);
-	case CS_EMPTY:
-		return ngettext("empty", "empty", k);
-	case CS_NOT_BUILT:
-		return ngettext("not built", "not built", k);
-	default:
-		return ngettext("grader error", "grader error", k);
-	}
-}
-
 /* The language the prose is written in, as HTML's lang says it
  * ("pt_BR" -> "pt-BR"); "en" when i18n_lang() gives nothing usable. */
 static const char *
@@ -323,7 +301,7 @@ html_cards(FILE *f, const struct class_book *b, const struct html_stats *h)
 	fputs("<div class=\"cards\">\n", f);
 	for (k = 0; k < CS_NSTATUS; k++) {
 		fprintf(f, "<div class=\"card\"><b>%zu</b>", h->count[k]);
-		html_text(f, html_status(k, h->count[k]));
+		html_text(f, class_status_words(k, h->count[k]));
 		fputs("</div>\n", f);
 	}
 	if (b->bar >= 0) {
@@ -596,7 +574,7 @@ html_by_status(FILE *f, const struct class_book *b)
 			n += html_in_list(b, &b->st[i], which[k]) != 0;
 		fputs("<li><b>", f);
 		if (which[k] >= 0)
-			html_text(f, html_status(which[k], n));
+			html_text(f, class_status_words(which[k], n));
 		else if (which[k] == -1)
 			html_say(
 			    f, _("below %g%s"), b->bar, b->bar_pct ? "%" : "");
@@ -658,7 +636,7 @@ html_students(FILE *f, const struct class_book *b)
 		html_student_link(f, s);
 		fprintf(f, "</td><td%s>",
 		    s->rec.status == CS_GRADED ? "" : " class=\"bad\"");
-		html_text(f, html_status(s->rec.status, 1));
+		html_text(f, class_status_words(s->rec.status, 1));
 		fputs("</td>", f);
 		if (s->rec.status == CS_ERROR)
 			fputs("<td class=\"n\"></td><td class=\"n\"></td>", f);
@@ -761,7 +739,7 @@ html_student_page(
 		fputs("</a></p>\n<h1>", f);
 		html_text(f, s->shown);
 		fputs("</h1>\n<p>", f);
-		html_text(f, html_status(s->rec.status, 1));
+		html_text(f, class_status_words(s->rec.status, 1));
 		if (s->rec.status != CS_ERROR)
 			fprintf(f, ": %g/%g", s->rec.score, s->rec.max);
 		/* the report in its own language when the page's differs */

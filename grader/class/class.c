@@ -311,13 +311,15 @@ class_progress(struct class_state *st, const struct class_sub *c)
 		eta = el / (double)st->graded *
 		      (double)(st->to_grade - st->graded);
 	if (c->s->rec.status == CS_ERROR)
-		snprintf(
-		    what, sizeof what, "grader error (see its labgrade.log)");
+		snprintf(what, sizeof what, "%s",
+		    _("grader error (see its labgrade.log)"));
 	else
-		snprintf(what, sizeof what, "%s%s %g/%g",
-		    class_status_name(c->s->rec.status),
-		    c->how == CH_ONLY ? " (--only merged)" : "",
-		    c->s->rec.score, c->s->rec.max);
+		/* TRANSLATORS: a submission's status ("graded"), its score */
+		snprintf(what, sizeof what,
+		    c->how == CH_ONLY ? _("%s (--only merged) %g/%g")
+		                      : _("%s %g/%g"),
+		    class_status_words(c->s->rec.status, 1), c->s->rec.score,
+		    c->s->rec.max);
 	fprintf(stderr, _("%slabgrade: [%zu/%zu] %s: %s; %.0f s, ETA %.0f s%s"),
 	    st->tty ? "\r\033[K" : "", st->done, st->n, c->s->shown, what, el,
 	    eta, st->tty && st->done < st->n ? "" : "\n");

@@ -502,6 +502,8 @@ START_TEST(test_dashboard)
 	    "$E LANG=pt_BR.UTF-8 $LG --class $D/c -j 4 --fail-under 60 "
 	    "--due 2026-01-01T00:00Z lab1-udp >$D/out 2>&1 || "
 	    "test $? = 3 || { cat $D/out; exit 1; }; "
+	    "grep -q '] alice: corrigida ' $D/out && grep -q '] bruno: vazia' "
+	    "$D/out || { cat $D/out; exit 1; }; "
 	    "O=$D/c-labgrade; cp $O/report.html $D/pt.html; "
 	    "cp $O/students/alice/report.html $D/pt-alice.html; "
 	    "cp $O/students/davi/report.html $D/pt-davi.html; "
