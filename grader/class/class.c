@@ -665,6 +665,7 @@ class_book_fill(struct class_state *st)
 	struct class_book *b = &st->book;
 	time_t now = time(NULL);
 	struct tm tm;
+	char secs[32];
 
 	b->lab = o->lab;
 	b->version = LABGRADE_VERSION;
@@ -683,7 +684,9 @@ class_book_fill(struct class_state *st)
 	b->due = o->due;
 	class_book_late(b);
 	b->bar_pct = o->fail_under_pct;
-	b->seconds = class_now() - st->t0;
+	/* as class.tsv stores it, so --dashboard writes the same page */
+	snprintf(secs, sizeof secs, "%.1f", class_now() - st->t0);
+	b->seconds = strtod(secs, NULL);
 }
 
 static int
