@@ -310,6 +310,22 @@ lg_due(const char *s, long long *out)
 	return t == (time_t)-1 ? -1 : 0;
 }
 
+/* An option that only names something (a path, a test, a name). */
+static int
+lg_set(const char **to, const char *arg)
+{
+	*to = arg;
+	return 0;
+}
+
+/* An option that only turns something on. */
+static int
+lg_flag(int *flag)
+{
+	*flag = 1;
+	return 0;
+}
+
 static int
 lg_option(struct lg *o, int c, const char *arg)
 {
@@ -320,29 +336,21 @@ lg_option(struct lg *o, int c, const char *arg)
 	case OPT_FORMAT:
 		return lg_add_formats(o, arg);
 	case OPT_OUT:
-		o->out = arg;
-		return 0;
+		return lg_set(&o->out, arg);
 	case OPT_ONLY:
-		o->only = arg;
-		return 0;
+		return lg_set(&o->only, arg);
 	case OPT_RUBRIC:
-		o->rubric = arg;
-		return 0;
+		return lg_set(&o->rubric, arg);
 	case OPT_CLASS:
-		o->class_root = arg;
-		return 0;
+		return lg_set(&o->class_root, arg);
 	case OPT_FORCE:
-		o->force = 1;
-		return 0;
+		return lg_flag(&o->force);
 	case OPT_ROSTER:
-		o->roster = arg;
-		return 0;
+		return lg_set(&o->roster, arg);
 	case OPT_STUDENT:
-		o->student = arg;
-		return 0;
+		return lg_set(&o->student, arg);
 	case OPT_DASHBOARD:
-		o->dashboard = arg;
-		return 0;
+		return lg_set(&o->dashboard, arg);
 	case OPT_DUE:
 		if (lg_due(arg, &o->due) < 0)
 			return lg_bad(
@@ -357,22 +365,18 @@ lg_option(struct lg *o, int c, const char *arg)
 			return lg_bad(_("bad --lang '%s' (en or pt_BR)"), arg);
 		return 0;
 	case OPT_LIST:
-		o->list = 1;
-		return 0;
+		return lg_flag(&o->list);
 	case OPT_CONTRACT:
-		o->contract = 1;
-		return 0;
+		return lg_flag(&o->contract);
 	case OPT_NO_CELL:
-		o->no_cell = 1;
-		return 0;
+		return lg_flag(&o->no_cell);
 	case OPT_UNSAFE:
 		/* Class mode's per-student runs inherit it. */
 		o->unsafe = 1;
 		setenv(LG_UNSAFE_ENV, "1", 1);
 		return 0;
 	case 'v':
-		o->verbose = 1;
-		return 0;
+		return lg_flag(&o->verbose);
 	case OPT_FAIL_UNDER:
 		return lg_fail_under(o, arg);
 	case OPT_SEED:

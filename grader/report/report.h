@@ -95,10 +95,11 @@ struct report {
 	char rubric_hash[17];
 	char *rubric_path;
 	int build_ok;
-	char *build_log; /* last compiler lines when the build failed */
-	char *build_why; /* one line: what did not build */
-	char *results;   /* private results folder (traces) */
-	char *cell_note; /* set when any test ran without namespaces */
+	char *build_log;  /* last compiler lines when the build failed */
+	char *build_why;  /* one line: what did not build */
+	char *results;    /* private results folder (traces) */
+	int results_lock; /* its lock (flock), held until engine_cleanup */
+	char *cell_note;  /* set when any test ran without namespaces */
 	struct report_test *tests;
 	size_t ntests;
 	double score, max_score;

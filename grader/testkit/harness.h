@@ -22,9 +22,13 @@
  *	                         /tmp/NAME; kit_tmp("") is the folder
  *	kit_vartmp(name)         $KIT_VARTMP/NAME (the runner's private
  *	                         folder under /var/tmp, removed at its end
- *	                         even when tests fail), else /var/tmp/NAME
+ *	                         even when tests fail), else /var/tmp/NAME;
+ *	                         kit_vartmp("") is the folder
  *	KIT_TMP_MAX              room for such a scratch path (a longer one
  *	                         is cut: its mkdtemp()/mkstemp() fails)
+ *	kit_copy(dir)            a copy of the kit another uid can read
+ *	                         (its tools, rubrics, labs/, the lab 1-2
+ *	                         references) in dir; 0 or -1
  *	kit_bin(name)            path of a built tool (build/NAME or
  *	                         $KIT_BUILD/NAME), in a static buffer ring
  *	harness_now(), harness_now_ms()  CLOCK_MONOTONIC in s / ms
@@ -68,6 +72,7 @@ int port_wait(int type, int port, int timeout_ms);
 const char *kit_bin(const char *name);
 const char *kit_tmp(const char *name);
 const char *kit_vartmp(const char *name);
+int kit_copy(const char *dir);
 
 /* A scratch path: the runner's folder (about 25 bytes) and a name. */
 #define KIT_TMP_MAX 128

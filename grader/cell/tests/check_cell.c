@@ -810,15 +810,27 @@ START_TEST(test_localhost)
 }
 END_TEST
 
+/* The runner's private folder (kit_tmp) is on the host's /tmp: a file
+ * there is one of the host's /tmp files a cell must not see, and the
+ * runner removes it even when the test fails before its own cleanup. */
+static void
+host_tmp_scratch(char *path, size_t len, const char *name)
+{
+	ck_assert_msg(strncmp(kit_tmp(""), "/tmp/", 5) == 0,
+	    "TMPDIR %s is not under the host's /tmp", kit_tmp(""));
+	snprintf(path, len, "%s", kit_tmp(name));
+}
+
 /* A private /tmp (tmpfs; the host's files are not there) and a network
  * of its own: the cell's fixed port is free even if the host uses it. */
 START_TEST(test_ns_private)
 {
-	char host_file[] = "/tmp/cell-test-XXXXXX";
+	char host_file[KIT_TMP_MAX];
 	struct statfs fs;
 	struct cell c;
 	int fd, host_tmp;
 
+	host_tmp_scratch(host_file, sizeof host_file, "cell-test-XXXXXX");
 	fd = mkstemp(host_file);
 	ck_assert_int_ge(fd, 0);
 	close(fd);
@@ -844,13 +856,14 @@ END_TEST
  * host's /tmp stays hidden. */
 START_TEST(test_kit_under_tmp)
 {
-	char dir[] = "/tmp/cell-kit-XXXXXX", prog[PATH_MAX],
-	     other[] = "/tmp/cell-other-XXXXXX";
+	char dir[KIT_TMP_MAX], prog[PATH_MAX], other[KIT_TMP_MAX];
 	char *argv[] = {"./quick", NULL};
 	struct cell c;
 	struct run r;
 	int top, fd, host_tmp;
 
+	host_tmp_scratch(dir, sizeof dir, "cell-kit-XXXXXX");
+	host_tmp_scratch(other, sizeof other, "cell-other-XXXXXX");
 	/* The cell's mounts stay in this process: clean up through /tmp as
 	 * it was before them. */
 	host_tmp = open("/tmp", O_PATH | O_DIRECTORY);
