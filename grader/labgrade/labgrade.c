@@ -121,7 +121,7 @@ static const char lg_help[] = N_(
     "Grade a socklab submission: build it with the kit's Makefile, run its\n"
     "programs against scripted peers in private cells, check what they\n"
     "print and what they send on the wire.\n\n"
-    "LAB is one of the kit's labs (--labs), or its name's part before the\n"
+    "LAB is one of the kit's labs (--labs, or its name's part before the\n"
     "first '-'); DIR defaults to labs/LAB.\n\n"
     "  --format F      text, json, junit, tap, gradescope, autolab, csv;\n"
     "                  repeat or separate with commas (several need --out)\n"
@@ -582,7 +582,9 @@ lg_list(struct lg *o)
 
 	if (lg_rubric(o, &r) < 0)
 		return 1;
-	printf(_("%s: %zu tests, %g points (rubric %s, hash %s)\n"),
+	printf(ngettext("%s: %zu test, %g points (rubric %s, hash %s)\n",
+	           "%s: %zu tests, %g points (rubric %s, hash %s)\n",
+	           (unsigned long)o->lab->ntests),
 	    o->lab->name, o->lab->ntests, r.total, r.path, r.hash);
 	for (i = 0; i < o->lab->ntests; i++) {
 		t = &o->lab->tests[i];
@@ -657,8 +659,11 @@ lg_status(struct lg *o, const struct report *rep)
 
 	if (rep->errors > 0) {
 		fprintf(stderr,
-		    _("labgrade: %zu test(s) hit a grader error: this "
-		      "grade is incomplete\n"),
+		    ngettext("labgrade: %zu test hit a grader error: this "
+		             "grade is incomplete\n",
+		        "labgrade: %zu tests hit a grader error: this "
+		        "grade is incomplete\n",
+		        (unsigned long)rep->errors),
 		    rep->errors);
 		return 1;
 	}

@@ -653,8 +653,11 @@ check_lines(struct grade *g, const struct run *r, const struct ping_expect *e,
 	}
 	if (k < po->nline)
 		ping_fail(g, r, e,
-		    _("%d ping line(s) more than expected: the "
-		      "client should have stopped"),
+		    ngettext("%d ping line more than expected: the "
+		             "client should have stopped",
+		        "%d ping lines more than expected: the "
+		        "client should have stopped",
+		        (unsigned long)(po->nline - k)),
 		    po->nline - k);
 }
 
