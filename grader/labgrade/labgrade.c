@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cell.h"
+#include "cgroup.h"
 #include "sandbox.h"
 #include "class.h"
 #include "engine.h"
@@ -957,6 +958,10 @@ main(int argc, char **argv)
 	if (o.list)
 		return lg_list(&o);
 	lg_signals();
+	/* cgroup v2: a leaf of our own, so that the cells' cgroups get the
+	 * memory and pids controllers (see cell/cgroup.c); undone at exit. */
+	cell_cgroup_prepare();
+	atexit(cell_cgroup_finish);
 	if (o.class_root != NULL)
 		return lg_class(&o);
 	return lg_grade(&o);

@@ -533,6 +533,22 @@ sb_check_not_built(struct sb *x)
 	    "%.1500s", x->report);
 }
 
+/* The build's own limits stopped it, not its deadline: the compiler
+ * reading /dev/zero at its memory limit (RLIMIT_AS), the assembler's
+ * 3 GB object at its file size limit (RLIMIT_FSIZE).  Without them the
+ * build ran on to its CPU limit or deadline, and still "did not build". */
+static void
+sb_check_build_limits(struct sb *x)
+{
+	sb_check_not_built(x);
+	ck_assert_msg(strstr(x->report, "out of memory") != NULL,
+	    "the compiler was not stopped at its memory limit: %.1500s",
+	    x->report);
+	ck_assert_msg(strstr(x->report, "File size limit exceeded") != NULL,
+	    "the assembler was not stopped at its file size limit: %.1500s",
+	    x->report);
+}
+
 /*
  * 31 children of 230 MB each would be 7 GB a cell: the whole grading
  * (a few cells at once, labgrade, labpeer) must have stayed within
@@ -587,7 +603,7 @@ static const struct sb_attack sb_attacks[] = {
     {.name = "build-zero",
         .flags = 0,
         .max_s = 100,
-        .check = sb_check_not_built},
+        .check = sb_check_build_limits},
     {.name = "build-incbin",
         .flags = 0,
         .max_s = 60,

@@ -1363,6 +1363,83 @@ lg_results_check(const char *root, const char *py)
 	proc_free(&p);
 }
 
+/* The fallback note's "the kit's solutions or tests ARE readable":
+ * asked as the cell's uid, of solutions/ and of grader/labs/ (where
+ * hidden tests and the broken submissions' edits of the references
+ * live), which a kit without solutions/ (Gradescope's) still has. */
+START_TEST(kit_readable)
+{
+	char kit[KIT_TMP_MAX], cmd[1024];
+	struct proc p;
+
+	if (geteuid() != 0)
+		return; /* the check switches to the cell's uid */
+	snprintf(
+	    kit, sizeof kit, "%s", kit_vartmp("check_labgrade-kit-XXXXXX"));
+	ck_assert_ptr_nonnull(mkdtemp(kit));
+	ck_assert_int_eq(chmod(kit, 0755), 0);
+	snprintf(cmd, sizeof cmd,
+	    "mkdir -p %s/grader/labs/x/hidden && chmod -R 755 %s/grader", kit,
+	    kit);
+	ck_assert_msg(lg_sh(cmd, &p, 10000) == 0, "%s", p.err);
+	proc_free(&p);
+	ck_assert_int_eq(engine_kit_readable(kit, CELL_UID_BASE, 0), 1);
+	snprintf(cmd, sizeof cmd, "%s/grader", kit);
+	ck_assert_int_eq(chmod(cmd, 0700), 0);
+	ck_assert_int_eq(engine_kit_readable(kit, CELL_UID_BASE, 0), 0);
+	snprintf(cmd, sizeof cmd, "%s/solutions", kit);
+	ck_assert_int_eq(mkdir(cmd, 0755), 0);
+	ck_assert_int_eq(engine_kit_readable(kit, CELL_UID_BASE, 0), 1);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", kit);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+/* Gradescope's setup.sh (apt-get and make stubbed) leaves the kit's
+ * tests, hidden ones included, and the tarball out of the reach of the
+ * uid a fallback cell's programs run as (no Landlock assumed); the
+ * labs' Makefiles stay readable. */
+START_TEST(gradescope_setup_private)
+{
+	char root[KIT_TMP_MAX], cmd[8192], kit[1024];
+	struct proc p;
+
+	if (geteuid() != 0)
+		return; /* the check switches to the cell's uid */
+	ck_assert_ptr_nonnull(getcwd(kit, sizeof kit - 32));
+	snprintf(
+	    root, sizeof root, "%s", kit_vartmp("check_labgrade-gss-XXXXXX"));
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	ck_assert_int_eq(chmod(root, 0755), 0);
+	snprintf(cmd, sizeof cmd,
+	    "set -e; umask 022; cd %s; mkdir -p stub source "
+	    "t/grader/labs/x/hidden "
+	    "t/labs/x; echo 'int hidden;' > t/grader/labs/x/hidden/x-hidden.c; "
+	    "echo 'all:' > t/labs/x/Makefile; "
+	    "tar czf source/socklab.tar.gz -C t .; rm -rf t; "
+	    "printf '#!/bin/sh\nexit 0\n' > stub/apt-get; "
+	    "printf '#!/bin/sh\nmkdir -p \"$2/build/grader\"; "
+	    "touch \"$2/build/labgrade\"\n' > stub/make; "
+	    "chmod 755 stub/*; PATH=$PWD/stub:$PATH AUTOGRADER=%s "
+	    "sh %s/grader/gradescope/setup.sh; "
+	    "test \"$(stat -c %%a source/socklab.tar.gz)\" = 600; "
+	    "test \"$(stat -c %%a source/socklab/build/grader)\" = 700",
+	    root, root, kit);
+	ck_assert_msg(lg_sh(cmd, &p, 20000) == 0, "%s %s", p.out, p.err);
+	proc_free(&p);
+	snprintf(kit, sizeof kit, "%s/source/socklab", root);
+	ck_assert_int_eq(engine_kit_readable(kit, CELL_UID_BASE, 0), 0);
+	snprintf(cmd, sizeof cmd,
+	    "setpriv --reuid=%d --regid=%d --clear-groups -- "
+	    "cat %s/labs/x/Makefile",
+	    CELL_UID_BASE, CELL_UID_BASE, kit);
+	ck_assert_msg(lg_sh(cmd, &p, 10000) == 0, "%s %s", p.out, p.err);
+	proc_free(&p);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", root);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 /* make gradescope's zip holds what Gradescope runs and only the kit's
  * tracked files (not solutions/, not a stray file); run_autograder,
  * given an empty submission, leaves a results.json that scores 0. */
@@ -2579,6 +2656,8 @@ labgrade_suite(void)
 	tcase_add_test(tc, cli_refuses_nofork);
 	tcase_add_test(tc, registry_is_the_folders);
 	tcase_add_test(tc, cli_build_under_tmp);
+	tcase_add_test(tc, kit_readable);
+	tcase_add_test(tc, gradescope_setup_private);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("programs");
 	tcase_set_timeout(tc, 120);
