@@ -17,6 +17,9 @@
  *	                           need the struct cell still in place
  *	cell_port(c, type)         a port to use: fixed (CELL_PORT, +1 per
  *	                           call) in a cell, a free one in fallback
+ *	cell_root()                1 when we are root and can be the
+ *	                           cells' and builds' uids (not root of a
+ *	                           user namespace mapping only itself)
  *	(the cell's other files have a header each, included here for the
  *	cell's users: run.h, programs in the cell; cell-capture.h, its
  *	capture; cell-ready.h, waiting for a port.  Private to the cell:
@@ -100,6 +103,7 @@ struct cell {
 };
 
 int cell_open(struct cell *c, int slot, int flags);
+int cell_root(void);
 void cell_close(struct cell *c);
 int cell_port(struct cell *c, int type);
 

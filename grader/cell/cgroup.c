@@ -521,7 +521,7 @@ cell_cgroup_open(struct cell *c)
 	if (cg2_mount() != NULL) {
 		rc = cg_open_v2(c);
 		c->cg_mode = 2;
-	} else if (geteuid() != 0) {
+	} else if (!cell_root()) {
 		return errno = EPERM, -1;
 	} else {
 		rc = cg_open_v1(c);

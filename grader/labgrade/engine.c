@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -596,6 +597,25 @@ engine_word(const struct engine_ctx *x, const char *w, size_t wl, FILE *out,
 	fprintf(out, "%.*s", (int)wl, w);
 }
 
+/*
+ * The kit's Makefile as "make -C DIR -f" should name it: make splits the
+ * path of a makefile on blanks (MAKEFILE_LIST), and the lab's Makefile
+ * finds ../common through it, so a kit in a folder named "my kit" is
+ * named relative to DIR when that has no blank (a submission in the
+ * kit: ../../labs/LAB/Makefile), else as it is.
+ */
+static const char *
+engine_makefile_word(const char *dir, const char *mk, char *rel, size_t len)
+{
+	char abs[PATH_MAX];
+
+	if (mk[0] != '/' || strpbrk(mk, " \t\n") == NULL ||
+	    realpath(dir, abs) == NULL)
+		return mk;
+	engine_relative(abs, mk, rel, len);
+	return strpbrk(rel, " \t\n") == NULL ? rel : mk;
+}
+
 /* A command line with its words made runnable from here. */
 static char *
 engine_command(const struct engine_ctx *x, const char *cmd, char **build)
@@ -621,10 +641,12 @@ engine_command(const struct engine_ctx *x, const char *cmd, char **build)
 	 * that would run a student's commands outside any cell. */
 	if (build != NULL && bbuf[0] != '\0' && x->sub->makefile != NULL) {
 		int here = strcmp(x->subdir, ".") == 0;
-		char dir[PATH_MAX], mk[PATH_MAX];
+		char dir[PATH_MAX], mk[PATH_MAX], rel[PATH_MAX];
 
 		report_shell_word(dir, sizeof dir, x->subdir);
-		report_shell_word(mk, sizeof mk, x->sub->makefile);
+		report_shell_word(mk, sizeof mk,
+		    engine_makefile_word(
+		        x->subdir, x->sub->makefile, rel, sizeof rel));
 		free(*build);
 		if (asprintf(build, "make%s%s -f %s%s", here ? "" : " -C ",
 		        here ? "" : dir, mk, bbuf) < 0)
@@ -872,21 +894,31 @@ engine_select(struct engine_run *e, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * The grading's private results folder in $TMPDIR (or /tmp), locked
+ * (flock) until engine_cleanup, by this process and the runners it
+ * forks, which write there: the next grading's sweep removes the folders
+ * a killed grading left (unlocked, older than RESULTS_STALE_S), never a
+ * live one's.
+ */
 static int
-engine_results_dir(struct engine_ctx *x, char *err, size_t errlen)
+engine_results_dir(
+    struct engine_ctx *x, struct report *rep, char *err, size_t errlen)
 {
 	const char *tmp = getenv("TMPDIR");
 
 	if (tmp == NULL || tmp[0] != '/')
 		tmp = "/tmp";
-	snprintf(
-	    x->results, sizeof x->results, "%s/labgrade-results-XXXXXX", tmp);
+	cell_sweep_stale(tmp, RESULTS_DIR_PREFIX, geteuid(), RESULTS_STALE_S);
+	snprintf(x->results, sizeof x->results,
+	    "%s/" RESULTS_DIR_PREFIX "XXXXXX", tmp);
 	if (mkdtemp(x->results) == NULL) {
 		snprintf(err, errlen, "%s: %s", x->results, strerror(errno));
 		return -1;
 	}
 	x->dir_fd = open(x->results, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (x->dir_fd < 0) {
+	if (x->dir_fd < 0 || flock(x->dir_fd, LOCK_EX) < 0 ||
+	    (rep->results_lock = fcntl(x->dir_fd, F_DUPFD_CLOEXEC, 0)) < 0) {
 		snprintf(err, errlen, "%s: %s", x->results, strerror(errno));
 		return -1;
 	}
@@ -901,6 +933,7 @@ engine_report_init(struct report *rep, const struct grade_lab *lab,
 	size_t i;
 
 	memset(rep, 0, sizeof *rep);
+	rep->results_lock = -1;
 	rep->lab = engine_strdup(lab->name);
 	rep->dir = engine_strdup(sub->src);
 	rep->version = engine_strdup(LABGRADE_VERSION);
@@ -1052,7 +1085,7 @@ engine_run(const struct grade_lab *lab, const struct rubric *rub,
 		goto out;
 	}
 	if (engine_select(&e, err, errlen) < 0 ||
-	    engine_results_dir(&e.x, err, errlen) < 0)
+	    engine_results_dir(&e.x, rep, err, errlen) < 0)
 		goto out;
 	rep->results = engine_strdup(e.x.results);
 	engine_command_names(&e.x);
@@ -1176,4 +1209,7 @@ engine_cleanup(struct report *rep)
 		closedir(dir);
 	}
 	rmdir(rep->results);
+	if (rep->results_lock >= 0)
+		close(rep->results_lock);
+	rep->results_lock = -1;
 }

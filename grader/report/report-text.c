@@ -235,7 +235,10 @@ report_text_write(
 			text_test(f, rep, &rep->tests[i], o);
 	}
 	if (unselected > 0)
-		fprintf(f, _("(%zu other tests not selected: --only)\n"),
+		fprintf(f,
+		    ngettext("(%zu other test not selected: --only)\n",
+		        "(%zu other tests not selected: --only)\n",
+		        (unsigned long)unselected),
 		    unselected);
 	fputc('\n', f);
 	if (rep->ran_nothing)

@@ -100,6 +100,7 @@ struct report {
 	char *build_log;   /* last compiler lines when the build failed */
 	char *build_why;   /* one line: what did not build */
 	char *results;     /* private results folder (traces) */
+	int results_lock;  /* its lock (flock), held until engine_cleanup */
 	char *cell_note;   /* set when any test ran without namespaces */
 	char *limits_note; /* set when a cell's limits were per process
 	                    * only (cell_cgroup_note) */
