@@ -171,32 +171,61 @@ cg_wait_empty(const char *dir)
 	return -1;
 }
 
+/* SIGKILL to every process of the cgroup folder dir and of the
+ * folders below it (a cell's runs are in run-N below the cell's): how
+ * many were listed, or -1 when dir cannot be read. */
+static int
+cg_kill_procs(const char *dir, int depth)
+{
+	char path[PATH_MAX + 300];
+	struct dirent *e;
+	int n = 0, k, pid;
+	DIR *d;
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/cgroup.procs", dir);
+	if ((f = fopen(path, "re")) == NULL)
+		return -1;
+	while (fscanf(f, "%d", &pid) == 1) {
+		/* 0: a process outside our PID namespace, which kill(0)
+		 * would take for our own process group */
+		if (pid > 0)
+			kill(pid, SIGKILL);
+		n++;
+	}
+	fclose(f);
+	if (depth > 0 && (d = opendir(dir)) != NULL) {
+		while ((e = readdir(d)) != NULL)
+			if (e->d_type == DT_DIR && e->d_name[0] != '.' &&
+			    snprintf(path, sizeof path, "%s/%s", dir,
+			        e->d_name) < (int)sizeof path &&
+			    (k = cg_kill_procs(path, depth - 1)) > 0)
+				n += k;
+		closedir(d);
+	}
+	return n;
+}
+
 /*
  * Every process of the cgroup folder dir (and below it) killed: 0 once
  * none is left.  v2 (Linux >= 5.14) has cgroup.kill, which the kernel
- * applies to every process of the subtree, forks in flight included.
- * Without it (v1, older kernels) each process in cgroup.procs gets
- * SIGKILL, for a few rounds (forks race the kill).
+ * applies to every process of the subtree, forks in flight included,
+ * whoever owns them.  Without it (v1, older kernels) each process listed
+ * in dir's cgroup.procs and its subfolders' gets SIGKILL, for a few
+ * rounds (forks race the kill).  (The v2 fallback once read dir's list
+ * alone and left the runs' processes, in run-N, alive: the cgroup
+ * suite's test_v2_cell.)
  */
 static int
 cg_kill_dir(const char *dir)
 {
-	char path[PATH_MAX + 64];
-	int i, n, pid;
-	FILE *f;
+	int i, n;
 
 	if (!cg2.no_kill && cg_write(dir, "cgroup.kill", "1") == 0)
 		return cg_wait_empty(dir);
-	snprintf(path, sizeof path, "%s/cgroup.procs", dir);
 	for (i = 0; i < CELL_KILL_ROUNDS * 5; i++) {
-		if ((f = fopen(path, "re")) == NULL)
+		if ((n = cg_kill_procs(dir, 2)) < 0)
 			return -1;
-		n = 0;
-		while (fscanf(f, "%d", &pid) == 1) {
-			kill(pid, SIGKILL);
-			n++;
-		}
-		fclose(f);
 		if (n == 0) /* v1 has no cgroup.events: done */
 			return cg_populated(dir) < 0 ? 0 : cg_wait_empty(dir);
 		usleep(1000);
@@ -678,8 +707,7 @@ cell_cgroup_kill(const struct cell *c)
 {
 	int rc = 0, i;
 
-	if (c->cg_mode == 2 && c->cg[0][0] != '\0')
-		cg_write(c->cg[0], "cgroup.kill", "1"); /* Linux >= 5.14 */
+	/* cg_kill_dir: cgroup.kill (v2, the subtree) or each process */
 	for (i = 0; i < 2; i++)
 		if (c->cg[i][0] != '\0' && cg_kill_dir(c->cg[i]) < 0)
 			rc = -1;

@@ -698,6 +698,79 @@ START_TEST(test_v2_delegated)
 }
 END_TEST
 
+/*
+ * Which kill did it: as nobody in a delegated subtree, the cell's run
+ * cgroup also holds a process of root's (put there by the test), which
+ * nobody's kill(2) cannot reach.  cgroup.kill takes it all the same
+ * (the kernel kills what the cgroup holds, whoever owns it); without it
+ * (_i 1: as a kernel before 5.14) the per-process fallback cannot, and
+ * cell_cgroup_kill says so (-1) rather than that the cell is empty.
+ */
+START_TEST(test_v2_kill_path)
+{
+	struct cell_cgroup_test t = {NULL, NULL, _i};
+	static const char *const mine[] = {"", "cgroup.procs",
+	    "cgroup.subtree_control", "cgroup.threads", NULL};
+	char path[PATH_MAX + 64], c1;
+	int i, ws, up[2], down[2], rc;
+	pid_t pid, root_kid;
+	struct cell c;
+	long o0;
+
+	if (cg_setup(0) < 0)
+		return;
+	for (i = 0; mine[i] != NULL; i++) {
+		snprintf(path, sizeof path, "%s/%s", cg_top, mine[i]);
+		ck_assert_int_eq(chown(path, CG_NOBODY, CG_NOBODY), 0);
+	}
+	t.root = cg_mnt;
+	cg_put(cg_home, "cgroup.procs", "0");
+	ck_assert_int_eq(pipe(up), 0);
+	ck_assert_int_eq(pipe(down), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		cg_put(cg_top, "cgroup.procs", "0");
+		if (setgroups(0, NULL) < 0 ||
+		    setresgid(CG_NOBODY, CG_NOBODY, CG_NOBODY) < 0 ||
+		    setresuid(CG_NOBODY, CG_NOBODY, CG_NOBODY) < 0)
+			_exit(10);
+		cell_cgroup_test(&t);
+		memset(&c, 0, sizeof c);
+		if (cell_cgroup_open(&c) < 0 || cell_cgroup_run(&c, &o0) != 1)
+			_exit(11);
+		/* The test puts root's process into run-1, then says go. */
+		if (write(up[1], "r", 1) != 1 || read(down[0], &c1, 1) != 1)
+			_exit(12);
+		rc = cell_cgroup_kill(&c);
+		if (_i == 0 && rc != 0)
+			_exit(13);
+		if (_i == 1 && rc != -1)
+			_exit(14);
+		_exit(0); /* what is left: the test's cleanup */
+	}
+	ck_assert_int_eq(read(up[0], &c1, 1), 1);
+	snprintf(path, sizeof path, "%s/" CELL_CG_PREFIX "%d-0/run-1", cg_top,
+	    (int)pid);
+	root_kid = cg_sleeper(path);
+	ck_assert_int_eq(write(down[1], "g", 1), 1);
+	ck_assert_int_eq(waitpid(pid, &ws, 0), pid);
+	ck_assert_msg(WIFEXITED(ws) && WEXITSTATUS(ws) == 0,
+	    "as nobody (%s): step %d failed",
+	    _i ? "no cgroup.kill" : "cgroup.kill",
+	    WIFEXITED(ws) ? WEXITSTATUS(ws) : -WTERMSIG(ws));
+	if (_i == 1)
+		kill(root_kid, SIGKILL);
+	ck_assert_int_eq(waitpid(root_kid, &ws, 0), root_kid);
+	ck_assert(WIFSIGNALED(ws) && WTERMSIG(ws) == SIGKILL);
+	close(up[0]);
+	close(up[1]);
+	close(down[0]);
+	close(down[1]);
+	cg_teardown();
+}
+END_TEST
+
 /* A fake lab whose one test checks it ran in a cell on the v2 tree. */
 static void
 cg_fk_run(struct grade *g)
@@ -789,6 +862,7 @@ cgroup_suite(void)
 	tcase_add_test(tc, test_v2_sweep);
 	tcase_add_test(tc, test_v2_no_controllers);
 	tcase_add_loop_test(tc, test_v2_delegated, 0, 2);
+	tcase_add_loop_test(tc, test_v2_kill_path, 0, 2);
 	tcase_add_test(tc, test_v2_report_note);
 	suite_add_tcase(s, tc);
 	return s;
