@@ -77,6 +77,8 @@ struct cell {
 	const char *sandbox; /* bwrap, when student programs run in it
 	                      * (CELL_NS and bubblewrap installed), or NULL */
 	int cg_mode;         /* cgroup of the cell: 0 none, 1 v1, 2 v2 */
+	int cg_limits;       /* which hold for the whole cell: CELL_CG_MEM,
+	                      * CELL_CG_PIDS (cgroup.h) */
 	int landlock;        /* CELL_FALLBACK: the Landlock ABI its student
 	                      * programs are confined with, 0 if none */
 	int ipv6;            /* IPv6 works in the cell (the host's, in

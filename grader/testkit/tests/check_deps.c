@@ -239,50 +239,110 @@ static const struct {
 	const char *installs; /* what the stand-in installs, or NULL */
 } cases[] = {
     /* root, apt-get that records what it is asked */
-    {PC_EMPTY, ROOT, APT_FAKE, 1,
-        "deps: installing libpcap-dev check libseccomp-dev libssl-dev", NULL,
-        "libpcap-dev check libseccomp-dev libssl-dev"},
-    {PC_NO_CHECK, ROOT, APT_FAKE, 1, "deps: installing check", NULL, "check"},
-    {PC_MISSING, ROOT, APT_FAKE, 1,
-        "deps: installing pkg-config libpcap-dev check libseccomp-dev "
-        "libssl-dev",
-        NULL, "pkg-config libpcap-dev check libseccomp-dev libssl-dev"},
-    {PC_SYSTEM, ROOT, APT_FAKE, 1, "", NULL, NULL},
+    {.pc = PC_EMPTY,
+        .who = ROOT,
+        .apt = APT_FAKE,
+        .ok = 1,
+        .out = "deps: installing libpcap-dev check libseccomp-dev libssl-dev",
+        .err = NULL,
+        .installs = "libpcap-dev check libseccomp-dev libssl-dev"},
+    {.pc = PC_NO_CHECK,
+        .who = ROOT,
+        .apt = APT_FAKE,
+        .ok = 1,
+        .out = "deps: installing check",
+        .err = NULL,
+        .installs = "check"},
+    {.pc = PC_MISSING,
+        .who = ROOT,
+        .apt = APT_FAKE,
+        .ok = 1,
+        .out = "deps: installing pkg-config libpcap-dev check libseccomp-dev "
+               "libssl-dev",
+        .err = NULL,
+        .installs = "pkg-config libpcap-dev check libseccomp-dev libssl-dev"},
+    {.pc = PC_SYSTEM,
+        .who = ROOT,
+        .apt = APT_FAKE,
+        .ok = 1,
+        .out = "",
+        .err = NULL,
+        .installs = NULL},
     /* unprivileged: the exact command to run, or sudo -n when it works */
-    {PC_EMPTY, NOBODY_NO_SUDO, APT_FAKE, 0, NULL,
-        "deps: missing libpcap-dev check libseccomp-dev libssl-dev; run: sudo "
-        "apt-get "
-        "install -y libpcap-dev check libseccomp-dev libssl-dev",
-        NULL},
-    {PC_MISSING, NOBODY_NO_SUDO, APT_FAKE, 0, NULL,
-        "deps: missing pkg-config libpcap-dev check libseccomp-dev libssl-dev; "
-        "run: "
-        "sudo apt-get install -y pkg-config libpcap-dev check "
-        "libseccomp-dev libssl-dev",
-        NULL},
-    {PC_EMPTY, NOBODY_SUDO, APT_FAKE, 1,
-        "deps: installing libpcap-dev check libseccomp-dev libssl-dev", NULL,
-        "libpcap-dev check libseccomp-dev libssl-dev"},
-    {PC_SYSTEM, NOBODY_NO_SUDO, APT_FAKE, 1, "", NULL, NULL},
+    {.pc = PC_EMPTY,
+        .who = NOBODY_NO_SUDO,
+        .apt = APT_FAKE,
+        .ok = 0,
+        .out = NULL,
+        .err = "deps: missing libpcap-dev check libseccomp-dev libssl-dev; "
+               "run: sudo "
+               "apt-get "
+               "install -y libpcap-dev check libseccomp-dev libssl-dev",
+        .installs = NULL},
+    {.pc = PC_MISSING,
+        .who = NOBODY_NO_SUDO,
+        .apt = APT_FAKE,
+        .ok = 0,
+        .out = NULL,
+        .err = "deps: missing pkg-config libpcap-dev check libseccomp-dev "
+               "libssl-dev; "
+               "run: "
+               "sudo apt-get install -y pkg-config libpcap-dev check "
+               "libseccomp-dev libssl-dev",
+        .installs = NULL},
+    {.pc = PC_EMPTY,
+        .who = NOBODY_SUDO,
+        .apt = APT_FAKE,
+        .ok = 1,
+        .out = "deps: installing libpcap-dev check libseccomp-dev libssl-dev",
+        .err = NULL,
+        .installs = "libpcap-dev check libseccomp-dev libssl-dev"},
+    {.pc = PC_SYSTEM,
+        .who = NOBODY_NO_SUDO,
+        .apt = APT_FAKE,
+        .ok = 1,
+        .out = "",
+        .err = NULL,
+        .installs = NULL},
     /* no apt-get, or an install that fails */
-    {PC_EMPTY, ROOT, APT_NONE, 0, NULL,
-        "deps: missing libpcap-dev "
-        "check libseccomp-dev libssl-dev; this system has no apt-get: install "
-        "the development files of libpcap, Check, libseccomp and "
-        "OpenSSL's libcrypto, pkg-config, bubblewrap and gettext with your "
-        "package manager (see README.md)",
-        NULL},
-    {PC_EMPTY, ROOT, APT_FAILS, 0,
-        "deps: installing libpcap-dev check libseccomp-dev libssl-dev",
-        "deps: apt-get install libpcap-dev check libseccomp-dev libssl-dev "
-        "failed",
-        NULL},
+    {.pc = PC_EMPTY,
+        .who = ROOT,
+        .apt = APT_NONE,
+        .ok = 0,
+        .out = NULL,
+        .err =
+            "deps: missing libpcap-dev "
+            "check libseccomp-dev libssl-dev; this system has no apt-get: "
+            "install "
+            "the development files of libpcap, Check, libseccomp and "
+            "OpenSSL's libcrypto, pkg-config, bubblewrap and gettext with your "
+            "package manager (see README.md)",
+        .installs = NULL},
+    {.pc = PC_EMPTY,
+        .who = ROOT,
+        .apt = APT_FAILS,
+        .ok = 0,
+        .out = "deps: installing libpcap-dev check libseccomp-dev libssl-dev",
+        .err =
+            "deps: apt-get install libpcap-dev check libseccomp-dev libssl-dev "
+            "failed",
+        .installs = NULL},
     /* bubblewrap (the grader's sandbox) is a program, not a .pc */
-    {PC_SYSTEM_NO_BWRAP, ROOT, APT_FAKE, 1, "deps: installing bubblewrap", NULL,
-        "bubblewrap"},
+    {.pc = PC_SYSTEM_NO_BWRAP,
+        .who = ROOT,
+        .apt = APT_FAKE,
+        .ok = 1,
+        .out = "deps: installing bubblewrap",
+        .err = NULL,
+        .installs = "bubblewrap"},
     /* msgfmt (the tools' translations, po/) comes with gettext */
-    {PC_SYSTEM_NO_MSGFMT, ROOT, APT_FAKE, 1, "deps: installing gettext", NULL,
-        "gettext"},
+    {.pc = PC_SYSTEM_NO_MSGFMT,
+        .who = ROOT,
+        .apt = APT_FAKE,
+        .ok = 1,
+        .out = "deps: installing gettext",
+        .err = NULL,
+        .installs = "gettext"},
 };
 
 /* A line of text equal to line. */
@@ -345,12 +405,17 @@ static const struct {
 	const char *asked[4];  /* packages apt-get must mention */
 	const char *not_asked; /* one it must not */
 } sims[] = {
-    {PC_EMPTY, "deps: installing libpcap-dev check libseccomp-dev libssl-dev",
-        {"libpcap-dev", "check", "libseccomp-dev", "libssl-dev"}, "pkg-config"},
-    {PC_MISSING,
-        "deps: installing pkg-config libpcap-dev check libseccomp-dev "
-        "libssl-dev",
-        {"pkg-config", "libpcap-dev", "check", "libseccomp-dev"}, NULL},
+    {.pc = PC_EMPTY,
+        .announce =
+            "deps: installing libpcap-dev check libseccomp-dev libssl-dev",
+        .asked = {"libpcap-dev", "check", "libseccomp-dev", "libssl-dev"},
+        .not_asked = "pkg-config"},
+    {.pc = PC_MISSING,
+        .announce =
+            "deps: installing pkg-config libpcap-dev check libseccomp-dev "
+            "libssl-dev",
+        .asked = {"pkg-config", "libpcap-dev", "check", "libseccomp-dev"},
+        .not_asked = NULL},
 };
 
 /* apt-get -s names each package it was asked for: "Inst NAME" when it
