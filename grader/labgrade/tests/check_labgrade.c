@@ -675,6 +675,10 @@ static const struct grade_test fk_cmd_tests[] = {
 static const struct grade_lab fk_cmd = FK_LAB("cmd", fk_cmd_tests, 1);
 
 #define CMD_MAKEFILE "/kit/solutions/cmd/Makefile"
+/* What the report writes unquoted (report_shell_word). */
+#define CMD_PLAIN                                                              \
+	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./"   \
+	"+,:@%="
 
 /* "~" is the working folder, "^" its parent, "%" a sibling of it (a
  * folder of its own, whatever the checkout's name), "@" a scratch folder
@@ -727,7 +731,20 @@ cmd_expand(char *out, size_t n, const char *s, const char *cwd, const char *tmp,
 		                  : *s == '%' ? sibling
 		                              : NULL;
 
-		if (sub != NULL)
+		if (rel && *s == '%') {
+			/* the whole word, quoted as the report quotes a
+			 * word such as "../my kit (copy).sibling/labpeer" */
+			char word[PATH_MAX + 64];
+			size_t wl = strcspn(s + 1, " ");
+
+			snprintf(word, sizeof word, "%s%.*s", sibling, (int)wl,
+			    s + 1);
+			len += (size_t)snprintf(out + len, n - len, "%s",
+			    strspn(word, CMD_PLAIN) == strlen(word)
+			        ? word
+			        : kit_shq(word));
+			s += wl;
+		} else if (sub != NULL)
 			len += (size_t)snprintf(out + len, n - len, "%s", sub);
 		else
 			out[len++] = *s, out[len] = '\0';
@@ -2008,12 +2025,14 @@ START_TEST(failure_commands_run)
 	    p.out, "(first build what it runs: ", build, sizeof build);
 	lg_line_after(p.out, "rerun only this test: ", rerun, sizeof rerun);
 	proc_free(&p);
-	build[strcspn(build, ")")] = '\0';
+	/* the hint's closing parenthesis, not one of the kit's path */
+	if (strrchr(build, ')') != NULL)
+		*strrchr(build, ')') = '\0';
 	/* The kit's Makefile, never one in the submission folder. */
 	snprintf(cmd, sizeof cmd, "make -C %s -f ", dir);
 	ck_assert_msg(strncmp(build, cmd, strlen(cmd)) == 0 &&
-	                  strstr(build, "/labs/lab1-udp/Makefile "
-	                                "udp_client") != NULL,
+	                  strstr(build, "/labs/lab1-udp/Makefile") != NULL &&
+	                  strstr(build, " udp_client") != NULL,
 	    "%s", build);
 	snprintf(cmd, sizeof cmd,
 	    "--background && %s/udp_client 127.0.0.1 "
