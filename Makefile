@@ -73,10 +73,14 @@ all: deps
 
 build-all: $(BINS) labs
 
+# REF_LABS are solutions/LAB, two levels down: their lab's Makefile is
+# named relative to them, never through $(CURDIR), so a checkout in a
+# folder whose name has spaces builds (make splits MAKEFILE_LIST on them:
+# the lab Makefile would look for ../common in the wrong place).
 labs:
 	@for d in $(LABS); do $(MAKE) --no-print-directory -C $$d || exit 1; done
 	@for d in $(REF_LABS); do $(MAKE) --no-print-directory -C $$d \
-		-f $(CURDIR)/labs/$$(basename $$d)/Makefile || exit 1; done
+		-f ../../labs/$$(basename $$d)/Makefile || exit 1; done
 
 # Every object of the kit: one rule, automatic header dependencies.
 $(B)/%.o: %.c
@@ -276,7 +280,7 @@ clean:
 	rm -rf build
 	@for d in $(LABS); do $(MAKE) --no-print-directory -C $$d clean; done
 	@for d in $(REF_LABS); do $(MAKE) --no-print-directory -C $$d \
-		-f $(CURDIR)/labs/$$(basename $$d)/Makefile clean; done
+		-f ../../labs/$$(basename $$d)/Makefile clean; done
 
 # bench, fuzz, grade and gradescope are double-colon rules: each part of
 # the kit adds its own recipe in its fragment.

@@ -487,7 +487,7 @@ build_submission(const struct grade_lab *lab, const char *src, const char *kit,
 		snprintf(err, errlen, _("%s: not a folder"), src);
 		return -1;
 	}
-	build_uid = geteuid() == 0 ? BUILD_UID : (uid_t)-1;
+	build_uid = cell_root() ? BUILD_UID : (uid_t)-1;
 	if (build_prepare(lab, src, kit, b, missing, sizeof missing, build_uid,
 	        err, errlen) < 0)
 		return -1;

@@ -11,6 +11,9 @@
  *	engine_keep_traces(rep, dir)  copy the traces into dir
  *	engine_cleanup(rep)  remove the private results folder
  *	engine_test_seed(seed, name)  the seed a test derives from --seed
+ *	engine_kit_readable(kit, uid, landlock)  whether a fallback cell's
+ *	                    programs (uid) can read the kit's solutions or
+ *	                    tests (for the report's note)
  */
 #ifndef ENGINE_H
 #define ENGINE_H
@@ -19,6 +22,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "build.h"
 #include "grade.h"
@@ -37,6 +41,7 @@ int engine_run(const struct grade_lab *lab, const struct rubric *rub,
     const struct grade_sub *sub, const struct build_result *b,
     const struct engine_opts *opt, struct report *rep, char *err,
     size_t errlen);
+int engine_kit_readable(const char *kit, uid_t uid, int landlock);
 void engine_render_traces(struct report *rep, const char *labsniff, int all);
 int engine_keep_traces(struct report *rep, const char *dir);
 void engine_cleanup(struct report *rep);

@@ -573,6 +573,8 @@ grade_record_read(const char *path, struct report_test *t, int *check_rtype,
 			seen |= 4; /* a timer woke over GRADE_BUSY_MS late */
 		} else if (strcmp(line, "cell") == 0) {
 			grade_set(&t->cell_note, v);
+		} else if (strcmp(line, "limits") == 0) {
+			grade_set(&t->limits_note, v);
 		} else if (strcmp(line, "here") == 0) {
 			t->not_here = 1;
 		} else if (strcmp(line, "check") == 0) {

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cell.h"
+#include "cgroup.h"
 #include "sandbox.h"
 #include "class.h"
 #include "engine.h"
@@ -768,7 +769,7 @@ lg_sandbox_check(const struct lg *o)
 		    stderr, _("labgrade: bubblewrap (bwrap) is not installed: "
 		              "student programs and builds see the host's "
 		              "files (install bubblewrap)\n"));
-	if (geteuid() == 0 || o->unsafe || (!o->no_cell && lg_userns_works()))
+	if (cell_root() || o->unsafe || (!o->no_cell && lg_userns_works()))
 		return 0;
 	fprintf(stderr,
 	    _("labgrade: %s and not root (no uid to drop to): refusing to run "
@@ -957,6 +958,10 @@ main(int argc, char **argv)
 	if (o.list)
 		return lg_list(&o);
 	lg_signals();
+	/* cgroup v2: a leaf of our own, so that the cells' cgroups get the
+	 * memory and pids controllers (see cell/cgroup.c); undone at exit. */
+	cell_cgroup_prepare();
+	atexit(cell_cgroup_finish);
 	if (o.class_root != NULL)
 		return lg_class(&o);
 	return lg_grade(&o);

@@ -144,6 +144,10 @@ text_header(FILE *f, const struct report *rep, const struct report_opts *o)
 		        "run)\n"),
 		    f);
 	}
+	if (rep->limits_note != NULL) {
+		fputs(_("note: limits: "), f);
+		text_block(f, "", rep->limits_note);
+	}
 	fputc('\n', f);
 }
 

@@ -37,6 +37,10 @@ static Suite *(*const suites[])(void) = {
  * failure, a signal or normally, so a failed run leaves nothing behind.
  */
 static char runner_tmp[2][128];
+/* The checks that said they cannot run here (kit_not_here), one line
+ * each, in the /var/tmp folder: not a leftover. */
+#define RUNNER_NOT_HERE "not-here.txt"
+static char runner_not_here[160];
 static pid_t runner_pid; /* Check's test children exit too: not them */
 
 static int
@@ -116,6 +120,8 @@ runner_leftovers(void)
 		while ((e = readdir(d)) != NULL) {
 			if (strcmp(e->d_name, ".") == 0 ||
 			    strcmp(e->d_name, "..") == 0 ||
+			    (i == 1 &&
+			        strcmp(e->d_name, RUNNER_NOT_HERE) == 0) ||
 			    runner_settled(dirfd(d), e->d_name) ||
 			    strncmp(e->d_name, CELL_DIR_PREFIX,
 			        strlen(CELL_DIR_PREFIX)) == 0)
@@ -126,6 +132,30 @@ runner_leftovers(void)
 		}
 		closedir(d);
 	}
+	return n;
+}
+
+/* The checks that did not run here, listed before Check's summary so
+ * that a green run says what it did not cover.  Their number. */
+static int
+runner_print_not_here(void)
+{
+	char line[1024];
+	int n = 0;
+	FILE *f;
+
+	if (runner_not_here[0] == '\0' ||
+	    (f = fopen(runner_not_here, "r")) == NULL)
+		return 0;
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (n++ == 0)
+			printf("check_kit: checks that could not run here "
+			       "(each passed without checking):\n");
+		printf("  %s", line);
+	}
+	fclose(f);
+	if (n > 0)
+		printf("check_kit: %d not here\n", n);
 	return n;
 }
 
@@ -200,8 +230,12 @@ main(void)
 	runner_private(1, "/var/tmp", "KIT_VARTMP");
 	/* labgrade's build folders (outside /tmp, which each cell replaces)
 	 * go there too, unless a test names a folder of its own. */
-	if (runner_tmp[1][0] != '\0')
+	if (runner_tmp[1][0] != '\0') {
 		setenv("LABGRADE_TMPDIR", runner_tmp[1], 1);
+		snprintf(runner_not_here, sizeof runner_not_here, "%s/%s",
+		    runner_tmp[1], RUNNER_NOT_HERE);
+		setenv("KIT_NOT_HERE", runner_not_here, 1);
+	}
 	atexit(runner_cleanup);
 	signal(SIGINT, runner_on_signal);
 	signal(SIGTERM, runner_on_signal);
@@ -209,7 +243,10 @@ main(void)
 	sr = srunner_create(NULL);
 	for (i = 0; i < sizeof suites / sizeof suites[0]; i++)
 		srunner_add_suite(sr, suites[i]());
-	srunner_run_all(sr, CK_ENV);
+	/* Check's summary stays the last line: the not-here list first. */
+	srunner_run_all(sr, CK_SILENT);
+	runner_print_not_here();
+	srunner_print(sr, CK_ENV);
 	fflush(stdout);
 	ran = srunner_ntests_run(sr);
 	failed = srunner_ntests_failed(sr);

@@ -43,6 +43,8 @@ import xml.etree.ElementTree as ET
 
 def normalize(text, top, sub):
     text = text.replace(sub, "SUB").replace(top + "/", "KIT/")
+    # a kit in a folder such as "my kit (copy)" has its paths quoted
+    text = re.sub(r"'(KIT/[\w./+,:@%=-]*)'", r"\1", text)
     text = re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+", "DATE", text)
     text = re.sub(r"\(hash [0-9a-f]+\)", "(hash HASH)", text)
     text = re.sub(r"[^\s]*/labgrade --only", "labgrade --only", text)

@@ -533,6 +533,22 @@ sb_check_not_built(struct sb *x)
 	    "%.1500s", x->report);
 }
 
+/* The build's own limits stopped it, not its deadline: the compiler
+ * reading /dev/zero at its memory limit (RLIMIT_AS), the assembler's
+ * 3 GB object at its file size limit (RLIMIT_FSIZE).  Without them the
+ * build ran on to its CPU limit or deadline, and still "did not build". */
+static void
+sb_check_build_limits(struct sb *x)
+{
+	sb_check_not_built(x);
+	ck_assert_msg(strstr(x->report, "out of memory") != NULL,
+	    "the compiler was not stopped at its memory limit: %.1500s",
+	    x->report);
+	ck_assert_msg(strstr(x->report, "File size limit exceeded") != NULL,
+	    "the assembler was not stopped at its file size limit: %.1500s",
+	    x->report);
+}
+
 /*
  * 31 children of 230 MB each would be 7 GB a cell: the whole grading
  * (a few cells at once, labgrade, labpeer) must have stayed within
@@ -587,7 +603,7 @@ static const struct sb_attack sb_attacks[] = {
     {.name = "build-zero",
         .flags = 0,
         .max_s = 100,
-        .check = sb_check_not_built},
+        .check = sb_check_build_limits},
     {.name = "build-incbin",
         .flags = 0,
         .max_s = 60,
@@ -626,8 +642,16 @@ START_TEST(attack)
 	struct sb x;
 	int as_nobody = _i % 2;
 
-	if (as_nobody && (geteuid() != 0 || (a->flags & SB_ROOT_ONLY)))
-		return; /* as a user already, or a cgroup is needed */
+	if (as_nobody && geteuid() != 0) {
+		kit_not_here("needs root to become nobody (setpriv); this "
+		             "run is an ordinary user's already");
+		return;
+	}
+	if (as_nobody && (a->flags & SB_ROOT_ONLY)) {
+		kit_not_here("as nobody: this attack needs a cgroup, which "
+		             "only root's gradings get");
+		return;
+	}
 	sb_setup(&x, a, as_nobody);
 	if (strcmp(a->name, "sources") == 0)
 		sb_bad_sources(&x);
@@ -676,8 +700,12 @@ START_TEST(fallback_leftovers)
 	struct sb x;
 	int i;
 
-	if (geteuid() != 0)
-		return; /* refused without a uid to drop to (check_fallback) */
+	if (geteuid() != 0) {
+		/* refused without a uid to drop to (check_fallback) */
+		kit_not_here("needs root: an ordinary user's fallback has no "
+		             "uid to drop to and is refused");
+		return;
+	}
 	for (i = 0; i < SB_N; i++)
 		if (strcmp(sb_attacks[i].name, "leftovers") == 0)
 			break;
@@ -758,8 +786,13 @@ START_TEST(sweep_cgroups)
 	struct cell c;
 	pid_t gone;
 
-	if (geteuid() != 0 || f == NULL)
-		return; /* no cgroups as an ordinary user */
+	if (geteuid() != 0 || f == NULL) {
+		if (f != NULL)
+			fclose(f);
+		kit_not_here("needs root: an ordinary user's gradings make "
+		             "no cgroup (SECURITY.md)");
+		return;
+	}
 	base[0] = '\0';
 	while (fgets(line, sizeof line, f) != NULL)
 		if ((p = strstr(line, ":memory:")) != NULL) {
@@ -832,8 +865,13 @@ START_TEST(kept_cgroups)
 	FILE *f = fopen("/proc/self/cgroup", "r");
 	long long limit = 0;
 
-	if (geteuid() != 0 || f == NULL)
-		return; /* no cgroups as an ordinary user */
+	if (geteuid() != 0 || f == NULL) {
+		if (f != NULL)
+			fclose(f);
+		kit_not_here("needs root: an ordinary user's gradings make "
+		             "no cgroup (SECURITY.md)");
+		return;
+	}
 	base[0] = '\0';
 	while (fgets(line, sizeof line, f) != NULL)
 		if ((p = strstr(line, ":memory:")) != NULL) {

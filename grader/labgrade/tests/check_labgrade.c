@@ -282,15 +282,20 @@ fk_grade_sub(const struct grade_lab *lab, const struct grade_sub *sub,
     const char *only, struct report *rep, char *err, size_t errlen)
 {
 	struct engine_opts o = {.runners = 3, .only = only};
+	struct grade_sub s = *sub;
 	struct build_result b;
 	struct rubric r;
 	int rc;
 
+	/* A fallback cell of an ordinary user is refused unless asked for
+	 * (cell's test_refused_fallback checks that): these tests ask. */
+	if (geteuid() != 0)
+		s.unsafe = 1;
 	memset(&b, 0, sizeof b);
 	b.ok = 1;
 	lg_base_nice = getpriority(PRIO_PROCESS, 0);
 	fk_rubric(lab, &r);
-	rc = engine_run(lab, &r, sub, &b, &o, rep, err, errlen);
+	rc = engine_run(lab, &r, &s, &b, &o, rep, err, errlen);
 	rubric_free(&r);
 	return rc;
 }
@@ -841,6 +846,63 @@ START_TEST(engine_build_hint_once)
 }
 END_TEST
 
+/*
+ * The build hint of a kit in a folder named "my kit (copy) é" runs as
+ * printed: the lab's Makefile finds ../common through its own path,
+ * which make splits on blanks, so the hint names it relative to the
+ * submission's folder (a copy of lab 1's Makefile, its PROGS "cli").
+ */
+START_TEST(engine_build_hint_blank_kit)
+{
+	char tmp[KIT_TMP_MAX], kit[KIT_TMP_MAX + 32], sub_dir[KIT_TMP_MAX + 64],
+	    mk[KIT_TMP_MAX + 64], err[256], cmd[4 * PATH_MAX];
+	char *argv[] = {"sh", "-c", cmd, NULL};
+	struct grade_sub sub;
+	struct report rep;
+	const char *hint;
+	struct proc p;
+
+	snprintf(
+	    tmp, sizeof tmp, "%s", kit_vartmp("check_labgrade-cmd-XXXXXX"));
+	ck_assert_ptr_nonnull(mkdtemp(tmp));
+	snprintf(kit, sizeof kit, "%s/my kit (copy) \xc3\xa9", tmp);
+	snprintf(sub_dir, sizeof sub_dir, "%s/sub", kit);
+	snprintf(mk, sizeof mk, "%s/labs/cmd/Makefile", kit);
+	snprintf(cmd, sizeof cmd,
+	    "set -e; mkdir -p %s/labs/cmd %s; cp -r labs/common %s/labs/; "
+	    "sed 's/^PROGS .*/PROGS := cli/' labs/lab1-udp/Makefile > %s; "
+	    "echo 'int main(void) { return 0; }' > %s/cli.c",
+	    kit_shq(kit), kit_shq(sub_dir), kit_shq(kit), kit_shq(mk),
+	    kit_shq(sub_dir));
+	ck_assert_int_eq(proc_run(&p, argv, 20000), 0);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "setup: %s", p.err);
+	proc_free(&p);
+	memset(&sub, 0, sizeof sub);
+	sub.lab = "cmd";
+	sub.src = sub_dir;
+	sub.bin = "/var/tmp/labgrade-build-private";
+	sub.labpeer = "/nonexistent-kit/build/labpeer";
+	sub.makefile = mk;
+	sub.force_fallback = 1;
+	ck_assert_msg(
+	    fk_grade_sub(&fk_twice, &sub, NULL, &rep, err, sizeof err) == 0,
+	    "%s", err);
+	hint = fk_find(&rep, "twice")->repro_build;
+	ck_assert_ptr_nonnull(hint);
+	ck_assert_msg(strstr(hint, " -f ../labs/cmd/Makefile cli") != NULL,
+	    "hint: %s", hint);
+	snprintf(
+	    cmd, sizeof cmd, "%s && test -x %s/cli", hint, kit_shq(sub_dir));
+	ck_assert_int_eq(proc_run(&p, argv, 60000), 0);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "%s: %s%s", hint, p.out, p.err);
+	proc_free(&p);
+	engine_cleanup(&rep);
+	report_free(&rep);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", kit_shq(tmp));
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 START_TEST(seeds_derived)
 {
 	ck_assert_uint_eq(rng_nth(0, 1), 0xe220a8397b1dcdafULL);
@@ -1281,7 +1343,7 @@ lg_autograder(const char *root, const char *setup, struct proc *p)
 	snprintf(cmd, sizeof cmd,
 	    "set -e; rm -rf %s/submission %s/results; mkdir -p %s/source "
 	    "%s/submission; cd %s; %s; cd - >/dev/null; "
-	    "AUTOGRADER=%s SOCKLAB_KIT=$PWD sh "
+	    "AUTOGRADER=%s SOCKLAB_KIT=\"$PWD\" sh "
 	    "grader/gradescope/run_autograder",
 	    root, root, root, root, root, setup, root);
 	return lg_sh(cmd, p, 90000);
@@ -1300,6 +1362,83 @@ lg_results_check(const char *root, const char *py)
 	ck_assert_msg(PROC_EXIT(&p) == 0, "results.json: %s %s", p.out, p.err);
 	proc_free(&p);
 }
+
+/* The fallback note's "the kit's solutions or tests ARE readable":
+ * asked as the cell's uid, of solutions/ and of grader/labs/ (where
+ * hidden tests and the broken submissions' edits of the references
+ * live), which a kit without solutions/ (Gradescope's) still has. */
+START_TEST(kit_readable)
+{
+	char kit[KIT_TMP_MAX], cmd[1024];
+	struct proc p;
+
+	if (geteuid() != 0)
+		return; /* the check switches to the cell's uid */
+	snprintf(
+	    kit, sizeof kit, "%s", kit_vartmp("check_labgrade-kit-XXXXXX"));
+	ck_assert_ptr_nonnull(mkdtemp(kit));
+	ck_assert_int_eq(chmod(kit, 0755), 0);
+	snprintf(cmd, sizeof cmd,
+	    "mkdir -p %s/grader/labs/x/hidden && chmod -R 755 %s/grader", kit,
+	    kit);
+	ck_assert_msg(lg_sh(cmd, &p, 10000) == 0, "%s", p.err);
+	proc_free(&p);
+	ck_assert_int_eq(engine_kit_readable(kit, CELL_UID_BASE, 0), 1);
+	snprintf(cmd, sizeof cmd, "%s/grader", kit);
+	ck_assert_int_eq(chmod(cmd, 0700), 0);
+	ck_assert_int_eq(engine_kit_readable(kit, CELL_UID_BASE, 0), 0);
+	snprintf(cmd, sizeof cmd, "%s/solutions", kit);
+	ck_assert_int_eq(mkdir(cmd, 0755), 0);
+	ck_assert_int_eq(engine_kit_readable(kit, CELL_UID_BASE, 0), 1);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", kit);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+/* Gradescope's setup.sh (apt-get and make stubbed) leaves the kit's
+ * tests, hidden ones included, and the tarball out of the reach of the
+ * uid a fallback cell's programs run as (no Landlock assumed); the
+ * labs' Makefiles stay readable. */
+START_TEST(gradescope_setup_private)
+{
+	char root[KIT_TMP_MAX], cmd[8192], kit[1024];
+	struct proc p;
+
+	if (geteuid() != 0)
+		return; /* the check switches to the cell's uid */
+	ck_assert_ptr_nonnull(getcwd(kit, sizeof kit - 32));
+	snprintf(
+	    root, sizeof root, "%s", kit_vartmp("check_labgrade-gss-XXXXXX"));
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	ck_assert_int_eq(chmod(root, 0755), 0);
+	snprintf(cmd, sizeof cmd,
+	    "set -e; umask 022; cd %s; mkdir -p stub source "
+	    "t/grader/labs/x/hidden "
+	    "t/labs/x; echo 'int hidden;' > t/grader/labs/x/hidden/x-hidden.c; "
+	    "echo 'all:' > t/labs/x/Makefile; "
+	    "tar czf source/socklab.tar.gz -C t .; rm -rf t; "
+	    "printf '#!/bin/sh\nexit 0\n' > stub/apt-get; "
+	    "printf '#!/bin/sh\nmkdir -p \"$2/build/grader\"; "
+	    "touch \"$2/build/labgrade\"\n' > stub/make; "
+	    "chmod 755 stub/*; PATH=$PWD/stub:$PATH AUTOGRADER=%s "
+	    "sh %s/grader/gradescope/setup.sh; "
+	    "test \"$(stat -c %%a source/socklab.tar.gz)\" = 600; "
+	    "test \"$(stat -c %%a source/socklab/build/grader)\" = 700",
+	    root, root, kit);
+	ck_assert_msg(lg_sh(cmd, &p, 20000) == 0, "%s %s", p.out, p.err);
+	proc_free(&p);
+	snprintf(kit, sizeof kit, "%s/source/socklab", root);
+	ck_assert_int_eq(engine_kit_readable(kit, CELL_UID_BASE, 0), 0);
+	snprintf(cmd, sizeof cmd,
+	    "setpriv --reuid=%d --regid=%d --clear-groups -- "
+	    "cat %s/labs/x/Makefile",
+	    CELL_UID_BASE, CELL_UID_BASE, kit);
+	ck_assert_msg(lg_sh(cmd, &p, 10000) == 0, "%s %s", p.out, p.err);
+	proc_free(&p);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", root);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
 
 /* make gradescope's zip holds what Gradescope runs and only the kit's
  * tracked files (not solutions/, not a stray file); run_autograder,
@@ -1377,21 +1516,22 @@ START_TEST(gradescope_submission)
 	    "printf 'penalty_per_day 10\\nmax_days none\\n' > source/late; "
 	    "K=%s; mkdir -p 'submission/my work' "
 	    "\"submission/$(printf 'odd\\nname')\"; "
-	    "cp $K/labs/lab1-udp/udp_server.c 'submission/my work/'; "
-	    "cp $K/labs/lab1-udp/udp_client.c submission/odd*/; "
-	    "ln -s $K/solutions/lab1-udp submission/ref; "
-	    "ln -s $K/solutions/lab1-udp/udp_client.c submission/udp_client.c; "
+	    "cp \"$K\"/labs/lab1-udp/udp_server.c 'submission/my work/'; "
+	    "cp \"$K\"/labs/lab1-udp/udp_client.c submission/odd*/; "
+	    "ln -s \"$K\"/solutions/lab1-udp submission/ref; "
+	    "ln -s \"$K\"/solutions/lab1-udp/udp_client.c "
+	    "submission/udp_client.c; "
 	    "printf '{\"created_at\": \"2026-12-03T10:00:00.000000-08:00\", "
 	    "\"assignment\": {\"due_date\": "
 	    "\"2026-12-01T23:59:00.000000-08:00\"}}' "
 	    "> submission_metadata.json",
-	    kit);
+	    kit_shq(kit));
 	ck_assert_msg(lg_autograder(root, setup, &p) == 0, "%s", p.err);
 	proc_free(&p);
 	lg_results_check(root, py_gs_found);
 	ck_assert_int_lt(strlen(setup) + 200, sizeof setup);
 	strcat(setup,
-	    "; mkdir submission/old; cp $K/labs/lab1-udp/udp_client.c "
+	    "; mkdir submission/old; cp \"$K\"/labs/lab1-udp/udp_client.c "
 	    "submission/old/");
 	ck_assert_msg(lg_autograder(root, setup, &p) == 0, "%s", p.err);
 	proc_free(&p);
@@ -1612,15 +1752,16 @@ START_TEST(class_hostile)
 	    "set -e; cd %s; echo untouched > %s; "
 	    "K=%s/labs/lab1-udp; mkdir forged fifo sparse "
 	    "\"$(printf 'evil\\nname\\033[2J')\" '=HYPERLINK(\"x\")'; "
-	    "cp $K/udp_server.c $K/udp_client.c forged/; "
+	    "cp \"$K\"/udp_server.c \"$K\"/udp_client.c forged/; "
 	    "mkdir forged/labgrade; ln -s %s forged/labgrade/report.txt; "
 	    "printf '0000000000000000\\n' > forged/labgrade/key; "
 	    "printf 'student,score,max\\n\"=HYPERLINK(\"\"x\"\")\",100,100\\n' "
 	    "> forged/labgrade/report.csv; "
-	    "cp $K/udp_server.c fifo/; mkfifo fifo/udp_client.c; "
-	    "cp $K/udp_server.c sparse/; truncate -s 20G sparse/udp_client.c; "
-	    "cp $K/udp_server.c $K/udp_client.c evil*/",
-	    root, sentinel, kit, sentinel);
+	    "cp \"$K\"/udp_server.c fifo/; mkfifo fifo/udp_client.c; "
+	    "cp \"$K\"/udp_server.c sparse/; truncate -s 20G "
+	    "sparse/udp_client.c; "
+	    "cp \"$K\"/udp_server.c \"$K\"/udp_client.c evil*/",
+	    root, sentinel, kit_shq(kit), sentinel);
 	ck_assert_msg(lg_sh(cmd, &p, 20000) == 0, "setup: %s", p.err);
 	proc_free(&p);
 	t0 = time(NULL);
@@ -1765,7 +1906,8 @@ lg_line_after(const char *out, const char *key, char *buf, size_t n)
 START_TEST(trace_every_packet)
 {
 	char *argv[] = {(char *)kit_bin("labgrade"), "-v", "--color", "never",
-	    "--only", "client_stray", _i ? "--no-cell" : "-v", "lab1-udp",
+	    "--only", "client_stray", _i ? "--no-cell" : "-v",
+	    _i && geteuid() != 0 ? "--unsafe-no-sandbox" : "-v", "lab1-udp",
 	    "solutions/lab1-udp", NULL};
 	const char *l;
 	struct proc p;
@@ -1877,6 +2019,16 @@ START_TEST(failure_commands_run)
 	ck_assert_msg(strstr(repro, cmd) != NULL, "%s", repro);
 	ck_assert_msg(strncmp(repro, "labpeer ", 8) != 0,
 	    "labpeer is not on PATH: %s", repro);
+	/* make splits a makefile's path on blanks: the lab's Makefile of a
+	 * kit in "my kit (copy)" cannot build a folder outside the kit. */
+	if (getcwd(cmd, sizeof cmd) != NULL && strchr(cmd, ' ') != NULL) {
+		ck_assert_int_eq(
+		    system(strcat(strcpy(cmd, "rm -rf "), dir)), 0);
+		kit_not_here("the kit's folder has a blank in its path: make "
+		             "cannot build a submission outside it with the "
+		             "lab's Makefile (README, Developing the kit)");
+		return;
+	}
 	setenv("LG_BUILD", build, 1);
 	setenv("LG_REPRO", repro, 1);
 	ck_assert_msg(lg_sh("$LG_BUILD", &p, 30000) == 0, "%s", p.err);
@@ -1902,6 +2054,31 @@ END_TEST
 
 /* An ordinary user grades too: the cells are built in a user namespace
  * (CI runs as root and would never meet this path otherwise). */
+/*
+ * Root of a user namespace that maps only itself ("unshare -r", a
+ * rootless container) cannot be the cells' uids: it grades as an
+ * ordinary user does, instead of failing with "labgrade:
+ * /var/tmp/labgrade-build-XXXXXX: Invalid argument" (chown to an
+ * unmapped uid).
+ */
+START_TEST(grading_as_userns_root)
+{
+	char cmd[PATH_MAX];
+	char *argv[] = {"sh", "-c", cmd, NULL};
+	struct proc p;
+
+	snprintf(cmd, sizeof cmd,
+	    "unshare -rn sh -c 'ip link set lo up && exec \"$0\" --color "
+	    "never --only server_starts lab1-udp solutions/lab1-udp' %s",
+	    kit_shq(kit_bin("labgrade")));
+	ck_assert_int_eq(proc_run(&p, argv, 60000), 0);
+	ck_assert_msg(
+	    PROC_EXIT(&p) == 0 && strstr(p.out, "PASS server_starts") != NULL,
+	    "status %d: %s%s", PROC_EXIT(&p), p.out, p.err);
+	proc_free(&p);
+}
+END_TEST
+
 START_TEST(grading_as_nobody)
 {
 	/* nobody may not reach the checkout (a clone under /root): the
@@ -2453,6 +2630,7 @@ labgrade_suite(void)
 	tcase_add_test(tc, engine_busy_is_not_a_fail);
 	tcase_add_test(tc, seeds_derived);
 	tcase_add_test(tc, engine_build_hint_once);
+	tcase_add_test(tc, engine_build_hint_blank_kit);
 	tcase_add_loop_test(tc, engine_commands, 0,
 	    (int)(sizeof cmd_cases / sizeof cmd_cases[0]));
 	tcase_add_loop_test(tc, engine_formats, 0,
@@ -2478,6 +2656,8 @@ labgrade_suite(void)
 	tcase_add_test(tc, cli_refuses_nofork);
 	tcase_add_test(tc, registry_is_the_folders);
 	tcase_add_test(tc, cli_build_under_tmp);
+	tcase_add_test(tc, kit_readable);
+	tcase_add_test(tc, gradescope_setup_private);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("programs");
 	tcase_set_timeout(tc, 120);
@@ -2488,6 +2668,7 @@ labgrade_suite(void)
 	tcase_add_loop_test(tc, trace_every_packet, 0, 2);
 	tcase_add_test(tc, stray_headline_and_client);
 	tcase_add_test(tc, grading_as_nobody);
+	tcase_add_test(tc, grading_as_userns_root);
 	tcase_add_loop_test(
 	    tc, fail_under, 0, (int)(sizeof fu_cases / sizeof fu_cases[0]));
 	tcase_add_test(tc, verbose_traces);

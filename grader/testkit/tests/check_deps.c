@@ -472,12 +472,48 @@ START_TEST(test_default_goal)
 }
 END_TEST
 
+/*
+ * The kit's make from a checkout in a folder whose name has spaces,
+ * parentheses and a non-ASCII letter (issue #10 point 11): 'make labs'
+ * builds the references in solutions/ with each lab's own Makefile.  The
+ * folder links to this kit's files but holds its own copy of the
+ * references' sources, so they really are built there.
+ */
+#define ODD_NAME "my kit (copy) \xc3\xa9"
+START_TEST(test_odd_folder_name)
+{
+	char top[KIT_TMP_MAX], script[2048];
+	char *argv[] = {"sh", "-c", script, "sh", top, NULL};
+	struct proc p;
+
+	snprintf(top, sizeof top, "%s", kit_tmp("check_deps-XXXXXX"));
+	ck_assert_ptr_nonnull(mkdtemp(top));
+	snprintf(script, sizeof script,
+	    "trap 'rm -rf \"$1\"' EXIT; set -e; f=\"$1/%s\"; "
+	    "mkdir \"$f\" \"$f/solutions\"; "
+	    "for e in Makefile capture grader labs po; do "
+	    "ln -s \"$PWD/$e\" \"$f/$e\"; done; "
+	    "cp solutions/module.mk \"$f/solutions/\"; "
+	    "for d in solutions/*/; do [ \"$d\" = solutions/tests/ ] || "
+	    "{ mkdir \"$f/$d\"; cp \"$d\"*.c \"$f/$d\"; }; done; "
+	    "make --no-print-directory -C \"$f\" labs; "
+	    "for d in \"$f\"/solutions/*/; do ls \"$d\" | grep -qv '[.]c$' || "
+	    "{ echo \"nothing built in $d\" >&2; exit 1; }; done",
+	    ODD_NAME);
+	ck_assert_int_eq(proc_run(&p, argv, 120000), 0);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "make labs in '%s': status %d\n%s%s",
+	    ODD_NAME, PROC_EXIT(&p), p.out, p.err);
+	proc_free(&p);
+}
+END_TEST
+
 Suite *
 deps_suite(void)
 {
 	Suite *s = suite_create("deps");
 	TCase *tc = tcase_create("core");
 	TCase *sim = tcase_create("simulated");
+	TCase *folder = tcase_create("folder");
 
 	tcase_set_timeout(tc, 20);
 	tcase_add_loop_test(tc, test_deps, 0, N(cases));
@@ -486,5 +522,8 @@ deps_suite(void)
 	tcase_set_timeout(sim, 40);
 	tcase_add_loop_test(sim, test_deps_simulated, 0, N(sims));
 	suite_add_tcase(s, sim);
+	tcase_set_timeout(folder, 180);
+	tcase_add_test(folder, test_odd_folder_name);
+	suite_add_tcase(s, folder);
 	return s;
 }

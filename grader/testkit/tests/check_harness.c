@@ -336,12 +336,86 @@ START_TEST(test_runner_ends_with_summary)
 }
 END_TEST
 
+/* A path with spaces, parentheses, a quote, $, a backquote and é comes
+ * back from "sh -c" whole, as one word. */
+START_TEST(test_kit_shq)
+{
+	const char *odd = "/home/k/my kit (copy) \xc3\xa9/it's $HOME `x` \\";
+	char cmd[PATH_MAX];
+	char *argv[] = {"sh", "-c", cmd, NULL};
+	struct proc p;
+
+	ck_assert_str_eq(kit_shq("a b"), "'a b'");
+	snprintf(cmd, sizeof cmd, "printf '%%s|' %s", kit_shq(odd));
+	ck_assert_int_eq(proc_run(&p, argv, 10000), 0);
+	ck_assert_int_eq(PROC_EXIT(&p), 0);
+	ck_assert_str_eq(
+	    p.out, "/home/k/my kit (copy) \xc3\xa9/it's $HOME `x` \\|");
+	proc_free(&p);
+}
+END_TEST
+
+/* Only in a nested run of check_kit (HARNESS_NESTED set). */
+START_TEST(nested_not_here)
+{
+	kit_not_here("a reason of the nested run");
+}
+END_TEST
+
+START_TEST(nested_passes)
+{
+}
+END_TEST
+
+/* A check that cannot run here says so by name, and the runner lists it
+ * with a count just before Check's summary, which stays the last line
+ * (make test's contract); nothing of the list is left behind. */
+START_TEST(test_not_here_listed)
+{
+	char *argv[] = {(char *)kit_bin("check_kit"), NULL};
+	const char *last;
+	struct proc p;
+
+	setenv("HARNESS_NESTED", "1", 1);
+	setenv("CK_RUN_SUITE", "harness", 1);
+	setenv("CK_RUN_CASE", "nested", 1);
+	unsetenv("CK_VERBOSITY");
+	unsetenv("CK_LOG_FILE_NAME"); /* the outer run's logs are not ours */
+	unsetenv("CK_XML_LOG_FILE_NAME");
+	unsetenv("CK_TAP_LOG_FILE_NAME");
+	ck_assert_int_eq(proc_run(&p, argv, 20000), 0);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "nested run: %s%s", p.out, p.err);
+	ck_assert_msg(strstr(p.err, "not here: nested_not_here: a reason of "
+	                            "the nested run\n") != NULL,
+	    "stderr: %s", p.err);
+	ck_assert_msg(
+	    strstr(p.out, "  not here: nested_not_here: a reason of "
+	                  "the nested run\ncheck_kit: 1 not here\n") != NULL,
+	    "stdout: %s", p.out);
+	ck_assert_int_gt(p.out_len, 1);
+	for (last = p.out + p.out_len - 1; last > p.out && last[-1] != '\n';)
+		last--;
+	ck_assert_msg(strncmp(last, "100%: Checks: 2, Failures: 0", 28) == 0,
+	    "last line: %s", last);
+	proc_free(&p);
+}
+END_TEST
+
 Suite *
 harness_suite(void)
 {
 	Suite *s = suite_create("harness");
-	TCase *tc = tcase_create("core");
-	TCase *ports = tcase_create("ports");
+	TCase *tc, *ports;
+
+	if (getenv("HARNESS_NESTED") != NULL) {
+		tc = tcase_create("nested");
+		tcase_add_test(tc, nested_not_here);
+		tcase_add_test(tc, nested_passes);
+		suite_add_tcase(s, tc);
+		return s;
+	}
+	tc = tcase_create("core");
+	ports = tcase_create("ports");
 
 	tcase_set_timeout(tc, 10);
 	tcase_add_test(tc, test_capture);
@@ -354,6 +428,8 @@ harness_suite(void)
 	tcase_add_test(tc, test_kit_bin);
 	tcase_add_loop_test(tc, test_runner_ends_with_summary, 0,
 	    (int)(sizeof runner_cases / sizeof runner_cases[0]));
+	tcase_add_test(tc, test_kit_shq);
+	tcase_add_test(tc, test_not_here_listed);
 	suite_add_tcase(s, tc);
 	tcase_set_timeout(ports, 10);
 	tcase_add_loop_test(ports, test_port_free, 0, 2);
