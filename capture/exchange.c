@@ -272,22 +272,22 @@ note_answer(struct outbuf *ob, const struct sniff *s,
 	if (xn->kind == CAP_XK_ECHO) {
 		/* TRANSLATORS: after "reply to"; "echo request" and "seq"
 		 * are ICMP's words. */
-		outbuf_puts(ob, _(" echo request seq "));
+		outbuf_puts(ob, P_(" echo request seq "));
 		outbuf_u64(ob, xn->q.key.id & 0xffff);
 	} else if (xn->kind == CAP_XK_DHCP) {
 		/* TRANSLATORS: after "answers", before a DHCP message type
 		 * ("answers the DISCOVER"). */
-		outbuf_puts(ob, _(" the "));
+		outbuf_puts(ob, P_(" the "));
 		outbuf_puts(ob, cap_dhcp_type_name((uint8_t)xn->q.key.port[0]));
 		if (xn->q.tag)
-			outbuf_puts(ob, _(" (renewal)"));
+			outbuf_puts(ob, P_(" (renewal)"));
 	} else {
-		outbuf_puts(ob, _(the_question[xn->kind]));
+		outbuf_puts(ob, P_(the_question[xn->kind]));
 	}
 	/* TRANSLATORS: "answers the query at 0.000100 after 4.100 ms". */
-	outbuf_puts(ob, _(" at "));
+	outbuf_puts(ob, P_(" at "));
 	print_reltime(ob, &s->pr.t0, &xn->q.ts);
-	outbuf_puts(ob, _(" after "));
+	outbuf_puts(ob, P_(" after "));
 	print_ms(ob, xn->rtt_us);
 }
 
@@ -304,10 +304,10 @@ probe_words(struct outbuf *ob, const struct cap_xkey *k)
 	unsigned proto = k->id >> 16;
 
 	if (proto == 1 || proto == 58) {
-		outbuf_puts(ob, _("the echo request seq "));
+		outbuf_puts(ob, P_("the echo request seq "));
 	} else {
-		outbuf_puts(ob, proto == 6 ? _("the TCP probe to port ")
-		                           : _("the UDP probe to port "));
+		outbuf_puts(ob, proto == 6 ? P_("the TCP probe to port ")
+		                           : P_("the UDP probe to port "));
 	}
 	outbuf_u64(ob, k->port[1]);
 }
@@ -321,25 +321,25 @@ note_trace(struct outbuf *ob, const struct sniff *s, const struct cap_pkt *pkt,
 	int v6 = pkt->tp == CAP_TP_ICMP6;
 	int exceeded = xn->icmp_type == (v6 ? 3 : 11);
 
-	outbuf_puts(ob, _("hop "));
+	outbuf_puts(ob, P_("hop "));
 	outbuf_u64(ob, xn->q.tag);
 	outbuf_puts(ob, ": ");
 	print_endpoint(ob, &pkt->src, -1);
-	outbuf_puts(ob, xn->ev & CAP_XE_REACHED ? _(" (the destination) says ")
-	                                        : _(" says "));
+	outbuf_puts(ob, xn->ev & CAP_XE_REACHED ? P_(" (the destination) says ")
+	                                        : P_(" says "));
 	outbuf_puts(ob,
-	    exceeded ? _("TTL expired")
+	    exceeded ? P_("TTL expired")
 	             : cap_icmp_name(v6 ? 6 : 4, xn->icmp_type, xn->icmp_code));
 	/* TRANSLATORS: "says TTL expired for the UDP probe to port 33436". */
-	outbuf_puts(ob, _(" for "));
+	outbuf_puts(ob, P_(" for "));
 	probe_words(ob, &xn->q.key);
-	outbuf_puts(ob, _(" (sent at "));
+	outbuf_puts(ob, P_(" (sent at "));
 	print_reltime(ob, &s->pr.t0, &xn->q.ts);
-	outbuf_puts(ob, _(", after "));
+	outbuf_puts(ob, P_(", after "));
 	print_ms(ob, xn->rtt_us);
 	outbuf_putc(ob, ')');
 	if (xn->ev & CAP_XE_DUP)
-		outbuf_puts(ob, _(", a duplicate"));
+		outbuf_puts(ob, P_(", a duplicate"));
 }
 
 static int
@@ -351,7 +351,7 @@ notes_trace(
 
 	if (xn->probe_ttl != 0) {
 		note_sep(ob, n, &k);
-		outbuf_puts(ob, _("probe with TTL "));
+		outbuf_puts(ob, P_("probe with TTL "));
 		outbuf_u64(ob, xn->probe_ttl);
 	}
 	if (xn->kind == CAP_XK_TRACE &&
@@ -360,7 +360,7 @@ notes_trace(
 		note_trace(ob, s, pkt, xn);
 	} else if (xn->kind == CAP_XK_TRACE && (xn->ev & CAP_XE_UNASKED)) {
 		note_sep(ob, n, &k);
-		outbuf_puts(ob, _("quotes a probe not seen"));
+		outbuf_puts(ob, P_("quotes a probe not seen"));
 	}
 	return k;
 }
@@ -376,14 +376,14 @@ notes_http(struct outbuf *ob, const struct cap_xnote *xn, int n)
 	if (xn->nmsg > 1) {
 		note_sep(ob, n, &k);
 		outbuf_u64(ob, xn->nmsg);
-		outbuf_puts(ob, request
-		                    ? _(" requests in this segment (pipelined)")
-		                    : _(" responses in this segment, each "
-		                        "answering the next request in turn"));
+		outbuf_puts(
+		    ob, request ? P_(" requests in this segment (pipelined)")
+		                : P_(" responses in this segment, each "
+		                     "answering the next request in turn"));
 	}
 	if (request && xn->behind > 0) {
 		note_sep(ob, n, &k);
-		outbuf_puts(ob, _("pipelined: sent before the answer to "));
+		outbuf_puts(ob, P_("pipelined: sent before the answer to "));
 		outbuf_u64(ob, xn->behind);
 		outbuf_puts(
 		    ob, ngettext(" earlier request", " earlier requests",
@@ -408,33 +408,33 @@ xchg_notes(
 		return k;
 	if (xn->ev & CAP_XE_REPEAT) {
 		note_sep(ob, n, &k);
-		outbuf_puts(ob, _("asked again (first at "));
+		outbuf_puts(ob, P_("asked again (first at "));
 		print_reltime(ob, &s->pr.t0, &xn->q.ts0);
-		outbuf_puts(ob, _(", not answered yet)"));
+		outbuf_puts(ob, P_(", not answered yet)"));
 	}
 	if (xn->ev & CAP_XE_ANSWER) {
 		note_sep(ob, n, &k);
 		note_answer(ob, s, xn,
-		    xn->kind == CAP_XK_ECHO ? _("reply to") : _("answers"));
+		    xn->kind == CAP_XK_ECHO ? P_("reply to") : P_("answers"));
 		if (xn->kind == CAP_XK_ND && xn->q.key.port[0] == CAP_ND_NS &&
 		    memcmp(xn->q.key.a[1], (const uint8_t[16]){0}, 16) == 0)
-			outbuf_puts(ob, _(": the address is already in use"));
+			outbuf_puts(ob, P_(": the address is already in use"));
 	}
 	if (xn->ev & CAP_XE_DUP) {
 		note_sep(ob, n, &k);
-		note_answer(ob, s, xn, _("duplicate: answers again"));
+		note_answer(ob, s, xn, P_("duplicate: answers again"));
 	}
 	if (xn->ev & CAP_XE_UNASKED) {
 		note_sep(ob, n, &k);
-		outbuf_puts(ob, _(unasked_words[xn->kind]));
+		outbuf_puts(ob, P_(unasked_words[xn->kind]));
 	}
 	if (xn->kind == CAP_XK_HTTP)
 		k += notes_http(ob, xn, n + k);
 	if (xn->kind == CAP_XK_ECHO && (xn->ev & CAP_XE_REACHED)) {
 		note_sep(ob, n, &k);
-		outbuf_puts(ob, _("hop "));
+		outbuf_puts(ob, P_("hop "));
 		outbuf_u64(ob, xn->q.tag);
-		outbuf_puts(ob, _(": the destination (traceroute)"));
+		outbuf_puts(ob, P_(": the destination (traceroute)"));
 	}
 	return k;
 }

@@ -9,6 +9,7 @@
 #include "i18n.h"
 
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <locale.h>
 #include <stdlib.h>
@@ -19,6 +20,22 @@
 #ifndef SOCKLAB_LOCALEDIR
 #define SOCKLAB_LOCALEDIR "/usr/local/share/locale"
 #endif
+
+/* i18n_once's translations, by the message's address (open addressing;
+ * when full, gettext as _() does), and whether a catalogue is in use
+ * (-1: not asked yet since the language was last set). */
+#define I18N_KEPT 1024
+static struct {
+	const char *msgid, *text;
+} i18n_kept[I18N_KEPT];
+static int i18n_translating = -1;
+
+static void
+i18n_forget(void)
+{
+	memset(i18n_kept, 0, sizeof i18n_kept);
+	i18n_translating = -1;
+}
 
 /* The build tree's catalogue folder beside the running program, if any. */
 static int
@@ -51,6 +68,7 @@ i18n_init(void)
 	    i18n_build_dir(dir, sizeof dir) == 0 ? dir : SOCKLAB_LOCALEDIR);
 	bind_textdomain_codeset(I18N_DOMAIN, "UTF-8");
 	textdomain(I18N_DOMAIN);
+	i18n_forget();
 }
 
 /*
@@ -64,6 +82,7 @@ i18n_force(const char *lang)
 {
 	char name[64];
 
+	i18n_forget();
 	if (strcmp(lang, "en") == 0 || strcmp(lang, "C") == 0) {
 		setenv("LC_ALL", "C", 1);
 		unsetenv("LANGUAGE");
@@ -103,4 +122,33 @@ i18n_lang(void)
 	memcpy(lang, l, n);
 	lang[n] = '\0';
 	return lang;
+}
+
+/*
+ * gettext(MSGID) once per process for a message with static storage.
+ * No catalogue in use (gettext("") has no header): every message is its
+ * own translation, so none is looked up.
+ */
+const char *
+i18n_once(const char *msgid)
+{
+	size_t i;
+	const char *h;
+
+	if (i18n_translating < 0) {
+		h = gettext("");
+		i18n_translating = h != NULL && *h != '\0';
+	}
+	if (!i18n_translating)
+		return msgid;
+	i = (size_t)(((uintptr_t)msgid >> 2) * 2654435761u) % I18N_KEPT;
+	for (size_t n = 0; n < I18N_KEPT; n++, i = (i + 1) % I18N_KEPT) {
+		if (i18n_kept[i].msgid == msgid)
+			return i18n_kept[i].text;
+		if (i18n_kept[i].msgid == NULL) {
+			i18n_kept[i].msgid = msgid;
+			return i18n_kept[i].text = gettext(msgid);
+		}
+	}
+	return gettext(msgid);
 }

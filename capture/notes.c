@@ -51,13 +51,13 @@ notes_tcp(struct outbuf *ob, const struct cap_note *note, int *n)
 		    (note->ev & CAP_EV_REFUSED)) { /* the reset's true name */
 			note_sep(ob, n);
 			outbuf_puts(
-			    ob, _("connection refused: nothing listens on "));
+			    ob, P_("connection refused: nothing listens on "));
 			outbuf_u64(ob, note->conv->srv_port);
 		} else if (note->ev & tcp_notes[i].ev) {
 			note_sep(ob, n);
-			outbuf_puts(ob, _(tcp_notes[i].text));
+			outbuf_puts(ob, P_(tcp_notes[i].text));
 			if (tcp_notes[i].side)
-				outbuf_puts(ob, _(side[note->dir & 1]));
+				outbuf_puts(ob, P_(side[note->dir & 1]));
 		}
 }
 
@@ -67,18 +67,18 @@ notes_tcp(struct outbuf *ob, const struct cap_note *note, int *n)
 static void
 notes_unreach(struct outbuf *ob, const struct cap_note *note)
 {
-	outbuf_puts(ob, _("port unreachable: "));
+	outbuf_puts(ob, P_("port unreachable: "));
 	if (note->unreach == CAP_UR_NO_SERVER) {
-		outbuf_puts(ob, _("no server on "));
+		outbuf_puts(ob, P_("no server on "));
 		outbuf_u64(ob, note->port);
 	} else if (note->unreach == CAP_UR_CONNECTED) {
 		outbuf_u64(ob, note->port);
-		outbuf_puts(ob, _(" is the client of conversation #"));
+		outbuf_puts(ob, P_(" is the client of conversation #"));
 		outbuf_u64(ob, note->unreach_conv);
 		outbuf_puts(
-		    ob, _(", a connected socket: it refuses other senders"));
+		    ob, P_(", a connected socket: it refuses other senders"));
 	} else {
-		outbuf_puts(ob, _("nothing accepts this datagram on "));
+		outbuf_puts(ob, P_("nothing accepts this datagram on "));
 		outbuf_u64(ob, note->port);
 	}
 }
@@ -88,26 +88,26 @@ notes_udp(struct outbuf *ob, const struct cap_note *note, int *n)
 {
 	if (note->ev & CAP_EV_REQUEST) {
 		note_sep(ob, n);
-		outbuf_puts(ob, _("datagram #"));
+		outbuf_puts(ob, P_("datagram #"));
 		outbuf_u64(ob, note->req);
 	}
 	if (note->ev & CAP_EV_REPLY) {
 		note_sep(ob, n);
-		outbuf_puts(ob, _("reply to datagram #"));
+		outbuf_puts(ob, P_("reply to datagram #"));
 		outbuf_u64(ob, note->req);
 		if (note->rtt_us >= 0) {
-			outbuf_puts(ob, _(" after "));
+			outbuf_puts(ob, P_(" after "));
 			print_ms(ob, note->rtt_us);
 		}
 	}
 	if (note->ev & CAP_EV_UNPAIRED) {
 		note_sep(ob, n);
-		outbuf_puts(ob, _("from the server, answers no open request"));
+		outbuf_puts(ob, P_("from the server, answers no open request"));
 	}
 	if (note->ev & CAP_EV_UNMATCHED) {
 		note_sep(ob, n);
 		outbuf_puts(ob,
-		    _("from the server, echoes no open request: not a reply"));
+		    P_("from the server, echoes no open request: not a reply"));
 	}
 	if (note->ev & CAP_EV_PORT_UNREACH) {
 		note_sep(ob, n);

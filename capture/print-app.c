@@ -33,7 +33,7 @@ print_tls(struct outbuf *ob, const struct cap_app *a)
 		}
 		outbuf_puts(ob, ", offers up to ");
 		tls_version(ob, a->tls_max ? a->tls_max : a->tls_hello_version);
-		outbuf_puts(ob, _(" (then encrypted)"));
+		outbuf_puts(ob, P_(" (then encrypted)"));
 	} else if (a->tls_type == 22 && a->tls_hs == 2) {
 		outbuf_puts(ob, " TLS ServerHello: ");
 		tls_version(ob, a->tls_max ? a->tls_max : a->tls_hello_version);
@@ -50,7 +50,7 @@ print_tls(struct outbuf *ob, const struct cap_app *a)
 		                    : " TLS handshake (encrypted)");
 	}
 	if (a->line_cut)
-		outbuf_puts(ob, _(" (continues in the next segment)"));
+		outbuf_puts(ob, P_(" (continues in the next segment)"));
 }
 
 static void
@@ -59,7 +59,7 @@ print_http(struct outbuf *ob, const struct cap_app *a)
 	if (a->kind == CAP_APP_HTTP_REQUEST) {
 		if (a->line_cut) {
 			outbuf_puts(ob, " HTTP request line");
-			outbuf_puts(ob, _(" (continues in the next segment)"));
+			outbuf_puts(ob, P_(" (continues in the next segment)"));
 		}
 		outbuf_puts(ob, a->line_cut ? ": " : " HTTP request: ");
 		outbuf_puts(ob, a->method);
@@ -122,7 +122,7 @@ print_app(struct outbuf *ob, const struct cap_pkt *pkt)
 		print_text(
 		    ob, (const uint8_t *)a.text, strlen(a.text), sizeof a.text);
 		if (a.line_cut)
-			outbuf_puts(ob, _(" (continues in the next segment)"));
+			outbuf_puts(ob, P_(" (continues in the next segment)"));
 		if (a.more_lines > 0) {
 			outbuf_puts(ob, " and ");
 			outbuf_u64(ob, a.more_lines);

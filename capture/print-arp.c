@@ -69,7 +69,7 @@ arp_request(struct outbuf *ob, const struct cap_arp *a, int probe)
 	if (probe) {
 		outbuf_puts(ob, "? asks ");
 		print_mac(ob, a->sha, a->hlen);
-		outbuf_puts(ob, _(", which has no address yet (is it free?)"));
+		outbuf_puts(ob, P_(", which has no address yet (is it free?)"));
 		return;
 	}
 	outbuf_puts(ob, "? tell ");
@@ -102,7 +102,7 @@ print_arp(struct outbuf *ob, const struct cap_pkt *pkt)
 		arp_paddr(ob, &a, a.spa);
 		outbuf_puts(ob, " is at ");
 		print_mac(ob, a.sha, a.hlen);
-		outbuf_puts(ob, _(" (announces itself)"));
+		outbuf_puts(ob, P_(" (announces itself)"));
 	} else if (a.op == CAP_ARP_REQUEST) {
 		arp_request(ob, &a, memcmp(a.spa, zero, a.plen) == 0);
 	} else if (a.op == CAP_ARP_REPLY) {

@@ -38,9 +38,9 @@ dhcp_step(struct outbuf *ob, const struct cap_dhcp *d)
 			outbuf_puts(ob, "DHCP REQUEST");
 		if (!d->has_server)
 			outbuf_puts(ob, has_addr(d->ciaddr)
-			                    ? _(" (renewal)")
-			                    : _(" (reboot: asks to keep its "
-			                        "old address)"));
+			                    ? P_(" (renewal)")
+			                    : P_(" (reboot: asks to keep its "
+			                         "old address)"));
 		return;
 	case CAP_DHCP_ACK:
 		if (!has_addr(d->ciaddr)) {
@@ -48,24 +48,24 @@ dhcp_step(struct outbuf *ob, const struct cap_dhcp *d)
 		} else {
 			outbuf_puts(ob, "DHCP ACK");
 			if (d->has_lease)
-				outbuf_puts(ob, _(" (renewal)"));
+				outbuf_puts(ob, P_(" (renewal)"));
 		}
 		return;
 	case CAP_DHCP_NAK:
 		outbuf_puts(ob, "DHCP NAK");
-		outbuf_puts(ob, _(" (the server refuses)"));
+		outbuf_puts(ob, P_(" (the server refuses)"));
 		return;
 	case CAP_DHCP_DECLINE:
 		outbuf_puts(ob, "DHCP DECLINE");
-		outbuf_puts(ob, _(" (the address is in use)"));
+		outbuf_puts(ob, P_(" (the address is in use)"));
 		return;
 	case CAP_DHCP_RELEASE:
 		outbuf_puts(ob, "DHCP RELEASE");
-		outbuf_puts(ob, _(" (gives the address back)"));
+		outbuf_puts(ob, P_(" (gives the address back)"));
 		return;
 	case CAP_DHCP_INFORM:
 		outbuf_puts(ob, "DHCP INFORM");
-		outbuf_puts(ob, _(" (settings only, has an address)"));
+		outbuf_puts(ob, P_(" (settings only, has an address)"));
 		return;
 	}
 	outbuf_puts(ob, "DHCP ");
@@ -136,7 +136,7 @@ print_dhcp(struct outbuf *ob, const struct cap_pkt *pkt)
 	outbuf_puts(ob, d.op == 2 ? " to " : " from ");
 	print_mac(ob, d.chaddr, d.hlen);
 	if (d.flags & 0x8000)
-		outbuf_puts(ob, _(" (answer by broadcast)"));
+		outbuf_puts(ob, P_(" (answer by broadcast)"));
 	dhcp_facts(ob, &d);
 	if (d.bad != NULL) {
 		outbuf_puts(ob, " malformed dhcp: ");

@@ -206,7 +206,7 @@ dns_message(struct outbuf *ob, struct cap_dns *m)
 			outbuf_u64(ob, rcode);
 		}
 		if (rcode == 3)
-			outbuf_puts(ob, _(" (no such name)"));
+			outbuf_puts(ob, P_(" (no such name)"));
 		outbuf_puts(ob, ", ");
 		outbuf_u64(ob, m->an);
 		outbuf_putc(ob, '/');

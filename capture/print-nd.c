@@ -55,7 +55,7 @@ nd_prefixes(struct outbuf *ob, const struct cap_nd *nd)
 			outbuf_puts(ob, ", on-link");
 		if (p->flags & 0x40) {
 			outbuf_puts(ob, ", autonomous");
-			outbuf_puts(ob, _(": hosts make their address"));
+			outbuf_puts(ob, P_(": hosts make their address"));
 		}
 		outbuf_putc(ob, ')');
 	}
@@ -70,13 +70,13 @@ nd_router_adv(struct outbuf *ob, const struct cap_nd *nd)
 	outbuf_u64(ob, nd->lifetime);
 	outbuf_puts(ob, " s");
 	if (nd->lifetime == 0)
-		outbuf_puts(ob, _(" (not a default router)"));
+		outbuf_puts(ob, P_(" (not a default router)"));
 	if (nd->ra_flags & CAP_RA_MANAGED) {
 		outbuf_puts(ob, ", managed");
-		outbuf_puts(ob, _(": addresses by DHCPv6"));
+		outbuf_puts(ob, P_(": addresses by DHCPv6"));
 	}
 	if (nd->ra_flags & CAP_RA_OTHER)
-		outbuf_puts(ob, _(", other settings by DHCPv6"));
+		outbuf_puts(ob, P_(", other settings by DHCPv6"));
 	nd_prefixes(ob, nd);
 	if (nd->has_mtu) {
 		outbuf_puts(ob, ", MTU ");
@@ -101,7 +101,7 @@ print_nd(struct outbuf *ob, const struct cap_pkt *pkt)
 	switch (nd.type) {
 	case CAP_ND_RS:
 		outbuf_puts(ob, "router solicitation");
-		outbuf_puts(ob, _(": any router here?"));
+		outbuf_puts(ob, P_(": any router here?"));
 		if (nd.has_src_ll) {
 			outbuf_puts(ob, " asks ");
 			print_mac(ob, nd.src_ll, 6);
@@ -116,7 +116,7 @@ print_nd(struct outbuf *ob, const struct cap_pkt *pkt)
 		if (memcmp(pkt->src.a, unspec, 16) == 0) {
 			outbuf_puts(ob, "?");
 			outbuf_puts(ob,
-			    _(" (duplicate address detection: is it free?)"));
+			    P_(" (duplicate address detection: is it free?)"));
 			break;
 		}
 		outbuf_puts(ob, "? tell ");

@@ -21,11 +21,12 @@ $(B)/locale/%/LC_MESSAGES/socklab.mo: po/%.po
 	@mkdir -p $(dir $@)
 	$(MSGFMT) --check -o $@ $<
 
-# What xgettext reads as a message: _(), N_(), ngettext's and count_words'
+# What xgettext reads as a message: _(), N_(), P_(), ngettext's and count_words'
 # (capture/summary.c) singular and plural; -k drops the default keywords
 # (i18n_lang's gettext("") reads the catalogue's header).
 XGETTEXT_FLAGS := --from-code=UTF-8 --language=C -k --keyword=_ \
-	--keyword=N_ --keyword=ngettext:1,2 --keyword=count_words:3,4 \
+	--keyword=N_ --keyword=P_ --keyword=ngettext:1,2 \
+	--keyword=count_words:3,4 \
 	--flag=count_words:3:no-c-format
 # Every C file of the three tools and the libraries they print through.
 POT_SRCS = $(sort $(wildcard capture/*.c grader/*/*.c grader/labs/*/*.c))

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "capture/i18n.h"
 #include "grader/testkit/harness.h"
 
 #define I18N_MS 30000 /* one tool run, grading included */
@@ -649,6 +650,26 @@ START_TEST(test_fallback)
 }
 END_TEST
 
+/* P_(), labsniff's per-packet words: the catalogue's translation, the
+ * same text again without a second lookup, the message itself in English,
+ * and a change of language through i18n_force followed (what was kept in
+ * one language is not answered in the next). */
+START_TEST(test_once)
+{
+	static const char msg[] = "datagram #";
+
+	i18n_init();
+	ck_assert_int_eq(i18n_force("pt_BR"), 0);
+	ck_assert_str_eq(P_(msg), "datagrama #");
+	ck_assert_ptr_eq(P_(msg), P_(msg));
+	ck_assert_str_eq(P_(msg), gettext(msg));
+	ck_assert_int_eq(i18n_force("en"), 0);
+	ck_assert_ptr_eq(P_(msg), msg);
+	ck_assert_int_eq(i18n_force("pt_BR"), 0);
+	ck_assert_str_eq(P_(msg), "datagrama #");
+}
+END_TEST
+
 Suite *
 i18n_suite(void)
 {
@@ -669,6 +690,7 @@ i18n_suite(void)
 	tcase_add_test(tc, test_demo_headings);
 	tcase_add_test(tc, test_svg);
 	tcase_add_loop_test(tc, test_fallback, 0, 4);
+	tcase_add_test(tc, test_once);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("dashboard"); /* a class graded, then a browser */
 	tcase_set_timeout(tc, 240);
