@@ -9,10 +9,14 @@
  *	cell_cgroup_keep(owner), cell_cgroup_release(owner)  a grading's
  *	                           cgroups kept per slot across its cells
  *	cell_cgroup_kill(c)        kill everything in the cell's
+ *	cell_cgroup_cpu_path(c, path, len), cell_cgroup_cpu_ms(fd)  the
+ *	                           CPU time its student processes used
+ *	                           (the file; from it, ms or -1)
  */
 #ifndef CGROUP_H
 #define CGROUP_H
 
+#include <stddef.h>
 #include <sys/types.h>
 
 struct cell;
@@ -25,5 +29,7 @@ void cell_cgroup_keep(pid_t owner);
 void cell_cgroup_release(pid_t owner);
 int cell_cgroup_kill(const struct cell *c);
 void cell_cgroup_close(struct cell *c);
+int cell_cgroup_cpu_path(const struct cell *c, char *path, size_t len);
+double cell_cgroup_cpu_ms(int fd);
 
 #endif

@@ -82,6 +82,16 @@ engine_budget(const struct grade_test *t)
 	return t->budget_s > 0 ? t->budget_s : GRADE_BUDGET_S;
 }
 
+/* Check's timeout: the budget, and room for the watcher's extension
+ * (grade-sched.c), which ends the test before when it runs out. */
+static int
+engine_hard_budget(const struct grade_test *t)
+{
+	int b = engine_budget(t);
+
+	return b + (b * GRADE_STRETCH_PCT + 99) / 100;
+}
+
 /* Can uid read the kit's reference solutions (under Landlock when the
  * cell's programs are)?  Asked in a child, with open(2): Landlock does
  * not answer access(2). */
@@ -176,6 +186,9 @@ engine_child(const struct engine_ctx *x, int idx)
 	g.results = x->results;
 	snprintf(name, sizeof name, "%s.rec", t->name);
 	g.rec_fd = openat(x->dir_fd, name, O_WRONLY | O_APPEND | O_CLOEXEC);
+	/* Before the cell: its setup is the grader's work, and a process
+	 * in the cell's PID namespace can start no thread to watch. */
+	grade_sched_start(g.rec_fd, engine_budget(t) * 1000.0);
 	if (cell_open(&cell, x->slot,
 	        (x->sub->force_fallback ? CELL_FORCE_FALLBACK : 0) |
 	            (x->sub->unsafe ? CELL_UNSAFE : 0)) < 0) {
@@ -186,7 +199,7 @@ engine_child(const struct engine_ctx *x, int idx)
 		return;
 	}
 	g.cell = &cell;
-	grade_sched_start(g.rec_fd);
+	grade_sched_cell(&cell);
 	if (cell.mode == CELL_FALLBACK) {
 		engine_fallback_note(x->sub, &cell, why, sizeof why);
 		grade_record(&g, "cell", why);
@@ -241,10 +254,80 @@ engine_was_busy(const struct engine_ctx *x, const char *name)
 	while (fgets(line, sizeof line, f) != NULL) {
 		busy |= strncmp(line, "busy ", 5) == 0;
 		late |= strncmp(line, "late ", 5) == 0;
+		busy |= strncmp(line, "starved ", 8) == 0;
 		status |= strncmp(line, "status ", 7) == 0;
 	}
 	fclose(f);
 	return busy || (late && !status);
+}
+
+/* 1 when the test's record ends with a status of its own. */
+static int
+engine_has_status(const struct engine_ctx *x, const char *name)
+{
+	char path[PATH_MAX + 160], line[64];
+	int status = 0;
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s.rec", x->results, name);
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	while (fgets(line, sizeof line, f) != NULL)
+		status |= strncmp(line, "status ", 7) == 0;
+	fclose(f);
+	return status;
+}
+
+/*
+ * The test ran out of time before its record got a status: ended by its
+ * watcher at its budget and the extension the grader's CPU wait earned
+ * it ("overrun": the submission's TIME), or by Check at its hard limit,
+ * the extension still growing: whose, engine_overrun() says from what
+ * the watcher saw (the machine's: "starved", ERR, retried once).  The
+ * record says how long the grader waited and what that changed.
+ */
+static void
+engine_starved(const struct engine_ctx *x, const struct grade_test *t,
+    struct grade *g, SRunner *sr)
+{
+	double wait, cpu, ext, budget_ms = engine_budget(t) * 1000.0;
+	TestResult **res = srunner_results(sr);
+	char line[GRADE_LINE_MAX];
+	int overrun, timeout;
+
+	timeout = srunner_ntests_run(sr) == 1 && res != NULL &&
+	          tr_msg(res[0]) != NULL &&
+	          strstr(tr_msg(res[0]), "timeout") != NULL;
+	free(res);
+	grade_sched_seen(&wait, &cpu, &overrun);
+	if ((!timeout && !overrun) || engine_has_status(x, t->name))
+		return;
+	ext = grade_sched_extension(budget_ms, wait, cpu);
+	if (!overrun && engine_overrun(budget_ms, wait, cpu) == GS_ERROR) {
+		snprintf(line, sizeof line,
+		    _("the grader's own steps waited %.1f s for a CPU in the "
+		      "test's %d s budget, the submission's programs used "
+		      "%.1f s of CPU"),
+		    wait / 1000, engine_budget(t), cpu / 1000);
+		grade_record(g, "explain", line);
+		grade_record(g, "starved", "1");
+	} else if (ext >= 100) {
+		snprintf(line, sizeof line,
+		    _("the %d s budget was extended by %.1f s, the time the "
+		      "grader's own steps waited for a CPU (measured, net of "
+		      "the %.1f s of CPU the submission's programs used)"),
+		    engine_budget(t), ext / 1000, cpu / 1000);
+		grade_record(g, "explain", line);
+	} else if (cpu < 0 && wait * 100 >= budget_ms * GRADE_STARVED_PCT) {
+		snprintf(line, sizeof line,
+		    _("the grader's own steps waited %.1f s for a CPU in the "
+		      "test's %d s budget; without the cell's CPU account "
+		      "(a cgroup, as root) the grader cannot tell whether the "
+		      "submission made it wait, so the timeout stays the "
+		      "submission's"),
+		    wait / 1000, engine_budget(t));
+		grade_record(g, "explain", line);
+	}
 }
 
 /* A runner process: one srunner, one test, Check's verdict recorded
@@ -275,16 +358,19 @@ engine_runner(struct engine_ctx *x, size_t idx)
 	g.rec_fd = openat(x->dir_fd, name,
 	    O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
 	engine_cur = x;
+	if (grade_sched_init() < 0)
+		errno = 0; /* no watcher: Check's timeout alone */
 	for (attempt = 0;; attempt++) {
 		s = suite_create("labgrade");
 		tc = tcase_create(t->name);
-		tcase_set_timeout(tc, engine_budget(t));
+		tcase_set_timeout(tc, engine_hard_budget(t));
 		tcase_add_loop_test(
 		    tc, engine_check_test, (int)idx, (int)idx + 1);
 		suite_add_tcase(s, tc);
 		sr = srunner_create(s);
 		srunner_set_fork_status(sr, CK_FORK);
 		srunner_run(sr, "labgrade", t->name, CK_SILENT);
+		engine_starved(x, t, &g, sr);
 		/* Too busy to judge (grade.c's grade_busy): once more, on a
 		 * clean record that says so. */
 		if (attempt > 0 || !engine_was_busy(x, t->name))
@@ -335,7 +421,8 @@ engine_spawn(
 	r->pidfd = engine_pidfd(pid);
 	r->test = test;
 	r->started = engine_now();
-	r->deadline = r->started + 2 * engine_budget(&x->lab->tests[test]) +
+	r->deadline = r->started +
+	              2 * engine_hard_budget(&x->lab->tests[test]) +
 	              GRADE_RUNNER_GRACE_S; /* a busy run is retried once */
 	return 0;
 }
@@ -400,6 +487,9 @@ engine_combine(struct report_test *t, const struct grade_test *gt, int seen,
     int rtype, const char *msg, int wstatus)
 {
 	char why[GRADE_LINE_MAX + 64];
+	/* Check's timeout, or the watcher's end of the test at its budget
+	 * (Check saw a SIGKILL then). */
+	int timed_out = strstr(msg, "timeout") != NULL || (seen & 16);
 
 	if (!(seen & 2)) {
 		if (WIFSIGNALED(wstatus))
@@ -425,7 +515,7 @@ engine_combine(struct report_test *t, const struct grade_test *gt, int seen,
 		} else {
 			return;
 		}
-	} else if (strstr(msg, "timeout") != NULL && (seen & 4)) {
+	} else if (timed_out && (seen & 4)) {
 		snprintf(why, sizeof why,
 		    _("grader: this machine was too busy to run the test "
 		      "fairly (a timer in the test's cell woke over %d ms "
@@ -434,7 +524,16 @@ engine_combine(struct report_test *t, const struct grade_test *gt, int seen,
 		      "against the submission"),
 		    GRADE_BUSY_MS, engine_budget(gt));
 		t->status = GS_ERROR;
-	} else if (strstr(msg, "timeout") != NULL) {
+	} else if (timed_out && (seen & 8)) {
+		snprintf(why, sizeof why,
+		    _("grader: this machine was too busy to run the test "
+		      "fairly (the grader's own steps waited for a CPU over "
+		      "%d %% of the test's %d s budget, not because of the "
+		      "submission's CPU use): not counted against the "
+		      "submission"),
+		    GRADE_STARVED_PCT, engine_budget(gt));
+		t->status = GS_ERROR;
+	} else if (timed_out) {
 		snprintf(why, sizeof why,
 		    _("the test did not finish within its "
 		      "%d s budget"),

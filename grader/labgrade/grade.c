@@ -148,6 +148,9 @@ grade_record_end(struct grade *g, enum grade_status s, const char *reason)
 {
 	void (*fn)(struct grade *, void *) = g->end_fn;
 
+	/* The test decided: its watcher ends it no more (however long the
+	 * cell takes to close on a busy machine). */
+	grade_sched_stop(g);
 	g->end_fn = NULL; /* once, even if fn ends the test itself */
 	if (fn != NULL)
 		fn(g, g->end_arg);
@@ -539,7 +542,9 @@ grade_set(char **field, const char *v)
 
 /* Read one record into t.  Returns a mask: 1 a status was recorded,
  * 2 the runner recorded Check's verdict (check_rtype, check_msg), 4 the
- * test's delay watch saw the machine too busy ("late"). */
+ * test's watcher saw the machine too busy ("late"), 8 the grader's own
+ * steps waited too long for a CPU before Check's timeout ("starved"),
+ * 16 the watcher ended the test at its budget ("overrun"). */
 int
 grade_record_read(const char *path, struct report_test *t, int *check_rtype,
     char *check_msg, size_t msglen)
@@ -571,6 +576,10 @@ grade_record_read(const char *path, struct report_test *t, int *check_rtype,
 			grade_set(&t->trace_pcap, v);
 		} else if (strcmp(line, "late") == 0) {
 			seen |= 4; /* a timer woke over GRADE_BUSY_MS late */
+		} else if (strcmp(line, "starved") == 0) {
+			seen |= 8; /* engine_starved(): the grader's CPU wait */
+		} else if (strcmp(line, "overrun") == 0) {
+			seen |= 16; /* the watcher ended it at its budget */
 		} else if (strcmp(line, "cell") == 0) {
 			grade_set(&t->cell_note, v);
 		} else if (strcmp(line, "here") == 0) {

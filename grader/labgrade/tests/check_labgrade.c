@@ -10,10 +10,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -24,6 +26,7 @@
 #include "lab.h"
 #include "harness.h"
 #include "param.h"
+#include "record.h"
 #include "rng.h"
 #include "scenario.h"
 
@@ -486,23 +489,28 @@ START_TEST(engine_ns_cell)
 END_TEST
 
 /*
- * A machine too busy to judge: the test process (its delay watch too)
- * is stopped for 300 ms, as a loaded machine leaves it unscheduled, then
+ * A machine too busy to judge: the test process and its watcher are
+ * stopped for 300 ms, as a loaded machine leaves them unscheduled, then
  * the test fails.  "busy" fails that way twice; "busy_once" only on its
  * first run (a file in TMPDIR named after its runner says which run).
+ * The stop is the test's process group's SIGTSTP from a child that
+ * ignores it: in a namespaced cell the child is in the cell's PID
+ * namespace and cannot name the test process, but its group it can.
  */
 static void
 fk_starve(struct grade *g)
 {
-	pid_t self = getpid(), pid;
+	pid_t pid;
+
 	(void)g;
 	fflush(NULL);
 	if ((pid = fork()) == 0) {
 		struct timespec d = {0, 300000000L};
 
-		kill(self, SIGSTOP);
+		signal(SIGTSTP, SIG_IGN);
+		kill(0, SIGTSTP);
 		nanosleep(&d, NULL);
-		kill(self, SIGCONT);
+		kill(0, SIGCONT);
 		_exit(0);
 	}
 	if (pid > 0)
@@ -516,20 +524,18 @@ fk_busy(struct grade *g)
 	grade_fail(g, "a timing check failed while the machine was busy");
 }
 
+/* Which run this is, from a file in the results folder (a namespaced
+ * cell's /tmp is a tmpfs of its own: TMPDIR would not outlive it). */
 static void
 fk_busy_once(struct grade *g)
 {
-	char path[PATH_MAX];
-	const char *tmp = getenv("TMPDIR");
 	int fd;
 
-	snprintf(path, sizeof path, "%s/check_labgrade-busy-%ld",
-	    tmp != NULL && tmp[0] == '/' ? tmp : "/tmp", (long)getppid());
-	if (access(path, F_OK) == 0) {
-		unlink(path);
+	if (faccessat(g->dir_fd, "busy-once", F_OK, 0) == 0) {
+		unlinkat(g->dir_fd, "busy-once", 0);
 		return; /* the second run: the machine is quiet, it passes */
 	}
-	fd = open(path, O_WRONLY | O_CREAT, 0600);
+	fd = openat(g->dir_fd, "busy-once", O_WRONLY | O_CREAT, 0600);
 	if (fd >= 0)
 		close(fd);
 	fk_busy(g);
@@ -555,7 +561,9 @@ static const struct grade_lab fk_busy_lab = {"busy", "a fake lab", fk_programs,
     2, "", fk_busy_tests, 3, NULL, 0, NULL, NULL};
 
 /* A failure while a timer in the cell woke more than GRADE_BUSY_MS late
- * is the grader's (ERR), never the student's, and is run once more. */
+ * is the grader's (ERR), never the student's, and is run once more: in
+ * a fallback cell (_i 0) and in a namespaced one (_i 1), where the test
+ * process can start no thread and the watcher is a process of its own. */
 START_TEST(engine_busy_is_not_a_fail)
 {
 	const struct report_test *t;
@@ -565,8 +573,13 @@ START_TEST(engine_busy_is_not_a_fail)
 	int twice = 0;
 
 	ck_assert_msg(
-	    fk_grade(&fk_busy_lab, 1, NULL, &rep, err, sizeof err) == 0, "%s",
-	    err);
+	    fk_grade(&fk_busy_lab, _i == 0, NULL, &rep, err, sizeof err) == 0,
+	    "%s", err);
+	if (_i == 1 && rep.cell_note != NULL) { /* namespaces refused */
+		engine_cleanup(&rep);
+		report_free(&rep);
+		return;
+	}
 	fk_expect(&rep, "busy", GS_ERROR, "too busy to run the test fairly");
 	t = fk_find(&rep, "busy");
 	for (i = 0; i < t->nexplain; i++)
@@ -574,6 +587,162 @@ START_TEST(engine_busy_is_not_a_fail)
 	ck_assert_msg(twice, "busy: not run a second time");
 	fk_expect(&rep, "busy_once", GS_PASSED, NULL);
 	fk_expect(&rep, "busy_hang", GS_ERROR, "too busy");
+	engine_cleanup(&rep);
+	report_free(&rep);
+}
+END_TEST
+
+/*
+ * engine_overrun(): whose a budget overrun is, from the grader's CPU
+ * wait and the student's CPU use over the test (ms).
+ */
+static const struct {
+	const char *what;
+	double budget, wait, student;
+	enum grade_status want;
+} ovr_cases[] = {
+    {"idle machine, the submission hangs", 5000, 5, 0, GS_TIMEOUT},
+    {"idle machine, a slow but sleeping client", 10000, 40, 200, GS_TIMEOUT},
+    {"grader starved by other work", 5000, 2500, 30, GS_ERROR},
+    {"grader starved, exactly at the limit", 5000, 1000, 0, GS_ERROR},
+    {"grader waited a little under the limit", 5000, 999, 0, GS_TIMEOUT},
+    {"hostile burner on 2 cores", 5000, 2500, 9000, GS_TIMEOUT},
+    {"burner using half a CPU", 5000, 4000, 2500, GS_TIMEOUT},
+    {"its CPU explains the wait", 5000, 2500, 2000, GS_TIMEOUT},
+    {"a small burner on a loaded machine", 5000, 3500, 500, GS_ERROR},
+    {"student CPU unknown", 5000, 4000, -1, GS_TIMEOUT},
+    {"grader wait unknown", 5000, -1, 0, GS_TIMEOUT},
+    {"no budget", 0, 4000, 0, GS_TIMEOUT},
+};
+
+START_TEST(engine_overrun_decides)
+{
+	enum grade_status got = engine_overrun(
+	    ovr_cases[_i].budget, ovr_cases[_i].wait, ovr_cases[_i].student);
+
+	ck_assert_msg(got == ovr_cases[_i].want, "%s: got %s, want %s",
+	    ovr_cases[_i].what, grade_status_key(got),
+	    grade_status_key(ovr_cases[_i].want));
+}
+END_TEST
+
+/*
+ * The test's own processes starved of CPU: the test process and two
+ * burner processes of its own (grader work: root's, outside the cell's
+ * cgroup) on one CPU, so each waits, runnable, about 2/3 of the time,
+ * for ms wall-clock ms (0: for ever).  No student program runs.
+ */
+static void
+fk_burn(long ms)
+{
+	struct timespec t0, t;
+	volatile unsigned long n = 0;
+	pid_t kids[2] = {-1, -1};
+	cpu_set_t one;
+	int i, cpu = sched_getcpu();
+
+	CPU_ZERO(&one);
+	CPU_SET(cpu >= 0 ? cpu : 0, &one);
+	sched_setaffinity(0, sizeof one, &one);
+	fflush(NULL);
+	for (i = 0; i < 2; i++)
+		if ((kids[i] = fork()) == 0) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			for (;;)
+				n++;
+		}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		for (i = 0; i < 100000; i++)
+			n++;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while (ms == 0 || (t.tv_sec - t0.tv_sec) * 1000 +
+	                            (t.tv_nsec - t0.tv_nsec) / 1000000 <
+	                        ms);
+	for (i = 0; i < 2; i++)
+		if (kids[i] > 0) {
+			kill(kids[i], SIGKILL);
+			waitpid(kids[i], NULL, 0);
+		}
+}
+
+static void
+fk_starved_hang(struct grade *g)
+{
+	(void)g;
+	fk_burn(0);
+}
+
+/* Starved for 1.6 s of its 1 s budget, then done: passes on the
+ * extension its grader's measured CPU wait earned it. */
+static void
+fk_starved_then_done(struct grade *g)
+{
+	(void)g;
+	fk_burn(1600);
+}
+
+/* Asleep past its budget: no CPU wait, no extension. */
+static void
+fk_sleeps(struct grade *g)
+{
+	(void)g;
+	for (;;)
+		pause();
+}
+
+static const struct grade_test fk_starved_tests[] = {
+    {"starved_hang", "runs out of its budget, the grader starved", 0, NULL, 1,
+        fk_starved_hang},
+    {"starved_done", "done late, the grader starved", 0, NULL, 1,
+        fk_starved_then_done},
+    {"sleeps", "runs out of its budget, asleep", 0, NULL, 1, fk_sleeps},
+};
+static const struct grade_lab fk_starved_lab = {"starved", "a fake lab",
+    fk_programs, 2, "", fk_starved_tests, 3, NULL, 0, NULL, NULL};
+
+static int
+fk_said(const struct report_test *t, const char *what)
+{
+	size_t i;
+
+	for (i = 0; i < t->nexplain; i++)
+		if (strstr(t->explain[i], what) != NULL)
+			return 1;
+	return 0;
+}
+
+/*
+ * A test whose grader processes waited for a CPU runs past its budget
+ * by that wait (net of the student's CPU, when the cell's cgroup counts
+ * it: as root); one still starved at Check's limit is the machine's
+ * (ERR); one asleep gets no more than its budget (TIME).  In a fallback
+ * cell (_i 0) and a namespaced one (_i 1) alike.
+ */
+START_TEST(engine_starved_overrun)
+{
+	const struct report_test *t;
+	struct report rep;
+	char err[256];
+
+	ck_assert_msg(fk_grade(&fk_starved_lab, _i == 0, NULL, &rep, err,
+	                  sizeof err) == 0,
+	    "%s", err);
+	t = fk_find(&rep, "sleeps");
+	fk_expect(&rep, "sleeps", GS_TIMEOUT, "within its 1 s budget");
+	t = fk_find(&rep, "starved_hang");
+	if (geteuid() == 0) {
+		fk_expect(&rep, "starved_hang", GS_ERROR, "too busy");
+		ck_assert_msg(fk_said(t, "waited"), "starved_hang: no wait");
+		fk_expect(&rep, "starved_done", GS_PASSED, NULL);
+		t = fk_find(&rep, "starved_done");
+		ck_assert_msg(fk_said(t, "budget is extended"),
+		    "starved_done: the extension is not said");
+	} else { /* no cgroup: the student's CPU is unknown */
+		fk_expect(&rep, "starved_hang", GS_TIMEOUT, "budget");
+		ck_assert_msg(fk_said(t, "cannot tell"),
+		    "starved_hang: the grader's wait is not said");
+	}
 	engine_cleanup(&rep);
 	report_free(&rep);
 }
@@ -2277,7 +2446,10 @@ labgrade_suite(void)
 	tcase_add_test(tc, engine_cycle);
 	tcase_add_test(tc, engine_refuses_nofork);
 	tcase_add_test(tc, engine_ns_cell);
-	tcase_add_test(tc, engine_busy_is_not_a_fail);
+	tcase_add_loop_test(tc, engine_busy_is_not_a_fail, 0, 2);
+	tcase_add_loop_test(tc, engine_starved_overrun, 0, 2);
+	tcase_add_loop_test(tc, engine_overrun_decides, 0,
+	    (int)(sizeof ovr_cases / sizeof ovr_cases[0]));
 	tcase_add_test(tc, seeds_derived);
 	tcase_add_test(tc, engine_build_hint_once);
 	tcase_add_loop_test(tc, engine_commands, 0,
