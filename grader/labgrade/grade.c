@@ -190,9 +190,9 @@ grade_busy(struct grade *g, const char *failure)
 
 	grade_explain(g, _("the failure seen, not counted: %s"), failure);
 	snprintf(buf, sizeof buf,
-	    "grader: this machine was too busy to run the test fairly (a "
-	    "timer in the test's cell woke %.0f ms late; the test tolerates "
-	    "%d ms): not counted against the submission",
+	    _("grader: this machine was too busy to run the test fairly (a "
+	      "timer in the test's cell woke %.0f ms late; the test tolerates "
+	      "%d ms): not counted against the submission"),
 	    grade_sched_late_ms(g), GRADE_BUSY_MS);
 	grade_record(g, "busy", "1");
 	grade_record_end(g, GS_ERROR, buf);
