@@ -237,8 +237,10 @@ engine_clear_check_env(void)
 		unsetenv(vars[i]);
 }
 
-/* Did the test's record end as grade_busy() ends it, or did it end
- * without a status (killed at its budget) after a timer woke too late? */
+/* Did the test's record end as grade_busy() ends it, or as
+ * engine_starved() found it, or did it end without a status (killed at
+ * Check's limit) after a timer woke too late?  Not when its watcher
+ * ended it: it had its budget and the measured wait on top. */
 static int
 engine_was_busy(const struct engine_ctx *x, const char *name)
 {
@@ -249,16 +251,17 @@ engine_was_busy(const struct engine_ctx *x, const char *name)
 	snprintf(path, sizeof path, "%s/%s.rec", x->results, name);
 	if ((f = fopen(path, "r")) == NULL)
 		return 0;
-	int late = 0, status = 0;
+	int late = 0, status = 0, overrun = 0;
 
 	while (fgets(line, sizeof line, f) != NULL) {
 		busy |= strncmp(line, "busy ", 5) == 0;
 		late |= strncmp(line, "late ", 5) == 0;
 		busy |= strncmp(line, "starved ", 8) == 0;
 		status |= strncmp(line, "status ", 7) == 0;
+		overrun |= strncmp(line, "overrun ", 8) == 0;
 	}
 	fclose(f);
-	return busy || (late && !status);
+	return busy || (late && !status && !overrun);
 }
 
 /* 1 when the test's record ends with a status of its own. */
@@ -488,7 +491,9 @@ engine_combine(struct report_test *t, const struct grade_test *gt, int seen,
 {
 	char why[GRADE_LINE_MAX + 64];
 	/* Check's timeout, or the watcher's end of the test at its budget
-	 * (Check saw a SIGKILL then). */
+	 * (Check saw a SIGKILL then): the latter had its budget and the
+	 * grader's measured CPU wait on top, late timers or not, so it is
+	 * the submission's TIME (as on an idle machine). */
 	int timed_out = strstr(msg, "timeout") != NULL || (seen & 16);
 
 	if (!(seen & 2)) {
@@ -515,7 +520,7 @@ engine_combine(struct report_test *t, const struct grade_test *gt, int seen,
 		} else {
 			return;
 		}
-	} else if (timed_out && (seen & 4)) {
+	} else if (timed_out && !(seen & 16) && (seen & 4)) {
 		snprintf(why, sizeof why,
 		    _("grader: this machine was too busy to run the test "
 		      "fairly (a timer in the test's cell woke over %d ms "
@@ -524,7 +529,7 @@ engine_combine(struct report_test *t, const struct grade_test *gt, int seen,
 		      "against the submission"),
 		    GRADE_BUSY_MS, engine_budget(gt));
 		t->status = GS_ERROR;
-	} else if (timed_out && (seen & 8)) {
+	} else if (timed_out && !(seen & 16) && (seen & 8)) {
 		snprintf(why, sizeof why,
 		    _("grader: this machine was too busy to run the test "
 		      "fairly (the grader's own steps waited for a CPU over "

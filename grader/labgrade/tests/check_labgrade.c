@@ -541,7 +541,10 @@ fk_busy_once(struct grade *g)
 	fk_busy(g);
 }
 
-/* Too busy, then out of its budget (Check kills it): the machine's. */
+/* Too busy (a late timer), then asleep past its budget: its watcher
+ * ends it at the budget and the grader's measured CPU wait, so the
+ * timeout is the submission's, as on an idle machine (a late timer
+ * makes only a failure, or Check's own timeout, the machine's). */
 static void
 fk_busy_hang(struct grade *g)
 {
@@ -555,7 +558,7 @@ static const struct grade_test fk_busy_tests[] = {
     {"busy_once", "fails once on a busy machine", NEED_TIMING, NULL, 5,
         fk_busy_once},
     {"busy_hang", "runs out of its budget on a busy machine", NEED_TIMING, NULL,
-        1, fk_busy_hang},
+        3, fk_busy_hang},
 };
 static const struct grade_lab fk_busy_lab = {"busy", "a fake lab", fk_programs,
     2, "", fk_busy_tests, 3, NULL, 0, NULL, NULL};
@@ -586,7 +589,7 @@ START_TEST(engine_busy_is_not_a_fail)
 		twice |= strstr(t->explain[i], "run twice") != NULL;
 	ck_assert_msg(twice, "busy: not run a second time");
 	fk_expect(&rep, "busy_once", GS_PASSED, NULL);
-	fk_expect(&rep, "busy_hang", GS_ERROR, "too busy");
+	fk_expect(&rep, "busy_hang", GS_TIMEOUT, "within its 3 s budget");
 	engine_cleanup(&rep);
 	report_free(&rep);
 }
@@ -673,13 +676,14 @@ fk_starved_hang(struct grade *g)
 	fk_burn(0);
 }
 
-/* Starved for 1.6 s of its 1 s budget, then done: passes on the
- * extension its grader's measured CPU wait earned it. */
+/* Starved for 4 s of its 3 s budget, then done: passes on the
+ * extension its grader's measured CPU wait earned it (before Check's
+ * limit, 6 s, with room for the cell's setup on a loaded machine). */
 static void
 fk_starved_then_done(struct grade *g)
 {
 	(void)g;
-	fk_burn(1600);
+	fk_burn(4000);
 }
 
 /* Asleep past its budget: no CPU wait, no extension. */
@@ -691,15 +695,47 @@ fk_sleeps(struct grade *g)
 		pause();
 }
 
+/*
+ * Three student programs burn CPU in the cell for 1.5 s while the test
+ * process sleeps: their CPU shows as the student's, their wait for a
+ * CPU (they wait for each other on 2 cores) never as the grader's.
+ */
+static void
+fk_student_burns(struct grade *g)
+{
+	char *argv[] = {"/bin/sh", "-c", "while :; do :; done", NULL};
+	struct timespec d = {1, 500000000L};
+	double wait, cpu;
+	struct run r[3];
+	int i, overrun;
+
+	for (i = 0; i < 3; i++)
+		if (run_start(grade_cell(g), &r[i], argv, NULL) < 0)
+			grade_error(g, "run_start: %s", strerror(errno));
+	while (nanosleep(&d, &d) < 0 && errno == EINTR)
+		;
+	grade_sched_seen(&wait, &cpu, &overrun);
+	for (i = 0; i < 3; i++) {
+		run_stop(&r[i]);
+		run_free(&r[i]);
+	}
+	grade_check(g, wait < 300,
+	    "the grader waited %.0f ms (students' CPU %.0f ms)", wait, cpu);
+	grade_check(
+	    g, geteuid() != 0 || cpu >= 100, "the students' CPU: %.0f ms", cpu);
+}
+
 static const struct grade_test fk_starved_tests[] = {
     {"starved_hang", "runs out of its budget, the grader starved", 0, NULL, 1,
         fk_starved_hang},
-    {"starved_done", "done late, the grader starved", 0, NULL, 1,
+    {"starved_done", "done late, the grader starved", 0, NULL, 3,
         fk_starved_then_done},
-    {"sleeps", "runs out of its budget, asleep", 0, NULL, 1, fk_sleeps},
+    {"sleeps", "runs out of its budget, asleep", 0, NULL, 3, fk_sleeps},
+    {"student_burns", "students burn CPU", NEED_TIMING, NULL, 10,
+        fk_student_burns},
 };
 static const struct grade_lab fk_starved_lab = {"starved", "a fake lab",
-    fk_programs, 2, "", fk_starved_tests, 3, NULL, 0, NULL, NULL};
+    fk_programs, 2, "", fk_starved_tests, 4, NULL, 0, NULL, NULL};
 
 static int
 fk_said(const struct report_test *t, const char *what)
@@ -728,8 +764,8 @@ START_TEST(engine_starved_overrun)
 	ck_assert_msg(fk_grade(&fk_starved_lab, _i == 0, NULL, &rep, err,
 	                  sizeof err) == 0,
 	    "%s", err);
-	t = fk_find(&rep, "sleeps");
-	fk_expect(&rep, "sleeps", GS_TIMEOUT, "within its 1 s budget");
+	fk_expect(&rep, "sleeps", GS_TIMEOUT, "within its 3 s budget");
+	fk_expect(&rep, "student_burns", GS_PASSED, NULL);
 	t = fk_find(&rep, "starved_hang");
 	if (geteuid() == 0) {
 		fk_expect(&rep, "starved_hang", GS_ERROR, "too busy");
