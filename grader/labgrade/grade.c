@@ -179,9 +179,26 @@ grade_explain(struct grade *g, const char *fmt, ...)
 }
 
 /*
- * The test failed while a timer in its cell woke more than GRADE_BUSY_MS
- * late: the machine, not the submission, may be the cause (the reference
- * fails too under such delays).  A grader error, retried once.
+ * How late a timer in the test's cell may wake before a failure is no
+ * longer the submission's: GRADE_BUSY_MS for a timing test (its checks
+ * hold the programs to deadlines of that order); for any other test
+ * the shortest wait its peers allow (a reply within PEER_TIMEOUT_MS):
+ * less delay than that cannot change what it checks, and its failures
+ * stay the submission's however busy the machine.
+ */
+static int
+grade_busy_ms(const struct grade *g)
+{
+	return g->test != NULL && (g->test->needs & NEED_TIMING)
+	           ? GRADE_BUSY_MS
+	           : PEER_TIMEOUT_MS;
+}
+
+/*
+ * The test failed while a timer in its cell woke later than the test
+ * tolerates (grade_busy_ms): the machine, not the submission, may be
+ * the cause (the reference fails too under such delays).  A grader
+ * error, retried once.
  */
 static void __attribute__((noreturn))
 grade_busy(struct grade *g, const char *failure)
@@ -193,7 +210,7 @@ grade_busy(struct grade *g, const char *failure)
 	    _("grader: this machine was too busy to run the test fairly (a "
 	      "timer in the test's cell woke %.0f ms late; the test tolerates "
 	      "%d ms): not counted against the submission"),
-	    grade_sched_late_ms(g), GRADE_BUSY_MS);
+	    grade_sched_late_ms(g), grade_busy_ms(g));
 	grade_record(g, "busy", "1");
 	grade_record_end(g, GS_ERROR, buf);
 	ck_abort_msg("%s", buf);
@@ -206,7 +223,7 @@ grade_vfail(struct grade *g, const char *fmt, va_list ap)
 	char buf[GRADE_LINE_MAX];
 
 	vsnprintf(buf, sizeof buf, fmt, ap);
-	if (grade_sched_late_ms(g) > GRADE_BUSY_MS)
+	if (grade_sched_late_ms(g) > grade_busy_ms(g))
 		grade_busy(g, buf);
 	if (g->fail_run != NULL && !g->fail_shown)
 		grade_student(g, g->fail_role, g->fail_run);

@@ -559,12 +559,15 @@ static const struct grade_test fk_busy_tests[] = {
         fk_busy_once},
     {"busy_hang", "runs out of its budget on a busy machine", NEED_TIMING, NULL,
         3, fk_busy_hang},
+    {"busy_untimed", "fails on a busy machine, no timing test", 0, NULL, 5,
+        fk_busy},
 };
 static const struct grade_lab fk_busy_lab = {"busy", "a fake lab", fk_programs,
-    2, "", fk_busy_tests, 3, NULL, 0, NULL, NULL};
+    2, "", fk_busy_tests, 4, NULL, 0, NULL, NULL};
 
-/* A failure while a timer in the cell woke more than GRADE_BUSY_MS late
- * is the grader's (ERR), never the student's, and is run once more: in
+/* A timing test's failure while a timer in the cell woke more than
+ * GRADE_BUSY_MS late is the grader's (ERR), never the student's, and is
+ * run once more (another test's, only past PEER_TIMEOUT_MS): in
  * a fallback cell (_i 0) and in a namespaced one (_i 1), where the test
  * process can start no thread and the watcher is a process of its own. */
 START_TEST(engine_busy_is_not_a_fail)
@@ -590,6 +593,9 @@ START_TEST(engine_busy_is_not_a_fail)
 	ck_assert_msg(twice, "busy: not run a second time");
 	fk_expect(&rep, "busy_once", GS_PASSED, NULL);
 	fk_expect(&rep, "busy_hang", GS_TIMEOUT, "within its 3 s budget");
+	/* 300 ms late is no excuse for a test with no deadline that short:
+	 * its failure is the submission's. */
+	fk_expect(&rep, "busy_untimed", GS_FAILED, "machine was busy");
 	engine_cleanup(&rep);
 	report_free(&rep);
 }
