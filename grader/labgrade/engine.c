@@ -283,35 +283,44 @@ engine_has_status(const struct engine_ctx *x, const char *name)
 
 /*
  * The test ran out of time before its record got a status: ended by its
- * watcher at its budget and the extension the grader's CPU wait earned
- * it ("overrun": the submission's TIME), or by Check at its hard limit,
- * the extension still growing: whose, engine_overrun() says from what
- * the watcher saw (the machine's: "starved", ERR, retried once).  The
- * record says how long the grader waited and what that changed.
+ * watcher at its budget (counted from the open cell) and the extension
+ * the grader's CPU wait earned it ("overrun": the submission's TIME), or
+ * by Check at its hard limit, the setup too long or the extension still
+ * growing: whose, engine_overrun() says from what the watcher saw, the
+ * whole setup counted as the grader's wait (the machine's: "starved",
+ * ERR, retried once).  The record says how long the grader waited and
+ * what that changed.
  */
 static void
 engine_starved(const struct engine_ctx *x, const struct grade_test *t,
     struct grade *g, SRunner *sr)
 {
-	double wait, cpu, ext, budget_ms = engine_budget(t) * 1000.0;
+	double wait, cpu, setup, ext, budget_ms = engine_budget(t) * 1000.0;
 	TestResult **res = srunner_results(sr);
 	char line[GRADE_LINE_MAX];
-	int overrun, timeout;
+	int overrun, timeout, opened;
 
 	timeout = srunner_ntests_run(sr) == 1 && res != NULL &&
 	          tr_msg(res[0]) != NULL &&
 	          strstr(tr_msg(res[0]), "timeout") != NULL;
 	free(res);
 	grade_sched_seen(&wait, &cpu, &overrun);
+	grade_sched_setup(&setup, &opened);
 	if ((!timeout && !overrun) || engine_has_status(x, t->name))
 		return;
 	ext = grade_sched_extension(budget_ms, wait, cpu);
-	if (!overrun && engine_overrun(budget_ms, wait, cpu) == GS_ERROR) {
+	/* Check's limit before the cell was even open: the student's
+	 * programs never ran, so no CPU of theirs can explain it. */
+	if (!opened && setup >= 0)
+		cpu = 0;
+	/* The cell's setup is the grader's own work, all of it. */
+	if (!overrun && setup >= 0 &&
+	    engine_overrun(budget_ms, wait + setup, cpu) == GS_ERROR) {
 		snprintf(line, sizeof line,
-		    _("the grader's own steps waited %.1f s for a CPU in the "
-		      "test's %d s budget, the submission's programs used "
-		      "%.1f s of CPU"),
-		    wait / 1000, engine_budget(t), cpu / 1000);
+		    _("the cell's setup took %.1f s and the grader's own steps "
+		      "waited %.1f s for a CPU in the test's %d s budget, the "
+		      "submission's programs used %.1f s of CPU"),
+		    setup / 1000, wait / 1000, engine_budget(t), cpu / 1000);
 		grade_record(g, "explain", line);
 		grade_record(g, "starved", "1");
 	} else if (ext >= 100) {

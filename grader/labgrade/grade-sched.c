@@ -52,10 +52,12 @@ struct sched_page {
 	volatile double since_ms; /* when the watcher's sleep began */
 	volatile double wait_ms;  /* the grader's processes' CPU wait */
 	volatile double cpu_ms;   /* the student's CPU time, -1 unknown */
-	volatile double budget_ms, start_ms;
-	volatile int started; /* the watcher is in its loop */
-	volatile int overrun; /* the watcher ended the test */
-	volatile int cpu_set; /* cpu_path and cpu0_ms are there */
+	volatile double budget_ms;
+	volatile double start_ms; /* the watch began; then the cell was open */
+	volatile double setup_ms; /* the cell's setup took, or -1: not open */
+	volatile int started;     /* the watcher is in its loop */
+	volatile int overrun;     /* the watcher ended the test */
+	volatile int cpu_set;     /* cpu_path and cpu0_ms are there */
 	volatile double cpu0_ms;
 	char cpu_path[PATH_MAX]; /* the cell's CPU account */
 };
@@ -267,13 +269,14 @@ grade_sched_extension(double budget_ms, double wait_ms, double student_ms)
 	return wait_ms - student_ms;
 }
 
-/* Past its budget and its extension: the test is the student's TIME. */
+/* Past its budget (counted from the open cell: the setup is the
+ * grader's) and its extension: the test is the student's TIME. */
 static int
 sched_over(double now)
 {
 	double used = now - sched_pg->start_ms, b = sched_pg->budget_ms;
 
-	return b > 0 && used >= b &&
+	return b > 0 && sched_pg->setup_ms >= 0 && used >= b &&
 	       used >= b + grade_sched_extension(
 	                       b, sched_pg->wait_ms, sched_pg->cpu_ms);
 }
@@ -332,6 +335,7 @@ grade_sched_start(int rec_fd, double budget_ms)
 	sched_pg->cpu_ms = -1;
 	sched_pg->budget_ms = budget_ms;
 	sched_pg->start_ms = sched_now_ms();
+	sched_pg->setup_ms = -1;
 	fflush(NULL);
 	sched_pid = fork();
 	if (sched_pid == 0)
@@ -341,20 +345,28 @@ grade_sched_start(int rec_fd, double budget_ms)
 		nanosleep(&d, NULL);
 }
 
-/* The cell is open: its CPU account, for the watcher. */
+/* The cell is open: the budget starts now, and the cell's CPU account
+ * is there for the watcher. */
 void
 grade_sched_cell(const struct cell *c)
 {
+	double now = sched_now_ms(), setup;
 	int fd;
 
-	if (sched_pg == NULL || sched_pid <= 0 ||
-	    cell_cgroup_cpu_path(
-	        c, sched_pg->cpu_path, sizeof sched_pg->cpu_path) < 0 ||
-	    (fd = open(sched_pg->cpu_path, O_RDONLY | O_CLOEXEC)) < 0)
+	if (sched_pg == NULL || sched_pid <= 0)
 		return;
-	sched_pg->cpu0_ms = cell_cgroup_cpu_ms(fd);
-	close(fd);
-	sched_pg->cpu_set = sched_pg->cpu0_ms >= 0;
+	if (cell_cgroup_cpu_path(
+	        c, sched_pg->cpu_path, sizeof sched_pg->cpu_path) == 0 &&
+	    (fd = open(sched_pg->cpu_path, O_RDONLY | O_CLOEXEC)) >= 0) {
+		sched_pg->cpu0_ms = cell_cgroup_cpu_ms(fd);
+		close(fd);
+		sched_pg->cpu_set = sched_pg->cpu0_ms >= 0;
+		if (sched_pg->cpu_set)
+			sched_pg->cpu_ms = 0;
+	}
+	setup = now - sched_pg->start_ms;
+	sched_pg->start_ms = now; /* before setup_ms: the watcher's order */
+	sched_pg->setup_ms = setup;
 }
 
 /*
@@ -376,10 +388,11 @@ grade_sched_stop(struct grade *g)
 	b = sched_pg->budget_ms;
 	if (g != NULL && b > 0 && used > b)
 		grade_explain(g,
-		    _("the test took %.1f s, over its %.0f s budget: the "
-		      "grader's own steps waited %.1f s for a CPU (measured), "
-		      "and the budget is extended by that wait, net of the "
-		      "%.1f s of CPU the submission's programs used"),
+		    _("the test took %.1f s once its cell was open, over its "
+		      "%.0f s budget: the grader's own steps waited %.1f s for "
+		      "a CPU (measured), and the budget is extended by that "
+		      "wait, net of the %.1f s of CPU the submission's "
+		      "programs used"),
 		    used / 1000, b / 1000, sched_pg->wait_ms / 1000,
 		    sched_pg->cpu_ms / 1000);
 }
@@ -400,7 +413,18 @@ grade_sched_late_ms(struct grade *g)
 	return cur > worst ? cur : worst;
 }
 
-/* In the runner, after Check ended the test: what its watcher saw. */
+/* In the runner, after Check ended the test: what its watcher saw.
+ * *setup_ms: how long the cell's setup took (all of the test's time when
+ * the cell never opened); -1 when no watcher ran. */
+void
+grade_sched_setup(double *setup_ms, int *opened)
+{
+	*opened = sched_pg != NULL && sched_pg->setup_ms >= 0;
+	*setup_ms = sched_pg == NULL || !sched_pg->started ? -1
+	            : *opened                              ? sched_pg->setup_ms
+	                      : sched_now_ms() - sched_pg->start_ms;
+}
+
 void
 grade_sched_seen(double *wait_ms, double *student_ms, int *overrun)
 {

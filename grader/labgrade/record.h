@@ -45,6 +45,7 @@ void grade_sched_cell(const struct cell *c);          /* its CPU account */
 void grade_sched_stop(struct grade *g);               /* the test is over */
 double grade_sched_late_ms(struct grade *g); /* the worst timer lateness */
 void grade_sched_seen(double *wait_ms, double *student_ms, int *overrun);
+void grade_sched_setup(double *setup_ms, int *opened); /* cell setup */
 double grade_sched_extension(
     double budget_ms, double wait_ms, double student_ms);
 

@@ -368,9 +368,12 @@ START_TEST(engine_outcomes)
 	ck_assert_msg(rep.score == 7 && rep.max_score == 29, "%g/%g", rep.score,
 	    rep.max_score);
 	ck_assert(!rep.ran_nothing);
+	/* Each within Check's limit (twice its budget) and a second or
+	 * two for its runner: the hang is cut, nothing waits for ever. */
 	for (i = 0; i < rep.ntests; i++)
-		ck_assert_msg(rep.tests[i].seconds < 4, "%s took %.1f s",
-		    rep.tests[i].name, rep.tests[i].seconds);
+		ck_assert_msg(
+		    rep.tests[i].seconds < 2 * fk_tests[i].budget_s + 2,
+		    "%s took %.1f s", rep.tests[i].name, rep.tests[i].seconds);
 	engine_cleanup(&rep);
 	ck_assert_int_ne(access(rep.results, F_OK), 0);
 	report_free(&rep);
@@ -776,10 +779,15 @@ START_TEST(engine_starved_overrun)
 	if (geteuid() == 0) {
 		fk_expect(&rep, "starved_hang", GS_ERROR, "too busy");
 		ck_assert_msg(fk_said(t, "waited"), "starved_hang: no wait");
-		fk_expect(&rep, "starved_done", GS_PASSED, NULL);
+		/* Done on its extension; or, when the machine is so busy
+		 * that its cell's setup and the burn do not fit in Check's
+		 * limit, the machine's: never the submission's timeout. */
 		t = fk_find(&rep, "starved_done");
-		ck_assert_msg(fk_said(t, "budget is extended"),
-		    "starved_done: the extension is not said");
+		if (t->status == GS_PASSED)
+			ck_assert_msg(fk_said(t, "budget is extended"),
+			    "starved_done: the extension is not said");
+		else
+			fk_expect(&rep, "starved_done", GS_ERROR, "too busy");
 	} else { /* no cgroup: the student's CPU is unknown */
 		fk_expect(&rep, "starved_hang", GS_TIMEOUT, "budget");
 		ck_assert_msg(fk_said(t, "cannot tell"),
