@@ -13,12 +13,14 @@
  *    tree but for the student's programs, which run as another uid) have
  *    waited, runnable, for a CPU (their schedstat), and reads the CPU
  *    time the student's programs used (the cell's cgroup);
- *  - ends the test at its budget, extended by that wait net of the
- *    student's CPU (the grader's steps, not the submission, took that
- *    long), unless the student's programs used half a CPU or more, or
- *    their CPU use is unknown; Check's own timeout, GRADE_STRETCH_PCT %
- *    later, ends a test whose grader kept starving (engine_overrun()).
- * It shares one page (MAP_SHARED) with the test and with the test's
+ *  - ends the test at its budget, counted from the open cell (the
+ *    cell's setup is the grader's work) and extended by that wait net
+ *    of the student's CPU (the grader's steps, not the submission, took
+ *    that long), unless the student's programs used half a CPU or more,
+ *    or their CPU use is unknown; Check's own timeout, at the budget and
+ *    GRADE_STRETCH_PCT % more, ends a test whose setup took too long or
+ *    whose grader kept starving (engine_overrun()).
+ * It shares a mapping (MAP_SHARED) with the test and with the test's
  * runner, which reads it after Check killed the test; it writes "late"
  * and "overrun" lines into the test's record.  It dies with the test
  * (PR_SET_PDEATHSIG, and Check's kill of the test's process group) and
@@ -27,12 +29,12 @@
  */
 #define _GNU_SOURCE /* prctl(PR_SET_PDEATHSIG), close_range() */
 #include <dirent.h>
-#include <limits.h>
-#include <stdlib.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
