@@ -64,7 +64,7 @@ ifneq ($(HAVE_SOLUTIONS),)
 include solutions/module.mk
 endif
 
-.PHONY: all build-all labs demo test check test-loaded deps install \
+.PHONY: all build-all labs demo test check test-build test-loaded deps install \
         uninstall clean bench fuzz grade gradescope san-bins student-kit \
         format-check
 
@@ -73,10 +73,14 @@ all: deps
 
 build-all: $(BINS) labs
 
+# REF_LABS are solutions/LAB, two levels down: their lab's Makefile is
+# named relative to them, never through $(CURDIR), so a checkout in a
+# folder whose name has spaces builds (make splits MAKEFILE_LIST on them:
+# the lab Makefile would look for ../common in the wrong place).
 labs:
 	@for d in $(LABS); do $(MAKE) --no-print-directory -C $$d || exit 1; done
 	@for d in $(REF_LABS); do $(MAKE) --no-print-directory -C $$d \
-		-f $(CURDIR)/labs/$$(basename $$d)/Makefile || exit 1; done
+		-f ../../labs/$$(basename $$d)/Makefile || exit 1; done
 
 # Every object of the kit: one rule, automatic header dependencies.
 $(B)/%.o: %.c
@@ -106,15 +110,17 @@ san-bins:
 # every exchange runs in a private network namespace of labsniff --exec.
 # In a student kit (no solutions/) labpeer plays both programs (its
 # udp-client as the contract's pinger: every ping, each its own deadline).
+# The scene headings speak the user's language like the tools: gettext(1)
+# with the tools' catalogue in the build tree ('make pot' reads these
+# recipes, and the lab's demo.mk, as shell: every heading is one whole
+# gettext "..." message, a file name a printf %s).
 DEMO_SNIFF := ./$(B)/labsniff
 ifneq ($(HAVE_SOLUTIONS),)
-DEMO_WHO        := the reference client pings the reference server
 DEMO_UDP_SERVER := solutions/lab1-udp/udp_server 12000
 DEMO_UDP_CLIENT := solutions/lab1-udp/udp_client 127.0.0.1 12000 3
 DEMO_TCP_SERVER := solutions/lab2-tcp/tcp_server 12000
 DEMO_TCP_CLIENT := solutions/lab2-tcp/tcp_client 127.0.0.1 12000 2
 else
-DEMO_WHO        := labpeer's client pings labpeer's server
 DEMO_UDP_SERVER := ./$(B)/labpeer udp-server 12000
 DEMO_UDP_CLIENT := ./$(B)/labpeer udp-client 127.0.0.1 12000 --pinger --count 3
 DEMO_TCP_SERVER := ./$(B)/labpeer tcp-server 12000
@@ -122,44 +128,54 @@ DEMO_TCP_CLIENT := ./$(B)/labpeer tcp-client 127.0.0.1 12000
 endif
 demo: deps
 	@$(MAKE) --no-print-directory build-all $(if $(HAVE_SOLUTIONS),$(B)/subs.stamp)
-	@echo; echo "== 1. Lab 1 (UDP): $(DEMO_WHO), seen by labsniff"
+ifneq ($(HAVE_SOLUTIONS),)
+	@echo; gettext "== 1. Lab 1 (UDP): the reference client pings the reference server, seen by labsniff"; echo
+else
+	@echo; gettext "== 1. Lab 1 (UDP): labpeer's client pings labpeer's server, seen by labsniff"; echo
+endif
 	$(DEMO_SNIFF) --exec '$(DEMO_UDP_SERVER)' --exec '$(DEMO_UDP_CLIENT)'
-	@echo; echo "== 2. A lossy server: labpeer drops ping 2; the client waits 1 s, says timeout, goes on"
+	@echo; gettext "== 2. A lossy server: labpeer drops ping 2; the client waits 1 s, says timeout, goes on"; echo
 	$(DEMO_SNIFF) --exec './$(B)/labpeer udp-server 12000 --drop 2' \
 	    --exec '$(DEMO_UDP_CLIENT)'
-	@echo; echo "== 3. No server at all: ICMP port unreachable answers the datagram"
+	@echo; gettext "== 3. No server at all: ICMP port unreachable answers the datagram"; echo
 	$(DEMO_SNIFF) --exec '$(DEMO_UDP_CLIENT)' || true
-	@echo; echo "== 4. Lab 2 (TCP): handshake, lines each way, teardown, as a ladder (also an SVG)"
+	@echo; gettext "== 4. Lab 2 (TCP): handshake, lines each way, teardown, as a ladder (also an SVG)"; echo
 	$(DEMO_SNIFF) --ladder --svg $(B)/demo-tcp.svg \
 	    --exec '$(DEMO_TCP_SERVER)' --exec '$(DEMO_TCP_CLIENT)'
-	@echo "(the same diagram as a picture: $(B)/demo-tcp.svg)"
+	@printf "$$(gettext "(the same diagram as a picture: %s)")\n" $(B)/demo-tcp.svg
 ifneq ($(HAVE_SOLUTIONS),)
-	@echo; echo "== 5. labgrade grades the reference UDP pinger"
+	@echo; gettext "== 5. labgrade grades the reference UDP pinger"; echo
 	./$(B)/labgrade --color never lab1-udp solutions/lab1-udp
-	@echo; echo "== 6. ... and catches a client whose output looks right but whose pings carry a NUL byte"
+	@echo; gettext "== 6. ... and catches a client whose output looks right but whose pings carry a NUL byte"; echo
 	@rm -rf $(B)/demo-sub && mkdir -p $(B)/demo-sub && \
 	    cp solutions/lab1-udp/udp_server.c $(B)/demo-sub/ && \
 	    cp $(B)/broken/lab1-udp/client-nul-in-ping/udp_client.c $(B)/demo-sub/
 	./$(B)/labgrade --color never --only client_pings lab1-udp $(B)/demo-sub
 else
-	@echo; echo "== 5. labgrade grades the skeleton of lab 1 (few points until you write it)"
+	@echo; gettext "== 5. labgrade grades the skeleton of lab 1 (few points until you write it)"; echo
 	./$(B)/labgrade --color never lab1-udp labs/lab1-udp || true
 endif
 	@for s in $(DEMO_SCENES); do $(MAKE) --no-print-directory $$s || exit 1; done
-	@echo; echo "demo done: see README.md to do the labs yourself"
+	@echo; gettext "demo done: see README.md to do the labs yourself"; echo
 
 # A lab's own scenes: grader/labs/NAME/demo.mk adds targets to DEMO_SCENES.
 DEMO_SCENES :=
 include $(wildcard grader/labs/*/demo.mk)
+demo $(DEMO_SCENES): export TEXTDOMAIN = socklab
+demo $(DEMO_SCENES): export TEXTDOMAINDIR = $(CURDIR)/$(B)/locale
 
+# test-build: everything 'make test' checks and builds before the run
+# (.ci/run runs the runner itself last, so that its output ends with
+# Check's summary line, not with make's error line).
 ifneq ($(HAVE_SOLUTIONS),)
-test check: deps
+test check: test-build
+	@KIT_BUILD=$(B) ./$(B)/check_kit
+test-build: deps
 	@$(MAKE) --no-print-directory format-check
 	@$(MAKE) --no-print-directory build-all $(B)/check_kit $(TEST_DEPS)
 	@$(MAKE) --no-print-directory san-bins
-	@KIT_BUILD=$(B) ./$(B)/check_kit
 else
-test check:
+test check test-build:
 	@echo "make test: the kit's own tests need solutions/ (the instructor's repository); this student kit has none: 'make grade LAB=...' grades your work" >&2
 	@exit 2
 endif
@@ -264,7 +280,7 @@ clean:
 	rm -rf build
 	@for d in $(LABS); do $(MAKE) --no-print-directory -C $$d clean; done
 	@for d in $(REF_LABS); do $(MAKE) --no-print-directory -C $$d \
-		-f $(CURDIR)/labs/$$(basename $$d)/Makefile clean; done
+		-f ../../labs/$$(basename $$d)/Makefile clean; done
 
 # bench, fuzz, grade and gradescope are double-colon rules: each part of
 # the kit adds its own recipe in its fragment.

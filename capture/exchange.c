@@ -242,17 +242,6 @@ xchg_track(struct sniff *s, const struct cap_pkt *pkt)
 		keep_hop(s->pr.xs, pkt, xn);
 }
 
-/* The summary's "1 query" (plural_words below for any other count). */
-static const char *const question_words[CAP_XK_N] = {
-    [CAP_XK_ECHO] = N_("echo request"),
-    [CAP_XK_ARP] = N_("request"),
-    [CAP_XK_DNS] = N_("query"),
-    [CAP_XK_DHCP] = N_("request"),
-    [CAP_XK_TRACE] = N_("probe"),
-    [CAP_XK_ND] = N_("solicitation"),
-    [CAP_XK_HTTP] = N_("request"),
-};
-
 /* What an answer answers, after "answers": "answers the query at ...". */
 static const char *const the_question[CAP_XK_N] = {
     /* TRANSLATORS: after "answers" (and "duplicate: answers again"). */
@@ -396,8 +385,9 @@ notes_http(struct outbuf *ob, const struct cap_xnote *xn, int n)
 		note_sep(ob, n, &k);
 		outbuf_puts(ob, _("pipelined: sent before the answer to "));
 		outbuf_u64(ob, xn->behind);
-		outbuf_puts(ob, xn->behind == 1 ? _(" earlier request")
-		                                : _(" earlier requests"));
+		outbuf_puts(
+		    ob, ngettext(" earlier request", " earlier requests",
+		            (unsigned long)xn->behind));
 	}
 	return k;
 }
@@ -496,15 +486,54 @@ json_xchg(struct sniff *s)
 	}
 }
 
-static const char *const plural_words[CAP_XK_N] = {
-    [CAP_XK_ECHO] = N_("echo requests"),
-    [CAP_XK_ARP] = N_("requests"),
-    [CAP_XK_DNS] = N_("queries"),
-    [CAP_XK_DHCP] = N_("requests (DISCOVER, REQUEST, INFORM)"),
-    [CAP_XK_TRACE] = N_("probes"),
-    [CAP_XK_ND] = N_("solicitations"),
-    [CAP_XK_HTTP] = N_("requests"),
-};
+/* The summary's "3 queries": a kind's questions, n of them. */
+static const char *
+sum_questions(enum cap_xkind k, uint64_t n)
+{
+	unsigned long m = (unsigned long)n;
+
+	switch (k) {
+	case CAP_XK_ECHO:
+		return ngettext(" echo request", " echo requests", m);
+	case CAP_XK_DNS:
+		return ngettext(" query", " queries", m);
+	case CAP_XK_DHCP:
+		return ngettext(" request (DISCOVER, REQUEST, INFORM)",
+		    " requests (DISCOVER, REQUEST, INFORM)", m);
+	case CAP_XK_TRACE:
+		return ngettext(" probe", " probes", m);
+	case CAP_XK_ND:
+		return ngettext(" solicitation", " solicitations", m);
+	default: /* ARP, HTTP */
+		return ngettext(" request", " requests", m);
+	}
+}
+
+/* "2 other replies (duplicates ...)": answers to no question seen. */
+static const char *
+sum_others(enum cap_xkind k, uint64_t n)
+{
+	unsigned long m = (unsigned long)n;
+
+	switch (k) {
+	case CAP_XK_DNS:
+	case CAP_XK_HTTP:
+		return ngettext(
+		    " other response (a duplicate or to nothing seen)",
+		    " other responses (duplicates or to nothing seen)", m);
+	case CAP_XK_TRACE:
+		return ngettext(" other ICMP error (a duplicate or to nothing "
+		                "seen)",
+		    " other ICMP errors (duplicates or to nothing seen)", m);
+	case CAP_XK_ND:
+		return ngettext(" other advertisement (a duplicate or to "
+		                "nothing seen)",
+		    " other advertisements (duplicates or to nothing seen)", m);
+	default: /* echo, ARP, DHCP */
+		return ngettext(" other reply (a duplicate or to nothing seen)",
+		    " other replies (duplicates or to nothing seen)", m);
+	}
+}
 
 static const char *const kind_title[CAP_XK_N] = {
     [CAP_XK_ECHO] = N_("ping (ICMP echo)"),
@@ -516,16 +545,6 @@ static const char *const kind_title[CAP_XK_N] = {
     [CAP_XK_HTTP] = "HTTP",
 };
 
-static const char *const answer_words[CAP_XK_N] = {
-    [CAP_XK_ECHO] = N_("replies"),
-    [CAP_XK_ARP] = N_("replies"),
-    [CAP_XK_DNS] = N_("responses"),
-    [CAP_XK_DHCP] = N_("replies"),
-    [CAP_XK_TRACE] = N_("ICMP errors"),
-    [CAP_XK_ND] = N_("advertisements"),
-    [CAP_XK_HTTP] = N_("responses"),
-};
-
 /* Milliseconds with 3 decimals, no unit (times are never negative). */
 static void
 sum_ms(struct outbuf *ob, int64_t us)
@@ -534,6 +553,16 @@ sum_ms(struct outbuf *ob, int64_t us)
 	outbuf_u64(ob, (uint64_t)us / 1000);
 	outbuf_putc(ob, '.');
 	outbuf_frac(ob, (uint64_t)us % 1000, 3);
+}
+
+/* "    ... and 4 more": fmt holds the count as its one %llu. */
+static void
+sum_more(struct outbuf *ob, const char *fmt, uint64_t n)
+{
+	char line[256];
+
+	snprintf(line, sizeof line, fmt, (unsigned long long)n);
+	outbuf_puts(ob, line);
 }
 
 /* As ping ends: "min/avg/max 0.713/0.891/1.500 ms". */
@@ -560,10 +589,7 @@ sum_kind(struct outbuf *ob, enum cap_xkind k, const struct cap_xstats *st)
 	outbuf_puts(ob, _(kind_title[k]));
 	outbuf_puts(ob, ": ");
 	outbuf_u64(ob, st->asked);
-	outbuf_putc(ob, ' ');
-	/* Portuguese and English share the plural rule (n != 1). */
-	outbuf_puts(
-	    ob, _(st->asked == 1 ? question_words[k] : plural_words[k]));
+	outbuf_puts(ob, sum_questions(k, st->asked));
 	outbuf_puts(ob, ", ");
 	outbuf_u64(ob, st->answered);
 	outbuf_puts(ob, _(" answered, "));
@@ -587,12 +613,7 @@ sum_kind(struct outbuf *ob, enum cap_xkind k, const struct cap_xstats *st)
 	if (st->unasked + st->dups > 0) {
 		outbuf_puts(ob, ", ");
 		outbuf_u64(ob, st->unasked + st->dups);
-		/* TRANSLATORS: "1 other replies (duplicates or ...)"; the
-		 * next word is one of "replies", "responses", "ICMP errors",
-		 * "advertisements". */
-		outbuf_puts(ob, _(" other "));
-		outbuf_puts(ob, _(answer_words[k]));
-		outbuf_puts(ob, _(" (duplicates or to nothing seen)"));
+		outbuf_puts(ob, sum_others(k, st->unasked + st->dups));
 	}
 	sum_times(ob, st);
 	outbuf_putc(ob, '\n');
@@ -633,12 +654,14 @@ sum_pings(struct outbuf *ob, const struct xsum *xs)
 		}
 		outbuf_putc(ob, '\n');
 	}
-	if (xs->more_pings > 0) {
-		outbuf_puts(ob, _("    ... and "));
-		outbuf_u64(ob, xs->more_pings);
-		outbuf_puts(
-		    ob, _(" more echo requests to other destinations\n"));
-	}
+	if (xs->more_pings > 0)
+		sum_more(ob,
+		    ngettext("    ... and %llu more echo request to other "
+		             "destinations\n",
+		        "    ... and %llu more echo requests to other "
+		        "destinations\n",
+		        (unsigned long)xs->more_pings),
+		    xs->more_pings);
 }
 
 static int
@@ -838,11 +861,12 @@ sum_leases(struct outbuf *ob, const struct sniff *s, const struct xsum *xs)
 			outbuf_puts(ob, _(" (renewal)"));
 		outbuf_putc(ob, '\n');
 	}
-	if (xs->more_leases > 0) {
-		outbuf_puts(ob, _("    ... and "));
-		outbuf_u64(ob, xs->more_leases);
-		outbuf_puts(ob, _(" more\n"));
-	}
+	if (xs->more_leases > 0)
+		sum_more(ob,
+		    ngettext("    ... and %llu more\n",
+		        "    ... and %llu more\n",
+		        (unsigned long)xs->more_leases),
+		    xs->more_leases);
 }
 
 /* The end: expire what is still open, then one line per kind seen and
@@ -883,9 +907,10 @@ xchg_summary(struct sniff *s)
 	outbuf_puts(ob, _("  never answered:\n"));
 	for (i = 0; i < xs->nlost; i++)
 		sum_lost(ob, s, &xs->lost[i]);
-	if (xs->more_lost > 0) {
-		outbuf_puts(ob, _("    ... and "));
-		outbuf_u64(ob, xs->more_lost);
-		outbuf_puts(ob, _(" more\n"));
-	}
+	if (xs->more_lost > 0)
+		sum_more(ob,
+		    ngettext("    ... and %llu more\n",
+		        "    ... and %llu more\n",
+		        (unsigned long)xs->more_lost),
+		    xs->more_lost);
 }

@@ -286,19 +286,29 @@ ladder_print(struct ladder *l, struct outbuf *ob)
 		if (l->conv[ci].omitted > 0) {
 			outbuf_puts(ob, "  ... ");
 			outbuf_u64(ob, l->conv[ci].omitted);
-			outbuf_puts(ob, _(" more packets not drawn\n"));
+			outbuf_puts(
+			    ob, ngettext(" more packet not drawn\n",
+			            " more packets not drawn\n",
+			            (unsigned long)l->conv[ci].omitted));
 		}
 	}
 	if (l->more_convs > 0) {
 		outbuf_puts(ob, "\n(");
 		outbuf_u64(ob, l->more_convs);
-		outbuf_puts(ob, _(" packets of further conversations not drawn:"
-		                  " --conv N draws conversation N)\n"));
+		outbuf_puts(
+		    ob, ngettext(" packet of further conversations not drawn:"
+		                 " --conv N draws conversation N)\n",
+		            " packets of further conversations not drawn:"
+		            " --conv N draws conversation N)\n",
+		            (unsigned long)l->more_convs));
 	}
 	if (l->untracked > 0) {
 		outbuf_puts(ob, "\n(");
 		outbuf_u64(ob, l->untracked);
-		outbuf_puts(ob, _(" packets outside TCP/UDP conversations not "
-		                  "drawn)\n"));
+		outbuf_puts(ob,
+		    ngettext(
+		        " packet outside TCP/UDP conversations not drawn)\n",
+		        " packets outside TCP/UDP conversations not drawn)\n",
+		        (unsigned long)l->untracked));
 	}
 }

@@ -110,9 +110,10 @@ live_stats_print(struct sniff *s)
 		return;
 	outbuf_puts(ob, _("kernel: "));
 	outbuf_u64(ob, st.ps_recv);
-	outbuf_puts(ob, _(" received, "));
+	outbuf_puts(ob, ngettext(" received, ", " received, ", st.ps_recv));
 	outbuf_u64(ob, st.ps_drop);
-	outbuf_puts(ob, _(" dropped by the capture buffer"));
+	outbuf_puts(ob, ngettext(" dropped by the capture buffer",
+	                    " dropped by the capture buffer", st.ps_drop));
 	if (st.ps_ifdrop > 0) {
 		outbuf_puts(ob, ", ");
 		outbuf_u64(ob, st.ps_ifdrop);

@@ -341,6 +341,8 @@ route_print(const struct route *r, struct outbuf *ob)
 	if (r->omitted > 0) {
 		outbuf_puts(ob, "(");
 		outbuf_u64(ob, r->omitted);
-		outbuf_puts(ob, _(" more probes and answers not drawn)\n"));
+		outbuf_puts(ob, ngettext(" more probe or answer not drawn)\n",
+		                    " more probes and answers not drawn)\n",
+		                    (unsigned long)r->omitted));
 	}
 }

@@ -217,12 +217,14 @@ summary_capture(struct sniff *s)
 	if (pr->trunc > 0) {
 		outbuf_puts(ob, ", ");
 		outbuf_u64(ob, pr->trunc);
-		outbuf_puts(ob, _(" truncated"));
+		outbuf_puts(ob, ngettext(" truncated", " truncated",
+		                    (unsigned long)pr->trunc));
 	}
 	if (pr->bad > 0) {
 		outbuf_puts(ob, ", ");
 		outbuf_u64(ob, pr->bad);
-		outbuf_puts(ob, _(" malformed"));
+		outbuf_puts(ob, ngettext(" malformed", " malformed",
+		                    (unsigned long)pr->bad));
 	}
 	outbuf_putc(ob, '\n');
 }

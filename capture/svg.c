@@ -8,6 +8,9 @@
 #include "route.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #define SVG_CHAR_W 7.3   /* px per character, 12px monospace */
 #define SVG_ROW 36       /* px between arrows */
@@ -17,9 +20,28 @@
 #define SVG_HEAD 70      /* header height per conversation */
 #define SVG_MIN_SPAN 300 /* px between the lifelines at least */
 
+/* The length of the valid UTF-8 sequence of 2 to 4 bytes at s, or 0. */
+static size_t
+svg_utf8(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = u[0] >= 0xf0 && u[0] <= 0xf4   ? 4
+	           : u[0] >= 0xe0                 ? 3
+	           : u[0] >= 0xc2 && u[0] <= 0xdf ? 2
+	                                          : 0;
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		if ((u[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
 static void
 svg_text(FILE *f, const char *s)
 {
+	size_t n;
+
 	for (; *s != '\0'; s++) {
 		if (*s == '&')
 			fputs("&amp;", f);
@@ -29,9 +51,53 @@ svg_text(FILE *f, const char *s)
 			fputs("&gt;", f);
 		else if ((unsigned char)*s >= 0x20 && (unsigned char)*s < 0x7f)
 			fputc(*s, f);
+		else if ((n = svg_utf8(s)) > 0) /* a translation's letters */
+			s += fwrite(s, 1, n, f) - 1;
 		else
 			fputc('?', f);
 	}
+}
+
+/* s as SVG text, in a string of its own (free it), or NULL. */
+static char *
+svg_escdup(const char *s)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *m = open_memstream(&buf, &n);
+
+	if (m == NULL)
+		return NULL;
+	svg_text(m, s);
+	if (fclose(m) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/*
+ * A sentence for people: fmt (a translation) as SVG text, escaped before
+ * printf reads it (& < > are no part of a conversion), its %s arguments
+ * escaped already.
+ */
+static void __attribute__((format(printf, 2, 3)))
+svg_say(FILE *f, const char *fmt, ...)
+{
+	char *esc = NULL;
+	size_t n = 0;
+	FILE *m = open_memstream(&esc, &n);
+	va_list ap;
+
+	if (m == NULL)
+		return;
+	svg_text(m, fmt);
+	if (fclose(m) == 0) {
+		va_start(ap, fmt);
+		vfprintf(f, esc, ap);
+		va_end(ap);
+	}
+	free(esc);
 }
 
 static double
@@ -79,8 +145,10 @@ svg_lifeline(
 	    x - w / 2, y0, w);
 	fprintf(f,
 	    "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
-	    "class=\"who\">%s</text>\n",
-	    x, y0 + 14, who);
+	    "class=\"who\">",
+	    x, y0 + 14);
+	svg_text(f, who);
+	fputs("</text>\n", f);
 	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", x,
 	    y0 + 28);
 	svg_text(f, name);
@@ -162,12 +230,13 @@ svg_conv(FILE *f, const struct ladder *l, int ci, double y, double span)
 	double y1 = y + SVG_HEAD + c->narrows * SVG_ROW + 10;
 	size_t i;
 
-	fprintf(f,
-	    "<text x=\"%d\" y=\"%.1f\" class=\"title\">conversation "
-	    "#%u (%s)</text>\n",
-	    SVG_TIME_X, y + 14, (unsigned)c->id, c->proto == 6 ? "TCP" : "UDP");
-	svg_lifeline(f, xl, y + 24, y1, "client", c->cli);
-	svg_lifeline(f, xr, y + 24, y1, "server", c->srv);
+	fprintf(f, "<text x=\"%d\" y=\"%.1f\" class=\"title\">", SVG_TIME_X,
+	    y + 14);
+	svg_say(f, _("conversation #%u (%s)"), (unsigned)c->id,
+	    c->proto == 6 ? "TCP" : "UDP");
+	fputs("</text>\n", f);
+	svg_lifeline(f, xl, y + 24, y1, _("client"), c->cli);
+	svg_lifeline(f, xr, y + 24, y1, _("server"), c->srv);
 	y += SVG_HEAD + 12;
 	for (i = 0; i < l->nev; i++)
 		if (l->ev[i].conv == ci) {
@@ -175,10 +244,14 @@ svg_conv(FILE *f, const struct ladder *l, int ci, double y, double span)
 			y += SVG_ROW;
 		}
 	if (c->omitted > 0) {
-		fprintf(f,
-		    "<text x=\"%.1f\" y=\"%.1f\" class=\"note\">... "
-		    "%llu more packets not drawn</text>\n",
-		    xl, y, (unsigned long long)c->omitted);
+		fprintf(
+		    f, "<text x=\"%.1f\" y=\"%.1f\" class=\"note\">", xl, y);
+		svg_say(f,
+		    ngettext("... %llu more packet not drawn",
+		        "... %llu more packets not drawn",
+		        (unsigned long)c->omitted),
+		    (unsigned long long)c->omitted);
+		fputs("</text>\n", f);
 		y += SVG_ROW;
 	}
 	return y + 20;
@@ -245,7 +318,7 @@ svg_hop_arrow(FILE *f, const struct route_path *p, const struct route_ev *e,
 	                                        : "s2c";
 	double x1 = e->kind == RT_PROBE ? x0 : xt;
 	double x2 = e->kind == RT_PROBE ? xt - 2 : x0 + 2;
-	char hop[48];
+	char hop[48], *esc;
 
 	fprintf(f,
 	    "<text x=\"%d\" y=\"%.1f\" class=\"time\">%lld.%06lld</text>\n",
@@ -273,15 +346,19 @@ svg_hop_arrow(FILE *f, const struct route_path *p, const struct route_ev *e,
 	    (e->kind == RT_PROBE && !e->answer) || e->kind == RT_OTHER ? " bad"
 	                                                               : "");
 	if (e->kind == RT_PROBE) {
-		fputs(e->answer ? "" : "no answer", f);
+		if (!e->answer)
+			svg_text(f, _("no answer"));
 	} else {
 		route_hop_text(hop, sizeof hop, p, e->ttl);
-		fprintf(f, "hop %u ", (unsigned)e->ttl);
-		svg_text(f, hop);
-		fprintf(f, "%s, after %lld.%03lld ms",
-		    e->kind == RT_REACHED ? " (the destination)" : "",
+		esc = svg_escdup(hop);
+		/* TRANSLATORS: the hop's number, its address, " (the
+		 * destination)" or nothing, the answer's time */
+		svg_say(f, _("hop %u %s%s, after %lld.%03lld ms"),
+		    (unsigned)e->ttl, esc != NULL ? esc : "",
+		    e->kind == RT_REACHED ? _(" (the destination)") : "",
 		    (long long)(e->rtt_us / 1000),
 		    (long long)(e->rtt_us % 1000));
+		free(esc);
 	}
 	fputs("</text>\n", f);
 }
@@ -290,7 +367,7 @@ svg_hop_arrow(FILE *f, const struct route_path *p, const struct route_ev *e,
 double
 svg_route(FILE *f, const struct route *r, double y)
 {
-	char name[48], who[16];
+	char name[48], who[16], *dst;
 	double gap, y1;
 	unsigned k;
 	size_t i;
@@ -302,18 +379,19 @@ svg_route(FILE *f, const struct route *r, double y)
 		gap = svg_hop_gap(r, p);
 		y1 = y + SVG_HEAD + p->nev * SVG_ROW + 10;
 		fputs("<g class=\"route\">\n", f);
-		fprintf(f,
-		    "<text x=\"%d\" y=\"%.1f\" class=\"title\">route "
-		    "to ",
+		fprintf(f, "<text x=\"%d\" y=\"%.1f\" class=\"title\">",
 		    SVG_TIME_X, y + 14);
-		svg_text(f, p->dst_text);
-		fputs(" (traceroute: a probe with TTL n expires at hop n, "
-		      "whose router answers)</text>\n",
-		    f);
+		dst = svg_escdup(p->dst_text);
+		svg_say(f,
+		    _("route to %s (traceroute: a probe with TTL n expires at "
+		      "hop n, whose router answers)"),
+		    dst != NULL ? dst : "");
+		free(dst);
+		fputs("</text>\n", f);
 		route_addr_text(name, sizeof name, &p->src);
-		svg_lifeline(f, SVG_LEFT, y + 24, y1, "you", name);
+		svg_lifeline(f, SVG_LEFT, y + 24, y1, _("you"), name);
 		for (k = 1; k <= p->maxttl; k++) {
-			snprintf(who, sizeof who, "hop %u", k);
+			snprintf(who, sizeof who, _("hop %u"), k);
 			route_hop_text(name, sizeof name, p, k);
 			svg_lifeline(
 			    f, SVG_LEFT + k * gap, y + 24, y1, who, name);
@@ -340,7 +418,7 @@ svg_write(struct ladder *l, const struct route *route, const char *path,
 
 	ladder_finish(l);
 	if (f == NULL) {
-		snprintf(err, errlen, "--svg: cannot write %s: %s", path,
+		snprintf(err, errlen, _("--svg: cannot write %s: %s"), path,
 		    strerror(errno));
 		return -1;
 	}
@@ -370,7 +448,7 @@ svg_write(struct ladder *l, const struct route *route, const char *path,
 	svg_route(f, route, height);
 	fputs("</svg>\n", f);
 	if (ferror(f) | (fclose(f) != 0)) {
-		snprintf(err, errlen, "--svg: cannot write %s", path);
+		snprintf(err, errlen, _("--svg: cannot write %s"), path);
 		return -1;
 	}
 	return 0;

@@ -9,6 +9,9 @@
 #include "route.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #define TS_CHAR_W 7.3 /* px per character, 12px monospace */
 #define TS_LEFT 10    /* the labels */
@@ -23,9 +26,28 @@ struct ts_geom {
 	double width, height;
 };
 
+/* The length of the valid UTF-8 sequence of 2 to 4 bytes at s, or 0. */
+static size_t
+ts_utf8(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = u[0] >= 0xf0 && u[0] <= 0xf4   ? 4
+	           : u[0] >= 0xe0                 ? 3
+	           : u[0] >= 0xc2 && u[0] <= 0xdf ? 2
+	                                          : 0;
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		if ((u[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
 static void
 ts_text(FILE *f, const char *s)
 {
+	size_t n;
+
 	for (; *s != '\0'; s++) {
 		if (*s == '&')
 			fputs("&amp;", f);
@@ -35,9 +57,35 @@ ts_text(FILE *f, const char *s)
 			fputs("&gt;", f);
 		else if ((unsigned char)*s >= 0x20 && (unsigned char)*s < 0x7f)
 			fputc(*s, f);
+		else if ((n = ts_utf8(s)) > 0) /* a translation's letters */
+			s += fwrite(s, 1, n, f) - 1;
 		else
 			fputc('?', f);
 	}
+}
+
+/*
+ * A sentence for people: fmt (a translation) as SVG text, escaped before
+ * printf reads it (& < > are no part of a conversion), its %s arguments
+ * escaped already.
+ */
+static void __attribute__((format(printf, 2, 3)))
+ts_say(FILE *f, const char *fmt, ...)
+{
+	char *esc = NULL;
+	size_t n = 0;
+	FILE *m = open_memstream(&esc, &n);
+	va_list ap;
+
+	if (m == NULL)
+		return;
+	ts_text(m, fmt);
+	if (fclose(m) == 0) {
+		va_start(ap, fmt);
+		vfprintf(f, esc, ap);
+		va_end(ap);
+	}
+	free(esc);
 }
 
 static const char ts_style[] =
@@ -170,11 +218,11 @@ static const struct {
 } ts_legend[] = {
     {TL_SYN, "SYN"},
     {TL_FIN, "FIN"},
-    {TL_RST, "reset"},
-    {TL_DATA_C, "data from the client (up)"},
-    {TL_DATA_S, "data from the server (down)"},
-    {TL_ALERT, "trouble"},
-    {TL_ACK, "other"},
+    {TL_RST, N_("reset")},
+    {TL_DATA_C, N_("data from the client (up)")},
+    {TL_DATA_S, N_("data from the server (down)")},
+    {TL_ALERT, N_("trouble")},
+    {TL_ACK, N_("other")},
 };
 
 static void
@@ -183,46 +231,64 @@ ts_head(FILE *f, const struct timeline *t)
 	double x = TS_LEFT + 4;
 	size_t i;
 
-	fprintf(f,
-	    "<text x=\"%d\" y=\"20\" class=\"title\">timeline: %llu "
-	    "conversation%s, at most %u open at once; the server sent data "
-	    "in at most %u at a time</text>\n",
-	    TS_LEFT, (unsigned long long)t->nconv, t->nconv == 1 ? "" : "s",
-	    (unsigned)tl_at_once(t, 0), (unsigned)tl_at_once(t, 1));
+	fprintf(f, "<text x=\"%d\" y=\"20\" class=\"title\">", TS_LEFT);
+	ts_say(f,
+	    ngettext("timeline: %llu conversation, at most %u open at once; "
+	             "the server sent data in at most %u at a time",
+	        "timeline: %llu conversations, at most %u open at once; the "
+	        "server sent data in at most %u at a time",
+	        (unsigned long)t->nconv),
+	    (unsigned long long)t->nconv, (unsigned)tl_at_once(t, 0),
+	    (unsigned)tl_at_once(t, 1));
+	fputs("</text>\n", f);
 	for (i = 0; i < sizeof ts_legend / sizeof ts_legend[0]; i++) {
+		const char *what = _(ts_legend[i].what);
+
 		ts_mark(f, x, 40, ts_legend[i].kind);
-		fprintf(f, "<text x=\"%.1f\" y=\"44\">%s</text>\n", x + 6,
-		    ts_legend[i].what);
-		x += 6 + strlen(ts_legend[i].what) * TS_CHAR_W + 18;
+		fprintf(f, "<text x=\"%.1f\" y=\"44\">", x + 6);
+		ts_text(f, what);
+		fputs("</text>\n", f);
+		x += 6 + strlen(what) * TS_CHAR_W + 18;
 	}
 	fprintf(f,
 	    "<rect x=\"%.1f\" y=\"35\" width=\"24\" height=\"10\" "
 	    "class=\"wait\"/>\n",
 	    x);
-	fprintf(f, "<text x=\"%.1f\" y=\"44\">the client spoke last</text>\n",
-	    x + 30);
+	fprintf(f, "<text x=\"%.1f\" y=\"44\">", x + 30);
+	ts_text(f, _("the client spoke last"));
+	fputs("</text>\n", f);
 }
 
 static void
 ts_foot(FILE *f, const struct timeline *t, double y)
 {
-	if (t->nrows == 0)
-		fprintf(f,
-		    "<text x=\"%d\" y=\"%.1f\">no TCP or UDP conversation "
-		    "captured</text>\n",
-		    TS_LEFT, y);
-	if (t->nconv > (uint64_t)t->nrows)
-		fprintf(f,
-		    "<text x=\"%d\" y=\"%.1f\">%llu more conversations not "
-		    "drawn (#%u on, %llu packets): a filter picks "
-		    "them</text>\n",
-		    TS_LEFT, y, (unsigned long long)(t->nconv - t->nrows),
+	if (t->nrows == 0) {
+		fprintf(f, "<text x=\"%d\" y=\"%.1f\">", TS_LEFT, y);
+		ts_text(f, _("no TCP or UDP conversation captured"));
+		fputs("</text>\n", f);
+	}
+	if (t->nconv > (uint64_t)t->nrows) {
+		fprintf(f, "<text x=\"%d\" y=\"%.1f\">", TS_LEFT, y);
+		ts_say(f,
+		    ngettext("%llu more conversation not drawn (#%u on, %llu "
+		             "packets): a filter picks them",
+		        "%llu more conversations not drawn (#%u on, %llu "
+		        "packets): a filter picks them",
+		        (unsigned long)(t->nconv - t->nrows)),
+		    (unsigned long long)(t->nconv - t->nrows),
 		    (unsigned)t->more_first, (unsigned long long)t->more_pkts);
-	if (t->untracked > 0)
-		fprintf(f,
-		    "<text x=\"%d\" y=\"%.1f\">%llu packets outside TCP/UDP "
-		    "conversations not drawn</text>\n",
-		    TS_LEFT, y + 16, (unsigned long long)t->untracked);
+		fputs("</text>\n", f);
+	}
+	if (t->untracked > 0) {
+		fprintf(f, "<text x=\"%d\" y=\"%.1f\">", TS_LEFT, y + 16);
+		ts_say(f,
+		    ngettext("%llu packet outside TCP/UDP conversations not "
+		             "drawn",
+		        "%llu packets outside TCP/UDP conversations not drawn",
+		        (unsigned long)t->untracked),
+		    (unsigned long long)t->untracked);
+		fputs("</text>\n", f);
+	}
 }
 
 /* traceroute's hops under the conversations: a row each, a tick per
@@ -249,11 +315,13 @@ ts_hops(FILE *f, const struct route *route, const struct ts_geom *g, double y)
 
 	if (ts_hop_rows(route) == 0)
 		return y;
-	fprintf(f,
-	    "<text x=\"%d\" y=\"%.1f\" class=\"title\">traceroute, a row per "
-	    "hop (the probes' TTL): a tick up for a probe, down for the "
-	    "hop's answer, orange (trouble): never answered</text>\n",
-	    TS_LEFT, y + 4);
+	fprintf(
+	    f, "<text x=\"%d\" y=\"%.1f\" class=\"title\">", TS_LEFT, y + 4);
+	ts_text(
+	    f, _("traceroute, a row per hop (the probes' TTL): a tick up "
+	         "for a probe, down for the hop's answer, orange (trouble): "
+	         "never answered"));
+	fputs("</text>\n", f);
 	y += TS_ROW + 4;
 	for (ri = 0; ri < route->npath; ri++)
 		for (k = 1; k <= route->path[ri].maxttl; k++) {
@@ -294,7 +362,7 @@ timeline_svg(const struct timeline *t, const struct route *route,
 	double y;
 
 	if (f == NULL) {
-		snprintf(err, errlen, "--svg: cannot write %s: %s", path,
+		snprintf(err, errlen, _("--svg: cannot write %s: %s"), path,
 		    strerror(errno));
 		return -1;
 	}
@@ -331,7 +399,7 @@ timeline_svg(const struct timeline *t, const struct route *route,
 	ts_foot(f, t, y + 12);
 	fputs("</svg>\n", f);
 	if (ferror(f) | (fclose(f) != 0)) {
-		snprintf(err, errlen, "--svg: cannot write %s", path);
+		snprintf(err, errlen, _("--svg: cannot write %s"), path);
 		return -1;
 	}
 	return 0;

@@ -377,7 +377,9 @@ tl_row_print(const struct timeline *t, const struct tl_row *r,
 	if (r->unmarked > 0) {
 		outbuf_puts(ob, " (");
 		outbuf_u64(ob, r->unmarked);
-		outbuf_puts(ob, _(" packets not marked)"));
+		outbuf_puts(
+		    ob, ngettext(" packet not marked)", " packets not marked)",
+		            (unsigned long)r->unmarked));
 	}
 	outbuf_putc(ob, '\n');
 }
@@ -388,19 +390,27 @@ tl_footer(const struct timeline *t, struct outbuf *ob)
 	if (t->nconv > (uint64_t)t->nrows) {
 		outbuf_puts(ob, "(");
 		outbuf_u64(ob, t->nconv - (uint64_t)t->nrows);
-		outbuf_puts(ob, _(" more conversations not drawn, #"));
+		outbuf_puts(
+		    ob, ngettext(" more conversation not drawn, #",
+		            " more conversations not drawn, #",
+		            (unsigned long)(t->nconv - (uint64_t)t->nrows)));
 		outbuf_u64(ob, t->more_first);
 		outbuf_puts(ob, _(" on from "));
 		tl_secs(ob, t->more_from_us, 1);
 		outbuf_puts(ob, " s, ");
 		outbuf_u64(ob, t->more_pkts);
-		outbuf_puts(ob, _(" packets: a filter picks them)\n"));
+		outbuf_puts(ob, ngettext(" packet: a filter picks it)\n",
+		                    " packets: a filter picks them)\n",
+		                    (unsigned long)t->more_pkts));
 	}
 	if (t->untracked > 0) {
 		outbuf_puts(ob, "(");
 		outbuf_u64(ob, t->untracked);
-		outbuf_puts(ob, _(" packets outside TCP/UDP conversations not "
-		                  "drawn)\n"));
+		outbuf_puts(ob,
+		    ngettext(
+		        " packet outside TCP/UDP conversations not drawn)\n",
+		        " packets outside TCP/UDP conversations not drawn)\n",
+		        (unsigned long)t->untracked));
 	}
 }
 
@@ -412,8 +422,10 @@ tl_hop_label(const struct route_path *p, unsigned ttl, char *buf, size_t max)
 	size_t n;
 
 	route_hop_text(hop, sizeof hop, p, ttl);
+	/* TRANSLATORS: a row's label, padded to a column by its bytes:
+	 * write it in ASCII letters */
 	n = (size_t)snprintf(
-	    buf, max + 1, "route to %s hop %u: %s", p->dst_text, ttl, hop);
+	    buf, max + 1, _("route to %s hop %u: %s"), p->dst_text, ttl, hop);
 	if (n > max) {
 		memcpy(buf + max - 3, "...", 3);
 		n = max;
@@ -513,7 +525,9 @@ tl_hops_print(const struct route *route, struct outbuf *ob, size_t lw, size_t w,
 	if (route->omitted > 0) {
 		outbuf_puts(ob, "(");
 		outbuf_u64(ob, route->omitted);
-		outbuf_puts(ob, _(" more probes and answers not drawn)\n"));
+		outbuf_puts(ob, ngettext(" more probe or answer not drawn)\n",
+		                    " more probes and answers not drawn)\n",
+		                    (unsigned long)route->omitted));
 	}
 }
 

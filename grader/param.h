@@ -28,6 +28,8 @@
 #define GRADE_SEED_DEFAULT 1	/* --seed when none is given */
 #define GRADE_BUDGET_S 10	/* Check timeout of a test with budget_s 0 */
 #define GRADE_RUNNER_GRACE_S 15	/* a runner is killed this long after its budget */
+#define RESULTS_DIR_PREFIX "labgrade-results-" /* a grading's, in $TMPDIR */
+#define RESULTS_STALE_S 60	/* an unlocked results folder this old is swept */
 #define GRADE_RUNNERS_PER_CPU 2	/* tests at once per CPU (they mostly wait) */
 #define GRADE_RUNNERS_MIN 4	/* ... and at least this many */
 #define GRADE_RUNNERS_MAX 16	/* ... and at most this many */
@@ -56,6 +58,7 @@
 #define BUILD_MEM_MB 1024               /* RLIMIT_AS of each build process */
 #define BUILD_FSIZE_MB 64               /* RLIMIT_FSIZE of the build */
 #define BUILD_NOFILE 256                /* RLIMIT_NOFILE of the build */
+#define BUILD_DIR_PREFIX "labgrade-build-" /* in LABGRADE_TMPDIR */
 #define BUILD_STALE_S                                                          \
 	600                     /* an unlocked build folder this old is swept  \
 	                         * (a grading of a kit without the lock lasts less) */

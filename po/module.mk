@@ -12,6 +12,7 @@ MSGFMT    ?= msgfmt
 XGETTEXT  ?= xgettext
 MSGMERGE  ?= msgmerge
 MSGCMP    ?= msgcmp
+MSGCAT    ?= msgcat
 
 PO_LANGS := $(basename $(notdir $(wildcard po/*.po)))
 MOS      := $(foreach l,$(PO_LANGS),$(B)/locale/$l/LC_MESSAGES/socklab.mo)
@@ -28,13 +29,22 @@ XGETTEXT_FLAGS := --from-code=UTF-8 --language=C -k --keyword=_ \
 	--flag=count_words:3:no-c-format
 # Every C file of the three tools and the libraries they print through.
 POT_SRCS = $(sort $(wildcard capture/*.c grader/*/*.c grader/labs/*/*.c))
+# make demo's scene headings: gettext "..." lines of the recipes, read as
+# shell (only the gettext keyword: the rest of a Makefile is no message).
+XGETTEXT_SH_FLAGS := --from-code=UTF-8 --language=Shell -k --keyword=gettext
+POT_SH = Makefile $(sort $(wildcard grader/labs/*/demo.mk))
 .PHONY: pot po-update
 pot: po/socklab.pot
-po/socklab.pot: $(POT_SRCS) po/module.mk
+po/socklab.pot: $(POT_SRCS) $(POT_SH) po/module.mk
 	$(XGETTEXT) $(XGETTEXT_FLAGS) --add-comments=TRANSLATORS: \
 		--package-name=socklab --msgid-bugs-address= \
-		--sort-by-file -o $@.tmp $(POT_SRCS)
-	@sed -i '/^"POT-Creation-Date:/d' $@.tmp && mv $@.tmp $@
+		--sort-by-file -o $@.c $(POT_SRCS)
+	$(XGETTEXT) $(XGETTEXT_SH_FLAGS) -o $@.sh $(POT_SH)
+	@sed -i 's/charset=CHARSET/charset=UTF-8/' $@.c $@.sh
+	$(MSGCAT) --use-first --sort-by-file -o $@.tmp $@.c $@.sh
+	@rm -f $@.c $@.sh
+	@sed -i -e '/^"POT-Creation-Date:/d' \
+		-e 's/charset=UTF-8/charset=CHARSET/' $@.tmp && mv $@.tmp $@
 # po-update: merge the new template into every translation (then
 # translate what msgfmt --statistics calls untranslated or fuzzy).
 po-update: po/socklab.pot
@@ -83,7 +93,11 @@ uninstall-po:
 .PHONY: po-check
 po-check:
 	@mkdir -p $(B)/po
-	@$(XGETTEXT) $(XGETTEXT_FLAGS) -o $(B)/po/check.pot $(POT_SRCS) 2>/dev/null
+	@$(XGETTEXT) $(XGETTEXT_FLAGS) -o $(B)/po/check.c.pot $(POT_SRCS) 2>/dev/null
+	@$(XGETTEXT) $(XGETTEXT_SH_FLAGS) -o $(B)/po/check.sh.pot $(POT_SH)
+	@sed -i 's/charset=CHARSET/charset=UTF-8/' $(B)/po/check.*.pot
+	@$(MSGCAT) --use-first -o $(B)/po/check.pot $(B)/po/check.c.pot \
+		$(B)/po/check.sh.pot
 	@for l in $(PO_LANGS); do \
 		$(MSGCMP) po/$$l.po $(B)/po/check.pot || exit 1; \
 		$(MSGFMT) --check --statistics -o /dev/null po/$$l.po || exit 1; \

@@ -416,6 +416,31 @@ handshake(struct mk *m, struct conn *k)
 	seg(m, k, 0, A, NULL, 30);
 }
 
+/* One ping of the TCP pinger: the client's "ping n\n" dt after the
+ * last packet, then the server's "PING n\n" and the client's ACK, each
+ * reply later. */
+static void
+ping_pong(struct mk *m, struct conn *k, int n, int64_t dt, int64_t reply)
+{
+	char line[32];
+
+	snprintf(line, sizeof line, "ping %d\n", n);
+	seg(m, k, 0, P | A, line, dt);
+	snprintf(line, sizeof line, "PING %d\n", n);
+	seg(m, k, 1, P | A, line, reply);
+	seg(m, k, 0, A, NULL, reply);
+}
+
+/* The client closes first: its FIN dt after the last packet, then the
+ * server's FIN and the client's last ACK, each reply later. */
+static void
+close_by_client(struct mk *m, struct conn *k, int64_t dt, int64_t reply)
+{
+	seg(m, k, 0, F | A, NULL, dt);
+	seg(m, k, 1, F | A, NULL, reply);
+	seg(m, k, 0, A, NULL, reply);
+}
+
 /* Scenarios: one function per file. */
 
 static void
@@ -532,14 +557,10 @@ sc_tcp_midstream(struct mk *m)
 	struct conn k =
 	    conn_make("127.0.0.1", 40030, "127.0.0.1", 12000, 123456, 654321);
 
-	seg(m, &k, 0, P | A, "ping 5\n", 0);
-	seg(m, &k, 1, P | A, "PING 5\n", 30);
-	seg(m, &k, 0, A, NULL, 30);
+	ping_pong(m, &k, 5, 0, 30);
 	seg(m, &k, 0, P | A, "ping 6\n", 1000);
 	seg(m, &k, 1, P | A, "PING 6\n", 30);
-	seg(m, &k, 0, F | A, NULL, 1000);
-	seg(m, &k, 1, F | A, NULL, 30);
-	seg(m, &k, 0, A, NULL, 30);
+	close_by_client(m, &k, 1000, 30);
 }
 
 static void
@@ -991,12 +1012,8 @@ sc_tcp_idle(struct mk *m)
 	    conn_make("127.0.0.1", 40060, "127.0.0.1", 12000, 100000, 700000);
 
 	handshake(m, &k);
-	seg(m, &k, 0, P | A, "ping 1\n", 1000);
-	seg(m, &k, 1, P | A, "PING 1\n", 30);
-	seg(m, &k, 0, A, NULL, 30);
-	seg(m, &k, 0, P | A, "ping 2\n", 130000000); /* 130 s later */
-	seg(m, &k, 1, P | A, "PING 2\n", 30);
-	seg(m, &k, 0, A, NULL, 30);
+	ping_pong(m, &k, 1, 1000, 30);
+	ping_pong(m, &k, 2, 130000000, 30); /* 130 s later */
 }
 
 /* The client's SYN is captured, the SYN-ACK is not: tcpdump anchors its
@@ -1012,9 +1029,7 @@ sc_tcp_syn_only(struct mk *m)
 	k.seq[1]++; /* the SYN-ACK, not captured */
 	k.win[0] = 512;
 	seg(m, &k, 0, A, NULL, 70);
-	seg(m, &k, 0, P | A, "ping 1\n", 1000);
-	seg(m, &k, 1, P | A, "PING 1\n", 30);
-	seg(m, &k, 0, A, NULL, 30);
+	ping_pong(m, &k, 1, 1000, 30);
 }
 
 /* A segment whose IPv4 total length claims 20 bytes more than the wire
@@ -1569,9 +1584,7 @@ sc_dns_tcp(struct mk *m)
 	memcpy(buf + 2, a.b, a.n);
 	seg_bin(m, &k, 1, buf, 60, 20000);
 	seg_bin(m, &k, 1, buf + 60, a.n + 2 - 60, 10);
-	seg(m, &k, 0, F | A, NULL, 1000);
-	seg(m, &k, 1, F | A, NULL, 100);
-	seg(m, &k, 0, A, NULL, 100);
+	close_by_client(m, &k, 1000, 100);
 }
 
 /* A DHCP message: BOOTP frame, cookie, then the options in opt. */
@@ -1910,9 +1923,7 @@ text_conn(struct mk *m, const char *cli, uint16_t cport, uint16_t sport,
 	for (i = 0; lines[i] != NULL; i++)
 		seg(m, &k, lines[i][0] == '>' ? 0 : 1, P | A, lines[i] + 1,
 		    gap);
-	seg(m, &k, 0, F | A, NULL, gap);
-	seg(m, &k, 1, F | A, NULL, 100);
-	seg(m, &k, 0, A, NULL, 100);
+	close_by_client(m, &k, gap, 100);
 }
 
 /* HTTP/1.1: a GET and its 200 with Content-Length, a second GET on the
@@ -2114,145 +2125,264 @@ struct scenario {
 };
 
 static const struct scenario SCENARIOS[] = {
-    {"tcp4-session", DLT_EN10MB, sc_tcp4_session,
-        "IPv4 TCP on lo: "
-        "handshake with options, 2 pings, client closes first (FIN, ACK, "
-        "FIN, ACK)"},
-    {"tcp6-session", DLT_EN10MB, sc_tcp6_session,
-        "IPv6 TCP: handshake, "
-        "2 pings, client FIN, server FIN+ACK, last ACK"},
-    {"tcp-reset", DLT_EN10MB, sc_tcp_reset,
-        "a SYN refused by RST-ACK "
-        "(port 12001), then a connection the client resets"},
-    {"tcp-retrans", DLT_EN10MB, sc_tcp_retrans,
-        "SYN retransmitted, data "
-        "retransmitted, a lost segment, duplicate ACK, late resend, FIN "
-        "retransmitted"},
-    {"tcp-ooo", DLT_EN10MB, sc_tcp_ooo,
-        "segments 1, 3, 2 (2 within the "
-        "handshake RTT); client ISN wraps around 2^32"},
-    {"tcp-midstream", DLT_EN10MB, sc_tcp_midstream,
-        "capture starts "
-        "mid-connection (no handshake), then FIN teardown"},
-    {"udp-ping", DLT_EN10MB, sc_udp_ping,
-        "5 UDP pings: reply 2 lost, "
-        "reply 4 late (after ping 5)"},
-    {"udp6-ping", DLT_EN10MB, sc_udp6_ping,
-        "2 UDP pings over IPv6 and a "
-        "stray datagram from the server"},
-    {"udp-stray", DLT_EN10MB, sc_udp_stray,
-        "strays 'PING 1!' from the server's port before the replies (not "
-        "replies); replies that never echo (paired in order); an echo "
-        "found by its first reply"},
-    {"icmp-unreach", DLT_EN10MB, sc_icmp_unreach,
-        "2 UDP pings to a "
-        "closed port, each refused by ICMP port unreachable"},
-    {"icmp6-unreach", DLT_EN10MB, sc_icmp6_unreach,
-        "the same over IPv6 "
-        "(ICMPv6 port unreachable)"},
-    {"icmp-echo", DLT_EN10MB, sc_icmp_echo,
-        "ICMP and ICMPv6 echo "
-        "request and reply"},
-    {"ip-options", DLT_EN10MB, sc_ip_options,
-        "IPv4 with options (router "
-        "alert; record route) carrying UDP"},
-    {"ip6-ext", DLT_EN10MB, sc_ip6_ext,
-        "IPv6 extension headers: "
-        "hop-by-hop+UDP, dest-opts+routing+TCP SYN, 2 fragments, AH+ICMPv6"},
-    {"ip4-frag", DLT_EN10MB, sc_ip4_frag,
-        "an IPv4 UDP datagram in 2 "
-        "fragments"},
-    {"malformed", DLT_EN10MB, sc_malformed,
-        "TCP hdr length 16 and 60, "
-        "UDP length 100 and 4, IPv4 IHL 4, total length 10 and 100, a "
-        "TCP option of length 0, an IPv6 extension past the end"},
-    {"truncated", DLT_EN10MB, sc_truncated,
-        "snapshot cuts: Ethernet, "
-        "IPv4, TCP header, TCP options, payload, IPv6 header, UDP header"},
-    {"eth-padding", DLT_EN10MB, sc_eth_padding,
-        "Ethernet frames padded "
-        "to 60 bytes: a pure TCP ACK and a 2-byte UDP datagram"},
-    {"link-eth", DLT_EN10MB, sc_link_eth,
-        "Ethernet (lo, zero MACs): UDP "
-        "ping and reply, IPv4 and IPv6"},
-    {"link-sll", DLT_LINUX_SLL, sc_link_sll, "Linux cooked v1 (any)"},
-    {"link-sll2", DLT_LINUX_SLL2, sc_link_sll2, "Linux cooked v2"},
-    {"link-null", DLT_NULL, sc_link_null,
-        "BSD NULL (host order; AF_INET6 "
-        "30), then the same byte-swapped"},
-    {"link-loop", DLT_LOOP, sc_link_loop,
-        "OpenBSD LOOP (network order, "
-        "AF_INET6 24)"},
-    {"link-raw", DLT_RAW, sc_link_raw, "raw IP (IPv4 and IPv6)"},
-    {"link-ipv4", DLT_IPV4, sc_link_ipv4, "DLT_IPV4"},
-    {"link-ipv6", DLT_IPV6, sc_link_ipv6, "DLT_IPV6"},
-    {"icmp-ping", DLT_EN10MB, sc_icmp_ping,
-        "ping: 5 requests (reply 3 lost, reply 5 twice), IPv6 ping (the "
-        "second lost), a reply to nothing, a request cut in its header"},
-    {"arp", DLT_EN10MB, sc_arp,
-        "ARP: request and reply, a request asked 3 times unanswered, "
-        "gratuitous, probe, a reply to nothing, hardware len 8, IPv6 "
-        "protocol addresses, a cut request"},
-    {"dns", DLT_EN10MB, sc_dns,
-        "DNS over UDP: A, AAAA, CNAME chain (compressed), NXDomain with "
-        "SOA, MX, TXT, NS, PTR, type 65280, a lost query, a 63-byte label, "
-        "255-byte name, odd bytes; again over IPv6"},
-    {"dns-bad", DLT_EN10MB, sc_dns_bad,
-        "DNS malformed: compression loop, forward pointer, pointer past "
-        "the end, label of 64, name of 256 bytes, record data past the "
-        "end, a response cut by the capture"},
-    {"dns-tcp", DLT_EN10MB, sc_dns_tcp,
-        "DNS over TCP: ANY query and response in one segment each, a TXT "
-        "response over two segments"},
-    {"dhcp", DLT_EN10MB, sc_dhcp,
-        "DHCP: DISCOVER (twice), OFFER, REQUEST, ACK; a renewal; DECLINE; "
-        "a NAK; RELEASE; an option past the end; a DISCOVER cut"},
-    {"traceroute", DLT_EN10MB, sc_traceroute,
-        "traceroute: UDP probes over 3 hops (one probe lost at hop 2, port "
-        "unreachable from the destination), ICMP echo probes, TCP SYN "
-        "probes, UDP over IPv6"},
-    {"nd", DLT_EN10MB, sc_nd,
-        "IPv6 neighbour discovery: RS and RA (prefix, MTU), NS and its "
-        "NA, an NS unanswered, duplicate address detection answered, an "
-        "option of length 0"},
-    {"http-pipelined", DLT_EN10MB, sc_http_pipelined,
-        "HTTP/1.1 pipelining: 3 GETs before any answer, answered in "
-        "order; 2 requests in one segment answered by 2 responses in "
-        "one; a request never answered; a connection captured after a "
-        "request was sent"},
-    {"app", DLT_EN10MB, sc_app,
-        "HTTP/1.1 (GET 200 with length, GET 404 chunked, a POST whose "
-        "request line spans 2 segments), TLS ClientHello/ServerHello/data, "
-        "SMTP, FTP, POP3, IMAP lines"},
-    {"link-other", DLT_EN10MB, sc_link_other,
-        "802.1Q and QinQ tagged "
-        "UDP, ARP, LLDP, SCTP over IPv4"},
-    {"udp-stray-unreach", DLT_EN10MB, sc_udp_stray_unreach,
-        "a stray datagram to a client's connected socket refused by ICMP; "
-        "an ICMP error quoting a datagram never seen; a server gone, refusing "
-        "its client and another"},
-    {"time-2038", DLT_EN10MB, sc_time_2038,
-        "UDP at 2038-01-19 03:14:08 and in 2096 (unsigned 32-bit seconds)"},
-    {"ts-invalid-usec", DLT_EN10MB, sc_ts_invalid_usec,
-        "TCP with microsecond fields 999999, 1000000 and 2147483648"},
-    {"udp-frag-big", DLT_EN10MB, sc_udp_frag_big,
-        "the first IPv4 fragment of a 5692-byte UDP datagram"},
-    {"tcp-idle", DLT_EN10MB, sc_tcp_idle,
-        "a connection idle for 130 s, then on with the same numbers"},
-    {"tcp-syn-only", DLT_EN10MB, sc_tcp_syn_only,
-        "a SYN, its SYN-ACK not captured, then the connection"},
-    {"tcp-sequential", DLT_EN10MB, sc_tcp_sequential,
-        "lab 3: 5 TCP pingers connect at once; a sequential server answers "
-        "them one after the other (3 pings each, then FIN)"},
-    {"tcp-concurrent", DLT_EN10MB, sc_tcp_concurrent,
-        "lab 3: the same 5 pingers; a concurrent server answers all of "
-        "them, round by round"},
-    {"tcp-bad-ip", DLT_EN10MB, sc_tcp_bad_ip,
-        "a segment whose IPv4 total length claims 20 bytes too many"},
-    {"snaplen-absurd", DLT_EN10MB, sc_link_ipv4,
-        "a UDP ping with snapshot length 0x81040000 in the file header"},
-    {"modified-pcap", DLT_EN10MB, sc_link_ipv4,
-        "a UDP ping in Kuznetzov's modified pcap (magic 0xa1b2cd34)"},
+    {.name = "tcp4-session",
+        .lt = DLT_EN10MB,
+        .fn = sc_tcp4_session,
+        .what =
+            "IPv4 TCP on lo: "
+            "handshake with options, 2 pings, client closes first (FIN, ACK, "
+            "FIN, ACK)"},
+    {.name = "tcp6-session",
+        .lt = DLT_EN10MB,
+        .fn = sc_tcp6_session,
+        .what = "IPv6 TCP: handshake, "
+                "2 pings, client FIN, server FIN+ACK, last ACK"},
+    {.name = "tcp-reset",
+        .lt = DLT_EN10MB,
+        .fn = sc_tcp_reset,
+        .what = "a SYN refused by RST-ACK "
+                "(port 12001), then a connection the client resets"},
+    {.name = "tcp-retrans",
+        .lt = DLT_EN10MB,
+        .fn = sc_tcp_retrans,
+        .what =
+            "SYN retransmitted, data "
+            "retransmitted, a lost segment, duplicate ACK, late resend, FIN "
+            "retransmitted"},
+    {.name = "tcp-ooo",
+        .lt = DLT_EN10MB,
+        .fn = sc_tcp_ooo,
+        .what = "segments 1, 3, 2 (2 within the "
+                "handshake RTT); client ISN wraps around 2^32"},
+    {.name = "tcp-midstream",
+        .lt = DLT_EN10MB,
+        .fn = sc_tcp_midstream,
+        .what = "capture starts "
+                "mid-connection (no handshake), then FIN teardown"},
+    {.name = "udp-ping",
+        .lt = DLT_EN10MB,
+        .fn = sc_udp_ping,
+        .what = "5 UDP pings: reply 2 lost, "
+                "reply 4 late (after ping 5)"},
+    {.name = "udp6-ping",
+        .lt = DLT_EN10MB,
+        .fn = sc_udp6_ping,
+        .what = "2 UDP pings over IPv6 and a "
+                "stray datagram from the server"},
+    {.name = "udp-stray",
+        .lt = DLT_EN10MB,
+        .fn = sc_udp_stray,
+        .what =
+            "strays 'PING 1!' from the server's port before the replies (not "
+            "replies); replies that never echo (paired in order); an echo "
+            "found by its first reply"},
+    {.name = "icmp-unreach",
+        .lt = DLT_EN10MB,
+        .fn = sc_icmp_unreach,
+        .what = "2 UDP pings to a "
+                "closed port, each refused by ICMP port unreachable"},
+    {.name = "icmp6-unreach",
+        .lt = DLT_EN10MB,
+        .fn = sc_icmp6_unreach,
+        .what = "the same over IPv6 "
+                "(ICMPv6 port unreachable)"},
+    {.name = "icmp-echo",
+        .lt = DLT_EN10MB,
+        .fn = sc_icmp_echo,
+        .what = "ICMP and ICMPv6 echo "
+                "request and reply"},
+    {.name = "ip-options",
+        .lt = DLT_EN10MB,
+        .fn = sc_ip_options,
+        .what = "IPv4 with options (router "
+                "alert; record route) carrying UDP"},
+    {.name = "ip6-ext",
+        .lt = DLT_EN10MB,
+        .fn = sc_ip6_ext,
+        .what = "IPv6 extension headers: "
+                "hop-by-hop+UDP, dest-opts+routing+TCP SYN, 2 fragments, "
+                "AH+ICMPv6"},
+    {.name = "ip4-frag",
+        .lt = DLT_EN10MB,
+        .fn = sc_ip4_frag,
+        .what = "an IPv4 UDP datagram in 2 "
+                "fragments"},
+    {.name = "malformed",
+        .lt = DLT_EN10MB,
+        .fn = sc_malformed,
+        .what = "TCP hdr length 16 and 60, "
+                "UDP length 100 and 4, IPv4 IHL 4, total length 10 and 100, a "
+                "TCP option of length 0, an IPv6 extension past the end"},
+    {.name = "truncated",
+        .lt = DLT_EN10MB,
+        .fn = sc_truncated,
+        .what =
+            "snapshot cuts: Ethernet, "
+            "IPv4, TCP header, TCP options, payload, IPv6 header, UDP header"},
+    {.name = "eth-padding",
+        .lt = DLT_EN10MB,
+        .fn = sc_eth_padding,
+        .what = "Ethernet frames padded "
+                "to 60 bytes: a pure TCP ACK and a 2-byte UDP datagram"},
+    {.name = "link-eth",
+        .lt = DLT_EN10MB,
+        .fn = sc_link_eth,
+        .what = "Ethernet (lo, zero MACs): UDP "
+                "ping and reply, IPv4 and IPv6"},
+    {.name = "link-sll",
+        .lt = DLT_LINUX_SLL,
+        .fn = sc_link_sll,
+        .what = "Linux cooked v1 (any)"},
+    {.name = "link-sll2",
+        .lt = DLT_LINUX_SLL2,
+        .fn = sc_link_sll2,
+        .what = "Linux cooked v2"},
+    {.name = "link-null",
+        .lt = DLT_NULL,
+        .fn = sc_link_null,
+        .what = "BSD NULL (host order; AF_INET6 "
+                "30), then the same byte-swapped"},
+    {.name = "link-loop",
+        .lt = DLT_LOOP,
+        .fn = sc_link_loop,
+        .what = "OpenBSD LOOP (network order, "
+                "AF_INET6 24)"},
+    {.name = "link-raw",
+        .lt = DLT_RAW,
+        .fn = sc_link_raw,
+        .what = "raw IP (IPv4 and IPv6)"},
+    {.name = "link-ipv4",
+        .lt = DLT_IPV4,
+        .fn = sc_link_ipv4,
+        .what = "DLT_IPV4"},
+    {.name = "link-ipv6",
+        .lt = DLT_IPV6,
+        .fn = sc_link_ipv6,
+        .what = "DLT_IPV6"},
+    {.name = "icmp-ping",
+        .lt = DLT_EN10MB,
+        .fn = sc_icmp_ping,
+        .what =
+            "ping: 5 requests (reply 3 lost, reply 5 twice), IPv6 ping (the "
+            "second lost), a reply to nothing, a request cut in its header"},
+    {.name = "arp",
+        .lt = DLT_EN10MB,
+        .fn = sc_arp,
+        .what = "ARP: request and reply, a request asked 3 times unanswered, "
+                "gratuitous, probe, a reply to nothing, hardware len 8, IPv6 "
+                "protocol addresses, a cut request"},
+    {.name = "dns",
+        .lt = DLT_EN10MB,
+        .fn = sc_dns,
+        .what =
+            "DNS over UDP: A, AAAA, CNAME chain (compressed), NXDomain with "
+            "SOA, MX, TXT, NS, PTR, type 65280, a lost query, a 63-byte label, "
+            "255-byte name, odd bytes; again over IPv6"},
+    {.name = "dns-bad",
+        .lt = DLT_EN10MB,
+        .fn = sc_dns_bad,
+        .what =
+            "DNS malformed: compression loop, forward pointer, pointer past "
+            "the end, label of 64, name of 256 bytes, record data past the "
+            "end, a response cut by the capture"},
+    {.name = "dns-tcp",
+        .lt = DLT_EN10MB,
+        .fn = sc_dns_tcp,
+        .what =
+            "DNS over TCP: ANY query and response in one segment each, a TXT "
+            "response over two segments"},
+    {.name = "dhcp",
+        .lt = DLT_EN10MB,
+        .fn = sc_dhcp,
+        .what =
+            "DHCP: DISCOVER (twice), OFFER, REQUEST, ACK; a renewal; DECLINE; "
+            "a NAK; RELEASE; an option past the end; a DISCOVER cut"},
+    {.name = "traceroute",
+        .lt = DLT_EN10MB,
+        .fn = sc_traceroute,
+        .what =
+            "traceroute: UDP probes over 3 hops (one probe lost at hop 2, port "
+            "unreachable from the destination), ICMP echo probes, TCP SYN "
+            "probes, UDP over IPv6"},
+    {.name = "nd",
+        .lt = DLT_EN10MB,
+        .fn = sc_nd,
+        .what =
+            "IPv6 neighbour discovery: RS and RA (prefix, MTU), NS and its "
+            "NA, an NS unanswered, duplicate address detection answered, an "
+            "option of length 0"},
+    {.name = "http-pipelined",
+        .lt = DLT_EN10MB,
+        .fn = sc_http_pipelined,
+        .what = "HTTP/1.1 pipelining: 3 GETs before any answer, answered in "
+                "order; 2 requests in one segment answered by 2 responses in "
+                "one; a request never answered; a connection captured after a "
+                "request was sent"},
+    {.name = "app",
+        .lt = DLT_EN10MB,
+        .fn = sc_app,
+        .what =
+            "HTTP/1.1 (GET 200 with length, GET 404 chunked, a POST whose "
+            "request line spans 2 segments), TLS ClientHello/ServerHello/data, "
+            "SMTP, FTP, POP3, IMAP lines"},
+    {.name = "link-other",
+        .lt = DLT_EN10MB,
+        .fn = sc_link_other,
+        .what = "802.1Q and QinQ tagged "
+                "UDP, ARP, LLDP, SCTP over IPv4"},
+    {.name = "udp-stray-unreach",
+        .lt = DLT_EN10MB,
+        .fn = sc_udp_stray_unreach,
+        .what =
+            "a stray datagram to a client's connected socket refused by ICMP; "
+            "an ICMP error quoting a datagram never seen; a server gone, "
+            "refusing "
+            "its client and another"},
+    {.name = "time-2038",
+        .lt = DLT_EN10MB,
+        .fn = sc_time_2038,
+        .what =
+            "UDP at 2038-01-19 03:14:08 and in 2096 (unsigned 32-bit seconds)"},
+    {.name = "ts-invalid-usec",
+        .lt = DLT_EN10MB,
+        .fn = sc_ts_invalid_usec,
+        .what = "TCP with microsecond fields 999999, 1000000 and 2147483648"},
+    {.name = "udp-frag-big",
+        .lt = DLT_EN10MB,
+        .fn = sc_udp_frag_big,
+        .what = "the first IPv4 fragment of a 5692-byte UDP datagram"},
+    {.name = "tcp-idle",
+        .lt = DLT_EN10MB,
+        .fn = sc_tcp_idle,
+        .what = "a connection idle for 130 s, then on with the same numbers"},
+    {.name = "tcp-syn-only",
+        .lt = DLT_EN10MB,
+        .fn = sc_tcp_syn_only,
+        .what = "a SYN, its SYN-ACK not captured, then the connection"},
+    {.name = "tcp-sequential",
+        .lt = DLT_EN10MB,
+        .fn = sc_tcp_sequential,
+        .what =
+            "lab 3: 5 TCP pingers connect at once; a sequential server answers "
+            "them one after the other (3 pings each, then FIN)"},
+    {.name = "tcp-concurrent",
+        .lt = DLT_EN10MB,
+        .fn = sc_tcp_concurrent,
+        .what = "lab 3: the same 5 pingers; a concurrent server answers all of "
+                "them, round by round"},
+    {.name = "tcp-bad-ip",
+        .lt = DLT_EN10MB,
+        .fn = sc_tcp_bad_ip,
+        .what = "a segment whose IPv4 total length claims 20 bytes too many"},
+    {.name = "snaplen-absurd",
+        .lt = DLT_EN10MB,
+        .fn = sc_link_ipv4,
+        .what =
+            "a UDP ping with snapshot length 0x81040000 in the file header"},
+    {.name = "modified-pcap",
+        .lt = DLT_EN10MB,
+        .fn = sc_link_ipv4,
+        .what = "a UDP ping in Kuznetzov's modified pcap (magic 0xa1b2cd34)"},
 };
 
 /* Files rewritten once pcap_dump has written them. */
@@ -2364,9 +2494,7 @@ bulk_tcp(struct mk *m, long n)
 		seg(m, &k, 1, P | A, "PING 1\n", 10);
 		seg(m, &k, 0, P | A, "ping 2\n", 10);
 		seg(m, &k, 1, P | A, "PING 2\n", 10);
-		seg(m, &k, 0, F | A, NULL, 10);
-		seg(m, &k, 1, F | A, NULL, 10);
-		seg(m, &k, 0, A, NULL, 10);
+		close_by_client(m, &k, 10, 10);
 		i += 10, j++;
 	}
 }

@@ -308,12 +308,15 @@ watchdog_dir(struct cell *c)
 }
 
 /*
- * Cell dirs left by owners and watchdogs that were both killed (kill -9
- * of a whole tree): a live cell holds a lock on its dir, so a dir of
- * ours that is unlocked, and not brand new, is stale.
+ * Folders named prefix* in dir that a killed owner left: a live owner
+ * holds a lock on its folder (flock) for as long as it uses it, so a
+ * folder of ours (made by owner, or by us) that is unlocked and not
+ * touched for stale_s seconds is stale: removed.  Used for fallback
+ * cell dirs (owners and watchdogs both killed: kill -9 of a whole
+ * tree), and by labgrade for its build and results folders.
  */
-static void
-sweep_stale(const char *tmp)
+void
+cell_sweep_stale(const char *dir, const char *prefix, uid_t owner, int stale_s)
 {
 	char path[PATH_MAX];
 	struct dirent *e;
@@ -321,20 +324,20 @@ sweep_stale(const char *tmp)
 	DIR *d;
 	int fd;
 
-	if ((d = opendir(tmp)) == NULL)
+	if ((d = opendir(dir)) == NULL)
 		return;
 	while ((e = readdir(d)) != NULL) {
-		if (strncmp(e->d_name, CELL_DIR_PREFIX,
-		        strlen(CELL_DIR_PREFIX)) != 0 ||
-		    snprintf(path, sizeof path, "%s/%s", tmp, e->d_name) >=
+		if (strncmp(e->d_name, prefix, strlen(prefix)) != 0 ||
+		    snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >=
 		        (int)sizeof path)
 			continue;
 		fd =
 		    open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0)
 			continue;
-		if (fstat(fd, &st) == 0 && st.st_uid == geteuid() &&
-		    st.st_mtime + CELL_STALE_S < time(NULL) &&
+		if (fstat(fd, &st) == 0 &&
+		    (st.st_uid == owner || st.st_uid == geteuid()) &&
+		    st.st_mtime + stale_s < time(NULL) &&
 		    flock(fd, LOCK_EX | LOCK_NB) == 0)
 			cell_remove_dir(path);
 		close(fd);
@@ -351,7 +354,7 @@ cell_fallback_enter(struct cell *c)
 
 	if (tmp == NULL || tmp[0] != '/')
 		tmp = "/tmp";
-	sweep_stale(tmp);
+	cell_sweep_stale(tmp, CELL_DIR_PREFIX, geteuid(), CELL_STALE_S);
 	c->ipv6 = access("/proc/net/if_inet6", F_OK) == 0;
 	snprintf(c->dir, sizeof c->dir, "%s/" CELL_DIR_PREFIX "XXXXXX", tmp);
 	/* Orphans of what we start come to us, not to the host's init. */

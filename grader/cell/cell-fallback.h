@@ -8,6 +8,10 @@
  *	cell_fallback_sweep_uid(uid), cell_kill_uid(uid), cell_kill_orphans(c),
  *	cell_uid_count(uid)        what still runs as a student uid
  *	cell_remove_dir(dir)       remove a folder tree (no link followed)
+ *	cell_sweep_stale(dir, prefix, owner, stale_s)  remove the folders
+ *	                           prefix* in dir that no live owner holds
+ *	                           locked (flock) and older than stale_s:
+ *	                           what a killed grading left
  *	cell_landlock_abi(), cell_landlock(prog_dir, rw)  Landlock for a
  *	                           fallback cell's programs (landlock.c)
  */
@@ -26,6 +30,8 @@ int cell_kill_uid(uid_t uid);
 void cell_kill_orphans(struct cell *c);
 int cell_uid_count(uid_t uid);
 void cell_remove_dir(const char *dir);
+void cell_sweep_stale(
+    const char *dir, const char *prefix, uid_t owner, int stale_s);
 int cell_landlock_abi(void);
 int cell_landlock(const char *prog_dir, const char *rw);
 

@@ -412,7 +412,7 @@ cell_ns_enter(struct cell *c)
 	gid_t gid = getgid();
 	const char *step;
 
-	if (geteuid() != 0) {
+	if (!cell_root()) {
 		if (unshare(CLONE_NEWUSER) < 0) {
 			snprintf(c->why, sizeof c->why,
 			    _("user namespaces refused: unshare: %s"),

@@ -17,6 +17,9 @@
  *	                           need the struct cell still in place
  *	cell_port(c, type)         a port to use: fixed (CELL_PORT, +1 per
  *	                           call) in a cell, a free one in fallback
+ *	cell_root()                1 when we are root and can be the
+ *	                           cells' and builds' uids (not root of a
+ *	                           user namespace mapping only itself)
  *	(the cell's other files have a header each, included here for the
  *	cell's users: run.h, programs in the cell; cell-capture.h, its
  *	capture; cell-ready.h, waiting for a port.  Private to the cell:
@@ -74,6 +77,8 @@ struct cell {
 	const char *sandbox; /* bwrap, when student programs run in it
 	                      * (CELL_NS and bubblewrap installed), or NULL */
 	int cg_mode;         /* cgroup of the cell: 0 none, 1 v1, 2 v2 */
+	int cg_limits;       /* which hold for the whole cell: CELL_CG_MEM,
+	                      * CELL_CG_PIDS (cgroup.h) */
 	int landlock;        /* CELL_FALLBACK: the Landlock ABI its student
 	                      * programs are confined with, 0 if none */
 	int ipv6;            /* IPv6 works in the cell (the host's, in
@@ -99,6 +104,7 @@ struct cell {
 };
 
 int cell_open(struct cell *c, int slot, int flags);
+int cell_root(void);
 void cell_close(struct cell *c);
 int cell_port(struct cell *c, int type);
 

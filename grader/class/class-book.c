@@ -32,6 +32,28 @@ class_status_name(int s)
 	                                : "grader error";
 }
 
+/*
+ * A status as people read it, for n students (n = 1: one student's):
+ * the dashboard's and the progress line's.  The English words are
+ * class_status_name()'s, which grades.csv keeps in every language.
+ */
+const char *
+class_status_words(int s, size_t n)
+{
+	unsigned long k = (unsigned long)n;
+
+	switch (s) {
+	case CS_GRADED:
+		return ngettext("graded", "graded", k);
+	case CS_EMPTY:
+		return ngettext("empty", "empty", k);
+	case CS_NOT_BUILT:
+		return ngettext("not built", "not built", k);
+	default:
+		return ngettext("grader error", "grader error", k);
+	}
+}
+
 int
 class_status_parse(const char *s)
 {

@@ -4,10 +4,13 @@
  * histogram, every test's pass rate, the students by status, the
  * slowest tests and the grading's metadata; and each student's report
  * as HTML beside its report.txt.  Built from the stored records only,
- * so --dashboard OUT rebuilds it without grading.
+ * so --dashboard OUT rebuilds it without grading.  The prose is in the
+ * language labgrade runs in (LANG, --lang), and <html lang> says which.
  */
 #define _GNU_SOURCE /* open_memstream, O_DIRECTORY with -std=c11 */
+#include <ctype.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +78,88 @@ html_text(FILE *f, const char *s)
 	}
 }
 
+/*
+ * A sentence for people: fmt (a translation, through gettext) written as
+ * HTML text, and its arguments, which are HTML already: text escaped with
+ * html_esc() or markup of the page's own (html_link()).  The format is
+ * escaped before printf reads it, so a translation can never add markup;
+ * & < > " ' are no part of a conversion, so the conversions stay.
+ */
+static void __attribute__((format(printf, 2, 3)))
+html_say(FILE *f, const char *fmt, ...)
+{
+	char *esc = NULL;
+	size_t n = 0;
+	FILE *m = open_memstream(&esc, &n);
+	va_list ap;
+
+	if (m == NULL)
+		return;
+	html_text(m, fmt);
+	if (fclose(m) == 0) {
+		va_start(ap, fmt);
+		vfprintf(f, esc, ap);
+		va_end(ap);
+	}
+	free(esc);
+}
+
+/* s as HTML text in buf, cut before a character that does not fit. */
+static const char *
+html_esc(char *buf, size_t n, const char *s)
+{
+	size_t len = 0, k;
+	char one[2] = "";
+	const char *e;
+
+	for (; s != NULL && *s != '\0'; s++) {
+		e = *s == '&'    ? "&amp;"
+		    : *s == '<'  ? "&lt;"
+		    : *s == '>'  ? "&gt;"
+		    : *s == '"'  ? "&quot;"
+		    : *s == '\'' ? "&#39;"
+		                 : (one[0] = *s, one);
+		k = strlen(e);
+		if (len + k >= n)
+			break;
+		memcpy(buf + len, e, k);
+		len += k;
+	}
+	if (n > 0)
+		buf[len] = '\0';
+	return buf;
+}
+
+/* <a href="href">text</a> in buf: href is the page's own, text escaped;
+ * the bare text if the link does not fit. */
+static const char *
+html_link(char *buf, size_t n, const char *href, const char *text)
+{
+	char esc[256];
+	int w = snprintf(buf, n, "<a href=\"%s\">%s</a>", href,
+	    html_esc(esc, sizeof esc, text));
+
+	return w >= 0 && (size_t)w < n ? buf : html_esc(buf, n, text);
+}
+
+/* The language the prose is written in, as HTML's lang says it
+ * ("pt_BR" -> "pt-BR"); "en" when i18n_lang() gives nothing usable. */
+static const char *
+html_lang(char *buf, size_t n, const char *lang)
+{
+	size_t i;
+
+	for (i = 0; lang[i] != '\0' && i + 1 < n; i++) {
+		if (!isalpha((unsigned char)lang[i]) && lang[i] != '_')
+			break;
+		buf[i] = lang[i] == '_' ? '-' : lang[i];
+	}
+	if (i == 0 || lang[i] != '\0')
+		return "en";
+	buf[i] = '\0';
+	return buf;
+}
+
 /* A student's folder in a link: safe names hold only [A-Za-z0-9._~%-],
  * and '%' must be written %25. */
 static void
@@ -92,11 +177,14 @@ html_href(FILE *f, const char *safe)
 static void
 html_head(FILE *f, const char *title)
 {
-	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
-	      "<meta charset=\"utf-8\">\n"
-	      "<meta name=\"viewport\" content=\"width=device-width, "
-	      "initial-scale=1\">\n<title>",
-	    f);
+	char lang[32];
+
+	fprintf(f,
+	    "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n"
+	    "<meta charset=\"utf-8\">\n"
+	    "<meta name=\"viewport\" content=\"width=device-width, "
+	    "initial-scale=1\">\n<title>",
+	    html_lang(lang, sizeof lang, i18n_lang()));
 	html_text(f, title);
 	fprintf(f, "</title>\n<style>%s</style>\n</head>\n<body>\n", html_css);
 }
@@ -176,24 +264,33 @@ html_stats(const struct class_book *b, struct html_stats *h)
 static void
 html_meta(FILE *f, const struct class_book *b)
 {
+	char lab[256], version[256], hash[256], date[128], code[300];
+	char csv[64], json[64], sim[64];
+
+	html_esc(lab, sizeof lab, b->lab);
 	fputs("<h1>", f);
-	html_text(f, b->lab);
-	fprintf(f,
-	    ": class report</h1>\n<p class=\"meta\">%zu submissions; "
-	    "labgrade ",
-	    b->n);
-	html_text(f, b->version);
-	fprintf(
-	    f, ", seed %llu, rubric hash <code>", (unsigned long long)b->seed);
-	html_text(f, b->rubric_hash);
-	fputs("</code>, graded ", f);
-	html_text(f, b->date);
-	fprintf(f,
-	    " in %.0f s. Gradebook: <a href=\"grades.csv\">grades.csv"
-	    "</a> (metadata: <a href=\"grades.json\">grades.json</a>). "
-	    "Similar pairs: <a href=\"similarity.txt\">similarity.txt</a> "
-	    "(a hint, never a verdict).</p>\n",
-	    b->seconds);
+	html_say(f, _("%s: class report"), lab);
+	fputs("</h1>\n<p class=\"meta\">", f);
+	snprintf(code, sizeof code, "<code>%s</code>",
+	    html_esc(hash, sizeof hash, b->rubric_hash));
+	html_say(f,
+	    ngettext("%zu submission; labgrade %s, seed %llu, rubric hash %s, "
+	             "graded %s in %.0f s.",
+	        "%zu submissions; labgrade %s, seed %llu, rubric hash %s, "
+	        "graded %s in %.0f s.",
+	        (unsigned long)b->n),
+	    b->n, html_esc(version, sizeof version, b->version),
+	    (unsigned long long)b->seed, code,
+	    html_esc(date, sizeof date, b->date), b->seconds);
+	fputc(' ', f);
+	/* TRANSLATORS: each %s is a link to the file it names. */
+	html_say(f,
+	    _("Gradebook: %s (metadata: %s). Similar pairs: %s (a hint, "
+	      "never a verdict)."),
+	    html_link(csv, sizeof csv, "grades.csv", "grades.csv"),
+	    html_link(json, sizeof json, "grades.json", "grades.json"),
+	    html_link(sim, sizeof sim, "similarity.txt", "similarity.txt"));
+	fputs("</p>\n", f);
 }
 
 static void
@@ -202,15 +299,24 @@ html_cards(FILE *f, const struct class_book *b, const struct html_stats *h)
 	int k;
 
 	fputs("<div class=\"cards\">\n", f);
-	for (k = 0; k < CS_NSTATUS; k++)
-		fprintf(f, "<div class=\"card\"><b>%zu</b>%s</div>\n",
-		    h->count[k], class_status_name(k));
-	if (b->bar >= 0)
-		fprintf(f, "<div class=\"card\"><b>%zu</b>below %g%s</div>\n",
-		    h->below, b->bar, b->bar_pct ? "%" : "");
-	if (b->due != 0)
-		fprintf(
-		    f, "<div class=\"card\"><b>%zu</b>late</div>\n", h->late);
+	for (k = 0; k < CS_NSTATUS; k++) {
+		fprintf(f, "<div class=\"card\"><b>%zu</b>", h->count[k]);
+		html_text(f, class_status_words(k, h->count[k]));
+		fputs("</div>\n", f);
+	}
+	if (b->bar >= 0) {
+		fprintf(f, "<div class=\"card\"><b>%zu</b>", h->below);
+		/* TRANSLATORS: a card under a count of students: "below 60"
+		 * (points) or "below 60%" (of the maximum), --fail-under's */
+		html_say(f, _("below %g%s"), b->bar, b->bar_pct ? "%" : "");
+		fputs("</div>\n", f);
+	}
+	if (b->due != 0) {
+		fprintf(f, "<div class=\"card\"><b>%zu</b>", h->late);
+		/* TRANSLATORS: a card under a count of late submissions */
+		html_text(f, ngettext("late", "late", h->late));
+		fputs("</div>\n", f);
+	}
 	fputs("</div>\n", f);
 }
 
@@ -229,11 +335,15 @@ html_histogram(FILE *f, const struct class_book *b, const struct html_stats *h)
 
 	for (k = 0; k < HTML_BINS; k++)
 		top = h->bins[k] > top ? h->bins[k] : top;
+	fputs("<h2>", f);
+	html_text(f, _("Scores"));
 	fprintf(f,
-	    "<h2>Scores</h2>\n<svg id=\"histogram\" viewBox=\"0 0 %d %d\" "
-	    "width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"score "
-	    "histogram: graded students per tenth of the maximum\">\n",
+	    "</h2>\n<svg id=\"histogram\" viewBox=\"0 0 %d %d\" "
+	    "width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"",
 	    W, H, W, H);
+	html_say(f, "%s",
+	    _("score histogram: graded students per tenth of the maximum"));
+	fputs("\">\n", f);
 	fprintf(f,
 	    "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#555\"/>\n",
 	    X0, Y0, X0 + HTML_BINS * (BW + GAP), Y0);
@@ -268,24 +378,41 @@ html_histogram(FILE *f, const struct class_book *b, const struct html_stats *h)
 		    "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
 		    "stroke=\"#a40000\" stroke-width=\"2\" "
 		    "stroke-dasharray=\"6 4\"/>\n<text x=\"%d\" y=\"%d\" "
-		    "font-size=\"16\" fill=\"#a40000\" text-anchor=\"%s\">"
-		    "fail-under %g%s</text>\n",
+		    "font-size=\"16\" fill=\"#a40000\" text-anchor=\"%s\">",
 		    x, Y0 - 170, x, Y0, x + (bar > 0.5 ? -4 : 4), Y0 - 158,
-		    bar > 0.5 ? "end" : "start", b->bar, b->bar_pct ? "%" : "");
+		    bar > 0.5 ? "end" : "start");
+		/* TRANSLATORS: the histogram's dashed line at --fail-under's
+		 * score ("fail-under 60" points, "fail-under 60%") */
+		html_say(
+		    f, _("fail-under %g%s"), b->bar, b->bar_pct ? "%" : "");
+		fputs("</text>\n", f);
 	}
-	if (h->count[CS_GRADED] > 0)
+	if (h->count[CS_GRADED] > 0) {
 		fprintf(f,
-		    "<text x=\"%d\" y=\"%d\" font-size=\"16\" fill=\"#444\">"
-		    "%zu graded: mean %.0f%%, median %.0f%% of the maximum"
-		    "</text>\n",
-		    X0, H - 8, h->count[CS_GRADED], h->mean, h->median);
+		    "<text x=\"%d\" y=\"%d\" font-size=\"16\" "
+		    "fill=\"#444\">",
+		    X0, H - 8);
+		html_say(f,
+		    ngettext("%zu graded: mean %.0f%%, median %.0f%% of the "
+		             "maximum",
+		        "%zu graded: mean %.0f%%, median %.0f%% of the maximum",
+		        (unsigned long)h->count[CS_GRADED]),
+		    h->count[CS_GRADED], h->mean, h->median);
+		fputs("</text>\n", f);
+	}
 	fputs("</svg>\n", f);
-	if (h->count[CS_EMPTY] + h->count[CS_NOT_BUILT] > 0)
-		fprintf(f,
-		    "<p class=\"sum\">Not in the plot: %zu empty, %zu not "
-		    "built (see <a href=\"#bystatus\">Students by "
-		    "status</a>).</p>\n",
-		    h->count[CS_EMPTY], h->count[CS_NOT_BUILT]);
+	if (h->count[CS_EMPTY] + h->count[CS_NOT_BUILT] > 0) {
+		char link[256];
+
+		fputs("<p class=\"sum\">", f);
+		/* TRANSLATORS: %s is a link to the "Students by status" list */
+		html_say(f,
+		    _("Not in the plot: %zu empty, %zu not built (see %s)."),
+		    h->count[CS_EMPTY], h->count[CS_NOT_BUILT],
+		    html_link(link, sizeof link, "#bystatus",
+		        _("Students by status")));
+		fputs("</p>\n", f);
+	}
 }
 
 static void
@@ -332,10 +459,18 @@ html_pass_rates(FILE *f, const struct class_book *b, const struct html_stats *h)
 	for (k = 0; k < b->ntests; k++)
 		order[k] = k;
 	qsort_r(order, b->ntests, sizeof *order, html_cmp_rate, (void *)h);
-	fputs("<h2>Pass rate of every test</h2>\n<div class=\"wrap\">"
-	      "<table id=\"passrates\">\n<tr><th>test: what it checks</th>"
-	      "<th class=\"n\">passed / ran</th><th></th></tr>\n",
-	    f);
+	fputs("<h2>", f);
+	html_text(f, _("Pass rate of every test"));
+	fputs(
+	    "</h2>\n<div class=\"wrap\"><table id=\"passrates\">\n<tr><th>", f);
+	/* TRANSLATORS: a column's head: each test's name, then what it
+	 * checks, one line under the other */
+	html_text(f, _("test: what it checks"));
+	fputs("</th><th class=\"n\">", f);
+	/* TRANSLATORS: a column's head: how many passed the test, of how
+	 * many it ran for ("12/15") */
+	html_text(f, _("passed / ran"));
+	fputs("</th><th></th></tr>\n", f);
 	for (i = 0; i < b->ntests; i++) {
 		k = order[i];
 		fputs("<tr><td><code>", f);
@@ -344,8 +479,10 @@ html_pass_rates(FILE *f, const struct class_book *b, const struct html_stats *h)
 		html_text(f, b->summaries != NULL ? b->summaries[k] : "");
 		fputs("</span></td><td class=\"n\">", f);
 		if (h->ran[k] == 0) {
-			fputs(
-			    "<span class=\"none\">not run</span></td><td>", f);
+			fputs("<span class=\"none\">", f);
+			/* TRANSLATORS: a test no student's grading ran */
+			html_text(f, _("not run"));
+			fputs("</span></td><td>", f);
 		} else {
 			double r = (double)h->passed[k] / (double)h->ran[k];
 
@@ -370,11 +507,17 @@ html_slowest(FILE *f, const struct class_book *b, const struct html_stats *h)
 			top = h->max_secs[k];
 	}
 	qsort_r(order, n, sizeof *order, html_cmp_slow, (void *)h);
-	fputs("<h2>Slowest tests</h2>\n<div class=\"wrap\"><table "
-	      "id=\"slowest\">\n<tr><th>test</th><th class=\"n\">mean</th><th "
-	      "class=\"n\">max</th>"
-	      "<th></th></tr>\n",
-	    f);
+	fputs("<h2>", f);
+	html_text(f, _("Slowest tests"));
+	fputs("</h2>\n<div class=\"wrap\"><table id=\"slowest\">\n<tr><th>", f);
+	/* TRANSLATORS: the slowest tests' column heads: a test's name, its
+	 * mean and its longest time */
+	html_text(f, _("test"));
+	fputs("</th><th class=\"n\">", f);
+	html_text(f, _("mean"));
+	fputs("</th><th class=\"n\">", f);
+	html_text(f, _("max"));
+	fputs("</th><th></th></tr>\n", f);
 	for (i = 0; i < n && i < HTML_SLOWEST; i++) {
 		k = order[i];
 		if (h->timed[k] == 0)
@@ -420,22 +563,32 @@ html_by_status(FILE *f, const struct class_book *b)
 	size_t i, n;
 	int k;
 
-	fputs("<h2>Students by status</h2>\n<ul id=\"bystatus\">\n", f);
+	fputs("<h2>", f);
+	html_text(f, _("Students by status"));
+	fputs("</h2>\n<ul id=\"bystatus\">\n", f);
 	for (k = 0; k < 5; k++) {
 		if ((which[k] == -1 && b->bar < 0) ||
 		    (which[k] == -2 && !b->due))
 			continue;
+		for (i = 0, n = 0; i < b->n; i++)
+			n += html_in_list(b, &b->st[i], which[k]) != 0;
+		fputs("<li><b>", f);
 		if (which[k] >= 0)
-			fprintf(
-			    f, "<li><b>%s</b>: ", class_status_name(which[k]));
+			html_text(f, class_status_words(which[k], n));
 		else if (which[k] == -1)
-			fprintf(f, "<li><b>below %g%s</b>: ", b->bar,
-			    b->bar_pct ? "%" : "");
+			html_say(
+			    f, _("below %g%s"), b->bar, b->bar_pct ? "%" : "");
 		else
-			fputs(
-			    "<li><b>late</b> (days after the due date, by the "
-			    "sources' file times): ",
-			    f);
+			html_text(f, ngettext("late", "late", n));
+		fputs("</b>", f);
+		if (which[k] == -2) {
+			fputc(' ', f);
+			/* TRANSLATORS: after "late": what the numbers after
+			 * the names are */
+			html_text(f, _("(days after the due date, by the "
+			               "sources' file times)"));
+		}
+		fputs(": ", f);
 		for (i = 0, n = 0; i < b->n; i++) {
 			const struct class_student *s = &b->st[i];
 
@@ -446,7 +599,10 @@ html_by_status(FILE *f, const struct class_book *b)
 			if (which[k] == -2)
 				fprintf(f, " (%d)", s->late_days);
 		}
-		fputs(n == 0 ? "none</li>\n" : "</li>\n", f);
+		if (n == 0)
+			/* TRANSLATORS: no student has this status */
+			html_text(f, _("none"));
+		fputs("</li>\n", f);
 	}
 	fputs("</ul>\n", f);
 }
@@ -456,10 +612,20 @@ html_students(FILE *f, const struct class_book *b)
 {
 	size_t i, k, passed;
 
-	fputs("<h2>Every student</h2>\n<div class=\"wrap\"><table "
-	      "id=\"students\">\n<tr><th>student</th><th>status</th>"
-	      "<th class=\"n\">score</th><th class=\"n\">passed</th></tr>\n",
-	    f);
+	fputs("<h2>", f);
+	html_text(f, _("Every student"));
+	fputs(
+	    "</h2>\n<div class=\"wrap\"><table id=\"students\">\n<tr><th>", f);
+	/* TRANSLATORS: the students' table's column heads: the student's
+	 * folder, its status, its score, how many tests it passed */
+	html_text(f, _("student"));
+	fputs("</th><th>", f);
+	html_text(f, _("status"));
+	fputs("</th><th class=\"n\">", f);
+	html_text(f, _("score"));
+	fputs("</th><th class=\"n\">", f);
+	html_text(f, _("passed"));
+	fputs("</th></tr>\n", f);
 	for (i = 0; i < b->n; i++) {
 		const struct class_student *s = &b->st[i];
 
@@ -468,9 +634,10 @@ html_students(FILE *f, const struct class_book *b)
 			          s->rec.test[k].status == GS_PASSED;
 		fputs("<tr><td>", f);
 		html_student_link(f, s);
-		fprintf(f, "</td><td%s>%s</td>",
-		    s->rec.status == CS_GRADED ? "" : " class=\"bad\"",
-		    class_status_name(s->rec.status));
+		fprintf(f, "</td><td%s>",
+		    s->rec.status == CS_GRADED ? "" : " class=\"bad\"");
+		html_text(f, class_status_words(s->rec.status, 1));
+		fputs("</td>", f);
 		if (s->rec.status == CS_ERROR)
 			fputs("<td class=\"n\"></td><td class=\"n\"></td>", f);
 		else
@@ -498,7 +665,7 @@ html_dashboard(const struct class_book *b, size_t *len)
 		return NULL;
 	}
 	html_stats(b, h);
-	snprintf(title, sizeof title, "%s: class report", b->lab);
+	snprintf(title, sizeof title, _("%s: class report"), b->lab);
 	html_head(f, title);
 	html_meta(f, b);
 	html_cards(f, b, h);
@@ -516,12 +683,43 @@ html_dashboard(const struct class_book *b, size_t *len)
 	return buf;
 }
 
+/*
+ * The language a student's report.txt was written in: its grading's
+ * report.json "lang" (a cached grading keeps the language it was graded
+ * in, which --dashboard under another LANG does not change), as HTML's
+ * lang says it in buf; NULL if unknown.
+ */
+static const char *
+html_report_lang(int fd, char *buf, size_t n)
+{
+	char *json = class_read_file(fd, "report.json", HTML_REPORT_MAX, NULL);
+	char lang[32];
+	const char *at = json != NULL ? strstr(json, "\"lang\": \"") : NULL;
+	size_t len;
+
+	if (at != NULL) {
+		at += strlen("\"lang\": \"");
+		len = strspn(at,
+		    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_");
+		if (len > 0 && len < sizeof lang && at[len] == '"') {
+			memcpy(lang, at, len);
+			lang[len] = '\0';
+			at = html_lang(buf, n, lang);
+		} else {
+			at = NULL;
+		}
+	}
+	free(json);
+	return at;
+}
+
 /* A student's report.txt as a page of its own. */
 static int
 html_student_page(
     const struct class_book *b, int studfd, const struct class_student *s)
 {
-	char *text = NULL, *buf = NULL, title[1200];
+	char *text = NULL, *buf = NULL, title[1200], page[32], rep[32];
+	const char *lang;
 	size_t len = 0;
 	FILE *f;
 	int fd, rc = -1;
@@ -531,20 +729,28 @@ html_student_page(
 	if (fd < 0)
 		return -1;
 	text = class_read_file(fd, "report.txt", HTML_REPORT_MAX, NULL);
+	lang = html_report_lang(fd, rep, sizeof rep);
 	f = open_memstream(&buf, &len);
 	if (f != NULL) {
 		snprintf(title, sizeof title, "%s: %s", b->lab, s->shown);
 		html_head(f, title);
-		fputs("<p><a href=\"../../report.html\">class report</a></p>\n"
-		      "<h1>",
-		    f);
+		fputs("<p><a href=\"../../report.html\">", f);
+		html_text(f, _("class report"));
+		fputs("</a></p>\n<h1>", f);
 		html_text(f, s->shown);
-		fprintf(f, "</h1>\n<p>%s", class_status_name(s->rec.status));
+		fputs("</h1>\n<p>", f);
+		html_text(f, class_status_words(s->rec.status, 1));
 		if (s->rec.status != CS_ERROR)
 			fprintf(f, ": %g/%g", s->rec.score, s->rec.max);
-		fputs("</p>\n<pre>", f);
-		html_text(
-		    f, text != NULL ? text : "(no report: nothing was graded)");
+		/* the report in its own language when the page's differs */
+		if (text != NULL && lang != NULL &&
+		    strcmp(lang, html_lang(page, sizeof page, i18n_lang())) !=
+		        0)
+			fprintf(f, "</p>\n<pre lang=\"%s\">", lang);
+		else
+			fputs("</p>\n<pre>", f);
+		html_text(f,
+		    text != NULL ? text : _("(no report: nothing was graded)"));
 		fputs("</pre>\n</body>\n</html>\n", f);
 		if (fclose(f) == 0)
 			rc = class_write_file(fd, "report.html", buf, len);
@@ -576,6 +782,6 @@ class_html_write(
 		close(studfd);
 	if (rc < 0 || studfd < 0)
 		snprintf(
-		    err, errlen, "%s: could not write report.html", b->out);
+		    err, errlen, _("%s: could not write report.html"), b->out);
 	return rc < 0 || studfd < 0 ? -1 : 0;
 }

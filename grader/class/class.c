@@ -311,13 +311,15 @@ class_progress(struct class_state *st, const struct class_sub *c)
 		eta = el / (double)st->graded *
 		      (double)(st->to_grade - st->graded);
 	if (c->s->rec.status == CS_ERROR)
-		snprintf(
-		    what, sizeof what, "grader error (see its labgrade.log)");
+		snprintf(what, sizeof what, "%s",
+		    _("grader error (see its labgrade.log)"));
 	else
-		snprintf(what, sizeof what, "%s%s %g/%g",
-		    class_status_name(c->s->rec.status),
-		    c->how == CH_ONLY ? " (--only merged)" : "",
-		    c->s->rec.score, c->s->rec.max);
+		/* TRANSLATORS: a submission's status ("graded"), its score */
+		snprintf(what, sizeof what,
+		    c->how == CH_ONLY ? _("%s (--only merged) %g/%g")
+		                      : _("%s %g/%g"),
+		    class_status_words(c->s->rec.status, 1), c->s->rec.score,
+		    c->s->rec.max);
 	fprintf(stderr, _("%slabgrade: [%zu/%zu] %s: %s; %.0f s, ETA %.0f s%s"),
 	    st->tty ? "\r\033[K" : "", st->done, st->n, c->s->shown, what, el,
 	    eta, st->tty && st->done < st->n ? "" : "\n");
@@ -582,8 +584,11 @@ class_summary(struct class_state *st, size_t cached)
 			max = s->rec.max > max ? s->rec.max : max;
 		}
 	}
-	printf(_("labgrade: %s, %zu submissions (%zu graded now, %zu "
-	         "unchanged since the last run)\n"),
+	printf(ngettext("labgrade: %s, %zu submission (%zu graded now, %zu "
+	                "unchanged since the last run)\n",
+	           "labgrade: %s, %zu submissions (%zu graded now, %zu "
+	           "unchanged since the last run)\n",
+	           (unsigned long)st->n),
 	    st->o->lab, st->n, st->graded, cached);
 	printf(_("  %zu graded, %zu empty, %zu not built, %zu grader error\n"),
 	    count[CS_GRADED], count[CS_EMPTY], count[CS_NOT_BUILT],
@@ -660,6 +665,7 @@ class_book_fill(struct class_state *st)
 	struct class_book *b = &st->book;
 	time_t now = time(NULL);
 	struct tm tm;
+	char secs[32];
 
 	b->lab = o->lab;
 	b->version = LABGRADE_VERSION;
@@ -678,7 +684,9 @@ class_book_fill(struct class_state *st)
 	b->due = o->due;
 	class_book_late(b);
 	b->bar_pct = o->fail_under_pct;
-	b->seconds = class_now() - st->t0;
+	/* as class.tsv stores it, so --dashboard writes the same page */
+	snprintf(secs, sizeof secs, "%.1f", class_now() - st->t0);
+	b->seconds = strtod(secs, NULL);
 }
 
 static int

@@ -24,6 +24,8 @@
  *	class_write_file(dirfd, name, text, n)  name.tmp (O_EXCL), renamed
  *	class_read_file(dirfd, name, max, &n)   a small regular file
  *	class_rec_*     a student's record (student.tsv)
+ *	class_status_name(s)   a status as grades.csv and JSON write it
+ *	class_status_words(s, n)  as people read it, for n students
  *	class_book_write(...)          grades.csv and grades.json
  *	class_html_write(...)          report.html and each student's
  *	class_similar_write(...)       similarity.txt: similar pairs, a hint
@@ -137,6 +139,7 @@ int class_rec_parse(const char *text, const char *const *tests, size_t ntests,
     struct class_rec *r);
 char *class_rec_format(const struct class_rec *r, const char *const *tests);
 const char *class_status_name(int s);
+const char *class_status_words(int s, size_t n);
 int class_status_parse(const char *s);
 int class_book_below(const struct class_book *b, const struct class_student *s);
 void class_book_late(struct class_book *b);

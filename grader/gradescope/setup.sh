@@ -15,3 +15,13 @@ rm -rf socklab
 mkdir socklab
 tar xzf socklab.tar.gz -C socklab
 make -C socklab build/labgrade build/labpeer build/labsniff
+# Gradescope's containers cannot make namespaces: the submission's
+# programs run as an unprivileged uid (the fallback), and where the
+# kernel has no Landlock they may read every world-readable file.  The
+# labs' tests (hidden ones included, and the broken submissions' edits
+# of the references), their objects and the tarball holding them all
+# are root's alone; the labs' Makefiles and common files stay readable
+# for the build.
+chmod 600 socklab.tar.gz
+chmod 700 socklab/grader
+if [ -d socklab/build/grader ]; then chmod 700 socklab/build/grader; fi

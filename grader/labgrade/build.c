@@ -337,42 +337,6 @@ build_why(int e)
 	return strerror(e);
 }
 
-/*
- * Build folders that a grader killed before its cleanup left in base:
- * ours (made by this uid, whether or not already given to build_uid),
- * unlocked (their grading is gone) and not brand new.
- */
-static void
-build_sweep(const char *base, uid_t build_uid)
-{
-	uid_t owner = build_uid != (uid_t)-1 ? build_uid : geteuid();
-	char path[PATH_MAX];
-	struct dirent *e;
-	struct stat st;
-	DIR *d;
-	int fd;
-
-	if ((d = opendir(base)) == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (strncmp(e->d_name, "labgrade-build-", 15) != 0 ||
-		    snprintf(path, sizeof path, "%s/%s", base, e->d_name) >=
-		        (int)sizeof path)
-			continue;
-		fd =
-		    open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		if (fstat(fd, &st) == 0 &&
-		    (st.st_uid == owner || st.st_uid == geteuid()) &&
-		    st.st_mtime + BUILD_STALE_S < time(NULL) &&
-		    flock(fd, LOCK_EX | LOCK_NB) == 0)
-			cell_remove_dir(path);
-		close(fd);
-	}
-	closedir(d);
-}
-
 static int
 build_prepare(const struct grade_lab *lab, const char *src, const char *kit,
     struct build_result *b, char *missing, size_t mlen, uid_t build_uid,
@@ -385,15 +349,18 @@ build_prepare(const struct grade_lab *lab, const char *src, const char *kit,
 
 	if (base == NULL)
 		return -1;
-	build_sweep(base, build_uid);
-	snprintf(b->dir, sizeof b->dir, "%s/labgrade-build-XXXXXX", base);
+	/* Build folders a grader killed before its cleanup left in base:
+	 * ours, whether or not already given to build_uid. */
+	cell_sweep_stale(base, BUILD_DIR_PREFIX,
+	    build_uid != (uid_t)-1 ? build_uid : geteuid(), BUILD_STALE_S);
+	snprintf(b->dir, sizeof b->dir, "%s/" BUILD_DIR_PREFIX "XXXXXX", base);
 	/* 0711: other users (other cells, other builds) may not list it. */
 	if (mkdtemp(b->dir) == NULL || chmod(b->dir, 0711) < 0) {
 		snprintf(err, errlen, "%s: %s", b->dir, strerror(errno));
 		b->dir[0] = '\0';
 		return -1;
 	}
-	/* Held while we live: build_sweep leaves a locked folder alone. */
+	/* Held while we live: the sweep leaves a locked folder alone. */
 	b->lock_fd = open(b->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (b->lock_fd < 0 || flock(b->lock_fd, LOCK_EX) < 0) {
 		snprintf(err, errlen, "%s: %s", b->dir, strerror(errno));
@@ -520,7 +487,7 @@ build_submission(const struct grade_lab *lab, const char *src, const char *kit,
 		snprintf(err, errlen, _("%s: not a folder"), src);
 		return -1;
 	}
-	build_uid = geteuid() == 0 ? BUILD_UID : (uid_t)-1;
+	build_uid = cell_root() ? BUILD_UID : (uid_t)-1;
 	if (build_prepare(lab, src, kit, b, missing, sizeof missing, build_uid,
 	        err, errlen) < 0)
 		return -1;

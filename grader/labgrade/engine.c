@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -92,28 +93,37 @@ engine_hard_budget(const struct grade_test *t)
 	return b + (b * GRADE_STRETCH_PCT + 99) / 100;
 }
 
-/* Can uid read the kit's reference solutions (under Landlock when the
- * cell's programs are)?  Asked in a child, with open(2): Landlock does
- * not answer access(2). */
-static int
+/*
+ * Can uid read the kit's reference solutions or its tests (the labs'
+ * sources under grader/labs: hidden tests, the broken submissions'
+ * edits of the references; under Landlock when the cell's programs
+ * are)?  Asked in a child, with open(2): Landlock does not answer
+ * access(2).
+ */
+int
 engine_kit_readable(const char *kit, uid_t uid, int landlock)
 {
+	static const char *const secret[] = {"solutions", "grader/labs", NULL};
 	char path[PATH_MAX];
 	pid_t pid;
-	int st;
+	int st, i, fd;
 
 	if (kit == NULL)
 		return 0;
-	snprintf(path, sizeof path, "%s/solutions", kit);
 	fflush(NULL);
 	pid = fork();
-	if (pid == 0)
-		_exit(setgroups(0, NULL) == 0 && setgid((gid_t)uid) == 0 &&
-		              setuid(uid) == 0 &&
-		              (!landlock || cell_landlock(NULL, NULL) == 0) &&
-		              open(path, O_RDONLY | O_DIRECTORY) >= 0
-		          ? 0
-		          : 1);
+	if (pid == 0) {
+		if (setgroups(0, NULL) < 0 || setgid((gid_t)uid) < 0 ||
+		    setuid(uid) < 0 ||
+		    (landlock && cell_landlock(NULL, NULL) < 0))
+			_exit(1);
+		for (i = 0; secret[i] != NULL; i++) {
+			snprintf(path, sizeof path, "%s/%s", kit, secret[i]);
+			if ((fd = open(path, O_RDONLY | O_DIRECTORY)) >= 0)
+				_exit(0);
+		}
+		_exit(1);
+	}
 	if (pid < 0 || waitpid(pid, &st, 0) != pid)
 		return 0;
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
@@ -147,9 +157,9 @@ engine_fallback_note(
 		      "why: %s"),
 		    (unsigned)c->uid, files,
 		    engine_kit_readable(sub->kit, c->uid, c->landlock)
-		        ? _("the kit's solutions ARE readable to it: chmod 700 "
-		            "the kit")
-		        : _("the kit's solutions are not"),
+		        ? _("the kit's solutions or tests ARE readable to it: "
+		            "chmod 700 the kit")
+		        : _("the kit's solutions and tests are not"),
 		    c->why);
 	else
 		snprintf(buf, len,
@@ -200,6 +210,11 @@ engine_child(const struct engine_ctx *x, int idx)
 	}
 	g.cell = &cell;
 	grade_sched_cell(&cell);
+	/* Memory or processes bounded per process only, where the cell
+	 * should have had a cgroup: the report says so. */
+	cell_cgroup_note(&cell, cell.switch_uid, why, sizeof why);
+	if (why[0] != '\0')
+		grade_record(&g, "limits", why);
 	if (cell.mode == CELL_FALLBACK) {
 		engine_fallback_note(x->sub, &cell, why, sizeof why);
 		grade_record(&g, "cell", why);
@@ -695,6 +710,25 @@ engine_word(const struct engine_ctx *x, const char *w, size_t wl, FILE *out,
 	fprintf(out, "%.*s", (int)wl, w);
 }
 
+/*
+ * The kit's Makefile as "make -C DIR -f" should name it: make splits the
+ * path of a makefile on blanks (MAKEFILE_LIST), and the lab's Makefile
+ * finds ../common through it, so a kit in a folder named "my kit" is
+ * named relative to DIR when that has no blank (a submission in the
+ * kit: ../../labs/LAB/Makefile), else as it is.
+ */
+static const char *
+engine_makefile_word(const char *dir, const char *mk, char *rel, size_t len)
+{
+	char abs[PATH_MAX];
+
+	if (mk[0] != '/' || strpbrk(mk, " \t\n") == NULL ||
+	    realpath(dir, abs) == NULL)
+		return mk;
+	engine_relative(abs, mk, rel, len);
+	return strpbrk(rel, " \t\n") == NULL ? rel : mk;
+}
+
 /* A command line with its words made runnable from here. */
 static char *
 engine_command(const struct engine_ctx *x, const char *cmd, char **build)
@@ -720,10 +754,12 @@ engine_command(const struct engine_ctx *x, const char *cmd, char **build)
 	 * that would run a student's commands outside any cell. */
 	if (build != NULL && bbuf[0] != '\0' && x->sub->makefile != NULL) {
 		int here = strcmp(x->subdir, ".") == 0;
-		char dir[PATH_MAX], mk[PATH_MAX];
+		char dir[PATH_MAX], mk[PATH_MAX], rel[PATH_MAX];
 
 		report_shell_word(dir, sizeof dir, x->subdir);
-		report_shell_word(mk, sizeof mk, x->sub->makefile);
+		report_shell_word(mk, sizeof mk,
+		    engine_makefile_word(
+		        x->subdir, x->sub->makefile, rel, sizeof rel));
 		free(*build);
 		if (asprintf(build, "make%s%s -f %s%s", here ? "" : " -C ",
 		        here ? "" : dir, mk, bbuf) < 0)
@@ -782,6 +818,8 @@ engine_collect(struct engine_ctx *x, struct report *rep, size_t i,
 	t->seconds = seconds;
 	if (t->cell_note != NULL && rep->cell_note == NULL)
 		rep->cell_note = engine_strdup(t->cell_note);
+	if (t->limits_note != NULL && rep->limits_note == NULL)
+		rep->limits_note = engine_strdup(t->limits_note);
 }
 
 struct engine_run {
@@ -969,21 +1007,31 @@ engine_select(struct engine_run *e, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * The grading's private results folder in $TMPDIR (or /tmp), locked
+ * (flock) until engine_cleanup, by this process and the runners it
+ * forks, which write there: the next grading's sweep removes the folders
+ * a killed grading left (unlocked, older than RESULTS_STALE_S), never a
+ * live one's.
+ */
 static int
-engine_results_dir(struct engine_ctx *x, char *err, size_t errlen)
+engine_results_dir(
+    struct engine_ctx *x, struct report *rep, char *err, size_t errlen)
 {
 	const char *tmp = getenv("TMPDIR");
 
 	if (tmp == NULL || tmp[0] != '/')
 		tmp = "/tmp";
-	snprintf(
-	    x->results, sizeof x->results, "%s/labgrade-results-XXXXXX", tmp);
+	cell_sweep_stale(tmp, RESULTS_DIR_PREFIX, geteuid(), RESULTS_STALE_S);
+	snprintf(x->results, sizeof x->results,
+	    "%s/" RESULTS_DIR_PREFIX "XXXXXX", tmp);
 	if (mkdtemp(x->results) == NULL) {
 		snprintf(err, errlen, "%s: %s", x->results, strerror(errno));
 		return -1;
 	}
 	x->dir_fd = open(x->results, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (x->dir_fd < 0) {
+	if (x->dir_fd < 0 || flock(x->dir_fd, LOCK_EX) < 0 ||
+	    (rep->results_lock = fcntl(x->dir_fd, F_DUPFD_CLOEXEC, 0)) < 0) {
 		snprintf(err, errlen, "%s: %s", x->results, strerror(errno));
 		return -1;
 	}
@@ -998,6 +1046,7 @@ engine_report_init(struct report *rep, const struct grade_lab *lab,
 	size_t i;
 
 	memset(rep, 0, sizeof *rep);
+	rep->results_lock = -1;
 	rep->lab = engine_strdup(lab->name);
 	rep->dir = engine_strdup(sub->src);
 	rep->version = engine_strdup(LABGRADE_VERSION);
@@ -1149,7 +1198,7 @@ engine_run(const struct grade_lab *lab, const struct rubric *rub,
 		goto out;
 	}
 	if (engine_select(&e, err, errlen) < 0 ||
-	    engine_results_dir(&e.x, err, errlen) < 0)
+	    engine_results_dir(&e.x, rep, err, errlen) < 0)
 		goto out;
 	rep->results = engine_strdup(e.x.results);
 	engine_command_names(&e.x);
@@ -1273,4 +1322,7 @@ engine_cleanup(struct report *rep)
 		closedir(dir);
 	}
 	rmdir(rep->results);
+	if (rep->results_lock >= 0)
+		close(rep->results_lock);
+	rep->results_lock = -1;
 }

@@ -14,6 +14,9 @@
  *	engine_overrun(budget_ms, wait_ms, student_ms)  whose a test's
  *	                    budget overrun is: GS_ERROR (the machine's)
  *	                    or GS_TIMEOUT (the submission's); grade-sched.c
+ *	engine_kit_readable(kit, uid, landlock)  whether a fallback cell's
+ *	                    programs (uid) can read the kit's solutions or
+ *	                    tests (for the report's note)
  */
 #ifndef ENGINE_H
 #define ENGINE_H
@@ -22,6 +25,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "build.h"
 #include "grade.h"
@@ -40,6 +44,7 @@ int engine_run(const struct grade_lab *lab, const struct rubric *rub,
     const struct grade_sub *sub, const struct build_result *b,
     const struct engine_opts *opt, struct report *rep, char *err,
     size_t errlen);
+int engine_kit_readable(const char *kit, uid_t uid, int landlock);
 void engine_render_traces(struct report *rep, const char *labsniff, int all);
 int engine_keep_traces(struct report *rep, const char *dir);
 void engine_cleanup(struct report *rep);

@@ -599,6 +599,8 @@ grade_record_read(const char *path, struct report_test *t, int *check_rtype,
 			seen |= 16; /* the watcher ended it at its budget */
 		} else if (strcmp(line, "cell") == 0) {
 			grade_set(&t->cell_note, v);
+		} else if (strcmp(line, "limits") == 0) {
+			grade_set(&t->limits_note, v);
 		} else if (strcmp(line, "here") == 0) {
 			t->not_here = 1;
 		} else if (strcmp(line, "check") == 0) {

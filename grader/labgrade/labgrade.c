@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cell.h"
+#include "cgroup.h"
 #include "sandbox.h"
 #include "class.h"
 #include "engine.h"
@@ -121,7 +122,7 @@ static const char lg_help[] = N_(
     "Grade a socklab submission: build it with the kit's Makefile, run its\n"
     "programs against scripted peers in private cells, check what they\n"
     "print and what they send on the wire.\n\n"
-    "LAB is one of the kit's labs (--labs), or its name's part before the\n"
+    "LAB is one of the kit's labs (--labs, or its name's part before the\n"
     "first '-'); DIR defaults to labs/LAB.\n\n"
     "  --format F      text, json, junit, tap, gradescope, autolab, csv;\n"
     "                  repeat or separate with commas (several need --out)\n"
@@ -310,6 +311,22 @@ lg_due(const char *s, long long *out)
 	return t == (time_t)-1 ? -1 : 0;
 }
 
+/* An option that only names something (a path, a test, a name). */
+static int
+lg_set(const char **to, const char *arg)
+{
+	*to = arg;
+	return 0;
+}
+
+/* An option that only turns something on. */
+static int
+lg_flag(int *flag)
+{
+	*flag = 1;
+	return 0;
+}
+
 static int
 lg_option(struct lg *o, int c, const char *arg)
 {
@@ -320,29 +337,21 @@ lg_option(struct lg *o, int c, const char *arg)
 	case OPT_FORMAT:
 		return lg_add_formats(o, arg);
 	case OPT_OUT:
-		o->out = arg;
-		return 0;
+		return lg_set(&o->out, arg);
 	case OPT_ONLY:
-		o->only = arg;
-		return 0;
+		return lg_set(&o->only, arg);
 	case OPT_RUBRIC:
-		o->rubric = arg;
-		return 0;
+		return lg_set(&o->rubric, arg);
 	case OPT_CLASS:
-		o->class_root = arg;
-		return 0;
+		return lg_set(&o->class_root, arg);
 	case OPT_FORCE:
-		o->force = 1;
-		return 0;
+		return lg_flag(&o->force);
 	case OPT_ROSTER:
-		o->roster = arg;
-		return 0;
+		return lg_set(&o->roster, arg);
 	case OPT_STUDENT:
-		o->student = arg;
-		return 0;
+		return lg_set(&o->student, arg);
 	case OPT_DASHBOARD:
-		o->dashboard = arg;
-		return 0;
+		return lg_set(&o->dashboard, arg);
 	case OPT_DUE:
 		if (lg_due(arg, &o->due) < 0)
 			return lg_bad(
@@ -357,22 +366,18 @@ lg_option(struct lg *o, int c, const char *arg)
 			return lg_bad(_("bad --lang '%s' (en or pt_BR)"), arg);
 		return 0;
 	case OPT_LIST:
-		o->list = 1;
-		return 0;
+		return lg_flag(&o->list);
 	case OPT_CONTRACT:
-		o->contract = 1;
-		return 0;
+		return lg_flag(&o->contract);
 	case OPT_NO_CELL:
-		o->no_cell = 1;
-		return 0;
+		return lg_flag(&o->no_cell);
 	case OPT_UNSAFE:
 		/* Class mode's per-student runs inherit it. */
 		o->unsafe = 1;
 		setenv(LG_UNSAFE_ENV, "1", 1);
 		return 0;
 	case 'v':
-		o->verbose = 1;
-		return 0;
+		return lg_flag(&o->verbose);
 	case OPT_FAIL_UNDER:
 		return lg_fail_under(o, arg);
 	case OPT_SEED:
@@ -578,7 +583,9 @@ lg_list(struct lg *o)
 
 	if (lg_rubric(o, &r) < 0)
 		return 1;
-	printf(_("%s: %zu tests, %g points (rubric %s, hash %s)\n"),
+	printf(ngettext("%s: %zu test, %g points (rubric %s, hash %s)\n",
+	           "%s: %zu tests, %g points (rubric %s, hash %s)\n",
+	           (unsigned long)o->lab->ntests),
 	    o->lab->name, o->lab->ntests, r.total, r.path, r.hash);
 	for (i = 0; i < o->lab->ntests; i++) {
 		t = &o->lab->tests[i];
@@ -653,8 +660,11 @@ lg_status(struct lg *o, const struct report *rep)
 
 	if (rep->errors > 0) {
 		fprintf(stderr,
-		    _("labgrade: %zu test(s) hit a grader error: this "
-		      "grade is incomplete\n"),
+		    ngettext("labgrade: %zu test hit a grader error: this "
+		             "grade is incomplete\n",
+		        "labgrade: %zu tests hit a grader error: this "
+		        "grade is incomplete\n",
+		        (unsigned long)rep->errors),
 		    rep->errors);
 		return 1;
 	}
@@ -759,7 +769,7 @@ lg_sandbox_check(const struct lg *o)
 		    stderr, _("labgrade: bubblewrap (bwrap) is not installed: "
 		              "student programs and builds see the host's "
 		              "files (install bubblewrap)\n"));
-	if (geteuid() == 0 || o->unsafe || (!o->no_cell && lg_userns_works()))
+	if (cell_root() || o->unsafe || (!o->no_cell && lg_userns_works()))
 		return 0;
 	fprintf(stderr,
 	    _("labgrade: %s and not root (no uid to drop to): refusing to run "
@@ -948,6 +958,10 @@ main(int argc, char **argv)
 	if (o.list)
 		return lg_list(&o);
 	lg_signals();
+	/* cgroup v2: a leaf of our own, so that the cells' cgroups get the
+	 * memory and pids controllers (see cell/cgroup.c); undone at exit. */
+	cell_cgroup_prepare();
+	atexit(cell_cgroup_finish);
 	if (o.class_root != NULL)
 		return lg_class(&o);
 	return lg_grade(&o);

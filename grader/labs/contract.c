@@ -270,7 +270,7 @@ ping_parse(const char *out, size_t len, struct ping_out *po)
 const char *
 contract_window(char *buf, size_t n)
 {
-	snprintf(buf, n, "contract: %.3f-%.3f s; accepted here: %.2f-%.2f s",
+	snprintf(buf, n, _("contract: %.3f-%.3f s; accepted here: %.2f-%.2f s"),
 	    CONTRACT_DEADLINE_LO_S, CONTRACT_DEADLINE_HI_S,
 	    CONTRACT_ACCEPT_LO_S, CONTRACT_ACCEPT_HI_S);
 	return buf;

@@ -82,17 +82,11 @@ pinger_peer_check(struct grade *g, const struct pinger *p, const char *host,
     int port, const char *const extra[], int wall_ms,
     struct run **verdict_later)
 {
-	const char *args[SCEN_ARGS_MAX] = {p->peer_client, host};
-	char pbuf[16], cmd[64];
-	int i;
+	const char *args[SCEN_ARGS_MAX];
+	char pbuf[SCEN_PORT_TEXT];
 
-	snprintf(pbuf, sizeof pbuf, "%d", port);
-	args[2] = pbuf;
-	for (i = 0; extra[i] != NULL && i + 4 < SCEN_ARGS_MAX; i++)
-		args[3 + i] = extra[i];
-	args[3 + i] = NULL;
-	snprintf(cmd, sizeof cmd, "./%s %d", p->server, port);
-	scen_repro(g, cmd, args);
+	scen_peer_args(
+	    g, p->server, port, p->peer_client, host, extra, args, pbuf);
 	if (verdict_later == NULL)
 		scen_peer_check(g, args, wall_ms);
 	else

@@ -326,6 +326,25 @@ scen_repro(struct grade *g, const char *student, const char *const args[])
 }
 
 void
+scen_peer_args(struct grade *g, const char *server, int port, const char *kind,
+    const char *host, const char *const extra[],
+    const char *args[SCEN_ARGS_MAX], char pbuf[SCEN_PORT_TEXT])
+{
+	char cmd[64];
+	int i;
+
+	snprintf(pbuf, SCEN_PORT_TEXT, "%d", port);
+	args[0] = kind;
+	args[1] = host;
+	args[2] = pbuf;
+	for (i = 0; extra[i] != NULL && i + 4 < SCEN_ARGS_MAX; i++)
+		args[3 + i] = extra[i];
+	args[3 + i] = NULL;
+	snprintf(cmd, sizeof cmd, "./%s %d", server, port);
+	scen_repro(g, cmd, args);
+}
+
+void
 scen_repro_pair(
     struct grade *g, int type, int port, const char *server, const char *client)
 {
@@ -634,8 +653,11 @@ check_lines(struct grade *g, const struct run *r, const struct ping_expect *e,
 	}
 	if (k < po->nline)
 		ping_fail(g, r, e,
-		    _("%d ping line(s) more than expected: the "
-		      "client should have stopped"),
+		    ngettext("%d ping line more than expected: the "
+		             "client should have stopped",
+		        "%d ping lines more than expected: the "
+		        "client should have stopped",
+		        (unsigned long)(po->nline - k)),
 		    po->nline - k);
 }
 

@@ -26,6 +26,11 @@
  *	                                 fail unless it found all well
  *	scen_repro(g, student, args)     the report's repro: the student's
  *	                                 command (if any), then labpeer's
+ *	scen_peer_args(g, server, port, kind, host, extra, args, pbuf)
+ *	                                 labpeer's args against the student's
+ *	                                 server on port (kind HOST PORT
+ *	                                 extra...; pbuf holds the port) and
+ *	                                 the repro: "./SERVER PORT", labpeer
  *	scen_repro_bg(g, fmt, ...)       the repro's first (background) command
  *	scen_repro_fg(g, fmt, ...)       its second: "BG && FG" in the report
  *	                                 (labpeer --background), or "BG &
@@ -119,6 +124,10 @@ struct run *scen_peer_run(
 void scen_peer_verdict(struct grade *g, struct run *r, int wall_ms);
 void scen_peer_check(struct grade *g, const char *const args[], int wall_ms);
 void scen_repro(struct grade *g, const char *student, const char *const args[]);
+#define SCEN_PORT_TEXT 16 /* a port's text, for scen_peer_args */
+void scen_peer_args(struct grade *g, const char *server, int port,
+    const char *kind, const char *host, const char *const extra[],
+    const char *args[SCEN_ARGS_MAX], char pbuf[SCEN_PORT_TEXT]);
 void scen_repro_bg(struct grade *g, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void scen_repro_fg(struct grade *g, const char *fmt, ...)

@@ -282,7 +282,10 @@ took_for_reply(struct grade *g, const struct wire *w, int sport,
 			continue;
 		explain_pkt(g, _("a datagram that is not the reply"), p, i);
 		len += (size_t)snprintf(list + len, sizeof list - len,
-		    "%s\"%s\" from %s%s", n++ ? "; " : "",
+		    /* TRANSLATORS: one datagram of a list: the separator
+		     * ("; " or none), its payload, its sender, and " (not
+		     * the server's port)" or nothing */
+		    _("%s\"%s\" from %s%s"), n++ ? "; " : "",
 		    wire_text(p->data, p->len, txt, sizeof txt),
 		    wire_ep_str(&p->src, from, sizeof from),
 		    right_bytes ? _(" (not the server's port)") : "");

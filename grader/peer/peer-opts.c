@@ -468,14 +468,29 @@ peer_text_set(struct peer_opts *o, const char *s)
 	return 0;
 }
 
+/* A number from lo to hi into an int. */
 static int
-peer_opt_ms(const char *v, int *out)
+peer_int(const char *v, long lo, long hi, int *out)
 {
 	long n;
 
-	if (peer_num(v, 0, PEER_DELAY_MAX_MS, &n) < 0)
+	if (peer_num(v, lo, hi, &n) < 0)
 		return -1;
 	*out = (int)n;
+	return 0;
+}
+
+static int
+peer_opt_ms(const char *v, int *out)
+{
+	return peer_int(v, 0, PEER_DELAY_MAX_MS, out);
+}
+
+/* An option that only turns something on. */
+static int
+peer_flag(int *flag)
+{
+	*flag = 1;
 	return 0;
 }
 
@@ -512,8 +527,6 @@ static int
 peer_opt_apply(struct peer_opts *o, enum peer_opt_id id, const char *v,
     int *npay, int *nprelude)
 {
-	long n;
-
 	switch (id) {
 	case O_DROP:
 		return peer_list_parse(&o->drop, v);
@@ -564,10 +577,7 @@ peer_opt_apply(struct peer_opts *o, enum peer_opt_id id, const char *v,
 		    o->mode <= PEER_TCP_SERVER ? LONG_MAX : PEER_COUNT_MAX,
 		    &o->count);
 	case O_SPLIT:
-		if (peer_num(v, 1, PEER_SPLIT_MAX, &n) < 0)
-			return -1;
-		o->split = (int)n;
-		return 0;
+		return peer_int(v, 1, PEER_SPLIT_MAX, &o->split);
 	case O_CLOSE_AFTER:
 		return peer_num(v, 0, LONG_MAX, &o->close_after);
 	case O_RESET_AFTER:
@@ -577,8 +587,7 @@ peer_opt_apply(struct peer_opts *o, enum peer_opt_id id, const char *v,
 	case O_TRAIL_AFTER:
 		return peer_num(v, 1, LONG_MAX, &o->trail_after);
 	case O_BACKGROUND:
-		o->background = 1;
-		return 0;
+		return peer_flag(&o->background);
 	case O_WAIT_SERVER:
 		return peer_opt_ms(v, &o->wait_server_ms);
 	case O_PAYLOAD:
@@ -593,40 +602,29 @@ peer_opt_apply(struct peer_opts *o, enum peer_opt_id id, const char *v,
 		o->lines[o->nlines++] = v;
 		return 0;
 	case O_VANISH:
-		o->vanish = 1;
-		return 0;
+		return peer_flag(&o->vanish);
 	case O_INTERLEAVE:
-		o->interleave = 1;
-		return 0;
+		return peer_flag(&o->interleave);
 	case O_KEEP_GOING:
-		o->keep_going = 1;
-		return 0;
+		return peer_flag(&o->keep_going);
 	case O_PINGER:
-		o->pinger = 1;
-		return 0;
+		return peer_flag(&o->pinger);
 	case O_BATCH:
-		o->batch = 1;
-		return 0;
+		return peer_flag(&o->batch);
 	case O_NO_READ:
-		o->no_read = 1;
 		(*nprelude)++;
-		return 0;
+		return peer_flag(&o->no_read);
 	case O_RESET:
-		o->reset = 1;
 		(*nprelude)++;
-		return 0;
+		return peer_flag(&o->reset);
 	case O_VANISH_MID_LINE:
-		o->vanish_mid_line = 1;
 		(*nprelude)++;
-		return 0;
+		return peer_flag(&o->vanish_mid_line);
 	case O_LONG:
 		(*nprelude)++;
 		return peer_num(v, 1, PEER_MAX_MSG - 1, &o->long_len);
 	case O_CLIENTS:
-		if (peer_num(v, 1, PEER_CLIENTS_MAX, &n) < 0)
-			return -1;
-		o->clients = (int)n;
-		return 0;
+		return peer_int(v, 1, PEER_CLIENTS_MAX, &o->clients);
 	case O_MIX:
 		return peer_mix_parse(o, v);
 	case O_BURST:
@@ -634,13 +632,9 @@ peer_opt_apply(struct peer_opts *o, enum peer_opt_id id, const char *v,
 	case O_HOLD:
 		return peer_opt_ms(v, &o->hold_ms);
 	case O_CONNECTIONS:
-		if (peer_num(v, 1, 1000, &n) < 0)
-			return -1;
-		o->connections = (int)n;
-		return 0;
+		return peer_int(v, 1, 1000, &o->connections);
 	case O_JSON:
-		o->json = 1;
-		return 0;
+		return peer_flag(&o->json);
 	case O_IPV4:
 		o->family = AF_INET;
 		return 0;

@@ -24,5 +24,5 @@ TEST_DEPS += $(B)/labpeer
 LAB3_REF := solutions/lab3-concurrent/tcp_server
 $(LAB3_REF): solutions/lab3-concurrent/tcp_server.c labs/common/socklab.c
 	$(MAKE) --no-print-directory -C solutions/lab3-concurrent \
-		-f $(CURDIR)/labs/lab3-concurrent/Makefile
+		-f ../../labs/lab3-concurrent/Makefile
 TEST_DEPS += $(LAB3_REF)

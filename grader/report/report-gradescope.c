@@ -32,6 +32,8 @@ gradescope_header(const struct report *rep)
 		    _("Ran without private namespaces (%s): checks that "
 		      "need them are reported as not run.\n"),
 		    rep->cell_note);
+	if (rep->limits_note != NULL)
+		fprintf(f, _("Limits: %s.\n"), rep->limits_note);
 	if (rep->ran_nothing)
 		fprintf(f, _("No test ran, so nothing was graded.\n"));
 	if (rep->not_here > 0)

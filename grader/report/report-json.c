@@ -231,6 +231,7 @@ report_json_write(
 	report_json_key(out, "build_failure", rep->build_why, 1);
 	report_json_key(out, "build_log", rep->build_log, 1);
 	report_json_key(out, "cell_note", rep->cell_note, 1);
+	report_json_key(out, "limits_note", rep->limits_note, 1);
 	fprintf(out,
 	    "\"score\": %g, \"max_score\": %g, \"tests_run\": %zu, "
 	    "\"tests_passed\": %zu, \"tests_not_run\": %zu, "

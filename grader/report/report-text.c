@@ -144,6 +144,10 @@ text_header(FILE *f, const struct report *rep, const struct report_opts *o)
 		        "run)\n"),
 		    f);
 	}
+	if (rep->limits_note != NULL) {
+		fputs(_("note: limits: "), f);
+		text_block(f, "", rep->limits_note);
+	}
 	fputc('\n', f);
 }
 
@@ -231,7 +235,10 @@ report_text_write(
 			text_test(f, rep, &rep->tests[i], o);
 	}
 	if (unselected > 0)
-		fprintf(f, _("(%zu other tests not selected: --only)\n"),
+		fprintf(f,
+		    ngettext("(%zu other test not selected: --only)\n",
+		        "(%zu other tests not selected: --only)\n",
+		        (unsigned long)unselected),
 		    unselected);
 	fputc('\n', f);
 	if (rep->ran_nothing)

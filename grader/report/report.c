@@ -399,6 +399,7 @@ report_test_free(struct report_test *t)
 	free(t->trace_pcap);
 	free(t->trace_text);
 	free(t->cell_note);
+	free(t->limits_note);
 	for (i = 0; i < t->nstudent; i++) {
 		free(t->student[i].role);
 		free(t->student[i].cmdline);
@@ -424,5 +425,6 @@ report_free(struct report *rep)
 	free(rep->build_why);
 	free(rep->results);
 	free(rep->cell_note);
+	free(rep->limits_note);
 	memset(rep, 0, sizeof *rep);
 }

@@ -79,7 +79,9 @@ struct report_test {
 	char *trace_text;  /* labsniff's reading of it, when shown */
 	struct report_student student[GRADE_STUDENTS_MAX];
 	size_t nstudent;
-	char *cell_note; /* fallback mode: why no namespaces */
+	char *cell_note;   /* fallback mode: why no namespaces */
+	char *limits_note; /* memory or processes bounded per process
+	                    * only, where a cell-wide cgroup was expected */
 	double seconds;
 	int unselected; /* left out by --only: not counted */
 	int not_here;   /* could not run where the grader runs (no
@@ -95,10 +97,13 @@ struct report {
 	char rubric_hash[17];
 	char *rubric_path;
 	int build_ok;
-	char *build_log; /* last compiler lines when the build failed */
-	char *build_why; /* one line: what did not build */
-	char *results;   /* private results folder (traces) */
-	char *cell_note; /* set when any test ran without namespaces */
+	char *build_log;   /* last compiler lines when the build failed */
+	char *build_why;   /* one line: what did not build */
+	char *results;     /* private results folder (traces) */
+	int results_lock;  /* its lock (flock), held until engine_cleanup */
+	char *cell_note;   /* set when any test ran without namespaces */
+	char *limits_note; /* set when a cell's limits were per process
+	                    * only (cell_cgroup_note) */
 	struct report_test *tests;
 	size_t ntests;
 	double score, max_score;

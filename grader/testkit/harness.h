@@ -22,11 +22,24 @@
  *	                         /tmp/NAME; kit_tmp("") is the folder
  *	kit_vartmp(name)         $KIT_VARTMP/NAME (the runner's private
  *	                         folder under /var/tmp, removed at its end
- *	                         even when tests fail), else /var/tmp/NAME
+ *	                         even when tests fail), else /var/tmp/NAME;
+ *	                         kit_vartmp("") is the folder
  *	KIT_TMP_MAX              room for such a scratch path (a longer one
  *	                         is cut: its mkdtemp()/mkstemp() fails)
+ *	kit_copy(dir)            a copy of the kit another uid can read
+ *	                         (its tools, rubrics, labs/, the lab 1-2
+ *	                         references) in dir; 0 or -1
  *	kit_bin(name)            path of a built tool (build/NAME or
  *	                         $KIT_BUILD/NAME), in a static buffer ring
+ *	kit_not_here(why)        a check that cannot run here (as an
+ *	                         ordinary user, say): one "not here:" line
+ *	                         on stderr naming the test and why, which
+ *	                         the runner counts and lists before Check's
+ *	                         summary (never a silent pass)
+ *	kit_shq(s)               s as one single-quoted shell word, in a
+ *	                         static buffer ring of 8: a path in a
+ *	                         "sh -c" command (the kit's folder may be
+ *	                         named "my kit (copy)")
  *	harness_now(), harness_now_ms()  CLOCK_MONOTONIC in s / ms
  *
  * A started program gets /dev/null (or the given text) on stdin, default
@@ -68,6 +81,10 @@ int port_wait(int type, int port, int timeout_ms);
 const char *kit_bin(const char *name);
 const char *kit_tmp(const char *name);
 const char *kit_vartmp(const char *name);
+int kit_copy(const char *dir);
+const char *kit_shq(const char *s);
+#define kit_not_here(why) kit_not_here_in(__func__, (why))
+void kit_not_here_in(const char *func, const char *why);
 
 /* A scratch path: the runner's folder (about 25 bytes) and a name. */
 #define KIT_TMP_MAX 128

@@ -30,10 +30,15 @@ static Suite *(*const suites[])(void) = {
 /*
  * Private temporary folders for the whole run: TMPDIR (the grader's
  * results folders, fallback cells) and KIT_VARTMP (scratch folders that
- * must outlive a cell's private /tmp).  Removed when the run ends, by a
+ * must outlive a cell's private /tmp; LABGRADE_TMPDIR, the grader's
+ * build folders).  Removed when the run ends, by a
  * failure, a signal or normally, so a failed run leaves nothing behind.
  */
-static char runner_tmp[2][64];
+static char runner_tmp[2][128];
+/* The checks that said they cannot run here (kit_not_here), one line
+ * each, in the /var/tmp folder: not a leftover. */
+#define RUNNER_NOT_HERE "not-here.txt"
+static char runner_not_here[160];
 static pid_t runner_pid; /* Check's test children exit too: not them */
 
 static int
@@ -114,6 +119,8 @@ runner_leftovers(void)
 		while ((e = readdir(d)) != NULL) {
 			if (strcmp(e->d_name, ".") == 0 ||
 			    strcmp(e->d_name, "..") == 0 ||
+			    (i == 1 &&
+			        strcmp(e->d_name, RUNNER_NOT_HERE) == 0) ||
 			    runner_settled(dirfd(d), e->d_name))
 				continue;
 			fprintf(stderr, "check_kit: left behind: %s/%s\n",
@@ -122,6 +129,30 @@ runner_leftovers(void)
 		}
 		closedir(d);
 	}
+	return n;
+}
+
+/* The checks that did not run here, listed before Check's summary so
+ * that a green run says what it did not cover.  Their number. */
+static int
+runner_print_not_here(void)
+{
+	char line[1024];
+	int n = 0;
+	FILE *f;
+
+	if (runner_not_here[0] == '\0' ||
+	    (f = fopen(runner_not_here, "r")) == NULL)
+		return 0;
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (n++ == 0)
+			printf("check_kit: checks that could not run here "
+			       "(each passed without checking):\n");
+		printf("  %s", line);
+	}
+	fclose(f);
+	if (n > 0)
+		printf("check_kit: %d not here\n", n);
 	return n;
 }
 
@@ -134,10 +165,19 @@ runner_on_signal(int sig)
 }
 
 /* A private folder under base, world-writable and sticky like /tmp (the
- * grader's cells run student programs, and some tests, as other uids). */
+ * grader's cells run student programs, and some tests, as other uids).
+ * A runner started by a test (env already names a folder under base)
+ * makes its own inside that one, which the outer runner removes even if
+ * this one is killed. */
 static void
 runner_private(int i, const char *base, const char *env)
 {
+	const char *outer = getenv(env);
+	size_t n = strlen(base);
+
+	if (outer != NULL && strncmp(outer, base, n) == 0 && outer[n] == '/' &&
+	    strlen(outer) < sizeof runner_tmp[i] - 20)
+		base = outer;
 	snprintf(
 	    runner_tmp[i], sizeof runner_tmp[i], "%s/check_kit-XXXXXX", base);
 	if (mkdtemp(runner_tmp[i]) == NULL || chmod(runner_tmp[i], 01777) < 0) {
@@ -147,13 +187,33 @@ runner_private(int i, const char *base, const char *env)
 	setenv(env, runner_tmp[i], 1);
 }
 
+/*
+ * Check's summary line, said again as the run's last line: Check prints
+ * it before the failures it lists (and, verbose, every test), and the
+ * leftovers come after, while CI logs and people read the last line.
+ */
+static void
+runner_summary(int ran, int failures, int errors)
+{
+	int pct =
+	    failures + errors == 0
+	        ? 100
+	        : (int)((float)(ran - failures - errors) / (float)ran * 100);
+
+	fflush(stderr);
+	printf("%d%%: Checks: %d, Failures: %d, Errors: %d\n", pct, ran,
+	    failures, errors);
+	fflush(stdout);
+}
+
 int
 main(void)
 {
-	const char *fork = getenv("CK_FORK");
+	const char *fork = getenv("CK_FORK"), *verbosity;
+	TestResult **res;
 	SRunner *sr;
 	size_t i;
-	int ran, failed, left;
+	int ran, failed, failures, errors, left;
 
 	/* Tests kill processes, open namespaces and call exit(): they must
 	 * each run in a child of their own. */
@@ -165,6 +225,14 @@ main(void)
 	runner_pid = getpid();
 	runner_private(0, "/tmp", "TMPDIR");
 	runner_private(1, "/var/tmp", "KIT_VARTMP");
+	/* labgrade's build folders (outside /tmp, which each cell replaces)
+	 * go there too, unless a test names a folder of its own. */
+	if (runner_tmp[1][0] != '\0') {
+		setenv("LABGRADE_TMPDIR", runner_tmp[1], 1);
+		snprintf(runner_not_here, sizeof runner_not_here, "%s/%s",
+		    runner_tmp[1], RUNNER_NOT_HERE);
+		setenv("KIT_NOT_HERE", runner_not_here, 1);
+	}
 	atexit(runner_cleanup);
 	signal(SIGINT, runner_on_signal);
 	signal(SIGTERM, runner_on_signal);
@@ -172,9 +240,22 @@ main(void)
 	sr = srunner_create(NULL);
 	for (i = 0; i < sizeof suites / sizeof suites[0]; i++)
 		srunner_add_suite(sr, suites[i]());
-	srunner_run_all(sr, CK_ENV);
+	/* Check's summary stays the last line: the not-here list first. */
+	srunner_run_all(sr, CK_SILENT);
+	runner_print_not_here();
+	srunner_print(sr, CK_ENV);
+	fflush(stdout);
 	ran = srunner_ntests_run(sr);
 	failed = srunner_ntests_failed(sr);
+	failures = errors = 0;
+	if (failed > 0 && (res = srunner_failures(sr)) != NULL) {
+		for (i = 0; i < (size_t)failed; i++)
+			if (tr_rtype(res[i]) == CK_ERROR)
+				errors++;
+			else
+				failures++;
+		free(res);
+	}
 	srunner_free(sr);
 	/* A mistyped CK_RUN_SUITE runs nothing and Check calls that 100%. */
 	if (ran == 0) {
@@ -184,12 +265,14 @@ main(void)
 	/* Tests make their scratch files under TMPDIR and KIT_VARTMP
 	 * (kit_tmp, kit_vartmp): what is still there, they left. */
 	left = runner_leftovers();
-	if (left > 0) {
+	if (left > 0)
 		fprintf(stderr,
 		    "check_kit: FAILED: the run left %d files or folders "
 		    "behind in its temporary folders\n",
 		    left);
-		return 1;
-	}
-	return failed == 0 ? 0 : 1;
+	if (failed > 0 || left > 0 ||
+	    ((verbosity = getenv("CK_VERBOSITY")) != NULL &&
+	        strcmp(verbosity, "verbose") == 0))
+		runner_summary(ran, failures, errors);
+	return failed == 0 && left == 0 ? 0 : 1;
 }

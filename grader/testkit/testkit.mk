@@ -13,3 +13,16 @@ $(B)/labtest-noipv6: $(B)/grader/testkit/noipv6.o
 	$(CC) $(KIT_LDFLAGS) -o $@ $^
 
 TEST_DEPS += $(B)/labtest-noipv6
+
+# The runner over a demo suite of its own (tests/runner_demo.c), for the
+# harness suite's checks of what the runner prints last and returns.
+$(B)/testkit-demo/suites.inc:
+	@mkdir -p $(dir $@)
+	@echo 'SUITE(runner_demo)' > $@
+$(B)/testkit-demo/runner.o: grader/testkit/runner.c $(B)/testkit-demo/suites.inc
+	$(CC) $(CPPFLAGS) $(GRADER_INCLUDES) -I$(B)/testkit-demo $(KIT_CFLAGS) -c $< -o $@
+$(B)/check_runner_demo: $(B)/testkit-demo/runner.o \
+    $(B)/grader/testkit/tests/runner_demo.o $(B)/grader/testkit/harness.o
+	$(CC) $(KIT_LDFLAGS) -o $@ $^ $(CHECK_LIBS) -lpthread
+
+TEST_DEPS += $(B)/check_runner_demo

@@ -454,7 +454,7 @@ START_TEST(test_gradescope_lang)
 	    "%s/err; mkdir -p %s/ag/source %s/ag/submission; "
 	    "echo lab1-udp >%s/ag/source/lab; echo pt_BR >%s/ag/source/lang; "
 	    "env -i PATH=/usr/bin:/bin LANG=C AUTOGRADER=%s/ag "
-	    "SOCKLAB_KIT=$PWD "
+	    "SOCKLAB_KIT=\"$PWD\" "
 	    "sh grader/gradescope/run_autograder; python3 -c 'import json, "
 	    "sys; d = json.load(open(sys.argv[1])); "
 	    "assert \"idioma: pt_BR\" in d[\"output\"], d[\"output\"]; "
@@ -466,6 +466,163 @@ START_TEST(test_gradescope_lang)
 	    PROC_EXIT(&p), p.out, p.err);
 	proc_free(&p);
 	i18n_rm(dir);
+}
+END_TEST
+
+/*
+ * The class dashboard in pt-BR (labgrade --class under LANG=pt_BR.UTF-8):
+ * <html lang="pt-BR">, no English prose left in it or in a student's
+ * page (po/tests/i18n.py dashboard, against the same pages rebuilt with
+ * --lang en); --dashboard rebuilds it the same under --lang pt_BR or
+ * LANG; it validates and renders (grader/class/tests/dashboard-check.py:
+ * tidy, headless Chromium, a 390 px phone).  And a catalogue whose
+ * translations carry markup (a <script>, a link out) gets it escaped
+ * as text.  The class: a reference (alice), an empty folder (bruno), the
+ * skeleton (carla, below --fail-under), one that does not build (davi);
+ * every one late.
+ */
+START_TEST(test_dashboard)
+{
+	char dir[4096], cmd[16384], kit[4096];
+	char *argv[] = {"sh", "-c", cmd, NULL};
+	struct proc p = {0};
+
+	if (!i18n_have_pt())
+		return;
+	ck_assert_ptr_nonnull(getcwd(kit, sizeof kit));
+	snprintf(dir, sizeof dir, "%s", kit_vartmp("i18n-dash-XXXXXX"));
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(cmd, sizeof cmd,
+	    "set -e; D=%s; LG=%s; K=%s; E='env -i PATH=/usr/bin:/bin'; "
+	    "mkdir $D/c $D/c/alice $D/c/bruno $D/c/carla $D/c/davi; "
+	    "cp $K/solutions/lab1-udp/udp_*.c $D/c/alice/; "
+	    "cp $K/labs/lab1-udp/udp_*.c $D/c/carla/; "
+	    "cp $K/solutions/lab1-udp/udp_*.c $D/c/davi/; "
+	    "echo 'int x = ;' >> $D/c/davi/udp_server.c; "
+	    "$E LANG=pt_BR.UTF-8 $LG --class $D/c -j 4 --fail-under 60 "
+	    "--due 2026-01-01T00:00Z lab1-udp >$D/out 2>&1 || "
+	    "test $? = 3 || { cat $D/out; exit 1; }; "
+	    "grep -q '] alice: corrigida ' $D/out && grep -q '] davi: não "
+	    "compilada' "
+	    "$D/out || { cat $D/out; exit 1; }; "
+	    "O=$D/c-labgrade; cp $O/report.html $D/pt.html; "
+	    "cp $O/students/alice/report.html $D/pt-alice.html; "
+	    "cp $O/students/davi/report.html $D/pt-davi.html; "
+	    "$E LANG=pt_BR.UTF-8 $LG --lang en --dashboard $O >/dev/null; "
+	    "cp $O/report.html $D/en.html; "
+	    "cp $O/students/alice/report.html $D/en-alice.html; "
+	    "cp $O/students/davi/report.html $D/en-davi.html; "
+	    "grep -q '<pre lang=\"pt-BR\">' $D/en-alice.html; "
+	    "$E LANG=C $LG --lang pt_BR --dashboard $O >/dev/null; "
+	    "cmp $O/report.html $D/pt.html; "
+	    "$E LANG=pt_BR.UTF-8 $LG --dashboard $O >/dev/null; "
+	    "cmp $O/report.html $D/pt.html; "
+	    "cmp $O/students/alice/report.html $D/pt-alice.html; "
+	    "python3 po/tests/i18n.py dashboard $D/en.html $D/pt.html "
+	    "$D/en-alice.html $D/pt-alice.html $D/en-davi.html "
+	    "$D/pt-davi.html; "
+	    "python3 grader/class/tests/dashboard-check.py $O; "
+	    "mkdir -p $D/bin/locale/pt_BR/LC_MESSAGES; cp $LG $D/bin/; "
+	    "python3 po/tests/i18n.py evil-po $D/evil.po; "
+	    "msgfmt -o $D/bin/locale/pt_BR/LC_MESSAGES/socklab.mo $D/evil.po "
+	    "2>/dev/null; $E LANG=pt_BR.UTF-8 $D/bin/labgrade --dashboard $O "
+	    ">/dev/null; python3 po/tests/i18n.py escaped $O/report.html",
+	    dir, kit_bin("labgrade"), kit);
+	ck_assert_int_eq(proc_run(&p, argv, 170000), 0);
+	i18n_rm(dir); /* first: a failure leaves nothing behind */
+	ck_assert_msg(
+	    PROC_EXIT(&p) == 0, "the dashboard in pt_BR:\n%s%s", p.out, p.err);
+	proc_free(&p);
+}
+END_TEST
+
+/* Every man page has a pt-BR page with the English page's sections,
+ * subsections, tagged paragraphs, options and code names
+ * (po/tests/i18n.py man), and it renders without a groff warning. */
+START_TEST(test_man_pages)
+{
+	char *argv[] = {"sh", "-c",
+	    "python3 po/tests/i18n.py man . && for f in capture/*.pt_BR.1 "
+	    "grader/*/*.pt_BR.1; do w=$(MANWIDTH=80 man --warnings -l $f 2>&1 "
+	    ">/dev/null); test -z \"$w\" || { echo \"$f: $w\"; exit 1; }; done",
+	    NULL};
+	struct proc p = {0};
+
+	ck_assert_int_eq(proc_run(&p, argv, 30000), 0);
+	ck_assert_msg(PROC_EXIT(&p) == 0,
+	    "a pt-BR man page is behind its English page:\n%s%s", p.out, p.err);
+	proc_free(&p);
+}
+END_TEST
+
+/* labsniff --svg in pt-BR: the ladder of a refused and a reset
+ * connection, the timeline and the route of a traceroute: UTF-8 letters
+ * (not '?') and no English text but the packets' labels
+ * (po/tests/i18n.py svg). */
+START_TEST(test_svg)
+{
+	char dir[4096], cmd[8192];
+	char *argv[] = {"sh", "-c", cmd, NULL};
+	struct proc p = {0};
+
+	if (!i18n_have_pt())
+		return;
+	snprintf(dir, sizeof dir, "%s", kit_vartmp("i18n-svg-XXXXXX"));
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(cmd, sizeof cmd,
+	    "set -e; D=%s; S=%s; P=%s; for l in C pt_BR.UTF-8; do "
+	    "E=\"env -i PATH=/usr/bin:/bin LANG=$l\"; "
+	    "$E $S -r $P/tcp-reset.pcap --ladder --svg $D/l-$l.svg >/dev/null; "
+	    "$E $S -r $P/traceroute.pcap --timeline --svg $D/t-$l.svg "
+	    ">/dev/null; $E $S -r $P/traceroute.pcap --ladder --svg "
+	    "$D/r-$l.svg >/dev/null; done; python3 po/tests/i18n.py svg "
+	    "$D/l-C.svg $D/l-pt_BR.UTF-8.svg $D/t-C.svg $D/t-pt_BR.UTF-8.svg "
+	    "$D/r-C.svg $D/r-pt_BR.UTF-8.svg; grep -q 'apresentação 1/3' "
+	    "$D/l-pt_BR.UTF-8.svg",
+	    dir, kit_bin("labsniff"), kit_bin("tests/pcap"));
+	ck_assert_int_eq(proc_run(&p, argv, 30000), 0);
+	i18n_rm(dir);
+	ck_assert_msg(
+	    PROC_EXIT(&p) == 0, "labsniff --svg in pt_BR:\n%s%s", p.out, p.err);
+	proc_free(&p);
+}
+END_TEST
+
+/* make demo's scene headings in pt-BR: every one is a gettext "..." that
+ * make pot extracts and the catalogue translates (po/tests/i18n.py demo),
+ * and a scene run under LANG=pt_BR.UTF-8 prints its heading in
+ * Portuguese (the recipes export TEXTDOMAINDIR, the build tree's). */
+START_TEST(test_demo_headings)
+{
+	char locale[4096], cmd[8192];
+	char *check[] = {
+	    "python3", "po/tests/i18n.py", "demo", ".", locale, NULL};
+	char *scene[] = {"sh", "-c", cmd, NULL};
+	struct proc p = {0};
+
+	if (!i18n_have_pt())
+		return;
+	snprintf(locale, sizeof locale, "%s", kit_bin("locale"));
+	if (locale[0] != '/') {
+		char top[2048];
+
+		ck_assert_ptr_nonnull(getcwd(top, sizeof top));
+		snprintf(
+		    locale, sizeof locale, "%s/%s", top, kit_bin("locale"));
+	}
+	ck_assert_int_eq(proc_run(&p, check, 30000), 0);
+	ck_assert_msg(
+	    PROC_EXIT(&p) == 0, "make demo's headings:\n%s%s", p.out, p.err);
+	proc_free(&p);
+	snprintf(cmd, sizeof cmd,
+	    "env -i PATH=/usr/bin:/bin LANG=pt_BR.UTF-8 make -s "
+	    "--no-print-directory demo-lab3-concurrent 2>&1");
+	ck_assert_int_eq(proc_run(&p, scene, 60000), 0);
+	ck_assert_msg(
+	    strstr(p.out, "== Lab 3: seis clientes ao mesmo tempo") &&
+	        strstr(p.out, "(a mesma linha do tempo como imagem: "),
+	    "make demo-lab3-concurrent under pt_BR:\n%s", p.out);
+	proc_free(&p);
 }
 END_TEST
 
@@ -508,7 +665,14 @@ i18n_suite(void)
 	tcase_add_test(tc, test_machine_formats);
 	tcase_add_test(tc, test_lang_option);
 	tcase_add_test(tc, test_gradescope_lang);
+	tcase_add_test(tc, test_man_pages);
+	tcase_add_test(tc, test_demo_headings);
+	tcase_add_test(tc, test_svg);
 	tcase_add_loop_test(tc, test_fallback, 0, 4);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("dashboard"); /* a class graded, then a browser */
+	tcase_set_timeout(tc, 240);
+	tcase_add_test(tc, test_dashboard);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -632,17 +632,17 @@ static const struct {
 	size_t len;
 	enum stray_from from;
 } strays[] = {
-    {"127.0.0.1", "PING 1", 6, FROM_OTHER_PORT},
-    {"::1", "PING 1", 6, FROM_OTHER_PORT},
-    {"127.0.0.1", "PING 1", 6, FROM_OTHER_ADDR},
-    {"127.0.0.1", "PING 2", 6, FROM_PEER},
-    {"127.0.0.1", "ping 1", 6, FROM_PEER},
-    {"127.0.0.1", "PING 1\n", 7, FROM_PEER},
-    {"127.0.0.1", "PING 1\0", 7, FROM_PEER},
-    {"127.0.0.1", "PING 10", 7, FROM_PEER},
-    {"127.0.0.1", "PING 1x", 7, FROM_PEER},
-    {"127.0.0.1", "PING", 4, FROM_PEER},
-    {"127.0.0.1", "", 0, FROM_PEER},
+    {.ip = "127.0.0.1", .payload = "PING 1", .len = 6, .from = FROM_OTHER_PORT},
+    {.ip = "::1", .payload = "PING 1", .len = 6, .from = FROM_OTHER_PORT},
+    {.ip = "127.0.0.1", .payload = "PING 1", .len = 6, .from = FROM_OTHER_ADDR},
+    {.ip = "127.0.0.1", .payload = "PING 2", .len = 6, .from = FROM_PEER},
+    {.ip = "127.0.0.1", .payload = "ping 1", .len = 6, .from = FROM_PEER},
+    {.ip = "127.0.0.1", .payload = "PING 1\n", .len = 7, .from = FROM_PEER},
+    {.ip = "127.0.0.1", .payload = "PING 1\0", .len = 7, .from = FROM_PEER},
+    {.ip = "127.0.0.1", .payload = "PING 10", .len = 7, .from = FROM_PEER},
+    {.ip = "127.0.0.1", .payload = "PING 1x", .len = 7, .from = FROM_PEER},
+    {.ip = "127.0.0.1", .payload = "PING", .len = 4, .from = FROM_PEER},
+    {.ip = "127.0.0.1", .payload = "", .len = 0, .from = FROM_PEER},
 };
 
 START_TEST(test_stray)

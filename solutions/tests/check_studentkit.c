@@ -436,9 +436,10 @@ END_TEST
  */
 static const char sk_hidden_c[] =
     "#include \"pinger.h\"\n"
-    "static const struct grade_test t[] = {{\"hidden_server_usage\", "
-    "\"bad arguments (hidden)\", NEED_SERVER, \"server_starts\", 5, "
-    "pinger_t_server_usage}};\n"
+    "static const struct grade_test t[] = {{.name = "
+    "\"hidden_server_usage\", .summary = \"bad arguments (hidden)\", "
+    ".needs = NEED_SERVER, .after = \"server_starts\", .budget_s = 5, "
+    ".run = pinger_t_server_usage}};\n"
     "const struct grade_hidden lab1_udp_hidden = {t, 1};\n";
 
 START_TEST(test_hidden_folder)

@@ -45,7 +45,8 @@ set -u
 KIT=$1
 MD=$2
 DIR=$3
-TMP=$(mktemp -d /var/tmp/studentkit-cmds-XXXXXX) || exit 1
+# Under the test runner's private /var/tmp folder when there is one.
+TMP=$(mktemp -d "${KIT_VARTMP:-/var/tmp}/studentkit-cmds-XXXXXX") || exit 1
 trap 'rm -rf "$TMP"' EXIT
 mode=fenced
 case $MD in */README.md) [ "$(dirname "$MD")" = "$KIT" ] && mode=readme ;; esac

@@ -72,12 +72,14 @@ check_json(
 }
 
 /* The references graded without a cell, by the current user (root in
- * CI: the capture on the host's lo with a port filter works). */
+ * CI: the capture on the host's lo with a port filter works; an ordinary
+ * user has no capture: the wire checks are not run, 8 of lab 1 and 13
+ * of lab 2, measured). */
 static const struct {
-	const char *lab, *dir, *min_pass;
+	const char *lab, *dir, *min_pass, *min_pass_user;
 } refs[] = {
-    {"lab1-udp", "solutions/lab1-udp", "20"},
-    {"lab2-tcp", "solutions/lab2-tcp", "25"},
+    {"lab1-udp", "solutions/lab1-udp", "20", "18"},
+    {"lab2-tcp", "solutions/lab2-tcp", "25", "21"},
 };
 
 START_TEST(test_references)
@@ -92,7 +94,9 @@ START_TEST(test_references)
 		argv[2] = "--unsafe-no-sandbox";
 	ck_assert_int_eq(proc_run(&p, argv, 60000), 0);
 	ck_assert_msg(PROC_EXIT(&p) == 0, "labgrade: %s", p.err);
-	check_json(p.out, refs[_i].min_pass, geteuid() == 0 ? "1" : "5", "-");
+	check_json(p.out,
+	    geteuid() == 0 ? refs[_i].min_pass : refs[_i].min_pass_user,
+	    geteuid() == 0 ? "1" : "5", "-");
 	/* Every report says what the fallback does and does not isolate. */
 	ck_assert_msg(
 	    strstr(p.out, "sandbox: fallback (no namespaces): ") != NULL &&
@@ -110,8 +114,11 @@ START_TEST(test_broken_caught)
 	    "json", "--only", "client_pings", "lab1-udp", dir, NULL};
 	struct proc p;
 
-	if (geteuid() != 0)
-		return; /* without capture rights client_pings is not run */
+	if (geteuid() != 0) {
+		kit_not_here("needs root: without capture rights a fallback "
+		             "grading does not run client_pings");
+		return;
+	}
 	snprintf(dir, sizeof dir, "%s", kit_vartmp("check_fallback-XXXXXX"));
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(cmd, sizeof cmd,
@@ -137,29 +144,18 @@ START_TEST(test_as_nobody)
 	char *argv[] = {"setpriv", "--reuid=65534", "--regid=65534",
 	    "--clear-groups", prog, "--no-cell", "--no-cell", "--format",
 	    "json", "lab1-udp", sub, NULL};
-	char *a = realpath(kit_bin("labgrade"), NULL);
-	char *b = realpath(kit_bin("labpeer"), NULL);
-	char *c = realpath(kit_bin("labsniff"), NULL);
 	struct proc p;
 
-	if (geteuid() != 0)
-		return; /* the references test above ran as such a user */
+	if (geteuid() != 0) {
+		/* the references test above ran as such a user */
+		kit_not_here("needs root to become nobody (setpriv); this "
+		             "run is an ordinary user's already");
+		return;
+	}
 	snprintf(
 	    kit, sizeof kit, "%s", kit_vartmp("check_fallback-kit-XXXXXX"));
 	ck_assert_ptr_nonnull(mkdtemp(kit));
-	ck_assert(a != NULL && b != NULL && c != NULL);
-	snprintf(cmd, sizeof cmd,
-	    "set -e; cd %s; mkdir -p build solutions; "
-	    "cp %s %s %s build/; (cd $OLDPWD && tar cf - "
-	    "grader/labs/*/*.rubric) "
-	    "| tar xf -; cp -r $OLDPWD/solutions/lab1-udp "
-	    "$OLDPWD/solutions/lab2-tcp solutions/; cp -r $OLDPWD/labs .; "
-	    "chmod -R a+rX .",
-	    kit, a, b, c);
-	free(a);
-	free(b);
-	free(c);
-	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(kit_copy(kit), 0);
 	snprintf(prog, sizeof prog, "%s/build/labgrade", kit);
 	snprintf(sub, sizeof sub, "%s/solutions/lab1-udp", kit);
 	/* No namespaces, no uid to drop to: refused, with the way out. */
@@ -226,8 +222,11 @@ START_TEST(test_no_ipv6_not_penalised)
 	    (char *)noipv6[_i].not_here, NULL};
 	struct proc p, q;
 
-	if (geteuid() != 0)
-		return; /* as nobody the fallback leaves more tests out */
+	if (geteuid() != 0) {
+		kit_not_here("needs root: as an ordinary user the fallback "
+		             "leaves out more tests than this one checks");
+		return;
+	}
 	ck_assert_int_eq(proc_run(&p, argv, 60000), 0);
 	ck_assert_msg(PROC_EXIT(&p) == 0, "labgrade: %s", p.err);
 	ck_assert_int_eq(proc_start_in(&q, py, p.out), 0);

@@ -45,7 +45,7 @@
 
 /* One grading under attack, and what the host looked like before. */
 struct sb {
-	char work[64];  /* /var/tmp/sandbox-XXXXXX: everything below */
+	char work[64];  /* $KIT_VARTMP/sandbox-XXXXXX: everything below */
 	char token[64]; /* unique to this run */
 	char sub[512], sentinel[512], home[512];
 	char kit[512], sock[108];
@@ -141,23 +141,8 @@ sb_template(const struct sb *x, const char *src, const char *dst)
 static void
 sb_kit_copy(struct sb *x)
 {
-	char cmd[PATH_MAX * 2], *a = realpath(kit_bin("labgrade"), NULL),
-	                        *b = realpath(kit_bin("labpeer"), NULL),
-	                        *c = realpath(kit_bin("labsniff"), NULL);
-
-	ck_assert(a != NULL && b != NULL && c != NULL);
 	snprintf(x->kit, sizeof x->kit, "%s/kit", x->work);
-	snprintf(cmd, sizeof cmd,
-	    "set -e; mkdir -p %s; cd %s; mkdir -p build solutions; "
-	    "cp %s %s %s build/; (cd $OLDPWD && tar cf - "
-	    "grader/labs/*/*.rubric "
-	    "labs) | tar xf -; cp -r $OLDPWD/solutions/lab1-udp solutions/; "
-	    "chmod -R a+rX .",
-	    x->kit, x->kit, a, b, c);
-	free(a);
-	free(b);
-	free(c);
-	sb_run(cmd);
+	ck_assert_int_eq(kit_copy(x->kit), 0);
 }
 
 /* A host service on a Unix socket, by path and in the abstract
@@ -192,6 +177,8 @@ sb_setup(struct sb *x, const struct sb_attack *a, int as_nobody)
 
 	memset(x, 0, sizeof *x);
 	x->as_nobody = as_nobody;
+	/* The grading's build folders: under the runner's /var/tmp. */
+	setenv("LABGRADE_TMPDIR", kit_vartmp(""), 1);
 	snprintf(x->work, sizeof x->work, "%s", kit_vartmp("sandbox-XXXXXX"));
 	ck_assert_ptr_nonnull(mkdtemp(x->work));
 	ck_assert_int_eq(chmod(x->work, 0755), 0);
@@ -333,33 +320,41 @@ sb_grade(struct sb *x)
 	proc_free(&p);
 }
 
+/* The host's shared folders a fallback cell's program can write to. */
+static const char *const sb_host_dirs[] = {
+    "/dev/shm", "/var/tmp", "/run/lock", "/tmp", NULL};
+
 /* Nothing left on the host whose name holds the token. */
 static void
 sb_no_leftovers(const struct sb *x)
 {
-	static const char *const dirs[] = {
-	    "/dev/shm", "/var/tmp", "/run/lock", "/tmp", NULL};
-	char path[PATH_MAX], *t;
+	char path[PATH_MAX], left[PATH_MAX], *t;
 	struct dirent *e;
 	DIR *d;
 	int i;
 
-	for (i = 0; dirs[i] != NULL; i++) {
-		snprintf(path, sizeof path, "%s/attack-%s", dirs[i], x->token);
-		ck_assert_msg(access(path, F_OK) < 0, "%s was left", path);
+	/* The host's own folders, on purpose: removed before the verdict,
+	 * so that a failing check leaves nothing there either. */
+	left[0] = '\0';
+	for (i = 0; sb_host_dirs[i] != NULL; i++) {
+		snprintf(path, sizeof path, "%s/attack-%s", sb_host_dirs[i],
+		    x->token);
+		if (access(path, F_OK) == 0 && unlink(path) == 0)
+			snprintf(left, sizeof left, "%s", path);
 	}
+	ck_assert_msg(left[0] == '\0', "%s was left", left);
 	/* No SysV segment of the leftovers attack's size. */
 	t = sb_read("/proc/sysvipc/shm");
 	ck_assert_ptr_nonnull(t);
 	ck_assert_msg(strstr(t, " " SB_SHM_BYTES " ") == NULL,
 	    "a SysV segment of " SB_SHM_BYTES " bytes was left:\n%s", t);
 	/* No build folder left with this submission's sources. */
-	d = opendir("/var/tmp");
+	d = opendir(kit_vartmp(""));
 	while (d != NULL && (e = readdir(d)) != NULL) {
 		if (strncmp(e->d_name, "labgrade-build-", 15) != 0)
 			continue;
-		snprintf(path, sizeof path, "/var/tmp/%.200s/udp_client.c",
-		    e->d_name);
+		snprintf(path, sizeof path, "%s/udp_client.c",
+		    kit_vartmp(e->d_name));
 		t = sb_read(path);
 		ck_assert_msg(t == NULL || strstr(t, x->token) == NULL,
 		    "a build folder was left: %s", path);
@@ -538,6 +533,22 @@ sb_check_not_built(struct sb *x)
 	    "%.1500s", x->report);
 }
 
+/* The build's own limits stopped it, not its deadline: the compiler
+ * reading /dev/zero at its memory limit (RLIMIT_AS), the assembler's
+ * 3 GB object at its file size limit (RLIMIT_FSIZE).  Without them the
+ * build ran on to its CPU limit or deadline, and still "did not build". */
+static void
+sb_check_build_limits(struct sb *x)
+{
+	sb_check_not_built(x);
+	ck_assert_msg(strstr(x->report, "out of memory") != NULL,
+	    "the compiler was not stopped at its memory limit: %.1500s",
+	    x->report);
+	ck_assert_msg(strstr(x->report, "File size limit exceeded") != NULL,
+	    "the assembler was not stopped at its file size limit: %.1500s",
+	    x->report);
+}
+
 /*
  * 31 children of 230 MB each would be 7 GB a cell: the whole grading
  * (a few cells at once, labgrade, labpeer) must have stayed within
@@ -582,15 +593,27 @@ sb_make_cg(struct sb *x)
 }
 
 static const struct sb_attack sb_attacks[] = {
-    {"tiocsti", SB_RAN | SB_TTY, 90, sb_check_tty},
-    {"home", SB_RAN, 90, NULL},
-    {"kit", SB_RAN, 90, NULL},
-    {"sources", 0, 30, sb_check_sources},
-    {"build-zero", 0, 100, sb_check_not_built},
-    {"build-incbin", 0, 60, sb_check_not_built},
-    {"leftovers", SB_RAN, 90, NULL},
-    {"memory", SB_RAN | SB_ROOT_ONLY, 90, NULL},
-    {"unixsock", SB_RAN, 90, NULL},
+    {.name = "tiocsti",
+        .flags = SB_RAN | SB_TTY,
+        .max_s = 90,
+        .check = sb_check_tty},
+    {.name = "home", .flags = SB_RAN, .max_s = 90, .check = NULL},
+    {.name = "kit", .flags = SB_RAN, .max_s = 90, .check = NULL},
+    {.name = "sources", .flags = 0, .max_s = 30, .check = sb_check_sources},
+    {.name = "build-zero",
+        .flags = 0,
+        .max_s = 100,
+        .check = sb_check_build_limits},
+    {.name = "build-incbin",
+        .flags = 0,
+        .max_s = 60,
+        .check = sb_check_not_built},
+    {.name = "leftovers", .flags = SB_RAN, .max_s = 90, .check = NULL},
+    {.name = "memory",
+        .flags = SB_RAN | SB_ROOT_ONLY,
+        .max_s = 90,
+        .check = NULL},
+    {.name = "unixsock", .flags = SB_RAN, .max_s = 90, .check = NULL},
 };
 
 #define SB_N ((int)(sizeof sb_attacks / sizeof sb_attacks[0]))
@@ -619,8 +642,16 @@ START_TEST(attack)
 	struct sb x;
 	int as_nobody = _i % 2;
 
-	if (as_nobody && (geteuid() != 0 || (a->flags & SB_ROOT_ONLY)))
-		return; /* as a user already, or a cgroup is needed */
+	if (as_nobody && geteuid() != 0) {
+		kit_not_here("needs root to become nobody (setpriv); this "
+		             "run is an ordinary user's already");
+		return;
+	}
+	if (as_nobody && (a->flags & SB_ROOT_ONLY)) {
+		kit_not_here("as nobody: this attack needs a cgroup, which "
+		             "only root's gradings get");
+		return;
+	}
 	sb_setup(&x, a, as_nobody);
 	if (strcmp(a->name, "sources") == 0)
 		sb_bad_sources(&x);
@@ -669,8 +700,12 @@ START_TEST(fallback_leftovers)
 	struct sb x;
 	int i;
 
-	if (geteuid() != 0)
-		return; /* refused without a uid to drop to (check_fallback) */
+	if (geteuid() != 0) {
+		/* refused without a uid to drop to (check_fallback) */
+		kit_not_here("needs root: an ordinary user's fallback has no "
+		             "uid to drop to and is refused");
+		return;
+	}
 	for (i = 0; i < SB_N; i++)
 		if (strcmp(sb_attacks[i].name, "leftovers") == 0)
 			break;
@@ -694,7 +729,7 @@ sb_stale_dir(char *dir, size_t len, uid_t owner, int age_s)
 {
 	struct timespec t[2];
 
-	snprintf(dir, len, "/var/tmp/labgrade-build-XXXXXX");
+	snprintf(dir, len, "%s", kit_vartmp("labgrade-build-XXXXXX"));
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	ck_assert_int_eq(chown(dir, owner, owner), 0);
 	clock_gettime(CLOCK_REALTIME, &t[0]);
@@ -709,12 +744,14 @@ sb_stale_dir(char *dir, size_t len, uid_t owner, int age_s)
 START_TEST(sweep_build_dirs)
 {
 	uid_t me = geteuid() == 0 ? BUILD_UID : geteuid();
-	char stale[64], locked[64], young[64], other[64];
+	char stale[KIT_TMP_MAX], locked[KIT_TMP_MAX], young[KIT_TMP_MAX],
+	    other[KIT_TMP_MAX];
 	char *argv[] = {(char *)kit_bin("labgrade"), "--only", "server_usage",
 	    "lab1-udp", "solutions/lab1-udp", NULL};
 	struct proc p;
 	int fd;
 
+	setenv("LABGRADE_TMPDIR", kit_vartmp(""), 1);
 	sb_stale_dir(stale, sizeof stale, me, 2 * BUILD_STALE_S);
 	sb_stale_dir(locked, sizeof locked, me, 2 * BUILD_STALE_S);
 	sb_stale_dir(young, sizeof young, me, 0);
@@ -749,8 +786,13 @@ START_TEST(sweep_cgroups)
 	struct cell c;
 	pid_t gone;
 
-	if (geteuid() != 0 || f == NULL)
-		return; /* no cgroups as an ordinary user */
+	if (geteuid() != 0 || f == NULL) {
+		if (f != NULL)
+			fclose(f);
+		kit_not_here("needs root: an ordinary user's gradings make "
+		             "no cgroup (SECURITY.md)");
+		return;
+	}
 	base[0] = '\0';
 	while (fgets(line, sizeof line, f) != NULL)
 		if ((p = strstr(line, ":memory:")) != NULL) {
@@ -823,8 +865,13 @@ START_TEST(kept_cgroups)
 	FILE *f = fopen("/proc/self/cgroup", "r");
 	long long limit = 0;
 
-	if (geteuid() != 0 || f == NULL)
-		return; /* no cgroups as an ordinary user */
+	if (geteuid() != 0 || f == NULL) {
+		if (f != NULL)
+			fclose(f);
+		kit_not_here("needs root: an ordinary user's gradings make "
+		             "no cgroup (SECURITY.md)");
+		return;
+	}
 	base[0] = '\0';
 	while (fgets(line, sizeof line, f) != NULL)
 		if ((p = strstr(line, ":memory:")) != NULL) {
@@ -859,6 +906,30 @@ START_TEST(kept_cgroups)
 }
 END_TEST
 
+/*
+ * The net under sb_no_leftovers, run by the runner itself once the
+ * attacks are over: a check that failed before it (Check ends a failed
+ * test at once) may have left the leftovers attack's files in the
+ * host's own tmpfs folders, which a fallback cell shares.  Only names
+ * this suite makes (attack-tok...).
+ */
+static void
+sb_sweep_host(void)
+{
+	struct dirent *e;
+	DIR *d;
+	int i;
+
+	for (i = 0; sb_host_dirs[i] != NULL; i++) {
+		if ((d = opendir(sb_host_dirs[i])) == NULL)
+			continue;
+		while ((e = readdir(d)) != NULL)
+			if (strncmp(e->d_name, "attack-tok", 10) == 0)
+				unlinkat(dirfd(d), e->d_name, 0);
+		closedir(d);
+	}
+}
+
 Suite *
 sandbox_suite(void)
 {
@@ -866,6 +937,7 @@ sandbox_suite(void)
 	TCase *tc = tcase_create("attacks");
 
 	tcase_set_timeout(tc, 180);
+	tcase_add_unchecked_fixture(tc, NULL, sb_sweep_host);
 	tcase_add_loop_test(tc, attack, 0, 2 * SB_N);
 	tcase_add_test(tc, fallback_leftovers);
 	suite_add_tcase(s, tc);

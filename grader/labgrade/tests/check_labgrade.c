@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -70,14 +71,12 @@ static const char fk_err[] = "Segmentation\0 \"fault\" ]]> \xff\x1b[2J";
 static void
 fk_nasty(struct grade *g)
 {
-	struct run r;
+	struct run r = {.err = (char *)fk_err,
+	    .err_len = sizeof fk_err - 1,
+	    .out = "",
+	    .outcome = RUN_SIGNALED,
+	    .status = SIGSEGV};
 
-	memset(&r, 0, sizeof r);
-	r.err = (char *)fk_err;
-	r.err_len = sizeof fk_err - 1;
-	r.out = "";
-	r.outcome = RUN_SIGNALED;
-	r.status = SIGSEGV;
 	snprintf(r.cmdline, sizeof r.cmdline, "srv 12000");
 	grade_student(g, "server", &r);
 	grade_repro(g, "labpeer udp-client 127.0.0.1 %d", 12000);
@@ -89,14 +88,12 @@ fk_nasty(struct grade *g)
 static void
 fk_gave_up(struct grade *g)
 {
-	struct run r;
+	struct run r = {.out = "listening\n",
+	    .out_len = 10,
+	    .err = "",
+	    .outcome = RUN_STOPPED,
+	    .status = SIGTERM};
 
-	memset(&r, 0, sizeof r);
-	r.out = "listening\n";
-	r.out_len = 10;
-	r.err = "";
-	r.outcome = RUN_STOPPED;
-	r.status = SIGTERM;
 	snprintf(r.cmdline, sizeof r.cmdline, "srv 12000");
 	grade_explain(g, "a client sends 3000 lines and leaves");
 	grade_student(g, "server", &r);
@@ -121,17 +118,15 @@ fk_nostart(struct grade *g)
 static void
 fk_killed(struct grade *g)
 {
-	struct run r;
+	struct run r = {.out = "reply 1\n",
+	    .out_len = 8,
+	    .err = "",
+	    .outcome = RUN_TIMEOUT,
+	    .status = SIGKILL,
+	    .wstatus = SIGKILL, /* as wait() reports a SIGKILL */
+	    .killed = RUN_TIMEOUT,
+	    .lim.wall_ms = 2500};
 
-	memset(&r, 0, sizeof r);
-	r.out = "reply 1\n";
-	r.out_len = 8;
-	r.err = "";
-	r.outcome = RUN_TIMEOUT;
-	r.status = SIGKILL;
-	r.wstatus = SIGKILL; /* as wait() reports a SIGKILL */
-	r.killed = RUN_TIMEOUT;
-	r.lim.wall_ms = 2500;
 	snprintf(r.cmdline, sizeof r.cmdline, "cli 127.0.0.1 12000 6");
 	grade_student(g, "client", &r);
 	r.status = SIGXCPU;
@@ -193,22 +188,58 @@ enum {
 };
 
 static const struct grade_test fk_tests[FK_N] = {
-    {"pass", "passes", 0, NULL, 5, fk_pass},
-    {"after_pass", "after pass", 0, "pass", 5, fk_pass},
-    {"fail", "fails", 0, NULL, 5, fk_fail},
-    {"after_fail", "after fail", 0, "fail", 5, fk_pass},
-    {"hang", "hangs", 0, NULL, 1, fk_hang},
-    {"crash", "crashes", 0, NULL, 5, fk_crash},
-    {"skip", "skips", 0, NULL, 5, fk_skip},
-    {"nasty", "student crash", 0, NULL, 5, fk_nasty},
-    {"needs_ns", "namespaces", NEED_NS, NULL, 5, fk_cell},
-    {"needs_server", "server", NEED_SERVER, NULL, 5, fk_pass},
-    {"nice", "niced", 0, NULL, 5, fk_nice},
-    {"timing", "timing", NEED_TIMING, NULL, 5, fk_timing},
-    {"grader_error", "grader error", 0, NULL, 5, fk_error},
-    {"gave_up", "after pass, gives up", 0, "pass", 5, fk_gave_up},
-    {"killed", "student killed", 0, NULL, 5, fk_killed},
-    {"nostart", "cannot start", 0, NULL, 5, fk_nostart},
+    {.name = "pass", .summary = "passes", .budget_s = 5, .run = fk_pass},
+    {.name = "after_pass",
+        .summary = "after pass",
+        .after = "pass",
+        .budget_s = 5,
+        .run = fk_pass},
+    {.name = "fail", .summary = "fails", .budget_s = 5, .run = fk_fail},
+    {.name = "after_fail",
+        .summary = "after fail",
+        .after = "fail",
+        .budget_s = 5,
+        .run = fk_pass},
+    {.name = "hang", .summary = "hangs", .budget_s = 3, .run = fk_hang},
+    {.name = "crash", .summary = "crashes", .budget_s = 5, .run = fk_crash},
+    {.name = "skip", .summary = "skips", .budget_s = 5, .run = fk_skip},
+    {.name = "nasty",
+        .summary = "student crash",
+        .budget_s = 5,
+        .run = fk_nasty},
+    {.name = "needs_ns",
+        .summary = "namespaces",
+        .needs = NEED_NS,
+        .budget_s = 5,
+        .run = fk_cell},
+    {.name = "needs_server",
+        .summary = "server",
+        .needs = NEED_SERVER,
+        .budget_s = 5,
+        .run = fk_pass},
+    {.name = "nice", .summary = "niced", .budget_s = 5, .run = fk_nice},
+    {.name = "timing",
+        .summary = "timing",
+        .needs = NEED_TIMING,
+        .budget_s = 5,
+        .run = fk_timing},
+    {.name = "grader_error",
+        .summary = "grader error",
+        .budget_s = 5,
+        .run = fk_error},
+    {.name = "gave_up",
+        .summary = "after pass, gives up",
+        .after = "pass",
+        .budget_s = 5,
+        .run = fk_gave_up},
+    {.name = "killed",
+        .summary = "student killed",
+        .budget_s = 5,
+        .run = fk_killed},
+    {.name = "nostart",
+        .summary = "cannot start",
+        .budget_s = 5,
+        .run = fk_nostart},
 };
 
 static const char *const fk_srv_src[] = {"srv.c", NULL};
@@ -216,8 +247,15 @@ static const char *const fk_cli_src[] = {"cli.c", NULL};
 static const struct grade_program fk_programs[] = {
     {"srv", ROLE_SERVER, fk_srv_src}, {"cli", ROLE_CLIENT, fk_cli_src}};
 
-static const struct grade_lab fk_lab = {"fake", "a fake lab", fk_programs, 2,
-    "", fk_tests, FK_N, NULL, 0, NULL, NULL};
+/* A fake lab of these tests: the two programs above, no contract. */
+#define FK_LAB(lab_name, lab_tests, lab_ntests)                                \
+	{                                                                      \
+		.name = lab_name, .title = "a fake lab",                       \
+		.programs = fk_programs, .nprograms = 2, .peers = "",          \
+		.tests = lab_tests, .ntests = lab_ntests                       \
+	}
+
+static const struct grade_lab fk_lab = FK_LAB("fake", fk_tests, FK_N);
 
 /* A rubric for a lab: every test 2 points, "pass" 1. */
 static void
@@ -247,15 +285,20 @@ fk_grade_sub(const struct grade_lab *lab, const struct grade_sub *sub,
     const char *only, struct report *rep, char *err, size_t errlen)
 {
 	struct engine_opts o = {.runners = 3, .only = only};
+	struct grade_sub s = *sub;
 	struct build_result b;
 	struct rubric r;
 	int rc;
 
+	/* A fallback cell of an ordinary user is refused unless asked for
+	 * (cell's test_refused_fallback checks that): these tests ask. */
+	if (geteuid() != 0)
+		s.unsafe = 1;
 	memset(&b, 0, sizeof b);
 	b.ok = 1;
 	lg_base_nice = getpriority(PRIO_PROCESS, 0);
 	fk_rubric(lab, &r);
-	rc = engine_run(lab, &r, sub, &b, &o, rep, err, errlen);
+	rc = engine_run(lab, &r, &s, &b, &o, rep, err, errlen);
 	rubric_free(&r);
 	return rc;
 }
@@ -318,7 +361,7 @@ START_TEST(engine_outcomes)
 	fk_expect(&rep, "after_fail", GS_NOT_RUN,
 	    "prerequisite fail did not "
 	    "pass");
-	fk_expect(&rep, "hang", GS_TIMEOUT, "within its 1 s budget");
+	fk_expect(&rep, "hang", GS_TIMEOUT, "within its 3 s budget");
 	fk_expect(&rep, "crash", GS_ERROR, "signal 11");
 	fk_expect(&rep, "skip", GS_NOT_RUN, "cannot check this here");
 	fk_expect(&rep, "nasty", GS_CRASHED, "no reply");
@@ -404,12 +447,23 @@ START_TEST(engine_only)
 END_TEST
 
 static const struct grade_test fk_none_tests[] = {
-    {"a", "needs the server", NEED_SERVER, NULL, 5, fk_pass},
-    {"b", "needs the client", NEED_CLIENT, NULL, 5, fk_pass},
-    {"c", "after a", 0, "a", 5, fk_pass},
+    {.name = "a",
+        .summary = "needs the server",
+        .needs = NEED_SERVER,
+        .budget_s = 5,
+        .run = fk_pass},
+    {.name = "b",
+        .summary = "needs the client",
+        .needs = NEED_CLIENT,
+        .budget_s = 5,
+        .run = fk_pass},
+    {.name = "c",
+        .summary = "after a",
+        .after = "a",
+        .budget_s = 5,
+        .run = fk_pass},
 };
-static const struct grade_lab fk_none = {"none", "a fake lab", fk_programs, 2,
-    "", fk_none_tests, 3, NULL, 0, NULL, NULL};
+static const struct grade_lab fk_none = FK_LAB("none", fk_none_tests, 3);
 
 /* A run that ran nothing can never look like full marks. */
 START_TEST(engine_ran_nothing)
@@ -435,12 +489,19 @@ START_TEST(engine_ran_nothing)
 END_TEST
 
 static const struct grade_test fk_cycle_tests[] = {
-    {"a", "after b", 0, "b", 5, fk_pass},
-    {"b", "after a", 0, "a", 5, fk_pass},
-    {"c", "free", 0, NULL, 5, fk_pass},
+    {.name = "a",
+        .summary = "after b",
+        .after = "b",
+        .budget_s = 5,
+        .run = fk_pass},
+    {.name = "b",
+        .summary = "after a",
+        .after = "a",
+        .budget_s = 5,
+        .run = fk_pass},
+    {.name = "c", .summary = "free", .budget_s = 5, .run = fk_pass},
 };
-static const struct grade_lab fk_cycle = {"cycle", "a fake lab", fk_programs, 2,
-    "", fk_cycle_tests, 3, NULL, 0, NULL, NULL};
+static const struct grade_lab fk_cycle = FK_LAB("cycle", fk_cycle_tests, 3);
 
 START_TEST(engine_cycle)
 {
@@ -470,10 +531,13 @@ START_TEST(engine_refuses_nofork)
 END_TEST
 
 static const struct grade_test fk_ns_tests[] = {
-    {"needs_ns", "namespaces", NEED_NS, NULL, 10, fk_cell},
+    {.name = "needs_ns",
+        .summary = "namespaces",
+        .needs = NEED_NS,
+        .budget_s = 10,
+        .run = fk_cell},
 };
-static const struct grade_lab fk_ns = {"ns", "a fake lab", fk_programs, 2, "",
-    fk_ns_tests, 1, NULL, 0, NULL, NULL};
+static const struct grade_lab fk_ns = FK_LAB("ns", fk_ns_tests, 1);
 
 /* With namespaces allowed, a NEED_NS test runs in a namespace cell. */
 START_TEST(engine_ns_cell)
@@ -557,16 +621,27 @@ fk_busy_hang(struct grade *g)
 }
 
 static const struct grade_test fk_busy_tests[] = {
-    {"busy", "fails on a busy machine", NEED_TIMING, NULL, 5, fk_busy},
-    {"busy_once", "fails once on a busy machine", NEED_TIMING, NULL, 5,
-        fk_busy_once},
-    {"busy_hang", "runs out of its budget on a busy machine", NEED_TIMING, NULL,
-        3, fk_busy_hang},
-    {"busy_untimed", "fails on a busy machine, no timing test", 0, NULL, 5,
-        fk_busy},
+    {.name = "busy",
+        .summary = "fails on a busy machine",
+        .needs = NEED_TIMING,
+        .budget_s = 5,
+        .run = fk_busy},
+    {.name = "busy_once",
+        .summary = "fails once on a busy machine",
+        .needs = NEED_TIMING,
+        .budget_s = 5,
+        .run = fk_busy_once},
+    {.name = "busy_hang",
+        .summary = "runs out of its budget on a busy machine",
+        .needs = NEED_TIMING,
+        .budget_s = 3,
+        .run = fk_busy_hang},
+    {.name = "busy_untimed",
+        .summary = "fails on a busy machine, no timing test",
+        .budget_s = 5,
+        .run = fk_busy},
 };
-static const struct grade_lab fk_busy_lab = {"busy", "a fake lab", fk_programs,
-    2, "", fk_busy_tests, 4, NULL, 0, NULL, NULL};
+static const struct grade_lab fk_busy_lab = FK_LAB("busy", fk_busy_tests, 4);
 
 /* A timing test's failure while a timer in the cell woke more than
  * GRADE_BUSY_MS late is the grader's (ERR), never the student's, and is
@@ -735,16 +810,26 @@ fk_student_burns(struct grade *g)
 }
 
 static const struct grade_test fk_starved_tests[] = {
-    {"starved_hang", "runs out of its budget, the grader starved", 0, NULL, 1,
-        fk_starved_hang},
-    {"starved_done", "done late, the grader starved", 0, NULL, 3,
-        fk_starved_then_done},
-    {"sleeps", "runs out of its budget, asleep", 0, NULL, 3, fk_sleeps},
-    {"student_burns", "students burn CPU", NEED_TIMING, NULL, 10,
-        fk_student_burns},
+    {.name = "starved_hang",
+        .summary = "runs out of its budget, the grader starved",
+        .budget_s = 1,
+        .run = fk_starved_hang},
+    {.name = "starved_done",
+        .summary = "done late, the grader starved",
+        .budget_s = 3,
+        .run = fk_starved_then_done},
+    {.name = "sleeps",
+        .summary = "runs out of its budget, asleep",
+        .budget_s = 3,
+        .run = fk_sleeps},
+    {.name = "student_burns",
+        .summary = "students burn CPU",
+        .needs = NEED_TIMING,
+        .budget_s = 10,
+        .run = fk_student_burns},
 };
-static const struct grade_lab fk_starved_lab = {"starved", "a fake lab",
-    fk_programs, 2, "", fk_starved_tests, 4, NULL, 0, NULL, NULL};
+static const struct grade_lab fk_starved_lab =
+    FK_LAB("starved", fk_starved_tests, 4);
 
 static int
 fk_said(const struct report_test *t, const char *what)
@@ -803,10 +888,8 @@ END_TEST
 static void
 fk_commands(struct grade *g)
 {
-	struct run r;
+	struct run r = {.outcome = RUN_EXITED};
 
-	memset(&r, 0, sizeof r);
-	r.outcome = RUN_EXITED;
 	snprintf(r.cmdline, sizeof r.cmdline, "%s/cli 127.0.0.1 12000 3",
 	    grade_sub(g)->bin);
 	grade_student(g, "client", &r);
@@ -816,10 +899,12 @@ fk_commands(struct grade *g)
 }
 
 static const struct grade_test fk_cmd_tests[] = {
-    {"commands", "commands", 0, NULL, 5, fk_commands},
+    {.name = "commands",
+        .summary = "commands",
+        .budget_s = 5,
+        .run = fk_commands},
 };
-static const struct grade_lab fk_cmd = {"cmd", "a fake lab", fk_programs, 2, "",
-    fk_cmd_tests, 1, NULL, 0, NULL, NULL};
+static const struct grade_lab fk_cmd = FK_LAB("cmd", fk_cmd_tests, 1);
 
 #define CMD_MAKEFILE "/kit/solutions/cmd/Makefile"
 
@@ -957,10 +1042,12 @@ fk_commands_twice(struct grade *g)
 }
 
 static const struct grade_test fk_twice_tests[] = {
-    {"twice", "twice", 0, NULL, 5, fk_commands_twice},
+    {.name = "twice",
+        .summary = "twice",
+        .budget_s = 5,
+        .run = fk_commands_twice},
 };
-static const struct grade_lab fk_twice = {"cmd", "a fake lab", fk_programs, 2,
-    "", fk_twice_tests, 1, NULL, 0, NULL, NULL};
+static const struct grade_lab fk_twice = FK_LAB("cmd", fk_twice_tests, 1);
 
 START_TEST(engine_build_hint_once)
 {
@@ -987,6 +1074,63 @@ START_TEST(engine_build_hint_once)
 	engine_cleanup(&rep);
 	report_free(&rep);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", tmp);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+/*
+ * The build hint of a kit in a folder named "my kit (copy) é" runs as
+ * printed: the lab's Makefile finds ../common through its own path,
+ * which make splits on blanks, so the hint names it relative to the
+ * submission's folder (a copy of lab 1's Makefile, its PROGS "cli").
+ */
+START_TEST(engine_build_hint_blank_kit)
+{
+	char tmp[KIT_TMP_MAX], kit[KIT_TMP_MAX + 32], sub_dir[KIT_TMP_MAX + 64],
+	    mk[KIT_TMP_MAX + 64], err[256], cmd[4 * PATH_MAX];
+	char *argv[] = {"sh", "-c", cmd, NULL};
+	struct grade_sub sub;
+	struct report rep;
+	const char *hint;
+	struct proc p;
+
+	snprintf(
+	    tmp, sizeof tmp, "%s", kit_vartmp("check_labgrade-cmd-XXXXXX"));
+	ck_assert_ptr_nonnull(mkdtemp(tmp));
+	snprintf(kit, sizeof kit, "%s/my kit (copy) \xc3\xa9", tmp);
+	snprintf(sub_dir, sizeof sub_dir, "%s/sub", kit);
+	snprintf(mk, sizeof mk, "%s/labs/cmd/Makefile", kit);
+	snprintf(cmd, sizeof cmd,
+	    "set -e; mkdir -p %s/labs/cmd %s; cp -r labs/common %s/labs/; "
+	    "sed 's/^PROGS .*/PROGS := cli/' labs/lab1-udp/Makefile > %s; "
+	    "echo 'int main(void) { return 0; }' > %s/cli.c",
+	    kit_shq(kit), kit_shq(sub_dir), kit_shq(kit), kit_shq(mk),
+	    kit_shq(sub_dir));
+	ck_assert_int_eq(proc_run(&p, argv, 20000), 0);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "setup: %s", p.err);
+	proc_free(&p);
+	memset(&sub, 0, sizeof sub);
+	sub.lab = "cmd";
+	sub.src = sub_dir;
+	sub.bin = "/var/tmp/labgrade-build-private";
+	sub.labpeer = "/nonexistent-kit/build/labpeer";
+	sub.makefile = mk;
+	sub.force_fallback = 1;
+	ck_assert_msg(
+	    fk_grade_sub(&fk_twice, &sub, NULL, &rep, err, sizeof err) == 0,
+	    "%s", err);
+	hint = fk_find(&rep, "twice")->repro_build;
+	ck_assert_ptr_nonnull(hint);
+	ck_assert_msg(strstr(hint, " -f ../labs/cmd/Makefile cli") != NULL,
+	    "hint: %s", hint);
+	snprintf(
+	    cmd, sizeof cmd, "%s && test -x %s/cli", hint, kit_shq(sub_dir));
+	ck_assert_int_eq(proc_run(&p, argv, 60000), 0);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "%s: %s%s", hint, p.out, p.err);
+	proc_free(&p);
+	engine_cleanup(&rep);
+	report_free(&rep);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", kit_shq(tmp));
 	ck_assert_int_eq(system(cmd), 0);
 }
 END_TEST
@@ -1431,7 +1575,7 @@ lg_autograder(const char *root, const char *setup, struct proc *p)
 	snprintf(cmd, sizeof cmd,
 	    "set -e; rm -rf %s/submission %s/results; mkdir -p %s/source "
 	    "%s/submission; cd %s; %s; cd - >/dev/null; "
-	    "AUTOGRADER=%s SOCKLAB_KIT=$PWD sh "
+	    "AUTOGRADER=%s SOCKLAB_KIT=\"$PWD\" sh "
 	    "grader/gradescope/run_autograder",
 	    root, root, root, root, root, setup, root);
 	return lg_sh(cmd, p, 90000);
@@ -1450,6 +1594,83 @@ lg_results_check(const char *root, const char *py)
 	ck_assert_msg(PROC_EXIT(&p) == 0, "results.json: %s %s", p.out, p.err);
 	proc_free(&p);
 }
+
+/* The fallback note's "the kit's solutions or tests ARE readable":
+ * asked as the cell's uid, of solutions/ and of grader/labs/ (where
+ * hidden tests and the broken submissions' edits of the references
+ * live), which a kit without solutions/ (Gradescope's) still has. */
+START_TEST(kit_readable)
+{
+	char kit[KIT_TMP_MAX], cmd[1024];
+	struct proc p;
+
+	if (geteuid() != 0)
+		return; /* the check switches to the cell's uid */
+	snprintf(
+	    kit, sizeof kit, "%s", kit_vartmp("check_labgrade-kit-XXXXXX"));
+	ck_assert_ptr_nonnull(mkdtemp(kit));
+	ck_assert_int_eq(chmod(kit, 0755), 0);
+	snprintf(cmd, sizeof cmd,
+	    "mkdir -p %s/grader/labs/x/hidden && chmod -R 755 %s/grader", kit,
+	    kit);
+	ck_assert_msg(lg_sh(cmd, &p, 10000) == 0, "%s", p.err);
+	proc_free(&p);
+	ck_assert_int_eq(engine_kit_readable(kit, CELL_UID_BASE, 0), 1);
+	snprintf(cmd, sizeof cmd, "%s/grader", kit);
+	ck_assert_int_eq(chmod(cmd, 0700), 0);
+	ck_assert_int_eq(engine_kit_readable(kit, CELL_UID_BASE, 0), 0);
+	snprintf(cmd, sizeof cmd, "%s/solutions", kit);
+	ck_assert_int_eq(mkdir(cmd, 0755), 0);
+	ck_assert_int_eq(engine_kit_readable(kit, CELL_UID_BASE, 0), 1);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", kit);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+/* Gradescope's setup.sh (apt-get and make stubbed) leaves the kit's
+ * tests, hidden ones included, and the tarball out of the reach of the
+ * uid a fallback cell's programs run as (no Landlock assumed); the
+ * labs' Makefiles stay readable. */
+START_TEST(gradescope_setup_private)
+{
+	char root[KIT_TMP_MAX], cmd[8192], kit[1024];
+	struct proc p;
+
+	if (geteuid() != 0)
+		return; /* the check switches to the cell's uid */
+	ck_assert_ptr_nonnull(getcwd(kit, sizeof kit - 32));
+	snprintf(
+	    root, sizeof root, "%s", kit_vartmp("check_labgrade-gss-XXXXXX"));
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	ck_assert_int_eq(chmod(root, 0755), 0);
+	snprintf(cmd, sizeof cmd,
+	    "set -e; umask 022; cd %s; mkdir -p stub source "
+	    "t/grader/labs/x/hidden "
+	    "t/labs/x; echo 'int hidden;' > t/grader/labs/x/hidden/x-hidden.c; "
+	    "echo 'all:' > t/labs/x/Makefile; "
+	    "tar czf source/socklab.tar.gz -C t .; rm -rf t; "
+	    "printf '#!/bin/sh\nexit 0\n' > stub/apt-get; "
+	    "printf '#!/bin/sh\nmkdir -p \"$2/build/grader\"; "
+	    "touch \"$2/build/labgrade\"\n' > stub/make; "
+	    "chmod 755 stub/*; PATH=$PWD/stub:$PATH AUTOGRADER=%s "
+	    "sh %s/grader/gradescope/setup.sh; "
+	    "test \"$(stat -c %%a source/socklab.tar.gz)\" = 600; "
+	    "test \"$(stat -c %%a source/socklab/build/grader)\" = 700",
+	    root, root, kit);
+	ck_assert_msg(lg_sh(cmd, &p, 20000) == 0, "%s %s", p.out, p.err);
+	proc_free(&p);
+	snprintf(kit, sizeof kit, "%s/source/socklab", root);
+	ck_assert_int_eq(engine_kit_readable(kit, CELL_UID_BASE, 0), 0);
+	snprintf(cmd, sizeof cmd,
+	    "setpriv --reuid=%d --regid=%d --clear-groups -- "
+	    "cat %s/labs/x/Makefile",
+	    CELL_UID_BASE, CELL_UID_BASE, kit);
+	ck_assert_msg(lg_sh(cmd, &p, 10000) == 0, "%s %s", p.out, p.err);
+	proc_free(&p);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", root);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
 
 /* make gradescope's zip holds what Gradescope runs and only the kit's
  * tracked files (not solutions/, not a stray file); run_autograder,
@@ -1527,21 +1748,22 @@ START_TEST(gradescope_submission)
 	    "printf 'penalty_per_day 10\\nmax_days none\\n' > source/late; "
 	    "K=%s; mkdir -p 'submission/my work' "
 	    "\"submission/$(printf 'odd\\nname')\"; "
-	    "cp $K/labs/lab1-udp/udp_server.c 'submission/my work/'; "
-	    "cp $K/labs/lab1-udp/udp_client.c submission/odd*/; "
-	    "ln -s $K/solutions/lab1-udp submission/ref; "
-	    "ln -s $K/solutions/lab1-udp/udp_client.c submission/udp_client.c; "
+	    "cp \"$K\"/labs/lab1-udp/udp_server.c 'submission/my work/'; "
+	    "cp \"$K\"/labs/lab1-udp/udp_client.c submission/odd*/; "
+	    "ln -s \"$K\"/solutions/lab1-udp submission/ref; "
+	    "ln -s \"$K\"/solutions/lab1-udp/udp_client.c "
+	    "submission/udp_client.c; "
 	    "printf '{\"created_at\": \"2026-12-03T10:00:00.000000-08:00\", "
 	    "\"assignment\": {\"due_date\": "
 	    "\"2026-12-01T23:59:00.000000-08:00\"}}' "
 	    "> submission_metadata.json",
-	    kit);
+	    kit_shq(kit));
 	ck_assert_msg(lg_autograder(root, setup, &p) == 0, "%s", p.err);
 	proc_free(&p);
 	lg_results_check(root, py_gs_found);
 	ck_assert_int_lt(strlen(setup) + 200, sizeof setup);
 	strcat(setup,
-	    "; mkdir submission/old; cp $K/labs/lab1-udp/udp_client.c "
+	    "; mkdir submission/old; cp \"$K\"/labs/lab1-udp/udp_client.c "
 	    "submission/old/");
 	ck_assert_msg(lg_autograder(root, setup, &p) == 0, "%s", p.err);
 	proc_free(&p);
@@ -1762,15 +1984,16 @@ START_TEST(class_hostile)
 	    "set -e; cd %s; echo untouched > %s; "
 	    "K=%s/labs/lab1-udp; mkdir forged fifo sparse "
 	    "\"$(printf 'evil\\nname\\033[2J')\" '=HYPERLINK(\"x\")'; "
-	    "cp $K/udp_server.c $K/udp_client.c forged/; "
+	    "cp \"$K\"/udp_server.c \"$K\"/udp_client.c forged/; "
 	    "mkdir forged/labgrade; ln -s %s forged/labgrade/report.txt; "
 	    "printf '0000000000000000\\n' > forged/labgrade/key; "
 	    "printf 'student,score,max\\n\"=HYPERLINK(\"\"x\"\")\",100,100\\n' "
 	    "> forged/labgrade/report.csv; "
-	    "cp $K/udp_server.c fifo/; mkfifo fifo/udp_client.c; "
-	    "cp $K/udp_server.c sparse/; truncate -s 20G sparse/udp_client.c; "
-	    "cp $K/udp_server.c $K/udp_client.c evil*/",
-	    root, sentinel, kit, sentinel);
+	    "cp \"$K\"/udp_server.c fifo/; mkfifo fifo/udp_client.c; "
+	    "cp \"$K\"/udp_server.c sparse/; truncate -s 20G "
+	    "sparse/udp_client.c; "
+	    "cp \"$K\"/udp_server.c \"$K\"/udp_client.c evil*/",
+	    root, sentinel, kit_shq(kit), sentinel);
 	ck_assert_msg(lg_sh(cmd, &p, 20000) == 0, "setup: %s", p.err);
 	proc_free(&p);
 	t0 = time(NULL);
@@ -1915,7 +2138,8 @@ lg_line_after(const char *out, const char *key, char *buf, size_t n)
 START_TEST(trace_every_packet)
 {
 	char *argv[] = {(char *)kit_bin("labgrade"), "-v", "--color", "never",
-	    "--only", "client_stray", _i ? "--no-cell" : "-v", "lab1-udp",
+	    "--only", "client_stray", _i ? "--no-cell" : "-v",
+	    _i && geteuid() != 0 ? "--unsafe-no-sandbox" : "-v", "lab1-udp",
 	    "solutions/lab1-udp", NULL};
 	const char *l;
 	struct proc p;
@@ -2027,6 +2251,16 @@ START_TEST(failure_commands_run)
 	ck_assert_msg(strstr(repro, cmd) != NULL, "%s", repro);
 	ck_assert_msg(strncmp(repro, "labpeer ", 8) != 0,
 	    "labpeer is not on PATH: %s", repro);
+	/* make splits a makefile's path on blanks: the lab's Makefile of a
+	 * kit in "my kit (copy)" cannot build a folder outside the kit. */
+	if (getcwd(cmd, sizeof cmd) != NULL && strchr(cmd, ' ') != NULL) {
+		ck_assert_int_eq(
+		    system(strcat(strcpy(cmd, "rm -rf "), dir)), 0);
+		kit_not_here("the kit's folder has a blank in its path: make "
+		             "cannot build a submission outside it with the "
+		             "lab's Makefile (README, Developing the kit)");
+		return;
+	}
 	setenv("LG_BUILD", build, 1);
 	setenv("LG_REPRO", repro, 1);
 	ck_assert_msg(lg_sh("$LG_BUILD", &p, 30000) == 0, "%s", p.err);
@@ -2052,6 +2286,31 @@ END_TEST
 
 /* An ordinary user grades too: the cells are built in a user namespace
  * (CI runs as root and would never meet this path otherwise). */
+/*
+ * Root of a user namespace that maps only itself ("unshare -r", a
+ * rootless container) cannot be the cells' uids: it grades as an
+ * ordinary user does, instead of failing with "labgrade:
+ * /var/tmp/labgrade-build-XXXXXX: Invalid argument" (chown to an
+ * unmapped uid).
+ */
+START_TEST(grading_as_userns_root)
+{
+	char cmd[PATH_MAX];
+	char *argv[] = {"sh", "-c", cmd, NULL};
+	struct proc p;
+
+	snprintf(cmd, sizeof cmd,
+	    "unshare -rn sh -c 'ip link set lo up && exec \"$0\" --color "
+	    "never --only server_starts lab1-udp solutions/lab1-udp' %s",
+	    kit_shq(kit_bin("labgrade")));
+	ck_assert_int_eq(proc_run(&p, argv, 60000), 0);
+	ck_assert_msg(
+	    PROC_EXIT(&p) == 0 && strstr(p.out, "PASS server_starts") != NULL,
+	    "status %d: %s%s", PROC_EXIT(&p), p.out, p.err);
+	proc_free(&p);
+}
+END_TEST
+
 START_TEST(grading_as_nobody)
 {
 	/* nobody may not reach the checkout (a clone under /root): the
@@ -2065,17 +2324,7 @@ START_TEST(grading_as_nobody)
 	snprintf(
 	    kit, sizeof kit, "%s", kit_vartmp("check_labgrade-nobody-XXXXXX"));
 	ck_assert_ptr_nonnull(mkdtemp(kit));
-	snprintf(cmd, sizeof cmd,
-	    "set -e; cd %s; mkdir -p build solutions; "
-	    "cp %s %s %s build/; (cd $OLDPWD && tar cf - "
-	    "grader/labs/*/*.rubric) "
-	    "| tar xf -; cp -r $OLDPWD/solutions/lab1-udp "
-	    "$OLDPWD/solutions/lab2-tcp solutions/; cp -r $OLDPWD/labs .; "
-	    "chmod -R a+rX .",
-	    kit, realpath(kit_bin("labgrade"), NULL),
-	    realpath(kit_bin("labpeer"), NULL),
-	    realpath(kit_bin("labsniff"), NULL));
-	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(kit_copy(kit), 0);
 	snprintf(prog, sizeof prog, "%s/build/labgrade", kit);
 	snprintf(sub, sizeof sub, "%s/solutions/lab1-udp", kit);
 	/* Already an ordinary user: labgrade itself, without setpriv. */
@@ -2482,6 +2731,120 @@ START_TEST(seed_varies_faults)
 }
 END_TEST
 
+/* The name of a results folder in dir other than skip, once there is
+ * one (at most 60 s); 0 when there was none. */
+static int
+lg_results_dir(const char *dir, const char *skip, char *name, size_t len)
+{
+	struct dirent *d;
+	DIR *dp;
+	int i;
+
+	for (i = 0; i < 6000; i++) {
+		dp = opendir(dir);
+		name[0] = '\0';
+		while (
+		    dp != NULL && name[0] == '\0' && (d = readdir(dp)) != NULL)
+			if (strncmp(d->d_name, RESULTS_DIR_PREFIX,
+			        strlen(RESULTS_DIR_PREFIX)) == 0 &&
+			    strcmp(d->d_name, skip) != 0)
+				snprintf(name, len, "%s", d->d_name);
+		if (dp != NULL)
+			closedir(dp);
+		if (name[0] != '\0')
+			return 1;
+		usleep(10000);
+	}
+	return 0;
+}
+
+/* dir/name as a folder last touched twice RESULTS_STALE_S ago. */
+static void
+lg_make_old(const char *dir, const char *name)
+{
+	struct timespec t[2];
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	clock_gettime(CLOCK_REALTIME, &t[0]);
+	t[0].tv_sec -= 2 * RESULTS_STALE_S;
+	t[1] = t[0];
+	ck_assert_int_eq(utimensat(AT_FDCWD, path, t, 0), 0);
+}
+
+/* 1 when dir/name exists. */
+static int
+lg_exists(const char *dir, const char *name)
+{
+	struct stat st;
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	return stat(path, &st) == 0;
+}
+
+/* A SIGKILLed grading removes nothing: the next grading sweeps its
+ * results folder (unlocked, old), but never a live grading's (locked,
+ * however old; here one stopped in the middle of its tests). */
+START_TEST(killed_results_swept)
+{
+	char tmp[KIT_TMP_MAX], killed[256], live[256], cmd[KIT_TMP_MAX + 256];
+	char *full[] = {(char *)kit_bin("labgrade"), "lab1-udp",
+	    "solutions/lab1-udp", NULL};
+	char *quick[] = {(char *)kit_bin("labgrade"), "--only", "server_usage",
+	    "lab1-udp", "solutions/lab1-udp", NULL};
+	struct proc a, b, c;
+	int i, fd;
+
+	snprintf(
+	    tmp, sizeof tmp, "%s", kit_vartmp("check_labgrade-kill-XXXXXX"));
+	ck_assert_ptr_nonnull(mkdtemp(tmp));
+	chmod(tmp, 0755);
+	setenv("TMPDIR", tmp, 1);
+	setenv("LABGRADE_TMPDIR", tmp, 1);
+	/* A: killed in the middle of its tests. */
+	ck_assert_int_eq(proc_start(&a, full), 0);
+	ck_assert_msg(lg_results_dir(tmp, "", killed, sizeof killed),
+	    "labgrade made no results folder");
+	usleep(300000); /* some tests started: that is the point */
+	proc_signal(&a, SIGKILL);
+	proc_wait(&a, 10000);
+	proc_free(&a);
+	ck_assert_msg(lg_exists(tmp, killed), "%s: nothing to sweep", killed);
+	/* A's runners write there too, and hold its lock, until their
+	 * tests end (at most their budget and grace). */
+	snprintf(cmd, sizeof cmd, "%s/%s", tmp, killed);
+	fd = open(cmd, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(fd, 0);
+	for (i = 0; i < 900 && flock(fd, LOCK_EX | LOCK_NB) < 0; i++)
+		usleep(100000);
+	close(fd);
+	ck_assert_msg(
+	    i < 900, "%s stayed locked after its grading died", killed);
+	lg_make_old(tmp, killed);
+	/* B: the next grading sweeps it; stopped in the middle, it is live. */
+	ck_assert_int_eq(proc_start(&b, full), 0);
+	ck_assert_msg(lg_results_dir(tmp, killed, live, sizeof live),
+	    "the second labgrade made no results folder");
+	proc_signal(&b, SIGSTOP);
+	ck_assert_msg(!lg_exists(tmp, killed), "%s was not swept", killed);
+	lg_make_old(tmp, live);
+	/* C: a whole grading while B lives: B's folder stays. */
+	ck_assert_int_eq(proc_run(&c, quick, 60000), 0);
+	ck_assert_msg(PROC_EXIT(&c) == 0, "%s", c.err);
+	proc_free(&c);
+	ck_assert_msg(
+	    lg_exists(tmp, live), "a live grading's %s was swept", live);
+	proc_signal(&b, SIGCONT);
+	proc_wait(&b, 90000);
+	ck_assert_msg(!b.timed_out, "the stopped grading did not end");
+	proc_free(&b);
+	ck_assert_msg(!lg_exists(tmp, live), "%s outlived its grading", live);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", tmp);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 Suite *
 labgrade_suite(void)
 {
@@ -2502,6 +2865,7 @@ labgrade_suite(void)
 	    (int)(sizeof ovr_cases / sizeof ovr_cases[0]));
 	tcase_add_test(tc, seeds_derived);
 	tcase_add_test(tc, engine_build_hint_once);
+	tcase_add_test(tc, engine_build_hint_blank_kit);
 	tcase_add_loop_test(tc, engine_commands, 0,
 	    (int)(sizeof cmd_cases / sizeof cmd_cases[0]));
 	tcase_add_loop_test(tc, engine_formats, 0,
@@ -2527,6 +2891,8 @@ labgrade_suite(void)
 	tcase_add_test(tc, cli_refuses_nofork);
 	tcase_add_test(tc, registry_is_the_folders);
 	tcase_add_test(tc, cli_build_under_tmp);
+	tcase_add_test(tc, kit_readable);
+	tcase_add_test(tc, gradescope_setup_private);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("programs");
 	tcase_set_timeout(tc, 120);
@@ -2537,12 +2903,14 @@ labgrade_suite(void)
 	tcase_add_loop_test(tc, trace_every_packet, 0, 2);
 	tcase_add_test(tc, stray_headline_and_client);
 	tcase_add_test(tc, grading_as_nobody);
+	tcase_add_test(tc, grading_as_userns_root);
 	tcase_add_loop_test(
 	    tc, fail_under, 0, (int)(sizeof fu_cases / sizeof fu_cases[0]));
 	tcase_add_test(tc, verbose_traces);
 	tcase_add_loop_test(tc, seed_varies_faults, 0,
 	    (int)(sizeof seed_cases / sizeof seed_cases[0]));
 	tcase_add_test(tc, interrupted_cleans_up);
+	tcase_add_test(tc, killed_results_swept);
 	tcase_add_loop_test(tc, sanitized_all_formats, 0,
 	    (int)(sizeof san_subs / sizeof san_subs[0]));
 	suite_add_tcase(s, tc);

@@ -28,19 +28,31 @@ static const struct grade_program lab2_programs[] = {
 
 static const struct pinger lab2_pinger;
 
-static void
-t_server_handshake(struct grade *g)
+/* A labpeer client of two lines against a fresh server, its packets in
+ * w (the caller checks and frees them); its run, for scen_peer_verdict
+ * after that check. */
+static struct run *
+l2_two_lines(struct grade *g, struct wire *w, int *port)
 {
 	static const char *const x[] = {"--count", "2", NULL};
 	struct cell_capture cap = {0};
 	struct run *srv = scen_run(), *peer;
-	struct wire w;
-	int port = pinger_server(g, &lab2_pinger, srv);
 
-	scen_capture(g, &cap, port, 1);
+	*port = pinger_server(g, &lab2_pinger, srv);
+	scen_capture(g, &cap, *port, 1);
 	pinger_peer_check(
-	    g, &lab2_pinger, "127.0.0.1", port, x, L2_WALL_MS, &peer);
-	scen_capture_end(g, &cap, &w);
+	    g, &lab2_pinger, "127.0.0.1", *port, x, L2_WALL_MS, &peer);
+	scen_capture_end(g, &cap, w);
+	return peer;
+}
+
+static void
+t_server_handshake(struct grade *g)
+{
+	struct wire w;
+	int port;
+	struct run *peer = l2_two_lines(g, &w, &port);
+
 	grade_explain(g, _("on the wire: SYN, SYN-ACK, ACK, then the lines"));
 	wire_tcp_handshake(g, &w, port, 0);
 	wire_free(&w);
@@ -189,16 +201,10 @@ t_server_restart(struct grade *g)
 static void
 t_server_fin(struct grade *g)
 {
-	static const char *const x[] = {"--count", "2", NULL};
-	struct cell_capture cap = {0};
-	struct run *srv = scen_run(), *peer;
 	struct wire w;
-	int port = pinger_server(g, &lab2_pinger, srv);
+	int port;
+	struct run *peer = l2_two_lines(g, &w, &port);
 
-	scen_capture(g, &cap, port, 1);
-	pinger_peer_check(
-	    g, &lab2_pinger, "127.0.0.1", port, x, L2_WALL_MS, &peer);
-	scen_capture_end(g, &cap, &w);
 	grade_explain(g, _("on the wire: after the client's FIN the server "
 	                   "closes its side with a FIN (no RST)"));
 	wire_tcp_close(g, &w, port, 0, WIRE_CLIENT_FIN_FIRST);

@@ -14,14 +14,14 @@ DEMO_L3_SEQ := ./$(B)/labpeer tcp-server 12000
 endif
 
 demo-lab3-concurrent:
-	@echo; echo "== Lab 3: six clients at once, one of them idle; a server that serves one at a time stalls behind it (the pingers time out)"
+	@echo; gettext "== Lab 3: six clients at once, one of them idle; a server that serves one at a time stalls behind it (the pingers time out)"; echo
 	-$(DEMO_SNIFF) --timeline --exec '$(DEMO_L3_SEQ)' --exec '$(DEMO_L3_CLIENTS)'
 ifneq ($(HAVE_SOLUTIONS),)
-	@echo; echo "== ... lab 3's server (one poll() loop) serves them all at once: overlapping bars (also an SVG)"
+	@echo; gettext "== ... lab 3's server (one poll() loop) serves them all at once: overlapping bars (also an SVG)"; echo
 	$(DEMO_SNIFF) --timeline --svg $(B)/demo-timeline.svg \
 	    --exec 'solutions/lab3-concurrent/tcp_server 12000' --exec '$(DEMO_L3_CLIENTS)'
-	@echo "(the same timeline as a picture: $(B)/demo-timeline.svg)"
+	@printf "$$(gettext "(the same timeline as a picture: %s)")\n" $(B)/demo-timeline.svg
 else
-	@echo "(lab 3 turns this into overlapping bars: labs/lab3-concurrent/README.md, section 6)"
+	@printf '%s\n' "$$(gettext "(lab 3 turns this into overlapping bars: labs/lab3-concurrent/README.md, section 6)")"
 endif
 .PHONY: demo-lab3-concurrent

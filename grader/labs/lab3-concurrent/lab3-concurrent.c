@@ -436,9 +436,9 @@ l3_row_test(struct grade *g)
 	const char *args[SCEN_ARGS_MAX];
 	struct run *srv = scen_run(), *peer;
 	struct cell_capture cap = {0};
-	char pbuf[16], cmd[64];
+	char pbuf[SCEN_PORT_TEXT];
 	double p99, bound;
-	int port, i;
+	int port;
 
 	if (strchr(row->host, ':') != NULL && !scen_have_ipv6())
 		grade_not_here(g, _("no IPv6 loopback (::1) here"));
@@ -446,15 +446,8 @@ l3_row_test(struct grade *g)
 		scen_bindv6only(g);
 	grade_explain(g, "%s", _(row->explain));
 	port = l3_server(g, srv, L3_NOFILE);
-	snprintf(pbuf, sizeof pbuf, "%d", port);
-	snprintf(cmd, sizeof cmd, "./tcp_server %d", port);
-	args[0] = row->args[0];
-	args[1] = row->host;
-	args[2] = pbuf;
-	for (i = 1; row->args[i] != NULL && i + 3 < SCEN_ARGS_MAX; i++)
-		args[i + 2] = row->args[i];
-	args[i + 2] = NULL;
-	scen_repro(g, cmd, args);
+	scen_peer_args(g, "tcp_server", port, row->args[0], row->host,
+	    row->args + 1, args, pbuf);
 	/* The trace: every row's (100 clients make a few thousand packets;
 	 * the report shows the first TRACE_CAP bytes of labsniff's text). */
 	scen_trace_start(g, &cap, port);
@@ -517,16 +510,13 @@ t_server_fin(struct grade *g)
 	static const char *const x[] = {"--count", "2", NULL};
 	struct cell_capture cap = {0};
 	struct run *srv = scen_run(), *peer;
-	const char *args[] = {
-	    "tcp-client", "127.0.0.1", NULL, x[0], x[1], NULL};
-	char pbuf[16], cmd[64];
+	const char *args[SCEN_ARGS_MAX];
+	char pbuf[SCEN_PORT_TEXT];
 	struct wire w;
 	int port = l3_server(g, srv, L3_NOFILE);
 
-	snprintf(pbuf, sizeof pbuf, "%d", port);
-	snprintf(cmd, sizeof cmd, "./tcp_server %d", port);
-	args[2] = pbuf;
-	scen_repro(g, cmd, args);
+	scen_peer_args(
+	    g, "tcp_server", port, "tcp-client", "127.0.0.1", x, args, pbuf);
 	scen_capture(g, &cap, port, 1);
 	peer = scen_peer_run(g, args, L3_WALL_MS);
 	scen_capture_end(g, &cap, &w);
@@ -916,17 +906,15 @@ t_server_signal(struct grade *g)
 static void
 t_server_log(struct grade *g)
 {
-	const char *args[] = {"tcp-clients", "127.0.0.1", NULL, "--clients",
-	    "10", "--count", "20", NULL};
+	static const char *const x[] = {
+	    "--clients", "10", "--count", "20", NULL};
+	const char *args[SCEN_ARGS_MAX];
 	struct cell_capture cap = {0};
 	struct run *srv = scen_run(), *peer;
-	char pbuf[16], cmd[64];
+	char pbuf[SCEN_PORT_TEXT];
 	int port = l3_server(g, srv, L3_NOFILE), lines = 0;
 	size_t i;
 
-	snprintf(pbuf, sizeof pbuf, "%d", port);
-	snprintf(cmd, sizeof cmd, "./tcp_server %d", port);
-	args[2] = pbuf;
 	grade_explain(g,
 	    _("%d clients of %d lines each; the server's stdout must have a "
 	      "line "
@@ -935,7 +923,8 @@ t_server_log(struct grade *g)
 	      "(fewer than %d)"),
 	    L3_LOG_CLIENTS, L3_LOG_LINES, L3_LOG_CLIENTS,
 	    L3_LOG_CLIENTS * L3_LOG_LINES);
-	scen_repro(g, cmd, args);
+	scen_peer_args(
+	    g, "tcp_server", port, "tcp-clients", "127.0.0.1", x, args, pbuf);
 	scen_trace_start(g, &cap, port);
 	peer = scen_peer_run(g, args, L3_WALL_MS);
 	scen_trace_end(g, &cap);

@@ -1121,19 +1121,30 @@ static const struct {
 	const char *want[4]; /* lines the output must hold */
 	const char * not ;   /* a line it must not hold */
 } lp_pingers[] = {
-    {{"--drop", "2", NULL}, NULL, 0,
-        {"\nseq=2 timeout\n", " seq=10 rtt=",
+    {.sargs = {"--drop", "2", NULL},
+        .count = NULL,
+        .status = 0,
+        .want = {"\nseq=2 timeout\n", " seq=10 rtt=",
             "\n10 sent, 9 received, 10% loss\n", "rtt min/avg/max = "},
-        " seq=2 rtt="},
-    {{"--late", "2", "--delay", "500", NULL}, "3", 0,
-        {"\nseq=2 timeout\n", " seq=3 rtt=", "3 sent, 2 received, 33% loss\n",
-            NULL},
-        " seq=3 rtt=3"},
-    {{"--stray", "2", NULL}, "3", 0,
-        {" seq=2 rtt=", "3 sent, 3 received, 0% loss\n", NULL}, "timeout"},
-    {{NULL}, "2", 1,
-        {"seq=1 timeout\nseq=2 timeout\n2 sent, 0 received, 100% loss\n", NULL},
-        "rtt min"},
+        .not = " seq=2 rtt="},
+    {.sargs = {"--late", "2", "--delay", "500", NULL},
+        .count = "3",
+        .status = 0,
+        .want = {"\nseq=2 timeout\n",
+            " seq=3 rtt=", "3 sent, 2 received, 33% loss\n", NULL},
+        .not = " seq=3 rtt=3"},
+    {.sargs = {"--stray", "2", NULL},
+        .count = "3",
+        .status = 0,
+        .want = {" seq=2 rtt=", "3 sent, 3 received, 0% loss\n", NULL},
+        .not = "timeout"},
+    {.sargs = {NULL},
+        .count = "2",
+        .status = 1,
+        .want =
+            {"seq=1 timeout\nseq=2 timeout\n2 sent, 0 received, 100% loss\n",
+                NULL},
+        .not = "rtt min"},
 };
 
 START_TEST(udp_pinger)
@@ -1286,11 +1297,10 @@ static const struct {
 START_TEST(repro_never_races)
 {
 	char script[1024], err[PATH_MAX], tmpl[PATH_MAX];
-	const char *tmp = getenv("TMPDIR");
 	int i, fd;
 
-	snprintf(tmpl, sizeof tmpl, "%s/check_labpeer-repro-XXXXXX",
-	    tmp != NULL && tmp[0] == '/' ? tmp : "/tmp");
+	snprintf(
+	    tmpl, sizeof tmpl, "%s", kit_tmp("check_labpeer-repro-XXXXXX"));
 	for (i = 0; i < 20; i++) {
 		char *argv[] = {"sh", "-c", script, NULL};
 		int port = port_free(lp_repros[_i].type);

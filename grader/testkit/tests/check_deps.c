@@ -239,50 +239,110 @@ static const struct {
 	const char *installs; /* what the stand-in installs, or NULL */
 } cases[] = {
     /* root, apt-get that records what it is asked */
-    {PC_EMPTY, ROOT, APT_FAKE, 1,
-        "deps: installing libpcap-dev check libseccomp-dev libssl-dev", NULL,
-        "libpcap-dev check libseccomp-dev libssl-dev"},
-    {PC_NO_CHECK, ROOT, APT_FAKE, 1, "deps: installing check", NULL, "check"},
-    {PC_MISSING, ROOT, APT_FAKE, 1,
-        "deps: installing pkg-config libpcap-dev check libseccomp-dev "
-        "libssl-dev",
-        NULL, "pkg-config libpcap-dev check libseccomp-dev libssl-dev"},
-    {PC_SYSTEM, ROOT, APT_FAKE, 1, "", NULL, NULL},
+    {.pc = PC_EMPTY,
+        .who = ROOT,
+        .apt = APT_FAKE,
+        .ok = 1,
+        .out = "deps: installing libpcap-dev check libseccomp-dev libssl-dev",
+        .err = NULL,
+        .installs = "libpcap-dev check libseccomp-dev libssl-dev"},
+    {.pc = PC_NO_CHECK,
+        .who = ROOT,
+        .apt = APT_FAKE,
+        .ok = 1,
+        .out = "deps: installing check",
+        .err = NULL,
+        .installs = "check"},
+    {.pc = PC_MISSING,
+        .who = ROOT,
+        .apt = APT_FAKE,
+        .ok = 1,
+        .out = "deps: installing pkg-config libpcap-dev check libseccomp-dev "
+               "libssl-dev",
+        .err = NULL,
+        .installs = "pkg-config libpcap-dev check libseccomp-dev libssl-dev"},
+    {.pc = PC_SYSTEM,
+        .who = ROOT,
+        .apt = APT_FAKE,
+        .ok = 1,
+        .out = "",
+        .err = NULL,
+        .installs = NULL},
     /* unprivileged: the exact command to run, or sudo -n when it works */
-    {PC_EMPTY, NOBODY_NO_SUDO, APT_FAKE, 0, NULL,
-        "deps: missing libpcap-dev check libseccomp-dev libssl-dev; run: sudo "
-        "apt-get "
-        "install -y libpcap-dev check libseccomp-dev libssl-dev",
-        NULL},
-    {PC_MISSING, NOBODY_NO_SUDO, APT_FAKE, 0, NULL,
-        "deps: missing pkg-config libpcap-dev check libseccomp-dev libssl-dev; "
-        "run: "
-        "sudo apt-get install -y pkg-config libpcap-dev check "
-        "libseccomp-dev libssl-dev",
-        NULL},
-    {PC_EMPTY, NOBODY_SUDO, APT_FAKE, 1,
-        "deps: installing libpcap-dev check libseccomp-dev libssl-dev", NULL,
-        "libpcap-dev check libseccomp-dev libssl-dev"},
-    {PC_SYSTEM, NOBODY_NO_SUDO, APT_FAKE, 1, "", NULL, NULL},
+    {.pc = PC_EMPTY,
+        .who = NOBODY_NO_SUDO,
+        .apt = APT_FAKE,
+        .ok = 0,
+        .out = NULL,
+        .err = "deps: missing libpcap-dev check libseccomp-dev libssl-dev; "
+               "run: sudo "
+               "apt-get "
+               "install -y libpcap-dev check libseccomp-dev libssl-dev",
+        .installs = NULL},
+    {.pc = PC_MISSING,
+        .who = NOBODY_NO_SUDO,
+        .apt = APT_FAKE,
+        .ok = 0,
+        .out = NULL,
+        .err = "deps: missing pkg-config libpcap-dev check libseccomp-dev "
+               "libssl-dev; "
+               "run: "
+               "sudo apt-get install -y pkg-config libpcap-dev check "
+               "libseccomp-dev libssl-dev",
+        .installs = NULL},
+    {.pc = PC_EMPTY,
+        .who = NOBODY_SUDO,
+        .apt = APT_FAKE,
+        .ok = 1,
+        .out = "deps: installing libpcap-dev check libseccomp-dev libssl-dev",
+        .err = NULL,
+        .installs = "libpcap-dev check libseccomp-dev libssl-dev"},
+    {.pc = PC_SYSTEM,
+        .who = NOBODY_NO_SUDO,
+        .apt = APT_FAKE,
+        .ok = 1,
+        .out = "",
+        .err = NULL,
+        .installs = NULL},
     /* no apt-get, or an install that fails */
-    {PC_EMPTY, ROOT, APT_NONE, 0, NULL,
-        "deps: missing libpcap-dev "
-        "check libseccomp-dev libssl-dev; this system has no apt-get: install "
-        "the development files of libpcap, Check, libseccomp and "
-        "OpenSSL's libcrypto, pkg-config, bubblewrap and gettext with your "
-        "package manager (see README.md)",
-        NULL},
-    {PC_EMPTY, ROOT, APT_FAILS, 0,
-        "deps: installing libpcap-dev check libseccomp-dev libssl-dev",
-        "deps: apt-get install libpcap-dev check libseccomp-dev libssl-dev "
-        "failed",
-        NULL},
+    {.pc = PC_EMPTY,
+        .who = ROOT,
+        .apt = APT_NONE,
+        .ok = 0,
+        .out = NULL,
+        .err =
+            "deps: missing libpcap-dev "
+            "check libseccomp-dev libssl-dev; this system has no apt-get: "
+            "install "
+            "the development files of libpcap, Check, libseccomp and "
+            "OpenSSL's libcrypto, pkg-config, bubblewrap and gettext with your "
+            "package manager (see README.md)",
+        .installs = NULL},
+    {.pc = PC_EMPTY,
+        .who = ROOT,
+        .apt = APT_FAILS,
+        .ok = 0,
+        .out = "deps: installing libpcap-dev check libseccomp-dev libssl-dev",
+        .err =
+            "deps: apt-get install libpcap-dev check libseccomp-dev libssl-dev "
+            "failed",
+        .installs = NULL},
     /* bubblewrap (the grader's sandbox) is a program, not a .pc */
-    {PC_SYSTEM_NO_BWRAP, ROOT, APT_FAKE, 1, "deps: installing bubblewrap", NULL,
-        "bubblewrap"},
+    {.pc = PC_SYSTEM_NO_BWRAP,
+        .who = ROOT,
+        .apt = APT_FAKE,
+        .ok = 1,
+        .out = "deps: installing bubblewrap",
+        .err = NULL,
+        .installs = "bubblewrap"},
     /* msgfmt (the tools' translations, po/) comes with gettext */
-    {PC_SYSTEM_NO_MSGFMT, ROOT, APT_FAKE, 1, "deps: installing gettext", NULL,
-        "gettext"},
+    {.pc = PC_SYSTEM_NO_MSGFMT,
+        .who = ROOT,
+        .apt = APT_FAKE,
+        .ok = 1,
+        .out = "deps: installing gettext",
+        .err = NULL,
+        .installs = "gettext"},
 };
 
 /* A line of text equal to line. */
@@ -345,12 +405,17 @@ static const struct {
 	const char *asked[4];  /* packages apt-get must mention */
 	const char *not_asked; /* one it must not */
 } sims[] = {
-    {PC_EMPTY, "deps: installing libpcap-dev check libseccomp-dev libssl-dev",
-        {"libpcap-dev", "check", "libseccomp-dev", "libssl-dev"}, "pkg-config"},
-    {PC_MISSING,
-        "deps: installing pkg-config libpcap-dev check libseccomp-dev "
-        "libssl-dev",
-        {"pkg-config", "libpcap-dev", "check", "libseccomp-dev"}, NULL},
+    {.pc = PC_EMPTY,
+        .announce =
+            "deps: installing libpcap-dev check libseccomp-dev libssl-dev",
+        .asked = {"libpcap-dev", "check", "libseccomp-dev", "libssl-dev"},
+        .not_asked = "pkg-config"},
+    {.pc = PC_MISSING,
+        .announce =
+            "deps: installing pkg-config libpcap-dev check libseccomp-dev "
+            "libssl-dev",
+        .asked = {"pkg-config", "libpcap-dev", "check", "libseccomp-dev"},
+        .not_asked = NULL},
 };
 
 /* apt-get -s names each package it was asked for: "Inst NAME" when it
@@ -407,12 +472,48 @@ START_TEST(test_default_goal)
 }
 END_TEST
 
+/*
+ * The kit's make from a checkout in a folder whose name has spaces,
+ * parentheses and a non-ASCII letter (issue #10 point 11): 'make labs'
+ * builds the references in solutions/ with each lab's own Makefile.  The
+ * folder links to this kit's files but holds its own copy of the
+ * references' sources, so they really are built there.
+ */
+#define ODD_NAME "my kit (copy) \xc3\xa9"
+START_TEST(test_odd_folder_name)
+{
+	char top[KIT_TMP_MAX], script[2048];
+	char *argv[] = {"sh", "-c", script, "sh", top, NULL};
+	struct proc p;
+
+	snprintf(top, sizeof top, "%s", kit_tmp("check_deps-XXXXXX"));
+	ck_assert_ptr_nonnull(mkdtemp(top));
+	snprintf(script, sizeof script,
+	    "trap 'rm -rf \"$1\"' EXIT; set -e; f=\"$1/%s\"; "
+	    "mkdir \"$f\" \"$f/solutions\"; "
+	    "for e in Makefile capture grader labs po; do "
+	    "ln -s \"$PWD/$e\" \"$f/$e\"; done; "
+	    "cp solutions/module.mk \"$f/solutions/\"; "
+	    "for d in solutions/*/; do [ \"$d\" = solutions/tests/ ] || "
+	    "{ mkdir \"$f/$d\"; cp \"$d\"*.c \"$f/$d\"; }; done; "
+	    "make --no-print-directory -C \"$f\" labs; "
+	    "for d in \"$f\"/solutions/*/; do ls \"$d\" | grep -qv '[.]c$' || "
+	    "{ echo \"nothing built in $d\" >&2; exit 1; }; done",
+	    ODD_NAME);
+	ck_assert_int_eq(proc_run(&p, argv, 120000), 0);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "make labs in '%s': status %d\n%s%s",
+	    ODD_NAME, PROC_EXIT(&p), p.out, p.err);
+	proc_free(&p);
+}
+END_TEST
+
 Suite *
 deps_suite(void)
 {
 	Suite *s = suite_create("deps");
 	TCase *tc = tcase_create("core");
 	TCase *sim = tcase_create("simulated");
+	TCase *folder = tcase_create("folder");
 
 	tcase_set_timeout(tc, 20);
 	tcase_add_loop_test(tc, test_deps, 0, N(cases));
@@ -421,5 +522,8 @@ deps_suite(void)
 	tcase_set_timeout(sim, 40);
 	tcase_add_loop_test(sim, test_deps_simulated, 0, N(sims));
 	suite_add_tcase(s, sim);
+	tcase_set_timeout(folder, 180);
+	tcase_add_test(folder, test_odd_folder_name);
+	suite_add_tcase(s, folder);
 	return s;
 }

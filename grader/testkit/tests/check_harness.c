@@ -268,12 +268,154 @@ START_TEST(test_kit_bin)
 }
 END_TEST
 
+/*
+ * The kit's runner (runner.c, here over its demo suite) ends its output
+ * with Check's summary line, whatever fails: a test (Check lists it
+ * after its summary) or the leftover check (after Check's output); its
+ * status says so.  Its private folders sit in ours, gone when it ends.
+ */
+static const struct {
+	const char *tcase; /* CK_RUN_CASE; NULL: every case */
+	int status;
+	const char *last; /* the output's last line */
+	const char *err;  /* in the output too, or NULL */
+} runner_cases[] = {
+    {.tcase = "passes",
+        .status = 0,
+        .last = "100%: Checks: 1, Failures: 0, Errors: 0"},
+    {.tcase = "fails",
+        .status = 1,
+        .last = "0%: Checks: 1, Failures: 1, Errors: 0",
+        .err = "the demo's failing check"},
+    {.tcase = "leaves",
+        .status = 1,
+        .last = "100%: Checks: 1, Failures: 0, Errors: 0",
+        .err = "left 1 files or folders behind"},
+    {.tcase = NULL,
+        .status = 1,
+        .last = "66%: Checks: 3, Failures: 1, Errors: 0",
+        .err = "runner-demo-leftover"},
+};
+
+START_TEST(test_runner_ends_with_summary)
+{
+	char demo[PATH_MAX], cmd[PATH_MAX + 256], *last;
+	char *argv[] = {"sh", "-c", cmd, NULL};
+	struct proc p;
+	struct stat st;
+	size_t n;
+
+	snprintf(demo, sizeof demo, "%s", kit_bin("check_runner_demo"));
+	ck_assert_msg(stat(demo, &st) == 0, "%s is not built", demo);
+	/* Our own CK_ settings are not the demo's; stderr joins stdout, in
+	 * the order it is written, as in a CI log. */
+	snprintf(cmd, sizeof cmd,
+	    "env -u CK_RUN_SUITE -u CK_RUN_CASE -u CK_VERBOSITY "
+	    "-u CK_INCLUDE_TAGS -u CK_EXCLUDE_TAGS -u CK_LOG_FILE_NAME "
+	    "-u CK_XML_LOG_FILE_NAME -u CK_TAP_LOG_FILE_NAME %s%s %s 2>&1",
+	    runner_cases[_i].tcase != NULL ? "CK_RUN_CASE=" : "",
+	    runner_cases[_i].tcase != NULL ? runner_cases[_i].tcase : "", demo);
+	ck_assert_int_eq(proc_run(&p, argv, 20000), 0);
+	ck_assert_int_eq(PROC_EXIT(&p), runner_cases[_i].status);
+	n = p.out_len;
+	while (n > 0 && p.out[n - 1] == '\n')
+		p.out[--n] = '\0';
+	last = strrchr(p.out, '\n');
+	last = last != NULL ? last + 1 : p.out;
+	ck_assert_msg(strcmp(last, runner_cases[_i].last) == 0,
+	    "the last line is '%s', not the summary:\n%s", last, p.out);
+	if (runner_cases[_i].err != NULL)
+		ck_assert_msg(
+		    strstr(p.out, runner_cases[_i].err) != NULL, "%s", p.out);
+	proc_free(&p);
+	/* The demo runner's private folders were in ours: gone. */
+	ck_assert_msg(
+	    system("ls -d \"$TMPDIR\"/check_kit-* \"$KIT_VARTMP\"/check_kit-* "
+	           ">/dev/null 2>&1") != 0,
+	    "the demo runner left its private folders");
+}
+END_TEST
+
+/* A path with spaces, parentheses, a quote, $, a backquote and é comes
+ * back from "sh -c" whole, as one word. */
+START_TEST(test_kit_shq)
+{
+	const char *odd = "/home/k/my kit (copy) \xc3\xa9/it's $HOME `x` \\";
+	char cmd[PATH_MAX];
+	char *argv[] = {"sh", "-c", cmd, NULL};
+	struct proc p;
+
+	ck_assert_str_eq(kit_shq("a b"), "'a b'");
+	snprintf(cmd, sizeof cmd, "printf '%%s|' %s", kit_shq(odd));
+	ck_assert_int_eq(proc_run(&p, argv, 10000), 0);
+	ck_assert_int_eq(PROC_EXIT(&p), 0);
+	ck_assert_str_eq(
+	    p.out, "/home/k/my kit (copy) \xc3\xa9/it's $HOME `x` \\|");
+	proc_free(&p);
+}
+END_TEST
+
+/* Only in a nested run of check_kit (HARNESS_NESTED set). */
+START_TEST(nested_not_here)
+{
+	kit_not_here("a reason of the nested run");
+}
+END_TEST
+
+START_TEST(nested_passes)
+{
+}
+END_TEST
+
+/* A check that cannot run here says so by name, and the runner lists it
+ * with a count just before Check's summary, which stays the last line
+ * (make test's contract); nothing of the list is left behind. */
+START_TEST(test_not_here_listed)
+{
+	char *argv[] = {(char *)kit_bin("check_kit"), NULL};
+	const char *last;
+	struct proc p;
+
+	setenv("HARNESS_NESTED", "1", 1);
+	setenv("CK_RUN_SUITE", "harness", 1);
+	setenv("CK_RUN_CASE", "nested", 1);
+	unsetenv("CK_VERBOSITY");
+	unsetenv("CK_LOG_FILE_NAME"); /* the outer run's logs are not ours */
+	unsetenv("CK_XML_LOG_FILE_NAME");
+	unsetenv("CK_TAP_LOG_FILE_NAME");
+	ck_assert_int_eq(proc_run(&p, argv, 20000), 0);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "nested run: %s%s", p.out, p.err);
+	ck_assert_msg(strstr(p.err, "not here: nested_not_here: a reason of "
+	                            "the nested run\n") != NULL,
+	    "stderr: %s", p.err);
+	ck_assert_msg(
+	    strstr(p.out, "  not here: nested_not_here: a reason of "
+	                  "the nested run\ncheck_kit: 1 not here\n") != NULL,
+	    "stdout: %s", p.out);
+	ck_assert_int_gt(p.out_len, 1);
+	for (last = p.out + p.out_len - 1; last > p.out && last[-1] != '\n';)
+		last--;
+	ck_assert_msg(strncmp(last, "100%: Checks: 2, Failures: 0", 28) == 0,
+	    "last line: %s", last);
+	proc_free(&p);
+}
+END_TEST
+
 Suite *
 harness_suite(void)
 {
 	Suite *s = suite_create("harness");
-	TCase *tc = tcase_create("core");
-	TCase *ports = tcase_create("ports");
+	TCase *tc, *ports;
+
+	if (getenv("HARNESS_NESTED") != NULL) {
+		tc = tcase_create("nested");
+		tcase_add_test(tc, nested_not_here);
+		tcase_add_test(tc, nested_passes);
+		suite_add_tcase(s, tc);
+		return s;
+	}
+	tc = tcase_create("core");
+	ports = tcase_create("ports");
 
 	tcase_set_timeout(tc, 10);
 	tcase_add_test(tc, test_capture);
@@ -284,6 +426,10 @@ harness_suite(void)
 	tcase_add_test(tc, test_missing_program);
 	tcase_add_test(tc, test_unread_output);
 	tcase_add_test(tc, test_kit_bin);
+	tcase_add_loop_test(tc, test_runner_ends_with_summary, 0,
+	    (int)(sizeof runner_cases / sizeof runner_cases[0]));
+	tcase_add_test(tc, test_kit_shq);
+	tcase_add_test(tc, test_not_here_listed);
 	suite_add_tcase(s, tc);
 	tcase_set_timeout(ports, 10);
 	tcase_add_loop_test(ports, test_port_free, 0, 2);
