@@ -41,6 +41,13 @@
 #define GRADE_HEX_CONTEXT 16	/* bytes shown around a first difference */
 #define GRADE_SCHED_PERIOD_MS 10 /* the delay watch's timer (grade-sched.c) */
 #define GRADE_BUSY_MS 150	/* timer this late: ERR, not the student's */
+#define GRADE_SCHED_COST_EVERY 10 /* watch periods between CPU-wait samples */
+#define GRADE_SCHED_PROCS 256	/* grader processes of one test watched */
+#define GRADE_STRETCH_PCT 100	/* Check's timeout: the budget and this % more
+				 * (the watcher ends the test before, at the
+				 * budget plus the grader's measured CPU wait) */
+#define GRADE_STARVED_PCT 20	/* grader's CPU wait, % of a budget: ERR */
+#define GRADE_STUDENT_CPU_PCT 50 /* student's CPU, % of a budget: its own */
 #define BUILD_TIMEOUT_S 60	/* make is killed (process group) after */
 #define BUILD_LOG_LINES 15	/* compiler lines shown for a failed build */
 #define BUILD_LOG_CAP (64 * 1024) /* bytes of make output kept */

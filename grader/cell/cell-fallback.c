@@ -242,18 +242,32 @@ cell_fallback_sweep_uid(uid_t uid)
 
 /*
  * The watchdog: in a session of its own (Check's killpg misses it), it
- * learns the process group of every run, and when the owner dies
- * without closing the cell (Check's timeout SIGKILLs it) it kills them
- * all, and every process of the cell's uid when that is ours alone.
+ * makes the cell's folder (so that no moment exists when the folder is
+ * there and no live process would remove it: the owner may be killed
+ * at any point) and tells the owner its name; it learns the process
+ * group of every run, and when the owner dies without closing the cell
+ * (its budget ran out) it kills them all, and every process of the
+ * cell's uid when that is ours alone, and removes the folder.  It holds
+ * a shared lock on the folder until its cleanup is done.
  */
 static void
 watchdog_main(struct cell *c, int fd)
 {
 	pid_t pgids[CELL_MAX_RUNS * 4], g;
-	int n = 0, i;
+	int n = 0, i, dfd;
 
 	setsid();
 	prctl(PR_SET_NAME, "cell-watchdog");
+	if (mkdtemp(c->dir) == NULL) {
+		(void)!write(fd, "", 1);
+		_exit(1);
+	}
+	dfd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (chmod(c->dir, 0755) < 0 || dfd < 0 || flock(dfd, LOCK_SH) < 0 ||
+	    write(fd, c->dir, sizeof c->dir) != (ssize_t)sizeof c->dir) {
+		cell_remove_dir(c->dir);
+		_exit(1);
+	}
 	while (read(fd, &g, sizeof g) == sizeof g) {
 		if (g == 0)
 			_exit(0); /* closed cleanly */
@@ -268,6 +282,29 @@ watchdog_main(struct cell *c, int fd)
 	}
 	cell_remove_dir(c->dir);
 	_exit(0);
+}
+
+/* The watchdog's first words: the folder it made (c->dir), or -1. */
+static int
+watchdog_dir(struct cell *c)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < sizeof c->dir) {
+		n = read(c->watch_fd, c->dir + got, sizeof c->dir - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	if (got != sizeof c->dir || c->dir[0] != '/' ||
+	    memchr(c->dir, '\0', sizeof c->dir) == NULL) {
+		c->dir[0] = '\0';
+		return errno = EIO, -1;
+	}
+	return 0;
 }
 
 /*
@@ -320,12 +357,6 @@ cell_fallback_enter(struct cell *c)
 	cell_sweep_stale(tmp, CELL_DIR_PREFIX, geteuid(), CELL_STALE_S);
 	c->ipv6 = access("/proc/net/if_inet6", F_OK) == 0;
 	snprintf(c->dir, sizeof c->dir, "%s/" CELL_DIR_PREFIX "XXXXXX", tmp);
-	if (mkdtemp(c->dir) == NULL || chmod(c->dir, 0755) < 0)
-		return -1;
-	/* Held (here and in the watchdog) while the cell lives. */
-	c->dir_fd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (c->dir_fd < 0 || flock(c->dir_fd, LOCK_EX) < 0)
-		return -1;
 	/* Orphans of what we start come to us, not to the host's init. */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 		return -1;
@@ -334,19 +365,29 @@ cell_fallback_enter(struct cell *c)
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
-		/* The locks stay held until the cleanup is done. */
-		int keep[] = {p[0], c->lock_fd, c->dir_fd};
+		/* The uid lock stays held until the cleanup is done. */
+		int keep[] = {p[0], c->lock_fd};
 
-		cell_close_fds_except(keep, 3);
+		cell_close_fds_except(keep, 2);
 		watchdog_main(c, p[0]);
 	}
 	close(p[0]);
 	if (pid < 0) {
 		close(p[1]);
+		c->dir[0] = '\0';
 		return -1;
 	}
+	/* Out of our process group at once, before it may run at all:
+	 * Check's kill of our group at a timeout must miss it. */
+	setpgid(pid, pid);
 	c->watchdog = pid;
 	c->watch_fd = p[1];
+	if (watchdog_dir(c) < 0)
+		return -1;
+	/* Held (here and in the watchdog) while the cell lives. */
+	c->dir_fd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (c->dir_fd < 0 || flock(c->dir_fd, LOCK_SH) < 0)
+		return -1;
 	return 0;
 }
 

@@ -95,7 +95,8 @@ struct cell {
 	int closed;                /* cell_close has run */
 	pid_t pids[CELL_MAX_RUNS]; /* runs and captures not yet reaped */
 	char etc[64];              /* the sandbox's generated /etc (CELL_NS) */
-	char cg[2][PATH_MAX];      /* cgroup folders: v2 [0]; v1 memory, pids */
+	char cg[3][PATH_MAX];      /* cgroup folders: v2 [0]; v1 memory, pids,
+	                            * cpuacct ("" where not mounted) */
 	int cg_runs;               /* run cgroups made so far (run-1..N) */
 	unsigned cg_free;          /* v1: run-(i+1) emptied, free: bit i */
 	int cg_kept;               /* the cgroups outlive the cell (see

@@ -13,6 +13,11 @@
  * take the cgroups of their slot (socklab-<owner>-<slot>, and its run-N
  * below) as the slot's earlier cells left them, emptied, and leave them
  * for the next; cell_cgroup_release(owner) removes them at the end.
+ *
+ * The CPU time the cell's student processes used (cell_cgroup_cpu_ms)
+ * tells the engine whether a test that overran its budget made the
+ * grader wait itself: v2's cpu.stat (there with or without the cpu
+ * controller), v1's cpuacct.usage of a cpuacct group of the cell's.
  */
 #define _GNU_SOURCE /* O_NOFOLLOW, O_CLOEXEC under -std=c11 */
 #include <dirent.h>
@@ -527,7 +532,15 @@ cg_open_v1(struct cell *c)
 	    cg_make(c, 1, base) < 0)
 		return -1;
 	snprintf(num, sizeof num, "%d", CELL_PIDS);
-	return cg_write(c->cg[1], "pids.max", num);
+	if (cg_write(c->cg[1], "pids.max", num) < 0)
+		return -1;
+	/* CPU accounting only: without it the cell still runs (the
+	 * engine then cannot tell whose a budget overrun is). */
+	if (cg_own(CG_ROOT "/cpuacct", "cpuacct", base, sizeof base) == 0 ||
+	    cg_own(CG_ROOT "/cpu,cpuacct", "cpu,cpuacct", base, sizeof base) ==
+	        0)
+		cg_make(c, 2, base);
+	return 0;
 }
 
 /*
@@ -546,7 +559,7 @@ cell_cgroup_open(struct cell *c)
 
 	c->cg_mode = 0;
 	c->cg_limits = 0;
-	c->cg[0][0] = c->cg[1][0] = '\0';
+	c->cg[0][0] = c->cg[1][0] = c->cg[2][0] = '\0';
 	if (cg2_mount() != NULL) {
 		rc = cg_open_v2(c);
 		c->cg_mode = 2;
@@ -644,9 +657,58 @@ cell_cgroup_enter(const struct cell *c, int id)
 		snprintf(path, sizeof path, "%s", c->cg[0]);
 	if (cg_write(path, "cgroup.procs", "0") < 0)
 		return -1;
-	if (c->cg[1][0] != '\0' && cg_write(c->cg[1], "cgroup.procs", "0") < 0)
-		return -1;
+	for (int i = 1; i < 3; i++)
+		if (c->cg[i][0] != '\0' &&
+		    cg_write(c->cg[i], "cgroup.procs", "0") < 0)
+			return -1;
 	return 0;
+}
+
+/*
+ * The file that holds the CPU time the cell's student processes have
+ * used since its cgroup was made (a kept one: since the slot's first
+ * cell): 0, or -1 when the cell has no CPU account.  cell_cgroup_cpu_ms
+ * reads it through an fd, with one pread and no allocation, for a
+ * process that only watches.
+ */
+int
+cell_cgroup_cpu_path(const struct cell *c, char *path, size_t len)
+{
+	int n;
+
+	if (c->cg_mode == 2 && c->cg[0][0] != '\0')
+		n = snprintf(path, len, "%s/cpu.stat", c->cg[0]);
+	else if (c->cg_mode == 1 && c->cg[2][0] != '\0')
+		n = snprintf(path, len, "%s/cpuacct.usage", c->cg[2]);
+	else
+		return errno = ENOENT, -1;
+	return n < (int)len ? 0 : (errno = ENAMETOOLONG, -1);
+}
+
+/* That file's CPU time, in ms (v2: usage_usec; v1: ns), or -1. */
+double
+cell_cgroup_cpu_ms(int fd)
+{
+	static const char key[] = "usage_usec ";
+	char buf[512], *p = buf;
+	double v = 0, unit = 1e6; /* cpuacct.usage: ns */
+	ssize_t n;
+
+	if (fd < 0 || (n = pread(fd, buf, sizeof buf - 1, 0)) <= 0)
+		return -1;
+	buf[n] = '\0';
+	if (strncmp(buf, key, sizeof key - 1) == 0 ||
+	    (p = strstr(buf, "\nusage_usec ")) != NULL) {
+		p += p == buf ? sizeof key - 1 : sizeof key; /* v2: us */
+		unit = 1e3;
+	} else {
+		p = buf;
+	}
+	if (*p < '0' || *p > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++)
+		v = v * 10 + (*p - '0');
+	return v / unit;
 }
 
 /* The OOM killer's kills in the memory cgroup folder dir (its own
@@ -707,8 +769,9 @@ cell_cgroup_kill(const struct cell *c)
 {
 	int rc = 0, i;
 
-	/* cg_kill_dir: cgroup.kill (v2, the subtree) or each process */
-	for (i = 0; i < 2; i++)
+	/* cg_kill_dir: cgroup.kill (v2, the subtree) or each process; the
+	 * v1 cpuacct group (cg[2]) too */
+	for (i = 0; i < 3; i++)
 		if (c->cg[i][0] != '\0' && cg_kill_dir(c->cg[i]) < 0)
 			rc = -1;
 	return rc;
@@ -738,14 +801,14 @@ cell_cgroup_close(struct cell *c)
 {
 	int i;
 
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < 3; i++)
 		if (c->cg[i][0] != '\0') {
 			if (c->cg_kept)
 				cg_empty_dir(c->cg[i]);
 			else
 				cg_remove_dir(c->cg[i]);
 		}
-	c->cg[0][0] = c->cg[1][0] = '\0';
+	c->cg[0][0] = c->cg[1][0] = c->cg[2][0] = '\0';
 	c->cg_mode = 0;
 	c->cg_limits = 0;
 	c->cg_kept = 0;
@@ -790,8 +853,9 @@ cg_release_in(const char *base, const char *prefix)
 void
 cell_cgroup_release(pid_t owner)
 {
-	static const char *const ctl[][2] = {
-	    {CG_ROOT "/memory", "memory"}, {CG_ROOT "/pids", "pids"}};
+	static const char *const ctl[][2] = {{CG_ROOT "/memory", "memory"},
+	    {CG_ROOT "/pids", "pids"}, {CG_ROOT "/cpuacct", "cpuacct"},
+	    {CG_ROOT "/cpu,cpuacct", "cpu,cpuacct"}};
 	char base[PATH_MAX], prefix[64];
 	size_t i;
 

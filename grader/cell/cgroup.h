@@ -9,6 +9,9 @@
  *	cell_cgroup_keep(owner), cell_cgroup_release(owner)  a grading's
  *	                           cgroups kept per slot across its cells
  *	cell_cgroup_kill(c)        kill everything in the cell's
+ *	cell_cgroup_cpu_path(c, path, len), cell_cgroup_cpu_ms(fd)  the
+ *	                           CPU time its student processes used
+ *	                           (the file; from it, ms or -1)
  *	cell_cgroup_cpu_usec(c)    the CPU its processes used (v2), or -1
  *	cell_cgroup_note(c, as_root, buf, len)  what the report says when
  *	                           a limit is per process only
@@ -45,6 +48,8 @@ void cell_cgroup_keep(pid_t owner);
 void cell_cgroup_release(pid_t owner);
 int cell_cgroup_kill(const struct cell *c);
 void cell_cgroup_close(struct cell *c);
+int cell_cgroup_cpu_path(const struct cell *c, char *path, size_t len);
+double cell_cgroup_cpu_ms(int fd);
 long long cell_cgroup_cpu_usec(const struct cell *c);
 void cell_cgroup_note(const struct cell *c, int as_root, char *buf, size_t len);
 void cell_cgroup_prepare(void);

@@ -83,6 +83,16 @@ engine_budget(const struct grade_test *t)
 	return t->budget_s > 0 ? t->budget_s : GRADE_BUDGET_S;
 }
 
+/* Check's timeout: the budget, and room for the watcher's extension
+ * (grade-sched.c), which ends the test before when it runs out. */
+static int
+engine_hard_budget(const struct grade_test *t)
+{
+	int b = engine_budget(t);
+
+	return b + (b * GRADE_STRETCH_PCT + 99) / 100;
+}
+
 /*
  * Can uid read the kit's reference solutions or its tests (the labs'
  * sources under grader/labs: hidden tests, the broken submissions'
@@ -186,6 +196,9 @@ engine_child(const struct engine_ctx *x, int idx)
 	g.results = x->results;
 	snprintf(name, sizeof name, "%s.rec", t->name);
 	g.rec_fd = openat(x->dir_fd, name, O_WRONLY | O_APPEND | O_CLOEXEC);
+	/* Before the cell: its setup is the grader's work, and a process
+	 * in the cell's PID namespace can start no thread to watch. */
+	grade_sched_start(g.rec_fd, engine_budget(t) * 1000.0);
 	if (cell_open(&cell, x->slot,
 	        (x->sub->force_fallback ? CELL_FORCE_FALLBACK : 0) |
 	            (x->sub->unsafe ? CELL_UNSAFE : 0)) < 0) {
@@ -196,7 +209,7 @@ engine_child(const struct engine_ctx *x, int idx)
 		return;
 	}
 	g.cell = &cell;
-	grade_sched_start(g.rec_fd);
+	grade_sched_cell(&cell);
 	/* Memory or processes bounded per process only, where the cell
 	 * should have had a cgroup: the report says so. */
 	cell_cgroup_note(&cell, cell.switch_uid, why, sizeof why);
@@ -239,8 +252,10 @@ engine_clear_check_env(void)
 		unsetenv(vars[i]);
 }
 
-/* Did the test's record end as grade_busy() ends it, or did it end
- * without a status (killed at its budget) after a timer woke too late? */
+/* Did the test's record end as grade_busy() ends it, or as
+ * engine_starved() found it, or did it end without a status (killed at
+ * Check's limit) after a timer woke too late?  Not when its watcher
+ * ended it: it had its budget and the measured wait on top. */
 static int
 engine_was_busy(const struct engine_ctx *x, const char *name)
 {
@@ -251,15 +266,95 @@ engine_was_busy(const struct engine_ctx *x, const char *name)
 	snprintf(path, sizeof path, "%s/%s.rec", x->results, name);
 	if ((f = fopen(path, "r")) == NULL)
 		return 0;
-	int late = 0, status = 0;
+	int late = 0, status = 0, overrun = 0;
 
 	while (fgets(line, sizeof line, f) != NULL) {
 		busy |= strncmp(line, "busy ", 5) == 0;
 		late |= strncmp(line, "late ", 5) == 0;
+		busy |= strncmp(line, "starved ", 8) == 0;
 		status |= strncmp(line, "status ", 7) == 0;
+		overrun |= strncmp(line, "overrun ", 8) == 0;
 	}
 	fclose(f);
-	return busy || (late && !status);
+	return busy || (late && !status && !overrun);
+}
+
+/* 1 when the test's record ends with a status of its own. */
+static int
+engine_has_status(const struct engine_ctx *x, const char *name)
+{
+	char path[PATH_MAX + 160], line[64];
+	int status = 0;
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s.rec", x->results, name);
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	while (fgets(line, sizeof line, f) != NULL)
+		status |= strncmp(line, "status ", 7) == 0;
+	fclose(f);
+	return status;
+}
+
+/*
+ * The test ran out of time before its record got a status: ended by its
+ * watcher at its budget (counted from the open cell) and the extension
+ * the grader's CPU wait earned it ("overrun": the submission's TIME), or
+ * by Check at its hard limit, the setup too long or the extension still
+ * growing: whose, engine_overrun() says from what the watcher saw, the
+ * whole setup counted as the grader's wait (the machine's: "starved",
+ * ERR, retried once).  The record says how long the grader waited and
+ * what that changed.
+ */
+static void
+engine_starved(const struct engine_ctx *x, const struct grade_test *t,
+    struct grade *g, SRunner *sr)
+{
+	double wait, cpu, setup, ext, budget_ms = engine_budget(t) * 1000.0;
+	TestResult **res = srunner_results(sr);
+	char line[GRADE_LINE_MAX];
+	int overrun, timeout, opened;
+
+	timeout = srunner_ntests_run(sr) == 1 && res != NULL &&
+	          tr_msg(res[0]) != NULL &&
+	          strstr(tr_msg(res[0]), "timeout") != NULL;
+	free(res);
+	grade_sched_seen(&wait, &cpu, &overrun);
+	grade_sched_setup(&setup, &opened);
+	if ((!timeout && !overrun) || engine_has_status(x, t->name))
+		return;
+	ext = grade_sched_extension(budget_ms, wait, cpu);
+	/* Check's limit before the cell was even open: the student's
+	 * programs never ran, so no CPU of theirs can explain it. */
+	if (!opened && setup >= 0)
+		cpu = 0;
+	/* The cell's setup is the grader's own work, all of it. */
+	if (!overrun && setup >= 0 &&
+	    engine_overrun(budget_ms, wait + setup, cpu) == GS_ERROR) {
+		snprintf(line, sizeof line,
+		    _("the cell's setup took %.1f s and the grader's own steps "
+		      "waited %.1f s for a CPU in the test's %d s budget, the "
+		      "submission's programs used %.1f s of CPU"),
+		    setup / 1000, wait / 1000, engine_budget(t), cpu / 1000);
+		grade_record(g, "explain", line);
+		grade_record(g, "starved", "1");
+	} else if (ext >= 100) {
+		snprintf(line, sizeof line,
+		    _("the %d s budget was extended by %.1f s, the time the "
+		      "grader's own steps waited for a CPU (measured, net of "
+		      "the %.1f s of CPU the submission's programs used)"),
+		    engine_budget(t), ext / 1000, cpu / 1000);
+		grade_record(g, "explain", line);
+	} else if (cpu < 0 && wait * 100 >= budget_ms * GRADE_STARVED_PCT) {
+		snprintf(line, sizeof line,
+		    _("the grader's own steps waited %.1f s for a CPU in the "
+		      "test's %d s budget; without the cell's CPU account "
+		      "(a cgroup, as root) the grader cannot tell whether the "
+		      "submission made it wait, so the timeout stays the "
+		      "submission's"),
+		    wait / 1000, engine_budget(t));
+		grade_record(g, "explain", line);
+	}
 }
 
 /* A runner process: one srunner, one test, Check's verdict recorded
@@ -290,16 +385,19 @@ engine_runner(struct engine_ctx *x, size_t idx)
 	g.rec_fd = openat(x->dir_fd, name,
 	    O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
 	engine_cur = x;
+	if (grade_sched_init() < 0)
+		errno = 0; /* no watcher: Check's timeout alone */
 	for (attempt = 0;; attempt++) {
 		s = suite_create("labgrade");
 		tc = tcase_create(t->name);
-		tcase_set_timeout(tc, engine_budget(t));
+		tcase_set_timeout(tc, engine_hard_budget(t));
 		tcase_add_loop_test(
 		    tc, engine_check_test, (int)idx, (int)idx + 1);
 		suite_add_tcase(s, tc);
 		sr = srunner_create(s);
 		srunner_set_fork_status(sr, CK_FORK);
 		srunner_run(sr, "labgrade", t->name, CK_SILENT);
+		engine_starved(x, t, &g, sr);
 		/* Too busy to judge (grade.c's grade_busy): once more, on a
 		 * clean record that says so. */
 		if (attempt > 0 || !engine_was_busy(x, t->name))
@@ -350,7 +448,8 @@ engine_spawn(
 	r->pidfd = engine_pidfd(pid);
 	r->test = test;
 	r->started = engine_now();
-	r->deadline = r->started + 2 * engine_budget(&x->lab->tests[test]) +
+	r->deadline = r->started +
+	              2 * engine_hard_budget(&x->lab->tests[test]) +
 	              GRADE_RUNNER_GRACE_S; /* a busy run is retried once */
 	return 0;
 }
@@ -415,6 +514,11 @@ engine_combine(struct report_test *t, const struct grade_test *gt, int seen,
     int rtype, const char *msg, int wstatus)
 {
 	char why[GRADE_LINE_MAX + 64];
+	/* Check's timeout, or the watcher's end of the test at its budget
+	 * (Check saw a SIGKILL then): the latter had its budget and the
+	 * grader's measured CPU wait on top, late timers or not, so it is
+	 * the submission's TIME (as on an idle machine). */
+	int timed_out = strstr(msg, "timeout") != NULL || (seen & 16);
 
 	if (!(seen & 2)) {
 		if (WIFSIGNALED(wstatus))
@@ -440,7 +544,7 @@ engine_combine(struct report_test *t, const struct grade_test *gt, int seen,
 		} else {
 			return;
 		}
-	} else if (strstr(msg, "timeout") != NULL && (seen & 4)) {
+	} else if (timed_out && !(seen & 16) && (seen & 4)) {
 		snprintf(why, sizeof why,
 		    _("grader: this machine was too busy to run the test "
 		      "fairly (a timer in the test's cell woke over %d ms "
@@ -449,7 +553,16 @@ engine_combine(struct report_test *t, const struct grade_test *gt, int seen,
 		      "against the submission"),
 		    GRADE_BUSY_MS, engine_budget(gt));
 		t->status = GS_ERROR;
-	} else if (strstr(msg, "timeout") != NULL) {
+	} else if (timed_out && !(seen & 16) && (seen & 8)) {
+		snprintf(why, sizeof why,
+		    _("grader: this machine was too busy to run the test "
+		      "fairly (the grader's own steps waited for a CPU over "
+		      "%d %% of the test's %d s budget, not because of the "
+		      "submission's CPU use): not counted against the "
+		      "submission"),
+		    GRADE_STARVED_PCT, engine_budget(gt));
+		t->status = GS_ERROR;
+	} else if (timed_out) {
 		snprintf(why, sizeof why,
 		    _("the test did not finish within its "
 		      "%d s budget"),

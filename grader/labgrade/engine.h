@@ -11,6 +11,9 @@
  *	engine_keep_traces(rep, dir)  copy the traces into dir
  *	engine_cleanup(rep)  remove the private results folder
  *	engine_test_seed(seed, name)  the seed a test derives from --seed
+ *	engine_overrun(budget_ms, wait_ms, student_ms)  whose a test's
+ *	                    budget overrun is: GS_ERROR (the machine's)
+ *	                    or GS_TIMEOUT (the submission's); grade-sched.c
  *	engine_kit_readable(kit, uid, landlock)  whether a fallback cell's
  *	                    programs (uid) can read the kit's solutions or
  *	                    tests (for the report's note)
@@ -46,5 +49,7 @@ void engine_render_traces(struct report *rep, const char *labsniff, int all);
 int engine_keep_traces(struct report *rep, const char *dir);
 void engine_cleanup(struct report *rep);
 uint64_t engine_test_seed(uint64_t seed, const char *name);
+enum grade_status engine_overrun(
+    double budget_ms, double wait_ms, double student_ms);
 
 #endif

@@ -148,6 +148,9 @@ grade_record_end(struct grade *g, enum grade_status s, const char *reason)
 {
 	void (*fn)(struct grade *, void *) = g->end_fn;
 
+	/* The test decided: its watcher ends it no more (however long the
+	 * cell takes to close on a busy machine). */
+	grade_sched_stop(g);
 	g->end_fn = NULL; /* once, even if fn ends the test itself */
 	if (fn != NULL)
 		fn(g, g->end_arg);
@@ -176,9 +179,26 @@ grade_explain(struct grade *g, const char *fmt, ...)
 }
 
 /*
- * The test failed while a timer in its cell woke more than GRADE_BUSY_MS
- * late: the machine, not the submission, may be the cause (the reference
- * fails too under such delays).  A grader error, retried once.
+ * How late a timer in the test's cell may wake before a failure is no
+ * longer the submission's: GRADE_BUSY_MS for a timing test (its checks
+ * hold the programs to deadlines of that order); for any other test
+ * the shortest wait its peers allow (a reply within PEER_TIMEOUT_MS):
+ * less delay than that cannot change what it checks, and its failures
+ * stay the submission's however busy the machine.
+ */
+static int
+grade_busy_ms(const struct grade *g)
+{
+	return g->test != NULL && (g->test->needs & NEED_TIMING)
+	           ? GRADE_BUSY_MS
+	           : PEER_TIMEOUT_MS;
+}
+
+/*
+ * The test failed while a timer in its cell woke later than the test
+ * tolerates (grade_busy_ms): the machine, not the submission, may be
+ * the cause (the reference fails too under such delays).  A grader
+ * error, retried once.
  */
 static void __attribute__((noreturn))
 grade_busy(struct grade *g, const char *failure)
@@ -187,10 +207,10 @@ grade_busy(struct grade *g, const char *failure)
 
 	grade_explain(g, _("the failure seen, not counted: %s"), failure);
 	snprintf(buf, sizeof buf,
-	    "grader: this machine was too busy to run the test fairly (a "
-	    "timer in the test's cell woke %.0f ms late; the test tolerates "
-	    "%d ms): not counted against the submission",
-	    grade_sched_late_ms(g), GRADE_BUSY_MS);
+	    _("grader: this machine was too busy to run the test fairly (a "
+	      "timer in the test's cell woke %.0f ms late; the test tolerates "
+	      "%d ms): not counted against the submission"),
+	    grade_sched_late_ms(g), grade_busy_ms(g));
 	grade_record(g, "busy", "1");
 	grade_record_end(g, GS_ERROR, buf);
 	ck_abort_msg("%s", buf);
@@ -203,7 +223,7 @@ grade_vfail(struct grade *g, const char *fmt, va_list ap)
 	char buf[GRADE_LINE_MAX];
 
 	vsnprintf(buf, sizeof buf, fmt, ap);
-	if (grade_sched_late_ms(g) > GRADE_BUSY_MS)
+	if (grade_sched_late_ms(g) > grade_busy_ms(g))
 		grade_busy(g, buf);
 	if (g->fail_run != NULL && !g->fail_shown)
 		grade_student(g, g->fail_role, g->fail_run);
@@ -539,7 +559,9 @@ grade_set(char **field, const char *v)
 
 /* Read one record into t.  Returns a mask: 1 a status was recorded,
  * 2 the runner recorded Check's verdict (check_rtype, check_msg), 4 the
- * test's delay watch saw the machine too busy ("late"). */
+ * test's watcher saw the machine too busy ("late"), 8 the grader's own
+ * steps waited too long for a CPU before Check's timeout ("starved"),
+ * 16 the watcher ended the test at its budget ("overrun"). */
 int
 grade_record_read(const char *path, struct report_test *t, int *check_rtype,
     char *check_msg, size_t msglen)
@@ -571,6 +593,10 @@ grade_record_read(const char *path, struct report_test *t, int *check_rtype,
 			grade_set(&t->trace_pcap, v);
 		} else if (strcmp(line, "late") == 0) {
 			seen |= 4; /* a timer woke over GRADE_BUSY_MS late */
+		} else if (strcmp(line, "starved") == 0) {
+			seen |= 8; /* engine_starved(): the grader's CPU wait */
+		} else if (strcmp(line, "overrun") == 0) {
+			seen |= 16; /* the watcher ended it at its budget */
 		} else if (strcmp(line, "cell") == 0) {
 			grade_set(&t->cell_note, v);
 		} else if (strcmp(line, "limits") == 0) {

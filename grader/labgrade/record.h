@@ -38,9 +38,16 @@ struct grade {
 	void *end_arg;
 };
 
-/* The cell's scheduling delay (grade-sched.c): how late a timer wakes. */
-void grade_sched_start(int rec_fd);
-double grade_sched_late_ms(struct grade *g);
+/* How busy the machine is for the test (grade-sched.c): its watcher. */
+int grade_sched_init(void); /* in the runner: the page tests share */
+void grade_sched_start(int rec_fd, double budget_ms); /* before the cell */
+void grade_sched_cell(const struct cell *c);          /* its CPU account */
+void grade_sched_stop(struct grade *g);               /* the test is over */
+double grade_sched_late_ms(struct grade *g); /* the worst timer lateness */
+void grade_sched_seen(double *wait_ms, double *student_ms, int *overrun);
+void grade_sched_setup(double *setup_ms, int *opened); /* cell setup */
+double grade_sched_extension(
+    double budget_ms, double wait_ms, double student_ms);
 
 /* The record (grade.c): "KEY VALUE" lines, VALUE escaped. */
 void grade_record(struct grade *g, const char *key, const char *val);

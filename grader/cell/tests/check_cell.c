@@ -32,6 +32,7 @@
 
 #include "cell.h"
 #include "cell-fallback.h"
+#include "cgroup.h"
 #include "harness.h"
 
 #define SELFTEST_ENV "CELL_SELFTEST" /* set: the nested-only cases */
@@ -339,6 +340,57 @@ START_TEST(test_output_cap)
 	ck_assert_int_eq(r.out[r.out_len], '\0');
 	cell_close(&c);
 	run_free(&r);
+}
+END_TEST
+
+/* ms of CPU burnt by a shell loop run as the cell's student (trusted 0)
+ * or as the grader's own (trusted 1). */
+static void
+burn_in_cell(struct cell *c, int trusted)
+{
+	char *argv[] = {"/bin/sh", "-c",
+	    "i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done", NULL};
+	struct run_limits lim = {.trusted = trusted};
+	struct run r;
+
+	ck_assert_msg(run_start(c, &r, argv, &lim) == 0, "run_start: %s",
+	    strerror(errno));
+	ck_assert_int_eq(run_wait(&r, -1), 0);
+	ck_assert_int_eq(r.outcome, RUN_EXITED);
+	run_free(&r);
+}
+
+/*
+ * The cell's CPU account (as root: its cgroup, v1 cpuacct or v2
+ * cpu.stat): what its student programs burn shows, what the grader's
+ * own (trusted) programs burn does not.  The engine tells from it whose
+ * a budget overrun is.  _i 0: namespaced, 1: fallback.
+ */
+START_TEST(test_cpu_account)
+{
+	char path[PATH_MAX];
+	double t0, t1, t2;
+	struct cell c;
+	int fd;
+
+	if (geteuid() != 0)
+		return; /* no cgroup as an ordinary user */
+	open_cell(&c, 0, _i == 1 ? CELL_FORCE_FALLBACK : 0);
+	ck_assert_msg(cell_cgroup_cpu_path(&c, path, sizeof path) == 0,
+	    "no CPU account (cgroup mode %d)", c.cg_mode);
+	ck_assert_int_ge(fd = open(path, O_RDONLY | O_CLOEXEC), 0);
+	t0 = cell_cgroup_cpu_ms(fd);
+	ck_assert_msg(t0 >= 0, "%s: unreadable", path);
+	burn_in_cell(&c, 0);
+	t1 = cell_cgroup_cpu_ms(fd);
+	ck_assert_msg(t1 - t0 >= 50, "student loop: %.1f ms of CPU", t1 - t0);
+	burn_in_cell(&c, 1);
+	t2 = cell_cgroup_cpu_ms(fd);
+	ck_assert_msg(t2 - t1 < (t1 - t0) / 4,
+	    "the grader's own loop counted: %.1f ms (student's %.1f)", t2 - t1,
+	    t1 - t0);
+	close(fd);
+	cell_close(&c);
 }
 END_TEST
 
@@ -1585,6 +1637,7 @@ cell_suite(void)
 	tcase_add_test(tc, test_nproc_cell_wide);
 	tcase_add_test(tc, test_tcp_memory);
 	tcase_add_test(tc, test_output_cap);
+	tcase_add_loop_test(tc, test_cpu_account, 0, 2);
 	tcase_add_test(tc, test_wait_timeout);
 	tcase_add_test(tc, test_wait_zero);
 	tcase_add_loop_test(tc, test_no_binary, 0, 2);

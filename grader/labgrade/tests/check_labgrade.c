@@ -10,11 +10,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -25,6 +27,7 @@
 #include "lab.h"
 #include "harness.h"
 #include "param.h"
+#include "record.h"
 #include "rng.h"
 #include "scenario.h"
 
@@ -197,7 +200,7 @@ static const struct grade_test fk_tests[FK_N] = {
         .after = "fail",
         .budget_s = 5,
         .run = fk_pass},
-    {.name = "hang", .summary = "hangs", .budget_s = 1, .run = fk_hang},
+    {.name = "hang", .summary = "hangs", .budget_s = 3, .run = fk_hang},
     {.name = "crash", .summary = "crashes", .budget_s = 5, .run = fk_crash},
     {.name = "skip", .summary = "skips", .budget_s = 5, .run = fk_skip},
     {.name = "nasty",
@@ -358,7 +361,7 @@ START_TEST(engine_outcomes)
 	fk_expect(&rep, "after_fail", GS_NOT_RUN,
 	    "prerequisite fail did not "
 	    "pass");
-	fk_expect(&rep, "hang", GS_TIMEOUT, "within its 1 s budget");
+	fk_expect(&rep, "hang", GS_TIMEOUT, "within its 3 s budget");
 	fk_expect(&rep, "crash", GS_ERROR, "signal 11");
 	fk_expect(&rep, "skip", GS_NOT_RUN, "cannot check this here");
 	fk_expect(&rep, "nasty", GS_CRASHED, "no reply");
@@ -408,9 +411,12 @@ START_TEST(engine_outcomes)
 	ck_assert_msg(rep.score == 7 && rep.max_score == 29, "%g/%g", rep.score,
 	    rep.max_score);
 	ck_assert(!rep.ran_nothing);
+	/* Each within Check's limit (twice its budget) and a second or
+	 * two for its runner: the hang is cut, nothing waits for ever. */
 	for (i = 0; i < rep.ntests; i++)
-		ck_assert_msg(rep.tests[i].seconds < 4, "%s took %.1f s",
-		    rep.tests[i].name, rep.tests[i].seconds);
+		ck_assert_msg(
+		    rep.tests[i].seconds < 2 * fk_tests[i].budget_s + 2,
+		    "%s took %.1f s", rep.tests[i].name, rep.tests[i].seconds);
 	engine_cleanup(&rep);
 	ck_assert_int_ne(access(rep.results, F_OK), 0);
 	report_free(&rep);
@@ -550,23 +556,28 @@ START_TEST(engine_ns_cell)
 END_TEST
 
 /*
- * A machine too busy to judge: the test process (its delay watch too)
- * is stopped for 300 ms, as a loaded machine leaves it unscheduled, then
+ * A machine too busy to judge: the test process and its watcher are
+ * stopped for 300 ms, as a loaded machine leaves them unscheduled, then
  * the test fails.  "busy" fails that way twice; "busy_once" only on its
  * first run (a file in TMPDIR named after its runner says which run).
+ * The stop is the test's process group's SIGTSTP from a child that
+ * ignores it: in a namespaced cell the child is in the cell's PID
+ * namespace and cannot name the test process, but its group it can.
  */
 static void
 fk_starve(struct grade *g)
 {
-	pid_t self = getpid(), pid;
+	pid_t pid;
+
 	(void)g;
 	fflush(NULL);
 	if ((pid = fork()) == 0) {
 		struct timespec d = {0, 300000000L};
 
-		kill(self, SIGSTOP);
+		signal(SIGTSTP, SIG_IGN);
+		kill(0, SIGTSTP);
 		nanosleep(&d, NULL);
-		kill(self, SIGCONT);
+		kill(0, SIGCONT);
 		_exit(0);
 	}
 	if (pid > 0)
@@ -580,25 +591,27 @@ fk_busy(struct grade *g)
 	grade_fail(g, "a timing check failed while the machine was busy");
 }
 
+/* Which run this is, from a file in the results folder (a namespaced
+ * cell's /tmp is a tmpfs of its own: TMPDIR would not outlive it). */
 static void
 fk_busy_once(struct grade *g)
 {
-	char path[PATH_MAX];
 	int fd;
 
-	snprintf(path, sizeof path, "%s/check_labgrade-busy-%ld", kit_tmp(""),
-	    (long)getppid());
-	if (access(path, F_OK) == 0) {
-		unlink(path);
+	if (faccessat(g->dir_fd, "busy-once", F_OK, 0) == 0) {
+		unlinkat(g->dir_fd, "busy-once", 0);
 		return; /* the second run: the machine is quiet, it passes */
 	}
-	fd = open(path, O_WRONLY | O_CREAT, 0600);
+	fd = openat(g->dir_fd, "busy-once", O_WRONLY | O_CREAT, 0600);
 	if (fd >= 0)
 		close(fd);
 	fk_busy(g);
 }
 
-/* Too busy, then out of its budget (Check kills it): the machine's. */
+/* Too busy (a late timer), then asleep past its budget: its watcher
+ * ends it at the budget and the grader's measured CPU wait, so the
+ * timeout is the submission's, as on an idle machine (a late timer
+ * makes only a failure, or Check's own timeout, the machine's). */
 static void
 fk_busy_hang(struct grade *g)
 {
@@ -621,13 +634,20 @@ static const struct grade_test fk_busy_tests[] = {
     {.name = "busy_hang",
         .summary = "runs out of its budget on a busy machine",
         .needs = NEED_TIMING,
-        .budget_s = 1,
+        .budget_s = 3,
         .run = fk_busy_hang},
+    {.name = "busy_untimed",
+        .summary = "fails on a busy machine, no timing test",
+        .budget_s = 5,
+        .run = fk_busy},
 };
-static const struct grade_lab fk_busy_lab = FK_LAB("busy", fk_busy_tests, 3);
+static const struct grade_lab fk_busy_lab = FK_LAB("busy", fk_busy_tests, 4);
 
-/* A failure while a timer in the cell woke more than GRADE_BUSY_MS late
- * is the grader's (ERR), never the student's, and is run once more. */
+/* A timing test's failure while a timer in the cell woke more than
+ * GRADE_BUSY_MS late is the grader's (ERR), never the student's, and is
+ * run once more (another test's, only past PEER_TIMEOUT_MS): in
+ * a fallback cell (_i 0) and in a namespaced one (_i 1), where the test
+ * process can start no thread and the watcher is a process of its own. */
 START_TEST(engine_busy_is_not_a_fail)
 {
 	const struct report_test *t;
@@ -637,15 +657,227 @@ START_TEST(engine_busy_is_not_a_fail)
 	int twice = 0;
 
 	ck_assert_msg(
-	    fk_grade(&fk_busy_lab, 1, NULL, &rep, err, sizeof err) == 0, "%s",
-	    err);
+	    fk_grade(&fk_busy_lab, _i == 0, NULL, &rep, err, sizeof err) == 0,
+	    "%s", err);
+	if (_i == 1 && rep.cell_note != NULL) { /* namespaces refused */
+		engine_cleanup(&rep);
+		report_free(&rep);
+		return;
+	}
 	fk_expect(&rep, "busy", GS_ERROR, "too busy to run the test fairly");
 	t = fk_find(&rep, "busy");
 	for (i = 0; i < t->nexplain; i++)
 		twice |= strstr(t->explain[i], "run twice") != NULL;
 	ck_assert_msg(twice, "busy: not run a second time");
 	fk_expect(&rep, "busy_once", GS_PASSED, NULL);
-	fk_expect(&rep, "busy_hang", GS_ERROR, "too busy");
+	fk_expect(&rep, "busy_hang", GS_TIMEOUT, "within its 3 s budget");
+	/* 300 ms late is no excuse for a test with no deadline that short:
+	 * its failure is the submission's. */
+	fk_expect(&rep, "busy_untimed", GS_FAILED, "machine was busy");
+	engine_cleanup(&rep);
+	report_free(&rep);
+}
+END_TEST
+
+/*
+ * engine_overrun(): whose a budget overrun is, from the grader's CPU
+ * wait and the student's CPU use over the test (ms).
+ */
+static const struct {
+	const char *what;
+	double budget, wait, student;
+	enum grade_status want;
+} ovr_cases[] = {
+    {"idle machine, the submission hangs", 5000, 5, 0, GS_TIMEOUT},
+    {"idle machine, a slow but sleeping client", 10000, 40, 200, GS_TIMEOUT},
+    {"grader starved by other work", 5000, 2500, 30, GS_ERROR},
+    {"grader starved, exactly at the limit", 5000, 1000, 0, GS_ERROR},
+    {"grader waited a little under the limit", 5000, 999, 0, GS_TIMEOUT},
+    {"hostile burner on 2 cores", 5000, 2500, 9000, GS_TIMEOUT},
+    {"burner using half a CPU", 5000, 4000, 2500, GS_TIMEOUT},
+    {"its CPU explains the wait", 5000, 2500, 2000, GS_TIMEOUT},
+    {"a small burner on a loaded machine", 5000, 3500, 500, GS_ERROR},
+    {"student CPU unknown", 5000, 4000, -1, GS_TIMEOUT},
+    {"grader wait unknown", 5000, -1, 0, GS_TIMEOUT},
+    {"no budget", 0, 4000, 0, GS_TIMEOUT},
+};
+
+START_TEST(engine_overrun_decides)
+{
+	enum grade_status got = engine_overrun(
+	    ovr_cases[_i].budget, ovr_cases[_i].wait, ovr_cases[_i].student);
+
+	ck_assert_msg(got == ovr_cases[_i].want, "%s: got %s, want %s",
+	    ovr_cases[_i].what, grade_status_key(got),
+	    grade_status_key(ovr_cases[_i].want));
+}
+END_TEST
+
+/*
+ * The test's own processes starved of CPU: the test process and two
+ * burner processes of its own (grader work: root's, outside the cell's
+ * cgroup) on one CPU, so each waits, runnable, about 2/3 of the time,
+ * for ms wall-clock ms (0: for ever).  No student program runs.
+ */
+static void
+fk_burn(long ms)
+{
+	struct timespec t0, t;
+	volatile unsigned long n = 0;
+	pid_t kids[2] = {-1, -1};
+	cpu_set_t one;
+	int i, cpu = sched_getcpu();
+
+	CPU_ZERO(&one);
+	CPU_SET(cpu >= 0 ? cpu : 0, &one);
+	sched_setaffinity(0, sizeof one, &one);
+	fflush(NULL);
+	for (i = 0; i < 2; i++)
+		if ((kids[i] = fork()) == 0) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			for (;;)
+				n++;
+		}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		for (i = 0; i < 100000; i++)
+			n++;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while (ms == 0 || (t.tv_sec - t0.tv_sec) * 1000 +
+	                            (t.tv_nsec - t0.tv_nsec) / 1000000 <
+	                        ms);
+	for (i = 0; i < 2; i++)
+		if (kids[i] > 0) {
+			kill(kids[i], SIGKILL);
+			waitpid(kids[i], NULL, 0);
+		}
+}
+
+static void
+fk_starved_hang(struct grade *g)
+{
+	(void)g;
+	fk_burn(0);
+}
+
+/* Starved for 4 s of its 3 s budget, then done: passes on the
+ * extension its grader's measured CPU wait earned it (before Check's
+ * limit, 6 s, with room for the cell's setup on a loaded machine). */
+static void
+fk_starved_then_done(struct grade *g)
+{
+	(void)g;
+	fk_burn(4000);
+}
+
+/* Asleep past its budget: no CPU wait, no extension. */
+static void
+fk_sleeps(struct grade *g)
+{
+	(void)g;
+	for (;;)
+		pause();
+}
+
+/*
+ * Three student programs burn CPU in the cell for 1.5 s while the test
+ * process sleeps: their CPU shows as the student's, their wait for a
+ * CPU (they wait for each other on 2 cores) never as the grader's.
+ */
+static void
+fk_student_burns(struct grade *g)
+{
+	char *argv[] = {"/bin/sh", "-c", "while :; do :; done", NULL};
+	struct timespec d = {1, 500000000L};
+	double wait, cpu;
+	struct run r[3];
+	int i, overrun;
+
+	for (i = 0; i < 3; i++)
+		if (run_start(grade_cell(g), &r[i], argv, NULL) < 0)
+			grade_error(g, "run_start: %s", strerror(errno));
+	while (nanosleep(&d, &d) < 0 && errno == EINTR)
+		;
+	grade_sched_seen(&wait, &cpu, &overrun);
+	for (i = 0; i < 3; i++) {
+		run_stop(&r[i]);
+		run_free(&r[i]);
+	}
+	grade_check(g, wait < 300,
+	    "the grader waited %.0f ms (students' CPU %.0f ms)", wait, cpu);
+	grade_check(
+	    g, geteuid() != 0 || cpu >= 100, "the students' CPU: %.0f ms", cpu);
+}
+
+static const struct grade_test fk_starved_tests[] = {
+    {.name = "starved_hang",
+        .summary = "runs out of its budget, the grader starved",
+        .budget_s = 1,
+        .run = fk_starved_hang},
+    {.name = "starved_done",
+        .summary = "done late, the grader starved",
+        .budget_s = 3,
+        .run = fk_starved_then_done},
+    {.name = "sleeps",
+        .summary = "runs out of its budget, asleep",
+        .budget_s = 3,
+        .run = fk_sleeps},
+    {.name = "student_burns",
+        .summary = "students burn CPU",
+        .needs = NEED_TIMING,
+        .budget_s = 10,
+        .run = fk_student_burns},
+};
+static const struct grade_lab fk_starved_lab =
+    FK_LAB("starved", fk_starved_tests, 4);
+
+static int
+fk_said(const struct report_test *t, const char *what)
+{
+	size_t i;
+
+	for (i = 0; i < t->nexplain; i++)
+		if (strstr(t->explain[i], what) != NULL)
+			return 1;
+	return 0;
+}
+
+/*
+ * A test whose grader processes waited for a CPU runs past its budget
+ * by that wait (net of the student's CPU, when the cell's cgroup counts
+ * it: as root); one still starved at Check's limit is the machine's
+ * (ERR); one asleep gets no more than its budget (TIME).  In a fallback
+ * cell (_i 0) and a namespaced one (_i 1) alike.
+ */
+START_TEST(engine_starved_overrun)
+{
+	const struct report_test *t;
+	struct report rep;
+	char err[256];
+
+	ck_assert_msg(fk_grade(&fk_starved_lab, _i == 0, NULL, &rep, err,
+	                  sizeof err) == 0,
+	    "%s", err);
+	fk_expect(&rep, "sleeps", GS_TIMEOUT, "within its 3 s budget");
+	fk_expect(&rep, "student_burns", GS_PASSED, NULL);
+	t = fk_find(&rep, "starved_hang");
+	if (geteuid() == 0) {
+		fk_expect(&rep, "starved_hang", GS_ERROR, "too busy");
+		ck_assert_msg(fk_said(t, "waited"), "starved_hang: no wait");
+		/* Done on its extension; or, when the machine is so busy
+		 * that its cell's setup and the burn do not fit in Check's
+		 * limit, the machine's: never the submission's timeout. */
+		t = fk_find(&rep, "starved_done");
+		if (t->status == GS_PASSED)
+			ck_assert_msg(fk_said(t, "budget is extended"),
+			    "starved_done: the extension is not said");
+		else
+			fk_expect(&rep, "starved_done", GS_ERROR, "too busy");
+	} else { /* no cgroup: the student's CPU is unknown */
+		fk_expect(&rep, "starved_hang", GS_TIMEOUT, "budget");
+		ck_assert_msg(fk_said(t, "cannot tell"),
+		    "starved_hang: the grader's wait is not said");
+	}
 	engine_cleanup(&rep);
 	report_free(&rep);
 }
@@ -2649,7 +2881,10 @@ labgrade_suite(void)
 	tcase_add_test(tc, engine_cycle);
 	tcase_add_test(tc, engine_refuses_nofork);
 	tcase_add_test(tc, engine_ns_cell);
-	tcase_add_test(tc, engine_busy_is_not_a_fail);
+	tcase_add_loop_test(tc, engine_busy_is_not_a_fail, 0, 2);
+	tcase_add_loop_test(tc, engine_starved_overrun, 0, 2);
+	tcase_add_loop_test(tc, engine_overrun_decides, 0,
+	    (int)(sizeof ovr_cases / sizeof ovr_cases[0]));
 	tcase_add_test(tc, seeds_derived);
 	tcase_add_test(tc, engine_build_hint_once);
 	tcase_add_test(tc, engine_build_hint_blank_kit);
