@@ -578,7 +578,9 @@ class_summary(struct class_state *st, size_t cached)
 		const struct class_student *s = &st->book.st[i];
 
 		count[s->rec.status]++;
-		if (s->rec.status != CS_ERROR && sc != NULL) {
+		/* As the dashboard: an empty folder's or a failed build's 0
+		 * is not a score (class-html.c's histogram). */
+		if (s->rec.status == CS_GRADED && sc != NULL) {
 			sc[m++] = s->rec.score;
 			sum += s->rec.score;
 			max = s->rec.max > max ? s->rec.max : max;
@@ -595,8 +597,12 @@ class_summary(struct class_state *st, size_t cached)
 	    count[CS_ERROR]);
 	if (m > 0) {
 		qsort(sc, m, sizeof *sc, class_cmp_double);
-		printf(_("  score: mean %.1f, median %g (of %g), over the %zu "
-		         "with a score\n"),
+		printf(
+		    ngettext("  score: mean %.1f, median %g (of %g), over "
+		             "the %zu graded\n",
+		        "  score: mean %.1f, median %g (of %g), over the %zu "
+		        "graded\n",
+		        (unsigned long)m),
 		    sum / (double)m,
 		    m % 2 ? sc[m / 2] : (sc[m / 2 - 1] + sc[m / 2]) / 2, max,
 		    m);
