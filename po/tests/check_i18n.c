@@ -496,9 +496,9 @@ START_TEST(test_dashboard)
 	snprintf(cmd, sizeof cmd,
 	    "set -e; D=%s; LG=%s; K=%s; E='env -i PATH=/usr/bin:/bin'; "
 	    "mkdir $D/c $D/c/alice $D/c/bruno $D/c/carla $D/c/davi; "
-	    "cp $K/solutions/lab1-udp/udp_*.c $D/c/alice/; "
-	    "cp $K/labs/lab1-udp/udp_*.c $D/c/carla/; "
-	    "cp $K/solutions/lab1-udp/udp_*.c $D/c/davi/; "
+	    "cp \"$K\"/solutions/lab1-udp/udp_*.c $D/c/alice/; "
+	    "cp \"$K\"/labs/lab1-udp/udp_*.c $D/c/carla/; "
+	    "cp \"$K\"/solutions/lab1-udp/udp_*.c $D/c/davi/; "
 	    "echo 'int x = ;' >> $D/c/davi/udp_server.c; "
 	    "$E LANG=pt_BR.UTF-8 $LG --class $D/c -j 4 --fail-under 60 "
 	    "--due 2026-01-01T00:00Z lab1-udp >$D/out 2>&1 || "
@@ -528,7 +528,7 @@ START_TEST(test_dashboard)
 	    "msgfmt -o $D/bin/locale/pt_BR/LC_MESSAGES/socklab.mo $D/evil.po "
 	    "2>/dev/null; $E LANG=pt_BR.UTF-8 $D/bin/labgrade --dashboard $O "
 	    ">/dev/null; python3 po/tests/i18n.py escaped $O/report.html",
-	    dir, kit_bin("labgrade"), kit);
+	    dir, kit_bin("labgrade"), kit_shq(kit));
 	ck_assert_int_eq(proc_run(&p, argv, 170000), 0);
 	i18n_rm(dir); /* first: a failure leaves nothing behind */
 	ck_assert_msg(

@@ -649,7 +649,11 @@ START_TEST(attack)
 		                     "this run is an ordinary user's already");
 		return;
 	}
-	if (as_nobody && (a->flags & SB_ROOT_ONLY)) {
+	/* An ordinary user's run too: its cells have no cgroup, memory is
+	 * bounded per process (RLIMIT_AS), as SECURITY.md says. */
+	if ((a->flags & SB_ROOT_ONLY) && (as_nobody || geteuid() != 0)) {
+		if (!as_nobody)
+			snprintf(who, sizeof who, "attack(%s)", a->name);
 		kit_not_here_in(who, "this attack needs a cgroup, which only "
 		                     "root's gradings get");
 		return;

@@ -803,7 +803,10 @@ fk_student_burns(struct grade *g)
 		run_stop(&r[i]);
 		run_free(&r[i]);
 	}
-	grade_check(g, wait < 300,
+	/* As an ordinary user the students' programs have the grader's
+	 * real uid: the watcher cannot leave them out (their CPU is
+	 * unknown too, so no budget is stretched by it). */
+	grade_check(g, geteuid() != 0 || wait < 300,
 	    "the grader waited %.0f ms (students' CPU %.0f ms)", wait, cpu);
 	grade_check(
 	    g, geteuid() != 0 || cpu >= 100, "the students' CPU: %.0f ms", cpu);
