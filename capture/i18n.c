@@ -9,6 +9,7 @@
 #include "i18n.h"
 
 #include <limits.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <locale.h>
@@ -151,4 +152,29 @@ i18n_once(const char *msgid)
 		}
 	}
 	return gettext(msgid);
+}
+
+/*
+ * fmt escaped by esc into a string of its own, then printf'd with the
+ * arguments: the escapers (SVG's, HTML's) leave '%' and the letters of a
+ * conversion alone and only & < > (" ') are escaped, which are no part of
+ * a conversion, so the conversions stay.  Nothing written if memory is out.
+ */
+void
+i18n_say(FILE *f, void (*esc)(FILE *, const char *), const char *fmt, ...)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *m = open_memstream(&buf, &n);
+	va_list ap;
+
+	if (m == NULL)
+		return;
+	esc(m, fmt);
+	if (fclose(m) == 0) {
+		va_start(ap, fmt);
+		vfprintf(f, buf, ap);
+		va_end(ap);
+	}
+	free(buf);
 }

@@ -16,11 +16,17 @@
  *                     (getenv, the locale's names, a lock), more than the
  *                     rest of a packet's line.  Language changes through
  *                     i18n_init/i18n_force only (they forget the kept ones).
+ *   i18n_say(F, ESC, FMT, ...)  a sentence for people in a markup (SVG,
+ *                     HTML): FMT (a translation) escaped by ESC, the
+ *                     markup's text writer, before printf reads it, so no
+ *                     translation can add markup; the arguments are markup
+ *                     already (escaped text, the caller's own tags).
  */
 #ifndef SOCKLAB_I18N_H
 #define SOCKLAB_I18N_H
 
 #include <libintl.h>
+#include <stdio.h>
 
 #define I18N_DOMAIN "socklab"
 #define _(s) gettext(s)
@@ -31,5 +37,7 @@ void i18n_init(void);
 int i18n_force(const char *lang);
 const char *i18n_lang(void);
 const char *i18n_once(const char *msgid);
+void i18n_say(FILE *f, void (*esc)(FILE *, const char *), const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -8,7 +8,6 @@
 #include "route.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -74,30 +73,6 @@ svg_escdup(const char *s)
 		return NULL;
 	}
 	return buf;
-}
-
-/*
- * A sentence for people: fmt (a translation) as SVG text, escaped before
- * printf reads it (& < > are no part of a conversion), its %s arguments
- * escaped already.
- */
-static void __attribute__((format(printf, 2, 3)))
-svg_say(FILE *f, const char *fmt, ...)
-{
-	char *esc = NULL;
-	size_t n = 0;
-	FILE *m = open_memstream(&esc, &n);
-	va_list ap;
-
-	if (m == NULL)
-		return;
-	svg_text(m, fmt);
-	if (fclose(m) == 0) {
-		va_start(ap, fmt);
-		vfprintf(f, esc, ap);
-		va_end(ap);
-	}
-	free(esc);
 }
 
 static double
@@ -232,7 +207,7 @@ svg_conv(FILE *f, const struct ladder *l, int ci, double y, double span)
 
 	fprintf(f, "<text x=\"%d\" y=\"%.1f\" class=\"title\">", SVG_TIME_X,
 	    y + 14);
-	svg_say(f, _("conversation #%u (%s)"), (unsigned)c->id,
+	i18n_say(f, svg_text, _("conversation #%u (%s)"), (unsigned)c->id,
 	    c->proto == 6 ? "TCP" : "UDP");
 	fputs("</text>\n", f);
 	svg_lifeline(f, xl, y + 24, y1, _("client"), c->cli);
@@ -246,7 +221,7 @@ svg_conv(FILE *f, const struct ladder *l, int ci, double y, double span)
 	if (c->omitted > 0) {
 		fprintf(
 		    f, "<text x=\"%.1f\" y=\"%.1f\" class=\"note\">", xl, y);
-		svg_say(f,
+		i18n_say(f, svg_text,
 		    ngettext("... %llu more packet not drawn",
 		        "... %llu more packets not drawn",
 		        (unsigned long)c->omitted),
@@ -353,7 +328,7 @@ svg_hop_arrow(FILE *f, const struct route_path *p, const struct route_ev *e,
 		esc = svg_escdup(hop);
 		/* TRANSLATORS: the hop's number, its address, " (the
 		 * destination)" or nothing, the answer's time */
-		svg_say(f, _("hop %u %s%s, after %lld.%03lld ms"),
+		i18n_say(f, svg_text, _("hop %u %s%s, after %lld.%03lld ms"),
 		    (unsigned)e->ttl, esc != NULL ? esc : "",
 		    e->kind == RT_REACHED ? _(" (the destination)") : "",
 		    (long long)(e->rtt_us / 1000),
@@ -382,7 +357,7 @@ svg_route(FILE *f, const struct route *r, double y)
 		fprintf(f, "<text x=\"%d\" y=\"%.1f\" class=\"title\">",
 		    SVG_TIME_X, y + 14);
 		dst = svg_escdup(p->dst_text);
-		svg_say(f,
+		i18n_say(f, svg_text,
 		    _("route to %s (traceroute: a probe with TTL n expires at "
 		      "hop n, whose router answers)"),
 		    dst != NULL ? dst : "");

@@ -9,7 +9,6 @@
 #include "route.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -62,30 +61,6 @@ ts_text(FILE *f, const char *s)
 		else
 			fputc('?', f);
 	}
-}
-
-/*
- * A sentence for people: fmt (a translation) as SVG text, escaped before
- * printf reads it (& < > are no part of a conversion), its %s arguments
- * escaped already.
- */
-static void __attribute__((format(printf, 2, 3)))
-ts_say(FILE *f, const char *fmt, ...)
-{
-	char *esc = NULL;
-	size_t n = 0;
-	FILE *m = open_memstream(&esc, &n);
-	va_list ap;
-
-	if (m == NULL)
-		return;
-	ts_text(m, fmt);
-	if (fclose(m) == 0) {
-		va_start(ap, fmt);
-		vfprintf(f, esc, ap);
-		va_end(ap);
-	}
-	free(esc);
 }
 
 static const char ts_style[] =
@@ -232,7 +207,7 @@ ts_head(FILE *f, const struct timeline *t)
 	size_t i;
 
 	fprintf(f, "<text x=\"%d\" y=\"20\" class=\"title\">", TS_LEFT);
-	ts_say(f,
+	i18n_say(f, ts_text,
 	    ngettext("timeline: %llu conversation, at most %u open at once; "
 	             "the server sent data in at most %u at a time",
 	        "timeline: %llu conversations, at most %u open at once; the "
@@ -269,7 +244,7 @@ ts_foot(FILE *f, const struct timeline *t, double y)
 	}
 	if (t->nconv > (uint64_t)t->nrows) {
 		fprintf(f, "<text x=\"%d\" y=\"%.1f\">", TS_LEFT, y);
-		ts_say(f,
+		i18n_say(f, ts_text,
 		    ngettext("%llu more conversation not drawn (#%u on, %llu "
 		             "packets): a filter picks them",
 		        "%llu more conversations not drawn (#%u on, %llu "
@@ -281,7 +256,7 @@ ts_foot(FILE *f, const struct timeline *t, double y)
 	}
 	if (t->untracked > 0) {
 		fprintf(f, "<text x=\"%d\" y=\"%.1f\">", TS_LEFT, y + 16);
-		ts_say(f,
+		i18n_say(f, ts_text,
 		    ngettext("%llu packet outside TCP/UDP conversations not "
 		             "drawn",
 		        "%llu packets outside TCP/UDP conversations not drawn",

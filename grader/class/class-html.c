@@ -10,7 +10,6 @@
 #define _GNU_SOURCE /* open_memstream, O_DIRECTORY with -std=c11 */
 #include <ctype.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,32 +75,6 @@ html_text(FILE *f, const char *s)
 			fputc(*s, f);
 		}
 	}
-}
-
-/*
- * A sentence for people: fmt (a translation, through gettext) written as
- * HTML text, and its arguments, which are HTML already: text escaped with
- * html_esc() or markup of the page's own (html_link()).  The format is
- * escaped before printf reads it, so a translation can never add markup;
- * & < > " ' are no part of a conversion, so the conversions stay.
- */
-static void __attribute__((format(printf, 2, 3)))
-html_say(FILE *f, const char *fmt, ...)
-{
-	char *esc = NULL;
-	size_t n = 0;
-	FILE *m = open_memstream(&esc, &n);
-	va_list ap;
-
-	if (m == NULL)
-		return;
-	html_text(m, fmt);
-	if (fclose(m) == 0) {
-		va_start(ap, fmt);
-		vfprintf(f, esc, ap);
-		va_end(ap);
-	}
-	free(esc);
 }
 
 /* s as HTML text in buf, cut before a character that does not fit. */
@@ -269,11 +242,11 @@ html_meta(FILE *f, const struct class_book *b)
 
 	html_esc(lab, sizeof lab, b->lab);
 	fputs("<h1>", f);
-	html_say(f, _("%s: class report"), lab);
+	i18n_say(f, html_text, _("%s: class report"), lab);
 	fputs("</h1>\n<p class=\"meta\">", f);
 	snprintf(code, sizeof code, "<code>%s</code>",
 	    html_esc(hash, sizeof hash, b->rubric_hash));
-	html_say(f,
+	i18n_say(f, html_text,
 	    ngettext("%zu submission; labgrade %s, seed %llu, rubric hash %s, "
 	             "graded %s in %.0f s.",
 	        "%zu submissions; labgrade %s, seed %llu, rubric hash %s, "
@@ -284,7 +257,7 @@ html_meta(FILE *f, const struct class_book *b)
 	    html_esc(date, sizeof date, b->date), b->seconds);
 	fputc(' ', f);
 	/* TRANSLATORS: each %s is a link to the file it names. */
-	html_say(f,
+	i18n_say(f, html_text,
 	    _("Gradebook: %s (metadata: %s). Similar pairs: %s (a hint, "
 	      "never a verdict)."),
 	    html_link(csv, sizeof csv, "grades.csv", "grades.csv"),
@@ -308,7 +281,8 @@ html_cards(FILE *f, const struct class_book *b, const struct html_stats *h)
 		fprintf(f, "<div class=\"card\"><b>%zu</b>", h->below);
 		/* TRANSLATORS: a card under a count of students: "below 60"
 		 * (points) or "below 60%" (of the maximum), --fail-under's */
-		html_say(f, _("below %g%s"), b->bar, b->bar_pct ? "%" : "");
+		i18n_say(f, html_text, _("below %g%s"), b->bar,
+		    b->bar_pct ? "%" : "");
 		fputs("</div>\n", f);
 	}
 	if (b->due != 0) {
@@ -341,7 +315,7 @@ html_histogram(FILE *f, const struct class_book *b, const struct html_stats *h)
 	    "</h2>\n<svg id=\"histogram\" viewBox=\"0 0 %d %d\" "
 	    "width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"",
 	    W, H, W, H);
-	html_say(f, "%s",
+	i18n_say(f, html_text, "%s",
 	    _("score histogram: graded students per tenth of the maximum"));
 	fputs("\">\n", f);
 	fprintf(f,
@@ -383,8 +357,8 @@ html_histogram(FILE *f, const struct class_book *b, const struct html_stats *h)
 		    bar > 0.5 ? "end" : "start");
 		/* TRANSLATORS: the histogram's dashed line at --fail-under's
 		 * score ("fail-under 60" points, "fail-under 60%") */
-		html_say(
-		    f, _("fail-under %g%s"), b->bar, b->bar_pct ? "%" : "");
+		i18n_say(f, html_text, _("fail-under %g%s"), b->bar,
+		    b->bar_pct ? "%" : "");
 		fputs("</text>\n", f);
 	}
 	if (h->count[CS_GRADED] > 0) {
@@ -392,7 +366,7 @@ html_histogram(FILE *f, const struct class_book *b, const struct html_stats *h)
 		    "<text x=\"%d\" y=\"%d\" font-size=\"16\" "
 		    "fill=\"#444\">",
 		    X0, H - 8);
-		html_say(f,
+		i18n_say(f, html_text,
 		    ngettext("%zu graded: mean %.0f%%, median %.0f%% of the "
 		             "maximum",
 		        "%zu graded: mean %.0f%%, median %.0f%% of the maximum",
@@ -406,7 +380,7 @@ html_histogram(FILE *f, const struct class_book *b, const struct html_stats *h)
 
 		fputs("<p class=\"sum\">", f);
 		/* TRANSLATORS: %s is a link to the "Students by status" list */
-		html_say(f,
+		i18n_say(f, html_text,
 		    _("Not in the plot: %zu empty, %zu not built (see %s)."),
 		    h->count[CS_EMPTY], h->count[CS_NOT_BUILT],
 		    html_link(link, sizeof link, "#bystatus",
@@ -576,8 +550,8 @@ html_by_status(FILE *f, const struct class_book *b)
 		if (which[k] >= 0)
 			html_text(f, class_status_words(which[k], n));
 		else if (which[k] == -1)
-			html_say(
-			    f, _("below %g%s"), b->bar, b->bar_pct ? "%" : "");
+			i18n_say(f, html_text, _("below %g%s"), b->bar,
+			    b->bar_pct ? "%" : "");
 		else
 			html_text(f, ngettext("late", "late", n));
 		fputs("</b>", f);
