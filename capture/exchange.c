@@ -623,6 +623,7 @@ sum_kind(struct outbuf *ob, enum cap_xkind k, const struct cap_xstats *st)
 static void
 sum_pings(struct outbuf *ob, const struct xsum *xs)
 {
+	char line[128];
 	size_t i;
 
 	for (i = 0; i < xs->nping; i++) {
@@ -633,10 +634,14 @@ sum_pings(struct outbuf *ob, const struct xsum *xs)
 		outbuf_puts(ob, " > ");
 		print_endpoint(ob, &p->to, -1);
 		outbuf_puts(ob, ": ");
-		outbuf_u64(ob, p->sent);
-		outbuf_puts(ob, _(" sent, "));
-		outbuf_u64(ob, p->answered);
-		outbuf_puts(ob, _(" answered"));
+		/* TRANSLATORS: a pinger's echo requests: how many it sent
+		 * (the plural follows it) and how many got an answer */
+		snprintf(line, sizeof line,
+		    ngettext("%llu sent, %llu answered",
+		        "%llu sent, %llu answered", (unsigned long)p->sent),
+		    (unsigned long long)p->sent,
+		    (unsigned long long)p->answered);
+		outbuf_puts(ob, line);
 		if (p->sent > 0 && p->sent >= p->answered) {
 			outbuf_puts(ob, ", ");
 			outbuf_u64(ob, (p->sent - p->answered) * 100 / p->sent);

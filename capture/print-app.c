@@ -104,6 +104,7 @@ int
 print_app(struct outbuf *ob, const struct cap_pkt *pkt)
 {
 	struct cap_app a;
+	char more[64];
 
 	if (cap_app_decode(pkt, &a) < 0)
 		return -1;
@@ -124,10 +125,12 @@ print_app(struct outbuf *ob, const struct cap_pkt *pkt)
 		if (a.line_cut)
 			outbuf_puts(ob, P_(" (continues in the next segment)"));
 		if (a.more_lines > 0) {
-			outbuf_puts(ob, " and ");
-			outbuf_u64(ob, a.more_lines);
-			outbuf_puts(ob,
-			    a.more_lines == 1 ? " more line" : " more lines");
+			snprintf(more, sizeof more,
+			    ngettext(" and %llu more line",
+			        " and %llu more lines",
+			        (unsigned long)a.more_lines),
+			    (unsigned long long)a.more_lines);
+			outbuf_puts(ob, more);
 		}
 	}
 	return 0;

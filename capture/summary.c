@@ -100,6 +100,19 @@ tcp_state_words(const struct cap_conv *c)
 	}
 }
 
+/* "2 packets/96 bytes" (one way of a conversation) into buf. */
+static void
+summary_amount(char *buf, size_t n, uint64_t pkts, uint64_t bytes)
+{
+	struct outbuf b;
+
+	outbuf_mem(&b, buf, n - 1);
+	count_words(&b, pkts, "packet", "packets");
+	outbuf_putc(&b, '/');
+	count_words(&b, bytes, "byte", "bytes");
+	buf[b.failed ? 0 : b.len] = '\0';
+}
+
 static void
 summary_tcp(struct outbuf *ob, const struct cap_conv *c)
 {
@@ -143,8 +156,8 @@ summary_udp(struct outbuf *ob, const struct cap_conv *c)
 	}
 	if (c->unreach > 0) {
 		outbuf_puts(ob, "; ");
-		count_words(
-		    ob, c->unreach, "port unreachable", "port unreachables");
+		count_words(ob, c->unreach, "ICMP port unreachable error",
+		    "ICMP port unreachable errors");
 	}
 }
 
@@ -153,6 +166,7 @@ summary_conv(struct outbuf *ob, const struct cap_conv *c)
 {
 	int64_t us = ((int64_t)c->last.tv_sec - c->first.tv_sec) * 1000000 +
 	             (c->last.tv_usec - c->first.tv_usec);
+	char sent[96], back[96], both[256];
 
 	outbuf_puts(ob, "  #");
 	outbuf_u64(ob, c->id);
@@ -161,14 +175,12 @@ summary_conv(struct outbuf *ob, const struct cap_conv *c)
 	outbuf_puts(ob, " -> ");
 	print_endpoint(ob, &c->srv, c->srv_port);
 	outbuf_puts(ob, ": ");
-	count_words(ob, c->pkts[0], "packet", "packets");
-	outbuf_putc(ob, '/');
-	count_words(ob, c->bytes[0], "byte", "bytes");
-	outbuf_puts(ob, _(" sent, "));
-	count_words(ob, c->pkts[1], "packet", "packets");
-	outbuf_putc(ob, '/');
-	count_words(ob, c->bytes[1], "byte", "bytes");
-	outbuf_puts(ob, _(" back"));
+	summary_amount(sent, sizeof sent, c->pkts[0], c->bytes[0]);
+	summary_amount(back, sizeof back, c->pkts[1], c->bytes[1]);
+	/* TRANSLATORS: a conversation's traffic each way, the client's
+	 * first: each %s is "2 packets/96 bytes" */
+	snprintf(both, sizeof both, _("%s sent, %s back"), sent, back);
+	outbuf_puts(ob, both);
 	if (c->proto == 6)
 		summary_tcp(ob, c);
 	else

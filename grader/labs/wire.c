@@ -345,9 +345,14 @@ wire_udp_pings_seen(struct grade *g, const struct wire *w, int sport, int count,
 			continue;
 		if (++k > count || k > WIRE_MAX_PINGS) {
 			explain_pkt(g, _("extra datagram"), p, i);
+			/* TRANSLATORS: the plural follows the pings asked
+			 * for (the second %d); the first is always more. */
 			grade_fail(g,
-			    _("the client sent %d datagrams or more; "
-			      "it was asked for %d pings, one datagram each"),
+			    ngettext("the client sent %d datagrams or more; "
+			             "it was asked for %d ping, one datagram",
+			        "the client sent %d datagrams or more; "
+			        "it was asked for %d pings, one datagram each",
+			        (unsigned long)count),
 			    k, count);
 		}
 		if (k == 1)
@@ -372,8 +377,10 @@ wire_udp_pings(struct grade *g, const struct wire *w, int sport, int count,
 {
 	wire_udp_pings_seen(g, w, sport, count, pk);
 	grade_check(g, pk->n == count,
-	    _("the client sent %d ping datagrams, it "
-	      "was asked for %d"),
+	    ngettext("the client sent %d ping datagram, it was asked for %d",
+	        "the client sent %d ping datagrams, it "
+	        "was asked for %d",
+	        (unsigned long)pk->n),
 	    pk->n, count);
 }
 

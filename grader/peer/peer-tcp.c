@@ -1023,7 +1023,9 @@ tcp_verdict(struct tcp_client *c, long want)
 	e.ok = c->failures == 0 && !*c->stop && c->passed == want;
 	if (*c->stop && c->failures == 0)
 		snprintf(c->reason, sizeof c->reason, _("interrupted"));
-	snprintf(note, sizeof note, _("%s: %ld of %ld reply lines correct%s%s"),
+	snprintf(note, sizeof note,
+	    ngettext("%s: %ld of %ld reply line correct%s%s",
+	        "%s: %ld of %ld reply lines correct%s%s", (unsigned long)want),
 	    e.ok ? "ok" : "FAIL", c->passed, want,
 	    e.ok ? "" : _("; first failure "), e.ok ? "" : c->reason);
 	e.note = note;
@@ -1041,7 +1043,7 @@ peer_tcp_client(const struct peer_opts *o, struct peer_out *out,
 {
 	struct tcp_client *c = calloc(1, sizeof *c);
 	struct peer_event e = {.what = "start"};
-	char err[300], note[160];
+	char err[300], note[160], lines[48], conns[48];
 	int i, rc = 1;
 
 	if (c == NULL)
@@ -1057,10 +1059,16 @@ peer_tcp_client(const struct peer_opts *o, struct peer_out *out,
 		rc = 2;
 		goto out;
 	}
-	snprintf(note, sizeof note,
-	    _("tcp-client: %ld lines x %d connections, "
-	      "timeout %d ms"),
-	    c->total, o->connections, o->timeout_ms);
+	snprintf(lines, sizeof lines,
+	    ngettext("%ld line", "%ld lines", (unsigned long)c->total),
+	    c->total);
+	snprintf(conns, sizeof conns,
+	    ngettext("%d connection", "%d connections",
+	        (unsigned long)o->connections),
+	    o->connections);
+	/* TRANSLATORS: "4 lines" x "2 connections": the two counts above */
+	snprintf(note, sizeof note, _("tcp-client: %s x %s, timeout %d ms"),
+	    lines, conns, o->timeout_ms);
 	e.addr = c->res->ai_addr;
 	e.note = note;
 	peer_log(out, &e);

@@ -554,8 +554,10 @@ udp_verdict(struct udp_client *c)
 	if (*c->stop && c->failures == 0)
 		snprintf(c->reason, sizeof c->reason, _("interrupted"));
 	snprintf(note, sizeof note,
-	    _("%s: %ld of %ld requests answered "
-	      "correctly%s%s"),
+	    ngettext("%s: %ld of %ld request answered correctly%s%s",
+	        "%s: %ld of %ld requests answered "
+	        "correctly%s%s",
+	        (unsigned long)c->total),
 	    e.ok ? "ok" : "FAIL", c->passed, c->total,
 	    e.ok ? "" : _("; first failure "), e.ok ? "" : c->reason);
 	e.note = note;
@@ -690,8 +692,10 @@ peer_udp_client(const struct peer_opts *o, struct peer_out *out,
 		goto out;
 	}
 	snprintf(note, sizeof note,
-	    _("udp-client: %ld requests, timeout %d ms"), c->total,
-	    o->timeout_ms);
+	    ngettext("udp-client: %ld request, timeout %d ms",
+	        "udp-client: %ld requests, timeout %d ms",
+	        (unsigned long)c->total),
+	    c->total, o->timeout_ms);
 	e.addr = (struct sockaddr *)&c->dst;
 	e.note = note;
 	peer_log(out, &e);

@@ -225,7 +225,7 @@ int
 report_text_write(
     FILE *f, const struct report *rep, const struct report_opts *o)
 {
-	size_t i, unselected;
+	size_t i, unselected, ran;
 
 	text_header(f, rep, o);
 	for (i = 0, unselected = 0; i < rep->ntests; i++) {
@@ -241,21 +241,34 @@ report_text_write(
 		        (unsigned long)unselected),
 		    unselected);
 	fputc('\n', f);
+	ran = rep->ntests - unselected;
 	if (rep->ran_nothing)
 		fprintf(f,
 		    _("total: 0/%g points: no test ran (%zu not run, %zu "
 		      "grader errors), so nothing was graded\n"),
 		    rep->max_score, rep->not_run, rep->errors);
 	else
+		/* TRANSLATORS: the plural follows the number of tests run (the
+		 * second %zu): "0 of 1 test passed", "2 of 5 tests passed";
+		 * the count "not run" may be anything up to it. */
 		fprintf(f,
 		    rep->errors
-		        ? _("total: %g/%g points; %zu of %zu tests passed, "
-		            "%zu not run, grader errors: yes (see "
-		            "above); %.1f s\n")
-		        : _("total: %g/%g points; %zu of %zu tests passed, "
-		            "%zu not run; %.1f s\n"),
-		    rep->score, rep->max_score, rep->passed,
-		    rep->ntests - unselected, rep->not_run, rep->seconds);
+		        ? ngettext(
+		              "total: %g/%g points; %zu of %zu test passed, "
+		              "%zu not run, grader errors: yes (see "
+		              "above); %.1f s\n",
+		              "total: %g/%g points; %zu of %zu tests passed, "
+		              "%zu not run, grader errors: yes (see "
+		              "above); %.1f s\n",
+		              (unsigned long)ran)
+		        : ngettext(
+		              "total: %g/%g points; %zu of %zu test passed, "
+		              "%zu not run; %.1f s\n",
+		              "total: %g/%g points; %zu of %zu tests passed, "
+		              "%zu not run; %.1f s\n",
+		              (unsigned long)ran),
+		    rep->score, rep->max_score, rep->passed, ran, rep->not_run,
+		    rep->seconds);
 	text_not_here(f, rep);
 	return 0;
 }

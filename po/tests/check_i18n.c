@@ -650,6 +650,81 @@ START_TEST(test_fallback)
 }
 END_TEST
 
+/*
+ * Counts through ngettext, in both languages: a count of one is singular
+ * ("0 of 1 reply line correct", "0 de 1 linha de resposta correta"), a
+ * plural that English made by hand ("2 more lines") is translated.  An
+ * argument "@NAME" is the test pcap NAME.  Nothing listens on port 1:
+ * labpeer's start and verdict lines are all these need.
+ */
+static const struct {
+	const char *args[12];
+	const char *en, *pt;
+} i18n_counts[] = {
+    {{"labpeer", "udp-client", "127.0.0.1", "1", "--count", "1", "--timeout",
+         "100", NULL},
+        "udp-client: 1 request, timeout", "udp-client: 1 requisição, timeout"},
+    {{"labpeer", "udp-client", "127.0.0.1", "1", "--count", "1", "--timeout",
+         "100", NULL},
+        "FAIL: 0 of 1 request answered correctly;",
+        "FAIL: 0 de 1 requisição respondida corretamente;"},
+    {{"labpeer", "tcp-client", "127.0.0.1", "1", "--count", "1", "--timeout",
+         "100", NULL},
+        "tcp-client: 1 line x 1 connection, timeout",
+        "tcp-client: 1 linha x 1 conexão, timeout"},
+    {{"labpeer", "tcp-client", "127.0.0.1", "1", "--count", "2",
+         "--connections", "3", "--timeout", "100", NULL},
+        "tcp-client: 2 lines x 3 connections, timeout",
+        "tcp-client: 2 linhas x 3 conexões, timeout"},
+    {{"labpeer", "tcp-client", "127.0.0.1", "1", "--count", "1", "--timeout",
+         "100", NULL},
+        "FAIL: 0 of 1 reply line correct;",
+        "FAIL: 0 de 1 linha de resposta correta;"},
+    {{"labsniff", "-r", "@icmp-echo", NULL}, ": 1 sent, 1 answered, 0% loss",
+        ": 1 enviado, 1 com resposta, 0% de perda"},
+    {{"labsniff", "-r", "@icmp-ping", NULL}, ": 5 sent, 4 answered, 20% loss",
+        ": 5 enviados, 4 com resposta, 20% de perda"},
+    {{"labsniff", "-r", "@app", NULL}, "\"250-mail.example\" and 2 more lines",
+        "\"250-mail.example\" e mais 2 linhas"},
+    {{"labsniff", "-r", "@icmp-unreach", NULL},
+        "2 packets/96 bytes sent, 0 packets/0 bytes back; 2 requests, 0 "
+        "replies, 2 unanswered; 2 ICMP port unreachable errors;",
+        "2 pacotes/96 bytes enviados, 0 pacotes/0 bytes de volta; 2 "
+        "requisições, 0 respostas, 2 sem resposta; 2 erros ICMP de porta "
+        "inalcançável;"},
+};
+
+START_TEST(test_counts)
+{
+	const char *args[12], *const *a = i18n_counts[_i].args;
+	char pcap[4096];
+	struct proc en = {0}, pt = {0};
+	int i;
+
+	if (!i18n_have_pt())
+		return;
+	for (i = 0; a[i] != NULL; i++)
+		args[i] = a[i];
+	args[i] = NULL;
+	for (i = 0; args[i] != NULL; i++)
+		if (args[i][0] == '@') {
+			snprintf(pcap, sizeof pcap, "%s/%s.pcap",
+			    kit_bin("tests/pcap"), args[i] + 1);
+			args[i] = pcap;
+		}
+	i18n_run(&en, "C", NULL, args);
+	i18n_run(&pt, "pt_BR.UTF-8", NULL, args);
+	ck_assert_msg(strstr(en.out, i18n_counts[_i].en) != NULL,
+	    "%s %s: no \"%s\" in English:\n%.600s", args[0], args[1],
+	    i18n_counts[_i].en, en.out);
+	ck_assert_msg(strstr(pt.out, i18n_counts[_i].pt) != NULL,
+	    "%s %s: no \"%s\" in pt_BR:\n%.600s", args[0], args[1],
+	    i18n_counts[_i].pt, pt.out);
+	proc_free(&en);
+	proc_free(&pt);
+}
+END_TEST
+
 /* P_(), labsniff's per-packet words: the catalogue's translation, the
  * same text again without a second lookup, the message itself in English,
  * and a change of language through i18n_force followed (what was kept in
@@ -691,6 +766,8 @@ i18n_suite(void)
 	tcase_add_test(tc, test_svg);
 	tcase_add_loop_test(tc, test_fallback, 0, 4);
 	tcase_add_test(tc, test_once);
+	tcase_add_loop_test(tc, test_counts, 0,
+	    (int)(sizeof i18n_counts / sizeof i18n_counts[0]));
 	suite_add_tcase(s, tc);
 	tc = tcase_create("dashboard"); /* a class graded, then a browser */
 	tcase_set_timeout(tc, 240);

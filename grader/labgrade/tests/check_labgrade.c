@@ -2141,7 +2141,8 @@ START_TEST(failure_shows_trace)
 	    "%s", p.out);
 	ck_assert_ptr_nonnull(strstr(p.out, " --only client_pings --seed 1 "
 	                                    "lab1-udp"));
-	ck_assert_ptr_nonnull(strstr(p.out, "total: 0/6 points; 0 of 1 tests"));
+	ck_assert_ptr_nonnull(
+	    strstr(p.out, "total: 0/6 points; 0 of 1 test passed"));
 	proc_free(&p);
 }
 END_TEST

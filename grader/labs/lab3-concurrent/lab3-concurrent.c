@@ -650,8 +650,11 @@ t_server_idle_cpu(struct grade *g)
 	char what[64];
 
 	grade_explain(g,
-	    _("%d clients connect, each exchanges one line, then all stay "
-	      "idle; the server's CPU is watched for %d ms"),
+	    ngettext("%d client connects and exchanges one line, then stays "
+	             "idle; the server's CPU is watched for %d ms",
+	        "%d clients connect, each exchanges one line, then all stay "
+	        "idle; the server's CPU is watched for %d ms",
+	        L3_IDLE_CLIENTS),
 	    L3_IDLE_CLIENTS, L3_IDLE_WINDOW_MS);
 	grade_repro(g,
 	    "./tcp_server %d & labpeer tcp-clients 127.0.0.1 %d --clients %d "
@@ -796,11 +799,17 @@ t_server_no_read(struct grade *g)
 	char pbuf[16];
 
 	grade_explain(g,
-	    _("%d clients send lines without reading a reply, until the server "
-	      "takes no more (up to %ld MiB each); then 20 pingers must each "
-	      "be "
-	      "answered within 1 s: the server must not block in send() on a "
-	      "client that does not read"),
+	    ngettext("%d client sends lines without reading a reply, until the "
+	             "server takes no more (up to %ld MiB); then 20 pingers "
+	             "must each be answered within 1 s: the server must not "
+	             "block in send() on a client that does not read",
+	        "%d clients send lines without reading a reply, until the "
+	        "server "
+	        "takes no more (up to %ld MiB each); then 20 pingers must each "
+	        "be "
+	        "answered within 1 s: the server must not block in send() on a "
+	        "client that does not read",
+	        L3_FLOODERS),
 	    L3_FLOODERS, L3_FLOOD_CAP >> 20);
 	grade_repro(g,
 	    "./tcp_server %d & labpeer tcp-clients 127.0.0.1 %d --clients 100 "
@@ -835,9 +844,14 @@ t_server_memory(struct grade *g)
 		grade_error(
 		    g, _("grader: cannot read /proc/%d/status"), (int)pid);
 	grade_explain(g,
-	    _("%d clients send lines without reading a reply, until the server "
-	      "takes no more (up to %ld MiB each); the server's peak memory "
-	      "(VmHWM, /proc/PID/status) is read"),
+	    ngettext("%d client sends lines without reading a reply, until the "
+	             "server takes no more (up to %ld MiB); the server's peak "
+	             "memory (VmHWM, /proc/PID/status) is read",
+	        "%d clients send lines without reading a reply, until the "
+	        "server "
+	        "takes no more (up to %ld MiB each); the server's peak memory "
+	        "(VmHWM, /proc/PID/status) is read",
+	        L3_FLOODERS),
 	    L3_FLOODERS, L3_FLOOD_CAP >> 20);
 	grade_repro(g,
 	    "./tcp_server %d & labpeer tcp-clients 127.0.0.1 %d --clients 10 "
@@ -915,12 +929,18 @@ t_server_log(struct grade *g)
 	int port = l3_server(g, srv, L3_NOFILE), lines = 0;
 	size_t i;
 
+	/* TRANSLATORS: the plural follows the number of clients (the first
+	 * %d); each sends 20 lines, so the other counts are plural. */
 	grade_explain(g,
-	    _("%d clients of %d lines each; the server's stdout must have a "
-	      "line "
-	      "per connection (at least %d lines) and not one per line "
-	      "received "
-	      "(fewer than %d)"),
+	    ngettext("%d client of %d lines; the server's stdout must have a "
+	             "line per connection (at least %d line) and not one per "
+	             "line received (fewer than %d)",
+	        "%d clients of %d lines each; the server's stdout must have a "
+	        "line "
+	        "per connection (at least %d lines) and not one per line "
+	        "received "
+	        "(fewer than %d)",
+	        L3_LOG_CLIENTS),
 	    L3_LOG_CLIENTS, L3_LOG_LINES, L3_LOG_CLIENTS,
 	    L3_LOG_CLIENTS * L3_LOG_LINES);
 	scen_peer_args(
@@ -934,14 +954,28 @@ t_server_log(struct grade *g)
 	for (i = 0; i < srv->out_len; i++)
 		lines += srv->out[i] == '\n';
 	grade_student_on_fail(g, "server", srv);
-	grade_explain(g, _("the server printed %d lines"), lines);
+	grade_explain(g,
+	    ngettext("the server printed %d line",
+	        "the server printed %d lines", (unsigned long)lines),
+	    lines);
 	grade_check(g, lines >= L3_LOG_CLIENTS,
-	    _("%d lines on stdout for %d connections: one line per connection "
-	      "opened and closed (flushed: fflush(stdout) or setvbuf)"),
+	    ngettext("%d line on stdout for %d connections: one line per "
+	             "connection opened and closed (flushed: fflush(stdout) or "
+	             "setvbuf)",
+	        "%d lines on stdout for %d connections: one line per "
+	        "connection "
+	        "opened and closed (flushed: fflush(stdout) or setvbuf)",
+	        (unsigned long)lines),
 	    lines, L3_LOG_CLIENTS);
 	grade_check(g, lines < L3_LOG_CLIENTS * L3_LOG_LINES,
-	    _("%d lines on stdout for %d lines received: the server logs every "
-	      "line (100 clients' lines are noise; log connections only)"),
+	    ngettext(
+	        "%d line on stdout for %d lines received: the server logs "
+	        "every line (100 clients' lines are noise; log connections "
+	        "only)",
+	        "%d lines on stdout for %d lines received: the server logs "
+	        "every "
+	        "line (100 clients' lines are noise; log connections only)",
+	        (unsigned long)lines),
 	    lines, L3_LOG_CLIENTS * L3_LOG_LINES);
 }
 
