@@ -141,7 +141,8 @@ START_TEST(test_exec_port_unreachable)
 	ck_assert_int_eq(proc_run(&p, argv, LSL_RUN_MS), 0);
 	ck_assert_msg(PROC_EXIT(&p) == 0, "exit %d: %s", PROC_EXIT(&p), p.err);
 	lsl_want(&p, "-- port unreachable: no server on 12000");
-	lsl_want(&p, "1 request, 0 replies, 1 unanswered; 1 port unreachable");
+	lsl_want(&p, "1 request, 0 replies, 1 unanswered; 1 ICMP port "
+	             "unreachable error");
 	lsl_want(&p, "exited with status 1");
 	proc_free(&p);
 }
