@@ -286,6 +286,6 @@ pinger_t_client_rtt(struct grade *g)
 	e.from = s.from;
 	ping_expect(g, s.cli, &e, &s.po);
 	p->client_pings(g, &s.w, s.port, 3, &pk);
-	scen_rtts(g, &s.po, &pk);
+	scen_rtts(g, &s.po, &pk, s.peer);
 	wire_free(&s.w);
 }

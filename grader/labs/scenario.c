@@ -1068,16 +1068,57 @@ scen_restart(struct grade *g, struct run *r, int type, int port)
 }
 
 /*
- * Every printed RTT against the capture.  Below the wire's is always a
- * bug; above it by more than the slack can be a loaded machine's delay
- * on one ping, so a majority of the replies must agree.
+ * How long labpeer held each ping (pk->p[seq].held), from the reply
+ * lines of its log: '... #2 reply 127.0.0.1:40505 6 bytes "PING 2"
+ * (149.284 ms)'.  The ms are labpeer's own; the payload is its
+ * upper-cased echo of the client's ping, so no lower-case "ms)" of the
+ * client's can be taken for them.  Of two replies to one seq the longer
+ * hold is kept: the stricter bound.
+ */
+static void
+scen_peer_holds(struct run *peer, struct wire_pings *pk)
+{
+	const char *line, *end, *q, *ms;
+	char buf[512];
+	double held;
+	size_t len;
+	int seq;
+
+	if (peer == NULL || peer->pid <= 0)
+		return;
+	if (peer->outcome == RUN_RUNNING)
+		run_wait(peer, 1); /* its last lines, read */
+	for (line = peer->out; line != NULL && *line != '\0'; line = end) {
+		end = strchr(line, '\n');
+		len = end != NULL ? (size_t)(end++ - line) : strlen(line);
+		snprintf(buf, sizeof buf, "%.*s",
+		    (int)(len < sizeof buf ? len : sizeof buf - 1), line);
+		if (strstr(buf, " reply ") == NULL ||
+		    (q = strstr(buf, "\"PING ")) == NULL ||
+		    (ms = strstr(q, " ms)")) == NULL)
+			continue;
+		while (ms > q && *ms != '(')
+			ms--;
+		if (sscanf(q, "\"PING %d", &seq) == 1 &&
+		    sscanf(ms, "(%lf ms)", &held) == 1 && seq >= 1 &&
+		    seq <= WIRE_MAX_PINGS && held > pk->p[seq].held)
+			pk->p[seq].held = held;
+	}
+}
+
+/*
+ * Every printed RTT against the capture and labpeer's hold.  Below both
+ * is always a bug; above the wire's by more than the slack can be a
+ * loaded machine's delay on one ping, so a majority of the replies must
+ * agree.
  */
 void
-scen_rtts(
-    struct grade *g, const struct ping_out *po, const struct wire_pings *pk)
+scen_rtts(struct grade *g, const struct ping_out *po, struct wire_pings *pk,
+    struct run *peer)
 {
 	int i, n = 0, above = 0;
 
+	scen_peer_holds(peer, pk);
 	for (i = 0; i < po->nline; i++)
 		if (po->line[i].kind == PL_REPLY) {
 			n++;

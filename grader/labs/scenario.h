@@ -52,7 +52,8 @@
  *	(ping_parse(), struct ping_out: contract.h)
  *	ping_expect(g, r, e)             the client's lines, summary and exit
  *	                                 status as the contract wants for e
- *	scen_rtts(g, po, pk)             the printed RTTs against the capture
+ *	scen_rtts(g, po, pk, peer)       the printed RTTs against the capture
+ *	                                 and labpeer's hold
  *	scen_addr(family, port, buf)     "127.0.0.1:P" / "[::1]:P"
  *	scen_from_capture(w, port, buf)  the address:port the first packet
  *	                                 to port went to, as a client prints
@@ -147,8 +148,8 @@ void scen_trace_end(struct grade *g, struct cell_capture *cap);
 void ping_expect(struct grade *g, const struct run *r,
     const struct ping_expect *e, struct ping_out *po);
 
-void scen_rtts(
-    struct grade *g, const struct ping_out *po, const struct wire_pings *pk);
+void scen_rtts(struct grade *g, const struct ping_out *po,
+    struct wire_pings *pk, struct run *peer);
 const char *scen_addr(int family, int port, char *buf, size_t n);
 void scen_from_capture(const struct wire *w, int port, char *buf, size_t n);
 int scen_tcp_hold(int port, char *err, size_t n);

@@ -80,6 +80,9 @@ struct wire_ping {
 	double sent;  /* when ping k left (s) */
 	double reply; /* when its reply (whole line on TCP) came, or
 	               * < 0 if none did */
+	double held;  /* how long labpeer held it (ms, its own clock, from
+	               * its read of the ping to its send of the reply: the
+	               * least any true RTT is), or 0 if unknown */
 };
 
 #define WIRE_MAX_PINGS 64

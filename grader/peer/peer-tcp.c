@@ -244,6 +244,10 @@ tcp_line(struct tcp_server *s, const unsigned char *p, size_t n, double recv_t)
 	if (tcp_sleep_until(recv_t + o->delay_ms, s->stop) < 0)
 		return CONN_ENDED;
 	e.what = "reply";
+	/* How long the line was held, read to reply (the grader's lower
+	 * bound on the client's RTT), as the UDP server says it. */
+	e.ms = peer_now_ms() - recv_t;
+	e.has_ms = 1;
 	if (tcp_send_pieces(
 	        o, s->out, s->stop, s->fd, &e, s->reply, rlen, NULL) < 0) {
 		tcp_snote(s, "error", _("send: %s"), strerror(errno));

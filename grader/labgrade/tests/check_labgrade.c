@@ -30,6 +30,7 @@
 #include "record.h"
 #include "rng.h"
 #include "scenario.h"
+#include "wire.h"
 
 static int lg_base_nice; /* the suite's priority, before the engine */
 
@@ -513,6 +514,87 @@ START_TEST(engine_cycle)
 	fk_expect(&rep, "a", GS_ERROR, "prerequisite cycle");
 	fk_expect(&rep, "b", GS_ERROR, "prerequisite cycle");
 	fk_expect(&rep, "c", GS_PASSED, NULL);
+	engine_cleanup(&rep);
+	report_free(&rep);
+}
+END_TEST
+
+/*
+ * The printed RTT's lower bound (wire_rtt_agrees): ping 1 left at 10 s,
+ * its reply came 150 ms later on the capture; labpeer held it 149.2 ms
+ * (its log), or nothing is known of that.  Below the wire's but not
+ * below labpeer's hold is the capture's clock, not the client (a
+ * correct reference printed 149.571 against 150.009 under 4 CPU hogs);
+ * below both, or below the wire's with no hold known, is the client's.
+ */
+static void
+fk_rtt(struct grade *g, double printed, double held)
+{
+	struct wire_pings pk;
+
+	memset(&pk, 0, sizeof pk);
+	pk.n = 1;
+	pk.p[1].sent = 10.0;
+	pk.p[1].reply = 10.150;
+	pk.p[1].held = held;
+	grade_check(g, wire_rtt_agrees(g, 1, printed, &pk) == 0,
+	    "%.3f ms is too long", printed);
+}
+
+static void
+fk_rtt_held(struct grade *g)
+{
+	fk_rtt(g, 149.5, 149.2);
+}
+
+static void
+fk_rtt_below_held(struct grade *g)
+{
+	fk_rtt(g, 149.1, 149.2);
+}
+
+static void
+fk_rtt_no_hold(struct grade *g)
+{
+	fk_rtt(g, 149.5, 0);
+}
+
+static const struct grade_test fk_rtt_tests[] = {
+    {.name = "held",
+        .summary = "above the hold",
+        .budget_s = 5,
+        .run = fk_rtt_held},
+    {.name = "below_held",
+        .summary = "below the hold",
+        .budget_s = 5,
+        .run = fk_rtt_below_held},
+    {.name = "no_hold",
+        .summary = "no hold known",
+        .budget_s = 5,
+        .run = fk_rtt_no_hold},
+};
+static const struct grade_lab fk_rtt_lab = FK_LAB("rtt", fk_rtt_tests, 3);
+
+START_TEST(engine_rtt_lower_bound)
+{
+	struct report rep;
+	const struct report_test *t;
+	char err[256];
+	size_t i;
+	int said = 0;
+
+	ck_assert_int_eq(
+	    fk_grade(&fk_rtt_lab, 1, NULL, &rep, err, sizeof err), 0);
+	fk_expect(&rep, "held", GS_PASSED, NULL);
+	fk_expect(&rep, "below_held", GS_FAILED,
+	    "is shorter than the exchange on the wire (150.000 ms)");
+	fk_expect(&rep, "no_hold", GS_FAILED,
+	    "printed RTT (149.500 ms) is shorter than the exchange");
+	t = fk_find(&rep, "held");
+	for (i = 0; i < t->nexplain; i++)
+		said |= strstr(t->explain[i], "no shorter than the 149.200 ms "
+		                              "labpeer held the ping") != NULL;
+	ck_assert_msg(said, "the passed test does not say why");
 	engine_cleanup(&rep);
 	report_free(&rep);
 }
@@ -2889,6 +2971,7 @@ labgrade_suite(void)
 	tcase_add_test(tc, engine_ran_nothing);
 	tcase_add_test(tc, engine_cycle);
 	tcase_add_test(tc, engine_refuses_nofork);
+	tcase_add_test(tc, engine_rtt_lower_bound);
 	tcase_add_test(tc, engine_ns_cell);
 	tcase_add_loop_test(tc, engine_busy_is_not_a_fail, 0, 2);
 	tcase_add_loop_test(tc, engine_starved_overrun, 0, 2);

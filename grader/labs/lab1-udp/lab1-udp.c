@@ -191,7 +191,7 @@ t_client_late_reply(struct grade *g)
 		    g, &pk, 2, 0, CONTRACT_ACCEPT_LO_S, CONTRACT_ACCEPT_HI_S);
 	ping_expect(g, s.cli, &e, &s.po);
 	wire_udp_pings(g, &s.w, s.port, 3, &pk);
-	scen_rtts(g, &s.po, &pk);
+	scen_rtts(g, &s.po, &pk, s.peer);
 	wire_free(&s.w);
 }
 
@@ -212,7 +212,7 @@ t_client_stray(struct grade *g)
 	e.from = s.from;
 	ping_expect(g, s.cli, &e, &s.po);
 	wire_udp_pings(g, &s.w, s.port, 2, &pk);
-	scen_rtts(g, &s.po, &pk);
+	scen_rtts(g, &s.po, &pk, s.peer);
 	wire_free(&s.w);
 }
 
