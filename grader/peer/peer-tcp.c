@@ -101,6 +101,7 @@ tcp_send_pieces(const struct peer_opts *o, struct peer_out *out,
 			e->note = note;
 		}
 		peer_log(out, e);
+		e->has_ms = 0; /* a hold is the first piece's */
 	}
 	e->note = base;
 	return 0;
