@@ -38,6 +38,10 @@ static char runner_tmp[2][128];
 /* The checks that said they cannot run here (kit_not_here), one line
  * each, in the /var/tmp folder: not a leftover. */
 #define RUNNER_NOT_HERE "not-here.txt"
+/* A failure message, at most (Check's default is 4 KiB: a longer one,
+ * a grading's JSON in a failing check, makes Check end the test with
+ * status 2, "Message string too long", and the failure is lost). */
+#define RUNNER_MSG_MAX (64 * 1024)
 static char runner_not_here[160];
 static pid_t runner_pid; /* Check's test children exit too: not them */
 
@@ -237,6 +241,7 @@ main(void)
 	signal(SIGINT, runner_on_signal);
 	signal(SIGTERM, runner_on_signal);
 	signal(SIGHUP, runner_on_signal);
+	check_set_max_msg_size(RUNNER_MSG_MAX);
 	sr = srunner_create(NULL);
 	for (i = 0; i < sizeof suites / sizeof suites[0]; i++)
 		srunner_add_suite(sr, suites[i]());

@@ -287,13 +287,17 @@ static const struct {
         .status = 1,
         .last = "0%: Checks: 1, Failures: 1, Errors: 0",
         .err = "the demo's failing check"},
+    {.tcase = "long",
+        .status = 1,
+        .last = "0%: Checks: 1, Failures: 1, Errors: 0",
+        .err = "end of the long message"},
     {.tcase = "leaves",
         .status = 1,
         .last = "100%: Checks: 1, Failures: 0, Errors: 0",
         .err = "left 1 files or folders behind"},
     {.tcase = NULL,
         .status = 1,
-        .last = "66%: Checks: 3, Failures: 1, Errors: 0",
+        .last = "50%: Checks: 4, Failures: 2, Errors: 0",
         .err = "runner-demo-leftover"},
 };
 
