@@ -203,7 +203,7 @@ $(STUDENT_KIT): FORCE
 .PHONY: FORCE
 FORCE:
 
-# make test-loaded [LOADED_RUNS=3] [LOADED_SECONDS=3600]
+# make test-loaded [LOADED_RUNS=3] [LOADED_SECONDS=3600 x LOADED_RUNS]
 # [LOADED_SUITES="selftest lab1"]: make test (or those suites only), that
 # many times in a row, while 2 x nproc CPU hogs run (killed at the end,
 # on failure or on Ctrl-C): the verdicts must not need an idle machine.

@@ -426,6 +426,66 @@ START_TEST(test_not_here_listed)
 }
 END_TEST
 
+/*
+ * make test-loaded's script (grader/testkit/test-loaded.sh) with a fake
+ * make that says how many CPU hogs run beside it (the script's timeout
+ * children) and keeps their pids: each run sees 2 x nproc hogs, none
+ * outlives the script, a failing run's status is the script's, and a run
+ * that would start after the hogs ended (LOADED_SECONDS) is refused.
+ */
+static const struct {
+	const char *env;  /* LOADED_* settings */
+	const char *fail; /* the fake make's exit status, by run */
+	int status;
+	const char *out; /* in the output */
+} loaded_cases[] = {
+    {"LOADED_RUNS=2", "0 0", 0, "2 of 2 runs passed under load"},
+    {"LOADED_RUNS=3", "0 5 0", 5, "run 2 of 3 FAILED under load"},
+    {"LOADED_RUNS=2 LOADED_SECONDS=1", "0 0", 3,
+        "a CPU hog ended before run 2"},
+};
+
+START_TEST(test_loaded_script)
+{
+	char dir[PATH_MAX], cmd[4 * PATH_MAX], want[64];
+	char *argv[] = {"sh", "-c", cmd, NULL};
+	struct proc p;
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	snprintf(dir, sizeof dir, "%s", kit_tmp("loaded-XXXXXX"));
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	/* The fake make: run K's status is word K of FAIL; with
+	 * LOADED_SECONDS=1 the first run outlasts the hogs. */
+	snprintf(cmd, sizeof cmd,
+	    "D=%s; cat >$D/make <<'EOF'\n"
+	    "#!/bin/sh\n"
+	    "k=$(($(cat $D/k 2>/dev/null || echo 0) + 1)); echo $k >$D/k\n"
+	    "pgrep -P $PPID -x timeout >>$D/hogs\n"
+	    "echo \"fake make: hogs $(pgrep -c -P $PPID -x timeout)\"\n"
+	    "case \"$LOADED_SECONDS\" in 1) sleep 2;; esac\n"
+	    "exit $(echo $FAIL | cut -d' ' -f$k)\n"
+	    "EOF\n"
+	    "chmod +x $D/make; export D; "
+	    "env %s FAIL='%s' MAKE=$D/make sh grader/testkit/test-loaded.sh "
+	    "2>&1; echo \"status $?\"; sleep 0.2; "
+	    "for h in $(cat $D/hogs); do kill -0 $h 2>/dev/null && "
+	    "echo \"hog $h left\"; done; rm -rf $D",
+	    dir, loaded_cases[_i].env, loaded_cases[_i].fail);
+	ck_assert_int_eq(proc_run(&p, argv, 30000), 0);
+	ck_assert_msg(PROC_EXIT(&p) == 0, "%s%s", p.out, p.err);
+	snprintf(want, sizeof want, "fake make: hogs %ld\n", 2 * n);
+	ck_assert_msg(
+	    strstr(p.out, want) != NULL, "no '%s' in:\n%s", want, p.out);
+	snprintf(want, sizeof want, "status %d\n", loaded_cases[_i].status);
+	ck_assert_msg(
+	    strstr(p.out, want) != NULL, "no '%s' in:\n%s", want, p.out);
+	ck_assert_msg(strstr(p.out, loaded_cases[_i].out) != NULL,
+	    "no '%s' in:\n%s", loaded_cases[_i].out, p.out);
+	ck_assert_msg(strstr(p.out, " left") == NULL, "%s", p.out);
+	proc_free(&p);
+}
+END_TEST
+
 Suite *
 harness_suite(void)
 {
@@ -453,6 +513,8 @@ harness_suite(void)
 	tcase_add_test(tc, test_kit_bin);
 	tcase_add_loop_test(tc, test_runner_ends_with_summary, 0,
 	    (int)(sizeof runner_cases / sizeof runner_cases[0]));
+	tcase_add_loop_test(tc, test_loaded_script, 0,
+	    (int)(sizeof loaded_cases / sizeof loaded_cases[0]));
 	tcase_add_test(tc, test_kit_shq);
 	tcase_add_test(tc, test_not_here_listed);
 	suite_add_tcase(s, tc);
