@@ -717,6 +717,27 @@ l3_state(pid_t pid)
 	return st;
 }
 
+/* How long this process has waited, runnable, for a CPU (s). */
+static double
+l3_self_wait(void)
+{
+	unsigned long long run, wait;
+	FILE *f = fopen("/proc/self/schedstat", "r");
+	double s = 0;
+
+	if (f == NULL)
+		return 0;
+	if (fscanf(f, "%llu %llu", &run, &wait) == 2)
+		s = wait / 1e9;
+	fclose(f);
+	return s;
+}
+
+/* The flood lasts L3_FLOOD_MS of the time we could send, not of the
+ * wall clock: what we waited for a CPU meanwhile (measured) is added,
+ * up to L3_FLOOD_MS more (the test's budget holds both).  Under 4 CPU
+ * hogs a 5 s flood took less than the 4 MiB an unbounded buffer must
+ * show. */
 static void
 l3_flood(struct grade *g, struct run *srv, int port, int *fds, long long *sent)
 {
@@ -724,7 +745,7 @@ l3_flood(struct grade *g, struct run *srv, int port, int *fds, long long *sent)
 	static char chunk[L3_CHUNK];
 	struct pollfd pfd[L3_FLOODERS];
 	int done[L3_FLOODERS] = {0}, i, k, progress, left, stalls = 0;
-	double t0 = scen_now();
+	double t0 = scen_now(), w0 = l3_self_wait(), waited = 0;
 	ssize_t n;
 
 	for (i = 0; i + 7 <= L3_CHUNK; i += 7)
@@ -737,7 +758,10 @@ l3_flood(struct grade *g, struct run *srv, int port, int *fds, long long *sent)
 		sent[i] = 0;
 	}
 	for (left = L3_FLOODERS; left > 0;) {
-		if (scen_now() - t0 > L3_FLOOD_MS / 1000.0)
+		waited = l3_self_wait() - w0;
+		if (waited > L3_FLOOD_MS / 1000.0)
+			waited = L3_FLOOD_MS / 1000.0;
+		if (scen_now() - t0 > L3_FLOOD_MS / 1000.0 + waited)
 			break;
 		progress = 0;
 		for (i = 0; i < L3_FLOODERS; i++) {
@@ -773,6 +797,12 @@ l3_flood(struct grade *g, struct run *srv, int port, int *fds, long long *sent)
 		else if (++stalls == L3_STALLS)
 			break; /* nobody takes more: the server stopped */
 	}
+	if (waited >= 0.1)
+		grade_explain(g,
+		    _("the flood lasted %.1f s: the grader waited %.1f s of it "
+		      "for a CPU (measured), and that much was added to its "
+		      "%d s"),
+		    scen_now() - t0, waited, L3_FLOOD_MS / 1000);
 }
 
 static long long
@@ -986,6 +1016,16 @@ t_server_log(struct grade *g)
 		name, summary, NEED_SERVER, "server_starts", budget,           \
 		    l3_row_test                                                \
 	}
+/* A row whose verdict hangs on a time window (a p99 bound, thousands of
+ * lines within the row's wall time): NEED_TIMING, at the grader's own
+ * priority.  At nice +GRADE_NICE under 4 CPU hogs the reference's
+ * server_sigpipe did not finish in 5 s, twice in one make test-loaded
+ * run, and its p99 was 381.7 ms against 250. */
+#define L3_TIMED_ROW(name, summary, budget)                                    \
+	{                                                                      \
+		name, summary, NEED_SERVER | NEED_TIMING, "server_starts",     \
+		    budget, l3_row_test                                        \
+	}
 
 static const struct grade_test lab3_tests[] = {
     {"server_starts",
@@ -1007,7 +1047,7 @@ static const struct grade_test lab3_tests[] = {
         N_("turns IPV6_V6ONLY off itself: IPv4 clients are served even where "
            "IPv6 sockets default to IPv6-only"),
         NEED_SERVER | NEED_NS, "server_starts", 6, l3_row_test},
-    L3_ROW("server_many_clients",
+    L3_TIMED_ROW("server_many_clients",
         N_("100 clients at once are all served, p99 reply time under 250 ms"),
         9),
     L3_ROW("server_idle_client",
@@ -1017,16 +1057,16 @@ static const struct grade_test lab3_tests[] = {
         9),
     {"server_no_read",
         N_("clients that never read block no one (no blocking send())"),
-        NEED_SERVER, "server_starts", 9, t_server_no_read},
+        NEED_SERVER | NEED_TIMING, "server_starts", 9, t_server_no_read},
     L3_ROW("server_leavers",
         N_("clients that reset or vanish cost nothing; the others are served"),
         9),
-    L3_ROW("server_sigpipe",
+    L3_TIMED_ROW("server_sigpipe",
         N_("survives writes to a client that reset (SIGPIPE)"), 8),
     {"server_memory",
         N_("memory stays bounded while clients send without reading "
            "(backpressure)"),
-        NEED_SERVER, "server_starts", 10, t_server_memory},
+        NEED_SERVER | NEED_TIMING, "server_starts", 10, t_server_memory},
     {"server_fin", N_("closes its side (FIN) after the client's FIN (capture)"),
         NEED_SERVER, "server_starts", 6, t_server_fin},
     {"server_fd_leak",
